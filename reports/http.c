@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Parsing helpers for reports/http.h: query strings, form bodies and
+ * Cookie headers, with percent-decoding and bounded output.
+ */
+#include <string.h>
+#include "reports/http.h"
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Finds name=value in a '&'-separated list and decodes value into buf. */
+static int pairs_get(const char *s, const char *name, char *buf, size_t size)
+{
+	size_t nl = strlen(name);
+
+	if (!s || !size)
+		return -1;
+	while (*s) {
+		const char *end = strchr(s, '&');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		if (len > nl && !strncmp(s, name, nl) && s[nl] == '=') {
+			const char *v = s + nl + 1, *ve = s + len;
+			size_t o = 0;
+
+			while (v < ve) {
+				int c = (unsigned char)*v;
+
+				if (c == '+') {
+					c = ' ';
+					v++;
+				} else if (c == '%' && ve - v >= 3 && hexval(v[1]) >= 0 &&
+					   hexval(v[2]) >= 0) {
+					c = hexval(v[1]) * 16 + hexval(v[2]);
+					v += 3;
+				} else {
+					v++;
+				}
+				if (o + 1 >= size) {
+					buf[0] = '\0';
+					return -1;
+				}
+				buf[o++] = (char)c;
+			}
+			buf[o] = '\0';
+			if (memchr(buf, '\0', o)) {
+				buf[0] = '\0';
+				return -1;
+			}
+			return 0;
+		}
+		if (!end)
+			break;
+		s = end + 1;
+	}
+	buf[0] = '\0';
+	return -1;
+}
+
+int http_query_get(const char *query, const char *name, char *buf, size_t size)
+{
+	return pairs_get(query, name, buf, size);
+}
+
+int http_form_get(const char *body, const char *name, char *buf, size_t size)
+{
+	return pairs_get(body, name, buf, size);
+}
+
+int http_cookie_get(const char *cookie, const char *name, char *buf, size_t size)
+{
+	size_t nl = strlen(name);
+	const char *s = cookie;
+
+	if (!s || !size)
+		return -1;
+	while (*s) {
+		const char *end;
+		size_t len;
+
+		while (*s == ' ' || *s == ';')
+			s++;
+		end = strchr(s, ';');
+		len = end ? (size_t)(end - s) : strlen(s);
+		if (len > nl && !strncmp(s, name, nl) && s[nl] == '=') {
+			size_t vl = len - nl - 1;
+
+			if (vl >= size)
+				return -1;
+			memcpy(buf, s + nl + 1, vl);
+			buf[vl] = '\0';
+			return 0;
+		}
+		if (!end)
+			break;
+		s = end + 1;
+	}
+	buf[0] = '\0';
+	return -1;
+}
