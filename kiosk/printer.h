@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The receipt printer: a background thread that sends ESC/POS receipts
+ * (core/escpos.h) to a device path (`/dev/usb/lp0`, or a plain file or
+ * FIFO in tests). The UI never waits on it: printer_submit() only queues,
+ * printer_get_status() only copies. A missing printer, paper out or a
+ * printer that does not answer turns into a plain-words message for the
+ * kiosk to show; the application itself is never affected. It keeps the
+ * last receipts in memory so the admin screen can reprint them; for older
+ * ones use receipt_doc_load() and printer_submit().
+ * (Contract for the kiosk engineer; implemented in printer.c.)
+ */
+#ifndef DOTE_KIOSK_PRINTER_H
+#define DOTE_KIOSK_PRINTER_H
+#include <stdint.h>
+
+struct receipt_doc;
+
+enum printer_state {
+	PRINTER_NONE,		/* no device configured: the kiosk works without printing */
+	PRINTER_READY,		/* last job printed (or nothing printed yet) */
+	PRINTER_BUSY,		/* printing now */
+	PRINTER_MISSING,	/* the device is not there (unplugged, switched off) */
+	PRINTER_PAPER_OUT,	/* the printer says it has no paper */
+	PRINTER_NO_ANSWER,	/* the device does not take data (jammed, offline) */
+};
+
+struct printer_status {
+	enum printer_state state;
+	/* Plain English (a gettext msgid the kiosk translates), '' when
+	 * READY or NONE: "The printer is not connected. Please take a photo
+	 * of the receipt on screen; staff can reprint it later." */
+	const char *message;
+	const char *key;		/* 'none' 'ok' 'busy' 'missing' 'paper_out' 'no_answer' (heartbeats) */
+	int pending;			/* jobs queued, not yet printed */
+	int64_t printed;		/* jobs printed since start */
+	int64_t failed;			/* jobs that could not be printed */
+	char last_protocol[48];		/* protocol of the last job tried */
+};
+
+struct printer;
+
+/* Starts the printer thread for device (NULL or '' = no printer: every
+ * submit is accepted and dropped, status PRINTER_NONE) at width_dots (384
+ * or 576; anything else becomes 384). Never fails for a missing device:
+ * that is a status. Returns NULL only when out of memory or threads. */
+struct printer *printer_start(const char *device, int width_dots);
+/* Also save every job's ESC/POS bytes as dir/<protocol>.bin (support,
+ * tests). Call before submitting; dir must exist. */
+void printer_keep_copies(struct printer *p, const char *dir);
+/* Queues a receipt (copied). Never blocks. Returns 0, or -1 when the
+ * queue is full (8 jobs) or p is NULL. */
+int printer_submit(struct printer *p, const struct receipt_doc *doc);
+/* Queues again a receipt printed earlier in this run: by protocol, or
+ * the last one when protocol is NULL or ''. Returns 0, -1 when it is not
+ * among the last 32 receipts or the queue is full. */
+int printer_reprint(struct printer *p, const char *protocol);
+/* Copies the current status; cheap, never blocks on the device. */
+void printer_get_status(struct printer *p, struct printer_status *out);
+/* Stops the thread (a job being written gets at most ~2 s) and frees p;
+ * safe with NULL. */
+void printer_stop(struct printer *p);
+#endif
