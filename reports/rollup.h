@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Rollups: the statistics tables the reports and the dashboard read, kept
+ * up to date incrementally inside the hub's ingest and status-change
+ * transactions, so a report costs the size of its answer, not of the
+ * history. (Contract written with the hub engineer.)
+ *
+ * Three tables, all keyed by month ('YYYY-MM' of submitted_at) and call:
+ *   rollup_comune    (attr, value, comune, call_id, month) with province
+ *                    and region copied in; attr '' (value '') is the
+ *                    comune's total, and one row per applicant attribute
+ *                    'applicant_status', 'age_band', 'sex', 'education',
+ *                    'residence' (same_comune/same_province/elsewhere).
+ *   rollup_province  the same at province level (attr, value, province,
+ *                    call_id, month) with region.
+ *   rollup_placement (placement_code, month) with comune, call_id, area.
+ *   rollup_funnel    (comune, month, event) from usage_count.
+ * Measures in every application rollup: applications, applicants (rows
+ * with duplicate_of IS NULL: one person counted once per call), selected
+ * (status selected, started, completed or dropped_out), started (started,
+ * completed, dropped_out), completed, dropped_out, sel_days (sum of days
+ * from the call's deadline to the selection date) and sel_n.
+ *
+ * The SQL below is portable (SQLite and PostgreSQL): upserts with
+ * INSERT ... SELECT ... WHERE true ON CONFLICT ... DO UPDATE, integer
+ * date arithmetic on 'YYYY-MM-DD' strings. Each array is NULL-terminated;
+ * run every statement in order with the parameters listed.
+ */
+#ifndef DOTE_REPORTS_ROLLUP_H
+#define DOTE_REPORTS_ROLLUP_H
+#include <sqlite3.h>
+
+/* DDL, run once (CREATE TABLE/INDEX IF NOT EXISTS). */
+extern const char *const rollup_schema_sql[];
+/* For each newly stored application, inside the ingest transaction,
+ * after the row is in `application`: ?1 = application uuid. */
+extern const char *const rollup_ingest_sql[];
+/* For a status change, inside the same transaction as the UPDATE of
+ * application (and its status_history row): ?1 uuid, ?2 old status,
+ * ?3 new status. */
+extern const char *const rollup_status_sql[];
+/* For a change of an anonymous usage count: ?1 day 'YYYY-MM-DD',
+ * ?2 comune ISTAT, ?3 event, ?4 delta (integer). In SQLite,
+ * rollup_migrate() installs triggers on usage_count that do this, so the
+ * hub need not call it there. */
+extern const char *const rollup_usage_sql[];
+
+/* SQLite helpers. Each returns 0 or -1 (after error()). None of them
+ * opens or commits a transaction except rollup_rebuild, which runs in
+ * its own transaction when none is open. */
+/* Creates the rollup tables (component "rollup" in schema_version) and
+ * the usage_count triggers. Idempotent. */
+int rollup_migrate(sqlite3 *db);
+/* Adds one stored application (uuid) to the rollups. */
+int rollup_apply_ingest(sqlite3 *db, const char *uuid);
+/* Moves one application from status old_status to new_status. */
+int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
+			const char *new_status);
+/* Recomputes every rollup from the raw rows (after `dote demo`, a bulk
+ * import, or to repair). Migrates first if needed. */
+int rollup_rebuild(sqlite3 *db);
+/* 1 when the rollups hold nothing although applications exist (a
+ * database filled without rollup upkeep), else 0. */
+int rollup_stale(sqlite3 *db);
+#endif
