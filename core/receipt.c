@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Receipt tokens (sign, verify, URL) and the receipt as a document and a
+ * PNG. The token layout is described in receipt.h; start reading at
+ * receipt_verify().
+ */
+#include "core/receipt.h"
+#include "core/base32.h"
+#include "core/bitfont.h"
+#include "core/comuni.h"
+#include "core/db.h"
+#include "core/png.h"
+#include "core/qr.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+	SIG_LEN = crypto_sign_BYTES,		/* 64 */
+	BODY_MAX = 1 + 1 + 15 + 3 + 2 + 4 + 4 + 16 + 1 + 31,
+	TOKEN_BYTES_MAX = BODY_MAX + SIG_LEN,
+};
+
+static int kiosk_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n < 1 || n > 15)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(isupper((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int placement_ok(const char *code)
+{
+	size_t n = strlen(code);
+	if (n < 1 || n > 31)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (code[i] < 0x21 || code[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static int comune_ok(const char *istat)
+{
+	if (strlen(istat) != 6)
+		return 0;
+	for (int i = 0; i < 6; i++)
+		if (!isdigit((unsigned char)istat[i]))
+			return 0;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int uuid_parse(const char *s, unsigned char out[16])
+{
+	int o = 0;
+	if (strlen(s) != 36)
+		return -1;
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[o++] = (unsigned char)(hi << 4 | lo);
+		i++;
+	}
+	return o == 16 ? 0 : -1;
+}
+
+static void uuid_format(const unsigned char u[16], char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static void put_be(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+}
+
+static uint64_t get_be(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int receipt_protocol(const char *comune, const char *kiosk_id, int year, int64_t seq,
+		     char *buf, size_t size)
+{
+	return str_fmt(buf, size, "DC-%s-%s-%04d-%06lld", comune, kiosk_id, year,
+		       (long long)seq) < 0 ? -1 : 0;
+}
+
+int receipt_sign(const struct receipt_fields *f, const unsigned char sk[64], char *token,
+		 size_t size)
+{
+	unsigned char buf[TOKEN_BYTES_MAX];
+	size_t p = 0, n;
+	if (!kiosk_id_ok(f->kiosk_id) || !comune_ok(f->comune) || !placement_ok(f->placement_code))
+		return error("receipt: bad kiosk id, comune or placement code");
+	if (f->year < 2000 || f->year > 9999 || f->seq < 1 || f->seq > 0xffffffffLL ||
+	    f->submitted < 0 || f->submitted > 0xffffffffLL)
+		return error("receipt: year, sequence or time out of range");
+	buf[p++] = RECEIPT_VERSION;
+	n = strlen(f->kiosk_id);
+	buf[p++] = (unsigned char)n;
+	memcpy(buf + p, f->kiosk_id, n);
+	p += n;
+	put_be(buf + p, (uint64_t)strtoul(f->comune, NULL, 10), 3);
+	p += 3;
+	put_be(buf + p, (uint64_t)f->year, 2);
+	p += 2;
+	put_be(buf + p, (uint64_t)f->seq, 4);
+	p += 4;
+	put_be(buf + p, (uint64_t)f->submitted, 4);
+	p += 4;
+	if (uuid_parse(f->uuid, buf + p))
+		return error("receipt: bad uuid");
+	p += 16;
+	n = strlen(f->placement_code);
+	buf[p++] = (unsigned char)n;
+	memcpy(buf + p, f->placement_code, n);
+	p += n;
+	crypto_sign_detached(buf + p, NULL, buf, p, sk);
+	p += SIG_LEN;
+	if (base32_encode(buf, p, token, size) < 0)
+		return error("receipt: token buffer too small");
+	return 0;
+}
+
+/* Parses the signed body; returns its length (the signature follows), or
+ * -1 when the layout is wrong. */
+static int parse_body(const unsigned char *b, size_t len, struct receipt_fields *f)
+{
+	size_t p = 0, n;
+	memset(f, 0, sizeof(*f));
+	if (len < 2 || b[p] != RECEIPT_VERSION)
+		return -1;
+	f->version = b[p++];
+	n = b[p++];
+	if (n < 1 || n > 15 || p + n > len)
+		return -1;
+	memcpy(f->kiosk_id, b + p, n);
+	p += n;
+	if (!kiosk_id_ok(f->kiosk_id) || p + 3 + 2 + 4 + 4 + 16 + 1 > len)
+		return -1;
+	unsigned long comune = (unsigned long)get_be(b + p, 3);
+	p += 3;
+	if (comune > 999999)
+		return -1;
+	snprintf(f->comune, sizeof(f->comune), "%06lu", comune);
+	f->year = (int)get_be(b + p, 2);
+	p += 2;
+	f->seq = (int64_t)get_be(b + p, 4);
+	p += 4;
+	f->submitted = (int64_t)get_be(b + p, 4);
+	p += 4;
+	uuid_format(b + p, f->uuid, sizeof(f->uuid));
+	p += 16;
+	n = b[p++];
+	if (n < 1 || n > 31 || p + n > len)
+		return -1;
+	memcpy(f->placement_code, b + p, n);
+	p += n;
+	if (!placement_ok(f->placement_code) || f->year < 2000 || f->year > 9999 || f->seq < 1)
+		return -1;
+	if (receipt_protocol(f->comune, f->kiosk_id, f->year, f->seq, f->protocol,
+			     sizeof(f->protocol)))
+		return -1;
+	time_iso((time_t)f->submitted, f->submitted_at, sizeof(f->submitted_at));
+	return (int)p;
+}
+
+int receipt_token_from_payload(const char *payload, char *buf, size_t size)
+{
+	const char *s = payload, *e;
+	size_t n;
+	if (!payload || strlen(payload) > RECEIPT_PAYLOAD_MAX)
+		return -1;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	/* A URL: the token follows the last '/r/' (any case). */
+	for (const char *p = s; *p; p++)
+		if (p[0] == '/' && (p[1] == 'r' || p[1] == 'R') && p[2] == '/')
+			s = p + 3;
+	e = s;
+	while (*e && (isalnum((unsigned char)*e)))
+		e++;
+	/* Allow only trailing white space or a '/' after the token. */
+	for (const char *t = e; *t; t++)
+		if (!isspace((unsigned char)*t) && !(t == e && *t == '/'))
+			return -1;
+	n = (size_t)(e - s);
+	if (n == 0 || n + 1 > size || n + 1 > RECEIPT_TOKEN_MAX)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	str_upper(buf);
+	return 0;
+}
+
+enum receipt_result receipt_verify(const char *payload, receipt_key_lookup lookup, void *ctx,
+				   struct receipt_fields *out)
+{
+	char token[RECEIPT_TOKEN_MAX];
+	unsigned char bin[TOKEN_BYTES_MAX + 1], pk[32];
+	struct receipt_fields f;
+	int len, body, revoked = 0, r;
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (sodium_init() < 0)
+		return RECEIPT_LOOKUP_ERROR;
+	if (receipt_token_from_payload(payload, token, sizeof(token)))
+		return RECEIPT_MALFORMED;
+	len = base32_decode(token, strlen(token), bin, sizeof(bin));
+	if (len < 0 || len > TOKEN_BYTES_MAX)
+		return RECEIPT_MALFORMED;
+	body = parse_body(bin, (size_t)len, &f);
+	if (body < 0 || (size_t)len != (size_t)body + SIG_LEN)
+		return RECEIPT_MALFORMED;
+	r = lookup(ctx, f.kiosk_id, pk, &revoked);
+	if (r < 0)
+		return RECEIPT_LOOKUP_ERROR;
+	if (r > 0)
+		return RECEIPT_UNKNOWN_KEY;
+	if (crypto_sign_verify_detached(bin + body, bin, (unsigned long long)body, pk))
+		return RECEIPT_BAD_SIGNATURE;
+	if (revoked)
+		return RECEIPT_REVOKED;
+	if (out)
+		*out = f;
+	return RECEIPT_OK;
+}
+
+int receipt_lookup_db(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	sqlite3 *db = ctx;
+	sqlite3_stmt *st = db_prepare(db, "SELECT public_key, status FROM kiosk WHERE id = ?1");
+	int rc = -1, s;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_DONE) {
+		rc = 1;
+	} else if (s == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 0);
+		const unsigned char *status = sqlite3_column_text(st, 1);
+		if (!blob || sqlite3_column_bytes(st, 0) != 32) {
+			rc = 1;	/* enrolled without a key: nothing can verify */
+		} else {
+			memcpy(pk, blob, 32);
+			*revoked = !status || strcmp((const char *)status, "active") != 0;
+			rc = 0;
+		}
+	} else {
+		error("cannot read kiosk keys: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum receipt_result receipt_verify_db(sqlite3 *db, const char *payload, struct receipt_fields *f)
+{
+	return receipt_verify(payload, receipt_lookup_db, db, f);
+}
+
+const char *receipt_result_str(enum receipt_result r)
+{
+	switch (r) {
+	case RECEIPT_OK: return "genuine receipt";
+	case RECEIPT_MALFORMED: return "not a receipt code, or part of it is missing";
+	case RECEIPT_UNKNOWN_KEY: return "signed by a kiosk this network does not know";
+	case RECEIPT_REVOKED: return "signed by a kiosk whose key has been revoked";
+	case RECEIPT_BAD_SIGNATURE: return "the receipt has been altered or was not signed by its kiosk";
+	case RECEIPT_LOOKUP_ERROR: return "the kiosk keys could not be read";
+	}
+	return "unknown result";
+}
+
+int receipt_url(const char *hub_url, const char *token, char *buf, size_t size)
+{
+	char base[RECEIPT_URL_MAX];
+	size_t n = str_copy(base, sizeof(base), hub_url ? hub_url : "");
+	if (n >= sizeof(base))
+		return -1;
+	while (n && base[n - 1] == '/')
+		base[--n] = '\0';
+	str_upper(base);
+	if (str_fmt(buf, size, "%s/R/%s", base, token) < 0)
+		return -1;
+	return 0;
+}
+
+static int protocol_safe(const char *p)
+{
+	if (!*p || strlen(p) > 47)
+		return 0;
+	for (; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '-'))
+			return 0;
+	return 1;
+}
+
+int receipt_doc_load(sqlite3 *db, const char *protocol, const char *hub_url,
+		     struct receipt_doc *doc)
+{
+	sqlite3_stmt *st;
+	char comune[8], token[RECEIPT_TOKEN_MAX], at[32];
+	int rc = -1, s;
+	memset(doc, 0, sizeof(*doc));
+	st = db_prepare(db,
+		"SELECT a.protocol, a.placement_code, a.comune, a.submitted_at, a.receipt,"
+		"       p.title, c.name"
+		"  FROM application a"
+		"  LEFT JOIN placement p ON p.code = a.placement_code"
+		"  LEFT JOIN comune c ON c.istat = a.comune"
+		" WHERE a.protocol = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, protocol, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_DONE) {
+		rc = 1;
+		goto out;
+	}
+	if (s != SQLITE_ROW) {
+		error("cannot read application: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	db_col_copy(st, 0, doc->protocol, sizeof(doc->protocol));
+	db_col_copy(st, 1, doc->placement_code, sizeof(doc->placement_code));
+	db_col_copy(st, 2, comune, sizeof(comune));
+	db_col_copy(st, 3, at, sizeof(at));
+	db_col_copy(st, 4, token, sizeof(token));
+	db_col_copy(st, 5, doc->placement_title, sizeof(doc->placement_title));
+	db_col_copy(st, 6, doc->comune_name, sizeof(doc->comune_name));
+	if (!doc->comune_name[0]) {
+		const struct comune *c = comune_by_istat(comune);
+		str_copy(doc->comune_name, sizeof(doc->comune_name), c ? c->name : comune);
+	}
+	{
+		struct tm tm = { 0 };
+		if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+			time_t t = timegm(&tm);
+			struct tm lt;
+			localtime_r(&t, &lt);
+			strftime(doc->when, sizeof(doc->when), "%d/%m/%Y %H:%M", &lt);
+		} else {
+			str_copy(doc->when, sizeof(doc->when), at);
+		}
+	}
+	if (!token[0]) {
+		error("application %s has no signed receipt", protocol);
+		goto out;
+	}
+	if (receipt_url(hub_url, token, doc->url, sizeof(doc->url))) {
+		error("receipt URL too long");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Draws text at scale, shrinking it (down to 2) to fit width, then cutting
+ * it; returns the height used. */
+static int draw_line(struct raster *r, int x, int y, int width, const char *text, int scale)
+{
+	int n = bitfont_len(text);
+	char cut[256];
+	while (scale > 2 && n * BITFONT_W * scale > width)
+		scale--;
+	if (n * BITFONT_W * scale > width) {
+		/* Cut on a UTF-8 boundary, keeping what fits. */
+		int fit = width / (BITFONT_W * scale), count = 0;
+		size_t i = 0;
+		str_copy(cut, sizeof(cut), text);
+		while (cut[i] && count < fit) {
+			i++;
+			while (((unsigned char)cut[i] & 0xC0) == 0x80)
+				i++;
+			count++;
+		}
+		cut[i] = '\0';
+		text = cut;
+	}
+	bitfont_draw(r, x, y, text, scale, 0);
+	return BITFONT_H * scale;
+}
+
+/* Splits text into at most two lines of at most cols glyphs at spaces. */
+static void wrap2(const char *text, int cols, char *l1, char *l2, size_t size)
+{
+	size_t n = str_copy(l1, size, text);
+	l2[0] = '\0';
+	if (bitfont_len(l1) <= cols || n >= size)
+		return;
+	/* Find the last space at or before cols glyphs. */
+	int count = 0;
+	size_t i = 0, space = 0;
+	while (l1[i] && count <= cols) {
+		if (l1[i] == ' ')
+			space = i;
+		i++;
+		while (((unsigned char)l1[i] & 0xC0) == 0x80)
+			i++;
+		count++;
+	}
+	if (!space)
+		return;
+	l1[space] = '\0';
+	str_copy(l2, size, l1 + space + 1);
+}
+
+int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize)
+{
+	enum { W = 720, M = 36 };
+	struct qr_code qr = { 0 };
+	struct raster r = { 0 };
+	char file[4096], line[256], t1[200], t2[200];
+	int rc = -1, y, px, side, h;
+	if (!protocol_safe(doc->protocol))
+		return error("bad protocol number for a file name");
+	if (str_fmt(file, sizeof(file), "%s/%s.png", dir, doc->protocol) < 0)
+		return error("receipts folder path too long");
+	if (dir_make(dir, 0755))
+		return -1;
+	if (qr_make(doc->url, &qr))
+		return -1;
+	px = (W - 2 * M) / (qr.width + 2 * QR_QUIET_ZONE);
+	if (px < 3)
+		px = 3;
+	side = px * (qr.width + 2 * QR_QUIET_ZONE);
+	/* Generous height; only the rows used are written. */
+	h = 520 + side;
+	if (raster_init(&r, side > W - 2 * M ? side + 2 * M : W, h, 1, 255))
+		goto out;
+	y = M;
+	str_fmt(line, sizeof(line), "Comune di %s", doc->comune_name);
+	y += draw_line(&r, M, y, r.width - 2 * M, line, 4) + 6;
+	y += draw_line(&r, M, y, r.width - 2 * M, "Ricevuta di candidatura - Application receipt", 2) + 14;
+	raster_fill(&r, M, y, r.width - 2 * M, 3, 0);
+	y += 14;
+	y += draw_line(&r, M, y, r.width - 2 * M, "Protocollo / Protocol number", 2) + 6;
+	y += draw_line(&r, M, y, r.width - 2 * M, doc->protocol, 3) + 10;
+	y += draw_line(&r, M, y, r.width - 2 * M, "Tirocinio / Placement", 2) + 6;
+	y += draw_line(&r, M, y, r.width - 2 * M, doc->placement_code, 3) + 6;
+	wrap2(doc->placement_title, (r.width - 2 * M) / (BITFONT_W * 2), t1, t2, sizeof(t1));
+	if (t1[0])
+		y += draw_line(&r, M, y, r.width - 2 * M, t1, 2) + 4;
+	if (t2[0])
+		y += draw_line(&r, M, y, r.width - 2 * M, t2, 2) + 4;
+	y += 6;
+	y += draw_line(&r, M, y, r.width - 2 * M, "Data e ora / Date and time", 2) + 6;
+	y += draw_line(&r, M, y, r.width - 2 * M, doc->when, 3) + 10;
+	/* The QR with its quiet zone (the raster is white already). */
+	{
+		int x0 = (r.width - side) / 2 + QR_QUIET_ZONE * px, y0 = y + QR_QUIET_ZONE * px;
+		for (int my = 0; my < qr.width; my++)
+			for (int mx = 0; mx < qr.width; mx++)
+				if (qr.modules[my * qr.width + mx])
+					raster_fill(&r, x0 + mx * px, y0 + my * px, px, px, 0);
+	}
+	y += side + 10;
+	y += draw_line(&r, M, y, r.width - 2 * M, "Verifica la ricevuta con il QR - Scan to verify", 2);
+	if (png_write(file, r.pixels, r.width, y + M < h ? y + M : h, 1, (size_t)r.width))
+		goto out;
+	if (path)
+		str_copy(path, psize, file);
+	rc = 0;
+out:
+	qr_free(&qr);
+	raster_release(&r);
+	return rc;
+}
