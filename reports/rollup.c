@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Rollups: the SQL that keeps the statistics tables in step with the raw
+ * applications (see rollup.h for the tables and their meaning), and the
+ * SQLite helpers the hub and `dote demo` call. Start reading at
+ * rollup_ingest_sql[]; rollup_rebuild() recomputes the same figures from
+ * scratch with GROUP BY, and the tests check the two agree.
+ *
+ * The SQL is written once as macros so that ingest, status changes and
+ * rebuild share every expression (age band, residence class, selection
+ * days); it stays portable between SQLite and PostgreSQL.
+ */
+#include "reports/rollup.h"
+#include "core/db.h"
+#include "core/util.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* Day number of a 'YYYY-MM-DD' expression E (days since a fixed epoch,
+ * proleptic Gregorian), in integer arithmetic both databases share. */
+#define DY(E) "CAST(substr(" E ",1,4) AS INTEGER)"
+#define DM(E) "CAST(substr(" E ",6,2) AS INTEGER)"
+#define DD(E) "CAST(substr(" E ",9,2) AS INTEGER)"
+#define DYS(E) "(" DY(E) " - CASE WHEN " DM(E) " <= 2 THEN 1 ELSE 0 END)"
+#define DAYNUM(E) "(365 * " DYS(E) " + " DYS(E) " / 4 - " DYS(E) " / 100 + " DYS(E) " / 400" \
+	" + (153 * (CASE WHEN " DM(E) " <= 2 THEN " DM(E) " + 9 ELSE " DM(E) " - 3 END) + 2) / 5 + " DD(E) ")"
+
+/* The date an application was selected: its first 'selected' entry in
+ * status_history, else the time of its last status change. */
+#define SEL_DATE "COALESCE((SELECT MIN(h.at) FROM status_history h WHERE h.uuid = a.uuid AND h.status = 'selected'), a.status_at, a.submitted_at)"
+#define SEL_DAYS "CASE WHEN k.deadline IS NULL THEN 0 ELSE " DAYNUM(SEL_DATE) " - " DAYNUM("k.deadline") " END"
+
+#define SET_SELECTED(S) "CASE WHEN " S " IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END"
+#define SET_STARTED(S) "CASE WHEN " S " IN ('started','completed','dropped_out') THEN 1 ELSE 0 END"
+#define SET_COMPLETED(S) "CASE WHEN " S " = 'completed' THEN 1 ELSE 0 END"
+#define SET_DROPPED(S) "CASE WHEN " S " = 'dropped_out' THEN 1 ELSE 0 END"
+
+#define AGE_BAND "CASE WHEN a.age IS NULL OR a.age < 15 THEN 'unknown' WHEN a.age <= 17 THEN '15-17'" \
+	" WHEN a.age <= 24 THEN '18-24' WHEN a.age <= 29 THEN '25-29' WHEN a.age <= 34 THEN '30-34'" \
+	" WHEN a.age <= 49 THEN '35-49' ELSE '50+' END"
+#define RESIDENCE "CASE WHEN a.residence = a.comune THEN 'same_comune'" \
+	" WHEN r.province IS NOT NULL AND r.province = c.province THEN 'same_province' ELSE 'elsewhere' END"
+
+/* One row per application with every key and measure the rollups use. */
+#define APP_COLUMNS \
+	"a.uuid AS uuid, a.comune AS comune, COALESCE(c.province, '') AS province," \
+	" COALESCE(c.region, '') AS region, a.call_id AS call_id, substr(a.submitted_at, 1, 7) AS month," \
+	" a.placement_code AS placement_code, COALESCE(p.area, 'unknown') AS area," \
+	" a.applicant_status AS v_status, " AGE_BAND " AS v_age, COALESCE(a.sex, 'unknown') AS v_sex," \
+	" a.education AS v_edu, " RESIDENCE " AS v_res," \
+	" CASE WHEN a.duplicate_of IS NULL THEN 1 ELSE 0 END AS uniq," \
+	" " SET_SELECTED("a.status") " AS sel, " SET_STARTED("a.status") " AS sta," \
+	" " SET_COMPLETED("a.status") " AS com, " SET_DROPPED("a.status") " AS dro," \
+	" CASE WHEN " SET_SELECTED("a.status") " = 1 THEN " SEL_DAYS " ELSE 0 END AS days"
+#define APP_FROM \
+	" FROM application a LEFT JOIN comune c ON c.istat = a.comune" \
+	" LEFT JOIN comune r ON r.istat = a.residence" \
+	" LEFT JOIN placement p ON p.code = a.placement_code" \
+	" LEFT JOIN call k ON k.id = a.call_id"
+#define ATTRS "attrs(attr) AS (VALUES (''), ('applicant_status'), ('age_band'), ('sex'), ('education'), ('residence'))"
+#define ATTR_VALUE "CASE attrs.attr WHEN '' THEN '' WHEN 'applicant_status' THEN x.v_status" \
+	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
+#define MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n"
+#define ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications + excluded.applications," \
+	" applicants = " T ".applicants + excluded.applicants, selected = " T ".selected + excluded.selected," \
+	" started = " T ".started + excluded.started, completed = " T ".completed + excluded.completed," \
+	" dropped_out = " T ".dropped_out + excluded.dropped_out, sel_days = " T ".sel_days + excluded.sel_days," \
+	" sel_n = " T ".sel_n + excluded.sel_n"
+#define MEASURE_COLS "applications INTEGER NOT NULL DEFAULT 0, applicants INTEGER NOT NULL DEFAULT 0," \
+	" selected INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0," \
+	" completed INTEGER NOT NULL DEFAULT 0, dropped_out INTEGER NOT NULL DEFAULT 0," \
+	" sel_days INTEGER NOT NULL DEFAULT 0, sel_n INTEGER NOT NULL DEFAULT 0"
+
+const char *const rollup_schema_sql[] = {
+	"CREATE TABLE IF NOT EXISTS rollup_comune (attr TEXT NOT NULL, value TEXT NOT NULL,"
+	" comune TEXT NOT NULL, province TEXT NOT NULL, region TEXT NOT NULL, call_id INTEGER NOT NULL,"
+	" month TEXT NOT NULL, " MEASURE_COLS ", PRIMARY KEY (attr, value, comune, call_id, month))",
+	"CREATE INDEX IF NOT EXISTS rollup_comune_province ON rollup_comune (province, attr, month)",
+	"CREATE TABLE IF NOT EXISTS rollup_province (attr TEXT NOT NULL, value TEXT NOT NULL,"
+	" province TEXT NOT NULL, region TEXT NOT NULL, call_id INTEGER NOT NULL, month TEXT NOT NULL, "
+	MEASURE_COLS ", PRIMARY KEY (attr, value, province, call_id, month))",
+	"CREATE TABLE IF NOT EXISTS rollup_placement (placement_code TEXT NOT NULL, month TEXT NOT NULL,"
+	" comune TEXT NOT NULL, province TEXT NOT NULL, region TEXT NOT NULL, call_id INTEGER NOT NULL,"
+	" area TEXT NOT NULL, " MEASURE_COLS ", PRIMARY KEY (placement_code, month))",
+	"CREATE INDEX IF NOT EXISTS rollup_placement_province ON rollup_placement (province, month)",
+	"CREATE TABLE IF NOT EXISTS rollup_funnel (comune TEXT NOT NULL, province TEXT NOT NULL,"
+	" region TEXT NOT NULL, month TEXT NOT NULL, event TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (comune, month, event))",
+	"CREATE INDEX IF NOT EXISTS rollup_funnel_by_province ON rollup_funnel (province, month)",
+	"CREATE TABLE IF NOT EXISTS rollup_funnel_province (province TEXT NOT NULL, region TEXT NOT NULL,"
+	" month TEXT NOT NULL, event TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (province, month, event))",
+	NULL
+};
+
+#define INGEST_X "WITH x AS (SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1), " ATTRS
+#define DELTA_SELECTS \
+	"1, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel"
+
+const char *const rollup_ingest_sql[] = {
+	INGEST_X " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, x.province, x.region, x.call_id, x.month, " DELTA_SELECTS
+	" FROM x, attrs WHERE true" ADD("rollup_comune", "attr, value, comune, call_id, month"),
+	INGEST_X " INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.province, x.region, x.call_id, x.month, " DELTA_SELECTS
+	" FROM x, attrs WHERE true" ADD("rollup_province", "attr, value, province, call_id, month"),
+	"WITH x AS (SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1)"
+	" INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
+	" SELECT x.placement_code, x.month, x.comune, x.province, x.region, x.call_id, x.area, " DELTA_SELECTS
+	" FROM x WHERE true" ADD("rollup_placement", "placement_code, month"),
+	NULL
+};
+
+/* A status change moves the application's contribution to the counts
+ * of its old status to those of the new one; the selection days follow
+ * the 'selected' flag. */
+#define D_SEL "(" SET_SELECTED("CAST(?3 AS TEXT)") " - " SET_SELECTED("CAST(?2 AS TEXT)") ")"
+#define D_STA "(" SET_STARTED("CAST(?3 AS TEXT)") " - " SET_STARTED("CAST(?2 AS TEXT)") ")"
+#define D_COM "(" SET_COMPLETED("CAST(?3 AS TEXT)") " - " SET_COMPLETED("CAST(?2 AS TEXT)") ")"
+#define D_DRO "(" SET_DROPPED("CAST(?3 AS TEXT)") " - " SET_DROPPED("CAST(?2 AS TEXT)") ")"
+#define STATUS_X "WITH x AS (SELECT " APP_COLUMNS ", " D_SEL " AS dsel, " D_STA " AS dsta, " D_COM " AS dcom, " \
+	D_DRO " AS ddro, " D_SEL " * (" SEL_DAYS ") AS ddays" APP_FROM " WHERE a.uuid = ?1), " ATTRS ", " \
+	"d AS (SELECT attrs.attr AS attr, " ATTR_VALUE " AS value, x.* FROM x, attrs)"
+#define STATUS_SET "SET selected = selected + d.dsel, started = started + d.dsta, completed = completed + d.dcom," \
+	" dropped_out = dropped_out + d.ddro, sel_days = sel_days + d.ddays, sel_n = sel_n + d.dsel FROM d"
+
+const char *const rollup_status_sql[] = {
+	STATUS_X " UPDATE rollup_comune " STATUS_SET " WHERE rollup_comune.attr = d.attr"
+	" AND rollup_comune.value = d.value AND rollup_comune.comune = d.comune"
+	" AND rollup_comune.call_id = d.call_id AND rollup_comune.month = d.month",
+	STATUS_X " UPDATE rollup_province " STATUS_SET " WHERE rollup_province.attr = d.attr"
+	" AND rollup_province.value = d.value AND rollup_province.province = d.province"
+	" AND rollup_province.call_id = d.call_id AND rollup_province.month = d.month",
+	STATUS_X " UPDATE rollup_placement " STATUS_SET " WHERE d.attr = ''"
+	" AND rollup_placement.placement_code = d.placement_code AND rollup_placement.month = d.month",
+	NULL
+};
+
+#define USAGE_C(DAY, COMUNE, EVENT, DELTA) \
+	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)" \
+	" SELECT " COMUNE ", COALESCE(c.province, ''), COALESCE(c.region, ''), substr(" DAY ", 1, 7), " EVENT ", " DELTA \
+	" FROM (SELECT 1 AS one) o LEFT JOIN comune c ON c.istat = " COMUNE " WHERE true" \
+	" ON CONFLICT (comune, month, event) DO UPDATE SET n = rollup_funnel.n + excluded.n"
+#define USAGE_SQL(DAY, COMUNE, EVENT, DELTA) USAGE_C(DAY, COMUNE, EVENT, DELTA) "; " USAGE_P(DAY, COMUNE, EVENT, DELTA)
+#define USAGE_P(DAY, COMUNE, EVENT, DELTA) \
+	"INSERT INTO rollup_funnel_province (province, region, month, event, n)" \
+	" SELECT COALESCE(c.province, ''), COALESCE(c.region, ''), substr(" DAY ", 1, 7), " EVENT ", " DELTA \
+	" FROM (SELECT 1 AS one) o LEFT JOIN comune c ON c.istat = " COMUNE " WHERE true" \
+	" ON CONFLICT (province, month, event) DO UPDATE SET n = rollup_funnel_province.n + excluded.n"
+
+const char *const rollup_usage_sql[] = {
+	USAGE_C("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)", "CAST(?3 AS TEXT)", "CAST(?4 AS INTEGER)"),
+	USAGE_P("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)", "CAST(?3 AS TEXT)", "CAST(?4 AS INTEGER)"),
+	NULL
+};
+
+/* SQLite only: triggers keep the funnel in step with usage_count. */
+static const char usage_triggers[] =
+	"CREATE TRIGGER IF NOT EXISTS rollup_usage_ai AFTER INSERT ON usage_count BEGIN "
+	USAGE_SQL("new.day", "new.comune", "new.event", "new.n") "; END;"
+	"CREATE TRIGGER IF NOT EXISTS rollup_usage_au AFTER UPDATE ON usage_count BEGIN "
+	USAGE_SQL("old.day", "old.comune", "old.event", "-old.n") "; "
+	USAGE_SQL("new.day", "new.comune", "new.event", "new.n") "; END;"
+	"CREATE TRIGGER IF NOT EXISTS rollup_usage_ad AFTER DELETE ON usage_count BEGIN "
+	USAGE_SQL("old.day", "old.comune", "old.event", "-old.n") "; END;";
+
+/* Full recomputation. The fine aggregate is built once, then folded
+ * into each rollup. */
+static const char rebuild_sql[] =
+	"DELETE FROM rollup_comune; DELETE FROM rollup_province; DELETE FROM rollup_placement;"
+	"DELETE FROM rollup_funnel; DELETE FROM rollup_funnel_province;"
+	"DROP TABLE IF EXISTS temp.rollup_fine;"
+	"CREATE TEMP TABLE rollup_fine AS SELECT x.comune, x.province, x.region, x.call_id, x.month,"
+	" x.placement_code, x.area, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res,"
+	" COUNT(*) AS applications, SUM(x.uniq) AS applicants, SUM(x.sel) AS selected, SUM(x.sta) AS started,"
+	" SUM(x.com) AS completed, SUM(x.dro) AS dropped_out, SUM(x.days) AS sel_days, SUM(x.sel) AS sel_n"
+	" FROM (SELECT " APP_COLUMNS APP_FROM ") x"
+	" GROUP BY x.placement_code, x.month, x.comune, x.province, x.region, x.call_id, x.area,"
+	" x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res;"
+	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, x.province, x.region, x.call_id, x.month,"
+	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
+	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine x, attrs"
+	" GROUP BY attrs.attr, 2, x.comune, x.province, x.region, x.call_id, x.month;"
+	"WITH " ATTRS " INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.province, x.region, x.call_id, x.month,"
+	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
+	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine x, attrs"
+	" GROUP BY attrs.attr, 2, x.province, x.region, x.call_id, x.month;"
+	"INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
+	" SELECT placement_code, month, MIN(comune), MIN(province), MIN(region), MIN(call_id), MIN(area),"
+	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
+	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine GROUP BY placement_code, month;"
+	"DROP TABLE temp.rollup_fine;"
+	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)"
+	" SELECT u.comune, COALESCE(c.province, ''), COALESCE(c.region, ''), substr(u.day, 1, 7), u.event, SUM(u.n)"
+	" FROM usage_count u LEFT JOIN comune c ON c.istat = u.comune"
+	" GROUP BY u.comune, 2, 3, 4, u.event;"
+	"INSERT INTO rollup_funnel_province (province, region, month, event, n)"
+	" SELECT province, MIN(region), month, event, SUM(n) FROM rollup_funnel GROUP BY province, month, event;";
+
+static int schema_exec(sqlite3 *db)
+{
+	for (int i = 0; rollup_schema_sql[i]; i++)
+		if (db_exec(db, rollup_schema_sql[i]))
+			return -1;
+	return db_exec(db, usage_triggers);
+}
+
+int rollup_migrate(sqlite3 *db)
+{
+	static const struct migration none[] = { { 1, "SELECT 1" } };
+
+	if (db_version(db, "rollup") >= 1 &&
+	    db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_funnel_province'", NULL, 0))
+		return 0;
+	if (schema_exec(db))
+		return error("cannot create the rollup tables");
+	if (sqlite3_get_autocommit(db))
+		return db_migrate(db, "rollup", none, 1);
+	return 0;
+}
+
+/*
+ * Prepared statements are cached per connection: the hub calls the
+ * helpers once per application and preparing these statements costs more
+ * than running them. A closed connection (sqlite3_close_v2) stays a
+ * zombie while its statements live, so its address is never reused by
+ * another connection while it is in this cache.
+ */
+enum { CACHE_DBS = 16, CACHE_STMTS = 8 };
+struct stmt_cache {
+	sqlite3 *db;
+	const char *const *sql;
+	sqlite3_stmt *st[CACHE_STMTS];
+	unsigned long used;
+};
+static struct stmt_cache caches[CACHE_DBS];
+static unsigned long cache_clock;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct stmt_cache *cache_get(sqlite3 *db, const char *const *sql)
+{
+	struct stmt_cache *c = NULL, *lru = &caches[0];
+
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_DBS; i++) {
+		if (caches[i].db == db && caches[i].sql == sql) {
+			c = &caches[i];
+			break;
+		}
+		if (caches[i].used < lru->used)
+			lru = &caches[i];
+	}
+	if (!c) {
+		c = lru;
+		for (int i = 0; i < CACHE_STMTS; i++) {
+			sqlite3_finalize(c->st[i]);
+			c->st[i] = NULL;
+		}
+		c->db = db;
+		c->sql = sql;
+	}
+	c->used = ++cache_clock;
+	pthread_mutex_unlock(&cache_lock);
+	return c;
+}
+
+/* Runs every statement of sql with text parameters p[0..np-1]. */
+static int run_list(sqlite3 *db, const char *const *sql, const char *const *p, int np)
+{
+	struct stmt_cache *c = cache_get(db, sql);
+	int rc = 0;
+
+	for (int i = 0; sql[i] && i < CACHE_STMTS; i++) {
+		sqlite3_stmt *st = c->st[i];
+		if (!st) {
+			st = db_prepare(db, sql[i]);
+			if (!st)
+				return -1;
+			c->st[i] = st;
+		}
+		for (int j = 0; j < np; j++)
+			sqlite3_bind_text(st, j + 1, p[j], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = error("rollup update failed: %s", sqlite3_errmsg(db));
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+int rollup_apply_ingest(sqlite3 *db, const char *uuid)
+{
+	const char *p[] = { uuid };
+	return run_list(db, rollup_ingest_sql, p, 1);
+}
+
+int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
+			const char *new_status)
+{
+	const char *p[] = { uuid, old_status, new_status };
+	if (!strcmp(old_status, new_status))
+		return 0;
+	return run_list(db, rollup_status_sql, p, 3);
+}
+
+int rollup_rebuild(sqlite3 *db)
+{
+	int own = sqlite3_get_autocommit(db);
+
+	if (rollup_migrate(db))
+		return -1;
+	if (own && db_begin(db))
+		return -1;
+	if (db_exec(db, rebuild_sql)) {
+		if (own)
+			db_rollback(db);
+		return error("cannot rebuild the rollups");
+	}
+	if (own && db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int rollup_stale(sqlite3 *db)
+{
+	if (!db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_province'", NULL, 0))
+		return db_int(db, "SELECT EXISTS (SELECT 1 FROM application)", NULL, 0) ? 1 : 0;
+	return db_int(db, "SELECT EXISTS (SELECT 1 FROM application) AND NOT EXISTS (SELECT 1 FROM rollup_province)",
+		      NULL, 0) ? 1 : 0;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Rollups: figures kept incrementally at ingest and status change (as the
+ * hub does) must equal a full rebuild, and both must equal plain SQL
+ * GROUP BY queries written independently over the raw applications.
+ */
+#include "tests/unit/check.h"
+#include "tests/unit/report_fixture.h"
+
+static long long q1(sqlite3 *db, const char *sql)
+{
+	return (long long)db_int(db, sql, NULL, -999);
+}
+
+int main(void)
+{
+	sqlite3 *db = db_open(":memory:", DB_SYNC_NORMAL);
+	long long n;
+
+	CHECK("rollup fixture with incremental upkeep", db && fixture_build(db, 3000, 1) == 0);
+	CHECK_INT("rollup is not stale after incremental ingest", rollup_stale(db), 0);
+	n = q1(db, "SELECT COUNT(*) FROM application");
+	CHECK_INT("rollup fixture has every application", n, 3000);
+	CHECK_INT("rollup national applications (comune table)",
+		  q1(db, "SELECT SUM(applications) FROM rollup_comune WHERE attr = ''"), n);
+	CHECK_INT("rollup national applications (province table)",
+		  q1(db, "SELECT SUM(applications) FROM rollup_province WHERE attr = 'sex'"), n);
+	CHECK_INT("rollup national applications (placement table)",
+		  q1(db, "SELECT SUM(applications) FROM rollup_placement"), n);
+	/* Independent: per comune and month, every measure. */
+	CHECK_INT("rollup comune x month matches GROUP BY",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT comune, substr(submitted_at,1,7) m, COUNT(*) a,"
+			 " SUM(duplicate_of IS NULL) u,"
+			 " SUM(status IN ('selected','started','completed','dropped_out')) s,"
+			 " SUM(status IN ('started','completed','dropped_out')) st,"
+			 " SUM(status = 'completed') co, SUM(status = 'dropped_out') d"
+			 " FROM application GROUP BY 1, 2"
+			 " EXCEPT SELECT comune, month, SUM(applications), SUM(applicants), SUM(selected),"
+			 " SUM(started), SUM(completed), SUM(dropped_out) FROM rollup_comune WHERE attr = ''"
+			 " GROUP BY 1, 2)"), 0);
+	CHECK_INT("rollup province x education matches GROUP BY",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT c.province, a.education, COUNT(*) FROM application a"
+			 " JOIN comune c ON c.istat = a.comune GROUP BY 1, 2 EXCEPT SELECT province, value,"
+			 " SUM(applications) FROM rollup_province WHERE attr = 'education' GROUP BY 1, 2)"), 0);
+	CHECK_INT("rollup residence classes match GROUP BY",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT a.comune, CASE WHEN a.residence = a.comune THEN 'same_comune'"
+			 " WHEN (SELECT province FROM comune WHERE istat = a.residence) ="
+			 " (SELECT province FROM comune WHERE istat = a.comune) THEN 'same_province'"
+			 " ELSE 'elsewhere' END, COUNT(*) FROM application a GROUP BY 1, 2"
+			 " EXCEPT SELECT comune, value, SUM(applications) FROM rollup_comune"
+			 " WHERE attr = 'residence' GROUP BY 1, 2)"), 0);
+	CHECK_INT("rollup selection days match julianday()",
+		  q1(db, "SELECT SUM(sel_days) FROM rollup_province WHERE attr = ''"),
+		  q1(db, "SELECT SUM(CAST(julianday(substr((SELECT MIN(at) FROM status_history h WHERE"
+			 " h.uuid = a.uuid AND h.status = 'selected'), 1, 10)) - julianday(k.deadline) AS INTEGER))"
+			 " FROM application a JOIN call k ON k.id = a.call_id"
+			 " WHERE a.status IN ('selected','started','completed','dropped_out')"));
+	CHECK_INT("rollup funnel matches usage_count",
+		  q1(db, "SELECT SUM(n) FROM rollup_funnel WHERE event = 'view'"),
+		  q1(db, "SELECT SUM(n) FROM usage_count WHERE event = 'view'"));
+	CHECK_INT("rollup funnel province table matches",
+		  q1(db, "SELECT SUM(n) FROM rollup_funnel_province WHERE province = 'MI'"),
+		  q1(db, "SELECT SUM(u.n) FROM usage_count u JOIN comune c ON c.istat = u.comune"
+			 " WHERE c.province = 'MI'"));
+	/* Snapshot, rebuild, compare. */
+	db_exec(db, "CREATE TEMP TABLE snap_c AS SELECT * FROM rollup_comune;"
+		    "CREATE TEMP TABLE snap_p AS SELECT * FROM rollup_province;"
+		    "CREATE TEMP TABLE snap_l AS SELECT * FROM rollup_placement;"
+		    "CREATE TEMP TABLE snap_f AS SELECT * FROM rollup_funnel;");
+	CHECK("rollup rebuild runs", rollup_rebuild(db) == 0);
+	CHECK_INT("rollup rebuild = incremental (comune)",
+		  q1(db, "SELECT (SELECT COUNT(*) FROM (SELECT * FROM rollup_comune EXCEPT SELECT * FROM snap_c))"
+			 " + (SELECT COUNT(*) FROM (SELECT * FROM snap_c EXCEPT SELECT * FROM rollup_comune WHERE applications > 0))"), 0);
+	CHECK_INT("rollup rebuild = incremental (province)",
+		  q1(db, "SELECT (SELECT COUNT(*) FROM (SELECT * FROM rollup_province EXCEPT SELECT * FROM snap_p))"
+			 " + (SELECT COUNT(*) FROM (SELECT * FROM snap_p EXCEPT SELECT * FROM rollup_province))"), 0);
+	CHECK_INT("rollup rebuild = incremental (placement)",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT * FROM rollup_placement EXCEPT SELECT * FROM snap_l)"), 0);
+	CHECK_INT("rollup rebuild = incremental (funnel)",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT * FROM rollup_funnel EXCEPT SELECT * FROM snap_f)"), 0);
+	/* A status change after the fact moves counts. */
+	{
+		char uuid[40] = "";
+		long long before = q1(db, "SELECT SUM(dropped_out) FROM rollup_province WHERE attr = ''");
+		db_text(db, "SELECT uuid FROM application WHERE status = 'started' LIMIT 1", NULL, uuid, sizeof(uuid));
+		db_exec(db, "BEGIN");
+		db_exec(db, "UPDATE application SET status = 'dropped_out' WHERE uuid = (SELECT uuid FROM application"
+			    " WHERE status = 'started' LIMIT 1)");
+		CHECK("rollup status change applies", uuid[0] && rollup_apply_status(db, uuid, "started", "dropped_out") == 0);
+		db_exec(db, "COMMIT");
+		CHECK_INT("rollup dropout counted once more",
+			  q1(db, "SELECT SUM(dropped_out) FROM rollup_province WHERE attr = ''"), before + 1);
+		CHECK_INT("rollup dropout in comune attr rows",
+			  q1(db, "SELECT SUM(dropped_out) FROM rollup_comune WHERE attr = 'age_band'"), before + 1);
+	}
+	/* A database filled without upkeep is detected as stale. */
+	db_exec(db, "DELETE FROM rollup_province");
+	CHECK_INT("rollup empty tables are stale", rollup_stale(db), 1);
+	db_close(db);
+	return check_done();
+}
