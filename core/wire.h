@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The wire format between kiosk and hub (JSON, jansson): an application
+ * as the kiosk sends it in POST /v1/applications, read back strictly by
+ * the hub (every field typed and bounded; unknown fields are ignored).
+ * Field names are the application table's column names.
+ */
+#ifndef DOTE_WIRE_H
+#define DOTE_WIRE_H
+#include <jansson.h>
+#include <stddef.h>
+#include "core/application.h"
+
+enum {
+	WIRE_RECEIPT_MAX = 512,		/* bytes of a receipt token */
+	WIRE_BATCH_MAX = 500,		/* records in one POST /v1/applications */
+};
+
+/* A new JSON object for app, with the receipt token when not NULL/''.
+ * The caller owns the reference. NULL on out of memory. */
+json_t *wire_application_to_json(const struct application *app, const char *receipt);
+
+/* Fills app (zeroed first) from o. Checks types and lengths only, not
+ * meaning (the caller validates the codice fiscale, vocabularies, ...).
+ * Returns 0, or -1 with the offending field name and a plain English
+ * reason in err ("given_name: too long"). receipt gets the token or ''. */
+int wire_application_from_json(const json_t *o, struct application *app, char *receipt,
+			       size_t rsize, char *err, size_t errsize);
+#endif

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The hub's routes (DESIGN.md, "Hub HTTP API"): batch ingest, catalog,
+ * heartbeat, enrolment, coordinators' status updates, the receipt check
+ * page, and the dashboard's paths handed to reports/dashboard.c. Every
+ * handler gets a complete request (body already bounded by main.c) and
+ * fills a struct http_response. Start reading at hub_route().
+ *
+ * Logs name the route, the kiosk id, counts and timings, never a token,
+ * a codice fiscale or a name.
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/model.h"
+#include "core/receipt.h"
+#include "core/util.h"
+#include "core/wire.h"
+#include "reports/hub/hub.h"
+
+#pragma weak receipt_verify
+#pragma weak receipt_result_str
+
+static void set_body(struct http_response *resp, int status, const char *type, char *body)
+{
+	free(resp->body);
+	resp->status = status;
+	str_copy(resp->content_type, sizeof(resp->content_type), type);
+	resp->body = body;
+	resp->body_len = body ? strlen(body) : 0;
+}
+
+static void reply_json(struct http_response *resp, int status, json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (!s) {
+		set_body(resp, 500, "application/json", strdup("{\"error\":\"out of memory\"}"));
+		return;
+	}
+	set_body(resp, status, "application/json", s);
+}
+
+static void reply_error(struct http_response *resp, int status, const char *msg)
+{
+	reply_json(resp, status, json_pack("{s:s}", "error", msg));
+}
+
+/* The bearer token of an Authorization header, or NULL. */
+static const char *bearer(const char *auth)
+{
+	if (!auth || strncasecmp(auth, "Bearer ", 7))
+		return NULL;
+	auth += 7;
+	while (*auth == ' ')
+		auth++;
+	return auth;
+}
+
+/* Token bucket per key: rate_per_minute requests, bursts of the same. 0
+ * allowed, else the seconds to wait. */
+static int rate_check(struct hub *h, const char *key)
+{
+	unsigned hash = 5381;
+	struct hub_rate *r;
+	int64_t now = now_ms();
+	double per_ms = h->rate_per_minute / 60000.0;
+	int wait = 0;
+	const char *p;
+
+	if (h->rate_per_minute <= 0)
+		return 0;
+	for (p = key; *p; p++)
+		hash = hash * 33 + (unsigned char)*p;
+	pthread_mutex_lock(&h->rate_lock);
+	r = &h->rate[hash % ARRAY_SIZE(h->rate)];
+	if (strcmp(r->key, key)) {
+		str_copy(r->key, sizeof(r->key), key);
+		r->tokens = h->rate_per_minute;
+		r->at_ms = now;
+	}
+	r->tokens += (double)(now - r->at_ms) * per_ms;
+	if (r->tokens > h->rate_per_minute)
+		r->tokens = h->rate_per_minute;
+	r->at_ms = now;
+	if (r->tokens >= 1.0)
+		r->tokens -= 1.0;
+	else
+		wait = (int)((1.0 - r->tokens) / per_ms / 1000.0) + 1;
+	pthread_mutex_unlock(&h->rate_lock);
+	return wait;
+}
+
+static int too_fast(struct hub *h, const char *key, struct http_response *resp)
+{
+	char secs[16];
+	int wait = rate_check(h, key);
+
+	if (!wait)
+		return 0;
+	snprintf(secs, sizeof(secs), "%d", wait);
+	http_response_header(resp, "Retry-After", secs);
+	reply_error(resp, 429, "too many requests; retry later");
+	return 1;
+}
+
+/* Authenticates a kiosk: 0, or -1 with the response already set. */
+static int kiosk_auth(struct hub *h, struct store *s, const char *auth, struct store_kiosk *k,
+		      struct http_response *resp)
+{
+	const char *token = bearer(auth);
+	int rc;
+
+	if (!token || !*token) {
+		http_response_header(resp, "WWW-Authenticate", "Bearer");
+		reply_error(resp, 401, "missing bearer token");
+		return -1;
+	}
+	rc = store_kiosk_auth(s, token, k);
+	if (rc < 0) {
+		reply_error(resp, 503, "storage unavailable");
+		return -1;
+	}
+	if (rc) {
+		http_response_header(resp, "WWW-Authenticate", "Bearer");
+		reply_error(resp, 401, "unknown token");
+		return -1;
+	}
+	if (k->revoked) {
+		reply_error(resp, 403, "kiosk revoked");
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses a JSON body: the value, or NULL with a 400 already set. */
+static json_t *parse_body(const struct http_request *req, struct http_response *resp)
+{
+	json_error_t jerr;
+	json_t *o;
+	char msg[240];
+
+	o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o) {
+		snprintf(msg, sizeof(msg), "malformed JSON at line %d column %d: %s", jerr.line,
+			 jerr.column, jerr.text);
+		reply_error(resp, 400, msg);
+	}
+	return o;
+}
+
+static void lock_write(struct hub *h, struct store *s)
+{
+	if (!store_is_pg(s))
+		pthread_mutex_lock(&h->write_lock);
+}
+
+static void unlock_write(struct hub *h, struct store *s)
+{
+	if (!store_is_pg(s))
+		pthread_mutex_unlock(&h->write_lock);
+}
+
+static void post_applications(struct hub *h, struct store *s, const struct http_request *req,
+			      const char *auth, const char *idem, struct http_response *resp)
+{
+	struct store_kiosk k;
+	json_t *body = NULL, *records, *out = NULL;
+	const char *kid;
+	int64_t t0 = now_ms();
+
+	if (kiosk_auth(h, s, auth, &k, resp) || too_fast(h, k.id, resp))
+		return;
+	if (idem && (strlen(idem) > 128 || !*idem)) {
+		reply_error(resp, 400, "Idempotency-Key must be 1 to 128 characters");
+		return;
+	}
+	body = parse_body(req, resp);
+	if (!body)
+		return;
+	records = json_object_get(body, "records");
+	kid = json_string_value(json_object_get(body, "kiosk_id"));
+	if (!json_is_object(body) || !json_is_array(records)) {
+		reply_error(resp, 400, "expected {\"kiosk_id\": ..., \"records\": [...]}");
+		goto out;
+	}
+	if (!kid || strcmp(kid, k.id)) {
+		reply_error(resp, 403, "kiosk_id does not match the token");
+		goto out;
+	}
+	if (json_array_size(records) > WIRE_BATCH_MAX) {
+		reply_error(resp, 413, "too many records in one batch");
+		goto out;
+	}
+	lock_write(h, s);
+	if (store_ingest(s, &k, records, idem, &out)) {
+		unlock_write(h, s);
+		http_response_header(resp, "Retry-After", "2");
+		reply_error(resp, 503, "storage unavailable; nothing was stored");
+		goto out;
+	}
+	unlock_write(h, s);
+	if (!h->quiet)
+		fprintf(stderr, "ingest kiosk %s: %zu records, %lld stored, %lld already, %lld rejected, %lld ms\n",
+			k.id, json_array_size(records),
+			(long long)json_integer_value(json_object_get(out, "stored")),
+			(long long)json_integer_value(json_object_get(out, "already")),
+			(long long)json_integer_value(json_object_get(out, "rejected")),
+			(long long)(now_ms() - t0));
+	reply_json(resp, 200, out);
+out:
+	json_decref(body);
+}
+
+static void get_catalog(struct hub *h, struct store *s, const struct http_request *req,
+			const char *inm, struct http_response *resp)
+{
+	char comune[16], etag[80];
+	json_t *cat;
+
+	if (http_query_get(req->query, "comune", comune, sizeof(comune)) ||
+	    strlen(comune) != 6 || strspn(comune, "0123456789") != 6) {
+		reply_error(resp, 400, "comune must be a 6-digit ISTAT code");
+		return;
+	}
+	if (store_catalog(s, comune, &cat, etag, sizeof(etag))) {
+		reply_error(resp, 503, "storage unavailable");
+		return;
+	}
+	http_response_header(resp, "ETag", etag);
+	http_response_header(resp, "Cache-Control", "no-cache");
+	if (inm && !strcmp(inm, etag)) {
+		json_decref(cat);
+		set_body(resp, 304, "application/json", NULL);
+		return;
+	}
+	reply_json(resp, 200, cat);
+}
+
+static void post_heartbeat(struct hub *h, struct store *s, const struct http_request *req,
+			   const char *auth, struct http_response *resp)
+{
+	struct store_kiosk k;
+	json_t *body, *out = NULL;
+	const char *kid;
+
+	if (kiosk_auth(h, s, auth, &k, resp) || too_fast(h, k.id, resp))
+		return;
+	body = parse_body(req, resp);
+	if (!body)
+		return;
+	kid = json_string_value(json_object_get(body, "kiosk_id"));
+	if (!json_is_object(body) || (kid && strcmp(kid, k.id))) {
+		reply_error(resp, kid ? 403 : 400, kid ? "kiosk_id does not match the token"
+						       : "expected a JSON object");
+		json_decref(body);
+		return;
+	}
+	lock_write(h, s);
+	if (store_heartbeat(s, &k, body, &out))
+		reply_error(resp, 503, "storage unavailable");
+	else
+		reply_json(resp, 200, out);
+	unlock_write(h, s);
+	json_decref(body);
+}
+
+static void post_enroll(struct hub *h, struct store *s, const struct http_request *req,
+			struct http_response *resp)
+{
+	struct store_kiosk k;
+	char token[80];
+	const char *code, *pk, *name;
+	json_t *body;
+	int rc;
+
+	if (too_fast(h, "enroll", resp))
+		return;
+	body = parse_body(req, resp);
+	if (!body)
+		return;
+	code = json_string_value(json_object_get(body, "code"));
+	pk = json_string_value(json_object_get(body, "public_key"));
+	name = json_string_value(json_object_get(body, "name"));
+	if (!code || !pk || strlen(code) > 40 || strlen(pk) != 64 || (name && strlen(name) > 64)) {
+		reply_error(resp, 400, "expected {\"code\", \"public_key\" (64 hex digits), \"name\"}");
+		json_decref(body);
+		return;
+	}
+	lock_write(h, s);
+	rc = store_enroll(s, code, pk, name, &k, token, sizeof(token));
+	unlock_write(h, s);
+	if (rc < 0)
+		reply_error(resp, 503, "storage unavailable");
+	else if (rc)
+		reply_error(resp, 403, "enrolment code unknown, already used or expired");
+	else {
+		if (!h->quiet)
+			fprintf(stderr, "enrolled kiosk %s for comune %s\n", k.id, k.comune);
+		reply_json(resp, 200, json_pack("{s:s, s:s, s:s}", "kiosk_id", k.id, "comune",
+						k.comune, "token", token));
+	}
+	str_wipe(token, sizeof(token));
+	json_decref(body);
+}
+
+static void post_status(struct hub *h, struct store *s, const struct http_request *req,
+			const char *auth, struct http_response *resp)
+{
+	const char *token = bearer(auth), *id, *status, *note;
+	char who[80], err[160];
+	json_t *body;
+	int rc;
+
+	rc = token ? store_coordinator_auth(s, token, who, sizeof(who)) : 1;
+	if (rc) {
+		reply_error(resp, rc < 0 ? 503 : 401, rc < 0 ? "storage unavailable"
+							   : "a coordinator token is required");
+		return;
+	}
+	if (too_fast(h, who, resp))
+		return;
+	body = parse_body(req, resp);
+	if (!body)
+		return;
+	id = json_string_value(json_object_get(body, "id"));
+	status = json_string_value(json_object_get(body, "status"));
+	note = json_string_value(json_object_get(body, "note"));
+	if (!id || !status || strlen(id) > 64) {
+		reply_error(resp, 400, "expected {\"id\": uuid or protocol, \"status\", \"note\"}");
+		json_decref(body);
+		return;
+	}
+	lock_write(h, s);
+	rc = store_status_set(s, id, status, who, note ? note : "", err, sizeof(err));
+	unlock_write(h, s);
+	if (rc < 0)
+		reply_error(resp, 503, "storage unavailable");
+	else if (rc == 1)
+		reply_error(resp, 404, "no such application");
+	else if (rc == 2)
+		reply_error(resp, 409, err);
+	else
+		reply_json(resp, 200, json_pack("{s:s, s:s}", "id", id, "status", status));
+	json_decref(body);
+}
+
+/* ----------------------------------------------------- receipt check page */
+
+/* Appends pre, then arg HTML-escaped, then post (pre and post are markup). */
+static void page_add(char *buf, size_t size, size_t *len, const char *fmt, const char *arg)
+{
+	char esc[1024];
+	const char *mark = strstr(fmt, "%s");
+	int n;
+
+	if (html_escape(esc, sizeof(esc), arg ? arg : ""))
+		esc[0] = '\0';
+	if (!mark)
+		return;
+	n = snprintf(buf + *len, size - *len, "%.*s%s%s", (int)(mark - fmt), fmt, esc, mark + 2);
+	if (n > 0 && (size_t)n < size - *len)
+		*len += (size_t)n;
+}
+
+static void receipt_page(struct store *s, const char *path, struct http_response *resp)
+{
+	struct receipt_fields f;
+	enum receipt_result r = RECEIPT_LOOKUP_ERROR;
+	const struct vocab *v;
+	char status[20], dup[40];
+	size_t size = 8192, len = 0;
+	char *page = malloc(size);
+	int found = 0, http = 200;
+
+	if (!page) {
+		reply_error(resp, 500, "out of memory");
+		return;
+	}
+	page[0] = '\0';
+	if (strlen(path) > RECEIPT_PAYLOAD_MAX)
+		r = RECEIPT_MALFORMED;
+	else if (receipt_verify)
+		r = receipt_verify(path, store_receipt_lookup, s, &f);
+	if (r == RECEIPT_OK)
+		found = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
+	len = (size_t)snprintf(page, size, "%s", "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		 "<title>Verifica ricevuta - DoteComune</title></head><body><main>"
+		 "<h1>Verifica ricevuta</h1>");
+	if (r == RECEIPT_OK) {
+		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta autentica.");
+		page_add(page, size, &len, "<p>Protocollo: %s</p>", f.protocol);
+		page_add(page, size, &len, "<p>Progetto: %s</p>", f.placement_code);
+		page_add(page, size, &len, "<p>Inviata il: %s</p>", f.submitted_at);
+		if (found) {
+			v = vocab_find(application_statuses, application_statuses_n, status);
+			page_add(page, size, &len, "<p>Stato della domanda: %s</p>", v ? v->it : status);
+		} else {
+			page_add(page, size, &len, "<p>%s</p>", "La domanda non è ancora arrivata alla "
+				 "sede centrale: lo sarà appena lo sportello si collega.");
+		}
+	} else {
+		http = r == RECEIPT_LOOKUP_ERROR ? 503 : 404;
+		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta NON valida.");
+		page_add(page, size, &len, "<p>%s</p>",
+			 receipt_result_str ? receipt_result_str(r) : "cannot verify receipts here");
+	}
+	page_add(page, size, &len, "%s</main></body></html>\n", "");
+	set_body(resp, http, "text/html; charset=utf-8", page);
+	http_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+}
+
+/* ---------------------------------------------------------------- routes */
+
+#if __has_include("reports/dashboard.h")
+#include "reports/dashboard.h"
+#define HAVE_DASHBOARD 1
+#else
+#define HAVE_DASHBOARD 0
+#endif
+
+static int is_dashboard_path(const char *p)
+{
+	return !strncmp(p, "/dashboard", 10) || !strcmp(p, "/login") || !strcmp(p, "/logout") ||
+	       !strncmp(p, "/static/", 8);
+}
+
+void hub_route(struct hub *h, const struct http_request *req, const char *auth,
+	       const char *idem_key, const char *if_none_match, struct http_response *resp)
+{
+	const char *p = req->path, *m = req->method;
+	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
+	struct store *s;
+
+	if (!strcmp(p, "/healthz")) {
+		set_body(resp, 200, "text/plain", strdup("ok\n"));
+		return;
+	}
+	if (is_dashboard_path(p)) {
+#if HAVE_DASHBOARD
+		if (h->dashboard) {
+			if (dashboard_handle(h->dashboard, req, resp) < 0 && !resp->status)
+				reply_error(resp, 500, "dashboard error");
+			return;
+		}
+#endif
+		reply_error(resp, 404, "the dashboard is not available on this hub");
+		return;
+	}
+	s = hub_store_get(h);
+	if (!s) {
+		reply_error(resp, 503, "storage unavailable");
+		return;
+	}
+	if (!strcmp(p, "/v1/applications") && post)
+		post_applications(h, s, req, auth, idem_key, resp);
+	else if (!strcmp(p, "/v1/catalog") && get)
+		get_catalog(h, s, req, if_none_match, resp);
+	else if (!strcmp(p, "/v1/heartbeat") && post)
+		post_heartbeat(h, s, req, auth, resp);
+	else if (!strcmp(p, "/v1/enroll") && post)
+		post_enroll(h, s, req, resp);
+	else if (!strcmp(p, "/v1/status") && post)
+		post_status(h, s, req, auth, resp);
+	else if ((!strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3)) && get)
+		receipt_page(s, p + 3, resp);
+	else if (!strncmp(p, "/v1/", 4) || !strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3))
+		reply_error(resp, 405, "method not allowed");
+	else
+		reply_error(resp, 404, "not found");
+	hub_store_put(h, s);
+}

@@ -1,0 +1,1268 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The hub's domain operations (reports/store.h), written once in
+ * portable SQL over the SQLite and PostgreSQL backends: schema, kiosk
+ * enrolment and tokens, batch ingest with full re-validation, the
+ * catalog with its ETag, heartbeats, coordinators' status updates.
+ *
+ * Start reading at store_ingest(): a batch is parsed and checked outside
+ * the transaction, then every valid record is stored (or found already
+ * stored) inside one write transaction together with the rollups and
+ * the idempotency record, and only a committed batch gets an answer.
+ */
+#include <ctype.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/application.h"
+#include "core/cf.h"
+#include "core/comuni.h"
+#include "core/db.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "core/wire.h"
+#include "reports/rollup.h"
+#include "reports/store.h"
+
+/* The rollups and the person hash come from other modules; the hub keeps
+ * working (without rollups / with its own hash) in a tree where they have
+ * not landed yet. */
+#pragma weak rollup_schema_sql
+#pragma weak rollup_ingest_sql
+#pragma weak rollup_status_sql
+#pragma weak rollup_usage_sql
+#pragma weak rollup_migrate
+#pragma weak application_person_hash
+
+/* ---------------------------------------------------------------- results */
+
+struct store_res {
+	int cols, rows, cap;
+	char **cells;		/* rows * cols, each malloc'd or NULL */
+};
+
+struct store_res *store_res_new(int cols)
+{
+	struct store_res *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->cols = cols;
+	return r;
+}
+
+int store_res_add(struct store_res *r, const char *const *cells, const size_t *lens)
+{
+	int i;
+
+	if (r->rows == r->cap) {
+		int cap = r->cap ? r->cap * 2 : 8;
+		char **c = realloc(r->cells, sizeof(char *) * (size_t)cap * (size_t)(r->cols ? r->cols : 1));
+
+		if (!c)
+			return -1;
+		r->cells = c;
+		r->cap = cap;
+	}
+	for (i = 0; i < r->cols; i++) {
+		char *v = NULL;
+
+		if (cells[i]) {
+			v = malloc(lens[i] + 1);
+			if (!v)
+				return -1;
+			memcpy(v, cells[i], lens[i]);
+			v[lens[i]] = '\0';
+		}
+		r->cells[r->rows * r->cols + i] = v;
+	}
+	r->rows++;
+	return 0;
+}
+
+int store_res_rows(const struct store_res *r)
+{
+	return r ? r->rows : 0;
+}
+
+const char *store_res_get(const struct store_res *r, int row, int col)
+{
+	if (!r || row < 0 || row >= r->rows || col < 0 || col >= r->cols)
+		return NULL;
+	return r->cells[row * r->cols + col];
+}
+
+void store_res_free(struct store_res *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->rows * r->cols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r);
+}
+
+/* ------------------------------------------------------------ SQL layer */
+
+int store_exec(struct store *s, const char *sql, const struct store_args *a)
+{
+	return s->ops->exec(s, sql, a, NULL);
+}
+
+int store_query(struct store *s, const char *sql, const struct store_args *a,
+		struct store_res **res)
+{
+	*res = NULL;
+	return s->ops->exec(s, sql, a, res) < 0 ? -1 : 0;
+}
+
+int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
+	       size_t size)
+{
+	struct store_res *r;
+	int rc = 1;
+
+	buf[0] = '\0';
+	if (store_query(s, sql, a, &r))
+		return -1;
+	if (store_res_rows(r) > 0) {
+		const char *v = store_res_get(r, 0, 0);
+
+		str_copy(buf, size, v ? v : "");
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int store_begin(struct store *s)
+{
+	return s->ops->begin(s);
+}
+
+int store_commit(struct store *s)
+{
+	return s->ops->commit(s);
+}
+
+void store_rollback(struct store *s)
+{
+	s->ops->rollback(s);
+}
+
+int store_exec_script(struct store *s, const char *sql)
+{
+	return s->ops->script(s, sql);
+}
+
+int store_is_pg(const struct store *s)
+{
+	return s->pg;
+}
+
+#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
+	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+
+/* --------------------------------------------------------------- schema */
+
+/* The hub's own tables, the same text for both backends. */
+#define HUB_TABLES \
+	"CREATE TABLE IF NOT EXISTS enroll_code (" \
+	"  code_hash TEXT PRIMARY KEY," \
+	"  comune TEXT NOT NULL," \
+	"  created_at TEXT NOT NULL," \
+	"  expires_at TEXT NOT NULL," \
+	"  used_at TEXT, kiosk_id TEXT);" \
+	"CREATE TABLE IF NOT EXISTS idempotency (" \
+	"  kiosk_id TEXT NOT NULL," \
+	"  key TEXT NOT NULL," \
+	"  response TEXT NOT NULL," \
+	"  created_at TEXT NOT NULL," \
+	"  PRIMARY KEY (kiosk_id, key));" \
+	"CREATE TABLE IF NOT EXISTS coordinator (" \
+	"  name TEXT PRIMARY KEY," \
+	"  token_hash TEXT NOT NULL UNIQUE," \
+	"  created_at TEXT NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS kiosk_token ON kiosk(token_hash);" \
+	"CREATE INDEX IF NOT EXISTS application_protocol_kiosk ON application(kiosk_id, status_at);" \
+	"CREATE INDEX IF NOT EXISTS status_history_at ON status_history(uuid, id);"
+
+static const struct migration hub_migrations[] = {
+	{ 1, HUB_TABLES },
+};
+
+/* The core tables the hub uses, for PostgreSQL (core/schema.c is SQLite's). */
+static const char pg_schema[] =
+	"CREATE TABLE IF NOT EXISTS comune ("
+	"  istat TEXT PRIMARY KEY, name TEXT NOT NULL, province TEXT NOT NULL,"
+	"  province_name TEXT NOT NULL, region TEXT NOT NULL, belfiore TEXT NOT NULL,"
+	"  population INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS call ("
+	"  id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	"  region TEXT NOT NULL, opens TEXT NOT NULL, deadline TEXT NOT NULL,"
+	"  rules TEXT NOT NULL DEFAULT '{}',"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')));"
+	"CREATE TABLE IF NOT EXISTS placement ("
+	"  id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, call_id BIGINT NOT NULL REFERENCES call(id),"
+	"  comune TEXT NOT NULL, area TEXT NOT NULL, office TEXT NOT NULL, title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '', requirements TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL, months INTEGER NOT NULL, hours_week INTEGER NOT NULL,"
+	"  allowance_eur INTEGER NOT NULL, qrsp TEXT NOT NULL, seats INTEGER NOT NULL,"
+	"  applied INTEGER NOT NULL DEFAULT 0, deadline TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),"
+	"  updated_at TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX IF NOT EXISTS placement_comune ON placement(comune, status);"
+	"CREATE TABLE IF NOT EXISTS kiosk ("
+	"  id TEXT PRIMARY KEY, comune TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+	"  public_key TEXT, token_hash TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','revoked')),"
+	"  enrolled_at TEXT, revoked_at TEXT, last_seen TEXT,"
+	"  version TEXT, queue_depth BIGINT, printer TEXT, last_frame_ms BIGINT);"
+	"CREATE TABLE IF NOT EXISTS application ("
+	"  uuid TEXT PRIMARY KEY, protocol TEXT NOT NULL UNIQUE, kiosk_id TEXT NOT NULL,"
+	"  seq BIGINT NOT NULL, call_id BIGINT NOT NULL, placement_code TEXT NOT NULL,"
+	"  comune TEXT NOT NULL, cf_hash TEXT NOT NULL, cf TEXT,"
+	"  given_name TEXT, family_name TEXT, phone TEXT, email TEXT,"
+	"  sex TEXT CHECK (sex IN ('F','M')), birth_date TEXT, age INTEGER,"
+	"  birthplace TEXT, residence TEXT, applicant_status TEXT NOT NULL,"
+	"  education TEXT NOT NULL, lang TEXT NOT NULL DEFAULT 'it',"
+	"  submitted_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'received',"
+	"  status_at TEXT, duplicate_of TEXT, receipt TEXT, acked_at TEXT, received_at TEXT);"
+	"CREATE INDEX IF NOT EXISTS application_person ON application(call_id, cf_hash);"
+	"CREATE INDEX IF NOT EXISTS application_placement ON application(placement_code);"
+	"CREATE INDEX IF NOT EXISTS application_comune ON application(comune, submitted_at);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS application_kiosk_seq ON application(kiosk_id, seq);"
+	"CREATE TABLE IF NOT EXISTS status_history ("
+	"  id BIGSERIAL PRIMARY KEY, uuid TEXT NOT NULL, status TEXT NOT NULL,"
+	"  at TEXT NOT NULL, by TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX IF NOT EXISTS status_history_uuid ON status_history(uuid);"
+	"CREATE TABLE IF NOT EXISTS usage_count ("
+	"  day TEXT NOT NULL, kiosk_id TEXT NOT NULL, comune TEXT NOT NULL,"
+	"  event TEXT NOT NULL, n BIGINT NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (day, kiosk_id, event));"
+	"CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	HUB_TABLES;
+
+static int run_list(struct store *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (store_exec(s, *list, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+static int pg_load_comuni(struct store *s)
+{
+	char pop[16];
+	size_t i;
+
+	if (store_text(s, "SELECT count(*) FROM comune", NULL, pop, sizeof(pop)) || atoi(pop) > 0)
+		return 0;
+	if (store_begin(s))
+		return -1;
+	for (i = 0; i < comuni_count(); i++) {
+		const struct comune *c = comuni_at(i);
+
+		snprintf(pop, sizeof(pop), "%d", c->population);
+		if (store_exec(s, "INSERT INTO comune(istat, name, province, province_name, region,"
+				  " belfiore, population) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+				  " ON CONFLICT (istat) DO NOTHING",
+			       ARGS(c->istat, c->name, c->province, c->province_name, c->region,
+				    c->belfiore, pop)) < 0) {
+			store_rollback(s);
+			return -1;
+		}
+	}
+	return store_commit(s);
+}
+
+static int store_migrate(struct store *s)
+{
+	if (!s->pg) {
+		sqlite3 *db = s->conn;
+
+		if (db_migrate(db, "hub", hub_migrations, (int)ARRAY_SIZE(hub_migrations)))
+			return -1;
+		if (db_int(db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(db))
+			return -1;
+		if (rollup_migrate && rollup_migrate(db))
+			return -1;
+		return 0;
+	}
+	/* Several hub processes may start together on one database. */
+	if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
+		return -1;
+	if (store_exec_script(s, pg_schema) || (rollup_schema_sql && run_list(s, rollup_schema_sql)) ||
+	    pg_load_comuni(s)) {
+		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
+		return -1;
+	}
+	return store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
+}
+
+struct store *store_open(const char *url)
+{
+	struct store *s;
+
+	if (sodium_init() < 0) {
+		error("cannot initialise libsodium");
+		return NULL;
+	}
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		s = store_pg_open(url);
+	else
+		s = store_sqlite_open(url);
+	if (s && store_migrate(s)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	s->ops->close(s);
+	free(s);
+}
+
+/* -------------------------------------------------------------- helpers */
+
+static void now_iso(char *buf, size_t size)
+{
+	time_iso(now_wall(), buf, size);
+}
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void store_secret_hash(const char *secret, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+	hex(h, sizeof(h), out);
+}
+
+static void new_token(char *token, size_t size)
+{
+	unsigned char b[32];
+
+	randombytes_buf(b, sizeof(b));
+	if (size >= 65)
+		hex(b, sizeof(b), token);
+	else if (size)
+		token[0] = '\0';
+	sodium_memzero(b, sizeof(b));
+}
+
+static int is_printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int all_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	if (strlen(s) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_uuid(const char *s)
+{
+	int i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int is_iso_instant(const char *s)
+{
+	char date[11];
+	int y, m, d;
+
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return 0;
+	if (!isdigit((unsigned char)s[11]) || !isdigit((unsigned char)s[12]) ||
+	    !isdigit((unsigned char)s[14]) || !isdigit((unsigned char)s[15]) ||
+	    !isdigit((unsigned char)s[17]) || !isdigit((unsigned char)s[18]))
+		return 0;
+	if (atoi(s + 11) > 23 || atoi(s + 14) > 59 || atoi(s + 17) > 60)
+		return 0;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	return date_parse(date, &y, &m, &d) == 0;
+}
+
+static void person_hash(int64_t call_id, const char *cf, char out[65])
+{
+	char buf[64];
+
+	if (application_person_hash) {
+		application_person_hash(call_id, cf, out, 65);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%lld:%s", (long long)call_id, cf);
+	store_secret_hash(buf, out);
+}
+
+/* ------------------------------------------------------------ enrolment */
+
+static void code_normalise(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < size; in++)
+		if (isalnum((unsigned char)*in))
+			out[o++] = (char)toupper((unsigned char)*in);
+	out[o] = '\0';
+}
+
+int store_enroll_code_create(struct store *s, const char *comune, int64_t ttl, char *code,
+			     size_t size)
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char raw[13], hash[65], now[32], exp[32];
+	int i;
+
+	if (!comune_by_istat(comune))
+		return error("unknown comune '%s' (an ISTAT code like 015146)", comune);
+	if (size < 15 || ttl <= 0)
+		return error("bad enrolment code request");
+	for (i = 0; i < 12; i++)
+		raw[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	raw[12] = '\0';
+	snprintf(code, size, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
+	store_secret_hash(raw, hash);
+	now_iso(now, sizeof(now));
+	time_iso(now_wall() + (time_t)ttl, exp, sizeof(exp));
+	if (store_exec(s, "INSERT INTO enroll_code(code_hash, comune, created_at, expires_at)"
+			  " VALUES (?1, ?2, ?3, ?4)", ARGS(hash, comune, now, exp)) != 1)
+		return -1;
+	return 0;
+}
+
+int store_enroll(struct store *s, const char *code, const char *pk_hex, const char *name,
+		 struct store_kiosk *k, char *token, size_t tsize)
+{
+	struct store_res *r = NULL;
+	char norm[40], hash[65], thash[65], now[32];
+	int rc = -1, i, max = 0;
+
+	memset(k, 0, sizeof(*k));
+	code_normalise(code, norm, sizeof(norm));
+	if (strlen(norm) != 12 || strlen(pk_hex) != 64 || tsize < 65)
+		return 1;
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)pk_hex[i]))
+			return 1;
+	store_secret_hash(norm, hash);
+	now_iso(now, sizeof(now));
+	if (store_begin(s))
+		return -1;
+	if (store_query(s, "SELECT comune FROM enroll_code WHERE code_hash = ?1"
+			   " AND used_at IS NULL AND expires_at > ?2", ARGS(hash, now), &r))
+		goto out;
+	if (store_res_rows(r) != 1) {
+		rc = 1;
+		goto out;
+	}
+	str_copy(k->comune, sizeof(k->comune), store_res_get(r, 0, 0));
+	store_res_free(r);
+	if (store_query(s, "SELECT id FROM kiosk", NULL, &r))
+		goto out;
+	for (i = 0; i < store_res_rows(r); i++) {
+		const char *id = store_res_get(r, i, 0);
+
+		if (id && id[0] == 'K' && atoi(id + 1) > max)
+			max = atoi(id + 1);
+	}
+	snprintf(k->id, sizeof(k->id), "K%02d", max + 1);
+	new_token(token, tsize);
+	store_secret_hash(token, thash);
+	if (store_exec(s, "INSERT INTO kiosk(id, comune, name, public_key, token_hash, status,"
+			  " enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6)",
+		       &(struct store_args){ { k->id, k->comune, name ? name : "", pk_hex, thash, now },
+					     6, 1u << 3 }) != 1)
+		goto out;
+	if (store_exec(s, "UPDATE enroll_code SET used_at = ?1, kiosk_id = ?2 WHERE code_hash = ?3",
+		       ARGS(now, k->id, hash)) != 1)
+		goto out;
+	if (store_commit(s))
+		goto out;
+	rc = 0;
+out:
+	store_res_free(r);
+	if (rc)
+		store_rollback(s);
+	if (rc && tsize)
+		token[0] = '\0';
+	return rc;
+}
+
+int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k)
+{
+	struct store_res *r;
+	char hash[65];
+	int rc = 1;
+
+	memset(k, 0, sizeof(*k));
+	if (!token || strlen(token) != 64)
+		return 1;
+	store_secret_hash(token, hash);
+	if (store_query(s, "SELECT id, comune, status FROM kiosk WHERE token_hash = ?1",
+			ARGS(hash), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		str_copy(k->id, sizeof(k->id), store_res_get(r, 0, 0));
+		str_copy(k->comune, sizeof(k->comune), store_res_get(r, 0, 1));
+		k->revoked = strcmp(store_res_get(r, 0, 2), "active") != 0;
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int store_kiosk_revoke(struct store *s, const char *id)
+{
+	char now[32];
+	int n;
+
+	now_iso(now, sizeof(now));
+	n = store_exec(s, "UPDATE kiosk SET status = 'revoked', revoked_at = ?1, token_hash = NULL"
+			  " WHERE id = ?2", ARGS(now, id));
+	if (n < 0)
+		return -1;
+	return n == 0;
+}
+
+int store_kiosk_list(struct store *s, FILE *out)
+{
+	struct store_res *r;
+	int i;
+
+	if (store_query(s, "SELECT id, comune, status, coalesce(enrolled_at, ''),"
+			   " coalesce(last_seen, ''), coalesce(version, ''),"
+			   " coalesce(queue_depth, 0), coalesce(printer, '') FROM kiosk ORDER BY id",
+			NULL, &r))
+		return -1;
+	fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", "id", "comune", "status",
+		"enrolled", "last seen", "version", "queue", "printer");
+	for (i = 0; i < store_res_rows(r); i++)
+		fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", store_res_get(r, i, 0),
+			store_res_get(r, i, 1), store_res_get(r, i, 2), store_res_get(r, i, 3),
+			store_res_get(r, i, 4), store_res_get(r, i, 5), store_res_get(r, i, 6),
+			store_res_get(r, i, 7));
+	store_res_free(r);
+	return 0;
+}
+
+int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	struct store *s = ctx;
+	struct store_res *r;
+	int rc = 1, i;
+
+	if (store_query(s, "SELECT public_key, status FROM kiosk WHERE id = ?1", ARGS(kiosk_id), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		const char *h = store_res_get(r, 0, 0);
+
+		if (h && strlen(h) == 64) {
+			for (i = 0; i < 32; i++) {
+				unsigned v;
+
+				sscanf(h + 2 * i, "%2x", &v);
+				pk[i] = (unsigned char)v;
+			}
+			*revoked = strcmp(store_res_get(r, 0, 1), "active") != 0;
+			rc = 0;
+		}
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int store_coordinator_token(struct store *s, const char *name, char *token, size_t tsize)
+{
+	char hash[65], now[32];
+
+	if (!*name || strlen(name) > 64 || !is_printable(name) || tsize < 65)
+		return error("coordinator name must be 1 to 64 printable characters");
+	new_token(token, tsize);
+	store_secret_hash(token, hash);
+	now_iso(now, sizeof(now));
+	if (store_exec(s, "INSERT INTO coordinator(name, token_hash, created_at) VALUES (?1, ?2, ?3)"
+			  " ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash,"
+			  " created_at = excluded.created_at", ARGS(name, hash, now)) != 1)
+		return -1;
+	return 0;
+}
+
+int store_coordinator_auth(struct store *s, const char *token, char *name, size_t size)
+{
+	char hash[65];
+
+	if (!token || strlen(token) != 64)
+		return 1;
+	store_secret_hash(token, hash);
+	return store_text(s, "SELECT name FROM coordinator WHERE token_hash = ?1", ARGS(hash),
+			  name, size);
+}
+
+/* --------------------------------------------------------------- ingest */
+
+struct record {
+	struct application app;
+	char receipt[WIRE_RECEIPT_MAX];
+	char cf_hash[65];
+	const char *result;	/* 'stored', 'already', 'rejected' */
+	char error[160];
+	char duplicate_of[37];
+};
+
+/* Everything that can be checked without the database. */
+static int record_check(struct record *rec, const struct store_kiosk *k, char *err, size_t esize)
+{
+	struct application *a = &rec->app;
+	struct cf_info info;
+	char why[120], date[11], p1[48], p2[48];
+	int year;
+
+	if (!is_uuid(a->uuid))
+		return snprintf(err, esize, "uuid: not a lower-case UUID"), -1;
+	if (strcmp(a->kiosk_id, k->id))
+		return snprintf(err, esize, "kiosk_id: not the kiosk that sent it"), -1;
+	if (a->seq < 1)
+		return snprintf(err, esize, "seq: must be positive"), -1;
+	if (!is_iso_instant(a->submitted_at))
+		return snprintf(err, esize, "submitted_at: not an ISO UTC instant"), -1;
+	memcpy(date, a->submitted_at, 10);
+	date[10] = '\0';
+	year = atoi(date);
+	/* The protocol format of core/receipt.h, with the host comune or the
+	 * kiosk's own. */
+	snprintf(p1, sizeof(p1), "DC-%s-%s-%d-%06lld", a->comune, k->id, year, (long long)a->seq);
+	snprintf(p2, sizeof(p2), "DC-%s-%s-%d-%06lld", k->comune, k->id, year, (long long)a->seq);
+	if (strcmp(a->protocol, p1) && strcmp(a->protocol, p2))
+		return snprintf(err, esize, "protocol: does not match kiosk, year and sequence"), -1;
+	if (!all_digits(a->comune, 6))
+		return snprintf(err, esize, "comune: not an ISTAT code"), -1;
+	if (cf_check(a->cf, date, &info, why, sizeof(why)))
+		return snprintf(err, esize, "cf: %s", why), -1;
+	str_copy(a->cf, sizeof(a->cf), info.code);
+	if (a->sex != info.sex || strcmp(a->birth_date, info.birth_date) ||
+	    strcmp(a->birthplace, info.birthplace))
+		return snprintf(err, esize, "cf: sex, birth date or birthplace do not match it"), -1;
+	if (age_on(a->birth_date, date) != a->age)
+		return snprintf(err, esize, "age: does not match the birth date"), -1;
+	if (!*a->given_name || !is_printable(a->given_name))
+		return snprintf(err, esize, "given_name: empty or has control characters"), -1;
+	if (!*a->family_name || !is_printable(a->family_name))
+		return snprintf(err, esize, "family_name: empty or has control characters"), -1;
+	if (!is_printable(a->phone) || !is_printable(a->email))
+		return snprintf(err, esize, "phone or email: control characters"), -1;
+	if (*a->email && (!strchr(a->email, '@') || strchr(a->email, ' ')))
+		return snprintf(err, esize, "email: not an e-mail address"), -1;
+	if (*a->residence && !comune_by_istat(a->residence))
+		return snprintf(err, esize, "residence: unknown comune"), -1;
+	if (!vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status))
+		return snprintf(err, esize, "applicant_status: unknown value"), -1;
+	if (!vocab_find(education_levels, education_levels_n, a->education))
+		return snprintf(err, esize, "education: unknown value"), -1;
+	if (!*a->lang)
+		str_copy(a->lang, sizeof(a->lang), "it");
+	if (strspn(a->lang, "abcdefghijklmnopqrstuvwxyz-") != strlen(a->lang))
+		return snprintf(err, esize, "lang: not a language code"), -1;
+	if (*a->status && strcmp(a->status, "received"))
+		return snprintf(err, esize, "status: a new application is 'received'"), -1;
+	str_copy(a->status, sizeof(a->status), "received");
+	if (*rec->receipt && strspn(rec->receipt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") !=
+			     strlen(rec->receipt))
+		return snprintf(err, esize, "receipt: not a receipt token"), -1;
+	person_hash(a->call_id, a->cf, rec->cf_hash);
+	return 0;
+}
+
+struct placement_info {
+	char code[32];
+	int found;
+	int64_t call_id;
+	char comune[7];
+	char deadline[11];	/* the earlier of placement's and call's */
+	int open;
+	int added;		/* applications stored in this batch */
+};
+
+static int placement_get(struct store *s, struct placement_info *cache, int *n, int cap,
+			 const char *code, struct placement_info **out)
+{
+	struct store_res *r;
+	struct placement_info *p;
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(cache[i].code, code)) {
+			*out = &cache[i];
+			return 0;
+		}
+	if (*n >= cap)
+		return error("too many placements in one batch");
+	p = &cache[(*n)++];
+	memset(p, 0, sizeof(*p));
+	str_copy(p->code, sizeof(p->code), code);
+	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status"
+			   " FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
+			ARGS(code), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		const char *pd = store_res_get(r, 0, 2), *cd = store_res_get(r, 0, 3);
+
+		p->found = 1;
+		p->call_id = atoll(store_res_get(r, 0, 0));
+		str_copy(p->comune, sizeof(p->comune), store_res_get(r, 0, 1));
+		str_copy(p->deadline, sizeof(p->deadline), strcmp(pd, cd) < 0 ? pd : cd);
+		p->open = !strcmp(store_res_get(r, 0, 4), "open") &&
+			  !strcmp(store_res_get(r, 0, 5), "open");
+	}
+	store_res_free(r);
+	*out = p;
+	return 0;
+}
+
+static const char insert_sql[] =
+	"INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
+	" cf_hash, cf, given_name, family_name, phone, email, sex, birth_date, age, birthplace,"
+	" residence, applicant_status, education, lang, submitted_at, status, status_at,"
+	" duplicate_of, receipt, received_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	" ?18, ?19, ?20, ?21, ?22, 'received', ?22, ?23, ?24, ?25)";
+
+/* Stores one checked record inside the open transaction; sets
+ * rec->result. -1 only on a storage failure. */
+static int record_store(struct store *s, struct record *rec, struct placement_info *pcache,
+			int *np, const char *now)
+{
+	struct application *a = &rec->app;
+	struct placement_info *p = NULL;
+	struct store_res *r;
+	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11];
+	int i, clash = 0, mine = 0;
+
+	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
+	if (store_query(s, "SELECT uuid FROM application WHERE uuid = ?1 OR protocol = ?2"
+			   " OR (kiosk_id = ?3 AND seq = ?4)", ARGS(a->uuid, a->protocol, a->kiosk_id, seq),
+			&r))
+		return -1;
+	for (i = 0; i < store_res_rows(r); i++) {
+		if (!strcmp(store_res_get(r, i, 0), a->uuid))
+			mine = 1;
+		else
+			clash = 1;
+	}
+	store_res_free(r);
+	if (mine) {
+		rec->result = "already";
+		return 0;
+	}
+	rec->result = "rejected";
+	if (clash) {
+		str_copy(rec->error, sizeof(rec->error),
+			 "protocol or sequence already used by another application");
+		return 0;
+	}
+	if (placement_get(s, pcache, np, 128, a->placement_code, &p))
+		return -1;
+	memcpy(date, a->submitted_at, 10);
+	date[10] = '\0';
+	if (!p->found) {
+		str_copy(rec->error, sizeof(rec->error), "placement_code: unknown placement");
+		return 0;
+	}
+	if (p->call_id != a->call_id || strcmp(p->comune, a->comune)) {
+		str_copy(rec->error, sizeof(rec->error), "placement_code: call or comune do not match");
+		return 0;
+	}
+	if (!p->open || strcmp(date, p->deadline) > 0) {
+		str_copy(rec->error, sizeof(rec->error), "placement_code: placement closed");
+		return 0;
+	}
+	snprintf(call, sizeof(call), "%lld", (long long)a->call_id);
+	if (store_text(s, "SELECT uuid FROM application WHERE call_id = ?1 AND cf_hash = ?2"
+			  " AND duplicate_of IS NULL ORDER BY submitted_at, uuid LIMIT 1",
+		       ARGS(call, rec->cf_hash), rec->duplicate_of, sizeof(rec->duplicate_of)) < 0)
+		return -1;
+	snprintf(age, sizeof(age), "%d", a->age);
+	if (store_exec(s, insert_sql, ARGS(a->uuid, a->protocol, a->kiosk_id, seq, call,
+					   a->placement_code, a->comune, rec->cf_hash, a->cf,
+					   a->given_name, a->family_name, *a->phone ? a->phone : NULL,
+					   *a->email ? a->email : NULL, sex, a->birth_date, age,
+					   a->birthplace, *a->residence ? a->residence : NULL,
+					   a->applicant_status, a->education, a->lang, a->submitted_at,
+					   *rec->duplicate_of ? rec->duplicate_of : NULL,
+					   *rec->receipt ? rec->receipt : NULL, now)) != 1)
+		return -1;
+	if (rollup_ingest_sql) {
+		for (i = 0; rollup_ingest_sql[i]; i++)
+			if (store_exec(s, rollup_ingest_sql[i], ARGS(a->uuid)) < 0)
+				return -1;
+	}
+	if (!*rec->duplicate_of)
+		p->added++;
+	rec->result = "stored";
+	return 0;
+}
+
+static json_t *ingest_response(struct record *recs, size_t n)
+{
+	json_t *o = json_object(), *arr = json_array();
+	int stored = 0, already = 0, rejected = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct record *rec = &recs[i];
+		json_t *e = json_pack("{s:s, s:s}", "uuid", rec->app.uuid, "result", rec->result);
+
+		if (!strcmp(rec->result, "stored"))
+			stored++;
+		else if (!strcmp(rec->result, "already"))
+			already++;
+		else
+			rejected++;
+		if (*rec->error)
+			json_object_set_new(e, "error", json_string(rec->error));
+		if (*rec->duplicate_of)
+			json_object_set_new(e, "duplicate_of", json_string(rec->duplicate_of));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "results", arr);
+	json_object_set_new(o, "stored", json_integer(stored));
+	json_object_set_new(o, "already", json_integer(already));
+	json_object_set_new(o, "rejected", json_integer(rejected));
+	return o;
+}
+
+int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
+		 const char *idem_key, json_t **response)
+{
+	struct placement_info pcache[128];
+	struct record *recs = NULL;
+	char now[32], applied[16];
+	char *body = NULL;
+	size_t n, i;
+	int np = 0, rc = -1;
+
+	*response = NULL;
+	if (idem_key && *idem_key) {
+		struct store_res *r;
+
+		if (store_query(s, "SELECT response FROM idempotency WHERE kiosk_id = ?1 AND key = ?2",
+				ARGS(k->id, idem_key), &r))
+			return -1;
+		if (store_res_rows(r) == 1)
+			*response = json_loads(store_res_get(r, 0, 0), 0, NULL);
+		store_res_free(r);
+		if (*response)
+			return 0;
+	}
+	n = json_array_size(records);
+	recs = calloc(n ? n : 1, sizeof(*recs));
+	if (!recs)
+		return error("out of memory");
+	for (i = 0; i < n; i++) {
+		struct record *rec = &recs[i];
+		const json_t *u;
+
+		rec->result = "rejected";
+		if (wire_application_from_json(json_array_get(records, i), &rec->app, rec->receipt,
+					       sizeof(rec->receipt), rec->error, sizeof(rec->error)) ||
+		    record_check(rec, k, rec->error, sizeof(rec->error))) {
+			/* Keep the uuid (only if it is one) so the kiosk can match. */
+			u = json_object_get(json_array_get(records, i), "uuid");
+			memset(rec->app.uuid, 0, sizeof(rec->app.uuid));
+			if (json_is_string(u) && is_uuid(json_string_value(u)))
+				str_copy(rec->app.uuid, sizeof(rec->app.uuid), json_string_value(u));
+			continue;
+		}
+		rec->result = NULL;
+	}
+	now_iso(now, sizeof(now));
+	if (store_begin(s))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (!recs[i].result && record_store(s, &recs[i], pcache, &np, now))
+			goto out;
+	for (i = 0; i < (size_t)np; i++) {
+		if (!pcache[i].added)
+			continue;
+		snprintf(applied, sizeof(applied), "%d", pcache[i].added);
+		if (store_exec(s, "UPDATE placement SET applied = applied + ?1 WHERE code = ?2",
+			       ARGS(applied, pcache[i].code)) < 0)
+			goto out;
+	}
+	*response = ingest_response(recs, n);
+	if (!*response)
+		goto out;
+	if (idem_key && *idem_key) {
+		body = json_dumps(*response, JSON_COMPACT);
+		if (!body || store_exec(s, "INSERT INTO idempotency(kiosk_id, key, response, created_at)"
+					   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kiosk_id, key) DO NOTHING",
+					ARGS(k->id, idem_key, body, now)) < 0)
+			goto out;
+	}
+	if (store_commit(s))
+		goto out;
+	rc = 0;
+out:
+	if (rc) {
+		store_rollback(s);
+		json_decref(*response);
+		*response = NULL;
+	}
+	for (i = 0; i < n; i++)
+		str_wipe(&recs[i].app, sizeof(recs[i].app));
+	free(recs);
+	free(body);
+	return rc;
+}
+
+/* -------------------------------------------------------------- catalog */
+
+/* A JSON object of row i of r; spec has one letter per column, 's' text
+ * or 'i' integer, names the column names. */
+static json_t *row_json(const struct store_res *r, int i, const char *spec,
+			const char *const *names)
+{
+	json_t *o = json_object();
+	int c;
+
+	for (c = 0; spec[c]; c++) {
+		const char *v = store_res_get(r, i, c);
+
+		if (!v)
+			json_object_set_new(o, names[c], json_null());
+		else if (spec[c] == 'i')
+			json_object_set_new(o, names[c], json_integer(atoll(v)));
+		else
+			json_object_set_new(o, names[c], json_string(v));
+	}
+	return o;
+}
+
+static const char *const call_cols[] = {
+	"id", "code", "title", "region", "opens", "deadline", "rules", "status",
+};
+static const char *const placement_cols[] = {
+	"id", "code", "call_id", "comune", "area", "office", "title", "description",
+	"requirements", "address", "months", "hours_week", "allowance_eur", "qrsp", "seats",
+	"applied", "deadline", "status", "updated_at",
+};
+
+int store_catalog(struct store *s, const char *comune, json_t **catalog, char *etag,
+		  size_t esize)
+{
+	struct store_res *r = NULL;
+	json_t *o = json_object(), *calls = json_array(), *pls = json_array();
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char today[11], hx[65];
+	char *text = NULL;
+	int i, rc = -1;
+
+	*catalog = NULL;
+	time_date(now_wall(), today, sizeof(today));
+	if (store_query(s, "SELECT id, code, title, region, opens, deadline, rules, status FROM call"
+			   " WHERE status = 'open' AND deadline >= ?2 AND id IN (SELECT call_id FROM"
+			   " placement WHERE comune = ?1 AND status = 'open' AND deadline >= ?2)"
+			   " ORDER BY id", ARGS(comune, today), &r))
+		goto out;
+	for (i = 0; i < store_res_rows(r); i++)
+		json_array_append_new(calls, row_json(r, i, "isssssss", call_cols));
+	store_res_free(r);
+	if (store_query(s, "SELECT p.id, p.code, p.call_id, p.comune, p.area, p.office, p.title,"
+			   " p.description, p.requirements, p.address, p.months, p.hours_week,"
+			   " p.allowance_eur, p.qrsp, p.seats, p.applied, p.deadline, p.status,"
+			   " p.updated_at FROM placement p JOIN call c ON c.id = p.call_id"
+			   " WHERE p.comune = ?1 AND p.status = 'open' AND p.deadline >= ?2"
+			   " AND c.status = 'open' AND c.deadline >= ?2 ORDER BY p.code",
+			ARGS(comune, today), &r))
+		goto out;
+	for (i = 0; i < store_res_rows(r); i++)
+		json_array_append_new(pls, row_json(r, i, "isisssssssiiisiisss", placement_cols));
+	json_object_set_new(o, "comune", json_string(comune));
+	json_object_set(o, "calls", calls);
+	json_object_set(o, "placements", pls);
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text)
+		goto out;
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	hex(h, 16, hx);
+	snprintf(etag, esize, "\"%s\"", hx);
+	*catalog = o;
+	o = NULL;
+	rc = 0;
+out:
+	store_res_free(r);
+	json_decref(o);
+	json_decref(calls);
+	json_decref(pls);
+	free(text);
+	return rc;
+}
+
+int store_catalog_copy(struct store *s, const char *sqlite_path)
+{
+	sqlite3 *src = db_open_raw(sqlite_path, DB_SYNC_NORMAL);
+	sqlite3_stmt *st = NULL;
+	int n = -1, c;
+
+	if (!src)
+		return -1;
+	if (store_begin(s))
+		goto out;
+	st = db_prepare(src, "SELECT id, code, title, region, opens, deadline, rules, status FROM call");
+	if (!st)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_args a = { .n = 8 };
+
+		for (c = 0; c < 8; c++)
+			a.v[c] = (const char *)sqlite3_column_text(st, c);
+		if (store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline, rules,"
+				  " status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO"
+				  " UPDATE SET code = excluded.code, title = excluded.title,"
+				  " region = excluded.region, opens = excluded.opens,"
+				  " deadline = excluded.deadline, rules = excluded.rules,"
+				  " status = excluded.status", &a) < 0)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	st = db_prepare(src, "SELECT id, code, call_id, comune, area, office, title, description,"
+			     " requirements, address, months, hours_week, allowance_eur, qrsp, seats,"
+			     " deadline, status, updated_at FROM placement");
+	if (!st)
+		goto fail;
+	n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct store_args a = { .n = 18 };
+
+		for (c = 0; c < 18; c++)
+			a.v[c] = (const char *)sqlite3_column_text(st, c);
+		if (store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title,"
+				  " description, requirements, address, months, hours_week,"
+				  " allowance_eur, qrsp, seats, deadline, status, updated_at) VALUES"
+				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+				  " ?16, ?17, ?18) ON CONFLICT (id) DO UPDATE SET code = excluded.code,"
+				  " call_id = excluded.call_id, comune = excluded.comune,"
+				  " area = excluded.area, office = excluded.office,"
+				  " title = excluded.title, description = excluded.description,"
+				  " requirements = excluded.requirements, address = excluded.address,"
+				  " months = excluded.months, hours_week = excluded.hours_week,"
+				  " allowance_eur = excluded.allowance_eur, qrsp = excluded.qrsp,"
+				  " seats = excluded.seats, deadline = excluded.deadline,"
+				  " status = excluded.status, updated_at = excluded.updated_at", &a) < 0)
+			goto fail;
+		n++;
+	}
+	if (store_commit(s))
+		goto fail;
+	goto out;
+fail:
+	n = -1;
+	store_rollback(s);
+out:
+	sqlite3_finalize(st);
+	db_close(src);
+	return n;
+}
+
+/* ------------------------------------------------------------ heartbeat */
+
+static int usage_store(struct store *s, const struct store_kiosk *k, const json_t *usage)
+{
+	size_t i;
+
+	if (json_array_size(usage) > 1000)
+		return 0;
+	for (i = 0; i < json_array_size(usage); i++) {
+		const json_t *u = json_array_get(usage, i);
+		const char *day = json_string_value(json_object_get(u, "day"));
+		const char *event = json_string_value(json_object_get(u, "event"));
+		const json_t *nj = json_object_get(u, "n");
+		char n[24], old[24], delta[24];
+		int y, m, d, j;
+
+		if (!day || !event || !json_is_integer(nj) || json_integer_value(nj) < 0 ||
+		    strlen(day) != 10 || date_parse(day, &y, &m, &d) || !*event ||
+		    strlen(event) > 20 || strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
+			continue;
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(nj));
+		if (store_text(s, "SELECT n FROM usage_count WHERE day = ?1 AND kiosk_id = ?2 AND"
+				  " event = ?3", ARGS(day, k->id, event), old, sizeof(old)) < 0)
+			return -1;
+		if (store_exec(s, "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, kiosk_id, event)"
+				  " DO UPDATE SET n = excluded.n", ARGS(day, k->id, k->comune, event, n)) < 0)
+			return -1;
+		snprintf(delta, sizeof(delta), "%lld", atoll(n) - atoll(old));
+		/* SQLite's rollups follow usage_count through triggers. */
+		if (s->pg && rollup_usage_sql && atoll(delta) != 0)
+			for (j = 0; rollup_usage_sql[j]; j++)
+				if (store_exec(s, rollup_usage_sql[j], ARGS(day, k->comune, event, delta)) < 0)
+					return -1;
+	}
+	return 0;
+}
+
+int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
+		    json_t **response)
+{
+	struct store_res *r = NULL;
+	char now[32], depth[24], frame[24], since[24], version[40], printer[40];
+	const char *v;
+	json_t *statuses = NULL;
+	long long cursor;
+	int i;
+
+	*response = NULL;
+	now_iso(now, sizeof(now));
+	v = json_string_value(json_object_get(body, "version"));
+	str_copy(version, sizeof(version), v && is_printable(v) ? v : "");
+	v = json_string_value(json_object_get(body, "printer"));
+	str_copy(printer, sizeof(printer), v && is_printable(v) ? v : "");
+	snprintf(depth, sizeof(depth), "%lld", (long long)json_integer_value(json_object_get(body, "queue_depth")));
+	snprintf(frame, sizeof(frame), "%lld", (long long)json_integer_value(json_object_get(body, "last_frame_ms")));
+	cursor = (long long)json_integer_value(json_object_get(body, "status_since"));
+	if (cursor < 0)
+		cursor = 0;
+	snprintf(since, sizeof(since), "%lld", cursor);
+	if (store_begin(s))
+		return -1;
+	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
+			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
+		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
+	    usage_store(s, k, json_object_get(body, "usage")) ||
+	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
+			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
+			   " ORDER BY h.id LIMIT 500", ARGS(k->id, since), &r) ||
+	    store_commit(s)) {
+		store_rollback(s);
+		store_res_free(r);
+		return -1;
+	}
+	statuses = json_array();
+	for (i = 0; i < store_res_rows(r); i++) {
+		json_array_append_new(statuses, json_pack("{s:s, s:s, s:s}",
+			"uuid", store_res_get(r, i, 1), "status", store_res_get(r, i, 2),
+			"status_at", store_res_get(r, i, 3)));
+		cursor = atoll(store_res_get(r, i, 0));
+	}
+	store_res_free(r);
+	*response = json_pack("{s:s, s:o, s:I}", "server_time", now, "statuses", statuses,
+			      "status_cursor", (json_int_t)cursor);
+	return *response ? 0 : -1;
+}
+
+/* --------------------------------------------------------------- status */
+
+int store_status_set(struct store *s, const char *id, const char *status, const char *by,
+		     const char *note, char *err, size_t errsize)
+{
+	struct store_res *r = NULL;
+	char uuid[40], old[20], now[32];
+	int rc = -1, i;
+
+	err[0] = '\0';
+	if (!vocab_find(application_statuses, application_statuses_n, status)) {
+		snprintf(err, errsize, "unknown status '%.20s'", status);
+		return 2;
+	}
+	if (!by || !*by || strlen(by) > 64 || !is_printable(by) || strlen(note ? note : "") > 500 ||
+	    !is_printable(note ? note : "")) {
+		snprintf(err, errsize, "who made the change (1 to 64 characters) is required");
+		return 2;
+	}
+	now_iso(now, sizeof(now));
+	if (store_begin(s))
+		return -1;
+	if (store_query(s, "SELECT uuid, status FROM application WHERE uuid = ?1 OR protocol = ?1",
+			ARGS(id), &r))
+		goto out;
+	if (store_res_rows(r) != 1) {
+		rc = 1;
+		goto out;
+	}
+	str_copy(uuid, sizeof(uuid), store_res_get(r, 0, 0));
+	str_copy(old, sizeof(old), store_res_get(r, 0, 1));
+	if (!application_status_allowed(old, status)) {
+		snprintf(err, errsize, "cannot go from '%s' to '%s'", old, status);
+		rc = 2;
+		goto out;
+	}
+	if (store_exec(s, "UPDATE application SET status = ?1, status_at = ?2 WHERE uuid = ?3",
+		       ARGS(status, now, uuid)) != 1 ||
+	    store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
+			  " (?1, ?2, ?3, ?4, ?5)", ARGS(uuid, status, now, by, note ? note : "")) != 1)
+		goto out;
+	if (rollup_status_sql)
+		for (i = 0; rollup_status_sql[i]; i++)
+			if (store_exec(s, rollup_status_sql[i], ARGS(uuid, old, status)) < 0)
+				goto out;
+	if (store_commit(s))
+		goto out;
+	rc = 0;
+out:
+	if (rc)
+		store_rollback(s);
+	store_res_free(r);
+	return rc;
+}
+
+int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
+			     char *duplicate_of, size_t dsize)
+{
+	struct store_res *r;
+	int rc = 1;
+
+	status[0] = duplicate_of[0] = '\0';
+	if (store_query(s, "SELECT status, duplicate_of FROM application WHERE uuid = ?1",
+			ARGS(uuid), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		const char *d = store_res_get(r, 0, 1);
+
+		str_copy(status, ssize, store_res_get(r, 0, 0));
+		str_copy(duplicate_of, dsize, d ? d : "");
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}

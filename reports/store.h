@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The hub's storage: one interface over SQLite (the default, a file
+ * path) and PostgreSQL (a 'postgres://...' URL, libpq), so the hub, the
+ * `dote` CLI and the tests behave the same on both.
+ *
+ * Two layers. The bottom one runs portable SQL with text parameters
+ * written ?1, ?2 ... (rewritten to $1, $2 for PostgreSQL) and returns
+ * rows of text; store_sqlite.c and store_pg.c implement it. The top one
+ * (store.c) is the hub's domain operations written once on top of it:
+ * schema, enrolment, kiosk tokens, batch ingest with re-validation,
+ * catalog, heartbeat, status updates. Start reading at store_ingest().
+ *
+ * A struct store is one connection: use it from one thread at a time.
+ */
+#ifndef DOTE_REPORTS_STORE_H
+#define DOTE_REPORTS_STORE_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+struct store_res;
+
+/* Opens a SQLite path (created and migrated, synchronous=FULL) or a
+ * postgres:// URL (schema created if missing). NULL after error(). */
+struct store *store_open(const char *url);
+void store_close(struct store *s);
+int store_is_pg(const struct store *s);
+
+/* ---- portable SQL ---- */
+
+/* Parameters are text (NULL for SQL NULL). Bit i of hexblob marks
+ * parameter i+1 as a hex string stored as bytes (a BLOB in SQLite). */
+struct store_args {
+	const char *v[32];
+	int n;
+	unsigned hexblob;
+};
+
+/* Runs a statement; returns rows changed (>= 0) or -1 after error(). */
+int store_exec(struct store *s, const char *sql, const struct store_args *a);
+/* Runs a query; *res gets every row (free with store_res_free). 0 or -1. */
+int store_query(struct store *s, const char *sql, const struct store_args *a,
+		struct store_res **res);
+int store_res_rows(const struct store_res *r);
+/* Cell text; NULL for SQL NULL. BLOBs come back as lower-case hex. */
+const char *store_res_get(const struct store_res *r, int row, int col);
+void store_res_free(struct store_res *r);
+/* First column of the first row into buf: 0 found, 1 no row, -1 error. */
+int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
+	       size_t size);
+/* Transactions. store_begin takes the write lock (SQLite: BEGIN
+ * IMMEDIATE; PostgreSQL: BEGIN + a transaction advisory lock, so several
+ * hub processes on one database serialise their writes). */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+/* The ?N SQL rewritten for this backend is the caller's; runs several
+ * ';'-separated statements with no parameters. */
+int store_exec_script(struct store *s, const char *sql);
+
+/* ---- the hub's operations ---- */
+
+struct store_kiosk {
+	char id[16];
+	char comune[7];
+	int revoked;
+};
+
+/* SHA-256 of a secret as 64 hex chars (tokens and codes are stored so). */
+void store_secret_hash(const char *secret, char out[65]);
+
+/* A one-time enrolment code for comune, valid ttl seconds, into code
+ * (>= 20 bytes, 'XXXX-XXXX-XXXX'). 0 or -1. */
+int store_enroll_code_create(struct store *s, const char *comune, int64_t ttl, char *code,
+			     size_t size);
+/* Trades a code for a new kiosk: registers pk_hex (64 hex chars), fills
+ * kiosk id and comune and a new bearer token (>= 65 bytes). Returns 0,
+ * 1 when the code is unknown, used or expired, -1 on error. */
+int store_enroll(struct store *s, const char *code, const char *pk_hex, const char *name,
+		 struct store_kiosk *k, char *token, size_t tsize);
+/* The kiosk holding a bearer token: 0 found (check k->revoked), 1 none. */
+int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k);
+/* Revokes a kiosk: 0, 1 when unknown, -1 on error. */
+int store_kiosk_revoke(struct store *s, const char *id);
+/* Prints the kiosk table for `dote kiosk list`. */
+int store_kiosk_list(struct store *s, FILE *out);
+/* Looks up a kiosk's public key (receipt_key_lookup for core/receipt.h);
+ * ctx is the struct store *. */
+int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked);
+
+/* A coordinator API token for name (new token into token, >= 65 bytes). */
+int store_coordinator_token(struct store *s, const char *name, char *token, size_t tsize);
+/* The coordinator holding a token into name: 0 found, 1 none, -1 error. */
+int store_coordinator_auth(struct store *s, const char *token, char *name, size_t size);
+
+/* Ingests a batch (JSON array of wire records) from an authenticated
+ * kiosk. Every record is re-validated; valid ones are stored once (a
+ * resend of a stored UUID is reported 'already'); a second application
+ * by the same person to the same call is stored with duplicate_of set.
+ * The transaction is committed before this returns 0 with *response
+ * ({"results":[...],"stored":N,"already":N,"rejected":N}) set. With an
+ * idempotency key, a repeated request returns the first response. -1 on
+ * storage failure (nothing committed). */
+int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
+		 const char *idem_key, json_t **response);
+
+/* The catalog of a comune (open calls and their open placements whose
+ * deadline has not passed) as a new JSON object, with its ETag (hex,
+ * >= 67 bytes with quotes). 0 or -1. */
+int store_catalog(struct store *s, const char *comune, json_t **catalog, char *etag,
+		  size_t esize);
+
+/* Records a heartbeat (body: version, queue_depth, printer,
+ * last_frame_ms, usage [{day, event, n}], status_since) and sets
+ * *response to {"server_time", "statuses":[{uuid, status, status_at}],
+ * "status_cursor"}: status changes of this kiosk's applications after
+ * status_since. 0 or -1. */
+int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
+		    json_t **response);
+
+/* Changes the status of an application (uuid or protocol) as `by`,
+ * recording it in status_history. Returns 0, 1 not found, 2 transition
+ * not allowed (err says why), -1 on error. */
+int store_status_set(struct store *s, const char *id, const char *status, const char *by,
+		     const char *note, char *err, size_t errsize);
+
+/* Status and placement of the application with that uuid, for the
+ * receipt page: 0 found, 1 none, -1 error. */
+int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
+			     char *duplicate_of, size_t dsize);
+
+/* Copies calls and placements from a SQLite catalog database into the
+ * store (insert or update by code): how a PostgreSQL hub gets its
+ * catalog. Returns the number of placements copied, or -1. */
+int store_catalog_copy(struct store *s, const char *sqlite_path);
+
+/* ---- backends (store_sqlite.c, store_pg.c), for store.c only ---- */
+struct store_ops {
+	int (*exec)(struct store *s, const char *sql, const struct store_args *a,
+		    struct store_res **res);
+	int (*script)(struct store *s, const char *sql);
+	int (*begin)(struct store *s);
+	int (*commit)(struct store *s);
+	void (*rollback)(struct store *s);
+	void (*close)(struct store *s);
+};
+struct store {
+	const struct store_ops *ops;
+	int pg;
+	void *conn;
+	void *cache;		/* backend's prepared statements */
+};
+struct store *store_sqlite_open(const char *path);
+struct store *store_pg_open(const char *url);
+/* Result building for backends. */
+struct store_res *store_res_new(int cols);
+int store_res_add(struct store_res *r, const char *const *cells, const size_t *lens);
+#endif

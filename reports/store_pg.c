@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The PostgreSQL backend of reports/store.h (libpq). Statements are
+ * prepared once per connection under generated names, with ?N rewritten
+ * to $N; parameters travel as text and PostgreSQL infers their types
+ * from the statement. Writes take a transaction-scoped advisory lock so
+ * that several hub processes on one database keep "stored once" and the
+ * cross-kiosk duplicate check exact.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/util.h"
+#include "reports/store.h"
+
+enum { PG_CACHE_MAX = 128, PG_WRITE_LOCK = 0x444f5445 };
+
+struct pg_cache {
+	const char *sql[PG_CACHE_MAX];
+	int n;
+};
+
+/* ?N -> $N, outside quoted strings. */
+static char *rewrite(const char *sql)
+{
+	char *out = malloc(strlen(sql) + 1), *o = out;
+	int quote = 0;
+
+	if (!out)
+		return NULL;
+	for (; *sql; sql++) {
+		if (*sql == '\'')
+			quote = !quote;
+		*o++ = (!quote && *sql == '?' && sql[1] >= '0' && sql[1] <= '9') ? '$' : *sql;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The name of sql's prepared statement, preparing it the first time. */
+static int prepared(struct store *s, const char *sql, char *name, size_t size)
+{
+	struct pg_cache *c = s->cache;
+	PGresult *r;
+	char *text;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->sql[i] == sql) {
+			snprintf(name, size, "s%d", i);
+			return 0;
+		}
+	if (c->n >= PG_CACHE_MAX) {
+		name[0] = '\0';	/* unnamed statement, prepared each time */
+		return 0;
+	}
+	snprintf(name, size, "s%d", c->n);
+	text = rewrite(sql);
+	if (!text)
+		return error("out of memory");
+	r = PQprepare(s->conn, name, text, 0, NULL);
+	free(text);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		error("cannot prepare: %s (%.60s)", PQerrorMessage(s->conn), sql);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	c->sql[c->n++] = sql;
+	return 0;
+}
+
+static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
+		   struct store_res **res)
+{
+	char name[16];
+	PGresult *r;
+	int rc = -1, n = a ? a->n : 0, i, j, cols;
+
+	if (prepared(s, sql, name, sizeof(name)))
+		return -1;
+	if (name[0]) {
+		r = PQexecPrepared(s->conn, name, n, a ? a->v : NULL, NULL, NULL, 0);
+	} else {
+		char *text = rewrite(sql);
+
+		if (!text)
+			return error("out of memory");
+		r = PQexecParams(s->conn, text, n, NULL, a ? a->v : NULL, NULL, NULL, 0);
+		free(text);
+	}
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+		if (res && !(*res = store_res_new(0)))
+			break;
+		rc = atoi(PQcmdTuples(r));
+		break;
+	case PGRES_TUPLES_OK:
+		cols = PQnfields(r);
+		if (cols > 32)
+			cols = 32;
+		if (res) {
+			const char *cells[32];
+			size_t lens[32];
+
+			if (!(*res = store_res_new(cols)))
+				break;
+			for (i = 0; i < PQntuples(r); i++) {
+				for (j = 0; j < cols; j++) {
+					cells[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+					lens[j] = (size_t)PQgetlength(r, i, j);
+				}
+				if (store_res_add(*res, cells, lens) < 0) {
+					store_res_free(*res);
+					*res = NULL;
+					goto out;
+				}
+			}
+		}
+		rc = atoi(PQcmdTuples(r));
+		if (!*PQcmdTuples(r))
+			rc = PQntuples(r);
+		break;
+	default:
+		error("sql failed: %s (%.60s)", PQresultErrorMessage(r), sql);
+		break;
+	}
+out:
+	PQclear(r);
+	return rc;
+}
+
+static int pg_script(struct store *s, const char *sql)
+{
+	PGresult *r = PQexec(s->conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = error("sql failed: %s (%.60s)", PQresultErrorMessage(r), sql);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_begin(struct store *s)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_WRITE_LOCK);
+	return pg_script(s, sql);
+}
+
+static int pg_commit(struct store *s)
+{
+	return pg_script(s, "COMMIT");
+}
+
+static void pg_rollback(struct store *s)
+{
+	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(s->conn, "ROLLBACK"));
+}
+
+static void pg_close(struct store *s)
+{
+	PQfinish(s->conn);
+	free(s->cache);
+}
+
+static const struct store_ops pg_ops = {
+	pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close,
+};
+
+struct store *store_pg_open(const char *url)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->ops = &pg_ops;
+	s->pg = 1;
+	s->cache = calloc(1, sizeof(struct pg_cache));
+	s->conn = PQconnectdb(url);
+	if (!s->cache || !s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+		/* The message may repeat the URL; it never holds a password
+		 * because libpq does not echo it. */
+		error("cannot connect to PostgreSQL: %s",
+		      s->conn ? PQerrorMessage(s->conn) : "out of memory");
+		PQfinish(s->conn);
+		free(s->cache);
+		free(s);
+		return NULL;
+	}
+	pg_script(s, "SET client_min_messages = warning");
+	return s;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The SQLite backend of reports/store.h: the hub database opened with
+ * db_open(path, DB_SYNC_FULL) (WAL, a commit is on disk when it
+ * returns), prepared statements cached per SQL text, rows copied out as
+ * text (BLOBs as hex).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/db.h"
+#include "core/util.h"
+#include "reports/store.h"
+
+enum { CACHE_MAX = 96 };
+
+struct sqlite_cache {
+	const char *sql[CACHE_MAX];
+	sqlite3_stmt *st[CACHE_MAX];
+	int n;
+};
+
+static sqlite3_stmt *cached(struct store *s, const char *sql)
+{
+	struct sqlite_cache *c = s->cache;
+	sqlite3_stmt *st;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->sql[i] == sql)
+			return c->st[i];
+	st = db_prepare(s->conn, sql);
+	if (!st || c->n >= CACHE_MAX)
+		return st;
+	c->sql[c->n] = sql;
+	c->st[c->n++] = st;
+	return st;
+}
+
+static void uncache(struct store *s, const char *sql, sqlite3_stmt *st)
+{
+	struct sqlite_cache *c = s->cache;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->st[i] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
+		   struct store_res **res)
+{
+	sqlite3 *db = s->conn;
+	sqlite3_stmt *st = cached(s, sql);
+	unsigned char blob[256];
+	char *cells[32];
+	size_t lens[32];
+	int i, rc = -1, step, cols;
+
+	if (!st)
+		return -1;
+	for (i = 0; a && i < a->n; i++) {
+		const char *v = a->v[i];
+
+		if (!v) {
+			sqlite3_bind_null(st, i + 1);
+		} else if (a->hexblob & (1u << i)) {
+			size_t n = strlen(v) / 2, j;
+
+			if (n > sizeof(blob))
+				goto out;
+			for (j = 0; j < n; j++) {
+				int hi = hexval(v[2 * j]), lo = hexval(v[2 * j + 1]);
+
+				if (hi < 0 || lo < 0) {
+					error("bad hex parameter");
+					goto out;
+				}
+				blob[j] = (unsigned char)(hi * 16 + lo);
+			}
+			sqlite3_bind_blob(st, i + 1, blob, (int)n, SQLITE_TRANSIENT);
+		} else {
+			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
+		}
+	}
+	cols = sqlite3_column_count(st);
+	if (cols > 32)
+		cols = 32;
+	if (res && !(*res = store_res_new(cols)))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char hexbuf[2 * 64 + 1];
+
+		if (!res)
+			continue;
+		for (i = 0; i < cols; i++) {
+			int t = sqlite3_column_type(st, i);
+
+			if (t == SQLITE_NULL) {
+				cells[i] = NULL;
+				lens[i] = 0;
+			} else if (t == SQLITE_BLOB) {
+				const unsigned char *b = sqlite3_column_blob(st, i);
+				int n = sqlite3_column_bytes(st, i), j;
+
+				if (n > 64)
+					n = 64;
+				for (j = 0; j < n; j++)
+					snprintf(hexbuf + 2 * j, 3, "%02x", b[j]);
+				hexbuf[2 * n] = '\0';
+				cells[i] = strdup(hexbuf);
+				lens[i] = (size_t)(2 * n);
+			} else {
+				cells[i] = (char *)sqlite3_column_text(st, i);
+				lens[i] = (size_t)sqlite3_column_bytes(st, i);
+			}
+		}
+		if (store_res_add(*res, (const char *const *)cells, lens) < 0)
+			step = SQLITE_NOMEM;
+		for (i = 0; i < cols; i++)
+			if (sqlite3_column_type(st, i) == SQLITE_BLOB)
+				free(cells[i]);
+		if (step == SQLITE_NOMEM)
+			break;
+	}
+	if (step != SQLITE_DONE) {
+		error("sql failed: %s (%.60s)", sqlite3_errmsg(db), sql);
+		if (res) {
+			store_res_free(*res);
+			*res = NULL;
+		}
+		goto out;
+	}
+	rc = sqlite3_changes(db);
+out:
+	uncache(s, sql, st);
+	return rc;
+}
+
+static int sq_script(struct store *s, const char *sql)
+{
+	return db_exec(s->conn, sql);
+}
+
+static int sq_begin(struct store *s)
+{
+	return db_begin(s->conn);
+}
+
+static int sq_commit(struct store *s)
+{
+	return db_commit(s->conn);
+}
+
+static void sq_rollback(struct store *s)
+{
+	db_rollback(s->conn);
+}
+
+static void sq_close(struct store *s)
+{
+	struct sqlite_cache *c = s->cache;
+	int i;
+
+	for (i = 0; c && i < c->n; i++)
+		sqlite3_finalize(c->st[i]);
+	free(c);
+	db_close(s->conn);
+}
+
+static const struct store_ops sqlite_ops = {
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close,
+};
+
+struct store *store_sqlite_open(const char *path)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->ops = &sqlite_ops;
+	s->cache = calloc(1, sizeof(struct sqlite_cache));
+	s->conn = db_open(path, DB_SYNC_FULL);
+	if (!s->cache || !s->conn) {
+		free(s->cache);
+		db_close(s->conn);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
