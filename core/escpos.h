@@ -37,7 +37,8 @@ int escpos_cp858(const char *utf8, char *out, size_t size);
 int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_buf *out);
 
 /* Finds every `GS v 0` raster in data and writes them, stacked top to
- * bottom with a white margin, as an 8-bit grey PNG (black dots black).
+ * bottom (touching, so a QR split in bands stays whole) inside a white
+ * margin, as an 8-bit grey PNG (black dots black).
  * Returns the number of rasters found (0: no PNG written), -1 on a
  * malformed raster or write error. */
 int escpos_render_png(const unsigned char *data, size_t len, const char *png_path);
