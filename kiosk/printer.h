@@ -48,6 +48,9 @@ struct printer *printer_start(const char *device, int width_dots);
 /* Also save every job's ESC/POS bytes as dir/<protocol>.bin (support,
  * tests). Call before submitting; dir must exist. */
 void printer_keep_copies(struct printer *p, const char *dir);
+/* How long a job may wait for the device to take data before the status
+ * becomes PRINTER_NO_ANSWER (default 10000 ms; tests use less). */
+void printer_set_timeout(struct printer *p, int ms);
 /* Queues a receipt (copied). Never blocks. Returns 0, or -1 when the
  * queue is full (8 jobs) or p is NULL. */
 int printer_submit(struct printer *p, const struct receipt_doc *doc);

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The receipt printer thread (see printer.h). Start reading at
+ * printer_thread(): it takes jobs from a small queue, builds the ESC/POS
+ * bytes (core/escpos.h) and writes them to the device without ever
+ * blocking for long: the device is opened O_NONBLOCK and written under
+ * poll() with a deadline. Status comes from what the device does:
+ *   no such file / ENODEV          -> missing
+ *   LPGETSTATUS paper-out bit, or a write failing with ENOSPC (usblp's
+ *   answer when the paper runs out) -> paper out
+ *   no reader (ENXIO), EIO, or the device takes no data before the
+ *   deadline                       -> no answer
+ * Failed jobs are not retried on their own (the citizen may have left);
+ * the admin screen reprints them with printer_reprint().
+ */
+#include "kiosk/printer.h"
+#include "core/escpos.h"
+#include "core/receipt.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/lp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { QUEUE_MAX = 8, HISTORY_MAX = 32, STOP_GRACE_MS = 2000 };
+
+static const char msg_missing[] =
+	"The printer is not connected. Please take a photo of the receipt on screen; staff can reprint it later.";
+static const char msg_paper[] =
+	"The printer is out of paper. Please take a photo of the receipt on screen; staff can reprint it later.";
+static const char msg_no_answer[] =
+	"The printer does not answer. Please take a photo of the receipt on screen; staff can reprint it later.";
+static const char msg_busy[] = "Printing your receipt...";
+
+struct printer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	char device[1024];
+	char copy_dir[1024];
+	int width;
+	int timeout_ms;
+	int stop;
+	struct receipt_doc queue[QUEUE_MAX];
+	int qhead, qlen;
+	struct receipt_doc history[HISTORY_MAX];
+	int hnext, hlen;
+	struct printer_status status;
+};
+
+static void set_state(struct printer *p, enum printer_state s)
+{
+	static const char *keys[] = {
+		[PRINTER_NONE] = "none", [PRINTER_READY] = "ok", [PRINTER_BUSY] = "busy",
+		[PRINTER_MISSING] = "missing", [PRINTER_PAPER_OUT] = "paper_out",
+		[PRINTER_NO_ANSWER] = "no_answer",
+	};
+	p->status.state = s;
+	p->status.key = keys[s];
+	switch (s) {
+	case PRINTER_MISSING: p->status.message = msg_missing; break;
+	case PRINTER_PAPER_OUT: p->status.message = msg_paper; break;
+	case PRINTER_NO_ANSWER: p->status.message = msg_no_answer; break;
+	case PRINTER_BUSY: p->status.message = msg_busy; break;
+	default: p->status.message = "";
+	}
+}
+
+/* Writes all of data to fd within timeout_ms; gives up early (after a
+ * grace period) when the printer is being stopped. Returns the state. */
+static enum printer_state write_all(struct printer *p, int fd, const unsigned char *data, size_t len)
+{
+	int64_t start = now_ms();
+	size_t off = 0;
+	while (off < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int64_t waited = now_ms() - start;
+		int stopping;
+		pthread_mutex_lock(&p->lock);
+		stopping = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (waited >= p->timeout_ms || (stopping && waited >= STOP_GRACE_MS))
+			return PRINTER_NO_ANSWER;
+		int r = poll(&pfd, 1, 200);
+		if (r < 0 && errno != EINTR)
+			return PRINTER_NO_ANSWER;
+		if (r <= 0)
+			continue;
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+			return PRINTER_NO_ANSWER;
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			if (errno == ENOSPC)
+				return PRINTER_PAPER_OUT;
+			if (errno == ENODEV || errno == ENOENT)
+				return PRINTER_MISSING;
+			return PRINTER_NO_ANSWER;
+		}
+		off += (size_t)w;
+	}
+	return PRINTER_READY;
+}
+
+static enum printer_state print_one(struct printer *p, const struct receipt_doc *doc)
+{
+	struct escpos_buf b = { 0 };
+	enum printer_state s;
+	struct stat st;
+	int fd, lp = 0;
+	if (escpos_receipt(doc, p->width, &b)) {
+		escpos_buf_release(&b);
+		return PRINTER_NO_ANSWER;
+	}
+	if (p->copy_dir[0]) {
+		char path[2048];
+		if (str_fmt(path, sizeof(path), "%s/%s.bin", p->copy_dir, doc->protocol) >= 0 &&
+		    !strchr(doc->protocol, '/'))
+			file_write_atomic(path, b.data, b.len, 0644);
+	}
+	if (stat(p->device, &st)) {
+		escpos_buf_release(&b);
+		return PRINTER_MISSING;
+	}
+	fd = open(p->device, O_WRONLY | O_NONBLOCK | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
+	if (fd < 0) {
+		int e = errno;
+		escpos_buf_release(&b);
+		return (e == ENOENT || e == ENODEV || e == EACCES) ? PRINTER_MISSING : PRINTER_NO_ANSWER;
+	}
+	if (S_ISCHR(st.st_mode) && ioctl(fd, LPGETSTATUS, &lp) == 0 && (lp & LP_POUTPA))
+		s = PRINTER_PAPER_OUT;
+	else
+		s = write_all(p, fd, b.data, b.len);
+	close(fd);
+	escpos_buf_release(&b);
+	return s;
+}
+
+static void *printer_thread(void *arg)
+{
+	struct printer *p = arg;
+	struct receipt_doc job;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->qlen == 0) {
+			/* Idle: notice a printer plugged in or pulled out. */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 2;
+			if (pthread_cond_timedwait(&p->wake, &p->lock, &until) == ETIMEDOUT) {
+				int present = access(p->device, F_OK) == 0;
+				if (!present && p->status.state == PRINTER_READY)
+					set_state(p, PRINTER_MISSING);
+				else if (present && p->status.state == PRINTER_MISSING)
+					set_state(p, PRINTER_READY);
+			}
+		}
+		if (p->qlen == 0 && p->stop)
+			break;
+		if (p->stop) {
+			/* Stopping: drop what was not started. */
+			p->status.failed += p->qlen;
+			p->qlen = 0;
+			p->status.pending = 0;
+			break;
+		}
+		job = p->queue[p->qhead];
+		p->qhead = (p->qhead + 1) % QUEUE_MAX;
+		p->qlen--;
+		set_state(p, PRINTER_BUSY);
+		p->status.pending = p->qlen + 1;
+		str_copy(p->status.last_protocol, sizeof(p->status.last_protocol), job.protocol);
+		pthread_mutex_unlock(&p->lock);
+
+		enum printer_state s = print_one(p, &job);
+
+		pthread_mutex_lock(&p->lock);
+		p->status.pending = p->qlen;
+		if (s == PRINTER_READY)
+			p->status.printed++;
+		else
+			p->status.failed++;
+		set_state(p, s);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+struct printer *printer_start(const char *device, int width_dots)
+{
+	struct printer *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	str_copy(p->device, sizeof(p->device), device ? device : "");
+	p->width = width_dots == 576 ? 576 : 384;
+	p->timeout_ms = 10000;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	set_state(p, p->device[0] ? PRINTER_READY : PRINTER_NONE);
+	if (p->device[0] && access(p->device, F_OK))
+		set_state(p, PRINTER_MISSING);
+	if (p->device[0] && pthread_create(&p->thread, NULL, printer_thread, p)) {
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->wake);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void printer_keep_copies(struct printer *p, const char *dir)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	str_copy(p->copy_dir, sizeof(p->copy_dir), dir ? dir : "");
+	pthread_mutex_unlock(&p->lock);
+}
+
+void printer_set_timeout(struct printer *p, int ms)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->timeout_ms = ms < 100 ? 100 : ms;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Queues doc; the lock is held. */
+static int enqueue(struct printer *p, const struct receipt_doc *doc)
+{
+	if (!p->device[0])
+		return 0;	/* no printer: accepted and dropped */
+	if (p->qlen == QUEUE_MAX)
+		return -1;
+	p->queue[(p->qhead + p->qlen) % QUEUE_MAX] = *doc;
+	p->qlen++;
+	p->status.pending = p->qlen + (p->status.state == PRINTER_BUSY);
+	pthread_cond_signal(&p->wake);
+	return 0;
+}
+
+int printer_submit(struct printer *p, const struct receipt_doc *doc)
+{
+	int rc;
+	if (!p || !doc)
+		return -1;
+	pthread_mutex_lock(&p->lock);
+	/* Remember it for reprints, replacing an older copy of the same one. */
+	int slot = -1;
+	for (int i = 0; i < p->hlen; i++)
+		if (!strcmp(p->history[i].protocol, doc->protocol))
+			slot = i;
+	if (slot < 0) {
+		slot = p->hnext;
+		p->hnext = (p->hnext + 1) % HISTORY_MAX;
+		if (p->hlen < HISTORY_MAX)
+			p->hlen++;
+	}
+	p->history[slot] = *doc;
+	rc = enqueue(p, doc);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+int printer_reprint(struct printer *p, const char *protocol)
+{
+	int rc = -1;
+	if (!p)
+		return -1;
+	pthread_mutex_lock(&p->lock);
+	if (!protocol || !*protocol) {
+		if (p->hlen)
+			rc = enqueue(p, &p->history[(p->hnext + HISTORY_MAX - 1) % HISTORY_MAX]);
+	} else {
+		for (int i = 0; i < p->hlen; i++)
+			if (!strcmp(p->history[i].protocol, protocol)) {
+				rc = enqueue(p, &p->history[i]);
+				break;
+			}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+void printer_get_status(struct printer *p, struct printer_status *out)
+{
+	if (!p) {
+		memset(out, 0, sizeof(*out));
+		out->state = PRINTER_NONE;
+		out->key = "none";
+		out->message = "";
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	*out = p->status;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void printer_stop(struct printer *p)
+{
+	if (!p)
+		return;
+	if (p->device[0]) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_cond_signal(&p->wake);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->wake);
+	free(p);
+}
