@@ -21,6 +21,11 @@ struct sync_config {
 	const char *comune;		/* ISTAT of this kiosk's comune */
 	int catalog_minutes;		/* catalog pull period */
 	int heartbeat_seconds;
+	/* Added by the hub engineer (optional, NULL/'' = none): a one-time
+	 * enrolment code ('dote kiosk enroll-code'); when the identity has no
+	 * token yet, the sync thread trades it for one (POST /v1/enroll) and
+	 * saves the identity. */
+	const char *enroll_code;
 };
 
 struct sync_status {
