@@ -271,15 +271,21 @@ int receipt_lookup_db(void *ctx, const char *kiosk_id, unsigned char pk[32], int
 	if (s == SQLITE_DONE) {
 		rc = 1;
 	} else if (s == SQLITE_ROW) {
+		/* The key as 32 bytes (core schema) or 64 hex digits (the hub's store). */
 		const void *blob = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
 		const unsigned char *status = sqlite3_column_text(st, 1);
-		if (!blob || sqlite3_column_bytes(st, 0) != 32) {
-			rc = 1;	/* enrolled without a key: nothing can verify */
-		} else {
+		size_t got = 0;
+		rc = 1;	/* enrolled without a usable key: nothing can verify */
+		if (blob && n == 32) {
 			memcpy(pk, blob, 32);
-			*revoked = !status || strcmp((const char *)status, "active") != 0;
+			rc = 0;
+		} else if (blob && n == 64 &&
+			   !sodium_hex2bin(pk, 32, blob, 64, NULL, &got, NULL) && got == 32) {
 			rc = 0;
 		}
+		if (rc == 0)
+			*revoked = !status || strcmp((const char *)status, "active") != 0;
 	} else {
 		error("cannot read kiosk keys: %s", sqlite3_errmsg(db));
 	}

@@ -84,7 +84,8 @@ int receipt_sign(const struct receipt_fields *f, const unsigned char sk[64], cha
 enum receipt_result receipt_verify(const char *payload, receipt_key_lookup lookup, void *ctx,
 				   struct receipt_fields *f);
 /* receipt_verify() against the kiosk table of a database (hub or kiosk):
- * kiosk(id, public_key BLOB of 32 bytes, status 'active'|'revoked'). */
+ * kiosk(id, public_key, status 'active'|'revoked'); the key may be a BLOB
+ * of 32 bytes or TEXT of 64 hex digits (as the hub's store keeps it). */
 enum receipt_result receipt_verify_db(sqlite3 *db, const char *payload, struct receipt_fields *f);
 /* A lookup callback for receipt_verify() backed by that table; ctx is
  * the sqlite3 *. */

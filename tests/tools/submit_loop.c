@@ -6,13 +6,17 @@
  * then). The crash test kills it with SIGKILL at random moments and then
  * checks that every printed protocol survived.
  *   submit_loop --db FILE --state DIR [--kiosk K01] [--comune ISTAT]
- *               [--count N] [--start I]
+ *               [--count N] [--start I] [--receipts DIR --hub URL]
+ * With --receipts it also does what the kiosk does after a submit: saves
+ * the receipt PNG and the printer's ESC/POS bytes (DIR/<protocol>.png,
+ * DIR/<protocol>.bin, 384 dots) for the QR pointing at the hub URL.
  * People are generated from I, I+1, ... so restarts continue with new
  * people. Exit 0 when every submit succeeded.
  */
 #include "core/application.h"
 #include "core/cf.h"
 #include "core/db.h"
+#include "core/escpos.h"
 #include "core/identity.h"
 #include "core/receipt.h"
 #include "core/util.h"
@@ -44,15 +48,33 @@ static void make_person(struct application *a, const char *placement, long i)
 	str_copy(a->lang, sizeof(a->lang), "it");
 }
 
+/* What the kiosk does once the receipt is on screen. */
+static int save_receipt(sqlite3 *db, const char *dir, const char *hub, const char *protocol)
+{
+	struct receipt_doc doc;
+	struct escpos_buf b = { 0 };
+	char path[4096];
+	int rc = -1;
+	if (receipt_doc_load(db, protocol, hub, &doc) || receipt_write_png(dir, &doc, NULL, 0))
+		return -1;
+	if (escpos_receipt(&doc, 384, &b) == 0 &&
+	    str_fmt(path, sizeof(path), "%s/%s.bin", dir, protocol) >= 0)
+		rc = file_write_atomic(path, b.data, b.len, 0644);
+	escpos_buf_release(&b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "state", required_argument, NULL, 's' },
 		{ "kiosk", required_argument, NULL, 'k' }, { "comune", required_argument, NULL, 'c' },
 		{ "count", required_argument, NULL, 'n' }, { "start", required_argument, NULL, 'i' },
+		{ "receipts", required_argument, NULL, 'r' }, { "hub", required_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *dbpath = NULL, *state = NULL, *kid = "K01", *comune = "015146";
+	const char *receipts = NULL, *hub = "http://127.0.0.1";
 	long count = 100, start = 0, failures = 0;
 	struct kiosk_identity id;
 	char placement[32], token[RECEIPT_TOKEN_MAX], err[200], line[160];
@@ -66,6 +88,8 @@ int main(int argc, char **argv)
 		case 'c': comune = optarg; break;
 		case 'n': count = atol(optarg); break;
 		case 'i': start = atol(optarg); break;
+		case 'r': receipts = optarg; break;
+		case 'h': hub = optarg; break;
 		default:
 			fprintf(stderr, "usage: submit_loop --db FILE --state DIR [--kiosk ID] [--comune ISTAT] [--count N] [--start I]\n");
 			return 2;
@@ -102,6 +126,8 @@ int main(int argc, char **argv)
 			int n = snprintf(line, sizeof(line), "OK %s %s\n", a.protocol, a.uuid);
 			if (write(1, line, (size_t)n) != n)
 				return 1;
+			if (receipts && save_receipt(db, receipts, hub, a.protocol))
+				failures++;
 		} else if (r != SUBMIT_DUPLICATE) {
 			fprintf(stderr, "submit %ld failed (%d): %s\n", i, (int)r, err);
 			failures++;

@@ -180,6 +180,13 @@ static void test_db_lookup(void)
 	CHECK_INT("verify against kiosk table", receipt_verify_db(db, tok, &got), RECEIPT_OK);
 	db_exec(db, "UPDATE kiosk SET status = 'revoked'");
 	CHECK_INT("revoked in kiosk table", receipt_verify_db(db, tok, &got), RECEIPT_REVOKED);
+	{
+		char hex[65], sql[200];
+		sodium_bin2hex(hex, sizeof(hex), pk, 32);
+		snprintf(sql, sizeof(sql), "UPDATE kiosk SET status = 'active', public_key = '%s'", hex);
+		db_exec(db, sql);
+		CHECK_INT("hex key in kiosk table (hub store)", receipt_verify_db(db, tok, &got), RECEIPT_OK);
+	}
 	db_exec(db, "DELETE FROM kiosk");
 	CHECK_INT("unknown in kiosk table", receipt_verify_db(db, tok, &got), RECEIPT_UNKNOWN_KEY);
 	db_close(db);
