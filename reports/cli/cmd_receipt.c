@@ -70,6 +70,27 @@ static int load_pubkey(const char *path, unsigned char pk[32])
 	return rc;
 }
 
+/* When the database holds the application, its status goes into status;
+ * returns 1 when the record disagrees with the receipt (same uuid, other
+ * protocol or kiosk: a signed token can never do that legitimately). */
+static int on_record(sqlite3 *db, const struct receipt_fields *f, char *status, size_t size)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1");
+	char protocol[48], kiosk[16];
+	int bad = 0;
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, f->uuid, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		db_col_copy(st, 0, protocol, sizeof(protocol));
+		db_col_copy(st, 1, kiosk, sizeof(kiosk));
+		db_col_copy(st, 2, status, size);
+		bad = strcmp(protocol, f->protocol) || strcmp(kiosk, f->kiosk_id);
+	}
+	sqlite3_finalize(st);
+	return bad;
+}
+
 static int verify(int argc, char **argv)
 {
 	const char *payload = NULL, *dbpath = NULL, *pubkey = NULL, *kiosk = NULL;
@@ -78,7 +99,7 @@ static int verify(int argc, char **argv)
 	enum receipt_result r;
 	char status[32] = "";
 	sqlite3 *db = NULL;
-	int json = 0;
+	int json = 0, mismatch = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			dbpath = argv[++i];
@@ -107,14 +128,20 @@ static int verify(int argc, char **argv)
 			return 2;
 		r = receipt_verify_db(db, payload, &f);
 		if (r == RECEIPT_OK)
-			db_text(db, "SELECT status FROM application WHERE uuid = ?1", f.uuid, status,
-				sizeof(status));
+			mismatch = on_record(db, &f, status, sizeof(status));
 		db_close(db);
 	} else {
 		key.kiosk = kiosk;
 		if (load_pubkey(pubkey, key.pk))
 			return 2;
 		r = receipt_verify(payload, lookup_one, &key, &f);
+	}
+	if (r == RECEIPT_OK && mismatch) {
+		if (json)
+			puts("{\"genuine\":false,\"error\":\"the receipt does not match the application on record\"}");
+		else
+			printf("NOT genuine: the receipt does not match the application on record\n");
+		return 1;
 	}
 	if (json) {
 		json_t *o;

@@ -110,7 +110,18 @@ else
 	echo "SKIP receipt_verify: dote-hub not built"
 fi
 
-# 5. Revocation.
+# 5. Once the application reached the hub, verify shows its status, and a
+# record that disagrees with the receipt is refused.
+sqlite3 "$tmp/hub.db" "ATTACH '$tmp/kiosk.db' AS k;
+	INSERT INTO main.application SELECT * FROM k.application WHERE protocol = '$proto';
+	UPDATE main.application SET status = 'interview' WHERE protocol = '$proto'"
+out=$("$BIN/dote" receipt verify "$url" --db "$tmp/hub.db" --json)
+grep -q '"status":"interview"' <<<"$out" && pass "verify shows the application's status (JSON)" || flunk "status: $out"
+sqlite3 "$tmp/hub.db" "UPDATE application SET kiosk_id = 'K09' WHERE protocol = '$proto'"
+expect_rc 1 "receipt that disagrees with the hub's record rejected" "$BIN/dote" receipt verify "$url" --db "$tmp/hub.db"
+sqlite3 "$tmp/hub.db" "UPDATE application SET kiosk_id = 'K01' WHERE protocol = '$proto'"
+
+# 6. Revocation.
 sqlite3 "$tmp/hub.db" "UPDATE kiosk SET status = 'revoked' WHERE id = 'K01'"
 out=$("$BIN/dote" receipt verify "$url" --db "$tmp/hub.db"); rc=$?
 [ $rc -eq 1 ] && grep -q "revoked" <<<"$out" && pass "revoked kiosk's receipt rejected" || flunk "revoked: exit $rc: $out"
