@@ -6,8 +6,10 @@
  * blocking for long: the device is opened O_NONBLOCK and written under
  * poll() with a deadline. Status comes from what the device does:
  *   no such file / ENODEV          -> missing
- *   LPGETSTATUS paper-out bit, or a write failing with ENOSPC (usblp's
- *   answer when the paper runs out) -> paper out
+ *   LPGETSTATUS paper-out bit, a "paper end" answer to the ESC/POS
+ *   real-time status request DLE EOT 4 (two-way printers), or a write
+ *   failing with ENOSPC (usblp's answer when the paper runs out)
+ *                                  -> paper out
  *   no reader (ENXIO), EIO, or the device takes no data before the
  *   deadline                       -> no answer
  * Failed jobs are not retried on their own (the citizen may have left);
@@ -111,6 +113,24 @@ static enum printer_state write_all(struct printer *p, int fd, const unsigned ch
 	return PRINTER_READY;
 }
 
+/* Asks a two-way printer about its paper (ESC/POS real-time status,
+ * DLE EOT 4: roll paper sensor). Returns 1 when it answers "paper end",
+ * 0 when it has paper or does not answer (one-way devices). */
+static int paper_end(int fd)
+{
+	static const unsigned char ask[3] = { 0x10, 0x04, 0x04 };
+	unsigned char b[16];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	for (int i = 0; i < 4 && read(fd, b, sizeof(b)) > 0; i++)
+		;	/* drop stale answers */
+	if (write(fd, ask, sizeof(ask)) != (ssize_t)sizeof(ask))
+		return 0;
+	if (poll(&pfd, 1, 300) <= 0 || read(fd, b, 1) != 1)
+		return 0;
+	/* Fixed bits: 1 and 4 set, 0 and 7 clear; bits 5-6: paper end. */
+	return (b[0] & 0x93) == 0x12 && (b[0] & 0x60);
+}
+
 static enum printer_state print_one(struct printer *p, const struct receipt_doc *doc)
 {
 	struct escpos_buf b = { 0 };
@@ -131,13 +151,20 @@ static enum printer_state print_one(struct printer *p, const struct receipt_doc 
 		escpos_buf_release(&b);
 		return PRINTER_MISSING;
 	}
-	fd = open(p->device, O_WRONLY | O_NONBLOCK | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
+	/* Character devices read-write, so a two-way printer can answer. */
+	fd = -1;
+	if (S_ISCHR(st.st_mode))
+		fd = open(p->device, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		fd = open(p->device, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY |
+			  (S_ISREG(st.st_mode) ? O_APPEND : 0));
 	if (fd < 0) {
 		int e = errno;
 		escpos_buf_release(&b);
 		return (e == ENOENT || e == ENODEV || e == EACCES) ? PRINTER_MISSING : PRINTER_NO_ANSWER;
 	}
-	if (S_ISCHR(st.st_mode) && ioctl(fd, LPGETSTATUS, &lp) == 0 && (lp & LP_POUTPA))
+	if (S_ISCHR(st.st_mode) && ((ioctl(fd, LPGETSTATUS, &lp) == 0 && (lp & LP_POUTPA)) ||
+				    paper_end(fd)))
 		s = PRINTER_PAPER_OUT;
 	else
 		s = write_all(p, fd, b.data, b.len);

@@ -4,7 +4,9 @@
  * out as ESC/POS whose QR zbar reads; reprints work; a missing device, a
  * device nobody reads (FIFO without reader) and a device that stops
  * taking data (full FIFO) turn into plain-words statuses, while submit
- * never blocks and stop returns.
+ * never blocks and stop returns. A fake two-way printer on a pseudo
+ * terminal answers the ESC/POS paper status request: "paper end" must
+ * show as paper out, and with paper the receipt must come out whole.
  */
 #include "kiosk/printer.h"
 #include "core/escpos.h"
@@ -13,7 +15,10 @@
 #include "tests/unit/check.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,12 +178,101 @@ static void test_no_answer(void)
 	CHECK("stuck device: a full queue refuses more", accepted >= 8 && accepted <= 9);
 	printer_get_status(p, &st);
 	CHECK("stuck device: pending counted", st.pending >= 8);
-	CHECK("stuck device: times out", wait_done(p, 2, &st) || st.state == PRINTER_NO_ANSWER);
+	for (int i = 0; i < 300; i++) {
+		printer_get_status(p, &st);
+		if (st.failed >= 2)
+			break;
+		usleep(10000);
+	}
+	CHECK_INT("stuck device: the job times out", st.failed, 2);
 	t0 = now_ms();
 	printer_stop(p);
 	CHECK("stop returns while the device is stuck", now_ms() - t0 < 3000);
 	close(rd);
 	close(wr);
+}
+
+/* A two-way printer on the master side of a pty. */
+struct fake_printer {
+	int master;
+	volatile int paper_out, stop;
+	unsigned char got[65536];
+	size_t len;
+	pthread_mutex_t lock;
+};
+
+static void *fake_printer_run(void *arg)
+{
+	struct fake_printer *f = arg;
+	while (!f->stop) {
+		struct pollfd pfd = { .fd = f->master, .events = POLLIN };
+		unsigned char b[4096];
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		ssize_t n = read(f->master, b, sizeof(b));
+		if (n <= 0) {
+			usleep(20000);	/* no slave open right now */
+			continue;
+		}
+		pthread_mutex_lock(&f->lock);
+		for (ssize_t i = 0; i < n; i++) {
+			if (f->len < sizeof(f->got))
+				f->got[f->len++] = b[i];
+			if (f->len >= 3 && !memcmp(f->got + f->len - 3, "\x10\x04\x04", 3)) {
+				unsigned char answer = (unsigned char)(0x12 | (f->paper_out ? 0x60 : 0));
+				if (write(f->master, &answer, 1) != 1)
+					break;
+			}
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+	return NULL;
+}
+
+static void test_paper(void)
+{
+	struct fake_printer f = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct printer_status st;
+	struct receipt_doc d;
+	struct termios t;
+	pthread_t th;
+	struct printer *p;
+	char png[256];
+	f.master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (f.master < 0 || grantpt(f.master) || unlockpt(f.master) || !ptsname(f.master)) {
+		printf("SKIP paper out: no pseudo terminals here\n");
+		return;
+	}
+	tcgetattr(f.master, &t);
+	cfmakeraw(&t);
+	tcsetattr(f.master, TCSANOW, &t);
+	pthread_create(&th, NULL, fake_printer_run, &f);
+	p = printer_start(ptsname(f.master), 384);
+	f.paper_out = 1;
+	doc(&d, "DC-097042-K01-2026-000007");
+	printer_submit(p, &d);
+	CHECK("paper end: job fails", wait_done(p, 1, &st) && st.failed == 1);
+	CHECK_INT("paper end: state paper out", st.state, PRINTER_PAPER_OUT);
+	CHECK_STR("paper end: key", st.key, "paper_out");
+	CHECK("paper end: plain message", strstr(st.message, "out of paper") != NULL);
+	pthread_mutex_lock(&f.lock);
+	CHECK("paper end: nothing printed", f.len <= 3);
+	f.len = 0;
+	pthread_mutex_unlock(&f.lock);
+	f.paper_out = 0;
+	CHECK_INT("paper loaded: reprint", printer_reprint(p, NULL), 0);
+	CHECK("paper loaded: printed", wait_done(p, 2, &st) && st.printed == 1 && st.state == PRINTER_READY);
+	usleep(200000);	/* let the fake printer take the last bytes */
+	pthread_mutex_lock(&f.lock);
+	snprintf(png, sizeof(png), "%s/pty.png", dir);
+	CHECK("paper loaded: receipt came out whole", f.len > 1000 &&
+	      escpos_render_png(f.got, f.len, png) == 1 &&
+	      !memcmp(f.got + f.len - 4, "\x1DV\x42\x00", 4));
+	pthread_mutex_unlock(&f.lock);
+	printer_stop(p);
+	f.stop = 1;
+	pthread_join(th, NULL);
+	close(f.master);
 }
 
 int main(void)
@@ -192,6 +286,7 @@ int main(void)
 	test_file(have_zbar);
 	test_missing();
 	test_no_answer();
+	test_paper();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		printf("# could not remove %s\n", dir);
