@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# Checks the kiosk image's configuration without building the image (a
+# few seconds; the real boot test is `make image-test`, image/test):
+# shell syntax of every image script, systemd-analyze verify of the
+# units against a root made of this machine's systemd units plus
+# image/rootfs (fstab turned into mount units by systemd's own
+# generator), the kiosk unit's watchdog and start limit, the boot loader
+# entry, the default kiosk.conf keys, and what dote-config does with a
+# kiosk.conf saved by Windows Notepad.
+set -u
+top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+img=$top/image
+units=$img/rootfs/usr/lib/systemd/system
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# ini KEY FILE: the last value of KEY= in a unit file.
+ini() { sed -n "s/^$1=//p" "$2" | tail -n1; }
+# seconds "10min" / "30s" / "3" -> seconds
+seconds() {
+	case "$1" in
+	*min) echo $(( ${1%min} * 60 )) ;;
+	*s) echo "${1%s}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# 1. Scripts parse (bash for the host tools, POSIX sh for the image's).
+errs=
+for f in "$img/build" "$img/test"; do
+	bash -n "$f" 2> "$tmp/err" || errs+="$(basename "$f"): $(head -n1 "$tmp/err") "
+done
+for f in "$img/customize" "$img"/rootfs/usr/lib/dote/*; do
+	if command -v dash >/dev/null; then
+		dash -n "$f" 2> "$tmp/err" || errs+="$(basename "$f"): $(head -n1 "$tmp/err") "
+	else
+		sh -n "$f" 2> "$tmp/err" || errs+="$(basename "$f"): $(head -n1 "$tmp/err") "
+	fi
+	[ -x "$f" ] || errs+="$(basename "$f") not executable "
+done
+if [ -z "$errs" ]; then pass image-scripts-syntax; else fail image-scripts-syntax "$errs"; fi
+
+# 2. systemd-analyze verify in a scratch root.
+if command -v systemd-analyze >/dev/null && [ -d /usr/lib/systemd/system ]; then
+	r=$tmp/root
+	mkdir -p "$r/usr/lib" "$r/etc/systemd/system"
+	cp -a /usr/lib/systemd "$r/usr/lib/"
+	cp -a "$img/rootfs/." "$r/"
+	# The kiosk binary may not be built yet; an executable stands in.
+	printf '#!/bin/sh\n' > "$r/usr/lib/dote/dote-kiosk"
+	chmod +x "$r/usr/lib/dote/dote-kiosk"
+	gen=$r/etc/systemd/system
+	if SYSTEMD_FSTAB="$img/rootfs/etc/fstab" SYSTEMD_PROC_CMDLINE="" \
+		/usr/lib/systemd/system-generators/systemd-fstab-generator "$gen" "$gen" "$gen" 2> "$tmp/gen" &&
+		[ -f "$gen/var-lib-dote.mount" ] && [ -f "$gen/boot-efi.mount" ]; then
+		pass image-fstab-generates-mounts
+	else
+		fail image-fstab-generates-mounts "$(head -n2 "$tmp/gen")"
+	fi
+	if systemd-analyze verify --root="$r" "$r"/usr/lib/systemd/system/dote-*.service > "$tmp/verify" 2>&1 &&
+		! grep -q . "$tmp/verify"; then
+		pass image-units-verify
+	else
+		fail image-units-verify "$(head -n3 "$tmp/verify" | tr '\n' ' ')"
+	fi
+else
+	skip image-units-verify "systemd-analyze not available"
+fi
+
+# 3. The kiosk unit: notify + watchdog, a start limit that can trip
+# (burst restarts fit in the interval), a diagnostic screen after it.
+k=$units/dote-kiosk.service
+why=
+[ "$(ini Type "$k")" = notify ] || why+="Type is not notify; "
+[ -n "$(ini WatchdogSec "$k")" ] || why+="no WatchdogSec; "
+[ "$(ini Restart "$k")" = always ] || why+="Restart is not always; "
+[ "$(ini OnFailure "$k")" = dote-diagnostic.service ] || why+="OnFailure is not the diagnostic screen; "
+[ "$(ini PAMName "$k")" = login ] || why+="no PAMName=login; "
+[ "$(ini TTYPath "$k")" = /dev/tty1 ] || why+="not on tty1; "
+grep -q '^Environment=SDL_VIDEODRIVER=kmsdrm$' "$k" || why+="SDL_VIDEODRIVER is not kmsdrm; "
+burst=$(ini StartLimitBurst "$k")
+interval=$(seconds "$(ini StartLimitIntervalSec "$k")")
+restart=$(seconds "$(ini RestartSec "$k")")
+if [ -z "$burst" ] || [ -z "$interval" ] || [ $((burst * restart)) -ge "$interval" ]; then
+	why+="start limit cannot trip (burst ${burst:-?} x RestartSec ${restart:-?} s vs ${interval:-?} s); "
+fi
+if [ -z "$why" ]; then pass image-kiosk-unit; else fail image-kiosk-unit "$why"; fi
+
+# 4. No shell on the screen: getty on tty1 masked, no autovt; hardware
+# watchdog; read-only root configured with the data partition writable.
+why=
+grep -q 'systemctl mask.*getty@tty1.service' "$img/customize" || why+="getty@tty1 not masked; "
+grep -q 'autovt@.service' "$img/customize" || why+="autovt not masked; "
+grep -q '^NAutoVTs=0' "$img/rootfs/etc/systemd/logind.conf.d/dote-kiosk.conf" || why+="logind spawns VTs; "
+grep -qs '^RuntimeWatchdogSec=' "$img"/rootfs/etc/systemd/system.conf.d/*.conf || why+="no RuntimeWatchdogSec; "
+grep -q '^overlayroot="tmpfs:.*recurse=0' "$img/rootfs/etc/overlayroot.local.conf" || why+="overlayroot not tmpfs,recurse=0; "
+grep -qE '^LABEL=DOTE-DATA[[:space:]]+/var/lib/dote[[:space:]]+ext4[[:space:]]+rw' "$img/rootfs/etc/fstab" || why+="data partition not rw ext4 at /var/lib/dote; "
+grep -qE '^openssh-server' "$img/packages" && why+="SSH server in the package list; "
+if [ -z "$why" ]; then pass image-system-policy; else fail image-system-policy "$why"; fi
+
+# 5. Boot loader: no editing the command line at the kiosk, no menu,
+# read-only root by partition UUID.
+why=
+grep -q '^editor no' "$img/esp/loader.conf" || why+="boot menu editor enabled; "
+grep -q '^timeout 0' "$img/esp/loader.conf" || why+="boot menu timeout; "
+grep -q '^options .*root=PARTUUID=@ROOT_PARTUUID@ ro ' "$img/esp/dote.conf" || why+="root not by PARTUUID ro; "
+if [ -z "$why" ]; then pass image-boot-entry; else fail image-boot-entry "$why"; fi
+
+# 6. kiosk.conf: "key = value" lines, exactly the documented keys.
+want="admin_pin ca_file catalog_minutes comune db enroll_code heartbeat_seconds hub_url idle_seconds languages printer_device printer_width receipts_dir rotation state_dir"
+bad=$(grep -vE '^[[:space:]]*(#|$)' "$img/kiosk.conf" | grep -vE '^[a-z_]+ = ?[^=]*$')
+keys=$(grep -vE '^[[:space:]]*(#|$)' "$img/kiosk.conf" | sed 's/[[:space:]]*=.*//' | sort | tr '\n' ' ')
+if [ -z "$bad" ] && [ "$keys" = "$want " ]; then
+	pass image-kiosk-conf-keys
+else
+	fail image-kiosk-conf-keys "keys '$keys' bad lines '$bad'"
+fi
+if [ -f "$top/kiosk/README.md" ]; then
+	missing=
+	for key in $keys; do
+		grep -q "$key" "$top/kiosk/README.md" || missing+="$key "
+	done
+	if [ -z "$missing" ]; then pass image-kiosk-conf-documented; else fail image-kiosk-conf-documented "not in kiosk/README.md: $missing"; fi
+fi
+
+# 7. dote-config: a kiosk.conf saved on Windows (BOM, CRLF, no final
+# newline) is installed clean and private; an oversized file is refused;
+# a missing one falls back to the defaults; no data partition, no start.
+printf '\xef\xbb\xbfcomune = 015146\r\nhub_url = https://hub.example\r\nadmin_pin = 1234' > "$tmp/win.conf"
+mkdir -p "$tmp/etc"
+if DOTE_CONFIG_SRC="$tmp/win.conf" DOTE_CONFIG_DST="$tmp/etc/kiosk.conf" DOTE_DATA_DIR=/ \
+	sh "$img/rootfs/usr/lib/dote/dote-config" > "$tmp/out" 2>&1; then
+	out=$tmp/etc/kiosk.conf
+	why=
+	grep -q $'\r' "$out" && why+="carriage returns left; "
+	head -c3 "$out" | grep -q $'\xef\xbb\xbf' && why+="BOM left; "
+	[ "$(head -n1 "$out")" = "comune = 015146" ] || why+="first line '$(head -n1 "$out")'; "
+	[ "$(tail -n1 "$out")" = "admin_pin = 1234" ] || why+="last line lost; "
+	[ -z "$(tail -c1 "$out")" ] || why+="no final newline; "
+	[ "$(stat -c %a "$out")" = 640 ] || why+="mode $(stat -c %a "$out"), not 640; "
+	if [ -z "$why" ]; then pass image-dote-config-windows-file; else fail image-dote-config-windows-file "$why"; fi
+else
+	fail image-dote-config-windows-file "$(cat "$tmp/out")"
+fi
+head -c 70000 /dev/zero | tr '\0' '#' > "$tmp/big.conf"
+if DOTE_CONFIG_SRC="$tmp/big.conf" DOTE_CONFIG_DST="$tmp/etc/big" DOTE_DATA_DIR=/ \
+	sh "$img/rootfs/usr/lib/dote/dote-config" > "$tmp/out" 2>&1 || [ -e "$tmp/etc/big" ]; then
+	fail image-dote-config-too-big "a 70000-byte file was installed"
+else
+	pass image-dote-config-too-big
+fi
+if DOTE_CONFIG_SRC="$tmp/none.conf" DOTE_CONFIG_DST="$tmp/etc/dflt" DOTE_DATA_DIR=/ \
+	DOTE_CONFIG_DEFAULT="$img/kiosk.conf" sh "$img/rootfs/usr/lib/dote/dote-config" > "$tmp/out" 2>&1 &&
+	cmp -s "$img/kiosk.conf" "$tmp/etc/dflt"; then
+	pass image-dote-config-defaults
+else
+	fail image-dote-config-defaults "$(cat "$tmp/out")"
+fi
+mkdir -p "$tmp/notmounted"
+if DOTE_CONFIG_SRC="$tmp/win.conf" DOTE_CONFIG_DST="$tmp/etc/nm" DOTE_DATA_DIR="$tmp/notmounted" \
+	sh "$img/rootfs/usr/lib/dote/dote-config" > "$tmp/out" 2>&1; then
+	fail image-dote-config-needs-data "started without the data partition"
+elif grep -q 'DOTE-DATA' "$tmp/out"; then
+	pass image-dote-config-needs-data
+else
+	fail image-dote-config-needs-data "no message naming DOTE-DATA: $(cat "$tmp/out")"
+fi
