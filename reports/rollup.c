@@ -200,6 +200,8 @@ static const char rebuild_sql[] =
 	"INSERT INTO rollup_funnel_province (province, region, month, event, n)"
 	" SELECT province, MIN(region), month, event, SUM(n) FROM rollup_funnel GROUP BY province, month, event;";
 
+const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
+
 static int schema_exec(sqlite3 *db)
 {
 	for (int i = 0; rollup_schema_sql[i]; i++)

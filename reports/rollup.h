@@ -45,6 +45,13 @@ extern const char *const rollup_status_sql[];
  * hub need not call it there. */
 extern const char *const rollup_usage_sql[];
 
+/* SELECT of one row per raw application with the rollups' keys and
+ * measures (columns comune province region call_id month placement_code
+ * area v_status v_age v_sex v_edu v_res uniq sel sta com dro days): what
+ * reports use when no rollup covers a query. Added after the first
+ * contract; nothing above changed. */
+extern const char rollup_app_rows_sql[];
+
 /* SQLite helpers. Each returns 0 or -1 (after error()). None of them
  * opens or commits a transaction except rollup_rebuild, which runs in
  * its own transaction when none is open. */

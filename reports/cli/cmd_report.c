@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * `dote report`: a statistics table from the hub database, chosen by
+ * dimensions, measures and filters, as CSV, JSON or a self-contained
+ * HTML page. Always protected by disclosure control (reports/sdc.h):
+ * these files are meant to be shared.
+ */
+#include "reports/cli/command.h"
+#include "reports/report.h"
+#include "core/db.h"
+#include "core/util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dote report --db HUBDB --dims D1,D2 --measures M1,M2 [--period FROM..TO]\n"
+		"                   [--region NAME] [--province XX] [--comune ISTAT] [--call CODE]\n"
+		"                   [--format csv|json|html] [--excel-it] [--min-count N] [-o FILE]\n\n"
+		"Network statistics, protected for publication (counts from 1 to min-count - 1,\n"
+		"default 5, never below 3, are suppressed, and so is every cell that would let\n"
+		"them be recomputed from totals).\n"
+		"Dimensions: region province comune call placement area month quarter year\n"
+		"            applicant_status age_band sex education residence (0 to 4)\n"
+		"Measures:   applications applicants seats applications_per_seat selected fill_rate\n"
+		"            started completed dropped_out dropout_rate days_to_selection\n"
+		"            sessions views forms submits\n"
+		"Period:     2025-01..2025-12, 2025-03, 2025 or 2024..2025\n"
+		"--excel-it  CSV for Italian spreadsheets: ';' separator, decimal comma, BOM\n"
+		"Suppressed values: '*' in CSV, null in JSON, 'riservato' in HTML.\n");
+}
+
+static int copy_opt(char *dst, size_t size, const char *src, const char *name)
+{
+	if (str_copy(dst, size, src) >= size) {
+		fprintf(stderr, "dote report: %s is too long\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dims", required_argument, NULL, 'D' },
+		{ "measures", required_argument, NULL, 'M' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "province", required_argument, NULL, 'P' },
+		{ "comune", required_argument, NULL, 'c' },
+		{ "call", required_argument, NULL, 'C' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "excel-it", no_argument, NULL, 'x' },
+		{ "min-count", required_argument, NULL, 'm' },
+		{ "raw", no_argument, NULL, 'R' },
+		{ "timing", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct report_query q;
+	struct report r = { 0 };
+	const char *path = NULL, *out = NULL, *dims = "", *meas = "applications", *format = "csv";
+	char err[512], title[256];
+	int c, excel = 0, timing = 0, rc = 1;
+	char *text = NULL, *end;
+	size_t len = 0;
+	sqlite3 *db = NULL;
+
+	report_query_init(&q);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'D': dims = optarg; break;
+		case 'M': meas = optarg; break;
+		case 'p':
+			if (report_parse_period(&q, optarg, err, sizeof(err))) {
+				fprintf(stderr, "dote report: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'r': if (copy_opt(q.region, sizeof(q.region), optarg, "--region")) return 2; break;
+		case 'P': if (copy_opt(q.province, sizeof(q.province), optarg, "--province")) return 2; break;
+		case 'c': if (copy_opt(q.comune, sizeof(q.comune), optarg, "--comune")) return 2; break;
+		case 'C': if (copy_opt(q.call, sizeof(q.call), optarg, "--call")) return 2; break;
+		case 'f': format = optarg; break;
+		case 'x': excel = 1; break;
+		case 'm':
+			q.min_count = (int)strtol(optarg, &end, 10);
+			if (*end || q.min_count < 1 || q.min_count > 1000) {
+				fprintf(stderr, "dote report: --min-count must be a number from 3 to 1000\n");
+				return 2;
+			}
+			if (q.min_count < SDC_LEGAL_MIN) {
+				fprintf(stderr, "dote report: --min-count %d is below the legal minimum; using %d\n",
+					q.min_count, SDC_LEGAL_MIN);
+				q.min_count = SDC_LEGAL_MIN;
+			}
+			break;
+		case 'R': q.force_raw = 1; break;
+		case 'T': timing = 1; break;
+		case 'o': out = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(format, "csv") && strcmp(format, "json") && strcmp(format, "html")) {
+		fprintf(stderr, "dote report: unknown format '%.20s' (csv, json or html)\n", format);
+		return 2;
+	}
+	if ((dims[0] && report_parse_dims(&q, dims, err, sizeof(err))) ||
+	    report_parse_measures(&q, meas, err, sizeof(err))) {
+		fprintf(stderr, "dote report: %s\n", err);
+		return 2;
+	}
+	db = db_open(path, DB_SYNC_NORMAL);
+	if (!db)
+		return 1;
+	if (report_run(db, &q, &r, err, sizeof(err))) {
+		fprintf(stderr, "dote report: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	if (timing)
+		fprintf(stderr, "dote report: %zu rows from %s in %lld ms\n", r.n, r.source ? r.source : "-",
+			(long long)r.ms);
+	if (!strcmp(format, "csv")) {
+		text = report_csv(&r, excel, &len);
+	} else if (!strcmp(format, "json")) {
+		text = report_json(&r, &len);
+	} else {
+		size_t off = 0;
+		off += (size_t)snprintf(title + off, sizeof(title) - off, "DoteComune: ");
+		for (int i = 0; i < q.n_measures && off < sizeof(title); i++)
+			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? ", " : "",
+						report_measure_label(q.measures[i]));
+		for (int i = 0; i < q.n_dims && off < sizeof(title); i++)
+			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
+						report_dim_label(q.dims[i]));
+		text = report_html(db, &r, title, &len);
+	}
+	if (!text) {
+		fprintf(stderr, "dote report: the output is too large\n");
+		goto out;
+	}
+	if (out) {
+		if (file_write_atomic(out, text, len, 0644))
+			goto out;
+	} else if (fwrite(text, 1, len, stdout) != len) {
+		fprintf(stderr, "dote report: cannot write the output\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	report_free(&r);
+	db_close(db);
+	return rc;
+}
+
+DOTE_COMMAND(report, "report", "network statistics as CSV, JSON or HTML (protected)", cmd_report)

@@ -1,0 +1,962 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The report engine (see report.h). Start reading at report_run(): it
+ * validates the filters, picks for each family of measures the smallest
+ * table that answers the query (a rollup, or the raw rows), runs one
+ * GROUP BY per family with every value bound as a parameter (dimension
+ * and measure names only ever select fixed SQL fragments from the tables
+ * below), merges the answers by key, labels and sorts the rows, and
+ * finally protects the counts with reports/sdc.c.
+ */
+#include "reports/report.h"
+#include "reports/rollup.h"
+#include "core/comuni.h"
+#include "core/db.h"
+#include "core/model.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name, *label;
+	const char *col;	/* column in every source subquery, NULL: per source */
+} dims[RD_N] = {
+	[RD_REGION] = { "region", "Regione", "t.region" },
+	[RD_PROVINCE] = { "province", "Provincia", "t.province" },
+	[RD_COMUNE] = { "comune", "Comune", "t.comune" },
+	[RD_CALL] = { "call", "Avviso", "CAST(t.call_id AS TEXT)" },
+	[RD_PLACEMENT] = { "placement", "Progetto", "t.placement_code" },
+	[RD_AREA] = { "area", "Area", "t.area" },
+	[RD_MONTH] = { "month", "Mese", "t.month" },
+	[RD_QUARTER] = { "quarter", "Trimestre",
+			 "substr(t.month, 1, 4) || '-Q' || ((CAST(substr(t.month, 6, 2) AS INTEGER) + 2) / 3)" },
+	[RD_YEAR] = { "year", "Anno", "substr(t.month, 1, 4)" },
+	[RD_APPLICANT_STATUS] = { "applicant_status", "Condizione", NULL },
+	[RD_AGE_BAND] = { "age_band", "Fascia d'età", NULL },
+	[RD_SEX] = { "sex", "Sesso", NULL },
+	[RD_EDUCATION] = { "education", "Titolo di studio", NULL },
+	[RD_RESIDENCE] = { "residence", "Residenza", NULL },
+};
+/* Raw columns of the applicant attributes, and their rollup attr names. */
+static const char *const raw_attr_col[RD_N] = {
+	[RD_APPLICANT_STATUS] = "t.v_status", [RD_AGE_BAND] = "t.v_age", [RD_SEX] = "t.v_sex",
+	[RD_EDUCATION] = "t.v_edu", [RD_RESIDENCE] = "t.v_res",
+};
+static const char *const rollup_attr[RD_N] = {
+	[RD_APPLICANT_STATUS] = "applicant_status", [RD_AGE_BAND] = "age_band", [RD_SEX] = "sex",
+	[RD_EDUCATION] = "education", [RD_RESIDENCE] = "residence",
+};
+
+static const struct {
+	const char *name, *label;
+	int rate;
+} measures[RM_N] = {
+	[RM_APPLICATIONS] = { "applications", "Candidature", 0 },
+	[RM_APPLICANTS] = { "applicants", "Candidati distinti", 0 },
+	[RM_SEATS] = { "seats", "Posti", 0 },
+	[RM_PER_SEAT] = { "applications_per_seat", "Candidature per posto", 1 },
+	[RM_SELECTED] = { "selected", "Selezionati", 0 },
+	[RM_FILL_RATE] = { "fill_rate", "Tasso di copertura", 1 },
+	[RM_STARTED] = { "started", "Tirocini avviati", 0 },
+	[RM_COMPLETED] = { "completed", "Tirocini conclusi", 0 },
+	[RM_DROPPED] = { "dropped_out", "Interruzioni", 0 },
+	[RM_DROPOUT_RATE] = { "dropout_rate", "Tasso di abbandono", 1 },
+	[RM_DAYS] = { "days_to_selection", "Giorni dalla scadenza alla selezione", 1 },
+	[RM_SESSIONS] = { "sessions", "Sessioni al totem", 0 },
+	[RM_VIEWS] = { "views", "Progetti consultati", 0 },
+	[RM_FORMS] = { "forms", "Domande iniziate", 0 },
+	[RM_SUBMITS] = { "submits", "Domande inviate", 0 },
+};
+
+const char *report_dim_name(int d) { return d >= 0 && d < RD_N ? dims[d].name : "?"; }
+const char *report_dim_label(int d) { return d >= 0 && d < RD_N ? dims[d].label : "?"; }
+const char *report_measure_name(int m) { return m >= 0 && m < RM_N ? measures[m].name : "?"; }
+const char *report_measure_label(int m) { return m >= 0 && m < RM_N ? measures[m].label : "?"; }
+int report_measure_is_rate(int m) { return m >= 0 && m < RM_N && measures[m].rate; }
+
+static int is_attr(int d) { return d >= RD_APPLICANT_STATUS && d <= RD_RESIDENCE; }
+static int is_funnel(int m) { return m >= RM_SESSIONS && m <= RM_SUBMITS; }
+
+void report_query_init(struct report_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->protect = 1;
+	q->min_count = SDC_MIN_COUNT;
+}
+
+/* Splits csv into trimmed items; calls fn for each; stops at an error. */
+static int each_item(const char *csv, int (*fn)(void *, const char *), void *ctx)
+{
+	char item[64];
+	const char *s = csv;
+
+	if (!csv || !*csv)
+		return -1;
+	while (*s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		if (len >= sizeof(item))
+			len = sizeof(item) - 1;
+		memcpy(item, s, len);
+		item[len] = 0;
+		str_trim(item);
+		if (fn(ctx, item))
+			return -1;
+		s += end ? (size_t)(end - s) + 1 : strlen(s);
+	}
+	return 0;
+}
+
+struct parse_ctx {
+	struct report_query *q;
+	char *err;
+	size_t errsize;
+};
+
+static void list_names(char *buf, size_t size, int measure)
+{
+	size_t n = measure ? RM_N : RD_N;
+	buf[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, measure ? measures[i].name : dims[i].name, size - strlen(buf) - 1);
+	}
+}
+
+/* Copies item for a message, replacing anything unprintable. */
+static void safe_item(char *out, size_t size, const char *item)
+{
+	size_t j = 0;
+	for (; *item && j + 1 < size && j < 40; item++)
+		out[j++] = isprint((unsigned char)*item) ? *item : '?';
+	out[j] = 0;
+}
+
+static int add_dim(void *vctx, const char *item)
+{
+	struct parse_ctx *c = vctx;
+	char names[400], shown[48];
+
+	for (int d = 0; d < RD_N; d++)
+		if (!strcmp(item, dims[d].name)) {
+			for (int i = 0; i < c->q->n_dims; i++)
+				if (c->q->dims[i] == d) {
+					snprintf(c->err, c->errsize, "dimension '%s' given twice", item);
+					return -1;
+				}
+			if (c->q->n_dims >= REPORT_MAX_DIMS) {
+				snprintf(c->err, c->errsize, "at most %d dimensions", REPORT_MAX_DIMS);
+				return -1;
+			}
+			c->q->dims[c->q->n_dims++] = d;
+			return 0;
+		}
+	list_names(names, sizeof(names), 0);
+	safe_item(shown, sizeof(shown), item);
+	snprintf(c->err, c->errsize, "unknown dimension '%s' (known: %s)", shown, names);
+	return -1;
+}
+
+static int add_measure(void *vctx, const char *item)
+{
+	struct parse_ctx *c = vctx;
+	char names[400], shown[48];
+
+	for (int m = 0; m < RM_N; m++)
+		if (!strcmp(item, measures[m].name)) {
+			for (int i = 0; i < c->q->n_measures; i++)
+				if (c->q->measures[i] == m)
+					return 0;
+			c->q->measures[c->q->n_measures++] = m;
+			return 0;
+		}
+	list_names(names, sizeof(names), 1);
+	safe_item(shown, sizeof(shown), item);
+	snprintf(c->err, c->errsize, "unknown measure '%s' (known: %s)", shown, names);
+	return -1;
+}
+
+int report_parse_dims(struct report_query *q, const char *csv, char *err, size_t errsize)
+{
+	struct parse_ctx c = { q, err, errsize };
+	q->n_dims = 0;
+	if (!csv || !*csv)
+		return snprintf(err, errsize, "no dimensions given"), -1;
+	return each_item(csv, add_dim, &c);
+}
+
+int report_parse_measures(struct report_query *q, const char *csv, char *err, size_t errsize)
+{
+	struct parse_ctx c = { q, err, errsize };
+	q->n_measures = 0;
+	if (!csv || !*csv)
+		return snprintf(err, errsize, "no measures given"), -1;
+	return each_item(csv, add_measure, &c);
+}
+
+/* 'YYYY-MM' or 'YYYY' (then first/last month). */
+static int parse_month(const char *s, size_t len, int last, char *out)
+{
+	int y, m = last ? 12 : 1;
+	if (len == 4 || len == 7) {
+		for (size_t i = 0; i < len; i++)
+			if (i == 4 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+				return -1;
+		y = atoi(s);
+		if (len == 7)
+			m = atoi(s + 5);
+		if (y < 2000 || y > 2100 || m < 1 || m > 12)
+			return -1;
+		snprintf(out, 8, "%04d-%02d", y, m);
+		return 0;
+	}
+	return -1;
+}
+
+int report_parse_period(struct report_query *q, const char *s, char *err, size_t errsize)
+{
+	const char *dots = strstr(s, "..");
+	size_t len = strlen(s);
+	char shown[48];
+
+	safe_item(shown, sizeof(shown), s);
+	if (len > 20)
+		goto bad;
+	if (dots) {
+		if (parse_month(s, (size_t)(dots - s), 0, q->from) ||
+		    parse_month(dots + 2, strlen(dots + 2), 1, q->to))
+			goto bad;
+	} else if (parse_month(s, len, 0, q->from) || parse_month(s, len, 1, q->to)) {
+		goto bad;
+	}
+	if (strcmp(q->from, q->to) > 0) {
+		snprintf(err, errsize, "period '%s' ends before it starts", shown);
+		return -1;
+	}
+	return 0;
+bad:
+	q->from[0] = q->to[0] = 0;
+	snprintf(err, errsize, "bad period '%s' (use YYYY-MM..YYYY-MM, YYYY-MM or YYYY)", shown);
+	return -1;
+}
+
+/* ---- rows and their index ---- */
+
+static uint64_t hash_keys(char *const *k, int n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int i = 0; i < n; i++) {
+		for (const char *s = k[i]; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		h = (h ^ 0x1f) * 1099511628211ull;
+	}
+	return h;
+}
+
+struct row_index {
+	size_t *slots;		/* row + 1 */
+	size_t n;
+};
+
+static struct report_row *row_get(struct report *r, struct row_index *ix, char *const *keys, int nd)
+{
+	uint64_t h = hash_keys(keys, nd);
+	size_t i;
+
+	if ((r->n + 1) * 2 > ix->n) {
+		size_t ns = ix->n ? ix->n * 2 : 1024;
+		size_t *s = calloc(ns, sizeof(*s));
+		if (!s)
+			return NULL;
+		for (size_t k = 0; k < r->n; k++) {
+			size_t j = hash_keys(r->rows[k].key, nd) & (ns - 1);
+			while (s[j])
+				j = (j + 1) & (ns - 1);
+			s[j] = k + 1;
+		}
+		free(ix->slots);
+		ix->slots = s;
+		ix->n = ns;
+	}
+	for (i = h & (ix->n - 1); ix->slots[i]; i = (i + 1) & (ix->n - 1)) {
+		struct report_row *row = &r->rows[ix->slots[i] - 1];
+		int same = 1;
+		for (int d = 0; d < nd && same; d++)
+			same = !strcmp(row->key[d], keys[d]);
+		if (same)
+			return row;
+	}
+	if (r->n >= REPORT_MAX_ROWS)
+		return NULL;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct report_row *rows = realloc(r->rows, cap * sizeof(*rows));
+		if (!rows)
+			return NULL;
+		r->rows = rows;
+		r->cap = cap;
+	}
+	struct report_row *row = &r->rows[r->n];
+	memset(row, 0, sizeof(*row));
+	for (int d = 0; d < nd; d++) {
+		row->key[d] = strdup(keys[d]);
+		if (!row->key[d])
+			return NULL;
+	}
+	ix->slots[i] = ++r->n;
+	return row;
+}
+
+void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		for (int d = 0; d < REPORT_MAX_DIMS; d++) {
+			free(r->rows[i].key[d]);
+			free(r->rows[i].label[d]);
+		}
+	free(r->rows);
+	r->rows = NULL;
+	r->n = r->cap = 0;
+}
+
+/* ---- sources ---- */
+
+enum family { FAM_APPS, FAM_SEATS, FAM_FUNNEL };
+
+struct source {
+	const char *name;
+	const char *from;		/* FROM clause, table aliased t */
+	const char *measures;		/* SELECT list of the family's sums */
+	int attr_mode;			/* 1: WHERE t.attr = ?, attr dims from t.value; 2: raw attr columns */
+	int has_comune, has_placement, has_call;
+};
+
+#define ROLLUP_SUMS "SUM(t.applications), SUM(t.applicants), SUM(t.selected), SUM(t.started)," \
+	" SUM(t.completed), SUM(t.dropped_out), SUM(t.sel_days), SUM(t.sel_n)"
+
+static const struct source src_rollup_province = {
+	"rollup_province", "rollup_province t", ROLLUP_SUMS, 1, 0, 0, 1 };
+static const struct source src_rollup_comune = {
+	"rollup_comune", "rollup_comune t", ROLLUP_SUMS, 1, 1, 0, 1 };
+static const struct source src_rollup_placement = {
+	"rollup_placement", "rollup_placement t", ROLLUP_SUMS, 0, 1, 1, 1 };
+static const struct source src_seats = {
+	"placement",
+	"(SELECT COALESCE(c.region, '') AS region, COALESCE(c.province, '') AS province, p.comune AS comune,"
+	" p.call_id AS call_id, p.code AS placement_code, p.area AS area, substr(p.deadline, 1, 7) AS month,"
+	" p.seats AS seats FROM placement p LEFT JOIN comune c ON c.istat = p.comune) t",
+	"SUM(t.seats)", 0, 1, 1, 1 };
+static const struct source src_funnel_province = {
+	"rollup_funnel_province", "rollup_funnel_province t",
+	"SUM(CASE WHEN t.event = 'session' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'view' THEN t.n ELSE 0 END),"
+	" SUM(CASE WHEN t.event = 'form' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'submit' THEN t.n ELSE 0 END)",
+	0, 0, 0, 0 };
+static const struct source src_funnel_comune = {
+	"rollup_funnel", "rollup_funnel t",
+	"SUM(CASE WHEN t.event = 'session' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'view' THEN t.n ELSE 0 END),"
+	" SUM(CASE WHEN t.event = 'form' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'submit' THEN t.n ELSE 0 END)",
+	0, 1, 0, 0 };
+static const struct source src_funnel_raw = {
+	"usage_count",
+	"(SELECT COALESCE(c.region, '') AS region, COALESCE(c.province, '') AS province, u.comune AS comune,"
+	" substr(u.day, 1, 7) AS month, u.event AS event, u.n AS n FROM usage_count u"
+	" LEFT JOIN comune c ON c.istat = u.comune) t",
+	"SUM(CASE WHEN t.event = 'session' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'view' THEN t.n ELSE 0 END),"
+	" SUM(CASE WHEN t.event = 'form' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'submit' THEN t.n ELSE 0 END)",
+	0, 1, 0, 0 };
+
+struct plan {
+	char sql[16384];
+	const char *params[8];
+	int np;
+	int64_t call_id;
+	char call_id_text[24];
+};
+
+/* Builds SELECT keys, sums FROM src WHERE filters GROUP BY keys. */
+static int plan_build(struct plan *p, const struct source *s, const struct report_query *q, const char *attr,
+		      char *from_raw)
+{
+	char keys[1024] = "";
+	size_t off;
+
+	for (int i = 0; i < q->n_dims; i++) {
+		int d = q->dims[i];
+		const char *col = dims[d].col;
+		if (is_attr(d))
+			col = s->attr_mode == 1 ? "t.value" : raw_attr_col[d];
+		if (i)
+			strncat(keys, ", ", sizeof(keys) - strlen(keys) - 1);
+		strncat(keys, col, sizeof(keys) - strlen(keys) - 1);
+	}
+	p->np = 0;
+	off = (size_t)snprintf(p->sql, sizeof(p->sql), "SELECT %s%s%s FROM %s WHERE 1 = 1", keys,
+			       q->n_dims ? ", " : "", s->measures, from_raw ? from_raw : s->from);
+	if (off >= sizeof(p->sql))
+		return -1;
+#define FILTER(cond, val) do { \
+		if (off < sizeof(p->sql)) \
+			off += (size_t)snprintf(p->sql + off, sizeof(p->sql) - off, " AND " cond, p->np + 1); \
+		p->params[p->np++] = (val); \
+	} while (0)
+	if (s->attr_mode == 1)
+		FILTER("t.attr = ?%d", attr);
+	if (q->from[0])
+		FILTER("t.month >= ?%d", q->from);
+	if (q->to[0])
+		FILTER("t.month <= ?%d", q->to);
+	if (q->region[0])
+		FILTER("t.region = ?%d", q->region);
+	if (q->province[0])
+		FILTER("t.province = ?%d", q->province);
+	if (q->comune[0])
+		FILTER("t.comune = ?%d", q->comune);
+	if (q->call[0] && s->has_call)
+		FILTER("t.call_id = CAST(?%d AS INTEGER)", p->call_id_text);
+#undef FILTER
+	if (q->n_dims && off < sizeof(p->sql))
+		off += (size_t)snprintf(p->sql + off, sizeof(p->sql) - off, " GROUP BY %s", keys);
+	return off < sizeof(p->sql) ? 0 : -1;
+}
+
+/* Runs a plan and adds its sums into the rows at base[first..first+n). */
+static int plan_run(sqlite3 *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
+		    char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	int nd = r->q.n_dims, rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, p->sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errsize, "database error: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	for (int i = 0; i < p->np; i++)
+		sqlite3_bind_text(st, i + 1, p->params[i], -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char *keys[REPORT_MAX_DIMS];
+		char kb[REPORT_MAX_DIMS][128];
+		struct report_row *row;
+		for (int d = 0; d < nd; d++) {
+			db_col_copy(st, d, kb[d], sizeof(kb[d]));
+			keys[d] = kb[d];
+		}
+		row = row_get(r, ix, keys, nd);
+		if (!row) {
+			snprintf(err, errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
+								      : "out of memory");
+			goto out;
+		}
+		for (int k = 0; k < n; k++)
+			row->base[first + k] += sqlite3_column_int64(st, nd + k);
+	}
+	if (step != SQLITE_DONE) {
+		snprintf(err, errsize, "database error: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- labels and order ---- */
+
+static const char *province_name(const char *sigla)
+{
+	for (size_t i = 0; i < comuni_count(); i++)
+		if (!strcmp(comuni_at(i)->province, sigla))
+			return comuni_at(i)->province_name;
+	return NULL;
+}
+
+static const char *province_region(const char *sigla)
+{
+	for (size_t i = 0; i < comuni_count(); i++)
+		if (!strcmp(comuni_at(i)->province, sigla))
+			return comuni_at(i)->region;
+	return NULL;
+}
+
+static int region_known(const char *region)
+{
+	for (size_t i = 0; i < comuni_count(); i++)
+		if (!strcmp(comuni_at(i)->region, region))
+			return 1;
+	return 0;
+}
+
+static const char *vocab_label(int d, const char *key)
+{
+	const struct vocab *v = NULL;
+	if (!strcmp(key, "unknown"))
+		return "Non indicato";
+	switch (d) {
+	case RD_APPLICANT_STATUS: v = vocab_find(applicant_statuses, applicant_statuses_n, key); break;
+	case RD_AGE_BAND: v = vocab_find(age_bands, age_bands_n, key); break;
+	case RD_EDUCATION: v = vocab_find(education_levels, education_levels_n, key); break;
+	case RD_RESIDENCE: v = vocab_find(residence_classes, residence_classes_n, key); break;
+	case RD_AREA: v = vocab_find(placement_areas, placement_areas_n, key); break;
+	case RD_SEX: return !strcmp(key, "F") ? "Donne" : !strcmp(key, "M") ? "Uomini" : key;
+	default: break;
+	}
+	return v ? v->it : key;
+}
+
+static int label_rows(sqlite3 *db, struct report *r)
+{
+	sqlite3_stmt *call = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < r->n; i++)
+		for (int k = 0; k < r->q.n_dims; k++) {
+			int d = r->q.dims[k];
+			const char *key = r->rows[i].key[k], *label = key;
+			char buf[160];
+			const struct comune *c;
+			switch (d) {
+			case RD_PROVINCE:
+				label = province_name(key);
+				if (label) {
+					snprintf(buf, sizeof(buf), "%s (%s)", label, key);
+					label = buf;
+				} else {
+					label = key;
+				}
+				break;
+			case RD_COMUNE:
+				c = comune_by_istat(key);
+				label = c ? c->name : key;
+				break;
+			case RD_CALL:
+				if (!call)
+					call = db_prepare(db, "SELECT code FROM call WHERE id = CAST(?1 AS INTEGER)");
+				if (!call)
+					goto out;
+				sqlite3_bind_text(call, 1, key, -1, SQLITE_STATIC);
+				buf[0] = 0;
+				if (sqlite3_step(call) == SQLITE_ROW)
+					db_col_copy(call, 0, buf, sizeof(buf));
+				sqlite3_reset(call);
+				label = buf[0] ? buf : key;
+				break;
+			case RD_MONTH: case RD_QUARTER: case RD_YEAR: case RD_REGION: case RD_PLACEMENT:
+				break;
+			default:
+				label = vocab_label(d, key);
+			}
+			r->rows[i].label[k] = strdup(label);
+			if (!r->rows[i].label[k])
+				goto out;
+		}
+	rc = 0;
+out:
+	sqlite3_finalize(call);
+	return rc;
+}
+
+static int order_dims;
+static const int *order_dim_ids;
+
+static int key_cmp(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int num = la && lb && strspn(a, "0123456789") == la && strspn(b, "0123456789") == lb;
+	if (num && la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int row_cmp(const void *va, const void *vb)
+{
+	const struct report_row *a = va, *b = vb;
+	for (int d = 0; d < order_dims; d++) {
+		int c;
+		/* Comuni and provinces read best by name; codes keep time and vocabularies in order. */
+		if (order_dim_ids[d] == RD_COMUNE || order_dim_ids[d] == RD_PROVINCE || order_dim_ids[d] == RD_CALL)
+			c = strcmp(a->label[d], b->label[d]);
+		else
+			c = key_cmp(a->key[d], b->key[d]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* ---- protection ---- */
+
+struct sdc_ctx {
+	sqlite3 *db;
+	sqlite3_stmt *placement;
+};
+
+static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t size)
+{
+	struct sdc_ctx *c = vctx;
+	const struct comune *co;
+	const char *region;
+	char comune[16] = "";
+	int n = -1;
+
+	(void)dim;
+	switch (key[0]) {
+	case 'L':
+		if (!c->placement)
+			c->placement = db_prepare(c->db, "SELECT comune FROM placement WHERE code = ?1");
+		if (!c->placement)
+			return 1;
+		sqlite3_bind_text(c->placement, 1, key + 2, -1, SQLITE_STATIC);
+		if (sqlite3_step(c->placement) == SQLITE_ROW)
+			db_col_copy(c->placement, 0, comune, sizeof(comune));
+		sqlite3_reset(c->placement);
+		if (!comune[0])
+			return 1;
+		n = snprintf(buf, size, "C:%s", comune);
+		break;
+	case 'C':
+		co = comune_by_istat(key + 2);
+		if (!co)
+			return 1;
+		n = snprintf(buf, size, "P:%s", co->province);
+		break;
+	case 'P':
+		region = province_region(key + 2);
+		if (!region)
+			return 1;
+		n = snprintf(buf, size, "R:%s", region);
+		break;
+	case 'M':
+		n = snprintf(buf, size, "Q:%.4s-%d", key + 2, (atoi(key + 7) + 2) / 3);
+		break;
+	case 'Q':
+		n = snprintf(buf, size, "Y:%.4s", key + 2);
+		break;
+	default:
+		return 1;
+	}
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static char dim_prefix(int d)
+{
+	switch (d) {
+	case RD_PLACEMENT: return 'L';
+	case RD_COMUNE: return 'C';
+	case RD_PROVINCE: return 'P';
+	case RD_REGION: return 'R';
+	case RD_MONTH: return 'M';
+	case RD_QUARTER: return 'Q';
+	case RD_YEAR: return 'Y';
+	default: return 'V';
+	}
+}
+
+/* Dimensions that a finer one of the same family implies are left out
+ * of the protected table (they add no cells). */
+static int sdc_dims(const struct report_query *q, int *which)
+{
+	static const int geo[] = { RD_PLACEMENT, RD_COMUNE, RD_PROVINCE, RD_REGION };
+	static const int time_[] = { RD_MONTH, RD_QUARTER, RD_YEAR };
+	int n = 0, geo_done = 0, time_done = 0;
+
+	for (size_t g = 0; g < ARRAY_SIZE(geo) && !geo_done; g++)
+		for (int i = 0; i < q->n_dims; i++)
+			if (q->dims[i] == geo[g]) {
+				which[n++] = i;
+				geo_done = 1;
+				break;
+			}
+	for (size_t g = 0; g < ARRAY_SIZE(time_) && !time_done; g++)
+		for (int i = 0; i < q->n_dims; i++)
+			if (q->dims[i] == time_[g]) {
+				which[n++] = i;
+				time_done = 1;
+				break;
+			}
+	for (int i = 0; i < q->n_dims; i++) {
+		int d = q->dims[i], fam = 0;
+		for (size_t g = 0; g < ARRAY_SIZE(geo); g++)
+			fam |= d == geo[g];
+		for (size_t g = 0; g < ARRAY_SIZE(time_); g++)
+			fam |= d == time_[g];
+		if (!fam)
+			which[n++] = i;
+	}
+	return n;
+}
+
+static int protect_base(sqlite3 *db, struct report *r, int b, char *err, size_t errsize)
+{
+	int which[REPORT_MAX_DIMS], nd = sdc_dims(&r->q, which), rc = -1;
+	size_t n = r->n;
+	char **keys = NULL;
+	int64_t *values = NULL;
+	unsigned char *state = NULL;
+	struct sdc_ctx ctx = { db, NULL };
+	struct sdc_result res;
+	struct sdc_table t;
+	const char *total_key = "all";
+
+	if (!n)
+		return 0;
+	if (nd == 0) {
+		/* A single national figure: only primary suppression applies. */
+		int64_t v = r->rows[0].base[b];
+		if (v > 0 && v < sdc_min_count(r->q.min_count)) {
+			r->rows[0].state[b] = SDC_PRIMARY;
+			r->suppressed++;
+		}
+		return 0;
+	}
+	keys = calloc(n * (size_t)nd, sizeof(*keys));
+	values = calloc(n, sizeof(*values));
+	state = calloc(n, 1);
+	if (!keys || !values || !state) {
+		snprintf(err, errsize, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < nd; k++) {
+			const char *key = r->rows[i].key[which[k]];
+			size_t len = strlen(key) + 3;
+			keys[i * (size_t)nd + (size_t)k] = malloc(len);
+			if (!keys[i * (size_t)nd + (size_t)k]) {
+				snprintf(err, errsize, "out of memory");
+				goto out;
+			}
+			snprintf(keys[i * (size_t)nd + (size_t)k], len, "%c:%s", dim_prefix(r->q.dims[which[k]]),
+				 key[0] ? key : total_key);
+		}
+		values[i] = r->rows[i].base[b];
+	}
+	memset(&t, 0, sizeof(t));
+	t.n_dims = nd;
+	t.n_cells = n;
+	t.keys = (const char *const *)keys;
+	t.values = values;
+	t.parent = sdc_parent;
+	t.ctx = &ctx;
+	t.min_count = r->q.min_count;
+	t.state = state;
+	if (sdc_protect(&t, &res)) {
+		snprintf(err, errsize, "disclosure control failed");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->rows[i].state[b] = state[i];
+		r->suppressed += state[i] != 0;
+	}
+	r->unverified += res.unverified;
+	rc = 0;
+out:
+	if (keys)
+		for (size_t i = 0; i < n * (size_t)nd; i++)
+			free(keys[i]);
+	free(keys);
+	free(values);
+	free(state);
+	sqlite3_finalize(ctx.placement);
+	return rc;
+}
+
+/* ---- the query ---- */
+
+static int validate(sqlite3 *db, const struct report_query *q, struct plan *p, char *err, size_t errsize)
+{
+	char shown[48];
+
+	if (q->n_dims < 0 || q->n_dims > REPORT_MAX_DIMS || q->n_measures < 1 || q->n_measures > RM_N)
+		return snprintf(err, errsize, "choose 0 to %d dimensions and at least one measure", REPORT_MAX_DIMS), -1;
+	if (q->province[0]) {
+		if (strlen(q->province) != 2 || !isupper((unsigned char)q->province[0]) ||
+		    !isupper((unsigned char)q->province[1]) || !province_name(q->province)) {
+			safe_item(shown, sizeof(shown), q->province);
+			return snprintf(err, errsize, "unknown province '%s' (use the two-letter code, e.g. MI)", shown), -1;
+		}
+	}
+	if (q->region[0] && !region_known(q->region)) {
+		safe_item(shown, sizeof(shown), q->region);
+		return snprintf(err, errsize, "unknown region '%s'", shown), -1;
+	}
+	if (q->comune[0] && (strspn(q->comune, "0123456789") != 6 || !comune_by_istat(q->comune))) {
+		safe_item(shown, sizeof(shown), q->comune);
+		return snprintf(err, errsize, "unknown comune '%s' (use the 6-digit ISTAT code)", shown), -1;
+	}
+	if (q->call[0]) {
+		p->call_id = db_int(db, "SELECT id FROM call WHERE code = ?1", q->call, -1);
+		if (p->call_id < 0) {
+			safe_item(shown, sizeof(shown), q->call);
+			return snprintf(err, errsize, "unknown call '%s' (e.g. 6/2025)", shown), -1;
+		}
+		snprintf(p->call_id_text, sizeof(p->call_id_text), "%lld", (long long)p->call_id);
+	}
+	return 0;
+}
+
+int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
+{
+	struct row_index ix = { NULL, 0 };
+	struct plan p;
+	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, need_comune = 0, need_placement = 0;
+	int need_call = 0, rc = -1;
+	int64_t t0 = now_ms();
+	char raw_from[8192];
+
+	memset(r, 0, sizeof(*r));
+	r->q = *q;
+	memset(&p, 0, sizeof(p));
+	err[0] = 0;
+	if (validate(db, q, &p, err, errsize))
+		return -1;
+	for (int i = 0; i < q->n_measures; i++) {
+		int m = q->measures[i];
+		if (is_funnel(m))
+			fam[FAM_FUNNEL] = 1;
+		else if (m == RM_SEATS)
+			fam[FAM_SEATS] = 1;
+		else if (m == RM_PER_SEAT || m == RM_FILL_RATE)
+			fam[FAM_SEATS] = fam[FAM_APPS] = 1;
+		else
+			fam[FAM_APPS] = 1;
+	}
+	for (int i = 0; i < q->n_dims; i++) {
+		int d = q->dims[i];
+		if (is_attr(d))
+			nattr++, attr_dim = d;
+		need_comune |= d == RD_COMUNE;
+		need_placement |= d == RD_PLACEMENT || d == RD_AREA;
+		need_call |= d == RD_CALL;
+	}
+	need_comune |= q->comune[0] != 0;
+	if (fam[FAM_FUNNEL] && (nattr || need_placement || need_call || q->call[0])) {
+		snprintf(err, errsize, "funnel measures (sessions, views, forms, submits) come from anonymous kiosk"
+				       " counts: break them down only by region, province, comune, month, quarter"
+				       " or year, without a call filter");
+		return -1;
+	}
+	if (fam[FAM_SEATS] && nattr) {
+		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
+		return -1;
+	}
+	if (!q->force_raw && rollup_stale(db) && rollup_rebuild(db)) {
+		snprintf(err, errsize, "cannot build the statistics tables");
+		return -1;
+	}
+	if (fam[FAM_APPS]) {
+		const struct source *s;
+		char *from = NULL;
+		if (q->force_raw || nattr > 1 || (nattr && need_placement)) {
+			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
+				snprintf(err, errsize, "query too long");
+				goto out;
+			}
+			static const struct source raw = { "raw", "", "COUNT(*), SUM(t.uniq), SUM(t.sel), SUM(t.sta),"
+							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel)", 2, 1, 1, 1 };
+			s = &raw;
+			from = raw_from;
+		} else if (need_placement) {
+			s = &src_rollup_placement;
+		} else if (need_comune) {
+			s = &src_rollup_comune;
+		} else {
+			s = &src_rollup_province;
+		}
+		r->source = s->name;
+		if (plan_build(&p, s, q, nattr ? rollup_attr[attr_dim] : "", from)) {
+			snprintf(err, errsize, "query too long");
+			goto out;
+		}
+		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, err, errsize))
+			goto out;
+		for (size_t i = 0; i < r->n; i++)
+			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
+				r->rows[i].has[b] = 1;
+	}
+	if (fam[FAM_SEATS]) {
+		if (plan_build(&p, &src_seats, q, "", NULL) || plan_run(db, &p, r, &ix, RB_SEATS, 1, err, errsize))
+			goto out;
+		for (size_t i = 0; i < r->n; i++) {
+			r->rows[i].has[RB_SEATS] = 1;
+			if (fam[FAM_APPS])
+				for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
+					r->rows[i].has[b] = 1;
+		}
+		if (!r->source)
+			r->source = "placement";
+	}
+	if (fam[FAM_FUNNEL]) {
+		const struct source *s = q->force_raw ? &src_funnel_raw
+					 : need_comune ? &src_funnel_comune : &src_funnel_province;
+		if (plan_build(&p, s, q, "", NULL) || plan_run(db, &p, r, &ix, RB_SESSIONS, 4, err, errsize))
+			goto out;
+		for (size_t i = 0; i < r->n; i++)
+			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
+				r->rows[i].has[b] = 1;
+		if (!r->source)
+			r->source = s->name;
+	}
+	if (label_rows(db, r)) {
+		snprintf(err, errsize, "out of memory");
+		goto out;
+	}
+	order_dims = q->n_dims;
+	order_dim_ids = q->dims;
+	qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
+	if (q->protect) {
+		static const int personal[] = { RB_APPLICATIONS, RB_APPLICANTS, RB_SELECTED, RB_STARTED,
+						RB_COMPLETED, RB_DROPPED };
+		for (size_t k = 0; k < ARRAY_SIZE(personal); k++)
+			if (fam[FAM_APPS] && protect_base(db, r, personal[k], err, errsize))
+				goto out;
+		for (size_t i = 0; i < r->n; i++) {
+			r->rows[i].state[RB_SEL_N] = r->rows[i].state[RB_SELECTED];
+			r->rows[i].state[RB_SEL_DAYS] = r->rows[i].state[RB_SELECTED];
+		}
+	}
+	rc = 0;
+out:
+	free(ix.slots);
+	r->ms = now_ms() - t0;
+	return rc;
+}
+
+int report_value(const struct report_row *row, int m, int64_t *count, double *value)
+{
+	static const int direct[RM_N] = {
+		[RM_APPLICATIONS] = RB_APPLICATIONS + 1, [RM_APPLICANTS] = RB_APPLICANTS + 1,
+		[RM_SEATS] = RB_SEATS + 1, [RM_SELECTED] = RB_SELECTED + 1, [RM_STARTED] = RB_STARTED + 1,
+		[RM_COMPLETED] = RB_COMPLETED + 1, [RM_DROPPED] = RB_DROPPED + 1,
+		[RM_SESSIONS] = RB_SESSIONS + 1, [RM_VIEWS] = RB_VIEWS + 1, [RM_FORMS] = RB_FORMS + 1,
+		[RM_SUBMITS] = RB_SUBMITS + 1,
+	};
+	int num, den;
+
+	if (m < 0 || m >= RM_N)
+		return RV_NONE;
+	if (direct[m]) {
+		int b = direct[m] - 1;
+		if (!row->has[b])
+			return RV_NONE;
+		if (row->state[b])
+			return RV_SUPPRESSED;
+		*count = row->base[b];
+		return RV_COUNT;
+	}
+	switch (m) {
+	case RM_PER_SEAT: num = RB_APPLICATIONS; den = RB_SEATS; break;
+	case RM_FILL_RATE: num = RB_SELECTED; den = RB_SEATS; break;
+	case RM_DROPOUT_RATE: num = RB_DROPPED; den = RB_STARTED; break;
+	default: num = RB_SEL_DAYS; den = RB_SEL_N; break;
+	}
+	if (!row->has[num] || !row->has[den])
+		return RV_NONE;
+	if (row->state[num] || row->state[den])
+		return RV_SUPPRESSED;
+	if (row->base[den] == 0)
+		return RV_NONE;
+	*value = (double)row->base[num] / (double)row->base[den];
+	return RV_RATE;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The report engine behind `dote report`, the open-data export and the
+ * dashboard: a query (dimensions, measures, filters) is answered from the
+ * rollup tables when they cover it (reports/rollup.h), else from the raw
+ * applications, then protected (reports/sdc.h) unless the caller may see
+ * raw counts. Output formats live in report_format.c.
+ *
+ * Dimensions: region province comune call placement area month quarter
+ * year applicant_status age_band sex education residence.
+ * Measures: applications applicants seats applications_per_seat selected
+ * fill_rate started completed dropped_out dropout_rate days_to_selection
+ * sessions views forms submits (the last four: the kiosks' anonymous
+ * funnel, by geography and time only).
+ */
+#ifndef DOTE_REPORTS_REPORT_H
+#define DOTE_REPORTS_REPORT_H
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "reports/sdc.h"
+
+enum report_dim {
+	RD_REGION, RD_PROVINCE, RD_COMUNE, RD_CALL, RD_PLACEMENT, RD_AREA,
+	RD_MONTH, RD_QUARTER, RD_YEAR,
+	RD_APPLICANT_STATUS, RD_AGE_BAND, RD_SEX, RD_EDUCATION, RD_RESIDENCE,
+	RD_N
+};
+
+enum report_measure {
+	RM_APPLICATIONS, RM_APPLICANTS, RM_SEATS, RM_PER_SEAT, RM_SELECTED, RM_FILL_RATE,
+	RM_STARTED, RM_COMPLETED, RM_DROPPED, RM_DROPOUT_RATE, RM_DAYS,
+	RM_SESSIONS, RM_VIEWS, RM_FORMS, RM_SUBMITS,
+	RM_N
+};
+
+/* The counts a row carries; measures are built from them. */
+enum report_base {
+	RB_APPLICATIONS, RB_APPLICANTS, RB_SELECTED, RB_STARTED, RB_COMPLETED, RB_DROPPED,
+	RB_SEL_DAYS, RB_SEL_N, RB_SEATS, RB_SESSIONS, RB_VIEWS, RB_FORMS, RB_SUBMITS,
+	RB_N
+};
+
+enum { REPORT_MAX_DIMS = 4, REPORT_MAX_ROWS = 2000000 };
+
+struct report_query {
+	int dims[REPORT_MAX_DIMS];
+	int n_dims;
+	int measures[RM_N];
+	int n_measures;
+	char from[8], to[8];		/* 'YYYY-MM' inclusive, '' = open */
+	char region[48];
+	char province[3];
+	char comune[7];
+	char call[24];			/* call code '6/2025' */
+	int min_count;			/* 0 = default (5); never below 3 */
+	int protect;			/* 1: statistical disclosure control */
+	int force_raw;			/* 1: ignore rollups (benchmarks, tests) */
+};
+
+struct report_row {
+	char *key[REPORT_MAX_DIMS];
+	char *label[REPORT_MAX_DIMS];
+	int64_t base[RB_N];
+	unsigned char state[RB_N];	/* enum sdc_state per count */
+	unsigned char has[RB_N];	/* 0: not applicable to this row */
+};
+
+struct report {
+	struct report_query q;
+	struct report_row *rows;
+	size_t n, cap;
+	const char *source;		/* 'rollup_province', 'raw', ... */
+	size_t suppressed;		/* counts suppressed, all measures */
+	size_t unverified;		/* suppressed values too many to verify exactly */
+	int64_t ms;			/* time to answer */
+};
+
+/* Fills q from comma-separated names; -1 with an Italian/English message
+ * in err naming the bad item. */
+int report_parse_dims(struct report_query *q, const char *csv, char *err, size_t errsize);
+int report_parse_measures(struct report_query *q, const char *csv, char *err, size_t errsize);
+/* 'YYYY-MM..YYYY-MM', 'YYYY-MM', 'YYYY', 'YYYY..YYYY'. */
+int report_parse_period(struct report_query *q, const char *s, char *err, size_t errsize);
+/* A query with defaults (protect on, min_count 5). */
+void report_query_init(struct report_query *q);
+
+/* Runs q against db. Returns 0, or -1 with a message in err (bad filter,
+ * unsupported combination, database error). r is always safe to free. */
+int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
+void report_free(struct report *r);
+
+/* Value of measure m in row: returns 0 not applicable, 1 count (in *count),
+ * 2 rate or average (in *value), 3 suppressed. */
+enum { RV_NONE, RV_COUNT, RV_RATE, RV_SUPPRESSED };
+int report_value(const struct report_row *row, int m, int64_t *count, double *value);
+
+const char *report_dim_name(int d);
+const char *report_dim_label(int d);		/* Italian header */
+const char *report_measure_name(int m);
+const char *report_measure_label(int m);	/* Italian header */
+int report_measure_is_rate(int m);
+
+/* Output formats (report_format.c). Each returns a malloc'd buffer
+ * (free()) and its length in *len, or NULL. */
+enum report_format { REPORT_CSV, REPORT_JSON, REPORT_HTML };
+char *report_csv(const struct report *r, int excel_it, size_t *len);
+char *report_json(const struct report *r, size_t *len);
+/* A self-contained HTML report (fonts embedded, inline SVG charts). */
+char *report_html(sqlite3 *db, const struct report *r, const char *title, size_t *len);
+/* Pieces of the HTML report the dashboard reuses: the data table (at
+ * most max_rows rows, header cells with scope) and the charts. */
+struct hbuf;
+void report_html_table(struct hbuf *b, const struct report *r, const char *caption, size_t max_rows);
+void report_html_charts(struct hbuf *b, const struct report *r, const char *idp);
+#endif
