@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The kiosk application core (see kiosk.h): the frame loop body, screen
+ * switching, idle countdown and reset, editable fields and typing (from
+ * a USB keyboard, a barcode scanner or the on-screen keyboard, all the
+ * same path), the shared header and footer, and the hidden admin
+ * gesture. Start reading at kiosk_frame().
+ */
+#include "kiosk/kiosk.h"
+#include "core/comuni.h"
+#include "core/db.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+#include "kiosk/printer.h"
+#include "kiosk/sync.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { IDLE_COUNTDOWN_MS = 20000, ADMIN_TAPS = 5, ADMIN_TAP_WINDOW_MS = 4000 };
+
+static const struct screen *screen_find(const char *id)
+{
+	for (int i = 0; i < kiosk_nscreens; i++)
+		if (!strcmp(kiosk_screens[i].id, id))
+			return &kiosk_screens[i];
+	return NULL;
+}
+
+void kiosk_go(struct kiosk *k, const char *id)
+{
+	const struct screen *s = screen_find(id);
+	if (s)
+		k->next = s;
+}
+
+void kiosk_count(struct kiosk *k, const char *event)
+{
+	char day[11];
+	time_date(now_wall(), day, sizeof(day));
+	catalog_usage(k->db, day, k->identity.id[0] ? k->identity.id : "LOCAL", k->comune, event);
+}
+
+static void citizen_wipe(struct kiosk *k)
+{
+	str_wipe(&k->c, sizeof(k->c));
+	str_wipe(&k->cf_info, sizeof(k->cf_info));
+	application_wipe(&k->app);
+	str_wipe(&k->app, sizeof(k->app));
+	str_wipe(k->token, sizeof(k->token));
+	str_wipe(&k->doc, sizeof(k->doc));
+	memset(&k->err, 0, sizeof(k->err));
+	qr_free(&k->qr);
+	k->cf_valid = 0;
+	k->c.other_placement = -1;
+	k->have_sel = 0;
+	k->elig_checked = 0;
+	k->check_done = 0;
+	k->printed = 0;
+	str_copy(k->c.residence, sizeof(k->c.residence), k->comune);
+	str_copy(k->c.residence_name, sizeof(k->c.residence_name), k->comune_name);
+}
+
+void kiosk_reset(struct kiosk *k)
+{
+	citizen_wipe(k);
+	k->query[0] = 0;
+	k->area[0] = 0;
+	k->months = 0;
+	k->province_wide = 0;
+	k->filter_comune[0] = 0;
+	k->list_dirty = 1;
+	k->idle_dialog = 0;
+	k->ui.focus[0] = 0;
+	k->ui.text_scale = 1.0f;
+	k->ui.theme = &ui_theme_normal;
+	kiosk_set_lang(k, "it");
+	kiosk_go(k, "home");
+}
+
+void kiosk_set_lang(struct kiosk *k, const char *lang)
+{
+	(void)k;
+	i18n_set(lang);
+}
+
+int kiosk_init(struct kiosk *k)
+{
+	const char *langs = config_get(k->cfg, "languages");
+	char first[8] = "it";
+	const struct comune *cm;
+
+	str_copy(k->comune, sizeof(k->comune), config_get(k->cfg, "comune"));
+	cm = comune_by_istat(k->comune);
+	if (!cm)
+		return error("config: comune '%s' is not an ISTAT code of a current comune", k->comune);
+	str_copy(k->comune_name, sizeof(k->comune_name), cm->name);
+	str_copy(k->province, sizeof(k->province), cm->province);
+	time_date(now_wall(), k->today, sizeof(k->today));
+	if (db_int(k->db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(k->db))
+		return error("cannot load the comuni table");
+	sscanf(langs, "%7[a-z]", first);
+	i18n_set(first);
+	citizen_wipe(k);
+	k->list_dirty = 1;
+	k->screen = screen_find("home");
+	if (k->screen->enter)
+		k->screen->enter(k);
+	return 0;
+}
+
+void kiosk_release(struct kiosk *k)
+{
+	citizen_wipe(k);
+	qr_free(&k->privacy_qr);
+	catalog_list_free(&k->list);
+}
+
+/* --- fields ------------------------------------------------------------ */
+
+char *kiosk_field(struct kiosk *k, const char *id, size_t *size, enum field_kind *kind)
+{
+	static const struct {
+		const char *id;
+		size_t off, size;
+		enum field_kind kind;
+	} fields[] = {
+#define F(name, member, k) { name, offsetof(struct kiosk, member), sizeof(((struct kiosk *)0)->member), k }
+		F("search", query, FIELD_TEXT),
+		F("field:age", c.age_text, FIELD_NUMBER),
+		F("field:residence", c.residence_query, FIELD_TEXT),
+		F("field:given_name", c.given_name, FIELD_TEXT),
+		F("field:family_name", c.family_name, FIELD_TEXT),
+		F("field:cf", c.cf, FIELD_UPPER),
+		F("field:phone", c.phone, FIELD_PHONE),
+		F("field:email", c.email, FIELD_EMAIL),
+		F("field:protocol", c.check_protocol, FIELD_UPPER),
+		F("field:check_cf", c.check_cf, FIELD_UPPER),
+		F("field:pin", c.pin, FIELD_PIN),
+#undef F
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (!strcmp(fields[i].id, id)) {
+			if (size)
+				*size = fields[i].size;
+			if (kind)
+				*kind = fields[i].kind;
+			return (char *)k + fields[i].off;
+		}
+	return NULL;
+}
+
+static int accept_char(enum field_kind kind, const char *ch, size_t len, const char *id)
+{
+	unsigned char c = (unsigned char)ch[0];
+	if (len > 1)
+		return kind == FIELD_TEXT;	/* accented letters: names and search only */
+	switch (kind) {
+	case FIELD_NUMBER:
+	case FIELD_PIN:
+		return c >= '0' && c <= '9';
+	case FIELD_PHONE:
+		return (c >= '0' && c <= '9') || c == '+' || c == ' ';
+	case FIELD_UPPER:
+		/* Codice fiscale: letters and digits; protocol numbers also '-'. */
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+		       (c == '-' && !strcmp(id, "field:protocol"));
+	case FIELD_EMAIL:
+		return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"' && c != ',' && c != ';';
+	default:
+		return c >= ' ' && c != 0x7f;
+	}
+}
+
+void kiosk_type(struct kiosk *k, const char *text)
+{
+	size_t size, n;
+	enum field_kind kind;
+	char *buf = kiosk_field(k, k->ui.focus, &size, &kind);
+	const unsigned char *p = (const unsigned char *)text;
+	int changed = 0;
+	if (!buf)
+		return;
+	n = strlen(buf);
+	while (*p) {
+		size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+		char ch[5];
+		size_t i;
+		for (i = 0; i < len && p[i]; i++)
+			ch[i] = (char)p[i];
+		ch[i] = 0;
+		len = i;
+		p += len;
+		if (!accept_char(kind, ch, len, k->ui.focus) || n + len >= size)
+			continue;
+		if (kind == FIELD_UPPER && ch[0] >= 'a' && ch[0] <= 'z')
+			ch[0] = (char)(ch[0] - 32);
+		if (kind == FIELD_EMAIL && ch[0] >= 'A' && ch[0] <= 'Z')
+			ch[0] = (char)(ch[0] + 32);
+		memcpy(buf + n, ch, len);
+		n += len;
+		buf[n] = 0;
+		changed = 1;
+	}
+	if (changed)
+		kiosk_field_changed(k, k->ui.focus);
+}
+
+void kiosk_backspace(struct kiosk *k)
+{
+	char *buf = kiosk_field(k, k->ui.focus, NULL, NULL);
+	size_t n;
+	if (!buf || !(n = strlen(buf)))
+		return;
+	do
+		n--;
+	while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
+	buf[n] = 0;
+	kiosk_field_changed(k, k->ui.focus);
+}
+
+void kiosk_field_changed(struct kiosk *k, const char *id)
+{
+	if (!strcmp(id, "search")) {
+		k->list_dirty = 1;
+	} else if (!strcmp(id, "field:cf")) {
+		char err[160];
+		k->err.cf = NULL;
+		k->cf_valid = 0;
+		if (strlen(k->c.cf) == CF_LEN) {
+			if (!cf_check(k->c.cf, k->today, &k->cf_info, err, sizeof(err))) {
+				k->cf_valid = 1;
+			} else {
+				k->err.cf = N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
+			}
+			str_wipe(err, sizeof(err));
+		}
+	} else if (!strcmp(id, "field:residence")) {
+		k->c.residence[0] = 0;
+		k->c.residence_name[0] = 0;
+	} else if (!strncmp(id, "field:", 6)) {
+		/* Typing into a field clears the error next to it. */
+		const char **e = NULL;
+		if (!strcmp(id, "field:given_name")) e = &k->err.given_name;
+		else if (!strcmp(id, "field:family_name")) e = &k->err.family_name;
+		else if (!strcmp(id, "field:phone")) e = &k->err.phone;
+		else if (!strcmp(id, "field:email")) e = &k->err.email;
+		else if (!strcmp(id, "field:age")) e = &k->err.age;
+		else if (!strcmp(id, "field:pin")) e = &k->err.pin;
+		if (e)
+			*e = NULL;
+	}
+}
+
+/* --- chrome -------------------------------------------------------------- */
+
+void chrome_column(struct kiosk *k, int *x, int *w)
+{
+	struct ui *ui = &k->ui;
+	int margin = ui_px(ui, 48), maxw = ui_px(ui, 1100);
+	int cw = ui->w - 2 * margin;
+	if (cw > maxw)
+		cw = maxw;
+	*x = (ui->w - cw) / 2;
+	*w = cw;
+}
+
+static int header_height(struct kiosk *k)
+{
+	return ui_px(&k->ui, 150) > 56 ? ui_px(&k->ui, 150) : 56;
+}
+
+int chrome_header(struct kiosk *k, const char *title)
+{
+	struct ui *ui = &k->ui;
+	int h = header_height(k), pad = ui_px(ui, 32), x, w;
+	int bw = ui_px(ui, 190), bh = ui_px(ui, 84), gap = ui_px(ui, 14);
+	char name[160];
+	struct ui_rect r = { 0, 0, ui->w, h };
+	const char *langs = config_get(k->cfg, "languages");
+	int nl = 0;
+	static const struct { const char *code, *name; } lang_names[] = {
+		{ "it", "Italiano" }, { "en", "English" },
+	};
+
+	(void)title;
+	chrome_column(k, &x, &w);
+	ui_draw_rect(ui, r, ui_color(ui, C_HEADER));
+	/* Hidden operator gesture: five taps in the top-left corner. */
+	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, h, h })) {
+		if (ui->in.now_ms - k->admin_first_tap > ADMIN_TAP_WINDOW_MS) {
+			k->admin_first_tap = ui->in.now_ms;
+			k->admin_taps = 0;
+		}
+		if (++k->admin_taps >= ADMIN_TAPS) {
+			k->admin_taps = 0;
+			kiosk_go(k, "pin");
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
+		if (strstr(langs, lang_names[i].code))
+			nl++;
+	{
+		int lx = x + w - nl * bw - (nl - 1) * gap;
+		int ty = (h - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40))) / 2;
+		int tw = lx - x - pad;
+		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+		ui_text_box(ui, (struct ui_rect){ x, ty - ui_px(ui, 14), tw, ui_px(ui, 60) }, name,
+			    UI_FONT_BOLD, ui_font_px(ui, 40), ui_color(ui, C_HEADER_TEXT), 0);
+		ui_text_box(ui, (struct ui_rect){ x, ty + ui_px(ui, 38), tw, ui_px(ui, 44) },
+			    _("DoteComune - training placements at the town hall"), UI_FONT_REGULAR,
+			    ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++) {
+			char id[16];
+			int on = !strcmp(i18n_lang(), lang_names[i].code);
+			struct ui_rect b = { lx, (h - bh) / 2, bw, bh };
+			if (!strstr(langs, lang_names[i].code))
+				continue;
+			str_fmt(id, sizeof(id), "lang:%s", lang_names[i].code);
+			if (on) {
+				ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+			} else {
+				ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+			}
+			if (ui_area(ui, id, UI_ROLE_BUTTON, lang_names[i].name, b))
+				kiosk_set_lang(k, lang_names[i].code);
+			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 30))) / 2, b.w - 8, bh },
+				    lang_names[i].name, UI_FONT_SEMIBOLD, ui_font_px(ui, 30),
+				    ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+			lx += bw + gap;
+		}
+	}
+	return h;
+}
+
+int chrome_footer_height(struct kiosk *k)
+{
+	int h = ui_px(&k->ui, 150);
+	return h < 64 ? 64 : h;
+}
+
+/* Whether the footer stays visible above the keyboard. */
+static int footer_shown(struct kiosk *k)
+{
+	int osk = osk_height(k);
+	return !osk || k->ui.h - osk - header_height(k) - chrome_footer_height(k) > k->ui.h * 3 / 10;
+}
+
+struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
+{
+	int bottom = k->ui.h - osk_height(k);
+	if (footer_h && footer_shown(k))
+		bottom -= footer_h;
+	k->ui.reserved_bottom = k->ui.h - bottom;
+	return (struct ui_rect){ 0, top, k->ui.w, bottom - top };
+}
+
+int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
+		  int next_enabled)
+{
+	struct ui *ui = &k->ui;
+	int h = chrome_footer_height(k), x, w, bh = ui_px(ui, 100), gap = ui_px(ui, 28), res = 0;
+	int y = ui->h - osk_height(k) - h;
+	if (!footer_shown(k))
+		return 0;
+	chrome_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
+	bh = bh < 48 ? 48 : bh;
+	if (back_label && ui_button(ui, "back", back_label,
+				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
+		res = 1;
+	if (next_label) {
+		int nw = (w - gap) * 3 / 5;
+		if (ui_button_enabled(ui, next_id, next_label,
+				      (struct ui_rect){ x + w - nw, y + (h - bh) / 2, nw, bh }, UI_PRIMARY,
+				      next_enabled))
+			res = 2;
+	}
+	return res;
+}
+
+void chrome_idle(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int x, w, pad = ui_px(ui, 40), y;
+	int64_t left = (k->idle_deadline - ui->in.now_ms + 999) / 1000;
+	char msg[200];
+	struct ui_rect all = { 0, 0, ui->w, ui->h }, box;
+
+	if (left < 0)
+		left = 0;
+	chrome_column(k, &x, &w);
+	/* A full-screen dialog: any touch on it means "still here". */
+	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
+	if (ui_area(ui, "idle", UI_ROLE_DIALOG, _("Are you still there?"), all))
+		k->idle_dialog = 0;
+	str_fmt(msg, sizeof(msg), _("For your privacy, this page will close in %d seconds and what you entered will be deleted."),
+		 (int)left);
+	box = (struct ui_rect){ x, ui->h / 4, w, 0 };
+	y = box.y + pad;
+	box.h = pad * 2 + ui_text_height(ui, _("Are you still there?"), UI_FONT_BOLD, ui_font_px(ui, 52), w - 2 * pad) +
+		ui_text_height(ui, msg, UI_FONT_REGULAR, ui_font_px(ui, 34), w - 2 * pad) + ui_px(ui, 180);
+	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
+	y += ui_label(ui, "idle-title", _("Are you still there?"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
+		      UI_FONT_BOLD, ui_font_px(ui, 52), C_TEXT);
+	y += ui_px(ui, 16);
+	y += ui_label(ui, "idle-countdown", msg, (struct ui_rect){ x + pad, y, w - 2 * pad, 0 }, UI_FONT_REGULAR,
+		      ui_font_px(ui, 34), C_TEXT);
+	y += ui_px(ui, 24);
+	if (ui_button(ui, "still-here", _("Yes, I'm still here"),
+		      (struct ui_rect){ x + pad, y, w - 2 * pad, ui_px(ui, 110) }, UI_PRIMARY))
+		k->idle_dialog = 0;
+	ui->animating = 1;
+}
+
+/* --- the frame ----------------------------------------------------------- */
+
+static int any_input(const struct ui_input *in)
+{
+	return in->pressed || in->released || in->down || in->key || in->text[0] || in->wheel;
+}
+
+void kiosk_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
+	int64_t idle_ms = config_int(k->cfg, "idle_seconds") * 1000;
+	int64_t t0 = now_ms();
+
+	if (any_input(in))
+		k->last_input_ms = in->now_ms;
+	if (!k->idle_dialog && strcmp(k->screen->id, "home") && idle_ms > 0 &&
+	    in->now_ms - k->last_input_ms >= idle_ms) {
+		k->idle_dialog = 1;
+		k->idle_deadline = in->now_ms + IDLE_COUNTDOWN_MS;
+		ui_announce(ui, UI_ANNOUNCE_ERROR, _("Are you still there?"));
+	}
+	if (k->idle_dialog && in->now_ms >= k->idle_deadline) {
+		int64_t now = in->now_ms;
+		kiosk_reset(k);
+		memset(in, 0, sizeof(*in));
+		in->now_ms = k->last_input_ms = now;
+	}
+
+	/* Typing goes to the focused field, whatever sent it. */
+	if (!k->idle_dialog && kiosk_field(k, ui->focus, NULL, NULL)) {
+		if (in->text[0])
+			kiosk_type(k, in->text);
+		if (in->key == UI_KEY_BACKSPACE)
+			kiosk_backspace(k);
+		if (in->key == UI_KEY_ENTER)
+			in->key = UI_KEY_TAB;	/* Enter (and a scanner's CR) moves on */
+		if (in->key == UI_KEY_SPACE)
+			in->key = 0;
+	}
+	/* Escape does nothing: there is no way out for the public. */
+	if (in->key == UI_KEY_ESCAPE)
+		in->key = 0;
+
+	ui_frame_begin(ui);
+	k->screen->frame(k);
+	if (!k->idle_dialog)
+		osk_frame(k);
+	if (k->idle_dialog)
+		chrome_idle(k);
+	ui_frame_end(ui);
+
+	if (k->next) {
+		const struct screen *n = k->next;
+		k->next = NULL;
+		if (k->screen->leave)
+			k->screen->leave(k);
+		k->screen = n;
+		k->screen_since = in->now_ms;
+		memset(&k->scroll, 0, sizeof(k->scroll));
+		ui->focus[0] = 0;
+		ui->reveal[0] = 0;
+		k->keyboard_hidden = 0;
+		if (n->enter)
+			n->enter(k);
+		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
+		ui->animating = 1;
+	}
+	if (k->sync && in->now_ms - k->health_ms >= 1000) {
+		struct printer_status ps = { .key = "none" };
+		if (k->printer)
+			printer_get_status(k->printer, &ps);
+		k->health_ms = in->now_ms;
+		sync_set_health(k->sync, ps.key ? ps.key : "none", (int)k->frame_ms_last);
+	}
+	k->frame_ms_last = now_ms() - t0;
+}

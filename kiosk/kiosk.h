@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The kiosk application: its state (one struct kiosk), the table of
+ * screens {id, enter, frame, leave}, the citizen's form data (wiped on
+ * idle reset), the editable fields, and the chrome every screen shares
+ * (header with the comune and the language switch, footer buttons, the
+ * idle countdown). kiosk/platform.c feeds it input and draws what it
+ * emits; it never touches SDL. Start reading at kiosk_frame().
+ */
+#ifndef DOTE_KIOSK_KIOSK_H
+#define DOTE_KIOSK_KIOSK_H
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/application.h"
+#include "core/cf.h"
+#include "core/config.h"
+#include "core/eligibility.h"
+#include "core/identity.h"
+#include "core/qr.h"
+#include "core/receipt.h"
+#include "kiosk/catalog.h"
+#include "kiosk/ui.h"
+
+struct kiosk;
+
+struct screen {
+	const char *id;
+	void (*enter)(struct kiosk *k);
+	void (*frame)(struct kiosk *k);
+	void (*leave)(struct kiosk *k);
+};
+
+enum field_kind { FIELD_TEXT, FIELD_UPPER, FIELD_NUMBER, FIELD_PHONE, FIELD_EMAIL, FIELD_PIN };
+
+/* Everything the citizen entered: wiped (str_wipe) on idle reset. */
+struct citizen {
+	/* eligibility */
+	char age_text[4];
+	char residence[7];		/* ISTAT */
+	char residence_name[64];
+	char residence_query[64];
+	int other_placement;		/* -1 unanswered, 0 no, 1 yes */
+	char status[20];
+	/* form */
+	char given_name[NAME_MAX_LEN + 1];
+	char family_name[NAME_MAX_LEN + 1];
+	char cf[CF_LEN + 1];
+	char phone[PHONE_MAX_LEN + 1];
+	char email[EMAIL_MAX_LEN + 1];
+	char education[20];
+	int consent;
+	/* status check */
+	char check_protocol[48];
+	char check_cf[CF_LEN + 1];
+	char pin[9];
+};
+
+/* Error messages shown next to fields (already translated msgids). */
+struct form_errors {
+	const char *age, *residence, *other, *status;
+	const char *given_name, *family_name, *cf, *phone, *email, *education, *consent;
+	const char *submit, *check, *pin;
+	char cf_detail[160];
+};
+
+struct kiosk {
+	struct config *cfg;
+	sqlite3 *db;
+	char db_path[512];
+	struct ui ui;
+	struct sync *sync;
+	struct printer *printer;
+	struct kiosk_identity identity;
+	int have_identity;
+	char comune[7];
+	char comune_name[96];
+	char province[3];
+	char today[11];
+
+	const struct screen *screen;
+	const struct screen *next;	/* switch at the end of the frame */
+	int64_t screen_since;
+	int64_t last_input_ms;
+	int idle_dialog;		/* the countdown is showing */
+	int64_t idle_deadline;
+	int quit;
+	int admin_taps;
+	int64_t admin_first_tap;
+	int keyboard_shift;		/* on-screen keyboard: 1 shift once, 2 caps */
+	int keyboard_hidden;
+
+	struct citizen c;
+	struct form_errors err;
+	struct cf_info cf_info;
+	int cf_valid;
+
+	/* browse */
+	char query[64];
+	char last_query[64];
+	char area[20];
+	int months;
+	int province_wide;
+	char filter_comune[7];
+	struct catalog_list list;
+	int list_dirty;
+	struct ui_scroll list_scroll;
+	int64_t search_us;		/* last search time (bench, admin) */
+
+	/* detail / the chosen placement */
+	struct placement_detail sel;
+	int have_sel;
+	struct eligibility_result elig;
+	int elig_checked;
+
+	/* submit / receipt */
+	struct application app;
+	char token[RECEIPT_TOKEN_MAX];
+	struct receipt_doc doc;
+	struct qr_code qr;
+	struct qr_code privacy_qr;
+	int printed;
+
+	/* check my application */
+	char check_status[20];
+	char check_placement[160];
+	int check_done;
+
+	struct ui_scroll scroll;	/* the current screen's panel */
+	int64_t frame_ms_last;
+	int64_t health_ms;
+	int pin_failures;
+	int64_t pin_locked_until;
+	int show_filters;
+	int osk_symbols;
+	int admin_confirm_quit;
+	const char *admin_message;
+};
+
+extern const struct screen kiosk_screens[];
+extern const int kiosk_nscreens;
+
+/* Sets up state after cfg, db and ui are ready. Returns 0 or -1. */
+int kiosk_init(struct kiosk *k);
+void kiosk_release(struct kiosk *k);
+/* One frame: input is in k->ui.in. */
+void kiosk_frame(struct kiosk *k);
+/* Switches screen at the end of this frame. */
+void kiosk_go(struct kiosk *k, const char *id);
+/* Back to home, wiping everything the citizen entered. */
+void kiosk_reset(struct kiosk *k);
+/* Language switch ('it', 'en'), keeping the form. */
+void kiosk_set_lang(struct kiosk *k, const char *lang);
+/* Counts an anonymous usage event (session, view, form, submit). */
+void kiosk_count(struct kiosk *k, const char *event);
+/* The buffer, size and kind behind an editable field id; NULL if none. */
+char *kiosk_field(struct kiosk *k, const char *id, size_t *size, enum field_kind *kind);
+/* Types UTF-8 text into the focused field (filtered by its kind). */
+void kiosk_type(struct kiosk *k, const char *text);
+void kiosk_backspace(struct kiosk *k);
+/* Live checks after a field changed (codice fiscale, search). */
+void kiosk_field_changed(struct kiosk *k, const char *id);
+
+/* Shared chrome, used by the screens (screens.c). */
+int chrome_header(struct kiosk *k, const char *title);
+/* The content rect between the header and the footer/keyboard. */
+struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h);
+/* Footer with back (may be NULL) and next (may be NULL) buttons; returns
+ * 1 back, 2 next, 0 none. */
+int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
+		  int next_enabled);
+int chrome_footer_height(struct kiosk *k);
+/* Content column: x and width for the body, capped for wide screens. */
+void chrome_column(struct kiosk *k, int *x, int *w);
+/* The on-screen keyboard (osk.c): drawn when a field has focus; returns
+ * the height it takes at the bottom (0 when hidden). */
+int osk_height(struct kiosk *k);
+void osk_frame(struct kiosk *k);
+/* The idle countdown (chrome). */
+void chrome_idle(struct kiosk *k);
+#endif

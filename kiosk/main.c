@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * dote-kiosk: the citizen's kiosk. Reads the site configuration, opens
+ * the kiosk database (synchronous=FULL: a receipt is only shown for an
+ * application on disk), loads or creates the kiosk's key, starts the
+ * printer and sync threads, then hands over to the platform loop or the
+ * scripted mode. Start reading at main().
+ */
+#include "core/comuni.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/identity.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/platform.h"
+#include "kiosk/printer.h"
+#include "kiosk/script.h"
+#include "kiosk/sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct config_entry kiosk_config[] = {
+	{ "comune", "015146", "ISTAT code of the comune this kiosk serves" },
+	{ "hub_url", "", "hub base URL (https://...); empty: offline kiosk, no sync" },
+	{ "ca_file", "", "CA bundle for the hub's TLS certificate (empty: system CAs)" },
+	{ "state_dir", "/var/lib/dote", "kiosk identity (key pair, enrolment token)" },
+	{ "db", "/var/lib/dote/kiosk.db", "kiosk database (catalog cache, applications, outbox)" },
+	{ "receipts_dir", "/var/lib/dote/receipts", "where each receipt is saved as PNG (empty: not saved)" },
+	{ "printer_device", "", "receipt printer device, e.g. /dev/usb/lp0 (empty: no printer)" },
+	{ "printer_width", "576", "printer width in dots: 384 (58 mm) or 576 (80 mm)" },
+	{ "idle_seconds", "90", "seconds without input before the 'are you still there?' countdown" },
+	{ "rotation", "0", "display rotation, clockwise: 0, 90, 180, 270 (touch rotated too)" },
+	{ "languages", "it,en", "languages offered, the first is the default" },
+	{ "admin_pin", "", "PIN of the operator screen (empty: the admin screen is locked)" },
+	{ "catalog_minutes", "15", "how often the catalog is pulled from the hub" },
+	{ "heartbeat_seconds", "60", "how often the kiosk reports its health to the hub" },
+	{ "enroll_code", "", "one-time enrolment code (used by `dote kiosk enroll`)" },
+	{ "privacy_url", "https://www.dotecomune.it/privacy", "full privacy notice (shown as a QR code)" },
+	{ "locale_dir", "", "where <lang>/LC_MESSAGES/dote-kiosk.mo live (empty: built-in paths)" },
+};
+
+static void usage(FILE *f, struct config *cfg)
+{
+	fprintf(f,
+		"usage: dote-kiosk [--config FILE] [--db FILE] [--windowed] [--size WxH] [--lang it|en]\n"
+		"                  [--set key=value ...]\n"
+		"       dote-kiosk --headless --db FILE --script FILE --shots DIR [--size WxH] [--lang it]\n"
+		"       dote-kiosk --init-db FILE      create a kiosk database with the comuni table\n"
+		"The citizen's touch kiosk (fullscreen by default). Configuration keys:\n");
+	config_describe(cfg, f);
+}
+
+static const char *locale_dir(struct config *cfg)
+{
+	static char buf[600];
+	const char *d = config_get(cfg, "locale_dir");
+	char exe[512];
+	ssize_t n;
+	if (d[0])
+		return d;
+	/* Next to the binary ($O/bin/../locale), then the installed path. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(buf, sizeof(buf), "%s/../locale", exe);
+			if (!access(buf, R_OK))
+				return buf;
+		}
+	}
+	return "/usr/share/locale";
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct kiosk *k;
+	struct platform_options po = { 0 };
+	struct platform *p = NULL;
+	const char *config_path = NULL, *script = NULL, *shots = NULL, *lang = NULL, *init_db = NULL;
+	int rc = 1;
+
+	if (config_init(&cfg, kiosk_config, ARRAY_SIZE(kiosk_config)))
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config_path = argv[++i];
+	if (config_path ? config_load(&cfg, config_path, 0) : config_load(&cfg, "/etc/dote/kiosk.conf", 1))
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout, &cfg);
+			return 0;
+		} else if (!strcmp(a, "--headless")) {
+			po.headless = 1;
+		} else if (!strcmp(a, "--windowed")) {
+			po.windowed = 1;
+		} else if (!strcmp(a, "--software")) {
+			po.software = 1;
+		} else if (!strcmp(a, "--config") && v) {
+			i++;
+		} else if (!strcmp(a, "--db") && v) {
+			config_set(&cfg, "db", v);
+			i++;
+		} else if (!strcmp(a, "--script") && v) {
+			script = v;
+			i++;
+		} else if (!strcmp(a, "--shots") && v) {
+			shots = v;
+			i++;
+		} else if (!strcmp(a, "--lang") && v) {
+			lang = v;
+			i++;
+		} else if (!strcmp(a, "--init-db") && v) {
+			init_db = v;
+			i++;
+		} else if (!strcmp(a, "--size") && v) {
+			if (sscanf(v, "%dx%d", &po.w, &po.h) != 2 || po.w < 320 || po.h < 240 || po.w > 8192 || po.h > 8192) {
+				fprintf(stderr, "error: --size wants WxH, e.g. 1080x1920\n");
+				return 2;
+			}
+			i++;
+		} else if (!strcmp(a, "--set") && v) {
+			char key[64];
+			const char *eq = strchr(v, '=');
+			if (!eq || (size_t)(eq - v) >= sizeof(key)) {
+				fprintf(stderr, "error: --set wants key=value\n");
+				return 2;
+			}
+			memcpy(key, v, (size_t)(eq - v));
+			key[eq - v] = 0;
+			if (config_set(&cfg, key, eq + 1))
+				return 2;
+			i++;
+		} else {
+			fprintf(stderr, "error: unknown argument '%s'\n", a);
+			usage(stderr, &cfg);
+			return 2;
+		}
+	}
+
+	if (init_db) {
+		sqlite3 *db = db_open(init_db, DB_SYNC_FULL);
+		rc = !db || comuni_load_db(db);
+		db_close(db);
+		config_release(&cfg);
+		return rc;
+	}
+	if (script && (!po.headless || !shots)) {
+		fprintf(stderr, "error: --script needs --headless and --shots DIR\n");
+		return 2;
+	}
+	po.rotation = (int)config_int(&cfg, "rotation");
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return 1;
+	k->cfg = &cfg;
+	str_copy(k->db_path, sizeof(k->db_path), config_get(&cfg, "db"));
+	k->db = db_open(k->db_path, DB_SYNC_FULL);
+	if (!k->db)
+		goto out;
+
+	/* The kiosk's key: an offline kiosk that was never enrolled gets a
+	 * local key so it can sign receipts from the first day. */
+	if (identity_load(config_get(&cfg, "state_dir"), &k->identity)) {
+		if (dir_make(config_get(&cfg, "state_dir"), 0700) ||
+		    identity_create_key(config_get(&cfg, "state_dir"), &k->identity)) {
+			error("cannot create the kiosk key in %s", config_get(&cfg, "state_dir"));
+			goto out;
+		}
+		warning("kiosk not enrolled: created a local key in %s", config_get(&cfg, "state_dir"));
+	}
+	if (!k->identity.id[0]) {
+		str_copy(k->identity.id, sizeof(k->identity.id), "LOCAL");
+		str_copy(k->identity.comune, sizeof(k->identity.comune), config_get(&cfg, "comune"));
+	}
+	k->have_identity = 1;
+
+	i18n_load(locale_dir(&cfg), config_get(&cfg, "languages"));
+	k->printer = printer_start(config_get(&cfg, "printer_device"), (int)config_int(&cfg, "printer_width"));
+	if (config_get(&cfg, "hub_url")[0]) {
+		struct sync_config sc = {
+			.db_path = k->db_path, .state_dir = config_get(&cfg, "state_dir"),
+			.hub_url = config_get(&cfg, "hub_url"), .ca_file = config_get(&cfg, "ca_file"),
+			.comune = config_get(&cfg, "comune"),
+			.catalog_minutes = (int)config_int(&cfg, "catalog_minutes"),
+			.heartbeat_seconds = (int)config_int(&cfg, "heartbeat_seconds"),
+		};
+		k->sync = sync_start(&sc);
+	}
+	p = platform_open(&po, k);
+	if (!p)
+		goto out;
+	if (kiosk_init(k))
+		goto out;
+	if (lang && i18n_set(lang))
+		warning("language '%s' is not available", lang);
+	if (script) {
+		rc = script_run(p, k, script, shots);
+	} else {
+		rc = platform_run(p) == 2 ? 3 : 0;
+	}
+out:
+	platform_close(p);
+	if (k) {
+		sync_stop(k->sync);
+		printer_stop(k->printer);
+		kiosk_release(k);
+		identity_wipe(&k->identity);
+		db_close(k->db);
+		if (rc == 3) {
+			/* Reload from the admin screen: start afresh, same arguments. */
+			free(k);
+			config_release(&cfg);
+			execv("/proc/self/exe", argv);
+			return 1;
+		}
+		free(k);
+	}
+	config_release(&cfg);
+	return rc;
+}

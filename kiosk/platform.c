@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * SDL2 platform layer (see platform.h). Start reading at platform_run():
+ * wait for an event (or the next timer: momentum, idle countdown), turn
+ * it into ui input, run one kiosk frame, and draw only if the frame's
+ * draw list differs from what is on screen.
+ */
+#include "kiosk/platform.h"
+#include "core/png.h"
+#include "core/util.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/render.h"
+#include "kiosk/sdnotify.h"
+
+#include <SDL.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_SAMPLES = 20000 };
+
+struct platform {
+	struct platform_options o;
+	struct kiosk *k;
+	SDL_Window *win;
+	SDL_Renderer *sdl;
+	SDL_Surface *surface;		/* headless */
+	SDL_Texture *target;		/* rotated displays */
+	struct render *render;
+	int pw, ph;			/* physical size */
+	int lw, lh;			/* logical size */
+	int64_t vclock;			/* headless virtual ms */
+	uint32_t shown_hash;
+	int drawn_once;
+	int64_t start_us;
+	int64_t first_frame_us;
+	float *samples;
+	int nsamples;
+	struct ui_input pending;	/* input of the frame to run */
+	int pointer_down;
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t clock_ms(const struct platform *p)
+{
+	return p->o.headless ? p->vclock : (int64_t)SDL_GetTicks64();
+}
+
+int64_t platform_now(const struct platform *p)
+{
+	return clock_ms(p);
+}
+
+void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, int *ly)
+{
+	switch (rotation) {
+	case 90:	/* logical is ph x pw, shown turned clockwise */
+		*lx = y;
+		*ly = pw - 1 - x;
+		break;
+	case 180:
+		*lx = pw - 1 - x;
+		*ly = ph - 1 - y;
+		break;
+	case 270:
+		*lx = ph - 1 - y;
+		*ly = x;
+		break;
+	default:
+		*lx = x;
+		*ly = y;
+	}
+}
+
+/* Runs one frame with the pending input; draws if the picture changed. */
+static void step(struct platform *p)
+{
+	struct kiosk *k = p->k;
+	int64_t t0 = mono_us();
+	p->pending.now_ms = clock_ms(p);
+	p->pending.down = p->pointer_down;
+	k->ui.in = p->pending;
+	kiosk_frame(k);
+	memset(&p->pending, 0, sizeof(p->pending));
+	p->pending.x = k->ui.in.x;
+	p->pending.y = k->ui.in.y;
+	if (p->drawn_once && k->ui.hash == p->shown_hash)
+		return;
+	if (p->target)
+		SDL_SetRenderTarget(p->sdl, p->target);
+	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
+	if (p->target) {
+		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
+		SDL_SetRenderTarget(p->sdl, NULL);
+		SDL_RenderClear(p->sdl);
+		SDL_RenderCopyEx(p->sdl, p->target, NULL, &dst, p->o.rotation, NULL, SDL_FLIP_NONE);
+	}
+	SDL_RenderPresent(p->sdl);
+	p->shown_hash = k->ui.hash;
+	if (p->samples && p->nsamples < MAX_SAMPLES)
+		p->samples[p->nsamples++] = (float)(mono_us() - t0) / 1000.0f;
+	if (!p->drawn_once) {
+		p->drawn_once = 1;
+		p->first_frame_us = mono_us() - p->start_us;
+		sdnotify_ready();
+	}
+}
+
+/* Input devices a kiosk under KMS/DRM reads directly. */
+static int kmsdrm_inputs_ok(void)
+{
+	DIR *d = opendir("/dev/input");
+	struct dirent *e;
+	int ok = 0;
+	if (!d)
+		return 0;
+	while (!ok && (e = readdir(d))) {
+		char path[300];
+		int fd;
+		if (strncmp(e->d_name, "event", 5))
+			continue;
+		str_fmt(path, sizeof(path), "/dev/input/%s", e->d_name);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			ok = 1;
+			close(fd);
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
+static int make_renderer(struct platform *p)
+{
+	if (p->o.headless) {
+		p->surface = SDL_CreateRGBSurfaceWithFormat(0, p->pw, p->ph, 32, SDL_PIXELFORMAT_RGB888);
+		if (!p->surface)
+			return error("cannot create a %dx%d surface: %s", p->pw, p->ph, SDL_GetError());
+		p->sdl = SDL_CreateSoftwareRenderer(p->surface);
+	} else {
+		p->sdl = SDL_CreateRenderer(p->win, -1, p->o.software ? SDL_RENDERER_SOFTWARE : 0);
+		if (!p->sdl)
+			p->sdl = SDL_CreateRenderer(p->win, -1, SDL_RENDERER_SOFTWARE);
+	}
+	if (!p->sdl)
+		return error("cannot create a renderer: %s", SDL_GetError());
+	if (p->o.rotation && !p->o.headless) {
+		p->target = SDL_CreateTexture(p->sdl, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, p->lw, p->lh);
+		if (!p->target)
+			return error("cannot rotate the display: %s", SDL_GetError());
+	}
+	return 0;
+}
+
+struct platform *platform_open(const struct platform_options *o, struct kiosk *k)
+{
+	struct platform *p = calloc(1, sizeof(*p));
+	struct ui_text_ops ops;
+	if (!p)
+		return NULL;
+	p->o = *o;
+	p->k = k;
+	p->start_us = mono_us();
+	p->vclock = 1000;
+	if (o->rotation != 0 && o->rotation != 90 && o->rotation != 180 && o->rotation != 270) {
+		error("rotation must be 0, 90, 180 or 270");
+		goto fail;
+	}
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
+	SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	if (o->headless) {
+		p->pw = o->w ? o->w : 1080;
+		p->ph = o->h ? o->h : 1920;
+		if (SDL_Init(0)) {
+			error("SDL: %s", SDL_GetError());
+			goto fail;
+		}
+	} else {
+		SDL_DisplayMode mode;
+		Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
+		if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS)) {
+			error("cannot open the display: %s", SDL_GetError());
+			goto fail;
+		}
+		if (!strcmp(SDL_GetCurrentVideoDriver(), "KMSDRM") && !kmsdrm_inputs_ok()) {
+			error("no input device can be opened in /dev/input (touch screen, keyboard, mouse): "
+			      "check they are plugged in and that this user is in the 'input' group");
+			goto fail;
+		}
+		if (SDL_GetDesktopDisplayMode(0, &mode)) {
+			mode.w = 1080;
+			mode.h = 1920;
+		}
+		p->pw = o->w ? o->w : o->windowed ? 540 : mode.w;
+		p->ph = o->h ? o->h : o->windowed ? 960 : mode.h;
+		if (!o->windowed)
+			flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+		p->win = SDL_CreateWindow("DoteComune", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, p->pw, p->ph, flags);
+		if (!p->win) {
+			error("cannot open a window: %s", SDL_GetError());
+			goto fail;
+		}
+		SDL_GetWindowSize(p->win, &p->pw, &p->ph);
+		SDL_SetWindowKeyboardGrab(p->win, o->windowed ? SDL_FALSE : SDL_TRUE);
+		if (!o->windowed)
+			SDL_ShowCursor(SDL_DISABLE);
+		SDL_StartTextInput();
+	}
+	p->lw = o->rotation == 90 || o->rotation == 270 ? p->ph : p->pw;
+	p->lh = o->rotation == 90 || o->rotation == 270 ? p->pw : p->ph;
+	if (make_renderer(p))
+		goto fail;
+	p->render = render_new(p->sdl, NULL);
+	if (!p->render)
+		goto fail;
+	ops = render_text_ops(p->render);
+	ui_init(&k->ui, p->lw, p->lh, &ops);
+	k->last_input_ms = clock_ms(p);
+	p->samples = calloc(MAX_SAMPLES, sizeof(float));
+	return p;
+fail:
+	platform_close(p);
+	return NULL;
+}
+
+void platform_close(struct platform *p)
+{
+	if (!p)
+		return;
+	render_free(p->render);
+	if (p->target)
+		SDL_DestroyTexture(p->target);
+	if (p->sdl)
+		SDL_DestroyRenderer(p->sdl);
+	if (p->surface)
+		SDL_FreeSurface(p->surface);
+	if (p->win)
+		SDL_DestroyWindow(p->win);
+	free(p->samples);
+	free(p);
+	SDL_Quit();
+}
+
+int platform_resize(struct platform *p, int w, int h)
+{
+	if (!p->o.headless)
+		return error("resize works only headless");
+	render_free(p->render);
+	SDL_DestroyRenderer(p->sdl);
+	SDL_FreeSurface(p->surface);
+	p->render = NULL;
+	p->pw = p->lw = w;
+	p->ph = p->lh = h;
+	if (make_renderer(p))
+		return -1;
+	p->render = render_new(p->sdl, NULL);
+	if (!p->render)
+		return -1;
+	p->k->ui.text = render_text_ops(p->render);
+	ui_resize(&p->k->ui, w, h);
+	p->drawn_once = 0;
+	step(p);
+	return 0;
+}
+
+static int map_key(SDL_Keycode sym)
+{
+	switch (sym) {
+	case SDLK_TAB: return UI_KEY_TAB;
+	case SDLK_UP: return UI_KEY_UP;
+	case SDLK_DOWN: return UI_KEY_DOWN;
+	case SDLK_LEFT: return UI_KEY_LEFT;
+	case SDLK_RIGHT: return UI_KEY_RIGHT;
+	case SDLK_RETURN: case SDLK_KP_ENTER: return UI_KEY_ENTER;
+	case SDLK_BACKSPACE: return UI_KEY_BACKSPACE;
+	case SDLK_ESCAPE: return UI_KEY_ESCAPE;
+	case SDLK_PAGEUP: return UI_KEY_PAGEUP;
+	case SDLK_PAGEDOWN: return UI_KEY_PAGEDOWN;
+	case SDLK_HOME: return UI_KEY_HOME;
+	case SDLK_END: return UI_KEY_END;
+	case SDLK_SPACE: return UI_KEY_SPACE;
+	default: return 0;
+	}
+}
+
+/* Turns one SDL event into pending input; returns 1 when a frame should run. */
+static int handle_event(struct platform *p, const SDL_Event *ev)
+{
+	struct ui_input *in = &p->pending;
+	int lx, ly;
+	switch (ev->type) {
+	case SDL_FINGERDOWN:
+	case SDL_FINGERUP:
+	case SDL_FINGERMOTION:
+		platform_rotate_point(p->o.rotation, p->pw, p->ph, (int)(ev->tfinger.x * (float)p->pw),
+				      (int)(ev->tfinger.y * (float)p->ph), &lx, &ly);
+		in->x = lx;
+		in->y = ly;
+		if (ev->type == SDL_FINGERDOWN) {
+			in->pressed = 1;
+			p->pointer_down = 1;
+		} else if (ev->type == SDL_FINGERUP) {
+			in->released = 1;
+			p->pointer_down = 0;
+		}
+		return 1;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+	case SDL_MOUSEMOTION:
+		/* One tap, one action: drop mouse events made from touches. */
+		if (ev->button.which == SDL_TOUCH_MOUSEID)
+			return 0;
+		if (ev->type == SDL_MOUSEMOTION) {
+			if (!p->pointer_down)
+				return 0;
+			platform_rotate_point(p->o.rotation, p->pw, p->ph, ev->motion.x, ev->motion.y, &lx, &ly);
+		} else {
+			if (ev->button.button != SDL_BUTTON_LEFT)
+				return 0;
+			platform_rotate_point(p->o.rotation, p->pw, p->ph, ev->button.x, ev->button.y, &lx, &ly);
+			in->pressed = ev->type == SDL_MOUSEBUTTONDOWN;
+			in->released = ev->type == SDL_MOUSEBUTTONUP;
+			p->pointer_down = in->pressed;
+		}
+		in->x = lx;
+		in->y = ly;
+		return 1;
+	case SDL_MOUSEWHEEL:
+		if (ev->wheel.which == SDL_TOUCH_MOUSEID)
+			return 0;
+		in->wheel += ev->wheel.y;
+		return 1;
+	case SDL_KEYDOWN:
+		/* Alt+F4, Alt+Tab, Ctrl+Q and Escape mean nothing here. */
+		if (ev->key.keysym.mod & (KMOD_ALT | KMOD_CTRL | KMOD_GUI))
+			return 0;
+		in->key = map_key(ev->key.keysym.sym);
+		in->shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
+		return in->key != 0;
+	case SDL_TEXTINPUT: {
+		size_t n = strlen(in->text);
+		str_fmt(in->text + n, sizeof(in->text) - n, "%s", ev->text.text);
+		return 1;
+	}
+	case SDL_WINDOWEVENT:
+		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+			p->drawn_once = 0;
+		return 1;
+	case SDL_RENDER_TARGETS_RESET:
+	case SDL_RENDER_DEVICE_RESET:
+		p->drawn_once = 0;
+		return 1;
+	default:
+		/* SDL_QUIT included: the public cannot close the kiosk. */
+		return 0;
+	}
+}
+
+static int next_timeout(struct platform *p)
+{
+	struct kiosk *k = p->k;
+	int64_t now = clock_ms(p), idle_ms = config_int(k->cfg, "idle_seconds") * 1000, t = 1000;
+	if (k->ui.animating || k->next)
+		return 16;
+	if (k->idle_dialog)
+		t = 250;
+	else if (strcmp(k->screen->id, "home") && idle_ms > 0)
+		t = k->last_input_ms + idle_ms - now;
+	if (t < 16)
+		t = 16;
+	if (t > 1000)
+		t = 1000;	/* the watchdog wants a heartbeat */
+	return (int)t;
+}
+
+int platform_run(struct platform *p)
+{
+	struct kiosk *k = p->k;
+	SDL_Event ev;
+	step(p);
+	while (!k->quit) {
+		int run = 0;
+		if (SDL_WaitEventTimeout(&ev, next_timeout(p))) {
+			run = handle_event(p, &ev);
+			/* Drain the queue; a press or release ends a batch so each
+			 * becomes its own frame. */
+			while (!(p->pending.pressed || p->pending.released || p->pending.key) &&
+			       SDL_PollEvent(&ev))
+				run |= handle_event(p, &ev);
+		} else {
+			run = 1;
+		}
+		if (run)
+			step(p);
+		sdnotify_watchdog();
+	}
+	return k->quit;
+}
+
+/* --- scripted driving ----------------------------------------------------- */
+
+static void settle(struct platform *p)
+{
+	/* Let animations (screen changes, reveal) finish, at 60 fps virtual time. */
+	for (int i = 0; i < 200 && (p->k->ui.animating || p->k->next); i++) {
+		p->vclock += 16;
+		step(p);
+	}
+}
+
+void platform_touch(struct platform *p, int x, int y, int down)
+{
+	SDL_Event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = down ? SDL_FINGERDOWN : SDL_FINGERUP;
+	ev.tfinger.x = ((float)x + 0.5f) / (float)p->pw;
+	ev.tfinger.y = ((float)y + 0.5f) / (float)p->ph;
+	if (handle_event(p, &ev))
+		step(p);
+	/* A real touch screen also sends a synthesised mouse click: it must
+	 * not count twice. */
+	ev.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+	ev.button.which = SDL_TOUCH_MOUSEID;
+	ev.button.button = SDL_BUTTON_LEFT;
+	ev.button.x = x;
+	ev.button.y = y;
+	if (handle_event(p, &ev))
+		step(p);
+	if (!down)
+		settle(p);
+}
+
+void platform_move(struct platform *p, int x, int y)
+{
+	SDL_Event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_FINGERMOTION;
+	ev.tfinger.x = ((float)x + 0.5f) / (float)p->pw;
+	ev.tfinger.y = ((float)y + 0.5f) / (float)p->ph;
+	if (handle_event(p, &ev))
+		step(p);
+}
+
+int platform_key(struct platform *p, const char *name)
+{
+	SDL_Event ev;
+	char buf[64], *tok = buf, *plus;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_KEYDOWN;
+	str_copy(buf, sizeof(buf), name);
+	while ((plus = strchr(tok, '+')) && plus[1]) {
+		*plus = 0;
+		if (!strcasecmp(tok, "Alt")) ev.key.keysym.mod |= KMOD_LALT;
+		else if (!strcasecmp(tok, "Ctrl")) ev.key.keysym.mod |= KMOD_LCTRL;
+		else if (!strcasecmp(tok, "Shift")) ev.key.keysym.mod |= KMOD_LSHIFT;
+		else if (!strcasecmp(tok, "Super")) ev.key.keysym.mod |= KMOD_LGUI;
+		else return error("unknown modifier '%s'", tok);
+		tok = plus + 1;
+	}
+	if (!strcasecmp(tok, "Enter"))
+		tok = "Return";
+	if (!strcasecmp(tok, "BackSpace"))
+		tok = "Backspace";
+	ev.key.keysym.sym = SDL_GetKeyFromName(tok);
+	if (ev.key.keysym.sym == SDLK_UNKNOWN)
+		return error("unknown key '%s'", tok);
+	if (handle_event(p, &ev))
+		step(p);
+	settle(p);
+	return 0;
+}
+
+void platform_text(struct platform *p, const char *text)
+{
+	SDL_Event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_TEXTINPUT;
+	/* A barcode scanner sends one character per key press. */
+	for (const char *c = text; *c;) {
+		size_t len = ((unsigned char)*c & 0x80) == 0 ? 1 : ((unsigned char)*c & 0xE0) == 0xC0 ? 2 :
+			     ((unsigned char)*c & 0xF0) == 0xE0 ? 3 : 4;
+		memset(ev.text.text, 0, sizeof(ev.text.text));
+		memcpy(ev.text.text, c, len);
+		c += strnlen(c, len);
+		if (handle_event(p, &ev))
+			step(p);
+		p->vclock += 8;
+	}
+	settle(p);
+}
+
+void platform_advance(struct platform *p, int64_t ms)
+{
+	int64_t end = p->vclock + ms;
+	while (p->vclock < end) {
+		int64_t dt = next_timeout(p);
+		if (p->vclock + dt > end)
+			dt = end - p->vclock;
+		p->vclock += dt;
+		step(p);
+	}
+}
+
+int platform_screenshot(struct platform *p, const char *path)
+{
+	SDL_Surface *s = p->surface;
+	unsigned char *rgb;
+	int rc;
+	if (!s)
+		return error("screenshots work only headless");
+	rgb = malloc((size_t)s->w * (size_t)s->h * 3);
+	if (!rgb)
+		return -1;
+	SDL_LockSurface(s);
+	for (int y = 0; y < s->h; y++) {
+		const uint32_t *row = (const uint32_t *)((const unsigned char *)s->pixels + (size_t)y * (size_t)s->pitch);
+		for (int x = 0; x < s->w; x++) {
+			uint32_t v = row[x];
+			unsigned char *o = rgb + ((size_t)y * (size_t)s->w + (size_t)x) * 3;
+			o[0] = (unsigned char)(v >> 16);
+			o[1] = (unsigned char)(v >> 8);
+			o[2] = (unsigned char)v;
+		}
+	}
+	SDL_UnlockSurface(s);
+	rc = png_write(path, rgb, s->w, s->h, 3, (size_t)s->w * 3);
+	free(rgb);
+	return rc;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+void platform_stats(struct platform *p, struct platform_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->first_frame_us = p->first_frame_us;
+	st->nframes = p->nsamples;
+	if (!p->nsamples)
+		return;
+	qsort(p->samples, (size_t)p->nsamples, sizeof(float), cmp_float);
+	st->median_ms = p->samples[p->nsamples / 2];
+	st->p99_ms = p->samples[(int)((double)(p->nsamples - 1) * 0.99)];
+	st->max_ms = p->samples[p->nsamples - 1];
+}
+
+void platform_stats_reset(struct platform *p)
+{
+	p->nsamples = 0;
+}

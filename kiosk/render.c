@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The renderer (see render.h): fonts by (weight, pixel size), a cache of
+ * text textures keyed by (weight, size, text) and a direct-mapped cache
+ * of text widths. Colour is applied with SDL_SetTextureColorMod, so one
+ * texture serves every colour of the same text.
+ */
+#include "kiosk/render.h"
+#include "core/util.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const font_files[UI_FONT__N] = {
+	"titillium-web-latin-400-normal.woff",
+	"titillium-web-latin-600-normal.woff",
+	"titillium-web-latin-700-normal.woff",
+};
+
+enum { MAX_FONTS = 96, TEX_SLOTS = 4096, TEX_MAX = 2500, WIDTH_SLOTS = 8192 };
+
+struct tex_entry {
+	char *text;		/* owned; NULL when the slot is free */
+	uint32_t hash;
+	int font, px;
+	SDL_Texture *tex;
+	int w, h;
+	uint64_t used;		/* frame it was last drawn in */
+};
+
+struct width_entry {
+	char *text;
+	uint32_t hash;
+	int font, px, w;
+};
+
+struct render {
+	SDL_Renderer *sdl;
+	char font_dir[512];
+	struct {
+		int font, px;
+		TTF_Font *f;
+	} fonts[MAX_FONTS];
+	int nfonts;
+	struct tex_entry tex[TEX_SLOTS];
+	long ntex, hits, misses;
+	struct width_entry widths[WIDTH_SLOTS];
+	uint64_t frame;
+};
+
+static uint32_t hash_text(int font, int px, const char *s, size_t len)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(font * 131 + px);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static TTF_Font *font_get(struct render *r, int font, int px)
+{
+	char path[600];
+	TTF_Font *f;
+	for (int i = 0; i < r->nfonts; i++)
+		if (r->fonts[i].font == font && r->fonts[i].px == px)
+			return r->fonts[i].f;
+	if (r->nfonts == MAX_FONTS) {
+		/* Sizes change only with the screen or text-size setting. */
+		for (int i = 0; i < r->nfonts; i++)
+			TTF_CloseFont(r->fonts[i].f);
+		r->nfonts = 0;
+	}
+	str_fmt(path, sizeof(path), "%s/%s", r->font_dir, font_files[font]);
+	f = TTF_OpenFont(path, px);
+	if (!f) {
+		error("cannot open font %s: %s", path, TTF_GetError());
+		return NULL;
+	}
+	r->fonts[r->nfonts].font = font;
+	r->fonts[r->nfonts].px = px;
+	r->fonts[r->nfonts++].f = f;
+	return f;
+}
+
+static int text_width(void *ctx, int font, int px, const char *text, size_t len)
+{
+	struct render *r = ctx;
+	uint32_t h = hash_text(font, px, text, len);
+	struct width_entry *e = &r->widths[h % WIDTH_SLOTS];
+	char buf[1024];
+	TTF_Font *f;
+	int w = 0;
+
+	if (!len)
+		return 0;
+	if (e->text && e->hash == h && e->font == font && e->px == px && strlen(e->text) == len &&
+	    !memcmp(e->text, text, len))
+		return e->w;
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	f = font_get(r, font, px);
+	if (f && TTF_SizeUTF8(f, buf, &w, NULL))
+		w = 0;
+	free(e->text);
+	e->text = strdup(buf);
+	e->hash = h;
+	e->font = font;
+	e->px = px;
+	e->w = w;
+	return w;
+}
+
+static int line_height(void *ctx, int font, int px)
+{
+	TTF_Font *f = font_get(ctx, font, px);
+	return f ? TTF_FontLineSkip(f) : px;
+}
+
+struct ui_text_ops render_text_ops(struct render *r)
+{
+	struct ui_text_ops ops = { r, text_width, line_height };
+	return ops;
+}
+
+struct render *render_new(SDL_Renderer *sdl, const char *font_dir)
+{
+	struct render *r;
+	if (!TTF_WasInit() && TTF_Init()) {
+		error("cannot start SDL_ttf: %s", TTF_GetError());
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->sdl = sdl;
+	if (font_dir)
+		str_copy(r->font_dir, sizeof(r->font_dir), font_dir);
+	else
+		str_fmt(r->font_dir, sizeof(r->font_dir), "%s/fonts", assets_dir());
+	if (!font_get(r, UI_FONT_REGULAR, 24)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void tex_clear(struct tex_entry *e)
+{
+	free(e->text);
+	if (e->tex)
+		SDL_DestroyTexture(e->tex);
+	memset(e, 0, sizeof(*e));
+}
+
+void render_free(struct render *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < TEX_SLOTS; i++)
+		if (r->tex[i].text)
+			tex_clear(&r->tex[i]);
+	for (int i = 0; i < WIDTH_SLOTS; i++)
+		free(r->widths[i].text);
+	for (int i = 0; i < r->nfonts; i++)
+		TTF_CloseFont(r->fonts[i].f);
+	free(r);
+}
+
+static void evict(struct render *r)
+{
+	/* Drop what was not drawn in the last few frames. */
+	for (int i = 0; i < TEX_SLOTS; i++)
+		if (r->tex[i].text && r->tex[i].used + 2 < r->frame) {
+			tex_clear(&r->tex[i]);
+			r->ntex--;
+		}
+}
+
+static struct tex_entry *tex_get(struct render *r, int font, int px, const char *text)
+{
+	size_t len = strlen(text);
+	uint32_t h = hash_text(font, px, text, len);
+	unsigned i, probe;
+	SDL_Surface *s;
+	TTF_Font *f;
+	SDL_Color white = { 255, 255, 255, 255 };
+	struct tex_entry *e = NULL;
+
+	for (probe = 0; probe < 64; probe++) {
+		i = (h + probe) % TEX_SLOTS;
+		if (!r->tex[i].text) {
+			e = &r->tex[i];
+			break;
+		}
+		if (r->tex[i].hash == h && r->tex[i].font == font && r->tex[i].px == px &&
+		    !strcmp(r->tex[i].text, text)) {
+			r->hits++;
+			r->tex[i].used = r->frame;
+			return &r->tex[i];
+		}
+	}
+	if (!e) {
+		/* Long probe chain: reuse the least recently drawn slot. */
+		e = &r->tex[h % TEX_SLOTS];
+		tex_clear(e);
+		r->ntex--;
+	}
+	r->misses++;
+	f = font_get(r, font, px);
+	if (!f)
+		return NULL;
+	s = TTF_RenderUTF8_Blended(f, text, white);
+	if (!s)
+		return NULL;
+	e->tex = SDL_CreateTextureFromSurface(r->sdl, s);
+	e->w = s->w;
+	e->h = s->h;
+	SDL_FreeSurface(s);
+	if (!e->tex)
+		return NULL;
+	e->text = strdup(text);
+	e->hash = h;
+	e->font = font;
+	e->px = px;
+	e->used = r->frame;
+	r->ntex++;
+	return e;
+}
+
+static void set_color(SDL_Renderer *sdl, uint32_t c)
+{
+	SDL_SetRenderDrawColor(sdl, (c >> 16) & 255, (c >> 8) & 255, c & 255, 255);
+}
+
+static void draw_bitmap(struct render *r, const struct ui_cmd *c)
+{
+	SDL_Rect rects[512];
+	int n = 0, m = c->r.w / c->side;
+	int ox = c->r.x + (c->r.w - m * c->side) / 2, oy = c->r.y + (c->r.h - m * c->side) / 2;
+	set_color(r->sdl, 0xFFFFFF);
+	SDL_RenderFillRect(r->sdl, &(SDL_Rect){ c->r.x, c->r.y, c->r.w, c->r.h });
+	set_color(r->sdl, c->color);
+	for (int y = 0; y < c->side; y++)
+		for (int x = 0; x < c->side; x++) {
+			if (!c->bits[y * c->side + x])
+				continue;
+			rects[n++] = (SDL_Rect){ ox + x * m, oy + y * m, m, m };
+			if (n == (int)ARRAY_SIZE(rects)) {
+				SDL_RenderFillRects(r->sdl, rects, n);
+				n = 0;
+			}
+		}
+	if (n)
+		SDL_RenderFillRects(r->sdl, rects, n);
+}
+
+void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg)
+{
+	r->frame++;
+	SDL_RenderSetClipRect(r->sdl, NULL);
+	set_color(r->sdl, bg);
+	SDL_RenderClear(r->sdl);
+	for (int i = 0; i < n; i++) {
+		const struct ui_cmd *c = &cmds[i];
+		SDL_Rect rect = { c->r.x, c->r.y, c->r.w, c->r.h };
+		switch (c->kind) {
+		case UI_CMD_CLIP:
+			SDL_RenderSetClipRect(r->sdl, c->r.w ? &rect : NULL);
+			break;
+		case UI_CMD_RECT:
+			set_color(r->sdl, c->color);
+			if (!c->thickness) {
+				SDL_RenderFillRect(r->sdl, &rect);
+				break;
+			}
+			for (int t = 0; t < c->thickness && 2 * t < rect.w && 2 * t < rect.h; t++) {
+				SDL_Rect o = { rect.x + t, rect.y + t, rect.w - 2 * t, rect.h - 2 * t };
+				SDL_RenderDrawRect(r->sdl, &o);
+			}
+			break;
+		case UI_CMD_TEXT: {
+			struct tex_entry *e = tex_get(r, c->font, c->px, c->text);
+			if (!e)
+				break;
+			SDL_SetTextureColorMod(e->tex, (c->color >> 16) & 255, (c->color >> 8) & 255,
+					       c->color & 255);
+			SDL_RenderCopy(r->sdl, e->tex, NULL, &(SDL_Rect){ c->r.x, c->r.y, e->w, e->h });
+			break;
+		}
+		case UI_CMD_BITMAP:
+			draw_bitmap(r, c);
+			break;
+		}
+	}
+	SDL_RenderSetClipRect(r->sdl, NULL);
+	if (r->ntex > TEX_MAX)
+		evict(r);
+}
+
+void render_stats(const struct render *r, long *textures, long *hits, long *misses)
+{
+	*textures = r->ntex;
+	*hits = r->hits;
+	*misses = r->misses;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The one renderer: draws a frame's struct ui_cmd list with an
+ * SDL_Renderer, and measures text for the UI layer. Text goes through
+ * SDL_ttf (HarfBuzz shaping) in Titillium Web; rendered lines are cached
+ * as textures (white, tinted per draw) and widths are cached too, so an
+ * unchanged screen costs no rasterising. Start reading at render_frame().
+ */
+#ifndef DOTE_KIOSK_RENDER_H
+#define DOTE_KIOSK_RENDER_H
+#include "kiosk/ui.h"
+
+struct SDL_Renderer;
+struct render;
+
+/* Opens the fonts from font_dir (NULL: assets/fonts). renderer may be
+ * NULL for measuring only (unit tests). Returns NULL after error(). */
+struct render *render_new(struct SDL_Renderer *renderer, const char *font_dir);
+void render_free(struct render *r);
+/* The measuring callbacks for ui_init(). */
+struct ui_text_ops render_text_ops(struct render *r);
+/* Draws cmds, clearing to bg first. */
+void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg);
+/* Cache statistics (for the benchmark and admin screen). */
+void render_stats(const struct render *r, long *textures, long *hits, long *misses);
+#endif

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The table of screens, the layout helpers they share, and the first
+ * three screens of the journey: home (attract), browse (search, filters,
+ * a long list with momentum scrolling) and detail.
+ */
+#include "kiosk/screens.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct screen kiosk_screens[] = {
+	{ "home", NULL, home_frame, NULL },
+	{ "browse", browse_enter, browse_frame, NULL },
+	{ "detail", detail_enter, detail_frame, NULL },
+	{ "eligibility", NULL, eligibility_frame, NULL },
+	{ "form", form_enter, form_frame, NULL },
+	{ "privacy", privacy_enter, privacy_frame, NULL },
+	{ "review", NULL, review_frame, NULL },
+	{ "receipt", NULL, receipt_frame, receipt_leave },
+	{ "status", NULL, status_frame, NULL },
+	{ "pin", NULL, pin_frame, NULL },
+	{ "admin", NULL, admin_frame, NULL },
+};
+const int kiosk_nscreens = (int)ARRAY_SIZE(kiosk_screens);
+
+/* --- helpers ------------------------------------------------------------- */
+
+struct flow screen_begin(struct kiosk *k, const char *title, int footer)
+{
+	struct flow f;
+	int top = chrome_header(k, title);
+	struct ui_rect body = chrome_body(k, top, footer ? chrome_footer_height(k) : 0);
+	ui_panel_begin(&k->ui, "body", body, &k->scroll);
+	chrome_column(k, &f.x, &f.w);
+	f.y = ui_px(&k->ui, 40);
+	return f;
+}
+
+void screen_end(struct kiosk *k, struct flow *f)
+{
+	ui_panel_end(&k->ui, f->y + ui_px(&k->ui, 60));
+}
+
+void flow_heading(struct kiosk *k, struct flow *f, const char *id, const char *text)
+{
+	f->y += ui_label(&k->ui, id, text, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_BOLD,
+			 ui_font_px(&k->ui, 56), C_TEXT);
+	f->y += ui_px(&k->ui, 20);
+}
+
+void flow_text(struct kiosk *k, struct flow *f, const char *id, const char *text, int font,
+	       float size, enum ui_color color)
+{
+	f->y += ui_label(&k->ui, id, text, (struct ui_rect){ f->x, f->y, f->w, 0 }, font,
+			 ui_font_px(&k->ui, size), color);
+	f->y += ui_px(&k->ui, 12);
+}
+
+void flow_gap(struct kiosk *k, struct flow *f, float units)
+{
+	f->y += ui_px(&k->ui, units);
+}
+
+int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char *const *keys,
+		 const char *const *labels, int n, const char *selected)
+{
+	struct ui *ui = &k->ui;
+	int gap = ui_px(ui, 16), bh = ui_px(ui, 96), x = f->x, res = -1;
+	int px = ui_font_px(ui, 32), pad = ui_px(ui, 32);
+	for (int i = 0; i < n; i++) {
+		char id[64];
+		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, labels[i], strlen(labels[i])) + 2 * pad;
+		if (tw > f->w)
+			tw = f->w;
+		if (x > f->x && x + tw > f->x + f->w) {
+			x = f->x;
+			f->y += bh + gap;
+		}
+		str_fmt(id, sizeof(id), "%s:%s", prefix, keys[i]);
+		if (ui_button(ui, id, labels[i], (struct ui_rect){ x, f->y, tw, bh },
+			      selected && !strcmp(selected, keys[i]) ? UI_CHOICE_ON : UI_CHOICE))
+			res = i;
+		x += tw + gap;
+	}
+	f->y += bh + ui_px(ui, 24);
+	return res;
+}
+
+const char *vocab_label(const struct vocab *v, size_t n, const char *key)
+{
+	const struct vocab *e = vocab_find(v, n, key);
+	return e ? _(e->en) : key;
+}
+
+void date_it(const char *iso, char *buf, size_t size)
+{
+	int y, m, d;
+	if (date_parse(iso, &y, &m, &d))
+		str_copy(buf, size, iso);
+	else
+		str_fmt(buf, size, "%02d/%02d/%04d", d, m, y);
+}
+
+/* --- home ---------------------------------------------------------------- */
+
+void home_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 0);
+	int bh = ui_px(ui, 150), y0;
+	char title[200];
+
+	flow_gap(k, &f, 40);
+	str_fmt(title, sizeof(title), _("Work and learn at the Comune di %s"), k->comune_name);
+	f.y += ui_label(ui, "title", title, (struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_BOLD,
+			ui_font_px(ui, 72), C_PRIMARY_DARK);
+	flow_gap(k, &f, 30);
+	flow_text(k, &f, "intro",
+		  _("DoteComune offers paid training placements in the offices of the town hall to people who are unemployed, looking for their first job, studying, or not in work or education."),
+		  UI_FONT_REGULAR, 38, C_TEXT);
+	flow_text(k, &f, "intro2",
+		  _("Choose a placement, check that you can apply and send your application from here in a few minutes. You will get a receipt."),
+		  UI_FONT_REGULAR, 38, C_TEXT);
+	flow_gap(k, &f, 50);
+	if (ui_button(ui, "start", _("Find a placement"), (struct ui_rect){ f.x, f.y, f.w, bh }, UI_PRIMARY)) {
+		kiosk_count(k, "session");
+		kiosk_go(k, "browse");
+	}
+	f.y += bh + ui_px(ui, 30);
+	if (ui_button(ui, "check-application", _("Check my application"),
+		      (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_SECONDARY))
+		kiosk_go(k, "status");
+	f.y += ui_px(ui, 110) + ui_px(ui, 60);
+
+	/* Accessibility settings for the whole session. */
+	flow_text(k, &f, "a11y-title", _("Reading help"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+	y0 = f.y;
+	{
+		int w2 = (f.w - ui_px(ui, 20)) / 2;
+		const char *tl = ui->text_scale > 1.01f ? _("Normal text") : _("Larger text");
+		const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
+		if (ui_button(ui, "a11y:text", tl, (struct ui_rect){ f.x, y0, w2, ui_px(ui, 100) }, UI_SECONDARY)) {
+			ui->text_scale = ui->text_scale > 1.01f ? 1.0f : 1.3f;
+		}
+		if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ f.x + w2 + ui_px(ui, 20), y0, w2, ui_px(ui, 100) },
+			      UI_SECONDARY))
+			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
+	}
+	f.y = y0 + ui_px(ui, 100);
+	screen_end(k, &f);
+}
+
+/* --- browse -------------------------------------------------------------- */
+
+void browse_enter(struct kiosk *k)
+{
+	k->list_dirty = 1;
+	memset(&k->list_scroll, 0, sizeof(k->list_scroll));
+}
+
+static void browse_load(struct kiosk *k, int more)
+{
+	struct catalog_filter f = {
+		.comune = k->comune, .province_wide = k->province_wide,
+		.only_comune = k->filter_comune, .query = k->query, .area = k->area,
+		.months = k->months, .today = k->today,
+	};
+	int64_t t0 = now_ms();
+	struct timespec a, b;
+	(void)t0;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (!more) {
+		catalog_list_clear(&k->list);
+		k->list_scroll.offset = 0;
+		k->list_scroll.velocity = 0;
+	}
+	catalog_search(k->db, &f, &k->list);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	k->search_us = (b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	k->list_dirty = 0;
+}
+
+static void browse_filters(struct kiosk *k, struct flow *f)
+{
+	const char *keys[16], *labels[16];
+	char mkeys[5][4], mlabels[5][32];
+	static char cistat[8][7], cnames[8][64];
+	int n, i;
+
+	keys[0] = "here";
+	labels[0] = _("This comune");
+	keys[1] = "province";
+	labels[1] = _("Whole province");
+	flow_text(k, f, NULL, _("Where"), UI_FONT_SEMIBOLD, 30, C_TEXT);
+	i = flow_choices(k, f, "scope", keys, labels, 2, k->province_wide ? "province" : "here");
+	if (i >= 0) {
+		k->province_wide = i;
+		k->filter_comune[0] = 0;
+		k->list_dirty = 1;
+	}
+	if (k->province_wide) {
+		n = catalog_province_comuni(k->db, k->comune, k->today, cistat, cnames, 8);
+		keys[0] = "";
+		labels[0] = _("All");
+		for (i = 0; i < n; i++) {
+			keys[i + 1] = cistat[i];
+			labels[i + 1] = cnames[i];
+		}
+		i = flow_choices(k, f, "comune", keys, labels, n + 1, k->filter_comune);
+		if (i >= 0) {
+			str_copy(k->filter_comune, sizeof(k->filter_comune), keys[i]);
+			k->list_dirty = 1;
+		}
+	}
+	flow_text(k, f, NULL, _("Office"), UI_FONT_SEMIBOLD, 30, C_TEXT);
+	keys[0] = "";
+	labels[0] = _("All");
+	for (i = 0; i < (int)placement_areas_n && i < 15; i++) {
+		keys[i + 1] = placement_areas[i].key;
+		labels[i + 1] = _(placement_areas[i].en);
+	}
+	i = flow_choices(k, f, "area", keys, labels, (int)placement_areas_n + 1, k->area);
+	if (i >= 0) {
+		str_copy(k->area, sizeof(k->area), keys[i]);
+		k->list_dirty = 1;
+	}
+	flow_text(k, f, NULL, _("Duration"), UI_FONT_SEMIBOLD, 30, C_TEXT);
+	for (i = 0; i < 5; i++) {
+		str_fmt(mkeys[i], sizeof(mkeys[i]), "%d", i ? i * 3 : 0);
+		if (i)
+			str_fmt(mlabels[i], sizeof(mlabels[i]), _("%d months"), i * 3);
+		else
+			str_copy(mlabels[i], sizeof(mlabels[i]), _("Any"));
+		keys[i] = mkeys[i];
+		labels[i] = mlabels[i];
+	}
+	{
+		char cur[4];
+		str_fmt(cur, sizeof(cur), "%d", k->months);
+		i = flow_choices(k, f, "months", keys, labels, 5, cur);
+	}
+	if (i >= 0) {
+		k->months = i * 3;
+		k->list_dirty = 1;
+	}
+}
+
+/* Draws one placement card at content y; returns 1 when tapped. */
+static int browse_card(struct kiosk *k, const struct placement_card *c, struct ui_rect r)
+{
+	struct ui *ui = &k->ui;
+	int pad = ui_px(ui, 28), y = r.y + pad, tw = r.w - 2 * pad;
+	char id[48], facts[256], facts2[256], label[512], dl[16];
+	int left = c->seats - c->applied;
+	const char *area = vocab_label(placement_areas, placement_areas_n, c->area);
+	int tapped;
+
+	str_fmt(id, sizeof(id), "placement:%s", c->code);
+	date_it(c->deadline, dl, sizeof(dl));
+	str_fmt(facts, sizeof(facts), _("%d months · %d hours a week · %d € a month"), c->months,
+		 c->hours_week, c->allowance_eur);
+	if (left > 0)
+		str_fmt(facts2, sizeof(facts2), _("Seats: %d · Apply by %s"), c->seats, dl);
+	else
+		str_fmt(facts2, sizeof(facts2), _("Seats: %d (many applicants) · Apply by %s"), c->seats, dl);
+	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s", c->title, c->office, c->comune_name, facts, facts2);
+	ui_draw_card(ui, r);
+	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
+	tapped = ui_area(ui, id, UI_ROLE_LISTITEM, label, r);
+	{
+		char line[200];
+		str_fmt(line, sizeof(line), "%s · %s", area, c->comune_name);
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, line, UI_FONT_SEMIBOLD,
+			    ui_font_px(ui, 26), ui_color(ui, C_PRIMARY), 0);
+	}
+	y += ui_px(ui, 44);
+	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 100) }, c->title, UI_FONT_BOLD,
+		    ui_font_px(ui, 40), ui_color(ui, C_TEXT), 0);
+	y += ui_px(ui, 104);
+	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, c->office, UI_FONT_REGULAR,
+		    ui_font_px(ui, 30), ui_color(ui, C_MUTED), 0);
+	y += ui_px(ui, 46);
+	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, facts, UI_FONT_SEMIBOLD,
+		    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
+	y += ui_px(ui, 44);
+	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, facts2, UI_FONT_REGULAR,
+		    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
+	return tapped;
+}
+
+void browse_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int top = chrome_header(k, NULL), x, w, y, card_h = ui_px(ui, 330), gap = ui_px(ui, 24);
+	int sh, used, first, i;
+	struct ui_rect body;
+	struct flow f;
+	char count[128];
+
+	chrome_column(k, &x, &w);
+	/* Search bar, fixed above the list. */
+	y = top + ui_px(ui, 24);
+	if (strcmp(k->query, k->last_query)) {
+		str_copy(k->last_query, sizeof(k->last_query), k->query);
+		k->list_dirty = 1;
+	}
+	{
+		int fw = w - ui_px(ui, 240) - ui_px(ui, 20);
+		ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
+			 (struct ui_rect){ x, y, fw, 0 }, &sh);
+		if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
+			      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
+			      k->area[0] || k->months || k->province_wide ? UI_CHOICE_ON : UI_SECONDARY))
+			k->show_filters = !k->show_filters;
+	}
+	y += sh + ui_px(ui, 16);
+	if (k->list_dirty)
+		browse_load(k, 0);
+
+	body = chrome_body(k, y, chrome_footer_height(k));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
+	ui_panel_begin(ui, "list", body, &k->list_scroll);
+	f.x = x;
+	f.w = w;
+	f.y = ui_px(ui, 20);
+	if (k->show_filters)
+		browse_filters(k, &f);
+	if (k->list.n == 0) {
+		flow_text(k, &f, "no-results",
+			  _("No placements match. Try other words, or remove the filters."),
+			  UI_FONT_SEMIBOLD, 34, C_TEXT);
+	} else {
+		if (k->list.complete)
+			str_fmt(count, sizeof(count), k->list.n == 1 ? _("1 placement") : _("%d placements"), k->list.n);
+		else
+			str_fmt(count, sizeof(count), _("More than %d placements"), k->list.n);
+		flow_text(k, &f, "result-count", count, UI_FONT_SEMIBOLD, 30, C_MUTED);
+	}
+	/* Only the cards in view become widgets: thousands cost nothing. */
+	used = f.y;
+	first = (int)((k->list_scroll.offset - used) / (card_h + gap));
+	if (first < 0)
+		first = 0;
+	for (i = first; i < k->list.n; i++) {
+		int cy = used + i * (card_h + gap);
+		if (cy > (int)k->list_scroll.offset + body.h)
+			break;
+		if (browse_card(k, &k->list.cards[i], (struct ui_rect){ x, cy, w, card_h })) {
+			str_copy(k->sel.card.code, sizeof(k->sel.card.code), k->list.cards[i].code);
+			kiosk_go(k, "detail");
+		}
+	}
+	f.y = used + k->list.n * (card_h + gap);
+	/* Near the end: load the next page. */
+	if (!k->list.complete && k->list_scroll.offset + body.h * 2 > f.y) {
+		browse_load(k, 1);
+		ui->animating = 1;
+	}
+	ui_panel_end(ui, f.y + ui_px(ui, 40));
+	if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
+		kiosk_go(k, "home");
+}
+
+/* --- detail -------------------------------------------------------------- */
+
+void detail_enter(struct kiosk *k)
+{
+	char code[32];
+	str_copy(code, sizeof(code), k->sel.card.code);
+	k->have_sel = catalog_placement(k->db, code, &k->sel) == 0;
+	k->elig_checked = 0;
+	if (k->have_sel)
+		kiosk_count(k, "view");
+}
+
+static void fact(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value)
+{
+	struct ui *ui = &k->ui;
+	int nw = f->w * 2 / 5, px = ui_font_px(ui, 32);
+	char label[400];
+	int h1, h2;
+	str_fmt(label, sizeof(label), "%s: %s", name, value);
+	ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, px }, 0);
+	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
+	h2 = ui_label(ui, NULL, value, (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 }, UI_FONT_SEMIBOLD, px, C_TEXT);
+	f->y += (h1 > h2 ? h1 : h2) + ui_px(ui, 14);
+}
+
+void detail_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	const struct placement_detail *d = &k->sel;
+	char buf[320], dl[16];
+
+	if (!k->have_sel) {
+		flow_text(k, &f, "error:detail", _("This placement is no longer available."), UI_FONT_SEMIBOLD, 34, C_ERROR);
+		screen_end(k, &f);
+		if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
+			kiosk_go(k, "browse");
+		return;
+	}
+	flow_text(k, &f, "area", vocab_label(placement_areas, placement_areas_n, d->card.area), UI_FONT_SEMIBOLD, 30, C_PRIMARY);
+	flow_heading(k, &f, "placement-title", d->card.title);
+	str_fmt(buf, sizeof(buf), "%s · %s", d->card.office, d->card.comune_name);
+	flow_text(k, &f, "office", buf, UI_FONT_SEMIBOLD, 34, C_TEXT);
+	flow_gap(k, &f, 16);
+	{
+		struct ui_rect card = { f.x, f.y, f.w, 0 };
+		struct flow in = { f.x + ui_px(ui, 32), f.y + ui_px(ui, 28), f.w - ui_px(ui, 64) };
+		int start_cmd = ui->ncmds;
+		/* Draw the facts first to learn their height, then put the card under them. */
+		str_fmt(buf, sizeof(buf), _("%d months"), d->card.months);
+		fact(k, &in, "fact:months", _("Duration"), buf);
+		str_fmt(buf, sizeof(buf), _("%d hours a week"), d->card.hours_week);
+		fact(k, &in, "fact:hours", _("Commitment"), buf);
+		str_fmt(buf, sizeof(buf), _("%d € a month"), d->card.allowance_eur);
+		fact(k, &in, "fact:allowance", _("Allowance"), buf);
+		str_fmt(buf, sizeof(buf), "%d", d->card.seats);
+		fact(k, &in, "fact:seats", _("Seats"), buf);
+		str_fmt(buf, sizeof(buf), _("%d so far (at the last update)"), d->card.applied);
+		fact(k, &in, "fact:applied", _("Applications"), buf);
+		date_it(d->card.deadline, dl, sizeof(dl));
+		fact(k, &in, "fact:deadline", _("Apply by"), dl);
+		fact(k, &in, "fact:address", _("Address"), d->address);
+		card.h = in.y - f.y + ui_px(ui, 14);
+		{
+			/* Insert the card's rectangles before the facts' commands. */
+			int n = ui->ncmds - start_cmd;
+			struct ui_cmd saved[64];
+			if (n <= 64) {
+				memcpy(saved, &ui->cmds[start_cmd], (size_t)n * sizeof(saved[0]));
+				ui->ncmds = start_cmd;
+				ui_draw_card(ui, card);
+				for (int i = 0; i < n && ui->ncmds < UI_MAX_CMDS; i++)
+					ui->cmds[ui->ncmds++] = saved[i];
+			}
+		}
+		f.y = in.y + ui_px(ui, 40);
+	}
+	if (d->description[0]) {
+		flow_text(k, &f, NULL, _("What you will do"), UI_FONT_BOLD, 38, C_TEXT);
+		flow_text(k, &f, "description", d->description, UI_FONT_REGULAR, 32, C_TEXT);
+		flow_gap(k, &f, 16);
+	}
+	if (d->requirements[0]) {
+		flow_text(k, &f, NULL, _("Requirements"), UI_FONT_BOLD, 38, C_TEXT);
+		flow_text(k, &f, "requirements", d->requirements, UI_FONT_REGULAR, 32, C_TEXT);
+		flow_gap(k, &f, 16);
+	}
+	flow_text(k, &f, NULL, _("Call"), UI_FONT_BOLD, 38, C_TEXT);
+	date_it(d->call_deadline, dl, sizeof(dl));
+	str_fmt(buf, sizeof(buf), "%s (%s %s)", d->call_title, _("deadline"), dl);
+	flow_text(k, &f, "call", buf, UI_FONT_REGULAR, 32, C_TEXT);
+	if (d->qrsp[0]) {
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Competence profile"), d->qrsp);
+		flow_text(k, &f, "qrsp", buf, UI_FONT_REGULAR, 28, C_MUTED);
+	}
+	str_fmt(buf, sizeof(buf), "%s: %s", _("Code"), d->card.code);
+	flow_text(k, &f, "code", buf, UI_FONT_REGULAR, 28, C_MUTED);
+	screen_end(k, &f);
+	switch (chrome_footer(k, _("Back"), "apply", _("Can I apply?"), 1)) {
+	case 1:
+		kiosk_go(k, "browse");
+		break;
+	case 2:
+		kiosk_go(k, "eligibility");
+		break;
+	}
+}

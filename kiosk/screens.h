@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The screens' functions (one file per group of screens) and the small
+ * layout helpers they share. The table that names them is in screens.c.
+ */
+#ifndef DOTE_KIOSK_SCREENS_H
+#define DOTE_KIOSK_SCREENS_H
+#include "kiosk/kiosk.h"
+
+void home_frame(struct kiosk *k);
+void browse_enter(struct kiosk *k);
+void browse_frame(struct kiosk *k);
+void detail_enter(struct kiosk *k);
+void detail_frame(struct kiosk *k);
+void eligibility_frame(struct kiosk *k);
+void form_enter(struct kiosk *k);
+void form_frame(struct kiosk *k);
+void privacy_enter(struct kiosk *k);
+void privacy_frame(struct kiosk *k);
+void review_frame(struct kiosk *k);
+void receipt_frame(struct kiosk *k);
+void receipt_leave(struct kiosk *k);
+void status_frame(struct kiosk *k);
+void pin_frame(struct kiosk *k);
+void admin_frame(struct kiosk *k);
+
+/* A vertical layout cursor inside a screen's panel. */
+struct flow {
+	int x, y, w;
+};
+/* Opens the screen's scroll panel under the header; returns the flow. */
+struct flow screen_begin(struct kiosk *k, const char *title, int footer);
+void screen_end(struct kiosk *k, struct flow *f);
+/* Heading (role heading) and paragraphs, advancing the flow. */
+void flow_heading(struct kiosk *k, struct flow *f, const char *id, const char *text);
+void flow_text(struct kiosk *k, struct flow *f, const char *id, const char *text, int font,
+	       float size, enum ui_color color);
+void flow_gap(struct kiosk *k, struct flow *f, float units);
+/* A row of choice buttons (radio group) from a vocabulary; returns the
+ * index tapped or -1. ids are prefix:key. */
+int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char *const *keys,
+		 const char *const *labels, int n, const char *selected);
+/* A translated label for a vocabulary key (model.h), English msgid. */
+const char *vocab_label(const struct vocab *v, size_t n, const char *key);
+/* 'YYYY-MM-DD' as '31/12/2026'. */
+void date_it(const char *iso, char *buf, size_t size);
+#endif

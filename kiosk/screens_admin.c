@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * "Check my application" for citizens, and the operator's side: the PIN
+ * screen behind the hidden gesture, and the admin screen (catalog age,
+ * outbox depth, hub reachable, printer; sync now, test print, reload,
+ * quit). Operator text is translated like everything else.
+ */
+#include "kiosk/screens.h"
+#include "core/db.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+#include "kiosk/printer.h"
+#include "kiosk/sync.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { PIN_MAX_FAILURES = 5, PIN_LOCK_MS = 300000 };
+
+/* --- check my application --------------------------------------------------- */
+
+void status_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	int h;
+
+	flow_heading(k, &f, "status-title", _("Check my application"));
+	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale."),
+		  UI_FONT_REGULAR, 32, C_MUTED);
+	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", NULL,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 24);
+	ui_field(ui, "field:check_cf", _("Codice fiscale"), k->c.check_cf, NULL, NULL,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 30);
+	if (ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_PRIMARY)) {
+		int rc = catalog_application_status(k->db, k->c.check_protocol, k->c.check_cf, k->check_status,
+						    sizeof(k->check_status), k->check_placement,
+						    sizeof(k->check_placement));
+		k->check_done = rc == 0;
+		k->err.check = rc ? _("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
+		ui->focus[0] = 0;
+	}
+	f.y += ui_px(ui, 110) + ui_px(ui, 30);
+	if (k->err.check)
+		f.y += ui_error(ui, "error:check", k->err.check, (struct ui_rect){ f.x, f.y, f.w, 0 });
+	if (k->check_done) {
+		char buf[400];
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"),
+			 vocab_label(application_statuses, application_statuses_n, k->check_status));
+		flow_text(k, &f, "check-result", buf, UI_FONT_BOLD, 44, C_SUCCESS);
+		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
+		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
+	}
+	screen_end(k, &f);
+	if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
+		kiosk_reset(k);
+}
+
+/* --- PIN ----------------------------------------------------------------------- */
+
+void pin_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	char masked[32] = "";
+	int h, locked = ui->in.now_ms < k->pin_locked_until;
+	size_t n = strlen(k->c.pin);
+
+	for (size_t i = 0; i < n && i < 8; i++)
+		strcat(masked, "\xE2\x80\xA2");	/* U+2022 bullet */
+	flow_heading(k, &f, "pin-title", _("Staff only"));
+	if (!ui->focus[0] && !locked)
+		ui_focus(ui, "field:pin");
+	ui_field(ui, "field:pin", _("PIN"), masked, NULL, k->err.pin, (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
+	f.y += h + ui_px(ui, 20);
+	if (locked)
+		flow_text(k, &f, "error:pin", _("Too many wrong PINs. Try again in a few minutes."), UI_FONT_SEMIBOLD, 30, C_ERROR);
+	screen_end(k, &f);
+	switch (chrome_footer(k, _("Back"), "next", _("Enter"), !locked)) {
+	case 1:
+		kiosk_reset(k);
+		break;
+	case 2:
+		if (k->c.pin[0] && !strcmp(k->c.pin, config_get(k->cfg, "admin_pin"))) {
+			k->pin_failures = 0;
+			k->admin_message = NULL;
+			k->admin_confirm_quit = 0;
+			str_wipe(k->c.pin, sizeof(k->c.pin));
+			kiosk_go(k, "admin");
+		} else {
+			str_wipe(k->c.pin, sizeof(k->c.pin));
+			k->err.pin = _("Wrong PIN.");
+			if (++k->pin_failures >= PIN_MAX_FAILURES) {
+				k->pin_locked_until = ui->in.now_ms + PIN_LOCK_MS;
+				k->pin_failures = 0;
+				ui->focus[0] = 0;
+			}
+		}
+		break;
+	}
+}
+
+/* --- admin ----------------------------------------------------------------------- */
+
+static void age_text(int64_t wall, char *buf, size_t size)
+{
+	int64_t d = (int64_t)now_wall() - wall;
+	if (!wall)
+		str_copy(buf, size, _("never"));
+	else if (d < 120)
+		str_fmt(buf, size, _("%d seconds ago"), (int)d);
+	else if (d < 7200)
+		str_fmt(buf, size, _("%d minutes ago"), (int)(d / 60));
+	else
+		str_fmt(buf, size, _("%d hours ago"), (int)(d / 3600));
+}
+
+static void line(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value)
+{
+	char buf[400];
+	str_fmt(buf, sizeof(buf), "%s: %s", name, value);
+	flow_text(k, f, id, buf, UI_FONT_REGULAR, 30, C_TEXT);
+}
+
+void admin_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	struct sync_status ss;
+	struct printer_status ps = { .state = PRINTER_NONE, .message = "", .key = "none" };
+	char buf[200];
+	int bh = ui_px(ui, 100), gap = ui_px(ui, 20), w2 = (f.w - gap) / 2;
+	long tex, hits, misses;
+
+	memset(&ss, 0, sizeof(ss));
+	if (k->sync) {
+		sync_get_status(k->sync, &ss);
+	} else {
+		ss.outbox_depth = db_int(k->db, "SELECT count(*) FROM outbox", NULL, 0);
+		str_copy(ss.last_error, sizeof(ss.last_error), "no hub_url configured (offline kiosk)");
+	}
+	if (k->printer)
+		printer_get_status(k->printer, &ps);
+	(void)tex; (void)hits; (void)misses;
+
+	flow_heading(k, &f, "admin-title", _("Kiosk status"));
+	str_fmt(buf, sizeof(buf), "%s (%s)", k->identity.id[0] ? k->identity.id : "LOCAL",
+		 k->identity.token[0] ? _("enrolled") : _("not enrolled"));
+	line(k, &f, "admin:kiosk", _("Kiosk"), buf);
+	line(k, &f, "admin:version", _("Version"), DOTE_VERSION);
+	age_text(ss.catalog_wall, buf, sizeof(buf));
+	line(k, &f, "admin:catalog", _("Catalog updated"), buf);
+	str_fmt(buf, sizeof(buf), "%lld", (long long)db_int(k->db, "SELECT count(*) FROM placement WHERE status = 'open'", NULL, 0));
+	line(k, &f, "admin:placements", _("Open placements"), buf);
+	str_fmt(buf, sizeof(buf), "%lld", (long long)ss.outbox_depth);
+	line(k, &f, "admin:outbox", _("Applications waiting to be sent"), buf);
+	line(k, &f, "admin:hub", _("Hub reachable"), k->sync && ss.hub_reachable ? _("yes") : _("no"));
+	age_text(ss.last_ok_wall, buf, sizeof(buf));
+	line(k, &f, "admin:last-contact", _("Last contact"), buf);
+	if (ss.last_error[0])
+		line(k, &f, "admin:error", _("Last error"), ss.last_error);
+	str_fmt(buf, sizeof(buf), "%s%s%s", ps.key ? ps.key : "none", ps.message && ps.message[0] ? ": " : "",
+		 ps.message && ps.message[0] ? _(ps.message) : "");
+	line(k, &f, "admin:printer", _("Printer"), buf);
+	str_fmt(buf, sizeof(buf), "%lld ms / %.2f ms", (long long)k->frame_ms_last, (double)k->search_us / 1000.0);
+	line(k, &f, "admin:timing", _("Last frame / last search"), buf);
+	if (k->admin_message)
+		flow_text(k, &f, "admin:message", k->admin_message, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+	flow_gap(k, &f, 20);
+
+	if (ui_button(ui, "sync-now", _("Sync now"), (struct ui_rect){ f.x, f.y, w2, bh }, UI_SECONDARY)) {
+		if (k->sync)
+			sync_kick(k->sync);
+		k->admin_message = k->sync ? _("Sync started.") : _("No hub is configured.");
+	}
+	if (ui_button(ui, "test-print", _("Print a test receipt"), (struct ui_rect){ f.x + w2 + gap, f.y, w2, bh },
+		      UI_SECONDARY)) {
+		struct receipt_doc doc;
+		memset(&doc, 0, sizeof(doc));
+		str_copy(doc.comune_name, sizeof(doc.comune_name), k->comune_name);
+		str_copy(doc.protocol, sizeof(doc.protocol), "DC-TEST");
+		str_copy(doc.placement_code, sizeof(doc.placement_code), "TEST");
+		str_copy(doc.placement_title, sizeof(doc.placement_title), _("Test receipt"));
+		time_iso(now_wall(), doc.when, sizeof(doc.when));
+		receipt_url(config_get(k->cfg, "hub_url")[0] ? config_get(k->cfg, "hub_url") : "HTTPS://EXAMPLE.IT",
+			    "TEST", doc.url, sizeof(doc.url));
+		k->admin_message = k->printer && !printer_submit(k->printer, &doc) ? _("Test receipt sent to the printer.")
+										: _("No printer is configured.");
+	}
+	f.y += bh + gap;
+	if (ui_button(ui, "reload", _("Reload"), (struct ui_rect){ f.x, f.y, w2, bh }, UI_SECONDARY))
+		k->quit = 2;
+	if (!k->admin_confirm_quit) {
+		if (ui_button(ui, "quit", _("Quit the kiosk"), (struct ui_rect){ f.x + w2 + gap, f.y, w2, bh }, UI_DANGER))
+			k->admin_confirm_quit = 1;
+	} else if (ui_button(ui, "quit-confirm", _("Tap again to quit"), (struct ui_rect){ f.x + w2 + gap, f.y, w2, bh },
+			     UI_DANGER)) {
+		k->quit = 1;
+	}
+	f.y += bh + gap;
+	screen_end(k, &f);
+	if (chrome_footer(k, NULL, "admin-done", _("Close"), 1) == 2)
+		kiosk_reset(k);
+}

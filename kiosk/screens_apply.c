@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The application screens: eligibility (rules from the call's JSON),
+ * form (codice fiscale checked live, birth data filled from it), privacy
+ * notice and consent, review and submit, receipt. Every check shows its
+ * error next to the field it is about, in plain words.
+ */
+#include "kiosk/screens.h"
+#include "core/comuni.h"
+#include "core/eligibility.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+#include "kiosk/printer.h"
+#include "kiosk/sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- eligibility ----------------------------------------------------------- */
+
+static void status_keys(const char **keys, const char **labels)
+{
+	for (size_t i = 0; i < applicant_statuses_n; i++) {
+		keys[i] = applicant_statuses[i].key;
+		labels[i] = _(applicant_statuses[i].en);
+	}
+}
+
+static int answers_eligible(struct kiosk *k, int age)
+{
+	struct eligibility_answers a = {
+		.age = age, .status = k->c.status, .residence = k->c.residence,
+		.in_other_placement = k->c.other_placement == 1,
+	};
+	if (eligibility_check(k->sel.rules, &a, &k->elig)) {
+		/* Rules we cannot read must not turn a citizen away. */
+		memset(&k->elig, 0, sizeof(k->elig));
+		k->elig.eligible = 1;
+	}
+	return k->elig.eligible;
+}
+
+void eligibility_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	const char *keys[8], *labels[8];
+	int h, i;
+	char buf[300];
+
+	if (k->elig_checked && !k->elig.eligible) {
+		flow_heading(k, &f, "ineligible", _("You cannot apply to this placement"));
+		for (size_t j = 0; j < k->elig.nfails; j++) {
+			char id[64];
+			const struct eligibility_fail *fl = &k->elig.fails[j];
+			str_fmt(id, sizeof(id), "fail:%s", fl->rule);
+			f.y += ui_error(ui, id, _(fl->message), (struct ui_rect){ f.x, f.y, f.w, 0 });
+			f.y += ui_px(ui, 10);
+			str_fmt(id, sizeof(id), "advice:%s", fl->rule);
+			flow_text(k, &f, id, _(fl->advice), UI_FONT_REGULAR, 32, C_TEXT);
+			flow_gap(k, &f, 16);
+		}
+		flow_text(k, &f, NULL, _("If you think an answer was wrong, go back and change it."),
+			  UI_FONT_REGULAR, 30, C_MUTED);
+		if (ui_button(ui, "browse", _("See other placements"),
+			      (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 100) }, UI_SECONDARY))
+			kiosk_go(k, "browse");
+		f.y += ui_px(ui, 100);
+		screen_end(k, &f);
+		if (chrome_footer(k, _("Change answers"), NULL, NULL, 0) == 1)
+			k->elig_checked = 0;
+		return;
+	}
+
+	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
+	flow_text(k, &f, NULL, _("Four quick questions. The answers are not stored."), UI_FONT_REGULAR, 32, C_MUTED);
+	flow_gap(k, &f, 10);
+
+	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), k->err.age,
+		 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
+	f.y += h + ui_px(ui, 30);
+
+	flow_text(k, &f, NULL, _("What is your situation today?"), UI_FONT_SEMIBOLD, 28, C_TEXT);
+	status_keys(keys, labels);
+	i = flow_choices(k, &f, "status", keys, labels, (int)applicant_statuses_n, k->c.status);
+	if (i >= 0) {
+		str_copy(k->c.status, sizeof(k->c.status), keys[i]);
+		k->err.status = NULL;
+	}
+	if (k->err.status) {
+		f.y += ui_error(ui, "error:status", k->err.status, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_px(ui, 20);
+	}
+
+	ui_field(ui, "field:residence", _("Which comune do you live in?"), k->c.residence_query,
+		 k->c.residence_name[0] ? k->c.residence_name : _("Type the name"), k->err.residence,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 12);
+	if (k->c.residence_query[0] && !k->c.residence[0]) {
+		char istat[6][7], names[6][64], prov[6][3];
+		int n = catalog_comune_suggest(k->db, k->c.residence_query, istat, names, prov, 6);
+		for (i = 0; i < n; i++) {
+			char id[32], label[96];
+			str_fmt(id, sizeof(id), "residence:%s", istat[i]);
+			str_fmt(label, sizeof(label), "%s (%s)", names[i], prov[i]);
+			if (ui_button(ui, id, label, (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 86) }, UI_CHOICE)) {
+				str_copy(k->c.residence, sizeof(k->c.residence), istat[i]);
+				str_copy(k->c.residence_name, sizeof(k->c.residence_name), names[i]);
+				k->c.residence_query[0] = 0;
+				k->err.residence = NULL;
+				ui->focus[0] = 0;
+			}
+			f.y += ui_px(ui, 86) + ui_px(ui, 8);
+		}
+		if (!n)
+			flow_text(k, &f, "residence-none", _("No comune with that name. Check the spelling."),
+				  UI_FONT_REGULAR, 30, C_ERROR);
+	} else if (k->c.residence[0]) {
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
+		flow_text(k, &f, "residence-selected", buf, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+	}
+	f.y += ui_px(ui, 20);
+
+	flow_text(k, &f, NULL, _("Are you already doing a training placement?"), UI_FONT_SEMIBOLD, 28, C_TEXT);
+	keys[0] = "no";
+	labels[0] = _("No");
+	keys[1] = "yes";
+	labels[1] = _("Yes");
+	i = flow_choices(k, &f, "other", keys, labels, 2,
+			 k->c.other_placement < 0 ? NULL : k->c.other_placement ? "yes" : "no");
+	if (i >= 0) {
+		k->c.other_placement = i;
+		k->err.other = NULL;
+	}
+	if (k->err.other) {
+		f.y += ui_error(ui, "error:other", k->err.other, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_px(ui, 20);
+	}
+	screen_end(k, &f);
+
+	switch (chrome_footer(k, _("Back"), "next", _("Continue"), 1)) {
+	case 1:
+		kiosk_go(k, "detail");
+		break;
+	case 2: {
+		int age = atoi(k->c.age_text), ok = 1;
+		k->err.age = k->err.status = k->err.residence = k->err.other = NULL;
+		if (!k->c.age_text[0] || age < 10 || age > 120) {
+			k->err.age = _("Enter your age in years, for example 24.");
+			ok = 0;
+		}
+		if (!k->c.status[0]) {
+			k->err.status = _("Choose the answer that fits you best.");
+			ok = 0;
+		}
+		if (!k->c.residence[0]) {
+			k->err.residence = _("Type the first letters of your comune and choose it from the list.");
+			ok = 0;
+		}
+		if (k->c.other_placement < 0) {
+			k->err.other = _("Answer yes or no.");
+			ok = 0;
+		}
+		if (!ok)
+			break;
+		k->elig_checked = 1;
+		ui->focus[0] = 0;
+		k->scroll.offset = 0;
+		if (answers_eligible(k, age))
+			kiosk_go(k, "form");
+		break;
+	}
+	}
+}
+
+/* --- form ------------------------------------------------------------------ */
+
+void form_enter(struct kiosk *k)
+{
+	kiosk_count(k, "form");
+}
+
+static int form_check(struct kiosk *k)
+{
+	struct citizen *c = &k->c;
+	struct form_errors *e = &k->err;
+	int ok = 1, digits = 0;
+	const char *at;
+
+	e->given_name = e->family_name = e->phone = e->email = e->education = e->status = NULL;
+	str_trim(c->given_name);
+	str_trim(c->family_name);
+	str_trim(c->email);
+	if (!c->given_name[0]) {
+		e->given_name = _("Enter your first name.");
+		ok = 0;
+	}
+	if (!c->family_name[0]) {
+		e->family_name = _("Enter your surname.");
+		ok = 0;
+	}
+	if (!k->cf_valid) {
+		if (!e->cf)
+			e->cf = strlen(c->cf) < CF_LEN ? _("The codice fiscale has 16 characters: you can read it on your health card.")
+						       : _("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
+		ok = 0;
+	} else {
+		/* The real age from the codice fiscale must meet the rules too. */
+		int age = age_on(k->cf_info.birth_date, k->today);
+		if (!answers_eligible(k, age)) {
+			e->cf = _(k->elig.fails[0].message);
+			ok = 0;
+		}
+	}
+	for (const char *p = c->phone; *p; p++)
+		digits += *p >= '0' && *p <= '9';
+	if (c->phone[0] && (digits < 6 || digits > 15)) {
+		e->phone = _("The phone number should have 6 to 15 digits.");
+		ok = 0;
+	}
+	at = strchr(c->email, '@');
+	if (c->email[0] && (!at || at == c->email || !strchr(at, '.') || strchr(at, '.')[1] == 0)) {
+		e->email = _("This e-mail address is not complete, for example: name@example.it");
+		ok = 0;
+	}
+	if (!c->phone[0] && !c->email[0]) {
+		e->phone = _("Enter a phone number or an e-mail address, so the town hall can contact you.");
+		ok = 0;
+	}
+	if (!c->education[0]) {
+		e->education = _("Choose your highest qualification.");
+		ok = 0;
+	}
+	return ok;
+}
+
+void form_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	const char *keys[10], *labels[10];
+	int h, i;
+
+	flow_heading(k, &f, "form-title", _("Your details"));
+	flow_text(k, &f, NULL, _("Fields marked * are required. You can type, use the keyboard on screen, or scan the barcode of your health card."),
+		  UI_FONT_REGULAR, 30, C_MUTED);
+
+	ui_field(ui, "field:given_name", _("First name *"), k->c.given_name, NULL, k->err.given_name,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 24);
+	ui_field(ui, "field:family_name", _("Surname *"), k->c.family_name, NULL, k->err.family_name,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 24);
+	ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), k->err.cf,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 10);
+	if (k->cf_valid && !k->err.cf) {
+		char born[300], d[16];
+		date_it(k->cf_info.birth_date, d, sizeof(d));
+		str_fmt(born, sizeof(born), _("Born on %s in %s (%s) · sex %c"), d, k->cf_info.birthplace_name,
+			 k->cf_info.province, k->cf_info.sex);
+		flow_text(k, &f, "cf-info", born, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+	}
+	f.y += ui_px(ui, 14);
+	ui_field(ui, "field:phone", _("Phone"), k->c.phone, _("For example 333 1234567"), k->err.phone,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 24);
+	ui_field(ui, "field:email", _("E-mail"), k->c.email, NULL, k->err.email,
+		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	f.y += h + ui_px(ui, 30);
+
+	flow_text(k, &f, NULL, _("Your situation today *"), UI_FONT_SEMIBOLD, 28, C_TEXT);
+	status_keys(keys, labels);
+	i = flow_choices(k, &f, "status", keys, labels, (int)applicant_statuses_n, k->c.status);
+	if (i >= 0)
+		str_copy(k->c.status, sizeof(k->c.status), keys[i]);
+	flow_text(k, &f, NULL, _("Highest qualification *"), UI_FONT_SEMIBOLD, 28, C_TEXT);
+	for (i = 0; i < (int)education_levels_n && i < 10; i++) {
+		keys[i] = education_levels[i].key;
+		labels[i] = _(education_levels[i].en);
+	}
+	i = flow_choices(k, &f, "education", keys, labels, (int)education_levels_n, k->c.education);
+	if (i >= 0) {
+		str_copy(k->c.education, sizeof(k->c.education), keys[i]);
+		k->err.education = NULL;
+	}
+	if (k->err.education) {
+		f.y += ui_error(ui, "error:education", k->err.education, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_px(ui, 20);
+	}
+	screen_end(k, &f);
+
+	switch (chrome_footer(k, _("Back"), "next", _("Continue"), 1)) {
+	case 1:
+		kiosk_go(k, "eligibility");
+		break;
+	case 2:
+		if (form_check(k)) {
+			kiosk_go(k, "privacy");
+		} else {
+			/* Show the first field with an error. */
+			static const char *const order[] = { "given_name", "family_name", "cf", "phone", "email", "education" };
+			const char *errs[] = { k->err.given_name, k->err.family_name, k->err.cf, k->err.phone,
+					       k->err.email, k->err.education };
+			for (size_t j = 0; j < ARRAY_SIZE(order); j++)
+				if (errs[j]) {
+					char id[32];
+					str_fmt(id, sizeof(id), j == 5 ? "error:%s" : "field:%s", order[j]);
+					str_fmt(ui->reveal, sizeof(ui->reveal), "%s", id);
+					ui->animating = 1;
+					break;
+				}
+		}
+		break;
+	}
+}
+
+/* --- privacy --------------------------------------------------------------- */
+
+void privacy_enter(struct kiosk *k)
+{
+	if (!k->privacy_qr.modules)
+		qr_make(config_get(k->cfg, "privacy_url"), &k->privacy_qr);
+}
+
+void privacy_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	char buf[1200];
+	int h, qs;
+
+	flow_heading(k, &f, "privacy-title", _("How we use your data"));
+	str_fmt(buf, sizeof(buf),
+		 _("The Comune di %s (data controller) uses your data only to handle your application for this placement: to check the requirements, contact you, and rank the applicants. The legal basis is the public task of the town hall (GDPR art. 6(1)(e)) and your consent to this application."),
+		 k->comune_name);
+	flow_text(k, &f, "privacy-text", buf, UI_FONT_REGULAR, 31, C_TEXT);
+	flow_text(k, &f, "privacy-text2",
+		  _("Your data goes to the town hall and to the DoteComune network coordinator, is kept for the time the law requires, and is never sold. This kiosk deletes it once the town hall has received it. You can ask to see, correct or delete it, and complain to the Garante per la protezione dei dati personali."),
+		  UI_FONT_REGULAR, 31, C_TEXT);
+	if (k->privacy_qr.modules) {
+		int side = k->privacy_qr.width + 2 * QR_QUIET_ZONE;
+		qs = ui_px(ui, 300);
+		qs = qs / side * side;
+		if (qs < side * 3)
+			qs = side * 3;
+		/* The quiet zone is part of the drawn square. */
+		{
+			static unsigned char padded[200 * 200];
+			if (side <= 200) {
+				memset(padded, 0, sizeof(padded));
+				for (int y = 0; y < k->privacy_qr.width; y++)
+					for (int x = 0; x < k->privacy_qr.width; x++)
+						padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] =
+							k->privacy_qr.modules[y * k->privacy_qr.width + x];
+				ui_widget_add(ui, "privacy-qr", UI_ROLE_IMAGE, _("QR code: the full privacy notice"),
+					      (struct ui_rect){ f.x, f.y, qs, qs }, 0);
+				ui_draw_bitmap(ui, (struct ui_rect){ f.x, f.y, qs, qs }, padded, side);
+			}
+		}
+		ui_label(ui, NULL, _("Scan this code with your phone to read the full privacy notice."),
+			 (struct ui_rect){ f.x + qs + ui_px(ui, 30), f.y + ui_px(ui, 20), f.w - qs - ui_px(ui, 30), 0 },
+			 UI_FONT_REGULAR, ui_font_px(ui, 30), C_TEXT);
+		f.y += qs + ui_px(ui, 30);
+	}
+	ui_checkbox(ui, "consent", _("I have read how my data is used and I agree to it being used for my application."),
+		    &k->c.consent, (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	if (k->c.consent)
+		k->err.consent = NULL;
+	f.y += h + ui_px(ui, 20);
+	if (k->err.consent) {
+		f.y += ui_error(ui, "error:consent", k->err.consent, (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_px(ui, 20);
+	}
+	screen_end(k, &f);
+	switch (chrome_footer(k, _("Back"), "next", _("Continue"), 1)) {
+	case 1:
+		kiosk_go(k, "form");
+		break;
+	case 2:
+		if (!k->c.consent) {
+			k->err.consent = _("To send your application, tick the box to give your consent.");
+			str_fmt(ui->reveal, sizeof(ui->reveal), "error:consent");
+		} else {
+			kiosk_go(k, "review");
+		}
+		break;
+	}
+}
+
+/* --- review and submit ----------------------------------------------------- */
+
+static void row(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value)
+{
+	struct ui *ui = &k->ui;
+	int px = ui_font_px(ui, 32), nw = f->w * 2 / 5, h1, h2;
+	char label[400];
+	str_fmt(label, sizeof(label), "%s: %s", name, value);
+	ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, px }, 0);
+	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
+	h2 = ui_label(ui, NULL, value[0] ? value : "-", (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 },
+		      UI_FONT_SEMIBOLD, px, C_TEXT);
+	f->y += (h1 > h2 ? h1 : h2) + ui_px(ui, 12);
+	ui_draw_rect(ui, (struct ui_rect){ f->x, f->y - ui_px(ui, 6), f->w, 1 }, ui_color(ui, C_BORDER));
+	f->y += ui_px(ui, 6);
+}
+
+static void submit(struct kiosk *k)
+{
+	struct application *a = &k->app;
+	char err[200];
+	enum submit_result r;
+
+	memset(a, 0, sizeof(*a));
+	a->call_id = k->sel.call_id;
+	str_copy(a->placement_code, sizeof(a->placement_code), k->sel.card.code);
+	str_copy(a->comune, sizeof(a->comune), k->sel.comune);
+	str_copy(a->cf, sizeof(a->cf), k->cf_info.code);
+	str_copy(a->given_name, sizeof(a->given_name), k->c.given_name);
+	str_copy(a->family_name, sizeof(a->family_name), k->c.family_name);
+	str_copy(a->phone, sizeof(a->phone), k->c.phone);
+	str_copy(a->email, sizeof(a->email), k->c.email);
+	a->sex = k->cf_info.sex;
+	str_copy(a->birth_date, sizeof(a->birth_date), k->cf_info.birth_date);
+	a->age = age_on(k->cf_info.birth_date, k->today);
+	str_copy(a->birthplace, sizeof(a->birthplace), k->cf_info.birthplace);
+	str_copy(a->residence, sizeof(a->residence), k->c.residence);
+	str_copy(a->applicant_status, sizeof(a->applicant_status), k->c.status);
+	str_copy(a->education, sizeof(a->education), k->c.education);
+	str_copy(a->lang, sizeof(a->lang), i18n_lang());
+	r = application_submit(k->db, &k->identity, a, k->token, sizeof(k->token), err, sizeof(err));
+	switch (r) {
+	case SUBMIT_OK:
+		kiosk_count(k, "submit");
+		if (k->sync)
+			sync_kick(k->sync);
+		if (receipt_doc_load(k->db, a->protocol, config_get(k->cfg, "hub_url"), &k->doc)) {
+			/* The application is committed; show what we know. */
+			memset(&k->doc, 0, sizeof(k->doc));
+			str_copy(k->doc.protocol, sizeof(k->doc.protocol), a->protocol);
+			str_copy(k->doc.placement_code, sizeof(k->doc.placement_code), a->placement_code);
+		}
+		qr_free(&k->qr);
+		if (k->doc.url[0])
+			qr_make(k->doc.url, &k->qr);
+		if (config_get(k->cfg, "receipts_dir")[0])
+			receipt_write_png(config_get(k->cfg, "receipts_dir"), &k->doc, NULL, 0);
+		k->printed = 0;
+		kiosk_go(k, "receipt");
+		break;
+	case SUBMIT_DUPLICATE:
+		k->err.submit = _("You have already applied to this call. Each person can send only one application per call, so this one was not sent.");
+		break;
+	case SUBMIT_CLOSED:
+		k->err.submit = _("This placement is no longer open for applications.");
+		break;
+	case SUBMIT_INVALID:
+		warning("application refused: %s", err);
+		k->err.submit = _("Some details are not valid. Go back to the form and check them.");
+		break;
+	default:
+		error("submit failed: %s", err);
+		k->err.submit = _("Your application could not be saved. Nothing was sent. Please ask the staff for help.");
+		break;
+	}
+	str_wipe(err, sizeof(err));
+}
+
+void review_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	char buf[300], d[16];
+
+	flow_heading(k, &f, "review-title", _("Check and send"));
+	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
+		  UI_FONT_REGULAR, 30, C_MUTED);
+	str_fmt(buf, sizeof(buf), "%s (%s)", k->sel.card.title, k->sel.card.comune_name);
+	row(k, &f, "review:placement", _("Placement"), buf);
+	row(k, &f, "review:call", _("Call"), k->sel.call_code);
+	str_fmt(buf, sizeof(buf), "%s %s", k->c.given_name, k->c.family_name);
+	row(k, &f, "review:name", _("Name"), buf);
+	row(k, &f, "review:cf", _("Codice fiscale"), k->cf_info.code);
+	date_it(k->cf_info.birth_date, d, sizeof(d));
+	str_fmt(buf, sizeof(buf), "%s, %s", d, k->cf_info.birthplace_name);
+	row(k, &f, "review:born", _("Born"), buf);
+	row(k, &f, "review:residence", _("Lives in"), k->c.residence_name);
+	row(k, &f, "review:phone", _("Phone"), k->c.phone);
+	row(k, &f, "review:email", _("E-mail"), k->c.email);
+	row(k, &f, "review:status", _("Situation"), vocab_label(applicant_statuses, applicant_statuses_n, k->c.status));
+	row(k, &f, "review:education", _("Qualification"), vocab_label(education_levels, education_levels_n, k->c.education));
+	if (k->err.submit) {
+		f.y += ui_px(ui, 10);
+		f.y += ui_error(ui, "error:submit", k->err.submit, (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_px(ui, 20);
+		if (ui_button(ui, "home", _("Back to the start"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 100) },
+			      UI_SECONDARY))
+			kiosk_reset(k);
+		f.y += ui_px(ui, 100);
+	}
+	screen_end(k, &f);
+	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit)) {
+	case 1:
+		k->err.submit = NULL;
+		kiosk_go(k, "form");
+		break;
+	case 2:
+		submit(k);
+		break;
+	}
+}
+
+/* --- receipt --------------------------------------------------------------- */
+
+void receipt_leave(struct kiosk *k)
+{
+	(void)k;
+}
+
+void receipt_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct flow f = screen_begin(k, NULL, 1);
+	char buf[300];
+	int bh = ui_px(ui, 110);
+
+	{
+		int pad = ui_px(ui, 28);
+		const char *t = _("Your application has been received");
+		int th = ui_text_height(ui, t, UI_FONT_BOLD, ui_font_px(ui, 48), f.w - 2 * pad);
+		struct ui_rect box = { f.x, f.y, f.w, th + 2 * pad };
+		ui_draw_rect(ui, box, ui_color(ui, C_SUCCESS_BG));
+		ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, box.h }, ui_color(ui, C_SUCCESS));
+		ui_label(ui, "receipt-title", t, (struct ui_rect){ f.x + pad, f.y + pad, f.w - 2 * pad, 0 },
+			 UI_FONT_BOLD, ui_font_px(ui, 48), C_SUCCESS);
+		f.y += box.h + ui_px(ui, 30);
+	}
+	flow_text(k, &f, NULL, _("Your protocol number"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+	f.y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_BOLD,
+			ui_font_px(ui, 54), C_TEXT);
+	f.y += ui_px(ui, 20);
+	str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
+	flow_text(k, &f, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
+	if (k->doc.when[0]) {
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);
+		flow_text(k, &f, "receipt-when", buf, UI_FONT_REGULAR, 30, C_MUTED);
+	}
+	flow_gap(k, &f, 20);
+	if (k->qr.modules) {
+		static unsigned char padded[220 * 220];
+		int side = k->qr.width + 2 * QR_QUIET_ZONE, qs;
+		/* Large enough to photograph: at least 4 px per module. */
+		qs = ui_px(ui, 520);
+		if (qs > f.w)
+			qs = f.w;
+		qs = qs / side * side;
+		if (qs < side * 4)
+			qs = side * 4;
+		if (side <= 220) {
+			memset(padded, 0, (size_t)side * (size_t)side);
+			for (int y = 0; y < k->qr.width; y++)
+				for (int x = 0; x < k->qr.width; x++)
+					padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] = k->qr.modules[y * k->qr.width + x];
+			ui_widget_add(ui, "receipt-qr", UI_ROLE_IMAGE, _("QR code of your receipt"),
+				      (struct ui_rect){ f.x + (f.w - qs) / 2, f.y, qs, qs }, 0);
+			ui_draw_bitmap(ui, (struct ui_rect){ f.x + (f.w - qs) / 2, f.y, qs, qs }, padded, side);
+			f.y += qs + ui_px(ui, 16);
+		}
+		flow_text(k, &f, "qr-help", _("Take a photo of this code: it proves you applied, and lets you check your application online."),
+			  UI_FONT_REGULAR, 30, C_TEXT);
+	}
+	flow_text(k, &f, NULL, _("The town hall will contact you for an interview. You can check your application here with the protocol number and your codice fiscale."),
+		  UI_FONT_REGULAR, 30, C_TEXT);
+	{
+		struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
+		if (k->printer)
+			printer_get_status(k->printer, &ps);
+		if (ps.message && ps.message[0])
+			f.y += ui_error(ui, "printer-status", _(ps.message), (struct ui_rect){ f.x, f.y, f.w, 0 }) + ui_px(ui, 16);
+		else if (k->printed)
+			flow_text(k, &f, "printer-status", ps.state == PRINTER_BUSY ? _("Printing...") : _("Your receipt has been printed."),
+				  UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+		if (ps.state != PRINTER_NONE) {
+			if (ui_button(ui, "print", k->printed ? _("Print again") : _("Print receipt"),
+				      (struct ui_rect){ f.x, f.y, f.w, bh }, UI_SECONDARY)) {
+				printer_submit(k->printer, &k->doc);
+				k->printed = 1;
+			}
+			f.y += bh + ui_px(ui, 20);
+		}
+		if (ps.state == PRINTER_BUSY)
+			ui->animating = 1;
+	}
+	screen_end(k, &f);
+	if (chrome_footer(k, NULL, "done", _("Done"), 1) == 2)
+		kiosk_reset(k);
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The scripted mode (DESIGN.md "Kiosk scripted mode"): reads a script
+ * line by line and drives the kiosk through the same event path as a
+ * real touch screen and keyboard, on a virtual clock. The verbs are
+ * listed in kiosk/README.md; start reading at script_run().
+ */
+#include "kiosk/script.h"
+#include "core/db.h"
+#include "core/util.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/platform.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+struct script {
+	struct platform *p;
+	struct kiosk *k;
+	const char *shots;
+	char why[512];
+};
+
+static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct script *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const struct ui_widget *visible(struct kiosk *k, const char *id)
+{
+	const struct ui_widget *w = ui_find(&k->ui, id);
+	return w && w->visible ? w : NULL;
+}
+
+/* The centre of the part of a widget that is on screen. */
+static void centre(struct kiosk *k, const struct ui_widget *w, int *x, int *y)
+{
+	struct ui_rect r = w->r;
+	if (w->panel >= 0 && w->panel < k->ui.npanels) {
+		struct ui_rect pr = k->ui.panels[w->panel].r;
+		int y0 = r.y > pr.y ? r.y : pr.y;
+		int y1 = r.y + r.h < pr.y + pr.h ? r.y + r.h : pr.y + pr.h;
+		r.y = y0;
+		r.h = y1 - y0;
+	}
+	*x = r.x + r.w / 2;
+	*y = r.y + r.h / 2;
+}
+
+static int tap(struct script *s, const char *id)
+{
+	const struct ui_widget *w = visible(s->k, id);
+	int x, y;
+	if (!w)
+		return fail(s, ui_find(&s->k->ui, id) ? "widget '%s' is not visible (scrolled away?)" :
+			    "no widget '%s' on this screen", id);
+	centre(s->k, w, &x, &y);
+	platform_touch(s->p, x, y, 1);
+	platform_advance(s->p, 60);
+	platform_touch(s->p, x, y, 0);
+	return 0;
+}
+
+static int text_shown(struct kiosk *k, const char *text)
+{
+	for (int i = 0; i < k->ui.ncmds; i++)
+		if (k->ui.cmds[i].kind == UI_CMD_TEXT && strstr(k->ui.cmds[i].text, text))
+			return 1;
+	for (int i = 0; i < k->ui.nwidgets; i++)
+		if (k->ui.widgets[i].visible && strstr(k->ui.widgets[i].label, text))
+			return 1;
+	return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int dump(struct script *s, const char *name)
+{
+	char path[1024];
+	FILE *f;
+	struct kiosk *k = s->k;
+	int first = 1;
+	str_fmt(path, sizeof(path), "%s/%s.json", s->shots, name);
+	f = fopen(path, "w");
+	if (!f)
+		return fail(s, "cannot write %s", path);
+	fprintf(f, "{\"screen\":");
+	json_str(f, k->screen->id);
+	fprintf(f, ",\"focus\":");
+	json_str(f, k->ui.focus);
+	fprintf(f, ",\"width\":%d,\"height\":%d,\"widgets\":[", k->ui.w, k->ui.h);
+	for (int i = 0; i < k->ui.nwidgets; i++) {
+		const struct ui_widget *w = &k->ui.widgets[i];
+		if (!w->visible)
+			continue;
+		fprintf(f, "%s\n{\"id\":", first ? "" : ",");
+		json_str(f, w->id);
+		fprintf(f, ",\"role\":\"%s\",\"label\":", ui_role_name(w->role));
+		json_str(f, w->label);
+		fprintf(f, ",\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d,\"enabled\":%s,\"focusable\":%s,\"checked\":%s}",
+			w->r.x, w->r.y, w->r.w, w->r.h, w->enabled ? "true" : "false",
+			w->focusable ? "true" : "false", w->checked ? "true" : "false");
+		first = 0;
+	}
+	fprintf(f, "]}\n");
+	return fclose(f) ? fail(s, "cannot write %s", path) : 0;
+}
+
+static int osk(struct script *s, const char *text)
+{
+	const unsigned char *c = (const unsigned char *)text;
+	while (*c) {
+		size_t len = *c < 0x80 ? 1 : (*c & 0xE0) == 0xC0 ? 2 : (*c & 0xF0) == 0xE0 ? 3 : 4;
+		char id[32], ch[8];
+		int tries;
+		memcpy(ch, c, len);
+		ch[len] = 0;
+		c += len;
+		if (!strcmp(ch, " "))
+			str_fmt(id, sizeof(id), "key:space");
+		else
+			str_fmt(id, sizeof(id), "key:%s", ch);
+		/* Cycle the shift key until the character is on the keyboard. */
+		for (tries = 0; !visible(s->k, id) && tries < 3; tries++)
+			if (tap(s, "key:shift"))
+				return fail(s, "the on-screen keyboard has no key '%s'", ch);
+		if (tap(s, id))
+			return fail(s, "the on-screen keyboard has no key '%s'", ch);
+	}
+	return 0;
+}
+
+static int stats(struct script *s, const char *name)
+{
+	struct platform_stats st;
+	struct rusage ru;
+	char path[1024];
+	FILE *f;
+	platform_stats(s->p, &st);
+	getrusage(RUSAGE_SELF, &ru);
+	str_fmt(path, sizeof(path), "%s/%s.json", s->shots, name);
+	f = fopen(path, "w");
+	if (!f)
+		return fail(s, "cannot write %s", path);
+	fprintf(f, "{\"frames\":%d,\"median_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
+		"\"first_frame_ms\":%.3f,\"peak_rss_kb\":%ld,\"last_search_us\":%lld}\n",
+		st.nframes, st.median_ms, st.p99_ms, st.max_ms, (double)st.first_frame_us / 1000.0,
+		ru.ru_maxrss, (long long)s->k->search_us);
+	fclose(f);
+	platform_stats_reset(s->p);
+	return 0;
+}
+
+static int expect_sql(struct script *s, const char *arg, int shown)
+{
+	char want[256] = "", got[512];
+	const char *sql = arg;
+	int rc;
+	if (!shown) {
+		if (sscanf(arg, "%255s", want) != 1)
+			return fail(s, "expect-sql needs VALUE SQL");
+		sql = arg + strlen(want);
+		while (*sql == ' ')
+			sql++;
+	}
+	rc = db_text(s->k->db, sql, NULL, got, sizeof(got));
+	if (rc < 0)
+		return fail(s, "SQL failed: %s", sql);
+	if (rc == 1)
+		got[0] = 0;
+	if (shown) {
+		if (!got[0] || !text_shown(s->k, got))
+			return fail(s, "the SQL value '%s' is not on screen", got);
+		return 0;
+	}
+	if (strcmp(got, want)) {
+		return fail(s, "got '%.250s', want '%.250s'", got, want);
+	}
+	return 0;
+}
+
+static int run_line(struct script *s, char *line)
+{
+	char verb[32] = "", *arg;
+	struct kiosk *k = s->k;
+	size_t n = strcspn(line, " \t");
+	if (n >= sizeof(verb))
+		return fail(s, "unknown verb");
+	memcpy(verb, line, n);
+	verb[n] = 0;
+	arg = line + n;
+	while (*arg == ' ' || *arg == '\t')
+		arg++;
+
+	if (!strcmp(verb, "tap"))
+		return tap(s, arg);
+	if (!strcmp(verb, "tap-at")) {
+		int x, y;
+		if (sscanf(arg, "%d %d", &x, &y) != 2)
+			return fail(s, "tap-at needs X Y");
+		platform_touch(s->p, x, y, 1);
+		platform_advance(s->p, 60);
+		platform_touch(s->p, x, y, 0);
+		return 0;
+	}
+	if (!strcmp(verb, "drag")) {
+		int x0, y0, x1, y1, ms, steps;
+		if (sscanf(arg, "%d %d %d %d %d", &x0, &y0, &x1, &y1, &ms) != 5 || ms < 16)
+			return fail(s, "drag needs X0 Y0 X1 Y1 MS (MS >= 16)");
+		steps = ms / 16;
+		platform_touch(s->p, x0, y0, 1);
+		for (int i = 1; i <= steps; i++) {
+			platform_advance(s->p, 16);
+			platform_move(s->p, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps);
+		}
+		platform_touch(s->p, x1, y1, 0);
+		return 0;
+	}
+	if (!strcmp(verb, "type")) {
+		platform_text(s->p, arg);
+		return 0;
+	}
+	if (!strcmp(verb, "osk"))
+		return osk(s, arg);
+	if (!strcmp(verb, "key"))
+		return platform_key(s->p, arg) ? fail(s, "unknown key '%s'", arg) : 0;
+	if (!strcmp(verb, "wait")) {
+		platform_advance(s->p, atoll(arg));
+		return 0;
+	}
+	if (!strcmp(verb, "expect"))
+		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
+	if (!strcmp(verb, "expect-not"))
+		return !visible(k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
+	if (!strcmp(verb, "expect-text"))
+		return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
+	if (!strcmp(verb, "expect-no-text"))
+		return !text_shown(k, arg) ? 0 : fail(s, "text '%s' is on screen", arg);
+	if (!strcmp(verb, "expect-screen"))
+		return !strcmp(k->screen->id, arg) ? 0 : fail(s, "the screen is '%s'", k->screen->id);
+	if (!strcmp(verb, "expect-focus"))
+		return !strcmp(k->ui.focus, arg) ? 0 : fail(s, "focus is on '%s'", k->ui.focus);
+	if (!strcmp(verb, "expect-field")) {
+		char id[64] = "";
+		const char *want, *got;
+		sscanf(arg, "%63s", id);
+		want = arg + strlen(id);
+		while (*want == ' ')
+			want++;
+		got = kiosk_field(k, id, NULL, NULL);
+		if (!got)
+			return fail(s, "no field '%s'", id);
+		return !strcmp(got, want) ? 0 : fail(s, "the field holds '%s'", got);
+	}
+	if (!strcmp(verb, "expect-sql"))
+		return expect_sql(s, arg, 0);
+	if (!strcmp(verb, "expect-sql-shown"))
+		return expect_sql(s, arg, 1);
+	if (!strcmp(verb, "shot")) {
+		char path[1024];
+		str_fmt(path, sizeof(path), "%s/%s.png", s->shots, arg);
+		return platform_screenshot(s->p, path) ? fail(s, "cannot save %s", path) : 0;
+	}
+	if (!strcmp(verb, "dump"))
+		return dump(s, arg);
+	if (!strcmp(verb, "reveal")) {
+		str_fmt(k->ui.reveal, sizeof(k->ui.reveal), "%s", arg);
+		k->ui.animating = 1;
+		platform_advance(s->p, 100);
+		return visible(k, arg) ? 0 : fail(s, "widget '%s' cannot be scrolled into view", arg);
+	}
+	if (!strcmp(verb, "resize")) {
+		int w, h;
+		if (sscanf(arg, "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192)
+			return fail(s, "resize needs WxH");
+		return platform_resize(s->p, w, h) ? fail(s, "cannot resize to %s", arg) : 0;
+	}
+	if (!strcmp(verb, "set-config")) {
+		char key[64] = "";
+		const char *val;
+		sscanf(arg, "%63s", key);
+		val = arg + strlen(key);
+		while (*val == ' ')
+			val++;
+		if (config_set(k->cfg, key, val))
+			return fail(s, "cannot set config key '%s'", key);
+		if (!strcmp(key, "comune") && kiosk_init(k))
+			return fail(s, "comune '%s' is not valid", val);
+		platform_advance(s->p, 16);
+		return 0;
+	}
+	if (!strcmp(verb, "sql"))
+		return db_exec(k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
+	if (!strcmp(verb, "stats"))
+		return stats(s, arg);
+	if (!strcmp(verb, "stats-reset")) {
+		platform_stats_reset(s->p);
+		return 0;
+	}
+	return fail(s, "unknown verb '%s'", verb);
+}
+
+int script_run(struct platform *p, struct kiosk *k, const char *path, const char *shots)
+{
+	struct script s = { p, k, shots, "" };
+	char line[2048];
+	int lineno = 0, rc = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return error("cannot open script %s: %s", path, strerror(errno));
+	if (dir_make(shots, 0755)) {
+		fclose(f);
+		return error("cannot create %s", shots);
+	}
+	platform_advance(p, 16);
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = 0;
+		str_trim(line);
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (run_line(&s, line)) {
+			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
+			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
+			rc = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,879 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The UI layer (see ui.h): widget records, hit testing against the
+ * layout the citizen saw (last frame), focus order, scroll panels with
+ * momentum, text wrapping and fitting, and the draw command list. Start
+ * reading at ui_frame_begin(), then ui_widget_add() and ui_button().
+ */
+#include "kiosk/ui.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct ui_theme ui_theme_normal = { "normal", {
+	[C_BG] = 0xF2F5F8, [C_SURFACE] = 0xFFFFFF, [C_PRIMARY] = 0x0066CC,
+	[C_PRIMARY_DARK] = 0x004D99, [C_ON_PRIMARY] = 0xFFFFFF, [C_TEXT] = 0x1A1A1A,
+	[C_MUTED] = 0x5C6F82, [C_BORDER] = 0xC5D0DB, [C_FOCUS] = 0xFF9900,
+	[C_ERROR] = 0xB3001B, [C_ERROR_BG] = 0xFDECEE, [C_SUCCESS] = 0x00703C,
+	[C_SUCCESS_BG] = 0xE6F4EC, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
+	[C_KEY_TEXT] = 0x17324D, [C_SHADOW] = 0xDCE2E8, [C_OVERLAY] = 0x17324D,
+	[C_HEADER] = 0x0066CC, [C_HEADER_TEXT] = 0xFFFFFF,
+} };
+
+/* High contrast: black on white, strong borders, yellow focus (WCAG AAA). */
+const struct ui_theme ui_theme_contrast = { "contrast", {
+	[C_BG] = 0xFFFFFF, [C_SURFACE] = 0xFFFFFF, [C_PRIMARY] = 0x000000,
+	[C_PRIMARY_DARK] = 0x000000, [C_ON_PRIMARY] = 0xFFFFFF, [C_TEXT] = 0x000000,
+	[C_MUTED] = 0x000000, [C_BORDER] = 0x000000, [C_FOCUS] = 0xE6B800,
+	[C_ERROR] = 0x9E0000, [C_ERROR_BG] = 0xFFFFFF, [C_SUCCESS] = 0x004D1F,
+	[C_SUCCESS_BG] = 0xFFFFFF, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
+	[C_KEY_TEXT] = 0x000000, [C_SHADOW] = 0x000000, [C_OVERLAY] = 0x000000,
+	[C_HEADER] = 0x000000, [C_HEADER_TEXT] = 0xFFFFFF,
+} };
+
+/* Last frame's hit-test data: what the citizen saw when touching. */
+struct hit {
+	char id[48];
+	struct ui_rect r;	/* visible part */
+	int enabled;
+	int panel;
+};
+static struct hit prev_hits[UI_MAX_WIDGETS];
+static int nprev_hits;
+static struct {
+	struct ui_rect r;
+	struct ui_scroll *s;
+} prev_panels[UI_MAX_PANELS];
+static int nprev_panels;
+
+static const char *const role_names[] = {
+	[UI_ROLE_BUTTON] = "button", [UI_ROLE_TEXT] = "text", [UI_ROLE_HEADING] = "heading",
+	[UI_ROLE_FIELD] = "field", [UI_ROLE_CHECKBOX] = "checkbox", [UI_ROLE_RADIO] = "radio",
+	[UI_ROLE_LISTITEM] = "listitem", [UI_ROLE_KEY] = "key", [UI_ROLE_IMAGE] = "image",
+	[UI_ROLE_DIALOG] = "dialog", [UI_ROLE_ALERT] = "alert", [UI_ROLE_GESTURE] = "gesture",
+};
+
+const char *ui_role_name(enum ui_role role)
+{
+	return role_names[role];
+}
+
+void ui_resize(struct ui *ui, int w, int h)
+{
+	int small = w < h ? w : h;
+	ui->w = w;
+	ui->h = h;
+	/* One design: 1080 units across the short side. Small screens keep
+	 * a floor so text stays readable; their panels scroll instead. */
+	ui->scale = small / 1080.0f;
+	if (ui->scale < 0.5f)
+		ui->scale = 0.5f;
+}
+
+void ui_init(struct ui *ui, int w, int h, const struct ui_text_ops *ops)
+{
+	memset(ui, 0, sizeof(*ui));
+	ui->text = *ops;
+	ui->text_scale = 1.0f;
+	ui->theme = &ui_theme_normal;
+	ui->panel = -1;
+	ui_resize(ui, w, h);
+}
+
+int ui_px(const struct ui *ui, float v)
+{
+	return (int)lroundf(v * ui->scale);
+}
+
+int ui_font_px(const struct ui *ui, float v)
+{
+	int px = (int)lroundf(v * ui->scale * ui->text_scale);
+	return px < 12 ? 12 : px;
+}
+
+uint32_t ui_color(const struct ui *ui, enum ui_color c)
+{
+	return ui->theme->c[c];
+}
+
+static int contains(struct ui_rect r, int x, int y)
+{
+	return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+static struct ui_rect intersect(struct ui_rect a, struct ui_rect b)
+{
+	int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+	int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+	int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+	struct ui_rect r = { x0, y0, x1 - x0, y1 - y0 };
+	if (r.w < 0)
+		r.w = 0;
+	if (r.h < 0)
+		r.h = 0;
+	return r;
+}
+
+static const struct hit *hit_at(int x, int y)
+{
+	for (int i = nprev_hits - 1; i >= 0; i--)
+		if (contains(prev_hits[i].r, x, y))
+			return &prev_hits[i];
+	return NULL;
+}
+
+static void focus_step(struct ui *ui, int dir)
+{
+	int i, cur = -1, n = ui->nfocus_order;
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		if (!strcmp(ui->focus_order[i], ui->focus))
+			cur = i;
+	if (cur < 0)
+		cur = dir > 0 ? n - 1 : 0;
+	cur = (cur + dir + n) % n;
+	ui_focus(ui, ui->focus_order[cur]);
+}
+
+void ui_focus(struct ui *ui, const char *id)
+{
+	str_fmt(ui->focus, sizeof(ui->focus), "%s", id);
+	str_fmt(ui->reveal, sizeof(ui->reveal), "%s", id);
+	ui->animating = 1;
+}
+
+int ui_focused(const struct ui *ui, const char *id)
+{
+	return ui->focus[0] && !strcmp(ui->focus, id);
+}
+
+void ui_frame_begin(struct ui *ui)
+{
+	struct ui_input *in = &ui->in;
+	float drag_threshold = 12.0f * ui->scale + 4;
+
+	ui->nwidgets = 0;
+	ui->ncmds = 0;
+	ui->arena_used = 0;
+	ui->clip_on = 0;
+	ui->panel = -1;
+	ui->npanels = 0;
+	ui->tapped[0] = 0;
+	ui->activate[0] = 0;
+	ui->animating = 0;
+
+	if (in->pressed) {
+		const struct hit *h = hit_at(in->x, in->y);
+		str_fmt(ui->press_id, sizeof(ui->press_id), "%s", h && h->enabled ? h->id : "");
+		ui->press_x = in->x;
+		ui->press_y = in->y;
+		ui->dragging = 0;
+		ui->drag_scroll = NULL;
+		for (int i = nprev_panels - 1; i >= 0; i--)
+			if (contains(prev_panels[i].r, in->x, in->y)) {
+				ui->drag_scroll = prev_panels[i].s;
+				ui->drag_scroll->velocity = 0;
+				break;
+			}
+		ui->drag_last_y = in->y;
+		ui->drag_last_ms = in->now_ms;
+	}
+	if (in->down && !in->pressed && ui->drag_scroll) {
+		if (!ui->dragging && fabsf((float)(in->y - ui->press_y)) > drag_threshold) {
+			ui->dragging = 1;
+			ui->press_id[0] = 0;
+		}
+		if (ui->dragging && in->y != ui->drag_last_y) {
+			float dt = (float)(in->now_ms - ui->drag_last_ms);
+			float dy = (float)(in->y - ui->drag_last_y);
+			ui->drag_scroll->offset -= dy;
+			ui->drag_scroll->velocity = dt > 0 ? -dy / dt : 0;
+			ui->drag_last_y = in->y;
+			ui->drag_last_ms = in->now_ms;
+		}
+	}
+	if (in->released) {
+		if (!ui->dragging && ui->press_id[0]) {
+			const struct hit *h = hit_at(in->x, in->y);
+			if (h && !strcmp(h->id, ui->press_id))
+				str_fmt(ui->tapped, sizeof(ui->tapped), "%s", h->id);
+		}
+		if (ui->dragging && ui->drag_scroll) {
+			/* A pause before lifting the finger means no fling. */
+			if (in->now_ms - ui->drag_last_ms > 100)
+				ui->drag_scroll->velocity = 0;
+			ui->drag_scroll->last_ms = in->now_ms;
+		}
+		ui->press_id[0] = 0;
+		ui->dragging = 0;
+		ui->drag_scroll = NULL;
+	}
+	if (in->wheel) {
+		for (int i = nprev_panels - 1; i >= 0; i--)
+			if (contains(prev_panels[i].r, in->x, in->y)) {
+				prev_panels[i].s->offset -= (float)in->wheel * 90.0f * ui->scale;
+				break;
+			}
+	}
+
+	switch (in->key) {
+	case UI_KEY_TAB:
+	case UI_KEY_DOWN:
+	case UI_KEY_RIGHT:
+		focus_step(ui, in->key == UI_KEY_TAB && in->shift ? -1 : 1);
+		break;
+	case UI_KEY_BACKTAB:
+	case UI_KEY_UP:
+	case UI_KEY_LEFT:
+		focus_step(ui, -1);
+		break;
+	case UI_KEY_ENTER:
+	case UI_KEY_SPACE:
+		if (ui->focus[0])
+			str_fmt(ui->activate, sizeof(ui->activate), "%s", ui->focus);
+		break;
+	default:
+		break;
+	}
+}
+
+static uint32_t fnv(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	while (n--)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
+void ui_frame_end(struct ui *ui)
+{
+	uint32_t h = 2166136261u;
+	int i, focus_seen = 0;
+
+	/* State changed by this frame's input shows in the next frame. */
+	if (ui->tapped[0] || ui->activate[0] || ui->in.key || ui->in.text[0] || ui->in.pressed ||
+	    ui->in.released)
+		ui->animating = 1;
+	nprev_hits = 0;
+	ui->nfocus_order = 0;
+	for (i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		if (w->focusable && w->enabled)
+			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
+		if (ui->focus[0] && !strcmp(w->id, ui->focus))
+			focus_seen = 1;
+		if (!w->visible)
+			continue;
+		struct hit *hit = &prev_hits[nprev_hits++];
+		memcpy(hit->id, w->id, sizeof(hit->id));
+		hit->r = w->panel >= 0 ? intersect(w->r, ui->panels[w->panel].r) : w->r;
+		hit->enabled = w->enabled;
+		hit->panel = w->panel;
+	}
+	/* A focused widget that left the screen loses focus. */
+	if (ui->focus[0] && !focus_seen)
+		ui->focus[0] = 0;
+	if (strcmp(ui->focus, ui->prev_focus)) {
+		const struct ui_widget *fw = ui_find(ui, ui->focus);
+		memcpy(ui->prev_focus, ui->focus, sizeof(ui->focus));
+		if (fw)
+			ui_announce(ui, UI_ANNOUNCE_FOCUS, fw->label);
+	}
+	{
+		/* Announce an error the first frame it appears. */
+		uint32_t ah = 2166136261u;
+		const char *first = NULL;
+		for (i = 0; i < ui->nwidgets; i++)
+			if (ui->widgets[i].role == UI_ROLE_ALERT) {
+				ah = fnv(ah, ui->widgets[i].label, strlen(ui->widgets[i].label));
+				if (!first)
+					first = ui->widgets[i].label;
+			}
+		if (first && ah != ui->alert_hash)
+			ui_announce(ui, UI_ANNOUNCE_ERROR, first);
+		ui->alert_hash = first ? ah : 0;
+	}
+	nprev_panels = ui->npanels;
+	for (i = 0; i < ui->npanels; i++) {
+		prev_panels[i].r = ui->panels[i].r;
+		prev_panels[i].s = ui->panels[i].s;
+	}
+	for (i = 0; i < ui->ncmds; i++) {
+		const struct ui_cmd *c = &ui->cmds[i];
+		h = fnv(h, &c->kind, sizeof(c->kind));
+		h = fnv(h, &c->r, sizeof(c->r));
+		h = fnv(h, &c->color, sizeof(c->color));
+		h = fnv(h, &c->px, sizeof(c->px));
+		h = fnv(h, &c->font, sizeof(c->font));
+		h = fnv(h, &c->thickness, sizeof(c->thickness));
+		if (c->text)
+			h = fnv(h, c->text, strlen(c->text));
+		if (c->bits)
+			h = fnv(h, c->bits, (size_t)c->side * (size_t)c->side);
+	}
+	ui->hash = h;
+}
+
+const char *ui_strdup(struct ui *ui, const char *s)
+{
+	size_t n = strlen(s), room = UI_ARENA - ui->arena_used;
+	char *p;
+	if (room < 2)
+		return "";
+	if (n >= room)
+		n = room - 1;
+	p = ui->arena + ui->arena_used;
+	memcpy(p, s, n);
+	p[n] = 0;
+	ui->arena_used += n + 1;
+	return p;
+}
+
+static int ty(const struct ui *ui)
+{
+	if (ui->panel < 0)
+		return 0;
+	return ui->panels[ui->panel].r.y - (int)ui->panels[ui->panel].s->offset;
+}
+
+int ui_panel_y(const struct ui *ui, int y)
+{
+	return y + ty(ui);
+}
+
+static struct ui_cmd *cmd_add(struct ui *ui, enum ui_cmd_kind kind, struct ui_rect r)
+{
+	struct ui_cmd *c;
+	if (ui->ncmds >= UI_MAX_CMDS)
+		return NULL;
+	r.y += ty(ui);
+	if (ui->clip_on && kind != UI_CMD_CLIP) {
+		struct ui_rect v = intersect(r, ui->clip);
+		if (!v.w || !v.h)
+			return NULL;
+	}
+	c = &ui->cmds[ui->ncmds++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->r = r;
+	return c;
+}
+
+void ui_draw_rect(struct ui *ui, struct ui_rect r, uint32_t color)
+{
+	struct ui_cmd *c = cmd_add(ui, UI_CMD_RECT, r);
+	if (c)
+		c->color = color;
+}
+
+void ui_draw_frame(struct ui *ui, struct ui_rect r, uint32_t color, int thickness)
+{
+	struct ui_cmd *c = cmd_add(ui, UI_CMD_RECT, r);
+	if (c) {
+		c->color = color;
+		c->thickness = thickness < 1 ? 1 : thickness;
+	}
+}
+
+void ui_draw_text(struct ui *ui, int x, int y, int font, int px, uint32_t color, const char *text)
+{
+	struct ui_rect r = { x, y, ui->text.width(ui->text.ctx, font, px, text, strlen(text)),
+			     ui->text.line_height(ui->text.ctx, font, px) };
+	struct ui_cmd *c;
+	if (!*text)
+		return;
+	c = cmd_add(ui, UI_CMD_TEXT, r);
+	if (c) {
+		c->color = color;
+		c->font = font;
+		c->px = px;
+		c->text = ui_strdup(ui, text);
+	}
+}
+
+void ui_draw_bitmap(struct ui *ui, struct ui_rect r, const unsigned char *bits, int side)
+{
+	struct ui_cmd *c = cmd_add(ui, UI_CMD_BITMAP, r);
+	if (c) {
+		c->bits = bits;
+		c->side = side;
+		c->color = 0x000000;
+	}
+}
+
+void ui_draw_card(struct ui *ui, struct ui_rect r)
+{
+	int s = ui_px(ui, 4) > 1 ? ui_px(ui, 4) : 2;
+	struct ui_rect sh = { r.x + s / 2, r.y + s, r.w, r.h };
+	ui_draw_rect(ui, sh, ui_color(ui, C_SHADOW));
+	ui_draw_rect(ui, r, ui_color(ui, C_SURFACE));
+	ui_draw_frame(ui, r, ui_color(ui, C_BORDER), 1);
+}
+
+static int utf8_prev(const char *s, int i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+	return i;
+}
+
+int ui_text_wrap(struct ui *ui, const char *text, int font, int px, int w,
+		 const char **starts, size_t *lens, int max)
+{
+	int n = 0;
+	const char *p = text;
+	while (*p && n < max) {
+		const char *line = p, *brk = NULL, *q = p;
+		size_t len;
+		if (*p == '\n') {
+			starts[n] = p;
+			lens[n++] = 0;
+			p++;
+			continue;
+		}
+		/* Extend word by word while the line fits. */
+		for (;;) {
+			const char *e = q;
+			while (*e && *e != ' ' && *e != '\n')
+				e++;
+			if (ui->text.width(ui->text.ctx, font, px, line, (size_t)(e - line)) <= w) {
+				brk = e;
+				if (*e != ' ')
+					break;
+				q = e + 1;
+				continue;
+			}
+			break;
+		}
+		if (!brk) {
+			/* One word wider than the box: cut it by characters. */
+			int i = (int)strlen(line);
+			const char *e = line;
+			while (*e && *e != ' ' && *e != '\n')
+				e++;
+			i = (int)(e - line);
+			while (i > 1 && ui->text.width(ui->text.ctx, font, px, line, (size_t)i) > w)
+				i = utf8_prev(line, i);
+			brk = line + (i > 0 ? i : 1);
+		}
+		len = (size_t)(brk - line);
+		starts[n] = line;
+		lens[n++] = len;
+		p = brk;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return n;
+}
+
+enum { MAX_LINES = 64 };
+
+int ui_text_height(struct ui *ui, const char *text, int font, int px, int w)
+{
+	const char *starts[MAX_LINES];
+	size_t lens[MAX_LINES];
+	int n = ui_text_wrap(ui, text, font, px, w, starts, lens, MAX_LINES);
+	return n * ui->text.line_height(ui->text.ctx, font, px);
+}
+
+int ui_text_fit(struct ui *ui, const char *text, int font, int px, int min_px, int w, int h)
+{
+	for (; px > min_px; px -= px > 30 ? 2 : 1)
+		if (ui_text_height(ui, text, font, px, w) <= h)
+			return px;
+	return min_px;
+}
+
+int ui_text_box(struct ui *ui, struct ui_rect r, const char *text, int font, int px,
+		uint32_t color, int align)
+{
+	const char *starts[MAX_LINES];
+	size_t lens[MAX_LINES];
+	char line[512];
+	int n, i, lh, y, maxlines;
+
+	px = ui_text_fit(ui, text, font, px, px * 3 / 4 > 12 ? px * 3 / 4 : 12, r.w, r.h);
+	lh = ui->text.line_height(ui->text.ctx, font, px);
+	n = ui_text_wrap(ui, text, font, px, r.w, starts, lens, MAX_LINES);
+	maxlines = lh > 0 ? r.h / lh : n;
+	if (maxlines < 1)
+		maxlines = 1;
+	for (i = 0, y = r.y; i < n && i < maxlines; i++, y += lh) {
+		size_t len = lens[i] < sizeof(line) - 8 ? lens[i] : sizeof(line) - 8;
+		int x = r.x, tw;
+		memcpy(line, starts[i], len);
+		line[len] = 0;
+		if (i == maxlines - 1 && i < n - 1) {
+			/* Still too long: end with an ellipsis that fits. */
+			int cut = (int)len;
+			for (;;) {
+				memcpy(line + cut, "\xE2\x80\xA6", 4);
+				if (cut == 0 || ui->text.width(ui->text.ctx, font, px, line, strlen(line)) <= r.w)
+					break;
+				cut = utf8_prev(line, cut);
+			}
+		}
+		tw = ui->text.width(ui->text.ctx, font, px, line, strlen(line));
+		if (align == 1)
+			x = r.x + (r.w - tw) / 2;
+		ui_draw_text(ui, x, y, font, px, color, line);
+	}
+	return i * lh;
+}
+
+struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role,
+				const char *label, struct ui_rect r, int focusable)
+{
+	struct ui_widget *w;
+	if (ui->nwidgets >= UI_MAX_WIDGETS)
+		return NULL;
+	w = &ui->widgets[ui->nwidgets++];
+	str_fmt(w->id, sizeof(w->id), "%s", id);
+	str_fmt(w->label, sizeof(w->label), "%s", label ? label : "");
+	w->role = role;
+	r.y += ty(ui);
+	w->r = r;
+	w->enabled = 1;
+	w->focusable = focusable;
+	w->checked = 0;
+	w->panel = ui->panel;
+	if (ui->panel >= 0) {
+		struct ui_rect v = intersect(r, ui->panels[ui->panel].r);
+		w->visible = v.w > 0 && v.h > 0;
+	} else {
+		w->visible = r.w > 0 && r.h > 0 && r.x < ui->w && r.y < ui->h;
+	}
+	if (ui->reveal[0] && !strcmp(ui->reveal, id) && ui->panel >= 0) {
+		struct ui_scroll *s = ui->panels[ui->panel].s;
+		struct ui_rect pr = ui->panels[ui->panel].r;
+		int margin = ui_px(ui, 24);
+		if (r.y < pr.y + margin)
+			s->offset -= (float)(pr.y + margin - r.y);
+		else if (r.y + r.h > pr.y + pr.h - margin)
+			s->offset += (float)(r.y + r.h - (pr.y + pr.h - margin));
+		ui->reveal[0] = 0;
+		ui->animating = 1;
+	} else if (ui->reveal[0] && !strcmp(ui->reveal, id)) {
+		ui->reveal[0] = 0;
+	}
+	return w;
+}
+
+static int activated(struct ui *ui, const char *id)
+{
+	return !strcmp(ui->tapped, id) || !strcmp(ui->activate, id);
+}
+
+static void focus_ring(struct ui *ui, const char *id, struct ui_rect r)
+{
+	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
+	if (!ui_focused(ui, id))
+		return;
+	struct ui_rect f = { r.x - t - 1, r.y - t - 1, r.w + 2 * t + 2, r.h + 2 * t + 2 };
+	ui_draw_frame(ui, f, ui_color(ui, C_FOCUS), t);
+}
+
+int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct ui_rect r,
+		      enum ui_button_style style, int enabled)
+{
+	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_BUTTON, label, r, 1);
+	int pressed = !strcmp(ui->press_id, id) && ui->in.down;
+	uint32_t fill, text, border = 0;
+	int pad = ui_px(ui, 16), px = ui_font_px(ui, 34);
+	int bt = ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2;
+
+	if (!w)
+		return 0;
+	w->enabled = enabled;
+	w->checked = style == UI_CHOICE_ON;
+	if (style == UI_CHOICE || style == UI_CHOICE_ON)
+		w->role = UI_ROLE_RADIO;
+	switch (style) {
+	case UI_PRIMARY:
+		fill = ui_color(ui, pressed ? C_PRIMARY_DARK : C_PRIMARY);
+		text = ui_color(ui, C_ON_PRIMARY);
+		break;
+	case UI_DANGER:
+		fill = ui_color(ui, C_ERROR);
+		text = ui_color(ui, C_ON_PRIMARY);
+		break;
+	case UI_CHOICE_ON:
+		fill = ui_color(ui, C_PRIMARY);
+		text = ui_color(ui, C_ON_PRIMARY);
+		border = ui_color(ui, C_PRIMARY_DARK);
+		break;
+	case UI_GHOST:
+		fill = pressed ? ui_color(ui, C_SHADOW) : 0xFFFFFFFF;
+		text = ui_color(ui, C_PRIMARY);
+		break;
+	case UI_CHOICE:
+		fill = ui_color(ui, pressed ? C_SHADOW : C_SURFACE);
+		text = ui_color(ui, C_TEXT);
+		border = ui_color(ui, C_BORDER);
+		break;
+	default:
+		fill = ui_color(ui, pressed ? C_SHADOW : C_SURFACE);
+		text = ui_color(ui, C_PRIMARY);
+		border = ui_color(ui, C_PRIMARY);
+		break;
+	}
+	if (!enabled) {
+		fill = style == UI_GHOST ? 0xFFFFFFFF : ui_color(ui, C_SHADOW);
+		text = ui_color(ui, C_MUTED);
+		border = 0;
+	}
+	if (fill != 0xFFFFFFFF)
+		ui_draw_rect(ui, r, fill);
+	if (border)
+		ui_draw_frame(ui, r, border, bt);
+	{
+		struct ui_rect tr = { r.x + pad, r.y, r.w - 2 * pad, r.h };
+		int lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
+		int fpx = ui_text_fit(ui, label, UI_FONT_SEMIBOLD, px, px * 2 / 3, tr.w, r.h - pad / 2);
+		int th = ui_text_height(ui, label, UI_FONT_SEMIBOLD, fpx, tr.w);
+		(void)lh;
+		if (th > r.h)
+			th = r.h;
+		tr.y = r.y + (r.h - th) / 2;
+		tr.h = th;
+		ui_text_box(ui, tr, label, UI_FONT_SEMIBOLD, fpx, text, 1);
+	}
+	focus_ring(ui, id, r);
+	return enabled && activated(ui, id);
+}
+
+int ui_button(struct ui *ui, const char *id, const char *label, struct ui_rect r,
+	      enum ui_button_style style)
+{
+	return ui_button_enabled(ui, id, label, r, style, 1);
+}
+
+int ui_label(struct ui *ui, const char *id, const char *text, struct ui_rect r, int font,
+	     int px, enum ui_color color)
+{
+	int h = ui_text_height(ui, text, font, px, r.w);
+	r.h = h;
+	if (id)
+		ui_widget_add(ui, id, font == UI_FONT_BOLD ? UI_ROLE_HEADING : UI_ROLE_TEXT, text, r, 0);
+	ui_text_box(ui, r, text, font, px, ui_color(ui, color), 0);
+	return h;
+}
+
+int ui_area(struct ui *ui, const char *id, enum ui_role role, const char *label, struct ui_rect r)
+{
+	struct ui_widget *w = ui_widget_add(ui, id, role, label, r, role != UI_ROLE_GESTURE);
+	if (!w)
+		return 0;
+	focus_ring(ui, id, r);
+	return activated(ui, id);
+}
+
+int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r)
+{
+	int px = ui_font_px(ui, 28), pad = ui_px(ui, 12);
+	int bar = ui_px(ui, 6) > 2 ? ui_px(ui, 6) : 3;
+	int h = ui_text_height(ui, text, UI_FONT_SEMIBOLD, px, r.w - 2 * pad - bar) + 2 * pad;
+	struct ui_rect box = { r.x, r.y, r.w, h };
+	struct ui_rect side = { r.x, r.y, bar, h };
+	struct ui_rect tr = { r.x + bar + pad, r.y + pad, r.w - 2 * pad - bar, h - 2 * pad };
+	ui_widget_add(ui, id, UI_ROLE_ALERT, text, box, 0);
+	ui_draw_rect(ui, box, ui_color(ui, C_ERROR_BG));
+	ui_draw_rect(ui, side, ui_color(ui, C_ERROR));
+	ui_text_box(ui, tr, text, UI_FONT_SEMIBOLD, px, ui_color(ui, C_ERROR), 0);
+	return h;
+}
+
+int ui_field(struct ui *ui, const char *id, const char *label, const char *value,
+	     const char *placeholder, const char *err, struct ui_rect r, int *used_h)
+{
+	int lpx = ui_font_px(ui, 28), vpx = ui_font_px(ui, 36), pad = ui_px(ui, 16);
+	int y = r.y, focused = ui_focused(ui, id), hit;
+	int lh = ui_label(ui, NULL, label, (struct ui_rect){ r.x, y, r.w, 0 }, UI_FONT_SEMIBOLD, lpx, C_TEXT);
+	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx) + 2 * pad;
+	struct ui_rect box;
+	struct ui_widget *w;
+
+	y += lh + ui_px(ui, 6);
+	box = (struct ui_rect){ r.x, y, r.w, bh };
+	w = ui_widget_add(ui, id, UI_ROLE_FIELD, label, box, 1);
+	if (w && err && *err)
+		w->checked = 0;
+	ui_draw_rect(ui, box, ui_color(ui, C_FIELD));
+	ui_draw_frame(ui, box, ui_color(ui, err && *err ? C_ERROR : focused ? C_PRIMARY : C_MUTED),
+		      focused || (err && *err) ? (ui_px(ui, 4) > 2 ? ui_px(ui, 4) : 2) : (ui_px(ui, 2) > 1 ? ui_px(ui, 2) : 1));
+	{
+		const char *shown = value && *value ? value : placeholder ? placeholder : "";
+		int maxw = box.w - 2 * pad;
+		int tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, shown, strlen(shown));
+		const char *start = shown;
+		/* Long values show their end, where the citizen is typing. */
+		while (tw > maxw && *start) {
+			start++;
+			while (((unsigned char)*start & 0xC0) == 0x80)
+				start++;
+			tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, start, strlen(start));
+		}
+		ui_draw_text(ui, box.x + pad, box.y + pad, UI_FONT_REGULAR, vpx,
+			     ui_color(ui, value && *value ? C_TEXT : C_MUTED), start);
+		if (focused) {
+			int cx = box.x + pad + (value && *value ? tw : 0) + 2;
+			struct ui_rect caret = { cx, box.y + pad / 2, ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2, bh - pad };
+			ui_draw_rect(ui, caret, ui_color(ui, C_PRIMARY));
+		}
+	}
+	focus_ring(ui, id, box);
+	y += bh;
+	if (err && *err) {
+		char eid[64];
+		y += ui_px(ui, 6);
+		str_fmt(eid, sizeof(eid), "error:%s", id + (strncmp(id, "field:", 6) ? 0 : 6));
+		y += ui_error(ui, eid, err, (struct ui_rect){ r.x, y, r.w, 0 });
+	}
+	if (used_h)
+		*used_h = y - r.y;
+	hit = activated(ui, id);
+	if (!strcmp(ui->tapped, id) && !focused)
+		ui_focus(ui, id);
+	return hit;
+}
+
+int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, struct ui_rect r,
+		int *used_h)
+{
+	int box = ui_px(ui, 56), px = ui_font_px(ui, 30), gap = ui_px(ui, 20);
+	int th = ui_text_height(ui, label, UI_FONT_REGULAR, px, r.w - box - gap);
+	int h = th > box ? th : box;
+	struct ui_rect all = { r.x, r.y, r.w, h };
+	struct ui_rect b = { r.x, r.y, box, box };
+	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_CHECKBOX, label, all, 1);
+	int bt = ui_px(ui, 4) > 2 ? ui_px(ui, 4) : 2;
+	if (activated(ui, id))
+		*checked = !*checked;
+	if (w)
+		w->checked = *checked;
+	ui_draw_rect(ui, b, ui_color(ui, *checked ? C_PRIMARY : C_FIELD));
+	ui_draw_frame(ui, b, ui_color(ui, *checked ? C_PRIMARY_DARK : C_MUTED), bt);
+	if (*checked) {
+		/* A tick from two strokes of small squares. */
+		int s = box / 10 > 2 ? box / 10 : 2;
+		for (int i = 0; i < 3; i++)
+			ui_draw_rect(ui, (struct ui_rect){ b.x + box / 5 + i * s, b.y + box / 2 + i * s, s + 1, s + 1 },
+				     ui_color(ui, C_ON_PRIMARY));
+		for (int i = 0; i < 6; i++)
+			ui_draw_rect(ui, (struct ui_rect){ b.x + box / 5 + 3 * s + i * s, b.y + box / 2 + 2 * s - (i + 1) * s, s + 1, s + 1 },
+				     ui_color(ui, C_ON_PRIMARY));
+	}
+	ui_text_box(ui, (struct ui_rect){ r.x + box + gap, r.y + (h - th) / 2, r.w - box - gap, th }, label,
+		    UI_FONT_REGULAR, px, ui_color(ui, C_TEXT), 0);
+	focus_ring(ui, id, all);
+	if (used_h)
+		*used_h = h;
+	return 0;
+}
+
+void ui_panel_begin(struct ui *ui, const char *id, struct ui_rect r, struct ui_scroll *s)
+{
+	struct ui_cmd *c;
+	(void)id;
+	if (ui->npanels >= UI_MAX_PANELS)
+		return;
+	/* Momentum: the fling decays exponentially (about 1/3 per 100 ms). */
+	if (!(ui->dragging && ui->drag_scroll == s) && s->velocity != 0.0f) {
+		int64_t dt = ui->in.now_ms - s->last_ms;
+		if (dt > 0 && dt < 1000) {
+			s->offset += s->velocity * (float)dt;
+			s->velocity *= powf(0.996f, (float)dt);
+			if (fabsf(s->velocity) < 0.03f)
+				s->velocity = 0;
+		} else if (dt >= 1000) {
+			s->velocity = 0;
+		}
+	}
+	s->last_ms = ui->in.now_ms;
+	if (s->velocity != 0.0f)
+		ui->animating = 1;
+	ui->panels[ui->npanels].s = s;
+	ui->panels[ui->npanels].r = r;
+	ui->panel = ui->npanels++;
+	s->view_h = r.h;
+	if (s->content_h > 0) {
+		float max = (float)(s->content_h - r.h);
+		if (s->offset > max)
+			s->offset = max;
+	}
+	if (s->offset < 0)
+		s->offset = 0;
+	ui->clip = r;
+	ui->clip_on = 1;
+	c = &ui->cmds[ui->ncmds < UI_MAX_CMDS ? ui->ncmds++ : UI_MAX_CMDS - 1];
+	memset(c, 0, sizeof(*c));
+	c->kind = UI_CMD_CLIP;
+	c->r = r;
+}
+
+void ui_panel_end(struct ui *ui, int content_h)
+{
+	struct ui_cmd *c;
+	struct ui_scroll *s;
+	if (ui->panel < 0)
+		return;
+	s = ui->panels[ui->panel].s;
+	s->content_h = content_h;
+	if (s->offset > (float)(content_h - s->view_h)) {
+		s->offset = (float)(content_h - s->view_h);
+		s->velocity = 0;
+	}
+	if (s->offset < 0) {
+		s->offset = 0;
+		s->velocity = 0;
+	}
+	/* A scroll bar shows there is more below. */
+	if (content_h > s->view_h) {
+		struct ui_rect pr = ui->panels[ui->panel].r;
+		int bw = ui_px(ui, 8) > 3 ? ui_px(ui, 8) : 3;
+		int bh = (int)((float)pr.h * (float)pr.h / (float)content_h);
+		int by = pr.y + (int)((float)(pr.h - bh) * s->offset / (float)(content_h - s->view_h));
+		ui->panel = -1;
+		ui_draw_rect(ui, (struct ui_rect){ pr.x + pr.w - bw - 2, by, bw, bh }, ui_color(ui, C_MUTED));
+	}
+	ui->panel = -1;
+	ui->clip_on = 0;
+	c = &ui->cmds[ui->ncmds < UI_MAX_CMDS ? ui->ncmds++ : UI_MAX_CMDS - 1];
+	memset(c, 0, sizeof(*c));
+	c->kind = UI_CMD_CLIP;
+}
+
+const struct ui_widget *ui_find(const struct ui *ui, const char *id)
+{
+	for (int i = 0; i < ui->nwidgets; i++)
+		if (!strcmp(ui->widgets[i].id, id))
+			return &ui->widgets[i];
+	return NULL;
+}
+
+void ui_announce(struct ui *ui, enum ui_announce kind, const char *text)
+{
+	if (ui->announce)
+		ui->announce(ui->announce_ctx, kind, text);
+}
+
+int ui_focus_next_field(struct ui *ui)
+{
+	int seen = 0;
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		if (seen && w->role == UI_ROLE_FIELD && w->enabled) {
+			ui_focus(ui, w->id);
+			return 0;
+		}
+		if (!strcmp(w->id, ui->focus))
+			seen = 1;
+	}
+	return -1;
+}
