@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The report engine: every figure of many dimension/measure/filter
+ * combinations checked against plain SQL GROUP BY queries written here
+ * independently over the raw rows; rollup answers equal raw answers;
+ * protected reports never show a count from 1 to 4, suppress rates on
+ * suppressed counts, and (the linear-system proof over published
+ * reports) no suppressed cell can be recomputed from what the other
+ * reports publish; bad input gets a clear error.
+ */
+#include "tests/unit/check.h"
+#include "tests/unit/report_fixture.h"
+#include "reports/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Independent SQL for each dimension (no rollup code involved). */
+static const char *indep_dim(int d)
+{
+	switch (d) {
+	case RD_REGION: return "COALESCE(c.region, '')";
+	case RD_PROVINCE: return "COALESCE(c.province, '')";
+	case RD_COMUNE: return "a.comune";
+	case RD_CALL: return "CAST(a.call_id AS TEXT)";
+	case RD_PLACEMENT: return "a.placement_code";
+	case RD_AREA: return "p.area";
+	case RD_MONTH: return "strftime('%Y-%m', a.submitted_at)";
+	case RD_QUARTER: return "strftime('%Y', a.submitted_at) || '-Q' || ((CAST(strftime('%m', a.submitted_at) AS INTEGER) + 2) / 3)";
+	case RD_YEAR: return "strftime('%Y', a.submitted_at)";
+	case RD_APPLICANT_STATUS: return "a.applicant_status";
+	case RD_AGE_BAND: return "CASE WHEN a.age < 18 THEN '15-17' WHEN a.age < 25 THEN '18-24' WHEN a.age < 30 THEN '25-29'"
+				 " WHEN a.age < 35 THEN '30-34' WHEN a.age < 50 THEN '35-49' ELSE '50+' END";
+	case RD_SEX: return "IFNULL(a.sex, 'unknown')";
+	case RD_EDUCATION: return "a.education";
+	default: return "CASE WHEN a.residence = a.comune THEN 'same_comune' WHEN rc.province = c.province"
+			" THEN 'same_province' ELSE 'elsewhere' END";
+	}
+}
+
+/* Compares every row of a report (unprotected) with the independent
+ * GROUP BY; returns the number of mismatches. */
+static int compare(sqlite3 *db, const struct report *r, const char *where)
+{
+	char sql[4096], keys[1024] = "";
+	sqlite3_stmt *st;
+	int bad = 0, rows = 0;
+
+	for (int i = 0; i < r->q.n_dims; i++) {
+		strcat(keys, i ? ", " : "");
+		strcat(keys, indep_dim(r->q.dims[i]));
+	}
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s%s COUNT(*), SUM(a.duplicate_of IS NULL),"
+		 " SUM(a.status IN ('selected','started','completed','dropped_out')),"
+		 " SUM(a.status IN ('started','completed','dropped_out')), SUM(a.status = 'completed'),"
+		 " SUM(a.status = 'dropped_out')"
+		 " FROM application a LEFT JOIN comune c ON c.istat = a.comune"
+		 " LEFT JOIN comune rc ON rc.istat = a.residence LEFT JOIN placement p ON p.code = a.placement_code"
+		 " LEFT JOIN call k ON k.id = a.call_id WHERE %s %s%s",
+		 keys, r->q.n_dims ? "," : "", where, r->q.n_dims ? "GROUP BY " : "", keys);
+	st = db_prepare(db, sql);
+	if (!st)
+		return 1000;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const struct report_row *found = NULL;
+		rows++;
+		for (size_t i = 0; i < r->n && !found; i++) {
+			int same = 1;
+			for (int d = 0; d < r->q.n_dims && same; d++)
+				same = !strcmp(r->rows[i].key[d], (const char *)sqlite3_column_text(st, d));
+			if (same)
+				found = &r->rows[i];
+		}
+		if (!found) {
+			bad++;
+			continue;
+		}
+		for (int k = 0; k < 6; k++)
+			if (found->base[k] != sqlite3_column_int64(st, r->q.n_dims + k))
+				bad++;
+	}
+	sqlite3_finalize(st);
+	/* Rows the report has that the raw data has not (seats-only rows aside). */
+	if ((size_t)rows != r->n)
+		bad += abs((int)r->n - rows);
+	return bad;
+}
+
+static int run(sqlite3 *db, struct report *r, const char *dims, const char *measures, int protect,
+	       int raw, const char *period, const char *province, const char *call)
+{
+	struct report_query q;
+	char err[512];
+
+	report_query_init(&q);
+	q.protect = protect;
+	q.force_raw = raw;
+	if ((dims[0] && report_parse_dims(&q, dims, err, sizeof(err))) ||
+	    report_parse_measures(&q, measures, err, sizeof(err)))
+		return -1;
+	if (period && report_parse_period(&q, period, err, sizeof(err)))
+		return -1;
+	if (province)
+		str_copy(q.province, sizeof(q.province), province);
+	if (call)
+		str_copy(q.call, sizeof(q.call), call);
+	if (report_run(db, &q, r, err, sizeof(err))) {
+		printf("# report_run: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void check_combo(sqlite3 *db, const char *dims, const char *period, const char *province,
+			const char *call, const char *where, const char *want_source)
+{
+	struct report r, raw;
+	char name[256];
+	int ok = run(db, &r, dims, "applications,applicants,selected,started,completed,dropped_out", 0, 0,
+		     period, province, call) == 0;
+
+	snprintf(name, sizeof(name), "report %s [%s%s%s] matches GROUP BY", dims[0] ? dims : "(total)",
+		 period ? period : "", province ? province : "", call ? call : "");
+	CHECK(name, ok && r.n > 0 && compare(db, &r, where) == 0);
+	if (want_source) {
+		snprintf(name, sizeof(name), "report %s answered from %s", dims[0] ? dims : "(total)", want_source);
+		CHECK_STR(name, ok ? r.source : "", want_source);
+	}
+	snprintf(name, sizeof(name), "report %s rollup = raw", dims[0] ? dims : "(total)");
+	if (run(db, &raw, dims, "applications,applicants,selected,started,completed,dropped_out", 0, 1,
+		period, province, call) == 0 && ok) {
+		int same = raw.n == r.n;
+		for (size_t i = 0; same && i < r.n; i++)
+			same = !memcmp(raw.rows[i].base, r.rows[i].base, sizeof(int64_t) * 8);
+		CHECK(name, same);
+	} else {
+		CHECK(name, 0);
+	}
+	report_free(&raw);
+	report_free(&r);
+}
+
+static int rank_of(double *m, int r, int c)
+{
+	int rank = 0;
+	for (int col = 0; col < c && rank < r; col++) {
+		int piv = -1;
+		for (int i = rank; i < r; i++)
+			if (fabs(m[i * c + col]) > 1e-9 && (piv < 0 || fabs(m[i * c + col]) > fabs(m[piv * c + col])))
+				piv = i;
+		if (piv < 0)
+			continue;
+		for (int k = 0; k < c; k++) {
+			double t = m[rank * c + k];
+			m[rank * c + k] = m[piv * c + k];
+			m[piv * c + k] = t;
+		}
+		for (int i = rank + 1; i < r; i++) {
+			double f = m[i * c + col] / m[rank * c + col];
+			for (int k = 0; k < c; k++)
+				m[i * c + k] -= f * m[rank * c + k];
+		}
+		rank++;
+	}
+	return rank;
+}
+
+/*
+ * The proof over published reports: the comune x month table of one
+ * province, with everything the other reports publish about the same
+ * cells (comune totals, month totals, quarter and year totals, the
+ * province's total). Returns the number of suppressed cells that the
+ * published values determine, or -1 on error.
+ */
+static int linked_tables_leak(sqlite3 *db, const char *province, int *n_suppressed)
+{
+	struct report cell, by_comune, by_month, by_cq, by_q, by_prov, by_pm;
+	int nc, rows = 0, base, bad = 0;
+	double *a, *w;
+
+	if (run(db, &cell, "comune,month", "applications", 1, 0, NULL, province, NULL) ||
+	    run(db, &by_comune, "comune", "applications", 1, 0, NULL, province, NULL) ||
+	    run(db, &by_month, "month", "applications", 1, 0, NULL, province, NULL) ||
+	    run(db, &by_cq, "comune,quarter", "applications", 1, 0, NULL, province, NULL) ||
+	    run(db, &by_q, "quarter", "applications", 1, 0, NULL, province, NULL) ||
+	    run(db, &by_prov, "province", "applications", 1, 0, NULL, NULL, NULL) ||
+	    run(db, &by_pm, "province,month", "applications", 1, 0, NULL, NULL, NULL))
+		return -1;
+	nc = (int)cell.n;
+	a = calloc((size_t)(nc * 8 + 64) * (size_t)nc, sizeof(double));
+	w = calloc((size_t)(nc * 8 + 64) * (size_t)nc, sizeof(double));
+	*n_suppressed = 0;
+	for (int i = 0; i < nc; i++) {
+		if (cell.rows[i].state[RB_APPLICATIONS]) {
+			(*n_suppressed)++;
+			continue;
+		}
+		a[rows++ * nc + i] = 1;
+	}
+#define GROUP(rep, match) do { \
+		for (size_t g = 0; g < (rep).n; g++) { \
+			const struct report_row *gr = &(rep).rows[g]; \
+			int any = 0; \
+			if (gr->state[RB_APPLICATIONS]) \
+				continue; \
+			for (int i = 0; i < nc; i++) { \
+				const struct report_row *cr = &cell.rows[i]; \
+				(void)cr; \
+				if (match) \
+					a[rows * nc + i] = 1, any = 1; \
+			} \
+			rows += any; \
+		} \
+	} while (0)
+	GROUP(by_comune, !strcmp(cr->key[0], gr->key[0]));
+	GROUP(by_month, !strcmp(cr->key[1], gr->key[0]));
+	GROUP(by_cq, !strcmp(cr->key[0], gr->key[0]) && (atoi(cr->key[1] + 5) + 2) / 3 == atoi(gr->key[1] + 6) &&
+		     !strncmp(cr->key[1], gr->key[1], 4));
+	GROUP(by_q, (atoi(cr->key[1] + 5) + 2) / 3 == atoi(gr->key[0] + 6) && !strncmp(cr->key[1], gr->key[0], 4));
+	GROUP(by_prov, !strcmp(gr->key[0], province));
+	GROUP(by_pm, !strcmp(gr->key[0], province) && !strcmp(cr->key[1], gr->key[1]));
+#undef GROUP
+	memcpy(w, a, (size_t)rows * (size_t)nc * sizeof(double));
+	base = rank_of(w, rows, nc);
+	for (int i = 0; i < nc; i++) {
+		if (!cell.rows[i].state[RB_APPLICATIONS])
+			continue;
+		memcpy(w, a, (size_t)rows * (size_t)nc * sizeof(double));
+		memset(w + rows * nc, 0, (size_t)nc * sizeof(double));
+		w[rows * nc + i] = 1;
+		if (rank_of(w, rows + 1, nc) == base) {
+			printf("# determined: %s %s\n", cell.rows[i].key[0], cell.rows[i].key[1]);
+			bad++;
+		}
+	}
+	free(a);
+	free(w);
+	report_free(&cell);
+	report_free(&by_comune);
+	report_free(&by_month);
+	report_free(&by_cq);
+	report_free(&by_q);
+	report_free(&by_prov);
+	report_free(&by_pm);
+	return bad;
+}
+
+int main(void)
+{
+	sqlite3 *db = db_open(":memory:", DB_SYNC_NORMAL);
+	struct report r;
+	struct report_query q;
+	char err[512];
+
+	util_quiet(1);
+	CHECK("report fixture", db && fixture_build(db, 3000, 1) == 0);
+
+	/* Every figure against an independent GROUP BY. */
+	check_combo(db, "", NULL, NULL, NULL, "1", "rollup_province");
+	check_combo(db, "province,month", NULL, NULL, NULL, "1", "rollup_province");
+	check_combo(db, "region", NULL, NULL, NULL, "1", "rollup_province");
+	check_combo(db, "comune,call", NULL, NULL, NULL, "1", "rollup_comune");
+	check_combo(db, "area", NULL, NULL, NULL, "1", "rollup_placement");
+	check_combo(db, "placement", NULL, NULL, NULL, "1", "rollup_placement");
+	check_combo(db, "quarter,applicant_status", NULL, NULL, NULL, "1", "rollup_province");
+	check_combo(db, "year,age_band", NULL, NULL, NULL, "1", "rollup_province");
+	check_combo(db, "comune,residence", NULL, NULL, NULL, "1", "rollup_comune");
+	check_combo(db, "sex,education", NULL, NULL, NULL, "1", "raw");
+	check_combo(db, "province,month,sex", "2025-02..2025-07", NULL, NULL,
+		    "substr(a.submitted_at, 1, 7) BETWEEN '2025-02' AND '2025-07'", "rollup_province");
+	check_combo(db, "comune,month", NULL, "MI", "6/2025", "c.province = 'MI' AND a.call_id = 2", "rollup_comune");
+	check_combo(db, "area,education", "2025", "TO", NULL, "c.province = 'TO' AND a.submitted_at LIKE '2025%'", "raw");
+
+	/* Seats, rates and funnel. */
+	CHECK("report seats by comune runs", run(db, &r, "comune", "seats,applications_per_seat,fill_rate,days_to_selection",
+						 0, 0, NULL, NULL, NULL) == 0);
+	{
+		int bad = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			int64_t c = 0;
+			double v = 0;
+			if (r.rows[i].base[RB_SEATS] != db_int(db, "SELECT SUM(seats) FROM placement WHERE comune = ?1",
+								r.rows[i].key[0], -1))
+				bad++;
+			if (report_value(&r.rows[i], RM_PER_SEAT, &c, &v) != RV_RATE ||
+			    fabs(v - (double)r.rows[i].base[RB_APPLICATIONS] / (double)r.rows[i].base[RB_SEATS]) > 1e-9)
+				bad++;
+		}
+		CHECK_INT("report seats and applications per seat match SQL", bad, 0);
+		CHECK_INT("report seats rows", r.n, 10);
+	}
+	report_free(&r);
+	CHECK("report funnel by province runs", run(db, &r, "province", "sessions,views,forms,submits", 0, 0, NULL, NULL,
+						    NULL) == 0);
+	{
+		int bad = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			char sql[200];
+			snprintf(sql, sizeof(sql), "SELECT SUM(u.n) FROM usage_count u JOIN comune c ON c.istat = u.comune"
+						   " WHERE u.event = 'form' AND c.province = ?1");
+			if (r.rows[i].base[RB_FORMS] != db_int(db, sql, r.rows[i].key[0], -1))
+				bad++;
+		}
+		CHECK_INT("report funnel forms match usage_count", bad, 0);
+		CHECK("report funnel has rows", r.n == 4);
+	}
+	report_free(&r);
+	CHECK("report dropout rate and days", run(db, &r, "", "dropout_rate,days_to_selection", 0, 0, NULL, NULL, NULL) == 0 &&
+	      r.n == 1);
+	{
+		int64_t c;
+		double v = 0;
+		long long dro = db_int(db, "SELECT SUM(status = 'dropped_out') FROM application", NULL, 0);
+		long long sta = db_int(db, "SELECT SUM(status IN ('started','completed','dropped_out')) FROM application", NULL, 0);
+		CHECK("report dropout rate value", report_value(&r.rows[0], RM_DROPOUT_RATE, &c, &v) == RV_RATE &&
+		      fabs(v - (double)dro / (double)sta) < 1e-9);
+	}
+	report_free(&r);
+
+	/* Protection. */
+	CHECK("report protected comune x month", run(db, &r, "comune,month",
+						     "applications,selected,fill_rate,dropout_rate", 1, 0, NULL, NULL, NULL) == 0);
+	{
+		int small = 0, supp = 0, rate_leak = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			int64_t c;
+			double v;
+			for (int m = 0; m < r.q.n_measures; m++) {
+				int kind = report_value(&r.rows[i], r.q.measures[m], &c, &v);
+				if (kind == RV_COUNT && c > 0 && c < 5)
+					small++;
+				supp += kind == RV_SUPPRESSED;
+			}
+			if (r.rows[i].state[RB_SELECTED] && report_value(&r.rows[i], RM_FILL_RATE, &c, &v) != RV_SUPPRESSED)
+				rate_leak++;
+			if (r.rows[i].state[RB_DROPPED] && report_value(&r.rows[i], RM_DROPOUT_RATE, &c, &v) == RV_RATE)
+				rate_leak++;
+		}
+		CHECK_INT("report protected: no published count from 1 to 4", small, 0);
+		CHECK("report protected: something is suppressed", supp > 0);
+		CHECK_INT("report protected: rates on suppressed counts suppressed", rate_leak, 0);
+	}
+	report_free(&r);
+	{
+		int n_supp = 0, leak;
+		leak = linked_tables_leak(db, "MI", &n_supp);
+		CHECK("report linked tables MI have suppressed cells", n_supp > 0);
+		CHECK_INT("report linked tables MI: no suppressed cell determined (rank test)", leak, 0);
+		leak = linked_tables_leak(db, "TO", &n_supp);
+		CHECK_INT("report linked tables TO: no suppressed cell determined (rank test)", leak, 0);
+	}
+	/* Min count below the legal minimum acts as 3. */
+	report_query_init(&q);
+	report_parse_dims(&q, "comune,month", err, sizeof(err));
+	report_parse_measures(&q, "applications", err, sizeof(err));
+	q.min_count = 1;
+	CHECK("report min_count 1 runs", report_run(db, &q, &r, err, sizeof(err)) == 0);
+	{
+		int small = 0;
+		for (size_t i = 0; i < r.n; i++)
+			if (!r.rows[i].state[0] && r.rows[i].base[0] > 0 && r.rows[i].base[0] < 3)
+				small++;
+		CHECK_INT("report min_count never below 3", small, 0);
+	}
+	report_free(&r);
+
+	/* Output formats. */
+	CHECK("report csv source", run(db, &r, "province", "applications,fill_rate", 1, 0, NULL, NULL, NULL) == 0);
+	{
+		size_t len;
+		char *csv = report_csv(&r, 0, &len), *xl = report_csv(&r, 1, &len), *js = report_json(&r, &len);
+		CHECK("report csv header", csv && !strncmp(csv, "province,province_label,applications,fill_rate\r\n", 48));
+		CHECK("report csv MI row", csv && strstr(csv, "\r\nMI,Milano (MI),"));
+		CHECK("report excel-it uses ; and BOM", xl && !strncmp(xl, "\xEF\xBB\xBFprovince;province_label;", 26));
+		{
+			const char *mi = xl ? strstr(xl, "\r\nMI;Milano (MI);") : NULL;
+			const char *rate = mi ? strchr(mi + 17, ';') : NULL;
+			CHECK("report excel-it decimal comma", rate && strchr(rate, ',') && strchr(rate, ',') < strchr(rate, '\r') &&
+			      (!strchr(rate, '.') || strchr(rate, '.') > strchr(rate, '\r')));
+		}
+		CHECK("report json rows", js && strstr(js, "\"province_label\": \"Milano (MI)\""));
+		free(csv);
+		free(xl);
+		free(js);
+	}
+	report_free(&r);
+
+	/* Bad input: clear errors, nothing crashes. */
+	report_query_init(&q);
+	CHECK("report unknown dimension refused", report_parse_dims(&q, "province,planet", err, sizeof(err)) < 0 &&
+	      strstr(err, "unknown dimension 'planet'"));
+	CHECK("report duplicate dimension refused", report_parse_dims(&q, "month,month", err, sizeof(err)) < 0);
+	CHECK("report too many dimensions refused", report_parse_dims(&q, "region,province,comune,call,month", err,
+								      sizeof(err)) < 0);
+	CHECK("report unknown measure refused", report_parse_measures(&q, "applications,happiness", err, sizeof(err)) < 0 &&
+	      strstr(err, "happiness"));
+	CHECK("report bad period refused", report_parse_period(&q, "2025-13..2025-14", err, sizeof(err)) < 0 &&
+	      strstr(err, "bad period"));
+	CHECK("report reversed period refused", report_parse_period(&q, "2025-06..2025-01", err, sizeof(err)) < 0);
+	CHECK("report period garbage refused", report_parse_period(&q, "'; DROP TABLE x; --", err, sizeof(err)) < 0);
+	CHECK("report year period", report_parse_period(&q, "2025", err, sizeof(err)) == 0 &&
+	      !strcmp(q.from, "2025-01") && !strcmp(q.to, "2025-12"));
+	report_query_init(&q);
+	report_parse_dims(&q, "comune", err, sizeof(err));
+	report_parse_measures(&q, "applications", err, sizeof(err));
+	str_copy(q.province, sizeof(q.province), "M'");
+	CHECK("report injection in province refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	      strstr(err, "unknown province"));
+	report_free(&r);
+	q.province[0] = 0;
+	str_copy(q.call, sizeof(q.call), "1' OR '1'='1");
+	CHECK("report injection in call refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	      strstr(err, "unknown call"));
+	report_free(&r);
+	q.call[0] = 0;
+	str_copy(q.region, sizeof(q.region), "Lombardia' --");
+	CHECK("report injection in region refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	      strstr(err, "unknown region"));
+	report_free(&r);
+	CHECK_INT("report tables intact after injection attempts",
+		  db_int(db, "SELECT COUNT(*) FROM application", NULL, -1), 3000);
+	q.region[0] = 0;
+	report_parse_dims(&q, "sex", err, sizeof(err));
+	report_parse_measures(&q, "sessions", err, sizeof(err));
+	CHECK("report funnel by sex refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "funnel"));
+	report_free(&r);
+	db_close(db);
+	return check_done();
+}
