@@ -12,6 +12,7 @@
 #include "core/escpos.h"
 #include "core/receipt.h"
 #include "core/util.h"
+#include "reports/store.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -27,7 +28,8 @@ static const char usage_text[] =
 	"  URL (HTTPS://HUB/R/TOKEN). Prints the receipt's fields and exits 0 when it\n"
 	"  is genuine; prints why and exits 1 when it is altered, truncated, or signed\n"
 	"  by an unknown or revoked kiosk.\n"
-	"  --db HUBDB      check against every kiosk key in the hub database\n"
+	"  --db HUBDB      check against every kiosk key in the hub database (SQLite\n"
+	"                  file or postgres:// URL), and show the application's status\n"
 	"  --pubkey FILE   a kiosk's public key (key.pub: 64 hex digits) ...\n"
 	"  --kiosk ID      ... and the id of that kiosk ('K03')\n"
 	"  --json          print one JSON object instead of text\n"
@@ -118,7 +120,23 @@ static int verify(int argc, char **argv)
 	}
 	if (!payload || (!dbpath == !pubkey) || (pubkey && !kiosk))
 		goto usage;
-	if (dbpath) {
+	if (dbpath && (!strncmp(dbpath, "postgres://", 11) || !strncmp(dbpath, "postgresql://", 13))) {
+		struct store *st = store_open(dbpath);
+		struct store_res *res = NULL;
+		if (!st)
+			return 2;
+		r = receipt_verify(payload, store_receipt_lookup, st, &f);
+		if (r == RECEIPT_OK &&
+		    store_query(st, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1",
+				&(struct store_args){ { f.uuid }, 1, 0 }, &res) == 0 &&
+		    store_res_rows(res) == 1) {
+			const char *p = store_res_get(res, 0, 0), *k = store_res_get(res, 0, 1);
+			str_copy(status, sizeof(status), store_res_get(res, 0, 2) ? store_res_get(res, 0, 2) : "");
+			mismatch = !p || !k || strcmp(p, f.protocol) || strcmp(k, f.kiosk_id);
+		}
+		store_res_free(res);
+		store_close(st);
+	} else if (dbpath) {
 		if (access(dbpath, R_OK)) {
 			error("cannot read database '%s'", dbpath);
 			return 2;
