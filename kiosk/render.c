@@ -115,8 +115,12 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 
 static int line_height(void *ctx, int font, int px)
 {
+	/* Titillium's own line skip (about 1.5 em, room for accented
+	 * capitals) spreads paragraphs; 1.3 em reads better on a kiosk. */
 	TTF_Font *f = font_get(ctx, font, px);
-	return f ? TTF_FontLineSkip(f) : px;
+	int skip = f ? TTF_FontLineSkip(f) : px;
+	int tight = (px * 13 + 9) / 10;
+	return skip < tight ? skip : tight;
 }
 
 struct ui_text_ops render_text_ops(struct render *r)
@@ -285,9 +289,11 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 			struct tex_entry *e = tex_get(r, c->font, c->px, c->text);
 			if (!e)
 				break;
+			/* Centre the glyphs in the (tighter) line box. */
+			int lift = (e->h - line_height(r, c->font, c->px)) / 2;
 			SDL_SetTextureColorMod(e->tex, (c->color >> 16) & 255, (c->color >> 8) & 255,
 					       c->color & 255);
-			SDL_RenderCopy(r->sdl, e->tex, NULL, &(SDL_Rect){ c->r.x, c->r.y, e->w, e->h });
+			SDL_RenderCopy(r->sdl, e->tex, NULL, &(SDL_Rect){ c->r.x, c->r.y - lift, e->w, e->h });
 			break;
 		}
 		case UI_CMD_BITMAP:

@@ -96,6 +96,11 @@ const char *vocab_label(const struct vocab *v, size_t n, const char *key)
 	return e ? _(e->en) : key;
 }
 
+const char *tr(const char *msgid)
+{
+	return msgid ? _(msgid) : NULL;
+}
+
 void date_it(const char *iso, char *buf, size_t size)
 {
 	int y, m, d;
@@ -111,46 +116,67 @@ void home_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	struct flow f = screen_begin(k, NULL, 0);
-	int bh = ui_px(ui, 150), y0;
+	int landscape = ui->w * 5 > ui->h * 6;
+	int bh = ui_px(ui, 150), gap = ui_px(ui, 24);
+	struct flow side;
 	char title[200];
 
-	flow_gap(k, &f, 40);
+	flow_gap(k, &f, landscape ? 10 : 40);
+	if (landscape) {
+		/* Two columns: the words on the left, the buttons on the right. */
+		int total = f.w;
+		side.w = total * 2 / 5;
+		side.x = f.x + total - side.w;
+		f.w = total - side.w - ui_px(ui, 60);
+	}
 	str_fmt(title, sizeof(title), _("Work and learn at the Comune di %s"), k->comune_name);
 	f.y += ui_label(ui, "title", title, (struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_BOLD,
-			ui_font_px(ui, 72), C_PRIMARY_DARK);
+			ui_font_px(ui, landscape ? 60 : 72), C_PRIMARY_DARK);
 	flow_gap(k, &f, 30);
 	flow_text(k, &f, "intro",
 		  _("DoteComune offers paid training placements in the offices of the town hall to people who are unemployed, looking for their first job, studying, or not in work or education."),
-		  UI_FONT_REGULAR, 38, C_TEXT);
+		  UI_FONT_REGULAR, 36, C_TEXT);
 	flow_text(k, &f, "intro2",
 		  _("Choose a placement, check that you can apply and send your application from here in a few minutes. You will get a receipt."),
-		  UI_FONT_REGULAR, 38, C_TEXT);
-	flow_gap(k, &f, 50);
-	if (ui_button(ui, "start", _("Find a placement"), (struct ui_rect){ f.x, f.y, f.w, bh }, UI_PRIMARY)) {
+		  UI_FONT_REGULAR, 36, C_TEXT);
+	flow_gap(k, &f, 40);
+	if (!landscape) {
+		side.x = f.x;
+		side.w = f.w;
+		side.y = f.y;
+	} else {
+		side.y = ui_px(ui, 50);
+	}
+	if (ui_button(ui, "start", _("Find a placement"), (struct ui_rect){ side.x, side.y, side.w, bh }, UI_PRIMARY)) {
 		kiosk_count(k, "session");
 		kiosk_go(k, "browse");
 	}
-	f.y += bh + ui_px(ui, 30);
+	side.y += bh + gap;
 	if (ui_button(ui, "check-application", _("Check my application"),
-		      (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_SECONDARY))
+		      (struct ui_rect){ side.x, side.y, side.w, ui_px(ui, 110) }, UI_SECONDARY))
 		kiosk_go(k, "status");
-	f.y += ui_px(ui, 110) + ui_px(ui, 60);
+	side.y += ui_px(ui, 110) + ui_px(ui, landscape ? 40 : 60);
 
 	/* Accessibility settings for the whole session. */
-	flow_text(k, &f, "a11y-title", _("Reading help"), UI_FONT_SEMIBOLD, 30, C_MUTED);
-	y0 = f.y;
+	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
+			   UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_MUTED) + ui_px(ui, 12);
 	{
-		int w2 = (f.w - ui_px(ui, 20)) / 2;
+		int w2 = (side.w - ui_px(ui, 20)) / 2, h = ui_px(ui, 100);
+		int stack = landscape;	/* a narrow column: one button per row */
 		const char *tl = ui->text_scale > 1.01f ? _("Normal text") : _("Larger text");
 		const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
-		if (ui_button(ui, "a11y:text", tl, (struct ui_rect){ f.x, y0, w2, ui_px(ui, 100) }, UI_SECONDARY)) {
+		if (ui_button(ui, "a11y:text", tl, (struct ui_rect){ side.x, side.y, stack ? side.w : w2, h }, UI_SECONDARY))
 			ui->text_scale = ui->text_scale > 1.01f ? 1.0f : 1.3f;
-		}
-		if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ f.x + w2 + ui_px(ui, 20), y0, w2, ui_px(ui, 100) },
+		if (stack)
+			side.y += h + ui_px(ui, 20);
+		if (ui_button(ui, "a11y:contrast", cl,
+			      (struct ui_rect){ stack ? side.x : side.x + w2 + ui_px(ui, 20), side.y, stack ? side.w : w2, h },
 			      UI_SECONDARY))
 			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
+		side.y += h;
 	}
-	f.y = y0 + ui_px(ui, 100);
+	if (side.y > f.y)
+		f.y = side.y;
 	screen_end(k, &f);
 }
 
@@ -296,12 +322,19 @@ void browse_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	int top = chrome_header(k, NULL), x, w, y, card_h = ui_px(ui, 330), gap = ui_px(ui, 24);
-	int sh, used, first, i;
+	int sh, used, first, i, cols = 1, cw;
 	struct ui_rect body;
 	struct flow f;
 	char count[128];
 
 	chrome_column(k, &x, &w);
+	/* Wide screens show the cards in two columns, over the whole width. */
+	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400)) {
+		cols = 2;
+		x = ui_px(ui, 48);
+		w = ui->w - 2 * x;
+	}
+	cw = (w - (cols - 1) * gap) / cols;
 	/* Search bar, fixed above the list. */
 	y = top + ui_px(ui, 24);
 	if (strcmp(k->query, k->last_query)) {
@@ -345,16 +378,16 @@ void browse_frame(struct kiosk *k)
 	first = (int)((k->list_scroll.offset - used) / (card_h + gap));
 	if (first < 0)
 		first = 0;
-	for (i = first; i < k->list.n; i++) {
-		int cy = used + i * (card_h + gap);
+	for (i = first * cols; i < k->list.n; i++) {
+		int cy = used + (i / cols) * (card_h + gap), cx = x + (i % cols) * (cw + gap);
 		if (cy > (int)k->list_scroll.offset + body.h)
 			break;
-		if (browse_card(k, &k->list.cards[i], (struct ui_rect){ x, cy, w, card_h })) {
+		if (browse_card(k, &k->list.cards[i], (struct ui_rect){ cx, cy, cw, card_h })) {
 			str_copy(k->sel.card.code, sizeof(k->sel.card.code), k->list.cards[i].code);
 			kiosk_go(k, "detail");
 		}
 	}
-	f.y = used + k->list.n * (card_h + gap);
+	f.y = used + (k->list.n + cols - 1) / cols * (card_h + gap);
 	/* Near the end: load the next page. */
 	if (!k->list.complete && k->list_scroll.offset + body.h * 2 > f.y) {
 		browse_load(k, 1);

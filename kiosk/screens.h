@@ -42,6 +42,9 @@ int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char
 		 const char *const *labels, int n, const char *selected);
 /* A translated label for a vocabulary key (model.h), English msgid. */
 const char *vocab_label(const struct vocab *v, size_t n, const char *key);
+/* Errors are kept as msgids and translated when drawn, so a language
+ * switch translates them too; NULL stays NULL. */
+const char *tr(const char *msgid);
 /* 'YYYY-MM-DD' as '31/12/2026'. */
 void date_it(const char *iso, char *buf, size_t size);
 #endif

@@ -40,12 +40,12 @@ void status_frame(struct kiosk *k)
 						    sizeof(k->check_status), k->check_placement,
 						    sizeof(k->check_placement));
 		k->check_done = rc == 0;
-		k->err.check = rc ? _("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
+		k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
 		ui->focus[0] = 0;
 	}
 	f.y += ui_px(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
-		f.y += ui_error(ui, "error:check", k->err.check, (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error(ui, "error:check", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
 		char buf[400];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"),
@@ -74,7 +74,7 @@ void pin_frame(struct kiosk *k)
 	flow_heading(k, &f, "pin-title", _("Staff only"));
 	if (!ui->focus[0] && !locked)
 		ui_focus(ui, "field:pin");
-	ui_field(ui, "field:pin", _("PIN"), masked, NULL, k->err.pin, (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
+	ui_field(ui, "field:pin", _("PIN"), masked, NULL, tr(k->err.pin), (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
 	f.y += h + ui_px(ui, 20);
 	if (locked)
 		flow_text(k, &f, "error:pin", _("Too many wrong PINs. Try again in a few minutes."), UI_FONT_SEMIBOLD, 30, C_ERROR);
@@ -92,7 +92,7 @@ void pin_frame(struct kiosk *k)
 			kiosk_go(k, "admin");
 		} else {
 			str_wipe(k->c.pin, sizeof(k->c.pin));
-			k->err.pin = _("Wrong PIN.");
+			k->err.pin = N_("Wrong PIN.");
 			if (++k->pin_failures >= PIN_MAX_FAILURES) {
 				k->pin_locked_until = ui->in.now_ms + PIN_LOCK_MS;
 				k->pin_failures = 0;
@@ -174,7 +174,7 @@ void admin_frame(struct kiosk *k)
 	if (ui_button(ui, "sync-now", _("Sync now"), (struct ui_rect){ f.x, f.y, w2, bh }, UI_SECONDARY)) {
 		if (k->sync)
 			sync_kick(k->sync);
-		k->admin_message = k->sync ? _("Sync started.") : _("No hub is configured.");
+		k->admin_message = k->sync ? N_("Sync started.") : _("No hub is configured.");
 	}
 	if (ui_button(ui, "test-print", _("Print a test receipt"), (struct ui_rect){ f.x + w2 + gap, f.y, w2, bh },
 		      UI_SECONDARY)) {
@@ -187,7 +187,7 @@ void admin_frame(struct kiosk *k)
 		time_iso(now_wall(), doc.when, sizeof(doc.when));
 		receipt_url(config_get(k->cfg, "hub_url")[0] ? config_get(k->cfg, "hub_url") : "HTTPS://EXAMPLE.IT",
 			    "TEST", doc.url, sizeof(doc.url));
-		k->admin_message = k->printer && !printer_submit(k->printer, &doc) ? _("Test receipt sent to the printer.")
+		k->admin_message = k->printer && !printer_submit(k->printer, &doc) ? N_("Test receipt sent to the printer.")
 										: _("No printer is configured.");
 	}
 	f.y += bh + gap;

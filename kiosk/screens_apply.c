@@ -78,7 +78,7 @@ void eligibility_frame(struct kiosk *k)
 	flow_text(k, &f, NULL, _("Four quick questions. The answers are not stored."), UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
 
-	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), k->err.age,
+	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
 		 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
 	f.y += h + ui_px(ui, 30);
 
@@ -90,12 +90,12 @@ void eligibility_frame(struct kiosk *k)
 		k->err.status = NULL;
 	}
 	if (k->err.status) {
-		f.y += ui_error(ui, "error:status", k->err.status, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_error(ui, "error:status", tr(k->err.status), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 
 	ui_field(ui, "field:residence", _("Which comune do you live in?"), k->c.residence_query,
-		 k->c.residence_name[0] ? k->c.residence_name : _("Type the name"), k->err.residence,
+		 k->c.residence_name[0] ? k->c.residence_name : _("Type the name"), tr(k->err.residence),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
 	if (k->c.residence_query[0] && !k->c.residence[0]) {
@@ -135,7 +135,7 @@ void eligibility_frame(struct kiosk *k)
 		k->err.other = NULL;
 	}
 	if (k->err.other) {
-		f.y += ui_error(ui, "error:other", k->err.other, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_error(ui, "error:other", tr(k->err.other), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -148,19 +148,19 @@ void eligibility_frame(struct kiosk *k)
 		int age = atoi(k->c.age_text), ok = 1;
 		k->err.age = k->err.status = k->err.residence = k->err.other = NULL;
 		if (!k->c.age_text[0] || age < 10 || age > 120) {
-			k->err.age = _("Enter your age in years, for example 24.");
+			k->err.age = N_("Enter your age in years, for example 24.");
 			ok = 0;
 		}
 		if (!k->c.status[0]) {
-			k->err.status = _("Choose the answer that fits you best.");
+			k->err.status = N_("Choose the answer that fits you best.");
 			ok = 0;
 		}
 		if (!k->c.residence[0]) {
-			k->err.residence = _("Type the first letters of your comune and choose it from the list.");
+			k->err.residence = N_("Type the first letters of your comune and choose it from the list.");
 			ok = 0;
 		}
 		if (k->c.other_placement < 0) {
-			k->err.other = _("Answer yes or no.");
+			k->err.other = N_("Answer yes or no.");
 			ok = 0;
 		}
 		if (!ok)
@@ -194,43 +194,43 @@ static int form_check(struct kiosk *k)
 	str_trim(c->family_name);
 	str_trim(c->email);
 	if (!c->given_name[0]) {
-		e->given_name = _("Enter your first name.");
+		e->given_name = N_("Enter your first name.");
 		ok = 0;
 	}
 	if (!c->family_name[0]) {
-		e->family_name = _("Enter your surname.");
+		e->family_name = N_("Enter your surname.");
 		ok = 0;
 	}
 	if (!k->cf_valid) {
 		if (!e->cf)
-			e->cf = strlen(c->cf) < CF_LEN ? _("The codice fiscale has 16 characters: you can read it on your health card.")
-						       : _("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
+			e->cf = strlen(c->cf) < CF_LEN ? N_("The codice fiscale has 16 characters: you can read it on your health card.")
+						       : N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
 		ok = 0;
 	} else {
 		/* The real age from the codice fiscale must meet the rules too. */
 		int age = age_on(k->cf_info.birth_date, k->today);
 		if (!answers_eligible(k, age)) {
-			e->cf = _(k->elig.fails[0].message);
+			e->cf = k->elig.fails[0].message;
 			ok = 0;
 		}
 	}
 	for (const char *p = c->phone; *p; p++)
 		digits += *p >= '0' && *p <= '9';
 	if (c->phone[0] && (digits < 6 || digits > 15)) {
-		e->phone = _("The phone number should have 6 to 15 digits.");
+		e->phone = N_("The phone number should have 6 to 15 digits.");
 		ok = 0;
 	}
 	at = strchr(c->email, '@');
 	if (c->email[0] && (!at || at == c->email || !strchr(at, '.') || strchr(at, '.')[1] == 0)) {
-		e->email = _("This e-mail address is not complete, for example: name@example.it");
+		e->email = N_("This e-mail address is not complete, for example: name@example.it");
 		ok = 0;
 	}
 	if (!c->phone[0] && !c->email[0]) {
-		e->phone = _("Enter a phone number or an e-mail address, so the town hall can contact you.");
+		e->phone = N_("Enter a phone number or an e-mail address, so the town hall can contact you.");
 		ok = 0;
 	}
 	if (!c->education[0]) {
-		e->education = _("Choose your highest qualification.");
+		e->education = N_("Choose your highest qualification.");
 		ok = 0;
 	}
 	return ok;
@@ -247,13 +247,13 @@ void form_frame(struct kiosk *k)
 	flow_text(k, &f, NULL, _("Fields marked * are required. You can type, use the keyboard on screen, or scan the barcode of your health card."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
 
-	ui_field(ui, "field:given_name", _("First name *"), k->c.given_name, NULL, k->err.given_name,
+	ui_field(ui, "field:given_name", _("First name *"), k->c.given_name, NULL, tr(k->err.given_name),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
-	ui_field(ui, "field:family_name", _("Surname *"), k->c.family_name, NULL, k->err.family_name,
+	ui_field(ui, "field:family_name", _("Surname *"), k->c.family_name, NULL, tr(k->err.family_name),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
-	ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), k->err.cf,
+	ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), tr(k->err.cf),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 10);
 	if (k->cf_valid && !k->err.cf) {
@@ -264,10 +264,10 @@ void form_frame(struct kiosk *k)
 		flow_text(k, &f, "cf-info", born, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	}
 	f.y += ui_px(ui, 14);
-	ui_field(ui, "field:phone", _("Phone"), k->c.phone, _("For example 333 1234567"), k->err.phone,
+	ui_field(ui, "field:phone", _("Phone"), k->c.phone, _("For example 333 1234567"), tr(k->err.phone),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
-	ui_field(ui, "field:email", _("E-mail"), k->c.email, NULL, k->err.email,
+	ui_field(ui, "field:email", _("E-mail"), k->c.email, NULL, tr(k->err.email),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 30);
 
@@ -287,7 +287,7 @@ void form_frame(struct kiosk *k)
 		k->err.education = NULL;
 	}
 	if (k->err.education) {
-		f.y += ui_error(ui, "error:education", k->err.education, (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_error(ui, "error:education", tr(k->err.education), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -371,7 +371,7 @@ void privacy_frame(struct kiosk *k)
 		k->err.consent = NULL;
 	f.y += h + ui_px(ui, 20);
 	if (k->err.consent) {
-		f.y += ui_error(ui, "error:consent", k->err.consent, (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error(ui, "error:consent", tr(k->err.consent), (struct ui_rect){ f.x, f.y, f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -381,7 +381,7 @@ void privacy_frame(struct kiosk *k)
 		break;
 	case 2:
 		if (!k->c.consent) {
-			k->err.consent = _("To send your application, tick the box to give your consent.");
+			k->err.consent = N_("To send your application, tick the box to give your consent.");
 			str_fmt(ui->reveal, sizeof(ui->reveal), "error:consent");
 		} else {
 			kiosk_go(k, "review");
@@ -451,18 +451,18 @@ static void submit(struct kiosk *k)
 		kiosk_go(k, "receipt");
 		break;
 	case SUBMIT_DUPLICATE:
-		k->err.submit = _("You have already applied to this call. Each person can send only one application per call, so this one was not sent.");
+		k->err.submit = N_("You have already applied to this call. Each person can send only one application per call, so this one was not sent.");
 		break;
 	case SUBMIT_CLOSED:
-		k->err.submit = _("This placement is no longer open for applications.");
+		k->err.submit = N_("This placement is no longer open for applications.");
 		break;
 	case SUBMIT_INVALID:
 		warning("application refused: %s", err);
-		k->err.submit = _("Some details are not valid. Go back to the form and check them.");
+		k->err.submit = N_("Some details are not valid. Go back to the form and check them.");
 		break;
 	default:
 		error("submit failed: %s", err);
-		k->err.submit = _("Your application could not be saved. Nothing was sent. Please ask the staff for help.");
+		k->err.submit = N_("Your application could not be saved. Nothing was sent. Please ask the staff for help.");
 		break;
 	}
 	str_wipe(err, sizeof(err));
@@ -493,7 +493,7 @@ void review_frame(struct kiosk *k)
 	row(k, &f, "review:education", _("Qualification"), vocab_label(education_levels, education_levels_n, k->c.education));
 	if (k->err.submit) {
 		f.y += ui_px(ui, 10);
-		f.y += ui_error(ui, "error:submit", k->err.submit, (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error(ui, "error:submit", tr(k->err.submit), (struct ui_rect){ f.x, f.y, f.w, 0 });
 		f.y += ui_px(ui, 20);
 		if (ui_button(ui, "home", _("Back to the start"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 100) },
 			      UI_SECONDARY))

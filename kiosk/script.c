@@ -173,6 +173,53 @@ static int stats(struct script *s, const char *name)
 	return 0;
 }
 
+static int interactive(enum ui_role r)
+{
+	return r == UI_ROLE_BUTTON || r == UI_ROLE_FIELD || r == UI_ROLE_RADIO || r == UI_ROLE_CHECKBOX ||
+	       r == UI_ROLE_KEY || r == UI_ROLE_LISTITEM;
+}
+
+/* Every widget on screen fits the screen's width, and no two controls
+ * overlap (which is what overflowing text or a bad layout looks like). */
+static int expect_layout(struct script *s)
+{
+	struct ui *ui = &s->k->ui;
+	struct ui_rect v[UI_MAX_WIDGETS];
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		v[i] = w->r;
+		if (w->panel >= 0 && w->panel < ui->npanels) {
+			struct ui_rect pr = ui->panels[w->panel].r;
+			int y0 = v[i].y > pr.y ? v[i].y : pr.y;
+			int y1 = v[i].y + v[i].h < pr.y + pr.h ? v[i].y + v[i].h : pr.y + pr.h;
+			v[i].y = y0;
+			v[i].h = y1 - y0;
+		}
+		if (!w->visible || w->role == UI_ROLE_GESTURE || w->role == UI_ROLE_DIALOG)
+			continue;
+		if (w->r.x < 0 || w->r.x + w->r.w > ui->w || w->r.w <= 0)
+			return fail(s, "widget '%s' (x %d, w %d) does not fit the screen width %d", w->id, w->r.x,
+				    w->r.w, ui->w);
+	}
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *a = &ui->widgets[i];
+		if (!a->visible || !interactive(a->role) || v[i].h <= 0)
+			continue;
+		for (int j = i + 1; j < ui->nwidgets; j++) {
+			const struct ui_widget *b = &ui->widgets[j];
+			if (!b->visible || !interactive(b->role) || v[j].h <= 0)
+				continue;
+			/* The keyboard covers the page on purpose: its keys win. */
+			if ((a->role == UI_ROLE_KEY) != (b->role == UI_ROLE_KEY))
+				continue;
+			if (v[i].x < v[j].x + v[j].w && v[j].x < v[i].x + v[i].w && v[i].y < v[j].y + v[j].h &&
+			    v[j].y < v[i].y + v[i].h)
+				return fail(s, "widgets '%s' and '%s' overlap", a->id, b->id);
+		}
+	}
+	return 0;
+}
+
 static int expect_sql(struct script *s, const char *arg, int shown)
 {
 	char want[256] = "", got[512];
@@ -254,6 +301,13 @@ static int run_line(struct script *s, char *line)
 		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
 	if (!strcmp(verb, "expect-not"))
 		return !visible(k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
+	if (!strcmp(verb, "expect-checked") || !strcmp(verb, "expect-unchecked")) {
+		const struct ui_widget *w = visible(k, arg);
+		int want = !strcmp(verb, "expect-checked");
+		if (!w)
+			return fail(s, "widget '%s' is not on screen", arg);
+		return !w->checked == !want ? 0 : fail(s, "widget '%s' is %s", arg, w->checked ? "checked" : "not checked");
+	}
 	if (!strcmp(verb, "expect-text"))
 		return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
 	if (!strcmp(verb, "expect-no-text"))
@@ -274,6 +328,8 @@ static int run_line(struct script *s, char *line)
 			return fail(s, "no field '%s'", id);
 		return !strcmp(got, want) ? 0 : fail(s, "the field holds '%s'", got);
 	}
+	if (!strcmp(verb, "expect-layout"))
+		return expect_layout(s);
 	if (!strcmp(verb, "expect-sql"))
 		return expect_sql(s, arg, 0);
 	if (!strcmp(verb, "expect-sql-shown"))
