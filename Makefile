@@ -96,12 +96,15 @@ $(LIBREPORTS): $(REPORTS_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# reports/ refers to receipt checks and the person hash through weak
+# symbols, which alone never pull an object out of an archive: -u does.
+HUB_NEEDS := -Wl,-u,receipt_verify,-u,receipt_result_str,-u,application_person_hash
 $(BIN)/dote: $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(LDFLAGS) $(HUB_NEEDS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-hub: $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(LDFLAGS) $(HUB_NEEDS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-kiosk: $(KIOSK_OBJ) $(LIBCORE)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCORE) $(KIOSK_LIBS) $(CORE_LIBS)

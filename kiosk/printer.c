@@ -51,6 +51,7 @@ struct printer {
 	int width;
 	int timeout_ms;
 	int stop;
+	int64_t stop_at;		/* now_ms() when printer_stop() was called */
 	struct receipt_doc queue[QUEUE_MAX];
 	int qhead, qlen;
 	struct receipt_doc history[HISTORY_MAX];
@@ -85,11 +86,11 @@ static enum printer_state write_all(struct printer *p, int fd, const unsigned ch
 	while (off < len) {
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 		int64_t waited = now_ms() - start;
-		int stopping;
+		int late;
 		pthread_mutex_lock(&p->lock);
-		stopping = p->stop;
+		late = p->stop && now_ms() - p->stop_at >= STOP_GRACE_MS;
 		pthread_mutex_unlock(&p->lock);
-		if (waited >= p->timeout_ms || (stopping && waited >= STOP_GRACE_MS))
+		if (waited >= p->timeout_ms || late)
 			return PRINTER_NO_ANSWER;
 		int r = poll(&pfd, 1, 200);
 		if (r < 0 && errno != EINTR)
@@ -194,8 +195,8 @@ static void *printer_thread(void *arg)
 		}
 		if (p->qlen == 0 && p->stop)
 			break;
-		if (p->stop) {
-			/* Stopping: drop what was not started. */
+		if (p->stop && now_ms() - p->stop_at >= STOP_GRACE_MS) {
+			/* Stopping and out of time: drop what was not started. */
 			p->status.failed += p->qlen;
 			p->qlen = 0;
 			p->status.pending = 0;
@@ -341,6 +342,7 @@ void printer_stop(struct printer *p)
 	if (p->device[0]) {
 		pthread_mutex_lock(&p->lock);
 		p->stop = 1;
+		p->stop_at = now_ms();
 		pthread_cond_signal(&p->wake);
 		pthread_mutex_unlock(&p->lock);
 		pthread_join(p->thread, NULL);

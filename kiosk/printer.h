@@ -60,7 +60,8 @@ int printer_submit(struct printer *p, const struct receipt_doc *doc);
 int printer_reprint(struct printer *p, const char *protocol);
 /* Copies the current status; cheap, never blocks on the device. */
 void printer_get_status(struct printer *p, struct printer_status *out);
-/* Stops the thread (a job being written gets at most ~2 s) and frees p;
- * safe with NULL. */
+/* Stops the thread and frees p; safe with NULL. Queued receipts still
+ * print for up to ~2 s (a kiosk restarting right after "print" keeps its
+ * promise); after that the rest is dropped and a stuck write abandoned. */
 void printer_stop(struct printer *p);
 #endif

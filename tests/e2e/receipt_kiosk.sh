@@ -88,7 +88,9 @@ expect-screen receipt
 expect protocol
 shot receipt
 S
-	[ "$2" = 1 ] && printf 'tap print\nwait 1500\nexpect-text printed\n'
+	# The printer thread runs in real time, the script in virtual time:
+	# what was printed is checked in the device file afterwards.
+	[ "$2" = 1 ] && printf 'tap print\nwait 1500\n'
 }
 
 run_kiosk() { # $1 = script file

@@ -126,6 +126,21 @@ static void test_file(int have_zbar)
 	printer_stop(p);
 }
 
+static void test_stop_soon(void)
+{
+	char dev[256];
+	struct printer *p;
+	struct receipt_doc d;
+	snprintf(dev, sizeof(dev), "%s/lp-stop", dir);
+	close(open(dev, O_CREAT | O_WRONLY, 0644));
+	p = printer_start(dev, 384);
+	doc(&d, "DC-097042-K01-2026-000008");
+	printer_submit(p, &d);
+	printer_submit(p, &d);
+	printer_stop(p);	/* right away, as a kiosk shutting down would */
+	CHECK("stop right after submit still prints the queued receipts", file_size(dev) > 2000);
+}
+
 static void test_missing(void)
 {
 	struct printer *p = printer_start("/nonexistent/dev/usb/lp0", 384);
@@ -284,6 +299,7 @@ int main(void)
 		return 1;
 	test_none();
 	test_file(have_zbar);
+	test_stop_soon();
 	test_missing();
 	test_no_answer();
 	test_paper();
