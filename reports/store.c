@@ -85,6 +85,11 @@ int store_res_rows(const struct store_res *r)
 	return r ? r->rows : 0;
 }
 
+int store_res_cols(const struct store_res *r)
+{
+	return r ? r->cols : 0;
+}
+
 const char *store_res_get(const struct store_res *r, int row, int col)
 {
 	if (!r || row < 0 || row >= r->rows || col < 0 || col >= r->cols)
@@ -245,6 +250,8 @@ static const char pg_schema[] =
 	"CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	HUB_TABLES;
 
+static void hex(const unsigned char *b, size_t n, char *out);
+
 static int run_list(struct store *s, const char *const *list)
 {
 	for (; list && *list; list++)
@@ -291,15 +298,37 @@ static int store_migrate(struct store *s)
 			return -1;
 		return 0;
 	}
-	/* Several hub processes may start together on one database. */
-	if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
-		return -1;
-	if (store_exec_script(s, pg_schema) || (rollup_schema_sql && run_list(s, rollup_schema_sql)) ||
-	    pg_load_comuni(s)) {
+	/* The schema's fingerprint: when it is recorded, the DDL is not run
+	 * again (CREATE ... IF NOT EXISTS still locks tables that a running
+	 * hub is writing). Several hubs may start together: advisory lock. */
+	{
+		crypto_hash_sha256_state hs;
+		unsigned char h[crypto_hash_sha256_BYTES];
+		char fp[65], found[8];
+		const char *const *l;
+		int rc = -1;
+
+		crypto_hash_sha256_init(&hs);
+		crypto_hash_sha256_update(&hs, (const unsigned char *)pg_schema, strlen(pg_schema));
+		for (l = rollup_schema_sql ? rollup_schema_sql : NULL; l && *l; l++)
+			crypto_hash_sha256_update(&hs, (const unsigned char *)*l, strlen(*l));
+		crypto_hash_sha256_final(&hs, h);
+		hex(h, 16, fp);
+		if (store_exec_script(s, "CREATE TABLE IF NOT EXISTS store_schema (fingerprint TEXT PRIMARY KEY)"))
+			return -1;
+		if (store_text(s, "SELECT 1 FROM store_schema WHERE fingerprint = ?1", ARGS(fp),
+			       found, sizeof(found)) == 0)
+			return 0;
+		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
+			return -1;
+		if (!store_exec_script(s, pg_schema) &&
+		    !(rollup_schema_sql && run_list(s, rollup_schema_sql)) && !pg_load_comuni(s) &&
+		    store_exec(s, "INSERT INTO store_schema(fingerprint) VALUES (?1) ON CONFLICT DO NOTHING",
+			       ARGS(fp)) >= 0)
+			rc = 0;
 		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
-		return -1;
+		return rc;
 	}
-	return store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
 }
 
 struct store *store_open(const char *url)

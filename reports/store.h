@@ -45,6 +45,7 @@ int store_exec(struct store *s, const char *sql, const struct store_args *a);
 int store_query(struct store *s, const char *sql, const struct store_args *a,
 		struct store_res **res);
 int store_res_rows(const struct store_res *r);
+int store_res_cols(const struct store_res *r);
 /* Cell text; NULL for SQL NULL. BLOBs come back as lower-case hex. */
 const char *store_res_get(const struct store_res *r, int row, int col);
 void store_res_free(struct store_res *r);

@@ -41,9 +41,11 @@ static inline void gen_person(struct application *a, uint64_t seed, uint64_t n, 
 
 	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, month, day);
 	str_copy(a->given_name, sizeof(a->given_name), gen_given[(r >> 24) % 16]);
-	/* The surname varies by n so every person has a distinct code. */
-	snprintf(a->family_name, sizeof(a->family_name), "%s%c%c%c", gen_family[(r >> 28) % 16],
-		 'a' + (int)(n % 26), 'a' + (int)((n / 26) % 26), 'a' + (int)((n / 676) % 26));
+	/* The surname's first three consonants come from n, so people
+	 * 0..7999 of any seed have distinct codes. */
+	static const char cons[] = "BCDFGLMNPRSTVZHKJQWX";
+	snprintf(a->family_name, sizeof(a->family_name), "%ca%ca%co %s", cons[n % 20],
+		 cons[(n / 20) % 20] + 32, cons[(n / 400) % 20] + 32, gen_family[(r >> 28) % 16]);
 	a->sex = (r >> 32) & 1 ? 'F' : 'M';
 	cf_compute(a->family_name, a->given_name, a->sex, birth, "F205", a->cf, sizeof(a->cf));
 	str_copy(a->birth_date, sizeof(a->birth_date), birth);

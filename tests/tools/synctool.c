@@ -9,6 +9,7 @@
  *       catalog is in (exit 0) or SECONDS pass (exit 1); prints the status
  *   synctool count HUBDB  'applications N uuids N duplicates N'
  *   synctool kiosk-db KIOSKDB  counts on a kiosk: outbox, acked, personal
+ *   synctool sql HUBDB SQL [ARG...]  runs SQL (?1.. = ARGs), prints rows 'a|b|c'
  * HUBDB may be a SQLite path or a postgres:// URL.
  */
 #include <stdio.h>
@@ -129,7 +130,7 @@ static int run_sync(const char *dbpath, const char *dir, const char *url, const 
 		/* Done once the outbox is empty and it has stayed so through a
 		 * few successful contacts (catalog in, heartbeat sent). */
 		if (st.outbox_depth == 0 && st.catalog_wall && st.last_ok_wall && st.hub_reachable) {
-			if (++quiet_ok >= 15) {
+			if (++quiet_ok >= 8) {
 				rc = 0;
 				break;
 			}
@@ -178,8 +179,36 @@ static int kiosk_db(const char *path)
 	return 0;
 }
 
+static int sql(const char *url, const char *q, int argc, char **argv)
+{
+	struct store *s = store_open(url);
+	struct store_args a = { .n = argc };
+	struct store_res *r;
+	int i, j;
+
+	for (i = 0; i < argc && i < 32; i++)
+		a.v[i] = argv[i];
+	if (!s || store_query(s, q, &a, &r)) {
+		store_close(s);
+		return 1;
+	}
+	for (i = 0; i < store_res_rows(r); i++) {
+		for (j = 0; j < store_res_cols(r); j++) {
+			const char *v = store_res_get(r, i, j);
+
+			printf("%s%s", j ? "|" : "", v ? v : "");
+		}
+		printf("\n");
+	}
+	store_res_free(r);
+	store_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strcmp(argv[1], "sql"))
+		return sql(argv[2], argv[3], argc - 4, argv + 4);
 	if (argc >= 5 && !strcmp(argv[1], "catalog"))
 		return catalog(argv[2], argv[3], atoi(argv[4]), argc > 5 ? argv[5] : "2099-12-31");
 	if (argc >= 6 && !strcmp(argv[1], "submit"))
