@@ -94,49 +94,60 @@ static void day_str(int64_t day, char *buf, size_t size)
 /* What each area's placements look like. */
 struct area_text {
 	const char *area, *office, *title, *description, *qrsp;
+	const char *more[2];	/* other titles, so a town's list is not repetitive */
 };
 
 static const struct area_text AREAS[] = {
 	{ "registry", "Ufficio Anagrafe e Stato civile", "Supporto ai servizi demografici",
 	  "Accoglienza del pubblico allo sportello, gestione delle pratiche di residenza e "
 	  "certificazione, archiviazione digitale degli atti di stato civile.",
-	  "Operatore dei servizi anagrafici e di stato civile" },
+	  "Operatore dei servizi anagrafici e di stato civile",
+	  { "Sportello al cittadino: carta d'identità e certificati", "Digitalizzazione degli atti di stato civile" } },
 	{ "library", "Biblioteca civica", "Assistente di biblioteca",
 	  "Prestito e restituzione, riordino degli scaffali, catalogazione di base, supporto "
 	  "alle attività di promozione della lettura per bambini e ragazzi.",
-	  "Addetto ai servizi di biblioteca" },
+	  "Addetto ai servizi di biblioteca",
+	  { "Promozione della lettura per ragazzi", "Catalogazione e archivio storico" } },
 	{ "social", "Servizi sociali", "Supporto ai servizi alla persona",
 	  "Accoglienza e orientamento dei cittadini, aggiornamento delle banche dati dei "
 	  "servizi, supporto agli operatori nei progetti per anziani e famiglie.",
-	  "Operatore dei servizi sociali" },
+	  "Operatore dei servizi sociali",
+	  { "Sportello anziani e famiglie", "Accoglienza allo sportello sociale" } },
 	{ "technical", "Ufficio tecnico", "Supporto all'ufficio tecnico comunale",
 	  "Archiviazione delle pratiche edilizie, aggiornamento della cartografia, supporto "
 	  "ai sopralluoghi e alla manutenzione del patrimonio comunale.",
-	  "Tecnico di supporto alla gestione del territorio" },
+	  "Tecnico di supporto alla gestione del territorio",
+	  { "Archivio delle pratiche edilizie", "Cartografia e manutenzioni" } },
 	{ "culture", "Ufficio Cultura ed eventi", "Organizzazione di eventi culturali",
 	  "Supporto alla programmazione di mostre, rassegne e feste cittadine, comunicazione "
 	  "sui canali del Comune, accoglienza del pubblico durante gli eventi.",
-	  "Operatore della promozione culturale" },
+	  "Operatore della promozione culturale",
+	  { "Mostre e rassegne in città", "Comunicazione degli eventi sul web" } },
 	{ "education", "Servizi scolastici", "Supporto ai servizi educativi",
 	  "Iscrizioni ai servizi di mensa e trasporto scolastico, rapporti con le famiglie, "
 	  "supporto ai centri estivi e alle attività di doposcuola.",
-	  "Operatore dei servizi educativi" },
+	  "Operatore dei servizi educativi",
+	  { "Centri estivi e doposcuola", "Iscrizioni a mensa e trasporto scolastico" } },
 	{ "environment", "Ufficio Ambiente e verde pubblico", "Cura dell'ambiente e del verde",
 	  "Monitoraggio del verde pubblico, campagne sulla raccolta differenziata, supporto "
 	  "ai progetti di educazione ambientale nelle scuole.",
-	  "Operatore per la tutela ambientale" },
+	  "Operatore per la tutela ambientale",
+	  { "Raccolta differenziata: informazione ai cittadini", "Orti urbani e verde di quartiere" } },
 	{ "admin", "Segreteria generale e Protocollo", "Supporto alla segreteria e al protocollo",
 	  "Protocollazione della corrispondenza in entrata e in uscita, gestione della posta "
 	  "elettronica certificata, archivio e supporto agli uffici.",
-	  "Operatore amministrativo segretariale" },
+	  "Operatore amministrativo segretariale",
+	  { "Protocollo e posta certificata", "Archivio e gestione documentale" } },
 	{ "tourism", "Ufficio Turismo e informazioni (IAT)", "Accoglienza turistica",
 	  "Informazioni a visitatori e cittadini, aggiornamento del sito e dei materiali "
 	  "informativi, supporto alle visite guidate e alle manifestazioni.",
-	  "Addetto all'accoglienza e all'informazione turistica" },
+	  "Addetto all'accoglienza e all'informazione turistica",
+	  { "Visite guidate e informazioni ai visitatori", "Materiali informativi e sito turistico" } },
 	{ "sport", "Ufficio Sport e politiche giovanili", "Supporto a sport e giovani",
 	  "Gestione delle prenotazioni degli impianti sportivi, supporto allo sportello "
 	  "Informagiovani e ai progetti di partecipazione giovanile.",
-	  "Operatore dei servizi per lo sport e il tempo libero" },
+	  "Operatore dei servizi per lo sport e il tempo libero",
+	  { "Sportello Informagiovani", "Impianti sportivi: prenotazioni e accoglienza" } },
 };
 
 static const char *const STREETS[] = {
@@ -417,6 +428,7 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 		c->first = npl;
 		for (size_t h = 0; h < nhosts; h++) {
 			int n = placements_for(hosts[h].c);
+			int area_seen[ARRAY_SIZE(AREAS)] = { 0 };
 			for (int k = 0; k < n; k++) {
 				const struct area_text *at = &AREAS[rng_below(&r, ARRAY_SIZE(AREAS))];
 				static const int months[] = { 3, 6, 6, 6, 6, 9, 9, 12, 12, 12 };
@@ -445,7 +457,12 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 				sqlite3_bind_text(st, 3, hosts[h].c->istat, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_text(st, 4, at->area, -1, SQLITE_STATIC);
 				sqlite3_bind_text(st, 5, at->office, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 6, at->title, -1, SQLITE_STATIC);
+				/* The first placement of an area in a town keeps the
+				 * area's main title; later ones get the variants. */
+				int *nth = &area_seen[at - AREAS];
+				sqlite3_bind_text(st, 6, *nth == 0 ? at->title : at->more[(*nth - 1) % 2], -1,
+						  SQLITE_STATIC);
+				(*nth)++;
 				sqlite3_bind_text(st, 7, at->description, -1, SQLITE_STATIC);
 				sqlite3_bind_text(st, 8, req, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_text(st, 9, addr, -1, SQLITE_TRANSIENT);
