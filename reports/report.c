@@ -371,10 +371,11 @@ static const struct source src_funnel_raw = {
 
 struct plan {
 	char sql[16384];
-	const char *params[8];
+	const char *params[10];
 	int np;
 	int64_t call_id;
 	char call_id_text[24];
+	char comune_province[3];	/* lets a comune filter use the province indexes */
 };
 
 /* Builds SELECT keys, sums FROM src WHERE filters GROUP BY keys. */
@@ -413,8 +414,11 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 		FILTER("t.region = ?%d", q->region);
 	if (q->province[0])
 		FILTER("t.province = ?%d", q->province);
-	if (q->comune[0])
+	if (q->comune[0]) {
 		FILTER("t.comune = ?%d", q->comune);
+		if (!q->province[0] && p->comune_province[0])
+			FILTER("t.province = ?%d", p->comune_province);
+	}
 	if (q->call[0] && s->has_call)
 		FILTER("t.call_id = CAST(?%d AS INTEGER)", p->call_id_text);
 #undef FILTER
@@ -785,6 +789,8 @@ static int validate(sqlite3 *db, const struct report_query *q, struct plan *p, c
 		safe_item(shown, sizeof(shown), q->comune);
 		return snprintf(err, errsize, "unknown comune '%s' (use the 6-digit ISTAT code)", shown), -1;
 	}
+	if (q->comune[0])
+		str_copy(p->comune_province, sizeof(p->comune_province), comune_by_istat(q->comune)->province);
 	if (q->call[0]) {
 		p->call_id = db_int(db, "SELECT id FROM call WHERE code = ?1", q->call, -1);
 		if (p->call_id < 0) {

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * `dote opendata`: the network's open-data release. Writes a set of
+ * protected CSV tables (RFC 4180, UTF-8) and metadata.json (title,
+ * description, licence CC BY 4.0, period, suppression rule, the files
+ * and their columns) into a folder, ready for a regional open-data
+ * portal. Everything goes through disclosure control (reports/sdc.h).
+ */
+#include "reports/cli/command.h"
+#include "reports/report.h"
+#include "core/db.h"
+#include "core/util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct dataset {
+	const char *file, *title, *dims, *measures;
+} datasets[] = {
+	{ "candidature_provincia_mese.csv", "Candidature ed esiti per provincia e mese",
+	  "region,province,month", "applications,applicants,selected,started,completed,dropped_out,dropout_rate" },
+	{ "candidature_comune_anno.csv", "Candidature ed esiti per Comune ospitante e anno",
+	  "province,comune,year", "applications,selected,started,dropped_out" },
+	{ "posti_comune_avviso.csv", "Posti, candidature per posto e copertura per Comune e avviso",
+	  "comune,call", "seats,applications,applications_per_seat,selected,fill_rate,days_to_selection" },
+	{ "posti_area.csv", "Posti e candidature per area di attività", "area",
+	  "seats,applications,applications_per_seat,selected,fill_rate" },
+	{ "candidati_condizione.csv", "Candidature per regione e condizione del candidato",
+	  "region,applicant_status", "applications,selected" },
+	{ "candidati_eta.csv", "Candidature per regione e fascia d'età", "region,age_band", "applications,selected" },
+	{ "candidati_sesso.csv", "Candidature per regione e sesso", "region,sex", "applications,selected" },
+	{ "candidati_titolo_studio.csv", "Candidature per regione e titolo di studio", "region,education",
+	  "applications,selected" },
+	{ "candidati_residenza.csv", "Candidature per regione e residenza rispetto al Comune ospitante",
+	  "region,residence", "applications,selected" },
+	{ "totem_provincia_mese.csv", "Uso dei totem (conteggi anonimi) per provincia e mese", "province,month",
+	  "sessions,views,forms,submits" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: dote opendata --db HUBDB --out DIR [--period FROM..TO] [--min-count N]\n\n"
+		   "Writes the open-data release: protected CSV tables and metadata.json\n"
+		   "(licence CC BY 4.0). Counts from 1 to min-count - 1 (default 5, never below 3)\n"
+		   "are suppressed ('*'), with every cell that would let them be recomputed.\n");
+}
+
+static int cmd_opendata(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "min-count", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *path = NULL, *dir = NULL, *period = NULL;
+	int min = SDC_MIN_COUNT, c, rc = 1;
+	char err[512], file[1024], first[8] = "", last[8] = "", when[32];
+	json_t *meta = NULL, *files;
+	sqlite3 *db = NULL;
+	char *text, *end;
+	size_t len;
+	size_t suppressed = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'o': dir = optarg; break;
+		case 'p': period = optarg; break;
+		case 'm':
+			min = (int)strtol(optarg, &end, 10);
+			if (*end || min < 1 || min > 1000) {
+				fprintf(stderr, "dote opendata: --min-count must be a number from 3 to 1000\n");
+				return 2;
+			}
+			min = sdc_min_count(min);
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!path || !dir || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (period) {
+		struct report_query q;
+		report_query_init(&q);
+		if (report_parse_period(&q, period, err, sizeof(err))) {
+			fprintf(stderr, "dote opendata: %s\n", err);
+			return 2;
+		}
+	}
+	db = db_open(path, DB_SYNC_NORMAL);
+	if (!db || dir_make(dir, 0755))
+		goto out;
+	files = json_array();
+	for (size_t i = 0; i < ARRAY_SIZE(datasets); i++) {
+		struct report_query q;
+		struct report r;
+		json_t *cols = json_array(), *f;
+		report_query_init(&q);
+		q.min_count = min;
+		q.protect = 1;
+		if ((period && report_parse_period(&q, period, err, sizeof(err))) ||
+		    report_parse_dims(&q, datasets[i].dims, err, sizeof(err)) ||
+		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err)) ||
+		    report_run(db, &q, &r, err, sizeof(err))) {
+			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
+			json_decref(cols);
+			json_decref(files);
+			goto out;
+		}
+		text = report_csv(&r, 0, &len);
+		snprintf(file, sizeof(file), "%s/%s", dir, datasets[i].file);
+		if (!text || file_write_atomic(file, text, len, 0644)) {
+			free(text);
+			report_free(&r);
+			json_decref(cols);
+			json_decref(files);
+			goto out;
+		}
+		free(text);
+		suppressed += r.suppressed;
+		for (int k = 0; k < q.n_dims; k++)
+			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", report_dim_name(q.dims[k]),
+							      "title", report_dim_label(q.dims[k])));
+		for (int k = 0; k < q.n_measures; k++)
+			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", report_measure_name(q.measures[k]),
+							      "title", report_measure_label(q.measures[k])));
+		f = json_pack("{s:s,s:s,s:s,s:I,s:o}", "file", datasets[i].file, "title", datasets[i].title,
+			      "format", "text/csv; charset=utf-8; header=present", "rows", (json_int_t)r.n,
+			      "columns", cols);
+		json_array_append_new(files, f);
+		report_free(&r);
+	}
+	if (period) {
+		struct report_query q;
+		report_query_init(&q);
+		report_parse_period(&q, period, err, sizeof(err));
+		str_copy(first, sizeof(first), q.from);
+		str_copy(last, sizeof(last), q.to);
+	} else {
+		db_text(db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, first, sizeof(first));
+		db_text(db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, last, sizeof(last));
+	}
+	time_iso(now_wall(), when, sizeof(when));
+	snprintf(err, sizeof(err),
+		 "I conteggi da 1 a %d sono soppressi (indicati con '*'), e con essi ogni altro valore che "
+		 "permetterebbe di ricalcolarli dai totali di riga, di colonna o della gerarchia Comune, provincia, "
+		 "regione, Italia (soppressione secondaria verificata risolvendo il sistema lineare); i tassi "
+		 "calcolati su un conteggio soppresso sono soppressi. Soglia minima: %d.", min - 1, min);
+	meta = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:{s:i,s:s,s:s},s:o}",
+			 "title", "DoteComune: candidature e tirocini nei Comuni della rete",
+			 "description", "Statistiche della rete DoteComune sui tirocini presso i Comuni: candidature, "
+					"candidati distinti, posti, selezionati, tirocini avviati, conclusi e interrotti, "
+					"per territorio, periodo, avviso, area e profilo dei candidati; uso anonimo dei "
+					"totem. Nessun dato personale.",
+			 "publisher", "Rete DoteComune",
+			 "license", "CC BY 4.0",
+			 "license_url", "https://creativecommons.org/licenses/by/4.0/deed.it",
+			 "period", "start", first, "end", last,
+			 "generated", "at", when, "by", "dote opendata",
+			 "language", "it",
+			 "suppression", "min_count", min, "rule", err, "marker", "*",
+			 "files", files);
+	text = meta ? json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	snprintf(file, sizeof(file), "%s/metadata.json", dir);
+	if (!text || file_write_atomic(file, text, strlen(text), 0644)) {
+		free(text);
+		goto out;
+	}
+	free(text);
+	printf("%zu tables and metadata.json written to %s (%zu values suppressed)\n", ARRAY_SIZE(datasets), dir,
+	       suppressed);
+	rc = 0;
+out:
+	json_decref(meta);
+	db_close(db);
+	return rc;
+}
+
+DOTE_COMMAND(opendata, "opendata", "open-data release: protected CSV + metadata (CC BY 4.0)", cmd_opendata)

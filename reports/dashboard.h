@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The coordinators' dashboard, served by the hub under /dashboard, /login
+ * and /logout (and the fonts under /dashboard/font/ and /static/fonts/):
+ * login with argon2id-hashed passwords and expiring sessions
+ * (reports/auth.h), then server-rendered pages (HTML + inline SVG, no
+ * scripts) with filters, drill-down from Italy to region, province and
+ * comune, and CSV download. Figures come from the report engine
+ * (reports/report.h) and are protected for everybody except comune
+ * staff looking at their own comune.
+ * (Contract with the hub engineer: dashboard_hub_new, dashboard_handle.)
+ */
+#ifndef DOTE_REPORTS_DASHBOARD_H
+#define DOTE_REPORTS_DASHBOARD_H
+#include "reports/http.h"
+
+struct dashboard_ctx;
+
+/* A dashboard over the SQLite hub database at path; NULL on error. */
+struct dashboard_ctx *dashboard_new(const char *db_path);
+void dashboard_free(struct dashboard_ctx *d);
+/* For the hub: db_url as in its config. PostgreSQL hubs get NULL (the
+ * dashboard reads SQLite only) after a warning. */
+void *dashboard_hub_new(const char *db_url);
+/* Handles one request (thread-safe). Returns 0 when resp is filled,
+ * -1 on an internal error (resp may be left for the caller). */
+int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, struct http_response *resp);
+#endif
