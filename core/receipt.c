@@ -319,7 +319,14 @@ int receipt_url(const char *hub_url, const char *token, char *buf, size_t size)
 		return -1;
 	while (n && base[n - 1] == '/')
 		base[--n] = '\0';
-	str_upper(base);
+	/* Scheme and host are case-insensitive: upper case keeps them in the
+	 * QR alphanumeric set. A path prefix keeps its case (servers may care). */
+	{
+		char *host = strstr(base, "://");
+		char *path = host ? strchr(host + 3, '/') : NULL;
+		for (char *c = base; *c && c != path; c++)
+			*c = (char)toupper((unsigned char)*c);
+	}
 	if (str_fmt(buf, size, "%s/R/%s", base, token) < 0)
 		return -1;
 	return 0;

@@ -96,10 +96,11 @@ const char *receipt_result_str(enum receipt_result r);
 /* Extracts the token from a payload (token or URL) into buf, upper case.
  * Returns 0, or -1 when nothing token-shaped is there. */
 int receipt_token_from_payload(const char *payload, char *buf, size_t size);
-/* The URL the QR encodes: upper-cased hub base URL (trailing '/' dropped)
- * + '/R/' + token, e.g. 'HTTPS://HUB.EXAMPLE.IT/R/AEBTA...'. Every
- * character is in the QR alphanumeric set when the base URL is made of
- * letters, digits and $%*+-./: only. Returns 0, or -1 if it did not fit. */
+/* The URL the QR encodes: the hub base URL (trailing '/' dropped) with
+ * scheme and host upper-cased, + '/R/' + token, e.g.
+ * 'HTTPS://HUB.EXAMPLE.IT/R/AEBTA...'. A path prefix keeps its case
+ * ('HTTPS://HUB.IT/dote/R/...'); with none, every character is in the QR
+ * alphanumeric set. Returns 0, or -1 if it did not fit. */
 int receipt_url(const char *hub_url, const char *token, char *buf, size_t size);
 
 /* What a receipt shows, on screen, on paper and in the PNG. */

@@ -146,6 +146,13 @@ static void test_tokens(void)
 	CHECK("url in QR alphanumeric charset",
 	      strspn(url, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:") == strlen(url));
 	CHECK_INT("url verifies", receipt_verify(url, ring_lookup, &ring, NULL), RECEIPT_OK);
+	{
+		char sub[RECEIPT_URL_MAX];
+		receipt_url("https://Hub.Example.it/dote//", "ABC", sub, sizeof(sub));
+		CHECK_STR("url keeps the case of a path prefix", sub, "HTTPS://HUB.EXAMPLE.IT/dote/R/ABC");
+		receipt_url("http://127.0.0.1:8470", "ABC", sub, sizeof(sub));
+		CHECK_STR("url with port", sub, "HTTP://127.0.0.1:8470/R/ABC");
+	}
 	for (char *p = url; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	CHECK_INT("lower-cased url verifies", receipt_verify(url, ring_lookup, &ring, NULL), RECEIPT_OK);
