@@ -587,8 +587,9 @@ int store_kiosk_revoke(struct store *s, const char *id)
 	int n;
 
 	now_iso(now, sizeof(now));
-	n = store_exec(s, "UPDATE kiosk SET status = 'revoked', revoked_at = ?1, token_hash = NULL"
-			  " WHERE id = ?2", ARGS(now, id));
+	/* The token hash stays so the kiosk is told it is revoked (403). */
+	n = store_exec(s, "UPDATE kiosk SET status = 'revoked', revoked_at = ?1 WHERE id = ?2",
+		       ARGS(now, id));
 	if (n < 0)
 		return -1;
 	return n == 0;

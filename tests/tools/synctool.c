@@ -9,6 +9,8 @@
  *       catalog is in (exit 0) or SECONDS pass (exit 1); prints the status
  *   synctool count HUBDB  'applications N uuids N duplicates N'
  *   synctool kiosk-db KIOSKDB  counts on a kiosk: outbox, acked, personal
+ *   synctool batch KIOSK COMUNE N SEED FIRST SEQ0 PLACEMENT CALL_ID
+ *       prints a POST /v1/applications body of N valid records
  *   synctool sql HUBDB SQL [ARG...]  runs SQL (?1.. = ARGs), prints rows 'a|b|c'
  * HUBDB may be a SQLite path or a postgres:// URL.
  */
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include "core/db.h"
 #include "core/identity.h"
+#include "core/wire.h"
 #include "kiosk/sync.h"
 #include "reports/store.h"
 #include "tests/tools/gen.h"
@@ -39,7 +42,7 @@ static int catalog(const char *url, const char *comune, int n, const char *deadl
 		       &(struct store_args){ { deadline }, 1 }) < 0)
 		goto fail;
 	for (i = 1; i <= n; i++) {
-		snprintf(id, sizeof(id), "%d", i);
+		snprintf(id, sizeof(id), "%d", atoi(comune) * 1000 + i);
 		snprintf(code, sizeof(code), "DC06-%s-%03d", comune, i);
 		snprintf(title, sizeof(title), "Sportello %d <b>&amp;</b>", i);
 		if (store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title,"
@@ -179,6 +182,26 @@ static int kiosk_db(const char *path)
 	return 0;
 }
 
+static int batch(char **argv)
+{
+	json_t *recs = json_array(), *o;
+	struct application a;
+	int i, n = atoi(argv[2]);
+	char *text;
+
+	for (i = 0; i < n; i++) {
+		gen_application(&a, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10) + (uint64_t)i,
+				argv[0], argv[1], atoll(argv[5]) + i, atoll(argv[7]), argv[6]);
+		json_array_append_new(recs, wire_application_to_json(&a, NULL));
+	}
+	o = json_pack("{s:s, s:o}", "kiosk_id", argv[0], "records", recs);
+	text = json_dumps(o, JSON_COMPACT);
+	puts(text);
+	free(text);
+	json_decref(o);
+	return 0;
+}
+
 static int sql(const char *url, const char *q, int argc, char **argv)
 {
 	struct store *s = store_open(url);
@@ -207,6 +230,8 @@ static int sql(const char *url, const char *q, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc == 10 && !strcmp(argv[1], "batch"))
+		return batch(argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "sql"))
 		return sql(argv[2], argv[3], argc - 4, argv + 4);
 	if (argc >= 5 && !strcmp(argv[1], "catalog"))

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# The hub's HTTP API as kiosks, coordinators and attackers see it, on
+# SQLite and on a throwaway PostgreSQL: enrolment, catalog with ETag/304
+# and central closing, batch ingest (per-record results, resend stored
+# once, Idempotency-Key), one application per person per call across
+# town halls (flagged, not merged), coordinators' status changes (CLI and
+# API) reaching the kiosk, the receipt check page, and bad input:
+# unauthenticated, revoked, forged kiosk id, oversized body, malformed
+# JSON, SQL/HTML injection in every field. The hub keeps serving and its
+# log holds no personal data.
+. "$(dirname "$0")/hub_lib.bash"
+
+post() { # url path token body [extra curl args]: prints 'CODE BODY'
+	local url=$1 path=$2 tok=$3 body=$4
+	shift 4
+	curl -s -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+		${tok:+-H "Authorization: Bearer $tok"} --data-binary "$body" "$@" "$url$path"
+	echo " $(cat "$T/resp")"
+}
+
+run() {
+	local b=$1 db url r tok tok2 code pk etag
+	db=$(db_url "$b" "$b-api")
+	"$SYNCTOOL" catalog "$db" 015146 3 >/dev/null && "$SYNCTOOL" catalog "$db" 015077 2 >/dev/null ||
+		{ fail "$b-setup" "catalog"; return; }
+	start_hub "$b-api" "$db" --threads 3 --set body_max=262144 || { fail "$b-setup" "hub"; return; }
+	url=$HUB_URL
+	check "$b-healthz" "$(curl -s "$url/healthz")" "ok"
+
+	# Enrolment.
+	pk=$(printf '%064d' 7)
+	r=$(post "$url" /v1/enroll "" "{\"code\":\"AAAA-BBBB-CCCC\",\"public_key\":\"$pk\"}")
+	check_match "$b-enroll-bad-code" "$r" "^403 .*unknown"
+	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$db" 2>/dev/null)
+	r=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$pk\",\"name\":\"test\"}")
+	check_match "$b-enroll" "$r" '^200 .*"kiosk_id":"K01"'
+	tok=$(echo "${r#200 }" | jq -r .token)
+	check_match "$b-token-shape" "$tok" '^[0-9a-f]{64}$'
+	check "$b-token-stored-hashed" "$("$SYNCTOOL" sql "$db" "SELECT count(*) FROM kiosk WHERE token_hash = ?1" "$tok")" "0"
+	r=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$pk\"}")
+	check_match "$b-enroll-code-once" "$r" "^403 "
+	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015077 --db "$db" 2>/dev/null)
+	tok2=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$pk\"}" | sed 's/^200 //' | jq -r .token)
+	check_match "$b-enroll-second-town" "$tok2" '^[0-9a-f]{64}$'
+
+	# Catalog: ETag, 304, a placement closed centrally disappears.
+	curl -s -D "$T/h" -o "$T/cat" "$url/v1/catalog?comune=015146"
+	etag=$(grep -i '^etag:' "$T/h" | cut -d' ' -f2 | tr -d '\r')
+	check "$b-catalog-placements" "$(jq '.placements | length' "$T/cat")" "3"
+	check "$b-catalog-304" "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$url/v1/catalog?comune=015146")" "304"
+	"$SYNCTOOL" sql "$db" "UPDATE placement SET status = 'closed' WHERE code = 'DC06-015146-002'" >/dev/null
+	check "$b-catalog-changed-after-close" "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$url/v1/catalog?comune=015146")" "200"
+	check "$b-closed-placement-gone" "$(curl -s "$url/v1/catalog?comune=015146" | jq -c '[.placements[].code]')" '["DC06-015146-001","DC06-015146-003"]'
+	check_match "$b-catalog-bad-comune" "$(curl -s -w ' %{http_code}' "$url/v1/catalog?comune=1%27%20OR%201=1")" ' 400$'
+
+	# Ingest: per-record results, resend stored once, idempotency.
+	local batch
+	batch=$("$SYNCTOOL" batch K01 015146 5 1 0 1 DC06-015146-001 1)
+	r=$(post "$url" /v1/applications "$tok" "$batch")
+	check_match "$b-ingest" "$r" '^200 .*"stored":5,"already":0,"rejected":0'
+	r=$(post "$url" /v1/applications "$tok" "$batch")
+	check_match "$b-resend-stored-once" "$r" '^200 .*"stored":0,"already":5'
+	check "$b-count-after-resend" "$("$SYNCTOOL" count "$db")" "applications 5 uuids 5 duplicates 0"
+	batch=$("$SYNCTOOL" batch K01 015146 2 1 100 6 DC06-015146-003 1)
+	local r1 r2
+	r1=$(post "$url" /v1/applications "$tok" "$batch" -H 'Idempotency-Key: abc-1')
+	r2=$(post "$url" /v1/applications "$tok" "$batch" -H 'Idempotency-Key: abc-1')
+	check "$b-idempotency-key-same-answer" "$r2" "$r1"
+	batch=$("$SYNCTOOL" batch K01 015146 1 1 200 8 DC06-015146-002 1)
+	check_match "$b-closed-placement-rejected" "$(post "$url" /v1/applications "$tok" "$batch")" '"result":"rejected","error":"placement_code: placement closed"'
+
+	# One application per person per call across town halls: K02 (another
+	# comune) sends person 0 of seed 1 again.
+	batch=$("$SYNCTOOL" batch K02 015077 1 1 0 1 DC06-015077-001 1)
+	r=$(post "$url" /v1/applications "$tok2" "$batch")
+	check_match "$b-cross-town-duplicate-flagged" "$r" '"result":"stored","duplicate_of":"[0-9a-f-]{36}"'
+	check "$b-duplicate-kept-not-merged" "$("$SYNCTOOL" count "$db")" "applications 8 uuids 8 duplicates 1"
+
+	# Bad input.
+	batch=$("$SYNCTOOL" batch K01 015146 1 1 300 9 DC06-015146-001 1)
+	check_match "$b-unauthenticated" "$(post "$url" /v1/applications "" "$batch")" '^401 '
+	check_match "$b-wrong-token" "$(post "$url" /v1/applications "$(printf '%064d' 1)" "$batch")" '^401 '
+	check_match "$b-forged-kiosk-id" "$(post "$url" /v1/applications "$tok2" "$batch")" '^403 .*does not match'
+	check_match "$b-forged-record-kiosk" "$(post "$url" /v1/applications "$tok" "$("$SYNCTOOL" batch K02 015146 1 1 301 9 DC06-015146-001 1 | jq -c '.kiosk_id = "K01"')")" '"rejected":1'
+	head -c 300000 /dev/zero | tr '\0' 'x' >"$T/big"
+	check_match "$b-oversized-body" "$(curl -s -w ' %{http_code}' -H "Authorization: Bearer $tok" --data-binary @"$T/big" "$url/v1/applications")" ' 413$'
+	check_match "$b-malformed-json" "$(post "$url" /v1/applications "$tok" '{"kiosk_id":"K01","records":[{"uuid":')" '^400 .*malformed JSON'
+	check_match "$b-not-an-object" "$(post "$url" /v1/applications "$tok" '[1,2,3]')" '^400 '
+	check_match "$b-bad-method" "$(curl -s -w ' %{http_code}' "$url/v1/applications")" ' 405$'
+
+	# Injection strings in every field: rejected, or stored verbatim.
+	local f inj res stored=0 rejected=0 bad=0 seq=20
+	for f in uuid protocol kiosk_id seq call_id placement_code comune cf given_name family_name \
+		 phone email sex birth_date age birthplace residence applicant_status education lang \
+		 submitted_at status receipt; do
+		for inj in "Robert'); DROP TABLE application;--" '<script>alert(1)</script>' "' OR '1'='1"; do
+			seq=$((seq + 1))
+			batch=$("$SYNCTOOL" batch K01 015146 1 1 $((400 + seq)) $seq DC06-015146-001 1 |
+				jq -c --arg f "$f" --arg v "$inj" '.records[0][$f] = $v')
+			res=$(post "$url" /v1/applications "$tok" "$batch" | sed 's/^[0-9]* //' | jq -r '.results[0].result // "http-error"')
+			case "$res" in
+			stored) stored=$((stored + 1)) ;;
+			rejected) rejected=$((rejected + 1)) ;;
+			*) bad=$((bad + 1)) ;;
+			esac
+		done
+	done
+	check "$b-injection-answered-per-record" "$bad" "0"
+	check "$b-injection-outcomes" "$stored stored, $rejected rejected" "7 stored, 62 rejected"
+	check "$b-injection-stored-verbatim" "$("$SYNCTOOL" sql "$db" "SELECT count(*) FROM application WHERE given_name IN (?1, ?2, ?3) OR family_name IN (?1, ?2, ?3) OR phone IN (?1, ?2, ?3) OR email IN (?1, ?2, ?3)" "Robert'); DROP TABLE application;--" '<script>alert(1)</script>' "' OR '1'='1")" "$stored"
+	check_match "$b-table-intact" "$("$SYNCTOOL" count "$db")" "^applications [0-9]+ uuids"
+	check "$b-still-serving" "$(curl -s "$url/healthz")" "ok"
+
+	# Coordinators: CLI and API status changes, who/when, reaching the kiosk.
+	local proto
+	proto=DC-015146-K01-$(date -u +%Y)-000001
+	check "$b-status-cli" "$("$DOTE_BIN/dote" application status "$proto" interview --by 'Maria Coordinatrice' --db "$db" 2>&1)" "$proto: interview"
+	"$DOTE_BIN/dote" application status "$proto" completed --by X --db "$db" >/dev/null 2>&1
+	check "$b-status-transition-refused" "$?" "1"
+	check_match "$b-status-history" "$("$SYNCTOOL" sql "$db" "SELECT h.status, h.by, h.at FROM status_history h JOIN application a ON a.uuid = h.uuid WHERE a.protocol = ?1" "$proto")" '^interview\|Maria Coordinatrice\|20[0-9-]+T[0-9:]+Z$'
+	local ctok
+	ctok=$("$DOTE_BIN/dote" application token --name 'Ufficio Dote' --db "$db")
+	check_match "$b-status-api-needs-token" "$(post "$url" /v1/status "$tok" "{\"id\":\"$proto\",\"status\":\"selected\"}")" '^401 '
+	check_match "$b-status-api" "$(post "$url" /v1/status "$ctok" "{\"id\":\"$proto\",\"status\":\"selected\"}")" '^200 '
+	check_match "$b-status-api-unknown" "$(post "$url" /v1/status "$ctok" '{"id":"nope","status":"selected"}')" '^404 '
+	r=$(post "$url" /v1/heartbeat "$tok" '{"kiosk_id":"K01","version":"t","queue_depth":3,"printer":"ok","last_frame_ms":16,"status_since":0,"usage":[{"day":"2026-11-26","event":"session","n":4}]}')
+	check_match "$b-heartbeat-returns-statuses" "$r" '"status":"interview".*"status":"selected"'
+	check "$b-heartbeat-recorded" "$("$SYNCTOOL" sql "$db" "SELECT queue_depth, printer FROM kiosk WHERE id = 'K01'")" "3|ok"
+	check "$b-usage-recorded" "$("$SYNCTOOL" sql "$db" "SELECT n FROM usage_count WHERE kiosk_id = 'K01' AND event = 'session'")" "4"
+
+	# Revocation.
+	"$DOTE_BIN/dote" kiosk revoke K02 --db "$db" >/dev/null
+	check_match "$b-revoked-kiosk" "$(post "$url" /v1/applications "$tok2" "$("$SYNCTOOL" batch K02 015077 1 1 900 5 DC06-015077-001 1)")" '^403 .*revoked'
+	check_match "$b-kiosk-list" "$("$DOTE_BIN/dote" kiosk list --db "$db")" 'K02 +015077 +revoked'
+
+	# Receipt check page with a real kiosk: enrol, submit, sync.
+	local k=$T/$b-k.db st=$T/$b-kstate rc
+	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$db" 2>/dev/null)
+	"$SYNCTOOL" sync "$k" "$st" "$url" 015146 "$code" 15 >/dev/null
+	"$SYNCTOOL" submit "$k" "$st" 1 5 5000 >/dev/null
+	"$SYNCTOOL" sync "$k" "$st" "$url" 015146 - 15 >/dev/null
+	rc=$(sqlite3 "$k" "SELECT receipt FROM application LIMIT 1")
+	r=$(curl -s -w ' %{http_code}' "$url/R/$rc")
+	check_match "$b-receipt-genuine" "$r" 'Ricevuta autentica.*Stato della domanda: [A-Za-z ]+.* 200$'
+	local forged=${rc:0:20}$( [ "${rc:20:1}" == A ] && echo B || echo A )${rc:21}
+	check_match "$b-receipt-forged" "$(curl -s -w ' %{http_code}' "$url/r/$forged")" 'NON valida.* 404$'
+	r=$(curl -s "$url/r/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+	if [[ "$r" == *"<script>"* ]]; then fail "$b-receipt-page-escaped" "raw <script> in page"; else pass "$b-receipt-page-escaped"; fi
+
+	# No personal data in the hub's log.
+	local cf
+	cf=$("$SYNCTOOL" batch K01 015146 1 1 0 1 DC06-015146-001 1 | jq -r '.records[0].cf')
+	if grep -q -e "$cf" -e "Bababo" -e "$tok" "$T/$b-api.log"; then fail "$b-log-no-personal-data" "found"; else pass "$b-log-no-personal-data"; fi
+	kill -0 "$HUB_PID" && pass "$b-hub-alive-at-end" || fail "$b-hub-alive-at-end" "died"
+	kill "$HUB_PID"
+}
+
+backends hub-api
+for b in "${BACKENDS[@]}"; do run "$b"; done
+finish
