@@ -125,6 +125,38 @@ static void test_receipt_png(const char *dir, int have_zbar)
 	CHECK_INT("receipt png refuses a path in the protocol", receipt_write_png(dir, &d, NULL, 0), -1);
 }
 
+/* The decoder is fed random and damaged streams: it must fail cleanly. */
+static void test_render_garbage(const char *dir)
+{
+	struct escpos_buf b = { 0 };
+	struct receipt_doc d;
+	unsigned char junk[4096];
+	char png[512];
+	int bad = 0;
+	sample_doc(&d);
+	escpos_receipt(&d, 384, &b);
+	snprintf(png, sizeof(png), "%s/garbage.png", dir);
+	srand(7);
+	for (int i = 0; i < 300; i++) {
+		for (size_t k = 0; k < sizeof(junk); k++)
+			junk[k] = (unsigned char)rand();
+		/* Plant raster headers with random sizes. */
+		for (int k = 0; k < 4; k++) {
+			size_t at = (size_t)rand() % (sizeof(junk) - 8);
+			memcpy(junk + at, "\x1Dv0", 3);
+		}
+		int r = escpos_render_png(junk, sizeof(junk), png);
+		if (r < -1 || r > 64)
+			bad++;
+		size_t cut = (size_t)rand() % b.len;
+		r = escpos_render_png(b.data, cut, png);
+		if (r < -1 || r > 1)
+			bad++;
+	}
+	CHECK_INT("render: random and cut streams fail cleanly", bad, 0);
+	escpos_buf_release(&b);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/dote-escpos-XXXXXX", cmd[128];
@@ -143,6 +175,7 @@ int main(void)
 		escpos_buf_release(&b);
 	}
 	test_receipt_png(dir, have_zbar);
+	test_render_garbage(dir);
 	if (getenv("DOTE_KEEP_SHOTS"))
 		printf("# images kept in %s\n", dir);
 	else {

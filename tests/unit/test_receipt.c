@@ -168,6 +168,54 @@ static void test_tokens(void)
 	CHECK_INT("seq 0 refused", receipt_sign(&f, sk3, bad, sizeof(bad)), -1);
 }
 
+/* Random damage to a genuine token (bit flips in the decoded bytes,
+ * cuts, insertions, random strings) never verifies and never crashes. */
+static void test_random_damage(void)
+{
+	unsigned char pk[32], sk[64], bin[200];
+	struct keyring ring = { .n = 1 };
+	struct receipt_fields f;
+	char tok[RECEIPT_TOKEN_MAX], bad[RECEIPT_TOKEN_MAX * 2];
+	int accepted = 0, n;
+	crypto_sign_keypair(pk, sk);
+	ring.k[0].id = "K03";
+	memcpy(ring.k[0].pk, pk, 32);
+	sample(&f, "K03");
+	receipt_sign(&f, sk, tok, sizeof(tok));
+	n = base32_decode(tok, strlen(tok), bin, sizeof(bin));
+	for (int i = 0; i < 20000; i++) {
+		unsigned char copy[200];
+		memcpy(copy, bin, (size_t)n);
+		switch (i % 4) {
+		case 0:	/* flip 1..3 bits */
+			for (int k = 0; k <= (int)(randombytes_uniform(3)); k++)
+				copy[randombytes_uniform((uint32_t)n)] ^= (unsigned char)(1u << randombytes_uniform(8));
+			base32_encode(copy, (size_t)n, bad, sizeof(bad));
+			break;
+		case 1:	/* cut the bytes short */
+			base32_encode(copy, randombytes_uniform((uint32_t)n), bad, sizeof(bad));
+			break;
+		case 2:	/* insert a character into the text */
+			str_copy(bad, sizeof(bad), tok);
+			{
+				size_t at = randombytes_uniform((uint32_t)strlen(bad));
+				memmove(bad + at + 1, bad + at, strlen(bad) - at + 1);
+				bad[at] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[randombytes_uniform(32)];
+			}
+			break;
+		default:	/* random base32 of a plausible length */
+			randombytes_buf(copy, (size_t)n);
+			copy[0] = RECEIPT_VERSION;
+			copy[1] = 3;
+			memcpy(copy + 2, "K03", 3);
+			base32_encode(copy, (size_t)n, bad, sizeof(bad));
+		}
+		if (receipt_verify(bad, ring_lookup, &ring, NULL) == RECEIPT_OK && strcmp(bad, tok))
+			accepted++;
+	}
+	CHECK_INT("20000 randomly damaged tokens: none accepted", accepted, 0);
+}
+
 static void test_db_lookup(void)
 {
 	sqlite3 *db = db_open(":memory:", DB_SYNC_FULL);
@@ -250,6 +298,7 @@ int main(void)
 	util_quiet(1);
 	test_base32();
 	test_tokens();
+	test_random_damage();
 	test_db_lookup();
 	test_identity();
 	test_qr();
