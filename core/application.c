@@ -4,7 +4,8 @@
  * application_submit(): it normalises the codice fiscale, validates every
  * field, then in ONE transaction refuses a second application by the
  * same person to the same call, assigns the next per-kiosk sequence, the
- * protocol number and a UUIDv7, signs the receipt token and inserts the
+ * protocol number (never reused, even after the database is lost:
+ * seq_reserve()) and a UUIDv7, signs the receipt token and inserts the
  * application and its outbox row. The token is handed back only after
  * COMMIT returned on a database in synchronous=FULL mode, so a receipt
  * on screen always means an application on disk.
@@ -29,7 +30,9 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char person_key_label[] = "DoteComune person hash v1";
 
@@ -205,6 +208,48 @@ static void unassign(struct application *app, char *token, size_t tsize)
 		token[0] = '\0';
 }
 
+enum { SEQ_BLOCK = 1000 };
+
+/* Makes sure *seq was never handed out before, even by an earlier
+ * database of this kiosk. The state dir keeps the highest sequence
+ * reserved (`seq-<id>`, fsync'd before use, a block at a time); the
+ * database keeps the same number in setting 'seq_reserved:<id>', changed
+ * in the submit transaction. When they differ this database does not
+ * know the last block (it was lost and recreated, or a crash hit between
+ * the two writes), so numbering resumes after the reserved block.
+ * Gaps are possible; repeats are not. Returns 0 or -1. */
+static int seq_reserve(sqlite3 *db, const struct kiosk_identity *id, int64_t *seq)
+{
+	char path[700], key[48], text[32];
+	int64_t file_r = 0, db_r = 0;
+	if (!id->dir[0])
+		return 0;	/* identity built by hand: the database alone decides */
+	if (str_fmt(path, sizeof(path), "%s/seq-%s", id->dir, id->id) < 0 ||
+	    str_fmt(key, sizeof(key), "seq_reserved:%s", id->id) < 0)
+		return error("state dir path too long");
+	if (access(path, F_OK) == 0) {
+		char *buf = file_read(path, 64, NULL);
+		if (!buf)
+			return -1;
+		file_r = strtoll(buf, NULL, 10);
+		free(buf);
+	}
+	if (db_setting_get(db, key, text, sizeof(text)) == 0)
+		db_r = strtoll(text, NULL, 10);
+	if (file_r != db_r && *seq <= file_r)
+		*seq = file_r + 1;
+	if (*seq > file_r) {
+		int64_t r = *seq + SEQ_BLOCK - 1;
+		snprintf(text, sizeof(text), "%lld\n", (long long)r);
+		if (file_write_atomic(path, text, strlen(text), 0600))
+			return -1;
+		snprintf(text, sizeof(text), "%lld", (long long)r);
+		if (db_setting_set(db, key, text))
+			return -1;
+	}
+	return 0;
+}
+
 static int insert_rows(sqlite3 *db, const struct application *app, const char *cf_hash,
 		       const char *token)
 {
@@ -355,7 +400,7 @@ enum submit_result application_submit(sqlite3 *db, const struct kiosk_identity *
 
 	app->seq = db_int(db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM application WHERE kiosk_id = ?1",
 			  app->kiosk_id, -1);
-	if (app->seq < 1)
+	if (app->seq < 1 || seq_reserve(db, id, &app->seq))
 		goto fail;
 	localtime_r(&now, &tm);
 	uuid_v7(app->uuid, sizeof(app->uuid));

@@ -5,6 +5,8 @@
  *   key.pub   the public key, 64 hex digits
  *   identity  "id=K03\ncomune=015146\n"
  *   token     the hub's bearer token, mode 0600
+ *   seq-<id>  highest protocol sequence reserved by that kiosk id
+ *             (written by application.c)
  * Every file is written with file_write_atomic(), so a power cut leaves
  * either the old or the new file.
  */
@@ -69,6 +71,7 @@ int identity_create_key(const char *dir, struct kiosk_identity *id)
 	if (!access(key, F_OK))
 		return error("'%s' already exists: refusing to replace the kiosk key", key);
 	crypto_sign_keypair(id->pk, id->sk);
+	str_copy(id->dir, sizeof(id->dir), dir);
 	if (write_hex(key, id->sk, sizeof(id->sk), 0600))
 		return -1;
 	/* The umask may have relaxed nothing, but make 0600 certain. */
@@ -115,6 +118,7 @@ int identity_load(const char *dir, struct kiosk_identity *id)
 	}
 	if (read_hex(key, id->sk, sizeof(id->sk)))
 		goto fail;
+	str_copy(id->dir, sizeof(id->dir), dir);
 	/* An Ed25519 secret key carries its public key in its second half. */
 	if (access(pub, F_OK) == 0) {
 		if (read_hex(pub, id->pk, sizeof(id->pk)))

@@ -3,7 +3,7 @@
  * A kiosk's identity: its id ('K03'), its comune, its Ed25519 key pair
  * (libsodium) and the bearer token the hub gave it at enrolment. Kept in
  * a state directory: `key` (secret key, mode 0600), `key.pub`, `identity`
- * (id, comune, hub URL) and `token` (mode 0600).
+ * (id, comune) and `token` (mode 0600), plus `seq-<id>` (see dir below).
  * (Contract written with the foundation; implemented in identity.c.)
  */
 #ifndef DOTE_IDENTITY_H
@@ -16,6 +16,12 @@ struct kiosk_identity {
 	unsigned char pk[32];		/* Ed25519 public key */
 	unsigned char sk[64];		/* Ed25519 secret key */
 	char token[96];			/* hub bearer token ('' before enrolment) */
+	/* The state dir it was loaded from or created in ('' when filled by
+	 * hand). application_submit() keeps each kiosk id's sequence
+	 * high-water mark there (`seq-<id>`), so a kiosk whose database was
+	 * lost never hands out a protocol number twice. (Added by the
+	 * receipts work; backward compatible.) */
+	char dir[512];
 };
 
 /* Creates a new key pair in dir (refuses to overwrite an existing one). */

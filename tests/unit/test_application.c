@@ -177,6 +177,61 @@ static void test_rejects(void)
 	CHECK_INT("kiosk without id refuses", application_submit(db, &none, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_ERROR);
 }
 
+static sqlite3 *fresh_db(void)
+{
+	struct demo_options o = { .seed = 1, .hosts = 5, .catalog_only = 1, .today = "2026-11-26" };
+	struct demo_stats s;
+	sqlite3 *d = db_open(":memory:", DB_SYNC_FULL);
+	if (!d || demo_seed(d, &o, &s))
+		return NULL;
+	return d;
+}
+
+/* A kiosk whose database is lost keeps its state dir: it must not hand
+ * out the same protocol numbers again. */
+static void test_seq_survives_db_loss(void)
+{
+	char dir[] = "/tmp/dote-seq-XXXXXX", path[128], cmd[160], *text;
+	struct kiosk_identity k;
+	struct application a;
+	char token[RECEIPT_TOKEN_MAX], err[200];
+	sqlite3 *d1, *d2;
+	memset(&k, 0, sizeof(k));
+	CHECK("seq: state dir", mkdtemp(dir) && identity_create_key(dir, &k) == 0);
+	str_copy(k.id, sizeof(k.id), "K07");
+	str_copy(k.comune, sizeof(k.comune), "015146");
+	d1 = fresh_db();
+	person(&a, open_code, "Rossi", "1990-02-03");
+	CHECK_INT("seq: first submit", application_submit(d1, &k, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_OK);
+	CHECK_STR("seq: first protocol", a.protocol, "DC-015146-K07-2026-000001");
+	person(&a, open_code, "Galli", "1990-02-03");
+	application_submit(d1, &k, &a, token, sizeof(token), err, sizeof(err));
+	CHECK_STR("seq: second protocol", a.protocol, "DC-015146-K07-2026-000002");
+	snprintf(path, sizeof(path), "%s/seq-K07", dir);
+	text = file_read(path, 64, NULL);
+	CHECK_STR("seq: block reserved in the state dir", text ? text : "", "1000\n");
+	free(text);
+	db_close(d1);
+
+	/* The database is gone; the state dir is not. */
+	d2 = fresh_db();
+	person(&a, open_code, "Rossi", "1990-02-03");
+	CHECK_INT("seq: submit on a new database", application_submit(d2, &k, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_OK);
+	CHECK_STR("seq: numbering resumes after the reserved block", a.protocol, "DC-015146-K07-2026-001001");
+	person(&a, open_code, "Galli", "1990-02-03");
+	application_submit(d2, &k, &a, token, sizeof(token), err, sizeof(err));
+	CHECK_STR("seq: then counts on", a.protocol, "DC-015146-K07-2026-001002");
+	/* A crash between reserving and committing: the file is ahead. */
+	file_write_atomic(path, "5000\n", 5, 0600);
+	person(&a, open_code, "Ferri", "1990-02-03");
+	application_submit(d2, &k, &a, token, sizeof(token), err, sizeof(err));
+	CHECK_STR("seq: a reservation the database missed is skipped", a.protocol, "DC-015146-K07-2026-005001");
+	db_close(d2);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		printf("# could not remove %s\n", dir);
+}
+
 static void test_person_hash(void)
 {
 	char a[65], b[65], c[65];
@@ -212,6 +267,7 @@ int main(void)
 	test_rejects();
 	test_person_hash();
 	test_doc();
+	test_seq_survives_db_loss();
 	db_close(db);
 	return check_done();
 }
