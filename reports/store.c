@@ -672,7 +672,7 @@ int store_coordinator_auth(struct store *s, const char *token, char *name, size_
 /* --------------------------------------------------------------- ingest */
 
 struct record {
-	struct application app;
+	struct application app;	/* first: wiped as a whole */
 	char receipt[WIRE_RECEIPT_MAX];
 	char cf_hash[65];
 	const char *result;	/* 'stored', 'already', 'rejected' */
@@ -901,35 +901,20 @@ static json_t *ingest_response(struct record *recs, size_t n)
 	return o;
 }
 
-int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
-		 const char *idem_key, json_t **response)
+int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, const json_t *records,
+			const char *idem_key)
 {
-	struct placement_info pcache[128];
-	struct record *recs = NULL;
-	char now[32], applied[16];
-	char *body = NULL;
-	size_t n, i;
-	int np = 0, rc = -1;
+	size_t i;
 
-	*response = NULL;
-	if (idem_key && *idem_key) {
-		struct store_res *r;
-
-		if (store_query(s, "SELECT response FROM idempotency WHERE kiosk_id = ?1 AND key = ?2",
-				ARGS(k->id, idem_key), &r))
-			return -1;
-		if (store_res_rows(r) == 1)
-			*response = json_loads(store_res_get(r, 0, 0), 0, NULL);
-		store_res_free(r);
-		if (*response)
-			return 0;
-	}
-	n = json_array_size(records);
-	recs = calloc(n ? n : 1, sizeof(*recs));
-	if (!recs)
+	memset(b, 0, sizeof(*b));
+	b->kiosk = *k;
+	str_copy(b->idem, sizeof(b->idem), idem_key ? idem_key : "");
+	b->n = json_array_size(records);
+	b->recs = calloc(b->n ? b->n : 1, sizeof(*b->recs));
+	if (!b->recs)
 		return error("out of memory");
-	for (i = 0; i < n; i++) {
-		struct record *rec = &recs[i];
+	for (i = 0; i < b->n; i++) {
+		struct record *rec = &b->recs[i];
 		const json_t *u;
 
 		rec->result = "rejected";
@@ -945,12 +930,44 @@ int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *rec
 		}
 		rec->result = NULL;
 	}
-	now_iso(now, sizeof(now));
-	if (store_begin(s))
-		goto out;
-	for (i = 0; i < n; i++)
-		if (!recs[i].result && record_store(s, &recs[i], pcache, &np, now))
+	return 0;
+}
+
+void store_batch_release(struct store_batch *b)
+{
+	size_t i;
+
+	for (i = 0; b->recs && i < b->n; i++)
+		str_wipe(&b->recs[i].app, sizeof(b->recs[i].app));
+	free(b->recs);
+	json_decref(b->response);
+	memset(b, 0, sizeof(*b));
+}
+
+/* One batch inside the group's open transaction. */
+static int batch_apply(struct store *s, struct store_batch *b, const char *now)
+{
+	struct placement_info pcache[128];
+	struct store_res *r;
+	char applied[16];
+	char *body = NULL;
+	size_t i;
+	int np = 0, rc = -1;
+
+	if (*b->idem) {
+		if (store_query(s, "SELECT response FROM idempotency WHERE kiosk_id = ?1 AND key = ?2",
+				ARGS(b->kiosk.id, b->idem), &r))
+			return -1;
+		if (store_res_rows(r) == 1)
+			b->response = json_loads(store_res_get(r, 0, 0), 0, NULL);
+		store_res_free(r);
+		if (b->response)
+			return 0;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (!b->recs[i].result && record_store(s, &b->recs[i], pcache, &np, now))
 			goto out;
+	}
 	for (i = 0; i < (size_t)np; i++) {
 		if (!pcache[i].added)
 			continue;
@@ -959,29 +976,60 @@ int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *rec
 			       ARGS(applied, pcache[i].code)) < 0)
 			goto out;
 	}
-	*response = ingest_response(recs, n);
-	if (!*response)
+	b->response = ingest_response(b->recs, b->n);
+	if (!b->response)
 		goto out;
-	if (idem_key && *idem_key) {
-		body = json_dumps(*response, JSON_COMPACT);
+	if (*b->idem) {
+		body = json_dumps(b->response, JSON_COMPACT);
 		if (!body || store_exec(s, "INSERT INTO idempotency(kiosk_id, key, response, created_at)"
 					   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kiosk_id, key) DO NOTHING",
-					ARGS(k->id, idem_key, body, now)) < 0)
+					ARGS(b->kiosk.id, b->idem, body, now)) < 0)
 			goto out;
 	}
-	if (store_commit(s))
-		goto out;
 	rc = 0;
 out:
-	if (rc) {
-		store_rollback(s);
-		json_decref(*response);
-		*response = NULL;
-	}
-	for (i = 0; i < n; i++)
-		str_wipe(&recs[i].app, sizeof(recs[i].app));
-	free(recs);
 	free(body);
+	return rc;
+}
+
+int store_ingest_group(struct store *s, struct store_batch **batches, int n)
+{
+	char now[32];
+	int i;
+
+	now_iso(now, sizeof(now));
+	if (store_begin(s))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (batch_apply(s, batches[i], now))
+			goto fail;
+	if (store_commit(s))
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	for (i = 0; i < n; i++) {
+		json_decref(batches[i]->response);
+		batches[i]->response = NULL;
+	}
+	return -1;
+}
+
+int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
+		 const char *idem_key, json_t **response)
+{
+	struct store_batch b, *one = &b;
+	int rc;
+
+	*response = NULL;
+	if (store_batch_prepare(&b, k, records, idem_key))
+		return -1;
+	rc = store_ingest_group(s, &one, 1);
+	if (!rc) {
+		*response = b.response;
+		b.response = NULL;
+	}
+	store_batch_release(&b);
 	return rc;
 }
 
@@ -1172,6 +1220,31 @@ static int usage_store(struct store *s, const struct store_kiosk *k, const json_
 	return 0;
 }
 
+static int heartbeat_store(struct store *s, const struct store_kiosk *k, const json_t *body,
+			   const char *version, const char *depth, const char *printer,
+			   const char *frame, const char *since, const char *now, struct store_res **res)
+{
+	struct store_res *r = NULL;
+
+	*res = NULL;
+	if (store_begin(s))
+		return -1;
+	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
+			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
+		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
+	    usage_store(s, k, json_object_get(body, "usage")) ||
+	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
+			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
+			   " ORDER BY h.id LIMIT 500", ARGS(k->id, since), &r) ||
+	    store_commit(s)) {
+		store_rollback(s);
+		store_res_free(r);
+		return -1;
+	}
+	*res = r;
+	return 0;
+}
+
 int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
 		    json_t **response)
 {
@@ -1180,7 +1253,7 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 	const char *v;
 	json_t *statuses = NULL;
 	long long cursor;
-	int i;
+	int i, rc;
 
 	*response = NULL;
 	now_iso(now, sizeof(now));
@@ -1194,17 +1267,15 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 	if (cursor < 0)
 		cursor = 0;
 	snprintf(since, sizeof(since), "%lld", cursor);
-	if (store_begin(s))
+	/* Health and absolute usage counts are sent again at the next
+	 * heartbeat: on SQLite this commit need not wait for the disk
+	 * (applications' commits stay synchronous=FULL). */
+	if (!s->pg && store_exec_script(s, "PRAGMA synchronous=NORMAL"))
 		return -1;
-	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
-			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
-		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
-	    usage_store(s, k, json_object_get(body, "usage")) ||
-	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
-			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
-			   " ORDER BY h.id LIMIT 500", ARGS(k->id, since), &r) ||
-	    store_commit(s)) {
-		store_rollback(s);
+	rc = heartbeat_store(s, k, body, version, depth, printer, frame, since, now, &r);
+	if (!s->pg && store_exec_script(s, "PRAGMA synchronous=FULL"))
+		rc = -1;
+	if (rc) {
 		store_res_free(r);
 		return -1;
 	}

@@ -108,6 +108,23 @@ int store_coordinator_auth(struct store *s, const char *token, char *name, size_
 int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
 		 const char *idem_key, json_t **response);
 
+/* The same in steps, for group commit: several kiosks' batches checked
+ * in parallel (prepare: no database), then stored in ONE transaction
+ * (one fsync for all), each answer valid only when the group returned 0.
+ * On -1 nothing of the group was committed. */
+struct record;
+struct store_batch {
+	struct store_kiosk kiosk;
+	char idem[132];
+	struct record *recs;
+	size_t n;
+	json_t *response;	/* owned; set by store_ingest_group on success */
+};
+int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, const json_t *records,
+			const char *idem_key);
+int store_ingest_group(struct store *s, struct store_batch **batches, int n);
+void store_batch_release(struct store_batch *b);
+
 /* The catalog of a comune (open calls and their open placements whose
  * deadline has not passed) as a new JSON object, with its ETag (hex,
  * >= 67 bytes with quotes). 0 or -1. */

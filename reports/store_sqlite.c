@@ -196,6 +196,12 @@ struct store *store_sqlite_open(const char *path)
 	s->ops = &sqlite_ops;
 	s->cache = calloc(1, sizeof(struct sqlite_cache));
 	s->conn = db_open(path, DB_SYNC_FULL);
+	/* The hub's working set (indexes of application, rollups) stays in
+	 * memory: a page read is a syscall otherwise. */
+	if (s->conn && db_exec(s->conn, "PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824")) {
+		db_close(s->conn);
+		s->conn = NULL;
+	}
 	if (!s->cache || !s->conn) {
 		free(s->cache);
 		db_close(s->conn);

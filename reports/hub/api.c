@@ -164,11 +164,63 @@ static void unlock_write(struct hub *h, struct store *s)
 		pthread_mutex_unlock(&h->write_lock);
 }
 
+enum { GROUP_MAX = 64 };
+
+/* Stores job's batch together with whatever else is queued: the first
+ * thread to find no leader becomes it and commits everything queued (up
+ * to GROUP_MAX batches per transaction) until the queue is empty, so
+ * under load many kiosks share one fsync. Returns the job's result. */
+static int ingest_grouped(struct hub *h, struct store *s, struct hub_ingest_job *job)
+{
+	struct store_batch *group[GROUP_MAX];
+	struct hub_ingest_job *jobs[GROUP_MAX];
+	int n, i, rc;
+
+	pthread_mutex_lock(&h->ingest_lock);
+	if (h->ingest_tail)
+		h->ingest_tail->next = job;
+	else
+		h->ingest_head = job;
+	h->ingest_tail = job;
+	while (!job->done) {
+		if (h->ingest_leader) {
+			pthread_cond_wait(&h->ingest_done, &h->ingest_lock);
+			continue;
+		}
+		h->ingest_leader = 1;
+		while (h->ingest_head) {
+			for (n = 0; n < GROUP_MAX && h->ingest_head; n++) {
+				jobs[n] = h->ingest_head;
+				group[n] = &jobs[n]->batch;
+				h->ingest_head = jobs[n]->next;
+			}
+			if (!h->ingest_head)
+				h->ingest_tail = NULL;
+			pthread_mutex_unlock(&h->ingest_lock);
+			lock_write(h, s);
+			rc = store_ingest_group(s, group, n);
+			unlock_write(h, s);
+			pthread_mutex_lock(&h->ingest_lock);
+			for (i = 0; i < n; i++) {
+				jobs[i]->rc = rc;
+				jobs[i]->done = 1;
+			}
+			pthread_cond_broadcast(&h->ingest_done);
+		}
+		h->ingest_leader = 0;
+		pthread_cond_broadcast(&h->ingest_done);
+	}
+	rc = job->rc;
+	pthread_mutex_unlock(&h->ingest_lock);
+	return rc;
+}
+
 static void post_applications(struct hub *h, struct store *s, const struct http_request *req,
 			      const char *auth, const char *idem, struct http_response *resp)
 {
 	struct store_kiosk k;
-	json_t *body = NULL, *records, *out = NULL;
+	struct hub_ingest_job job;
+	json_t *body = NULL, *records, *out;
 	const char *kid;
 	int64_t t0 = now_ms();
 
@@ -195,14 +247,20 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 		reply_error(resp, 413, "too many records in one batch");
 		goto out;
 	}
-	lock_write(h, s);
-	if (store_ingest(s, &k, records, idem, &out)) {
-		unlock_write(h, s);
+	memset(&job, 0, sizeof(job));
+	if (store_batch_prepare(&job.batch, &k, records, idem)) {
+		reply_error(resp, 500, "out of memory");
+		goto out;
+	}
+	if (ingest_grouped(h, s, &job)) {
+		store_batch_release(&job.batch);
 		http_response_header(resp, "Retry-After", "2");
 		reply_error(resp, 503, "storage unavailable; nothing was stored");
 		goto out;
 	}
-	unlock_write(h, s);
+	out = job.batch.response;
+	job.batch.response = NULL;
+	store_batch_release(&job.batch);
 	if (!h->quiet)
 		fprintf(stderr, "ingest kiosk %s: %zu records, %lld stored, %lld already, %lld rejected, %lld ms\n",
 			k.id, json_array_size(records),

@@ -18,6 +18,13 @@ struct hub_rate {
 	int64_t at_ms;
 };
 
+/* A batch waiting for the group commit (api.c). */
+struct hub_ingest_job {
+	struct store_batch batch;
+	int done, rc;
+	struct hub_ingest_job *next;
+};
+
 struct hub {
 	char db_url[1024];
 	size_t body_max;		/* bytes of one request body */
@@ -30,6 +37,12 @@ struct hub {
 	pthread_mutex_t write_lock;	/* SQLite: one writer at a time, no busy waits */
 	pthread_mutex_t rate_lock;
 	struct hub_rate rate[4096];
+	/* Group commit: batches queue here; one thread at a time (the
+	 * leader) stores everything queued in one transaction. */
+	pthread_mutex_t ingest_lock;
+	pthread_cond_t ingest_done;
+	struct hub_ingest_job *ingest_head, *ingest_tail;
+	int ingest_leader;
 	void *dashboard;		/* struct dashboard_ctx *, when reports/dashboard.c is built in */
 	int quiet;
 };

@@ -359,6 +359,8 @@ int main(int argc, char **argv)
 	pthread_cond_init(&h->pool_free, NULL);
 	pthread_mutex_init(&h->write_lock, NULL);
 	pthread_mutex_init(&h->rate_lock, NULL);
+	pthread_mutex_init(&h->ingest_lock, NULL);
+	pthread_cond_init(&h->ingest_done, NULL);
 	h->pool_n = threads;
 	h->pool = calloc((size_t)threads, sizeof(*h->pool));
 	h->pool_busy = calloc((size_t)threads, sizeof(int));
@@ -413,6 +415,9 @@ int main(int argc, char **argv)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+#if HAVE_DASHBOARD
+	dashboard_free(h->dashboard);
+#endif
 	for (i = 0; h->pool && i < h->pool_n; i++)
 		store_close(h->pool[i]);
 	free(h->pool);
