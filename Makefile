@@ -29,14 +29,16 @@ endif
 pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pl = $(shell pkg-config --libs $(1) 2>/dev/null)
 
+# CFLAGS and LDFLAGS are the user's (make check sets them); the project's
+# own flags go into ALL_CFLAGS / ALL_LDFLAGS so a command line never drops them.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -I. -I$(O)/gen -MMD -MP -pthread \
 	-DDOTE_SRCDIR='"$(CURDIR)"' -DDOTE_VERSION='"$(VERSION)"'
 ifeq ($(DEVELOPER),1)
-CFLAGS += -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla -Wpointer-arith
+ALL_CFLAGS += -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla -Wpointer-arith
 endif
-LDFLAGS += -pthread
+ALL_LDFLAGS = $(LDFLAGS) -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
@@ -75,19 +77,19 @@ all: $(PROGRAMS) $(TESTS) $(TOOLS) $(MO)
 
 $(O)/obj/core/%.o: core/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 $(O)/obj/core/%.o: core/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 $(O)/obj/reports/%.o: reports/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(REPORTS_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(REPORTS_CFLAGS) -c -o $@ $<
 $(O)/obj/kiosk/%.o: kiosk/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(KIOSK_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(KIOSK_CFLAGS) -c -o $@ $<
 $(O)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(REPORTS_CFLAGS) $(KIOSK_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) $(REPORTS_CFLAGS) $(KIOSK_CFLAGS) -c -o $@ $<
 
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
@@ -101,13 +103,13 @@ $(LIBREPORTS): $(REPORTS_OBJ)
 HUB_NEEDS := -Wl,-u,receipt_verify,-u,receipt_result_str,-u,application_person_hash
 $(BIN)/dote: $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) $(HUB_NEEDS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(HUB_NEEDS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-hub: $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) $(HUB_NEEDS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(HUB_NEEDS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-kiosk: $(KIOSK_OBJ) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCORE) $(KIOSK_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCORE) $(KIOSK_LIBS) $(CORE_LIBS)
 
 # Unit tests link every library; kiosk objects other than main are
 # available to them through the kiosk's own archive.
@@ -119,10 +121,10 @@ $(LIBKIOSK): $(KIOSK_LIBOBJ)
 ALL_LIBS := $(REPORTS_LIBS) $(KIOSK_LIBS) $(CORE_LIBS)
 $(O)/tests/%: $(O)/obj/tests/unit/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
 $(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
 
 $(O)/locale/%/LC_MESSAGES/dote-kiosk.mo: assets/po/%.po
 	@mkdir -p $(dir $@)
@@ -151,10 +153,10 @@ bench: all
 
 image: all
 	@scripts/deps image
-	@image/build
+	@O=$(O) image/build
 
 image-test: image
-	@image/test
+	@O=$(O) image/test
 
 clean:
 	rm -rf build build-asan
