@@ -15,6 +15,9 @@
 #include "core/util.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Day number of a 'YYYY-MM-DD' expression E (days since a fixed epoch,
@@ -165,34 +168,11 @@ static const char usage_triggers[] =
 	"CREATE TRIGGER IF NOT EXISTS rollup_usage_ad AFTER DELETE ON usage_count BEGIN "
 	USAGE_SQL("old.day", "old.comune", "old.event", "-old.n") "; END;";
 
-/* Full recomputation. The fine aggregate is built once, then folded
- * into each rollup. */
+/* Full recomputation: the application rollups are summed in memory in
+ * one pass over the raw rows (rebuild_apps); the funnel by GROUP BY. */
 static const char rebuild_sql[] =
 	"DELETE FROM rollup_comune; DELETE FROM rollup_province; DELETE FROM rollup_placement;"
 	"DELETE FROM rollup_funnel; DELETE FROM rollup_funnel_province;"
-	"DROP TABLE IF EXISTS temp.rollup_fine;"
-	"CREATE TEMP TABLE rollup_fine AS SELECT x.comune, x.province, x.region, x.call_id, x.month,"
-	" x.placement_code, x.area, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res,"
-	" COUNT(*) AS applications, SUM(x.uniq) AS applicants, SUM(x.sel) AS selected, SUM(x.sta) AS started,"
-	" SUM(x.com) AS completed, SUM(x.dro) AS dropped_out, SUM(x.days) AS sel_days, SUM(x.sel) AS sel_n"
-	" FROM (SELECT " APP_COLUMNS APP_FROM ") x"
-	" GROUP BY x.placement_code, x.month, x.comune, x.province, x.region, x.call_id, x.area,"
-	" x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res;"
-	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
-	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, x.province, x.region, x.call_id, x.month,"
-	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
-	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine x, attrs"
-	" GROUP BY attrs.attr, 2, x.comune, x.province, x.region, x.call_id, x.month;"
-	"WITH " ATTRS " INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
-	" SELECT attrs.attr, " ATTR_VALUE ", x.province, x.region, x.call_id, x.month,"
-	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
-	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine x, attrs"
-	" GROUP BY attrs.attr, 2, x.province, x.region, x.call_id, x.month;"
-	"INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
-	" SELECT placement_code, month, MIN(comune), MIN(province), MIN(region), MIN(call_id), MIN(area),"
-	" SUM(applications), SUM(applicants), SUM(selected), SUM(started), SUM(completed), SUM(dropped_out),"
-	" SUM(sel_days), SUM(sel_n) FROM temp.rollup_fine GROUP BY placement_code, month;"
-	"DROP TABLE temp.rollup_fine;"
 	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)"
 	" SELECT u.comune, COALESCE(c.province, ''), COALESCE(c.region, ''), substr(u.day, 1, 7), u.event, SUM(u.n)"
 	" FROM usage_count u LEFT JOIN comune c ON c.istat = u.comune"
@@ -310,6 +290,189 @@ int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 	return run_list(db, rollup_status_sql, p, 3);
 }
 
+/* One cell of a rollup being rebuilt. */
+struct agg {
+	uint64_t hash;
+	char key[160];
+	char value[32], geo[40], province[8], region[48], month[8], area[24];
+	const char *attr;
+	int table;		/* 0 comune, 1 province, 2 placement */
+	long long call_id;
+	long long m[8];
+};
+
+struct agg_map {
+	struct agg **slot;
+	size_t n, cap;
+};
+
+static uint64_t agg_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static struct agg *agg_get(struct agg_map *map, const char *key, int *fresh)
+{
+	uint64_t h = agg_hash(key);
+	size_t i;
+
+	if ((map->n + 1) * 2 > map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 65536;
+		struct agg **slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			return NULL;
+		for (size_t k = 0; k < map->cap; k++) {
+			if (!map->slot[k])
+				continue;
+			for (i = map->slot[k]->hash & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
+				;
+			slot[i] = map->slot[k];
+		}
+		free(map->slot);
+		map->slot = slot;
+		map->cap = cap;
+	}
+	for (i = h & (map->cap - 1); map->slot[i]; i = (i + 1) & (map->cap - 1))
+		if (map->slot[i]->hash == h && !strcmp(map->slot[i]->key, key)) {
+			*fresh = 0;
+			return map->slot[i];
+		}
+	map->slot[i] = calloc(1, sizeof(struct agg));
+	if (!map->slot[i])
+		return NULL;
+	map->slot[i]->hash = h;
+	str_copy(map->slot[i]->key, sizeof(map->slot[i]->key), key);
+	map->n++;
+	*fresh = 1;
+	return map->slot[i];
+}
+
+static void agg_free(struct agg_map *map)
+{
+	for (size_t k = 0; k < map->cap; k++)
+		free(map->slot[k]);
+	free(map->slot);
+}
+
+/* Columns of rollup_app_rows_sql. */
+enum { C_UUID, C_COMUNE, C_PROVINCE, C_REGION, C_CALL, C_MONTH, C_PLACEMENT, C_AREA, C_STATUS, C_AGE, C_SEX,
+       C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS };
+
+static int rebuild_apps(sqlite3 *db)
+{
+	static const char *const attrs[6] = { "", "applicant_status", "age_band", "sex", "education", "residence" };
+	static const char *const ins[3] = {
+		"INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		"INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+		" VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		"INSERT INTO rollup_placement (area, placement_code, comune, province, region, call_id, month, " MEASURES ")"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	};
+	struct agg_map map = { NULL, 0, 0 };
+	sqlite3_stmt *st = db_prepare(db, rollup_app_rows_sql), *put[3] = { NULL, NULL, NULL };
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char col[C_RES + 1][48], key[160];
+		long long m[8];
+		for (int c = C_COMUNE; c <= C_RES; c++)
+			db_col_copy(st, c, col[c], sizeof(col[c]));
+		m[0] = 1;
+		m[1] = sqlite3_column_int64(st, C_UNIQ);
+		m[2] = sqlite3_column_int64(st, C_SEL);
+		m[3] = sqlite3_column_int64(st, C_STA);
+		m[4] = sqlite3_column_int64(st, C_COM);
+		m[5] = sqlite3_column_int64(st, C_DRO);
+		m[6] = sqlite3_column_int64(st, C_DAYS);
+		m[7] = m[2];
+		for (int t = 0; t < 3; t++)
+			for (int a = 0; a < (t == 2 ? 1 : 6); a++) {
+				const char *value = a ? col[C_STATUS + a - 1] : "";
+				struct agg *g;
+				int fresh;
+				if (t == 2)
+					snprintf(key, sizeof(key), "L\x1f%s\x1f%s", col[C_PLACEMENT], col[C_MONTH]);
+				else
+					snprintf(key, sizeof(key), "%c\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", t ? 'P' : 'C', attrs[a],
+						 value, t ? col[C_PROVINCE] : col[C_COMUNE], col[C_CALL], col[C_MONTH]);
+				g = agg_get(&map, key, &fresh);
+				if (!g) {
+					error("out of memory rebuilding the rollups");
+					goto out;
+				}
+				if (fresh) {
+					g->table = t;
+					g->attr = attrs[a];
+					str_copy(g->value, sizeof(g->value), value);
+					str_copy(g->geo, sizeof(g->geo), t == 2 ? col[C_PLACEMENT] : col[C_COMUNE]);
+					str_copy(g->province, sizeof(g->province), col[C_PROVINCE]);
+					str_copy(g->region, sizeof(g->region), col[C_REGION]);
+					str_copy(g->month, sizeof(g->month), col[C_MONTH]);
+					str_copy(g->area, sizeof(g->area), col[C_AREA]);
+					g->call_id = sqlite3_column_int64(st, C_CALL);
+					/* placement rows keep their comune in value */
+					if (t == 2)
+						str_copy(g->value, sizeof(g->value), col[C_COMUNE]);
+				}
+				for (int k = 0; k < 8; k++)
+					g->m[k] += m[k];
+			}
+	}
+	if (step != SQLITE_DONE) {
+		error("cannot read the applications: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (int t = 0; t < 3; t++) {
+		put[t] = db_prepare(db, ins[t]);
+		if (!put[t])
+			goto out;
+	}
+	for (size_t k = 0; k < map.cap; k++) {
+		struct agg *g = map.slot[k];
+		sqlite3_stmt *p;
+		if (!g)
+			continue;
+		p = put[g->table];
+		if (g->table == 2) {
+			sqlite3_bind_text(p, 1, g->area, -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 2, g->geo, -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 3, g->value, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_text(p, 1, g->attr, -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 2, g->value, -1, SQLITE_STATIC);
+			if (g->table == 0)
+				sqlite3_bind_text(p, 3, g->geo, -1, SQLITE_STATIC);
+		}
+		sqlite3_bind_text(p, 4, g->province, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 5, g->region, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 6, g->call_id);
+		sqlite3_bind_text(p, 7, g->month, -1, SQLITE_STATIC);
+		for (int i = 0; i < 8; i++)
+			sqlite3_bind_int64(p, 8 + i, g->m[i]);
+		if (sqlite3_step(p) != SQLITE_DONE) {
+			error("cannot write the rollups: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_reset(p);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	for (int t = 0; t < 3; t++)
+		sqlite3_finalize(put[t]);
+	agg_free(&map);
+	return rc;
+}
+
 int rollup_rebuild(sqlite3 *db)
 {
 	int own = sqlite3_get_autocommit(db);
@@ -318,7 +481,7 @@ int rollup_rebuild(sqlite3 *db)
 		return -1;
 	if (own && db_begin(db))
 		return -1;
-	if (db_exec(db, rebuild_sql)) {
+	if (db_exec(db, rebuild_sql) || rebuild_apps(db)) {
 		if (own)
 			db_rollback(db);
 		return error("cannot rebuild the rollups");
