@@ -52,10 +52,20 @@ int catalog_fts_query(const char *typed, char *buf, size_t size)
 	return terms;
 }
 
+int catalog_prepare(sqlite3 *db)
+{
+	/* A kiosk-local index for browsing in deadline order (the catalog
+	 * is replaced by sync, the index follows it). */
+	return db_exec(db, "CREATE INDEX IF NOT EXISTS kiosk_placement_browse"
+			   " ON placement(comune, status, deadline, code)");
+}
+
 void catalog_list_clear(struct catalog_list *list)
 {
 	list->n = 0;
 	list->complete = 0;
+	list->pass = 0;
+	list->pass_offset = 0;
 }
 
 void catalog_list_free(struct catalog_list *list)
@@ -70,36 +80,23 @@ void catalog_list_free(struct catalog_list *list)
 	" AND (p.comune = ?3 OR (?4 AND c.province = (SELECT province FROM comune WHERE istat = ?3)))" \
 	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
 
-int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_list *list)
+/* Runs one page query and appends its rows; returns rows added or -1. */
+static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct catalog_filter *f,
+		    struct catalog_list *list, int offset, int limit)
 {
-	static const char *const sql_all =
-		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
-		" WHERE ?1 = '' AND " SCOPE
-		" ORDER BY p.comune <> ?3, p.deadline, p.code LIMIT ?8 OFFSET ?9";
-	static const char *const sql_fts =
-		"SELECT " CARD_COLS " FROM placement_fts f JOIN placement p ON p.id = f.rowid"
-		" JOIN comune c ON c.istat = p.comune"
-		" WHERE placement_fts MATCH ?1 AND " SCOPE
-		" ORDER BY p.comune <> ?3, f.rank, p.code LIMIT ?8 OFFSET ?9";
-	char fts[256];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = db_prepare(db, sql);
 	int added = 0, rc;
-
-	if (list->complete)
-		return 0;
-	catalog_fts_query(f->query ? f->query : "", fts, sizeof(fts));
-	st = db_prepare(db, fts[0] ? sql_fts : sql_all);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, fts, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, f->today, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, f->comune, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, f->province_wide);
 	sqlite3_bind_text(st, 5, f->only_comune ? f->only_comune : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, f->area ? f->area : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 7, f->months);
-	sqlite3_bind_int(st, 8, CATALOG_PAGE);
-	sqlite3_bind_int(st, 9, list->n);
+	sqlite3_bind_int(st, 8, limit);
+	sqlite3_bind_int(st, 9, offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct placement_card *c;
 		if (list->n >= CATALOG_MAX)
@@ -130,9 +127,73 @@ int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_l
 		error("catalog search: %s", sqlite3_errmsg(db));
 		added = -1;
 	}
-	if (added >= 0 && added < CATALOG_PAGE)
-		list->complete = 1;
 	sqlite3_finalize(st);
+	return added;
+}
+
+int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_list *list)
+{
+	/* Browsing this comune: in deadline order, straight from the index
+	 * catalog_prepare() adds, so the first page costs a few rows. */
+	static const char *const sql_here =
+		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
+		" WHERE ?1 = '' AND ?4 = 0 AND p.comune = ?3 AND p.status = 'open' AND p.deadline >= ?2"
+		" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
+		" ORDER BY p.deadline, p.code LIMIT ?8 OFFSET ?9";
+	static const char *const sql_all =
+		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
+		" WHERE ?1 = '' AND " SCOPE
+		" ORDER BY p.comune <> ?3, p.deadline, p.code LIMIT ?8 OFFSET ?9";
+	/* Searching: matches in catalog order without ranking every match,
+	 * so a one-letter prefix over thousands of placements stops after
+	 * one page. Relevance comes from two passes: placements whose title
+	 * or office match first, then those that match elsewhere. */
+	static const char *const sql_fts =
+		"SELECT " CARD_COLS " FROM placement_fts f JOIN placement p ON p.id = f.rowid"
+		" JOIN comune c ON c.istat = p.comune"
+		" WHERE placement_fts MATCH ?1 AND " SCOPE
+		" LIMIT ?8 OFFSET ?9";
+	char terms[300], narrow[128] = "", pass[2][900];
+	int added = 0, n;
+
+	if (list->complete)
+		return 0;
+	catalog_fts_query(f->query ? f->query : "", terms, sizeof(terms));
+	if (!terms[0]) {
+		n = run_page(db, f->province_wide ? sql_all : sql_here, "", f, list, list->n, CATALOG_PAGE);
+		if (n >= 0 && n < CATALOG_PAGE)
+			list->complete = 1;
+		return n;
+	}
+	if (!f->province_wide && f->comune_name && f->comune_name[0]) {
+		/* Narrow the full-text scan to this comune's placements: the
+		 * index intersects lazily, so a page costs a page. The SQL
+		 * still checks the comune exactly. */
+		char name[100];
+		size_t o = 0;
+		for (const unsigned char *c = (const unsigned char *)f->comune_name; *c && o + 2 < sizeof(name); c++)
+			name[o++] = (char)(*c >= 0x80 || (*c >= '0' && *c <= '9') ||
+					   ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') ? *c : ' ');
+		name[o] = 0;
+		str_fmt(narrow, sizeof(narrow), "comune_name : \"%s\" AND ", name);
+	}
+	str_fmt(pass[0], sizeof(pass[0]), "%s{title office} : (%s)", narrow, terms);
+	str_fmt(pass[1], sizeof(pass[1]), "%s(%s) NOT {title office} : (%s)", narrow, terms, terms);
+	while (!list->complete && added < CATALOG_PAGE) {
+		n = run_page(db, sql_fts, pass[list->pass], f, list, list->pass_offset, CATALOG_PAGE - added);
+		if (n < 0)
+			return -1;
+		added += n;
+		list->pass_offset += n;
+		if (added < CATALOG_PAGE) {
+			if (list->pass == 1) {
+				list->complete = 1;
+			} else {
+				list->pass = 1;
+				list->pass_offset = 0;
+			}
+		}
+	}
 	return added;
 }
 

@@ -29,10 +29,12 @@ struct catalog_list {
 	struct placement_card *cards;	/* owned */
 	int n, cap;
 	int complete;			/* every match is loaded */
+	int pass, pass_offset;		/* search: title matches, then the rest */
 };
 
 struct catalog_filter {
 	const char *comune;		/* this kiosk's comune (ISTAT) */
+	const char *comune_name;	/* its name, to narrow full-text scans */
 	int province_wide;		/* also the other comuni of its province */
 	const char *only_comune;	/* '' any */
 	const char *query;		/* what the citizen typed */
@@ -59,6 +61,8 @@ struct placement_detail {
  * prefix term ("citta"*), everything but letters and digits dropped.
  * Returns the number of terms. */
 int catalog_fts_query(const char *typed, char *buf, size_t size);
+/* Adds the kiosk's browsing index (idempotent). Returns 0 or -1. */
+int catalog_prepare(sqlite3 *db);
 /* Loads the next page of matches into list (from list->n). Returns the
  * number added, or -1. */
 int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_list *list);

@@ -101,6 +101,8 @@ int kiosk_init(struct kiosk *k)
 	time_date(now_wall(), k->today, sizeof(k->today));
 	if (db_int(k->db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(k->db))
 		return error("cannot load the comuni table");
+	if (catalog_prepare(k->db))
+		warning("browsing without the kiosk index");
 	sscanf(langs, "%7[a-z]", first);
 	i18n_set(first);
 	citizen_wipe(k);

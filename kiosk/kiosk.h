@@ -106,6 +106,8 @@ struct kiosk {
 	int list_dirty;
 	struct ui_scroll list_scroll;
 	int64_t search_us;		/* last search time (bench, admin) */
+	float search_ms[1024];		/* recent search times (bench) */
+	int nsearch;
 
 	/* detail / the chosen placement */
 	struct placement_detail sel;

@@ -49,7 +49,8 @@ int platform_resize(struct platform *p, int w, int h);
 struct platform_stats {
 	int64_t first_frame_us;		/* process start to first frame presented */
 	int nframes;			/* frames drawn and presented */
-	double median_ms, p99_ms, max_ms;
+	double median_ms, p99_ms, max_ms;	/* CPU time of the UI thread per frame */
+	double wall_median_ms, wall_p99_ms;	/* wall clock (includes preemption) */
 };
 /* Frame times since the last reset (drawn frames only). */
 void platform_stats(struct platform *p, struct platform_stats *st);

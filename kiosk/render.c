@@ -19,7 +19,10 @@ static const char *const font_files[UI_FONT__N] = {
 	"titillium-web-latin-700-normal.woff",
 };
 
-enum { MAX_FONTS = 96, TEX_SLOTS = 4096, TEX_MAX = 2500, WIDTH_SLOTS = 8192 };
+/* Text textures are kept within a byte budget: a software renderer
+ * stores each as a 32-bit surface. */
+enum { MAX_FONTS = 96, TEX_SLOTS = 4096, WIDTH_SLOTS = 8192 };
+static const long TEX_BUDGET = 12L << 20;
 
 struct tex_entry {
 	char *text;		/* owned; NULL when the slot is free */
@@ -45,7 +48,7 @@ struct render {
 	} fonts[MAX_FONTS];
 	int nfonts;
 	struct tex_entry tex[TEX_SLOTS];
-	long ntex, hits, misses;
+	long ntex, hits, misses, bytes;
 	struct width_entry widths[WIDTH_SLOTS];
 	uint64_t frame;
 };
@@ -151,8 +154,12 @@ struct render *render_new(SDL_Renderer *sdl, const char *font_dir)
 	return r;
 }
 
-static void tex_clear(struct tex_entry *e)
+static void tex_clear(struct render *r, struct tex_entry *e)
 {
+	if (e->text) {
+		r->ntex--;
+		r->bytes -= (long)e->w * e->h * 4;
+	}
 	free(e->text);
 	if (e->tex)
 		SDL_DestroyTexture(e->tex);
@@ -165,7 +172,7 @@ void render_free(struct render *r)
 		return;
 	for (int i = 0; i < TEX_SLOTS; i++)
 		if (r->tex[i].text)
-			tex_clear(&r->tex[i]);
+			tex_clear(r, &r->tex[i]);
 	for (int i = 0; i < WIDTH_SLOTS; i++)
 		free(r->widths[i].text);
 	for (int i = 0; i < r->nfonts; i++)
@@ -175,12 +182,11 @@ void render_free(struct render *r)
 
 static void evict(struct render *r)
 {
-	/* Drop what was not drawn in the last few frames. */
-	for (int i = 0; i < TEX_SLOTS; i++)
-		if (r->tex[i].text && r->tex[i].used + 2 < r->frame) {
-			tex_clear(&r->tex[i]);
-			r->ntex--;
-		}
+	/* Drop the least recently drawn first, until within budget. */
+	for (uint64_t age = 600; r->bytes > TEX_BUDGET * 3 / 4 && age >= 2; age /= 2)
+		for (int i = 0; i < TEX_SLOTS && r->bytes > TEX_BUDGET * 3 / 4; i++)
+			if (r->tex[i].text && r->tex[i].used + age < r->frame)
+				tex_clear(r, &r->tex[i]);
 }
 
 static struct tex_entry *tex_get(struct render *r, int font, int px, const char *text)
@@ -209,8 +215,7 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, const char 
 	if (!e) {
 		/* Long probe chain: reuse the least recently drawn slot. */
 		e = &r->tex[h % TEX_SLOTS];
-		tex_clear(e);
-		r->ntex--;
+		tex_clear(r, e);
 	}
 	r->misses++;
 	f = font_get(r, font, px);
@@ -231,6 +236,7 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, const char 
 	e->px = px;
 	e->used = r->frame;
 	r->ntex++;
+	r->bytes += (long)e->w * e->h * 4;
 	return e;
 }
 
@@ -302,7 +308,7 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 		}
 	}
 	SDL_RenderSetClipRect(r->sdl, NULL);
-	if (r->ntex > TEX_MAX)
+	if (r->bytes > TEX_BUDGET || r->ntex > TEX_SLOTS / 2)
 		evict(r);
 }
 

@@ -191,14 +191,13 @@ void browse_enter(struct kiosk *k)
 static void browse_load(struct kiosk *k, int more)
 {
 	struct catalog_filter f = {
-		.comune = k->comune, .province_wide = k->province_wide,
+		.comune = k->comune, .comune_name = k->comune_name, .province_wide = k->province_wide,
 		.only_comune = k->filter_comune, .query = k->query, .area = k->area,
 		.months = k->months, .today = k->today,
 	};
-	int64_t t0 = now_ms();
-	struct timespec a, b;
-	(void)t0;
+	struct timespec a, b, ca, cb;
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
 	if (!more) {
 		catalog_list_clear(&k->list);
 		k->list_scroll.offset = 0;
@@ -206,7 +205,12 @@ static void browse_load(struct kiosk *k, int more)
 	}
 	catalog_search(k->db, &f, &k->list);
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
 	k->search_us = (b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	/* The benchmark's figure: CPU time, as for frames. */
+	if (!more)
+		k->search_ms[k->nsearch++ % (int)ARRAY_SIZE(k->search_ms)] =
+			(float)((cb.tv_sec - ca.tv_sec) * 1000000 + (cb.tv_nsec - ca.tv_nsec) / 1000) / 1000.0f;
 	k->list_dirty = 0;
 }
 

@@ -152,12 +152,27 @@ static int osk(struct script *s, const char *text)
 	return 0;
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
 static int stats(struct script *s, const char *name)
 {
 	struct platform_stats st;
 	struct rusage ru;
 	char path[1024];
 	FILE *f;
+	struct kiosk *k = s->k;
+	int ns = k->nsearch < (int)ARRAY_SIZE(k->search_ms) ? k->nsearch : (int)ARRAY_SIZE(k->search_ms);
+	double smed = 0, sp99 = 0;
+	if (ns) {
+		qsort(k->search_ms, (size_t)ns, sizeof(float), cmp_float);
+		smed = k->search_ms[ns / 2];
+		sp99 = k->search_ms[(int)((double)(ns - 1) * 0.99)];
+	}
+	k->nsearch = 0;
 	platform_stats(s->p, &st);
 	getrusage(RUSAGE_SELF, &ru);
 	str_fmt(path, sizeof(path), "%s/%s.json", s->shots, name);
@@ -165,9 +180,12 @@ static int stats(struct script *s, const char *name)
 	if (!f)
 		return fail(s, "cannot write %s", path);
 	fprintf(f, "{\"frames\":%d,\"median_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
-		"\"first_frame_ms\":%.3f,\"peak_rss_kb\":%ld,\"last_search_us\":%lld}\n",
-		st.nframes, st.median_ms, st.p99_ms, st.max_ms, (double)st.first_frame_us / 1000.0,
-		ru.ru_maxrss, (long long)s->k->search_us);
+		"\"wall_median_ms\":%.3f,\"wall_p99_ms\":%.3f,"
+		"\"first_frame_ms\":%.3f,\"peak_rss_kb\":%ld,\"searches\":%d,\"search_median_ms\":%.3f,"
+		"\"search_p99_ms\":%.3f}\n",
+		st.nframes, st.median_ms, st.p99_ms, st.max_ms, st.wall_median_ms, st.wall_p99_ms,
+		(double)st.first_frame_us / 1000.0,
+		ru.ru_maxrss, ns, smed, sp99);
 	fclose(f);
 	platform_stats_reset(s->p);
 	return 0;
