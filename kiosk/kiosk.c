@@ -86,6 +86,19 @@ void kiosk_set_lang(struct kiosk *k, const char *lang)
 	i18n_set(lang);
 }
 
+/* The announce hook: keeps the last announcements and, with
+ * DOTE_ANNOUNCE=1 in the environment, prints them (a speech engine
+ * attaches here). Labels, never field values, are announced. */
+static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
+{
+	static const char *const kinds[] = { "screen", "focus", "error" };
+	struct kiosk *k = ctx;
+	str_fmt(k->announced[k->nannounced++ % (int)ARRAY_SIZE(k->announced)], sizeof(k->announced[0]), "%s: %s",
+		kinds[kind], text);
+	if (getenv("DOTE_ANNOUNCE"))
+		fprintf(stderr, "announce %s: %s\n", kinds[kind], text);
+}
+
 int kiosk_init(struct kiosk *k)
 {
 	const char *langs = config_get(k->cfg, "languages");
@@ -106,6 +119,8 @@ int kiosk_init(struct kiosk *k)
 	sscanf(langs, "%7[a-z]", first);
 	i18n_set(first);
 	citizen_wipe(k);
+	k->ui.announce = kiosk_announce;
+	k->ui.announce_ctx = k;
 	k->list_dirty = 1;
 	k->screen = screen_find("home");
 	if (k->screen->enter)
@@ -447,6 +462,9 @@ void kiosk_frame(struct kiosk *k)
 		in->now_ms = k->last_input_ms = now;
 	}
 
+	/* On the list, typing with nothing focused searches. */
+	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "browse"))
+		ui_focus(ui, "search");
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0])

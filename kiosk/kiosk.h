@@ -131,6 +131,10 @@ struct kiosk {
 	struct ui_scroll scroll;	/* the current screen's panel */
 	int64_t frame_ms_last;
 	int64_t health_ms;
+	/* The last announcements (screen, focus, error) for a speech
+	 * engine; tests read them too. */
+	char announced[16][200];
+	int nannounced;
 	int pin_failures;
 	int64_t pin_locked_until;
 	int show_filters;

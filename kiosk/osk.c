@@ -121,6 +121,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			fill = ui_color(ui, C_SHADOW);
 		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
 		ui_draw_rect(ui, r, fill);
+		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
 		{
 			int px = ui_font_px(ui, strlen(key_label(shown)) > 2 ? 28 : 40);
 			int lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
@@ -150,7 +151,9 @@ void osk_frame(struct kiosk *k)
 	y0 = ui->h - h;
 	gap = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
 	rowh = (h - ui_px(ui, 24)) / 5;
-	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h }, ui_color(ui, C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h },
+		     ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
 	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ 0, y0, ui->w, h }, 0);
 	if (is_numeric(kind)) {
 		int kw = ui_px(ui, 260), x0;

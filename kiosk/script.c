@@ -326,6 +326,12 @@ static int run_line(struct script *s, char *line)
 			return fail(s, "widget '%s' is not on screen", arg);
 		return !w->checked == !want ? 0 : fail(s, "widget '%s' is %s", arg, w->checked ? "checked" : "not checked");
 	}
+	if (!strcmp(verb, "expect-announced")) {
+		for (int i = 0; i < (int)ARRAY_SIZE(k->announced); i++)
+			if (strstr(k->announced[i], arg))
+				return 0;
+		return fail(s, "nothing announced matches '%s'", arg);
+	}
 	if (!strcmp(verb, "expect-text"))
 		return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
 	if (!strcmp(verb, "expect-no-text"))

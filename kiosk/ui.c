@@ -585,6 +585,7 @@ int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct u
 	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_BUTTON, label, r, 1);
 	int pressed = !strcmp(ui->press_id, id) && ui->in.down;
 	uint32_t fill, text, border = 0;
+	int has_border = style != UI_PRIMARY && style != UI_DANGER && style != UI_GHOST;
 	int pad = ui_px(ui, 16), px = ui_font_px(ui, 34);
 	int bt = ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2;
 
@@ -626,11 +627,12 @@ int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct u
 	if (!enabled) {
 		fill = style == UI_GHOST ? 0xFFFFFFFF : ui_color(ui, C_SHADOW);
 		text = ui_color(ui, C_MUTED);
-		border = 0;
+		has_border = 0;
 	}
 	if (fill != 0xFFFFFFFF)
 		ui_draw_rect(ui, r, fill);
-	if (border)
+	/* Black is a colour too (high contrast): test the style, not the value. */
+	if (has_border)
 		ui_draw_frame(ui, r, border, bt);
 	{
 		struct ui_rect tr = { r.x + pad, r.y, r.w - 2 * pad, r.h };
