@@ -182,11 +182,21 @@ static const char rebuild_sql[] =
 
 const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
 
+/* In SQLite the tables are clustered on their keys (WITHOUT ROWID): an
+ * upsert is one B-tree search instead of two. */
 static int schema_exec(sqlite3 *db)
 {
-	for (int i = 0; rollup_schema_sql[i]; i++)
-		if (db_exec(db, rollup_schema_sql[i]))
+	for (int i = 0; rollup_schema_sql[i]; i++) {
+		char sql[1024];
+		const char *q = rollup_schema_sql[i];
+		if (!strncmp(q, "CREATE TABLE", 12)) {
+			if (str_fmt(sql, sizeof(sql), "%s WITHOUT ROWID", q) < 0)
+				return -1;
+			q = sql;
+		}
+		if (db_exec(db, q))
 			return -1;
+	}
 	return db_exec(db, usage_triggers);
 }
 
@@ -203,6 +213,10 @@ int rollup_migrate(sqlite3 *db)
 		return db_migrate(db, "rollup", none, 1);
 	return 0;
 }
+
+/* Columns of rollup_app_rows_sql. */
+enum { C_UUID, C_COMUNE, C_PROVINCE, C_REGION, C_CALL, C_MONTH, C_PLACEMENT, C_AREA, C_STATUS, C_AGE, C_SEX,
+       C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS };
 
 /*
  * Prepared statements are cached per connection: the hub calls the
@@ -275,10 +289,80 @@ static int run_list(sqlite3 *db, const char *const *sql, const char *const *p, i
 	return rc;
 }
 
+/*
+ * The SQLite path of rollup_ingest_sql: the application's keys are read
+ * once, then each rollup row is one upsert with bound values. Same
+ * figures as the portable statements (the tests compare both with a
+ * rebuild), about three times cheaper.
+ */
+#define UPSERT(T, KEYS, K) "INSERT INTO " T " (" KEYS ", " MEASURES ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9," \
+	" ?10, ?11, ?12, ?13, ?14, ?15)" ADD(T, K)
+static const char *const fast_ingest_sql[] = {
+	"SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1",
+	UPSERT("rollup_comune", "attr, value, comune, province, region, call_id, month",
+	       "attr, value, comune, call_id, month"),
+	"INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+	" VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	ADD("rollup_province", "attr, value, province, call_id, month"),
+	UPSERT("rollup_placement", "area, placement_code, comune, province, region, call_id, month",
+	       "placement_code, month"),
+	NULL
+};
+
 int rollup_apply_ingest(sqlite3 *db, const char *uuid)
 {
-	const char *p[] = { uuid };
-	return run_list(db, rollup_ingest_sql, p, 1);
+	static const char *const attrs[6] = { "", "applicant_status", "age_band", "sex", "education", "residence" };
+	struct stmt_cache *c = cache_get(db, fast_ingest_sql);
+	sqlite3_stmt *x;
+	int rc = -1;
+
+	for (int i = 0; i < 4; i++)
+		if (!c->st[i] && !(c->st[i] = db_prepare(db, fast_ingest_sql[i])))
+			return -1;
+	x = c->st[0];
+	sqlite3_bind_text(x, 1, uuid, -1, SQLITE_STATIC);
+	if (sqlite3_step(x) != SQLITE_ROW) {
+		sqlite3_reset(x);
+		return error("rollup: no application %s", uuid);
+	}
+	for (int t = 1; t <= 3; t++) {
+		sqlite3_stmt *u = c->st[t];
+		for (int a = 0; a < (t == 3 ? 1 : 6); a++) {
+			if (t == 3) {
+				sqlite3_bind_value(u, 1, sqlite3_column_value(x, C_AREA));
+				sqlite3_bind_value(u, 2, sqlite3_column_value(x, C_PLACEMENT));
+			} else {
+				sqlite3_bind_text(u, 1, attrs[a], -1, SQLITE_STATIC);
+				if (a)
+					sqlite3_bind_value(u, 2, sqlite3_column_value(x, C_STATUS + a - 1));
+				else
+					sqlite3_bind_text(u, 2, "", -1, SQLITE_STATIC);
+			}
+			sqlite3_bind_value(u, 3, sqlite3_column_value(x, C_COMUNE));
+			sqlite3_bind_value(u, 4, sqlite3_column_value(x, C_PROVINCE));
+			sqlite3_bind_value(u, 5, sqlite3_column_value(x, C_REGION));
+			sqlite3_bind_value(u, 6, sqlite3_column_value(x, C_CALL));
+			sqlite3_bind_value(u, 7, sqlite3_column_value(x, C_MONTH));
+			sqlite3_bind_int(u, 8, 1);
+			sqlite3_bind_value(u, 9, sqlite3_column_value(x, C_UNIQ));
+			sqlite3_bind_value(u, 10, sqlite3_column_value(x, C_SEL));
+			sqlite3_bind_value(u, 11, sqlite3_column_value(x, C_STA));
+			sqlite3_bind_value(u, 12, sqlite3_column_value(x, C_COM));
+			sqlite3_bind_value(u, 13, sqlite3_column_value(x, C_DRO));
+			sqlite3_bind_value(u, 14, sqlite3_column_value(x, C_DAYS));
+			sqlite3_bind_value(u, 15, sqlite3_column_value(x, C_SEL));
+			if (sqlite3_step(u) != SQLITE_DONE) {
+				error("rollup update failed: %s", sqlite3_errmsg(db));
+				sqlite3_reset(u);
+				goto out;
+			}
+			sqlite3_reset(u);
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_reset(x);
+	return rc;
 }
 
 int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
@@ -359,10 +443,6 @@ static void agg_free(struct agg_map *map)
 		free(map->slot[k]);
 	free(map->slot);
 }
-
-/* Columns of rollup_app_rows_sql. */
-enum { C_UUID, C_COMUNE, C_PROVINCE, C_REGION, C_CALL, C_MONTH, C_PLACEMENT, C_AREA, C_STATUS, C_AGE, C_SEX,
-       C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS };
 
 static int rebuild_apps(sqlite3 *db)
 {
