@@ -177,6 +177,30 @@ void home_frame(struct kiosk *k)
 	}
 	if (side.y > f.y)
 		f.y = side.y;
+	if (!landscape) {
+		/* Portrait has room to say how it works, in three steps. */
+		static const char *const steps[] = {
+			N_("Choose a placement in the offices of the town hall."),
+			N_("Answer four questions to check that you can apply."),
+			N_("Fill in the form and send it. Keep the receipt: it has your protocol number."),
+		};
+		int d = ui_px(ui, 84), gap2 = ui_px(ui, 28);
+		f.y += ui_px(ui, 70);
+		flow_text(k, &f, "how-title", _("How it works"), UI_FONT_BOLD, 40, C_TEXT);
+		for (int i = 0; i < 3; i++) {
+			char id[16], num[4];
+			int th = ui_text_height(ui, _(steps[i]), UI_FONT_REGULAR, ui_font_px(ui, 34), f.w - d - gap2);
+			int rowh = th > d ? th : d;
+			str_fmt(id, sizeof(id), "how:%d", i + 1);
+			str_fmt(num, sizeof(num), "%d", i + 1);
+			ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, d, d }, ui_color(ui, C_PRIMARY));
+			ui_text_box(ui, (struct ui_rect){ f.x, f.y + (d - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 44))) / 2, d, d },
+				    num, UI_FONT_BOLD, ui_font_px(ui, 44), ui_color(ui, C_ON_PRIMARY), 1);
+			ui_label(ui, id, _(steps[i]), (struct ui_rect){ f.x + d + gap2, f.y + (rowh - th) / 2, f.w - d - gap2, 0 },
+				 UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
+			f.y += rowh + ui_px(ui, 28);
+		}
+	}
 	screen_end(k, &f);
 }
 

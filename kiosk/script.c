@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 struct script {
 	struct platform *p;
@@ -389,6 +390,32 @@ static int run_line(struct script *s, char *line)
 		if (!strcmp(key, "comune") && kiosk_init(k))
 			return fail(s, "comune '%s' is not valid", val);
 		platform_advance(s->p, 16);
+		return 0;
+	}
+	if (!strcmp(verb, "expect-scroll")) {
+		/* expect-scroll MIN MAX: the screen's scroll panel offset, px. */
+		int lo, hi, off;
+		if (sscanf(arg, "%d %d", &lo, &hi) != 2)
+			return fail(s, "expect-scroll needs MIN MAX");
+		if (!k->ui.npanels)
+			return fail(s, "this screen does not scroll");
+		off = (int)k->ui.panels[0].s->offset;
+		return off >= lo && off <= hi ? 0 : fail(s, "scrolled %d px, want %d..%d", off, lo, hi);
+	}
+	if (!strcmp(verb, "expect-file")) {
+		/* expect-file CONFIGKEY NAME: a non-empty file in a configured directory. */
+		char key[64] = "", path[1024];
+		const char *name;
+		struct stat st;
+		sscanf(arg, "%63s", key);
+		name = arg + strlen(key);
+		while (*name == ' ')
+			name++;
+		if (!config_get(k->cfg, key)[0] || strchr(name, '/'))
+			return fail(s, "expect-file needs a directory key and a file name");
+		str_fmt(path, sizeof(path), "%s/%s", config_get(k->cfg, key), name);
+		if (stat(path, &st) || st.st_size == 0)
+			return fail(s, "no file %s", path);
 		return 0;
 	}
 	if (!strcmp(verb, "sql"))
