@@ -76,7 +76,7 @@ void kiosk_reset(struct kiosk *k)
 	k->ui.focus[0] = 0;
 	k->ui.text_scale = 1.0f;
 	k->ui.theme = &ui_theme_normal;
-	kiosk_set_lang(k, "it");
+	kiosk_set_lang(k, k->default_lang);
 	kiosk_go(k, "home");
 }
 
@@ -117,6 +117,7 @@ int kiosk_init(struct kiosk *k)
 	if (catalog_prepare(k->db))
 		warning("browsing without the kiosk index");
 	sscanf(langs, "%7[a-z]", first);
+	str_copy(k->default_lang, sizeof(k->default_lang), first);
 	i18n_set(first);
 	citizen_wipe(k);
 	k->ui.announce = kiosk_announce;

@@ -77,6 +77,7 @@ struct kiosk {
 	char comune_name[96];
 	char province[3];
 	char today[11];
+	char default_lang[8];		/* first of `languages` */
 
 	const struct screen *screen;
 	const struct screen *next;	/* switch at the end of the frame */

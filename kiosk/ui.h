@@ -10,7 +10,8 @@
  *
  * Sizes come from one scale factor (ui->scale: screen size x the citizen's
  * text-size setting) through ui_px(); colours from a theme table (normal
- * and high contrast). Start reading at ui_frame_begin().
+ * and high contrast). One UI per process: the hit-test data of the last
+ * frame is kept in ui.c. Start reading at ui_frame_begin().
  */
 #ifndef DOTE_KIOSK_UI_H
 #define DOTE_KIOSK_UI_H
