@@ -192,6 +192,7 @@ int main(int argc, char **argv)
 			.db_path = k->db_path, .state_dir = config_get(&cfg, "state_dir"),
 			.hub_url = config_get(&cfg, "hub_url"), .ca_file = config_get(&cfg, "ca_file"),
 			.comune = config_get(&cfg, "comune"),
+			.enroll_code = config_get(&cfg, "enroll_code"),
 			.catalog_minutes = (int)config_int(&cfg, "catalog_minutes"),
 			.heartbeat_seconds = (int)config_int(&cfg, "heartbeat_seconds"),
 		};

@@ -413,6 +413,21 @@ static void submit(struct kiosk *k)
 	char err[200];
 	enum submit_result r;
 
+	/* A kiosk linked to a hub takes applications only once it is
+	 * enrolled, so every protocol number and receipt names a kiosk the hub
+	 * knows and will accept. The sync thread enrols in the background
+	 * (enroll_code); pick up the identity it saved. */
+	if (config_get(k->cfg, "hub_url")[0] && !k->identity.token[0]) {
+		struct kiosk_identity fresh;
+		if (identity_load(config_get(k->cfg, "state_dir"), &fresh) == 0 && fresh.token[0]) {
+			identity_wipe(&k->identity);
+			k->identity = fresh;
+		} else {
+			identity_wipe(&fresh);
+			k->err.submit = N_("This kiosk is not activated yet, so it cannot send applications. Please ask the staff at the desk.");
+			return;
+		}
+	}
 	memset(a, 0, sizeof(*a));
 	a->call_id = k->sel.call_id;
 	str_copy(a->placement_code, sizeof(a->placement_code), k->sel.card.code);
@@ -525,52 +540,90 @@ void receipt_frame(struct kiosk *k)
 	struct flow f = screen_begin(k, NULL, 1);
 	char buf[300];
 	int bh = ui_px(ui, 110);
+	/* Landscape: the QR code beside the words, both in view at once. */
+	int landscape = ui->w * 5 > ui->h * 6, side = k->qr.modules ? k->qr.width + 2 * QR_QUIET_ZONE : 0;
+	int qs = 0, top, qr_x = 0, qr_y = 0, right_bottom = 0, ppx;
+	struct flow words;
 
-	{
-		int pad = ui_px(ui, 28);
-		const char *t = _("Your application has been received");
-		int th = ui_text_height(ui, t, UI_FONT_BOLD, ui_font_px(ui, 48), f.w - 2 * pad);
-		struct ui_rect box = { f.x, f.y, f.w, th + 2 * pad };
-		ui_draw_rect(ui, box, ui_color(ui, C_SUCCESS_BG));
-		ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, box.h }, ui_color(ui, C_SUCCESS));
-		ui_label(ui, "receipt-title", t, (struct ui_rect){ f.x + pad, f.y + pad, f.w - 2 * pad, 0 },
-			 UI_FONT_BOLD, ui_font_px(ui, 48), C_SUCCESS);
-		f.y += box.h + ui_px(ui, 30);
+	if (landscape) {
+		/* Use the width: two columns need more than the reading column. */
+		int margin = ui_px(ui, 60), maxw = ui_px(ui, 1600);
+		f.w = ui->w - 2 * margin < maxw ? ui->w - 2 * margin : maxw;
+		f.x = (ui->w - f.w) / 2;
 	}
-	flow_text(k, &f, NULL, _("Your protocol number"), UI_FONT_SEMIBOLD, 30, C_MUTED);
-	f.y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_BOLD,
-			ui_font_px(ui, 54), C_TEXT);
-	f.y += ui_px(ui, 20);
-	str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
-	flow_text(k, &f, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
-	if (k->doc.when[0]) {
-		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);
-		flow_text(k, &f, "receipt-when", buf, UI_FONT_REGULAR, 30, C_MUTED);
-	}
-	flow_gap(k, &f, 20);
-	if (k->qr.modules) {
-		static unsigned char padded[220 * 220];
-		int side = k->qr.width + 2 * QR_QUIET_ZONE, qs;
+	top = f.y;
+	words = f;
+
+	if (side) {
 		/* Large enough to photograph: at least 4 px per module. */
+		int avail = landscape ? (int)ui->panels[0].r.h - ui_px(ui, 80) : f.w;
 		qs = ui_px(ui, 520);
-		if (qs > f.w)
-			qs = f.w;
+		if (qs > avail)
+			qs = avail;
+		if (qs > f.w / 2 && landscape)
+			qs = f.w / 2;
 		qs = qs / side * side;
 		if (qs < side * 4)
 			qs = side * 4;
-		if (side <= 220) {
-			memset(padded, 0, (size_t)side * (size_t)side);
-			for (int y = 0; y < k->qr.width; y++)
-				for (int x = 0; x < k->qr.width; x++)
-					padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] = k->qr.modules[y * k->qr.width + x];
-			ui_widget_add(ui, "receipt-qr", UI_ROLE_IMAGE, _("QR code of your receipt"),
-				      (struct ui_rect){ f.x + (f.w - qs) / 2, f.y, qs, qs }, 0);
-			ui_draw_bitmap(ui, (struct ui_rect){ f.x + (f.w - qs) / 2, f.y, qs, qs }, padded, side);
-			f.y += qs + ui_px(ui, 16);
+		if (landscape) {
+			words.w = f.w - qs - ui_px(ui, 48);
+			qr_x = f.x + f.w - qs;
+			qr_y = top;
 		}
-		flow_text(k, &f, "qr-help", _("Take a photo of this code: it proves you applied, and lets you check your application online."),
-			  UI_FONT_REGULAR, 30, C_TEXT);
 	}
+	{
+		int pad = ui_px(ui, 28);
+		const char *t = _("Your application has been received");
+		int th = ui_text_height(ui, t, UI_FONT_BOLD, ui_font_px(ui, 48), words.w - 2 * pad);
+		struct ui_rect box = { words.x, words.y, words.w, th + 2 * pad };
+		ui_draw_rect(ui, box, ui_color(ui, C_SUCCESS_BG));
+		ui_draw_rect(ui, (struct ui_rect){ words.x, words.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, box.h }, ui_color(ui, C_SUCCESS));
+		ui_label(ui, "receipt-title", t, (struct ui_rect){ words.x + pad, words.y + pad, words.w - 2 * pad, 0 },
+			 UI_FONT_BOLD, ui_font_px(ui, 48), C_SUCCESS);
+		words.y += box.h + ui_px(ui, 30);
+	}
+	flow_text(k, &words, NULL, _("Your protocol number"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+	/* The protocol number stays on one line: shrink it rather than cut it. */
+	ppx = ui_font_px(ui, 54);
+	{
+		int pw = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ppx, k->app.protocol, strlen(k->app.protocol));
+		if (pw > words.w)
+			ppx = ppx * words.w / pw - 1;
+		if (ppx < 14)
+			ppx = 14;
+	}
+	words.y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ words.x, words.y, words.w, 0 }, UI_FONT_BOLD,
+			    ppx, C_TEXT);
+	words.y += ui_px(ui, 20);
+	str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
+	flow_text(k, &words, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
+	if (k->doc.when[0]) {
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);
+		flow_text(k, &words, "receipt-when", buf, UI_FONT_REGULAR, 30, C_MUTED);
+	}
+	flow_gap(k, &words, 20);
+	if (!landscape) {
+		qr_x = f.x + (f.w - qs) / 2;
+		qr_y = words.y;
+	}
+	if (side && side <= 220) {
+		static unsigned char padded[220 * 220];
+		struct flow qf = { landscape ? qr_x : f.x, qr_y + qs + ui_px(ui, 16), landscape ? qs : f.w };
+		memset(padded, 0, (size_t)side * (size_t)side);
+		for (int y = 0; y < k->qr.width; y++)
+			for (int x = 0; x < k->qr.width; x++)
+				padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] = k->qr.modules[y * k->qr.width + x];
+		ui_widget_add(ui, "receipt-qr", UI_ROLE_IMAGE, _("QR code of your receipt"),
+			      (struct ui_rect){ qr_x, qr_y, qs, qs }, 0);
+		ui_draw_bitmap(ui, (struct ui_rect){ qr_x, qr_y, qs, qs }, padded, side);
+		flow_text(k, &qf, "qr-help", _("Take a photo of this code: it proves you applied, and lets you check your application online."),
+			  UI_FONT_REGULAR, 30, C_TEXT);
+		if (!landscape)
+			words.y = qf.y;
+		else
+			right_bottom = qf.y;
+	}
+	f = words;
 	flow_text(k, &f, NULL, _("The town hall will contact you for an interview. You can check your application here with the protocol number and your codice fiscale."),
 		  UI_FONT_REGULAR, 30, C_TEXT);
 	{
@@ -593,6 +646,8 @@ void receipt_frame(struct kiosk *k)
 		if (ps.state == PRINTER_BUSY)
 			ui->animating = 1;
 	}
+	if (f.y < right_bottom)
+		f.y = right_bottom;
 	screen_end(k, &f);
 	if (chrome_footer(k, NULL, "done", _("Done"), 1) == 2)
 		kiosk_reset(k);
