@@ -420,7 +420,7 @@ void chrome_idle(struct kiosk *k)
 	box = (struct ui_rect){ x, ui->h / 4, w, 0 };
 	y = box.y + pad;
 	box.h = pad * 2 + ui_text_height(ui, _("Are you still there?"), UI_FONT_BOLD, ui_font_px(ui, 52), w - 2 * pad) +
-		ui_text_height(ui, msg, UI_FONT_REGULAR, ui_font_px(ui, 34), w - 2 * pad) + ui_px(ui, 180);
+		ui_text_height(ui, msg, UI_FONT_REGULAR, ui_font_px(ui, 34), w - 2 * pad) + ui_px(ui, 150);
 	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
 	y += ui_label(ui, "idle-title", _("Are you still there?"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
 		      UI_FONT_BOLD, ui_font_px(ui, 52), C_TEXT);
