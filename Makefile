@@ -34,7 +34,7 @@ pl = $(shell pkg-config --libs $(1) 2>/dev/null)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -I. -I$(O)/gen -MMD -MP -pthread \
-	-DDOTE_SRCDIR='"$(CURDIR)"' -DDOTE_VERSION='"$(VERSION)"'
+	-DDOTE_SRCDIR='"$(CURDIR)"'
 ifeq ($(DEVELOPER),1)
 ALL_CFLAGS += -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla -Wpointer-arith
 endif
@@ -72,7 +72,16 @@ PROGRAMS := $(BIN)/dote $(BIN)/dote-hub $(BIN)/dote-kiosk
 
 MO := $(patsubst assets/po/%.po,$(O)/locale/%/LC_MESSAGES/dote-kiosk.mo,$(wildcard assets/po/*.po))
 
-.PHONY: all run test check bench image image-test clean deps
+.PHONY: all run test check bench image image-test clean deps FORCE
+
+# Only the files that print the version (DOTE_VERSION) are rebuilt when
+# it changes, not the whole tree at every commit.
+VERSION_USERS := $(call obj,$(shell grep -l DOTE_VERSION core/*.c kiosk/*.c reports/*.c reports/*/*.c 2>/dev/null))
+$(VERSION_USERS): ALL_CFLAGS += -DDOTE_VERSION='"$(VERSION)"'
+$(VERSION_USERS): $(O)/gen/version
+$(O)/gen/version: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 all: $(PROGRAMS) $(TESTS) $(TOOLS) $(MO)
 
 $(O)/obj/core/%.o: core/%.c
