@@ -65,6 +65,8 @@ static void citizen_wipe(struct kiosk *k)
 
 void kiosk_reset(struct kiosk *k)
 {
+	if (!strcmp(k->screen->id, "setup"))
+		return;
 	citizen_wipe(k);
 	k->query[0] = 0;
 	k->area[0] = 0;
@@ -105,10 +107,17 @@ int kiosk_init(struct kiosk *k)
 	char first[8] = "it";
 	const struct comune *cm;
 
+	sscanf(langs, "%7[a-z]", first);
+	str_copy(k->default_lang, sizeof(k->default_lang), first);
+	i18n_set(first);
 	str_copy(k->comune, sizeof(k->comune), config_get(k->cfg, "comune"));
 	cm = comune_by_istat(k->comune);
-	if (!cm)
-		return error("config: comune '%s' is not an ISTAT code of a current comune", k->comune);
+	if (!cm) {
+		/* Say so on screen rather than crash-loop under systemd. */
+		error("config: comune '%s' is not an ISTAT code of a current comune", k->comune);
+		k->screen = screen_find("setup");
+		return 0;
+	}
 	str_copy(k->comune_name, sizeof(k->comune_name), cm->name);
 	str_copy(k->province, sizeof(k->province), cm->province);
 	time_date(now_wall(), k->today, sizeof(k->today));
@@ -116,9 +125,6 @@ int kiosk_init(struct kiosk *k)
 		return error("cannot load the comuni table");
 	if (catalog_prepare(k->db))
 		warning("browsing without the kiosk index");
-	sscanf(langs, "%7[a-z]", first);
-	str_copy(k->default_lang, sizeof(k->default_lang), first);
-	i18n_set(first);
 	citizen_wipe(k);
 	k->ui.announce = kiosk_announce;
 	k->ui.announce_ctx = k;
@@ -450,7 +456,7 @@ void kiosk_frame(struct kiosk *k)
 
 	if (any_input(in))
 		k->last_input_ms = in->now_ms;
-	if (!k->idle_dialog && strcmp(k->screen->id, "home") && idle_ms > 0 &&
+	if (!k->idle_dialog && strcmp(k->screen->id, "home") && strcmp(k->screen->id, "setup") && idle_ms > 0 &&
 	    in->now_ms - k->last_input_ms >= idle_ms) {
 		k->idle_dialog = 1;
 		k->idle_deadline = in->now_ms + IDLE_COUNTDOWN_MS;

@@ -24,6 +24,7 @@ const struct screen kiosk_screens[] = {
 	{ "status", NULL, status_frame, NULL },
 	{ "pin", NULL, pin_frame, NULL },
 	{ "admin", NULL, admin_frame, NULL },
+	{ "setup", NULL, setup_frame, NULL },
 };
 const int kiosk_nscreens = (int)ARRAY_SIZE(kiosk_screens);
 

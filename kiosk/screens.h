@@ -23,6 +23,7 @@ void receipt_leave(struct kiosk *k);
 void status_frame(struct kiosk *k);
 void pin_frame(struct kiosk *k);
 void admin_frame(struct kiosk *k);
+void setup_frame(struct kiosk *k);
 
 /* A vertical layout cursor inside a screen's panel. */
 struct flow {

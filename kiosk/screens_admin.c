@@ -205,3 +205,21 @@ void admin_frame(struct kiosk *k)
 	if (chrome_footer(k, NULL, "admin-done", _("Close"), 1) == 2)
 		kiosk_reset(k);
 }
+
+/* --- setup --------------------------------------------------------------------- */
+
+/* Shown instead of the journey when the configuration names no valid
+ * comune: staff see what to fix, systemd sees a healthy service. */
+void setup_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int x, w, y = ui_px(ui, 120);
+	char buf[300];
+	chrome_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, ui_px(ui, 24) }, ui_color(ui, C_HEADER));
+	y += ui_label(ui, "setup-title", _("This kiosk is not configured yet"), (struct ui_rect){ x, y, w, 0 },
+		      UI_FONT_BOLD, ui_font_px(ui, 56), C_TEXT) + ui_px(ui, 30);
+	str_fmt(buf, sizeof(buf), _("Set 'comune' in kiosk.conf to the ISTAT code of this comune (for example 015146 for Milano), then restart the kiosk. Now it is '%s'."),
+		config_get(k->cfg, "comune"));
+	ui_label(ui, "setup-text", buf, (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
+}
