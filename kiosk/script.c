@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
+#include "kiosk/sync.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct script {
 	struct platform *p;
@@ -315,6 +317,26 @@ static int run_line(struct script *s, char *line)
 	if (!strcmp(verb, "wait")) {
 		platform_advance(s->p, atoll(arg));
 		return 0;
+	}
+	if (!strcmp(verb, "wait-sync")) {
+		/* Real time, not the virtual clock: the sync thread talks to a
+		 * real hub. Waits until the outbox is empty, at most ARG seconds. */
+		struct sync_status st;
+		int64_t until = now_ms() + atoll(arg) * 1000;
+		if (!k->sync)
+			return fail(s, "wait-sync: no hub configured (hub_url)");
+		for (;;) {
+			int64_t left = db_int(k->db, "SELECT count(*) FROM outbox", NULL, -1);
+			sync_kick(k->sync);
+			sync_get_status(k->sync, &st);
+			if (left == 0 && st.last_ok_wall)
+				return 0;
+			if (now_ms() > until)
+				return fail(s, "wait-sync: %lld applications still in the outbox (%s)",
+					    (long long)left, st.last_error);
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
 	}
 	if (!strcmp(verb, "expect"))
 		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
