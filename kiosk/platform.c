@@ -251,6 +251,12 @@ struct platform *platform_open(const struct platform_options *o, struct kiosk *k
 		}
 		p->pw = o->w ? o->w : o->windowed ? 540 : mode.w;
 		p->ph = o->h ? o->h : o->windowed ? 960 : mode.h;
+		/* A development window keeps the portrait shape but fits the
+		 * desktop (less room for title bars and panels). */
+		if (o->windowed && !o->h && p->ph > mode.h * 9 / 10) {
+			p->ph = mode.h * 9 / 10;
+			p->pw = p->ph * 9 / 16;
+		}
 		if (!o->windowed)
 			flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
 		p->win = SDL_CreateWindow("DoteComune", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, p->pw, p->ph, flags);
