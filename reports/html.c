@@ -255,7 +255,7 @@ void html_bar_chart(struct hbuf *b, const char *id, const char *title, const str
 void html_line_chart(struct hbuf *b, const char *id, const char *title, const struct chart_point *p,
 		     size_t n, const char *fmt)
 {
-	const int w = 720, h = 260, l = 70, r = 20, t = 20, bot = 50;
+	const int w = 720, h = 260, l = 70, r = 40, t = 20, bot = 50;
 	double max = 0;
 	int step = n > 12 ? (int)(n + 11) / 12 : 1, pen = 0;
 

@@ -18,6 +18,8 @@ int main(void)
 	long long n;
 
 	CHECK("rollup fixture with incremental upkeep", db && fixture_build(db, 3000, 1) == 0);
+	CHECK("rollup queue folds in", rollup_flush(db) == 0);
+	CHECK_INT("rollup queue empty after flush", q1(db, "SELECT COUNT(*) FROM rollup_pending"), 0);
 	CHECK_INT("rollup is not stale after incremental ingest", rollup_stale(db), 0);
 	n = q1(db, "SELECT COUNT(*) FROM application");
 	CHECK_INT("rollup fixture has every application", n, 3000);
@@ -88,6 +90,7 @@ int main(void)
 			    " WHERE status = 'started' LIMIT 1)");
 		CHECK("rollup status change applies", uuid[0] && rollup_apply_status(db, uuid, "started", "dropped_out") == 0);
 		db_exec(db, "COMMIT");
+		rollup_flush(db);
 		CHECK_INT("rollup dropout counted once more",
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_province WHERE attr = ''"), before + 1);
 		CHECK_INT("rollup dropout in comune attr rows",

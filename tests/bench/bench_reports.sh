@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# Reports benchmark: with BENCH_APPLICATIONS (default 10 million) from
+# `dote demo`, times in the same run
+#   - the province x month x applicant status report from the rollups
+#     (`dote report`, disclosure control included) against a plain SQL
+#     GROUP BY over the raw rows (sqlite3) and the engine's raw path;
+#   - the national comune x month table, both ways;
+#   - every dashboard view (Italy, region, province, comune, CSV) through
+#     the hub over HTTP, against the same view's main table computed raw;
+#   - ingest with and without rollup upkeep (tests/tools/report_bench.c).
+# Targets: dashboard views < 50 ms, comune x month < 1 s, rollups >= 20x
+# faster than raw, rollup upkeep keeps ingest above half its speed.
+set -u
+top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+O=${O:-build}
+bin=${DOTE_BIN:-$top/$O/bin}
+tbin=${DOTE_TESTS_BIN:-$top/$O/tests}
+n=${BENCH_APPLICATIONS:-10000000}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+ms() { date +%s%3N; }
+met() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "NOT met"; fi; }
+db="$tmp/hub.db"
+
+t0=$(ms)
+"$bin/dote" demo --db "$db" --applications "$n" >"$tmp/demo.log" 2>&1 || { cat "$tmp/demo.log"; exit 1; }
+t1=$(ms)
+count=$(sqlite3 "$db" "SELECT COUNT(*) FROM application")
+echo "applications in the database: $count (dote demo took $(( (t1 - t0) / 1000 )) s)"
+t0=$(ms)
+"$bin/dote" report --db "$db" --dims region --measures applications -o /dev/null || exit 1
+t1=$(ms)
+echo "rollups built from the raw rows (first report after demo): $(( (t1 - t0) / 1000 )) s"
+echo "rollup rows: comune $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_comune"), province $(sqlite3 "$db" \
+	"SELECT COUNT(*) FROM rollup_province"), placement $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_placement")"
+
+# Best of three runs of a `dote report`, in ms as the engine reports it.
+report_ms() {
+	local best=999999999 t
+	for _ in 1 2 3; do
+		t=$("$bin/dote" report --db "$db" "$@" --timing -o /dev/null 2>&1 | sed -n 's/.* in \([0-9]*\) ms$/\1/p')
+		[ -n "$t" ] && [ "$t" -lt "$best" ] && best=$t
+	done
+	echo "$best"
+}
+sql_ms() {
+	local t0 t1
+	t0=$(ms)
+	sqlite3 "$db" "$1" >/dev/null
+	t1=$(ms)
+	echo $((t1 - t0))
+}
+
+echo
+echo "-- province x month x applicant status"
+roll=$(report_ms --dims province,month,applicant_status --measures applications,selected)
+plain=$(sql_ms "SELECT c.province, substr(a.submitted_at, 1, 7), a.applicant_status, COUNT(*),
+	SUM(a.status IN ('selected','started','completed','dropped_out'))
+	FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1, 2, 3")
+raw=$(report_ms --dims province,month,applicant_status --measures applications,selected --raw)
+echo "rollups (protected, dote report): $roll ms"
+echo "baseline plain SQL GROUP BY over raw rows (sqlite3): $plain ms"
+echo "baseline engine raw path (--raw, protected): $raw ms"
+ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($roll > 0 ? $roll : 1) }")
+echo "speed-up vs plain GROUP BY: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
+
+echo
+echo "-- national comune x month"
+roll=$(report_ms --dims comune,month --measures applications,selected)
+plain=$(sql_ms "SELECT a.comune, substr(a.submitted_at, 1, 7), COUNT(*),
+	SUM(a.status IN ('selected','started','completed','dropped_out')) FROM application a GROUP BY 1, 2")
+echo "rollups (protected, dote report): $roll ms (target < 1000 ms: $(met "$roll < 1000"))"
+echo "baseline plain SQL GROUP BY over raw rows: $plain ms"
+ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($roll > 0 ? $roll : 1) }")
+echo "speed-up: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
+
+echo
+echo "-- dashboard views over HTTP (best of 5, after one warm-up)"
+echo 'password-for-bench' | "$bin/dote" user add --db "$db" --name bench --role coordinator >/dev/null
+"$bin/dote-hub" --db "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet >"$tmp/hub.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+url="http://127.0.0.1:$(cat "$tmp/port")"
+jar="$tmp/jar"
+csrf=$(curl -s -c "$jar" -b "$jar" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
+curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode name=bench --data-urlencode password=password-for-bench \
+	--data-urlencode csrf="$csrf" "$url/login"
+worst=0
+for view in "/dashboard" "/dashboard?region=Lombardia" "/dashboard?province=MI" "/dashboard?comune=015146" \
+	"/dashboard?province=MI&from=2025-01&to=2025-06" "/dashboard/csv?province=MI"; do
+	curl -s -o /dev/null -b "$jar" "$url$view"
+	best=999999
+	for _ in 1 2 3 4 5; do
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -b "$jar" "$url$view")
+		code=${t% *}
+		t=$(awk "BEGIN { printf \"%d\", ${t#* } * 1000 }")
+		[ "$code" = 200 ] || { echo "  $view: HTTP $code"; t=999999; }
+		[ "$t" -lt "$best" ] && best=$t
+	done
+	[ "$best" -gt "$worst" ] && worst=$best
+	echo "  $view: $best ms"
+done
+echo "slowest dashboard view: $worst ms (target < 50 ms: $(met "$worst < 50"))"
+rawview=$(report_ms --dims region --measures applications,seats,applications_per_seat,selected,fill_rate,dropout_rate --raw)
+rollview=$(report_ms --dims region --measures applications,seats,applications_per_seat,selected,fill_rate,dropout_rate)
+echo "the national view's main table: rollups $rollview ms, raw $rawview ms"
+plain=$(sql_ms "SELECT c.region, COUNT(*), SUM(a.status IN ('selected','started','completed','dropped_out')),
+	SUM(a.status = 'dropped_out'), SUM(a.status IN ('started','completed','dropped_out'))
+	FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1")
+echo "baseline plain SQL GROUP BY for that table: $plain ms; the whole page from rollups: see above"
+ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($worst > 0 ? $worst : 1) }")
+echo "speed-up of the slowest full page vs one raw GROUP BY: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
+
+echo
+echo "-- ingest into this database with and without rollup upkeep (synchronous=FULL, batches of 100, 50000 each)"
+kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; pids=()
+if [ -x "$tbin/report_bench" ]; then
+	out=$("$tbin/report_bench" ingest "$db" 50000)
+	plain=$(echo "$out" | awk '$1 == "ingest_plain_per_s" { print $2 }')
+	rolled=$(echo "$out" | awk '$1 == "ingest_rollup_per_s" { print $2 }')
+	plain_cpu=$(echo "$out" | awk '$1 == "ingest_plain_per_cpu_s" { print $2 }')
+	rolled_cpu=$(echo "$out" | awk '$1 == "ingest_rollup_per_cpu_s" { print $2 }')
+	ratio=$(awk "BEGIN { printf \"%.2f\", $rolled / $plain }")
+	ratio_cpu=$(awk "BEGIN { printf \"%.2f\", $rolled_cpu / $plain_cpu }")
+	echo "without rollups: $plain applications/s ($plain_cpu per CPU second)"
+	echo "with rollup_apply_ingest: $rolled applications/s ($rolled_cpu per CPU second)"
+	echo "upkeep per application: $(awk "BEGIN { printf \"%.0f\", 1e6 / $rolled_cpu - 1e6 / $plain_cpu }") us of CPU"
+	echo "ingest keeps ${ratio} of its speed, ${ratio_cpu} by CPU time (target > 0.5: $(met "$ratio > 0.5"))"
+else
+	echo "report_bench not built ($tbin/report_bench): ingest not measured"
+fi
