@@ -77,8 +77,9 @@ static inline void gen_application(struct application *a, uint64_t seed, uint64_
 	a->seq = seq;
 	a->call_id = call_id;
 	str_copy(a->placement_code, sizeof(a->placement_code), placement);
-	snprintf(a->protocol, sizeof(a->protocol), "DC-%s-%s-%.4s-%06lld", comune, kiosk_id, date,
-		 (long long)seq);
+	if (str_fmt(a->protocol, sizeof(a->protocol), "DC-%.6s-%.15s-%.4s-%06lld", comune, kiosk_id,
+		    date, (long long)seq) < 0)
+		a->protocol[0] = '\0';
 	str_copy(a->status, sizeof(a->status), "received");
 }
 #endif
