@@ -56,6 +56,7 @@ struct report_query {
 	int min_count;			/* 0 = default (5); never below 3 */
 	int protect;			/* 1: statistical disclosure control */
 	int force_raw;			/* 1: ignore rollups (benchmarks, tests) */
+	int trust_rollups;		/* 1: skip the completeness check (the dashboard checks at start) */
 };
 
 struct report_row {

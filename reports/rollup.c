@@ -604,6 +604,7 @@ int rollup_stale(sqlite3 *db)
 		return 1;
 	if (!db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_province'", NULL, 0))
 		return db_int(db, "SELECT EXISTS (SELECT 1 FROM application)", NULL, 0) ? 1 : 0;
-	return db_int(db, "SELECT EXISTS (SELECT 1 FROM application) AND NOT EXISTS (SELECT 1 FROM rollup_province)",
-		      NULL, 0) ? 1 : 0;
+	/* Every application is in exactly one province total. */
+	return db_int(db, "SELECT (SELECT COUNT(*) FROM application) <>"
+			  " (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '')", NULL, 1) ? 1 : 0;
 }

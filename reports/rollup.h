@@ -74,7 +74,8 @@ int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 /* Recomputes every rollup from the raw rows (after `dote demo`, a bulk
  * import, or to repair). Migrates first if needed. */
 int rollup_rebuild(sqlite3 *db);
-/* 1 when the rollups hold nothing although applications exist (a
- * database filled without rollup upkeep), else 0. */
+/* 1 when the rollups do not count every application (a database filled
+ * without rollup upkeep, e.g. by a bulk import), else 0. Folds the queue
+ * first. Costs a COUNT(*) of the applications. */
 int rollup_stale(sqlite3 *db);
 #endif
