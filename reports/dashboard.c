@@ -51,6 +51,7 @@ struct dashboard_ctx *dashboard_new(const char *db_path)
 		return NULL;
 	}
 	pthread_mutex_init(&d->lock, NULL);
+	comuni_count();		/* parse the comuni table before any worker thread needs it */
 	db = db_open(db_path, DB_SYNC_NORMAL);
 	/* A database filled without rollup upkeep (dote demo, an import) gets
 	 * its rollups now rather than during someone's first page view. */

@@ -16,6 +16,7 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,20 +470,43 @@ out:
 
 /* ---- labels and order ---- */
 
+/* Provinces, built once from the comuni table: a comune of each. */
+enum { MAX_PROVINCES = 160 };
+static const struct comune *provinces[MAX_PROVINCES];
+static int n_provinces;
+static pthread_once_t provinces_once = PTHREAD_ONCE_INIT;
+
+static void provinces_load(void)
+{
+	for (size_t i = 0; i < comuni_count(); i++) {
+		const struct comune *c = comuni_at(i);
+		int k;
+		for (k = 0; k < n_provinces && strcmp(provinces[k]->province, c->province); k++)
+			;
+		if (k == n_provinces && n_provinces < MAX_PROVINCES)
+			provinces[n_provinces++] = c;
+	}
+}
+
+static const struct comune *province_find(const char *sigla)
+{
+	pthread_once(&provinces_once, provinces_load);
+	for (int k = 0; k < n_provinces; k++)
+		if (!strcmp(provinces[k]->province, sigla))
+			return provinces[k];
+	return NULL;
+}
+
 static const char *province_name(const char *sigla)
 {
-	for (size_t i = 0; i < comuni_count(); i++)
-		if (!strcmp(comuni_at(i)->province, sigla))
-			return comuni_at(i)->province_name;
-	return NULL;
+	const struct comune *c = province_find(sigla);
+	return c ? c->province_name : NULL;
 }
 
 static const char *province_region(const char *sigla)
 {
-	for (size_t i = 0; i < comuni_count(); i++)
-		if (!strcmp(comuni_at(i)->province, sigla))
-			return comuni_at(i)->region;
-	return NULL;
+	const struct comune *c = province_find(sigla);
+	return c ? c->region : NULL;
 }
 
 static int region_known(const char *region)
@@ -562,8 +586,6 @@ out:
 	return rc;
 }
 
-static int order_dims;
-static const int *order_dim_ids;
 
 static int key_cmp(const char *a, const char *b)
 {
@@ -574,13 +596,14 @@ static int key_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int row_cmp(const void *va, const void *vb)
+static int row_cmp(const void *va, const void *vb, void *vq)
 {
 	const struct report_row *a = va, *b = vb;
-	for (int d = 0; d < order_dims; d++) {
+	const struct report_query *q = vq;
+	for (int d = 0; d < q->n_dims; d++) {
 		int c;
 		/* Comuni and provinces read best by name; codes keep time and vocabularies in order. */
-		if (order_dim_ids[d] == RD_COMUNE || order_dim_ids[d] == RD_PROVINCE || order_dim_ids[d] == RD_CALL)
+		if (q->dims[d] == RD_COMUNE || q->dims[d] == RD_PROVINCE || q->dims[d] == RD_CALL)
 			c = strcmp(a->label[d], b->label[d]);
 		else
 			c = key_cmp(a->key[d], b->key[d]);
@@ -908,9 +931,7 @@ int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char
 		snprintf(err, errsize, "out of memory");
 		goto out;
 	}
-	order_dims = q->n_dims;
-	order_dim_ids = q->dims;
-	qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
+	qsort_r(r->rows, r->n, sizeof(*r->rows), row_cmp, &r->q);
 	if (q->protect) {
 		static const int personal[] = { RB_APPLICATIONS, RB_APPLICANTS, RB_SELECTED, RB_STARTED,
 						RB_COMPLETED, RB_DROPPED };
