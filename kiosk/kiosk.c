@@ -291,29 +291,76 @@ void chrome_column(struct kiosk *k, int *x, int *w)
 	*w = cw;
 }
 
+static const struct { const char *code, *name; } lang_names[] = {
+	{ "it", "Italiano" }, { "en", "English" },
+};
+
+/* The header's geometry: one row (names left, languages right) or, when
+ * large text does not fit beside the buttons, the languages on a second
+ * row. It grows with the citizen's text size. */
+struct header_layout {
+	int h, rows, bw, bh, nl, l1, l2;
+};
+
+static void header_layout(struct kiosk *k, struct header_layout *hl)
+{
+	struct ui *ui = &k->ui;
+	const char *langs = config_get(k->cfg, "languages");
+	char name[160];
+	int x, w, pad = ui_px(ui, 32), gap = ui_px(ui, 14), lpx = ui_font_px(ui, 30), namew, subw;
+
+	chrome_column(k, &x, &w);
+	hl->l1 = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40));
+	hl->l2 = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26));
+	hl->bw = ui_px(ui, 190);
+	hl->bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx) + ui_px(ui, 36);
+	hl->nl = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
+		if (strstr(langs, lang_names[i].code)) {
+			int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, lang_names[i].name,
+						strlen(lang_names[i].name)) + 2 * ui_px(ui, 24);
+			if (tw > hl->bw)
+				hl->bw = tw;
+			hl->nl++;
+		}
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+	namew = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40), name, strlen(name));
+	subw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26),
+			      _("DoteComune - training placements at the town hall"),
+			      strlen(_("DoteComune - training placements at the town hall")));
+	if (subw > namew)
+		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
+	hl->rows = namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
+	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
+	if (hl->rows == 2)
+		hl->h += hl->bh + ui_px(ui, 16);
+	else if (hl->bh + ui_px(ui, 40) > hl->h)
+		hl->h = hl->bh + ui_px(ui, 40);
+	if (hl->h < ui_px(ui, 150))
+		hl->h = ui_px(ui, 150);
+}
+
 static int header_height(struct kiosk *k)
 {
-	return ui_px(&k->ui, 150) > 56 ? ui_px(&k->ui, 150) : 56;
+	struct header_layout hl;
+	header_layout(k, &hl);
+	return hl.h;
 }
 
 int chrome_header(struct kiosk *k, const char *title)
 {
 	struct ui *ui = &k->ui;
-	int h = header_height(k), pad = ui_px(ui, 32), x, w;
-	int bw = ui_px(ui, 190), bh = ui_px(ui, 84), gap = ui_px(ui, 14);
+	struct header_layout hl;
+	int pad = ui_px(ui, 32), x, w, gap = ui_px(ui, 14), lx, ly, ty, tw;
 	char name[160];
-	struct ui_rect r = { 0, 0, ui->w, h };
 	const char *langs = config_get(k->cfg, "languages");
-	int nl = 0;
-	static const struct { const char *code, *name; } lang_names[] = {
-		{ "it", "Italiano" }, { "en", "English" },
-	};
 
 	(void)title;
+	header_layout(k, &hl);
 	chrome_column(k, &x, &w);
-	ui_draw_rect(ui, r, ui_color(ui, C_HEADER));
+	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
 	/* Hidden operator gesture: five taps in the top-left corner. */
-	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, h, h })) {
+	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, ui_px(ui, 150), ui_px(ui, 150) })) {
 		if (ui->in.now_ms - k->admin_first_tap > ADMIN_TAP_WINDOW_MS) {
 			k->admin_first_tap = ui->in.now_ms;
 			k->admin_taps = 0;
@@ -323,40 +370,41 @@ int chrome_header(struct kiosk *k, const char *title)
 			kiosk_go(k, "pin");
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
-		if (strstr(langs, lang_names[i].code))
-			nl++;
-	{
-		int lx = x + w - nl * bw - (nl - 1) * gap;
-		int ty = (h - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40))) / 2;
-		int tw = lx - x - pad;
-		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
-		ui_text_box(ui, (struct ui_rect){ x, ty - ui_px(ui, 14), tw, ui_px(ui, 60) }, name,
-			    UI_FONT_BOLD, ui_font_px(ui, 40), ui_color(ui, C_HEADER_TEXT), 0);
-		ui_text_box(ui, (struct ui_rect){ x, ty + ui_px(ui, 38), tw, ui_px(ui, 44) },
-			    _("DoteComune - training placements at the town hall"), UI_FONT_REGULAR,
-			    ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
-		for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++) {
-			char id[16];
-			int on = !strcmp(i18n_lang(), lang_names[i].code);
-			struct ui_rect b = { lx, (h - bh) / 2, bw, bh };
-			if (!strstr(langs, lang_names[i].code))
-				continue;
-			str_fmt(id, sizeof(id), "lang:%s", lang_names[i].code);
-			if (on) {
-				ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
-			} else {
-				ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-			}
-			if (ui_area(ui, id, UI_ROLE_BUTTON, lang_names[i].name, b))
-				kiosk_set_lang(k, lang_names[i].code);
-			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 30))) / 2, b.w - 8, bh },
-				    lang_names[i].name, UI_FONT_SEMIBOLD, ui_font_px(ui, 30),
-				    ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
-			lx += bw + gap;
-		}
+	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
+	if (hl.rows == 1) {
+		ty = (hl.h - hl.l1 - hl.l2) / 2;
+		ly = (hl.h - hl.bh) / 2;
+		tw = lx - x - pad;
+	} else {
+		ty = ui_px(ui, 20);
+		ly = ty + hl.l1 + hl.l2 + ui_px(ui, 12);
+		tw = w;
 	}
-	return h;
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+	ui_text_box(ui, (struct ui_rect){ x, ty, tw, hl.l1 }, name, UI_FONT_BOLD, ui_font_px(ui, 40),
+		    ui_color(ui, C_HEADER_TEXT), 0);
+	ui_text_box(ui, (struct ui_rect){ x, ty + hl.l1, tw, hl.l2 }, _("DoteComune - training placements at the town hall"),
+		    UI_FONT_REGULAR, ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++) {
+		char id[16];
+		int on = !strcmp(i18n_lang(), lang_names[i].code);
+		int lpx = ui_font_px(ui, 30);
+		struct ui_rect b = { lx, ly, hl.bw, hl.bh };
+		if (!strstr(langs, lang_names[i].code))
+			continue;
+		str_fmt(id, sizeof(id), "lang:%s", lang_names[i].code);
+		if (on)
+			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+		else
+			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+		if (ui_area(ui, id, UI_ROLE_BUTTON, lang_names[i].name, b))
+			kiosk_set_lang(k, lang_names[i].code);
+		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl.bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
+						  b.w - 8, hl.bh },
+			    lang_names[i].name, UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		lx += hl.bw + gap;
+	}
+	return hl.h;
 }
 
 int chrome_footer_height(struct kiosk *k)

@@ -123,10 +123,23 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 		ui_draw_rect(ui, r, fill);
 		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
 		{
-			int px = ui_font_px(ui, strlen(key_label(shown)) > 2 ? 28 : 40);
-			int lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
-			ui_text_box(ui, (struct ui_rect){ r.x + 2, r.y + (r.h - lh) / 2, r.w - 4, lh }, key_label(shown),
-				    UI_FONT_SEMIBOLD, px, text, 1);
+			/* Keys are sized by the screen, so their labels follow the
+			 * key, not the text-size setting, and shrink to fit. */
+			const char *label = key_label(shown);
+			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 1.3f ? 1.3f : ui->text_scale));
+			int tw, lh;
+			if (px > r.h * 6 / 10)
+				px = r.h * 6 / 10;
+			if (px < 10)
+				px = 10;
+			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
+			if (tw > r.w - 8 && tw > 0)
+				px = px * (r.w - 8) / tw;
+			if (px < 9)
+				px = 9;
+			lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
+			ui_draw_text(ui, r.x + (r.w - ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label))) / 2,
+				     r.y + (r.h - lh) / 2, UI_FONT_SEMIBOLD, px, text, label);
 		}
 	}
 	if (w && !strcmp(ui->tapped, id))

@@ -304,6 +304,16 @@ static void browse_filters(struct kiosk *k, struct flow *f)
 	}
 }
 
+/* Line height of a font at a design size (with the text-size setting). */
+#define LH(font, size) (ui->text.line_height(ui->text.ctx, (font), ui_font_px(ui, (size))))
+
+/* A card's height: its lines grow with the citizen's text size. */
+static int card_height(struct ui *ui)
+{
+	return 2 * ui_px(ui, 28) + LH(UI_FONT_SEMIBOLD, 26) + 2 * LH(UI_FONT_BOLD, 40) +
+	       LH(UI_FONT_REGULAR, 30) + 2 * LH(UI_FONT_SEMIBOLD, 30) + 4 * ui_px(ui, 6);
+}
+
 /* Draws one placement card at content y; returns 1 when tapped. */
 static int browse_card(struct kiosk *k, const struct placement_card *c, struct ui_rect r)
 {
@@ -328,29 +338,31 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	tapped = ui_area(ui, id, UI_ROLE_LISTITEM, label, r);
 	{
 		char line[200];
+		int la = LH(UI_FONT_SEMIBOLD, 26), lt = LH(UI_FONT_BOLD, 40), lo = LH(UI_FONT_REGULAR, 30);
+		int lf = LH(UI_FONT_SEMIBOLD, 30), g = ui_px(ui, 6);
 		str_fmt(line, sizeof(line), "%s · %s", area, c->comune_name);
-		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, line, UI_FONT_SEMIBOLD,
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, la }, line, UI_FONT_SEMIBOLD,
 			    ui_font_px(ui, 26), ui_color(ui, C_PRIMARY), 0);
+		y += la + g;
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, 2 * lt }, c->title, UI_FONT_BOLD,
+			    ui_font_px(ui, 40), ui_color(ui, C_TEXT), 0);
+		y += 2 * lt + g;
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, lo }, c->office, UI_FONT_REGULAR,
+			    ui_font_px(ui, 30), ui_color(ui, C_MUTED), 0);
+		y += lo + g;
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, lf }, facts, UI_FONT_SEMIBOLD,
+			    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
+		y += lf + g;
+		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, lf }, facts2, UI_FONT_REGULAR,
+			    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
 	}
-	y += ui_px(ui, 44);
-	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 100) }, c->title, UI_FONT_BOLD,
-		    ui_font_px(ui, 40), ui_color(ui, C_TEXT), 0);
-	y += ui_px(ui, 104);
-	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, c->office, UI_FONT_REGULAR,
-		    ui_font_px(ui, 30), ui_color(ui, C_MUTED), 0);
-	y += ui_px(ui, 46);
-	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, facts, UI_FONT_SEMIBOLD,
-		    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
-	y += ui_px(ui, 44);
-	ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, ui_px(ui, 40) }, facts2, UI_FONT_REGULAR,
-		    ui_font_px(ui, 30), ui_color(ui, C_TEXT), 0);
 	return tapped;
 }
 
 void browse_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
-	int top = chrome_header(k, NULL), x, w, y, card_h = ui_px(ui, 330), gap = ui_px(ui, 24);
+	int top = chrome_header(k, NULL), x, w, y, card_h = card_height(ui), gap = ui_px(ui, 24);
 	int sh, used, first, i, cols = 1, cw;
 	struct ui_rect body;
 	struct flow f;

@@ -440,6 +440,16 @@ static int run_line(struct script *s, char *line)
 			return fail(s, "no file %s", path);
 		return 0;
 	}
+	if (!strcmp(verb, "text-scale")) {
+		/* The citizen's text size, 1 to 2.5 (the home screen offers 1.3). */
+		float v = strtof(arg, NULL);
+		if (v < 1.0f || v > 2.5f)
+			return fail(s, "text-scale wants 1 to 2.5");
+		k->ui.text_scale = v;
+		k->ui.animating = 1;
+		platform_advance(s->p, 16);
+		return 0;
+	}
 	if (!strcmp(verb, "sql"))
 		return db_exec(k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
 	if (!strcmp(verb, "stats"))

@@ -709,8 +709,16 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 	ui_draw_rect(ui, box, ui_color(ui, C_FIELD));
 	ui_draw_frame(ui, box, ui_color(ui, err && *err ? C_ERROR : focused ? C_PRIMARY : C_MUTED),
 		      focused || (err && *err) ? (ui_px(ui, 4) > 2 ? ui_px(ui, 4) : 2) : (ui_px(ui, 2) > 1 ? ui_px(ui, 2) : 1));
-	{
-		const char *shown = value && *value ? value : placeholder ? placeholder : "";
+	if (!(value && *value)) {
+		/* A placeholder reads from its start, shortened if it must be. */
+		int vlh = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx);
+		ui_text_box(ui, (struct ui_rect){ box.x + pad, box.y + pad, box.w - 2 * pad, vlh },
+			    placeholder ? placeholder : "", UI_FONT_REGULAR, vpx, ui_color(ui, C_MUTED), 0);
+		if (focused)
+			ui_draw_rect(ui, (struct ui_rect){ box.x + pad, box.y + pad / 2, ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2, bh - pad },
+				     ui_color(ui, C_PRIMARY));
+	} else {
+		const char *shown = value;
 		int maxw = box.w - 2 * pad;
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, shown, strlen(shown));
 		const char *start = shown;
