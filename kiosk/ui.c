@@ -344,11 +344,21 @@ int ui_panel_y(const struct ui *ui, int y)
 	return y + ty(ui);
 }
 
+/* Right-to-left languages: screens lay out left to right, the layer
+ * mirrors every rectangle (x' = width - x - w) on its way out. */
+static struct ui_rect mirror(const struct ui *ui, struct ui_rect r)
+{
+	if (ui->rtl)
+		r.x = ui->w - r.x - r.w;
+	return r;
+}
+
 static struct ui_cmd *cmd_add(struct ui *ui, enum ui_cmd_kind kind, struct ui_rect r)
 {
 	struct ui_cmd *c;
 	if (ui->ncmds >= UI_MAX_CMDS)
 		return NULL;
+	r = mirror(ui, r);
 	r.y += ty(ui);
 	if (ui->clip_on && kind != UI_CMD_CLIP) {
 		struct ui_rect v = intersect(r, ui->clip);
@@ -537,6 +547,7 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	str_fmt(w->id, sizeof(w->id), "%s", id);
 	str_fmt(w->label, sizeof(w->label), "%s", label ? label : "");
 	w->role = role;
+	r = mirror(ui, r);
 	r.y += ty(ui);
 	w->r = r;
 	w->enabled = 1;
@@ -808,6 +819,7 @@ void ui_panel_begin(struct ui *ui, const char *id, struct ui_rect r, struct ui_s
 	s->last_ms = ui->in.now_ms;
 	if (s->velocity != 0.0f)
 		ui->animating = 1;
+	r = mirror(ui, r);
 	ui->panels[ui->npanels].s = s;
 	ui->panels[ui->npanels].r = r;
 	ui->panel = ui->npanels++;

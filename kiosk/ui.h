@@ -110,7 +110,8 @@ enum { UI_MAX_WIDGETS = 400, UI_MAX_CMDS = 4000, UI_ARENA = 96 * 1024, UI_MAX_PA
 struct ui {
 	int w, h;			/* logical screen size */
 	float scale;			/* px per design unit (1080-wide design) */
-	float text_scale;		/* the citizen's text size: 1, 1.25, 1.5 */
+	float text_scale;		/* the citizen's text size: 1, 1.3 (up to 2.5) */
+	int rtl;			/* mirror the layout for right-to-left languages */
 	const struct ui_theme *theme;
 	struct ui_text_ops text;
 	struct ui_input in;

@@ -185,6 +185,27 @@ static void test_scroll(void)
 	}
 }
 
+static void test_rtl(void)
+{
+	struct ui_input none = { .now_ms = 20000 };
+	clicks_a = 0;
+	ui.rtl = 1;
+	frame(three_buttons, none);
+	CHECK_INT("rtl: the layout is mirrored", ui_find(&ui, "a")->r.x, 1080 - 10 - 200);
+	frame(three_buttons, (struct ui_input){ .now_ms = 20016, .pressed = 1, .down = 1, .x = 1000, .y = 40 });
+	frame(three_buttons, (struct ui_input){ .now_ms = 20050, .released = 1, .x = 1000, .y = 40 });
+	CHECK_INT("rtl: a tap on the mirrored button activates it", clicks_a, 1);
+	{
+		int text_left = 1080;
+		for (int i = 0; i < ui.ncmds; i++)
+			if (ui.cmds[i].kind == UI_CMD_TEXT && ui.cmds[i].r.x < text_left)
+				text_left = ui.cmds[i].r.x;
+		CHECK("rtl: labels are drawn on the mirrored side", text_left > 1080 / 2);
+	}
+	ui.rtl = 0;
+	frame(three_buttons, none);
+}
+
 static void test_rotation(void)
 {
 	int x, y;
@@ -246,6 +267,7 @@ int main(void)
 	test_text();
 	test_focus_and_taps();
 	test_scroll();
+	test_rtl();
 	test_rotation();
 	test_fts();
 	test_i18n();
