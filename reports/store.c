@@ -795,10 +795,27 @@ static const char insert_sql[] =
 	" residence, applicant_status, education, lang, submitted_at, status, status_at,"
 	" duplicate_of, receipt, received_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	" ?18, ?19, ?20, ?21, ?22, 'received', ?22, ?23, ?24, ?25)";
+	" ?18, ?19, ?20, ?21, ?22, 'received', ?22,"
+	" (SELECT d.uuid FROM application d WHERE d.call_id = ?5 AND d.cf_hash = ?8"
+	"  AND d.duplicate_of IS NULL ORDER BY d.submitted_at, d.uuid LIMIT 1),"
+	" ?23, ?24) ON CONFLICT DO NOTHING RETURNING duplicate_of";
+
+/* 1 when an application with rec's uuid is already stored, 0 when not,
+ * -1 on error. */
+static int record_known(struct store *s, const struct record *rec)
+{
+	char found[40];
+	int rc = store_text(s, "SELECT uuid FROM application WHERE uuid = ?1", ARGS(rec->app.uuid),
+			    found, sizeof(found));
+
+	return rc < 0 ? -1 : rc == 0;
+}
 
 /* Stores one checked record inside the open transaction; sets
- * rec->result. -1 only on a storage failure. */
+ * rec->result. One statement in the common case: the insert finds the
+ * earlier application of the same person to the same call itself, and
+ * does nothing when the uuid (a resend) or the protocol/sequence (a
+ * clash) is taken. -1 only on a storage failure. */
 static int record_store(struct store *s, struct record *rec, struct placement_info *pcache,
 			int *np, const char *now)
 {
@@ -806,61 +823,55 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 	struct placement_info *p = NULL;
 	struct store_res *r;
 	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11];
-	int i, clash = 0, mine = 0;
+	const char *why = NULL;
+	int i, known;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
-	if (store_query(s, "SELECT uuid FROM application WHERE uuid = ?1 OR protocol = ?2"
-			   " OR (kiosk_id = ?3 AND seq = ?4)", ARGS(a->uuid, a->protocol, a->kiosk_id, seq),
-			&r))
-		return -1;
-	for (i = 0; i < store_res_rows(r); i++) {
-		if (!strcmp(store_res_get(r, i, 0), a->uuid))
-			mine = 1;
-		else
-			clash = 1;
-	}
-	store_res_free(r);
-	if (mine) {
-		rec->result = "already";
-		return 0;
-	}
-	rec->result = "rejected";
-	if (clash) {
-		str_copy(rec->error, sizeof(rec->error),
-			 "protocol or sequence already used by another application");
-		return 0;
-	}
 	if (placement_get(s, pcache, np, 128, a->placement_code, &p))
 		return -1;
 	memcpy(date, a->submitted_at, 10);
 	date[10] = '\0';
-	if (!p->found) {
-		str_copy(rec->error, sizeof(rec->error), "placement_code: unknown placement");
-		return 0;
-	}
-	if (p->call_id != a->call_id || strcmp(p->comune, a->comune)) {
-		str_copy(rec->error, sizeof(rec->error), "placement_code: call or comune do not match");
-		return 0;
-	}
-	if (!p->open || strcmp(date, p->deadline) > 0) {
-		str_copy(rec->error, sizeof(rec->error), "placement_code: placement closed");
+	if (!p->found)
+		why = "placement_code: unknown placement";
+	else if (p->call_id != a->call_id || strcmp(p->comune, a->comune))
+		why = "placement_code: call or comune do not match";
+	else if (!p->open || strcmp(date, p->deadline) > 0)
+		why = "placement_code: placement closed";
+	if (why) {
+		/* A resend of something stored before the placement closed is
+		 * still 'already'. */
+		known = record_known(s, rec);
+		if (known < 0)
+			return -1;
+		rec->result = known ? "already" : "rejected";
+		if (!known)
+			str_copy(rec->error, sizeof(rec->error), why);
 		return 0;
 	}
 	snprintf(call, sizeof(call), "%lld", (long long)a->call_id);
-	if (store_text(s, "SELECT uuid FROM application WHERE call_id = ?1 AND cf_hash = ?2"
-			  " AND duplicate_of IS NULL ORDER BY submitted_at, uuid LIMIT 1",
-		       ARGS(call, rec->cf_hash), rec->duplicate_of, sizeof(rec->duplicate_of)) < 0)
-		return -1;
 	snprintf(age, sizeof(age), "%d", a->age);
-	if (store_exec(s, insert_sql, ARGS(a->uuid, a->protocol, a->kiosk_id, seq, call,
-					   a->placement_code, a->comune, rec->cf_hash, a->cf,
-					   a->given_name, a->family_name, *a->phone ? a->phone : NULL,
-					   *a->email ? a->email : NULL, sex, a->birth_date, age,
-					   a->birthplace, *a->residence ? a->residence : NULL,
-					   a->applicant_status, a->education, a->lang, a->submitted_at,
-					   *rec->duplicate_of ? rec->duplicate_of : NULL,
-					   *rec->receipt ? rec->receipt : NULL, now)) != 1)
+	if (store_query(s, insert_sql, ARGS(a->uuid, a->protocol, a->kiosk_id, seq, call,
+					    a->placement_code, a->comune, rec->cf_hash, a->cf,
+					    a->given_name, a->family_name, *a->phone ? a->phone : NULL,
+					    *a->email ? a->email : NULL, sex, a->birth_date, age,
+					    a->birthplace, *a->residence ? a->residence : NULL,
+					    a->applicant_status, a->education, a->lang, a->submitted_at,
+					    *rec->receipt ? rec->receipt : NULL, now), &r))
 		return -1;
+	if (store_res_rows(r) == 0) {
+		store_res_free(r);
+		known = record_known(s, rec);
+		if (known < 0)
+			return -1;
+		rec->result = known ? "already" : "rejected";
+		if (!known)
+			str_copy(rec->error, sizeof(rec->error),
+				 "protocol or sequence already used by another application");
+		return 0;
+	}
+	str_copy(rec->duplicate_of, sizeof(rec->duplicate_of),
+		 store_res_get(r, 0, 0) ? store_res_get(r, 0, 0) : "");
+	store_res_free(r);
 	if (rollup_ingest_sql) {
 		for (i = 0; rollup_ingest_sql[i]; i++)
 			if (store_exec(s, rollup_ingest_sql[i], ARGS(a->uuid)) < 0)

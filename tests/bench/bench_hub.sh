@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: EUPL-1.2
 # Hub ingest benchmark. Over HTTP on loopback: 8 kiosks each posting
-# batches of 100 new applications back to back for 15 s against a hub on
+# batches of 100 new applications back to back (150,000 records built
+# beforehand, at most 20 s) against a hub on
 # SQLite (synchronous=FULL, every record re-validated, rollups kept,
 # group commit). Baseline, measured in the same run: the same records
 # inserted straight into SQLite (same columns, synchronous=FULL,
@@ -19,7 +20,7 @@ raw_rate=$(echo "$raw" | sed -n 's/.*rec_per_s \([0-9]*\).*/\1/p')
 "$SYNCTOOL" catalog "$T/hub.db" 015146 3 >/dev/null
 "$L" setup "$T/hub.db" 8 "$T/tok8" 015146
 start_hub hub "$T/hub.db" --threads 4 --quiet --set rate_per_minute=0 || { echo "hub did not start"; exit 1; }
-http=$("$L" run "$HUB_URL" "$T/tok8" 15 100 DC06-015146-001)
+http=$("$L" run "$HUB_URL" "$T/tok8" 20 100 DC06-015146-001 150000)
 http_rate=$(echo "$http" | sed -n 's/.*rec_per_s \([0-9]*\).*/\1/p')
 kill "$HUB_PID"
 

@@ -8,7 +8,8 @@
  *   loadgen run URL TOKENFILE SECONDS BATCH PLACEMENT [MAX_RECORDS]
  *       every kiosk loops: POST a batch of BATCH new applications, a
  *       heartbeat, a catalog GET with If-None-Match; until SECONDS pass
- *       (or MAX_RECORDS were sent). Prints one line:
+ *       (or MAX_RECORDS were sent; with MAX_RECORDS the batches are built
+ *       before the clock starts and only batches are sent). One line:
  *       'kiosks N requests N errors N records N stored N seconds S
  *        rec_per_s R batch_p50_ms P batch_p99_ms P'
  *   loadgen raw DB N
@@ -41,6 +42,8 @@ struct kiosk {
 	int64_t started_ms;
 	char etag[80];
 	int batch_records;
+	char **pregen;		/* prepared batch bodies (benchmark mode) */
+	int npregen, next_pregen;
 };
 
 static int errors, requests;
@@ -103,6 +106,25 @@ static const char *g_url, *g_placement;
 static int g_batch;
 static char g_comune[7];
 
+static char *batch_body(struct kiosk *k)
+{
+	json_t *recs = json_array(), *o;
+	struct application a;
+	char *body;
+	int i;
+
+	for (i = 0; i < g_batch; i++) {
+		k->seq++;
+		gen_application(&a, (uint64_t)atoi(k->id + 1) * 7919, (uint64_t)k->seq, k->id,
+				g_comune, k->seq, 1, g_placement);
+		json_array_append_new(recs, wire_application_to_json(&a, NULL));
+	}
+	o = json_pack("{s:s, s:o}", "kiosk_id", k->id, "records", recs);
+	body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return body;
+}
+
 static void start(CURLM *m, struct kiosk *k)
 {
 	char url[512], line[160];
@@ -117,18 +139,16 @@ static void start(CURLM *m, struct kiosk *k)
 	k->hdr = curl_slist_append(k->hdr, line);
 	k->hdr = curl_slist_append(k->hdr, "Content-Type: application/json");
 	curl_easy_setopt(k->h, CURLOPT_HTTPGET, 1L);
+	o = NULL;
 	if (k->step == 0) {
-		json_t *recs = json_array();
-		struct application a;
-		int i;
-
-		for (i = 0; i < g_batch; i++) {
-			k->seq++;
-			gen_application(&a, (uint64_t)atoi(k->id + 1) * 7919, (uint64_t)k->seq, k->id,
-					g_comune, k->seq, 1, g_placement);
-			json_array_append_new(recs, wire_application_to_json(&a, NULL));
+		if (k->next_pregen < k->npregen) {
+			k->body = k->pregen[k->next_pregen];
+			k->pregen[k->next_pregen++] = NULL;
+		} else {
+			k->body = batch_body(k);
 		}
-		o = json_pack("{s:s, s:o}", "kiosk_id", k->id, "records", recs);
+		curl_easy_setopt(k->h, CURLOPT_POSTFIELDS, k->body);
+		curl_easy_setopt(k->h, CURLOPT_POSTFIELDSIZE, (long)strlen(k->body));
 		snprintf(url, sizeof(url), "%s/v1/applications", g_url);
 		k->batch_records = g_batch;
 	} else if (k->step == 1) {
@@ -136,7 +156,6 @@ static void start(CURLM *m, struct kiosk *k)
 			      "queue_depth", 0, "printer", "ok", "last_frame_ms", 16, "status_since", 0);
 		snprintf(url, sizeof(url), "%s/v1/heartbeat", g_url);
 	} else {
-		o = NULL;
 		snprintf(url, sizeof(url), "%s/v1/catalog?comune=%s", g_url, g_comune);
 		if (*k->etag) {
 			snprintf(line, sizeof(line), "If-None-Match: %s", k->etag);
@@ -191,6 +210,17 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 	g_placement = placement;
 	/* 'DC06-015146-001' -> '015146' */
 	str_copy(g_comune, sizeof(g_comune), placement + 5);
+	/* With a record budget the batches are built before the clock starts,
+	 * so the client's own work does not count against the hub. */
+	if (max_records) {
+		int per = (int)(max_records / n / batch) + 1;
+
+		for (i = 0; i < n; i++) {
+			ks[i].pregen = calloc((size_t)per, sizeof(char *));
+			for (ks[i].npregen = 0; ks[i].npregen < per; ks[i].npregen++)
+				ks[i].pregen[ks[i].npregen] = batch_body(&ks[i]);
+		}
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	m = curl_multi_init();
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)n);
@@ -240,7 +270,8 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 				}
 				lat[nlat++] = (double)(now_ms() - k->started_ms);
 			}
-			k->step = (k->step + 1) % 3;
+			/* Benchmark mode (a record budget) sends batches only. */
+			k->step = max_records ? 0 : (k->step + 1) % 3;
 			if (now_ms() >= end || (max_records && records_sent >= max_records)) {
 				active--;
 				continue;
@@ -260,6 +291,9 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 		curl_easy_cleanup(ks[i].h);
 		curl_slist_free_all(ks[i].hdr);
 		free(ks[i].body);
+		while (ks[i].npregen > 0)
+			free(ks[i].pregen[--ks[i].npregen]);
+		free(ks[i].pregen);
 	}
 	curl_multi_cleanup(m);
 	free(ks);
