@@ -25,8 +25,9 @@ db=$tmp/kiosk.db
 sqlite3 "$db" < "$TOP/tests/ui/fixture.sql" || { flunk "fixture"; exit 1; }
 mkdir -p "$tmp/state" "$tmp/receipts" "$tmp/shots"
 : > "$tmp/printer.bin"
-# Nothing listens on the discard port: the kiosk stays offline, the QR
-# still carries the hub URL.
+# The kiosk was enrolled earlier (its state dir holds id and token) and
+# then lost the network: nothing listens on the discard port, so it works
+# offline, and the QR still carries the hub URL.
 cat > "$tmp/kiosk.conf" <<CONF
 comune = 015146
 hub_url = http://127.0.0.1:9
@@ -36,6 +37,11 @@ printer_device = $tmp/printer.bin
 printer_width = 384
 languages = it,en
 CONF
+printf 'expect-screen home\n' > "$tmp/boot.script"
+"$BIN/dote-kiosk" --headless --config "$tmp/kiosk.conf" --db "$db" --script "$tmp/boot.script" \
+	--shots "$tmp/shots" >/dev/null 2>&1 && [ -f "$tmp/state/key" ] || { flunk "kiosk key"; exit 1; }
+printf 'id=K07\ncomune=015146\n' > "$tmp/state/identity"
+(umask 077; printf 'enrolled-token\n' > "$tmp/state/token")
 
 # A valid codice fiscale for birth day n (1..28) of March 1995, woman:
 # `dote cf` names the right check character.
