@@ -69,8 +69,12 @@ void dashboard_free(struct dashboard_ctx *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < POOL; i++)
+	for (int i = 0; i < POOL; i++) {
+		if (!d->conn[i])
+			continue;
+		rollup_release(d->conn[i]);
 		db_close(d->conn[i]);
+	}
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }

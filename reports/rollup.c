@@ -267,6 +267,24 @@ static struct stmt_cache *cache_get(sqlite3 *db, const char *const *sql)
 	return c;
 }
 
+void rollup_release(sqlite3 *db)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_DBS; i++) {
+		if (caches[i].db != db)
+			continue;
+		for (int k = 0; k < CACHE_STMTS; k++) {
+			sqlite3_finalize(caches[i].st[k]);
+			caches[i].st[k] = NULL;
+		}
+		caches[i].db = NULL;
+		caches[i].sql = NULL;
+		caches[i].used = 0;
+		caches[i].pending = 0;
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
 /* Runs every statement of sql with text parameters p[0..np-1]. */
 static int run_list(sqlite3 *db, const char *const *sql, const char *const *p, int np)
 {

@@ -71,6 +71,10 @@ int rollup_flush(sqlite3 *db);
 /* Moves one application from status old_status to new_status. */
 int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 			const char *new_status);
+/* Finalizes the statements the helpers keep prepared for db; call it
+ * before closing a connection that used them (else the connection lives
+ * on as a zombie until exit). Queued applications stay queued. */
+void rollup_release(sqlite3 *db);
 /* Recomputes every rollup from the raw rows (after `dote demo`, a bulk
  * import, or to repair). Migrates first if needed. */
 int rollup_rebuild(sqlite3 *db);

@@ -8,6 +8,7 @@
  */
 #include "reports/cli/command.h"
 #include "reports/report.h"
+#include "reports/rollup.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -182,6 +183,8 @@ static int cmd_opendata(int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(meta);
+	if (db)
+		rollup_release(db);
 	db_close(db);
 	return rc;
 }

@@ -7,6 +7,7 @@
  */
 #include "reports/cli/command.h"
 #include "reports/report.h"
+#include "reports/rollup.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -163,6 +164,8 @@ static int cmd_report(int argc, char **argv)
 out:
 	free(text);
 	report_free(&r);
+	if (db)
+		rollup_release(db);
 	db_close(db);
 	return rc;
 }

@@ -425,6 +425,7 @@ int main(void)
 	report_parse_measures(&q, "sessions", err, sizeof(err));
 	CHECK("report funnel by sex refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "funnel"));
 	report_free(&r);
+	rollup_release(db);
 	db_close(db);
 	return check_done();
 }

@@ -103,6 +103,7 @@ int main(void)
 
 	/* The handler without a server. */
 	fixture_build(db, 600, 1);
+	rollup_release(db);
 	db_close(db);
 	{
 		struct dashboard_ctx *d = dashboard_new(path);

@@ -99,6 +99,7 @@ int main(void)
 	/* A database filled without upkeep is detected as stale. */
 	db_exec(db, "DELETE FROM rollup_province");
 	CHECK_INT("rollup empty tables are stale", rollup_stale(db), 1);
+	rollup_release(db);
 	db_close(db);
 	return check_done();
 }
