@@ -210,7 +210,7 @@ void report_html_table(struct hbuf *b, const struct report *r, const char *capti
 		for (int m = 0; m < r->q.n_measures; m++) {
 			int64_t c = 0;
 			double v = 0;
-			char num[48] = "–";
+			char num[128] = "–";
 			int mm = r->q.measures[m];
 			switch (report_value(row, mm, &c, &v)) {
 			case RV_COUNT: html_int_it(num, sizeof(num), c); break;

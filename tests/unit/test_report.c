@@ -386,6 +386,29 @@ int main(void)
 	}
 	report_free(&r);
 
+	/* HTML: suppressed cells stay well formed (every tag closed). */
+	CHECK("report html source", run(db, &r, "comune,area", "applications,selected,dropout_rate", 1, 0, NULL, NULL,
+					 NULL) == 0);
+	{
+		size_t len;
+		char *html = report_html(db, &r, "Prova <&>", &len);
+		int open_td = 0, close_td = 0, open_abbr = 0, close_abbr = 0;
+		for (const char *p = html; p && (p = strstr(p, "<td")); p++)
+			open_td++;
+		for (const char *p = html; p && (p = strstr(p, "</td>")); p++)
+			close_td++;
+		for (const char *p = html; p && (p = strstr(p, "<abbr")); p++)
+			open_abbr++;
+		for (const char *p = html; p && (p = strstr(p, "</abbr>")); p++)
+			close_abbr++;
+		CHECK("report html has suppressed cells", open_abbr > 0);
+		CHECK_INT("report html cells closed", close_td, open_td);
+		CHECK_INT("report html abbr closed", close_abbr, open_abbr);
+		CHECK("report html title escaped", html && strstr(html, "Prova &lt;&amp;&gt;") && !strstr(html, "Prova <&>"));
+		free(html);
+	}
+	report_free(&r);
+
 	/* Bad input: clear errors, nothing crashes. */
 	report_query_init(&q);
 	CHECK("report unknown dimension refused", report_parse_dims(&q, "province,planet", err, sizeof(err)) < 0 &&
