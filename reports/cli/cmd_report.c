@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"            sessions views forms submits\n"
 		"Period:     2025-01..2025-12, 2025-03, 2025 or 2024..2025\n"
 		"--excel-it  CSV for Italian spreadsheets: ';' separator, decimal comma, BOM\n"
+		"--raw       compute from the raw applications instead of the rollups (slow; checks)\n"
+		"--timing    print rows, source table and time taken on standard error\n"
 		"Suppressed values: '*' in CSV, null in JSON, 'riservato' in HTML.\n");
 }
 
