@@ -136,6 +136,9 @@ static int cmd_report(int argc, char **argv)
 	if (timing)
 		fprintf(stderr, "dote report: %zu rows from %s in %lld ms\n", r.n, r.source ? r.source : "-",
 			(long long)r.ms);
+	if (r.unverified)
+		fprintf(stderr, "dote report: note: %zu suppressed values lie in groups too large for the exact"
+				" recomputation check; they are protected by the pairwise rule only\n", r.unverified);
 	if (!strcmp(format, "csv")) {
 		text = report_csv(&r, excel, &len);
 	} else if (!strcmp(format, "json")) {
