@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,9 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int i, rc = 1, sig, threads;
 
+	/* Before SQLite starts: no global memory statistics, so its
+	 * allocations take no process-wide mutex under load. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	config_init(&cfg, hub_config, ARRAY_SIZE(hub_config));
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;

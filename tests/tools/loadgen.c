@@ -12,6 +12,10 @@
  *       before the clock starts and only batches are sent). One line:
  *       'kiosks N requests N errors N records N stored N seconds S
  *        rec_per_s R batch_p50_ms P batch_p99_ms P'
+ *   loadgen store DB N
+ *       the hub's own ingest without HTTP: N records in batches of 100,
+ *       8 batches per transaction (as the group commit does), in process
+ *       'store records N seconds S rec_per_s R'
  *   loadgen raw DB N
  *       inserts N of the same records into a fresh SQLite database
  *       (synchronous=FULL, transactions of 100, prepared statement):
@@ -375,6 +379,59 @@ static int raw(const char *path, int n)
 	return 0;
 }
 
+static int store_only(const char *path, int n)
+{
+	struct store *s = store_open(path);
+	struct store_kiosk k;
+	struct store_batch bb[8], *g[8];
+	json_t **batches;
+	char code[32], tok[80], pk[65];
+	int nb = (n + 99) / 100, b, j, m, i;
+	int64_t seq = 0, t0;
+	double secs;
+
+	memset(pk, 'a', 64);
+	pk[64] = '\0';
+	if (!s || store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline) VALUES"
+				" (1, '6/2025', 'T', 'Lombardia', '2020-01-01', '2099-12-31')", NULL) != 1 ||
+	    store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address,"
+			  " months, hours_week, allowance_eur, qrsp, seats, deadline) VALUES (1,"
+			  " 'DC06-015146-001', 1, '015146', 'registry', 'U', 'T', 'A', 12, 20, 500, 'Q', 2,"
+			  " '2099-12-31')", NULL) != 1 ||
+	    store_enroll_code_create(s, "015146", 60, code, sizeof(code)) ||
+	    store_enroll(s, code, pk, "bench", &k, tok, sizeof(tok)))
+		return 1;
+	batches = calloc((size_t)nb, sizeof(*batches));
+	for (b = 0; b < nb; b++) {
+		struct application a;
+
+		batches[b] = json_array();
+		for (i = 0; i < 100; i++) {
+			seq++;
+			gen_application(&a, 5, (uint64_t)seq, k.id, "015146", seq, 1, "DC06-015146-001");
+			json_array_append_new(batches[b], wire_application_to_json(&a, NULL));
+		}
+	}
+	t0 = now_ms();
+	for (b = 0; b < nb; b += 8) {
+		for (j = b, m = 0; j < b + 8 && j < nb; j++, m++) {
+			store_batch_prepare(&bb[m], &k, batches[j], NULL);
+			g[m] = &bb[m];
+		}
+		if (store_ingest_group(s, g, m))
+			return 1;
+		for (j = 0; j < m; j++)
+			store_batch_release(&bb[j]);
+	}
+	secs = (double)(now_ms() - t0) / 1000.0;
+	printf("store records %d seconds %.2f rec_per_s %.0f\n", nb * 100, secs, nb * 100 / secs);
+	for (b = 0; b < nb; b++)
+		json_decref(batches[b]);
+	free(batches);
+	store_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl;
@@ -390,6 +447,8 @@ int main(int argc, char **argv)
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "run"))
 		return run(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6],
 			   argc == 8 ? atoll(argv[7]) : 0);
+	if (argc == 4 && !strcmp(argv[1], "store"))
+		return store_only(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "raw"))
 		return raw(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: see tests/tools/loadgen.c\n");
