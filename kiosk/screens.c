@@ -451,17 +451,24 @@ void detail_enter(struct kiosk *k)
 		kiosk_count(k, "view");
 }
 
-static void fact(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value)
+/* One fact: name on the left, value on the right; returns its height.
+ * With draw = 0 it only measures (the card behind is drawn first). */
+static int fact(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value, int draw)
 {
 	struct ui *ui = &k->ui;
-	int nw = f->w * 2 / 5, px = ui_font_px(ui, 32);
+	int nw = f->w * 2 / 5, px = ui_font_px(ui, 32), h1, h2, h;
 	char label[400];
-	int h1, h2;
-	str_fmt(label, sizeof(label), "%s: %s", name, value);
-	ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, px }, 0);
-	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
-	h2 = ui_label(ui, NULL, value, (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 }, UI_FONT_SEMIBOLD, px, C_TEXT);
-	f->y += (h1 > h2 ? h1 : h2) + ui_px(ui, 14);
+	h1 = ui_text_height(ui, name, UI_FONT_REGULAR, px, nw - ui_px(ui, 16));
+	h2 = ui_text_height(ui, value, UI_FONT_SEMIBOLD, px, f->w - nw);
+	h = (h1 > h2 ? h1 : h2) + ui_px(ui, 14);
+	if (draw) {
+		str_fmt(label, sizeof(label), "%s: %s", name, value);
+		ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, h - ui_px(ui, 14) }, 0);
+		ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
+		ui_label(ui, NULL, value, (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 }, UI_FONT_SEMIBOLD, px, C_TEXT);
+	}
+	f->y += h;
+	return h;
 }
 
 void detail_frame(struct kiosk *k)
@@ -484,37 +491,29 @@ void detail_frame(struct kiosk *k)
 	flow_text(k, &f, "office", buf, UI_FONT_SEMIBOLD, 34, C_TEXT);
 	flow_gap(k, &f, 16);
 	{
-		struct ui_rect card = { f.x, f.y, f.w, 0 };
-		struct flow in = { f.x + ui_px(ui, 32), f.y + ui_px(ui, 28), f.w - ui_px(ui, 64) };
-		int start_cmd = ui->ncmds;
-		/* Draw the facts first to learn their height, then put the card under them. */
-		str_fmt(buf, sizeof(buf), _("%d months"), d->card.months);
-		fact(k, &in, "fact:months", _("Duration"), buf);
-		str_fmt(buf, sizeof(buf), _("%d hours a week"), d->card.hours_week);
-		fact(k, &in, "fact:hours", _("Commitment"), buf);
-		str_fmt(buf, sizeof(buf), _("%d € a month"), d->card.allowance_eur);
-		fact(k, &in, "fact:allowance", _("Allowance"), buf);
-		str_fmt(buf, sizeof(buf), "%d", d->card.seats);
-		fact(k, &in, "fact:seats", _("Seats"), buf);
-		str_fmt(buf, sizeof(buf), _("%d so far (at the last update)"), d->card.applied);
-		fact(k, &in, "fact:applied", _("Applications"), buf);
-		date_it(d->card.deadline, dl, sizeof(dl));
-		fact(k, &in, "fact:deadline", _("Apply by"), dl);
-		fact(k, &in, "fact:address", _("Address"), d->address);
-		card.h = in.y - f.y + ui_px(ui, 14);
-		{
-			/* Insert the card's rectangles before the facts' commands. */
-			int n = ui->ncmds - start_cmd;
-			struct ui_cmd saved[64];
-			if (n <= 64) {
-				memcpy(saved, &ui->cmds[start_cmd], (size_t)n * sizeof(saved[0]));
-				ui->ncmds = start_cmd;
-				ui_draw_card(ui, card);
-				for (int i = 0; i < n && ui->ncmds < UI_MAX_CMDS; i++)
-					ui->cmds[ui->ncmds++] = saved[i];
-			}
-		}
-		f.y = in.y + ui_px(ui, 40);
+		/* The facts sit on a card: measure them, draw the card, then them. */
+		char values[7][160], dl2[16];
+		const char *names[7] = { _("Duration"), _("Commitment"), _("Allowance"), _("Seats"),
+					 _("Applications"), _("Apply by"), _("Address") };
+		static const char *const ids[7] = { "fact:months", "fact:hours", "fact:allowance", "fact:seats",
+						    "fact:applied", "fact:deadline", "fact:address" };
+		struct flow in = { f.x + ui_px(ui, 32), 0, f.w - ui_px(ui, 64) };
+		int h = 0;
+		str_fmt(values[0], sizeof(values[0]), _("%d months"), d->card.months);
+		str_fmt(values[1], sizeof(values[1]), _("%d hours a week"), d->card.hours_week);
+		str_fmt(values[2], sizeof(values[2]), _("%d € a month"), d->card.allowance_eur);
+		str_fmt(values[3], sizeof(values[3]), "%d", d->card.seats);
+		str_fmt(values[4], sizeof(values[4]), _("%d so far (at the last update)"), d->card.applied);
+		date_it(d->card.deadline, dl2, sizeof(dl2));
+		str_copy(values[5], sizeof(values[5]), dl2);
+		str_copy(values[6], sizeof(values[6]), d->address);
+		for (int i = 0; i < 7; i++)
+			h += fact(k, &in, ids[i], names[i], values[i], 0);
+		ui_draw_card(ui, (struct ui_rect){ f.x, f.y, f.w, h + ui_px(ui, 42) });
+		in.y = f.y + ui_px(ui, 28);
+		for (int i = 0; i < 7; i++)
+			fact(k, &in, ids[i], names[i], values[i], 1);
+		f.y = in.y + ui_px(ui, 54);
 	}
 	if (d->description[0]) {
 		flow_text(k, &f, NULL, _("What you will do"), UI_FONT_BOLD, 38, C_TEXT);

@@ -347,19 +347,8 @@ void privacy_frame(struct kiosk *k)
 		if (qs < side * 3)
 			qs = side * 3;
 		/* The quiet zone is part of the drawn square. */
-		{
-			static unsigned char padded[200 * 200];
-			if (side <= 200) {
-				memset(padded, 0, sizeof(padded));
-				for (int y = 0; y < k->privacy_qr.width; y++)
-					for (int x = 0; x < k->privacy_qr.width; x++)
-						padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] =
-							k->privacy_qr.modules[y * k->privacy_qr.width + x];
-				ui_widget_add(ui, "privacy-qr", UI_ROLE_IMAGE, _("QR code: the full privacy notice"),
-					      (struct ui_rect){ f.x, f.y, qs, qs }, 0);
-				ui_draw_bitmap(ui, (struct ui_rect){ f.x, f.y, qs, qs }, padded, side);
-			}
-		}
+		ui_qr(ui, "privacy-qr", _("QR code: the full privacy notice"), k->privacy_qr.modules,
+		      k->privacy_qr.width, QR_QUIET_ZONE, (struct ui_rect){ f.x, f.y, qs, qs });
 		ui_label(ui, NULL, _("Scan this code with your phone to read the full privacy notice."),
 			 (struct ui_rect){ f.x + qs + ui_px(ui, 30), f.y + ui_px(ui, 20), f.w - qs - ui_px(ui, 30), 0 },
 			 UI_FONT_REGULAR, ui_font_px(ui, 30), C_TEXT);
@@ -606,16 +595,10 @@ void receipt_frame(struct kiosk *k)
 		qr_x = f.x + (f.w - qs) / 2;
 		qr_y = words.y;
 	}
-	if (side && side <= 220) {
-		static unsigned char padded[220 * 220];
+	if (side) {
 		struct flow qf = { landscape ? qr_x : f.x, qr_y + qs + ui_px(ui, 16), landscape ? qs : f.w };
-		memset(padded, 0, (size_t)side * (size_t)side);
-		for (int y = 0; y < k->qr.width; y++)
-			for (int x = 0; x < k->qr.width; x++)
-				padded[(y + QR_QUIET_ZONE) * side + x + QR_QUIET_ZONE] = k->qr.modules[y * k->qr.width + x];
-		ui_widget_add(ui, "receipt-qr", UI_ROLE_IMAGE, _("QR code of your receipt"),
-			      (struct ui_rect){ qr_x, qr_y, qs, qs }, 0);
-		ui_draw_bitmap(ui, (struct ui_rect){ qr_x, qr_y, qs, qs }, padded, side);
+		ui_qr(ui, "receipt-qr", _("QR code of your receipt"), k->qr.modules, k->qr.width, QR_QUIET_ZONE,
+		      (struct ui_rect){ qr_x, qr_y, qs, qs });
 		flow_text(k, &qf, "qr-help", _("Take a photo of this code: it proves you applied, and lets you check your application online."),
 			  UI_FONT_REGULAR, 30, C_TEXT);
 		if (!landscape)

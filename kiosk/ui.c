@@ -317,6 +317,18 @@ void ui_frame_end(struct ui *ui)
 	ui->hash = h;
 }
 
+void *ui_alloc(struct ui *ui, size_t size)
+{
+	size_t at = (ui->arena_used + 15) & ~(size_t)15;
+	void *p;
+	if (at + size > UI_ARENA)
+		return NULL;
+	p = ui->arena + at;
+	memset(p, 0, size);
+	ui->arena_used = at + size;
+	return p;
+}
+
 const char *ui_strdup(struct ui *ui, const char *s)
 {
 	size_t n = strlen(s), room = UI_ARENA - ui->arena_used;
@@ -412,6 +424,20 @@ void ui_draw_bitmap(struct ui *ui, struct ui_rect r, const unsigned char *bits, 
 		c->side = side;
 		c->color = 0x000000;
 	}
+}
+
+void ui_qr(struct ui *ui, const char *id, const char *label, const unsigned char *modules, int width,
+	   int quiet, struct ui_rect r)
+{
+	int side = width + 2 * quiet;
+	unsigned char *bits = ui_alloc(ui, (size_t)side * (size_t)side);
+	ui_widget_add(ui, id, UI_ROLE_IMAGE, label, r, 0);
+	if (!bits)
+		return;
+	for (int y = 0; y < width; y++)
+		memcpy(bits + (size_t)(y + quiet) * (size_t)side + (size_t)quiet, modules + (size_t)y * (size_t)width,
+		       (size_t)width);
+	ui_draw_bitmap(ui, r, bits, side);
 }
 
 void ui_draw_card(struct ui *ui, struct ui_rect r)

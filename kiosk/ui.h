@@ -105,7 +105,7 @@ struct ui_scroll {
 	int64_t last_ms;
 };
 
-enum { UI_MAX_WIDGETS = 400, UI_MAX_CMDS = 4000, UI_ARENA = 96 * 1024, UI_MAX_PANELS = 4 };
+enum { UI_MAX_WIDGETS = 400, UI_MAX_CMDS = 4000, UI_ARENA = 192 * 1024, UI_MAX_PANELS = 4 };
 
 struct ui {
 	int w, h;			/* logical screen size */
@@ -172,6 +172,9 @@ void ui_frame_begin(struct ui *ui);
 /* Ends a frame: records the focus order, hashes the draw list. */
 void ui_frame_end(struct ui *ui);
 
+/* Frame scratch memory (zeroed), valid until the next frame; NULL when
+ * the arena is full. */
+void *ui_alloc(struct ui *ui, size_t size);
 /* Copies text into the frame arena (truncated when full). */
 const char *ui_strdup(struct ui *ui, const char *s);
 
@@ -180,6 +183,10 @@ void ui_draw_rect(struct ui *ui, struct ui_rect r, uint32_t color);
 void ui_draw_frame(struct ui *ui, struct ui_rect r, uint32_t color, int thickness);
 void ui_draw_text(struct ui *ui, int x, int y, int font, int px, uint32_t color, const char *text);
 void ui_draw_bitmap(struct ui *ui, struct ui_rect r, const unsigned char *bits, int side);
+/* A QR code (role image) filling the square r, with its quiet zone of
+ * `quiet` modules drawn white around width x width modules (1 = dark). */
+void ui_qr(struct ui *ui, const char *id, const char *label, const unsigned char *modules, int width,
+	   int quiet, struct ui_rect r);
 /* A card: surface, a 1 px border and a soft shadow. */
 void ui_draw_card(struct ui *ui, struct ui_rect r);
 
