@@ -510,6 +510,14 @@ void kiosk_frame(struct kiosk *k)
 		k->idle_deadline = in->now_ms + IDLE_COUNTDOWN_MS;
 		ui_announce(ui, UI_ANNOUNCE_ERROR, _("Are you still there?"));
 	}
+	/* Home holds nothing personal, but the next citizen should find the
+	 * default language and reading settings: reset them quietly. */
+	if (!strcmp(k->screen->id, "home") && idle_ms > 0 && in->now_ms - k->last_input_ms >= idle_ms &&
+	    (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || strcmp(i18n_lang(), k->default_lang))) {
+		ui->text_scale = 1.0f;
+		ui->theme = &ui_theme_normal;
+		kiosk_set_lang(k, k->default_lang);
+	}
 	if (k->idle_dialog && in->now_ms >= k->idle_deadline) {
 		int64_t now = in->now_ms;
 		kiosk_reset(k);
