@@ -158,4 +158,24 @@ run() {
 
 backends hub-api
 for b in "${BACKENDS[@]}"; do run "$b"; done
+
+# Configuration, rate limit with Retry-After, and the kiosk's refusal of
+# plain http to another machine (checked before any connection).
+check_match hub-help "$("$DOTE_BIN/dote-hub" --help)" 'postgres://.*rate_per_minute'
+printf 'threads = 2\nno_such_key = 1\n' >"$T/bad.conf"
+if "$DOTE_BIN/dote-hub" --config "$T/bad.conf" >/dev/null 2>&1; then fail hub-config-typo-refused "started"; else pass hub-config-typo-refused; fi
+"$SYNCTOOL" catalog "$T/rate.db" 015146 1 >/dev/null
+"$DOTE_TESTS_BIN/loadgen" setup "$T/rate.db" 1 "$T/rate.tok" 015146
+printf 'rate_per_minute = 2\nthreads = 1\n' >"$T/rate.conf"
+start_hub rate "$T/rate.db" --config "$T/rate.conf"
+rtok=$(cut -d' ' -f2 "$T/rate.tok")
+for i in 1 2 3; do
+	code=$(curl -s -D "$T/rate.h" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $rtok" \
+		--data '{"kiosk_id":"K01"}' "$HUB_URL/v1/heartbeat")
+done
+check rate-limited "$code" "429"
+check_match rate-retry-after "$(grep -i '^retry-after:' "$T/rate.h" | tr -d '\r')" '^Retry-After: [0-9]+$'
+kill "$HUB_PID"
+r=$("$SYNCTOOL" sync "$T/nk.db" "$T/nstate" http://192.0.2.1:8470 015146 - 2)
+check_match kiosk-refuses-plain-http-off-machine "$r" "plain http is allowed only to this machine"
 finish
