@@ -320,7 +320,6 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	struct ui *ui = &k->ui;
 	int pad = ui_px(ui, 28), y = r.y + pad, tw = r.w - 2 * pad;
 	char id[48], facts[256], facts2[256], label[512], dl[16];
-	int left = c->seats - c->applied;
 	const char *area = vocab_label(placement_areas, placement_areas_n, c->area);
 	int tapped;
 
@@ -328,10 +327,9 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	date_it(c->deadline, dl, sizeof(dl));
 	str_fmt(facts, sizeof(facts), _("%d months · %d hours a week · %d € a month"), c->months,
 		 c->hours_week, c->allowance_eur);
-	if (left > 0)
-		str_fmt(facts2, sizeof(facts2), _("Seats: %d · Apply by %s"), c->seats, dl);
-	else
-		str_fmt(facts2, sizeof(facts2), _("Seats: %d (many applicants) · Apply by %s"), c->seats, dl);
+	/* Seats and how many applied so far (last sync): the citizen judges
+	 * the odds; the town hall selects, so nothing is "full". */
+	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
 	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s", c->title, c->office, c->comune_name, facts, facts2);
 	ui_draw_card(ui, r);
 	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
