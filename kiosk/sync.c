@@ -234,6 +234,8 @@ static int http(struct sync *s, const char *path, const char *body, const char *
 	}
 	if (body) {
 		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		/* No 'Expect: 100-continue' round trip before each batch. */
+		hdr = curl_slist_append(hdr, "Expect:");
 		curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}

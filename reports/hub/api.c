@@ -166,10 +166,11 @@ static void unlock_write(struct hub *h, struct store *s)
 
 enum { GROUP_MAX = 64 };
 
-/* Stores job's batch together with whatever else is queued: the first
- * thread to find no leader becomes it and commits everything queued (up
- * to GROUP_MAX batches per transaction) until the queue is empty, so
- * under load many kiosks share one fsync. Returns the job's result. */
+/* Stores job's batch together with whatever else is queued: a thread
+ * that finds no leader becomes it and commits what is queued (up to
+ * GROUP_MAX batches) in one transaction, so under load many kiosks share
+ * one fsync; batches queued meanwhile go to the next leader. Returns the
+ * job's result. */
 static int ingest_grouped(struct hub *h, struct store *s, struct hub_ingest_job *job)
 {
 	struct store_batch *group[GROUP_MAX];
@@ -187,25 +188,25 @@ static int ingest_grouped(struct hub *h, struct store *s, struct hub_ingest_job 
 			pthread_cond_wait(&h->ingest_done, &h->ingest_lock);
 			continue;
 		}
+		/* Lead one group (which holds this job: the queue is FIFO and
+		 * a group takes its head), then hand over, so this thread's
+		 * answer is not held back by batches that arrived later. */
 		h->ingest_leader = 1;
-		while (h->ingest_head) {
-			for (n = 0; n < GROUP_MAX && h->ingest_head; n++) {
-				jobs[n] = h->ingest_head;
-				group[n] = &jobs[n]->batch;
-				h->ingest_head = jobs[n]->next;
-			}
-			if (!h->ingest_head)
-				h->ingest_tail = NULL;
-			pthread_mutex_unlock(&h->ingest_lock);
-			lock_write(h, s);
-			rc = store_ingest_group(s, group, n);
-			unlock_write(h, s);
-			pthread_mutex_lock(&h->ingest_lock);
-			for (i = 0; i < n; i++) {
-				jobs[i]->rc = rc;
-				jobs[i]->done = 1;
-			}
-			pthread_cond_broadcast(&h->ingest_done);
+		for (n = 0; n < GROUP_MAX && h->ingest_head; n++) {
+			jobs[n] = h->ingest_head;
+			group[n] = &jobs[n]->batch;
+			h->ingest_head = jobs[n]->next;
+		}
+		if (!h->ingest_head)
+			h->ingest_tail = NULL;
+		pthread_mutex_unlock(&h->ingest_lock);
+		lock_write(h, s);
+		rc = store_ingest_group(s, group, n);
+		unlock_write(h, s);
+		pthread_mutex_lock(&h->ingest_lock);
+		for (i = 0; i < n; i++) {
+			jobs[i]->rc = rc;
+			jobs[i]->done = 1;
 		}
 		h->ingest_leader = 0;
 		pthread_cond_broadcast(&h->ingest_done);

@@ -142,6 +142,7 @@ static void start(CURLM *m, struct kiosk *k)
 	snprintf(line, sizeof(line), "Authorization: Bearer %s", k->token);
 	k->hdr = curl_slist_append(k->hdr, line);
 	k->hdr = curl_slist_append(k->hdr, "Content-Type: application/json");
+	k->hdr = curl_slist_append(k->hdr, "Expect:");
 	curl_easy_setopt(k->h, CURLOPT_HTTPGET, 1L);
 	o = NULL;
 	if (k->step == 0) {
