@@ -68,6 +68,9 @@ void kiosk_reset(struct kiosk *k)
 	if (!strcmp(k->screen->id, "setup"))
 		return;
 	citizen_wipe(k);
+	/* Copies of what was typed live on in the frame arena and the
+	 * renderer's text caches: the platform wipes them after this frame. */
+	k->wipe_caches = 1;
 	k->query[0] = 0;
 	k->area[0] = 0;
 	k->months = 0;

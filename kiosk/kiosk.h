@@ -132,6 +132,7 @@ struct kiosk {
 	struct ui_scroll scroll;	/* the current screen's panel */
 	int64_t frame_ms_last;
 	int64_t health_ms;
+	int wipe_caches;		/* the platform clears its text caches */
 	/* The last announcements (screen, focus, error) for a speech
 	 * engine; tests read them too. */
 	char announced[16][200];

@@ -91,6 +91,36 @@ void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, 
 }
 
 static void step(struct platform *p);
+static void warm_up(struct platform *p);
+
+/* Draws the frame's command list and presents it. */
+static void present(struct platform *p, int64_t t0, int64_t c0)
+{
+	struct kiosk *k = p->k;
+	if (p->target)
+		SDL_SetRenderTarget(p->sdl, p->target);
+	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
+	if (p->target) {
+		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
+		SDL_SetRenderTarget(p->sdl, NULL);
+		SDL_RenderClear(p->sdl);
+		SDL_RenderCopyEx(p->sdl, p->target, NULL, &dst, p->o.rotation, NULL, SDL_FLIP_NONE);
+	}
+	SDL_RenderPresent(p->sdl);
+	p->shown_hash = k->ui.hash;
+	if (p->samples && p->nsamples < MAX_SAMPLES) {
+		p->wall[p->nsamples] = (float)(mono_us() - t0) / 1000.0f;
+		p->samples[p->nsamples++] = (float)(cpu_us() - c0) / 1000.0f;
+	}
+	if (!p->drawn_once) {
+		p->drawn_once = 1;
+		if (!p->first_frame_us) {
+			p->first_frame_us = mono_us() - p->start_us;
+			sdnotify_ready();
+			warm_up(p);
+		}
+	}
+}
 
 /* Rasterises the on-screen keyboards' labels once, right after the
  * first frame, so the first tap on a field does not stall a frame.
@@ -133,30 +163,15 @@ static void step(struct platform *p)
 	memset(&p->pending, 0, sizeof(p->pending));
 	p->pending.x = k->ui.in.x;
 	p->pending.y = k->ui.in.y;
-	if (p->drawn_once && k->ui.hash == p->shown_hash)
-		return;
-	if (p->target)
-		SDL_SetRenderTarget(p->sdl, p->target);
-	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
-	if (p->target) {
-		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
-		SDL_SetRenderTarget(p->sdl, NULL);
-		SDL_RenderClear(p->sdl);
-		SDL_RenderCopyEx(p->sdl, p->target, NULL, &dst, p->o.rotation, NULL, SDL_FLIP_NONE);
-	}
-	SDL_RenderPresent(p->sdl);
-	p->shown_hash = k->ui.hash;
-	if (p->samples && p->nsamples < MAX_SAMPLES) {
-		p->wall[p->nsamples] = (float)(mono_us() - t0) / 1000.0f;
-		p->samples[p->nsamples++] = (float)(cpu_us() - c0) / 1000.0f;
-	}
-	if (!p->drawn_once) {
-		p->drawn_once = 1;
-		if (!p->first_frame_us) {
-			p->first_frame_us = mono_us() - p->start_us;
-			sdnotify_ready();
-			warm_up(p);
-		}
+	if (!p->drawn_once || k->ui.hash != p->shown_hash)
+		present(p, t0, c0);
+	if (k->wipe_caches) {
+		/* A session ended: forget every copy of what was typed (text
+		 * caches, the frame arena), then warm the keyboards again. */
+		k->wipe_caches = 0;
+		render_wipe(p->render);
+		str_wipe(k->ui.arena, sizeof(k->ui.arena));
+		warm_up(p);
 	}
 }
 
@@ -621,4 +636,12 @@ void platform_stats(struct platform *p, struct platform_stats *st)
 void platform_stats_reset(struct platform *p)
 {
 	p->nsamples = 0;
+}
+
+int platform_remembers(struct platform *p, const char *text)
+{
+	size_t n = strlen(text);
+	if (!n)
+		return 0;
+	return render_has_text(p->render, text) || memmem(p->k, sizeof(*p->k), text, n) != NULL;
 }

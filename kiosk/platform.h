@@ -56,6 +56,10 @@ struct platform_stats {
 void platform_stats(struct platform *p, struct platform_stats *st);
 void platform_stats_reset(struct platform *p);
 
+/* Whether text is still anywhere in the kiosk's state or the renderer's
+ * caches (the idle-reset test: nothing typed may survive a session). */
+int platform_remembers(struct platform *p, const char *text);
+
 /* Maps a point on the physical display to the logical (rotated) screen. */
 void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, int *ly);
 #endif

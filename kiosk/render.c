@@ -159,6 +159,7 @@ static void tex_clear(struct render *r, struct tex_entry *e)
 	if (e->text) {
 		r->ntex--;
 		r->bytes -= (long)e->w * e->h * 4;
+		str_wipe(e->text, strlen(e->text));
 	}
 	free(e->text);
 	if (e->tex)
@@ -310,6 +311,30 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 	SDL_RenderSetClipRect(r->sdl, NULL);
 	if (r->bytes > TEX_BUDGET || r->ntex > TEX_SLOTS / 2)
 		evict(r);
+}
+
+void render_wipe(struct render *r)
+{
+	for (int i = 0; i < TEX_SLOTS; i++)
+		if (r->tex[i].text)
+			tex_clear(r, &r->tex[i]);
+	for (int i = 0; i < WIDTH_SLOTS; i++)
+		if (r->widths[i].text) {
+			str_wipe(r->widths[i].text, strlen(r->widths[i].text));
+			free(r->widths[i].text);
+			memset(&r->widths[i], 0, sizeof(r->widths[i]));
+		}
+}
+
+int render_has_text(const struct render *r, const char *text)
+{
+	for (int i = 0; i < TEX_SLOTS; i++)
+		if (r->tex[i].text && strstr(r->tex[i].text, text))
+			return 1;
+	for (int i = 0; i < WIDTH_SLOTS; i++)
+		if (r->widths[i].text && strstr(r->widths[i].text, text))
+			return 1;
+	return 0;
 }
 
 void render_stats(const struct render *r, long *textures, long *hits, long *misses)

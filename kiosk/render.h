@@ -21,6 +21,11 @@ void render_free(struct render *r);
 struct ui_text_ops render_text_ops(struct render *r);
 /* Draws cmds, clearing to bg first. */
 void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg);
+/* Forgets every cached text (wiping the strings): what a citizen typed
+ * must not outlive the session in a cache. */
+void render_wipe(struct render *r);
+/* Whether any cached text contains text (tests of the wipe above). */
+int render_has_text(const struct render *r, const char *text);
 /* Cache statistics (for the benchmark and admin screen). */
 void render_stats(const struct render *r, long *textures, long *hits, long *misses);
 #endif

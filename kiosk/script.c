@@ -355,6 +355,8 @@ static int run_line(struct script *s, char *line)
 				return 0;
 		return fail(s, "nothing announced matches '%s'", arg);
 	}
+	if (!strcmp(verb, "expect-forgotten"))
+		return !platform_remembers(s->p, arg) ? 0 : fail(s, "'%s' is still in memory", arg);
 	if (!strcmp(verb, "expect-text"))
 		return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
 	if (!strcmp(verb, "expect-no-text"))
