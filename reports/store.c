@@ -1005,12 +1005,20 @@ out:
 
 int store_ingest_group(struct store *s, struct store_batch **batches, int n)
 {
-	char now[32];
+	static unsigned groups;
+	char now[32], old[32];
 	int i;
 
 	now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
+	/* Idempotency keys matter for retries, which come within minutes:
+	 * a week's worth is kept. */
+	if (__atomic_fetch_add(&groups, 1, __ATOMIC_RELAXED) % 1000 == 0) {
+		time_iso(now_wall() - 7 * 86400, old, sizeof(old));
+		if (store_exec(s, "DELETE FROM idempotency WHERE created_at < ?1", ARGS(old)) < 0)
+			goto fail;
+	}
 	for (i = 0; i < n; i++)
 		if (batch_apply(s, batches[i], now))
 			goto fail;

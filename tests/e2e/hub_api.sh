@@ -140,6 +140,8 @@ run() {
 	"$SYNCTOOL" sync "$k" "$st" "$url" 015146 "$code" 15 >/dev/null
 	"$SYNCTOOL" submit "$k" "$st" 1 5 5000 >/dev/null
 	"$SYNCTOOL" sync "$k" "$st" "$url" 015146 - 15 >/dev/null
+	check_match "$b-kiosk-catalog-without-closed" "$("$SYNCTOOL" kiosk-db "$k")" 'placements 2$'
+	check_match "$b-kiosk-keeps-etag-and-time" "$(sqlite3 "$k" "SELECT key FROM setting WHERE key LIKE 'catalog_%' ORDER BY key" | tr '\n' ' ')" 'catalog_checked_at catalog_etag catalog_updated_at'
 	rc=$(sqlite3 "$k" "SELECT receipt FROM application LIMIT 1")
 	r=$(curl -s -w ' %{http_code}' "$url/R/$rc")
 	check_match "$b-receipt-genuine" "$r" 'Ricevuta autentica.*Stato della domanda: [A-Za-z ]+.* 200$'
