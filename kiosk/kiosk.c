@@ -368,9 +368,11 @@ int chrome_header(struct kiosk *k, const char *title)
 			k->admin_first_tap = ui->in.now_ms;
 			k->admin_taps = 0;
 		}
+		/* Without a PIN in the configuration the door stays shut. */
 		if (++k->admin_taps >= ADMIN_TAPS) {
 			k->admin_taps = 0;
-			kiosk_go(k, "pin");
+			if (config_get(k->cfg, "admin_pin")[0])
+				kiosk_go(k, "pin");
 		}
 	}
 	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
