@@ -107,9 +107,12 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	else
 		str_fmt(id, sizeof(id), "key:%s", shown);
 	w = ui_widget_add(ui, id, UI_ROLE_KEY, key_label(shown), r, 0);
+	/* Accented letters have no place in a codice fiscale or an e-mail. */
+	if (w && (unsigned char)shown[0] >= 0x80 && kind != FIELD_TEXT)
+		w->enabled = 0;
 	pressed = !strcmp(ui->press_id, id) && ui->in.down;
 	{
-		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, C_KEY_TEXT);
+		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, w && !w->enabled ? C_BORDER : C_KEY_TEXT);
 		if (!strcmp(name, "enter")) {
 			fill = ui_color(ui, C_PRIMARY);
 			text = ui_color(ui, C_ON_PRIMARY);
@@ -142,7 +145,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 				     r.y + (r.h - lh) / 2, UI_FONT_SEMIBOLD, px, text, label);
 		}
 	}
-	if (w && !strcmp(ui->tapped, id))
+	if (w && w->enabled && !strcmp(ui->tapped, id))
 		press(k, name, shown);
 }
 
