@@ -535,8 +535,11 @@ static int batch_load(struct sync *s, json_t **records, char *idem, size_t isize
 	return rc;
 }
 
-/* Applies the hub's per-record answers in one local transaction. */
-static int batch_ack(struct sync *s, json_t *results)
+/* Applies the hub's per-record answers in one local transaction.
+ * Returns how many were acknowledged; *rejected and why tell about the
+ * others. */
+static int batch_ack(struct sync *s, json_t *results, int *rejected, char *why_first,
+		     size_t wsize)
 {
 	sqlite3_stmt *wipe = NULL, *del = NULL, *rej = NULL;
 	char now[32];
@@ -574,6 +577,8 @@ static int batch_ack(struct sync *s, json_t *results)
 		} else {
 			/* Rejected: kept, with the reason for the admin screen;
 			 * retried rarely in case the hub's catalog catches up. */
+			if (!(*rejected)++)
+				str_copy(why_first, wsize, why ? why : "");
 			sqlite3_bind_text(rej, 1, uuid, -1, SQLITE_STATIC);
 			sqlite3_bind_text(rej, 2, why ? why : "rejected by the hub", -1, SQLITE_STATIC);
 			sqlite3_bind_int64(rej, 3, wall_ms() + SYNC_REJECT_RETRY_MS);
@@ -600,9 +605,9 @@ static int outbox_push(struct sync *s)
 {
 	json_t *records = NULL, *req = NULL, *ans = NULL;
 	struct reply r = { 0 };
-	char idem[40], *body = NULL;
+	char idem[40], why[120] = "", *body = NULL;
 	size_t n;
-	int rc = -1;
+	int rc = -1, rejected = 0;
 
 	if (batch_load(s, &records, idem, sizeof(idem)))
 		goto out;
@@ -629,12 +634,18 @@ static int outbox_push(struct sync *s)
 		backoff(s, 0);
 		goto out;
 	}
-	if (batch_ack(s, json_object_get(ans, "results")) < 0) {
+	if (batch_ack(s, json_object_get(ans, "results"), &rejected, why, sizeof(why)) < 0) {
 		set_error(s, "cannot record the hub's acknowledgement locally");
 		backoff(s, 0);
 		goto out;
 	}
 	set_ok(s);
+	if (rejected) {
+		pthread_mutex_lock(&s->lock);
+		snprintf(s->st.last_error, sizeof(s->st.last_error),
+			 "%d application(s) refused by the hub: %.100s", rejected, why);
+		pthread_mutex_unlock(&s->lock);
+	}
 	s->failures = 0;
 	rc = n == SYNC_BATCH ? 1 : 0;
 out:

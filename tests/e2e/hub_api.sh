@@ -150,6 +150,14 @@ run() {
 	r=$(curl -s "$url/r/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
 	if [[ "$r" == *"<script>"* ]]; then fail "$b-receipt-page-escaped" "raw <script> in page"; else pass "$b-receipt-page-escaped"; fi
 
+	# Refused by the hub (placement closed centrally before the kiosk
+	# synced): kept on the kiosk with the reason, not lost, not retried hot.
+	"$SYNCTOOL" submit "$k" "$st" 1 6 6000 >/dev/null
+	"$SYNCTOOL" sql "$db" "UPDATE placement SET status = 'closed' WHERE comune = '015146'" >/dev/null
+	"$SYNCTOOL" sync "$k" "$st" "$url" 015146 - 3 >/dev/null
+	check "$b-refused-kept-with-reason" "$(sqlite3 "$k" "SELECT count(*), last_error FROM outbox o JOIN application a USING (uuid) WHERE a.cf IS NOT NULL")" "1|placement_code: placement closed"
+	check_match "$b-refused-kiosk-catalog-empty" "$("$SYNCTOOL" kiosk-db "$k")" 'placements 0$'
+
 	# No personal data in the hub's log.
 	local cf
 	cf=$("$SYNCTOOL" batch K01 015146 1 1 0 1 DC06-015146-001 1 | jq -r '.records[0].cf')
