@@ -92,12 +92,15 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config_path = argv[++i];
-	if (config_path ? config_load(&cfg, config_path, 0) : config_load(&cfg, "/etc/dote/kiosk.conf", 1))
+	if (config_path ? config_load(&cfg, config_path, 0) : config_load(&cfg, "/etc/dote/kiosk.conf", 1)) {
+		config_release(&cfg);
 		return 1;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout, &cfg);
+			config_release(&cfg);
 			return 0;
 		} else if (!strcmp(a, "--headless")) {
 			po.headless = 1;
@@ -125,7 +128,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--size") && v) {
 			if (sscanf(v, "%dx%d", &po.w, &po.h) != 2 || po.w < 320 || po.h < 240 || po.w > 8192 || po.h > 8192) {
 				fprintf(stderr, "error: --size wants WxH, e.g. 1080x1920\n");
-				return 2;
+				return config_release(&cfg), 2;
 			}
 			i++;
 		} else if (!strcmp(a, "--set") && v) {
@@ -133,17 +136,17 @@ int main(int argc, char **argv)
 			const char *eq = strchr(v, '=');
 			if (!eq || (size_t)(eq - v) >= sizeof(key)) {
 				fprintf(stderr, "error: --set wants key=value\n");
-				return 2;
+				return config_release(&cfg), 2;
 			}
 			memcpy(key, v, (size_t)(eq - v));
 			key[eq - v] = 0;
 			if (config_set(&cfg, key, eq + 1))
-				return 2;
+				return config_release(&cfg), 2;
 			i++;
 		} else {
 			fprintf(stderr, "error: unknown argument '%s'\n", a);
 			usage(stderr, &cfg);
-			return 2;
+			return config_release(&cfg), 2;
 		}
 	}
 
