@@ -990,7 +990,9 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 	b->response = ingest_response(b->recs, b->n);
 	if (!b->response)
 		goto out;
-	if (*b->idem) {
+	/* An answer with refusals is not replayed: a later retry (the
+	 * placement reopened, the catalog caught up) is judged afresh. */
+	if (*b->idem && json_integer_value(json_object_get(b->response, "rejected")) == 0) {
 		body = json_dumps(b->response, JSON_COMPACT);
 		if (!body || store_exec(s, "INSERT INTO idempotency(kiosk_id, key, response, created_at)"
 					   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kiosk_id, key) DO NOTHING",

@@ -103,7 +103,8 @@ int store_coordinator_auth(struct store *s, const char *token, char *name, size_
  * by the same person to the same call is stored with duplicate_of set.
  * The transaction is committed before this returns 0 with *response
  * ({"results":[...],"stored":N,"already":N,"rejected":N}) set. With an
- * idempotency key, a repeated request returns the first response. -1 on
+ * idempotency key, a repeated request returns the first response (when
+ * that refused nothing; refusals are judged afresh). -1 on
  * storage failure (nothing committed). */
 int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
 		 const char *idem_key, json_t **response);

@@ -389,7 +389,7 @@ int main(int argc, char **argv)
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)config_int(&cfg, "max_connections"),
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config_int(&cfg, "connection_timeout"),
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config_int(&cfg, "connection_memory"),
