@@ -52,8 +52,9 @@ if command -v systemd-analyze >/dev/null && [ -d /usr/lib/systemd/system ]; then
 	cp -a /usr/lib/systemd "$r/usr/lib/"
 	cp -a "$img/rootfs/." "$r/"
 	# The kiosk binary may not be built yet; an executable stands in.
-	printf '#!/bin/sh\n' > "$r/usr/lib/dote/dote-kiosk"
-	chmod +x "$r/usr/lib/dote/dote-kiosk"
+	mkdir -p "$r/usr/lib/dote/bin"
+	printf '#!/bin/sh\n' > "$r/usr/lib/dote/bin/dote-kiosk"
+	chmod +x "$r/usr/lib/dote/bin/dote-kiosk"
 	gen=$r/etc/systemd/system
 	if SYSTEMD_FSTAB="$img/rootfs/etc/fstab" SYSTEMD_PROC_CMDLINE="" \
 		/usr/lib/systemd/system-generators/systemd-fstab-generator "$gen" "$gen" "$gen" 2> "$tmp/gen" &&
@@ -83,6 +84,8 @@ why=
 [ "$(ini PAMName "$k")" = login ] || why+="no PAMName=login; "
 [ "$(ini TTYPath "$k")" = /dev/tty1 ] || why+="not on tty1; "
 grep -q '^Environment=SDL_VIDEODRIVER=kmsdrm$' "$k" || why+="SDL_VIDEODRIVER is not kmsdrm; "
+grep -q '^Environment=SDL_VIDEO_GL_DRIVER=libOpenGL.so.0$' "$k" || why+="SDL would take GL from libGL (GLX): nothing drawn under KMS; "
+grep -q '^libopengl0$' "$img/packages" || why+="libopengl0 not in the image; "
 burst=$(ini StartLimitBurst "$k")
 interval=$(seconds "$(ini StartLimitIntervalSec "$k")")
 restart=$(seconds "$(ini RestartSec "$k")")
@@ -119,6 +122,17 @@ if [ -z "$bad" ] && [ "$keys" = "$want " ]; then
 	pass image-kiosk-conf-keys
 else
 	fail image-kiosk-conf-keys "keys '$keys' bad lines '$bad'"
+fi
+# The kiosk itself must accept the file (it refuses unknown keys).
+kiosk=${DOTE_BIN:-$top/build/bin}/dote-kiosk
+if [ -x "$kiosk" ]; then
+	if "$kiosk" --config "$img/kiosk.conf" --help > "$tmp/help" 2>&1; then
+		pass image-kiosk-conf-accepted
+	else
+		fail image-kiosk-conf-accepted "dote-kiosk refuses image/kiosk.conf: $(grep -m1 error "$tmp/help")"
+	fi
+else
+	skip image-kiosk-conf-accepted "$kiosk not built"
 fi
 if [ -f "$top/kiosk/README.md" ]; then
 	missing=
