@@ -122,44 +122,36 @@ const struct comune *comuni_at(size_t i)
 	return i < ncomuni ? &comuni[i] : NULL;
 }
 
+/* bsearch() comparators: the key is the code string, the element a row. */
+static int by_istat(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct comune *)elem)->istat);
+}
+
+static int by_belfiore_ptr(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct comune *const *)elem)->belfiore);
+}
+
+static int by_code(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct belfiore *)elem)->code);
+}
+
 const struct comune *comune_by_istat(const char *istat)
 {
-	size_t lo = 0, hi;
 	ensure();
-	if (!istat)
-		return NULL;
-	hi = ncomuni;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(comuni[mid].istat, istat);
-		if (!c)
-			return &comuni[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return istat ? bsearch(istat, comuni, ncomuni, sizeof(*comuni), by_istat) : NULL;
 }
 
 const struct comune *comune_by_belfiore(const char *code)
 {
-	size_t lo = 0, hi;
+	const struct comune *const *p;
 	ensure();
 	if (!code)
 		return NULL;
-	hi = ncomuni;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(by_belfiore[mid]->belfiore, code);
-		if (!c)
-			return by_belfiore[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	p = bsearch(code, by_belfiore, ncomuni, sizeof(*by_belfiore), by_belfiore_ptr);
+	return p ? *p : NULL;
 }
 
 /* Folds a UTF-8 name to lower-case ASCII: accented Latin letters lose
@@ -209,22 +201,8 @@ const struct comune *comune_by_name(const char *name)
 
 const struct belfiore *belfiore_find(const char *code)
 {
-	size_t lo = 0, hi;
 	ensure();
-	if (!code)
-		return NULL;
-	hi = ncodes;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(codes[mid].code, code);
-		if (!c)
-			return &codes[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return code ? bsearch(code, codes, ncodes, sizeof(*codes), by_code) : NULL;
 }
 
 int comuni_load_db(sqlite3 *db)
