@@ -152,16 +152,20 @@ static json_t *parse_body(const struct http_request *req, struct http_response *
 	return o;
 }
 
-static void lock_write(struct hub *h, struct store *s)
+/* Every write goes through the one writer connection, one at a time:
+ * with SQLite, a commit from another connection would invalidate each
+ * connection's page cache and the next writer would read its indexes
+ * back from the file; serialised writers also never wait on busy locks.
+ * (PostgreSQL serialises writes with an advisory lock anyway.) */
+static struct store *writer_get(struct hub *h)
 {
-	if (!store_is_pg(s))
-		pthread_mutex_lock(&h->write_lock);
+	pthread_mutex_lock(&h->write_lock);
+	return h->writer;
 }
 
-static void unlock_write(struct hub *h, struct store *s)
+static void writer_put(struct hub *h)
 {
-	if (!store_is_pg(s))
-		pthread_mutex_unlock(&h->write_lock);
+	pthread_mutex_unlock(&h->write_lock);
 }
 
 enum { GROUP_MAX = 64 };
@@ -200,9 +204,8 @@ static int ingest_grouped(struct hub *h, struct store *s, struct hub_ingest_job 
 		if (!h->ingest_head)
 			h->ingest_tail = NULL;
 		pthread_mutex_unlock(&h->ingest_lock);
-		lock_write(h, s);
-		rc = store_ingest_group(s, group, n);
-		unlock_write(h, s);
+		rc = store_ingest_group(writer_get(h), group, n);
+		writer_put(h);
 		pthread_mutex_lock(&h->ingest_lock);
 		for (i = 0; i < n; i++) {
 			jobs[i]->rc = rc;
@@ -318,12 +321,11 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 		json_decref(body);
 		return;
 	}
-	lock_write(h, s);
-	if (store_heartbeat(s, &k, body, &out))
+	if (store_heartbeat(writer_get(h), &k, body, &out))
 		reply_error(resp, 503, "storage unavailable");
 	else
 		reply_json(resp, 200, out);
-	unlock_write(h, s);
+	writer_put(h);
 	json_decref(body);
 }
 
@@ -349,9 +351,8 @@ static void post_enroll(struct hub *h, struct store *s, const struct http_reques
 		json_decref(body);
 		return;
 	}
-	lock_write(h, s);
-	rc = store_enroll(s, code, pk, name, &k, token, sizeof(token));
-	unlock_write(h, s);
+	rc = store_enroll(writer_get(h), code, pk, name, &k, token, sizeof(token));
+	writer_put(h);
 	if (rc < 0)
 		reply_error(resp, 503, "storage unavailable");
 	else if (rc)
@@ -393,9 +394,8 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 		json_decref(body);
 		return;
 	}
-	lock_write(h, s);
-	rc = store_status_set(s, id, status, who, note ? note : "", err, sizeof(err));
-	unlock_write(h, s);
+	rc = store_status_set(writer_get(h), id, status, who, note ? note : "", err, sizeof(err));
+	writer_put(h);
 	if (rc < 0)
 		reply_error(resp, 503, "storage unavailable");
 	else if (rc == 1)

@@ -34,7 +34,8 @@ struct hub {
 	int *pool_busy;
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_free;
-	pthread_mutex_t write_lock;	/* SQLite: one writer at a time, no busy waits */
+	struct store *writer;		/* the connection every write goes through */
+	pthread_mutex_t write_lock;	/* held while using writer */
 	pthread_mutex_t rate_lock;
 	struct hub_rate rate[4096];
 	/* Group commit: batches queue here; one thread at a time (the

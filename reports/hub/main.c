@@ -375,6 +375,9 @@ int main(int argc, char **argv)
 		if (!h->pool[i])
 			goto out;
 	}
+	h->writer = store_open(h->db_url);
+	if (!h->writer)
+		goto out;
 #if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
 #endif
@@ -424,6 +427,7 @@ out:
 #endif
 	for (i = 0; h->pool && i < h->pool_n; i++)
 		store_close(h->pool[i]);
+	store_close(h->writer);
 	free(h->pool);
 	free(h->pool_busy);
 	config_release(&cfg);
