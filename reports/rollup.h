@@ -52,7 +52,12 @@ extern const char *const rollup_usage_sql[];
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];
 
-/* SQLite helpers. Each returns 0 or -1 (after error()). None of them
+/* SQLite helpers. In SQLite use these rather than running the arrays
+ * yourself: rollup_apply_ingest() queues, so running rollup_status_sql
+ * directly for a queued application would count it twice (call
+ * rollup_flush() first if you must). Running the arrays alone, without
+ * the helpers, is consistent too (nothing is ever queued then).
+ * Each returns 0 or -1 (after error()). None of them
  * opens or commits a transaction except rollup_rebuild, which runs in
  * its own transaction when none is open. */
 /* Creates the rollup tables (component "rollup" in schema_version) and
