@@ -372,6 +372,7 @@ static const char css[] =
 	"border-radius:4px;text-decoration:none;display:inline-block;cursor:pointer}"
 	".note{font-size:14px;color:#455b71}.err{color:#b30000;font-weight:600}"
 	".sr{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}"
+	".sr:focus{position:static;width:auto;height:auto;display:block;padding:8px 24px;background:#fff}"
 	"@page{size:A4;margin:15mm}"
 	"@media print{body{font-size:11pt}header.top{background:#fff;color:#000;border-bottom:2px solid #0066cc}"
 	"header.top .brand,header.top a{color:#000}nav,form,.noprint{display:none}main{padding:0;max-width:none}"
