@@ -8,6 +8,7 @@
 #include "core/db.h"
 #include "core/util.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,6 +160,17 @@ static void record_failure(sqlite3 *db, const char *name, int64_t now)
 	sqlite3_finalize(st);
 }
 
+static char dummy_stored[crypto_pwhash_STRBYTES];
+
+static void dummy_hash(void)
+{
+	char pw[AUTH_TOKEN_LEN + 1];
+	auth_random_token(pw, sizeof(pw));
+	if (crypto_pwhash_str_alg(dummy_stored, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		dummy_stored[0] = 0;
+}
+
 enum auth_result auth_login(sqlite3 *db, const char *name, const char *password, char *token, size_t size)
 {
 	sqlite3_stmt *st = NULL;
@@ -182,6 +194,14 @@ enum auth_result auth_login(sqlite3 *db, const char *name, const char *password,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* An unknown name costs the same time as a wrong password, so the
+	 * answer time does not tell which names exist. */
+	if (uid < 0) {
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+		pthread_once(&once, dummy_hash);
+		if (dummy_stored[0])
+			(void)crypto_pwhash_str_verify(dummy_stored, password, strlen(password));
+	}
 	if (uid < 0 || crypto_pwhash_str_verify(stored, password, strlen(password)) != 0) {
 		record_failure(db, name, now);
 		return AUTH_DENIED;
