@@ -199,8 +199,8 @@ enum auth_result auth_login(sqlite3 *db, const char *name, const char *password,
 	if (uid < 0) {
 		static pthread_once_t once = PTHREAD_ONCE_INIT;
 		pthread_once(&once, dummy_hash);
-		if (dummy_stored[0])
-			(void)crypto_pwhash_str_verify(dummy_stored, password, strlen(password));
+		if (dummy_stored[0] && crypto_pwhash_str_verify(dummy_stored, password, strlen(password)) == 0)
+			uid = -1;	/* never true: the dummy password is random */
 	}
 	if (uid < 0 || crypto_pwhash_str_verify(stored, password, strlen(password)) != 0) {
 		record_failure(db, name, now);
