@@ -31,6 +31,7 @@ static const struct {
 	[RD_CALL] = { "call", "Avviso", "CAST(t.call_id AS TEXT)" },
 	[RD_PLACEMENT] = { "placement", "Progetto", "t.placement_code" },
 	[RD_AREA] = { "area", "Area", "t.area" },
+	[RD_OFFICE] = { "office", "Ufficio", "t.office" },
 	[RD_MONTH] = { "month", "Mese", "t.month" },
 	[RD_QUARTER] = { "quarter", "Trimestre",
 			 "substr(t.month, 1, 4) || '-Q' || ((CAST(substr(t.month, 6, 2) AS INTEGER) + 2) / 3)" },
@@ -344,12 +345,14 @@ static const struct source src_rollup_province = {
 static const struct source src_rollup_comune = {
 	"rollup_comune", "rollup_comune t", ROLLUP_SUMS, 1, 1, 0, 1 };
 static const struct source src_rollup_placement = {
-	"rollup_placement", "rollup_placement t", ROLLUP_SUMS, 0, 1, 1, 1 };
+	"rollup_placement",
+	"(SELECT r.*, COALESCE(pl.office, '') AS office FROM rollup_placement r"
+	" LEFT JOIN placement pl ON pl.code = r.placement_code) t", ROLLUP_SUMS, 0, 1, 1, 1 };
 static const struct source src_seats = {
 	"placement",
 	"(SELECT COALESCE(c.region, '') AS region, COALESCE(c.province, '') AS province, p.comune AS comune,"
-	" p.call_id AS call_id, p.code AS placement_code, p.area AS area, substr(p.deadline, 1, 7) AS month,"
-	" p.seats AS seats FROM placement p LEFT JOIN comune c ON c.istat = p.comune) t",
+	" p.call_id AS call_id, p.code AS placement_code, p.area AS area, p.office AS office,"
+	" substr(p.deadline, 1, 7) AS month, p.seats AS seats FROM placement p LEFT JOIN comune c ON c.istat = p.comune) t",
 	"SUM(t.seats)", 0, 1, 1, 1 };
 static const struct source src_funnel_province = {
 	"rollup_funnel_province", "rollup_funnel_province t",
@@ -856,7 +859,7 @@ int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char
 		if (is_attr(d))
 			nattr++, attr_dim = d;
 		need_comune |= d == RD_COMUNE;
-		need_placement |= d == RD_PLACEMENT || d == RD_AREA;
+		need_placement |= d == RD_PLACEMENT || d == RD_AREA || d == RD_OFFICE;
 		need_call |= d == RD_CALL;
 	}
 	need_comune |= q->comune[0] != 0;

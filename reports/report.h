@@ -6,7 +6,7 @@
  * applications, then protected (reports/sdc.h) unless the caller may see
  * raw counts. Output formats live in report_format.c.
  *
- * Dimensions: region province comune call placement area month quarter
+ * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
  * Measures: applications applicants seats applications_per_seat selected
  * fill_rate started completed dropped_out dropout_rate days_to_selection
@@ -21,7 +21,7 @@
 #include "reports/sdc.h"
 
 enum report_dim {
-	RD_REGION, RD_PROVINCE, RD_COMUNE, RD_CALL, RD_PLACEMENT, RD_AREA,
+	RD_REGION, RD_PROVINCE, RD_COMUNE, RD_CALL, RD_PLACEMENT, RD_AREA, RD_OFFICE,
 	RD_MONTH, RD_QUARTER, RD_YEAR,
 	RD_APPLICANT_STATUS, RD_AGE_BAND, RD_SEX, RD_EDUCATION, RD_RESIDENCE,
 	RD_N

@@ -55,7 +55,8 @@
 	" CASE WHEN a.duplicate_of IS NULL THEN 1 ELSE 0 END AS uniq," \
 	" " SET_SELECTED("a.status") " AS sel, " SET_STARTED("a.status") " AS sta," \
 	" " SET_COMPLETED("a.status") " AS com, " SET_DROPPED("a.status") " AS dro," \
-	" CASE WHEN " SET_SELECTED("a.status") " = 1 THEN " SEL_DAYS " ELSE 0 END AS days"
+	" CASE WHEN " SET_SELECTED("a.status") " = 1 THEN " SEL_DAYS " ELSE 0 END AS days," \
+	" COALESCE(p.office, '') AS office"
 #define APP_FROM " FROM application a" APP_JOINS
 #define APP_JOINS \
 	" LEFT JOIN comune c ON c.istat = a.comune" \

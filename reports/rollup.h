@@ -47,7 +47,7 @@ extern const char *const rollup_usage_sql[];
 
 /* SELECT of one row per raw application with the rollups' keys and
  * measures (columns comune province region call_id month placement_code
- * area v_status v_age v_sex v_edu v_res uniq sel sta com dro days): what
+ * area v_status v_age v_sex v_edu v_res uniq sel sta com dro days office): what
  * reports use when no rollup covers a query. Added after the first
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];

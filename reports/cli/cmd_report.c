@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"Network statistics, protected for publication (counts from 1 to min-count - 1,\n"
 		"default 5, never below 3, are suppressed, and so is every cell that would let\n"
 		"them be recomputed from totals).\n"
-		"Dimensions: region province comune call placement area month quarter year\n"
+		"Dimensions: region province comune call placement area office month quarter year\n"
 		"            applicant_status age_band sex education residence (0 to 4)\n"
 		"Measures:   applications applicants seats applications_per_seat selected fill_rate\n"
 		"            started completed dropped_out dropout_rate days_to_selection\n"

@@ -38,6 +38,7 @@ static int fixture_build(sqlite3 *db, int n, int incremental)
 	static const char *const edu[] = { "none", "primary", "lower_secondary", "vocational",
 					   "upper_secondary", "bachelor", "master", "doctorate" };
 	static const char *const areas[] = { "registry", "library", "social", "technical" };
+	static const char *const offices[] = { "Ufficio Anagrafe", "Biblioteca civica", "Servizi sociali", "Ufficio tecnico" };
 	const int nc = (int)(sizeof(fixture_comuni) / sizeof(fixture_comuni[0]));
 	sqlite3_stmt *ins = NULL, *pl = NULL, *upd = NULL, *hist = NULL, *use = NULL, *dup = NULL;
 	char sql[256];
@@ -51,7 +52,7 @@ static int fixture_build(sqlite3 *db, int n, int incremental)
 			" (2, '6/2025', 'Avviso 6/2025', 'Lombardia', '2025-06-01', '2025-09-15')"))
 		goto out;
 	pl = db_prepare(db, "INSERT INTO placement(code, call_id, comune, area, office, title, address, months,"
-			    " hours_week, allowance_eur, qrsp, seats, deadline) VALUES (?1, ?2, ?3, ?4, 'Ufficio',"
+			    " hours_week, allowance_eur, qrsp, seats, deadline) VALUES (?1, ?2, ?3, ?4, ?7,"
 			    " 'Progetto', 'Via Roma 1', 6, 20, 400, 'QRSP', ?5, ?6)");
 	ins = db_prepare(db, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
 			 " cf_hash, sex, birth_date, age, residence, applicant_status, education, submitted_at, status,"
@@ -71,6 +72,7 @@ static int fixture_build(sqlite3 *db, int n, int incremental)
 				sqlite3_bind_int(pl, 2, call);
 				sqlite3_bind_text(pl, 3, fixture_comuni[c], -1, SQLITE_STATIC);
 				sqlite3_bind_text(pl, 4, areas[(c + k) % 4], -1, SQLITE_STATIC);
+				sqlite3_bind_text(pl, 7, offices[(c + k + call) % 4], -1, SQLITE_STATIC);
 				sqlite3_bind_int(pl, 5, 1 + (c + k) % 3);
 				sqlite3_bind_text(pl, 6, call == 1 ? "2025-03-31" : "2025-09-15", -1, SQLITE_STATIC);
 				if (sqlite3_step(pl) != SQLITE_DONE)

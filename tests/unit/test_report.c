@@ -25,6 +25,7 @@ static const char *indep_dim(int d)
 	case RD_CALL: return "CAST(a.call_id AS TEXT)";
 	case RD_PLACEMENT: return "a.placement_code";
 	case RD_AREA: return "p.area";
+	case RD_OFFICE: return "p.office";
 	case RD_MONTH: return "strftime('%Y-%m', a.submitted_at)";
 	case RD_QUARTER: return "strftime('%Y', a.submitted_at) || '-Q' || ((CAST(strftime('%m', a.submitted_at) AS INTEGER) + 2) / 3)";
 	case RD_YEAR: return "strftime('%Y', a.submitted_at)";
@@ -263,6 +264,8 @@ int main(void)
 	check_combo(db, "comune,call", NULL, NULL, NULL, "1", "rollup_comune");
 	check_combo(db, "area", NULL, NULL, NULL, "1", "rollup_placement");
 	check_combo(db, "placement", NULL, NULL, NULL, "1", "rollup_placement");
+	check_combo(db, "comune,office", NULL, NULL, NULL, "1", "rollup_placement");
+	check_combo(db, "office,sex", NULL, NULL, NULL, "1", "raw");
 	check_combo(db, "quarter,applicant_status", NULL, NULL, NULL, "1", "rollup_province");
 	check_combo(db, "year,age_band", NULL, NULL, NULL, "1", "rollup_province");
 	check_combo(db, "comune,residence", NULL, NULL, NULL, "1", "rollup_comune");
