@@ -873,7 +873,8 @@ int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char
 		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
 		return -1;
 	}
-	if (!q->force_raw && (q->trust_rollups ? rollup_flush(db) != 0 : rollup_stale(db)) && rollup_rebuild(db)) {
+	if (!q->force_raw && (rollup_migrate(db) ||
+			      ((q->trust_rollups ? rollup_flush(db) != 0 : rollup_stale(db)) && rollup_rebuild(db)))) {
 		snprintf(err, errsize, "cannot build the statistics tables");
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct dataset {
 	const char *file, *title, *dims, *measures;
@@ -97,6 +98,10 @@ static int cmd_opendata(int argc, char **argv)
 			fprintf(stderr, "dote opendata: %s\n", err);
 			return 2;
 		}
+	}
+	if (access(path, R_OK | W_OK)) {
+		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
+		return 1;
 	}
 	db = db_open(path, DB_SYNC_NORMAL);
 	if (!db || dir_make(dir, 0755))

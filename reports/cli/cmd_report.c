@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -124,6 +125,10 @@ static int cmd_report(int argc, char **argv)
 	    report_parse_measures(&q, meas, err, sizeof(err))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		return 2;
+	}
+	if (access(path, R_OK | W_OK)) {
+		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
+		return 1;
 	}
 	db = db_open(path, DB_SYNC_NORMAL);
 	if (!db)

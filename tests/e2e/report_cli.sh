@@ -149,6 +149,9 @@ bad "injection in region" "unknown region" --dims comune --measures applications
 bad "funnel by sex" "funnel measures" --dims sex --measures sessions
 bad "bad format" "unknown format" --dims region --measures applications --format xml
 bad "too many dimensions" "at most 4" --dims region,province,comune,call,month --measures applications
+out=$(dote report --db "$tmp/missing.db" --dims region --measures applications 2>&1)
+[[ $? -eq 1 && "$out" == *"cannot open the hub database"* && ! -e "$tmp/missing.db" ]] &&
+	pass "report bad input: missing database (not created)" || fail "report missing database" "$out"
 check "report bad input changed nothing" "$(sqlite3 "$db" "SELECT COUNT(*) FROM application")" "$before"
 out=$(dote report --db "$db" --dims comune --measures applications --min-count 2 2>&1 >"$tmp/m2.csv")
 [[ "$out" == *"legal minimum"* ]] && pass "report min-count below 3 raised with a warning" || fail "report min-count 2" "$out"

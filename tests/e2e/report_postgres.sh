@@ -36,9 +36,9 @@ INSERT INTO comune VALUES ('015146','Milano','MI','Milano','Lombardia'), ('01501
 	('016024','Bergamo','BG','Bergamo','Lombardia'), ('001272','Torino','TO','Torino','Piemonte');
 CREATE TABLE call (id INTEGER PRIMARY KEY, code TEXT, deadline TEXT);
 INSERT INTO call VALUES (1, '5/2025', '2025-03-31'), (2, '6/2025', '2025-09-15');
-CREATE TABLE placement (code TEXT PRIMARY KEY, area TEXT, comune TEXT);
+CREATE TABLE placement (code TEXT PRIMARY KEY, area TEXT, comune TEXT, office TEXT);
 INSERT INTO placement SELECT 'P' || i, (ARRAY['library','social','registry'])[1 + i % 3],
-	(ARRAY['015146','015010','016024','001272'])[1 + i % 4] FROM generate_series(0, 11) i;
+	(ARRAY['015146','015010','016024','001272'])[1 + i % 4], 'Ufficio ' || i FROM generate_series(0, 11) i;
 CREATE TABLE application (uuid TEXT PRIMARY KEY, comune TEXT, call_id INTEGER, placement_code TEXT, cf_hash TEXT,
 	sex TEXT, age INTEGER, residence TEXT, applicant_status TEXT, education TEXT, submitted_at TEXT, status TEXT,
 	status_at TEXT, duplicate_of TEXT);
