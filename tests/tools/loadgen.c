@@ -12,9 +12,9 @@
  *       before the clock starts and only batches are sent). One line:
  *       'kiosks N requests N errors N records N stored N seconds S
  *        rec_per_s R batch_p50_ms P batch_p99_ms P'
- *   loadgen store DB N
+ *   loadgen store DB N [GROUP]
  *       the hub's own ingest without HTTP: N records in batches of 100,
- *       8 batches per transaction (as the group commit does), in process
+ *       GROUP (default 8) batches per transaction, in process
  *       'store records N seconds S rec_per_s R'
  *   loadgen raw DB N
  *       inserts N of the same records into a fresh SQLite database
@@ -380,7 +380,7 @@ static int raw(const char *path, int n)
 	return 0;
 }
 
-static int store_only(const char *path, int n)
+static int store_only(const char *path, int n, int per_group)
 {
 	struct store *s = store_open(path);
 	struct store_kiosk k;
@@ -414,8 +414,10 @@ static int store_only(const char *path, int n)
 		}
 	}
 	t0 = now_ms();
-	for (b = 0; b < nb; b += 8) {
-		for (j = b, m = 0; j < b + 8 && j < nb; j++, m++) {
+	if (per_group < 1 || per_group > 8)
+		per_group = 8;
+	for (b = 0; b < nb; b += per_group) {
+		for (j = b, m = 0; j < b + per_group && j < nb; j++, m++) {
 			store_batch_prepare(&bb[m], &k, batches[j], NULL);
 			g[m] = &bb[m];
 		}
@@ -448,8 +450,8 @@ int main(int argc, char **argv)
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "run"))
 		return run(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6],
 			   argc == 8 ? atoll(argv[7]) : 0);
-	if (argc == 4 && !strcmp(argv[1], "store"))
-		return store_only(argv[2], atoi(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "store"))
+		return store_only(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 8);
 	if (argc == 4 && !strcmp(argv[1], "raw"))
 		return raw(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: see tests/tools/loadgen.c\n");
