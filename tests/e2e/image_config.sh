@@ -184,3 +184,60 @@ elif grep -q 'DOTE-DATA' "$tmp/out"; then
 else
 	fail image-dote-config-needs-data "no message naming DOTE-DATA: $(cat "$tmp/out")"
 fi
+
+# 8. image/update-disk on two small disks with the image's layout: the
+# new boot and root partitions are written, the data partition and the
+# dote/ folder (site settings) are kept, the boot entry's root PARTUUID
+# is carried over; a layout that does not fit is refused untouched.
+# mkdisk FILE ROOT_MIB FILL: GPT DOTE-BOOT (FAT, dote/kiosk.conf) + DOTE-ROOT + DOTE-DATA
+mkdisk() {
+	local f=$1 root=$2 fill=$3 esp
+	esp=$tmp/esp.$fill
+	truncate -s $((1 + 34 + root + 4 + 1))M "$f"
+	sfdisk -q "$f" <<-EOT
+	label: gpt
+	start=2048, size=$((34 * 2048)), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="DOTE-BOOT"
+	start=$((35 * 2048)), size=$((root * 2048)), type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="DOTE-ROOT"
+	start=$(((35 + root) * 2048)), size=$((4 * 2048)), type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="DOTE-DATA"
+	EOT
+	rm -f "$esp"
+	mkfs.vfat -F 32 -n DOTE-BOOT -C "$esp" $((34 * 1024)) > /dev/null
+	MTOOLS_SKIP_CHECK=1 mmd -i "$esp" ::/dote
+	echo "comune = $fill" > "$tmp/k.$fill"
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$esp" "$tmp/k.$fill" ::/dote/kiosk.conf
+	dd if="$esp" of="$f" bs=1M seek=1 conv=notrunc status=none
+	head -c $((root * 1048576)) /dev/zero | tr '\0' "$fill" | dd of="$f" bs=1M seek=35 conv=notrunc status=none
+	head -c $((4 * 1048576)) /dev/zero | tr '\0' "$fill" | dd of="$f" bs=1M seek=$((35 + root)) conv=notrunc status=none
+}
+sum_part() {	# sum_part DISK N
+	local start size
+	read -r start size < <(sfdisk -J "$1" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"][int(sys.argv[1])-1]; print(p["start"], p["size"])' "$2")
+	dd if="$1" bs=512 skip="$start" count="$size" status=none | sha256sum | cut -c1-16
+}
+if command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null && command -v sfdisk >/dev/null; then
+	mkdisk "$tmp/old.img" 8 a
+	mkdisk "$tmp/new.img" 8 b
+	data_before=$(sum_part "$tmp/old.img" 3)
+	if bash "$img/update-disk" "$tmp/new.img" "$tmp/old.img" > "$tmp/out" 2>&1; then
+		why=
+		[ "$(sum_part "$tmp/old.img" 2)" = "$(sum_part "$tmp/new.img" 2)" ] || why+="root not the new one; "
+		[ "$(sum_part "$tmp/old.img" 3)" = "$data_before" ] || why+="data partition changed; "
+		conf=$(MTOOLS_SKIP_CHECK=1 mtype -i "$tmp/old.img@@1048576" ::/dote/kiosk.conf 2>&1)
+		[ "$conf" = "comune = a" ] || why+="site settings not kept: '$conf'; "
+		[ "$(sfdisk --part-uuid "$tmp/old.img" 2)" = "$(sfdisk --part-uuid "$tmp/new.img" 2)" ] || why+="root PARTUUID not carried over; "
+		if [ -z "$why" ]; then pass image-update-disk-keeps-data; else fail image-update-disk-keeps-data "$why"; fi
+	else
+		fail image-update-disk-keeps-data "$(cat "$tmp/out")"
+	fi
+	mkdisk "$tmp/big.img" 12 c
+	before=$(sha256sum < "$tmp/old.img")
+	if bash "$img/update-disk" "$tmp/big.img" "$tmp/old.img" > "$tmp/out" 2>&1; then
+		fail image-update-disk-refuses-bigger-root "a 12 MiB root was written over an 8 MiB partition"
+	elif [ "$(sha256sum < "$tmp/old.img")" != "$before" ]; then
+		fail image-update-disk-refuses-bigger-root "refused but the disk changed"
+	else
+		pass image-update-disk-refuses-bigger-root
+	fi
+else
+	skip image-update-disk-keeps-data "mtools, dosfstools or sfdisk missing (scripts/deps image)"
+fi
