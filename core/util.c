@@ -237,28 +237,48 @@ fail:
 	return NULL;
 }
 
+/* Writes all of data to fd; 0 or -1 (after error() naming path). */
+static int write_all(int fd, const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return error("cannot write '%s': %s", path, strerror(errno));
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	char tmp[4096], dir[4096];
+	struct stat st;
 	int fd, rc = -1;
+
+	/* A device or pipe (/dev/stdout, /dev/null, a printer) is written in
+	 * place: renaming a temp file over it would replace the device. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return error("'%s' is a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return error("cannot open '%s': %s", path, strerror(errno));
+		rc = write_all(fd, path, data, len);
+		close(fd);
+		return rc;
+	}
 	if (str_fmt(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) < 0)
 		return error("path too long: %s", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return error("cannot create '%s': %s", tmp, strerror(errno));
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			error("cannot write '%s': %s", tmp, strerror(errno));
-			goto out;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
+	if (write_all(fd, tmp, data, len))
+		goto out;
 	if (fsync(fd)) {
 		error("cannot sync '%s': %s", tmp, strerror(errno));
 		goto out;

@@ -56,7 +56,9 @@ int html_escape(char *buf, size_t size, const char *s);
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated
  * buffer; *len gets its length. Returns NULL (with error()) on failure. */
 char *file_read(const char *path, size_t max, size_t *len);
-/* Writes data to path atomically (temp file, fsync, rename, fsync dir). */
+/* Writes data to path atomically (temp file, fsync, rename, fsync dir).
+ * An existing device, pipe or socket (/dev/null, /dev/stdout) is written
+ * in place instead, never replaced. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
 /* mkdir -p */
 int dir_make(const char *path, int mode);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int main(void)
@@ -99,6 +100,14 @@ int main(void)
 	free(s);
 	util_quiet(1);
 	CHECK("size limit on read", file_read(path, 3, &len) == NULL);
+	util_quiet(0);
+	CHECK("atomic write to a device writes in place", file_write_atomic("/dev/zero", "x", 1, 0600) == 0);
+	{
+		struct stat dn;
+		CHECK("the device is still a device", stat("/dev/zero", &dn) == 0 && S_ISCHR(dn.st_mode));
+	}
+	util_quiet(1);
+	CHECK("atomic write to a directory refused", file_write_atomic(dir, "x", 1, 0600) == -1);
 	util_quiet(0);
 	CHECK("html escape", html_escape(buf, sizeof(buf), "<a href=\"x\">&'") == 0 &&
 			      !strcmp(buf, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"));
