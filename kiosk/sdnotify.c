@@ -45,7 +45,11 @@ void sdnotify_watchdog(void)
 	int64_t t = now_ms();
 	if (period_ms < 0) {
 		const char *u = getenv("WATCHDOG_USEC");
+		const char *pid = getenv("WATCHDOG_PID");
 		period_ms = u ? strtoll(u, NULL, 10) / 1000 : 0;
+		/* The watchdog is meant for another process (we were forked). */
+		if (pid && *pid && strtol(pid, NULL, 10) != (long)getpid())
+			period_ms = 0;
 	}
 	if (period_ms <= 0 || t - last < period_ms / 2)
 		return;

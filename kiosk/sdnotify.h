@@ -8,7 +8,9 @@
 #define DOTE_KIOSK_SDNOTIFY_H
 /* Sends READY=1. */
 void sdnotify_ready(void);
-/* Sends WATCHDOG=1 at most twice per WATCHDOG_USEC period; cheap to call every frame. */
+/* Sends WATCHDOG=1 at most twice per WATCHDOG_USEC period; cheap to call
+ * every frame. Silent when WATCHDOG_USEC is unset or WATCHDOG_PID names
+ * another process. The environment is read on the first call. */
 void sdnotify_watchdog(void);
 /* Sends STATUS=text. */
 void sdnotify_status(const char *text);
