@@ -92,6 +92,21 @@ while IFS=, read -r istat name apps rest; do
 done < <(tr -d '\r' <"$tmp/mi.csv")
 check "dashboard CSV counts match SQL" "$bad" 0
 check "dashboard CSV shows no count from 1 to 4" "$small" 0
+# The hub's worker threads serve views in parallel: same pages, same figures.
+par=()
+for i in $(seq 24); do
+	case $((i % 4)) in
+	0) v="/dashboard" ;; 1) v="/dashboard?province=MI" ;; 2) v="/dashboard?region=Lombardia" ;; 3) v="/dashboard?comune=015146" ;;
+	esac
+	curl -s -b "$jar" -o "$tmp/par$i.html" -w '%{http_code}\n' "$url$v" >"$tmp/par$i.code" &
+	par+=($!)
+done
+wait "${par[@]}"
+codes=$(cat "$tmp"/par*.code | sort | uniq -c | tr -s ' ')
+check "dashboard 24 parallel views all 200" "$codes" " 24 200"
+same=1
+for i in 5 9 13 17 21; do cmp -s "$tmp/par1.html" "$tmp/par$i.html" || same=0; done
+check "dashboard parallel views identical" "$same" 1
 # Logout needs the session's CSRF token, and ends the session.
 csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$tmp/dash.html" | sed 's/.*value="//;s/"//')
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" --data csrf=bad "$url/logout")
