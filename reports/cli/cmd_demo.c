@@ -8,6 +8,7 @@
 #include "core/db.h"
 #include "core/demo.h"
 #include "core/util.h"
+#include "reports/rollup.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ static void usage(FILE *f)
 		   "four calls (three closed, one open), placements at N Lombard host comuni\n"
 		   "(default 650), one kiosk per host, and N past applications (default 20000)\n"
 		   "with realistic skew. Same seed and date, same data.\n"
-		   "  --catalog-only   comuni, calls and placements only (a kiosk's cache)\n");
+		   "  --catalog-only   comuni, calls and placements only (a kiosk's cache)\n"
+		   "  --no-rollups     leave the reports' rollup tables to be built later\n");
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -34,6 +36,7 @@ static int cmd_demo(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "today", required_argument, NULL, 't' },
 		{ "catalog-only", no_argument, NULL, 'c' },
+		{ "no-rollups", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -41,7 +44,7 @@ static int cmd_demo(int argc, char **argv)
 	struct demo_stats s;
 	const char *path = NULL;
 	sqlite3 *db;
-	int c, rc;
+	int c, rc, rollups = 1;
 	int64_t t0 = now_ms();
 	char *end;
 
@@ -66,6 +69,7 @@ static int cmd_demo(int argc, char **argv)
 		case 's': o.seed = strtoull(optarg, NULL, 10); break;
 		case 't': o.today = optarg; break;
 		case 'c': o.catalog_only = 1; break;
+		case 'R': rollups = 0; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -78,6 +82,10 @@ static int cmd_demo(int argc, char **argv)
 	if (!db)
 		return 1;
 	rc = demo_seed(db, &o, &s);
+	/* A hub database is ready for reports and the dashboard at once. */
+	if (!rc && rollups && !o.catalog_only)
+		rc = rollup_rebuild(db);
+	rollup_release(db);
 	db_close(db);
 	if (rc)
 		return 1;
