@@ -33,6 +33,8 @@
 #pragma weak rollup_status_sql
 #pragma weak rollup_usage_sql
 #pragma weak rollup_migrate
+#pragma weak rollup_apply_ingest
+#pragma weak rollup_apply_status
 #pragma weak application_person_hash
 
 /* ---------------------------------------------------------------- results */
@@ -800,6 +802,23 @@ static const char insert_sql[] =
 	"  AND d.duplicate_of IS NULL ORDER BY d.submitted_at, d.uuid LIMIT 1),"
 	" ?23, ?24) ON CONFLICT DO NOTHING RETURNING duplicate_of";
 
+/* Adds a newly stored application to the rollups, in the open
+ * transaction. On SQLite through rollup_apply_ingest(), which queues the
+ * uuid and folds the queue into the rollups in bulk (readers fold what is
+ * left first): the portable statements run per application cost more
+ * than the insert itself (three upserts over six attributes each). */
+static int rollup_ingest(struct store *s, const char *uuid)
+{
+	int i;
+
+	if (!s->pg && rollup_apply_ingest)
+		return rollup_apply_ingest(s->conn, uuid);
+	for (i = 0; rollup_ingest_sql && rollup_ingest_sql[i]; i++)
+		if (store_exec(s, rollup_ingest_sql[i], ARGS(uuid)) < 0)
+			return -1;
+	return 0;
+}
+
 /* 1 when an application with rec's uuid is already stored, 0 when not,
  * -1 on error. */
 static int record_known(struct store *s, const struct record *rec)
@@ -824,7 +843,7 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 	struct store_res *r;
 	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11];
 	const char *why = NULL;
-	int i, known;
+	int known;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
 	if (placement_get(s, pcache, np, 128, a->placement_code, &p))
@@ -872,11 +891,8 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 	str_copy(rec->duplicate_of, sizeof(rec->duplicate_of),
 		 store_res_get(r, 0, 0) ? store_res_get(r, 0, 0) : "");
 	store_res_free(r);
-	if (rollup_ingest_sql) {
-		for (i = 0; rollup_ingest_sql[i]; i++)
-			if (store_exec(s, rollup_ingest_sql[i], ARGS(a->uuid)) < 0)
-				return -1;
-	}
+	if (rollup_ingest(s, a->uuid))
+		return -1;
 	if (!*rec->duplicate_of)
 		p->added++;
 	rec->result = "stored";
@@ -1354,10 +1370,16 @@ int store_status_set(struct store *s, const char *id, const char *status, const 
 	    store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
 			  " (?1, ?2, ?3, ?4, ?5)", ARGS(uuid, status, now, by, note ? note : "")) != 1)
 		goto out;
-	if (rollup_status_sql)
+	/* On SQLite an application may still be queued for the rollups
+	 * (rollup_ingest): the helper knows, the portable statements do not. */
+	if (!s->pg && rollup_apply_status) {
+		if (rollup_apply_status(s->conn, uuid, old, status))
+			goto out;
+	} else if (rollup_status_sql) {
 		for (i = 0; rollup_status_sql[i]; i++)
 			if (store_exec(s, rollup_status_sql[i], ARGS(uuid, old, status)) < 0)
 				goto out;
+	}
 	if (store_commit(s))
 		goto out;
 	rc = 0;
