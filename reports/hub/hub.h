@@ -18,10 +18,15 @@ struct hub_rate {
 	int64_t at_ms;
 };
 
-/* A batch waiting for the group commit (api.c). */
+/* A checked batch waiting for the writer thread's group commit (api.c);
+ * wake(wake_arg) is called once it is committed or failed (rc), from
+ * the writer thread. */
 struct hub_ingest_job {
 	struct store_batch batch;
 	int done, rc;
+	int64_t t0_ms;
+	void (*wake)(void *arg);
+	void *wake_arg;
 	struct hub_ingest_job *next;
 };
 
@@ -38,12 +43,14 @@ struct hub {
 	pthread_mutex_t write_lock;	/* held while using writer */
 	pthread_mutex_t rate_lock;
 	struct hub_rate rate[4096];
-	/* Group commit: batches queue here; one thread at a time (the
-	 * leader) stores everything queued in one transaction. */
+	/* Group commit: batches queue here; the writer thread stores
+	 * everything queued in one transaction. */
 	pthread_mutex_t ingest_lock;
-	pthread_cond_t ingest_done;
+	pthread_cond_t ingest_ready;
 	struct hub_ingest_job *ingest_head, *ingest_tail;
-	int ingest_leader;
+	int ingest_stopping;
+	pthread_t writer_thread;
+	int writer_started;
 	void *dashboard;		/* struct dashboard_ctx *, when reports/dashboard.c is built in */
 	int quiet;
 };
@@ -52,7 +59,21 @@ struct hub {
 struct store *hub_store_get(struct hub *h);
 void hub_store_put(struct hub *h, struct store *s);
 
-/* Handles one complete request. resp->body is malloc'd JSON or HTML. */
+/* Handles one complete request. resp->body is malloc'd JSON or HTML.
+ * A batch of applications to store is not answered here: *job (NULL on
+ * entry) is set instead; the caller suspends the request, passes the job
+ * to hub_ingest_submit(), and when woken answers with hub_ingest_reply()
+ * and frees it with hub_ingest_free(). */
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
-	       const char *idem_key, const char *if_none_match, struct http_response *resp);
+	       const char *idem_key, const char *if_none_match, struct http_response *resp,
+	       struct hub_ingest_job **job);
+/* Queues a job for the writer thread; wake(arg) runs once it is done
+ * (at once, with a failure, when the hub is stopping). */
+void hub_ingest_submit(struct hub *h, struct hub_ingest_job *job, void (*wake)(void *), void *arg);
+/* The answer of a done job (200 with per-record results, or 503). */
+void hub_ingest_reply(struct hub *h, struct hub_ingest_job *job, struct http_response *resp);
+void hub_ingest_free(struct hub_ingest_job *job);
+/* Starts / stops (after storing everything queued) the writer thread. */
+int hub_writer_start(struct hub *h);
+void hub_writer_stop(struct hub *h);
 #endif

@@ -5,7 +5,8 @@
  * reports/store.h), and serves the HTTP API with libmicrohttpd: a thread
  * pool with internal polling, a connection limit, per-connection memory
  * limit and timeout, request bodies bounded by body_max. Routes live in
- * api.c. Start reading at main().
+ * api.c; batches of applications are stored by api.c's writer thread
+ * while their request is suspended. Start reading at main().
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -45,6 +46,7 @@ struct request_state {
 	char *body;
 	size_t len, cap;
 	int too_big;
+	struct hub_ingest_job *job;	/* a batch with the writer thread */
 };
 
 struct store *hub_store_get(struct hub *h)
@@ -140,6 +142,13 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_respo
 	return ret;
 }
 
+/* The writer thread has committed (or failed) a suspended request's
+ * batch: MHD calls on_request again, which answers. */
+static void wake_connection(void *arg)
+{
+	MHD_resume_connection(arg);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -186,6 +195,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	memset(&resp, 0, sizeof(resp));
+	if (st->job) {
+		hub_ingest_reply(h, st->job, &resp);
+		hub_ingest_free(st->job);
+		st->job = NULL;
+		return send_response(c, &resp);
+	}
 	if (st->too_big) {
 		resp.status = 413;
 		str_copy(resp.content_type, sizeof(resp.content_type), "application/json");
@@ -218,7 +233,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	hub_route(h, &req, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"),
-		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), &resp);
+		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), &resp,
+		  &st->job);
+	if (st->job) {
+		/* A batch to store: this thread goes on serving its other
+		 * connections while the writer thread commits. Suspended
+		 * before it is queued, so the wake-up cannot come first. */
+		free(st->body);
+		st->body = NULL;
+		st->len = st->cap = 0;
+		MHD_suspend_connection(c);
+		hub_ingest_submit(h, st->job, wake_connection, c);
+		return MHD_YES;
+	}
 	return send_response(c, &resp);
 }
 
@@ -228,6 +255,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request_state *st = *con_cls;
 
 	if (st) {
+		hub_ingest_free(st->job);
 		free(st->body);
 		free(st);
 		*con_cls = NULL;
@@ -364,7 +392,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&h->write_lock, NULL);
 	pthread_mutex_init(&h->rate_lock, NULL);
 	pthread_mutex_init(&h->ingest_lock, NULL);
-	pthread_cond_init(&h->ingest_done, NULL);
+	pthread_cond_init(&h->ingest_ready, NULL);
 	h->pool_n = threads;
 	h->pool = calloc((size_t)threads, sizeof(*h->pool));
 	h->pool_busy = calloc((size_t)threads, sizeof(int));
@@ -388,7 +416,9 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	if (hub_writer_start(h))
+		goto out;
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -420,6 +450,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "dote-hub stopping\n");
 	rc = 0;
 out:
+	/* Everything queued is stored and answered before the server stops
+	 * (a suspended connection must not outlive the daemon). */
+	hub_writer_stop(h);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
