@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,73 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* SQLite: the write-ahead log is copied back into the database file
+ * (checkpoint) by a thread of its own, on its own connection, while the
+ * writer goes on committing; SQLite's automatic checkpoint would run
+ * inside the writer's commit, fsync of the database file included.
+ * Commits stay durable as before (synchronous=FULL syncs the log). */
+enum { CKPT_PAGES = 2000, CKPT_TAIL = 256 };
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct hub *h = arg;
+
+	if (pages >= CKPT_PAGES) {
+		pthread_mutex_lock(&h->ckpt_lock);
+		h->ckpt_due = 1;
+		pthread_cond_signal(&h->ckpt_wake);
+		pthread_mutex_unlock(&h->ckpt_lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct hub *h = arg;
+	sqlite3 *db = h->ckpt_store->conn;
+	int log, done, round;
+
+	pthread_setname_np(pthread_self(), "dote-hub-ckpt");
+	pthread_mutex_lock(&h->ckpt_lock);
+	for (;;) {
+		while (!h->ckpt_due && !h->ckpt_stopping)
+			pthread_cond_wait(&h->ckpt_wake, &h->ckpt_lock);
+		if (h->ckpt_stopping)
+			break;
+		h->ckpt_due = 0;
+		pthread_mutex_unlock(&h->ckpt_lock);
+		/* Alongside the writer, until little is left... */
+		for (round = 0; round < 4; round++)
+			if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
+			    SQLITE_OK || log - done < CKPT_TAIL)
+				break;
+		/* ...then the rest with the writer idle: once the whole log is
+		 * in the database, the next commit starts it over, so it does
+		 * not grow without end under steady load. */
+		writer_get(h);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		writer_put(h);
+		pthread_mutex_lock(&h->ckpt_lock);
+	}
+	pthread_mutex_unlock(&h->ckpt_lock);
+	return NULL;
+}
+
 int hub_writer_start(struct hub *h)
 {
+	if (!store_is_pg(h->writer)) {
+		h->ckpt_store = store_open(h->db_url);
+		if (!h->ckpt_store)
+			return -1;
+		/* Replaces the automatic checkpoint on the writer connection. */
+		sqlite3_wal_hook(h->writer->conn, wal_hook, h);
+		if (pthread_create(&h->ckpt_thread, NULL, checkpointer_main, h)) {
+			sqlite3_wal_autocheckpoint(h->writer->conn, 1000);
+			store_close(h->ckpt_store);
+			h->ckpt_store = NULL;
+			return error("cannot start the checkpoint thread");
+		}
+	}
 	if (pthread_create(&h->writer_thread, NULL, writer_main, h))
 		return error("cannot start the writer thread");
 	h->writer_started = 1;
@@ -224,14 +290,25 @@ int hub_writer_start(struct hub *h)
 
 void hub_writer_stop(struct hub *h)
 {
-	if (!h->writer_started)
-		return;
-	pthread_mutex_lock(&h->ingest_lock);
-	h->ingest_stopping = 1;
-	pthread_cond_signal(&h->ingest_ready);
-	pthread_mutex_unlock(&h->ingest_lock);
-	pthread_join(h->writer_thread, NULL);
-	h->writer_started = 0;
+	if (h->writer_started) {
+		pthread_mutex_lock(&h->ingest_lock);
+		h->ingest_stopping = 1;
+		pthread_cond_signal(&h->ingest_ready);
+		pthread_mutex_unlock(&h->ingest_lock);
+		pthread_join(h->writer_thread, NULL);
+		h->writer_started = 0;
+	}
+	if (h->ckpt_store) {
+		pthread_mutex_lock(&h->ckpt_lock);
+		h->ckpt_stopping = 1;
+		pthread_cond_signal(&h->ckpt_wake);
+		pthread_mutex_unlock(&h->ckpt_lock);
+		pthread_join(h->ckpt_thread, NULL);
+		sqlite3_wal_autocheckpoint(writer_get(h)->conn, 1000);
+		writer_put(h);
+		store_close(h->ckpt_store);
+		h->ckpt_store = NULL;
+	}
 }
 
 void hub_ingest_submit(struct hub *h, struct hub_ingest_job *job, void (*wake)(void *), void *arg)

@@ -51,6 +51,12 @@ struct hub {
 	int ingest_stopping;
 	pthread_t writer_thread;
 	int writer_started;
+	/* SQLite: checkpoints run on their own connection and thread. */
+	struct store *ckpt_store;
+	pthread_t ckpt_thread;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_wake;
+	int ckpt_due, ckpt_stopping;
 	void *dashboard;		/* struct dashboard_ctx *, when reports/dashboard.c is built in */
 	int quiet;
 };

@@ -393,6 +393,8 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&h->rate_lock, NULL);
 	pthread_mutex_init(&h->ingest_lock, NULL);
 	pthread_cond_init(&h->ingest_ready, NULL);
+	pthread_mutex_init(&h->ckpt_lock, NULL);
+	pthread_cond_init(&h->ckpt_wake, NULL);
 	h->pool_n = threads;
 	h->pool = calloc((size_t)threads, sizeof(*h->pool));
 	h->pool_busy = calloc((size_t)threads, sizeof(int));
