@@ -791,6 +791,10 @@ static int placement_get(struct store *s, struct placement_info *cache, int *n, 
 	return 0;
 }
 
+/* duplicate_of: the earliest (submitted_at, then uuid) application of
+ * the same person to the same call that is not itself a duplicate, as
+ * two MIN lookups on application_person: an ORDER BY ... LIMIT 1 there
+ * opened a temporary B-tree for every record stored. */
 static const char insert_sql[] =
 	"INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
 	" cf_hash, cf, given_name, family_name, phone, email, sex, birth_date, age, birthplace,"
@@ -798,8 +802,9 @@ static const char insert_sql[] =
 	" duplicate_of, receipt, received_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
 	" ?18, ?19, ?20, ?21, ?22, 'received', ?22,"
-	" (SELECT d.uuid FROM application d WHERE d.call_id = ?5 AND d.cf_hash = ?8"
-	"  AND d.duplicate_of IS NULL ORDER BY d.submitted_at, d.uuid LIMIT 1),"
+	" (SELECT MIN(d.uuid) FROM application d WHERE d.call_id = ?5 AND d.cf_hash = ?8"
+	"  AND d.duplicate_of IS NULL AND d.submitted_at = (SELECT MIN(e.submitted_at) FROM"
+	"  application e WHERE e.call_id = ?5 AND e.cf_hash = ?8 AND e.duplicate_of IS NULL)),"
 	" ?23, ?24) ON CONFLICT DO NOTHING RETURNING duplicate_of";
 
 /* Adds a newly stored application to the rollups, in the open
