@@ -791,21 +791,25 @@ static int placement_get(struct store *s, struct placement_info *cache, int *n, 
 	return 0;
 }
 
-/* duplicate_of: the earliest (submitted_at, then uuid) application of
- * the same person to the same call that is not itself a duplicate, as
- * two MIN lookups on application_person: an ORDER BY ... LIMIT 1 there
- * opened a temporary B-tree for every record stored. */
+/* The earliest (submitted_at, then uuid) application of the same person
+ * (?2) to the same call (?1) that is not itself a duplicate: two MIN
+ * lookups on application_person (an ORDER BY ... LIMIT 1 opened a
+ * temporary B-tree for every record stored). */
+static const char first_sql[] =
+	"SELECT MIN(d.uuid) FROM application d WHERE d.call_id = ?1 AND d.cf_hash = ?2"
+	" AND d.duplicate_of IS NULL AND d.submitted_at = (SELECT MIN(e.submitted_at) FROM"
+	" application e WHERE e.call_id = ?1 AND e.cf_hash = ?2 AND e.duplicate_of IS NULL)";
+
+/* Changes nothing when the uuid (a resend) or the protocol/sequence (a
+ * clash) is taken. No RETURNING: in SQLite it buffers its rows in a
+ * temporary table, one more per record stored. */
 static const char insert_sql[] =
 	"INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
 	" cf_hash, cf, given_name, family_name, phone, email, sex, birth_date, age, birthplace,"
 	" residence, applicant_status, education, lang, submitted_at, status, status_at,"
 	" duplicate_of, receipt, received_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	" ?18, ?19, ?20, ?21, ?22, 'received', ?22,"
-	" (SELECT MIN(d.uuid) FROM application d WHERE d.call_id = ?5 AND d.cf_hash = ?8"
-	"  AND d.duplicate_of IS NULL AND d.submitted_at = (SELECT MIN(e.submitted_at) FROM"
-	"  application e WHERE e.call_id = ?5 AND e.cf_hash = ?8 AND e.duplicate_of IS NULL)),"
-	" ?23, ?24) ON CONFLICT DO NOTHING RETURNING duplicate_of";
+	" ?18, ?19, ?20, ?21, ?22, 'received', ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING";
 
 /* Adds a newly stored application to the rollups, in the open
  * transaction. On SQLite through rollup_apply_ingest(), which queues the
@@ -836,19 +840,19 @@ static int record_known(struct store *s, const struct record *rec)
 }
 
 /* Stores one checked record inside the open transaction; sets
- * rec->result. One statement in the common case: the insert finds the
- * earlier application of the same person to the same call itself, and
- * does nothing when the uuid (a resend) or the protocol/sequence (a
- * clash) is taken. -1 only on a storage failure. */
+ * rec->result. Two statements in the common case: the earlier
+ * application of the same person to the same call, if any, then the
+ * insert, which does nothing when the uuid (a resend) or the
+ * protocol/sequence (a clash) is taken (the writes are serialised, so
+ * the first does not change in between). -1 only on a storage failure. */
 static int record_store(struct store *s, struct record *rec, struct placement_info *pcache,
 			int *np, const char *now)
 {
 	struct application *a = &rec->app;
 	struct placement_info *p = NULL;
-	struct store_res *r;
-	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11];
+	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11], first[40];
 	const char *why = NULL;
-	int known;
+	int known, stored;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
 	if (placement_get(s, pcache, np, 128, a->placement_code, &p))
@@ -874,16 +878,19 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 	}
 	snprintf(call, sizeof(call), "%lld", (long long)a->call_id);
 	snprintf(age, sizeof(age), "%d", a->age);
-	if (store_query(s, insert_sql, ARGS(a->uuid, a->protocol, a->kiosk_id, seq, call,
-					    a->placement_code, a->comune, rec->cf_hash, a->cf,
-					    a->given_name, a->family_name, *a->phone ? a->phone : NULL,
-					    *a->email ? a->email : NULL, sex, a->birth_date, age,
-					    a->birthplace, *a->residence ? a->residence : NULL,
-					    a->applicant_status, a->education, a->lang, a->submitted_at,
-					    *rec->receipt ? rec->receipt : NULL, now), &r))
+	if (store_text(s, first_sql, ARGS(call, rec->cf_hash), first, sizeof(first)) < 0)
 		return -1;
-	if (store_res_rows(r) == 0) {
-		store_res_free(r);
+	stored = store_exec(s, insert_sql, ARGS(a->uuid, a->protocol, a->kiosk_id, seq, call,
+						a->placement_code, a->comune, rec->cf_hash, a->cf,
+						a->given_name, a->family_name, *a->phone ? a->phone : NULL,
+						*a->email ? a->email : NULL, sex, a->birth_date, age,
+						a->birthplace, *a->residence ? a->residence : NULL,
+						a->applicant_status, a->education, a->lang, a->submitted_at,
+						*first ? first : NULL, *rec->receipt ? rec->receipt : NULL,
+						now));
+	if (stored < 0)
+		return -1;
+	if (stored == 0) {
 		known = record_known(s, rec);
 		if (known < 0)
 			return -1;
@@ -893,9 +900,7 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 				 "protocol or sequence already used by another application");
 		return 0;
 	}
-	str_copy(rec->duplicate_of, sizeof(rec->duplicate_of),
-		 store_res_get(r, 0, 0) ? store_res_get(r, 0, 0) : "");
-	store_res_free(r);
+	str_copy(rec->duplicate_of, sizeof(rec->duplicate_of), first);
 	if (rollup_ingest(s, a->uuid))
 		return -1;
 	if (!*rec->duplicate_of)
