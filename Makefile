@@ -109,13 +109,12 @@ $(LIBREPORTS): $(REPORTS_OBJ)
 
 # reports/ refers to receipt checks and the person hash through weak
 # symbols, which alone never pull an object out of an archive: -u does.
-HUB_NEEDS := -Wl,-u,receipt_verify,-u,receipt_result_str,-u,application_person_hash
 $(BIN)/dote: $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(ALL_LDFLAGS) $(HUB_NEEDS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-hub: $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
-	$(CC) $(ALL_LDFLAGS) $(HUB_NEEDS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HUB_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
 $(BIN)/dote-kiosk: $(KIOSK_OBJ) $(LIBCORE)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCORE) $(KIOSK_LIBS) $(CORE_LIBS)

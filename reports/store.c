@@ -25,18 +25,6 @@
 #include "reports/rollup.h"
 #include "reports/store.h"
 
-/* The rollups and the person hash come from other modules; the hub keeps
- * working (without rollups / with its own hash) in a tree where they have
- * not landed yet. */
-#pragma weak rollup_schema_sql
-#pragma weak rollup_ingest_sql
-#pragma weak rollup_status_sql
-#pragma weak rollup_usage_sql
-#pragma weak rollup_migrate
-#pragma weak rollup_apply_ingest
-#pragma weak rollup_apply_status
-#pragma weak application_person_hash
-
 /* ---------------------------------------------------------------- results */
 
 struct store_res {
@@ -296,7 +284,7 @@ static int store_migrate(struct store *s)
 			return -1;
 		if (db_int(db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(db))
 			return -1;
-		if (rollup_migrate && rollup_migrate(db))
+		if (rollup_migrate(db))
 			return -1;
 		return 0;
 	}
@@ -312,7 +300,7 @@ static int store_migrate(struct store *s)
 
 		crypto_hash_sha256_init(&hs);
 		crypto_hash_sha256_update(&hs, (const unsigned char *)pg_schema, strlen(pg_schema));
-		for (l = rollup_schema_sql ? rollup_schema_sql : NULL; l && *l; l++)
+		for (l = rollup_schema_sql; *l; l++)
 			crypto_hash_sha256_update(&hs, (const unsigned char *)*l, strlen(*l));
 		crypto_hash_sha256_final(&hs, h);
 		hex(h, 16, fp);
@@ -324,7 +312,7 @@ static int store_migrate(struct store *s)
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
 		if (!store_exec_script(s, pg_schema) &&
-		    !(rollup_schema_sql && run_list(s, rollup_schema_sql)) && !pg_load_comuni(s) &&
+		    !run_list(s, rollup_schema_sql) && !pg_load_comuni(s) &&
 		    store_exec(s, "INSERT INTO store_schema(fingerprint) VALUES (?1) ON CONFLICT DO NOTHING",
 			       ARGS(fp)) >= 0)
 			rc = 0;
@@ -456,14 +444,7 @@ static int is_iso_instant(const char *s)
 
 static void person_hash(int64_t call_id, const char *cf, char out[65])
 {
-	char buf[64];
-
-	if (application_person_hash) {
-		application_person_hash(call_id, cf, out, 65);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%lld:%s", (long long)call_id, cf);
-	store_secret_hash(buf, out);
+	application_person_hash(call_id, cf, out, 65);
 }
 
 /* ------------------------------------------------------------ enrolment */
@@ -820,9 +801,9 @@ static int rollup_ingest(struct store *s, const char *uuid)
 {
 	int i;
 
-	if (!s->pg && rollup_apply_ingest)
+	if (!s->pg)
 		return rollup_apply_ingest(s->conn, uuid);
-	for (i = 0; rollup_ingest_sql && rollup_ingest_sql[i]; i++)
+	for (i = 0; rollup_ingest_sql[i]; i++)
 		if (store_exec(s, rollup_ingest_sql[i], ARGS(uuid)) < 0)
 			return -1;
 	return 0;
@@ -1259,7 +1240,7 @@ static int usage_store(struct store *s, const struct store_kiosk *k, const json_
 			return -1;
 		snprintf(delta, sizeof(delta), "%lld", atoll(n) - atoll(old));
 		/* SQLite's rollups follow usage_count through triggers. */
-		if (s->pg && rollup_usage_sql && atoll(delta) != 0)
+		if (s->pg && atoll(delta) != 0)
 			for (j = 0; rollup_usage_sql[j]; j++)
 				if (store_exec(s, rollup_usage_sql[j], ARGS(day, k->comune, event, delta)) < 0)
 					return -1;
@@ -1382,10 +1363,10 @@ int store_status_set(struct store *s, const char *id, const char *status, const 
 		goto out;
 	/* On SQLite an application may still be queued for the rollups
 	 * (rollup_ingest): the helper knows, the portable statements do not. */
-	if (!s->pg && rollup_apply_status) {
+	if (!s->pg) {
 		if (rollup_apply_status(s->conn, uuid, old, status))
 			goto out;
-	} else if (rollup_status_sql) {
+	} else {
 		for (i = 0; rollup_status_sql[i]; i++)
 			if (store_exec(s, rollup_status_sql[i], ARGS(uuid, old, status)) < 0)
 				goto out;

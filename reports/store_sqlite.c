@@ -13,10 +13,6 @@
 #include "reports/rollup.h"
 #include "reports/store.h"
 
-/* The rollup helpers keep statements prepared per connection (store.c
- * uses them on SQLite when they are linked in). */
-#pragma weak rollup_release
-
 enum { CACHE_MAX = 96 };
 
 struct sqlite_cache {
@@ -185,8 +181,7 @@ static void sq_close(struct store *s)
 	for (i = 0; c && i < c->n; i++)
 		sqlite3_finalize(c->st[i]);
 	free(c);
-	if (rollup_release)
-		rollup_release(s->conn);
+	rollup_release(s->conn);
 	db_close(s->conn);
 }
 

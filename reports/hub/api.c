@@ -21,9 +21,6 @@
 #include "core/wire.h"
 #include "reports/hub/hub.h"
 
-#pragma weak receipt_verify
-#pragma weak receipt_result_str
-
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
 	free(resp->body);
@@ -582,7 +579,7 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 	page[0] = '\0';
 	if (strlen(path) > RECEIPT_PAYLOAD_MAX)
 		r = RECEIPT_MALFORMED;
-	else if (receipt_verify)
+	else
 		r = receipt_verify(path, store_receipt_lookup, s, &f);
 	if (r == RECEIPT_OK)
 		found = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
@@ -606,7 +603,7 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 		http = r == RECEIPT_LOOKUP_ERROR ? 503 : 404;
 		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta NON valida.");
 		page_add(page, size, &len, "<p>%s</p>",
-			 receipt_result_str ? receipt_result_str(r) : "cannot verify receipts here");
+			 receipt_result_str(r));
 	}
 	page_add(page, size, &len, "%s</main></body></html>\n", "");
 	set_body(resp, http, "text/html; charset=utf-8", page);
