@@ -6,7 +6,8 @@
  *   synctool submit KIOSKDB STATEDIR N SEED [FIRST]  N applications via application_submit
  *   synctool sync KIOSKDB STATEDIR URL COMUNE CODE|- SECONDS
  *       runs the kiosk's sync thread until the outbox is empty and the
- *       catalog is in (exit 0) or SECONDS pass (exit 1); prints the status
+ *       catalog is in (exit 0) or SECONDS pass (exit 1); prints the status;
+ *       $SYNCTOOL_CA_FILE is the kiosk's ca_file (TLS test)
  *   synctool count HUBDB  'applications N uuids N duplicates N'
  *   synctool kiosk-db KIOSKDB  counts on a kiosk: outbox, acked, personal
  *   synctool batch KIOSK COMUNE N SEED FIRST SEQ0 PLACEMENT CALL_ID
@@ -115,7 +116,8 @@ static int run_sync(const char *dbpath, const char *dir, const char *url, const 
 		    const char *code, int seconds)
 {
 	struct sync_config cfg = {
-		.db_path = dbpath, .state_dir = dir, .hub_url = url, .ca_file = "",
+		.db_path = dbpath, .state_dir = dir, .hub_url = url,
+		.ca_file = getenv("SYNCTOOL_CA_FILE") ? getenv("SYNCTOOL_CA_FILE") : "",
 		.comune = comune, .catalog_minutes = 60, .heartbeat_seconds = 1,
 		.enroll_code = strcmp(code, "-") ? code : "",
 	};
