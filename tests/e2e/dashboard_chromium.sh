@@ -132,8 +132,11 @@ grep -q 'Dati protetti' "$tmp/other.html" && pass "dashboard comune staff: other
 	fail "dashboard comune staff other comune" "not protected"
 
 # --- headless Chromium: log in, drill down, screenshots, numbers ---
-if ! command -v chromium >/dev/null || ! command -v node >/dev/null; then
-	echo "SKIP dashboard chromium: chromium or node missing"
+# The DevTools client needs a Node.js with WebSocket (20 or later; Debian
+# 12's own nodejs is 18).
+if ! command -v chromium >/dev/null || ! command -v node >/dev/null ||
+	! node --experimental-websocket --no-warnings -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+	echo "SKIP dashboard chromium: chromium, or node 20+ with WebSocket, missing"
 	exit 0
 fi
 profile="$tmp/chromium"
