@@ -29,7 +29,7 @@ void hbuf_esc(struct hbuf *b, const char *s);
  * left empty. NULL when failed. */
 char *hbuf_detach(struct hbuf *b, size_t *len);
 
-/* One bar, point or funnel step. suppressed: drawn as a hatched stub
+/* One bar, point or funnel step. suppressed: drawn as a short hatched bar
  * and labelled "riservato"; value is then ignored. */
 struct chart_point {
 	const char *label;
