@@ -58,17 +58,6 @@ static int comune_ok(const char *istat)
 	return 1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int uuid_parse(const char *s, unsigned char out[16])
 {
 	int o = 0;
@@ -80,7 +69,7 @@ static int uuid_parse(const char *s, unsigned char out[16])
 				return -1;
 			continue;
 		}
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[o++] = (unsigned char)(hi << 4 | lo);

@@ -170,6 +170,17 @@ void uuid_v7(char *buf, size_t size)
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+int hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int html_escape(char *buf, size_t size, const char *s)
 {
 	size_t o = 0;

@@ -50,6 +50,9 @@ int age_on(const char *birth, const char *today);
 /* A time-ordered UUID (RFC 9562 v7) as 36 chars + NUL into buf (>= 37). */
 void uuid_v7(char *buf, size_t size);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int hex_value(int c);
+
 /* HTML-escapes s (& < > " ') into buf; returns -1 if it did not fit. */
 int html_escape(char *buf, size_t size, const char *s);
 

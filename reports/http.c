@@ -4,18 +4,8 @@
  * Cookie headers, with percent-decoding and bounded output.
  */
 #include <string.h>
+#include "core/util.h"
 #include "reports/http.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Finds name=value in a '&'-separated list and decodes value into buf. */
 static int pairs_get(const char *s, const char *name, char *buf, size_t size)
@@ -38,9 +28,9 @@ static int pairs_get(const char *s, const char *name, char *buf, size_t size)
 				if (c == '+') {
 					c = ' ';
 					v++;
-				} else if (c == '%' && ve - v >= 3 && hexval(v[1]) >= 0 &&
-					   hexval(v[2]) >= 0) {
-					c = hexval(v[1]) * 16 + hexval(v[2]);
+				} else if (c == '%' && ve - v >= 3 && hex_value(v[1]) >= 0 &&
+					   hex_value(v[2]) >= 0) {
+					c = hex_value(v[1]) * 16 + hex_value(v[2]);
 					v += 3;
 				} else {
 					v++;
