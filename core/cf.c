@@ -160,15 +160,11 @@ static void letters(const char *s, char *cons, char *vow, size_t size)
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		char u;
-		if (ch == 0xc3 && s[1]) {	/* Latin-1 accented vowels in UTF-8 */
-			unsigned char d = (unsigned char)s[1] | 0x20;
+		if (ch == 0xc3 && s[1]) {	/* accented vowels count as plain ones */
+			u = (char)toupper((unsigned char)utf8_latin1_base(s));
 			s++;
-			if (d >= 0xa0 && d <= 0xa5) u = 'A';
-			else if (d >= 0xa8 && d <= 0xab) u = 'E';
-			else if (d >= 0xac && d <= 0xaf) u = 'I';
-			else if (d >= 0xb2 && d <= 0xb6) u = 'O';
-			else if (d >= 0xb9 && d <= 0xbc) u = 'U';
-			else continue;
+			if (!u || !strchr("AEIOU", u))
+				continue;
 		} else if (isalpha(ch)) {
 			u = (char)toupper(ch);
 		} else {

@@ -162,16 +162,8 @@ static void fold(const char *s, char *out, size_t size)
 	while (*s && o + 1 < size) {
 		unsigned char c = (unsigned char)*s;
 		if (c == 0xc3 && s[1]) {
-			unsigned char d = (unsigned char)s[1] | 0x20; /* lower-case Latin-1 */
-			char r = '?';
-			if (d >= 0xa0 && d <= 0xa5) r = 'a';
-			else if (d >= 0xa8 && d <= 0xab) r = 'e';
-			else if (d >= 0xac && d <= 0xaf) r = 'i';
-			else if (d >= 0xb2 && d <= 0xb6) r = 'o';
-			else if (d >= 0xb9 && d <= 0xbc) r = 'u';
-			else if (d == 0xa7) r = 'c';
-			else if (d == 0xb1) r = 'n';
-			out[o++] = r;
+			char r = utf8_latin1_base(s);
+			out[o++] = r ? r : '?';
 			s += 2;
 			continue;
 		}

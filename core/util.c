@@ -170,6 +170,22 @@ void uuid_v7(char *buf, size_t size)
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+char utf8_latin1_base(const char *s)
+{
+	unsigned char d;
+	if ((unsigned char)s[0] != 0xc3 || !s[1])
+		return 0;
+	d = (unsigned char)s[1] | 0x20;	/* upper-case Latin-1 letters to lower */
+	if (d >= 0xa0 && d <= 0xa5) return 'a';
+	if (d >= 0xa8 && d <= 0xab) return 'e';
+	if (d >= 0xac && d <= 0xaf) return 'i';
+	if (d >= 0xb2 && d <= 0xb6) return 'o';
+	if (d >= 0xb9 && d <= 0xbc) return 'u';
+	if (d == 0xa7) return 'c';
+	if (d == 0xb1) return 'n';
+	return 0;
+}
+
 int hex_value(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -50,6 +50,11 @@ int age_on(const char *birth, const char *today);
 /* A time-ordered UUID (RFC 9562 v7) as 36 chars + NUL into buf (>= 37). */
 void uuid_v7(char *buf, size_t size);
 
+/* The unaccented lower-case ASCII letter of the Latin-1 letter (à, È,
+ * ç, ñ, ...) encoded in UTF-8 at s (two bytes), or 0 when s does not
+ * start with one. */
+char utf8_latin1_base(const char *s);
+
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_value(int c);
 
