@@ -190,12 +190,6 @@ struct call_row {
 
 enum { NCALLS = 4 };
 
-/* The application table's secondary indexes, as core/schema.c creates them. */
-static const char APPLICATION_INDEXES[] =
-	"CREATE INDEX application_person ON application(call_id, cf_hash);"
-	"CREATE INDEX application_placement ON application(placement_code);"
-	"CREATE INDEX application_comune ON application(comune, submitted_at);"
-	"CREATE UNIQUE INDEX application_kiosk_seq ON application(kiosk_id, seq);";
 
 static int is_lombard(const struct comune *c)
 {
@@ -346,6 +340,36 @@ static const struct province_list *province_find(const struct province_list *p, 
 	return NULL;
 }
 
+/* Drops the application table's secondary indexes for a bulk load and
+ * hands back the SQL that creates them again (as core/schema.c made
+ * them), so the two never drift apart. *sql is sqlite3_free()'d. */
+static int drop_application_indexes(sqlite3 *db, char **sql)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+				      " AND tbl_name = 'application' AND sql IS NOT NULL");
+	char *drop = NULL;
+	int rc = -1;
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *d = sqlite3_mprintf("%z DROP INDEX \"%w\";", drop, sqlite3_column_text(st, 0));
+		char *c = sqlite3_mprintf("%z %s;", *sql, sqlite3_column_text(st, 1));
+		if (!d || !c) {
+			sqlite3_free(d);
+			sqlite3_free(c);
+			*sql = drop = NULL;
+			goto out;
+		}
+		drop = d;
+		*sql = c;
+	}
+	rc = drop ? db_exec(db, drop) : 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_free(drop);
+	return rc;
+}
+
 int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *stats)
 {
 	struct rng r = { opt->seed ? opt->seed : 1 };
@@ -358,6 +382,7 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	sqlite3_stmt *st = NULL;
 	char today_buf[11], a[32], b[32];
 	int ty, tm, td, rc = -1, bulk = 0, bulk_indexed = 0;
+	char *indexes = NULL;	/* the application indexes' SQL, while dropped */
 	int64_t today;
 	struct demo_stats s = { 0 };
 
@@ -388,8 +413,7 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 		db_exec(db, "PRAGMA journal_mode=OFF");
 		db_exec(db, "PRAGMA cache_size=-1000000");
 		bulk = 1;
-		if (db_exec(db, "DROP INDEX application_person; DROP INDEX application_placement;"
-				" DROP INDEX application_comune; DROP INDEX application_kiosk_seq"))
+		if (drop_application_indexes(db, &indexes))
 			goto out;
 	}
 	db_exec(db, "PRAGMA synchronous=OFF");
@@ -671,7 +695,7 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	sqlite3_finalize(st);
 	st = NULL;
 
-	if (bulk && db_exec(db, APPLICATION_INDEXES))
+	if (bulk && indexes && db_exec(db, indexes))
 		goto out;
 	bulk_indexed = 1;
 	/* What each placement shows as "applied so far". */
@@ -697,7 +721,7 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	s.usage_rows = db_int(db, "SELECT count(*) FROM usage_count", NULL, 0);
 
 done:
-	if (bulk && !bulk_indexed && db_exec(db, APPLICATION_INDEXES))
+	if (bulk && !bulk_indexed && indexes && db_exec(db, indexes))
 		goto out;
 	if (db_commit(db))
 		goto out;
@@ -719,6 +743,7 @@ out:
 		free(provs[i].c);
 	free(provs);
 	free(lombardy);
+	sqlite3_free(indexes);
 	free(hosts);
 	free(pl);
 	return rc;
