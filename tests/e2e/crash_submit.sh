@@ -25,14 +25,22 @@ for round in $(seq 1 12); do
 	"$TOOLS/submit_loop" --db "$tmp/kiosk.db" --state "$tmp/state" --count 1000000 --start "$start" \
 		>> "$tmp/printed" 2>> "$tmp/errors" &
 	pid=$!
-	# 20..400 ms: lands anywhere in a submit, including inside COMMIT.
+	# Once this round has shown a receipt (so a loaded machine's slow
+	# start-up cannot make the round empty), 20..400 ms more: the kill
+	# lands anywhere in a submit, including inside COMMIT.
+	before=$(grep -c '^OK ' "$tmp/printed" 2>/dev/null)
+	for _ in $(seq 200); do
+		[ "$(grep -c '^OK ' "$tmp/printed" 2>/dev/null)" -gt "${before:-0}" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
 	sleep "0.$(printf '%03d' $((RANDOM % 380 + 20)))"
 	kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
 	start=$((start + 1000000))
 done
 
 printed=$(grep -c '^OK ' "$tmp/printed")
-[ "$printed" -gt 100 ] && pass "$printed receipts shown across 12 kills" || flunk "only $printed receipts shown"
+[ "$printed" -ge 12 ] && pass "$printed receipts shown across 12 kills" || flunk "only $printed receipts shown"
 [ -s "$tmp/errors" ] && flunk "submit errors: $(head -c 300 "$tmp/errors")"
 
 ic=$(sqlite3 "$tmp/kiosk.db" "PRAGMA integrity_check")
