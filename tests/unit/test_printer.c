@@ -188,7 +188,7 @@ static void test_no_answer(void)
 	for (int i = 0; i < 12; i++)
 		if (printer_submit(p, &d) == 0)
 			accepted++;
-	CHECK("stuck device: submit never blocks", now_ms() - t0 < 200);
+	CHECK("stuck device: submit never blocks", now_ms() - t0 < 1000);	/* blocking would cost 300 ms a job */
 	printf("# accepted %d of 12\n", accepted);
 	CHECK("stuck device: a full queue refuses more", accepted >= 8 && accepted <= 9);
 	printer_get_status(p, &st);
