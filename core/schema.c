@@ -156,6 +156,14 @@ static const struct migration core_migrations[] = {
 	/* Key/value settings (kiosk identity, catalog ETag, ...). */
 	"CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	},
+	{ 2,
+	/* Browsing a comune's open placements in deadline order (the kiosk's
+	 * list without a search): the first page is read straight from this
+	 * index. Kiosks before version 2 created it at start-up under the
+	 * name kiosk_placement_browse; that copy is replaced. */
+	"DROP INDEX IF EXISTS kiosk_placement_browse;"
+	"CREATE INDEX placement_browse ON placement(comune, status, deadline, code);"
+	},
 };
 
 int db_migrate_core(sqlite3 *db)

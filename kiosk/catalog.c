@@ -52,14 +52,6 @@ int catalog_fts_query(const char *typed, char *buf, size_t size)
 	return terms;
 }
 
-int catalog_prepare(sqlite3 *db)
-{
-	/* A kiosk-local index for browsing in deadline order (the catalog
-	 * is replaced by sync, the index follows it). */
-	return db_exec(db, "CREATE INDEX IF NOT EXISTS kiosk_placement_browse"
-			   " ON placement(comune, status, deadline, code)");
-}
-
 void catalog_list_clear(struct catalog_list *list)
 {
 	list->n = 0;
@@ -133,8 +125,8 @@ static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct 
 
 int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_list *list)
 {
-	/* Browsing this comune: in deadline order, straight from the index
-	 * catalog_prepare() adds, so the first page costs a few rows. */
+	/* Browsing this comune: in deadline order, straight from the core
+	 * schema's placement_browse index, so the first page costs a few rows. */
 	static const char *const sql_here =
 		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
 		" WHERE ?1 = '' AND ?4 = 0 AND p.comune = ?3 AND p.status = 'open' AND p.deadline >= ?2"

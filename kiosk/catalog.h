@@ -61,8 +61,6 @@ struct placement_detail {
  * prefix term ("citta"*), everything but letters and digits dropped.
  * Returns the number of terms. */
 int catalog_fts_query(const char *typed, char *buf, size_t size);
-/* Adds the kiosk's browsing index (idempotent). Returns 0 or -1. */
-int catalog_prepare(sqlite3 *db);
 /* Loads the next page of matches into list (from list->n). Returns the
  * number added, or -1. */
 int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_list *list);

@@ -126,8 +126,6 @@ int kiosk_init(struct kiosk *k)
 	time_date(now_wall(), k->today, sizeof(k->today));
 	if (db_int(k->db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(k->db))
 		return error("cannot load the comuni table");
-	if (catalog_prepare(k->db))
-		warning("browsing without the kiosk index");
 	citizen_wipe(k);
 	k->ui.announce = kiosk_announce;
 	k->ui.announce_ctx = k;
