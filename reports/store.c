@@ -19,7 +19,9 @@
 #include "core/cf.h"
 #include "core/comuni.h"
 #include "core/db.h"
+#include "core/eligibility.h"
 #include "core/model.h"
+#include "core/receipt.h"
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/rollup.h"
@@ -442,6 +444,23 @@ static int is_iso_instant(const char *s)
 	return date_parse(date, &y, &m, &d) == 0;
 }
 
+/* 64 hex digits (either case) into 32 bytes: 0, or -1. */
+static int key_from_hex(const char *h, unsigned char key[32])
+{
+	int i;
+
+	if (!h || strlen(h) != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		int hi = hex_value(h[2 * i]), lo = hex_value(h[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		key[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 static void person_hash(int64_t call_id, const char *cf, char out[65])
 {
 	application_person_hash(call_id, cf, out, 65);
@@ -531,6 +550,7 @@ int store_enroll(struct store *s, const char *code, const char *pk_hex, const ch
 		goto out;
 	if (store_commit(s))
 		goto out;
+	k->has_key = key_from_hex(pk_hex, k->public_key) == 0;
 	rc = 0;
 out:
 	store_res_free(r);
@@ -551,13 +571,14 @@ int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k)
 	if (!token || strlen(token) != 64)
 		return 1;
 	store_secret_hash(token, hash);
-	if (store_query(s, "SELECT id, comune, status FROM kiosk WHERE token_hash = ?1",
+	if (store_query(s, "SELECT id, comune, status, public_key FROM kiosk WHERE token_hash = ?1",
 			ARGS(hash), &r))
 		return -1;
 	if (store_res_rows(r) == 1) {
 		str_copy(k->id, sizeof(k->id), store_res_get(r, 0, 0));
 		str_copy(k->comune, sizeof(k->comune), store_res_get(r, 0, 1));
 		k->revoked = strcmp(store_res_get(r, 0, 2), "active") != 0;
+		k->has_key = key_from_hex(store_res_get(r, 0, 3), k->public_key) == 0;
 		rc = 0;
 	}
 	store_res_free(r);
@@ -603,23 +624,13 @@ int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], 
 {
 	struct store *s = ctx;
 	struct store_res *r;
-	int rc = 1, i;
+	int rc = 1;
 
 	if (store_query(s, "SELECT public_key, status FROM kiosk WHERE id = ?1", ARGS(kiosk_id), &r))
 		return -1;
-	if (store_res_rows(r) == 1) {
-		const char *h = store_res_get(r, 0, 0);
-
-		if (h && strlen(h) == 64) {
-			for (i = 0; i < 32; i++) {
-				unsigned v;
-
-				sscanf(h + 2 * i, "%2x", &v);
-				pk[i] = (unsigned char)v;
-			}
-			*revoked = strcmp(store_res_get(r, 0, 1), "active") != 0;
-			rc = 0;
-		}
+	if (store_res_rows(r) == 1 && key_from_hex(store_res_get(r, 0, 0), pk) == 0) {
+		*revoked = strcmp(store_res_get(r, 0, 1), "active") != 0;
+		rc = 0;
 	}
 	store_res_free(r);
 	return rc;
@@ -663,13 +674,87 @@ struct record {
 	char duplicate_of[37];
 };
 
+/* receipt_key_lookup over the sending kiosk alone: a token that names
+ * any other kiosk finds no key, so another kiosk's receipt is refused
+ * without a database lookup. */
+static int sender_key(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	const struct store_kiosk *k = ctx;
+
+	if (!k->has_key || strcmp(kiosk_id, k->id))
+		return 1;
+	memcpy(pk, k->public_key, 32);
+	*revoked = k->revoked;
+	return 0;
+}
+
+/* The record's receipt token: signed by the sending kiosk's registered
+ * key, and saying what the record says (kiosk, comune, year and
+ * sequence through the protocol, uuid, placement, submission time). */
+static int receipt_check(const struct record *rec, const struct store_kiosk *k, char *err,
+			 size_t esize)
+{
+	const struct application *a = &rec->app;
+	struct receipt_fields f;
+
+	if (!*rec->receipt)
+		return snprintf(err, esize, "receipt: missing (each application travels with its"
+				" signed receipt token)"), -1;
+	switch (receipt_verify(rec->receipt, sender_key, (void *)k, &f)) {
+	case RECEIPT_OK:
+		break;
+	case RECEIPT_UNKNOWN_KEY:
+		return snprintf(err, esize, k->has_key ? "receipt: not issued by this kiosk"
+				: "receipt: this kiosk has no registered public key"), -1;
+	case RECEIPT_BAD_SIGNATURE:
+		return snprintf(err, esize, "receipt: bad signature (altered, or signed by another"
+				" key)"), -1;
+	case RECEIPT_REVOKED:
+		return snprintf(err, esize, "receipt: the kiosk's key is revoked"), -1;
+	default:
+		return snprintf(err, esize, "receipt: not a receipt token"), -1;
+	}
+	if (strcmp(f.uuid, a->uuid))
+		return snprintf(err, esize, "receipt: its uuid is not the record's"), -1;
+	if (strcmp(f.protocol, a->protocol) || f.seq != a->seq)
+		return snprintf(err, esize, "receipt: its protocol (comune, year, sequence) is not"
+				" the record's"), -1;
+	if (strcmp(f.placement_code, a->placement_code))
+		return snprintf(err, esize, "receipt: its placement is not the record's"), -1;
+	if (strcmp(f.submitted_at, a->submitted_at))
+		return snprintf(err, esize, "receipt: its submission time is not the record's"), -1;
+	return 0;
+}
+
+/* 1 when protocol is 'DC-<comune or the kiosk's>-<kiosk>-<year>-<seq>'
+ * for the record's year. The kiosk numbers by its local year, so on the
+ * night of 31 December (UTC) the next year is right too, and on 1
+ * January the previous one. */
+static int protocol_ok(const struct application *a, const struct store_kiosk *k,
+		       const char *date)
+{
+	char p[48];
+	int year = atoi(date), y, c;
+
+	for (y = year - 1; y <= year + 1; y++) {
+		if ((y < year && strcmp(date + 5, "01-01")) || (y > year && strcmp(date + 5, "12-31")))
+			continue;
+		for (c = 0; c < 2; c++) {
+			snprintf(p, sizeof(p), "DC-%s-%s-%d-%06lld", c ? k->comune : a->comune, k->id, y,
+				 (long long)a->seq);
+			if (!strcmp(a->protocol, p))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Everything that can be checked without the database. */
 static int record_check(struct record *rec, const struct store_kiosk *k, char *err, size_t esize)
 {
 	struct application *a = &rec->app;
 	struct cf_info info;
-	char why[120], date[11], p1[48], p2[48];
-	int year;
+	char why[120], date[11];
 
 	if (!is_uuid(a->uuid))
 		return snprintf(err, esize, "uuid: not a lower-case UUID"), -1;
@@ -681,12 +766,9 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 		return snprintf(err, esize, "submitted_at: not an ISO UTC instant"), -1;
 	memcpy(date, a->submitted_at, 10);
 	date[10] = '\0';
-	year = atoi(date);
 	/* The protocol format of core/receipt.h, with the host comune or the
 	 * kiosk's own. */
-	snprintf(p1, sizeof(p1), "DC-%s-%s-%d-%06lld", a->comune, k->id, year, (long long)a->seq);
-	snprintf(p2, sizeof(p2), "DC-%s-%s-%d-%06lld", k->comune, k->id, year, (long long)a->seq);
-	if (strcmp(a->protocol, p1) && strcmp(a->protocol, p2))
+	if (!protocol_ok(a, k, date))
 		return snprintf(err, esize, "protocol: does not match kiosk, year and sequence"), -1;
 	if (!all_digits(a->comune, 6))
 		return snprintf(err, esize, "comune: not an ISTAT code"), -1;
@@ -719,9 +801,11 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 	if (*a->status && strcmp(a->status, "received"))
 		return snprintf(err, esize, "status: a new application is 'received'"), -1;
 	str_copy(a->status, sizeof(a->status), "received");
-	if (*rec->receipt && strspn(rec->receipt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") !=
-			     strlen(rec->receipt))
+	if (strspn(rec->receipt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != strlen(rec->receipt))
 		return snprintf(err, esize, "receipt: not a receipt token"), -1;
+	/* Last: the signature check is the costliest (~40 us). */
+	if (receipt_check(rec, k, err, esize))
+		return -1;
 	person_hash(a->call_id, a->cf, rec->cf_hash);
 	return 0;
 }
@@ -734,27 +818,109 @@ struct placement_info {
 	char deadline[11];	/* the earlier of placement's and call's */
 	int open;
 	int added;		/* applications stored in this batch */
+	char *rules;		/* the call's eligibility rules (malloc'd); NULL: none */
 };
 
-static int placement_get(struct store *s, struct placement_info *cache, int *n, int cap,
-			 const char *code, struct placement_info **out)
+/* Eligibility depends on the call and three answers only, and a batch
+ * repeats them: the verdicts of one batch are remembered (each check
+ * parses the call's rules, ~5 us). */
+enum { ELIGIBILITY_MEMO = 32 };
+struct eligibility_memo {
+	int64_t call_id;
+	int age;
+	char status[20];
+	char residence[7];
+	char why[160];		/* '' when eligible */
+};
+struct ingest_cache {
+	struct placement_info placements[128];
+	int np;
+	struct eligibility_memo memo[ELIGIBILITY_MEMO];
+	int nmemo, next_memo;
+};
+
+static void ingest_cache_release(struct ingest_cache *c)
+{
+	int i;
+
+	for (i = 0; i < c->np; i++)
+		free(c->placements[i].rules);
+	c->np = 0;
+}
+
+/* Why the record fails its call's eligibility rules (into why, '' when
+ * it does not), judged by core/eligibility.c exactly as the kiosk
+ * judges: age at submission from the codice fiscale, applicant status,
+ * comune of residence. A record does not say whether the person is in
+ * another placement: the kiosk turns away a 'yes' before the form. Rules
+ * that cannot be read turn nobody away, as on the kiosk. */
+static void eligibility_why(struct ingest_cache *c, const struct placement_info *p,
+			    const struct application *a, char *why, size_t size)
+{
+	struct eligibility_answers ans = {
+		.age = a->age, .status = a->applicant_status, .residence = a->residence,
+		.in_other_placement = 0,
+	};
+	struct eligibility_result res;
+	struct eligibility_memo *m;
+	size_t i, len;
+	int j;
+
+	why[0] = '\0';
+	if (!p->rules)
+		return;
+	for (j = 0; j < c->nmemo; j++) {
+		m = &c->memo[j];
+		if (m->call_id == p->call_id && m->age == a->age &&
+		    !strcmp(m->status, a->applicant_status) && !strcmp(m->residence, a->residence)) {
+			str_copy(why, size, m->why);
+			return;
+		}
+	}
+	if (eligibility_check(p->rules, &ans, &res) == 0 && !res.eligible) {
+		len = (size_t)snprintf(why, size, "eligibility:");
+		for (i = 0; i < res.nfails && len < size; i++) {
+			const struct eligibility_fail *f = &res.fails[i];
+			char limit[24] = "";
+
+			if (f->limit)
+				snprintf(limit, sizeof(limit), " %ld", f->limit);
+			len += (size_t)snprintf(why + len, size - len, "%s %s%s (%s)", i ? ";" : "",
+						f->rule, limit, f->message);
+		}
+	}
+	m = &c->memo[c->next_memo];
+	c->next_memo = (c->next_memo + 1) % ELIGIBILITY_MEMO;
+	if (c->nmemo < ELIGIBILITY_MEMO)
+		c->nmemo++;
+	m->call_id = p->call_id;
+	m->age = a->age;
+	str_copy(m->status, sizeof(m->status), a->applicant_status);
+	str_copy(m->residence, sizeof(m->residence), a->residence);
+	str_copy(m->why, sizeof(m->why), why);
+}
+
+static int placement_get(struct store *s, struct ingest_cache *c, const char *code,
+			 struct placement_info **out)
 {
 	struct store_res *r;
 	struct placement_info *p;
+	const char *rules;
+	char why[160];
 	int i;
 
-	for (i = 0; i < *n; i++)
-		if (!strcmp(cache[i].code, code)) {
-			*out = &cache[i];
+	for (i = 0; i < c->np; i++)
+		if (!strcmp(c->placements[i].code, code)) {
+			*out = &c->placements[i];
 			return 0;
 		}
-	if (*n >= cap)
+	if (c->np >= (int)ARRAY_SIZE(c->placements))
 		return error("too many placements in one batch");
-	p = &cache[(*n)++];
+	p = &c->placements[c->np++];
 	memset(p, 0, sizeof(*p));
 	str_copy(p->code, sizeof(p->code), code);
-	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status"
-			   " FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
+	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status,"
+			   " c.rules FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
 			ARGS(code), &r))
 		return -1;
 	if (store_res_rows(r) == 1) {
@@ -766,10 +932,20 @@ static int placement_get(struct store *s, struct placement_info *cache, int *n, 
 		str_copy(p->deadline, sizeof(p->deadline), strcmp(pd, cd) < 0 ? pd : cd);
 		p->open = !strcmp(store_res_get(r, 0, 4), "open") &&
 			  !strcmp(store_res_get(r, 0, 5), "open");
+		rules = store_res_get(r, 0, 6);
+		/* '{}' (no rules) needs no check; unreadable rules are said
+		 * once here, not once per record. */
+		if (rules && strcmp(rules, "{}") && strcmp(rules, "")) {
+			if (eligibility_validate(rules, why, sizeof(why)))
+				warning("call %lld: eligibility rules unreadable (%s): not applied",
+					(long long)p->call_id, why);
+			else if (!(p->rules = strdup(rules)))
+				i = -1;
+		}
 	}
 	store_res_free(r);
 	*out = p;
-	return 0;
+	return i < 0 ? error("out of memory") : 0;
 }
 
 /* The earliest (submitted_at, then uuid) application of the same person
@@ -826,17 +1002,17 @@ static int record_known(struct store *s, const struct record *rec)
  * insert, which does nothing when the uuid (a resend) or the
  * protocol/sequence (a clash) is taken (the writes are serialised, so
  * the first does not change in between). -1 only on a storage failure. */
-static int record_store(struct store *s, struct record *rec, struct placement_info *pcache,
-			int *np, const char *now)
+static int record_store(struct store *s, struct record *rec, struct ingest_cache *cache,
+			const char *now)
 {
 	struct application *a = &rec->app;
 	struct placement_info *p = NULL;
-	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11], first[40];
+	char seq[24], call[24], age[8], sex[2] = { a->sex, 0 }, date[11], first[40], elig[160];
 	const char *why = NULL;
 	int known, stored;
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)a->seq);
-	if (placement_get(s, pcache, np, 128, a->placement_code, &p))
+	if (placement_get(s, cache, a->placement_code, &p))
 		return -1;
 	memcpy(date, a->submitted_at, 10);
 	date[10] = '\0';
@@ -846,9 +1022,11 @@ static int record_store(struct store *s, struct record *rec, struct placement_in
 		why = "placement_code: call or comune do not match";
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		why = "placement_code: placement closed";
+	else if (eligibility_why(cache, p, a, elig, sizeof(elig)), *elig)
+		why = elig;
 	if (why) {
-		/* A resend of something stored before the placement closed is
-		 * still 'already'. */
+		/* A resend of something stored before the placement closed (or
+		 * the call's rules changed) is still 'already'. */
 		known = record_known(s, rec);
 		if (known < 0)
 			return -1;
@@ -965,12 +1143,12 @@ void store_batch_release(struct store_batch *b)
 /* One batch inside the group's open transaction. */
 static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 {
-	struct placement_info pcache[128];
+	struct ingest_cache *cache = NULL;
 	struct store_res *r;
 	char applied[16];
 	char *body = NULL;
 	size_t i;
-	int np = 0, rc = -1;
+	int rc = -1;
 
 	if (*b->idem) {
 		if (store_query(s, "SELECT response FROM idempotency WHERE kiosk_id = ?1 AND key = ?2",
@@ -982,16 +1160,19 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 		if (b->response)
 			return 0;
 	}
+	cache = calloc(1, sizeof(*cache));
+	if (!cache)
+		return error("out of memory");
 	for (i = 0; i < b->n; i++) {
-		if (!b->recs[i].result && record_store(s, &b->recs[i], pcache, &np, now))
+		if (!b->recs[i].result && record_store(s, &b->recs[i], cache, now))
 			goto out;
 	}
-	for (i = 0; i < (size_t)np; i++) {
-		if (!pcache[i].added)
+	for (i = 0; i < (size_t)cache->np; i++) {
+		if (!cache->placements[i].added)
 			continue;
-		snprintf(applied, sizeof(applied), "%d", pcache[i].added);
+		snprintf(applied, sizeof(applied), "%d", cache->placements[i].added);
 		if (store_exec(s, "UPDATE placement SET applied = applied + ?1 WHERE code = ?2",
-			       ARGS(applied, pcache[i].code)) < 0)
+			       ARGS(applied, cache->placements[i].code)) < 0)
 			goto out;
 	}
 	b->response = ingest_response(b->recs, b->n);
@@ -1009,6 +1190,8 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 	rc = 0;
 out:
 	free(body);
+	ingest_cache_release(cache);
+	free(cache);
 	return rc;
 }
 

@@ -68,6 +68,11 @@ struct store_kiosk {
 	char id[16];
 	char comune[7];
 	int revoked;
+	/* Its registered Ed25519 public key: every record's receipt token
+	 * must verify with it (filled by store_kiosk_auth and store_enroll;
+	 * has_key 0 when the kiosk has none, and then nothing is stored). */
+	unsigned char public_key[32];
+	int has_key;
 };
 
 /* SHA-256 of a secret as 64 hex chars (tokens and codes are stored so). */
@@ -98,7 +103,10 @@ int store_coordinator_token(struct store *s, const char *name, char *token, size
 int store_coordinator_auth(struct store *s, const char *token, char *name, size_t size);
 
 /* Ingests a batch (JSON array of wire records) from an authenticated
- * kiosk. Every record is re-validated; valid ones are stored once (a
+ * kiosk. Every record is re-validated: its fields, its signed receipt
+ * token (k's public key; kiosk, comune, protocol, uuid, placement and
+ * time must be the record's) and the call's eligibility rules
+ * (core/eligibility.h, as the kiosk applies them); valid ones are stored once (a
  * resend of a stored UUID is reported 'already'); a second application
  * by the same person to the same call is stored with duplicate_of set.
  * The transaction is committed before this returns 0 with *response

@@ -4,7 +4,10 @@
 # SQLite and on a throwaway PostgreSQL: enrolment, catalog with ETag/304
 # and central closing, batch ingest (per-record results, resend stored
 # once, Idempotency-Key), one application per person per call across
-# town halls (flagged, not merged), coordinators' status changes (CLI and
+# town halls (flagged, not merged), the hub's own checks of every record
+# (its signed receipt token: missing, forged, another kiosk's, saying
+# something else; the call's eligibility rules: age, status, residence):
+# rejected with the reason, nothing stored; coordinators' status changes (CLI and
 # API) reaching the kiosk, the receipt check page, and bad input:
 # unauthenticated, revoked, forged kiosk id, oversized body, malformed
 # JSON, SQL/HTML injection in every field. The hub keeps serving and its
@@ -28,8 +31,9 @@ run() {
 	url=$HUB_URL
 	check "$b-healthz" "$(curl -s "$url/healthz")" "ok"
 
-	# Enrolment.
-	pk=$(printf '%064d' 7)
+	# Enrolment. K01 and K02 register their test keys (synctool signs
+	# their records' receipts with them).
+	pk=$("$SYNCTOOL" key K01)
 	r=$(post "$url" /v1/enroll "" "{\"code\":\"AAAA-BBBB-CCCC\",\"public_key\":\"$pk\"}")
 	check_match "$b-enroll-bad-code" "$r" "^403 .*unknown"
 	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$db" 2>/dev/null)
@@ -41,7 +45,7 @@ run() {
 	r=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$pk\"}")
 	check_match "$b-enroll-code-once" "$r" "^403 "
 	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015077 --db "$db" 2>/dev/null)
-	tok2=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$pk\"}" | sed 's/^200 //' | jq -r .token)
+	tok2=$(post "$url" /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$("$SYNCTOOL" key K02)\"}" | sed 's/^200 //' | jq -r .token)
 	check_match "$b-enroll-second-town" "$tok2" '^[0-9a-f]{64}$'
 
 	# Catalog: ETag, 304, a placement closed centrally disappears.
@@ -76,6 +80,34 @@ run() {
 	r=$(post "$url" /v1/applications "$tok2" "$batch")
 	check_match "$b-cross-town-duplicate-flagged" "$r" '"result":"stored","duplicate_of":"[0-9a-f-]{36}"'
 	check "$b-duplicate-kept-not-merged" "$("$SYNCTOOL" count "$db")" "applications 8 uuids 8 duplicates 1"
+
+	# The hub trusts no kiosk. Each record's receipt token must be its
+	# own kiosk's, genuine, and say what the record says.
+	refused() { # name jq-filter want-error [batch args]
+		local res
+		res=$(post "$url" /v1/applications "$tok" "$("$SYNCTOOL" batch K01 015146 1 1 $((600 + seq)) $seq DC06-015146-001 1 | jq -c "$2")" |
+			sed 's/^200 //' | jq -r '.results[0] | .result + " | " + .error')
+		check "$b-$1" "$res" "rejected | $3"
+		seq=$((seq + 1))
+	}
+	local seq=10 other
+	refused receipt-missing 'del(.records[0].receipt)' "receipt: missing (each application travels with its signed receipt token)"
+	refused receipt-forged-signature '.records[0].receipt |= (.[0:-5] + (if .[-5:-4] == "A" then "B" else "A" end) + .[-4:])' \
+		"receipt: bad signature (altered, or signed by another key)"
+	other=$("$SYNCTOOL" batch K02 015146 1 1 610 11 DC06-015146-001 1 | jq -r '.records[0].receipt')
+	refused receipt-of-another-kiosk ".records[0].receipt = \"$other\"" "receipt: not issued by this kiosk"
+	refused receipt-other-placement '.records[0].placement_code = "DC06-015146-003"' "receipt: its placement is not the record's"
+	refused receipt-other-uuid '.records[0].uuid |= (.[0:35] + (if .[35:36] == "0" then "1" else "0" end))' "receipt: its uuid is not the record's"
+	# The call's eligibility rules, as the kiosk applies them (synctool's
+	# people are 22 to 34, unemployed or NEET, living in Milano).
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = ?1" '{"max_age":20}' >/dev/null
+	refused ineligible-age '.' "eligibility: max_age 20 (You are older than the maximum age for this call.)"
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = ?1" '{"statuses":["unemployed","never_employed","neet"]}' >/dev/null
+	refused ineligible-status '.records[0].applicant_status = "student"' "eligibility: statuses (This call is not open to people in your situation.)"
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = ?1" '{"residence_region":"Lombardia"}' >/dev/null
+	refused ineligible-residence '.records[0].residence = "058091"' "eligibility: residence_region (You must live in the region of this call.)"
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = '{}'" >/dev/null
+	check "$b-refused-nothing-stored" "$("$SYNCTOOL" count "$db")" "applications 8 uuids 8 duplicates 1"
 
 	# Bad input.
 	batch=$("$SYNCTOOL" batch K01 015146 1 1 300 9 DC06-015146-001 1)

@@ -3,15 +3,20 @@
  * Synthetic applicants for the hub and sync tests (tests/tools/): the
  * n-th person of a seed is always the same (so two kiosks given the same
  * seed produce the same people, which the hub must flag as duplicates),
- * with a real codice fiscale computed from their data.
+ * with a real codice fiscale computed from their data. Simulated kiosks
+ * get an Ed25519 key pair derived from their id (gen_kiosk_key), so a
+ * tool can enrol a kiosk and another can sign its receipts.
  */
 #ifndef DOTE_TESTS_GEN_H
 #define DOTE_TESTS_GEN_H
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "core/application.h"
 #include "core/cf.h"
+#include "core/receipt.h"
 #include "core/util.h"
 
 static const char *const gen_given[] = {
@@ -81,5 +86,46 @@ static inline void gen_application(struct application *a, uint64_t seed, uint64_
 		    date, (long long)seq) < 0)
 		a->protocol[0] = '\0';
 	str_copy(a->status, sizeof(a->status), "received");
+}
+/* The key pair of simulated kiosk kiosk_id (the same for every tool and
+ * run): pk_hex (65 bytes) gets the public key as the hub registers it. */
+static inline void gen_kiosk_key(const char *kiosk_id, unsigned char pk[32], unsigned char sk[64],
+				 char *pk_hex)
+{
+	unsigned char seed[32];
+	char label[64];
+
+	snprintf(label, sizeof(label), "dote test kiosk %s", kiosk_id);
+	crypto_generichash(seed, sizeof(seed), (const unsigned char *)label, strlen(label), NULL, 0);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	if (pk_hex)
+		sodium_bin2hex(pk_hex, 65, pk, 32);
+}
+
+/* The receipt token a kiosk of comune kiosk_comune, holding sk, would
+ * have signed for a (core/application.c does the same): into token
+ * (RECEIPT_TOKEN_MAX). 0 or -1. */
+static inline int gen_receipt(const struct application *a, const char *kiosk_comune,
+			      const unsigned char sk[64], char *token, size_t size)
+{
+	struct receipt_fields f;
+	struct tm tm;
+
+	memset(&f, 0, sizeof(f));
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(a->submitted_at, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	f.year = tm.tm_year;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	f.version = RECEIPT_VERSION;
+	str_copy(f.kiosk_id, sizeof(f.kiosk_id), a->kiosk_id);
+	str_copy(f.comune, sizeof(f.comune), kiosk_comune);
+	f.seq = a->seq;
+	str_copy(f.uuid, sizeof(f.uuid), a->uuid);
+	str_copy(f.placement_code, sizeof(f.placement_code), a->placement_code);
+	f.submitted = (int64_t)timegm(&tm);
+	return receipt_sign(&f, sk, token, size);
 }
 #endif

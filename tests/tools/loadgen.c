@@ -4,7 +4,8 @@
  * connection per kiosk), and the raw SQLite baseline for the benchmark.
  *   loadgen setup HUBDB N TOKENFILE COMUNE
  *       enrols N kiosks of COMUNE directly in the hub database, one
- *       'id token' line each in TOKENFILE
+ *       'id token secret_key' line each in TOKENFILE (the key signs the
+ *       receipt token every record carries)
  *   loadgen run URL TOKENFILE SECONDS BATCH PLACEMENT [MAX_RECORDS]
  *       every kiosk loops: POST a batch of BATCH new applications, a
  *       heartbeat, a catalog GET with If-None-Match; until SECONDS pass
@@ -18,8 +19,9 @@
  *       kept as by dote-hub (what is left queued is folded in the time)
  *       'store records N seconds S rec_per_s R'
  *   loadgen raw DB N
- *       inserts N of the same records into a fresh SQLite database
- *       (synchronous=FULL, transactions of 100, prepared statement):
+ *       inserts N of the same records (receipt tokens included) into a
+ *       fresh SQLite database (synchronous=FULL, transactions of 100,
+ *       prepared statement):
  *       'raw records N seconds S rec_per_s R'
  */
 #include <curl/curl.h>
@@ -38,6 +40,7 @@
 struct kiosk {
 	char id[16];
 	char token[80];
+	unsigned char sk[64];	/* signs the records' receipts */
 	CURL *h;
 	struct curl_slist *hdr;
 	char *body;		/* request body being sent */
@@ -93,15 +96,16 @@ static int setup(const char *db, int n, const char *file, const char *comune)
 		return 1;
 	for (i = 0; i < n; i++) {
 		struct store_kiosk k;
-		unsigned char pk[32];
-		char code[32], pkhex[65], token[80];
+		unsigned char pk[32], sk[64];
+		char code[32], pkhex[65], skhex[129], token[80];
 
-		randombytes_buf(pk, sizeof(pk));
+		crypto_sign_keypair(pk, sk);
 		sodium_bin2hex(pkhex, sizeof(pkhex), pk, sizeof(pk));
+		sodium_bin2hex(skhex, sizeof(skhex), sk, sizeof(sk));
 		if (store_enroll_code_create(s, comune, 3600, code, sizeof(code)) ||
 		    store_enroll(s, code, pkhex, "load", &k, token, sizeof(token)))
 			return 1;
-		fprintf(f, "%s %s\n", k.id, token);
+		fprintf(f, "%s %s %s\n", k.id, token, skhex);
 	}
 	fclose(f);
 	store_close(s);
@@ -116,6 +120,7 @@ static char *batch_body(struct kiosk *k)
 {
 	json_t *recs = json_array(), *o;
 	struct application a;
+	char token[RECEIPT_TOKEN_MAX];
 	char *body;
 	int i;
 
@@ -123,7 +128,9 @@ static char *batch_body(struct kiosk *k)
 		k->seq++;
 		gen_application(&a, (uint64_t)atoi(k->id + 1) * 7919, (uint64_t)k->seq, k->id,
 				g_comune, k->seq, 1, g_placement);
-		json_array_append_new(recs, wire_application_to_json(&a, NULL));
+		if (gen_receipt(&a, g_comune, k->sk, token, sizeof(token)))
+			token[0] = '\0';
+		json_array_append_new(recs, wire_application_to_json(&a, token));
 	}
 	o = json_pack("{s:s, s:o}", "kiosk_id", k->id, "records", recs);
 	body = json_dumps(o, JSON_COMPACT);
@@ -194,14 +201,14 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 	struct kiosk *ks = NULL;
 	CURLM *m;
 	FILE *f = fopen(file, "r");
-	char id[16], tok[80];
+	char id[16], tok[80], skhex[160];
 	int n = 0, cap = 0, i, running, active;
 	int64_t t0, end;
 	double secs;
 
 	if (!f)
 		return 1;
-	while (fscanf(f, "%15s %79s", id, tok) == 2) {
+	while (fscanf(f, "%15s %79s %159s", id, tok, skhex) == 3) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			ks = realloc(ks, sizeof(*ks) * (size_t)cap);
@@ -209,6 +216,8 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 		memset(&ks[n], 0, sizeof(ks[n]));
 		str_copy(ks[n].id, sizeof(ks[n].id), id);
 		str_copy(ks[n].token, sizeof(ks[n].token), tok);
+		if (sodium_hex2bin(ks[n].sk, sizeof(ks[n].sk), skhex, strlen(skhex), NULL, NULL, NULL))
+			return 1;
 		n++;
 	}
 	fclose(f);
@@ -314,7 +323,8 @@ static int raw(const char *path, int n)
 	sqlite3 *db = db_open(path, DB_SYNC_FULL);
 	sqlite3_stmt *st;
 	struct application *apps;
-	char hash[65], now[32], sex[2] = { 0, 0 };
+	char hash[65], now[32], sex[2] = { 0, 0 }, (*receipts)[RECEIPT_TOKEN_MAX];
+	unsigned char pk[32], sk[64];
 	int64_t t0;
 	int i, c;
 	double secs;
@@ -322,14 +332,21 @@ static int raw(const char *path, int n)
 	if (!db)
 		return 1;
 	apps = calloc((size_t)n, sizeof(*apps));
-	for (i = 0; i < n; i++)
+	receipts = calloc((size_t)n, sizeof(*receipts));
+	if (!apps || !receipts)
+		return 1;
+	gen_kiosk_key("K01", pk, sk, NULL);
+	for (i = 0; i < n; i++) {
 		gen_application(&apps[i], 99, (uint64_t)i, "K01", "015146", i + 1, 1, "DC06-015146-001");
+		if (gen_receipt(&apps[i], "015146", sk, receipts[i], sizeof(receipts[i])))
+			return 1;
+	}
 	st = db_prepare(db, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id,"
 			    " placement_code, comune, cf_hash, cf, given_name, family_name, phone, email,"
 			    " sex, birth_date, age, birthplace, residence, applicant_status, education,"
 			    " lang, submitted_at, status, status_at, duplicate_of, receipt, received_at)"
 			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-			    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, 'received', ?22, NULL, NULL, ?23)");
+			    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, 'received', ?22, NULL, ?24, ?23)");
 	if (!st)
 		return 1;
 	time_iso(now_wall(), now, sizeof(now));
@@ -365,6 +382,7 @@ static int raw(const char *path, int n)
 		sqlite3_bind_text(st, c++, a->lang, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, c++, a->submitted_at, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, c++, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, c++, receipts[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			fprintf(stderr, "loadgen: raw insert failed: %s\n", sqlite3_errmsg(db));
 			return 1;
@@ -379,6 +397,7 @@ static int raw(const char *path, int n)
 	sqlite3_finalize(st);
 	db_close(db);
 	free(apps);
+	free(receipts);
 	return 0;
 }
 
@@ -388,13 +407,13 @@ static int store_only(const char *path, int n, int per_group)
 	struct store_kiosk k;
 	struct store_batch bb[8], *g[8];
 	json_t **batches;
-	char code[32], tok[80], pk[65];
+	char code[32], tok[80], pk[65], receipt[RECEIPT_TOKEN_MAX];
+	unsigned char pkbin[32], sk[64];
 	int nb = (n + 99) / 100, b, j, m, i;
 	int64_t seq = 0, t0;
 	double secs;
 
-	memset(pk, 'a', 64);
-	pk[64] = '\0';
+	gen_kiosk_key("bench", pkbin, sk, pk);
 	if (!s || store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline) VALUES"
 				" (1, '6/2025', 'T', 'Lombardia', '2020-01-01', '2099-12-31')", NULL) != 1 ||
 	    store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address,"
@@ -412,7 +431,9 @@ static int store_only(const char *path, int n, int per_group)
 		for (i = 0; i < 100; i++) {
 			seq++;
 			gen_application(&a, 5, (uint64_t)seq, k.id, "015146", seq, 1, "DC06-015146-001");
-			json_array_append_new(batches[b], wire_application_to_json(&a, NULL));
+			if (gen_receipt(&a, "015146", sk, receipt, sizeof(receipt)))
+				return 1;
+			json_array_append_new(batches[b], wire_application_to_json(&a, receipt));
 		}
 	}
 	t0 = now_ms();

@@ -11,7 +11,9 @@
  *   synctool count HUBDB  'applications N uuids N duplicates N'
  *   synctool kiosk-db KIOSKDB  counts on a kiosk: outbox, acked, personal
  *   synctool batch KIOSK COMUNE N SEED FIRST SEQ0 PLACEMENT CALL_ID
- *       prints a POST /v1/applications body of N valid records
+ *       prints a POST /v1/applications body of N valid records, each
+ *       with its receipt token signed by KIOSK's test key
+ *   synctool key KIOSK  the public key (hex) of KIOSK's test key, to enrol it
  *   synctool sql HUBDB SQL [ARG...]  runs SQL (?1.. = ARGs), prints rows 'a|b|c'
  * HUBDB may be a SQLite path or a postgres:// URL.
  */
@@ -188,14 +190,20 @@ static int batch(char **argv)
 {
 	json_t *recs = json_array(), *o;
 	struct application a;
+	unsigned char pk[32], sk[64];
+	char token[RECEIPT_TOKEN_MAX];
 	int i, n = atoi(argv[2]);
 	char *text;
 
+	gen_kiosk_key(argv[0], pk, sk, NULL);
 	for (i = 0; i < n; i++) {
 		gen_application(&a, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10) + (uint64_t)i,
 				argv[0], argv[1], atoll(argv[5]) + i, atoll(argv[7]), argv[6]);
-		json_array_append_new(recs, wire_application_to_json(&a, NULL));
+		if (gen_receipt(&a, argv[1], sk, token, sizeof(token)))
+			return 1;
+		json_array_append_new(recs, wire_application_to_json(&a, token));
 	}
+	sodium_memzero(sk, sizeof(sk));
 	o = json_pack("{s:s, s:o}", "kiosk_id", argv[0], "records", recs);
 	text = json_dumps(o, JSON_COMPACT);
 	puts(text);
@@ -243,6 +251,14 @@ int main(int argc, char **argv)
 			      argc > 6 ? strtoull(argv[6], NULL, 10) : 0);
 	if (argc == 8 && !strcmp(argv[1], "sync"))
 		return run_sync(argv[2], argv[3], argv[4], argv[5], argv[6], atoi(argv[7]));
+	if (argc == 3 && !strcmp(argv[1], "key")) {
+		unsigned char pk[32], sk[64];
+		char hex[65];
+
+		gen_kiosk_key(argv[2], pk, sk, hex);
+		puts(hex);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "count"))
 		return count(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "kiosk-db"))

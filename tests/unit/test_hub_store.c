@@ -6,7 +6,11 @@
  * while its neighbours are stored, a second application by the same
  * person to the same call is flagged, status changes follow the allowed
  * transitions and are recorded with who and when, and the catalog's
- * ETag changes exactly when the catalog does.
+ * ETag changes exactly when the catalog does. The hub trusts no kiosk:
+ * a record whose receipt token is missing, forged, another kiosk's or
+ * says something else than the record, or that fails the call's
+ * eligibility rules (age, status, residence), is rejected with a plain
+ * reason and nothing of it is stored.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,15 +19,21 @@
 #include "tests/tools/gen.h"
 #include "tests/unit/check.h"
 
+/* n records of kiosk kid, each with the receipt its key signed. */
 static json_t *batch(uint64_t seed, uint64_t first, int n, const char *kid, int64_t seq0)
 {
 	json_t *recs = json_array();
 	struct application a;
+	unsigned char pk[32], sk[64];
+	char token[RECEIPT_TOKEN_MAX];
 	int i;
 
+	gen_kiosk_key(kid, pk, sk, NULL);
 	for (i = 0; i < n; i++) {
 		gen_application(&a, seed, first + (uint64_t)i, kid, "015146", seq0 + i, 1, "DC06-015146-001");
-		json_array_append_new(recs, wire_application_to_json(&a, NULL));
+		if (gen_receipt(&a, "015146", sk, token, sizeof(token)))
+			token[0] = '\0';
+		json_array_append_new(recs, wire_application_to_json(&a, token));
 	}
 	return recs;
 }
@@ -33,10 +43,121 @@ static long long num(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+static const char *reason(json_t *out, size_t i)
+{
+	const char *e = json_string_value(json_object_get(json_array_get(json_object_get(out, "results"), i), "error"));
+
+	return e ? e : "";
+}
+
+static int applications(struct store *s)
+{
+	char n[24];
+
+	if (store_text(s, "SELECT count(*) FROM application", NULL, n, sizeof(n)))
+		return -1;
+	return atoi(n);
+}
+
+/* Sends one record of K01 (person first of seed 7, sequence seq) after
+ * change(record) and checks it is rejected with a reason starting with
+ * want, and that nothing was stored. */
+static void refused(struct store *s, const struct store_kiosk *k, const char *name, int64_t seq,
+		    void (*change)(json_t *rec), const char *want)
+{
+	json_t *recs = batch(7, (uint64_t)seq, 1, "K01", seq), *out = NULL;
+	int before = applications(s);
+	char label[96];
+
+	change(json_array_get(recs, 0));
+	snprintf(label, sizeof(label), "%s-answered", name);
+	CHECK_INT(label, store_ingest(s, k, recs, NULL, &out), 0);
+	snprintf(label, sizeof(label), "%s-rejected", name);
+	CHECK_INT(label, num(out, "rejected"), 1);
+	snprintf(label, sizeof(label), "%s-reason", name);
+	if (strncmp(reason(out, 0), want, strlen(want)))
+		printf("# %s: reason '%s', want '%s...'\n", label, reason(out, 0), want);
+	CHECK(label, !strncmp(reason(out, 0), want, strlen(want)));
+	snprintf(label, sizeof(label), "%s-nothing-stored", name);
+	CHECK_INT(label, applications(s), before);
+	json_decref(out);
+	json_decref(recs);
+}
+
+static void no_receipt(json_t *r)
+{
+	json_object_del(r, "receipt");
+}
+
+/* One character of the signature changed. */
+static void forged_signature(json_t *r)
+{
+	char t[RECEIPT_TOKEN_MAX];
+	size_t n;
+
+	str_copy(t, sizeof(t), json_string_value(json_object_get(r, "receipt")));
+	n = strlen(t);
+	t[n - 5] = t[n - 5] == 'A' ? 'B' : 'A';
+	json_object_set_new(r, "receipt", json_string(t));
+}
+
+/* A genuine receipt of another record of the same kiosk. */
+static void other_records_receipt(json_t *r)
+{
+	json_t *other = batch(7, 999, 1, "K01", 999);
+
+	json_object_set(r, "receipt", json_object_get(json_array_get(other, 0), "receipt"));
+	json_decref(other);
+}
+
+/* The record relabelled as K01's, its receipt signed by K02 for it. */
+static void other_kiosks_receipt(json_t *r)
+{
+	struct application a;
+	unsigned char pk[32], sk[64];
+	char token[RECEIPT_TOKEN_MAX], err[80], receipt[8];
+
+	wire_application_from_json(r, &a, receipt, sizeof(receipt), err, sizeof(err));
+	str_copy(a.kiosk_id, sizeof(a.kiosk_id), "K02");
+	gen_kiosk_key("K02", pk, sk, NULL);
+	gen_receipt(&a, "015146", sk, token, sizeof(token));
+	json_object_set_new(r, "receipt", json_string(token));
+}
+
+/* The record moved one second earlier than its receipt says. */
+static void other_time(json_t *r)
+{
+	char t[32];
+
+	str_copy(t, sizeof(t), json_string_value(json_object_get(r, "submitted_at")));
+	t[18] = t[18] == '0' ? '1' : '0';
+	json_object_set_new(r, "submitted_at", json_string(t));
+}
+
+static void student(json_t *r)
+{
+	json_object_set_new(r, "applicant_status", json_string("student"));
+}
+
+static void lives_in_rome(json_t *r)
+{
+	json_object_set_new(r, "residence", json_string("058091"));
+}
+
+static void unchanged(json_t *r)
+{
+}
+
+static void set_rules(struct store *s, const char *rules)
+{
+	store_exec(s, "UPDATE call SET rules = ?1", &(struct store_args){ { rules }, 1 });
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test_hub_store_XXXXXX", dbp[64], code[32], token[80], token2[80], pk[65];
-	char etag1[80], etag2[80], err[160], buf[64];
+	char etag1[80], etag2[80], err[160], buf[64], pk2[65];
+	unsigned char kpk[32], ksk[64];
 	struct store_kiosk k, k2, auth;
 	struct store *s;
 	json_t *recs, *out, *cat;
@@ -49,8 +170,7 @@ int main(void)
 	CHECK("open", s != NULL);
 	if (!s)
 		return check_done();
-	memset(pk, 'a', 64);
-	pk[64] = '\0';
+	gen_kiosk_key("K01", kpk, ksk, pk);
 	CHECK_INT("catalog-setup", store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline)"
 		  " VALUES (1, '6/2025', 'T', 'Lombardia', '2020-01-01', '2099-12-31')", NULL), 1);
 	CHECK_INT("placement-setup", store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area,"
@@ -68,9 +188,11 @@ int main(void)
 	CHECK_STR("token-not-stored-plain", buf, "0");
 	CHECK_INT("auth", store_kiosk_auth(s, token, &auth), 0);
 	CHECK_STR("auth-id", auth.id, "K01");
+	CHECK("auth-has-key", auth.has_key && !memcmp(auth.public_key, kpk, 32));
 	CHECK_INT("auth-wrong", store_kiosk_auth(s, "x", &auth), 1);
 	store_enroll_code_create(s, "015146", 60, code, sizeof(code));
-	CHECK_INT("enroll-second", store_enroll(s, code, pk, "t2", &k2, token2, sizeof(token2)), 0);
+	gen_kiosk_key("K02", kpk, ksk, pk2);
+	CHECK_INT("enroll-second", store_enroll(s, code, pk2, "t2", &k2, token2, sizeof(token2)), 0);
 
 	recs = batch(1, 0, 5, "K01", 1);
 	json_object_set_new(json_array_get(recs, 2), "cf", json_string("RSSMRA85T10A562X"));
@@ -97,8 +219,34 @@ int main(void)
 	json_decref(recs);
 	CHECK_INT("count", store_text(s, "SELECT count(*) || '/' || count(duplicate_of) FROM application", NULL, buf, sizeof(buf)), 0);
 	CHECK_STR("count-value", buf, "5/1");
+	CHECK_INT("receipt-stored", store_text(s, "SELECT count(*) FROM application WHERE length(receipt) > 100", NULL, buf, sizeof(buf)), 0);
+	CHECK_STR("receipt-stored-value", buf, "5");
+
+	/* The receipt token: required, genuine, this kiosk's, this record's. */
+	refused(s, &k, "receipt-missing", 20, no_receipt, "receipt: missing");
+	refused(s, &k, "receipt-forged-signature", 21, forged_signature, "receipt: bad signature");
+	refused(s, &k, "receipt-of-another-kiosk", 22, other_kiosks_receipt, "receipt: not issued by this kiosk");
+	refused(s, &k, "receipt-of-another-record", 23, other_records_receipt, "receipt: its uuid is not the record's");
+	refused(s, &k, "receipt-other-time", 24, other_time, "receipt: its submission time is not the record's");
+	/* The call's eligibility rules, as the kiosk applies them (the test
+	 * people are 22 to 34, unemployed or NEET, living in Milano). */
+	set_rules(s, "{\"max_age\": 20}");
+	refused(s, &k, "eligibility-age", 25, unchanged, "eligibility: max_age 20 (You are older than the maximum age");
+	set_rules(s, "{\"statuses\": [\"unemployed\", \"neet\"]}");
+	refused(s, &k, "eligibility-status", 26, student, "eligibility: statuses (This call is not open to people in your situation.)");
+	set_rules(s, "{\"residence_region\": \"Lombardia\"}");
+	refused(s, &k, "eligibility-residence", 27, lives_in_rome, "eligibility: residence_region (You must live in the region of this call.)");
+	recs = batch(7, 28, 1, "K01", 28);
+	CHECK_INT("eligible-stored", store_ingest(s, &k, recs, NULL, &out), 0);
+	CHECK_INT("eligible-stored-count", num(out, "stored"), 1);
+	json_decref(out);
+	CHECK_INT("eligible-resend", store_ingest(s, &k, recs, NULL, &out), 0);
+	CHECK_INT("eligible-resend-already", num(out, "already"), 1);
+	json_decref(out);
+	json_decref(recs);
+	set_rules(s, "{}");
 	CHECK_INT("applied-counts-people", store_text(s, "SELECT applied FROM placement", NULL, buf, sizeof(buf)), 0);
-	CHECK_STR("applied-value", buf, "4");
+	CHECK_STR("applied-value", buf, "5");
 
 	CHECK_INT("status-unknown-app", store_status_set(s, "nope", "selected", "me", "", err, sizeof(err)), 1);
 	store_text(s, "SELECT protocol FROM application WHERE kiosk_id = 'K01' ORDER BY seq LIMIT 1", NULL, buf, sizeof(buf));
