@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Accounts and sessions for the dashboard (see auth.h). Start reading at
- * auth_login(). Nothing here logs a password or a token.
+ * auth_login(). Nothing here logs a password or a token. The SQL is
+ * portable (reports/statdb.h): the same accounts work on a SQLite and a
+ * PostgreSQL hub; integers travel as text and are cast in the SQL.
  */
 #include "reports/auth.h"
+#include "reports/statdb.h"
+#include "reports/store.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -34,9 +38,40 @@ static const struct migration auth_migrations[] = {
 	},
 };
 
-int auth_migrate(sqlite3 *db)
+/* The same tables in PostgreSQL. */
+static const char auth_pg_schema[] =
+	"CREATE TABLE IF NOT EXISTS hub_user ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('coordinator','comune')),"
+	"  comune TEXT NOT NULL DEFAULT '',"
+	"  pwhash TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS hub_session ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id BIGINT NOT NULL REFERENCES hub_user(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created BIGINT NOT NULL,"
+	"  seen BIGINT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS hub_login_failure (name TEXT NOT NULL, at BIGINT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS hub_login_failure_name ON hub_login_failure(name, at);";
+
+int auth_migrate(struct statdb *db)
 {
-	return db_migrate(db, "auth", auth_migrations, (int)ARRAY_SIZE(auth_migrations));
+	int rc;
+
+	if (db->lite)
+		return db_migrate(db->lite, "auth", auth_migrations, (int)ARRAY_SIZE(auth_migrations));
+	if (statdb_int1(db, "SELECT CASE WHEN to_regclass('hub_login_failure') IS NULL THEN 0 ELSE 1 END",
+			NULL, 0, 0) == 1)
+		return 0;
+	/* Several hubs (and the CLI) may create the tables at once. */
+	if (store_exec_script(db->store, "SELECT pg_advisory_lock(4712)"))
+		return -1;
+	rc = store_exec_script(db->store, auth_pg_schema);
+	store_exec_script(db->store, "SELECT pg_advisory_unlock(4712)");
+	return rc;
 }
 
 void auth_random_token(char *buf, size_t size)
@@ -74,11 +109,10 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-int auth_user_add(sqlite3 *db, const char *name, const char *role, const char *comune,
+int auth_user_add(struct statdb *db, const char *name, const char *role, const char *comune,
 		  const char *password, char *err, size_t errsize)
 {
 	char hash[crypto_pwhash_STRBYTES], now[32];
-	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
 	if (sodium_init() < 0)
@@ -101,63 +135,44 @@ int auth_user_add(sqlite3 *db, const char *name, const char *role, const char *c
 				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return snprintf(err, errsize, "out of memory while hashing the password"), -1;
 	time_iso(now_wall(), now, sizeof(now));
-	st = db_prepare(db, "INSERT INTO hub_user(name, role, comune, pwhash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-			    " ON CONFLICT(name) DO UPDATE SET role = excluded.role, comune = excluded.comune,"
-			    " pwhash = excluded.pwhash, disabled = 0");
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, comune, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		snprintf(err, errsize, "cannot save the account: %s", sqlite3_errmsg(db));
-		goto out;
+	{
+		const char *p[] = { name, role, comune, hash, now };
+		if (statdb_exec(db, "INSERT INTO hub_user(name, role, comune, pwhash, created_at)"
+				    " VALUES (?1, ?2, ?3, ?4, ?5)"
+				    " ON CONFLICT(name) DO UPDATE SET role = excluded.role, comune = excluded.comune,"
+				    " pwhash = excluded.pwhash, disabled = 0", p, 5) < 0) {
+			snprintf(err, errsize, "cannot save the account");
+			goto out;
+		}
 	}
 	/* A new password ends the account's open sessions. */
-	sqlite3_finalize(st);
-	st = db_prepare(db, "DELETE FROM hub_session WHERE user_id = (SELECT id FROM hub_user WHERE name = ?1)");
-	if (st) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-	}
+	statdb_exec(db, "DELETE FROM hub_session WHERE user_id = (SELECT id FROM hub_user WHERE name = ?1)", &name, 1);
 	rc = 0;
 out:
 	sodium_memzero(hash, sizeof(hash));
-	sqlite3_finalize(st);
 	return rc;
 }
 
-static int64_t failures(sqlite3 *db, const char *name, int64_t now)
+static int64_t failures(struct statdb *db, const char *name, int64_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM hub_login_failure WHERE name = ?1 AND at > ?2");
-	int64_t n = 0;
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now - AUTH_FAILURE_WINDOW);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	char since[24];
+	const char *p[] = { name, since };
+
+	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
+	return statdb_int1(db, "SELECT COUNT(*) FROM hub_login_failure WHERE name = ?1 AND at > CAST(?2 AS BIGINT)",
+			   p, 2, 0);
 }
 
-static void record_failure(sqlite3 *db, const char *name, int64_t now)
+static void record_failure(struct statdb *db, const char *name, int64_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO hub_login_failure(name, at) VALUES (?1, ?2)");
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = db_prepare(db, "DELETE FROM hub_login_failure WHERE at < ?1");
-	if (!st)
-		return;
-	sqlite3_bind_int64(st, 1, now - AUTH_FAILURE_WINDOW);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	char at[24], since[24];
+	const char *p[] = { name, at };
+	const char *old = since;
+
+	snprintf(at, sizeof(at), "%lld", (long long)now);
+	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
+	statdb_exec(db, "INSERT INTO hub_login_failure(name, at) VALUES (?1, CAST(?2 AS BIGINT))", p, 2);
+	statdb_exec(db, "DELETE FROM hub_login_failure WHERE at < CAST(?1 AS BIGINT)", &old, 1);
 }
 
 static char dummy_stored[crypto_pwhash_STRBYTES];
@@ -171,10 +186,11 @@ static void dummy_hash(void)
 		dummy_stored[0] = 0;
 }
 
-enum auth_result auth_login(sqlite3 *db, const char *name, const char *password, char *token, size_t size)
+enum auth_result auth_login(struct statdb *db, const char *name, const char *password, char *token, size_t size)
 {
-	sqlite3_stmt *st = NULL;
-	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1];
+	struct statdb_rows st;
+	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1], now_s[24], uid_s[24];
+	char idle_s[24], max_s[24];
 	int64_t uid = -1, now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_ERROR;
 
@@ -184,16 +200,15 @@ enum auth_result auth_login(sqlite3 *db, const char *name, const char *password,
 		return AUTH_DENIED;
 	if (failures(db, name, now) >= AUTH_MAX_FAILURES)
 		return AUTH_THROTTLED;
-	st = db_prepare(db, "SELECT id, pwhash FROM hub_user WHERE name = ?1 AND disabled = 0");
-	if (!st)
+	if (statdb_query(db, "SELECT id, pwhash FROM hub_user WHERE name = ?1 AND disabled = 0", &name, 1, &st,
+			 NULL, 0))
 		return AUTH_ERROR;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		uid = sqlite3_column_int64(st, 0);
-		db_col_copy(st, 1, stored, sizeof(stored));
+	if (statdb_next(&st, NULL, 0) == 1) {
+		const char *h = statdb_text(&st, 1);
+		uid = statdb_int(&st, 0);
+		str_copy(stored, sizeof(stored), h ? h : "");
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	statdb_done(&st);
 	/* An unknown name costs the same time as a wrong password, so the
 	 * answer time does not tell which names exist. */
 	if (uid < 0) {
@@ -209,85 +224,83 @@ enum auth_result auth_login(sqlite3 *db, const char *name, const char *password,
 	auth_random_token(token, size);
 	auth_random_token(csrf, sizeof(csrf));
 	token_hash(token, th, sizeof(th));
-	st = db_prepare(db, "INSERT INTO hub_session(token_hash, user_id, csrf, created, seen) VALUES (?1, ?2, ?3, ?4, ?4)");
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = AUTH_OK;
-	sqlite3_finalize(st);
-	/* Expired sessions are swept at each login. */
-	st = db_prepare(db, "DELETE FROM hub_session WHERE seen < ?1 OR created < ?2");
-	if (st) {
-		sqlite3_bind_int64(st, 1, now - AUTH_IDLE_SECONDS);
-		sqlite3_bind_int64(st, 2, now - AUTH_MAX_SECONDS);
-		sqlite3_step(st);
+	snprintf(now_s, sizeof(now_s), "%lld", (long long)now);
+	snprintf(uid_s, sizeof(uid_s), "%lld", (long long)uid);
+	snprintf(idle_s, sizeof(idle_s), "%lld", (long long)(now - AUTH_IDLE_SECONDS));
+	snprintf(max_s, sizeof(max_s), "%lld", (long long)(now - AUTH_MAX_SECONDS));
+	{
+		const char *p[] = { th, uid_s, csrf, now_s };
+		if (statdb_exec(db, "INSERT INTO hub_session(token_hash, user_id, csrf, created, seen)"
+				    " VALUES (?1, CAST(?2 AS BIGINT), ?3, CAST(?4 AS BIGINT), CAST(?4 AS BIGINT))", p, 4) == 1)
+			rc = AUTH_OK;
 	}
-out:
-	sqlite3_finalize(st);
+	/* Expired sessions are swept at each login. */
+	{
+		const char *p[] = { idle_s, max_s };
+		statdb_exec(db, "DELETE FROM hub_session WHERE seen < CAST(?1 AS BIGINT) OR created < CAST(?2 AS BIGINT)",
+			    p, 2);
+	}
+	sodium_memzero(csrf, sizeof(csrf));
 	if (rc != AUTH_OK)
 		sodium_memzero(token, size);
 	return rc;
 }
 
-enum auth_result auth_session_get(sqlite3 *db, const char *token, struct auth_session *s)
+enum auth_result auth_session_get(struct statdb *db, const char *token, struct auth_session *s)
 {
-	sqlite3_stmt *st;
-	char th[65];
+	struct statdb_rows st;
+	char th[65], now_s[24], idle_s[24], max_s[24];
 	int64_t now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_DENIED;
+	int got;
 
 	memset(s, 0, sizeof(*s));
 	if (!token || strlen(token) != AUTH_TOKEN_LEN || strspn(token, "0123456789abcdef") != AUTH_TOKEN_LEN)
 		return AUTH_DENIED;
 	token_hash(token, th, sizeof(th));
-	st = db_prepare(db, "SELECT u.id, u.name, u.role, u.comune, s.csrf FROM hub_session s"
-			    " JOIN hub_user u ON u.id = s.user_id"
-			    " WHERE s.token_hash = ?1 AND s.seen >= ?2 AND s.created >= ?3 AND u.disabled = 0");
-	if (!st)
-		return AUTH_ERROR;
-	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now - AUTH_IDLE_SECONDS);
-	sqlite3_bind_int64(st, 3, now - AUTH_MAX_SECONDS);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		s->user_id = sqlite3_column_int64(st, 0);
-		db_col_copy(st, 1, s->name, sizeof(s->name));
-		db_col_copy(st, 2, s->role, sizeof(s->role));
-		db_col_copy(st, 3, s->comune, sizeof(s->comune));
-		db_col_copy(st, 4, s->csrf, sizeof(s->csrf));
-		rc = AUTH_OK;
+	snprintf(now_s, sizeof(now_s), "%lld", (long long)now);
+	snprintf(idle_s, sizeof(idle_s), "%lld", (long long)(now - AUTH_IDLE_SECONDS));
+	snprintf(max_s, sizeof(max_s), "%lld", (long long)(now - AUTH_MAX_SECONDS));
+	{
+		const char *p[] = { th, idle_s, max_s };
+		if (statdb_query(db, "SELECT u.id, u.name, u.role, u.comune, s.csrf FROM hub_session s"
+				     " JOIN hub_user u ON u.id = s.user_id"
+				     " WHERE s.token_hash = ?1 AND s.seen >= CAST(?2 AS BIGINT)"
+				     " AND s.created >= CAST(?3 AS BIGINT) AND u.disabled = 0", p, 3, &st, NULL, 0))
+			return AUTH_ERROR;
 	}
-	sqlite3_finalize(st);
+	got = statdb_next(&st, NULL, 0);
+	if (got == 1) {
+		const char *v;
+		s->user_id = statdb_int(&st, 0);
+		v = statdb_text(&st, 1);
+		str_copy(s->name, sizeof(s->name), v ? v : "");
+		v = statdb_text(&st, 2);
+		str_copy(s->role, sizeof(s->role), v ? v : "");
+		v = statdb_text(&st, 3);
+		str_copy(s->comune, sizeof(s->comune), v ? v : "");
+		v = statdb_text(&st, 4);
+		str_copy(s->csrf, sizeof(s->csrf), v ? v : "");
+		rc = AUTH_OK;
+	} else if (got < 0) {
+		rc = AUTH_ERROR;
+	}
+	statdb_done(&st);
 	if (rc == AUTH_OK) {
-		st = db_prepare(db, "UPDATE hub_session SET seen = ?2 WHERE token_hash = ?1 AND seen < ?2 - 30");
-		if (st) {
-			sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, now);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
+		const char *p[] = { th, now_s };
+		statdb_exec(db, "UPDATE hub_session SET seen = CAST(?2 AS BIGINT)"
+				" WHERE token_hash = ?1 AND seen < CAST(?2 AS BIGINT) - 30", p, 2);
 	}
 	return rc;
 }
 
-int auth_logout(sqlite3 *db, const char *token)
+int auth_logout(struct statdb *db, const char *token)
 {
-	sqlite3_stmt *st;
 	char th[65];
-	int rc = -1;
+	const char *p = th;
 
 	if (!token || !*token)
 		return 0;
 	token_hash(token, th, sizeof(th));
-	st = db_prepare(db, "DELETE FROM hub_session WHERE token_hash = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
+	return statdb_exec(db, "DELETE FROM hub_session WHERE token_hash = ?1", &p, 1) < 0 ? -1 : 0;
 }

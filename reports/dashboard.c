@@ -6,9 +6,13 @@
  * reports from the rollups for the current level (Italy, region,
  * province, comune) and filters, and renders them as charts and tables.
  *
+ * The hub's database may be SQLite or PostgreSQL: every query goes
+ * through reports/statdb.h, with a small pool of connections of its own.
+ *
  * Security: every form is protected against CSRF (a per-session token;
  * before login a double-submit token in a SameSite=Strict cookie),
- * cookies are HttpOnly and SameSite=Strict, pages are no-store and carry
+ * cookies are HttpOnly and SameSite=Strict (and Secure when the hub is
+ * reached over HTTPS: dashboard_set_secure_cookies), pages are no-store and carry
  * a Content-Security-Policy that allows no scripts; every value shown is
  * HTML-escaped and every input is bounded and validated.
  */
@@ -17,6 +21,7 @@
 #include "reports/html.h"
 #include "reports/report.h"
 #include "reports/rollup.h"
+#include "reports/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -30,39 +35,56 @@
 enum { POOL = 8, PAGE_MAX = 8u << 20, FORM_MAX = 4096 };
 
 struct dashboard_ctx {
-	char path[1024];
+	char url[1024];
 	pthread_mutex_t lock;
-	sqlite3 *conn[POOL];
-	int busy[POOL];
+	struct statdb conn[POOL];
+	int open[POOL], busy[POOL];
+	int secure_cookies;		/* add Secure to every cookie */
 };
 
 static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
 			  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-struct dashboard_ctx *dashboard_new(const char *db_path)
+/* A database filled without rollup upkeep (dote demo, an import) gets
+ * its rollups now rather than during someone's first page view. */
+static int rollups_check(struct statdb *db)
+{
+	if (db->lite)
+		return rollup_migrate(db->lite) || (rollup_stale(db->lite) && rollup_rebuild(db->lite)) ? -1 : 0;
+	if (statdb_int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+		return 0;
+	warning("the rollups miss applications: rebuilding them");
+	return report_rollup_rebuild(db);
+}
+
+struct dashboard_ctx *dashboard_new(const char *db_url)
 {
 	struct dashboard_ctx *d = calloc(1, sizeof(*d));
-	sqlite3 *db;
+	const char *env = getenv("DOTE_DASHBOARD_SECURE_COOKIES");
 
 	if (!d)
 		return NULL;
-	if (str_copy(d->path, sizeof(d->path), db_path) >= sizeof(d->path)) {
+	if (str_copy(d->url, sizeof(d->url), db_url) >= sizeof(d->url)) {
 		free(d);
 		return NULL;
 	}
+	d->secure_cookies = env && !strcmp(env, "1");
 	pthread_mutex_init(&d->lock, NULL);
 	comuni_count();		/* parse the comuni table before any worker thread needs it */
-	db = db_open(db_path, DB_SYNC_NORMAL);
-	/* A database filled without rollup upkeep (dote demo, an import) gets
-	 * its rollups now rather than during someone's first page view. */
-	if (!db || auth_migrate(db) || rollup_migrate(db) || (rollup_stale(db) && rollup_rebuild(db))) {
-		db_close(db);
+	if (statdb_open(&d->conn[0], db_url, 0) || auth_migrate(&d->conn[0]) || rollups_check(&d->conn[0])) {
+		statdb_close(&d->conn[0]);
 		pthread_mutex_destroy(&d->lock);
 		free(d);
 		return NULL;
 	}
-	d->conn[0] = db;
+	d->open[0] = 1;
 	return d;
+}
+
+void dashboard_set_secure_cookies(struct dashboard_ctx *d, int on)
+{
+	if (d)
+		d->secure_cookies = on != 0;
 }
 
 void dashboard_free(struct dashboard_ctx *d)
@@ -70,10 +92,11 @@ void dashboard_free(struct dashboard_ctx *d)
 	if (!d)
 		return;
 	for (int i = 0; i < POOL; i++) {
-		if (!d->conn[i])
+		if (!d->open[i])
 			continue;
-		rollup_release(d->conn[i]);
-		db_close(d->conn[i]);
+		if (d->conn[i].lite)
+			rollup_release(d->conn[i].lite);
+		statdb_close(&d->conn[i]);
 	}
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -81,26 +104,22 @@ void dashboard_free(struct dashboard_ctx *d)
 
 void *dashboard_hub_new(const char *db_url)
 {
-	if (!strncmp(db_url, "postgres://", 11) || !strncmp(db_url, "postgresql://", 13)) {
-		warning("the dashboard reads SQLite hub databases only; /dashboard is off");
-		return NULL;
-	}
 	return dashboard_new(db_url);
 }
 
-static sqlite3 *conn_get(struct dashboard_ctx *d, int *slot)
+static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
 {
-	sqlite3 *db = NULL;
+	struct statdb *db = NULL;
 
 	pthread_mutex_lock(&d->lock);
 	for (int i = 0; i < POOL; i++)
 		if (!d->busy[i]) {
-			if (!d->conn[i])
-				d->conn[i] = db_open(d->path, DB_SYNC_NORMAL);
-			if (d->conn[i]) {
+			if (!d->open[i])
+				d->open[i] = statdb_open(&d->conn[i], d->url, 0) == 0;
+			if (d->open[i]) {
 				d->busy[i] = 1;
 				*slot = i;
-				db = d->conn[i];
+				db = &d->conn[i];
 			}
 			break;
 		}
@@ -207,7 +226,7 @@ static char *view_url(const char *base, const struct view *v)
 
 /* ---- login ---- */
 
-static void login_page(struct http_response *resp, const char *msg, int status)
+static void login_page(const struct dashboard_ctx *d, struct http_response *resp, const char *msg, int status)
 {
 	struct hbuf b;
 	char pre[AUTH_TOKEN_LEN + 1], cookie[256];
@@ -235,12 +254,14 @@ static void login_page(struct http_response *resp, const char *msg, int status)
 		     "<p class=\"note\">La sessione scade dopo 30 minuti di inattività.</p></main>");
 	html_page_end(&b);
 	respond(resp, status, "text/html; charset=utf-8", &b);
-	snprintf(cookie, sizeof(cookie), "dc_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600", pre);
+	snprintf(cookie, sizeof(cookie), "dc_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600%s", pre,
+		 d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);
 	page_headers(resp);
 }
 
-static void login_post(sqlite3 *db, const struct http_request *req, struct http_response *resp)
+static void login_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+		       struct http_response *resp)
 {
 	char name[AUTH_NAME_MAX + 2] = "", password[AUTH_PASSWORD_MAX + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
 	char pre[AUTH_TOKEN_LEN + 2] = "", token[AUTH_TOKEN_LEN + 1], cookie[256];
@@ -252,35 +273,36 @@ static void login_post(sqlite3 *db, const struct http_request *req, struct http_
 	}
 	if (http_form_get(req->body, "csrf", csrf, sizeof(csrf)) || http_cookie_get(req->cookie, "dc_pre", pre, sizeof(pre)) ||
 	    !auth_token_equal(csrf, pre)) {
-		login_page(resp, "Il modulo è scaduto: inserisci di nuovo nome utente e password.", 403);
+		login_page(d, resp, "Il modulo è scaduto: inserisci di nuovo nome utente e password.", 403);
 		return;
 	}
 	if (http_form_get(req->body, "name", name, sizeof(name)) ||
 	    http_form_get(req->body, "password", password, sizeof(password))) {
-		login_page(resp, "Inserisci nome utente e password.", 400);
+		login_page(d, resp, "Inserisci nome utente e password.", 400);
 		return;
 	}
 	r = auth_login(db, name, password, token, sizeof(token));
 	str_wipe(password, sizeof(password));
 	if (r == AUTH_THROTTLED) {
-		login_page(resp, "Troppi tentativi non riusciti: riprova tra 15 minuti.", 429);
+		login_page(d, resp, "Troppi tentativi non riusciti: riprova tra 15 minuti.", 429);
 		return;
 	}
 	if (r != AUTH_OK) {
-		login_page(resp, r == AUTH_DENIED ? "Nome utente o password non corretti." :
+		login_page(d, resp, r == AUTH_DENIED ? "Nome utente o password non corretti." :
 						    "Accesso non disponibile: riprova più tardi.",
 			   r == AUTH_DENIED ? 401 : 500);
 		return;
 	}
 	redirect(resp, "/dashboard");
-	snprintf(cookie, sizeof(cookie), "dc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-		 AUTH_MAX_SECONDS);
+	snprintf(cookie, sizeof(cookie), "dc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+		 AUTH_MAX_SECONDS, d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);
 	str_wipe(token, sizeof(token));
 	str_wipe(cookie, sizeof(cookie));
 }
 
-static void logout_post(sqlite3 *db, const struct http_request *req, struct http_response *resp)
+static void logout_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+			struct http_response *resp)
 {
 	char token[AUTH_TOKEN_LEN + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
@@ -296,7 +318,9 @@ static void logout_post(sqlite3 *db, const struct http_request *req, struct http
 	}
 	auth_logout(db, token);
 	redirect(resp, "/login");
-	http_response_header(resp, "Set-Cookie", "dc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_response_header(resp, "Set-Cookie", d->secure_cookies
+				 ? "dc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+				 : "dc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 /* ---- the view ---- */
@@ -347,7 +371,7 @@ static int view_period(struct report_query *q, const struct view *v, char *err, 
 }
 
 /* Runs one report for the view; dims and measures are fixed strings. */
-static int view_report(sqlite3 *db, const struct view *v, int protect, const char *dims, const char *measures,
+static int view_report(struct statdb *db, const struct view *v, int protect, const char *dims, const char *measures,
 		       struct report *r, char *err, size_t errsize)
 {
 	struct report_query q;
@@ -357,7 +381,7 @@ static int view_report(sqlite3 *db, const struct view *v, int protect, const cha
 		return -1;
 	if ((dims[0] && report_parse_dims(&q, dims, err, errsize)) || report_parse_measures(&q, measures, err, errsize))
 		return -1;
-	return report_run(db, &q, r, err, errsize);
+	return report_run_db(db, &q, r, err, errsize);
 }
 
 static void kpi(struct hbuf *b, const struct report *r, int m, const char *label)
@@ -383,13 +407,15 @@ static void kpi(struct hbuf *b, const struct report *r, int m, const char *label
 	hbuf_printf(b, "<div><span>%s</span><b data-kpi=\"%s\">%s</b></div>", label, report_measure_name(m), num);
 }
 
-static void call_options(sqlite3 *db, struct hbuf *b, const char *current)
+static void call_options(struct statdb *db, struct hbuf *b, const char *current)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT code, title FROM call ORDER BY opens DESC LIMIT 200");
+	struct statdb_rows st;
+	int ok = statdb_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, 0, &st,
+			      NULL, 0) == 0;
 	hbuf_add(b, "<option value=\"\">Tutti gli avvisi</option>");
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *title = (const char *)sqlite3_column_text(st, 1);
+	while (ok && statdb_next(&st, NULL, 0) == 1) {
+		const char *code = statdb_text(&st, 0);
+		const char *title = statdb_text(&st, 1);
 		if (!code)
 			continue;
 		hbuf_add(b, "<option value=\"");
@@ -398,7 +424,8 @@ static void call_options(sqlite3 *db, struct hbuf *b, const char *current)
 		hbuf_esc(b, title ? title : code);
 		hbuf_add(b, "</option>");
 	}
-	sqlite3_finalize(st);
+	if (ok)
+		statdb_done(&st);
 }
 
 /* Level of the view and the dimension one level down. */
@@ -413,7 +440,7 @@ static const char *child_dim(const struct view *v)
 	return "region";
 }
 
-static void view_page(sqlite3 *db, const struct auth_session *s, const struct http_request *req,
+static void view_page(struct statdb *db, const struct auth_session *s, const struct http_request *req,
 		      struct http_response *resp, int csv)
 {
 	struct view v;
@@ -761,7 +788,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
-	sqlite3 *db;
+	struct statdb *db;
 	int slot = -1;
 
 	if (!strncmp(p, "/dashboard/font/", 16) && get) {
@@ -779,16 +806,16 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	}
 	if (!strcmp(p, "/login")) {
 		if (get)
-			login_page(resp, NULL, 200);
+			login_page(d, resp, NULL, 200);
 		else if (post)
-			login_post(db, req, resp);
+			login_post(d, db, req, resp);
 		else
 			simple_page(resp, 405, "Metodo non consentito", "Usa il modulo di accesso.");
 		goto out;
 	}
 	if (!strcmp(p, "/logout")) {
 		if (post)
-			logout_post(db, req, resp);
+			logout_post(d, db, req, resp);
 		else
 			redirect(resp, "/dashboard");
 		goto out;

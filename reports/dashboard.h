@@ -16,12 +16,19 @@
 
 struct dashboard_ctx;
 
-/* A dashboard over the SQLite hub database at path; NULL on error. */
-struct dashboard_ctx *dashboard_new(const char *db_path);
+/* A dashboard over the hub database at db_url: a SQLite path or a
+ * postgres:// URL (the same pages and figures). NULL on error.
+ * Cookies get the Secure attribute when the environment variable
+ * DOTE_DASHBOARD_SECURE_COOKIES is 1: set it when the hub is reached
+ * over HTTPS (behind a TLS proxy), so browsers never send the session
+ * over plain HTTP. */
+struct dashboard_ctx *dashboard_new(const char *db_url);
 void dashboard_free(struct dashboard_ctx *d);
-/* For the hub: db_url as in its config. PostgreSQL hubs get NULL (the
- * dashboard reads SQLite only) after a warning. */
+/* For the hub: db_url as in its config. */
 void *dashboard_hub_new(const char *db_url);
+/* Turns the Secure cookie attribute on or off (for a hub setting such as
+ * a public https:// URL; overrides the environment variable). */
+void dashboard_set_secure_cookies(struct dashboard_ctx *d, int on);
 /* Handles one request (thread-safe). Returns 0 when resp is filled,
  * -1 on an internal error (resp may be left for the caller). */
 int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, struct http_response *resp);

@@ -10,6 +10,7 @@
  */
 #include "reports/report.h"
 #include "reports/rollup.h"
+#include "reports/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/model.h"
@@ -432,24 +433,21 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 }
 
 /* Runs a plan and adds its sums into the rows at base[first..first+n). */
-static int plan_run(sqlite3 *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
+static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
 		    char *err, size_t errsize)
 {
-	sqlite3_stmt *st;
+	struct statdb_rows st;
 	int nd = r->q.n_dims, rc = -1, step;
 
-	if (sqlite3_prepare_v2(db, p->sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errsize, "database error: %s", sqlite3_errmsg(db));
+	if (statdb_query(db, p->sql, p->params, p->np, &st, err, errsize))
 		return -1;
-	}
-	for (int i = 0; i < p->np; i++)
-		sqlite3_bind_text(st, i + 1, p->params[i], -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = statdb_next(&st, err, errsize)) == 1) {
 		char *keys[REPORT_MAX_DIMS];
 		char kb[REPORT_MAX_DIMS][128];
 		struct report_row *row;
 		for (int d = 0; d < nd; d++) {
-			db_col_copy(st, d, kb[d], sizeof(kb[d]));
+			const char *v = statdb_text(&st, d);
+			str_copy(kb[d], sizeof(kb[d]), v ? v : "");
 			keys[d] = kb[d];
 		}
 		row = row_get(r, ix, keys, nd);
@@ -459,15 +457,13 @@ static int plan_run(sqlite3 *db, struct plan *p, struct report *r, struct row_in
 			goto out;
 		}
 		for (int k = 0; k < n; k++)
-			row->base[first + k] += sqlite3_column_int64(st, nd + k);
+			row->base[first + k] += statdb_int(&st, nd + k);
 	}
-	if (step != SQLITE_DONE) {
-		snprintf(err, errsize, "database error: %s", sqlite3_errmsg(db));
+	if (step < 0)
 		goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	statdb_done(&st);
 	return rc;
 }
 
@@ -537,9 +533,54 @@ static const char *vocab_label(int d, const char *key)
 	return v ? v->it : key;
 }
 
-static int label_rows(sqlite3 *db, struct report *r)
+/* Call codes by id, read once per report. */
+struct call_codes {
+	char (*id)[24];
+	char (*code)[24];
+	size_t n;
+	int loaded;
+};
+
+static const char *call_code(struct statdb *db, struct call_codes *c, const char *id)
 {
-	sqlite3_stmt *call = NULL;
+	if (!c->loaded) {
+		struct statdb_rows st;
+		size_t cap = 0;
+		c->loaded = 1;
+		if (statdb_query(db, "SELECT CAST(id AS TEXT), code FROM call", NULL, 0, &st, NULL, 0))
+			return NULL;
+		while (statdb_next(&st, NULL, 0) == 1 && c->n < 100000) {
+			const char *k = statdb_text(&st, 0), *v = statdb_text(&st, 1);
+			if (!k || !v)
+				continue;
+			if (c->n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				void *ni = realloc(c->id, ncap * sizeof(*c->id)), *nc;
+				if (!ni)
+					break;
+				c->id = ni;
+				nc = realloc(c->code, ncap * sizeof(*c->code));
+				if (!nc)
+					break;
+				c->code = nc;
+				cap = ncap;
+			}
+			str_copy(c->id[c->n], sizeof(c->id[c->n]), k);
+			str_copy(c->code[c->n], sizeof(c->code[c->n]), v);
+			c->n++;
+		}
+		statdb_done(&st);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->id[i], id))
+			return c->code[i];
+	return NULL;
+}
+
+static int label_rows(struct statdb *db, struct report *r)
+{
+	struct call_codes calls = { NULL, NULL, 0, 0 };
+	const char *code;
 	int rc = -1;
 
 	for (size_t i = 0; i < r->n; i++)
@@ -563,16 +604,8 @@ static int label_rows(sqlite3 *db, struct report *r)
 				label = c ? c->name : key;
 				break;
 			case RD_CALL:
-				if (!call)
-					call = db_prepare(db, "SELECT code FROM call WHERE id = CAST(?1 AS INTEGER)");
-				if (!call)
-					goto out;
-				sqlite3_bind_text(call, 1, key, -1, SQLITE_STATIC);
-				buf[0] = 0;
-				if (sqlite3_step(call) == SQLITE_ROW)
-					db_col_copy(call, 0, buf, sizeof(buf));
-				sqlite3_reset(call);
-				label = buf[0] ? buf : key;
+				code = call_code(db, &calls, key);
+				label = code && code[0] ? code : key;
 				break;
 			case RD_MONTH: case RD_QUARTER: case RD_YEAR: case RD_REGION: case RD_PLACEMENT:
 				break;
@@ -585,7 +618,8 @@ static int label_rows(sqlite3 *db, struct report *r)
 		}
 	rc = 0;
 out:
-	sqlite3_finalize(call);
+	free(calls.id);
+	free(calls.code);
 	return rc;
 }
 
@@ -619,8 +653,7 @@ static int row_cmp(const void *va, const void *vb, void *vq)
 /* ---- protection ---- */
 
 struct sdc_ctx {
-	sqlite3 *db;
-	sqlite3_stmt *placement;
+	struct statdb *db;
 };
 
 static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t size)
@@ -634,14 +667,12 @@ static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t si
 	(void)dim;
 	switch (key[0]) {
 	case 'L':
-		if (!c->placement)
-			c->placement = db_prepare(c->db, "SELECT comune FROM placement WHERE code = ?1");
-		if (!c->placement)
-			return 1;
-		sqlite3_bind_text(c->placement, 1, key + 2, -1, SQLITE_STATIC);
-		if (sqlite3_step(c->placement) == SQLITE_ROW)
-			db_col_copy(c->placement, 0, comune, sizeof(comune));
-		sqlite3_reset(c->placement);
+		{
+			const char *code = key + 2;
+			if (statdb_text1(c->db, "SELECT comune FROM placement WHERE code = ?1", &code, 1, comune,
+					 sizeof(comune)))
+				return 1;
+		}
 		if (!comune[0])
 			return 1;
 		n = snprintf(buf, size, "C:%s", comune);
@@ -718,14 +749,14 @@ static int sdc_dims(const struct report_query *q, int *which)
 	return n;
 }
 
-static int protect_base(sqlite3 *db, struct report *r, int b, char *err, size_t errsize)
+static int protect_base(struct statdb *db, struct report *r, int b, char *err, size_t errsize)
 {
 	int which[REPORT_MAX_DIMS], nd = sdc_dims(&r->q, which), rc = -1;
 	size_t n = r->n;
 	char **keys = NULL;
 	int64_t *values = NULL;
 	unsigned char *state = NULL;
-	struct sdc_ctx ctx = { db, NULL };
+	struct sdc_ctx ctx = { db };
 	struct sdc_result res;
 	struct sdc_table t;
 	const char *total_key = "all";
@@ -788,13 +819,12 @@ out:
 	free(keys);
 	free(values);
 	free(state);
-	sqlite3_finalize(ctx.placement);
 	return rc;
 }
 
 /* ---- the query ---- */
 
-static int validate(sqlite3 *db, const struct report_query *q, struct plan *p, char *err, size_t errsize)
+static int validate(struct statdb *db, const struct report_query *q, struct plan *p, char *err, size_t errsize)
 {
 	char shown[48];
 
@@ -818,7 +848,8 @@ static int validate(sqlite3 *db, const struct report_query *q, struct plan *p, c
 	if (q->comune[0])
 		str_copy(p->comune_province, sizeof(p->comune_province), comune_by_istat(q->comune)->province);
 	if (q->call[0]) {
-		p->call_id = db_int(db, "SELECT id FROM call WHERE code = ?1", q->call, -1);
+		const char *code = q->call;
+		p->call_id = statdb_int1(db, "SELECT id FROM call WHERE code = ?1", &code, 1, -1);
 		if (p->call_id < 0) {
 			safe_item(shown, sizeof(shown), q->call);
 			return snprintf(err, errsize, "unknown call '%s' (e.g. 6/2025)", shown), -1;
@@ -828,7 +859,43 @@ static int validate(sqlite3 *db, const struct report_query *q, struct plan *p, c
 	return 0;
 }
 
+/* Brings the rollups up to date before they are read: SQLite folds its
+ * ingest queue (and rebuilds when they miss applications, unless the
+ * caller checked already); PostgreSQL's are kept at ingest, rebuilt
+ * with the portable statements when they miss applications. */
+static int rollups_ready(struct statdb *db, const struct report_query *q)
+{
+	if (db->lite)
+		return rollup_migrate(db->lite) ||
+		       ((q->trust_rollups ? rollup_flush(db->lite) != 0 : rollup_stale(db->lite)) &&
+			rollup_rebuild(db->lite)) ? -1 : 0;
+	if (q->trust_rollups || statdb_int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+		return 0;
+	return report_rollup_rebuild(db);
+}
+
+int report_rollup_rebuild(struct statdb *db)
+{
+	if (db->lite)
+		return rollup_rebuild(db->lite);
+	if (statdb_begin(db))
+		return -1;
+	for (int i = 0; rollup_rebuild_sql[i]; i++)
+		if (statdb_exec(db, rollup_rebuild_sql[i], NULL, 0) < 0) {
+			statdb_rollback(db);
+			return error("cannot rebuild the rollups");
+		}
+	return statdb_commit(db);
+}
+
 int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
+{
+	struct statdb d;
+	statdb_wrap(&d, db);
+	return report_run_db(&d, q, r, err, errsize);
+}
+
+int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
 {
 	struct row_index ix = { NULL, 0 };
 	struct plan p;
@@ -873,8 +940,7 @@ int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char
 		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
 		return -1;
 	}
-	if (!q->force_raw && (rollup_migrate(db) ||
-			      ((q->trust_rollups ? rollup_flush(db) != 0 : rollup_stale(db)) && rollup_rebuild(db)))) {
+	if (!q->force_raw && rollups_ready(db, q)) {
 		snprintf(err, errsize, "cannot build the statistics tables");
 		return -1;
 	}

@@ -89,6 +89,13 @@ void report_query_init(struct report_query *q);
 /* Runs q against db. Returns 0, or -1 with a message in err (bad filter,
  * unsupported combination, database error). r is always safe to free. */
 int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
+/* The same on a SQLite or PostgreSQL hub database (reports/statdb.h):
+ * the same SQL, the same figures. */
+struct statdb;
+int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err,
+		  size_t errsize);
+/* Recomputes every rollup from the raw rows on either backend. 0 or -1. */
+int report_rollup_rebuild(struct statdb *db);
 void report_free(struct report *r);
 
 /* Value of measure m in row: returns 0 not applicable, 1 count (in *count),

@@ -184,6 +184,37 @@ static const char rebuild_sql[] =
 
 const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
 
+#define SUMS "COUNT(*), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days), SUM(x.sel)"
+
+/* The portable recomputation (PostgreSQL): one GROUP BY per rollup over
+ * every raw row, the same expressions as ingest. */
+const char *const rollup_rebuild_sql[] = {
+	"DELETE FROM rollup_comune",
+	"DELETE FROM rollup_province",
+	"DELETE FROM rollup_placement",
+	"DELETE FROM rollup_funnel",
+	"DELETE FROM rollup_funnel_province",
+	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)"
+	" SELECT u.comune, COALESCE(c.province, ''), COALESCE(c.region, ''), substr(u.day, 1, 7), u.event, SUM(u.n)"
+	" FROM usage_count u LEFT JOIN comune c ON c.istat = u.comune GROUP BY 1, 2, 3, 4, 5",
+	"INSERT INTO rollup_funnel_province (province, region, month, event, n)"
+	" SELECT province, MIN(region), month, event, SUM(n) FROM rollup_funnel GROUP BY province, month, event",
+	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, x.province, x.region, x.call_id, x.month, " SUMS
+	" FROM (SELECT " APP_COLUMNS APP_FROM ") x, attrs GROUP BY 1, 2, 3, 4, 5, 6, 7",
+	"WITH " ATTRS " INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+	" SELECT attrs.attr, " ATTR_VALUE ", x.province, x.region, x.call_id, x.month, " SUMS
+	" FROM (SELECT " APP_COLUMNS APP_FROM ") x, attrs GROUP BY 1, 2, 3, 4, 5, 6",
+	"INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
+	" SELECT x.placement_code, x.month, MIN(x.comune), MIN(x.province), MIN(x.region), MIN(x.call_id),"
+	" MIN(x.area), " SUMS " FROM (SELECT " APP_COLUMNS APP_FROM ") x GROUP BY 1, 2",
+	NULL
+};
+
+const char rollup_stale_sql[] =
+	"SELECT CASE WHEN (SELECT COUNT(*) FROM application) <>"
+	" (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '') THEN 1 ELSE 0 END";
+
 /* In SQLite the tables are clustered on their keys (WITHOUT ROWID): an
  * upsert is one B-tree search instead of two. */
 static int schema_exec(sqlite3 *db)
@@ -324,8 +355,6 @@ static int run_list(sqlite3 *db, const char *const *sql, const char *const *p, i
  * both with a rebuild).
  */
 enum { ROLLUP_BATCH = 2048 };
-
-#define SUMS "COUNT(*), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days), SUM(x.sel)"
 
 /* The queued applications' keys are computed once into a temporary
  * table, then summed into each rollup. */

@@ -52,6 +52,15 @@ extern const char *const rollup_usage_sql[];
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];
 
+/* Portable recomputation of every rollup from the raw rows (what
+ * rollup_rebuild() does in SQLite), for PostgreSQL: run every statement
+ * in order, no parameters, inside one write transaction. Added after
+ * the first contract. */
+extern const char *const rollup_rebuild_sql[];
+/* Portable query: one row, 1 when the rollups do not count every
+ * application (then rebuild), else 0. */
+extern const char rollup_stale_sql[];
+
 /* SQLite helpers. In SQLite use these rather than running the arrays
  * yourself: rollup_apply_ingest() queues, so running rollup_status_sql
  * directly for a queued application would count it twice (call

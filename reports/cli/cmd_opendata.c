@@ -9,6 +9,7 @@
 #include "reports/cli/command.h"
 #include "reports/report.h"
 #include "reports/rollup.h"
+#include "reports/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -44,7 +45,7 @@ static const struct dataset {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: dote opendata --db HUBDB --out DIR [--period FROM..TO] [--min-count N]\n\n"
+	fprintf(f, "usage: dote opendata --db HUBDB|postgres://... --out DIR [--period FROM..TO] [--min-count N]\n\n"
 		   "Writes the open-data release: protected CSV tables and metadata.json\n"
 		   "(licence CC BY 4.0). Counts from 1 to min-count - 1 (default 5, never below 3)\n"
 		   "are suppressed ('*'), with every cell that would let them be recomputed.\n");
@@ -64,7 +65,7 @@ static int cmd_opendata(int argc, char **argv)
 	int min = SDC_MIN_COUNT, c, rc = 1;
 	char err[512], file[1024], first[8] = "", last[8] = "", when[32];
 	json_t *meta = NULL, *files;
-	sqlite3 *db = NULL;
+	struct statdb db = { NULL, NULL, 0 };
 	char *text, *end;
 	size_t len;
 	size_t suppressed = 0;
@@ -99,12 +100,11 @@ static int cmd_opendata(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (access(path, R_OK | W_OK)) {
+	if (!statdb_url_is_pg(path) && access(path, R_OK | W_OK)) {
 		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
 		return 1;
 	}
-	db = db_open(path, DB_SYNC_NORMAL);
-	if (!db || dir_make(dir, 0755))
+	if (statdb_open(&db, path, 0) || dir_make(dir, 0755))
 		goto out;
 	files = json_array();
 	for (size_t i = 0; i < ARRAY_SIZE(datasets); i++) {
@@ -117,7 +117,7 @@ static int cmd_opendata(int argc, char **argv)
 		if ((period && report_parse_period(&q, period, err, sizeof(err))) ||
 		    report_parse_dims(&q, datasets[i].dims, err, sizeof(err)) ||
 		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err)) ||
-		    report_run(db, &q, &r, err, sizeof(err))) {
+		    report_run_db(&db, &q, &r, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
 			json_decref(cols);
 			json_decref(files);
@@ -153,8 +153,8 @@ static int cmd_opendata(int argc, char **argv)
 		str_copy(first, sizeof(first), q.from);
 		str_copy(last, sizeof(last), q.to);
 	} else {
-		db_text(db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, first, sizeof(first));
-		db_text(db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, last, sizeof(last));
+		statdb_text1(&db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, 0, first, sizeof(first));
+		statdb_text1(&db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, 0, last, sizeof(last));
 	}
 	time_iso(now_wall(), when, sizeof(when));
 	snprintf(err, sizeof(err),
@@ -188,9 +188,9 @@ static int cmd_opendata(int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(meta);
-	if (db)
-		rollup_release(db);
-	db_close(db);
+	if (db.lite)
+		rollup_release(db.lite);
+	statdb_close(&db);
 	return rc;
 }
 

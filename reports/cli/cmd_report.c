@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * `dote report`: a statistics table from the hub database, chosen by
+ * `dote report`: a statistics table from the hub database (a SQLite
+ * path or a PostgreSQL hub's postgres:// URL), chosen by
  * dimensions, measures and filters, as CSV, JSON or a self-contained
  * HTML page. Always protected by disclosure control (reports/sdc.h):
  * these files are meant to be shared.
@@ -8,6 +9,7 @@
 #include "reports/cli/command.h"
 #include "reports/report.h"
 #include "reports/rollup.h"
+#include "reports/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -20,7 +22,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dote report --db HUBDB --dims D1,D2 --measures M1,M2 [--period FROM..TO]\n"
+		"usage: dote report --db HUBDB|postgres://... --dims D1,D2 --measures M1,M2 [--period FROM..TO]\n"
 		"                   [--region NAME] [--province XX] [--comune ISTAT] [--call CODE]\n"
 		"                   [--format csv|json|html] [--excel-it] [--min-count N] [-o FILE]\n\n"
 		"Network statistics, protected for publication (counts from 1 to min-count - 1,\n"
@@ -73,7 +75,7 @@ static int cmd_report(int argc, char **argv)
 	int c, excel = 0, timing = 0, rc = 1;
 	char *text = NULL, *end;
 	size_t len = 0;
-	sqlite3 *db = NULL;
+	struct statdb db = { NULL, NULL, 0 };
 
 	report_query_init(&q);
 	optind = 1;
@@ -126,14 +128,13 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "dote report: %s\n", err);
 		return 2;
 	}
-	if (access(path, R_OK | W_OK)) {
+	if (!statdb_url_is_pg(path) && access(path, R_OK | W_OK)) {
 		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
 		return 1;
 	}
-	db = db_open(path, DB_SYNC_NORMAL);
-	if (!db)
+	if (statdb_open(&db, path, 0))
 		return 1;
-	if (report_run(db, &q, &r, err, sizeof(err))) {
+	if (report_run_db(&db, &q, &r, err, sizeof(err))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		rc = 2;
 		goto out;
@@ -157,7 +158,7 @@ static int cmd_report(int argc, char **argv)
 		for (int i = 0; i < q.n_dims && off < sizeof(title); i++)
 			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
 						report_dim_label(q.dims[i]));
-		text = report_html(db, &r, title, &len);
+		text = report_html(db.lite, &r, title, &len);
 	}
 	if (!text) {
 		fprintf(stderr, "dote report: the output is too large\n");
@@ -174,9 +175,9 @@ static int cmd_report(int argc, char **argv)
 out:
 	free(text);
 	report_free(&r);
-	if (db)
-		rollup_release(db);
-	db_close(db);
+	if (db.lite)
+		rollup_release(db.lite);
+	statdb_close(&db);
 	return rc;
 }
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * `dote user add`: creates (or resets) a dashboard account in the hub
- * database. The password is read from standard input (first line), never
+ * database (a SQLite path or a postgres:// URL). The password is read from standard input (first line), never
  * from the command line, and stored as an argon2id hash (reports/auth.h).
  */
 #include "reports/cli/command.h"
 #include "reports/auth.h"
+#include "reports/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -15,7 +16,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: dote user add --db HUBDB --name NAME --role coordinator|comune [--comune ISTAT]\n\n"
+	fprintf(f, "usage: dote user add --db HUBDB|postgres://... --name NAME --role coordinator|comune [--comune ISTAT]\n\n"
 		   "Adds a dashboard account, or sets a new password and role for an existing one\n"
 		   "(its open sessions end). The password (10 to 256 characters) is read from the\n"
 		   "first line of standard input.\n"
@@ -35,7 +36,7 @@ static int cmd_user(int argc, char **argv)
 	};
 	const char *path = NULL, *name = NULL, *role = NULL, *comune = "";
 	char password[AUTH_PASSWORD_MAX + 4] = "", err[256];
-	sqlite3 *db;
+	struct statdb db;
 	int c, rc = 1;
 	size_t len;
 
@@ -74,12 +75,21 @@ static int cmd_user(int argc, char **argv)
 		str_wipe(password, sizeof(password));
 		return 2;
 	}
-	db = db_open(path, DB_SYNC_FULL);
-	if (!db) {
-		str_wipe(password, sizeof(password));
-		return 1;
+	if (statdb_url_is_pg(path)) {
+		if (statdb_open(&db, path, 1)) {
+			str_wipe(password, sizeof(password));
+			return 1;
+		}
+	} else {
+		sqlite3 *lite = db_open(path, DB_SYNC_FULL);
+		if (!lite) {
+			str_wipe(password, sizeof(password));
+			return 1;
+		}
+		statdb_wrap(&db, lite);
+		db.owned = 1;
 	}
-	if (auth_user_add(db, name, role, comune, password, err, sizeof(err))) {
+	if (auth_user_add(&db, name, role, comune, password, err, sizeof(err))) {
 		fprintf(stderr, "dote user: %s\n", err);
 		rc = 2;
 	} else {
@@ -87,7 +97,7 @@ static int cmd_user(int argc, char **argv)
 		rc = 0;
 	}
 	str_wipe(password, sizeof(password));
-	db_close(db);
+	statdb_close(&db);
 	return rc;
 }
 

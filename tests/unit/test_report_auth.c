@@ -10,6 +10,7 @@
 #include "tests/unit/report_fixture.h"
 #include "reports/auth.h"
 #include "reports/dashboard.h"
+#include "reports/statdb.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,75 +29,77 @@ int main(void)
 	sqlite3 *db = db_open(path, DB_SYNC_NORMAL);
 	char err[256], token[AUTH_TOKEN_LEN + 1], token2[AUTH_TOKEN_LEN + 1], hash[160] = "";
 	struct auth_session s;
+	struct statdb sd;
 	const long t0 = 1767225600; /* 2026-01-01 */
 
 	close(fd);
+	statdb_wrap(&sd, db);
 	util_quiet(1);
 	set_now(t0);
-	CHECK("auth db", db && comuni_load_db(db) == 0 && auth_migrate(db) == 0);
-	CHECK("auth add coordinator", auth_user_add(db, "anna", "coordinator", NULL, "correct horse battery", err,
+	CHECK("auth db", db && comuni_load_db(db) == 0 && auth_migrate(&sd) == 0);
+	CHECK("auth add coordinator", auth_user_add(&sd, "anna", "coordinator", NULL, "correct horse battery", err,
 						    sizeof(err)) == 0);
 	db_text(db, "SELECT pwhash FROM hub_user WHERE name = 'anna'", NULL, hash, sizeof(hash));
 	CHECK("auth hash is argon2id", !strncmp(hash, "$argon2id$", 10));
 	CHECK("auth hash does not contain the password", !strstr(hash, "horse"));
-	CHECK("auth short password refused", auth_user_add(db, "bob", "coordinator", NULL, "short", err, sizeof(err)) < 0);
-	CHECK("auth bad role refused", auth_user_add(db, "bob", "admin", NULL, "long enough pw", err, sizeof(err)) < 0);
-	CHECK("auth comune role needs a comune", auth_user_add(db, "bob", "comune", "", "long enough pw", err,
+	CHECK("auth short password refused", auth_user_add(&sd, "bob", "coordinator", NULL, "short", err, sizeof(err)) < 0);
+	CHECK("auth bad role refused", auth_user_add(&sd, "bob", "admin", NULL, "long enough pw", err, sizeof(err)) < 0);
+	CHECK("auth comune role needs a comune", auth_user_add(&sd, "bob", "comune", "", "long enough pw", err,
 							       sizeof(err)) < 0);
-	CHECK("auth bad name refused", auth_user_add(db, "a b'", "coordinator", NULL, "long enough pw", err,
+	CHECK("auth bad name refused", auth_user_add(&sd, "a b'", "coordinator", NULL, "long enough pw", err,
 						     sizeof(err)) < 0);
-	CHECK("auth comune staff added", auth_user_add(db, "mario", "comune", "015146", "long enough pw", err,
+	CHECK("auth comune staff added", auth_user_add(&sd, "mario", "comune", "015146", "long enough pw", err,
 						       sizeof(err)) == 0);
 
-	CHECK_INT("auth wrong password denied", auth_login(db, "anna", "wrong horse", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth unknown user denied", auth_login(db, "nobody", "whatever pw", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth login", auth_login(db, "anna", "correct horse battery", token, sizeof(token)), AUTH_OK);
+	CHECK_INT("auth wrong password denied", auth_login(&sd, "anna", "wrong horse", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth unknown user denied", auth_login(&sd, "nobody", "whatever pw", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth login", auth_login(&sd, "anna", "correct horse battery", token, sizeof(token)), AUTH_OK);
 	CHECK_INT("auth token length", strlen(token), AUTH_TOKEN_LEN);
-	CHECK_INT("auth session valid", auth_session_get(db, token, &s), AUTH_OK);
+	CHECK_INT("auth session valid", auth_session_get(&sd, token, &s), AUTH_OK);
 	CHECK_STR("auth session role", s.role, "coordinator");
 	CHECK_INT("auth csrf token length", strlen(s.csrf), AUTH_TOKEN_LEN);
 	CHECK_INT("auth token not stored in clear",
 		  db_int(db, "SELECT COUNT(*) FROM hub_session WHERE token_hash = ?1", token, -1), 0);
-	CHECK_INT("auth forged token denied", auth_session_get(db, "00000000000000000000000000000000"
+	CHECK_INT("auth forged token denied", auth_session_get(&sd, "00000000000000000000000000000000"
 							       "00000000000000000000000000000000", &s), AUTH_DENIED);
-	CHECK_INT("auth malformed token denied", auth_session_get(db, "'; DROP TABLE hub_user; --", &s), AUTH_DENIED);
+	CHECK_INT("auth malformed token denied", auth_session_get(&sd, "'; DROP TABLE hub_user; --", &s), AUTH_DENIED);
 
 	/* Idle expiry: used within 30 minutes stays valid, then expires. */
 	set_now(t0 + AUTH_IDLE_SECONDS - 60);
-	CHECK_INT("auth session alive before idle timeout", auth_session_get(db, token, &s), AUTH_OK);
+	CHECK_INT("auth session alive before idle timeout", auth_session_get(&sd, token, &s), AUTH_OK);
 	set_now(t0 + 2 * AUTH_IDLE_SECONDS - 120);
-	CHECK_INT("auth use refreshes idle time", auth_session_get(db, token, &s), AUTH_OK);
+	CHECK_INT("auth use refreshes idle time", auth_session_get(&sd, token, &s), AUTH_OK);
 	set_now(t0 + 3 * AUTH_IDLE_SECONDS);
-	CHECK_INT("auth session expires when idle", auth_session_get(db, token, &s), AUTH_DENIED);
+	CHECK_INT("auth session expires when idle", auth_session_get(&sd, token, &s), AUTH_DENIED);
 	/* Absolute expiry even when used all the time. */
 	set_now(t0);
-	CHECK_INT("auth second login", auth_login(db, "anna", "correct horse battery", token2, sizeof(token2)), AUTH_OK);
+	CHECK_INT("auth second login", auth_login(&sd, "anna", "correct horse battery", token2, sizeof(token2)), AUTH_OK);
 	for (long t = t0; t < t0 + AUTH_MAX_SECONDS; t += AUTH_IDLE_SECONDS / 2) {
 		set_now(t);
-		auth_session_get(db, token2, &s);
+		auth_session_get(&sd, token2, &s);
 	}
 	set_now(t0 + AUTH_MAX_SECONDS + 10);
-	CHECK_INT("auth session expires after 8 hours", auth_session_get(db, token2, &s), AUTH_DENIED);
+	CHECK_INT("auth session expires after 8 hours", auth_session_get(&sd, token2, &s), AUTH_DENIED);
 
 	/* Logout and password reset end sessions. */
 	set_now(t0 + 100000);
-	auth_login(db, "anna", "correct horse battery", token, sizeof(token));
-	CHECK_INT("auth logout", auth_logout(db, token), 0);
-	CHECK_INT("auth session gone after logout", auth_session_get(db, token, &s), AUTH_DENIED);
-	auth_login(db, "anna", "correct horse battery", token, sizeof(token));
-	auth_user_add(db, "anna", "coordinator", NULL, "a brand new password", err, sizeof(err));
-	CHECK_INT("auth password reset ends sessions", auth_session_get(db, token, &s), AUTH_DENIED);
-	CHECK_INT("auth old password no longer works", auth_login(db, "anna", "correct horse battery", token,
+	auth_login(&sd, "anna", "correct horse battery", token, sizeof(token));
+	CHECK_INT("auth logout", auth_logout(&sd, token), 0);
+	CHECK_INT("auth session gone after logout", auth_session_get(&sd, token, &s), AUTH_DENIED);
+	auth_login(&sd, "anna", "correct horse battery", token, sizeof(token));
+	auth_user_add(&sd, "anna", "coordinator", NULL, "a brand new password", err, sizeof(err));
+	CHECK_INT("auth password reset ends sessions", auth_session_get(&sd, token, &s), AUTH_DENIED);
+	CHECK_INT("auth old password no longer works", auth_login(&sd, "anna", "correct horse battery", token,
 								  sizeof(token)), AUTH_DENIED);
 
 	/* Brake on repeated failures, per account. */
 	set_now(t0 + 200000);
 	for (int i = 0; i < AUTH_MAX_FAILURES; i++)
-		auth_login(db, "mario", "wrong password", token, sizeof(token));
-	CHECK_INT("auth throttled after failures", auth_login(db, "mario", "long enough pw", token, sizeof(token)),
+		auth_login(&sd, "mario", "wrong password", token, sizeof(token));
+	CHECK_INT("auth throttled after failures", auth_login(&sd, "mario", "long enough pw", token, sizeof(token)),
 		  AUTH_THROTTLED);
 	set_now(t0 + 200000 + AUTH_FAILURE_WINDOW + 1);
-	CHECK_INT("auth throttle lifts", auth_login(db, "mario", "long enough pw", token, sizeof(token)), AUTH_OK);
+	CHECK_INT("auth throttle lifts", auth_login(&sd, "mario", "long enough pw", token, sizeof(token)), AUTH_OK);
 
 	CHECK("auth token compare equal", auth_token_equal("abc", "abc"));
 	CHECK("auth token compare differs", !auth_token_equal("abc", "abd") && !auth_token_equal("", ""));
