@@ -93,24 +93,14 @@ void hbuf_printf(struct hbuf *b, const char *fmt, ...)
 	}
 }
 
+static void hbuf_put(void *ctx, const char *p, size_t n)
+{
+	hbuf_addn(ctx, p, n);
+}
+
 void hbuf_esc(struct hbuf *b, const char *s)
 {
-	const char *start = s;
-	for (; *s; s++) {
-		const char *rep = NULL;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		hbuf_addn(b, start, (size_t)(s - start));
-		hbuf_add(b, rep);
-		start = s + 1;
-	}
-	hbuf_addn(b, start, (size_t)(s - start));
+	html_escape_to(s, hbuf_put, b);
 }
 
 char *hbuf_detach(struct hbuf *b, size_t *len)

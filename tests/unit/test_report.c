@@ -11,6 +11,7 @@
 #include "tests/unit/check.h"
 #include "tests/unit/report_fixture.h"
 #include "reports/report.h"
+#include "reports/html.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -255,6 +256,27 @@ int main(void)
 	char err[512];
 
 	util_quiet(1);
+	/* Pages and the hub's plain HTML escape through the same code. */
+	{
+		static const char *const samples[] = { "<a href=\"x\">&'", "plain", "", "\"'<>&&", "città <b>" };
+		struct hbuf b;
+		char esc[128], *page;
+		int same = 1;
+		for (size_t i = 0; i < ARRAY_SIZE(samples); i++) {
+			hbuf_init(&b, 4096);
+			hbuf_esc(&b, samples[i]);
+			page = hbuf_detach(&b, NULL);
+			same &= page && html_escape(esc, sizeof(esc), samples[i]) == 0 && !strcmp(page, esc);
+			free(page);
+		}
+		hbuf_init(&b, 4096);
+		hbuf_esc(&b, "<a href=\"x\">&'");
+		page = hbuf_detach(&b, NULL);
+		CHECK("report page escaping is core's html_escape", same);
+		CHECK("report page escaping replaces & < > \" '",
+		      page && !strcmp(page, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"));
+		free(page);
+	}
 	CHECK("report fixture", db && fixture_build(db, 3000, 1) == 0);
 
 	/* Every figure against an independent GROUP BY. */
