@@ -212,12 +212,23 @@ int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_
 	str_fmt(line, sizeof(line), "Data / Date: %s", doc->when);
 	put_text(out, line);
 	put_text(out, "");
-	put_bytes(out, 3, 0x1B, 'a', 1);
-	if (put_qr(out, doc->url, width_dots))
-		return -1;
-	put_text(out, "");
-	put_text(out, "Inquadra il QR per verificare");
-	put_text(out, "Scan the QR code to verify");
+	if (doc->url[0]) {
+		put_bytes(out, 3, 0x1B, 'a', 1);
+		if (put_qr(out, doc->url, width_dots))
+			return -1;
+		put_text(out, "");
+		put_text(out, "Inquadra il QR per verificare");
+		put_text(out, "Scan the QR code to verify");
+	} else {
+		/* No public receipt page (an offline kiosk): no QR code. */
+		put_text(out, "Conserva questa ricevuta: con il");
+		put_text(out, "protocollo e il codice fiscale");
+		put_text(out, "controlli la domanda al chiosco.");
+		put_text(out, "Keep this receipt: with the");
+		put_text(out, "protocol number and your codice");
+		put_text(out, "fiscale, check your application");
+		put_text(out, "at the kiosk.");
+	}
 	put_bytes(out, 3, 0x1B, 'd', 4);
 	put_bytes(out, 4, 0x1D, 'V', 66, 0);
 	if (out->failed)

@@ -4,7 +4,8 @@
  * receipt (ESC @ init, code page 858 with UTF-8 text mapped to it so
  * accents and the euro sign print right, header with the comune's name,
  * protocol, placement, date and time, the QR code as a `GS v 0` raster
- * image 384 or 576 dots wide, feed and cut), and decodes `GS v 0`
+ * image 384 or 576 dots wide (or, for a receipt without URL, a sentence
+ * on keeping the protocol number), feed and cut), and decodes `GS v 0`
  * rasters from such a stream back into a PNG so tests can read the QR
  * with zbar. Start reading at escpos_receipt().
  */

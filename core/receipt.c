@@ -300,14 +300,26 @@ const char *receipt_result_str(enum receipt_result r)
 	return "unknown result";
 }
 
-int receipt_url(const char *hub_url, const char *token, char *buf, size_t size)
+int receipt_url(const char *base_url, const char *token, char *buf, size_t size)
 {
 	char base[RECEIPT_URL_MAX];
-	size_t n = str_copy(base, sizeof(base), hub_url ? hub_url : "");
+	size_t n = str_copy(base, sizeof(base), base_url ? base_url : "");
+	const char *scheme_end;
 	if (n >= sizeof(base))
 		return -1;
 	while (n && base[n - 1] == '/')
 		base[--n] = '\0';
+	scheme_end = strstr(base, "://");
+	/* A phone can only open an absolute URL: scheme and host, nothing
+	 * else in front of the token. */
+	if (!scheme_end || scheme_end == base || !scheme_end[3] || scheme_end[3] == '/')
+		return -1;
+	for (const char *c = base; c < scheme_end; c++)
+		if (!isalpha((unsigned char)*c))
+			return -1;
+	for (const char *c = base; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return -1;
 	/* Scheme and host are case-insensitive: upper case keeps them in the
 	 * QR alphanumeric set. A path prefix keeps its case (servers may care). */
 	{
@@ -331,7 +343,7 @@ static int protocol_safe(const char *p)
 	return 1;
 }
 
-int receipt_doc_load(sqlite3 *db, const char *protocol, const char *hub_url,
+int receipt_doc_load(sqlite3 *db, const char *protocol, const char *base_url,
 		     struct receipt_doc *doc)
 {
 	sqlite3_stmt *st;
@@ -383,9 +395,12 @@ int receipt_doc_load(sqlite3 *db, const char *protocol, const char *hub_url,
 		error("application %s has no signed receipt", protocol);
 		goto out;
 	}
-	if (receipt_url(hub_url, token, doc->url, sizeof(doc->url))) {
-		error("receipt URL too long");
-		goto out;
+	/* No public address: the receipt carries its protocol number and no
+	 * QR code (a relative or broken URL would only puzzle a phone). */
+	if (base_url && base_url[0] && receipt_url(base_url, token, doc->url, sizeof(doc->url))) {
+		warning("receipt address '%s' is not an absolute http(s) URL: receipt without QR code",
+			base_url);
+		doc->url[0] = '\0';
 	}
 	rc = 0;
 out:
@@ -393,107 +408,179 @@ out:
 	return rc;
 }
 
-/* Draws text at scale, shrinking it (down to 2) to fit width, then cutting
- * it; returns the height used. */
-static int draw_line(struct raster *r, int x, int y, int width, const char *text, int scale)
+/* --- the receipt as a PNG ------------------------------------------------- */
+
+/* The built-in bitmap font as text ops: px is the line height, rounded
+ * down to a whole multiple of the 10-pixel cell. */
+static int bit_scale(int px)
 {
-	int n = bitfont_len(text);
-	char cut[256];
-	while (scale > 2 && n * BITFONT_W * scale > width)
-		scale--;
-	if (n * BITFONT_W * scale > width) {
-		/* Cut on a UTF-8 boundary, keeping what fits. */
-		int fit = width / (BITFONT_W * scale), count = 0;
-		size_t i = 0;
-		str_copy(cut, sizeof(cut), text);
-		while (cut[i] && count < fit) {
+	return px / BITFONT_H > 1 ? px / BITFONT_H : 1;
+}
+
+static int bit_width(void *ctx, const char *text, int px, int bold)
+{
+	(void)ctx;
+	(void)bold;
+	return bitfont_len(text) * BITFONT_W * bit_scale(px);
+}
+
+static int bit_draw(void *ctx, struct raster *r, int x, int y, const char *text, int px, int bold,
+		    unsigned char value)
+{
+	(void)ctx;
+	(void)bold;
+	bitfont_draw(r, x, y, text, bit_scale(px), value);
+	return BITFONT_H * bit_scale(px);
+}
+
+static const struct receipt_text_ops bitfont_ops = { NULL, bit_width, bit_draw };
+
+/* Byte length of the first n code points of s. */
+static size_t utf8_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (s[i] && n--) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
 			i++;
-			while (((unsigned char)cut[i] & 0xC0) == 0x80)
-				i++;
-			count++;
+	}
+	return i;
+}
+
+/* Draws one line: shrunk (down to 3/4 of px) to fit width, then cut with
+ * "..." if it still does not. Returns the height used. */
+static int draw_line(const struct receipt_text_ops *ops, struct raster *r, int x, int y, int width,
+		     const char *text, int px, int bold, unsigned char value)
+{
+	char cut[RECEIPT_URL_MAX];
+	int min = px * 3 / 4;
+	while (px > min && ops->width(ops->ctx, text, px, bold) > width)
+		px--;
+	if (ops->width(ops->ctx, text, px, bold) > width) {
+		size_t n = 0, len;
+		for (;;) {
+			len = utf8_prefix(text, n + 1);
+			if (!text[len] || len + 4 > sizeof(cut))
+				break;
+			memcpy(cut, text, len);
+			strcpy(cut + len, "...");
+			if (ops->width(ops->ctx, cut, px, bold) > width)
+				break;
+			n++;
 		}
-		cut[i] = '\0';
+		len = utf8_prefix(text, n);
+		memcpy(cut, text, len);
+		strcpy(cut + len, "...");
 		text = cut;
 	}
-	bitfont_draw(r, x, y, text, scale, 0);
-	return BITFONT_H * scale;
+	return ops->draw(ops->ctx, r, x, y, text, px, bold, value);
 }
 
-/* Splits text into at most two lines of at most cols glyphs at spaces. */
-static void wrap2(const char *text, int cols, char *l1, char *l2, size_t size)
+/* Draws text wrapped at spaces to width, at most max_lines lines (the
+ * last one cut if need be). Returns the height used. */
+static int draw_wrapped(const struct receipt_text_ops *ops, struct raster *r, int x, int y, int width,
+			const char *text, int px, int bold, unsigned char value, int max_lines)
 {
-	size_t n = str_copy(l1, size, text);
-	l2[0] = '\0';
-	if (bitfont_len(l1) <= cols || n >= size)
-		return;
-	/* Find the last space at or before cols glyphs. */
-	int count = 0;
-	size_t i = 0, space = 0;
-	while (l1[i] && count <= cols) {
-		if (l1[i] == ' ')
-			space = i;
-		i++;
-		while (((unsigned char)l1[i] & 0xC0) == 0x80)
-			i++;
-		count++;
+	char line[RECEIPT_URL_MAX];
+	const char *p = text;
+	int used = 0;
+	for (int n = 0; *p && n < max_lines; n++) {
+		size_t best = 0, len;
+		while (*p == ' ')
+			p++;
+		if (n + 1 < max_lines) {
+			/* The longest run of words that fits. */
+			for (len = 0;; len++) {
+				if (p[len] != ' ' && p[len])
+					continue;
+				if (len >= sizeof(line))
+					break;
+				memcpy(line, p, len);
+				line[len] = '\0';
+				if (best && ops->width(ops->ctx, line, px, bold) > width)
+					break;
+				best = len;
+				if (!p[len])
+					break;
+			}
+		}
+		if (!best || !p[best] || n + 1 == max_lines)
+			best = strnlen(p, sizeof(line) - 1);
+		memcpy(line, p, best);
+		line[best] = '\0';
+		used += draw_line(ops, r, x, y + used, width, line, px, bold, value);
+		p += best;
 	}
-	if (!space)
-		return;
-	l1[space] = '\0';
-	str_copy(l2, size, l1 + space + 1);
+	return used;
 }
 
-int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize)
+int receipt_render_png(const char *dir, const struct receipt_doc *doc,
+		       const struct receipt_text_ops *ops, char *path, size_t psize)
 {
-	enum { W = 720, M = 36 };
+	enum { W = 720, M = 40, GREY = 80 };
 	struct qr_code qr = { 0 };
 	struct raster r = { 0 };
-	char file[4096], line[256], t1[200], t2[200];
-	int rc = -1, y, px, side, h;
+	char file[4096], line[256];
+	int rc = -1, y, px = 0, side = 0, h, tw;
+	if (!ops)
+		ops = &bitfont_ops;
 	if (!protocol_safe(doc->protocol))
 		return error("bad protocol number for a file name");
 	if (str_fmt(file, sizeof(file), "%s/%s.png", dir, doc->protocol) < 0)
 		return error("receipts folder path too long");
 	if (dir_make(dir, 0755))
 		return -1;
-	if (qr_make(doc->url, &qr))
-		return -1;
-	px = (W - 2 * M) / (qr.width + 2 * QR_QUIET_ZONE);
-	if (px < 3)
-		px = 3;
-	side = px * (qr.width + 2 * QR_QUIET_ZONE);
+	if (doc->url[0]) {
+		if (qr_make(doc->url, &qr))
+			return -1;
+		px = (W - 2 * M) / (qr.width + 2 * QR_QUIET_ZONE);
+		if (px < 3)
+			px = 3;
+		side = px * (qr.width + 2 * QR_QUIET_ZONE);
+	}
 	/* Generous height; only the rows used are written. */
-	h = 520 + side;
+	h = 900 + side;
 	if (raster_init(&r, side > W - 2 * M ? side + 2 * M : W, h, 1, 255))
 		goto out;
+	tw = r.width - 2 * M;
 	y = M;
 	str_fmt(line, sizeof(line), "Comune di %s", doc->comune_name);
-	y += draw_line(&r, M, y, r.width - 2 * M, line, 4) + 6;
-	y += draw_line(&r, M, y, r.width - 2 * M, "Ricevuta di candidatura - Application receipt", 2) + 14;
-	raster_fill(&r, M, y, r.width - 2 * M, 3, 0);
-	y += 14;
-	y += draw_line(&r, M, y, r.width - 2 * M, "Protocollo / Protocol number", 2) + 6;
-	y += draw_line(&r, M, y, r.width - 2 * M, doc->protocol, 3) + 10;
-	y += draw_line(&r, M, y, r.width - 2 * M, "Tirocinio / Placement", 2) + 6;
-	y += draw_line(&r, M, y, r.width - 2 * M, doc->placement_code, 3) + 6;
-	wrap2(doc->placement_title, (r.width - 2 * M) / (BITFONT_W * 2), t1, t2, sizeof(t1));
-	if (t1[0])
-		y += draw_line(&r, M, y, r.width - 2 * M, t1, 2) + 4;
-	if (t2[0])
-		y += draw_line(&r, M, y, r.width - 2 * M, t2, 2) + 4;
-	y += 6;
-	y += draw_line(&r, M, y, r.width - 2 * M, "Data e ora / Date and time", 2) + 6;
-	y += draw_line(&r, M, y, r.width - 2 * M, doc->when, 3) + 10;
-	/* The QR with its quiet zone (the raster is white already). */
-	{
+	y += draw_line(ops, &r, M, y, tw, line, 44, 1, 0) + 4;
+	y += draw_line(ops, &r, M, y, tw, "Ricevuta di candidatura \xC2\xB7 Application receipt", 24, 0, GREY) + 14;
+	raster_fill(&r, M, y, tw, 3, 0);
+	y += 18;
+	y += draw_line(ops, &r, M, y, tw, "Protocollo / Protocol number", 22, 0, GREY) + 2;
+	y += draw_line(ops, &r, M, y, tw, doc->protocol, 36, 1, 0) + 14;
+	y += draw_line(ops, &r, M, y, tw, "Tirocinio / Placement", 22, 0, GREY) + 2;
+	if (doc->placement_title[0])
+		y += draw_wrapped(ops, &r, M, y, tw, doc->placement_title, 30, 1, 0, 2);
+	y += draw_line(ops, &r, M, y, tw, doc->placement_code, 24, 0, 0) + 14;
+	y += draw_line(ops, &r, M, y, tw, "Data e ora / Date and time", 22, 0, GREY) + 2;
+	y += draw_line(ops, &r, M, y, tw, doc->when, 30, 0, 0) + 14;
+	if (side) {
+		/* The QR with its quiet zone (the raster is white already). */
 		int x0 = (r.width - side) / 2 + QR_QUIET_ZONE * px, y0 = y + QR_QUIET_ZONE * px;
 		for (int my = 0; my < qr.width; my++)
 			for (int mx = 0; mx < qr.width; mx++)
 				if (qr.modules[my * qr.width + mx])
 					raster_fill(&r, x0 + mx * px, y0 + my * px, px, px, 0);
+		y += side + 6;
+		y += draw_wrapped(ops, &r, M, y, tw,
+				  "Inquadra il codice QR per verificare la ricevuta e la tua domanda.", 24, 0, 0, 2);
+		y += draw_wrapped(ops, &r, M, y, tw,
+				  "Scan the QR code to verify the receipt and your application.", 24, 0, GREY, 2);
+	} else {
+		/* No public receipt page (an offline kiosk): say what the
+		 * receipt is good for, in plain words. */
+		raster_fill(&r, M, y, tw, 1, GREY);
+		y += 14;
+		y += draw_wrapped(ops, &r, M, y, tw,
+				  "Conserva questa ricevuta: con il numero di protocollo e il tuo codice fiscale "
+				  "puoi controllare la domanda a questo chiosco o in comune.", 24, 0, 0, 4) + 6;
+		y += draw_wrapped(ops, &r, M, y, tw,
+				  "Keep this receipt: with the protocol number and your codice fiscale you can "
+				  "check your application at this kiosk or at the town hall.", 24, 0, GREY, 4);
 	}
-	y += side + 10;
-	y += draw_line(&r, M, y, r.width - 2 * M, "Verifica la ricevuta con il QR - Scan to verify", 2);
 	if (png_write(file, r.pixels, r.width, y + M < h ? y + M : h, 1, (size_t)r.width))
 		goto out;
 	if (path)
@@ -503,4 +590,9 @@ out:
 	qr_free(&qr);
 	raster_release(&r);
 	return rc;
+}
+
+int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize)
+{
+	return receipt_render_png(dir, doc, NULL, path, psize);
 }

@@ -96,12 +96,15 @@ const char *receipt_result_str(enum receipt_result r);
 /* Extracts the token from a payload (token or URL) into buf, upper case.
  * Returns 0, or -1 when nothing token-shaped is there. */
 int receipt_token_from_payload(const char *payload, char *buf, size_t size);
-/* The URL the QR encodes: the hub base URL (trailing '/' dropped) with
- * scheme and host upper-cased, + '/R/' + token, e.g.
+/* The URL the QR encodes: the base URL of the receipt page (the hub's
+ * URL, or a kiosk's receipt_url; trailing '/' dropped) with scheme and
+ * host upper-cased, + '/R/' + token, e.g.
  * 'HTTPS://HUB.EXAMPLE.IT/R/AEBTA...'. A path prefix keeps its case
  * ('HTTPS://HUB.IT/dote/R/...'); with none, every character is in the QR
- * alphanumeric set. Returns 0, or -1 if it did not fit. */
-int receipt_url(const char *hub_url, const char *token, char *buf, size_t size);
+ * alphanumeric set. Returns 0, or -1 if it did not fit or base_url is not
+ * absolute ('scheme://host...', no spaces): a phone cannot open a
+ * relative URL, so there is never one in a QR code. */
+int receipt_url(const char *base_url, const char *token, char *buf, size_t size);
 
 /* What a receipt shows, on screen, on paper and in the PNG. */
 struct receipt_doc {
@@ -110,20 +113,41 @@ struct receipt_doc {
 	char placement_code[32];
 	char placement_title[160];	/* UTF-8; may be '' */
 	char when[32];			/* local date and time '26/11/2026 09:30' */
-	char url[RECEIPT_URL_MAX];	/* what the QR encodes */
+	char url[RECEIPT_URL_MAX];	/* what the QR encodes ('' : no QR code) */
 };
 
 /* Fills doc for the application with that protocol from a kiosk (or hub)
  * database: comune name from the comune table, placement title from the
  * placement table, the signed token from application.receipt, the URL
- * from hub_url. Used for the receipt screen and to reprint any receipt.
+ * from base_url (receipt_url()). With base_url '' or not absolute,
+ * doc->url is '' and the receipt has no QR code. Used for the receipt
+ * screen and to reprint any receipt.
  * Returns 0, 1 when no such application, -1 on error. */
-int receipt_doc_load(sqlite3 *db, const char *protocol, const char *hub_url,
+int receipt_doc_load(sqlite3 *db, const char *protocol, const char *base_url,
 		     struct receipt_doc *doc);
 
+/* How the receipt PNG draws its text. The kiosk passes its TrueType
+ * fonts (kiosk/receipt_png.c, SDL_ttf: accents and the euro sign as on
+ * screen); NULL means the built-in bitmap font (core/bitfont.h). */
+struct raster;
+struct receipt_text_ops {
+	void *ctx;
+	/* Width in pixels of UTF-8 text at size px (bold: 1 for the bold face). */
+	int (*width)(void *ctx, const char *text, int px, int bold);
+	/* Draws text in grey level value (0 black) with its line's top left
+	 * at x, y; returns the height of the line. */
+	int (*draw)(void *ctx, struct raster *r, int x, int y, const char *text, int px, int bold,
+		    unsigned char value);
+};
+
 /* Writes the receipt as a PNG into dir (created if needed):
- * dir/<protocol>.png with the comune, protocol, placement, date and time
- * and a large QR code with its quiet zone. The full path goes into path
- * (may be NULL). Returns 0 or -1. */
+ * dir/<protocol>.png with the comune, protocol, placement, date and time,
+ * then either a large QR code of doc->url with its quiet zone, or, when
+ * doc->url is '' (no public receipt page), a sentence on keeping the
+ * protocol number. Text drawn with ops (NULL: the bitmap font). The full
+ * path goes into path (may be NULL). Returns 0 or -1. */
+int receipt_render_png(const char *dir, const struct receipt_doc *doc,
+		       const struct receipt_text_ops *ops, char *path, size_t psize);
+/* receipt_render_png() with the built-in bitmap font. */
 int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize);
 #endif

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
+#include "kiosk/screens.h"
 #include "kiosk/sync.h"
 
 #include <stddef.h>
@@ -34,6 +35,12 @@ void kiosk_go(struct kiosk *k, const char *id)
 	const struct screen *s = screen_find(id);
 	if (s)
 		k->next = s;
+}
+
+const char *kiosk_receipt_base(struct kiosk *k)
+{
+	const char *u = config_get(k->cfg, "receipt_url");
+	return u[0] ? u : config_get(k->cfg, "hub_url");
 }
 
 void kiosk_count(struct kiosk *k, const char *event)
@@ -189,9 +196,11 @@ static int accept_char(enum field_kind kind, const char *ch, size_t len, const c
 	case FIELD_PHONE:
 		return (c >= '0' && c <= '9') || c == '+' || c == ' ';
 	case FIELD_UPPER:
-		/* Codice fiscale: letters and digits; protocol numbers also '-'. */
-		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-		       (c == '-' && !strcmp(id, "field:protocol"));
+		/* Codice fiscale: letters and digits. The protocol field also
+		 * takes '-' and, from a scanned receipt QR, a whole URL. */
+		if (!strcmp(id, "field:protocol"))
+			return c > ' ' && c < 0x7f;
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 	case FIELD_EMAIL:
 		return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"' && c != ',' && c != ';';
 	default:
@@ -262,6 +271,8 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 			}
 			str_wipe(err, sizeof(err));
 		}
+	} else if (!strcmp(id, "field:protocol") || !strcmp(id, "field:check_cf")) {
+		status_field_changed(k, id);
 	} else if (!strcmp(id, "field:residence")) {
 		k->c.residence[0] = 0;
 		k->c.residence_name[0] = 0;
@@ -528,17 +539,22 @@ void kiosk_frame(struct kiosk *k)
 		in->now_ms = k->last_input_ms = now;
 	}
 
-	/* On the list, typing with nothing focused searches. */
+	/* On the list, typing with nothing focused searches; on "check my
+	 * application" it fills the protocol (a receipt held to the scanner). */
 	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "browse"))
 		ui_focus(ui, "search");
+	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "status"))
+		ui_focus(ui, "field:protocol");
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0])
 			kiosk_type(k, in->text);
 		if (in->key == UI_KEY_BACKSPACE)
 			kiosk_backspace(k);
+		/* Enter (and a scanner's CR) moves on, unless typing has
+		 * finished the job and released the focus (check my application). */
 		if (in->key == UI_KEY_ENTER)
-			in->key = UI_KEY_TAB;	/* Enter (and a scanner's CR) moves on */
+			in->key = ui->focus[0] ? UI_KEY_TAB : 0;
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}

@@ -50,9 +50,12 @@ struct citizen {
 	char email[EMAIL_MAX_LEN + 1];
 	char education[20];
 	int consent;
-	/* status check */
-	char check_protocol[48];
+	/* status check: the protocol field also takes a whole receipt URL
+	 * (or token) typed by a 2D barcode scanner reading the receipt QR */
+	char check_protocol[RECEIPT_URL_MAX];
 	char check_cf[CF_LEN + 1];
+	int check_scanned;		/* the protocol came from a verified receipt */
+	int64_t check_scanned_ms;	/* when (the focus moves on shortly after) */
 	char pin[9];
 };
 
@@ -60,7 +63,7 @@ struct citizen {
 struct form_errors {
 	const char *age, *residence, *other, *status;
 	const char *given_name, *family_name, *cf, *phone, *email, *education, *consent;
-	const char *submit, *check, *pin;
+	const char *submit, *check, *pin, *protocol;
 	char cf_detail[160];
 };
 
@@ -159,6 +162,9 @@ void kiosk_go(struct kiosk *k, const char *id);
 void kiosk_reset(struct kiosk *k);
 /* Language switch ('it', 'en'), keeping the form. */
 void kiosk_set_lang(struct kiosk *k, const char *lang);
+/* The base URL receipt QR codes point to: receipt_url, else hub_url;
+ * '' when neither is set (an offline kiosk: receipts without QR code). */
+const char *kiosk_receipt_base(struct kiosk *k);
 /* Counts an anonymous usage event (session, view, form, submit). */
 void kiosk_count(struct kiosk *k, const char *event);
 /* The buffer, size and kind behind an editable field id; NULL if none. */

@@ -39,6 +39,7 @@ static const struct config_entry kiosk_config[] = {
 	{ "catalog_minutes", "15", "how often the catalog is pulled from the hub" },
 	{ "heartbeat_seconds", "60", "how often the kiosk reports its health to the hub" },
 	{ "enroll_code", "", "one-time enrolment code (used by `dote kiosk enroll`)" },
+	{ "receipt_url", "", "public address of the receipt check page in the receipt QR (empty: hub_url; neither: no QR, the protocol number only)" },
 	{ "privacy_url", "https://www.dotecomune.it/privacy", "full privacy notice (shown as a QR code)" },
 	{ "locale_dir", "", "where <lang>/LC_MESSAGES/dote-kiosk.mo live (empty: built-in paths)" },
 };

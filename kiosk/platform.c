@@ -466,8 +466,10 @@ int platform_run(struct platform *p)
 		if (SDL_WaitEventTimeout(&ev, next_timeout(p))) {
 			run = handle_event(p, &ev);
 			/* Drain the queue; a press or release ends a batch so each
-			 * becomes its own frame. */
+			 * becomes its own frame, and so does a full text buffer (a
+			 * barcode scanner types hundreds of characters at once). */
 			while (!(p->pending.pressed || p->pending.released || p->pending.key) &&
+			       strlen(p->pending.text) + SDL_TEXTINPUTEVENT_TEXT_SIZE < sizeof(p->pending.text) &&
 			       SDL_PollEvent(&ev))
 				run |= handle_event(p, &ev);
 		} else {
@@ -553,7 +555,7 @@ int platform_key(struct platform *p, const char *name)
 	return 0;
 }
 
-void platform_text(struct platform *p, const char *text)
+static void send_text(struct platform *p, const char *text)
 {
 	SDL_Event ev;
 	memset(&ev, 0, sizeof(ev));
@@ -569,6 +571,25 @@ void platform_text(struct platform *p, const char *text)
 			step(p);
 		p->vclock += 8;
 	}
+}
+
+void platform_text(struct platform *p, const char *text)
+{
+	send_text(p, text);
+	settle(p);
+}
+
+void platform_scan(struct platform *p, const char *text)
+{
+	SDL_Event ev;
+	send_text(p, text);
+	/* The scanner's suffix: Enter, right after the last character. */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_KEYDOWN;
+	ev.key.keysym.sym = SDLK_RETURN;
+	if (handle_event(p, &ev))
+		step(p);
+	p->vclock += 8;
 	settle(p);
 }
 

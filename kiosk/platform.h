@@ -38,6 +38,8 @@ void platform_move(struct platform *p, int x, int y);
 /* A key by SDL name with modifiers: "Return", "Tab", "Shift+Tab", "Alt+F4". */
 int platform_key(struct platform *p, const char *name);
 void platform_text(struct platform *p, const char *text);
+/* Text followed at once by Enter: a barcode scanner with a CR suffix. */
+void platform_scan(struct platform *p, const char *text);
 /* Advances the virtual clock by ms, running the frames due. */
 void platform_advance(struct platform *p, int64_t ms);
 int64_t platform_now(const struct platform *p);

@@ -53,6 +53,15 @@ struct render {
 	uint64_t frame;
 };
 
+int render_font_path(const char *font_dir, int font, char *buf, size_t size)
+{
+	if (font < 0 || font >= UI_FONT__N)
+		return -1;
+	if (font_dir && font_dir[0])
+		return str_fmt(buf, size, "%s/%s", font_dir, font_files[font]) < 0 ? -1 : 0;
+	return str_fmt(buf, size, "%s/fonts/%s", assets_dir(), font_files[font]) < 0 ? -1 : 0;
+}
+
 static uint32_t hash_text(int font, int px, const char *s, size_t len)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)(font * 131 + px);

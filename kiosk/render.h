@@ -17,6 +17,9 @@ struct render;
  * NULL for measuring only (unit tests). Returns NULL after error(). */
 struct render *render_new(struct SDL_Renderer *renderer, const char *font_dir);
 void render_free(struct render *r);
+/* The path of a font file (enum ui_font) in font_dir (NULL or '':
+ * assets/fonts), for others that draw text (the receipt PNG). */
+int render_font_path(const char *font_dir, int font, char *buf, size_t size);
 /* The measuring callbacks for ui_init(). */
 struct ui_text_ops render_text_ops(struct render *r);
 /* Draws cmds, clearing to bg first. */

@@ -21,6 +21,10 @@ void review_frame(struct kiosk *k);
 void receipt_frame(struct kiosk *k);
 void receipt_leave(struct kiosk *k);
 void status_frame(struct kiosk *k);
+/* The protocol or codice fiscale field of "check my application" changed
+ * (screens_admin.c): a complete, genuine receipt typed into the protocol
+ * field becomes its protocol number. */
+void status_field_changed(struct kiosk *k, const char *id);
 void pin_frame(struct kiosk *k);
 void admin_frame(struct kiosk *k);
 void setup_frame(struct kiosk *k);

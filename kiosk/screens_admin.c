@@ -13,6 +13,7 @@
 #include "kiosk/printer.h"
 #include "kiosk/sync.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,28 +21,156 @@ enum { PIN_MAX_FAILURES = 5, PIN_LOCK_MS = 300000 };
 
 /* --- check my application --------------------------------------------------- */
 
+/* A citizen may hold the receipt's QR code (paper or phone) to a 2D USB
+ * scanner, which types the receipt URL into the protocol field. The token
+ * is checked with this kiosk's own key (and any kiosk key in its
+ * database); a genuine one puts its protocol number in the field. The
+ * codice fiscale is still asked for: the status of an application is
+ * personal data, and a receipt is easily left at the printer or seen on
+ * someone's phone; the codice fiscale is on the citizen's health card
+ * (its barcode scans too), so it costs one more scan. */
+
+enum { SCAN_SETTLE_MS = 150 };
+
+/* Longer than any protocol number ('DC-015146-K03-2026-000123'), or a
+ * URL: what a scanner types from a receipt QR. A protocol number typed
+ * by hand, even mistyped, is not. */
+static int receipt_like(const char *s)
+{
+	return strlen(s) > 47 || strchr(s, '/');
+}
+
+static int kiosk_key_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	struct kiosk *k = ctx;
+	/* Before enrolment this kiosk signed as LOCAL, with the same key. */
+	if (k->have_identity && (!strcmp(kiosk_id, k->identity.id) || !strcmp(kiosk_id, "LOCAL"))) {
+		memcpy(pk, k->identity.pk, 32);
+		*revoked = 0;
+		return 0;
+	}
+	return receipt_lookup_db(k->db, kiosk_id, pk, revoked);
+}
+
+/* Verifies what was typed as a receipt. A keyboard layout that differs
+ * from the scanner's can turn ':' and '/' into other signs; the token is
+ * then still the last long run of letters and digits. */
+static enum receipt_result receipt_read(struct kiosk *k, const char *typed, struct receipt_fields *f)
+{
+	enum receipt_result r = receipt_verify(typed, kiosk_key_lookup, k, f);
+	if (r == RECEIPT_MALFORMED) {
+		const char *end = typed + strlen(typed), *start;
+		char token[RECEIPT_TOKEN_MAX];
+		while (end > typed && !isalnum((unsigned char)end[-1]))
+			end--;
+		start = end;
+		while (start > typed && isalnum((unsigned char)start[-1]))
+			start--;
+		if (end - start >= 100 && (size_t)(end - start) < sizeof(token)) {
+			memcpy(token, start, (size_t)(end - start));
+			token[end - start] = 0;
+			r = receipt_verify(token, kiosk_key_lookup, k, f);
+		}
+	}
+	return r;
+}
+
+/* final: the citizen has left the field (or asked to check), so a
+ * receipt that does not verify is an error rather than a scan in
+ * progress. Returns 1 when a receipt was read. */
+static int status_take_receipt(struct kiosk *k, int final)
+{
+	struct receipt_fields f;
+	enum receipt_result r;
+	if (!receipt_like(k->c.check_protocol))
+		return 0;
+	r = receipt_read(k, k->c.check_protocol, &f);
+	if (r == RECEIPT_OK) {
+		str_wipe(k->c.check_protocol, sizeof(k->c.check_protocol));
+		str_copy(k->c.check_protocol, sizeof(k->c.check_protocol), f.protocol);
+		k->c.check_scanned = 1;
+		k->c.check_scanned_ms = k->ui.in.now_ms;
+		k->err.protocol = NULL;
+		k->err.check = NULL;
+		k->check_done = 0;
+		return 1;
+	}
+	if (!final)
+		return 0;
+	k->err.protocol = r == RECEIPT_UNKNOWN_KEY
+		? N_("This receipt comes from another kiosk, so it cannot be checked here. Scan its QR code with your phone, or type the protocol number.")
+		: N_("This receipt code could not be read or is not valid. Type the protocol number printed on the receipt.");
+	str_wipe(k->c.check_protocol, sizeof(k->c.check_protocol));
+	k->c.check_scanned = 0;
+	return 0;
+}
+
+static void status_check(struct kiosk *k)
+{
+	int rc = catalog_application_status(k->db, k->c.check_protocol, k->c.check_cf, k->check_status,
+					    sizeof(k->check_status), k->check_placement,
+					    sizeof(k->check_placement));
+	k->check_done = rc == 0;
+	k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
+	k->ui.focus[0] = 0;
+}
+
+void status_field_changed(struct kiosk *k, const char *id)
+{
+	if (!strcmp(id, "field:protocol")) {
+		k->err.protocol = NULL;
+		k->c.check_scanned = 0;
+		k->check_done = 0;
+		status_take_receipt(k, 0);
+	} else if (k->c.check_scanned && strlen(k->c.check_cf) == CF_LEN) {
+		/* Receipt scanned, then the health card: nothing left to ask. */
+		status_check(k);
+	}
+}
+
 void status_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	struct flow f = screen_begin(k, NULL, 1);
-	int h;
+	int h, check;
+
+	/* Leaving the field with a receipt in it that did not verify. */
+	if (!ui_focused(ui, "field:protocol"))
+		status_take_receipt(k, 1);
+	/* A scanner that ends the code with Enter has moved the focus on by
+	 * now; one that does not leaves it here: move it for the citizen. */
+	if (k->c.check_scanned && ui_focused(ui, "field:protocol")) {
+		if (ui->in.now_ms - k->c.check_scanned_ms >= SCAN_SETTLE_MS)
+			ui_focus(ui, "field:check_cf");
+		else
+			ui->animating = 1;
+	}
 
 	flow_heading(k, &f, "status-title", _("Check my application"));
-	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale."),
+	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
-	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", NULL,
+	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", tr(k->err.protocol),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
-	f.y += h + ui_px(ui, 24);
+	f.y += h + ui_px(ui, 12);
+	if (k->c.check_scanned && !k->check_done)
+		flow_text(k, &f, "check-receipt", _("Receipt read. Now enter your codice fiscale, or scan the barcode of your health card."),
+			  UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+	f.y += ui_px(ui, 12);
 	ui_field(ui, "field:check_cf", _("Codice fiscale"), k->c.check_cf, NULL, NULL,
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 30);
-	if (ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_PRIMARY)) {
-		int rc = catalog_application_status(k->db, k->c.check_protocol, k->c.check_cf, k->check_status,
-						    sizeof(k->check_status), k->check_placement,
-						    sizeof(k->check_placement));
-		k->check_done = rc == 0;
-		k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
-		ui->focus[0] = 0;
+	check = ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_PRIMARY);
+	if (check && status_take_receipt(k, 1) && strlen(k->c.check_cf) < CF_LEN) {
+		/* Receipt read on "Check": the codice fiscale is still to come. */
+		ui_focus(ui, "field:check_cf");
+		check = 0;
+	}
+	if (check && !k->err.protocol && strlen(k->c.check_cf) < CF_LEN) {
+		k->err.check = N_("Enter your codice fiscale as well: you can read it on your health card.");
+		k->check_done = 0;
+		ui_focus(ui, "field:check_cf");
+	} else if (check && !k->err.protocol) {
+		status_check(k);
 	}
 	f.y += ui_px(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
@@ -185,8 +314,9 @@ void admin_frame(struct kiosk *k)
 		str_copy(doc.placement_code, sizeof(doc.placement_code), "TEST");
 		str_copy(doc.placement_title, sizeof(doc.placement_title), _("Test receipt"));
 		time_iso(now_wall(), doc.when, sizeof(doc.when));
-		receipt_url(config_get(k->cfg, "hub_url")[0] ? config_get(k->cfg, "hub_url") : "HTTPS://EXAMPLE.IT",
-			    "TEST", doc.url, sizeof(doc.url));
+		/* With no public receipt page the test receipt has no QR, like the real ones. */
+		if (kiosk_receipt_base(k)[0] && receipt_url(kiosk_receipt_base(k), "TEST", doc.url, sizeof(doc.url)))
+			doc.url[0] = 0;
 		k->admin_message = k->printer && !printer_submit(k->printer, &doc) ? N_("Test receipt sent to the printer.")
 										: _("No printer is configured.");
 	}

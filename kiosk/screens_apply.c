@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
+#include "kiosk/receipt_png.h"
 #include "kiosk/sync.h"
 
 #include <stdio.h>
@@ -440,7 +441,7 @@ static void submit(struct kiosk *k)
 		kiosk_count(k, "submit");
 		if (k->sync)
 			sync_kick(k->sync);
-		if (receipt_doc_load(k->db, a->protocol, config_get(k->cfg, "hub_url"), &k->doc)) {
+		if (receipt_doc_load(k->db, a->protocol, kiosk_receipt_base(k), &k->doc)) {
 			/* The application is committed; show what we know. */
 			memset(&k->doc, 0, sizeof(k->doc));
 			str_copy(k->doc.protocol, sizeof(k->doc.protocol), a->protocol);
@@ -450,7 +451,7 @@ static void submit(struct kiosk *k)
 		if (k->doc.url[0])
 			qr_make(k->doc.url, &k->qr);
 		if (config_get(k->cfg, "receipts_dir")[0])
-			receipt_write_png(config_get(k->cfg, "receipts_dir"), &k->doc, NULL, 0);
+			receipt_png_write(NULL, config_get(k->cfg, "receipts_dir"), &k->doc, NULL, 0);
 		k->printed = 0;
 		kiosk_go(k, "receipt");
 		break;
@@ -605,6 +606,12 @@ void receipt_frame(struct kiosk *k)
 			words.y = qf.y;
 		else
 			right_bottom = qf.y;
+	} else {
+		/* No public receipt page (an offline kiosk): no QR code, so the
+		 * protocol number is what the citizen keeps. */
+		flow_text(k, &words, "receipt-keep", _("Photograph or write down your protocol number: it proves that you applied."),
+			  UI_FONT_SEMIBOLD, 32, C_TEXT);
+		flow_gap(k, &words, 10);
 	}
 	f = words;
 	flow_text(k, &f, NULL, _("The town hall will contact you for an interview. You can check your application here with the protocol number and your codice fiscale."),

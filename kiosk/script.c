@@ -310,6 +310,10 @@ static int run_line(struct script *s, char *line)
 		platform_text(s->p, arg);
 		return 0;
 	}
+	if (!strcmp(verb, "scan")) {
+		platform_scan(s->p, arg);
+		return 0;
+	}
 	if (!strcmp(verb, "osk"))
 		return osk(s, arg);
 	if (!strcmp(verb, "key"))

@@ -255,6 +255,15 @@ static void test_doc(void)
 	CHECK_INT("receipt doc url verifies", receipt_verify_db(db, d.url, NULL), RECEIPT_OK);
 	CHECK("receipt doc comune name", d.comune_name[0] != '\0');
 	CHECK_INT("receipt doc unknown protocol", receipt_doc_load(db, "DC-X", "", &d), 1);
+	/* An offline kiosk with no receipt page: the receipt has no QR code,
+	 * never a relative URL a phone could not open. */
+	CHECK_INT("receipt doc without a base URL loads", receipt_doc_load(db, proto, "", &d), 0);
+	CHECK_STR("receipt doc without a base URL has no QR URL", d.url, "");
+	CHECK_STR("receipt doc without a base URL keeps its protocol", d.protocol, proto);
+	util_quiet(1);
+	CHECK_INT("receipt doc with a relative base URL loads", receipt_doc_load(db, proto, "/dote", &d), 0);
+	util_quiet(0);
+	CHECK_STR("receipt doc with a relative base URL has no QR URL", d.url, "");
 }
 
 int main(void)

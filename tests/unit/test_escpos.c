@@ -3,15 +3,18 @@
  * ESC/POS receipts: code page 858 bytes for Italian accents and the euro
  * sign, the command stream (init, code page, raster QR at 384 and 576
  * dots, cut), and the QR read back by zbar both from the ESC/POS raster
- * rendered to PNG and from the receipt PNG the kiosk saves.
+ * rendered to PNG and from the receipt PNG the kiosk saves (its text
+ * in the kiosk's TrueType font, or the built-in bitmap font).
  */
 #include "core/escpos.h"
 #include "core/png.h"
 #include "core/receipt.h"
 #include "core/util.h"
+#include "kiosk/receipt_png.h"
 #include "tests/unit/check.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_cp858(void)
@@ -125,6 +128,41 @@ static void test_receipt_png(const char *dir, int have_zbar)
 	CHECK_INT("receipt png refuses a path in the protocol", receipt_write_png(dir, &d, NULL, 0), -1);
 }
 
+/* The receipt PNG as the kiosk writes it: text set in the kiosk's
+ * TrueType font (kiosk/receipt_png.c), the QR still read by zbar. */
+static void test_receipt_png_ttf(const char *dir, int have_zbar)
+{
+	struct receipt_doc d;
+	char ttf_dir[600], bit_dir[600], path[700], bit_path[700], cmd[1600];
+	sample_doc(&d);
+	snprintf(ttf_dir, sizeof(ttf_dir), "%s/ttf", dir);
+	snprintf(bit_dir, sizeof(bit_dir), "%s/bitmap", dir);
+	CHECK_INT("ttf: the font has every accent and the euro sign",
+		  receipt_png_missing_glyphs(NULL, "Cantù Città perché àèéìòù ÀÈÉÌÒÙ € · «»"), 0);
+	CHECK_INT("ttf: receipt png written", receipt_png_write(NULL, ttf_dir, &d, path, sizeof(path)), 0);
+	CHECK_INT("ttf: bitmap receipt png written", receipt_write_png(bit_dir, &d, bit_path, sizeof(bit_path)), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", path, bit_path);
+	CHECK("ttf: text is not the bitmap font's", system(cmd) != 0);
+	if (have_zbar)
+		CHECK("ttf: zbar reads the receipt png QR", zbar_reads(path, d.url));
+	else
+		printf("SKIP ttf: zbar reads the receipt png QR: zbarimg not installed\n");
+	/* The accent is drawn: 'Cantù' and 'Cantu' give different pictures. */
+	str_copy(d.comune_name, sizeof(d.comune_name), "Cantu");
+	snprintf(ttf_dir, sizeof(ttf_dir), "%s/ttf-plain", dir);
+	CHECK_INT("ttf: plain-letter receipt png written", receipt_png_write(NULL, ttf_dir, &d, bit_path, sizeof(bit_path)), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", path, bit_path);
+	CHECK("ttf: the accent shows", system(cmd) != 0);
+	/* No receipt page: no QR code at all. */
+	d.url[0] = '\0';
+	snprintf(ttf_dir, sizeof(ttf_dir), "%s/ttf-offline", dir);
+	CHECK_INT("ttf: receipt png without QR written", receipt_png_write(NULL, ttf_dir, &d, path, sizeof(path)), 0);
+	if (have_zbar) {
+		snprintf(cmd, sizeof(cmd), "zbarimg -q '%s' >/dev/null 2>&1", path);
+		CHECK_INT("ttf: receipt png without URL has no QR code", WEXITSTATUS(system(cmd)), 4);
+	}
+}
+
 /* The decoder is fed random and damaged streams: it must fail cleanly. */
 static void test_render_garbage(const char *dir)
 {
@@ -175,6 +213,7 @@ int main(void)
 		escpos_buf_release(&b);
 	}
 	test_receipt_png(dir, have_zbar);
+	test_receipt_png_ttf(dir, have_zbar);
 	test_render_garbage(dir);
 	if (getenv("DOTE_KEEP_SHOTS"))
 		printf("# images kept in %s\n", dir);

@@ -152,6 +152,14 @@ static void test_tokens(void)
 		CHECK_STR("url keeps the case of a path prefix", sub, "HTTPS://HUB.EXAMPLE.IT/dote/R/ABC");
 		receipt_url("http://127.0.0.1:8470", "ABC", sub, sizeof(sub));
 		CHECK_STR("url with port", sub, "HTTP://127.0.0.1:8470/R/ABC");
+		/* Only absolute URLs go into a QR code: a phone cannot open
+		 * '/R/TOKEN'. */
+		CHECK_INT("url: empty base refused", receipt_url("", "ABC", sub, sizeof(sub)), -1);
+		CHECK_INT("url: relative base refused", receipt_url("/dote", "ABC", sub, sizeof(sub)), -1);
+		CHECK_INT("url: host without scheme refused", receipt_url("hub.example.it", "ABC", sub, sizeof(sub)), -1);
+		CHECK_INT("url: scheme without host refused", receipt_url("https:///", "ABC", sub, sizeof(sub)), -1);
+		CHECK_INT("url: space refused", receipt_url("https://hub example.it", "ABC", sub, sizeof(sub)), -1);
+		CHECK_INT("url: odd scheme refused", receipt_url("ht-tp://hub.it", "ABC", sub, sizeof(sub)), -1);
 	}
 	for (char *p = url; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
