@@ -295,7 +295,9 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 void chrome_column(struct kiosk *k, int *x, int *w)
 {
 	struct ui *ui = &k->ui;
-	int margin = ui_px(ui, 48), maxw = ui_px(ui, 1100);
+	/* The reading column widens with the text size: the same number of
+	 * words per line where the screen allows. */
+	int margin = ui_px(ui, 48), maxw = ui_px(ui, 1100 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f));
 	int cw = ui->w - 2 * margin;
 	if (cw > maxw)
 		cw = maxw;
@@ -423,7 +425,10 @@ int chrome_header(struct kiosk *k, const char *title)
 
 int chrome_footer_height(struct kiosk *k)
 {
-	int h = ui_px(&k->ui, 150);
+	/* Room for its buttons, which grow with the text size. */
+	int h = ui_px(&k->ui, 150), need = ui_button_h(&k->ui, 100) + ui_px(&k->ui, 40);
+	if (h < need)
+		h = need;
 	return h < 64 ? 64 : h;
 }
 
@@ -447,7 +452,7 @@ int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, 
 		  int next_enabled)
 {
 	struct ui *ui = &k->ui;
-	int h = chrome_footer_height(k), x, w, bh = ui_px(ui, 100), gap = ui_px(ui, 28), res = 0;
+	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
 	int y = ui->h - osk_height(k) - h;
 	if (!footer_shown(k))
 		return 0;
@@ -488,7 +493,8 @@ void chrome_idle(struct kiosk *k)
 	box = (struct ui_rect){ x, ui->h / 4, w, 0 };
 	y = box.y + pad;
 	box.h = pad * 2 + ui_text_height(ui, _("Are you still there?"), UI_FONT_BOLD, ui_font_px(ui, 52), w - 2 * pad) +
-		ui_text_height(ui, msg, UI_FONT_REGULAR, ui_font_px(ui, 34), w - 2 * pad) + ui_px(ui, 150);
+		ui_text_height(ui, msg, UI_FONT_REGULAR, ui_font_px(ui, 34), w - 2 * pad) + ui_px(ui, 40) +
+		ui_button_h(ui, 110);
 	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
 	y += ui_label(ui, "idle-title", _("Are you still there?"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
 		      UI_FONT_BOLD, ui_font_px(ui, 52), C_TEXT);
@@ -497,7 +503,7 @@ void chrome_idle(struct kiosk *k)
 		      ui_font_px(ui, 34), C_TEXT);
 	y += ui_px(ui, 24);
 	if (ui_button(ui, "still-here", _("Yes, I'm still here"),
-		      (struct ui_rect){ x + pad, y, w - 2 * pad, ui_px(ui, 110) }, UI_PRIMARY))
+		      (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 110) }, UI_PRIMARY))
 		k->idle_dialog = 0;
 	ui->animating = 1;
 }

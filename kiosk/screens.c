@@ -70,7 +70,7 @@ int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char
 		 const char *const *labels, int n, const char *selected)
 {
 	struct ui *ui = &k->ui;
-	int gap = ui_px(ui, 16), bh = ui_px(ui, 96), x = f->x, res = -1;
+	int gap = ui_px(ui, 16), bh = ui_button_h(ui, 96), x = f->x, res = -1;
 	int px = ui_font_px(ui, 32), pad = ui_px(ui, 32);
 	for (int i = 0; i < n; i++) {
 		char id[64];
@@ -102,6 +102,21 @@ const char *tr(const char *msgid)
 	return msgid ? _(msgid) : NULL;
 }
 
+int widest_word(struct ui *ui, const char *text, int font, int px)
+{
+	int best = 0;
+	while (*text) {
+		size_t n = strcspn(text, " ");
+		int w = n ? ui->text.width(ui->text.ctx, font, px, text, n) : 0;
+		if (w > best)
+			best = w;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	return best;
+}
+
 void date_it(const char *iso, char *buf, size_t size)
 {
 	int y, m, d;
@@ -118,7 +133,7 @@ void home_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	struct flow f = screen_begin(k, NULL, 0);
 	int landscape = ui->w * 5 > ui->h * 6;
-	int bh = ui_px(ui, 150), gap = ui_px(ui, 24);
+	int bh = ui_button_h(ui, 150), gap = ui_px(ui, 24), bh2 = ui_button_h(ui, 110);
 	struct flow side;
 	char title[200];
 
@@ -154,25 +169,34 @@ void home_frame(struct kiosk *k)
 	}
 	side.y += bh + gap;
 	if (ui_button(ui, "check-application", _("Check my application"),
-		      (struct ui_rect){ side.x, side.y, side.w, ui_px(ui, 110) }, UI_SECONDARY))
+		      (struct ui_rect){ side.x, side.y, side.w, bh2 }, UI_SECONDARY))
 		kiosk_go(k, "status");
-	side.y += ui_px(ui, 110) + ui_px(ui, landscape ? 40 : 60);
+	side.y += bh2 + ui_px(ui, landscape ? 40 : 60);
 
 	/* Accessibility settings for the whole session. */
 	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
 			   UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_MUTED) + ui_px(ui, 12);
 	{
-		int w2 = (side.w - ui_px(ui, 20)) / 2, h = ui_px(ui, 100);
-		int stack = landscape;	/* a narrow column: one button per row */
-		const char *tl = ui->text_scale > 1.01f ? _("Normal text") : _("Larger text");
+		/* Text size in steps up to 200% (WCAG 1.4.4), shown as what
+		 * they are; every screen's layout holds at each of them. */
+		static const char *const keys[] = { "100", "130", "160", "200" };
+		static const float scales[] = { 1.0f, 1.3f, 1.6f, 2.0f };
+		const char *labels[4] = { "100%", "130%", "160%", "200%" };
 		const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
-		if (ui_button(ui, "a11y:text", tl, (struct ui_rect){ side.x, side.y, stack ? side.w : w2, h }, UI_SECONDARY))
-			ui->text_scale = ui->text_scale > 1.01f ? 1.0f : 1.3f;
-		if (stack)
-			side.y += h + ui_px(ui, 20);
-		if (ui_button(ui, "a11y:contrast", cl,
-			      (struct ui_rect){ stack ? side.x : side.x + w2 + ui_px(ui, 20), side.y, stack ? side.w : w2, h },
-			      UI_SECONDARY))
+		int cur = 0, i, h = ui_button_h(ui, 100);
+		for (i = 1; i < 4; i++)
+			if (ui->text_scale > (scales[i - 1] + scales[i]) / 2)
+				cur = i;
+		side.y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ side.x, side.y, side.w, 0 },
+				   UI_FONT_REGULAR, ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
+		i = flow_choices(k, &side, "text-size", keys, labels, 4, keys[cur]);
+		if (i >= 0) {
+			/* The page reflows: keep the control just tapped in view. */
+			ui->text_scale = scales[i];
+			str_fmt(ui->reveal, sizeof(ui->reveal), "text-size:%s", keys[i]);
+			ui->animating = 1;
+		}
+		if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ side.x, side.y, side.w, h }, UI_SECONDARY))
 			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
 		side.y += h;
 	}
@@ -368,7 +392,7 @@ void browse_frame(struct kiosk *k)
 
 	chrome_column(k, &x, &w);
 	/* Wide screens show the cards in two columns, over the whole width. */
-	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400)) {
+	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f))) {
 		cols = 2;
 		x = ui_px(ui, 48);
 		w = ui->w - 2 * x;
@@ -449,21 +473,28 @@ void detail_enter(struct kiosk *k)
 		kiosk_count(k, "view");
 }
 
-/* One fact: name on the left, value on the right; returns its height.
- * With draw = 0 it only measures (the card behind is drawn first). */
+/* One fact: name on the left, value on the right (or the value under
+ * the name when a word of it would not fit beside it, as with large
+ * text); returns its height. With draw = 0 it only measures (the card
+ * behind is drawn first). */
 static int fact(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value, int draw)
 {
 	struct ui *ui = &k->ui;
-	int nw = f->w * 2 / 5, px = ui_font_px(ui, 32), h1, h2, h;
+	int nw = f->w * 2 / 5, px = ui_font_px(ui, 32), h1, h2, h, stack;
 	char label[400];
-	h1 = ui_text_height(ui, name, UI_FONT_REGULAR, px, nw - ui_px(ui, 16));
+	stack = widest_word(ui, value, UI_FONT_SEMIBOLD, px) > f->w - nw;
+	if (stack)
+		nw = 0;
+	h1 = ui_text_height(ui, name, UI_FONT_REGULAR, px, stack ? f->w : nw - ui_px(ui, 16));
 	h2 = ui_text_height(ui, value, UI_FONT_SEMIBOLD, px, f->w - nw);
-	h = (h1 > h2 ? h1 : h2) + ui_px(ui, 14);
+	h = (stack ? h1 + h2 : h1 > h2 ? h1 : h2) + ui_px(ui, 14);
 	if (draw) {
 		str_fmt(label, sizeof(label), "%s: %s", name, value);
 		ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, h - ui_px(ui, 14) }, 0);
-		ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
-		ui_label(ui, NULL, value, (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 }, UI_FONT_SEMIBOLD, px, C_TEXT);
+		ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, stack ? f->w : nw - ui_px(ui, 16), 0 },
+			 UI_FONT_REGULAR, px, C_MUTED);
+		ui_label(ui, NULL, value, (struct ui_rect){ f->x + nw, f->y + (stack ? h1 : 0), f->w - nw, 0 },
+			 UI_FONT_SEMIBOLD, px, C_TEXT);
 	}
 	f->y += h;
 	return h;

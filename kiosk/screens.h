@@ -50,6 +50,9 @@ const char *vocab_label(const struct vocab *v, size_t n, const char *key);
 /* Errors are kept as msgids and translated when drawn, so a language
  * switch translates them too; NULL stays NULL. */
 const char *tr(const char *msgid);
+/* Width of the widest word of text (a codice fiscale must not be cut
+ * across lines: a name/value row stacks when it would be). */
+int widest_word(struct ui *ui, const char *text, int font, int px);
 /* 'YYYY-MM-DD' as '31/12/2026'. */
 void date_it(const char *iso, char *buf, size_t size);
 #endif

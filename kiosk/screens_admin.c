@@ -159,7 +159,7 @@ void status_frame(struct kiosk *k)
 	ui_field(ui, "field:check_cf", _("Codice fiscale"), k->c.check_cf, NULL, NULL,
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 30);
-	check = ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 110) }, UI_PRIMARY);
+	check = ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 110) }, UI_PRIMARY);
 	if (check && status_take_receipt(k, 1) && strlen(k->c.check_cf) < CF_LEN) {
 		/* Receipt read on "Check": the codice fiscale is still to come. */
 		ui_focus(ui, "field:check_cf");
@@ -172,7 +172,7 @@ void status_frame(struct kiosk *k)
 	} else if (check && !k->err.protocol) {
 		status_check(k);
 	}
-	f.y += ui_px(ui, 110) + ui_px(ui, 30);
+	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
 		f.y += ui_error(ui, "error:check", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
@@ -261,7 +261,7 @@ void admin_frame(struct kiosk *k)
 	struct sync_status ss;
 	struct printer_status ps = { .state = PRINTER_NONE, .message = "", .key = "none" };
 	char buf[200];
-	int bh = ui_px(ui, 100), gap = ui_px(ui, 20), w2 = (f.w - gap) / 2;
+	int bh = ui_button_h(ui, 100), gap = ui_px(ui, 20), w2 = (f.w - gap) / 2;
 	long tex, hits, misses;
 
 	memset(&ss, 0, sizeof(ss));

@@ -66,9 +66,9 @@ void eligibility_frame(struct kiosk *k)
 		flow_text(k, &f, NULL, _("If you think an answer was wrong, go back and change it."),
 			  UI_FONT_REGULAR, 30, C_MUTED);
 		if (ui_button(ui, "browse", _("See other placements"),
-			      (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 100) }, UI_SECONDARY))
+			      (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) }, UI_SECONDARY))
 			kiosk_go(k, "browse");
-		f.y += ui_px(ui, 100);
+		f.y += ui_button_h(ui, 100);
 		screen_end(k, &f);
 		if (chrome_footer(k, _("Change answers"), NULL, NULL, 0) == 1)
 			k->elig_checked = 0;
@@ -106,14 +106,14 @@ void eligibility_frame(struct kiosk *k)
 			char id[32], label[96];
 			str_fmt(id, sizeof(id), "residence:%s", istat[i]);
 			str_fmt(label, sizeof(label), "%s (%s)", names[i], prov[i]);
-			if (ui_button(ui, id, label, (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 86) }, UI_CHOICE)) {
+			if (ui_button(ui, id, label, (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 86) }, UI_CHOICE)) {
 				str_copy(k->c.residence, sizeof(k->c.residence), istat[i]);
 				str_copy(k->c.residence_name, sizeof(k->c.residence_name), names[i]);
 				k->c.residence_query[0] = 0;
 				k->err.residence = NULL;
 				ui->focus[0] = 0;
 			}
-			f.y += ui_px(ui, 86) + ui_px(ui, 8);
+			f.y += ui_button_h(ui, 86) + ui_px(ui, 8);
 		}
 		if (!n)
 			flow_text(k, &f, "residence-none", _("No comune with that name. Check the spelling."),
@@ -385,14 +385,21 @@ void privacy_frame(struct kiosk *k)
 static void row(struct kiosk *k, struct flow *f, const char *id, const char *name, const char *value)
 {
 	struct ui *ui = &k->ui;
-	int px = ui_font_px(ui, 32), nw = f->w * 2 / 5, h1, h2;
+	int px = ui_font_px(ui, 32), nw = f->w * 2 / 5, h1, h2, stack;
 	char label[400];
+	const char *shown = value[0] ? value : "-";
+	/* The value goes under its name when a word of it (a codice fiscale,
+	 * an e-mail address) would not fit beside it: never cut a code. */
+	stack = widest_word(ui, shown, UI_FONT_SEMIBOLD, px) > f->w - nw;
+	if (stack)
+		nw = 0;
 	str_fmt(label, sizeof(label), "%s: %s", name, value);
 	ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, px }, 0);
-	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, nw - ui_px(ui, 16), 0 }, UI_FONT_REGULAR, px, C_MUTED);
-	h2 = ui_label(ui, NULL, value[0] ? value : "-", (struct ui_rect){ f->x + nw, f->y, f->w - nw, 0 },
+	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, stack ? f->w : nw - ui_px(ui, 16), 0 },
+		      UI_FONT_REGULAR, px, C_MUTED);
+	h2 = ui_label(ui, NULL, shown, (struct ui_rect){ f->x + nw, f->y + (stack ? h1 : 0), f->w - nw, 0 },
 		      UI_FONT_SEMIBOLD, px, C_TEXT);
-	f->y += (h1 > h2 ? h1 : h2) + ui_px(ui, 12);
+	f->y += (stack ? h1 + h2 : h1 > h2 ? h1 : h2) + ui_px(ui, 12);
 	ui_draw_rect(ui, (struct ui_rect){ f->x, f->y - ui_px(ui, 6), f->w, 1 }, ui_color(ui, C_BORDER));
 	f->y += ui_px(ui, 6);
 }
@@ -500,10 +507,10 @@ void review_frame(struct kiosk *k)
 		f.y += ui_px(ui, 10);
 		f.y += ui_error(ui, "error:submit", tr(k->err.submit), (struct ui_rect){ f.x, f.y, f.w, 0 });
 		f.y += ui_px(ui, 20);
-		if (ui_button(ui, "home", _("Back to the start"), (struct ui_rect){ f.x, f.y, f.w, ui_px(ui, 100) },
+		if (ui_button(ui, "home", _("Back to the start"), (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) },
 			      UI_SECONDARY))
 			kiosk_reset(k);
-		f.y += ui_px(ui, 100);
+		f.y += ui_button_h(ui, 100);
 	}
 	screen_end(k, &f);
 	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit)) {
@@ -529,7 +536,7 @@ void receipt_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	struct flow f = screen_begin(k, NULL, 1);
 	char buf[300];
-	int bh = ui_px(ui, 110);
+	int bh = ui_button_h(ui, 110);
 	/* Landscape: the QR code beside the words, both in view at once. */
 	int landscape = ui->w * 5 > ui->h * 6, side = k->qr.modules ? k->qr.width + 2 * QR_QUIET_ZONE : 0;
 	int qs = 0, top, qr_x = 0, qr_y = 0, right_bottom = 0, ppx;

@@ -206,8 +206,11 @@ static int expect_layout(struct script *s)
 {
 	struct ui *ui = &s->k->ui;
 	struct ui_rect v[UI_MAX_WIDGETS];
+	int modal = ui->nwidgets;	/* the idle dialog's first widget */
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
+		if (!strcmp(w->id, "idle") && modal == ui->nwidgets)
+			modal = i;
 		v[i] = w->r;
 		if (w->panel >= 0 && w->panel < ui->npanels) {
 			struct ui_rect pr = ui->panels[w->panel].r;
@@ -232,6 +235,9 @@ static int expect_layout(struct script *s)
 				continue;
 			/* The keyboard covers the page on purpose: its keys win. */
 			if ((a->role == UI_ROLE_KEY) != (b->role == UI_ROLE_KEY))
+				continue;
+			/* So does the idle dialog, over the whole screen. */
+			if ((i < modal) != (j < modal))
 				continue;
 			if (v[i].x < v[j].x + v[j].w && v[j].x < v[i].x + v[i].w && v[i].y < v[j].y + v[j].h &&
 			    v[j].y < v[i].y + v[i].h)
@@ -447,7 +453,8 @@ static int run_line(struct script *s, char *line)
 		return 0;
 	}
 	if (!strcmp(verb, "text-scale")) {
-		/* The citizen's text size, 1 to 2.5 (the home screen offers 1.3). */
+		/* The citizen's text size, 1 to 2.5 (the home screen offers 1,
+		 * 1.3, 1.6 and 2). */
 		float v = strtof(arg, NULL);
 		if (v < 1.0f || v > 2.5f)
 			return fail(s, "text-scale wants 1 to 2.5");

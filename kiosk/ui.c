@@ -687,6 +687,13 @@ int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct u
 	return enabled && activated(ui, id);
 }
 
+int ui_button_h(const struct ui *ui, float units)
+{
+	int h = ui_px(ui, units);
+	int need = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 24);
+	return need > h ? need : h;
+}
+
 int ui_button(struct ui *ui, const char *id, const char *label, struct ui_rect r,
 	      enum ui_button_style style)
 {
@@ -759,15 +766,22 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 		int maxw = box.w - 2 * pad;
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, shown, strlen(shown));
 		const char *start = shown;
-		/* Long values show their end, where the citizen is typing. */
+		/* A value that does not fit (a protocol number at large text)
+		 * is first set a little smaller, whole; */
+		while (!focused && tw > maxw && vpx > ui_font_px(ui, 36) * 2 / 3) {
+			vpx--;
+			tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, shown, strlen(shown));
+		}
+		/* long values show their end, where the citizen is typing. */
 		while (tw > maxw && *start) {
 			start++;
 			while (((unsigned char)*start & 0xC0) == 0x80)
 				start++;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, vpx, start, strlen(start));
 		}
-		ui_draw_text(ui, box.x + pad, box.y + pad, UI_FONT_REGULAR, vpx,
-			     ui_color(ui, value && *value ? C_TEXT : C_MUTED), start);
+		ui_draw_text(ui, box.x + pad,
+			     box.y + (bh - ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx)) / 2,
+			     UI_FONT_REGULAR, vpx, ui_color(ui, value && *value ? C_TEXT : C_MUTED), start);
 		if (focused) {
 			int cx = box.x + pad + (value && *value ? tw : 0) + 2;
 			struct ui_rect caret = { cx, box.y + pad / 2, ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2, bh - pad };

@@ -215,6 +215,9 @@ int ui_button(struct ui *ui, const char *id, const char *label, struct ui_rect r
 	      enum ui_button_style style);
 int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct ui_rect r,
 		      enum ui_button_style style, int enabled);
+/* A button's height: units at normal text, taller when the citizen's
+ * text size needs it (so button labels grow with the text, not shrink). */
+int ui_button_h(const struct ui *ui, float units);
 /* A read-only text widget (wrapped); returns its height. */
 int ui_label(struct ui *ui, const char *id, const char *text, struct ui_rect r, int font,
 	     int px, enum ui_color color);
