@@ -189,7 +189,24 @@ void home_frame(struct kiosk *k)
 				cur = i;
 		side.y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ side.x, side.y, side.w, 0 },
 				   UI_FONT_REGULAR, ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
-		i = flow_choices(k, &side, "text-size", keys, labels, 4, keys[cur]);
+		/* Four equal buttons in a row, or two rows of two when the
+		 * labels would not fit (a narrow column, large text). */
+		{
+			int sg = ui_px(ui, 16), pad = ui_px(ui, 24), sh = ui_button_h(ui, 96), per = 4, bw;
+			int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
+			if ((side.w - 3 * sg) / 4 < lw + 2 * pad)
+				per = 2;
+			bw = (side.w - (per - 1) * sg) / per;
+			i = -1;
+			for (int j = 0; j < 4; j++) {
+				char id[32];
+				struct ui_rect r = { side.x + (j % per) * (bw + sg), side.y + (j / per) * (sh + sg), bw, sh };
+				str_fmt(id, sizeof(id), "text-size:%s", keys[j]);
+				if (ui_button(ui, id, labels[j], r, j == cur ? UI_CHOICE_ON : UI_CHOICE))
+					i = j;
+			}
+			side.y += (4 / per) * (sh + sg) + ui_px(ui, 8);
+		}
 		if (i >= 0) {
 			/* The page reflows: keep the control just tapped in view. */
 			ui->text_scale = scales[i];
