@@ -62,6 +62,22 @@ void store_rollback(struct store *s);
  * ';'-separated statements with no parameters. */
 int store_exec_script(struct store *s, const char *sql);
 
+/* One statement of store_exec_many(). args' strings must live until it
+ * returns. */
+struct store_call {
+	const char *sql;
+	struct store_args args;
+	int want_res;		/* 1: keep the rows in res */
+	int rows;		/* out: rows changed (or returned), -1 failed */
+	struct store_res *res;	/* out, when want_res: free with store_res_free */
+};
+/* Runs calls[0..n-1] in order, as many store_exec/store_query calls
+ * would (each sees the effects of the ones before). On PostgreSQL they
+ * travel together in pipeline mode, one round trip for up to 256, not
+ * one each. 0, or -1 after error() when one failed (the rest may not
+ * have run: roll the transaction back). */
+int store_exec_many(struct store *s, struct store_call *calls, int n);
+
 /* ---- the hub's operations ---- */
 
 struct store_kiosk {
@@ -173,6 +189,8 @@ struct store_ops {
 	int (*commit)(struct store *s);
 	void (*rollback)(struct store *s);
 	void (*close)(struct store *s);
+	/* NULL: store_exec_many runs them one by one with exec. */
+	int (*many)(struct store *s, struct store_call *calls, int n);
 };
 struct store {
 	const struct store_ops *ops;

@@ -5,7 +5,8 @@
  * to $N; parameters travel as text and PostgreSQL infers their types
  * from the statement. Writes take a transaction-scoped advisory lock so
  * that several hub processes on one database keep "stored once" and the
- * cross-kiosk duplicate check exact.
+ * cross-kiosk duplicate check exact. store_exec_many() sends its
+ * statements in pipeline mode: one round trip for hundreds of them.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -71,25 +72,12 @@ static int prepared(struct store *s, const char *sql, char *name, size_t size)
 	return 0;
 }
 
-static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
-		   struct store_res **res)
+/* One result into *res (when res is not NULL): the rows changed or
+ * returned, or -1 after error(). */
+static int take(PGresult *r, const char *sql, struct store_res **res)
 {
-	char name[16];
-	PGresult *r;
-	int rc = -1, n = a ? a->n : 0, i, j, cols;
+	int rc = -1, i, j, cols;
 
-	if (prepared(s, sql, name, sizeof(name)))
-		return -1;
-	if (name[0]) {
-		r = PQexecPrepared(s->conn, name, n, a ? a->v : NULL, NULL, NULL, 0);
-	} else {
-		char *text = rewrite(sql);
-
-		if (!text)
-			return error("out of memory");
-		r = PQexecParams(s->conn, text, n, NULL, a ? a->v : NULL, NULL, NULL, 0);
-		free(text);
-	}
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 		if (res && !(*res = store_res_new(0)))
@@ -114,7 +102,7 @@ static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
 				if (store_res_add(*res, cells, lens) < 0) {
 					store_res_free(*res);
 					*res = NULL;
-					goto out;
+					return -1;
 				}
 			}
 		}
@@ -122,13 +110,111 @@ static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
 		if (!*PQcmdTuples(r))
 			rc = PQntuples(r);
 		break;
+	case PGRES_PIPELINE_ABORTED:
+		/* An earlier statement of the pipeline failed and said why. */
+		break;
 	default:
 		error("sql failed: %s (%.60s)", PQresultErrorMessage(r), sql);
 		break;
 	}
-out:
+	return rc;
+}
+
+static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
+		   struct store_res **res)
+{
+	char name[16];
+	PGresult *r;
+	int rc, n = a ? a->n : 0;
+
+	if (prepared(s, sql, name, sizeof(name)))
+		return -1;
+	if (name[0]) {
+		r = PQexecPrepared(s->conn, name, n, a ? a->v : NULL, NULL, NULL, 0);
+	} else {
+		char *text = rewrite(sql);
+
+		if (!text)
+			return error("out of memory");
+		r = PQexecParams(s->conn, text, n, NULL, a ? a->v : NULL, NULL, NULL, 0);
+		free(text);
+	}
+	rc = take(r, sql, res);
 	PQclear(r);
 	return rc;
+}
+
+/* Up to PIPE_CHUNK statements in one pipeline (one round trip): their
+ * answers are small, so the server never blocks writing them while the
+ * rest is being sent. */
+enum { PIPE_CHUNK = 256 };
+
+static int pipe_chunk(struct store *s, struct store_call *c, int n)
+{
+	PGconn *conn = s->conn;
+	char name[16];
+	PGresult *r;
+	int i, sent, rc = 0;
+
+	/* New statements are prepared first, outside the pipeline. */
+	for (i = 0; i < n; i++) {
+		if (prepared(s, c[i].sql, name, sizeof(name)))
+			return -1;
+		if (!name[0]) {
+			/* The cache is full: one at a time. */
+			for (i = 0; i < n; i++)
+				if ((c[i].rows = pg_exec(s, c[i].sql, &c[i].args,
+							 c[i].want_res ? &c[i].res : NULL)) < 0)
+					return -1;
+			return 0;
+		}
+	}
+	if (!PQenterPipelineMode(conn))
+		return error("cannot enter pipeline mode: %s", PQerrorMessage(conn));
+	for (sent = 0; sent < n; sent++) {
+		prepared(s, c[sent].sql, name, sizeof(name));
+		if (!PQsendQueryPrepared(conn, name, c[sent].args.n, c[sent].args.v, NULL, NULL, 0)) {
+			rc = error("cannot send: %s", PQerrorMessage(conn));
+			break;
+		}
+	}
+	if (!PQpipelineSync(conn))
+		rc = error("cannot send: %s", PQerrorMessage(conn));
+	for (i = 0; i < sent; i++) {
+		r = PQgetResult(conn);
+		if (!r) {
+			rc = error("pipeline: a result is missing: %s", PQerrorMessage(conn));
+			break;
+		}
+		c[i].rows = take(r, c[i].sql, c[i].want_res ? &c[i].res : NULL);
+		if (c[i].rows < 0)
+			rc = -1;
+		PQclear(r);
+		/* Each statement's results end with a NULL. */
+		while ((r = PQgetResult(conn)))
+			PQclear(r);
+	}
+	/* Up to the synchronisation point. */
+	while ((r = PQgetResult(conn))) {
+		ExecStatusType st = PQresultStatus(r);
+
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (!PQexitPipelineMode(conn))
+		rc = error("cannot leave pipeline mode: %s", PQerrorMessage(conn));
+	return rc;
+}
+
+static int pg_many(struct store *s, struct store_call *c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i += PIPE_CHUNK)
+		if (pipe_chunk(s, c + i, n - i < PIPE_CHUNK ? n - i : PIPE_CHUNK))
+			return -1;
+	return 0;
 }
 
 static int pg_script(struct store *s, const char *sql)
@@ -168,7 +254,7 @@ static void pg_close(struct store *s)
 }
 
 static const struct store_ops pg_ops = {
-	pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close,
+	pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close, pg_many,
 };
 
 struct store *store_pg_open(const char *url)

@@ -186,7 +186,7 @@ static void sq_close(struct store *s)
 }
 
 static const struct store_ops sqlite_ops = {
-	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close,
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, NULL,
 };
 
 struct store *store_sqlite_open(const char *path)

@@ -190,6 +190,20 @@ run() {
 	check "$b-refused-kept-with-reason" "$(sqlite3 "$k" "SELECT count(*), last_error FROM outbox o JOIN application a USING (uuid) WHERE a.cf IS NOT NULL")" "1|placement_code: placement closed"
 	check_match "$b-refused-kiosk-catalog-empty" "$("$SYNCTOOL" kiosk-db "$k")" 'placements 0$'
 
+	# PostgreSQL keeps the rollups group by group (SQLite queues them and
+	# folds them when read): they must add up to the raw rows.
+	if [ "$b" == pg ]; then
+		q() { "$SYNCTOOL" sql "$db" "$1" | tr '\n' ' '; }
+		check "$b-rollup-comune-month" "$(q "SELECT comune, month, applications, applicants FROM rollup_comune WHERE attr = '' ORDER BY 1, 2")" \
+			"$(q "SELECT comune, substr(submitted_at, 1, 7), count(*), count(*) - count(duplicate_of) FROM application GROUP BY 1, 2 ORDER BY 1, 2")"
+		check "$b-rollup-by-status" "$(q "SELECT value, sum(applications), sum(applicants) FROM rollup_comune WHERE attr = 'applicant_status' GROUP BY value ORDER BY value")" \
+			"$(q "SELECT applicant_status, count(*), count(*) - count(duplicate_of) FROM application GROUP BY 1 ORDER BY 1")"
+		check "$b-rollup-every-attribute" "$(q "SELECT attr, sum(applications) FROM rollup_province GROUP BY attr ORDER BY attr")" \
+			"$(q "SELECT a, (SELECT count(*) FROM application) FROM (VALUES (''), ('age_band'), ('applicant_status'), ('education'), ('residence'), ('sex')) v(a) ORDER BY a")"
+		check "$b-rollup-placement" "$(q "SELECT placement_code, applications, selected FROM rollup_placement ORDER BY 1")" \
+			"$(q "SELECT placement_code, count(*), count(*) FILTER (WHERE status IN ('selected', 'started', 'completed', 'dropped_out')) FROM application GROUP BY 1 ORDER BY 1")"
+	fi
+
 	# No personal data in the hub's log.
 	local cf
 	cf=$("$SYNCTOOL" batch K01 015146 1 1 0 1 DC06-015146-001 1 | jq -r '.records[0].cf')
