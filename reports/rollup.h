@@ -74,9 +74,12 @@ extern const char rollup_stale_sql[];
 int rollup_migrate(sqlite3 *db);
 /* Adds one stored application (uuid) to the rollups. In SQLite the
  * application is queued (table rollup_pending, same transaction) and
- * the queue is folded into the rollups in bulk every few hundred
- * applications and by rollup_flush(): about four times cheaper for
- * ingest than thirteen upserts per application. */
+ * the queue is folded into the rollups in bulk every 8192
+ * applications and by rollup_flush(): each fold sums its applications
+ * in memory and upserts every touched rollup row once, so ingest pays
+ * far less than thirteen upserts per application (a reader that finds
+ * the queue full pays the fold: about 0.3 s with 300,000 applications
+ * on a 2-core machine). */
 int rollup_apply_ingest(sqlite3 *db, const char *uuid);
 /* Folds queued applications into the rollups (its own transaction when
  * none is open). Readers call it before reading the rollup tables;
