@@ -1767,6 +1767,12 @@ static int heartbeat_store(struct store *s, const struct store_kiosk *k, const j
 	*res = NULL;
 	if (store_begin(s))
 		return -1;
+	/* As on SQLite (store_heartbeat): what a heartbeat records is sent
+	 * again by the next one, so its commit need not wait for the disk. */
+	if (s->pg && store_exec_script(s, "SET LOCAL synchronous_commit TO off")) {
+		store_rollback(s);
+		return -1;
+	}
 	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
 			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
 		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||

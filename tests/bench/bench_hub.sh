@@ -11,6 +11,9 @@
 # Targets: HTTP >= 50% of raw, HTTP >= 20,000 records/s. Also printed,
 # to tell the HTTP cost from the storage cost: the hub's ingest called in
 # process (same validation, group commits of 8 batches, rollups).
+# PostgreSQL: the same HTTP ingest (8 kiosks x 100, 30,000 records) on a
+# throwaway cluster started like the tests do (skipped when the server
+# binaries are missing), printed beside SQLite's.
 # Figures on a shared machine vary: baseline and HTTP run are measured
 # ROUNDS times (default 3), interleaved, each on a fresh database; the
 # medians are compared and the ranges printed, with the load average.
@@ -51,6 +54,22 @@ start_hub hubl "$T/hubl.db" --threads 4 --quiet --set rate_per_minute=0
 load=$("$L" run "$HUB_URL" "$T/tok1000" 15 10 DC06-015146-001)
 kill "$HUB_PID"
 
+pg=
+if start_pg; then
+	"$SYNCTOOL" catalog "$PG_URL" 015146 3 >/dev/null
+	"$L" setup "$PG_URL" 8 "$T/tokpg" 015146
+	if start_hub hubpg "$PG_URL" --threads 4 --quiet --set rate_per_minute=0; then
+		pg=$("$L" run "$HUB_URL" "$T/tokpg" 20 100 DC06-015146-001 30000)
+		kill "$HUB_PID"
+		wait "$HUB_PID" 2>/dev/null
+		echo "hub over HTTP on PostgreSQL, 8 kiosks x batches of 100: $pg"
+	else
+		echo "PostgreSQL hub did not start: $(tail -2 "$T/hubpg.log")"
+	fi
+else
+	echo "SKIP PostgreSQL part: no PostgreSQL server binaries here (or it cannot start)"
+fi
+
 raw_rate=$(echo "$raw_rates" | median)
 http_rate=$(echo "$http_rates" | median)
 ratio=$(awk -v a="$http_rate" -v b="$raw_rate" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')
@@ -63,6 +82,12 @@ printf 'hub ingest: %s records/s (median of %s, range %s); raw SQLite: %s record
 printf 'p99 batch latency, 8 kiosks: %s ms (median, range %s); 1000 kiosks: %s ms\n' \
 	"$(echo "$http_p99s" | median)" "$(echo "$http_p99s" | range)" \
 	"$(echo "$load" | sed -n 's/.*batch_p99_ms \([0-9.]*\).*/\1/p')"
+if [ -n "$pg" ]; then
+	pg_rate=$(echo "$pg" | rate_of)
+	printf 'PostgreSQL hub ingest: %s records/s, p99 batch %s ms (SQLite hub: %s records/s, %s%% of it)\n' \
+		"$pg_rate" "$(echo "$pg" | sed -n 's/.*batch_p99_ms \([0-9.]*\).*/\1/p')" "$http_rate" \
+		"$(awk -v a="$pg_rate" -v b="$http_rate" 'BEGIN { printf "%.0f", b ? 100 * a / b : 0 }')"
+fi
 awk -v r="$ratio" 'BEGIN { exit !(r >= 50) }' && echo "target >= 50% of raw: met" || echo "target >= 50% of raw: NOT met"
 [ "${http_rate:-0}" -ge 20000 ] && echo "target >= 20000 records/s: met" || echo "target >= 20000 records/s: NOT met"
 exit 0
