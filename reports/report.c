@@ -652,9 +652,61 @@ static int row_cmp(const void *va, const void *vb, void *vq)
 
 /* ---- protection ---- */
 
+/* The comune of each placement, read once per protected table that has
+ * placements (one query instead of one per cell: a round trip each on
+ * PostgreSQL), sorted by code for bsearch. */
+struct placement_host {
+	char code[32];
+	char comune[8];
+};
+
 struct sdc_ctx {
 	struct statdb *db;
+	struct placement_host *hosts;
+	size_t n_hosts;
+	int hosts_loaded;
 };
+
+static int host_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct placement_host *)a)->code, ((const struct placement_host *)b)->code);
+}
+
+static const char *placement_comune(struct sdc_ctx *c, const char *code)
+{
+	struct placement_host key, *found;
+
+	if (!c->hosts_loaded) {
+		struct statdb_rows st;
+		size_t cap = 0;
+		c->hosts_loaded = 1;
+		if (statdb_query(c->db, "SELECT code, comune FROM placement", NULL, 0, &st, NULL, 0))
+			return NULL;
+		while (statdb_next(&st, NULL, 0) == 1) {
+			const char *k = statdb_text(&st, 0), *v = statdb_text(&st, 1);
+			if (!k || !v || strlen(k) >= sizeof(key.code))
+				continue;
+			if (c->n_hosts == cap) {
+				size_t ncap = cap ? cap * 2 : 1024;
+				struct placement_host *nh = realloc(c->hosts, ncap * sizeof(*nh));
+				if (!nh)
+					break;
+				c->hosts = nh;
+				cap = ncap;
+			}
+			str_copy(c->hosts[c->n_hosts].code, sizeof(key.code), k);
+			str_copy(c->hosts[c->n_hosts].comune, sizeof(key.comune), v);
+			c->n_hosts++;
+		}
+		statdb_done(&st);
+		if (c->n_hosts)
+			qsort(c->hosts, c->n_hosts, sizeof(*c->hosts), host_cmp);
+	}
+	if (!c->n_hosts || str_copy(key.code, sizeof(key.code), code) >= sizeof(key.code))
+		return NULL;
+	found = bsearch(&key, c->hosts, c->n_hosts, sizeof(*c->hosts), host_cmp);
+	return found ? found->comune : NULL;
+}
 
 static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t size)
 {
@@ -668,10 +720,10 @@ static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t si
 	switch (key[0]) {
 	case 'L':
 		{
-			const char *code = key + 2;
-			if (statdb_text1(c->db, "SELECT comune FROM placement WHERE code = ?1", &code, 1, comune,
-					 sizeof(comune)))
+			const char *host = placement_comune(c, key + 2);
+			if (!host)
 				return 1;
+			str_copy(comune, sizeof(comune), host);
 		}
 		if (!comune[0])
 			return 1;
@@ -756,7 +808,7 @@ static int protect_base(struct statdb *db, struct report *r, int b, char *err, s
 	char **keys = NULL;
 	int64_t *values = NULL;
 	unsigned char *state = NULL;
-	struct sdc_ctx ctx = { db };
+	struct sdc_ctx ctx = { db, NULL, 0, 0 };
 	struct sdc_result res;
 	struct sdc_table t;
 	const char *total_key = "all";
@@ -819,6 +871,7 @@ out:
 	free(keys);
 	free(values);
 	free(state);
+	free(ctx.hosts);
 	return rc;
 }
 
