@@ -271,30 +271,64 @@ static void http_failed(struct sync *s, const char *what, struct reply *r)
 	backoff(s, r->code == 401 || r->code == 403 ? 300 : r->retry_after);
 }
 
+/* POSTs req to path and reads the answer, the same way for every call:
+ * 0 with *ans (the caller's) set to the hub's JSON answer to a 200, or
+ * -1 with the error shown (what names the step) and a backoff set. The
+ * request body and the answer are wiped after use: one holds personal
+ * data, the other may hold a token. */
+static int post_json(struct sync *s, const char *path, const json_t *req, const char *idem,
+		     const char *what, json_t **ans)
+{
+	struct reply r = { 0 };
+	char msg[160], *body = json_dumps(req, JSON_COMPACT);
+	int rc = -1;
+
+	*ans = NULL;
+	if (!body) {
+		snprintf(msg, sizeof(msg), "%s: out of memory", what);
+		set_error(s, msg);
+		backoff(s, 0);
+		return -1;
+	}
+	if (http(s, path, body, idem, NULL, &r)) {
+		backoff(s, 0);
+		goto out;
+	}
+	if (r.code != 200) {
+		http_failed(s, what, &r);
+		goto out;
+	}
+	*ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
+	if (!*ans) {
+		snprintf(msg, sizeof(msg), "%s: the hub's answer is malformed", what);
+		set_error(s, msg);
+		backoff(s, 0);
+		goto out;
+	}
+	rc = 0;
+out:
+	str_wipe(body, strlen(body));
+	free(body);
+	if (r.body)
+		str_wipe(r.body, r.len);
+	free(r.body);
+	return rc;
+}
+
 /* ------------------------------------------------------------- enrolment */
 
 static int enroll(struct sync *s)
 {
-	struct reply r;
 	json_t *req, *ans = NULL;
-	char pk[65], *body;
+	char pk[65];
 	const char *kid, *com, *tok;
 	int rc = -1;
 
 	sodium_bin2hex(pk, sizeof(pk), s->id.pk, sizeof(s->id.pk));
 	req = json_pack("{s:s, s:s, s:s}", "code", s->enroll_code, "public_key", pk, "name",
 			"dote-kiosk");
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!body)
-		return -1;
-	if (http(s, "/v1/enroll", body, NULL, NULL, &r))
+	if (!req || post_json(s, "/v1/enroll", req, NULL, "enrolment", &ans))
 		goto out;
-	if (r.code != 200) {
-		http_failed(s, "enrolment", &r);
-		goto out;
-	}
-	ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
 	kid = json_string_value(json_object_get(ans, "kiosk_id"));
 	com = json_string_value(json_object_get(ans, "comune"));
 	tok = json_string_value(json_object_get(ans, "token"));
@@ -314,10 +348,7 @@ static int enroll(struct sync *s)
 	set_ok(s);
 	rc = 0;
 out:
-	if (r.body)
-		str_wipe(r.body, r.len);
-	free(r.body);
-	free(body);
+	json_decref(req);
 	json_decref(ans);
 	return rc;
 }
@@ -604,8 +635,7 @@ out:
 static int outbox_push(struct sync *s)
 {
 	json_t *records = NULL, *req = NULL, *ans = NULL;
-	struct reply r = { 0 };
-	char idem[40], why[120] = "", *body = NULL;
+	char idem[40], why[120] = "";
 	size_t n;
 	int rc = -1, rejected = 0;
 
@@ -617,19 +647,9 @@ static int outbox_push(struct sync *s)
 		goto out;
 	}
 	req = json_pack("{s:s, s:O}", "kiosk_id", s->id.id, "records", records);
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	if (!body)
+	if (!req || post_json(s, "/v1/applications", req, idem, "sending applications", &ans))
 		goto out;
-	if (http(s, "/v1/applications", body, idem, NULL, &r)) {
-		backoff(s, 0);
-		goto out;
-	}
-	if (r.code != 200) {
-		http_failed(s, "sending applications", &r);
-		goto out;
-	}
-	ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
-	if (!ans || !json_is_array(json_object_get(ans, "results"))) {
+	if (!json_is_array(json_object_get(ans, "results"))) {
 		set_error(s, "sending applications: the hub's answer is malformed");
 		backoff(s, 0);
 		goto out;
@@ -649,10 +669,6 @@ static int outbox_push(struct sync *s)
 	s->failures = 0;
 	rc = n == SYNC_BATCH ? 1 : 0;
 out:
-	if (body)
-		str_wipe(body, strlen(body));
-	free(body);
-	free(r.body);
 	json_decref(records);
 	json_decref(req);
 	json_decref(ans);
@@ -719,9 +735,8 @@ static int statuses_apply(struct sync *s, json_t *ans)
 
 static int heartbeat(struct sync *s)
 {
-	struct reply r;
 	json_t *req, *ans = NULL;
-	char printer[32], cursor[24], *body;
+	char printer[32], cursor[24];
 	int frame, rc = -1;
 	int64_t depth;
 
@@ -736,28 +751,16 @@ static int heartbeat(struct sync *s)
 			"version", DOTE_VERSION, "queue_depth", (json_int_t)depth, "printer", printer,
 			"last_frame_ms", frame, "usage", usage_load(s), "status_since",
 			(json_int_t)atoll(cursor));
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!body)
-		return -1;
-	if (http(s, "/v1/heartbeat", body, NULL, NULL, &r)) {
-		backoff(s, 0);
+	if (!req || post_json(s, "/v1/heartbeat", req, NULL, "heartbeat", &ans))
 		goto out;
-	}
-	if (r.code != 200) {
-		http_failed(s, "heartbeat", &r);
-		goto out;
-	}
-	ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
-	if (!ans || statuses_apply(s, ans)) {
+	if (statuses_apply(s, ans)) {
 		set_error(s, "heartbeat: cannot apply the hub's status updates");
 		goto out;
 	}
 	set_ok(s);
 	rc = 0;
 out:
-	free(body);
-	free(r.body);
+	json_decref(req);
 	json_decref(ans);
 	return rc;
 }

@@ -1654,59 +1654,69 @@ out:
 	return rc;
 }
 
+/* What store_catalog_copy() copies, table by table (calls first: the
+ * placements refer to them): the rows read from the SQLite catalog and
+ * the statement that inserts or updates each one by id. */
+static const struct catalog_table {
+	const char *select;
+	const char *upsert;
+	int cols;
+	int counted;		/* its rows are what store_catalog_copy returns */
+} catalog_tables[] = {
+	{ "SELECT id, code, title, region, opens, deadline, rules, status FROM call",
+	  "INSERT INTO call(id, code, title, region, opens, deadline, rules, status) VALUES (?1, ?2,"
+	  " ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET code = excluded.code,"
+	  " title = excluded.title, region = excluded.region, opens = excluded.opens,"
+	  " deadline = excluded.deadline, rules = excluded.rules, status = excluded.status", 8, 0 },
+	{ "SELECT id, code, call_id, comune, area, office, title, description, requirements, address,"
+	  " months, hours_week, allowance_eur, qrsp, seats, deadline, status, updated_at FROM placement",
+	  "INSERT INTO placement(id, code, call_id, comune, area, office, title, description,"
+	  " requirements, address, months, hours_week, allowance_eur, qrsp, seats, deadline, status,"
+	  " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	  " ?17, ?18) ON CONFLICT (id) DO UPDATE SET code = excluded.code, call_id = excluded.call_id,"
+	  " comune = excluded.comune, area = excluded.area, office = excluded.office,"
+	  " title = excluded.title, description = excluded.description,"
+	  " requirements = excluded.requirements, address = excluded.address,"
+	  " months = excluded.months, hours_week = excluded.hours_week,"
+	  " allowance_eur = excluded.allowance_eur, qrsp = excluded.qrsp, seats = excluded.seats,"
+	  " deadline = excluded.deadline, status = excluded.status, updated_at = excluded.updated_at",
+	  18, 1 },
+};
+
 int store_catalog_copy(struct store *s, const char *sqlite_path)
 {
 	sqlite3 *src = db_open_raw(sqlite_path, DB_SYNC_NORMAL);
 	sqlite3_stmt *st = NULL;
-	int n = -1, c;
+	size_t t;
+	int n = 0, c, step;
 
 	if (!src)
 		return -1;
-	if (store_begin(s))
-		goto out;
-	st = db_prepare(src, "SELECT id, code, title, region, opens, deadline, rules, status FROM call");
-	if (!st)
-		goto fail;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct store_args a = { .n = 8 };
-
-		for (c = 0; c < 8; c++)
-			a.v[c] = (const char *)sqlite3_column_text(st, c);
-		if (store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline, rules,"
-				  " status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO"
-				  " UPDATE SET code = excluded.code, title = excluded.title,"
-				  " region = excluded.region, opens = excluded.opens,"
-				  " deadline = excluded.deadline, rules = excluded.rules,"
-				  " status = excluded.status", &a) < 0)
-			goto fail;
+	if (store_begin(s)) {
+		db_close(src);
+		return -1;
 	}
-	sqlite3_finalize(st);
-	st = db_prepare(src, "SELECT id, code, call_id, comune, area, office, title, description,"
-			     " requirements, address, months, hours_week, allowance_eur, qrsp, seats,"
-			     " deadline, status, updated_at FROM placement");
-	if (!st)
-		goto fail;
-	n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct store_args a = { .n = 18 };
+	for (t = 0; t < ARRAY_SIZE(catalog_tables); t++) {
+		const struct catalog_table *tb = &catalog_tables[t];
 
-		for (c = 0; c < 18; c++)
-			a.v[c] = (const char *)sqlite3_column_text(st, c);
-		if (store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title,"
-				  " description, requirements, address, months, hours_week,"
-				  " allowance_eur, qrsp, seats, deadline, status, updated_at) VALUES"
-				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-				  " ?16, ?17, ?18) ON CONFLICT (id) DO UPDATE SET code = excluded.code,"
-				  " call_id = excluded.call_id, comune = excluded.comune,"
-				  " area = excluded.area, office = excluded.office,"
-				  " title = excluded.title, description = excluded.description,"
-				  " requirements = excluded.requirements, address = excluded.address,"
-				  " months = excluded.months, hours_week = excluded.hours_week,"
-				  " allowance_eur = excluded.allowance_eur, qrsp = excluded.qrsp,"
-				  " seats = excluded.seats, deadline = excluded.deadline,"
-				  " status = excluded.status, updated_at = excluded.updated_at", &a) < 0)
+		st = db_prepare(src, tb->select);
+		if (!st)
 			goto fail;
-		n++;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			struct store_args a = { .n = tb->cols };
+
+			for (c = 0; c < tb->cols; c++)
+				a.v[c] = (const char *)sqlite3_column_text(st, c);
+			if (store_exec(s, tb->upsert, &a) < 0)
+				goto fail;
+			n += tb->counted;
+		}
+		if (step != SQLITE_DONE) {
+			error("cannot read the catalog: %s", sqlite3_errmsg(src));
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
 	}
 	if (store_commit(s))
 		goto fail;
