@@ -551,6 +551,12 @@ void kiosk_frame(struct kiosk *k)
 		ui_focus(ui, "search");
 	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "status"))
 		ui_focus(ui, "field:protocol");
+	/* Home has nothing to type into: a receipt held to the scanner
+	 * there opens "check my application" with what it typed. */
+	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "home")) {
+		ui_focus(ui, "field:protocol");
+		kiosk_go(k, "status");
+	}
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0])

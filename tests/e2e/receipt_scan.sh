@@ -118,6 +118,12 @@ expect-text Stato: Ricevuta
 expect-text Sportello Città dei Ragazzi
 shot scan-2-status"
 
+check "a receipt scanned on the home screen opens check my application" "expect-screen home
+scan $url
+expect-screen status
+expect-field field:protocol $proto
+expect-focus field:check_cf"
+
 check "the receipt alone does not show the status" "tap check-application
 scan $url
 expect-field field:protocol $proto
