@@ -3,7 +3,10 @@
  * The wire format between kiosk and hub (JSON, jansson): an application
  * as the kiosk sends it in POST /v1/applications, read back strictly by
  * the hub (every field typed and bounded; unknown fields are ignored).
- * Field names are the application table's column names.
+ * Field names are the application table's column names, plus 'receipt':
+ * the application's signed receipt token (core/receipt.h). A kiosk
+ * always sends it; the hub refuses a record without a genuine one that
+ * matches the record (reports/store.c).
  */
 #ifndef DOTE_WIRE_H
 #define DOTE_WIRE_H
