@@ -134,9 +134,14 @@ void status_frame(struct kiosk *k)
 	struct flow f = screen_begin(k, NULL, 1);
 	int h, check;
 
-	/* Leaving the field with a receipt in it that did not verify. */
-	if (!ui_focused(ui, "field:protocol"))
-		status_take_receipt(k, 1);
+	/* Leaving the field (the scanner's Enter) with a receipt in it that
+	 * did not verify: the error is there, and so is the next try. */
+	if (!ui_focused(ui, "field:protocol") && receipt_like(k->c.check_protocol) &&
+	    !status_take_receipt(k, 1)) {
+		ui_focus(ui, "field:protocol");
+		str_fmt(ui->reveal, sizeof(ui->reveal), "error:protocol");
+		ui->animating = 1;
+	}
 	/* A scanner that ends the code with Enter has moved the focus on by
 	 * now; one that does not leaves it here: move it for the citizen. */
 	if (k->c.check_scanned && ui_focused(ui, "field:protocol")) {

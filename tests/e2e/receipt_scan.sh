@@ -160,7 +160,9 @@ scan $altered
 expect error:protocol
 expect-text non è valido
 expect-field field:protocol
-scan $CF
+expect-focus field:protocol
+tap field:check_cf
+type $CF
 tap check
 expect-not check-result
 shot scan-3-altered"
