@@ -148,6 +148,36 @@ static void unchanged(json_t *r)
 {
 }
 
+/* A record of K01 submitted at 23:30 UTC on 31 December 2026, already
+ * 1 January 2027 in Italy, numbered and signed as the kiosk does: by
+ * its local year (protocol_year). The clock is moved there for it. */
+static json_t *new_year_record(int64_t seq, int protocol_year)
+{
+	struct application a;
+	struct receipt_fields f;
+	unsigned char pk[32], sk[64];
+	char token[RECEIPT_TOKEN_MAX];
+	json_t *recs = json_array();
+
+	setenv("DOTE_NOW", "1798759800", 1);
+	gen_application(&a, 7, (uint64_t)seq, "K01", "015146", seq, 1, "DC06-015146-001");
+	snprintf(a.protocol, sizeof(a.protocol), "DC-015146-K01-%d-%06lld", protocol_year, (long long)seq);
+	memset(&f, 0, sizeof(f));
+	f.version = RECEIPT_VERSION;
+	str_copy(f.kiosk_id, sizeof(f.kiosk_id), "K01");
+	str_copy(f.comune, sizeof(f.comune), "015146");
+	f.year = protocol_year;
+	f.seq = seq;
+	str_copy(f.uuid, sizeof(f.uuid), a.uuid);
+	str_copy(f.placement_code, sizeof(f.placement_code), a.placement_code);
+	f.submitted = 1798759800;
+	gen_kiosk_key("K01", pk, sk, NULL);
+	if (receipt_sign(&f, sk, token, sizeof(token)))
+		token[0] = '\0';
+	json_array_append_new(recs, wire_application_to_json(&a, token));
+	return recs;
+}
+
 static void set_rules(struct store *s, const char *rules)
 {
 	store_exec(s, "UPDATE call SET rules = ?1", &(struct store_args){ { rules }, 1 });
@@ -245,8 +275,21 @@ int main(void)
 	json_decref(out);
 	json_decref(recs);
 	set_rules(s, "{}");
+
+	/* New Year's night: the kiosk's local year is already the next one. */
+	recs = new_year_record(40, 2027);
+	CHECK_INT("new-year-answered", store_ingest(s, &k, recs, NULL, &out), 0);
+	CHECK_INT("new-year-next-year-protocol-stored", num(out, "stored"), 1);
+	json_decref(out);
+	json_decref(recs);
+	recs = new_year_record(41, 2028);
+	CHECK_INT("two-years-ahead-answered", store_ingest(s, &k, recs, NULL, &out), 0);
+	CHECK_STR("two-years-ahead-rejected", reason(out, 0), "protocol: does not match kiosk, year and sequence");
+	json_decref(out);
+	json_decref(recs);
+	unsetenv("DOTE_NOW");
 	CHECK_INT("applied-counts-people", store_text(s, "SELECT applied FROM placement", NULL, buf, sizeof(buf)), 0);
-	CHECK_STR("applied-value", buf, "5");
+	CHECK_STR("applied-value", buf, "6");
 
 	CHECK_INT("status-unknown-app", store_status_set(s, "nope", "selected", "me", "", err, sizeof(err)), 1);
 	store_text(s, "SELECT protocol FROM application WHERE kiosk_id = 'K01' ORDER BY seq LIMIT 1", NULL, buf, sizeof(buf));
