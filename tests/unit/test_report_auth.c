@@ -147,6 +147,33 @@ int main(void)
 		dashboard_handle(d, &req, &resp);
 		CHECK_INT("auth logout with forged CSRF refused", resp.status, 403);
 		free(resp.body);
+		/* Cookies are Secure only when the hub says it is behind HTTPS. */
+		req.method = "GET";
+		req.path = "/login";
+		req.body = "";
+		req.body_len = 0;
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		{
+			const char *cookie_hdr = NULL;
+			for (int i = 0; i < resp.n_headers; i++)
+				if (!strcmp(resp.headers[i].name, "Set-Cookie"))
+					cookie_hdr = resp.headers[i].value;
+			CHECK("auth login form cookie HttpOnly, not Secure by default", cookie_hdr &&
+			      strstr(cookie_hdr, "HttpOnly") && !strstr(cookie_hdr, "Secure"));
+		}
+		free(resp.body);
+		dashboard_set_secure_cookies(d, 1);
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		{
+			int secure = 0;
+			for (int i = 0; i < resp.n_headers; i++)
+				if (!strcmp(resp.headers[i].name, "Set-Cookie"))
+					secure = strstr(resp.headers[i].value, "; Secure") != NULL;
+			CHECK("auth login form cookie Secure when set", secure);
+		}
+		free(resp.body);
 		dashboard_free(d);
 	}
 	unlink(path);
