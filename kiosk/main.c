@@ -207,6 +207,15 @@ int main(int argc, char **argv)
 		goto out;
 	if (kiosk_init(k))
 		goto out;
+	{
+		/* Say at start-up, not at the first citizen's receipt, that the
+		 * receipt address cannot go into a QR code. */
+		char probe[RECEIPT_URL_MAX];
+		const char *base = kiosk_receipt_base(k);
+		if (base[0] && receipt_url(base, "TOKEN", probe, sizeof(probe)))
+			warning("receipt address '%s' is not an absolute http(s) URL: receipts will have no QR code",
+				base);
+	}
 	if (lang && i18n_set(lang))
 		warning("language '%s' is not available", lang);
 	if (script) {
