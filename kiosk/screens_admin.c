@@ -294,6 +294,14 @@ void admin_frame(struct kiosk *k)
 	line(k, &f, "admin:hub", _("Hub reachable"), k->sync && ss.hub_reachable ? _("yes") : _("no"));
 	age_text(ss.last_ok_wall, buf, sizeof(buf));
 	line(k, &f, "admin:last-contact", _("Last contact"), buf);
+	{
+		/* Where citizens' receipt QR codes lead (staff check the setting). */
+		char url[RECEIPT_URL_MAX];
+		const char *base = kiosk_receipt_base(k);
+		line(k, &f, "admin:receipt-qr", _("Receipt QR code"),
+		     base[0] && !receipt_url(base, "...", url, sizeof(url)) ? url
+		     : _("none: no receipt_url or hub_url (protocol number only)"));
+	}
 	if (ss.last_error[0])
 		line(k, &f, "admin:error", _("Last error"), ss.last_error);
 	str_fmt(buf, sizeof(buf), "%s%s%s", ps.key ? ps.key : "none", ps.message && ps.message[0] ? ": " : "",
