@@ -170,7 +170,7 @@ void status_frame(struct kiosk *k)
 		ui_focus(ui, "field:check_cf");
 		check = 0;
 	}
-	if (check && !k->err.protocol && strlen(k->c.check_cf) < CF_LEN) {
+	if (check && !k->err.protocol && !k->c.check_cf[0]) {
 		k->err.check = N_("Enter your codice fiscale as well: you can read it on your health card.");
 		k->check_done = 0;
 		ui_focus(ui, "field:check_cf");
