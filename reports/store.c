@@ -1160,18 +1160,26 @@ static json_t *ingest_response(struct record *recs, size_t n)
 	return o;
 }
 
+static int batch_init(struct store_batch *b, const struct store_kiosk *k, size_t n,
+		      const char *idem_key)
+{
+	memset(b, 0, sizeof(*b));
+	b->kiosk = *k;
+	str_copy(b->idem, sizeof(b->idem), idem_key ? idem_key : "");
+	b->n = n;
+	b->recs = calloc(b->n ? b->n : 1, sizeof(*b->recs));
+	if (!b->recs)
+		return error("out of memory");
+	return 0;
+}
+
 int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, const json_t *records,
 			const char *idem_key)
 {
 	size_t i;
 
-	memset(b, 0, sizeof(*b));
-	b->kiosk = *k;
-	str_copy(b->idem, sizeof(b->idem), idem_key ? idem_key : "");
-	b->n = json_array_size(records);
-	b->recs = calloc(b->n ? b->n : 1, sizeof(*b->recs));
-	if (!b->recs)
-		return error("out of memory");
+	if (batch_init(b, k, json_array_size(records), idem_key))
+		return -1;
 	for (i = 0; i < b->n; i++) {
 		struct record *rec = &b->recs[i];
 		const json_t *u;
@@ -1188,6 +1196,29 @@ int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, cons
 			continue;
 		}
 		rec->result = NULL;
+	}
+	return 0;
+}
+
+int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
+			     const struct wire_record *w, size_t n, const char *idem_key)
+{
+	size_t i;
+
+	if (batch_init(b, k, n, idem_key))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct record *rec = &b->recs[i];
+
+		rec->app = w[i].app;
+		memcpy(rec->receipt, w[i].receipt, sizeof(rec->receipt));
+		rec->result = NULL;
+		if (record_check(rec, k, rec->error, sizeof(rec->error))) {
+			rec->result = "rejected";
+			/* record_check changes no uuid: kept only if it is one. */
+			if (!is_uuid(rec->app.uuid))
+				memset(rec->app.uuid, 0, sizeof(rec->app.uuid));
+		}
 	}
 	return 0;
 }

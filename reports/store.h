@@ -147,6 +147,11 @@ struct store_batch {
 };
 int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, const json_t *records,
 			const char *idem_key);
+/* The same from records read by wire_batch_read() (core/wire.h), the
+ * hub's fast path: the same checks, the same answers. */
+struct wire_record;
+int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
+			     const struct wire_record *w, size_t n, const char *idem_key);
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
 

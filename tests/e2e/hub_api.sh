@@ -108,6 +108,10 @@ run() {
 	refused ineligible-residence '.records[0].residence = "058091"' "eligibility: residence_region (You must live in the region of this call.)"
 	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = '{}'" >/dev/null
 	check "$b-refused-nothing-stored" "$("$SYNCTOOL" count "$db")" "applications 8 uuids 8 duplicates 1"
+	# Unknown fields are ignored (that body is read by jansson, not by
+	# the hub's plain-form reader): stored like any other.
+	r=$(post "$url" /v1/applications "$tok" "$("$SYNCTOOL" batch K01 015146 1 1 700 18 DC06-015146-001 1 | jq -c '.client = "v2" | .records[0].note = {"a": [1, 2.5]}')")
+	check_match "$b-unknown-fields-ignored" "$r" '^200 .*"stored":1,"already":0,"rejected":0'
 
 	# Bad input.
 	batch=$("$SYNCTOOL" batch K01 015146 1 1 300 9 DC06-015146-001 1)
