@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	struct store_kiosk kiosks[N_COMUNI];
 	unsigned char pkbin[32], sk[N_COMUNI][64];
 	int64_t seq[N_COMUNI] = { 0 };
-	json_t *batch[N_COMUNI];
+	json_t *batch[N_COMUNI] = { NULL };
 	uint64_t seed;
 	int n, i, c, stored = 0, rc = 1;
 	char code[32], token[80], pk[65], err[160], receipt[RECEIPT_TOKEN_MAX];
@@ -203,6 +203,8 @@ int main(int argc, char **argv)
 	printf("stored %d\n", stored);
 	rc = 0;
 out:
+	for (c = 0; c < (int)N_COMUNI; c++)
+		json_decref(batch[c]);
 	store_close(s);
 	return rc;
 }
