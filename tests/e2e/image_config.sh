@@ -6,8 +6,10 @@
 # units against a root made of this machine's systemd units plus
 # image/rootfs (fstab turned into mount units by systemd's own
 # generator), the kiosk unit's watchdog and start limit, the boot loader
-# entry, the default kiosk.conf keys, and what dote-config does with a
-# kiosk.conf saved by Windows Notepad.
+# entry, the default kiosk.conf keys, what dote-config does with a
+# kiosk.conf saved by Windows Notepad, the persistent, bounded journal
+# (dote-journal in a private mount namespace), update-disk, and that
+# image/test runs a real hub on 127.0.0.1 only.
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 img=$top/image
@@ -35,7 +37,7 @@ errs=
 for f in "$img/build" "$img/test"; do
 	bash -n "$f" 2> "$tmp/err" || errs+="$(basename "$f"): $(head -n1 "$tmp/err") "
 done
-for f in "$img/customize" "$img"/rootfs/usr/lib/dote/*; do
+for f in "$img/customize" "$img"/rootfs/usr/lib/dote/* "$img"/rootfs/etc/initramfs-tools/scripts/*/*; do
 	if command -v dash >/dev/null; then
 		dash -n "$f" 2> "$tmp/err" || errs+="$(basename "$f"): $(head -n1 "$tmp/err") "
 	else
@@ -94,6 +96,15 @@ if [ -z "$burst" ] || [ -z "$interval" ] || [ $((burst * restart)) -ge "$interva
 fi
 if [ -z "$why" ]; then pass image-kiosk-unit; else fail image-kiosk-unit "$why"; fi
 
+# 3b. The kiosk's own log lines reach the diagnostic screen: PAMName=login
+# files them under the logind session, not dote-kiosk.service, so the
+# screen must match them by name (SYSLOG_IDENTIFIER), not by unit.
+why=
+[ "$(ini SyslogIdentifier "$k")" = dote-kiosk ] || why+="no SyslogIdentifier=dote-kiosk; "
+grep -q 'journalctl.*SYSLOG_IDENTIFIER=dote-kiosk' "$img/rootfs/usr/lib/dote/dote-diagnostic" ||
+	why+="diagnostic screen does not show the kiosk's own lines; "
+if [ -z "$why" ]; then pass image-diagnostic-shows-kiosk-lines; else fail image-diagnostic-shows-kiosk-lines "$why"; fi
+
 # 4. No shell on the screen: getty on tty1 masked, no autovt; hardware
 # watchdog; read-only root configured with the data partition writable.
 why=
@@ -105,6 +116,68 @@ grep -q '^overlayroot="tmpfs:.*recurse=0' "$img/rootfs/etc/overlayroot.local.con
 grep -qE '^LABEL=DOTE-DATA[[:space:]]+/var/lib/dote[[:space:]]+ext4[[:space:]]+rw' "$img/rootfs/etc/fstab" || why+="data partition not rw ext4 at /var/lib/dote; "
 grep -qE '^openssh-server' "$img/packages" && why+="SSH server in the package list; "
 if [ -z "$why" ]; then pass image-system-policy; else fail image-system-policy "$why"; fi
+
+# 4b. The journal survives reboots, bounded, on the data partition: journald
+# persistent with a size cap, dote-journal.service bind-mounts it before
+# journald's flush, the initramfs keeps the machine id (the journal's
+# folder name) stable, and the image enables both.
+why=
+jc=$img/rootfs/etc/systemd/journald.conf.d/dote-journal.conf
+ju=$units/dote-journal.service
+[ "$(ini Storage "$jc")" = persistent ] || why+="journald Storage is '$(ini Storage "$jc")'; "
+[[ "$(ini SystemMaxUse "$jc")" =~ ^[0-9]+M$ ]] || why+="no SystemMaxUse in MB; "
+ls "$img"/rootfs/etc/systemd/journald.conf.d/ | grep -qv '^dote-journal.conf$' && why+="another journald drop-in overrides it; "
+grep -q '^Before=.*systemd-journal-flush.service' "$ju" || why+="dote-journal not before the journal flush; "
+grep -q '^After=.*var-lib-dote.mount' "$ju" || why+="dote-journal not after the data partition; "
+grep -q 'dote-journal.service' "$img/customize" || why+="dote-journal.service not enabled; "
+grep -q '^PREREQ="overlayroot"' "$img/rootfs/etc/initramfs-tools/scripts/init-bottom/dote-machine-id" || why+="machine id not set after overlayroot; "
+if [ -z "$why" ]; then pass image-journal-persistent-bounded; else fail image-journal-persistent-bounded "$why"; fi
+# dote-journal itself, as root in a private mount namespace: a tmpfs
+# stands in for the data partition, another for /var/log/journal.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && getent group systemd-journal >/dev/null &&
+	[ -s /etc/machine-id ]; then
+	mkdir -p "$tmp/jdata" "$tmp/jlog"
+	unshare --mount --propagation private bash -c '
+		img=$1 t=$2
+		mount -t tmpfs tmpfs "$t/jdata" || exit 9
+		export DOTE_DATA_DIR=$t/jdata DOTE_JOURNAL_DIR=$t/jlog
+		sh "$img/rootfs/usr/lib/dote/dote-journal" > "$t/j1" 2>&1 || exit 1
+		echo entry > "$t/jlog/probe"
+		[ -e "$t/jdata/journal/probe" ] || exit 2
+		[ "$(cat "$t/jdata/machine-id")" = "$(cat /etc/machine-id)" ] || exit 3
+		[ "$(stat -c %U:%G:%a "$t/jdata/journal")" = root:systemd-journal:2755 ] || exit 4
+		# The kiosk user owns the partition top: a link it planted is not followed.
+		umount "$t/jlog"
+		mkdir -p "$t/elsewhere"
+		mv "$t/jdata/journal" "$t/jdata/old"
+		ln -s "$t/elsewhere" "$t/jdata/journal"
+		sh "$img/rootfs/usr/lib/dote/dote-journal" > "$t/j2" 2>&1 || exit 5
+		echo entry > "$t/jlog/probe2"
+		[ ! -L "$t/jdata/journal" ] && [ ! -e "$t/elsewhere/probe2" ] && [ -e "$t/jdata/journal/probe2" ] || exit 6
+		# Not mounted: nothing done, no error.
+		umount "$t/jlog" "$t/jdata"
+		sh "$img/rootfs/usr/lib/dote/dote-journal" > "$t/j3" 2>&1 || exit 7
+		[ ! -e "$t/jdata/machine-id" ] || exit 8
+	' _ "$img" "$tmp"
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		pass image-dote-journal-binds-data
+	else
+		fail image-dote-journal-binds-data "step $rc failed: $(cat "$tmp"/j? 2>/dev/null | tr '\n' ' ')"
+	fi
+else
+	skip image-dote-journal-binds-data "needs root, unshare and a systemd-journal group"
+fi
+
+# 4c. image/test runs a real hub on loopback only and reaches it from the
+# VM through QEMU's restricted user network.
+why=
+grep -q -- '--listen 127.0.0.1:0' "$img/test" || why+="hub not on 127.0.0.1; "
+grep -q 'restrict=on,guestfwd=' "$img/test" || why+="VM network not restricted to the hub; "
+grep -q 'kiosk enroll-code' "$img/test" || why+="no enrolment code from dote kiosk enroll-code; "
+grep -q 'kiosk list' "$img/test" || why+="enrolment not checked with dote kiosk list; "
+[ -s "$img/test-journey.script" ] || why+="no test-journey.script; "
+if [ -z "$why" ]; then pass image-test-uses-real-hub; else fail image-test-uses-real-hub "$why"; fi
 
 # 5. Boot loader: no editing the command line at the kiosk, no menu,
 # read-only root by partition UUID.
