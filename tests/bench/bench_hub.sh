@@ -4,9 +4,10 @@
 # batches of 100 new applications back to back (150,000 records built
 # beforehand, at most 20 s) against a hub on
 # SQLite (synchronous=FULL, every record re-validated, rollups kept,
-# group commit). Baseline, measured in the same run: the same records
-# inserted straight into SQLite (same columns, synchronous=FULL,
-# transactions of 100, prepared statement). Then p99 batch latency with
+# group commit; every receipt signature verified). Baseline, measured in
+# the same run: the same records inserted straight into SQLite (same
+# columns, receipt tokens included, synchronous=FULL, transactions of
+# 100, prepared statement). Then p99 batch latency with
 # 1,000 kiosks syncing at once (batches of 10).
 # Targets: HTTP >= 50% of raw, HTTP >= 20,000 records/s. Also printed,
 # to tell the HTTP cost from the storage cost: the hub's ingest called in
