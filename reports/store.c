@@ -1938,6 +1938,17 @@ out:
 	return rc;
 }
 
+int store_receipt_stored(struct store *s, const char *uuid, const char *token)
+{
+	char stored[WIRE_RECEIPT_MAX];
+	int rc = store_text(s, "SELECT receipt FROM application WHERE uuid = ?1", ARGS(uuid), stored,
+			    sizeof(stored));
+
+	if (rc)
+		return rc;
+	return strcmp(stored, token) != 0;
+}
+
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
 			     char *duplicate_of, size_t dsize)
 {

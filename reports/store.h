@@ -175,6 +175,11 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 int store_status_set(struct store *s, const char *id, const char *status, const char *by,
 		     const char *note, char *err, size_t errsize);
 
+/* 0 when the application uuid is stored with exactly this receipt token
+ * (upper-case base32): its signature was verified at ingest, while its
+ * kiosk's key was valid. 1 when not, -1 on error. */
+int store_receipt_stored(struct store *s, const char *uuid, const char *token);
+
 /* Status and placement of the application with that uuid, for the
  * receipt page: 0 found, 1 none, -1 error. */
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,

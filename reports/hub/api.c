@@ -588,15 +588,24 @@ static void page_add(char *buf, size_t size, size_t *len, const char *fmt, const
 		*len += (size_t)n;
 }
 
+/* The kiosk's key, revoked or not (receipt_key_lookup; ctx the store). */
+static int key_even_revoked(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	int rc = store_receipt_lookup(ctx, kiosk_id, pk, revoked);
+
+	*revoked = 0;
+	return rc;
+}
+
 static void receipt_page(struct store *s, const char *path, struct http_response *resp)
 {
 	struct receipt_fields f;
 	enum receipt_result r = RECEIPT_LOOKUP_ERROR;
 	const struct vocab *v;
-	char status[20], dup[40];
+	char status[20], dup[40], token[RECEIPT_TOKEN_MAX];
 	size_t size = 8192, len = 0;
 	char *page = malloc(size);
-	int found = 0, http = 200;
+	int found = 0, http = 200, before_revocation = 0;
 
 	if (!page) {
 		reply_error(resp, 500, "out of memory");
@@ -607,6 +616,15 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 		r = RECEIPT_MALFORMED;
 	else
 		r = receipt_verify(path, store_receipt_lookup, s, &f);
+	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
+	 * behind: the hub verified each one it stored at ingest, while the
+	 * key was valid, and kept the token. Those stay genuine. */
+	if (r == RECEIPT_REVOKED && receipt_verify(path, key_even_revoked, s, &f) == RECEIPT_OK &&
+	    !receipt_token_from_payload(path, token, sizeof(token)) &&
+	    store_receipt_stored(s, f.uuid, token) == 0) {
+		r = RECEIPT_OK;
+		before_revocation = 1;
+	}
 	if (r == RECEIPT_OK)
 		found = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
 	len = (size_t)snprintf(page, size, "%s", "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"
@@ -621,6 +639,10 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 		if (found) {
 			v = vocab_find(application_statuses, application_statuses_n, status);
 			page_add(page, size, &len, "<p>Stato della domanda: %s</p>", v ? v->it : status);
+			if (before_revocation)
+				page_add(page, size, &len, "<p>%s</p>", "Lo sportello che l'ha emessa è stato "
+					 "poi ritirato dal servizio; la domanda era già arrivata alla sede "
+					 "centrale.");
 		} else {
 			page_add(page, size, &len, "<p>%s</p>", "La domanda non è ancora arrivata alla "
 				 "sede centrale: lo sarà appena lo sportello si collega.");

@@ -194,6 +194,17 @@ run() {
 	check "$b-refused-kept-with-reason" "$(sqlite3 "$k" "SELECT count(*), last_error FROM outbox o JOIN application a USING (uuid) WHERE a.cf IS NOT NULL")" "1|placement_code: placement closed"
 	check_match "$b-refused-kiosk-catalog-empty" "$("$SYNCTOOL" kiosk-db "$k")" 'placements 0$'
 
+	# The kiosk is revoked later (stolen, replaced): the receipts of what
+	# the hub had verified and stored stay genuine; the others do not.
+	local kid rc2
+	kid=$(sqlite3 "$k" "SELECT kiosk_id FROM application LIMIT 1")
+	rc2=$(sqlite3 "$k" "SELECT receipt FROM application WHERE cf IS NOT NULL LIMIT 1")
+	"$DOTE_BIN/dote" kiosk revoke "$kid" --db "$db" >/dev/null
+	check_match "$b-receipt-stored-before-revocation" "$(curl -s -w ' %{http_code}' "$url/R/$rc")" \
+		'Ricevuta autentica.*Stato della domanda: .*ritirato dal servizio.* 200$'
+	check_match "$b-receipt-never-stored-revoked" "$(curl -s -w ' %{http_code}' "$url/R/$rc2")" \
+		'NON valida.*revoked.* 404$'
+
 	# PostgreSQL keeps the rollups group by group (SQLite queues them and
 	# folds them when read): they must add up to the raw rows.
 	if [ "$b" == pg ]; then
