@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { INTERN_SLOTS = 8192, INTERN_MAX = INTERN_SLOTS / 2, INTERN_BYTES = 32 << 20 };
+enum { INTERN_SLOTS = 16384, INTERN_MAX = INTERN_SLOTS / 2, INTERN_BYTES = 32 << 20 };
 
 static struct {
 	pthread_mutex_t lock;
