@@ -914,15 +914,19 @@ static int validate(struct statdb *db, const struct report_query *q, struct plan
 
 /* Brings the rollups up to date before they are read: SQLite folds its
  * ingest queue (and rebuilds when they miss applications, unless the
- * caller checked already); PostgreSQL's are kept at ingest, rebuilt
- * with the portable statements when they miss applications. */
+ * caller checked already). PostgreSQL's are kept in each ingest
+ * transaction, with no queue: they are rebuilt with the portable
+ * statements when there are none at all (a database loaded without the
+ * hub); a partial load is caught by the dashboard's full check at start
+ * or repaired with `dote report --rebuild` (a COUNT(*) of a large table
+ * on every report would cost the size of the history). */
 static int rollups_ready(struct statdb *db, const struct report_query *q)
 {
 	if (db->lite)
 		return rollup_migrate(db->lite) ||
 		       ((q->trust_rollups ? rollup_flush(db->lite) != 0 : rollup_stale(db->lite)) &&
 			rollup_rebuild(db->lite)) ? -1 : 0;
-	if (q->trust_rollups || statdb_int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+	if (q->trust_rollups || statdb_int1(db, rollup_empty_sql, NULL, 0, 1) == 0)
 		return 0;
 	return report_rollup_rebuild(db);
 }

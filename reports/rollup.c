@@ -211,6 +211,10 @@ const char *const rollup_rebuild_sql[] = {
 	NULL
 };
 
+const char rollup_empty_sql[] =
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM application) AND NOT EXISTS (SELECT 1 FROM rollup_province)"
+	" THEN 1 ELSE 0 END";
+
 const char rollup_stale_sql[] =
 	"SELECT CASE WHEN (SELECT COUNT(*) FROM application) <>"
 	" (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '') THEN 1 ELSE 0 END";

@@ -58,8 +58,12 @@ extern const char rollup_app_rows_sql[];
  * the first contract. */
 extern const char *const rollup_rebuild_sql[];
 /* Portable query: one row, 1 when the rollups do not count every
- * application (then rebuild), else 0. */
+ * application (then rebuild), else 0. Costs a COUNT(*) of the
+ * applications. */
 extern const char rollup_stale_sql[];
+/* Portable query: one row, 1 when there are applications but no rollups
+ * at all (a database filled without the hub), else 0. Cheap. */
+extern const char rollup_empty_sql[];
 
 /* SQLite helpers. In SQLite use these rather than running the arrays
  * yourself: rollup_apply_ingest() queues, so running rollup_status_sql

@@ -36,6 +36,8 @@ static void usage(FILE *f)
 		"Period:     2025-01..2025-12, 2025-03, 2025 or 2024..2025\n"
 		"--excel-it  CSV for Italian spreadsheets: ';' separator, decimal comma, BOM\n"
 		"--raw       compute from the raw applications instead of the rollups (slow; checks)\n"
+		"--rebuild   recompute the rollups from the raw applications first (after loading\n"
+		"            applications into the database without the hub)\n"
 		"--timing    print rows, source table and time taken on standard error\n"
 		"Suppressed values: '*' in CSV, null in JSON, 'riservato' in HTML.\n");
 }
@@ -64,6 +66,7 @@ static int cmd_report(int argc, char **argv)
 		{ "excel-it", no_argument, NULL, 'x' },
 		{ "min-count", required_argument, NULL, 'm' },
 		{ "raw", no_argument, NULL, 'R' },
+		{ "rebuild", no_argument, NULL, 'B' },
 		{ "timing", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -72,7 +75,7 @@ static int cmd_report(int argc, char **argv)
 	struct report r = { 0 };
 	const char *path = NULL, *out = NULL, *dims = "", *meas = "applications", *format = "csv";
 	char err[512], title[256];
-	int c, excel = 0, timing = 0, rc = 1;
+	int c, excel = 0, timing = 0, rebuild = 0, rc = 1;
 	char *text = NULL, *end;
 	size_t len = 0;
 	struct statdb db = { NULL, NULL, 0 };
@@ -109,6 +112,7 @@ static int cmd_report(int argc, char **argv)
 			}
 			break;
 		case 'R': q.force_raw = 1; break;
+		case 'B': rebuild = 1; break;
 		case 'T': timing = 1; break;
 		case 'o': out = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -134,6 +138,10 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (statdb_open(&db, path, 0))
 		return 1;
+	if (rebuild && report_rollup_rebuild(&db)) {
+		fprintf(stderr, "dote report: cannot rebuild the statistics tables\n");
+		goto out;
+	}
 	if (report_run_db(&db, &q, &r, err, sizeof(err))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		rc = 2;

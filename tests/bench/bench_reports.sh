@@ -152,3 +152,88 @@ if [ -x "$tbin/report_bench" ]; then
 else
 	echo "report_bench not built ($tbin/report_bench): ingest not measured"
 fi
+
+# The same reports and dashboard on a PostgreSQL hub: a throwaway cluster
+# in the temp dir gets BENCH_PG_APPLICATIONS (default 1,000,000) of the
+# demo's applications with their calls, placements and usage counts; the
+# first report finds the rollups missing and rebuilds them with the
+# portable SQL (timed); then the report and the dashboard views as above.
+echo
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ] || ! id postgres >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
+	! command -v runuser >/dev/null; then
+	echo "-- PostgreSQL hub: not measured (PostgreSQL server binaries, or root to run them, missing)"
+	exit 0
+fi
+pgn=${BENCH_PG_APPLICATIONS:-1000000}
+echo "-- PostgreSQL hub with $pgn of these applications"
+mkdir -p "$tmp/pg" "$tmp/pgsock"
+chmod 755 "$tmp"
+chown postgres "$tmp/pg" "$tmp/pgsock"
+pg_stop() { runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1; }
+trap 'pg_stop; cleanup' EXIT
+runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 --no-sync >/dev/null 2>&1 &&
+	runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -w -l "$tmp/pg/server.log" \
+		-o "-k $tmp/pgsock -c listen_addresses= -p 5432 -c fsync=off -c shared_buffers=256MB" start >/dev/null &&
+	runuser -u postgres -- "$pgbin/createdb" -h "$tmp/pgsock" -p 5432 dote ||
+	{ echo "PostgreSQL did not start: $(tail -3 "$tmp/pg/server.log" 2>/dev/null)"; exit 1; }
+pg="postgresql:///dote?host=$tmp/pgsock&port=5432&user=postgres"
+psql_pg() { runuser -u postgres -- "$pgbin/psql" -h "$tmp/pgsock" -p 5432 -d dote -v ON_ERROR_STOP=1 -qAt "$@"; }
+# The hub's schema (store_open) and a dashboard account.
+echo 'password-for-bench' | "$bin/dote" user add --db "$pg" --name bench --role coordinator >/dev/null ||
+	{ echo "cannot create the hub schema in PostgreSQL"; exit 1; }
+copy_table() { # table [limit]: the columns both databases have, as CSV
+	local cols
+	cols=$(comm -12 <(sqlite3 "$db" "SELECT name FROM pragma_table_info('$1')" | sort) \
+		<(psql_pg -c "SELECT column_name FROM information_schema.columns WHERE table_name = '$1'" | sort) | paste -sd,)
+	sqlite3 -csv "$db" "SELECT $cols FROM $1 ${2:+ORDER BY rowid LIMIT $2}" |
+		psql_pg -c "\\copy $1($cols) FROM STDIN WITH (FORMAT csv)"
+}
+t0=$(ms)
+copy_table call && copy_table placement && copy_table application "$pgn" && copy_table usage_count &&
+	copy_table status_history || { echo "copying the data into PostgreSQL failed"; exit 1; }
+psql_pg -c "ANALYZE" >/dev/null
+echo "copied in $(( ($(ms) - t0) / 1000 )) s: $(psql_pg -c "SELECT COUNT(*) FROM application") applications"
+t0=$(ms)
+"$bin/dote" report --db "$pg" --dims region --measures applications -o /dev/null || exit 1
+echo "rollups rebuilt in PostgreSQL from the raw rows (portable SQL): $(( ($(ms) - t0) / 1000 )) s"
+db_saved=$db
+db=$pg
+roll=$(report_ms --dims province,month,applicant_status --measures applications,selected)
+t0=$(ms)
+psql_pg -c "SELECT c.province, substr(a.submitted_at, 1, 7), a.applicant_status, COUNT(*),
+	SUM(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)
+	FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1, 2, 3" >/dev/null
+plain=$(( $(ms) - t0 ))
+echo "province x month x applicant status: rollups $roll ms, plain GROUP BY in PostgreSQL $plain ms"
+ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($roll > 0 ? $roll : 1) }")
+echo "speed-up vs plain GROUP BY: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
+roll=$(report_ms --dims comune,month --measures applications,selected)
+echo "national comune x month from the rollups: $roll ms (target < 1000 ms: $(met "$roll < 1000"))"
+db=$db_saved
+rm -f "$tmp/port"
+"$bin/dote-hub" --db "$pg" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet >"$tmp/pghub.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 6000); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || { echo "the PostgreSQL hub did not start"; cat "$tmp/pghub.log"; exit 1; }
+url="http://127.0.0.1:$(cat "$tmp/port")"
+jar="$tmp/pgjar"
+csrf=$(curl -s -c "$jar" -b "$jar" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
+curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode name=bench --data-urlencode password=password-for-bench \
+	--data-urlencode csrf="$csrf" "$url/login"
+worst=0
+for view in "/dashboard" "/dashboard?region=Lombardia" "/dashboard?province=MI" "/dashboard?comune=015146" \
+	"/dashboard?province=MI&from=2025-01&to=2025-06" "/dashboard/csv?province=MI"; do
+	curl -s -o /dev/null -b "$jar" "$url$view"
+	best=999999
+	for _ in 1 2 3 4 5; do
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -b "$jar" "$url$view")
+		code=${t% *}
+		t=$(awk "BEGIN { printf \"%d\", ${t#* } * 1000 }")
+		[ "$code" = 200 ] || { echo "  $view: HTTP $code"; t=999999; }
+		[ "$t" -lt "$best" ] && best=$t
+	done
+	[ "$best" -gt "$worst" ] && worst=$best
+	echo "  $view: $best ms"
+done
+echo "slowest dashboard view on PostgreSQL: $worst ms (target < 50 ms: $(met "$worst < 50"))"

@@ -10,7 +10,8 @@
 #    path, with filters; `--raw` on PostgreSQL equals its rollups;
 #  - published counts equal an independent GROUP BY in PostgreSQL;
 #  - `dote opendata` writes the same tables from both;
-#  - rollups emptied behind the hub's back are rebuilt on PostgreSQL;
+#  - rollups emptied behind the hub's back are rebuilt on PostgreSQL, and
+#    `dote report --rebuild` repairs partly lost ones;
 #  - a dote-hub on PostgreSQL serves /dashboard: accounts made with
 #    `dote user add --db postgres://...`, login, drill-down to a
 #    province whose numbers equal SQL, comune staff unprotected for
@@ -160,6 +161,13 @@ cmp -s "$T/rebuilt.csv" "$T/l1.csv" && pass "report pg hub: emptied rollups rebu
 	fail "report pg hub: rollup rebuild" "$(diff "$T/rebuilt.csv" "$T/l1.csv" | head -3) $(head -2 "$T/rebuilt.err")"
 check "report pg hub: rebuilt rollups count every application" \
 	"$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" 1500
+sql "DELETE FROM rollup_comune WHERE attr = 'sex'"
+"$bin/dote" report --db "$pg" --rebuild --dims comune,sex --measures applications >"$T/rb.csv" 2>"$T/rb.err" &&
+	"$bin/dote" report --db "$lite" --dims comune,sex --measures applications >"$T/rbl.csv" &&
+	cmp -s "$T/rb.csv" "$T/rbl.csv" &&
+	[ "$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" = 1500 ] &&
+	pass "report pg hub: dote report --rebuild repairs partly lost rollups" ||
+	fail "report pg hub: --rebuild" "$(diff "$T/rb.csv" "$T/rbl.csv" | head -3) $(head -2 "$T/rb.err")"
 
 # --- the dashboard of a hub on PostgreSQL ---
 echo 'una-password-lunga' | "$bin/dote" user add --db "$pg" --name coord --role coordinator >/dev/null &&
