@@ -169,6 +169,46 @@ else
 	skip image-dote-journal-binds-data "needs root, unshare and a systemd-journal group"
 fi
 
+# The initramfs script that restores the machine id, with mount and
+# umount stubbed (a folder stands in for DOTE-DATA): a saved id is written
+# into the root, remounted read-write for it and read-only again; nothing else is ever
+# written (no saved id, a malformed one, no partition).
+mid() {	# mid CASE SAVED-CONTENT|- : runs the script, prints the root's machine-id
+	local c=$tmp/mid-$1
+	mkdir -p "$c/bin" "$c/dev" "$c/mnt" "$c/root/etc"
+	: > "$c/root/etc/machine-id"
+	[ "$2" = - ] || printf '%s' "$2" > "$c/dev/machine-id"
+	[ "$1" = nodev ] && rm -rf "$c/dev"
+	cat > "$c/bin/mount" <<-'SH'
+	#!/bin/sh
+	echo "mount $*" >> "$STUB_LOG"
+	case "$*" in
+	"-t ext4 -o ro "*) cp -a "$5/." "$6/" ;;
+	"-o remount,rw "* | "-o remount,ro "*) ;;
+	*) exit 1 ;;
+	esac
+	SH
+	printf '#!/bin/sh
+echo "umount $*" >> "$STUB_LOG"
+rm -rf "$1"/* "$1"/.[!.]*
+' > "$c/bin/umount"
+	chmod +x "$c/bin/mount" "$c/bin/umount"
+	PATH="$c/bin:$PATH" STUB_LOG=$c/log DOTE_DATA_DEV=$c/dev DOTE_DATA_MNT=$c/mnt DOTE_KMSG=$c/kmsg \
+		rootmnt=$c/root sh "$img/rootfs/etc/initramfs-tools/scripts/init-bottom/dote-machine-id" || echo "exit $?"
+	cat "$c/root/etc/machine-id"
+}
+why=
+good=0123456789abcdef0123456789abcdef
+[ "$(mid saved "$good
+")" = "$good" ] || why+="saved id not restored: '$(mid saved2 "$good")'; "
+[ "$(grep -o 'remount,r[ow]' "$tmp/mid-saved/log" 2>/dev/null | tr '\n' ' ')" = "remount,rw remount,ro " ] &&
+	tail -n1 "$tmp/mid-saved/log" | grep -q 'remount,ro' || why+="root not made writable, then read-only again; "
+[ -z "$(mid none -)" ] || why+="an id written without a saved one; "
+[ -z "$(mid bad "../../etc/shadow")" ] || why+="malformed id written; "
+[ -z "$(mid short "0123456789abcdef")" ] || why+="short id written; "
+[ -z "$(mid nodev "$good")" ] || why+="written without a data partition; "
+if [ -z "$why" ]; then pass image-machine-id-restored; else fail image-machine-id-restored "$why"; fi
+
 # 4c. image/test runs a real hub on loopback only and reaches it from the
 # VM through QEMU's restricted user network.
 why=
