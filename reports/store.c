@@ -1949,6 +1949,33 @@ int store_receipt_stored(struct store *s, const char *uuid, const char *token)
 	return strcmp(stored, token) != 0;
 }
 
+/* The kiosk's key, revoked or not (receipt_key_lookup; ctx the store). */
+static int key_even_revoked(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	int rc = store_receipt_lookup(ctx, kiosk_id, pk, revoked);
+
+	*revoked = 0;
+	return rc;
+}
+
+int store_receipt_verify(struct store *s, const char *payload, struct receipt_fields *f, int *withdrawn)
+{
+	char token[RECEIPT_TOKEN_MAX];
+	enum receipt_result r;
+
+	*withdrawn = 0;
+	if (strlen(payload) > RECEIPT_PAYLOAD_MAX)
+		return RECEIPT_MALFORMED;
+	r = receipt_verify(payload, store_receipt_lookup, s, f);
+	if (r == RECEIPT_REVOKED && receipt_verify(payload, key_even_revoked, s, f) == RECEIPT_OK &&
+	    !receipt_token_from_payload(payload, token, sizeof(token)) &&
+	    store_receipt_stored(s, f->uuid, token) == 0) {
+		r = RECEIPT_OK;
+		*withdrawn = 1;
+	}
+	return r;
+}
+
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
 			     char *duplicate_of, size_t dsize)
 {

@@ -180,6 +180,14 @@ int store_status_set(struct store *s, const char *id, const char *status, const 
  * kiosk's key was valid. 1 when not, -1 on error. */
 int store_receipt_stored(struct store *s, const char *uuid, const char *token);
 
+struct receipt_fields;
+/* Verifies a receipt payload (URL or token) against the kiosks' keys in
+ * the store, as the receipt page and `dote receipt verify --db` do. A
+ * receipt from a kiosk revoked later stays genuine when the hub stored
+ * exactly that token (verified at ingest while the key was valid); then
+ * *withdrawn is set. Returns an enum receipt_result. */
+int store_receipt_verify(struct store *s, const char *payload, struct receipt_fields *f, int *withdrawn);
+
 /* Status and placement of the application with that uuid, for the
  * receipt page: 0 found, 1 none, -1 error. */
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,

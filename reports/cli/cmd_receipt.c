@@ -29,7 +29,9 @@ static const char usage_text[] =
 	"  is genuine; prints why and exits 1 when it is altered, truncated, or signed\n"
 	"  by an unknown or revoked kiosk.\n"
 	"  --db HUBDB      check against every kiosk key in the hub database (SQLite\n"
-	"                  file or postgres:// URL), and show the application's status\n"
+	"                  file or postgres:// URL), and show the application's status;\n"
+	"                  a receipt the hub stored before its kiosk was revoked stays\n"
+	"                  genuine, as on the hub's receipt page\n"
 	"  --pubkey FILE   a kiosk's public key (key.pub: 64 hex digits) ...\n"
 	"  --kiosk ID      ... and the id of that kiosk ('K03')\n"
 	"  --json          print one JSON object instead of text\n"
@@ -72,27 +74,6 @@ static int load_pubkey(const char *path, unsigned char pk[32])
 	return rc;
 }
 
-/* When the database holds the application, its status goes into status;
- * returns 1 when the record disagrees with the receipt (same uuid, other
- * protocol or kiosk: a signed token can never do that legitimately). */
-static int on_record(sqlite3 *db, const struct receipt_fields *f, char *status, size_t size)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1");
-	char protocol[48], kiosk[16];
-	int bad = 0;
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, f->uuid, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		db_col_copy(st, 0, protocol, sizeof(protocol));
-		db_col_copy(st, 1, kiosk, sizeof(kiosk));
-		db_col_copy(st, 2, status, size);
-		bad = strcmp(protocol, f->protocol) || strcmp(kiosk, f->kiosk_id);
-	}
-	sqlite3_finalize(st);
-	return bad;
-}
-
 static int verify(int argc, char **argv)
 {
 	const char *payload = NULL, *dbpath = NULL, *pubkey = NULL, *kiosk = NULL;
@@ -100,8 +81,7 @@ static int verify(int argc, char **argv)
 	struct one_key key;
 	enum receipt_result r;
 	char status[32] = "";
-	sqlite3 *db = NULL;
-	int json = 0, mismatch = 0;
+	int json = 0, mismatch = 0, withdrawn = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			dbpath = argv[++i];
@@ -120,34 +100,33 @@ static int verify(int argc, char **argv)
 	}
 	if (!payload || (!dbpath == !pubkey) || (pubkey && !kiosk))
 		goto usage;
-	if (dbpath && (!strncmp(dbpath, "postgres://", 11) || !strncmp(dbpath, "postgresql://", 13))) {
-		struct store *st = store_open(dbpath);
+	if (dbpath) {
+		/* The hub's database, SQLite or PostgreSQL, as its receipt page
+		 * reads it: a kiosk revoked later leaves the receipts the hub
+		 * verified and stored before genuine. */
+		struct store *st;
 		struct store_res *res = NULL;
+		if (strncmp(dbpath, "postgres://", 11) && strncmp(dbpath, "postgresql://", 13) &&
+		    access(dbpath, R_OK)) {
+			error("cannot read database '%s'", dbpath);
+			return 2;
+		}
+		st = store_open(dbpath);
 		if (!st)
 			return 2;
-		r = receipt_verify(payload, store_receipt_lookup, st, &f);
+		r = store_receipt_verify(st, payload, &f, &withdrawn);
 		if (r == RECEIPT_OK &&
 		    store_query(st, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1",
 				&(struct store_args){ { f.uuid }, 1, 0 }, &res) == 0 &&
 		    store_res_rows(res) == 1) {
+			/* Same uuid, other protocol or kiosk: a signed token can
+			 * never do that legitimately. */
 			const char *p = store_res_get(res, 0, 0), *k = store_res_get(res, 0, 1);
 			str_copy(status, sizeof(status), store_res_get(res, 0, 2) ? store_res_get(res, 0, 2) : "");
 			mismatch = !p || !k || strcmp(p, f.protocol) || strcmp(k, f.kiosk_id);
 		}
 		store_res_free(res);
 		store_close(st);
-	} else if (dbpath) {
-		if (access(dbpath, R_OK)) {
-			error("cannot read database '%s'", dbpath);
-			return 2;
-		}
-		db = db_open_raw(dbpath, DB_SYNC_NORMAL);
-		if (!db)
-			return 2;
-		r = receipt_verify_db(db, payload, &f);
-		if (r == RECEIPT_OK)
-			mismatch = on_record(db, &f, status, sizeof(status));
-		db_close(db);
 	} else {
 		key.kiosk = kiosk;
 		if (load_pubkey(pubkey, key.pk))
@@ -165,11 +144,11 @@ static int verify(int argc, char **argv)
 		json_t *o;
 		char *s;
 		if (r == RECEIPT_OK)
-			o = json_pack("{s:b, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "genuine", 1,
+			o = json_pack("{s:b, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b}", "genuine", 1,
 				      "protocol", f.protocol, "uuid", f.uuid, "kiosk", f.kiosk_id,
 				      "comune", f.comune, "seq", (json_int_t)f.seq,
 				      "placement", f.placement_code, "submitted_at", f.submitted_at,
-				      "status", status);
+				      "status", status, "kiosk_withdrawn", withdrawn);
 		else
 			o = json_pack("{s:b, s:s}", "genuine", 0, "error", receipt_result_str(r));
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -182,6 +161,8 @@ static int verify(int argc, char **argv)
 		       f.placement_code, f.submitted_at);
 		if (status[0])
 			printf("status:    %s\n", status);
+		if (withdrawn)
+			printf("note:      the kiosk was withdrawn later; the hub had already verified and stored this application\n");
 	} else {
 		printf("NOT genuine: %s\n", receipt_result_str(r));
 	}

@@ -588,21 +588,12 @@ static void page_add(char *buf, size_t size, size_t *len, const char *fmt, const
 		*len += (size_t)n;
 }
 
-/* The kiosk's key, revoked or not (receipt_key_lookup; ctx the store). */
-static int key_even_revoked(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
-{
-	int rc = store_receipt_lookup(ctx, kiosk_id, pk, revoked);
-
-	*revoked = 0;
-	return rc;
-}
-
 static void receipt_page(struct store *s, const char *path, struct http_response *resp)
 {
 	struct receipt_fields f;
 	enum receipt_result r = RECEIPT_LOOKUP_ERROR;
 	const struct vocab *v;
-	char status[20], dup[40], token[RECEIPT_TOKEN_MAX];
+	char status[20], dup[40];
 	size_t size = 8192, len = 0;
 	char *page = malloc(size);
 	int found = 0, http = 200, before_revocation = 0;
@@ -612,19 +603,9 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 		return;
 	}
 	page[0] = '\0';
-	if (strlen(path) > RECEIPT_PAYLOAD_MAX)
-		r = RECEIPT_MALFORMED;
-	else
-		r = receipt_verify(path, store_receipt_lookup, s, &f);
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
-	 * behind: the hub verified each one it stored at ingest, while the
-	 * key was valid, and kept the token. Those stay genuine. */
-	if (r == RECEIPT_REVOKED && receipt_verify(path, key_even_revoked, s, &f) == RECEIPT_OK &&
-	    !receipt_token_from_payload(path, token, sizeof(token)) &&
-	    store_receipt_stored(s, f.uuid, token) == 0) {
-		r = RECEIPT_OK;
-		before_revocation = 1;
-	}
+	 * behind: the ones the hub verified and stored at ingest. */
+	r = store_receipt_verify(s, path, &f, &before_revocation);
 	if (r == RECEIPT_OK)
 		found = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
 	len = (size_t)snprintf(page, size, "%s", "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"

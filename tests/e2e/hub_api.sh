@@ -204,6 +204,11 @@ run() {
 		'Ricevuta autentica.*Stato della domanda: .*ritirato dal servizio.* 200$'
 	check_match "$b-receipt-never-stored-revoked" "$(curl -s -w ' %{http_code}' "$url/R/$rc2")" \
 		'NON valida.*revoked.* 404$'
+	# `dote receipt verify --db` says the same as the page.
+	check_match "$b-cli-receipt-stored-before-revocation" \
+		"$("$DOTE_BIN/dote" receipt verify "$url/R/$rc" --db "$db"; echo "rc=$?")" 'genuine receipt.*withdrawn later.*rc=0$'
+	check_match "$b-cli-receipt-never-stored-revoked" \
+		"$("$DOTE_BIN/dote" receipt verify "$url/R/$rc2" --db "$db"; echo "rc=$?")" 'NOT genuine.*revoked.*rc=1$'
 
 	# PostgreSQL keeps the rollups group by group (SQLite queues them and
 	# folds them when read): they must add up to the raw rows.

@@ -123,6 +123,13 @@ sqlite3 "$tmp/hub.db" "UPDATE application SET kiosk_id = 'K01' WHERE protocol = 
 
 # 6. Revocation.
 sqlite3 "$tmp/hub.db" "UPDATE kiosk SET status = 'revoked' WHERE id = 'K01'"
+# A receipt the hub never stored is refused; the one it stored (verified
+# while the key was valid) stays genuine, saying the kiosk was withdrawn.
+proto_b=$(awk 'NR==2{print $2}' "$tmp/k01.out")
+url_b=$(zbarimg --raw -q "$tmp/receipts/$proto_b.png" 2>/dev/null | head -1)
+out=$("$BIN/dote" receipt verify "$url_b" --db "$tmp/hub.db"); rc=$?
+[ -n "$url_b" ] && [ $rc -eq 1 ] && grep -q "revoked" <<<"$out" && pass "revoked kiosk's receipt rejected" || flunk "revoked: exit $rc: $out"
 out=$("$BIN/dote" receipt verify "$url" --db "$tmp/hub.db"); rc=$?
-[ $rc -eq 1 ] && grep -q "revoked" <<<"$out" && pass "revoked kiosk's receipt rejected" || flunk "revoked: exit $rc: $out"
+[ $rc -eq 0 ] && grep -q "withdrawn later" <<<"$out" && pass "receipt stored before the revocation stays genuine" \
+	|| flunk "stored before revocation: exit $rc: $out"
 exit $fail
