@@ -12,6 +12,7 @@
 #include "tests/unit/report_fixture.h"
 #include "reports/report.h"
 #include "reports/html.h"
+#include "reports/statdb.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -473,6 +474,43 @@ int main(void)
 	report_parse_measures(&q, "sessions", err, sizeof(err));
 	CHECK("report funnel by sex refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "funnel"));
 	report_free(&r);
+
+	/* The statistics' database handle over SQLite (PostgreSQL: e2e report_pg_hub). */
+	{
+		struct statdb sd;
+		struct statdb_rows rows;
+		struct report a = { 0 }, b = { 0 };
+		const char *p[] = { "015146", NULL };
+		char text[32];
+		statdb_wrap(&sd, db);
+		CHECK_INT("report statdb counts with a text parameter",
+			  statdb_int1(&sd, "SELECT COUNT(*) FROM application WHERE comune = ?1", p, 1, -1),
+			  db_int(db, "SELECT COUNT(*) FROM application WHERE comune = '015146'", NULL, -2));
+		CHECK_INT("report statdb NULL parameter is SQL NULL",
+			  statdb_int1(&sd, "SELECT CASE WHEN ?2 IS NULL THEN 7 ELSE 0 END", p, 2, -1), 7);
+		CHECK_INT("report statdb no row", statdb_text1(&sd, "SELECT code FROM call WHERE code = ?1",
+							       p, 1, text, sizeof(text)), 1);
+		CHECK_INT("report statdb NULL value gives the default", statdb_int1(&sd, "SELECT NULL", NULL, 0, 42), 42);
+		CHECK("report statdb bad SQL is an error with a message",
+		      statdb_query(&sd, "SELECT nothing FROM nowhere", NULL, 0, &rows, err, sizeof(err)) < 0 &&
+		      strstr(err, "database error"));
+		CHECK("report statdb rows", statdb_query(&sd, "SELECT 'a', NULL UNION ALL SELECT 'b', 2", NULL, 0, &rows,
+							 err, sizeof(err)) == 0 &&
+		      statdb_next(&rows, err, sizeof(err)) == 1 && !strcmp(statdb_text(&rows, 0), "a") &&
+		      statdb_text(&rows, 1) == NULL && statdb_next(&rows, err, sizeof(err)) == 1 &&
+		      statdb_int(&rows, 1) == 2 && statdb_next(&rows, err, sizeof(err)) == 0);
+		statdb_done(&rows);
+		report_query_init(&q);
+		report_parse_dims(&q, "province,sex", err, sizeof(err));
+		report_parse_measures(&q, "applications,selected,dropout_rate", err, sizeof(err));
+		CHECK("report_run_db on SQLite = report_run", report_run(db, &q, &a, err, sizeof(err)) == 0 &&
+		      report_run_db(&sd, &q, &b, err, sizeof(err)) == 0 && a.n == b.n && a.n > 0 &&
+		      !memcmp(a.rows[a.n - 1].base, b.rows[b.n - 1].base, sizeof(a.rows[0].base)));
+		report_free(&a);
+		report_free(&b);
+		CHECK("report rebuild through statdb", report_rollup_rebuild(&sd) == 0 &&
+		      db_int(db, "SELECT SUM(applications) FROM rollup_province WHERE attr = ''", NULL, -1) == 3000);
+	}
 	rollup_release(db);
 	db_close(db);
 	return check_done();
