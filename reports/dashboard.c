@@ -127,9 +127,16 @@ static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
 	return db;
 }
 
-static void conn_put(struct dashboard_ctx *d, int slot)
+/* Returns a connection to the pool; a PostgreSQL connection that just
+ * failed is closed, so the next request connects afresh (the server
+ * restarted, or a failover moved it). */
+static void conn_put(struct dashboard_ctx *d, int slot, int failed)
 {
 	pthread_mutex_lock(&d->lock);
+	if (failed && d->conn[slot].store) {
+		statdb_close(&d->conn[slot]);
+		d->open[slot] = 0;
+	}
 	d->busy[slot] = 0;
 	pthread_mutex_unlock(&d->lock);
 }
@@ -745,7 +752,10 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	page_headers(resp);
 	goto out;
 bad:
-	simple_page(resp, 400, "Filtri non validi", err);
+	if (!strncmp(err, "database error", 14))
+		simple_page(resp, 503, "Servizio non disponibile", "Il cruscotto non riesce a leggere i dati: riprova tra poco.");
+	else
+		simple_page(resp, 400, "Filtri non validi", err);
 out:
 	report_free(&kpis);
 	report_free(&geo);
@@ -789,6 +799,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
 	struct statdb *db;
+	enum auth_result ar;
 	int slot = -1;
 
 	if (!strncmp(p, "/dashboard/font/", 16) && get) {
@@ -824,8 +835,13 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 		simple_page(resp, 404, "Pagina non trovata", "La pagina richiesta non esiste.");
 		goto out;
 	}
-	if (http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ||
-	    auth_session_get(db, token, &s) != AUTH_OK) {
+	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
+									      : auth_session_get(db, token, &s);
+	if (ar == AUTH_ERROR) {
+		simple_page(resp, 503, "Servizio non disponibile", "Il cruscotto non è raggiungibile: riprova tra poco.");
+		goto out;
+	}
+	if (ar != AUTH_OK) {
 		redirect(resp, "/login");
 		goto out;
 	}
@@ -836,6 +852,6 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	view_page(db, &s, req, resp, !strcmp(p, "/dashboard/csv"));
 out:
 	str_wipe(token, sizeof(token));
-	conn_put(d, slot);
+	conn_put(d, slot, resp->status >= 500);
 	return 0;
 }

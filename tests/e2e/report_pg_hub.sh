@@ -15,7 +15,8 @@
 #  - a dote-hub on PostgreSQL serves /dashboard: accounts made with
 #    `dote user add --db postgres://...`, login, drill-down to a
 #    province whose numbers equal SQL, comune staff unprotected for
-#    their own comune, logout;
+#    their own comune, logout, a 503 while PostgreSQL restarts and the
+#    same page once it is back;
 #  - with DOTE_DASHBOARD_SECURE_COOKIES=1 every cookie is Secure.
 # SKIP when PostgreSQL's server binaries (or root to run them) are missing.
 set -u
@@ -260,6 +261,19 @@ csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/italia.html" | sed 's/.*value
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" -c "$T/jar" --data csrf="$csrf" "$url/logout")
 code2=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" "$url/dashboard")
 check "report pg hub: logout ends the session" "$code $code2" "303 303"
+
+# --- PostgreSQL restarts under the dashboard: a clear 503, then back ---
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null
+code=$(curl -s -o "$T/down.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146")
+[ "$code" = 503 ] && grep -q 'Servizio non disponibile' "$T/down.html" &&
+	pass "report pg hub: PostgreSQL down: the dashboard answers 503" || fail "report pg hub: PostgreSQL down" "HTTP $code"
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$T/pg" -w -l "$T/pg/server.log" \
+	-o "-k $T/sock -c listen_addresses= -p 5432 -c fsync=off" start >/dev/null ||
+	fail "report pg hub: PostgreSQL restarts" "$(tail -3 "$T/pg/server.log")"
+code=$(curl -s -o "$T/back.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146")
+[ "$code" = 200 ] && cmp -s "$T/back.html" "$T/own.html" &&
+	pass "report pg hub: PostgreSQL back: the dashboard reconnects, same page, session kept" ||
+	fail "report pg hub: dashboard after PostgreSQL restart" "HTTP $code"
 
 # --- Secure cookies when the hub is reached over HTTPS ---
 start_hub secure "$lite" DOTE_DASHBOARD_SECURE_COOKIES=1 ||
