@@ -4,7 +4,8 @@
  * dashboard: a query (dimensions, measures, filters) is answered from the
  * rollup tables when they cover it (reports/rollup.h), else from the raw
  * applications, then protected (reports/sdc.h) unless the caller may see
- * raw counts. Output formats live in report_format.c.
+ * raw counts. The same SQL runs on the hub's SQLite or PostgreSQL
+ * database (reports/statdb.h). Output formats live in report_format.c.
  *
  * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
