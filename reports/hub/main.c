@@ -40,6 +40,7 @@ static const struct config_entry hub_config[] = {
 	{ "body_max", "4194304", "largest request body in bytes (413 beyond)" },
 	{ "rate_per_minute", "1200", "requests a kiosk may make per minute (429 beyond)" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
 };
 
 struct request_state {
@@ -410,6 +411,8 @@ int main(int argc, char **argv)
 		goto out;
 #if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
+	if (h->dashboard && config_int(&cfg, "cookie_secure"))
+		dashboard_set_secure_cookies(h->dashboard, 1);
 #endif
 	/* Signals are taken by sigwait() below, in this thread only. */
 	sigemptyset(&sigs);

@@ -178,10 +178,11 @@ echo 'password-milano-1' | "$bin/dote" user add --db "$pg" --name staff.milano -
 check "report pg hub: password stored as argon2id in PostgreSQL" \
 	"$(sql "SELECT substr(pwhash, 1, 10) FROM hub_user WHERE name = 'coord'")" '$argon2id$'
 
-start_hub() { # name db [env...]: sets url
+start_hub() { # name db [env...]: sets url; $HUB_ARGS are added to the command line
 	local name=$1 db=$2
 	shift 2
-	env "$@" "$bin/dote-hub" --db "$db" --listen 127.0.0.1:0 --port-file "$T/$name.port" >"$T/$name.log" 2>&1 &
+	# shellcheck disable=SC2086
+	env "$@" "$bin/dote-hub" --db "$db" --listen 127.0.0.1:0 --port-file "$T/$name.port" ${HUB_ARGS:-} >"$T/$name.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 150); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
 	url=http://127.0.0.1:$(cat "$T/$name.port" 2>/dev/null)
@@ -284,4 +285,12 @@ hdr=$(login "$T/jar3" coord una-password-lunga | grep -i '^set-cookie')
 [[ "$pre" == *"dc_pre="*"; Secure"* && "$hdr" == *"dc_session="*"; Secure"* ]] &&
 	pass "report pg hub: DOTE_DASHBOARD_SECURE_COOKIES=1 marks every cookie Secure" ||
 	fail "report pg hub: Secure cookies" "$pre / $hdr"
+# The same through the hub's configuration (cookie_secure = 1).
+HUB_ARGS="--set cookie_secure=1" start_hub secure2 "$lite" ||
+	{ fail "report pg hub: third hub starts" "$(tail -3 "$T/secure2.log")"; exit 1; }
+pre=$(curl -s -D - -o /dev/null "$url/login" | grep -i '^set-cookie')
+hdr=$(login "$T/jar4" coord una-password-lunga | grep -i '^set-cookie')
+[[ "$pre" == *"dc_pre="*"; Secure"* && "$hdr" == *"dc_session="*"; Secure"* ]] &&
+	pass "report pg hub: cookie_secure = 1 in the hub's configuration marks every cookie Secure" ||
+	fail "report pg hub: Secure cookies from the configuration" "$pre / $hdr"
 [ "$failures" -eq 0 ]
