@@ -170,7 +170,8 @@ else
 fi
 
 # The initramfs script that restores the machine id, with mount and
-# umount stubbed (a folder stands in for DOTE-DATA): a saved id is written
+# umount replaced by scripts that log their calls (a folder stands in for
+# DOTE-DATA; `make image-test` runs it for real at boot): a saved id is written
 # into the root, remounted read-write for it and read-only again; nothing else is ever
 # written (no saved id, a malformed one, no partition).
 mid() {	# mid CASE SAVED-CONTENT|- : runs the script, prints the root's machine-id
@@ -181,7 +182,7 @@ mid() {	# mid CASE SAVED-CONTENT|- : runs the script, prints the root's machine-
 	[ "$1" = nodev ] && rm -rf "$c/dev"
 	cat > "$c/bin/mount" <<-'SH'
 	#!/bin/sh
-	echo "mount $*" >> "$STUB_LOG"
+	echo "mount $*" >> "$CALL_LOG"
 	case "$*" in
 	"-t ext4 -o ro "*) cp -a "$5/." "$6/" ;;
 	"-o remount,rw "* | "-o remount,ro "*) ;;
@@ -189,11 +190,11 @@ mid() {	# mid CASE SAVED-CONTENT|- : runs the script, prints the root's machine-
 	esac
 	SH
 	printf '#!/bin/sh
-echo "umount $*" >> "$STUB_LOG"
+echo "umount $*" >> "$CALL_LOG"
 rm -rf "$1"/* "$1"/.[!.]*
 ' > "$c/bin/umount"
 	chmod +x "$c/bin/mount" "$c/bin/umount"
-	PATH="$c/bin:$PATH" STUB_LOG=$c/log DOTE_DATA_DEV=$c/dev DOTE_DATA_MNT=$c/mnt DOTE_KMSG=$c/kmsg \
+	PATH="$c/bin:$PATH" CALL_LOG=$c/log DOTE_DATA_DEV=$c/dev DOTE_DATA_MNT=$c/mnt DOTE_KMSG=$c/kmsg \
 		rootmnt=$c/root sh "$img/rootfs/etc/initramfs-tools/scripts/init-bottom/dote-machine-id" || echo "exit $?"
 	cat "$c/root/etc/machine-id"
 }
