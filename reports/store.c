@@ -202,8 +202,13 @@ int store_is_pg(const struct store *s)
 	"CREATE INDEX IF NOT EXISTS application_protocol_kiosk ON application(kiosk_id, status_at);" \
 	"CREATE INDEX IF NOT EXISTS status_history_at ON status_history(uuid, id);"
 
+/* People in a placement now, for the calls' no_other_placement rule. */
+#define HUB_STARTED_INDEX \
+	"CREATE INDEX IF NOT EXISTS application_started ON application(cf) WHERE status = 'started';"
+
 static const struct migration hub_migrations[] = {
 	{ 1, HUB_TABLES },
+	{ 2, HUB_STARTED_INDEX },
 };
 
 /* The core tables the hub uses, for PostgreSQL (core/schema.c is SQLite's). */
@@ -256,7 +261,8 @@ static const char pg_schema[] =
 	"  event TEXT NOT NULL, n BIGINT NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (day, kiosk_id, event));"
 	"CREATE TABLE IF NOT EXISTS setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	HUB_TABLES;
+	HUB_TABLES
+	HUB_STARTED_INDEX;
 
 static void hex(const unsigned char *b, size_t n, char *out);
 
@@ -691,6 +697,9 @@ struct record {
 	/* While it is being stored: its numbers as SQL text, its placement. */
 	char seq_s[24], call_s[24], age_s[8], sex_s[2];
 	struct placement_info *placement;
+	/* Whether the hub holds a placement this person has started (asked
+	 * only for calls with no_other_placement): set once looked up. */
+	int placement_checked, in_placement;
 };
 
 /* receipt_key_lookup over the sending kiosk alone: a token that names
@@ -839,6 +848,7 @@ struct placement_info {
 	int added;		/* applications stored in this batch */
 	char added_s[16];	/* the same as SQL text */
 	char *rules;		/* the call's eligibility rules (malloc'd); NULL: none */
+	int one_placement;	/* the rules say no_other_placement */
 };
 
 /* Eligibility depends on the call and three answers only, and a batch
@@ -847,7 +857,7 @@ struct placement_info {
 enum { ELIGIBILITY_MEMO = 32 };
 struct eligibility_memo {
 	int64_t call_id;
-	int age;
+	int age, in_placement;
 	char status[20];
 	char residence[7];
 	char why[160];		/* '' when eligible */
@@ -871,15 +881,17 @@ static void ingest_cache_release(struct ingest_cache *c)
 /* Why the record fails its call's eligibility rules (into why, '' when
  * it does not), judged by core/eligibility.c exactly as the kiosk
  * judges: age at submission from the codice fiscale, applicant status,
- * comune of residence. A record does not say whether the person is in
- * another placement: the kiosk turns away a 'yes' before the form. Rules
- * that cannot be read turn nobody away, as on the kiosk. */
+ * comune of residence, and whether the person is in another placement:
+ * a record does not carry the citizen's answer (the kiosk turns away a
+ * 'yes' before the form), so the hub asks its own data: an application
+ * by the same codice fiscale whose placement has started (in_placement).
+ * Rules that cannot be read turn nobody away, as on the kiosk. */
 static void eligibility_why(struct ingest_cache *c, const struct placement_info *p,
-			    const struct application *a, char *why, size_t size)
+			    const struct application *a, int in_placement, char *why, size_t size)
 {
 	struct eligibility_answers ans = {
 		.age = a->age, .status = a->applicant_status, .residence = a->residence,
-		.in_other_placement = 0,
+		.in_other_placement = in_placement,
 	};
 	struct eligibility_result res;
 	struct eligibility_memo *m;
@@ -891,7 +903,7 @@ static void eligibility_why(struct ingest_cache *c, const struct placement_info 
 		return;
 	for (j = 0; j < c->nmemo; j++) {
 		m = &c->memo[j];
-		if (m->call_id == p->call_id && m->age == a->age &&
+		if (m->call_id == p->call_id && m->age == a->age && m->in_placement == in_placement &&
 		    !strcmp(m->status, a->applicant_status) && !strcmp(m->residence, a->residence)) {
 			str_copy(why, size, m->why);
 			return;
@@ -915,6 +927,7 @@ static void eligibility_why(struct ingest_cache *c, const struct placement_info 
 		c->nmemo++;
 	m->call_id = p->call_id;
 	m->age = a->age;
+	m->in_placement = in_placement;
 	str_copy(m->status, sizeof(m->status), a->applicant_status);
 	str_copy(m->residence, sizeof(m->residence), a->residence);
 	str_copy(m->why, sizeof(m->why), why);
@@ -961,6 +974,12 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 					(long long)p->call_id, why);
 			else if (!(p->rules = strdup(rules)))
 				i = -1;
+			else {
+				json_t *j = json_loads(rules, 0, NULL);
+
+				p->one_placement = json_is_true(json_object_get(j, "no_other_placement"));
+				json_decref(j);
+			}
 		}
 	}
 	store_res_free(r);
@@ -1037,6 +1056,11 @@ static int record_known(struct store *s, const struct record *rec)
 	return rc < 0 ? -1 : rc == 0;
 }
 
+/* An application by this codice fiscale whose placement has started:
+ * the person is in a placement now (partial index application_started). */
+static const char started_sql[] =
+	"SELECT 1 FROM application WHERE cf = ?1 AND status = 'started' LIMIT 1";
+
 /* Judges a checked record against the database (placement open, of
  * that call and comune, on the day of submission; the call's
  * eligibility rules): 0 with why '' when it may be stored, or with the
@@ -1066,8 +1090,18 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 		str_copy(why, wsize, "placement_code: call or comune do not match");
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
-	else
-		eligibility_why(cache, p, a, why, wsize);
+	else {
+		if (p->rules && p->one_placement && !rec->placement_checked) {
+			char one[4];
+			int rc = store_text(s, started_sql, ARGS(a->cf), one, sizeof(one));
+
+			if (rc < 0)
+				return -1;
+			rec->in_placement = rc == 0;
+			rec->placement_checked = 1;
+		}
+		eligibility_why(cache, p, a, p->one_placement && rec->in_placement, why, wsize);
+	}
 	return 0;
 }
 
@@ -1423,6 +1457,31 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 				bs[b]->response = json_loads(store_res_get(l.c[k].res, 0, 0), 0, NULL);
 			k++;
 		}
+	call_list_reset(&l);
+
+	/* Calls with no_other_placement: who is in a placement now, for the
+	 * whole group in one pipeline (record_judge would ask one by one). */
+	for (b = 0; b < nb; b++)
+		for (i = 0; !bs[b]->response && i < bs[b]->n; i++) {
+			struct placement_info *p;
+
+			rec = &bs[b]->recs[i];
+			if (rec->result || rec->placement_checked)
+				continue;
+			if (placement_get(s, cache, rec->app.placement_code, &p))
+				goto out;
+			if (!p->found || !p->rules || !p->one_placement)
+				continue;
+			if (!(c = call_add(&l, rec, started_sql, 1)))
+				goto oom;
+			c->args = *ARGS(rec->app.cf);
+		}
+	if (l.n && store_exec_many(s, l.c, l.n))
+		goto out;
+	for (k = 0; k < l.n; k++) {
+		l.rec[k]->in_placement = store_res_rows(l.c[k].res) > 0;
+		l.rec[k]->placement_checked = 1;
+	}
 	call_list_reset(&l);
 
 	for (b = 0; b < nb; b++) {

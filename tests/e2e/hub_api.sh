@@ -106,12 +106,22 @@ run() {
 	refused ineligible-status '.records[0].applicant_status = "student"' "eligibility: statuses (This call is not open to people in your situation.)"
 	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = ?1" '{"residence_region":"Lombardia"}' >/dev/null
 	refused ineligible-residence '.records[0].residence = "058091"' "eligibility: residence_region (You must live in the region of this call.)"
-	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = '{}'" >/dev/null
+	# no_other_placement: records carry no answer to it; the hub asks its
+	# own data. Person 0 (stored first) has started a placement: a new
+	# application of theirs is refused; the next record (another person,
+	# rule still on) is stored.
+	"$SYNCTOOL" sql "$db" "UPDATE application SET status = 'started' WHERE kiosk_id = 'K01' AND seq = 1" >/dev/null
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = ?1" '{"no_other_placement":true}' >/dev/null
+	res=$(post "$url" /v1/applications "$tok" "$("$SYNCTOOL" batch K01 015146 1 1 0 $seq DC06-015146-003 1)" |
+		sed 's/^200 //' | jq -r '.results[0] | .result + " | " + .error')
+	check "$b-in-a-placement-refused" "$res" "rejected | eligibility: no_other_placement (You cannot apply while you are already in a placement.)"
+	"$SYNCTOOL" sql "$db" "UPDATE application SET status = 'received' WHERE kiosk_id = 'K01' AND seq = 1" >/dev/null
 	check "$b-refused-nothing-stored" "$("$SYNCTOOL" count "$db")" "applications 8 uuids 8 duplicates 1"
 	# Unknown fields are ignored (that body is read by jansson, not by
 	# the hub's plain-form reader): stored like any other.
 	r=$(post "$url" /v1/applications "$tok" "$("$SYNCTOOL" batch K01 015146 1 1 700 18 DC06-015146-001 1 | jq -c '.client = "v2" | .records[0].note = {"a": [1, 2.5]}')")
 	check_match "$b-unknown-fields-ignored" "$r" '^200 .*"stored":1,"already":0,"rejected":0'
+	"$SYNCTOOL" sql "$db" "UPDATE call SET rules = '{}'" >/dev/null
 
 	# Bad input.
 	batch=$("$SYNCTOOL" batch K01 015146 1 1 300 9 DC06-015146-001 1)
