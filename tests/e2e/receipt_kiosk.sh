@@ -53,47 +53,9 @@ cf_for() {
 	echo "$base${why:-A}"
 }
 
+. "$TOP/tests/e2e/kiosk_apply.bash"
 script() { # $1 = codice fiscale, $2 = 1 to print
-	cat <<S
-tap start
-expect-screen browse
-tap search
-type Ragazzi
-expect placement:UI-015146-001
-tap placement:UI-015146-001
-expect-screen detail
-tap apply
-expect-screen eligibility
-tap field:age
-type 31
-tap status:unemployed
-tap field:residence
-type Milano
-expect residence:015146
-tap residence:015146
-tap other:no
-tap next
-expect-screen form
-tap field:given_name
-type Giulia
-tap field:family_name
-type Bianchi
-tap field:cf
-type $1
-tap field:phone
-type 3331234567
-tap next
-tap education:upper_secondary
-tap next
-expect-screen privacy
-tap consent
-tap next
-expect-screen review
-tap submit
-expect-screen receipt
-expect protocol
-shot receipt
-S
+	kiosk_apply_script "$1" Giulia Bianchi receipt
 	# The printer thread runs in real time, the script in virtual time:
 	# what was printed is checked in the device file afterwards.
 	[ "$2" = 1 ] && printf 'tap print\nwait 1500\n'

@@ -43,43 +43,9 @@ run() { # $1 = kiosk name, $2 = script file; output in $tmp/last.log
 		--shots "$shots" --size 1080x1920 > "$tmp/last.log" 2>&1
 }
 why() { grep -m1 FAIL "$tmp/last.log"; }
+. "$TOP/tests/e2e/kiosk_apply.bash"
 # apply CF SHOT: one application to UI-015146-001, up to the receipt.
-apply() {
-	cat <<S
-tap start
-tap search
-type Ragazzi
-tap placement:UI-015146-001
-tap apply
-tap field:age
-type 31
-tap status:unemployed
-tap field:residence
-type Milano
-tap residence:015146
-tap other:no
-tap next
-expect-screen form
-tap field:given_name
-type Lucia
-tap field:family_name
-type Verdi
-tap field:cf
-type $1
-tap field:phone
-type 3331234567
-tap next
-tap education:upper_secondary
-tap next
-expect-screen privacy
-tap consent
-tap next
-expect-screen review
-tap submit
-expect-screen receipt
-shot $2
-S
-}
+apply() { kiosk_apply_script "$1" Lucia Verdi "$2"; }
 CF=VRDLCU95A41F205U
 
 # 1. Kiosk A applies; its receipt QR carries the receipt page's URL.
