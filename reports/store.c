@@ -848,7 +848,7 @@ struct placement_info {
 	int added;		/* applications stored in this batch */
 	char added_s[16];	/* the same as SQL text */
 	char *rules;		/* the call's eligibility rules (malloc'd); NULL: none */
-	int one_placement;	/* the rules say no_other_placement */
+	int one_placement;	/* the (readable) rules say no_other_placement */
 };
 
 /* Eligibility depends on the call and three answers only, and a batch
@@ -1091,7 +1091,7 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
 	else {
-		if (p->rules && p->one_placement && !rec->placement_checked) {
+		if (p->one_placement && !rec->placement_checked) {
 			char one[4];
 			int rc = store_text(s, started_sql, ARGS(a->cf), one, sizeof(one));
 
@@ -1100,7 +1100,7 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 			rec->in_placement = rc == 0;
 			rec->placement_checked = 1;
 		}
-		eligibility_why(cache, p, a, p->one_placement && rec->in_placement, why, wsize);
+		eligibility_why(cache, p, a, rec->in_placement, why, wsize);
 	}
 	return 0;
 }
@@ -1470,7 +1470,7 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 				continue;
 			if (placement_get(s, cache, rec->app.placement_code, &p))
 				goto out;
-			if (!p->found || !p->rules || !p->one_placement)
+			if (!p->found || !p->one_placement)
 				continue;
 			if (!(c = call_add(&l, rec, started_sql, 1)))
 				goto oom;

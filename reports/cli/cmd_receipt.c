@@ -8,7 +8,6 @@
  * Exit status: 0 genuine / rendered, 1 not genuine / nothing found, 2 usage.
  */
 #include "reports/cli/command.h"
-#include "core/db.h"
 #include "core/escpos.h"
 #include "core/receipt.h"
 #include "core/util.h"
