@@ -50,7 +50,7 @@ KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl)
 
 CORE_SRC := $(wildcard core/*.c)
 CORE_ASM := $(wildcard core/*.S)
-REPORTS_SRC := $(wildcard reports/*.c)
+REPORTS_SRC := $(wildcard reports/store/*.c reports/stats/*.c reports/web/*.c)
 HUB_SRC := $(wildcard reports/hub/*.c)
 CLI_SRC := $(wildcard reports/cli/*.c)
 KIOSK_SRC := $(wildcard kiosk/*.c)
@@ -76,7 +76,7 @@ MO := $(patsubst assets/po/%.po,$(O)/locale/%/LC_MESSAGES/dote-kiosk.mo,$(wildca
 
 # Only the files that print the version (DOTE_VERSION) are rebuilt when
 # it changes, not the whole tree at every commit.
-VERSION_USERS := $(call obj,$(shell grep -l DOTE_VERSION core/*.c kiosk/*.c reports/*.c reports/*/*.c 2>/dev/null))
+VERSION_USERS := $(call obj,$(shell grep -l DOTE_VERSION core/*.c kiosk/*.c reports/*/*.c 2>/dev/null))
 $(VERSION_USERS): ALL_CFLAGS += -DDOTE_VERSION='"$(VERSION)"'
 $(VERSION_USERS): $(O)/gen/version
 $(O)/gen/version: FORCE

@@ -14,7 +14,7 @@
 #include <string.h>
 #include "core/model.h"
 #include "reports/cli/command.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 
 static void application_usage(FILE *f)
 {

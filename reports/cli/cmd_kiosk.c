@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * `dote kiosk`: kiosk enrolment for operators, on the hub database
- * (SQLite path or postgres:// URL, reports/store.h).
+ * (SQLite path or postgres:// URL, reports/store/store.h).
  *   dote kiosk enroll-code --comune ISTAT [--ttl HOURS] [--db HUBDB]
  *   dote kiosk list [--db HUBDB]
  *   dote kiosk revoke ID [--db HUBDB]
@@ -12,7 +12,7 @@
 #include <string.h>
 #include "core/util.h"
 #include "reports/cli/command.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 
 static void kiosk_usage(FILE *f)
 {

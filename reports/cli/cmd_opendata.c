@@ -4,12 +4,12 @@
  * protected CSV tables (RFC 4180, UTF-8) and metadata.json (title,
  * description, licence CC BY 4.0, period, suppression rule, the files
  * and their columns) into a folder, ready for a regional open-data
- * portal. Everything goes through disclosure control (reports/sdc.h).
+ * portal. Everything goes through disclosure control (reports/stats/sdc.h).
  */
 #include "reports/cli/command.h"
-#include "reports/report.h"
-#include "reports/rollup.h"
-#include "reports/statdb.h"
+#include "reports/stats/report.h"
+#include "reports/stats/rollup.h"
+#include "reports/stats/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 

@@ -11,7 +11,7 @@
 #include "core/escpos.h"
 #include "core/receipt.h"
 #include "core/util.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 
 #include <jansson.h>
 #include <sodium.h>

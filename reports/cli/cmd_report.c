@@ -3,13 +3,13 @@
  * `dote report`: a statistics table from the hub database (a SQLite
  * path or a PostgreSQL hub's postgres:// URL), chosen by
  * dimensions, measures and filters, as CSV, JSON or a self-contained
- * HTML page. Always protected by disclosure control (reports/sdc.h):
+ * HTML page. Always protected by disclosure control (reports/stats/sdc.h):
  * these files are meant to be shared.
  */
 #include "reports/cli/command.h"
-#include "reports/report.h"
-#include "reports/rollup.h"
-#include "reports/statdb.h"
+#include "reports/stats/report.h"
+#include "reports/stats/rollup.h"
+#include "reports/stats/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 

@@ -2,11 +2,11 @@
 /*
  * `dote user add`: creates (or resets) a dashboard account in the hub
  * database (a SQLite path or a postgres:// URL). The password is read from standard input (first line), never
- * from the command line, and stored as an argon2id hash (reports/auth.h).
+ * from the command line, and stored as an argon2id hash (reports/web/auth.h).
  */
 #include "reports/cli/command.h"
-#include "reports/auth.h"
-#include "reports/statdb.h"
+#include "reports/web/auth.h"
+#include "reports/stats/statdb.h"
 #include "core/db.h"
 #include "core/util.h"
 

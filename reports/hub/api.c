@@ -2,7 +2,7 @@
 /*
  * The hub's routes (DESIGN.md, "Hub HTTP API"): batch ingest, catalog,
  * heartbeat, enrolment, coordinators' status updates, the receipt check
- * page, and the dashboard's paths handed to reports/dashboard.c. Every
+ * page, and the dashboard's paths handed to reports/web/dashboard.c. Every
  * handler gets a complete request (body already bounded by main.c) and
  * fills a struct http_response. Start reading at hub_route().
  *
@@ -641,8 +641,8 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 
 /* ---------------------------------------------------------------- routes */
 
-#if __has_include("reports/dashboard.h")
-#include "reports/dashboard.h"
+#if __has_include("reports/web/dashboard.h")
+#include "reports/web/dashboard.h"
 #define HAVE_DASHBOARD 1
 #else
 #define HAVE_DASHBOARD 0

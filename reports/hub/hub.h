@@ -9,8 +9,8 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "reports/http.h"
-#include "reports/store.h"
+#include "reports/web/http.h"
+#include "reports/store/store.h"
 
 struct hub_rate {
 	char key[16];		/* kiosk id */
@@ -57,7 +57,7 @@ struct hub {
 	pthread_mutex_t ckpt_lock;
 	pthread_cond_t ckpt_wake;
 	int ckpt_due, ckpt_stopping;
-	void *dashboard;		/* struct dashboard_ctx *, when reports/dashboard.c is built in */
+	void *dashboard;		/* struct dashboard_ctx *, when reports/web/dashboard.c is built in */
 	int quiet;
 };
 

@@ -2,7 +2,7 @@
 /*
  * dote-hub: the central server. Reads its configuration (file + flags),
  * opens a pool of database connections (SQLite file or PostgreSQL URL,
- * reports/store.h), and serves the HTTP API with libmicrohttpd: a thread
+ * reports/store/store.h), and serves the HTTP API with libmicrohttpd: a thread
  * pool with internal polling, a connection limit, per-connection memory
  * limit and timeout, request bodies bounded by body_max. Routes live in
  * api.c; batches of applications are stored by api.c's writer thread
@@ -23,8 +23,8 @@
 #include "core/util.h"
 #include "reports/hub/hub.h"
 
-#if __has_include("reports/dashboard.h")
-#include "reports/dashboard.h"
+#if __has_include("reports/web/dashboard.h")
+#include "reports/web/dashboard.h"
 #define HAVE_DASHBOARD 1
 #else
 #define HAVE_DASHBOARD 0

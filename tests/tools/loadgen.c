@@ -33,8 +33,8 @@
 #include <sys/resource.h>
 #include "core/db.h"
 #include "core/wire.h"
-#include "reports/rollup.h"
-#include "reports/store.h"
+#include "reports/stats/rollup.h"
+#include "reports/store/store.h"
 #include "tests/tools/gen.h"
 
 struct kiosk {

@@ -11,7 +11,7 @@
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/rollup.h"
+#include "reports/stats/rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	}
 	n = atol(argv[3]);
 	db = db_open(argv[2], DB_SYNC_FULL);
-	/* The connection as the hub's writer has it (reports/store_sqlite.c):
+	/* The connection as the hub's writer has it (reports/store/store_sqlite.c):
 	 * the working set in memory, pages read through mmap. */
 	if (!db || db_exec(db, "PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824") || rollup_migrate(db))
 		return 1;

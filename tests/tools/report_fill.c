@@ -2,7 +2,7 @@
 /*
  * report_fill: the same hub data, reproducibly, in a SQLite or a
  * PostgreSQL hub database, through the hub's own storage code
- * (reports/store.h), so the rollups are kept the way a running hub keeps
+ * (reports/store/store.h), so the rollups are kept the way a running hub keeps
  * them. For tests/e2e/report_pg_hub.sh: two hubs filled with the same
  * seed must give the same reports.
  *
@@ -21,7 +21,7 @@
 #include "core/comuni.h"
 #include "core/model.h"
 #include "core/wire.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 #include "tests/tools/gen.h"
 
 static const char *const comuni[] = {

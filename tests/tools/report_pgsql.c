@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Prints the rollups' portable SQL (reports/rollup.h) for psql, for
+ * Prints the rollups' portable SQL (reports/stats/rollup.h) for psql, for
  * tests/e2e/report_postgres.sh: the DDL, then each statement list as
  * PREPARE ing0.. (uuid), st0.. (uuid, old, new), us0.. (day, comune,
  * event, delta) with ?N turned into PostgreSQL's $N.
  */
-#include "reports/rollup.h"
+#include "reports/stats/rollup.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * synctool: the hub and sync end-to-end tests' helper, built on the real
- * modules (reports/store.h, core/application.h, kiosk/sync.h).
+ * modules (reports/store/store.h, core/application.h, kiosk/sync.h).
  *   synctool catalog HUBDB COMUNE N [DEADLINE]  a call + N open placements at the hub
  *   synctool submit KIOSKDB STATEDIR N SEED [FIRST]  N applications via application_submit
  *   synctool sync KIOSKDB STATEDIR URL COMUNE CODE|- SECONDS
@@ -25,7 +25,7 @@
 #include "core/identity.h"
 #include "core/wire.h"
 #include "kiosk/sync.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 #include "tests/tools/gen.h"
 
 static int catalog(const char *url, const char *comune, int n, const char *deadline)

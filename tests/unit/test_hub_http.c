@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * reports/http.h helpers the hub and the dashboard share: query and form
+ * reports/web/http.h helpers the hub and the dashboard share: query and form
  * fields are percent-decoded and bounded, an encoded NUL is refused,
  * cookies are found among others, extra response headers are bounded.
  */
-#include "reports/http.h"
+#include "reports/web/http.h"
 #include "tests/unit/check.h"
 
 int main(void)

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "core/wire.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 #include "tests/tools/gen.h"
 #include "tests/unit/check.h"
 

@@ -10,9 +10,9 @@
  */
 #include "tests/unit/check.h"
 #include "tests/unit/report_fixture.h"
-#include "reports/report.h"
-#include "reports/html.h"
-#include "reports/statdb.h"
+#include "reports/stats/report.h"
+#include "reports/web/html.h"
+#include "reports/stats/statdb.h"
 
 #include <math.h>
 #include <stdlib.h>

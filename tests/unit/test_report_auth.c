@@ -8,9 +8,9 @@
  */
 #include "tests/unit/check.h"
 #include "tests/unit/report_fixture.h"
-#include "reports/auth.h"
-#include "reports/dashboard.h"
-#include "reports/statdb.h"
+#include "reports/web/auth.h"
+#include "reports/web/dashboard.h"
+#include "reports/stats/statdb.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -4,12 +4,12 @@
  * suppression across rows, columns and the comune -> province -> region
  * -> Italy hierarchy, and the proof: for each protected table, the
  * published cells and totals are turned into a linear system (built here
- * independently of reports/sdc.c, one vector per published value over
+ * independently of reports/stats/sdc.c, one vector per published value over
  * the table's cells) and no suppressed cell or total may lie in the span
  * of the published vectors (a rank test by Gaussian elimination).
  */
 #include "tests/unit/check.h"
-#include "reports/sdc.h"
+#include "reports/stats/sdc.h"
 #include "core/util.h"
 
 #include <math.h>

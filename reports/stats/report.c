@@ -6,11 +6,11 @@
  * GROUP BY per family with every value bound as a parameter (dimension
  * and measure names only ever select fixed SQL fragments from the tables
  * below), merges the answers by key, labels and sorts the rows, and
- * finally protects the counts with reports/sdc.c.
+ * finally protects the counts with reports/stats/sdc.c.
  */
-#include "reports/report.h"
-#include "reports/rollup.h"
-#include "reports/statdb.h"
+#include "reports/stats/report.h"
+#include "reports/stats/rollup.h"
+#include "reports/stats/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/model.h"

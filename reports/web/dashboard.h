@@ -3,16 +3,16 @@
  * The coordinators' dashboard, served by the hub under /dashboard, /login
  * and /logout (and the fonts under /dashboard/font/ and /static/fonts/):
  * login with argon2id-hashed passwords and expiring sessions
- * (reports/auth.h), then server-rendered pages (HTML + inline SVG, no
+ * (reports/web/auth.h), then server-rendered pages (HTML + inline SVG, no
  * scripts) with filters, drill-down from Italy to region, province and
  * comune, and CSV download. Figures come from the report engine
- * (reports/report.h) and are protected for everybody except comune
+ * (reports/stats/report.h) and are protected for everybody except comune
  * staff looking at their own comune.
  * (Contract with the hub engineer: dashboard_hub_new, dashboard_handle.)
  */
 #ifndef DOTE_REPORTS_DASHBOARD_H
 #define DOTE_REPORTS_DASHBOARD_H
-#include "reports/http.h"
+#include "reports/web/http.h"
 
 struct dashboard_ctx;
 

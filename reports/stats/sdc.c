@@ -6,7 +6,7 @@
  * relation with exactly one unknown gives it away) with the exact rank
  * test until no suppressed value is determined.
  */
-#include "reports/sdc.h"
+#include "reports/stats/sdc.h"
 #include "core/util.h"
 
 #include <math.h>

@@ -12,8 +12,8 @@
  * are few (the report engine's combinations of source, dimensions and
  * filters) and the table is bounded.
  */
-#include "reports/statdb.h"
-#include "reports/store.h"
+#include "reports/stats/statdb.h"
+#include "reports/store/store.h"
 #include "core/db.h"
 #include "core/util.h"
 

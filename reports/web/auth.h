@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Dashboard accounts and sessions, in the hub's database (SQLite or
- * PostgreSQL, through reports/statdb.h):
+ * PostgreSQL, through reports/stats/statdb.h):
  * passwords hashed with argon2id (libsodium crypto_pwhash_str), session
  * tokens random (only their hash is stored), sessions that expire after
  * AUTH_IDLE_SECONDS without use and AUTH_MAX_SECONDS in any case, a CSRF

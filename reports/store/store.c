@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The hub's domain operations (reports/store.h), written once in
+ * The hub's domain operations (reports/store/store.h), written once in
  * portable SQL over the SQLite and PostgreSQL backends: schema, kiosk
  * enrolment and tokens, batch ingest with full re-validation, the
  * catalog with its ETag, heartbeats, coordinators' status updates.
@@ -25,8 +25,8 @@
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/wire.h"
-#include "reports/rollup.h"
-#include "reports/store.h"
+#include "reports/stats/rollup.h"
+#include "reports/store/store.h"
 
 /* ---------------------------------------------------------------- results */
 
@@ -1322,7 +1322,7 @@ out:
 /* PostgreSQL: the rollups of a whole group in three statements instead
  * of rollup_ingest_sql's three per application (their executor start-up
  * and the same rollup rows updated again and again were most of the
- * server's time). The rows are rollup_app_rows_sql (reports/rollup.h)
+ * server's time). The rows are rollup_app_rows_sql (reports/stats/rollup.h)
  * for the group's uuids (?1, a text[] literal), summed per key with the
  * measures rollup_ingest_sql adds for each: applications 1, applicants
  * uniq, selected sel, started sta, completed com, dropped_out dro,

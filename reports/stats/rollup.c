@@ -10,7 +10,7 @@
  * rebuild share every expression (age band, residence class, selection
  * days); it stays portable between SQLite and PostgreSQL.
  */
-#include "reports/rollup.h"
+#include "reports/stats/rollup.h"
 #include "core/db.h"
 #include "core/util.h"
 

@@ -7,7 +7,7 @@
  * <title> and <desc>, so screen readers get the figures; every chart is
  * also followed by a data table in the pages that use it.
  */
-#include "reports/html.h"
+#include "reports/web/html.h"
 #include "core/util.h"
 
 #include <sodium.h>

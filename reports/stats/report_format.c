@@ -6,8 +6,8 @@
  * Suppressed values are written as "*" in CSV, null in JSON (with the
  * measure listed in the row's "suppressed" array) and "riservato" in HTML.
  */
-#include "reports/report.h"
-#include "reports/html.h"
+#include "reports/stats/report.h"
+#include "reports/web/html.h"
 #include "core/util.h"
 
 #include <jansson.h>

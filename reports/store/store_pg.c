@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The PostgreSQL backend of reports/store.h (libpq). Statements are
+ * The PostgreSQL backend of reports/store/store.h (libpq). Statements are
  * prepared once per connection under generated names, with ?N rewritten
  * to $N; parameters travel as text and PostgreSQL infers their types
  * from the statement. Writes take a transaction-scoped advisory lock so
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
-#include "reports/store.h"
+#include "reports/store/store.h"
 
 enum { PG_CACHE_MAX = 128, PG_WRITE_LOCK = 0x444f5445 };
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Parsing helpers for reports/http.h: query strings, form bodies and
+ * Parsing helpers for reports/web/http.h: query strings, form bodies and
  * Cookie headers, with percent-decoding and bounded output.
  */
 #include <string.h>
 #include "core/util.h"
-#include "reports/http.h"
+#include "reports/web/http.h"
 
 /* Finds name=value in a '&'-separated list and decodes value into buf. */
 static int pairs_get(const char *s, const char *name, char *buf, size_t size)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The database the statistics read: the hub's SQLite file, or its
- * PostgreSQL database through the store interface (reports/store.h).
+ * PostgreSQL database through the store interface (reports/store/store.h).
  * The report engine, the dashboard and its accounts run their portable
  * SQL (parameters ?1, ?2 ... as text) through this one handle, so a hub
  * that grows onto PostgreSQL keeps its reports, open data and dashboard

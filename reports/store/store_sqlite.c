@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The SQLite backend of reports/store.h: the hub database opened with
+ * The SQLite backend of reports/store/store.h: the hub database opened with
  * db_open(path, DB_SYNC_FULL) (WAL, a commit is on disk when it
  * returns), prepared statements cached per SQL text, rows copied out as
  * text (BLOBs as hex).
@@ -10,8 +10,8 @@
 #include <string.h>
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/rollup.h"
-#include "reports/store.h"
+#include "reports/stats/rollup.h"
+#include "reports/store/store.h"
 
 enum { CACHE_MAX = 96 };
 

@@ -2,10 +2,10 @@
 /*
  * The report engine behind `dote report`, the open-data export and the
  * dashboard: a query (dimensions, measures, filters) is answered from the
- * rollup tables when they cover it (reports/rollup.h), else from the raw
- * applications, then protected (reports/sdc.h) unless the caller may see
+ * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
+ * applications, then protected (reports/stats/sdc.h) unless the caller may see
  * raw counts. The same SQL runs on the hub's SQLite or PostgreSQL
- * database (reports/statdb.h). Output formats live in report_format.c.
+ * database (reports/stats/statdb.h). Output formats live in report_format.c.
  *
  * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "reports/sdc.h"
+#include "reports/stats/sdc.h"
 
 enum report_dim {
 	RD_REGION, RD_PROVINCE, RD_COMUNE, RD_CALL, RD_PLACEMENT, RD_AREA, RD_OFFICE,
@@ -90,7 +90,7 @@ void report_query_init(struct report_query *q);
 /* Runs q against db. Returns 0, or -1 with a message in err (bad filter,
  * unsupported combination, database error). r is always safe to free. */
 int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
-/* The same on a SQLite or PostgreSQL hub database (reports/statdb.h):
+/* The same on a SQLite or PostgreSQL hub database (reports/stats/statdb.h):
  * the same SQL, the same figures. */
 struct statdb;
 int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err,

@@ -2,7 +2,7 @@
 /*
  * A plain HTTP request and response, independent of libmicrohttpd, so
  * handlers outside the hub's server code (the coordinators' dashboard,
- * reports/dashboard.c) can be written and tested without a server. The
+ * reports/web/dashboard.c) can be written and tested without a server. The
  * hub fills struct http_request from the connection and sends back what
  * the handler put in struct http_response.
  * (Contract between the hub and the reports engineer.)
@@ -62,7 +62,7 @@ static inline int http_response_header(struct http_response *resp, const char *n
 
 /* Query parameter `name` from a raw query string, percent-decoded into
  * buf; 0 when found, -1 when absent or it did not fit. Implemented in
- * reports/http.c. */
+ * reports/web/http.c. */
 int http_query_get(const char *query, const char *name, char *buf, size_t size);
 /* Cookie `name` from a Cookie header into buf; 0 when found, else -1. */
 int http_cookie_get(const char *cookie, const char *name, char *buf, size_t size);

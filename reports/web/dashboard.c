@@ -7,7 +7,7 @@
  * province, comune) and filters, and renders them as charts and tables.
  *
  * The hub's database may be SQLite or PostgreSQL: every query goes
- * through reports/statdb.h, with a small pool of connections of its own.
+ * through reports/stats/statdb.h, with a small pool of connections of its own.
  *
  * Security: every form is protected against CSRF (a per-session token;
  * before login a double-submit token in a SameSite=Strict cookie),
@@ -16,12 +16,12 @@
  * a Content-Security-Policy that allows no scripts; every value shown is
  * HTML-escaped and every input is bounded and validated.
  */
-#include "reports/dashboard.h"
-#include "reports/auth.h"
-#include "reports/html.h"
-#include "reports/report.h"
-#include "reports/rollup.h"
-#include "reports/statdb.h"
+#include "reports/web/dashboard.h"
+#include "reports/web/auth.h"
+#include "reports/web/html.h"
+#include "reports/stats/report.h"
+#include "reports/stats/rollup.h"
+#include "reports/stats/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"

@@ -2,12 +2,12 @@
 /*
  * Accounts and sessions for the dashboard (see auth.h). Start reading at
  * auth_login(). Nothing here logs a password or a token. The SQL is
- * portable (reports/statdb.h): the same accounts work on a SQLite and a
+ * portable (reports/stats/statdb.h): the same accounts work on a SQLite and a
  * PostgreSQL hub; integers travel as text and are cast in the SQL.
  */
-#include "reports/auth.h"
-#include "reports/statdb.h"
-#include "reports/store.h"
+#include "reports/web/auth.h"
+#include "reports/stats/statdb.h"
+#include "reports/store/store.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
