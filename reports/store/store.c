@@ -27,6 +27,7 @@
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/stats/rollup.h"
+#include "reports/store/calls.h"
 #include "reports/store/store.h"
 
 /* ---------------------------------------------------------------- results */
@@ -323,7 +324,7 @@ static int store_migrate(struct store *s)
 			return -1;
 		if (rollup_migrate(db))
 			return -1;
-		return 0;
+		return calls_migrate(s);
 	}
 	/* The schema's fingerprint: when it is recorded, the DDL is not run
 	 * again (CREATE ... IF NOT EXISTS still locks tables that a running
@@ -347,7 +348,7 @@ static int store_migrate(struct store *s)
 			return -1;
 		if (store_text(s, "SELECT 1 FROM store_schema WHERE fingerprint = ?1", ARGS(fp),
 			       found, sizeof(found)) == 0)
-			return 0;
+			return calls_migrate(s);
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
 		if (!store_exec_script(s, pg_schema) && !store_exec_script(s, pg_rules_schema) &&
@@ -356,7 +357,7 @@ static int store_migrate(struct store *s)
 			       ARGS(fp)) >= 0)
 			rc = 0;
 		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
-		return rc;
+		return rc ? rc : calls_migrate(s);
 	}
 }
 
@@ -638,23 +639,7 @@ int store_kiosk_revoke(struct store *s, const char *id)
 
 int store_kiosk_list(struct store *s, FILE *out)
 {
-	struct store_res *r;
-	int i;
-
-	if (store_query(s, "SELECT id, comune, status, coalesce(enrolled_at, ''),"
-			   " coalesce(last_seen, ''), coalesce(version, ''),"
-			   " coalesce(queue_depth, 0), coalesce(printer, '') FROM kiosk ORDER BY id",
-			NULL, &r))
-		return -1;
-	fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", "id", "comune", "status",
-		"enrolled", "last seen", "version", "queue", "printer");
-	for (i = 0; i < store_res_rows(r); i++)
-		fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", store_res_get(r, i, 0),
-			store_res_get(r, i, 1), store_res_get(r, i, 2), store_res_get(r, i, 3),
-			store_res_get(r, i, 4), store_res_get(r, i, 5), store_res_get(r, i, 6),
-			store_res_get(r, i, 7));
-	store_res_free(r);
-	return 0;
+	return fleet_print(s, NULL, out);
 }
 
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
@@ -2116,6 +2101,7 @@ static int heartbeat_store(struct store *s, const struct store_kiosk *k, const j
 	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
 			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
 		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
+	    fleet_heartbeat_note(s, k->id, depth, now) ||
 	    usage_store(s, k, json_object_get(body, "usage")) ||
 	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
 			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
