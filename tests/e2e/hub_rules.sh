@@ -152,7 +152,8 @@ run() {
 	check "$b-usage-valid-stored" "$("$SYNCTOOL" sql "$db" "SELECT day || ' ' || n FROM usage_count")" "$(date +%F) 12"
 	"$DOTE_BIN/dote" report --db "$db" --dims year --measures sessions >"$T/$b-sessions.csv" 2>&1
 	check "$b-usage-report-no-1999-no-huge" "$(grep -c -e 1999 -e 9223372036854775807 "$T/$b-sessions.csv")" "0"
-	check_match "$b-usage-report-this-year" "$(tr -d '\r' <"$T/$b-sessions.csv")" "$(date +%Y),12"
+	# (The published count is perturbed a little: cell keys, reports/stats/sdc.c.)
+	check_match "$b-usage-report-this-year-only" "$(tr -d '\r' <"$T/$b-sessions.csv")" "^year,sessions"$'\n'"$(date +%Y),[0-9]{1,2}$"
 
 	# A batch naming many placements is judged alone, like any other:
 	# 200 real placements stored; 150 unknown ones rejected one by one
