@@ -13,7 +13,7 @@
 O ?= build
 BIN := $(O)/bin
 CC ?= cc
-PKGS := sdl2 SDL2_ttf sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
+PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
 
 # A fresh machine gets its packages before anything is compiled.
 HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -46,8 +46,8 @@ CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
 CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lm
 REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq)
 REPORTS_LIBS := $(call pl,libmicrohttpd libpq)
-KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl)
-KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl)
+KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl espeak-ng)
+KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl espeak-ng)
 
 CORE_SRC := $(wildcard core/*.c)
 CORE_ASM := $(wildcard core/*.S)

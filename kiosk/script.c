@@ -374,6 +374,28 @@ static int run_line(struct script *s, const char *verb, char *arg)
 				return 0;
 		return fail(s, "nothing announced matches '%s'", arg);
 	}
+	if (!strcmp(verb, "expect-speech") || !strcmp(verb, "expect-speech-part")) {
+		/* The exact text last handed to the speech engine, or a part
+		 * of one of the last utterances. */
+		int ns = k->nspoken, exact = !strcmp(verb, "expect-speech");
+		const char *last = ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "";
+		if (exact)
+			return !strcmp(last, arg) ? 0 : fail(s, "the voice guide last said '%.400s'", last);
+		for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++)
+			if (strstr(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], arg))
+				return 0;
+		return fail(s, "the voice guide said nothing with '%s' (last: '%.400s')", arg, last);
+	}
+	if (!strcmp(verb, "expect-utterances")) {
+		/* How many times the voice guide has spoken so far. */
+		if (atoi(arg) != k->nspoken)
+			return fail(s, "the voice guide spoke %d times, want %d", k->nspoken, atoi(arg));
+		return 0;
+	}
+	if (!strcmp(verb, "headphones")) {
+		platform_headphones(s->p);
+		return 0;
+	}
 	if (!strcmp(verb, "expect-forgotten"))
 		return !platform_remembers(s->p, arg) ? 0 : fail(s, "'%s' is still in memory", arg);
 	if (!strcmp(verb, "expect-text"))
