@@ -171,66 +171,81 @@ static int char_dir(uint32_t c)
 int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
 		int (*arabic_has)(void *ctx, uint32_t c), void *ctx, struct render_run *runs, int max)
 {
-	int n = 0, dirs[RENDER_MAX_RUNS], levels[RENDER_MAX_RUNS], maxlevel = 0;
-	size_t i = 0;
-	/* 1. Cut by strong direction (neutrals in runs of their own). */
-	while (i < len && n < max && n < RENDER_MAX_RUNS) {
-		size_t start = i, at;
-		int d = char_dir(utf8_next(text, len, &i));
-		for (at = i; at < len;) {
-			size_t j = at;
-			if (char_dir(utf8_next(text, len, &j)) != d)
-				break;
-			at = j;
-		}
-		i = at;
-		runs[n].start = start;
-		runs[n].len = i - start;
-		dirs[n++] = d;
+	enum { MAX_CHARS = 1024 };
+	int levels[RENDER_MAX_RUNS], maxlevel = 0, n = 0, nc = 0;
+	signed char cls[MAX_CHARS];
+	size_t off[MAX_CHARS + 1], i = 0;
+	uint32_t cps[MAX_CHARS];
+
+	/* 1. Each character's strong direction (-1 neutral). */
+	while (i < len && nc < MAX_CHARS) {
+		off[nc] = i;
+		cps[nc] = utf8_next(text, len, &i);
+		cls[nc] = (signed char)char_dir(cps[nc]);
+		nc++;
 	}
-	/* 2. A neutral run between two runs of one direction takes it;
-	 * otherwise the line's (Unicode bidi rules N1, N2). */
-	for (int k = 0; k < n; k++) {
-		int before, after;
-		if (dirs[k] >= 0)
-			continue;
-		before = k > 0 ? dirs[k - 1] : base_rtl;
-		after = base_rtl;
-		for (int m = k + 1; m < n; m++)
-			if (dirs[m] >= 0) {
-				after = dirs[m];
-				break;
-			}
-		dirs[k] = before == after ? before : base_rtl;
-	}
-	/* 3. Fonts: Arabic letters in the Arabic face, the signs among them
-	 * too when it has them; everything else in the line's Latin face. */
-	for (int k = 0; k < n; k++) {
-		runs[k].rtl = dirs[k];
-		runs[k].fam = latin_fam;
-		if (dirs[k] == 1) {
-			size_t j = runs[k].start;
-			int all = 1;
-			while (j < runs[k].start + runs[k].len) {
-				uint32_t c = utf8_next(text, len, &j);
-				if (!is_arabic(c) && !(arabic_has && arabic_has(ctx, c)))
-					all = 0;
-			}
-			if (all)
-				runs[k].fam = RENDER_FAM_ARABIC;
-		}
-	}
-	/* 4. Merge neighbours of one direction and face. */
+	off[nc] = i;
+	/* 2. Paired brackets take the direction of what they enclose when
+	 * it is the line's, else that of their content and the text before
+	 * them ("Milano (MI)" inside Arabic keeps its brackets; rule N0). */
 	{
-		int m = 0;
-		for (int k = 0; k < n; k++) {
-			if (m && runs[m - 1].rtl == runs[k].rtl && runs[m - 1].fam == runs[k].fam) {
-				runs[m - 1].len += runs[k].len;
-				continue;
+		int stack[16], depth = 0;
+		for (int k = 0; k < nc; k++) {
+			if (cps[k] == '(' || cps[k] == '[') {
+				if (depth < 16)
+					stack[depth++] = k;
+			} else if ((cps[k] == ')' || cps[k] == ']') && depth) {
+				int o = stack[--depth], has_base = 0, has_other = 0, before = base_rtl, d = -1;
+				for (int m = o + 1; m < k; m++) {
+					if (cls[m] == base_rtl)
+						has_base = 1;
+					else if (cls[m] >= 0)
+						has_other = 1;
+				}
+				for (int m = o - 1; m >= 0; m--)
+					if (cls[m] >= 0) {
+						before = cls[m];
+						break;
+					}
+				if (has_base)
+					d = base_rtl;
+				else if (has_other)
+					d = before != base_rtl ? !base_rtl : base_rtl;
+				if (d >= 0)
+					cls[o] = cls[k] = (signed char)d;
 			}
-			runs[m++] = runs[k];
 		}
-		n = m;
+	}
+	/* 3. Other neutrals between two characters of one direction take
+	 * it; otherwise the line's (rules N1, N2). */
+	for (int k = 0; k < nc;) {
+		int e = k, before, after;
+		if (cls[k] >= 0) {
+			k++;
+			continue;
+		}
+		while (e < nc && cls[e] < 0)
+			e++;
+		before = k > 0 ? cls[k - 1] : base_rtl;
+		after = e < nc ? cls[e] : base_rtl;
+		for (int m = k; m < e; m++)
+			cls[m] = (signed char)(before == after ? before : base_rtl);
+		k = e;
+	}
+	/* 4. Runs of one direction; Arabic letters in the Arabic face, the
+	 * signs among them too when it has them, the rest in latin_fam. */
+	for (int k = 0; k < nc && n < max && n < RENDER_MAX_RUNS;) {
+		int arabic = cls[k] == 1 && (is_arabic(cps[k]) || (arabic_has && arabic_has(ctx, cps[k])));
+		int e = k + 1;
+		while (e < nc && cls[e] == cls[k] &&
+		       (cls[k] == 1 && (is_arabic(cps[e]) || (arabic_has && arabic_has(ctx, cps[e])))) == arabic)
+			e++;
+		runs[n].start = off[k];
+		runs[n].len = off[e] - off[k];
+		runs[n].rtl = cls[k];
+		runs[n].fam = arabic ? RENDER_FAM_ARABIC : latin_fam;
+		n++;
+		k = e;
 	}
 	/* 5. Visual order: embedding levels (L in an RTL line is 2, R in an
 	 * LTR line 1), then reverse every stretch at or above each level. */
@@ -324,7 +339,9 @@ static int line_runs(struct render *r, const char *text, size_t len, struct rend
 		return 1;
 	}
 	fam = latin_family(r, text, len, &any_arabic, cyrillic);
-	if (!any_arabic && !r->rtl) {
+	/* A line without Arabic (a placement's Italian text, a name, a
+	 * code) reads left to right even in the Arabic UI. */
+	if (!any_arabic) {
 		runs[0] = (struct render_run){ 0, len, 0, fam };
 		return 1;
 	}
