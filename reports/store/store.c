@@ -1435,6 +1435,8 @@ void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 
+	if (!*b->idem)
+		return;		/* nothing to compare it with */
 	crypto_hash_sha256(h, body, len);
 	hex(h, sizeof(h), b->idem_hash);
 }
