@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/mail.h"
 
 #if __has_include("reports/web/dashboard.h")
 #include "reports/web/dashboard.h"
@@ -41,6 +42,13 @@ static const struct config_entry hub_config[] = {
 	{ "rate_per_minute", "1200", "requests a kiosk may make per minute (429 beyond)" },
 	{ "quiet", "0", "1 to log only errors" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
+	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
+	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
+	{ "smtp_user", "", "SMTP login, when the relay wants one" },
+	{ "smtp_password", "", "SMTP password" },
+	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
+	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
+	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
 };
 
 struct request_state {
@@ -309,6 +317,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	struct rlimit rl;
 	int i, rc = 1, sig, threads;
+	static struct hub_mail mail;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -423,6 +432,17 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (hub_writer_start(h))
 		goto out;
+	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
+	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
+	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
+	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
+	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
+	mail.tls = (int)config_int(&cfg, "smtp_tls");
+	mail.poll_seconds = (int)config_int(&cfg, "mail_poll_seconds");
+	mail.retry_seconds = (int)config_int(&cfg, "mail_retry_seconds");
+	mail.quiet = h->quiet;
+	if (hub_mail_start(&mail))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -458,6 +478,7 @@ out:
 	/* Everything queued is stored and answered before the server stops
 	 * (a suspended connection must not outlive the daemon). */
 	hub_writer_stop(h);
+	hub_mail_stop(&mail);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
