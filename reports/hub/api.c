@@ -627,7 +627,7 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 			char at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
 
 			v = vocab_find(application_statuses, application_statuses_n, status);
-			page_add(page, size, &len, "<p>Stato della domanda: <strong>%s</strong></p>", v ? v->it : status);
+			page_add(page, size, &len, "<p>Stato della domanda: %s</p>", v ? v->it : status);
 			if (!strcmp(status, "interview"))
 				selection_interview(s, f.uuid, at, sizeof(at), place, sizeof(place));
 			selection_status_text(status, at, place, text, sizeof(text));

@@ -59,7 +59,7 @@ static char *message(const struct hub_mail *m, const char *id, const char *to, c
 	unsigned char rnd[8];
 	char rhex[17];
 	struct tm tm;
-	time_t now = now_wall();
+	time_t now = time(NULL);
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -73,7 +73,7 @@ static char *message(const struct hub_mail *m, const char *id, const char *to, c
 		goto out;
 	sodium_bin2base64(subj64, slen, (const unsigned char *)subject, sl, sodium_base64_VARIANT_ORIGINAL);
 	sodium_bin2base64(body64, blen, (const unsigned char *)body, bl, sodium_base64_VARIANT_ORIGINAL);
-	out = malloc(1024 + slen + blen + blen / 76 * 2 + strlen(to) + strlen(m->from));
+	out = malloc(1024 + slen + blen + (blen / 76 + 1) * 2 + strlen(to) + strlen(m->from));
 	if (!out)
 		goto out;
 	o = (size_t)sprintf(out, "Date: %s\r\nFrom: DoteComune <%s>\r\nTo: <%s>\r\n"
@@ -81,8 +81,9 @@ static char *message(const struct hub_mail *m, const char *id, const char *to, c
 			    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 			    "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
 			    date, m->from, to, subj64, id, rhex);
-	for (i = 0; body64[i]; i += 76) {
-		size_t n = strlen(body64 + i) < 76 ? strlen(body64 + i) : 76;
+	bl = strlen(body64);
+	for (i = 0; i < bl; i += 76) {
+		size_t n = bl - i < 76 ? bl - i : 76;
 		memcpy(out + o, body64 + i, n);
 		o += n;
 		out[o++] = '\r';
@@ -148,6 +149,18 @@ out:
 	return rc;
 }
 
+/* The outbox's own clock is the real one, not now_wall(): retries are
+ * about the relay, which lives in real time even when a test pins the
+ * domain's date (DOTE_NOW). */
+static void real_iso(time_t offset, char *buf, size_t size)
+{
+	time_t t = time(NULL) + offset;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* Sends what is due; returns how many were tried. */
 static int send_due(struct hub_mail *m, struct store *s)
 {
@@ -155,7 +168,7 @@ static int send_due(struct hub_mail *m, struct store *s)
 	char now[32], next[32], why[200];
 	int i, n;
 
-	time_iso(now_wall(), now, sizeof(now));
+	real_iso(0, now, sizeof(now));
 	if (mail_outbox_due(s, now, MAIL_BATCH, &r))
 		return -1;
 	n = store_res_rows(r);
@@ -168,7 +181,7 @@ static int send_due(struct hub_mail *m, struct store *s)
 			continue;
 		}
 		if (send_one(m, id, to, store_res_get(r, i, 2), store_res_get(r, i, 3), why, sizeof(why)) == 0) {
-			time_iso(now_wall(), now, sizeof(now));
+			real_iso(0, now, sizeof(now));
 			if (mail_outbox_sent(s, id, now))
 				warning("mail: outbox %s sent but not marked sent", id);
 			else if (!m->quiet)
@@ -177,7 +190,7 @@ static int send_due(struct hub_mail *m, struct store *s)
 		}
 		if (attempts + 1 > MAIL_BACKOFF_MAX)
 			attempts = MAIL_BACKOFF_MAX - 1;
-		time_iso(now_wall() + (time_t)m->retry_seconds * (attempts + 1), next, sizeof(next));
+		real_iso((time_t)m->retry_seconds * (attempts + 1), next, sizeof(next));
 		mail_outbox_failed(s, id, next, why);
 		warning("mail: outbox %s not sent (%s); next try %s", id, why, next);
 		/* The relay is down: the rest waits for the next round. */

@@ -17,8 +17,9 @@ int mail_outbox_add(struct store *s, const char *uuid, const char *to, const cha
 {
 	if (strlen(subject) > MAIL_SUBJECT_MAX || strlen(body) > MAIL_BODY_MAX || strlen(to) > 254)
 		return error("mail: message too long");
+	/* Due at once: '' sorts before any instant. */
 	return store_exec(s, "INSERT INTO mail_outbox(uuid, to_addr, subject, body, created_at, next_try_at)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?5)", ARGS(uuid, to, subject, body, now)) == 1 ? 0 : -1;
+			     " VALUES (?1, ?2, ?3, ?4, ?5, '')", ARGS(uuid, to, subject, body, now)) == 1 ? 0 : -1;
 }
 
 int mail_outbox_due(struct store *s, const char *now, int limit, struct store_res **res)
