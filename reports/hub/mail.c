@@ -17,6 +17,7 @@
 #include "reports/hub/mail.h"
 #include "reports/store/mail_outbox.h"
 #include "reports/store/store.h"
+#include "reports/web/html.h"
 
 enum { MAIL_BATCH = 20, MAIL_BACKOFF_MAX = 12 };
 
@@ -50,14 +51,61 @@ static int address_ok(const char *a)
 	return 1;
 }
 
-/* The message: headers, and the body in base64 (any relay carries it). */
+/* Appends n bytes of data in base64. */
+static void b64(struct hbuf *b, const char *data, size_t n)
+{
+	size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+	char *enc = malloc(len);
+
+	if (!enc) {
+		b->failed = 1;
+		return;
+	}
+	sodium_bin2base64(enc, len, (const unsigned char *)data, n, sodium_base64_VARIANT_ORIGINAL);
+	hbuf_add(b, enc);
+	free(enc);
+}
+
+/* The Subject header: plain when it is printable ASCII, else RFC 2047
+ * encoded words of at most 45 bytes each (60 in base64), cut between
+ * UTF-8 characters, on folded lines. */
+static void subject_header(struct hbuf *b, const char *subject)
+{
+	const unsigned char *p;
+	size_t len = strlen(subject), at = 0;
+	int ascii = 1;
+
+	for (p = (const unsigned char *)subject; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			ascii = 0;
+	hbuf_add(b, "Subject: ");
+	if (ascii && len <= 900) {
+		hbuf_add(b, subject);
+		hbuf_add(b, "\r\n");
+		return;
+	}
+	while (at < len) {
+		size_t n = len - at < 45 ? len - at : 45;
+
+		while (n > 1 && at + n < len && ((unsigned char)subject[at + n] & 0xc0) == 0x80)
+			n--;
+		hbuf_add(b, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+		b64(b, subject + at, n);
+		hbuf_add(b, "?=");
+		at += n;
+	}
+	hbuf_add(b, "\r\n");
+}
+
+/* The message: headers, and the body (lines ending CRLF) in base64 lines
+ * of 76 characters, which every relay carries. NULL when out of memory. */
 static char *message(const struct hub_mail *m, const char *id, const char *to, const char *subject,
 		     const char *body)
 {
-	char date[64], *subj64 = NULL, *out = NULL, *body64 = NULL;
-	size_t sl = strlen(subject), bl = strlen(body), slen, blen, i, o;
+	struct hbuf b, text;
+	char date[64], rhex[17], *enc = NULL, *out = NULL;
 	unsigned char rnd[8];
-	char rhex[17];
+	size_t i, len, elen;
 	struct tm tm;
 	time_t now = time(NULL);
 
@@ -65,34 +113,32 @@ static char *message(const struct hub_mail *m, const char *id, const char *to, c
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(rhex, sizeof(rhex), rnd, sizeof(rnd));
-	slen = sodium_base64_encoded_len(sl, sodium_base64_VARIANT_ORIGINAL);
-	blen = sodium_base64_encoded_len(bl, sodium_base64_VARIANT_ORIGINAL);
-	subj64 = malloc(slen);
-	body64 = malloc(blen);
-	if (!subj64 || !body64)
-		goto out;
-	sodium_bin2base64(subj64, slen, (const unsigned char *)subject, sl, sodium_base64_VARIANT_ORIGINAL);
-	sodium_bin2base64(body64, blen, (const unsigned char *)body, bl, sodium_base64_VARIANT_ORIGINAL);
-	out = malloc(1024 + slen + blen + (blen / 76 + 1) * 2 + strlen(to) + strlen(m->from));
-	if (!out)
-		goto out;
-	o = (size_t)sprintf(out, "Date: %s\r\nFrom: DoteComune <%s>\r\nTo: <%s>\r\n"
-			    "Subject: =?UTF-8?B?%s?=\r\nMessage-ID: <outbox-%s.%s@dotecomune>\r\n"
-			    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-			    "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
-			    date, m->from, to, subj64, id, rhex);
-	bl = strlen(body64);
-	for (i = 0; i < bl; i += 76) {
-		size_t n = bl - i < 76 ? bl - i : 76;
-		memcpy(out + o, body64 + i, n);
-		o += n;
-		out[o++] = '\r';
-		out[o++] = '\n';
+	hbuf_init(&text, 4 * MAIL_BODY_MAX);
+	for (i = 0; body[i]; i++)
+		hbuf_add(&text, body[i] == '\n' ? "\r\n" : (char[]){ body[i], 0 });
+	hbuf_init(&b, 8 * MAIL_BODY_MAX);
+	hbuf_printf(&b, "Date: %s\r\nFrom: DoteComune <%s>\r\nTo: <%s>\r\n", date, m->from, to);
+	subject_header(&b, subject);
+	hbuf_printf(&b, "Message-ID: <outbox-%s.%s@dotecomune>\r\nMIME-Version: 1.0\r\n"
+			"Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"
+			"Auto-Submitted: auto-generated\r\n\r\n", id, rhex);
+	len = text.len;
+	elen = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+	if (!text.failed && (enc = malloc(elen))) {
+		sodium_bin2base64(enc, elen, (const unsigned char *)(text.p ? text.p : ""), len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		elen = strlen(enc);
+		for (i = 0; i < elen; i += 76) {
+			hbuf_addn(&b, enc + i, elen - i < 76 ? elen - i : 76);
+			hbuf_add(&b, "\r\n");
+		}
+		out = hbuf_detach(&b, NULL);
 	}
-	out[o] = '\0';
-out:
-	free(subj64);
-	free(body64);
+	free(enc);
+	if (text.p)
+		sodium_memzero(text.p, text.len);
+	hbuf_release(&text);
+	hbuf_release(&b);
 	return out;
 }
 

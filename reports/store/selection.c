@@ -276,7 +276,7 @@ static int notify(struct store *s, const struct app_row *a, const char *status, 
 	if (store_res_rows(r) == 1 && store_res_get(r, 0, 0))
 		title = store_res_get(r, 0, 0);
 	selection_status_text(status, at, place, text, sizeof(text));
-	snprintf(subject, sizeof(subject), "DoteComune: aggiornamento sulla domanda %s", a->protocol);
+	snprintf(subject, sizeof(subject), "DoteComune: novità sulla sua domanda %s", a->protocol);
 	if (asprintf(&body,
 		     "Gentile candidata, gentile candidato,\n\n"
 		     "c'è un aggiornamento sulla sua domanda n. %s per il progetto %s (%s)%s%s.\n\n"

@@ -51,7 +51,7 @@ static const char office_css[] =
 	"form.act div{margin:6px 0}form.act input[type=text]{width:100%}"
 	"dl.card{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}"
 	"dl.card dt{font-weight:600}dl.card dd{margin:0}nav.office{padding:8px 24px;background:#f2f7fc}"
-	"nav.office a{margin-right:16px}</style>";
+	"nav.office a{margin-right:16px}form.act h2{margin-top:0}td.nw{white-space:nowrap}</style>";
 
 struct office {
 	struct store *s;
@@ -176,6 +176,14 @@ static void when(const char *iso, char *buf, size_t size)
 static void td(struct hbuf *b, const char *v)
 {
 	hbuf_add(b, "<td>");
+	hbuf_esc(b, v ? v : "");
+	hbuf_add(b, "</td>");
+}
+
+/* A cell that does not wrap (protocol numbers, codes, instants). */
+static void td_nw(struct hbuf *b, const char *v)
+{
+	hbuf_add(b, "<td class=\"nw\">");
 	hbuf_esc(b, v ? v : "");
 	hbuf_add(b, "</td>");
 }
@@ -387,7 +395,7 @@ static void placement_page(struct office *o)
 		char name[160], w[40];
 		int pos = position(rank, proto);
 
-		hbuf_add(&b, "<tr><td>");
+		hbuf_add(&b, "<tr><td class=\"nw\">");
 		alink(&b, "/ufficio/domanda?id=", proto, proto);
 		if (atoi(store_res_get(r, i, 11)))
 			hbuf_add(&b, "<br><span class=\"note\">doppia: stessa persona, stesso avviso</span>");
@@ -546,7 +554,16 @@ static void application_page(struct office *o, const char *id, int status, const
 		hbuf_add(&b, "</dd><dt>E-mail</dt><dd>");
 		hbuf_esc(&b, *store_res_get(r, 0, 8) ? store_res_get(r, 0, 8) : "non indicata");
 		hbuf_add(&b, "</dd><dt>Data di nascita</dt><dd>");
-		hbuf_esc(&b, store_res_get(r, 0, 9));
+		{
+			const char *bd = store_res_get(r, 0, 9);
+			char it[16];
+
+			if (strlen(bd) == 10)
+				snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
+			else
+				str_copy(it, sizeof(it), bd);
+			hbuf_esc(&b, it);
+		}
 		hbuf_add(&b, "</dd><dt>Residenza</dt><dd>");
 		hbuf_esc(&b, res ? res->name : store_res_get(r, 0, 10));
 		hbuf_add(&b, "</dd><dt>Condizione</dt><dd>");
@@ -602,7 +619,9 @@ static void application_page(struct office *o, const char *id, int status, const
 		form_start(o, &b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
 									 : "Convoca al colloquio");
 		hbuf_add(&b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
-			     " name=\"quando\" required></div><div><label for=\"luogo\">Luogo</label>"
+			     " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
+			     " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
+			     "<div><label for=\"luogo\">Luogo</label>"
 			     "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
 			     " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
 		note_field(&b, "nota-coll");
@@ -630,7 +649,8 @@ static void application_page(struct office *o, const char *id, int status, const
 		if (!any)
 			form_start(o, &b, proto, "stato", "Cambia lo stato");
 		if (!any)
-			hbuf_add(&b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\">");
+			hbuf_add(&b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
+				     " required><option value=\"\">— scegli —</option>");
 		hbuf_printf(&b, "<option value=\"%s\">", k);
 		hbuf_esc(&b, application_statuses[i].it);
 		hbuf_add(&b, "</option>");
@@ -649,11 +669,13 @@ static void application_page(struct office *o, const char *id, int status, const
 			       " WHERE uuid = ?1 ORDER BY id", ARGS(store_res_get(r, 0, 0)), &h)) {
 		hbuf_add(&b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
 			     "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
+		if (!store_res_rows(h))
+			hbuf_add(&b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
 		for (i = 0; i < store_res_rows(h); i++) {
 			char w[40];
 			when(store_res_get(h, i, 0), w, sizeof(w));
 			hbuf_add(&b, "<tr>");
-			td(&b, w);
+			td_nw(&b, w);
 			td(&b, store_res_get(h, i, 1));
 			td(&b, audit_label(store_res_get(h, i, 2)));
 			td(&b, status_it(store_res_get(h, i, 3)));
@@ -878,7 +900,7 @@ static void ranking_page(struct office *o, const char *error)
 			hbuf_printf(&b, "<tr><td class=\"n\">%d</td>", ++pos);
 		else
 			hbuf_add(&b, "<tr><td class=\"n\">–</td>");
-		td(&b, store_res_get(rank, i, 1));
+		td_nw(&b, store_res_get(rank, i, 1));
 		hbuf_add(&b, "<td class=\"n\">");
 		hbuf_esc(&b, store_res_get(rank, i, 2));
 		hbuf_add(&b, "</td>");
@@ -976,12 +998,12 @@ static void audit_page(struct office *o)
 
 		when(store_res_get(r, i, 0), w, sizeof(w));
 		hbuf_add(&b, "<tr>");
-		td(&b, w);
+		td_nw(&b, w);
 		td(&b, store_res_get(r, i, 1));
 		if (!o->staff)
 			td(&b, c ? c->name : store_res_get(r, i, 2));
-		td(&b, store_res_get(r, i, 3));
-		td(&b, store_res_get(r, i, 4));
+		td_nw(&b, store_res_get(r, i, 3));
+		td_nw(&b, store_res_get(r, i, 4));
 		td(&b, audit_label(store_res_get(r, i, 5)));
 		td(&b, status_it(store_res_get(r, i, 6)));
 		td(&b, status_it(store_res_get(r, i, 7)));

@@ -59,6 +59,7 @@ form() { # jar csrf path k=v...: a form POST
 	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$csrf" "${args[@]}" "$URL$path"
 }
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
+snap() { cp "$T/page" "$T/shot-$1-$B.html"; }	# pages kept for screenshots (OFFICE_SHOTS)
 page_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' "$T/page" | tr -s ' \n' ' '; }
 kpi() { # jar measure: the comune's own dashboard KPI
 	curl -s -b "$1" "$URL/dashboard?comune=015146" | grep -o "data-kpi=\"$2\">[^<]*" | cut -d'>' -f2
@@ -161,9 +162,11 @@ CONF
 	get "$J_A" /ufficio >/dev/null
 	check_match "$b-office-home-own-placements" "$(page_text)" 'UI-015146-001 .*UI-015146-003'
 	[[ "$(page_text)" != *UI-015209-001* ]] && pass "$b-office-home-not-others" || fail "$b-office-home-not-others" "shows Sesto"
+	snap home
 	check "$b-placement-page" "$(get "$J_A" '/ufficio/progetto?codice=UI-015146-001')" "200"
 	check_match "$b-placement-contacts" "$(page_text)" "Giulia Bianchi .*cittadina1@example.it.*Marta Bianchi .*Sara Bianchi"
-	cp "$T/page" "$T/shot-placement-$b.html"
+	snap placement
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null && snap application-received
 
 	# Requirements, interview (the relay is still down).
 	check "$b-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=requisiti esito=ok)" "303"
@@ -174,6 +177,7 @@ CONF
 	check_match "$b-interview-in-the-past-says-why" "$(page_text)" "servono data e ora valide"
 	check_match "$b-receipt-interview" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" \
 		"Stato della domanda: +Convocato/a al colloquio .*convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
+	curl -s "$URL/r/$ta" > "$T/shot-receipt-interview-$b.html"
 	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" \
 		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
 	sleep 2
@@ -183,13 +187,14 @@ CONF
 	PIDS+=($!)
 	if wait_mails 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
 	check_match "$b-mail-interview" "$(cat "$T/mail-$b/001.txt" 2>/dev/null | tr '\n' ' ')" \
-		"^To: cittadina1@example.it .*Subject: DoteComune: aggiornamento sulla domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
+		"^To: cittadina1@example.it .*Subject: DoteComune: novità sulla sua domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	[[ "$(cat "$T/mail-$b/001.txt" 2>/dev/null)" != *Giulia* ]] && pass "$b-mail-names-nobody" || fail "$b-mail-names-nobody" "name in the message"
 
 	# A transition that is not allowed: refused in Italian, nothing changed.
 	n=$(sql "SELECT count(*) FROM selection_audit")
 	check "$b-bad-transition-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "409"
 	check_match "$b-bad-transition-italian" "$(page_text)" "Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio concluso»"
+	snap application-refused
 	check "$b-bad-transition-nothing-changed" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pa")|$(sql "SELECT count(*) FROM selection_audit")" "interview|$n"
 	check "$b-cli-same-machine" "$("$DOTE_BIN/dote" application status "$pa" started --by X --db "$DB" 2>&1)" \
 		"dote application: Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio avviato». Passaggi possibili: «Selezionato/a», «Non selezionato/a», «Ritirata»."
@@ -209,6 +214,7 @@ CONF
 
 	# Ranking: protocol numbers only.
 	check "$b-ranking-page" "$(get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001')" "200"
+	snap ranking
 	check_match "$b-ranking-order" "$(page_text)" " 1 $pa 85 Idoneo/a 2 $pb 70 Idoneo/a – $pc Esclusa: requisiti non posseduti"
 	check_match "$b-ranking-no-names" "$(grep -c -e Giulia -e Marta -e Sara -e Bianchi -e '@example' "$T/page")" "^0$"
 	get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001&formato=csv' >/dev/null
@@ -227,6 +233,7 @@ CONF
 	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
 	check "$b-score-frozen-after-final" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=99)" "409"
 	check "$b-start" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=started)" "303"
+	get "$J_A" "/ufficio/domanda?id=$pa&fatto=stato" >/dev/null && snap application-started
 	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
 	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Non selezionato/a .*non è stata selezionata"
 	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
@@ -256,7 +263,7 @@ CONF
 	# Coordinators: the audit log of the network, no contact details, no changes.
 	check "$b-coordinator-audit" "$(get "$J_C" /ufficio/registro)" "200"
 	check_match "$b-coordinator-audit-rows" "$(page_text)" "anna Milano $pa UI-015146-001 Cambio di stato Selezionato/a Tirocinio avviato"
-	cp "$T/page" "$T/shot-audit-$b.html"
+	snap audit
 	check "$b-coordinator-no-contacts" "$(get "$J_C" "/ufficio/domanda?id=$pa")" "403"
 	check "$b-coordinator-no-change" "$(form "$J_C" "$csrf_c" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "403"
 	check "$b-audit-who-from-to" "$(sql "SELECT by, from_status, to_status FROM selection_audit WHERE action = 'status' AND uuid = (SELECT uuid FROM application WHERE protocol = ?1) ORDER BY id" "$pa" | tr '\n' ' ')" \

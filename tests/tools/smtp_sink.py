@@ -18,7 +18,7 @@ class Handler:
         count += 1
         base = os.path.join(out, "%03d" % count)
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        body = msg.get_body(preferencelist=("plain",)).get_content()
+        body = msg.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.content)
         with open(base + ".txt.tmp", "w", encoding="utf-8") as f:
