@@ -130,6 +130,7 @@ struct kiosk {
 	/* check my application */
 	char check_status[20];
 	char check_placement[160];
+	char check_notice[400];		/* what the status means, with the interview's date and place */
 	int check_done;
 
 	struct ui_scroll scroll;	/* the current screen's panel */

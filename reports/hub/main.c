@@ -33,6 +33,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/mail.h"
 #include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
@@ -59,6 +60,13 @@ static const struct config_entry hub_config[] = {
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
+	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
+	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
+	{ "smtp_user", "", "SMTP login, when the relay wants one" },
+	{ "smtp_password", "", "SMTP password" },
+	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
+	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
+	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
 };
 
 struct request_state {
@@ -595,7 +603,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
-	long per_addr, header_timeout, body_timeout, login_addr, login_all;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -617,10 +625,14 @@ int main(int argc, char **argv)
 		{ "body_timeout", 1, 86400, &body_timeout },
 		{ "login_per_minute", 1, 100000, &login_addr },
 		{ "login_total_per_minute", 1, 1000000, &login_all },
+		{ "smtp_tls", 0, 1, &smtp_tls },
+		{ "mail_poll_seconds", 1, 3600, &mail_poll },
+		{ "mail_retry_seconds", 1, 86400, &mail_retry },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
 	int i, rc = 2, sig;
+	static struct hub_mail mail;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -747,6 +759,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	guard.started = 1;
+	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
+	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
+	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
+	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
+	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
+	mail.tls = (int)smtp_tls;
+	mail.poll_seconds = (int)mail_poll;
+	mail.retry_seconds = (int)mail_retry;
+	mail.quiet = h->quiet;
+	if (hub_mail_start(&mail))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -791,6 +814,7 @@ out:
 		pthread_mutex_unlock(&guard.lock);
 		pthread_join(guard.reaper, NULL);
 	}
+	hub_mail_stop(&mail);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
