@@ -275,18 +275,27 @@ static int expect_sql(struct script *s, const char *arg, int shown)
 	return 0;
 }
 
-static int run_line(struct script *s, char *line)
+int script_parse_line(char *line, char verb[SCRIPT_VERB_MAX], char **arg)
 {
-	char verb[32] = "", *arg;
-	struct kiosk *k = s->k;
-	size_t n = strcspn(line, " \t");
-	if (n >= sizeof(verb))
-		return fail(s, "unknown verb");
+	size_t n;
+	line[strcspn(line, "\r\n")] = 0;
+	str_trim(line);
+	if (!line[0] || line[0] == '#')
+		return 0;
+	n = strcspn(line, " \t");
+	if (n >= SCRIPT_VERB_MAX)
+		return -1;
 	memcpy(verb, line, n);
 	verb[n] = 0;
-	arg = line + n;
-	while (*arg == ' ' || *arg == '\t')
-		arg++;
+	*arg = line + n;
+	while (**arg == ' ' || **arg == '\t')
+		(*arg)++;
+	return 1;
+}
+
+static int run_line(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
 
 	if (!strcmp(verb, "tap"))
 		return tap(s, arg);
@@ -499,8 +508,8 @@ static int run_line(struct script *s, char *line)
 int script_run(struct platform *p, struct kiosk *k, const char *path, const char *shots)
 {
 	struct script s = { p, k, shots, "" };
-	char line[2048];
-	int lineno = 0, rc = 0;
+	char line[2048], verb[SCRIPT_VERB_MAX], *arg;
+	int lineno = 0, rc = 0, r;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return error("cannot open script %s: %s", path, strerror(errno));
@@ -511,11 +520,10 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 	platform_advance(p, 16);
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		line[strcspn(line, "\r\n")] = 0;
-		str_trim(line);
-		if (!line[0] || line[0] == '#')
+		r = script_parse_line(line, verb, &arg);
+		if (!r)
 			continue;
-		if (run_line(&s, line)) {
+		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg)) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
 			rc = 1;
