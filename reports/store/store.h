@@ -182,8 +182,10 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 		    json_t **response);
 
 /* Changes the status of an application (uuid or protocol) as `by`,
- * recording it in status_history. Returns 0, 1 not found, 2 transition
- * not allowed (err says why), -1 on error. */
+ * recording it in status_history and the audit log: the network-wide
+ * form of selection_status_set() (reports/store/selection.h), which a
+ * call for interview needs (date and place). Returns 0, 1 not found, 2
+ * transition not allowed (err says why, in Italian), -1 on error. */
 int store_status_set(struct store *s, const char *id, const char *status, const char *by,
 		     const char *note, char *err, size_t errsize);
 
