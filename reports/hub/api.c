@@ -20,6 +20,7 @@
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/hub/hub.h"
+#include "reports/web/office_coord.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -654,6 +655,17 @@ static int is_dashboard_path(const char *p)
 	       !strncmp(p, "/static/", 8);
 }
 
+/* The coordinators' pages write through the writer connection. */
+static struct store *office_writer_get(void *h)
+{
+	return writer_get(h);
+}
+
+static void office_writer_put(void *h)
+{
+	writer_put(h);
+}
+
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 	       const char *idem_key, const char *if_none_match, struct http_response *resp,
 	       struct hub_ingest_job **job)
@@ -682,7 +694,12 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
-	if (!strcmp(p, "/v1/applications") && post)
+	if (office_path(p)) {
+		struct office_env env = { s, office_writer_get, office_writer_put, h, h->kiosk_silent_minutes,
+					  h->outbox_growing_minutes, h->slow_frame_ms };
+
+		office_handle(&env, req, resp);
+	} else if (!strcmp(p, "/v1/applications") && post)
 		post_applications(h, s, req, auth, idem_key, resp, job);
 	else if (!strcmp(p, "/v1/catalog") && get)
 		get_catalog(h, s, req, if_none_match, resp);

@@ -40,6 +40,9 @@ static const struct config_entry hub_config[] = {
 	{ "body_max", "4194304", "largest request body in bytes (413 beyond)" },
 	{ "rate_per_minute", "1200", "requests a kiosk may make per minute (429 beyond)" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
+	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
+	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
 };
 
@@ -206,6 +209,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		resp.status = 413;
 		str_copy(resp.content_type, sizeof(resp.content_type), "application/json");
 		resp.body = strdup("{\"error\":\"request body too large\"}");
+		/* A person uploading a file reads the answer in a browser. */
+		if (strncmp(url, "/v1/", 4)) {
+			char page[400];
+
+			snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+				 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera"
+				 " il limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">"
+				 "Torna agli avvisi</a></p></html>", h->body_max >> 20);
+			free(resp.body);
+			resp.body = strdup(page);
+			str_copy(resp.content_type, sizeof(resp.content_type), "text/html; charset=utf-8");
+		}
 		resp.body_len = resp.body ? strlen(resp.body) : 0;
 		return send_response(c, &resp);
 	}
@@ -366,6 +381,9 @@ int main(int argc, char **argv)
 	h->body_max = (size_t)config_int(&cfg, "body_max");
 	h->rate_per_minute = (int)config_int(&cfg, "rate_per_minute");
 	h->quiet = (int)config_int(&cfg, "quiet");
+	h->kiosk_silent_minutes = (int)config_int(&cfg, "kiosk_silent_minutes");
+	h->outbox_growing_minutes = (int)config_int(&cfg, "outbox_growing_minutes");
+	h->slow_frame_ms = (int)config_int(&cfg, "slow_frame_ms");
 	threads = (int)config_int(&cfg, "threads");
 	if (threads < 1 || threads > 64 || h->body_max < 1024) {
 		error("threads must be 1..64 and body_max at least 1024");

@@ -339,6 +339,13 @@ int csv_read(const char *data, size_t len, struct csv_table *t, struct call_impo
 	}
 done:
 	free(cell);
+	/* Cells found bad while reading get their header's name. */
+	for (int q = 0; t->n && q < r->nproblems; q++) {
+		struct call_problem *p = &r->problems[q];
+
+		if (p->row > 1 && p->col > 0 && !p->column[0] && p->col <= t->recs[0].n)
+			str_copy(p->column, sizeof(p->column), t->recs[0].cells[p->col - 1]);
+	}
 	if (t->oom)
 		csv_problem(r, 0, 0, NULL, "memoria esaurita leggendo il file");
 	return r->problems_total > problems ? -1 : 0;

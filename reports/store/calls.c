@@ -135,6 +135,16 @@ int call_code_normalise(const char *in, char *out, size_t size)
 	return 0;
 }
 
+void call_col_letters(int col, char *buf, size_t size)
+{
+	csv_col_letters(col, buf, size);
+}
+
+void call_fold(const char *in, char *out, size_t size)
+{
+	csv_fold(in, out, size, 1);
+}
+
 /* A placement as text, one string per field (malloc'd). */
 struct pl {
 	char *v[PF_N];
