@@ -519,7 +519,14 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 				csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
 					    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da"
 					    " oggi (%s) in poi", pv(p, PF_DEADLINE), st->today);
-			change_add(r, CHANGE_NEW, p, NULL);
+			{
+				const struct vocab *a = vocab_find(placement_areas, placement_areas_n, pv(p, PF_AREA));
+
+				snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s",
+					 a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS), pv(p, PF_MONTHS), pv(p, PF_HOURS),
+					 pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE));
+			}
+			change_add(r, CHANGE_NEW, p, what);
 			continue;
 		}
 		old->seen = 1;

@@ -56,7 +56,23 @@ static const char office_css[] =
 	"form.stack label{padding-top:6px}form.stack .full{grid-column:1 / span 2}"
 	"textarea{font:inherit;width:100%;min-height:4em;border:1px solid #5c6f82}"
 	"form.inline{display:inline-flex;gap:8px;align-items:flex-end;flex-wrap:wrap;margin:4px 0}"
-	"th a{color:#1a1a1a}td.w{max-width:420px}</style>";
+	"th a{color:#1a1a1a}td.w{max-width:420px}td.d,#rete th[scope=row],#totem th[scope=row]{white-space:nowrap}"
+	"main{max-width:1500px}</style>";
+
+/* '2026-12-03T08:11:18Z' as '2026-12-03 08:11' (UTC). */
+static void instant_cell(struct hbuf *b, const char *iso)
+{
+	char t[17];
+
+	if (!iso || strlen(iso) < 16) {
+		hbuf_esc(b, iso && *iso ? iso : "–");
+		return;
+	}
+	memcpy(t, iso, 16);
+	t[10] = ' ';
+	t[16] = '\0';
+	hbuf_esc(b, t);
+}
 
 /* ------------------------------------------------------------ responses */
 
@@ -257,9 +273,9 @@ static void calls_page(struct page *pg)
 			hbuf_esc(&pg->b, store_res_get(r, i, 1));
 			hbuf_add(&pg->b, "</td><td>");
 			hbuf_add(&pg->b, !strcmp(store_res_get(r, i, 2), "open") ? "aperto" : "chiuso");
-			hbuf_add(&pg->b, "</td><td>");
+			hbuf_add(&pg->b, "</td><td class=\"d\">");
 			hbuf_esc(&pg->b, store_res_get(r, i, 3));
-			hbuf_add(&pg->b, "</td><td>");
+			hbuf_add(&pg->b, "</td><td class=\"d\">");
 			hbuf_esc(&pg->b, store_res_get(r, i, 4));
 			hbuf_add(&pg->b, "</td>");
 			for (int c = 5; c <= 8; c++) {
@@ -588,8 +604,8 @@ static void history_table(struct page *pg, struct store_res *r, int with_code)
 		for (size_t k = 0; k < ARRAY_SIZE(actions); k++)
 			if (!strcmp(a, actions[k].key))
 				a = actions[k].it;
-		hbuf_add(&pg->b, "<tr><td>");
-		hbuf_esc(&pg->b, store_res_get(r, i, 0));
+		hbuf_add(&pg->b, "<tr><td class=\"d\">");
+		instant_cell(&pg->b, store_res_get(r, i, 0));
 		hbuf_add(&pg->b, "</td><td>");
 		hbuf_esc(&pg->b, store_res_get(r, i, 1));
 		hbuf_add(&pg->b, "</td><td>");
@@ -699,7 +715,7 @@ static void call_page(struct page *pg, const char *err, int status)
 			hbuf_add(&pg->b, "</td>");
 			for (int k = 4; k <= 7; k++)
 				hbuf_printf(&pg->b, "<td class=\"n\">%s%s</td>", store_res_get(p, i, k), k == 6 ? " €" : "");
-			hbuf_add(&pg->b, "<td>");
+			hbuf_add(&pg->b, "<td class=\"d\">");
 			hbuf_esc(&pg->b, store_res_get(p, i, 8));
 			hbuf_printf(&pg->b, "</td><td>%s</td>", popen ? "aperto" : "ritirato o chiuso");
 			html_int_it(num, sizeof(num), atoll(store_res_get(p, i, 10)));
@@ -1380,8 +1396,11 @@ static void fleet_page(struct page *pg)
 		}
 		hbuf_add(&pg->b, "</th><td>");
 		hbuf_esc(&pg->b, c ? c->name : h->comune);
-		hbuf_printf(&pg->b, "</td><td>%s</td><td>", revoked ? "revocato" : "attivo");
-		hbuf_esc(&pg->b, h->last_seen[0] ? h->last_seen : "mai");
+		hbuf_printf(&pg->b, "</td><td>%s</td><td class=\"d\">", revoked ? "revocato" : "attivo");
+		if (h->last_seen[0])
+			instant_cell(&pg->b, h->last_seen);
+		else
+			hbuf_add(&pg->b, "mai");
 		if (h->silent_minutes >= 0) {
 			if (h->silent_minutes < 120)
 				hbuf_printf(&pg->b, " <span class=\"note\">(%lld min fa)</span>", h->silent_minutes);
@@ -1391,9 +1410,12 @@ static void fleet_page(struct page *pg)
 		hbuf_add(&pg->b, "</td><td>");
 		hbuf_esc(&pg->b, h->version[0] ? h->version : "–");
 		html_int_it(num, sizeof(num), h->queue_depth);
-		hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"queue\">%s</td><td>", num);
+		hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"queue\">%s</td><td>", h->never_seen ? "–" : num);
 		hbuf_esc(&pg->b, pr);
-		hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"frame\">%lld ms</td><td>", h->last_frame_ms);
+		if (h->never_seen)
+			hbuf_add(&pg->b, "</td><td class=\"n\" data-m=\"frame\">–</td><td>");
+		else
+			hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"frame\">%lld ms</td><td>", h->last_frame_ms);
 		if (h->flag_silent)
 			hbuf_add(&pg->b, h->never_seen ? "<span class=\"flag\">mai collegato</span>"
 						       : "<span class=\"flag\">silenzioso</span>");
