@@ -52,6 +52,7 @@ struct call_change {
 	char code[32];
 	char comune[7];
 	char what[400];		/* changed fields, 'posti 2 → 3; ...' */
+	int index;		/* the file's row (internal), -1 when withdrawn */
 };
 
 struct call_import {

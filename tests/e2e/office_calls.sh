@@ -188,6 +188,19 @@ run() {
 	{ echo "$HEADER"; echo "015146;PLC000000X09;Anagrafe;Ufficio;Via Roma 1;5;20;400,50;1;$D30;"; } | cp1252 >"$T/bad-many.csv"
 	refused one-line-per-problem "$b" "$db" "$T/bad-many.csv" "riga 2, colonna F \(mesi\).*
 riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
+	{ echo "$HEADER"; echo "Castro;PLC000000X10;Anagrafe;Ufficio;Via Roma 1;6;20;400;1;$D30;"; } | cp1252 >"$T/bad-ambiguous.csv"
+	refused ambiguous-comune "$b" "$db" "$T/bad-ambiguous.csv" "riga 2, colonna A \(comune\): «Castro» è il nome di più Comuni \(BG, LE\).*«Castro \(BG\)»"
+	# English Excel: UTF-8 with BOM, ',' and quotes; the ISTAT code without its leading zero.
+	{ printf '\xef\xbb\xbf'; echo "${HEADER//;/,}"
+	  echo "15146,PLC000000X11,Biblioteca,\"Biblioteca Sormani, sala ragazzi\",Corso di Porta Vittoria 6,6,20,\"1.200,00\",1,$D30,"
+	  echo "Castro (BG),PLC000000X12,Sport,Ufficio Sport,Via Roma 1,3,20,400,1,,"; } >"$T/bom.csv"
+	before=$(state "$b" "$db")
+	out=$(dote call import --db "$db" "$T/bom.csv" --code 15/2025 --title "Avviso n. 15/2025" --opens "$TODAY" \
+		--deadline "$D45" --by coord --dry-run 2>&1)
+	check_match "$b-bom-comma-accepted" "$out" "dry run: call 15/2025 \(UTF-8, ','\): 2 new"
+	check_match "$b-bom-comma-istat-without-zero" "$out" "nuovo +PLC000000X11 +015146 +Biblioteca · 1 posti · 6 mesi · 20 ore · 1200 €"
+	check_match "$b-name-with-province" "$out" "nuovo +PLC000000X12 +016065"
+	check "$b-bom-dry-run-nothing-changed" "$(state "$b" "$db")" "$before"
 	head -c $((50 << 20)) /dev/zero | tr '\0' 'x' >"$T/big.csv"
 	SECONDS=0
 	refused 50MB "$b" "$db" "$T/big.csv" "file troppo grande \(50.0 MB\): il limite è 4 MB"
