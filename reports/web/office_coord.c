@@ -1294,7 +1294,9 @@ static void network_page(struct page *pg)
 		if (!net_match(r, q))
 			continue;
 		shown++;
-		hbuf_printf(&pg->b, "<tr data-comune=\"%s\"%s><th scope=\"row\">", r->istat, alert ? " class=\"alert\"" : "");
+		hbuf_add(&pg->b, "<tr data-comune=\"");
+		hbuf_esc(&pg->b, r->istat);
+		hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
 		hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
 		if (r->c)
 			hbuf_printf(&pg->b, " (%s)", r->c->province);
