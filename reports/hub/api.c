@@ -645,12 +645,12 @@ static int is_dashboard_path(const char *p)
 }
 
 /* The coordinators' pages write through the writer connection. */
-static struct store *office_writer_get(void *h)
+static struct store *coord_writer_get(void *h)
 {
 	return writer_get(h);
 }
 
-static void office_writer_put(void *h)
+static void coord_writer_put(void *h)
 {
 	writer_put(h);
 }
@@ -770,11 +770,11 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
-	if (office_path(p)) {
-		struct office_env env = { s, office_writer_get, office_writer_put, h, h->kiosk_silent_minutes,
+	if (coord_path(p)) {
+		struct coord_env env = { s, coord_writer_get, coord_writer_put, h, h->kiosk_silent_minutes,
 					  h->outbox_growing_minutes, h->slow_frame_ms };
 
-		office_handle(&env, req, resp);
+		coord_handle(&env, req, resp);
 	} else if (!strcmp(p, "/v1/applications") && post)
 		post_applications(h, s, req, auth, idem_key, resp, job);
 	else if (!strcmp(p, "/v1/catalog") && get)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The coordinators' office pages (see office_coord.h). Start reading at
- * office_handle(): it checks the session (the dashboard's login, role
+ * coord_handle(): it checks the session (the dashboard's login, role
  * 'coordinator'), then routes to the calls list and upload, the upload's
  * check (a dry run: what would change, or every problem with its row and
  * column), the confirmation that publishes it, one call and one
@@ -121,7 +121,7 @@ static void url_enc(struct hbuf *b, const char *value)
 }
 
 struct page {
-	const struct office_env *env;
+	const struct coord_env *env;
 	const struct http_request *req;
 	struct http_response *resp;
 	struct auth_session s;
@@ -1440,12 +1440,12 @@ static void fleet_page(struct page *pg)
 
 /* -------------------------------------------------------------- routing */
 
-int office_path(const char *path)
+int coord_path(const char *path)
 {
 	return !strcmp(path, "/coordinamento") || !strncmp(path, "/coordinamento/", 15);
 }
 
-void office_handle(const struct office_env *env, const struct http_request *req, struct http_response *resp)
+void coord_handle(const struct coord_env *env, const struct http_request *req, struct http_response *resp)
 {
 	const char *p = req->path, *m = req->method;
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");

@@ -9,7 +9,8 @@
  *   /coordinamento/rete      every comune of the network (uso interno)
  *   /coordinamento/totem     fleet health
  * Coordinators only (role 'coordinator'); comune staff get 403.
- * (Contract with the hub: office_handle, called from reports/hub/api.c.)
+ * (Contract with the hub: coord_path and coord_handle, called from
+ * reports/hub/api.c; the comuni's own pages are reports/web/office.c.)
  */
 #ifndef DOTE_REPORTS_OFFICE_COORD_H
 #define DOTE_REPORTS_OFFICE_COORD_H
@@ -20,7 +21,7 @@ struct store;
 /* What the hub lends a request: a connection to read with, its writer
  * connection (taken and given back around each write, so writes stay
  * serialised with the hub's own), and the fleet thresholds. */
-struct office_env {
+struct coord_env {
 	struct store *read;
 	struct store *(*writer_get)(void *arg);
 	void (*writer_put)(void *arg);
@@ -29,7 +30,7 @@ struct office_env {
 };
 
 /* 1 when path is one of these pages. */
-int office_path(const char *path);
+int coord_path(const char *path);
 /* Handles one request; resp is always filled. */
-void office_handle(const struct office_env *env, const struct http_request *req, struct http_response *resp);
+void coord_handle(const struct coord_env *env, const struct http_request *req, struct http_response *resp);
 #endif
