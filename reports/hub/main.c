@@ -33,6 +33,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/mail.h"
 #include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
@@ -62,6 +63,13 @@ static const struct config_entry hub_config[] = {
 	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
 	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
+	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
+	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
+	{ "smtp_user", "", "SMTP login, when the relay wants one" },
+	{ "smtp_password", "", "SMTP password" },
+	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
+	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
+	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
 };
 
 struct request_state {
@@ -70,8 +78,16 @@ struct request_state {
 	size_t limit;			/* the route's largest body (hub_preflight) */
 	size_t reserved;		/* bytes of the body budget held */
 	int refused;			/* 413 or 503, decided while the body came */
+	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 };
+
+/* A body refused from the headers is not read: the answer goes at once
+ * and the connection closes. Up to this size it is read and dropped
+ * instead, so that the answer is sure to reach the client (closing a
+ * socket with data unread sends a reset, which may overtake the answer):
+ * a kiosk told 401 or 403 for a small batch learns why. */
+enum { DRAIN_MAX = 65536 };
 
 /* One connection, from accept to close (MHD_OPTION_NOTIFY_CONNECTION). */
 struct hub_conn {
@@ -289,11 +305,13 @@ static void preflight_refuse(struct http_response *resp, int status, const char 
 }
 
 /* A request's headers are in, none of its body: 0 to go on and read the
- * body, or 1 with the answer in resp (then the body is never read). */
+ * body, 1 with the answer in resp (then the body is never read), or 2
+ * with the answer in resp to send once a small body is read and dropped. */
 static int preflight(struct hub *h, struct MHD_Connection *c, const char *method, const char *url,
 		     struct request_state *st, struct http_response *resp)
 {
 	struct length_scan ls;
+	int drain;
 
 	memset(&ls, 0, sizeof(ls));
 	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_length, &ls);
@@ -304,18 +322,19 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 				 : "{\"error\":\"conflicting or malformed Content-Length headers\"}");
 		return 1;
 	}
+	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
-		return 1;
+		return drain;
 	if (ls.lengths && ls.length > st->limit) {
 		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"this request takes no body\"}");
-		return 1;
+		return drain;
 	}
 	if (ls.lengths && ls.length) {
 		if (budget_take((size_t)ls.length + 1)) {
 			preflight_refuse(resp, 503, "{\"error\":\"too many requests in progress; retry later\"}");
-			return 1;
+			return drain;
 		}
 		st->reserved = (size_t)ls.length + 1;
 	}
@@ -458,11 +477,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = st;
 		conn_deadline(c, guard.body_ms);
 		memset(&resp, 0, sizeof(resp));
-		if (preflight(h, c, method, url, st, &resp)) {
+		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (pf)
 			too_big_page(h, url, &resp);
+		switch (pf) {
+		case 0:
+			return MHD_YES;
+		case 2:
+			st->early = malloc(sizeof(*st->early));
+			if (st->early) {
+				*st->early = resp;
+				st->refused = -1;	/* read and drop the body */
+				return MHD_YES;
+			}
+			/* fall through */
+		default:
 			return send_response(c, &resp);
 		}
-		return MHD_YES;
 	}
 	if (*upload_size) {
 		body_add(st, upload_data, *upload_size);
@@ -477,6 +509,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		hub_ingest_reply(h, st->job, &resp);
 		hub_ingest_free(st->job);
 		st->job = NULL;
+		return send_response(c, &resp);
+	}
+	if (st->early) {
+		resp = *st->early;
+		free(st->early);
+		st->early = NULL;
 		return send_response(c, &resp);
 	}
 	if (st->refused) {
@@ -531,6 +569,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (st) {
 		hub_ingest_free(st->job);
+		if (st->early)
+			free(st->early->body);
+		free(st->early);
 		body_drop(st);
 		free(st);
 		*con_cls = NULL;
@@ -588,7 +629,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
-	long per_addr, header_timeout, body_timeout, login_addr, login_all;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
 	long silent, growing, slow_frame;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
@@ -611,6 +652,9 @@ int main(int argc, char **argv)
 		{ "body_timeout", 1, 86400, &body_timeout },
 		{ "login_per_minute", 1, 100000, &login_addr },
 		{ "login_total_per_minute", 1, 1000000, &login_all },
+		{ "smtp_tls", 0, 1, &smtp_tls },
+		{ "mail_poll_seconds", 1, 3600, &mail_poll },
+		{ "mail_retry_seconds", 1, 86400, &mail_retry },
 		{ "kiosk_silent_minutes", 0, 1000000, &silent },
 		{ "outbox_growing_minutes", 0, 1000000, &growing },
 		{ "slow_frame_ms", 0, 1000000, &slow_frame },
@@ -618,6 +662,7 @@ int main(int argc, char **argv)
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
 	int i, rc = 2, sig;
+	static struct hub_mail mail;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -747,6 +792,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	guard.started = 1;
+	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
+	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
+	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
+	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
+	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
+	mail.tls = (int)smtp_tls;
+	mail.poll_seconds = (int)mail_poll;
+	mail.retry_seconds = (int)mail_retry;
+	mail.quiet = h->quiet;
+	if (hub_mail_start(&mail))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -791,6 +847,7 @@ out:
 		pthread_mutex_unlock(&guard.lock);
 		pthread_join(guard.reaper, NULL);
 	}
+	hub_mail_stop(&mail);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
