@@ -680,7 +680,9 @@ static void call_page(struct page *pg, const char *err, int status)
 		csrf_field(pg);
 		hidden(&pg->b, "code", norm);
 		hbuf_add(&pg->b, "<div><label for=\"cn\">Motivo della chiusura</label><input id=\"cn\" name=\"note\""
-				 " maxlength=\"200\"></div><button type=\"submit\" style=\"background:#b30000\">Chiudi"
+				 " maxlength=\"200\"></div><div><input id=\"cc\" name=\"conferma\" type=\"checkbox\" value=\"1\""
+				 " required> <label for=\"cc\" style=\"display:inline\">Confermo: i totem non mostreranno"
+				 " più l'avviso</label></div><button type=\"submit\" style=\"background:#b30000\">Chiudi"
 				 " l'avviso</button></form><p class=\"note\">Un avviso chiuso sparisce dai totem e non"
 				 " riceve più candidature.</p>");
 	}
@@ -828,7 +830,9 @@ static void placement_page(struct page *pg, const char *err, int status)
 		csrf_field(pg);
 		hidden(&pg->b, "code", store_res_get(p, 0, 0));
 		hbuf_add(&pg->b, "<div><label for=\"wn\">Motivo del ritiro</label><input id=\"wn\" name=\"note\" maxlength=\"200\">"
-				 "</div><button type=\"submit\" style=\"background:#b30000\">Ritira il progetto</button></form>"
+				 "</div><div><input id=\"wc\" name=\"conferma\" type=\"checkbox\" value=\"1\" required> <label"
+				 " for=\"wc\" style=\"display:inline\">Confermo il ritiro</label></div>"
+				 "<button type=\"submit\" style=\"background:#b30000\">Ritira il progetto</button></form>"
 				 "<p class=\"note\">Un progetto ritirato sparisce dai totem; le candidature già ricevute restano.</p>");
 	}
 	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
@@ -901,6 +905,15 @@ static void amend_post(struct page *pg, const char *what)
 				n++;
 			}
 	http_form_get(pg->req->body, "deadline", deadline, sizeof(deadline));
+	/* Closing and withdrawing cannot be undone here: a ticked box says
+	 * the click was meant. */
+	if ((!strcmp(what, "close") || !strcmp(what, "withdraw")) &&
+	    (http_form_get(pg->req->body, "conferma", values[0], sizeof(values[0])) || strcmp(values[0], "1"))) {
+		amend_done(pg, 2, !strcmp(what, "close") ? "spunta la conferma per chiudere l'avviso"
+							 : "spunta la conferma per ritirare il progetto",
+			   !strcmp(what, "close") ? "/coordinamento/avviso" : "/coordinamento/progetto", code, "");
+		return;
+	}
 	w = pg->env->writer_get(pg->env->arg);
 	if (!strcmp(what, "extend")) {
 		rc = call_extend(w, code, NULL, deadline, pg->s.name, note, err, sizeof(err));

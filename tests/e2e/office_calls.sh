@@ -279,8 +279,11 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 		--data-urlencode code=PLC112512S02 --data-urlencode months=7 "$url/coordinamento/progetto/modifica")
 	check "$b-web-edit-bad-422" "$code" 422
 	grep -q 'i mesi sono 3, 6, 9 o 12' "$T/edit-bad.html" && pass "$b-web-edit-bad-says-why" || fail "$b-web-edit-bad-says-why" "no reason"
-	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
+	code=$(curl -s -b "$jar" -o "$T/withdraw-unconfirmed.html" -w '%{http_code}' --data-urlencode csrf="$csrf" \
 		--data-urlencode code=PLC122601M01 "$url/coordinamento/progetto/ritira")
+	check "$b-web-withdraw-needs-confirmation" "$code $(grep -c 'spunta la conferma per ritirare' "$T/withdraw-unconfirmed.html")" "422 1"
+	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
+		--data-urlencode code=PLC122601M01 --data-urlencode conferma=1 "$url/coordinamento/progetto/ritira")
 	check "$b-web-withdraw" "$code" 303
 	read -r code _ < <(catalog "$url" 015146)
 	check "$b-web-withdraw-reaches-kiosk" "$(jq '[.placements[] | select(.code == "PLC122601M01")] | length' "$T/cat.json")" 0
@@ -289,7 +292,8 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	check "$b-web-extend" "$code" 303
 	check "$b-web-extend-stored" "$(sql "$b" "$db" "SELECT deadline FROM call WHERE code = '13/2025'")" "$D45"
 	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
-		--data-urlencode code=13/2025 --data-urlencode note=fine "$url/coordinamento/avviso/chiudi")
+		--data-urlencode code=13/2025 --data-urlencode note=fine --data-urlencode conferma=1 \
+		"$url/coordinamento/avviso/chiudi")
 	check "$b-web-close" "$code" 303
 	read -r code _ < <(catalog "$url" 019036 "$e1")
 	check "$b-web-close-reaches-kiosk" "$code $(jq '[.placements[] | select(.code | startswith("PLC1226"))] | length' "$T/cat.json")" "200 0"
