@@ -33,6 +33,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/mail.h"
 #include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
@@ -58,7 +59,17 @@ static const struct config_entry hub_config[] = {
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
+	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
+	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
+	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
+	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
+	{ "smtp_user", "", "SMTP login, when the relay wants one" },
+	{ "smtp_password", "", "SMTP password" },
+	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
+	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
+	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
 };
 
 struct request_state {
@@ -348,6 +359,24 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 	return 0;
 }
 
+/* A person uploading a file through a web page (a call's table) reads
+ * the refusal in a browser: an Italian page, not the API's JSON. */
+static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
+{
+	char page[400];
+
+	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
+		return;
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", h->body_max >> 20);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+}
+
 struct store *hub_store_get(struct hub *h)
 {
 	struct store *s = NULL;
@@ -466,7 +495,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = st;
 		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
-		switch (preflight(h, c, method, url, st, &resp)) {
+		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (pf)
+			too_big_page(h, url, &resp);
+		switch (pf) {
 		case 0:
 			return MHD_YES;
 		case 2:
@@ -505,6 +538,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->refused) {
 		preflight_refuse(&resp, st->refused, st->refused == 413 ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"too many requests in progress; retry later\"}");
+		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
 	memset(&q, 0, sizeof(q));
@@ -613,7 +647,8 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
-	long per_addr, header_timeout, body_timeout, login_addr, login_all;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
+	long silent, growing, slow_frame;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -635,10 +670,17 @@ int main(int argc, char **argv)
 		{ "body_timeout", 1, 86400, &body_timeout },
 		{ "login_per_minute", 1, 100000, &login_addr },
 		{ "login_total_per_minute", 1, 1000000, &login_all },
+		{ "smtp_tls", 0, 1, &smtp_tls },
+		{ "mail_poll_seconds", 1, 3600, &mail_poll },
+		{ "mail_retry_seconds", 1, 86400, &mail_retry },
+		{ "kiosk_silent_minutes", 0, 1000000, &silent },
+		{ "outbox_growing_minutes", 0, 1000000, &growing },
+		{ "slow_frame_ms", 0, 1000000, &slow_frame },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
 	int i, rc = 2, sig;
+	static struct hub_mail mail;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -706,6 +748,9 @@ int main(int argc, char **argv)
 	h->body_max = (size_t)body_max;
 	h->rate_per_minute = (int)rate;
 	h->quiet = (int)quiet;
+	h->kiosk_silent_minutes = (int)silent;
+	h->outbox_growing_minutes = (int)growing;
+	h->slow_frame_ms = (int)slow_frame;
 	guard.header_ms = header_timeout * 1000;
 	guard.body_ms = body_timeout * 1000;
 	guard.body_memory = (size_t)body_memory;
@@ -766,6 +811,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	guard.started = 1;
+	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
+	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
+	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
+	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
+	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
+	mail.tls = (int)smtp_tls;
+	mail.poll_seconds = (int)mail_poll;
+	mail.retry_seconds = (int)mail_retry;
+	mail.quiet = h->quiet;
+	if (hub_mail_start(&mail))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -810,6 +866,7 @@ out:
 		pthread_mutex_unlock(&guard.lock);
 		pthread_join(guard.reaper, NULL);
 	}
+	hub_mail_stop(&mail);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
