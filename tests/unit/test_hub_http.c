@@ -5,8 +5,12 @@
  * cookies are found among others, extra response headers are bounded.
  * reports/web/rate.h: token buckets exact per key (keys that shared a
  * slot of the old fixed table keep buckets of their own), refilled with
- * time, bounded in keys for strangers' addresses.
+ * time, bounded in keys for strangers' addresses. core/config.h's
+ * config_long(): the hub's numbers are whole numbers within a range or
+ * refused (body_max=-1, max_connections=abc, 12k, overflow).
  */
+#include "core/config.h"
+#include "core/util.h"
 #include "reports/web/http.h"
 #include "reports/web/rate.h"
 #include "tests/unit/check.h"
@@ -18,6 +22,33 @@ static int taken(struct rate_table *t, const char *key, int tries, double per_mi
 	while (tries--)
 		ok += rate_table_take(t, key, per_minute, per_minute, now) == 0;
 	return ok;
+}
+
+static void config_tests(void)
+{
+	static const struct config_entry schema[] = { { "n", "5", "" } };
+	struct config cfg;
+	long v = 0;
+
+	util_quiet(1);
+	config_init(&cfg, schema, 1);
+	CHECK_INT("config-long-default", config_long(&cfg, "n", 1, 10, &v), 0);
+	CHECK_INT("config-long-value", v, 5);
+	config_set(&cfg, "n", "-1");
+	CHECK_INT("config-long-below-min", config_long(&cfg, "n", 0, 10, &v), -1);
+	config_set(&cfg, "n", "abc");
+	CHECK_INT("config-long-not-a-number", config_long(&cfg, "n", 0, 10, &v), -1);
+	config_set(&cfg, "n", "12k");
+	CHECK_INT("config-long-trailing", config_long(&cfg, "n", 0, 100000, &v), -1);
+	config_set(&cfg, "n", "");
+	CHECK_INT("config-long-empty", config_long(&cfg, "n", 0, 10, &v), -1);
+	config_set(&cfg, "n", "99999999999999999999");
+	CHECK_INT("config-long-overflow", config_long(&cfg, "n", 0, 1000000, &v), -1);
+	config_set(&cfg, "n", "11");
+	CHECK_INT("config-long-above-max", config_long(&cfg, "n", 0, 10, &v), -1);
+	CHECK_INT("config-long-refused-leaves-value", v, 5);
+	config_release(&cfg);
+	util_quiet(0);
 }
 
 static void rate_tests(void)
@@ -90,5 +121,6 @@ int main(void)
 	CHECK_INT("header-ok", http_response_header(&resp, "Location", "/login"), 0);
 	CHECK_STR("header-stored", resp.headers[0].value, "/login");
 	rate_tests();
+	config_tests();
 	return check_done();
 }
