@@ -79,6 +79,11 @@ int catalog_comune_suggest(sqlite3 *db, const char *prefix, char istat[][7], cha
  * the placement title; returns 0 found, 1 not found, -1 error. */
 int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf,
 			       char *status, size_t ssize, char *title, size_t tsize);
+/* The interview's date ('YYYY-MM-DDTHH:MM') and place of an application
+ * called for interview (as the hub's last heartbeat said): 0 found, 1
+ * none, -1 error. */
+int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
+			       size_t psize);
 /* Adds one to today's anonymous usage count for event. */
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event);
