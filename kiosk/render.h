@@ -3,7 +3,7 @@
  * The one renderer: draws a frame's struct ui_cmd list with an
  * SDL_Renderer, and measures text for the UI layer. Text goes through
  * SDL_ttf (HarfBuzz shaping) in Titillium Web; rendered lines are cached
- * as textures (white, tinted per draw) and widths are cached too, so an
+ * as textures (in their colour) and widths are cached too, so an
  * unchanged screen costs no rasterising. Start reading at render_frame().
  */
 #ifndef DOTE_KIOSK_RENDER_H
