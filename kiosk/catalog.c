@@ -313,6 +313,30 @@ int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf
 	return rc;
 }
 
+int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol, size_t size)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT protocol FROM application WHERE call_id = ?1 AND cf_hash = ?2"
+		" ORDER BY submitted_at LIMIT 1");
+	char hash[65];
+	int rc = 1, s;
+	if (!st)
+		return -1;
+	application_person_hash(call_id, cf, hash, sizeof(hash));
+	sqlite3_bind_int64(st, 1, call_id);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		db_col_copy(st, 0, protocol, size);
+		rc = 0;
+	} else if (s != SQLITE_DONE) {
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	str_wipe(hash, sizeof(hash));
+	return rc;
+}
+
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event)
 {

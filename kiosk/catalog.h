@@ -79,6 +79,11 @@ int catalog_comune_suggest(sqlite3 *db, const char *prefix, char istat[][7], cha
  * the placement title; returns 0 found, 1 not found, -1 error. */
 int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf,
 			       char *status, size_t ssize, char *title, size_t tsize);
+/* The protocol number of an application this kiosk holds by the person
+ * with codice fiscale cf to call call_id (in the outbox or sent; found by
+ * the person hash, so also after its personal data was deleted). Returns
+ * 0 found, 1 none, -1 on error. */
+int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol, size_t size);
 /* Adds one to today's anonymous usage count for event. */
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event);

@@ -94,7 +94,8 @@ void kiosk_reset(struct kiosk *k)
 
 void kiosk_set_lang(struct kiosk *k, const char *lang)
 {
-	(void)k;
+	/* The errors on screen are the same, in other words: not new ones. */
+	k->ui.alerts_relabel = 1;
 	i18n_set(lang);
 }
 
@@ -262,10 +263,16 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	} else if (!strcmp(id, "field:cf")) {
 		char err[160];
 		k->err.cf = NULL;
+		k->err.cf_detail[0] = 0;
 		k->cf_valid = 0;
 		if (strlen(k->c.cf) == CF_LEN) {
 			if (!cf_check(k->c.cf, k->today, &k->cf_info, err, sizeof(err))) {
 				k->cf_valid = 1;
+				/* One application per person per call: say so now,
+				 * not after the whole form (cf_detail: its protocol). */
+				if (k->have_sel && catalog_applied(k->db, k->sel.call_id, k->cf_info.code, k->err.cf_detail,
+								   sizeof(k->err.cf_detail)) == 0)
+					k->err.cf = N_("You have already applied to this call: application %s. Each person can send only one application per call.");
 			} else {
 				k->err.cf = N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
 			}
@@ -470,6 +477,9 @@ int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, 
 				      next_enabled))
 			res = 2;
 	}
+	/* A Continue refused again shows the first error again. */
+	if (res == 2)
+		ui_alerts_renew(ui);
 	return res;
 }
 
@@ -570,11 +580,18 @@ void kiosk_frame(struct kiosk *k)
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}
-	/* Escape does nothing: there is no way out for the public. */
-	if (in->key == UI_KEY_ESCAPE)
+	/* Escape closes the on-screen keyboard, and does nothing else:
+	 * there is no way out for the public. */
+	if (in->key == UI_KEY_ESCAPE) {
+		if (!k->idle_dialog && osk_height(k))
+			k->keyboard_hidden = 1;
 		in->key = 0;
+	}
 
 	ui_frame_begin(ui);
+	/* Tapping the focused field brings back a keyboard put away. */
+	if (ui->tapped[0] && !strcmp(ui->tapped, ui->focus) && kiosk_field(k, ui->focus, NULL, NULL))
+		k->keyboard_hidden = 0;
 	k->screen->frame(k);
 	if (!k->idle_dialog)
 		osk_frame(k);

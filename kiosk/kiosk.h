@@ -64,7 +64,7 @@ struct form_errors {
 	const char *age, *residence, *other, *status;
 	const char *given_name, *family_name, *cf, *phone, *email, *education, *consent;
 	const char *submit, *check, *pin, *protocol;
-	char cf_detail[160];
+	char cf_detail[160];		/* cf: the protocol of the application there is */
 };
 
 struct kiosk {

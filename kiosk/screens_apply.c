@@ -202,7 +202,9 @@ static int form_check(struct kiosk *k)
 		e->family_name = N_("Enter your surname.");
 		ok = 0;
 	}
-	if (!k->cf_valid) {
+	if (k->cf_valid && e->cf_detail[0]) {
+		ok = 0;		/* already applied to this call (kiosk_field_changed) */
+	} else if (!k->cf_valid) {
 		if (!e->cf)
 			e->cf = strlen(c->cf) < CF_LEN ? N_("The codice fiscale has 16 characters: you can read it on your health card.")
 						       : N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
@@ -254,8 +256,17 @@ void form_frame(struct kiosk *k)
 	ui_field(ui, "field:family_name", _("Surname *"), k->c.family_name, NULL, tr(k->err.family_name),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
-	ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), tr(k->err.cf),
-		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	{
+		char dup[400];
+		const char *cf_err = tr(k->err.cf);
+		if (k->err.cf && k->err.cf_detail[0]) {
+			str_fmt(dup, sizeof(dup), _("You have already applied to this call: application %s. Each person can send only one application per call."),
+				k->err.cf_detail);
+			cf_err = dup;
+		}
+		ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), cf_err,
+			 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	}
 	f.y += h + ui_px(ui, 10);
 	if (k->cf_valid && !k->err.cf) {
 		char born[300], d[16];
@@ -265,6 +276,9 @@ void form_frame(struct kiosk *k)
 		flow_text(k, &f, "cf-info", born, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	}
 	f.y += ui_px(ui, 14);
+	/* Neither field is required alone, but one of them is: say so. */
+	flow_text(k, &f, "contact-hint", _("Phone or e-mail * (at least one, so the town hall can contact you)"),
+		  UI_FONT_SEMIBOLD, 28, C_TEXT);
 	ui_field(ui, "field:phone", _("Phone"), k->c.phone, _("For example 333 1234567"), tr(k->err.phone),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);

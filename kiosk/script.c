@@ -26,6 +26,10 @@ struct script {
 	struct kiosk *k;
 	const char *shots;
 	char why[512];
+	/* errors on screen after the previous line (check_alerts) */
+	char alerts[16][48];
+	int nalerts;
+	unsigned alert_seq;
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -275,6 +279,49 @@ static int expect_sql(struct script *s, const char *arg, int shown)
 	return 0;
 }
 
+/* After every line: an error that has appeared since the previous line
+ * (a new id, or the one the UI says took the focus again) must be wholly
+ * on screen (inside its panel, so not under the keyboard or below the
+ * fold) and focused, itself or through its field. With several new
+ * errors at once, the first in reading order. */
+static int check_alerts(struct script *s)
+{
+	struct ui *ui = &s->k->ui;
+	const struct ui_widget *cand = NULL;
+	char owner[64];
+	const char *o;
+	int n = 0;
+
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		int seen = 0;
+		if (w->role != UI_ROLE_ALERT)
+			continue;
+		for (int j = 0; j < s->nalerts; j++)
+			seen |= !strcmp(s->alerts[j], w->id);
+		if (!cand && (!seen || (ui->alert_seq != s->alert_seq && !strcmp(ui->alert_shown, w->id))))
+			cand = w;
+		if (n < (int)ARRAY_SIZE(s->alerts))
+			memcpy(s->alerts[n++], w->id, sizeof(s->alerts[0]));
+	}
+	s->nalerts = n;
+	s->alert_seq = ui->alert_seq;
+	if (!cand || s->k->idle_dialog)
+		return 0;
+	{
+		struct ui_rect r = cand->r, v = { 0, 0, ui->w, ui->h };
+		if (cand->panel >= 0 && cand->panel < ui->npanels)
+			v = ui->panels[cand->panel].r;
+		if (!cand->visible || r.y < v.y || r.y + r.h > v.y + v.h || r.x < 0 || r.x + r.w > ui->w)
+			return fail(s, "the error '%s' appeared but is not wholly on screen (y %d..%d, view %d..%d)",
+				    cand->id, r.y, r.y + r.h, v.y, v.y + v.h);
+	}
+	o = ui_alert_owner(ui, cand->id, owner, sizeof(owner));
+	if (strcmp(ui->focus, cand->id) && !(o && !strcmp(ui->focus, o)))
+		return fail(s, "the error '%s' appeared but the focus is on '%s'", cand->id, ui->focus);
+	return 0;
+}
+
 static int run_line(struct script *s, char *line)
 {
 	char verb[32] = "", *arg;
@@ -476,7 +523,7 @@ static int run_line(struct script *s, char *line)
 
 int script_run(struct platform *p, struct kiosk *k, const char *path, const char *shots)
 {
-	struct script s = { p, k, shots, "" };
+	struct script s = { .p = p, .k = k, .shots = shots };
 	char line[2048];
 	int lineno = 0, rc = 0;
 	FILE *f = fopen(path, "r");
@@ -493,7 +540,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		str_trim(line);
 		if (!line[0] || line[0] == '#')
 			continue;
-		if (run_line(&s, line)) {
+		if (run_line(&s, line) || check_alerts(&s)) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
 			rc = 1;

@@ -142,6 +142,8 @@ void ui_focus(struct ui *ui, const char *id)
 {
 	str_fmt(ui->focus, sizeof(ui->focus), "%s", id);
 	str_fmt(ui->reveal, sizeof(ui->reveal), "%s", id);
+	ui->reveal_from[0] = 0;
+	ui->reveal_hold = 0;
 	ui->animating = 1;
 }
 
@@ -248,6 +250,73 @@ static uint32_t fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
+const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size)
+{
+	if (strncmp(alert_id, "error:", 6))
+		return NULL;
+	str_fmt(buf, size, "field:%s", alert_id + 6);
+	return ui_find(ui, buf) ? buf : NULL;
+}
+
+void ui_alerts_renew(struct ui *ui)
+{
+	/* The screen checks its answers after drawing them: the errors
+	 * that refusal sets show in the next frame. */
+	ui->alerts_renew = 1;
+}
+
+/* Errors must never hide below the fold or behind the keyboard: the
+ * first error that was not on screen last frame (or whose text changed)
+ * is revealed, with its field above it, and takes the focus. The reveal
+ * is held a few frames, since taking the focus may bring up the keyboard
+ * and shrink the panel. */
+static void alerts_track(struct ui *ui)
+{
+	const struct ui_widget *first = NULL;
+	int n = 0, relabel = ui->alerts_relabel;
+	char owner[64];
+	const char *o;
+
+	ui->alerts_relabel = 0;
+	if (ui->alerts_renew == 1) {
+		ui->alerts_renew = 2;
+		return;
+	}
+	if (ui->alerts_renew == 2) {
+		ui->alerts_renew = 0;
+		ui->nalerts = 0;
+	}
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		uint32_t h;
+		int seen = 0;
+		if (w->role != UI_ROLE_ALERT)
+			continue;
+		h = fnv(2166136261u, w->label, strlen(w->label));
+		for (int j = 0; j < ui->nalerts; j++)
+			if (!strcmp(ui->alerts[j].id, w->id) && (relabel || ui->alerts[j].text == h))
+				seen = 1;
+		if (!seen && !first)
+			first = w;
+		if (n < (int)ARRAY_SIZE(ui->alerts)) {
+			memcpy(ui->alerts[n].id, w->id, sizeof(ui->alerts[n].id));
+			ui->alerts[n++].text = h;
+		}
+	}
+	ui->nalerts = n;
+	if (!first)
+		return;
+	o = ui_alert_owner(ui, first->id, owner, sizeof(owner));
+	if (!o || !ui_focused(ui, o))
+		ui_focus(ui, o ? o : first->id);
+	str_fmt(ui->reveal, sizeof(ui->reveal), "%s", first->id);
+	str_fmt(ui->reveal_from, sizeof(ui->reveal_from), "%s", o ? o : "");
+	ui->reveal_hold = 3;
+	str_fmt(ui->alert_shown, sizeof(ui->alert_shown), "%s", first->id);
+	ui->alert_seq++;
+	ui->animating = 1;
+}
+
 void ui_frame_end(struct ui *ui)
 {
 	uint32_t h = 2166136261u;
@@ -257,11 +326,13 @@ void ui_frame_end(struct ui *ui)
 	if (ui->tapped[0] || ui->activate[0] || ui->in.key || ui->in.text[0] || ui->in.pressed ||
 	    ui->in.released)
 		ui->animating = 1;
+	alerts_track(ui);
 	nprev_hits = 0;
 	ui->nfocus_order = 0;
 	for (i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		if (w->focusable && w->enabled)
+		/* A focused error is in the order too: Tab goes on from it. */
+		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)))
 			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
 		if (ui->focus[0] && !strcmp(w->id, ui->focus))
 			focus_seen = 1;
@@ -589,15 +660,27 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	if (ui->reveal[0] && !strcmp(ui->reveal, id) && ui->panel >= 0) {
 		struct ui_scroll *s = ui->panels[ui->panel].s;
 		struct ui_rect pr = ui->panels[ui->panel].r;
-		int margin = ui_px(ui, 24);
-		if (r.y < pr.y + margin)
-			s->offset -= (float)(pr.y + margin - r.y);
-		else if (r.y + r.h > pr.y + pr.h - margin)
-			s->offset += (float)(r.y + r.h - (pr.y + pr.h - margin));
-		ui->reveal[0] = 0;
+		int margin = ui_px(ui, 24), top = r.y, bottom = r.y + r.h;
+		const struct ui_widget *from = ui->reveal_from[0] ? ui_find(ui, ui->reveal_from) : NULL;
+		/* With the field it belongs to, when both fit. */
+		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h - 2 * margin)
+			top = from->r.y;
+		if (top < pr.y + margin)
+			s->offset -= (float)(pr.y + margin - top);
+		else if (bottom > pr.y + pr.h - margin)
+			s->offset += (float)(bottom - (pr.y + pr.h - margin) < top - (pr.y + margin) ?
+					     bottom - (pr.y + pr.h - margin) : top - (pr.y + margin));
+		if (ui->reveal_hold > 0) {
+			ui->reveal_hold--;
+		} else {
+			ui->reveal[0] = 0;
+			ui->reveal_from[0] = 0;
+		}
 		ui->animating = 1;
 	} else if (ui->reveal[0] && !strcmp(ui->reveal, id)) {
 		ui->reveal[0] = 0;
+		ui->reveal_from[0] = 0;
+		ui->reveal_hold = 0;
 	}
 	return w;
 }
@@ -732,6 +815,7 @@ int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r)
 	ui_draw_rect(ui, box, ui_color(ui, C_ERROR_BG));
 	ui_draw_rect(ui, side, ui_color(ui, C_ERROR));
 	ui_text_box(ui, tr, text, UI_FONT_SEMIBOLD, px, ui_color(ui, C_ERROR), 0);
+	focus_ring(ui, id, box);
 	return h;
 }
 

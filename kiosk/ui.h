@@ -146,11 +146,25 @@ struct ui {
 	int64_t drag_last_ms;
 	char tapped[48];		/* widget tapped (released) this frame */
 	char reveal[48];		/* scroll this widget into view */
+	char reveal_from[48];		/* ... together with this one above it */
+	int reveal_hold;		/* frames the reveal is applied again */
 	char focus_order[UI_MAX_WIDGETS][48];	/* last frame's focusable ids */
 	int nfocus_order;
 	int animating;			/* another frame is needed soon */
 	uint32_t hash;			/* of this frame's draw commands */
 	uint32_t alert_hash;		/* errors on screen (announce once) */
+	/* Errors on screen last frame (id, hash of the text): one that is
+	 * not among them has just appeared, comes into view and takes the
+	 * focus (ui_frame_end). */
+	struct {
+		char id[48];
+		uint32_t text;
+	} alerts[16];
+	int nalerts;
+	int alerts_relabel;		/* texts changed by a language switch only */
+	int alerts_renew;		/* 1: asked this frame, 2: all new next frame */
+	unsigned alert_seq;		/* errors that took the focus so far */
+	char alert_shown[48];		/* the last one */
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
@@ -229,8 +243,19 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h);
 int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, struct ui_rect r,
 		int *used_h);
-/* An error message (role alert) with the announce hook; returns height. */
+/* An error message (role alert) with the announce hook; returns height.
+ * The frame an error appears (or its text changes), it is scrolled into
+ * view and takes the focus: "error:NAME" gives it to its field
+ * "field:NAME" when there is one (shown together with the error),
+ * otherwise the alert itself is focused. With several new errors, the
+ * first in reading order. */
 int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r);
+/* Treats the errors on screen as new in the next frame (a Continue that
+ * is refused again brings the first error back into view and focus). */
+void ui_alerts_renew(struct ui *ui);
+/* The field an error belongs to ("error:cf" -> "field:cf") when it is on
+ * screen this frame; NULL otherwise. */
+const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size);
 
 /* Scroll panels: widgets between begin and end are offset by the scroll
  * and clipped to r; drags inside r scroll with momentum. */
