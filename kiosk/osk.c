@@ -112,7 +112,8 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 		w->enabled = 0;
 	pressed = !strcmp(ui->press_id, id) && ui->in.down;
 	{
-		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, w && !w->enabled ? C_BORDER : C_KEY_TEXT);
+		int off = w && !w->enabled;
+		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, off ? C_ON_DISABLED : C_KEY_TEXT);
 		if (!strcmp(name, "enter")) {
 			fill = ui_color(ui, C_PRIMARY);
 			text = ui_color(ui, C_ON_PRIMARY);
@@ -121,10 +122,14 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			text = ui_color(ui, C_ON_PRIMARY);
 		}
 		if (pressed)
-			fill = ui_color(ui, C_SHADOW);
-		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
-		ui_draw_rect(ui, r, fill);
-		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
+			fill = ui_color(ui, C_PRESSED);
+		/* A key that cannot be used has no key cap: just its letter,
+		 * in grey, on the keyboard's background. */
+		if (!off) {
+			ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
+			ui_draw_rect(ui, r, fill);
+			ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
+		}
 		{
 			/* Keys are sized by the screen, so their labels follow the
 			 * key, not the text-size setting, and shrink to fit. */

@@ -198,6 +198,8 @@ static int stats(struct script *s, const char *name)
 	return 0;
 }
 
+static int expect_contrast(struct script *s);
+
 static int interactive(enum ui_role r)
 {
 	return r == UI_ROLE_BUTTON || r == UI_ROLE_FIELD || r == UI_ROLE_RADIO || r == UI_ROLE_CHECKBOX ||
@@ -211,6 +213,8 @@ static int expect_layout(struct script *s)
 	struct ui *ui = &s->k->ui;
 	struct ui_rect v[UI_MAX_WIDGETS];
 	int modal = ui->nwidgets;	/* the idle dialog's first widget */
+	if (expect_contrast(s))
+		return -1;
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
 		if (!strcmp(w->id, "idle") && modal == ui->nwidgets)
@@ -248,6 +252,15 @@ static int expect_layout(struct script *s)
 				return fail(s, "widgets '%s' and '%s' overlap", a->id, b->id);
 		}
 	}
+	return 0;
+}
+
+/* Every text and outline on screen meets WCAG 2.1 AA contrast. */
+static int expect_contrast(struct script *s)
+{
+	char why[300];
+	if (ui_contrast_check(&s->k->ui, why, sizeof(why)))
+		return fail(s, "contrast: %s", why);
 	return 0;
 }
 
@@ -436,6 +449,8 @@ static int run_line(struct script *s, char *line)
 	}
 	if (!strcmp(verb, "expect-layout"))
 		return expect_layout(s);
+	if (!strcmp(verb, "expect-contrast"))
+		return expect_contrast(s);
 	if (!strcmp(verb, "expect-sql"))
 		return expect_sql(s, arg, 0);
 	if (!strcmp(verb, "expect-sql-shown"))

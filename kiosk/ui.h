@@ -30,11 +30,17 @@ enum ui_role {
 
 enum ui_font { UI_FONT_REGULAR, UI_FONT_SEMIBOLD, UI_FONT_BOLD, UI_FONT__N };
 
-/* Theme colour slots; values are 0xRRGGBB. */
+/* Theme colour slots; values are 0xRRGGBB. Every pair the kiosk draws
+ * meets WCAG 2.1 AA in both themes (text 4.5:1, large text and outlines
+ * 3:1): ui_contrast_check() measures a frame, tests/unit/test_kiosk_ui.c
+ * every widget state. The focus ring is two colours 9:1 apart (C_FOCUS
+ * outside, C_FOCUS_INNER inside), so one of them stands out on any
+ * background. */
 enum ui_color {
 	C_BG, C_SURFACE, C_PRIMARY, C_PRIMARY_DARK, C_ON_PRIMARY, C_TEXT, C_MUTED,
 	C_BORDER, C_FOCUS, C_ERROR, C_ERROR_BG, C_SUCCESS, C_SUCCESS_BG, C_FIELD,
-	C_KEY, C_KEY_TEXT, C_SHADOW, C_OVERLAY, C_HEADER, C_HEADER_TEXT, C__N,
+	C_KEY, C_KEY_TEXT, C_SHADOW, C_OVERLAY, C_HEADER, C_HEADER_TEXT,
+	C_FOCUS_INNER, C_PRESSED, C_DISABLED, C_ON_DISABLED, C_PLACEHOLDER, C__N,
 };
 
 struct ui_theme {
@@ -256,6 +262,15 @@ void ui_alerts_renew(struct ui *ui);
 /* The field an error belongs to ("error:cf" -> "field:cf") when it is on
  * screen this frame; NULL otherwise. */
 const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size);
+
+/* WCAG 2.1 contrast ratio of two 0xRRGGBB colours (1 to 21). */
+double ui_contrast(uint32_t a, uint32_t b);
+/* Checks this frame's draw list: each text against what is drawn under
+ * it (4.5:1; large text, 24 px or 19 px bold, 3:1) and each outline
+ * against what is around it (3:1, unless the fill inside already stands
+ * out 3:1, or it is one band of a two-colour focus ring). Returns 0, or
+ * -1 with the first failure described in why. */
+int ui_contrast_check(const struct ui *ui, char *why, size_t size);
 
 /* Scroll panels: widgets between begin and end are offset by the scroll
  * and clipped to r; drags inside r scroll with momentum. */
