@@ -42,8 +42,10 @@ int osk_height(struct kiosk *k)
 	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, NULL))
 		return 0;
 	row = ui_px(ui, 118);
-	if (row > ui->h * 42 / 500)
-		row = ui->h * 42 / 500;
+	/* Landscape is short: flatter keys leave the footer (Continue) and
+	 * a few lines of the page in view above the keyboard. */
+	if (row > ui->h * (ui->w > ui->h ? 34 : 42) / 500)
+		row = ui->h * (ui->w > ui->h ? 34 : 42) / 500;
 	return row * 5 + ui_px(ui, 24);
 }
 

@@ -100,8 +100,25 @@ void eligibility_frame(struct kiosk *k)
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
 	if (k->c.residence_query[0] && !k->c.residence[0]) {
+		static char shown_for[64];
 		char istat[6][7], names[6][64], prov[6][3];
 		int n = catalog_comune_suggest(k->db, k->c.residence_query, istat, names, prov, 6);
+		int sh = ui_button_h(ui, 86) + ui_px(ui, 8);
+		if (strcmp(shown_for, k->c.residence_query)) {
+			/* New suggestions come into view under the field, as many
+			 * as fit above the keyboard (they were hidden behind it). */
+			int fit = ui->npanels ? (ui->panels[0].r.h - h - ui_px(ui, 60)) / sh : n;
+			if (fit > n)
+				fit = n;
+			str_copy(shown_for, sizeof(shown_for), k->c.residence_query);
+			if (fit >= 1)
+				str_fmt(ui->reveal, sizeof(ui->reveal), "residence:%s", istat[fit - 1]);
+			else
+				str_copy(ui->reveal, sizeof(ui->reveal), n ? "" : "residence-none");
+			str_copy(ui->reveal_from, sizeof(ui->reveal_from), "field:residence");
+			ui->reveal_hold = 2;
+			ui->animating = 1;
+		}
 		for (i = 0; i < n; i++) {
 			char id[32], label[96];
 			str_fmt(id, sizeof(id), "residence:%s", istat[i]);
