@@ -70,7 +70,8 @@ void catalog_list_free(struct catalog_list *list)
 	" p.allowance_eur, p.seats, p.applied, p.deadline"
 #define SCOPE "p.status = 'open' AND p.deadline >= ?2" \
 	" AND (p.comune = ?3 OR (?4 AND c.province = (SELECT province FROM comune WHERE istat = ?3)))" \
-	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
+	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)" \
+	" AND (?10 = 0 OR p.call_id <> ?10)"
 
 /* Runs one page query and appends its rows; returns rows added or -1. */
 static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct catalog_filter *f,
@@ -89,6 +90,7 @@ static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct 
 	sqlite3_bind_int(st, 7, f->months);
 	sqlite3_bind_int(st, 8, limit);
 	sqlite3_bind_int(st, 9, offset);
+	sqlite3_bind_int64(st, 10, f->other_than_call);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct placement_card *c;
 		if (list->n >= CATALOG_MAX)
@@ -131,6 +133,7 @@ int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_l
 		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
 		" WHERE ?1 = '' AND ?4 = 0 AND p.comune = ?3 AND p.status = 'open' AND p.deadline >= ?2"
 		" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
+		" AND (?10 = 0 OR p.call_id <> ?10)"
 		" ORDER BY p.deadline, p.code LIMIT ?8 OFFSET ?9";
 	static const char *const sql_all =
 		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"

@@ -41,6 +41,7 @@ struct catalog_filter {
 	const char *area;		/* '' any */
 	int months;			/* 0 any */
 	const char *today;		/* 'YYYY-MM-DD': deadline not past */
+	int64_t other_than_call;	/* 0 any; else not this call's (ineligible) */
 };
 
 struct placement_detail {

@@ -83,6 +83,7 @@ void kiosk_reset(struct kiosk *k)
 	k->months = 0;
 	k->province_wide = 0;
 	k->filter_comune[0] = 0;
+	k->other_than_call = 0;
 	k->list_dirty = 1;
 	k->idle_dialog = 0;
 	k->ui.focus[0] = 0;

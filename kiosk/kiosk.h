@@ -106,6 +106,8 @@ struct kiosk {
 	int months;
 	int province_wide;
 	char filter_comune[7];
+	int64_t other_than_call;	/* "see other placements" after a refusal */
+	char other_than_title[160];	/* that call's title */
 	struct catalog_list list;
 	int list_dirty;
 	struct ui_scroll list_scroll;

@@ -259,7 +259,7 @@ static void browse_load(struct kiosk *k, int more)
 	struct catalog_filter f = {
 		.comune = k->comune, .comune_name = k->comune_name, .province_wide = k->province_wide,
 		.only_comune = k->filter_comune, .query = k->query, .area = k->area,
-		.months = k->months, .today = k->today,
+		.months = k->months, .today = k->today, .other_than_call = k->other_than_call,
 	};
 	struct timespec a, b, ca, cb;
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -371,7 +371,8 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	/* Seats and how many applied so far (last sync): the citizen judges
 	 * the odds; the town hall selects, so nothing is "full". */
 	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
-	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s", c->title, c->office, c->comune_name, facts, facts2);
+	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s. %s %s", c->title, c->office, c->comune_name, facts, facts2,
+		_("Code"), c->code);
 	ui_draw_card(ui, r);
 	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
 	tapped = ui_area(ui, id, UI_ROLE_LISTITEM, label, r);
@@ -379,7 +380,8 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 		char line[200];
 		int la = LH(UI_FONT_SEMIBOLD, 26), lt = LH(UI_FONT_BOLD, 40), lo = LH(UI_FONT_REGULAR, 30);
 		int lf = LH(UI_FONT_SEMIBOLD, 30), g = ui_px(ui, 6);
-		str_fmt(line, sizeof(line), "%s · %s", area, c->comune_name);
+		/* The code tells apart two placements with the same title. */
+	str_fmt(line, sizeof(line), "%s · %s · %s", area, c->comune_name, c->code);
 		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, la }, line, UI_FONT_SEMIBOLD,
 			    ui_font_px(ui, 26), ui_color(ui, C_PRIMARY), 0);
 		y += la + g;
@@ -427,7 +429,7 @@ void browse_frame(struct kiosk *k)
 			 (struct ui_rect){ x, y, fw, 0 }, &sh);
 		if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
 			      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
-			      k->area[0] || k->months || k->province_wide ? UI_CHOICE_ON : UI_SECONDARY))
+			      k->area[0] || k->months || k->province_wide || k->other_than_call ? UI_CHOICE_ON : UI_SECONDARY))
 			k->show_filters = !k->show_filters;
 	}
 	y += sh + ui_px(ui, 16);
@@ -440,8 +442,29 @@ void browse_frame(struct kiosk *k)
 	f.x = x;
 	f.w = w;
 	f.y = ui_px(ui, 20);
+	if (k->other_than_call) {
+		/* After "you cannot apply": the placements of other calls. */
+		char note[300];
+		str_fmt(note, sizeof(note), _("Placements of other calls (not %s)."), k->other_than_title);
+		flow_text(k, &f, "other-calls", note, UI_FONT_SEMIBOLD, 30, C_TEXT);
+	}
 	if (k->show_filters)
 		browse_filters(k, &f);
+	if (k->area[0] || k->months || k->province_wide || k->filter_comune[0] || k->other_than_call) {
+		int bw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), _("Clear all filters"),
+					strlen(_("Clear all filters"))) + ui_px(ui, 64), bh = ui_button_h(ui, 90);
+		if (bw > f.w)
+			bw = f.w;
+		if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ f.x, f.y, bw, bh }, UI_SECONDARY)) {
+			k->area[0] = 0;
+			k->months = 0;
+			k->province_wide = 0;
+			k->filter_comune[0] = 0;
+			k->other_than_call = 0;
+			k->list_dirty = 1;
+		}
+		f.y += bh + ui_px(ui, 20);
+	}
 	if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),

@@ -43,6 +43,23 @@ static int answers_eligible(struct kiosk *k, int age)
 	return k->elig.eligible;
 }
 
+/* A failed rule in words, with its limit when it has one: "older than
+ * the maximum age" alone does not tell a citizen what the maximum is. */
+static const char *fail_text(const struct eligibility_fail *fl, int age, char *buf, size_t size)
+{
+	int min = !strcmp(fl->rule, "min_age") || !strcmp(fl->rule, "student_min_age");
+	int max = !strcmp(fl->rule, "max_age") || !strcmp(fl->rule, "neet_max_age");
+	char limit[160];
+	if (!(min || max) || fl->limit <= 0)
+		return _(fl->message);
+	if (min)
+		str_fmt(limit, sizeof(limit), _("The minimum age is %ld; you are %d."), fl->limit, age);
+	else
+		str_fmt(limit, sizeof(limit), _("The maximum age is %ld; you are %d."), fl->limit, age);
+	str_fmt(buf, size, "%s %s", _(fl->message), limit);
+	return buf;
+}
+
 void eligibility_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -57,7 +74,8 @@ void eligibility_frame(struct kiosk *k)
 			char id[64];
 			const struct eligibility_fail *fl = &k->elig.fails[j];
 			str_fmt(id, sizeof(id), "fail:%s", fl->rule);
-			f.y += ui_error(ui, id, _(fl->message), (struct ui_rect){ f.x, f.y, f.w, 0 });
+			f.y += ui_error(ui, id, fail_text(fl, atoi(k->c.age_text), buf, sizeof(buf)),
+					(struct ui_rect){ f.x, f.y, f.w, 0 });
 			f.y += ui_px(ui, 10);
 			str_fmt(id, sizeof(id), "advice:%s", fl->rule);
 			flow_text(k, &f, id, _(fl->advice), UI_FONT_REGULAR, 32, C_TEXT);
@@ -66,8 +84,15 @@ void eligibility_frame(struct kiosk *k)
 		flow_text(k, &f, NULL, _("If you think an answer was wrong, go back and change it."),
 			  UI_FONT_REGULAR, 30, C_MUTED);
 		if (ui_button(ui, "browse", _("See other placements"),
-			      (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) }, UI_SECONDARY))
+			      (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) }, UI_SECONDARY)) {
+			/* Not this call's: its rules turn the citizen away from
+			 * every one of its placements. */
+			k->other_than_call = k->sel.call_id;
+			str_copy(k->other_than_title, sizeof(k->other_than_title), k->sel.call_title);
+			k->query[0] = 0;
+			k->list_dirty = 1;
 			kiosk_go(k, "browse");
+		}
 		f.y += ui_button_h(ui, 100);
 		screen_end(k, &f);
 		if (chrome_footer(k, _("Change answers"), NULL, NULL, 0) == 1)
@@ -276,7 +301,10 @@ void form_frame(struct kiosk *k)
 	{
 		char dup[400];
 		const char *cf_err = tr(k->err.cf);
-		if (k->err.cf && k->err.cf_detail[0]) {
+		if (k->cf_valid && k->err.cf && k->elig.nfails && k->err.cf == k->elig.fails[0].message) {
+			/* The age from the codice fiscale fails a rule: say the limit. */
+			cf_err = fail_text(&k->elig.fails[0], age_on(k->cf_info.birth_date, k->today), dup, sizeof(dup));
+		} else if (k->err.cf && k->err.cf_detail[0]) {
 			str_fmt(dup, sizeof(dup), _("You have already applied to this call: application %s. Each person can send only one application per call."),
 				k->err.cf_detail);
 			cf_err = dup;
