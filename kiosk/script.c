@@ -451,6 +451,24 @@ static int run_line(struct script *s, char *line)
 		return expect_layout(s);
 	if (!strcmp(verb, "expect-contrast"))
 		return expect_contrast(s);
+	if (!strcmp(verb, "expect-text-size")) {
+		/* expect-text-size ID MINPX: the largest text drawn inside the
+		 * widget is at least MINPX pixels (labels that grow). */
+		char id[64] = "";
+		int min = 0, best = 0;
+		const struct ui_widget *w;
+		if (sscanf(arg, "%63s %d", id, &min) != 2)
+			return fail(s, "expect-text-size needs ID MINPX");
+		if (!(w = visible(k, id)))
+			return fail(s, "widget '%s' is not on screen", id);
+		for (int i = 0; i < k->ui.ncmds; i++) {
+			const struct ui_cmd *c = &k->ui.cmds[i];
+			if (c->kind == UI_CMD_TEXT && c->r.x >= w->r.x && c->r.x < w->r.x + w->r.w &&
+			    c->r.y + c->r.h / 2 >= w->r.y && c->r.y + c->r.h / 2 < w->r.y + w->r.h && c->px > best)
+				best = c->px;
+		}
+		return best >= min ? 0 : fail(s, "the text in '%s' is %d px, want at least %d", id, best, min);
+	}
 	if (!strcmp(verb, "expect-sql"))
 		return expect_sql(s, arg, 0);
 	if (!strcmp(verb, "expect-sql-shown"))
