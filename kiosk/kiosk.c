@@ -68,6 +68,7 @@ static void citizen_wipe(struct kiosk *k)
 	k->printed = 0;
 	str_copy(k->c.residence, sizeof(k->c.residence), k->comune);
 	str_copy(k->c.residence_name, sizeof(k->c.residence_name), k->comune_name);
+	k->c.residence_prefilled = 1;
 }
 
 void kiosk_reset(struct kiosk *k)
@@ -284,6 +285,7 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	} else if (!strcmp(id, "field:residence")) {
 		k->c.residence[0] = 0;
 		k->c.residence_name[0] = 0;
+		k->c.residence_prefilled = 0;
 	} else if (!strncmp(id, "field:", 6)) {
 		/* Typing into a field clears the error next to it. */
 		const char **e = NULL;

@@ -40,6 +40,7 @@ struct citizen {
 	char residence[7];		/* ISTAT */
 	char residence_name[64];
 	char residence_query[64];
+	int residence_prefilled;	/* still this kiosk's comune, not chosen */
 	int other_placement;		/* -1 unanswered, 0 no, 1 yes */
 	char status[20];
 	/* form */

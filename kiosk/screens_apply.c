@@ -101,7 +101,12 @@ void eligibility_frame(struct kiosk *k)
 	}
 
 	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
-	flow_text(k, &f, NULL, _("Four quick questions. The answers are not stored."), UI_FONT_REGULAR, 32, C_MUTED);
+	/* Four questions, one answered already (the comune of this kiosk,
+	 * the likeliest): say so, so nobody takes it for a fifth or misses it. */
+	flow_text(k, &f, "eligibility-intro",
+		  k->c.residence_prefilled ? _("Four quick questions. The comune where you live is already filled in with this one: change it if you live elsewhere. The answers are not stored.")
+					   : _("Four quick questions. The answers are not stored."),
+		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
 
 	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
@@ -161,7 +166,11 @@ void eligibility_frame(struct kiosk *k)
 			flow_text(k, &f, "residence-none", _("No comune with that name. Check the spelling."),
 				  UI_FONT_REGULAR, 30, C_ERROR);
 	} else if (k->c.residence[0]) {
-		str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
+		if (k->c.residence_prefilled)
+			str_fmt(buf, sizeof(buf), _("Already filled in: %s. Type another name if you live elsewhere."),
+				k->c.residence_name);
+		else
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
 		flow_text(k, &f, "residence-selected", buf, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	}
 	f.y += ui_px(ui, 20);
