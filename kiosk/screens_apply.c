@@ -6,6 +6,7 @@
  * error next to the field it is about, in plain words.
  */
 #include "kiosk/screens.h"
+#include "core/application.h"
 #include "core/comuni.h"
 #include "core/eligibility.h"
 #include "core/model.h"
@@ -245,12 +246,16 @@ static int form_check(struct kiosk *k)
 	str_trim(c->given_name);
 	str_trim(c->family_name);
 	str_trim(c->email);
-	if (!c->given_name[0]) {
-		e->given_name = N_("Enter your first name.");
+	str_trim(c->phone);
+	/* Names and phone by the rules the hub applies too (core/application.h). */
+	if (!c->given_name[0] || !application_name_ok(c->given_name)) {
+		e->given_name = c->given_name[0] ? N_("This name has characters that cannot be accepted. Type it again with letters, spaces, apostrophes or hyphens.")
+						 : N_("Enter your first name.");
 		ok = 0;
 	}
-	if (!c->family_name[0]) {
-		e->family_name = N_("Enter your surname.");
+	if (!c->family_name[0] || !application_name_ok(c->family_name)) {
+		e->family_name = c->family_name[0] ? N_("This name has characters that cannot be accepted. Type it again with letters, spaces, apostrophes or hyphens.")
+						   : N_("Enter your surname.");
 		ok = 0;
 	}
 	if (k->cf_valid && e->cf_detail[0]) {
@@ -270,7 +275,7 @@ static int form_check(struct kiosk *k)
 	}
 	for (const char *p = c->phone; *p; p++)
 		digits += *p >= '0' && *p <= '9';
-	if (c->phone[0] && (digits < 6 || digits > 15)) {
+	if (c->phone[0] && (digits < 6 || digits > 15 || !application_phone_ok(c->phone))) {
 		e->phone = N_("The phone number should have 6 to 15 digits.");
 		ok = 0;
 	}

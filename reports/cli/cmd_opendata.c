@@ -4,7 +4,8 @@
  * protected CSV tables (RFC 4180, UTF-8) and metadata.json (title,
  * description, licence CC BY 4.0, period, suppression rule, the files
  * and their columns) into a folder, ready for a regional open-data
- * portal. Everything goes through disclosure control (reports/stats/sdc.h).
+ * portal. Everything goes through the cell key method (reports/stats/sdc.h,
+ * docs/reports.md); periods are one month, quarter or year.
  */
 #include "reports/cli/command.h"
 #include "reports/stats/report.h"
@@ -47,8 +48,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: dote opendata --db HUBDB|postgres://... --out DIR [--period FROM..TO] [--min-count N]\n\n"
 		   "Writes the open-data release: protected CSV tables and metadata.json\n"
-		   "(licence CC BY 4.0). Counts from 1 to min-count - 1 (default 5, never below 3)\n"
-		   "are suppressed ('*'), with every cell that would let them be recomputed.\n");
+		   "(licence CC BY 4.0). Counts are perturbed by the cell key method (counts\n"
+		   "from 1 to 4 appear as 0 or 5; docs/reports.md). --period: one month, quarter\n"
+		   "or year. --min-count N (>= 5) also hides published values from 1 to N-1 ('*').\n");
 }
 
 static int cmd_opendata(int argc, char **argv)
@@ -63,12 +65,12 @@ static int cmd_opendata(int argc, char **argv)
 	};
 	const char *path = NULL, *dir = NULL, *period = NULL;
 	int min = SDC_MIN_COUNT, c, rc = 1;
-	char err[512], file[1024], first[8] = "", last[8] = "", when[32];
+	char err[512], rule[1024], file[1024], first[8] = "", last[8] = "", when[32];
 	json_t *meta = NULL, *files;
 	struct statdb db = { NULL, NULL, 0 };
 	char *text, *end;
 	size_t len;
-	size_t suppressed = 0;
+	size_t suppressed = 0, perturbed = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -79,10 +81,15 @@ static int cmd_opendata(int argc, char **argv)
 		case 'm':
 			min = (int)strtol(optarg, &end, 10);
 			if (*end || min < 1 || min > 1000) {
-				fprintf(stderr, "dote opendata: --min-count must be a number from 3 to 1000\n");
+				fprintf(stderr, "dote opendata: --min-count must be a number from %d to 1000\n",
+					SDC_MIN_COUNT);
 				return 2;
 			}
-			min = sdc_min_count(min);
+			if (min < SDC_MIN_COUNT) {
+				fprintf(stderr, "dote opendata: --min-count %d is below the rule: counts from 1 to %d are"
+					" never published (see docs/reports.md)\n", min, SDC_MIN_COUNT - 1);
+				return 2;
+			}
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -97,6 +104,10 @@ static int cmd_opendata(int argc, char **argv)
 		report_query_init(&q);
 		if (report_parse_period(&q, period, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s\n", err);
+			return 2;
+		}
+		if (!report_period_is_bucket(&q)) {
+			fprintf(stderr, "dote opendata: period '%.20s' is not one month, quarter or year\n", period);
 			return 2;
 		}
 	}
@@ -134,6 +145,7 @@ static int cmd_opendata(int argc, char **argv)
 		}
 		free(text);
 		suppressed += r.suppressed;
+		perturbed += r.perturbed;
 		for (int k = 0; k < q.n_dims; k++)
 			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", report_dim_name(q.dims[k]),
 							      "title", report_dim_label(q.dims[k])));
@@ -157,11 +169,14 @@ static int cmd_opendata(int argc, char **argv)
 		statdb_text1(&db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, 0, last, sizeof(last));
 	}
 	time_iso(now_wall(), when, sizeof(when));
-	snprintf(err, sizeof(err),
-		 "I conteggi da 1 a %d sono soppressi (indicati con '*'), e con essi ogni altro valore che "
-		 "permetterebbe di ricalcolarli dai totali di riga, di colonna o della gerarchia Comune, provincia, "
-		 "regione, Italia (soppressione secondaria verificata risolvendo il sistema lineare); i tassi "
-		 "calcolati su un conteggio soppresso sono soppressi. Soglia minima: %d.", min - 1, min);
+	snprintf(rule, sizeof(rule),
+		 "Metodo della chiave di cella (cell key method): ogni conteggio è perturbato da una funzione fissa "
+		 "delle candidature che lo compongono, quindi la stessa cella ha sempre lo stesso valore in ogni "
+		 "tabella. I conteggi da 1 a 4 non sono mai pubblicati: compaiono come 0 o 5; da 7 in su il valore "
+		 "pubblicato differisce dal vero di al più %d (media 0). Gli zeri sono zeri veri. I totali non sono "
+		 "la somma esatta delle righe. I tassi sono calcolati sui conteggi pubblicati; i giorni medi alla "
+		 "selezione solo su almeno 10 selezionati.%s", SDC_MAX_DEV,
+		 min > SDC_MIN_COUNT ? " Valori pubblicati sotto la soglia indicata: '*'." : "");
 	meta = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:{s:i,s:s,s:s},s:o}",
 			 "title", "DoteComune: candidature e tirocini nei Comuni della rete",
 			 "description", "Statistiche della rete DoteComune sui tirocini presso i Comuni: candidature, "
@@ -174,7 +189,7 @@ static int cmd_opendata(int argc, char **argv)
 			 "period", "start", first, "end", last,
 			 "generated", "at", when, "by", "dote opendata",
 			 "language", "it",
-			 "suppression", "min_count", min, "rule", err, "marker", "*",
+			 "protection", "min_count", min, "rule", rule, "marker", "*",
 			 "files", files);
 	text = meta ? json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	snprintf(file, sizeof(file), "%s/metadata.json", dir);
@@ -183,8 +198,8 @@ static int cmd_opendata(int argc, char **argv)
 		goto out;
 	}
 	free(text);
-	printf("%zu tables and metadata.json written to %s (%zu values suppressed)\n", ARRAY_SIZE(datasets), dir,
-	       suppressed);
+	printf("%zu tables and metadata.json written to %s (%zu counts perturbed, %zu values not shown)\n",
+	       ARRAY_SIZE(datasets), dir, perturbed, suppressed);
 	rc = 0;
 out:
 	json_decref(meta);

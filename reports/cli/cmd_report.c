@@ -3,8 +3,9 @@
  * `dote report`: a statistics table from the hub database (a SQLite
  * path or a PostgreSQL hub's postgres:// URL), chosen by
  * dimensions, measures and filters, as CSV, JSON or a self-contained
- * HTML page. Always protected by disclosure control (reports/stats/sdc.h):
- * these files are meant to be shared.
+ * HTML page. Always protected by the cell key method (reports/stats/sdc.h,
+ * docs/reports.md): these files are meant to be shared, so there is no
+ * option for exact counts.
  */
 #include "reports/cli/command.h"
 #include "reports/stats/report.h"
@@ -25,21 +26,23 @@ static void usage(FILE *f)
 		"usage: dote report --db HUBDB|postgres://... --dims D1,D2 --measures M1,M2 [--period FROM..TO]\n"
 		"                   [--region NAME] [--province XX] [--comune ISTAT] [--call CODE]\n"
 		"                   [--format csv|json|html] [--excel-it] [--min-count N] [-o FILE]\n\n"
-		"Network statistics, protected for publication (counts from 1 to min-count - 1,\n"
-		"default 5, never below 3, are suppressed, and so is every cell that would let\n"
-		"them be recomputed from totals).\n"
+		"Network statistics, protected for publication by the cell key method: every\n"
+		"count is perturbed by a fixed function of its applications (the same cell always\n"
+		"gets the same value), counts from 1 to 4 are published as 0 or 5, and totals\n"
+		"need not equal the sum of their rows (docs/reports.md).\n"
 		"Dimensions: region province comune call placement area office month quarter year\n"
 		"            applicant_status age_band sex education residence (0 to 4)\n"
 		"Measures:   applications applicants seats applications_per_seat selected fill_rate\n"
 		"            started completed dropped_out dropout_rate days_to_selection\n"
 		"            sessions views forms submits\n"
-		"Period:     2025-01..2025-12, 2025-03, 2025 or 2024..2025\n"
+		"Period:     one month (2025-03), quarter (2025-Q1 or 2025-01..2025-03) or year (2025)\n"
+		"--min-count N  hide published values from 1 to N-1 (N >= 5; below 5 is refused)\n"
 		"--excel-it  CSV for Italian spreadsheets: ';' separator, decimal comma, BOM\n"
 		"--raw       compute from the raw applications instead of the rollups (slow; checks)\n"
 		"--rebuild   recompute the rollups from the raw applications first (after loading\n"
 		"            applications into the database without the hub)\n"
 		"--timing    print rows, source table and time taken on standard error\n"
-		"Suppressed values: '*' in CSV, null in JSON, 'riservato' in HTML.\n");
+		"Values not shown: '*' in CSV, null in JSON, 'riservato' in HTML.\n");
 }
 
 static int copy_opt(char *dst, size_t size, const char *src, const char *name)
@@ -102,13 +105,14 @@ static int cmd_report(int argc, char **argv)
 		case 'm':
 			q.min_count = (int)strtol(optarg, &end, 10);
 			if (*end || q.min_count < 1 || q.min_count > 1000) {
-				fprintf(stderr, "dote report: --min-count must be a number from 3 to 1000\n");
+				fprintf(stderr, "dote report: --min-count must be a number from %d to 1000\n",
+					SDC_MIN_COUNT);
 				return 2;
 			}
-			if (q.min_count < SDC_LEGAL_MIN) {
-				fprintf(stderr, "dote report: --min-count %d is below the legal minimum; using %d\n",
-					q.min_count, SDC_LEGAL_MIN);
-				q.min_count = SDC_LEGAL_MIN;
+			if (q.min_count < SDC_MIN_COUNT) {
+				fprintf(stderr, "dote report: --min-count %d is below the rule: counts from 1 to %d are"
+					" never published (see docs/reports.md)\n", q.min_count, SDC_MIN_COUNT - 1);
+				return 2;
 			}
 			break;
 		case 'R': q.force_raw = 1; break;
@@ -150,9 +154,6 @@ static int cmd_report(int argc, char **argv)
 	if (timing)
 		fprintf(stderr, "dote report: %zu rows from %s in %lld ms\n", r.n, r.source ? r.source : "-",
 			(long long)r.ms);
-	if (r.unverified)
-		fprintf(stderr, "dote report: note: %zu suppressed values lie in groups too large for the exact"
-				" recomputation check; they are protected by the pairwise rule only\n", r.unverified);
 	if (!strcmp(format, "csv")) {
 		text = report_csv(&r, excel, &len);
 	} else if (!strcmp(format, "json")) {

@@ -347,6 +347,12 @@ void hub_ingest_reply(struct hub *h, struct hub_ingest_job *job, struct http_res
 	}
 	out = job->batch.response;
 	job->batch.response = NULL;
+	if (job->batch.idem_conflict) {
+		/* The key answered another request (IETF Idempotency-Key
+		 * draft: 422); out says so. */
+		reply_json(resp, 422, out);
+		return;
+	}
 	if (!h->quiet)
 		fprintf(stderr, "ingest kiosk %s: %zu records, %lld stored, %lld already, %lld rejected, %lld ms\n",
 			job->batch.kiosk.id, job->batch.n,
@@ -399,6 +405,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 			free(job);
 			reply_error(resp, 500, "out of memory");
 		} else {
+			store_batch_fingerprint(&job->batch, req->body, req->body_len);
 			job->t0_ms = t0;
 			*jobp = job;
 		}
@@ -434,6 +441,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 		reply_error(resp, 500, "out of memory");
 		goto out;
 	}
+	store_batch_fingerprint(&job->batch, req->body, req->body_len);
 	job->t0_ms = t0;
 	*jobp = job;
 out:
@@ -484,10 +492,16 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 		json_decref(body);
 		return;
 	}
-	if (store_heartbeat(writer_get(h), &k, body, &out))
-		reply_error(resp, 503, "storage unavailable");
-	else
+	switch (store_heartbeat(writer_get(h), &k, body, &out)) {
+	case 0:
 		reply_json(resp, 200, out);
+		break;
+	case 1:
+		reply_json(resp, 422, out);	/* out says which usage row */
+		break;
+	default:
+		reply_error(resp, 503, "storage unavailable");
+	}
 	writer_put(h);
 	json_decref(body);
 }

@@ -6,7 +6,9 @@
  * GROUP BY per family with every value bound as a parameter (dimension
  * and measure names only ever select fixed SQL fragments from the tables
  * below), merges the answers by key, labels and sorts the rows, and
- * finally protects the counts with reports/stats/sdc.c.
+ * finally protects the counts with the cell key method (reports/stats/sdc.c):
+ * every source sums the record keys of its applications next to the
+ * counts, so each row knows its cell key.
  */
 #include "reports/stats/report.h"
 #include "reports/stats/rollup.h"
@@ -229,6 +231,17 @@ int report_parse_period(struct report_query *q, const char *s, char *err, size_t
 	safe_item(shown, sizeof(shown), s);
 	if (len > 20)
 		goto bad;
+	if (len == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+		char y[5];
+		int qn = s[6] - '0';
+		memcpy(y, s, 4);
+		y[4] = 0;
+		if (parse_month(y, 4, 0, q->from))
+			goto bad;
+		snprintf(q->from, sizeof(q->from), "%s-%02d", y, qn * 3 - 2);
+		snprintf(q->to, sizeof(q->to), "%s-%02d", y, qn * 3);
+		return 0;
+	}
 	if (dots) {
 		if (parse_month(s, (size_t)(dots - s), 0, q->from) ||
 		    parse_month(dots + 2, strlen(dots + 2), 1, q->to))
@@ -243,8 +256,21 @@ int report_parse_period(struct report_query *q, const char *s, char *err, size_t
 	return 0;
 bad:
 	q->from[0] = q->to[0] = 0;
-	snprintf(err, errsize, "bad period '%s' (use YYYY-MM..YYYY-MM, YYYY-MM or YYYY)", shown);
+	snprintf(err, errsize, "bad period '%s' (use YYYY-MM, YYYY-Qn, YYYY or YYYY-MM..YYYY-MM)", shown);
 	return -1;
+}
+
+int report_period_is_bucket(const struct report_query *q)
+{
+	int fm, tm;
+
+	if (!q->from[0] && !q->to[0])
+		return 1;
+	if (strlen(q->from) != 7 || strlen(q->to) != 7 || strncmp(q->from, q->to, 4))
+		return 0;
+	fm = atoi(q->from + 5);
+	tm = atoi(q->to + 5);
+	return fm == tm || (fm % 3 == 1 && tm == fm + 2) || (fm == 1 && tm == 12);
 }
 
 /* ---- rows and their index ---- */
@@ -265,7 +291,7 @@ struct row_index {
 	size_t n;
 };
 
-static struct report_row *row_get(struct report *r, struct row_index *ix, char *const *keys, int nd)
+static struct report_row *row_get(struct report *r, struct row_index *ix, char *const *keys, int nd, int create)
 {
 	uint64_t h = hash_keys(keys, nd);
 	size_t i;
@@ -293,7 +319,7 @@ static struct report_row *row_get(struct report *r, struct row_index *ix, char *
 		if (same)
 			return row;
 	}
-	if (r->n >= REPORT_MAX_ROWS)
+	if (!create || r->n >= REPORT_MAX_ROWS)
 		return NULL;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
@@ -334,17 +360,26 @@ struct source {
 	const char *name;
 	const char *from;		/* FROM clause, table aliased t */
 	const char *measures;		/* SELECT list of the family's sums */
-	int attr_mode;			/* 1: WHERE t.attr = ?, attr dims from t.value; 2: raw attr columns */
+	int attr_mode;			/* 1: WHERE t.attr = ?, attr dims from t.value; 2: raw attr columns;
+					 * 3: WHERE t.attr = ? AND t.attr2 = ?, from t.value and t.value2 */
 	int has_comune, has_placement, has_call;
 };
 
 #define ROLLUP_SUMS "SUM(t.applications), SUM(t.applicants), SUM(t.selected), SUM(t.started)," \
-	" SUM(t.completed), SUM(t.dropped_out), SUM(t.sel_days), SUM(t.sel_n)"
+	" SUM(t.completed), SUM(t.dropped_out), SUM(t.sel_days), SUM(t.sel_n), SUM(t.ckey)"
+/* The cell keys alone, for the kiosk counts' cells. */
+#define KEY_SUM "SUM(t.ckey)"
 
 static const struct source src_rollup_province = {
 	"rollup_province", "rollup_province t", ROLLUP_SUMS, 1, 0, 0, 1 };
 static const struct source src_rollup_comune = {
 	"rollup_comune", "rollup_comune t", ROLLUP_SUMS, 1, 1, 0, 1 };
+static const struct source src_rollup_attr2 = {
+	"rollup_attr2", "rollup_attr2 t", ROLLUP_SUMS, 3, 0, 0, 1 };
+static const struct source src_key_province = {
+	"rollup_province", "rollup_province t", KEY_SUM, 1, 0, 0, 1 };
+static const struct source src_key_comune = {
+	"rollup_comune", "rollup_comune t", KEY_SUM, 1, 1, 0, 1 };
 static const struct source src_rollup_placement = {
 	"rollup_placement",
 	"(SELECT r.*, COALESCE(pl.office, '') AS office FROM rollup_placement r"
@@ -385,7 +420,7 @@ struct plan {
 
 /* Builds SELECT keys, sums FROM src WHERE filters GROUP BY keys. */
 static int plan_build(struct plan *p, const struct source *s, const struct report_query *q, const char *attr,
-		      char *from_raw)
+		      const char *attr2, char *from_raw)
 {
 	char keys[1024] = "";
 	size_t off;
@@ -394,7 +429,9 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 		int d = q->dims[i];
 		const char *col = dims[d].col;
 		if (is_attr(d))
-			col = s->attr_mode == 1 ? "t.value" : raw_attr_col[d];
+			col = s->attr_mode == 1 ? "t.value"
+			      : s->attr_mode == 3 ? (!strcmp(rollup_attr[d], attr) ? "t.value" : "t.value2")
+			      : raw_attr_col[d];
 		if (i)
 			strncat(keys, ", ", sizeof(keys) - strlen(keys) - 1);
 		strncat(keys, col, sizeof(keys) - strlen(keys) - 1);
@@ -409,8 +446,10 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 			off += (size_t)snprintf(p->sql + off, sizeof(p->sql) - off, " AND " cond, p->np + 1); \
 		p->params[p->np++] = (val); \
 	} while (0)
-	if (s->attr_mode == 1)
+	if (s->attr_mode == 1 || s->attr_mode == 3)
 		FILTER("t.attr = ?%d", attr);
+	if (s->attr_mode == 3)
+		FILTER("t.attr2 = ?%d", attr2);
 	if (q->from[0])
 		FILTER("t.month >= ?%d", q->from);
 	if (q->to[0])
@@ -432,9 +471,18 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 	return off < sizeof(p->sql) ? 0 : -1;
 }
 
-/* Runs a plan and adds its sums into the rows at base[first..first+n). */
+/* A sum of record keys as the database returns it (PostgreSQL: numeric
+ * text); only its low 32 bits matter. */
+static uint64_t key_of(const char *text)
+{
+	return text ? (uint64_t)strtoull(text, NULL, 10) : 0;
+}
+
+/* Runs a plan and adds its sums into the rows at base[first..first+n),
+ * and with with_key the next column (the record keys' sum) into the
+ * row's cell key. create 0: only rows already there are touched. */
 static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
-		    char *err, size_t errsize)
+		    int with_key, int create, char *err, size_t errsize)
 {
 	struct statdb_rows st;
 	int nd = r->q.n_dims, rc = -1, step;
@@ -450,7 +498,9 @@ static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct 
 			str_copy(kb[d], sizeof(kb[d]), v ? v : "");
 			keys[d] = kb[d];
 		}
-		row = row_get(r, ix, keys, nd);
+		row = row_get(r, ix, keys, nd, create);
+		if (!row && !create)
+			continue;
 		if (!row) {
 			snprintf(err, errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
 								      : "out of memory");
@@ -458,6 +508,8 @@ static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct 
 		}
 		for (int k = 0; k < n; k++)
 			row->base[first + k] += statdb_int(&st, nd + k);
+		if (with_key)
+			row->ckey += key_of(statdb_text(&st, nd + n));
 	}
 	if (step < 0)
 		goto out;
@@ -500,12 +552,6 @@ static const char *province_name(const char *sigla)
 {
 	const struct comune *c = province_find(sigla);
 	return c ? c->province_name : NULL;
-}
-
-static const char *province_region(const char *sigla)
-{
-	const struct comune *c = province_find(sigla);
-	return c ? c->region : NULL;
 }
 
 static int region_known(const char *region)
@@ -652,227 +698,52 @@ static int row_cmp(const void *va, const void *vb, void *vq)
 
 /* ---- protection ---- */
 
-/* The comune of each placement, read once per protected table that has
- * placements (one query instead of one per cell: a round trip each on
- * PostgreSQL), sorted by code for bsearch. */
-struct placement_host {
-	char code[32];
-	char comune[8];
+/* The noise stream of each perturbed count (sdc.h). */
+static const struct {
+	int base, salt;
+} perturbed[] = {
+	{ RB_APPLICATIONS, SDC_S_APPLICATIONS }, { RB_APPLICANTS, SDC_S_APPLICANTS },
+	{ RB_SELECTED, SDC_S_SELECTED }, { RB_STARTED, SDC_S_STARTED }, { RB_COMPLETED, SDC_S_COMPLETED },
+	{ RB_DROPPED, SDC_S_DROPPED }, { RB_SESSIONS, SDC_S_SESSIONS }, { RB_VIEWS, SDC_S_VIEWS },
+	{ RB_FORMS, SDC_S_FORMS }, { RB_SUBMITS, SDC_S_SUBMITS },
 };
 
-struct sdc_ctx {
-	struct statdb *db;
-	struct placement_host *hosts;
-	size_t n_hosts;
-	int hosts_loaded;
-};
+/* An average over fewer cases than this is not shown: it would be one
+ * person's figure, or close to it. Judged on the true and on the
+ * published count, so hiding it says nothing the published count does
+ * not (a count from 1 to 4 is published as 0 or 5, below this). */
+enum { AVERAGE_MIN = 10 };
 
-static int host_cmp(const void *a, const void *b)
+/*
+ * The cell key method: each count becomes sdc_perturb(count, cell key,
+ * its stream). Rates follow from the published counts (report_value),
+ * seats are public and stay exact. A caller's min_count above 5 hides
+ * published values from 1 to min_count - 1 afterwards: a function of
+ * the published value alone, so it reveals nothing more.
+ */
+static void protect_rows(struct report *r)
 {
-	return strcmp(((const struct placement_host *)a)->code, ((const struct placement_host *)b)->code);
-}
+	int min = r->q.min_count > SDC_MIN_COUNT ? r->q.min_count : SDC_MIN_COUNT;
 
-static const char *placement_comune(struct sdc_ctx *c, const char *code)
-{
-	struct placement_host key, *found;
-
-	if (!c->hosts_loaded) {
-		struct statdb_rows st;
-		size_t cap = 0;
-		c->hosts_loaded = 1;
-		if (statdb_query(c->db, "SELECT code, comune FROM placement", NULL, 0, &st, NULL, 0))
-			return NULL;
-		while (statdb_next(&st, NULL, 0) == 1) {
-			const char *k = statdb_text(&st, 0), *v = statdb_text(&st, 1);
-			if (!k || !v || strlen(k) >= sizeof(key.code))
+	for (size_t i = 0; i < r->n; i++) {
+		struct report_row *row = &r->rows[i];
+		int64_t true_sel = row->base[RB_SEL_N];
+		for (size_t k = 0; k < ARRAY_SIZE(perturbed); k++) {
+			int b = perturbed[k].base;
+			if (!row->has[b])
 				continue;
-			if (c->n_hosts == cap) {
-				size_t ncap = cap ? cap * 2 : 1024;
-				struct placement_host *nh = realloc(c->hosts, ncap * sizeof(*nh));
-				if (!nh)
-					break;
-				c->hosts = nh;
-				cap = ncap;
+			row->base[b] = sdc_perturb(row->base[b], row->ckey, perturbed[k].salt);
+			r->perturbed++;
+			if (row->base[b] > 0 && row->base[b] < min) {
+				row->state[b] = SDC_PRIMARY;
+				r->suppressed++;
 			}
-			str_copy(c->hosts[c->n_hosts].code, sizeof(key.code), k);
-			str_copy(c->hosts[c->n_hosts].comune, sizeof(key.comune), v);
-			c->n_hosts++;
 		}
-		statdb_done(&st);
-		if (c->n_hosts)
-			qsort(c->hosts, c->n_hosts, sizeof(*c->hosts), host_cmp);
-	}
-	if (!c->n_hosts || str_copy(key.code, sizeof(key.code), code) >= sizeof(key.code))
-		return NULL;
-	found = bsearch(&key, c->hosts, c->n_hosts, sizeof(*c->hosts), host_cmp);
-	return found ? found->comune : NULL;
-}
-
-static int sdc_parent(void *vctx, int dim, const char *key, char *buf, size_t size)
-{
-	struct sdc_ctx *c = vctx;
-	const struct comune *co;
-	const char *region;
-	char comune[16] = "";
-	int n = -1;
-
-	(void)dim;
-	switch (key[0]) {
-	case 'L':
-		{
-			const char *host = placement_comune(c, key + 2);
-			if (!host)
-				return 1;
-			str_copy(comune, sizeof(comune), host);
-		}
-		if (!comune[0])
-			return 1;
-		n = snprintf(buf, size, "C:%s", comune);
-		break;
-	case 'C':
-		co = comune_by_istat(key + 2);
-		if (!co)
-			return 1;
-		n = snprintf(buf, size, "P:%s", co->province);
-		break;
-	case 'P':
-		region = province_region(key + 2);
-		if (!region)
-			return 1;
-		n = snprintf(buf, size, "R:%s", region);
-		break;
-	case 'M':
-		n = snprintf(buf, size, "Q:%.4s-%d", key + 2, (atoi(key + 7) + 2) / 3);
-		break;
-	case 'Q':
-		n = snprintf(buf, size, "Y:%.4s", key + 2);
-		break;
-	default:
-		return 1;
-	}
-	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
-
-static char dim_prefix(int d)
-{
-	switch (d) {
-	case RD_PLACEMENT: return 'L';
-	case RD_COMUNE: return 'C';
-	case RD_PROVINCE: return 'P';
-	case RD_REGION: return 'R';
-	case RD_MONTH: return 'M';
-	case RD_QUARTER: return 'Q';
-	case RD_YEAR: return 'Y';
-	default: return 'V';
-	}
-}
-
-/* Dimensions that a finer one of the same family implies are left out
- * of the protected table (they add no cells). */
-static int sdc_dims(const struct report_query *q, int *which)
-{
-	static const int geo[] = { RD_PLACEMENT, RD_COMUNE, RD_PROVINCE, RD_REGION };
-	static const int time_[] = { RD_MONTH, RD_QUARTER, RD_YEAR };
-	int n = 0, geo_done = 0, time_done = 0;
-
-	for (size_t g = 0; g < ARRAY_SIZE(geo) && !geo_done; g++)
-		for (int i = 0; i < q->n_dims; i++)
-			if (q->dims[i] == geo[g]) {
-				which[n++] = i;
-				geo_done = 1;
-				break;
-			}
-	for (size_t g = 0; g < ARRAY_SIZE(time_) && !time_done; g++)
-		for (int i = 0; i < q->n_dims; i++)
-			if (q->dims[i] == time_[g]) {
-				which[n++] = i;
-				time_done = 1;
-				break;
-			}
-	for (int i = 0; i < q->n_dims; i++) {
-		int d = q->dims[i], fam = 0;
-		for (size_t g = 0; g < ARRAY_SIZE(geo); g++)
-			fam |= d == geo[g];
-		for (size_t g = 0; g < ARRAY_SIZE(time_); g++)
-			fam |= d == time_[g];
-		if (!fam)
-			which[n++] = i;
-	}
-	return n;
-}
-
-static int protect_base(struct statdb *db, struct report *r, int b, char *err, size_t errsize)
-{
-	int which[REPORT_MAX_DIMS], nd = sdc_dims(&r->q, which), rc = -1;
-	size_t n = r->n;
-	char **keys = NULL;
-	int64_t *values = NULL;
-	unsigned char *state = NULL;
-	struct sdc_ctx ctx = { db, NULL, 0, 0 };
-	struct sdc_result res;
-	struct sdc_table t;
-	const char *total_key = "all";
-
-	if (!n)
-		return 0;
-	if (nd == 0) {
-		/* A single national figure: only primary suppression applies. */
-		int64_t v = r->rows[0].base[b];
-		if (v > 0 && v < sdc_min_count(r->q.min_count)) {
-			r->rows[0].state[b] = SDC_PRIMARY;
+		if (row->has[RB_SEL_DAYS] && (true_sel < AVERAGE_MIN || row->base[RB_SELECTED] < AVERAGE_MIN)) {
+			row->state[RB_SEL_DAYS] = SDC_PRIMARY;
 			r->suppressed++;
 		}
-		return 0;
 	}
-	keys = calloc(n * (size_t)nd, sizeof(*keys));
-	values = calloc(n, sizeof(*values));
-	state = calloc(n, 1);
-	if (!keys || !values || !state) {
-		snprintf(err, errsize, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		for (int k = 0; k < nd; k++) {
-			const char *key = r->rows[i].key[which[k]];
-			size_t len = strlen(key) + 3;
-			keys[i * (size_t)nd + (size_t)k] = malloc(len);
-			if (!keys[i * (size_t)nd + (size_t)k]) {
-				snprintf(err, errsize, "out of memory");
-				goto out;
-			}
-			snprintf(keys[i * (size_t)nd + (size_t)k], len, "%c:%s", dim_prefix(r->q.dims[which[k]]),
-				 key[0] ? key : total_key);
-		}
-		values[i] = r->rows[i].base[b];
-	}
-	memset(&t, 0, sizeof(t));
-	t.n_dims = nd;
-	t.n_cells = n;
-	t.keys = (const char *const *)keys;
-	t.values = values;
-	t.parent = sdc_parent;
-	t.ctx = &ctx;
-	t.min_count = r->q.min_count;
-	t.state = state;
-	if (sdc_protect(&t, &res)) {
-		snprintf(err, errsize, "disclosure control failed");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		r->rows[i].state[b] = state[i];
-		r->suppressed += state[i] != 0;
-	}
-	r->unverified += res.unverified;
-	rc = 0;
-out:
-	if (keys)
-		for (size_t i = 0; i < n * (size_t)nd; i++)
-			free(keys[i]);
-	free(keys);
-	free(values);
-	free(state);
-	free(ctx.hosts);
-	return rc;
 }
 
 /* ---- the query ---- */
@@ -956,7 +827,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 {
 	struct row_index ix = { NULL, 0 };
 	struct plan p;
-	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, need_comune = 0, need_placement = 0;
+	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, attr_dim2 = -1, need_comune = 0, need_placement = 0;
 	int need_call = 0, rc = -1;
 	int64_t t0 = now_ms();
 	char raw_from[8192];
@@ -967,6 +838,21 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	err[0] = 0;
 	if (validate(db, q, &p, err, errsize))
 		return -1;
+	if (q->protect && q->min_count > 0 && q->min_count < SDC_MIN_COUNT) {
+		snprintf(err, errsize, "min_count %d is below the rule: counts from 1 to %d are never published"
+			 " (see docs/reports.md)", q->min_count, SDC_MIN_COUNT - 1);
+		return -1;
+	}
+	if (q->protect && !report_period_is_bucket(q)) {
+		snprintf(err, errsize, "period %s..%s is not one month, quarter or year: protected statistics are"
+			 " published for those periods only (e.g. 2025-03, 2025-Q1 or 2025)", q->from, q->to);
+		return -1;
+	}
+	/* The raw path and the rollups read the applications' record keys. */
+	if (db->lite && sdc_sqlite_register(db->lite)) {
+		snprintf(err, errsize, "cannot read the statistics key");
+		return -1;
+	}
 	for (int i = 0; i < q->n_measures; i++) {
 		int m = q->measures[i];
 		if (is_funnel(m))
@@ -980,8 +866,13 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	}
 	for (int i = 0; i < q->n_dims; i++) {
 		int d = q->dims[i];
-		if (is_attr(d))
-			nattr++, attr_dim = d;
+		if (is_attr(d)) {
+			if (nattr)
+				attr_dim2 = d;
+			else
+				attr_dim = d;
+			nattr++;
+		}
 		need_comune |= d == RD_COMUNE;
 		need_placement |= d == RD_PLACEMENT || d == RD_AREA || d == RD_OFFICE;
 		need_call |= d == RD_CALL;
@@ -1004,13 +895,21 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	if (fam[FAM_APPS]) {
 		const struct source *s;
 		char *from = NULL;
-		if (q->force_raw || nattr > 1 || (nattr && need_placement)) {
+		const char *attr = nattr ? rollup_attr[attr_dim] : "", *attr2 = "";
+		if (nattr == 2 && !need_placement && !need_comune && !q->force_raw) {
+			/* rollup_attr2 holds each pair once, in the order of the enum. */
+			int a = attr_dim < attr_dim2 ? attr_dim : attr_dim2, b = attr_dim < attr_dim2 ? attr_dim2 : attr_dim;
+			attr = rollup_attr[a];
+			attr2 = rollup_attr[b];
+			s = &src_rollup_attr2;
+		} else if (q->force_raw || nattr > 1 || (nattr && need_placement)) {
 			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
 				snprintf(err, errsize, "query too long");
 				goto out;
 			}
 			static const struct source raw = { "raw", "", "COUNT(*), SUM(t.uniq), SUM(t.sel), SUM(t.sta),"
-							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel)", 2, 1, 1, 1 };
+							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel), SUM(t.rkey)",
+							   2, 1, 1, 1 };
 			s = &raw;
 			from = raw_from;
 		} else if (need_placement) {
@@ -1021,18 +920,19 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 			s = &src_rollup_province;
 		}
 		r->source = s->name;
-		if (plan_build(&p, s, q, nattr ? rollup_attr[attr_dim] : "", from)) {
+		if (plan_build(&p, s, q, attr, attr2, from)) {
 			snprintf(err, errsize, "query too long");
 			goto out;
 		}
-		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, err, errsize))
+		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, 1, 1, err, errsize))
 			goto out;
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
 				r->rows[i].has[b] = 1;
 	}
 	if (fam[FAM_SEATS]) {
-		if (plan_build(&p, &src_seats, q, "", NULL) || plan_run(db, &p, r, &ix, RB_SEATS, 1, err, errsize))
+		if (plan_build(&p, &src_seats, q, "", "", NULL) ||
+		    plan_run(db, &p, r, &ix, RB_SEATS, 1, 0, 1, err, errsize))
 			goto out;
 		for (size_t i = 0; i < r->n; i++) {
 			r->rows[i].has[RB_SEATS] = 1;
@@ -1046,7 +946,14 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	if (fam[FAM_FUNNEL]) {
 		const struct source *s = q->force_raw ? &src_funnel_raw
 					 : need_comune ? &src_funnel_comune : &src_funnel_province;
-		if (plan_build(&p, s, q, "", NULL) || plan_run(db, &p, r, &ix, RB_SESSIONS, 4, err, errsize))
+		if (plan_build(&p, s, q, "", "", NULL) || plan_run(db, &p, r, &ix, RB_SESSIONS, 4, 0, 1, err, errsize))
+			goto out;
+		/* The kiosk counts' cells take the key of the applications of
+		 * the same place and period (all calls): a submit is one of
+		 * them, and its count gets the same noise (sdc.h). */
+		if (q->protect && !fam[FAM_APPS] &&
+		    (plan_build(&p, need_comune ? &src_key_comune : &src_key_province, q, "", "", NULL) ||
+		     plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize)))
 			goto out;
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
@@ -1059,17 +966,8 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		goto out;
 	}
 	qsort_r(r->rows, r->n, sizeof(*r->rows), row_cmp, &r->q);
-	if (q->protect) {
-		static const int personal[] = { RB_APPLICATIONS, RB_APPLICANTS, RB_SELECTED, RB_STARTED,
-						RB_COMPLETED, RB_DROPPED };
-		for (size_t k = 0; k < ARRAY_SIZE(personal); k++)
-			if (fam[FAM_APPS] && protect_base(db, r, personal[k], err, errsize))
-				goto out;
-		for (size_t i = 0; i < r->n; i++) {
-			r->rows[i].state[RB_SEL_N] = r->rows[i].state[RB_SELECTED];
-			r->rows[i].state[RB_SEL_DAYS] = r->rows[i].state[RB_SELECTED];
-		}
-	}
+	if (q->protect)
+		protect_rows(r);
 	rc = 0;
 out:
 	free(ix.slots);

@@ -3,8 +3,8 @@
  * The report engine behind `dote report`, the open-data export and the
  * dashboard: a query (dimensions, measures, filters) is answered from the
  * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
- * applications, then protected (reports/stats/sdc.h) unless the caller may see
- * raw counts. The same SQL runs on the hub's SQLite or PostgreSQL
+ * applications, then protected by the cell key method (reports/stats/sdc.h,
+ * docs/reports.md) unless the caller shows a page marked for internal use. The same SQL runs on the hub's SQLite or PostgreSQL
  * database (reports/stats/statdb.h). Output formats live in report_format.c.
  *
  * Dimensions: region province comune call placement area office month quarter
@@ -54,8 +54,12 @@ struct report_query {
 	char province[3];
 	char comune[7];
 	char call[24];			/* call code '6/2025' */
-	int min_count;			/* 0 = default (5); never below 3 */
-	int protect;			/* 1: statistical disclosure control */
+	int min_count;			/* 0 = default (5); protected: below 5 is refused, above 5
+					 * hides published values 1..min_count-1 */
+	/* 1 (the default): the cell key method, and periods only as one
+	 * month, quarter or year. 0: exact counts, ONLY for pages marked
+	 * "uso interno" shown to staff (never CSV, files or open data). */
+	int protect;
 	int force_raw;			/* 1: ignore rollups (benchmarks, tests) */
 	int trust_rollups;		/* 1: skip the completeness check (the dashboard checks at start) */
 };
@@ -66,6 +70,7 @@ struct report_row {
 	int64_t base[RB_N];
 	unsigned char state[RB_N];	/* enum sdc_state per count */
 	unsigned char has[RB_N];	/* 0: not applicable to this row */
+	uint64_t ckey;			/* the cell key: sum of its applications' record keys */
 };
 
 struct report {
@@ -73,8 +78,8 @@ struct report {
 	struct report_row *rows;
 	size_t n, cap;
 	const char *source;		/* 'rollup_province', 'raw', ... */
-	size_t suppressed;		/* counts suppressed, all measures */
-	size_t unverified;		/* suppressed values too many to verify exactly */
+	size_t suppressed;		/* values not shown (min_count above 5, averages on few cases) */
+	size_t perturbed;		/* counts published through the p-table */
 	int64_t ms;			/* time to answer */
 };
 
@@ -82,8 +87,12 @@ struct report {
  * in err naming the bad item. */
 int report_parse_dims(struct report_query *q, const char *csv, char *err, size_t errsize);
 int report_parse_measures(struct report_query *q, const char *csv, char *err, size_t errsize);
-/* 'YYYY-MM..YYYY-MM', 'YYYY-MM', 'YYYY', 'YYYY..YYYY'. */
+/* 'YYYY-MM..YYYY-MM', 'YYYY-MM', 'YYYY', 'YYYY..YYYY', 'YYYY-Qn'. Any
+ * range parses; report_run() refuses a protected query whose period is
+ * not one bucket (report_period_is_bucket). */
 int report_parse_period(struct report_query *q, const char *s, char *err, size_t errsize);
+/* 1 when q's period is open, or exactly one month, quarter or year. */
+int report_period_is_bucket(const struct report_query *q);
 /* A query with defaults (protect on, min_count 5). */
 void report_query_init(struct report_query *q);
 

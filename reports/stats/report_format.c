@@ -3,8 +3,9 @@
  * Output formats of a report (see report.h): CSV (RFC 4180, UTF-8; the
  * Italian spreadsheet variant with ';' and decimal comma), JSON, and a
  * self-contained HTML page with inline SVG charts and a table.
- * Suppressed values are written as "*" in CSV, null in JSON (with the
- * measure listed in the row's "suppressed" array) and "riservato" in HTML.
+ * Values not shown (report.h: min_count above 5, averages on few cases)
+ * are written as "*" in CSV, null in JSON (with the measure listed in the
+ * row's "suppressed" array) and "riservato" in HTML.
  */
 #include "reports/stats/report.h"
 #include "reports/web/html.h"
@@ -23,10 +24,18 @@ static int dim_has_label(int d)
 	       (d >= RD_APPLICANT_STATUS && d <= RD_RESIDENCE);
 }
 
+/* One CSV cell, quoted when it must be. Every CSV the office hands out
+ * goes through here (dote report, dote opendata, the dashboard's
+ * download), and catalog texts reach them: a cell that a spreadsheet
+ * would run as a formula (OWASP, "CSV Injection": it starts with = + -
+ * @, a tab or a carriage return) is written quoted behind a single
+ * quote, so it is shown as the text it is. */
 static void csv_field(struct hbuf *b, const char *s, char sep)
 {
-	if (strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r')) {
-		hbuf_add(b, "\"");
+	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+
+	if (formula || strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r')) {
+		hbuf_add(b, formula ? "\"'" : "\"");
 		for (; *s; s++) {
 			if (*s == '"')
 				hbuf_add(b, "\"");
@@ -129,7 +138,9 @@ char *report_json(const struct report *r, size_t *len)
 	json_object_set_new(root, "measures", ml);
 	json_object_set_new(root, "filters", filters);
 	json_object_set_new(root, "protected", json_boolean(r->q.protect));
-	json_object_set_new(root, "min_count", json_integer(sdc_min_count(r->q.min_count)));
+	json_object_set_new(root, "method", json_string(r->q.protect ? "cell key" : "exact (internal use)"));
+	json_object_set_new(root, "min_count",
+			    json_integer(r->q.min_count > SDC_MIN_COUNT ? r->q.min_count : SDC_MIN_COUNT));
 	json_object_set_new(root, "source", json_string(r->source ? r->source : ""));
 	for (size_t i = 0; i < r->n; i++) {
 		const struct report_row *row = &r->rows[i];
@@ -344,9 +355,9 @@ char *report_html(sqlite3 *db, const struct report *r, const char *title, size_t
 	hbuf_esc(&b, filt);
 	hbuf_printf(&b, ". Prodotto il %.10s.</p>", when);
 	if (r->q.protect)
-		hbuf_printf(&b, "<p class=\"note\">Tutela statistica: i conteggi da 1 a %d non sono pubblicati, "
-				"e nemmeno quelli che permetterebbero di ricalcolarli dai totali; i tassi che ne "
-				"derivano sono anch'essi riservati.</p>", sdc_min_count(r->q.min_count) - 1);
+		hbuf_add(&b, "<p class=\"note\">Tutela statistica (metodo della chiave di cella): ogni conteggio è "
+			     "perturbato di poche unità in modo fisso, i conteggi da 1 a 4 compaiono come 0 o 5 e i totali "
+			     "possono differire dalla somma delle righe; i tassi sono calcolati sui conteggi pubblicati.</p>");
 	report_html_charts(&b, r, "r");
 	report_html_table(&b, r, title, 5000);
 	hbuf_add(&b, "<p class=\"note\">Fonte: DoteComune. Licenza CC BY 4.0.</p></main>");

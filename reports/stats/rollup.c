@@ -11,6 +11,7 @@
  * days); it stays portable between SQLite and PostgreSQL.
  */
 #include "reports/stats/rollup.h"
+#include "reports/stats/sdc.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -56,7 +57,7 @@
 	" " SET_SELECTED("a.status") " AS sel, " SET_STARTED("a.status") " AS sta," \
 	" " SET_COMPLETED("a.status") " AS com, " SET_DROPPED("a.status") " AS dro," \
 	" CASE WHEN " SET_SELECTED("a.status") " = 1 THEN " SEL_DAYS " ELSE 0 END AS days," \
-	" COALESCE(p.office, '') AS office"
+	" COALESCE(p.office, '') AS office, dote_rkey(a.uuid) AS rkey"
 #define APP_FROM " FROM application a" APP_JOINS
 #define APP_JOINS \
 	" LEFT JOIN comune c ON c.istat = a.comune" \
@@ -66,16 +67,25 @@
 #define ATTRS "attrs(attr) AS (VALUES (''), ('applicant_status'), ('age_band'), ('sex'), ('education'), ('residence'))"
 #define ATTR_VALUE "CASE attrs.attr WHEN '' THEN '' WHEN 'applicant_status' THEN x.v_status" \
 	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
-#define MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n"
+#define MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n, ckey"
 #define ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications + excluded.applications," \
 	" applicants = " T ".applicants + excluded.applicants, selected = " T ".selected + excluded.selected," \
 	" started = " T ".started + excluded.started, completed = " T ".completed + excluded.completed," \
 	" dropped_out = " T ".dropped_out + excluded.dropped_out, sel_days = " T ".sel_days + excluded.sel_days," \
-	" sel_n = " T ".sel_n + excluded.sel_n"
+	" sel_n = " T ".sel_n + excluded.sel_n, ckey = " T ".ckey + excluded.ckey"
 #define MEASURE_COLS "applications INTEGER NOT NULL DEFAULT 0, applicants INTEGER NOT NULL DEFAULT 0," \
 	" selected INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0," \
 	" completed INTEGER NOT NULL DEFAULT 0, dropped_out INTEGER NOT NULL DEFAULT 0," \
-	" sel_days INTEGER NOT NULL DEFAULT 0, sel_n INTEGER NOT NULL DEFAULT 0"
+	" sel_days INTEGER NOT NULL DEFAULT 0, sel_n INTEGER NOT NULL DEFAULT 0, ckey BIGINT NOT NULL DEFAULT 0"
+/* The ten pairs of applicant attributes of rollup_attr2 (first before
+ * second in the order of ATTRS), and the value of an attribute named by
+ * the SQL expression N for row x. */
+#define PAIRS "pairs(a1, a2) AS (VALUES ('applicant_status', 'age_band'), ('applicant_status', 'sex')," \
+	" ('applicant_status', 'education'), ('applicant_status', 'residence'), ('age_band', 'sex')," \
+	" ('age_band', 'education'), ('age_band', 'residence'), ('sex', 'education'), ('sex', 'residence')," \
+	" ('education', 'residence'))"
+#define VALUE_OF(N) "CASE " N " WHEN 'applicant_status' THEN x.v_status WHEN 'age_band' THEN x.v_age" \
+	" WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
 
 const char *const rollup_schema_sql[] = {
 	"CREATE TABLE IF NOT EXISTS rollup_comune (attr TEXT NOT NULL, value TEXT NOT NULL,"
@@ -89,6 +99,9 @@ const char *const rollup_schema_sql[] = {
 	" comune TEXT NOT NULL, province TEXT NOT NULL, region TEXT NOT NULL, call_id INTEGER NOT NULL,"
 	" area TEXT NOT NULL, " MEASURE_COLS ", PRIMARY KEY (placement_code, month))",
 	"CREATE INDEX IF NOT EXISTS rollup_placement_province ON rollup_placement (province, month)",
+	"CREATE TABLE IF NOT EXISTS rollup_attr2 (attr TEXT NOT NULL, value TEXT NOT NULL, attr2 TEXT NOT NULL,"
+	" value2 TEXT NOT NULL, province TEXT NOT NULL, region TEXT NOT NULL, call_id INTEGER NOT NULL,"
+	" month TEXT NOT NULL, " MEASURE_COLS ", PRIMARY KEY (attr, attr2, value, value2, province, call_id, month))",
 	"CREATE TABLE IF NOT EXISTS rollup_funnel (comune TEXT NOT NULL, province TEXT NOT NULL,"
 	" region TEXT NOT NULL, month TEXT NOT NULL, event TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (comune, month, event))",
@@ -101,7 +114,7 @@ const char *const rollup_schema_sql[] = {
 
 #define INGEST_X "WITH x AS (SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1), " ATTRS
 #define DELTA_SELECTS \
-	"1, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel"
+	"1, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel, x.rkey"
 
 const char *const rollup_ingest_sql[] = {
 	INGEST_X " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
@@ -114,6 +127,11 @@ const char *const rollup_ingest_sql[] = {
 	" INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
 	" SELECT x.placement_code, x.month, x.comune, x.province, x.region, x.call_id, x.area, " DELTA_SELECTS
 	" FROM x WHERE true" ADD("rollup_placement", "placement_code, month"),
+	"WITH x AS (SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1), " PAIRS
+	" INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, " MEASURES ")"
+	" SELECT pairs.a1, " VALUE_OF("pairs.a1") ", pairs.a2, " VALUE_OF("pairs.a2") ", x.province, x.region,"
+	" x.call_id, x.month, " DELTA_SELECTS " FROM x, pairs WHERE true"
+	ADD("rollup_attr2", "attr, attr2, value, value2, province, call_id, month"),
 	NULL
 };
 
@@ -127,6 +145,10 @@ const char *const rollup_ingest_sql[] = {
 #define STATUS_X "WITH x AS (SELECT " APP_COLUMNS ", " D_SEL " AS dsel, " D_STA " AS dsta, " D_COM " AS dcom, " \
 	D_DRO " AS ddro, " D_SEL " * (" SEL_DAYS ") AS ddays" APP_FROM " WHERE a.uuid = ?1), " ATTRS ", " \
 	"d AS (SELECT attrs.attr AS attr, " ATTR_VALUE " AS value, x.* FROM x, attrs)"
+#define STATUS_X2 "WITH x AS (SELECT " APP_COLUMNS ", " D_SEL " AS dsel, " D_STA " AS dsta, " D_COM " AS dcom, " \
+	D_DRO " AS ddro, " D_SEL " * (" SEL_DAYS ") AS ddays" APP_FROM " WHERE a.uuid = ?1), " PAIRS ", " \
+	"d AS (SELECT pairs.a1 AS attr, " VALUE_OF("pairs.a1") " AS value, pairs.a2 AS attr2, " \
+	VALUE_OF("pairs.a2") " AS value2, x.* FROM x, pairs)"
 #define STATUS_SET "SET selected = selected + d.dsel, started = started + d.dsta, completed = completed + d.dcom," \
 	" dropped_out = dropped_out + d.ddro, sel_days = sel_days + d.ddays, sel_n = sel_n + d.dsel FROM d"
 
@@ -139,6 +161,9 @@ const char *const rollup_status_sql[] = {
 	" AND rollup_province.call_id = d.call_id AND rollup_province.month = d.month",
 	STATUS_X " UPDATE rollup_placement " STATUS_SET " WHERE d.attr = ''"
 	" AND rollup_placement.placement_code = d.placement_code AND rollup_placement.month = d.month",
+	STATUS_X2 " UPDATE rollup_attr2 " STATUS_SET " WHERE rollup_attr2.attr = d.attr AND rollup_attr2.attr2 = d.attr2"
+	" AND rollup_attr2.value = d.value AND rollup_attr2.value2 = d.value2 AND rollup_attr2.province = d.province"
+	" AND rollup_attr2.call_id = d.call_id AND rollup_attr2.month = d.month",
 	NULL
 };
 
@@ -173,7 +198,7 @@ static const char usage_triggers[] =
 /* Full recomputation: the application rollups are summed in memory in
  * one pass over the raw rows (rebuild_apps); the funnel by GROUP BY. */
 static const char rebuild_sql[] =
-	"DELETE FROM rollup_comune; DELETE FROM rollup_province; DELETE FROM rollup_placement;"
+	"DELETE FROM rollup_comune; DELETE FROM rollup_province; DELETE FROM rollup_placement; DELETE FROM rollup_attr2;"
 	"DELETE FROM rollup_funnel; DELETE FROM rollup_funnel_province;"
 	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)"
 	" SELECT u.comune, COALESCE(c.province, ''), COALESCE(c.region, ''), substr(u.day, 1, 7), u.event, SUM(u.n)"
@@ -184,7 +209,8 @@ static const char rebuild_sql[] =
 
 const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
 
-#define SUMS "COUNT(*), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days), SUM(x.sel)"
+#define SUMS "COUNT(*), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days), SUM(x.sel)," \
+	" SUM(x.rkey)"
 
 /* The portable recomputation (PostgreSQL): one GROUP BY per rollup over
  * every raw row, the same expressions as ingest. */
@@ -192,6 +218,7 @@ const char *const rollup_rebuild_sql[] = {
 	"DELETE FROM rollup_comune",
 	"DELETE FROM rollup_province",
 	"DELETE FROM rollup_placement",
+	"DELETE FROM rollup_attr2",
 	"DELETE FROM rollup_funnel",
 	"DELETE FROM rollup_funnel_province",
 	"INSERT INTO rollup_funnel (comune, province, region, month, event, n)"
@@ -208,6 +235,10 @@ const char *const rollup_rebuild_sql[] = {
 	"INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
 	" SELECT x.placement_code, x.month, MIN(x.comune), MIN(x.province), MIN(x.region), MIN(x.call_id),"
 	" MIN(x.area), " SUMS " FROM (SELECT " APP_COLUMNS APP_FROM ") x GROUP BY 1, 2",
+	"WITH " PAIRS " INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, "
+	MEASURES ") SELECT pairs.a1, " VALUE_OF("pairs.a1") ", pairs.a2, " VALUE_OF("pairs.a2") ", x.province,"
+	" MIN(x.region), x.call_id, x.month, " SUMS " FROM (SELECT " APP_COLUMNS APP_FROM ") x, pairs"
+	" GROUP BY 1, 2, 3, 4, 5, 7, 8",
 	NULL
 };
 
@@ -243,9 +274,20 @@ int rollup_migrate(sqlite3 *db)
 {
 	static const struct migration none[] = { { 1, "SELECT 1" } };
 
+	/* Every statement over the applications reads their record keys. */
+	if (sdc_sqlite_register(db))
+		return -1;
 	if (db_version(db, "rollup") >= 1 &&
-	    db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_funnel_province'", NULL, 0))
+	    db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_attr2'", NULL, 0))
 		return 0;
+	/* Rollups from before the cell keys lack the keys of their
+	 * applications: they are dropped, and rebuilt by the first reader
+	 * (they no longer count every application). */
+	if (db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_comune'", NULL, 0) &&
+	    !db_int(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey'", NULL, 0) &&
+	    db_exec(db, "DROP TABLE IF EXISTS rollup_comune; DROP TABLE IF EXISTS rollup_province;"
+			" DROP TABLE IF EXISTS rollup_placement"))
+		return error("cannot replace the rollup tables");
 	if (schema_exec(db))
 		return error("cannot create the rollup tables");
 	if (sqlite3_get_autocommit(db))
@@ -255,7 +297,8 @@ int rollup_migrate(sqlite3 *db)
 
 /* Columns of rollup_app_rows_sql. */
 enum { C_UUID, C_COMUNE, C_PROVINCE, C_REGION, C_CALL, C_MONTH, C_PLACEMENT, C_AREA, C_STATUS, C_AGE, C_SEX,
-       C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS };
+       C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS, C_OFFICE, C_RKEY };
+enum { NM = 9 };	/* measures of a rollup row: MEASURES */
 
 /*
  * Prepared statements are cached per connection: the hub calls the
@@ -330,6 +373,8 @@ static int run_list(sqlite3 *db, const char *const *sql, const char *const *p, i
 	for (int i = 0; sql[i] && i < CACHE_STMTS; i++) {
 		sqlite3_stmt *st = c->st[i];
 		if (!st) {
+			if (sdc_sqlite_register(db))
+				return -1;
 			st = db_prepare(db, sql[i]);
 			if (!st)
 				return -1;
@@ -432,11 +477,11 @@ int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 struct agg {
 	uint64_t hash;
 	char key[160];
-	char value[32], geo[40], province[8], region[48], month[8], area[24];
-	const char *attr;
-	int table;		/* 0 comune, 1 province, 2 placement */
+	char value[32], value2[32], geo[40], province[8], region[48], month[8], area[24];
+	const char *attr, *attr2;
+	int table;		/* 0 comune, 1 province, 2 placement, 3 attr2 */
 	long long call_id;
-	long long m[8];
+	long long m[NM];
 };
 
 struct agg_map {
@@ -499,19 +544,21 @@ static void agg_free(struct agg_map *map)
 }
 
 #define PUT_COMUNE "INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")" \
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 #define PUT_PROVINCE "INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")" \
-	" VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	" VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 #define PUT_PLACEMENT "INSERT INTO rollup_placement (area, placement_code, comune, province, region, call_id, month, " \
-	MEASURES ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	MEASURES ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+#define PUT_ATTR2 "INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, " \
+	MEASURES ") VALUES (?1, ?2, ?17, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 
 /* Adds the application row st (columns of rollup_app_rows_sql) to its
  * thirteen cells. 0, or -1 when out of memory. */
 static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 {
 	static const char *const attrs[6] = { "", "applicant_status", "age_band", "sex", "education", "residence" };
-	char col[C_RES + 1][48], key[160];
-	long long m[8];
+	char col[C_RES + 1][48], key[200];
+	long long m[NM];
 
 	for (int c = C_COMUNE; c <= C_RES; c++)
 		db_col_copy(st, c, col[c], sizeof(col[c]));
@@ -523,36 +570,49 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 	m[5] = sqlite3_column_int64(st, C_DRO);
 	m[6] = sqlite3_column_int64(st, C_DAYS);
 	m[7] = m[2];
-	for (int t = 0; t < 3; t++)
-		for (int a = 0; a < (t == 2 ? 1 : 6); a++) {
-			const char *value = a ? col[C_STATUS + a - 1] : "";
-			struct agg *g;
-			int fresh;
-			if (t == 2)
-				snprintf(key, sizeof(key), "L\x1f%s\x1f%s", col[C_PLACEMENT], col[C_MONTH]);
-			else
-				snprintf(key, sizeof(key), "%c\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", t ? 'P' : 'C', attrs[a],
-					 value, t ? col[C_PROVINCE] : col[C_COMUNE], col[C_CALL], col[C_MONTH]);
-			g = agg_get(map, key, &fresh);
-			if (!g)
-				return error("out of memory summing the rollups");
-			if (fresh) {
-				g->table = t;
-				g->attr = attrs[a];
-				str_copy(g->value, sizeof(g->value), value);
-				str_copy(g->geo, sizeof(g->geo), t == 2 ? col[C_PLACEMENT] : col[C_COMUNE]);
-				str_copy(g->province, sizeof(g->province), col[C_PROVINCE]);
-				str_copy(g->region, sizeof(g->region), col[C_REGION]);
-				str_copy(g->month, sizeof(g->month), col[C_MONTH]);
-				str_copy(g->area, sizeof(g->area), col[C_AREA]);
-				g->call_id = sqlite3_column_int64(st, C_CALL);
-				/* placement rows keep their comune in value */
+	m[8] = sqlite3_column_int64(st, C_RKEY);
+	/* Tables 0 and 1: the total and one row per attribute; 2: the
+	 * placement; 3: one row per pair of attributes (a < b). */
+	for (int t = 0; t < 4; t++)
+		for (int a = 0; a < (t == 2 ? 1 : 6); a++)
+			for (int b = t == 3 ? a + 1 : 0; b < (t == 3 ? 6 : 1); b++) {
+				const char *value = a ? col[C_STATUS + a - 1] : "";
+				struct agg *g;
+				int fresh;
+				if (t == 3 && !a)
+					break;
 				if (t == 2)
-					str_copy(g->value, sizeof(g->value), col[C_COMUNE]);
+					snprintf(key, sizeof(key), "L\x1f%s\x1f%s", col[C_PLACEMENT], col[C_MONTH]);
+				else if (t == 3)
+					snprintf(key, sizeof(key), "A\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", attrs[a],
+						 attrs[b], value, col[C_STATUS + b - 1], col[C_PROVINCE], col[C_CALL],
+						 col[C_MONTH]);
+				else
+					snprintf(key, sizeof(key), "%c\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", t ? 'P' : 'C',
+						 attrs[a], value, t ? col[C_PROVINCE] : col[C_COMUNE], col[C_CALL],
+						 col[C_MONTH]);
+				g = agg_get(map, key, &fresh);
+				if (!g)
+					return error("out of memory summing the rollups");
+				if (fresh) {
+					g->table = t;
+					g->attr = attrs[a];
+					g->attr2 = t == 3 ? attrs[b] : "";
+					str_copy(g->value, sizeof(g->value), value);
+					str_copy(g->value2, sizeof(g->value2), t == 3 ? col[C_STATUS + b - 1] : "");
+					str_copy(g->geo, sizeof(g->geo), t == 2 ? col[C_PLACEMENT] : col[C_COMUNE]);
+					str_copy(g->province, sizeof(g->province), col[C_PROVINCE]);
+					str_copy(g->region, sizeof(g->region), col[C_REGION]);
+					str_copy(g->month, sizeof(g->month), col[C_MONTH]);
+					str_copy(g->area, sizeof(g->area), col[C_AREA]);
+					g->call_id = sqlite3_column_int64(st, C_CALL);
+					/* placement rows keep their comune in value */
+					if (t == 2)
+						str_copy(g->value, sizeof(g->value), col[C_COMUNE]);
+				}
+				for (int k = 0; k < NM; k++)
+					g->m[k] += m[k];
 			}
-			for (int k = 0; k < 8; k++)
-				g->m[k] += m[k];
-		}
 	return 0;
 }
 
@@ -565,7 +625,7 @@ static int agg_cmp(const void *va, const void *vb)
 /* Writes every cell of map through put[table] (prepared PUT_* statements,
  * plain inserts or upserts), in key order so that consecutive writes
  * land on the same B-tree pages. */
-static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[3])
+static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[4])
 {
 	struct agg **cells = malloc((map->n ? map->n : 1) * sizeof(*cells));
 	size_t n = 0;
@@ -589,12 +649,16 @@ static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[3
 			sqlite3_bind_text(p, 2, g->value, -1, SQLITE_STATIC);
 			if (g->table == 0)
 				sqlite3_bind_text(p, 3, g->geo, -1, SQLITE_STATIC);
+			if (g->table == 3) {
+				sqlite3_bind_text(p, 17, g->attr2, -1, SQLITE_STATIC);
+				sqlite3_bind_text(p, 3, g->value2, -1, SQLITE_STATIC);
+			}
 		}
 		sqlite3_bind_text(p, 4, g->province, -1, SQLITE_STATIC);
 		sqlite3_bind_text(p, 5, g->region, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(p, 6, g->call_id);
 		sqlite3_bind_text(p, 7, g->month, -1, SQLITE_STATIC);
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < NM; i++)
 			sqlite3_bind_int64(p, 8 + i, g->m[i]);
 		if (sqlite3_step(p) != SQLITE_DONE) {
 			error("cannot write the rollups: %s", sqlite3_errmsg(db));
@@ -611,12 +675,12 @@ out:
 
 static int rebuild_apps(sqlite3 *db)
 {
-	static const char *const ins[3] = { PUT_COMUNE, PUT_PROVINCE, PUT_PLACEMENT };
+	static const char *const ins[4] = { PUT_COMUNE, PUT_PROVINCE, PUT_PLACEMENT, PUT_ATTR2 };
 	struct agg_map map = { NULL, 0, 0 };
-	sqlite3_stmt *st = db_prepare(db, rollup_app_rows_sql), *put[3] = { NULL, NULL, NULL };
+	sqlite3_stmt *st, *put[4] = { NULL, NULL, NULL, NULL };
 	int rc = -1, step;
 
-	if (!st)
+	if (sdc_sqlite_register(db) || !(st = db_prepare(db, rollup_app_rows_sql)))
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if (agg_row(&map, st))
@@ -625,7 +689,7 @@ static int rebuild_apps(sqlite3 *db)
 		error("cannot read the applications: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	for (int t = 0; t < 3; t++) {
+	for (int t = 0; t < 4; t++) {
 		put[t] = db_prepare(db, ins[t]);
 		if (!put[t])
 			goto out;
@@ -633,7 +697,7 @@ static int rebuild_apps(sqlite3 *db)
 	rc = agg_write(db, &map, put);
 out:
 	sqlite3_finalize(st);
-	for (int t = 0; t < 3; t++)
+	for (int t = 0; t < 4; t++)
 		sqlite3_finalize(put[t]);
 	agg_free(&map);
 	return rc;
@@ -645,6 +709,7 @@ static const char *const fold_sql[] = {
 	PUT_COMUNE ADD("rollup_comune", "attr, value, comune, call_id, month"),
 	PUT_PROVINCE ADD("rollup_province", "attr, value, province, call_id, month"),
 	PUT_PLACEMENT ADD("rollup_placement", "placement_code, month"),
+	PUT_ATTR2 ADD("rollup_attr2", "attr, attr2, value, value2, province, call_id, month"),
 	"DELETE FROM rollup_pending",
 	NULL
 };
@@ -656,6 +721,8 @@ static int fold_pending(sqlite3 *db)
 	struct agg_map map = { NULL, 0, 0 };
 	int rc = -1, step;
 
+	if (!c->st[0] && sdc_sqlite_register(db))
+		return -1;
 	for (int i = 0; fold_sql[i]; i++)
 		if (!c->st[i] && !(c->st[i] = db_prepare(db, fold_sql[i])))
 			return -1;
@@ -668,7 +735,7 @@ static int fold_pending(sqlite3 *db)
 	}
 	if (agg_write(db, &map, &c->st[1]))
 		goto out;
-	if (sqlite3_step(c->st[4]) != SQLITE_DONE) {
+	if (sqlite3_step(c->st[5]) != SQLITE_DONE) {
 		error("cannot empty the rollup queue: %s", sqlite3_errmsg(db));
 		goto out;
 	}

@@ -1,85 +1,81 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Statistical disclosure control for published tables of counts.
+ * Statistical disclosure control by the cell key method (ABS
+ * TableBuilder, ONS census 2021, Destatis census 2022), as used by every
+ * protected output: `dote report`, `dote opendata`, the dashboard and
+ * its CSV. docs/reports.md gives the design, the threat model and the
+ * perturbation table; this header is the contract.
  *
- * A table is a set of cells over n dimensions; each dimension may have a
- * hierarchy (comune -> province -> region -> Italy, month -> quarter ->
- * year) given by a parent callback. The table is protected together with
- * every total it implies (all margins at every level of every hierarchy,
- * the "lattice"), because those totals can be published by other reports:
- *   - primary suppression: every cell or total from 1 to min_count - 1;
- *   - secondary suppression: more cells (then totals) until no suppressed
- *     value can be computed from the published ones. This is checked
- *     exactly: the published values and the lattice's sum relations form
- *     a linear system, and a suppressed value is safe when it is not
- *     determined by it (Gaussian elimination per connected component).
- * Choices are deterministic (the smallest published term of a relation),
- * so two reports over the same data suppress the same totals.
+ *  - Every application has a fixed 32-bit record key: the first four
+ *    bytes of SHA-256(hub secret || uuid). The secret (64 hex digits) is
+ *    made once per hub from libsodium's random generator and kept in the
+ *    hub database (table sdc_secret), never published. Both backends
+ *    compute the same key: SQLite through the C function dote_rkey()
+ *    registered on the connection, PostgreSQL through a SQL function of
+ *    the same name made from the stored secret (sdc_pg_function_sql).
+ *  - A cell's key is the sum of its records' keys mod 2^32. Sums add,
+ *    so the rollups carry SUM(key) next to each count (column ckey) and
+ *    any cell the engine can build has its key for free.
+ *  - The published value of a count is sdc_perturb(true count, cell key,
+ *    measure): a fixed function, so the same set of applications always
+ *    gets the same value whichever query, filter or table produced it.
  */
 #ifndef DOTE_REPORTS_SDC_H
 #define DOTE_REPORTS_SDC_H
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum {
-	SDC_MAX_DIMS = 6,
-	SDC_MIN_COUNT = 5,	/* default threshold */
-	SDC_LEGAL_MIN = 3,	/* never below: the Italian statistical system's minimum */
-	SDC_EXACT_MAX = 1200,	/* largest component solved exactly */
+	SDC_MIN_COUNT = 5,	/* the rule: counts 1-4 are never published as such */
+	SDC_MAX_DEV = 2,	/* largest change of a count from 7 up */
+	SDC_SECRET_HEX = 64,	/* hex digits of the hub secret */
 };
 
 enum sdc_state {
 	SDC_PUBLISHED = 0,
-	SDC_PRIMARY = 1,	/* 1 .. min_count-1 */
-	SDC_SECONDARY = 2,	/* would let a suppressed value be recomputed */
+	SDC_PRIMARY = 1,	/* not shown: under a caller's --min-count above 5, or an average on few cases */
 };
 
-/*
- * Parent of key in dimension dim, written to buf: returns 0 when there is
- * one, 1 when the parent is the grand total, -1 when buf is too small.
- * Keys at different levels must differ ('C:015146', 'P:MI', 'R:Lombardia').
- */
-typedef int (*sdc_parent_fn)(void *ctx, int dim, const char *key, char *buf, size_t size);
-
-struct sdc_total;
-
-struct sdc_table {
-	int n_dims;
-	size_t n_cells;
-	const char *const *keys;	/* n_cells * n_dims: cell i, dim j at keys[i * n_dims + j] */
-	const int64_t *values;		/* n_cells counts (>= 0) */
-	sdc_parent_fn parent;		/* NULL: every dimension is flat */
-	void *ctx;
-	int min_count;			/* < SDC_LEGAL_MIN is raised to it */
-	unsigned char *state;		/* out: n_cells enum sdc_state */
-	/* out, optional (want_totals): every total of the lattice with its
-	 * keys ("" where a dimension is summed over), value and state;
-	 * free with sdc_totals_free(). */
-	int want_totals;
-	struct sdc_total *totals;
-	size_t n_totals;
+/* The measures a cell key perturbs, each with its own stream of noise.
+ * Submits mirror applications (a submit is an application sent from a
+ * kiosk), so they share the applications' stream: where the true counts
+ * are equal the published ones are too, and the kiosk counts cannot
+ * undo the application counts. */
+enum sdc_salt {
+	SDC_S_APPLICATIONS = 1, SDC_S_APPLICANTS, SDC_S_SELECTED, SDC_S_STARTED, SDC_S_COMPLETED,
+	SDC_S_DROPPED, SDC_S_SESSIONS, SDC_S_VIEWS, SDC_S_FORMS,
+	SDC_S_SUBMITS = SDC_S_APPLICATIONS,
 };
 
-struct sdc_total {
-	const char *keys[SDC_MAX_DIMS];	/* point into the table's storage until sdc_totals_free */
-	int64_t value;
-	unsigned char state;
-};
+/* The published value of true count n in a cell with key ckey (the sum
+ * of its records' keys, any width: only its low 32 bits count). */
+int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt);
 
-struct sdc_result {
-	size_t primary;			/* cells suppressed as small */
-	size_t secondary;		/* cells suppressed to protect others */
-	size_t totals_suppressed;	/* totals (margins) suppressed */
-	size_t unverified;		/* suppressed values in components too big to solve exactly */
-	size_t exposed;			/* suppressed values still determined (no cell left to suppress) */
-};
+/* The p-table behind sdc_perturb: for true count n, the probabilities
+ * (in 1/100) of each published value; fills up to max entries of vals
+ * and p100, returns how many. For docs and tests. */
+int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max);
 
-/* Protects t: fills t->state. Returns 0, or -1 (after error()) when out
- * of memory or the table is malformed. */
-int sdc_protect(struct sdc_table *t, struct sdc_result *res);
+/* The record key of an application: SHA-256(secret_hex || uuid), first
+ * four bytes big-endian. */
+uint32_t sdc_record_key(const char *secret_hex, const char *uuid);
 
-void sdc_totals_free(struct sdc_table *t);
+/* SQLite: makes sure the hub secret exists (creating table sdc_secret,
+ * migration component "sdc", and a random secret the first time) and
+ * registers dote_rkey(uuid) on db. Idempotent and cheap when done. 0, or
+ * -1 after error(). */
+int sdc_sqlite_register(sqlite3 *db);
 
-/* The threshold actually used for a requested min_count. */
-int sdc_min_count(int requested);
+/* PostgreSQL DDL, run by the store at startup inside its schema lock
+ * (reports/store/store.c): the secret's table and, for databases made
+ * before the cell keys, dropping rollups that have no key column (they
+ * are rebuilt). */
+extern const char sdc_pg_schema_sql[];
+/* Inserts the secret when there is none: ?1 = sdc_new_secret(). */
+extern const char sdc_pg_secret_sql[];
+/* (Re)creates dote_rkey(text) from the stored secret. No parameters. */
+extern const char sdc_pg_function_sql[];
+/* A fresh random secret (SDC_SECRET_HEX hex digits + NUL). */
+void sdc_new_secret(char out[SDC_SECRET_HEX + 1]);
 #endif

@@ -3,10 +3,14 @@
  * The report engine: every figure of many dimension/measure/filter
  * combinations checked against plain SQL GROUP BY queries written here
  * independently over the raw rows; rollup answers equal raw answers;
- * protected reports never show a count from 1 to 4, suppress rates on
- * suppressed counts, and (the linear-system proof over published
- * reports) no suppressed cell can be recomputed from what the other
- * reports publish; bad input gets a clear error.
+ * protected reports (the cell key method) never show a count from 1 to
+ * 4, publish each count as the p-table's function of the true count and
+ * the cell key (the sum of the record keys, computed here from the raw
+ * rows), give the same cell the same value whatever table or filter
+ * produced it, compute rates from published counts and refuse periods
+ * that are not one bucket and thresholds below the rule (the attack
+ * suite, tests/e2e/sdc_attack.sh, tries what an attacker would); bad
+ * input gets a clear error.
  */
 #include "tests/unit/check.h"
 #include "tests/unit/report_fixture.h"
@@ -144,109 +148,21 @@ static void check_combo(sqlite3 *db, const char *dims, const char *period, const
 	report_free(&r);
 }
 
-static int rank_of(double *m, int r, int c)
+/* The cell key of every comune x month cell, from the raw rows with the
+ * SQL function (independent of the rollups): sum of record keys. */
+static uint64_t cell_key(sqlite3 *db, const char *comune, const char *month)
 {
-	int rank = 0;
-	for (int col = 0; col < c && rank < r; col++) {
-		int piv = -1;
-		for (int i = rank; i < r; i++)
-			if (fabs(m[i * c + col]) > 1e-9 && (piv < 0 || fabs(m[i * c + col]) > fabs(m[piv * c + col])))
-				piv = i;
-		if (piv < 0)
-			continue;
-		for (int k = 0; k < c; k++) {
-			double t = m[rank * c + k];
-			m[rank * c + k] = m[piv * c + k];
-			m[piv * c + k] = t;
-		}
-		for (int i = rank + 1; i < r; i++) {
-			double f = m[i * c + col] / m[rank * c + col];
-			for (int k = 0; k < c; k++)
-				m[i * c + k] -= f * m[rank * c + k];
-		}
-		rank++;
-	}
-	return rank;
-}
-
-/*
- * The proof over published reports: the comune x month table of one
- * province, with everything the other reports publish about the same
- * cells (comune totals, month totals, quarter and year totals, the
- * province's total). Returns the number of suppressed cells that the
- * published values determine, or -1 on error.
- */
-static int linked_tables_leak(sqlite3 *db, const char *province, int *n_suppressed)
-{
-	struct report cell, by_comune, by_month, by_cq, by_q, by_prov, by_pm;
-	int nc, rows = 0, base, bad = 0;
-	double *a, *w;
-
-	if (run(db, &cell, "comune,month", "applications", 1, 0, NULL, province, NULL) ||
-	    run(db, &by_comune, "comune", "applications", 1, 0, NULL, province, NULL) ||
-	    run(db, &by_month, "month", "applications", 1, 0, NULL, province, NULL) ||
-	    run(db, &by_cq, "comune,quarter", "applications", 1, 0, NULL, province, NULL) ||
-	    run(db, &by_q, "quarter", "applications", 1, 0, NULL, province, NULL) ||
-	    run(db, &by_prov, "province", "applications", 1, 0, NULL, NULL, NULL) ||
-	    run(db, &by_pm, "province,month", "applications", 1, 0, NULL, NULL, NULL))
-		return -1;
-	nc = (int)cell.n;
-	a = calloc((size_t)(nc * 8 + 64) * (size_t)nc, sizeof(double));
-	w = calloc((size_t)(nc * 8 + 64) * (size_t)nc, sizeof(double));
-	*n_suppressed = 0;
-	for (int i = 0; i < nc; i++) {
-		if (cell.rows[i].state[RB_APPLICATIONS]) {
-			(*n_suppressed)++;
-			continue;
-		}
-		a[rows++ * nc + i] = 1;
-	}
-#define GROUP(rep, match) do { \
-		for (size_t g = 0; g < (rep).n; g++) { \
-			const struct report_row *gr = &(rep).rows[g]; \
-			int any = 0; \
-			if (gr->state[RB_APPLICATIONS]) \
-				continue; \
-			for (int i = 0; i < nc; i++) { \
-				const struct report_row *cr = &cell.rows[i]; \
-				(void)cr; \
-				if (match) \
-					a[rows * nc + i] = 1, any = 1; \
-			} \
-			rows += any; \
-		} \
-	} while (0)
-	GROUP(by_comune, !strcmp(cr->key[0], gr->key[0]));
-	GROUP(by_month, !strcmp(cr->key[1], gr->key[0]));
-	GROUP(by_cq, !strcmp(cr->key[0], gr->key[0]) && (atoi(cr->key[1] + 5) + 2) / 3 == atoi(gr->key[1] + 6) &&
-		     !strncmp(cr->key[1], gr->key[1], 4));
-	GROUP(by_q, (atoi(cr->key[1] + 5) + 2) / 3 == atoi(gr->key[0] + 6) && !strncmp(cr->key[1], gr->key[0], 4));
-	GROUP(by_prov, !strcmp(gr->key[0], province));
-	GROUP(by_pm, !strcmp(gr->key[0], province) && !strcmp(cr->key[1], gr->key[1]));
-#undef GROUP
-	memcpy(w, a, (size_t)rows * (size_t)nc * sizeof(double));
-	base = rank_of(w, rows, nc);
-	for (int i = 0; i < nc; i++) {
-		if (!cell.rows[i].state[RB_APPLICATIONS])
-			continue;
-		memcpy(w, a, (size_t)rows * (size_t)nc * sizeof(double));
-		memset(w + rows * nc, 0, (size_t)nc * sizeof(double));
-		w[rows * nc + i] = 1;
-		if (rank_of(w, rows + 1, nc) == base) {
-			printf("# determined: %s %s\n", cell.rows[i].key[0], cell.rows[i].key[1]);
-			bad++;
-		}
-	}
-	free(a);
-	free(w);
-	report_free(&cell);
-	report_free(&by_comune);
-	report_free(&by_month);
-	report_free(&by_cq);
-	report_free(&by_q);
-	report_free(&by_prov);
-	report_free(&by_pm);
-	return bad;
+	sqlite3_stmt *st = db_prepare(db, "SELECT COALESCE(SUM(dote_rkey(uuid)), 0) FROM application"
+				      " WHERE comune = ?1 AND substr(submitted_at, 1, 7) = ?2");
+	uint64_t k = 0;
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, comune, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		k = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return k;
 }
 
 int main(void)
@@ -292,7 +208,10 @@ int main(void)
 	check_combo(db, "quarter,applicant_status", NULL, NULL, NULL, "1", "rollup_province");
 	check_combo(db, "year,age_band", NULL, NULL, NULL, "1", "rollup_province");
 	check_combo(db, "comune,residence", NULL, NULL, NULL, "1", "rollup_comune");
-	check_combo(db, "sex,education", NULL, NULL, NULL, "1", "raw");
+	check_combo(db, "sex,education", NULL, NULL, NULL, "1", "rollup_attr2");
+	check_combo(db, "education,residence,month", NULL, "MI", "6/2025", "c.province = 'MI' AND a.call_id = 2",
+		    "rollup_attr2");
+	check_combo(db, "comune,sex,education", NULL, NULL, NULL, "1", "raw");
 	check_combo(db, "province,month,sex", "2025-02..2025-07", NULL, NULL,
 		    "substr(a.submitted_at, 1, 7) BETWEEN '2025-02' AND '2025-07'", "rollup_province");
 	check_combo(db, "comune,month", NULL, "MI", "6/2025", "c.province = 'MI' AND a.call_id = 2", "rollup_comune");
@@ -344,50 +263,103 @@ int main(void)
 	}
 	report_free(&r);
 
-	/* Protection. */
+	/* Protection: the cell key method. */
 	CHECK("report protected comune x month", run(db, &r, "comune,month",
 						     "applications,selected,fill_rate,dropout_rate", 1, 0, NULL, NULL, NULL) == 0);
 	{
-		int small = 0, supp = 0, rate_leak = 0;
-		for (size_t i = 0; i < r.n; i++) {
-			int64_t c;
+		struct report exact;
+		int small = 0, changed = 0, wrong = 0, rate_wrong = 0, small_true = 0;
+		int ok = run(db, &exact, "comune,month", "applications,selected,fill_rate,dropout_rate", 0, 0, NULL, NULL,
+			     NULL) == 0 && exact.n == r.n;
+		for (size_t i = 0; ok && i < r.n; i++) {
+			int64_t c, t = exact.rows[i].base[RB_APPLICATIONS];
 			double v;
-			for (int m = 0; m < r.q.n_measures; m++) {
-				int kind = report_value(&r.rows[i], r.q.measures[m], &c, &v);
-				if (kind == RV_COUNT && c > 0 && c < 5)
+			uint64_t key = cell_key(db, r.rows[i].key[0], r.rows[i].key[1]);
+			for (int m = 0; m < r.q.n_measures; m++)
+				if (report_value(&r.rows[i], r.q.measures[m], &c, &v) == RV_COUNT && c > 0 && c < 5)
 					small++;
-				supp += kind == RV_SUPPRESSED;
-			}
-			if (r.rows[i].state[RB_SELECTED] && report_value(&r.rows[i], RM_FILL_RATE, &c, &v) != RV_SUPPRESSED)
-				rate_leak++;
-			if (r.rows[i].state[RB_DROPPED] && report_value(&r.rows[i], RM_DROPOUT_RATE, &c, &v) == RV_RATE)
-				rate_leak++;
+			small_true += t > 0 && t < 5;
+			changed += r.rows[i].base[RB_APPLICATIONS] != t;
+			wrong += r.rows[i].base[RB_APPLICATIONS] != sdc_perturb(t, key, SDC_S_APPLICATIONS) ||
+				 r.rows[i].base[RB_SELECTED] !=
+					 sdc_perturb(exact.rows[i].base[RB_SELECTED], key, SDC_S_SELECTED);
+			if (report_value(&r.rows[i], RM_DROPOUT_RATE, &c, &v) == RV_RATE &&
+			    fabs(v - (double)r.rows[i].base[RB_DROPPED] / (double)r.rows[i].base[RB_STARTED]) > 1e-12)
+				rate_wrong++;
 		}
+		CHECK("report protected and exact tables have the same cells", ok);
+		CHECK("report fixture has true counts from 1 to 4", small_true > 0);
 		CHECK_INT("report protected: no published count from 1 to 4", small, 0);
-		CHECK("report protected: something is suppressed", supp > 0);
-		CHECK_INT("report protected: rates on suppressed counts suppressed", rate_leak, 0);
+		CHECK("report protected: counts are perturbed", changed > 0);
+		CHECK_INT("report protected: value = p-table(true count, sum of record keys)", wrong, 0);
+		CHECK_INT("report protected: rates from the published counts", rate_wrong, 0);
+		report_free(&exact);
+	}
+	{
+		/* The same cell, another query: the province's table and a
+		 * single comune's figure give each cell the table's value. */
+		struct report mi, one;
+		int same = 1, seen = 0;
+		CHECK("report protected MI comune x month", run(db, &mi, "comune,month", "applications,selected", 1, 0,
+								NULL, "MI", NULL) == 0);
+		for (size_t i = 0; i < mi.n; i++)
+			for (size_t k = 0; k < r.n; k++)
+				if (!strcmp(mi.rows[i].key[0], r.rows[k].key[0]) && !strcmp(mi.rows[i].key[1], r.rows[k].key[1])) {
+					same &= mi.rows[i].base[RB_APPLICATIONS] == r.rows[k].base[RB_APPLICATIONS] &&
+						mi.rows[i].base[RB_SELECTED] == r.rows[k].base[RB_SELECTED];
+					seen++;
+				}
+		CHECK("report same cell, same value (national table vs province filter)", same && seen == (int)mi.n);
+		report_query_init(&q);
+		report_parse_dims(&q, "month", err, sizeof(err));
+		report_parse_measures(&q, "applications", err, sizeof(err));
+		str_copy(q.comune, sizeof(q.comune), mi.n ? mi.rows[0].key[0] : "015146");
+		CHECK("report one comune by month", report_run(db, &q, &one, err, sizeof(err)) == 0);
+		same = 1;
+		for (size_t i = 0; i < one.n; i++)
+			for (size_t k = 0; k < mi.n; k++)
+				if (!strcmp(mi.rows[k].key[0], q.comune) && !strcmp(mi.rows[k].key[1], one.rows[i].key[0]))
+					same &= mi.rows[k].base[RB_APPLICATIONS] == one.rows[i].base[RB_APPLICATIONS];
+		CHECK("report same cell, same value (comune filter)", same && one.n > 0);
+		report_free(&one);
+		report_free(&mi);
 	}
 	report_free(&r);
-	{
-		int n_supp = 0, leak;
-		leak = linked_tables_leak(db, "MI", &n_supp);
-		CHECK("report linked tables MI have suppressed cells", n_supp > 0);
-		CHECK_INT("report linked tables MI: no suppressed cell determined (rank test)", leak, 0);
-		leak = linked_tables_leak(db, "TO", &n_supp);
-		CHECK_INT("report linked tables TO: no suppressed cell determined (rank test)", leak, 0);
-	}
-	/* Min count below the legal minimum acts as 3. */
+	/* Periods: one bucket only. */
+	report_query_init(&q);
+	report_parse_dims(&q, "comune", err, sizeof(err));
+	report_parse_measures(&q, "applications", err, sizeof(err));
+	report_parse_period(&q, "2024-12..2025-12", err, sizeof(err));
+	CHECK("report protected range that is not a bucket refused",
+	      report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "not one month, quarter or year"));
+	report_parse_period(&q, "2025-Q2", err, sizeof(err));
+	CHECK("report quarter period 2025-Q2", !strcmp(q.from, "2025-04") && !strcmp(q.to, "2025-06") &&
+	      report_run(db, &q, &r, err, sizeof(err)) == 0);
+	report_free(&r);
+	report_parse_period(&q, "2025-04..2025-06", err, sizeof(err));
+	CHECK("report quarter as a range is a bucket", report_period_is_bucket(&q));
+	report_parse_period(&q, "2025-02..2025-04", err, sizeof(err));
+	CHECK("report shifted quarter is not a bucket", !report_period_is_bucket(&q));
+	q.protect = 0;
+	CHECK("report internal (exact) query may use any range", report_run(db, &q, &r, err, sizeof(err)) == 0);
+	report_free(&r);
+	/* The threshold: below the rule refused; above it hides small published values. */
 	report_query_init(&q);
 	report_parse_dims(&q, "comune,month", err, sizeof(err));
 	report_parse_measures(&q, "applications", err, sizeof(err));
-	q.min_count = 1;
-	CHECK("report min_count 1 runs", report_run(db, &q, &r, err, sizeof(err)) == 0);
+	q.min_count = 3;
+	CHECK("report min_count 3 refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "below the rule"));
+	q.min_count = 8;
+	CHECK("report min_count 8 runs", report_run(db, &q, &r, err, sizeof(err)) == 0);
 	{
-		int small = 0;
-		for (size_t i = 0; i < r.n; i++)
-			if (!r.rows[i].state[0] && r.rows[i].base[0] > 0 && r.rows[i].base[0] < 3)
+		int small = 0, hidden = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			if (!r.rows[i].state[0] && r.rows[i].base[0] > 0 && r.rows[i].base[0] < 8)
 				small++;
-		CHECK_INT("report min_count never below 3", small, 0);
+			hidden += r.rows[i].state[0] != 0;
+		}
+		CHECK_INT("report min_count 8: no published value from 1 to 7", small, 0);
+		CHECK("report min_count 8 hides some", hidden > 0);
 	}
 	report_free(&r);
 
@@ -413,8 +385,8 @@ int main(void)
 	report_free(&r);
 
 	/* HTML: suppressed cells stay well formed (every tag closed). */
-	CHECK("report html source", run(db, &r, "comune,area", "applications,selected,dropout_rate", 1, 0, NULL, NULL,
-					 NULL) == 0);
+	CHECK("report html source", run(db, &r, "comune,area", "applications,selected,days_to_selection", 1, 0, NULL,
+					 NULL, NULL) == 0);
 	{
 		size_t len;
 		char *html = report_html(db, &r, "Prova <&>", &len);

@@ -44,6 +44,21 @@ int main(void)
 		  q1(db, "SELECT COUNT(*) FROM (SELECT c.province, a.education, COUNT(*) FROM application a"
 			 " JOIN comune c ON c.istat = a.comune GROUP BY 1, 2 EXCEPT SELECT province, value,"
 			 " SUM(applications) FROM rollup_province WHERE attr = 'education' GROUP BY 1, 2)"), 0);
+	CHECK_INT("rollup education x sex pairs match GROUP BY",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT c.province, a.education, COALESCE(a.sex, 'unknown'), a.call_id,"
+			 " substr(a.submitted_at, 1, 7), COUNT(*), SUM(a.status IN ('selected','started','completed',"
+			 "'dropped_out')) FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1, 2, 3, 4, 5"
+			 " EXCEPT SELECT province, value2, value, call_id, month, applications, selected FROM rollup_attr2"
+			 " WHERE attr = 'sex' AND attr2 = 'education')"), 0);
+	CHECK_INT("rollup has the ten attribute pairs",
+		  q1(db, "SELECT COUNT(DISTINCT attr || '/' || attr2) FROM rollup_attr2"), 10);
+	/* The cell keys: each rollup row's ckey is the sum of its
+	 * applications' record keys. */
+	CHECK_INT("rollup cell keys = SUM(dote_rkey(uuid)) per comune x month",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT comune, substr(submitted_at,1,7), SUM(dote_rkey(uuid))"
+			 " FROM application GROUP BY 1, 2 EXCEPT SELECT comune, month, SUM(ckey) FROM rollup_comune"
+			 " WHERE attr = '' GROUP BY 1, 2)"), 0);
+	CHECK("rollup record keys vary", q1(db, "SELECT COUNT(DISTINCT dote_rkey(uuid)) FROM application") > 2990);
 	CHECK_INT("rollup residence classes match GROUP BY",
 		  q1(db, "SELECT COUNT(*) FROM (SELECT a.comune, CASE WHEN a.residence = a.comune THEN 'same_comune'"
 			 " WHEN (SELECT province FROM comune WHERE istat = a.residence) ="
@@ -68,7 +83,8 @@ int main(void)
 	db_exec(db, "CREATE TEMP TABLE snap_c AS SELECT * FROM rollup_comune;"
 		    "CREATE TEMP TABLE snap_p AS SELECT * FROM rollup_province;"
 		    "CREATE TEMP TABLE snap_l AS SELECT * FROM rollup_placement;"
-		    "CREATE TEMP TABLE snap_f AS SELECT * FROM rollup_funnel;");
+		    "CREATE TEMP TABLE snap_f AS SELECT * FROM rollup_funnel;"
+		    "CREATE TEMP TABLE snap_a AS SELECT * FROM rollup_attr2;");
 	CHECK("rollup rebuild runs", rollup_rebuild(db) == 0);
 	CHECK_INT("rollup rebuild = incremental (comune)",
 		  q1(db, "SELECT (SELECT COUNT(*) FROM (SELECT * FROM rollup_comune EXCEPT SELECT * FROM snap_c))"
@@ -78,6 +94,9 @@ int main(void)
 			 " + (SELECT COUNT(*) FROM (SELECT * FROM snap_p EXCEPT SELECT * FROM rollup_province))"), 0);
 	CHECK_INT("rollup rebuild = incremental (placement)",
 		  q1(db, "SELECT COUNT(*) FROM (SELECT * FROM rollup_placement EXCEPT SELECT * FROM snap_l)"), 0);
+	CHECK_INT("rollup rebuild = incremental (attribute pairs)",
+		  q1(db, "SELECT (SELECT COUNT(*) FROM (SELECT * FROM rollup_attr2 EXCEPT SELECT * FROM snap_a))"
+			 " + (SELECT COUNT(*) FROM (SELECT * FROM snap_a EXCEPT SELECT * FROM rollup_attr2))"), 0);
 	CHECK_INT("rollup rebuild = incremental (funnel)",
 		  q1(db, "SELECT COUNT(*) FROM (SELECT * FROM rollup_funnel EXCEPT SELECT * FROM snap_f)"), 0);
 	/* A status change after the fact moves counts. */
@@ -95,6 +114,9 @@ int main(void)
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_province WHERE attr = ''"), before + 1);
 		CHECK_INT("rollup dropout in comune attr rows",
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_comune WHERE attr = 'age_band'"), before + 1);
+		CHECK_INT("rollup dropout in attribute pair rows",
+			  q1(db, "SELECT SUM(dropped_out) FROM rollup_attr2 WHERE attr = 'sex' AND attr2 = 'residence'"),
+			  before + 1);
 	}
 	/* A database filled without upkeep is detected as stale. */
 	db_exec(db, "DELETE FROM rollup_province");
