@@ -136,6 +136,9 @@ struct kiosk {
 	int check_done;
 
 	struct ui_scroll scroll;	/* the current screen's panel */
+	int bar_pending, bar_y;		/* portrait controls' bar (chrome_body) */
+	int reach_gap[16];		/* per screen: room left at the bottom (flow_reach) */
+	int reach_used;			/* this frame's screen placed a flow_reach */
 	int64_t frame_ms_last;
 	int64_t health_ms;
 	int wipe_caches;		/* the platform clears its text caches */
@@ -209,8 +212,12 @@ void kiosk_field_changed(struct kiosk *k, const char *id);
 
 /* Shared chrome, used by the screens (screens.c). */
 int chrome_header(struct kiosk *k, const char *title);
-/* The content rect between the header and the footer/keyboard. */
+/* The content rect between the header and the footer/keyboard (and, in
+ * portrait, the bar with the voice guide and language controls). */
 struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h);
+/* Draws that bar, once, after the page (screen_end and chrome_footer
+ * call it). */
+void chrome_bar(struct kiosk *k);
 /* Footer with back (may be NULL) and next (may be NULL) buttons; returns
  * 1 back, 2 next, 0 none. */
 int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,

@@ -38,12 +38,46 @@ struct flow screen_begin(struct kiosk *k, const char *title, int footer)
 	ui_panel_begin(&k->ui, "body", body, &k->scroll);
 	chrome_column(k, &f.x, &f.w);
 	f.y = ui_px(&k->ui, 40);
+	k->reach_used = 0;
 	return f;
+}
+
+static int *reach_slot(struct kiosk *k)
+{
+	int i = (int)(k->screen - kiosk_screens);
+	return i >= 0 && i < (int)ARRAY_SIZE(k->reach_gap) ? &k->reach_gap[i] : NULL;
+}
+
+static int reach_on(struct kiosk *k)
+{
+	return k->ui.h > k->ui.w && !osk_height(k) && reach_slot(k);
+}
+
+void flow_reach(struct kiosk *k, struct flow *f)
+{
+	if (!reach_on(k))
+		return;
+	f->y += *reach_slot(k);
+	k->reach_used = 1;
 }
 
 void screen_end(struct kiosk *k, struct flow *f)
 {
-	ui_panel_end(&k->ui, f->y + ui_px(&k->ui, 60));
+	struct ui *ui = &k->ui;
+	int content = f->y + ui_px(ui, 60);
+	/* The room the page leaves is measured here and used at the
+	 * flow_reach() of the next frame (a page that grows takes it back). */
+	if (k->reach_used && ui->panel >= 0) {
+		int *gap = reach_slot(k), g = *gap + ui->panels[ui->panel].r.h - content;
+		if (g < 0)
+			g = 0;
+		if (g != *gap) {
+			*gap = g;
+			ui->animating = 1;
+		}
+	}
+	ui_panel_end(ui, content);
+	chrome_bar(k);
 }
 
 void flow_heading(struct kiosk *k, struct flow *f, const char *id, const char *text)
@@ -128,6 +162,32 @@ void date_it(const char *iso, char *buf, size_t size)
 
 /* --- home ---------------------------------------------------------------- */
 
+/* Portrait has room to say how it works, in three steps. */
+static void home_steps(struct kiosk *k, struct flow *f)
+{
+	struct ui *ui = &k->ui;
+	static const char *const steps[] = {
+		N_("Choose a placement in the offices of the town hall."),
+		N_("Answer four questions to check that you can apply."),
+		N_("Fill in the form and send it. Keep the receipt: it has your protocol number."),
+	};
+	int d = ui_px(ui, 84), gap2 = ui_px(ui, 28);
+	flow_text(k, f, "how-title", _("How it works"), UI_FONT_BOLD, 40, C_TEXT);
+	for (int i = 0; i < 3; i++) {
+		char id[16], num[4];
+		int th = ui_text_height(ui, _(steps[i]), UI_FONT_REGULAR, ui_font_px(ui, 34), f->w - d - gap2);
+		int rowh = th > d ? th : d;
+		str_fmt(id, sizeof(id), "how:%d", i + 1);
+		str_fmt(num, sizeof(num), "%d", i + 1);
+		ui_draw_rect(ui, (struct ui_rect){ f->x, f->y, d, d }, ui_color(ui, C_PRIMARY));
+		ui_text_box(ui, (struct ui_rect){ f->x, f->y + (d - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 44))) / 2, d, d },
+			    num, UI_FONT_BOLD, ui_font_px(ui, 44), ui_color(ui, C_ON_PRIMARY), 1);
+		ui_label(ui, id, _(steps[i]), (struct ui_rect){ f->x + d + gap2, f->y + (rowh - th) / 2, f->w - d - gap2, 0 },
+			 UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
+		f->y += rowh + ui_px(ui, 16);
+	}
+}
+
 void home_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -137,7 +197,7 @@ void home_frame(struct kiosk *k)
 	struct flow side;
 	char title[200];
 
-	flow_gap(k, &f, landscape ? 10 : 40);
+	flow_gap(k, &f, landscape ? 10 : 20);
 	if (landscape) {
 		/* Two columns: the words on the left, the buttons on the right. */
 		int total = f.w;
@@ -157,6 +217,9 @@ void home_frame(struct kiosk *k)
 		  UI_FONT_REGULAR, 36, C_TEXT);
 	flow_gap(k, &f, 40);
 	if (!landscape) {
+		/* Portrait: how it works first, the buttons low on the screen. */
+		home_steps(k, &f);
+		flow_reach(k, &f);
 		side.x = f.x;
 		side.w = f.w;
 		side.y = f.y;
@@ -171,7 +234,7 @@ void home_frame(struct kiosk *k)
 	if (ui_button(ui, "check-application", _("Check my application"),
 		      (struct ui_rect){ side.x, side.y, side.w, bh2 }, UI_SECONDARY))
 		kiosk_go(k, "status");
-	side.y += bh2 + ui_px(ui, landscape ? 40 : 60);
+	side.y += bh2 + ui_px(ui, 40);
 
 	/* Accessibility settings for the whole session. */
 	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
@@ -219,30 +282,6 @@ void home_frame(struct kiosk *k)
 	}
 	if (side.y > f.y)
 		f.y = side.y;
-	if (!landscape) {
-		/* Portrait has room to say how it works, in three steps. */
-		static const char *const steps[] = {
-			N_("Choose a placement in the offices of the town hall."),
-			N_("Answer four questions to check that you can apply."),
-			N_("Fill in the form and send it. Keep the receipt: it has your protocol number."),
-		};
-		int d = ui_px(ui, 84), gap2 = ui_px(ui, 28);
-		f.y += ui_px(ui, 70);
-		flow_text(k, &f, "how-title", _("How it works"), UI_FONT_BOLD, 40, C_TEXT);
-		for (int i = 0; i < 3; i++) {
-			char id[16], num[4];
-			int th = ui_text_height(ui, _(steps[i]), UI_FONT_REGULAR, ui_font_px(ui, 34), f.w - d - gap2);
-			int rowh = th > d ? th : d;
-			str_fmt(id, sizeof(id), "how:%d", i + 1);
-			str_fmt(num, sizeof(num), "%d", i + 1);
-			ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, d, d }, ui_color(ui, C_PRIMARY));
-			ui_text_box(ui, (struct ui_rect){ f.x, f.y + (d - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 44))) / 2, d, d },
-				    num, UI_FONT_BOLD, ui_font_px(ui, 44), ui_color(ui, C_ON_PRIMARY), 1);
-			ui_label(ui, id, _(steps[i]), (struct ui_rect){ f.x + d + gap2, f.y + (rowh - th) / 2, f.w - d - gap2, 0 },
-				 UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
-			f.y += rowh + ui_px(ui, 28);
-		}
-	}
 	screen_end(k, &f);
 }
 

@@ -109,6 +109,7 @@ void eligibility_frame(struct kiosk *k)
 					   : _("Four quick questions. The answers are not stored."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
+	flow_reach(k, &f);
 
 	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
 		 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
@@ -562,6 +563,7 @@ void review_frame(struct kiosk *k)
 	flow_heading(k, &f, "review-title", _("Check and send"));
 	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
+	flow_reach(k, &f);
 	str_fmt(buf, sizeof(buf), "%s (%s)", k->sel.card.title, k->sel.card.comune_name);
 	row(k, &f, "review:placement", _("Placement"), buf);
 	row(k, &f, "review:call", _("Call"), k->sel.call_code);

@@ -482,6 +482,19 @@ static int run_line(struct script *s, const char *verb, char *arg)
 		return expect_layout(s);
 	if (!strcmp(verb, "expect-contrast"))
 		return expect_contrast(s);
+	if (!strcmp(verb, "expect-low")) {
+		/* expect-low ID PCT: the widget's top is at least PCT% down
+		 * the screen (reach from a wheelchair: the lower two thirds). */
+		char id[64] = "";
+		int pct = 0;
+		const struct ui_widget *w;
+		if (sscanf(arg, "%63s %d", id, &pct) != 2)
+			return fail(s, "expect-low needs ID PCT");
+		if (!(w = visible(k, id)))
+			return fail(s, "widget '%s' is not on screen", id);
+		return w->r.y * 100 >= pct * k->ui.h ? 0 :
+			fail(s, "widget '%s' is at y %d, %d%% down the screen, want %d%%", id, w->r.y, w->r.y * 100 / k->ui.h, pct);
+	}
 	if (!strcmp(verb, "expect-text-size")) {
 		/* expect-text-size ID MINPX: the largest text drawn inside the
 		 * widget is at least MINPX pixels (labels that grow). */
