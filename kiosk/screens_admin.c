@@ -180,7 +180,7 @@ void status_frame(struct kiosk *k)
 	}
 	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
-		f.y += ui_error(ui, "error:check", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error_for(ui, "error:check", "field:check_cf", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
 		char buf[400];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"),

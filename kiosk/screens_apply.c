@@ -702,7 +702,11 @@ void receipt_frame(struct kiosk *k)
 		struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
 		if (k->printer)
 			printer_get_status(k->printer, &ps);
-		if (ps.message && ps.message[0])
+		/* Printing is news, not an error: only a fault is an alert
+		 * (which comes into view and takes the focus). */
+		if (ps.state == PRINTER_BUSY && ps.message && ps.message[0])
+			flow_text(k, &f, "printer-status", _(ps.message), UI_FONT_SEMIBOLD, 30, C_TEXT);
+		else if (ps.message && ps.message[0])
 			f.y += ui_error(ui, "printer-status", _(ps.message), (struct ui_rect){ f.x, f.y, f.w, 0 }) + ui_px(ui, 16);
 		else if (k->printed)
 			flow_text(k, &f, "printer-status", ps.state == PRINTER_BUSY ? _("Printing...") : _("Your receipt has been printed."),

@@ -261,6 +261,11 @@ static uint32_t fnv(uint32_t h, const void *p, size_t n)
 
 const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size)
 {
+	const struct ui_widget *a = ui_find(ui, alert_id);
+	if (a && a->owner[0]) {
+		str_fmt(buf, size, "%s", a->owner);
+		return ui_find(ui, buf) ? buf : NULL;
+	}
 	if (strncmp(alert_id, "error:", 6))
 		return NULL;
 	str_fmt(buf, size, "field:%s", alert_id + 6);
@@ -659,6 +664,7 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	w->enabled = 1;
 	w->focusable = focusable;
 	w->checked = 0;
+	w->owner[0] = 0;
 	w->panel = ui->panel;
 	if (ui->panel >= 0) {
 		struct ui_rect v = intersect(r, ui->panels[ui->panel].r);
@@ -822,13 +828,20 @@ int ui_area(struct ui *ui, const char *id, enum ui_role role, const char *label,
 
 int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r)
 {
+	return ui_error_for(ui, id, NULL, text, r);
+}
+
+int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char *text, struct ui_rect r)
+{
 	int px = ui_font_px(ui, 28), pad = ui_px(ui, 12);
 	int bar = ui_px(ui, 6) > 2 ? ui_px(ui, 6) : 3;
 	int h = ui_text_height(ui, text, UI_FONT_SEMIBOLD, px, r.w - 2 * pad - bar) + 2 * pad;
 	struct ui_rect box = { r.x, r.y, r.w, h };
 	struct ui_rect side = { r.x, r.y, bar, h };
 	struct ui_rect tr = { r.x + bar + pad, r.y + pad, r.w - 2 * pad - bar, h - 2 * pad };
-	ui_widget_add(ui, id, UI_ROLE_ALERT, text, box, 0);
+	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_ALERT, text, box, 0);
+	if (w && owner_id)
+		str_fmt(w->owner, sizeof(w->owner), "%s", owner_id);
 	ui_draw_rect(ui, box, ui_color(ui, C_ERROR_BG));
 	ui_draw_rect(ui, side, ui_color(ui, C_ERROR));
 	ui_text_box(ui, tr, text, UI_FONT_SEMIBOLD, px, ui_color(ui, C_ERROR), 0);

@@ -72,6 +72,7 @@ struct ui_widget {
 	struct ui_rect r;		/* on screen (after scrolling) */
 	int enabled, focusable, visible, checked;
 	int panel;			/* index of the scroll panel, -1 none */
+	char owner[48];			/* alert: the field it is about ('' none) */
 };
 
 /* Text measurement, provided by the renderer (or a test). */
@@ -258,11 +259,14 @@ int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, 
  * otherwise the alert itself is focused. With several new errors, the
  * first in reading order. */
 int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r);
+/* The same for an error about the field owner_id (when its id does not
+ * say so): that field takes the focus. */
+int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char *text, struct ui_rect r);
 /* Treats the errors on screen as new in the next frame (a Continue that
  * is refused again brings the first error back into view and focus). */
 void ui_alerts_renew(struct ui *ui);
-/* The field an error belongs to ("error:cf" -> "field:cf") when it is on
- * screen this frame; NULL otherwise. */
+/* The field an error belongs to (given to ui_error_for(), or "error:cf"
+ * -> "field:cf") when it is on screen this frame; NULL otherwise. */
 const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size);
 
 /* WCAG 2.1 contrast ratio of two 0xRRGGBB colours (1 to 21). */
