@@ -340,6 +340,25 @@ int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol
 	return rc;
 }
 
+int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
+			       size_t psize)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT n.interview_at, n.interview_place FROM status_notice n"
+		" JOIN application a ON a.uuid = n.uuid WHERE a.protocol = ?1");
+	int rc = 1;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, protocol, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		db_col_copy(st, 0, at, asize);
+		db_col_copy(st, 1, place, psize);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event)
 {

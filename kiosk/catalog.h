@@ -85,6 +85,11 @@ int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf
  * the person hash, so also after its personal data was deleted). Returns
  * 0 found, 1 none, -1 on error. */
 int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol, size_t size);
+/* The interview's date ('YYYY-MM-DDTHH:MM') and place of an application
+ * called for interview (as the hub's last heartbeat said): 0 found, 1
+ * none, -1 error. */
+int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
+			       size_t psize);
 /* Adds one to today's anonymous usage count for event. */
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event);

@@ -53,7 +53,7 @@ static void usage(FILE *f, struct config *cfg)
 		"                  [--lang it|en|fr|es|ro|uk|ar] [--set key=value ...]\n"
 		"       dote-kiosk --headless --db FILE --script FILE --shots DIR [--size WxH] [--lang it]\n"
 		"       dote-kiosk --init-db FILE      create a kiosk database with the comuni table\n"
-		"       dote-kiosk --say-to-wav FILE --lang LANG TEXT   the voice guide's voice, into a WAV file\n"
+		"       dote-kiosk [--lang LANG] --say-to-wav FILE TEXT   the voice guide's voice, into a WAV file\n"
 		"The citizen's touch kiosk (fullscreen by default). Configuration keys:\n");
 	config_describe(cfg, f);
 }

@@ -100,6 +100,7 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 	struct kiosk *k = p->k;
 	if (p->target)
 		SDL_SetRenderTarget(p->sdl, p->target);
+	render_set_rtl(p->render, k->ui.rtl);
 	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
 	if (p->target) {
 		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
@@ -160,6 +161,7 @@ static void step(struct platform *p)
 	p->pending.now_ms = clock_ms(p);
 	p->pending.down = p->pointer_down;
 	k->ui.in = p->pending;
+	render_set_rtl(p->render, k->ui.rtl);
 	kiosk_frame(k);
 	memset(&p->pending, 0, sizeof(p->pending));
 	p->pending.x = k->ui.in.x;

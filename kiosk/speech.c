@@ -26,7 +26,7 @@ static const struct {
 } voices[] = {
 	/* espeak-ng voice files, not the mbrola voices listed first for
 	 * es and ar (they need data Debian does not install by default). */
-	{ "it", "it" }, { "en", "en-gb" }, { "fr", "fr-fr" }, { "es", "es" },
+	{ "it", "it" }, { "en", "en" }, { "fr", "fr" }, { "es", "es" },
 	{ "ro", "ro" }, { "uk", "uk" }, { "ar", "ar" },
 };
 
@@ -283,6 +283,8 @@ int speech_to_wav(const char *lang, const char *text, const char *path)
 	int rate, rc = -1;
 	if (active)
 		return error("speech: the engine belongs to the speech thread");
+	if (!text[strspn(text, " \t\n")])
+		return error("speech: nothing to say");
 	wav_out = fopen(path, "wb");
 	if (!wav_out)
 		return error("cannot write %s", path);
