@@ -82,6 +82,7 @@ void eligibility_frame(struct kiosk *k)
 			flow_text(k, &f, id, _(fl->advice), UI_FONT_REGULAR, 32, C_TEXT);
 			flow_gap(k, &f, 16);
 		}
+		flow_reach(k, &f);
 		flow_text(k, &f, NULL, _("If you think an answer was wrong, go back and change it."),
 			  UI_FONT_REGULAR, 30, C_MUTED);
 		if (ui_button(ui, "browse", _("See other placements"),
