@@ -147,6 +147,8 @@ static void warm_up(struct platform *p)
 	}
 	memcpy(k->ui.focus, focus, sizeof(focus));
 	memcpy(k->ui.prev_focus, focus, sizeof(focus));
+	/* Those frames drew over the picture: the next one draws it all. */
+	render_invalidate(p->render);
 	k->keyboard_shift = 0;
 	k->keyboard_hidden = 0;
 	p->drawn_once = 0;

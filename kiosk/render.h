@@ -27,6 +27,10 @@ int render_font_path(const char *font_dir, int font, char *buf, size_t size);
 struct ui_text_ops render_text_ops(struct render *r);
 /* Draws cmds, clearing to bg first. */
 void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg);
+/* The next frame draws everything (the picture was drawn over by
+ * something else, such as the keyboards' warm-up). Otherwise a software
+ * renderer redraws only the screen tiles whose commands changed. */
+void render_invalidate(struct render *r);
 /* Forgets every cached text (wiping the strings): what a citizen typed
  * must not outlive the session in a cache. */
 void render_wipe(struct render *r);
