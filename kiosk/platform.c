@@ -441,8 +441,11 @@ static int handle_event(struct platform *p, const SDL_Event *ev)
 		return 1;
 	}
 	case SDL_WINDOWEVENT:
-		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			/* The picture may be gone: the next one is drawn whole. */
 			p->drawn_once = 0;
+			render_invalidate(p->render);
+		}
 		return 1;
 	case SDL_AUDIODEVICEADDED:
 		/* Headphones plugged in start the voice guide, where the
