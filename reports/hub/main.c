@@ -59,6 +59,9 @@ static const struct config_entry hub_config[] = {
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
+	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
+	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
 	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
 	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
@@ -338,6 +341,24 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 	return 0;
 }
 
+/* A person uploading a file through a web page (a call's table) reads
+ * the refusal in a browser: an Italian page, not the API's JSON. */
+static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
+{
+	char page[400];
+
+	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
+		return;
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", h->body_max >> 20);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+}
+
 struct store *hub_store_get(struct hub *h)
 {
 	struct store *s = NULL;
@@ -456,7 +477,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = st;
 		conn_deadline(c, guard.body_ms);
 		memset(&resp, 0, sizeof(resp));
-		switch (preflight(h, c, method, url, st, &resp)) {
+		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (pf)
+			too_big_page(h, url, &resp);
+		switch (pf) {
 		case 0:
 			return MHD_YES;
 		case 2:
@@ -495,6 +520,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->refused) {
 		preflight_refuse(&resp, st->refused, st->refused == 413 ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"too many requests in progress; retry later\"}");
+		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
 	memset(&q, 0, sizeof(q));
@@ -604,6 +630,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
 	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
+	long silent, growing, slow_frame;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -628,6 +655,9 @@ int main(int argc, char **argv)
 		{ "smtp_tls", 0, 1, &smtp_tls },
 		{ "mail_poll_seconds", 1, 3600, &mail_poll },
 		{ "mail_retry_seconds", 1, 86400, &mail_retry },
+		{ "kiosk_silent_minutes", 0, 1000000, &silent },
+		{ "outbox_growing_minutes", 0, 1000000, &growing },
+		{ "slow_frame_ms", 0, 1000000, &slow_frame },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
@@ -700,6 +730,9 @@ int main(int argc, char **argv)
 	h->body_max = (size_t)body_max;
 	h->rate_per_minute = (int)rate;
 	h->quiet = (int)quiet;
+	h->kiosk_silent_minutes = (int)silent;
+	h->outbox_growing_minutes = (int)growing;
+	h->slow_frame_ms = (int)slow_frame;
 	guard.header_ms = header_timeout * 1000;
 	guard.body_ms = body_timeout * 1000;
 	guard.body_memory = (size_t)body_memory;
