@@ -322,6 +322,16 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 		r=$(sqlite3 "$db" "SELECT a.comune, sum(CASE WHEN c.code = '$c2' THEN 1 ELSE 0 END) - sum(CASE WHEN c.code = '$c1' THEN 1 ELSE 0 END) FROM application a JOIN call c ON c.id = a.call_id GROUP BY a.comune ORDER BY 2 DESC, 1 LIMIT 1")
 		check_match "$b-network-compare-delta" "$(row "$T/rete3.html" data-comune "${r%|*}")" \
 			"data-m=\"delta\">\\+${r#*|}<"
+		code=$(curl -s -b "$jar" -o "$T/rete4.html" -w '%{http_code}' "$url/coordinamento/rete?sort=comune&dir=asc")
+		first=$(sqlite3 "$db" "SELECT c.name FROM comune c WHERE c.istat IN (SELECT comune FROM placement) ORDER BY c.name LIMIT 1")
+		check_match "$b-network-sort-by-name" "$(grep -o '<tr data-comune="[0-9]*"[^>]*><th scope="row">[^<]*' "$T/rete4.html" | head -1)" "$first"
+		m1=$(sqlite3 "$db" "SELECT substr(min(submitted_at), 1, 7) FROM application")
+		m2=$(sqlite3 "$db" "SELECT substr(max(submitted_at), 1, 7) FROM application")
+		code=$(curl -s -b "$jar" -o "$T/rete5.html" -w '%{http_code}' "$url/coordinamento/rete?from=$m2&to=$m2&from2=$m1&to2=$m1")
+		want=$(sqlite3 "$db" "SELECT count(*) FROM application WHERE substr(submitted_at, 1, 7) = '$m2'")
+		check "$b-network-compare-periods" "$code $(grep -o 'data-kpi="applications">[0-9.]*' "$T/rete5.html" | cut -d'>' -f2 | tr -d .)" "200 $want"
+		grep -q 'Candidature (confronto)' "$T/rete5.html" && pass "$b-network-compare-periods-columns" ||
+			fail "$b-network-compare-periods-columns" "no comparison columns"
 		shot "$b-rete-confronto" "$T/rete3.html"
 	fi
 	shot "$b-rete" "$T/rete.html"
