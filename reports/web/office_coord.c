@@ -665,7 +665,10 @@ static void call_page(struct page *pg, const char *err, int status)
 	hbuf_esc(&pg->b, store_res_get(c, 0, 5));
 	hbuf_printf(&pg->b, "</b> · stato <b data-status>%s</b></p><p class=\"note\">Regole di ammissione: <code>",
 		    open ? "aperto" : "chiuso");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	if (strcmp(store_res_get(c, 0, 6), "{}") && store_res_get(c, 0, 6)[0])
+		hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	else
+		hbuf_add(&pg->b, "nessuna (ogni candidatura è ammessa)");
 	hbuf_add(&pg->b, "</code></p>");
 	if (open) {
 		hbuf_add(&pg->b, "<h2>Proroga o chiusura</h2><form method=\"post\" action=\"/coordinamento/avviso/proroga\""

@@ -368,6 +368,11 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	out=$(dote kiosk list --db "$db" --silent-minutes 0)
 	check_match "$b-kiosk-list-silent-threshold" "$out" "$k1 .*silent,paper-out"
 
+	# --- a real browser: the upload form filled and a file chosen, checked, published ---
+	if [ "$b" == sqlite ]; then
+		browser_run "$b" "$db" "$url"
+	fi
+
 	# --- roles ---
 	check "$b-staff-login" "$(login "$url" "$T/$b.staff" staff.milano password-milano-1)" 303
 	code=$(curl -s -b "$T/$b.staff" -o /dev/null -w '%{http_code}' "$url/coordinamento/rete")
@@ -376,6 +381,42 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 		"$url/coordinamento/avvisi/importa")
 	check "$b-staff-cannot-upload" "$code" 403
 	check "$b-no-personal-data-in-log" "$(grep -c 'PLC\|password' "$T/$b-office.log")" 0
+}
+
+# browser_run BACKEND DB URL: Chromium over the DevTools protocol (office_cdp.js).
+browser_run() {
+	local b=$1 db=$2 url=$3 profile=$T/chromium devport before
+	if ! command -v chromium >/dev/null || ! command -v node >/dev/null; then
+		fail "$b-browser" "chromium or node missing (scripts/deps test installs them)"
+		return
+	fi
+	mkdir -p "$profile"
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir="$profile" --remote-debugging-port=0 \
+		--remote-allow-origins='*' about:blank >"$T/chromium.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 150); do [ -s "$profile/DevToolsActivePort" ] && break; sleep 0.1; done
+	devport=$(head -1 "$profile/DevToolsActivePort" 2>/dev/null)
+	[ -n "$devport" ] || { fail "$b-browser-starts" "no DevTools port"; return; }
+	{ echo "$HEADER"
+	  echo "Bergamo;PLC122602B01;Biblioteca;Biblioteca Angelo Mai;Piazza Vecchia 15;6;20;€ 450,00;2;$D30;Diploma"
+	  echo "Brescia;PLC122602B02;Ambiente;Ufficio Verde;Piazza della Loggia 1;9;20;400;1;$D30;"; } | cp1252 >"$T/browser.csv"
+	before=$(count "$b" "$db" placement)
+	if ! timeout 120 node "$top/tests/e2e/office_cdp.js" "$devport" "$url" "$shots" coord una-password-lunga \
+		"$T/browser.csv" 16/2025 "$TODAY" "$D40" >"$T/browser.json" 2>"$T/cdp.log"; then
+		fail "$b-browser-run" "$(tail -3 "$T/cdp.log")"
+		return
+	fi
+	check "$b-browser-calls-page" "$(jq -r '.calls.h1' "$T/browser.json")" "Avvisi e progetti"
+	check "$b-browser-no-scripts" "$(jq '[.calls.scripts, .check.scripts, .network.scripts, .fleet.scripts] | add' "$T/browser.json")" 0
+	check "$b-browser-every-field-labelled" "$(jq '.calls.unlabelled' "$T/browser.json")" 0
+	check "$b-browser-web-fonts" "$(jq '.calls.fontsLoaded > 0' "$T/browser.json")" true
+	check "$b-browser-check-counts" "$(jq -r '.check.counts.new + "/" + .check.counts.withdrawn' "$T/browser.json")" "2/0"
+	check "$b-browser-published" "$(jq -r '.published.url' "$T/browser.json")" "/coordinamento/avviso?code=16%2F2025&fatto=pubblicato"
+	check_match "$b-browser-published-says-so" "$(jq -r '.published.ok' "$T/browser.json")" "Avviso pubblicato"
+	check "$b-browser-published-rows" "$(count "$b" "$db" placement)" "$((before + 2))"
+	check "$b-browser-network-internal" "$(jq '.network.internal' "$T/browser.json")" true
+	check "$b-browser-fleet-rows" "$(jq '.fleet.rows' "$T/browser.json")" "$(count "$b" "$db" kiosk)"
 }
 
 backends office
