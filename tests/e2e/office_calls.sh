@@ -243,6 +243,11 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
 		--data-urlencode token="$tok" "$url/coordinamento/avvisi/conferma")
 	check "$b-web-confirm-once" "$code" 410
+	for n in 1 2 3 4 5 6 7; do
+		curl -s -b "$jar" -o /dev/null -F csrf="$csrf" -F "code=13/2025" -F title= -F opens= -F deadline= \
+			-F "file=@$T/web.csv" "$url/coordinamento/avvisi/importa"
+	done
+	check "$b-web-pending-bounded" "$(count "$b" "$db" "call_import_pending WHERE by = 'coord'")" 5
 	before=$(state "$b" "$db")
 	code=$(curl -s -b "$jar" -o "$T/refused.html" -w '%{http_code}' -F csrf="$csrf" -F "code=14/2025" \
 		-F "title=Avviso n. 14/2025" -F opens="$TODAY" -F deadline="$D40" -F "file=@$T/bad-dup.csv" \
