@@ -808,6 +808,11 @@ int report_rollup_rebuild(struct statdb *db)
 		return rollup_rebuild(db->lite);
 	if (statdb_begin(db))
 		return -1;
+	/* dote_rkey() follows the stored secret (it carries it as a literal). */
+	if (statdb_exec(db, sdc_pg_function_sql, NULL, 0) < 0) {
+		statdb_rollback(db);
+		return error("cannot rebuild the statistics key function");
+	}
 	for (int i = 0; rollup_rebuild_sql[i]; i++)
 		if (statdb_exec(db, rollup_rebuild_sql[i], NULL, 0) < 0) {
 			statdb_rollback(db);
