@@ -88,8 +88,7 @@ in_support() { # published true
 	local p=$1 t=$2
 	if [ "$t" = 0 ]; then [ "$p" = 0 ]
 	elif [ "$t" -le 4 ]; then [ "$p" = 0 ] || [ "$p" = 5 ]
-	elif [ "$t" -le 6 ]; then [ "$p" -ge 5 ] && [ "$p" -le $((t + 2)) ]
-	else [ "$p" -ge $((t - 2)) ] && [ "$p" -le $((t + 2)) ]; fi
+	else [ "$p" -ge 5 ] && [ "$p" -ge $((t - 4)) ] && [ "$p" -le $((t + 4)) ]; fi
 }
 curl -s -b "$jar" "$url/dashboard/csv?province=MI&interno=1" >"$tmp/mi-int.csv"
 bad=0 small=0 changed=0
@@ -198,11 +197,10 @@ import json, sqlite3, sys
 pages = json.load(open(sys.argv[1]))
 db = sqlite3.connect(sys.argv[2])
 def n(s): return int(s.replace('.', '')) if s.replace('.', '').isdigit() else None
-def support(t):  # the p-table (docs/reports.md)
-    if t == 0: return {0}
-    if t <= 4: return {0, 5}
-    if t <= 6: return set(range(5, t + 3))
-    return set(range(t - 2, t + 3))
+def support(n):  # the p-table (docs/reports.md)
+    if n == 0: return {0}
+    if n <= 4: return {0, 5}
+    return {max(5, n + d) for d in range(-4, 5)}
 def ok(name, cond, why=''):
     print(('PASS ' if cond else 'FAIL ') + name + ('' if cond else ': ' + why))
 ok('dashboard page language is Italian', pages['national']['lang'] == 'it')

@@ -39,12 +39,10 @@ python3 - "$tmp/pm.csv" "$tmp/sql.csv" <<'EOF'
 import csv, sys
 rep = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
 sql = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in csv.reader(open(sys.argv[2]))}
-def support(n):  # the published values the p-table allows for true count n
+def support(n):  # the p-table (docs/reports.md)
     if n == 0: return {0}
     if n <= 4: return {0, 5}
-    if n == 5: return {5, 6, 7}
-    if n == 6: return {5, 6, 7, 8}
-    return set(range(n - 2, n + 3))
+    return {max(5, n + d) for d in range(-4, 5)}
 bad = small = supp = changed = 0
 seats_only = 0
 for r in rep:

@@ -143,8 +143,7 @@ in_support() { # published true
 	local p=$1 t=$2
 	if [ "$t" = 0 ]; then [ "$p" = 0 ]
 	elif [ "$t" -le 4 ]; then [ "$p" = 0 ] || [ "$p" = 5 ]
-	elif [ "$t" -le 6 ]; then [ "$p" -ge 5 ] && [ "$p" -le $((t + 2)) ]
-	else [ "$p" -ge $((t - 2)) ] && [ "$p" -le $((t + 2)) ]; fi
+	else [ "$p" -ge 5 ] && [ "$p" -ge $((t - 4)) ] && [ "$p" -le $((t + 4)) ]; fi
 }
 bad=0 checked=0 changed=0
 while IFS=, read -r prov label apps applicants selected rest; do
@@ -243,11 +242,10 @@ def want(f):
 def num(s):
     s = s.replace('.', '')
     return int(s) if s.isdigit() else None
-def support(t):  # the p-table (docs/reports.md)
-    if t == 0: return {0}
-    if t <= 4: return {0, 5}
-    if t <= 6: return set(range(5, t + 3))
-    return set(range(t - 2, t + 3))
+def support(n):  # the p-table (docs/reports.md)
+    if n == 0: return {0}
+    if n <= 4: return {0, 5}
+    return {max(5, n + d) for d in range(-4, 5)}
 def rows(page, measure):
     html = open(T + '/' + page).read()
     out = {}
