@@ -5,6 +5,7 @@
 #   make test       every test; ends with "N passed, N failed"
 #   make check      the test suite under ASan + UBSan (build-asan/)
 #   make bench      benchmarks with baselines measured in the same run
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (build-fuzz/, tests/fuzz/)
 #   make image      the kiosk's bootable disk image (image/README.md)
 # O=DIR puts objects and binaries in DIR instead of build/.
 # DEVELOPER=1 turns warnings into errors and adds more of them.
@@ -12,7 +13,7 @@
 O ?= build
 BIN := $(O)/bin
 CC ?= cc
-PKGS := sdl2 SDL2_ttf sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
+PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
 
 # A fresh machine gets its packages before anything is compiled.
 HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -45,8 +46,8 @@ CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
 CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lm
 REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq)
 REPORTS_LIBS := $(call pl,libmicrohttpd libpq)
-KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl)
-KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl)
+KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl espeak-ng)
+KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl espeak-ng)
 
 CORE_SRC := $(wildcard core/*.c)
 CORE_ASM := $(wildcard core/*.S)
@@ -72,7 +73,7 @@ PROGRAMS := $(BIN)/dote $(BIN)/dote-hub $(BIN)/dote-kiosk
 
 MO := $(patsubst assets/po/%.po,$(O)/locale/%/LC_MESSAGES/dote-kiosk.mo,$(wildcard assets/po/*.po))
 
-.PHONY: all run test check bench image image-test clean deps FORCE
+.PHONY: all run test check bench fuzz fuzz-build fuzzers image image-test clean deps FORCE
 
 # Only the files that print the version (DOTE_VERSION) are rebuilt when
 # it changes, not the whole tree at every commit.
@@ -134,6 +135,18 @@ $(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
 
+# libFuzzer targets (tests/fuzz/README.md): built by `make fuzz` (and by
+# tests/e2e/fuzz_short.sh) with O=build-fuzz and clang's sanitizers, so
+# every object they link carries the same coverage instrumentation.
+FUZZERS := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 60
+$(O)/fuzz/%: $(O)/obj/tests/fuzz/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
+fuzzers: $(FUZZERS)
+
 $(O)/locale/%/LC_MESSAGES/dote-kiosk.mo: assets/po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -155,6 +168,13 @@ check:
 	@scripts/deps test
 	@O=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run
 
+fuzz: fuzz-build
+	@O=build-fuzz tests/fuzz/run $(FUZZ_SECONDS)
+fuzz-build:
+	@scripts/deps test
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" fuzzers
+
 bench: all
 	@scripts/deps bench
 	@O=$(O) tests/bench/run
@@ -167,6 +187,6 @@ image-test: image
 	@O=$(O) image/test
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

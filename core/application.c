@@ -83,7 +83,50 @@ static int text_ok(const char *s, size_t max, int required)
 	return 1;
 }
 
-static int phone_ok(const char *s)
+/* What a code point does in a name: -1 refused (C1 controls, the
+ * controls that reorder text on screen: ALM, LRM, RLM, the bidi
+ * embeddings, overrides and isolates U+202A-U+202E, U+2066-U+2069; line
+ * and paragraph separators; the BOM), 0 no letter (spaces and
+ * punctuation of the General Punctuation block, NBSP, soft hyphen), 1 a
+ * letter (anything else from U+00C0 on: the name's own script). */
+static int name_char(unsigned cp)
+{
+	if (cp < 0x80)
+		return isalpha((int)cp) ? 1 : 0;
+	if (cp < 0xA0 || cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xFEFF)
+		return -1;
+	if (cp < 0xC0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000)
+		return 0;
+	return 1;
+}
+
+int application_name_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int letters = 0;
+
+	if (!text_ok(s, NAME_MAX_LEN, 1))
+		return 0;
+	while (*p) {
+		unsigned cp = *p;
+		int k = cp < 0x80 ? 0 : cp < 0xE0 ? 1 : cp < 0xF0 ? 2 : 3, c;
+
+		if (k)
+			cp &= 0x3Fu >> k;
+		for (int j = 1; j <= k; j++)
+			cp = cp << 6 | (p[j] & 0x3Fu);
+		c = name_char(cp);
+		if (c < 0)
+			return 0;
+		letters += c;
+		p += k + 1;
+	}
+	return letters > 0;
+}
+
+int application_phone_ok(const char *s)
 {
 	int digits = 0;
 	if (!*s)
@@ -99,7 +142,7 @@ static int phone_ok(const char *s)
 	return digits >= 6 && digits <= 15;
 }
 
-static int email_ok(const char *s)
+int application_email_ok(const char *s)
 {
 	const char *at, *dot;
 	if (!*s)
@@ -172,13 +215,13 @@ int application_validate(sqlite3 *db, const struct application *app, char *field
 
 	if (cf_check(app->cf, today, &info, cferr, sizeof(cferr)))
 		return fail(field, fsize, err, errsize, "cf", cferr);
-	if (!text_ok(app->given_name, NAME_MAX_LEN, 1))
-		return fail(field, fsize, err, errsize, "given_name", "enter your first name (up to 64 characters)");
-	if (!text_ok(app->family_name, NAME_MAX_LEN, 1))
-		return fail(field, fsize, err, errsize, "family_name", "enter your surname (up to 64 characters)");
-	if (!phone_ok(app->phone))
+	if (!application_name_ok(app->given_name))
+		return fail(field, fsize, err, errsize, "given_name", "enter your first name (up to 64 characters, letters, no special characters)");
+	if (!application_name_ok(app->family_name))
+		return fail(field, fsize, err, errsize, "family_name", "enter your surname (up to 64 characters, letters, no special characters)");
+	if (!application_phone_ok(app->phone))
 		return fail(field, fsize, err, errsize, "phone", "the phone number should have 6 to 15 digits");
-	if (!email_ok(app->email))
+	if (!application_email_ok(app->email))
 		return fail(field, fsize, err, errsize, "email", "the e-mail address is not valid");
 	if (!app->phone[0] && !app->email[0])
 		return fail(field, fsize, err, errsize, "phone", "enter a phone number or an e-mail address");

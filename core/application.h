@@ -53,6 +53,20 @@ enum submit_result {
 int application_validate(sqlite3 *db, const struct application *app, char *field, size_t fsize,
 			 char *err, size_t errsize);
 
+/* The citizen's own words, judged the same by the kiosk (its form and
+ * application_validate) and by the hub (every record it receives).
+ * 1 when acceptable, 0 when not.
+ * A name: valid UTF-8, 1 to NAME_MAX_LEN bytes, with at least one letter
+ * (not only spaces or punctuation), without control characters or the
+ * invisible controls that reorder text on screen (bidi embeddings,
+ * overrides and isolates U+202A-U+202E, U+2066-U+2069, LRM, RLM, ALM).
+ * A phone number: 6 to 15 digits, with spaces, '-', '.' and a leading
+ * '+'. An e-mail address: local@domain.tld, printable ASCII without
+ * spaces, quotes or brackets. Phone and e-mail may be '' (none). */
+int application_name_ok(const char *name);
+int application_phone_ok(const char *phone);
+int application_email_ok(const char *email);
+
 /* The keyed hash that identifies "this person, this call" without the
  * codice fiscale (application.cf_hash): 64 hex chars + NUL into out. */
 void application_person_hash(int64_t call_id, const char *cf, char *out, size_t size);

@@ -196,8 +196,11 @@ int cf_compute(const char *surname, const char *name, char sex, const char *birt
 {
 	char cons[64], vow[64], code[17];
 	int y, m, d;
+	/* A cadastral code is a letter and three digits; anything else would
+	 * also reach cf_check_char(), which indexes by letter and digit. */
 	if (size < 17 || date_parse(birth_date, &y, &m, &d) || (sex != 'F' && sex != 'M') ||
-	    !birthplace || strlen(birthplace) != 4)
+	    !birthplace || strlen(birthplace) != 4 || birthplace[0] < 'A' || birthplace[0] > 'Z' ||
+	    strspn(birthplace + 1, "0123456789") != 3)
 		return -1;
 	letters(surname, cons, vow, sizeof(cons));
 	three(cons, vow, 0, code);

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,20 @@ const char *config_get(const struct config *cfg, const char *key)
 long config_int(const struct config *cfg, const char *key)
 {
 	return strtol(config_get(cfg, key), NULL, 10);
+}
+
+int config_long(const struct config *cfg, const char *key, long min, long max, long *out)
+{
+	const char *v = config_get(cfg, key);
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max)
+		return error("configuration: %s must be a whole number from %ld to %ld, not '%.40s'", key, min, max, v);
+	*out = n;
+	return 0;
 }
 
 void config_describe(const struct config *cfg, void *file)

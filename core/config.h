@@ -29,6 +29,10 @@ int config_load(struct config *cfg, const char *path, int optional);
 int config_set(struct config *cfg, const char *key, const char *value);
 const char *config_get(const struct config *cfg, const char *key);
 long config_int(const struct config *cfg, const char *key);
+/* key as a whole number from min to max into *out: 0, or -1 with an
+ * error naming the key, the range and the value (nothing else accepted:
+ * not '12k', not 'abc', not '' ). */
+int config_long(const struct config *cfg, const char *key, long min, long max, long *out);
 /* Prints every key with its default and help, for --help. */
 void config_describe(const struct config *cfg, void *file);
 #endif

@@ -158,7 +158,10 @@ static int parse_body(const unsigned char *b, size_t len, struct receipt_fields 
 		return -1;
 	memcpy(f->kiosk_id, b + p, n);
 	p += n;
-	if (!kiosk_id_ok(f->kiosk_id) || p + 3 + 2 + 4 + 4 + 16 + 1 > len)
+	/* A NUL inside would read as a shorter id: 'K0\0' and 'K0' would be
+	 * two tokens of one receipt (strlen() != n refuses it). */
+	if (strlen(f->kiosk_id) != n || !kiosk_id_ok(f->kiosk_id) ||
+	    p + 3 + 2 + 4 + 4 + 16 + 1 > len)
 		return -1;
 	unsigned long comune = (unsigned long)get_be(b + p, 3);
 	p += 3;
@@ -178,7 +181,7 @@ static int parse_body(const unsigned char *b, size_t len, struct receipt_fields 
 		return -1;
 	memcpy(f->placement_code, b + p, n);
 	p += n;
-	if (!placement_ok(f->placement_code) || f->year < 2000 || f->year > 9999 || f->seq < 1)
+	if (strlen(f->placement_code) != n || !placement_ok(f->placement_code) || f->year < 2000 || f->year > 9999 || f->seq < 1)
 		return -1;
 	if (receipt_protocol(f->comune, f->kiosk_id, f->year, f->seq, f->protocol,
 			     sizeof(f->protocol)))

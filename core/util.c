@@ -133,7 +133,12 @@ int days_in_month(int y, int m)
 int date_parse(const char *s, int *y, int *m, int *d)
 {
 	int yy, mm, dd, n = 0;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &yy, &mm, &dd, &n) != 3 || n != 10)
+	/* Digits exactly where they go: sscanf's %d alone would also take
+	 * '2026-+3-01' and '2026- 3-01', which then compare as text before
+	 * every real date of the year. */
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789") != 4 ||
+	    strspn(s + 5, "0123456789") != 2 || strspn(s + 8, "0123456789") != 2 ||
+	    sscanf(s, "%4d-%2d-%2d%n", &yy, &mm, &dd, &n) != 3 || n != 10)
 		return -1;
 	if (yy < 1850 || yy > 2200 || dd < 1 || dd > days_in_month(yy, mm))
 		return -1;

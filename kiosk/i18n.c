@@ -2,7 +2,9 @@
 /*
  * A reader for GNU .mo catalogs (see i18n.h). The format: a header with
  * the string count and the offsets of two tables (original, translation)
- * of {length, offset} pairs, originals sorted by strcmp.
+ * of {length, offset} pairs, originals sorted by strcmp. A message a
+ * catalog lacks falls back to Italian (the town hall's language), never
+ * to a blank; English needs no catalog fallback (msgids are English).
  */
 #include "kiosk/i18n.h"
 #include "core/util.h"
@@ -25,7 +27,12 @@ struct catalog {
 static struct catalog catalogs[MAX_LANGS];
 static int ncatalogs;
 static struct catalog *current;
+static struct catalog *italian;		/* the fallback for missing messages */
 static char current_lang[8] = "en";
+
+/* What the kiosk can speak and show; the order of the language chooser. */
+const char *const i18n_languages[] = { "it", "en", "fr", "es", "ro", "uk", "ar" };
+const int i18n_nlanguages = (int)(sizeof(i18n_languages) / sizeof(i18n_languages[0]));
 
 static uint32_t rd(const struct catalog *c, uint32_t off)
 {
@@ -66,6 +73,29 @@ static int load_one(const char *dir, const char *lang)
 	return 0;
 }
 
+int i18n_loaded(const char *lang)
+{
+	if (!strcmp(lang, "en"))
+		return 1;
+	for (int i = 0; i < ncatalogs; i++)
+		if (!strcmp(catalogs[i].lang, lang))
+			return 1;
+	return 0;
+}
+
+int i18n_known(const char *lang)
+{
+	for (int i = 0; i < i18n_nlanguages; i++)
+		if (!strcmp(i18n_languages[i], lang))
+			return 1;
+	return 0;
+}
+
+int i18n_rtl(const char *lang)
+{
+	return !strcmp(lang, "ar");
+}
+
 int i18n_load(const char *dir, const char *langs)
 {
 	char buf[128], *save = NULL, *tok;
@@ -77,6 +107,12 @@ int i18n_load(const char *dir, const char *langs)
 		if (!load_one(dir, tok) && strcmp(tok, "en"))
 			n++;
 	}
+	/* Italian backs up every other language, offered or not. */
+	if (!i18n_loaded("it"))
+		load_one(dir, "it");
+	for (int i = 0; i < ncatalogs; i++)
+		if (!strcmp(catalogs[i].lang, "it"))
+			italian = &catalogs[i];
 	return n;
 }
 
@@ -101,24 +137,24 @@ const char *i18n_lang(void)
 	return current_lang;
 }
 
-const char *i18n_get(const char *msgid)
+/* The translation of msgid in catalog c, NULL when it has none. */
+static const char *lookup(const struct catalog *c, const char *msgid)
 {
-	const struct catalog *c = current;
 	uint32_t lo = 0, hi;
 	if (!c || !*msgid)
-		return msgid;
+		return NULL;
 	hi = c->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		uint32_t len = rd(c, c->orig + 8 * mid), off = rd(c, c->orig + 8 * mid + 4);
 		int cmp;
 		if ((uint64_t)off + len >= c->len)
-			return msgid;
+			return NULL;
 		cmp = strcmp(msgid, c->data + off);
 		if (!cmp) {
 			uint32_t tlen = rd(c, c->trans + 8 * mid), toff = rd(c, c->trans + 8 * mid + 4);
 			if (!tlen || (uint64_t)toff + tlen >= c->len)
-				return msgid;
+				return NULL;
 			return c->data + toff;
 		}
 		if (cmp < 0)
@@ -126,7 +162,26 @@ const char *i18n_get(const char *msgid)
 		else
 			lo = mid + 1;
 	}
-	return msgid;
+	return NULL;
+}
+
+const char *i18n_get(const char *msgid)
+{
+	const char *t;
+	if (!current || !*msgid)
+		return msgid;
+	t = lookup(current, msgid);
+	if (!t && current != italian)
+		t = lookup(italian, msgid);
+	return t ? t : msgid;
+}
+
+int i18n_has(const char *lang, const char *msgid)
+{
+	for (int i = 0; i < ncatalogs; i++)
+		if (!strcmp(catalogs[i].lang, lang))
+			return lookup(&catalogs[i], msgid) != NULL;
+	return !strcmp(lang, "en");
 }
 
 void i18n_release(void)
@@ -135,4 +190,5 @@ void i18n_release(void)
 		free(catalogs[i].data);
 	ncatalogs = 0;
 	current = NULL;
+	italian = NULL;
 }

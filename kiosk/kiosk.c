@@ -13,6 +13,7 @@
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
 #include "kiosk/screens.h"
+#include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
 #include <stddef.h>
@@ -88,19 +89,198 @@ void kiosk_reset(struct kiosk *k)
 	k->ui.focus[0] = 0;
 	k->ui.text_scale = 1.0f;
 	k->ui.theme = &ui_theme_normal;
+	k->lang_menu = 0;
+	k->show_data = 0;
+	k->osk_sel = -1;
+	str_wipe(k->spoken, sizeof(k->spoken));
+	/* The voice guide and its volume are this citizen's, not the next one's. */
+	kiosk_speech(k, 0, 0);
 	kiosk_set_lang(k, k->default_lang);
 	kiosk_go(k, "home");
 }
 
 void kiosk_set_lang(struct kiosk *k, const char *lang)
 {
-	(void)k;
-	i18n_set(lang);
+	if (i18n_set(lang))
+		return;
+	k->ui.rtl = i18n_rtl(lang);
+	k->ui.animating = 1;
 }
 
-/* The announce hook: keeps the last announcements and, with
- * DOTE_ANNOUNCE=1 in the environment, prints them (a speech engine
- * attaches here). Labels, never field values, are announced. */
+/* --- the voice guide --------------------------------------------------------- */
+
+/* What each screen is called and what it is for, said when it appears
+ * and by the Help key. */
+static const struct {
+	const char *id, *title, *purpose;
+} screen_words[] = {
+	{ "home", N_("DoteComune - training placements at the town hall"),
+	  N_("Choose a placement, check that you can apply and send your application from here in a few minutes. You will get a receipt.") },
+	{ "browse", N_("Find a placement"),
+	  N_("The placements open at this town hall. Type words to search, or move through the list and choose one.") },
+	{ "detail", NULL,
+	  N_("Everything about this placement: what you will do, the requirements and the deadline.") },
+	{ "eligibility", N_("Can you apply?"), N_("Four quick questions. The answers are not stored.") },
+	{ "form", N_("Your details"),
+	  N_("Fields marked * are required. You can type, use the keyboard on screen, or scan the barcode of your health card.") },
+	{ "privacy", N_("How we use your data"),
+	  N_("Read how your data is used, then tick the box to give your consent.") },
+	{ "review", N_("Check and send"), N_("Please check your application. You can go back to change anything.") },
+	{ "receipt", N_("Your application has been received"), NULL },
+	{ "status", N_("Check my application"),
+	  N_("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner.") },
+	{ "pin", N_("Staff only"), NULL },
+	{ "admin", N_("Kiosk status"), NULL },
+	{ "setup", N_("This kiosk is not configured yet"), NULL },
+};
+
+void kiosk_say(struct kiosk *k, const char *text)
+{
+	size_t n = strlen(k->say);
+	if (!k->speech_on || !text || !text[0])
+		return;
+	str_fmt(k->say + n, sizeof(k->say) - n, "%s%s", n ? " " : "", text);
+}
+
+/* A sentence: text and a full stop, unless it ends in a sign already. */
+static void say_sentence(struct kiosk *k, const char *text)
+{
+	char buf[600];
+	size_t n = strlen(text);
+	if (!n)
+		return;
+	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", text[n - 1]) ? "" : ".");
+	kiosk_say(k, buf);
+}
+
+void kiosk_say_screen(struct kiosk *k, int with_help)
+{
+	char buf[600], spelled[300];
+	for (size_t i = 0; i < ARRAY_SIZE(screen_words); i++) {
+		if (strcmp(screen_words[i].id, k->screen->id))
+			continue;
+		if (screen_words[i].title)
+			say_sentence(k, _(screen_words[i].title));
+		else if (!strcmp(k->screen->id, "detail") && k->have_sel)
+			say_sentence(k, k->sel.card.title);
+		if (screen_words[i].purpose)
+			say_sentence(k, _(screen_words[i].purpose));
+	}
+	if (!strcmp(k->screen->id, "receipt") && k->app.protocol[0]) {
+		/* Spelled out: the citizen writes it down or checks the paper. */
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Your protocol number"),
+			speech_spell(k->app.protocol, _("dash"), spelled, sizeof(spelled)));
+		say_sentence(k, buf);
+	}
+	if (!strcmp(k->screen->id, "review")) {
+		/* The summary is text, not controls: read it here. Personal
+		 * data only through headphones, or once the citizen shows it. */
+		str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		say_sentence(k, buf);
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Codice fiscale"),
+			k->speech_private || k->show_data ? speech_spell(k->cf_info.code, _("dash"), spelled, sizeof(spelled))
+							  : _("hidden"));
+		say_sentence(k, buf);
+		if (k->c.phone[0]) {
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Phone"),
+				k->speech_private || k->show_data ? speech_spell(k->c.phone, _("dash"), spelled, sizeof(spelled))
+								  : _("hidden"));
+			say_sentence(k, buf);
+		}
+		if (k->c.email[0]) {
+			str_fmt(buf, sizeof(buf), "%s: %s", _("E-mail"),
+				k->speech_private || k->show_data ? k->c.email : _("hidden"));
+			say_sentence(k, buf);
+		}
+	}
+	if (with_help)
+		say_sentence(k, _("Use Up and Down to move, Enter to choose, Back to go back. In a text field, press Down to use the keyboard."));
+}
+
+void kiosk_speech(struct kiosk *k, int on, int private_)
+{
+	if (on && !k->speech)
+		k->speech = speech_start(config_get(k->cfg, "speech_log"));
+	if (!on) {
+		if (k->speech_on && k->speech)
+			speech_say(k->speech, i18n_lang(), _("Voice guide off."));
+		k->speech_on = 0;
+		k->speech_private = 0;
+		k->speech_volume = SPEECH_VOLUME_DEFAULT;
+		speech_set_volume(k->speech, k->speech_volume);
+		return;
+	}
+	if (k->speech_on) {
+		k->speech_private |= private_;
+		return;
+	}
+	k->speech_on = 1;
+	k->speech_private = private_;
+	k->speech_volume = SPEECH_VOLUME_DEFAULT;
+	speech_set_volume(k->speech, k->speech_volume);
+	say_sentence(k, _("Voice guide on."));
+	kiosk_say_screen(k, 1);
+}
+
+void kiosk_headphones(struct kiosk *k)
+{
+	/* Headphones are a private channel (EN 301 549 5.1.3.9): what the
+	 * citizen typed may be read back through them. */
+	kiosk_speech(k, 1, 1);
+}
+
+static const char *role_words(const struct ui_widget *w)
+{
+	switch (w->role) {
+	case UI_ROLE_BUTTON: return _("button");
+	case UI_ROLE_FIELD: return _("text field");
+	case UI_ROLE_CHECKBOX: return _("checkbox");
+	case UI_ROLE_RADIO: return _("option");
+	case UI_ROLE_LISTITEM: return _("list item");
+	case UI_ROLE_KEY: return _("key");
+	case UI_ROLE_HEADING: return _("heading");
+	case UI_ROLE_DIALOG: return _("dialog");
+	default: return "";
+	}
+}
+
+/* The focused control: its label, role and state. A required field's
+ * star is said as a word; a field's value only through headphones. */
+static void say_focus(struct kiosk *k, const char *label)
+{
+	const struct ui_widget *w = ui_find(&k->ui, k->ui.focus);
+	char name[220], buf[700], spelled[300];
+	const char *state = "", *value;
+	size_t n;
+	str_copy(name, sizeof(name), label);
+	n = strlen(name);
+	if (n > 2 && !strcmp(name + n - 2, " *"))
+		str_fmt(name + n - 2, sizeof(name) - (n - 2), ", %s", _("required"));
+	if (!w) {
+		say_sentence(k, name);
+		return;
+	}
+	if (w->role == UI_ROLE_RADIO)
+		state = w->checked ? _("selected") : _("not selected");
+	else if (w->role == UI_ROLE_CHECKBOX)
+		state = w->checked ? _("checked") : _("not checked");
+	else if (!w->enabled)
+		state = _("unavailable");
+	else if (w->role == UI_ROLE_FIELD && (value = kiosk_field(k, w->id, NULL, NULL))) {
+		if (!value[0])
+			state = _("empty");
+		else if (k->speech_private || !strcmp(w->id, "search"))
+			state = speech_spell(value, _("dash"), spelled, sizeof(spelled));
+		else
+			state = _("filled in");
+	}
+	str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
+	say_sentence(k, buf);
+}
+
+/* The announce hook: keeps the last announcements (tests read them),
+ * prints them with DOTE_ANNOUNCE=1 in the environment, and feeds the
+ * voice guide when it is on. */
 static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 {
 	static const char *const kinds[] = { "screen", "focus", "error" };
@@ -109,6 +289,29 @@ static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 		kinds[kind], text);
 	if (getenv("DOTE_ANNOUNCE"))
 		fprintf(stderr, "announce %s: %s\n", kinds[kind], text);
+	if (!k->speech_on)
+		return;
+	switch (kind) {
+	case UI_ANNOUNCE_SCREEN:
+		kiosk_say_screen(k, 0);
+		break;
+	case UI_ANNOUNCE_FOCUS:
+		say_focus(k, text);
+		break;
+	case UI_ANNOUNCE_ERROR: {
+		char buf[600];
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), text);
+		say_sentence(k, buf);
+		break;
+	}
+	}
+}
+
+const char *kiosk_mask(struct kiosk *k, char kind, const char *value, char *buf, size_t size)
+{
+	if (k->show_data || !value[0])
+		return value;
+	return mask_personal(kind, value, buf, size);
 }
 
 int kiosk_init(struct kiosk *k)
@@ -118,8 +321,11 @@ int kiosk_init(struct kiosk *k)
 	const struct comune *cm;
 
 	sscanf(langs, "%7[a-z]", first);
-	str_copy(k->default_lang, sizeof(k->default_lang), first);
-	i18n_set(first);
+	if (!k->default_lang[0])
+		str_copy(k->default_lang, sizeof(k->default_lang), first);
+	kiosk_set_lang(k, k->default_lang);
+	k->osk_sel = -1;
+	k->speech_volume = SPEECH_VOLUME_DEFAULT;
 	str_copy(k->comune, sizeof(k->comune), config_get(k->cfg, "comune"));
 	cm = comune_by_istat(k->comune);
 	if (!cm) {
@@ -145,6 +351,8 @@ int kiosk_init(struct kiosk *k)
 
 void kiosk_release(struct kiosk *k)
 {
+	speech_stop(k->speech);
+	k->speech = NULL;
 	citizen_wipe(k);
 	qr_free(&k->privacy_qr);
 	catalog_list_free(&k->list);
@@ -305,12 +513,45 @@ void chrome_column(struct kiosk *k, int *x, int *w)
 	*w = cw;
 }
 
+/* Each language by its own name, as a citizen looks for it. */
 static const struct { const char *code, *name; } lang_names[] = {
-	{ "it", "Italiano" }, { "en", "English" },
+	{ "it", "Italiano" }, { "en", "English" }, { "fr", "Français" }, { "es", "Español" },
+	{ "ro", "Română" }, { "uk", "Українська" }, { "ar", "العربية" },
 };
 
-/* The header's geometry: one row (names left, languages right) or, when
- * large text does not fit beside the buttons, the languages on a second
+static const char *lang_name(const char *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
+		if (!strcmp(lang_names[i].code, code))
+			return lang_names[i].name;
+	return code;
+}
+
+/* Whether the configuration offers lang (the list is comma-separated). */
+static int lang_offered(struct kiosk *k, const char *lang)
+{
+	const char *p = config_get(k->cfg, "languages");
+	size_t n = strlen(lang);
+	while (*p) {
+		size_t len = strcspn(p, ", ");
+		if (len == n && !strncmp(p, lang, n))
+			return 1;
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/* The header's two controls: the voice guide and the language chooser
+ * (seven languages do not fit in a row, so one button opens them). */
+static void header_controls(struct kiosk *k, const char **labels)
+{
+	labels[0] = _("Voice guide");
+	labels[1] = lang_name(i18n_lang());
+}
+
+/* The header's geometry: one row (names left, controls right) or, when
+ * large text does not fit beside the buttons, the controls on a second
  * row. It grows with the citizen's text size. */
 struct header_layout {
 	int h, rows, bw, bh, nl, l1, l2;
@@ -319,24 +560,22 @@ struct header_layout {
 static void header_layout(struct kiosk *k, struct header_layout *hl)
 {
 	struct ui *ui = &k->ui;
-	const char *langs = config_get(k->cfg, "languages");
+	const char *labels[2];
 	char name[160];
 	int x, w, pad = ui_px(ui, 32), gap = ui_px(ui, 14), lpx = ui_font_px(ui, 30), namew, subw;
 
 	chrome_column(k, &x, &w);
+	header_controls(k, labels);
 	hl->l1 = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40));
 	hl->l2 = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26));
 	hl->bw = ui_px(ui, 190);
 	hl->bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx) + ui_px(ui, 36);
-	hl->nl = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
-		if (strstr(langs, lang_names[i].code)) {
-			int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, lang_names[i].name,
-						strlen(lang_names[i].name)) + 2 * ui_px(ui, 24);
-			if (tw > hl->bw)
-				hl->bw = tw;
-			hl->nl++;
-		}
+	hl->nl = 2;
+	for (int i = 0; i < 2; i++) {
+		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, labels[i], strlen(labels[i])) + 2 * ui_px(ui, 24);
+		if (tw > hl->bw)
+			hl->bw = tw;
+	}
 	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
 	namew = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40), name, strlen(name));
 	subw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26),
@@ -344,6 +583,8 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 			      strlen(_("DoteComune - training placements at the town hall")));
 	if (subw > namew)
 		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
+	if (2 * hl->bw + gap > w)
+		hl->bw = (w - gap) / 2;
 	hl->rows = namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
 	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
 	if (hl->rows == 2)
@@ -366,11 +607,12 @@ int chrome_header(struct kiosk *k, const char *title)
 	struct ui *ui = &k->ui;
 	struct header_layout hl;
 	int pad = ui_px(ui, 32), x, w, gap = ui_px(ui, 14), lx, ly, ty, tw;
-	char name[160];
-	const char *langs = config_get(k->cfg, "languages");
+	char name[160], label[200];
+	const char *labels[2];
 
 	(void)title;
 	header_layout(k, &hl);
+	header_controls(k, labels);
 	chrome_column(k, &x, &w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
 	/* Hidden operator gesture: five taps in the top-left corner. */
@@ -401,26 +643,98 @@ int chrome_header(struct kiosk *k, const char *title)
 		    ui_color(ui, C_HEADER_TEXT), 0);
 	ui_text_box(ui, (struct ui_rect){ x, ty + hl.l1, tw, hl.l2 }, _("DoteComune - training placements at the town hall"),
 		    UI_FONT_REGULAR, ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
-	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++) {
-		char id[16];
-		int on = !strcmp(i18n_lang(), lang_names[i].code);
-		int lpx = ui_font_px(ui, 30);
+	for (int i = 0; i < 2; i++) {
+		static const char *const ids[2] = { "speech", "language" };
+		int on = i == 0 && k->speech_on;
+		int lpx = ui_font_px(ui, 30), tapped;
 		struct ui_rect b = { lx, ly, hl.bw, hl.bh };
-		if (!strstr(langs, lang_names[i].code))
-			continue;
-		str_fmt(id, sizeof(id), "lang:%s", lang_names[i].code);
+		struct ui_widget *wd;
 		if (on)
 			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
 		else
 			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-		if (ui_area(ui, id, UI_ROLE_BUTTON, lang_names[i].name, b))
-			kiosk_set_lang(k, lang_names[i].code);
+		/* The language button says what it is in the current language
+		 * too, for whoever does not read the one on show. */
+		if (i == 1)
+			str_fmt(label, sizeof(label), "%s: %s", _("Language"), labels[1]);
+		else
+			str_copy(label, sizeof(label), labels[0]);
+		tapped = ui_area(ui, ids[i], i == 0 ? UI_ROLE_CHECKBOX : UI_ROLE_BUTTON, label, b);
+		wd = &ui->widgets[ui->nwidgets - 1];
+		if (i == 0 && !strcmp(wd->id, "speech"))
+			wd->checked = k->speech_on;
+		if (tapped && i == 0)
+			kiosk_speech(k, !k->speech_on, 0);
+		else if (tapped)
+			k->lang_menu = 1;
 		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl.bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
 						  b.w - 8, hl.bh },
-			    lang_names[i].name, UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
 		lx += hl.bw + gap;
 	}
 	return hl.h;
+}
+
+void chrome_languages(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int x, w, pad = ui_px(ui, 40), gap = ui_px(ui, 16), y, bh = ui_button_h(ui, 96), n = 0, cols, rows, first;
+	struct ui_rect all = { 0, 0, ui->w, ui->h }, box;
+	const char *codes[ARRAY_SIZE(lang_names)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
+		if (lang_offered(k, lang_names[i].code) && i18n_loaded(lang_names[i].code))
+			codes[n++] = lang_names[i].code;
+	chrome_column(k, &x, &w);
+	cols = ui->w > ui->h ? 2 : 1;
+	rows = (n + cols - 1) / cols;
+	/* Everything under the chooser is out of reach until it closes:
+	 * taps land on it (it is drawn last), and so does the keypad. */
+	first = ui->nwidgets;
+	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
+	if (ui_area(ui, "languages", UI_ROLE_DIALOG, _("Language"), all))
+		k->lang_menu = 0;
+	ui->widgets[ui->nwidgets - 1].focusable = 0;
+	box.h = 2 * pad + ui_text_height(ui, _("Choose your language"), UI_FONT_BOLD, ui_font_px(ui, 48), w - 2 * pad) +
+		ui_px(ui, 24) + rows * (bh + gap) + ui_px(ui, 16) + ui_button_h(ui, 96);
+	box.x = x;
+	box.w = w;
+	box.y = (ui->h - box.h) / 2 > 0 ? (ui->h - box.h) / 2 : 0;
+	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
+	y = box.y + pad;
+	y += ui_label(ui, "languages-title", _("Choose your language"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
+		      UI_FONT_BOLD, ui_font_px(ui, 48), C_TEXT) + ui_px(ui, 24);
+	{
+		int cw = (w - 2 * pad - (cols - 1) * gap) / cols;
+		for (int i = 0; i < n; i++) {
+			char id[16];
+			struct ui_rect r = { x + pad + (i / rows) * (cw + gap), y + (i % rows) * (bh + gap), cw, bh };
+			str_fmt(id, sizeof(id), "lang:%s", codes[i]);
+			if (ui_button(ui, id, lang_name(codes[i]), r,
+				      !strcmp(codes[i], i18n_lang()) ? UI_CHOICE_ON : UI_CHOICE)) {
+				kiosk_set_lang(k, codes[i]);
+				k->lang_menu = 0;
+				ui->focus[0] = 0;
+				ui_focus(ui, "language");
+			}
+		}
+	}
+	y += rows * (bh + gap) + ui_px(ui, 16);
+	if (ui_button(ui, "languages-close", _("Close"), (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 96) },
+		      UI_SECONDARY)) {
+		k->lang_menu = 0;
+		ui_focus(ui, "language");
+	}
+	for (int i = 0; i < first; i++)
+		ui->widgets[i].focusable = 0;
+	/* The keypad starts on the language in use. */
+	if (strncmp(ui->focus, "lang:", 5) && strcmp(ui->focus, "languages-close")) {
+		char id[16];
+		str_fmt(id, sizeof(id), "lang:%s", i18n_lang());
+		if (k->lang_menu)
+			ui_focus(ui, id);
+	}
+	ui->animating = 1;
 }
 
 int chrome_footer_height(struct kiosk *k)
@@ -515,15 +829,86 @@ static int any_input(const struct ui_input *in)
 	return in->pressed || in->released || in->down || in->key || in->text[0] || in->wheel;
 }
 
+/* Whether id was a control the keypad could reach last frame. */
+static int reachable(const struct ui *ui, const char *id)
+{
+	for (int i = 0; i < ui->nfocus_order; i++)
+		if (!strcmp(ui->focus_order[i], id))
+			return 1;
+	return 0;
+}
+
+/* The keys of a navigation keypad that are not focus moves: Help, the
+ * volume, and Back (Escape, or BackSpace outside a text field). Returns
+ * 1 when Back should press the screen's back button. */
+static int keypad_keys(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
+	int field = kiosk_field(k, ui->focus, NULL, NULL) != NULL, back = 0;
+	char buf[120];
+
+	switch (in->key) {
+	case UI_KEY_HELP:
+		/* Help says what the screen is for, and starts the voice
+		 * guide for whoever needs it to hear that. */
+		if (k->speech_on)
+			kiosk_say_screen(k, 1);
+		else
+			kiosk_speech(k, 1, 0);
+		in->key = 0;
+		break;
+	case UI_KEY_VOLUME_UP:
+	case UI_KEY_VOLUME_DOWN:
+		k->speech_volume += in->key == UI_KEY_VOLUME_UP ? 10 : -10;
+		if (k->speech_volume > 100)
+			k->speech_volume = 100;
+		if (k->speech_volume < 10)
+			k->speech_volume = 10;
+		speech_set_volume(k->speech, k->speech_volume);
+		str_fmt(buf, sizeof(buf), _("Volume %d%%"), k->speech_volume);
+		say_sentence(k, buf);
+		in->key = 0;
+		break;
+	case UI_KEY_BACKSPACE:
+		if (field)
+			break;
+		/* Back */
+		__attribute__((fallthrough));
+	case UI_KEY_ESCAPE:
+		/* Back, one step at a time; never out of the kiosk. */
+		if (k->lang_menu) {
+			k->lang_menu = 0;
+			ui_focus(ui, "language");
+		} else if (field && osk_height(k)) {
+			k->keyboard_hidden = 1;
+			kiosk_say(k, _("Keyboard hidden."));
+		} else {
+			back = 1;
+		}
+		in->key = 0;
+		break;
+	default:
+		break;
+	}
+	return back;
+}
+
 void kiosk_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	struct ui_input *in = &ui->in;
 	int64_t idle_ms = config_int(k->cfg, "idle_seconds") * 1000;
 	int64_t t0 = now_ms();
+	int back = 0;
 
 	if (any_input(in))
 		k->last_input_ms = in->now_ms;
+	/* A key answers "are you still there?" as a touch does. */
+	if (k->idle_dialog && in->key && in->now_ms < k->idle_deadline) {
+		k->idle_dialog = 0;
+		in->key = 0;
+	}
 	if (!k->idle_dialog && strcmp(k->screen->id, "home") && strcmp(k->screen->id, "setup") && idle_ms > 0 &&
 	    in->now_ms - k->last_input_ms >= idle_ms) {
 		k->idle_dialog = 1;
@@ -533,9 +918,12 @@ void kiosk_frame(struct kiosk *k)
 	/* Home holds nothing personal, but the next citizen should find the
 	 * default language and reading settings: reset them quietly. */
 	if (!strcmp(k->screen->id, "home") && idle_ms > 0 && in->now_ms - k->last_input_ms >= idle_ms &&
-	    (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || strcmp(i18n_lang(), k->default_lang))) {
+	    (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || strcmp(i18n_lang(), k->default_lang) ||
+	     k->speech_on || k->lang_menu)) {
 		ui->text_scale = 1.0f;
 		ui->theme = &ui_theme_normal;
+		k->lang_menu = 0;
+		kiosk_speech(k, 0, 0);
 		kiosk_set_lang(k, k->default_lang);
 	}
 	if (k->idle_dialog && in->now_ms >= k->idle_deadline) {
@@ -557,8 +945,14 @@ void kiosk_frame(struct kiosk *k)
 		ui_focus(ui, "field:protocol");
 		kiosk_go(k, "status");
 	}
+	/* The navigation keypad: in the on-screen keyboard, then Help,
+	 * volume and Back. */
+	if (!k->idle_dialog && !k->lang_menu && osk_keypad(k))
+		in->key = 0;
+	if (!k->idle_dialog)
+		back = keypad_keys(k);
 	/* Typing goes to the focused field, whatever sent it. */
-	if (!k->idle_dialog && kiosk_field(k, ui->focus, NULL, NULL)) {
+	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0])
 			kiosk_type(k, in->text);
 		if (in->key == UI_KEY_BACKSPACE)
@@ -570,14 +964,18 @@ void kiosk_frame(struct kiosk *k)
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}
-	/* Escape does nothing: there is no way out for the public. */
-	if (in->key == UI_KEY_ESCAPE)
-		in->key = 0;
 
 	ui_frame_begin(ui);
+	/* Back presses the screen's own back button, as a tap would. */
+	if (back && reachable(ui, "back"))
+		str_copy(ui->activate, sizeof(ui->activate), "back");
+	k->osk_nkeys = 0;
 	k->screen->frame(k);
-	if (!k->idle_dialog)
+	if (!k->idle_dialog && !k->lang_menu)
 		osk_frame(k);
+	k->osk_press = 0;
+	if (k->lang_menu && !k->idle_dialog)
+		chrome_languages(k);
 	if (k->idle_dialog)
 		chrome_idle(k);
 	ui_frame_end(ui);
@@ -593,10 +991,18 @@ void kiosk_frame(struct kiosk *k)
 		ui->focus[0] = 0;
 		ui->reveal[0] = 0;
 		k->keyboard_hidden = 0;
+		k->osk_sel = -1;
+		k->show_data = 0;
 		if (n->enter)
 			n->enter(k);
 		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
 		ui->animating = 1;
+	}
+	if (k->say[0]) {
+		/* One utterance per frame: it cuts the previous one short. */
+		speech_say(k->speech, i18n_lang(), k->say);
+		str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), k->say);
+		str_wipe(k->say, sizeof(k->say));
 	}
 	if (k->sync && in->now_ms - k->health_ms >= 1000) {
 		struct printer_status ps = { .key = "none" };

@@ -146,6 +146,26 @@ struct kiosk {
 	int osk_symbols;
 	int admin_confirm_quit;
 	const char *admin_message;
+
+	/* Voice guide (kiosk/speech.h): on for the session, started from the
+	 * header's `speech` control, the Help key or headphones plugged in.
+	 * What is said in a frame is collected in `say` and handed to the
+	 * engine at the end of the frame; `spoken` keeps the last utterances
+	 * for tests (expect-speech). */
+	struct speech *speech;
+	int speech_on;
+	int speech_private;		/* started by headphones: values may be read */
+	int speech_volume;
+	char say[1024];
+	char spoken[8][1024];
+	int nspoken;
+	/* Navigation keypad in the on-screen keyboard: the key selected
+	 * (index in drawing order, -1 none) and a press of it this frame. */
+	int osk_sel;
+	int osk_press;
+	int osk_nkeys;			/* keys drawn so far this frame */
+	int lang_menu;			/* the language chooser is open */
+	int show_data;			/* personal data shown unmasked */
 };
 
 extern const struct screen kiosk_screens[];
@@ -160,8 +180,17 @@ void kiosk_frame(struct kiosk *k);
 void kiosk_go(struct kiosk *k, const char *id);
 /* Back to home, wiping everything the citizen entered. */
 void kiosk_reset(struct kiosk *k);
-/* Language switch ('it', 'en'), keeping the form. */
+/* Language switch ('it', 'en', ... 'ar'), keeping the form; Arabic
+ * mirrors the layout. */
 void kiosk_set_lang(struct kiosk *k, const char *lang);
+/* Voice guide on or off for this session (private: through headphones). */
+void kiosk_speech(struct kiosk *k, int on, int private_);
+/* Adds a sentence to what the voice guide says at the end of this frame. */
+void kiosk_say(struct kiosk *k, const char *text);
+/* Says what the current screen is for (Help key, voice guide started). */
+void kiosk_say_screen(struct kiosk *k, int with_help);
+/* Headphones (an audio output device) were plugged in. */
+void kiosk_headphones(struct kiosk *k);
 /* The base URL receipt QR codes point to: receipt_url, else hub_url;
  * '' when neither is set (an offline kiosk: receipts without QR code). */
 const char *kiosk_receipt_base(struct kiosk *k);
@@ -190,6 +219,16 @@ void chrome_column(struct kiosk *k, int *x, int *w);
  * the height it takes at the bottom (0 when hidden). */
 int osk_height(struct kiosk *k);
 void osk_frame(struct kiosk *k);
+/* Navigation keypad in the keyboard: takes the arrow, Enter and Back
+ * keys of this frame's input when they act on the keyboard (Down from a
+ * field enters it); returns 1 when it took the key. */
+int osk_keypad(struct kiosk *k);
 /* The idle countdown (chrome). */
 void chrome_idle(struct kiosk *k);
+/* The language chooser over the screen (chrome). */
+void chrome_languages(struct kiosk *k);
+/* Personal data for a shared screen: masked unless the citizen chose to
+ * show it (kiosk/mask.c). kind: 'c' codice fiscale, 'p' phone, 'e' e-mail. */
+const char *kiosk_mask(struct kiosk *k, char kind, const char *value, char *buf, size_t size);
+char *mask_personal(char kind, const char *value, char *buf, size_t size);
 #endif

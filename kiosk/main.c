@@ -16,6 +16,7 @@
 #include "kiosk/platform.h"
 #include "kiosk/printer.h"
 #include "kiosk/script.h"
+#include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
 #include <stdio.h>
@@ -34,7 +35,7 @@ static const struct config_entry kiosk_config[] = {
 	{ "printer_width", "576", "printer width in dots: 384 (58 mm) or 576 (80 mm)" },
 	{ "idle_seconds", "90", "seconds without input before the 'are you still there?' countdown" },
 	{ "rotation", "0", "display rotation, clockwise: 0, 90, 180, 270 (touch rotated too)" },
-	{ "languages", "it,en", "languages offered, the first is the default" },
+	{ "languages", "it,en,fr,es,ro,uk,ar", "languages offered (it, en, fr, es, ro, uk, ar), the first is the default" },
 	{ "admin_pin", "", "PIN of the operator screen (empty: the admin screen is locked)" },
 	{ "catalog_minutes", "15", "how often the catalog is pulled from the hub" },
 	{ "heartbeat_seconds", "60", "how often the kiosk reports its health to the hub" },
@@ -42,15 +43,17 @@ static const struct config_entry kiosk_config[] = {
 	{ "receipt_url", "", "public address of the receipt check page in the receipt QR (empty: hub_url; neither: no QR, the protocol number only)" },
 	{ "privacy_url", "https://www.dotecomune.it/privacy", "full privacy notice (shown as a QR code)" },
 	{ "locale_dir", "", "where <lang>/LC_MESSAGES/dote-kiosk.mo live (empty: built-in paths)" },
+	{ "speech_log", "", "file that gets every utterance of the voice guide, as sent to espeak-ng (tests; empty: none)" },
 };
 
 static void usage(FILE *f, struct config *cfg)
 {
 	fprintf(f,
-		"usage: dote-kiosk [--config FILE] [--db FILE] [--windowed] [--size WxH] [--lang it|en]\n"
-		"                  [--set key=value ...]\n"
+		"usage: dote-kiosk [--config FILE] [--db FILE] [--windowed] [--size WxH]\n"
+		"                  [--lang it|en|fr|es|ro|uk|ar] [--set key=value ...]\n"
 		"       dote-kiosk --headless --db FILE --script FILE --shots DIR [--size WxH] [--lang it]\n"
 		"       dote-kiosk --init-db FILE      create a kiosk database with the comuni table\n"
+		"       dote-kiosk [--lang LANG] --say-to-wav FILE TEXT   the voice guide's voice, into a WAV file\n"
 		"The citizen's touch kiosk (fullscreen by default). Configuration keys:\n");
 	config_describe(cfg, f);
 }
@@ -85,7 +88,8 @@ int main(int argc, char **argv)
 	struct kiosk *k;
 	struct platform_options po = { 0 };
 	struct platform *p = NULL;
-	const char *config_path = NULL, *script = NULL, *shots = NULL, *lang = NULL, *init_db = NULL;
+	const char *config_path = NULL, *script = NULL, *shots = NULL, *lang = NULL, *init_db = NULL, *wav = NULL;
+	const char *say = NULL;
 	int rc = 1;
 
 	if (config_init(&cfg, kiosk_config, ARRAY_SIZE(kiosk_config)))
@@ -123,6 +127,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--lang") && v) {
 			lang = v;
 			i++;
+		} else if (!strcmp(a, "--say-to-wav") && v && i + 2 < argc) {
+			wav = v;
+			say = argv[i + 2];
+			i += 2;
 		} else if (!strcmp(a, "--init-db") && v) {
 			init_db = v;
 			i++;
@@ -151,6 +159,31 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* A language the kiosk does not have is a mistake to fix now, not
+	 * a surprise for the first citizen. */
+	if (lang && !i18n_known(lang)) {
+		fprintf(stderr, "error: --lang %s: no such language (the kiosk has it, en, fr, es, ro, uk, ar)\n", lang);
+		return config_release(&cfg), 2;
+	}
+	{
+		const char *l = config_get(&cfg, "languages");
+		while (*l) {
+			char one[16];
+			size_t len = strcspn(l, ", ");
+			str_fmt(one, sizeof(one), "%.*s", (int)(len < 15 ? len : 15), l);
+			if (len && !i18n_known(one)) {
+				fprintf(stderr, "error: languages: '%s' is not a language of the kiosk (it, en, fr, es, ro, uk, ar)\n", one);
+				return config_release(&cfg), 2;
+			}
+			l += len;
+			l += strspn(l, ", ");
+		}
+	}
+	if (wav) {
+		rc = speech_to_wav(lang ? lang : "it", say, wav) ? 1 : 0;
+		config_release(&cfg);
+		return rc;
+	}
 	if (init_db) {
 		sqlite3 *db = db_open(init_db, DB_SYNC_FULL);
 		rc = !db || comuni_load_db(db);
@@ -190,6 +223,13 @@ int main(int argc, char **argv)
 	k->have_identity = 1;
 
 	i18n_load(locale_dir(&cfg), config_get(&cfg, "languages"));
+	if (lang && !i18n_loaded(lang)) {
+		error("--lang %s: its catalog is not in %s/%s/LC_MESSAGES", lang, locale_dir(&cfg), lang);
+		rc = 2;
+		goto out;
+	}
+	if (lang)
+		str_copy(k->default_lang, sizeof(k->default_lang), lang);
 	k->printer = printer_start(config_get(&cfg, "printer_device"), (int)config_int(&cfg, "printer_width"));
 	if (config_get(&cfg, "hub_url")[0]) {
 		struct sync_config sc = {
@@ -216,14 +256,17 @@ int main(int argc, char **argv)
 			warning("receipt address '%s' is not an absolute http(s) URL: receipts will have no QR code",
 				base);
 	}
-	if (lang && i18n_set(lang))
-		warning("language '%s' is not available", lang);
 	if (script) {
 		rc = script_run(p, k, script, shots);
 	} else {
 		rc = platform_run(p) == 2 ? 3 : 0;
 	}
 out:
+	if (k) {
+		/* The voice guide plays through SDL audio: stop it first. */
+		speech_stop(k->speech);
+		k->speech = NULL;
+	}
 	platform_close(p);
 	if (k) {
 		sync_stop(k->sync);

@@ -4,16 +4,21 @@
  * their own keys (à è é ì ò ù), a numeric pad for phone numbers, ages
  * and PINs, shown at the bottom while a field has focus. Screens shrink
  * their panel by osk_height() and the focused field is scrolled into
- * view, so the keyboard never covers it. Keys are not focusable (a
- * citizen with a physical keyboard types on it directly); their ids are
- * key:<character> and key:shift, key:backspace, key:space, key:enter,
- * key:hide.
+ * view, so the keyboard never covers it. Keys are not in the Tab order
+ * (a citizen with a physical keyboard types on it directly), but a
+ * navigation keypad reaches them: Down from the field enters the
+ * keyboard, the arrows move between keys by where they are on screen,
+ * Enter presses one, Back (or Up from the top row) returns to the field
+ * (osk_keypad). Their ids are key:<character> and key:shift,
+ * key:backspace, key:space, key:enter, key:hide. A Latin keyboard stays
+ * left to right in Arabic too.
  */
 #include "kiosk/kiosk.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const alpha[5][11] = {
@@ -96,7 +101,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	struct ui *ui = &k->ui;
 	char id[48], ubuf[4];
 	const char *shown = name;
-	int pressed;
+	int pressed, selected;
 	struct ui_widget *w;
 
 	if ((kind == FIELD_UPPER || k->keyboard_shift) && strlen(name) <= 2)
@@ -111,6 +116,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	if (w && (unsigned char)shown[0] >= 0x80 && kind != FIELD_TEXT)
 		w->enabled = 0;
 	pressed = !strcmp(ui->press_id, id) && ui->in.down;
+	selected = k->osk_sel == k->osk_nkeys++;
 	{
 		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, w && !w->enabled ? C_BORDER : C_KEY_TEXT);
 		if (!strcmp(name, "enter")) {
@@ -145,8 +151,117 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 				     r.y + (r.h - lh) / 2, UI_FONT_SEMIBOLD, px, text, label);
 		}
 	}
-	if (w && w->enabled && !strcmp(ui->tapped, id))
+	if (selected) {
+		/* The keypad's selection: the focus ring, as on any control. */
+		int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
+		ui_draw_frame(ui, (struct ui_rect){ r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t }, ui_color(ui, C_FOCUS), t);
+	}
+	if (w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
+		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide"))
+			kiosk_say(k, key_label(shown));
 		press(k, name, shown);
+	}
+}
+
+/* The key widgets of the last frame, in drawing order. */
+static int last_keys(struct kiosk *k, const struct ui_widget **keys, int max)
+{
+	int n = 0;
+	for (int i = 0; i < k->ui.nwidgets && n < max; i++)
+		if (k->ui.widgets[i].role == UI_ROLE_KEY)
+			keys[n++] = &k->ui.widgets[i];
+	return n;
+}
+
+/* The nearest key from `from` in direction (dx, dy), -1 none: keys
+ * further along that direction, weighted against straying sideways. */
+static int nearest_key(const struct ui_widget **keys, int n, int from, int dx, int dy)
+{
+	int best = -1;
+	long best_d = 0;
+	int fx = keys[from]->r.x + keys[from]->r.w / 2, fy = keys[from]->r.y + keys[from]->r.h / 2;
+	for (int i = 0; i < n; i++) {
+		int cx = keys[i]->r.x + keys[i]->r.w / 2, cy = keys[i]->r.y + keys[i]->r.h / 2;
+		long along = (long)(cx - fx) * dx + (long)(cy - fy) * dy;
+		long side = dx ? labs((long)(cy - fy)) : labs((long)(cx - fx));
+		long d;
+		if (i == from || along <= 0)
+			continue;
+		/* Same row (or column) first: sideways distance weighs heavily. */
+		if (dx && side > keys[from]->r.h / 2)
+			continue;
+		d = along + side * 3;
+		if (best < 0 || d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static void say_key(struct kiosk *k, const struct ui_widget *w)
+{
+	char buf[160];
+	if (w->enabled)
+		str_fmt(buf, sizeof(buf), "%s, %s", w->label, _("key"));
+	else
+		str_fmt(buf, sizeof(buf), "%s, %s, %s", w->label, _("key"), _("unavailable"));
+	kiosk_say(k, buf);
+}
+
+int osk_keypad(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	const struct ui_widget *keys[80];
+	int n, key = ui->in.key, next;
+
+	if (!key || !osk_height(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
+		k->osk_sel = -1;
+		return 0;
+	}
+	n = last_keys(k, keys, (int)ARRAY_SIZE(keys));
+	if (!n)
+		return 0;
+	if (k->osk_sel < 0 || k->osk_sel >= n) {
+		k->osk_sel = -1;
+		if (key != UI_KEY_DOWN)
+			return 0;
+		/* Down from the field: into the keyboard, on its first key. */
+		k->osk_sel = 0;
+		say_key(k, keys[0]);
+		return 1;
+	}
+	switch (key) {
+	case UI_KEY_LEFT:
+	case UI_KEY_RIGHT:
+	case UI_KEY_UP:
+	case UI_KEY_DOWN:
+		next = nearest_key(keys, n, k->osk_sel, key == UI_KEY_LEFT ? -1 : key == UI_KEY_RIGHT ? 1 : 0,
+				   key == UI_KEY_UP ? -1 : key == UI_KEY_DOWN ? 1 : 0);
+		if (next >= 0) {
+			k->osk_sel = next;
+			say_key(k, keys[next]);
+		} else if (key == UI_KEY_UP) {
+			/* Up from the top row: back to the field. */
+			k->osk_sel = -1;
+			ui_announce(ui, UI_ANNOUNCE_FOCUS, ui_find(ui, ui->focus) ? ui_find(ui, ui->focus)->label : "");
+		}
+		ui->animating = 1;
+		return 1;
+	case UI_KEY_ENTER:
+	case UI_KEY_SPACE:
+		k->osk_press = 1;
+		return 1;
+	case UI_KEY_ESCAPE:
+	case UI_KEY_BACKSPACE:
+		k->osk_sel = -1;
+		ui_announce(ui, UI_ANNOUNCE_FOCUS, ui_find(ui, ui->focus) ? ui_find(ui, ui->focus)->label : "");
+		return 1;
+	default:
+		/* Tab and the rest leave the keyboard to the usual keys. */
+		k->osk_sel = -1;
+		return 0;
+	}
 }
 
 void osk_frame(struct kiosk *k)
@@ -156,14 +271,21 @@ void osk_frame(struct kiosk *k)
 	int h = osk_height(k), gap, rowh, y0;
 	static char last_focus[48];
 
+	int rtl = ui->rtl;
+
 	if (strcmp(last_focus, ui->focus)) {
 		str_fmt(last_focus, sizeof(last_focus), "%s", ui->focus);
 		k->keyboard_hidden = 0;
 		k->keyboard_shift = 0;
+		k->osk_sel = -1;
 		h = osk_height(k);
 	}
-	if (!h || !kiosk_field(k, ui->focus, NULL, &kind))
+	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
+		k->osk_sel = -1;
 		return;
+	}
+	/* A Latin keyboard is not mirrored for a right-to-left language. */
+	ui->rtl = 0;
 	y0 = ui->h - h;
 	gap = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
 	rowh = (h - ui_px(ui, 24)) / 5;
@@ -215,4 +337,5 @@ void osk_frame(struct kiosk *k)
 			}
 		}
 	}
+	ui->rtl = rtl;
 }

@@ -43,6 +43,7 @@ struct platform {
 	int nsamples;
 	struct ui_input pending;	/* input of the frame to run */
 	int pointer_down;
+	int audio_outputs;		/* output devices at start (their "added" events are old news) */
 };
 
 static int64_t cpu_us(void)
@@ -99,6 +100,7 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 	struct kiosk *k = p->k;
 	if (p->target)
 		SDL_SetRenderTarget(p->sdl, p->target);
+	render_set_rtl(p->render, k->ui.rtl);
 	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
 	if (p->target) {
 		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
@@ -159,6 +161,7 @@ static void step(struct platform *p)
 	p->pending.now_ms = clock_ms(p);
 	p->pending.down = p->pointer_down;
 	k->ui.in = p->pending;
+	render_set_rtl(p->render, k->ui.rtl);
 	kiosk_frame(k);
 	memset(&p->pending, 0, sizeof(p->pending));
 	p->pending.x = k->ui.in.x;
@@ -285,6 +288,11 @@ struct platform *platform_open(const struct platform_options *o, struct kiosk *k
 			SDL_ShowCursor(SDL_DISABLE);
 		SDL_StartTextInput();
 	}
+	/* The voice guide's sound, and word of headphones plugged in. */
+	if (SDL_InitSubSystem(SDL_INIT_AUDIO))
+		warning("no sound: %s (the voice guide stays silent)", SDL_GetError());
+	else
+		p->audio_outputs = SDL_GetNumAudioDevices(0);
 	p->lw = o->rotation == 90 || o->rotation == 270 ? p->ph : p->pw;
 	p->lh = o->rotation == 90 || o->rotation == 270 ? p->pw : p->ph;
 	if (make_renderer(p))
@@ -362,6 +370,11 @@ static int map_key(SDL_Keycode sym)
 	case SDLK_HOME: return UI_KEY_HOME;
 	case SDLK_END: return UI_KEY_END;
 	case SDLK_SPACE: return UI_KEY_SPACE;
+	/* A navigation keypad (EZ Access style) sends arrows, Enter,
+	 * Escape or BackSpace for Back, and F1 or Help for Help. */
+	case SDLK_F1: case SDLK_HELP: return UI_KEY_HELP;
+	case SDLK_VOLUMEUP: return UI_KEY_VOLUME_UP;
+	case SDLK_VOLUMEDOWN: return UI_KEY_VOLUME_DOWN;
 	default: return 0;
 	}
 }
@@ -428,6 +441,17 @@ static int handle_event(struct platform *p, const SDL_Event *ev)
 	case SDL_WINDOWEVENT:
 		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
 			p->drawn_once = 0;
+		return 1;
+	case SDL_AUDIODEVICEADDED:
+		/* Headphones plugged in start the voice guide, where the
+		 * hardware says so: a USB headset or a sound card with jack
+		 * detection exposed as a new output device. (A jack on the
+		 * same card that only switches its port is not seen.) SDL
+		 * announces the devices present at start too: not those. */
+		if (ev->adevice.iscapture || (int)ev->adevice.which < p->audio_outputs)
+			return 0;
+		p->audio_outputs = (int)ev->adevice.which + 1;
+		kiosk_headphones(p->k);
 		return 1;
 	case SDL_RENDER_TARGETS_RESET:
 	case SDL_RENDER_DEVICE_RESET:
@@ -590,6 +614,17 @@ void platform_scan(struct platform *p, const char *text)
 	if (handle_event(p, &ev))
 		step(p);
 	p->vclock += 8;
+	settle(p);
+}
+
+void platform_headphones(struct platform *p)
+{
+	SDL_Event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_AUDIODEVICEADDED;
+	ev.adevice.which = (Uint32)(p->audio_outputs > 0 ? p->audio_outputs : 1);
+	if (handle_event(p, &ev))
+		step(p);
 	settle(p);
 }
 

@@ -40,6 +40,8 @@ int platform_key(struct platform *p, const char *name);
 void platform_text(struct platform *p, const char *text);
 /* Text followed at once by Enter: a barcode scanner with a CR suffix. */
 void platform_scan(struct platform *p, const char *text);
+/* Headphones plugged in (an SDL audio output device added). */
+void platform_headphones(struct platform *p);
 /* Advances the virtual clock by ms, running the frames due. */
 void platform_advance(struct platform *p, int64_t ms);
 int64_t platform_now(const struct platform *p);

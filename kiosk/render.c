@@ -1,9 +1,20 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The renderer (see render.h): fonts by (weight, pixel size), a cache of
- * text textures keyed by (weight, size, text) and a direct-mapped cache
- * of text widths. Colour is applied with SDL_SetTextureColorMod, so one
- * texture serves every colour of the same text.
+ * The renderer (see render.h): fonts by (family, weight, pixel size), a
+ * cache of text textures keyed by (weight, size, text) and a
+ * direct-mapped cache of text widths. Colour is applied with
+ * SDL_SetTextureColorMod, so one texture serves every colour of the same
+ * text.
+ *
+ * Scripts: Titillium Web (latin subset) sets Italian, English, French
+ * and Spanish; a line with a letter it lacks (Romanian ă ș ț, Ukrainian
+ * Cyrillic) is set whole in Noto Sans, and Arabic in Noto Sans Arabic
+ * (fonts-noto-core, loaded by path; missing files fall back to
+ * Titillium with a warning). A line is cut into runs of one direction
+ * and one font (render_runs(): a small part of the Unicode bidi
+ * algorithm, enough for Arabic sentences with Latin names, codes and
+ * digits in them), each shaped by HarfBuzz through SDL_ttf with its
+ * direction and script, and laid out in visual order.
  */
 #include "kiosk/render.h"
 #include "core/util.h"
@@ -12,12 +23,20 @@
 #include <SDL_ttf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const font_files[UI_FONT__N] = {
 	"titillium-web-latin-400-normal.woff",
 	"titillium-web-latin-600-normal.woff",
 	"titillium-web-latin-700-normal.woff",
 };
+
+/* Noto has no semibold in fonts-noto-core: bold stands in for it. */
+static const char *const noto_files[RENDER_FAM__N][UI_FONT__N] = {
+	[RENDER_FAM_NOTO] = { "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Bold.ttf" },
+	[RENDER_FAM_ARABIC] = { "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", "NotoSansArabic-Bold.ttf" },
+};
+static const char *const noto_dirs[] = { "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto" };
 
 /* Text textures are kept within a byte budget: a software renderer
  * stores each as a 32-bit surface. */
@@ -42,8 +61,10 @@ struct width_entry {
 struct render {
 	SDL_Renderer *sdl;
 	char font_dir[512];
+	char noto_dir[512];		/* '' none found: Titillium for every script */
+	int rtl;			/* base direction of lines (the UI's language) */
 	struct {
-		int font, px;
+		int fam, font, px;
 		TTF_Font *f;
 	} fonts[MAX_FONTS];
 	int nfonts;
@@ -70,12 +91,14 @@ static uint32_t hash_text(int font, int px, const char *s, size_t len)
 	return h;
 }
 
-static TTF_Font *font_get(struct render *r, int font, int px)
+static TTF_Font *font_get_fam(struct render *r, int fam, int font, int px)
 {
-	char path[600];
+	char path[1100];
 	TTF_Font *f;
+	if (fam != RENDER_FAM_TITILLIUM && !r->noto_dir[0])
+		fam = RENDER_FAM_TITILLIUM;
 	for (int i = 0; i < r->nfonts; i++)
-		if (r->fonts[i].font == font && r->fonts[i].px == px)
+		if (r->fonts[i].fam == fam && r->fonts[i].font == font && r->fonts[i].px == px)
 			return r->fonts[i].f;
 	if (r->nfonts == MAX_FONTS) {
 		/* Sizes change only with the screen or text-size setting. */
@@ -83,22 +106,257 @@ static TTF_Font *font_get(struct render *r, int font, int px)
 			TTF_CloseFont(r->fonts[i].f);
 		r->nfonts = 0;
 	}
-	str_fmt(path, sizeof(path), "%s/%s", r->font_dir, font_files[font]);
+	if (fam == RENDER_FAM_TITILLIUM)
+		str_fmt(path, sizeof(path), "%s/%s", r->font_dir, font_files[font]);
+	else
+		str_fmt(path, sizeof(path), "%s/%s", r->noto_dir, noto_files[fam][font]);
 	f = TTF_OpenFont(path, px);
 	if (!f) {
 		error("cannot open font %s: %s", path, TTF_GetError());
+		if (fam != RENDER_FAM_TITILLIUM)
+			return font_get_fam(r, RENDER_FAM_TITILLIUM, font, px);
 		return NULL;
 	}
+	r->fonts[r->nfonts].fam = fam;
 	r->fonts[r->nfonts].font = font;
 	r->fonts[r->nfonts].px = px;
 	r->fonts[r->nfonts++].f = f;
 	return f;
 }
 
+static TTF_Font *font_get(struct render *r, int font, int px)
+{
+	return font_get_fam(r, RENDER_FAM_TITILLIUM, font, px);
+}
+
+/* --- runs: fonts and directions ------------------------------------------- */
+
+static uint32_t utf8_next(const char *s, size_t len, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	uint32_t c = p[0];
+	size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+	if (*i + n > len)
+		n = len - *i;
+	if (n == 2)
+		c = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+	else if (n == 3)
+		c = ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	else if (n == 4)
+		c = ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+	*i += n ? n : 1;
+	return c;
+}
+
+static int is_arabic(uint32_t c)
+{
+	return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x08A0 && c <= 0x08FF) ||
+	       (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* Strong direction of a character: 1 right to left, 0 left to right,
+ * -1 neutral (spaces, punctuation, symbols). Digits count as left to
+ * right, which is how numbers read inside Arabic text too. */
+static int char_dir(uint32_t c)
+{
+	if (is_arabic(c))
+		return c == 0x060C || c == 0x061B || c == 0x061F ? -1 : 1;
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+		return 0;
+	if (c < 0xC0 || (c >= 0x2000 && c <= 0x2BFF) || c == 0xD7 || c == 0xF7)
+		return -1;
+	return 0;
+}
+
+int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
+		int (*arabic_has)(void *ctx, uint32_t c), void *ctx, struct render_run *runs, int max)
+{
+	enum { MAX_CHARS = 1024 };
+	int levels[RENDER_MAX_RUNS], maxlevel = 0, n = 0, nc = 0;
+	signed char cls[MAX_CHARS];
+	size_t off[MAX_CHARS + 1], i = 0;
+	uint32_t cps[MAX_CHARS];
+
+	/* 1. Each character's strong direction (-1 neutral). */
+	while (i < len && nc < MAX_CHARS) {
+		off[nc] = i;
+		cps[nc] = utf8_next(text, len, &i);
+		cls[nc] = (signed char)char_dir(cps[nc]);
+		nc++;
+	}
+	off[nc] = i;
+	/* 2. Paired brackets take the direction of what they enclose when
+	 * it is the line's, else that of their content and the text before
+	 * them ("Milano (MI)" inside Arabic keeps its brackets; rule N0). */
+	{
+		int stack[16], depth = 0;
+		for (int k = 0; k < nc; k++) {
+			if (cps[k] == '(' || cps[k] == '[') {
+				if (depth < 16)
+					stack[depth++] = k;
+			} else if ((cps[k] == ')' || cps[k] == ']') && depth) {
+				int o = stack[--depth], has_base = 0, has_other = 0, before = base_rtl, d = -1;
+				for (int m = o + 1; m < k; m++) {
+					if (cls[m] == base_rtl)
+						has_base = 1;
+					else if (cls[m] >= 0)
+						has_other = 1;
+				}
+				for (int m = o - 1; m >= 0; m--)
+					if (cls[m] >= 0) {
+						before = cls[m];
+						break;
+					}
+				if (has_base)
+					d = base_rtl;
+				else if (has_other)
+					d = before != base_rtl ? !base_rtl : base_rtl;
+				if (d >= 0)
+					cls[o] = cls[k] = (signed char)d;
+			}
+		}
+	}
+	/* 3. Other neutrals between two characters of one direction take
+	 * it; otherwise the line's (rules N1, N2). */
+	for (int k = 0; k < nc;) {
+		int e = k, before, after;
+		if (cls[k] >= 0) {
+			k++;
+			continue;
+		}
+		while (e < nc && cls[e] < 0)
+			e++;
+		before = k > 0 ? cls[k - 1] : base_rtl;
+		after = e < nc ? cls[e] : base_rtl;
+		for (int m = k; m < e; m++)
+			cls[m] = (signed char)(before == after ? before : base_rtl);
+		k = e;
+	}
+	/* 4. Runs of one direction; Arabic letters in the Arabic face, the
+	 * signs among them too when it has them, the rest in latin_fam. */
+	for (int k = 0; k < nc && n < max && n < RENDER_MAX_RUNS;) {
+		int arabic = cls[k] == 1 && (is_arabic(cps[k]) || (arabic_has && arabic_has(ctx, cps[k])));
+		int e = k + 1;
+		while (e < nc && cls[e] == cls[k] &&
+		       (cls[k] == 1 && (is_arabic(cps[e]) || (arabic_has && arabic_has(ctx, cps[e])))) == arabic)
+			e++;
+		runs[n].start = off[k];
+		runs[n].len = off[e] - off[k];
+		runs[n].rtl = cls[k];
+		runs[n].fam = arabic ? RENDER_FAM_ARABIC : latin_fam;
+		n++;
+		k = e;
+	}
+	/* 5. Visual order: embedding levels (L in an RTL line is 2, R in an
+	 * LTR line 1), then reverse every stretch at or above each level. */
+	for (int k = 0; k < n; k++) {
+		levels[k] = base_rtl ? (runs[k].rtl ? 1 : 2) : (runs[k].rtl ? 1 : 0);
+		if (levels[k] > maxlevel)
+			maxlevel = levels[k];
+	}
+	for (int lv = maxlevel; lv >= 1; lv--)
+		for (int k = 0; k < n;) {
+			int e = k;
+			if (levels[k] < lv) {
+				k++;
+				continue;
+			}
+			while (e < n && levels[e] >= lv)
+				e++;
+			for (int a = k, b = e - 1; a < b; a++, b--) {
+				struct render_run t = runs[a];
+				int tl = levels[a];
+				runs[a] = runs[b];
+				runs[b] = t;
+				levels[a] = levels[b];
+				levels[b] = tl;
+			}
+			k = e;
+		}
+	return n;
+}
+
+static int arabic_has(void *ctx, uint32_t c)
+{
+	TTF_Font *f = font_get_fam(ctx, RENDER_FAM_ARABIC, UI_FONT_REGULAR, 24);
+	return f && TTF_GlyphIsProvided32(f, c);
+}
+
+/* The face for the non-Arabic text of a line: Titillium when it has
+ * every letter, else Noto Sans for the whole line (one look per line). */
+static int latin_family(struct render *r, const char *text, size_t len, int *any_arabic, int *cyrillic)
+{
+	TTF_Font *t = font_get(r, UI_FONT_REGULAR, 24);
+	int fam = RENDER_FAM_TITILLIUM;
+	*any_arabic = 0;
+	*cyrillic = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
+		if ((unsigned char)text[i] < 0x80) {
+			i++;
+			continue;
+		}
+		c = utf8_next(text, len, &i);
+		if (is_arabic(c))
+			*any_arabic = 1;
+		else if (t && !TTF_GlyphIsProvided32(t, c))
+			fam = RENDER_FAM_NOTO;
+		if (c >= 0x0400 && c <= 0x04FF)
+			*cyrillic = 1;
+	}
+	return fam;
+}
+
+/* Readies a run's font: its direction and script for HarfBuzz. */
+static TTF_Font *run_font(struct render *r, const struct render_run *run, int font, int px, int cyrillic)
+{
+	TTF_Font *f = font_get_fam(r, run->fam, font, px);
+	if (!f)
+		return NULL;
+	TTF_SetFontDirection(f, run->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+	TTF_SetFontScriptName(f, run->fam == RENDER_FAM_ARABIC ? "Arab" : cyrillic ? "Cyrl" : "Latn");
+	return f;
+}
+
+/* Whether a line needs more than Titillium left to right (any byte
+ * above ASCII may; most lines are plain). */
+static int plain(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The runs of a line for this renderer; 1 with runs[0] covering it all
+ * for plain Titillium text. */
+static int line_runs(struct render *r, const char *text, size_t len, struct render_run *runs, int *cyrillic)
+{
+	int any_arabic, fam;
+	*cyrillic = 0;
+	if (plain(text, len)) {
+		runs[0] = (struct render_run){ 0, len, 0, RENDER_FAM_TITILLIUM };
+		return 1;
+	}
+	fam = latin_family(r, text, len, &any_arabic, cyrillic);
+	/* A line without Arabic (a placement's Italian text, a name, a
+	 * code) reads left to right even in the Arabic UI. */
+	if (!any_arabic) {
+		runs[0] = (struct render_run){ 0, len, 0, fam };
+		return 1;
+	}
+	return render_runs(text, len, r->rtl, fam, arabic_has, r, runs, RENDER_MAX_RUNS);
+}
+
+void render_set_rtl(struct render *r, int rtl)
+{
+	r->rtl = rtl;
+}
+
 static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 {
 	struct render *r = ctx;
-	uint32_t h = hash_text(font, px, text, len);
+	uint32_t h = hash_text(font + 16 * r->rtl, px, text, len);
 	struct width_entry *e = &r->widths[h % WIDTH_SLOTS];
 	char buf[1024];
 	TTF_Font *f;
@@ -106,20 +364,30 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 
 	if (!len)
 		return 0;
-	if (e->text && e->hash == h && e->font == font && e->px == px && strlen(e->text) == len &&
+	if (e->text && e->hash == h && e->font == font + 16 * r->rtl && e->px == px && strlen(e->text) == len &&
 	    !memcmp(e->text, text, len))
 		return e->w;
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
 	memcpy(buf, text, len);
 	buf[len] = 0;
-	f = font_get(r, font, px);
-	if (f && TTF_SizeUTF8(f, buf, &w, NULL))
-		w = 0;
+	{
+		struct render_run runs[RENDER_MAX_RUNS];
+		int cyr, n = line_runs(r, buf, len, runs, &cyr);
+		for (int i = 0; i < n; i++) {
+			char run[1024];
+			int rw = 0;
+			memcpy(run, buf + runs[i].start, runs[i].len);
+			run[runs[i].len] = 0;
+			f = run_font(r, &runs[i], font, px, cyr);
+			if (f && !TTF_SizeUTF8(f, run, &rw, NULL))
+				w += rw;
+		}
+	}
 	free(e->text);
 	e->text = strdup(buf);
 	e->hash = h;
-	e->font = font;
+	e->font = font + 16 * r->rtl;
 	e->px = px;
 	e->w = w;
 	return w;
@@ -156,6 +424,22 @@ struct render *render_new(SDL_Renderer *sdl, const char *font_dir)
 		str_copy(r->font_dir, sizeof(r->font_dir), font_dir);
 	else
 		str_fmt(r->font_dir, sizeof(r->font_dir), "%s/fonts", assets_dir());
+	{
+		/* Noto for the scripts Titillium lacks: DOTE_NOTO_DIR, then
+		 * Debian's fonts-noto-core. */
+		const char *env = getenv("DOTE_NOTO_DIR");
+		char probe[700];
+		for (int i = -1; i < (int)ARRAY_SIZE(noto_dirs) && !r->noto_dir[0]; i++) {
+			const char *d = i < 0 ? env : noto_dirs[i];
+			if (!d || !d[0])
+				continue;
+			str_fmt(probe, sizeof(probe), "%s/%s", d, noto_files[RENDER_FAM_ARABIC][0]);
+			if (!access(probe, R_OK))
+				str_copy(r->noto_dir, sizeof(r->noto_dir), d);
+		}
+		if (!r->noto_dir[0])
+			warning("no Noto fonts (fonts-noto-core): Romanian, Ukrainian and Arabic text will miss letters");
+	}
 	if (!font_get(r, UI_FONT_REGULAR, 24)) {
 		free(r);
 		return NULL;
@@ -199,14 +483,57 @@ static void evict(struct render *r)
 				tex_clear(r, &r->tex[i]);
 }
 
+/* Rasterises a line, white on transparent: its runs side by side in
+ * visual order, on one baseline. */
+static SDL_Surface *render_line(struct render *r, int font, int px, const char *text, size_t len)
+{
+	SDL_Color white = { 255, 255, 255, 255 };
+	struct render_run runs[RENDER_MAX_RUNS];
+	SDL_Surface *parts[RENDER_MAX_RUNS], *out = NULL;
+	int asc[RENDER_MAX_RUNS], cyr, n = line_runs(r, text, len, runs, &cyr), w = 0, top = 0, bottom = 0, x = 0;
+
+	if (n == 1 && runs[0].fam == RENDER_FAM_TITILLIUM && !runs[0].rtl) {
+		TTF_Font *f = run_font(r, &runs[0], font, px, cyr);
+		return f ? TTF_RenderUTF8_Blended(f, text, white) : NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		char run[1024];
+		size_t rl = runs[i].len < sizeof(run) - 1 ? runs[i].len : sizeof(run) - 1;
+		TTF_Font *f = run_font(r, &runs[i], font, px, cyr);
+		memcpy(run, text + runs[i].start, rl);
+		run[rl] = 0;
+		parts[i] = f ? TTF_RenderUTF8_Blended(f, run, white) : NULL;
+		asc[i] = f ? TTF_FontAscent(f) : 0;
+		if (parts[i]) {
+			w += parts[i]->w;
+			if (asc[i] > top)
+				top = asc[i];
+			if (parts[i]->h - asc[i] > bottom)
+				bottom = parts[i]->h - asc[i];
+		}
+	}
+	if (w > 0 && top + bottom > 0)
+		out = SDL_CreateRGBSurfaceWithFormat(0, w, top + bottom, 32, SDL_PIXELFORMAT_ARGB8888);
+	for (int i = 0; i < n; i++) {
+		if (!parts[i])
+			continue;
+		if (out) {
+			SDL_SetSurfaceBlendMode(parts[i], SDL_BLENDMODE_NONE);
+			SDL_BlitSurface(parts[i], NULL, out, &(SDL_Rect){ x, top - asc[i], parts[i]->w, parts[i]->h });
+			x += parts[i]->w;
+		}
+		SDL_FreeSurface(parts[i]);
+	}
+	return out;
+}
+
 static struct tex_entry *tex_get(struct render *r, int font, int px, const char *text)
 {
 	size_t len = strlen(text);
-	uint32_t h = hash_text(font, px, text, len);
+	int key = font + 16 * r->rtl;
+	uint32_t h = hash_text(key, px, text, len);
 	unsigned i, probe;
 	SDL_Surface *s;
-	TTF_Font *f;
-	SDL_Color white = { 255, 255, 255, 255 };
 	struct tex_entry *e = NULL;
 
 	for (probe = 0; probe < 64; probe++) {
@@ -215,7 +542,7 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, const char 
 			e = &r->tex[i];
 			break;
 		}
-		if (r->tex[i].hash == h && r->tex[i].font == font && r->tex[i].px == px &&
+		if (r->tex[i].hash == h && r->tex[i].font == key && r->tex[i].px == px &&
 		    !strcmp(r->tex[i].text, text)) {
 			r->hits++;
 			r->tex[i].used = r->frame;
@@ -228,10 +555,7 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, const char 
 		tex_clear(r, e);
 	}
 	r->misses++;
-	f = font_get(r, font, px);
-	if (!f)
-		return NULL;
-	s = TTF_RenderUTF8_Blended(f, text, white);
+	s = render_line(r, font, px, text, len);
 	if (!s)
 		return NULL;
 	e->tex = SDL_CreateTextureFromSurface(r->sdl, s);
@@ -242,7 +566,7 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, const char 
 		return NULL;
 	e->text = strdup(text);
 	e->hash = h;
-	e->font = font;
+	e->font = key;
 	e->px = px;
 	e->used = r->frame;
 	r->ntex++;

@@ -10,6 +10,9 @@
 #define DOTE_KIOSK_RENDER_H
 #include "kiosk/ui.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct SDL_Renderer;
 struct render;
 
@@ -29,6 +32,28 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 void render_wipe(struct render *r);
 /* Whether any cached text contains text (tests of the wipe above). */
 int render_has_text(const struct render *r, const char *text);
+/* Lines are set left to right (0) or right to left (1): the UI's
+ * language. Set before each frame. */
+void render_set_rtl(struct render *r, int rtl);
+
+/* Font families: Titillium Web (Latin), Noto Sans (Latin extended,
+ * Cyrillic), Noto Sans Arabic. */
+enum { RENDER_FAM_TITILLIUM, RENDER_FAM_NOTO, RENDER_FAM_ARABIC, RENDER_FAM__N };
+enum { RENDER_MAX_RUNS = 32 };
+/* A piece of a line in one direction and one face; bytes start..len. */
+struct render_run {
+	size_t start, len;
+	int rtl;
+	int fam;
+};
+/* Cuts text into runs and returns them in visual (left to right)
+ * order: strong directions from the characters (Arabic right to left,
+ * letters and digits left to right), neutrals resolved from their
+ * neighbours or the line's base direction, Arabic runs in the Arabic
+ * face (with the signs arabic_has says it has), the rest in latin_fam.
+ * Pure apart from arabic_has (may be NULL); unit-tested. */
+int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
+		int (*arabic_has)(void *ctx, uint32_t c), void *ctx, struct render_run *runs, int max);
 /* Cache statistics (for the benchmark and admin screen). */
 void render_stats(const struct render *r, long *textures, long *hits, long *misses);
 #endif

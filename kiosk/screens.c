@@ -533,6 +533,10 @@ void detail_frame(struct kiosk *k)
 	}
 	flow_text(k, &f, "area", vocab_label(placement_areas, placement_areas_n, d->card.area), UI_FONT_SEMIBOLD, 30, C_PRIMARY);
 	flow_heading(k, &f, "placement-title", d->card.title);
+	/* The town hall writes its placements in Italian only: say so. */
+	if (strcmp(i18n_lang(), "it"))
+		flow_text(k, &f, "italian-only", _("(in Italian) This placement is described in Italian only."),
+			  UI_FONT_SEMIBOLD, 28, C_MUTED);
 	str_fmt(buf, sizeof(buf), "%s · %s", d->card.office, d->card.comune_name);
 	flow_text(k, &f, "office", buf, UI_FONT_SEMIBOLD, 34, C_TEXT);
 	flow_gap(k, &f, 16);

@@ -53,6 +53,9 @@ const char *tr(const char *msgid);
 /* Width of the widest word of text (a codice fiscale must not be cut
  * across lines: a name/value row stacks when it would be). */
 int widest_word(struct ui *ui, const char *text, int font, int px);
+/* The control that shows or masks personal data (review, status);
+ * returns its height. */
+int show_data_button(struct kiosk *k, int x, int y, int w);
 /* 'YYYY-MM-DD' as '31/12/2026'. */
 void date_it(const char *iso, char *buf, size_t size);
 #endif

@@ -161,9 +161,16 @@ void status_frame(struct kiosk *k)
 		flow_text(k, &f, "check-receipt", _("Receipt read. Now enter your codice fiscale, or scan the barcode of your health card."),
 			  UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	f.y += ui_px(ui, 12);
-	ui_field(ui, "field:check_cf", _("Codice fiscale"), k->c.check_cf, NULL, NULL,
-		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
-	f.y += h + ui_px(ui, 30);
+	{
+		/* Masked once typed, while the citizen is not typing it. */
+		char m[160];
+		const char *cf = ui_focused(ui, "field:check_cf") ? k->c.check_cf : kiosk_mask(k, 'c', k->c.check_cf, m, sizeof(m));
+		ui_field(ui, "field:check_cf", _("Codice fiscale"), cf, NULL, NULL, (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+		f.y += h + ui_px(ui, 12);
+		if (k->c.check_cf[0])
+			f.y += show_data_button(k, f.x, f.y, f.w);
+	}
+	f.y += ui_px(ui, 18);
 	check = ui_button(ui, "check", _("Check"), (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 110) }, UI_PRIMARY);
 	if (check && status_take_receipt(k, 1) && strlen(k->c.check_cf) < CF_LEN) {
 		/* Receipt read on "Check": the codice fiscale is still to come. */

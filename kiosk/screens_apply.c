@@ -6,6 +6,7 @@
  * error next to the field it is about, in plain words.
  */
 #include "kiosk/screens.h"
+#include "core/application.h"
 #include "core/comuni.h"
 #include "core/eligibility.h"
 #include "core/model.h"
@@ -194,12 +195,16 @@ static int form_check(struct kiosk *k)
 	str_trim(c->given_name);
 	str_trim(c->family_name);
 	str_trim(c->email);
-	if (!c->given_name[0]) {
-		e->given_name = N_("Enter your first name.");
+	str_trim(c->phone);
+	/* Names and phone by the rules the hub applies too (core/application.h). */
+	if (!c->given_name[0] || !application_name_ok(c->given_name)) {
+		e->given_name = c->given_name[0] ? N_("This name has characters that cannot be accepted. Type it again with letters, spaces, apostrophes or hyphens.")
+						 : N_("Enter your first name.");
 		ok = 0;
 	}
-	if (!c->family_name[0]) {
-		e->family_name = N_("Enter your surname.");
+	if (!c->family_name[0] || !application_name_ok(c->family_name)) {
+		e->family_name = c->family_name[0] ? N_("This name has characters that cannot be accepted. Type it again with letters, spaces, apostrophes or hyphens.")
+						   : N_("Enter your surname.");
 		ok = 0;
 	}
 	if (!k->cf_valid) {
@@ -217,7 +222,7 @@ static int form_check(struct kiosk *k)
 	}
 	for (const char *p = c->phone; *p; p++)
 		digits += *p >= '0' && *p <= '9';
-	if (c->phone[0] && (digits < 6 || digits > 15)) {
+	if (c->phone[0] && (digits < 6 || digits > 15 || !application_phone_ok(c->phone))) {
 		e->phone = N_("The phone number should have 6 to 15 digits.");
 		ok = 0;
 	}
@@ -404,6 +409,19 @@ static void row(struct kiosk *k, struct flow *f, const char *id, const char *nam
 	f->y += ui_px(ui, 6);
 }
 
+int show_data_button(struct kiosk *k, int x, int y, int w)
+{
+	struct ui *ui = &k->ui;
+	int h = ui_button_h(ui, 90);
+	if (ui_button(ui, "show-data", k->show_data ? _("Hide my details") : _("Show my details"),
+		      (struct ui_rect){ x, y, w, h }, UI_SECONDARY)) {
+		k->show_data = !k->show_data;
+		if (k->speech_on)
+			kiosk_say(k, k->show_data ? _("Your details are shown on the screen.") : _("Your details are hidden."));
+	}
+	return h;
+}
+
 static void submit(struct kiosk *k)
 {
 	struct application *a = &k->app;
@@ -494,15 +512,25 @@ void review_frame(struct kiosk *k)
 	row(k, &f, "review:call", _("Call"), k->sel.call_code);
 	str_fmt(buf, sizeof(buf), "%s %s", k->c.given_name, k->c.family_name);
 	row(k, &f, "review:name", _("Name"), buf);
-	row(k, &f, "review:cf", _("Codice fiscale"), k->cf_info.code);
+	{
+		/* A shared screen in a public hall: personal data masked until
+		 * the citizen chooses to see it. */
+		char m[160];
+		row(k, &f, "review:cf", _("Codice fiscale"), kiosk_mask(k, 'c', k->cf_info.code, m, sizeof(m)));
+	}
 	date_it(k->cf_info.birth_date, d, sizeof(d));
 	str_fmt(buf, sizeof(buf), "%s, %s", d, k->cf_info.birthplace_name);
 	row(k, &f, "review:born", _("Born"), buf);
 	row(k, &f, "review:residence", _("Lives in"), k->c.residence_name);
-	row(k, &f, "review:phone", _("Phone"), k->c.phone);
-	row(k, &f, "review:email", _("E-mail"), k->c.email);
+	{
+		char m[160];
+		row(k, &f, "review:phone", _("Phone"), kiosk_mask(k, 'p', k->c.phone, m, sizeof(m)));
+		row(k, &f, "review:email", _("E-mail"), kiosk_mask(k, 'e', k->c.email, m, sizeof(m)));
+	}
 	row(k, &f, "review:status", _("Situation"), vocab_label(applicant_statuses, applicant_statuses_n, k->c.status));
 	row(k, &f, "review:education", _("Qualification"), vocab_label(education_levels, education_levels_n, k->c.education));
+	f.y += ui_px(ui, 8);
+	f.y += show_data_button(k, f.x, f.y, f.w) + ui_px(ui, 16);
 	if (k->err.submit) {
 		f.y += ui_px(ui, 10);
 		f.y += ui_error(ui, "error:submit", tr(k->err.submit), (struct ui_rect){ f.x, f.y, f.w, 0 });

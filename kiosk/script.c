@@ -275,18 +275,27 @@ static int expect_sql(struct script *s, const char *arg, int shown)
 	return 0;
 }
 
-static int run_line(struct script *s, char *line)
+int script_parse_line(char *line, char verb[SCRIPT_VERB_MAX], char **arg)
 {
-	char verb[32] = "", *arg;
-	struct kiosk *k = s->k;
-	size_t n = strcspn(line, " \t");
-	if (n >= sizeof(verb))
-		return fail(s, "unknown verb");
+	size_t n;
+	line[strcspn(line, "\r\n")] = 0;
+	str_trim(line);
+	if (!line[0] || line[0] == '#')
+		return 0;
+	n = strcspn(line, " \t");
+	if (n >= SCRIPT_VERB_MAX)
+		return -1;
 	memcpy(verb, line, n);
 	verb[n] = 0;
-	arg = line + n;
-	while (*arg == ' ' || *arg == '\t')
-		arg++;
+	*arg = line + n;
+	while (**arg == ' ' || **arg == '\t')
+		(*arg)++;
+	return 1;
+}
+
+static int run_line(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
 
 	if (!strcmp(verb, "tap"))
 		return tap(s, arg);
@@ -364,6 +373,28 @@ static int run_line(struct script *s, char *line)
 			if (strstr(k->announced[i], arg))
 				return 0;
 		return fail(s, "nothing announced matches '%s'", arg);
+	}
+	if (!strcmp(verb, "expect-speech") || !strcmp(verb, "expect-speech-part")) {
+		/* The exact text last handed to the speech engine, or a part
+		 * of one of the last utterances. */
+		int ns = k->nspoken, exact = !strcmp(verb, "expect-speech");
+		const char *last = ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "";
+		if (exact)
+			return !strcmp(last, arg) ? 0 : fail(s, "the voice guide last said '%.400s'", last);
+		for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++)
+			if (strstr(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], arg))
+				return 0;
+		return fail(s, "the voice guide said nothing with '%s' (last: '%.400s')", arg, last);
+	}
+	if (!strcmp(verb, "expect-utterances")) {
+		/* How many times the voice guide has spoken so far. */
+		if (atoi(arg) != k->nspoken)
+			return fail(s, "the voice guide spoke %d times, want %d", k->nspoken, atoi(arg));
+		return 0;
+	}
+	if (!strcmp(verb, "headphones")) {
+		platform_headphones(s->p);
+		return 0;
 	}
 	if (!strcmp(verb, "expect-forgotten"))
 		return !platform_remembers(s->p, arg) ? 0 : fail(s, "'%s' is still in memory", arg);
@@ -477,8 +508,8 @@ static int run_line(struct script *s, char *line)
 int script_run(struct platform *p, struct kiosk *k, const char *path, const char *shots)
 {
 	struct script s = { p, k, shots, "" };
-	char line[2048];
-	int lineno = 0, rc = 0;
+	char line[2048], verb[SCRIPT_VERB_MAX], *arg;
+	int lineno = 0, rc = 0, r;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return error("cannot open script %s: %s", path, strerror(errno));
@@ -489,11 +520,10 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 	platform_advance(p, 16);
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		line[strcspn(line, "\r\n")] = 0;
-		str_trim(line);
-		if (!line[0] || line[0] == '#')
+		r = script_parse_line(line, verb, &arg);
+		if (!r)
 			continue;
-		if (run_line(&s, line)) {
+		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg)) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
 			rc = 1;

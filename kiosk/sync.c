@@ -355,7 +355,7 @@ out:
 
 /* ---------------------------------------------------------------- catalog */
 
-static int catalog_apply(sqlite3 *db, json_t *cat)
+int sync_catalog_apply(sqlite3 *db, json_t *cat)
 {
 	sqlite3_stmt *ci = NULL, *pi = NULL;
 	json_t *calls = json_object_get(cat, "calls"), *pls = json_object_get(cat, "placements");
@@ -472,7 +472,7 @@ static int catalog_pull(struct sync *s)
 		rc = db_setting_set(s->db, "catalog_checked_at", when);
 	} else if (r.code == 200) {
 		cat = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
-		if (!cat || catalog_apply(s->db, cat)) {
+		if (!cat || sync_catalog_apply(s->db, cat)) {
 			set_error(s, "catalog: the hub's catalog could not be stored");
 			json_decref(cat);
 			backoff(s, 0);

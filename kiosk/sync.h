@@ -9,6 +9,8 @@
  */
 #ifndef DOTE_KIOSK_SYNC_H
 #define DOTE_KIOSK_SYNC_H
+#include <jansson.h>
+#include <sqlite3.h>
 #include <stdint.h>
 
 struct kiosk_identity;
@@ -48,4 +50,8 @@ void sync_kick(struct sync *s);
 void sync_get_status(struct sync *s, struct sync_status *out);
 /* Values the UI reports in heartbeats (printer state, frame time). */
 void sync_set_health(struct sync *s, const char *printer, int last_frame_ms);
+/* Replaces the catalog cache (call and placement tables) with cat, the
+ * hub's GET /v1/catalog answer, in one transaction: 0, or -1 (nothing
+ * changed) when cat is not of that form. Public for tests/fuzz. */
+int sync_catalog_apply(sqlite3 *db, json_t *cat);
 #endif

@@ -783,7 +783,10 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 			     box.y + (bh - ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx)) / 2,
 			     UI_FONT_REGULAR, vpx, ui_color(ui, value && *value ? C_TEXT : C_MUTED), start);
 		if (focused) {
-			int cx = box.x + pad + (value && *value ? tw : 0) + 2;
+			/* After the last character typed: Latin text sits at the
+			 * right of a mirrored field, so its end is on the right. */
+			int cx = ui->rtl ? box.x + pad - 2 - (ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2)
+					 : box.x + pad + (value && *value ? tw : 0) + 2;
 			struct ui_rect caret = { cx, box.y + pad / 2, ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2, bh - pad };
 			ui_draw_rect(ui, caret, ui_color(ui, C_PRIMARY));
 		}

@@ -95,6 +95,8 @@ enum ui_key {
 	UI_KEY_NONE, UI_KEY_TAB, UI_KEY_BACKTAB, UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT,
 	UI_KEY_RIGHT, UI_KEY_ENTER, UI_KEY_BACKSPACE, UI_KEY_ESCAPE, UI_KEY_PAGEUP,
 	UI_KEY_PAGEDOWN, UI_KEY_HOME, UI_KEY_END, UI_KEY_SPACE,
+	/* A navigation keypad's Help key (F1, Help) and volume keys. */
+	UI_KEY_HELP, UI_KEY_VOLUME_UP, UI_KEY_VOLUME_DOWN,
 };
 
 /* A scrolling panel's state, owned by the screen (kept across frames). */

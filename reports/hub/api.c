@@ -4,7 +4,8 @@
  * heartbeat, enrolment, coordinators' status updates, the receipt check
  * page, and the dashboard's paths handed to reports/web/dashboard.c. Every
  * handler gets a complete request (body already bounded by main.c) and
- * fills a struct http_response. Start reading at hub_route().
+ * fills a struct http_response. Start reading at hub_route(); before a
+ * body is read, hub_preflight() checks the route and the credentials.
  *
  * Logs name the route, the kiosk id, counts and timings, never a token,
  * a codice fiscale or a name.
@@ -58,38 +59,12 @@ static const char *bearer(const char *auth)
 	return auth;
 }
 
-/* Token bucket per key: rate_per_minute requests, bursts of the same. 0
- * allowed, else the seconds to wait. */
+/* Token bucket per key (reports/web/rate.h: one bucket per key, never
+ * shared): rate_per_minute requests, bursts of the same. 0 allowed, else
+ * the seconds to wait. */
 static int rate_check(struct hub *h, const char *key)
 {
-	unsigned hash = 5381;
-	struct hub_rate *r;
-	int64_t now = now_ms();
-	double per_ms = h->rate_per_minute / 60000.0;
-	int wait = 0;
-	const char *p;
-
-	if (h->rate_per_minute <= 0)
-		return 0;
-	for (p = key; *p; p++)
-		hash = hash * 33 + (unsigned char)*p;
-	pthread_mutex_lock(&h->rate_lock);
-	r = &h->rate[hash % ARRAY_SIZE(h->rate)];
-	if (strcmp(r->key, key)) {
-		str_copy(r->key, sizeof(r->key), key);
-		r->tokens = h->rate_per_minute;
-		r->at_ms = now;
-	}
-	r->tokens += (double)(now - r->at_ms) * per_ms;
-	if (r->tokens > h->rate_per_minute)
-		r->tokens = h->rate_per_minute;
-	r->at_ms = now;
-	if (r->tokens >= 1.0)
-		r->tokens -= 1.0;
-	else
-		wait = (int)((1.0 - r->tokens) / per_ms / 1000.0) + 1;
-	pthread_mutex_unlock(&h->rate_lock);
-	return wait;
+	return rate_table_take(&h->rate, key, h->rate_per_minute, h->rate_per_minute, now_ms());
 }
 
 static int too_fast(struct hub *h, const char *key, struct http_response *resp)
@@ -347,6 +322,12 @@ void hub_ingest_reply(struct hub *h, struct hub_ingest_job *job, struct http_res
 	}
 	out = job->batch.response;
 	job->batch.response = NULL;
+	if (job->batch.idem_conflict) {
+		/* The key answered another request (IETF Idempotency-Key
+		 * draft: 422); out says so. */
+		reply_json(resp, 422, out);
+		return;
+	}
 	if (!h->quiet)
 		fprintf(stderr, "ingest kiosk %s: %zu records, %lld stored, %lld already, %lld rejected, %lld ms\n",
 			job->batch.kiosk.id, job->batch.n,
@@ -399,6 +380,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 			free(job);
 			reply_error(resp, 500, "out of memory");
 		} else {
+			store_batch_fingerprint(&job->batch, req->body, req->body_len);
 			job->t0_ms = t0;
 			*jobp = job;
 		}
@@ -434,6 +416,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 		reply_error(resp, 500, "out of memory");
 		goto out;
 	}
+	store_batch_fingerprint(&job->batch, req->body, req->body_len);
 	job->t0_ms = t0;
 	*jobp = job;
 out:
@@ -484,10 +467,16 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 		json_decref(body);
 		return;
 	}
-	if (store_heartbeat(writer_get(h), &k, body, &out))
-		reply_error(resp, 503, "storage unavailable");
-	else
+	switch (store_heartbeat(writer_get(h), &k, body, &out)) {
+	case 0:
 		reply_json(resp, 200, out);
+		break;
+	case 1:
+		reply_json(resp, 422, out);	/* out says which usage row */
+		break;
+	default:
+		reply_error(resp, 503, "storage unavailable");
+	}
 	writer_put(h);
 	json_decref(body);
 }
@@ -654,6 +643,93 @@ static int is_dashboard_path(const char *p)
 	       !strncmp(p, "/static/", 8);
 }
 
+/* The API's own paths (as opposed to web pages). */
+static int is_api_path(const char *p)
+{
+	return !strncmp(p, "/v1/", 4) || !strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3) || !strcmp(p, "/healthz");
+}
+
+/* The paths of the API that exist (for any method). */
+static int is_api_route(const char *p)
+{
+	return !strcmp(p, "/v1/applications") || !strcmp(p, "/v1/catalog") || !strcmp(p, "/v1/heartbeat") ||
+	       !strcmp(p, "/v1/enroll") || !strcmp(p, "/v1/status") || !strncmp(p, "/r/", 3) ||
+	       !strncmp(p, "/R/", 3) || !strcmp(p, "/healthz");
+}
+
+/* Bodies of the routes that take small ones (main.c bounds the others
+ * by body_max): an enrolment is a code, a key and a name; a status
+ * change an id, a status and a note; a login or logout form two or
+ * three fields. */
+enum { ENROLL_BODY_MAX = 4096, STATUS_BODY_MAX = 65536, LOGIN_BODY_MAX = 16384 };
+
+int hub_preflight(struct hub *h, const char *method, const char *path, const char *auth,
+		  const char *cookie, size_t *body_limit, struct http_response *resp)
+{
+	struct store_kiosk k;
+	struct store *s;
+	char who[80];
+	const char *token;
+	int rc = 0;
+
+	*body_limit = 0;
+	if (strcmp(method, "POST"))
+		return 0;	/* no body is read; the route answers (405 and the like) */
+	if (!is_api_path(path)) {
+		/* Web pages: the login and logout forms are small; any other
+		 * form is read only for someone logged in. */
+		if (!strcmp(path, "/login") || !strcmp(path, "/logout")) {
+			*body_limit = LOGIN_BODY_MAX;
+			return 0;
+		}
+#if HAVE_DASHBOARD
+		rc = h->dashboard ? dashboard_session_ok(h->dashboard, cookie) : 0;
+#endif
+		if (rc < 0) {
+			http_response_header(resp, "Retry-After", "5");
+			reply_error(resp, 503, "storage unavailable");
+			return -1;
+		}
+		if (!rc) {
+			set_body(resp, 303, "text/plain; charset=utf-8", strdup("/login\n"));
+			http_response_header(resp, "Location", "/login");
+			return -1;
+		}
+		*body_limit = h->body_max;
+		return 0;
+	}
+	if (!is_api_route(path)) {
+		reply_error(resp, 404, "not found");
+		return -1;
+	}
+	if (!strcmp(path, "/v1/enroll")) {
+		*body_limit = ENROLL_BODY_MAX;
+		return 0;
+	}
+	if (strcmp(path, "/v1/applications") && strcmp(path, "/v1/heartbeat") && strcmp(path, "/v1/status")) {
+		reply_error(resp, 405, "method not allowed");
+		return -1;
+	}
+	s = hub_store_get(h);
+	if (!s) {
+		reply_error(resp, 503, "storage unavailable");
+		return -1;
+	}
+	if (!strcmp(path, "/v1/status")) {
+		token = bearer(auth);
+		rc = token ? store_coordinator_auth(s, token, who, sizeof(who)) : 1;
+		if (rc)
+			reply_error(resp, rc < 0 ? 503 : 401, rc < 0 ? "storage unavailable"
+								   : "a coordinator token is required");
+		*body_limit = STATUS_BODY_MAX;
+	} else {
+		rc = kiosk_auth(h, s, auth, &k, resp);
+		*body_limit = h->body_max;
+	}
+	hub_store_put(h, s);
+	return rc ? -1 : 0;
+}
+
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 	       const char *idem_key, const char *if_none_match, struct http_response *resp,
 	       struct hub_ingest_job **job)
@@ -694,7 +770,7 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		post_status(h, s, req, auth, resp);
 	else if ((!strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3)) && get)
 		receipt_page(s, p + 3, resp);
-	else if (!strncmp(p, "/v1/", 4) || !strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3))
+	else if (is_api_route(p))
 		reply_error(resp, 405, "method not allowed");
 	else
 		reply_error(resp, 404, "not found");

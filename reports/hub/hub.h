@@ -10,13 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "reports/web/http.h"
+#include "reports/web/rate.h"
 #include "reports/store/store.h"
-
-struct hub_rate {
-	char key[16];		/* kiosk id */
-	double tokens;
-	int64_t at_ms;
-};
 
 /* A checked batch waiting for the writer thread's group commit (api.c);
  * wake(wake_arg) is called once it is committed or failed (rc), from
@@ -41,8 +36,7 @@ struct hub {
 	pthread_cond_t pool_free;
 	struct store *writer;		/* the connection every write goes through */
 	pthread_mutex_t write_lock;	/* held while using writer */
-	pthread_mutex_t rate_lock;
-	struct hub_rate rate[4096];
+	struct rate_table rate;		/* by kiosk id, coordinator, "enroll": exact */
 	/* Group commit: batches queue here; the writer thread stores
 	 * everything queued in one transaction. */
 	pthread_mutex_t ingest_lock;
@@ -73,6 +67,14 @@ void hub_store_put(struct hub *h, struct store *s);
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 	       const char *idem_key, const char *if_none_match, struct http_response *resp,
 	       struct hub_ingest_job **job);
+/* Decides from a request's headers alone, before any of its body is
+ * read: 0 to read it, with the largest body the route takes in
+ * *body_limit (0: none), or -1 with the answer in resp: 401/403 without
+ * a valid kiosk or coordinator token, 404/405 for an API route that does
+ * not exist or takes no POST, 303 to /login for a web form without a
+ * session, 503 when the database cannot tell. */
+int hub_preflight(struct hub *h, const char *method, const char *path, const char *auth,
+		  const char *cookie, size_t *body_limit, struct http_response *resp);
 /* Queues a job for the writer thread; wake(arg) runs once it is done
  * (at once, with a failure, when the hub is stopping). */
 void hub_ingest_submit(struct hub *h, struct hub_ingest_job *job, void (*wake)(void *), void *arg);

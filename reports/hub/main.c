@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * dote-hub: the central server. Reads its configuration (file + flags),
+ * dote-hub: the central server. Reads its configuration (file + flags,
+ * every number checked: a bad one stops the start with exit code 2),
  * opens a pool of database connections (SQLite file or PostgreSQL URL,
  * reports/store/store.h), and serves the HTTP API with libmicrohttpd: a thread
- * pool with internal polling, a connection limit, per-connection memory
- * limit and timeout, request bodies bounded by body_max. Routes live in
+ * pool with internal polling, a connection limit in all and per client
+ * address, per-connection memory limit and idle timeout. Routes live in
  * api.c; batches of applications are stored by api.c's writer thread
  * while their request is suspended. Start reading at main().
+ *
+ * Guards against slow and hostile clients (issue 13): a request's route
+ * and credentials are checked from its headers alone (hub_preflight)
+ * before a byte of its body is read, so strangers get 401/404/413 and no
+ * memory; bodies are held within one budget for all connections
+ * (body_memory; 503 beyond); and each connection has a deadline for its
+ * headers and one for its body that trickling does not extend (MHD's own
+ * timeout restarts at every byte), enforced by the reaper thread.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -19,9 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
 #include "reports/web/dashboard.h"
@@ -39,6 +51,12 @@ static const struct config_entry hub_config[] = {
 	{ "connection_memory", "65536", "bytes of buffer per connection" },
 	{ "body_max", "4194304", "largest request body in bytes (413 beyond)" },
 	{ "rate_per_minute", "1200", "requests a kiosk may make per minute (429 beyond)" },
+	{ "per_address_connections", "64", "connections one client address may hold at once (0: no limit; raise it behind a proxy)" },
+	{ "header_timeout", "10", "seconds to send a request's headers, from connecting or from the previous answer" },
+	{ "body_timeout", "60", "seconds to send a request's body once its headers are in" },
+	{ "body_memory", "67108864", "bytes of request bodies held at once, all connections together (503 beyond)" },
+	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
+	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
 };
@@ -46,9 +64,260 @@ static const struct config_entry hub_config[] = {
 struct request_state {
 	char *body;
 	size_t len, cap;
-	int too_big;
+	size_t limit;			/* the route's largest body (hub_preflight) */
+	size_t reserved;		/* bytes of the body budget held */
+	int refused;			/* 413 or 503, decided while the body came */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 };
+
+/* One connection, from accept to close (MHD_OPTION_NOTIFY_CONNECTION). */
+struct hub_conn {
+	MHD_socket fd;
+	int64_t deadline_ms;		/* 0: none (being handled, answered, suspended) */
+	struct hub_conn *prev, *next;
+};
+
+/* The connections and request bodies of the whole server. */
+static struct guard {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct hub_conn *conns;
+	int64_t header_ms, body_ms;
+	size_t body_used, body_memory;	/* bytes of bodies reserved / allowed */
+	long reaped;			/* connections closed past a deadline */
+	int stopping, started;
+	pthread_t reaper;
+} guard = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct hub_conn *hc = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		hc = ci ? calloc(1, sizeof(*hc)) : NULL;
+		if (!hc)
+			return;		/* untracked: only MHD's idle timeout */
+		hc->fd = ci->connect_fd;
+		pthread_mutex_lock(&guard.lock);
+		hc->deadline_ms = now_ms() + guard.header_ms;
+		hc->next = guard.conns;
+		if (guard.conns)
+			guard.conns->prev = hc;
+		guard.conns = hc;
+		pthread_mutex_unlock(&guard.lock);
+		*socket_context = hc;
+		return;
+	}
+	/* MHD closes the socket after this returns: off the list first, so
+	 * the reaper never shuts down a descriptor already reused. */
+	if (!hc)
+		return;
+	pthread_mutex_lock(&guard.lock);
+	if (hc->prev)
+		hc->prev->next = hc->next;
+	else
+		guard.conns = hc->next;
+	if (hc->next)
+		hc->next->prev = hc->prev;
+	pthread_mutex_unlock(&guard.lock);
+	free(hc);
+	*socket_context = NULL;
+}
+
+/* Sets the connection's deadline ms from now (0: none). */
+static void conn_deadline(struct MHD_Connection *c, int64_t ms)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct hub_conn *hc = ci ? ci->socket_context : NULL;
+
+	if (!hc)
+		return;
+	pthread_mutex_lock(&guard.lock);
+	hc->deadline_ms = ms ? now_ms() + ms : 0;
+	pthread_mutex_unlock(&guard.lock);
+}
+
+/* Four times a second, shuts down the socket of every connection past
+ * its deadline; MHD sees the end of the stream and closes it (and calls
+ * on_completed for a request cut short). */
+static void *reaper_main(void *arg)
+{
+	struct hub *h = arg;
+	struct hub_conn *hc;
+	struct timespec ts;
+	int64_t now;
+	long reaped = 0;
+
+	pthread_setname_np(pthread_self(), "dote-hub-reaper");
+	pthread_mutex_lock(&guard.lock);
+	while (!guard.stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
+		now = now_ms();
+		for (hc = guard.conns; hc; hc = hc->next)
+			if (hc->deadline_ms && now >= hc->deadline_ms) {
+				shutdown(hc->fd, SHUT_RDWR);
+				hc->deadline_ms = 0;
+				guard.reaped++;
+			}
+		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
+			if (!h->quiet)
+				fprintf(stderr, "closed %ld connections past their header or body deadline\n",
+					guard.reaped - reaped);
+			reaped = guard.reaped;
+		}
+	}
+	pthread_mutex_unlock(&guard.lock);
+	return NULL;
+}
+
+/* Reserves n bytes of the body budget: 0, or -1 when it would overflow. */
+static int budget_take(size_t n)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&guard.lock);
+	if (guard.body_used + n <= guard.body_memory) {
+		guard.body_used += n;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&guard.lock);
+	return rc;
+}
+
+static void body_drop(struct request_state *st)
+{
+	free(st->body);
+	st->body = NULL;
+	st->len = st->cap = 0;
+	if (st->reserved) {
+		pthread_mutex_lock(&guard.lock);
+		guard.body_used -= st->reserved;
+		pthread_mutex_unlock(&guard.lock);
+		st->reserved = 0;
+	}
+}
+
+/* Appends a piece of the body, within the route's limit and the budget;
+ * past either, the rest is read and dropped and st->refused says why. */
+static void body_add(struct request_state *st, const char *data, size_t n)
+{
+	size_t cap;
+	char *b;
+
+	if (st->refused)
+		return;
+	if (n > st->limit - st->len) {
+		st->refused = 413;
+		body_drop(st);
+		return;
+	}
+	if (st->len + n + 1 > st->cap) {
+		/* A declared length was reserved whole: one exact allocation. */
+		cap = st->reserved > st->cap ? st->reserved : st->cap ? st->cap * 2 : 16384;
+		while (cap < st->len + n + 1)
+			cap *= 2;
+		if (cap > st->limit + 1)
+			cap = st->limit + 1;
+		if (cap > st->reserved) {
+			if (budget_take(cap - st->reserved)) {
+				st->refused = 503;
+				body_drop(st);
+				return;
+			}
+			st->reserved = cap;
+		}
+		b = realloc(st->body, cap);
+		if (!b) {
+			st->refused = 503;
+			body_drop(st);
+			return;
+		}
+		st->body = b;
+		st->cap = cap;
+	}
+	memcpy(st->body + st->len, data, n);
+	st->len += n;
+	st->body[st->len] = '\0';
+}
+
+struct length_scan {
+	int lengths, conflict, bad, chunked;
+	unsigned long long length;
+};
+
+static enum MHD_Result scan_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct length_scan *ls = cls;
+	unsigned long long n;
+	char *end;
+
+	if (!strcasecmp(key, "Content-Length")) {
+		errno = 0;
+		n = strtoull(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end || errno)
+			ls->bad = 1;
+		else if (ls->lengths && n != ls->length)
+			ls->conflict = 1;
+		ls->length = n;
+		ls->lengths++;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		ls->chunked = 1;
+	}
+	return MHD_YES;
+}
+
+static void preflight_refuse(struct http_response *resp, int status, const char *json)
+{
+	resp->status = status;
+	str_copy(resp->content_type, sizeof(resp->content_type), "application/json");
+	resp->body = strdup(json);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	if (status == 503)
+		http_response_header(resp, "Retry-After", "5");
+}
+
+/* A request's headers are in, none of its body: 0 to go on and read the
+ * body, or 1 with the answer in resp (then the body is never read). */
+static int preflight(struct hub *h, struct MHD_Connection *c, const char *method, const char *url,
+		     struct request_state *st, struct http_response *resp)
+{
+	struct length_scan ls;
+
+	memset(&ls, 0, sizeof(ls));
+	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_length, &ls);
+	/* Two parsers of one request must not disagree on where it ends
+	 * (request smuggling through a proxy): RFC 9112, section 6.3. */
+	if (ls.bad || ls.conflict || (ls.lengths && ls.chunked)) {
+		preflight_refuse(resp, 400, ls.chunked ? "{\"error\":\"Content-Length and Transfer-Encoding together\"}"
+				 : "{\"error\":\"conflicting or malformed Content-Length headers\"}");
+		return 1;
+	}
+	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
+		return 1;
+	if (ls.lengths && ls.length > st->limit) {
+		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
+				 : "{\"error\":\"this request takes no body\"}");
+		return 1;
+	}
+	if (ls.lengths && ls.length) {
+		if (budget_take((size_t)ls.length + 1)) {
+			preflight_refuse(resp, 503, "{\"error\":\"too many requests in progress; retry later\"}");
+			return 1;
+		}
+		st->reserved = (size_t)ls.length + 1;
+	}
+	return 0;
+}
 
 struct store *hub_store_get(struct hub *h)
 {
@@ -166,35 +435,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
+		conn_deadline(c, guard.body_ms);
+		memset(&resp, 0, sizeof(resp));
+		if (preflight(h, c, method, url, st, &resp))
+			return send_response(c, &resp);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!st->too_big && st->len + *upload_size > h->body_max) {
-			st->too_big = 1;
-			free(st->body);
-			st->body = NULL;
-			st->len = st->cap = 0;
-		}
-		if (!st->too_big) {
-			if (st->len + *upload_size + 1 > st->cap) {
-				size_t cap = st->cap ? st->cap : 16384;
-				char *b;
-
-				while (cap < st->len + *upload_size + 1)
-					cap *= 2;
-				b = realloc(st->body, cap);
-				if (!b)
-					return MHD_NO;
-				st->body = b;
-				st->cap = cap;
-			}
-			memcpy(st->body + st->len, upload_data, *upload_size);
-			st->len += *upload_size;
-			st->body[st->len] = '\0';
-		}
+		body_add(st, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* All of the request is in: no deadline while it is handled,
+	 * stored and answered. */
+	conn_deadline(c, 0);
 	memset(&resp, 0, sizeof(resp));
 	if (st->job) {
 		hub_ingest_reply(h, st->job, &resp);
@@ -202,11 +456,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		st->job = NULL;
 		return send_response(c, &resp);
 	}
-	if (st->too_big) {
-		resp.status = 413;
-		str_copy(resp.content_type, sizeof(resp.content_type), "application/json");
-		resp.body = strdup("{\"error\":\"request body too large\"}");
-		resp.body_len = resp.body ? strlen(resp.body) : 0;
+	if (st->refused) {
+		preflight_refuse(&resp, st->refused, st->refused == 413 ? "{\"error\":\"request body too large\"}"
+				 : "{\"error\":\"too many requests in progress; retry later\"}");
 		return send_response(c, &resp);
 	}
 	memset(&q, 0, sizeof(q));
@@ -240,9 +492,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* A batch to store: this thread goes on serving its other
 		 * connections while the writer thread commits. Suspended
 		 * before it is queued, so the wake-up cannot come first. */
-		free(st->body);
-		st->body = NULL;
-		st->len = st->cap = 0;
+		body_drop(st);
 		MHD_suspend_connection(c);
 		hub_ingest_submit(h, st->job, wake_connection, c);
 		return MHD_YES;
@@ -257,10 +507,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (st) {
 		hub_ingest_free(st->job);
-		free(st->body);
+		body_drop(st);
 		free(st);
 		*con_cls = NULL;
 	}
+	/* The connection waits for its next request's headers. */
+	conn_deadline(c, guard.header_ms);
 }
 
 static void usage(const struct config *cfg, FILE *f)
@@ -283,18 +535,21 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 {
 	char host[64];
 	const char *colon = strrchr(s, ':');
+	char *end;
 	long port;
 
 	if (!colon || (size_t)(colon - s) >= sizeof(host))
-		return error("listen must be ADDRESS:PORT, like 127.0.0.1:8470");
+		return error("configuration: listen must be ADDRESS:PORT, like 127.0.0.1:8470");
 	memcpy(host, s, (size_t)(colon - s));
 	host[colon - s] = '\0';
-	port = strtol(colon + 1, NULL, 10);
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons((uint16_t)port);
-	if (port < 0 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return error("bad listen address '%s'", s);
+	if (!isdigit((unsigned char)colon[1]) || *end || errno || port < 0 || port > 65535 ||
+	    inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return error("configuration: bad listen address '%.80s' (ADDRESS:PORT, port 0 to 65535)", s);
 	return 0;
 }
 
@@ -308,7 +563,33 @@ int main(int argc, char **argv)
 	const char *port_file = NULL, *load = NULL;
 	sigset_t sigs;
 	struct rlimit rl;
-	int i, rc = 1, sig, threads;
+	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all;
+	/* Every number of the configuration, with the values that make
+	 * sense: anything else stops the start (exit code 2), so that a typo
+	 * never starts a hub that answers nothing or takes any body. */
+	const struct {
+		const char *key;
+		long min, max, *value;
+	} numbers[] = {
+		{ "threads", 1, 64, &threads },
+		{ "max_connections", 1, 1000000, &max_conn },
+		{ "connection_timeout", 1, 3600, &conn_timeout },
+		{ "connection_memory", 8192, 16L << 20, &conn_memory },
+		{ "body_max", 1024, 1L << 30, &body_max },
+		{ "body_memory", 1024, 1L << 36, &body_memory },
+		{ "rate_per_minute", 0, 1000000, &rate },
+		{ "quiet", 0, 1, &quiet },
+		{ "cookie_secure", 0, 1, &secure },
+		{ "per_address_connections", 0, 1000000, &per_addr },
+		{ "header_timeout", 1, 3600, &header_timeout },
+		{ "body_timeout", 1, 86400, &body_timeout },
+		{ "login_per_minute", 1, 100000, &login_addr },
+		{ "login_total_per_minute", 1, 1000000, &login_all },
+	};
+	/* 2 until the configuration is known good: a bad command line or
+	 * configuration; 1 for any later failure. */
+	int i, rc = 2, sig;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -363,14 +644,23 @@ int main(int argc, char **argv)
 		i++;
 	}
 	str_copy(h->db_url, sizeof(h->db_url), config_get(&cfg, "db"));
-	h->body_max = (size_t)config_int(&cfg, "body_max");
-	h->rate_per_minute = (int)config_int(&cfg, "rate_per_minute");
-	h->quiet = (int)config_int(&cfg, "quiet");
-	threads = (int)config_int(&cfg, "threads");
-	if (threads < 1 || threads > 64 || h->body_max < 1024) {
-		error("threads must be 1..64 and body_max at least 1024");
+	for (i = 0; i < (int)ARRAY_SIZE(numbers); i++)
+		if (config_long(&cfg, numbers[i].key, numbers[i].min, numbers[i].max, numbers[i].value))
+			goto out;
+	if (body_memory < body_max) {
+		error("configuration: body_memory (%ld) must be at least body_max (%ld)", body_memory, body_max);
 		goto out;
 	}
+	if (parse_listen(config_get(&cfg, "listen"), &sa))
+		goto out;
+	rc = 1;
+	h->body_max = (size_t)body_max;
+	h->rate_per_minute = (int)rate;
+	h->quiet = (int)quiet;
+	guard.header_ms = header_timeout * 1000;
+	guard.body_ms = body_timeout * 1000;
+	guard.body_memory = (size_t)body_memory;
+	auth_set_limits((int)login_addr, (int)login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);
 		int n = s ? store_catalog_copy(s, load) : -1;
@@ -382,8 +672,6 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (parse_listen(config_get(&cfg, "listen"), &sa))
-		goto out;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -391,7 +679,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&h->pool_lock, NULL);
 	pthread_cond_init(&h->pool_free, NULL);
 	pthread_mutex_init(&h->write_lock, NULL);
-	pthread_mutex_init(&h->rate_lock, NULL);
+	rate_table_init(&h->rate, 0);
 	pthread_mutex_init(&h->ingest_lock, NULL);
 	pthread_cond_init(&h->ingest_ready, NULL);
 	pthread_mutex_init(&h->ckpt_lock, NULL);
@@ -411,7 +699,7 @@ int main(int argc, char **argv)
 		goto out;
 #if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
-	if (h->dashboard && config_int(&cfg, "cookie_secure"))
+	if (h->dashboard && secure)
 		dashboard_set_secure_cookies(h->dashboard, 1);
 #endif
 	/* Signals are taken by sigwait() below, in this thread only. */
@@ -423,16 +711,23 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (hub_writer_start(h))
 		goto out;
+	if (pthread_create(&guard.reaper, NULL, reaper_main, h)) {
+		error("cannot start the connection reaper thread");
+		goto out;
+	}
+	guard.started = 1;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)config_int(&cfg, "max_connections"),
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config_int(&cfg, "connection_timeout"),
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config_int(&cfg, "connection_memory"),
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_addr,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conn_timeout,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)conn_memory,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 			     MHD_OPTION_END);
 	if (!d) {
 		error("cannot listen on %s: %s", config_get(&cfg, "listen"), strerror(errno));
@@ -458,6 +753,13 @@ out:
 	/* Everything queued is stored and answered before the server stops
 	 * (a suspended connection must not outlive the daemon). */
 	hub_writer_stop(h);
+	if (guard.started) {
+		pthread_mutex_lock(&guard.lock);
+		guard.stopping = 1;
+		pthread_cond_signal(&guard.wake);
+		pthread_mutex_unlock(&guard.lock);
+		pthread_join(guard.reaper, NULL);
+	}
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD
@@ -468,6 +770,7 @@ out:
 	store_close(h->writer);
 	free(h->pool);
 	free(h->pool_busy);
+	rate_table_release(&h->rate);
 	config_release(&cfg);
 	return rc;
 }

@@ -24,10 +24,18 @@ static int dim_has_label(int d)
 	       (d >= RD_APPLICANT_STATUS && d <= RD_RESIDENCE);
 }
 
+/* One CSV cell, quoted when it must be. Every CSV the office hands out
+ * goes through here (dote report, dote opendata, the dashboard's
+ * download), and catalog texts reach them: a cell that a spreadsheet
+ * would run as a formula (OWASP, "CSV Injection": it starts with = + -
+ * @, a tab or a carriage return) is written quoted behind a single
+ * quote, so it is shown as the text it is. */
 static void csv_field(struct hbuf *b, const char *s, char sep)
 {
-	if (strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r')) {
-		hbuf_add(b, "\"");
+	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+
+	if (formula || strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r')) {
+		hbuf_add(b, formula ? "\"'" : "\"");
 		for (; *s; s++) {
 			if (*s == '"')
 				hbuf_add(b, "\"");

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "core/application.h"
 #include "core/cf.h"
 #include "core/comuni.h"
@@ -27,6 +28,7 @@
 #include "core/wire.h"
 #include "reports/stats/rollup.h"
 #include "reports/stats/sdc.h"
+#include "reports/store/calls.h"
 #include "reports/store/store.h"
 
 /* ---------------------------------------------------------------- results */
@@ -212,6 +214,16 @@ static const struct migration hub_migrations[] = {
 	{ 2, HUB_STARTED_INDEX },
 };
 
+/* The ingest rules' own additions (component "hub_rules", so they take
+ * no version number of hub_migrations): an idempotency key remembers a
+ * hash of the request it answered, so the same key with another body is
+ * refused (422) instead of replaying the first answer. */
+static const struct migration hub_rules_migrations[] = {
+	{ 1, "ALTER TABLE idempotency ADD COLUMN body_hash TEXT;" },
+};
+static const char pg_rules_schema[] =
+	"ALTER TABLE idempotency ADD COLUMN IF NOT EXISTS body_hash TEXT;";
+
 /* The core tables the hub uses, for PostgreSQL (core/schema.c is SQLite's). */
 static const char pg_schema[] =
 	"CREATE TABLE IF NOT EXISTS comune ("
@@ -305,13 +317,15 @@ static int store_migrate(struct store *s)
 	if (!s->pg) {
 		sqlite3 *db = s->conn;
 
-		if (db_migrate(db, "hub", hub_migrations, (int)ARRAY_SIZE(hub_migrations)))
+		if (db_migrate(db, "hub", hub_migrations, (int)ARRAY_SIZE(hub_migrations)) ||
+		    db_migrate(db, "hub_rules", hub_rules_migrations,
+			       (int)ARRAY_SIZE(hub_rules_migrations)))
 			return -1;
 		if (db_int(db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(db))
 			return -1;
 		if (rollup_migrate(db))
 			return -1;
-		return 0;
+		return calls_migrate(s);
 	}
 	/* The schema's fingerprint: when it is recorded, the DDL is not run
 	 * again (CREATE ... IF NOT EXISTS still locks tables that a running
@@ -325,6 +339,8 @@ static int store_migrate(struct store *s)
 
 		crypto_hash_sha256_init(&hs);
 		crypto_hash_sha256_update(&hs, (const unsigned char *)pg_schema, strlen(pg_schema));
+		crypto_hash_sha256_update(&hs, (const unsigned char *)pg_rules_schema,
+					  strlen(pg_rules_schema));
 		for (l = rollup_schema_sql; *l; l++)
 			crypto_hash_sha256_update(&hs, (const unsigned char *)*l, strlen(*l));
 		crypto_hash_sha256_update(&hs, (const unsigned char *)sdc_pg_schema_sql, strlen(sdc_pg_schema_sql));
@@ -335,21 +351,22 @@ static int store_migrate(struct store *s)
 			return -1;
 		if (store_text(s, "SELECT 1 FROM store_schema WHERE fingerprint = ?1", ARGS(fp),
 			       found, sizeof(found)) == 0)
-			return 0;
+			return calls_migrate(s);
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
 		/* The statistics' record keys (reports/stats/sdc.h): the hub
 		 * secret, made once, and dote_rkey() built from it, before the
 		 * rollups that sum it. */
 		sdc_new_secret(secret);
-		if (!store_exec_script(s, pg_schema) && !store_exec_script(s, sdc_pg_schema_sql) &&
-		    store_exec(s, sdc_pg_secret_sql, ARGS(secret)) >= 0 && !store_exec_script(s, sdc_pg_function_sql) &&
+		if (!store_exec_script(s, pg_schema) && !store_exec_script(s, pg_rules_schema) &&
+		    !store_exec_script(s, sdc_pg_schema_sql) && store_exec(s, sdc_pg_secret_sql, ARGS(secret)) >= 0 &&
+		    !store_exec_script(s, sdc_pg_function_sql) &&
 		    !run_list(s, rollup_schema_sql) && !pg_load_comuni(s) &&
 		    store_exec(s, "INSERT INTO store_schema(fingerprint) VALUES (?1) ON CONFLICT DO NOTHING",
 			       ARGS(fp)) >= 0)
 			rc = 0;
 		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
-		return rc;
+		return rc ? rc : calls_migrate(s);
 	}
 }
 
@@ -631,23 +648,7 @@ int store_kiosk_revoke(struct store *s, const char *id)
 
 int store_kiosk_list(struct store *s, FILE *out)
 {
-	struct store_res *r;
-	int i;
-
-	if (store_query(s, "SELECT id, comune, status, coalesce(enrolled_at, ''),"
-			   " coalesce(last_seen, ''), coalesce(version, ''),"
-			   " coalesce(queue_depth, 0), coalesce(printer, '') FROM kiosk ORDER BY id",
-			NULL, &r))
-		return -1;
-	fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", "id", "comune", "status",
-		"enrolled", "last seen", "version", "queue", "printer");
-	for (i = 0; i < store_res_rows(r); i++)
-		fprintf(out, "%-6s %-7s %-8s %-21s %-21s %-12s %6s %s\n", store_res_get(r, i, 0),
-			store_res_get(r, i, 1), store_res_get(r, i, 2), store_res_get(r, i, 3),
-			store_res_get(r, i, 4), store_res_get(r, i, 5), store_res_get(r, i, 6),
-			store_res_get(r, i, 7));
-	store_res_free(r);
-	return 0;
+	return fleet_print(s, NULL, out);
 }
 
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
@@ -700,6 +701,7 @@ struct record {
 	char receipt[WIRE_RECEIPT_MAX];
 	char cf_hash[65];
 	const char *result;	/* 'stored', 'already', 'rejected' */
+	char kiosk_comune[7];	/* the comune the sending kiosk is enrolled for */
 	char error[160];
 	char duplicate_of[37];
 	/* While it is being stored: its numbers as SQL text, its placement. */
@@ -792,6 +794,7 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 	struct cf_info info;
 	char why[120], date[11];
 
+	str_copy(rec->kiosk_comune, sizeof(rec->kiosk_comune), k->comune);
 	if (!is_uuid(a->uuid))
 		return snprintf(err, esize, "uuid: not a lower-case UUID"), -1;
 	if (strcmp(a->kiosk_id, k->id))
@@ -816,14 +819,20 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 		return snprintf(err, esize, "cf: sex, birth date or birthplace do not match it"), -1;
 	if (age_on(a->birth_date, date) != a->age)
 		return snprintf(err, esize, "age: does not match the birth date"), -1;
-	if (!*a->given_name || !is_printable(a->given_name))
-		return snprintf(err, esize, "given_name: empty or has control characters"), -1;
-	if (!*a->family_name || !is_printable(a->family_name))
-		return snprintf(err, esize, "family_name: empty or has control characters"), -1;
-	if (!is_printable(a->phone) || !is_printable(a->email))
-		return snprintf(err, esize, "phone or email: control characters"), -1;
-	if (*a->email && (!strchr(a->email, '@') || strchr(a->email, ' ')))
+	/* Names and contacts by the kiosk's own rules (core/application.h). */
+	if (!application_name_ok(a->given_name))
+		return snprintf(err, esize, "given_name: empty, only spaces or punctuation, or has"
+				" control or bidirectional characters"), -1;
+	if (!application_name_ok(a->family_name))
+		return snprintf(err, esize, "family_name: empty, only spaces or punctuation, or has"
+				" control or bidirectional characters"), -1;
+	if (!application_phone_ok(a->phone))
+		return snprintf(err, esize, "phone: not a phone number (6 to 15 digits, with spaces,"
+				" '-', '.' and a leading '+')"), -1;
+	if (!application_email_ok(a->email))
 		return snprintf(err, esize, "email: not an e-mail address"), -1;
+	if (!*a->phone && !*a->email)
+		return snprintf(err, esize, "phone or email: one of them is required"), -1;
 	if (*a->residence && !comune_by_istat(a->residence))
 		return snprintf(err, esize, "residence: unknown comune"), -1;
 	if (!vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status))
@@ -852,6 +861,7 @@ struct placement_info {
 	int64_t call_id;
 	char comune[7];
 	char deadline[11];	/* the earlier of placement's and call's */
+	char opens[11];		/* the call's opening day */
 	int open;
 	int added;		/* applications stored in this batch */
 	char added_s[16];	/* the same as SQL text */
@@ -870,9 +880,16 @@ struct eligibility_memo {
 	char residence[7];
 	char why[160];		/* '' when eligible */
 };
+/* The placements a batch (on PostgreSQL: a whole group) names, looked
+ * up once each. It grows with what is named, up to memory: a fixed
+ * table that filled up failed the commit of every batch in the group,
+ * other kiosks' too. Each entry is allocated on its own (records point
+ * at theirs) and found through a hash index of its code. */
 struct ingest_cache {
-	struct placement_info placements[128];
-	int np;
+	struct placement_info **placements;
+	int np, cap;
+	int *slots;		/* index + 1 into placements, 0 empty */
+	int nslots;		/* a power of two, more than 2 * np */
 	struct eligibility_memo memo[ELIGIBILITY_MEMO];
 	int nmemo, next_memo;
 };
@@ -881,9 +898,80 @@ static void ingest_cache_release(struct ingest_cache *c)
 {
 	int i;
 
-	for (i = 0; i < c->np; i++)
-		free(c->placements[i].rules);
-	c->np = 0;
+	for (i = 0; i < c->np; i++) {
+		free(c->placements[i]->rules);
+		free(c->placements[i]);
+	}
+	free(c->placements);
+	free(c->slots);
+	c->placements = NULL;
+	c->slots = NULL;
+	c->np = c->cap = c->nslots = 0;
+}
+
+static unsigned placement_slot(const struct ingest_cache *c, const char *code)
+{
+	unsigned h = 5381;
+
+	for (; *code; code++)
+		h = h * 33 + (unsigned char)*code;
+	return h & (unsigned)(c->nslots - 1);
+}
+
+/* The cache's entry for code, or NULL. */
+static struct placement_info *placement_cached(const struct ingest_cache *c, const char *code)
+{
+	unsigned i;
+
+	if (!c->nslots)
+		return NULL;
+	for (i = placement_slot(c, code); c->slots[i]; i = (i + 1) & (unsigned)(c->nslots - 1))
+		if (!strcmp(c->placements[c->slots[i] - 1]->code, code))
+			return c->placements[c->slots[i] - 1];
+	return NULL;
+}
+
+/* A new zeroed entry for code, indexed. NULL when out of memory. */
+static struct placement_info *placement_add(struct ingest_cache *c, const char *code)
+{
+	struct placement_info *p;
+	unsigned i;
+	int j;
+
+	if (c->np == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 64;
+		struct placement_info **more = realloc(c->placements, sizeof(*more) * (size_t)cap);
+
+		if (!more)
+			return NULL;
+		c->placements = more;
+		c->cap = cap;
+	}
+	if (2 * (c->np + 1) >= c->nslots) {
+		int n = c->nslots ? 2 * c->nslots : 256;
+		int *slots = calloc((size_t)n, sizeof(*slots));
+
+		if (!slots)
+			return NULL;
+		free(c->slots);
+		c->slots = slots;
+		c->nslots = n;
+		for (j = 0; j < c->np; j++) {
+			for (i = placement_slot(c, c->placements[j]->code); c->slots[i];
+			     i = (i + 1) & (unsigned)(n - 1))
+				;
+			c->slots[i] = j + 1;
+		}
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	str_copy(p->code, sizeof(p->code), code);
+	for (i = placement_slot(c, p->code); c->slots[i]; i = (i + 1) & (unsigned)(c->nslots - 1))
+		;
+	c->placements[c->np] = p;
+	c->slots[i] = ++c->np;
+	return p;
 }
 
 /* Why the record fails its call's eligibility rules (into why, '' when
@@ -950,18 +1038,14 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 	char why[160];
 	int i;
 
-	for (i = 0; i < c->np; i++)
-		if (!strcmp(c->placements[i].code, code)) {
-			*out = &c->placements[i];
-			return 0;
-		}
-	if (c->np >= (int)ARRAY_SIZE(c->placements))
-		return error("too many placements in one batch");
-	p = &c->placements[c->np++];
-	memset(p, 0, sizeof(*p));
-	str_copy(p->code, sizeof(p->code), code);
+	if ((*out = placement_cached(c, code)))
+		return 0;
+	if (!(p = placement_add(c, code)))
+		return error("out of memory");
+	i = 0;
 	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status,"
-			   " c.rules FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
+			   " c.rules, c.opens FROM placement p JOIN call c ON c.id = p.call_id"
+			   " WHERE p.code = ?1",
 			ARGS(code), &r))
 		return -1;
 	if (store_res_rows(r) == 1) {
@@ -971,6 +1055,7 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 		p->call_id = atoll(store_res_get(r, 0, 0));
 		str_copy(p->comune, sizeof(p->comune), store_res_get(r, 0, 1));
 		str_copy(p->deadline, sizeof(p->deadline), strcmp(pd, cd) < 0 ? pd : cd);
+		str_copy(p->opens, sizeof(p->opens), store_res_get(r, 0, 7) ? store_res_get(r, 0, 7) : "");
 		p->open = !strcmp(store_res_get(r, 0, 4), "open") &&
 			  !strcmp(store_res_get(r, 0, 5), "open");
 		rules = store_res_get(r, 0, 6);
@@ -1031,10 +1116,11 @@ static const char insert_pg_sql[] =
 	" ON CONFLICT DO NOTHING RETURNING coalesce(duplicate_of, '')";
 
 static const char known_sql[] = "SELECT uuid FROM application WHERE uuid = ?1";
-static const char idem_get_sql[] = "SELECT response FROM idempotency WHERE kiosk_id = ?1 AND key = ?2";
+static const char idem_get_sql[] =
+	"SELECT response, coalesce(body_hash, '') FROM idempotency WHERE kiosk_id = ?1 AND key = ?2";
 static const char idem_put_sql[] =
-	"INSERT INTO idempotency(kiosk_id, key, response, created_at) VALUES (?1, ?2, ?3, ?4)"
-	" ON CONFLICT (kiosk_id, key) DO NOTHING";
+	"INSERT INTO idempotency(kiosk_id, key, response, created_at, body_hash)"
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (kiosk_id, key) DO NOTHING";
 static const char applied_sql[] = "UPDATE placement SET applied = applied + ?1 WHERE code = ?2";
 
 /* Adds a newly stored application to the rollups, in the open
@@ -1069,11 +1155,53 @@ static int record_known(struct store *s, const struct record *rec)
 static const char started_sql[] =
 	"SELECT 1 FROM application WHERE cf = ?1 AND status = 'started' LIMIT 1";
 
+/* How far the hub believes a kiosk's clock (reports/hub/README.md,
+ * "Submission time"). A kiosk keeps applications while it is offline
+ * and sends them when it can, so a record may be dated up to
+ * STORE_OFFLINE_DAYS before the hub receives it; a kiosk's clock is set
+ * by NTP, so it may run ahead of the hub's by STORE_CLOCK_AHEAD seconds,
+ * no more. Never before its call opened (local date, as the kiosk
+ * judges it), never after the deadline (record_judge). */
+enum { STORE_OFFLINE_DAYS = 30, STORE_CLOCK_AHEAD = 300 };
+
+/* Why a record's submission time cannot be believed (into why), or ''. */
+static void submitted_why(const struct application *a, const struct placement_info *p,
+			  char *why, size_t wsize)
+{
+	char earliest[32], latest[32], day[11];
+	time_t now = now_wall();
+	struct tm tm;
+
+	why[0] = '\0';
+	time_iso(now - (time_t)STORE_OFFLINE_DAYS * 86400, earliest, sizeof(earliest));
+	time_iso(now + STORE_CLOCK_AHEAD, latest, sizeof(latest));
+	if (strcmp(a->submitted_at, latest) > 0) {
+		snprintf(why, wsize, "submitted_at: later than the hub's clock (more than %d minutes"
+			 " ahead)", STORE_CLOCK_AHEAD / 60);
+		return;
+	}
+	if (strcmp(a->submitted_at, earliest) < 0) {
+		snprintf(why, wsize, "submitted_at: more than %d days before the hub received it",
+			 STORE_OFFLINE_DAYS);
+		return;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(a->submitted_at, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_date(timegm(&tm), day, sizeof(day));
+	if (*p->opens && strncmp(day, p->opens, 10) < 0)
+		snprintf(why, wsize, "submitted_at: before the call opened (%.10s)", p->opens);
+}
+
 /* Judges a checked record against the database (placement open, of
- * that call and comune, on the day of submission; the call's
- * eligibility rules): 0 with why '' when it may be stored, or with the
- * reason in why. Fills the record's SQL text fields. -1 on a storage
- * failure. */
+ * that call and of the comune the kiosk is enrolled for, on the day of
+ * submission, which the hub's clock and the call's opening bound; the
+ * call's eligibility rules): 0 with why '' when it may be stored, or
+ * with the reason in why. Fills the record's SQL text fields. -1 on a
+ * storage failure. */
 static int record_judge(struct store *s, struct record *rec, struct ingest_cache *cache,
 			char *why, size_t wsize)
 {
@@ -1096,9 +1224,15 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 		str_copy(why, wsize, "placement_code: unknown placement");
 	else if (p->call_id != a->call_id || strcmp(p->comune, a->comune))
 		str_copy(why, wsize, "placement_code: call or comune do not match");
+	else if (strcmp(a->comune, rec->kiosk_comune))
+		/* One kiosk, one comune: the one its enrolment code was for. */
+		snprintf(why, wsize, "comune: this kiosk is enrolled for comune %s, not %s",
+			 rec->kiosk_comune, a->comune);
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
-	else {
+	else
+		submitted_why(a, p, why, wsize);
+	if (!*why) {
 		if (p->one_placement && !rec->placement_checked) {
 			char one[4];
 			int rc = store_text(s, started_sql, ARGS(a->cf), one, sizeof(one));
@@ -1222,6 +1356,14 @@ int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, cons
 
 	if (batch_init(b, k, json_array_size(records), idem_key))
 		return -1;
+	if (*b->idem) {
+		char *text = json_dumps(records, JSON_COMPACT | JSON_SORT_KEYS);
+
+		if (!text)
+			return error("out of memory");
+		store_batch_fingerprint(b, text, strlen(text));
+		free(text);
+	}
 	for (i = 0; i < b->n; i++) {
 		struct record *rec = &b->recs[i];
 		const json_t *u;
@@ -1276,6 +1418,36 @@ void store_batch_release(struct store_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* The stored answer to b's idempotency key (r: response, body hash;
+ * no row when the key is new). The same request gets the same answer
+ * again; another request under a used key gets none of it and nothing
+ * of it is stored: b->idem_conflict, and an error as its response (the
+ * IETF Idempotency-Key draft: 422). A key stored before body hashes
+ * were kept (hash '') replays as it did. */
+static void idem_found(struct store_batch *b, const struct store_res *r)
+{
+	const char *hash;
+
+	if (store_res_rows(r) != 1)
+		return;
+	hash = store_res_get(r, 0, 1);
+	if (hash && *hash && *b->idem_hash && strcmp(hash, b->idem_hash)) {
+		b->idem_conflict = 1;
+		b->response = json_pack("{s:s}", "error", "Idempotency-Key already used for another"
+					" request: nothing was stored; send new records under a new key");
+		return;
+	}
+	b->response = json_loads(store_res_get(r, 0, 0), 0, NULL);
+}
+
+void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, body, len);
+	hex(h, sizeof(h), b->idem_hash);
+}
+
 /* One batch inside the group's open transaction. */
 static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 {
@@ -1289,8 +1461,7 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 	if (*b->idem) {
 		if (store_query(s, idem_get_sql, ARGS(b->kiosk.id, b->idem), &r))
 			return -1;
-		if (store_res_rows(r) == 1)
-			b->response = json_loads(store_res_get(r, 0, 0), 0, NULL);
+		idem_found(b, r);
 		store_res_free(r);
 		if (b->response)
 			return 0;
@@ -1303,10 +1474,10 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 			goto out;
 	}
 	for (i = 0; i < (size_t)cache->np; i++) {
-		if (!cache->placements[i].added)
+		if (!cache->placements[i]->added)
 			continue;
-		snprintf(applied, sizeof(applied), "%d", cache->placements[i].added);
-		if (store_exec(s, applied_sql, ARGS(applied, cache->placements[i].code)) < 0)
+		snprintf(applied, sizeof(applied), "%d", cache->placements[i]->added);
+		if (store_exec(s, applied_sql, ARGS(applied, cache->placements[i]->code)) < 0)
 			goto out;
 	}
 	b->response = ingest_response(b->recs, b->n);
@@ -1316,7 +1487,8 @@ static int batch_apply(struct store *s, struct store_batch *b, const char *now)
 	 * placement reopened, the catalog caught up) is judged afresh. */
 	if (*b->idem && json_integer_value(json_object_get(b->response, "rejected")) == 0) {
 		body = json_dumps(b->response, JSON_COMPACT);
-		if (!body || store_exec(s, idem_put_sql, ARGS(b->kiosk.id, b->idem, body, now)) < 0)
+		if (!body || store_exec(s, idem_put_sql, ARGS(b->kiosk.id, b->idem, body, now,
+							     *b->idem_hash ? b->idem_hash : NULL)) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1473,11 +1645,8 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 	if (store_exec_many(s, l.c, l.n))
 		goto out;
 	for (b = 0, k = 0; b < nb; b++)
-		if (*bs[b]->idem) {
-			if (store_res_rows(l.c[k].res) == 1)
-				bs[b]->response = json_loads(store_res_get(l.c[k].res, 0, 0), 0, NULL);
-			k++;
-		}
+		if (*bs[b]->idem)
+			idem_found(bs[b], l.c[k++].res);
 	call_list_reset(&l);
 
 	/* Calls with no_other_placement: who is in a placement now, for the
@@ -1557,7 +1726,7 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 	call_list_reset(&l);
 
 	for (k = 0; k < cache->np; k++) {
-		struct placement_info *p = &cache->placements[k];
+		struct placement_info *p = cache->placements[k];
 
 		if (!p->added)
 			continue;
@@ -1593,7 +1762,8 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 			bodies[b] = json_dumps(bs[b]->response, JSON_COMPACT);
 			if (!bodies[b] || !(c = call_add(&l, NULL, idem_put_sql, 0)))
 				goto oom;
-			c->args = *ARGS(bs[b]->kiosk.id, bs[b]->idem, bodies[b], now);
+			c->args = *ARGS(bs[b]->kiosk.id, bs[b]->idem, bodies[b], now,
+					*bs[b]->idem_hash ? bs[b]->idem_hash : NULL);
 		}
 	}
 	if (len) {
@@ -1677,6 +1847,7 @@ int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *rec
 	if (!rc) {
 		*response = b.response;
 		b.response = NULL;
+		rc = b.idem_conflict;
 	}
 	store_batch_release(&b);
 	return rc;
@@ -1843,24 +2014,79 @@ out:
 
 /* ------------------------------------------------------------ heartbeat */
 
+/* The bounds of a kiosk's usage counts (anonymous counts of sessions,
+ * views, forms, submissions per day, sent again at every heartbeat:
+ * reports/hub/README.md). The kiosk sends its latest 500 rows. */
+enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000 };
+
+/* Checks every usage row before anything is stored: a day that is a
+ * real date, not before the kiosk was enrolled (the day before, for
+ * time zones; 2020-01-01 when its enrolment is not recorded) nor after
+ * the hub's tomorrow; an event name of 1 to 20 of [a-z_]; a count of 0
+ * to USAGE_N_MAX. 0, 1 with the reason in err, -1 on storage failure. */
+static int usage_check(struct store *s, const struct store_kiosk *k, const json_t *usage,
+		       char *err, size_t esize)
+{
+	char first[32], last[11];
+	struct tm tm;
+	size_t i;
+	int y, m, d;
+
+	if (!usage || json_is_null(usage))
+		return 0;
+	if (!json_is_array(usage))
+		return snprintf(err, esize, "usage: not an array"), 1;
+	if (json_array_size(usage) > USAGE_ROWS_MAX)
+		return snprintf(err, esize, "usage: more than %d rows", USAGE_ROWS_MAX), 1;
+	if (store_text(s, "SELECT coalesce(enrolled_at, '') FROM kiosk WHERE id = ?1", ARGS(k->id),
+		       first, sizeof(first)) < 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(first, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		tm.tm_hour = 12;
+		time_iso(timegm(&tm) - 86400, first, sizeof(first));
+	} else {
+		str_copy(first, sizeof(first), "2020-01-01");
+	}
+	first[10] = '\0';
+	time_date(now_wall() + 86400, last, sizeof(last));
+	for (i = 0; i < json_array_size(usage); i++) {
+		const json_t *u = json_array_get(usage, i);
+		const char *day = json_string_value(json_object_get(u, "day"));
+		const char *event = json_string_value(json_object_get(u, "event"));
+		const json_t *nj = json_object_get(u, "n");
+
+		if (!day || strlen(day) != 10 || date_parse(day, &y, &m, &d))
+			return snprintf(err, esize, "usage[%zu].day: not a date (YYYY-MM-DD)", i), 1;
+		if (strcmp(day, first) < 0 || strcmp(day, last) > 0)
+			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (the kiosk's"
+					" enrolment) to %s (the hub's tomorrow)", i, day, first, last), 1;
+		if (!event || !*event || strlen(event) > 20 ||
+		    strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
+			return snprintf(err, esize, "usage[%zu].event: not 1 to 20 of a-z and _", i), 1;
+		if (!json_is_integer(nj) || json_integer_value(nj) < 0 ||
+		    json_integer_value(nj) > USAGE_N_MAX)
+			return snprintf(err, esize, "usage[%zu].n: not a count from 0 to %d a day", i,
+					USAGE_N_MAX), 1;
+	}
+	return 0;
+}
+
+/* Stores usage rows that usage_check() passed. */
 static int usage_store(struct store *s, const struct store_kiosk *k, const json_t *usage)
 {
 	size_t i;
 
-	if (json_array_size(usage) > 1000)
-		return 0;
 	for (i = 0; i < json_array_size(usage); i++) {
 		const json_t *u = json_array_get(usage, i);
 		const char *day = json_string_value(json_object_get(u, "day"));
 		const char *event = json_string_value(json_object_get(u, "event"));
 		const json_t *nj = json_object_get(u, "n");
 		char n[24], old[24], delta[24];
-		int y, m, d, j;
+		int j;
 
-		if (!day || !event || !json_is_integer(nj) || json_integer_value(nj) < 0 ||
-		    strlen(day) != 10 || date_parse(day, &y, &m, &d) || !*event ||
-		    strlen(event) > 20 || strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
-			continue;
 		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(nj));
 		if (store_text(s, "SELECT n FROM usage_count WHERE day = ?1 AND kiosk_id = ?2 AND"
 				  " event = ?3", ARGS(day, k->id, event), old, sizeof(old)) < 0)
@@ -1897,6 +2123,7 @@ static int heartbeat_store(struct store *s, const struct store_kiosk *k, const j
 	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
 			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
 		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
+	    fleet_heartbeat_note(s, k->id, depth, now) ||
 	    usage_store(s, k, json_object_get(body, "usage")) ||
 	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
 			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
@@ -1918,9 +2145,17 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 	const char *v;
 	json_t *statuses = NULL;
 	long long cursor;
+	char why[160];
 	int i, rc;
 
 	*response = NULL;
+	rc = usage_check(s, k, json_object_get(body, "usage"), why, sizeof(why));
+	if (rc < 0)
+		return -1;
+	if (rc) {
+		*response = json_pack("{s:s}", "error", why);
+		return *response ? 1 : -1;
+	}
 	now_iso(now, sizeof(now));
 	v = json_string_value(json_object_get(body, "version"));
 	str_copy(version, sizeof(version), v && is_printable(v) ? v : "");

@@ -128,8 +128,9 @@ int store_coordinator_auth(struct store *s, const char *token, char *name, size_
  * The transaction is committed before this returns 0 with *response
  * ({"results":[...],"stored":N,"already":N,"rejected":N}) set. With an
  * idempotency key, a repeated request returns the first response (when
- * that refused nothing; refusals are judged afresh). -1 on
- * storage failure (nothing committed). */
+ * that refused nothing; refusals are judged afresh); the same key with
+ * other records returns 1, nothing stored, *response {"error": ...}.
+ * -1 on storage failure (nothing committed). */
 int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
 		 const char *idem_key, json_t **response);
 
@@ -141,6 +142,10 @@ struct record;
 struct store_batch {
 	struct store_kiosk kiosk;
 	char idem[132];
+	/* SHA-256 (hex) of the request under idem: a used key with another
+	 * request is refused, not replayed ('' compares with nothing). */
+	char idem_hash[65];
+	int idem_conflict;	/* set by store_ingest_group: response is an error */
 	struct record *recs;
 	size_t n;
 	json_t *response;	/* owned; set by store_ingest_group on success */
@@ -152,6 +157,10 @@ int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, cons
 struct wire_record;
 int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
 			     const struct wire_record *w, size_t n, const char *idem_key);
+/* Sets b's request fingerprint to the SHA-256 of the body as received
+ * (the hub does, after prepare; store_batch_prepare takes the records'
+ * canonical JSON). */
+void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len);
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
 
@@ -165,7 +174,10 @@ int store_catalog(struct store *s, const char *comune, json_t **catalog, char *e
  * last_frame_ms, usage [{day, event, n}], status_since) and sets
  * *response to {"server_time", "statuses":[{uuid, status, status_at}],
  * "status_cursor"}: status changes of this kiosk's applications after
- * status_since. 0 or -1. */
+ * status_since. 0; 1 when its usage counts are out of bounds (a day
+ * before the kiosk's enrolment or after tomorrow, a count beyond
+ * 100000 a day, ...: nothing is stored, *response is {"error": why});
+ * -1 on storage failure. */
 int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
 		    json_t **response);
 

@@ -6,6 +6,7 @@
  * PostgreSQL hub; integers travel as text and are cast in the SQL.
  */
 #include "reports/web/auth.h"
+#include "reports/web/rate.h"
 #include "reports/stats/statdb.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"
@@ -36,6 +37,13 @@ static const struct migration auth_migrations[] = {
 	"CREATE TABLE hub_login_failure (name TEXT NOT NULL, at INTEGER NOT NULL);"
 	"CREATE INDEX hub_login_failure_name ON hub_login_failure(name, at);"
 	},
+	/* Failures count per account and client address: a stranger's
+	 * wrong passwords no longer lock the owner out. */
+	{ 2,
+	"ALTER TABLE hub_login_failure ADD COLUMN addr TEXT NOT NULL DEFAULT '';"
+	"DROP INDEX IF EXISTS hub_login_failure_name;"
+	"CREATE INDEX hub_login_failure_key ON hub_login_failure(name, addr, at);"
+	},
 };
 
 /* The same tables in PostgreSQL. */
@@ -55,7 +63,10 @@ static const char auth_pg_schema[] =
 	"  created BIGINT NOT NULL,"
 	"  seen BIGINT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS hub_login_failure (name TEXT NOT NULL, at BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS hub_login_failure_name ON hub_login_failure(name, at);";
+	"CREATE INDEX IF NOT EXISTS hub_login_failure_name ON hub_login_failure(name, at);"
+	"ALTER TABLE hub_login_failure ADD COLUMN IF NOT EXISTS addr TEXT NOT NULL DEFAULT '';"
+	"DROP INDEX IF EXISTS hub_login_failure_name;"
+	"CREATE INDEX IF NOT EXISTS hub_login_failure_key ON hub_login_failure(name, addr, at);";
 
 int auth_migrate(struct statdb *db)
 {
@@ -63,8 +74,8 @@ int auth_migrate(struct statdb *db)
 
 	if (db->lite)
 		return db_migrate(db->lite, "auth", auth_migrations, (int)ARRAY_SIZE(auth_migrations));
-	if (statdb_int1(db, "SELECT CASE WHEN to_regclass('hub_login_failure') IS NULL THEN 0 ELSE 1 END",
-			NULL, 0, 0) == 1)
+	if (statdb_int1(db, "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('hub_login_failure')"
+			    " AND attname = 'addr'", NULL, 0, 0) == 1)
 		return 0;
 	/* Several hubs (and the CLI) may create the tables at once. */
 	if (store_exec_script(db->store, "SELECT pg_advisory_lock(4712)"))
@@ -153,26 +164,76 @@ out:
 	return rc;
 }
 
-static int64_t failures(struct statdb *db, const char *name, int64_t now)
+static int64_t failures(struct statdb *db, const char *name, const char *addr, int64_t now)
 {
 	char since[24];
-	const char *p[] = { name, since };
+	const char *p[] = { name, addr, since };
 
 	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
-	return statdb_int1(db, "SELECT COUNT(*) FROM hub_login_failure WHERE name = ?1 AND at > CAST(?2 AS BIGINT)",
-			   p, 2, 0);
+	return statdb_int1(db, "SELECT COUNT(*) FROM hub_login_failure WHERE name = ?1 AND addr = ?2"
+			       " AND at > CAST(?3 AS BIGINT)", p, 3, 0);
 }
 
-static void record_failure(struct statdb *db, const char *name, int64_t now)
+static void record_failure(struct statdb *db, const char *name, const char *addr, int64_t now)
 {
 	char at[24], since[24];
-	const char *p[] = { name, at };
+	const char *p[] = { name, addr, at };
 	const char *old = since;
 
 	snprintf(at, sizeof(at), "%lld", (long long)now);
 	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
-	statdb_exec(db, "INSERT INTO hub_login_failure(name, at) VALUES (?1, CAST(?2 AS BIGINT))", p, 2);
+	statdb_exec(db, "INSERT INTO hub_login_failure(name, addr, at) VALUES (?1, ?2, CAST(?3 AS BIGINT))", p, 3);
 	statdb_exec(db, "DELETE FROM hub_login_failure WHERE at < CAST(?1 AS BIGINT)", &old, 1);
+}
+
+/* The brakes on login attempts, for the whole process: buckets per
+ * client address (at most AUTH_ADDRESSES_MAX remembered; beyond, new
+ * addresses wait) and one for everybody, and a count of the password
+ * hashes running. They come before the hash: a refused attempt costs a
+ * table lookup, not 64 MiB and ~50 ms of a core. */
+static struct {
+	pthread_once_t once;
+	pthread_mutex_t lock;
+	struct rate_table by_addr, total;
+	int per_addr, all, hashing;
+} brake = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, .per_addr = 10, .all = 60 };
+
+static void brake_init(void)
+{
+	rate_table_init(&brake.by_addr, AUTH_ADDRESSES_MAX);
+	rate_table_init(&brake.total, 1);
+}
+
+void auth_set_limits(int per_address_per_minute, int total_per_minute)
+{
+	/* New limits start from full buckets. */
+	pthread_once(&brake.once, brake_init);
+	rate_table_clear(&brake.by_addr);
+	rate_table_clear(&brake.total);
+	pthread_mutex_lock(&brake.lock);
+	brake.per_addr = per_address_per_minute;
+	brake.all = total_per_minute;
+	pthread_mutex_unlock(&brake.lock);
+}
+
+/* 1 when a hash may start now (then hash_done() after it). */
+static int hash_start(void)
+{
+	int ok;
+
+	pthread_mutex_lock(&brake.lock);
+	ok = brake.hashing < AUTH_HASHES_AT_ONCE;
+	if (ok)
+		brake.hashing++;
+	pthread_mutex_unlock(&brake.lock);
+	return ok;
+}
+
+static void hash_done(void)
+{
+	pthread_mutex_lock(&brake.lock);
+	brake.hashing--;
+	pthread_mutex_unlock(&brake.lock);
 }
 
 static char dummy_stored[crypto_pwhash_STRBYTES];
@@ -186,23 +247,38 @@ static void dummy_hash(void)
 		dummy_stored[0] = 0;
 }
 
-enum auth_result auth_login(struct statdb *db, const char *name, const char *password, char *token, size_t size)
+enum auth_result auth_login(struct statdb *db, const char *name, const char *password, const char *addr,
+			    char *token, size_t size)
 {
 	struct statdb_rows st;
 	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1], now_s[24], uid_s[24];
 	char idle_s[24], max_s[24];
 	int64_t uid = -1, now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_ERROR;
+	int per_addr, all, ok;
 
 	if (sodium_init() < 0 || size < AUTH_TOKEN_LEN + 1 || auth_migrate(db))
 		return AUTH_ERROR;
 	if (!valid_name(name) || strlen(password) > AUTH_PASSWORD_MAX)
 		return AUTH_DENIED;
-	if (failures(db, name, now) >= AUTH_MAX_FAILURES)
+	if (!addr)
+		addr = "";
+	pthread_once(&brake.once, brake_init);
+	pthread_mutex_lock(&brake.lock);
+	per_addr = brake.per_addr;
+	all = brake.all;
+	pthread_mutex_unlock(&brake.lock);
+	if (rate_table_take(&brake.by_addr, addr, per_addr, per_addr, now_ms()))
+		return AUTH_LIMITED;
+	if (failures(db, name, addr, now) >= AUTH_MAX_FAILURES)
 		return AUTH_THROTTLED;
+	if (rate_table_take(&brake.total, "all", all, all, now_ms()) || !hash_start())
+		return AUTH_LIMITED;
 	if (statdb_query(db, "SELECT id, pwhash FROM hub_user WHERE name = ?1 AND disabled = 0", &name, 1, &st,
-			 NULL, 0))
+			 NULL, 0)) {
+		hash_done();
 		return AUTH_ERROR;
+	}
 	if (statdb_next(&st, NULL, 0) == 1) {
 		const char *h = statdb_text(&st, 1);
 		uid = statdb_int(&st, 0);
@@ -217,8 +293,10 @@ enum auth_result auth_login(struct statdb *db, const char *name, const char *pas
 		if (dummy_stored[0] && crypto_pwhash_str_verify(dummy_stored, password, strlen(password)) == 0)
 			uid = -1;	/* never true: the dummy password is random */
 	}
-	if (uid < 0 || crypto_pwhash_str_verify(stored, password, strlen(password)) != 0) {
-		record_failure(db, name, now);
+	ok = uid >= 0 && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+	hash_done();
+	if (!ok) {
+		record_failure(db, name, addr, now);
 		return AUTH_DENIED;
 	}
 	auth_random_token(token, size);

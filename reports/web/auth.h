@@ -5,7 +5,11 @@
  * passwords hashed with argon2id (libsodium crypto_pwhash_str), session
  * tokens random (only their hash is stored), sessions that expire after
  * AUTH_IDLE_SECONDS without use and AUTH_MAX_SECONDS in any case, a CSRF
- * token per session, and a brake on repeated failed logins.
+ * token per session, and brakes on logins: failed passwords counted per
+ * account AND client address (a stranger's failures never lock the
+ * owner out), attempts per address and in total per minute, and at most
+ * AUTH_HASHES_AT_ONCE password hashes at a time, so that logins with
+ * made-up names (each costs an argon2id hash) cannot starve the hub.
  *
  * Roles: 'coordinator' (the whole network) and 'comune' (staff of one
  * comune: unprotected figures for that comune only).
@@ -18,12 +22,14 @@
 enum {
 	AUTH_IDLE_SECONDS = 30 * 60,
 	AUTH_MAX_SECONDS = 8 * 3600,
-	AUTH_MAX_FAILURES = 5,		/* per account name in AUTH_FAILURE_WINDOW */
+	AUTH_MAX_FAILURES = 5,		/* per account name and address in AUTH_FAILURE_WINDOW */
 	AUTH_FAILURE_WINDOW = 15 * 60,
 	AUTH_TOKEN_LEN = 64,		/* hex characters */
 	AUTH_NAME_MAX = 64,
 	AUTH_PASSWORD_MAX = 256,
 	AUTH_PASSWORD_MIN = 10,
+	AUTH_HASHES_AT_ONCE = 2,	/* argon2id hashes running at once (64 MiB each) */
+	AUTH_ADDRESSES_MAX = 65536,	/* client addresses remembered by the per-address brake */
 };
 
 struct auth_session {
@@ -34,7 +40,10 @@ struct auth_session {
 	char csrf[AUTH_TOKEN_LEN + 1];
 };
 
-enum auth_result { AUTH_OK = 0, AUTH_DENIED = -1, AUTH_THROTTLED = -2, AUTH_ERROR = -3 };
+/* AUTH_THROTTLED: too many wrong passwords for this account from this
+ * address lately; AUTH_LIMITED: too many attempts from this address, or
+ * from everybody, right now (retry in a minute). */
+enum auth_result { AUTH_OK = 0, AUTH_DENIED = -1, AUTH_THROTTLED = -2, AUTH_ERROR = -3, AUTH_LIMITED = -4 };
 
 struct statdb;
 
@@ -45,8 +54,15 @@ int auth_migrate(struct statdb *db);
 int auth_user_add(struct statdb *db, const char *name, const char *role, const char *comune,
 		  const char *password, char *err, size_t errsize);
 /* Checks name/password and opens a session: the token for the cookie
- * goes to token (>= AUTH_TOKEN_LEN + 1). */
-enum auth_result auth_login(struct statdb *db, const char *name, const char *password, char *token, size_t size);
+ * goes to token (>= AUTH_TOKEN_LEN + 1). addr is the client's address
+ * ('' or NULL when unknown: counted as one address). */
+enum auth_result auth_login(struct statdb *db, const char *name, const char *password, const char *addr,
+			    char *token, size_t size);
+/* The per-minute brakes of auth_login, process-wide: attempts from one
+ * address, and from all addresses together (defaults 10 and 60; the hub
+ * sets them from its configuration before serving). Every bucket starts
+ * full again. */
+void auth_set_limits(int per_address_per_minute, int total_per_minute);
 /* Looks a cookie token up; refreshes its idle time. AUTH_OK fills s. */
 enum auth_result auth_session_get(struct statdb *db, const char *token, struct auth_session *s);
 /* Ends a session (logout). */

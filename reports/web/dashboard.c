@@ -296,10 +296,15 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 		login_page(d, resp, "Inserisci nome utente e password.", 400);
 		return;
 	}
-	r = auth_login(db, name, password, token, sizeof(token));
+	r = auth_login(db, name, password, req->remote_addr, token, sizeof(token));
 	str_wipe(password, sizeof(password));
 	if (r == AUTH_THROTTLED) {
 		login_page(d, resp, "Troppi tentativi non riusciti: riprova tra 15 minuti.", 429);
+		return;
+	}
+	if (r == AUTH_LIMITED) {
+		login_page(d, resp, "Troppi tentativi di accesso in questo momento: riprova tra un minuto.", 429);
+		http_response_header(resp, "Retry-After", "60");
 		return;
 	}
 	if (r != AUTH_OK) {
@@ -912,4 +917,23 @@ out:
 	str_wipe(token, sizeof(token));
 	conn_put(d, slot, resp->status >= 500);
 	return 0;
+}
+
+int dashboard_session_ok(struct dashboard_ctx *d, const char *cookie)
+{
+	char token[AUTH_TOKEN_LEN + 2] = "";
+	struct auth_session s;
+	struct statdb *db;
+	enum auth_result ar;
+	int slot = -1;
+
+	if (!cookie || http_cookie_get(cookie, "dc_session", token, sizeof(token)))
+		return 0;
+	db = conn_get(d, &slot);
+	if (!db)
+		return -1;
+	ar = auth_session_get(db, token, &s);
+	str_wipe(token, sizeof(token));
+	conn_put(d, slot, ar == AUTH_ERROR);
+	return ar == AUTH_OK ? 1 : ar == AUTH_ERROR ? -1 : 0;
 }

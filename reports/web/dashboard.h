@@ -32,4 +32,7 @@ void dashboard_set_secure_cookies(struct dashboard_ctx *d, int on);
 /* Handles one request (thread-safe). Returns 0 when resp is filled,
  * -1 on an internal error (resp may be left for the caller). */
 int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, struct http_response *resp);
+/* 1 when the Cookie header holds a live session, 0 when not, -1 when the
+ * database cannot tell: the hub asks before reading a form's body. */
+int dashboard_session_ok(struct dashboard_ctx *d, const char *cookie);
 #endif

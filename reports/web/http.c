@@ -84,8 +84,10 @@ int http_cookie_get(const char *cookie, const char *name, char *buf, size_t size
 		if (len > nl && !strncmp(s, name, nl) && s[nl] == '=') {
 			size_t vl = len - nl - 1;
 
-			if (vl >= size)
+			if (vl >= size) {
+				buf[0] = '\0';	/* as for a miss: never what was there */
 				return -1;
+			}
 			memcpy(buf, s + nl + 1, vl);
 			buf[vl] = '\0';
 			return 0;

@@ -43,7 +43,7 @@ for r in $(seq "$ROUNDS"); do
 
 	"$SYNCTOOL" catalog "$T/hub$r.db" 015146 3 >/dev/null
 	"$L" setup "$T/hub$r.db" 8 "$T/tok8_$r" 015146
-	start_hub "hub$r" "$T/hub$r.db" --threads 4 --quiet --set rate_per_minute=0 || { echo "hub did not start"; exit 1; }
+	start_hub "hub$r" "$T/hub$r.db" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0 || { echo "hub did not start"; exit 1; }
 	cpu0=$(hub_cpu)
 	http=$("$L" run "$HUB_URL" "$T/tok8_$r" 20 100 DC06-015146-001 150000)
 	cpu1=$(hub_cpu)
@@ -61,7 +61,7 @@ store=$("$L" store "$T/store.db" 50000)
 
 "$SYNCTOOL" catalog "$T/hubl.db" 015146 3 >/dev/null
 "$L" setup "$T/hubl.db" 1000 "$T/tok1000" 015146
-start_hub hubl "$T/hubl.db" --threads 4 --quiet --set rate_per_minute=0
+start_hub hubl "$T/hubl.db" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0
 load=$("$L" run "$HUB_URL" "$T/tok1000" 15 10 DC06-015146-001)
 kill "$HUB_PID"
 
@@ -69,7 +69,7 @@ pg=
 if start_pg; then
 	"$SYNCTOOL" catalog "$PG_URL" 015146 3 >/dev/null
 	"$L" setup "$PG_URL" 8 "$T/tokpg" 015146
-	if start_hub hubpg "$PG_URL" --threads 4 --quiet --set rate_per_minute=0; then
+	if start_hub hubpg "$PG_URL" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0; then
 		pg=$("$L" run "$HUB_URL" "$T/tokpg" 20 100 DC06-015146-001 30000)
 		kill "$HUB_PID"
 		wait "$HUB_PID" 2>/dev/null

@@ -5,24 +5,37 @@
 // page's own links, saves a screenshot of each page, and prints what the
 // page shows (JSON on stdout) for the shell test to compare with SQL.
 // The pages themselves have no scripts; this file is only the test's hand.
-// usage: node --experimental-websocket dashboard_cdp.js DEVTOOLS_PORT HUB_URL SHOTS_DIR USER PASSWORD
+// Node 18 or later (Debian 12's nodejs), nothing from npm: the WebSocket
+// is tests/e2e/ws_client.js, the HTTP request Node's own http module.
+// usage: node dashboard_cdp.js DEVTOOLS_PORT HUB_URL SHOTS_DIR USER PASSWORD
 'use strict';
 const fs = require('fs');
+const http = require('http');
+const { WsClient } = require('./ws_client.js');
 const [devport, hub, shots, user, password] = process.argv.slice(2);
+
+const getJson = url => new Promise((ok, bad) => {
+	http.get(url, res => {
+		const parts = [];
+		res.on('data', d => parts.push(d));
+		res.on('end', () => {
+			try { ok(JSON.parse(Buffer.concat(parts).toString('utf8'))); } catch (e) { bad(e); }
+		});
+	}).on('error', bad);
+});
 
 async function main() {
 	let targets = null;
 	for (let i = 0; i < 100 && !targets; i++) {
 		try {
-			const r = await fetch(`http://127.0.0.1:${devport}/json/list`);
-			targets = (await r.json()).filter(t => t.type === 'page');
+			targets = (await getJson(`http://127.0.0.1:${devport}/json/list`)).filter(t => t.type === 'page');
 			if (!targets.length) targets = null;
 		} catch (e) {
 			await new Promise(r => setTimeout(r, 100));
 		}
 	}
 	if (!targets) throw new Error('no Chromium page target');
-	const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+	const ws = new WsClient(targets[0].webSocketDebuggerUrl);
 	await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
 	let id = 0;
 	const pending = new Map(), waiters = [];

@@ -353,5 +353,5 @@ if command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null && command -v 
 		pass image-update-disk-refuses-bigger-root
 	fi
 else
-	skip image-update-disk-keeps-data "mtools, dosfstools or sfdisk missing (scripts/deps image)"
+	skip image-update-disk-keeps-data "mtools, dosfstools or sfdisk missing (scripts/deps test installs them)"
 fi

@@ -13,6 +13,11 @@
  * batches of 100 (submitted through 2025, some people twice to the same
  * call: duplicates), moves some through selected, started, completed
  * and dropped_out, and sends kiosk usage counts (the funnel).
+ *
+ * The hub believes a record's submission time only within its offline
+ * allowance (reports/hub/README.md): the clock (DOTE_NOW) is moved to
+ * 2025 for enrolment and usage, and each batch holds one kiosk's month
+ * and is sent at the end of that month.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +32,7 @@
 static const char *const comuni[] = {
 	"015146", "015010", "015002", "016024", "017029", "001272", "063049", "058091",
 };
-enum { N_COMUNI = sizeof(comuni) / sizeof(comuni[0]), PLACEMENTS = 3 };
+enum { N_COMUNI = sizeof(comuni) / sizeof(comuni[0]), PLACEMENTS = 3, MONTHS = 12 };
 
 static int catalog(struct store *s)
 {
@@ -108,7 +113,8 @@ int main(int argc, char **argv)
 	struct store_kiosk kiosks[N_COMUNI];
 	unsigned char pkbin[32], sk[N_COMUNI][64];
 	int64_t seq[N_COMUNI] = { 0 };
-	json_t *batch[N_COMUNI] = { NULL };
+	json_t *batch[N_COMUNI * MONTHS] = { NULL };
+	char clock[24];
 	uint64_t seed;
 	int n, i, c, stored = 0, rc = 1;
 	char code[32], token[80], pk[65], err[160], receipt[RECEIPT_TOKEN_MAX];
@@ -122,6 +128,7 @@ int main(int argc, char **argv)
 	s = store_open(argv[1]);
 	if (!s || catalog(s))
 		goto out;
+	setenv("DOTE_NOW", "1735689600", 1);	/* 2025-01-01 */
 	for (c = 0; c < (int)N_COMUNI; c++) {
 		if (!comune_by_istat(comuni[c])) {
 			fprintf(stderr, "report_fill: comune %s unknown\n", comuni[c]);
@@ -131,8 +138,9 @@ int main(int argc, char **argv)
 		if (store_enroll_code_create(s, comuni[c], 3600, code, sizeof(code)) ||
 		    store_enroll(s, code, pk, "test", &kiosks[c], token, sizeof(token)) != 0)
 			goto out;
-		batch[c] = json_array();
 	}
+	for (i = 0; i < (int)(N_COMUNI * MONTHS); i++)
+		batch[i] = json_array();
 	for (i = 0; i <= n; i++) {
 		c = i < n ? (int)(gen_mix(seed + (uint64_t)i * 31u) % N_COMUNI) : -1;
 		if (c >= 0) {
@@ -140,13 +148,22 @@ int main(int argc, char **argv)
 			application(&a, seed, i, &kiosks[c], c, ++seq[c]);
 			if (gen_receipt(&a, comuni[c], sk[c], receipt, sizeof(receipt)))
 				goto out;
-			json_array_append_new(batch[c], wire_application_to_json(&a, receipt));
+			json_array_append_new(batch[c * MONTHS + atoi(a.submitted_at + 5) - 1],
+					      wire_application_to_json(&a, receipt));
 		}
-		for (int k = 0; k < (int)N_COMUNI; k++) {
+		for (int k = 0; k < (int)(N_COMUNI * MONTHS); k++) {
 			json_t *resp = NULL;
 			if (!json_array_size(batch[k]) || (json_array_size(batch[k]) < 100 && c >= 0))
 				continue;
-			if (store_ingest(s, &kiosks[k], batch[k], NULL, &resp))
+			/* The 28th of the month at 23:59:59 UTC: after every
+			 * record of the month (days 1 to 28), within 30 days. */
+			{
+				struct tm tm = { .tm_year = 125, .tm_mon = k % MONTHS, .tm_mday = 28,
+						 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
+				snprintf(clock, sizeof(clock), "%lld", (long long)timegm(&tm));
+			}
+			setenv("DOTE_NOW", clock, 1);
+			if (store_ingest(s, &kiosks[k / MONTHS], batch[k], NULL, &resp))
 				goto out;
 			stored += (int)json_integer_value(json_object_get(resp, "stored"));
 			if (json_integer_value(json_object_get(resp, "rejected"))) {
@@ -160,6 +177,7 @@ int main(int argc, char **argv)
 			json_array_clear(batch[k]);
 		}
 	}
+	unsetenv("DOTE_NOW");
 	/* Outcomes, in the order a comune records them. */
 	for (i = 0; i < n; i += 3) {
 		const char *path[3];
@@ -193,17 +211,19 @@ int main(int argc, char **argv)
 			}
 		body = json_pack("{s:s, s:i, s:s, s:o}", "version", "test", "queue_depth", 0, "printer", "ok",
 				 "usage", usage);
+		setenv("DOTE_NOW", "1767139200", 1);	/* 2025-12-31 */
 		if (store_heartbeat(s, &kiosks[c], body, &resp)) {
 			json_decref(body);
 			goto out;
 		}
+		unsetenv("DOTE_NOW");
 		json_decref(body);
 		json_decref(resp);
 	}
 	printf("stored %d\n", stored);
 	rc = 0;
 out:
-	for (c = 0; c < (int)N_COMUNI; c++)
+	for (c = 0; c < (int)(N_COMUNI * MONTHS); c++)
 		json_decref(batch[c]);
 	store_close(s);
 	return rc;

@@ -12,7 +12,10 @@
  *   synctool kiosk-db KIOSKDB  counts on a kiosk: outbox, acked, personal
  *   synctool batch KIOSK COMUNE N SEED FIRST SEQ0 PLACEMENT CALL_ID
  *       prints a POST /v1/applications body of N valid records, each
- *       with its receipt token signed by KIOSK's test key
+ *       with its receipt token signed by KIOSK's test key; a PLACEMENT
+ *       with a run of '#' names one placement per record: the run
+ *       replaced by 1, 2, ... N, zero-padded ('DC06-015146-###');
+ *       submitted now, or at $DOTE_NOW (a kiosk's clock)
  *   synctool key KIOSK  the public key (hex) of KIOSK's test key, to enrol it
  *   synctool sql HUBDB SQL [ARG...]  runs SQL (?1.. = ARGs), prints rows 'a|b|c'
  * HUBDB may be a SQLite path or a postgres:// URL.
@@ -191,14 +194,25 @@ static int batch(char **argv)
 	json_t *recs = json_array(), *o;
 	struct application a;
 	unsigned char pk[32], sk[64];
-	char token[RECEIPT_TOKEN_MAX];
+	char token[RECEIPT_TOKEN_MAX], placement[32], *hashes;
 	int i, n = atoi(argv[2]);
 	char *text;
 
 	gen_kiosk_key(argv[0], pk, sk, NULL);
 	for (i = 0; i < n; i++) {
+		str_copy(placement, sizeof(placement), argv[6]);
+		hashes = strchr(placement, '#');
+		if (hashes) {
+			char digits[24];
+			size_t w = strspn(hashes, "#"), len;
+
+			snprintf(digits, sizeof(digits), "%0*d", (int)w, i + 1);
+			len = strlen(digits);
+			if (len == w)
+				memcpy(hashes, digits, w);
+		}
 		gen_application(&a, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10) + (uint64_t)i,
-				argv[0], argv[1], atoll(argv[5]) + i, atoll(argv[7]), argv[6]);
+				argv[0], argv[1], atoll(argv[5]) + i, atoll(argv[7]), placement);
 		if (gen_receipt(&a, argv[1], sk, token, sizeof(token)))
 			return 1;
 		json_array_append_new(recs, wire_application_to_json(&a, token));

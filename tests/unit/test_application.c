@@ -3,7 +3,9 @@
  * The kiosk's submit transaction: a valid application gets a protocol,
  * a UUIDv7, an outbox row and a receipt token that verifies; one person
  * may apply once per call; bad fields and closed placements change
- * nothing; a storage failure half-way leaves nothing behind.
+ * nothing; a storage failure half-way leaves nothing behind. Names that
+ * are only spaces or carry bidi controls, and phone numbers that are
+ * not phone numbers, are refused by the rules the hub applies too.
  */
 #include "core/application.h"
 #include "core/cf.h"
@@ -153,6 +155,20 @@ static void test_rejects(void)
 	person(&a, open_code, "Neri", "1990-01-01");
 	a.phone[0] = a.email[0] = '\0';
 	CHECK_INT("no way to contact", application_submit(db, &kiosk, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_INVALID);
+	/* Names and phone numbers: core/application.h's rules, which the
+	 * hub applies to every record too. */
+	person(&a, open_code, "Neri", "1990-01-01");
+	str_copy(a.given_name, sizeof(a.given_name), " \xc2\xa0 ");
+	CHECK_INT("name only spaces (NBSP)", application_submit(db, &kiosk, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_INVALID);
+	CHECK("error names the field given_name", !strncmp(err, "given_name:", 11));
+	person(&a, open_code, "Neri", "1990-01-01");
+	str_copy(a.family_name, sizeof(a.family_name), "Neri\xe2\x80\xae" "irot");
+	CHECK_INT("name with a bidi override U+202E", application_submit(db, &kiosk, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_INVALID);
+	CHECK("error names the field family_name", !strncmp(err, "family_name:", 12));
+	person(&a, open_code, "Neri", "1990-01-01");
+	str_copy(a.phone, sizeof(a.phone), "chiamami");
+	CHECK_INT("phone of letters", application_submit(db, &kiosk, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_INVALID);
+	CHECK("error names the field phone", !strncmp(err, "phone:", 6));
 	person(&a, "NOPE-000", "Neri", "1990-01-01");
 	CHECK_INT("unknown placement", application_submit(db, &kiosk, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_CLOSED);
 	person(&a, closed_code, "Neri", "1990-01-01");
@@ -175,6 +191,38 @@ static void test_rejects(void)
 	none.id[0] = '\0';
 	person(&a, open_code, "Gialli", "1990-01-01");
 	CHECK_INT("kiosk without id refuses", application_submit(db, &none, &a, token, sizeof(token), err, sizeof(err)), SUBMIT_ERROR);
+}
+
+/* The shared rules one by one (the hub's record_check uses them). */
+static void test_contact_rules(void)
+{
+	static const struct { const char *name; int ok; } names[] = {
+		{ "Giulia", 1 }, { "D'Amico-Nguyễn", 1 }, { "Zoë Ana", 1 }, { "Łukasz", 1 },
+		{ "王芳", 1 }, { "Mario II", 1 }, { "", 0 }, { "   ", 0 }, { ".-'", 0 },
+		{ "\xc2\xa0\xe3\x80\x80", 0 },			/* NBSP, ideographic space */
+		{ "Rossi\xe2\x80\xae" "annA", 0 },		/* U+202E RLO */
+		{ "\xe2\x80\xaaMario", 0 },			/* U+202A LRE */
+		{ "Mario\xe2\x81\xa6", 0 },			/* U+2066 LRI */
+		{ "Mario\xe2\x81\xa9", 0 },			/* U+2069 PDI */
+		{ "Mario\xe2\x80\x8f", 0 },			/* U+200F RLM */
+		{ "Mar\xc2\x85io", 0 },				/* U+0085 NEL */
+		{ "Mar\x01io", 0 }, { "Mar\xffio", 0 },
+	};
+	static const struct { const char *phone; int ok; } phones[] = {
+		{ "", 1 }, { "+39 333 1234567", 1 }, { "02-1234.567", 1 }, { "333123", 1 },
+		{ "12345", 0 }, { "1234567890123456", 0 }, { "333 abc 4567", 0 }, { "39+333123456", 0 },
+		{ "=1+333123456", 0 }, { "333\t1234567", 0 },
+	};
+	char label[96];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(label, sizeof(label), "name %zu %s", i, names[i].ok ? "accepted" : "refused");
+		CHECK_INT(label, application_name_ok(names[i].name), names[i].ok);
+	}
+	for (size_t i = 0; i < sizeof(phones) / sizeof(phones[0]); i++) {
+		snprintf(label, sizeof(label), "phone %zu %s", i, phones[i].ok ? "accepted" : "refused");
+		CHECK_INT(label, application_phone_ok(phones[i].phone), phones[i].ok);
+	}
 }
 
 static sqlite3 *fresh_db(void)
@@ -274,6 +322,7 @@ int main(void)
 	setup();
 	test_submit();
 	test_rejects();
+	test_contact_rules();
 	test_person_hash();
 	test_doc();
 	test_seq_survives_db_loss();

@@ -3,9 +3,59 @@
  * reports/web/http.h helpers the hub and the dashboard share: query and form
  * fields are percent-decoded and bounded, an encoded NUL is refused,
  * cookies are found among others, extra response headers are bounded.
+ * reports/web/rate.h: token buckets exact per key (keys that shared a
+ * slot of the old fixed table keep buckets of their own), refilled with
+ * time, bounded in keys for strangers' addresses.
  */
 #include "reports/web/http.h"
+#include "reports/web/rate.h"
 #include "tests/unit/check.h"
+
+static int taken(struct rate_table *t, const char *key, int tries, double per_minute, int64_t now)
+{
+	int ok = 0;
+
+	while (tries--)
+		ok += rate_table_take(t, key, per_minute, per_minute, now) == 0;
+	return ok;
+}
+
+static void rate_tests(void)
+{
+	struct rate_table t;
+	char key[32];
+	int i, ok;
+
+	rate_table_init(&t, 0);
+	/* 'K01' and 'K548' shared a slot of the old 4096-slot table. */
+	for (i = 0, ok = 0; i < 10; i++) {
+		ok += rate_table_take(&t, "K01", 5, 5, 1000) == 0;
+		ok += rate_table_take(&t, "K548", 5, 5, 1000) == 0;
+	}
+	CHECK_INT("rate-two-kiosks-5-each", ok, 10);
+	CHECK_INT("rate-wait-seconds", rate_table_take(&t, "K01", 5, 5, 1000), 13);
+	CHECK_INT("rate-refilled-after-12s", rate_table_take(&t, "K01", 5, 5, 13000), 0);
+	/* Thousands of keys: each its own bucket. */
+	for (i = 0, ok = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "L%d", i);
+		ok += taken(&t, key, 3, 2, 2000);
+	}
+	CHECK_INT("rate-5000-keys-each-exact", ok, 10000);
+	CHECK_INT("rate-old-bucket-kept", rate_table_take(&t, "K548", 5, 5, 2000), 12);
+	rate_table_release(&t);
+
+	/* Strangers' addresses: at most max_keys live buckets; full ones
+	 * (refilled) make room for new keys. */
+	rate_table_init(&t, 100);
+	for (i = 0, ok = 0; i < 150; i++) {
+		snprintf(key, sizeof(key), "10.0.%d.%d", i / 256, i % 256);
+		ok += rate_table_take(&t, key, 10, 10, 0) == 0;
+	}
+	CHECK_INT("rate-bounded-keys-refused-beyond", ok, 100);
+	CHECK(  "rate-bounded-size", t.size <= 256);
+	CHECK_INT("rate-bounded-room-after-refill", rate_table_take(&t, "10.9.9.9", 10, 10, 60000), 0);
+	rate_table_release(&t);
+}
 
 int main(void)
 {
@@ -39,5 +89,6 @@ int main(void)
 	CHECK_INT("header-value-bounded", http_response_header(&resp, "Set-Cookie", big), -1);
 	CHECK_INT("header-ok", http_response_header(&resp, "Location", "/login"), 0);
 	CHECK_STR("header-stored", resp.headers[0].value, "/login");
+	rate_tests();
 	return check_done();
 }

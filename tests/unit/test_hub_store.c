@@ -10,7 +10,13 @@
  * a record whose receipt token is missing, forged, another kiosk's or
  * says something else than the record, or that fails the call's
  * eligibility rules (age, status, residence), is rejected with a plain
- * reason and nothing of it is stored.
+ * reason and nothing of it is stored. Nor does it believe everything a
+ * kiosk says: submission times out of bounds (before the call opened,
+ * more than 30 days old, ahead of the hub's clock), another comune's
+ * placements, names of spaces or bidi controls and phone numbers that
+ * are not are rejected; a batch naming hundreds of placements is judged
+ * like any other; an idempotency key reused with other records is
+ * refused; heartbeat usage out of bounds is refused, nothing stored.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -46,6 +52,14 @@ static long long num(json_t *o, const char *key)
 static const char *reason(json_t *out, size_t i)
 {
 	const char *e = json_string_value(json_object_get(json_array_get(json_object_get(out, "results"), i), "error"));
+
+	return e ? e : "";
+}
+
+/* The "error" of an answer, or "". */
+static const char *error_of(json_t *out)
+{
+	const char *e = json_string_value(json_object_get(out, "error"));
 
 	return e ? e : "";
 }
@@ -146,6 +160,186 @@ static void lives_in_rome(json_t *r)
 
 static void unchanged(json_t *r)
 {
+}
+
+static void name_of_spaces(json_t *r)
+{
+	json_object_set_new(r, "given_name", json_string("   "));
+}
+
+static void name_with_rlo(json_t *r)
+{
+	json_object_set_new(r, "family_name", json_string("Rossi\xe2\x80\xae" "annA"));
+}
+
+static void phone_of_letters(json_t *r)
+{
+	json_object_set_new(r, "phone", json_string("not a phone"));
+}
+
+/* n records of K01 dated at t (a kiosk's clock), signed for them. */
+static json_t *batch_at(time_t t, uint64_t first, int n, int64_t seq0)
+{
+	char clock[24];
+	json_t *recs;
+
+	snprintf(clock, sizeof(clock), "%lld", (long long)t);
+	setenv("DOTE_NOW", clock, 1);
+	recs = batch(7, first, n, "K01", seq0);
+	unsetenv("DOTE_NOW");
+	return recs;
+}
+
+/* The first record of a batch of K01 after ingest: its error or "stored". */
+static void judged(struct store *s, const struct store_kiosk *k, const char *name, json_t *recs,
+		   const char *want)
+{
+	json_t *out = NULL;
+	char label[96];
+
+	snprintf(label, sizeof(label), "%s-answered", name);
+	CHECK_INT(label, store_ingest(s, k, recs, NULL, &out), 0);
+	snprintf(label, sizeof(label), "%s", name);
+	CHECK_STR(label, num(out, "stored") ? "stored" : reason(out, 0), want);
+	json_decref(out);
+	json_decref(recs);
+}
+
+/* The hub's own rules beyond the record's fields (issue 13). */
+static void rules(struct store *s, const struct store_kiosk *k)
+{
+	json_t *recs, *recs2, *out = NULL, *body;
+	char buf[64], code[32], id[16], why[128];
+	time_t now = time(NULL);
+	int before, i;
+
+	/* Submission time: the call's opening, 30 days offline, 5 minutes
+	 * ahead of the hub's clock. */
+	judged(s, k, "time-backdated-2022", batch_at(1646128800, 100, 1, 100),
+	       "submitted_at: more than 30 days before the hub received it");
+	judged(s, k, "time-31-days-old", batch_at(now - 31 * 86400, 101, 1, 101),
+	       "submitted_at: more than 30 days before the hub received it");
+	judged(s, k, "time-an-hour-ahead", batch_at(now + 3600, 102, 1, 102),
+	       "submitted_at: later than the hub's clock (more than 5 minutes ahead)");
+	time_date(now, buf, sizeof(buf));
+	store_exec(s, "UPDATE call SET opens = ?1", &(struct store_args){ { buf }, 1 });
+	snprintf(why, sizeof(why), "submitted_at: before the call opened (%s)", buf);
+	judged(s, k, "time-before-call-opened", batch_at(now - 3 * 86400, 103, 1, 103), why);
+	store_exec(s, "UPDATE call SET opens = '2020-01-01'", NULL);
+	judged(s, k, "time-offline-10-days-stored", batch_at(now - 10 * 86400, 104, 1, 104), "stored");
+	judged(s, k, "time-a-minute-ahead-stored", batch_at(now + 60, 105, 1, 105), "stored");
+
+	/* One kiosk, one comune: K01 was enrolled for 015146. */
+	store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address,"
+		      " months, hours_week, allowance_eur, qrsp, seats, deadline) VALUES (2,"
+		      " 'DC06-015077-001', 1, '015077', 'registry', 'U', 'T', 'A', 12, 20, 500, 'Q', 2,"
+		      " '2099-12-31')", NULL);
+	recs = batch(7, 110, 1, "K01", 110);
+	json_object_set_new(json_array_get(recs, 0), "comune", json_string("015077"));
+	json_object_set_new(json_array_get(recs, 0), "placement_code", json_string("DC06-015077-001"));
+	{
+		/* Signed as a kiosk would for that comune and placement. */
+		struct application a;
+		unsigned char pk[32], sk[64];
+		char token[RECEIPT_TOKEN_MAX], err[80], receipt[8];
+
+		wire_application_from_json(json_array_get(recs, 0), &a, receipt, sizeof(receipt), err, sizeof(err));
+		snprintf(a.protocol, sizeof(a.protocol), "DC-015077-K01-%.4s-%06d", a.submitted_at, 110);
+		gen_kiosk_key("K01", pk, sk, NULL);
+		gen_receipt(&a, "015077", sk, token, sizeof(token));
+		json_object_set_new(json_array_get(recs, 0), "protocol", json_string(a.protocol));
+		json_object_set_new(json_array_get(recs, 0), "receipt", json_string(token));
+	}
+	judged(s, k, "other-comune", recs, "comune: this kiosk is enrolled for comune 015146, not 015077");
+
+	/* Names and phone numbers. */
+	refused(s, k, "name-only-spaces", 120, name_of_spaces, "given_name: empty, only spaces");
+	refused(s, k, "name-bidi-override", 121, name_with_rlo, "family_name: empty, only spaces or punctuation, or has control or bidirectional");
+	refused(s, k, "phone-not-a-number", 122, phone_of_letters, "phone: not a phone number");
+
+	/* A batch naming 300 placements (the cache held 128 and failed the
+	 * commit): 150 unknown ones rejected each, 150 real ones stored. */
+	for (i = 0; i < 150; i++) {
+		snprintf(id, sizeof(id), "%d", 1000 + i);
+		snprintf(code, sizeof(code), "DC06-015146-%03d", 100 + i);
+		store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address,"
+			      " months, hours_week, allowance_eur, qrsp, seats, deadline) VALUES (?1, ?2, 1,"
+			      " '015146', 'registry', 'U', 'T', 'A', 12, 20, 500, 'Q', 2, '2099-12-31')",
+			   &(struct store_args){ { id, code }, 2 });
+	}
+	before = applications(s);
+	recs = batch(7, 2000, 300, "K01", 2000);
+	for (i = 0; i < 300; i++) {
+		struct application a;
+		unsigned char pk[32], sk[64];
+		char token[RECEIPT_TOKEN_MAX], err[80], receipt[8];
+		json_t *r = json_array_get(recs, (size_t)i);
+
+		wire_application_from_json(r, &a, receipt, sizeof(receipt), err, sizeof(err));
+		snprintf(a.placement_code, sizeof(a.placement_code), "%s-015146-%03d",
+			 i < 150 ? "DC06" : "XX99", 100 + i % 150);
+		gen_kiosk_key("K01", pk, sk, NULL);
+		gen_receipt(&a, "015146", sk, token, sizeof(token));
+		json_object_set_new(r, "placement_code", json_string(a.placement_code));
+		json_object_set_new(r, "receipt", json_string(token));
+	}
+	CHECK_INT("batch-300-placements-answered", store_ingest(s, k, recs, NULL, &out), 0);
+	CHECK_INT("batch-300-placements-stored", num(out, "stored"), 150);
+	CHECK_INT("batch-300-placements-rejected", num(out, "rejected"), 150);
+	CHECK_STR("batch-300-placements-reason", reason(out, 299), "placement_code: unknown placement");
+	CHECK_INT("batch-300-placements-in-store", applications(s), before + 150);
+	json_decref(out);
+	json_decref(recs);
+
+	/* Idempotency-Key: the same records replay, other records refused. */
+	recs = batch(7, 3000, 2, "K01", 3000);
+	recs2 = batch(7, 3010, 2, "K01", 3010);
+	CHECK_INT("idem-first", store_ingest(s, k, recs, "idem-x", &out), 0);
+	CHECK_INT("idem-first-stored", num(out, "stored"), 2);
+	json_decref(out);
+	before = applications(s);
+	CHECK_INT("idem-other-records-refused", store_ingest(s, k, recs2, "idem-x", &out), 1);
+	CHECK("idem-other-records-says-why",
+	      strstr(error_of(out), "Idempotency-Key already used for another request") != NULL);
+	CHECK_INT("idem-other-records-nothing-stored", applications(s), before);
+	json_decref(out);
+	CHECK_INT("idem-same-records-replayed", store_ingest(s, k, recs, "idem-x", &out), 0);
+	CHECK_INT("idem-same-records-replayed-answer", num(out, "stored"), 2);
+	json_decref(out);
+	json_decref(recs);
+	json_decref(recs2);
+
+	/* Heartbeat usage: days from the kiosk's enrolment to tomorrow,
+	 * counts up to 100000 a day; one bad row refuses the heartbeat. */
+	time_date(now, buf, sizeof(buf));
+	body = json_pack("{s:i, s:[{s:s, s:s, s:I}]}", "queue_depth", 9, "usage", "day", "1999-01-01",
+			 "event", "session", "n", (json_int_t)9223372036854775807LL);
+	CHECK_INT("usage-1999-refused", store_heartbeat(s, k, body, &out), 1);
+	CHECK("usage-1999-says-why", strstr(error_of(out), "1999-01-01 is outside") != NULL);
+	json_decref(out);
+	json_decref(body);
+	body = json_pack("{s:i, s:[{s:s, s:s, s:i}, {s:s, s:s, s:I}]}", "queue_depth", 9, "usage",
+			 "day", buf, "event", "session", "n", 3, "day", buf, "event", "view", "n",
+			 (json_int_t)100001);
+	CHECK_INT("usage-huge-count-refused", store_heartbeat(s, k, body, &out), 1);
+	CHECK_STR("usage-huge-count-says-why", error_of(out),
+		  "usage[1].n: not a count from 0 to 100000 a day");
+	json_decref(out);
+	json_decref(body);
+	CHECK_INT("usage-refused-nothing-stored", store_text(s, "SELECT count(*) || '/' ||"
+		  " coalesce((SELECT queue_depth FROM kiosk WHERE id = 'K01'), -1) FROM usage_count",
+		  NULL, code, sizeof(code)), 0);
+	CHECK_STR("usage-refused-nothing-stored-value", code, "0/-1");
+	body = json_pack("{s:i, s:[{s:s, s:s, s:i}]}", "queue_depth", 9, "usage", "day", buf, "event",
+			 "session", "n", 3);
+	CHECK_INT("usage-today-stored", store_heartbeat(s, k, body, &out), 0);
+	json_decref(out);
+	json_decref(body);
+	CHECK_INT("usage-today-in-store", store_text(s, "SELECT sum(n) FROM usage_count", NULL, code,
+						     sizeof(code)), 0);
+	CHECK_STR("usage-today-in-store-value", code, "3");
+	/* The catalog checks below count comune 015146's one placement. */
+	store_exec(s, "DELETE FROM placement WHERE id >= 1000", NULL);
 }
 
 /* A record of K01 submitted at 23:30 UTC on 31 December 2026, already
@@ -290,6 +484,7 @@ int main(void)
 	unsetenv("DOTE_NOW");
 	CHECK_INT("applied-counts-people", store_text(s, "SELECT applied FROM placement", NULL, buf, sizeof(buf)), 0);
 	CHECK_STR("applied-value", buf, "6");
+	rules(s, &k);
 
 	CHECK_INT("status-unknown-app", store_status_set(s, "nope", "selected", "me", "", err, sizeof(err)), 1);
 	store_text(s, "SELECT protocol FROM application WHERE kiosk_id = 'K01' ORDER BY seq LIMIT 1", NULL, buf, sizeof(buf));

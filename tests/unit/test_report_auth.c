@@ -51,9 +51,10 @@ int main(void)
 	CHECK("auth comune staff added", auth_user_add(&sd, "mario", "comune", "015146", "long enough pw", err,
 						       sizeof(err)) == 0);
 
-	CHECK_INT("auth wrong password denied", auth_login(&sd, "anna", "wrong horse", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth unknown user denied", auth_login(&sd, "nobody", "whatever pw", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth login", auth_login(&sd, "anna", "correct horse battery", token, sizeof(token)), AUTH_OK);
+	auth_set_limits(1000, 1000);	/* the brakes per minute are tested below */
+	CHECK_INT("auth wrong password denied", auth_login(&sd, "anna", "wrong horse", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth unknown user denied", auth_login(&sd, "nobody", "whatever pw", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth login", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token)), AUTH_OK);
 	CHECK_INT("auth token length", strlen(token), AUTH_TOKEN_LEN);
 	CHECK_INT("auth session valid", auth_session_get(&sd, token, &s), AUTH_OK);
 	CHECK_STR("auth session role", s.role, "coordinator");
@@ -73,7 +74,7 @@ int main(void)
 	CHECK_INT("auth session expires when idle", auth_session_get(&sd, token, &s), AUTH_DENIED);
 	/* Absolute expiry even when used all the time. */
 	set_now(t0);
-	CHECK_INT("auth second login", auth_login(&sd, "anna", "correct horse battery", token2, sizeof(token2)), AUTH_OK);
+	CHECK_INT("auth second login", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token2, sizeof(token2)), AUTH_OK);
 	for (long t = t0; t < t0 + AUTH_MAX_SECONDS; t += AUTH_IDLE_SECONDS / 2) {
 		set_now(t);
 		auth_session_get(&sd, token2, &s);
@@ -83,23 +84,42 @@ int main(void)
 
 	/* Logout and password reset end sessions. */
 	set_now(t0 + 100000);
-	auth_login(&sd, "anna", "correct horse battery", token, sizeof(token));
+	auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
 	CHECK_INT("auth logout", auth_logout(&sd, token), 0);
 	CHECK_INT("auth session gone after logout", auth_session_get(&sd, token, &s), AUTH_DENIED);
-	auth_login(&sd, "anna", "correct horse battery", token, sizeof(token));
+	auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
 	auth_user_add(&sd, "anna", "coordinator", NULL, "a brand new password", err, sizeof(err));
 	CHECK_INT("auth password reset ends sessions", auth_session_get(&sd, token, &s), AUTH_DENIED);
-	CHECK_INT("auth old password no longer works", auth_login(&sd, "anna", "correct horse battery", token,
+	CHECK_INT("auth old password no longer works", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token,
 								  sizeof(token)), AUTH_DENIED);
 
-	/* Brake on repeated failures, per account. */
+	/* Brake on repeated failures, per account and address: a stranger's
+	 * wrong passwords do not lock the owner out. */
 	set_now(t0 + 200000);
 	for (int i = 0; i < AUTH_MAX_FAILURES; i++)
-		auth_login(&sd, "mario", "wrong password", token, sizeof(token));
-	CHECK_INT("auth throttled after failures", auth_login(&sd, "mario", "long enough pw", token, sizeof(token)),
-		  AUTH_THROTTLED);
+		auth_login(&sd, "mario", "wrong password", "10.6.6.6", token, sizeof(token));
+	CHECK_INT("auth throttled after failures", auth_login(&sd, "mario", "long enough pw", "10.6.6.6", token,
+							      sizeof(token)), AUTH_THROTTLED);
+	CHECK_INT("auth owner from another address not locked out", auth_login(&sd, "mario", "long enough pw",
+										 "10.0.0.1", token, sizeof(token)), AUTH_OK);
 	set_now(t0 + 200000 + AUTH_FAILURE_WINDOW + 1);
-	CHECK_INT("auth throttle lifts", auth_login(&sd, "mario", "long enough pw", token, sizeof(token)), AUTH_OK);
+	CHECK_INT("auth throttle lifts", auth_login(&sd, "mario", "long enough pw", "10.6.6.6", token, sizeof(token)), AUTH_OK);
+
+	/* Attempts per address and in total, before any hash. */
+	auth_set_limits(3, 1000);
+	for (int i = 0; i < 3; i++)
+		auth_login(&sd, "nobody", "whatever pw", "10.7.7.7", token, sizeof(token));
+	CHECK_INT("auth attempts limited per address", auth_login(&sd, "anna", "a brand new password", "10.7.7.7",
+								   token, sizeof(token)), AUTH_LIMITED);
+	CHECK_INT("auth other address still served", auth_login(&sd, "anna", "a brand new password", "10.7.7.8",
+								 token, sizeof(token)), AUTH_OK);
+	auth_set_limits(1000, 1);
+	auth_login(&sd, "nobody", "whatever pw", "10.7.7.9", token, sizeof(token));
+	CHECK_INT("auth attempts limited in total", auth_login(&sd, "anna", "a brand new password", "10.7.7.9",
+								token, sizeof(token)), AUTH_LIMITED);
+	auth_set_limits(1000, 1000);
+	CHECK_INT("auth comune staff login", auth_login(&sd, "mario", "long enough pw", "10.0.0.2", token,
+							sizeof(token)), AUTH_OK);
 
 	CHECK("auth token compare equal", auth_token_equal("abc", "abc"));
 	CHECK("auth token compare differs", !auth_token_equal("abc", "abd") && !auth_token_equal("", ""));
