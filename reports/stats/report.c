@@ -998,10 +998,21 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		/* The kiosk counts' cells take the key of the applications of
 		 * the same place and period (all calls): a submit is one of
 		 * them, and its count gets the same noise (sdc.h). */
-		if (q->protect && !fam[FAM_APPS] &&
-		    (plan_build(&p, need_comune ? &src_key_comune : &src_key_province, q, "", "", NULL) ||
-		     plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize)))
-			goto out;
+		if (q->protect && !fam[FAM_APPS]) {
+			static const struct source key_raw = { "raw", "", "SUM(t.rkey)", 2, 1, 1, 1 };
+			const struct source *ks = need_comune ? &src_key_comune : &src_key_province;
+			char *kfrom = NULL;
+			if (q->force_raw) {
+				if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
+					snprintf(err, errsize, "query too long");
+					goto out;
+				}
+				ks = &key_raw;
+				kfrom = raw_from;
+			}
+			if (plan_build(&p, ks, q, "", "", kfrom) || plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize))
+				goto out;
+		}
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
 				r->rows[i].has[b] = 1;
