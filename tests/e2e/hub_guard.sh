@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 # The hub's HTTP layer under attack, on loopback (issue 13): slow
 # connections (slowloris) held to a per-address limit and to deadlines
-# for the headers and the body that a trickle does not extend, while
-# kiosks and the dashboard keep being answered; no memory spent on a
+# for the headers and the body that a trickle does not extend (2 s for
+# the headers when many addresses fill the hub), while kiosks and the
+# dashboard keep being answered; no memory spent on a
 # body before its route and token are checked (RSS measured under ~150
 # unauthenticated 4 MB POSTs) and all bodies in flight within a budget;
 # dashboard logins limited per address and in total so that unknown-name
