@@ -6,7 +6,8 @@
  * input goes to a file in a private temporary directory first
  * (/dev/shm when there is one). Besides
  * the sanitizers, it checks that a file that loads leaves every key with
- * a value and that a value set is read back as it was trimmed.
+ * a value and that a value set is read back as it was trimmed, and that
+ * config_long() never answers a number outside its range.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -64,7 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *v = config_get(&cfg, schema[i].key);
 			if (!v)
 				abort();
+			long n;
 			(void)config_int(&cfg, schema[i].key);
+			/* The range check the hub and kiosk start-up use. */
+			if (!config_long(&cfg, schema[i].key, -1000, 1L << 30, &n) &&
+			    (n < -1000 || n > 1L << 30 || !*v))
+				abort();
 			if (strchr(v, '\n') || (v[0] == ' ' || (*v && v[strlen(v) - 1] == ' ')))
 				abort();	/* values come trimmed, one line each */
 		}

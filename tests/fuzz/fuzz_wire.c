@@ -8,17 +8,43 @@
  *  - when the plain-form reader takes a body, jansson reads the same
  *    kiosk_id and the same records, field for field (core/wire.h);
  *  - a record either reader accepts survives wire_application_to_json()
- *    and back unchanged.
+ *    and back unchanged;
+ *  - the hub's checks of names, phone and e-mail never accept a name
+ *    with a bidi override or a phone without 6 to 15 digits.
  */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/application.h"
 #include "core/util.h"
 #include "core/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The hub's own checks of the citizen's words (core/application.h). */
+static void words(const struct application *a)
+{
+	const char *names[2] = { a->given_name, a->family_name }, *p;
+	int i, digits = 0;
+
+	for (i = 0; i < 2; i++)
+		if (application_name_ok(names[i]) &&
+		    (strlen(names[i]) > NAME_MAX_LEN || strstr(names[i], "\xe2\x80\xae") ||
+		     strchr(names[i], '\n'))) {
+			fprintf(stderr, "name accepted with an override or too long\n");
+			abort();
+		}
+	if (application_phone_ok(a->phone) && *a->phone) {
+		for (p = a->phone; *p; p++)
+			digits += *p >= '0' && *p <= '9';
+		if (digits < 6 || digits > 15)
+			abort();
+	}
+	if (application_email_ok(a->email) && *a->email && !strchr(a->email, '@'))
+		abort();
+}
 
 static void round_trip(const struct application *a, const char *receipt)
 {
@@ -80,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "record %zu: the readers disagree\n", i);
 			abort();
 		}
+		words(&a);
 		round_trip(&a, receipt);
 	}
 	json_decref(o);
