@@ -53,9 +53,10 @@ enum sdc_salt {
 int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt);
 
 /* The p-table behind sdc_perturb: for true count n, the probabilities
- * (in 1/100) of each published value; fills up to max entries of vals
- * and p100, returns how many. For docs and tests. */
-int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max);
+ * (in 1/1000, rounded down) of each published value in increasing order;
+ * fills up to max entries of vals and pm, returns how many. For docs and
+ * tests. */
+int sdc_ptable_row(int64_t n, int64_t *vals, int *pm, int max);
 
 /* The record key of an application: SHA-256(secret_hex || uuid), first
  * four bytes big-endian. */
