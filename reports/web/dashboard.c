@@ -551,6 +551,9 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 		     "flex-wrap:wrap\"><div><p class=\"brand\">DoteComune</p><p class=\"sub\">Cruscotto della rete – ");
 	hbuf_esc(&b, s->name);
 	hbuf_add(&b, comune_staff ? " (personale del Comune)" : " (coordinamento di rete)");
+	hbuf_add(&b, " · <a href=\"/ufficio\">Domande e graduatorie</a>");
+	if (!comune_staff)
+		hbuf_add(&b, " · <a href=\"/coordinamento/avvisi\">Avvisi, rete dei Comuni e totem</a>");
 	hbuf_add(&b, "</p></div><form method=\"post\" action=\"/logout\" class=\"noprint\">");
 	hbuf_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
 	hbuf_add(&b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>");
