@@ -216,8 +216,8 @@ const char sdc_pg_schema_sql[] =
 	"DO $$ BEGIN"
 	" IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema()"
 	"  AND table_name = 'rollup_comune') AND NOT EXISTS (SELECT 1 FROM information_schema.columns"
-	"  WHERE table_schema = current_schema() AND table_name = 'rollup_comune' AND column_name = 'ckey') THEN"
-	"  DROP TABLE IF EXISTS rollup_comune, rollup_province, rollup_placement;"
+	"  WHERE table_schema = current_schema() AND table_name = 'rollup_comune' AND column_name = 'ckey_dro') THEN"
+	"  DROP TABLE IF EXISTS rollup_comune, rollup_province, rollup_placement, rollup_attr2;"
 	" END IF; END $$;";
 
 const char sdc_pg_secret_sql[] = "INSERT INTO sdc_secret (id, secret) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING";

@@ -13,9 +13,11 @@
  *    compute the same key: SQLite through the C function dote_rkey()
  *    registered on the connection, PostgreSQL through a SQL function of
  *    the same name made from the stored secret (sdc_pg_function_sql).
- *  - A cell's key is the sum of its records' keys mod 2^32. Sums add,
- *    so the rollups carry SUM(key) next to each count (column ckey) and
- *    any cell the engine can build has its key for free.
+ *  - A count's cell key is the sum of the keys of the records it counts,
+ *    mod 2^32 (selected: of the selected applications). Sums add, so
+ *    the rollups carry the sums next to the counts (columns ckey,
+ *    ckey_uniq, ckey_sel, ...) and any cell the engine can build has its
+ *    keys for free.
  *  - The published value of a count is sdc_perturb(true count, cell key,
  *    measure): a fixed function, so the same set of applications always
  *    gets the same value whichever query, filter or table produced it.
