@@ -172,8 +172,9 @@ static int cmd_opendata(int argc, char **argv)
 	snprintf(rule, sizeof(rule),
 		 "Metodo della chiave di cella (cell key method): ogni conteggio è perturbato da una funzione fissa "
 		 "delle candidature che lo compongono, quindi la stessa cella ha sempre lo stesso valore in ogni "
-		 "tabella. I conteggi da 1 a 4 non sono mai pubblicati: compaiono come 0 o 5; da 7 in su il valore "
-		 "pubblicato differisce dal vero di al più %d (media 0). Gli zeri sono zeri veri. I totali non sono "
+		 "tabella. I conteggi da 1 a 4 non sono mai pubblicati: compaiono come 0 o 5; da 5 in su il valore "
+		 "pubblicato differisce dal vero di al più %d (media 0), mai sotto 5, e da 5 a 8 può comparire come 0 "
+		 "(4%% dei casi). Uno zero è uno zero vero o un piccolo conteggio. I totali non sono "
 		 "la somma esatta delle righe. I tassi sono calcolati sui conteggi pubblicati; i giorni medi alla "
 		 "selezione solo su almeno 10 selezionati.%s", SDC_MAX_DEV,
 		 min > SDC_MIN_COUNT ? " Valori pubblicati sotto la soglia indicata: '*'." : "");

@@ -366,7 +366,8 @@ struct source {
 };
 
 #define ROLLUP_SUMS "SUM(t.applications), SUM(t.applicants), SUM(t.selected), SUM(t.started)," \
-	" SUM(t.completed), SUM(t.dropped_out), SUM(t.sel_days), SUM(t.sel_n), SUM(t.ckey)"
+	" SUM(t.completed), SUM(t.dropped_out), SUM(t.sel_days), SUM(t.sel_n), SUM(t.ckey), SUM(t.ckey_uniq)," \
+	" SUM(t.ckey_sel), SUM(t.ckey_sta), SUM(t.ckey_com), SUM(t.ckey_dro)"
 /* The cell keys alone, for the kiosk counts' cells. */
 #define KEY_SUM "SUM(t.ckey)"
 
@@ -479,10 +480,10 @@ static uint64_t key_of(const char *text)
 }
 
 /* Runs a plan and adds its sums into the rows at base[first..first+n),
- * and with with_key the next column (the record keys' sum) into the
- * row's cell key. create 0: only rows already there are touched. */
+ * and the next nkeys columns (sums of record keys) into the row's cell
+ * keys ckey[0..nkeys). create 0: only rows already there are touched. */
 static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
-		    int with_key, int create, char *err, size_t errsize)
+		    int nkeys, int create, char *err, size_t errsize)
 {
 	struct statdb_rows st;
 	int nd = r->q.n_dims, rc = -1, step;
@@ -508,8 +509,8 @@ static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct 
 		}
 		for (int k = 0; k < n; k++)
 			row->base[first + k] += statdb_int(&st, nd + k);
-		if (with_key)
-			row->ckey += key_of(statdb_text(&st, nd + n));
+		for (int k = 0; k < nkeys; k++)
+			row->ckey[k] += key_of(statdb_text(&st, nd + n + k));
 	}
 	if (step < 0)
 		goto out;
@@ -773,7 +774,11 @@ static void protect_rows(struct report *r)
 			int b = perturbed[k].base;
 			if (!row->has[b])
 				continue;
-			row->base[b] = sdc_perturb(row->base[b], row->ckey, perturbed[k].salt);
+			/* A count of applications keyed by its own applications;
+			 * the kiosk counts by the applications of their place and
+			 * period. */
+			row->base[b] = sdc_perturb(row->base[b], row->ckey[b <= RB_DROPPED ? b : RB_APPLICATIONS],
+						   perturbed[k].salt);
 			r->perturbed++;
 			if (row->base[b] > 0 && row->base[b] < min) {
 				row->state[b] = SDC_PRIMARY;
@@ -955,7 +960,9 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 				goto out;
 			}
 			static const struct source raw = { "raw", "", "COUNT(*), SUM(t.uniq), SUM(t.sel), SUM(t.sta),"
-							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel), SUM(t.rkey)",
+							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel), SUM(t.rkey),"
+							   " SUM(t.uniq * t.rkey), SUM(t.sel * t.rkey), SUM(t.sta * t.rkey),"
+							   " SUM(t.com * t.rkey), SUM(t.dro * t.rkey)",
 							   2, 1, 1, 1 };
 			s = &raw;
 			from = raw_from;
@@ -971,7 +978,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 			snprintf(err, errsize, "query too long");
 			goto out;
 		}
-		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, 1, 1, err, errsize))
+		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
 			goto out;
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)

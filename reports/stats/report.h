@@ -42,7 +42,7 @@ enum report_base {
 	RB_N
 };
 
-enum { REPORT_MAX_DIMS = 4, REPORT_MAX_ROWS = 2000000 };
+enum { REPORT_MAX_DIMS = 4, REPORT_MAX_ROWS = 2000000, REPORT_KEYS = RB_DROPPED + 1 };
 
 struct report_query {
 	int dims[REPORT_MAX_DIMS];
@@ -70,7 +70,9 @@ struct report_row {
 	int64_t base[RB_N];
 	unsigned char state[RB_N];	/* enum sdc_state per count */
 	unsigned char has[RB_N];	/* 0: not applicable to this row */
-	uint64_t ckey;			/* the cell key: sum of its applications' record keys */
+	/* The cell keys (sums of record keys) of the counts RB_APPLICATIONS
+	 * .. RB_DROPPED, each over its own applications. */
+	uint64_t ckey[REPORT_KEYS];
 };
 
 struct report {

@@ -67,16 +67,22 @@
 #define ATTRS "attrs(attr) AS (VALUES (''), ('applicant_status'), ('age_band'), ('sex'), ('education'), ('residence'))"
 #define ATTR_VALUE "CASE attrs.attr WHEN '' THEN '' WHEN 'applicant_status' THEN x.v_status" \
 	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
-#define MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n, ckey"
+#define MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n, ckey," \
+	" ckey_uniq, ckey_sel, ckey_sta, ckey_com, ckey_dro"
 #define ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications + excluded.applications," \
 	" applicants = " T ".applicants + excluded.applicants, selected = " T ".selected + excluded.selected," \
 	" started = " T ".started + excluded.started, completed = " T ".completed + excluded.completed," \
 	" dropped_out = " T ".dropped_out + excluded.dropped_out, sel_days = " T ".sel_days + excluded.sel_days," \
-	" sel_n = " T ".sel_n + excluded.sel_n, ckey = " T ".ckey + excluded.ckey"
+	" sel_n = " T ".sel_n + excluded.sel_n, ckey = " T ".ckey + excluded.ckey," \
+	" ckey_uniq = " T ".ckey_uniq + excluded.ckey_uniq, ckey_sel = " T ".ckey_sel + excluded.ckey_sel," \
+	" ckey_sta = " T ".ckey_sta + excluded.ckey_sta, ckey_com = " T ".ckey_com + excluded.ckey_com," \
+	" ckey_dro = " T ".ckey_dro + excluded.ckey_dro"
 #define MEASURE_COLS "applications INTEGER NOT NULL DEFAULT 0, applicants INTEGER NOT NULL DEFAULT 0," \
 	" selected INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0," \
 	" completed INTEGER NOT NULL DEFAULT 0, dropped_out INTEGER NOT NULL DEFAULT 0," \
-	" sel_days INTEGER NOT NULL DEFAULT 0, sel_n INTEGER NOT NULL DEFAULT 0, ckey BIGINT NOT NULL DEFAULT 0"
+	" sel_days INTEGER NOT NULL DEFAULT 0, sel_n INTEGER NOT NULL DEFAULT 0, ckey BIGINT NOT NULL DEFAULT 0," \
+	" ckey_uniq BIGINT NOT NULL DEFAULT 0, ckey_sel BIGINT NOT NULL DEFAULT 0, ckey_sta BIGINT NOT NULL DEFAULT 0," \
+	" ckey_com BIGINT NOT NULL DEFAULT 0, ckey_dro BIGINT NOT NULL DEFAULT 0"
 /* The ten pairs of applicant attributes of rollup_attr2 (first before
  * second in the order of ATTRS), and the value of an attribute named by
  * the SQL expression N for row x. */
@@ -114,7 +120,8 @@ const char *const rollup_schema_sql[] = {
 
 #define INGEST_X "WITH x AS (SELECT " APP_COLUMNS APP_FROM " WHERE a.uuid = ?1), " ATTRS
 #define DELTA_SELECTS \
-	"1, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel, x.rkey"
+	"1, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel, x.rkey, x.uniq * x.rkey, x.sel * x.rkey," \
+	" x.sta * x.rkey, x.com * x.rkey, x.dro * x.rkey"
 
 const char *const rollup_ingest_sql[] = {
 	INGEST_X " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
@@ -150,7 +157,9 @@ const char *const rollup_ingest_sql[] = {
 	"d AS (SELECT pairs.a1 AS attr, " VALUE_OF("pairs.a1") " AS value, pairs.a2 AS attr2, " \
 	VALUE_OF("pairs.a2") " AS value2, x.* FROM x, pairs)"
 #define STATUS_SET "SET selected = selected + d.dsel, started = started + d.dsta, completed = completed + d.dcom," \
-	" dropped_out = dropped_out + d.ddro, sel_days = sel_days + d.ddays, sel_n = sel_n + d.dsel FROM d"
+	" dropped_out = dropped_out + d.ddro, sel_days = sel_days + d.ddays, sel_n = sel_n + d.dsel," \
+	" ckey_sel = ckey_sel + d.dsel * d.rkey, ckey_sta = ckey_sta + d.dsta * d.rkey," \
+	" ckey_com = ckey_com + d.dcom * d.rkey, ckey_dro = ckey_dro + d.ddro * d.rkey FROM d"
 
 const char *const rollup_status_sql[] = {
 	STATUS_X " UPDATE rollup_comune " STATUS_SET " WHERE rollup_comune.attr = d.attr"
@@ -210,7 +219,8 @@ static const char rebuild_sql[] =
 const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
 
 #define SUMS "COUNT(*), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days), SUM(x.sel)," \
-	" SUM(x.rkey)"
+	" SUM(x.rkey), SUM(x.uniq * x.rkey), SUM(x.sel * x.rkey), SUM(x.sta * x.rkey), SUM(x.com * x.rkey)," \
+	" SUM(x.dro * x.rkey)"
 
 /* The portable recomputation (PostgreSQL): one GROUP BY per rollup over
  * every raw row, the same expressions as ingest. */
@@ -255,7 +265,7 @@ const char rollup_stale_sql[] =
 static int schema_exec(sqlite3 *db)
 {
 	for (int i = 0; rollup_schema_sql[i]; i++) {
-		char sql[1024];
+		char sql[4096];
 		const char *q = rollup_schema_sql[i];
 		if (!strncmp(q, "CREATE TABLE", 12)) {
 			if (str_fmt(sql, sizeof(sql), "%s WITHOUT ROWID", q) < 0)
@@ -278,15 +288,15 @@ int rollup_migrate(sqlite3 *db)
 	if (sdc_sqlite_register(db))
 		return -1;
 	if (db_version(db, "rollup") >= 1 &&
-	    db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_attr2'", NULL, 0))
+	    db_int(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_attr2') WHERE name = 'ckey_dro'", NULL, 0))
 		return 0;
 	/* Rollups from before the cell keys lack the keys of their
 	 * applications: they are dropped, and rebuilt by the first reader
 	 * (they no longer count every application). */
 	if (db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_comune'", NULL, 0) &&
-	    !db_int(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey'", NULL, 0) &&
+	    !db_int(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey_dro'", NULL, 0) &&
 	    db_exec(db, "DROP TABLE IF EXISTS rollup_comune; DROP TABLE IF EXISTS rollup_province;"
-			" DROP TABLE IF EXISTS rollup_placement"))
+			" DROP TABLE IF EXISTS rollup_placement; DROP TABLE IF EXISTS rollup_attr2"))
 		return error("cannot replace the rollup tables");
 	if (schema_exec(db))
 		return error("cannot create the rollup tables");
@@ -298,7 +308,7 @@ int rollup_migrate(sqlite3 *db)
 /* Columns of rollup_app_rows_sql. */
 enum { C_UUID, C_COMUNE, C_PROVINCE, C_REGION, C_CALL, C_MONTH, C_PLACEMENT, C_AREA, C_STATUS, C_AGE, C_SEX,
        C_EDU, C_RES, C_UNIQ, C_SEL, C_STA, C_COM, C_DRO, C_DAYS, C_OFFICE, C_RKEY };
-enum { NM = 9 };	/* measures of a rollup row: MEASURES */
+enum { NM = 14 };	/* measures of a rollup row: MEASURES */
 
 /*
  * Prepared statements are cached per connection: the hub calls the
@@ -543,14 +553,16 @@ static void agg_free(struct agg_map *map)
 	free(map->slot);
 }
 
+/* The measures of a PUT_* row: ?8 to ?21 (MEASURES, NM of them). */
+#define PUT_M "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21"
 #define PUT_COMUNE "INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")" \
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " PUT_M ")"
 #define PUT_PROVINCE "INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")" \
-	" VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	" VALUES (?1, ?2, ?4, ?5, ?6, ?7, " PUT_M ")"
 #define PUT_PLACEMENT "INSERT INTO rollup_placement (area, placement_code, comune, province, region, call_id, month, " \
-	MEASURES ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	MEASURES ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, " PUT_M ")"
 #define PUT_ATTR2 "INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, " \
-	MEASURES ") VALUES (?1, ?2, ?17, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	MEASURES ") VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, " PUT_M ")"
 
 /* Adds the application row st (columns of rollup_app_rows_sql) to its
  * thirteen cells. 0, or -1 when out of memory. */
@@ -571,6 +583,10 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 	m[6] = sqlite3_column_int64(st, C_DAYS);
 	m[7] = m[2];
 	m[8] = sqlite3_column_int64(st, C_RKEY);
+	/* The record key again for each count the application is in: each
+	 * count has the cell key of its own applications (sdc.h). */
+	for (int k = 1; k <= 5; k++)
+		m[8 + k] = m[k] * m[8];
 	/* Tables 0 and 1: the total and one row per attribute; 2: the
 	 * placement; 3: one row per pair of attributes (a < b). */
 	for (int t = 0; t < 4; t++)
@@ -650,7 +666,7 @@ static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[4
 			if (g->table == 0)
 				sqlite3_bind_text(p, 3, g->geo, -1, SQLITE_STATIC);
 			if (g->table == 3) {
-				sqlite3_bind_text(p, 17, g->attr2, -1, SQLITE_STATIC);
+				sqlite3_bind_text(p, 22, g->attr2, -1, SQLITE_STATIC);
 				sqlite3_bind_text(p, 3, g->value2, -1, SQLITE_STATIC);
 			}
 		}

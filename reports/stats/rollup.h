@@ -23,9 +23,11 @@
  * with duplicate_of IS NULL: one person counted once per call), selected
  * (status selected, started, completed or dropped_out), started (started,
  * completed, dropped_out), completed, dropped_out, sel_days (sum of days
- * from the call's deadline to the selection date), sel_n, and ckey: the
- * sum of the applications' record keys (dote_rkey(uuid), the cell key
- * method of reports/stats/sdc.h; only its low 32 bits matter). Every
+ * from the call's deadline to the selection date), sel_n, and the cell
+ * keys of the cell key method (reports/stats/sdc.h; only their low 32
+ * bits matter): ckey, the sum of the applications' record keys
+ * (dote_rkey(uuid)), and ckey_uniq, ckey_sel, ckey_sta, ckey_com,
+ * ckey_dro, the sums over the applications each count counts. Every
  * statement over the applications calls dote_rkey(): on SQLite the
  * helpers below register it (sdc_sqlite_register), on PostgreSQL the
  * store's schema creates it.

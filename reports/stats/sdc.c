@@ -26,8 +26,12 @@
  *  - 5 and up: the count plus a change from -4 to +4 (mean 0, variance
  *    2.32), never below 5. With -2..+2 the attack suite's linear
  *    program, intersecting the ranges of month, quarter, call and year
- *    totals, pinned about one small cell in a hundred to its true value;
- *    the wider tails leave every range at two values or more.
+ *    totals, pinned about one small cell in a hundred to its true value.
+ *  - 5 to 8 are also published as 0, with probability 4%: otherwise a
+ *    published 0 would cap a cell at 4, and that cap, met by a lower
+ *    bound from a quarter or call total, still pinned a count of 4 now
+ *    and then.
+ * Probabilities are in 1/1000.
  */
 struct prow {
 	int dev[9];		/* published value - true count; for 1-4 the value itself */
@@ -35,9 +39,10 @@ struct prow {
 	int k;
 };
 
-static const struct prow small_row = { { 0, 5 }, { 50, 100 }, 2 };
+enum { PT_SCALE = 1000, ZERO_UPTO = 8, ZERO_PM = 40 };
+static const struct prow small_row = { { 0, 5 }, { 500, 1000 }, 2 };
 static const struct prow big_row = { { -4, -3, -2, -1, 0, 1, 2, 3, 4 },
-				     { 2, 6, 14, 30, 70, 86, 94, 98, 100 }, 9 };
+				     { 20, 60, 140, 300, 700, 860, 940, 980, 1000 }, 9 };
 
 /* A fixed mix of the cell key and the measure (splitmix64's finaliser):
  * the key is already secret and uniform, the mix only decorrelates the
@@ -69,38 +74,48 @@ int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt)
 	if (n <= 0)
 		return 0;	/* zeros stay zero (docs/reports.md: what a 0 says) */
 	r = n <= 4 ? &small_row : &big_row;
-	/* pick in [0, 100): the top of a uniform 32-bit value. */
-	pick = ((uint64_t)mix((uint32_t)ckey, salt) * 100u) >> 32;
+	/* pick in [0, 1000): the top of a uniform 32-bit value. */
+	pick = ((uint64_t)mix((uint32_t)ckey, salt) * PT_SCALE) >> 32;
+	if (n >= SDC_MIN_COUNT && n <= ZERO_UPTO) {
+		if (pick < ZERO_PM)
+			return 0;
+		pick = (pick - ZERO_PM) * PT_SCALE / (PT_SCALE - ZERO_PM);
+	}
 	for (i = 0; i < r->k - 1 && pick >= (uint64_t)r->cum[i]; i++)
 		;
 	return value_of(n, r, i);
 }
 
-int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max)
+int sdc_ptable_row(int64_t n, int64_t *vals, int *pm, int max)
 {
 	const struct prow *r;
-	int k = 0;
+	int k = 0, scale = PT_SCALE;
 
 	if (n <= 0) {
 		if (max > 0) {
 			vals[0] = 0;
-			p100[0] = 100;
+			pm[0] = PT_SCALE;
 			return 1;
 		}
 		return 0;
 	}
 	r = n <= 4 ? &small_row : &big_row;
+	if (n >= SDC_MIN_COUNT && n <= ZERO_UPTO && max > 0) {
+		vals[k] = 0;
+		pm[k++] = ZERO_PM;
+		scale = PT_SCALE - ZERO_PM;
+	}
 	for (int i = 0; i < r->k; i++) {
 		int64_t v = value_of(n, r, i);
-		int p = r->cum[i] - (i ? r->cum[i - 1] : 0);
+		int p = (r->cum[i] - (i ? r->cum[i - 1] : 0)) * scale / PT_SCALE;
 		if (k > 0 && vals[k - 1] == v) {
-			p100[k - 1] += p;	/* raised to 5: one value */
+			pm[k - 1] += p;	/* raised to 5: one value */
 			continue;
 		}
 		if (k == max)
 			break;
 		vals[k] = v;
-		p100[k++] = p;
+		pm[k++] = p;
 	}
 	return k;
 }
@@ -201,8 +216,8 @@ const char sdc_pg_schema_sql[] =
 	"DO $$ BEGIN"
 	" IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema()"
 	"  AND table_name = 'rollup_comune') AND NOT EXISTS (SELECT 1 FROM information_schema.columns"
-	"  WHERE table_schema = current_schema() AND table_name = 'rollup_comune' AND column_name = 'ckey') THEN"
-	"  DROP TABLE IF EXISTS rollup_comune, rollup_province, rollup_placement;"
+	"  WHERE table_schema = current_schema() AND table_name = 'rollup_comune' AND column_name = 'ckey_dro') THEN"
+	"  DROP TABLE IF EXISTS rollup_comune, rollup_province, rollup_placement, rollup_attr2;"
 	" END IF; END $$;";
 
 const char sdc_pg_secret_sql[] = "INSERT INTO sdc_secret (id, secret) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING";

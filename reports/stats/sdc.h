@@ -13,9 +13,11 @@
  *    compute the same key: SQLite through the C function dote_rkey()
  *    registered on the connection, PostgreSQL through a SQL function of
  *    the same name made from the stored secret (sdc_pg_function_sql).
- *  - A cell's key is the sum of its records' keys mod 2^32. Sums add,
- *    so the rollups carry SUM(key) next to each count (column ckey) and
- *    any cell the engine can build has its key for free.
+ *  - A count's cell key is the sum of the keys of the records it counts,
+ *    mod 2^32 (selected: of the selected applications). Sums add, so
+ *    the rollups carry the sums next to the counts (columns ckey,
+ *    ckey_uniq, ckey_sel, ...) and any cell the engine can build has its
+ *    keys for free.
  *  - The published value of a count is sdc_perturb(true count, cell key,
  *    measure): a fixed function, so the same set of applications always
  *    gets the same value whichever query, filter or table produced it.
@@ -53,9 +55,10 @@ enum sdc_salt {
 int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt);
 
 /* The p-table behind sdc_perturb: for true count n, the probabilities
- * (in 1/100) of each published value; fills up to max entries of vals
- * and p100, returns how many. For docs and tests. */
-int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max);
+ * (in 1/1000, rounded down) of each published value in increasing order;
+ * fills up to max entries of vals and pm, returns how many. For docs and
+ * tests. */
+int sdc_ptable_row(int64_t n, int64_t *vals, int *pm, int max);
 
 /* The record key of an application: SHA-256(secret_hex || uuid), first
  * four bytes big-endian. */

@@ -1509,7 +1509,8 @@ out:
  * for the group's uuids (?1, a text[] literal), summed per key with the
  * measures rollup_ingest_sql adds for each: applications 1, applicants
  * uniq, selected sel, started sta, completed com, dropped_out dro,
- * sel_days days, sel_n sel, ckey rkey (the record key, reports/stats/sdc.h);
+ * sel_days days, sel_n sel, ckey rkey (the record key, reports/stats/sdc.h)
+ * and ckey_uniq/sel/sta/com/dro the record key times each flag;
  * rollup_attr2 gets one row per pair of applicant attributes.
  * tests/e2e/hub_api.sh checks them against the raw rows. */
 #define RG_X(EXTRA) " WHERE a.uuid = ANY (CAST(?1 AS text[])))" EXTRA " "
@@ -1519,15 +1520,18 @@ out:
 	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu" \
 	" ELSE x.v_res END"
 #define RG_MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n," \
-	" ckey"
+	" ckey, ckey_uniq, ckey_sel, ckey_sta, ckey_com, ckey_dro"
 #define RG_SUMS "count(*), sum(x.uniq), sum(x.sel), sum(x.sta), sum(x.com), sum(x.dro), sum(x.days)," \
-	" sum(x.sel), sum(x.rkey)"
+	" sum(x.sel), sum(x.rkey), sum(x.uniq * x.rkey), sum(x.sel * x.rkey), sum(x.sta * x.rkey)," \
+	" sum(x.com * x.rkey), sum(x.dro * x.rkey)"
 #define RG_ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications +" \
 	" excluded.applications, applicants = " T ".applicants + excluded.applicants, selected = " \
 	T ".selected + excluded.selected, started = " T ".started + excluded.started, completed = " \
 	T ".completed + excluded.completed, dropped_out = " T ".dropped_out + excluded.dropped_out," \
 	" sel_days = " T ".sel_days + excluded.sel_days, sel_n = " T ".sel_n + excluded.sel_n," \
-	" ckey = " T ".ckey + excluded.ckey"
+	" ckey = " T ".ckey + excluded.ckey, ckey_uniq = " T ".ckey_uniq + excluded.ckey_uniq," \
+	" ckey_sel = " T ".ckey_sel + excluded.ckey_sel, ckey_sta = " T ".ckey_sta + excluded.ckey_sta," \
+	" ckey_com = " T ".ckey_com + excluded.ckey_com, ckey_dro = " T ".ckey_dro + excluded.ckey_dro"
 #define RG_PAIRS ", pairs(a1, a2) AS (VALUES ('applicant_status', 'age_band'), ('applicant_status', 'sex')," \
 	" ('applicant_status', 'education'), ('applicant_status', 'residence'), ('age_band', 'sex')," \
 	" ('age_band', 'education'), ('age_band', 'residence'), ('sex', 'education'), ('sex', 'residence')," \

@@ -101,6 +101,9 @@ SELECT COUNT(*) FROM (
   EXCEPT SELECT province, value2, value, call_id, month, applications, selected FROM rollup_attr2
   WHERE attr = 'sex' AND attr2 = 'education') d;
 SELECT dote_rkey('u7');
+SELECT COUNT(*) FROM (
+  SELECT comune, SUM(dote_rkey(uuid)) FROM application WHERE status IN ('selected','started','completed','dropped_out')
+  GROUP BY 1 EXCEPT SELECT comune, SUM(ckey_sel) FROM rollup_comune WHERE attr = '' GROUP BY 1 HAVING SUM(selected) > 0) d;
 SQL
 chmod 644 "$tmp/check.sql"
 res=($(psql "$tmp/check.sql"))
@@ -117,3 +120,5 @@ res=($(psql "$tmp/check.sql"))
 want=$(/usr/bin/python3 -c "import hashlib; print(int.from_bytes(hashlib.sha256(b'5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7u7').digest()[:4], 'big'))")
 [ "${res[8]:-x}" = "$want" ] && pass "report postgres dote_rkey = SHA-256 record key of the C code" ||
 	fail "report postgres dote_rkey" "got ${res[8]:-none}, want $want"
+[ "${res[9]:-x}" = 0 ] && pass "report postgres selected's cell keys follow status changes" ||
+	fail "report postgres selected cell keys" "${res[*]}"

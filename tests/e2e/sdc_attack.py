@@ -44,7 +44,7 @@ def support(n):
         return {0}
     if n <= 4:
         return {0, 5}
-    return {max(5, n + d) for d in range(-4, 5)}
+    return {max(5, n + d) for d in range(-4, 5)} | ({0} if n <= 8 else set())
 
 
 def preimage(p):
@@ -278,8 +278,8 @@ for t, b in zip(sample, coord):
         print('# pinned', v, 'true', truth[v], b, near_sets[:12])
 print('# coordinator LP over %d unknowns, %d equations: %d small cells, range sizes %s (%.0f s)'
       % (ncols, len(eqs) + len(identities), len(sample), sorted(widths), time.time() - t0))
-ok('coordinator: no small cell pinned by the linear program (documented: ranges of at least 2 values)',
-   widths and min(widths) >= 2 and pinned == 0, str(sorted(widths)))
+ok('coordinator: no small cell pinned by the linear program (documented: ranges of at least 3 values)',
+   widths and min(widths) >= 3 and pinned == 0, str(sorted(widths)))
 
 # Comune staff: their own comune's counts exactly, plus everything above.
 own_prov = geo[own][0]
@@ -290,8 +290,8 @@ staff = lp_bounds(near_sample, known)
 sw = [b[1] - b[0] + 1 for b in staff if b]
 print('# comune staff of %s (%s): %d small cells of their province, range sizes %s'
       % (own, own_prov, len(near_sample), sorted(sw)))
-ok('comune staff: no small cell of their province pinned (own comune known exactly; ranges of at least 2 values)',
-   near_sample and len(sw) == len(near_sample) and min(sw) >= 2, str(sorted(sw)))
+ok('comune staff: no small cell of their province pinned (own comune known exactly; ranges of at least 3 values)',
+   near_sample and len(sw) == len(near_sample) and min(sw) >= 3, str(sorted(sw)))
 
 # ---- 4. least squares over every equation ----
 def least_squares(known):
@@ -339,7 +339,8 @@ if len(near_all):
     h_s = float(np.mean(g == ts))
     print('# comune staff least squares on %d small cells of %s: RMS error %.2f, exactly right %.0f%%'
           % (len(near_all), own_prov, r_s, 100 * h_s))
-    ok('comune staff least squares: RMS error at least 1.1, right at most 45%', r_s >= 1.1 and h_s <= 0.45,
+    # Fewer cells (one province): a wider allowance for chance (documented: <= 55%).
+    ok('comune staff least squares: RMS error at least 1.1, right at most 55%', r_s >= 1.1 and h_s <= 0.55,
        '%.2f, %.0f%%' % (r_s, 100 * h_s))
 
 # The old subtraction: province - own comune (exact) - the other comuni (published), per month.

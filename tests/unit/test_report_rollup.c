@@ -59,6 +59,12 @@ int main(void)
 			 " FROM application GROUP BY 1, 2 EXCEPT SELECT comune, month, SUM(ckey) FROM rollup_comune"
 			 " WHERE attr = '' GROUP BY 1, 2)"), 0);
 	CHECK("rollup record keys vary", q1(db, "SELECT COUNT(DISTINCT dote_rkey(uuid)) FROM application") > 2990);
+	CHECK_INT("rollup selected's cell keys = SUM(dote_rkey(uuid)) of the selected, per province x education",
+		  q1(db, "SELECT COUNT(*) FROM (SELECT c.province, a.education, SUM(dote_rkey(a.uuid))"
+			 " FROM application a JOIN comune c ON c.istat = a.comune"
+			 " WHERE a.status IN ('selected','started','completed','dropped_out') GROUP BY 1, 2"
+			 " EXCEPT SELECT province, value, SUM(ckey_sel) FROM rollup_province WHERE attr = 'education'"
+			 " GROUP BY 1, 2 HAVING SUM(selected) > 0)"), 0);
 	CHECK_INT("rollup residence classes match GROUP BY",
 		  q1(db, "SELECT COUNT(*) FROM (SELECT a.comune, CASE WHEN a.residence = a.comune THEN 'same_comune'"
 			 " WHEN (SELECT province FROM comune WHERE istat = a.residence) ="
@@ -114,6 +120,9 @@ int main(void)
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_province WHERE attr = ''"), before + 1);
 		CHECK_INT("rollup dropout in comune attr rows",
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_comune WHERE attr = 'age_band'"), before + 1);
+		CHECK_INT("rollup dropout's cell key moves with it",
+			  q1(db, "SELECT SUM(ckey_dro) FROM rollup_comune WHERE attr = 'sex'"),
+			  q1(db, "SELECT SUM(dote_rkey(uuid)) FROM application WHERE status = 'dropped_out'"));
 		CHECK_INT("rollup dropout in attribute pair rows",
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_attr2 WHERE attr = 'sex' AND attr2 = 'residence'"),
 			  before + 1);
@@ -122,9 +131,9 @@ int main(void)
 	 * replaced and rebuilt, keys included. */
 	{
 		long long keys = q1(db, "SELECT SUM(ckey) FROM rollup_comune WHERE attr = ''");
-		db_exec(db, "DROP TABLE rollup_attr2; ALTER TABLE rollup_comune DROP COLUMN ckey");
+		db_exec(db, "ALTER TABLE rollup_attr2 DROP COLUMN ckey_dro; ALTER TABLE rollup_comune DROP COLUMN ckey_dro");
 		CHECK("rollup old rollups migrated", rollup_migrate(db) == 0 &&
-		      q1(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey'") == 1);
+		      q1(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey_dro'") == 1);
 		CHECK_INT("rollup old rollups are stale", rollup_stale(db), 1);
 		CHECK("rollup old rollups rebuilt with their keys", rollup_rebuild(db) == 0 &&
 		      q1(db, "SELECT SUM(ckey) FROM rollup_comune WHERE attr = ''") == keys && keys != 0);

@@ -30,7 +30,7 @@ static uint64_t next_key(void)
 int main(void)
 {
 	enum { DRAWS = 200000 };
-	int never_small = 1, bounded = 1, same = 1;
+	int never_small = 1, bounded = 1, same = 1, zeros = 0;
 
 	util_quiet(1);
 	CHECK_INT("sdc zero stays zero", (int)sdc_perturb(0, 12345, SDC_S_APPLICATIONS), 0);
@@ -42,8 +42,9 @@ int main(void)
 			int64_t v = sdc_perturb(n, k, SDC_S_SELECTED);
 			if (v > 0 && v < SDC_MIN_COUNT)
 				never_small = 0;
-			if (n >= 5 && (v < n - SDC_MAX_DEV || v > n + SDC_MAX_DEV || v < 5))
+			if (n >= 5 && (v < n - SDC_MAX_DEV || v > n + SDC_MAX_DEV || v < 5) && !(n <= 8 && v == 0))
 				bounded = 0;
+			zeros += n >= 5 && n <= 8 && v == 0;
 			if (v != sdc_perturb(n, k, SDC_S_SELECTED))
 				same = 0;
 			lo = v < lo ? v : lo;
@@ -65,7 +66,9 @@ int main(void)
 		}
 	}
 	CHECK("sdc no true count is ever published as 1 to 4", never_small);
-	CHECK("sdc from 5 up the change is at most 4, never below 5", bounded);
+	CHECK("sdc from 5 up the change is at most 4, never below 5 (5-8 may be 0)", bounded);
+	CHECK("sdc counts 5-8 published as 0 about 4% of the time",
+	      fabs((double)zeros / (4.0 * DRAWS / 10) - 0.04) < 0.004);
 	CHECK("sdc the same cell always gets the same value", same);
 	{
 		int equal = 1, differ = 0;
@@ -84,13 +87,14 @@ int main(void)
 			int k = sdc_ptable_row(n, vals, p, 10), tot = 0;
 			for (int i = 0; i < k; i++)
 				tot += p[i];
-			ok &= tot == 100;
+			ok &= n >= 5 && n <= 8 ? tot >= 990 && tot <= 1000 : tot == 1000;
 		}
-		CHECK("sdc every p-table row sums to 100%", ok);
-		CHECK_INT("sdc p-table row 6: values 5 to 10", sdc_ptable_row(6, vals, p, 8), 6);
-		CHECK("sdc p-table row 6 starts at 5 with 30% (raised from 2-5)", vals[0] == 5 && p[0] == 30 && vals[5] == 10 && p[5] == 2);
-		CHECK_INT("sdc p-table row 3 has two values", sdc_ptable_row(3, vals, p, 8), 2);
-		CHECK("sdc p-table row 3: 0 at 50%, 5 at 50%", vals[0] == 0 && p[0] == 50 && vals[1] == 5 && p[1] == 50);
+		CHECK("sdc every p-table row sums to 100% (5-8: to rounding)", ok);
+		CHECK_INT("sdc p-table row 6: values 0 and 5 to 10", sdc_ptable_row(6, vals, p, 10), 7);
+		CHECK("sdc p-table row 6: 0 at 4%, 5 at 28.8% (raised from 2-5)",
+		      vals[0] == 0 && p[0] == 40 && vals[1] == 5 && p[1] >= 285 && p[1] <= 288 && vals[6] == 10);
+		CHECK_INT("sdc p-table row 3 has two values", sdc_ptable_row(3, vals, p, 10), 2);
+		CHECK("sdc p-table row 3: 0 at 50%, 5 at 50%", vals[0] == 0 && p[0] == 500 && vals[1] == 5 && p[1] == 500);
 	}
 	/* Python: int.from_bytes(sha256(secret + uuid)[:4], 'big'). */
 	CHECK("sdc record key = first 4 bytes of SHA-256(secret || uuid)",
