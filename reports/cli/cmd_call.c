@@ -6,7 +6,7 @@
  *   dote call list | show CALL | history CALL
  *   dote call edit PLACEMENT FIELD=VALUE...
  *   dote call extend CALL --deadline D [--placement P]
- *   dote call withdraw PLACEMENT | close CALL
+ *   dote call withdraw PLACEMENT | reinstate PLACEMENT | close CALL
  * Every command takes --db HUBDB (default $DOTE_HUB_DB, else hub.db),
  * --by NAME (default $USER) and --note TEXT. Exit 0 done, 1 refused
  * (the problems are printed, one a line, and nothing changed), 2 usage
@@ -31,6 +31,7 @@ static void call_usage(FILE *f)
 		   "       dote call edit PLACEMENT FIELD=VALUE...\n"
 		   "       dote call extend CALL --deadline DATE [--placement PLACEMENT]\n"
 		   "       dote call withdraw PLACEMENT\n"
+		   "       dote call reinstate PLACEMENT\n"
 		   "       dote call close CALL\n"
 		   "Every command also takes --db HUBDB (default $DOTE_HUB_DB, else hub.db),\n"
 		   "--by NAME (who makes the change; default $USER) and --note TEXT.\n\n"
@@ -189,7 +190,7 @@ static int cmd_call(int argc, char **argv)
 		by = "dote";
 	if ((!strcmp(sub, "import") && n != 1) ||
 	    ((!strcmp(sub, "show") || !strcmp(sub, "history") || !strcmp(sub, "withdraw") ||
-	      !strcmp(sub, "close") || !strcmp(sub, "extend")) && n != 1) ||
+	      !strcmp(sub, "reinstate") || !strcmp(sub, "close") || !strcmp(sub, "extend")) && n != 1) ||
 	    (!strcmp(sub, "edit") && n < 2) || (!strcmp(sub, "list") && n) ||
 	    (!strcmp(sub, "extend") && !spec.deadline[0])) {
 		call_usage(stderr);
@@ -199,7 +200,7 @@ static int cmd_call(int argc, char **argv)
 		char word[40];
 
 		snprintf(word, sizeof(word), " %.30s ", sub);
-		if (!strstr(" import list show history edit extend withdraw close ", word)) {
+		if (!strstr(" import list show history edit extend withdraw reinstate close ", word)) {
 			call_usage(stderr);
 			return 2;
 		}
@@ -247,6 +248,9 @@ static int cmd_call(int argc, char **argv)
 				  "extended", placement ? placement : args[0], err);
 	} else if (!strcmp(sub, "withdraw")) {
 		rc = amend_result(call_placement_withdraw(s, args[0], by, note, err, sizeof(err)), "withdrawn",
+				  args[0], err);
+	} else if (!strcmp(sub, "reinstate")) {
+		rc = amend_result(call_placement_reinstate(s, args[0], by, note, err, sizeof(err)), "reinstated",
 				  args[0], err);
 	} else {
 		rc = amend_result(call_close(s, args[0], by, note, err, sizeof(err)), "closed", args[0], err);

@@ -998,6 +998,54 @@ out:
 	return rc;
 }
 
+int call_placement_reinstate(struct store *s, const char *code, const char *by, const char *note,
+			     char *err, size_t errsize)
+{
+	struct pl p;
+	char call_id[24], cdead[11], cstatus[12], now[32], today[11], last[24];
+	int rc;
+
+	err[0] = '\0';
+	if (who_ok(by, note, err, errsize))
+		return 2;
+	time_iso(now_wall(), now, sizeof(now));
+	today_date(today);
+	if (store_begin(s))
+		return -1;
+	rc = placement_load(s, code, &p, call_id, sizeof(call_id), cdead, cstatus);
+	if (rc)
+		goto out;
+	rc = -1;
+	if (store_text(s, "SELECT action FROM catalog_version WHERE call_id = ?1 AND placement_code = ?2"
+			  " ORDER BY version DESC LIMIT 1", ARGS(call_id, code), last, sizeof(last)) < 0)
+		goto out;
+	rc = 2;
+	if (strcmp(pv(&p, PF_STATUS), "closed") || strcmp(last, "withdrawn")) {
+		snprintf(err, errsize, "il progetto %s non è ritirato", code);
+		goto out;
+	}
+	if (strcmp(cstatus, "open")) {
+		snprintf(err, errsize, "l'avviso di questo progetto è chiuso");
+		goto out;
+	}
+	if (strcmp(pv(&p, PF_DEADLINE), today) < 0) {
+		snprintf(err, errsize, "la scadenza del progetto (%s) è passata: ripubblicalo dal file dell'avviso"
+			 " con una nuova scadenza", pv(&p, PF_DEADLINE));
+		goto out;
+	}
+	rc = -1;
+	if (pl_set(&p, PF_STATUS, "open") || pl_update(s, &p, now) ||
+	    pl_version(s, call_id, &p, "reinstated", by, note && *note ? note : "di nuovo aperto", now) ||
+	    store_commit(s))
+		goto out;
+	pl_release(&p);
+	return 0;
+out:
+	store_rollback(s);
+	pl_release(&p);
+	return rc;
+}
+
 static int call_load(struct store *s, const char *code_in, char *id, char *deadline, char *status,
 		     struct call_spec *sp)
 {

@@ -106,6 +106,10 @@ int call_extend(struct store *s, const char *call_code, const char *placement,
 /* Withdraws a placement: it leaves the catalog, takes no application. */
 int call_placement_withdraw(struct store *s, const char *code, const char *by,
 			    const char *note, char *err, size_t errsize);
+/* Opens a withdrawn placement again (its call open, its deadline not
+ * past). */
+int call_placement_reinstate(struct store *s, const char *code, const char *by,
+			     const char *note, char *err, size_t errsize);
 /* Closes a call: it and its placements leave the catalog. */
 int call_close(struct store *s, const char *call_code, const char *by, const char *note,
 	       char *err, size_t errsize);

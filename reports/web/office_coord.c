@@ -197,6 +197,7 @@ static void done_note(struct page *pg)
 		{ "ritirato", "Progetto ritirato: i totem non lo mostrano più e non accettano candidature." },
 		{ "chiuso", "Avviso chiuso: i totem non lo mostrano più e non accettano candidature." },
 		{ "invariato", "Nessun campo cambiato: nulla da registrare." },
+		{ "ripristinato", "Progetto ripristinato: i totem lo mostrano di nuovo alla prossima richiesta del catalogo." },
 	};
 	char key[24];
 
@@ -595,7 +596,7 @@ static void history_table(struct page *pg, struct store_res *r, int with_code)
 {
 	static const struct { const char *key, *it; } actions[] = {
 		{ "created", "pubblicato" }, { "changed", "modificato" }, { "extended", "prorogato" },
-		{ "withdrawn", "ritirato" }, { "closed", "chiuso" },
+		{ "withdrawn", "ritirato" }, { "closed", "chiuso" }, { "reinstated", "ripristinato" },
 	};
 
 	hbuf_add(&pg->b, "<table><caption>Storico delle modifiche (ogni versione)</caption><thead><tr>"
@@ -843,6 +844,15 @@ static void placement_page(struct page *pg, const char *err, int status)
 				 "<button type=\"submit\" style=\"background:#b30000\">Ritira il progetto</button></form>"
 				 "<p class=\"note\">Un progetto ritirato sparisce dai totem; le candidature già ricevute restano.</p>");
 	}
+	if (!open && !strcmp(store_res_get(p, 0, 16), "open")) {
+		hbuf_add(&pg->b, "<h2>Ripristino</h2><form method=\"post\" action=\"/coordinamento/progetto/ripristina\""
+				 " class=\"inline\">");
+		csrf_field(pg);
+		hidden(&pg->b, "code", store_res_get(p, 0, 0));
+		hbuf_add(&pg->b, "<div><label for=\"rn\">Nota</label><input id=\"rn\" name=\"note\" maxlength=\"200\">"
+				 "</div><button type=\"submit\">Ripristina il progetto</button></form><p class=\"note\">Un"
+				 " progetto ritirato torna sui totem se la sua scadenza non è passata.</p>");
+	}
 	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
 			 " WHERE call_id = ?1 AND placement_code = ?2 ORDER BY id DESC LIMIT 200",
 			 ARGS(store_res_get(p, 0, 17), store_res_get(p, 0, 0)), &h)) {
@@ -928,6 +938,10 @@ static void amend_post(struct page *pg, const char *what)
 	} else if (!strcmp(what, "close")) {
 		rc = call_close(w, code, pg->s.name, note, err, sizeof(err));
 		done = "chiuso";
+	} else if (!strcmp(what, "reinstate")) {
+		rc = call_placement_reinstate(w, code, pg->s.name, note, err, sizeof(err));
+		base = "/coordinamento/progetto";
+		done = "ripristinato";
 	} else if (!strcmp(what, "withdraw")) {
 		rc = call_placement_withdraw(w, code, pg->s.name, note, err, sizeof(err));
 		base = "/coordinamento/progetto";
@@ -1525,6 +1539,8 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 		amend_post(&pg, "edit");
 	else if (post && !strcmp(p, "/coordinamento/progetto/ritira"))
 		amend_post(&pg, "withdraw");
+	else if (post && !strcmp(p, "/coordinamento/progetto/ripristina"))
+		amend_post(&pg, "reinstate");
 	else if (get && !strcmp(p, "/coordinamento/rete"))
 		network_page(&pg);
 	else if (get && !strcmp(p, "/coordinamento/totem"))

@@ -293,6 +293,13 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	read -r code _ < <(catalog "$url" 015146)
 	check "$b-web-withdraw-reaches-kiosk" "$(jq '[.placements[] | select(.code == "PLC122601M01")] | length' "$T/cat.json")" 0
 	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
+		--data-urlencode code=PLC122601M01 "$url/coordinamento/progetto/ripristina")
+	check "$b-web-reinstate" "$code" 303
+	read -r code _ < <(catalog "$url" 015146)
+	check "$b-web-reinstate-reaches-kiosk" "$(jq '[.placements[] | select(.code == "PLC122601M01")] | length' "$T/cat.json")" 1
+	out=$(dote call reinstate --db "$db" PLC122601M01 --by coord 2>&1)
+	check_match "$b-reinstate-twice-refused" "$out" "refused: il progetto PLC122601M01 non è ritirato"
+	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
 		--data-urlencode code=13/2025 --data-urlencode deadline="$D45" "$url/coordinamento/avviso/proroga")
 	check "$b-web-extend" "$code" 303
 	check "$b-web-extend-stored" "$(sql "$b" "$db" "SELECT deadline FROM call WHERE code = '13/2025'")" "$D45"
@@ -302,7 +309,7 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	check "$b-web-close" "$code" 303
 	read -r code _ < <(catalog "$url" 019036 "$e1")
 	check "$b-web-close-reaches-kiosk" "$code $(jq '[.placements[] | select(.code | startswith("PLC1226"))] | length' "$T/cat.json")" "200 0"
-	check "$b-web-versions" "$(sql "$b" "$db" "SELECT count(*) FROM catalog_version v JOIN call c ON c.id = v.call_id WHERE c.code = '13/2025'")" 6
+	check "$b-web-versions" "$(sql "$b" "$db" "SELECT count(*) FROM catalog_version v JOIN call c ON c.id = v.call_id WHERE c.code = '13/2025'")" 7
 
 	# --- the network view (uso interno) ---
 	code=$(curl -s -b "$jar" -o "$T/rete.html" -w '%{http_code}' "$url/coordinamento/rete")
