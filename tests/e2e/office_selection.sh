@@ -177,6 +177,13 @@ CONF
 		"interview|2026-03-20T10:00|Municipio, sala Giunta"
 	check "$b-interview-in-the-past-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-02-20T10:00 luogo=Municipio)" "409"
 	check_match "$b-interview-in-the-past-says-why" "$(page_text)" "servono data e ora valide"
+	check "$b-interview-place-too-long" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-03-20T11:00 "luogo=$(printf 'x%.0s' $(seq 201))")" "409"
+	check_match "$b-interview-place-too-long-says-why" "$(page_text)" "serve il luogo \(da 1 a 200 caratteri\)"
+	check "$b-note-too-long" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok "nota=$(printf 'n%.0s' $(seq 501))")" "409"
+	check_match "$b-note-too-long-says-why" "$(page_text)" "al massimo 500 caratteri"
+	check "$b-note-far-too-long" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok "nota=$(printf 'n%.0s' $(seq 2000))")" "400"
+	check "$b-form-too-big" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok "x=$(printf 'y%.0s' $(seq 9000))")" "413"
+	check "$b-bounds-nothing-changed" "$(sql "SELECT count(*) FROM selection x JOIN application a ON a.uuid = x.uuid WHERE a.protocol = ?1" "$pb")" "0"
 	check_match "$b-receipt-interview" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" \
 		"Stato della domanda: +Convocato/a al colloquio .*convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	curl -s "$URL/r/$ta" > "$T/shot-receipt-interview-$b.html"
@@ -186,7 +193,8 @@ CONF
 	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN min(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "1|0|1"
 	mkdir -p "$T/mail-$b"
 	$PY "$top/tests/tools/smtp_sink.py" "$T/mail-$b" "$port" 2>>"$T/sink.log" &
-	PIDS+=($!)
+	SINK_PID=$!
+	PIDS+=($SINK_PID)
 	if wait_mails 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
 	check_match "$b-mail-interview" "$(cat "$T/mail-$b/001.txt" 2>/dev/null | tr '\n' ' ')" \
 		"^To: cittadina1@example.it .*Subject: DoteComune: novità sulla sua domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
@@ -208,7 +216,9 @@ CONF
 	check "$b-score" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=85)" "303"
 	check "$b-score-out-of-range" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=101)" "409"
 	form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok >/dev/null
-	form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-03-20T11:00 'luogo=Municipio, sala Giunta' >/dev/null
+	check "$b-interview-place-escaped" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-03-20T11:00 'luogo=<b>Sala</b> "Giunta"')" "303"
+	get "$J_A" "/ufficio/domanda?id=$pb" >/dev/null
+	check "$b-interview-place-shown-escaped" "$(grep -c '&lt;b&gt;Sala&lt;/b&gt; &quot;Giunta&quot;' "$T/page")|$(grep -c '<b>Sala' "$T/page")" "1|0"
 	check "$b-score-b" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=70)" "303"
 	check "$b-requirements-missing" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=requisiti esito=ko 'nota=manca la residenza in Lombardia')" "303"
 	check "$b-no-interview-without-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=colloquio quando=2026-03-20T12:00 luogo=Municipio)" "409"
@@ -300,8 +310,24 @@ CONF
 	check_match "$b-placement-after-erasure" "$(page_text)" "dati personali cancellati"
 	[[ "$(sql "SELECT count(*) FROM retention_log WHERE by LIKE '%@%'")" == 0 ]] && pass "$b-retention-log-no-personal-data" || fail "$b-retention-log-no-personal-data" "address in log"
 	grep -q -e Giulia -e cittadina -e BNCGLI "$T/$b-office.log" && fail "$b-hub-log-no-personal-data" "found" || pass "$b-hub-log-no-personal-data"
+
+	# A completes the placement: told everywhere, then erased at the next run.
+	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
+	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
+	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
+	if wait_mails 6; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
+	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
+	check_match "$b-final-status-says-so" "$(page_text)" "Lo stato è definitivo"
+	before=$(stats)
+	export DOTE_NOW=$((1772442000 + 40 * 86400))
+	check_match "$b-retention-after-completion" "$("$DOTE_BIN/dote" retention run --by 'Ufficio privacy' --db "$DB")" "^erased the personal data of 1 applications"
+	export DOTE_NOW=1772442000
+	check "$b-retention-completed-erased" "$(sql "SELECT count(*) FROM application WHERE comune = '015146' AND (cf IS NOT NULL OR email IS NOT NULL OR given_name IS NOT NULL)")" "0"
+	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged-again" || fail "$b-retention-stats-unchanged-again" "$(diff <(echo "$before") <(stats) | head -5)"
+	check "$b-retention-other-comune-kept" "$(sql "SELECT count(*) FROM application WHERE comune = '015209' AND cf IS NOT NULL")" "1"
 	cp "$T/shots-$b"/check-*.png "$T/" 2>/dev/null
-	kill "$HUB_PID" 2>/dev/null
+	kill "$HUB_PID" "$SINK_PID" 2>/dev/null
+	wait "$HUB_PID" "$SINK_PID" 2>/dev/null
 }
 
 # OFFICE_ONLY=sqlite: the SQLite half alone (quicker while working on it).
