@@ -246,9 +246,8 @@ static const char *role_words(const struct ui_widget *w)
 
 /* The focused control: its label, role and state. A required field's
  * star is said as a word; a field's value only through headphones. */
-static void say_focus(struct kiosk *k, const char *label)
+static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *label)
 {
-	const struct ui_widget *w = ui_find(&k->ui, k->ui.focus);
 	char name[220], buf[700], spelled[300];
 	const char *state = "", *value;
 	size_t n;
@@ -276,6 +275,11 @@ static void say_focus(struct kiosk *k, const char *label)
 	}
 	str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
 	say_sentence(k, buf);
+}
+
+static void say_focus(struct kiosk *k, const char *label)
+{
+	say_widget(k, ui_find(&k->ui, k->ui.focus), label);
 }
 
 /* The announce hook: keeps the last announcements (tests read them),
@@ -712,10 +716,10 @@ void chrome_languages(struct kiosk *k)
 			str_fmt(id, sizeof(id), "lang:%s", codes[i]);
 			if (ui_button(ui, id, lang_name(codes[i]), r,
 				      !strcmp(codes[i], i18n_lang()) ? UI_CHOICE_ON : UI_CHOICE)) {
-				kiosk_set_lang(k, codes[i]);
+				/* At the end of the frame: this one was drawn (and its
+				 * labels recorded) in the old language. */
+				str_copy(k->lang_pending, sizeof(k->lang_pending), codes[i]);
 				k->lang_menu = 0;
-				ui->focus[0] = 0;
-				ui_focus(ui, "language");
 			}
 		}
 	}
@@ -900,7 +904,7 @@ void kiosk_frame(struct kiosk *k)
 	struct ui_input *in = &ui->in;
 	int64_t idle_ms = config_int(k->cfg, "idle_seconds") * 1000;
 	int64_t t0 = now_ms();
-	int back = 0;
+	int back = 0, switched = 0;
 
 	if (any_input(in))
 		k->last_input_ms = in->now_ms;
@@ -983,6 +987,7 @@ void kiosk_frame(struct kiosk *k)
 	if (k->next) {
 		const struct screen *n = k->next;
 		k->next = NULL;
+		switched = 1;
 		if (k->screen->leave)
 			k->screen->leave(k);
 		k->screen = n;
@@ -998,6 +1003,24 @@ void kiosk_frame(struct kiosk *k)
 		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
 		ui->animating = 1;
 	}
+	if (k->lang_pending[0]) {
+		kiosk_set_lang(k, k->lang_pending);
+		k->lang_pending[0] = 0;
+		ui_focus(ui, "language");
+	}
+	/* Explore by touch: a control tapped is said with the state the
+	 * tap gave it, in the next frame (keys echo themselves; a field
+	 * tapped has the focus and is said as such). */
+	if (k->speech_on && k->tapped_say[0]) {
+		const struct ui_widget *w = ui_find(ui, k->tapped_say);
+		/* What the tap caused (an error, a message) comes first. */
+		if (w && !switched && !k->say[0])
+			say_widget(k, w, w->label);
+		k->tapped_say[0] = 0;
+	}
+	if (k->speech_on && ui->tapped[0] && strcmp(ui->tapped, ui->focus) && strcmp(ui->tapped, "speech") &&
+	    strncmp(ui->tapped, "key:", 4) && !switched && !k->say[0])
+		str_copy(k->tapped_say, sizeof(k->tapped_say), ui->tapped);
 	if (k->say[0]) {
 		/* One utterance per frame: it cuts the previous one short. */
 		speech_say(k->speech, i18n_lang(), k->say);

@@ -160,12 +160,14 @@ struct kiosk {
 	char say[1024];
 	char spoken[8][1024];
 	int nspoken;
+	char tapped_say[48];		/* a control tapped, said next frame */
 	/* Navigation keypad in the on-screen keyboard: the key selected
 	 * (index in drawing order, -1 none) and a press of it this frame. */
 	int osk_sel;
 	int osk_press;
 	int osk_nkeys;			/* keys drawn so far this frame */
 	int lang_menu;			/* the language chooser is open */
+	char lang_pending[8];		/* chosen there, switched at the end of the frame */
 	int show_data;			/* personal data shown unmasked */
 };
 

@@ -8,8 +8,8 @@
  * (a citizen with a physical keyboard types on it directly), but a
  * navigation keypad reaches them: Down from the field enters the
  * keyboard, the arrows move between keys by where they are on screen,
- * Enter presses one, Back (or Up from the top row) returns to the field
- * (osk_keypad). Their ids are key:<character> and key:shift,
+ * Enter presses one, Back (or Up from the top row) returns to the field,
+ * Down from the bottom row goes on to the next control (osk_keypad). Their ids are key:<character> and key:shift,
  * key:backspace, key:space, key:enter, key:hide. A Latin keyboard stays
  * left to right in Arabic too.
  */
@@ -160,6 +160,8 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide"))
 			kiosk_say(k, key_label(shown));
 		press(k, name, shown);
+		/* The keys drawn before this one show the old state. */
+		ui->animating = 1;
 	}
 }
 
@@ -215,10 +217,12 @@ int osk_keypad(struct kiosk *k)
 	const struct ui_widget *keys[80];
 	int n, key = ui->in.key, next;
 
-	if (!key || !osk_height(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
+	if (!osk_height(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
 		k->osk_sel = -1;
 		return 0;
 	}
+	if (!key)
+		return 0;
 	n = last_keys(k, keys, (int)ARRAY_SIZE(keys));
 	if (!n)
 		return 0;
@@ -241,6 +245,11 @@ int osk_keypad(struct kiosk *k)
 		if (next >= 0) {
 			k->osk_sel = next;
 			say_key(k, keys[next]);
+		} else if (key == UI_KEY_DOWN) {
+			/* Down from the bottom row goes on down the page: the
+			 * keyboard sits between the field and the next control. */
+			k->osk_sel = -1;
+			return 0;
 		} else if (key == UI_KEY_UP) {
 			/* Up from the top row: back to the field. */
 			k->osk_sel = -1;

@@ -75,8 +75,16 @@ struct request_state {
 	size_t limit;			/* the route's largest body (hub_preflight) */
 	size_t reserved;		/* bytes of the body budget held */
 	int refused;			/* 413 or 503, decided while the body came */
+	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 };
+
+/* A body refused from the headers is not read: the answer goes at once
+ * and the connection closes. Up to this size it is read and dropped
+ * instead, so that the answer is sure to reach the client (closing a
+ * socket with data unread sends a reset, which may overtake the answer):
+ * a kiosk told 401 or 403 for a small batch learns why. */
+enum { DRAIN_MAX = 65536 };
 
 /* One connection, from accept to close (MHD_OPTION_NOTIFY_CONNECTION). */
 struct hub_conn {
@@ -294,11 +302,13 @@ static void preflight_refuse(struct http_response *resp, int status, const char 
 }
 
 /* A request's headers are in, none of its body: 0 to go on and read the
- * body, or 1 with the answer in resp (then the body is never read). */
+ * body, 1 with the answer in resp (then the body is never read), or 2
+ * with the answer in resp to send once a small body is read and dropped. */
 static int preflight(struct hub *h, struct MHD_Connection *c, const char *method, const char *url,
 		     struct request_state *st, struct http_response *resp)
 {
 	struct length_scan ls;
+	int drain;
 
 	memset(&ls, 0, sizeof(ls));
 	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_length, &ls);
@@ -309,18 +319,19 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 				 : "{\"error\":\"conflicting or malformed Content-Length headers\"}");
 		return 1;
 	}
+	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
-		return 1;
+		return drain;
 	if (ls.lengths && ls.length > st->limit) {
 		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"this request takes no body\"}");
-		return 1;
+		return drain;
 	}
 	if (ls.lengths && ls.length) {
 		if (budget_take((size_t)ls.length + 1)) {
 			preflight_refuse(resp, 503, "{\"error\":\"too many requests in progress; retry later\"}");
-			return 1;
+			return drain;
 		}
 		st->reserved = (size_t)ls.length + 1;
 	}
@@ -445,9 +456,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = st;
 		conn_deadline(c, guard.body_ms);
 		memset(&resp, 0, sizeof(resp));
-		if (preflight(h, c, method, url, st, &resp))
+		switch (preflight(h, c, method, url, st, &resp)) {
+		case 0:
+			return MHD_YES;
+		case 2:
+			st->early = malloc(sizeof(*st->early));
+			if (st->early) {
+				*st->early = resp;
+				st->refused = -1;	/* read and drop the body */
+				return MHD_YES;
+			}
+			/* fall through */
+		default:
 			return send_response(c, &resp);
-		return MHD_YES;
+		}
 	}
 	if (*upload_size) {
 		body_add(st, upload_data, *upload_size);
@@ -462,6 +484,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		hub_ingest_reply(h, st->job, &resp);
 		hub_ingest_free(st->job);
 		st->job = NULL;
+		return send_response(c, &resp);
+	}
+	if (st->early) {
+		resp = *st->early;
+		free(st->early);
+		st->early = NULL;
 		return send_response(c, &resp);
 	}
 	if (st->refused) {
@@ -515,6 +543,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (st) {
 		hub_ingest_free(st->job);
+		if (st->early)
+			free(st->early->body);
+		free(st->early);
 		body_drop(st);
 		free(st);
 		*con_cls = NULL;

@@ -1436,6 +1436,8 @@ void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 
+	if (!*b->idem)
+		return;		/* nothing to compare it with */
 	crypto_hash_sha256(h, body, len);
 	hex(h, sizeof(h), b->idem_hash);
 }
@@ -1996,12 +1998,15 @@ out:
 /* The bounds of a kiosk's usage counts (anonymous counts of sessions,
  * views, forms, submissions per day, sent again at every heartbeat:
  * reports/hub/README.md). The kiosk sends its latest 500 rows. */
-enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000 };
+enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000, USAGE_DAYS_BEFORE_ENROLMENT = 7 };
 
 /* Checks every usage row before anything is stored: a day that is a
- * real date, not before the kiosk was enrolled (the day before, for
- * time zones; 2020-01-01 when its enrolment is not recorded) nor after
- * the hub's tomorrow; an event name of 1 to 20 of [a-z_]; a count of 0
+ * real date, not before the kiosk was enrolled (a week before: time
+ * zones, a kiosk clock set late; 2020-01-01 when its enrolment is not
+ * recorded) nor after the hub's tomorrow. One bad row refuses the whole
+ * heartbeat, and the kiosk sends it again with the next one, so the
+ * lower bound is generous: it is there to refuse 1999, not to judge
+ * clocks; an event name of 1 to 20 of [a-z_]; a count of 0
  * to USAGE_N_MAX. 0, 1 with the reason in err, -1 on storage failure. */
 static int usage_check(struct store *s, const struct store_kiosk *k, const json_t *usage,
 		       char *err, size_t esize)
@@ -2025,7 +2030,7 @@ static int usage_check(struct store *s, const struct store_kiosk *k, const json_
 		tm.tm_year -= 1900;
 		tm.tm_mon -= 1;
 		tm.tm_hour = 12;
-		time_iso(timegm(&tm) - 86400, first, sizeof(first));
+		time_iso(timegm(&tm) - (time_t)USAGE_DAYS_BEFORE_ENROLMENT * 86400, first, sizeof(first));
 	} else {
 		str_copy(first, sizeof(first), "2020-01-01");
 	}
@@ -2040,8 +2045,9 @@ static int usage_check(struct store *s, const struct store_kiosk *k, const json_
 		if (!day || strlen(day) != 10 || date_parse(day, &y, &m, &d))
 			return snprintf(err, esize, "usage[%zu].day: not a date (YYYY-MM-DD)", i), 1;
 		if (strcmp(day, first) < 0 || strcmp(day, last) > 0)
-			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (the kiosk's"
-					" enrolment) to %s (the hub's tomorrow)", i, day, first, last), 1;
+			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (a week before"
+					" the kiosk's enrolment) to %s (the hub's tomorrow)", i, day, first,
+					last), 1;
 		if (!event || !*event || strlen(event) > 20 ||
 		    strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
 			return snprintf(err, esize, "usage[%zu].event: not 1 to 20 of a-z and _", i), 1;

@@ -157,9 +157,9 @@ int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, cons
 struct wire_record;
 int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
 			     const struct wire_record *w, size_t n, const char *idem_key);
-/* Sets b's request fingerprint to the SHA-256 of the body as received
- * (the hub does, after prepare; store_batch_prepare takes the records'
- * canonical JSON). */
+/* Sets b's request fingerprint to the SHA-256 of the body as received,
+ * when b has an idempotency key (the hub does, after prepare;
+ * store_batch_prepare takes the records' canonical JSON). */
 void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len);
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
