@@ -275,7 +275,7 @@ static void home(struct office *o)
 			const struct comune *c = comune_by_istat(store_res_get(r, i, 5));
 			char w[40];
 
-			hbuf_add(&b, "<tr><td>");
+			hbuf_add(&b, "<tr><td class=\"nw\">");
 			if (o->staff)
 				alink(&b, "/ufficio/progetto?codice=", code, code);
 			else

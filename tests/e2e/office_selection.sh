@@ -257,6 +257,7 @@ CONF
 	# Staff of another comune: crafted ids in URLs and forms, 404, nothing changed.
 	n=$(sql "SELECT count(*) FROM selection_audit")
 	check "$b-other-get-application" "$(get "$J_B" "/ufficio/domanda?id=$pa")" "404"
+	snap other-comune-404
 	[[ "$(cat "$T/page")" != *Giulia* ]] && pass "$b-other-sees-no-name" || fail "$b-other-sees-no-name" "name shown"
 	check "$b-other-get-application-uuid" "$(get "$J_B" "/ufficio/domanda?id=$(sql "SELECT uuid FROM application WHERE protocol = ?1" "$pa")")" "404"
 	check "$b-other-get-placement" "$(get "$J_B" '/ufficio/progetto?codice=UI-015146-001')" "404"
@@ -276,6 +277,8 @@ CONF
 	check "$b-coordinator-audit" "$(get "$J_C" /ufficio/registro)" "200"
 	check_match "$b-coordinator-audit-rows" "$(page_text)" "anna Milano $pa UI-015146-001 Cambio di stato Selezionato/a Tirocinio avviato"
 	snap audit
+	get "$J_C" /ufficio >/dev/null && snap home-coordinator
+	get "$J_C" '/ufficio/graduatoria?codice=UI-015146-001' >/dev/null && snap ranking-final
 	check "$b-coordinator-no-contacts" "$(get "$J_C" "/ufficio/domanda?id=$pa")" "403"
 	check "$b-coordinator-no-change" "$(form "$J_C" "$csrf_c" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "403"
 	check "$b-audit-who-from-to" "$(sql "SELECT by, from_status, to_status FROM selection_audit WHERE action = 'status' AND uuid = (SELECT uuid FROM application WHERE protocol = ?1) ORDER BY id" "$pa" | tr '\n' ' ')" \
@@ -325,7 +328,6 @@ CONF
 	check "$b-retention-completed-erased" "$(sql "SELECT count(*) FROM application WHERE comune = '015146' AND (cf IS NOT NULL OR email IS NOT NULL OR given_name IS NOT NULL)")" "0"
 	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged-again" || fail "$b-retention-stats-unchanged-again" "$(diff <(echo "$before") <(stats) | head -5)"
 	check "$b-retention-other-comune-kept" "$(sql "SELECT count(*) FROM application WHERE comune = '015209' AND cf IS NOT NULL")" "1"
-	cp "$T/shots-$b"/check-*.png "$T/" 2>/dev/null
 	kill "$HUB_PID" "$SINK_PID" 2>/dev/null
 	wait "$HUB_PID" "$SINK_PID" 2>/dev/null
 }
