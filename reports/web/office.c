@@ -798,9 +798,13 @@ static const char *done_text(const char *action)
 
 /* ---- /ufficio/graduatoria ---- */
 
+/* A quoted CSV cell; one a spreadsheet would run as a formula gets a
+ * leading quote, as every CSV of the hub (report_format.c, OWASP). */
 static void csv_field(struct hbuf *b, const char *v)
 {
 	hbuf_add(b, "\"");
+	if (strchr("=+-@\t\r", *v) && *v)
+		hbuf_add(b, "'");
 	for (; *v; v++)
 		hbuf_add(b, *v == '"' ? "\"\"" : (char[]){ *v, 0 });
 	hbuf_add(b, "\"");
