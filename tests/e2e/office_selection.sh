@@ -305,6 +305,8 @@ CONF
 		"$(for p in "$pa" "$pb" "$pc"; do if [ "$p" = "$pa" ]; then echo "$pa|$(cf_for 1)|Giulia|cittadina1@example.it|3331234567"; else echo "$p|-|-|-|-"; fi; done | sort | tr '\n' ' ')"
 	check "$b-retention-notes-erased" "$(sql "SELECT count(*) FROM selection_audit WHERE note LIKE '%residenza%'")|$(sql "SELECT count(*) FROM mail_outbox WHERE to_addr = 'cittadina2@example.it'")" "0|0"
 	check "$b-retention-logged" "$(sql "SELECT by, days, applications, placements FROM retention_log")" "Ufficio privacy|30|2|1"
+	get "$J_C" /ufficio/registro >/dev/null
+	check_match "$b-retention-shown-to-coordinators" "$(page_text)" "Cancellazioni dei dati personali .* UTC Ufficio privacy 30 2 1"
 	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged" || fail "$b-retention-stats-unchanged" "$(diff <(echo "$before") <(stats) | head -5)"
 	"$DOTE_BIN/dote" report --db "$DB" --rebuild --dims comune --measures applications >/dev/null 2>&1
 	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged-after-rebuild" || fail "$b-retention-stats-unchanged-after-rebuild" "$(diff <(echo "$before") <(stats) | head -5)"
