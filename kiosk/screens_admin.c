@@ -201,6 +201,7 @@ void status_frame(struct kiosk *k)
 	flow_heading(k, &f, "status-title", _("Check my application"));
 	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
+	flow_reach(k, &f);
 	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", tr(k->err.protocol),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
@@ -233,7 +234,7 @@ void status_frame(struct kiosk *k)
 	}
 	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
-		f.y += ui_error(ui, "error:check", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error_for(ui, "error:check", "field:check_cf", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
 		char buf[400];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"), status_label(k->check_status));

@@ -23,6 +23,7 @@
 #include "reports/hub/hub.h"
 #include "reports/store/selection.h"
 #include "reports/web/office.h"
+#include "reports/web/office_coord.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -655,6 +656,17 @@ static int is_dashboard_path(const char *p)
 	       !strncmp(p, "/static/", 8);
 }
 
+/* The coordinators' pages write through the writer connection. */
+static struct store *coord_writer_get(void *h)
+{
+	return writer_get(h);
+}
+
+static void coord_writer_put(void *h)
+{
+	writer_put(h);
+}
+
 /* The API's own paths (as opposed to web pages). */
 static int is_api_path(const char *p)
 {
@@ -770,7 +782,12 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
-	if (!strcmp(p, "/v1/applications") && post)
+	if (coord_path(p)) {
+		struct coord_env env = { s, coord_writer_get, coord_writer_put, h, h->kiosk_silent_minutes,
+					  h->outbox_growing_minutes, h->slow_frame_ms };
+
+		coord_handle(&env, req, resp);
+	} else if (!strcmp(p, "/v1/applications") && post)
 		post_applications(h, s, req, auth, idem_key, resp, job);
 	else if (!strcmp(p, "/v1/catalog") && get)
 		get_catalog(h, s, req, if_none_match, resp);

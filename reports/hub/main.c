@@ -59,6 +59,9 @@ static const struct config_entry hub_config[] = {
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
+	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
+	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
 	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
 	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
@@ -90,14 +93,22 @@ enum { DRAIN_MAX = 65536 };
 struct hub_conn {
 	MHD_socket fd;
 	int64_t deadline_ms;		/* 0: none (being handled, answered, suspended) */
+	int64_t headers_since_ms;	/* waiting for headers since then; 0: not */
 	struct hub_conn *prev, *next;
 };
+
+/* When the connections fill up (many attacking addresses, each within
+ * per_address_connections), a connection gets only this long for its
+ * headers: a kiosk or a browser sends them in milliseconds, a slow
+ * attacker loses its slot to them. */
+enum { CROWDED_HEADER_MS = 2000 };
 
 /* The connections and request bodies of the whole server. */
 static struct guard {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct hub_conn *conns;
+	long n_conns, crowded;		/* connections now; from how many "crowded" */
 	int64_t header_ms, body_ms;
 	size_t body_used, body_memory;	/* bytes of bodies reserved / allowed */
 	long reaped;			/* connections closed past a deadline */
@@ -118,7 +129,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			return;		/* untracked: only MHD's idle timeout */
 		hc->fd = ci->connect_fd;
 		pthread_mutex_lock(&guard.lock);
-		hc->deadline_ms = now_ms() + guard.header_ms;
+		hc->headers_since_ms = now_ms();
+		hc->deadline_ms = hc->headers_since_ms + guard.header_ms;
+		guard.n_conns++;
 		hc->next = guard.conns;
 		if (guard.conns)
 			guard.conns->prev = hc;
@@ -138,27 +151,32 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		guard.conns = hc->next;
 	if (hc->next)
 		hc->next->prev = hc->prev;
+	guard.n_conns--;
 	pthread_mutex_unlock(&guard.lock);
 	free(hc);
 	*socket_context = NULL;
 }
 
-/* Sets the connection's deadline ms from now (0: none). */
-static void conn_deadline(struct MHD_Connection *c, int64_t ms)
+/* Sets the connection's deadline ms from now (0: none); headers: it is
+ * waiting for a request's headers. */
+static void conn_deadline(struct MHD_Connection *c, int64_t ms, int headers)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct hub_conn *hc = ci ? ci->socket_context : NULL;
+	int64_t now = now_ms();
 
 	if (!hc)
 		return;
 	pthread_mutex_lock(&guard.lock);
-	hc->deadline_ms = ms ? now_ms() + ms : 0;
+	hc->deadline_ms = ms ? now + ms : 0;
+	hc->headers_since_ms = headers ? now : 0;
 	pthread_mutex_unlock(&guard.lock);
 }
 
 /* Four times a second, shuts down the socket of every connection past
- * its deadline; MHD sees the end of the stream and closes it (and calls
- * on_completed for a request cut short). */
+ * its deadline (or, when crowded, waiting for headers longer than
+ * CROWDED_HEADER_MS); MHD sees the end of the stream and closes it (and
+ * calls on_completed for a request cut short). */
 static void *reaper_main(void *arg)
 {
 	struct hub *h = arg;
@@ -166,6 +184,7 @@ static void *reaper_main(void *arg)
 	struct timespec ts;
 	int64_t now;
 	long reaped = 0;
+	int crowded;
 
 	pthread_setname_np(pthread_self(), "dote-hub-reaper");
 	pthread_mutex_lock(&guard.lock);
@@ -178,10 +197,12 @@ static void *reaper_main(void *arg)
 		}
 		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
 		now = now_ms();
+		crowded = guard.n_conns >= guard.crowded;
 		for (hc = guard.conns; hc; hc = hc->next)
-			if (hc->deadline_ms && now >= hc->deadline_ms) {
+			if ((hc->deadline_ms && now >= hc->deadline_ms) ||
+			    (crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS)) {
 				shutdown(hc->fd, SHUT_RDWR);
-				hc->deadline_ms = 0;
+				hc->deadline_ms = hc->headers_since_ms = 0;
 				guard.reaped++;
 			}
 		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
@@ -338,6 +359,24 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 	return 0;
 }
 
+/* A person uploading a file through a web page (a call's table) reads
+ * the refusal in a browser: an Italian page, not the API's JSON. */
+static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
+{
+	char page[400];
+
+	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
+		return;
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", h->body_max >> 20);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+}
+
 struct store *hub_store_get(struct hub *h)
 {
 	struct store *s = NULL;
@@ -454,9 +493,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
-		conn_deadline(c, guard.body_ms);
+		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
-		switch (preflight(h, c, method, url, st, &resp)) {
+		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (pf)
+			too_big_page(h, url, &resp);
+		switch (pf) {
 		case 0:
 			return MHD_YES;
 		case 2:
@@ -478,7 +521,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	/* All of the request is in: no deadline while it is handled,
 	 * stored and answered. */
-	conn_deadline(c, 0);
+	conn_deadline(c, 0, 0);
 	memset(&resp, 0, sizeof(resp));
 	if (st->job) {
 		hub_ingest_reply(h, st->job, &resp);
@@ -495,6 +538,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->refused) {
 		preflight_refuse(&resp, st->refused, st->refused == 413 ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"too many requests in progress; retry later\"}");
+		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
 	memset(&q, 0, sizeof(q));
@@ -551,7 +595,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		*con_cls = NULL;
 	}
 	/* The connection waits for its next request's headers. */
-	conn_deadline(c, guard.header_ms);
+	conn_deadline(c, guard.header_ms, 1);
 }
 
 static void usage(const struct config *cfg, FILE *f)
@@ -604,6 +648,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
 	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
+	long silent, growing, slow_frame;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -628,6 +673,9 @@ int main(int argc, char **argv)
 		{ "smtp_tls", 0, 1, &smtp_tls },
 		{ "mail_poll_seconds", 1, 3600, &mail_poll },
 		{ "mail_retry_seconds", 1, 86400, &mail_retry },
+		{ "kiosk_silent_minutes", 0, 1000000, &silent },
+		{ "outbox_growing_minutes", 0, 1000000, &growing },
+		{ "slow_frame_ms", 0, 1000000, &slow_frame },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
@@ -700,9 +748,13 @@ int main(int argc, char **argv)
 	h->body_max = (size_t)body_max;
 	h->rate_per_minute = (int)rate;
 	h->quiet = (int)quiet;
+	h->kiosk_silent_minutes = (int)silent;
+	h->outbox_growing_minutes = (int)growing;
+	h->slow_frame_ms = (int)slow_frame;
 	guard.header_ms = header_timeout * 1000;
 	guard.body_ms = body_timeout * 1000;
 	guard.body_memory = (size_t)body_memory;
+	guard.crowded = max_conn - max_conn / 10;	/* 90% of max_connections */
 	auth_set_limits((int)login_addr, (int)login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);

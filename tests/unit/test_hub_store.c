@@ -227,7 +227,16 @@ static void rules(struct store *s, const struct store_kiosk *k)
 	snprintf(why, sizeof(why), "submitted_at: before the call opened (%s)", buf);
 	judged(s, k, "time-before-call-opened", batch_at(now - 3 * 86400, 103, 1, 103), why);
 	store_exec(s, "UPDATE call SET opens = '2020-01-01'", NULL);
-	judged(s, k, "time-offline-10-days-stored", batch_at(now - 10 * 86400, 104, 1, 104), "stored");
+	recs = batch_at(now - 10 * 86400, 104, 1, 104);
+	judged(s, k, "time-offline-10-days-stored", json_incref(recs), "stored");
+	/* Its answer lost, sent again 25 days later (35 days old): 'already'. */
+	snprintf(why, sizeof(why), "%lld", (long long)(now + 25 * 86400));
+	setenv("DOTE_NOW", why, 1);
+	CHECK_INT("time-resend-after-allowance-answered", store_ingest(s, k, recs, NULL, &out), 0);
+	unsetenv("DOTE_NOW");
+	CHECK_INT("time-resend-after-allowance-already", num(out, "already"), 1);
+	json_decref(out);
+	json_decref(recs);
 	judged(s, k, "time-a-minute-ahead-stored", batch_at(now + 60, 105, 1, 105), "stored");
 
 	/* One kiosk, one comune: K01 was enrolled for 015146. */
