@@ -528,8 +528,11 @@ int selection_ranking_final(struct store *s, const char *scope, const char *plac
 		goto out;
 	}
 	if (atoi(store_res_get(r, 0, 1))) {
-		snprintf(err, errsize, "La graduatoria non può diventare definitiva: %s domande attendono "
-			 "ancora la valutazione (convocazione o esito del colloquio).", store_res_get(r, 0, 1));
+		int n = atoi(store_res_get(r, 0, 1));
+
+		snprintf(err, errsize, "La graduatoria non può diventare definitiva: %d %s ancora la "
+			 "valutazione (convocazione, esito del colloquio o nuovo stato).", n,
+			 n == 1 ? "domanda attende" : "domande attendono");
 		goto out;
 	}
 	rc = -1;

@@ -275,7 +275,7 @@ static void home(struct office *o)
 			const struct comune *c = comune_by_istat(store_res_get(r, i, 5));
 			char w[40];
 
-			hbuf_add(&b, "<tr><td>");
+			hbuf_add(&b, "<tr><td class=\"nw\">");
 			if (o->staff)
 				alink(&b, "/ufficio/progetto?codice=", code, code);
 			else
@@ -798,9 +798,13 @@ static const char *done_text(const char *action)
 
 /* ---- /ufficio/graduatoria ---- */
 
+/* A quoted CSV cell; one a spreadsheet would run as a formula gets a
+ * leading quote, as every CSV of the hub (report_format.c, OWASP). */
 static void csv_field(struct hbuf *b, const char *v)
 {
 	hbuf_add(b, "\"");
+	if (strchr("=+-@\t\r", *v) && *v)
+		hbuf_add(b, "'");
 	for (; *v; v++)
 		hbuf_add(b, *v == '"' ? "\"\"" : (char[]){ *v, 0 });
 	hbuf_add(b, "\"");
@@ -1014,6 +1018,32 @@ static void audit_page(struct office *o)
 		hbuf_add(&b, "<tr><td colspan=\"9\">Nessuna operazione registrata.</td></tr>");
 	hbuf_add(&b, "</tbody></table>");
 	store_res_free(r);
+	/* The erasures of personal data (`dote retention run`): counts only. */
+	if (!o->staff && !store_query(o->s, "SELECT at, by, days, applications, placements FROM retention_log"
+					    " ORDER BY id DESC LIMIT 100", NULL, &r)) {
+		hbuf_add(&b, "<h2>Cancellazioni dei dati personali</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
+			     "<th class=\"n\">Giorni dopo la graduatoria definitiva</th><th class=\"n\">Domande</th>"
+			     "<th class=\"n\">Progetti</th></tr></thead><tbody>");
+		for (i = 0; i < store_res_rows(r); i++) {
+			char w[40];
+
+			when(store_res_get(r, i, 0), w, sizeof(w));
+			hbuf_add(&b, "<tr>");
+			td_nw(&b, w);
+			td(&b, store_res_get(r, i, 1));
+			hbuf_add(&b, "<td class=\"n\">");
+			hbuf_esc(&b, store_res_get(r, i, 2));
+			hbuf_add(&b, "</td><td class=\"n\">");
+			hbuf_esc(&b, store_res_get(r, i, 3));
+			hbuf_add(&b, "</td><td class=\"n\">");
+			hbuf_esc(&b, store_res_get(r, i, 4));
+			hbuf_add(&b, "</td></tr>");
+		}
+		if (!store_res_rows(r))
+			hbuf_add(&b, "<tr><td colspan=\"5\">Nessuna cancellazione finora.</td></tr>");
+		hbuf_add(&b, "</tbody></table>");
+		store_res_free(r);
+	}
 	bottom(&b);
 	respond(o->resp, 200, "text/html; charset=utf-8", &b);
 }
