@@ -93,14 +93,22 @@ enum { DRAIN_MAX = 65536 };
 struct hub_conn {
 	MHD_socket fd;
 	int64_t deadline_ms;		/* 0: none (being handled, answered, suspended) */
+	int64_t headers_since_ms;	/* waiting for headers since then; 0: not */
 	struct hub_conn *prev, *next;
 };
+
+/* When the connections fill up (many attacking addresses, each within
+ * per_address_connections), a connection gets only this long for its
+ * headers: a kiosk or a browser sends them in milliseconds, a slow
+ * attacker loses its slot to them. */
+enum { CROWDED_HEADER_MS = 2000 };
 
 /* The connections and request bodies of the whole server. */
 static struct guard {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct hub_conn *conns;
+	long n_conns, crowded;		/* connections now; from how many "crowded" */
 	int64_t header_ms, body_ms;
 	size_t body_used, body_memory;	/* bytes of bodies reserved / allowed */
 	long reaped;			/* connections closed past a deadline */
@@ -121,7 +129,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			return;		/* untracked: only MHD's idle timeout */
 		hc->fd = ci->connect_fd;
 		pthread_mutex_lock(&guard.lock);
-		hc->deadline_ms = now_ms() + guard.header_ms;
+		hc->headers_since_ms = now_ms();
+		hc->deadline_ms = hc->headers_since_ms + guard.header_ms;
+		guard.n_conns++;
 		hc->next = guard.conns;
 		if (guard.conns)
 			guard.conns->prev = hc;
@@ -141,27 +151,32 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		guard.conns = hc->next;
 	if (hc->next)
 		hc->next->prev = hc->prev;
+	guard.n_conns--;
 	pthread_mutex_unlock(&guard.lock);
 	free(hc);
 	*socket_context = NULL;
 }
 
-/* Sets the connection's deadline ms from now (0: none). */
-static void conn_deadline(struct MHD_Connection *c, int64_t ms)
+/* Sets the connection's deadline ms from now (0: none); headers: it is
+ * waiting for a request's headers. */
+static void conn_deadline(struct MHD_Connection *c, int64_t ms, int headers)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct hub_conn *hc = ci ? ci->socket_context : NULL;
+	int64_t now = now_ms();
 
 	if (!hc)
 		return;
 	pthread_mutex_lock(&guard.lock);
-	hc->deadline_ms = ms ? now_ms() + ms : 0;
+	hc->deadline_ms = ms ? now + ms : 0;
+	hc->headers_since_ms = headers ? now : 0;
 	pthread_mutex_unlock(&guard.lock);
 }
 
 /* Four times a second, shuts down the socket of every connection past
- * its deadline; MHD sees the end of the stream and closes it (and calls
- * on_completed for a request cut short). */
+ * its deadline (or, when crowded, waiting for headers longer than
+ * CROWDED_HEADER_MS); MHD sees the end of the stream and closes it (and
+ * calls on_completed for a request cut short). */
 static void *reaper_main(void *arg)
 {
 	struct hub *h = arg;
@@ -169,6 +184,7 @@ static void *reaper_main(void *arg)
 	struct timespec ts;
 	int64_t now;
 	long reaped = 0;
+	int crowded;
 
 	pthread_setname_np(pthread_self(), "dote-hub-reaper");
 	pthread_mutex_lock(&guard.lock);
@@ -181,10 +197,12 @@ static void *reaper_main(void *arg)
 		}
 		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
 		now = now_ms();
+		crowded = guard.n_conns >= guard.crowded;
 		for (hc = guard.conns; hc; hc = hc->next)
-			if (hc->deadline_ms && now >= hc->deadline_ms) {
+			if ((hc->deadline_ms && now >= hc->deadline_ms) ||
+			    (crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS)) {
 				shutdown(hc->fd, SHUT_RDWR);
-				hc->deadline_ms = 0;
+				hc->deadline_ms = hc->headers_since_ms = 0;
 				guard.reaped++;
 			}
 		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
@@ -475,7 +493,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
-		conn_deadline(c, guard.body_ms);
+		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
 		int pf = preflight(h, c, method, url, st, &resp);
 
@@ -503,7 +521,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	/* All of the request is in: no deadline while it is handled,
 	 * stored and answered. */
-	conn_deadline(c, 0);
+	conn_deadline(c, 0, 0);
 	memset(&resp, 0, sizeof(resp));
 	if (st->job) {
 		hub_ingest_reply(h, st->job, &resp);
@@ -577,7 +595,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		*con_cls = NULL;
 	}
 	/* The connection waits for its next request's headers. */
-	conn_deadline(c, guard.header_ms);
+	conn_deadline(c, guard.header_ms, 1);
 }
 
 static void usage(const struct config *cfg, FILE *f)
@@ -736,6 +754,7 @@ int main(int argc, char **argv)
 	guard.header_ms = header_timeout * 1000;
 	guard.body_ms = body_timeout * 1000;
 	guard.body_memory = (size_t)body_memory;
+	guard.crowded = max_conn - max_conn / 10;	/* 90% of max_connections */
 	auth_set_limits((int)login_addr, (int)login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);

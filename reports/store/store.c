@@ -27,6 +27,7 @@
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/stats/rollup.h"
+#include "reports/stats/sdc.h"
 #include "reports/store/calls.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
@@ -333,7 +334,7 @@ static int store_migrate(struct store *s)
 	{
 		crypto_hash_sha256_state hs;
 		unsigned char h[crypto_hash_sha256_BYTES];
-		char fp[65], found[8];
+		char fp[65], found[8], secret[SDC_SECRET_HEX + 1];
 		const char *const *l;
 		int rc = -1;
 
@@ -343,6 +344,8 @@ static int store_migrate(struct store *s)
 					  strlen(pg_rules_schema));
 		for (l = rollup_schema_sql; *l; l++)
 			crypto_hash_sha256_update(&hs, (const unsigned char *)*l, strlen(*l));
+		crypto_hash_sha256_update(&hs, (const unsigned char *)sdc_pg_schema_sql, strlen(sdc_pg_schema_sql));
+		crypto_hash_sha256_update(&hs, (const unsigned char *)sdc_pg_function_sql, strlen(sdc_pg_function_sql));
 		crypto_hash_sha256_final(&hs, h);
 		hex(h, 16, fp);
 		if (store_exec_script(s, "CREATE TABLE IF NOT EXISTS store_schema (fingerprint TEXT PRIMARY KEY)"))
@@ -352,7 +355,13 @@ static int store_migrate(struct store *s)
 			return calls_migrate(s) || selection_migrate(s) ? -1 : 0;
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
+		/* The statistics' record keys (reports/stats/sdc.h): the hub
+		 * secret, made once, and dote_rkey() built from it, before the
+		 * rollups that sum it. */
+		sdc_new_secret(secret);
 		if (!store_exec_script(s, pg_schema) && !store_exec_script(s, pg_rules_schema) &&
+		    !store_exec_script(s, sdc_pg_schema_sql) && store_exec(s, sdc_pg_secret_sql, ARGS(secret)) >= 0 &&
+		    !store_exec_script(s, sdc_pg_function_sql) &&
 		    !run_list(s, rollup_schema_sql) && !pg_load_comuni(s) &&
 		    store_exec(s, "INSERT INTO store_schema(fingerprint) VALUES (?1) ON CONFLICT DO NOTHING",
 			       ARGS(fp)) >= 0)
@@ -1500,22 +1509,31 @@ out:
  * for the group's uuids (?1, a text[] literal), summed per key with the
  * measures rollup_ingest_sql adds for each: applications 1, applicants
  * uniq, selected sel, started sta, completed com, dropped_out dro,
- * sel_days days, sel_n sel. tests/e2e/hub_api.sh checks them against
- * the raw rows. */
+ * sel_days days, sel_n sel, ckey rkey (the record key, reports/stats/sdc.h);
+ * rollup_attr2 gets one row per pair of applicant attributes.
+ * tests/e2e/hub_api.sh checks them against the raw rows. */
 #define RG_X(EXTRA) " WHERE a.uuid = ANY (CAST(?1 AS text[])))" EXTRA " "
 #define RG_ATTRS ", attrs(attr) AS (VALUES (''), ('applicant_status'), ('age_band'), ('sex')," \
 	" ('education'), ('residence'))"
 #define RG_VALUE "CASE attrs.attr WHEN '' THEN '' WHEN 'applicant_status' THEN x.v_status" \
 	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu" \
 	" ELSE x.v_res END"
-#define RG_MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n"
+#define RG_MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n," \
+	" ckey"
 #define RG_SUMS "count(*), sum(x.uniq), sum(x.sel), sum(x.sta), sum(x.com), sum(x.dro), sum(x.days)," \
-	" sum(x.sel)"
+	" sum(x.sel), sum(x.rkey)"
 #define RG_ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications +" \
 	" excluded.applications, applicants = " T ".applicants + excluded.applicants, selected = " \
 	T ".selected + excluded.selected, started = " T ".started + excluded.started, completed = " \
 	T ".completed + excluded.completed, dropped_out = " T ".dropped_out + excluded.dropped_out," \
-	" sel_days = " T ".sel_days + excluded.sel_days, sel_n = " T ".sel_n + excluded.sel_n"
+	" sel_days = " T ".sel_days + excluded.sel_days, sel_n = " T ".sel_n + excluded.sel_n," \
+	" ckey = " T ".ckey + excluded.ckey"
+#define RG_PAIRS ", pairs(a1, a2) AS (VALUES ('applicant_status', 'age_band'), ('applicant_status', 'sex')," \
+	" ('applicant_status', 'education'), ('applicant_status', 'residence'), ('age_band', 'sex')," \
+	" ('age_band', 'education'), ('age_band', 'residence'), ('sex', 'education'), ('sex', 'residence')," \
+	" ('education', 'residence'))"
+#define RG_VALUE_OF(N) "CASE " N " WHEN 'applicant_status' THEN x.v_status WHEN 'age_band' THEN x.v_age" \
+	" WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
 
 /* Each follows 'WITH x AS (' and rollup_app_rows_sql. */
 static const char *const rollup_group_tail[] = {
@@ -1531,6 +1549,10 @@ static const char *const rollup_group_tail[] = {
 	" call_id, area, " RG_MEASURES ") SELECT x.placement_code, x.month, MIN(x.comune),"
 	" MIN(x.province), MIN(x.region), MIN(x.call_id), MIN(x.area), " RG_SUMS " FROM x"
 	" GROUP BY 1, 2" RG_ADD("rollup_placement", "placement_code, month"),
+	RG_X(RG_PAIRS) "INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, "
+	RG_MEASURES ") SELECT pairs.a1, " RG_VALUE_OF("pairs.a1") ", pairs.a2, " RG_VALUE_OF("pairs.a2") ","
+	" x.province, MIN(x.region), x.call_id, x.month, " RG_SUMS " FROM x, pairs GROUP BY 1, 2, 3, 4, 5, 7, 8"
+	RG_ADD("rollup_attr2", "attr, attr2, value, value2, province, call_id, month"),
 };
 static char rollup_group_sql[ARRAY_SIZE(rollup_group_tail)][8192];
 static pthread_once_t rollup_group_once = PTHREAD_ONCE_INIT;

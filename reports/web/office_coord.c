@@ -449,7 +449,12 @@ static void import_post(struct page *pg)
 	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(file->len, sodium_base64_VARIANT_ORIGINAL),
 			  (const unsigned char *)file->data, file->len, sodium_base64_VARIANT_ORIGINAL);
 	w = pg->env->writer_get(pg->env->arg);
+	/* Checked files wait an hour, five at most for one coordinator
+	 * (the four newest are kept besides this one). */
 	rc = store_exec(w, "DELETE FROM call_import_pending WHERE created_at < ?1", ARGS(old)) < 0 ||
+	     store_exec(w, "DELETE FROM call_import_pending WHERE by = ?1 AND token_hash NOT IN (SELECT token_hash"
+			   " FROM call_import_pending WHERE by = ?1 ORDER BY created_at DESC, token_hash LIMIT 4)",
+			ARGS(pg->s.name)) < 0 ||
 	     store_exec(w, "INSERT INTO call_import_pending(token_hash, by, created_at, spec, csv) VALUES"
 			   " (?1, ?2, ?3, ?4, ?5)", ARGS(hash, pg->s.name, now, spec, b64)) != 1;
 	pg->env->writer_put(pg->env->arg);
@@ -665,7 +670,10 @@ static void call_page(struct page *pg, const char *err, int status)
 	hbuf_esc(&pg->b, store_res_get(c, 0, 5));
 	hbuf_printf(&pg->b, "</b> · stato <b data-status>%s</b></p><p class=\"note\">Regole di ammissione: <code>",
 		    open ? "aperto" : "chiuso");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	if (strcmp(store_res_get(c, 0, 6), "{}") && store_res_get(c, 0, 6)[0])
+		hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	else
+		hbuf_add(&pg->b, "nessuna (ogni candidatura è ammessa)");
 	hbuf_add(&pg->b, "</code></p>");
 	if (open) {
 		hbuf_add(&pg->b, "<h2>Proroga o chiusura</h2><form method=\"post\" action=\"/coordinamento/avviso/proroga\""

@@ -243,6 +243,11 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$csrf" \
 		--data-urlencode token="$tok" "$url/coordinamento/avvisi/conferma")
 	check "$b-web-confirm-once" "$code" 410
+	for n in 1 2 3 4 5 6 7; do
+		curl -s -b "$jar" -o /dev/null -F csrf="$csrf" -F "code=13/2025" -F title= -F opens= -F deadline= \
+			-F "file=@$T/web.csv" "$url/coordinamento/avvisi/importa"
+	done
+	check "$b-web-pending-bounded" "$(count "$b" "$db" "call_import_pending WHERE by = 'coord'")" 5
 	before=$(state "$b" "$db")
 	code=$(curl -s -b "$jar" -o "$T/refused.html" -w '%{http_code}' -F csrf="$csrf" -F "code=14/2025" \
 		-F "title=Avviso n. 14/2025" -F opens="$TODAY" -F deadline="$D40" -F "file=@$T/bad-dup.csv" \
@@ -322,6 +327,16 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 		r=$(sqlite3 "$db" "SELECT a.comune, sum(CASE WHEN c.code = '$c2' THEN 1 ELSE 0 END) - sum(CASE WHEN c.code = '$c1' THEN 1 ELSE 0 END) FROM application a JOIN call c ON c.id = a.call_id GROUP BY a.comune ORDER BY 2 DESC, 1 LIMIT 1")
 		check_match "$b-network-compare-delta" "$(row "$T/rete3.html" data-comune "${r%|*}")" \
 			"data-m=\"delta\">\\+${r#*|}<"
+		code=$(curl -s -b "$jar" -o "$T/rete4.html" -w '%{http_code}' "$url/coordinamento/rete?sort=comune&dir=asc")
+		first=$(sqlite3 "$db" "SELECT c.name FROM comune c WHERE c.istat IN (SELECT comune FROM placement) ORDER BY c.name LIMIT 1")
+		check_match "$b-network-sort-by-name" "$(grep -o '<tr data-comune="[0-9]*"[^>]*><th scope="row">[^<]*' "$T/rete4.html" | head -1)" "$first"
+		m1=$(sqlite3 "$db" "SELECT substr(min(submitted_at), 1, 7) FROM application")
+		m2=$(sqlite3 "$db" "SELECT substr(max(submitted_at), 1, 7) FROM application")
+		code=$(curl -s -b "$jar" -o "$T/rete5.html" -w '%{http_code}' "$url/coordinamento/rete?from=$m2&to=$m2&from2=$m1&to2=$m1")
+		want=$(sqlite3 "$db" "SELECT count(*) FROM application WHERE substr(submitted_at, 1, 7) = '$m2'")
+		check "$b-network-compare-periods" "$code $(grep -o 'data-kpi="applications">[0-9.]*' "$T/rete5.html" | cut -d'>' -f2 | tr -d .)" "200 $want"
+		grep -q 'Candidature (confronto)' "$T/rete5.html" && pass "$b-network-compare-periods-columns" ||
+			fail "$b-network-compare-periods-columns" "no comparison columns"
 		shot "$b-rete-confronto" "$T/rete3.html"
 	fi
 	shot "$b-rete" "$T/rete.html"
@@ -358,6 +373,11 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	out=$(dote kiosk list --db "$db" --silent-minutes 0)
 	check_match "$b-kiosk-list-silent-threshold" "$out" "$k1 .*silent,paper-out"
 
+	# --- a real browser: the upload form filled and a file chosen, checked, published ---
+	if [ "$b" == sqlite ]; then
+		browser_run "$b" "$db" "$url"
+	fi
+
 	# --- roles ---
 	check "$b-staff-login" "$(login "$url" "$T/$b.staff" staff.milano password-milano-1)" 303
 	code=$(curl -s -b "$T/$b.staff" -o /dev/null -w '%{http_code}' "$url/coordinamento/rete")
@@ -366,6 +386,42 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 		"$url/coordinamento/avvisi/importa")
 	check "$b-staff-cannot-upload" "$code" 403
 	check "$b-no-personal-data-in-log" "$(grep -c 'PLC\|password' "$T/$b-office.log")" 0
+}
+
+# browser_run BACKEND DB URL: Chromium over the DevTools protocol (office_cdp.js).
+browser_run() {
+	local b=$1 db=$2 url=$3 profile=$T/chromium devport before
+	if ! command -v chromium >/dev/null || ! command -v node >/dev/null; then
+		fail "$b-browser" "chromium or node missing (scripts/deps test installs them)"
+		return
+	fi
+	mkdir -p "$profile"
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir="$profile" --remote-debugging-port=0 \
+		--remote-allow-origins='*' about:blank >"$T/chromium.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 150); do [ -s "$profile/DevToolsActivePort" ] && break; sleep 0.1; done
+	devport=$(head -1 "$profile/DevToolsActivePort" 2>/dev/null)
+	[ -n "$devport" ] || { fail "$b-browser-starts" "no DevTools port"; return; }
+	{ echo "$HEADER"
+	  echo "Bergamo;PLC122602B01;Biblioteca;Biblioteca Angelo Mai;Piazza Vecchia 15;6;20;€ 450,00;2;$D30;Diploma"
+	  echo "Brescia;PLC122602B02;Ambiente;Ufficio Verde;Piazza della Loggia 1;9;20;400;1;$D30;"; } | cp1252 >"$T/browser.csv"
+	before=$(count "$b" "$db" placement)
+	if ! timeout 120 node "$top/tests/e2e/office_cdp.js" "$devport" "$url" "$shots" coord una-password-lunga \
+		"$T/browser.csv" 16/2025 "$TODAY" "$D40" >"$T/browser.json" 2>"$T/cdp.log"; then
+		fail "$b-browser-run" "$(tail -3 "$T/cdp.log")"
+		return
+	fi
+	check "$b-browser-calls-page" "$(jq -r '.calls.h1' "$T/browser.json")" "Avvisi e progetti"
+	check "$b-browser-no-scripts" "$(jq '[.calls.scripts, .check.scripts, .network.scripts, .fleet.scripts] | add' "$T/browser.json")" 0
+	check "$b-browser-every-field-labelled" "$(jq '.calls.unlabelled' "$T/browser.json")" 0
+	check "$b-browser-web-fonts" "$(jq '.calls.fontsLoaded > 0' "$T/browser.json")" true
+	check "$b-browser-check-counts" "$(jq -r '.check.counts.new + "/" + .check.counts.withdrawn' "$T/browser.json")" "2/0"
+	check "$b-browser-published" "$(jq -r '.published.url' "$T/browser.json")" "/coordinamento/avviso?code=16%2F2025&fatto=pubblicato"
+	check_match "$b-browser-published-says-so" "$(jq -r '.published.ok' "$T/browser.json")" "Avviso pubblicato"
+	check "$b-browser-published-rows" "$(count "$b" "$db" placement)" "$((before + 2))"
+	check "$b-browser-network-internal" "$(jq '.network.internal' "$T/browser.json")" true
+	check "$b-browser-fleet-rows" "$(jq '.fleet.rows' "$T/browser.json")" "$(count "$b" "$db" kiosk)"
 }
 
 backends office
