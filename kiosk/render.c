@@ -677,7 +677,8 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 	th = (h + TILE - 1) / TILE;
 	if (tw * th > RENDER_MAX_TILES)
 		return -1;
-	full = r->full || !r->partial_ok || w != r->ow || h != r->oh;
+	/* A rotated display draws into a texture of another size: whole. */
+	full = r->full || !r->partial_ok || w != r->ow || h != r->oh || SDL_GetRenderTarget(r->sdl);
 	r->full = 0;
 	r->ow = w;
 	r->oh = h;

@@ -124,7 +124,10 @@ void eligibility_frame(struct kiosk *k)
 		k->err.status = NULL;
 	}
 	if (k->err.status) {
-		f.y += ui_error(ui, "error:status", tr(k->err.status), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		char first[32];
+		/* The focus goes to the first answer, where the keypad can choose. */
+		str_fmt(first, sizeof(first), "status:%s", applicant_statuses[0].key);
+		f.y += ui_error_for(ui, "error:status", first, tr(k->err.status), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 
@@ -190,7 +193,7 @@ void eligibility_frame(struct kiosk *k)
 		k->err.other = NULL;
 	}
 	if (k->err.other) {
-		f.y += ui_error(ui, "error:other", tr(k->err.other), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		f.y += ui_error_for(ui, "error:other", "other:no", tr(k->err.other), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -363,7 +366,9 @@ void form_frame(struct kiosk *k)
 		k->err.education = NULL;
 	}
 	if (k->err.education) {
-		f.y += ui_error(ui, "error:education", tr(k->err.education), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
+		char first[32];
+		str_fmt(first, sizeof(first), "education:%s", education_levels[0].key);
+		f.y += ui_error_for(ui, "error:education", first, tr(k->err.education), (struct ui_rect){ f.x, f.y - ui_px(ui, 10), f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -436,7 +441,7 @@ void privacy_frame(struct kiosk *k)
 		k->err.consent = NULL;
 	f.y += h + ui_px(ui, 20);
 	if (k->err.consent) {
-		f.y += ui_error(ui, "error:consent", tr(k->err.consent), (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error_for(ui, "error:consent", "consent", tr(k->err.consent), (struct ui_rect){ f.x, f.y, f.w, 0 });
 		f.y += ui_px(ui, 20);
 	}
 	screen_end(k, &f);
@@ -577,7 +582,6 @@ void review_frame(struct kiosk *k)
 	flow_heading(k, &f, "review-title", _("Check and send"));
 	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
-	flow_reach(k, &f);
 	str_fmt(buf, sizeof(buf), "%s (%s)", k->sel.card.title, k->sel.card.comune_name);
 	row(k, &f, "review:placement", _("Placement"), buf);
 	row(k, &f, "review:call", _("Call"), k->sel.call_code);
@@ -601,6 +605,8 @@ void review_frame(struct kiosk *k)
 	row(k, &f, "review:status", _("Situation"), vocab_label(applicant_statuses, applicant_statuses_n, k->c.status));
 	row(k, &f, "review:education", _("Qualification"), vocab_label(education_levels, education_levels_n, k->c.education));
 	f.y += ui_px(ui, 8);
+	/* The summary reads from the top; its controls sit low. */
+	flow_reach(k, &f);
 	f.y += show_data_button(k, f.x, f.y, f.w) + ui_px(ui, 16);
 	if (k->err.submit) {
 		f.y += ui_px(ui, 10);

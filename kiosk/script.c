@@ -30,6 +30,7 @@ struct script {
 	char alerts[16][48];
 	int nalerts;
 	unsigned alert_seq;
+	int layout_always;		/* "# layout: every step" */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -217,7 +218,9 @@ static int expect_layout(struct script *s)
 		return -1;
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		if (!strcmp(w->id, "idle") && modal == ui->nwidgets)
+		/* A dialog over the page (idle countdown, language chooser;
+		 * not the keyboard, handled below) starts what is on top. */
+		if (w->role == UI_ROLE_DIALOG && strcmp(w->id, "keyboard") && modal == ui->nwidgets)
 			modal = i;
 		v[i] = w->r;
 		if (w->panel >= 0 && w->panel < ui->npanels) {
@@ -613,10 +616,15 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 	platform_advance(p, 16);
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
+		/* "# layout: every step": expect-layout after every action. */
+		if (!strncmp(line, "# layout: every step", 20))
+			s.layout_always = 1;
 		r = script_parse_line(line, verb, &arg);
 		if (!r)
 			continue;
-		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s)) {
+		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s) ||
+		    (s.layout_always && strncmp(verb, "expect", 6) && strcmp(verb, "shot") && strcmp(verb, "dump") &&
+		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
 			rc = 1;

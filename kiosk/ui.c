@@ -22,7 +22,7 @@ const struct ui_theme ui_theme_normal = { "normal", {
 	[C_ERROR] = 0xB3001B, [C_ERROR_BG] = 0xFDECEE, [C_SUCCESS] = 0x00703C,
 	[C_SUCCESS_BG] = 0xE6F4EC, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
 	[C_KEY_TEXT] = 0x17324D, [C_SHADOW] = 0xDCE2E8, [C_OVERLAY] = 0x17324D,
-	[C_HEADER] = 0x0066CC, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_INNER] = 0x000000,
+	[C_HEADER] = 0x0066CC, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_EDGE] = 0x000000,
 	[C_PRESSED] = 0xE8F0FA, [C_DISABLED] = 0xE4E9EE, [C_ON_DISABLED] = 0x56636F,
 	[C_PLACEHOLDER] = 0x5C6F82,
 } };
@@ -37,7 +37,7 @@ const struct ui_theme ui_theme_contrast = { "contrast", {
 	[C_ERROR] = 0x9E0000, [C_ERROR_BG] = 0xFFFFFF, [C_SUCCESS] = 0x004D1F,
 	[C_SUCCESS_BG] = 0xFFFFFF, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
 	[C_KEY_TEXT] = 0x000000, [C_SHADOW] = 0x000000, [C_OVERLAY] = 0x000000,
-	[C_HEADER] = 0x000000, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_INNER] = 0x000000,
+	[C_HEADER] = 0x000000, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_EDGE] = 0x000000,
 	[C_PRESSED] = 0xFFE680, [C_DISABLED] = 0xFFFFFF, [C_ON_DISABLED] = 0x595959,
 	[C_PLACEHOLDER] = 0x595959,
 } };
@@ -707,15 +707,17 @@ static int activated(struct ui *ui, const char *id)
 
 static void focus_ring(struct ui *ui, const char *id, struct ui_rect r)
 {
-	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3, it = t / 2 > 2 ? t / 2 : 2;
+	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3, et = t / 2 > 2 ? t / 2 : 2;
 	if (!ui_focused(ui, id))
 		return;
-	/* Two bands 9:1 apart: one of them stands out on any background
-	 * (WCAG technique C40), the header's blue included. */
-	struct ui_rect in = { r.x - it, r.y - it, r.w + 2 * it, r.h + 2 * it };
-	struct ui_rect f = { in.x - t, in.y - t, in.w + 2 * t, in.h + 2 * t };
-	ui_draw_frame(ui, f, ui_color(ui, C_FOCUS), t);
-	ui_draw_frame(ui, in, ui_color(ui, C_FOCUS_INNER), it);
+	/* Two bands 9:1 apart, so one of them stands out on any background
+	 * (WCAG technique C40), the header's blue included: the orange ring
+	 * and, around it, a dark edge (also what shows when the ring is
+	 * scrolled almost out of a panel). */
+	struct ui_rect band = { r.x - t - 1, r.y - t - 1, r.w + 2 * t + 2, r.h + 2 * t + 2 };
+	struct ui_rect edge = { band.x - et, band.y - et, band.w + 2 * et, band.h + 2 * et };
+	ui_draw_frame(ui, edge, ui_color(ui, C_FOCUS_EDGE), et);
+	ui_draw_frame(ui, band, ui_color(ui, C_FOCUS), t);
 }
 
 int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct ui_rect r,

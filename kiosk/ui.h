@@ -32,15 +32,15 @@ enum ui_font { UI_FONT_REGULAR, UI_FONT_SEMIBOLD, UI_FONT_BOLD, UI_FONT__N };
 
 /* Theme colour slots; values are 0xRRGGBB. Every pair the kiosk draws
  * meets WCAG 2.1 AA in both themes (text 4.5:1, large text and outlines
- * 3:1): ui_contrast_check() measures a frame, tests/unit/test_kiosk_ui.c
- * every widget state. The focus ring is two colours 9:1 apart (C_FOCUS
- * outside, C_FOCUS_INNER inside), so one of them stands out on any
+ * 3:1): ui_contrast_check() measures a frame, tests/unit/test_kiosk_contrast.c
+ * every widget state. The focus ring is two colours 9:1 apart (C_FOCUS,
+ * with a C_FOCUS_EDGE edge around it), so one of them stands out on any
  * background. */
 enum ui_color {
 	C_BG, C_SURFACE, C_PRIMARY, C_PRIMARY_DARK, C_ON_PRIMARY, C_TEXT, C_MUTED,
 	C_BORDER, C_FOCUS, C_ERROR, C_ERROR_BG, C_SUCCESS, C_SUCCESS_BG, C_FIELD,
 	C_KEY, C_KEY_TEXT, C_SHADOW, C_OVERLAY, C_HEADER, C_HEADER_TEXT,
-	C_FOCUS_INNER, C_PRESSED, C_DISABLED, C_ON_DISABLED, C_PLACEHOLDER, C__N,
+	C_FOCUS_EDGE, C_PRESSED, C_DISABLED, C_ON_DISABLED, C_PLACEHOLDER, C__N,
 };
 
 struct ui_theme {

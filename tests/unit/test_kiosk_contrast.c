@@ -128,11 +128,11 @@ static void pairs(const struct ui_theme *t)
 	const uint32_t *c = t->c;
 	static const enum ui_color around[] = { C_BG, C_SURFACE, C_HEADER, C_PRIMARY, C_SHADOW };
 	snprintf(name, sizeof(name), "%s theme: focus ring bands are 9:1 apart (two-colour indicator)", t->name);
-	CHECK(name, ui_contrast(c[C_FOCUS], c[C_FOCUS_INNER]) >= 9.0);
+	CHECK(name, ui_contrast(c[C_FOCUS], c[C_FOCUS_EDGE]) >= 9.0);
 	for (size_t i = 0; i < sizeof(around) / sizeof(around[0]); i++) {
 		uint32_t bg = c[around[i]];
 		snprintf(name, sizeof(name), "%s theme: a focus ring band stands out 3:1 on #%06X", t->name, (unsigned)bg);
-		CHECK(name, ui_contrast(c[C_FOCUS], bg) >= 3.0 || ui_contrast(c[C_FOCUS_INNER], bg) >= 3.0);
+		CHECK(name, ui_contrast(c[C_FOCUS], bg) >= 3.0 || ui_contrast(c[C_FOCUS_EDGE], bg) >= 3.0);
 	}
 	snprintf(name, sizeof(name), "%s theme: chip and card borders 3:1 on page, card and keyboard", t->name);
 	CHECK(name, ui_contrast(c[C_BORDER], c[C_BG]) >= 3.0 && ui_contrast(c[C_BORDER], c[C_SURFACE]) >= 3.0 &&
@@ -194,7 +194,7 @@ int main(void)
 	CHECK("the check fails on black on black", ui_contrast_check(&ui, why, sizeof(why)) != 0);
 	ui_frame_end(&ui);
 	old = ui_theme_normal;
-	old.c[C_FOCUS_INNER] = old.c[C_FOCUS];
+	old.c[C_FOCUS_EDGE] = old.c[C_FOCUS];
 	ui.theme = &old;
 	begin(S_FOCUSED, 0);
 	ui_button(&ui, "w", "Cerca", (struct ui_rect){ 100, 100, 300, 100 }, UI_GHOST);
