@@ -63,6 +63,7 @@ struct render {
 	char font_dir[512];
 	char noto_dir[512];		/* '' none found: Titillium for every script */
 	int rtl;			/* base direction of lines (the UI's language) */
+	int noto;			/* the UI's language sets every line in Noto */
 	struct {
 		int fam, font, px;
 		TTF_Font *f;
@@ -287,7 +288,7 @@ static int arabic_has(void *ctx, uint32_t c)
 static int latin_family(struct render *r, const char *text, size_t len, int *any_arabic, int *cyrillic)
 {
 	TTF_Font *t = font_get(r, UI_FONT_REGULAR, 24);
-	int fam = RENDER_FAM_TITILLIUM;
+	int fam = r->noto ? RENDER_FAM_NOTO : RENDER_FAM_TITILLIUM;
 	*any_arabic = 0;
 	*cyrillic = 0;
 	for (size_t i = 0; i < len;) {
@@ -334,7 +335,7 @@ static int line_runs(struct render *r, const char *text, size_t len, struct rend
 {
 	int any_arabic, fam;
 	*cyrillic = 0;
-	if (plain(text, len)) {
+	if (!r->noto && plain(text, len)) {
 		runs[0] = (struct render_run){ 0, len, 0, RENDER_FAM_TITILLIUM };
 		return 1;
 	}
@@ -348,15 +349,16 @@ static int line_runs(struct render *r, const char *text, size_t len, struct rend
 	return render_runs(text, len, r->rtl, fam, arabic_has, r, runs, RENDER_MAX_RUNS);
 }
 
-void render_set_rtl(struct render *r, int rtl)
+void render_set_script(struct render *r, int rtl, int noto)
 {
 	r->rtl = rtl;
+	r->noto = noto && r->noto_dir[0];
 }
 
 static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 {
 	struct render *r = ctx;
-	uint32_t h = hash_text(font + 16 * r->rtl, px, text, len);
+	uint32_t h = hash_text(font + 16 * r->rtl + 32 * r->noto, px, text, len);
 	struct width_entry *e = &r->widths[h % WIDTH_SLOTS];
 	char buf[1024];
 	TTF_Font *f;
@@ -364,7 +366,7 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 
 	if (!len)
 		return 0;
-	if (e->text && e->hash == h && e->font == font + 16 * r->rtl && e->px == px && strlen(e->text) == len &&
+	if (e->text && e->hash == h && e->font == font + 16 * r->rtl + 32 * r->noto && e->px == px && strlen(e->text) == len &&
 	    !memcmp(e->text, text, len))
 		return e->w;
 	if (len >= sizeof(buf))
@@ -387,7 +389,7 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 	free(e->text);
 	e->text = strdup(buf);
 	e->hash = h;
-	e->font = font + 16 * r->rtl;
+	e->font = font + 16 * r->rtl + 32 * r->noto;
 	e->px = px;
 	e->w = w;
 	return w;
@@ -530,7 +532,7 @@ static SDL_Surface *render_line(struct render *r, int font, int px, const char *
 static struct tex_entry *tex_get(struct render *r, int font, int px, const char *text)
 {
 	size_t len = strlen(text);
-	int key = font + 16 * r->rtl;
+	int key = font + 16 * r->rtl + 32 * r->noto;
 	uint32_t h = hash_text(key, px, text, len);
 	unsigned i, probe;
 	SDL_Surface *s;

@@ -32,9 +32,11 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 void render_wipe(struct render *r);
 /* Whether any cached text contains text (tests of the wipe above). */
 int render_has_text(const struct render *r, const char *text);
-/* Lines are set left to right (0) or right to left (1): the UI's
- * language. Set before each frame. */
-void render_set_rtl(struct render *r, int rtl);
+/* The UI's language, set before each frame: lines with Arabic in them
+ * are set right to left (rtl), and with noto every line is set in Noto
+ * Sans, for a language whose letters Titillium Web lacks (one face on
+ * the whole screen, not a mix). */
+void render_set_script(struct render *r, int rtl, int noto);
 
 /* Font families: Titillium Web (Latin), Noto Sans (Latin extended,
  * Cyrillic), Noto Sans Arabic. */
