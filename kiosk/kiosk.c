@@ -150,7 +150,9 @@ static void say_sentence(struct kiosk *k, const char *text)
 	if (!n)
 		return;
 	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", text[n - 1]) ? "" : ".");
-	kiosk_say(k, buf);
+	/* Once per utterance (an error shown and focused in one frame). */
+	if (!strstr(k->say, buf))
+		kiosk_say(k, buf);
 }
 
 void kiosk_say_screen(struct kiosk *k, int with_help)
@@ -273,7 +275,12 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 		else
 			state = _("filled in");
 	}
-	str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
+	if (w->role == UI_ROLE_ALERT)
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), name);
+	else if (!role_words(w)[0])
+		str_copy(buf, sizeof(buf), name);
+	else
+		str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
 	say_sentence(k, buf);
 }
 

@@ -297,7 +297,11 @@ struct platform *platform_open(const struct platform_options *o, struct kiosk *k
 			SDL_ShowCursor(SDL_DISABLE);
 		SDL_StartTextInput();
 	}
-	/* The voice guide's sound, and word of headphones plugged in. */
+	/* The voice guide's sound, and word of headphones plugged in. A
+	 * headless kiosk has no speakers: SDL's silent driver, unless the
+	 * environment names one. */
+	if (o->headless && !getenv("SDL_AUDIODRIVER"))
+		SDL_SetHint(SDL_HINT_AUDIODRIVER, "dummy");
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO))
 		warning("no sound: %s (the voice guide stays silent)", SDL_GetError());
 	else
