@@ -209,7 +209,7 @@ static int expect_layout(struct script *s)
 	int modal = ui->nwidgets;	/* the idle dialog's first widget */
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		if (!strcmp(w->id, "idle") && modal == ui->nwidgets)
+		if ((!strcmp(w->id, "idle") || !strcmp(w->id, "languages")) && modal == ui->nwidgets)
 			modal = i;
 		v[i] = w->r;
 		if (w->panel >= 0 && w->panel < ui->npanels) {
@@ -236,7 +236,8 @@ static int expect_layout(struct script *s)
 			/* The keyboard covers the page on purpose: its keys win. */
 			if ((a->role == UI_ROLE_KEY) != (b->role == UI_ROLE_KEY))
 				continue;
-			/* So does the idle dialog, over the whole screen. */
+			/* So do the idle dialog and the language chooser, over
+			 * the whole screen. */
 			if ((i < modal) != (j < modal))
 				continue;
 			if (v[i].x < v[j].x + v[j].w && v[j].x < v[i].x + v[i].w && v[i].y < v[j].y + v[j].h &&
