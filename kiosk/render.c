@@ -241,6 +241,9 @@ int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
 		while (e < nc && cls[e] == cls[k] &&
 		       (cls[k] == 1 && (is_arabic(cps[e]) || (arabic_has && arabic_has(ctx, cps[e])))) == arabic)
 			e++;
+		/* Out of runs: the rest of the line goes with the last one. */
+		if (n == max - 1 || n == RENDER_MAX_RUNS - 1)
+			e = nc;
 		runs[n].start = off[k];
 		runs[n].len = off[e] - off[k];
 		runs[n].rtl = cls[k];

@@ -41,7 +41,7 @@ void render_set_script(struct render *r, int rtl, int noto);
 /* Font families: Titillium Web (Latin), Noto Sans (Latin extended,
  * Cyrillic), Noto Sans Arabic. */
 enum { RENDER_FAM_TITILLIUM, RENDER_FAM_NOTO, RENDER_FAM_ARABIC, RENDER_FAM__N };
-enum { RENDER_MAX_RUNS = 32 };
+enum { RENDER_MAX_RUNS = 64 };
 /* A piece of a line in one direction and one face; bytes start..len. */
 struct render_run {
 	size_t start, len;
