@@ -240,6 +240,13 @@ void ui_frame_begin(struct ui *ui)
 	}
 }
 
+/* Text the voice guide reads when the keypad reaches it. */
+static int readable(const struct ui *ui, const struct ui_widget *w)
+{
+	return ui->focus_text && w->label[0] &&
+	       (w->role == UI_ROLE_TEXT || w->role == UI_ROLE_HEADING || w->role == UI_ROLE_ALERT);
+}
+
 static uint32_t fnv(uint32_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -261,7 +268,7 @@ void ui_frame_end(struct ui *ui)
 	ui->nfocus_order = 0;
 	for (i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		if (w->focusable && w->enabled)
+		if ((w->focusable && w->enabled) || readable(ui, w))
 			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
 		if (ui->focus[0] && !strcmp(w->id, ui->focus))
 			focus_seen = 1;
@@ -276,6 +283,23 @@ void ui_frame_end(struct ui *ui)
 	/* A focused widget that left the screen loses focus. */
 	if (ui->focus[0] && !focus_seen)
 		ui->focus[0] = 0;
+	{
+		/* Text has no ring of its own: draw one when the keypad is on it. */
+		const struct ui_widget *fw = ui->focus[0] ? ui_find(ui, ui->focus) : NULL;
+		if (fw && readable(ui, fw) && fw->visible && ui->ncmds < UI_MAX_CMDS) {
+			int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
+			struct ui_rect r = { fw->r.x - t - 1, fw->r.y - t - 1, fw->r.w + 2 * t + 2, fw->r.h + 2 * t + 2 };
+			struct ui_cmd *c;
+			if (fw->panel >= 0)
+				r = intersect(r, ui->panels[fw->panel].r);
+			c = &ui->cmds[ui->ncmds++];
+			memset(c, 0, sizeof(*c));
+			c->kind = UI_CMD_RECT;
+			c->r = r;
+			c->color = ui_color(ui, C_FOCUS);
+			c->thickness = t;
+		}
+	}
 	if (strcmp(ui->focus, ui->prev_focus)) {
 		const struct ui_widget *fw = ui_find(ui, ui->focus);
 		memcpy(ui->prev_focus, ui->focus, sizeof(ui->focus));
