@@ -44,8 +44,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
 CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lm
-REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq)
-REPORTS_LIBS := $(call pl,libmicrohttpd libpq)
+REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq libcurl)
+REPORTS_LIBS := $(call pl,libmicrohttpd libpq libcurl)
 KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl espeak-ng)
 KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl espeak-ng)
 

@@ -166,7 +166,21 @@ static const struct migration core_migrations[] = {
 	},
 };
 
+/* Kiosk: what the hub said about an application besides its status
+ * (the interview's date and place), for "check my application". Its own
+ * component, so it never takes a core version number. */
+static const struct migration notice_migrations[] = {
+	{ 1,
+	"CREATE TABLE status_notice ("
+	"  uuid TEXT PRIMARY KEY,"
+	"  interview_at TEXT NOT NULL,"		/* 'YYYY-MM-DDTHH:MM', the comune's local time */
+	"  interview_place TEXT NOT NULL);"
+	},
+};
+
 int db_migrate_core(sqlite3 *db)
 {
-	return db_migrate(db, "core", core_migrations, (int)ARRAY_SIZE(core_migrations));
+	if (db_migrate(db, "core", core_migrations, (int)ARRAY_SIZE(core_migrations)))
+		return -1;
+	return db_migrate(db, "status_notice", notice_migrations, (int)ARRAY_SIZE(notice_migrations));
 }

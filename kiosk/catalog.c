@@ -70,7 +70,8 @@ void catalog_list_free(struct catalog_list *list)
 	" p.allowance_eur, p.seats, p.applied, p.deadline"
 #define SCOPE "p.status = 'open' AND p.deadline >= ?2" \
 	" AND (p.comune = ?3 OR (?4 AND c.province = (SELECT province FROM comune WHERE istat = ?3)))" \
-	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
+	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)" \
+	" AND (?10 = 0 OR p.call_id <> ?10)"
 
 /* Runs one page query and appends its rows; returns rows added or -1. */
 static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct catalog_filter *f,
@@ -89,6 +90,7 @@ static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct 
 	sqlite3_bind_int(st, 7, f->months);
 	sqlite3_bind_int(st, 8, limit);
 	sqlite3_bind_int(st, 9, offset);
+	sqlite3_bind_int64(st, 10, f->other_than_call);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct placement_card *c;
 		if (list->n >= CATALOG_MAX)
@@ -131,6 +133,7 @@ int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_l
 		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
 		" WHERE ?1 = '' AND ?4 = 0 AND p.comune = ?3 AND p.status = 'open' AND p.deadline >= ?2"
 		" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)"
+		" AND (?10 = 0 OR p.call_id <> ?10)"
 		" ORDER BY p.deadline, p.code LIMIT ?8 OFFSET ?9";
 	static const char *const sql_all =
 		"SELECT " CARD_COLS " FROM placement p JOIN comune c ON c.istat = p.comune"
@@ -308,6 +311,49 @@ int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf
 			rc = 0;
 		}
 		str_wipe(hash, sizeof(hash));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol, size_t size)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT protocol FROM application WHERE call_id = ?1 AND cf_hash = ?2"
+		" ORDER BY submitted_at LIMIT 1");
+	char hash[65];
+	int rc = 1, s;
+	if (!st)
+		return -1;
+	application_person_hash(call_id, cf, hash, sizeof(hash));
+	sqlite3_bind_int64(st, 1, call_id);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		db_col_copy(st, 0, protocol, size);
+		rc = 0;
+	} else if (s != SQLITE_DONE) {
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	str_wipe(hash, sizeof(hash));
+	return rc;
+}
+
+int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
+			       size_t psize)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT n.interview_at, n.interview_place FROM status_notice n"
+		" JOIN application a ON a.uuid = n.uuid WHERE a.protocol = ?1");
+	int rc = 1;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, protocol, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		db_col_copy(st, 0, at, asize);
+		db_col_copy(st, 1, place, psize);
+		rc = 0;
 	}
 	sqlite3_finalize(st);
 	return rc;

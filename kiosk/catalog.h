@@ -41,6 +41,7 @@ struct catalog_filter {
 	const char *area;		/* '' any */
 	int months;			/* 0 any */
 	const char *today;		/* 'YYYY-MM-DD': deadline not past */
+	int64_t other_than_call;	/* 0 any; else not this call's (ineligible) */
 };
 
 struct placement_detail {
@@ -79,6 +80,16 @@ int catalog_comune_suggest(sqlite3 *db, const char *prefix, char istat[][7], cha
  * the placement title; returns 0 found, 1 not found, -1 error. */
 int catalog_application_status(sqlite3 *db, const char *protocol, const char *cf,
 			       char *status, size_t ssize, char *title, size_t tsize);
+/* The protocol number of an application this kiosk holds by the person
+ * with codice fiscale cf to call call_id (in the outbox or sent; found by
+ * the person hash, so also after its personal data was deleted). Returns
+ * 0 found, 1 none, -1 on error. */
+int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol, size_t size);
+/* The interview's date ('YYYY-MM-DDTHH:MM') and place of an application
+ * called for interview (as the hub's last heartbeat said): 0 found, 1
+ * none, -1 error. */
+int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
+			       size_t psize);
 /* Adds one to today's anonymous usage count for event. */
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event);

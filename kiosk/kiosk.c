@@ -69,6 +69,7 @@ static void citizen_wipe(struct kiosk *k)
 	k->printed = 0;
 	str_copy(k->c.residence, sizeof(k->c.residence), k->comune);
 	str_copy(k->c.residence_name, sizeof(k->c.residence_name), k->comune_name);
+	k->c.residence_prefilled = 1;
 }
 
 void kiosk_reset(struct kiosk *k)
@@ -84,6 +85,7 @@ void kiosk_reset(struct kiosk *k)
 	k->months = 0;
 	k->province_wide = 0;
 	k->filter_comune[0] = 0;
+	k->other_than_call = 0;
 	k->list_dirty = 1;
 	k->idle_dialog = 0;
 	k->ui.focus[0] = 0;
@@ -103,6 +105,8 @@ void kiosk_set_lang(struct kiosk *k, const char *lang)
 {
 	if (i18n_set(lang))
 		return;
+	/* The errors on screen are the same, in other words: not new ones. */
+	k->ui.alerts_relabel = 1;
 	k->ui.rtl = i18n_rtl(lang);
 	k->ui.animating = 1;
 }
@@ -487,10 +491,16 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	} else if (!strcmp(id, "field:cf")) {
 		char err[160];
 		k->err.cf = NULL;
+		k->err.cf_detail[0] = 0;
 		k->cf_valid = 0;
 		if (strlen(k->c.cf) == CF_LEN) {
 			if (!cf_check(k->c.cf, k->today, &k->cf_info, err, sizeof(err))) {
 				k->cf_valid = 1;
+				/* One application per person per call: say so now,
+				 * not after the whole form (cf_detail: its protocol). */
+				if (k->have_sel && catalog_applied(k->db, k->sel.call_id, k->cf_info.code, k->err.cf_detail,
+								   sizeof(k->err.cf_detail)) == 0)
+					k->err.cf = N_("You have already applied to this call: application %s. Each person can send only one application per call.");
 			} else {
 				k->err.cf = N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
 			}
@@ -501,6 +511,7 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	} else if (!strcmp(id, "field:residence")) {
 		k->c.residence[0] = 0;
 		k->c.residence_name[0] = 0;
+		k->c.residence_prefilled = 0;
 	} else if (!strncmp(id, "field:", 6)) {
 		/* Typing into a field clears the error next to it. */
 		const char **e = NULL;
@@ -572,6 +583,7 @@ static void header_controls(struct kiosk *k, const char **labels)
  * row. It grows with the citizen's text size. */
 struct header_layout {
 	int h, rows, bw, bh, nl, l1, l2;
+	int below;			/* portrait: the controls sit in a bar low down */
 };
 
 static void header_layout(struct kiosk *k, struct header_layout *hl)
@@ -602,7 +614,15 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
 	if (2 * hl->bw + gap > w)
 		hl->bw = (w - gap) / 2;
-	hl->rows = namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
+	/* Portrait: the voice guide and language controls move from the top
+	 * into a bar above the footer, within reach from a wheelchair (the
+	 * top third of a portrait kiosk is not). */
+	hl->below = ui->h > ui->w;
+	if (hl->below) {
+		hl->nl = 0;
+		hl->bw = (w - gap) / 2;
+	}
+	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
 	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
 	if (hl->rows == 2)
 		hl->h += hl->bh + ui_px(ui, 16);
@@ -619,17 +639,55 @@ static int header_height(struct kiosk *k)
 	return hl.h;
 }
 
+/* The voice guide and language buttons, from (lx, ly) rightwards. */
+static void header_buttons(struct kiosk *k, const struct header_layout *hl, int lx, int ly)
+{
+	struct ui *ui = &k->ui;
+	int gap = ui_px(ui, 14);
+	char label[200];
+	const char *labels[2];
+
+	header_controls(k, labels);
+	for (int i = 0; i < 2; i++) {
+		static const char *const ids[2] = { "speech", "language" };
+		int on = i == 0 && k->speech_on;
+		int lpx = ui_font_px(ui, 30), tapped;
+		struct ui_rect b = { lx, ly, hl->bw, hl->bh };
+		struct ui_widget *wd;
+		if (on)
+			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+		else
+			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+		/* The language button says what it is in the current language
+		 * too, for whoever does not read the one on show. */
+		if (i == 1)
+			str_fmt(label, sizeof(label), "%s: %s", _("Language"), labels[1]);
+		else
+			str_copy(label, sizeof(label), labels[0]);
+		tapped = ui_area(ui, ids[i], i == 0 ? UI_ROLE_CHECKBOX : UI_ROLE_BUTTON, label, b);
+		wd = &ui->widgets[ui->nwidgets - 1];
+		if (i == 0 && !strcmp(wd->id, "speech"))
+			wd->checked = k->speech_on;
+		if (tapped && i == 0)
+			kiosk_speech(k, !k->speech_on, 0);
+		else if (tapped)
+			k->lang_menu = 1;
+		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
+						  b.w - 8, hl->bh },
+			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		lx += hl->bw + gap;
+	}
+}
+
 int chrome_header(struct kiosk *k, const char *title)
 {
 	struct ui *ui = &k->ui;
 	struct header_layout hl;
 	int pad = ui_px(ui, 32), x, w, gap = ui_px(ui, 14), lx, ly, ty, tw;
-	char name[160], label[200];
-	const char *labels[2];
+	char name[160];
 
 	(void)title;
 	header_layout(k, &hl);
-	header_controls(k, labels);
 	chrome_column(k, &x, &w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
 	/* Hidden operator gesture: five taps in the top-left corner. */
@@ -660,35 +718,8 @@ int chrome_header(struct kiosk *k, const char *title)
 		    ui_color(ui, C_HEADER_TEXT), 0);
 	ui_text_box(ui, (struct ui_rect){ x, ty + hl.l1, tw, hl.l2 }, _("DoteComune - training placements at the town hall"),
 		    UI_FONT_REGULAR, ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
-	for (int i = 0; i < 2; i++) {
-		static const char *const ids[2] = { "speech", "language" };
-		int on = i == 0 && k->speech_on;
-		int lpx = ui_font_px(ui, 30), tapped;
-		struct ui_rect b = { lx, ly, hl.bw, hl.bh };
-		struct ui_widget *wd;
-		if (on)
-			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
-		else
-			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-		/* The language button says what it is in the current language
-		 * too, for whoever does not read the one on show. */
-		if (i == 1)
-			str_fmt(label, sizeof(label), "%s: %s", _("Language"), labels[1]);
-		else
-			str_copy(label, sizeof(label), labels[0]);
-		tapped = ui_area(ui, ids[i], i == 0 ? UI_ROLE_CHECKBOX : UI_ROLE_BUTTON, label, b);
-		wd = &ui->widgets[ui->nwidgets - 1];
-		if (i == 0 && !strcmp(wd->id, "speech"))
-			wd->checked = k->speech_on;
-		if (tapped && i == 0)
-			kiosk_speech(k, !k->speech_on, 0);
-		else if (tapped)
-			k->lang_menu = 1;
-		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl.bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
-						  b.w - 8, hl.bh },
-			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
-		lx += hl.bw + gap;
-	}
+	if (!hl.below)
+		header_buttons(k, &hl, lx, ly);
 	return hl.h;
 }
 
@@ -772,11 +803,41 @@ static int footer_shown(struct kiosk *k)
 
 struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
 {
-	int bottom = k->ui.h - osk_height(k);
+	struct ui *ui = &k->ui;
+	struct header_layout hl;
+	int bottom = ui->h - osk_height(k);
 	if (footer_h && footer_shown(k))
 		bottom -= footer_h;
-	k->ui.reserved_bottom = k->ui.h - bottom;
-	return (struct ui_rect){ 0, top, k->ui.w, bottom - top };
+	header_layout(k, &hl);
+	k->bar_pending = 0;
+	if (hl.below) {
+		/* The controls' bar, just above the footer; the keyboard takes
+		 * its place while it is up (Hide, or Escape, brings it back).
+		 * chrome_bar() draws it after the page, so the keypad meets it
+		 * in reading order. */
+		int bh = hl.bh + 2 * ui_px(ui, 14);
+		if (!osk_height(k)) {
+			bottom -= bh;
+			k->bar_pending = 1;
+			k->bar_y = bottom;
+		}
+	}
+	ui->reserved_bottom = ui->h - bottom;
+	return (struct ui_rect){ 0, top, ui->w, bottom - top };
+}
+
+void chrome_bar(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct header_layout hl;
+	int x, w, pad = ui_px(ui, 14);
+	if (!k->bar_pending)
+		return;
+	k->bar_pending = 0;
+	header_layout(k, &hl);
+	chrome_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bh + 2 * pad }, ui_color(ui, C_HEADER));
+	header_buttons(k, &hl, x, k->bar_y + pad);
 }
 
 int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
@@ -785,6 +846,7 @@ int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, 
 	struct ui *ui = &k->ui;
 	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
 	int y = ui->h - osk_height(k) - h;
+	chrome_bar(k);
 	if (!footer_shown(k))
 		return 0;
 	chrome_column(k, &x, &w);
@@ -801,6 +863,9 @@ int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, 
 				      next_enabled))
 			res = 2;
 	}
+	/* A Continue refused again shows the first error again. */
+	if (res == 2)
+		ui_alerts_renew(ui);
 	return res;
 }
 
@@ -988,6 +1053,9 @@ void kiosk_frame(struct kiosk *k)
 	/* Back presses the screen's own back button, as a tap would. */
 	if (back && reachable(ui, "back"))
 		str_copy(ui->activate, sizeof(ui->activate), "back");
+	/* Tapping the focused field brings back a keyboard put away. */
+	if (ui->tapped[0] && !strcmp(ui->tapped, ui->focus) && kiosk_field(k, ui->focus, NULL, NULL))
+		k->keyboard_hidden = 0;
 	k->osk_nkeys = 0;
 	k->screen->frame(k);
 	if (!k->idle_dialog && !k->lang_menu)

@@ -40,6 +40,7 @@ struct citizen {
 	char residence[7];		/* ISTAT */
 	char residence_name[64];
 	char residence_query[64];
+	int residence_prefilled;	/* still this kiosk's comune, not chosen */
 	int other_placement;		/* -1 unanswered, 0 no, 1 yes */
 	char status[20];
 	/* form */
@@ -64,7 +65,7 @@ struct form_errors {
 	const char *age, *residence, *other, *status;
 	const char *given_name, *family_name, *cf, *phone, *email, *education, *consent;
 	const char *submit, *check, *pin, *protocol;
-	char cf_detail[160];
+	char cf_detail[160];		/* cf: the protocol of the application there is */
 };
 
 struct kiosk {
@@ -106,6 +107,8 @@ struct kiosk {
 	int months;
 	int province_wide;
 	char filter_comune[7];
+	int64_t other_than_call;	/* "see other placements" after a refusal */
+	char other_than_title[160];	/* that call's title */
 	struct catalog_list list;
 	int list_dirty;
 	struct ui_scroll list_scroll;
@@ -130,9 +133,13 @@ struct kiosk {
 	/* check my application */
 	char check_status[20];
 	char check_placement[160];
+	char check_notice[400];		/* what the status means, with the interview's date and place */
 	int check_done;
 
 	struct ui_scroll scroll;	/* the current screen's panel */
+	int bar_pending, bar_y;		/* portrait controls' bar (chrome_body) */
+	int reach_gap[16];		/* per screen: room left at the bottom (flow_reach) */
+	int reach_used;			/* this frame's screen placed a flow_reach */
 	int64_t frame_ms_last;
 	int64_t health_ms;
 	int wipe_caches;		/* the platform clears its text caches */
@@ -208,8 +215,12 @@ void kiosk_field_changed(struct kiosk *k, const char *id);
 
 /* Shared chrome, used by the screens (screens.c). */
 int chrome_header(struct kiosk *k, const char *title);
-/* The content rect between the header and the footer/keyboard. */
+/* The content rect between the header and the footer/keyboard (and, in
+ * portrait, the bar with the voice guide and language controls). */
 struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h);
+/* Draws that bar, once, after the page (screen_end and chrome_footer
+ * call it). */
+void chrome_bar(struct kiosk *k);
 /* Footer with back (may be NULL) and next (may be NULL) buttons; returns
  * 1 back, 2 next, 0 none. */
 int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,

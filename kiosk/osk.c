@@ -46,9 +46,12 @@ int osk_height(struct kiosk *k)
 	int row;
 	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, NULL))
 		return 0;
-	row = ui_px(ui, 118);
-	if (row > ui->h * 42 / 500)
-		row = ui->h * 42 / 500;
+	/* Taller keys for larger text, so their labels grow with it. */
+	row = ui_px(ui, 118 * (1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f));
+	/* Landscape is short: flatter keys leave the footer (Continue) and
+	 * a few lines of the page in view above the keyboard. */
+	if (row > ui->h * (ui->w > ui->h ? 34 : 42) / 500)
+		row = ui->h * (ui->w > ui->h ? 34 : 42) / 500;
 	return row * 5 + ui_px(ui, 24);
 }
 
@@ -118,7 +121,8 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	pressed = !strcmp(ui->press_id, id) && ui->in.down;
 	selected = k->osk_sel == k->osk_nkeys++;
 	{
-		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, w && !w->enabled ? C_BORDER : C_KEY_TEXT);
+		int off = w && !w->enabled;
+		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, off ? C_ON_DISABLED : C_KEY_TEXT);
 		if (!strcmp(name, "enter")) {
 			fill = ui_color(ui, C_PRIMARY);
 			text = ui_color(ui, C_ON_PRIMARY);
@@ -127,18 +131,22 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			text = ui_color(ui, C_ON_PRIMARY);
 		}
 		if (pressed)
-			fill = ui_color(ui, C_SHADOW);
-		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
-		ui_draw_rect(ui, r, fill);
-		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
+			fill = ui_color(ui, C_PRESSED);
+		/* A key that cannot be used has no key cap: just its letter,
+		 * in grey, on the keyboard's background. */
+		if (!off) {
+			ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
+			ui_draw_rect(ui, r, fill);
+			ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
+		}
 		{
-			/* Keys are sized by the screen, so their labels follow the
-			 * key, not the text-size setting, and shrink to fit. */
+			/* Labels grow with the text-size setting up to 200% (the
+			 * keys grow with them) and shrink only to fit their key. */
 			const char *label = key_label(shown);
-			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 1.3f ? 1.3f : ui->text_scale));
+			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
 			int tw, lh;
-			if (px > r.h * 6 / 10)
-				px = r.h * 6 / 10;
+			if (px > r.h * 7 / 10)
+				px = r.h * 7 / 10;
 			if (px < 10)
 				px = 10;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));

@@ -156,6 +156,8 @@ static void warm_up(struct platform *p)
 	}
 	memcpy(k->ui.focus, focus, sizeof(focus));
 	memcpy(k->ui.prev_focus, focus, sizeof(focus));
+	/* Those frames drew over the picture: the next one draws it all. */
+	render_invalidate(p->render);
 	k->keyboard_shift = 0;
 	k->keyboard_hidden = 0;
 	p->drawn_once = 0;
@@ -452,8 +454,11 @@ static int handle_event(struct platform *p, const SDL_Event *ev)
 		return 1;
 	}
 	case SDL_WINDOWEVENT:
-		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			/* The picture may be gone: the next one is drawn whole. */
 			p->drawn_once = 0;
+			render_invalidate(p->render);
+		}
 		return 1;
 	case SDL_AUDIODEVICEADDED:
 		/* Headphones plugged in start the voice guide, where the

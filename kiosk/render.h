@@ -3,7 +3,7 @@
  * The one renderer: draws a frame's struct ui_cmd list with an
  * SDL_Renderer, and measures text for the UI layer. Text goes through
  * SDL_ttf (HarfBuzz shaping) in Titillium Web; rendered lines are cached
- * as textures (white, tinted per draw) and widths are cached too, so an
+ * as textures (in their colour) and widths are cached too, so an
  * unchanged screen costs no rasterising. Start reading at render_frame().
  */
 #ifndef DOTE_KIOSK_RENDER_H
@@ -27,6 +27,10 @@ int render_font_path(const char *font_dir, int font, char *buf, size_t size);
 struct ui_text_ops render_text_ops(struct render *r);
 /* Draws cmds, clearing to bg first. */
 void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg);
+/* The next frame draws everything (the picture was drawn over by
+ * something else, such as the keyboards' warm-up). Otherwise a software
+ * renderer redraws only the screen tiles whose commands changed. */
+void render_invalidate(struct render *r);
 /* Forgets every cached text (wiping the strings): what a citizen typed
  * must not outlive the session in a cache. */
 void render_wipe(struct render *r);

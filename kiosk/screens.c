@@ -38,12 +38,46 @@ struct flow screen_begin(struct kiosk *k, const char *title, int footer)
 	ui_panel_begin(&k->ui, "body", body, &k->scroll);
 	chrome_column(k, &f.x, &f.w);
 	f.y = ui_px(&k->ui, 40);
+	k->reach_used = 0;
 	return f;
+}
+
+static int *reach_slot(struct kiosk *k)
+{
+	int i = (int)(k->screen - kiosk_screens);
+	return i >= 0 && i < (int)ARRAY_SIZE(k->reach_gap) ? &k->reach_gap[i] : NULL;
+}
+
+static int reach_on(struct kiosk *k)
+{
+	return k->ui.h > k->ui.w && !osk_height(k) && reach_slot(k);
+}
+
+void flow_reach(struct kiosk *k, struct flow *f)
+{
+	if (!reach_on(k))
+		return;
+	f->y += *reach_slot(k);
+	k->reach_used = 1;
 }
 
 void screen_end(struct kiosk *k, struct flow *f)
 {
-	ui_panel_end(&k->ui, f->y + ui_px(&k->ui, 60));
+	struct ui *ui = &k->ui;
+	int content = f->y + ui_px(ui, 60);
+	/* The room the page leaves is measured here and used at the
+	 * flow_reach() of the next frame (a page that grows takes it back). */
+	if (k->reach_used && ui->panel >= 0) {
+		int *gap = reach_slot(k), g = *gap + ui->panels[ui->panel].r.h - content;
+		if (g < 0)
+			g = 0;
+		if (g != *gap) {
+			*gap = g;
+			ui->animating = 1;
+		}
+	}
+	ui_panel_end(ui, content);
+	chrome_bar(k);
 }
 
 void flow_heading(struct kiosk *k, struct flow *f, const char *id, const char *text)
@@ -128,6 +162,32 @@ void date_it(const char *iso, char *buf, size_t size)
 
 /* --- home ---------------------------------------------------------------- */
 
+/* Portrait has room to say how it works, in three steps. */
+static void home_steps(struct kiosk *k, struct flow *f)
+{
+	struct ui *ui = &k->ui;
+	static const char *const steps[] = {
+		N_("Choose a placement in the offices of the town hall."),
+		N_("Answer four questions to check that you can apply."),
+		N_("Fill in the form and send it. Keep the receipt: it has your protocol number."),
+	};
+	int d = ui_px(ui, 84), gap2 = ui_px(ui, 28);
+	flow_text(k, f, "how-title", _("How it works"), UI_FONT_BOLD, 40, C_TEXT);
+	for (int i = 0; i < 3; i++) {
+		char id[16], num[4];
+		int th = ui_text_height(ui, _(steps[i]), UI_FONT_REGULAR, ui_font_px(ui, 34), f->w - d - gap2);
+		int rowh = th > d ? th : d;
+		str_fmt(id, sizeof(id), "how:%d", i + 1);
+		str_fmt(num, sizeof(num), "%d", i + 1);
+		ui_draw_rect(ui, (struct ui_rect){ f->x, f->y, d, d }, ui_color(ui, C_PRIMARY));
+		ui_text_box(ui, (struct ui_rect){ f->x, f->y + (d - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 44))) / 2, d, d },
+			    num, UI_FONT_BOLD, ui_font_px(ui, 44), ui_color(ui, C_ON_PRIMARY), 1);
+		ui_label(ui, id, _(steps[i]), (struct ui_rect){ f->x + d + gap2, f->y + (rowh - th) / 2, f->w - d - gap2, 0 },
+			 UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
+		f->y += rowh + ui_px(ui, 16);
+	}
+}
+
 void home_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -137,7 +197,7 @@ void home_frame(struct kiosk *k)
 	struct flow side;
 	char title[200];
 
-	flow_gap(k, &f, landscape ? 10 : 40);
+	flow_gap(k, &f, landscape ? 10 : 20);
 	if (landscape) {
 		/* Two columns: the words on the left, the buttons on the right. */
 		int total = f.w;
@@ -157,6 +217,9 @@ void home_frame(struct kiosk *k)
 		  UI_FONT_REGULAR, 36, C_TEXT);
 	flow_gap(k, &f, 40);
 	if (!landscape) {
+		/* Portrait: how it works first, the buttons low on the screen. */
+		home_steps(k, &f);
+		flow_reach(k, &f);
 		side.x = f.x;
 		side.w = f.w;
 		side.y = f.y;
@@ -171,7 +234,7 @@ void home_frame(struct kiosk *k)
 	if (ui_button(ui, "check-application", _("Check my application"),
 		      (struct ui_rect){ side.x, side.y, side.w, bh2 }, UI_SECONDARY))
 		kiosk_go(k, "status");
-	side.y += bh2 + ui_px(ui, landscape ? 40 : 60);
+	side.y += bh2 + ui_px(ui, 40);
 
 	/* Accessibility settings for the whole session. */
 	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
@@ -219,30 +282,6 @@ void home_frame(struct kiosk *k)
 	}
 	if (side.y > f.y)
 		f.y = side.y;
-	if (!landscape) {
-		/* Portrait has room to say how it works, in three steps. */
-		static const char *const steps[] = {
-			N_("Choose a placement in the offices of the town hall."),
-			N_("Answer four questions to check that you can apply."),
-			N_("Fill in the form and send it. Keep the receipt: it has your protocol number."),
-		};
-		int d = ui_px(ui, 84), gap2 = ui_px(ui, 28);
-		f.y += ui_px(ui, 70);
-		flow_text(k, &f, "how-title", _("How it works"), UI_FONT_BOLD, 40, C_TEXT);
-		for (int i = 0; i < 3; i++) {
-			char id[16], num[4];
-			int th = ui_text_height(ui, _(steps[i]), UI_FONT_REGULAR, ui_font_px(ui, 34), f.w - d - gap2);
-			int rowh = th > d ? th : d;
-			str_fmt(id, sizeof(id), "how:%d", i + 1);
-			str_fmt(num, sizeof(num), "%d", i + 1);
-			ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, d, d }, ui_color(ui, C_PRIMARY));
-			ui_text_box(ui, (struct ui_rect){ f.x, f.y + (d - ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 44))) / 2, d, d },
-				    num, UI_FONT_BOLD, ui_font_px(ui, 44), ui_color(ui, C_ON_PRIMARY), 1);
-			ui_label(ui, id, _(steps[i]), (struct ui_rect){ f.x + d + gap2, f.y + (rowh - th) / 2, f.w - d - gap2, 0 },
-				 UI_FONT_REGULAR, ui_font_px(ui, 34), C_TEXT);
-			f.y += rowh + ui_px(ui, 28);
-		}
-	}
 	screen_end(k, &f);
 }
 
@@ -259,7 +298,7 @@ static void browse_load(struct kiosk *k, int more)
 	struct catalog_filter f = {
 		.comune = k->comune, .comune_name = k->comune_name, .province_wide = k->province_wide,
 		.only_comune = k->filter_comune, .query = k->query, .area = k->area,
-		.months = k->months, .today = k->today,
+		.months = k->months, .today = k->today, .other_than_call = k->other_than_call,
 	};
 	struct timespec a, b, ca, cb;
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -371,7 +410,8 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	/* Seats and how many applied so far (last sync): the citizen judges
 	 * the odds; the town hall selects, so nothing is "full". */
 	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
-	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s", c->title, c->office, c->comune_name, facts, facts2);
+	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s. %s %s", c->title, c->office, c->comune_name, facts, facts2,
+		_("Code"), c->code);
 	ui_draw_card(ui, r);
 	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
 	tapped = ui_area(ui, id, UI_ROLE_LISTITEM, label, r);
@@ -379,7 +419,8 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 		char line[200];
 		int la = LH(UI_FONT_SEMIBOLD, 26), lt = LH(UI_FONT_BOLD, 40), lo = LH(UI_FONT_REGULAR, 30);
 		int lf = LH(UI_FONT_SEMIBOLD, 30), g = ui_px(ui, 6);
-		str_fmt(line, sizeof(line), "%s · %s", area, c->comune_name);
+		/* The code tells apart two placements with the same title. */
+	str_fmt(line, sizeof(line), "%s · %s · %s", area, c->comune_name, c->code);
 		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, la }, line, UI_FONT_SEMIBOLD,
 			    ui_font_px(ui, 26), ui_color(ui, C_PRIMARY), 0);
 		y += la + g;
@@ -427,7 +468,7 @@ void browse_frame(struct kiosk *k)
 			 (struct ui_rect){ x, y, fw, 0 }, &sh);
 		if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
 			      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
-			      k->area[0] || k->months || k->province_wide ? UI_CHOICE_ON : UI_SECONDARY))
+			      k->area[0] || k->months || k->province_wide || k->other_than_call ? UI_CHOICE_ON : UI_SECONDARY))
 			k->show_filters = !k->show_filters;
 	}
 	y += sh + ui_px(ui, 16);
@@ -440,8 +481,29 @@ void browse_frame(struct kiosk *k)
 	f.x = x;
 	f.w = w;
 	f.y = ui_px(ui, 20);
+	if (k->other_than_call) {
+		/* After "you cannot apply": the placements of other calls. */
+		char note[300];
+		str_fmt(note, sizeof(note), _("Placements of other calls (not %s)."), k->other_than_title);
+		flow_text(k, &f, "other-calls", note, UI_FONT_SEMIBOLD, 30, C_TEXT);
+	}
 	if (k->show_filters)
 		browse_filters(k, &f);
+	if (k->area[0] || k->months || k->province_wide || k->filter_comune[0] || k->other_than_call) {
+		int bw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), _("Clear all filters"),
+					strlen(_("Clear all filters"))) + ui_px(ui, 64), bh = ui_button_h(ui, 90);
+		if (bw > f.w)
+			bw = f.w;
+		if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ f.x, f.y, bw, bh }, UI_SECONDARY)) {
+			k->area[0] = 0;
+			k->months = 0;
+			k->province_wide = 0;
+			k->filter_comune[0] = 0;
+			k->other_than_call = 0;
+			k->list_dirty = 1;
+		}
+		f.y += bh + ui_px(ui, 20);
+	}
 	if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),

@@ -41,6 +41,11 @@ void flow_heading(struct kiosk *k, struct flow *f, const char *id, const char *t
 void flow_text(struct kiosk *k, struct flow *f, const char *id, const char *text, int font,
 	       float size, enum ui_color color);
 void flow_gap(struct kiosk *k, struct flow *f, float units);
+/* Portrait: what follows (the controls) is moved down to end near the
+ * bottom of the page, within reach from a wheelchair, when the page is
+ * shorter than the screen; the room goes here. Nothing in landscape or
+ * while the keyboard is up. */
+void flow_reach(struct kiosk *k, struct flow *f);
 /* A row of choice buttons (radio group) from a vocabulary; returns the
  * index tapped or -1. ids are prefix:key. */
 int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char *const *keys,

@@ -105,12 +105,59 @@ static int status_take_receipt(struct kiosk *k, int final)
 	return 0;
 }
 
+/* Each status in the citizen's words: its name (the vocabulary's,
+ * except "Selected", whose msgid also names a chosen option) and what it
+ * means for them. */
+static const struct {
+	const char *key, *label, *meaning;
+} status_words[] = {
+	{ "received", N_("Received"), N_("Your application has been received and is waiting for the town hall's assessment.") },
+	{ "interview", N_("Called for interview"), NULL },
+	{ "selected", N_("Selected for the placement"), N_("The town hall will contact you to arrange the start.") },
+	{ "not_selected", N_("Not selected"), N_("Your application was not selected. Thank you for taking part.") },
+	{ "withdrawn", N_("Withdrawn"), N_("Your application has been withdrawn.") },
+	{ "started", N_("Placement started"), N_("Your placement has started.") },
+	{ "completed", N_("Placement completed"), N_("Your placement has been completed.") },
+	{ "dropped_out", N_("Dropped out"), N_("Your placement was interrupted before the end.") },
+};
+
+static void status_meaning(struct kiosk *k)
+{
+	char at[32], place[201], date[16];
+	size_t i;
+
+	k->check_notice[0] = 0;
+	if (!strcmp(k->check_status, "interview")) {
+		if (catalog_application_notice(k->db, k->c.check_protocol, at, sizeof(at), place, sizeof(place)) ||
+		    strlen(at) != 16)
+			return;
+		at[10] = 0;
+		date_it(at, date, sizeof(date));
+		str_fmt(k->check_notice, sizeof(k->check_notice), _("Interview on %s at %s. Place: %s"), date,
+			at + 11, place);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(status_words); i++)
+		if (!strcmp(status_words[i].key, k->check_status) && status_words[i].meaning)
+			str_copy(k->check_notice, sizeof(k->check_notice), _(status_words[i].meaning));
+}
+
+static const char *status_label(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_words); i++)
+		if (!strcmp(status_words[i].key, key))
+			return _(status_words[i].label);
+	return vocab_label(application_statuses, application_statuses_n, key);
+}
+
 static void status_check(struct kiosk *k)
 {
 	int rc = catalog_application_status(k->db, k->c.check_protocol, k->c.check_cf, k->check_status,
 					    sizeof(k->check_status), k->check_placement,
 					    sizeof(k->check_placement));
 	k->check_done = rc == 0;
+	if (k->check_done)
+		status_meaning(k);
 	k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
 	k->ui.focus[0] = 0;
 	if (k->check_done) {
@@ -161,6 +208,7 @@ void status_frame(struct kiosk *k)
 	flow_heading(k, &f, "status-title", _("Check my application"));
 	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
+	flow_reach(k, &f);
 	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", tr(k->err.protocol),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
@@ -193,12 +241,13 @@ void status_frame(struct kiosk *k)
 	}
 	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
-		f.y += ui_error(ui, "error:check", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
+		f.y += ui_error_for(ui, "error:check", "field:check_cf", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
 		char buf[400];
-		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"),
-			 vocab_label(application_statuses, application_statuses_n, k->check_status));
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"), status_label(k->check_status));
 		flow_text(k, &f, "check-result", buf, UI_FONT_BOLD, 44, C_SUCCESS);
+		if (k->check_notice[0])
+			flow_text(k, &f, "check-notice", k->check_notice, UI_FONT_SEMIBOLD, 34, C_TEXT);
 		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
 		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
 	}

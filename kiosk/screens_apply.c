@@ -44,6 +44,23 @@ static int answers_eligible(struct kiosk *k, int age)
 	return k->elig.eligible;
 }
 
+/* A failed rule in words, with its limit when it has one: "older than
+ * the maximum age" alone does not tell a citizen what the maximum is. */
+static const char *fail_text(const struct eligibility_fail *fl, int age, char *buf, size_t size)
+{
+	int min = !strcmp(fl->rule, "min_age") || !strcmp(fl->rule, "student_min_age");
+	int max = !strcmp(fl->rule, "max_age") || !strcmp(fl->rule, "neet_max_age");
+	char limit[160];
+	if (!(min || max) || fl->limit <= 0)
+		return _(fl->message);
+	if (min)
+		str_fmt(limit, sizeof(limit), _("The minimum age is %ld; you are %d."), fl->limit, age);
+	else
+		str_fmt(limit, sizeof(limit), _("The maximum age is %ld; you are %d."), fl->limit, age);
+	str_fmt(buf, size, "%s %s", _(fl->message), limit);
+	return buf;
+}
+
 void eligibility_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -58,17 +75,26 @@ void eligibility_frame(struct kiosk *k)
 			char id[64];
 			const struct eligibility_fail *fl = &k->elig.fails[j];
 			str_fmt(id, sizeof(id), "fail:%s", fl->rule);
-			f.y += ui_error(ui, id, _(fl->message), (struct ui_rect){ f.x, f.y, f.w, 0 });
+			f.y += ui_error(ui, id, fail_text(fl, atoi(k->c.age_text), buf, sizeof(buf)),
+					(struct ui_rect){ f.x, f.y, f.w, 0 });
 			f.y += ui_px(ui, 10);
 			str_fmt(id, sizeof(id), "advice:%s", fl->rule);
 			flow_text(k, &f, id, _(fl->advice), UI_FONT_REGULAR, 32, C_TEXT);
 			flow_gap(k, &f, 16);
 		}
+		flow_reach(k, &f);
 		flow_text(k, &f, NULL, _("If you think an answer was wrong, go back and change it."),
 			  UI_FONT_REGULAR, 30, C_MUTED);
 		if (ui_button(ui, "browse", _("See other placements"),
-			      (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) }, UI_SECONDARY))
+			      (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) }, UI_SECONDARY)) {
+			/* Not this call's: its rules turn the citizen away from
+			 * every one of its placements. */
+			k->other_than_call = k->sel.call_id;
+			str_copy(k->other_than_title, sizeof(k->other_than_title), k->sel.call_title);
+			k->query[0] = 0;
+			k->list_dirty = 1;
 			kiosk_go(k, "browse");
+		}
 		f.y += ui_button_h(ui, 100);
 		screen_end(k, &f);
 		if (chrome_footer(k, _("Change answers"), NULL, NULL, 0) == 1)
@@ -77,8 +103,14 @@ void eligibility_frame(struct kiosk *k)
 	}
 
 	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
-	flow_text(k, &f, NULL, _("Four quick questions. The answers are not stored."), UI_FONT_REGULAR, 32, C_MUTED);
+	/* Four questions, one answered already (the comune of this kiosk,
+	 * the likeliest): say so, so nobody takes it for a fifth or misses it. */
+	flow_text(k, &f, "eligibility-intro",
+		  k->c.residence_prefilled ? _("Four quick questions. The comune where you live is already filled in with this one: change it if you live elsewhere. The answers are not stored.")
+					   : _("Four quick questions. The answers are not stored."),
+		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
+	flow_reach(k, &f);
 
 	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
 		 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
@@ -101,8 +133,25 @@ void eligibility_frame(struct kiosk *k)
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
 	if (k->c.residence_query[0] && !k->c.residence[0]) {
+		static char shown_for[64];
 		char istat[6][7], names[6][64], prov[6][3];
 		int n = catalog_comune_suggest(k->db, k->c.residence_query, istat, names, prov, 6);
+		int sh = ui_button_h(ui, 86) + ui_px(ui, 8);
+		if (strcmp(shown_for, k->c.residence_query)) {
+			/* New suggestions come into view under the field, as many
+			 * as fit above the keyboard (they were hidden behind it). */
+			int fit = ui->npanels ? (ui->panels[0].r.h - h - ui_px(ui, 60)) / sh : n;
+			if (fit > n)
+				fit = n;
+			str_copy(shown_for, sizeof(shown_for), k->c.residence_query);
+			if (fit >= 1)
+				str_fmt(ui->reveal, sizeof(ui->reveal), "residence:%s", istat[fit - 1]);
+			else
+				str_copy(ui->reveal, sizeof(ui->reveal), n ? "" : "residence-none");
+			str_copy(ui->reveal_from, sizeof(ui->reveal_from), "field:residence");
+			ui->reveal_hold = 2;
+			ui->animating = 1;
+		}
 		for (i = 0; i < n; i++) {
 			char id[32], label[96];
 			str_fmt(id, sizeof(id), "residence:%s", istat[i]);
@@ -120,7 +169,11 @@ void eligibility_frame(struct kiosk *k)
 			flow_text(k, &f, "residence-none", _("No comune with that name. Check the spelling."),
 				  UI_FONT_REGULAR, 30, C_ERROR);
 	} else if (k->c.residence[0]) {
-		str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
+		if (k->c.residence_prefilled)
+			str_fmt(buf, sizeof(buf), _("Already filled in: %s. Type another name if you live elsewhere."),
+				k->c.residence_name);
+		else
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
 		flow_text(k, &f, "residence-selected", buf, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	}
 	f.y += ui_px(ui, 20);
@@ -207,7 +260,9 @@ static int form_check(struct kiosk *k)
 						   : N_("Enter your surname.");
 		ok = 0;
 	}
-	if (!k->cf_valid) {
+	if (k->cf_valid && e->cf_detail[0]) {
+		ok = 0;		/* already applied to this call (kiosk_field_changed) */
+	} else if (!k->cf_valid) {
 		if (!e->cf)
 			e->cf = strlen(c->cf) < CF_LEN ? N_("The codice fiscale has 16 characters: you can read it on your health card.")
 						       : N_("This codice fiscale is not valid. Check each character against your health card (Tessera Sanitaria).");
@@ -259,8 +314,20 @@ void form_frame(struct kiosk *k)
 	ui_field(ui, "field:family_name", _("Surname *"), k->c.family_name, NULL, tr(k->err.family_name),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
-	ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), tr(k->err.cf),
-		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	{
+		char dup[400];
+		const char *cf_err = tr(k->err.cf);
+		if (k->cf_valid && k->err.cf && k->elig.nfails && k->err.cf == k->elig.fails[0].message) {
+			/* The age from the codice fiscale fails a rule: say the limit. */
+			cf_err = fail_text(&k->elig.fails[0], age_on(k->cf_info.birth_date, k->today), dup, sizeof(dup));
+		} else if (k->err.cf && k->err.cf_detail[0]) {
+			str_fmt(dup, sizeof(dup), _("You have already applied to this call: application %s. Each person can send only one application per call."),
+				k->err.cf_detail);
+			cf_err = dup;
+		}
+		ui_field(ui, "field:cf", _("Codice fiscale *"), k->c.cf, _("16 letters and digits"), cf_err,
+			 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
+	}
 	f.y += h + ui_px(ui, 10);
 	if (k->cf_valid && !k->err.cf) {
 		char born[300], d[16];
@@ -270,6 +337,9 @@ void form_frame(struct kiosk *k)
 		flow_text(k, &f, "cf-info", born, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
 	}
 	f.y += ui_px(ui, 14);
+	/* Neither field is required alone, but one of them is: say so. */
+	flow_text(k, &f, "contact-hint", _("Phone or e-mail * (at least one, so the town hall can contact you)"),
+		  UI_FONT_SEMIBOLD, 28, C_TEXT);
 	ui_field(ui, "field:phone", _("Phone"), k->c.phone, _("For example 333 1234567"), tr(k->err.phone),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 24);
@@ -507,6 +577,7 @@ void review_frame(struct kiosk *k)
 	flow_heading(k, &f, "review-title", _("Check and send"));
 	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
+	flow_reach(k, &f);
 	str_fmt(buf, sizeof(buf), "%s (%s)", k->sel.card.title, k->sel.card.comune_name);
 	row(k, &f, "review:placement", _("Placement"), buf);
 	row(k, &f, "review:call", _("Call"), k->sel.call_code);
@@ -655,7 +726,11 @@ void receipt_frame(struct kiosk *k)
 		struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
 		if (k->printer)
 			printer_get_status(k->printer, &ps);
-		if (ps.message && ps.message[0])
+		/* Printing is news, not an error: only a fault is an alert
+		 * (which comes into view and takes the focus). */
+		if (ps.state == PRINTER_BUSY && ps.message && ps.message[0])
+			flow_text(k, &f, "printer-status", _(ps.message), UI_FONT_SEMIBOLD, 30, C_TEXT);
+		else if (ps.message && ps.message[0])
 			f.y += ui_error(ui, "printer-status", _(ps.message), (struct ui_rect){ f.x, f.y, f.w, 0 }) + ui_px(ui, 16);
 		else if (k->printed)
 			flow_text(k, &f, "printer-status", ps.state == PRINTER_BUSY ? _("Printing...") : _("Your receipt has been printed."),

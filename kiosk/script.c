@@ -26,6 +26,10 @@ struct script {
 	struct kiosk *k;
 	const char *shots;
 	char why[512];
+	/* errors on screen after the previous line (check_alerts) */
+	char alerts[16][48];
+	int nalerts;
+	unsigned alert_seq;
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -194,6 +198,8 @@ static int stats(struct script *s, const char *name)
 	return 0;
 }
 
+static int expect_contrast(struct script *s);
+
 static int interactive(enum ui_role r)
 {
 	return r == UI_ROLE_BUTTON || r == UI_ROLE_FIELD || r == UI_ROLE_RADIO || r == UI_ROLE_CHECKBOX ||
@@ -207,6 +213,8 @@ static int expect_layout(struct script *s)
 	struct ui *ui = &s->k->ui;
 	struct ui_rect v[UI_MAX_WIDGETS];
 	int modal = ui->nwidgets;	/* the idle dialog's first widget */
+	if (expect_contrast(s))
+		return -1;
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
 		if ((!strcmp(w->id, "idle") || !strcmp(w->id, "languages")) && modal == ui->nwidgets)
@@ -248,6 +256,15 @@ static int expect_layout(struct script *s)
 	return 0;
 }
 
+/* Every text and outline on screen meets WCAG 2.1 AA contrast. */
+static int expect_contrast(struct script *s)
+{
+	char why[300];
+	if (ui_contrast_check(&s->k->ui, why, sizeof(why)))
+		return fail(s, "contrast: %s", why);
+	return 0;
+}
+
 static int expect_sql(struct script *s, const char *arg, int shown)
 {
 	char want[256] = "", got[512];
@@ -273,6 +290,49 @@ static int expect_sql(struct script *s, const char *arg, int shown)
 	if (strcmp(got, want)) {
 		return fail(s, "got '%.250s', want '%.250s'", got, want);
 	}
+	return 0;
+}
+
+/* After every line: an error that has appeared since the previous line
+ * (a new id, or the one the UI says took the focus again) must be wholly
+ * on screen (inside its panel, so not under the keyboard or below the
+ * fold) and focused, itself or through its field. With several new
+ * errors at once, the first in reading order. */
+static int check_alerts(struct script *s)
+{
+	struct ui *ui = &s->k->ui;
+	const struct ui_widget *cand = NULL;
+	char owner[64];
+	const char *o;
+	int n = 0;
+
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		int seen = 0;
+		if (w->role != UI_ROLE_ALERT)
+			continue;
+		for (int j = 0; j < s->nalerts; j++)
+			seen |= !strcmp(s->alerts[j], w->id);
+		if (!cand && (!seen || (ui->alert_seq != s->alert_seq && !strcmp(ui->alert_shown, w->id))))
+			cand = w;
+		if (n < (int)ARRAY_SIZE(s->alerts))
+			memcpy(s->alerts[n++], w->id, sizeof(s->alerts[0]));
+	}
+	s->nalerts = n;
+	s->alert_seq = ui->alert_seq;
+	if (!cand || s->k->idle_dialog)
+		return 0;
+	{
+		struct ui_rect r = cand->r, v = { 0, 0, ui->w, ui->h };
+		if (cand->panel >= 0 && cand->panel < ui->npanels)
+			v = ui->panels[cand->panel].r;
+		if (!cand->visible || r.y < v.y || r.y + r.h > v.y + v.h || r.x < 0 || r.x + r.w > ui->w)
+			return fail(s, "the error '%s' appeared but is not wholly on screen (y %d..%d, view %d..%d)",
+				    cand->id, r.y, r.y + r.h, v.y, v.y + v.h);
+	}
+	o = ui_alert_owner(ui, cand->id, owner, sizeof(owner));
+	if (strcmp(ui->focus, cand->id) && !(o && !strcmp(ui->focus, o)))
+		return fail(s, "the error '%s' appeared but the focus is on '%s'", cand->id, ui->focus);
 	return 0;
 }
 
@@ -421,6 +481,39 @@ static int run_line(struct script *s, const char *verb, char *arg)
 	}
 	if (!strcmp(verb, "expect-layout"))
 		return expect_layout(s);
+	if (!strcmp(verb, "expect-contrast"))
+		return expect_contrast(s);
+	if (!strcmp(verb, "expect-low")) {
+		/* expect-low ID PCT: the widget's top is at least PCT% down
+		 * the screen (reach from a wheelchair: the lower two thirds). */
+		char id[64] = "";
+		int pct = 0;
+		const struct ui_widget *w;
+		if (sscanf(arg, "%63s %d", id, &pct) != 2)
+			return fail(s, "expect-low needs ID PCT");
+		if (!(w = visible(k, id)))
+			return fail(s, "widget '%s' is not on screen", id);
+		return w->r.y * 100 >= pct * k->ui.h ? 0 :
+			fail(s, "widget '%s' is at y %d, %d%% down the screen, want %d%%", id, w->r.y, w->r.y * 100 / k->ui.h, pct);
+	}
+	if (!strcmp(verb, "expect-text-size")) {
+		/* expect-text-size ID MINPX: the largest text drawn inside the
+		 * widget is at least MINPX pixels (labels that grow). */
+		char id[64] = "";
+		int min = 0, best = 0;
+		const struct ui_widget *w;
+		if (sscanf(arg, "%63s %d", id, &min) != 2)
+			return fail(s, "expect-text-size needs ID MINPX");
+		if (!(w = visible(k, id)))
+			return fail(s, "widget '%s' is not on screen", id);
+		for (int i = 0; i < k->ui.ncmds; i++) {
+			const struct ui_cmd *c = &k->ui.cmds[i];
+			if (c->kind == UI_CMD_TEXT && c->r.x >= w->r.x && c->r.x < w->r.x + w->r.w &&
+			    c->r.y + c->r.h / 2 >= w->r.y && c->r.y + c->r.h / 2 < w->r.y + w->r.h && c->px > best)
+				best = c->px;
+		}
+		return best >= min ? 0 : fail(s, "the text in '%s' is %d px, want at least %d", id, best, min);
+	}
 	if (!strcmp(verb, "expect-sql"))
 		return expect_sql(s, arg, 0);
 	if (!strcmp(verb, "expect-sql-shown"))
@@ -508,7 +601,7 @@ static int run_line(struct script *s, const char *verb, char *arg)
 
 int script_run(struct platform *p, struct kiosk *k, const char *path, const char *shots)
 {
-	struct script s = { p, k, shots, "" };
+	struct script s = { .p = p, .k = k, .shots = shots };
 	char line[2048], verb[SCRIPT_VERB_MAX], *arg;
 	int lineno = 0, rc = 0, r;
 	FILE *f = fopen(path, "r");
@@ -524,7 +617,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		r = script_parse_line(line, verb, &arg);
 		if (!r)
 			continue;
-		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg)) {
+		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s)) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
 			rc = 1;

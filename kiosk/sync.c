@@ -698,14 +698,21 @@ static json_t *usage_load(struct sync *s)
 static int statuses_apply(struct sync *s, json_t *ans)
 {
 	json_t *arr = json_object_get(ans, "statuses");
-	sqlite3_stmt *up;
+	sqlite3_stmt *up, *notice;
 	char cursor[24];
 	size_t i;
 
 	if (db_begin(s->db))
 		return -1;
 	up = db_prepare(s->db, "UPDATE application SET status = ?2, status_at = ?3 WHERE uuid = ?1");
-	if (!up) {
+	/* A call for interview comes with its date and place. */
+	notice = db_prepare(s->db, "INSERT INTO status_notice(uuid, interview_at, interview_place)"
+				   " SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM application WHERE uuid = ?1)"
+				   " ON CONFLICT(uuid) DO UPDATE SET interview_at = excluded.interview_at,"
+				   " interview_place = excluded.interview_place");
+	if (!up || !notice) {
+		sqlite3_finalize(up);
+		sqlite3_finalize(notice);
 		db_rollback(s->db);
 		return -1;
 	}
@@ -714,6 +721,8 @@ static int statuses_apply(struct sync *s, json_t *ans)
 		const char *u = json_string_value(json_object_get(e, "uuid"));
 		const char *st = json_string_value(json_object_get(e, "status"));
 		const char *at = json_string_value(json_object_get(e, "status_at"));
+		const char *iv_at = json_string_value(json_object_get(e, "interview_at"));
+		const char *iv_place = json_string_value(json_object_get(e, "interview_place"));
 
 		if (!u || !st || !at)
 			continue;
@@ -722,8 +731,16 @@ static int statuses_apply(struct sync *s, json_t *ans)
 		sqlite3_bind_text(up, 3, at, -1, SQLITE_STATIC);
 		sqlite3_step(up);
 		sqlite3_reset(up);
+		if (iv_at && iv_place && strlen(iv_at) < 32 && strlen(iv_place) <= 200) {
+			sqlite3_bind_text(notice, 1, u, -1, SQLITE_STATIC);
+			sqlite3_bind_text(notice, 2, iv_at, -1, SQLITE_STATIC);
+			sqlite3_bind_text(notice, 3, iv_place, -1, SQLITE_STATIC);
+			sqlite3_step(notice);
+			sqlite3_reset(notice);
+		}
 	}
 	sqlite3_finalize(up);
+	sqlite3_finalize(notice);
 	snprintf(cursor, sizeof(cursor), "%lld",
 		 (long long)json_integer_value(json_object_get(ans, "status_cursor")));
 	if (db_setting_set(s->db, "status_cursor", cursor) || db_commit(s->db)) {

@@ -12,25 +12,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Borders are 3:1 on the page, the keyboard and white (#6B7A89: 4.0,
+ * 3.4, 4.4); pressed ghost buttons keep 4.8:1 (#E8F0FA); disabled and
+ * placeholder text stay readable (4.5:1+) but look unlike what is there. */
 const struct ui_theme ui_theme_normal = { "normal", {
 	[C_BG] = 0xF2F5F8, [C_SURFACE] = 0xFFFFFF, [C_PRIMARY] = 0x0066CC,
 	[C_PRIMARY_DARK] = 0x004D99, [C_ON_PRIMARY] = 0xFFFFFF, [C_TEXT] = 0x1A1A1A,
-	[C_MUTED] = 0x5C6F82, [C_BORDER] = 0xC5D0DB, [C_FOCUS] = 0xFF9900,
+	[C_MUTED] = 0x5C6F82, [C_BORDER] = 0x6B7A89, [C_FOCUS] = 0xFF9900,
 	[C_ERROR] = 0xB3001B, [C_ERROR_BG] = 0xFDECEE, [C_SUCCESS] = 0x00703C,
 	[C_SUCCESS_BG] = 0xE6F4EC, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
 	[C_KEY_TEXT] = 0x17324D, [C_SHADOW] = 0xDCE2E8, [C_OVERLAY] = 0x17324D,
-	[C_HEADER] = 0x0066CC, [C_HEADER_TEXT] = 0xFFFFFF,
+	[C_HEADER] = 0x0066CC, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_INNER] = 0x000000,
+	[C_PRESSED] = 0xE8F0FA, [C_DISABLED] = 0xE4E9EE, [C_ON_DISABLED] = 0x56636F,
+	[C_PLACEHOLDER] = 0x5C6F82,
 } };
 
-/* High contrast: black on white, strong borders, yellow focus (WCAG AAA). */
+/* High contrast: black on white, strong borders, yellow and black focus
+ * (WCAG AAA). Pressed is pale yellow, disabled and placeholders grey
+ * (7:1), so neither looks like what can be used or was typed. */
 const struct ui_theme ui_theme_contrast = { "contrast", {
 	[C_BG] = 0xFFFFFF, [C_SURFACE] = 0xFFFFFF, [C_PRIMARY] = 0x000000,
 	[C_PRIMARY_DARK] = 0x000000, [C_ON_PRIMARY] = 0xFFFFFF, [C_TEXT] = 0x000000,
-	[C_MUTED] = 0x000000, [C_BORDER] = 0x000000, [C_FOCUS] = 0xE6B800,
+	[C_MUTED] = 0x000000, [C_BORDER] = 0x000000, [C_FOCUS] = 0xFFD500,
 	[C_ERROR] = 0x9E0000, [C_ERROR_BG] = 0xFFFFFF, [C_SUCCESS] = 0x004D1F,
 	[C_SUCCESS_BG] = 0xFFFFFF, [C_FIELD] = 0xFFFFFF, [C_KEY] = 0xFFFFFF,
 	[C_KEY_TEXT] = 0x000000, [C_SHADOW] = 0x000000, [C_OVERLAY] = 0x000000,
-	[C_HEADER] = 0x000000, [C_HEADER_TEXT] = 0xFFFFFF,
+	[C_HEADER] = 0x000000, [C_HEADER_TEXT] = 0xFFFFFF, [C_FOCUS_INNER] = 0x000000,
+	[C_PRESSED] = 0xFFE680, [C_DISABLED] = 0xFFFFFF, [C_ON_DISABLED] = 0x595959,
+	[C_PLACEHOLDER] = 0x595959,
 } };
 
 /* Last frame's hit-test data: what the citizen saw when touching. */
@@ -142,6 +151,8 @@ void ui_focus(struct ui *ui, const char *id)
 {
 	str_fmt(ui->focus, sizeof(ui->focus), "%s", id);
 	str_fmt(ui->reveal, sizeof(ui->reveal), "%s", id);
+	ui->reveal_from[0] = 0;
+	ui->reveal_hold = 0;
 	ui->animating = 1;
 }
 
@@ -255,6 +266,78 @@ static uint32_t fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
+const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size)
+{
+	const struct ui_widget *a = ui_find(ui, alert_id);
+	if (a && a->owner[0]) {
+		str_fmt(buf, size, "%s", a->owner);
+		return ui_find(ui, buf) ? buf : NULL;
+	}
+	if (strncmp(alert_id, "error:", 6))
+		return NULL;
+	str_fmt(buf, size, "field:%s", alert_id + 6);
+	return ui_find(ui, buf) ? buf : NULL;
+}
+
+void ui_alerts_renew(struct ui *ui)
+{
+	/* The screen checks its answers after drawing them: the errors
+	 * that refusal sets show in the next frame. */
+	ui->alerts_renew = 1;
+}
+
+/* Errors must never hide below the fold or behind the keyboard: the
+ * first error that was not on screen last frame (or whose text changed)
+ * is revealed, with its field above it, and takes the focus. The reveal
+ * is held a few frames, since taking the focus may bring up the keyboard
+ * and shrink the panel. */
+static void alerts_track(struct ui *ui)
+{
+	const struct ui_widget *first = NULL;
+	int n = 0, relabel = ui->alerts_relabel;
+	char owner[64];
+	const char *o;
+
+	ui->alerts_relabel = 0;
+	if (ui->alerts_renew == 1) {
+		ui->alerts_renew = 2;
+		return;
+	}
+	if (ui->alerts_renew == 2) {
+		ui->alerts_renew = 0;
+		ui->nalerts = 0;
+	}
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		uint32_t h;
+		int seen = 0;
+		if (w->role != UI_ROLE_ALERT)
+			continue;
+		h = fnv(2166136261u, w->label, strlen(w->label));
+		for (int j = 0; j < ui->nalerts; j++)
+			if (!strcmp(ui->alerts[j].id, w->id) && (relabel || ui->alerts[j].text == h))
+				seen = 1;
+		if (!seen && !first)
+			first = w;
+		if (n < (int)ARRAY_SIZE(ui->alerts)) {
+			memcpy(ui->alerts[n].id, w->id, sizeof(ui->alerts[n].id));
+			ui->alerts[n++].text = h;
+		}
+	}
+	ui->nalerts = n;
+	if (!first)
+		return;
+	o = ui_alert_owner(ui, first->id, owner, sizeof(owner));
+	if (!o || !ui_focused(ui, o))
+		ui_focus(ui, o ? o : first->id);
+	str_fmt(ui->reveal, sizeof(ui->reveal), "%s", first->id);
+	str_fmt(ui->reveal_from, sizeof(ui->reveal_from), "%s", o ? o : "");
+	ui->reveal_hold = 3;
+	str_fmt(ui->alert_shown, sizeof(ui->alert_shown), "%s", first->id);
+	ui->alert_seq++;
+	ui->animating = 1;
+}
+
 void ui_frame_end(struct ui *ui)
 {
 	uint32_t h = 2166136261u;
@@ -264,11 +347,14 @@ void ui_frame_end(struct ui *ui)
 	if (ui->tapped[0] || ui->activate[0] || ui->in.key || ui->in.text[0] || ui->in.pressed ||
 	    ui->in.released)
 		ui->animating = 1;
+	alerts_track(ui);
 	nprev_hits = 0;
 	ui->nfocus_order = 0;
 	for (i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		if ((w->focusable && w->enabled) || readable(ui, w))
+		/* A focused error is in the order too: Tab goes on from it;
+		 * with the voice guide, texts and headings as well. */
+		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)) || readable(ui, w))
 			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
 		if (ui->focus[0] && !strcmp(w->id, ui->focus))
 			focus_seen = 1;
@@ -284,20 +370,24 @@ void ui_frame_end(struct ui *ui)
 	if (ui->focus[0] && !focus_seen)
 		ui->focus[0] = 0;
 	{
-		/* Text has no ring of its own: draw one when the keypad is on it. */
+		/* Text has no ring of its own: draw one (both bands, as
+		 * focus_ring) when the keypad is on it; errors draw theirs. */
 		const struct ui_widget *fw = ui->focus[0] ? ui_find(ui, ui->focus) : NULL;
-		if (fw && readable(ui, fw) && fw->visible && ui->ncmds < UI_MAX_CMDS) {
-			int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
-			struct ui_rect r = { fw->r.x - t - 1, fw->r.y - t - 1, fw->r.w + 2 * t + 2, fw->r.h + 2 * t + 2 };
-			struct ui_cmd *c;
-			if (fw->panel >= 0)
-				r = intersect(r, ui->panels[fw->panel].r);
-			c = &ui->cmds[ui->ncmds++];
-			memset(c, 0, sizeof(*c));
-			c->kind = UI_CMD_RECT;
-			c->r = r;
-			c->color = ui_color(ui, C_FOCUS);
-			c->thickness = t;
+		if (fw && readable(ui, fw) && fw->role != UI_ROLE_ALERT && fw->visible && ui->ncmds + 2 <= UI_MAX_CMDS) {
+			int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3, it = t / 2 > 2 ? t / 2 : 2;
+			struct ui_rect in = { fw->r.x - it, fw->r.y - it, fw->r.w + 2 * it, fw->r.h + 2 * it };
+			struct ui_rect out = { in.x - t, in.y - t, in.w + 2 * t, in.h + 2 * t };
+			for (int band = 0; band < 2; band++) {
+				struct ui_cmd *c = &ui->cmds[ui->ncmds++];
+				struct ui_rect r = band ? in : out;
+				if (fw->panel >= 0)
+					r = intersect(r, ui->panels[fw->panel].r);
+				memset(c, 0, sizeof(*c));
+				c->kind = UI_CMD_RECT;
+				c->r = r;
+				c->color = ui_color(ui, band ? C_FOCUS_INNER : C_FOCUS);
+				c->thickness = band ? it : t;
+			}
 		}
 	}
 	if (strcmp(ui->focus, ui->prev_focus)) {
@@ -603,6 +693,7 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	w->enabled = 1;
 	w->focusable = focusable;
 	w->checked = 0;
+	w->owner[0] = 0;
 	w->panel = ui->panel;
 	if (ui->panel >= 0) {
 		struct ui_rect v = intersect(r, ui->panels[ui->panel].r);
@@ -613,15 +704,27 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	if (ui->reveal[0] && !strcmp(ui->reveal, id) && ui->panel >= 0) {
 		struct ui_scroll *s = ui->panels[ui->panel].s;
 		struct ui_rect pr = ui->panels[ui->panel].r;
-		int margin = ui_px(ui, 24);
-		if (r.y < pr.y + margin)
-			s->offset -= (float)(pr.y + margin - r.y);
-		else if (r.y + r.h > pr.y + pr.h - margin)
-			s->offset += (float)(r.y + r.h - (pr.y + pr.h - margin));
-		ui->reveal[0] = 0;
+		int margin = ui_px(ui, 24), top = r.y, bottom = r.y + r.h;
+		const struct ui_widget *from = ui->reveal_from[0] ? ui_find(ui, ui->reveal_from) : NULL;
+		/* With the field it belongs to, when both fit. */
+		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h - 2 * margin)
+			top = from->r.y;
+		if (top < pr.y + margin)
+			s->offset -= (float)(pr.y + margin - top);
+		else if (bottom > pr.y + pr.h - margin)
+			s->offset += (float)(bottom - (pr.y + pr.h - margin) < top - (pr.y + margin) ?
+					     bottom - (pr.y + pr.h - margin) : top - (pr.y + margin));
+		if (ui->reveal_hold > 0) {
+			ui->reveal_hold--;
+		} else {
+			ui->reveal[0] = 0;
+			ui->reveal_from[0] = 0;
+		}
 		ui->animating = 1;
 	} else if (ui->reveal[0] && !strcmp(ui->reveal, id)) {
 		ui->reveal[0] = 0;
+		ui->reveal_from[0] = 0;
+		ui->reveal_hold = 0;
 	}
 	return w;
 }
@@ -633,11 +736,15 @@ static int activated(struct ui *ui, const char *id)
 
 static void focus_ring(struct ui *ui, const char *id, struct ui_rect r)
 {
-	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
+	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3, it = t / 2 > 2 ? t / 2 : 2;
 	if (!ui_focused(ui, id))
 		return;
-	struct ui_rect f = { r.x - t - 1, r.y - t - 1, r.w + 2 * t + 2, r.h + 2 * t + 2 };
+	/* Two bands 9:1 apart: one of them stands out on any background
+	 * (WCAG technique C40), the header's blue included. */
+	struct ui_rect in = { r.x - it, r.y - it, r.w + 2 * it, r.h + 2 * it };
+	struct ui_rect f = { in.x - t, in.y - t, in.w + 2 * t, in.h + 2 * t };
 	ui_draw_frame(ui, f, ui_color(ui, C_FOCUS), t);
+	ui_draw_frame(ui, in, ui_color(ui, C_FOCUS_INNER), it);
 }
 
 int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct ui_rect r,
@@ -671,24 +778,28 @@ int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct u
 		border = ui_color(ui, C_PRIMARY_DARK);
 		break;
 	case UI_GHOST:
-		fill = pressed ? ui_color(ui, C_SHADOW) : 0xFFFFFFFF;
+		fill = pressed ? ui_color(ui, C_PRESSED) : 0xFFFFFFFF;
 		text = ui_color(ui, C_PRIMARY);
 		break;
 	case UI_CHOICE:
-		fill = ui_color(ui, pressed ? C_SHADOW : C_SURFACE);
+		fill = ui_color(ui, pressed ? C_PRESSED : C_SURFACE);
 		text = ui_color(ui, C_TEXT);
 		border = ui_color(ui, C_BORDER);
 		break;
 	default:
-		fill = ui_color(ui, pressed ? C_SHADOW : C_SURFACE);
+		fill = ui_color(ui, pressed ? C_PRESSED : C_SURFACE);
 		text = ui_color(ui, C_PRIMARY);
 		border = ui_color(ui, C_PRIMARY);
 		break;
 	}
 	if (!enabled) {
-		fill = style == UI_GHOST ? 0xFFFFFFFF : ui_color(ui, C_SHADOW);
-		text = ui_color(ui, C_MUTED);
-		has_border = 0;
+		/* Flat, grey and thinly outlined: plainly not for use, yet
+		 * readable (high contrast had black on black here). */
+		fill = style == UI_GHOST ? 0xFFFFFFFF : ui_color(ui, C_DISABLED);
+		text = ui_color(ui, C_ON_DISABLED);
+		border = ui_color(ui, C_ON_DISABLED);
+		has_border = style != UI_GHOST;
+		bt = 1;
 	}
 	if (fill != 0xFFFFFFFF)
 		ui_draw_rect(ui, r, fill);
@@ -746,16 +857,24 @@ int ui_area(struct ui *ui, const char *id, enum ui_role role, const char *label,
 
 int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r)
 {
+	return ui_error_for(ui, id, NULL, text, r);
+}
+
+int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char *text, struct ui_rect r)
+{
 	int px = ui_font_px(ui, 28), pad = ui_px(ui, 12);
 	int bar = ui_px(ui, 6) > 2 ? ui_px(ui, 6) : 3;
 	int h = ui_text_height(ui, text, UI_FONT_SEMIBOLD, px, r.w - 2 * pad - bar) + 2 * pad;
 	struct ui_rect box = { r.x, r.y, r.w, h };
 	struct ui_rect side = { r.x, r.y, bar, h };
 	struct ui_rect tr = { r.x + bar + pad, r.y + pad, r.w - 2 * pad - bar, h - 2 * pad };
-	ui_widget_add(ui, id, UI_ROLE_ALERT, text, box, 0);
+	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_ALERT, text, box, 0);
+	if (w && owner_id)
+		str_fmt(w->owner, sizeof(w->owner), "%s", owner_id);
 	ui_draw_rect(ui, box, ui_color(ui, C_ERROR_BG));
 	ui_draw_rect(ui, side, ui_color(ui, C_ERROR));
 	ui_text_box(ui, tr, text, UI_FONT_SEMIBOLD, px, ui_color(ui, C_ERROR), 0);
+	focus_ring(ui, id, box);
 	return h;
 }
 
@@ -781,7 +900,7 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 		/* A placeholder reads from its start, shortened if it must be. */
 		int vlh = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx);
 		ui_text_box(ui, (struct ui_rect){ box.x + pad, box.y + pad, box.w - 2 * pad, vlh },
-			    placeholder ? placeholder : "", UI_FONT_REGULAR, vpx, ui_color(ui, C_MUTED), 0);
+			    placeholder ? placeholder : "", UI_FONT_REGULAR, vpx, ui_color(ui, C_PLACEHOLDER), 0);
 		if (focused)
 			ui_draw_rect(ui, (struct ui_rect){ box.x + pad, box.y + pad / 2, ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2, bh - pad },
 				     ui_color(ui, C_PRIMARY));
@@ -965,4 +1084,86 @@ int ui_focus_next_field(struct ui *ui)
 			seen = 1;
 	}
 	return -1;
+}
+
+static double channel(uint32_t c, int shift)
+{
+	double v = (double)((c >> shift) & 255) / 255.0;
+	return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+double ui_contrast(uint32_t a, uint32_t b)
+{
+	double la = 0.2126 * channel(a, 16) + 0.7152 * channel(a, 8) + 0.0722 * channel(a, 0);
+	double lb = 0.2126 * channel(b, 16) + 0.7152 * channel(b, 8) + 0.0722 * channel(b, 0);
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* The colour drawn at (x, y) by the commands before cmd i: the topmost
+ * fill (within its clip) or bitmap there, else the background. */
+static uint32_t colour_under(const struct ui *ui, const struct ui_rect *eff, int i, int x, int y)
+{
+	for (int j = i - 1; j >= 0; j--) {
+		const struct ui_cmd *c = &ui->cmds[j];
+		if ((c->kind == UI_CMD_RECT && !c->thickness) || c->kind == UI_CMD_BITMAP)
+			if (contains(eff[j], x, y))
+				return c->kind == UI_CMD_BITMAP ? 0xFFFFFF : c->color & 0xFFFFFF;
+	}
+	return ui_color(ui, C_BG);
+}
+
+int ui_contrast_check(const struct ui *ui, char *why, size_t size)
+{
+	static struct ui_rect eff[UI_MAX_CMDS];
+	struct ui_rect clip = { 0, 0, 0, 0 };
+	int clip_on = 0;
+
+	for (int i = 0; i < ui->ncmds; i++) {
+		const struct ui_cmd *c = &ui->cmds[i];
+		if (c->kind == UI_CMD_CLIP) {
+			clip = c->r;
+			clip_on = c->r.w > 0;
+		}
+		eff[i] = clip_on && c->kind != UI_CMD_CLIP ? intersect(c->r, clip) : c->r;
+	}
+	for (int i = 0; i < ui->ncmds; i++) {
+		const struct ui_cmd *c = &ui->cmds[i];
+		uint32_t fg = c->color & 0xFFFFFF, bg;
+		double ratio, need;
+		if (c->kind == UI_CMD_TEXT) {
+			int large = c->px >= 24 || (c->font != UI_FONT_REGULAR && c->px >= 19);
+			if (!eff[i].w || !eff[i].h)
+				continue;
+			bg = colour_under(ui, eff, i, eff[i].x + eff[i].w / 2, eff[i].y + eff[i].h / 2);
+			ratio = ui_contrast(fg, bg);
+			need = large ? 3.0 : 4.5;
+			if (ratio < need) {
+				str_fmt(why, size, "text '%.60s' (%d px) #%06X on #%06X: %.2f:1, needs %.1f:1", c->text, c->px,
+					(unsigned)fg, (unsigned)bg, ratio, need);
+				return -1;
+			}
+		} else if (c->kind == UI_CMD_RECT && c->thickness) {
+			int y = eff[i].y + eff[i].h / 2;
+			uint32_t inside;
+			int pair = 0;
+			if (!eff[i].w || !eff[i].h)
+				continue;
+			inside = colour_under(ui, eff, i, c->r.x + c->thickness, y);
+			bg = colour_under(ui, eff, i, c->r.x - 1, y);
+			ratio = ui_contrast(fg, bg);
+			if (ratio >= 3.0 || ui_contrast(inside, bg) >= 3.0)
+				continue;
+			/* A band of a two-colour ring (the one next to it 9:1 apart). */
+			for (int j = i - 1; j <= i + 1; j += 2)
+				if (j >= 0 && j < ui->ncmds && ui->cmds[j].kind == UI_CMD_RECT && ui->cmds[j].thickness &&
+				    ui_contrast(fg, ui->cmds[j].color & 0xFFFFFF) >= 9.0)
+					pair = 1;
+			if (pair)
+				continue;
+			str_fmt(why, size, "outline at %d,%d %dx%d #%06X on #%06X: %.2f:1, needs 3:1", c->r.x, c->r.y,
+				c->r.w, c->r.h, (unsigned)fg, (unsigned)bg, ratio);
+			return -1;
+		}
+	}
+	return 0;
 }

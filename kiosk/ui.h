@@ -30,11 +30,17 @@ enum ui_role {
 
 enum ui_font { UI_FONT_REGULAR, UI_FONT_SEMIBOLD, UI_FONT_BOLD, UI_FONT__N };
 
-/* Theme colour slots; values are 0xRRGGBB. */
+/* Theme colour slots; values are 0xRRGGBB. Every pair the kiosk draws
+ * meets WCAG 2.1 AA in both themes (text 4.5:1, large text and outlines
+ * 3:1): ui_contrast_check() measures a frame, tests/unit/test_kiosk_ui.c
+ * every widget state. The focus ring is two colours 9:1 apart (C_FOCUS
+ * outside, C_FOCUS_INNER inside), so one of them stands out on any
+ * background. */
 enum ui_color {
 	C_BG, C_SURFACE, C_PRIMARY, C_PRIMARY_DARK, C_ON_PRIMARY, C_TEXT, C_MUTED,
 	C_BORDER, C_FOCUS, C_ERROR, C_ERROR_BG, C_SUCCESS, C_SUCCESS_BG, C_FIELD,
-	C_KEY, C_KEY_TEXT, C_SHADOW, C_OVERLAY, C_HEADER, C_HEADER_TEXT, C__N,
+	C_KEY, C_KEY_TEXT, C_SHADOW, C_OVERLAY, C_HEADER, C_HEADER_TEXT,
+	C_FOCUS_INNER, C_PRESSED, C_DISABLED, C_ON_DISABLED, C_PLACEHOLDER, C__N,
 };
 
 struct ui_theme {
@@ -66,6 +72,7 @@ struct ui_widget {
 	struct ui_rect r;		/* on screen (after scrolling) */
 	int enabled, focusable, visible, checked;
 	int panel;			/* index of the scroll panel, -1 none */
+	char owner[48];			/* alert: the field it is about ('' none) */
 };
 
 /* Text measurement, provided by the renderer (or a test). */
@@ -150,11 +157,25 @@ struct ui {
 	int64_t drag_last_ms;
 	char tapped[48];		/* widget tapped (released) this frame */
 	char reveal[48];		/* scroll this widget into view */
+	char reveal_from[48];		/* ... together with this one above it */
+	int reveal_hold;		/* frames the reveal is applied again */
 	char focus_order[UI_MAX_WIDGETS][48];	/* last frame's focusable ids */
 	int nfocus_order;
 	int animating;			/* another frame is needed soon */
 	uint32_t hash;			/* of this frame's draw commands */
 	uint32_t alert_hash;		/* errors on screen (announce once) */
+	/* Errors on screen last frame (id, hash of the text): one that is
+	 * not among them has just appeared, comes into view and takes the
+	 * focus (ui_frame_end). */
+	struct {
+		char id[48];
+		uint32_t text;
+	} alerts[16];
+	int nalerts;
+	int alerts_relabel;		/* texts changed by a language switch only */
+	int alerts_renew;		/* 1: asked this frame, 2: all new next frame */
+	unsigned alert_seq;		/* errors that took the focus so far */
+	char alert_shown[48];		/* the last one */
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
@@ -233,8 +254,31 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h);
 int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, struct ui_rect r,
 		int *used_h);
-/* An error message (role alert) with the announce hook; returns height. */
+/* An error message (role alert) with the announce hook; returns height.
+ * The frame an error appears (or its text changes), it is scrolled into
+ * view and takes the focus: "error:NAME" gives it to its field
+ * "field:NAME" when there is one (shown together with the error),
+ * otherwise the alert itself is focused. With several new errors, the
+ * first in reading order. */
 int ui_error(struct ui *ui, const char *id, const char *text, struct ui_rect r);
+/* The same for an error about the field owner_id (when its id does not
+ * say so): that field takes the focus. */
+int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char *text, struct ui_rect r);
+/* Treats the errors on screen as new in the next frame (a Continue that
+ * is refused again brings the first error back into view and focus). */
+void ui_alerts_renew(struct ui *ui);
+/* The field an error belongs to (given to ui_error_for(), or "error:cf"
+ * -> "field:cf") when it is on screen this frame; NULL otherwise. */
+const char *ui_alert_owner(const struct ui *ui, const char *alert_id, char *buf, size_t size);
+
+/* WCAG 2.1 contrast ratio of two 0xRRGGBB colours (1 to 21). */
+double ui_contrast(uint32_t a, uint32_t b);
+/* Checks this frame's draw list: each text against what is drawn under
+ * it (4.5:1; large text, 24 px or 19 px bold, 3:1) and each outline
+ * against what is around it (3:1, unless the fill inside already stands
+ * out 3:1, or it is one band of a two-colour focus ring). Returns 0, or
+ * -1 with the first failure described in why. */
+int ui_contrast_check(const struct ui *ui, char *why, size_t size);
 
 /* Scroll panels: widgets between begin and end are offset by the scroll
  * and clipped to r; drags inside r scroll with momentum. */

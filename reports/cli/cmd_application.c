@@ -2,11 +2,14 @@
 /*
  * `dote application`: coordinators' actions on applications in the hub
  * database (SQLite path or postgres:// URL).
- *   dote application status UUID|PROTOCOL STATUS --by NAME [--note TEXT] [--db HUBDB]
+ *   dote application status UUID|PROTOCOL STATUS --by NAME [--note TEXT]
+ *                           [--at YYYY-MM-DDTHH:MM --place TEXT] [--db HUBDB]
  *   dote application token --name NAME [--db HUBDB]
- * status records who changed what and when (status_history) and keeps
- * the rollups current; the kiosk learns the new status at its next
- * heartbeat. token prints a new bearer token for the same change over
+ * status goes through the selection state machine the comuni's web
+ * pages use (reports/store/selection.h): allowed transitions only, a
+ * call for interview with its date and place, the audit log, the
+ * citizen's e-mail; it keeps the rollups current, and the kiosk learns
+ * the new status at its next heartbeat. token prints a new bearer token for the same change over
  * HTTP (POST /v1/status). Exit 0 done, 1 refused, 2 usage or storage.
  */
 #include <stdio.h>
@@ -14,26 +17,29 @@
 #include <string.h>
 #include "core/model.h"
 #include "reports/cli/command.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 
 static void application_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: dote application status UUID|PROTOCOL STATUS --by NAME [--note TEXT] [--db HUBDB]\n"
+	fprintf(f, "usage: dote application status UUID|PROTOCOL STATUS --by NAME [--note TEXT]\n"
+		   "                               [--at YYYY-MM-DDTHH:MM --place TEXT] [--db HUBDB]\n"
 		   "       dote application token --name NAME [--db HUBDB]\n\nStatuses:");
 	for (i = 0; i < application_statuses_n; i++)
 		fprintf(f, " %s", application_statuses[i].key);
 	fprintf(f, "\nHUBDB is the hub's SQLite file or a postgres:// URL (default: $DOTE_HUB_DB,\n"
-		   "else hub.db). token prints a coordinator token for POST /v1/status.\n");
+		   "else hub.db). interview needs --at (date and time) and --place.\n"
+		   "token prints a coordinator token for POST /v1/status.\n");
 }
 
 static int cmd_application(int argc, char **argv)
 {
-	const char *db = getenv("DOTE_HUB_DB"), *by = NULL, *note = "", *name = NULL;
+	const char *db = getenv("DOTE_HUB_DB"), *by = NULL, *note = "", *name = NULL, *at = NULL, *place = NULL;
 	const char *pos[2] = { NULL, NULL };
 	struct store *s;
-	char err[160], token[80];
+	char err[512], token[80];
 	int i, npos = 0, rc = 2;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -49,6 +55,10 @@ static int cmd_application(int argc, char **argv)
 			note = argv[++i];
 		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
+		else if (!strcmp(argv[i], "--at") && i + 1 < argc)
+			at = argv[++i];
+		else if (!strcmp(argv[i], "--place") && i + 1 < argc)
+			place = argv[++i];
 		else if (argv[i][0] != '-' && npos < 2)
 			pos[npos++] = argv[i];
 		else {
@@ -66,7 +76,7 @@ static int cmd_application(int argc, char **argv)
 		s = store_open(db);
 		if (!s)
 			return 2;
-		rc = store_status_set(s, pos[0], pos[1], by, note, err, sizeof(err));
+		rc = selection_status_set(s, NULL, pos[0], pos[1], by, note, at, place, err, sizeof(err));
 		if (rc == 0)
 			printf("%s: %s\n", pos[0], pos[1]);
 		else if (rc == 1)

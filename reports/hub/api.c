@@ -21,6 +21,9 @@
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/hub/hub.h"
+#include "reports/store/selection.h"
+#include "reports/web/office.h"
+#include "reports/web/office_coord.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -522,8 +525,8 @@ static void post_enroll(struct hub *h, struct store *s, const struct http_reques
 static void post_status(struct hub *h, struct store *s, const struct http_request *req,
 			const char *auth, struct http_response *resp)
 {
-	const char *token = bearer(auth), *id, *status, *note;
-	char who[80], err[160];
+	const char *token = bearer(auth), *id, *status, *note, *at, *place;
+	char who[80], err[512];
 	json_t *body;
 	int rc;
 
@@ -541,12 +544,16 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 	id = json_string_value(json_object_get(body, "id"));
 	status = json_string_value(json_object_get(body, "status"));
 	note = json_string_value(json_object_get(body, "note"));
+	at = json_string_value(json_object_get(body, "interview_at"));
+	place = json_string_value(json_object_get(body, "interview_place"));
 	if (!id || !status || strlen(id) > 64) {
-		reply_error(resp, 400, "expected {\"id\": uuid or protocol, \"status\", \"note\"}");
+		reply_error(resp, 400, "expected {\"id\": uuid or protocol, \"status\", \"note\","
+				       " \"interview_at\", \"interview_place\"}");
 		json_decref(body);
 		return;
 	}
-	rc = store_status_set(writer_get(h), id, status, who, note ? note : "", err, sizeof(err));
+	rc = selection_status_set(writer_get(h), NULL, id, status, who, note ? note : "", at, place, err,
+				  sizeof(err));
 	writer_put(h);
 	if (rc < 0)
 		reply_error(resp, 503, "storage unavailable");
@@ -607,8 +614,14 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 		page_add(page, size, &len, "<p>Progetto: %s</p>", f.placement_code);
 		page_add(page, size, &len, "<p>Inviata il: %s</p>", f.submitted_at);
 		if (found) {
+			char at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
+
 			v = vocab_find(application_statuses, application_statuses_n, status);
 			page_add(page, size, &len, "<p>Stato della domanda: %s</p>", v ? v->it : status);
+			if (!strcmp(status, "interview"))
+				selection_interview(s, f.uuid, at, sizeof(at), place, sizeof(place));
+			selection_status_text(status, at, place, text, sizeof(text));
+			page_add(page, size, &len, "<p>%s</p>", text);
 			if (before_revocation)
 				page_add(page, size, &len, "<p>%s</p>", "Lo sportello che l'ha emessa è stato "
 					 "poi ritirato dal servizio; la domanda era già arrivata alla sede "
@@ -641,6 +654,17 @@ static int is_dashboard_path(const char *p)
 {
 	return !strncmp(p, "/dashboard", 10) || !strcmp(p, "/login") || !strcmp(p, "/logout") ||
 	       !strncmp(p, "/static/", 8);
+}
+
+/* The coordinators' pages write through the writer connection. */
+static struct store *coord_writer_get(void *h)
+{
+	return writer_get(h);
+}
+
+static void coord_writer_put(void *h)
+{
+	writer_put(h);
 }
 
 /* The API's own paths (as opposed to web pages). */
@@ -758,7 +782,12 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
-	if (!strcmp(p, "/v1/applications") && post)
+	if (coord_path(p)) {
+		struct coord_env env = { s, coord_writer_get, coord_writer_put, h, h->kiosk_silent_minutes,
+					  h->outbox_growing_minutes, h->slow_frame_ms };
+
+		coord_handle(&env, req, resp);
+	} else if (!strcmp(p, "/v1/applications") && post)
 		post_applications(h, s, req, auth, idem_key, resp, job);
 	else if (!strcmp(p, "/v1/catalog") && get)
 		get_catalog(h, s, req, if_none_match, resp);
@@ -770,6 +799,15 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		post_status(h, s, req, auth, resp);
 	else if ((!strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3)) && get)
 		receipt_page(s, p + 3, resp);
+	else if (office_path(p)) {
+		/* The comuni's office pages: a change goes through the writer. */
+		if (post) {
+			office_handle(writer_get(h), req, resp);
+			writer_put(h);
+		} else {
+			office_handle(s, req, resp);
+		}
+	}
 	else if (is_api_route(p))
 		reply_error(resp, 405, "method not allowed");
 	else

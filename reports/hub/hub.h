@@ -52,6 +52,8 @@ struct hub {
 	pthread_cond_t ckpt_wake;
 	int ckpt_due, ckpt_stopping;
 	void *dashboard;		/* struct dashboard_ctx *, when reports/web/dashboard.c is built in */
+	/* Fleet health thresholds (config keys of the same names). */
+	int kiosk_silent_minutes, outbox_growing_minutes, slow_frame_ms;
 	int quiet;
 };
 

@@ -33,6 +33,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/mail.h"
 #include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
@@ -58,7 +59,17 @@ static const struct config_entry hub_config[] = {
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
 	{ "quiet", "0", "1 to log only errors" },
+	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
+	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
+	{ "slow_frame_ms", "200", "a kiosk frame slower than this (ms) is shown as slow" },
 	{ "cookie_secure", "0", "1 when people reach the dashboard over HTTPS (a TLS proxy in front): its cookies get Secure" },
+	{ "smtp_url", "", "SMTP relay for citizens' e-mail (smtp://host:587, smtps://host:465); empty: messages stay queued" },
+	{ "smtp_from", "noreply@dotecomune.invalid", "sender address of the e-mail to citizens" },
+	{ "smtp_user", "", "SMTP login, when the relay wants one" },
+	{ "smtp_password", "", "SMTP password" },
+	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
+	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
+	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
 };
 
 struct request_state {
@@ -67,21 +78,37 @@ struct request_state {
 	size_t limit;			/* the route's largest body (hub_preflight) */
 	size_t reserved;		/* bytes of the body budget held */
 	int refused;			/* 413 or 503, decided while the body came */
+	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 };
+
+/* A body refused from the headers is not read: the answer goes at once
+ * and the connection closes. Up to this size it is read and dropped
+ * instead, so that the answer is sure to reach the client (closing a
+ * socket with data unread sends a reset, which may overtake the answer):
+ * a kiosk told 401 or 403 for a small batch learns why. */
+enum { DRAIN_MAX = 65536 };
 
 /* One connection, from accept to close (MHD_OPTION_NOTIFY_CONNECTION). */
 struct hub_conn {
 	MHD_socket fd;
 	int64_t deadline_ms;		/* 0: none (being handled, answered, suspended) */
+	int64_t headers_since_ms;	/* waiting for headers since then; 0: not */
 	struct hub_conn *prev, *next;
 };
+
+/* When the connections fill up (many attacking addresses, each within
+ * per_address_connections), a connection gets only this long for its
+ * headers: a kiosk or a browser sends them in milliseconds, a slow
+ * attacker loses its slot to them. */
+enum { CROWDED_HEADER_MS = 2000 };
 
 /* The connections and request bodies of the whole server. */
 static struct guard {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct hub_conn *conns;
+	long n_conns, crowded;		/* connections now; from how many "crowded" */
 	int64_t header_ms, body_ms;
 	size_t body_used, body_memory;	/* bytes of bodies reserved / allowed */
 	long reaped;			/* connections closed past a deadline */
@@ -102,7 +129,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			return;		/* untracked: only MHD's idle timeout */
 		hc->fd = ci->connect_fd;
 		pthread_mutex_lock(&guard.lock);
-		hc->deadline_ms = now_ms() + guard.header_ms;
+		hc->headers_since_ms = now_ms();
+		hc->deadline_ms = hc->headers_since_ms + guard.header_ms;
+		guard.n_conns++;
 		hc->next = guard.conns;
 		if (guard.conns)
 			guard.conns->prev = hc;
@@ -122,27 +151,32 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		guard.conns = hc->next;
 	if (hc->next)
 		hc->next->prev = hc->prev;
+	guard.n_conns--;
 	pthread_mutex_unlock(&guard.lock);
 	free(hc);
 	*socket_context = NULL;
 }
 
-/* Sets the connection's deadline ms from now (0: none). */
-static void conn_deadline(struct MHD_Connection *c, int64_t ms)
+/* Sets the connection's deadline ms from now (0: none); headers: it is
+ * waiting for a request's headers. */
+static void conn_deadline(struct MHD_Connection *c, int64_t ms, int headers)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct hub_conn *hc = ci ? ci->socket_context : NULL;
+	int64_t now = now_ms();
 
 	if (!hc)
 		return;
 	pthread_mutex_lock(&guard.lock);
-	hc->deadline_ms = ms ? now_ms() + ms : 0;
+	hc->deadline_ms = ms ? now + ms : 0;
+	hc->headers_since_ms = headers ? now : 0;
 	pthread_mutex_unlock(&guard.lock);
 }
 
 /* Four times a second, shuts down the socket of every connection past
- * its deadline; MHD sees the end of the stream and closes it (and calls
- * on_completed for a request cut short). */
+ * its deadline (or, when crowded, waiting for headers longer than
+ * CROWDED_HEADER_MS); MHD sees the end of the stream and closes it (and
+ * calls on_completed for a request cut short). */
 static void *reaper_main(void *arg)
 {
 	struct hub *h = arg;
@@ -150,6 +184,7 @@ static void *reaper_main(void *arg)
 	struct timespec ts;
 	int64_t now;
 	long reaped = 0;
+	int crowded;
 
 	pthread_setname_np(pthread_self(), "dote-hub-reaper");
 	pthread_mutex_lock(&guard.lock);
@@ -162,10 +197,12 @@ static void *reaper_main(void *arg)
 		}
 		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
 		now = now_ms();
+		crowded = guard.n_conns >= guard.crowded;
 		for (hc = guard.conns; hc; hc = hc->next)
-			if (hc->deadline_ms && now >= hc->deadline_ms) {
+			if ((hc->deadline_ms && now >= hc->deadline_ms) ||
+			    (crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS)) {
 				shutdown(hc->fd, SHUT_RDWR);
-				hc->deadline_ms = 0;
+				hc->deadline_ms = hc->headers_since_ms = 0;
 				guard.reaped++;
 			}
 		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
@@ -286,11 +323,13 @@ static void preflight_refuse(struct http_response *resp, int status, const char 
 }
 
 /* A request's headers are in, none of its body: 0 to go on and read the
- * body, or 1 with the answer in resp (then the body is never read). */
+ * body, 1 with the answer in resp (then the body is never read), or 2
+ * with the answer in resp to send once a small body is read and dropped. */
 static int preflight(struct hub *h, struct MHD_Connection *c, const char *method, const char *url,
 		     struct request_state *st, struct http_response *resp)
 {
 	struct length_scan ls;
+	int drain;
 
 	memset(&ls, 0, sizeof(ls));
 	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_length, &ls);
@@ -301,22 +340,41 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 				 : "{\"error\":\"conflicting or malformed Content-Length headers\"}");
 		return 1;
 	}
+	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
-		return 1;
+		return drain;
 	if (ls.lengths && ls.length > st->limit) {
 		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"this request takes no body\"}");
-		return 1;
+		return drain;
 	}
 	if (ls.lengths && ls.length) {
 		if (budget_take((size_t)ls.length + 1)) {
 			preflight_refuse(resp, 503, "{\"error\":\"too many requests in progress; retry later\"}");
-			return 1;
+			return drain;
 		}
 		st->reserved = (size_t)ls.length + 1;
 	}
 	return 0;
+}
+
+/* A person uploading a file through a web page (a call's table) reads
+ * the refusal in a browser: an Italian page, not the API's JSON. */
+static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
+{
+	char page[400];
+
+	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
+		return;
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", h->body_max >> 20);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
 }
 
 struct store *hub_store_get(struct hub *h)
@@ -435,11 +493,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!st)
 			return MHD_NO;
 		*con_cls = st;
-		conn_deadline(c, guard.body_ms);
+		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
-		if (preflight(h, c, method, url, st, &resp))
+		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (pf)
+			too_big_page(h, url, &resp);
+		switch (pf) {
+		case 0:
+			return MHD_YES;
+		case 2:
+			st->early = malloc(sizeof(*st->early));
+			if (st->early) {
+				*st->early = resp;
+				st->refused = -1;	/* read and drop the body */
+				return MHD_YES;
+			}
+			/* fall through */
+		default:
 			return send_response(c, &resp);
-		return MHD_YES;
+		}
 	}
 	if (*upload_size) {
 		body_add(st, upload_data, *upload_size);
@@ -448,7 +521,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	/* All of the request is in: no deadline while it is handled,
 	 * stored and answered. */
-	conn_deadline(c, 0);
+	conn_deadline(c, 0, 0);
 	memset(&resp, 0, sizeof(resp));
 	if (st->job) {
 		hub_ingest_reply(h, st->job, &resp);
@@ -456,9 +529,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		st->job = NULL;
 		return send_response(c, &resp);
 	}
+	if (st->early) {
+		resp = *st->early;
+		free(st->early);
+		st->early = NULL;
+		return send_response(c, &resp);
+	}
 	if (st->refused) {
 		preflight_refuse(&resp, st->refused, st->refused == 413 ? "{\"error\":\"request body too large\"}"
 				 : "{\"error\":\"too many requests in progress; retry later\"}");
+		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
 	memset(&q, 0, sizeof(q));
@@ -507,12 +587,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (st) {
 		hub_ingest_free(st->job);
+		if (st->early)
+			free(st->early->body);
+		free(st->early);
 		body_drop(st);
 		free(st);
 		*con_cls = NULL;
 	}
 	/* The connection waits for its next request's headers. */
-	conn_deadline(c, guard.header_ms);
+	conn_deadline(c, guard.header_ms, 1);
 }
 
 static void usage(const struct config *cfg, FILE *f)
@@ -564,7 +647,8 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
-	long per_addr, header_timeout, body_timeout, login_addr, login_all;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
+	long silent, growing, slow_frame;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -586,10 +670,17 @@ int main(int argc, char **argv)
 		{ "body_timeout", 1, 86400, &body_timeout },
 		{ "login_per_minute", 1, 100000, &login_addr },
 		{ "login_total_per_minute", 1, 1000000, &login_all },
+		{ "smtp_tls", 0, 1, &smtp_tls },
+		{ "mail_poll_seconds", 1, 3600, &mail_poll },
+		{ "mail_retry_seconds", 1, 86400, &mail_retry },
+		{ "kiosk_silent_minutes", 0, 1000000, &silent },
+		{ "outbox_growing_minutes", 0, 1000000, &growing },
+		{ "slow_frame_ms", 0, 1000000, &slow_frame },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
 	int i, rc = 2, sig;
+	static struct hub_mail mail;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -657,9 +748,13 @@ int main(int argc, char **argv)
 	h->body_max = (size_t)body_max;
 	h->rate_per_minute = (int)rate;
 	h->quiet = (int)quiet;
+	h->kiosk_silent_minutes = (int)silent;
+	h->outbox_growing_minutes = (int)growing;
+	h->slow_frame_ms = (int)slow_frame;
 	guard.header_ms = header_timeout * 1000;
 	guard.body_ms = body_timeout * 1000;
 	guard.body_memory = (size_t)body_memory;
+	guard.crowded = max_conn - max_conn / 10;	/* 90% of max_connections */
 	auth_set_limits((int)login_addr, (int)login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);
@@ -716,6 +811,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	guard.started = 1;
+	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
+	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
+	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
+	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
+	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
+	mail.tls = (int)smtp_tls;
+	mail.poll_seconds = (int)mail_poll;
+	mail.retry_seconds = (int)mail_retry;
+	mail.quiet = h->quiet;
+	if (hub_mail_start(&mail))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -760,6 +866,7 @@ out:
 		pthread_mutex_unlock(&guard.lock);
 		pthread_join(guard.reaper, NULL);
 	}
+	hub_mail_stop(&mail);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD

@@ -715,6 +715,47 @@ static const struct {
 enum { AVERAGE_MIN = 10 };
 
 /*
+ * A row whose published values are all 0 is left out, as a row with no
+ * applications is (a GROUP BY has no such row). Otherwise the rows a
+ * table shows would tell a count of 1-4 published as 0 from a true 0:
+ * the attack suite pinned small cells by counting which attribute rows
+ * exist. Seats are public: a row with seats stays. The one row of a
+ * table without dimensions stays.
+ */
+static void drop_empty_rows(struct report *r)
+{
+	size_t keep = 0;
+
+	if (!r->q.n_dims)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		struct report_row *row = &r->rows[i];
+		int any = 0;
+		/* What the table shows: the requested measures only. */
+		for (int m = 0; m < r->q.n_measures && !any; m++) {
+			int64_t c = 0;
+			double v = 0;
+			int kind = report_value(row, r->q.measures[m], &c, &v);
+			/* '*' under a min_count above 5 stands for a published 5 or
+			 * more; a hidden average alone says nothing. */
+			any = (kind == RV_COUNT && c != 0) || kind == RV_RATE ||
+			      (kind == RV_SUPPRESSED && r->q.measures[m] != RM_DAYS);
+		}
+		if (!any) {
+			for (int d = 0; d < REPORT_MAX_DIMS; d++) {
+				free(row->key[d]);
+				free(row->label[d]);
+			}
+			continue;
+		}
+		if (keep != i)
+			r->rows[keep] = *row;
+		keep++;
+	}
+	r->n = keep;
+}
+
+/*
  * The cell key method: each count becomes sdc_perturb(count, cell key,
  * its stream). Rates follow from the published counts (report_value),
  * seats are public and stay exact. A caller's min_count above 5 hides
@@ -744,6 +785,7 @@ static void protect_rows(struct report *r)
 			r->suppressed++;
 		}
 	}
+	drop_empty_rows(r);
 }
 
 /* ---- the query ---- */
@@ -808,6 +850,11 @@ int report_rollup_rebuild(struct statdb *db)
 		return rollup_rebuild(db->lite);
 	if (statdb_begin(db))
 		return -1;
+	/* dote_rkey() follows the stored secret (it carries it as a literal). */
+	if (statdb_exec(db, sdc_pg_function_sql, NULL, 0) < 0) {
+		statdb_rollback(db);
+		return error("cannot rebuild the statistics key function");
+	}
 	for (int i = 0; rollup_rebuild_sql[i]; i++)
 		if (statdb_exec(db, rollup_rebuild_sql[i], NULL, 0) < 0) {
 			statdb_rollback(db);
@@ -951,10 +998,21 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		/* The kiosk counts' cells take the key of the applications of
 		 * the same place and period (all calls): a submit is one of
 		 * them, and its count gets the same noise (sdc.h). */
-		if (q->protect && !fam[FAM_APPS] &&
-		    (plan_build(&p, need_comune ? &src_key_comune : &src_key_province, q, "", "", NULL) ||
-		     plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize)))
-			goto out;
+		if (q->protect && !fam[FAM_APPS]) {
+			static const struct source key_raw = { "raw", "", "SUM(t.rkey)", 2, 1, 1, 1 };
+			const struct source *ks = need_comune ? &src_key_comune : &src_key_province;
+			char *kfrom = NULL;
+			if (q->force_raw) {
+				if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
+					snprintf(err, errsize, "query too long");
+					goto out;
+				}
+				ks = &key_raw;
+				kfrom = raw_from;
+			}
+			if (plan_build(&p, ks, q, "", "", kfrom) || plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize))
+				goto out;
+		}
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
 				r->rows[i].has[b] = 1;

@@ -14,12 +14,21 @@
  *   rollup_province  the same at province level (attr, value, province,
  *                    call_id, month) with region.
  *   rollup_placement (placement_code, month) with comune, call_id, area.
+ *   rollup_attr2     (attr, attr2, value, value2, province, call_id, month)
+ *                    with region: one row per pair of applicant
+ *                    attributes (attr before attr2 in the order above),
+ *                    for two-attribute tables.
  *   rollup_funnel    (comune, month, event) from usage_count.
  * Measures in every application rollup: applications, applicants (rows
  * with duplicate_of IS NULL: one person counted once per call), selected
  * (status selected, started, completed or dropped_out), started (started,
  * completed, dropped_out), completed, dropped_out, sel_days (sum of days
- * from the call's deadline to the selection date) and sel_n.
+ * from the call's deadline to the selection date), sel_n, and ckey: the
+ * sum of the applications' record keys (dote_rkey(uuid), the cell key
+ * method of reports/stats/sdc.h; only its low 32 bits matter). Every
+ * statement over the applications calls dote_rkey(): on SQLite the
+ * helpers below register it (sdc_sqlite_register), on PostgreSQL the
+ * store's schema creates it.
  *
  * The SQL below is portable (SQLite and PostgreSQL): upserts with
  * INSERT ... SELECT ... WHERE true ON CONFLICT ... DO UPDATE, integer
@@ -46,8 +55,9 @@ extern const char *const rollup_status_sql[];
 extern const char *const rollup_usage_sql[];
 
 /* SELECT of one row per raw application with the rollups' keys and
- * measures (columns comune province region call_id month placement_code
- * area v_status v_age v_sex v_edu v_res uniq sel sta com dro days office): what
+ * measures (columns uuid comune province region call_id month placement_code
+ * area v_status v_age v_sex v_edu v_res uniq sel sta com dro days office
+ * rkey): what
  * reports use when no rollup covers a query. Added after the first
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];

@@ -15,28 +15,29 @@
 #include <string.h>
 
 /*
- * The p-table. A row gives, for a true count, the published values and
- * their cumulative probabilities in 1/100; the cell key picks one
- * uniformly. Rows 1-4 are unbiased (mean = the true count) and publish
- * only 0 or 5; rows 5 and 6 cannot go below 5 and are biased up by 0.7
- * and 0.4; from 7 up the change is -2..+2 with mean 0 and variance 1.2.
+ * The p-table. A row gives, for a true count, the published values (or
+ * changes) and their cumulative probabilities in 1/100; the cell key
+ * picks one uniformly.
+ *  - 1-4: one row for all four, 0 or 5 with even odds. A published 0 or
+ *    5 says nothing about which of 1-4 the count is, so combining many
+ *    tables cannot average it out (with an unbiased row, 5 with
+ *    probability n/5, the attack suite's least squares got half the
+ *    small cells right).
+ *  - 5 and up: the count plus a change from -4 to +4 (mean 0, variance
+ *    2.32), never below 5. With -2..+2 the attack suite's linear
+ *    program, intersecting the ranges of month, quarter, call and year
+ *    totals, pinned about one small cell in a hundred to its true value;
+ *    the wider tails leave every range at two values or more.
  */
 struct prow {
-	int n;
-	int dev[5];		/* published value - true count; for 1-4 the value itself */
-	int cum[5];		/* cumulative percent, last = 100 */
+	int dev[9];		/* published value - true count; for 1-4 the value itself */
+	int cum[9];		/* cumulative percent, last = 100 */
 	int k;
 };
 
-static const struct prow small_rows[] = {
-	{ 1, { 0, 5 }, { 80, 100 }, 2 },
-	{ 2, { 0, 5 }, { 60, 100 }, 2 },
-	{ 3, { 0, 5 }, { 40, 100 }, 2 },
-	{ 4, { 0, 5 }, { 20, 100 }, 2 },
-	{ 5, { 5, 6, 7 }, { 50, 80, 100 }, 3 },
-	{ 6, { 5, 6, 7, 8 }, { 20, 60, 80, 100 }, 4 },
-};
-static const struct prow big_row = { 7, { -2, -1, 0, 1, 2 }, { 10, 30, 70, 90, 100 }, 5 };
+static const struct prow small_row = { { 0, 5 }, { 50, 100 }, 2 };
+static const struct prow big_row = { { -4, -3, -2, -1, 0, 1, 2, 3, 4 },
+				     { 2, 6, 14, 30, 70, 86, 94, 98, 100 }, 9 };
 
 /* A fixed mix of the cell key and the measure (splitmix64's finaliser):
  * the key is already secret and uniform, the mix only decorrelates the
@@ -49,9 +50,14 @@ static uint32_t mix(uint32_t ckey, int salt)
 	return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
-static const struct prow *row_for(int64_t n)
+static int64_t value_of(int64_t n, const struct prow *r, int i)
 {
-	return n <= 6 ? &small_rows[n - 1] : &big_row;
+	int64_t v;
+
+	if (n <= 4)
+		return r->dev[i];
+	v = n + r->dev[i];
+	return v < SDC_MIN_COUNT ? SDC_MIN_COUNT : v;
 }
 
 int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt)
@@ -62,12 +68,12 @@ int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt)
 
 	if (n <= 0)
 		return 0;	/* zeros stay zero (docs/reports.md: what a 0 says) */
-	r = row_for(n);
+	r = n <= 4 ? &small_row : &big_row;
 	/* pick in [0, 100): the top of a uniform 32-bit value. */
 	pick = ((uint64_t)mix((uint32_t)ckey, salt) * 100u) >> 32;
 	for (i = 0; i < r->k - 1 && pick >= (uint64_t)r->cum[i]; i++)
 		;
-	return n <= 6 ? r->dev[i] : n + r->dev[i];
+	return value_of(n, r, i);
 }
 
 int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max)
@@ -83,10 +89,18 @@ int sdc_ptable_row(int64_t n, int64_t *vals, int *p100, int max)
 		}
 		return 0;
 	}
-	r = row_for(n);
-	for (int i = 0; i < r->k && k < max; i++, k++) {
-		vals[k] = n <= 6 ? r->dev[i] : n + r->dev[i];
-		p100[k] = r->cum[i] - (i ? r->cum[i - 1] : 0);
+	r = n <= 4 ? &small_row : &big_row;
+	for (int i = 0; i < r->k; i++) {
+		int64_t v = value_of(n, r, i);
+		int p = r->cum[i] - (i ? r->cum[i - 1] : 0);
+		if (k > 0 && vals[k - 1] == v) {
+			p100[k - 1] += p;	/* raised to 5: one value */
+			continue;
+		}
+		if (k == max)
+			break;
+		vals[k] = v;
+		p100[k++] = p;
 	}
 	return k;
 }

@@ -28,7 +28,7 @@
 
 enum {
 	SDC_MIN_COUNT = 5,	/* the rule: counts 1-4 are never published as such */
-	SDC_MAX_DEV = 2,	/* largest change of a count from 7 up */
+	SDC_MAX_DEV = 4,	/* largest change of a count from 5 up (never below 5) */
 	SDC_SECRET_HEX = 64,	/* hex digits of the hub secret */
 };
 

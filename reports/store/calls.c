@@ -135,6 +135,16 @@ int call_code_normalise(const char *in, char *out, size_t size)
 	return 0;
 }
 
+void call_col_letters(int col, char *buf, size_t size)
+{
+	csv_col_letters(col, buf, size);
+}
+
+void call_fold(const char *in, char *out, size_t size)
+{
+	csv_fold(in, out, size, 1);
+}
+
 /* A placement as text, one string per field (malloc'd). */
 struct pl {
 	char *v[PF_N];
@@ -280,7 +290,16 @@ static int by_code(const void *a, const void *b)
 	return strcmp(pv(x, PF_CODE), pv(y, PF_CODE));
 }
 
-static void change_add(struct call_import *r, enum call_change_kind k, const struct pl *p, const char *what)
+static int by_code_row(const void *a, const void *b)
+{
+	const struct pl *x = *(const struct pl *const *)a, *y = *(const struct pl *const *)b;
+	int c = strcmp(pv(x, PF_CODE), pv(y, PF_CODE));
+
+	return c ? c : x->row - y->row;
+}
+
+static void change_add(struct call_import *r, enum call_change_kind k, const struct pl *p, int index,
+		       const char *what)
 {
 	struct call_change *c;
 
@@ -298,6 +317,7 @@ static void change_add(struct call_import *r, enum call_change_kind k, const str
 	str_copy(c->code, sizeof(c->code), pv(p, PF_CODE));
 	str_copy(c->comune, sizeof(c->comune), pv(p, PF_COMUNE));
 	str_copy(c->what, sizeof(c->what), what ? what : "");
+	c->index = index;
 }
 
 /* The call's own fields: problems on row 0. */
@@ -460,7 +480,7 @@ static void import_state_release(struct import_state *st)
 static int import_compare(struct store *s, struct import_state *st, struct call_import *r)
 {
 	struct pl **sorted = calloc((size_t)st->nrows + 1, sizeof(*sorted));
-	int i, present[PF_N];
+	int i, present[PF_N], *dup_of = NULL;
 	char what[400];
 
 	if (!sorted)
@@ -471,6 +491,22 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 	/* A title taken from the office only changes with the office. */
 	for (i = 0; i < st->nrows; i++)
 		sorted[i] = &st->rows[i];
+	qsort(sorted, (size_t)st->nrows, sizeof(*sorted), by_code_row);
+	dup_of = malloc(sizeof(*dup_of) * ((size_t)st->nrows + 1));
+	if (!dup_of) {
+		free(sorted);
+		return -1;
+	}
+	for (i = 0; i < st->nrows; i++)
+		dup_of[i] = -1;
+	for (i = 1; i < st->nrows; i++)
+		if (*pv(sorted[i], PF_CODE) && !strcmp(pv(sorted[i], PF_CODE), pv(sorted[i - 1], PF_CODE))) {
+			int first = i - 1;
+
+			while (first > 0 && !strcmp(pv(sorted[first - 1], PF_CODE), pv(sorted[i], PF_CODE)))
+				first--;
+			dup_of[sorted[i] - st->rows] = (int)(sorted[first] - st->rows);
+		}
 	for (i = 0; i < st->nrows; i++) {
 		struct pl *p = &st->rows[i], *old = NULL;
 		struct store_res *res = NULL;
@@ -478,16 +514,13 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 
 		if (!*pv(p, PF_CODE))
 			continue;
-		/* The same code twice in the file. */
-		for (j = 0; j < i; j++)
-			if (!strcmp(pv(&st->rows[j], PF_CODE), pv(p, PF_CODE))) {
-				csv_problem(r, p->row, st->map[PF_CODE] + 1, pf_label[PF_CODE], "codice progetto"
-					    " %s ripetuto (c'è già alla riga %d): ogni progetto ha il suo codice",
-					    pv(p, PF_CODE), st->rows[j].row);
-				break;
-			}
-		if (j < i)
+		/* The same code twice in the file (sorted: by code, then row). */
+		if (dup_of[i] >= 0) {
+			csv_problem(r, p->row, st->map[PF_CODE] + 1, pf_label[PF_CODE], "codice progetto"
+				    " %s ripetuto (c'è già alla riga %d): ogni progetto ha il suo codice",
+				    pv(p, PF_CODE), st->rows[dup_of[i]].row);
 			continue;
+		}
 		if (st->nold) {
 			struct pl key = { 0 };
 
@@ -498,6 +531,7 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 			if (store_query(s, "SELECT c.code FROM placement p JOIN call c ON c.id = p.call_id"
 					   " WHERE p.code = ?1", ARGS(pv(p, PF_CODE)), &res)) {
 				free(sorted);
+				free(dup_of);
 				return -1;
 			}
 			if (store_res_rows(res) > 0)
@@ -509,7 +543,14 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 				csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
 					    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da"
 					    " oggi (%s) in poi", pv(p, PF_DEADLINE), st->today);
-			change_add(r, CHANGE_NEW, p, NULL);
+			{
+				const struct vocab *a = vocab_find(placement_areas, placement_areas_n, pv(p, PF_AREA));
+
+				snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s",
+					 a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS), pv(p, PF_MONTHS), pv(p, PF_HOURS),
+					 pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE));
+			}
+			change_add(r, CHANGE_NEW, p, i, what);
 			continue;
 		}
 		old->seen = 1;
@@ -531,14 +572,15 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 				    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da oggi"
 				    " (%s) in poi", pv(p, PF_DEADLINE), st->today);
 		if (pl_diff(old, p, NULL, what, sizeof(what)))
-			change_add(r, CHANGE_CHANGED, p, what);
+			change_add(r, CHANGE_CHANGED, p, i, what);
 		else
-			change_add(r, CHANGE_UNCHANGED, p, NULL);
+			change_add(r, CHANGE_UNCHANGED, p, i, NULL);
 	}
 	for (i = 0; i < st->nold; i++)
 		if (!st->old[i].seen && !strcmp(pv(&st->old[i], PF_STATUS), "open"))
-			change_add(r, CHANGE_WITHDRAWN, &st->old[i], "non è più nel file dell'avviso");
+			change_add(r, CHANGE_WITHDRAWN, &st->old[i], -1, "non è più nel file dell'avviso");
 	free(sorted);
+	free(dup_of);
 	return 0;
 }
 
@@ -623,11 +665,9 @@ static int import_apply(struct store *s, struct import_state *st, struct call_im
 				goto out;
 			continue;
 		}
-		for (int j = 0; j < st->nrows && !p; j++)
-			if (!strcmp(pv(&st->rows[j], PF_CODE), c->code))
-				p = &st->rows[j];
-		if (!p)
+		if (c->index < 0 || c->index >= st->nrows)
 			goto out;
+		p = &st->rows[c->index];
 		if (c->kind == CHANGE_CHANGED) {
 			if (pl_update(s, p, now) || pl_version(s, st->call_id, p, "changed", by, c->what, now))
 				goto out;

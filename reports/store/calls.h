@@ -52,6 +52,7 @@ struct call_change {
 	char code[32];
 	char comune[7];
 	char what[400];		/* changed fields, 'posti 2 → 3; ...' */
+	int index;		/* the file's row (internal), -1 when withdrawn */
 };
 
 struct call_import {
@@ -82,6 +83,11 @@ void call_import_print(const struct call_import *r, FILE *out);
 /* Normalises a call code ('Avviso n. 11/2025' -> '11/2025') into out.
  * 0, or -1 when it is empty, too long or has control characters. */
 int call_code_normalise(const char *in, char *out, size_t size);
+
+/* Spreadsheet column letters (1 -> A, 27 -> AA), and a name folded for
+ * matching (lower case, no accents), for the pages. */
+void call_col_letters(int col, char *buf, size_t size);
+void call_fold(const char *in, char *out, size_t size);
 
 /* Amendments. Each returns 0 done, 1 not found, 2 refused (err says
  * why, in Italian), -1 storage error, and writes a version row. */

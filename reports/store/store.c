@@ -27,7 +27,9 @@
 #include "core/util.h"
 #include "core/wire.h"
 #include "reports/stats/rollup.h"
+#include "reports/stats/sdc.h"
 #include "reports/store/calls.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 
 /* ---------------------------------------------------------------- results */
@@ -322,7 +324,7 @@ static int store_migrate(struct store *s)
 			return -1;
 		if (db_int(db, "SELECT count(*) FROM comune", NULL, 0) == 0 && comuni_load_db(db))
 			return -1;
-		if (rollup_migrate(db))
+		if (rollup_migrate(db) || selection_migrate(s))
 			return -1;
 		return calls_migrate(s);
 	}
@@ -332,7 +334,7 @@ static int store_migrate(struct store *s)
 	{
 		crypto_hash_sha256_state hs;
 		unsigned char h[crypto_hash_sha256_BYTES];
-		char fp[65], found[8];
+		char fp[65], found[8], secret[SDC_SECRET_HEX + 1];
 		const char *const *l;
 		int rc = -1;
 
@@ -342,22 +344,30 @@ static int store_migrate(struct store *s)
 					  strlen(pg_rules_schema));
 		for (l = rollup_schema_sql; *l; l++)
 			crypto_hash_sha256_update(&hs, (const unsigned char *)*l, strlen(*l));
+		crypto_hash_sha256_update(&hs, (const unsigned char *)sdc_pg_schema_sql, strlen(sdc_pg_schema_sql));
+		crypto_hash_sha256_update(&hs, (const unsigned char *)sdc_pg_function_sql, strlen(sdc_pg_function_sql));
 		crypto_hash_sha256_final(&hs, h);
 		hex(h, 16, fp);
 		if (store_exec_script(s, "CREATE TABLE IF NOT EXISTS store_schema (fingerprint TEXT PRIMARY KEY)"))
 			return -1;
 		if (store_text(s, "SELECT 1 FROM store_schema WHERE fingerprint = ?1", ARGS(fp),
 			       found, sizeof(found)) == 0)
-			return calls_migrate(s);
+			return calls_migrate(s) || selection_migrate(s) ? -1 : 0;
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
+		/* The statistics' record keys (reports/stats/sdc.h): the hub
+		 * secret, made once, and dote_rkey() built from it, before the
+		 * rollups that sum it. */
+		sdc_new_secret(secret);
 		if (!store_exec_script(s, pg_schema) && !store_exec_script(s, pg_rules_schema) &&
+		    !store_exec_script(s, sdc_pg_schema_sql) && store_exec(s, sdc_pg_secret_sql, ARGS(secret)) >= 0 &&
+		    !store_exec_script(s, sdc_pg_function_sql) &&
 		    !run_list(s, rollup_schema_sql) && !pg_load_comuni(s) &&
 		    store_exec(s, "INSERT INTO store_schema(fingerprint) VALUES (?1) ON CONFLICT DO NOTHING",
 			       ARGS(fp)) >= 0)
 			rc = 0;
 		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
-		return rc ? rc : calls_migrate(s);
+		return rc || calls_migrate(s) || selection_migrate(s) ? -1 : 0;
 	}
 }
 
@@ -1435,6 +1445,8 @@ void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 
+	if (!*b->idem)
+		return;		/* nothing to compare it with */
 	crypto_hash_sha256(h, body, len);
 	hex(h, sizeof(h), b->idem_hash);
 }
@@ -1497,22 +1509,31 @@ out:
  * for the group's uuids (?1, a text[] literal), summed per key with the
  * measures rollup_ingest_sql adds for each: applications 1, applicants
  * uniq, selected sel, started sta, completed com, dropped_out dro,
- * sel_days days, sel_n sel. tests/e2e/hub_api.sh checks them against
- * the raw rows. */
+ * sel_days days, sel_n sel, ckey rkey (the record key, reports/stats/sdc.h);
+ * rollup_attr2 gets one row per pair of applicant attributes.
+ * tests/e2e/hub_api.sh checks them against the raw rows. */
 #define RG_X(EXTRA) " WHERE a.uuid = ANY (CAST(?1 AS text[])))" EXTRA " "
 #define RG_ATTRS ", attrs(attr) AS (VALUES (''), ('applicant_status'), ('age_band'), ('sex')," \
 	" ('education'), ('residence'))"
 #define RG_VALUE "CASE attrs.attr WHEN '' THEN '' WHEN 'applicant_status' THEN x.v_status" \
 	" WHEN 'age_band' THEN x.v_age WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu" \
 	" ELSE x.v_res END"
-#define RG_MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n"
+#define RG_MEASURES "applications, applicants, selected, started, completed, dropped_out, sel_days, sel_n," \
+	" ckey"
 #define RG_SUMS "count(*), sum(x.uniq), sum(x.sel), sum(x.sta), sum(x.com), sum(x.dro), sum(x.days)," \
-	" sum(x.sel)"
+	" sum(x.sel), sum(x.rkey)"
 #define RG_ADD(T, K) " ON CONFLICT (" K ") DO UPDATE SET applications = " T ".applications +" \
 	" excluded.applications, applicants = " T ".applicants + excluded.applicants, selected = " \
 	T ".selected + excluded.selected, started = " T ".started + excluded.started, completed = " \
 	T ".completed + excluded.completed, dropped_out = " T ".dropped_out + excluded.dropped_out," \
-	" sel_days = " T ".sel_days + excluded.sel_days, sel_n = " T ".sel_n + excluded.sel_n"
+	" sel_days = " T ".sel_days + excluded.sel_days, sel_n = " T ".sel_n + excluded.sel_n," \
+	" ckey = " T ".ckey + excluded.ckey"
+#define RG_PAIRS ", pairs(a1, a2) AS (VALUES ('applicant_status', 'age_band'), ('applicant_status', 'sex')," \
+	" ('applicant_status', 'education'), ('applicant_status', 'residence'), ('age_band', 'sex')," \
+	" ('age_band', 'education'), ('age_band', 'residence'), ('sex', 'education'), ('sex', 'residence')," \
+	" ('education', 'residence'))"
+#define RG_VALUE_OF(N) "CASE " N " WHEN 'applicant_status' THEN x.v_status WHEN 'age_band' THEN x.v_age" \
+	" WHEN 'sex' THEN x.v_sex WHEN 'education' THEN x.v_edu ELSE x.v_res END"
 
 /* Each follows 'WITH x AS (' and rollup_app_rows_sql. */
 static const char *const rollup_group_tail[] = {
@@ -1528,6 +1549,10 @@ static const char *const rollup_group_tail[] = {
 	" call_id, area, " RG_MEASURES ") SELECT x.placement_code, x.month, MIN(x.comune),"
 	" MIN(x.province), MIN(x.region), MIN(x.call_id), MIN(x.area), " RG_SUMS " FROM x"
 	" GROUP BY 1, 2" RG_ADD("rollup_placement", "placement_code, month"),
+	RG_X(RG_PAIRS) "INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, "
+	RG_MEASURES ") SELECT pairs.a1, " RG_VALUE_OF("pairs.a1") ", pairs.a2, " RG_VALUE_OF("pairs.a2") ","
+	" x.province, MIN(x.region), x.call_id, x.month, " RG_SUMS " FROM x, pairs GROUP BY 1, 2, 3, 4, 5, 7, 8"
+	RG_ADD("rollup_attr2", "attr, attr2, value, value2, province, call_id, month"),
 };
 static char rollup_group_sql[ARRAY_SIZE(rollup_group_tail)][8192];
 static pthread_once_t rollup_group_once = PTHREAD_ONCE_INIT;
@@ -1995,12 +2020,15 @@ out:
 /* The bounds of a kiosk's usage counts (anonymous counts of sessions,
  * views, forms, submissions per day, sent again at every heartbeat:
  * reports/hub/README.md). The kiosk sends its latest 500 rows. */
-enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000 };
+enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000, USAGE_DAYS_BEFORE_ENROLMENT = 7 };
 
 /* Checks every usage row before anything is stored: a day that is a
- * real date, not before the kiosk was enrolled (the day before, for
- * time zones; 2020-01-01 when its enrolment is not recorded) nor after
- * the hub's tomorrow; an event name of 1 to 20 of [a-z_]; a count of 0
+ * real date, not before the kiosk was enrolled (a week before: time
+ * zones, a kiosk clock set late; 2020-01-01 when its enrolment is not
+ * recorded) nor after the hub's tomorrow. One bad row refuses the whole
+ * heartbeat, and the kiosk sends it again with the next one, so the
+ * lower bound is generous: it is there to refuse 1999, not to judge
+ * clocks; an event name of 1 to 20 of [a-z_]; a count of 0
  * to USAGE_N_MAX. 0, 1 with the reason in err, -1 on storage failure. */
 static int usage_check(struct store *s, const struct store_kiosk *k, const json_t *usage,
 		       char *err, size_t esize)
@@ -2024,7 +2052,7 @@ static int usage_check(struct store *s, const struct store_kiosk *k, const json_
 		tm.tm_year -= 1900;
 		tm.tm_mon -= 1;
 		tm.tm_hour = 12;
-		time_iso(timegm(&tm) - 86400, first, sizeof(first));
+		time_iso(timegm(&tm) - (time_t)USAGE_DAYS_BEFORE_ENROLMENT * 86400, first, sizeof(first));
 	} else {
 		str_copy(first, sizeof(first), "2020-01-01");
 	}
@@ -2039,8 +2067,9 @@ static int usage_check(struct store *s, const struct store_kiosk *k, const json_
 		if (!day || strlen(day) != 10 || date_parse(day, &y, &m, &d))
 			return snprintf(err, esize, "usage[%zu].day: not a date (YYYY-MM-DD)", i), 1;
 		if (strcmp(day, first) < 0 || strcmp(day, last) > 0)
-			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (the kiosk's"
-					" enrolment) to %s (the hub's tomorrow)", i, day, first, last), 1;
+			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (a week before"
+					" the kiosk's enrolment) to %s (the hub's tomorrow)", i, day, first,
+					last), 1;
 		if (!event || !*event || strlen(event) > 20 ||
 		    strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
 			return snprintf(err, esize, "usage[%zu].event: not 1 to 20 of a-z and _", i), 1;
@@ -2103,8 +2132,10 @@ static int heartbeat_store(struct store *s, const struct store_kiosk *k, const j
 		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
 	    fleet_heartbeat_note(s, k->id, depth, now) ||
 	    usage_store(s, k, json_object_get(body, "usage")) ||
-	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at FROM status_history h JOIN"
-			   " application a ON a.uuid = h.uuid WHERE a.kiosk_id = ?1 AND h.id > ?2"
+	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at, coalesce(x.interview_at, ''),"
+			   " coalesce(x.interview_place, '') FROM status_history h JOIN"
+			   " application a ON a.uuid = h.uuid LEFT JOIN selection x ON x.uuid = h.uuid"
+			   " WHERE a.kiosk_id = ?1 AND h.id > ?2"
 			   " ORDER BY h.id LIMIT 500", ARGS(k->id, since), &r) ||
 	    store_commit(s)) {
 		store_rollback(s);
@@ -2159,9 +2190,16 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 	}
 	statuses = json_array();
 	for (i = 0; i < store_res_rows(r); i++) {
-		json_array_append_new(statuses, json_pack("{s:s, s:s, s:s}",
+		json_t *e = json_pack("{s:s, s:s, s:s}",
 			"uuid", store_res_get(r, i, 1), "status", store_res_get(r, i, 2),
-			"status_at", store_res_get(r, i, 3)));
+			"status_at", store_res_get(r, i, 3));
+
+		/* A call for interview says when and where (selection.c). */
+		if (e && !strcmp(store_res_get(r, i, 2), "interview") && *store_res_get(r, i, 4)) {
+			json_object_set_new(e, "interview_at", json_string(store_res_get(r, i, 4)));
+			json_object_set_new(e, "interview_place", json_string(store_res_get(r, i, 5)));
+		}
+		json_array_append_new(statuses, e);
 		cursor = atoll(store_res_get(r, i, 0));
 	}
 	store_res_free(r);
@@ -2175,60 +2213,7 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 int store_status_set(struct store *s, const char *id, const char *status, const char *by,
 		     const char *note, char *err, size_t errsize)
 {
-	struct store_res *r = NULL;
-	char uuid[40], old[20], now[32];
-	int rc = -1, i;
-
-	err[0] = '\0';
-	if (!vocab_find(application_statuses, application_statuses_n, status)) {
-		snprintf(err, errsize, "unknown status '%.20s'", status);
-		return 2;
-	}
-	if (!by || !*by || strlen(by) > 64 || !is_printable(by) || strlen(note ? note : "") > 500 ||
-	    !is_printable(note ? note : "")) {
-		snprintf(err, errsize, "who made the change (1 to 64 characters) is required");
-		return 2;
-	}
-	now_iso(now, sizeof(now));
-	if (store_begin(s))
-		return -1;
-	if (store_query(s, "SELECT uuid, status FROM application WHERE uuid = ?1 OR protocol = ?1",
-			ARGS(id), &r))
-		goto out;
-	if (store_res_rows(r) != 1) {
-		rc = 1;
-		goto out;
-	}
-	str_copy(uuid, sizeof(uuid), store_res_get(r, 0, 0));
-	str_copy(old, sizeof(old), store_res_get(r, 0, 1));
-	if (!application_status_allowed(old, status)) {
-		snprintf(err, errsize, "cannot go from '%s' to '%s'", old, status);
-		rc = 2;
-		goto out;
-	}
-	if (store_exec(s, "UPDATE application SET status = ?1, status_at = ?2 WHERE uuid = ?3",
-		       ARGS(status, now, uuid)) != 1 ||
-	    store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
-			  " (?1, ?2, ?3, ?4, ?5)", ARGS(uuid, status, now, by, note ? note : "")) != 1)
-		goto out;
-	/* On SQLite an application may still be queued for the rollups
-	 * (rollup_ingest): the helper knows, the portable statements do not. */
-	if (!s->pg) {
-		if (rollup_apply_status(s->conn, uuid, old, status))
-			goto out;
-	} else {
-		for (i = 0; rollup_status_sql[i]; i++)
-			if (store_exec(s, rollup_status_sql[i], ARGS(uuid, old, status)) < 0)
-				goto out;
-	}
-	if (store_commit(s))
-		goto out;
-	rc = 0;
-out:
-	if (rc)
-		store_rollback(s);
-	store_res_free(r);
-	return rc;
+	return selection_status_set(s, NULL, id, status, by, note, NULL, NULL, err, errsize);
 }
 
 int store_receipt_stored(struct store *s, const char *uuid, const char *token)

@@ -157,9 +157,9 @@ int store_batch_prepare(struct store_batch *b, const struct store_kiosk *k, cons
 struct wire_record;
 int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
 			     const struct wire_record *w, size_t n, const char *idem_key);
-/* Sets b's request fingerprint to the SHA-256 of the body as received
- * (the hub does, after prepare; store_batch_prepare takes the records'
- * canonical JSON). */
+/* Sets b's request fingerprint to the SHA-256 of the body as received,
+ * when b has an idempotency key (the hub does, after prepare;
+ * store_batch_prepare takes the records' canonical JSON). */
 void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len);
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
@@ -182,8 +182,10 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 		    json_t **response);
 
 /* Changes the status of an application (uuid or protocol) as `by`,
- * recording it in status_history. Returns 0, 1 not found, 2 transition
- * not allowed (err says why), -1 on error. */
+ * recording it in status_history and the audit log: the network-wide
+ * form of selection_status_set() (reports/store/selection.h), which a
+ * call for interview needs (date and place). Returns 0, 1 not found, 2
+ * transition not allowed (err says why, in Italian), -1 on error. */
 int store_status_set(struct store *s, const char *id, const char *status, const char *by,
 		     const char *note, char *err, size_t errsize);
 

@@ -15,6 +15,12 @@
  * reached over HTTPS: dashboard_set_secure_cookies), pages are no-store and carry
  * a Content-Security-Policy that allows no scripts; every value shown is
  * HTML-escaped and every input is bounded and validated.
+ *
+ * Disclosure control (docs/reports.md): every view and every CSV is
+ * protected by the cell key method. Exact counts appear only on pages
+ * marked "uso interno" (?interno=1): for coordinators anywhere, for
+ * comune staff on their own comune only; the CSV download is always
+ * protected, whatever the page.
  */
 #include "reports/web/dashboard.h"
 #include "reports/web/auth.h"
@@ -213,6 +219,7 @@ static void url_add(struct hbuf *b, const char *name, const char *value, int *fi
 
 struct view {
 	char region[48], province[3], comune[7], from[8], to[8], call[24];
+	int internal;		/* ?interno=1: exact counts, page marked for internal use */
 };
 
 /* A URL to the view v with one level changed. */
@@ -228,6 +235,7 @@ static char *view_url(const char *base, const struct view *v)
 	url_add(&b, "from", v->from, &first);
 	url_add(&b, "to", v->to, &first);
 	url_add(&b, "call", v->call, &first);
+	url_add(&b, "interno", v->internal ? "1" : "", &first);
 	return hbuf_detach(&b, NULL);
 }
 
@@ -356,6 +364,11 @@ static int view_parse(const char *query, struct view *v, char *err, size_t errsi
 	GET("to", to);
 	GET("call", call);
 #undef GET
+	if (http_query_get(query, "interno", buf, sizeof(buf)) == 0 && buf[0]) {
+		if (strcmp(buf, "1") && strcmp(buf, "0"))
+			return snprintf(err, errsize, "Valore non valido per interno."), -1;
+		v->internal = buf[0] == '1';
+	}
 	return 0;
 }
 
@@ -377,6 +390,12 @@ static int view_period(struct report_query *q, const struct view *v, char *err, 
 	snprintf(period, sizeof(period), "%s..%s", v->from[0] ? v->from : "2000-01", v->to[0] ? v->to : "2100-12");
 	if (report_parse_period(q, period, err, errsize)) {
 		snprintf(err, errsize, "Periodo non valido: usa mese e anno (AAAA-MM), con l'inizio prima della fine.");
+		return -1;
+	}
+	/* Any range would let differences of ranges isolate a month. */
+	if (q->protect && !report_period_is_bucket(q)) {
+		snprintf(err, errsize, "Periodo non valido per i dati protetti: scegli un mese (dal 2025-03 al 2025-03),"
+			 " un trimestre (dal 2025-01 al 2025-03) o un anno (dal 2025-01 al 2025-12).");
 		return -1;
 	}
 	return 0;
@@ -462,7 +481,7 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 						    "Titolo di studio", "Residenza rispetto al Comune ospitante" };
 	char err[512] = "", place[160] = "Italia", title[256];
 	const char *child;
-	int protect, comune_staff = !strcmp(s->role, "comune");
+	int protect, own, comune_staff = !strcmp(s->role, "comune");
 	struct hbuf b;
 
 	memset(prof, 0, sizeof(prof));
@@ -486,8 +505,18 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	} else if (v.region[0]) {
 		snprintf(place, sizeof(place), "%s", v.region);
 	}
-	/* Comune staff see raw figures for their own comune only. */
-	protect = !(comune_staff && v.comune[0] && !strcmp(v.comune, s->comune));
+	/* Exact figures only on a page marked internal, never in the CSV;
+	 * comune staff only for their own comune. */
+	own = comune_staff && v.comune[0] && !strcmp(v.comune, s->comune);
+	if (v.internal && comune_staff && !own) {
+		simple_page(resp, 403, "Pagina non disponibile",
+			    "I dati esatti (uso interno) sono disponibili al personale del Comune soltanto per il "
+			    "proprio Comune; qui vedi i dati protetti.");
+		goto out;
+	}
+	if (csv)
+		v.internal = 0;
+	protect = !v.internal;
 	child = child_dim(&v);
 	if (view_report(db, &v, protect, child, "applications,seats,applications_per_seat,selected,fill_rate,dropout_rate",
 			&geo, err, sizeof(err)))
@@ -508,20 +537,23 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 			"dropout_rate,days_to_selection", &kpis, err, sizeof(err)) ||
 	    view_report(db, &v, protect, "month", "applications,selected", &months, err, sizeof(err)))
 		goto bad;
-	if (!v.call[0] && view_report(db, &v, 0, "", "sessions,views,forms,submits", &funnel, err, sizeof(err)))
+	if (!v.call[0] && view_report(db, &v, protect, "", "sessions,views,forms,submits", &funnel, err, sizeof(err)))
 		goto bad;
 	for (int i = 0; i < 5; i++)
 		if (view_report(db, &v, protect, prof_dims[i], "applications", &prof[i], err, sizeof(err)))
 			goto bad;
 
 	hbuf_init(&b, PAGE_MAX);
-	snprintf(title, sizeof(title), "Statistiche: %s – DoteComune", place);
+	snprintf(title, sizeof(title), "%sStatistiche: %s – DoteComune", protect ? "" : "[Uso interno] ", place);
 	html_page_start(&b, title, "/dashboard/font/");
 	hbuf_add(&b, "<a class=\"sr\" href=\"#main\">Vai al contenuto</a>"
 		     "<header class=\"top\" style=\"display:flex;justify-content:space-between;align-items:center;"
 		     "flex-wrap:wrap\"><div><p class=\"brand\">DoteComune</p><p class=\"sub\">Cruscotto della rete – ");
 	hbuf_esc(&b, s->name);
 	hbuf_add(&b, comune_staff ? " (personale del Comune)" : " (coordinamento di rete)");
+	hbuf_add(&b, " · <a href=\"/ufficio\">Domande e graduatorie</a>");
+	if (!comune_staff)
+		hbuf_add(&b, " · <a href=\"/coordinamento/avvisi\">Avvisi, rete dei Comuni e totem</a>");
 	hbuf_add(&b, "</p></div><form method=\"post\" action=\"/logout\" class=\"noprint\">");
 	hbuf_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
 	hbuf_add(&b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>");
@@ -532,6 +564,8 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 		char *u;
 		hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\">");
 		up.region[0] = up.province[0] = up.comune[0] = 0;
+		if (comune_staff)
+			up.internal = 0;	/* their exact view stops at their comune */
 		u = view_url("/dashboard", &up);
 		hbuf_add(&b, "<a href=\"");
 		hbuf_esc(&b, u ? u : "/dashboard");
@@ -585,6 +619,8 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 		hbuf_esc(&b, v.comune);
 		hbuf_add(&b, "\">");
 	}
+	if (v.internal)
+		hbuf_add(&b, "<input type=\"hidden\" name=\"interno\" value=\"1\">");
 	hbuf_add(&b, "<div><label for=\"from\">Dal mese</label><input id=\"from\" name=\"from\" type=\"month\""
 		     " placeholder=\"AAAA-MM\" pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
 	hbuf_esc(&b, v.from);
@@ -595,19 +631,44 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	call_options(db, &b, v.call);
 	hbuf_add(&b, "</select></div><div><button type=\"submit\">Applica i filtri</button></div>");
 	{
-		char *u = view_url("/dashboard/csv", &v);
+		struct view pub = v;
+		char *u;
+		pub.internal = 0;	/* the CSV leaves the hub: always protected */
+		u = view_url("/dashboard/csv", &pub);
 		hbuf_add(&b, "<div><a class=\"button\" href=\"");
 		hbuf_esc(&b, u ? u : "/dashboard/csv");
-		hbuf_add(&b, "\" download>Scarica CSV</a></div>");
+		hbuf_add(&b, "\" download>Scarica CSV (dati protetti)</a></div>");
 		free(u);
 	}
 	hbuf_add(&b, "</form>");
-	if (protect)
-		hbuf_add(&b, "<p class=\"note\">Dati protetti: i conteggi da 1 a 4, e quelli che permetterebbero di "
-			     "ricalcolarli, sono indicati come «riservato».</p>");
-	else
-		hbuf_add(&b, "<p class=\"note\">Dati completi del tuo Comune, non protetti: non pubblicarli senza "
-			     "passare dall'esportazione open data.</p>");
+	if (protect) {
+		hbuf_add(&b, "<p class=\"note\" data-protection=\"cell-key\">Dati protetti (metodo della chiave di "
+			     "cella): ogni conteggio è perturbato di poche unità, sempre allo stesso modo; i conteggi da 1 "
+			     "a 4 compaiono come 0 o 5 e i totali possono differire dalla somma delle righe. "
+			     "Periodi: un mese, un trimestre o un anno.</p>");
+		if (!comune_staff || own) {
+			struct view in = v;
+			char *u;
+			in.internal = 1;
+			u = view_url("/dashboard", &in);
+			hbuf_add(&b, "<p class=\"note noprint\"><a href=\"");
+			hbuf_esc(&b, u ? u : "/dashboard");
+			hbuf_add(&b, "\">Vedi i dati esatti (pagina a uso interno)</a></p>");
+			free(u);
+		}
+	} else {
+		struct view pub = v;
+		char *u;
+		pub.internal = 0;
+		u = view_url("/dashboard", &pub);
+		hbuf_add(&b, "<p class=\"err\" role=\"note\" data-internal=\"1\" style=\"border:3px solid #b30000;"
+			     "padding:8px\">USO INTERNO – dati esatti, non protetti. Non diffonderli e non copiarli in "
+			     "documenti pubblici: per pubblicare usa la vista protetta, il CSV o l'esportazione open data. "
+			     "<a href=\"");
+		hbuf_esc(&b, u ? u : "/dashboard");
+		hbuf_add(&b, "\">Torna alla vista protetta</a></p>");
+		free(u);
+	}
 
 	hbuf_add(&b, "<h2>In sintesi</h2><div class=\"kpi\">");
 	kpi(&b, &kpis, RM_APPLICATIONS, "Candidature");

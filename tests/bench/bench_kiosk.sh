@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: EUPL-1.2
 # Kiosk benchmark (issue 3), at 1080x1920 with SDL's software renderer
 # on one core (taskset -c 0), against 10,000 placements:
-#  - frame time (median, p99) of the busiest screens: browse while typing
-#    a search and flinging the results; the form with the keyboard up
+#  - frame time (median, p99; target p99 < 4 ms) of the busiest screens:
+#    browse while typing a search and flinging the results; the form with
+#    the keyboard up; with BENCH_CALLGRIND=1 also instructions per frame
 #  - start-up to first frame, peak RSS, search latency per keystroke
 #  - baseline measured in the same run: the same browse screen as a
 #    static HTML page in headless Chromium (time to first screenshot,
@@ -120,6 +121,23 @@ if ! run_kiosk "$tmp/bench.script"; then
 fi
 j() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$tmp/shots/$1.json"; }
 
+# Instructions per drawn frame (BENCH_CALLGRIND=1; valgrind): the same
+# script under callgrind, one profile dump per phase (before each stats
+# and stats-reset), so the figure does not move with other work on a
+# shared machine. Dumps 4 and 7 are the browse and form phases.
+cg_browse="" cg_form=""
+if [ -n "${BENCH_CALLGRIND:-}" ] && command -v valgrind >/dev/null; then
+	mkdir -p "$tmp/cgshots"
+	if valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" --dump-before=platform_stats_reset \
+		--dump-before=platform_stats "$bin/dote-kiosk" --headless --config "$tmp/kiosk.conf" --db "$db" \
+		--script "$tmp/bench.script" --shots "$tmp/cgshots" --size 1080x1920 >"$tmp/cg.log" 2>&1; then
+		cgj() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$tmp/cgshots/$1.json"; }
+		cg_ir() { sed -n 's/^totals: *//p' "$tmp/cg.out.$1"; }
+		cg_browse=$(awk -v i="$(cg_ir 4)" -v n="$(cgj browse frames)" 'BEGIN { if (n > 0) printf "%.2f", i / n / 1e6 }')
+		cg_form=$(awk -v i="$(cg_ir 7)" -v n="$(cgj form frames)" 'BEGIN { if (n > 0) printf "%.2f", i / n / 1e6 }')
+	fi
+fi
+
 # --- time to first screenshot and peak RSS, kiosk vs Chromium -------------
 # Peak RSS of a whole process tree (Chromium runs several processes),
 # sampled every 10 ms.
@@ -189,10 +207,14 @@ first=$(j start first_frame_ms); rss=$(j form peak_rss_kb)
 s_med=$(j browse search_median_ms); s_p99=$(j browse search_p99_ms); s_n=$(j browse searches)
 echo "load average before the run: $load"
 echo "dote-kiosk, 1080x1920, software renderer, one core, $nplac open placements in the comune"
-printf '  browse (search + fling):  %4d frames  CPU median %6.2f ms  p99 %6.2f ms  target p99 < 8 ms: %s  (wall %.2f / %.2f ms)\n' \
-	"$b_n" "$b_med" "$b_p99" "$(verdict "$b_p99" 8)" "$b_wmed" "$b_wp99"
-printf '  form (keyboard up):       %4d frames  CPU median %6.2f ms  p99 %6.2f ms  target p99 < 8 ms: %s  (wall %.2f / %.2f ms)\n' \
-	"$f_n" "$f_med" "$f_p99" "$(verdict "$f_p99" 8)" "$f_wmed" "$f_wp99"
+# Issue 12: p99 under 4 ms (the software renderer at 1080x1920).
+printf '  browse (search + fling):  %4d frames  CPU median %6.2f ms  p99 %6.2f ms  target p99 < 4 ms: %s  (wall %.2f / %.2f ms)\n' \
+	"$b_n" "$b_med" "$b_p99" "$(verdict "$b_p99" 4)" "$b_wmed" "$b_wp99"
+printf '  form (keyboard up):       %4d frames  CPU median %6.2f ms  p99 %6.2f ms  target p99 < 4 ms: %s  (wall %.2f / %.2f ms)\n' \
+	"$f_n" "$f_med" "$f_p99" "$(verdict "$f_p99" 4)" "$f_wmed" "$f_wp99"
+if [ -n "$cg_browse" ]; then
+	printf '  instructions per drawn frame (callgrind): browse %s M, form %s M\n' "$cg_browse" "$cg_form"
+fi
 printf '  start-up to first frame:  %6.1f ms                              target < 200 ms: %s\n' \
 	"$first" "$(verdict "$first" 200)"
 printf '  peak RSS:                 %6.1f MB                              target < 60 MB: %s\n' \

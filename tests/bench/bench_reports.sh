@@ -6,6 +6,8 @@
 #     (`dote report`, disclosure control included) against a plain SQL
 #     GROUP BY over the raw rows (sqlite3) and the engine's raw path;
 #   - the national comune x month table, both ways;
+#   - two-attribute tables (education x residence, national and for one
+#     province and quarter) from rollup_attr2, against a plain GROUP BY;
 #   - every dashboard view (Italy, region, province, comune, CSV) through
 #     the hub over HTTP, against the same view's main table computed raw;
 #   - ingest with and without rollup upkeep (tests/tools/report_bench.c).
@@ -44,7 +46,7 @@ t0=$(ms)
 t1=$(ms)
 echo "rollups built from the raw rows (first report after demo): $(( (t1 - t0) / 1000 )) s"
 echo "rollup rows: comune $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_comune"), province $(sqlite3 "$db" \
-	"SELECT COUNT(*) FROM rollup_province"), placement $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_placement")"
+	"SELECT COUNT(*) FROM rollup_province"), placement $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_placement"), attribute pairs $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_attr2")"
 
 # Best of three runs of a `dote report` (one with --raw, which takes
 # long), in ms as the engine reports it.
@@ -89,6 +91,20 @@ ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($roll > 0 ? $roll : 1) }")
 echo "speed-up: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
 
 echo
+echo "-- two-attribute tables (rollup_attr2)"
+roll=$(report_ms --dims education,residence --measures applications,selected)
+roll2=$(report_ms --dims sex,age_band --measures applications --province MI --period 2025-Q3)
+src=$("$bin/dote" report --db "$db" --dims education,residence --measures applications --timing -o /dev/null 2>&1 |
+	sed -n 's/.* rows from \([a-z_0-9]*\) in.*/\1/p')
+plain=$(sql_ms "SELECT a.education, CASE WHEN a.residence = a.comune THEN 'same_comune'
+	WHEN r.province = c.province THEN 'same_province' ELSE 'elsewhere' END, COUNT(*),
+	SUM(a.status IN ('selected','started','completed','dropped_out'))
+	FROM application a JOIN comune c ON c.istat = a.comune LEFT JOIN comune r ON r.istat = a.residence GROUP BY 1, 2")
+echo "education x residence, national (protected, dote report, from $src): $roll ms (target <= 50 ms: $(met "$roll <= 50"))"
+echo "sex x age band, province MI, 2025-Q3: $roll2 ms (target <= 50 ms: $(met "$roll2 <= 50"))"
+echo "baseline plain SQL GROUP BY over raw rows: $plain ms"
+
+echo
 echo "-- dashboard views over HTTP (best of 5, after one warm-up)"
 echo 'password-for-bench' | "$bin/dote" user add --db "$db" --name bench --role coordinator >/dev/null
 # dashboard_views JAR: logs in to the hub at $url as the bench user and
@@ -101,7 +117,8 @@ dashboard_views() {
 		--data-urlencode csrf="$csrf" "$url/login"
 	worst=0
 	for view in "/dashboard" "/dashboard?region=Lombardia" "/dashboard?province=MI" "/dashboard?comune=015146" \
-		"/dashboard?province=MI&from=2025-01&to=2025-06" "/dashboard/csv?province=MI"; do
+		"/dashboard?province=MI&from=2025-01&to=2025-03" "/dashboard?province=MI&interno=1" \
+		"/dashboard/csv?province=MI"; do
 		curl -s -o /dev/null -b "$jar" "$url$view"
 		best=999999
 		for _ in 1 2 3 4 5; do

@@ -11,8 +11,8 @@
 #  - each of these is 'rejected' with its plain reason, nothing stored;
 #  - an Idempotency-Key reused with another body gets 422, nothing of it
 #    stored, while the same body still gets its first answer;
-#  - heartbeat usage counts out of bounds (a day before enrolment or
-#    after tomorrow, a count beyond 100000) get 422, nothing stored, and
+#  - heartbeat usage counts out of bounds (a day more than a week before
+#    the kiosk's enrolment or after tomorrow, a count beyond 100000) get 422, nothing stored, and
 #    never reach `dote report`;
 #  - a batch naming 200 placements (or 150 unknown ones) is judged like
 #    any other, alone: another kiosk's batches sent at the same moment
@@ -143,6 +143,8 @@ run() {
 	check_match "$b-usage-huge-count-422" "$r" '^422 .*usage\[1\]\.n: not a count from 0 to 100000 a day'
 	r=$(post "$url" /v1/heartbeat "$tok" "$hb"'[{"day":"'"$(date -d '+3 days' +%F)"'","event":"session","n":3}]}')
 	check_match "$b-usage-future-day-422" "$r" '^422 .*usage\[0\]\.day: .* is outside'
+	r=$(post "$url" /v1/heartbeat "$tok" "$hb"'[{"day":"'"$(date -d '-9 days' +%F)"'","event":"session","n":3}]}')
+	check_match "$b-usage-before-enrolment-422" "$r" '^422 .*a week before the kiosk.s enrolment'
 	r=$(post "$url" /v1/heartbeat "$tok" "$hb$(jq -cn --arg d "$(date +%F)" '[range(1001) | {day: $d, event: "session", n: 1}]')}")
 	check_match "$b-usage-too-many-rows-422" "$r" '^422 .*usage: more than 1000 rows'
 	check "$b-usage-refused-nothing-stored" "$("$SYNCTOOL" sql "$db" "SELECT count(*) FROM usage_count")" "0"

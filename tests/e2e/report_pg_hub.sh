@@ -67,6 +67,16 @@ check "report pg hub: PostgreSQL hub filled through ingest" "$out" "stored 1500"
 check "report pg hub: PostgreSQL holds the applications" "$(sql "SELECT COUNT(*), COUNT(duplicate_of) FROM application")" \
 	"$(sqlite3 -csv "$lite" "SELECT COUNT(*), COUNT(duplicate_of) FROM application")"
 
+# Both hubs made their own secret for the statistics' record keys
+# (reports/stats/sdc.h); the comparison below needs the same noise, so
+# the PostgreSQL hub takes the SQLite hub's secret and rebuilds its
+# rollups (`dote report --rebuild` also remakes dote_rkey()).
+check "report pg hub: each hub has a 64-digit statistics secret" \
+	"$(sqlite3 "$lite" "SELECT length(secret) FROM sdc_secret"),$(sql "SELECT length(secret) FROM sdc_secret")" "64,64"
+sql "UPDATE sdc_secret SET secret = '$(sqlite3 "$lite" "SELECT secret FROM sdc_secret")'" >/dev/null
+"$bin/dote" report --db "$pg" --rebuild --dims region --measures applications >/dev/null ||
+	fail "report pg hub: rebuild with the shared secret" "failed"
+
 # --- the same reports from both ---
 specs=(
 	"province|applications,applicants,selected,started,completed,dropped_out,dropout_rate,seats,fill_rate,applications_per_seat|"
@@ -80,10 +90,10 @@ specs=(
 	"comune,month|sessions,submits|--province MI"
 	"comune,applicant_status|applications,selected|--province MI"
 	"province,residence|applications|--call 7/2025"
-	"month,year|applications,applicants|--period 2025-03..2025-06"
+	"month,year|applications,applicants|--period 2025-04..2025-06"
 	"|applications,applicants,selected,seats,fill_rate|--comune 015146"
 )
-i=0 differ=0 suppressed=0
+i=0 differ=0
 for spec in "${specs[@]}"; do
 	IFS='|' read -r dims meas extra <<<"$spec"
 	i=$((i + 1))
@@ -104,10 +114,7 @@ for spec in "${specs[@]}"; do
 	else
 		pass "report pg hub: '${dims:-total}' ${extra:+$extra }identical CSV ($(($(wc -l <"$T/p$i.csv") - 1)) rows)"
 	fi
-	grep -q ',\*' "$T/p$i.csv" && suppressed=$((suppressed + 1))
 done
-[ "$suppressed" -ge 2 ] && pass "report pg hub: suppression applies on PostgreSQL ($suppressed tables)" ||
-	fail "report pg hub: suppression on PostgreSQL" "only $suppressed tables with '*'"
 "$bin/dote" report --db "$lite" --dims province,month --measures applications,selected --excel-it >"$T/lx.csv" &&
 	"$bin/dote" report --db "$pg" --dims province,month --measures applications,selected --excel-it >"$T/px.csv" &&
 	cmp -s "$T/lx.csv" "$T/px.csv" && pass "report pg hub: --excel-it identical" ||
@@ -131,16 +138,27 @@ out=$("$bin/dote" report --db "$pg" --dims province --measures applications --re
 sql "SELECT c.province, COUNT(*), SUM(CASE WHEN a.duplicate_of IS NULL THEN 1 ELSE 0 END),
 	SUM(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)
 	FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1" >"$T/want.csv"
-bad=0 checked=0
+# Published = the p-table's value for the true count (docs/reports.md).
+in_support() { # published true
+	local p=$1 t=$2
+	if [ "$t" = 0 ]; then [ "$p" = 0 ]
+	elif [ "$t" -le 4 ]; then [ "$p" = 0 ] || [ "$p" = 5 ]
+	else [ "$p" -ge 5 ] && [ "$p" -ge $((t - 4)) ] && [ "$p" -le $((t + 4)) ]; fi
+}
+bad=0 checked=0 changed=0
 while IFS=, read -r prov label apps applicants selected rest; do
 	[ "$prov" = province ] && continue
 	want=$(grep "^$prov," "$T/want.csv")
-	[ "$apps" != '*' ] && { checked=$((checked + 1)); [ "$apps" = "$(cut -d, -f2 <<<"$want")" ] || bad=$((bad + 1)); }
-	[ "$applicants" != '*' ] && { checked=$((checked + 1)); [ "$applicants" = "$(cut -d, -f3 <<<"$want")" ] || bad=$((bad + 1)); }
-	[ "$selected" != '*' ] && { checked=$((checked + 1)); [ "$selected" = "$(cut -d, -f4 <<<"$want")" ] || bad=$((bad + 1)); }
+	for pair in "$apps:$(cut -d, -f2 <<<"$want")" "$applicants:$(cut -d, -f3 <<<"$want")" \
+		"$selected:$(cut -d, -f4 <<<"$want")"; do
+		checked=$((checked + 1))
+		in_support "${pair%%:*}" "${pair#*:}" || bad=$((bad + 1))
+		[ "${pair%%:*}" = "${pair#*:}" ] || changed=$((changed + 1))
+	done
 done <"$T/p1.csv"
-[ "$bad" = 0 ] && [ "$checked" -ge 12 ] && pass "report pg hub: $checked province counts equal PostgreSQL GROUP BY" ||
-	fail "report pg hub: province counts vs GROUP BY" "$bad of $checked differ"
+[ "$bad" = 0 ] && [ "$checked" -ge 12 ] && [ "$changed" -gt 0 ] &&
+	pass "report pg hub: $checked province counts within the p-table of PostgreSQL GROUP BY ($changed perturbed)" ||
+	fail "report pg hub: province counts vs GROUP BY" "$bad of $checked outside, $changed perturbed"
 
 # --- open data from both ---
 "$bin/dote" opendata --db "$lite" --out "$T/od-lite" >/dev/null 2>"$T/od.err" &&
@@ -224,6 +242,10 @@ def want(f):
 def num(s):
     s = s.replace('.', '')
     return int(s) if s.isdigit() else None
+def support(n):  # the p-table (docs/reports.md)
+    if n == 0: return {0}
+    if n <= 4: return {0, 5}
+    return {max(5, n + d) for d in range(-4, 5)}
 def rows(page, measure):
     html = open(T + '/' + page).read()
     out = {}
@@ -235,26 +257,30 @@ def rows(page, measure):
 nat = open(T + '/italia.html').read()
 k = re.search(r'data-kpi="applications">([^<]*)<', nat)
 total = int(open(T + '/total').read())
-ok('national KPI equals SQL', k is not None and num(k.group(1)) == total, '%s vs %d' % (k and k.group(1), total))
+ok('national KPI within the p-table of SQL', k is not None and num(k.group(1)) in support(total),
+   '%s vs %d' % (k and k.group(1), total))
 for page, f, measure, label in (('lomb.html', 'lomb.want', 'applications', 'Lombardia provinces'),
                                 ('mi.html', 'mi.want', 'applications', 'Milano drill-down comuni'),
                                 ('mi.html', 'mi-sel.want', 'selected', 'Milano drill-down comuni')):
     got, w = rows(page, measure), want(f)
     checked = [key for key, v in got.items() if num(v) is not None]
-    bad = [key for key in checked if num(got[key]) != w.get(key)]
+    bad = [key for key in checked if num(got[key]) not in support(w.get(key, 0))]
     small = [key for key in checked if 1 <= num(got[key]) <= 4]
-    ok('%s %s equal SQL (%d rows)' % (label, measure, len(checked)), checked and not bad, str(bad[:3]))
+    ok('%s %s within the p-table of SQL (%d rows)' % (label, measure, len(checked)), checked and not bad, str(bad[:3]))
     ok('%s %s: no count from 1 to 4 shown' % (label, measure), not small, str(small[:3]))
 csv = [l.split(',') for l in open(T + '/mi.csv').read().replace('\r', '').splitlines()[1:] if l]
 w = want('mi.want')
-bad = [r for r in csv if r[2] != '*' and int(r[2]) != w.get(r[0])]
-ok('dashboard CSV on PostgreSQL equals SQL (%d rows)' % len(csv), csv and not bad, str(bad[:2]))
+bad = [r for r in csv if r[2] != '*' and int(r[2]) not in support(w.get(r[0], 0))]
+ok('dashboard CSV on PostgreSQL within the p-table of SQL (%d rows)' % len(csv), csv and not bad, str(bad[:2]))
 EOF
 jar2="$T/jar2"
 login "$jar2" staff.milano password-milano-1 >/dev/null
-curl -s -b "$jar2" -o "$T/own.html" "$url/dashboard?comune=015146"
-grep -q 'Dati completi del tuo Comune' "$T/own.html" && ! grep -q 'riservato</' "$T/own.html" &&
-	pass "report pg hub: comune staff see their comune unprotected" || fail "report pg hub: comune staff" "protected"
+curl -s -b "$jar2" -o "$T/own.html" "$url/dashboard?comune=015146&interno=1"
+kpi=$(grep -o 'data-kpi="applications">[0-9.]*<' "$T/own.html" | sed 's/.*>\([0-9.]*\)</\1/;s/\.//g')
+grep -q 'USO INTERNO' "$T/own.html" && ! grep -q 'riservato</' "$T/own.html" &&
+	[ "$kpi" = "$(sql "SELECT COUNT(*) FROM application WHERE comune = '015146'")" ] &&
+	pass "report pg hub: comune staff see their comune exact on the internal page" ||
+	fail "report pg hub: comune staff" "kpi $kpi"
 curl -s -b "$jar2" -o "$T/other.html" "$url/dashboard?comune=016024"
 grep -q 'Dati protetti' "$T/other.html" && pass "report pg hub: other comuni stay protected" ||
 	fail "report pg hub: other comuni protected" "no note"
@@ -265,13 +291,13 @@ check "report pg hub: logout ends the session" "$code $code2" "303 303"
 
 # --- PostgreSQL restarts under the dashboard: a clear 503, then back ---
 runuser -u postgres -- "$pgbin/pg_ctl" -D "$T/pg" -m fast -w stop >/dev/null
-code=$(curl -s -o "$T/down.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146")
+code=$(curl -s -o "$T/down.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146&interno=1")
 [ "$code" = 503 ] && grep -q 'Servizio non disponibile' "$T/down.html" &&
 	pass "report pg hub: PostgreSQL down: the dashboard answers 503" || fail "report pg hub: PostgreSQL down" "HTTP $code"
 runuser -u postgres -- "$pgbin/pg_ctl" -D "$T/pg" -w -l "$T/pg/server.log" \
 	-o "-k $T/sock -c listen_addresses= -p 5432 -c fsync=off" start >/dev/null ||
 	fail "report pg hub: PostgreSQL restarts" "$(tail -3 "$T/pg/server.log")"
-code=$(curl -s -o "$T/back.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146")
+code=$(curl -s -o "$T/back.html" -w '%{http_code}' -b "$jar2" "$url/dashboard?comune=015146&interno=1")
 [ "$code" = 200 ] && cmp -s "$T/back.html" "$T/own.html" &&
 	pass "report pg hub: PostgreSQL back: the dashboard reconnects, same page, session kept" ||
 	fail "report pg hub: dashboard after PostgreSQL restart" "HTTP $code"

@@ -54,15 +54,15 @@ SQL
 			(ARRAY['unemployed','never_employed','student','neet'])[1 + $i % 4],
 			(ARRAY['none','master','bachelor'])[1 + $i % 3], '2025-0' || (1 + $i % 9) || '-1' || ($i % 9) || 'T10:00:00Z',
 			'received', NULL, CASE WHEN $i >= 250 THEN 'u' || ($i - 250) END FROM placement WHERE code = 'P$p';"
-		echo "EXECUTE ing0('u$i'); EXECUTE ing1('u$i'); EXECUTE ing2('u$i');"
+		echo "EXECUTE ing0('u$i'); EXECUTE ing1('u$i'); EXECUTE ing2('u$i'); EXECUTE ing3('u$i');"
 		if [ $((i % 3)) = 0 ]; then
 			echo "UPDATE application SET status = 'selected', status_at = '2025-10-0' || (1 + $i % 9) || 'T09:00:00Z' WHERE uuid = 'u$i';"
 			echo "INSERT INTO status_history(uuid, status, at, by) SELECT uuid, 'selected', status_at, 't' FROM application WHERE uuid = 'u$i';"
-			echo "EXECUTE st0('u$i', 'received', 'selected'); EXECUTE st1('u$i', 'received', 'selected'); EXECUTE st2('u$i', 'received', 'selected');"
+			echo "EXECUTE st0('u$i', 'received', 'selected'); EXECUTE st1('u$i', 'received', 'selected'); EXECUTE st2('u$i', 'received', 'selected'); EXECUTE st3('u$i', 'received', 'selected');"
 		fi
 		if [ $((i % 6)) = 0 ]; then
 			echo "UPDATE application SET status = 'started' WHERE uuid = 'u$i';"
-			echo "EXECUTE st0('u$i', 'selected', 'started'); EXECUTE st1('u$i', 'selected', 'started'); EXECUTE st2('u$i', 'selected', 'started');"
+			echo "EXECUTE st0('u$i', 'selected', 'started'); EXECUTE st1('u$i', 'selected', 'started'); EXECUTE st2('u$i', 'selected', 'started'); EXECUTE st3('u$i', 'selected', 'started');"
 		fi
 		if [ $((i % 10)) = 0 ]; then
 			echo "INSERT INTO usage_count VALUES ('2025-03-0$((1 + i % 9))', 'K1', '015146', 'view', $i);"
@@ -91,6 +91,16 @@ SELECT SUM(sel_days) - (SELECT SUM(CAST(substr(h.at, 1, 10) AS date) - CAST(k.de
   FROM rollup_province WHERE attr = '';
 SELECT (SELECT SUM(n) FROM rollup_funnel) - (SELECT SUM(n) FROM usage_count);
 SELECT SUM(applications) FROM rollup_comune WHERE attr = 'age_band';
+SELECT COUNT(*) FROM (
+  SELECT comune, substr(submitted_at, 1, 7), SUM(dote_rkey(uuid)) FROM application GROUP BY 1, 2
+  EXCEPT SELECT comune, month, SUM(ckey) FROM rollup_comune WHERE attr = '' GROUP BY 1, 2) d;
+SELECT COUNT(*) FROM (
+  SELECT c.province, a.education, COALESCE(a.sex, 'unknown'), a.call_id, substr(a.submitted_at, 1, 7), COUNT(*),
+	SUM(CASE WHEN status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)
+  FROM application a JOIN comune c ON c.istat = a.comune GROUP BY 1, 2, 3, 4, 5
+  EXCEPT SELECT province, value2, value, call_id, month, applications, selected FROM rollup_attr2
+  WHERE attr = 'sex' AND attr2 = 'education') d;
+SELECT dote_rkey('u7');
 SQL
 chmod 644 "$tmp/check.sql"
 res=($(psql "$tmp/check.sql"))
@@ -101,3 +111,9 @@ res=($(psql "$tmp/check.sql"))
 [ "${res[4]:-x}" = 0 ] && pass "report postgres funnel = usage_count" || fail "report postgres funnel" "${res[*]}"
 [ "${res[5]:-x}" = 300 ] && pass "report postgres every application counted once per attribute" ||
 	fail "report postgres age band total" "${res[*]}"
+[ "${res[6]:-x}" = 0 ] && pass "report postgres cell keys = SUM(dote_rkey(uuid))" || fail "report postgres cell keys" "${res[*]}"
+[ "${res[7]:-x}" = 0 ] && pass "report postgres attribute pairs = GROUP BY" || fail "report postgres attribute pairs" "${res[*]}"
+# The record key as SQLite and C compute it (sdc_record_key), independently in Python.
+want=$(/usr/bin/python3 -c "import hashlib; print(int.from_bytes(hashlib.sha256(b'5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7u7').digest()[:4], 'big'))")
+[ "${res[8]:-x}" = "$want" ] && pass "report postgres dote_rkey = SHA-256 record key of the C code" ||
+	fail "report postgres dote_rkey" "got ${res[8]:-none}, want $want"

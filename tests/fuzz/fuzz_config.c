@@ -3,7 +3,8 @@
  * libFuzzer target: a site configuration file (core/config.c), as the
  * kiosk and the hub read theirs at start-up, with the keys of both
  * (kiosk/main.c, reports/hub/main.c). config_load() reads a path, so the
- * input goes to a file in a private temporary directory first. Besides
+ * input goes to a file in a private temporary directory first
+ * (/dev/shm when there is one). Besides
  * the sanitizers, it checks that a file that loads leaves every key with
  * a value and that a value set is read back as it was trimmed.
  */
@@ -29,7 +30,7 @@ static const struct config_entry schema[] = {
 };
 enum { NKEYS = sizeof(schema) / sizeof(schema[0]) };
 
-static char dir[] = "/tmp/dote-fuzz-config-XXXXXX", path[64];
+static char dir[64], path[80];
 
 static void cleanup(void)
 {
@@ -44,6 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	if (!path[0]) {
+		/* In memory when it can be: a file written per input. */
+		snprintf(dir, sizeof(dir), "%s/dote-fuzz-config-XXXXXX",
+			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
 		if (!mkdtemp(dir))
 			abort();
 		atexit(cleanup);

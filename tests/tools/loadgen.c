@@ -10,7 +10,9 @@
  *       every kiosk loops: POST a batch of BATCH new applications, a
  *       heartbeat, a catalog GET with If-None-Match; until SECONDS pass
  *       (or MAX_RECORDS were sent; with MAX_RECORDS the batches are built
- *       before the clock starts and only batches are sent). One line:
+ *       before the clock starts and only batches are sent). With
+ *       $LOADGEN_PLACEMENTS=N the records spread over PLACEMENT's first N
+ *       placements (its last three digits 001..N). One line:
  *       'kiosks N requests N errors N records N stored N seconds S
  *        rec_per_s R batch_p50_ms P batch_p99_ms P'
  *   loadgen store DB N [GROUP]
@@ -113,21 +115,30 @@ static int setup(const char *db, int n, const char *file, const char *comune)
 }
 
 static const char *g_url, *g_placement;
-static int g_batch;
+static int g_batch, g_placements;
 static char g_comune[7];
 
 static char *batch_body(struct kiosk *k)
 {
 	json_t *recs = json_array(), *o;
 	struct application a;
-	char token[RECEIPT_TOKEN_MAX];
+	char token[RECEIPT_TOKEN_MAX], placement[32];
 	char *body;
 	int i;
 
 	for (i = 0; i < g_batch; i++) {
 		k->seq++;
+		str_copy(placement, sizeof(placement), g_placement);
+		if (g_placements > 1 && strlen(placement) > 3) {
+			int p = 1 + (int)((k->seq * 7 + atoi(k->id + 1)) % g_placements) % 999;
+			size_t end = strlen(placement) - 3;
+
+			placement[end] = (char)('0' + p / 100);
+			placement[end + 1] = (char)('0' + p / 10 % 10);
+			placement[end + 2] = (char)('0' + p % 10);
+		}
 		gen_application(&a, (uint64_t)atoi(k->id + 1) * 7919, (uint64_t)k->seq, k->id,
-				g_comune, k->seq, 1, g_placement);
+				g_comune, k->seq, 1, placement);
 		if (gen_receipt(&a, g_comune, k->sk, token, sizeof(token)))
 			token[0] = '\0';
 		json_array_append_new(recs, wire_application_to_json(&a, token));
@@ -224,6 +235,7 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 	g_url = url;
 	g_batch = batch;
 	g_placement = placement;
+	g_placements = getenv("LOADGEN_PLACEMENTS") ? atoi(getenv("LOADGEN_PLACEMENTS")) : 0;
 	/* 'DC06-015146-001' -> '015146' */
 	str_copy(g_comune, sizeof(g_comune), placement + 5);
 	/* With a record budget the batches are built before the clock starts,

@@ -3,9 +3,11 @@
  * Prints the rollups' portable SQL (reports/stats/rollup.h) for psql, for
  * tests/e2e/report_postgres.sh: the DDL, then each statement list as
  * PREPARE ing0.. (uuid), st0.. (uuid, old, new), us0.. (day, comune,
- * event, delta) with ?N turned into PostgreSQL's $N.
+ * event, delta) with ?N turned into PostgreSQL's $N. First the record
+ * keys' table, a fixed test secret and dote_rkey() (reports/stats/sdc.h).
  */
 #include "reports/stats/rollup.h"
+#include "reports/stats/sdc.h"
 
 #include <stdio.h>
 
@@ -25,6 +27,10 @@ static void prepare(const char *name, const char *const *list, const char *types
 
 int main(void)
 {
+	printf("%s\n", sdc_pg_schema_sql);
+	printf("INSERT INTO sdc_secret (id, secret) VALUES (1, '%s') ON CONFLICT (id) DO NOTHING;\n",
+	       "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7");
+	printf("%s;\n", sdc_pg_function_sql);
 	for (int i = 0; rollup_schema_sql[i]; i++)
 		printf("%s;\n", rollup_schema_sql[i]);
 	prepare("ing", rollup_ingest_sql, "(text)");

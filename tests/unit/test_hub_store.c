@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "core/wire.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "tests/tools/gen.h"
 #include "tests/unit/check.h"
@@ -226,7 +227,16 @@ static void rules(struct store *s, const struct store_kiosk *k)
 	snprintf(why, sizeof(why), "submitted_at: before the call opened (%s)", buf);
 	judged(s, k, "time-before-call-opened", batch_at(now - 3 * 86400, 103, 1, 103), why);
 	store_exec(s, "UPDATE call SET opens = '2020-01-01'", NULL);
-	judged(s, k, "time-offline-10-days-stored", batch_at(now - 10 * 86400, 104, 1, 104), "stored");
+	recs = batch_at(now - 10 * 86400, 104, 1, 104);
+	judged(s, k, "time-offline-10-days-stored", json_incref(recs), "stored");
+	/* Its answer lost, sent again 25 days later (35 days old): 'already'. */
+	snprintf(why, sizeof(why), "%lld", (long long)(now + 25 * 86400));
+	setenv("DOTE_NOW", why, 1);
+	CHECK_INT("time-resend-after-allowance-answered", store_ingest(s, k, recs, NULL, &out), 0);
+	unsetenv("DOTE_NOW");
+	CHECK_INT("time-resend-after-allowance-already", num(out, "already"), 1);
+	json_decref(out);
+	json_decref(recs);
 	judged(s, k, "time-a-minute-ahead-stored", batch_at(now + 60, 105, 1, 105), "stored");
 
 	/* One kiosk, one comune: K01 was enrolled for 015146. */
@@ -380,7 +390,7 @@ static void set_rules(struct store *s, const char *rules)
 int main(void)
 {
 	char path[] = "/tmp/test_hub_store_XXXXXX", dbp[64], code[32], token[80], token2[80], pk[65];
-	char etag1[80], etag2[80], err[160], buf[64], pk2[65];
+	char etag1[80], etag2[80], err[512], buf[64], pk2[65];
 	unsigned char kpk[32], ksk[64];
 	struct store_kiosk k, k2, auth;
 	struct store *s;
@@ -488,8 +498,15 @@ int main(void)
 
 	CHECK_INT("status-unknown-app", store_status_set(s, "nope", "selected", "me", "", err, sizeof(err)), 1);
 	store_text(s, "SELECT protocol FROM application WHERE kiosk_id = 'K01' ORDER BY seq LIMIT 1", NULL, buf, sizeof(buf));
-	CHECK_INT("status-set", store_status_set(s, buf, "interview", "Anna", "", err, sizeof(err)), 0);
+	CHECK_INT("status-interview-needs-date", store_status_set(s, buf, "interview", "Anna", "", err, sizeof(err)), 2);
+	CHECK_INT("status-set", selection_status_set(s, NULL, buf, "interview", "Anna", "", "2099-01-12T10:00",
+						     "Municipio, sala 2", err, sizeof(err)), 0);
+	CHECK_INT("status-interview-again", selection_status_set(s, NULL, buf, "interview", "Anna", "", "2099-01-13T09:30",
+						     "Municipio, sala 2", err, sizeof(err)), 0);
+	CHECK_INT("status-other-comune-scope", selection_status_set(s, "015077", buf, "selected", "Anna", "", NULL, NULL,
+						     err, sizeof(err)), 1);
 	CHECK_INT("status-bad-transition", store_status_set(s, buf, "completed", "Anna", "", err, sizeof(err)), 2);
+	CHECK_STR("status-bad-transition-italian", err, "Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio concluso». Passaggi possibili: «Selezionato/a», «Non selezionato/a», «Ritirata».");
 	CHECK_INT("status-needs-who", store_status_set(s, buf, "selected", "", "", err, sizeof(err)), 2);
 	CHECK_INT("history", store_text(s, "SELECT by FROM status_history", NULL, buf, sizeof(buf)), 0);
 	CHECK_STR("history-who", buf, "Anna");

@@ -145,7 +145,32 @@ int main(void)
 		memset(&resp, 0, sizeof(resp));
 		dashboard_handle(d, &req, &resp);
 		CHECK_INT("auth comune staff view", resp.status, 200);
-		CHECK("auth comune staff own comune unprotected", resp.body && strstr(resp.body, "Dati completi del tuo Comune"));
+		CHECK("auth comune staff own comune: protected by default, link to the internal page",
+		      resp.body && strstr(resp.body, "Dati protetti") && strstr(resp.body, "interno=1") &&
+		      !strstr(resp.body, "USO INTERNO"));
+		free(resp.body);
+		req.query = "comune=015146&interno=1";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK("auth comune staff own comune exact on a page marked internal", resp.status == 200 && resp.body &&
+		      strstr(resp.body, "USO INTERNO") && strstr(resp.body, "[Uso interno]") &&
+		      !strstr(resp.body, "data-protection"));
+		free(resp.body);
+		req.query = "comune=001272&interno=1";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK_INT("auth comune staff: another comune's internal page refused", resp.status, 403);
+		free(resp.body);
+		req.query = "province=MI&interno=1";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK_INT("auth comune staff: their province's internal page refused", resp.status, 403);
+		free(resp.body);
+		req.query = "comune=015146&from=2025-01&to=2025-05";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK("auth protected view: a period that is not a bucket refused", resp.status == 400 && resp.body &&
+		      strstr(resp.body, "un mese"));
 		free(resp.body);
 		req.query = "province=TO";
 		memset(&resp, 0, sizeof(resp));

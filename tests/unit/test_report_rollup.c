@@ -118,6 +118,17 @@ int main(void)
 			  q1(db, "SELECT SUM(dropped_out) FROM rollup_attr2 WHERE attr = 'sex' AND attr2 = 'residence'"),
 			  before + 1);
 	}
+	/* Rollups from before the cell keys (no ckey, no rollup_attr2) are
+	 * replaced and rebuilt, keys included. */
+	{
+		long long keys = q1(db, "SELECT SUM(ckey) FROM rollup_comune WHERE attr = ''");
+		db_exec(db, "DROP TABLE rollup_attr2; ALTER TABLE rollup_comune DROP COLUMN ckey");
+		CHECK("rollup old rollups migrated", rollup_migrate(db) == 0 &&
+		      q1(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_comune') WHERE name = 'ckey'") == 1);
+		CHECK_INT("rollup old rollups are stale", rollup_stale(db), 1);
+		CHECK("rollup old rollups rebuilt with their keys", rollup_rebuild(db) == 0 &&
+		      q1(db, "SELECT SUM(ckey) FROM rollup_comune WHERE attr = ''") == keys && keys != 0);
+	}
 	/* A database filled without upkeep is detected as stale. */
 	db_exec(db, "DELETE FROM rollup_province");
 	CHECK_INT("rollup empty tables are stale", rollup_stale(db), 1);

@@ -42,7 +42,7 @@ int main(void)
 			int64_t v = sdc_perturb(n, k, SDC_S_SELECTED);
 			if (v > 0 && v < SDC_MIN_COUNT)
 				never_small = 0;
-			if (n >= 7 && (v < n - SDC_MAX_DEV || v > n + SDC_MAX_DEV))
+			if (n >= 5 && (v < n - SDC_MAX_DEV || v > n + SDC_MAX_DEV || v < 5))
 				bounded = 0;
 			if (v != sdc_perturb(n, k, SDC_S_SELECTED))
 				same = 0;
@@ -54,18 +54,18 @@ int main(void)
 		if (n <= 4) {
 			char name[96];
 			double share5 = (sum / 5) / (DRAWS / 10);
-			snprintf(name, sizeof(name), "sdc count %d published 0 or 5, 5 with probability %d/5", (int)n, (int)n);
-			CHECK(name, lo == 0 && hi == 5 && fabs(share5 - (double)n / 5) < 0.01);
+			snprintf(name, sizeof(name), "sdc count %d published 0 or 5 with even odds", (int)n);
+			CHECK(name, lo == 0 && hi == 5 && fabs(share5 - 0.5) < 0.01);
 		}
 		if (n == 20) {
 			double mean = sum / (DRAWS / 10), var = sq / (DRAWS / 10);
 			CHECK("sdc count 20: mean 20 (unbiased)", fabs(mean - 20) < 0.03);
-			CHECK("sdc count 20: variance 1.2 as documented", fabs(var - 1.2) < 0.05);
-			CHECK("sdc count 20: all five values -2..+2 used", lo == 18 && hi == 22);
+			CHECK("sdc count 20: variance 2.32 as documented", fabs(var - 2.32) < 0.08);
+			CHECK("sdc count 20: all nine values -4..+4 used", lo == 16 && hi == 24);
 		}
 	}
 	CHECK("sdc no true count is ever published as 1 to 4", never_small);
-	CHECK("sdc from 7 up the change is at most 2", bounded);
+	CHECK("sdc from 5 up the change is at most 4, never below 5", bounded);
 	CHECK("sdc the same cell always gets the same value", same);
 	{
 		int equal = 1, differ = 0;
@@ -78,17 +78,19 @@ int main(void)
 		CHECK("sdc other measures have their own noise", differ > 300);
 	}
 	{
-		int64_t vals[8];
-		int p[8], ok = 1;
+		int64_t vals[10];
+		int p[10], ok = 1;
 		for (int64_t n = 0; n <= 12; n++) {
-			int k = sdc_ptable_row(n, vals, p, 8), tot = 0;
+			int k = sdc_ptable_row(n, vals, p, 10), tot = 0;
 			for (int i = 0; i < k; i++)
 				tot += p[i];
 			ok &= tot == 100;
 		}
 		CHECK("sdc every p-table row sums to 100%", ok);
+		CHECK_INT("sdc p-table row 6: values 5 to 10", sdc_ptable_row(6, vals, p, 8), 6);
+		CHECK("sdc p-table row 6 starts at 5 with 30% (raised from 2-5)", vals[0] == 5 && p[0] == 30 && vals[5] == 10 && p[5] == 2);
 		CHECK_INT("sdc p-table row 3 has two values", sdc_ptable_row(3, vals, p, 8), 2);
-		CHECK("sdc p-table row 3: 0 at 40%, 5 at 60%", vals[0] == 0 && p[0] == 40 && vals[1] == 5 && p[1] == 60);
+		CHECK("sdc p-table row 3: 0 at 50%, 5 at 50%", vals[0] == 0 && p[0] == 50 && vals[1] == 5 && p[1] == 50);
 	}
 	/* Python: int.from_bytes(sha256(secret + uuid)[:4], 'big'). */
 	CHECK("sdc record key = first 4 bytes of SHA-256(secret || uuid)",

@@ -1,0 +1,1534 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The coordinators' office pages (see office_coord.h). Start reading at
+ * coord_handle(): it checks the session (the dashboard's login, role
+ * 'coordinator'), then routes to the calls list and upload, the upload's
+ * check (a dry run: what would change, or every problem with its row and
+ * column), the confirmation that publishes it, one call and one
+ * placement with their amendment forms, the network view and the fleet.
+ *
+ * A file is checked on upload and kept (call_import_pending, an hour at
+ * most, by the same coordinator) until it is confirmed: a page without
+ * scripts cannot send the same file twice, and the confirmation checks
+ * it again against the hub as it is then. Every write takes the hub's
+ * writer connection (env->writer_get), as the API's writes do.
+ *
+ * Every form carries the session's CSRF token; every value shown is
+ * escaped (html.c); pages are no-store and allow no scripts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <jansson.h>
+#include "core/comuni.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "reports/stats/statdb.h"
+#include "reports/store/calls.h"
+#include "reports/store/store.h"
+#include "reports/web/auth.h"
+#include "reports/web/html.h"
+#include "reports/web/multipart.h"
+#include "reports/web/office_coord.h"
+
+#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
+	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+
+enum { PAGE_MAX = 8u << 20, FORM_MAX = 16384, PENDING_SECONDS = 3600, NET_ROWS_MAX = 1000 };
+
+static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
+			  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/* Styles these pages add to html.c's. */
+static const char office_css[] =
+	"<style>nav.tabs{display:flex;gap:4px;padding:0 24px;background:#f2f7fc;border-bottom:1px solid #c5c7c9}"
+	"nav.tabs a{padding:8px 14px;text-decoration:none;font-weight:600}"
+	"nav.tabs a[aria-current]{border-bottom:4px solid #0066cc;color:#1a1a1a}"
+	".flag{display:inline-block;background:#b30000;color:#fff;border-radius:3px;padding:0 6px;margin:1px 2px;"
+	"font-size:13px;font-weight:600;white-space:nowrap}.flag.warn{background:#a66300}"
+	"tr.alert th,tr.alert td{background:#fdeeee}tr.off td,tr.off th{color:#5c6f82}"
+	".internal{border:3px solid #b30000;padding:8px 14px;margin:8px 0;font-weight:600;color:#b30000}"
+	".ok{border-left:6px solid #008758;background:#e8f5ee;padding:8px 14px;margin:8px 0}"
+	".errbox{border-left:6px solid #b30000;background:#fdeeee;padding:8px 14px;margin:8px 0}"
+	"form.stack{display:grid;grid-template-columns:minmax(180px,260px) minmax(260px,560px);gap:8px 16px;"
+	"align-items:start;background:#f2f7fc;padding:12px;margin:8px 0}"
+	"form.stack label{padding-top:6px}form.stack .full{grid-column:1 / span 2}"
+	"textarea{font:inherit;width:100%;min-height:4em;border:1px solid #5c6f82}"
+	"form.inline{display:inline-flex;gap:8px;align-items:flex-end;flex-wrap:wrap;margin:4px 0}"
+	"th a{color:#1a1a1a}td.w{max-width:420px}td.d,#rete th[scope=row],#totem th[scope=row]{white-space:nowrap}"
+	"main{max-width:1500px}</style>";
+
+/* '2026-12-03T08:11:18Z' as '2026-12-03 08:11' (UTC). */
+static void instant_cell(struct hbuf *b, const char *iso)
+{
+	char t[17];
+
+	if (!iso || strlen(iso) < 16) {
+		hbuf_esc(b, iso && *iso ? iso : "–");
+		return;
+	}
+	memcpy(t, iso, 16);
+	t[10] = ' ';
+	t[16] = '\0';
+	hbuf_esc(b, t);
+}
+
+/* ------------------------------------------------------------ responses */
+
+static void respond(struct http_response *resp, int status, struct hbuf *b)
+{
+	size_t len = 0;
+
+	resp->status = status;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+	resp->body = hbuf_detach(b, &len);
+	resp->body_len = resp->body ? len : 0;
+	if (!resp->body)
+		resp->status = 500;
+	http_response_header(resp, "Content-Security-Policy", csp);
+	http_response_header(resp, "Referrer-Policy", "same-origin");
+	http_response_header(resp, "Cache-Control", "no-store");
+}
+
+static void redirect(struct http_response *resp, const char *to)
+{
+	struct hbuf b;
+
+	hbuf_init(&b, 4096);
+	hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Reindirizzamento</title><p><a href=\"");
+	hbuf_esc(&b, to);
+	hbuf_add(&b, "\">Continua</a></p></html>");
+	respond(resp, 303, &b);
+	http_response_header(resp, "Location", to);
+}
+
+/* Appends value to a URL, percent-encoded. */
+static void url_enc(struct hbuf *b, const char *value)
+{
+	static const char hx[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.') {
+			hbuf_addn(b, (const char *)p, 1);
+		} else {
+			char e[3] = { '%', hx[*p >> 4], hx[*p & 15] };
+
+			hbuf_addn(b, e, 3);
+		}
+	}
+}
+
+struct page {
+	const struct coord_env *env;
+	const struct http_request *req;
+	struct http_response *resp;
+	struct auth_session s;
+	struct hbuf b;
+};
+
+static const struct { const char *path, *label; } tabs[] = {
+	{ "/coordinamento/avvisi", "Avvisi e progetti" },
+	{ "/coordinamento/rete", "Rete dei Comuni" },
+	{ "/coordinamento/totem", "Totem" },
+	{ "/dashboard", "Statistiche" },
+};
+
+static void page_begin(struct page *pg, const char *title, const char *tab)
+{
+	char full[300];
+
+	hbuf_init(&pg->b, PAGE_MAX);
+	snprintf(full, sizeof(full), "%s – Coordinamento DoteComune", title);
+	html_page_start(&pg->b, full, "/dashboard/font/");
+	hbuf_add(&pg->b, office_css);
+	hbuf_add(&pg->b, "<a class=\"sr\" href=\"#main\">Vai al contenuto</a>"
+			 "<header class=\"top\" style=\"display:flex;justify-content:space-between;align-items:center;"
+			 "flex-wrap:wrap\"><div><p class=\"brand\">DoteComune</p><p class=\"sub\">Coordinamento della rete – ");
+	hbuf_esc(&pg->b, pg->s.name);
+	hbuf_add(&pg->b, "</p></div><form method=\"post\" action=\"/logout\" class=\"noprint\">");
+	hbuf_printf(&pg->b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->s.csrf);
+	hbuf_add(&pg->b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>"
+			 "<nav class=\"tabs noprint\" aria-label=\"Sezioni\">");
+	for (size_t i = 0; i < ARRAY_SIZE(tabs); i++)
+		hbuf_printf(&pg->b, "<a href=\"%s\"%s>%s</a>", tabs[i].path,
+			    !strcmp(tab, tabs[i].path) ? " aria-current=\"page\"" : "", tabs[i].label);
+	hbuf_add(&pg->b, "</nav><main id=\"main\"><h1>");
+	hbuf_esc(&pg->b, title);
+	hbuf_add(&pg->b, "</h1>");
+}
+
+static void page_end(struct page *pg, int status)
+{
+	hbuf_add(&pg->b, "</main>");
+	html_page_end(&pg->b);
+	respond(pg->resp, status, &pg->b);
+}
+
+static void message_page(struct page *pg, int status, const char *title, const char *msg)
+{
+	page_begin(pg, title, "");
+	hbuf_add(&pg->b, "<p class=\"errbox\" role=\"alert\">");
+	hbuf_esc(&pg->b, msg);
+	hbuf_add(&pg->b, "</p><p><a href=\"/coordinamento/avvisi\">Torna agli avvisi</a></p>");
+	page_end(pg, status);
+}
+
+static void csrf_field(struct page *pg)
+{
+	hbuf_printf(&pg->b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->s.csrf);
+}
+
+static void hidden(struct hbuf *b, const char *name, const char *value)
+{
+	hbuf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	hbuf_esc(b, value);
+	hbuf_add(b, "\">");
+}
+
+/* The outcome of the last action (?fatto=KEY after a redirect). */
+static void done_note(struct page *pg)
+{
+	static const struct { const char *key, *text; } done[] = {
+		{ "pubblicato", "Avviso pubblicato: i totem lo ricevono alla prossima richiesta del catalogo." },
+		{ "modificato", "Progetto modificato: i totem ricevono la modifica alla prossima richiesta del catalogo." },
+		{ "prorogato", "Scadenza prorogata: i totem la ricevono alla prossima richiesta del catalogo." },
+		{ "ritirato", "Progetto ritirato: i totem non lo mostrano più e non accettano candidature." },
+		{ "chiuso", "Avviso chiuso: i totem non lo mostrano più e non accettano candidature." },
+		{ "invariato", "Nessun campo cambiato: nulla da registrare." },
+	};
+	char key[24];
+
+	if (http_query_get(pg->req->query, "fatto", key, sizeof(key)))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(done); i++)
+		if (!strcmp(key, done[i].key)) {
+			hbuf_add(&pg->b, "<p class=\"ok\" role=\"status\">");
+			hbuf_esc(&pg->b, done[i].text);
+			hbuf_add(&pg->b, "</p>");
+		}
+}
+
+/* ------------------------------------------------------------- the calls */
+
+static void upload_form(struct page *pg, const struct call_spec *sp)
+{
+	hbuf_add(&pg->b, "<h2 id=\"pubblica\">Pubblica o aggiorna un avviso</h2>"
+			 "<p class=\"note\">Carica la tabella dei progetti salvata come CSV da Excel o LibreOffice"
+			 " (separatore «;» o «,», codifica UTF-8 o Windows-1252, al massimo 4 MB). Colonne: comune"
+			 " (nome o codice ISTAT), codice progetto, area, ufficio, indirizzo, mesi (3, 6, 9, 12), ore"
+			 " settimanali, indennità mensile, posti, scadenza, requisiti; facoltative titolo, descrizione,"
+			 " profilo QRSP. Il file viene prima controllato: nulla cambia finché non confermi. Ricaricando"
+			 " un avviso già pubblicato si applicano le differenze; i progetti assenti dal file vengono"
+			 " ritirati.</p>"
+			 "<form method=\"post\" action=\"/coordinamento/avvisi/importa\" enctype=\"multipart/form-data\""
+			 " class=\"stack\">");
+	csrf_field(pg);
+	hbuf_add(&pg->b, "<label for=\"code\">Codice dell'avviso</label><input id=\"code\" name=\"code\" required"
+			 " maxlength=\"40\" placeholder=\"Avviso n. 11/2025\" value=\"");
+	hbuf_esc(&pg->b, sp ? sp->code : "");
+	hbuf_add(&pg->b, "\"><label for=\"title\">Titolo</label><input id=\"title\" name=\"title\" maxlength=\"199\""
+			 " placeholder=\"Avviso n. 11/2025 – DoteComune: tirocini presso i Comuni\" value=\"");
+	hbuf_esc(&pg->b, sp ? sp->title : "");
+	hbuf_add(&pg->b, "\"><label for=\"opens\">Apertura</label><input id=\"opens\" name=\"opens\" type=\"date\" value=\"");
+	hbuf_esc(&pg->b, sp ? sp->opens : "");
+	hbuf_add(&pg->b, "\"><label for=\"deadline\">Scadenza dell'avviso</label><input id=\"deadline\" name=\"deadline\""
+			 " type=\"date\" value=\"");
+	hbuf_esc(&pg->b, sp ? sp->deadline : "");
+	hbuf_add(&pg->b, "\"><label for=\"rules\">Regole di ammissione (JSON, facoltative)</label><textarea id=\"rules\""
+			 " name=\"rules\" maxlength=\"4000\" placeholder='{\"min_age\":16,\"residence_region\":\"Lombardia\"}'>");
+	hbuf_esc(&pg->b, sp ? sp->rules : "");
+	hbuf_add(&pg->b, "</textarea><label for=\"file\">Tabella dei progetti (CSV)</label>"
+			 "<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,text/csv,text/plain\">"
+			 "<div class=\"full\"><button type=\"submit\">Controlla il file</button></div></form>");
+}
+
+static void calls_page(struct page *pg)
+{
+	struct store_res *r = NULL;
+	char num[32];
+
+	page_begin(pg, "Avvisi e progetti", "/coordinamento/avvisi");
+	done_note(pg);
+	if (store_query(pg->env->read, "SELECT c.code, c.title, c.status, c.opens, c.deadline,"
+			" (SELECT count(*) FROM placement p WHERE p.call_id = c.id AND p.status = 'open'),"
+			" (SELECT count(*) FROM placement p WHERE p.call_id = c.id),"
+			" (SELECT coalesce(sum(p.seats), 0) FROM placement p WHERE p.call_id = c.id AND p.status = 'open'),"
+			" (SELECT count(*) FROM application a WHERE a.call_id = c.id)"
+			" FROM call c ORDER BY c.opens DESC, c.code LIMIT 500", NULL, &r)) {
+		hbuf_add(&pg->b, "<p class=\"errbox\">Gli avvisi non si possono leggere ora: riprova tra poco.</p>");
+	} else {
+		hbuf_add(&pg->b, "<table><caption>Avvisi pubblicati</caption><thead><tr><th scope=\"col\">Avviso</th>"
+				 "<th scope=\"col\">Titolo</th><th scope=\"col\">Stato</th><th scope=\"col\">Apertura</th>"
+				 "<th scope=\"col\">Scadenza</th><th scope=\"col\" class=\"n\">Progetti aperti</th>"
+				 "<th scope=\"col\" class=\"n\">Progetti</th><th scope=\"col\" class=\"n\">Posti aperti</th>"
+				 "<th scope=\"col\" class=\"n\">Candidature</th></tr></thead><tbody>");
+		for (int i = 0; i < store_res_rows(r); i++) {
+			hbuf_add(&pg->b, "<tr><th scope=\"row\"><a href=\"/coordinamento/avviso?code=");
+			url_enc(&pg->b, store_res_get(r, i, 0));
+			hbuf_add(&pg->b, "\">");
+			hbuf_esc(&pg->b, store_res_get(r, i, 0));
+			hbuf_add(&pg->b, "</a></th><td>");
+			hbuf_esc(&pg->b, store_res_get(r, i, 1));
+			hbuf_add(&pg->b, "</td><td>");
+			hbuf_add(&pg->b, !strcmp(store_res_get(r, i, 2), "open") ? "aperto" : "chiuso");
+			hbuf_add(&pg->b, "</td><td class=\"d\">");
+			hbuf_esc(&pg->b, store_res_get(r, i, 3));
+			hbuf_add(&pg->b, "</td><td class=\"d\">");
+			hbuf_esc(&pg->b, store_res_get(r, i, 4));
+			hbuf_add(&pg->b, "</td>");
+			for (int c = 5; c <= 8; c++) {
+				html_int_it(num, sizeof(num), atoll(store_res_get(r, i, c)));
+				hbuf_printf(&pg->b, "<td class=\"n\">%s</td>", num);
+			}
+			hbuf_add(&pg->b, "</tr>");
+		}
+		if (!store_res_rows(r))
+			hbuf_add(&pg->b, "<tr><td colspan=\"9\">Nessun avviso: pubblicane uno qui sotto.</td></tr>");
+		hbuf_add(&pg->b, "</tbody></table>");
+	}
+	store_res_free(r);
+	upload_form(pg, NULL);
+	page_end(pg, 200);
+}
+
+static void problems_table(struct page *pg, const struct call_import *r)
+{
+	char letters[8];
+
+	hbuf_printf(&pg->b, "<table><caption>%d problem%s da correggere nel file o nei dati dell'avviso</caption>"
+			    "<thead><tr><th scope=\"col\" class=\"n\">Riga</th><th scope=\"col\">Colonna</th>"
+			    "<th scope=\"col\">Cosa correggere</th></tr></thead><tbody>",
+		    r->problems_total, r->problems_total == 1 ? "a" : "i");
+	for (int i = 0; i < r->nproblems; i++) {
+		const struct call_problem *p = &r->problems[i];
+
+		hbuf_add(&pg->b, "<tr data-row=\"");
+		hbuf_printf(&pg->b, "%d\" data-col=\"%d\"><td class=\"n\">", p->row, p->col);
+		if (p->row > 0)
+			hbuf_printf(&pg->b, "%d", p->row);
+		else
+			hbuf_add(&pg->b, "–");
+		hbuf_add(&pg->b, "</td><td>");
+		if (p->col > 0) {
+			call_col_letters(p->col, letters, sizeof(letters));
+			hbuf_esc(&pg->b, letters);
+			if (p->column[0])
+				hbuf_add(&pg->b, " – ");
+		}
+		hbuf_esc(&pg->b, p->column[0] ? p->column : p->col > 0 ? "" : "avviso");
+		hbuf_add(&pg->b, "</td><td>");
+		hbuf_esc(&pg->b, p->msg);
+		hbuf_add(&pg->b, "</td></tr>");
+	}
+	hbuf_add(&pg->b, "</tbody></table>");
+	if (r->problems_total > r->nproblems)
+		hbuf_printf(&pg->b, "<p class=\"note\">… e altri %d problemi, mostrati dopo aver corretto questi.</p>",
+			    r->problems_total - r->nproblems);
+}
+
+static const char *const change_words[] = { "nuovo", "modificato", "invariato", "ritirato" };
+
+static void changes_table(struct page *pg, const struct call_import *r)
+{
+	int shown = 0;
+
+	hbuf_add(&pg->b, "<table><caption>Progetti che cambiano</caption><thead><tr><th scope=\"col\">Cosa</th>"
+			 "<th scope=\"col\">Codice progetto</th><th scope=\"col\">Comune</th>"
+			 "<th scope=\"col\">Dettaglio</th></tr></thead><tbody>");
+	for (int i = 0; i < r->nchanges && shown < 3000; i++) {
+		const struct call_change *c = &r->changes[i];
+		const struct comune *cm = comune_by_istat(c->comune);
+
+		if (c->kind == CHANGE_UNCHANGED)
+			continue;
+		shown++;
+		hbuf_printf(&pg->b, "<tr data-change=\"%s\"><td>%s</td><td>", change_words[c->kind], change_words[c->kind]);
+		hbuf_esc(&pg->b, c->code);
+		hbuf_add(&pg->b, "</td><td>");
+		hbuf_esc(&pg->b, cm ? cm->name : c->comune);
+		hbuf_add(&pg->b, "</td><td class=\"w\">");
+		hbuf_esc(&pg->b, c->what);
+		hbuf_add(&pg->b, "</td></tr>");
+	}
+	if (!shown)
+		hbuf_add(&pg->b, "<tr><td colspan=\"4\">Nessun progetto cambia.</td></tr>");
+	hbuf_add(&pg->b, "</tbody></table>");
+}
+
+/* Reads the upload form into spec and the file part; 0, or -1 with the
+ * page already answered. */
+static int upload_read(struct page *pg, struct call_spec *sp, const struct mp_part **file, struct mp_part *parts,
+		       int *np)
+{
+	char csrf[AUTH_TOKEN_LEN + 2] = "";
+
+	memset(sp, 0, sizeof(*sp));
+	*np = multipart_parse(pg->req->content_type, pg->req->body, pg->req->body_len, parts, 16);
+	if (*np < 0) {
+		message_page(pg, 400, "Richiesta non valida", "Il modulo non è arrivato intero: ricarica la pagina e riprova.");
+		return -1;
+	}
+	if (multipart_text(parts, *np, "csrf", csrf, sizeof(csrf)) || !auth_token_equal(csrf, pg->s.csrf)) {
+		message_page(pg, 403, "Richiesta non valida", "Il modulo è scaduto: ricarica la pagina e riprova.");
+		return -1;
+	}
+	if (multipart_text(parts, *np, "code", sp->code, sizeof(sp->code)) ||
+	    multipart_text(parts, *np, "title", sp->title, sizeof(sp->title)) ||
+	    multipart_text(parts, *np, "opens", sp->opens, sizeof(sp->opens)) ||
+	    multipart_text(parts, *np, "deadline", sp->deadline, sizeof(sp->deadline))) {
+		message_page(pg, 400, "Richiesta non valida", "Un campo del modulo manca o è troppo lungo.");
+		return -1;
+	}
+	multipart_text(parts, *np, "rules", sp->rules, sizeof(sp->rules));
+	*file = multipart_get(parts, *np, "file");
+	if (!*file || !(*file)->filename[0]) {
+		message_page(pg, 400, "File mancante", "Scegli il file CSV della tabella dei progetti.");
+		return -1;
+	}
+	return 0;
+}
+
+static char *spec_json(const struct call_spec *sp)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", sp->code, "title", sp->title, "opens",
+			      sp->opens, "deadline", sp->deadline, "region", sp->region, "rules", sp->rules);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+static void import_post(struct page *pg)
+{
+	struct mp_part parts[16];
+	const struct mp_part *file;
+	struct call_spec sp;
+	struct call_import r;
+	char token[AUTH_TOKEN_LEN + 1], hash[65], now[32], old[32];
+	char *spec = NULL, *b64 = NULL;
+	struct store *w;
+	int np, rc;
+
+	if (upload_read(pg, &sp, &file, parts, &np))
+		return;
+	/* Dry run: reads only. */
+	rc = call_import(pg->env->read, &sp, file->data, file->len, 1, pg->s.name, &r);
+	if (rc < 0) {
+		call_import_release(&r);
+		message_page(pg, 503, "Servizio non disponibile", "Il file non si può controllare ora: riprova tra poco.");
+		return;
+	}
+	if (rc == 1) {
+		page_begin(pg, "Il file non è stato accettato", "/coordinamento/avvisi");
+		hbuf_add(&pg->b, "<p class=\"errbox\" role=\"alert\">Nulla è cambiato. Correggi nel foglio di calcolo ogni"
+				 " problema elencato (riga e colonna come le mostra Excel o LibreOffice), salva di nuovo"
+				 " come CSV e ricarica il file.</p>");
+		problems_table(pg, &r);
+		upload_form(pg, &sp);
+		page_end(pg, 422);
+		call_import_release(&r);
+		return;
+	}
+	/* Kept until confirmed. */
+	auth_random_token(token, sizeof(token));
+	store_secret_hash(token, hash);
+	time_iso(now_wall(), now, sizeof(now));
+	time_iso(now_wall() - PENDING_SECONDS, old, sizeof(old));
+	call_code_normalise(sp.code, sp.code, sizeof(sp.code));
+	spec = spec_json(&sp);
+	b64 = malloc(sodium_base64_ENCODED_LEN(file->len, sodium_base64_VARIANT_ORIGINAL));
+	if (!spec || !b64) {
+		free(spec);
+		free(b64);
+		call_import_release(&r);
+		message_page(pg, 500, "Errore", "Memoria esaurita.");
+		return;
+	}
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(file->len, sodium_base64_VARIANT_ORIGINAL),
+			  (const unsigned char *)file->data, file->len, sodium_base64_VARIANT_ORIGINAL);
+	w = pg->env->writer_get(pg->env->arg);
+	/* Checked files wait an hour, five at most for one coordinator
+	 * (the four newest are kept besides this one). */
+	rc = store_exec(w, "DELETE FROM call_import_pending WHERE created_at < ?1", ARGS(old)) < 0 ||
+	     store_exec(w, "DELETE FROM call_import_pending WHERE by = ?1 AND token_hash NOT IN (SELECT token_hash"
+			   " FROM call_import_pending WHERE by = ?1 ORDER BY created_at DESC, token_hash LIMIT 4)",
+			ARGS(pg->s.name)) < 0 ||
+	     store_exec(w, "INSERT INTO call_import_pending(token_hash, by, created_at, spec, csv) VALUES"
+			   " (?1, ?2, ?3, ?4, ?5)", ARGS(hash, pg->s.name, now, spec, b64)) != 1;
+	pg->env->writer_put(pg->env->arg);
+	free(spec);
+	free(b64);
+	if (rc) {
+		call_import_release(&r);
+		message_page(pg, 503, "Servizio non disponibile", "Il file non si può conservare ora: riprova tra poco.");
+		return;
+	}
+	page_begin(pg, "Controllo riuscito: ecco cosa cambierebbe", "/coordinamento/avvisi");
+	hbuf_add(&pg->b, "<p class=\"ok\" role=\"status\">Il file non ha problemi. Nulla è ancora cambiato: controlla"
+			 " l'elenco e conferma la pubblicazione.</p><div class=\"kpi\">");
+	hbuf_printf(&pg->b, "<div><span>Avviso</span><b>");
+	hbuf_esc(&pg->b, sp.code);
+	hbuf_printf(&pg->b, "</b></div><div><span>Nuovi</span><b data-count=\"new\">%d</b></div>"
+			    "<div><span>Modificati</span><b data-count=\"changed\">%d</b></div>"
+			    "<div><span>Invariati</span><b data-count=\"unchanged\">%d</b></div>"
+			    "<div><span>Ritirati</span><b data-count=\"withdrawn\">%d</b></div></div>",
+		    r.counts[CHANGE_NEW], r.counts[CHANGE_CHANGED], r.counts[CHANGE_UNCHANGED], r.counts[CHANGE_WITHDRAWN]);
+	hbuf_printf(&pg->b, "<p class=\"note\">File «");
+	hbuf_esc(&pg->b, file->filename);
+	hbuf_printf(&pg->b, "»: codifica %s, separatore «%s». %s</p>", r.encoding,
+		    r.sep == ';' ? ";" : r.sep == ',' ? "," : "tabulazione",
+		    r.call_new ? "L'avviso è nuovo." : "L'avviso esiste già: si applicano le differenze.");
+	if (r.call_what[0]) {
+		hbuf_add(&pg->b, "<p>Dati dell'avviso: ");
+		hbuf_esc(&pg->b, r.call_what);
+		hbuf_add(&pg->b, "</p>");
+	}
+	changes_table(pg, &r);
+	hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/avvisi/conferma\" class=\"inline\">");
+	csrf_field(pg);
+	hidden(&pg->b, "token", token);
+	hbuf_add(&pg->b, "<button type=\"submit\">Pubblica l'avviso</button> <a href=\"/coordinamento/avvisi\">Annulla</a>"
+			 "</form><p class=\"note\">La conferma vale un'ora; il file viene controllato di nuovo prima"
+			 " di pubblicarlo.</p>");
+	page_end(pg, 200);
+	call_import_release(&r);
+}
+
+static int form_csrf(struct page *pg)
+{
+	char csrf[AUTH_TOKEN_LEN + 2] = "";
+
+	if (pg->req->body_len > FORM_MAX) {
+		message_page(pg, 413, "Richiesta troppo grande", "Il modulo inviato è troppo grande.");
+		return -1;
+	}
+	if (http_form_get(pg->req->body, "csrf", csrf, sizeof(csrf)) || !auth_token_equal(csrf, pg->s.csrf)) {
+		message_page(pg, 403, "Richiesta non valida", "Il modulo è scaduto: ricarica la pagina e riprova.");
+		return -1;
+	}
+	return 0;
+}
+
+static void confirm_post(struct page *pg)
+{
+	struct store_res *res = NULL;
+	struct call_spec sp;
+	struct call_import r;
+	char token[AUTH_TOKEN_LEN + 2] = "", hash[65], old[32];
+	unsigned char *csv = NULL;
+	size_t csv_len = 0;
+	json_t *j = NULL;
+	struct store *w;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(&sp, 0, sizeof(sp));
+	if (form_csrf(pg))
+		return;
+	if (http_form_get(pg->req->body, "token", token, sizeof(token)) || strlen(token) != AUTH_TOKEN_LEN) {
+		message_page(pg, 400, "Richiesta non valida", "Manca il file da pubblicare: ricaricalo.");
+		return;
+	}
+	store_secret_hash(token, hash);
+	time_iso(now_wall() - PENDING_SECONDS, old, sizeof(old));
+	w = pg->env->writer_get(pg->env->arg);
+	if (store_query(w, "SELECT spec, csv FROM call_import_pending WHERE token_hash = ?1 AND by = ?2"
+			   " AND created_at >= ?3", ARGS(hash, pg->s.name, old), &res))
+		goto out;
+	if (store_res_rows(res) != 1) {
+		rc = 2;
+		goto out;
+	}
+	j = json_loads(store_res_get(res, 0, 0), 0, NULL);
+	str_copy(sp.code, sizeof(sp.code), json_string_value(json_object_get(j, "code")));
+	str_copy(sp.title, sizeof(sp.title), json_string_value(json_object_get(j, "title")));
+	str_copy(sp.opens, sizeof(sp.opens), json_string_value(json_object_get(j, "opens")));
+	str_copy(sp.deadline, sizeof(sp.deadline), json_string_value(json_object_get(j, "deadline")));
+	str_copy(sp.region, sizeof(sp.region), json_string_value(json_object_get(j, "region")));
+	str_copy(sp.rules, sizeof(sp.rules), json_string_value(json_object_get(j, "rules")));
+	{
+		const char *b64 = store_res_get(res, 0, 1);
+		size_t blen = strlen(b64);
+
+		csv = malloc(blen + 1);
+		if (!csv || sodium_base642bin(csv, blen + 1, b64, blen, NULL, &csv_len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL))
+			goto out;
+	}
+	rc = call_import(w, &sp, (const char *)csv, csv_len, 0, pg->s.name, &r);
+	if (rc == 0)
+		store_exec(w, "DELETE FROM call_import_pending WHERE token_hash = ?1", ARGS(hash));
+out:
+	pg->env->writer_put(pg->env->arg);
+	store_res_free(res);
+	json_decref(j);
+	free(csv);
+	if (rc == 0) {
+		struct hbuf u;
+		char *to;
+
+		hbuf_init(&u, 512);
+		hbuf_add(&u, "/coordinamento/avviso?code=");
+		url_enc(&u, sp.code);
+		hbuf_add(&u, "&fatto=pubblicato");
+		to = hbuf_detach(&u, NULL);
+		redirect(pg->resp, to ? to : "/coordinamento/avvisi");
+		free(to);
+	} else if (rc == 1) {
+		page_begin(pg, "Il file non è più valido", "/coordinamento/avvisi");
+		hbuf_add(&pg->b, "<p class=\"errbox\" role=\"alert\">Nel frattempo i dati sono cambiati e il file ora ha"
+				 " dei problemi: nulla è stato pubblicato.</p>");
+		problems_table(pg, &r);
+		upload_form(pg, &sp);
+		page_end(pg, 409);
+	} else if (rc == 2) {
+		message_page(pg, 410, "Conferma scaduta", "La conferma è scaduta o è già stata usata: ricarica il file.");
+	} else {
+		message_page(pg, 503, "Servizio non disponibile", "L'avviso non si può pubblicare ora: riprova tra poco.");
+	}
+	call_import_release(&r);
+}
+
+static void history_table(struct page *pg, struct store_res *r, int with_code)
+{
+	static const struct { const char *key, *it; } actions[] = {
+		{ "created", "pubblicato" }, { "changed", "modificato" }, { "extended", "prorogato" },
+		{ "withdrawn", "ritirato" }, { "closed", "chiuso" },
+	};
+
+	hbuf_add(&pg->b, "<table><caption>Storico delle modifiche (ogni versione)</caption><thead><tr>"
+			 "<th scope=\"col\">Quando (UTC)</th><th scope=\"col\">Chi</th><th scope=\"col\">Cosa</th>");
+	if (with_code)
+		hbuf_add(&pg->b, "<th scope=\"col\">Progetto</th>");
+	hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Versione</th><th scope=\"col\">Dettaglio</th></tr></thead><tbody>");
+	for (int i = 0; i < store_res_rows(r); i++) {
+		const char *a = store_res_get(r, i, 2);
+
+		for (size_t k = 0; k < ARRAY_SIZE(actions); k++)
+			if (!strcmp(a, actions[k].key))
+				a = actions[k].it;
+		hbuf_add(&pg->b, "<tr><td class=\"d\">");
+		instant_cell(&pg->b, store_res_get(r, i, 0));
+		hbuf_add(&pg->b, "</td><td>");
+		hbuf_esc(&pg->b, store_res_get(r, i, 1));
+		hbuf_add(&pg->b, "</td><td>");
+		hbuf_esc(&pg->b, a);
+		if (with_code) {
+			hbuf_add(&pg->b, "</td><td>");
+			hbuf_esc(&pg->b, *store_res_get(r, i, 3) ? store_res_get(r, i, 3) : "(avviso)");
+		}
+		hbuf_add(&pg->b, "</td><td class=\"n\">");
+		hbuf_esc(&pg->b, store_res_get(r, i, 4));
+		hbuf_add(&pg->b, "</td><td class=\"w\">");
+		hbuf_esc(&pg->b, store_res_get(r, i, 5));
+		hbuf_add(&pg->b, "</td></tr>");
+	}
+	if (!store_res_rows(r))
+		hbuf_printf(&pg->b, "<tr><td colspan=\"%d\">Nessuna modifica registrata.</td></tr>", with_code ? 6 : 5);
+	hbuf_add(&pg->b, "</tbody></table>");
+}
+
+static void call_page(struct page *pg, const char *err, int status)
+{
+	struct store_res *c = NULL, *p = NULL, *h = NULL;
+	char code[40], norm[24], num[32], title[120];
+	int open;
+
+	if ((http_query_get(pg->req->query, "code", code, sizeof(code)) &&
+	     http_form_get(pg->req->body, "code", code, sizeof(code))) ||
+	    call_code_normalise(code, norm, sizeof(norm))) {
+		message_page(pg, 404, "Avviso non trovato", "Manca il codice dell'avviso.");
+		return;
+	}
+	if (store_query(pg->env->read, "SELECT id, code, title, region, opens, deadline, rules, status FROM call"
+			" WHERE code = ?1", ARGS(norm), &c) || store_res_rows(c) != 1) {
+		int missing = c != NULL;
+
+		store_res_free(c);
+		message_page(pg, missing ? 404 : 503, missing ? "Avviso non trovato" : "Servizio non disponibile",
+			     missing ? "Nessun avviso ha questo codice." : "Riprova tra poco.");
+		return;
+	}
+	open = !strcmp(store_res_get(c, 0, 7), "open");
+	snprintf(title, sizeof(title), "Avviso n. %s", norm);
+	page_begin(pg, title, "/coordinamento/avvisi");
+	done_note(pg);
+	if (err) {
+		hbuf_add(&pg->b, "<p class=\"errbox\" role=\"alert\">Nulla è cambiato: ");
+		hbuf_esc(&pg->b, err);
+		hbuf_add(&pg->b, "</p>");
+	}
+	hbuf_add(&pg->b, "<p><b>");
+	hbuf_esc(&pg->b, store_res_get(c, 0, 2));
+	hbuf_add(&pg->b, "</b></p><p>Regione: ");
+	hbuf_esc(&pg->b, store_res_get(c, 0, 3));
+	hbuf_add(&pg->b, " · apertura ");
+	hbuf_esc(&pg->b, store_res_get(c, 0, 4));
+	hbuf_add(&pg->b, " · scadenza <b data-deadline>");
+	hbuf_esc(&pg->b, store_res_get(c, 0, 5));
+	hbuf_printf(&pg->b, "</b> · stato <b data-status>%s</b></p><p class=\"note\">Regole di ammissione: <code>",
+		    open ? "aperto" : "chiuso");
+	if (strcmp(store_res_get(c, 0, 6), "{}") && store_res_get(c, 0, 6)[0])
+		hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	else
+		hbuf_add(&pg->b, "nessuna (ogni candidatura è ammessa)");
+	hbuf_add(&pg->b, "</code></p>");
+	if (open) {
+		hbuf_add(&pg->b, "<h2>Proroga o chiusura</h2><form method=\"post\" action=\"/coordinamento/avviso/proroga\""
+				 " class=\"inline\">");
+		csrf_field(pg);
+		hidden(&pg->b, "code", norm);
+		hbuf_add(&pg->b, "<div><label for=\"nd\">Nuova scadenza dell'avviso</label><input id=\"nd\" name=\"deadline\""
+				 " type=\"date\" required></div><div><label for=\"nn\">Nota</label><input id=\"nn\" name=\"note\""
+				 " maxlength=\"200\"></div><button type=\"submit\">Proroga l'avviso</button></form>"
+				 "<p class=\"note\">La proroga sposta anche i progetti che scadevano con l'avviso.</p>"
+				 "<form method=\"post\" action=\"/coordinamento/avviso/chiudi\" class=\"inline\">");
+		csrf_field(pg);
+		hidden(&pg->b, "code", norm);
+		hbuf_add(&pg->b, "<div><label for=\"cn\">Motivo della chiusura</label><input id=\"cn\" name=\"note\""
+				 " maxlength=\"200\"></div><div><input id=\"cc\" name=\"conferma\" type=\"checkbox\" value=\"1\""
+				 " required> <label for=\"cc\" style=\"display:inline\">Confermo: i totem non mostreranno"
+				 " più l'avviso</label></div><button type=\"submit\" style=\"background:#b30000\">Chiudi"
+				 " l'avviso</button></form><p class=\"note\">Un avviso chiuso sparisce dai totem e non"
+				 " riceve più candidature.</p>");
+	}
+	if (!store_query(pg->env->read, "SELECT p.code, p.comune, p.area, p.office, p.months, p.hours_week,"
+			 " p.allowance_eur, p.seats, p.deadline, p.status,"
+			 " (SELECT count(*) FROM application a WHERE a.placement_code = p.code)"
+			 " FROM placement p WHERE p.call_id = ?1 ORDER BY p.code", ARGS(store_res_get(c, 0, 0)), &p)) {
+		hbuf_printf(&pg->b, "<h2>Progetti (%d)</h2><table><caption>Progetti dell'avviso</caption><thead><tr>"
+				    "<th scope=\"col\">Codice</th><th scope=\"col\">Comune</th><th scope=\"col\">Area</th>"
+				    "<th scope=\"col\">Ufficio</th><th scope=\"col\" class=\"n\">Mesi</th>"
+				    "<th scope=\"col\" class=\"n\">Ore</th><th scope=\"col\" class=\"n\">Indennità</th>"
+				    "<th scope=\"col\" class=\"n\">Posti</th><th scope=\"col\">Scadenza</th>"
+				    "<th scope=\"col\">Stato</th><th scope=\"col\" class=\"n\">Candidature</th></tr></thead><tbody>",
+			    store_res_rows(p));
+		for (int i = 0; i < store_res_rows(p) && i < 5000; i++) {
+			const struct comune *cm = comune_by_istat(store_res_get(p, i, 1));
+			const struct vocab *a = vocab_find(placement_areas, placement_areas_n, store_res_get(p, i, 2));
+			int popen = !strcmp(store_res_get(p, i, 9), "open");
+
+			hbuf_printf(&pg->b, "<tr%s data-code=\"", popen ? "" : " class=\"off\"");
+			hbuf_esc(&pg->b, store_res_get(p, i, 0));
+			hbuf_add(&pg->b, "\"><th scope=\"row\"><a href=\"/coordinamento/progetto?code=");
+			url_enc(&pg->b, store_res_get(p, i, 0));
+			hbuf_add(&pg->b, "\">");
+			hbuf_esc(&pg->b, store_res_get(p, i, 0));
+			hbuf_add(&pg->b, "</a></th><td>");
+			hbuf_esc(&pg->b, cm ? cm->name : store_res_get(p, i, 1));
+			hbuf_add(&pg->b, "</td><td>");
+			hbuf_esc(&pg->b, a ? a->it : store_res_get(p, i, 2));
+			hbuf_add(&pg->b, "</td><td>");
+			hbuf_esc(&pg->b, store_res_get(p, i, 3));
+			hbuf_add(&pg->b, "</td>");
+			for (int k = 4; k <= 7; k++)
+				hbuf_printf(&pg->b, "<td class=\"n\">%s%s</td>", store_res_get(p, i, k), k == 6 ? " €" : "");
+			hbuf_add(&pg->b, "<td class=\"d\">");
+			hbuf_esc(&pg->b, store_res_get(p, i, 8));
+			hbuf_printf(&pg->b, "</td><td>%s</td>", popen ? "aperto" : "ritirato o chiuso");
+			html_int_it(num, sizeof(num), atoll(store_res_get(p, i, 10)));
+			hbuf_printf(&pg->b, "<td class=\"n\">%s</td></tr>", num);
+		}
+		hbuf_add(&pg->b, "</tbody></table>");
+	}
+	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
+			 " WHERE call_id = ?1 ORDER BY id DESC LIMIT 500", ARGS(store_res_get(c, 0, 0)), &h)) {
+		hbuf_add(&pg->b, "<h2>Storico</h2>");
+		history_table(pg, h, 1);
+	}
+	store_res_free(c);
+	store_res_free(p);
+	store_res_free(h);
+	page_end(pg, status);
+}
+
+/* The form of one placement's fields. */
+static void placement_form(struct page *pg, struct store_res *p)
+{
+	static const struct { const char *name, *label; int col, type; } fields[] = {
+		/* type 0 text, 1 textarea, 2 number, 3 date, 4 area, 5 months */
+		{ "area", "Area", 2, 4 }, { "office", "Ufficio", 3, 0 }, { "title", "Titolo", 4, 0 },
+		{ "description", "Descrizione", 5, 1 }, { "requirements", "Requisiti", 6, 1 },
+		{ "address", "Indirizzo", 7, 0 }, { "months", "Mesi", 8, 5 }, { "hours_week", "Ore settimanali", 9, 2 },
+		{ "allowance_eur", "Indennità mensile (euro)", 10, 2 }, { "qrsp", "Profilo QRSP", 11, 0 },
+		{ "seats", "Posti", 12, 2 }, { "deadline", "Scadenza", 13, 3 },
+	};
+
+	hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/progetto/modifica\" class=\"stack\">");
+	csrf_field(pg);
+	hidden(&pg->b, "code", store_res_get(p, 0, 0));
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const char *v = store_res_get(p, 0, fields[i].col);
+
+		hbuf_printf(&pg->b, "<label for=\"f_%s\">%s</label>", fields[i].name, fields[i].label);
+		switch (fields[i].type) {
+		case 1:
+			hbuf_printf(&pg->b, "<textarea id=\"f_%s\" name=\"%s\" maxlength=\"2000\">", fields[i].name,
+				    fields[i].name);
+			hbuf_esc(&pg->b, v);
+			hbuf_add(&pg->b, "</textarea>");
+			break;
+		case 4:
+			hbuf_printf(&pg->b, "<select id=\"f_%s\" name=\"%s\">", fields[i].name, fields[i].name);
+			for (size_t k = 0; k < placement_areas_n; k++)
+				hbuf_printf(&pg->b, "<option value=\"%s\"%s>%s</option>", placement_areas[k].key,
+					    !strcmp(v, placement_areas[k].key) ? " selected" : "", placement_areas[k].it);
+			hbuf_add(&pg->b, "</select>");
+			break;
+		case 5:
+			hbuf_printf(&pg->b, "<select id=\"f_%s\" name=\"%s\">", fields[i].name, fields[i].name);
+			for (int m = 3; m <= 12; m += 3)
+				hbuf_printf(&pg->b, "<option%s>%d</option>", atoi(v) == m ? " selected" : "", m);
+			hbuf_add(&pg->b, "</select>");
+			break;
+		default:
+			hbuf_printf(&pg->b, "<input id=\"f_%s\" name=\"%s\" type=\"%s\" value=\"", fields[i].name,
+				    fields[i].name, fields[i].type == 2 ? "number" : fields[i].type == 3 ? "date" : "text");
+			hbuf_esc(&pg->b, v);
+			hbuf_add(&pg->b, "\">");
+		}
+	}
+	hbuf_add(&pg->b, "<label for=\"f_note\">Nota sulla modifica</label><input id=\"f_note\" name=\"note\" maxlength=\"200\">"
+			 "<div class=\"full\"><button type=\"submit\">Salva le modifiche</button></div></form>");
+}
+
+static void placement_page(struct page *pg, const char *err, int status)
+{
+	struct store_res *p = NULL, *h = NULL;
+	char code[40], title[80];
+	int open;
+
+	if (http_query_get(pg->req->query, "code", code, sizeof(code)) && http_form_get(pg->req->body, "code", code, sizeof(code))) {
+		message_page(pg, 404, "Progetto non trovato", "Manca il codice del progetto.");
+		return;
+	}
+	if (store_query(pg->env->read, "SELECT p.code, p.comune, p.area, p.office, p.title, p.description,"
+			" p.requirements, p.address, p.months, p.hours_week, p.allowance_eur, p.qrsp, p.seats,"
+			" p.deadline, p.status, c.code, c.status, p.call_id FROM placement p JOIN call c ON c.id = p.call_id"
+			" WHERE p.code = ?1", ARGS(code), &p) || store_res_rows(p) != 1) {
+		store_res_free(p);
+		message_page(pg, 404, "Progetto non trovato", "Nessun progetto ha questo codice.");
+		return;
+	}
+	open = !strcmp(store_res_get(p, 0, 14), "open") && !strcmp(store_res_get(p, 0, 16), "open");
+	snprintf(title, sizeof(title), "Progetto %s", store_res_get(p, 0, 0));
+	page_begin(pg, title, "/coordinamento/avvisi");
+	done_note(pg);
+	if (err) {
+		hbuf_add(&pg->b, "<p class=\"errbox\" role=\"alert\">Nulla è cambiato: ");
+		hbuf_esc(&pg->b, err);
+		hbuf_add(&pg->b, "</p>");
+	}
+	{
+		const struct comune *cm = comune_by_istat(store_res_get(p, 0, 1));
+
+		hbuf_add(&pg->b, "<p>Comune ospitante: <b>");
+		hbuf_esc(&pg->b, cm ? cm->name : store_res_get(p, 0, 1));
+		hbuf_add(&pg->b, "</b> · avviso <a href=\"/coordinamento/avviso?code=");
+		url_enc(&pg->b, store_res_get(p, 0, 15));
+		hbuf_add(&pg->b, "\">");
+		hbuf_esc(&pg->b, store_res_get(p, 0, 15));
+		hbuf_printf(&pg->b, "</a> · stato <b data-status>%s</b></p>", open ? "aperto" : "ritirato o chiuso");
+	}
+	if (open) {
+		placement_form(pg, p);
+		hbuf_add(&pg->b, "<h2>Ritiro</h2><form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
+		csrf_field(pg);
+		hidden(&pg->b, "code", store_res_get(p, 0, 0));
+		hbuf_add(&pg->b, "<div><label for=\"wn\">Motivo del ritiro</label><input id=\"wn\" name=\"note\" maxlength=\"200\">"
+				 "</div><div><input id=\"wc\" name=\"conferma\" type=\"checkbox\" value=\"1\" required> <label"
+				 " for=\"wc\" style=\"display:inline\">Confermo il ritiro</label></div>"
+				 "<button type=\"submit\" style=\"background:#b30000\">Ritira il progetto</button></form>"
+				 "<p class=\"note\">Un progetto ritirato sparisce dai totem; le candidature già ricevute restano.</p>");
+	}
+	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
+			 " WHERE call_id = ?1 AND placement_code = ?2 ORDER BY id DESC LIMIT 200",
+			 ARGS(store_res_get(p, 0, 17), store_res_get(p, 0, 0)), &h)) {
+		hbuf_add(&pg->b, "<h2>Storico</h2>");
+		history_table(pg, h, 0);
+	}
+	store_res_free(p);
+	store_res_free(h);
+	page_end(pg, status);
+}
+
+/* After a write: a redirect to the page with ?fatto=, or the page again
+ * with the reason (and 422). */
+static void amend_done(struct page *pg, int rc, const char *err, const char *base, const char *code, const char *done)
+{
+	struct hbuf u;
+	char *to;
+
+	if (rc == 1) {
+		message_page(pg, 404, "Non trovato", "L'avviso o il progetto non esiste.");
+		return;
+	}
+	if (rc < 0) {
+		message_page(pg, 503, "Servizio non disponibile", "La modifica non si può salvare ora: riprova tra poco.");
+		return;
+	}
+	if (rc == 2) {
+		if (!strcmp(base, "/coordinamento/avviso"))
+			call_page(pg, err, 422);
+		else
+			placement_page(pg, err, 422);
+		return;
+	}
+	hbuf_init(&u, 512);
+	hbuf_add(&u, base);
+	hbuf_add(&u, "?code=");
+	url_enc(&u, code);
+	hbuf_add(&u, "&fatto=");
+	hbuf_add(&u, done);
+	to = hbuf_detach(&u, NULL);
+	redirect(pg->resp, to ? to : "/coordinamento/avvisi");
+	free(to);
+}
+
+static void amend_post(struct page *pg, const char *what)
+{
+	static const char *const names[] = { "area", "office", "title", "description", "requirements", "address",
+					     "months", "hours_week", "allowance_eur", "qrsp", "seats", "deadline" };
+	char code[40] = "", note[256] = "", deadline[40] = "", err[400] = "";
+	char values[ARRAY_SIZE(names)][2100];
+	const char *vp[ARRAY_SIZE(names)], *np[ARRAY_SIZE(names)];
+	const char *base = "/coordinamento/avviso", *done = "prorogato";
+	struct store *w;
+	int rc, n = 0;
+
+	if (form_csrf(pg))
+		return;
+	if (http_form_get(pg->req->body, "code", code, sizeof(code)) || !code[0] ||
+	    (http_form_get(pg->req->body, "note", note, sizeof(note)) && strstr(pg->req->body, "note="))) {
+		message_page(pg, 400, "Richiesta non valida", "Un campo del modulo manca o è troppo lungo.");
+		return;
+	}
+	if (!strcmp(what, "edit"))
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+			if (!http_form_get(pg->req->body, names[i], values[n], sizeof(values[n]))) {
+				np[n] = names[i];
+				vp[n] = values[n];
+				n++;
+			}
+	http_form_get(pg->req->body, "deadline", deadline, sizeof(deadline));
+	/* Closing and withdrawing cannot be undone here: a ticked box says
+	 * the click was meant. */
+	if ((!strcmp(what, "close") || !strcmp(what, "withdraw")) &&
+	    (http_form_get(pg->req->body, "conferma", values[0], sizeof(values[0])) || strcmp(values[0], "1"))) {
+		amend_done(pg, 2, !strcmp(what, "close") ? "spunta la conferma per chiudere l'avviso"
+							 : "spunta la conferma per ritirare il progetto",
+			   !strcmp(what, "close") ? "/coordinamento/avviso" : "/coordinamento/progetto", code, "");
+		return;
+	}
+	w = pg->env->writer_get(pg->env->arg);
+	if (!strcmp(what, "extend")) {
+		rc = call_extend(w, code, NULL, deadline, pg->s.name, note, err, sizeof(err));
+	} else if (!strcmp(what, "close")) {
+		rc = call_close(w, code, pg->s.name, note, err, sizeof(err));
+		done = "chiuso";
+	} else if (!strcmp(what, "withdraw")) {
+		rc = call_placement_withdraw(w, code, pg->s.name, note, err, sizeof(err));
+		base = "/coordinamento/progetto";
+		done = "ritirato";
+	} else {
+		rc = call_placement_edit(w, code, np, vp, n, pg->s.name, note, err, sizeof(err));
+		base = "/coordinamento/progetto";
+		done = "modificato";
+	}
+	pg->env->writer_put(pg->env->arg);
+	amend_done(pg, rc, err, base, code, done);
+}
+
+/* ------------------------------------------------------------- network */
+
+struct net_row {
+	char istat[7];
+	const struct comune *c;
+	long long apps, seats, selected, started, dropped, placements;
+	char last_deadline[11];
+	long long apps2, seats2, selected2;
+	int low_fill, few_apps;
+};
+
+struct net_scope {
+	char call[24], from[8], to[8];
+	char label[80];
+	int kind;		/* 0 all, 1 call, 2 period */
+};
+
+static int month_ok(const char *m)
+{
+	return strlen(m) == 7 && m[4] == '-' && strspn(m, "0123456789-") == 7 && atoi(m + 5) >= 1 && atoi(m + 5) <= 12;
+}
+
+/* Reads a scope from the query (suffix '' or '2'). 0, or -1 (bad). */
+static int scope_read(const char *query, const char *suffix, struct net_scope *sc)
+{
+	char k[16], v[40];
+
+	memset(sc, 0, sizeof(*sc));
+	snprintf(k, sizeof(k), "call%s", suffix);
+	if (!http_query_get(query, k, v, sizeof(v)) && v[0]) {
+		if (call_code_normalise(v, sc->call, sizeof(sc->call)))
+			return -1;
+		sc->kind = 1;
+		snprintf(sc->label, sizeof(sc->label), "avviso %s", sc->call);
+		return 0;
+	}
+	snprintf(k, sizeof(k), "from%s", suffix);
+	if (!http_query_get(query, k, v, sizeof(v)) && v[0]) {
+		if (!month_ok(v))
+			return -1;
+		str_copy(sc->from, sizeof(sc->from), v);
+		sc->kind = 2;
+	}
+	snprintf(k, sizeof(k), "to%s", suffix);
+	if (!http_query_get(query, k, v, sizeof(v)) && v[0]) {
+		if (!month_ok(v))
+			return -1;
+		str_copy(sc->to, sizeof(sc->to), v);
+		sc->kind = 2;
+	}
+	if (sc->kind == 2) {
+		if (!sc->from[0])
+			str_copy(sc->from, sizeof(sc->from), "2000-01");
+		if (!sc->to[0])
+			str_copy(sc->to, sizeof(sc->to), "2100-12");
+		if (strcmp(sc->from, sc->to) > 0)
+			return -1;
+		snprintf(sc->label, sizeof(sc->label), "%s – %s", sc->from, sc->to);
+	} else {
+		str_copy(sc->label, sizeof(sc->label), "tutti gli avvisi");
+	}
+	return 0;
+}
+
+/* A placement withdrawn (its last version says so) offers no seats. */
+#define WITHDRAWN \
+	" EXISTS (SELECT 1 FROM catalog_version v WHERE v.call_id = p.call_id AND v.placement_code = p.code" \
+	" AND v.action = 'withdrawn' AND v.version = (SELECT max(w.version) FROM catalog_version w" \
+	" WHERE w.call_id = p.call_id AND w.placement_code = p.code))"
+#define SEATS_COLS "SELECT p.comune, sum(CASE WHEN" WITHDRAWN " THEN 0 ELSE p.seats END), count(*)," \
+	" max(p.deadline) FROM placement p"
+#define APPS_COLS "SELECT a.comune, count(*)," \
+	" sum(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)," \
+	" sum(CASE WHEN a.status IN ('started','completed','dropped_out') THEN 1 ELSE 0 END)," \
+	" sum(CASE WHEN a.status = 'dropped_out' THEN 1 ELSE 0 END) FROM application a"
+static const char seats_all[] = SEATS_COLS " GROUP BY p.comune";
+static const char seats_call[] = SEATS_COLS " JOIN call c ON c.id = p.call_id WHERE c.code = ?1 GROUP BY p.comune";
+static const char seats_period[] = SEATS_COLS " WHERE substr(p.deadline, 1, 7) BETWEEN ?1 AND ?2 GROUP BY p.comune";
+static const char apps_all[] = APPS_COLS " GROUP BY a.comune";
+static const char apps_call[] = APPS_COLS " JOIN call c ON c.id = a.call_id WHERE c.code = ?1 GROUP BY a.comune";
+static const char apps_period[] = APPS_COLS " WHERE substr(a.submitted_at, 1, 7) BETWEEN ?1 AND ?2 GROUP BY a.comune";
+
+static struct net_row *net_find(struct net_row **rows, int *n, int *cap, const char *istat)
+{
+	for (int i = 0; i < *n; i++)
+		if (!strcmp((*rows)[i].istat, istat))
+			return &(*rows)[i];
+	if (*n == *cap) {
+		int nc = *cap ? *cap * 2 : 256;
+		struct net_row *r = realloc(*rows, sizeof(*r) * (size_t)nc);
+
+		if (!r)
+			return NULL;
+		*rows = r;
+		*cap = nc;
+	}
+	memset(&(*rows)[*n], 0, sizeof(**rows));
+	str_copy((*rows)[*n].istat, sizeof((*rows)[0].istat), istat);
+	(*rows)[*n].c = comune_by_istat(istat);
+	return &(*rows)[(*n)++];
+}
+
+/* Fills rows from one scope (second: into the comparison columns). */
+static int net_load(struct store *s, const struct net_scope *sc, int second, struct net_row **rows, int *n, int *cap)
+{
+	struct store_res *r = NULL;
+	const struct store_args *a = sc->kind == 1 ? ARGS(sc->call) : sc->kind == 2 ? ARGS(sc->from, sc->to) : NULL;
+	const char *sq = sc->kind == 1 ? seats_call : sc->kind == 2 ? seats_period : seats_all;
+	const char *aq = sc->kind == 1 ? apps_call : sc->kind == 2 ? apps_period : apps_all;
+
+	if (store_query(s, sq, a, &r))
+		return -1;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		struct net_row *x = net_find(rows, n, cap, store_res_get(r, i, 0));
+
+		if (!x)
+			break;
+		if (second) {
+			x->seats2 = atoll(store_res_get(r, i, 1));
+		} else {
+			x->seats = atoll(store_res_get(r, i, 1));
+			x->placements = atoll(store_res_get(r, i, 2));
+			str_copy(x->last_deadline, sizeof(x->last_deadline), store_res_get(r, i, 3));
+		}
+	}
+	store_res_free(r);
+	if (store_query(s, aq, a, &r))
+		return -1;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		struct net_row *x = net_find(rows, n, cap, store_res_get(r, i, 0));
+
+		if (!x)
+			break;
+		if (second) {
+			x->apps2 = atoll(store_res_get(r, i, 1));
+			x->selected2 = atoll(store_res_get(r, i, 2));
+		} else {
+			x->apps = atoll(store_res_get(r, i, 1));
+			x->selected = atoll(store_res_get(r, i, 2));
+			x->started = atoll(store_res_get(r, i, 3));
+			x->dropped = atoll(store_res_get(r, i, 4));
+		}
+	}
+	store_res_free(r);
+	return 0;
+}
+
+static double ratio(long long a, long long b)
+{
+	return b > 0 ? (double)a / (double)b : -1;
+}
+
+enum net_sort { NS_ANOMALY, NS_COMUNE, NS_APPS, NS_SEATS, NS_PER_SEAT, NS_FILL, NS_SELECTED, NS_STARTED, NS_DROPPED, NS_DELTA };
+static const char *const sort_keys[] = { "anomalie", "comune", "candidature", "posti", "per_posto", "copertura",
+					 "selezionati", "avviati", "abbandoni", "variazione" };
+
+static int net_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct net_row *a = pa, *b = pb;
+	int key = *(const int *)arg, dir = ((const int *)arg)[1];
+	double x = 0, y = 0;
+	int c;
+
+	switch (key) {
+	case NS_COMUNE:
+		c = strcmp(a->c ? a->c->name : a->istat, b->c ? b->c->name : b->istat);
+		return dir * c;
+	case NS_APPS: x = (double)a->apps; y = (double)b->apps; break;
+	case NS_SEATS: x = (double)a->seats; y = (double)b->seats; break;
+	case NS_PER_SEAT: x = ratio(a->apps, a->seats); y = ratio(b->apps, b->seats); break;
+	case NS_FILL: x = ratio(a->selected, a->seats); y = ratio(b->selected, b->seats); break;
+	case NS_SELECTED: x = (double)a->selected; y = (double)b->selected; break;
+	case NS_STARTED: x = (double)a->started; y = (double)b->started; break;
+	case NS_DROPPED: x = (double)a->dropped; y = (double)b->dropped; break;
+	case NS_DELTA: x = (double)(a->apps - a->apps2); y = (double)(b->apps - b->apps2); break;
+	default:
+		/* Outliers first: no applications, then the lowest fill, then
+		 * the fewest applications per seat. */
+		if ((a->apps == 0) != (b->apps == 0))
+			return a->apps == 0 ? -1 : 1;
+		if (a->low_fill != b->low_fill)
+			return b->low_fill - a->low_fill;
+		x = ratio(a->selected, a->seats);
+		y = ratio(b->selected, b->seats);
+		if (x != y)
+			return x < y ? -1 : 1;
+		x = ratio(a->apps, a->seats);
+		y = ratio(b->apps, b->seats);
+		if (x != y)
+			return x < y ? -1 : 1;
+		return strcmp(a->c ? a->c->name : a->istat, b->c ? b->c->name : b->istat);
+	}
+	if (x != y)
+		return dir * (x < y ? -1 : 1);
+	return strcmp(a->c ? a->c->name : a->istat, b->c ? b->c->name : b->istat);
+}
+
+static int net_match(const struct net_row *r, const char *q)
+{
+	char fq[128], fn[128];
+
+	if (!q[0])
+		return 1;
+	if (!strncmp(r->istat, q, strlen(q)))
+		return 1;
+	if (!r->c)
+		return 0;
+	if (strlen(q) == 2 && !strcasecmp(r->c->province, q))
+		return 1;
+	call_fold(q, fq, sizeof(fq));
+	call_fold(r->c->name, fn, sizeof(fn));
+	return fq[0] && strstr(fn, fq) != NULL;
+}
+
+static void rate_cell(struct hbuf *b, double v, const char *m)
+{
+	char num[32] = "–";
+
+	if (v >= 0) {
+		html_dec_it(num, sizeof(num), v * 100, 1);
+		strncat(num, "%", sizeof(num) - strlen(num) - 1);
+	}
+	hbuf_printf(b, "<td class=\"n\" data-m=\"%s\">%s</td>", m, num);
+}
+
+static void count_cell(struct hbuf *b, long long v, const char *m)
+{
+	char num[32];
+
+	html_int_it(num, sizeof(num), v);
+	hbuf_printf(b, "<td class=\"n\" data-m=\"%s\">%s</td>", m, num);
+}
+
+static void net_url(struct hbuf *b, const char *query, const char *sort, const char *dir)
+{
+	static const char *const keep[] = { "q", "call", "from", "to", "call2", "from2", "to2" };
+	char v[80];
+
+	hbuf_add(b, "/coordinamento/rete?sort=");
+	hbuf_add(b, sort);
+	hbuf_add(b, "&amp;dir=");
+	hbuf_add(b, dir);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		if (!http_query_get(query, keep[i], v, sizeof(v)) && v[0]) {
+			struct hbuf e;
+			char *t;
+
+			hbuf_printf(b, "&amp;%s=", keep[i]);
+			hbuf_init(&e, 256);
+			url_enc(&e, v);
+			t = hbuf_detach(&e, NULL);
+			hbuf_add(b, t ? t : "");
+			free(t);
+		}
+}
+
+static void network_page(struct page *pg)
+{
+	struct net_scope a, b;
+	struct net_row *rows = NULL;
+	char q[80] = "", sort[24] = "anomalie", dir[8] = "", today[11], num[32];
+	int n = 0, cap = 0, key = NS_ANOMALY, args[2], compare, shown = 0;
+	long long tot_apps = 0, tot_seats = 0, tot_sel = 0, none = 0;
+	const char *query = pg->req->query ? pg->req->query : "";
+
+	if (strlen(query) > 1024 || scope_read(query, "", &a) || scope_read(query, "2", &b)) {
+		message_page(pg, 400, "Filtri non validi", "Avviso o periodo non validi: usa il codice dell'avviso o mesi"
+			     " AAAA-MM, con l'inizio prima della fine.");
+		return;
+	}
+	if (!http_query_get(query, "q", q, sizeof(q)))
+		str_trim(q);
+	http_query_get(query, "sort", sort, sizeof(sort));
+	http_query_get(query, "dir", dir, sizeof(dir));
+	for (size_t i = 0; i < ARRAY_SIZE(sort_keys); i++)
+		if (!strcmp(sort, sort_keys[i]))
+			key = (int)i;
+	compare = b.kind != 0;
+	args[0] = key;
+	args[1] = !strcmp(dir, "asc") ? 1 : !strcmp(dir, "desc") ? -1 : key == NS_COMUNE ? 1 : -1;
+	time_date(now_wall(), today, sizeof(today));
+	if (net_load(pg->env->read, &a, 0, &rows, &n, &cap) || (compare && net_load(pg->env->read, &b, 1, &rows, &n, &cap))) {
+		free(rows);
+		message_page(pg, 503, "Servizio non disponibile", "I dati della rete non si possono leggere ora.");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		rows[i].low_fill = rows[i].seats > 0 && rows[i].last_deadline[0] &&
+				   strcmp(rows[i].last_deadline, today) < 0 && ratio(rows[i].selected, rows[i].seats) < 0.5;
+		rows[i].few_apps = rows[i].apps > 0 && rows[i].apps < rows[i].seats;
+		tot_apps += rows[i].apps;
+		tot_seats += rows[i].seats;
+		tot_sel += rows[i].selected;
+		none += rows[i].apps == 0 && rows[i].seats > 0;
+	}
+	qsort_r(rows, (size_t)n, sizeof(*rows), net_cmp, args);
+
+	page_begin(pg, "Rete dei Comuni", "/coordinamento/rete");
+	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
+			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
+			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
+	hbuf_add(&pg->b, "<form method=\"get\" action=\"/coordinamento/rete\" class=\"filters\" aria-label=\"Filtri\">"
+			 "<div><label for=\"q\">Cerca un Comune</label><input id=\"q\" name=\"q\" maxlength=\"60\""
+			 " placeholder=\"nome, provincia (MI) o codice ISTAT\" value=\"");
+	hbuf_esc(&pg->b, q);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call\">Avviso</label><input id=\"call\" name=\"call\" size=\"10\""
+			 " placeholder=\"11/2025\" value=\"");
+	hbuf_esc(&pg->b, a.call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from\">o dal mese</label><input id=\"from\" name=\"from\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a.kind == 2 ? a.from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to\">al mese</label><input id=\"to\" name=\"to\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a.kind == 2 ? a.to : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call2\">Confronta con l'avviso</label><input id=\"call2\" name=\"call2\""
+			 " size=\"10\" value=\"");
+	hbuf_esc(&pg->b, b.call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from2\">o dal mese</label><input id=\"from2\" name=\"from2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b.kind == 2 ? b.from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to2\">al mese</label><input id=\"to2\" name=\"to2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b.kind == 2 ? b.to : "");
+	hbuf_add(&pg->b, "\"></div><div><button type=\"submit\">Mostra</button></div></form>");
+
+	hbuf_add(&pg->b, "<div class=\"kpi\">");
+	html_int_it(num, sizeof(num), n);
+	hbuf_printf(&pg->b, "<div><span>Comuni</span><b data-kpi=\"comuni\">%s</b></div>", num);
+	html_int_it(num, sizeof(num), tot_apps);
+	hbuf_printf(&pg->b, "<div><span>Candidature</span><b data-kpi=\"applications\">%s</b></div>", num);
+	html_int_it(num, sizeof(num), tot_seats);
+	hbuf_printf(&pg->b, "<div><span>Posti</span><b data-kpi=\"seats\">%s</b></div>", num);
+	html_int_it(num, sizeof(num), tot_sel);
+	hbuf_printf(&pg->b, "<div><span>Selezionati</span><b data-kpi=\"selected\">%s</b></div>", num);
+	html_int_it(num, sizeof(num), none);
+	hbuf_printf(&pg->b, "<div><span>Comuni senza candidature</span><b data-kpi=\"no_applications\">%s</b></div></div>", num);
+	hbuf_add(&pg->b, "<p class=\"note\">Periodo: ");
+	hbuf_esc(&pg->b, a.label);
+	if (compare) {
+		hbuf_add(&pg->b, "; confronto con ");
+		hbuf_esc(&pg->b, b.label);
+	}
+	hbuf_add(&pg->b, ". In testa i casi da guardare: Comuni senza candidature, poi copertura più bassa. I posti dei"
+			 " progetti ritirati non contano. Clic sull'intestazione di una colonna per ordinare. Mappa non"
+			 " disponibile: la tabella dei comuni (assets/data/comuni.tsv) non ha coordinate.</p>");
+
+	hbuf_add(&pg->b, "<table id=\"rete\"><caption>Comuni della rete (uso interno)</caption><thead><tr>");
+	{
+		static const struct { int key; const char *label; } cols[] = {
+			{ NS_COMUNE, "Comune" }, { NS_APPS, "Candidature" }, { NS_SEATS, "Posti" },
+			{ NS_PER_SEAT, "Candidature per posto" }, { NS_FILL, "Copertura" }, { NS_SELECTED, "Selezionati" },
+			{ NS_STARTED, "Avviati" }, { NS_DROPPED, "Abbandoni" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+			int cur = key == cols[i].key;
+			const char *nd = cur && args[1] == 1 ? "desc" : cur ? "asc" : cols[i].key == NS_COMUNE ? "asc" : "desc";
+
+			hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
+				    cur ? (args[1] == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
+			net_url(&pg->b, query, sort_keys[cols[i].key], nd);
+			hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (args[1] == 1 ? " ▲" : " ▼") : "");
+		}
+		if (compare) {
+			hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
+					 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
+					 "<th scope=\"col\" class=\"n\"><a href=\"");
+			net_url(&pg->b, query, "variazione", key == NS_DELTA && args[1] == -1 ? "asc" : "desc");
+			hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
+		}
+		hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
+	}
+	for (int i = 0; i < n && shown < NET_ROWS_MAX; i++) {
+		struct net_row *r = &rows[i];
+		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill;
+
+		if (!net_match(r, q))
+			continue;
+		shown++;
+		hbuf_add(&pg->b, "<tr data-comune=\"");
+		hbuf_esc(&pg->b, r->istat);
+		hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
+		hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
+		if (r->c)
+			hbuf_printf(&pg->b, " (%s)", r->c->province);
+		hbuf_add(&pg->b, "</th>");
+		count_cell(&pg->b, r->apps, "applications");
+		count_cell(&pg->b, r->seats, "seats");
+		{
+			char v[32] = "–";
+			double x = ratio(r->apps, r->seats);
+
+			if (x >= 0)
+				html_dec_it(v, sizeof(v), x, 2);
+			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"per_seat\">%s</td>", v);
+		}
+		rate_cell(&pg->b, ratio(r->selected, r->seats), "fill_rate");
+		count_cell(&pg->b, r->selected, "selected");
+		count_cell(&pg->b, r->started, "started");
+		count_cell(&pg->b, r->dropped, "dropped_out");
+		if (compare) {
+			count_cell(&pg->b, r->apps2, "applications2");
+			count_cell(&pg->b, r->seats2, "seats2");
+			rate_cell(&pg->b, ratio(r->selected2, r->seats2), "fill_rate2");
+			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"delta\">%+lld</td>", r->apps - r->apps2);
+		}
+		hbuf_add(&pg->b, "<td>");
+		if (r->apps == 0 && r->seats > 0)
+			hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
+		if (r->low_fill)
+			hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
+		if (r->few_apps)
+			hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
+		hbuf_add(&pg->b, "</td></tr>");
+	}
+	if (!shown)
+		hbuf_add(&pg->b, "<tr><td colspan=\"13\">Nessun Comune corrisponde.</td></tr>");
+	hbuf_add(&pg->b, "</tbody></table>");
+	if (shown >= NET_ROWS_MAX)
+		hbuf_printf(&pg->b, "<p class=\"note\">Sono mostrati i primi %d Comuni: usa la ricerca per trovarne altri.</p>",
+			    NET_ROWS_MAX);
+	free(rows);
+	page_end(pg, 200);
+}
+
+/* --------------------------------------------------------------- fleet */
+
+static void fleet_page(struct page *pg)
+{
+	struct fleet_thresholds t = { pg->env->silent_minutes, pg->env->outbox_minutes, pg->env->slow_frame_ms };
+	struct kiosk_health *k = NULL;
+	int n = 0, silent = 0, paper = 0, outbox = 0, active = 0;
+	char num[32];
+
+	if (fleet_list(pg->env->read, &t, &k, &n)) {
+		message_page(pg, 503, "Servizio non disponibile", "Lo stato dei totem non si può leggere ora.");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		active += !strcmp(k[i].status, "active");
+		silent += k[i].flag_silent;
+		paper += k[i].flag_paper;
+		outbox += k[i].flag_outbox;
+	}
+	page_begin(pg, "Stato dei totem", "/coordinamento/totem");
+	hbuf_add(&pg->b, "<div class=\"kpi\">");
+	hbuf_printf(&pg->b, "<div><span>Totem attivi</span><b data-kpi=\"active\">%d</b></div>", active);
+	hbuf_printf(&pg->b, "<div><span>Silenziosi</span><b data-kpi=\"silent\">%d</b></div>", silent);
+	hbuf_printf(&pg->b, "<div><span>Senza carta</span><b data-kpi=\"paper_out\">%d</b></div>", paper);
+	hbuf_printf(&pg->b, "<div><span>Coda in crescita</span><b data-kpi=\"outbox_growing\">%d</b></div></div>", outbox);
+	hbuf_printf(&pg->b, "<p class=\"note\">Un totem è silenzioso dopo %d minuti senza segnale (chiave kiosk_silent_minutes"
+			    " della configurazione dell'hub); la coda è in crescita quando da %d minuti non scende e"
+			    " cresce (outbox_growing_minutes); lo schermo è lento oltre %d ms per fotogramma"
+			    " (slow_frame_ms). In testa i totem da guardare.</p>", t.silent_minutes, t.outbox_minutes, t.frame_ms);
+	hbuf_add(&pg->b, "<table id=\"totem\"><caption>Totem della rete</caption><thead><tr><th scope=\"col\">Totem</th>"
+			 "<th scope=\"col\">Comune</th><th scope=\"col\">Stato</th><th scope=\"col\">Ultimo segnale (UTC)</th>"
+			 "<th scope=\"col\">Versione</th><th scope=\"col\" class=\"n\">Coda</th><th scope=\"col\">Stampante</th>"
+			 "<th scope=\"col\" class=\"n\">Fotogramma</th><th scope=\"col\">Da guardare</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		const struct kiosk_health *h = &k[i];
+		const struct comune *c = comune_by_istat(h->comune);
+		int revoked = strcmp(h->status, "active") != 0;
+		int alert = h->flag_silent || h->flag_paper || h->flag_printer || h->flag_outbox || h->flag_slow;
+		static const struct { const char *key, *it; } printers[] = {
+			{ "ok", "pronta" }, { "busy", "in stampa" }, { "none", "nessuna" }, { "missing", "assente" },
+			{ "paper_out", "senza carta" }, { "no_answer", "non risponde" },
+		};
+		const char *pr = h->printer[0] ? h->printer : "–";
+
+		for (size_t p = 0; p < ARRAY_SIZE(printers); p++)
+			if (!strcmp(h->printer, printers[p].key))
+				pr = printers[p].it;
+		hbuf_add(&pg->b, "<tr data-kiosk=\"");
+		hbuf_esc(&pg->b, h->id);
+		hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", revoked ? " class=\"off\"" : alert ? " class=\"alert\"" : "");
+		hbuf_esc(&pg->b, h->id);
+		if (h->name[0]) {
+			hbuf_add(&pg->b, " <span class=\"note\">");
+			hbuf_esc(&pg->b, h->name);
+			hbuf_add(&pg->b, "</span>");
+		}
+		hbuf_add(&pg->b, "</th><td>");
+		hbuf_esc(&pg->b, c ? c->name : h->comune);
+		hbuf_printf(&pg->b, "</td><td>%s</td><td class=\"d\">", revoked ? "revocato" : "attivo");
+		if (h->last_seen[0])
+			instant_cell(&pg->b, h->last_seen);
+		else
+			hbuf_add(&pg->b, "mai");
+		if (h->silent_minutes >= 0) {
+			if (h->silent_minutes < 120)
+				hbuf_printf(&pg->b, " <span class=\"note\">(%lld min fa)</span>", h->silent_minutes);
+			else
+				hbuf_printf(&pg->b, " <span class=\"note\">(%lld ore fa)</span>", h->silent_minutes / 60);
+		}
+		hbuf_add(&pg->b, "</td><td>");
+		hbuf_esc(&pg->b, h->version[0] ? h->version : "–");
+		html_int_it(num, sizeof(num), h->queue_depth);
+		hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"queue\">%s</td><td>", h->never_seen ? "–" : num);
+		hbuf_esc(&pg->b, pr);
+		if (h->never_seen)
+			hbuf_add(&pg->b, "</td><td class=\"n\" data-m=\"frame\">–</td><td>");
+		else
+			hbuf_printf(&pg->b, "</td><td class=\"n\" data-m=\"frame\">%lld ms</td><td>", h->last_frame_ms);
+		if (h->flag_silent)
+			hbuf_add(&pg->b, h->never_seen ? "<span class=\"flag\">mai collegato</span>"
+						       : "<span class=\"flag\">silenzioso</span>");
+		if (h->flag_paper)
+			hbuf_add(&pg->b, "<span class=\"flag\">senza carta</span>");
+		if (h->flag_printer)
+			hbuf_add(&pg->b, "<span class=\"flag\">stampante</span>");
+		if (h->flag_outbox)
+			hbuf_add(&pg->b, "<span class=\"flag\">coda in crescita</span>");
+		if (h->flag_slow)
+			hbuf_add(&pg->b, "<span class=\"flag warn\">schermo lento</span>");
+		hbuf_add(&pg->b, "</td></tr>");
+	}
+	if (!n)
+		hbuf_add(&pg->b, "<tr><td colspan=\"9\">Nessun totem registrato.</td></tr>");
+	hbuf_add(&pg->b, "</tbody></table>");
+	free(k);
+	page_end(pg, 200);
+}
+
+/* -------------------------------------------------------------- routing */
+
+int coord_path(const char *path)
+{
+	return !strcmp(path, "/coordinamento") || !strncmp(path, "/coordinamento/", 15);
+}
+
+void coord_handle(const struct coord_env *env, const struct http_request *req, struct http_response *resp)
+{
+	const char *p = req->path, *m = req->method;
+	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
+	char token[AUTH_TOKEN_LEN + 2] = "";
+	struct statdb db;
+	struct page pg;
+	enum auth_result ar;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.env = env;
+	pg.req = req;
+	pg.resp = resp;
+	memset(&db, 0, sizeof(db));
+	if (store_is_pg(env->read))
+		db.store = env->read;
+	else
+		statdb_wrap(&db, env->read->conn);
+	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
+									      : auth_session_get(&db, token, &pg.s);
+	str_wipe(token, sizeof(token));
+	if (ar == AUTH_ERROR) {
+		struct hbuf b;
+
+		hbuf_init(&b, 4096);
+		hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Servizio non disponibile</title>"
+			     "<p>Il servizio non è raggiungibile: riprova tra poco.</p></html>");
+		respond(resp, 503, &b);
+		return;
+	}
+	if (ar != AUTH_OK) {
+		redirect(resp, "/login");
+		return;
+	}
+	if (strcmp(pg.s.role, "coordinator")) {
+		message_page(&pg, 403, "Riservato al coordinamento",
+			     "Queste pagine sono del coordinamento della rete: il personale dei Comuni usa il cruscotto.");
+		return;
+	}
+	if (get && (!strcmp(p, "/coordinamento") || !strcmp(p, "/coordinamento/")))
+		redirect(resp, "/coordinamento/avvisi");
+	else if (get && !strcmp(p, "/coordinamento/avvisi"))
+		calls_page(&pg);
+	else if (post && !strcmp(p, "/coordinamento/avvisi/importa"))
+		import_post(&pg);
+	else if (post && !strcmp(p, "/coordinamento/avvisi/conferma"))
+		confirm_post(&pg);
+	else if (get && !strcmp(p, "/coordinamento/avviso"))
+		call_page(&pg, NULL, 200);
+	else if (post && !strcmp(p, "/coordinamento/avviso/proroga"))
+		amend_post(&pg, "extend");
+	else if (post && !strcmp(p, "/coordinamento/avviso/chiudi"))
+		amend_post(&pg, "close");
+	else if (get && !strcmp(p, "/coordinamento/progetto"))
+		placement_page(&pg, NULL, 200);
+	else if (post && !strcmp(p, "/coordinamento/progetto/modifica"))
+		amend_post(&pg, "edit");
+	else if (post && !strcmp(p, "/coordinamento/progetto/ritira"))
+		amend_post(&pg, "withdraw");
+	else if (get && !strcmp(p, "/coordinamento/rete"))
+		network_page(&pg);
+	else if (get && !strcmp(p, "/coordinamento/totem"))
+		fleet_page(&pg);
+	else
+		message_page(&pg, get || post ? 404 : 405, "Pagina non trovata", "La pagina richiesta non esiste.");
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# Partial redraw (issue 12, kiosk/render.c): with the software renderer
+# the kiosk redraws only the screen tiles whose draw commands changed.
+# Every screenshot of a set of UI scripts (portrait and landscape, both
+# themes, 200% text, keyboards, errors, scrolling) must be identical,
+# pixel for pixel, to the one drawn with DOTE_FULL_REDRAW=1 (everything
+# every frame). Receipt screenshots are left out: their QR code holds a
+# fresh UUID each run.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build}
+case "$O" in /*) ;; *) O="$top/$O" ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp" "$O"/ui-shots/redraw-full-* "$O"/ui-shots/redraw-part-*' EXIT
+rc=0
+for name in accessibility browse_scroll errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
+	portrait_reach size_1920x1080; do
+	cp "$top/tests/ui/$name.script" "$tmp/redraw-full-$name.script"
+	cp "$top/tests/ui/$name.script" "$tmp/redraw-part-$name.script"
+	if ! DOTE_FULL_REDRAW=1 O="$O" bash "$top/tests/ui/run-one" "$tmp/redraw-full-$name.script" > "$tmp/full.log" 2>&1 ||
+	   ! O="$O" bash "$top/tests/ui/run-one" "$tmp/redraw-part-$name.script" > "$tmp/part.log" 2>&1; then
+		echo "FAIL redraw-$name: the script failed: $(grep -h FAIL "$tmp/full.log" "$tmp/part.log" | head -1)"
+		rc=1
+		continue
+	fi
+	n=0 bad=""
+	for f in "$O/ui-shots/redraw-full-$name"/*.png; do
+		case "$(basename "$f")" in *receipt*) continue ;; esac
+		n=$((n + 1))
+		cmp -s "$f" "$O/ui-shots/redraw-part-$name/$(basename "$f")" || bad="$bad $(basename "$f")"
+	done
+	if [ "$n" -eq 0 ]; then
+		echo "FAIL redraw-$name: no screenshots to compare"
+		rc=1
+	elif [ -n "$bad" ]; then
+		echo "FAIL redraw-$name: partial redraw differs from a full one in$bad"
+		rc=1
+	else
+		echo "PASS redraw-$name: $n screenshots identical to full redraws"
+	fi
+done
+exit $rc

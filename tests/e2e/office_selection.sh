@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# A host comune runs its selection through the hub's web pages, on
+# SQLite and on a throwaway PostgreSQL. Citizens apply at the real kiosk
+# (headless, enrolled at the hub, its own sync thread), two with an
+# e-mail address. Staff of the comune log in over HTTP (curl, cookie
+# jar, CSRF token) and check requirements, call for interview, record
+# outcome and score, rank, select, mark the ranking final and record the
+# start. After each step the receipt page (/r/TOKEN), the kiosk's "check
+# my application" (after a heartbeat) and the SMTP sink show it in plain
+# Italian; a relay that is down at first loses nothing. Transitions that
+# are not allowed are refused with an Italian message and change
+# nothing. Staff of another comune get 404 for every crafted id, in URLs
+# and forms, and nothing changes; coordinators read the audit log but
+# change nothing. The ranking exports (CSV, printable page) carry
+# protocol numbers only. The statistics move; retention then erases the
+# people whose placement's ranking has been final long enough, and the
+# statistics stay the same.
+. "$(dirname "$0")/hub_lib.bash"
+top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+O_DIR=$(dirname "$DOTE_BIN")
+PY=/usr/bin/python3
+export DOTE_NOW=1772442000 DOTE_ASSETS="$top/assets" SDL_AUDIODRIVER=dummy	# 2026-03-02
+for tool in sqlite3 jq curl; do
+	command -v $tool >/dev/null || { echo "SKIP office_selection: $tool not installed"; exit 0; }
+done
+$PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP office_selection: python3-aiosmtpd not installed"; exit 0; }
+. "$top/tests/e2e/kiosk_apply.bash"
+
+"$DOTE_BIN/dote-kiosk" --init-db "$T/catalog.db" >/dev/null 2>&1 &&
+	sqlite3 "$T/catalog.db" < "$top/tests/ui/fixture.sql" || { fail office-setup "catalog"; finish; }
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A valid codice fiscale for birth day n (1..28) of March 1995, woman.
+cf_for() {
+	local base why
+	base=$(printf 'BNCGLI95C%02dF205' $(( $1 + 40 )))
+	why=$("$DOTE_BIN/dote" cf "${base}A" | sed -n 's/.*check character should be \([A-Z]\).*/\1/p')
+	echo "$base${why:-A}"
+}
+
+# cookie jar, name, password: logs in (the login form's CSRF cookie first).
+login() {
+	local pre
+	rm -f "$1"
+	pre=$(curl -s -c "$1" -b "$1" "$URL/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | cut -d'"' -f4)
+	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "name=$2" \
+		--data-urlencode "password=$3" --data "csrf=$pre" "$URL/login"
+}
+csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
+get() { # jar path: prints the code; the page in $T/page
+	curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"
+}
+form() { # jar csrf path k=v...: a form POST
+	local jar=$1 csrf=$2 path=$3 args=() kv
+	shift 3
+	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$csrf" "${args[@]}" "$URL$path"
+}
+sql() { "$SYNCTOOL" sql "$DB" "$@"; }
+snap() { cp "$T/page" "$T/shot-$1-$B.html"; }	# pages kept for screenshots (OFFICE_SHOTS)
+page_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' "$T/page" | tr -s ' \n' ' '; }
+kpi() { # jar measure: the comune's own dashboard KPI
+	curl -s -b "$1" "$URL/dashboard?comune=015146" | grep -o "data-kpi=\"$2\">[^<]*" | cut -d'>' -f2
+}
+stats() { # everything the statistics say, as comune staff and in the published report
+	echo "kpi $(for m in applications applicants seats selected fill_rate started dropout_rate; do kpi "$J_A" $m; done | tr '\n' ' ')"
+	"$DOTE_BIN/dote" report --db "$DB" --dims comune,age_band,sex,residence --measures applications,selected,started --min-count 3 --format csv
+	"$DOTE_BIN/dote" report --db "$DB" --raw --dims placement,applicant_status --measures applications,selected,started --min-count 3 --format csv
+}
+mails() { ls "$T/mail-$B"/*.txt 2>/dev/null | wc -l; }
+wait_mails() { # n: waits up to 15 s for n messages in the sink
+	local i
+	for i in $(seq 150); do [ "$(mails)" -ge "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
+	"$SYNCTOOL" sync "$KDB" "$T/state-$B" "$URL" 015146 - 15 >/dev/null
+	cat > "$T/check.script" <<S
+expect-screen home
+tap check-application
+expect-screen status
+tap field:protocol
+type $1
+tap field:check_cf
+type $2
+tap check
+expect check-result
+shot $3
+dump $3
+S
+	"$DOTE_BIN/dote-kiosk" --headless --config "$T/kiosk-$B.conf" --db "$KDB" --script "$T/check.script" \
+		--shots "$T/shots-$B" --size 1080x1920 >>"$T/kiosk-$B.log" 2>&1 || echo "kiosk failed"
+	jq -r '[.widgets[] | select(.id == "check-result" or .id == "check-notice") | .label] | join(" | ")' \
+		"$T/shots-$B/$3.json" 2>/dev/null
+}
+
+run() {
+	local b=$1 url code r pa pb pc ta tb csrf csrf_b csrf_c port before after n
+	B=$b
+	DB=$(db_url "$b" "$b-office")
+	KDB=$T/kiosk-$b.db
+	J_A=$T/jar-a-$b J_B=$T/jar-b-$b J_C=$T/jar-c-$b
+	"$DOTE_BIN/dote-hub" --db "$DB" --load-catalog "$T/catalog.db" >/dev/null || { fail "$b-setup" "catalog"; return; }
+	port=$(free_port)
+	start_hub "$b-office" "$DB" --threads 2 --set "smtp_url=smtp://127.0.0.1:$port" \
+		--set smtp_from=dote@comune.example.it --set mail_poll_seconds=1 --set mail_retry_seconds=1 ||
+		{ fail "$b-setup" "hub"; return; }
+	URL=$HUB_URL
+	for u in "anna comune 015146" "bruno comune 015209" "carla coordinator"; do
+		set -- $u
+		echo 'una password lunga' | "$DOTE_BIN/dote" user add --db "$DB" --name "$1" --role "$2" ${3:+--comune $3} >/dev/null ||
+			fail "$b-setup" "user $1"
+	done
+
+	# Three citizens apply at the kiosk; two leave an e-mail address.
+	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$DB" 2>/dev/null)
+	"$SYNCTOOL" sync "$KDB" "$T/state-$b" "$URL" 015146 "$code" 15 >/dev/null || fail "$b-kiosk-enrolled" "sync"
+	mkdir -p "$T/receipts-$b" "$T/shots-$b"
+	cat > "$T/kiosk-$b.conf" <<CONF
+comune = 015146
+state_dir = $T/state-$b
+receipts_dir = $T/receipts-$b
+printer_device = $T/printer-$b.bin
+hub_url = $URL
+languages = it,en
+locale_dir = $O_DIR/locale
+CONF
+	local i email names=(x Giulia Marta Sara)
+	for i in 1 2 3; do
+		email=$([ $i -lt 3 ] && echo "cittadina$i@example.it")
+		kiosk_apply_script "$(cf_for $i)" "${names[$i]}" Bianchi "apply$i" |
+			sed "s/^type 3331234567\$/type 3331234567${email:+\nreveal field:email\ntap field:email\ntype $email}/" > "$T/apply.script"
+		"$DOTE_BIN/dote-kiosk" --headless --config "$T/kiosk-$b.conf" --db "$KDB" --script "$T/apply.script" \
+			--shots "$T/shots-$b" --size 1080x1920 >>"$T/kiosk-$b.log" 2>&1 || fail "$b-kiosk-apply-$i" "$(grep -m1 FAIL "$T/kiosk-$b.log")"
+	done
+	"$SYNCTOOL" sync "$KDB" "$T/state-$b" "$URL" 015146 - 15 >/dev/null
+	check "$b-hub-has-applications" "$(sql "SELECT count(*), count(email) FROM application")" "3|2"
+	pa=$(sql "SELECT protocol FROM application WHERE given_name = 'Giulia'")
+	pb=$(sql "SELECT protocol FROM application WHERE given_name = 'Marta'")
+	pc=$(sql "SELECT protocol FROM application WHERE given_name = 'Sara'")
+	ta=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pa")
+	tb=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pb")
+	# Another comune's application (Sesto San Giovanni), from its own kiosk.
+	r=$(curl -s -X POST --data-binary "{\"code\":\"$("$DOTE_BIN/dote" kiosk enroll-code --comune 015209 --db "$DB" 2>/dev/null)\",\"public_key\":\"$("$SYNCTOOL" key K02)\"}" "$URL/v1/enroll")
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $(jq -r .token <<<"$r")" \
+		--data-binary "$("$SYNCTOOL" batch K02 015209 1 7 0 1 UI-015209-001 900)" "$URL/v1/applications"
+	local ps
+	ps=$(sql "SELECT protocol FROM application WHERE comune = '015209'")
+	[ -n "$ps" ] && pass "$b-other-comune-application" || fail "$b-other-comune-application" "none stored"
+	before=$(stats)
+
+	# Staff of Milano log in and see their applications with contacts.
+	check "$b-login-comune" "$(login "$J_A" anna 'una password lunga')" "303"
+	check "$b-login-other-comune" "$(login "$J_B" bruno 'una password lunga')" "303"
+	check "$b-login-coordinator" "$(login "$J_C" carla 'una password lunga')" "303"
+	csrf=$(csrf_of "$J_A")
+	csrf_b=$(csrf_of "$J_B")
+	csrf_c=$(csrf_of "$J_C")
+	check "$b-office-needs-login" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/ufficio")" "303"
+	get "$J_A" /ufficio >/dev/null
+	check_match "$b-office-home-own-placements" "$(page_text)" 'UI-015146-001 .*UI-015146-003'
+	[[ "$(page_text)" != *UI-015209-001* ]] && pass "$b-office-home-not-others" || fail "$b-office-home-not-others" "shows Sesto"
+	snap home
+	check "$b-placement-page" "$(get "$J_A" '/ufficio/progetto?codice=UI-015146-001')" "200"
+	check_match "$b-placement-contacts" "$(page_text)" "Giulia Bianchi .*cittadina1@example.it.*Marta Bianchi .*Sara Bianchi"
+	snap placement
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null && snap application-received
+
+	# Requirements, interview (the relay is still down).
+	check "$b-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=requisiti esito=ok)" "303"
+	check "$b-interview" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=colloquio quando=2026-03-20T10:00 'luogo=Municipio, sala Giunta')" "303"
+	check "$b-interview-stored" "$(sql "SELECT a.status, x.interview_at, x.interview_place FROM application a JOIN selection x ON x.uuid = a.uuid WHERE a.protocol = ?1" "$pa")" \
+		"interview|2026-03-20T10:00|Municipio, sala Giunta"
+	check "$b-interview-in-the-past-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-02-20T10:00 luogo=Municipio)" "409"
+	check_match "$b-interview-in-the-past-says-why" "$(page_text)" "servono data e ora valide"
+	check_match "$b-receipt-interview" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" \
+		"Stato della domanda: +Convocato/a al colloquio .*convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
+	curl -s "$URL/r/$ta" > "$T/shot-receipt-interview-$b.html"
+	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" \
+		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
+	sleep 2
+	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN min(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "1|0|1"
+	mkdir -p "$T/mail-$b"
+	$PY "$top/tests/tools/smtp_sink.py" "$T/mail-$b" "$port" 2>>"$T/sink.log" &
+	PIDS+=($!)
+	if wait_mails 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
+	check_match "$b-mail-interview" "$(cat "$T/mail-$b/001.txt" 2>/dev/null | tr '\n' ' ')" \
+		"^To: cittadina1@example.it .*Subject: DoteComune: novità sulla sua domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
+	[[ "$(cat "$T/mail-$b/001.txt" 2>/dev/null)" != *Giulia* ]] && pass "$b-mail-names-nobody" || fail "$b-mail-names-nobody" "name in the message"
+
+	# A transition that is not allowed: refused in Italian, nothing changed.
+	n=$(sql "SELECT count(*) FROM selection_audit")
+	check "$b-bad-transition-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "409"
+	check_match "$b-bad-transition-italian" "$(page_text)" "Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio concluso»"
+	snap application-refused
+	check "$b-bad-transition-nothing-changed" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pa")|$(sql "SELECT count(*) FROM selection_audit")" "interview|$n"
+	check "$b-cli-same-machine" "$("$DOTE_BIN/dote" application status "$pa" started --by X --db "$DB" 2>&1)" \
+		"dote application: Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio avviato». Passaggi possibili: «Selezionato/a», «Non selezionato/a», «Ritirata»."
+	check "$b-final-refused-while-pending" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001)" "409"
+	check_match "$b-final-refused-says-why" "$(page_text)" "3 domande attendono ancora la valutazione"
+	check "$b-no-csrf-refused" "$(curl -s -b "$J_A" -o /dev/null -w '%{http_code}' --data "id=$pa&azione=stato&stato=withdrawn" "$URL/ufficio/domanda")" "403"
+
+	# Outcome and score; B too; C lacks the requirements.
+	check "$b-score" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=85)" "303"
+	check "$b-score-out-of-range" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=101)" "409"
+	form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok >/dev/null
+	form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-03-20T11:00 'luogo=Municipio, sala Giunta' >/dev/null
+	check "$b-score-b" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=70)" "303"
+	check "$b-requirements-missing" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=requisiti esito=ko 'nota=manca la residenza in Lombardia')" "303"
+	check "$b-no-interview-without-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=colloquio quando=2026-03-20T12:00 luogo=Municipio)" "409"
+	check "$b-excluded" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=stato stato=not_selected)" "303"
+
+	# Ranking: protocol numbers only.
+	check "$b-ranking-page" "$(get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001')" "200"
+	snap ranking
+	check_match "$b-ranking-order" "$(page_text)" " 1 $pa 85 Idoneo/a 2 $pb 70 Idoneo/a – $pc Esclusa: requisiti non posseduti"
+	check_match "$b-ranking-no-names" "$(grep -c -e Giulia -e Marta -e Sara -e Bianchi -e '@example' "$T/page")" "^0$"
+	get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001&formato=csv' >/dev/null
+	check "$b-ranking-csv" "$(tr -d '\r' < "$T/page")" "posizione;protocollo;punteggio;esito
+1;\"$pa\";85;\"Idoneo/a\"
+2;\"$pb\";70;\"Idoneo/a\"
+;\"$pc\";;\"Esclusa: requisiti non posseduti\""
+
+	# Select A, not B; the ranking becomes final; A starts.
+	check "$b-select" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "303"
+	check "$b-not-selected" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=stato stato=not_selected)" "303"
+	check_match "$b-receipt-selected" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Selezionato/a .*Il Comune la contatterà"
+	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" \
+		"Stato: Selezionato/a per il tirocinio | Il Comune ti contatterà per concordare l'avvio del tirocinio."
+	check "$b-final" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001)" "303"
+	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
+	check "$b-score-frozen-after-final" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=99)" "409"
+	check "$b-start" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=started)" "303"
+	get "$J_A" "/ufficio/domanda?id=$pa&fatto=stato" >/dev/null && snap application-started
+	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
+	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Non selezionato/a .*non è stata selezionata"
+	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
+	if wait_mails 5; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
+	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "3 2 "
+	check_match "$b-mail-started" "$(cat "$T/mail-$b"/*.txt | tr '\n' ' ')" "Stato della domanda: Selezionato/a.*Stato della domanda: Tirocinio avviato. Il tirocinio è iniziato."
+	check "$b-mail-all-sent" "$(sql "SELECT count(*) - count(sent_at) FROM mail_outbox")" "0"
+
+	# Staff of another comune: crafted ids in URLs and forms, 404, nothing changed.
+	n=$(sql "SELECT count(*) FROM selection_audit")
+	check "$b-other-get-application" "$(get "$J_B" "/ufficio/domanda?id=$pa")" "404"
+	[[ "$(cat "$T/page")" != *Giulia* ]] && pass "$b-other-sees-no-name" || fail "$b-other-sees-no-name" "name shown"
+	check "$b-other-get-application-uuid" "$(get "$J_B" "/ufficio/domanda?id=$(sql "SELECT uuid FROM application WHERE protocol = ?1" "$pa")")" "404"
+	check "$b-other-get-placement" "$(get "$J_B" '/ufficio/progetto?codice=UI-015146-001')" "404"
+	check "$b-other-get-ranking" "$(get "$J_B" '/ufficio/graduatoria?codice=UI-015146-001&formato=csv')" "404"
+	check "$b-other-post-status" "$(form "$J_B" "$csrf_b" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "404"
+	check "$b-other-post-score" "$(form "$J_B" "$csrf_b" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=1)" "404"
+	check "$b-other-post-requirements" "$(form "$J_B" "$csrf_b" /ufficio/domanda id="$pb" azione=requisiti esito=ko)" "404"
+	check "$b-other-post-final" "$(form "$J_B" "$csrf_b" /ufficio/graduatoria codice=UI-015146-002)" "404"
+	check "$b-other-post-sql" "$(form "$J_B" "$csrf_b" /ufficio/domanda "id=$pa' OR '1'='1" azione=stato stato=dropped_out)" "404"
+	check "$b-other-with-anna-csrf" "$(form "$J_B" "$csrf" /ufficio/domanda id="$ps" azione=stato stato=withdrawn)" "403"
+	check "$b-other-own-application" "$(get "$J_B" "/ufficio/domanda?id=$ps")" "200"
+	check "$b-own-staff-not-others" "$(get "$J_A" "/ufficio/domanda?id=$ps")" "404"
+	check "$b-other-nothing-changed" "$(sql "SELECT status FROM application WHERE protocol IN (?1, ?2) ORDER BY protocol" "$pa" "$pb" | tr '\n' ' ')|$(sql "SELECT count(*) FROM selection_audit")|$(sql "SELECT count(*) FROM ranking_final")" \
+		"$(printf '%s\n' "$pa started" "$pb not_selected" | sort | cut -d' ' -f2 | tr '\n' ' ')|$n|1"
+
+	# Coordinators: the audit log of the network, no contact details, no changes.
+	check "$b-coordinator-audit" "$(get "$J_C" /ufficio/registro)" "200"
+	check_match "$b-coordinator-audit-rows" "$(page_text)" "anna Milano $pa UI-015146-001 Cambio di stato Selezionato/a Tirocinio avviato"
+	snap audit
+	check "$b-coordinator-no-contacts" "$(get "$J_C" "/ufficio/domanda?id=$pa")" "403"
+	check "$b-coordinator-no-change" "$(form "$J_C" "$csrf_c" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "403"
+	check "$b-audit-who-from-to" "$(sql "SELECT by, from_status, to_status FROM selection_audit WHERE action = 'status' AND uuid = (SELECT uuid FROM application WHERE protocol = ?1) ORDER BY id" "$pa" | tr '\n' ' ')" \
+		"anna|received|interview anna|interview|selected anna|selected|started "
+
+	# The statistics moved.
+	check "$b-stats-selected" "$(kpi "$J_A" selected)" "1"
+	check "$b-stats-started" "$(kpi "$J_A" started)" "1"
+	[ "$(stats)" != "$before" ] && pass "$b-stats-moved" || fail "$b-stats-moved" "unchanged"
+
+	# Retention: nothing is due before the time; then B and C (A is in
+	# a placement) lose their personal data, and the statistics stay.
+	before=$(stats)
+	check_match "$b-retention-show-none" "$("$DOTE_BIN/dote" retention show --days 30 --db "$DB")" "due now: 0 applications"
+	check "$b-retention-set-days" "$("$DOTE_BIN/dote" retention set-days 30 --db "$DB")" "retention: 30 days after a ranking is final"
+	export DOTE_NOW=$((1772442000 + 31 * 86400))
+	check_match "$b-retention-show-due" "$("$DOTE_BIN/dote" retention show --db "$DB")" "UI-015146-001 .* 2 applications.*due now: 2 applications"
+	check "$b-retention-needs-who" "$("$DOTE_BIN/dote" retention run --db "$DB" >/dev/null 2>&1; echo $?)" "2"
+	check_match "$b-retention-run" "$("$DOTE_BIN/dote" retention run --by 'Ufficio privacy' --db "$DB")" "^erased the personal data of 2 applications \(1 placements"
+	export DOTE_NOW=1772442000
+	check "$b-retention-erased" "$(sql "SELECT protocol, coalesce(cf, '-'), coalesce(given_name, '-'), coalesce(email, '-'), coalesce(phone, '-') FROM application WHERE comune = '015146' ORDER BY protocol" | tr '\n' ' ')" \
+		"$(for p in "$pa" "$pb" "$pc"; do if [ "$p" = "$pa" ]; then echo "$pa|$(cf_for 1)|Giulia|cittadina1@example.it|3331234567"; else echo "$p|-|-|-|-"; fi; done | sort | tr '\n' ' ')"
+	check "$b-retention-notes-erased" "$(sql "SELECT count(*) FROM selection_audit WHERE note LIKE '%residenza%'")|$(sql "SELECT count(*) FROM mail_outbox WHERE to_addr = 'cittadina2@example.it'")" "0|0"
+	check "$b-retention-logged" "$(sql "SELECT by, days, applications, placements FROM retention_log")" "Ufficio privacy|30|2|1"
+	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged" || fail "$b-retention-stats-unchanged" "$(diff <(echo "$before") <(stats) | head -5)"
+	"$DOTE_BIN/dote" report --db "$DB" --rebuild --dims comune --measures applications >/dev/null 2>&1
+	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged-after-rebuild" || fail "$b-retention-stats-unchanged-after-rebuild" "$(diff <(echo "$before") <(stats) | head -5)"
+	check_match "$b-receipt-after-erasure" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Ricevuta autentica.*Non selezionato/a"
+	get "$J_A" '/ufficio/progetto?codice=UI-015146-001' >/dev/null
+	check_match "$b-placement-after-erasure" "$(page_text)" "dati personali cancellati"
+	[[ "$(sql "SELECT count(*) FROM retention_log WHERE by LIKE '%@%'")" == 0 ]] && pass "$b-retention-log-no-personal-data" || fail "$b-retention-log-no-personal-data" "address in log"
+	grep -q -e Giulia -e cittadina -e BNCGLI "$T/$b-office.log" && fail "$b-hub-log-no-personal-data" "found" || pass "$b-hub-log-no-personal-data"
+	cp "$T/shots-$b"/check-*.png "$T/" 2>/dev/null
+	kill "$HUB_PID" 2>/dev/null
+}
+
+# OFFICE_ONLY=sqlite: the SQLite half alone (quicker while working on it).
+if [ "${OFFICE_ONLY:-}" = sqlite ]; then BACKENDS=(sqlite); else backends office; fi
+for b in "${BACKENDS[@]}"; do run "$b"; done
+if [ -n "${OFFICE_SHOTS:-}" ]; then mkdir -p "$OFFICE_SHOTS" && cp "$T"/*.html "$T"/shots-*/check-*.png "$OFFICE_SHOTS/" 2>/dev/null; fi
+finish
