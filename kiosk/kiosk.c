@@ -154,7 +154,9 @@ static void say_sentence(struct kiosk *k, const char *text)
 	if (!n)
 		return;
 	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", text[n - 1]) ? "" : ".");
-	kiosk_say(k, buf);
+	/* Once per utterance (an error shown and focused in one frame). */
+	if (!strstr(k->say, buf))
+		kiosk_say(k, buf);
 }
 
 void kiosk_say_screen(struct kiosk *k, int with_help)
@@ -256,6 +258,12 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	const char *state = "", *value;
 	size_t n;
 	str_copy(name, sizeof(name), label);
+	{
+		/* A masked value is said as hidden, not as a row of bullets. */
+		char *dot = strstr(name, "\xE2\x80\xA2"), *colon;
+		if (dot && (colon = strstr(name, ": ")) && colon < dot)
+			str_fmt(colon + 2, sizeof(name) - (size_t)(colon + 2 - name), "%s", _("hidden"));
+	}
 	n = strlen(name);
 	if (n > 2 && !strcmp(name + n - 2, " *"))
 		str_fmt(name + n - 2, sizeof(name) - (n - 2), ", %s", _("required"));
@@ -277,7 +285,12 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 		else
 			state = _("filled in");
 	}
-	str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
+	if (w->role == UI_ROLE_ALERT)
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), name);
+	else if (!role_words(w)[0])
+		str_copy(buf, sizeof(buf), name);
+	else
+		str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
 	say_sentence(k, buf);
 }
 
@@ -1029,11 +1042,13 @@ void kiosk_frame(struct kiosk *k)
 		/* Enter (and a scanner's CR) moves on, unless typing has
 		 * finished the job and released the focus (check my application). */
 		if (in->key == UI_KEY_ENTER)
-			in->key = ui->focus[0] ? UI_KEY_TAB : 0;
+			in->key = !ui->focus[0] ? 0 : ui_focus_next_field(ui) ? UI_KEY_TAB : 0;
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}
 
+	/* With the voice guide on, the keypad reaches text too. */
+	ui->focus_text = k->speech_on;
 	ui_frame_begin(ui);
 	/* Back presses the screen's own back button, as a tap would. */
 	if (back && reachable(ui, "back"))

@@ -19,6 +19,7 @@
 #include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,18 @@ int main(int argc, char **argv)
 	k->have_identity = 1;
 
 	i18n_load(locale_dir(&cfg), config_get(&cfg, "languages"));
+	for (int i = 0; i < i18n_nlanguages; i++) {
+		/* An offered language without its catalog would show English:
+		 * say so now. */
+		const char *l = config_get(&cfg, "languages"), *at = strstr(l, i18n_languages[i]);
+		if (at && (at == l || at[-1] == ',' || at[-1] == ' ') && !isalpha((unsigned char)at[2]) &&
+		    !i18n_loaded(i18n_languages[i])) {
+			error("languages: no catalog for '%s' in %s/%s/LC_MESSAGES", i18n_languages[i], locale_dir(&cfg),
+			      i18n_languages[i]);
+			rc = 2;
+			goto out;
+		}
+	}
 	if (lang && !i18n_loaded(lang)) {
 		error("--lang %s: its catalog is not in %s/%s/LC_MESSAGES", lang, locale_dir(&cfg), lang);
 		rc = 2;

@@ -8,6 +8,7 @@
 #include "kiosk/platform.h"
 #include "core/png.h"
 #include "core/util.h"
+#include "kiosk/i18n.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/render.h"
 #include "kiosk/sdnotify.h"
@@ -94,13 +95,21 @@ void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, 
 static void step(struct platform *p);
 static void warm_up(struct platform *p);
 
+/* Romanian (ă ș ț), Ukrainian and Arabic are set in Noto throughout:
+ * Titillium Web's Latin subset lacks their letters. */
+static void set_script(struct platform *p)
+{
+	const char *l = i18n_lang();
+	render_set_script(p->render, p->k->ui.rtl, !strcmp(l, "ro") || !strcmp(l, "uk") || !strcmp(l, "ar"));
+}
+
 /* Draws the frame's command list and presents it. */
 static void present(struct platform *p, int64_t t0, int64_t c0)
 {
 	struct kiosk *k = p->k;
 	if (p->target)
 		SDL_SetRenderTarget(p->sdl, p->target);
-	render_set_rtl(p->render, k->ui.rtl);
+	set_script(p);
 	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
 	if (p->target) {
 		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
@@ -163,7 +172,7 @@ static void step(struct platform *p)
 	p->pending.now_ms = clock_ms(p);
 	p->pending.down = p->pointer_down;
 	k->ui.in = p->pending;
-	render_set_rtl(p->render, k->ui.rtl);
+	set_script(p);
 	kiosk_frame(k);
 	memset(&p->pending, 0, sizeof(p->pending));
 	p->pending.x = k->ui.in.x;
@@ -290,7 +299,11 @@ struct platform *platform_open(const struct platform_options *o, struct kiosk *k
 			SDL_ShowCursor(SDL_DISABLE);
 		SDL_StartTextInput();
 	}
-	/* The voice guide's sound, and word of headphones plugged in. */
+	/* The voice guide's sound, and word of headphones plugged in. A
+	 * headless kiosk has no speakers: SDL's silent driver, unless the
+	 * environment names one. */
+	if (o->headless && !getenv("SDL_AUDIODRIVER"))
+		SDL_SetHint(SDL_HINT_AUDIODRIVER, "dummy");
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO))
 		warning("no sound: %s (the voice guide stays silent)", SDL_GetError());
 	else

@@ -68,6 +68,7 @@ struct render {
 	char font_dir[512];
 	char noto_dir[512];		/* '' none found: Titillium for every script */
 	int rtl;			/* base direction of lines (the UI's language) */
+	int noto;			/* the UI's language sets every line in Noto */
 	struct {
 		int fam, font, px;
 		TTF_Font *f;
@@ -254,6 +255,9 @@ int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
 		while (e < nc && cls[e] == cls[k] &&
 		       (cls[k] == 1 && (is_arabic(cps[e]) || (arabic_has && arabic_has(ctx, cps[e])))) == arabic)
 			e++;
+		/* Out of runs: the rest of the line goes with the last one. */
+		if (n == max - 1 || n == RENDER_MAX_RUNS - 1)
+			e = nc;
 		runs[n].start = off[k];
 		runs[n].len = off[e] - off[k];
 		runs[n].rtl = cls[k];
@@ -301,7 +305,7 @@ static int arabic_has(void *ctx, uint32_t c)
 static int latin_family(struct render *r, const char *text, size_t len, int *any_arabic, int *cyrillic)
 {
 	TTF_Font *t = font_get(r, UI_FONT_REGULAR, 24);
-	int fam = RENDER_FAM_TITILLIUM;
+	int fam = r->noto ? RENDER_FAM_NOTO : RENDER_FAM_TITILLIUM;
 	*any_arabic = 0;
 	*cyrillic = 0;
 	for (size_t i = 0; i < len;) {
@@ -348,7 +352,7 @@ static int line_runs(struct render *r, const char *text, size_t len, struct rend
 {
 	int any_arabic, fam;
 	*cyrillic = 0;
-	if (plain(text, len)) {
+	if (!r->noto && plain(text, len)) {
 		runs[0] = (struct render_run){ 0, len, 0, RENDER_FAM_TITILLIUM };
 		return 1;
 	}
@@ -362,15 +366,16 @@ static int line_runs(struct render *r, const char *text, size_t len, struct rend
 	return render_runs(text, len, r->rtl, fam, arabic_has, r, runs, RENDER_MAX_RUNS);
 }
 
-void render_set_rtl(struct render *r, int rtl)
+void render_set_script(struct render *r, int rtl, int noto)
 {
 	r->rtl = rtl;
+	r->noto = noto && r->noto_dir[0];
 }
 
 static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 {
 	struct render *r = ctx;
-	uint32_t h = hash_text(font + 16 * r->rtl, px, text, len);
+	uint32_t h = hash_text(font + 16 * r->rtl + 32 * r->noto, px, text, len);
 	struct width_entry *e = &r->widths[h % WIDTH_SLOTS];
 	char buf[1024];
 	TTF_Font *f;
@@ -378,7 +383,7 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 
 	if (!len)
 		return 0;
-	if (e->text && e->hash == h && e->font == font + 16 * r->rtl && e->px == px && strlen(e->text) == len &&
+	if (e->text && e->hash == h && e->font == font + 16 * r->rtl + 32 * r->noto && e->px == px && strlen(e->text) == len &&
 	    !memcmp(e->text, text, len))
 		return e->w;
 	if (len >= sizeof(buf))
@@ -401,7 +406,7 @@ static int text_width(void *ctx, int font, int px, const char *text, size_t len)
 	free(e->text);
 	e->text = strdup(buf);
 	e->hash = h;
-	e->font = font + 16 * r->rtl;
+	e->font = font + 16 * r->rtl + 32 * r->noto;
 	e->px = px;
 	e->w = w;
 	return w;
@@ -553,7 +558,7 @@ static SDL_Surface *render_line(struct render *r, int font, int px, uint32_t col
 static struct tex_entry *tex_get(struct render *r, int font, int px, uint32_t color, const char *text)
 {
 	size_t len = strlen(text);
-	int key = font + 16 * r->rtl;
+	int key = font + 16 * r->rtl + 32 * r->noto;
 	uint32_t h = hash_text(key, px, text, len) ^ (color * 2654435761u);
 	unsigned i, probe;
 	SDL_Surface *s;
@@ -689,6 +694,7 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 	prev = r->tiles[!r->cur];
 	seed = mix(2166136261u, &bg, sizeof(bg));
 	seed = mix(seed, &r->rtl, sizeof(r->rtl));
+	seed = mix(seed, &r->noto, sizeof(r->noto));
 	for (int i = 0; i < tw * th; i++)
 		now[i] = seed;
 	screen = (struct ui_rect){ 0, 0, w, h };

@@ -36,14 +36,16 @@ void render_invalidate(struct render *r);
 void render_wipe(struct render *r);
 /* Whether any cached text contains text (tests of the wipe above). */
 int render_has_text(const struct render *r, const char *text);
-/* Lines are set left to right (0) or right to left (1): the UI's
- * language. Set before each frame. */
-void render_set_rtl(struct render *r, int rtl);
+/* The UI's language, set before each frame: lines with Arabic in them
+ * are set right to left (rtl), and with noto every line is set in Noto
+ * Sans, for a language whose letters Titillium Web lacks (one face on
+ * the whole screen, not a mix). */
+void render_set_script(struct render *r, int rtl, int noto);
 
 /* Font families: Titillium Web (Latin), Noto Sans (Latin extended,
  * Cyrillic), Noto Sans Arabic. */
 enum { RENDER_FAM_TITILLIUM, RENDER_FAM_NOTO, RENDER_FAM_ARABIC, RENDER_FAM__N };
-enum { RENDER_MAX_RUNS = 32 };
+enum { RENDER_MAX_RUNS = 64 };
 /* A piece of a line in one direction and one face; bytes start..len. */
 struct render_run {
 	size_t start, len;

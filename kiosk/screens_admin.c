@@ -160,6 +160,13 @@ static void status_check(struct kiosk *k)
 		status_meaning(k);
 	k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
 	k->ui.focus[0] = 0;
+	if (k->check_done) {
+		/* The answer is text, not a control: the voice guide says it. */
+		char buf[400];
+		str_fmt(buf, sizeof(buf), "%s: %s. %s.", _("Status"),
+			vocab_label(application_statuses, application_statuses_n, k->check_status), k->check_placement);
+		kiosk_say(k, buf);
+	}
 }
 
 void status_field_changed(struct kiosk *k, const char *id)

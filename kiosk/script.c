@@ -220,7 +220,8 @@ static int expect_layout(struct script *s)
 		const struct ui_widget *w = &ui->widgets[i];
 		/* A dialog over the page (idle countdown, language chooser;
 		 * not the keyboard, handled below) starts what is on top. */
-		if (w->role == UI_ROLE_DIALOG && strcmp(w->id, "keyboard") && modal == ui->nwidgets)
+		if (((w->role == UI_ROLE_DIALOG && strcmp(w->id, "keyboard")) || !strcmp(w->id, "idle") ||
+		     !strcmp(w->id, "languages")) && modal == ui->nwidgets)
 			modal = i;
 		v[i] = w->r;
 		if (w->panel >= 0 && w->panel < ui->npanels) {
@@ -247,7 +248,8 @@ static int expect_layout(struct script *s)
 			/* The keyboard covers the page on purpose: its keys win. */
 			if ((a->role == UI_ROLE_KEY) != (b->role == UI_ROLE_KEY))
 				continue;
-			/* So does the idle dialog, over the whole screen. */
+			/* So do the idle dialog and the language chooser, over
+			 * the whole screen. */
 			if ((i < modal) != (j < modal))
 				continue;
 			if (v[i].x < v[j].x + v[j].w && v[j].x < v[i].x + v[i].w && v[i].y < v[j].y + v[j].h &&

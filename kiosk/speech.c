@@ -171,6 +171,7 @@ static void *worker(void *arg)
 			str_copy(voice_lang, sizeof(voice_lang), lang);
 			synth(text);
 		}
+		str_wipe(text, sizeof(text));
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -231,6 +232,9 @@ void speech_say(struct speech *s, const char *lang, const char *text)
 	pthread_mutex_lock(&s->lock);
 	s->gen++;
 	s->pending_gen = s->gen;
+	/* Wiped whole: through headphones an utterance may hold what the
+	 * citizen typed, and a shorter one must not leave its tail behind. */
+	str_wipe(s->text, sizeof(s->text));
 	str_copy(s->text, sizeof(s->text), text);
 	str_copy(s->lang, sizeof(s->lang), lang);
 	if (s->dev)
@@ -250,6 +254,7 @@ void speech_silence(struct speech *s)
 	pthread_mutex_lock(&s->lock);
 	s->gen++;
 	s->pending_gen = 0;
+	str_wipe(s->text, sizeof(s->text));
 	if (s->dev)
 		SDL_ClearQueuedAudio(s->dev);
 	pthread_mutex_unlock(&s->lock);

@@ -251,6 +251,13 @@ void ui_frame_begin(struct ui *ui)
 	}
 }
 
+/* Text the voice guide reads when the keypad reaches it. */
+static int readable(const struct ui *ui, const struct ui_widget *w)
+{
+	return ui->focus_text && w->label[0] &&
+	       (w->role == UI_ROLE_TEXT || w->role == UI_ROLE_HEADING || w->role == UI_ROLE_ALERT);
+}
+
 static uint32_t fnv(uint32_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -345,8 +352,9 @@ void ui_frame_end(struct ui *ui)
 	ui->nfocus_order = 0;
 	for (i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
-		/* A focused error is in the order too: Tab goes on from it. */
-		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)))
+		/* A focused error is in the order too: Tab goes on from it;
+		 * with the voice guide, texts and headings as well. */
+		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)) || readable(ui, w))
 			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
 		if (ui->focus[0] && !strcmp(w->id, ui->focus))
 			focus_seen = 1;
@@ -361,6 +369,27 @@ void ui_frame_end(struct ui *ui)
 	/* A focused widget that left the screen loses focus. */
 	if (ui->focus[0] && !focus_seen)
 		ui->focus[0] = 0;
+	{
+		/* Text has no ring of its own: draw one (both bands, as
+		 * focus_ring) when the keypad is on it; errors draw theirs. */
+		const struct ui_widget *fw = ui->focus[0] ? ui_find(ui, ui->focus) : NULL;
+		if (fw && readable(ui, fw) && fw->role != UI_ROLE_ALERT && fw->visible && ui->ncmds + 2 <= UI_MAX_CMDS) {
+			int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3, it = t / 2 > 2 ? t / 2 : 2;
+			struct ui_rect in = { fw->r.x - it, fw->r.y - it, fw->r.w + 2 * it, fw->r.h + 2 * it };
+			struct ui_rect out = { in.x - t, in.y - t, in.w + 2 * t, in.h + 2 * t };
+			for (int band = 0; band < 2; band++) {
+				struct ui_cmd *c = &ui->cmds[ui->ncmds++];
+				struct ui_rect r = band ? in : out;
+				if (fw->panel >= 0)
+					r = intersect(r, ui->panels[fw->panel].r);
+				memset(c, 0, sizeof(*c));
+				c->kind = UI_CMD_RECT;
+				c->r = r;
+				c->color = ui_color(ui, band ? C_FOCUS_INNER : C_FOCUS);
+				c->thickness = band ? it : t;
+			}
+		}
+	}
 	if (strcmp(ui->focus, ui->prev_focus)) {
 		const struct ui_widget *fw = ui_find(ui, ui->focus);
 		memcpy(ui->prev_focus, ui->focus, sizeof(ui->focus));

@@ -121,6 +121,8 @@ struct ui {
 	float scale;			/* px per design unit (1080-wide design) */
 	float text_scale;		/* the citizen's text size: 1, 1.3 (up to 2.5) */
 	int rtl;			/* mirror the layout for right-to-left languages */
+	int focus_text;			/* texts, headings and alerts join the focus order
+					 * (the voice guide reads them: EZ Access style) */
 	const struct ui_theme *theme;
 	struct ui_text_ops text;
 	struct ui_input in;

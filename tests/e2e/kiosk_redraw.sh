@@ -3,7 +3,8 @@
 # Partial redraw (issue 12, kiosk/render.c): with the software renderer
 # the kiosk redraws only the screen tiles whose draw commands changed.
 # Every screenshot of a set of UI scripts (portrait and landscape, both
-# themes, 200% text, keyboards, errors, scrolling) must be identical,
+# themes, 200% text, keyboards, errors, scrolling, Arabic and Ukrainian,
+# the voice guide's text focus) must be identical,
 # pixel for pixel, to the one drawn with DOTE_FULL_REDRAW=1 (everything
 # every frame). Receipt screenshots are left out: their QR code holds a
 # fresh UUID each run.
@@ -15,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$O"/ui-shots/redraw-full-* "$O"/ui-shots/redraw-part-*' EXIT
 rc=0
 for name in accessibility browse_scroll errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
-	portrait_reach size_1920x1080; do
+	portrait_reach size_1920x1080 languages_sizes speech masking; do
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-full-$name.script"
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-part-$name.script"
 	if ! DOTE_FULL_REDRAW=1 O="$O" bash "$top/tests/ui/run-one" "$tmp/redraw-full-$name.script" > "$tmp/full.log" 2>&1 ||

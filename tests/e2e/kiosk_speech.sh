@@ -73,13 +73,25 @@ mkdir -p "$tmp/locale"
 cp -r "$O/locale/it" "$tmp/locale/"
 "$BIN/dote-kiosk" --init-db "$tmp/k.db" >/dev/null 2>&1
 printf 'expect-screen home\n' > "$tmp/s.script"
-"$BIN/dote-kiosk" --headless --lang fr --set locale_dir="$tmp/locale" --set state_dir="$tmp/state" \
+"$BIN/dote-kiosk" --headless --lang fr --set languages=it --set locale_dir="$tmp/locale" --set state_dir="$tmp/state" \
 	--db "$tmp/k.db" --script "$tmp/s.script" --shots "$tmp/shots" > "$tmp/out" 2>&1; rc=$?
 if [ $rc -ne 0 ] && grep -q "catalog is not in" "$tmp/out"; then
 	pass "--lang fr without its catalog: refused (exit $rc)"
 else
 	flunk "--lang fr without catalog: exit $rc, $(head -c 200 "$tmp/out")"
 fi
+
+# An offered language whose catalog is missing: refused, not English.
+"$BIN/dote-kiosk" --headless --set languages=it,fr --set locale_dir="$tmp/locale" --set state_dir="$tmp/state" \
+	--db "$tmp/k.db" --script "$tmp/s.script" --shots "$tmp/shots" > "$tmp/out" 2>&1; rc=$?
+if [ $rc -ne 0 ] && grep -q "no catalog for 'fr'" "$tmp/out"; then
+	pass "languages = it,fr without the French catalog: refused (exit $rc)"
+else
+	flunk "languages it,fr without catalog: exit $rc, $(head -c 200 "$tmp/out")"
+fi
+"$BIN/dote-kiosk" --headless --set languages=it --set locale_dir="$tmp/locale" --set state_dir="$tmp/state" \
+	--db "$tmp/k.db" --script "$tmp/s.script" --shots "$tmp/shots" > "$tmp/out" 2>&1 &&
+	pass "languages = it with only the Italian catalog: starts" || flunk "languages = it: $(tail -2 "$tmp/out")"
 
 # The speech log: the exact text handed to espeak-ng, one line each.
 cat > "$tmp/speech.script" <<'SCRIPT'

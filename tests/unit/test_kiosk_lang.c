@@ -195,6 +195,18 @@ static void test_runs(void)
 	runs_text("\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9", 0, got, sizeof(got));
 	CHECK_STR("bidi: Arabic in an LTR line is one RTL run", got, "R{العربية}");
 	CHECK_INT("bidi: empty line", render_runs("", 0, 1, 0, NULL, NULL, runs, RENDER_MAX_RUNS), 0);
+	{
+		/* More direction changes than runs: nothing of the line is lost. */
+		char line[900] = "";
+		size_t total = 0;
+		int n;
+		for (int i = 0; i < 40; i++)
+			strcat(line, "\xD9\x81\xD9\x8A ab ");
+		n = render_runs(line, strlen(line), 1, 0, NULL, NULL, runs, 8);
+		for (int i = 0; i < n; i++)
+			total += runs[i].len;
+		CHECK("bidi: a line with more runs than room keeps every byte", n == 8 && total == strlen(line));
+	}
 	CHECK("bidi: Arabic letters get the Arabic face",
 	      render_runs("\xD9\x81\xD9\x8A", 4, 1, 0, NULL, NULL, runs, RENDER_MAX_RUNS) == 1 &&
 	      runs[0].fam == RENDER_FAM_ARABIC);
