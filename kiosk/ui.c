@@ -385,7 +385,7 @@ void ui_frame_end(struct ui *ui)
 				memset(c, 0, sizeof(*c));
 				c->kind = UI_CMD_RECT;
 				c->r = r;
-				c->color = ui_color(ui, band ? C_FOCUS_INNER : C_FOCUS);
+				c->color = ui_color(ui, band ? C_FOCUS : C_FOCUS_EDGE);
 				c->thickness = band ? it : t;
 			}
 		}
