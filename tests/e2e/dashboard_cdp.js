@@ -5,64 +5,14 @@
 // page's own links, saves a screenshot of each page, and prints what the
 // page shows (JSON on stdout) for the shell test to compare with SQL.
 // The pages themselves have no scripts; this file is only the test's hand.
-// Node 18 or later (Debian 12's nodejs), nothing from npm: the WebSocket
-// is tests/e2e/ws_client.js, the HTTP request Node's own http module.
+// The DevTools session (target, WebSocket, commands) is tests/e2e/cdp.js.
 // usage: node dashboard_cdp.js DEVTOOLS_PORT HUB_URL SHOTS_DIR USER PASSWORD
 'use strict';
-const fs = require('fs');
-const http = require('http');
-const { WsClient } = require('./ws_client.js');
+const { cdpConnect } = require('./cdp.js');
 const [devport, hub, shots, user, password] = process.argv.slice(2);
 
-const getJson = url => new Promise((ok, bad) => {
-	http.get(url, res => {
-		const parts = [];
-		res.on('data', d => parts.push(d));
-		res.on('end', () => {
-			try { ok(JSON.parse(Buffer.concat(parts).toString('utf8'))); } catch (e) { bad(e); }
-		});
-	}).on('error', bad);
-});
-
 async function main() {
-	let targets = null;
-	for (let i = 0; i < 100 && !targets; i++) {
-		try {
-			targets = (await getJson(`http://127.0.0.1:${devport}/json/list`)).filter(t => t.type === 'page');
-			if (!targets.length) targets = null;
-		} catch (e) {
-			await new Promise(r => setTimeout(r, 100));
-		}
-	}
-	if (!targets) throw new Error('no Chromium page target');
-	const ws = new WsClient(targets[0].webSocketDebuggerUrl);
-	await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
-	let id = 0;
-	const pending = new Map(), waiters = [];
-	ws.onmessage = m => {
-		const msg = JSON.parse(m.data);
-		if (msg.id && pending.has(msg.id)) {
-			const p = pending.get(msg.id);
-			pending.delete(msg.id);
-			msg.error ? p.bad(new Error(JSON.stringify(msg.error))) : p.ok(msg.result);
-		} else if (msg.method) {
-			for (const w of waiters.splice(0)) w(msg);
-		}
-	};
-	const send = (method, params = {}) => new Promise((ok, bad) => {
-		const n = ++id;
-		pending.set(n, { ok, bad });
-		ws.send(JSON.stringify({ id: n, method, params }));
-	});
-	const loaded = () => new Promise(ok => {
-		const wait = msg => (msg.method === 'Page.loadEventFired' ? ok() : waiters.push(wait));
-		waiters.push(wait);
-	});
-	const evaluate = async expr => (await send('Runtime.evaluate', { expression: expr, returnByValue: true })).result.value;
-	const shot = async name => {
-		const r = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
-		fs.writeFileSync(`${shots}/${name}.png`, Buffer.from(r.data, 'base64'));
-	};
+	const { ws, send, loaded, evaluate, shot } = await cdpConnect(devport, shots);
 	const page = async () => evaluate(`(() => ({
 		url: location.pathname + location.search,
 		title: document.title,

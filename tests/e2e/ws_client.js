@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 // A minimal WebSocket client (RFC 6455) on Node's own http module, for
-// the DevTools tests (tests/e2e/dashboard_cdp.js): Debian 12's nodejs is
+// the DevTools tests (tests/e2e/cdp.js): Debian 12's nodejs is
 // 18, which has no WebSocket, and the tests fetch nothing from npm.
 // Enough for Chromium's DevTools endpoint on loopback: ws:// only, text
 // messages out (masked, as a client must), text or binary messages in
