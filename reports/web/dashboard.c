@@ -48,9 +48,6 @@ struct dashboard_ctx {
 	int secure_cookies;		/* add Secure to every cookie */
 };
 
-static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
-			  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /* A database filled without rollup upkeep (dote demo, an import) gets
  * its rollups now rather than during someone's first page view. */
 static int rollups_check(struct statdb *db)
@@ -160,14 +157,6 @@ static void respond(struct http_response *resp, int status, const char *type, st
 		resp->status = 500;
 }
 
-static void page_headers(struct http_response *resp)
-{
-	http_response_header(resp, "Content-Security-Policy", csp);
-	http_response_header(resp, "X-Content-Type-Options", "nosniff");
-	http_response_header(resp, "Referrer-Policy", "same-origin");
-	http_response_header(resp, "Cache-Control", "no-store");
-}
-
 static void redirect(struct http_response *resp, const char *to)
 {
 	struct hbuf b;
@@ -177,7 +166,7 @@ static void redirect(struct http_response *resp, const char *to)
 	hbuf_add(&b, "\">Continua</a></p></html>");
 	respond(resp, 303, "text/html; charset=utf-8", &b);
 	http_response_header(resp, "Location", to);
-	page_headers(resp);
+	html_staff_headers(resp);
 }
 
 static void simple_page(struct http_response *resp, int status, const char *title, const char *msg)
@@ -192,7 +181,7 @@ static void simple_page(struct http_response *resp, int status, const char *titl
 	hbuf_add(&b, "</p><p><a href=\"/dashboard\">Torna al cruscotto</a></p></main>");
 	html_page_end(&b);
 	respond(resp, status, "text/html; charset=utf-8", &b);
-	page_headers(resp);
+	html_staff_headers(resp);
 }
 
 /* ---- URLs ---- */
@@ -272,7 +261,7 @@ static void login_page(const struct dashboard_ctx *d, struct http_response *resp
 	snprintf(cookie, sizeof(cookie), "dc_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600%s", pre,
 		 d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);
-	page_headers(resp);
+	html_staff_headers(resp);
 }
 
 static void login_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
@@ -530,7 +519,7 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 		str_copy(resp->content_type, sizeof(resp->content_type), "text/csv; charset=utf-8");
 		snprintf(disp, sizeof(disp), "attachment; filename=\"dotecomune-%s.csv\"", child);
 		http_response_header(resp, "Content-Disposition", disp);
-		page_headers(resp);
+		html_staff_headers(resp);
 		goto out;
 	}
 	if (view_report(db, &v, protect, "", "applications,applicants,seats,selected,fill_rate,started,dropped_out,"
@@ -815,7 +804,7 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 		     "Candidati distinti: ogni persona è contata una volta per avviso.</p></main>");
 	html_page_end(&b);
 	respond(resp, 200, "text/html; charset=utf-8", &b);
-	page_headers(resp);
+	html_staff_headers(resp);
 	goto out;
 bad:
 	if (!strncmp(err, "database error", 14))

@@ -8,6 +8,7 @@
  * also followed by a data table in the pages that use it.
  */
 #include "reports/web/html.h"
+#include "reports/web/http.h"
 #include "core/util.h"
 
 #include <sodium.h>
@@ -416,4 +417,15 @@ void html_page_start(struct hbuf *b, const char *title, const char *font_base)
 void html_page_end(struct hbuf *b)
 {
 	hbuf_add(b, "</body></html>\n");
+}
+
+const char html_csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
+			"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+void html_staff_headers(struct http_response *resp)
+{
+	http_response_header(resp, "Content-Security-Policy", html_csp);
+	http_response_header(resp, "X-Content-Type-Options", "nosniff");
+	http_response_header(resp, "Referrer-Policy", "same-origin");
+	http_response_header(resp, "Cache-Control", "no-store");
 }

@@ -57,4 +57,13 @@ void html_page_end(struct hbuf *b);
 void html_int_it(char *buf, size_t size, long long v);
 /* Formats a double with a decimal comma and the given decimals. */
 void html_dec_it(char *buf, size_t size, double v, int decimals);
+
+struct http_response;
+/* The Content-Security-Policy of the staff pages served by the hub
+ * (dashboard, comune office, coordination): no scripts, own fonts and
+ * images, forms only to the hub itself. */
+extern const char html_csp[];
+/* Adds the headers every staff page carries: html_csp, nosniff,
+ * same-origin referrer, no-store (the pages show personal data). */
+void html_staff_headers(struct http_response *resp);
 #endif

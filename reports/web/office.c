@@ -40,9 +40,6 @@
 
 enum { PAGE_MAX = 4u << 20, FORM_MAX = 8192, LIST_MAX = 2000 };
 
-static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
-			  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /* Extra styles of these pages (the frame's are in html.c). */
 static const char office_css[] =
 	"<style>.status{display:inline-block;padding:0 8px;border-radius:10px;background:#e6f0fa;"
@@ -65,14 +62,6 @@ struct office {
 
 /* ---- responses ---- */
 
-static void page_headers(struct http_response *resp)
-{
-	http_response_header(resp, "Content-Security-Policy", csp);
-	http_response_header(resp, "X-Content-Type-Options", "nosniff");
-	http_response_header(resp, "Referrer-Policy", "same-origin");
-	http_response_header(resp, "Cache-Control", "no-store");
-}
-
 static void respond(struct http_response *resp, int status, const char *type, struct hbuf *b)
 {
 	size_t len = 0;
@@ -83,7 +72,7 @@ static void respond(struct http_response *resp, int status, const char *type, st
 	resp->body_len = resp->body ? len : 0;
 	if (!resp->body)
 		resp->status = 500;
-	page_headers(resp);
+	html_staff_headers(resp);
 }
 
 static void redirect(struct http_response *resp, const char *to)

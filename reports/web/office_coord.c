@@ -37,9 +37,6 @@
 
 enum { PAGE_MAX = 8u << 20, FORM_MAX = 16384, PENDING_SECONDS = 3600, NET_ROWS_MAX = 1000 };
 
-static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self' data:; "
-			  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /* Styles these pages add to html.c's. */
 static const char office_css[] =
 	"<style>nav.tabs{display:flex;gap:4px;padding:0 24px;background:#f2f7fc;border-bottom:1px solid #c5c7c9}"
@@ -86,7 +83,7 @@ static void respond(struct http_response *resp, int status, struct hbuf *b)
 	resp->body_len = resp->body ? len : 0;
 	if (!resp->body)
 		resp->status = 500;
-	http_response_header(resp, "Content-Security-Policy", csp);
+	http_response_header(resp, "Content-Security-Policy", html_csp);
 	http_response_header(resp, "Referrer-Policy", "same-origin");
 	http_response_header(resp, "Cache-Control", "no-store");
 }
