@@ -1242,22 +1242,34 @@ int call_list_print(struct store *s, FILE *out)
 	return 0;
 }
 
-int call_show_print(struct store *s, const char *call_code, FILE *out)
+/* Runs sql with ?1 bound to the normalised call_code, for the print
+ * commands below: 0 with *r holding at least one row, 1 when the code is
+ * malformed or nothing matches, -1 on a store error. */
+static int call_rows(struct store *s, const char *call_code, const char *sql, struct store_res **r)
 {
-	struct store_res *r;
 	char code[24];
-	int i;
 
 	if (call_code_normalise(call_code, code, sizeof(code)))
 		return 1;
-	if (store_query(s, "SELECT p.code, p.comune, p.area, p.months, p.hours_week, p.allowance_eur,"
-			   " p.seats, p.deadline, p.status, p.office FROM placement p JOIN call c"
-			   " ON c.id = p.call_id WHERE c.code = ?1 ORDER BY p.code", ARGS(code), &r))
+	if (store_query(s, sql, ARGS(code), r))
 		return -1;
-	if (store_res_rows(r) == 0) {
-		store_res_free(r);
+	if (store_res_rows(*r) == 0) {
+		store_res_free(*r);
 		return 1;
 	}
+	return 0;
+}
+
+int call_show_print(struct store *s, const char *call_code, FILE *out)
+{
+	struct store_res *r;
+	int i, rc;
+
+	rc = call_rows(s, call_code, "SELECT p.code, p.comune, p.area, p.months, p.hours_week, p.allowance_eur,"
+		       " p.seats, p.deadline, p.status, p.office FROM placement p JOIN call c"
+		       " ON c.id = p.call_id WHERE c.code = ?1 ORDER BY p.code", &r);
+	if (rc)
+		return rc;
 	fprintf(out, "%-14s %-7s %-24s %-11s %6s %5s %9s %5s %-10s %s\n", "placement", "comune", "name", "area",
 		"months", "hours", "allowance", "seats", "deadline", "status / office");
 	for (i = 0; i < store_res_rows(r); i++) {
@@ -1275,19 +1287,13 @@ int call_show_print(struct store *s, const char *call_code, FILE *out)
 int call_history_print(struct store *s, const char *call_code, FILE *out)
 {
 	struct store_res *r;
-	char code[24];
-	int i;
+	int i, rc;
 
-	if (call_code_normalise(call_code, code, sizeof(code)))
-		return 1;
-	if (store_query(s, "SELECT v.at, v.by, v.action, v.placement_code, v.version, v.note FROM"
-			   " catalog_version v JOIN call c ON c.id = v.call_id WHERE c.code = ?1"
-			   " ORDER BY v.id", ARGS(code), &r))
-		return -1;
-	if (store_res_rows(r) == 0) {
-		store_res_free(r);
-		return 1;
-	}
+	rc = call_rows(s, call_code, "SELECT v.at, v.by, v.action, v.placement_code, v.version, v.note FROM"
+		       " catalog_version v JOIN call c ON c.id = v.call_id WHERE c.code = ?1"
+		       " ORDER BY v.id", &r);
+	if (rc)
+		return rc;
 	for (i = 0; i < store_res_rows(r); i++)
 		fprintf(out, "%s  %-16s %-10s %-14s v%-3s %s\n", store_res_get(r, i, 0), store_res_get(r, i, 1),
 			store_res_get(r, i, 2), *store_res_get(r, i, 3) ? store_res_get(r, i, 3) : "(avviso)",
