@@ -387,11 +387,23 @@ static void browse_filters(struct kiosk *k, struct flow *f)
 /* Line height of a font at a design size (with the text-size setting). */
 #define LH(font, size) (ui->text.line_height(ui->text.ctx, (font), ui_font_px(ui, (size))))
 
+/* Placement texts are written by the town hall in Italian only: in any
+ * other language each card says so (as the detail screen does), so a
+ * citizen is not surprised by an Italian title. */
+static int card_italian_only(void)
+{
+	return strcmp(i18n_lang(), "it") != 0;
+}
+
 /* A card's height: its lines grow with the citizen's text size. */
 static int card_height(struct ui *ui)
 {
-	return 2 * ui_px(ui, 28) + LH(UI_FONT_SEMIBOLD, 26) + 2 * LH(UI_FONT_BOLD, 40) +
-	       LH(UI_FONT_REGULAR, 30) + 2 * LH(UI_FONT_SEMIBOLD, 30) + 4 * ui_px(ui, 6);
+	int h = 2 * ui_px(ui, 28) + LH(UI_FONT_SEMIBOLD, 26) + 2 * LH(UI_FONT_BOLD, 40) +
+		LH(UI_FONT_REGULAR, 30) + 2 * LH(UI_FONT_SEMIBOLD, 30) + 4 * ui_px(ui, 6);
+
+	if (card_italian_only())
+		h += LH(UI_FONT_SEMIBOLD, 26) + ui_px(ui, 6);
+	return h;
 }
 
 /* Draws one placement card at content y; returns 1 when tapped. */
@@ -410,7 +422,9 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	/* Seats and how many applied so far (last sync): the citizen judges
 	 * the odds; the town hall selects, so nothing is "full". */
 	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
-	str_fmt(label, sizeof(label), "%s. %s, %s. %s. %s. %s %s", c->title, c->office, c->comune_name, facts, facts2,
+	/* The mark is in the label too: the voice guide reads it with the title. */
+	str_fmt(label, sizeof(label), "%s.%s%s %s, %s. %s. %s. %s %s", c->title, card_italian_only() ? " " : "",
+		card_italian_only() ? _("(Italian only)") : "", c->office, c->comune_name, facts, facts2,
 		_("Code"), c->code);
 	ui_draw_card(ui, r);
 	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
@@ -424,6 +438,14 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, la }, line, UI_FONT_SEMIBOLD,
 			    ui_font_px(ui, 26), ui_color(ui, C_PRIMARY), 0);
 		y += la + g;
+		/* Above the title it tells, so it stays in view when a small
+		 * screen at 200% text shows only a card's top. */
+		if (card_italian_only()) {
+			/* One line; ui_text_box shrinks it to fit narrow cards at 200% text. */
+			ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, la }, _("(Italian only)"), UI_FONT_SEMIBOLD,
+				    ui_font_px(ui, 26), ui_color(ui, C_MUTED), 0);
+			y += la + g;
+		}
 		ui_text_box(ui, (struct ui_rect){ r.x + pad, y, tw, 2 * lt }, c->title, UI_FONT_BOLD,
 			    ui_font_px(ui, 40), ui_color(ui, C_TEXT), 0);
 		y += 2 * lt + g;

@@ -34,6 +34,7 @@
 #include "core/util.h"
 #include "reports/hub/hub.h"
 #include "reports/hub/mail.h"
+#include "reports/hub/retention.h"
 #include "reports/web/auth.h"
 
 #if __has_include("reports/web/dashboard.h")
@@ -70,6 +71,7 @@ static const struct config_entry hub_config[] = {
 	{ "smtp_tls", "0", "1 to require STARTTLS on smtp:// (smtps:// is always TLS)" },
 	{ "mail_poll_seconds", "10", "how often the mail outbox is looked at" },
 	{ "mail_retry_seconds", "300", "wait before a failed message is tried again (times the failures, up to 12)" },
+	{ "retention_interval_hours", "24", "hours between erasures of applicants' personal data (as dote retention run; also at start-up); 0: never (cron does it)" },
 };
 
 struct request_state {
@@ -648,7 +650,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
 	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
-	long silent, growing, slow_frame;
+	long silent, growing, slow_frame, keep_hours;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -673,6 +675,7 @@ int main(int argc, char **argv)
 		{ "smtp_tls", 0, 1, &smtp_tls },
 		{ "mail_poll_seconds", 1, 3600, &mail_poll },
 		{ "mail_retry_seconds", 1, 86400, &mail_retry },
+		{ "retention_interval_hours", 0, 8760, &keep_hours },
 		{ "kiosk_silent_minutes", 0, 1000000, &silent },
 		{ "outbox_growing_minutes", 0, 1000000, &growing },
 		{ "slow_frame_ms", 0, 1000000, &slow_frame },
@@ -681,6 +684,7 @@ int main(int argc, char **argv)
 	 * configuration; 1 for any later failure. */
 	int i, rc = 2, sig;
 	static struct hub_mail mail;
+	static struct hub_retention keep;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
@@ -822,6 +826,11 @@ int main(int argc, char **argv)
 	mail.quiet = h->quiet;
 	if (hub_mail_start(&mail))
 		goto out;
+	str_copy(keep.db_url, sizeof(keep.db_url), h->db_url);
+	keep.interval_hours = (int)keep_hours;
+	keep.quiet = h->quiet;
+	if (hub_retention_start(&keep))
+		goto out;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     0, NULL, NULL, on_request, h,
@@ -867,6 +876,7 @@ out:
 		pthread_join(guard.reaper, NULL);
 	}
 	hub_mail_stop(&mail);
+	hub_retention_stop(&keep);
 	if (d)
 		MHD_stop_daemon(d);
 #if HAVE_DASHBOARD

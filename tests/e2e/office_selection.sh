@@ -107,7 +107,8 @@ run() {
 	"$DOTE_BIN/dote-hub" --db "$DB" --load-catalog "$T/catalog.db" >/dev/null || { fail "$b-setup" "catalog"; return; }
 	port=$(free_port)
 	start_hub "$b-office" "$DB" --threads 2 --set "smtp_url=smtp://127.0.0.1:$port" \
-		--set smtp_from=dote@comune.example.it --set mail_poll_seconds=1 --set mail_retry_seconds=1 ||
+		--set smtp_from=dote@comune.example.it --set mail_poll_seconds=1 --set mail_retry_seconds=1 \
+		--set retention_interval_hours=0 ||	# retention by the CLI here (hub_retention.sh: by the hub)
 		{ fail "$b-setup" "hub"; return; }
 	URL=$HUB_URL
 	for u in "anna comune 015146" "bruno comune 015209" "carla coordinator"; do
