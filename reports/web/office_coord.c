@@ -83,9 +83,7 @@ static void respond(struct http_response *resp, int status, struct hbuf *b)
 	resp->body_len = resp->body ? len : 0;
 	if (!resp->body)
 		resp->status = 500;
-	http_response_header(resp, "Content-Security-Policy", html_csp);
-	http_response_header(resp, "Referrer-Policy", "same-origin");
-	http_response_header(resp, "Cache-Control", "no-store");
+	html_staff_headers(resp);
 }
 
 static void redirect(struct http_response *resp, const char *to)

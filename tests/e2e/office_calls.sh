@@ -312,8 +312,12 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	check "$b-web-versions" "$(sql "$b" "$db" "SELECT count(*) FROM catalog_version v JOIN call c ON c.id = v.call_id WHERE c.code = '13/2025'")" 7
 
 	# --- the network view (uso interno) ---
-	code=$(curl -s -b "$jar" -o "$T/rete.html" -w '%{http_code}' "$url/coordinamento/rete")
+	code=$(curl -s -b "$jar" -D "$T/rete.h" -o "$T/rete.html" -w '%{http_code}' "$url/coordinamento/rete")
 	check "$b-network-page" "$code" 200
+	# the same protective headers as every other staff page (it shows exact counts)
+	for h in 'Content-Security-Policy: default-src' 'X-Content-Type-Options: nosniff' 'Cache-Control: no-store'; do
+		grep -qi "^$h" "$T/rete.h" && pass "$b-network-header ${h%%:*}" || fail "$b-network-header ${h%%:*}" "missing"
+	done
 	grep -q 'data-internal>USO INTERNO' "$T/rete.html" && pass "$b-network-marked-internal" || fail "$b-network-marked-internal" "no banner"
 	grep -qi 'csv\|download' "$T/rete.html" && fail "$b-network-no-download" "link" || pass "$b-network-no-download"
 	n=$(grep -o '<tr data-comune=' "$T/rete.html" | wc -l)
