@@ -144,30 +144,7 @@ static void conn_put(struct dashboard_ctx *d, int slot, int failed)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* ---- responses ---- */
-
-static void respond(struct http_response *resp, int status, const char *type, struct hbuf *b)
-{
-	size_t len = 0;
-	resp->status = status;
-	str_copy(resp->content_type, sizeof(resp->content_type), type);
-	resp->body = hbuf_detach(b, &len);
-	resp->body_len = resp->body ? len : 0;
-	if (!resp->body)
-		resp->status = 500;
-}
-
-static void redirect(struct http_response *resp, const char *to)
-{
-	struct hbuf b;
-	hbuf_init(&b, 4096);
-	hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Reindirizzamento</title><p><a href=\"");
-	hbuf_esc(&b, to);
-	hbuf_add(&b, "\">Continua</a></p></html>");
-	respond(resp, 303, "text/html; charset=utf-8", &b);
-	http_response_header(resp, "Location", to);
-	html_staff_headers(resp);
-}
+/* ---- responses (html_respond, html_staff_redirect) ---- */
 
 static void simple_page(struct http_response *resp, int status, const char *title, const char *msg)
 {
@@ -180,7 +157,7 @@ static void simple_page(struct http_response *resp, int status, const char *titl
 	hbuf_esc(&b, msg);
 	hbuf_add(&b, "</p><p><a href=\"/dashboard\">Torna al cruscotto</a></p></main>");
 	html_page_end(&b);
-	respond(resp, status, "text/html; charset=utf-8", &b);
+	html_respond(resp, status, "text/html; charset=utf-8", &b);
 	html_staff_headers(resp);
 }
 
@@ -257,7 +234,7 @@ static void login_page(const struct dashboard_ctx *d, struct http_response *resp
 	hbuf_add(&b, "<button type=\"submit\">Accedi</button></form>"
 		     "<p class=\"note\">La sessione scade dopo 30 minuti di inattività.</p></main>");
 	html_page_end(&b);
-	respond(resp, status, "text/html; charset=utf-8", &b);
+	html_respond(resp, status, "text/html; charset=utf-8", &b);
 	snprintf(cookie, sizeof(cookie), "dc_pre=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600%s", pre,
 		 d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);
@@ -302,7 +279,7 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 			   r == AUTH_DENIED ? 401 : 500);
 		return;
 	}
-	redirect(resp, "/dashboard");
+	html_staff_redirect(resp, "/dashboard");
 	snprintf(cookie, sizeof(cookie), "dc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
 		 AUTH_MAX_SECONDS, d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);
@@ -318,7 +295,7 @@ static void logout_post(const struct dashboard_ctx *d, struct statdb *db, const 
 
 	if (req->body_len > FORM_MAX || http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ||
 	    auth_session_get(db, token, &s) != AUTH_OK) {
-		redirect(resp, "/login");
+		html_staff_redirect(resp, "/login");
 		return;
 	}
 	if (http_form_get(req->body, "csrf", csrf, sizeof(csrf)) || !auth_token_equal(csrf, s.csrf)) {
@@ -326,7 +303,7 @@ static void logout_post(const struct dashboard_ctx *d, struct statdb *db, const 
 		return;
 	}
 	auth_logout(db, token);
-	redirect(resp, "/login");
+	html_staff_redirect(resp, "/login");
 	http_response_header(resp, "Set-Cookie", d->secure_cookies
 				 ? "dc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
 				 : "dc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -803,7 +780,7 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	hbuf_add(&b, "<p class=\"note\">Fonte: DoteComune, tabelle statistiche aggiornate a ogni candidatura. "
 		     "Candidati distinti: ogni persona è contata una volta per avviso.</p></main>");
 	html_page_end(&b);
-	respond(resp, 200, "text/html; charset=utf-8", &b);
+	html_respond(resp, 200, "text/html; charset=utf-8", &b);
 	html_staff_headers(resp);
 	goto out;
 bad:
@@ -883,7 +860,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 		if (post)
 			logout_post(d, db, req, resp);
 		else
-			redirect(resp, "/dashboard");
+			html_staff_redirect(resp, "/dashboard");
 		goto out;
 	}
 	if (strcmp(p, "/dashboard") && strcmp(p, "/dashboard/") && strcmp(p, "/dashboard/csv")) {
@@ -897,7 +874,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 		goto out;
 	}
 	if (ar != AUTH_OK) {
-		redirect(resp, "/login");
+		html_staff_redirect(resp, "/login");
 		goto out;
 	}
 	if (!get) {

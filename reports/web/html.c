@@ -429,3 +429,28 @@ void html_staff_headers(struct http_response *resp)
 	http_response_header(resp, "Referrer-Policy", "same-origin");
 	http_response_header(resp, "Cache-Control", "no-store");
 }
+
+void html_respond(struct http_response *resp, int status, const char *type, struct hbuf *b)
+{
+	size_t len = 0;
+
+	resp->status = status;
+	str_copy(resp->content_type, sizeof(resp->content_type), type);
+	resp->body = hbuf_detach(b, &len);
+	resp->body_len = resp->body ? len : 0;
+	if (!resp->body)
+		resp->status = 500;
+}
+
+void html_staff_redirect(struct http_response *resp, const char *to)
+{
+	struct hbuf b;
+
+	hbuf_init(&b, 4096);
+	hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Reindirizzamento</title><p><a href=\"");
+	hbuf_esc(&b, to);
+	hbuf_add(&b, "\">Continua</a></p></html>");
+	html_respond(resp, 303, "text/html; charset=utf-8", &b);
+	html_staff_headers(resp);
+	http_response_header(resp, "Location", to);
+}

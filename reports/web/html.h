@@ -66,4 +66,10 @@ extern const char html_csp[];
 /* Adds the headers every staff page carries: html_csp, nosniff,
  * same-origin referrer, no-store (the pages show personal data). */
 void html_staff_headers(struct http_response *resp);
+/* Hands b's text to resp as its body with status and content type
+ * (b is left empty); a body that could not be built becomes a 500. */
+void html_respond(struct http_response *resp, int status, const char *type, struct hbuf *b);
+/* A 303 to `to` (a path of the hub's own) as a staff page: its headers,
+ * Location, and a link for clients that do not follow redirects. */
+void html_staff_redirect(struct http_response *resp, const char *to);
 #endif

@@ -62,29 +62,11 @@ struct office {
 
 /* ---- responses ---- */
 
+/* Every page here is a staff page: html.c's body handover plus its headers. */
 static void respond(struct http_response *resp, int status, const char *type, struct hbuf *b)
 {
-	size_t len = 0;
-
-	resp->status = status;
-	str_copy(resp->content_type, sizeof(resp->content_type), type);
-	resp->body = hbuf_detach(b, &len);
-	resp->body_len = resp->body ? len : 0;
-	if (!resp->body)
-		resp->status = 500;
+	html_respond(resp, status, type, b);
 	html_staff_headers(resp);
-}
-
-static void redirect(struct http_response *resp, const char *to)
-{
-	struct hbuf b;
-
-	hbuf_init(&b, 4096);
-	hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Reindirizzamento</title><p><a href=\"");
-	hbuf_esc(&b, to);
-	hbuf_add(&b, "\">Continua</a></p></html>");
-	respond(resp, 303, "text/html; charset=utf-8", &b);
-	http_response_header(resp, "Location", to);
 }
 
 static void top(struct office *o, struct hbuf *b, const char *title)
@@ -767,7 +749,7 @@ static void application_post(struct office *o)
 		hbuf_add(&u, "&fatto=");
 		hbuf_add(&u, action);
 		to = hbuf_detach(&u, NULL);
-		redirect(o->resp, to ? to : "/ufficio");
+		html_staff_redirect(o->resp, to ? to : "/ufficio");
 		free(to);
 	}
 }
@@ -954,7 +936,7 @@ static void ranking_post(struct office *o)
 		hbuf_add(&u, "/ufficio/graduatoria?codice=");
 		url_value(&u, code);
 		to = hbuf_detach(&u, NULL);
-		redirect(o->resp, to ? to : "/ufficio");
+		html_staff_redirect(o->resp, to ? to : "/ufficio");
 		free(to);
 	}
 }
@@ -1067,7 +1049,7 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 		return 0;
 	}
 	if (ar != AUTH_OK) {
-		redirect(resp, "/login");
+		html_staff_redirect(resp, "/login");
 		return 0;
 	}
 	o.staff = !strcmp(o.sess.role, "comune");

@@ -73,29 +73,11 @@ static void instant_cell(struct hbuf *b, const char *iso)
 
 /* ------------------------------------------------------------ responses */
 
+/* Every page here is an HTML staff page: html.c's body handover plus its headers. */
 static void respond(struct http_response *resp, int status, struct hbuf *b)
 {
-	size_t len = 0;
-
-	resp->status = status;
-	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
-	resp->body = hbuf_detach(b, &len);
-	resp->body_len = resp->body ? len : 0;
-	if (!resp->body)
-		resp->status = 500;
+	html_respond(resp, status, "text/html; charset=utf-8", b);
 	html_staff_headers(resp);
-}
-
-static void redirect(struct http_response *resp, const char *to)
-{
-	struct hbuf b;
-
-	hbuf_init(&b, 4096);
-	hbuf_add(&b, "<!DOCTYPE html><html lang=\"it\"><title>Reindirizzamento</title><p><a href=\"");
-	hbuf_esc(&b, to);
-	hbuf_add(&b, "\">Continua</a></p></html>");
-	respond(resp, 303, &b);
-	http_response_header(resp, "Location", to);
 }
 
 /* Appends value to a URL, percent-encoded. */
@@ -570,7 +552,7 @@ out:
 		url_enc(&u, sp.code);
 		hbuf_add(&u, "&fatto=pubblicato");
 		to = hbuf_detach(&u, NULL);
-		redirect(pg->resp, to ? to : "/coordinamento/avvisi");
+		html_staff_redirect(pg->resp, to ? to : "/coordinamento/avvisi");
 		free(to);
 	} else if (rc == 1) {
 		page_begin(pg, "Il file non è più valido", "/coordinamento/avvisi");
@@ -888,7 +870,7 @@ static void amend_done(struct page *pg, int rc, const char *err, const char *bas
 	hbuf_add(&u, "&fatto=");
 	hbuf_add(&u, done);
 	to = hbuf_detach(&u, NULL);
-	redirect(pg->resp, to ? to : "/coordinamento/avvisi");
+	html_staff_redirect(pg->resp, to ? to : "/coordinamento/avvisi");
 	free(to);
 }
 
@@ -1506,7 +1488,7 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 		return;
 	}
 	if (ar != AUTH_OK) {
-		redirect(resp, "/login");
+		html_staff_redirect(resp, "/login");
 		return;
 	}
 	if (strcmp(pg.s.role, "coordinator")) {
@@ -1515,7 +1497,7 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 		return;
 	}
 	if (get && (!strcmp(p, "/coordinamento") || !strcmp(p, "/coordinamento/")))
-		redirect(resp, "/coordinamento/avvisi");
+		html_staff_redirect(resp, "/coordinamento/avvisi");
 	else if (get && !strcmp(p, "/coordinamento/avvisi"))
 		calls_page(&pg);
 	else if (post && !strcmp(p, "/coordinamento/avvisi/importa"))
