@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include "core/config.h"
@@ -54,7 +55,7 @@ static const struct config_entry hub_config[] = {
 	{ "body_max", "4194304", "largest request body in bytes (413 beyond)" },
 	{ "rate_per_minute", "1200", "requests a kiosk may make per minute (429 beyond)" },
 	{ "per_address_connections", "64", "connections one client address may hold at once (0: no limit; raise it behind a proxy)" },
-	{ "header_timeout", "10", "seconds to send a request's headers, from connecting or from the previous answer" },
+	{ "header_timeout", "10", "seconds to send a request's headers, from connecting or from the previous answer (not counting while the hub has yet to read them)" },
 	{ "body_timeout", "60", "seconds to send a request's body once its headers are in" },
 	{ "body_memory", "67108864", "bytes of request bodies held at once, all connections together (503 beyond)" },
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
@@ -175,9 +176,24 @@ static void conn_deadline(struct MHD_Connection *c, int64_t ms, int headers)
 	pthread_mutex_unlock(&guard.lock);
 }
 
+/* Whether the client has sent bytes the hub has not read yet: its
+ * request is waiting for one of the hub's threads (held up by a slow
+ * database, say), not trickling. Deadlines are the client's: such a
+ * connection gets SPARE_MS more, again and again while the bytes stay
+ * unread; once its thread reads them the deadline runs as before, so a
+ * slow attacker gains at most SPARE_MS from a stall. */
+enum { SPARE_MS = 1000 };
+
+static int hub_is_behind(const struct hub_conn *hc)
+{
+	int n = 0;
+
+	return ioctl(hc->fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 /* Four times a second, shuts down the socket of every connection past
  * its deadline (or, when crowded, waiting for headers longer than
- * CROWDED_HEADER_MS); MHD sees the end of the stream and closes it (and
+ * CROWDED_HEADER_MS) unless the hub is the one behind; MHD sees the end of the stream and closes it (and
  * calls on_completed for a request cut short). */
 static void *reaper_main(void *arg)
 {
@@ -200,13 +216,20 @@ static void *reaper_main(void *arg)
 		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
 		now = now_ms();
 		crowded = guard.n_conns >= guard.crowded;
-		for (hc = guard.conns; hc; hc = hc->next)
-			if ((hc->deadline_ms && now >= hc->deadline_ms) ||
-			    (crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS)) {
-				shutdown(hc->fd, SHUT_RDWR);
-				hc->deadline_ms = hc->headers_since_ms = 0;
-				guard.reaped++;
+		for (hc = guard.conns; hc; hc = hc->next) {
+			if (!(hc->deadline_ms && now >= hc->deadline_ms) &&
+			    !(crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS))
+				continue;
+			if (hub_is_behind(hc)) {
+				hc->deadline_ms = now + SPARE_MS;
+				if (hc->headers_since_ms)
+					hc->headers_since_ms = now;
+				continue;
 			}
+			shutdown(hc->fd, SHUT_RDWR);
+			hc->deadline_ms = hc->headers_since_ms = 0;
+			guard.reaped++;
+		}
 		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
 			if (!h->quiet)
 				fprintf(stderr, "closed %ld connections past their header or body deadline\n",

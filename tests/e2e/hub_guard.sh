@@ -189,4 +189,20 @@ echo "# login answers during the loops: $(sort "$T/loops.codes" | uniq -c | tr -
 le "login-loops-hashed-at-most-per-address-limit" "$(grep -c '^401' "$T/loops.codes")" 20
 
 kill -0 "$HUB_PID" 2>/dev/null && pass "hub-alive-after-all" || fail "hub-alive-after-all" "hub died"
+
+# --- 1b. The header deadline is the client's, not the hub's: a kiosk whose
+# next request waits unread while the hub's thread is held up (here by a
+# heartbeat waiting 3 s on a locked database, header_timeout 1 s) is
+# answered when the thread comes free, not cut. On a busy PostgreSQL hub
+# this cut queued kiosks under load (hub_load).
+kill "$HUB_PID"
+start_hub stall "$db" --threads 1 --set header_timeout=1 --set rate_per_minute=600 ||
+	{ fail stall-setup "hub did not start"; finish; }
+r=$($GUARD stall "$HUB_PORT" "$db" "$tok3" 3)
+echo "# kiosk asking while the hub's thread waits 3 s: $r"
+check "queued-kiosk-answered-past-header-timeout" "$(kv status "$r")" 200
+ge "queued-kiosk-waited-for-the-thread-s" "$(kv secs "$r")" 2
+r=$($GUARD trickle "$HUB_PORT" headers 5)
+c=$(kv closed_after "$r")
+if [ "${c%.*}" -ge 1 ] && [ "${c%.*}" -le 2 ]; then pass "trickle-still-cut-at-header-timeout"; else fail "trickle-still-cut-at-header-timeout" "$r"; fi
 finish

@@ -18,6 +18,12 @@ subcommand prints one line of `key=value` pairs the test asserts on.
       the answers got before the body was sent and the hub's RSS (KiB)
       before and while they are in flight.
   raw PORT   reads a raw request from stdin, prints the status code.
+  stall PORT DB TOKEN SECONDS   a kiosk's keep-alive connection asks
+      again while the hub's only thread is held up: an outside writer
+      locks the SQLite file DB for SECONDS, another kiosk's heartbeat
+      waits on it in the hub's thread, and the first connection's next
+      request (sent at once) sits unread meanwhile; prints its status
+      (or closed) and how long it took.
   latency URL N [SECONDS]   N sequential GETs (or as many as fit in
       SECONDS); prints their median, p95 and max in ms and failures.
 """
@@ -206,6 +212,47 @@ def latency(url, n, seconds=60.0):
     print(f"n={len(times)} median_ms={med:.0f} p95_ms={p95:.0f} max_ms={mx:.0f} failed={failed}")
 
 
+def stall(port, db, token, seconds):
+    import http.client
+    import sqlite3
+    import threading
+
+    kiosk = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    kiosk.request("GET", "/healthz")
+    first = kiosk.getresponse()
+    first.read()
+    lock = sqlite3.connect(db, isolation_level=None, timeout=5, check_same_thread=False)
+    lock.execute("BEGIN EXCLUSIVE")
+
+    def heartbeat():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            c.request("POST", "/v1/heartbeat", body=b"{}",
+                      headers={"Authorization": f"Bearer {token}",
+                               "Content-Type": "application/json"})
+            c.getresponse().read()
+        except OSError:
+            pass
+
+    hb = threading.Thread(target=heartbeat)
+    hb.start()
+    time.sleep(0.3)		# the heartbeat now waits on the lock, in the hub's thread
+    t = time.monotonic()
+    kiosk.request("GET", "/healthz")
+    timer = threading.Timer(seconds - 0.3, lambda: lock.execute("COMMIT"))
+    timer.start()
+    try:
+        r = kiosk.getresponse()
+        r.read()
+        status = r.status
+    except (OSError, http.client.HTTPException):
+        status = "closed"
+    secs = time.monotonic() - t
+    timer.join()
+    hb.join()
+    print(f"first={first.status} status={status} secs={secs:.1f}")
+
+
 def main():
     a = sys.argv[1:]
     if not a:
@@ -220,6 +267,8 @@ def main():
         bodies(int(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5], a[6] if len(a) > 6 else None)
     elif cmd == "raw":
         raw(int(a[1]))
+    elif cmd == "stall":
+        stall(int(a[1]), a[2], a[3], float(a[4]))
     elif cmd == "latency":
         latency(a[1], int(a[2]), float(a[3]) if len(a) > 3 else 60.0)
     else:
