@@ -28,6 +28,11 @@ struct store_res;
 struct store *store_open(const char *url);
 void store_close(struct store *s);
 int store_is_pg(const struct store *s);
+/* SQLite: folds the applications queued for the statistics rollups
+ * (rollup_flush, its own transaction), so that readers find none; the
+ * hub's writer calls it when ingest pauses. PostgreSQL keeps its rollups
+ * in each ingest transaction: nothing to do. 0 or -1 after error(). */
+int store_rollup_fold(struct store *s);
 
 /* ---- portable SQL ---- */
 
