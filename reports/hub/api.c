@@ -183,7 +183,8 @@ static void *writer_main(void *arg)
 	struct hub *h = arg;
 	struct store_batch *group[GROUP_MAX];
 	struct hub_ingest_job *jobs[GROUP_MAX];
-	int n, i, rc, unfolded = 0;
+	/* 1: a queue left by an earlier run is folded at the first pause. */
+	int n, i, rc, unfolded = 1;
 
 	pthread_setname_np(pthread_self(), "dote-hub-writer");
 	pthread_mutex_lock(&h->ingest_lock);

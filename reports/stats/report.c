@@ -492,12 +492,14 @@ static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct 
 		return -1;
 	while ((step = statdb_next(&st, err, errsize)) == 1) {
 		char *keys[REPORT_MAX_DIMS];
-		char kb[REPORT_MAX_DIMS][128];
 		struct report_row *row;
+		/* The database's own texts, whole (row_get only reads them and
+		 * copies a new row's): a copy into fixed buffers cut a long
+		 * area or placement code and merged rows that differ after
+		 * the cut. */
 		for (int d = 0; d < nd; d++) {
 			const char *v = statdb_text(&st, d);
-			str_copy(kb[d], sizeof(kb[d]), v ? v : "");
-			keys[d] = kb[d];
+			keys[d] = (char *)(v ? v : "");
 		}
 		row = row_get(r, ix, keys, nd, create);
 		if (!row && !create)

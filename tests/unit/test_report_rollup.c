@@ -99,7 +99,9 @@ static void mark_checks(void)
  * and in reports, not cut. */
 static void long_field_checks(void)
 {
-	static const char area[] = "area_with_a_very_long_name_beyond_every_old_buffer_0123456789";
+	/* 150 characters: past the fold's 23 and the report rows' 127. */
+	static const char area[] = "area_with_a_very_long_name_beyond_every_old_buffer_0123456789"
+				   "_and_beyond_the_report_engines_row_keys_too_0123456789_0123456789_0123456789_abcdefghijkl";
 	static const char code[] = "DC01-015146-A-PLACEMENT-CODE-LONGER-THAN-FORTY-SEVEN-CHARACTERS-XYZ";
 	sqlite3 *db = db_open(":memory:", DB_SYNC_NORMAL);
 	struct report_query q;
@@ -108,10 +110,17 @@ static void long_field_checks(void)
 	int found = 0;
 
 	CHECK("long fields fixture", db && fixture_build(db, 300, 1) == 0 && rollup_flush(db) == 0);
-	db_exec(db, "INSERT INTO placement(code, call_id, comune, area, office, title, address, months, hours_week,"
-		    " allowance_eur, qrsp, seats, deadline) VALUES ('" "DC01-015146-A-PLACEMENT-CODE-LONGER-THAN-FORTY-"
-		    "SEVEN-CHARACTERS-XYZ', 1, '015146', 'area_with_a_very_long_name_beyond_every_old_buffer_0123456789',"
-		    " 'Ufficio', 'Progetto', 'Via Roma 1', 6, 20, 400, 'Q', 2, '2025-03-31')");
+	CHECK_INT("long area is 150 characters", (int)strlen(area), 150);
+	{
+		sqlite3_stmt *pl = db_prepare(db, "INSERT INTO placement(code, call_id, comune, area, office, title,"
+					      " address, months, hours_week, allowance_eur, qrsp, seats, deadline) VALUES"
+					      " (?1, 1, '015146', ?2, 'Ufficio', 'Progetto', 'Via Roma 1', 6, 20, 400, 'Q',"
+					      " 2, '2025-03-31')");
+		sqlite3_bind_text(pl, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(pl, 2, area, -1, SQLITE_STATIC);
+		CHECK("long fields placement", pl && sqlite3_step(pl) == SQLITE_DONE);
+		sqlite3_finalize(pl);
+	}
 	db_exec(db, "BEGIN");
 	for (int i = 0; i < 7; i++) {
 		char tag[16];
