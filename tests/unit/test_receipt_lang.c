@@ -442,6 +442,25 @@ int main(void)
 	for (size_t k = 0; k < sizeof(media) / sizeof(media[0]); k++)
 		for (int i = 0; i < i18n_nlanguages; i++)
 			test_language(dir, i18n_languages[i], &media[k], have_zbar);
+	{
+		/* What a tap on Print costs the UI thread (fonts opened, text
+		 * set, rasters packed): a figure for the notes, not a check. */
+		struct receipt_doc d;
+		struct receipt_words w;
+		int64_t t0;
+		size_t bytes = 0;
+		i18n_set("ar");
+		receipt_words_current(&w);
+		doc_for(&d, long_title, "DC-013041-K03-2026-000125");
+		t0 = now_ms();
+		for (int i = 0; i < 10; i++) {
+			struct escpos_buf b = { 0 };
+			if (printer_receipt(&d, &w, NULL, 576, &b) == 0)
+				bytes = b.len;
+			escpos_buf_release(&b);
+		}
+		printf("# printer_receipt(ar, 576 dots): %.1f ms each, %zu bytes\n", (now_ms() - t0) / 10.0, bytes);
+	}
 	if (getenv("DOTE_KEEP_SHOTS"))
 		printf("# images kept in %s\n", dir);
 	else {
