@@ -15,6 +15,7 @@
  *     Arabic, left otherwise) and no ink leaves the paper's margins;
  *   - a placement title wider than the paper is wrapped, not cut: its
  *     ink equals the ink of the whole title drawn on one line.
+ * Without fonts both still come out (bitmap font, printer letters).
  * DOTE_KEEP_SHOTS=1 keeps the images.
  */
 #include "core/escpos.h"
@@ -442,6 +443,26 @@ int main(void)
 	for (size_t k = 0; k < sizeof(media) / sizeof(media[0]); k++)
 		for (int i = 0; i < i18n_nlanguages; i++)
 			test_language(dir, i18n_languages[i], &media[k], have_zbar);
+	{
+		/* No fonts (a broken install): still a receipt, in the bitmap
+		 * font and the printer's own letters, Italian and English. */
+		struct receipt_doc d;
+		struct receipt_words w;
+		struct escpos_buf b = { 0 };
+		char none[600], path[800];
+		i18n_set("ar");
+		receipt_words_current(&w);
+		doc_for(&d, "Biblioteca", "DC-013041-K03-2026-000126");
+		snprintf(none, sizeof(none), "%s/no-fonts", dir);
+		CHECK_INT("no fonts: receipt PNG still written", receipt_png_write_in(none, none, &d, &w, path, sizeof(path)), 0);
+		if (have_zbar)
+			CHECK("no fonts: zbar reads its QR code", zbar_reads(path, d.url));
+		CHECK_INT("no fonts: paper receipt still made", printer_receipt(&d, &w, none, 384, &b), 0);
+		CHECK("no fonts: paper in the printer's letters", memmem(b.data, b.len, "Comune di Cant\x97\n", 16) != NULL);
+		escpos_buf_release(&b);
+		CHECK_INT("printer_receipt refuses 500 dots", printer_receipt(&d, &w, NULL, 500, &b), -1);
+		escpos_buf_release(&b);
+	}
 	{
 		/* What a tap on Print costs the UI thread (fonts opened, text
 		 * set, rasters packed): a figure for the notes, not a check. */
