@@ -85,6 +85,7 @@ struct request_state {
 	int refused;			/* 413 or 503, decided while the body came */
 	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
+	struct store_kiosk kiosk;	/* authenticated from the headers (id '' if none) */
 };
 
 /* A body refused from the headers is not read: the answer goes at once
@@ -369,7 +370,7 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 	}
 	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
+			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, &st->kiosk, resp))
 		return drain;
 	if (ls.lengths && ls.length > st->limit) {
 		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
@@ -591,7 +592,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			      addr, sizeof(addr)))
 			req.remote_addr = addr;
 	}
-	hub_route(h, &req, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+	hub_route(h, &req, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &st->kiosk,
 		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"),
 		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), &resp,
 		  &st->job);
