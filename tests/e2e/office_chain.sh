@@ -246,6 +246,10 @@ S
 	done
 	check_match "$b-receipt-interview" "$(receipt_sees 1)" \
 		"Stato della domanda: Convocato/a al colloquio .*il 20/03/2026 alle 11:00, presso: Municipio, sala Giunta"
+	# The same page on a phone's browser (the receipt's QR code holds its address).
+	browser coord 30-receipt-phone open "/${RECEIPT[1]#HTTP://*/}" || fail "$b-receipt-in-a-browser" "$(tail -1 "$T/cdp.log")"
+	check_match "$b-receipt-in-a-browser" "$(seen '"\(.status) \(.h1) \(.text)"')" \
+		"^200 Verifica ricevuta .*Convocato/a al colloquio.*il 20/03/2026 alle 11:00, presso: Municipio, sala Giunta"
 	check "$b-kiosk-interview" "$(kiosk_sees 1 interview)" \
 		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 11:00. Luogo: Municipio, sala Giunta"
 	wait_mails "$T/mail-$b" 1 || fail "$b-mail-interview-arrives" "no message"
@@ -260,6 +264,7 @@ S
 	step not-selected-2 staff 18-not-selected form "/ufficio/domanda?id=${PROTO[2]}" stato stato=not_selected
 	check_match "$b-receipt-selected" "$(receipt_sees 1)" "Stato della domanda: Selezionato/a .*Il Comune la contatterà"
 	check_match "$b-receipt-not-selected" "$(receipt_sees 2)" "Stato della domanda: Non selezionato/a "
+	check_match "$b-kiosk-not-selected" "$(kiosk_sees 2 not-selected)" "^Stato: Non selezionato/a \| La tua domanda non è stata selezionata"
 	check "$b-kiosk-selected" "$(kiosk_sees 1 selected)" \
 		"Stato: Selezionato/a per il tirocinio | Il Comune ti contatterà per concordare l'avvio del tirocinio."
 	check "$b-stats-selected" "$(numbers)" "rete 2,1,0 dashboard 2,1,0"
@@ -291,6 +296,7 @@ S
 	wait_mails "$T/mail-$b" 4 || fail "$b-mail-completed-arrives" "$(mail_count "$T/mail-$b") messages"
 	check_match "$b-mail-completed" "$(mail_n 4)" "^To: giulia.bianchi@example.it .*Stato della domanda: Tirocinio concluso"
 	sleep 1
+	check "$b-mail-plain-text" "$(grep -l '^Content-Type: text/plain; charset=UTF-8' "$T/mail-$b"/*.eml | wc -l)|$(grep -il '<html\|text/html' "$T/mail-$b"/*.eml | wc -l)" "4|0"
 	check "$b-mail-only-to-who-left-an-address" "$(mail_count "$T/mail-$b")|$(grep -l -e Giulia -e Marta -e Bianchi "$T/mail-$b"/*.txt | wc -l)" "4|0"
 	before=$(stats)
 	check_match "$b-retention-run-after-completion" "$(DOTE_NOW=$((T0 + 40 * 86400)) "$DOTE_BIN/dote" retention run --by 'Ufficio privacy' --db "$DB")" \
