@@ -114,6 +114,19 @@ static int kiosk_auth(struct hub *h, struct store *s, const char *auth, struct s
 	return 0;
 }
 
+/* The request's kiosk: the one hub_preflight authenticated from the
+ * headers (the body came within body_timeout of that), or looked up
+ * now. 0, or -1 with the response already set. */
+static int kiosk_of(struct hub *h, struct store *s, const char *auth, const struct store_kiosk *pre,
+		    struct store_kiosk *k, struct http_response *resp)
+{
+	if (pre && pre->id[0]) {
+		*k = *pre;
+		return 0;
+	}
+	return kiosk_auth(h, s, auth, k, resp);
+}
+
 /* Parses a JSON body: the value, or NULL with a 400 already set. */
 static json_t *parse_body(const struct http_request *req, struct http_response *resp)
 {
@@ -391,8 +404,8 @@ void hub_ingest_free(struct hub_ingest_job *job)
  * the writer thread (the answer comes from hub_ingest_reply once it is
  * committed); otherwise the answer is already in resp. */
 static void post_applications(struct hub *h, struct store *s, const struct http_request *req,
-			      const char *auth, const char *idem, struct http_response *resp,
-			      struct hub_ingest_job **jobp)
+			      const char *auth, const struct store_kiosk *pre, const char *idem,
+			      struct http_response *resp, struct hub_ingest_job **jobp)
 {
 	struct store_kiosk k;
 	struct hub_ingest_job *job = NULL;
@@ -403,7 +416,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 	size_t n;
 	int64_t t0 = now_ms();
 
-	if (kiosk_auth(h, s, auth, &k, resp) || too_fast(h, k.id, resp))
+	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
 		return;
 	if (idem && (strlen(idem) > 128 || !*idem)) {
 		reply_error(resp, 400, "Idempotency-Key must be 1 to 128 characters");
@@ -490,13 +503,13 @@ static void get_catalog(struct hub *h, struct store *s, const struct http_reques
 }
 
 static void post_heartbeat(struct hub *h, struct store *s, const struct http_request *req,
-			   const char *auth, struct http_response *resp)
+			   const char *auth, const struct store_kiosk *pre, struct http_response *resp)
 {
 	struct store_kiosk k;
 	json_t *body, *out = NULL;
 	const char *kid;
 
-	if (kiosk_auth(h, s, auth, &k, resp) || too_fast(h, k.id, resp))
+	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
 		return;
 	body = parse_body(req, resp);
 	if (!body)
@@ -726,15 +739,16 @@ static int is_api_route(const char *p)
 enum { ENROLL_BODY_MAX = 4096, STATUS_BODY_MAX = 65536, LOGIN_BODY_MAX = 16384 };
 
 int hub_preflight(struct hub *h, const char *method, const char *path, const char *auth,
-		  const char *cookie, size_t *body_limit, struct http_response *resp)
+		  const char *cookie, size_t *body_limit, struct store_kiosk *kiosk,
+		  struct http_response *resp)
 {
-	struct store_kiosk k;
 	struct store *s;
 	char who[80];
 	const char *token;
 	int rc = 0;
 
 	*body_limit = 0;
+	kiosk->id[0] = '\0';
 	if (strcmp(method, "POST"))
 		return 0;	/* no body is read; the route answers (405 and the like) */
 	if (!is_api_path(path)) {
@@ -785,7 +799,9 @@ int hub_preflight(struct hub *h, const char *method, const char *path, const cha
 								   : "a coordinator token is required");
 		*body_limit = STATUS_BODY_MAX;
 	} else {
-		rc = kiosk_auth(h, s, auth, &k, resp);
+		rc = kiosk_auth(h, s, auth, kiosk, resp);
+		if (rc)
+			kiosk->id[0] = '\0';
 		*body_limit = h->body_max;
 	}
 	hub_store_put(h, s);
@@ -793,8 +809,8 @@ int hub_preflight(struct hub *h, const char *method, const char *path, const cha
 }
 
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
-	       const char *idem_key, const char *if_none_match, struct http_response *resp,
-	       struct hub_ingest_job **job)
+	       const struct store_kiosk *kiosk, const char *idem_key, const char *if_none_match,
+	       struct http_response *resp, struct hub_ingest_job **job)
 {
 	const char *p = req->path, *m = req->method;
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
@@ -826,11 +842,11 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 
 		coord_handle(&env, req, resp);
 	} else if (!strcmp(p, "/v1/applications") && post)
-		post_applications(h, s, req, auth, idem_key, resp, job);
+		post_applications(h, s, req, auth, kiosk, idem_key, resp, job);
 	else if (!strcmp(p, "/v1/catalog") && get)
 		get_catalog(h, s, req, if_none_match, resp);
 	else if (!strcmp(p, "/v1/heartbeat") && post)
-		post_heartbeat(h, s, req, auth, resp);
+		post_heartbeat(h, s, req, auth, kiosk, resp);
 	else if (!strcmp(p, "/v1/enroll") && post)
 		post_enroll(h, s, req, resp);
 	else if (!strcmp(p, "/v1/status") && post)

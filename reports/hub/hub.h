@@ -66,17 +66,21 @@ void hub_store_put(struct hub *h, struct store *s);
  * entry) is set instead; the caller suspends the request, passes the job
  * to hub_ingest_submit(), and when woken answers with hub_ingest_reply()
  * and frees it with hub_ingest_free(). */
+/* kiosk: the kiosk hub_preflight authenticated for this request (id ''
+ * when none), so that its token is looked up once per request. */
 void hub_route(struct hub *h, const struct http_request *req, const char *auth,
-	       const char *idem_key, const char *if_none_match, struct http_response *resp,
-	       struct hub_ingest_job **job);
+	       const struct store_kiosk *kiosk, const char *idem_key, const char *if_none_match,
+	       struct http_response *resp, struct hub_ingest_job **job);
 /* Decides from a request's headers alone, before any of its body is
  * read: 0 to read it, with the largest body the route takes in
  * *body_limit (0: none), or -1 with the answer in resp: 401/403 without
  * a valid kiosk or coordinator token, 404/405 for an API route that does
  * not exist or takes no POST, 303 to /login for a web form without a
- * session, 503 when the database cannot tell. */
+ * session, 503 when the database cannot tell. A kiosk's request fills
+ * *kiosk (its id '' otherwise) for hub_route. */
 int hub_preflight(struct hub *h, const char *method, const char *path, const char *auth,
-		  const char *cookie, size_t *body_limit, struct http_response *resp);
+		  const char *cookie, size_t *body_limit, struct store_kiosk *kiosk,
+		  struct http_response *resp);
 /* Queues a job for the writer thread; wake(arg) runs once it is done
  * (at once, with a failure, when the hub is stopping). */
 void hub_ingest_submit(struct hub *h, struct hub_ingest_job *job, void (*wake)(void *), void *arg);

@@ -60,6 +60,8 @@ static const struct config_entry hub_config[] = {
 	{ "body_memory", "67108864", "bytes of request bodies held at once, all connections together (503 beyond)" },
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
 	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
+	{ "offline_days", "30", "days a kiosk may hold applications while offline: older records are refused" },
+	{ "clock_ahead_seconds", "300", "seconds a kiosk's clock may run ahead of the hub's: records dated later are refused (for now)" },
 	{ "quiet", "0", "1 to log only errors" },
 	{ "kiosk_silent_minutes", "30", "minutes without a heartbeat before a kiosk is shown as silent (fleet page, dote kiosk list)" },
 	{ "outbox_growing_minutes", "15", "minutes an outbox may only grow before it is shown as growing" },
@@ -83,6 +85,7 @@ struct request_state {
 	int refused;			/* 413 or 503, decided while the body came */
 	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
+	struct store_kiosk kiosk;	/* authenticated from the headers (id '' if none) */
 };
 
 /* A body refused from the headers is not read: the answer goes at once
@@ -367,7 +370,7 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 	}
 	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, resp))
+			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, &st->kiosk, resp))
 		return drain;
 	if (ls.lengths && ls.length > st->limit) {
 		preflight_refuse(resp, 413, st->limit ? "{\"error\":\"request body too large\"}"
@@ -589,7 +592,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			      addr, sizeof(addr)))
 			req.remote_addr = addr;
 	}
-	hub_route(h, &req, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+	hub_route(h, &req, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &st->kiosk,
 		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"),
 		  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), &resp,
 		  &st->job);
@@ -673,7 +676,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
 	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
-	long silent, growing, slow_frame, keep_hours;
+	long silent, growing, slow_frame, keep_hours, offline_days, clock_ahead;
 	/* Every number of the configuration, with the values that make
 	 * sense: anything else stops the start (exit code 2), so that a typo
 	 * never starts a hub that answers nothing or takes any body. */
@@ -702,6 +705,8 @@ int main(int argc, char **argv)
 		{ "kiosk_silent_minutes", 0, 1000000, &silent },
 		{ "outbox_growing_minutes", 0, 1000000, &growing },
 		{ "slow_frame_ms", 0, 1000000, &slow_frame },
+		{ "offline_days", 1, 3650, &offline_days },
+		{ "clock_ahead_seconds", 0, 86400, &clock_ahead },
 	};
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
@@ -815,10 +820,12 @@ int main(int argc, char **argv)
 		h->pool[i] = store_open(h->db_url);
 		if (!h->pool[i])
 			goto out;
+		store_set_clock(h->pool[i], (int)offline_days, (int)clock_ahead);
 	}
 	h->writer = store_open(h->db_url);
 	if (!h->writer)
 		goto out;
+	store_set_clock(h->writer, (int)offline_days, (int)clock_ahead);
 #if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
 	if (h->dashboard && secure)

@@ -392,6 +392,8 @@ struct store *store_open(const char *url)
 		store_close(s);
 		return NULL;
 	}
+	if (s)
+		store_set_clock(s, STORE_OFFLINE_DAYS, STORE_CLOCK_AHEAD);
 	return s;
 }
 
@@ -1164,31 +1166,41 @@ static const char started_sql[] =
 /* How far the hub believes a kiosk's clock (reports/hub/README.md,
  * "Submission time"). A kiosk keeps applications while it is offline
  * and sends them when it can, so a record may be dated up to
- * STORE_OFFLINE_DAYS before the hub receives it; a kiosk's clock is set
- * by NTP, so it may run ahead of the hub's by STORE_CLOCK_AHEAD seconds,
- * no more. Never before its call opened (local date, as the kiosk
- * judges it), never after the deadline (record_judge). */
-enum { STORE_OFFLINE_DAYS = 30, STORE_CLOCK_AHEAD = 300 };
+ * offline_days before the hub receives it; a kiosk's clock is set by
+ * NTP, so it may run ahead of the hub's by clock_ahead_s seconds, no
+ * more. Never before its call opened (local date, as the kiosk judges
+ * it), never after the deadline (record_judge). The hub's configuration
+ * (offline_days, clock_ahead_seconds) may change the defaults
+ * (STORE_OFFLINE_DAYS, STORE_CLOCK_AHEAD). */
+void store_set_clock(struct store *s, int offline_days, int clock_ahead_s)
+{
+	s->offline_days = offline_days;
+	s->clock_ahead_s = clock_ahead_s;
+}
 
 /* Why a record's submission time cannot be believed (into why), or ''. */
-static void submitted_why(const struct application *a, const struct placement_info *p,
-			  char *why, size_t wsize)
+static void submitted_why(const struct store *s, const struct application *a,
+			  const struct placement_info *p, char *why, size_t wsize)
 {
 	char earliest[32], latest[32], day[11];
 	time_t now = now_wall();
 	struct tm tm;
 
 	why[0] = '\0';
-	time_iso(now - (time_t)STORE_OFFLINE_DAYS * 86400, earliest, sizeof(earliest));
-	time_iso(now + STORE_CLOCK_AHEAD, latest, sizeof(latest));
+	time_iso(now - (time_t)s->offline_days * 86400, earliest, sizeof(earliest));
+	time_iso(now + s->clock_ahead_s, latest, sizeof(latest));
 	if (strcmp(a->submitted_at, latest) > 0) {
-		snprintf(why, wsize, "submitted_at: later than the hub's clock (more than %d minutes"
-			 " ahead)", STORE_CLOCK_AHEAD / 60);
+		if (s->clock_ahead_s % 60)
+			snprintf(why, wsize, "submitted_at: later than the hub's clock (more than %d"
+				 " seconds ahead)", s->clock_ahead_s);
+		else
+			snprintf(why, wsize, "submitted_at: later than the hub's clock (more than %d"
+				 " minutes ahead)", s->clock_ahead_s / 60);
 		return;
 	}
 	if (strcmp(a->submitted_at, earliest) < 0) {
 		snprintf(why, wsize, "submitted_at: more than %d days before the hub received it",
-			 STORE_OFFLINE_DAYS);
+			 s->offline_days);
 		return;
 	}
 	memset(&tm, 0, sizeof(tm));
@@ -1237,7 +1249,7 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
 	else
-		submitted_why(a, p, why, wsize);
+		submitted_why(s, a, p, why, wsize);
 	if (!*why) {
 		if (p->one_placement && !rec->placement_checked) {
 			char one[4];

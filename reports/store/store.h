@@ -26,6 +26,11 @@ struct store_res;
 /* Opens a SQLite path (created and migrated, synchronous=FULL) or a
  * postgres:// URL (schema created if missing). NULL after error(). */
 struct store *store_open(const char *url);
+/* How far a kiosk's submission time is believed: up to offline_days
+ * before the hub receives a record (a kiosk offline), up to
+ * clock_ahead_s after the hub's clock. A store starts with these. */
+enum { STORE_OFFLINE_DAYS = 30, STORE_CLOCK_AHEAD = 300 };
+void store_set_clock(struct store *s, int offline_days, int clock_ahead_s);
 void store_close(struct store *s);
 int store_is_pg(const struct store *s);
 /* SQLite: folds the applications queued for the statistics rollups
@@ -234,6 +239,8 @@ struct store {
 	int pg;
 	void *conn;
 	void *cache;		/* backend's prepared statements */
+	/* How far a kiosk's submission time is believed (store_set_clock). */
+	int offline_days, clock_ahead_s;
 };
 struct store *store_sqlite_open(const char *path);
 struct store *store_pg_open(const char *url);

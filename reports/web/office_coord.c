@@ -29,6 +29,7 @@
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
+#include "reports/web/map.h"
 #include "reports/web/multipart.h"
 #include "reports/web/office_coord.h"
 
@@ -54,7 +55,11 @@ static const char office_css[] =
 	"textarea{font:inherit;width:100%;min-height:4em;border:1px solid #5c6f82}"
 	"form.inline{display:inline-flex;gap:8px;align-items:flex-end;flex-wrap:wrap;margin:4px 0}"
 	"th a{color:#1a1a1a}td.w{max-width:420px}td.d,#rete th[scope=row],#totem th[scope=row]{white-space:nowrap}"
-	"main{max-width:1500px}</style>";
+	"main{max-width:1500px}details.netmap{margin:8px 0}details.netmap summary{font-weight:600;cursor:pointer}"
+	"figure.map{margin:8px 0;display:flex;gap:16px;align-items:flex-end;flex-wrap:wrap}"
+	"figure.map svg{max-width:100%;height:auto}figure.map figcaption{max-width:320px}"
+	".key{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;background:#2171b5}.key.red{background:#b00020}"
+	"</style>";
 
 /* '2026-12-03T08:11:18Z' as '2026-12-03 08:11' (UTC). */
 static void instant_cell(struct hbuf *b, const char *iso)
@@ -1165,7 +1170,9 @@ static void count_cell(struct hbuf *b, long long v, const char *m)
 	hbuf_printf(b, "<td class=\"n\" data-m=\"%s\">%s</td>", m, num);
 }
 
-static void net_url(struct hbuf *b, const char *query, const char *sort, const char *dir)
+/* The network page's address with the filters of query (but omit, if
+ * not NULL), sorted by sort in dir, escaped for HTML. */
+static void net_url(struct hbuf *b, const char *query, const char *sort, const char *dir, const char *omit)
 {
 	static const char *const keep[] = { "q", "call", "from", "to", "call2", "from2", "to2" };
 	char v[80];
@@ -1175,7 +1182,7 @@ static void net_url(struct hbuf *b, const char *query, const char *sort, const c
 	hbuf_add(b, "&amp;dir=");
 	hbuf_add(b, dir);
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-		if (!http_query_get(query, keep[i], v, sizeof(v)) && v[0]) {
+		if ((!omit || strcmp(keep[i], omit)) && !http_query_get(query, keep[i], v, sizeof(v)) && v[0]) {
 			struct hbuf e;
 			char *t;
 
@@ -1186,6 +1193,33 @@ static void net_url(struct hbuf *b, const char *query, const char *sort, const c
 			hbuf_add(b, t ? t : "");
 			free(t);
 		}
+}
+
+/* The map of the network by province (map.c), above the table: every
+ * comune of the scope, whatever the search; a disc filters the table. */
+static void net_map(struct page *pg, const struct net_row *rows, int n, const char *query, const char *sort,
+		    const char *dir, const char *q)
+{
+	struct map_province *p = NULL;
+	char *base;
+	struct hbuf u;
+	int np = 0;
+
+	for (int i = 0; i < n; i++)
+		if (rows[i].c)
+			map_add(&p, &np, rows[i].c->province, rows[i].c->province_name, rows[i].apps, rows[i].seats,
+				rows[i].selected, (rows[i].apps == 0 && rows[i].seats > 0) || rows[i].low_fill);
+	hbuf_init(&u, 4096);
+	net_url(&u, query, sort, dir, "q");
+	hbuf_add(&u, "&amp;");
+	base = hbuf_detach(&u, NULL);
+	if (np && base) {
+		hbuf_add(&pg->b, "<details class=\"netmap\" open><summary>Mappa per provincia</summary>");
+		map_svg(&pg->b, p, np, base, strlen(q) == 2 ? q : "");
+		hbuf_add(&pg->b, "</details>");
+	}
+	free(base);
+	free(p);
 }
 
 static void network_page(struct page *pg)
@@ -1271,8 +1305,8 @@ static void network_page(struct page *pg)
 		hbuf_esc(&pg->b, b.label);
 	}
 	hbuf_add(&pg->b, ". In testa i casi da guardare: Comuni senza candidature, poi copertura più bassa. I posti dei"
-			 " progetti ritirati non contano. Clic sull'intestazione di una colonna per ordinare. Mappa non"
-			 " disponibile: la tabella dei comuni (assets/data/comuni.tsv) non ha coordinate.</p>");
+			 " progetti ritirati non contano. Clic sull'intestazione di una colonna per ordinare.</p>");
+	net_map(pg, rows, n, query, sort_keys[key], args[1] == 1 ? "asc" : "desc", q);
 
 	hbuf_add(&pg->b, "<table id=\"rete\"><caption>Comuni della rete (uso interno)</caption><thead><tr>");
 	{
@@ -1287,14 +1321,14 @@ static void network_page(struct page *pg)
 
 			hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
 				    cur ? (args[1] == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
-			net_url(&pg->b, query, sort_keys[cols[i].key], nd);
+			net_url(&pg->b, query, sort_keys[cols[i].key], nd, NULL);
 			hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (args[1] == 1 ? " ▲" : " ▼") : "");
 		}
 		if (compare) {
 			hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
 					 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
 					 "<th scope=\"col\" class=\"n\"><a href=\"");
-			net_url(&pg->b, query, "variazione", key == NS_DELTA && args[1] == -1 ? "asc" : "desc");
+			net_url(&pg->b, query, "variazione", key == NS_DELTA && args[1] == -1 ? "asc" : "desc", NULL);
 			hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
 		}
 		hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");

@@ -44,6 +44,8 @@ bad_config max-connections-abc max_connections --set max_connections=abc
 bad_config threads-trailing threads --threads 4x
 bad_config timeout-zero connection_timeout --set connection_timeout=0
 bad_config rate-huge rate_per_minute --set rate_per_minute=99999999999999999999
+bad_config offline-days-zero offline_days --set offline_days=0
+bad_config clock-ahead-negative clock_ahead_seconds --set clock_ahead_seconds=-5
 bad_config port-abc listen --listen 127.0.0.1:abc
 bad_config port-range listen --listen 127.0.0.1:70000
 printf 'body_max = 12k\n' >"$T/bad.conf"

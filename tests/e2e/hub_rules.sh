@@ -4,7 +4,8 @@
 # and on a throwaway PostgreSQL, as a kiosk and the office see them:
 #  - a record's submission time is believed within bounds: not before
 #    its call opened, not more than 30 days before the hub receives it
-#    (a kiosk offline), not more than 5 minutes ahead of the hub's clock;
+#    (a kiosk offline), not more than 5 minutes ahead of the hub's clock
+#    (both the hub's configuration: offline_days, clock_ahead_seconds);
 #  - a kiosk stores applications only for its own comune's placements;
 #  - names that are only spaces or carry bidi controls, and phone numbers
 #    that are not phone numbers, are refused;
@@ -210,6 +211,20 @@ run() {
 	check "$b-csv-dashboard-no-formula" "$(csv_formulas "$T/$b-dashboard.csv")" ""
 	check_match "$b-csv-dashboard-area-as-text" "$(cat "$T/$b-dashboard.csv")" "\"'=HYPERLINK"
 	check "$b-still-serving" "$(curl -s "$url/healthz")" "ok"
+
+	# The bounds are the operator's: a network whose kiosks may stay
+	# offline longer (offline_days=60), with a stricter clock (30 s).
+	kill "$HUB_PID"
+	wait "$HUB_PID" 2>/dev/null
+	start_hub "$b-rules-60" "$db" --set offline_days=60 --set clock_ahead_seconds=30 || { fail "$b-setup-60" "hub"; return; }
+	now=$(date +%s)
+	r=$(post "$HUB_URL" /v1/applications "$tok" "$(DOTE_NOW=$((now - 45 * 86400)) "$SYNCTOOL" batch K01 015146 1 1 900 90 DC06-015146-003 1)")
+	check "$b-offline-45-days-stored-with-60" "$(first_result <<<"$r")" "stored | "
+	r=$(post "$HUB_URL" /v1/applications "$tok" "$(DOTE_NOW=$((now - 61 * 86400)) "$SYNCTOOL" batch K01 015146 1 1 901 91 DC06-015146-003 1)")
+	check "$b-offline-61-days-rejected-with-60" "$(first_result <<<"$r")" "rejected | submitted_at: more than 60 days before the hub received it"
+	r=$(post "$HUB_URL" /v1/applications "$tok" "$(DOTE_NOW=$((now + 60)) "$SYNCTOOL" batch K01 015146 1 1 902 92 DC06-015146-003 1)")
+	check "$b-minute-fast-rejected-with-30s" "$(first_result <<<"$r")" "rejected | submitted_at: later than the hub's clock (more than 30 seconds ahead)"
+	check "$b-total-stored-with-60" "$("$SYNCTOOL" sql "$db" "SELECT count(*) FROM application")" "$((count + 1))"
 }
 
 backends hub-rules

@@ -355,3 +355,13 @@ if command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null && command -v 
 else
 	skip image-update-disk-keeps-data "mtools, dosfstools or sfdisk missing (scripts/deps test installs them)"
 fi
+
+# 9. The journey the image's boot test makes inside the VM
+# (test-journey.script) still matches today's kiosk: run headless here on
+# the UI fixture, as tests/ui does, so that a change of the kiosk's
+# screens that would break `make image-test` fails `make test` first.
+if bash "$top/tests/ui/run-one" "$img/test-journey.script" > "$tmp/journey.out" 2>&1; then
+	pass image-test-journey-runs-on-todays-kiosk
+else
+	fail image-test-journey-runs-on-todays-kiosk "$(grep -m1 -i 'fail\|error' "$tmp/journey.out")"
+fi

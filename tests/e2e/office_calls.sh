@@ -324,6 +324,16 @@ riga 2, colonna H \(indennità mensile\): indennità «400,50» con i centesimi"
 	check "$b-network-every-comune" "$n" "$(sql "$b" "$db" "SELECT count(DISTINCT comune) FROM (SELECT comune FROM placement UNION SELECT comune FROM application) x")"
 	# Outliers first: the first row has no applications (new comuni of 11/2025).
 	check_match "$b-network-outliers-first" "$(grep -o '<tr data-comune="[0-9]*" class="alert">' "$T/rete.html" | head -1)" 'class="alert"'
+	# The map: one disc per province of the network, red where a comune
+	# needs a look; a disc filters the table on its province.
+	check "$b-network-map-one-disc-per-province" "$(grep -o 'data-province="[A-Z]*"' "$T/rete.html" | sort -u | wc -l)" \
+		"$(sql "$b" "$db" "SELECT count(DISTINCT c.province) FROM comune c WHERE c.istat IN (SELECT comune FROM placement UNION SELECT comune FROM application)")"
+	local alert_prov
+	alert_prov=$(sql "$b" "$db" "SELECT province FROM comune WHERE istat = '$(grep -o '<tr data-comune="[0-9]*" class="alert">' "$T/rete.html" | head -1 | grep -o '[0-9]\{6\}')'")
+	check_match "$b-network-map-alert-province-red" "$(grep -o "data-province=\"$alert_prov\" data-alert>" "$T/rete.html")" 'data-alert'
+	code=$(curl -s -b "$jar" -o "$T/rete-prov.html" -w '%{http_code}' "$url/coordinamento/rete?sort=anomalie&dir=desc&q=$alert_prov")
+	check "$b-network-map-click-filters-province" "$code $(grep -o '<tr data-comune=' "$T/rete-prov.html" | wc -l)" \
+		"200 $(sql "$b" "$db" "SELECT count(*) FROM comune c WHERE c.province = '$alert_prov' AND c.istat IN (SELECT comune FROM placement UNION SELECT comune FROM application)")"
 	if [ "$b" == sqlite ]; then
 		r=$(sqlite3 "$db" "SELECT comune, count(*) FROM application GROUP BY comune ORDER BY count(*) DESC LIMIT 1")
 		check_match "$b-network-count-equals-sql" "$(row "$T/rete.html" data-comune "${r%|*}")" \
