@@ -546,9 +546,12 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 			{
 				const struct vocab *a = vocab_find(placement_areas, placement_areas_n, pv(p, PF_AREA));
 
-				snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s",
-					 a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS), pv(p, PF_MONTHS), pv(p, PF_HOURS),
-					 pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE));
+				/* The office and address as read from the file: where a
+				 * wrong encoding or a shifted column shows before publishing. */
+				snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s"
+					 " · %.120s, %.120s", a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS),
+					 pv(p, PF_MONTHS), pv(p, PF_HOURS), pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE),
+					 pv(p, PF_OFFICE), pv(p, PF_ADDRESS));
 			}
 			change_add(r, CHANGE_NEW, p, i, what);
 			continue;

@@ -783,7 +783,7 @@ static void csv_field(struct hbuf *b, const char *v)
 
 static void ranking_page(struct office *o, const char *error)
 {
-	char code[48], fmt[8] = "", w[40];
+	char code[48], fmt[8] = "", fatto[16] = "", w[40];
 	struct store_res *rank = NULL, *p = NULL;
 	struct hbuf b;
 	const struct comune *c;
@@ -795,6 +795,7 @@ static void ranking_page(struct office *o, const char *error)
 		return;
 	}
 	http_query_get(o->req->query, "formato", fmt, sizeof(fmt));
+	http_query_get(o->req->query, "fatto", fatto, sizeof(fatto));
 	csv = !strcmp(fmt, "csv");
 	rc = selection_ranking(o->s, o->scope, code, &rank);
 	if (rc) {
@@ -864,6 +865,10 @@ static void ranking_page(struct office *o, const char *error)
 		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
 		hbuf_esc(&b, error);
 		hbuf_add(&b, "</p>");
+	} else if (*store_res_get(p, 0, 5) && !strcmp(fatto, "definitiva")) {
+		/* Back from "Rendi definitiva": say it was done, as every other form does. */
+		hbuf_add(&b, "<p class=\"ok\" role=\"status\">Graduatoria resa definitiva: punteggi ed esiti"
+			     " non si cambiano più.</p>");
 	}
 	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
 		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
@@ -935,6 +940,7 @@ static void ranking_post(struct office *o)
 		hbuf_init(&u, 256);
 		hbuf_add(&u, "/ufficio/graduatoria?codice=");
 		url_value(&u, code);
+		hbuf_add(&u, "&fatto=definitiva");
 		to = hbuf_detach(&u, NULL);
 		html_staff_redirect(o->resp, to ? to : "/ufficio");
 		free(to);

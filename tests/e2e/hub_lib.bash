@@ -104,3 +104,63 @@ db_url() {
 		echo "$T/$2.db"
 	fi
 }
+
+# --- the office tests' helpers (office_selection.sh, office_chain.sh) ---
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# cf_for N: a valid codice fiscale for birth day N (1..28) of March 1995,
+# a woman born in Milano; `dote cf` names the right check character.
+cf_for() {
+	local base why
+	base=$(printf 'BNCGLI95C%02dF205' $(( $1 + 40 )))
+	why=$("$DOTE_BIN/dote" cf "${base}A" | sed -n 's/.*check character should be \([A-Z]\).*/\1/p')
+	echo "$base${why:-A}"
+}
+
+# web_login URL JAR NAME PASSWORD: logs in through the login form (its CSRF
+# cookie and token first, as a browser gets them); prints the HTTP code.
+web_login() {
+	local pre
+	rm -f "$2"
+	pre=$(curl -s -c "$2" -b "$2" "$1/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | cut -d'"' -f4)
+	curl -s -c "$2" -b "$2" -o /dev/null -w '%{http_code}' --data-urlencode "name=$3" \
+		--data-urlencode "password=$4" --data "csrf=$pre" "$1/login"
+}
+
+# html_text FILE: a page's text as a person reads it (tags dropped, blanks squeezed).
+html_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g' "$1" | tr -s ' \n' ' '; }
+
+# start_smtp_sink DIR PORT: the SMTP relay the hub is told about
+# (tests/tools/smtp_sink.py, Debian's python3-aiosmtpd); each message lands in
+# DIR/NNN.txt. Sets SINK_PID; waits until it listens.
+start_smtp_sink() {
+	local i
+	mkdir -p "$1"
+	/usr/bin/python3 "${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tools/smtp_sink.py" "$1" "$2" 2>>"$T/smtp-sink.log" &
+	SINK_PID=$!
+	PIDS+=("$SINK_PID")
+	for i in $(seq 100); do [ -s "$1/ready" ] && return 0; sleep 0.05; done
+	return 1
+}
+mail_count() { ls "$1"/*.txt 2>/dev/null | wc -l; }
+wait_mails() { # DIR N: waits up to 15 s for N messages in the sink
+	local i
+	for i in $(seq 150); do [ "$(mail_count "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# start_chromium NAME: a headless Chromium of its own (profile in $T/NAME,
+# so its cookies are its own: one person's browser) with the DevTools
+# protocol on a free port; sets CHROMIUM_PORT, or returns 1.
+start_chromium() {
+	local profile=$T/$1 i
+	mkdir -p "$profile"
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir="$profile" --remote-debugging-port=0 \
+		--remote-allow-origins='*' about:blank >"$T/$1.log" 2>&1 &
+	PIDS+=($!)
+	for i in $(seq 150); do [ -s "$profile/DevToolsActivePort" ] && break; sleep 0.1; done
+	CHROMIUM_PORT=$(head -1 "$profile/DevToolsActivePort" 2>/dev/null)
+	[ -n "$CHROMIUM_PORT" ]
+}

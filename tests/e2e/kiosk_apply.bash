@@ -1,18 +1,21 @@
 # SPDX-License-Identifier: EUPL-1.2
-# Sourced by the receipt tests: the kiosk script of one citizen's whole
-# application to UI-015146-001 (tests/ui/fixture.sql), from the home
-# screen to the receipt, checking each screen on the way.
+# Sourced by the kiosk end-to-end tests: the kiosk script of one
+# citizen's whole application (by default to UI-015146-001 of
+# tests/ui/fixture.sql), from the home screen to the receipt, checking
+# each screen on the way; and the citizen's "check my application".
 #
-# kiosk_apply_script CF GIVEN FAMILY SHOT: prints the script; it ends on
-# the receipt screen, whose screenshot is SHOT.
+# kiosk_apply_script CF GIVEN FAMILY SHOT [SEARCH PLACEMENT [EMAIL]]:
+# prints the script; the citizen types SEARCH, chooses PLACEMENT and,
+# with EMAIL, leaves that address. It ends on the receipt screen, whose
+# screenshot is SHOT.
 kiosk_apply_script() {
 	cat <<S
 tap start
 expect-screen browse
 tap search
-type Ragazzi
-expect placement:UI-015146-001
-tap placement:UI-015146-001
+type ${5:-Ragazzi}
+expect placement:${6:-UI-015146-001}
+tap placement:${6:-UI-015146-001}
 expect-screen detail
 tap apply
 expect-screen eligibility
@@ -34,6 +37,9 @@ tap field:cf
 type $1
 tap field:phone
 type 3331234567
+S
+	[ -n "${7:-}" ] && printf 'reveal field:email\ntap field:email\ntype %s\n' "$7"
+	cat <<S
 tap next
 tap education:upper_secondary
 tap next
@@ -46,4 +52,30 @@ expect-screen receipt
 expect protocol
 shot $4
 S
+}
+
+# kiosk_status KIOSKDB STATEDIR HUB_URL COMUNE CONFIG SHOTS PROTOCOL CF SHOT:
+# what the citizen reads on "check my application" of the real kiosk,
+# after its sync thread has had a heartbeat with the hub (the hub answers
+# a heartbeat with the status changes); prints the status line and the
+# notice, joined by ' | '. Needs hub_lib.bash ($SYNCTOOL) and jq.
+kiosk_status() {
+	"$SYNCTOOL" sync "$1" "$2" "$3" "$4" - 15 >/dev/null
+	cat > "$6/$9.script" <<S
+expect-screen home
+tap check-application
+expect-screen status
+tap field:protocol
+type $7
+tap field:check_cf
+type $8
+tap check
+expect check-result
+shot $9
+dump $9
+S
+	"$DOTE_BIN/dote-kiosk" --headless --config "$5" --db "$1" --script "$6/$9.script" \
+		--shots "$6" --size 1080x1920 >>"$6/kiosk.log" 2>&1 || echo "kiosk failed"
+	jq -r '[.widgets[] | select(.id == "check-result" or .id == "check-notice") | .label] | join(" | ")' \
+		"$6/$9.json" 2>/dev/null
 }

@@ -30,24 +30,8 @@ $PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP office_selection: python3-a
 "$DOTE_BIN/dote-kiosk" --init-db "$T/catalog.db" >/dev/null 2>&1 &&
 	sqlite3 "$T/catalog.db" < "$top/tests/ui/fixture.sql" || { fail office-setup "catalog"; finish; }
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# A valid codice fiscale for birth day n (1..28) of March 1995, woman.
-cf_for() {
-	local base why
-	base=$(printf 'BNCGLI95C%02dF205' $(( $1 + 40 )))
-	why=$("$DOTE_BIN/dote" cf "${base}A" | sed -n 's/.*check character should be \([A-Z]\).*/\1/p')
-	echo "$base${why:-A}"
-}
-
-# cookie jar, name, password: logs in (the login form's CSRF cookie first).
-login() {
-	local pre
-	rm -f "$1"
-	pre=$(curl -s -c "$1" -b "$1" "$URL/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | cut -d'"' -f4)
-	curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "name=$2" \
-		--data-urlencode "password=$3" --data "csrf=$pre" "$URL/login"
-}
+# cookie jar, name, password: logs in (hub_lib.bash: web_login).
+login() { web_login "$URL" "$@"; }
 csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
 get() { # jar path: prints the code; the page in $T/page
 	curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"
@@ -60,7 +44,7 @@ form() { # jar csrf path k=v...: a form POST
 }
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
 snap() { cp "$T/page" "$T/shot-$1-$B.html"; }	# pages kept for screenshots (OFFICE_SHOTS)
-page_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' "$T/page" | tr -s ' \n' ' '; }
+page_text() { html_text "$T/page"; }
 kpi() { # jar measure: the comune's own dashboard KPI
 	curl -s -b "$1" "$URL/dashboard?comune=015146&interno=1" | grep -o "data-kpi=\"$2\">[^<]*" | cut -d'>' -f2
 }
@@ -71,31 +55,9 @@ stats() { # everything the statistics say, as comune staff and in the published 
 	"$DOTE_BIN/dote" report --db "$DB" --raw --dims placement,applicant_status --measures applications,selected,started --format csv 2>&1 ||
 		echo "report failed"
 }
-mails() { ls "$T/mail-$B"/*.txt 2>/dev/null | wc -l; }
-wait_mails() { # n: waits up to 15 s for n messages in the sink
-	local i
-	for i in $(seq 150); do [ "$(mails)" -ge "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
+mails() { mail_count "$T/mail-$B"; }
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
-	"$SYNCTOOL" sync "$KDB" "$T/state-$B" "$URL" 015146 - 15 >/dev/null
-	cat > "$T/check.script" <<S
-expect-screen home
-tap check-application
-expect-screen status
-tap field:protocol
-type $1
-tap field:check_cf
-type $2
-tap check
-expect check-result
-shot $3
-dump $3
-S
-	"$DOTE_BIN/dote-kiosk" --headless --config "$T/kiosk-$B.conf" --db "$KDB" --script "$T/check.script" \
-		--shots "$T/shots-$B" --size 1080x1920 >>"$T/kiosk-$B.log" 2>&1 || echo "kiosk failed"
-	jq -r '[.widgets[] | select(.id == "check-result" or .id == "check-notice") | .label] | join(" | ")' \
-		"$T/shots-$B/$3.json" 2>/dev/null
+	kiosk_status "$KDB" "$T/state-$B" "$URL" 015146 "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
 
 run() {
@@ -133,8 +95,7 @@ CONF
 	local i email names=(x Giulia Marta Sara)
 	for i in 1 2 3; do
 		email=$([ $i -lt 3 ] && echo "cittadina$i@example.it")
-		kiosk_apply_script "$(cf_for $i)" "${names[$i]}" Bianchi "apply$i" |
-			sed "s/^type 3331234567\$/type 3331234567${email:+\nreveal field:email\ntap field:email\ntype $email}/" > "$T/apply.script"
+		kiosk_apply_script "$(cf_for $i)" "${names[$i]}" Bianchi "apply$i" Ragazzi UI-015146-001 "$email" > "$T/apply.script"
 		"$DOTE_BIN/dote-kiosk" --headless --config "$T/kiosk-$b.conf" --db "$KDB" --script "$T/apply.script" \
 			--shots "$T/shots-$b" --size 1080x1920 >>"$T/kiosk-$b.log" 2>&1 || fail "$b-kiosk-apply-$i" "$(grep -m1 FAIL "$T/kiosk-$b.log")"
 	done
@@ -192,11 +153,8 @@ CONF
 		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
 	sleep 2
 	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN min(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "1|0|1"
-	mkdir -p "$T/mail-$b"
-	$PY "$top/tests/tools/smtp_sink.py" "$T/mail-$b" "$port" 2>>"$T/sink.log" &
-	SINK_PID=$!
-	PIDS+=($SINK_PID)
-	if wait_mails 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
+	start_smtp_sink "$T/mail-$b" "$port" || fail "$b-smtp-sink" "does not start"
+	if wait_mails "$T/mail-$b" 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
 	check_match "$b-mail-interview" "$(cat "$T/mail-$b/001.txt" 2>/dev/null | tr '\n' ' ')" \
 		"^To: cittadina1@example.it .*Subject: DoteComune: novità sulla sua domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	[[ "$(cat "$T/mail-$b/001.txt" 2>/dev/null)" != *Giulia* ]] && pass "$b-mail-names-nobody" || fail "$b-mail-names-nobody" "name in the message"
@@ -250,7 +208,7 @@ CONF
 	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
 	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Non selezionato/a .*non è stata selezionata"
 	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
-	if wait_mails 5; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
+	if wait_mails "$T/mail-$b" 5; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
 	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "3 2 "
 	check_match "$b-mail-started" "$(cat "$T/mail-$b"/*.txt | tr '\n' ' ')" "Stato della domanda: Selezionato/a.*Stato della domanda: Tirocinio avviato. Il tirocinio è iniziato."
 	check "$b-mail-all-sent" "$(sql "SELECT count(*) - count(sent_at) FROM mail_outbox")" "0"
@@ -321,7 +279,7 @@ CONF
 	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
 	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
 	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
-	if wait_mails 6; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
+	if wait_mails "$T/mail-$b" 6; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
 	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
 	check_match "$b-final-status-says-so" "$(page_text)" "Lo stato è definitivo"
 	before=$(stats)
