@@ -209,19 +209,21 @@ void status_frame(struct kiosk *k)
 	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
 	/* Portrait: the room above the low controls says where to find
-	 * the number (people bring a paper they have not read for weeks). */
-	if (ui->h > ui->w) {
+	 * the number (people bring a paper they have not read for weeks);
+	 * while the keyboard is up, the room is the fields'. */
+	if (ui->h > ui->w && !osk_height(k)) {
 		flow_reach_part(k, &f, 1, 2);
 		flow_text(k, &f, "protocol-help",
 			  _("The protocol number is on your receipt, in large type. It starts with DC-, then the codes of the comune and of the kiosk, the year and the number of the application."),
 			  UI_FONT_REGULAR, 34, C_TEXT);
 		{
-			/* What to look for: the receipt's own words and a number
-			 * of this comune's form, as the receipt shows them. */
+			/* What to look for: the receipt's own words and the shape
+			 * of this comune's numbers, as the receipt shows them. */
 			char sample[64];
 			int pad = ui_px(ui, 28), bw = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, y, ch, w = f.w;
 			int lpx = ui_font_px(ui, 28), npx = ui_font_px(ui, 44);
-			str_fmt(sample, sizeof(sample), "DC-%s-K01-%.4s-000123", k->comune, k->today);
+			/* Not a whole number, which someone could take for theirs. */
+			str_fmt(sample, sizeof(sample), "DC-%s-…-%.4s-…", k->comune, k->today);
 			while (npx > 12 && ui->text.width(ui->text.ctx, UI_FONT_BOLD, npx, sample, strlen(sample)) > w - 2 * pad - bw)
 				npx--;
 			f.y += ui_px(ui, 8);
@@ -268,6 +270,13 @@ void status_frame(struct kiosk *k)
 		ui_focus(ui, "field:check_cf");
 	} else if (check && !k->err.protocol) {
 		status_check(k);
+		/* The answer comes into view, below the button (the page may
+		 * grow above it as the keyboard goes). */
+		if (k->check_done) {
+			str_copy(ui->reveal, sizeof(ui->reveal), "check-result");
+			ui->reveal_hold = 2;
+			ui->animating = 1;
+		}
 	}
 	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)
