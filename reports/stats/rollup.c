@@ -527,11 +527,22 @@ int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
  * Its text fields are kept whole, however long (an area or a placement
  * code the hub's catalog allows): an earlier version copied them into
  * fixed buffers and a longer area was written cut to 23 characters.
- * A cell is identified by its table and every field; fields a table
- * does not have are "" (the others follow from its key: a placement's
- * comune and area, a province's region).
+ * A cell is identified by its table's primary key (table_key: its
+ * fields in key order, and whether the call is in it); the other fields
+ * are those of its first application (a placement row's comune, call
+ * and area; a province's region), as the portable rebuild's MIN() and
+ * the upserts, which never change them, keep them.
  */
-enum { F_VALUE, F_VALUE2, F_GEO, F_PROVINCE, F_MONTH, F_COMUNE, F_REGION, F_AREA, NF };
+enum { F_VALUE, F_VALUE2, F_GEO, F_PROVINCE, F_MONTH, F_COMUNE, F_REGION, F_AREA, NF, F_CALL = NF };
+static const struct {
+	int n;
+	int f[6];		/* F_* in primary key order; F_CALL: call_id */
+} table_key[4] = {
+	{ 5, { -1, F_VALUE, F_GEO, F_CALL, F_MONTH } },				/* attr, value, comune, call, month */
+	{ 5, { -1, F_VALUE, F_PROVINCE, F_CALL, F_MONTH } },			/* attr, value, province, call, month */
+	{ 2, { F_GEO, F_MONTH } },						/* placement_code, month */
+	{ 6, { -1, F_VALUE, F_VALUE2, F_PROVINCE, F_CALL, F_MONTH } },	/* attr, attr2, value, value2, ... */
+};
 struct agg {
 	uint64_t hash;
 	int table;		/* 0 comune, 1 province, 2 placement, 3 attr2 */
@@ -547,19 +558,21 @@ struct agg_map {
 	size_t n, cap;
 };
 
+/* Hash of a cell's key; -1 in table_key stands for attr and attr2. */
 static uint64_t agg_hash(int table, const char *attr, const char *attr2, const char *const f[NF], long long call_id)
 {
-	uint64_t h = (1469598103934665603ull ^ (uint64_t)table ^ ((uint64_t)call_id << 8)) * 1099511628211ull;
-	const char *parts[NF + 2];
+	uint64_t h = (1469598103934665603ull ^ (uint64_t)table) * 1099511628211ull;
 
-	parts[0] = attr;
-	parts[1] = attr2;
-	for (int i = 0; i < NF; i++)
-		parts[i + 2] = f[i];
-	for (int i = 0; i < NF + 2; i++) {
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-		h = (h ^ 0x1f) * 1099511628211ull;
+	for (int i = 0; i < table_key[table].n; i++) {
+		int k = table_key[table].f[i];
+		const char *parts[2] = { k < 0 ? attr : k == F_CALL ? "" : f[k], k < 0 ? attr2 : "" };
+		if (k == F_CALL)
+			h = (h ^ (uint64_t)call_id) * 1099511628211ull;
+		for (int j = 0; j < 2; j++) {
+			for (const char *p = parts[j]; *p; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ull;
+			h = (h ^ 0x1f) * 1099511628211ull;
+		}
 	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -570,11 +583,14 @@ static uint64_t agg_hash(int table, const char *attr, const char *attr2, const c
 static int agg_same(const struct agg *g, int table, const char *attr, const char *attr2, const char *const f[NF],
 		    long long call_id)
 {
-	if (g->table != table || g->call_id != call_id || strcmp(g->attr, attr) || strcmp(g->attr2, attr2))
+	if (g->table != table)
 		return 0;
-	for (int i = 0; i < NF; i++)
-		if (strcmp(g->f[i], f[i]))
+	for (int i = 0; i < table_key[table].n; i++) {
+		int k = table_key[table].f[i];
+		if (k < 0 ? strcmp(g->attr, attr) || strcmp(g->attr2, attr2)
+		    : k == F_CALL ? g->call_id != call_id : strcmp(g->f[k], f[k]) != 0)
 			return 0;
+	}
 	return 1;
 }
 
@@ -691,7 +707,7 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 				f[F_GEO] = t == 0 ? col[C_COMUNE] : t == 2 ? col[C_PLACEMENT] : "";
 				f[F_PROVINCE] = col[C_PROVINCE];
 				f[F_MONTH] = col[C_MONTH];
-				f[F_COMUNE] = t == 2 ? col[C_COMUNE] : "";
+				f[F_COMUNE] = col[C_COMUNE];
 				f[F_REGION] = col[C_REGION];
 				f[F_AREA] = t == 2 ? col[C_AREA] : "";
 				g = agg_get(map, t, t == 2 ? "" : attrs[a], t == 3 ? attrs[b] : "", f, call_id);
@@ -708,21 +724,20 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 static int agg_cmp(const void *va, const void *vb)
 {
 	const struct agg *a = *(struct agg *const *)va, *b = *(struct agg *const *)vb;
-	int c;
+	int c = 0;
 
 	if (a->table != b->table)
 		return a->table < b->table ? -1 : 1;
-	if ((c = strcmp(a->attr, b->attr)) || (c = strcmp(a->attr2, b->attr2)))
-		return c;
-	for (int i = F_VALUE; i <= F_PROVINCE; i++)
-		if ((c = strcmp(a->f[i], b->f[i])))
-			return c;
-	if (a->call_id != b->call_id)
-		return a->call_id < b->call_id ? -1 : 1;
-	for (int i = F_MONTH; i < NF; i++)
-		if ((c = strcmp(a->f[i], b->f[i])))
-			return c;
-	return 0;
+	for (int i = 0; i < table_key[a->table].n && !c; i++) {
+		int k = table_key[a->table].f[i];
+		if (k < 0)
+			c = strcmp(a->attr, b->attr) ? strcmp(a->attr, b->attr) : strcmp(a->attr2, b->attr2);
+		else if (k == F_CALL)
+			c = a->call_id < b->call_id ? -1 : a->call_id > b->call_id;
+		else
+			c = strcmp(a->f[k], b->f[k]);
+	}
+	return c;
 }
 
 /* Writes every cell of map through put[table] (prepared PUT_* statements,

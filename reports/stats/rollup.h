@@ -99,7 +99,9 @@ int rollup_migrate(sqlite3 *db);
 int rollup_apply_ingest(sqlite3 *db, const char *uuid);
 /* Folds queued applications into the rollups (its own transaction when
  * none is open). Readers call it before reading the rollup tables;
- * report_run(), rollup_apply_status() and rollup_stale() do. */
+ * report_run(), rollup_apply_status() and rollup_stale() do. The hub's
+ * writer calls it (store_rollup_fold) when ingest pauses, so readers
+ * rarely find work. */
 int rollup_flush(sqlite3 *db);
 /* Moves one application from status old_status to new_status. */
 int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
@@ -112,7 +114,11 @@ void rollup_release(sqlite3 *db);
  * import, or to repair). Migrates first if needed. */
 int rollup_rebuild(sqlite3 *db);
 /* 1 when the rollups do not count every application (a database filled
- * without rollup upkeep, e.g. by a bulk import), else 0. Folds the queue
- * first. Costs a COUNT(*) of the applications. */
+ * without rollup upkeep, e.g. by a bulk import, or rows deleted), else 0.
+ * Folds the queue first. Reads the mark each fold and rebuild keep
+ * (table rollup_mark: the last application rowid covered, the count,
+ * a flag a trigger sets on deletes): a few B-tree descents and the
+ * province totals, not a COUNT(*) of the applications (which the first
+ * check of rollups made by an older hub still costs, once). */
 int rollup_stale(sqlite3 *db);
 #endif
