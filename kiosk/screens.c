@@ -55,10 +55,66 @@ static int reach_on(struct kiosk *k)
 
 void flow_reach(struct kiosk *k, struct flow *f)
 {
-	if (!reach_on(k))
+	flow_reach_part(k, f, 1, 1);
+}
+
+void flow_reach_part(struct kiosk *k, struct flow *f, int num, int den)
+{
+	if (!reach_on(k) || den <= 0)
 		return;
-	f->y += *reach_slot(k);
+	f->y += *reach_slot(k) * num / den;
 	k->reach_used = 1;
+}
+
+void flow_steps(struct kiosk *k, struct flow *f, int step)
+{
+	static const char *const names[4] = { N_("Can you apply?"), N_("Your details"), N_("How we use your data"),
+					      N_("Check and send") };
+	struct ui *ui = &k->ui;
+	int gap = ui_px(ui, 12), bar = ui_px(ui, 12) > 4 ? ui_px(ui, 12) : 4, sw = (f->w - 3 * gap) / 4, lh = 0;
+	int px = ui_font_px(ui, 26), pad = ui_px(ui, 28);
+	char buf[400];
+
+	/* Portrait only: the screen's top is out of reach from a wheelchair
+	 * but not out of sight, so the room the controls left there says
+	 * where the citizen is and what for, instead of staying empty. Not
+	 * while the keyboard is up: then the room is the fields'. */
+	if (ui->h <= ui->w || osk_height(k) || step < 1 || step > 4)
+		return;
+	str_fmt(buf, sizeof(buf), _("Step %d of %d"), step, 4);
+	str_fmt(buf + strlen(buf), sizeof(buf) - strlen(buf), ": %s", _(names[step - 1]));
+	f->y += ui_label(ui, "steps", buf, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_SEMIBOLD,
+			 ui_font_px(ui, 30), C_TEXT) + ui_px(ui, 12);
+	for (int i = 0; i < 4; i++) {
+		struct ui_rect r = { f->x + i * (sw + gap), f->y, sw, bar };
+		int h;
+		ui_draw_rect(ui, r, ui_color(ui, i < step ? C_PRIMARY : C_MUTED));
+		h = ui_text_height(ui, _(names[i]), i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px, sw);
+		ui_text_box(ui, (struct ui_rect){ r.x, r.y + bar + ui_px(ui, 8), sw, h }, _(names[i]),
+			    i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px,
+			    ui_color(ui, i == step - 1 ? C_TEXT : C_MUTED), 0);
+		if (h > lh)
+			lh = h;
+	}
+	f->y += bar + ui_px(ui, 8) + lh + ui_px(ui, 24);
+	if (k->have_sel) {
+		/* What the application is for, as on the card the citizen chose. */
+		int tpx = ui_font_px(ui, 36), opx = ui_font_px(ui, 28), h;
+		const char *title = k->sel.card.title;
+		str_fmt(buf, sizeof(buf), "%s, %s · %s", k->sel.card.office, k->sel.card.comune_name, k->sel.card.code);
+		h = 2 * pad + ui_text_height(ui, title, UI_FONT_BOLD, tpx, f->w - 2 * pad - ui_px(ui, 10)) + ui_px(ui, 8) +
+		    ui_text_height(ui, buf, UI_FONT_REGULAR, opx, f->w - 2 * pad - ui_px(ui, 10));
+		ui_draw_card(ui, (struct ui_rect){ f->x, f->y, f->w, h });
+		ui_draw_rect(ui, (struct ui_rect){ f->x, f->y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, h },
+			     ui_color(ui, C_PRIMARY));
+		{
+			int y = f->y + pad, x = f->x + pad + ui_px(ui, 10), w = f->w - 2 * pad - ui_px(ui, 10);
+			y += ui_label(ui, "applying-for", title, (struct ui_rect){ x, y, w, 0 }, UI_FONT_BOLD, tpx, C_TEXT);
+			y += ui_px(ui, 8);
+			ui_label(ui, "applying-office", buf, (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR, opx, C_MUTED);
+		}
+		f->y += h + ui_px(ui, 32);
+	}
 }
 
 void screen_end(struct kiosk *k, struct flow *f)

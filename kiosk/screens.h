@@ -46,6 +46,15 @@ void flow_gap(struct kiosk *k, struct flow *f, float units);
  * shorter than the screen; the room goes here. Nothing in landscape or
  * while the keyboard is up. */
 void flow_reach(struct kiosk *k, struct flow *f);
+/* The same room in parts (num/den of it here, the rest at further calls
+ * adding up to 1): a page whose words sit between its heading and its
+ * controls has them in the middle, not one empty band. */
+void flow_reach_part(struct kiosk *k, struct flow *f, int num, int den);
+/* Portrait: where the citizen is in the application (step 1 to 4 of
+ * eligibility, form, privacy, review) and the placement it is for, in
+ * the room at the top the controls left when they moved low. Nothing in
+ * landscape. */
+void flow_steps(struct kiosk *k, struct flow *f, int step);
 /* A row of choice buttons (radio group) from a vocabulary; returns the
  * index tapped or -1. ids are prefix:key. */
 int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char *const *keys,

@@ -208,7 +208,39 @@ void status_frame(struct kiosk *k)
 	flow_heading(k, &f, "status-title", _("Check my application"));
 	flow_text(k, &f, NULL, _("Enter the protocol number from your receipt and your codice fiscale, or hold the receipt's QR code to the scanner."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
-	flow_reach(k, &f);
+	/* Portrait: the room above the low controls says where to find
+	 * the number (people bring a paper they have not read for weeks);
+	 * while the keyboard is up, the room is the fields'. */
+	if (ui->h > ui->w && !osk_height(k)) {
+		flow_reach_part(k, &f, 1, 2);
+		flow_text(k, &f, "protocol-help",
+			  _("The protocol number is on your receipt, in large type. It starts with DC-, then the codes of the comune and of the kiosk, the year and the number of the application."),
+			  UI_FONT_REGULAR, 34, C_TEXT);
+		{
+			/* What to look for: the receipt's own words and the shape
+			 * of this comune's numbers, as the receipt shows them. */
+			char sample[64];
+			int pad = ui_px(ui, 28), bw = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, y, ch, w = f.w;
+			int lpx = ui_font_px(ui, 28), npx = ui_font_px(ui, 44);
+			/* Not a whole number, which someone could take for theirs. */
+			str_fmt(sample, sizeof(sample), "DC-%s-…-%.4s-…", k->comune, k->today);
+			while (npx > 12 && ui->text.width(ui->text.ctx, UI_FONT_BOLD, npx, sample, strlen(sample)) > w - 2 * pad - bw)
+				npx--;
+			f.y += ui_px(ui, 8);
+			ch = 2 * pad + ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx) + ui_px(ui, 8) +
+			    ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, npx);
+			ui_draw_card(ui, (struct ui_rect){ f.x, f.y, w, ch });
+			ui_draw_rect(ui, (struct ui_rect){ f.x, f.y, bw, ch }, ui_color(ui, C_PRIMARY));
+			y = f.y + pad;
+			y += ui_label(ui, NULL, _("Your protocol number"), (struct ui_rect){ f.x + pad + bw, y, w - 2 * pad - bw, 0 },
+				      UI_FONT_SEMIBOLD, lpx, C_MUTED) + ui_px(ui, 8);
+			ui_label(ui, "protocol-sample", sample, (struct ui_rect){ f.x + pad + bw, y, w - 2 * pad - bw, 0 },
+				 UI_FONT_BOLD, npx, C_TEXT);
+			f.y += ch + ui_px(ui, 24);
+		}
+	}
+	/* The other half of the room: the help sits in the middle. */
+	flow_reach_part(k, &f, 1, 2);
 	ui_field(ui, "field:protocol", _("Protocol number"), k->c.check_protocol, "DC-...", tr(k->err.protocol),
 		 (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
 	f.y += h + ui_px(ui, 12);
@@ -238,6 +270,13 @@ void status_frame(struct kiosk *k)
 		ui_focus(ui, "field:check_cf");
 	} else if (check && !k->err.protocol) {
 		status_check(k);
+		/* The answer comes into view, below the button (the page may
+		 * grow above it as the keyboard goes). */
+		if (k->check_done) {
+			str_copy(ui->reveal, sizeof(ui->reveal), "check-result");
+			ui->reveal_hold = 2;
+			ui->animating = 1;
+		}
 	}
 	f.y += ui_button_h(ui, 110) + ui_px(ui, 30);
 	if (k->err.check)

@@ -102,6 +102,7 @@ void eligibility_frame(struct kiosk *k)
 		return;
 	}
 
+	flow_steps(k, &f, 1);
 	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
 	/* Four questions, all the citizen's to answer (the comune of this
 	 * kiosk is offered as the first answer, not filled in). */
@@ -320,6 +321,7 @@ void form_frame(struct kiosk *k)
 	const char *keys[10], *labels[10];
 	int h, i;
 
+	flow_steps(k, &f, 2);
 	flow_heading(k, &f, "form-title", _("Your details"));
 	flow_text(k, &f, NULL, _("Fields marked * are required. You can type, use the keyboard on screen, or scan the barcode of your health card."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
@@ -426,6 +428,7 @@ void privacy_frame(struct kiosk *k)
 	char buf[1200];
 	int h, qs;
 
+	flow_steps(k, &f, 3);
 	flow_heading(k, &f, "privacy-title", _("How we use your data"));
 	str_fmt(buf, sizeof(buf),
 		 _("The Comune di %s (data controller) uses your data only to handle your application for this placement: to check the requirements, contact you, and rank the applicants. The legal basis is the public task of the town hall (GDPR art. 6(1)(e)) and your consent to this application."),
@@ -436,7 +439,8 @@ void privacy_frame(struct kiosk *k)
 		  UI_FONT_REGULAR, 31, C_TEXT);
 	if (k->privacy_qr.modules) {
 		int side = k->privacy_qr.width + 2 * QR_QUIET_ZONE;
-		qs = ui_px(ui, 300);
+		/* Portrait has the room for a code a phone reads at arm's length. */
+		qs = ui_px(ui, ui->h > ui->w ? 440 : 300);
 		qs = qs / side * side;
 		if (qs < side * 3)
 			qs = side * 3;
@@ -592,6 +596,7 @@ void review_frame(struct kiosk *k)
 	struct flow f = screen_begin(k, NULL, 1);
 	char buf[300], d[16];
 
+	flow_steps(k, &f, 4);
 	flow_heading(k, &f, "review-title", _("Check and send"));
 	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
 		  UI_FONT_REGULAR, 30, C_MUTED);
@@ -656,7 +661,7 @@ void receipt_frame(struct kiosk *k)
 	char buf[300];
 	/* Landscape: the QR code beside the words, both in view at once. */
 	int landscape = ui->w * 5 > ui->h * 6, side = k->qr.modules ? k->qr.width + 2 * QR_QUIET_ZONE : 0;
-	int qs = 0, top, qr_x = 0, qr_y = 0, right_bottom = 0, ppx;
+	int qs = 0, top, qr_x = 0, qr_y = 0, right_bottom = 0, ppx, keep_card;
 	struct flow words;
 	struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
 
@@ -674,7 +679,7 @@ void receipt_frame(struct kiosk *k)
 	if (side) {
 		/* Large enough to photograph: at least 4 px per module. */
 		int avail = landscape ? (int)ui->panels[0].r.h - ui_px(ui, 80) : f.w;
-		qs = ui_px(ui, 520);
+		qs = ui_px(ui, landscape ? 520 : 640);
 		if (qs > avail)
 			qs = avail;
 		if (qs > f.w / 2 && landscape)
@@ -699,21 +704,68 @@ void receipt_frame(struct kiosk *k)
 			 UI_FONT_BOLD, ui_font_px(ui, 48), C_SUCCESS);
 		words.y += box.h + ui_px(ui, 30);
 	}
-	flow_text(k, &words, NULL, _("Your protocol number"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+	/* Portrait without a QR code (an offline kiosk): the protocol number
+	 * is what the citizen keeps, so it gets a card of its own in large
+	 * type, spread over the room the page leaves (a third above, below, and at the end),
+	 * instead of half an empty screen. */
+	keep_card = !side && !landscape;
+	if (keep_card)
+		flow_reach_part(k, &words, 1, 3);
 	/* The protocol number stays on one line: shrink it rather than cut it. */
-	ppx = ui_font_px(ui, 54);
+	ppx = ui_font_px(ui, keep_card ? 80 : 54);
 	{
+		int avail = keep_card ? words.w - 2 * ui_px(ui, 28) - ui_px(ui, 10) : words.w;
 		int pw = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ppx, k->app.protocol, strlen(k->app.protocol));
-		if (pw > words.w)
-			ppx = ppx * words.w / pw - 1;
+		if (pw > avail)
+			ppx = ppx * avail / pw - 1;
 		if (ppx < 14)
 			ppx = 14;
 	}
-	words.y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ words.x, words.y, words.w, 0 }, UI_FONT_BOLD,
-			    ppx, C_TEXT);
-	words.y += ui_px(ui, 20);
-	str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
-	flow_text(k, &words, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
+	if (keep_card) {
+		const char *keep = _("Photograph or write down your protocol number: it proves that you applied.");
+		int pad = ui_px(ui, 28), bw = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, x = words.x + pad + bw;
+		int w = words.w - 2 * pad - bw, lpx = ui_font_px(ui, 30), kpx = ui_font_px(ui, 32), y;
+		int ch = 2 * pad + ui_text_height(ui, _("Your protocol number"), UI_FONT_SEMIBOLD, lpx, w) + ui_px(ui, 12) +
+			 ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ppx) + ui_px(ui, 16) +
+			 ui_text_height(ui, keep, UI_FONT_SEMIBOLD, kpx, w);
+		ui_draw_card(ui, (struct ui_rect){ words.x, words.y, words.w, ch });
+		ui_draw_rect(ui, (struct ui_rect){ words.x, words.y, bw, ch }, ui_color(ui, C_PRIMARY));
+		y = words.y + pad;
+		y += ui_label(ui, NULL, _("Your protocol number"), (struct ui_rect){ x, y, w, 0 }, UI_FONT_SEMIBOLD, lpx, C_MUTED) +
+		     ui_px(ui, 12);
+		y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ x, y, w, 0 }, UI_FONT_BOLD, ppx, C_TEXT) +
+		     ui_px(ui, 16);
+		ui_label(ui, "receipt-keep", keep, (struct ui_rect){ x, y, w, 0 }, UI_FONT_SEMIBOLD, kpx, C_TEXT);
+		words.y += ch + ui_px(ui, 30);
+	} else {
+		flow_text(k, &words, NULL, _("Your protocol number"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+		words.y += ui_label(ui, "protocol", k->app.protocol, (struct ui_rect){ words.x, words.y, words.w, 0 },
+				    UI_FONT_BOLD, ppx, C_TEXT);
+		words.y += ui_px(ui, 20);
+	}
+	if (keep_card) {
+		/* What was applied for, as on the card the citizen chose. */
+		const struct placement_card *c = &k->sel.card;
+		char facts[256];
+		int pad = ui_px(ui, 28), bw = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, x = words.x + pad + bw;
+		int w = words.w - 2 * pad - bw, tpx = ui_font_px(ui, 36), opx = ui_font_px(ui, 28), y, ch;
+		str_fmt(buf, sizeof(buf), "%s, %s · %s", c->office, c->comune_name, c->code);
+		str_fmt(facts, sizeof(facts), _("%d months · %d hours a week · %d € a month"), c->months, c->hours_week,
+			 c->allowance_eur);
+		ch = 2 * pad + ui_text_height(ui, c->title, UI_FONT_BOLD, tpx, w) + ui_px(ui, 8) +
+		     ui_text_height(ui, buf, UI_FONT_REGULAR, opx, w) + ui_px(ui, 8) +
+		     ui_text_height(ui, facts, UI_FONT_SEMIBOLD, opx, w);
+		ui_draw_card(ui, (struct ui_rect){ words.x, words.y, words.w, ch });
+		y = words.y + pad;
+		y += ui_label(ui, "receipt-placement", c->title, (struct ui_rect){ x, y, w, 0 }, UI_FONT_BOLD, tpx, C_TEXT) +
+		     ui_px(ui, 8);
+		y += ui_label(ui, NULL, buf, (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR, opx, C_MUTED) + ui_px(ui, 8);
+		ui_label(ui, NULL, facts, (struct ui_rect){ x, y, w, 0 }, UI_FONT_SEMIBOLD, opx, C_TEXT);
+		words.y += ch + ui_px(ui, 20);
+	} else {
+		str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
+		flow_text(k, &words, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
+	}
 	if (k->doc.when[0]) {
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);
 		flow_text(k, &words, "receipt-when", buf, UI_FONT_REGULAR, 30, C_MUTED);
@@ -748,6 +800,8 @@ void receipt_frame(struct kiosk *k)
 			words.y = qf.y;
 		else
 			right_bottom = qf.y;
+	} else if (keep_card) {
+		flow_reach_part(k, &words, 1, 3);
 	} else {
 		/* No public receipt page (an offline kiosk): no QR code, so the
 		 * protocol number is what the citizen keeps. */
@@ -760,6 +814,8 @@ void receipt_frame(struct kiosk *k)
 		  UI_FONT_REGULAR, 30, C_TEXT);
 	if (f.y < right_bottom)
 		f.y = right_bottom;
+	if (keep_card)
+		flow_reach_part(k, &f, 1, 3);
 	screen_end(k, &f);
 	/* Print beside Done, in the footer: in the page, the line that
 	 * printing adds above it pushed it half under the footer at 800x480,

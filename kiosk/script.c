@@ -512,6 +512,59 @@ static int run_line(struct script *s, const char *verb, char *arg)
 				    w->r.h, pr.y, pr.y + pr.h);
 		return 0;
 	}
+	if (!strcmp(verb, "expect-filled")) {
+		/* expect-filled PCT: no empty band across the page (between the
+		 * header and the footer, no text, picture or control in it) is
+		 * taller than PCT% of the screen: room left by controls moved
+		 * low must be used, not left blank. */
+		struct ui *ui = &k->ui;
+		struct ui_rect pr;
+		int pct = atoi(arg), n = 0, gap = 0, y;
+		static int y0[UI_MAX_CMDS + UI_MAX_WIDGETS], y1[UI_MAX_CMDS + UI_MAX_WIDGETS];
+		if (pct <= 0 || !ui->npanels)
+			return fail(s, "expect-filled needs PCT and a screen with a page");
+		pr = ui->panels[0].r;
+		for (int i = 0; i < ui->ncmds; i++) {
+			const struct ui_cmd *c = &ui->cmds[i];
+			if (c->kind == UI_CMD_TEXT || c->kind == UI_CMD_BITMAP) {
+				y0[n] = c->r.y;
+				y1[n++] = c->r.y + (c->r.h > 0 ? c->r.h : c->px);
+			}
+		}
+		for (int i = 0; i < ui->nwidgets; i++)
+			if (ui->widgets[i].visible && ui->widgets[i].role != UI_ROLE_GESTURE &&
+			    ui->widgets[i].role != UI_ROLE_DIALOG) {
+				y0[n] = ui->widgets[i].r.y;
+				y1[n++] = ui->widgets[i].r.y + ui->widgets[i].r.h;
+			}
+		/* Walk down the page: the lowest point covered so far. */
+		for (y = pr.y;;) {
+			int next = -1, reach = y;
+			for (int i = 0; i < n; i++) {
+				if (y1[i] <= y || y0[i] >= pr.y + pr.h)
+					continue;
+				if (y0[i] <= y) {
+					if (y1[i] > reach)
+						reach = y1[i];
+				} else if (next < 0 || y0[i] < next) {
+					next = y0[i];
+				}
+			}
+			if (reach > y) {
+				y = reach;
+				continue;
+			}
+			if (next < 0)
+				next = pr.y + pr.h;
+			if (next - y > gap)
+				gap = next - y;
+			if (next >= pr.y + pr.h)
+				break;
+			y = next;
+		}
+		return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) across the page, want at most %d%%",
+							gap, gap * 100 / ui->h, pct);
+	}
 	if (!strcmp(verb, "expect"))
 		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
 	if (!strcmp(verb, "expect-not"))
