@@ -78,8 +78,7 @@ step() {
 # The citizen's three views of her application: the kiosk's "check my
 # application", the receipt page of the QR code, and the mails so far.
 kiosk_sees() { # n shot: citizen n's status on the kiosk
-	kiosk_status "$KDB" "$T/state-$B" "$URL" 015146 "$T/kiosk-$B.conf" "$T/shots-$B" \
-		"${PROTO[$1]}" "$(cf_for "$1")" "$2"
+	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "${PROTO[$1]}" "$(cf_for "$1")" "$2"
 	cp "$T/shots-$B/$2.png" "$SHOTS/$B-kiosk-$2.png" 2>/dev/null
 }
 receipt_sees() { # n: the receipt page citizen n's phone opens from the QR
