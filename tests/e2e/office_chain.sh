@@ -231,7 +231,7 @@ S
 		"${PROTO[1]} ${PROTO[2]}"
 	check "$b-kiosk-forgot-personal-data" "$("$SYNCTOOL" kiosk-db "$KDB" | sed 's/ placements.*//')" "outbox 0 acked 2 personal 0"
 	check_match "$b-receipt-received" "$(receipt_sees 1)" \
-		"Ricevuta autentica\. Protocollo: ${PROTO[1]} Progetto: PLC112512S03 .*Stato della domanda: Ricevuta "
+		"Ricevuta autentica\. Protocollo: ${PROTO[1]} Progetto: PLC112512S03 – Biblioteca civica «Città dei ragazzi», Comune di Milano Inviata il: 02/03/2026 alle 09:00 \(ora UTC\) Stato della domanda: Ricevuta "
 	check "$b-kiosk-received" "$(kiosk_sees 1 received)" \
 		"Stato: Ricevuta | La tua domanda è stata ricevuta ed è in attesa della valutazione del Comune."
 	check "$b-stats-applied" "$(numbers)" "rete 2,0,0 dashboard 2,0,0"
