@@ -183,6 +183,16 @@ static int put_qr(struct escpos_buf *b, const char *text, int width_dots)
 	return 0;
 }
 
+void escpos_put(struct escpos_buf *b, const void *data, size_t n)
+{
+	put(b, data, n);
+}
+
+int escpos_qr(struct escpos_buf *b, const char *text, int width_dots)
+{
+	return put_qr(b, text, width_dots);
+}
+
 int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_buf *out)
 {
 	char line[256];

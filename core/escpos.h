@@ -37,6 +37,13 @@ int escpos_cp858(const char *utf8, char *out, size_t size);
  * 576 for 80 mm) into out (which must start empty). Returns 0 or -1. */
 int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_buf *out);
 
+/* Pieces for a printer that sets its own text (kiosk/printer.c draws
+ * every script as raster images): appends bytes, and the QR code of text
+ * as escpos_receipt() prints it (one GS v 0 raster width_dots wide, the
+ * code centred with its quiet zone). escpos_qr() returns 0 or -1. */
+void escpos_put(struct escpos_buf *b, const void *data, size_t n);
+int escpos_qr(struct escpos_buf *b, const char *text, int width_dots);
+
 /* Finds every `GS v 0` raster in data and writes them, stacked top to
  * bottom (touching, so a QR split in bands stays whole) inside a white
  * margin, as an 8-bit grey PNG (black dots black).

@@ -67,9 +67,9 @@ static void citizen_wipe(struct kiosk *k)
 	k->elig_checked = 0;
 	k->check_done = 0;
 	k->printed = 0;
-	str_copy(k->c.residence, sizeof(k->c.residence), k->comune);
-	str_copy(k->c.residence_name, sizeof(k->c.residence_name), k->comune_name);
-	k->c.residence_prefilled = 1;
+	/* Residence is a question the citizen answers, never filled in
+	 * for them: the eligibility screen offers this comune as the first,
+	 * one-tap answer. */
 }
 
 void kiosk_reset(struct kiosk *k)
@@ -511,7 +511,6 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	} else if (!strcmp(id, "field:residence")) {
 		k->c.residence[0] = 0;
 		k->c.residence_name[0] = 0;
-		k->c.residence_prefilled = 0;
 	} else if (!strncmp(id, "field:", 6)) {
 		/* Typing into a field clears the error next to it. */
 		const char **e = NULL;
@@ -843,6 +842,12 @@ void chrome_bar(struct kiosk *k)
 int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
 		  int next_enabled)
 {
+	return chrome_footer_ids(k, "back", back_label, next_id, next_label, next_enabled);
+}
+
+int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_label, const char *next_id,
+		      const char *next_label, int next_enabled)
+{
 	struct ui *ui = &k->ui;
 	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
 	int y = ui->h - osk_height(k) - h;
@@ -853,7 +858,7 @@ int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, 
 	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
 	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
 	bh = bh < 48 ? 48 : bh;
-	if (back_label && ui_button(ui, "back", back_label,
+	if (back_label && ui_button(ui, back_id, back_label,
 				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
 		res = 1;
 	if (next_label) {

@@ -40,7 +40,6 @@ struct citizen {
 	char residence[7];		/* ISTAT */
 	char residence_name[64];
 	char residence_query[64];
-	int residence_prefilled;	/* still this kiosk's comune, not chosen */
 	int other_placement;		/* -1 unanswered, 0 no, 1 yes */
 	char status[20];
 	/* form */
@@ -225,6 +224,10 @@ void chrome_bar(struct kiosk *k);
  * 1 back, 2 next, 0 none. */
 int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
 		  int next_enabled);
+/* The same with another id than "back" for the left button (the
+ * receipt's Print, which must never slide under the footer). */
+int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_label, const char *next_id,
+		      const char *next_label, int next_enabled);
 int chrome_footer_height(struct kiosk *k);
 /* Content column: x and width for the body, capped for wide screens. */
 void chrome_column(struct kiosk *k, int *x, int *w);

@@ -47,11 +47,16 @@ int osk_height(struct kiosk *k)
 	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, NULL))
 		return 0;
 	/* Taller keys for larger text, so their labels grow with it. */
-	row = ui_px(ui, 118 * (1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f));
+	float grow = 1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f;
+	row = ui_px(ui, 118 * grow);
 	/* Landscape is short: flatter keys leave the footer (Continue) and
-	 * a few lines of the page in view above the keyboard. */
-	if (row > ui->h * (ui->w > ui->h ? 34 : 42) / 500)
-		row = ui->h * (ui->w > ui->h ? 34 : 42) / 500;
+	 * a few lines of the page in view above the keyboard. The limit
+	 * grows with the text size too: a fixed one stopped the labels at
+	 * 130% (at 800x480 they did not grow at all). */
+	if (ui->w > ui->h && row > (int)(ui->h * 34 / 500 * grow))
+		row = (int)(ui->h * 34 / 500 * grow);
+	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
+		row = ui->h * 42 / 500;
 	return row * 5 + ui_px(ui, 24);
 }
 
@@ -145,8 +150,8 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			const char *label = key_label(shown);
 			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
 			int tw, lh;
-			if (px > r.h * 7 / 10)
-				px = r.h * 7 / 10;
+			if (px > r.h * 3 / 4)
+				px = r.h * 3 / 4;
 			if (px < 10)
 				px = 10;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The receipt printer thread (see printer.h). Start reading at
- * printer_thread(): it takes jobs from a small queue, builds the ESC/POS
- * bytes (core/escpos.h) and writes them to the device without ever
+ * printer_thread(): it takes jobs (ESC/POS bytes made by printer_submit()
+ * with printer_receipt()) from a small queue and writes them to the
+ * device without ever
  * blocking for long: the device is opened O_NONBLOCK and written under
  * poll() with a deadline. Status comes from what the device does:
  *   no such file / ENODEV          -> missing
@@ -18,7 +19,10 @@
 #include "kiosk/printer.h"
 #include "core/escpos.h"
 #include "core/receipt.h"
+#include "core/png.h"
 #include "core/util.h"
+#include "kiosk/receipt_png.h"
+#include "kiosk/ui.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +46,18 @@ static const char msg_no_answer[] =
 	"The printer does not answer. Please take a photo of the receipt on screen; staff can reprint it later.";
 static const char msg_busy[] = "Printing your receipt...";
 
+struct job {
+	char protocol[48];
+	unsigned char *data;		/* ESC/POS bytes, owned */
+	size_t len;
+};
+
+/* A receipt as submitted, in its language, for reprints. */
+struct printed {
+	struct receipt_doc doc;
+	struct receipt_words words;
+};
+
 struct printer {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -52,9 +68,9 @@ struct printer {
 	int timeout_ms;
 	int stop;
 	int64_t stop_at;		/* now_ms() when printer_stop() was called */
-	struct receipt_doc queue[QUEUE_MAX];
+	struct job queue[QUEUE_MAX];
 	int qhead, qlen;
-	struct receipt_doc history[HISTORY_MAX];
+	struct printed history[HISTORY_MAX];
 	int hnext, hlen;
 	struct printer_status status;
 };
@@ -132,20 +148,16 @@ static int paper_end(int fd)
 	return (b[0] & 0x93) == 0x12 && (b[0] & 0x60);
 }
 
-static enum printer_state print_one(struct printer *p, const struct receipt_doc *doc)
+static enum printer_state print_one(struct printer *p, const struct job *job)
 {
-	struct escpos_buf b = { 0 };
+	struct escpos_buf b = { job->data, job->len, job->len, 0 };
 	enum printer_state s;
 	struct stat st;
 	int fd, lp = 0;
-	if (escpos_receipt(doc, p->width, &b)) {
-		escpos_buf_release(&b);
-		return PRINTER_NO_ANSWER;
-	}
 	if (p->copy_dir[0]) {
 		char path[2048];
-		if (str_fmt(path, sizeof(path), "%s/%s.bin", p->copy_dir, doc->protocol) >= 0 &&
-		    !strchr(doc->protocol, '/'))
+		if (str_fmt(path, sizeof(path), "%s/%s.bin", p->copy_dir, job->protocol) >= 0 &&
+		    !strchr(job->protocol, '/'))
 			file_write_atomic(path, b.data, b.len, 0644);
 	}
 	if (stat(p->device, &st)) {
@@ -177,7 +189,7 @@ static enum printer_state print_one(struct printer *p, const struct receipt_doc 
 static void *printer_thread(void *arg)
 {
 	struct printer *p = arg;
-	struct receipt_doc job;
+	struct job job;
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->stop && p->qlen == 0) {
@@ -198,7 +210,8 @@ static void *printer_thread(void *arg)
 		if (p->stop && now_ms() - p->stop_at >= STOP_GRACE_MS) {
 			/* Stopping and out of time: drop what was not started. */
 			p->status.failed += p->qlen;
-			p->qlen = 0;
+			for (; p->qlen; p->qlen--, p->qhead = (p->qhead + 1) % QUEUE_MAX)
+				free(p->queue[p->qhead].data);
 			p->status.pending = 0;
 			break;
 		}
@@ -210,7 +223,7 @@ static void *printer_thread(void *arg)
 		str_copy(p->status.last_protocol, sizeof(p->status.last_protocol), job.protocol);
 		pthread_mutex_unlock(&p->lock);
 
-		enum printer_state s = print_one(p, &job);
+		enum printer_state s = print_one(p, &job);	/* frees job.data */
 
 		pthread_mutex_lock(&p->lock);
 		p->status.pending = p->qlen;
@@ -264,30 +277,185 @@ void printer_set_timeout(struct printer *p, int ms)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Queues doc; the lock is held. */
-static int enqueue(struct printer *p, const struct receipt_doc *doc)
+/* --- the receipt as ESC/POS ------------------------------------------------ */
+
+enum { BAND_ROWS = 256, MARGIN_DOTS = 8, TALL = 3000 };
+
+/* Sends the rows 0..rows of a grey raster as GS v 0 images (black where
+ * darker than mid-grey), in bands a printer's buffer takes. */
+static void put_raster(struct escpos_buf *b, const struct raster *img, int rows)
 {
+	int bytes = img->width / 8;
+	unsigned char head[8], row[128];
+	for (int y0 = 0; y0 < rows; y0 += BAND_ROWS) {
+		int n = rows - y0 < BAND_ROWS ? rows - y0 : BAND_ROWS;
+		head[0] = 0x1D, head[1] = 'v', head[2] = '0', head[3] = 0;
+		head[4] = (unsigned char)(bytes & 0xFF), head[5] = (unsigned char)(bytes >> 8);
+		head[6] = (unsigned char)(n & 0xFF), head[7] = (unsigned char)(n >> 8);
+		escpos_put(b, head, sizeof(head));
+		for (int y = y0; y < y0 + n; y++) {
+			const unsigned char *px = img->pixels + (size_t)y * (size_t)img->width;
+			memset(row, 0, sizeof(row));
+			for (int x = 0; x < bytes * 8; x++)
+				if (px[x] < 128)
+					row[x / 8] |= (unsigned char)(0x80 >> (x % 8));
+			escpos_put(b, row, (size_t)bytes);
+		}
+	}
+}
+
+/* Draws a block of lines into a fresh raster and sends it. */
+struct block {
+	struct raster img;
+	int y;
+};
+
+static int block_begin(struct block *k, int width)
+{
+	k->y = 0;
+	return raster_init(&k->img, width, TALL, 1, 255);
+}
+
+static void block_text(struct block *k, struct receipt_type *t, int font, int px, const char *text)
+{
+	if (*text && k->y < TALL)
+		k->y += receipt_type_draw(t, &k->img, k->y, MARGIN_DOTS, k->img.width - 2 * MARGIN_DOTS, font, px, 0,
+					  text);
+}
+
+static int block_end(struct block *k, struct escpos_buf *b)
+{
+	int rc = 0;
+	if (k->y >= TALL)
+		rc = error("receipt text too long for the printer");
+	else if (k->y > 0)
+		put_raster(b, &k->img, k->y);
+	raster_release(&k->img);
+	return rc;
+}
+
+static int receipt_bytes(struct receipt_type *t, const struct receipt_doc *doc, const struct receipt_words *w,
+			 int width, struct escpos_buf *out)
+{
+	struct block k;
+	char line[512];
+	static const unsigned char init[] = { 0x1B, '@', 0x1B, 't', ESCPOS_CODEPAGE_858 };
+	static const unsigned char tail[] = { 0x1B, 'a', 0, 0x1B, 'd', 4, 0x1D, 'V', 66, 0 };
+	const unsigned char start[] = { 0x1B, 'a', (unsigned char)(w->rtl ? 2 : 0) };
+	static const unsigned char centre[] = { 0x1B, 'a', 1 }, nl[] = { '\n' };
+	static const unsigned char bold_on[] = { 0x1B, 'E', 1 }, bold_off[] = { 0x1B, 'E', 0 };
+
+	escpos_put(out, init, sizeof(init));
+	if (block_begin(&k, width))
+		return -1;
+	str_fmt(line, sizeof(line), "%s %s", w->comune, doc->comune_name);
+	block_text(&k, t, UI_FONT_BOLD, 34, line);
+	block_text(&k, t, UI_FONT_REGULAR, 22, w->heading);
+	k.y += 8;
+	raster_fill(&k.img, MARGIN_DOTS, k.y, width - 2 * MARGIN_DOTS, 2, 0);
+	k.y += 10;
+	block_text(&k, t, UI_FONT_REGULAR, 22, w->protocol);
+	if (block_end(&k, out))
+		return -1;
+	/* The protocol number as printer text, exactly as it always was:
+	 * ASCII letters, digits and dashes, left to right. */
+	if (escpos_cp858(doc->protocol, line, sizeof(line)) < 0)
+		return error("protocol number is not printable");
+	escpos_put(out, start, sizeof(start));
+	escpos_put(out, bold_on, sizeof(bold_on));
+	escpos_put(out, line, strlen(line));
+	escpos_put(out, nl, 1);
+	escpos_put(out, bold_off, sizeof(bold_off));
+	if (block_begin(&k, width))
+		return -1;
+	k.y += 6;
+	block_text(&k, t, UI_FONT_REGULAR, 22, w->placement);
+	block_text(&k, t, UI_FONT_BOLD, 24, doc->placement_title);
+	block_text(&k, t, UI_FONT_REGULAR, 22, doc->placement_code);
+	k.y += 8;
+	block_text(&k, t, UI_FONT_REGULAR, 22, w->sent);
+	block_text(&k, t, UI_FONT_REGULAR, 24, doc->when);
+	k.y += 12;
+	if (block_end(&k, out))
+		return -1;
+	if (doc->url[0]) {
+		escpos_put(out, centre, sizeof(centre));
+		if (escpos_qr(out, doc->url, width))
+			return -1;
+	}
+	if (block_begin(&k, width))
+		return -1;
+	k.y += 8;
+	block_text(&k, t, UI_FONT_REGULAR, 22, doc->url[0] ? w->qr_help : w->keep);
+	if (block_end(&k, out))
+		return -1;
+	escpos_put(out, tail, sizeof(tail));
+	if (out->failed)
+		return error("receipt too large for the printer buffer");
+	return 0;
+}
+
+int printer_receipt(const struct receipt_doc *doc, const struct receipt_words *w, const char *font_dir,
+		    int width_dots, struct escpos_buf *out)
+{
+	struct receipt_type *t;
+	int rc;
+	if (width_dots != 384 && width_dots != 576)
+		return error("printer width must be 384 or 576 dots, not %d", width_dots);
+	t = receipt_type_new(font_dir, w->lang);
+	if (!t) {
+		warning("printer: no fonts: receipt in the printer's own letters, Italian and English");
+		return escpos_receipt(doc, width_dots, out);
+	}
+	rc = receipt_bytes(t, doc, w, width_dots, out);
+	receipt_type_free(t);
+	return rc;
+}
+
+/* Makes the bytes of e and queues them. The lock is not held: making
+ * them takes a few milliseconds of the UI thread. */
+static int enqueue(struct printer *p, const struct printed *e)
+{
+	struct escpos_buf b = { 0 };
+	int rc = -1;
 	if (!p->device[0])
 		return 0;	/* no printer: accepted and dropped */
-	if (p->qlen == QUEUE_MAX)
+	pthread_mutex_lock(&p->lock);
+	rc = p->qlen == QUEUE_MAX ? -1 : 0;
+	pthread_mutex_unlock(&p->lock);
+	if (rc || printer_receipt(&e->doc, &e->words, NULL, p->width, &b)) {
+		escpos_buf_release(&b);
 		return -1;
-	p->queue[(p->qhead + p->qlen) % QUEUE_MAX] = *doc;
-	p->qlen++;
-	p->status.pending = p->qlen + (p->status.state == PRINTER_BUSY);
-	pthread_cond_signal(&p->wake);
-	return 0;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->qlen == QUEUE_MAX) {
+		escpos_buf_release(&b);
+		rc = -1;
+	} else {
+		struct job *j = &p->queue[(p->qhead + p->qlen) % QUEUE_MAX];
+		str_copy(j->protocol, sizeof(j->protocol), e->doc.protocol);
+		j->data = b.data;
+		j->len = b.len;
+		p->qlen++;
+		p->status.pending = p->qlen + (p->status.state == PRINTER_BUSY);
+		pthread_cond_signal(&p->wake);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
 }
 
 int printer_submit(struct printer *p, const struct receipt_doc *doc)
 {
-	int rc;
+	struct printed e;
+	int slot = -1;
 	if (!p || !doc)
 		return -1;
+	e.doc = *doc;
+	receipt_words_current(&e.words);
 	pthread_mutex_lock(&p->lock);
 	/* Remember it for reprints, replacing an older copy of the same one. */
-	int slot = -1;
 	for (int i = 0; i < p->hlen; i++)
-		if (!strcmp(p->history[i].protocol, doc->protocol))
+		if (!strcmp(p->history[i].doc.protocol, doc->protocol))
 			slot = i;
 	if (slot < 0) {
 		slot = p->hnext;
@@ -295,30 +463,33 @@ int printer_submit(struct printer *p, const struct receipt_doc *doc)
 		if (p->hlen < HISTORY_MAX)
 			p->hlen++;
 	}
-	p->history[slot] = *doc;
-	rc = enqueue(p, doc);
+	p->history[slot] = e;
 	pthread_mutex_unlock(&p->lock);
-	return rc;
+	return enqueue(p, &e);
 }
 
 int printer_reprint(struct printer *p, const char *protocol)
 {
-	int rc = -1;
+	struct printed e;
+	int found = 0;
 	if (!p)
 		return -1;
 	pthread_mutex_lock(&p->lock);
 	if (!protocol || !*protocol) {
-		if (p->hlen)
-			rc = enqueue(p, &p->history[(p->hnext + HISTORY_MAX - 1) % HISTORY_MAX]);
+		if (p->hlen) {
+			e = p->history[(p->hnext + HISTORY_MAX - 1) % HISTORY_MAX];
+			found = 1;
+		}
 	} else {
 		for (int i = 0; i < p->hlen; i++)
-			if (!strcmp(p->history[i].protocol, protocol)) {
-				rc = enqueue(p, &p->history[i]);
+			if (!strcmp(p->history[i].doc.protocol, protocol)) {
+				e = p->history[i];
+				found = 1;
 				break;
 			}
 	}
 	pthread_mutex_unlock(&p->lock);
-	return rc;
+	return found ? enqueue(p, &e) : -1;
 }
 
 void printer_get_status(struct printer *p, struct printer_status *out)
@@ -347,6 +518,8 @@ void printer_stop(struct printer *p)
 		pthread_mutex_unlock(&p->lock);
 		pthread_join(p->thread, NULL);
 	}
+	for (; p->qlen; p->qlen--, p->qhead = (p->qhead + 1) % QUEUE_MAX)
+		free(p->queue[p->qhead].data);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->wake);
 	free(p);

@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 struct receipt_doc;
+struct receipt_words;
+struct escpos_buf;
 
 enum printer_state {
 	PRINTER_NONE,		/* no device configured: the kiosk works without printing */
@@ -51,13 +53,26 @@ void printer_keep_copies(struct printer *p, const char *dir);
 /* How long a job may wait for the device to take data before the status
  * becomes PRINTER_NO_ANSWER (default 10000 ms; tests use less). */
 void printer_set_timeout(struct printer *p, int ms);
-/* Queues a receipt (copied). Never blocks. Returns 0, or -1 when the
- * queue is full (8 jobs) or p is NULL. */
+/* Queues a receipt (copied) in the current language (i18n_lang(): call
+ * it from the UI thread). Its ESC/POS bytes are made here, not in the
+ * printer thread, so fonts are only ever opened by one thread (a few
+ * milliseconds); it never waits for the device. Returns 0, or -1 when
+ * the queue is full (8 jobs), the receipt cannot be made, or p is NULL. */
 int printer_submit(struct printer *p, const struct receipt_doc *doc);
 /* Queues again a receipt printed earlier in this run: by protocol, or
  * the last one when protocol is NULL or ''. Returns 0, -1 when it is not
  * among the last 32 receipts or the queue is full. */
 int printer_reprint(struct printer *p, const char *protocol);
+/* The ESC/POS bytes of a receipt in w's language, for a printer
+ * width_dots wide (384 or 576), into out (empty): every text drawn as a
+ * GS v 0 raster image with the screens' fonts and shaping (so Arabic,
+ * Cyrillic and Romanian print, Arabic right-aligned and right to left,
+ * everything wrapped to the paper), the protocol number as printer text
+ * and the QR code as escpos_receipt() prints them. Without fonts it is
+ * escpos_receipt() (code page 858, Italian and English). font_dir NULL:
+ * assets/fonts. Returns 0 or -1. */
+int printer_receipt(const struct receipt_doc *doc, const struct receipt_words *w, const char *font_dir,
+		    int width_dots, struct escpos_buf *out);
 /* Copies the current status; cheap, never blocks on the device. */
 void printer_get_status(struct printer *p, struct printer_status *out);
 /* Stops the thread and frees p; safe with NULL. Queued receipts still

@@ -555,6 +555,13 @@ static SDL_Surface *render_line(struct render *r, int font, int px, uint32_t col
 	return out;
 }
 
+SDL_Surface *render_text_surface(struct render *r, int font, int px, uint32_t color, const char *text)
+{
+	if (!text || !*text || font < 0 || font >= UI_FONT__N)
+		return NULL;
+	return render_line(r, font, px, color, text, strlen(text));
+}
+
 static struct tex_entry *tex_get(struct render *r, int font, int px, uint32_t color, const char *text)
 {
 	size_t len = strlen(text);

@@ -42,6 +42,13 @@ int render_has_text(const struct render *r, const char *text);
  * the whole screen, not a mix). */
 void render_set_script(struct render *r, int rtl, int noto);
 
+/* Rasterises one line of UTF-8 text as the screens set it (runs,
+ * directions, HarfBuzz shaping, the face for its script: see
+ * render_set_script()) in colour 0xRRGGBB on transparent, ARGB8888;
+ * NULL for empty text or on error. For others that draw text outside
+ * the UI (the receipt PNG and the printer's raster); the caller frees it. */
+struct SDL_Surface *render_text_surface(struct render *r, int font, int px, uint32_t color, const char *text);
+
 /* Font families: Titillium Web (Latin), Noto Sans (Latin extended,
  * Cyrillic), Noto Sans Arabic. */
 enum { RENDER_FAM_TITILLIUM, RENDER_FAM_NOTO, RENDER_FAM_ARABIC, RENDER_FAM__N };

@@ -103,11 +103,9 @@ void eligibility_frame(struct kiosk *k)
 	}
 
 	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
-	/* Four questions, one answered already (the comune of this kiosk,
-	 * the likeliest): say so, so nobody takes it for a fifth or misses it. */
-	flow_text(k, &f, "eligibility-intro",
-		  k->c.residence_prefilled ? _("Four quick questions. The comune where you live is already filled in with this one: change it if you live elsewhere. The answers are not stored.")
-					   : _("Four quick questions. The answers are not stored."),
+	/* Four questions, all the citizen's to answer (the comune of this
+	 * kiosk is offered as the first answer, not filled in). */
+	flow_text(k, &f, "eligibility-intro", _("Four quick questions. The answers are not stored."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
 	flow_reach(k, &f);
@@ -171,13 +169,28 @@ void eligibility_frame(struct kiosk *k)
 		if (!n)
 			flow_text(k, &f, "residence-none", _("No comune with that name. Check the spelling."),
 				  UI_FONT_REGULAR, 30, C_ERROR);
-	} else if (k->c.residence[0]) {
-		if (k->c.residence_prefilled)
-			str_fmt(buf, sizeof(buf), _("Already filled in: %s. Type another name if you live elsewhere."),
-				k->c.residence_name);
-		else
+	} else {
+		if (k->c.residence[0]) {
 			str_fmt(buf, sizeof(buf), "%s: %s", _("Selected"), k->c.residence_name);
-		flow_text(k, &f, "residence-selected", buf, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+			flow_text(k, &f, "residence-selected", buf, UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+		}
+		if (k->comune_name[0]) {
+			/* Never filled in for the citizen: most people at this town
+			 * hall live in its comune, so it is the first answer
+			 * offered, one tap (or Enter on the keypad) away, and stays
+			 * as the chosen answer; typing offers the others. */
+			char id[32];
+			int on = !strcmp(k->c.residence, k->comune);
+			str_fmt(id, sizeof(id), "residence:%s", k->comune);
+			str_fmt(buf, sizeof(buf), _("I live in %s"), k->comune_name);
+			if (ui_button(ui, id, buf, (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 86) },
+				      on ? UI_CHOICE_ON : UI_CHOICE)) {
+				str_copy(k->c.residence, sizeof(k->c.residence), k->comune);
+				str_copy(k->c.residence_name, sizeof(k->c.residence_name), k->comune_name);
+				k->err.residence = NULL;
+			}
+			f.y += ui_button_h(ui, 86) + ui_px(ui, 8);
+		}
 	}
 	f.y += ui_px(ui, 20);
 
@@ -641,12 +654,14 @@ void receipt_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	struct flow f = screen_begin(k, NULL, 1);
 	char buf[300];
-	int bh = ui_button_h(ui, 110);
 	/* Landscape: the QR code beside the words, both in view at once. */
 	int landscape = ui->w * 5 > ui->h * 6, side = k->qr.modules ? k->qr.width + 2 * QR_QUIET_ZONE : 0;
 	int qs = 0, top, qr_x = 0, qr_y = 0, right_bottom = 0, ppx;
 	struct flow words;
+	struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
 
+	if (k->printer)
+		printer_get_status(k->printer, &ps);
 	if (landscape) {
 		/* Use the width: two columns need more than the reading column. */
 		int margin = ui_px(ui, 60), maxw = ui_px(ui, 1600);
@@ -703,6 +718,21 @@ void receipt_frame(struct kiosk *k)
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);
 		flow_text(k, &words, "receipt-when", buf, UI_FONT_REGULAR, 30, C_MUTED);
 	}
+	{
+		/* What the printer says, high on the page: the print button is
+		 * in the footer, so this line never pushes it out of view. */
+		if (ps.state == PRINTER_BUSY && ps.message && ps.message[0])
+			flow_text(k, &words, "printer-status", _(ps.message), UI_FONT_SEMIBOLD, 30, C_TEXT);
+		else if (ps.message && ps.message[0])
+			words.y += ui_error(ui, "printer-status", _(ps.message), (struct ui_rect){ words.x, words.y, words.w, 0 }) +
+				   ui_px(ui, 16);
+		else if (k->printed)
+			flow_text(k, &words, "printer-status",
+				  ps.state == PRINTER_BUSY ? _("Printing...") : _("Your receipt has been printed."),
+				  UI_FONT_SEMIBOLD, 30, C_SUCCESS);
+		if (ps.state == PRINTER_BUSY)
+			ui->animating = 1;
+	}
 	flow_gap(k, &words, 20);
 	if (!landscape) {
 		qr_x = f.x + (f.w - qs) / 2;
@@ -728,33 +758,21 @@ void receipt_frame(struct kiosk *k)
 	f = words;
 	flow_text(k, &f, NULL, _("The town hall will contact you for an interview. You can check your application here with the protocol number and your codice fiscale."),
 		  UI_FONT_REGULAR, 30, C_TEXT);
-	{
-		struct printer_status ps = { .state = PRINTER_NONE, .message = "" };
-		if (k->printer)
-			printer_get_status(k->printer, &ps);
-		/* Printing is news, not an error: only a fault is an alert
-		 * (which comes into view and takes the focus). */
-		if (ps.state == PRINTER_BUSY && ps.message && ps.message[0])
-			flow_text(k, &f, "printer-status", _(ps.message), UI_FONT_SEMIBOLD, 30, C_TEXT);
-		else if (ps.message && ps.message[0])
-			f.y += ui_error(ui, "printer-status", _(ps.message), (struct ui_rect){ f.x, f.y, f.w, 0 }) + ui_px(ui, 16);
-		else if (k->printed)
-			flow_text(k, &f, "printer-status", ps.state == PRINTER_BUSY ? _("Printing...") : _("Your receipt has been printed."),
-				  UI_FONT_SEMIBOLD, 30, C_SUCCESS);
-		if (ps.state != PRINTER_NONE) {
-			if (ui_button(ui, "print", k->printed ? _("Print again") : _("Print receipt"),
-				      (struct ui_rect){ f.x, f.y, f.w, bh }, UI_SECONDARY)) {
-				printer_submit(k->printer, &k->doc);
-				k->printed = 1;
-			}
-			f.y += bh + ui_px(ui, 20);
-		}
-		if (ps.state == PRINTER_BUSY)
-			ui->animating = 1;
-	}
 	if (f.y < right_bottom)
 		f.y = right_bottom;
 	screen_end(k, &f);
-	if (chrome_footer(k, NULL, "done", _("Done"), 1) == 2)
+	/* Print beside Done, in the footer: in the page, the line that
+	 * printing adds above it pushed it half under the footer at 800x480,
+	 * its label cut right over "Done". */
+	switch (chrome_footer_ids(k, "print", ps.state != PRINTER_NONE ? (k->printed ? _("Print again") : _("Print receipt")) : NULL,
+				  "done", _("Done"), 1)) {
+	case 1:
+		printer_submit(k->printer, &k->doc);
+		k->printed = 1;
+		ui->animating = 1;
+		break;
+	case 2:
 		kiosk_reset(k);
+		break;
+	}
 }

@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
+#include "kiosk/printer.h"
 #include "kiosk/sync.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct script {
 	struct platform *p;
@@ -207,22 +209,17 @@ static int interactive(enum ui_role r)
 	       r == UI_ROLE_KEY || r == UI_ROLE_LISTITEM;
 }
 
-/* Every widget on screen fits the screen's width, and no two controls
- * overlap (which is what overflowing text or a bad layout looks like). */
-static int expect_layout(struct script *s)
+/* Where each widget is seen: its rectangle cut to its scroll panel. */
+static void seen_rects(const struct ui *ui, struct ui_rect *v, int *modal)
 {
-	struct ui *ui = &s->k->ui;
-	struct ui_rect v[UI_MAX_WIDGETS];
-	int modal = ui->nwidgets;	/* the idle dialog's first widget */
-	if (expect_contrast(s))
-		return -1;
+	*modal = ui->nwidgets;	/* the first widget of a dialog over the page */
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *w = &ui->widgets[i];
 		/* A dialog over the page (idle countdown, language chooser;
 		 * not the keyboard, handled below) starts what is on top. */
 		if (((w->role == UI_ROLE_DIALOG && strcmp(w->id, "keyboard")) || !strcmp(w->id, "idle") ||
-		     !strcmp(w->id, "languages")) && modal == ui->nwidgets)
-			modal = i;
+		     !strcmp(w->id, "languages")) && *modal == ui->nwidgets)
+			*modal = i;
 		v[i] = w->r;
 		if (w->panel >= 0 && w->panel < ui->npanels) {
 			struct ui_rect pr = ui->panels[w->panel].r;
@@ -231,19 +228,33 @@ static int expect_layout(struct script *s)
 			v[i].y = y0;
 			v[i].h = y1 - y0;
 		}
-		if (!w->visible || w->role == UI_ROLE_GESTURE || w->role == UI_ROLE_DIALOG)
-			continue;
-		if (w->r.x < 0 || w->r.x + w->r.w > ui->w || w->r.w <= 0)
-			return fail(s, "widget '%s' (x %d, w %d) does not fit the screen width %d", w->id, w->r.x,
-				    w->r.w, ui->w);
 	}
+}
+
+/* A control the citizen can tap or reach with the keypad. */
+static int control(const struct ui_widget *w)
+{
+	return w->visible && w->role != UI_ROLE_GESTURE && w->role != UI_ROLE_DIALOG &&
+	       (interactive(w->role) || w->focusable);
+}
+
+/* No two controls overlap where they are seen (a tap meant for one would
+ * land on the other, and the labels are drawn over each other). Checked
+ * after every line of every script, at every size, language and text
+ * size a script reaches, not only where it asks for expect-layout. */
+static int check_overlap(struct script *s)
+{
+	struct ui *ui = &s->k->ui;
+	struct ui_rect v[UI_MAX_WIDGETS];
+	int modal;
+	seen_rects(ui, v, &modal);
 	for (int i = 0; i < ui->nwidgets; i++) {
 		const struct ui_widget *a = &ui->widgets[i];
-		if (!a->visible || !interactive(a->role) || v[i].h <= 0)
+		if (!control(a) || v[i].h <= 0 || v[i].w <= 0)
 			continue;
 		for (int j = i + 1; j < ui->nwidgets; j++) {
 			const struct ui_widget *b = &ui->widgets[j];
-			if (!b->visible || !interactive(b->role) || v[j].h <= 0)
+			if (!control(b) || v[j].h <= 0 || v[j].w <= 0)
 				continue;
 			/* The keyboard covers the page on purpose: its keys win. */
 			if ((a->role == UI_ROLE_KEY) != (b->role == UI_ROLE_KEY))
@@ -254,10 +265,29 @@ static int expect_layout(struct script *s)
 				continue;
 			if (v[i].x < v[j].x + v[j].w && v[j].x < v[i].x + v[i].w && v[i].y < v[j].y + v[j].h &&
 			    v[j].y < v[i].y + v[i].h)
-				return fail(s, "widgets '%s' and '%s' overlap", a->id, b->id);
+				return fail(s, "controls '%s' (%d,%d %dx%d) and '%s' (%d,%d %dx%d) overlap", a->id,
+					    v[i].x, v[i].y, v[i].w, v[i].h, b->id, v[j].x, v[j].y, v[j].w, v[j].h);
 		}
 	}
 	return 0;
+}
+
+/* Every widget on screen fits the screen's width, and no two controls
+ * overlap (which is what overflowing text or a bad layout looks like). */
+static int expect_layout(struct script *s)
+{
+	struct ui *ui = &s->k->ui;
+	if (expect_contrast(s))
+		return -1;
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		if (!w->visible || w->role == UI_ROLE_GESTURE || w->role == UI_ROLE_DIALOG)
+			continue;
+		if (w->r.x < 0 || w->r.x + w->r.w > ui->w || w->r.w <= 0)
+			return fail(s, "widget '%s' (x %d, w %d) does not fit the screen width %d", w->id, w->r.x,
+				    w->r.w, ui->w);
+	}
+	return check_overlap(s);
 }
 
 /* Every text and outline on screen meets WCAG 2.1 AA contrast. */
@@ -441,6 +471,66 @@ static int run_line(struct script *s, const char *verb, char *arg)
 			struct timespec ts = { 0, 50 * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+	}
+	if (!strcmp(verb, "printer")) {
+		/* printer DEVICE: a new printer thread on DEVICE, as if another
+		 * printer were plugged in ('/dev/full' takes no paper: out of
+		 * paper; a path that does not exist: not connected; 'fifo': a
+		 * pipe nobody reads, a printer that does not answer). */
+		char dev[1024];
+		if (!arg[0])
+			return fail(s, "printer needs a device path or 'fifo'");
+		if (!strcmp(arg, "fifo")) {
+			str_fmt(dev, sizeof(dev), "%s/printer.fifo", config_get(k->cfg, "state_dir"));
+			unlink(dev);
+			if (mkfifo(dev, 0600))
+				return fail(s, "printer: cannot create %s: %s", dev, strerror(errno));
+		} else {
+			str_copy(dev, sizeof(dev), arg);
+		}
+		printer_stop(k->printer);
+		k->printer = printer_start(dev, 384);
+		if (!k->printer)
+			return fail(s, "printer: cannot start the printer thread");
+		printer_set_timeout(k->printer, 300);
+		platform_advance(s->p, 16);
+		return 0;
+	}
+	if (!strcmp(verb, "wait-printer")) {
+		/* wait-printer KEY SECONDS: real time (the printer thread does
+		 * not follow the virtual clock) until every job queued is done
+		 * and its status key is KEY. */
+		char want[32] = "";
+		int secs = 5;
+		struct printer_status ps;
+		int64_t until;
+		sscanf(arg, "%31s %d", want, &secs);
+		until = now_ms() + secs * 1000LL;
+		for (;;) {
+			printer_get_status(k->printer, &ps);
+			if (ps.key && !strcmp(ps.key, want) && ps.pending == 0) {
+				platform_advance(s->p, 16);
+				return 0;
+			}
+			if (now_ms() > until)
+				return fail(s, "wait-printer: the printer is '%s', want '%s'", ps.key ? ps.key : "", want);
+			struct timespec ts = { 0, 20 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (!strcmp(verb, "expect-whole")) {
+		/* The widget is wholly in view: not cut by its panel's edge (a
+		 * button half under the footer looks like one over the other). */
+		const struct ui_widget *w = visible(k, arg);
+		struct ui_rect pr = { 0, 0, k->ui.w, k->ui.h };
+		if (!w)
+			return fail(s, "widget '%s' is not on screen", arg);
+		if (w->panel >= 0 && w->panel < k->ui.npanels)
+			pr = k->ui.panels[w->panel].r;
+		if (w->r.y < pr.y || w->r.y + w->r.h > pr.y + pr.h || w->r.x < 0 || w->r.x + w->r.w > k->ui.w)
+			return fail(s, "widget '%s' (y %d, h %d) is cut: its panel shows y %d to %d", arg, w->r.y,
+				    w->r.h, pr.y, pr.y + pr.h);
+		return 0;
 	}
 	if (!strcmp(verb, "expect"))
 		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
@@ -644,7 +734,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		r = script_parse_line(line, verb, &arg);
 		if (!r)
 			continue;
-		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s) ||
+		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s) || check_overlap(&s) ||
 		    (s.layout_always && strncmp(verb, "expect", 6) && strcmp(verb, "shot") && strcmp(verb, "dump") &&
 		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);

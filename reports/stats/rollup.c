@@ -260,6 +260,43 @@ const char rollup_stale_sql[] =
 	"SELECT CASE WHEN (SELECT COUNT(*) FROM application) <>"
 	" (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '') THEN 1 ELSE 0 END";
 
+/*
+ * SQLite: what the rollups count, so that a reader can tell they are
+ * complete without counting the applications (a COUNT(*) of 10 million
+ * rows took 40-60 ms, most of every `dote report`). One row:
+ * max_rowid, the last application row the rollups (and the queue)
+ * cover; n, how many applications they count; dirty, set when rows
+ * were deleted or added behind the hub's back. The rollups are complete
+ * when dirty is 0, no application row lies past max_rowid, and the
+ * province totals add up to n (rollup_stale). Each fold checks that the
+ * rows past max_rowid are exactly the ones it folded (new rows always
+ * get a rowid past the last one, so a row added without the queue is
+ * seen there), then moves max_rowid on; a rebuild sets all three. An
+ * importer that deletes rows sets dirty through the trigger; one that
+ * writes rowids below max_rowid into the gaps it deleted has set it
+ * already. Updates of statistics columns behind the hub's back are not
+ * detected (neither were they by the count): `dote report --rebuild`.
+ */
+static const char mark_sql[] =
+	"CREATE TABLE IF NOT EXISTS rollup_mark (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" max_rowid INTEGER NOT NULL, n INTEGER NOT NULL, dirty INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER IF NOT EXISTS rollup_mark_delete AFTER DELETE ON application"
+	" BEGIN UPDATE rollup_mark SET dirty = 1; END;";
+/* Sets the mark to cover every application row but the queued ones,
+ * the newest (after a rebuild, or after a full count found the rollups
+ * complete); one statement, so one snapshot. */
+static const char mark_set_sql[] =
+	"INSERT OR REPLACE INTO rollup_mark (id, max_rowid, n, dirty) VALUES (1,"
+	" COALESCE((SELECT MIN(a.rowid) - 1 FROM rollup_pending q JOIN application a ON a.uuid = q.uuid),"
+	" (SELECT MAX(rowid) FROM application), 0),"
+	" (SELECT COUNT(*) FROM application) - (SELECT COUNT(*) FROM rollup_pending), 0)";
+/* After a fold of ?1 applications: were they all the rows past the
+ * mark? (A range of the rowid B-tree the fold has just read.) */
+static const char mark_fold_sql[] =
+	"UPDATE rollup_mark SET dirty = CASE WHEN (SELECT COUNT(*) FROM application"
+	" WHERE rowid > rollup_mark.max_rowid) <> ?1 THEN 1 ELSE dirty END, n = n + ?1,"
+	" max_rowid = COALESCE((SELECT MAX(rowid) FROM application), 0) WHERE id = 1";
+
 /* In SQLite the tables are clustered on their keys (WITHOUT ROWID): an
  * upsert is one B-tree search instead of two. */
 static int schema_exec(sqlite3 *db)
@@ -275,19 +312,21 @@ static int schema_exec(sqlite3 *db)
 		if (db_exec(db, q))
 			return -1;
 	}
-	if (db_exec(db, "CREATE TABLE IF NOT EXISTS rollup_pending (uuid TEXT PRIMARY KEY) WITHOUT ROWID"))
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS rollup_pending (uuid TEXT PRIMARY KEY) WITHOUT ROWID") ||
+	    db_exec(db, mark_sql))
 		return -1;
 	return db_exec(db, usage_triggers);
 }
 
 int rollup_migrate(sqlite3 *db)
 {
-	static const struct migration none[] = { { 1, "SELECT 1" } };
+	/* 2: rollup_mark (the tables themselves are made by schema_exec). */
+	static const struct migration steps[] = { { 1, "SELECT 1" }, { 2, mark_sql } };
 
 	/* Every statement over the applications reads their record keys. */
 	if (sdc_sqlite_register(db))
 		return -1;
-	if (db_version(db, "rollup") >= 1 &&
+	if (db_version(db, "rollup") >= 2 &&
 	    db_int(db, "SELECT COUNT(*) FROM pragma_table_info('rollup_attr2') WHERE name = 'ckey_dro'", NULL, 0))
 		return 0;
 	/* Rollups from before the cell keys lack the keys of their
@@ -301,7 +340,7 @@ int rollup_migrate(sqlite3 *db)
 	if (schema_exec(db))
 		return error("cannot create the rollup tables");
 	if (sqlite3_get_autocommit(db))
-		return db_migrate(db, "rollup", none, 1);
+		return db_migrate(db, "rollup", steps, 2);
 	return 0;
 }
 
@@ -483,15 +522,24 @@ int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 	return run_list(db, rollup_status_sql, p, 3);
 }
 
-/* One cell of a rollup being rebuilt. */
+/*
+ * One cell of a rollup being summed in memory (a fold or a rebuild).
+ * Its text fields are kept whole, however long (an area or a placement
+ * code the hub's catalog allows): an earlier version copied them into
+ * fixed buffers and a longer area was written cut to 23 characters.
+ * A cell is identified by its table and every field; fields a table
+ * does not have are "" (the others follow from its key: a placement's
+ * comune and area, a province's region).
+ */
+enum { F_VALUE, F_VALUE2, F_GEO, F_PROVINCE, F_MONTH, F_COMUNE, F_REGION, F_AREA, NF };
 struct agg {
 	uint64_t hash;
-	char key[160];
-	char value[32], value2[32], geo[40], province[8], region[48], month[8], area[24];
-	const char *attr, *attr2;
 	int table;		/* 0 comune, 1 province, 2 placement, 3 attr2 */
+	const char *attr, *attr2;	/* static names */
 	long long call_id;
 	long long m[NM];
+	const char *f[NF];	/* into text */
+	char text[];		/* the fields, each with its NUL */
 };
 
 struct agg_map {
@@ -499,21 +547,45 @@ struct agg_map {
 	size_t n, cap;
 };
 
-static uint64_t agg_hash(const char *key)
+static uint64_t agg_hash(int table, const char *attr, const char *attr2, const char *const f[NF], long long call_id)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	uint64_t h = (1469598103934665603ull ^ (uint64_t)table ^ ((uint64_t)call_id << 8)) * 1099511628211ull;
+	const char *parts[NF + 2];
+
+	parts[0] = attr;
+	parts[1] = attr2;
+	for (int i = 0; i < NF; i++)
+		parts[i + 2] = f[i];
+	for (int i = 0; i < NF + 2; i++) {
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		h = (h ^ 0x1f) * 1099511628211ull;
+	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	return h;
 }
 
-static struct agg *agg_get(struct agg_map *map, const char *key, int *fresh)
+static int agg_same(const struct agg *g, int table, const char *attr, const char *attr2, const char *const f[NF],
+		    long long call_id)
 {
-	uint64_t h = agg_hash(key);
-	size_t i;
+	if (g->table != table || g->call_id != call_id || strcmp(g->attr, attr) || strcmp(g->attr2, attr2))
+		return 0;
+	for (int i = 0; i < NF; i++)
+		if (strcmp(g->f[i], f[i]))
+			return 0;
+	return 1;
+}
+
+/* The cell (table, attr, attr2, f), made with zero measures if new. */
+static struct agg *agg_get(struct agg_map *map, int table, const char *attr, const char *attr2,
+			   const char *const f[NF], long long call_id)
+{
+	uint64_t h = agg_hash(table, attr, attr2, f, call_id);
+	size_t i, len[NF], total = 0;
+	struct agg *g;
+	char *t;
 
 	if ((map->n + 1) * 2 > map->cap) {
 		size_t cap = map->cap ? map->cap * 2 : 65536;
@@ -532,18 +604,27 @@ static struct agg *agg_get(struct agg_map *map, const char *key, int *fresh)
 		map->cap = cap;
 	}
 	for (i = h & (map->cap - 1); map->slot[i]; i = (i + 1) & (map->cap - 1))
-		if (map->slot[i]->hash == h && !strcmp(map->slot[i]->key, key)) {
-			*fresh = 0;
+		if (map->slot[i]->hash == h && agg_same(map->slot[i], table, attr, attr2, f, call_id))
 			return map->slot[i];
-		}
-	map->slot[i] = calloc(1, sizeof(struct agg));
-	if (!map->slot[i])
+	for (int k = 0; k < NF; k++)
+		total += (len[k] = strlen(f[k])) + 1;
+	g = calloc(1, sizeof(*g) + total);
+	if (!g)
 		return NULL;
-	map->slot[i]->hash = h;
-	str_copy(map->slot[i]->key, sizeof(map->slot[i]->key), key);
+	g->hash = h;
+	g->table = table;
+	g->attr = attr;
+	g->attr2 = attr2;
+	g->call_id = call_id;
+	t = g->text;
+	for (int k = 0; k < NF; k++) {
+		memcpy(t, f[k], len[k] + 1);
+		g->f[k] = t;
+		t += len[k] + 1;
+	}
+	map->slot[i] = g;
 	map->n++;
-	*fresh = 1;
-	return map->slot[i];
+	return g;
 }
 
 static void agg_free(struct agg_map *map)
@@ -564,16 +645,25 @@ static void agg_free(struct agg_map *map)
 #define PUT_ATTR2 "INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, " \
 	MEASURES ") VALUES (?1, ?2, ?22, ?3, ?4, ?5, ?6, ?7, " PUT_M ")"
 
+static const char *col_text(sqlite3_stmt *st, int c)
+{
+	const unsigned char *t = sqlite3_column_text(st, c);
+	return t ? (const char *)t : "";
+}
+
 /* Adds the application row st (columns of rollup_app_rows_sql) to its
- * thirteen cells. 0, or -1 when out of memory. */
+ * twenty-three cells. 0, or -1 when out of memory. */
 static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 {
 	static const char *const attrs[6] = { "", "applicant_status", "age_band", "sex", "education", "residence" };
-	char col[C_RES + 1][48], key[200];
-	long long m[NM];
+	const char *col[C_RES + 1];
+	long long m[NM], call_id;
 
+	/* The texts stay valid until the next step: only copied for a new
+	 * cell. The call is read as an integer only. */
 	for (int c = C_COMUNE; c <= C_RES; c++)
-		db_col_copy(st, c, col[c], sizeof(col[c]));
+		col[c] = c == C_CALL ? "" : col_text(st, c);
+	call_id = sqlite3_column_int64(st, C_CALL);
 	m[0] = 1;
 	m[1] = sqlite3_column_int64(st, C_UNIQ);
 	m[2] = sqlite3_column_int64(st, C_SEL);
@@ -592,55 +682,51 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 	for (int t = 0; t < 4; t++)
 		for (int a = 0; a < (t == 2 ? 1 : 6); a++)
 			for (int b = t == 3 ? a + 1 : 0; b < (t == 3 ? 6 : 1); b++) {
-				const char *value = a ? col[C_STATUS + a - 1] : "";
+				const char *f[NF];
 				struct agg *g;
-				int fresh;
 				if (t == 3 && !a)
 					break;
-				if (t == 2)
-					snprintf(key, sizeof(key), "L\x1f%s\x1f%s", col[C_PLACEMENT], col[C_MONTH]);
-				else if (t == 3)
-					snprintf(key, sizeof(key), "A\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", attrs[a],
-						 attrs[b], value, col[C_STATUS + b - 1], col[C_PROVINCE], col[C_CALL],
-						 col[C_MONTH]);
-				else
-					snprintf(key, sizeof(key), "%c\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", t ? 'P' : 'C',
-						 attrs[a], value, t ? col[C_PROVINCE] : col[C_COMUNE], col[C_CALL],
-						 col[C_MONTH]);
-				g = agg_get(map, key, &fresh);
+				f[F_VALUE] = t == 2 ? "" : a ? col[C_STATUS + a - 1] : "";
+				f[F_VALUE2] = t == 3 ? col[C_STATUS + b - 1] : "";
+				f[F_GEO] = t == 0 ? col[C_COMUNE] : t == 2 ? col[C_PLACEMENT] : "";
+				f[F_PROVINCE] = col[C_PROVINCE];
+				f[F_MONTH] = col[C_MONTH];
+				f[F_COMUNE] = t == 2 ? col[C_COMUNE] : "";
+				f[F_REGION] = col[C_REGION];
+				f[F_AREA] = t == 2 ? col[C_AREA] : "";
+				g = agg_get(map, t, t == 2 ? "" : attrs[a], t == 3 ? attrs[b] : "", f, call_id);
 				if (!g)
 					return error("out of memory summing the rollups");
-				if (fresh) {
-					g->table = t;
-					g->attr = attrs[a];
-					g->attr2 = t == 3 ? attrs[b] : "";
-					str_copy(g->value, sizeof(g->value), value);
-					str_copy(g->value2, sizeof(g->value2), t == 3 ? col[C_STATUS + b - 1] : "");
-					str_copy(g->geo, sizeof(g->geo), t == 2 ? col[C_PLACEMENT] : col[C_COMUNE]);
-					str_copy(g->province, sizeof(g->province), col[C_PROVINCE]);
-					str_copy(g->region, sizeof(g->region), col[C_REGION]);
-					str_copy(g->month, sizeof(g->month), col[C_MONTH]);
-					str_copy(g->area, sizeof(g->area), col[C_AREA]);
-					g->call_id = sqlite3_column_int64(st, C_CALL);
-					/* placement rows keep their comune in value */
-					if (t == 2)
-						str_copy(g->value, sizeof(g->value), col[C_COMUNE]);
-				}
 				for (int k = 0; k < NM; k++)
 					g->m[k] += m[k];
 			}
 	return 0;
 }
 
+/* The order of the tables' primary keys (rollup_schema_sql), so that
+ * consecutive writes land on the same B-tree pages. */
 static int agg_cmp(const void *va, const void *vb)
 {
 	const struct agg *a = *(struct agg *const *)va, *b = *(struct agg *const *)vb;
-	return strcmp(a->key, b->key);
+	int c;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if ((c = strcmp(a->attr, b->attr)) || (c = strcmp(a->attr2, b->attr2)))
+		return c;
+	for (int i = F_VALUE; i <= F_PROVINCE; i++)
+		if ((c = strcmp(a->f[i], b->f[i])))
+			return c;
+	if (a->call_id != b->call_id)
+		return a->call_id < b->call_id ? -1 : 1;
+	for (int i = F_MONTH; i < NF; i++)
+		if ((c = strcmp(a->f[i], b->f[i])))
+			return c;
+	return 0;
 }
 
 /* Writes every cell of map through put[table] (prepared PUT_* statements,
- * plain inserts or upserts), in key order so that consecutive writes
- * land on the same B-tree pages. */
+ * plain inserts or upserts), in key order (agg_cmp). */
 static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[4])
 {
 	struct agg **cells = malloc((map->n ? map->n : 1) * sizeof(*cells));
@@ -657,23 +743,23 @@ static int agg_write(sqlite3 *db, struct agg_map *map, sqlite3_stmt *const put[4
 		struct agg *g = cells[k];
 		sqlite3_stmt *p = put[g->table];
 		if (g->table == 2) {
-			sqlite3_bind_text(p, 1, g->area, -1, SQLITE_STATIC);
-			sqlite3_bind_text(p, 2, g->geo, -1, SQLITE_STATIC);
-			sqlite3_bind_text(p, 3, g->value, -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 1, g->f[F_AREA], -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 2, g->f[F_GEO], -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 3, g->f[F_COMUNE], -1, SQLITE_STATIC);
 		} else {
 			sqlite3_bind_text(p, 1, g->attr, -1, SQLITE_STATIC);
-			sqlite3_bind_text(p, 2, g->value, -1, SQLITE_STATIC);
+			sqlite3_bind_text(p, 2, g->f[F_VALUE], -1, SQLITE_STATIC);
 			if (g->table == 0)
-				sqlite3_bind_text(p, 3, g->geo, -1, SQLITE_STATIC);
+				sqlite3_bind_text(p, 3, g->f[F_GEO], -1, SQLITE_STATIC);
 			if (g->table == 3) {
 				sqlite3_bind_text(p, 22, g->attr2, -1, SQLITE_STATIC);
-				sqlite3_bind_text(p, 3, g->value2, -1, SQLITE_STATIC);
+				sqlite3_bind_text(p, 3, g->f[F_VALUE2], -1, SQLITE_STATIC);
 			}
 		}
-		sqlite3_bind_text(p, 4, g->province, -1, SQLITE_STATIC);
-		sqlite3_bind_text(p, 5, g->region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 4, g->f[F_PROVINCE], -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 5, g->f[F_REGION], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(p, 6, g->call_id);
-		sqlite3_bind_text(p, 7, g->month, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 7, g->f[F_MONTH], -1, SQLITE_STATIC);
 		for (int i = 0; i < NM; i++)
 			sqlite3_bind_int64(p, 8 + i, g->m[i]);
 		if (sqlite3_step(p) != SQLITE_DONE) {
@@ -727,6 +813,7 @@ static const char *const fold_sql[] = {
 	PUT_PLACEMENT ADD("rollup_placement", "placement_code, month"),
 	PUT_ATTR2 ADD("rollup_attr2", "attr, attr2, value, value2, province, call_id, month"),
 	"DELETE FROM rollup_pending",
+	mark_fold_sql,
 	NULL
 };
 
@@ -736,15 +823,18 @@ static int fold_pending(sqlite3 *db)
 	struct stmt_cache *c = cache_get(db, fold_sql);
 	struct agg_map map = { NULL, 0, 0 };
 	int rc = -1, step;
+	long long folded = 0;
 
-	if (!c->st[0] && sdc_sqlite_register(db))
+	if (!c->st[0] && (sdc_sqlite_register(db) || db_exec(db, mark_sql)))
 		return -1;
 	for (int i = 0; fold_sql[i]; i++)
 		if (!c->st[i] && !(c->st[i] = db_prepare(db, fold_sql[i])))
 			return -1;
-	while ((step = sqlite3_step(c->st[0])) == SQLITE_ROW)
+	while ((step = sqlite3_step(c->st[0])) == SQLITE_ROW) {
 		if (agg_row(&map, c->st[0]))
 			goto out;
+		folded++;
+	}
 	if (step != SQLITE_DONE) {
 		error("cannot read the queued applications: %s", sqlite3_errmsg(db));
 		goto out;
@@ -753,6 +843,11 @@ static int fold_pending(sqlite3 *db)
 		goto out;
 	if (sqlite3_step(c->st[5]) != SQLITE_DONE) {
 		error("cannot empty the rollup queue: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_int64(c->st[6], 1, folded);
+	if (sqlite3_step(c->st[6]) != SQLITE_DONE) {
+		error("cannot mark the rollups: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	rc = 0;
@@ -772,7 +867,7 @@ int rollup_rebuild(sqlite3 *db)
 	if (own && db_begin(db))
 		return -1;
 	if (pending_table(db) || db_exec(db, "DELETE FROM rollup_pending") || db_exec(db, rebuild_sql) ||
-	    rebuild_apps(db)) {
+	    rebuild_apps(db) || db_exec(db, mark_sql) || db_exec(db, mark_set_sql)) {
 		if (own)
 			db_rollback(db);
 		return error("cannot rebuild the rollups");
@@ -786,11 +881,29 @@ int rollup_rebuild(sqlite3 *db)
 
 int rollup_stale(sqlite3 *db)
 {
+	int64_t stale;
+
 	if (rollup_flush(db))
 		return 1;
 	if (!db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_province'", NULL, 0))
 		return db_int(db, "SELECT EXISTS (SELECT 1 FROM application)", NULL, 0) ? 1 : 0;
-	/* Every application is in exactly one province total. */
-	return db_int(db, "SELECT (SELECT COUNT(*) FROM application) <>"
-			  " (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '')", NULL, 1) ? 1 : 0;
+	/* The mark (mark_sql): a few B-tree descents and the province
+	 * totals, not a count of the applications. */
+	if (db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_mark'", NULL, 0)) {
+		stale = db_int(db, "SELECT dirty <> 0 OR max_rowid <> COALESCE((SELECT MAX(rowid) FROM application), 0)"
+				   " OR n <> (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '')"
+				   " FROM rollup_mark WHERE id = 1", NULL, -1);
+		if (stale >= 0)
+			return stale ? 1 : 0;
+	}
+	/* No mark yet (rollups kept by an older hub): count once. Every
+	 * application is in exactly one province total. */
+	stale = db_int(db, "SELECT (SELECT COUNT(*) FROM application) <>"
+			   " (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '')", NULL, 1);
+	/* Complete: the mark saves the next reader the count (a read-only
+	 * connection cannot write it and counts again next time). */
+	if (!stale && sqlite3_get_autocommit(db) &&
+	    db_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollup_mark'", NULL, 0))
+		sqlite3_exec(db, mark_set_sql, NULL, NULL, NULL);
+	return stale ? 1 : 0;
 }

@@ -179,6 +179,11 @@ int store_is_pg(const struct store *s)
 	return s->pg;
 }
 
+int store_rollup_fold(struct store *s)
+{
+	return s->pg ? 0 : rollup_flush(s->conn);
+}
+
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 

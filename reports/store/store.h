@@ -33,6 +33,11 @@ enum { STORE_OFFLINE_DAYS = 30, STORE_CLOCK_AHEAD = 300 };
 void store_set_clock(struct store *s, int offline_days, int clock_ahead_s);
 void store_close(struct store *s);
 int store_is_pg(const struct store *s);
+/* SQLite: folds the applications queued for the statistics rollups
+ * (rollup_flush, its own transaction), so that readers find none; the
+ * hub's writer calls it when ingest pauses. PostgreSQL keeps its rollups
+ * in each ingest transaction: nothing to do. 0 or -1 after error(). */
+int store_rollup_fold(struct store *s);
 
 /* ---- portable SQL ---- */
 

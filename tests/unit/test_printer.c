@@ -91,7 +91,9 @@ static void test_file(int have_zbar)
 		size_t len;
 		unsigned char *data = (unsigned char *)file_read(dev, 1 << 20, &len);
 		snprintf(png, sizeof(png), "%s/printed.png", dir);
-		CHECK_INT("file: raster renders", escpos_render_png(data, len, png), 1);
+		/* Text is printed as images too: the heading, details, QR
+		 * code and footer rasters, 4 or more (bands). */
+		CHECK("file: rasters render", escpos_render_png(data, len, png) >= 4);
 		free(data);
 		if (have_zbar) {
 			char cmd[512], got[600] = "";
@@ -281,7 +283,7 @@ static void test_paper(void)
 	pthread_mutex_lock(&f.lock);
 	snprintf(png, sizeof(png), "%s/pty.png", dir);
 	CHECK("paper loaded: receipt came out whole", f.len > 1000 &&
-	      escpos_render_png(f.got, f.len, png) == 1 &&
+	      escpos_render_png(f.got, f.len, png) >= 4 &&
 	      !memcmp(f.got + f.len - 4, "\x1DV\x42\x00", 4));
 	pthread_mutex_unlock(&f.lock);
 	printer_stop(p);
