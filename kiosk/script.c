@@ -452,6 +452,26 @@ static int run_line(struct script *s, const char *verb, char *arg)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (!strcmp(verb, "wait-status")) {
+		/* Real time: a heartbeat sent after this line, answered by the
+		 * hub, so the status changes made before it are on the kiosk. */
+		struct sync_status st;
+		int64_t until = now_ms() + atoll(arg) * 1000, after;
+		if (!k->sync)
+			return fail(s, "wait-status: no hub configured (hub_url)");
+		sync_get_status(k->sync, &st);
+		after = st.heartbeats_sent;
+		sync_refresh(k->sync);
+		for (;;) {
+			sync_get_status(k->sync, &st);
+			if (st.heartbeat_answered > after)
+				return 0;
+			if (now_ms() > until)
+				return fail(s, "wait-status: no heartbeat answered by the hub (%s)", st.last_error);
+			struct timespec ts = { 0, 50 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
 	if (!strcmp(verb, "printer")) {
 		/* printer DEVICE: a new printer thread on DEVICE, as if another
 		 * printer were plugged in ('/dev/full' takes no paper: out of

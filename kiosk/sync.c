@@ -46,7 +46,7 @@ struct sync {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int stop, kicked;
+	int stop, kicked, refresh;
 	struct sync_status st;
 	char printer[32];
 	int last_frame_ms;
@@ -755,12 +755,13 @@ static int heartbeat(struct sync *s)
 	json_t *req, *ans = NULL;
 	char printer[32], cursor[24];
 	int frame, rc = -1;
-	int64_t depth;
+	int64_t depth, seq;
 
 	pthread_mutex_lock(&s->lock);
 	str_copy(printer, sizeof(printer), s->printer);
 	frame = s->last_frame_ms;
 	depth = s->st.outbox_depth;
+	seq = ++s->st.heartbeats_sent;
 	pthread_mutex_unlock(&s->lock);
 	if (db_setting_get(s->db, "status_cursor", cursor, sizeof(cursor)))
 		str_copy(cursor, sizeof(cursor), "0");
@@ -775,6 +776,9 @@ static int heartbeat(struct sync *s)
 		goto out;
 	}
 	set_ok(s);
+	pthread_mutex_lock(&s->lock);
+	s->st.heartbeat_answered = seq;
+	pthread_mutex_unlock(&s->lock);
 	rc = 0;
 out:
 	json_decref(req);
@@ -817,6 +821,10 @@ static int sleep_until(struct sync *s, int64_t until)
 	if (s->kicked) {
 		s->kicked = 0;
 		s->backoff_until = 0;	/* "sync now" skips the wait */
+	}
+	if (s->refresh) {
+		s->refresh = 0;
+		s->next_catalog = s->next_heartbeat = 0;
 	}
 	stop = s->stop;
 	pthread_mutex_unlock(&s->lock);
@@ -955,6 +963,16 @@ void sync_kick(struct sync *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->kicked = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sync_refresh(struct sync *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->refresh = s->kicked = 1;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 }

@@ -36,6 +36,9 @@ struct sync_status {
 	int64_t last_ok_wall;		/* epoch seconds of last successful contact, 0 never */
 	int64_t catalog_wall;		/* epoch seconds the catalog was last updated, 0 never */
 	char last_error[160];		/* plain English, for the admin screen */
+	/* Heartbeats numbered from 1 as they are sent; the number of the
+	 * last one the hub answered (its status changes applied), 0 none. */
+	int64_t heartbeats_sent, heartbeat_answered;
 };
 
 struct sync;
@@ -46,6 +49,10 @@ struct sync *sync_start(const struct sync_config *cfg);
 void sync_stop(struct sync *s);
 /* Wakes the thread to sync now (after a submit, or "sync now" in admin). */
 void sync_kick(struct sync *s);
+/* Wakes the thread for a whole turn now: the catalog checked, the outbox
+ * drained and a heartbeat sent even if not yet due, so the hub's status
+ * changes arrive (the scripted mode's wait-status). */
+void sync_refresh(struct sync *s);
 /* Copies the latest status (cheap, never blocks on the network). */
 void sync_get_status(struct sync *s, struct sync_status *out);
 /* Values the UI reports in heartbeats (printer state, frame time). */

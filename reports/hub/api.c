@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/comuni.h"
 #include "core/model.h"
 #include "core/receipt.h"
 #include "core/util.h"
@@ -662,8 +663,29 @@ static void receipt_page(struct store *s, const char *path, struct http_response
 	if (r == RECEIPT_OK) {
 		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta autentica.");
 		page_add(page, size, &len, "<p>Protocollo: %s</p>", f.protocol);
-		page_add(page, size, &len, "<p>Progetto: %s</p>", f.placement_code);
-		page_add(page, size, &len, "<p>Inviata il: %s</p>", f.submitted_at);
+		{
+			/* What a citizen recognises a month later: the office and
+			 * its comune with the code, the date written the Italian way. */
+			struct store_res *pr = NULL;
+			const struct comune *c = NULL;
+			char line[400], sent[40], at[17];
+
+			int known = !store_query(s, "SELECT title, comune FROM placement WHERE code = ?1",
+						 &(struct store_args){ { f.placement_code }, 1 }, &pr) &&
+				    store_res_rows(pr) == 1;
+
+			if (known)
+				c = comune_by_istat(store_res_get(pr, 0, 1));
+			snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
+				 known ? store_res_get(pr, 0, 0) : "", c ? ", Comune di " : "", c ? c->name : "");
+			if (pr)
+				store_res_free(pr);
+			page_add(page, size, &len, "<p>Progetto: %s</p>", line);
+			str_copy(at, sizeof(at), f.submitted_at);
+			selection_when_it(at, sent, sizeof(sent));
+			snprintf(line, sizeof(line), "%s%s", sent, strlen(f.submitted_at) >= 16 ? " (ora UTC)" : "");
+			page_add(page, size, &len, "<p>Inviata il: %s</p>", line);
+		}
 		if (found) {
 			char at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
 

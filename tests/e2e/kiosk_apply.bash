@@ -54,28 +54,28 @@ shot $4
 S
 }
 
-# kiosk_status KIOSKDB STATEDIR HUB_URL COMUNE CONFIG SHOTS PROTOCOL CF SHOT:
-# what the citizen reads on "check my application" of the real kiosk,
-# after its sync thread has had a heartbeat with the hub (the hub answers
-# a heartbeat with the status changes); prints the status line and the
-# notice, joined by ' | '. Needs hub_lib.bash ($SYNCTOOL) and jq.
+# kiosk_status KIOSKDB CONFIG SHOTS PROTOCOL CF SHOT: what the citizen
+# reads on "check my application" of the real kiosk (CONFIG names its
+# hub), once its own sync thread has had a heartbeat answered (the hub
+# answers a heartbeat with the status changes); prints the status line
+# and the notice, joined by ' | '. Needs jq.
 kiosk_status() {
-	"$SYNCTOOL" sync "$1" "$2" "$3" "$4" - 15 >/dev/null
-	cat > "$6/$9.script" <<S
+	cat > "$3/$6.script" <<S
+wait-status 15
 expect-screen home
 tap check-application
 expect-screen status
 tap field:protocol
-type $7
+type $4
 tap field:check_cf
-type $8
+type $5
 tap check
 expect check-result
-shot $9
-dump $9
+shot $6
+dump $6
 S
-	"$DOTE_BIN/dote-kiosk" --headless --config "$5" --db "$1" --script "$6/$9.script" \
-		--shots "$6" --size 1080x1920 >>"$6/kiosk.log" 2>&1 || echo "kiosk failed"
+	"$DOTE_BIN/dote-kiosk" --headless --config "$2" --db "$1" --script "$3/$6.script" \
+		--shots "$3" --size 1080x1920 >>"$3/kiosk.log" 2>&1 || echo "kiosk failed: $(grep FAIL "$3/kiosk.log" | tail -1)"
 	jq -r '[.widgets[] | select(.id == "check-result" or .id == "check-notice") | .label] | join(" | ")' \
-		"$6/$9.json" 2>/dev/null
+		"$3/$6.json" 2>/dev/null
 }

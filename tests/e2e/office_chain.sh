@@ -50,6 +50,7 @@ call_csv() {
 }
 
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
+catalog() { curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $1" "$URL/v1/catalog?comune=015146"; }	# ETAG: what a kiosk holding it gets
 ksetting() { sqlite3 "$KDB" "SELECT value FROM setting WHERE key = '$1'"; }
 # browser WHO SHOT VERB ARGS...: one action in WHO's browser (coord or
 # staff; tests/e2e/office_chain_cdp.js); what the page then shows is in $T/page.json.
@@ -78,8 +79,7 @@ step() {
 # The citizen's three views of her application: the kiosk's "check my
 # application", the receipt page of the QR code, and the mails so far.
 kiosk_sees() { # n shot: citizen n's status on the kiosk
-	kiosk_status "$KDB" "$T/state-$B" "$URL" 015146 "$T/kiosk-$B.conf" "$T/shots-$B" \
-		"${PROTO[$1]}" "$(cf_for "$1")" "$2"
+	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "${PROTO[$1]}" "$(cf_for "$1")" "$2"
 	cp "$T/shots-$B/$2.png" "$SHOTS/$B-kiosk-$2.png" 2>/dev/null
 }
 receipt_sees() { # n: the receipt page citizen n's phone opens from the QR
@@ -164,7 +164,14 @@ CONF
 		"codifica Windows-1252, separatore «;».* PLC112512S03 Milano Biblioteca · 2 posti · 6 mesi · 20 ore · 400 € · scadenza 2026-03-31 · Biblioteca civica «Città dei ragazzi», Corso di Porta Vittoria 6 .* PLC112512S05 Sesto San Giovanni Cultura ed eventi .*Ufficio Cultura – eventi"
 	check "$b-dry-run-no-scripts" "$(seen .scripts)" 0
 	check "$b-dry-run-changed-nothing" "$(sql "SELECT count(*) FROM placement")|$(sql "SELECT count(*) FROM call")" "0|0"
-	"$SYNCTOOL" sync "$KDB" "$T/state-$b" "$URL" 015146 - 15 >/dev/null
+	check "$b-dry-run-catalog-not-modified" "$(catalog "$e0")" 304
+	printf 'wait-sync 15\nexpect-screen home\ntap start\nexpect-screen browse\nexpect no-results\nshot dry-run-browse\n' >"$T/empty.script"
+	if "$DOTE_BIN/dote-kiosk" --headless --config "$T/kiosk-$b.conf" --db "$KDB" --script "$T/empty.script" \
+		--shots "$T/shots-$b" --size 1080x1920 >>"$T/shots-$b/kiosk.log" 2>&1; then
+		pass "$b-dry-run-kiosk-shows-nothing-yet"
+	else
+		fail "$b-dry-run-kiosk-shows-nothing-yet" "$(grep FAIL "$T/shots-$b/kiosk.log" | tail -1)"
+	fi
 	check "$b-dry-run-kiosk-catalog-unchanged" "$(ksetting catalog_etag)" "$e0"
 	browser coord 03-published press "Pubblica l'avviso" || fail "$b-publish" "$(tail -1 "$T/cdp.log")"
 	check_match "$b-published" "$(seen '.url + " " + .ok')" "^/coordinamento/avviso\?code=11%2F2025&fatto=pubblicato Avviso pubblicato: i totem lo ricevono"
@@ -172,6 +179,7 @@ CONF
 		'Biblioteca civica «Città dei ragazzi»|Diploma; uso del PC "base"|400|2026-03-31'
 
 	# 2. The kiosk picks the call up through the catalog ETag, and shows it.
+	check "$b-catalog-modified" "$(catalog "$e0")" 200
 	cat > "$T/look.script" <<S
 wait-sync 15
 expect-screen home
@@ -223,7 +231,7 @@ S
 		"${PROTO[1]} ${PROTO[2]}"
 	check "$b-kiosk-forgot-personal-data" "$("$SYNCTOOL" kiosk-db "$KDB" | sed 's/ placements.*//')" "outbox 0 acked 2 personal 0"
 	check_match "$b-receipt-received" "$(receipt_sees 1)" \
-		"Ricevuta autentica\. Protocollo: ${PROTO[1]} Progetto: PLC112512S03 .*Stato della domanda: Ricevuta "
+		"Ricevuta autentica\. Protocollo: ${PROTO[1]} Progetto: PLC112512S03 – Biblioteca civica «Città dei ragazzi», Comune di Milano Inviata il: 02/03/2026 alle 09:00 \(ora UTC\) Stato della domanda: Ricevuta "
 	check "$b-kiosk-received" "$(kiosk_sees 1 received)" \
 		"Stato: Ricevuta | La tua domanda è stata ricevuta ed è in attesa della valutazione del Comune."
 	check "$b-stats-applied" "$(numbers)" "rete 2,0,0 dashboard 2,0,0"

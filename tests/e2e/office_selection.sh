@@ -57,7 +57,7 @@ stats() { # everything the statistics say, as comune staff and in the published 
 }
 mails() { mail_count "$T/mail-$B"; }
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
-	kiosk_status "$KDB" "$T/state-$B" "$URL" 015146 "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
+	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
 
 run() {
