@@ -111,6 +111,7 @@ struct kiosk {
 	struct catalog_list list;
 	int list_dirty;
 	struct ui_scroll list_scroll;
+	struct ui_scroll filter_scroll;	/* portrait: the filters above the dock */
 	int64_t search_us;		/* last search time (bench, admin) */
 	float search_ms[1024];		/* recent search times (bench) */
 	int nsearch;

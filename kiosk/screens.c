@@ -347,6 +347,7 @@ void browse_enter(struct kiosk *k)
 {
 	k->list_dirty = 1;
 	memset(&k->list_scroll, 0, sizeof(k->list_scroll));
+	memset(&k->filter_scroll, 0, sizeof(k->filter_scroll));
 }
 
 static void browse_load(struct kiosk *k, int more)
@@ -517,11 +518,65 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	return tapped;
 }
 
+/* The search field with the Filters button at its end, at (x, y) over
+ * width w; returns the row's height. */
+static int browse_search(struct kiosk *k, int x, int y, int w)
+{
+	struct ui *ui = &k->ui;
+	int fw = w - ui_px(ui, 240) - ui_px(ui, 20), sh;
+
+	ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
+		 (struct ui_rect){ x, y, fw, 0 }, &sh);
+	if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
+		      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
+		      k->area[0] || k->months || k->province_wide || k->other_than_call ? UI_CHOICE_ON : UI_SECONDARY))
+		k->show_filters = !k->show_filters;
+	return sh;
+}
+
+/* The search row's height before it is drawn (the dock is sized first). */
+static int browse_search_h(struct ui *ui, int w)
+{
+	int fw = w - ui_px(ui, 240) - ui_px(ui, 20);
+	return ui_text_height(ui, _("Search"), UI_FONT_SEMIBOLD, ui_font_px(ui, 28), fw) + ui_px(ui, 6) +
+	       LH(UI_FONT_REGULAR, 36) + 2 * ui_px(ui, 16);
+}
+
+static int browse_filtered(const struct kiosk *k)
+{
+	return k->area[0] || k->months || k->province_wide || k->filter_comune[0] || k->other_than_call;
+}
+
+/* "Clear all filters", as wide as its words; returns its height. */
+static int browse_clear(struct kiosk *k, int x, int y, int maxw)
+{
+	struct ui *ui = &k->ui;
+	int bw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), _("Clear all filters"),
+				strlen(_("Clear all filters"))) + ui_px(ui, 64), bh = ui_button_h(ui, 90);
+	if (bw > maxw)
+		bw = maxw;
+	if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ x, y, bw, bh }, UI_SECONDARY)) {
+		k->area[0] = 0;
+		k->months = 0;
+		k->province_wide = 0;
+		k->filter_comune[0] = 0;
+		k->other_than_call = 0;
+		k->list_dirty = 1;
+	}
+	return bh;
+}
+
 void browse_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	int top = chrome_header(k, NULL), x, w, y, card_h = card_height(ui), gap = ui_px(ui, 24);
-	int sh, used, first, i, cols = 1, cw;
+	int used, first, i, cols = 1, cw, osk = osk_height(k);
+	/* Portrait: search, Filters and Clear sit in a dock low down, within
+	 * reach from a wheelchair, with the list above them; while the
+	 * keyboard is up the dock rests on it (the footer gives way, as the
+	 * voice guide's bar does), so the field and the results filtering
+	 * as the citizen types stay in view. */
+	int dock = ui->h > ui->w, pad = ui_px(ui, 20), dock_y = 0, sheet_h = 0;
 	struct ui_rect body;
 	struct flow f;
 	char count[128];
@@ -534,27 +589,37 @@ void browse_frame(struct kiosk *k)
 		w = ui->w - 2 * x;
 	}
 	cw = (w - (cols - 1) * gap) / cols;
-	/* Search bar, fixed above the list. */
-	y = top + ui_px(ui, 24);
 	if (strcmp(k->query, k->last_query)) {
 		str_copy(k->last_query, sizeof(k->last_query), k->query);
 		k->list_dirty = 1;
 	}
-	{
-		int fw = w - ui_px(ui, 240) - ui_px(ui, 20);
-		ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
-			 (struct ui_rect){ x, y, fw, 0 }, &sh);
-		if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
-			      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
-			      k->area[0] || k->months || k->province_wide || k->other_than_call ? UI_CHOICE_ON : UI_SECONDARY))
-			k->show_filters = !k->show_filters;
+	if (dock) {
+		struct ui_rect room = chrome_body(k, top, osk ? 0 : chrome_footer_height(k));
+		int dock_h = 2 * pad + browse_search_h(ui, w);
+		if (browse_filtered(k) && !osk)
+			dock_h += ui_button_h(ui, 90) + pad;
+		dock_y = room.y + room.h - dock_h;
+		/* The filters open above the dock, in their own scrolling
+		 * sheet, not at the top of the list (out of reach); not while
+		 * the keyboard is up. Sized by the last frame's content. */
+		if (k->show_filters && !osk) {
+			int want = k->filter_scroll.content_h > 0 ? k->filter_scroll.content_h : (dock_y - top) / 2;
+			sheet_h = want < (dock_y - top) * 3 / 5 ? want : (dock_y - top) * 3 / 5;
+			if (sheet_h != k->filter_scroll.view_h)
+				ui->animating = 1;
+		}
+		body = (struct ui_rect){ 0, top, ui->w, dock_y - sheet_h - top };
+		y = top;
+	} else {
+		/* Search bar, fixed above the list. */
+		y = top + ui_px(ui, 24);
+		y += browse_search(k, x, y, w) + ui_px(ui, 16);
+		body = chrome_body(k, y, chrome_footer_height(k));
+		ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	}
-	y += sh + ui_px(ui, 16);
 	if (k->list_dirty)
 		browse_load(k, 0);
 
-	body = chrome_body(k, y, chrome_footer_height(k));
-	ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	ui_panel_begin(ui, "list", body, &k->list_scroll);
 	f.x = x;
 	f.w = w;
@@ -565,23 +630,10 @@ void browse_frame(struct kiosk *k)
 		str_fmt(note, sizeof(note), _("Placements of other calls (not %s)."), k->other_than_title);
 		flow_text(k, &f, "other-calls", note, UI_FONT_SEMIBOLD, 30, C_TEXT);
 	}
-	if (k->show_filters)
+	if (k->show_filters && !dock)
 		browse_filters(k, &f);
-	if (k->area[0] || k->months || k->province_wide || k->filter_comune[0] || k->other_than_call) {
-		int bw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), _("Clear all filters"),
-					strlen(_("Clear all filters"))) + ui_px(ui, 64), bh = ui_button_h(ui, 90);
-		if (bw > f.w)
-			bw = f.w;
-		if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ f.x, f.y, bw, bh }, UI_SECONDARY)) {
-			k->area[0] = 0;
-			k->months = 0;
-			k->province_wide = 0;
-			k->filter_comune[0] = 0;
-			k->other_than_call = 0;
-			k->list_dirty = 1;
-		}
-		f.y += bh + ui_px(ui, 20);
-	}
+	if (browse_filtered(k) && !dock)
+		f.y += browse_clear(k, f.x, f.y, f.w) + ui_px(ui, 20);
 	if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),
@@ -614,6 +666,29 @@ void browse_frame(struct kiosk *k)
 		ui->animating = 1;
 	}
 	ui_panel_end(ui, f.y + ui_px(ui, 40));
+	if (dock) {
+		/* Drawn after the list: the keypad meets them in reading order. */
+		if (sheet_h > 0) {
+			struct ui_rect sheet = { 0, dock_y - sheet_h, ui->w, sheet_h };
+			ui_draw_rect(ui, sheet, ui_color(ui, C_SURFACE));
+			ui_draw_rect(ui, (struct ui_rect){ 0, sheet.y, ui->w, 1 }, ui_color(ui, C_BORDER));
+			ui_panel_begin(ui, "filter-sheet", sheet, &k->filter_scroll);
+			f.y = pad;
+			browse_filters(k, &f);
+			ui_panel_end(ui, f.y + pad);
+		} else {
+			k->filter_scroll.content_h = 0;
+			k->filter_scroll.offset = 0;
+		}
+		ui_draw_rect(ui, (struct ui_rect){ 0, dock_y, ui->w, ui->h - osk - dock_y }, ui_color(ui, C_SURFACE));
+		ui_draw_rect(ui, (struct ui_rect){ 0, dock_y, ui->w, 1 }, ui_color(ui, C_BORDER));
+		y = dock_y + pad;
+		if (browse_filtered(k) && !osk)
+			y += browse_clear(k, x, y, w) + pad;
+		browse_search(k, x, y, w);
+		if (osk)
+			return;
+	}
 	if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
 		kiosk_go(k, "home");
 }

@@ -532,6 +532,32 @@ static int run_line(struct script *s, const char *verb, char *arg)
 				    w->r.h, pr.y, pr.y + pr.h);
 		return 0;
 	}
+	if (!strcmp(verb, "expect-uncovered")) {
+		/* expect-uncovered ID [PCT]: at least PCT% (default all) of the
+		 * widget's height is seen: inside its panel and the screen, and
+		 * above the on-screen keyboard when it is up (a field typed
+		 * into, the results filtering as the citizen types). */
+		char id[64] = "";
+		int pct = 100, y0, y1;
+		const struct ui_widget *w, *kb;
+		if (sscanf(arg, "%63s %d", id, &pct) < 1 || pct <= 0 || pct > 100)
+			return fail(s, "expect-uncovered needs ID [PCT]");
+		if (!(w = visible(k, id)))
+			return fail(s, "widget '%s' is not on screen", id);
+		y0 = w->r.y > 0 ? w->r.y : 0;
+		y1 = w->r.y + w->r.h < k->ui.h ? w->r.y + w->r.h : k->ui.h;
+		if (w->panel >= 0 && w->panel < k->ui.npanels) {
+			struct ui_rect pr = k->ui.panels[w->panel].r;
+			y0 = y0 > pr.y ? y0 : pr.y;
+			y1 = y1 < pr.y + pr.h ? y1 : pr.y + pr.h;
+		}
+		if ((kb = visible(k, "keyboard")) && y1 > kb->r.y)
+			y1 = kb->r.y;
+		if (w->r.h <= 0 || (y1 - y0) * 100 < pct * w->r.h)
+			return fail(s, "widget '%s' (y %d, h %d) is seen from y %d to %d, want %d%% of it", id, w->r.y,
+				    w->r.h, y0, y1 > y0 ? y1 : y0, pct);
+		return 0;
+	}
 	if (!strcmp(verb, "expect-filled")) {
 		/* expect-filled PCT: no empty band across the page (between the
 		 * header and the footer, no text, picture or control in it) is
