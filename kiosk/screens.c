@@ -518,17 +518,36 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	return tapped;
 }
 
+/* The Filters button's width: in portrait it fits its longer label (at
+ * 200% text, in Arabic, the fixed width shrank it to a few pixels' type),
+ * up to 2/5 of the row; landscape keeps its fixed width. */
+static int browse_filters_w(struct ui *ui, int dock, int w)
+{
+	const char *labels[2] = { _("Filters"), _("Hide filters") };
+	int bw = ui_px(ui, 240);
+	for (int i = 0; dock && i < 2; i++) {
+		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), labels[i], strlen(labels[i])) +
+			 2 * ui_px(ui, 16) + ui_px(ui, 8);
+		if (tw > bw)
+			bw = tw;
+	}
+	return bw < w * 2 / 5 ? bw : w * 2 / 5;
+}
+
 /* The search field with the Filters button at its end, at (x, y) over
  * width w; returns the row's height. */
-static int browse_search(struct kiosk *k, int x, int y, int w)
+static int browse_search(struct kiosk *k, int x, int y, int w, int dock)
 {
 	struct ui *ui = &k->ui;
-	int fw = w - ui_px(ui, 240) - ui_px(ui, 20), sh;
+	int bw = browse_filters_w(ui, dock, w), fw = w - bw - ui_px(ui, 20), sh, bh = ui_px(ui, 92);
 
 	ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
 		 (struct ui_rect){ x, y, fw, 0 }, &sh);
+	/* In portrait it grows with the text like other buttons, within the row. */
+	if (dock && ui_button_h(ui, 92) > bh)
+		bh = ui_button_h(ui, 92) < sh ? ui_button_h(ui, 92) : sh;
 	if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
-		      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - ui_px(ui, 92), ui_px(ui, 240), ui_px(ui, 92) },
+		      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - bh, bw, bh },
 		      k->area[0] || k->months || k->province_wide || k->other_than_call ? UI_CHOICE_ON : UI_SECONDARY))
 		k->show_filters = !k->show_filters;
 	return sh;
@@ -537,7 +556,7 @@ static int browse_search(struct kiosk *k, int x, int y, int w)
 /* The search row's height before it is drawn (the dock is sized first). */
 static int browse_search_h(struct ui *ui, int w)
 {
-	int fw = w - ui_px(ui, 240) - ui_px(ui, 20);
+	int fw = w - browse_filters_w(ui, 1, w) - ui_px(ui, 20);
 	return ui_text_height(ui, _("Search"), UI_FONT_SEMIBOLD, ui_font_px(ui, 28), fw) + ui_px(ui, 6) +
 	       LH(UI_FONT_REGULAR, 36) + 2 * ui_px(ui, 16);
 }
@@ -613,7 +632,7 @@ void browse_frame(struct kiosk *k)
 	} else {
 		/* Search bar, fixed above the list. */
 		y = top + ui_px(ui, 24);
-		y += browse_search(k, x, y, w) + ui_px(ui, 16);
+		y += browse_search(k, x, y, w, 0) + ui_px(ui, 16);
 		body = chrome_body(k, y, chrome_footer_height(k));
 		ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	}
@@ -685,7 +704,7 @@ void browse_frame(struct kiosk *k)
 		y = dock_y + pad;
 		if (browse_filtered(k) && !osk)
 			y += browse_clear(k, x, y, w) + pad;
-		browse_search(k, x, y, w);
+		browse_search(k, x, y, w, 1);
 		if (osk)
 			return;
 	}
