@@ -246,6 +246,7 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 {
 	char name[AUTH_NAME_MAX + 2] = "", password[AUTH_PASSWORD_MAX + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
 	char pre[AUTH_TOKEN_LEN + 2] = "", token[AUTH_TOKEN_LEN + 1], cookie[256];
+	struct auth_session s;
 	enum auth_result r;
 
 	if (req->body_len > FORM_MAX) {
@@ -279,7 +280,11 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 			   r == AUTH_DENIED ? 401 : 500);
 		return;
 	}
-	html_staff_redirect(resp, "/dashboard");
+	/* Each to their daily work: a comune's staff to their office (their
+	 * applications), a coordinator to the statistics, which lead on to
+	 * the coordination pages. */
+	html_staff_redirect(resp, auth_session_get(db, token, &s) == AUTH_OK && !strcmp(s.role, "comune") ?
+				  "/ufficio" : "/dashboard");
 	snprintf(cookie, sizeof(cookie), "dc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
 		 AUTH_MAX_SECONDS, d->secure_cookies ? "; Secure" : "");
 	http_response_header(resp, "Set-Cookie", cookie);

@@ -120,11 +120,11 @@ cf_for() {
 
 # web_login URL JAR NAME PASSWORD: logs in through the login form (its CSRF
 # cookie and token first, as a browser gets them); prints the HTTP code.
-web_login() {
+web_login() { # url jar name password: prints the code; the answer's headers in JAR.headers
 	local pre
 	rm -f "$2"
 	pre=$(curl -s -c "$2" -b "$2" "$1/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | cut -d'"' -f4)
-	curl -s -c "$2" -b "$2" -o /dev/null -w '%{http_code}' --data-urlencode "name=$3" \
+	curl -s -c "$2" -b "$2" -o /dev/null -D "$2.headers" -w '%{http_code}' --data-urlencode "name=$3" \
 		--data-urlencode "password=$4" --data "csrf=$pre" "$1/login"
 }
 

@@ -238,9 +238,8 @@ S
 
 	# 4. The comune's staff, in their own browser.
 	browser staff 10-login login anna "$PW" || fail "$b-login-staff" "$(tail -1 "$T/cdp.log")"
-	check "$b-login-staff" "$(seen '"\(.status) \(.url) \(.error)"')" "200 /dashboard "
-	browser staff 11-home follow "Domande e graduatorie" || fail "$b-staff-finds-the-applications" "$(tail -1 "$T/cdp.log")"
-	check "$b-staff-finds-the-applications" "$(seen '"\(.status) \(.url)"')" "200 /ufficio"
+	# Staff land on their office, their applications.
+	check "$b-login-staff-lands-on-office" "$(seen '"\(.status) \(.url) \(.error)"')" "200 /ufficio "
 	check_match "$b-staff-home" "$(seen .text)" "PLC112512S03.*PLC112512S04"
 	[[ "$(seen .text)" != *PLC112512S05* ]] && pass "$b-staff-home-own-comune-only" || fail "$b-staff-home-own-comune-only" "shows Sesto's placement"
 	browser staff 12-placement open "/ufficio/progetto?codice=PLC112512S03"

@@ -119,6 +119,9 @@ CONF
 	check "$b-login-comune" "$(login "$J_A" anna 'una password lunga')" "303"
 	check "$b-login-other-comune" "$(login "$J_B" bruno 'una password lunga')" "303"
 	check "$b-login-coordinator" "$(login "$J_C" carla 'una password lunga')" "303"
+	# Each lands on their daily work: staff on their office, coordinators on the statistics.
+	check "$b-login-comune-lands-on-office" "$(tr -d '\r' <"$J_A.headers" | sed -n 's/^Location: //Ip')" "/ufficio"
+	check "$b-login-coordinator-lands-on-statistics" "$(tr -d '\r' <"$J_C.headers" | sed -n 's/^Location: //Ip')" "/dashboard"
 	csrf=$(csrf_of "$J_A")
 	csrf_b=$(csrf_of "$J_B")
 	csrf_c=$(csrf_of "$J_C")
