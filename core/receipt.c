@@ -517,6 +517,27 @@ static int draw_wrapped(const struct receipt_text_ops *ops, struct raster *r, in
 	return used;
 }
 
+int receipt_png_begin(const char *dir, const struct receipt_doc *doc, int width, char *file, size_t fsize,
+		      struct qr_code *qr, int *px, int *side)
+{
+	*px = *side = 0;
+	if (!protocol_safe(doc->protocol))
+		return error("bad protocol number for a file name");
+	if (str_fmt(file, fsize, "%s/%s.png", dir, doc->protocol) < 0)
+		return error("receipts folder path too long");
+	if (dir_make(dir, 0755))
+		return -1;
+	if (!doc->url[0])
+		return 0;
+	if (qr_make(doc->url, qr))
+		return -1;
+	*px = width / (qr->width + 2 * QR_QUIET_ZONE);
+	if (*px < 3)
+		*px = 3;
+	*side = *px * (qr->width + 2 * QR_QUIET_ZONE);
+	return 0;
+}
+
 int receipt_render_png(const char *dir, const struct receipt_doc *doc,
 		       const struct receipt_text_ops *ops, char *path, size_t psize)
 {
@@ -527,20 +548,8 @@ int receipt_render_png(const char *dir, const struct receipt_doc *doc,
 	int rc = -1, y, px = 0, side = 0, h, tw;
 	if (!ops)
 		ops = &bitfont_ops;
-	if (!protocol_safe(doc->protocol))
-		return error("bad protocol number for a file name");
-	if (str_fmt(file, sizeof(file), "%s/%s.png", dir, doc->protocol) < 0)
-		return error("receipts folder path too long");
-	if (dir_make(dir, 0755))
+	if (receipt_png_begin(dir, doc, W - 2 * M, file, sizeof(file), &qr, &px, &side))
 		return -1;
-	if (doc->url[0]) {
-		if (qr_make(doc->url, &qr))
-			return -1;
-		px = (W - 2 * M) / (qr.width + 2 * QR_QUIET_ZONE);
-		if (px < 3)
-			px = 3;
-		side = px * (qr.width + 2 * QR_QUIET_ZONE);
-	}
 	/* Generous height; only the rows used are written. */
 	h = 900 + side;
 	if (raster_init(&r, side > W - 2 * M ? side + 2 * M : W, h, 1, 255))

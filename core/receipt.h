@@ -148,6 +148,16 @@ struct receipt_text_ops {
  * path goes into path (may be NULL). Returns 0 or -1. */
 int receipt_render_png(const char *dir, const struct receipt_doc *doc,
 		       const struct receipt_text_ops *ops, char *path, size_t psize);
+/* A PNG receipt's start, shared by receipt_render_png() and the kiosk's
+ * renderer (kiosk/receipt_png.c): its file path in dir (dir created),
+ * and, when the document has a URL, its QR code with the largest whole
+ * module size that fits width (at least 3 pixels) in *px and the code's
+ * side with its quiet zone in *side (both 0 without a URL). 0, or -1
+ * with the error said (qr is then empty). */
+struct qr_code;
+int receipt_png_begin(const char *dir, const struct receipt_doc *doc, int width, char *file, size_t fsize,
+		      struct qr_code *qr, int *px, int *side);
+
 /* receipt_render_png() with the built-in bitmap font. */
 int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize);
 #endif

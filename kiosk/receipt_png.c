@@ -212,16 +212,6 @@ int receipt_type_draw_line(struct receipt_type *t, struct raster *img, int y, in
 
 /* --- the PNG ------------------------------------------------------------- */
 
-static int protocol_safe(const char *p)
-{
-	if (!*p || strlen(p) > 47)
-		return 0;
-	for (; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			return 0;
-	return 1;
-}
-
 static int render_png(struct receipt_type *t, const char *dir, const struct receipt_doc *doc,
 		      const struct receipt_words *w, char *path, size_t psize)
 {
@@ -230,21 +220,8 @@ static int render_png(struct receipt_type *t, const char *dir, const struct rece
 	struct raster img = { 0 };
 	char file[4096], line[256];
 	int rc = -1, y, px = 0, side = 0, tw;
-	if (!protocol_safe(doc->protocol))
-		return error("bad protocol number for a file name");
-	if (str_fmt(file, sizeof(file), "%s/%s.png", dir, doc->protocol) < 0)
-		return error("receipts folder path too long");
-	if (dir_make(dir, 0755))
+	if (receipt_png_begin(dir, doc, W - 2 * M, file, sizeof(file), &qr, &px, &side))
 		return -1;
-	if (doc->url[0]) {
-		/* As core/receipt.c: the largest whole module size. */
-		if (qr_make(doc->url, &qr))
-			return -1;
-		px = (W - 2 * M) / (qr.width + 2 * QR_QUIET_ZONE);
-		if (px < 3)
-			px = 3;
-		side = px * (qr.width + 2 * QR_QUIET_ZONE);
-	}
 	/* Generous height; only the rows used are written. */
 	if (raster_init(&img, side > W - 2 * M ? side + 2 * M : W, TALL + side, 1, 255))
 		goto out;
