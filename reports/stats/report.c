@@ -370,6 +370,10 @@ struct source {
 	" SUM(t.ckey_sel), SUM(t.ckey_sta), SUM(t.ckey_com), SUM(t.ckey_dro)"
 /* The cell keys alone, for the kiosk counts' cells. */
 #define KEY_SUM "SUM(t.ckey)"
+/* The same sums over raw application rows (rollup_app_rows_sql). */
+#define RAW_SUMS "COUNT(*), SUM(t.uniq), SUM(t.sel), SUM(t.sta), SUM(t.com), SUM(t.dro), SUM(t.days)," \
+	" SUM(t.sel), SUM(t.rkey), SUM(t.uniq * t.rkey), SUM(t.sel * t.rkey), SUM(t.sta * t.rkey)," \
+	" SUM(t.com * t.rkey), SUM(t.dro * t.rkey)"
 
 static const struct source src_rollup_province = {
 	"rollup_province", "rollup_province t", ROLLUP_SUMS, 1, 0, 0, 1 };
@@ -837,9 +841,10 @@ static int validate(struct statdb *db, const struct report_query *q, struct plan
 	return 0;
 }
 
-/* Brings the rollups up to date before they are read: SQLite folds its
- * ingest queue (and rebuilds when they miss applications, unless the
- * caller checked already). PostgreSQL's are kept in each ingest
+/* Checks the rollups before they are read: SQLite rebuilds them when
+ * they miss applications (unless the caller checked already); its
+ * ingest queue is not folded here but added by the reader
+ * (queued_run), so a reader writes nothing. PostgreSQL's are kept in each ingest
  * transaction, with no queue: they are rebuilt with the portable
  * statements when there are none at all (a database loaded without the
  * hub); a partial load is caught by the dashboard's full check at start
@@ -849,8 +854,7 @@ static int rollups_ready(struct statdb *db, const struct report_query *q)
 {
 	if (db->lite)
 		return rollup_migrate(db->lite) ||
-		       ((q->trust_rollups ? rollup_flush(db->lite) != 0 : rollup_stale(db->lite)) &&
-			rollup_rebuild(db->lite)) ? -1 : 0;
+		       (!q->trust_rollups && rollup_stale(db->lite) && rollup_rebuild(db->lite)) ? -1 : 0;
 	if (q->trust_rollups || statdb_int1(db, rollup_empty_sql, NULL, 0, 1) == 0)
 		return 0;
 	return report_rollup_rebuild(db);
@@ -875,6 +879,33 @@ int report_rollup_rebuild(struct statdb *db)
 	return statdb_commit(db);
 }
 
+/*
+ * SQLite: adds the queued applications (rollup_pending, at most one
+ * batch of the hub's queue) to a report read from the rollups, in the
+ * same read transaction: the same GROUP BY over just their raw rows,
+ * with the same dims and filters, summed into the same rows. Counts and
+ * sums of record keys are added before any noise is applied
+ * (protect_rows), so every published value is exactly the one the fold
+ * would give, and the reader writes nothing (it used to fold the queue
+ * itself: 150-300 ms for ~850 applications at 10 million).
+ */
+static int queued_run(struct statdb *db, int queued, struct plan *p, const struct report_query *q,
+		      struct report *r, struct row_index *ix, const char *sums, int first, int n, int nkeys,
+		      int create, char *err, size_t errsize)
+{
+	struct source raw = { "raw", "", sums, 2, 1, 1, 1 };
+	char from[8192];
+
+	if (!db->lite || q->force_raw || !queued)
+		return 0;
+	if (str_fmt(from, sizeof(from), "(%s) t", rollup_queued_rows_sql) < 0 ||
+	    plan_build(p, &raw, q, "", "", from)) {
+		snprintf(err, errsize, "query too long");
+		return -1;
+	}
+	return plan_run(db, p, r, ix, first, n, nkeys, create, err, errsize);
+}
+
 int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
 {
 	struct statdb d;
@@ -887,7 +918,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	struct row_index ix = { NULL, 0 };
 	struct plan p;
 	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, attr_dim2 = -1, need_comune = 0, need_placement = 0;
-	int need_call = 0, rc = -1;
+	int need_call = 0, rc = -1, own_tx = 0, queued = 0;
 	int64_t t0 = now_ms();
 	char raw_from[8192];
 
@@ -951,6 +982,20 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		snprintf(err, errsize, "cannot build the statistics tables");
 		return -1;
 	}
+	/* One read transaction: the rollups and the queue the reader adds
+	 * to them are one snapshot, whatever the hub's writer folds
+	 * meanwhile. */
+	if (db->lite && sqlite3_get_autocommit(db->lite)) {
+		if (db_exec(db->lite, "BEGIN")) {
+			snprintf(err, errsize, "cannot read the statistics tables");
+			return -1;
+		}
+		own_tx = 1;
+	}
+	if (db->lite && !q->force_raw && (queued = rollup_queued(db->lite)) < 0) {
+		snprintf(err, errsize, "cannot read the statistics queue");
+		goto out;
+	}
 	if (fam[FAM_APPS]) {
 		const struct source *s;
 		char *from = NULL;
@@ -966,11 +1011,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 				snprintf(err, errsize, "query too long");
 				goto out;
 			}
-			static const struct source raw = { "raw", "", "COUNT(*), SUM(t.uniq), SUM(t.sel), SUM(t.sta),"
-							   " SUM(t.com), SUM(t.dro), SUM(t.days), SUM(t.sel), SUM(t.rkey),"
-							   " SUM(t.uniq * t.rkey), SUM(t.sel * t.rkey), SUM(t.sta * t.rkey),"
-							   " SUM(t.com * t.rkey), SUM(t.dro * t.rkey)",
-							   2, 1, 1, 1 };
+			static const struct source raw = { "raw", "", RAW_SUMS, 2, 1, 1, 1 };
 			s = &raw;
 			from = raw_from;
 		} else if (need_placement) {
@@ -986,6 +1027,9 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 			goto out;
 		}
 		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
+			goto out;
+		if (!from &&
+		    queued_run(db, queued, &p, q, r, &ix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
 			goto out;
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
@@ -1026,6 +1070,9 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 			}
 			if (plan_build(&p, ks, q, "", "", kfrom) || plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize))
 				goto out;
+			if (!kfrom && queued_run(db, queued, &p, q, r, &ix, "SUM(t.rkey)", RB_SESSIONS, 0, 1, 0,
+						 err, errsize))
+				goto out;
 		}
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
@@ -1042,6 +1089,8 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		protect_rows(r);
 	rc = 0;
 out:
+	if (own_tx)
+		db_rollback(db->lite);	/* read only: nothing to keep */
 	free(ix.slots);
 	r->ms = now_ms() - t0;
 	return rc;

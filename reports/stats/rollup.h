@@ -63,6 +63,10 @@ extern const char *const rollup_usage_sql[];
  * reports use when no rollup covers a query. Added after the first
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];
+/* SQLite: the same columns for the queued applications only (table
+ * rollup_pending), so that a reader adds them to the rollups' figures
+ * in its read transaction instead of folding them (rollup_queued). */
+extern const char rollup_queued_rows_sql[];
 
 /* Portable recomputation of every rollup from the raw rows (what
  * rollup_rebuild() does in SQLite), for PostgreSQL: run every statement
@@ -98,11 +102,14 @@ int rollup_migrate(sqlite3 *db);
  * on a 2-core machine). */
 int rollup_apply_ingest(sqlite3 *db, const char *uuid);
 /* Folds queued applications into the rollups (its own transaction when
- * none is open). Readers call it before reading the rollup tables;
- * report_run(), rollup_apply_status() and rollup_stale() do. The hub's
- * writer calls it (store_rollup_fold) when ingest pauses, so readers
- * rarely find work. */
+ * none is open). The hub's writer calls it (store_rollup_fold) when
+ * ingest pauses; readers do not (they write nothing): report_run()
+ * adds the queued applications' rows (rollup_queued_rows_sql) to the
+ * rollups' sums in the same read transaction, which gives exactly the
+ * figures the fold would. */
 int rollup_flush(sqlite3 *db);
+/* 1 when applications wait in the queue (SQLite), else 0; -1 on error. */
+int rollup_queued(sqlite3 *db);
 /* Moves one application from status old_status to new_status. */
 int rollup_apply_status(sqlite3 *db, const char *uuid, const char *old_status,
 			const char *new_status);
@@ -115,7 +122,8 @@ void rollup_release(sqlite3 *db);
 int rollup_rebuild(sqlite3 *db);
 /* 1 when the rollups do not count every application (a database filled
  * without rollup upkeep, e.g. by a bulk import, or rows deleted), else 0.
- * Folds the queue first. Reads the mark each fold and rebuild keep
+ * Queued applications count as covered (readers add them; the queue
+ * is not folded, nothing is written). Reads the mark each fold and rebuild keep
  * (table rollup_mark: the last application rowid covered, the count,
  * a flag a trigger sets on deletes): a few B-tree descents and the
  * province totals, not a COUNT(*) of the applications (which the first

@@ -81,7 +81,8 @@ static void mark_checks(void)
 	      rollup_apply_ingest(db, "hub-4") == 0);
 	db_exec(db, "COMMIT");
 	CHECK_INT("mark: queued applications leave them complete", rollup_stale(db), 0);
-	CHECK_INT("mark: and counted", q1(db, "SELECT n FROM rollup_mark"), 606);
+	CHECK_INT("mark: the check leaves them queued (readers add them)", q1(db, "SELECT COUNT(*) FROM rollup_pending"), 2);
+	CHECK_INT("mark: and counted once the hub folds", rollup_flush(db) == 0 ? q1(db, "SELECT n FROM rollup_mark") : -1, 606);
 	/* Rollups kept by an older hub have no mark: counted once, marked. */
 	db_exec(db, "DELETE FROM rollup_mark");
 	CHECK_INT("mark: without a mark, complete by the count", rollup_stale(db), 0);
