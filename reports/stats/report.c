@@ -1084,7 +1084,8 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		snprintf(err, errsize, "out of memory");
 		goto out;
 	}
-	qsort_r(r->rows, r->n, sizeof(*r->rows), row_cmp, &r->q);
+	if (r->n)	/* qsort of no rows: rows may be NULL */
+		qsort_r(r->rows, r->n, sizeof(*r->rows), row_cmp, &r->q);
 	if (q->protect)
 		protect_rows(r);
 	rc = 0;

@@ -1261,7 +1261,8 @@ static void network_page(struct page *pg)
 		tot_sel += rows[i].selected;
 		none += rows[i].apps == 0 && rows[i].seats > 0;
 	}
-	qsort_r(rows, (size_t)n, sizeof(*rows), net_cmp, args);
+	if (n)	/* no comune yet: rows is NULL, which qsort may not take */
+		qsort_r(rows, (size_t)n, sizeof(*rows), net_cmp, args);
 
 	page_begin(pg, "Rete dei Comuni", "/coordinamento/rete");
 	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
