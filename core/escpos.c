@@ -143,7 +143,7 @@ static void put_text(struct escpos_buf *b, const char *utf8)
 
 /* The QR as one GS v 0 raster width_dots wide, the code centred in it
  * with its quiet zone. */
-static int put_qr(struct escpos_buf *b, const char *text, int width_dots)
+int escpos_qr(struct escpos_buf *b, const char *text, int width_dots)
 {
 	struct qr_code qr;
 	int bytes = width_dots / 8, px, side, left, rows;
@@ -188,11 +188,6 @@ void escpos_put(struct escpos_buf *b, const void *data, size_t n)
 	put(b, data, n);
 }
 
-int escpos_qr(struct escpos_buf *b, const char *text, int width_dots)
-{
-	return put_qr(b, text, width_dots);
-}
-
 int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_buf *out)
 {
 	char line[256];
@@ -224,7 +219,7 @@ int escpos_receipt(const struct receipt_doc *doc, int width_dots, struct escpos_
 	put_text(out, "");
 	if (doc->url[0]) {
 		put_bytes(out, 3, 0x1B, 'a', 1);
-		if (put_qr(out, doc->url, width_dots))
+		if (escpos_qr(out, doc->url, width_dots))
 			return -1;
 		put_text(out, "");
 		put_text(out, "Inquadra il QR per verificare");

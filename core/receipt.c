@@ -538,6 +538,16 @@ int receipt_png_begin(const char *dir, const struct receipt_doc *doc, int width,
 	return 0;
 }
 
+void receipt_png_qr(struct raster *r, const struct qr_code *qr, int px, int side, int y)
+{
+	int x0 = (r->width - side) / 2 + QR_QUIET_ZONE * px, y0 = y + QR_QUIET_ZONE * px;
+
+	for (int my = 0; my < qr->width; my++)
+		for (int mx = 0; mx < qr->width; mx++)
+			if (qr->modules[my * qr->width + mx])
+				raster_fill(r, x0 + mx * px, y0 + my * px, px, px, 0);
+}
+
 int receipt_render_png(const char *dir, const struct receipt_doc *doc,
 		       const struct receipt_text_ops *ops, char *path, size_t psize)
 {
@@ -570,12 +580,7 @@ int receipt_render_png(const char *dir, const struct receipt_doc *doc,
 	y += draw_line(ops, &r, M, y, tw, "Data e ora / Date and time", 22, 0, GREY) + 2;
 	y += draw_line(ops, &r, M, y, tw, doc->when, 30, 0, 0) + 14;
 	if (side) {
-		/* The QR with its quiet zone (the raster is white already). */
-		int x0 = (r.width - side) / 2 + QR_QUIET_ZONE * px, y0 = y + QR_QUIET_ZONE * px;
-		for (int my = 0; my < qr.width; my++)
-			for (int mx = 0; mx < qr.width; mx++)
-				if (qr.modules[my * qr.width + mx])
-					raster_fill(&r, x0 + mx * px, y0 + my * px, px, px, 0);
+		receipt_png_qr(&r, &qr, px, side, y);
 		y += side + 6;
 		y += draw_wrapped(ops, &r, M, y, tw,
 				  "Inquadra il codice QR per verificare la ricevuta e la tua domanda.", 24, 0, 0, 2);

@@ -158,6 +158,10 @@ struct qr_code;
 int receipt_png_begin(const char *dir, const struct receipt_doc *doc, int width, char *file, size_t fsize,
 		      struct qr_code *qr, int *px, int *side);
 
+/* Draws the QR code of receipt_png_begin() black on r (white already),
+ * centred, its quiet zone's top at y. */
+void receipt_png_qr(struct raster *r, const struct qr_code *qr, int px, int side, int y);
+
 /* receipt_render_png() with the built-in bitmap font. */
 int receipt_write_png(const char *dir, const struct receipt_doc *doc, char *path, size_t psize);
 #endif

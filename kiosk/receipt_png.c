@@ -240,12 +240,7 @@ static int render_png(struct receipt_type *t, const char *dir, const struct rece
 	y += receipt_type_draw(t, &img, y, M, tw, UI_FONT_REGULAR, 22, GREY, w->sent) + 2;
 	y += receipt_type_draw(t, &img, y, M, tw, UI_FONT_REGULAR, 30, 0, doc->when) + 14;
 	if (side) {
-		/* The QR with its quiet zone (the raster is white already). */
-		int x0 = (img.width - side) / 2 + QR_QUIET_ZONE * px, y0 = y + QR_QUIET_ZONE * px;
-		for (int my = 0; my < qr.width; my++)
-			for (int mx = 0; mx < qr.width; mx++)
-				if (qr.modules[my * qr.width + mx])
-					raster_fill(&img, x0 + mx * px, y0 + my * px, px, px, 0);
+		receipt_png_qr(&img, &qr, px, side, y);
 		y += side + 6;
 		y += receipt_type_draw(t, &img, y, M, tw, UI_FONT_REGULAR, 24, 0, w->qr_help);
 	} else {
