@@ -72,6 +72,16 @@ static void citizen_wipe(struct kiosk *k)
 	 * one-tap answer. */
 }
 
+void kiosk_filters_clear(struct kiosk *k)
+{
+	k->area[0] = 0;
+	k->months = 0;
+	k->province_wide = 0;
+	k->filter_comune[0] = 0;
+	k->other_than_call = 0;
+	k->list_dirty = 1;
+}
+
 void kiosk_reset(struct kiosk *k)
 {
 	if (!strcmp(k->screen->id, "setup"))
@@ -81,12 +91,7 @@ void kiosk_reset(struct kiosk *k)
 	 * renderer's text caches: the platform wipes them after this frame. */
 	k->wipe_caches = 1;
 	k->query[0] = 0;
-	k->area[0] = 0;
-	k->months = 0;
-	k->province_wide = 0;
-	k->filter_comune[0] = 0;
-	k->other_than_call = 0;
-	k->list_dirty = 1;
+	kiosk_filters_clear(k);
 	k->idle_dialog = 0;
 	k->ui.focus[0] = 0;
 	k->ui.text_scale = 1.0f;

@@ -189,6 +189,8 @@ void kiosk_frame(struct kiosk *k);
 void kiosk_go(struct kiosk *k, const char *id);
 /* Back to home, wiping everything the citizen entered. */
 void kiosk_reset(struct kiosk *k);
+/* Browse's filters back to none (the search text stays). */
+void kiosk_filters_clear(struct kiosk *k);
 /* Language switch ('it', 'en', ... 'ar'), keeping the form; Arabic
  * mirrors the layout. */
 void kiosk_set_lang(struct kiosk *k, const char *lang);

@@ -574,14 +574,8 @@ static int browse_clear(struct kiosk *k, int x, int y, int maxw)
 				strlen(_("Clear all filters"))) + ui_px(ui, 64), bh = ui_button_h(ui, 90);
 	if (bw > maxw)
 		bw = maxw;
-	if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ x, y, bw, bh }, UI_SECONDARY)) {
-		k->area[0] = 0;
-		k->months = 0;
-		k->province_wide = 0;
-		k->filter_comune[0] = 0;
-		k->other_than_call = 0;
-		k->list_dirty = 1;
-	}
+	if (ui_button(ui, "filters-clear", _("Clear all filters"), (struct ui_rect){ x, y, bw, bh }, UI_SECONDARY))
+		kiosk_filters_clear(k);
 	return bh;
 }
 
