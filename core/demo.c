@@ -9,6 +9,7 @@
 #include "core/demo.h"
 #include "core/cf.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
