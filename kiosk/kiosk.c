@@ -8,6 +8,7 @@
  */
 #include "kiosk/kiosk.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"

@@ -9,6 +9,7 @@
 #include "core/comuni.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/identity.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"

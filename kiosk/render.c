@@ -20,6 +20,7 @@
  * direction and script, and laid out in visual order.
  */
 #include "kiosk/render.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <SDL.h>

@@ -5,6 +5,7 @@
  * a long list with momentum scrolling) and detail.
  */
 #include "kiosk/screens.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"

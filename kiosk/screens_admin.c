@@ -6,6 +6,7 @@
  * quit). Operator text is translated like everything else.
  */
 #include "kiosk/screens.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"

@@ -8,6 +8,7 @@
 #include "kiosk/screens.h"
 #include "core/application.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/eligibility.h"
 #include "core/model.h"
 #include "core/util.h"

@@ -6,7 +6,9 @@
  * listed in kiosk/README.md; start reading at script_run().
  */
 #include "kiosk/script.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"

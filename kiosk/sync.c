@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/identity.h"
 #include "core/util.h"

@@ -5,6 +5,7 @@
  * with --catalog-only, a kiosk's catalog cache.
  */
 #include "reports/cli/command.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/demo.h"
 #include "core/util.h"

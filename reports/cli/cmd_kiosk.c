@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/datetime.h"
 #include "core/util.h"
 #include "reports/cli/command.h"
 #include "reports/store/calls.h"

@@ -11,7 +11,9 @@
 #include "reports/stats/report.h"
 #include "reports/stats/rollup.h"
 #include "reports/stats/statdb.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <getopt.h>

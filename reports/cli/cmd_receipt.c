@@ -9,6 +9,7 @@
  */
 #include "reports/cli/command.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "reports/store/store.h"

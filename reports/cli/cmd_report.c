@@ -12,6 +12,7 @@
 #include "reports/stats/rollup.h"
 #include "reports/stats/statdb.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <getopt.h>

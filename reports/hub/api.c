@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/receipt.h"
 #include "core/util.h"

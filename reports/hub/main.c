@@ -32,6 +32,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "core/config.h"
+#include "core/datetime.h"
+#include "core/files.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
 #include "reports/hub/mail.h"

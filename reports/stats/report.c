@@ -14,6 +14,7 @@
 #include "reports/stats/rollup.h"
 #include "reports/stats/statdb.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"

@@ -9,6 +9,7 @@
  */
 #include "reports/stats/report.h"
 #include "reports/web/html.h"
+#include "core/datetime.h"
 #include "core/util.h"
 
 #include <jansson.h>

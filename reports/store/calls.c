@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/eligibility.h"
 #include "core/model.h"

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/datetime.h"
 #include "core/util.h"
 #include "reports/store/calls.h"
 #include "reports/store/store.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"

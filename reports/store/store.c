@@ -20,6 +20,7 @@
 #include "core/application.h"
 #include "core/cf.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/eligibility.h"
 #include "core/model.h"

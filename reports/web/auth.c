@@ -10,6 +10,7 @@
 #include "reports/stats/statdb.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
 

@@ -30,6 +30,7 @@
 #include "reports/stats/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <pthread.h>

@@ -9,6 +9,7 @@
  */
 #include "reports/web/html.h"
 #include "reports/web/http.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <sodium.h>

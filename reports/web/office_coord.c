@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include <jansson.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "reports/stats/statdb.h"

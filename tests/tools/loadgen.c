@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/wire.h"
 #include "reports/stats/rollup.h"

@@ -12,6 +12,7 @@
  * a hub's own file.
  * usage: queue_bench DB N
  */
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "reports/stats/report.h"

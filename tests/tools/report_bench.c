@@ -9,8 +9,10 @@
  * usage: report_bench ingest DB N
  */
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
+#include "core/uuid.h"
 #include "reports/stats/rollup.h"
 
 #include <stdio.h>
