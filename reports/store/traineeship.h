@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The running placement of one trainee (a "traineeship": the application
+ * that reached "started"), kept by the hub: its start data, the
+ * attendance events (signed by a kiosk, or added by the tutor with an
+ * audited reason), absences by kind, the monthly register the comune's
+ * tutor confirms (and only a coordinator reopens) and the allowance of
+ * each confirmed month, frozen at confirmation and marked paid.
+ *
+ * The rules are core/placement.h's: this module only reads and writes
+ * rows, so the register page, the allowance page and CSV and `dote
+ * allowance` show the same figures. Portable SQL on SQLite and
+ * PostgreSQL through reports/store/store.h. Start reading at
+ * traineeship_month().
+ */
+#ifndef DOTE_REPORTS_TRAINEESHIP_H
+#define DOTE_REPORTS_TRAINEESHIP_H
+#include "core/placement.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_kiosk;
+
+/* Creates the tables (SQLite: migrations "traineeship"; PostgreSQL:
+ * once per schema fingerprint). 0 or -1. */
+int traineeship_migrate(struct store *s);
+
+/* What starting a placement records. */
+struct traineeship_start {
+	const char *uuid;		/* the application (status selected or started) */
+	const char *start;		/* "YYYY-MM-DD" */
+	int classroom_hours;		/* 18..72 */
+	const char *tutor_comune;	/* the comune's tutor (a staff account) */
+	const char *tutor_promoter;	/* the promoting body's tutor */
+};
+
+/* Starts a placement as by: moves a selected application to "started"
+ * (the selection state machine, audited) and records its start data;
+ * months, weekly hours and the allowance come from the placement, the
+ * allowance rule from the call's rules ({"allowance": {...}},
+ * core/placement.h). Returns 0, 1 when the application is unknown, 2
+ * when refused (err says why, in Italian), -1 on error. */
+int traineeship_start(struct store *s, const struct traineeship_start *in, const char *by,
+		      char *err, size_t errsize);
+
+/* A running placement as read back. */
+struct traineeship {
+	char uuid[40], comune[8], placement_code[40], cf[17];
+	char given_name[80], family_name[80], initials[8];
+	char start[11], end[11], status[16];
+	int months, weekly_minutes, classroom_hours;
+	char tutor_comune[128], tutor_promoter[160];
+	struct allowance_rule rule;
+};
+
+/* 0 found, 1 none, -1 error. */
+int traineeship_get(struct store *s, const char *uuid, struct traineeship *t);
+
+/* What a kiosk-signed event came to. */
+enum traineeship_event_result {
+	TE_STORED = 0,
+	TE_ALREADY = 1,		/* this very event was stored before (a resend) */
+	TE_REFUSED = 2,		/* err says why */
+};
+
+/* Stores an attendance event a kiosk sends (the token of
+ * attendance_sign()): its signature must verify with the key of the
+ * kiosk k that sends it, the event's kiosk and comune must be k's, and
+ * the person must have a running placement in that comune. Returns an
+ * enum traineeship_event_result, or -1 on error. */
+int traineeship_kiosk_event(struct store *s, const struct store_kiosk *k, const char *token,
+			    char *err, size_t errsize);
+
+/* The tutor adds a sign-in or sign-out (kind ATTENDANCE_IN/OUT) at time
+ * at for the placement uuid, with a reason (required): the fix of a
+ * missing sign-out. Audited. 0, 1 unknown, 2 refused (err), -1. */
+int traineeship_event_fix(struct store *s, const char *uuid, int64_t at, int kind, const char *by,
+			  const char *reason, char *err, size_t errsize);
+
+/* Records an absence of kind ("illness", "holiday", "permitted",
+ * "suspension") on day ("YYYY-MM-DD"), replacing one already there; a
+ * suspension moves the end date later by the suspended days. Audited.
+ * 0, 1 unknown, 2 refused (err), -1. */
+int traineeship_absence_set(struct store *s, const char *uuid, const char *day, const char *kind,
+			    const char *by, char *err, size_t errsize);
+
+/* Classroom minutes of a month (the tutor records them). 0, 1, 2, -1. */
+int traineeship_classroom_set(struct store *s, const char *uuid, const char *month, int minutes,
+			      const char *by, char *err, size_t errsize);
+
+/* One day of a register. */
+struct register_day {
+	char date[11];
+	int working;		/* a working day inside the placement */
+	int minutes, sessions, missing_out, orphan_out;
+	char absence[12];	/* the absence's kind, '' none */
+	char first_in[6], last_out[6];	/* "09:00", '' none */
+};
+
+enum { ABSENCE_KINDS = 4 };
+extern const char *const absence_kinds[ABSENCE_KINDS];	/* illness holiday permitted suspension */
+
+/* A trainee's month, as the tutor sees it. */
+struct register_month {
+	struct traineeship t;
+	char month[8];			/* "2026-11" */
+	int ndays;			/* days of the month */
+	struct register_day days[31];
+	int absence_days[ABSENCE_KINDS];
+	int missing_out, orphan_out;
+	int classroom_minutes;
+	struct allowance_month allowance;	/* as it stands now (frozen once confirmed) */
+	char explain[320];
+	char confirmed_at[21], confirmed_by[80], paid_at[21];
+};
+
+/* Fills *m for placement uuid and month "YYYY-MM". Once the month is
+ * confirmed, the allowance is the one frozen at confirmation. 0, 1
+ * unknown placement, -1 on error or a bad month. */
+int traineeship_month(struct store *s, const char *uuid, const char *month,
+		      struct register_month *m);
+
+/* The tutor confirms a month: its figures are frozen. Refused when
+ * already confirmed, when a sign-out is still missing, or before the
+ * month has ended. 0, 1 unknown, 2 refused (err), -1. */
+int traineeship_confirm(struct store *s, const char *uuid, const char *month, const char *by,
+			char *err, size_t errsize);
+/* A coordinator reopens a confirmed, unpaid month with a reason
+ * (audited). 0, 1 unknown, 2 refused (err), -1. */
+int traineeship_reopen(struct store *s, const char *uuid, const char *month, const char *by,
+		       const char *reason, char *err, size_t errsize);
+
+/* One line of a month's allowance for the paying office. */
+struct allowance_line {
+	char uuid[40], comune[8], placement_code[40], cf[17], given_name[80], family_name[80];
+	int working_days, due_days, suspended_days;
+	int expected_minutes, attended_minutes, rate_permille;
+	long base_cents, due_cents;
+	char why[24], explain[320], confirmed_at[21], paid_at[21];
+};
+
+/* Every confirmed register of month, in comune then name order, into a
+ * malloc'd array (*lines, free()) of *n. comune '' means every comune.
+ * 0 or -1. */
+int traineeship_allowance(struct store *s, const char *month, const char *comune,
+			  struct allowance_line **lines, size_t *n);
+/* Marks month paid (by, now) for every confirmed unpaid register (of
+ * comune, '' every one). Returns the number marked, or -1. */
+int traineeship_mark_paid(struct store *s, const char *month, const char *comune, const char *by);
+/* The keys of enum allowance_why as stored ("full", "reduced",
+ * "below_threshold", "below_floor", "nothing_due"). */
+const char *allowance_why_key(enum allowance_why w);
+#endif
