@@ -249,8 +249,39 @@ int main(void)
 	CHECK_INT("a reopened month is not in the allowance", n, 0);
 	free(lines);
 
-	free(m);
+	/* `dote allowance` prints the same figures. */
+	CHECK_INT("confirm december again", traineeship_confirm(s, "u-1", "2026-12", "tutor.milano", err, sizeof(err)), 0);
 	store_close(s);
+	{
+		const char *bin = getenv("DOTE_BIN");
+		char cmd[600], out[4096];
+		size_t got = 0;
+		FILE *p;
+		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-12 --excel-it --db %s",
+			 bin ? bin : "build/bin", path);
+		p = popen(cmd, "r");
+		if (p) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		CHECK("dote allowance CSV starts with the BOM and the header",
+		      !strncmp(out, "\xEF\xBB\xBF" "comune;placement;cognome;nome;codice_fiscale;", 49));
+		CHECK("dote allowance CSV: the december line",
+		      strstr(out, "015146;P1;Rossi;Anna;" CF ";21;21;0;84,00;52,00;61,9;400,00;247,62;reduced;") != NULL);
+		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-11 --db %s", bin ? bin : "build/bin", path);
+		p = popen(cmd, "r");
+		got = 0;
+		if (p) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		CHECK("dote allowance table: november total", strstr(out, "Totale dovuto: 209,52 EUR") != NULL);
+		if (!strstr(out, "209,52"))
+			printf("dote allowance printed:\n%s\n", out);
+	}
+	free(m);
 	unlink(path);
 	return check_done();
 }
