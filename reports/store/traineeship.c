@@ -11,6 +11,7 @@
  */
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
+#include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -767,4 +768,123 @@ int traineeship_mark_paid(struct store *s, const char *month, const char *comune
 		return -1;
 	}
 	return store_commit(s) ? -1 : n;
+}
+
+/* ------------------------------------------------------------- documents */
+
+/* The document key pair, made on first use. 0, or -1. */
+static int doc_keys(struct store *s, unsigned char pk[32], unsigned char sk[64])
+{
+	char hex[260];
+	size_t got = 0;
+	int rc = store_text(s, "SELECT value FROM setting WHERE key = 'document_secret_key'", NULL, hex, sizeof(hex));
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		char pkh[65], skh[129];
+		crypto_sign_keypair(pk, sk);
+		sodium_bin2hex(pkh, sizeof(pkh), pk, 32);
+		sodium_bin2hex(skh, sizeof(skh), sk, 64);
+		rc = store_exec(s, "INSERT INTO setting(key, value) VALUES ('document_secret_key', ?1),"
+				   " ('document_public_key', ?2) ON CONFLICT DO NOTHING", ARGS(skh, pkh)) < 0;
+		sodium_memzero(skh, sizeof(skh));
+		if (rc)
+			return -1;
+		/* Another process may have won the race: read back what is stored. */
+		if (store_text(s, "SELECT value FROM setting WHERE key = 'document_secret_key'", NULL, hex,
+			       sizeof(hex)))
+			return -1;
+	}
+	if (sodium_hex2bin(sk, 64, hex, strlen(hex), NULL, &got, NULL) || got != 64)
+		return error("the hub's document key is damaged");
+	sodium_memzero(hex, sizeof(hex));
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	return 0;
+}
+
+int traineeship_doc_key(struct store *s, unsigned char pk[32])
+{
+	char hex[80];
+	size_t got = 0;
+	int rc = store_text(s, "SELECT value FROM setting WHERE key = 'document_public_key'", NULL, hex, sizeof(hex));
+	if (rc)
+		return rc;
+	if (sodium_hex2bin(pk, 32, hex, strlen(hex), NULL, &got, NULL) || got != 32)
+		return -1;
+	return 0;
+}
+
+int traineeship_doc_sign(struct store *s, const char *uuid, char *token, size_t size)
+{
+	struct traineeship t;
+	struct receipt_fields f;
+	unsigned char pk[32], sk[64];
+	char seq[24], key[32];
+	time_t now = now_wall();
+	struct tm tm;
+	int rc = traineeship_get(s, uuid, &t);
+	if (rc)
+		return rc;
+	gmtime_r(&now, &tm);
+	memset(&f, 0, sizeof(f));
+	f.version = RECEIPT_VERSION;
+	str_copy(f.kiosk_id, sizeof(f.kiosk_id), TRAINEESHIP_DOC_KIOSK);
+	str_copy(f.comune, sizeof(f.comune), t.comune);
+	f.year = tm.tm_year + 1900;
+	str_copy(f.uuid, sizeof(f.uuid), t.uuid);
+	str_copy(f.placement_code, sizeof(f.placement_code), t.placement_code);
+	f.submitted = (int64_t)now;
+	snprintf(key, sizeof(key), "document_seq_%d", f.year);
+	if (store_begin(s))
+		return -1;
+	if (doc_keys(s, pk, sk) ||
+	    store_exec(s, "INSERT INTO setting(key, value) VALUES (?1, '0') ON CONFLICT DO NOTHING", ARGS(key)) < 0 ||
+	    store_text(s, "SELECT value FROM setting WHERE key = ?1", ARGS(key), seq, sizeof(seq))) {
+		store_rollback(s);
+		return -1;
+	}
+	f.seq = atoll(seq) + 1;
+	snprintf(seq, sizeof(seq), "%lld", (long long)f.seq);
+	if (store_exec(s, "UPDATE setting SET value = ?2 WHERE key = ?1", ARGS(key, seq)) != 1 ||
+	    receipt_sign(&f, sk, token, size) || audit(s, uuid, "hub", "document", seq)) {
+		sodium_memzero(sk, sizeof(sk));
+		store_rollback(s);
+		return -1;
+	}
+	sodium_memzero(sk, sizeof(sk));
+	return store_commit(s) ? -1 : 0;
+}
+
+int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d)
+{
+	struct store_res *r = NULL;
+	const struct comune *c;
+	int rc;
+	memset(d, 0, sizeof(*d));
+	rc = traineeship_get(s, uuid, &d->t);
+	if (rc)
+		return rc;
+	if (store_query(s,
+			"SELECT p.title, p.office, p.address, p.qrsp, p.hours_week, p.allowance_eur, c.code, c.title,"
+			" coalesce(a.protocol, '') FROM placement p JOIN call c ON c.id = p.call_id"
+			" LEFT JOIN application a ON a.uuid = ?2 WHERE p.code = ?1",
+			ARGS(d->t.placement_code, uuid), &r))
+		return -1;
+	rc = 1;
+	if (store_res_rows(r) == 1) {
+		str_copy(d->placement_title, sizeof(d->placement_title), cell(r, 0, 0));
+		str_copy(d->office, sizeof(d->office), cell(r, 0, 1));
+		str_copy(d->address, sizeof(d->address), cell(r, 0, 2));
+		str_copy(d->qrsp, sizeof(d->qrsp), cell(r, 0, 3));
+		d->hours_week = atoi(cell(r, 0, 4));
+		d->allowance_eur = atoi(cell(r, 0, 5));
+		str_copy(d->call_code, sizeof(d->call_code), cell(r, 0, 6));
+		str_copy(d->call_title, sizeof(d->call_title), cell(r, 0, 7));
+		str_copy(d->protocol, sizeof(d->protocol), cell(r, 0, 8));
+		c = comune_by_istat(d->t.comune);
+		snprintf(d->comune_name, sizeof(d->comune_name), "Comune di %s", c ? c->name : d->t.comune);
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
 }

@@ -149,6 +149,32 @@ int traineeship_allowance(struct store *s, const char *month, const char *comune
 /* Marks month paid (by, now) for every confirmed unpaid register (of
  * comune, '' every one). Returns the number marked, or -1. */
 int traineeship_mark_paid(struct store *s, const char *month, const char *comune, const char *by);
+/* ---- signed documents (progetto formativo, certificate) ----
+ *
+ * A document's QR holds a receipt token (core/receipt.h) signed by the
+ * hub's document key under the kiosk id "DOC": the application's UUID,
+ * its placement and comune, a yearly document number. `/r/` and `dote
+ * receipt verify` check it as they check a receipt, because
+ * store_receipt_lookup() answers for "DOC" with the document key. The
+ * key pair is made on first use and kept in the setting table (the hub
+ * database already holds everything the documents say). */
+#define TRAINEESHIP_DOC_KIOSK "DOC"
+/* Signs a document for placement uuid into token (RECEIPT_TOKEN_MAX).
+ * 0, 1 unknown placement, -1 on error. */
+int traineeship_doc_sign(struct store *s, const char *uuid, char *token, size_t size);
+/* The document key's public half: 0 and pk filled, 1 none yet, -1. */
+int traineeship_doc_key(struct store *s, unsigned char pk[32]);
+
+/* What the progetto formativo says besides struct traineeship. */
+struct traineeship_doc {
+	struct traineeship t;
+	char comune_name[96], placement_title[160], office[160], address[200], qrsp[200];
+	char call_code[40], call_title[200], protocol[48];
+	int hours_week, allowance_eur;
+};
+/* 0, 1 unknown, -1. */
+int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d);
+
 /* The keys of enum allowance_why as stored ("full", "reduced",
  * "below_threshold", "below_floor", "nothing_due"). */
 const char *allowance_why_key(enum allowance_why w);

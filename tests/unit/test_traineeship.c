@@ -13,6 +13,9 @@
  */
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
+#include "reports/web/placement_pdf.h"
+#include "core/files.h"
+#include "core/receipt.h"
 #include "core/placement.h"
 #include "core/util.h"
 #include "tests/unit/check.h"
@@ -27,6 +30,7 @@
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 #define CF "RSSMRA85T10A562S"
+#define U1 "0190a3c4-1234-7abc-8def-0123456789ab"
 
 static unsigned char sk1[64], sk2[64];
 static int64_t seq;
@@ -69,6 +73,16 @@ static int day_at_kiosk(struct store *s, const struct store_kiosk *k, const char
 	return n;
 }
 
+/* receipt_key_lookup for the document key alone. */
+static int doc_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
+{
+	if (strcmp(kiosk_id, "DOC"))
+		return 1;
+	memcpy(pk, ctx, 32);
+	*revoked = 0;
+	return 0;
+}
+
 static const char *one(struct store *s, const char *sql, const char *arg)
 {
 	static char buf[256];
@@ -83,7 +97,7 @@ int main(void)
 	unsigned char pk[32];
 	struct store *s;
 	struct store_kiosk k1 = { "K01", "015146", 0, { 0 }, 1 }, k2 = { "K02", "015209", 0, { 0 }, 1 };
-	struct traineeship_start st = { "u-1", "2026-11-16", 40, "tutor.milano", "Mario Bianchi (AnciLab)" };
+	struct traineeship_start st = { U1, "2026-11-16", 40, "tutor.milano", "Mario Bianchi (AnciLab)" };
 	struct register_month *m = calloc(1, sizeof(*m));
 	struct allowance_line *lines = NULL;
 	size_t n = 0;
@@ -116,7 +130,7 @@ int main(void)
 		      " '2026-06-30')", NULL);
 	store_exec(s, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
 		      " cf_hash, cf, given_name, family_name, sex, applicant_status, education, submitted_at, status)"
-		      " VALUES ('u-1', 'P-1', 'K01', 1, 1, 'P1', '015146', 'h1', ?1, 'Anna', 'Rossi', 'F',"
+		      " VALUES ('0190a3c4-1234-7abc-8def-0123456789ab', 'P-1', 'K01', 1, 1, 'P1', '015146', 'h1', ?1, 'Anna', 'Rossi', 'F',"
 		      " 'unemployed', 'master', '2026-03-01T09:00:00Z', 'selected'),"
 		      " ('u-2', 'P-2', 'K01', 2, 1, 'P1', '015146', 'h2', 'BNCLCU90A01F205X', 'Luca', 'Bianchi', 'M',"
 		      " 'unemployed', 'master', '2026-03-01T09:01:00Z', 'received')", ARGS(CF));
@@ -127,16 +141,59 @@ int main(void)
 	st.classroom_hours = 40;
 	st.uuid = "u-2";
 	CHECK_INT("start refuses someone not selected", traineeship_start(s, &st, "tutor.milano", err, sizeof(err)), 2);
-	st.uuid = "u-1";
+	st.uuid = U1;
 	CHECK_INT("start", traineeship_start(s, &st, "tutor.milano", err, sizeof(err)), 0);
 	if (err[0])
 		printf("start said: %s\n", err);
-	CHECK_STR("application is now started", one(s, "SELECT status FROM application WHERE uuid = ?1", "u-1"),
+	CHECK_STR("application is now started", one(s, "SELECT status FROM application WHERE uuid = ?1", U1),
 		  "started");
-	CHECK_STR("end date from 3 months", one(s, "SELECT end_date FROM traineeship WHERE uuid = ?1", "u-1"),
+	CHECK_STR("end date from 3 months", one(s, "SELECT end_date FROM traineeship WHERE uuid = ?1", U1),
 		  "2027-02-15");
 	CHECK_STR("weekly minutes from the placement",
-		  one(s, "SELECT weekly_minutes FROM traineeship WHERE uuid = ?1", "u-1"), "1200");
+		  one(s, "SELECT weekly_minutes FROM traineeship WHERE uuid = ?1", U1), "1200");
+	/* The progetto formativo: signed, rendered, read back. */
+	{
+		struct traineeship_doc doc;
+		char token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX], pdfpath[300], cmd[700], out[8192];
+		char *pdf = NULL;
+		size_t len = 0, got = 0;
+		struct receipt_fields rf;
+		unsigned char dpk[32];
+		FILE *p;
+		CHECK_INT("document signed", traineeship_doc_sign(s, U1, token, sizeof(token)), 0);
+		CHECK_INT("document key stored", traineeship_doc_key(s, dpk), 0);
+		CHECK_INT("document token verifies with the hub's document key",
+			  receipt_verify(token, doc_lookup, dpk, &rf), RECEIPT_OK);
+		CHECK("document token names the placement", !strcmp(rf.uuid, U1) && !strcmp(rf.placement_code, "P1") &&
+		      !strcmp(rf.kiosk_id, "DOC") && rf.seq == 1);
+		CHECK_INT("document data", traineeship_doc_data(s, U1, &doc), 0);
+		receipt_url("http://127.0.0.1:8470", token, url, sizeof(url));
+		CHECK_INT("progetto formativo rendered", progetto_pdf(&doc, url, &pdf, &len), 0);
+		snprintf(pdfpath, sizeof(pdfpath), "%s.pdf", path);
+		file_write_atomic(pdfpath, pdf, len, 0644);
+		free(pdf);
+		snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s - 2>/dev/null", pdfpath);
+		if ((p = popen(cmd, "r"))) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		CHECK("progetto: trainee, codice fiscale, dates, hours, allowance, tutors",
+		      strstr(out, "Anna Rossi") && strstr(out, CF) && strstr(out, "dal 16/11/2026 al 15/02/2027") &&
+		      strstr(out, "20 ore settimanali") && strstr(out, "40 ore di formazione") &&
+		      strstr(out, "400,00 €") && strstr(out, "Mario Bianchi (AnciLab)") && strstr(out, "Comune di Milano"));
+		snprintf(cmd, sizeof(cmd), "pdftoppm -r 150 -png %s %s.page && zbarimg -q --raw %s.page-*.png 2>/dev/null;"
+			 " rm -f %s.page-*.png", pdfpath, path, path, path);
+		got = 0;
+		if ((p = popen(cmd, "r"))) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		str_trim(out);
+		CHECK_STR("progetto: the QR decodes to the document's URL", out, url);
+		unlink(pdfpath);
+	}
 	CHECK_INT("start twice refused", traineeship_start(s, &st, "tutor.milano", err, sizeof(err)), 2);
 
 	/* November: every working day from the 16th but the 20th (ill). */
@@ -147,7 +204,7 @@ int main(void)
 			stored += day_at_kiosk(s, &k1, nov[i], 0);
 	}
 	CHECK_INT("november events stored", stored, 20);
-	CHECK_INT("illness on the 20th", traineeship_absence_set(s, "u-1", "2026-11-20", "illness", "tutor.milano",
+	CHECK_INT("illness on the 20th", traineeship_absence_set(s, U1, "2026-11-20", "illness", "tutor.milano",
 								 err, sizeof(err)), 0);
 
 	/* Refusals. */
@@ -172,17 +229,17 @@ int main(void)
 	CHECK_INT("forged (signed with another key): refused", traineeship_kiosk_event(s, &k1, tok, err, sizeof(err)),
 		  TE_REFUSED);
 	CHECK_STR("nothing stored by the refusals",
-		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", "u-1"), "20");
+		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "20");
 
 	/* November's register. */
-	CHECK_INT("november register", traineeship_month(s, "u-1", "2026-11", m), 0);
+	CHECK_INT("november register", traineeship_month(s, U1, "2026-11", m), 0);
 	CHECK_INT("november expects 11 days x 4h", m->allowance.exp.expected_minutes, 11 * 240);
 	CHECK_INT("november attended 10 x 4h", m->allowance.attended_minutes, 10 * 240);
 	CHECK_INT("november one illness day", m->absence_days[0], 1);
 	CHECK_STR("the 20th shows illness", m->days[19].absence, "illness");
 	CHECK_STR("the 16th signed in at 09:00", m->days[15].first_in, "09:00");
 	CHECK_INT("confirm refused before the month ends",
-		  traineeship_confirm(s, "u-1", "2026-11", "tutor.milano", err, sizeof(err)), 2);
+		  traineeship_confirm(s, U1, "2026-11", "tutor.milano", err, sizeof(err)), 2);
 
 	/* December: the working days to the 18th, the 3rd without sign-out. */
 	{
@@ -193,25 +250,25 @@ int main(void)
 			day_at_kiosk(s, &k1, dec[i], !strcmp(dec[i], "2026-12-03"));
 	}
 	setenv("DOTE_NOW", "1798790400", 1);	/* 2027-01-01T20:00:00Z */
-	CHECK_INT("confirm november", traineeship_confirm(s, "u-1", "2026-11", "tutor.milano", err, sizeof(err)), 0);
+	CHECK_INT("confirm november", traineeship_confirm(s, U1, "2026-11", "tutor.milano", err, sizeof(err)), 0);
 	if (err[0])
 		printf("confirm said: %s\n", err);
 	CHECK_INT("confirm november twice refused",
-		  traineeship_confirm(s, "u-1", "2026-11", "tutor.milano", err, sizeof(err)), 2);
-	traineeship_month(s, "u-1", "2026-12", m);
+		  traineeship_confirm(s, U1, "2026-11", "tutor.milano", err, sizeof(err)), 2);
+	traineeship_month(s, U1, "2026-12", m);
 	CHECK_INT("december: one missing sign-out", m->missing_out, 1);
 	CHECK_INT("confirm refused with a sign-out missing",
-		  traineeship_confirm(s, "u-1", "2026-12", "tutor.milano", err, sizeof(err)), 2);
+		  traineeship_confirm(s, U1, "2026-12", "tutor.milano", err, sizeof(err)), 2);
 	CHECK_INT("fix needs a reason",
-		  traineeship_event_fix(s, "u-1", at_local("2026-12-03", 13, 0), ATTENDANCE_OUT, "tutor.milano", "",
+		  traineeship_event_fix(s, U1, at_local("2026-12-03", 13, 0), ATTENDANCE_OUT, "tutor.milano", "",
 					err, sizeof(err)), 2);
 	CHECK_INT("tutor fixes the sign-out",
-		  traineeship_event_fix(s, "u-1", at_local("2026-12-03", 13, 0), ATTENDANCE_OUT, "tutor.milano",
+		  traineeship_event_fix(s, U1, at_local("2026-12-03", 13, 0), ATTENDANCE_OUT, "tutor.milano",
 					"badge dimenticato, uscita confermata dal responsabile", err, sizeof(err)), 0);
 	CHECK_STR("the fix is audited with its reason",
-		  one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'attendance_fix'", "u-1"),
+		  one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'attendance_fix'", U1),
 		  "uscita 2026-12-03 13:00: badge dimenticato, uscita confermata dal responsabile");
-	CHECK_INT("confirm december", traineeship_confirm(s, "u-1", "2026-12", "tutor.milano", err, sizeof(err)), 0);
+	CHECK_INT("confirm december", traineeship_confirm(s, U1, "2026-12", "tutor.milano", err, sizeof(err)), 0);
 
 	/* The allowance: November full (10/11 days, over 80%), pro rata of
 	 * the month: 400 x 11/21 = 209.52; December 13 of 21 days = 61.9%,
@@ -240,17 +297,17 @@ int main(void)
 
 	CHECK_INT("mark november paid", traineeship_mark_paid(s, "2026-11", "", "coord.lombardia"), 1);
 	CHECK_INT("reopen of a paid month refused",
-		  traineeship_reopen(s, "u-1", "2026-11", "coord.lombardia", "errore", err, sizeof(err)), 2);
+		  traineeship_reopen(s, U1, "2026-11", "coord.lombardia", "errore", err, sizeof(err)), 2);
 	CHECK_INT("reopen december with a reason",
-		  traineeship_reopen(s, "u-1", "2026-12", "coord.lombardia", "ore d'aula mancanti", err, sizeof(err)), 0);
+		  traineeship_reopen(s, U1, "2026-12", "coord.lombardia", "ore d'aula mancanti", err, sizeof(err)), 0);
 	CHECK_STR("reopen audited", one(s, "SELECT note FROM traineeship_audit WHERE action = 'reopen' AND uuid = ?1",
-					"u-1"), "2026-12: ore d'aula mancanti");
+					U1), "2026-12: ore d'aula mancanti");
 	traineeship_allowance(s, "2026-12", "", &lines, &n);
 	CHECK_INT("a reopened month is not in the allowance", n, 0);
 	free(lines);
 
 	/* `dote allowance` prints the same figures. */
-	CHECK_INT("confirm december again", traineeship_confirm(s, "u-1", "2026-12", "tutor.milano", err, sizeof(err)), 0);
+	CHECK_INT("confirm december again", traineeship_confirm(s, U1, "2026-12", "tutor.milano", err, sizeof(err)), 0);
 	store_close(s);
 	{
 		const char *bin = getenv("DOTE_BIN");
