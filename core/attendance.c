@@ -18,17 +18,17 @@
 static const struct migration attendance_migrations[] = {
 	{ 1,
 	/* Who may sign in at this kiosk (from the hub's catalog). */
-	"CREATE TABLE attendance_roster ("
+	"CREATE TABLE IF NOT EXISTS attendance_roster ("
 	"  cf TEXT PRIMARY KEY, initials TEXT NOT NULL,"
 	"  start_date TEXT NOT NULL, end_date TEXT NOT NULL);"
 	/* Every scan stored; sent_at NULL: still to send (the outbox). */
-	"CREATE TABLE attendance_event ("
+	"CREATE TABLE IF NOT EXISTS attendance_outbox ("
 	"  id INTEGER PRIMARY KEY,"
 	"  cf TEXT NOT NULL, at INTEGER NOT NULL, kind INTEGER NOT NULL,"
 	"  token TEXT NOT NULL UNIQUE,"
 	"  sent_at TEXT, result TEXT, why TEXT);"
-	"CREATE INDEX attendance_event_cf ON attendance_event(cf, at);"
-	"CREATE INDEX attendance_event_unsent ON attendance_event(sent_at, id);" },
+	"CREATE INDEX IF NOT EXISTS attendance_outbox_cf ON attendance_outbox(cf, at);"
+	"CREATE INDEX IF NOT EXISTS attendance_outbox_unsent ON attendance_outbox(sent_at, id);" },
 };
 
 int attendance_migrate(sqlite3 *db)
@@ -86,7 +86,7 @@ static int month_minutes(sqlite3 *db, const char *cf, int64_t now)
 	int n = 0, nd, total = 0;
 	time_date((time_t)now, today, sizeof(today));
 	snprintf(first, sizeof(first), "%.8s01", today);
-	st = db_prepare(db, "SELECT at, kind FROM attendance_event WHERE cf = ?1 AND at >= ?2 ORDER BY at LIMIT 256");
+	st = db_prepare(db, "SELECT at, kind FROM attendance_outbox WHERE cf = ?1 AND at >= ?2 ORDER BY at LIMIT 256");
 	if (!st)
 		return 0;
 	sqlite3_bind_text(st, 1, cf, -1, SQLITE_STATIC);
@@ -135,7 +135,7 @@ enum attendance_scan_result attendance_scan(sqlite3 *db, const struct kiosk_iden
 	}
 	str_copy(a->initials, sizeof(a->initials), (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT at, kind FROM attendance_event WHERE cf = ?1 ORDER BY at DESC, id DESC LIMIT 1");
+	st = db_prepare(db, "SELECT at, kind FROM attendance_outbox WHERE cf = ?1 ORDER BY at DESC, id DESC LIMIT 1");
 	if (!st)
 		goto out;
 	sqlite3_bind_text(st, 1, cf.code, -1, SQLITE_STATIC);
@@ -154,13 +154,13 @@ enum attendance_scan_result attendance_scan(sqlite3 *db, const struct kiosk_iden
 	memset(&f, 0, sizeof(f));
 	str_copy(f.kiosk_id, sizeof(f.kiosk_id), id->id);
 	str_copy(f.comune, sizeof(f.comune), id->comune);
-	f.seq = db_int(db, "SELECT coalesce(max(id), 0) + 1 FROM attendance_event", NULL, -1);
+	f.seq = db_int(db, "SELECT coalesce(max(id), 0) + 1 FROM attendance_outbox", NULL, -1);
 	f.at = now;
 	f.kind = kind;
 	str_copy(f.cf, sizeof(f.cf), cf.code);
 	if (f.seq < 1 || attendance_sign(&f, id->sk, token, sizeof(token)))
 		goto out;
-	st = db_prepare(db, "INSERT INTO attendance_event(id, cf, at, kind, token) VALUES (?1, ?2, ?3, ?4, ?5)");
+	st = db_prepare(db, "INSERT INTO attendance_outbox(id, cf, at, kind, token) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, f.seq);
@@ -193,7 +193,7 @@ out:
 
 int attendance_unsent(sqlite3 *db, int64_t *ids, char (*tokens)[ATTENDANCE_TOKEN_MAX], int max)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT id, token FROM attendance_event WHERE sent_at IS NULL ORDER BY id LIMIT ?1");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, token FROM attendance_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1");
 	int n = 0;
 	if (!st)
 		return -1;
@@ -209,7 +209,7 @@ int attendance_unsent(sqlite3 *db, int64_t *ids, char (*tokens)[ATTENDANCE_TOKEN
 
 int attendance_mark_sent(sqlite3 *db, int64_t id, const char *result, const char *why)
 {
-	sqlite3_stmt *st = db_prepare(db, "UPDATE attendance_event SET sent_at = ?2, result = ?3, why = ?4 WHERE id = ?1");
+	sqlite3_stmt *st = db_prepare(db, "UPDATE attendance_outbox SET sent_at = ?2, result = ?3, why = ?4 WHERE id = ?1");
 	char now[21];
 	int rc;
 	if (!st)
@@ -226,5 +226,5 @@ int attendance_mark_sent(sqlite3 *db, int64_t id, const char *result, const char
 
 int64_t attendance_unsent_count(sqlite3 *db)
 {
-	return db_int(db, "SELECT count(*) FROM attendance_event WHERE sent_at IS NULL", NULL, -1);
+	return db_int(db, "SELECT count(*) FROM attendance_outbox WHERE sent_at IS NULL", NULL, -1);
 }
