@@ -374,6 +374,64 @@ out:
 	return rc;
 }
 
+int traineeship_kiosk_batch(struct store *s, const struct store_kiosk *k, const json_t *body,
+			    json_t **response)
+{
+	const json_t *events = json_object_get(body, "events");
+	json_t *results;
+	int counts[3] = { 0, 0, 0 };
+	size_t i;
+	*response = NULL;
+	if (!json_is_array(events) || json_array_size(events) > TRAINEESHIP_BATCH_MAX) {
+		*response = json_pack("{s:s}", "error", "events: a list of at most 100 attendance tokens");
+		return 1;
+	}
+	results = json_array();
+	for (i = 0; i < json_array_size(events); i++) {
+		const char *tok = json_string_value(json_array_get(events, i));
+		char why[160] = "";
+		int r = tok && strlen(tok) < ATTENDANCE_TOKEN_MAX ? traineeship_kiosk_event(s, k, tok, why, sizeof(why))
+								     : (str_copy(why, sizeof(why), "not an attendance token"), TE_REFUSED);
+		static const char *const names[3] = { "stored", "already", "refused" };
+		if (r < 0) {
+			json_decref(results);
+			return -1;
+		}
+		counts[r]++;
+		json_array_append_new(results, r == TE_REFUSED ? json_pack("{s:s, s:s}", "result", names[r], "why", why)
+							       : json_pack("{s:s}", "result", names[r]));
+	}
+	*response = json_pack("{s:o, s:i, s:i, s:i}", "results", results, "stored", counts[0], "already", counts[1],
+			      "refused", counts[2]);
+	return *response ? 0 : -1;
+}
+
+int traineeship_roster(struct store *s, const char *comune, json_t **roster)
+{
+	struct store_res *r = NULL;
+	*roster = NULL;
+	if (store_query(s,
+			"SELECT t.cf, coalesce(a.given_name, ''), coalesce(a.family_name, ''), t.start_date, t.end_date"
+			" FROM traineeship t LEFT JOIN application a ON a.uuid = t.uuid"
+			" WHERE t.comune = ?1 AND t.status = 'running' ORDER BY t.cf", ARGS(comune ? comune : ""), &r))
+		return -1;
+	*roster = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		const char *cf = cell(r, i, 0), *g = cell(r, i, 1), *f = cell(r, i, 2);
+		char ini[8];
+		if (strlen(cf) != 16)
+			continue;
+		if (*g && *f)
+			snprintf(ini, sizeof(ini), "%c. %c.", g[0], f[0]);
+		else
+			snprintf(ini, sizeof(ini), "%c. %c.", cf[3], cf[0]);
+		json_array_append_new(*roster, json_pack("{s:s, s:s, s:s, s:s}", "cf", cf, "initials", ini, "start",
+							 cell(r, i, 3), "end", cell(r, i, 4)));
+	}
+	store_res_free(r);
+	return 0;
+}
+
 int traineeship_event_fix(struct store *s, const char *uuid, int64_t at, int kind, const char *by,
 			  const char *reason, char *err, size_t errsize)
 {

@@ -17,6 +17,7 @@
 #define DOTE_REPORTS_TRAINEESHIP_H
 #include "core/placement.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,22 @@ enum traineeship_event_result {
  * enum traineeship_event_result, or -1 on error. */
 int traineeship_kiosk_event(struct store *s, const struct store_kiosk *k, const char *token,
 			    char *err, size_t errsize);
+
+/* A kiosk's batch for POST /v1/attendance: body {"events": [token,
+ * ...]} (at most TRAINEESHIP_BATCH_MAX), each checked and stored as
+ * traineeship_kiosk_event() does; *response (the caller's, json_decref)
+ * is {"results": [{"result": "stored"|"already"|"refused", "why": ...}],
+ * "stored": N, "already": N, "refused": N}, one result per event in
+ * order. Returns 0, 1 when the body is malformed (*response {"error"}),
+ * -1 on a storage error. */
+enum { TRAINEESHIP_BATCH_MAX = 100 };
+int traineeship_kiosk_batch(struct store *s, const struct store_kiosk *k, const json_t *body,
+			    json_t **response);
+
+/* The roster a comune's kiosks need (the catalog's "trainees"): every
+ * running placement there as {"cf", "initials", "start", "end"}. A new
+ * JSON array into *roster (json_decref), 0 or -1. */
+int traineeship_roster(struct store *s, const char *comune, json_t **roster);
 
 /* The tutor adds a sign-in or sign-out (kind ATTENDANCE_IN/OUT) at time
  * at for the placement uuid, with a reason (required): the fix of a

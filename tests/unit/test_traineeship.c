@@ -228,6 +228,37 @@ int main(void)
 	sign("K01", "015146", sk2, CF, at_local("2026-11-17", 9, 0), ATTENDANCE_IN, tok);
 	CHECK_INT("forged (signed with another key): refused", traineeship_kiosk_event(s, &k1, tok, err, sizeof(err)),
 		  TE_REFUSED);
+	{
+		json_t *body, *ans = NULL, *roster = NULL;
+		char t1[ATTENDANCE_TOKEN_MAX], t2[ATTENDANCE_TOKEN_MAX];
+		sign("K01", "015146", sk1, CF, at_local("2026-11-20", 9, 0), ATTENDANCE_IN, t1);
+		sign("K02", "015209", sk2, CF, at_local("2026-11-20", 9, 0), ATTENDANCE_IN, t2);
+		body = json_pack("{s:[s,s,i]}", "events", t1, t2, 7);
+		CHECK_INT("a kiosk's batch", traineeship_kiosk_batch(s, &k1, body, &ans), 0);
+		CHECK("batch: stored, refused, refused in order",
+		      ans && json_integer_value(json_object_get(ans, "stored")) == 1 &&
+		      json_integer_value(json_object_get(ans, "refused")) == 2 &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(ans, "results"), 1), "result")), "refused"));
+		json_decref(ans);
+		CHECK_INT("the same batch again", traineeship_kiosk_batch(s, &k1, body, &ans), 0);
+		CHECK_INT("batch again: already", json_integer_value(json_object_get(ans, "already")), 1);
+		json_decref(ans);
+		json_decref(body);
+		store_exec(s, "DELETE FROM attendance_event WHERE token = ?1", ARGS(t1));
+		body = json_pack("{s:s}", "events", "x");
+		CHECK_INT("a malformed batch", traineeship_kiosk_batch(s, &k1, body, &ans), 1);
+		json_decref(ans);
+		json_decref(body);
+		CHECK_INT("roster", traineeship_roster(s, "015146", &roster), 0);
+		CHECK("roster: the trainee with initials and dates", json_array_size(roster) == 1 &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(roster, 0), "cf")), CF) &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(roster, 0), "initials")), "A. R.") &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(roster, 0), "end")), "2027-02-15"));
+		json_decref(roster);
+		traineeship_roster(s, "015209", &roster);
+		CHECK_INT("another comune's roster is empty", json_array_size(roster), 0);
+		json_decref(roster);
+	}
 	CHECK_STR("nothing stored by the refusals",
 		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "20");
 
