@@ -34,7 +34,9 @@
 	"  classroom_hours INTEGER NOT NULL, tutor_comune TEXT NOT NULL," \
 	"  tutor_promoter TEXT NOT NULL, rule TEXT NOT NULL," \
 	"  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running','completed','dropped_out'))," \
-	"  ended_on TEXT, end_reason TEXT, started_by TEXT NOT NULL, started_at TEXT NOT NULL);" \
+	"  ended_on TEXT, end_reason TEXT, end_note TEXT," \
+	"  hours_done_minutes INTEGER, competences TEXT, judgement TEXT," \
+	"  started_by TEXT NOT NULL, started_at TEXT NOT NULL);" \
 	"CREATE INDEX IF NOT EXISTS traineeship_person ON traineeship(cf, comune);" \
 	"CREATE TABLE IF NOT EXISTS attendance_event (" \
 	"  id " SERIAL ", uuid TEXT NOT NULL, at BIGINT NOT NULL," \
@@ -940,9 +942,101 @@ int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_d
 		str_copy(d->call_title, sizeof(d->call_title), cell(r, 0, 7));
 		str_copy(d->protocol, sizeof(d->protocol), cell(r, 0, 8));
 		c = comune_by_istat(d->t.comune);
+		store_res_free(r);
+		r = NULL;
+		if (store_query(s, "SELECT coalesce(ended_on, ''), coalesce(competences, ''), coalesce(judgement, ''),"
+				   " coalesce(hours_done_minutes, 0) FROM traineeship WHERE uuid = ?1", ARGS(uuid), &r))
+			return -1;
+		if (store_res_rows(r) == 1) {
+			str_copy(d->ended_on, sizeof(d->ended_on), cell(r, 0, 0));
+			str_copy(d->competences, sizeof(d->competences), cell(r, 0, 1));
+			str_copy(d->judgement, sizeof(d->judgement), cell(r, 0, 2));
+			d->minutes_done = atoi(cell(r, 0, 3));
+		}
 		snprintf(d->comune_name, sizeof(d->comune_name), "Comune di %s", c ? c->name : d->t.comune);
 		rc = 0;
 	}
 	store_res_free(r);
 	return rc;
+}
+
+/* ------------------------------------------------------------ the end */
+
+const char *const dropout_reasons[DROPOUT_REASONS] = { "job", "personal", "excluded", "health", "other" };
+
+int traineeship_minutes_done(struct store *s, const char *uuid, int *minutes)
+{
+	struct store_res *r = NULL;
+	struct attendance_event *ev;
+	struct attendance_day *days;
+	int n, nd, rc = -1;
+	*minutes = 0;
+	if (store_query(s, "SELECT at, kind FROM attendance_event WHERE uuid = ?1", ARGS(uuid), &r))
+		return -1;
+	n = store_res_rows(r);
+	ev = calloc((size_t)n + 1, sizeof(*ev));
+	days = calloc((size_t)n + 1, sizeof(*days));
+	if (!ev || !days)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		ev[i].at = atoll(cell(r, i, 0));
+		ev[i].kind = atoi(cell(r, i, 1));
+	}
+	nd = attendance_days(ev, (size_t)n, days, (size_t)n + 1);
+	if (nd < 0)
+		goto out;
+	for (int i = 0; i < nd; i++)
+		*minutes += days[i].minutes;
+	rc = 0;
+out:
+	free(ev);
+	free(days);
+	store_res_free(r);
+	return rc;
+}
+
+int traineeship_end(struct store *s, const char *uuid, const struct traineeship_ending *e, const char *by,
+		    char *err, size_t errsize)
+{
+	struct traineeship t;
+	char note[400], minutes_s[16];
+	int rc = traineeship_get(s, uuid, &t), dropped, ok = 0, minutes = 0;
+	err[0] = '\0';
+	if (rc)
+		return rc;
+	if (strcmp(t.status, "running"))
+		return refuse(err, errsize, "Il tirocinio non è in corso.");
+	if (!e->status || (strcmp(e->status, "completed") && strcmp(e->status, "dropped_out")))
+		return refuse(err, errsize, "Esito non valido.");
+	dropped = !strcmp(e->status, "dropped_out");
+	if (cal_parse(e->date) < 0 || strcmp(e->date, t.start) < 0)
+		return refuse(err, errsize, "Data di fine non valida.");
+	if (dropped) {
+		for (int i = 0; i < DROPOUT_REASONS; i++)
+			ok |= e->reason && !strcmp(e->reason, dropout_reasons[i]);
+		if (!ok)
+			return refuse(err, errsize, "Indicare il motivo dell'interruzione.");
+	} else if (!e->competences || !*e->competences || !e->judgement || !*e->judgement) {
+		return refuse(err, errsize, "Per la conclusione servono le competenze raggiunte e il giudizio del tutor.");
+	}
+	if (traineeship_minutes_done(s, uuid, &minutes))
+		return -1;
+	snprintf(minutes_s, sizeof(minutes_s), "%d", minutes);
+	rc = store_status_set(s, uuid, e->status, by, dropped ? e->reason : "conclusione del tirocinio", err, errsize);
+	if (rc)
+		return rc;
+	snprintf(note, sizeof(note), "%s %s %s %s", e->status, e->date, dropped ? e->reason : "",
+		 e->note ? e->note : "");
+	if (store_begin(s))
+		return -1;
+	if (store_exec(s,
+		       "UPDATE traineeship SET status = ?2, ended_on = ?3, end_reason = ?4, end_note = ?5,"
+		       " hours_done_minutes = ?6, competences = ?7, judgement = ?8 WHERE uuid = ?1",
+		       ARGS(uuid, e->status, e->date, dropped ? e->reason : "", e->note ? e->note : "", minutes_s,
+			    e->competences ? e->competences : "", e->judgement ? e->judgement : "")) != 1 ||
+	    audit(s, uuid, by, "end", note)) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s) ? -1 : 0;
 }

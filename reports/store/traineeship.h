@@ -188,9 +188,37 @@ struct traineeship_doc {
 	char comune_name[96], placement_title[160], office[160], address[200], qrsp[200];
 	char call_code[40], call_title[200], protocol[48];
 	int hours_week, allowance_eur;
+	/* The end, once recorded. */
+	char ended_on[11], competences[600], judgement[600];
+	int minutes_done;
 };
 /* 0, 1 unknown, -1. */
 int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d);
+
+/* ---- the end: completion or dropout ---- */
+
+enum { DROPOUT_REASONS = 5 };
+/* job (found a job), personal, excluded (by the host), health, other. */
+extern const char *const dropout_reasons[DROPOUT_REASONS];
+
+struct traineeship_ending {
+	const char *status;		/* "completed" or "dropped_out" */
+	const char *date;		/* last day, "YYYY-MM-DD" */
+	const char *reason;		/* dropped_out: one of dropout_reasons */
+	const char *note;		/* free text ('' none) */
+	const char *competences;	/* completed: the QRSP competences reached */
+	const char *judgement;		/* completed: the tutor's judgement */
+};
+
+/* Ends a running placement: the application's status moves (the
+ * selection state machine, audited), the date, reason, hours done (all
+ * signed hours) and, on completion, the evaluation are recorded. The
+ * seat's replacement from the ranking is the selection's (issue 18).
+ * 0, 1 unknown, 2 refused (err, in Italian), -1. */
+int traineeship_end(struct store *s, const char *uuid, const struct traineeship_ending *e, const char *by,
+		    char *err, size_t errsize);
+/* Every signed minute of the placement (closed pairs). 0 or -1. */
+int traineeship_minutes_done(struct store *s, const char *uuid, int *minutes);
 
 /* The keys of enum allowance_why as stored ("full", "reduced",
  * "below_threshold", "below_floor", "nothing_due"). */

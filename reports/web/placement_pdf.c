@@ -82,3 +82,40 @@ int progetto_pdf(const struct traineeship_doc *d, const char *url, char **pdf, s
 	}
 	return pdf_finish(p, pdf, len);
 }
+
+int certificate_pdf(const struct traineeship_doc *d, const char *url, char **pdf, size_t *len)
+{
+	struct pdf_doc *p = pdf_new("Attestato di tirocinio");
+	const struct traineeship *t = &d->t;
+	char buf[800], a[16], b[16];
+	if (!p)
+		return -1;
+	pdf_title(p, "Attestato di tirocinio e delle competenze");
+	pdf_note(p, d->comune_name);
+	snprintf(buf, sizeof(buf), "Si attesta che %s %s (codice fiscale %s) ha svolto il tirocinio «%s» presso %s, "
+		 "%s, nell'ambito dell'avviso %s.", t->given_name, t->family_name, t->cf, d->placement_title,
+		 d->comune_name, d->office, d->call_code);
+	pdf_para(p, buf);
+	pdf_heading(p, "Il tirocinio");
+	date_it(t->start, a, sizeof(a));
+	date_it(d->ended_on[0] ? d->ended_on : t->end, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "dal %s al %s", a, b);
+	pdf_field(p, "Periodo", buf);
+	snprintf(buf, sizeof(buf), "%d ore e %02d minuti registrati", d->minutes_done / 60, d->minutes_done % 60);
+	pdf_field(p, "Ore svolte", buf);
+	snprintf(buf, sizeof(buf), "%d ore previste dal progetto", t->classroom_hours);
+	pdf_field(p, "Formazione in aula", buf);
+	pdf_field(p, "Profilo QRSP", d->qrsp);
+	pdf_heading(p, "Competenze raggiunte");
+	pdf_para(p, d->competences);
+	pdf_heading(p, "Valutazione del tutor");
+	pdf_para(p, d->judgement);
+	pdf_field(p, "Tutor del comune", t->tutor_comune);
+	pdf_field(p, "Tutor del soggetto promotore", t->tutor_promoter);
+	if (url && *url) {
+		pdf_heading(p, "Verifica del documento");
+		snprintf(buf, sizeof(buf), "Inquadrare il codice o aprire %s", url);
+		pdf_qr(p, url, 45, buf);
+	}
+	return pdf_finish(p, pdf, len);
+}

@@ -15,4 +15,9 @@ struct traineeship_doc;
  * the document's token; '' prints no QR). On success *pdf (malloc'd,
  * free()) and *len. 0 or -1. */
 int progetto_pdf(const struct traineeship_doc *d, const char *url, char **pdf, size_t *len);
+/* The certificate of attendance and competences of a completed
+ * placement (d's end and evaluation recorded): period, hours done,
+ * classroom hours, the QRSP profile and the competences reached, the
+ * tutor's judgement, and the QR of its signed token. 0 or -1. */
+int certificate_pdf(const struct traineeship_doc *d, const char *url, char **pdf, size_t *len);
 #endif

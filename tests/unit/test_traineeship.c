@@ -30,6 +30,7 @@
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 #define CF "RSSMRA85T10A562S"
+#define U2 "0190a3c4-1234-7abc-8def-0123456789ac"
 #define U1 "0190a3c4-1234-7abc-8def-0123456789ab"
 
 static unsigned char sk1[64], sk2[64];
@@ -133,7 +134,9 @@ int main(void)
 		      " VALUES ('0190a3c4-1234-7abc-8def-0123456789ab', 'P-1', 'K01', 1, 1, 'P1', '015146', 'h1', ?1, 'Anna', 'Rossi', 'F',"
 		      " 'unemployed', 'master', '2026-03-01T09:00:00Z', 'selected'),"
 		      " ('u-2', 'P-2', 'K01', 2, 1, 'P1', '015146', 'h2', 'BNCLCU90A01F205X', 'Luca', 'Bianchi', 'M',"
-		      " 'unemployed', 'master', '2026-03-01T09:01:00Z', 'received')", ARGS(CF));
+		      " 'unemployed', 'master', '2026-03-01T09:01:00Z', 'received'),"
+		      " ('" U2 "', 'P-3', 'K01', 3, 1, 'P1', '015146', 'h3', 'VRDGLI92C41F205Z', 'Giulia', 'Verdi', 'F',"
+		      " 'unemployed', 'master', '2026-03-01T09:02:00Z', 'selected')", ARGS(CF));
 
 	/* Start. */
 	st.classroom_hours = 10;
@@ -371,6 +374,69 @@ int main(void)
 		if (!strstr(out, "209,52"))
 			printf("dote allowance printed:\n%s\n", out);
 	}
+	/* The end: a second trainee drops out for a job; the first completes
+	 * with an evaluation and gets the certificate. */
+	s = store_open(path);
+	{
+		struct traineeship_start st2 = { U2, "2026-11-16", 30, "tutor.milano", "Mario Bianchi (AnciLab)" };
+		struct traineeship_ending drop = { "dropped_out", "2026-12-20", "job", "assunta da un'azienda", NULL, NULL };
+		struct traineeship_ending done = { "completed", "2027-02-15", NULL, "",
+						   "Accoglienza del pubblico; prestito e catalogazione", "Ottimo impegno e puntualità." };
+		struct traineeship_doc doc;
+		json_t *roster = NULL;
+		char token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX], pdfpath[300], cmd[700], out[8192];
+		char *pdf = NULL;
+		size_t len = 0, got = 0;
+		int minutes = 0;
+		FILE *p;
+		CHECK_INT("start the second trainee", traineeship_start(s, &st2, "tutor.milano", err, sizeof(err)), 0);
+		drop.reason = "bored";
+		CHECK_INT("dropout needs a known reason", traineeship_end(s, U2, &drop, "tutor.milano", err, sizeof(err)), 2);
+		drop.reason = "job";
+		CHECK_INT("dropout for a job", traineeship_end(s, U2, &drop, "tutor.milano", err, sizeof(err)), 0);
+		CHECK_STR("application dropped out", one(s, "SELECT status FROM application WHERE uuid = ?1", U2), "dropped_out");
+		CHECK_STR("dropout date and reason", one(s, "SELECT ended_on || ' ' || end_reason FROM traineeship WHERE uuid = ?1", U2),
+			  "2026-12-20 job");
+		traineeship_roster(s, "015146", &roster);
+		CHECK_INT("the roster drops the trainee who left", json_array_size(roster), 1);
+		json_decref(roster);
+		done.judgement = "";
+		CHECK_INT("completion needs a judgement", traineeship_end(s, U1, &done, "tutor.milano", err, sizeof(err)), 2);
+		done.judgement = "Ottimo impegno e puntualità.";
+		CHECK_INT("completion", traineeship_end(s, U1, &done, "tutor.milano", err, sizeof(err)), 0);
+		CHECK_STR("application completed", one(s, "SELECT status FROM application WHERE uuid = ?1", U1), "completed");
+		traineeship_minutes_done(s, U1, &minutes);
+		CHECK_INT("hours done: 10 + 13 days of 4h", minutes, 23 * 240);
+		CHECK_INT("certificate data", traineeship_doc_data(s, U1, &doc), 0);
+		traineeship_doc_sign(s, U1, token, sizeof(token));
+		receipt_url("http://127.0.0.1:8470", token, url, sizeof(url));
+		CHECK_INT("certificate rendered", certificate_pdf(&doc, url, &pdf, &len), 0);
+		snprintf(pdfpath, sizeof(pdfpath), "%s.cert.pdf", path);
+		file_write_atomic(pdfpath, pdf, len, 0644);
+		free(pdf);
+		snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s - 2>/dev/null", pdfpath);
+		if ((p = popen(cmd, "r"))) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		CHECK("certificate: who, hours done as the register, competences, judgement",
+		      strstr(out, "Anna Rossi") && strstr(out, "92 ore e 00 minuti") &&
+		      strstr(out, "prestito e catalogazione") && strstr(out, "Ottimo impegno") &&
+		      strstr(out, "dal 16/11/2026 al 15/02/2027"));
+		snprintf(cmd, sizeof(cmd), "pdftoppm -r 150 -png %s %s.cert && zbarimg -q --raw %s.cert-*.png 2>/dev/null;"
+			 " rm -f %s.cert-*.png", pdfpath, path, path, path);
+		got = 0;
+		if ((p = popen(cmd, "r"))) {
+			got = fread(out, 1, sizeof(out) - 1, p);
+			pclose(p);
+		}
+		out[got] = '\0';
+		str_trim(out);
+		CHECK_STR("certificate: the QR decodes to its URL", out, url);
+		unlink(pdfpath);
+	}
+	store_close(s);
 	free(m);
 	unlink(path);
 	return check_done();
