@@ -103,6 +103,7 @@ int main(void)
 	struct allowance_line *lines = NULL;
 	size_t n = 0;
 	int fd = mkstemp(path), stored = 0;
+	const char *db = path;	/* or a postgres:// URL: tests/e2e/traineeship_pg.sh */
 
 	setenv("TZ", "Europe/Rome", 1);
 	tzset();
@@ -111,7 +112,10 @@ int main(void)
 		return 1;
 	close(fd);
 	unlink(path);
-	s = store_open(path);
+	if (getenv("DOTE_TEST_PG_URL") && *getenv("DOTE_TEST_PG_URL"))
+		db = getenv("DOTE_TEST_PG_URL");
+	printf("# store: %s\n", db == path ? "SQLite" : "PostgreSQL");
+	s = store_open(db);
 	CHECK("open", s != NULL);
 	if (!s)
 		return check_done();
@@ -348,8 +352,8 @@ int main(void)
 		char cmd[600], out[4096];
 		size_t got = 0;
 		FILE *p;
-		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-12 --excel-it --db %s",
-			 bin ? bin : "build/bin", path);
+		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-12 --excel-it --db '%s'",
+			 bin ? bin : "build/bin", db);
 		p = popen(cmd, "r");
 		if (p) {
 			got = fread(out, 1, sizeof(out) - 1, p);
@@ -362,7 +366,7 @@ int main(void)
 			printf("dote allowance --excel-it printed:\n%.300s\n", out);
 		CHECK("dote allowance CSV: the december line",
 		      strstr(out, "015146;P1;Rossi;Anna;" CF ";21;21;0;84,00;52,00;61,9;400,00;247,62;reduced;") != NULL);
-		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-11 --db %s", bin ? bin : "build/bin", path);
+		snprintf(cmd, sizeof(cmd), "%s/dote allowance --month 2026-11 --db '%s'", bin ? bin : "build/bin", db);
 		p = popen(cmd, "r");
 		got = 0;
 		if (p) {
@@ -376,7 +380,7 @@ int main(void)
 	}
 	/* The end: a second trainee drops out for a job; the first completes
 	 * with an evaluation and gets the certificate. */
-	s = store_open(path);
+	s = store_open(db);
 	{
 		struct traineeship_start st2 = { U2, "2026-11-16", 30, "tutor.milano", "Mario Bianchi (AnciLab)" };
 		struct traineeship_ending drop = { "dropped_out", "2026-12-20", "job", "assunta da un'azienda", NULL, NULL };
