@@ -29,7 +29,8 @@
 #define TRAINEESHIP_TABLES(SERIAL) \
 	"CREATE TABLE IF NOT EXISTS traineeship (" \
 	"  uuid TEXT PRIMARY KEY, comune TEXT NOT NULL, placement_code TEXT NOT NULL," \
-	"  cf TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL," \
+	"  cf TEXT NOT NULL, given_name TEXT NOT NULL DEFAULT '', family_name TEXT NOT NULL DEFAULT ''," \
+	"  start_date TEXT NOT NULL, end_date TEXT NOT NULL," \
 	"  months INTEGER NOT NULL, weekly_minutes INTEGER NOT NULL," \
 	"  classroom_hours INTEGER NOT NULL, tutor_comune TEXT NOT NULL," \
 	"  tutor_promoter TEXT NOT NULL, rule TEXT NOT NULL," \
@@ -196,7 +197,8 @@ int traineeship_start(struct store *s, const struct traineeship_start *in, const
 		return refuse(err, errsize, "Indicare il tutor del comune e quello del soggetto promotore.");
 	if (store_query(s,
 			"SELECT a.status, a.comune, a.placement_code, a.cf, p.months, p.hours_week,"
-			" p.allowance_eur, c.rules, (SELECT count(*) FROM traineeship t WHERE t.uuid = a.uuid)"
+			" p.allowance_eur, c.rules, (SELECT count(*) FROM traineeship t WHERE t.uuid = a.uuid),"
+			" coalesce(a.given_name, ''), coalesce(a.family_name, '')"
 			" FROM application a JOIN placement p ON p.code = a.placement_code"
 			" JOIN call c ON c.id = p.call_id WHERE a.uuid = ?1",
 			ARGS(in->uuid), &r))
@@ -250,10 +252,12 @@ int traineeship_start(struct store *s, const struct traineeship_start *in, const
 		goto out;
 	if (store_exec(s,
 		       "INSERT INTO traineeship(uuid, comune, placement_code, cf, start_date, end_date, months,"
-		       " weekly_minutes, classroom_hours, tutor_comune, tutor_promoter, rule, started_by, started_at)"
-		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+		       " weekly_minutes, classroom_hours, tutor_comune, tutor_promoter, rule, started_by, started_at,"
+		       " given_name, family_name)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
 		       ARGS(in->uuid, cell(r, 0, 1), cell(r, 0, 2), cell(r, 0, 3), in->start, end, months_s,
-			    weekly, hours, in->tutor_comune, in->tutor_promoter, rule_text, by, at)) != 1 ||
+			    weekly, hours, in->tutor_comune, in->tutor_promoter, rule_text, by, at,
+			    cell(r, 0, 9), cell(r, 0, 10))) != 1 ||
 	    audit(s, in->uuid, by, "start", in->start)) {
 		store_rollback(s);
 		goto out;
@@ -271,8 +275,8 @@ int traineeship_get(struct store *s, const char *uuid, struct traineeship *t)
 	int rc = 1;
 	memset(t, 0, sizeof(*t));
 	if (store_query(s,
-			"SELECT t.uuid, t.comune, t.placement_code, t.cf, coalesce(a.given_name,''),"
-			" coalesce(a.family_name,''), t.start_date, t.end_date, t.status, t.months,"
+			"SELECT t.uuid, t.comune, t.placement_code, t.cf, t.given_name,"
+			" t.family_name, t.start_date, t.end_date, t.status, t.months,"
 			" t.weekly_minutes, t.classroom_hours, t.tutor_comune, t.tutor_promoter, t.rule"
 			" FROM traineeship t LEFT JOIN application a ON a.uuid = t.uuid WHERE t.uuid = ?1",
 			ARGS(uuid ? uuid : ""), &r))
@@ -413,7 +417,7 @@ int traineeship_roster(struct store *s, const char *comune, json_t **roster)
 	struct store_res *r = NULL;
 	*roster = NULL;
 	if (store_query(s,
-			"SELECT t.cf, coalesce(a.given_name, ''), coalesce(a.family_name, ''), t.start_date, t.end_date"
+			"SELECT t.cf, t.given_name, t.family_name, t.start_date, t.end_date"
 			" FROM traineeship t LEFT JOIN application a ON a.uuid = t.uuid"
 			" WHERE t.comune = ?1 AND t.status = 'running' ORDER BY t.cf", ARGS(comune ? comune : ""), &r))
 		return -1;
@@ -769,14 +773,14 @@ int traineeship_allowance(struct store *s, const char *month, const char *comune
 	*lines = NULL;
 	*n = 0;
 	if (store_query(s,
-			"SELECT t.uuid, t.comune, t.placement_code, t.cf, coalesce(a.given_name,''),"
-			" coalesce(a.family_name,''), m.working_days, m.due_days, m.suspended_days,"
+			"SELECT t.uuid, t.comune, t.placement_code, t.cf, t.given_name,"
+			" t.family_name, m.working_days, m.due_days, m.suspended_days,"
 			" m.expected_minutes, m.attended_minutes, m.rate_permille, m.base_cents, m.due_cents,"
 			" m.why, m.explain, m.confirmed_at, m.paid_at"
 			" FROM register_month m JOIN traineeship t ON t.uuid = m.uuid"
 			" LEFT JOIN application a ON a.uuid = t.uuid"
 			" WHERE m.month = ?1 AND m.confirmed_at IS NOT NULL AND (?2 = '' OR t.comune = ?2)"
-			" ORDER BY t.comune, a.family_name, a.given_name, t.uuid",
+			" ORDER BY t.comune, t.family_name, t.given_name, t.uuid",
 			ARGS(month, comune ? comune : ""), &r))
 		return -1;
 	rows = store_res_rows(r);
@@ -1039,4 +1043,49 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 		return -1;
 	}
 	return store_commit(s) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------- retention */
+
+int traineeship_retention(struct store *s, int years, const char *by)
+{
+	char cut[11], ys[8], key[] = "traineeship_retention_years", note[64];
+	struct store_res *r = NULL;
+	long today = cal_parse("1970-01-01");
+	int y, m, d, n, rc = -1;
+	{
+		char t[11];
+		time_date(now_wall(), t, sizeof(t));
+		today = cal_parse(t);
+	}
+	if (years < 0) {
+		years = TRAINEESHIP_RETENTION_YEARS;
+		if (store_text(s, "SELECT value FROM setting WHERE key = ?1", ARGS(key), ys, sizeof(ys)) == 0 &&
+		    atoi(ys) >= 1)
+			years = atoi(ys);
+	}
+	cal_ymd(today, &y, &m, &d);
+	snprintf(cut, sizeof(cut), "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	if (store_begin(s))
+		return -1;
+	if (store_query(s, "SELECT uuid FROM traineeship WHERE status <> 'running' AND ended_on < ?1", ARGS(cut), &r))
+		goto fail;
+	n = store_res_rows(r);
+	for (int i = 0; i < n; i++) {
+		const char *u = cell(r, i, 0);
+		if (store_exec(s, "DELETE FROM attendance_event WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM absence WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM register_month WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM traineeship WHERE uuid = ?1", ARGS(u)) < 0)
+			goto fail;
+	}
+	snprintf(note, sizeof(note), "%d erased, ended before %s", n, cut);
+	if (audit(s, "", by, "retention", note))
+		goto fail;
+	store_res_free(r);
+	return store_commit(s) ? -1 : n;
+fail:
+	store_res_free(r);
+	store_rollback(s);
+	return rc;
 }

@@ -220,6 +220,18 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 /* Every signed minute of the placement (closed pairs). 0 or -1. */
 int traineeship_minutes_done(struct store *s, const char *uuid, int *minutes);
 
+/* ---- retention ----
+ * Registers and allowance records are accounting records: they are kept
+ * for their own period, not erased with the applicants who were not
+ * selected (selection_retention_run() leaves running placements alone;
+ * the trainee's names and codice fiscale are copied here at the start so
+ * the records stay whole). */
+enum { TRAINEESHIP_RETENTION_YEARS = 10 };
+/* Erases the placements that ended more than years ago (-1: the setting
+ * 'traineeship_retention_years', default 10) with their events,
+ * absences and registers; audited as by. Returns how many, or -1. */
+int traineeship_retention(struct store *s, int years, const char *by);
+
 /* The keys of enum allowance_why as stored ("full", "reduced",
  * "below_threshold", "below_floor", "nothing_due"). */
 const char *allowance_why_key(enum allowance_why w);

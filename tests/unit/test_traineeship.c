@@ -440,6 +440,23 @@ int main(void)
 		CHECK_STR("certificate: the QR decodes to its URL", out, url);
 		unlink(pdfpath);
 	}
+	/* Retention: kept ten years after the end, then erased. Names stay
+	 * with the records even if the application's are erased first. */
+	store_exec(s, "UPDATE application SET given_name = NULL, family_name = NULL WHERE uuid = ?1", ARGS(U1));
+	{
+		struct allowance_line *ll = NULL;
+		size_t nn = 0;
+		traineeship_allowance(s, "2026-11", "", &ll, &nn);
+		CHECK("the allowance keeps the trainee's name after the application's erasure",
+		      nn == 1 && !strcmp(ll[0].family_name, "Rossi"));
+		free(ll);
+	}
+	setenv("DOTE_NOW", "1924992000", 1);	/* 2031-01-01 */
+	CHECK_INT("retention after 4 years: nothing erased", traineeship_retention(s, -1, "ops"), 0);
+	setenv("DOTE_NOW", "2120000000", 1);	/* 2037-03-07 */
+	CHECK_INT("retention after 10 years: both erased", traineeship_retention(s, -1, "ops"), 2);
+	CHECK_STR("their events are gone", one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "0");
+	CHECK_STR("their registers are gone", one(s, "SELECT count(*) FROM register_month WHERE uuid = ?1", U1), "0");
 	store_close(s);
 	free(m);
 	unlink(path);
