@@ -159,20 +159,20 @@ void register_month_html(struct hbuf *b, const struct register_month *m, const s
 		form_start(b, m, v, "correggi", "Correggere una timbratura");
 		hbuf_add(b, "<p>Per un'uscita (o un'entrata) non registrata al chiosco: giorno, ora e motivo. "
 			    "La correzione resta nel registro delle modifiche.</p>"
-			    "<label>Giorno <input name=\"giorno\" type=\"date\" required></label> "
-			    "<label>Ora <input name=\"ora\" type=\"time\" required></label> "
-			    "<label>Tipo <select name=\"tipo\"><option value=\"uscita\">uscita</option>"
-			    "<option value=\"entrata\">entrata</option></select></label> "
-			    "<label>Motivo <input name=\"motivo\" required minlength=\"3\" maxlength=\"240\"></label> "
+			    "<label for=\"fix-giorno\">Giorno</label> <input id=\"fix-giorno\" name=\"giorno\" type=\"date\" required> "
+			    "<label for=\"fix-ora\">Ora</label> <input id=\"fix-ora\" name=\"ora\" type=\"time\" required> "
+			    "<label for=\"fix-tipo\">Tipo</label> <select id=\"fix-tipo\" name=\"tipo\"><option value=\"uscita\">uscita</option>"
+			    "<option value=\"entrata\">entrata</option></select> "
+			    "<label for=\"fix-motivo\">Motivo</label> <input id=\"fix-motivo\" name=\"motivo\" required minlength=\"3\" maxlength=\"240\"> "
 			    "<button type=\"submit\">Registra la correzione</button></form>");
 		form_start(b, m, v, "assenza", "Registrare un'assenza");
-		hbuf_add(b, "<label>Giorno <input name=\"giorno\" type=\"date\" required></label> "
-			    "<label>Tipo <select name=\"tipo\">");
+		hbuf_add(b, "<label for=\"abs-giorno\">Giorno</label> <input id=\"abs-giorno\" name=\"giorno\" type=\"date\" required> "
+			    "<label for=\"abs-tipo\">Tipo</label> <select id=\"abs-tipo\" name=\"tipo\">");
 		for (int k = 0; k < ABSENCE_KINDS; k++)
 			hbuf_printf(b, "<option value=\"%s\">%s</option>", absence_kinds[k], absence_it[k]);
-		hbuf_add(b, "</select></label> <button type=\"submit\">Registra l'assenza</button></form>");
+		hbuf_add(b, "</select> <button type=\"submit\">Registra l'assenza</button></form>");
 		form_start(b, m, v, "aula", "Ore d'aula del mese");
-		hbuf_printf(b, "<label>Ore <input name=\"ore\" type=\"number\" min=\"0\" max=\"72\" value=\"%d\"></label> "
+		hbuf_printf(b, "<label for=\"aula-ore\">Ore</label> <input id=\"aula-ore\" name=\"ore\" type=\"number\" min=\"0\" max=\"72\" value=\"%d\"> "
 			       "<button type=\"submit\">Salva le ore d'aula</button></form>",
 			    m->classroom_minutes / 60);
 		form_start(b, m, v, "conferma", "Confermare il mese");
@@ -181,7 +181,7 @@ void register_month_html(struct hbuf *b, const struct register_month *m, const s
 	}
 	if (v->coordinator && m->confirmed_at[0] && !m->paid_at[0]) {
 		form_start(b, m, v, "riapri", "Riaprire il mese");
-		hbuf_add(b, "<label>Motivo <input name=\"motivo\" required minlength=\"3\" maxlength=\"240\"></label> "
+		hbuf_add(b, "<label for=\"riapri-motivo\">Motivo</label> <input id=\"riapri-motivo\" name=\"motivo\" required minlength=\"3\" maxlength=\"240\"> "
 			    "<button type=\"submit\" id=\"riapri\">Riapri il mese</button></form>");
 	}
 }
