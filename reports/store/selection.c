@@ -17,7 +17,7 @@
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/mail_outbox.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"

@@ -26,8 +26,8 @@
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/wire.h"
-#include "reports/stats/rollup.h"
-#include "reports/stats/sdc.h"
+#include "reports/store/rollup.h"
+#include "reports/store/sdc_keys.h"
 #include "reports/store/calls.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
@@ -360,7 +360,7 @@ static int store_migrate(struct store *s)
 			return calls_migrate(s) || selection_migrate(s) ? -1 : 0;
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
-		/* The statistics' record keys (reports/stats/sdc.h): the hub
+		/* The statistics' record keys (reports/store/sdc_keys.h): the hub
 		 * secret, made once, and dote_rkey() built from it, before the
 		 * rollups that sum it. */
 		sdc_new_secret(secret);
@@ -1522,7 +1522,7 @@ out:
 /* PostgreSQL: the rollups of a whole group in three statements instead
  * of rollup_ingest_sql's three per application (their executor start-up
  * and the same rollup rows updated again and again were most of the
- * server's time). The rows are rollup_app_rows_sql (reports/stats/rollup.h)
+ * server's time). The rows are rollup_app_rows_sql (reports/store/rollup.h)
  * for the group's uuids (?1, a text[] literal), summed per key with the
  * measures rollup_ingest_sql adds for each: applications 1, applicants
  * uniq, selected sel, started sta, completed com, dropped_out dro,

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 
 enum { CACHE_MAX = 96 };

@@ -35,7 +35,7 @@
 #include <sys/resource.h>
 #include "core/db.h"
 #include "core/wire.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 #include "tests/tools/gen.h"
 

@@ -11,7 +11,7 @@
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
