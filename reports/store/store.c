@@ -654,11 +654,6 @@ int store_kiosk_revoke(struct store *s, const char *id)
 	return n == 0;
 }
 
-int store_kiosk_list(struct store *s, FILE *out)
-{
-	return fleet_print(s, NULL, out);
-}
-
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked)
 {
 	struct store *s = ctx;

@@ -117,8 +117,6 @@ int store_enroll(struct store *s, const char *code, const char *pk_hex, const ch
 int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k);
 /* Revokes a kiosk: 0, 1 when unknown, -1 on error. */
 int store_kiosk_revoke(struct store *s, const char *id);
-/* Prints the kiosk table for `dote kiosk list`. */
-int store_kiosk_list(struct store *s, FILE *out);
 /* Looks up a kiosk's public key (receipt_key_lookup for core/receipt.h);
  * ctx is the struct store *. */
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked);
