@@ -27,7 +27,7 @@ uint32_t sdc_record_key(const char *secret_hex, const char *uuid);
 int sdc_sqlite_register(sqlite3 *db);
 
 /* PostgreSQL DDL, run by the store at startup inside its schema lock
- * (reports/store/store.c): the secret's table and, for databases made
+ * (reports/store/store_schema.c): the secret's table and, for databases made
  * before the cell keys, dropping rollups that have no key column (they
  * are rebuilt). */
 extern const char sdc_pg_schema_sql[];

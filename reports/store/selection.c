@@ -742,3 +742,10 @@ int selection_retention_run(struct store *s, int days, const char *by, FILE *out
 	store_res_free(r);
 	return rc;
 }
+
+/* The network-wide form (reports/store/store.h): no office scope. */
+int store_status_set(struct store *s, const char *id, const char *status, const char *by,
+		     const char *note, char *err, size_t errsize)
+{
+	return selection_status_set(s, NULL, id, status, by, note, NULL, NULL, err, errsize);
+}
