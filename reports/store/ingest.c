@@ -1021,41 +1021,39 @@ static void call_list_free(struct call_list *l)
 	free(l->rec);
 }
 
-/* The whole group, with the meaning of batch_apply() for each batch in
- * turn: (1) the answers to replay, (2) every record judged (a query per
- * placement) and inserted, or looked up when refused, in record order,
- * (3) the taken uuids among the inserts that did nothing, (4) rollups,
- * placement counts and idempotency records. */
-static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, const char *now)
+/* Step 1 of group_apply_pg: the stored answers of the group's
+ * idempotency keys, in one pipeline. l is empty on return. 0 or -1. */
+static int group_idem_pg(struct store *s, struct store_batch **bs, int nb, struct call_list *l)
 {
-	struct ingest_cache *cache = calloc(1, sizeof(*cache));
-	struct call_list l = { 0 }, again = { 0 };
 	struct store_call *c;
-	struct record *rec;
-	char **bodies = calloc((size_t)nb, sizeof(char *));
-	char why[160], *uuids = NULL;
-	size_t i, len = 0, cap = 0;
-	int b, k, j, rc = -1;
+	int b, k;
 
-	if (!cache || !bodies) {
-		error("out of memory");
-		goto out;
-	}
 	for (b = 0; b < nb; b++)
 		if (*bs[b]->idem) {
-			if (!(c = call_add(&l, NULL, idem_get_sql, 1)))
-				goto oom;
+			if (!(c = call_add(l, NULL, idem_get_sql, 1)))
+				return error("out of memory");
 			c->args = *ARGS(bs[b]->kiosk.id, bs[b]->idem);
 		}
-	if (store_exec_many(s, l.c, l.n))
-		goto out;
+	if (store_exec_many(s, l->c, l->n))
+		return -1;
 	for (b = 0, k = 0; b < nb; b++)
 		if (*bs[b]->idem)
-			idem_found(bs[b], l.c[k++].res);
-	call_list_reset(&l);
+			idem_found(bs[b], l->c[k++].res);
+	call_list_reset(l);
+	return 0;
+}
 
-	/* Calls with no_other_placement: who is in a placement now, for the
-	 * whole group in one pipeline (record_judge would ask one by one). */
+/* Step 2: calls with no_other_placement: who is in a placement now, for
+ * the whole group in one pipeline (record_judge would ask one by one).
+ * l is empty on return. 0 or -1. */
+static int group_started_pg(struct store *s, struct store_batch **bs, int nb,
+			    struct ingest_cache *cache, struct call_list *l)
+{
+	struct store_call *c;
+	struct record *rec;
+	size_t i;
+	int b, k;
+
 	for (b = 0; b < nb; b++)
 		for (i = 0; !bs[b]->response && i < bs[b]->n; i++) {
 			struct placement_info *p;
@@ -1064,20 +1062,35 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 			if (rec->result || rec->placement_checked)
 				continue;
 			if (placement_get(s, cache, rec->app.placement_code, &p))
-				goto out;
+				return -1;
 			if (!p->found || !p->one_placement)
 				continue;
-			if (!(c = call_add(&l, rec, started_sql, 1)))
-				goto oom;
+			if (!(c = call_add(l, rec, started_sql, 1)))
+				return error("out of memory");
 			c->args = *ARGS(rec->app.cf);
 		}
-	if (l.n && store_exec_many(s, l.c, l.n))
-		goto out;
-	for (k = 0; k < l.n; k++) {
-		l.rec[k]->in_placement = store_res_rows(l.c[k].res) > 0;
-		l.rec[k]->placement_checked = 1;
+	if (l->n && store_exec_many(s, l->c, l->n))
+		return -1;
+	for (k = 0; k < l->n; k++) {
+		l->rec[k]->in_placement = store_res_rows(l->c[k].res) > 0;
+		l->rec[k]->placement_checked = 1;
 	}
-	call_list_reset(&l);
+	call_list_reset(l);
+	return 0;
+}
+
+/* Step 3: every record judged and inserted, or looked up when refused,
+ * in record order; then the taken uuids among the inserts that did
+ * nothing (again). l is empty on return. 0 or -1. */
+static int group_store_pg(struct store *s, struct store_batch **bs, int nb,
+			  struct ingest_cache *cache, const char *now, struct call_list *l,
+			  struct call_list *again)
+{
+	struct store_call *c;
+	struct record *rec;
+	char why[160];
+	size_t i;
+	int b, k;
 
 	for (b = 0; b < nb; b++) {
 		for (i = 0; !bs[b]->response && i < bs[b]->n; i++) {
@@ -1085,50 +1098,66 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 			if (rec->result)
 				continue;
 			if (record_judge(s, rec, cache, why, sizeof(why)))
-				goto out;
+				return -1;
 			if (*why) {
 				str_copy(rec->error, sizeof(rec->error), why);
-				if (!(c = call_add(&l, rec, known_sql, 1)))
-					goto oom;
+				if (!(c = call_add(l, rec, known_sql, 1)))
+					return error("out of memory");
 				c->args = *ARGS(rec->app.uuid);
 			} else {
-				if (!(c = call_add(&l, rec, insert_pg_sql, 1)))
-					goto oom;
+				if (!(c = call_add(l, rec, insert_pg_sql, 1)))
+					return error("out of memory");
 				c->args = *ARGS(INSERT_ARGS(rec), *rec->receipt ? rec->receipt : NULL, now);
 			}
 		}
 	}
-	if (store_exec_many(s, l.c, l.n))
-		goto out;
-	for (k = 0; k < l.n; k++) {
-		rec = l.rec[k];
-		if (l.c[k].sql == known_sql) {
+	if (store_exec_many(s, l->c, l->n))
+		return -1;
+	for (k = 0; k < l->n; k++) {
+		rec = l->rec[k];
+		if (l->c[k].sql == known_sql) {
 			/* A resend of something stored before the placement
 			 * closed (or the rules changed) is still 'already'. */
-			rec->result = l.c[k].rows > 0 ? "already" : "rejected";
-			if (l.c[k].rows > 0)
+			rec->result = l->c[k].rows > 0 ? "already" : "rejected";
+			if (l->c[k].rows > 0)
 				rec->error[0] = '\0';
-		} else if (l.c[k].rows == 1) {
+		} else if (l->c[k].rows == 1) {
 			str_copy(rec->duplicate_of, sizeof(rec->duplicate_of),
-				 store_res_get(l.c[k].res, 0, 0));
+				 store_res_get(l->c[k].res, 0, 0));
 			if (!*rec->duplicate_of)
 				rec->placement->added++;
 			rec->result = "stored";
 		} else {
-			if (!(c = call_add(&again, rec, known_sql, 1)))
-				goto oom;
+			if (!(c = call_add(again, rec, known_sql, 1)))
+				return error("out of memory");
 			c->args = *ARGS(rec->app.uuid);
 		}
 	}
-	if (store_exec_many(s, again.c, again.n))
-		goto out;
-	for (k = 0; k < again.n; k++) {
-		rec = again.rec[k];
-		rec->result = again.c[k].rows > 0 ? "already" : "rejected";
-		if (again.c[k].rows == 0)
+	if (store_exec_many(s, again->c, again->n))
+		return -1;
+	for (k = 0; k < again->n; k++) {
+		rec = again->rec[k];
+		rec->result = again->c[k].rows > 0 ? "already" : "rejected";
+		if (again->c[k].rows == 0)
 			str_copy(rec->error, sizeof(rec->error), clash_why);
 	}
-	call_list_reset(&l);
+	call_list_reset(l);
+	return 0;
+}
+
+/* Step 4: placement counts, each batch's answer and idempotency record
+ * (bodies[b] keeps the answer's text until the pipeline ran: the
+ * caller frees them), and the rollups of every stored record (*uuids,
+ * a PostgreSQL array literal, the caller's to free), in one pipeline.
+ * 0 or -1. */
+static int group_finish_pg(struct store *s, struct store_batch **bs, int nb,
+			   struct ingest_cache *cache, const char *now, struct call_list *l,
+			   char **bodies, char **uuids)
+{
+	struct store_call *c;
+	struct record *rec;
+	size_t i, len = 0, cap = 0;
+	int b, k, j;
 
 	for (k = 0; k < cache->np; k++) {
 		struct placement_info *p = cache->placements[k];
@@ -1136,8 +1165,8 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 		if (!p->added)
 			continue;
 		snprintf(p->added_s, sizeof(p->added_s), "%d", p->added);
-		if (!(c = call_add(&l, NULL, applied_sql, 0)))
-			goto oom;
+		if (!(c = call_add(l, NULL, applied_sql, 0)))
+			return error("out of memory");
 		c->args = *ARGS(p->added_s, p->code);
 	}
 	for (b = 0; b < nb; b++) {
@@ -1149,47 +1178,64 @@ static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, cons
 				continue;
 			/* A validated uuid needs no quoting in an array literal. */
 			if (len + 40 > cap) {
-				char *more = realloc(uuids, cap = 2 * cap + 4096);
+				char *more = realloc(*uuids, cap = 2 * cap + 4096);
 
 				if (!more)
-					goto oom;
-				uuids = more;
+					return error("out of memory");
+				*uuids = more;
 			}
-			len += (size_t)snprintf(uuids + len, cap - len, "%s%s", len ? "," : "{",
+			len += (size_t)snprintf(*uuids + len, cap - len, "%s%s", len ? "," : "{",
 						rec->app.uuid);
 		}
 		bs[b]->response = ingest_response(bs[b]->recs, bs[b]->n);
 		if (!bs[b]->response)
-			goto oom;
+			return error("out of memory");
 		/* As in batch_apply: an answer with refusals is not replayed. */
 		if (*bs[b]->idem &&
 		    json_integer_value(json_object_get(bs[b]->response, "rejected")) == 0) {
 			bodies[b] = json_dumps(bs[b]->response, JSON_COMPACT);
-			if (!bodies[b] || !(c = call_add(&l, NULL, idem_put_sql, 0)))
-				goto oom;
+			if (!bodies[b] || !(c = call_add(l, NULL, idem_put_sql, 0)))
+				return error("out of memory");
 			c->args = *ARGS(bs[b]->kiosk.id, bs[b]->idem, bodies[b], now,
 					*bs[b]->idem_hash ? bs[b]->idem_hash : NULL);
 		}
 	}
 	if (len) {
-		strcpy(uuids + len, "}");
+		strcpy(*uuids + len, "}");
 		pthread_once(&rollup_group_once, rollup_group_build);
 		for (j = 0; j < (int)ARRAY_SIZE(rollup_group_sql); j++) {
-			if (!*rollup_group_sql[j]) {
-				error("rollup statement too long");
-				goto out;
-			}
-			if (!(c = call_add(&l, NULL, rollup_group_sql[j], 0)))
-				goto oom;
-			c->args = *ARGS(uuids);
+			if (!*rollup_group_sql[j])
+				return error("rollup statement too long");
+			if (!(c = call_add(l, NULL, rollup_group_sql[j], 0)))
+				return error("out of memory");
+			c->args = *ARGS(*uuids);
 		}
 	}
-	if (store_exec_many(s, l.c, l.n))
+	return store_exec_many(s, l->c, l->n) ? -1 : 0;
+}
+
+/* The whole group, with the meaning of batch_apply() for each batch in
+ * turn: (1) the answers to replay, (2) every record judged (a query per
+ * placement) and inserted, or looked up when refused, in record order,
+ * (3) the taken uuids among the inserts that did nothing, (4) rollups,
+ * placement counts and idempotency records. */
+static int group_apply_pg(struct store *s, struct store_batch **bs, int nb, const char *now)
+{
+	struct ingest_cache *cache = calloc(1, sizeof(*cache));
+	struct call_list l = { 0 }, again = { 0 };
+	char **bodies = calloc((size_t)nb, sizeof(char *));
+	char *uuids = NULL;
+	int b, rc = -1;
+
+	if (!cache || !bodies) {
+		error("out of memory");
+		goto out;
+	}
+	if (group_idem_pg(s, bs, nb, &l) || group_started_pg(s, bs, nb, cache, &l) ||
+	    group_store_pg(s, bs, nb, cache, now, &l, &again) ||
+	    group_finish_pg(s, bs, nb, cache, now, &l, bodies, &uuids))
 		goto out;
 	rc = 0;
-	goto out;
-oom:
-	error("out of memory");
 out:
 	for (b = 0; bodies && b < nb; b++)
 		free(bodies[b]);
