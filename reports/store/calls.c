@@ -28,9 +28,7 @@
 #include "reports/store/call_csv.h"
 #include "reports/store/calls.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 /* ---------------------------------------------------------------- schema */
 

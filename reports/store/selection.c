@@ -21,9 +21,7 @@
 #include "reports/store/mail_outbox.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 #define SELECTION_TABLES(SERIAL) \
 	"CREATE TABLE IF NOT EXISTS selection (" \
