@@ -97,14 +97,6 @@ static void today_date(char out[11])
 	time_date(now_wall(), out, 11);
 }
 
-static int printable_line(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 int call_code_normalise(const char *in, char *out, size_t size)
 {
 	char buf[256], f[16];
@@ -127,7 +119,7 @@ int call_code_normalise(const char *in, char *out, size_t size)
 		while (*p == ' ' || *p == '.')
 			p++;
 	}
-	if (!*p || strlen(p) >= size || strlen(p) > 23 || !printable_line(p))
+	if (!*p || strlen(p) >= size || strlen(p) > 23 || !store_is_printable(p))
 		return -1;
 	str_copy(out, size, p);
 	return 0;
@@ -330,7 +322,7 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 			    " come «11/2025» o «Avviso n. 11/2025» (al massimo 23 caratteri)");
 	str_copy(sp->title, sizeof(sp->title), in->title);
 	str_trim(sp->title);
-	if (!printable_line(sp->title) || strlen(in->title) >= sizeof(sp->title))
+	if (!store_is_printable(sp->title) || strlen(in->title) >= sizeof(sp->title))
 		csv_problem(r, 0, 0, "titolo avviso", "titolo dell'avviso non valido: una riga, al massimo"
 			    " 199 caratteri");
 	if (in->opens[0] && csv_date(in->opens, sp->opens))
@@ -341,7 +333,7 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 			    " GG/MM/AAAA o AAAA-MM-GG", in->deadline);
 	str_copy(sp->region, sizeof(sp->region), in->region);
 	str_trim(sp->region);
-	if (!printable_line(sp->region))
+	if (!store_is_printable(sp->region))
 		csv_problem(r, 0, 0, "regione", "regione non valida");
 	str_copy(sp->rules, sizeof(sp->rules), in->rules);
 	str_trim(sp->rules);
@@ -623,7 +615,7 @@ static int import_apply(struct store *s, struct import_state *st, struct call_im
 	int i, rc = -1;
 	long long pid;
 
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	if (r->call_new) {
@@ -708,7 +700,7 @@ int call_import(struct store *s, const struct call_spec *spec, const char *csv, 
 	memset(&st, 0, sizeof(st));
 	memset(&t, 0, sizeof(t));
 	today_date(st.today);
-	if (!by || !*by || strlen(by) > 64 || !printable_line(by)) {
+	if (!by || !*by || strlen(by) > 64 || !store_is_printable(by)) {
 		csv_problem(r, 0, 0, NULL, "manca chi pubblica (da 1 a 64 caratteri)");
 		return 1;
 	}
@@ -873,9 +865,9 @@ static int placement_load(struct store *s, const char *code, struct pl *p, char 
 
 static int who_ok(const char *by, const char *note, char *err, size_t errsize)
 {
-	if (!by || !*by || strlen(by) > 64 || !printable_line(by))
+	if (!by || !*by || strlen(by) > 64 || !store_is_printable(by))
 		return snprintf(err, errsize, "manca chi fa la modifica (da 1 a 64 caratteri)"), -1;
-	if (note && (strlen(note) > 500 || !printable_line(note)))
+	if (note && (strlen(note) > 500 || !store_is_printable(note)))
 		return snprintf(err, errsize, "nota troppo lunga o con caratteri non validi (al massimo 500)"), -1;
 	return 0;
 }
@@ -950,7 +942,7 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
 	{
 		char now[32];
 
-		time_iso(now_wall(), now, sizeof(now));
+		store_now_iso(now, sizeof(now));
 		if (pl_update(s, &new, now) || pl_version(s, call_id, &new, "changed", by, what, now) ||
 		    store_commit(s))
 			goto out;
@@ -975,7 +967,7 @@ int call_placement_withdraw(struct store *s, const char *code, const char *by, c
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = placement_load(s, code, &p, call_id, sizeof(call_id), cdead, cstatus);
@@ -1009,7 +1001,7 @@ int call_placement_reinstate(struct store *s, const char *code, const char *by, 
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	today_date(today);
 	if (store_begin(s))
 		return -1;
@@ -1096,7 +1088,7 @@ int call_extend(struct store *s, const char *call_code, const char *placement, c
 		return 2;
 	}
 	today_date(today);
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (strcmp(deadline, today) < 0) {
 		snprintf(err, errsize, "la nuova scadenza %s è già passata", deadline);
 		return 2;
@@ -1192,7 +1184,7 @@ int call_close(struct store *s, const char *call_code, const char *by, const cha
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = call_load(s, call_code, id, cdead, cstatus, &sp);
