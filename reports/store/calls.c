@@ -957,6 +957,18 @@ out:
 	return rc;
 }
 
+/* A placement withdrawn or reinstated: p's status set, the row and its
+ * version row (action, note) written and the transaction committed.
+ * 0, or -1 with the transaction still open (the caller rolls back). */
+static int pl_status_commit(struct store *s, struct pl *p, const char *call_id, const char *status,
+			    const char *action, const char *by, const char *note, const char *now)
+{
+	if (pl_set(p, PF_STATUS, status) || pl_update(s, p, now) ||
+	    pl_version(s, call_id, p, action, by, note, now) || store_commit(s))
+		return -1;
+	return 0;
+}
+
 int call_placement_withdraw(struct store *s, const char *code, const char *by, const char *note,
 			    char *err, size_t errsize)
 {
@@ -978,15 +990,11 @@ int call_placement_withdraw(struct store *s, const char *code, const char *by, c
 		snprintf(err, errsize, "il progetto %s è già ritirato o chiuso", code);
 		goto out;
 	}
-	rc = -1;
-	if (pl_set(&p, PF_STATUS, "closed") || pl_update(s, &p, now) ||
-	    pl_version(s, call_id, &p, "withdrawn", by, note && *note ? note : "ritirato", now) ||
-	    store_commit(s))
-		goto out;
-	pl_release(&p);
-	return 0;
+	rc = pl_status_commit(s, &p, call_id, "closed", "withdrawn", by,
+			      note && *note ? note : "ritirato", now);
 out:
-	store_rollback(s);
+	if (rc)
+		store_rollback(s);
 	pl_release(&p);
 	return rc;
 }
@@ -1026,15 +1034,11 @@ int call_placement_reinstate(struct store *s, const char *code, const char *by, 
 			 " con una nuova scadenza", pv(&p, PF_DEADLINE));
 		goto out;
 	}
-	rc = -1;
-	if (pl_set(&p, PF_STATUS, "open") || pl_update(s, &p, now) ||
-	    pl_version(s, call_id, &p, "reinstated", by, note && *note ? note : "di nuovo aperto", now) ||
-	    store_commit(s))
-		goto out;
-	pl_release(&p);
-	return 0;
+	rc = pl_status_commit(s, &p, call_id, "open", "reinstated", by,
+			      note && *note ? note : "di nuovo aperto", now);
 out:
-	store_rollback(s);
+	if (rc)
+		store_rollback(s);
 	pl_release(&p);
 	return rc;
 }
