@@ -9,7 +9,7 @@
  */
 #include "reports/cli/command.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/stats/statdb.h"
 #include "core/db.h"
 #include "core/files.h"

@@ -11,7 +11,7 @@
  * counts, so each row knows its cell key.
  */
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/stats/statdb.h"
 #include "core/comuni.h"
 #include "core/datetime.h"

@@ -2,7 +2,7 @@
 /*
  * The report engine behind `dote report`, the open-data export and the
  * dashboard: a query (dimensions, measures, filters) is answered from the
- * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
+ * rollup tables when they cover it (reports/store/rollup.h), else from the raw
  * applications, then protected by the cell key method (reports/stats/sdc.h,
  * docs/reports.md) unless the caller shows a page marked for internal use. The same SQL runs on the hub's SQLite or PostgreSQL
  * database (reports/stats/statdb.h). Output formats live in report_format.c.

@@ -4,12 +4,23 @@
  * path) and PostgreSQL (a 'postgres://...' URL, libpq), so the hub, the
  * `dote` CLI and the tests behave the same on both.
  *
- * Two layers. The bottom one runs portable SQL with text parameters
- * written ?1, ?2 ... (rewritten to $1, $2 for PostgreSQL) and returns
- * rows of text; store_sqlite.c and store_pg.c implement it. The top one
- * (store.c) is the hub's domain operations written once on top of it:
- * schema, enrolment, kiosk tokens, batch ingest with re-validation,
- * catalog, heartbeat, status updates. Start reading at store_ingest().
+ * The bottom layer runs portable SQL with text parameters written ?1,
+ * ?2 ... (rewritten to $1, $2 for PostgreSQL) and returns rows of text:
+ * store.c (open/close, results, exec/query/text, transactions,
+ * pipelines) over the backends store_sqlite.c and store_pg.c. The hub's
+ * domain operations are written once on top of it, one file each:
+ *   store_schema.c   every module's tables and migrations (store_open)
+ *   enrol.c          enrolment codes, kiosk and coordinator tokens,
+ *                    the kiosks' keys for receipt checks
+ *   ingest.c         batch ingest with re-validation, group commit
+ *   catalog.c        the kiosks' catalog and its ETag; catalog copy
+ *   fleet.c          heartbeats and fleet health (fleet.h)
+ *   receipt_check.c  receipts verified against the stored kiosks' keys
+ *   selection.c      status changes (store_status_set; selection.h)
+ *   rollup.c         the statistics rollups' upkeep (rollup.h)
+ *   sdc_keys.c       the statistics' record keys (sdc_keys.h)
+ * store_internal.h holds what those files share. Start reading at
+ * store_ingest() (ingest.c).
  *
  * A struct store is one connection: use it from one thread at a time.
  */
@@ -117,8 +128,6 @@ int store_enroll(struct store *s, const char *code, const char *pk_hex, const ch
 int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k);
 /* Revokes a kiosk: 0, 1 when unknown, -1 on error. */
 int store_kiosk_revoke(struct store *s, const char *id);
-/* Prints the kiosk table for `dote kiosk list`. */
-int store_kiosk_list(struct store *s, FILE *out);
 /* Looks up a kiosk's public key (receipt_key_lookup for core/receipt.h);
  * ctx is the struct store *. */
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked);
@@ -222,7 +231,7 @@ int store_application_status(struct store *s, const char *uuid, char *status, si
  * catalog. Returns the number of placements copied, or -1. */
 int store_catalog_copy(struct store *s, const char *sqlite_path);
 
-/* ---- backends (store_sqlite.c, store_pg.c), for store.c only ---- */
+/* ---- backends (store_sqlite.c, store_pg.c), for reports/store/ only ---- */
 struct store_ops {
 	int (*exec)(struct store *s, const char *sql, const struct store_args *a,
 		    struct store_res **res);

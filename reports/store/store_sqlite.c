@@ -10,7 +10,7 @@
 #include <string.h>
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 
 enum { CACHE_MAX = 96 };
@@ -52,17 +52,6 @@ static void uncache(struct store *s, const char *sql, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 		   struct store_res **res)
 {
@@ -86,7 +75,7 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 			if (n > sizeof(blob))
 				goto out;
 			for (j = 0; j < n; j++) {
-				int hi = hexval(v[2 * j]), lo = hexval(v[2 * j + 1]);
+				int hi = hex_value(v[2 * j]), lo = hex_value(v[2 * j + 1]);
 
 				if (hi < 0 || lo < 0) {
 					error("bad hex parameter");

@@ -26,7 +26,7 @@
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/stats/statdb.h"
 #include "core/comuni.h"
 #include "core/db.h"

@@ -27,6 +27,7 @@
 #include "core/util.h"
 #include "reports/stats/statdb.h"
 #include "reports/store/calls.h"
+#include "reports/store/fleet.h"
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"

@@ -110,7 +110,7 @@ echo "baseline plain SQL GROUP BY over raw rows: $plain ms"
 echo
 echo "-- completeness check every report makes (SQLite)"
 # Best of three, in the sqlite3 shell: the mark's query (rollup_stale in
-# reports/stats/rollup.c) against the COUNT(*) it replaced.
+# reports/store/rollup.c) against the COUNT(*) it replaced.
 best_sql() { local b=999999 t; for _ in 1 2 3; do t=$(sql_ms "$1"); [ "$t" -lt "$b" ] && b=$t; done; echo "$b"; }
 mark=$(best_sql "SELECT dirty <> 0 OR max_rowid <> COALESCE((SELECT MAX(rowid) FROM application), 0)
 	OR n <> (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '') FROM rollup_mark")

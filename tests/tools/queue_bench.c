@@ -16,7 +16,7 @@
 #include "core/db.h"
 #include "core/util.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <stdint.h>
 #include <stdio.h>
