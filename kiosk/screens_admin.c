@@ -460,7 +460,7 @@ void setup_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	int x, w, y = ui_px(ui, 120);
 	char buf[300];
-	chrome_column(k, &x, &w);
+	kiosk_column(k, &x, &w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, ui_px(ui, 24) }, ui_color(ui, C_HEADER));
 	y += ui_label(ui, "setup-title", _("This kiosk is not configured yet"), (struct ui_rect){ x, y, w, 0 },
 		      UI_FONT_BOLD, ui_font_px(ui, 56), C_TEXT) + ui_px(ui, 30);
