@@ -379,3 +379,8 @@ int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int64_t catalog_open_placements(sqlite3 *db)
+{
+	return db_int(db, "SELECT count(*) FROM placement WHERE status = 'open'", NULL, 0);
+}

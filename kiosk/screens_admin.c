@@ -6,7 +6,6 @@
  * quit). Operator text is translated like everything else.
  */
 #include "kiosk/screens.h"
-#include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
@@ -375,7 +374,8 @@ void admin_frame(struct kiosk *k)
 	if (k->sync) {
 		sync_get_status(k->sync, &ss);
 	} else {
-		ss.outbox_depth = db_int(k->db, "SELECT count(*) FROM outbox", NULL, 0);
+		int64_t depth = sync_outbox_depth(k->db);
+		ss.outbox_depth = depth < 0 ? 0 : depth;
 		str_copy(ss.last_error, sizeof(ss.last_error), "no hub_url configured (offline kiosk)");
 	}
 	if (k->printer)
@@ -389,7 +389,7 @@ void admin_frame(struct kiosk *k)
 	line(k, &f, "admin:version", _("Version"), DOTE_VERSION);
 	age_text(ss.catalog_wall, buf, sizeof(buf));
 	line(k, &f, "admin:catalog", _("Catalog updated"), buf);
-	str_fmt(buf, sizeof(buf), "%lld", (long long)db_int(k->db, "SELECT count(*) FROM placement WHERE status = 'open'", NULL, 0));
+	str_fmt(buf, sizeof(buf), "%lld", (long long)catalog_open_placements(k->db));
 	line(k, &f, "admin:placements", _("Open placements"), buf);
 	str_fmt(buf, sizeof(buf), "%lld", (long long)ss.outbox_depth);
 	line(k, &f, "admin:outbox", _("Applications waiting to be sent"), buf);
