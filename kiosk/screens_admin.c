@@ -368,7 +368,6 @@ void admin_frame(struct kiosk *k)
 	struct printer_status ps = { .state = PRINTER_NONE, .message = "", .key = "none" };
 	char buf[200];
 	int bh = ui_button_h(ui, 100), gap = ui_px(ui, 20), w2 = (f.w - gap) / 2;
-	long tex, hits, misses;
 
 	memset(&ss, 0, sizeof(ss));
 	if (k->sync) {
@@ -380,7 +379,6 @@ void admin_frame(struct kiosk *k)
 	}
 	if (k->printer)
 		printer_get_status(k->printer, &ps);
-	(void)tex; (void)hits; (void)misses;
 
 	flow_heading(k, &f, "admin-title", _("Kiosk status"));
 	str_fmt(buf, sizeof(buf), "%s (%s)", k->identity.id[0] ? k->identity.id : "LOCAL",
