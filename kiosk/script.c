@@ -440,7 +440,7 @@ static int run_line(struct script *s, const char *verb, char *arg)
 		if (!k->sync)
 			return fail(s, "wait-sync: no hub configured (hub_url)");
 		for (;;) {
-			int64_t left = db_int(k->db, "SELECT count(*) FROM outbox", NULL, -1);
+			int64_t left = sync_outbox_depth(k->db);
 			sync_kick(k->sync);
 			sync_get_status(k->sync, &st);
 			if (left == 0 && st.last_ok_wall)
