@@ -640,16 +640,12 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 
 static int verb_expect(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
+	return visible(s->k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
 }
 
 static int verb_expect_not(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return !visible(k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
+	return !visible(s->k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
 }
 
 static int verb_expect_checked(struct script *s, const char *verb, char *arg)
@@ -709,30 +705,22 @@ static int verb_expect_forgotten(struct script *s, const char *verb, char *arg)
 
 static int verb_expect_text(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
+	return text_shown(s->k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
 }
 
 static int verb_expect_no_text(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return !text_shown(k, arg) ? 0 : fail(s, "text '%s' is on screen", arg);
+	return !text_shown(s->k, arg) ? 0 : fail(s, "text '%s' is on screen", arg);
 }
 
 static int verb_expect_screen(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return !strcmp(k->screen->id, arg) ? 0 : fail(s, "the screen is '%s'", k->screen->id);
+	return !strcmp(s->k->screen->id, arg) ? 0 : fail(s, "the screen is '%s'", s->k->screen->id);
 }
 
 static int verb_expect_focus(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return !strcmp(k->ui.focus, arg) ? 0 : fail(s, "focus is on '%s'", k->ui.focus);
+	return !strcmp(s->k->ui.focus, arg) ? 0 : fail(s, "focus is on '%s'", s->k->ui.focus);
 }
 
 static int verb_expect_field(struct script *s, const char *verb, char *arg)
@@ -887,9 +875,7 @@ static int verb_text_scale(struct script *s, const char *verb, char *arg)
 
 static int verb_sql(struct script *s, const char *verb, char *arg)
 {
-	struct kiosk *k = s->k;
-
-	return db_exec(k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
+	return db_exec(s->k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
 }
 
 static int verb_stats_reset(struct script *s, const char *verb, char *arg)
