@@ -66,11 +66,6 @@ static int64_t clock_ms(const struct platform *p)
 	return p->o.headless ? p->vclock : (int64_t)SDL_GetTicks64();
 }
 
-int64_t platform_now(const struct platform *p)
-{
-	return clock_ms(p);
-}
-
 void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, int *ly)
 {
 	switch (rotation) {

@@ -22,7 +22,7 @@ const struct screen kiosk_screens[] = {
 	{ "privacy", privacy_enter, privacy_frame, NULL },
 	{ "review", NULL, review_frame, NULL },
 	{ "receipt", NULL, receipt_frame, receipt_leave },
-	{ "status", NULL, status_frame, NULL },
+	{ "status", NULL, status_frame, NULL, status_field_changed },
 	{ "pin", NULL, pin_frame, NULL },
 	{ "admin", NULL, admin_frame, NULL },
 	{ "setup", NULL, setup_frame, NULL },
@@ -37,7 +37,7 @@ struct flow screen_begin(struct kiosk *k, const char *title, int footer)
 	int top = chrome_header(k, title);
 	struct ui_rect body = chrome_body(k, top, footer ? chrome_footer_height(k) : 0);
 	ui_panel_begin(&k->ui, "body", body, &k->scroll);
-	chrome_column(k, &f.x, &f.w);
+	kiosk_column(k, &f.x, &f.w);
 	f.y = ui_px(&k->ui, 40);
 	k->reach_used = 0;
 	return f;
@@ -595,7 +595,7 @@ void browse_frame(struct kiosk *k)
 	struct flow f;
 	char count[128];
 
-	chrome_column(k, &x, &w);
+	kiosk_column(k, &x, &w);
 	/* Wide screens show the cards in two columns, over the whole width. */
 	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f))) {
 		cols = 2;

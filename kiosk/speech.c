@@ -247,19 +247,6 @@ void speech_say(struct speech *s, const char *lang, const char *text)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void speech_silence(struct speech *s)
-{
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->gen++;
-	s->pending_gen = 0;
-	str_wipe(s->text, sizeof(s->text));
-	if (s->dev)
-		SDL_ClearQueuedAudio(s->dev);
-	pthread_mutex_unlock(&s->lock);
-}
-
 void speech_set_volume(struct speech *s, int percent)
 {
 	if (!s)

@@ -26,8 +26,6 @@ void speech_stop(struct speech *s);
 /* Says text in lang (it, en, fr, es, ro, uk, ar), interrupting what is
  * being said. Never blocks on the engine. */
 void speech_say(struct speech *s, const char *lang, const char *text);
-/* Silences what is being said and what is queued. */
-void speech_silence(struct speech *s);
 /* Output volume in percent (0..100) of the engine's full level. */
 void speech_set_volume(struct speech *s, int percent);
 int speech_volume(const struct speech *s);

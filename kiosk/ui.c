@@ -465,11 +465,6 @@ static int ty(const struct ui *ui)
 	return ui->panels[ui->panel].r.y - (int)ui->panels[ui->panel].s->offset;
 }
 
-int ui_panel_y(const struct ui *ui, int y)
-{
-	return y + ty(ui);
-}
-
 /* Right-to-left languages: screens lay out left to right, the layer
  * mirrors every rectangle (x' = width - x - w) on its way out. */
 static struct ui_rect mirror(const struct ui *ui, struct ui_rect r)

@@ -285,8 +285,6 @@ int ui_contrast_check(const struct ui *ui, char *why, size_t size);
 void ui_panel_begin(struct ui *ui, const char *id, struct ui_rect r, struct ui_scroll *s);
 /* content_h: how tall the content was (for clamping). */
 void ui_panel_end(struct ui *ui, int content_h);
-/* The y a widget at content offset y has on screen inside the open panel. */
-int ui_panel_y(const struct ui *ui, int y);
 
 /* Focus. */
 int ui_focused(const struct ui *ui, const char *id);
