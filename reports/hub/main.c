@@ -6,7 +6,7 @@
  * reports/store/store.h), and serves the HTTP API with libmicrohttpd: a thread
  * pool with internal polling, a connection limit in all and per client
  * address, per-connection memory limit and idle timeout. Routes live in
- * api.c; batches of applications are stored by api.c's writer thread
+ * api.c; batches of applications are stored by pool.c's writer thread
  * while their request is suspended. Start reading at main().
  *
  * Guards against slow and hostile clients (issue 13): a request's route
@@ -34,6 +34,8 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/api.h"
+#include "reports/hub/pool.h"
 #include "reports/hub/mail.h"
 #include "reports/hub/retention.h"
 #include "reports/web/auth.h"
@@ -405,39 +407,6 @@ static void too_big_page(const struct hub *h, const char *url, struct http_respo
 	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
 }
 
-struct store *hub_store_get(struct hub *h)
-{
-	struct store *s = NULL;
-	int i;
-
-	pthread_mutex_lock(&h->pool_lock);
-	for (;;) {
-		for (i = 0; i < h->pool_n; i++)
-			if (!h->pool_busy[i]) {
-				h->pool_busy[i] = 1;
-				s = h->pool[i];
-				break;
-			}
-		if (s)
-			break;
-		pthread_cond_wait(&h->pool_free, &h->pool_lock);
-	}
-	pthread_mutex_unlock(&h->pool_lock);
-	return s;
-}
-
-void hub_store_put(struct hub *h, struct store *s)
-{
-	int i;
-
-	pthread_mutex_lock(&h->pool_lock);
-	for (i = 0; i < h->pool_n; i++)
-		if (h->pool[i] == s)
-			h->pool_busy[i] = 0;
-	pthread_cond_signal(&h->pool_free);
-	pthread_mutex_unlock(&h->pool_lock);
-}
-
 /* Rebuilds the raw query string from MHD's decoded arguments. */
 struct query_buf {
 	char buf[2048];
@@ -803,29 +772,9 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	pthread_mutex_init(&h->pool_lock, NULL);
-	pthread_cond_init(&h->pool_free, NULL);
-	pthread_mutex_init(&h->write_lock, NULL);
 	rate_table_init(&h->rate, 0);
-	pthread_mutex_init(&h->ingest_lock, NULL);
-	pthread_cond_init(&h->ingest_ready, NULL);
-	pthread_mutex_init(&h->ckpt_lock, NULL);
-	pthread_cond_init(&h->ckpt_wake, NULL);
-	h->pool_n = threads;
-	h->pool = calloc((size_t)threads, sizeof(*h->pool));
-	h->pool_busy = calloc((size_t)threads, sizeof(int));
-	if (!h->pool || !h->pool_busy)
+	if (hub_pool_open(h, (int)threads, (int)offline_days, (int)clock_ahead))
 		goto out;
-	for (i = 0; i < threads; i++) {
-		h->pool[i] = store_open(h->db_url);
-		if (!h->pool[i])
-			goto out;
-		store_set_clock(h->pool[i], (int)offline_days, (int)clock_ahead);
-	}
-	h->writer = store_open(h->db_url);
-	if (!h->writer)
-		goto out;
-	store_set_clock(h->writer, (int)offline_days, (int)clock_ahead);
 #if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
 	if (h->dashboard && secure)
@@ -912,11 +861,7 @@ out:
 #if HAVE_DASHBOARD
 	dashboard_free(h->dashboard);
 #endif
-	for (i = 0; h->pool && i < h->pool_n; i++)
-		store_close(h->pool[i]);
-	store_close(h->writer);
-	free(h->pool);
-	free(h->pool_busy);
+	hub_pool_close(h);
 	rate_table_release(&h->rate);
 	config_release(&cfg);
 	return rc;
