@@ -27,8 +27,10 @@
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
 #include "reports/store/selection.h"
+#include "reports/web/dashboard.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
+#include "reports/web/receipt_page.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -392,108 +394,56 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 
 /* ----------------------------------------------------- receipt check page */
 
-/* Appends pre, then arg HTML-escaped, then post (pre and post are markup). */
-static void page_add(char *buf, size_t size, size_t *len, const char *fmt, const char *arg)
-{
-	char esc[1024];
-	const char *mark = strstr(fmt, "%s");
-	int n;
-
-	if (html_escape(esc, sizeof(esc), arg ? arg : ""))
-		esc[0] = '\0';
-	if (!mark)
-		return;
-	n = snprintf(buf + *len, size - *len, "%.*s%s%s", (int)(mark - fmt), fmt, esc, mark + 2);
-	if (n > 0 && (size_t)n < size - *len)
-		*len += (size_t)n;
-}
-
-static void receipt_page(struct store *s, const char *path, struct http_response *resp)
+/* GET /r/TOKEN: looks the receipt up and hands what was found to
+ * reports/web/receipt_page.c. */
+static void get_receipt(struct store *s, const char *path, struct http_response *resp)
 {
 	struct receipt_fields f;
-	enum receipt_result r = RECEIPT_LOOKUP_ERROR;
-	const struct vocab *v;
-	char status[20], dup[40];
-	size_t size = 8192, len = 0;
-	char *page = malloc(size);
-	int found = 0, http = 200, before_revocation = 0;
+	struct receipt_view v = { RECEIPT_LOOKUP_ERROR };
+	const struct vocab *voc;
+	struct store_res *pr = NULL;
+	const struct comune *c = NULL;
+	char status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
+	char iv_at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
+	int known;
 
-	if (!page) {
-		reply_error(resp, 500, "out of memory");
-		return;
-	}
-	page[0] = '\0';
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
 	 * behind: the ones the hub verified and stored at ingest. */
-	r = store_receipt_verify(s, path, &f, &before_revocation);
-	if (r == RECEIPT_OK)
-		found = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
-	len = (size_t)snprintf(page, size, "%s", "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"
-		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		 "<title>Verifica ricevuta - DoteComune</title></head><body><main>"
-		 "<h1>Verifica ricevuta</h1>");
-	if (r == RECEIPT_OK) {
-		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta autentica.");
-		page_add(page, size, &len, "<p>Protocollo: %s</p>", f.protocol);
-		{
-			/* What a citizen recognises a month later: the office and
-			 * its comune with the code, the date written the Italian way. */
-			struct store_res *pr = NULL;
-			const struct comune *c = NULL;
-			char line[400], sent[40], at[17];
-
-			int known = !store_query(s, "SELECT title, comune FROM placement WHERE code = ?1",
-						 &(struct store_args){ { f.placement_code }, 1 }, &pr) &&
-				    store_res_rows(pr) == 1;
-
-			if (known)
-				c = comune_by_istat(store_res_get(pr, 0, 1));
-			snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
-				 known ? store_res_get(pr, 0, 0) : "", c ? ", Comune di " : "", c ? c->name : "");
-			if (pr)
-				store_res_free(pr);
-			page_add(page, size, &len, "<p>Progetto: %s</p>", line);
-			str_copy(at, sizeof(at), f.submitted_at);
-			selection_when_it(at, sent, sizeof(sent));
-			snprintf(line, sizeof(line), "%s%s", sent, strlen(f.submitted_at) >= 16 ? " (ora UTC)" : "");
-			page_add(page, size, &len, "<p>Inviata il: %s</p>", line);
-		}
-		if (found) {
-			char at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
-
-			v = vocab_find(application_statuses, application_statuses_n, status);
-			page_add(page, size, &len, "<p>Stato della domanda: %s</p>", v ? v->it : status);
-			if (!strcmp(status, "interview"))
-				selection_interview(s, f.uuid, at, sizeof(at), place, sizeof(place));
-			selection_status_text(status, at, place, text, sizeof(text));
-			page_add(page, size, &len, "<p>%s</p>", text);
-			if (before_revocation)
-				page_add(page, size, &len, "<p>%s</p>", "Lo sportello che l'ha emessa è stato "
-					 "poi ritirato dal servizio; la domanda era già arrivata alla sede "
-					 "centrale.");
-		} else {
-			page_add(page, size, &len, "<p>%s</p>", "La domanda non è ancora arrivata alla "
-				 "sede centrale: lo sarà appena lo sportello si collega.");
-		}
-	} else {
-		http = r == RECEIPT_LOOKUP_ERROR ? 503 : 404;
-		page_add(page, size, &len, "<p><strong>%s</strong></p>", "Ricevuta NON valida.");
-		page_add(page, size, &len, "<p>%s</p>",
-			 receipt_result_str(r));
+	v.result = store_receipt_verify(s, path, &f, &v.before_revocation);
+	if (v.result != RECEIPT_OK) {
+		receipt_page(&v, resp);
+		return;
 	}
-	page_add(page, size, &len, "%s</main></body></html>\n", "");
-	set_body(resp, http, "text/html; charset=utf-8", page);
-	http_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+	v.arrived = store_application_status(s, f.uuid, status, sizeof(status), dup, sizeof(dup)) == 0;
+	v.protocol = f.protocol;
+	/* What a citizen recognises a month later: the office and its
+	 * comune with the code, the date written the Italian way. */
+	known = !store_query(s, "SELECT title, comune FROM placement WHERE code = ?1",
+			     &(struct store_args){ { f.placement_code }, 1 }, &pr) &&
+		store_res_rows(pr) == 1;
+	if (known)
+		c = comune_by_istat(store_res_get(pr, 0, 1));
+	snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
+		 known ? store_res_get(pr, 0, 0) : "", c ? ", Comune di " : "", c ? c->name : "");
+	if (pr)
+		store_res_free(pr);
+	v.placement = line;
+	str_copy(at, 17, f.submitted_at);
+	selection_when_it(at, sent, sizeof(sent));
+	snprintf(sent_line, sizeof(sent_line), "%s%s", sent, strlen(f.submitted_at) >= 16 ? " (ora UTC)" : "");
+	v.sent = sent_line;
+	if (v.arrived) {
+		voc = vocab_find(application_statuses, application_statuses_n, status);
+		v.status = voc ? voc->it : status;
+		if (!strcmp(status, "interview"))
+			selection_interview(s, f.uuid, iv_at, sizeof(iv_at), place, sizeof(place));
+		selection_status_text(status, iv_at, place, text, sizeof(text));
+		v.status_text = text;
+	}
+	receipt_page(&v, resp);
 }
 
 /* ---------------------------------------------------------------- routes */
-
-#if __has_include("reports/web/dashboard.h")
-#include "reports/web/dashboard.h"
-#define HAVE_DASHBOARD 1
-#else
-#define HAVE_DASHBOARD 0
-#endif
 
 static int is_dashboard_path(const char *p)
 {
@@ -552,9 +502,7 @@ int hub_preflight(struct hub *h, const char *method, const char *path, const cha
 			*body_limit = LOGIN_BODY_MAX;
 			return 0;
 		}
-#if HAVE_DASHBOARD
 		rc = h->dashboard ? dashboard_session_ok(h->dashboard, cookie) : 0;
-#endif
 		if (rc < 0) {
 			http_response_header(resp, "Retry-After", "5");
 			reply_error(resp, 503, "storage unavailable");
@@ -615,13 +563,11 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 		return;
 	}
 	if (is_dashboard_path(p)) {
-#if HAVE_DASHBOARD
 		if (h->dashboard) {
 			if (dashboard_handle(h->dashboard, req, resp) < 0 && !resp->status)
 				reply_error(resp, 500, "dashboard error");
 			return;
 		}
-#endif
 		reply_error(resp, 404, "the dashboard is not available on this hub");
 		return;
 	}
@@ -646,7 +592,7 @@ void hub_route(struct hub *h, const struct http_request *req, const char *auth,
 	else if (!strcmp(p, "/v1/status") && post)
 		post_status(h, s, req, auth, resp);
 	else if ((!strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3)) && get)
-		receipt_page(s, p + 3, resp);
+		get_receipt(s, p + 3, resp);
 	else if (office_path(p)) {
 		/* The comuni's office pages: a change goes through the writer. */
 		if (post) {

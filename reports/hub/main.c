@@ -39,13 +39,8 @@
 #include "reports/hub/mail.h"
 #include "reports/hub/retention.h"
 #include "reports/web/auth.h"
-
-#if __has_include("reports/web/dashboard.h")
 #include "reports/web/dashboard.h"
-#define HAVE_DASHBOARD 1
-#else
-#define HAVE_DASHBOARD 0
-#endif
+
 
 static const struct config_entry hub_config[] = {
 	{ "listen", "127.0.0.1:8470", "address:port to listen on (port 0 picks a free one)" },
@@ -775,11 +770,9 @@ int main(int argc, char **argv)
 	rate_table_init(&h->rate, 0);
 	if (hub_pool_open(h, (int)threads, (int)offline_days, (int)clock_ahead))
 		goto out;
-#if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
 	if (h->dashboard && secure)
 		dashboard_set_secure_cookies(h->dashboard, 1);
-#endif
 	/* Signals are taken by sigwait() below, in this thread only. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -858,9 +851,7 @@ out:
 	hub_retention_stop(&keep);
 	if (d)
 		MHD_stop_daemon(d);
-#if HAVE_DASHBOARD
 	dashboard_free(h->dashboard);
-#endif
 	hub_pool_close(h);
 	rate_table_release(&h->rate);
 	config_release(&cfg);
