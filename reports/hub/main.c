@@ -83,6 +83,9 @@ struct request_state {
 	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 	struct store_kiosk kiosk;	/* authenticated from the headers (id '' if none) */
+	char *query;			/* the raw query string ('' if none), from on_uri */
+	int query_too_long;		/* over QUERY_MAX: answered 414 */
+	int started;			/* on_request has seen the headers */
 };
 
 /* A body refused from the headers is not read: the answer goes at once
@@ -366,6 +369,10 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 		return 1;
 	}
 	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
+	if (st->query_too_long) {
+		preflight_refuse(resp, 414, "{\"error\":\"query string too long\"}");
+		return drain;
+	}
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, &st->kiosk, resp))
 		return drain;
@@ -402,42 +409,29 @@ static void too_big_page(const struct hub *h, const char *url, struct http_respo
 	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
 }
 
-/* Rebuilds the raw query string from MHD's decoded arguments. */
-struct query_buf {
-	char buf[2048];
-	size_t len;
-};
+/* The longest query string a request may carry (414 beyond): longer
+ * than any link the pages write, and never cut. */
+enum { QUERY_MAX = 8192 };
 
-static void put_encoded(struct query_buf *q, const char *s)
+/* MHD calls this with the request line's target before it parses it:
+ * the query string is kept as the client sent it and reaches the pages
+ * as http_request.query (decoded once, by http_query_get). The state
+ * returned is the request's *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	static const char hexd[] = "0123456789ABCDEF";
+	struct request_state *st = calloc(1, sizeof(*st));
+	const char *q = uri ? strchr(uri, '?') : NULL;
 
-	for (; s && *s && q->len + 4 < sizeof(q->buf); s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-			q->buf[q->len++] = (char)c;
-		} else {
-			q->buf[q->len++] = '%';
-			q->buf[q->len++] = hexd[c >> 4];
-			q->buf[q->len++] = hexd[c & 15];
-		}
+	if (!st)
+		return NULL;
+	q = q ? q + 1 : "";
+	st->query_too_long = strlen(q) > QUERY_MAX;
+	st->query = strdup(st->query_too_long ? "" : q);
+	if (!st->query) {
+		free(st);
+		return NULL;
 	}
-	q->buf[q->len] = '\0';
-}
-
-static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *value)
-{
-	struct query_buf *q = cls;
-
-	if (q->len && q->len + 1 < sizeof(q->buf))
-		q->buf[q->len++] = '&';
-	put_encoded(q, key);
-	if (q->len + 1 < sizeof(q->buf))
-		q->buf[q->len++] = '=';
-	put_encoded(q, value);
-	return MHD_YES;
+	return st;
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct http_response *resp)
@@ -477,14 +471,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct request_state *st = *con_cls;
 	struct http_response resp;
 	struct http_request req;
-	struct query_buf q;
 	const char *v;
 
-	if (!st) {
-		st = calloc(1, sizeof(*st));
-		if (!st)
-			return MHD_NO;
-		*con_cls = st;
+	if (!st || !st->started) {
+		if (!st) {
+			st = calloc(1, sizeof(*st));
+			if (!st)
+				return MHD_NO;
+			*con_cls = st;
+		}
+		st->started = 1;
 		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
 		int pf = preflight(h, c, method, url, st, &resp);
@@ -533,12 +529,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
-	memset(&q, 0, sizeof(q));
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
-	req.query = q.buf;
+	req.query = st->query ? st->query : "";
 	req.body = st->body ? st->body : "";
 	req.body_len = st->len;
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -583,6 +577,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			free(st->early->body);
 		free(st->early);
 		body_drop(st);
+		free(st->query);
 		free(st);
 		*con_cls = NULL;
 	}
@@ -815,6 +810,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 			     MHD_OPTION_END);
 	if (!d) {
 		error("cannot listen on %s: %s", config_get(&cfg, "listen"), strerror(errno));
