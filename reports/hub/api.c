@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The hub's routes (DESIGN.md, "Hub HTTP API"): batch ingest, catalog,
+ * The hub's handlers (DESIGN.md, "Hub HTTP API"): batch ingest, catalog,
  * heartbeat, enrolment, coordinators' status updates, the receipt check
- * page, and the dashboard's paths handed to reports/web/dashboard.c. Every
- * handler gets a complete request (body already bounded by main.c) and
- * fills a struct http_response. Start reading at hub_route(); before a
- * body is read, hub_preflight() checks the route and the credentials.
+ * page, and the web pages handed to reports/web/. Which request reaches
+ * which handler is routes.c's table; every handler gets a complete
+ * request (body already bounded by main.c) and fills a struct
+ * http_response. Start reading at the api_* handlers at the end.
  *
  * Logs name the route, the kiosk id, counts and timings, never a token,
  * a codice fiscale or a name.
@@ -445,10 +445,56 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 
 /* ---------------------------------------------------------------- routes */
 
-static int is_dashboard_path(const char *p)
+/* The handlers routes.c's table points at (see api.h). */
+
+void api_healthz(const struct route_call *c)
 {
-	return !strncmp(p, "/dashboard", 10) || !strcmp(p, "/login") || !strcmp(p, "/logout") ||
-	       !strncmp(p, "/static/", 8);
+	set_body(c->resp, 200, "text/plain", strdup("ok\n"));
+}
+
+void api_applications(const struct route_call *c)
+{
+	post_applications(c->h, c->s, c->req, c->auth, c->kiosk, c->idem_key, c->resp, c->job);
+}
+
+void api_catalog(const struct route_call *c)
+{
+	get_catalog(c->h, c->s, c->req, c->if_none_match, c->resp);
+}
+
+void api_heartbeat(const struct route_call *c)
+{
+	post_heartbeat(c->h, c->s, c->req, c->auth, c->kiosk, c->resp);
+}
+
+void api_enroll(const struct route_call *c)
+{
+	post_enroll(c->h, c->s, c->req, c->resp);
+}
+
+void api_status(const struct route_call *c)
+{
+	post_status(c->h, c->s, c->req, c->auth, c->resp);
+}
+
+void api_receipt(const struct route_call *c)
+{
+	get_receipt(c->s, c->req->path + 3, c->resp);
+}
+
+void api_not_found(const struct route_call *c)
+{
+	reply_error(c->resp, 404, "not found");
+}
+
+void api_dashboard(const struct route_call *c)
+{
+	if (c->h->dashboard) {
+		if (dashboard_handle(c->h->dashboard, c->req, c->resp) < 0 && !c->resp->status)
+			reply_error(c->resp, 500, "dashboard error");
+		return;
+	}
+	reply_error(c->resp, 404, "the dashboard is not available on this hub");
 }
 
 /* The coordinators' pages write through the writer connection. */
@@ -462,149 +508,51 @@ static void coord_writer_put(void *h)
 	hub_writer_put(h);
 }
 
-/* The API's own paths (as opposed to web pages). */
-static int is_api_path(const char *p)
+void api_coordination(const struct route_call *c)
 {
-	return !strncmp(p, "/v1/", 4) || !strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3) || !strcmp(p, "/healthz");
+	struct hub *h = c->h;
+	struct coord_env env = { c->s, coord_writer_get, coord_writer_put, h, h->kiosk_silent_minutes,
+				  h->outbox_growing_minutes, h->slow_frame_ms };
+
+	coord_handle(&env, c->req, c->resp);
 }
 
-/* The paths of the API that exist (for any method). */
-static int is_api_route(const char *p)
+void api_office(const struct route_call *c)
 {
-	return !strcmp(p, "/v1/applications") || !strcmp(p, "/v1/catalog") || !strcmp(p, "/v1/heartbeat") ||
-	       !strcmp(p, "/v1/enroll") || !strcmp(p, "/v1/status") || !strncmp(p, "/r/", 3) ||
-	       !strncmp(p, "/R/", 3) || !strcmp(p, "/healthz");
-}
-
-/* Bodies of the routes that take small ones (main.c bounds the others
- * by body_max): an enrolment is a code, a key and a name; a status
- * change an id, a status and a note; a login or logout form two or
- * three fields. */
-enum { ENROLL_BODY_MAX = 4096, STATUS_BODY_MAX = 65536, LOGIN_BODY_MAX = 16384 };
-
-int hub_preflight(struct hub *h, const char *method, const char *path, const char *auth,
-		  const char *cookie, size_t *body_limit, struct store_kiosk *kiosk,
-		  struct http_response *resp)
-{
-	struct store *s;
-	char who[80];
-	const char *token;
-	int rc = 0;
-
-	*body_limit = 0;
-	kiosk->id[0] = '\0';
-	if (strcmp(method, "POST"))
-		return 0;	/* no body is read; the route answers (405 and the like) */
-	if (!is_api_path(path)) {
-		/* Web pages: the login and logout forms are small; any other
-		 * form is read only for someone logged in. */
-		if (!strcmp(path, "/login") || !strcmp(path, "/logout")) {
-			*body_limit = LOGIN_BODY_MAX;
-			return 0;
-		}
-		rc = h->dashboard ? dashboard_session_ok(h->dashboard, cookie) : 0;
-		if (rc < 0) {
-			http_response_header(resp, "Retry-After", "5");
-			reply_error(resp, 503, "storage unavailable");
-			return -1;
-		}
-		if (!rc) {
-			set_body(resp, 303, "text/plain; charset=utf-8", strdup("/login\n"));
-			http_response_header(resp, "Location", "/login");
-			return -1;
-		}
-		*body_limit = h->body_max;
-		return 0;
-	}
-	if (!is_api_route(path)) {
-		reply_error(resp, 404, "not found");
-		return -1;
-	}
-	if (!strcmp(path, "/v1/enroll")) {
-		*body_limit = ENROLL_BODY_MAX;
-		return 0;
-	}
-	if (strcmp(path, "/v1/applications") && strcmp(path, "/v1/heartbeat") && strcmp(path, "/v1/status")) {
-		reply_error(resp, 405, "method not allowed");
-		return -1;
-	}
-	s = hub_store_get(h);
-	if (!s) {
-		reply_error(resp, 503, "storage unavailable");
-		return -1;
-	}
-	if (!strcmp(path, "/v1/status")) {
-		token = bearer(auth);
-		rc = token ? store_coordinator_auth(s, token, who, sizeof(who)) : 1;
-		if (rc)
-			reply_error(resp, rc < 0 ? 503 : 401, rc < 0 ? "storage unavailable"
-								   : "a coordinator token is required");
-		*body_limit = STATUS_BODY_MAX;
+	/* The comuni's office pages: a change goes through the writer. */
+	if (!strcmp(c->req->method, "POST")) {
+		office_handle(hub_writer_get(c->h), c->req, c->resp);
+		hub_writer_put(c->h);
 	} else {
-		rc = kiosk_auth(h, s, auth, kiosk, resp);
-		if (rc)
-			kiosk->id[0] = '\0';
-		*body_limit = h->body_max;
+		office_handle(c->s, c->req, c->resp);
 	}
-	hub_store_put(h, s);
-	return rc ? -1 : 0;
 }
 
-void hub_route(struct hub *h, const struct http_request *req, const char *auth,
-	       const struct store_kiosk *kiosk, const char *idem_key, const char *if_none_match,
-	       struct http_response *resp, struct hub_ingest_job **job)
+int api_kiosk_auth(struct hub *h, struct store *s, const char *auth, struct store_kiosk *k,
+		   struct http_response *resp)
 {
-	const char *p = req->path, *m = req->method;
-	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
-	struct store *s;
+	return kiosk_auth(h, s, auth, k, resp);
+}
 
-	if (!strcmp(p, "/healthz")) {
-		set_body(resp, 200, "text/plain", strdup("ok\n"));
-		return;
-	}
-	if (is_dashboard_path(p)) {
-		if (h->dashboard) {
-			if (dashboard_handle(h->dashboard, req, resp) < 0 && !resp->status)
-				reply_error(resp, 500, "dashboard error");
-			return;
-		}
-		reply_error(resp, 404, "the dashboard is not available on this hub");
-		return;
-	}
-	s = hub_store_get(h);
-	if (!s) {
-		reply_error(resp, 503, "storage unavailable");
-		return;
-	}
-	if (coord_path(p)) {
-		struct coord_env env = { s, coord_writer_get, coord_writer_put, h, h->kiosk_silent_minutes,
-					  h->outbox_growing_minutes, h->slow_frame_ms };
+int api_coordinator_auth(struct store *s, const char *auth, struct http_response *resp)
+{
+	const char *token = bearer(auth);
+	char who[80];
+	int rc = token ? store_coordinator_auth(s, token, who, sizeof(who)) : 1;
 
-		coord_handle(&env, req, resp);
-	} else if (!strcmp(p, "/v1/applications") && post)
-		post_applications(h, s, req, auth, kiosk, idem_key, resp, job);
-	else if (!strcmp(p, "/v1/catalog") && get)
-		get_catalog(h, s, req, if_none_match, resp);
-	else if (!strcmp(p, "/v1/heartbeat") && post)
-		post_heartbeat(h, s, req, auth, kiosk, resp);
-	else if (!strcmp(p, "/v1/enroll") && post)
-		post_enroll(h, s, req, resp);
-	else if (!strcmp(p, "/v1/status") && post)
-		post_status(h, s, req, auth, resp);
-	else if ((!strncmp(p, "/r/", 3) || !strncmp(p, "/R/", 3)) && get)
-		get_receipt(s, p + 3, resp);
-	else if (office_path(p)) {
-		/* The comuni's office pages: a change goes through the writer. */
-		if (post) {
-			office_handle(hub_writer_get(h), req, resp);
-			hub_writer_put(h);
-		} else {
-			office_handle(s, req, resp);
-		}
-	}
-	else if (is_api_route(p))
-		reply_error(resp, 405, "method not allowed");
-	else
-		reply_error(resp, 404, "not found");
-	hub_store_put(h, s);
+	if (rc)
+		reply_error(resp, rc < 0 ? 503 : 401, rc < 0 ? "storage unavailable"
+							   : "a coordinator token is required");
+	return rc;
+}
+
+void api_error(struct http_response *resp, int status, const char *msg)
+{
+	reply_error(resp, status, msg);
+}
+
+void api_see_login(struct http_response *resp)
+{
+	set_body(resp, 303, "text/plain; charset=utf-8", strdup("/login\n"));
+	http_response_header(resp, "Location", "/login");
 }

@@ -6,8 +6,9 @@
  * reports/store/store.h), and serves the HTTP API with libmicrohttpd: a thread
  * pool with internal polling, a connection limit in all and per client
  * address, per-connection memory limit and idle timeout. Routes live in
- * api.c; batches of applications are stored by pool.c's writer thread
- * while their request is suspended. Start reading at main().
+ * routes.c's table, handlers in api.c; batches of applications are
+ * stored by pool.c's writer thread while their request is suspended.
+ * Start reading at main().
  *
  * Guards against slow and hostile clients (issue 13): a request's route
  * and credentials are checked from its headers alone (hub_preflight)
@@ -36,6 +37,7 @@
 #include "reports/hub/hub.h"
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
+#include "reports/hub/routes.h"
 #include "reports/hub/mail.h"
 #include "reports/hub/retention.h"
 #include "reports/web/auth.h"
@@ -589,6 +591,7 @@ static void usage(const struct config *cfg, FILE *f)
 {
 	fprintf(f, "usage: dote-hub [--config FILE] [--db URL] [--listen ADDR:PORT] [--threads N]\n"
 		   "                [--port-file FILE] [--set KEY=VALUE] [--quiet]\n"
+		   "       dote-hub --routes\n"
 		   "       dote-hub --db URL --load-catalog SQLITE_DB\n\n"
 		   "The DoteComune central hub: receives applications from the kiosks,\n"
 		   "publishes each comune's catalog, checks receipts (/r/TOKEN) and serves\n"
@@ -596,7 +599,8 @@ static void usage(const struct config *cfg, FILE *f)
 		   "--db postgres://... to run several hubs on one PostgreSQL.\n\n"
 		   "  --load-catalog DB  copy calls and placements from a SQLite catalog\n"
 		   "                     (e.g. one built by `dote demo`) into the hub database\n"
-		   "  --port-file FILE   write the port actually bound (useful with port 0)\n\n"
+		   "  --port-file FILE   write the port actually bound (useful with port 0)\n"
+		   "  --routes           print the route table (Markdown) and exit\n\n"
 		   "Configuration keys (file lines 'key = value', or --set key=value):\n");
 	config_describe(cfg, f);
 }
@@ -682,6 +686,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(&cfg, stdout);
+			config_release(&cfg);
+			return 0;
+		} else if (!strcmp(a, "--routes")) {
+			hub_routes_print(stdout);
 			config_release(&cfg);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
