@@ -105,6 +105,11 @@ void hbuf_esc(struct hbuf *b, const char *s)
 	html_escape_to(s, hbuf_put, b);
 }
 
+void hbuf_url(struct hbuf *b, const char *s)
+{
+	http_url_encode_to(s, hbuf_put, b);
+}
+
 char *hbuf_detach(struct hbuf *b, size_t *len)
 {
 	char *p;

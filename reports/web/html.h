@@ -25,6 +25,8 @@ void hbuf_add(struct hbuf *b, const char *s);
 void hbuf_printf(struct hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped. */
 void hbuf_esc(struct hbuf *b, const char *s);
+/* Appends s percent-encoded for a URL (http.h's http_url_encode_to). */
+void hbuf_url(struct hbuf *b, const char *s);
 /* Gives the NUL-terminated contents to the caller (free()); the buffer is
  * left empty. NULL when failed. */
 char *hbuf_detach(struct hbuf *b, size_t *len);

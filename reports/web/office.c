@@ -159,27 +159,11 @@ static void td_nw(struct hbuf *b, const char *v)
 	hbuf_add(b, "</td>");
 }
 
-/* Appends a query parameter value, percent-encoded. */
-static void url_value(struct hbuf *b, const char *v)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			hbuf_addn(b, e, 3);
-		}
-	}
-}
-
 static void alink(struct hbuf *b, const char *base, const char *value, const char *text)
 {
 	hbuf_add(b, "<a href=\"");
 	hbuf_add(b, base);
-	url_value(b, value);
+	hbuf_url(b, value);
 	hbuf_add(b, "\">");
 	hbuf_esc(b, text);
 	hbuf_add(b, "</a>");
@@ -745,7 +729,7 @@ static void application_post(struct office *o)
 
 		hbuf_init(&u, 256);
 		hbuf_add(&u, "/ufficio/domanda?id=");
-		url_value(&u, id);
+		hbuf_url(&u, id);
 		hbuf_add(&u, "&fatto=");
 		hbuf_add(&u, action);
 		to = hbuf_detach(&u, NULL);
@@ -939,7 +923,7 @@ static void ranking_post(struct office *o)
 
 		hbuf_init(&u, 256);
 		hbuf_add(&u, "/ufficio/graduatoria?codice=");
-		url_value(&u, code);
+		hbuf_url(&u, code);
 		hbuf_add(&u, "&fatto=definitiva");
 		to = hbuf_detach(&u, NULL);
 		html_staff_redirect(o->resp, to ? to : "/ufficio");

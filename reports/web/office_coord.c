@@ -87,23 +87,6 @@ static void respond(struct http_response *resp, int status, struct hbuf *b)
 	html_staff_headers(resp);
 }
 
-/* Appends value to a URL, percent-encoded. */
-static void url_enc(struct hbuf *b, const char *value)
-{
-	static const char hx[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hx[*p >> 4], hx[*p & 15] };
-
-			hbuf_addn(b, e, 3);
-		}
-	}
-}
-
 struct page {
 	const struct coord_env *env;
 	const struct http_request *req;
@@ -251,7 +234,7 @@ static void calls_page(struct page *pg)
 				 "<th scope=\"col\" class=\"n\">Candidature</th></tr></thead><tbody>");
 		for (int i = 0; i < store_res_rows(r); i++) {
 			hbuf_add(&pg->b, "<tr><th scope=\"row\"><a href=\"/coordinamento/avviso?code=");
-			url_enc(&pg->b, store_res_get(r, i, 0));
+			hbuf_url(&pg->b, store_res_get(r, i, 0));
 			hbuf_add(&pg->b, "\">");
 			hbuf_esc(&pg->b, store_res_get(r, i, 0));
 			hbuf_add(&pg->b, "</a></th><td>");
@@ -556,7 +539,7 @@ out:
 
 		hbuf_init(&u, 512);
 		hbuf_add(&u, "/coordinamento/avviso?code=");
-		url_enc(&u, sp.code);
+		hbuf_url(&u, sp.code);
 		hbuf_add(&u, "&fatto=pubblicato");
 		to = hbuf_detach(&u, NULL);
 		html_staff_redirect(pg->resp, to ? to : "/coordinamento/avvisi");
@@ -698,7 +681,7 @@ static void call_page(struct page *pg, const char *err, int status)
 			hbuf_printf(&pg->b, "<tr%s data-code=\"", popen ? "" : " class=\"off\"");
 			hbuf_esc(&pg->b, store_res_get(p, i, 0));
 			hbuf_add(&pg->b, "\"><th scope=\"row\"><a href=\"/coordinamento/progetto?code=");
-			url_enc(&pg->b, store_res_get(p, i, 0));
+			hbuf_url(&pg->b, store_res_get(p, i, 0));
 			hbuf_add(&pg->b, "\">");
 			hbuf_esc(&pg->b, store_res_get(p, i, 0));
 			hbuf_add(&pg->b, "</a></th><td>");
@@ -812,7 +795,7 @@ static void placement_page(struct page *pg, const char *err, int status)
 		hbuf_add(&pg->b, "<p>Comune ospitante: <b>");
 		hbuf_esc(&pg->b, cm ? cm->name : store_res_get(p, 0, 1));
 		hbuf_add(&pg->b, "</b> · avviso <a href=\"/coordinamento/avviso?code=");
-		url_enc(&pg->b, store_res_get(p, 0, 15));
+		hbuf_url(&pg->b, store_res_get(p, 0, 15));
 		hbuf_add(&pg->b, "\">");
 		hbuf_esc(&pg->b, store_res_get(p, 0, 15));
 		hbuf_printf(&pg->b, "</a> · stato <b data-status>%s</b></p>", open ? "aperto" : "ritirato o chiuso");
@@ -873,7 +856,7 @@ static void amend_done(struct page *pg, int rc, const char *err, const char *bas
 	hbuf_init(&u, 512);
 	hbuf_add(&u, base);
 	hbuf_add(&u, "?code=");
-	url_enc(&u, code);
+	hbuf_url(&u, code);
 	hbuf_add(&u, "&fatto=");
 	hbuf_add(&u, done);
 	to = hbuf_detach(&u, NULL);
@@ -1190,7 +1173,7 @@ static void net_url(struct hbuf *b, const char *query, const char *sort, const c
 
 			hbuf_printf(b, "&amp;%s=", keep[i]);
 			hbuf_init(&e, 256);
-			url_enc(&e, v);
+			hbuf_url(&e, v);
 			t = hbuf_detach(&e, NULL);
 			hbuf_add(b, t ? t : "");
 			free(t);
