@@ -402,9 +402,8 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	struct receipt_fields f;
 	struct receipt_view v = { RECEIPT_LOOKUP_ERROR };
 	const struct vocab *voc;
-	struct store_res *pr = NULL;
 	const struct comune *c = NULL;
-	char status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
+	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
 	char iv_at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
 	int known;
 
@@ -419,15 +418,11 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	v.protocol = f.protocol;
 	/* What a citizen recognises a month later: the office and its
 	 * comune with the code, the date written the Italian way. */
-	known = !store_query(s, "SELECT title, comune FROM placement WHERE code = ?1",
-			     &(struct store_args){ { f.placement_code }, 1 }, &pr) &&
-		store_res_rows(pr) == 1;
+	known = store_placement_title(s, f.placement_code, title, sizeof(title), istat, sizeof(istat)) == 0;
 	if (known)
-		c = comune_by_istat(store_res_get(pr, 0, 1));
+		c = comune_by_istat(istat);
 	snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
-		 known ? store_res_get(pr, 0, 0) : "", c ? ", Comune di " : "", c ? c->name : "");
-	if (pr)
-		store_res_free(pr);
+		 known ? title : "", c ? ", Comune di " : "", c ? c->name : "");
 	v.placement = line;
 	str_copy(at, 17, f.submitted_at);
 	selection_when_it(at, sent, sizeof(sent));

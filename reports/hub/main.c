@@ -44,6 +44,7 @@
 #include "reports/hub/retention.h"
 #include "reports/web/auth.h"
 #include "reports/web/dashboard.h"
+#include "reports/web/html.h"
 
 
 static const struct config_entry hub_config[] = {
@@ -399,18 +400,8 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
  * the refusal in a browser: an Italian page, not the API's JSON. */
 static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
 {
-	char page[400];
-
-	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
-		return;
-	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
-		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
-		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
-		 " avvisi</a></p></html>", h->body_max >> 20);
-	free(resp->body);
-	resp->body = strdup(page);
-	resp->body_len = resp->body ? strlen(resp->body) : 0;
-	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+	if (resp->status == 413 && strncmp(url, "/v1/", 4))
+		html_too_big_page(resp, h->body_max >> 20);
 }
 
 /* The longest query string a request may carry (414 beyond): longer
