@@ -29,14 +29,12 @@
 #include "core/model.h"
 #include "core/util.h"
 #include "reports/stats/statdb.h"
+#include "reports/store/office_queries.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/web/office.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 
 enum { PAGE_MAX = 4u << 20, FORM_MAX = 8192, LIST_MAX = 2000 };
 
@@ -208,20 +206,11 @@ static const char *verdict(int ranked, const char *outcome, const char *requirem
 
 static void home(struct office *o)
 {
-	struct store_res *r;
+	struct store_rows r;
 	struct hbuf b;
 	int i;
 
-	if (store_query(o->s, "SELECT p.code, p.title, p.office, p.seats, c.code, p.comune,"
-			      " (SELECT count(*) FROM application a WHERE a.placement_code = p.code"
-			      "  AND a.duplicate_of IS NULL),"
-			      " (SELECT count(*) FROM application a WHERE a.placement_code = p.code"
-			      "  AND a.duplicate_of IS NULL AND a.status IN ('received', 'interview')),"
-			      " coalesce(f.final_at, '')"
-			      " FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code"
-			      " WHERE (?1 = '' OR p.comune = ?1) ORDER BY p.comune, c.code, p.code LIMIT 2000",
-			ARGS(o->scope), &r)) {
+	if (office_placements_read(o->s, o->scope, &r)) {
 		storage_error(o);
 		return;
 	}
@@ -233,7 +222,7 @@ static void home(struct office *o)
 			      : "<p>I progetti della rete. Le domande e i recapiti dei candidati sono visibili "
 				"soltanto al personale del Comune ospitante; qui trovi le graduatorie e il "
 				"<a href=\"/ufficio/registro\">registro delle modifiche</a>.</p>");
-	if (!store_res_rows(r)) {
+	if (!r.n) {
 		hbuf_add(&b, "<p>Nessun progetto.</p>");
 	} else {
 		hbuf_add(&b, "<table><caption>Progetti</caption><thead><tr><th>Progetto</th><th>Avviso</th>");
@@ -241,9 +230,10 @@ static void home(struct office *o)
 			hbuf_add(&b, "<th>Comune</th>");
 		hbuf_add(&b, "<th>Titolo</th><th class=\"n\">Posti</th><th class=\"n\">Domande</th>"
 			     "<th class=\"n\">Da valutare</th><th>Graduatoria</th></tr></thead><tbody>");
-		for (i = 0; i < store_res_rows(r); i++) {
-			const char *code = store_res_get(r, i, 0), *fin = store_res_get(r, i, 8);
-			const struct comune *c = comune_by_istat(store_res_get(r, i, 5));
+		for (i = 0; i < r.n; i++) {
+			const struct office_placement *pl = (const struct office_placement *)r.v + i;
+			const char *code = pl->code, *fin = pl->final_at;
+			const struct comune *c = comune_by_istat(pl->comune);
 			char w[40];
 
 			hbuf_add(&b, "<tr><td class=\"nw\">");
@@ -252,12 +242,12 @@ static void home(struct office *o)
 			else
 				hbuf_esc(&b, code);
 			hbuf_add(&b, "</td>");
-			td(&b, store_res_get(r, i, 4));
+			td(&b, pl->call_code);
 			if (!o->staff)
-				td(&b, c ? c->name : store_res_get(r, i, 5));
-			td(&b, store_res_get(r, i, 1));
+				td(&b, c ? c->name : pl->comune);
+			td(&b, pl->title);
 			hbuf_printf(&b, "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
-				    store_res_get(r, i, 3), store_res_get(r, i, 6), store_res_get(r, i, 7));
+				    pl->seats, pl->applications, pl->to_review);
 			alink(&b, "/ufficio/graduatoria?codice=", code, *fin ? "definitiva" : "provvisoria");
 			if (*fin) {
 				when(fin, w, sizeof(w));
@@ -268,7 +258,7 @@ static void home(struct office *o)
 		}
 		hbuf_add(&b, "</tbody></table>");
 	}
-	store_res_free(r);
+	store_rows_release(&r);
 	bottom(&b);
 	respond(o->resp, 200, "text/html; charset=utf-8", &b);
 }
@@ -293,7 +283,9 @@ static int position(const struct store_res *rank, const char *protocol)
 static void placement_page(struct office *o)
 {
 	char code[48];
-	struct store_res *p = NULL, *r = NULL, *rank = NULL;
+	struct store_rows pr = { 0 }, ar = { 0 };
+	struct store_res *rank = NULL;
+	const struct office_placement_card *p;
 	struct hbuf b;
 	int i, rc;
 
@@ -311,23 +303,12 @@ static void placement_page(struct office *o)
 		rc > 0 ? not_found(o) : storage_error(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT p.title, p.office, p.address, p.seats, c.code, c.title, p.requirements,"
-			      " coalesce(f.final_at, '') FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code"
-			      " WHERE p.code = ?1 AND p.comune = ?2", ARGS(code, o->scope), &p) ||
-	    store_res_rows(p) != 1 ||
-	    store_query(o->s, "SELECT a.protocol, coalesce(a.given_name, ''), coalesce(a.family_name, ''),"
-			      " coalesce(a.phone, ''), coalesce(a.email, ''), a.status, a.submitted_at,"
-			      " coalesce(x.requirements, ''), coalesce(x.interview_at, ''),"
-			      " coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''),"
-			      " CASE WHEN a.duplicate_of IS NULL THEN 0 ELSE 1 END,"
-			      " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END"
-			      " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
-			      " WHERE a.placement_code = ?1 AND a.comune = ?2 ORDER BY a.submitted_at, a.protocol"
-			      " LIMIT 2000", ARGS(code, o->scope), &r)) {
+	if (office_placement_card_read(o->s, o->scope, code, &pr) ||
+	    office_applicants_read(o->s, o->scope, code, &ar)) {
 		storage_error(o);
 		goto out;
 	}
+	p = pr.v;
 	hbuf_init(&b, PAGE_MAX);
 	{
 		char title[160];
@@ -337,55 +318,56 @@ static void placement_page(struct office *o)
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
 	hbuf_esc(&b, code);
 	hbuf_add(&b, "</nav><h1>");
-	hbuf_esc(&b, store_res_get(p, 0, 0));
+	hbuf_esc(&b, p->title);
 	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Progetto</dt><dd>");
 	hbuf_esc(&b, code);
 	hbuf_add(&b, "</dd><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 4));
+	hbuf_esc(&b, p->call_code);
 	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 5));
+	hbuf_esc(&b, p->call_title);
 	hbuf_add(&b, "</dd><dt>Ufficio</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 1));
+	hbuf_esc(&b, p->office);
 	hbuf_add(&b, ", ");
-	hbuf_esc(&b, store_res_get(p, 0, 2));
+	hbuf_esc(&b, p->address);
 	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 3));
+	hbuf_esc(&b, p->seats);
 	hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
-	hbuf_esc(&b, *store_res_get(p, 0, 6) ? store_res_get(p, 0, 6) : "quelli dell'avviso");
+	hbuf_esc(&b, *p->requirements ? p->requirements : "quelli dell'avviso");
 	hbuf_add(&b, "</dd><dt>Graduatoria</dt><dd>");
-	alink(&b, "/ufficio/graduatoria?codice=", code, *store_res_get(p, 0, 7) ? "definitiva" : "provvisoria");
+	alink(&b, "/ufficio/graduatoria?codice=", code, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, " (");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "CSV");
 	hbuf_add(&b, ")</dd></dl>");
 	hbuf_printf(&b, "<table><caption>%d domande</caption><thead><tr><th>Protocollo</th><th>Candidato/a</th>"
 		    "<th>Telefono</th><th>E-mail</th><th>Stato</th><th>Requisiti</th><th>Colloquio</th>"
 		    "<th class=\"n\">Punteggio</th><th class=\"n\">Posizione</th></tr></thead><tbody>",
-		    store_res_rows(r));
-	for (i = 0; i < store_res_rows(r); i++) {
-		const char *proto = store_res_get(r, i, 0), *req = store_res_get(r, i, 7);
+		    ar.n);
+	for (i = 0; i < ar.n; i++) {
+		const struct office_applicant *a = (const struct office_applicant *)ar.v + i;
+		const char *proto = a->protocol, *req = a->requirements;
 		char name[160], w[40];
 		int pos = position(rank, proto);
 
 		hbuf_add(&b, "<tr><td class=\"nw\">");
 		alink(&b, "/ufficio/domanda?id=", proto, proto);
-		if (atoi(store_res_get(r, i, 11)))
+		if (atoi(a->duplicate))
 			hbuf_add(&b, "<br><span class=\"note\">doppia: stessa persona, stesso avviso</span>");
 		hbuf_add(&b, "</td>");
-		if (atoi(store_res_get(r, i, 12)))
+		if (atoi(a->erased))
 			snprintf(name, sizeof(name), "(dati personali cancellati)");
 		else
-			snprintf(name, sizeof(name), "%s %s", store_res_get(r, i, 1), store_res_get(r, i, 2));
+			snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
 		td(&b, name);
-		td(&b, store_res_get(r, i, 3));
-		td(&b, store_res_get(r, i, 4));
+		td(&b, a->phone);
+		td(&b, a->email);
 		hbuf_add(&b, "<td><span class=\"status\">");
-		hbuf_esc(&b, status_it(store_res_get(r, i, 5)));
+		hbuf_esc(&b, status_it(a->status));
 		hbuf_add(&b, "</span></td>");
 		hbuf_add(&b, !strcmp(req, "ok") ? "<td class=\"ok\">posseduti</td>"
 			     : !strcmp(req, "ko") ? "<td class=\"ko\">non posseduti</td>" : "<td>da verificare</td>");
-		selection_when_it(store_res_get(r, i, 8), w, sizeof(w));
+		selection_when_it(a->interview_at, w, sizeof(w));
 		td(&b, w);
-		td(&b, store_res_get(r, i, 9));
+		td(&b, a->score);
 		if (pos)
 			hbuf_printf(&b, "<td class=\"n\">%d</td>", pos);
 		else
@@ -396,8 +378,8 @@ static void placement_page(struct office *o)
 	bottom(&b);
 	respond(o->resp, 200, "text/html; charset=utf-8", &b);
 out:
-	store_res_free(p);
-	store_res_free(r);
+	store_rows_release(&pr);
+	store_rows_release(&ar);
 	store_res_free(rank);
 }
 
@@ -440,10 +422,11 @@ static const char *audit_label(const char *action)
 
 static void application_page(struct office *o, const char *id, int status, const char *error, const char *done)
 {
-	struct store_res *r = NULL, *h = NULL;
+	struct store_rows r, h;
+	const struct office_application *a;
 	struct hbuf b;
 	const char *st, *proto;
-	int i, erased, any;
+	int i, erased, any, rc;
 
 	if (!o->staff) {
 		message_page(o, 403, "Riservato al Comune", "Le domande e i recapiti dei candidati sono visibili "
@@ -454,30 +437,19 @@ static void application_page(struct office *o, const char *id, int status, const
 		not_found(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT a.uuid, a.protocol, a.placement_code, coalesce(p.title, ''),"
-			      " coalesce(a.given_name, ''), coalesce(a.family_name, ''), coalesce(a.cf, ''),"
-			      " coalesce(a.phone, ''), coalesce(a.email, ''), coalesce(a.birth_date, ''),"
-			      " coalesce(a.residence, ''), a.applicant_status, a.education, a.submitted_at, a.status,"
-			      " coalesce(x.requirements, ''), coalesce(x.requirements_note, ''),"
-			      " coalesce(x.interview_at, ''), coalesce(x.interview_place, ''),"
-			      " coalesce(x.outcome, ''), coalesce(CAST(x.score AS TEXT), ''),"
-			      " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END, coalesce(a.duplicate_of, ''),"
-			      " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END"
-			      " FROM application a LEFT JOIN placement p ON p.code = a.placement_code"
-			      " LEFT JOIN selection x ON x.uuid = a.uuid"
-			      " LEFT JOIN ranking_final f ON f.placement_code = a.placement_code"
-			      " WHERE (a.protocol = ?1 OR a.uuid = ?1) AND a.comune = ?2", ARGS(id, o->scope), &r)) {
+	rc = office_application_read(o->s, o->scope, id, &r);
+	if (rc < 0) {
 		storage_error(o);
 		return;
 	}
-	if (store_res_rows(r) != 1) {
-		store_res_free(r);
+	if (rc) {
 		not_found(o);
 		return;
 	}
-	proto = store_res_get(r, 0, 1);
-	st = store_res_get(r, 0, 14);
-	erased = atoi(store_res_get(r, 0, 21));
+	a = r.v;
+	proto = a->protocol;
+	st = a->status;
+	erased = atoi(a->erased);
 	hbuf_init(&b, PAGE_MAX);
 	{
 		char title[160];
@@ -485,7 +457,7 @@ static void application_page(struct office *o, const char *id, int status, const
 		top(o, &b, title);
 	}
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
-	alink(&b, "/ufficio/progetto?codice=", store_res_get(r, 0, 2), store_res_get(r, 0, 2));
+	alink(&b, "/ufficio/progetto?codice=", a->placement_code, a->placement_code);
 	hbuf_add(&b, " › ");
 	hbuf_esc(&b, proto);
 	hbuf_add(&b, "</nav><h1>Domanda ");
@@ -503,30 +475,30 @@ static void application_page(struct office *o, const char *id, int status, const
 	hbuf_add(&b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
 	hbuf_esc(&b, status_it(st));
 	hbuf_add(&b, "</span></dd><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, store_res_get(r, 0, 2));
+	hbuf_esc(&b, a->placement_code);
 	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(r, 0, 3));
+	hbuf_esc(&b, a->placement_title);
 	hbuf_add(&b, "</dd>");
 	if (erased) {
 		hbuf_add(&b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
 	} else {
-		const struct comune *res = comune_by_istat(store_res_get(r, 0, 10));
-		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, store_res_get(r, 0, 11));
-		const struct vocab *ed = vocab_find(education_levels, education_levels_n, store_res_get(r, 0, 12));
+		const struct comune *res = comune_by_istat(a->residence);
+		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status);
+		const struct vocab *ed = vocab_find(education_levels, education_levels_n, a->education);
 		char name[160];
 
-		snprintf(name, sizeof(name), "%s %s", store_res_get(r, 0, 4), store_res_get(r, 0, 5));
+		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
 		hbuf_add(&b, "<dt>Candidato/a</dt><dd>");
 		hbuf_esc(&b, name);
 		hbuf_add(&b, "</dd><dt>Codice fiscale</dt><dd>");
-		hbuf_esc(&b, store_res_get(r, 0, 6));
+		hbuf_esc(&b, a->cf);
 		hbuf_add(&b, "</dd><dt>Telefono</dt><dd>");
-		hbuf_esc(&b, store_res_get(r, 0, 7));
+		hbuf_esc(&b, a->phone);
 		hbuf_add(&b, "</dd><dt>E-mail</dt><dd>");
-		hbuf_esc(&b, *store_res_get(r, 0, 8) ? store_res_get(r, 0, 8) : "non indicata");
+		hbuf_esc(&b, *a->email ? a->email : "non indicata");
 		hbuf_add(&b, "</dd><dt>Data di nascita</dt><dd>");
 		{
-			const char *bd = store_res_get(r, 0, 9);
+			const char *bd = a->birth_date;
 			char it[16];
 
 			if (strlen(bd) == 10)
@@ -536,43 +508,43 @@ static void application_page(struct office *o, const char *id, int status, const
 			hbuf_esc(&b, it);
 		}
 		hbuf_add(&b, "</dd><dt>Residenza</dt><dd>");
-		hbuf_esc(&b, res ? res->name : store_res_get(r, 0, 10));
+		hbuf_esc(&b, res ? res->name : a->residence);
 		hbuf_add(&b, "</dd><dt>Condizione</dt><dd>");
-		hbuf_esc(&b, as ? as->it : store_res_get(r, 0, 11));
+		hbuf_esc(&b, as ? as->it : a->applicant_status);
 		hbuf_add(&b, "</dd><dt>Titolo di studio</dt><dd>");
-		hbuf_esc(&b, ed ? ed->it : store_res_get(r, 0, 12));
+		hbuf_esc(&b, ed ? ed->it : a->education);
 		hbuf_add(&b, "</dd>");
 	}
 	{
 		char w[40];
-		when(store_res_get(r, 0, 13), w, sizeof(w));
+		when(a->submitted_at, w, sizeof(w));
 		hbuf_add(&b, "<dt>Presentata il</dt><dd>");
 		hbuf_esc(&b, w);
 		hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
-		hbuf_add(&b, !strcmp(store_res_get(r, 0, 15), "ok") ? "<span class=\"ok\">posseduti</span>"
-			     : !strcmp(store_res_get(r, 0, 15), "ko") ? "<span class=\"ko\">non posseduti</span>"
+		hbuf_add(&b, !strcmp(a->requirements, "ok") ? "<span class=\"ok\">posseduti</span>"
+			     : !strcmp(a->requirements, "ko") ? "<span class=\"ko\">non posseduti</span>"
 			     : "da verificare");
-		if (*store_res_get(r, 0, 16)) {
+		if (*a->requirements_note) {
 			hbuf_add(&b, " – ");
-			hbuf_esc(&b, store_res_get(r, 0, 16));
+			hbuf_esc(&b, a->requirements_note);
 		}
 		hbuf_add(&b, "</dd>");
-		if (*store_res_get(r, 0, 17)) {
-			selection_when_it(store_res_get(r, 0, 17), w, sizeof(w));
+		if (*a->interview_at) {
+			selection_when_it(a->interview_at, w, sizeof(w));
 			hbuf_add(&b, "<dt>Colloquio</dt><dd>");
 			hbuf_esc(&b, w);
 			hbuf_add(&b, ", ");
-			hbuf_esc(&b, store_res_get(r, 0, 18));
+			hbuf_esc(&b, a->interview_place);
 			hbuf_add(&b, "</dd>");
 		}
-		if (*store_res_get(r, 0, 19)) {
+		if (*a->outcome) {
 			hbuf_add(&b, "<dt>Esito del colloquio</dt><dd>");
-			hbuf_add(&b, !strcmp(store_res_get(r, 0, 19), "idoneo") ? "idoneo/a" : "non idoneo/a");
+			hbuf_add(&b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
 			hbuf_add(&b, ", punteggio ");
-			hbuf_esc(&b, store_res_get(r, 0, 20));
+			hbuf_esc(&b, a->score);
 			hbuf_add(&b, "</dd>");
 		}
-		if (*store_res_get(r, 0, 22))
+		if (*a->duplicate_of)
 			hbuf_add(&b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
 				     "una domanda per lo stesso avviso.</dd>");
 	}
@@ -600,7 +572,7 @@ static void application_page(struct office *o, const char *id, int status, const
 			     "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
 			     "riceve un messaggio.</p></form>");
 	}
-	if (*store_res_get(r, 0, 17) && !atoi(store_res_get(r, 0, 23)) &&
+	if (*a->interview_at && !atoi(a->ranking_final) &&
 	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
 		form_start(o, &b, proto, "esito", "Esito del colloquio e punteggio");
 		hbuf_add(&b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
@@ -636,28 +608,28 @@ static void application_page(struct office *o, const char *id, int status, const
 	}
 
 	/* The history. */
-	if (!store_query(o->s, "SELECT at, by, action, from_status, to_status, note FROM selection_audit"
-			       " WHERE uuid = ?1 ORDER BY id", ARGS(store_res_get(r, 0, 0)), &h)) {
+	if (!office_application_history(o->s, a->uuid, &h)) {
 		hbuf_add(&b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
 			     "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
-		if (!store_res_rows(h))
+		if (!h.n)
 			hbuf_add(&b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
-		for (i = 0; i < store_res_rows(h); i++) {
+		for (i = 0; i < h.n; i++) {
+			const struct office_audit *e = (const struct office_audit *)h.v + i;
 			char w[40];
-			when(store_res_get(h, i, 0), w, sizeof(w));
+			when(e->at, w, sizeof(w));
 			hbuf_add(&b, "<tr>");
 			td_nw(&b, w);
-			td(&b, store_res_get(h, i, 1));
-			td(&b, audit_label(store_res_get(h, i, 2)));
-			td(&b, status_it(store_res_get(h, i, 3)));
-			td(&b, status_it(store_res_get(h, i, 4)));
-			td(&b, store_res_get(h, i, 5));
+			td(&b, e->by);
+			td(&b, audit_label(e->action));
+			td(&b, status_it(e->from_status));
+			td(&b, status_it(e->to_status));
+			td(&b, e->note);
 			hbuf_add(&b, "</tr>");
 		}
 		hbuf_add(&b, "</tbody></table>");
-		store_res_free(h);
+		store_rows_release(&h);
 	}
-	store_res_free(r);
+	store_rows_release(&r);
 	bottom(&b);
 	respond(o->resp, status, "text/html; charset=utf-8", &b);
 }
@@ -784,7 +756,9 @@ static void csv_field(struct hbuf *b, const char *v)
 static void ranking_page(struct office *o, const char *error)
 {
 	char code[48], fmt[8] = "", fatto[16] = "", w[40];
-	struct store_res *rank = NULL, *p = NULL;
+	struct store_res *rank = NULL;
+	struct store_rows pr = { 0 };
+	const struct office_placement_card *p;
 	struct hbuf b;
 	const struct comune *c;
 	int i, rc, pos = 0, csv;
@@ -802,13 +776,11 @@ static void ranking_page(struct office *o, const char *error)
 		rc > 0 ? not_found(o) : storage_error(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT p.title, p.comune, p.seats, c.code, c.title, coalesce(f.final_at, '')"
-			      " FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code WHERE p.code = ?1",
-			ARGS(code), &p) || store_res_rows(p) != 1) {
+	if (office_placement_card_read(o->s, "", code, &pr)) {
 		storage_error(o);
 		goto out;
 	}
+	p = pr.v;
 	hbuf_init(&b, PAGE_MAX);
 	if (csv) {
 		char disp[128];
@@ -833,29 +805,29 @@ static void ranking_page(struct office *o, const char *error)
 		http_response_header(o->resp, "Content-Disposition", disp);
 		goto out;
 	}
-	c = comune_by_istat(store_res_get(p, 0, 1));
+	c = comune_by_istat(p->comune);
 	{
 		char title[160];
 		snprintf(title, sizeof(title), "Graduatoria del progetto %s – DoteComune", code);
 		top(o, &b, title);
 	}
 	hbuf_add(&b, "<h1>Graduatoria ");
-	hbuf_add(&b, *store_res_get(p, 0, 5) ? "definitiva" : "provvisoria");
+	hbuf_add(&b, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 3));
+	hbuf_esc(&b, p->call_code);
 	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 4));
+	hbuf_esc(&b, p->call_title);
 	hbuf_add(&b, "</dd><dt>Ente ospitante</dt><dd>Comune di ");
-	hbuf_esc(&b, c ? c->name : store_res_get(p, 0, 1));
+	hbuf_esc(&b, c ? c->name : p->comune);
 	hbuf_add(&b, "</dd><dt>Progetto</dt><dd>");
 	hbuf_esc(&b, code);
 	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 0));
+	hbuf_esc(&b, p->title);
 	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 2));
+	hbuf_esc(&b, p->seats);
 	hbuf_add(&b, "</dd>");
-	if (*store_res_get(p, 0, 5)) {
-		when(store_res_get(p, 0, 5), w, sizeof(w));
+	if (*p->final_at) {
+		when(p->final_at, w, sizeof(w));
 		hbuf_add(&b, "<dt>Definitiva dal</dt><dd>");
 		hbuf_esc(&b, w);
 		hbuf_add(&b, "</dd>");
@@ -865,7 +837,7 @@ static void ranking_page(struct office *o, const char *error)
 		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
 		hbuf_esc(&b, error);
 		hbuf_add(&b, "</p>");
-	} else if (*store_res_get(p, 0, 5) && !strcmp(fatto, "definitiva")) {
+	} else if (*p->final_at && !strcmp(fatto, "definitiva")) {
 		/* Back from "Rendi definitiva": say it was done, as every other form does. */
 		hbuf_add(&b, "<p class=\"ok\" role=\"status\">Graduatoria resa definitiva: punteggi ed esiti"
 			     " non si cambiano più.</p>");
@@ -894,7 +866,7 @@ static void ranking_page(struct office *o, const char *error)
 		     "comando Stampa del browser.</p><p class=\"noprint\">");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "Scarica in CSV");
 	hbuf_add(&b, "</p>");
-	if (o->staff && !*store_res_get(p, 0, 5)) {
+	if (o->staff && !*p->final_at) {
 		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
 			     "<h2>Rendi definitiva la graduatoria</h2><input type=\"hidden\" name=\"codice\" value=\"");
 		hbuf_esc(&b, code);
@@ -907,7 +879,7 @@ static void ranking_page(struct office *o, const char *error)
 	respond(o->resp, error ? 409 : 200, "text/html; charset=utf-8", &b);
 out:
 	store_res_free(rank);
-	store_res_free(p);
+	store_rows_release(&pr);
 }
 
 static void ranking_post(struct office *o)
@@ -951,15 +923,11 @@ static void ranking_post(struct office *o)
 
 static void audit_page(struct office *o)
 {
-	struct store_res *r;
+	struct store_rows r;
 	struct hbuf b;
 	int i;
 
-	if (store_query(o->s, "SELECT s.at, s.by, s.comune, coalesce(a.protocol, ''), s.placement_code, s.action,"
-			      " s.from_status, s.to_status, s.note FROM selection_audit s"
-			      " LEFT JOIN application a ON a.uuid = s.uuid"
-			      " WHERE (?1 = '' OR s.comune = ?1) ORDER BY s.id DESC LIMIT 1000",
-			ARGS(o->scope), &r)) {
+	if (office_audit_read(o->s, o->scope, &r)) {
 		storage_error(o);
 		return;
 	}
@@ -973,53 +941,54 @@ static void audit_page(struct office *o)
 		hbuf_add(&b, "<th>Comune</th>");
 	hbuf_add(&b, "<th>Protocollo</th><th>Progetto</th><th>Operazione</th><th>Da</th><th>A</th><th>Nota</th>"
 		     "</tr></thead><tbody>");
-	for (i = 0; i < store_res_rows(r); i++) {
-		const struct comune *c = comune_by_istat(store_res_get(r, i, 2));
+	for (i = 0; i < r.n; i++) {
+		const struct office_audit *e = (const struct office_audit *)r.v + i;
+		const struct comune *c = comune_by_istat(e->comune);
 		char w[40];
 
-		when(store_res_get(r, i, 0), w, sizeof(w));
+		when(e->at, w, sizeof(w));
 		hbuf_add(&b, "<tr>");
 		td_nw(&b, w);
-		td(&b, store_res_get(r, i, 1));
+		td(&b, e->by);
 		if (!o->staff)
-			td(&b, c ? c->name : store_res_get(r, i, 2));
-		td_nw(&b, store_res_get(r, i, 3));
-		td_nw(&b, store_res_get(r, i, 4));
-		td(&b, audit_label(store_res_get(r, i, 5)));
-		td(&b, status_it(store_res_get(r, i, 6)));
-		td(&b, status_it(store_res_get(r, i, 7)));
-		td(&b, store_res_get(r, i, 8));
+			td(&b, c ? c->name : e->comune);
+		td_nw(&b, e->protocol);
+		td_nw(&b, e->placement_code);
+		td(&b, audit_label(e->action));
+		td(&b, status_it(e->from_status));
+		td(&b, status_it(e->to_status));
+		td(&b, e->note);
 		hbuf_add(&b, "</tr>");
 	}
-	if (!store_res_rows(r))
+	if (!r.n)
 		hbuf_add(&b, "<tr><td colspan=\"9\">Nessuna operazione registrata.</td></tr>");
 	hbuf_add(&b, "</tbody></table>");
-	store_res_free(r);
+	store_rows_release(&r);
 	/* The erasures of personal data (`dote retention run`): counts only. */
-	if (!o->staff && !store_query(o->s, "SELECT at, by, days, applications, placements FROM retention_log"
-					    " ORDER BY id DESC LIMIT 100", NULL, &r)) {
+	if (!o->staff && !office_erasures_read(o->s, &r)) {
 		hbuf_add(&b, "<h2>Cancellazioni dei dati personali</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
 			     "<th class=\"n\">Giorni dopo la graduatoria definitiva</th><th class=\"n\">Domande</th>"
 			     "<th class=\"n\">Progetti</th></tr></thead><tbody>");
-		for (i = 0; i < store_res_rows(r); i++) {
+		for (i = 0; i < r.n; i++) {
+			const struct office_erasure *e = (const struct office_erasure *)r.v + i;
 			char w[40];
 
-			when(store_res_get(r, i, 0), w, sizeof(w));
+			when(e->at, w, sizeof(w));
 			hbuf_add(&b, "<tr>");
 			td_nw(&b, w);
-			td(&b, store_res_get(r, i, 1));
+			td(&b, e->by);
 			hbuf_add(&b, "<td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 2));
+			hbuf_esc(&b, e->days);
 			hbuf_add(&b, "</td><td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 3));
+			hbuf_esc(&b, e->applications);
 			hbuf_add(&b, "</td><td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 4));
+			hbuf_esc(&b, e->placements);
 			hbuf_add(&b, "</td></tr>");
 		}
-		if (!store_res_rows(r))
+		if (!r.n)
 			hbuf_add(&b, "<tr><td colspan=\"5\">Nessuna cancellazione finora.</td></tr>");
 		hbuf_add(&b, "</tbody></table>");
-		store_res_free(r);
+		store_rows_release(&r);
 	}
 	bottom(&b);
 	respond(o->resp, 200, "text/html; charset=utf-8", &b);
