@@ -11,23 +11,8 @@
 
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
-#define COLS(...) (sizeof((const size_t[]){ __VA_ARGS__ }) / sizeof(size_t))
-#define READ(s, sql, a, type, out, ...) \
-	store_rows_read(s, sql, a, sizeof(struct type), (const size_t[]){ __VA_ARGS__ }, \
-			(int)COLS(__VA_ARGS__), out)
+#define READ STORE_ROWS_READ
 #define F(type, field) offsetof(struct type, field)
-
-/* 0 when out holds exactly one row, else 1 (out emptied) or -1. */
-static int one_row(int rc, struct store_rows *out)
-{
-	if (rc)
-		return -1;
-	if (out->n != 1) {
-		store_rows_release(out);
-		return 1;
-	}
-	return 0;
-}
 
 int office_placements_read(struct store *s, const char *scope, struct store_rows *out)
 {
@@ -49,7 +34,7 @@ int office_placements_read(struct store *s, const char *scope, struct store_rows
 
 int office_placement_card_read(struct store *s, const char *scope, const char *code, struct store_rows *out)
 {
-	return one_row(READ(s, "SELECT p.title, p.office, p.address, p.seats, c.code, c.title, p.requirements,"
+	return store_rows_one(READ(s, "SELECT p.title, p.office, p.address, p.seats, c.code, c.title, p.requirements,"
 			       " coalesce(f.final_at, ''), p.comune FROM placement p JOIN call c ON c.id = p.call_id"
 			       " LEFT JOIN ranking_final f ON f.placement_code = p.code"
 			       " WHERE p.code = ?1 AND (?2 = '' OR p.comune = ?2)",
@@ -81,7 +66,7 @@ int office_applicants_read(struct store *s, const char *scope, const char *code,
 
 int office_application_read(struct store *s, const char *scope, const char *id, struct store_rows *out)
 {
-	return one_row(READ(s, "SELECT a.uuid, a.protocol, a.placement_code, coalesce(p.title, ''),"
+	return store_rows_one(READ(s, "SELECT a.uuid, a.protocol, a.placement_code, coalesce(p.title, ''),"
 			       " coalesce(a.given_name, ''), coalesce(a.family_name, ''), coalesce(a.cf, ''),"
 			       " coalesce(a.phone, ''), coalesce(a.email, ''), coalesce(a.birth_date, ''),"
 			       " coalesce(a.residence, ''), a.applicant_status, a.education, a.submitted_at, a.status,"

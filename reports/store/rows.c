@@ -45,6 +45,17 @@ out:
 	return rc;
 }
 
+int store_rows_one(int rc, struct store_rows *out)
+{
+	if (rc)
+		return -1;
+	if (out->n != 1) {
+		store_rows_release(out);
+		return 1;
+	}
+	return 0;
+}
+
 void store_rows_release(struct store_rows *out)
 {
 	free(out->v);

@@ -24,6 +24,17 @@ struct store_rows {
  * store_rows_point). 0, or -1 after error() with out empty. */
 int store_rows_read(struct store *s, const char *sql, const struct store_args *a, size_t rowsize,
 		    const size_t *offsets, int ncols, struct store_rows *out);
+/* store_rows_read() of rows of struct type, the offsets given as the
+ * fields' offsetof in column order:
+ *   STORE_ROWS_READ(s, "SELECT at, by ...", args, office_audit, out,
+ *                   offsetof(struct office_audit, at), ...) */
+#define STORE_ROWS_READ(s, sql, a, type, out, ...) \
+	store_rows_read(s, sql, a, sizeof(struct type), (const size_t[]){ __VA_ARGS__ }, \
+			(int)(sizeof((const size_t[]){ __VA_ARGS__ }) / sizeof(size_t)), out)
+/* For a read of one row: rc is store_rows_read's; returns 0 when out
+ * holds exactly one row, 1 (out emptied) when none or several, -1 when
+ * rc was. */
+int store_rows_one(int rc, struct store_rows *out);
 /* Frees the rows and their strings; out is empty after (safe twice). */
 void store_rows_release(struct store_rows *out);
 
