@@ -22,6 +22,7 @@
  * Every POST carries the session's CSRF token; every value shown is
  * HTML-escaped; every input is bounded.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,19 +99,38 @@ static void bottom(struct hbuf *b)
 	html_page_end(b);
 }
 
+/* Starts an HTML page in b (init, head, header, nav) titled by fmt. */
+__attribute__((format(printf, 3, 4)))
+static void page_start(struct office *o, struct hbuf *b, const char *fmt, ...)
+{
+	char title[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	hbuf_init(b, PAGE_MAX);
+	top(o, b, title);
+}
+
+/* Ends the page in b and sends it with status. */
+static void page_finish(struct office *o, struct hbuf *b, int status)
+{
+	bottom(b);
+	respond(o->resp, status, "text/html; charset=utf-8", b);
+}
+
 static void message_page(struct office *o, int status, const char *title, const char *msg)
 {
 	struct hbuf b;
 
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, title);
+	page_start(o, &b, "%s", title);
 	hbuf_add(&b, "<h1>");
 	hbuf_esc(&b, title);
 	hbuf_add(&b, "</h1><p>");
 	hbuf_esc(&b, msg);
 	hbuf_add(&b, "</p><p><a href=\"/ufficio\">Torna ai progetti</a></p>");
-	bottom(&b);
-	respond(o->resp, status, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, status);
 }
 
 static void not_found(struct office *o)
@@ -214,8 +234,7 @@ static void home(struct office *o)
 		storage_error(o);
 		return;
 	}
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, "Progetti e domande – DoteComune");
+	page_start(o, &b, "Progetti e domande – DoteComune");
 	hbuf_add(&b, "<h1>Progetti e domande</h1>");
 	hbuf_add(&b, o->staff ? "<p>I progetti del tuo Comune. Apri un progetto per vedere le domande, "
 				 "convocare i candidati ai colloqui e formare la graduatoria.</p>"
@@ -259,8 +278,7 @@ static void home(struct office *o)
 		hbuf_add(&b, "</tbody></table>");
 	}
 	store_rows_release(&r);
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, 200);
 }
 
 /* ---- GET /ufficio/progetto ---- */
@@ -309,12 +327,7 @@ static void placement_page(struct office *o)
 		goto out;
 	}
 	p = pr.v;
-	hbuf_init(&b, PAGE_MAX);
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Domande al progetto %s – DoteComune", code);
-		top(o, &b, title);
-	}
+	page_start(o, &b, "Domande al progetto %s – DoteComune", code);
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
 	hbuf_esc(&b, code);
 	hbuf_add(&b, "</nav><h1>");
@@ -375,8 +388,7 @@ static void placement_page(struct office *o)
 		hbuf_add(&b, "</tr>");
 	}
 	hbuf_add(&b, "</tbody></table>");
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, 200);
 out:
 	store_rows_release(&pr);
 	store_rows_release(&ar);
@@ -450,12 +462,7 @@ static void application_page(struct office *o, const char *id, int status, const
 	proto = a->protocol;
 	st = a->status;
 	erased = atoi(a->erased);
-	hbuf_init(&b, PAGE_MAX);
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Domanda %s – DoteComune", proto);
-		top(o, &b, title);
-	}
+	page_start(o, &b, "Domanda %s – DoteComune", proto);
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
 	alink(&b, "/ufficio/progetto?codice=", a->placement_code, a->placement_code);
 	hbuf_add(&b, " › ");
@@ -630,8 +637,7 @@ static void application_page(struct office *o, const char *id, int status, const
 		store_rows_release(&h);
 	}
 	store_rows_release(&r);
-	bottom(&b);
-	respond(o->resp, status, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, status);
 }
 
 /* Reads form field name into buf; -1 when missing or too long. */
@@ -781,10 +787,10 @@ static void ranking_page(struct office *o, const char *error)
 		goto out;
 	}
 	p = pr.v;
-	hbuf_init(&b, PAGE_MAX);
 	if (csv) {
 		char disp[128];
 
+		hbuf_init(&b, PAGE_MAX);
 		hbuf_add(&b, "posizione;protocollo;punteggio;esito\r\n");
 		for (i = 0; i < store_res_rows(rank); i++) {
 			int ranked = !strcmp(store_res_get(rank, i, 0), "1");
@@ -806,11 +812,7 @@ static void ranking_page(struct office *o, const char *error)
 		goto out;
 	}
 	c = comune_by_istat(p->comune);
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Graduatoria del progetto %s – DoteComune", code);
-		top(o, &b, title);
-	}
+	page_start(o, &b, "Graduatoria del progetto %s – DoteComune", code);
 	hbuf_add(&b, "<h1>Graduatoria ");
 	hbuf_add(&b, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Avviso</dt><dd>");
@@ -875,8 +877,7 @@ static void ranking_page(struct office *o, const char *error)
 			     "candidati saranno cancellati trascorso il periodo di conservazione.</p>"
 			     "<button type=\"submit\">Rendi definitiva</button></form>");
 	}
-	bottom(&b);
-	respond(o->resp, error ? 409 : 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, error ? 409 : 200);
 out:
 	store_res_free(rank);
 	store_rows_release(&pr);
@@ -931,8 +932,7 @@ static void audit_page(struct office *o)
 		storage_error(o);
 		return;
 	}
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, "Registro delle modifiche – DoteComune");
+	page_start(o, &b, "Registro delle modifiche – DoteComune");
 	hbuf_add(&b, "<h1>Registro delle modifiche</h1><p>Ogni operazione sulle domande");
 	hbuf_add(&b, o->staff ? " del tuo Comune" : " della rete");
 	hbuf_add(&b, ": chi, quando, da quale stato a quale, con la nota. Le più recenti per prime (al massimo "
@@ -990,8 +990,7 @@ static void audit_page(struct office *o)
 		hbuf_add(&b, "</tbody></table>");
 		store_rows_release(&r);
 	}
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, 200);
 }
 
 /* ---- routing ---- */
