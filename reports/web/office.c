@@ -659,6 +659,23 @@ static int csrf_ok(struct office *o)
 	return 1;
 }
 
+/* After a change: back to base + value (percent-encoded) with
+ * &fatto=done, the page then says what was done. */
+static void redirect_done(struct office *o, const char *base, const char *value, const char *done)
+{
+	struct hbuf u;
+	char *to;
+
+	hbuf_init(&u, 256);
+	hbuf_add(&u, base);
+	url_value(&u, value);
+	hbuf_add(&u, "&fatto=");
+	hbuf_add(&u, done);
+	to = hbuf_detach(&u, NULL);
+	html_staff_redirect(o->resp, to ? to : "/ufficio");
+	free(to);
+}
+
 static void application_post(struct office *o)
 {
 	char id[72], action[16], note[SELECTION_NOTE_MAX + 2], err[512], v1[48], v2[SELECTION_PLACE_MAX + 2];
@@ -718,17 +735,7 @@ static void application_post(struct office *o)
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
-		struct hbuf u;
-		char *to;
-
-		hbuf_init(&u, 256);
-		hbuf_add(&u, "/ufficio/domanda?id=");
-		url_value(&u, id);
-		hbuf_add(&u, "&fatto=");
-		hbuf_add(&u, action);
-		to = hbuf_detach(&u, NULL);
-		html_staff_redirect(o->resp, to ? to : "/ufficio");
-		free(to);
+		redirect_done(o, "/ufficio/domanda?id=", id, action);
 	}
 }
 
@@ -907,16 +914,7 @@ static void ranking_post(struct office *o)
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
-		struct hbuf u;
-		char *to;
-
-		hbuf_init(&u, 256);
-		hbuf_add(&u, "/ufficio/graduatoria?codice=");
-		url_value(&u, code);
-		hbuf_add(&u, "&fatto=definitiva");
-		to = hbuf_detach(&u, NULL);
-		html_staff_redirect(o->resp, to ? to : "/ufficio");
-		free(to);
+		redirect_done(o, "/ufficio/graduatoria?codice=", code, "definitiva");
 	}
 }
 
