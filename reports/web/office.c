@@ -177,6 +177,33 @@ static void td_nw(struct hbuf *b, const char *v)
 	hbuf_add(b, "</td>");
 }
 
+/* A row of a card (<dl class="card">): label, then the values escaped,
+ * joined by sep (v2 NULL: v1 alone). */
+static void card_item(struct hbuf *b, const char *label, const char *v1, const char *sep, const char *v2)
+{
+	hbuf_printf(b, "<dt>%s</dt><dd>", label);
+	hbuf_esc(b, v1);
+	if (v2) {
+		hbuf_add(b, sep);
+		hbuf_esc(b, v2);
+	}
+	hbuf_add(b, "</dd>");
+}
+
+/* The outcome of the last action: an error (alert) or what was done. */
+static void notice(struct hbuf *b, const char *error, const char *done)
+{
+	if (error) {
+		hbuf_add(b, "<p class=\"err\" role=\"alert\">");
+		hbuf_esc(b, error);
+		hbuf_add(b, "</p>");
+	} else if (done) {
+		hbuf_add(b, "<p class=\"ok\" role=\"status\">");
+		hbuf_esc(b, done);
+		hbuf_add(b, "</p>");
+	}
+}
+
 /* Appends a query parameter value, percent-encoded. */
 static void url_value(struct hbuf *b, const char *v)
 {
@@ -332,21 +359,13 @@ static void placement_page(struct office *o)
 	hbuf_esc(&b, code);
 	hbuf_add(&b, "</nav><h1>");
 	hbuf_esc(&b, p->title);
-	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, code);
-	hbuf_add(&b, "</dd><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, p->call_code);
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, p->call_title);
-	hbuf_add(&b, "</dd><dt>Ufficio</dt><dd>");
-	hbuf_esc(&b, p->office);
-	hbuf_add(&b, ", ");
-	hbuf_esc(&b, p->address);
-	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, p->seats);
-	hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
-	hbuf_esc(&b, *p->requirements ? p->requirements : "quelli dell'avviso");
-	hbuf_add(&b, "</dd><dt>Graduatoria</dt><dd>");
+	hbuf_add(&b, "</h1><dl class=\"card\">");
+	card_item(&b, "Progetto", code, NULL, NULL);
+	card_item(&b, "Avviso", p->call_code, " – ", p->call_title);
+	card_item(&b, "Ufficio", p->office, ", ", p->address);
+	card_item(&b, "Posti", p->seats, NULL, NULL);
+	card_item(&b, "Requisiti", *p->requirements ? p->requirements : "quelli dell'avviso", NULL, NULL);
+	hbuf_add(&b, "<dt>Graduatoria</dt><dd>");
 	alink(&b, "/ufficio/graduatoria?codice=", code, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, " (");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "CSV");
@@ -470,22 +489,11 @@ static void application_page(struct office *o, const char *id, int status, const
 	hbuf_add(&b, "</nav><h1>Domanda ");
 	hbuf_esc(&b, proto);
 	hbuf_add(&b, "</h1>");
-	if (error) {
-		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
-		hbuf_esc(&b, error);
-		hbuf_add(&b, "</p>");
-	} else if (done) {
-		hbuf_add(&b, "<p class=\"ok\" role=\"status\">");
-		hbuf_esc(&b, done);
-		hbuf_add(&b, "</p>");
-	}
+	notice(&b, error, done);
 	hbuf_add(&b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
 	hbuf_esc(&b, status_it(st));
-	hbuf_add(&b, "</span></dd><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, a->placement_code);
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, a->placement_title);
-	hbuf_add(&b, "</dd>");
+	hbuf_add(&b, "</span></dd>");
+	card_item(&b, "Progetto", a->placement_code, " – ", a->placement_title);
 	if (erased) {
 		hbuf_add(&b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
 	} else {
@@ -494,40 +502,28 @@ static void application_page(struct office *o, const char *id, int status, const
 		const struct vocab *ed = vocab_find(education_levels, education_levels_n, a->education);
 		char name[160];
 
-		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
-		hbuf_add(&b, "<dt>Candidato/a</dt><dd>");
-		hbuf_esc(&b, name);
-		hbuf_add(&b, "</dd><dt>Codice fiscale</dt><dd>");
-		hbuf_esc(&b, a->cf);
-		hbuf_add(&b, "</dd><dt>Telefono</dt><dd>");
-		hbuf_esc(&b, a->phone);
-		hbuf_add(&b, "</dd><dt>E-mail</dt><dd>");
-		hbuf_esc(&b, *a->email ? a->email : "non indicata");
-		hbuf_add(&b, "</dd><dt>Data di nascita</dt><dd>");
-		{
-			const char *bd = a->birth_date;
-			char it[16];
+		const char *bd = a->birth_date;
+		char it[16];
 
-			if (strlen(bd) == 10)
-				snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
-			else
-				str_copy(it, sizeof(it), bd);
-			hbuf_esc(&b, it);
-		}
-		hbuf_add(&b, "</dd><dt>Residenza</dt><dd>");
-		hbuf_esc(&b, res ? res->name : a->residence);
-		hbuf_add(&b, "</dd><dt>Condizione</dt><dd>");
-		hbuf_esc(&b, as ? as->it : a->applicant_status);
-		hbuf_add(&b, "</dd><dt>Titolo di studio</dt><dd>");
-		hbuf_esc(&b, ed ? ed->it : a->education);
-		hbuf_add(&b, "</dd>");
+		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
+		card_item(&b, "Candidato/a", name, NULL, NULL);
+		card_item(&b, "Codice fiscale", a->cf, NULL, NULL);
+		card_item(&b, "Telefono", a->phone, NULL, NULL);
+		card_item(&b, "E-mail", *a->email ? a->email : "non indicata", NULL, NULL);
+		if (strlen(bd) == 10)
+			snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
+		else
+			str_copy(it, sizeof(it), bd);
+		card_item(&b, "Data di nascita", it, NULL, NULL);
+		card_item(&b, "Residenza", res ? res->name : a->residence, NULL, NULL);
+		card_item(&b, "Condizione", as ? as->it : a->applicant_status, NULL, NULL);
+		card_item(&b, "Titolo di studio", ed ? ed->it : a->education, NULL, NULL);
 	}
 	{
 		char w[40];
 		when(a->submitted_at, w, sizeof(w));
-		hbuf_add(&b, "<dt>Presentata il</dt><dd>");
-		hbuf_esc(&b, w);
-		hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
+		card_item(&b, "Presentata il", w, NULL, NULL);
+		hbuf_add(&b, "<dt>Requisiti</dt><dd>");
 		hbuf_add(&b, !strcmp(a->requirements, "ok") ? "<span class=\"ok\">posseduti</span>"
 			     : !strcmp(a->requirements, "ko") ? "<span class=\"ko\">non posseduti</span>"
 			     : "da verificare");
@@ -538,11 +534,7 @@ static void application_page(struct office *o, const char *id, int status, const
 		hbuf_add(&b, "</dd>");
 		if (*a->interview_at) {
 			selection_when_it(a->interview_at, w, sizeof(w));
-			hbuf_add(&b, "<dt>Colloquio</dt><dd>");
-			hbuf_esc(&b, w);
-			hbuf_add(&b, ", ");
-			hbuf_esc(&b, a->interview_place);
-			hbuf_add(&b, "</dd>");
+			card_item(&b, "Colloquio", w, ", ", a->interview_place);
 		}
 		if (*a->outcome) {
 			hbuf_add(&b, "<dt>Esito del colloquio</dt><dd>");
@@ -822,35 +814,19 @@ static void ranking_page(struct office *o, const char *error)
 	page_start(o, &b, "Graduatoria del progetto %s – DoteComune", code);
 	hbuf_add(&b, "<h1>Graduatoria ");
 	hbuf_add(&b, *p->final_at ? "definitiva" : "provvisoria");
-	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, p->call_code);
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, p->call_title);
-	hbuf_add(&b, "</dd><dt>Ente ospitante</dt><dd>Comune di ");
-	hbuf_esc(&b, c ? c->name : p->comune);
-	hbuf_add(&b, "</dd><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, code);
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, p->title);
-	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, p->seats);
-	hbuf_add(&b, "</dd>");
+	hbuf_add(&b, "</h1><dl class=\"card\">");
+	card_item(&b, "Avviso", p->call_code, " – ", p->call_title);
+	card_item(&b, "Ente ospitante", "Comune di ", "", c ? c->name : p->comune);
+	card_item(&b, "Progetto", code, " – ", p->title);
+	card_item(&b, "Posti", p->seats, NULL, NULL);
 	if (*p->final_at) {
 		when(p->final_at, w, sizeof(w));
-		hbuf_add(&b, "<dt>Definitiva dal</dt><dd>");
-		hbuf_esc(&b, w);
-		hbuf_add(&b, "</dd>");
+		card_item(&b, "Definitiva dal", w, NULL, NULL);
 	}
 	hbuf_add(&b, "</dl>");
-	if (error) {
-		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
-		hbuf_esc(&b, error);
-		hbuf_add(&b, "</p>");
-	} else if (*p->final_at && !strcmp(fatto, "definitiva")) {
-		/* Back from "Rendi definitiva": say it was done, as every other form does. */
-		hbuf_add(&b, "<p class=\"ok\" role=\"status\">Graduatoria resa definitiva: punteggi ed esiti"
-			     " non si cambiano più.</p>");
-	}
+	/* Back from "Rendi definitiva": say it was done, as every other form does. */
+	notice(&b, error, *p->final_at && !strcmp(fatto, "definitiva")
+		? "Graduatoria resa definitiva: punteggi ed esiti non si cambiano più." : NULL);
 	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
 		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
 		     "</tr></thead><tbody>");
