@@ -451,6 +451,30 @@ static const char *audit_label(const char *action)
 	return action;
 }
 
+/* A row of the audit log: when, who, [the comune,] [protocol and
+ * placement,] what, from which status to which, the note. */
+static void audit_row(struct hbuf *b, const struct office_audit *e, int with_place, int with_comune)
+{
+	const struct comune *c = with_comune ? comune_by_istat(e->comune) : NULL;
+	char w[40];
+
+	when(e->at, w, sizeof(w));
+	hbuf_add(b, "<tr>");
+	td_nw(b, w);
+	td(b, e->by);
+	if (with_comune)
+		td(b, c ? c->name : e->comune);
+	if (with_place) {
+		td_nw(b, e->protocol);
+		td_nw(b, e->placement_code);
+	}
+	td(b, audit_label(e->action));
+	td(b, status_it(e->from_status));
+	td(b, status_it(e->to_status));
+	td(b, e->note);
+	hbuf_add(b, "</tr>");
+}
+
 static void application_page(struct office *o, const char *id, int status, const char *error, const char *done)
 {
 	struct store_rows r, h;
@@ -613,17 +637,7 @@ static void application_page(struct office *o, const char *id, int status, const
 		if (!h.n)
 			hbuf_add(&b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
 		for (i = 0; i < h.n; i++) {
-			const struct office_audit *e = (const struct office_audit *)h.v + i;
-			char w[40];
-			when(e->at, w, sizeof(w));
-			hbuf_add(&b, "<tr>");
-			td_nw(&b, w);
-			td(&b, e->by);
-			td(&b, audit_label(e->action));
-			td(&b, status_it(e->from_status));
-			td(&b, status_it(e->to_status));
-			td(&b, e->note);
-			hbuf_add(&b, "</tr>");
+			audit_row(&b, (const struct office_audit *)h.v + i, 0, 0);
 		}
 		hbuf_add(&b, "</tbody></table>");
 		store_rows_release(&h);
@@ -916,23 +930,7 @@ static void audit_page(struct office *o)
 	hbuf_add(&b, "<th>Protocollo</th><th>Progetto</th><th>Operazione</th><th>Da</th><th>A</th><th>Nota</th>"
 		     "</tr></thead><tbody>");
 	for (i = 0; i < r.n; i++) {
-		const struct office_audit *e = (const struct office_audit *)r.v + i;
-		const struct comune *c = comune_by_istat(e->comune);
-		char w[40];
-
-		when(e->at, w, sizeof(w));
-		hbuf_add(&b, "<tr>");
-		td_nw(&b, w);
-		td(&b, e->by);
-		if (!o->staff)
-			td(&b, c ? c->name : e->comune);
-		td_nw(&b, e->protocol);
-		td_nw(&b, e->placement_code);
-		td(&b, audit_label(e->action));
-		td(&b, status_it(e->from_status));
-		td(&b, status_it(e->to_status));
-		td(&b, e->note);
-		hbuf_add(&b, "</tr>");
+		audit_row(&b, (const struct office_audit *)r.v + i, 1, !o->staff);
 	}
 	if (!r.n)
 		hbuf_add(&b, "<tr><td colspan=\"9\">Nessuna operazione registrata.</td></tr>");
