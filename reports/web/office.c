@@ -434,21 +434,28 @@ static void note_field(struct hbuf *b, const char *id)
 		       " name=\"nota\" maxlength=\"%d\"></div>", id, id, SELECTION_NOTE_MAX);
 }
 
+struct label {
+	const char *key, *text;
+};
+
+/* The text of key in labels[0..n-1], else fallback. */
+static const char *label_of(const struct label *labels, size_t n, const char *key, const char *fallback)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, labels[i].key))
+			return labels[i].text;
+	return fallback;
+}
+
 static const char *audit_label(const char *action)
 {
-	if (!strcmp(action, "status"))
-		return "Cambio di stato";
-	if (!strcmp(action, "interview_changed"))
-		return "Nuova convocazione";
-	if (!strcmp(action, "requirements_ok"))
-		return "Requisiti posseduti";
-	if (!strcmp(action, "requirements_ko"))
-		return "Requisiti non posseduti";
-	if (!strcmp(action, "score"))
-		return "Esito del colloquio";
-	if (!strcmp(action, "ranking_final"))
-		return "Graduatoria definitiva";
-	return action;
+	static const struct label actions[] = {
+		{ "status", "Cambio di stato" }, { "interview_changed", "Nuova convocazione" },
+		{ "requirements_ok", "Requisiti posseduti" }, { "requirements_ko", "Requisiti non posseduti" },
+		{ "score", "Esito del colloquio" }, { "ranking_final", "Graduatoria definitiva" },
+	};
+
+	return label_of(actions, ARRAY_SIZE(actions), action, action);
 }
 
 /* A row of the audit log: when, who, [the comune,] [protocol and
@@ -747,15 +754,13 @@ static void application_post(struct office *o)
 
 static const char *done_text(const char *action)
 {
-	if (!strcmp(action, "requisiti"))
-		return "Verifica dei requisiti registrata.";
-	if (!strcmp(action, "colloquio"))
-		return "Convocazione al colloquio registrata.";
-	if (!strcmp(action, "esito"))
-		return "Esito del colloquio registrato.";
-	if (!strcmp(action, "stato"))
-		return "Nuovo stato registrato.";
-	return NULL;
+	static const struct label done[] = {
+		{ "requisiti", "Verifica dei requisiti registrata." },
+		{ "colloquio", "Convocazione al colloquio registrata." },
+		{ "esito", "Esito del colloquio registrato." }, { "stato", "Nuovo stato registrato." },
+	};
+
+	return label_of(done, ARRAY_SIZE(done), action, NULL);
 }
 
 /* ---- /ufficio/graduatoria ---- */
