@@ -482,13 +482,156 @@ static void audit_row(struct hbuf *b, const struct office_audit *e, int with_pla
 	hbuf_add(b, "</tr>");
 }
 
+/* The application's card: status, placement, the applicant (unless
+ * erased) and the selection so far. */
+static void application_card(struct hbuf *b, const struct office_application *a)
+{
+	hbuf_add(b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
+	hbuf_esc(b, status_it(a->status));
+	hbuf_add(b, "</span></dd>");
+	card_item(b, "Progetto", a->placement_code, " – ", a->placement_title);
+	if (atoi(a->erased)) {
+		hbuf_add(b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
+	} else {
+		const struct comune *res = comune_by_istat(a->residence);
+		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status);
+		const struct vocab *ed = vocab_find(education_levels, education_levels_n, a->education);
+		char name[160];
+		const char *bd = a->birth_date;
+		char it[16];
+
+		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
+		card_item(b, "Candidato/a", name, NULL, NULL);
+		card_item(b, "Codice fiscale", a->cf, NULL, NULL);
+		card_item(b, "Telefono", a->phone, NULL, NULL);
+		card_item(b, "E-mail", *a->email ? a->email : "non indicata", NULL, NULL);
+		if (strlen(bd) == 10)
+			snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
+		else
+			str_copy(it, sizeof(it), bd);
+		card_item(b, "Data di nascita", it, NULL, NULL);
+		card_item(b, "Residenza", res ? res->name : a->residence, NULL, NULL);
+		card_item(b, "Condizione", as ? as->it : a->applicant_status, NULL, NULL);
+		card_item(b, "Titolo di studio", ed ? ed->it : a->education, NULL, NULL);
+	}
+	{
+		char w[40];
+		when(a->submitted_at, w, sizeof(w));
+		card_item(b, "Presentata il", w, NULL, NULL);
+		hbuf_add(b, "<dt>Requisiti</dt><dd>");
+		hbuf_add(b, !strcmp(a->requirements, "ok") ? "<span class=\"ok\">posseduti</span>"
+			    : !strcmp(a->requirements, "ko") ? "<span class=\"ko\">non posseduti</span>"
+			    : "da verificare");
+		if (*a->requirements_note) {
+			hbuf_add(b, " – ");
+			hbuf_esc(b, a->requirements_note);
+		}
+		hbuf_add(b, "</dd>");
+		if (*a->interview_at) {
+			selection_when_it(a->interview_at, w, sizeof(w));
+			card_item(b, "Colloquio", w, ", ", a->interview_place);
+		}
+		if (*a->outcome) {
+			hbuf_add(b, "<dt>Esito del colloquio</dt><dd>");
+			hbuf_add(b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
+			hbuf_add(b, ", punteggio ");
+			hbuf_esc(b, a->score);
+			hbuf_add(b, "</dd>");
+		}
+		if (*a->duplicate_of)
+			hbuf_add(b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
+				    "una domanda per lo stesso avviso.</dd>");
+	}
+	hbuf_add(b, "</dl>");
+}
+
+/* The forms for what may happen next to the application, by its status. */
+static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
+{
+	const char *st = a->status, *proto = a->protocol;
+	int i, any;
+
+	if (!strcmp(st, "received") || !strcmp(st, "interview")) {
+		form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
+		hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>"
+			    "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\" required>"
+			    " Requisiti posseduti</label><label style=\"font-weight:400\"><input type=\"radio\""
+			    " name=\"esito\" value=\"ko\"> Requisiti non posseduti</label></fieldset>");
+		note_field(b, "nota-req");
+		hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
+		form_start(o, b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
+									: "Convoca al colloquio");
+		hbuf_add(b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
+			    " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
+			    " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
+			    "<div><label for=\"luogo\">Luogo</label>"
+			    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
+			    " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
+		note_field(b, "nota-coll");
+		hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
+			    "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
+			    "riceve un messaggio.</p></form>");
+	}
+	if (*a->interview_at && !atoi(a->ranking_final) &&
+	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
+		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
+		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
+			    "<option value=\"idoneo\">Idoneo/a</option><option value=\"non_idoneo\">Non idoneo/a"
+			    "</option></select></div><div><label for=\"punteggio\">Punteggio (0-100)</label>"
+			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\""
+			    " required></div>");
+		note_field(b, "nota-esito");
+		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
+	}
+	any = 0;
+	for (i = 0; i < (int)application_statuses_n; i++) {
+		const char *k = application_statuses[i].key;
+
+		if (!strcmp(k, "interview") || !application_status_allowed(st, k))
+			continue;
+		if (!any)
+			form_start(o, b, proto, "stato", "Cambia lo stato");
+		if (!any)
+			hbuf_add(b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
+				    " required><option value=\"\">— scegli —</option>");
+		hbuf_printf(b, "<option value=\"%s\">", k);
+		hbuf_esc(b, application_statuses[i].it);
+		hbuf_add(b, "</option>");
+		any = 1;
+	}
+	if (any) {
+		hbuf_add(b, "</select></div>");
+		note_field(b, "nota-stato");
+		hbuf_add(b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
+	} else if (strcmp(st, "received") && strcmp(st, "interview")) {
+		hbuf_add(b, "<p class=\"note\">Lo stato della domanda è definitivo.</p>");
+	}
+}
+
+/* The application's history (its rows of the audit log). */
+static void application_history(struct office *o, struct hbuf *b, const struct office_application *a)
+{
+	struct store_rows h;
+
+	if (!office_application_history(o->s, a->uuid, &h)) {
+		hbuf_add(b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
+			    "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
+		if (!h.n)
+			hbuf_add(b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
+		for (int i = 0; i < h.n; i++)
+			audit_row(b, (const struct office_audit *)h.v + i, 0, 0);
+		hbuf_add(b, "</tbody></table>");
+		store_rows_release(&h);
+	}
+}
+
 static void application_page(struct office *o, const char *id, int status, const char *error, const char *done)
 {
-	struct store_rows r, h;
+	struct store_rows r;
 	const struct office_application *a;
 	struct hbuf b;
-	const char *st, *proto;
-	int i, erased, any, rc;
+	const char *proto;
+	int rc;
 
 	if (!o->staff) {
 		message_page(o, 403, "Riservato al Comune", "Le domande e i recapiti dei candidati sono visibili "
@@ -510,8 +653,6 @@ static void application_page(struct office *o, const char *id, int status, const
 	}
 	a = r.v;
 	proto = a->protocol;
-	st = a->status;
-	erased = atoi(a->erased);
 	page_start(o, &b, "Domanda %s – DoteComune", proto);
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
 	alink(&b, "/ufficio/progetto?codice=", a->placement_code, a->placement_code);
@@ -521,134 +662,9 @@ static void application_page(struct office *o, const char *id, int status, const
 	hbuf_esc(&b, proto);
 	hbuf_add(&b, "</h1>");
 	notice(&b, error, done);
-	hbuf_add(&b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
-	hbuf_esc(&b, status_it(st));
-	hbuf_add(&b, "</span></dd>");
-	card_item(&b, "Progetto", a->placement_code, " – ", a->placement_title);
-	if (erased) {
-		hbuf_add(&b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
-	} else {
-		const struct comune *res = comune_by_istat(a->residence);
-		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status);
-		const struct vocab *ed = vocab_find(education_levels, education_levels_n, a->education);
-		char name[160];
-
-		const char *bd = a->birth_date;
-		char it[16];
-
-		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
-		card_item(&b, "Candidato/a", name, NULL, NULL);
-		card_item(&b, "Codice fiscale", a->cf, NULL, NULL);
-		card_item(&b, "Telefono", a->phone, NULL, NULL);
-		card_item(&b, "E-mail", *a->email ? a->email : "non indicata", NULL, NULL);
-		if (strlen(bd) == 10)
-			snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
-		else
-			str_copy(it, sizeof(it), bd);
-		card_item(&b, "Data di nascita", it, NULL, NULL);
-		card_item(&b, "Residenza", res ? res->name : a->residence, NULL, NULL);
-		card_item(&b, "Condizione", as ? as->it : a->applicant_status, NULL, NULL);
-		card_item(&b, "Titolo di studio", ed ? ed->it : a->education, NULL, NULL);
-	}
-	{
-		char w[40];
-		when(a->submitted_at, w, sizeof(w));
-		card_item(&b, "Presentata il", w, NULL, NULL);
-		hbuf_add(&b, "<dt>Requisiti</dt><dd>");
-		hbuf_add(&b, !strcmp(a->requirements, "ok") ? "<span class=\"ok\">posseduti</span>"
-			     : !strcmp(a->requirements, "ko") ? "<span class=\"ko\">non posseduti</span>"
-			     : "da verificare");
-		if (*a->requirements_note) {
-			hbuf_add(&b, " – ");
-			hbuf_esc(&b, a->requirements_note);
-		}
-		hbuf_add(&b, "</dd>");
-		if (*a->interview_at) {
-			selection_when_it(a->interview_at, w, sizeof(w));
-			card_item(&b, "Colloquio", w, ", ", a->interview_place);
-		}
-		if (*a->outcome) {
-			hbuf_add(&b, "<dt>Esito del colloquio</dt><dd>");
-			hbuf_add(&b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
-			hbuf_add(&b, ", punteggio ");
-			hbuf_esc(&b, a->score);
-			hbuf_add(&b, "</dd>");
-		}
-		if (*a->duplicate_of)
-			hbuf_add(&b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
-				     "una domanda per lo stesso avviso.</dd>");
-	}
-	hbuf_add(&b, "</dl>");
-
-	/* The forms for what may happen next. */
-	if (!strcmp(st, "received") || !strcmp(st, "interview")) {
-		form_start(o, &b, proto, "requisiti", "Verifica dei requisiti");
-		hbuf_add(&b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>"
-			     "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\" required>"
-			     " Requisiti posseduti</label><label style=\"font-weight:400\"><input type=\"radio\""
-			     " name=\"esito\" value=\"ko\"> Requisiti non posseduti</label></fieldset>");
-		note_field(&b, "nota-req");
-		hbuf_add(&b, "<button type=\"submit\">Registra la verifica</button></form>");
-		form_start(o, &b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
-									 : "Convoca al colloquio");
-		hbuf_add(&b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
-			     " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
-			     " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
-			     "<div><label for=\"luogo\">Luogo</label>"
-			     "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
-			     " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
-		note_field(&b, "nota-coll");
-		hbuf_add(&b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
-			     "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
-			     "riceve un messaggio.</p></form>");
-	}
-	if (*a->interview_at && !atoi(a->ranking_final) &&
-	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
-		form_start(o, &b, proto, "esito", "Esito del colloquio e punteggio");
-		hbuf_add(&b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
-			     "<option value=\"idoneo\">Idoneo/a</option><option value=\"non_idoneo\">Non idoneo/a"
-			     "</option></select></div><div><label for=\"punteggio\">Punteggio (0-100)</label>"
-			     "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\""
-			     " required></div>");
-		note_field(&b, "nota-esito");
-		hbuf_add(&b, "<button type=\"submit\">Registra l'esito</button></form>");
-	}
-	any = 0;
-	for (i = 0; i < (int)application_statuses_n; i++) {
-		const char *k = application_statuses[i].key;
-
-		if (!strcmp(k, "interview") || !application_status_allowed(st, k))
-			continue;
-		if (!any)
-			form_start(o, &b, proto, "stato", "Cambia lo stato");
-		if (!any)
-			hbuf_add(&b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
-				     " required><option value=\"\">— scegli —</option>");
-		hbuf_printf(&b, "<option value=\"%s\">", k);
-		hbuf_esc(&b, application_statuses[i].it);
-		hbuf_add(&b, "</option>");
-		any = 1;
-	}
-	if (any) {
-		hbuf_add(&b, "</select></div>");
-		note_field(&b, "nota-stato");
-		hbuf_add(&b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
-	} else if (strcmp(st, "received") && strcmp(st, "interview")) {
-		hbuf_add(&b, "<p class=\"note\">Lo stato della domanda è definitivo.</p>");
-	}
-
-	/* The history. */
-	if (!office_application_history(o->s, a->uuid, &h)) {
-		hbuf_add(&b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
-			     "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
-		if (!h.n)
-			hbuf_add(&b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
-		for (i = 0; i < h.n; i++) {
-			audit_row(&b, (const struct office_audit *)h.v + i, 0, 0);
-		}
-		hbuf_add(&b, "</tbody></table>");
-		store_rows_release(&h);
-	}
+	application_card(&b, a);
+	application_forms(o, &b, a);
+	application_history(o, &b, a);
 	store_rows_release(&r);
 	page_finish(o, &b, status);
 }
