@@ -1196,6 +1196,99 @@ static void net_map(struct page *pg, const struct net_row *rows, int n, const ch
 	free(p);
 }
 
+/* The filters: search, the scope a and the comparison scope b. */
+static void net_filters(struct page *pg, const char *q, const struct net_scope *a, const struct net_scope *b)
+{
+	hbuf_add(&pg->b, "<form method=\"get\" action=\"/coordinamento/rete\" class=\"filters\" aria-label=\"Filtri\">"
+			 "<div><label for=\"q\">Cerca un Comune</label><input id=\"q\" name=\"q\" maxlength=\"60\""
+			 " placeholder=\"nome, provincia (MI) o codice ISTAT\" value=\"");
+	hbuf_esc(&pg->b, q);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call\">Avviso</label><input id=\"call\" name=\"call\" size=\"10\""
+			 " placeholder=\"11/2025\" value=\"");
+	hbuf_esc(&pg->b, a->call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from\">o dal mese</label><input id=\"from\" name=\"from\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a->kind == 2 ? a->from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to\">al mese</label><input id=\"to\" name=\"to\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a->kind == 2 ? a->to : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call2\">Confronta con l'avviso</label><input id=\"call2\" name=\"call2\""
+			 " size=\"10\" value=\"");
+	hbuf_esc(&pg->b, b->call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from2\">o dal mese</label><input id=\"from2\" name=\"from2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b->kind == 2 ? b->from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to2\">al mese</label><input id=\"to2\" name=\"to2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b->kind == 2 ? b->to : "");
+	hbuf_add(&pg->b, "\"></div><div><button type=\"submit\">Mostra</button></div></form>");
+}
+
+/* The table's column headings, each a link sorting by it (dir: 1
+ * ascending, -1 descending, for the current key). */
+static void net_table_head(struct page *pg, const char *query, int key, int dir, int compare)
+{
+	static const struct { int key; const char *label; } cols[] = {
+		{ NS_COMUNE, "Comune" }, { NS_APPS, "Candidature" }, { NS_SEATS, "Posti" },
+		{ NS_PER_SEAT, "Candidature per posto" }, { NS_FILL, "Copertura" }, { NS_SELECTED, "Selezionati" },
+		{ NS_STARTED, "Avviati" }, { NS_DROPPED, "Abbandoni" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+		int cur = key == cols[i].key;
+		const char *nd = cur && dir == 1 ? "desc" : cur ? "asc" : cols[i].key == NS_COMUNE ? "asc" : "desc";
+
+		hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
+			    cur ? (dir == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
+		net_url(&pg->b, query, sort_keys[cols[i].key], nd, NULL);
+		hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (dir == 1 ? " ▲" : " ▼") : "");
+	}
+	if (compare) {
+		hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
+				 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
+				 "<th scope=\"col\" class=\"n\"><a href=\"");
+		net_url(&pg->b, query, "variazione", key == NS_DELTA && dir == -1 ? "asc" : "desc", NULL);
+		hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
+	}
+	hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
+}
+
+/* One comune's row (alert: no applications or low fill). */
+static void net_table_row(struct page *pg, const struct net_row *r, int alert, int compare)
+{
+	hbuf_add(&pg->b, "<tr data-comune=\"");
+	hbuf_esc(&pg->b, r->istat);
+	hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
+	hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
+	if (r->c)
+		hbuf_printf(&pg->b, " (%s)", r->c->province);
+	hbuf_add(&pg->b, "</th>");
+	count_cell(&pg->b, r->apps, "applications");
+	count_cell(&pg->b, r->seats, "seats");
+	{
+		char v[32] = "–";
+		double x = ratio(r->apps, r->seats);
+
+		if (x >= 0)
+			html_dec_it(v, sizeof(v), x, 2);
+		hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"per_seat\">%s</td>", v);
+	}
+	rate_cell(&pg->b, ratio(r->selected, r->seats), "fill_rate");
+	count_cell(&pg->b, r->selected, "selected");
+	count_cell(&pg->b, r->started, "started");
+	count_cell(&pg->b, r->dropped, "dropped_out");
+	if (compare) {
+		count_cell(&pg->b, r->apps2, "applications2");
+		count_cell(&pg->b, r->seats2, "seats2");
+		rate_cell(&pg->b, ratio(r->selected2, r->seats2), "fill_rate2");
+		hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"delta\">%+lld</td>", r->apps - r->apps2);
+	}
+	hbuf_add(&pg->b, "<td>");
+	if (r->apps == 0 && r->seats > 0)
+		hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
+	if (r->low_fill)
+		hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
+	if (r->few_apps)
+		hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
+	hbuf_add(&pg->b, "</td></tr>");
+}
+
 static void network_page(struct page *pg)
 {
 	struct net_scope a, b;
@@ -1242,25 +1335,7 @@ static void network_page(struct page *pg)
 	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
 			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
 			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
-	hbuf_add(&pg->b, "<form method=\"get\" action=\"/coordinamento/rete\" class=\"filters\" aria-label=\"Filtri\">"
-			 "<div><label for=\"q\">Cerca un Comune</label><input id=\"q\" name=\"q\" maxlength=\"60\""
-			 " placeholder=\"nome, provincia (MI) o codice ISTAT\" value=\"");
-	hbuf_esc(&pg->b, q);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"call\">Avviso</label><input id=\"call\" name=\"call\" size=\"10\""
-			 " placeholder=\"11/2025\" value=\"");
-	hbuf_esc(&pg->b, a.call);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"from\">o dal mese</label><input id=\"from\" name=\"from\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, a.kind == 2 ? a.from : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"to\">al mese</label><input id=\"to\" name=\"to\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, a.kind == 2 ? a.to : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"call2\">Confronta con l'avviso</label><input id=\"call2\" name=\"call2\""
-			 " size=\"10\" value=\"");
-	hbuf_esc(&pg->b, b.call);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"from2\">o dal mese</label><input id=\"from2\" name=\"from2\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, b.kind == 2 ? b.from : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"to2\">al mese</label><input id=\"to2\" name=\"to2\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, b.kind == 2 ? b.to : "");
-	hbuf_add(&pg->b, "\"></div><div><button type=\"submit\">Mostra</button></div></form>");
+	net_filters(pg, q, &a, &b);
 
 	hbuf_add(&pg->b, "<div class=\"kpi\">");
 	html_int_it(num, sizeof(num), n);
@@ -1284,30 +1359,7 @@ static void network_page(struct page *pg)
 	net_map(pg, rows, n, query, sort_keys[key], args[1] == 1 ? "asc" : "desc", q);
 
 	hbuf_add(&pg->b, "<table id=\"rete\"><caption>Comuni della rete (uso interno)</caption><thead><tr>");
-	{
-		static const struct { int key; const char *label; } cols[] = {
-			{ NS_COMUNE, "Comune" }, { NS_APPS, "Candidature" }, { NS_SEATS, "Posti" },
-			{ NS_PER_SEAT, "Candidature per posto" }, { NS_FILL, "Copertura" }, { NS_SELECTED, "Selezionati" },
-			{ NS_STARTED, "Avviati" }, { NS_DROPPED, "Abbandoni" },
-		};
-		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
-			int cur = key == cols[i].key;
-			const char *nd = cur && args[1] == 1 ? "desc" : cur ? "asc" : cols[i].key == NS_COMUNE ? "asc" : "desc";
-
-			hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
-				    cur ? (args[1] == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
-			net_url(&pg->b, query, sort_keys[cols[i].key], nd, NULL);
-			hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (args[1] == 1 ? " ▲" : " ▼") : "");
-		}
-		if (compare) {
-			hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
-					 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
-					 "<th scope=\"col\" class=\"n\"><a href=\"");
-			net_url(&pg->b, query, "variazione", key == NS_DELTA && args[1] == -1 ? "asc" : "desc", NULL);
-			hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
-		}
-		hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
-	}
+	net_table_head(pg, query, key, args[1], compare);
 	for (int i = 0; i < n && shown < NET_ROWS_MAX; i++) {
 		struct net_row *r = &rows[i];
 		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill;
@@ -1315,41 +1367,7 @@ static void network_page(struct page *pg)
 		if (!net_match(r, q))
 			continue;
 		shown++;
-		hbuf_add(&pg->b, "<tr data-comune=\"");
-		hbuf_esc(&pg->b, r->istat);
-		hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
-		hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
-		if (r->c)
-			hbuf_printf(&pg->b, " (%s)", r->c->province);
-		hbuf_add(&pg->b, "</th>");
-		count_cell(&pg->b, r->apps, "applications");
-		count_cell(&pg->b, r->seats, "seats");
-		{
-			char v[32] = "–";
-			double x = ratio(r->apps, r->seats);
-
-			if (x >= 0)
-				html_dec_it(v, sizeof(v), x, 2);
-			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"per_seat\">%s</td>", v);
-		}
-		rate_cell(&pg->b, ratio(r->selected, r->seats), "fill_rate");
-		count_cell(&pg->b, r->selected, "selected");
-		count_cell(&pg->b, r->started, "started");
-		count_cell(&pg->b, r->dropped, "dropped_out");
-		if (compare) {
-			count_cell(&pg->b, r->apps2, "applications2");
-			count_cell(&pg->b, r->seats2, "seats2");
-			rate_cell(&pg->b, ratio(r->selected2, r->seats2), "fill_rate2");
-			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"delta\">%+lld</td>", r->apps - r->apps2);
-		}
-		hbuf_add(&pg->b, "<td>");
-		if (r->apps == 0 && r->seats > 0)
-			hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
-		if (r->low_fill)
-			hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
-		if (r->few_apps)
-			hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
-		hbuf_add(&pg->b, "</td></tr>");
+		net_table_row(pg, r, alert, compare);
 	}
 	if (!shown)
 		hbuf_add(&pg->b, "<tr><td colspan=\"13\">Nessun Comune corrisponde.</td></tr>");
