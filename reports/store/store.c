@@ -120,6 +120,14 @@ int store_query(struct store *s, const char *sql, const struct store_args *a,
 	return s->ops->exec(s, sql, a, res) < 0 ? -1 : 0;
 }
 
+int store_query_once(struct store *s, const char *sql, const struct store_args *a,
+		     struct store_res **res)
+{
+	if (res)
+		*res = NULL;
+	return s->ops->exec_once(s, sql, a, res) < 0 ? -1 : 0;
+}
+
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
 	       size_t size)
 {

@@ -3,10 +3,12 @@
  * The SQLite backend of reports/store/store.h: the hub database opened with
  * db_open(path, DB_SYNC_FULL) (WAL, a commit is on disk when it
  * returns), prepared statements cached per SQL text, rows copied out as
- * text (BLOBs as hex).
+ * text (BLOBs as hex). A statement run once (store_query_once) is
+ * prepared, run and finalised without touching the cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include "core/db.h"
 #include "core/util.h"
@@ -63,18 +65,17 @@ static int hexval(int ch)
 	return -1;
 }
 
-static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
-		   struct store_res **res)
+/* Binds a to st, steps it to the end and copies its rows into *res
+ * (when res is not NULL): rows changed, or -1 after error(). */
+static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct store_args *a,
+	       struct store_res **res)
 {
 	sqlite3 *db = s->conn;
-	sqlite3_stmt *st = cached(s, sql);
 	unsigned char blob[256];
 	char *cells[32];
 	size_t lens[32];
 	int i, rc = -1, step, cols;
 
-	if (!st)
-		return -1;
 	for (i = 0; a && i < a->n; i++) {
 		const char *v = a->v[i];
 
@@ -149,7 +150,27 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 	}
 	rc = sqlite3_changes(db);
 out:
-	uncache(s, sql, st);
+	return rc;
+}
+
+static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
+		   struct store_res **res)
+{
+	sqlite3_stmt *st = cached(s, sql);
+	int rc = st ? run(s, st, sql, a, res) : -1;
+
+	if (st)
+		uncache(s, sql, st);
+	return rc;
+}
+
+static int sq_exec_once(struct store *s, const char *sql, const struct store_args *a,
+			struct store_res **res)
+{
+	sqlite3_stmt *st = db_prepare(s->conn, sql);
+	int rc = st ? run(s, st, sql, a, res) : -1;
+
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -185,9 +206,66 @@ static void sq_close(struct store *s)
 	db_close(s->conn);
 }
 
+/* A borrowed connection stays open: its owner closes it. */
+static void sq_close_borrowed(struct store *s)
+{
+	struct sqlite_cache *c = s->cache;
+	int i;
+
+	for (i = 0; c && i < c->n; i++)
+		sqlite3_finalize(c->st[i]);
+	free(c);
+}
+
 static const struct store_ops sqlite_ops = {
-	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, NULL,
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, NULL, sq_exec_once,
 };
+
+static const struct store_ops sqlite_borrowed_ops = {
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close_borrowed, NULL, sq_exec_once,
+};
+
+/* A store over db with ops, or NULL (db is left to the caller). */
+static struct store *store_new(sqlite3 *db, const struct store_ops *ops)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->ops = ops;
+	s->conn = db;
+	s->cache = calloc(1, sizeof(struct sqlite_cache));
+	if (!s->cache) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *store_sqlite_borrow(sqlite3 *db)
+{
+	return store_new(db, &sqlite_borrowed_ops);
+}
+
+struct store *store_open_existing(const char *url, int durable)
+{
+	struct store *s;
+	sqlite3 *db;
+
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return store_open(url);
+	if (access(url, R_OK | W_OK)) {
+		error("cannot open the hub database '%s'", url);
+		return NULL;
+	}
+	db = db_open(url, durable ? DB_SYNC_FULL : DB_SYNC_NORMAL);
+	if (!db)
+		return NULL;
+	s = store_new(db, &sqlite_ops);
+	if (!s)
+		db_close(db);
+	return s;
+}
 
 struct store *store_sqlite_open(const char *path)
 {
