@@ -5,7 +5,7 @@
  * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
  * applications, then protected by the cell key method (reports/stats/sdc.h,
  * docs/reports.md) unless the caller shows a page marked for internal use. The same SQL runs on the hub's SQLite or PostgreSQL
- * database (reports/stats/statdb.h). Output formats live in report_format.c.
+ * database (a struct store, reports/store/store.h). Output formats live in report_format.c.
  *
  * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
@@ -98,16 +98,13 @@ int report_period_is_bucket(const struct report_query *q);
 /* A query with defaults (protect on, min_count 5). */
 void report_query_init(struct report_query *q);
 
-/* Runs q against db. Returns 0, or -1 with a message in err (bad filter,
+/* Runs q against db, a SQLite or PostgreSQL hub database: the same SQL,
+ * the same figures. Returns 0, or -1 with a message in err (bad filter,
  * unsupported combination, database error). r is always safe to free. */
-int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
-/* The same on a SQLite or PostgreSQL hub database (reports/stats/statdb.h):
- * the same SQL, the same figures. */
-struct statdb;
-int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err,
-		  size_t errsize);
+struct store;
+int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
 /* Recomputes every rollup from the raw rows on either backend. 0 or -1. */
-int report_rollup_rebuild(struct statdb *db);
+int report_rollup_rebuild(struct store *db);
 void report_free(struct report *r);
 
 /* Value of measure m in row: returns 0 not applicable, 1 count (in *count),

@@ -7,7 +7,8 @@
  * province, comune) and filters, and renders them as charts and tables.
  *
  * The hub's database may be SQLite or PostgreSQL: every query goes
- * through reports/stats/statdb.h, with a small pool of connections of its own.
+ * through a struct store (reports/store/store.h), with a small pool of
+ * connections of its own.
  *
  * Security: every form is protected against CSRF (a per-session token;
  * before login a double-submit token in a SameSite=Strict cookie),
@@ -27,7 +28,7 @@
 #include "reports/web/html.h"
 #include "reports/stats/report.h"
 #include "reports/stats/rollup.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/store.h"
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -43,18 +44,20 @@ enum { POOL = 8, PAGE_MAX = 8u << 20, FORM_MAX = 4096 };
 struct dashboard_ctx {
 	char url[1024];
 	pthread_mutex_t lock;
-	struct statdb conn[POOL];
+	struct store *conn[POOL];
 	int open[POOL], busy[POOL];
 	int secure_cookies;		/* add Secure to every cookie */
 };
 
 /* A database filled without rollup upkeep (dote demo, an import) gets
  * its rollups now rather than during someone's first page view. */
-static int rollups_check(struct statdb *db)
+static int rollups_check(struct store *db)
 {
-	if (db->lite)
-		return rollup_migrate(db->lite) || (rollup_stale(db->lite) && rollup_rebuild(db->lite)) ? -1 : 0;
-	if (statdb_int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+	char stale[24];
+
+	if (!store_is_pg(db))
+		return rollup_migrate(db->conn) || (rollup_stale(db->conn) && rollup_rebuild(db->conn)) ? -1 : 0;
+	if (store_text(db, rollup_stale_sql, NULL, stale, sizeof(stale)) == 0 && stale[0] && atoll(stale) == 0)
 		return 0;
 	warning("the rollups miss applications: rebuilding them");
 	return report_rollup_rebuild(db);
@@ -74,8 +77,9 @@ struct dashboard_ctx *dashboard_new(const char *db_url)
 	d->secure_cookies = env && !strcmp(env, "1");
 	pthread_mutex_init(&d->lock, NULL);
 	comuni_count();		/* parse the comuni table before any worker thread needs it */
-	if (statdb_open(&d->conn[0], db_url, 0) || auth_migrate(&d->conn[0]) || rollups_check(&d->conn[0])) {
-		statdb_close(&d->conn[0]);
+	d->conn[0] = store_open_existing(db_url, 0);
+	if (!d->conn[0] || auth_migrate(d->conn[0]) || rollups_check(d->conn[0])) {
+		store_close(d->conn[0]);
 		pthread_mutex_destroy(&d->lock);
 		free(d);
 		return NULL;
@@ -97,9 +101,7 @@ void dashboard_free(struct dashboard_ctx *d)
 	for (int i = 0; i < POOL; i++) {
 		if (!d->open[i])
 			continue;
-		if (d->conn[i].lite)
-			rollup_release(d->conn[i].lite);
-		statdb_close(&d->conn[i]);
+		store_close(d->conn[i]);	/* SQLite: releases its rollup statements too */
 	}
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -110,19 +112,19 @@ void *dashboard_hub_new(const char *db_url)
 	return dashboard_new(db_url);
 }
 
-static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
+static struct store *conn_get(struct dashboard_ctx *d, int *slot)
 {
-	struct statdb *db = NULL;
+	struct store *db = NULL;
 
 	pthread_mutex_lock(&d->lock);
 	for (int i = 0; i < POOL; i++)
 		if (!d->busy[i]) {
 			if (!d->open[i])
-				d->open[i] = statdb_open(&d->conn[i], d->url, 0) == 0;
+				d->open[i] = (d->conn[i] = store_open_existing(d->url, 0)) != NULL;
 			if (d->open[i]) {
 				d->busy[i] = 1;
 				*slot = i;
-				db = &d->conn[i];
+				db = d->conn[i];
 			}
 			break;
 		}
@@ -136,8 +138,9 @@ static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
 static void conn_put(struct dashboard_ctx *d, int slot, int failed)
 {
 	pthread_mutex_lock(&d->lock);
-	if (failed && d->conn[slot].store) {
-		statdb_close(&d->conn[slot]);
+	if (failed && store_is_pg(d->conn[slot])) {
+		store_close(d->conn[slot]);
+		d->conn[slot] = NULL;
 		d->open[slot] = 0;
 	}
 	d->busy[slot] = 0;
@@ -241,7 +244,7 @@ static void login_page(const struct dashboard_ctx *d, struct http_response *resp
 	html_staff_headers(resp);
 }
 
-static void login_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+static void login_post(const struct dashboard_ctx *d, struct store *db, const struct http_request *req,
 		       struct http_response *resp)
 {
 	char name[AUTH_NAME_MAX + 2] = "", password[AUTH_PASSWORD_MAX + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
@@ -292,7 +295,7 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 	str_wipe(cookie, sizeof(cookie));
 }
 
-static void logout_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+static void logout_post(const struct dashboard_ctx *d, struct store *db, const struct http_request *req,
 			struct http_response *resp)
 {
 	char token[AUTH_TOKEN_LEN + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
@@ -373,7 +376,7 @@ static int view_period(struct report_query *q, const struct view *v, char *err, 
 }
 
 /* Runs one report for the view; dims and measures are fixed strings. */
-static int view_report(struct statdb *db, const struct view *v, int protect, const char *dims, const char *measures,
+static int view_report(struct store *db, const struct view *v, int protect, const char *dims, const char *measures,
 		       struct report *r, char *err, size_t errsize)
 {
 	struct report_query q;
@@ -383,7 +386,7 @@ static int view_report(struct statdb *db, const struct view *v, int protect, con
 		return -1;
 	if ((dims[0] && report_parse_dims(&q, dims, err, errsize)) || report_parse_measures(&q, measures, err, errsize))
 		return -1;
-	return report_run_db(db, &q, r, err, errsize);
+	return report_run(db, &q, r, err, errsize);
 }
 
 static void kpi(struct hbuf *b, const struct report *r, int m, const char *label)
@@ -409,15 +412,14 @@ static void kpi(struct hbuf *b, const struct report *r, int m, const char *label
 	hbuf_printf(b, "<div><span>%s</span><b data-kpi=\"%s\">%s</b></div>", label, report_measure_name(m), num);
 }
 
-static void call_options(struct statdb *db, struct hbuf *b, const char *current)
+static void call_options(struct store *db, struct hbuf *b, const char *current)
 {
-	struct statdb_rows st;
-	int ok = statdb_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, 0, &st,
-			      NULL, 0) == 0;
+	struct store_res *st;
+	int ok = store_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, &st) == 0;
 	hbuf_add(b, "<option value=\"\">Tutti gli avvisi</option>");
-	while (ok && statdb_next(&st, NULL, 0) == 1) {
-		const char *code = statdb_text(&st, 0);
-		const char *title = statdb_text(&st, 1);
+	for (int i = 0; ok && i < store_res_rows(st); i++) {
+		const char *code = store_res_get(st, i, 0);
+		const char *title = store_res_get(st, i, 1);
 		if (!code)
 			continue;
 		hbuf_add(b, "<option value=\"");
@@ -427,7 +429,7 @@ static void call_options(struct statdb *db, struct hbuf *b, const char *current)
 		hbuf_add(b, "</option>");
 	}
 	if (ok)
-		statdb_done(&st);
+		store_res_free(st);
 }
 
 /* Level of the view and the dimension one level down. */
@@ -442,7 +444,7 @@ static const char *child_dim(const struct view *v)
 	return "region";
 }
 
-static void view_page(struct statdb *db, const struct auth_session *s, const struct http_request *req,
+static void view_page(struct store *db, const struct auth_session *s, const struct http_request *req,
 		      struct http_response *resp, int csv)
 {
 	struct view v;
@@ -835,7 +837,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
-	struct statdb *db;
+	struct store *db;
 	enum auth_result ar;
 	int slot = -1;
 
@@ -897,7 +899,7 @@ int dashboard_session_ok(struct dashboard_ctx *d, const char *cookie)
 {
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
-	struct statdb *db;
+	struct store *db;
 	enum auth_result ar;
 	int slot = -1;
 
