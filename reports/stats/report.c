@@ -915,6 +915,21 @@ static int rollups_ready(struct store *db, const struct report_query *q)
 	return report_rollup_rebuild(db);
 }
 
+int report_rollups_check(struct store *db)
+{
+	if (lite_of(db))
+		return rollup_migrate(lite_of(db)) || (rollup_stale(lite_of(db)) && rollup_rebuild(lite_of(db))) ? -1 : 0;
+	if (int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+		return 0;
+	warning("the rollups miss applications: rebuilding them");
+	return report_rollup_rebuild(db);
+}
+
+int report_calls(struct store *db, struct store_res **rows)
+{
+	return store_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, rows);
+}
+
 int report_rollup_rebuild(struct store *db)
 {
 	if (lite_of(db))

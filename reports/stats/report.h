@@ -103,6 +103,15 @@ void report_query_init(struct report_query *q);
  * unsupported combination, database error). r is always safe to free. */
 struct store;
 int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
+/* A database filled without rollup upkeep (dote demo, an import) gets
+ * its rollups now rather than during someone's first page view: SQLite
+ * migrates and rebuilds them when stale, PostgreSQL rebuilds them when
+ * they miss applications (a COUNT(*) of them). 0 or -1. */
+int report_rollups_check(struct store *db);
+/* The calls a report may be filtered by, newest first, at most 200:
+ * *rows (code, title), free with store_res_free. 0 or -1. */
+struct store_res;
+int report_calls(struct store *db, struct store_res **rows);
 /* Recomputes every rollup from the raw rows on either backend. 0 or -1. */
 int report_rollup_rebuild(struct store *db);
 void report_free(struct report *r);

@@ -27,7 +27,6 @@
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"
 #include "core/db.h"
@@ -49,20 +48,6 @@ struct dashboard_ctx {
 	int secure_cookies;		/* add Secure to every cookie */
 };
 
-/* A database filled without rollup upkeep (dote demo, an import) gets
- * its rollups now rather than during someone's first page view. */
-static int rollups_check(struct store *db)
-{
-	char stale[24];
-
-	if (!store_is_pg(db))
-		return rollup_migrate(db->conn) || (rollup_stale(db->conn) && rollup_rebuild(db->conn)) ? -1 : 0;
-	if (store_text(db, rollup_stale_sql, NULL, stale, sizeof(stale)) == 0 && stale[0] && atoll(stale) == 0)
-		return 0;
-	warning("the rollups miss applications: rebuilding them");
-	return report_rollup_rebuild(db);
-}
-
 struct dashboard_ctx *dashboard_new(const char *db_url)
 {
 	struct dashboard_ctx *d = calloc(1, sizeof(*d));
@@ -78,7 +63,7 @@ struct dashboard_ctx *dashboard_new(const char *db_url)
 	pthread_mutex_init(&d->lock, NULL);
 	comuni_count();		/* parse the comuni table before any worker thread needs it */
 	d->conn[0] = store_open_existing(db_url, 0);
-	if (!d->conn[0] || auth_migrate(d->conn[0]) || rollups_check(d->conn[0])) {
+	if (!d->conn[0] || auth_migrate(d->conn[0]) || report_rollups_check(d->conn[0])) {
 		store_close(d->conn[0]);
 		pthread_mutex_destroy(&d->lock);
 		free(d);
@@ -415,7 +400,7 @@ static void kpi(struct hbuf *b, const struct report *r, int m, const char *label
 static void call_options(struct store *db, struct hbuf *b, const char *current)
 {
 	struct store_res *st;
-	int ok = store_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, &st) == 0;
+	int ok = report_calls(db, &st) == 0;
 	hbuf_add(b, "<option value=\"\">Tutti gli avvisi</option>");
 	for (int i = 0; ok && i < store_res_rows(st); i++) {
 		const char *code = store_res_get(st, i, 0);
