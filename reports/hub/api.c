@@ -25,6 +25,7 @@
 #include "core/wire.h"
 #include "reports/hub/hub.h"
 #include "reports/store/selection.h"
+#include "reports/web/html.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
 

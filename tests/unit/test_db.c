@@ -7,6 +7,7 @@
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
+#include "reports/web/html.h"
 #include "check.h"
 
 #include <stdio.h>
