@@ -11,6 +11,7 @@
 #include "reports/stats/report.h"
 #include "reports/stats/rollup.h"
 #include "reports/store/store.h"
+#include "reports/web/report_html.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -167,7 +168,7 @@ static int cmd_report(int argc, char **argv)
 		for (int i = 0; i < q.n_dims && off < sizeof(title); i++)
 			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
 						report_dim_label(q.dims[i]));
-		text = report_html(NULL, &r, title, &len);
+		text = report_html(&r, title, &len);
 	}
 	if (!text) {
 		fprintf(stderr, "dote report: the output is too large\n");

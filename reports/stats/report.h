@@ -5,7 +5,8 @@
  * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
  * applications, then protected by the cell key method (reports/stats/sdc.h,
  * docs/reports.md) unless the caller shows a page marked for internal use. The same SQL runs on the hub's SQLite or PostgreSQL
- * database (a struct store, reports/store/store.h). Output formats live in report_format.c.
+ * database (a struct store, reports/store/store.h). Output formats live in report_format.c (HTML:
+ * reports/web/report_html.c).
  *
  * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
@@ -128,15 +129,9 @@ const char *report_measure_label(int m);	/* Italian header */
 int report_measure_is_rate(int m);
 
 /* Output formats (report_format.c). Each returns a malloc'd buffer
- * (free()) and its length in *len, or NULL. */
+ * (free()) and its length in *len, or NULL. The HTML page is the web
+ * layer's (reports/web/report_html.h). */
 enum report_format { REPORT_CSV, REPORT_JSON, REPORT_HTML };
 char *report_csv(const struct report *r, int excel_it, size_t *len);
 char *report_json(const struct report *r, size_t *len);
-/* A self-contained HTML report (fonts embedded, inline SVG charts). */
-char *report_html(sqlite3 *db, const struct report *r, const char *title, size_t *len);
-/* Pieces of the HTML report the dashboard reuses: the data table (at
- * most max_rows rows, header cells with scope) and the charts. */
-struct hbuf;
-void report_html_table(struct hbuf *b, const struct report *r, const char *caption, size_t max_rows);
-void report_html_charts(struct hbuf *b, const struct report *r, const char *idp);
 #endif

@@ -26,6 +26,7 @@
 #include "reports/web/dashboard.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
+#include "reports/web/report_html.h"
 #include "reports/stats/report.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"

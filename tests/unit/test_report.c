@@ -16,6 +16,7 @@
 #include "tests/unit/report_fixture.h"
 #include "reports/stats/report.h"
 #include "reports/web/html.h"
+#include "reports/web/report_html.h"
 #include "reports/store/store.h"
 
 #include <math.h>
@@ -434,7 +435,7 @@ int main(void)
 					 NULL, NULL) == 0);
 	{
 		size_t len;
-		char *html = report_html(NULL, &r, "Prova <&>", &len);
+		char *html = report_html(&r, "Prova <&>", &len);
 		int open_td = 0, close_td = 0, open_abbr = 0, close_abbr = 0;
 		for (const char *p = html; p && (p = strstr(p, "<td")); p++)
 			open_td++;
