@@ -529,54 +529,70 @@ static int64_t int1(struct store *s, const char *sql, const char *const *p, int 
 	return v;
 }
 
-static int64_t cell_int(const struct store_res *res, int row, int col)
+static int64_t cell_int(const char *v)
 {
-	const char *v = store_res_get(res, row, col);
 	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Where plan_run adds a plan's rows. */
+struct plan_sink {
+	struct report *r;
+	struct row_index *ix;
+	int first, n, nkeys, create;
+	char *err;
+	size_t errsize;
+};
+
+/* One row of a plan's answer (store_query_once streams them). */
+static int plan_row(void *ctx, const char *const *cells, int ncols)
+{
+	struct plan_sink *k = ctx;
+	struct report *r = k->r;
+	int nd = r->q.n_dims;
+	char *keys[REPORT_MAX_DIMS];
+	struct report_row *row;
+
+	if (ncols < nd + k->n + k->nkeys) {
+		snprintf(k->err, k->errsize, "database error: short row");
+		return -1;
+	}
+	/* The database's own texts, whole (row_get only reads them and
+	 * copies a new row's): a copy into fixed buffers cut a long
+	 * area or placement code and merged rows that differ after
+	 * the cut. */
+	for (int d = 0; d < nd; d++)
+		keys[d] = (char *)(cells[d] ? cells[d] : "");
+	row = row_get(r, k->ix, keys, nd, k->create);
+	if (!row && !k->create)
+		return 0;
+	if (!row) {
+		snprintf(k->err, k->errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
+								    : "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < k->n; i++)
+		row->base[k->first + i] += cell_int(cells[nd + i]);
+	for (int i = 0; i < k->nkeys; i++)
+		row->ckey[i] += key_of(cells[nd + k->n + i]);
+	return 0;
 }
 
 /* Runs a plan and adds its sums into the rows at base[first..first+n),
  * and the next nkeys columns (sums of record keys) into the row's cell
- * keys ckey[0..nkeys). create 0: only rows already there are touched. */
+ * keys ckey[0..nkeys). create 0: only rows already there are touched.
+ * The rows are streamed, never copied: a large answer costs no more
+ * than its GROUP BY. */
 static int plan_run(struct store *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
 		    int nkeys, int create, char *err, size_t errsize)
 {
+	struct plan_sink k = { r, ix, first, n, nkeys, create, err, errsize };
 	struct store_args a;
-	struct store_res *st;
-	int nd = r->q.n_dims, rc = -1, rows;
 
 	args_of(&a, p->params, p->np);
-	if (store_query_once(db, p->sql, &a, &st) < 0)
-		return db_error(db, err, errsize);
-	rows = store_res_rows(st);
-	for (int i = 0; i < rows; i++) {
-		char *keys[REPORT_MAX_DIMS];
-		struct report_row *row;
-		/* The database's own texts, whole (row_get only reads them and
-		 * copies a new row's): a copy into fixed buffers cut a long
-		 * area or placement code and merged rows that differ after
-		 * the cut. */
-		for (int d = 0; d < nd; d++) {
-			const char *v = store_res_get(st, i, d);
-			keys[d] = (char *)(v ? v : "");
-		}
-		row = row_get(r, ix, keys, nd, create);
-		if (!row && !create)
-			continue;
-		if (!row) {
-			snprintf(err, errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
-								      : "out of memory");
-			goto out;
-		}
-		for (int k = 0; k < n; k++)
-			row->base[first + k] += cell_int(st, i, nd + k);
-		for (int k = 0; k < nkeys; k++)
-			row->ckey[k] += key_of(store_res_get(st, i, nd + n + k));
-	}
-	rc = 0;
-out:
-	store_res_free(st);
-	return rc;
+	err[0] = 0;
+	if (store_query_once(db, p->sql, &a, plan_row, &k) < 0)
+		return err[0] ? -1 : db_error(db, err, errsize);
+	return 0;
 }
 
 /* ---- labels and order ---- */
@@ -938,12 +954,12 @@ int report_rollup_rebuild(struct store *db)
 		return -1;
 	/* dote_rkey() follows the stored secret (it carries it as a literal).
 	 * Run once, these statements stay out of the statement cache. */
-	if (store_query_once(db, sdc_pg_function_sql, NULL, NULL) < 0) {
+	if (store_query_once(db, sdc_pg_function_sql, NULL, NULL, NULL) < 0) {
 		store_rollback(db);
 		return error("cannot rebuild the statistics key function");
 	}
 	for (int i = 0; rollup_rebuild_sql[i]; i++)
-		if (store_query_once(db, rollup_rebuild_sql[i], NULL, NULL) < 0) {
+		if (store_query_once(db, rollup_rebuild_sql[i], NULL, NULL, NULL) < 0) {
 			store_rollback(db);
 			return error("cannot rebuild the rollups");
 		}

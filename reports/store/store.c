@@ -121,11 +121,10 @@ int store_query(struct store *s, const char *sql, const struct store_args *a,
 }
 
 int store_query_once(struct store *s, const char *sql, const struct store_args *a,
-		     struct store_res **res)
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+		     void *ctx)
 {
-	if (res)
-		*res = NULL;
-	return s->ops->exec_once(s, sql, a, res) < 0 ? -1 : 0;
+	return s->ops->exec_once(s, sql, a, row, ctx);
 }
 
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,

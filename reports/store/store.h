@@ -71,12 +71,15 @@ void store_res_free(struct store_res *r);
 /* First column of the first row into buf: 0 found, 1 no row, -1 error. */
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
 	       size_t size);
-/* store_query for SQL built per call (the report engine's): prepared,
- * run and finalised, never cached, so sql may live in a buffer later
- * reused for other text. res may be NULL (a statement). 0 or -1 after
- * error(). */
+/* Runs SQL built per call (the report engine's): prepared, run and
+ * finalised, never cached, so sql may live in a buffer later reused for
+ * other text. Each row goes to row(ctx, cells, ncols) as it is read
+ * (cells as text, NULL for SQL NULL, valid during the call only; no
+ * BLOBs); a non-zero return stops the query. row may be NULL (a
+ * statement). 0, or -1 after error() or when row stopped it. */
 int store_query_once(struct store *s, const char *sql, const struct store_args *a,
-		     struct store_res **res);
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+		     void *ctx);
 /* Transactions. store_begin takes the write lock (SQLite: BEGIN
  * IMMEDIATE; PostgreSQL: BEGIN + a transaction advisory lock, so several
  * hub processes on one database serialise their writes). */
@@ -250,7 +253,7 @@ struct store_ops {
 	int (*many)(struct store *s, struct store_call *calls, int n);
 	/* Prepared for this call only (store_query_once). */
 	int (*exec_once)(struct store *s, const char *sql, const struct store_args *a,
-			 struct store_res **res);
+			 int (*row)(void *ctx, const char *const *cells, int ncols), void *ctx);
 };
 struct store {
 	const struct store_ops *ops;

@@ -147,17 +147,35 @@ static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
 
 /* The unnamed statement: prepared for this one execution. */
 static int pg_exec_once(struct store *s, const char *sql, const struct store_args *a,
-			struct store_res **res)
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+			void *ctx)
 {
 	char *text = rewrite(sql);
+	const char *cells[32];
 	PGresult *r;
-	int rc;
+	int rc = -1, cols;
 
 	if (!text)
 		return error("out of memory");
 	r = PQexecParams(s->conn, text, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
 	free(text);
-	rc = take(r, sql, res);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+		rc = 0;
+		break;
+	case PGRES_TUPLES_OK:
+		cols = PQnfields(r) < 32 ? PQnfields(r) : 32;
+		rc = 0;
+		for (int i = 0; row && i < PQntuples(r) && !rc; i++) {
+			for (int j = 0; j < cols; j++)
+				cells[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+			rc = row(ctx, cells, cols) ? -1 : 0;
+		}
+		break;
+	default:
+		error("sql failed: %s (%.60s)", PQresultErrorMessage(r), sql);
+		break;
+	}
 	PQclear(r);
 	return rc;
 }

@@ -4,7 +4,8 @@
  * db_open(path, DB_SYNC_FULL) (WAL, a commit is on disk when it
  * returns), prepared statements cached per SQL text, rows copied out as
  * text (BLOBs as hex). A statement run once (store_query_once) is
- * prepared, run and finalised without touching the cache.
+ * prepared, run and finalised without touching the cache, its rows
+ * handed over as they are stepped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,16 +66,11 @@ static int hexval(int ch)
 	return -1;
 }
 
-/* Binds a to st, steps it to the end and copies its rows into *res
- * (when res is not NULL): rows changed, or -1 after error(). */
-static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct store_args *a,
-	       struct store_res **res)
+/* Binds a to st: 0, or -1 after error(). */
+static int bind(sqlite3_stmt *st, const struct store_args *a)
 {
-	sqlite3 *db = s->conn;
 	unsigned char blob[256];
-	char *cells[32];
-	size_t lens[32];
-	int i, rc = -1, step, cols;
+	int i;
 
 	for (i = 0; a && i < a->n; i++) {
 		const char *v = a->v[i];
@@ -85,14 +81,12 @@ static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct 
 			size_t n = strlen(v) / 2, j;
 
 			if (n > sizeof(blob))
-				goto out;
+				return error("hex parameter too long");
 			for (j = 0; j < n; j++) {
 				int hi = hexval(v[2 * j]), lo = hexval(v[2 * j + 1]);
 
-				if (hi < 0 || lo < 0) {
-					error("bad hex parameter");
-					goto out;
-				}
+				if (hi < 0 || lo < 0)
+					return error("bad hex parameter");
 				blob[j] = (unsigned char)(hi * 16 + lo);
 			}
 			sqlite3_bind_blob(st, i + 1, blob, (int)n, SQLITE_TRANSIENT);
@@ -100,6 +94,21 @@ static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct 
 			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 		}
 	}
+	return 0;
+}
+
+/* Binds a to st, steps it to the end and copies its rows into *res
+ * (when res is not NULL): rows changed, or -1 after error(). */
+static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct store_args *a,
+	       struct store_res **res)
+{
+	sqlite3 *db = s->conn;
+	char *cells[32];
+	size_t lens[32];
+	int i, rc = -1, step, cols;
+
+	if (bind(st, a))
+		goto out;
 	cols = sqlite3_column_count(st);
 	if (cols > 32)
 		cols = 32;
@@ -164,12 +173,34 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 	return rc;
 }
 
+/* Rows go to row() as they are stepped: nothing is copied. */
 static int sq_exec_once(struct store *s, const char *sql, const struct store_args *a,
-			struct store_res **res)
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+			void *ctx)
 {
 	sqlite3_stmt *st = db_prepare(s->conn, sql);
-	int rc = st ? run(s, st, sql, a, res) : -1;
+	const char *cells[32];
+	int rc = -1, step, cols;
 
+	if (!st || bind(st, a))
+		goto out;
+	cols = sqlite3_column_count(st);
+	if (cols > 32)
+		cols = 32;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!row)
+			continue;
+		for (int i = 0; i < cols; i++)
+			cells[i] = (const char *)sqlite3_column_text(st, i);
+		if (row(ctx, cells, cols))
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		error("sql failed: %s (%.60s)", sqlite3_errmsg(s->conn), sql);
+		goto out;
+	}
+	rc = 0;
+out:
 	sqlite3_finalize(st);
 	return rc;
 }
