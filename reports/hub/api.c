@@ -29,6 +29,7 @@
 #include "reports/hub/pool.h"
 #include "reports/store/selection.h"
 #include "reports/web/dashboard.h"
+#include "reports/web/html.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
 #include "reports/web/receipt_page.h"
