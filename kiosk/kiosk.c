@@ -265,7 +265,11 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 	if (!strcmp(k->screen->id, "review")) {
 		/* The summary is text, not controls: read it here. Personal
 		 * data only through headphones, or once the citizen shows it. */
-		str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		/* Through the speakers, in a public hall, not even the name. */
+		if (k->speech_private || k->show_data)
+			str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		else
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Name"), _("hidden"));
 		say_sentence(k, buf);
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Codice fiscale"),
 			k->speech_private || k->show_data ? speech_spell(k->cf_info.code, _("dash"), spelled, sizeof(spelled))
@@ -373,6 +377,13 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	if (!w) {
 		say_sentence(k, name);
 		return;
+	}
+	/* Personal data on review is said only through headphones (or once
+	 * the citizen chose to show it): the name and birth data too. */
+	if ((!strcmp(w->id, "review:name") || !strcmp(w->id, "review:born")) && !k->speech_private && !k->show_data) {
+		char *colon = strstr(name, ": ");
+		if (colon)
+			str_fmt(colon + 2, sizeof(name) - (size_t)(colon + 2 - name), "%s", _("hidden"));
 	}
 	if (w->role == UI_ROLE_RADIO)
 		state = w->checked ? _("selected") : _("not selected");
@@ -976,8 +987,14 @@ void kiosk_frame(struct kiosk *k)
 		back = keypad_keys(k);
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0])
+		if (in->text[0]) {
+			char spelled[300];
 			kiosk_type(k, in->text);
+			/* Through headphones what is typed is read back, a key at
+			 * a time (not a scanner's burst): "7" from "70". */
+			if (k->speech_on && k->speech_private && strlen(in->text) <= 4)
+				kiosk_say(k, speech_spell(in->text, _("dash"), spelled, sizeof(spelled)));
+		}
 		if (in->key == UI_KEY_BACKSPACE)
 			kiosk_backspace(k);
 		/* Enter (and a scanner's CR) moves on, unless typing has
