@@ -9,7 +9,7 @@
 #include "core/db.h"
 #include "core/demo.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -36,7 +36,7 @@
 #include "core/datetime.h"
 #include "core/db.h"
 #include "core/wire.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 #include "tests/tools/gen.h"
 

@@ -13,7 +13,7 @@
 #include "core/db.h"
 #include "core/util.h"
 #include "core/uuid.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
