@@ -866,6 +866,14 @@ static int doc_keys(struct store *s, unsigned char pk[32], unsigned char sk[64])
 	return 0;
 }
 
+int traineeship_doc_matches(struct store *s, const struct receipt_fields *f)
+{
+	char found[8];
+	int rc = store_text(s, "SELECT 1 FROM traineeship WHERE uuid = ?1 AND placement_code = ?2 AND comune = ?3",
+			    ARGS(f->uuid, f->placement_code, f->comune), found, sizeof(found));
+	return rc < 0 ? -1 : rc;
+}
+
 int traineeship_doc_key(struct store *s, unsigned char pk[32])
 {
 	char hex[80];

@@ -179,6 +179,10 @@ int traineeship_mark_paid(struct store *s, const char *month, const char *comune
 /* Signs a document for placement uuid into token (RECEIPT_TOKEN_MAX).
  * 0, 1 unknown placement, -1 on error. */
 int traineeship_doc_sign(struct store *s, const char *uuid, char *token, size_t size);
+/* 0 when a verified document token f belongs to a placement on record
+ * (its application, placement and comune), 1 when not, -1 on error. */
+struct receipt_fields;
+int traineeship_doc_matches(struct store *s, const struct receipt_fields *f);
 /* The document key's public half: 0 and pk filled, 1 none yet, -1. */
 int traineeship_doc_key(struct store *s, unsigned char pk[32]);
 

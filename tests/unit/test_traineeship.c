@@ -176,6 +176,18 @@ int main(void)
 		CHECK_INT("document data", traineeship_doc_data(s, U1, &doc), 0);
 		receipt_url("http://127.0.0.1:8470", token, url, sizeof(url));
 		CHECK_INT("progetto formativo rendered", progetto_pdf(&doc, url, &pdf, &len), 0);
+		{
+			const char *bin = getenv("DOTE_BIN");
+			char tampered[RECEIPT_URL_MAX];
+			snprintf(cmd, sizeof(cmd), "%s/dote receipt verify '%s' --db '%s' >/dev/null 2>&1",
+				 bin ? bin : "build/bin", url, db);
+			CHECK_INT("dote receipt verify accepts the document's QR", system(cmd), 0);
+			str_copy(tampered, sizeof(tampered), url);
+			tampered[strlen(tampered) - 3] = tampered[strlen(tampered) - 3] == 'A' ? 'B' : 'A';
+			snprintf(cmd, sizeof(cmd), "%s/dote receipt verify '%s' --db '%s' >/dev/null 2>&1",
+				 bin ? bin : "build/bin", tampered, db);
+			CHECK("dote receipt verify refuses an altered document", system(cmd) != 0);
+		}
 		snprintf(pdfpath, sizeof(pdfpath), "%s.pdf", path);
 		file_write_atomic(pdfpath, pdf, len, 0644);
 		free(pdf);
