@@ -457,6 +457,28 @@ out:
 	return rc;
 }
 
+/* The trainees who may sign in at this kiosk (GET /v1/roster, this
+ * kiosk's token: the list holds codici fiscali, so it is not in the
+ * public catalog). Pulled with the catalog; a hub that does not answer
+ * leaves the roster as it was. */
+static void roster_pull(struct sync *s)
+{
+	struct reply r;
+	json_t *ans;
+	if (http(s, "/v1/roster", NULL, NULL, NULL, &r))
+		return;
+	if (r.code == 200) {
+		ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
+		if (!ans || attendance_migrate(s->db) ||
+		    attendance_roster_set(s->db, json_object_get(ans, "trainees")))
+			warning("roster: the trainees' list could not be stored");
+		json_decref(ans);
+	}
+	if (r.body)
+		str_wipe(r.body, r.len);
+	free(r.body);
+}
+
 static int catalog_pull(struct sync *s)
 {
 	struct reply r;
@@ -480,11 +502,6 @@ static int catalog_pull(struct sync *s)
 			backoff(s, 0);
 			goto out;
 		}
-		/* The trainees who may sign in here (a hub without them
-		 * leaves the roster as it was). */
-		if (json_is_array(json_object_get(cat, "trainees")) &&
-		    (attendance_migrate(s->db) || attendance_roster_set(s->db, json_object_get(cat, "trainees"))))
-			warning("catalog: the trainees' roster could not be stored");
 		json_decref(cat);
 		rc = (db_setting_set(s->db, "catalog_etag", r.etag) ||
 		      db_setting_set(s->db, "catalog_updated_at", when) ||
@@ -494,6 +511,7 @@ static int catalog_pull(struct sync *s)
 		goto out;
 	}
 	if (!rc) {
+		roster_pull(s);
 		set_ok(s);
 		pthread_mutex_lock(&s->lock);
 		s->st.catalog_wall = (int64_t)now_wall();
