@@ -866,8 +866,12 @@ out:
 
 static void refresh_depth(struct sync *s)
 {
-	int64_t depth = sync_outbox_depth(s->db);
+	int64_t depth = sync_outbox_depth(s->db), att = 0;
 
+	/* Attendance events waiting count too: "wait-sync" and the
+	 * heartbeat's queue depth mean everything not yet at the hub. */
+	if (depth >= 0 && !attendance_migrate(s->db) && (att = attendance_unsent_count(s->db)) > 0)
+		depth += att;
 	pthread_mutex_lock(&s->lock);
 	if (depth >= 0)
 		s->st.outbox_depth = depth;
