@@ -269,6 +269,21 @@ out:
 	return rc;
 }
 
+int traineeship_application_status(struct store *s, const char *uuid, const char *comune, char *status,
+				   size_t size)
+{
+	return store_text(s, "SELECT status FROM application WHERE uuid = ?1 AND comune = ?2",
+			  ARGS(uuid ? uuid : "", comune ? comune : ""), status, size);
+}
+
+void traineeship_public_url(struct store *s, char *buf, size_t size)
+{
+	const char *env = getenv("DOTE_HUB_URL");
+	if (store_text(s, "SELECT value FROM setting WHERE key = 'public_url'", NULL, buf, size) == 0 && *buf)
+		return;
+	str_copy(buf, size, env ? env : "");
+}
+
 int traineeship_get(struct store *s, const char *uuid, struct traineeship *t)
 {
 	struct store_res *r = NULL;

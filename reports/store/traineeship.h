@@ -56,6 +56,14 @@ struct traineeship {
 	struct allowance_rule rule;
 };
 
+/* The status of application uuid of comune (the start form's check):
+ * 0 and status filled, 1 none there, -1 error. */
+int traineeship_application_status(struct store *s, const char *uuid, const char *comune, char *status,
+				   size_t size);
+/* Where the documents' QR codes point: the setting 'public_url', else
+ * $DOTE_HUB_URL, else '' (no QR). */
+void traineeship_public_url(struct store *s, char *buf, size_t size);
+
 /* 0 found, 1 none, -1 error. */
 int traineeship_get(struct store *s, const char *uuid, struct traineeship *t);
 

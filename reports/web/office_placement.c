@@ -5,14 +5,20 @@
  */
 #include "reports/web/office_placement.h"
 #include "reports/web/allowance.h"
+#include "reports/web/auth.h"
 #include "reports/web/html.h"
+#include "reports/web/http.h"
+#include "reports/web/placement_pdf.h"
 #include "reports/store/traineeship.h"
+#include "core/datetime.h"
 #include "core/placement.h"
+#include "core/receipt.h"
 #include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const absence_it[ABSENCE_KINDS] = { "malattia", "ferie", "permesso", "sospensione" };
 static const char *const weekday_it[7] = { "lun", "mar", "mer", "gio", "ven", "sab", "dom" };
@@ -148,7 +154,7 @@ void register_month_html(struct hbuf *b, const struct register_month *m, const s
 		if (d->absence[0])
 			hbuf_esc(b, absence_label(d->absence));
 		if (d->missing_out)
-			hbuf_add(b, " <strong class=\"err\">uscita mancante</strong>");
+			hbuf_add(b, " <strong class=\"missing\">uscita mancante</strong>");
 		if (d->orphan_out)
 			hbuf_add(b, " uscita senza entrata");
 		hbuf_add(b, "</td></tr>");
@@ -245,4 +251,390 @@ void allowance_html(struct hbuf *b, const char *month, const struct allowance_li
 		hbuf_printf(b, "\"><button type=\"submit\" id=\"pagato\">Segna come pagato (%d registri)</button></form>",
 			    unpaid);
 	}
+}
+
+/* ------------------------------------------------------------------ pages */
+
+enum { PAGE_MAX = 4u << 20, FIELD_MAX = 600 };
+
+static void respond(const struct office_request *r, int status, struct hbuf *b)
+{
+	html_respond(r->resp, status, "text/html; charset=utf-8", b);
+	html_staff_headers(r->resp);
+}
+
+static void page(const struct office_request *r, int status, const char *title, const char *h1,
+		 const char *msg)
+{
+	struct hbuf b;
+	hbuf_init(&b, PAGE_MAX);
+	r->top(r->ctx, &b, title);
+	hbuf_add(&b, "<h1>");
+	hbuf_esc(&b, h1);
+	hbuf_add(&b, "</h1><p>");
+	hbuf_esc(&b, msg);
+	hbuf_add(&b, "</p><p><a href=\"/ufficio\">Torna ai progetti</a></p></main>");
+	html_page_end(&b);
+	respond(r, status, &b);
+}
+
+static int form(const struct office_request *r, const char *name, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	return http_form_get(r->req->body, name, buf, size);
+}
+
+static void query(const struct office_request *r, const char *name, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (http_query_get(r->req->query, name, buf, size))
+		buf[0] = '\0';
+}
+
+static void this_month(char out[8])
+{
+	char today[11];
+	time_date(now_wall(), today, sizeof(today));
+	snprintf(out, 8, "%.7s", today);
+}
+
+static int month_ok(const char *m)
+{
+	return strlen(m) == 7 && m[4] == '-' && strspn(m, "0123456789-") == 7 && atoi(m + 5) >= 1 &&
+	       atoi(m + 5) <= 12;
+}
+
+/* The placement id within the account's scope: 0 and *t filled, 1 not
+ * found (or another comune's), -1 error. */
+static int scoped(const struct office_request *r, const char *id, struct traineeship *t)
+{
+	int rc = traineeship_get(r->s, id, t);
+	if (rc)
+		return rc;
+	return *r->scope && strcmp(t->comune, r->scope) ? 1 : 0;
+}
+
+/* The URL the documents' QR codes point at: the setting 'public_url', or
+ * $DOTE_HUB_URL. '' when neither (the document then has no QR). */
+static void public_url(const struct office_request *r, char *buf, size_t size)
+{
+	traineeship_public_url(r->s, buf, size);
+}
+
+static void start_form(const struct office_request *r, struct hbuf *b, const char *id)
+{
+	hbuf_add(b, "<h1>Avvio del tirocinio</h1><p>Dati dell'avvio: da qui nascono il progetto formativo, "
+		    "il registro delle presenze e l'indennità.</p>"
+		    "<form method=\"post\" action=\"/ufficio/tirocinio\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	hbuf_esc(b, r->csrf);
+	hbuf_add(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
+	hbuf_esc(b, id);
+	hbuf_add(b, "\"><input type=\"hidden\" name=\"azione\" value=\"avvio\">"
+		    "<label for=\"avvio-inizio\">Data di inizio</label> <input id=\"avvio-inizio\" name=\"inizio\" type=\"date\" required> "
+		    "<label for=\"avvio-aula\">Ore d'aula</label> <input id=\"avvio-aula\" name=\"aula\" type=\"number\" min=\"18\" max=\"72\" required> "
+		    "<label for=\"avvio-promotore\">Tutor del soggetto promotore</label> <input id=\"avvio-promotore\" name=\"promotore\" required maxlength=\"150\"> "
+		    "<button type=\"submit\">Avvia il tirocinio</button></form>");
+}
+
+static void register_get(const struct office_request *r, const char *error)
+{
+	struct register_month *m = calloc(1, sizeof(*m));
+	struct placement_view v = { r->csrf, 0, 0, "", error ? error : "", "" };
+	char id[72], month[16], done[32], today[11];
+	struct hbuf b;
+	int rc;
+	if (!m) {
+		page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
+		return;
+	}
+	query(r, "id", id, sizeof(id));
+	query(r, "mese", month, sizeof(month));
+	query(r, "fatto", done, sizeof(done));
+	if (!month_ok(month))
+		this_month(month);
+	time_date(now_wall(), today, sizeof(today));
+	v.today = today;
+	rc = scoped(r, id, &m->t);
+	if (rc == 1) {
+		/* Not started yet: the start form, for the comune's staff. */
+		char status[24] = "";
+		if (r->staff && traineeship_application_status(r->s, id, r->scope, status, sizeof(status)) == 0 &&
+		    !strcmp(status, "selected")) {
+			hbuf_init(&b, PAGE_MAX);
+			r->top(r->ctx, &b, "Avvio del tirocinio – DoteComune");
+			if (error && *error) {
+				hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
+				hbuf_esc(&b, error);
+				hbuf_add(&b, "</p>");
+			}
+			start_form(r, &b, id);
+			hbuf_add(&b, "</main>");
+			html_page_end(&b);
+			respond(r, error && *error ? 422 : 200, &b);
+		} else {
+			page(r, 404, "Tirocinio non trovato", "Tirocinio non trovato",
+			     "Nessun tirocinio avviato con questo identificativo nel tuo ambito.");
+		}
+		goto out;
+	}
+	if (rc < 0 || traineeship_month(r->s, id, month, m)) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		goto out;
+	}
+	v.tutor = r->staff;
+	v.coordinator = !r->staff;
+	v.done = !strcmp(done, "conferma") ? "Mese confermato." : !strcmp(done, "riapri") ? "Mese riaperto."
+		 : !strcmp(done, "correggi") ? "Correzione registrata." : !strcmp(done, "assenza") ? "Assenza registrata."
+		 : !strcmp(done, "aula") ? "Ore d'aula salvate." : !strcmp(done, "avvio") ? "Tirocinio avviato."
+		 : !strcmp(done, "fine") ? "Fine del tirocinio registrata." : "";
+	hbuf_init(&b, PAGE_MAX);
+	r->top(r->ctx, &b, "Registro presenze – DoteComune");
+	register_month_html(&b, m, &v);
+	hbuf_add(&b, "<p class=\"noprint\"><a id=\"progetto-pdf\" href=\"/ufficio/tirocinio/progetto.pdf?id=");
+	hbuf_url(&b, id);
+	hbuf_add(&b, "\">Progetto formativo (PDF)</a>");
+	if (strcmp(m->t.status, "completed") == 0) {
+		hbuf_add(&b, " · <a id=\"attestato-pdf\" href=\"/ufficio/tirocinio/attestato.pdf?id=");
+		hbuf_url(&b, id);
+		hbuf_add(&b, "\">Attestato (PDF)</a>");
+	}
+	hbuf_add(&b, "</p></main>");
+	html_page_end(&b);
+	respond(r, error && *error ? 422 : 200, &b);
+out:
+	free(m);
+}
+
+/* "2026-03-02" + "13:00" as local epoch seconds; -1 when not valid. */
+static int64_t local_time(const char *day, const char *hm)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi;
+	if (date_parse(day, &y, &mo, &d) || strlen(hm) < 5 || sscanf(hm, "%d:%d", &h, &mi) != 2 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static void register_post(const struct office_request *r)
+{
+	char csrf[96], id[72], month[16], action[24], a[FIELD_MAX], b[FIELD_MAX], c[FIELD_MAX], d[FIELD_MAX];
+	char err[300] = "", to[200];
+	struct traineeship t;
+	int rc = 2, found;
+
+	if (form(r, "csrf", csrf, sizeof(csrf)) || !auth_token_equal(csrf, r->csrf)) {
+		page(r, 403, "Richiesta non valida", "Richiesta non valida",
+		     "Il modulo non è valido o è scaduto: ricarica la pagina e riprova.");
+		return;
+	}
+	form(r, "id", id, sizeof(id));
+	form(r, "mese", month, sizeof(month));
+	form(r, "azione", action, sizeof(action));
+	if (!month_ok(month))
+		this_month(month);
+	found = scoped(r, id, &t);
+	if (!strcmp(action, "avvio")) {
+		struct traineeship_start in = { id, a, 0, r->user, b };
+		char status[24] = "";
+		form(r, "inizio", a, sizeof(a));
+		form(r, "promotore", b, sizeof(b));
+		form(r, "aula", c, sizeof(c));
+		in.classroom_hours = atoi(c);
+		if (!r->staff || traineeship_application_status(r->s, id, r->scope, status, sizeof(status)))
+			rc = 1;
+		else
+			rc = traineeship_start(r->s, &in, r->user, err, sizeof(err));
+		if (rc == 0)
+			snprintf(month, sizeof(month), "%.7s", a);
+	} else if (found) {
+		rc = found < 0 ? -1 : 1;
+	} else if (!strcmp(action, "riapri")) {
+		form(r, "motivo", a, sizeof(a));
+		rc = r->staff ? (str_copy(err, sizeof(err), "Solo il coordinamento può riaprire un mese confermato."), 2)
+			      : traineeship_reopen(r->s, id, month, r->user, a, err, sizeof(err));
+	} else if (!r->staff) {
+		str_copy(err, sizeof(err), "Il registro lo tiene il tutor del Comune.");
+	} else if (!strcmp(action, "conferma")) {
+		rc = traineeship_confirm(r->s, id, month, r->user, err, sizeof(err));
+	} else if (!strcmp(action, "correggi")) {
+		int64_t at;
+		form(r, "giorno", a, sizeof(a));
+		form(r, "ora", b, sizeof(b));
+		form(r, "tipo", c, sizeof(c));
+		form(r, "motivo", d, sizeof(d));
+		at = local_time(a, b);
+		if (at < 0)
+			str_copy(err, sizeof(err), "Giorno o ora non validi.");
+		else
+			rc = traineeship_event_fix(r->s, id, at, !strcmp(c, "entrata") ? ATTENDANCE_IN : ATTENDANCE_OUT,
+						   r->user, d, err, sizeof(err));
+	} else if (!strcmp(action, "assenza")) {
+		form(r, "giorno", a, sizeof(a));
+		form(r, "tipo", b, sizeof(b));
+		rc = traineeship_absence_set(r->s, id, a, b, r->user, err, sizeof(err));
+	} else if (!strcmp(action, "aula")) {
+		form(r, "ore", a, sizeof(a));
+		rc = traineeship_classroom_set(r->s, id, month, atoi(a) * 60, r->user, err, sizeof(err));
+	} else {
+		str_copy(err, sizeof(err), "Azione sconosciuta.");
+	}
+	if (rc == 1) {
+		page(r, 404, "Tirocinio non trovato", "Tirocinio non trovato",
+		     "Nessun tirocinio con questo identificativo nel tuo ambito.");
+		return;
+	}
+	if (rc < 0) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	if (rc == 2) {
+		/* Shown on the page itself, which the GET rebuilds. */
+		struct office_request g = *r;
+		struct http_request q = *r->req;
+		char qs[200];
+		snprintf(qs, sizeof(qs), "id=%s&mese=%s", id, month);
+		q.query = qs;
+		g.req = &q;
+		register_get(&g, err[0] ? err : "Operazione non consentita.");
+		return;
+	}
+	snprintf(to, sizeof(to), "/ufficio/tirocinio?id=%s&mese=%s&fatto=%s", id, month, action);
+	html_staff_redirect(r->resp, to);
+}
+
+static void document_get(const struct office_request *r, int certificate)
+{
+	struct traineeship_doc *d = calloc(1, sizeof(*d));
+	char id[72], base[RECEIPT_URL_MAX], token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
+	size_t len = 0;
+	query(r, "id", id, sizeof(id));
+	if (!d || scoped(r, id, &d->t) || traineeship_doc_data(r->s, id, d) ||
+	    (certificate && !d->ended_on[0])) {
+		page(r, 404, "Documento non disponibile", "Documento non disponibile",
+		     certificate ? "L'attestato c'è quando il tirocinio è concluso." : "Tirocinio non trovato.");
+		free(d);
+		return;
+	}
+	public_url(r, base, sizeof(base));
+	if (*base && (traineeship_doc_sign(r->s, id, token, sizeof(token)) || receipt_url(base, token, url, sizeof(url))))
+		url[0] = '\0';
+	if ((certificate ? certificate_pdf(d, url, &pdf, &len) : progetto_pdf(d, url, &pdf, &len))) {
+		page(r, 500, "Errore", "Il documento non si è potuto comporre", "Riprova tra poco.");
+	} else {
+		r->resp->status = 200;
+		str_copy(r->resp->content_type, sizeof(r->resp->content_type), "application/pdf");
+		r->resp->body = pdf;
+		r->resp->body_len = len;
+		html_staff_headers(r->resp);
+		http_response_header(r->resp, "Content-Disposition",
+				     certificate ? "attachment; filename=\"attestato.pdf\"" : "attachment; filename=\"progetto-formativo.pdf\"");
+		pdf = NULL;
+	}
+	free(pdf);
+	free(d);
+}
+
+static void allowance_get(const struct office_request *r, int csv, const char *error, const char *done)
+{
+	struct allowance_line *l = NULL;
+	struct placement_view v = { r->csrf, 0, !r->staff, done ? done : "", error ? error : "", "" };
+	char month[16], fmt[16];
+	size_t n = 0;
+	struct hbuf b;
+	query(r, "mese", month, sizeof(month));
+	if (!month_ok(month))
+		this_month(month);
+	if (traineeship_allowance(r->s, month, r->scope, &l, &n)) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	if (csv) {
+		size_t len = 0;
+		char *text, disp[96];
+		query(r, "formato", fmt, sizeof(fmt));
+		text = allowance_csv(l, n, !strcmp(fmt, "excel-it"), &len);
+		free(l);
+		if (!text) {
+			page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
+			return;
+		}
+		r->resp->status = 200;
+		str_copy(r->resp->content_type, sizeof(r->resp->content_type), "text/csv; charset=utf-8");
+		r->resp->body = text;
+		r->resp->body_len = len;
+		html_staff_headers(r->resp);
+		snprintf(disp, sizeof(disp), "attachment; filename=\"indennita-%s.csv\"", month);
+		http_response_header(r->resp, "Content-Disposition", disp);
+		return;
+	}
+	hbuf_init(&b, PAGE_MAX);
+	r->top(r->ctx, &b, "Indennità – DoteComune");
+	allowance_html(&b, month, l, n, &v);
+	hbuf_add(&b, "</main>");
+	html_page_end(&b);
+	respond(r, error && *error ? 422 : 200, &b);
+	free(l);
+}
+
+static void allowance_post(const struct office_request *r)
+{
+	char csrf[96], month[16], to[80];
+	int n;
+	if (form(r, "csrf", csrf, sizeof(csrf)) || !auth_token_equal(csrf, r->csrf)) {
+		page(r, 403, "Richiesta non valida", "Richiesta non valida",
+		     "Il modulo non è valido o è scaduto: ricarica la pagina e riprova.");
+		return;
+	}
+	form(r, "mese", month, sizeof(month));
+	if (r->staff || !month_ok(month)) {
+		page(r, 403, "Non consentito", "Non consentito", "Solo il coordinamento segna i mesi come pagati.");
+		return;
+	}
+	n = traineeship_mark_paid(r->s, month, "", r->user);
+	if (n < 0) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	snprintf(to, sizeof(to), "/ufficio/indennita?mese=%s&fatto=pagato", month);
+	html_staff_redirect(r->resp, to);
+}
+
+int office_placement_path(const char *path)
+{
+	return !strcmp(path, "/ufficio/tirocinio") || !strcmp(path, "/ufficio/tirocinio/progetto.pdf") ||
+	       !strcmp(path, "/ufficio/tirocinio/attestato.pdf") || !strcmp(path, "/ufficio/indennita") ||
+	       !strcmp(path, "/ufficio/indennita.csv");
+}
+
+int office_placement_handle(const struct office_request *r)
+{
+	const char *p = r->req->path;
+	int get = !strcmp(r->req->method, "GET") || !strcmp(r->req->method, "HEAD");
+	int post = !strcmp(r->req->method, "POST");
+	char done[16];
+	if (!strcmp(p, "/ufficio/tirocinio") && get)
+		register_get(r, NULL);
+	else if (!strcmp(p, "/ufficio/tirocinio") && post)
+		register_post(r);
+	else if (!strcmp(p, "/ufficio/tirocinio/progetto.pdf") && get)
+		document_get(r, 0);
+	else if (!strcmp(p, "/ufficio/tirocinio/attestato.pdf") && get)
+		document_get(r, 1);
+	else if (!strcmp(p, "/ufficio/indennita") && get) {
+		query(r, "fatto", done, sizeof(done));
+		allowance_get(r, 0, NULL, !strcmp(done, "pagato") ? "Mese segnato come pagato." : "");
+	} else if (!strcmp(p, "/ufficio/indennita.csv") && get)
+		allowance_get(r, 1, NULL, NULL);
+	else if (!strcmp(p, "/ufficio/indennita") && post)
+		allowance_post(r);
+	else
+		page(r, 405, "Metodo non consentito", "Metodo non consentito", "Questa pagina non accetta la richiesta.");
+	return 0;
 }

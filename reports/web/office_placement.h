@@ -36,4 +36,32 @@ void register_month_html(struct hbuf *b, const struct register_month *m, const s
  * the form to mark the month paid (coordinators). */
 void allowance_html(struct hbuf *b, const char *month, const struct allowance_line *l, size_t n,
 		    const struct placement_view *v);
+/* ---- the pages themselves (routed by office.c) ---- */
+
+struct store;
+struct http_request;
+struct http_response;
+
+/* What office.c hands over: the request, the logged-in account and its
+ * page frame (header and navigation), so these pages look like the
+ * office's and check the same session. */
+struct office_request {
+	struct store *s;
+	const struct http_request *req;
+	struct http_response *resp;
+	const char *user;		/* the account's name */
+	const char *csrf;		/* the session's form token */
+	const char *scope;		/* the staff's comune ISTAT, '' for coordinators */
+	int staff;			/* role 'comune' */
+	void (*top)(void *ctx, struct hbuf *b, const char *title);	/* opens <main> */
+	void *ctx;
+};
+
+/* 1 when path is one of these pages: /ufficio/tirocinio (the register;
+ * with no placement started yet, the start form), its .pdf documents
+ * (progetto.pdf, attestato.pdf), /ufficio/indennita and its .csv. */
+int office_placement_path(const char *path);
+/* Answers the request (GET or POST; forms checked against csrf).
+ * Returns 0, or -1 on an internal error (resp set to a 500). */
+int office_placement_handle(const struct office_request *r);
 #endif
