@@ -292,13 +292,13 @@ int allowance_explain(const struct allowance_rule *rule, const struct allowance_
 		return -1;
 	switch (a->why) {
 	case ALLOWANCE_FULL:
-		return str_fmt(buf, size, "%s, soglia del %d%% raggiunta: %s EUR (%d giorni su %d)", head,
+		return str_fmt(buf, size, "%s, soglia (%d%%) raggiunta: %s EUR (%d giorni su %d)", head,
 			       rule->threshold_pct, due, a->exp.due_days, a->exp.working_days) < 0 ? -1 : 0;
 	case ALLOWANCE_REDUCED:
-		return str_fmt(buf, size, "%s sotto la soglia dell'%d%%: %s EUR su %s in proporzione", head,
+		return str_fmt(buf, size, "%s sotto la soglia (%d%%): %s EUR su %s in proporzione", head,
 			       rule->threshold_pct, due, base) < 0 ? -1 : 0;
 	case ALLOWANCE_BELOW_THRESHOLD:
-		return str_fmt(buf, size, "%s sotto la soglia del %d%%: nulla per regola del bando", head,
+		return str_fmt(buf, size, "%s sotto la soglia (%d%%): nulla per regola del bando", head,
 			       rule->threshold_pct) < 0 ? -1 : 0;
 	case ALLOWANCE_BELOW_FLOOR:
 		return str_fmt(buf, size, "%s sotto il minimo del %d%%: nulla da pagare", head,

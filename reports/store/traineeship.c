@@ -11,6 +11,7 @@
  */
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
+#include "core/cf.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/db.h"
@@ -685,20 +686,29 @@ out:
 	return rc;
 }
 
+static int confirm_as_of(struct store *s, const char *uuid, const char *month, const char *by,
+			 const char *today, char *err, size_t errsize);
+
 int traineeship_confirm(struct store *s, const char *uuid, const char *month, const char *by,
 			char *err, size_t errsize)
 {
+	char today[11];
+	time_date(now_wall(), today, sizeof(today));
+	return confirm_as_of(s, uuid, month, by, today, err, errsize);
+}
+
+static int confirm_as_of(struct store *s, const char *uuid, const char *month, const char *by,
+			 const char *today, char *err, size_t errsize)
+{
 	struct register_month *m = calloc(1, sizeof(*m));
-	char now[21], v[9][24], today[11];
-	int rc, y, mo;
+	char now[21], v[9][24];
+	int rc;
 	err[0] = '\0';
 	if (!m)
 		return -1;
 	rc = traineeship_month(s, uuid, month, m);
 	if (rc)
 		goto out;
-	month_parse(month, &y, &mo);
-	time_date(now_wall(), today, sizeof(today));
 	if (strcmp(today, m->days[m->ndays - 1].date) <= 0) {
 		rc = refuse(err, errsize, "Il mese non è ancora finito.");
 		goto out;
@@ -1110,5 +1120,187 @@ int traineeship_retention(struct store *s, int years, const char *by)
 fail:
 	store_res_free(r);
 	store_rollback(s);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ demo */
+
+/* A small deterministic generator (the demo must give the same rows). */
+static unsigned demo_rand(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+static int demo_events(struct store *s, const char *uuid, long from, long to, int daily, unsigned *rng,
+		       long leave_open)
+{
+	char tok[80];
+	for (long day = from; day <= to; day++) {
+		int64_t in;
+		if (!cal_is_working_day(day))
+			continue;
+		if (demo_rand(rng) % 100 < 8) {	/* about one day in twelve away */
+			char d[11];
+			cal_format(day, d, sizeof(d));
+			if (store_exec(s, "INSERT INTO absence(uuid, day, kind, by, at) VALUES (?1, ?2, ?3, 'demo', ?2)",
+				       ARGS(uuid, d, demo_rand(rng) % 3 ? "illness" : "permitted")) != 1)
+				return -1;
+			continue;
+		}
+		in = local_midnight(day) + 9 * 3600 + (int64_t)(demo_rand(rng) % 20) * 60;
+		snprintf(tok, sizeof(tok), "demo-%s-%ld-i", uuid, day);
+		if (insert_event(s, uuid, in, ATTENDANCE_IN, "demo", tok, "demo", ""))
+			return -1;
+		if (day == leave_open)	/* the tutor has one sign-out to fix */
+			continue;
+		snprintf(tok, sizeof(tok), "demo-%s-%ld-o", uuid, day);
+		if (insert_event(s, uuid, in + (int64_t)daily * 60, ATTENDANCE_OUT, "demo", tok, "demo", ""))
+			return -1;
+	}
+	return 0;
+}
+
+int traineeship_demo(struct store *s, const char *today, int per_status, int *made)
+{
+	static const char *const statuses[3] = { "started", "completed", "dropped_out" };
+	char lim[12], err[300];
+	long tday = cal_parse(today);
+	unsigned rng = 19;
+	int rc = -1;
+	*made = 0;
+	if (tday < 0)
+		return error("demo: bad date '%s'", today);
+	snprintf(lim, sizeof(lim), "%d", per_status);
+	for (int k = 0; k < 3; k++) {
+		struct store_res *r = NULL;
+		if (store_query(s,
+				"SELECT a.uuid, a.comune, a.placement_code, a.cf, coalesce(a.given_name, ''),"
+				" coalesce(a.family_name, ''), substr(a.status_at, 1, 10), p.months, p.hours_week,"
+				" p.allowance_eur, coalesce(a.sex, 'F'), coalesce(a.birth_date, '1999-01-01')"
+				" FROM application a JOIN placement p ON p.code = a.placement_code"
+				" WHERE a.status = ?1 AND a.uuid NOT IN (SELECT uuid FROM traineeship) ORDER BY a.uuid LIMIT ?2",
+				ARGS(statuses[k], lim), &r))
+			return -1;
+		if (store_begin(s)) {
+			store_res_free(r);
+			return -1;
+		}
+		for (int i = 0; i < store_res_rows(r); i++) {
+			static const char *const given_f[] = { "Giulia", "Sara", "Martina", "Chiara", "Elena" };
+			static const char *const given_m[] = { "Luca", "Marco", "Davide", "Matteo", "Andrea" };
+			static const char *const family[] = { "Rossi", "Bianchi", "Colombo", "Ferrari", "Esposito",
+							      "Ricci", "Marino", "Greco" };
+			const char *u = cell(r, i, 0), *given = cell(r, i, 4), *fam = cell(r, i, 5), *cf = cell(r, i, 3);
+			char cfbuf[20];
+			struct allowance_rule rule;
+			/* The demo's applications keep no personal data: a trainee
+			 * gets a name and a codice fiscale of its own here. */
+			if (!*given || !*fam || strlen(cf) != 16) {
+				int female = cell(r, i, 10)[0] == 'F';
+				given = female ? given_f[demo_rand(&rng) % 5] : given_m[demo_rand(&rng) % 5];
+				fam = family[demo_rand(&rng) % 8];
+				if (cf_compute(fam, given, female ? 'F' : 'M', cell(r, i, 11), "F205", cfbuf, sizeof(cfbuf)))
+					continue;
+				cf = cfbuf;
+			}
+			char start[11], end[11], ended[11] = "", rule_text[200], months[16], weekly[16], hours[16];
+			long at = cal_parse(cell(r, i, 6)), s0, e0, last;
+			int mo = atoi(cell(r, i, 7)), daily = atoi(cell(r, i, 8)) * 60 / 5;
+			if (at < 0 || mo < 1)
+				continue;
+			/* Running: started on its status date. Ended: it ended then. */
+			if (k == 0) {
+				s0 = at;
+			} else {
+				int y, m, d;
+				cal_ymd(at, &y, &m, &d);
+				m -= k == 1 ? mo : 2;
+				while (m < 1) {
+					m += 12;
+					y--;
+				}
+				s0 = cal_day(y, m, d > 28 ? 28 : d);
+				cal_format(at, ended, sizeof(ended));
+			}
+			cal_format(s0, start, sizeof(start));
+			if (placement_end_date(start, mo, 0, end, sizeof(end)))
+				continue;
+			e0 = cal_parse(end);
+			last = k == 0 ? tday - 1 : at;
+			if (last > e0)
+				last = e0;
+			allowance_rule_default(&rule);
+			rule.amount_cents = atol(cell(r, i, 9)) * 100;
+			rule_json(&rule, rule_text, sizeof(rule_text));
+			snprintf(months, sizeof(months), "%d", mo);
+			snprintf(weekly, sizeof(weekly), "%d", daily * 5);
+			snprintf(hours, sizeof(hours), "%d", 18 + (int)(demo_rand(&rng) % 55));
+			if (store_exec(s,
+				       "INSERT INTO traineeship(uuid, comune, placement_code, cf, given_name, family_name,"
+				       " start_date, end_date, months, weekly_minutes, classroom_hours, tutor_comune,"
+				       " tutor_promoter, rule, status, ended_on, end_reason, competences, judgement,"
+				       " started_by, started_at)"
+				       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'tutor del comune','Tutor AnciLab',?12,?13,"
+				       " nullif(?14, ''),nullif(?15, ''),nullif(?16, ''),nullif(?17, ''),'demo',?7)",
+				       ARGS(u, cell(r, i, 1), cell(r, i, 2), cf, given, fam, start,
+					    end, months, weekly, hours, rule_text, k == 0 ? "running" : statuses[k], ended,
+					    k == 2 ? dropout_reasons[demo_rand(&rng) % DROPOUT_REASONS] : "",
+					    k == 1 ? "Competenze del profilo raggiunte" : "",
+					    k == 1 ? "Impegno costante, buona autonomia." : "")) != 1 ||
+			    demo_events(s, u, s0, last, daily, &rng, k == 0 ? last - 1 - (i % 3) : -1))
+				goto fail;
+			(*made)++;
+		}
+		store_res_free(r);
+		if (store_commit(s))
+			return -1;
+		continue;
+fail:
+		store_res_free(r);
+		store_rollback(s);
+		return -1;
+	}
+	/* The registers: every month before the current one confirmed by
+	 * the tutor, all but the last month paid. */
+	{
+		struct store_res *r = NULL;
+		char cur[24], prev[24];
+		int y, m, d;
+		cal_ymd(tday, &y, &m, &d);
+		snprintf(cur, sizeof(cur), "%04d-%02d", y, m);
+		snprintf(prev, sizeof(prev), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+		if (store_query(s, "SELECT uuid, start_date, coalesce(ended_on, end_date) FROM traineeship"
+				   " WHERE started_by = 'demo' ORDER BY uuid", NULL, &r))
+			return -1;
+		for (int i = 0; i < store_res_rows(r); i++) {
+			char month[24];
+			long a = cal_parse(cell(r, i, 1)), b = cal_parse(cell(r, i, 2));
+			int yy, mm, dd;
+			cal_ymd(a, &yy, &mm, &dd);
+			for (;;) {
+				snprintf(month, sizeof(month), "%04d-%02d", yy, mm);
+				if (strcmp(month, cur) >= 0 || cal_day(yy, mm, 1) > b)
+					break;
+				if (confirm_as_of(s, cell(r, i, 0), month, "tutor del comune", today, err, sizeof(err)) < 0)
+					goto out;
+				if (++mm > 12) {
+					mm = 1;
+					yy++;
+				}
+			}
+		}
+		store_res_free(r);
+		r = NULL;
+		if (store_query(s, "SELECT DISTINCT month FROM register_month WHERE confirmed_at IS NOT NULL AND month < ?1",
+				ARGS(prev), &r))
+			return -1;
+		for (int i = 0; i < store_res_rows(r); i++)
+			if (traineeship_mark_paid(s, cell(r, i, 0), "", "coordinamento") < 0)
+				goto out;
+		rc = 0;
+out:
+		store_res_free(r);
+	}
 	return rc;
 }

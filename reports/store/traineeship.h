@@ -244,6 +244,14 @@ enum { TRAINEESHIP_RETENTION_YEARS = 10 };
  * absences and registers; audited as by. Returns how many, or -1. */
 int traineeship_retention(struct store *s, int years, const char *by);
 
+/* Demo data (`dote demo`): up to per_status running, completed and
+ * dropped-out placements from the demo's applications in those statuses,
+ * with their attendance (about one working day in twelve away, as
+ * illness or permitted absence), one sign-out to fix in each running
+ * placement, every month before today's confirmed and all but the last
+ * paid. Deterministic. *made: placements made. 0 or -1. */
+int traineeship_demo(struct store *s, const char *today, int per_status, int *made);
+
 /* The keys of enum allowance_why as stored ("full", "reduced",
  * "below_threshold", "below_floor", "nothing_due"). */
 const char *allowance_why_key(enum allowance_why w);

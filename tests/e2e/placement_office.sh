@@ -109,7 +109,7 @@ check_match placement-confirmed-figures "$(seen .text)" "Ore firmate 68h00 Prese
 # 3. The coordinator: the month's allowance, the CSV, paid.
 browser coord 09-login login carla "$PW" || fail placement-login-coord "$(tail -1 "$T/cdp.log")"
 browser coord 10-allowance open "/ufficio/indennita?mese=2026-03" || fail placement-allowance "$(tail -1 "$T/cdp.log")"
-check_match placement-allowance-row "$(seen .text)" "015146 Rossi Anna UI-015146-001 88,00 68,00 77,2% 386,36 € presenza 77,2% .* sotto la soglia dell'80%"
+check_match placement-allowance-row "$(seen .text)" "015146 Rossi Anna UI-015146-001 88,00 68,00 77,2% 386,36 € presenza 77,2% .* sotto la soglia \(80%\)"
 # Independently: 22 working days in March 2026 (no holiday), 5 ill, 4 h a
 # day, 500 EUR; under 80% the amount in proportion to the hours.
 wd=0; for d in $(seq 1 31); do [ "$(date -d "2026-03-$d" +%u)" -le 5 ] && wd=$((wd + 1)); done
