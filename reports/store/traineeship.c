@@ -1304,3 +1304,59 @@ out:
 	}
 	return rc;
 }
+
+/* ------------------------------------------------------- late registers */
+
+int traineeship_late(struct store *s, const char *month, const char *comune, const char *today,
+		     struct late_register **late, size_t *n)
+{
+	struct store_res *r = NULL;
+	char first[24], last[24], deadline[24], dd[8];
+	int y, m, day = TRAINEESHIP_DEADLINE_DAY, rows;
+	*late = NULL;
+	*n = 0;
+	if (month_parse(month, &y, &m))
+		return -1;
+	if (store_text(s, "SELECT value FROM setting WHERE key = 'register_deadline_day'", NULL, dd, sizeof(dd)) == 0 &&
+	    atoi(dd) >= 1 && atoi(dd) <= 28)
+		day = atoi(dd);
+	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
+	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, days_in_month(y, m));
+	snprintf(deadline, sizeof(deadline), "%04d-%02d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, day);
+	*late = calloc(1, sizeof(**late));
+	if (!*late)
+		return -1;
+	if (strcmp(today, deadline) <= 0)
+		return 0;
+	if (store_query(s,
+			"SELECT t.uuid, t.comune, t.placement_code, t.given_name, t.family_name, t.tutor_comune"
+			" FROM traineeship t LEFT JOIN register_month m ON m.uuid = t.uuid AND m.month = ?1"
+			" WHERE t.start_date <= ?3 AND coalesce(t.ended_on, t.end_date) >= ?2"
+			" AND m.confirmed_at IS NULL AND (?4 = '' OR t.comune = ?4)"
+			" ORDER BY t.comune, t.family_name, t.given_name, t.uuid",
+			ARGS(month, first, last, comune ? comune : ""), &r)) {
+		free(*late);
+		*late = NULL;
+		return -1;
+	}
+	rows = store_res_rows(r);
+	free(*late);
+	*late = calloc((size_t)rows + 1, sizeof(**late));
+	if (!*late) {
+		store_res_free(r);
+		return -1;
+	}
+	for (int i = 0; i < rows; i++) {
+		struct late_register *l = &(*late)[i];
+		str_copy(l->uuid, sizeof(l->uuid), cell(r, i, 0));
+		str_copy(l->comune, sizeof(l->comune), cell(r, i, 1));
+		str_copy(l->placement_code, sizeof(l->placement_code), cell(r, i, 2));
+		str_copy(l->given_name, sizeof(l->given_name), cell(r, i, 3));
+		str_copy(l->family_name, sizeof(l->family_name), cell(r, i, 4));
+		str_copy(l->tutor, sizeof(l->tutor), cell(r, i, 5));
+		str_copy(l->deadline, sizeof(l->deadline), deadline);
+	}
+	*n = (size_t)rows;
+	store_res_free(r);
+	return 0;
+}

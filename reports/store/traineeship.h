@@ -171,6 +171,21 @@ struct allowance_line {
  * 0 or -1. */
 int traineeship_allowance(struct store *s, const char *month, const char *comune,
 			  struct allowance_line **lines, size_t *n);
+/* A register not confirmed by its deadline: the day of the next month
+ * (default TRAINEESHIP_DEADLINE_DAY, the setting
+ * 'register_deadline_day') has passed and the tutor has not confirmed. */
+enum { TRAINEESHIP_DEADLINE_DAY = 10 };
+struct late_register {
+	char uuid[40], comune[8], placement_code[40], given_name[80], family_name[80], tutor[128];
+	char deadline[24];
+};
+/* The late registers of month ("YYYY-MM") as of today ("YYYY-MM-DD"),
+ * of comune ('' every one), into a malloc'd array (*late, free()) of
+ * *n: every placement that ran during the month, whatever its status
+ * now. Empty when the deadline has not passed. 0 or -1. */
+int traineeship_late(struct store *s, const char *month, const char *comune, const char *today,
+		     struct late_register **late, size_t *n);
+
 /* Marks month paid (by, now) for every confirmed unpaid register (of
  * comune, '' every one). Returns the number marked, or -1. */
 int traineeship_mark_paid(struct store *s, const char *month, const char *comune, const char *by);

@@ -253,6 +253,34 @@ void allowance_html(struct hbuf *b, const char *month, const struct allowance_li
 	}
 }
 
+void late_registers_html(struct hbuf *b, const char *month, const struct late_register *l, size_t n)
+{
+	if (!n)
+		return;
+	hbuf_printf(b, "<h2 id=\"in-ritardo\">Registri in ritardo (%zu)</h2><p>Non ancora confermati dal tutor del "
+		       "Comune entro il ", n);
+	hbuf_esc(b, l[0].deadline);
+	hbuf_add(b, ": l'indennità del mese non si può pagare.</p><ul>");
+	for (size_t i = 0; i < n; i++) {
+		hbuf_add(b, "<li><a href=\"/ufficio/tirocinio?id=");
+		hbuf_url(b, l[i].uuid);
+		hbuf_add(b, "&amp;mese=");
+		hbuf_esc(b, month);
+		hbuf_add(b, "\">");
+		hbuf_esc(b, l[i].family_name);
+		hbuf_add(b, " ");
+		hbuf_esc(b, l[i].given_name);
+		hbuf_add(b, "</a> · ");
+		hbuf_esc(b, l[i].comune);
+		hbuf_add(b, " · progetto ");
+		hbuf_esc(b, l[i].placement_code);
+		hbuf_add(b, " · tutor ");
+		hbuf_esc(b, l[i].tutor);
+		hbuf_add(b, "</li>");
+	}
+	hbuf_add(b, "</ul>");
+}
+
 /* ------------------------------------------------------------------ pages */
 
 enum { PAGE_MAX = 4u << 20, FIELD_MAX = 600 };
@@ -577,6 +605,15 @@ static void allowance_get(const struct office_request *r, int csv, const char *e
 	hbuf_init(&b, PAGE_MAX);
 	r->top(r->ctx, &b, "Indennità – DoteComune");
 	allowance_html(&b, month, l, n, &v);
+	{
+		struct late_register *late = NULL;
+		size_t nl = 0;
+		char today[11];
+		time_date(now_wall(), today, sizeof(today));
+		if (traineeship_late(r->s, month, r->scope, today, &late, &nl) == 0)
+			late_registers_html(&b, month, late, nl);
+		free(late);
+	}
 	hbuf_add(&b, "</main>");
 	html_page_end(&b);
 	respond(r, error && *error ? 422 : 200, &b);

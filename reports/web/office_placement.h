@@ -36,6 +36,11 @@ void register_month_html(struct hbuf *b, const struct register_month *m, const s
  * the form to mark the month paid (coordinators). */
 void allowance_html(struct hbuf *b, const char *month, const struct allowance_line *l, size_t n,
 		    const struct placement_view *v);
+/* The registers of the month still unconfirmed after their deadline,
+ * each with a link to it (nothing when none). */
+struct late_register;
+void late_registers_html(struct hbuf *b, const char *month, const struct late_register *l, size_t n);
+
 /* ---- the pages themselves (routed by office.c) ---- */
 
 struct store;

@@ -355,6 +355,23 @@ int main(void)
 	traineeship_allowance(s, "2026-12", "", &lines, &n);
 	CHECK_INT("a reopened month is not in the allowance", n, 0);
 	free(lines);
+	{
+		struct late_register *late = NULL;
+		size_t nl = 0;
+		CHECK_INT("late registers before the 10th", traineeship_late(s, "2026-12", "", "2027-01-10", &late, &nl), 0);
+		CHECK_INT("none late on the 10th", nl, 0);
+		free(late);
+		traineeship_late(s, "2026-12", "", "2027-01-11", &late, &nl);
+		CHECK("the reopened december is late on the 11th", nl == 1 && !strcmp(late[0].uuid, U1) &&
+		      !strcmp(late[0].deadline, "2027-01-10") && !strcmp(late[0].tutor, "tutor.milano"));
+		free(late);
+		traineeship_late(s, "2026-11", "", "2027-01-11", &late, &nl);
+		CHECK_INT("the confirmed november is not late", nl, 0);
+		free(late);
+		traineeship_late(s, "2026-12", "015209", "2027-01-11", &late, &nl);
+		CHECK_INT("another comune has none late", nl, 0);
+		free(late);
+	}
 
 	/* `dote allowance` prints the same figures. */
 	CHECK_INT("confirm december again", traineeship_confirm(s, U1, "2026-12", "tutor.milano", err, sizeof(err)), 0);
