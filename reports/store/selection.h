@@ -87,6 +87,17 @@ void selection_when_it(const char *at, char *buf, size_t size);
 struct store_res;
 int selection_ranking(struct store *s, const char *scope, const char *placement, struct store_res **res);
 
+/* Moving down the ranking ("scorrimento"): the next suitable applicant
+ * of a placement's final ranking who is still waiting for a seat
+ * (ranked, or "idoneo non selezionato"), in the ranking's order and
+ * tie-break; the ones selected, started, renounced, withdrawn or
+ * excluded are passed over. Used when a seat frees (renunciation here,
+ * a dropout in the placement's own pages). Fills uuid and protocol (each
+ * at least 40 bytes). 0 found, 1 nobody left (or the ranking is not
+ * final, or the placement is not in scope), -1 storage error. */
+int selection_next_suitable(struct store *s, const char *scope, const char *placement, char *uuid,
+			    size_t usize, char *protocol, size_t psize);
+
 /* Retention. days < 0: the value saved in the hub (setting
  * retention_days, default 180). show prints what run would erase;
  * run erases it, logs (who, when, how many) and prints the count.
