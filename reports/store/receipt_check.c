@@ -74,3 +74,44 @@ int store_application_status(struct store *s, const char *uuid, char *status, si
 	store_res_free(r);
 	return rc;
 }
+
+int store_application_identity(struct store *s, const char *uuid, char *protocol, size_t psize,
+			       char *kiosk_id, size_t ksize, char *status, size_t ssize)
+{
+	struct store_res *r;
+	int rc = 1;
+
+	protocol[0] = kiosk_id[0] = status[0] = '\0';
+	if (store_query(s, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1", ARGS(uuid), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		const char *p = store_res_get(r, 0, 0), *k = store_res_get(r, 0, 1), *st = store_res_get(r, 0, 2);
+
+		str_copy(protocol, psize, p ? p : "");
+		str_copy(kiosk_id, ksize, k ? k : "");
+		str_copy(status, ssize, st ? st : "");
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int store_placement_title(struct store *s, const char *code, char *title, size_t tsize, char *comune,
+			  size_t csize)
+{
+	struct store_res *r;
+	int rc = 1;
+
+	title[0] = comune[0] = '\0';
+	if (store_query(s, "SELECT title, comune FROM placement WHERE code = ?1", ARGS(code), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		const char *t = store_res_get(r, 0, 0), *c = store_res_get(r, 0, 1);
+
+		str_copy(title, tsize, t ? t : "");
+		str_copy(comune, csize, c ? c : "");
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}

@@ -225,6 +225,15 @@ int store_receipt_verify(struct store *s, const char *payload, struct receipt_fi
  * receipt page: 0 found, 1 none, -1 error. */
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
 			     char *duplicate_of, size_t dsize);
+/* Protocol, kiosk and status the hub stored for the application with
+ * that uuid (each '' when NULL): 0 found, 1 none, -1 error. `dote
+ * receipt verify --db` compares them with the signed token. */
+int store_application_identity(struct store *s, const char *uuid, char *protocol, size_t psize,
+			       char *kiosk_id, size_t ksize, char *status, size_t ssize);
+/* Title and host comune (ISTAT) of the placement with that code: 0
+ * found, 1 none, -1 error. */
+int store_placement_title(struct store *s, const char *code, char *title, size_t tsize, char *comune,
+			  size_t csize);
 
 /* Copies calls and placements from a SQLite catalog database into the
  * store (insert or update by code): how a PostgreSQL hub gets its

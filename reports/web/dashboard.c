@@ -166,22 +166,13 @@ static void simple_page(struct http_response *resp, int status, const char *titl
 
 static void url_add(struct hbuf *b, const char *name, const char *value, int *first)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	if (!value || !*value)
 		return;
 	hbuf_add(b, *first ? "?" : "&");
 	*first = 0;
 	hbuf_add(b, name);
 	hbuf_add(b, "=");
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			hbuf_addn(b, e, 3);
-		}
-	}
+	hbuf_url(b, value);
 }
 
 struct view {

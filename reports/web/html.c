@@ -105,6 +105,11 @@ void hbuf_esc(struct hbuf *b, const char *s)
 	html_escape_to(s, hbuf_put, b);
 }
 
+void hbuf_url(struct hbuf *b, const char *s)
+{
+	http_url_encode_to(s, hbuf_put, b);
+}
+
 char *hbuf_detach(struct hbuf *b, size_t *len)
 {
 	char *p;
@@ -454,4 +459,18 @@ void html_staff_redirect(struct http_response *resp, const char *to)
 	html_respond(resp, 303, "text/html; charset=utf-8", &b);
 	html_staff_headers(resp);
 	http_response_header(resp, "Location", to);
+}
+
+void html_too_big_page(struct http_response *resp, size_t limit_mb)
+{
+	char page[400];
+
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", limit_mb);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
 }

@@ -25,6 +25,8 @@ void hbuf_add(struct hbuf *b, const char *s);
 void hbuf_printf(struct hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped. */
 void hbuf_esc(struct hbuf *b, const char *s);
+/* Appends s percent-encoded for a URL (http.h's http_url_encode_to). */
+void hbuf_url(struct hbuf *b, const char *s);
 /* Gives the NUL-terminated contents to the caller (free()); the buffer is
  * left empty. NULL when failed. */
 char *hbuf_detach(struct hbuf *b, size_t *len);
@@ -72,4 +74,8 @@ void html_respond(struct http_response *resp, int status, const char *type, stru
 /* A 303 to `to` (a path of the hub's own) as a staff page: its headers,
  * Location, and a link for clients that do not follow redirects. */
 void html_staff_redirect(struct http_response *resp, const char *to);
+/* Replaces resp's body with the Italian page a person uploading a file
+ * (a call's table) reads when it exceeds limit_mb: nothing changed, and
+ * the way back to the calls. Status and headers stay resp's. */
+void html_too_big_page(struct http_response *resp, size_t limit_mb);
 #endif
