@@ -34,6 +34,7 @@ struct call_spec {
 	char deadline[11];	/* the call's last day to apply */
 	char region[48];	/* '' : the comuni's region when they share one */
 	char rules[4096];	/* eligibility JSON (core/eligibility.h); '' means '{}' */
+	char revert[512];	/* placement codes whose extension or withdrawal the file may undo */
 };
 
 /* One thing wrong with a file: a spreadsheet row (1 = the header, 0 =
@@ -44,7 +45,7 @@ struct call_problem {
 	char msg[300];
 };
 
-enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN };
+enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN, CHANGE_KEPT };
 
 /* What an import does (or would do) to one placement. */
 struct call_change {
@@ -61,7 +62,7 @@ struct call_import {
 	int problems_total;	/* found */
 	struct call_change *changes;
 	int nchanges;
-	int counts[4];		/* by enum call_change_kind */
+	int counts[5];		/* by enum call_change_kind (kept: an amendment the file would undo) */
 	int call_new;		/* the call did not exist */
 	char call_what[400];	/* changes to the call's own fields */
 	char encoding[16];	/* 'UTF-8', 'Windows-1252' */
@@ -103,7 +104,9 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
  * past the call's). */
 int call_extend(struct store *s, const char *call_code, const char *placement,
 		const char *deadline, const char *by, const char *note, char *err, size_t errsize);
-/* Withdraws a placement: it leaves the catalog, takes no application. */
+/* Withdraws a placement: it leaves the catalog, takes no application;
+ * the applicants still in its selection are told (selection.h). On
+ * success err names the selected ones and how many were told. */
 int call_placement_withdraw(struct store *s, const char *code, const char *by,
 			    const char *note, char *err, size_t errsize);
 /* Opens a withdrawn placement again (its call open, its deadline not

@@ -357,9 +357,8 @@ static void citizen_text(struct store *s, const struct app_row *a, enum selectio
 	n.score = *a->score ? atoi(a->score) : -1;
 	n.position = atoi(a->position);
 	n.seats = atoi(a->seats);
-	n.placement_withdrawn = !strcmp(a->pstatus, "withdrawn");
-	if (n.placement_withdrawn && !*n.reason)
-		n.reason = "";
+	/* A withdrawn placement is 'closed' (reports/store/calls.c). */
+	n.placement_withdrawn = !strcmp(a->pstatus, "closed");
 	selection_citizen_text(st, &n, buf, size);
 }
 
@@ -373,7 +372,7 @@ int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsi
 	if (rc)
 		return rc;
 	st = stage_derive(&a);
-	if (!strcmp(a.pstatus, "withdrawn") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
+	if (!strcmp(a.pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
 	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
 		st = SELECTION_WITHDRAWN;
 	str_copy(label, lsize, selection_stage_label(st));
@@ -729,6 +728,46 @@ int selection_state_read(struct store *s, const char *scope, const char *id, str
 	if (ranking_context(s, &a, &st->ctx) || previous_stage(s, &a, st->stage, &st->ctx.previous))
 		return -1;
 	return 0;
+}
+
+int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
+				  const char *now, char *affected, size_t asize)
+{
+	struct store_res *r;
+	int i, n = 0, selected = 0, rc = -1;
+	size_t len;
+
+	affected[0] = '\0';
+	if (store_query(s, "SELECT a.uuid, a.protocol, a.status FROM application a WHERE a.placement_code = ?1"
+			   " AND a.duplicate_of IS NULL AND a.status IN ('received', 'interview', 'selected', 'not_selected')"
+			   " ORDER BY CASE WHEN a.status = 'selected' THEN 0 ELSE 1 END, a.protocol",
+			ARGS(placement), &r))
+		return -1;
+	for (i = 0; i < store_res_rows(r); i++) {
+		struct app_row a;
+		enum selection_stage st;
+
+		if (app_find(s, NULL, store_res_get(r, i, 0), &a) || selection_row(s, a.uuid, now) ||
+		    store_exec(s, "UPDATE selection SET reason = ?2 WHERE uuid = ?1", ARGS(a.uuid, note ? note : "")) != 1)
+			goto out;
+		str_copy(a.reason, sizeof(a.reason), note ? note : "");
+		st = stage_derive(&a);
+		if (audit(s, &a, now, by, "placement_withdrawn", a.status, a.status, note) ||
+		    notify_stage(s, &a, st == SELECTION_SELECTED ? SELECTION_SELECTED : SELECTION_WITHDRAWN, now))
+			goto out;
+		if (!strcmp(a.status, "selected")) {
+			len = strlen(affected);
+			snprintf(affected + len, asize - len, "%s%s", selected++ ? ", " : "selezionati: ", a.protocol);
+		}
+		n++;
+	}
+	len = strlen(affected);
+	if (n)
+		snprintf(affected + len, asize - len, "%s%d candidati avvisati", len ? "; " : "", n);
+	rc = n;
+out:
+	store_res_free(r);
+	return rc;
 }
 
 /* The action a coarse status names, from stage st. */

@@ -134,6 +134,14 @@ int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsi
  * address), inside the caller's transaction. 0 or -1. */
 int selection_notify_received(struct store *s, const char *uuid, const char *now);
 
+/* A placement withdrawn (reports/store/calls.c, inside its
+ * transaction, after its status is set): every application still in
+ * the selection gets the note as its reason, an audit row and an e-mail
+ * saying so (the selected: that the placement will not start). affected
+ * gets "selezionati: P1, P2; N candidati avvisati". How many, or -1. */
+int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
+				  const char *now, char *affected, size_t asize);
+
 /* The interview's date and place of an application (uuid), for the
  * receipt page: 0 found, 1 none, -1 error. */
 int selection_interview(struct store *s, const char *uuid, char *at, size_t asize, char *place,

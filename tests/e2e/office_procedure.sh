@@ -233,7 +233,7 @@ amend() {
 	"$DOTE_BIN/dote" call withdraw --db "$db" AMD-002 --note "sede chiusa" >/dev/null 2>&1
 	out=$(imp)
 	check "$b-reimport-keeps-extension" "$("$SYNCTOOL" sql "$db" "SELECT deadline FROM placement WHERE code = 'AMD-001'")" 2026-04-15
-	check "$b-reimport-keeps-withdrawal" "$("$SYNCTOOL" sql "$db" "SELECT status FROM placement WHERE code = 'AMD-002'")" withdrawn
+	check "$b-reimport-keeps-withdrawal" "$("$SYNCTOOL" sql "$db" "SELECT status FROM placement WHERE code = 'AMD-002'")" closed
 	check_match "$b-reimport-says-kept" "$out" "AMD-001.*proroga"
 }
 
