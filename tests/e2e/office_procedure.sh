@@ -225,6 +225,7 @@ run() {
 # The call's amendments: a re-import keeps an extension and a withdrawal.
 amend() {
 	local b=$1 db
+	PG_DBS=$((PG_DBS + 10))	# db_url counts in a subshell: a database of its own
 	db=$(db_url "$b" "$b-amend")
 	printf 'Comune;Codice progetto;Area;Ufficio;Indirizzo;Mesi;Ore settimanali;Indennità mensile;Posti;Scadenza;Requisiti\n015146;AMD-001;Biblioteca;Biblioteca;Via Larga 1;6;20;400;1;31/03/2026;Nessuno\n015146;AMD-002;Anagrafe;Anagrafe;Via Larga 2;6;20;400;1;31/03/2026;Nessuno\n015146;AMD-003;Anagrafe;Protocollo;Via Larga 3;6;20;400;1;31/03/2026;Nessuno\n' >"$T/amend.csv"
 	imp() { "$DOTE_BIN/dote" call import --db "$db" "$T/amend.csv" --code 'A/2026' --title 'Avviso A/2026' --opens 2026-03-01 --deadline 2026-04-30 "$@" 2>&1; }
