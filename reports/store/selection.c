@@ -1097,7 +1097,8 @@ static int erase_placement(struct store *s, const char *placement, const char *n
 		"DELETE FROM mail_outbox WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 		"UPDATE status_history SET note = '' WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 		"UPDATE selection_audit SET note = '' WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
-		"UPDATE selection SET requirements_note = '', outcome_note = '', erased_at = ?2"
+		"UPDATE selection SET requirements_note = '', outcome_note = '', reason = '', interview_note = '',"
+		" erased_at = ?2"
 		" WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 	};
 	size_t i;

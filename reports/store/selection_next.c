@@ -60,7 +60,7 @@ int selection_next_suitable(struct store *s, const char *scope, const char *plac
 	store_res_free(r);
 	/* The suitable ones with a score: the final ranking. */
 	if (store_query(s, "SELECT a.uuid, a.protocol, coalesce(a.birth_date, ''), a.submitted_at,"
-			   " CAST(x.score AS TEXT), a.status, ''"
+			   " CAST(x.score AS TEXT), a.status, coalesce(x.stage, '')"
 			   " FROM application a JOIN selection x ON x.uuid = a.uuid"
 			   " WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL"
 			   " AND x.outcome = 'idoneo' AND x.score IS NOT NULL",
