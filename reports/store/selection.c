@@ -703,7 +703,8 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	if (apply_stage(s, &a, from, to, audit_action, by, text, now))
 		goto out;
 notify:
-	if (notify_stage(s, &a, to, now))
+	/* Requirements met is an inner step: the convocation that follows is the news. */
+	if (to != SELECTION_ELIGIBLE && notify_stage(s, &a, to, now))
 		goto out;
 	if (store_commit(s))
 		goto out;
