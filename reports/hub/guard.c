@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include "core/datetime.h"
 #include "core/util.h"
 
 struct guard_conn {

@@ -113,10 +113,21 @@ int login_brake_tainted(struct login_brake *b, const char *addr, int64_t now_ms)
 	return t;
 }
 
+/* An address's rank for a hash slot: 2 known (a success lately and
+ * fewer than LOGIN_FREE_FAILURES wrong passwords since: a user, maybe
+ * after a typo), 1 unknown (neither), 0 tainted (wrong passwords since
+ * its last success). */
+static int rank_of(const struct login_seen *a, int64_t now)
+{
+	if (a && a->last_ok_ms && now - a->last_ok_ms < LOGIN_KNOWN_MS && a->failures < LOGIN_FREE_FAILURES)
+		return 2;
+	return tainted(a, now) ? 0 : 1;
+}
+
 int login_brake_enter(struct login_brake *b, const char *name, const char *addr, int64_t now_ms)
 {
 	struct login_seen *a, *u;
-	int wait, dirty;
+	int wait, rank, higher;
 	struct timespec ts;
 
 	wait = rate_table_take(&b->by_addr, addr, b->per_addr, b->per_addr, now_ms);
@@ -125,29 +136,39 @@ int login_brake_enter(struct login_brake *b, const char *name, const char *addr,
 	pthread_mutex_lock(&b->lock);
 	a = seen_get(b, 'a', addr, 0, now_ms);
 	u = seen_get(b, 'u', name, 0, now_ms);
-	dirty = tainted(a, now_ms);
-	if (dirty) {
+	rank = rank_of(a, now_ms);
+	if (rank == 0) {
 		wait = backoff_left(a, LOGIN_FREE_FAILURES, now_ms);
 		if (!wait)
 			wait = backoff_left(u, LOGIN_ACCOUNT_FAILURES, now_ms);
 		if (!wait)
 			wait = rate_table_take(&b->tainted, "tainted", b->tainted_per_minute, b->tainted_per_minute, now_ms);
-		if (!wait && (b->hashing >= b->hashes || b->clean_waiting))
+		if (!wait && (b->hashing >= b->hashes || b->waiting[1] || b->waiting[2]))
 			wait = 1;
 		if (!wait)
 			b->hashing++;
 		pthread_mutex_unlock(&b->lock);
 		return wait;
 	}
-	/* Clean: waits for a slot, before any tainted attempt. */
+	/* Known and unknown addresses wait for a slot (a few at a time: a
+	 * waiter holds one of the hub's threads), the known first. */
+	if (b->waiting[rank] >= (rank == 2 ? LOGIN_KNOWN_WAITERS : LOGIN_UNKNOWN_WAITERS) &&
+	    b->hashing >= b->hashes) {
+		pthread_mutex_unlock(&b->lock);
+		return 1;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += LOGIN_WAIT_MS / 1000;
-	b->clean_waiting++;
-	while (b->hashing >= b->hashes)
+	ts.tv_sec += (rank == 2 ? LOGIN_WAIT_MS : LOGIN_WAIT_MS / 2) / 1000;
+	b->waiting[rank]++;
+	for (;;) {
+		higher = rank == 1 && b->waiting[2];
+		if (b->hashing < b->hashes && !higher)
+			break;
 		if (pthread_cond_timedwait(&b->slot_free, &b->lock, &ts) == ETIMEDOUT)
 			break;
-	b->clean_waiting--;
-	if (b->hashing >= b->hashes) {
+	}
+	b->waiting[rank]--;
+	if (b->hashing >= b->hashes || (rank == 1 && b->waiting[2])) {
 		pthread_mutex_unlock(&b->lock);
 		return 1;
 	}
@@ -163,6 +184,10 @@ void login_brake_leave(struct login_brake *b, const char *name, const char *addr
 	pthread_mutex_lock(&b->lock);
 	b->hashing--;
 	pthread_cond_broadcast(&b->slot_free);
+	if (ok < 0) {
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
 	a = seen_get(b, 'a', addr, 1, now_ms);
 	u = seen_get(b, 'u', name, 1, now_ms);
 	for (int i = 0; i < 2; i++) {
@@ -171,8 +196,9 @@ void login_brake_leave(struct login_brake *b, const char *name, const char *addr
 		if (!e)
 			continue;
 		e->last_ms = now_ms;
-		if (ok) {
+		if (ok > 0) {
 			e->failures = 0;
+			e->last_ok_ms = now_ms;
 		} else {
 			/* Old failures are forgotten after the taint time. */
 			if (now_ms - e->last_fail_ms >= LOGIN_TAINT_MS)
@@ -183,6 +209,6 @@ void login_brake_leave(struct login_brake *b, const char *name, const char *addr
 	}
 	pthread_mutex_unlock(&b->lock);
 	/* A successful login costs its address nothing of its bucket. */
-	if (ok)
+	if (ok > 0)
 		rate_table_give(&b->by_addr, addr, b->per_addr);
 }

@@ -102,7 +102,7 @@ int main(void)
 
 		pthread_create(&th, NULL, clean_login, &now);
 		usleep(100000);
-		CHECK_INT("slots: the clean attempt is waiting", brake.clean_waiting, 1);
+		CHECK_INT("slots: the clean attempt is waiting", brake.waiting[1], 1);
 		CHECK("slots: a tainted attempt does not jump the queue",
 		      login_brake_enter(&brake, "z", "10.3.0.1", t + 40000) > 0);
 		login_brake_leave(&brake, "s", "10.2.0.1", 1, t + 22000);
