@@ -167,8 +167,7 @@ static int cmd_opendata(int argc, char **argv)
 		str_copy(first, sizeof(first), q.from);
 		str_copy(last, sizeof(last), q.to);
 	} else {
-		store_text(db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, first, sizeof(first));
-		store_text(db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, last, sizeof(last));
+		report_months_span(db, first, sizeof(first), last, sizeof(last));
 	}
 	time_iso(now_wall(), when, sizeof(when));
 	snprintf(rule, sizeof(rule),

@@ -947,6 +947,13 @@ int report_calls(struct store *db, struct store_res **rows)
 	return store_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, rows);
 }
 
+void report_months_span(struct store *db, char *first, size_t fsize, char *last, size_t lsize)
+{
+	first[0] = last[0] = '\0';
+	store_text(db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, first, fsize);
+	store_text(db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, last, lsize);
+}
+
 int report_rollup_rebuild(struct store *db)
 {
 	if (lite_of(db))

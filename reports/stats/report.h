@@ -113,6 +113,10 @@ int report_rollups_check(struct store *db);
  * *rows (code, title), free with store_res_free. 0 or -1. */
 struct store_res;
 int report_calls(struct store *db, struct store_res **rows);
+/* The first and last month (YYYY-MM) any application was submitted in,
+ * each '' when there is none: the open data's period when none is
+ * asked for. */
+void report_months_span(struct store *db, char *first, size_t fsize, char *last, size_t lsize);
 /* Recomputes every rollup from the raw rows on either backend. 0 or -1. */
 int report_rollup_rebuild(struct store *db);
 void report_free(struct report *r);
