@@ -24,7 +24,7 @@ struct guard_conn {
 	int64_t since_ms;		/* phase started */
 	int64_t accepted_ms;
 	size_t body_bytes;
-	int trusted, first;		/* an authenticated kiosk; before its first request */
+	int trusted;			/* an authenticated kiosk */
 	struct guard_conn *prev, *next;
 };
 
@@ -60,7 +60,6 @@ void guard_on_connection(void *cls, struct MHD_Connection *c, void **socket_cont
 			return;		/* untracked: only MHD's idle timeout */
 		gc->fd = ci->connect_fd;
 		gc->phase = GUARD_HEADERS;
-		gc->first = 1;
 		pthread_mutex_lock(&g.lock);
 		gc->since_ms = gc->accepted_ms = now_ms();
 		g.n_conns++;
@@ -102,8 +101,6 @@ void guard_phase(struct MHD_Connection *c, enum guard_phase phase)
 	if (!gc)
 		return;
 	pthread_mutex_lock(&g.lock);
-	if (phase == GUARD_HEADERS && gc->phase != GUARD_HEADERS)
-		gc->first = 0;
 	gc->phase = phase;
 	gc->since_ms = now_ms();
 	gc->body_bytes = 0;
