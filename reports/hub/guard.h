@@ -15,7 +15,8 @@
  *     includes every /login and /v1/enroll) may hold at most
  *     max_connections less the reserve (a tenth): past that the slowest
  *     strangers are closed at once, so a kiosk always finds a slot. A
- *     connection still sending its first headers keeps GUARD_GRACE_MS.
+ *     connection sending its headers keeps GUARD_GRACE_MS from when it
+ *     began them (a kiosk sends them in milliseconds).
  * And the body budget: every byte of a body held, and the estimated
  * cost of parsing it, is reserved against body_memory (503 beyond).
  * Start at guard_start(); on_request() in main.c reports the phases.
