@@ -16,7 +16,7 @@ CC ?= cc
 PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
 
 # A fresh machine gets its packages before anything is compiled.
-HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/include/uninorm.h && echo yes)
 ifneq ($(HAVE_DEPS),yes)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(info Installing missing build dependencies with scripts/deps)
@@ -43,7 +43,8 @@ ALL_LDFLAGS = $(LDFLAGS) -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
-CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lm
+# GNU libunistring (names' NFC, core/names.c) has no pkg-config file.
+CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lunistring -lm
 REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq libcurl)
 REPORTS_LIBS := $(call pl,libmicrohttpd libpq libcurl)
 KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl espeak-ng)

@@ -38,10 +38,4 @@ char utf8_latin1_base(const char *s);
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_value(int c);
 
-/* HTML-escapes s (& < > " ') into buf; returns -1 if it did not fit. */
-int html_escape(char *buf, size_t size, const char *s);
-/* The one HTML escaper: hands s to put(ctx, piece, len) in pieces, the
- * characters & < > " ' replaced by their entities (html_escape and the
- * reports' page buffers both write through it). */
-void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx);
 #endif

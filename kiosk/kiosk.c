@@ -26,6 +26,8 @@
 
 enum { IDLE_COUNTDOWN_MS = 20000 };
 
+static void speech_off(struct kiosk *k, const char *first);
+
 static const struct screen *screen_find(const char *id)
 {
 	for (int i = 0; i < kiosk_nscreens; i++)
@@ -103,8 +105,10 @@ void kiosk_reset(struct kiosk *k)
 	k->show_data = 0;
 	k->osk_sel = -1;
 	str_wipe(k->spoken, sizeof(k->spoken));
-	/* The voice guide and its volume are this citizen's, not the next one's. */
-	kiosk_speech(k, 0, 0);
+	str_wipe(k->last_said, sizeof(k->last_said));
+	/* The voice guide and its volume are this citizen's, not the next
+	 * one's; it says what was wiped before it stops. */
+	speech_off(k, _("Session ended: everything you entered has been deleted."));
 	kiosk_set_lang(k, k->default_lang);
 	kiosk_go(k, "home");
 }
@@ -151,32 +155,104 @@ void kiosk_say(struct kiosk *k, const char *text)
 	size_t n = strlen(k->say);
 	if (!k->speech_on || !text || !text[0])
 		return;
+	k->say_polite = 0;
 	str_fmt(k->say + n, sizeof(k->say) - n, "%s%s", n ? " " : "", text);
+}
+
+/* The last character of text that is not a language mark; 0 if none. */
+static char last_visible(const char *text)
+{
+	char last = 0;
+	while (*text) {
+		if (*text == UI_LANG_MARK) {
+			const char *end = strchr(text, '\x1f');
+			text = end ? end + 1 : text + strlen(text);
+			continue;
+		}
+		last = *text++;
+	}
+	return last;
 }
 
 /* A sentence: text and a full stop, unless it ends in a sign already. */
 static void say_sentence(struct kiosk *k, const char *text)
 {
-	char buf[600];
-	size_t n = strlen(text);
-	if (!n)
+	char buf[KIOSK_SAY_MAX];
+	char last = last_visible(text);
+	if (!last)
 		return;
-	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", text[n - 1]) ? "" : ".");
+	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", last) ? "" : ".");
 	/* Once per utterance (an error shown and focused in one frame). */
 	if (!strstr(k->say, buf))
 		kiosk_say(k, buf);
 }
 
+/* text in lang (content: a placement written in Italian) when that is
+ * not the UI's: marked so that the engine gets it in its own voice. */
+static const char *in_lang(const char *lang, const char *text, char *buf, size_t size)
+{
+	if (!lang || !strcmp(lang, i18n_lang()) || strchr(text, UI_LANG_MARK))
+		return text;
+	str_fmt(buf, size, "\x1e%s\x1f%s" UI_LANG_END, lang, text);
+	return buf;
+}
+
+void kiosk_say_sentence(struct kiosk *k, const char *text)
+{
+	say_sentence(k, text);
+}
+
+void kiosk_say_polite(struct kiosk *k, const char *text)
+{
+	int polite = !k->say[0];
+	say_sentence(k, text);
+	k->say_polite = polite;
+}
+
+/* Hands what this frame says to the engine: each run in its language
+ * (the first interrupts what was being said, the others follow). */
+static void say_out(struct kiosk *k, const char *text)
+{
+	const char *p = text;
+	char lang[8], seg[KIOSK_SAY_MAX];
+	int first = !k->say_polite;
+	k->say_polite = 0;
+	str_copy(lang, sizeof(lang), i18n_lang());
+	while (*p) {
+		size_t n = 0;
+		while (p[n] && p[n] != UI_LANG_MARK)
+			n++;
+		if (n) {
+			str_fmt(seg, sizeof(seg), "%.*s", (int)n, p);
+			if (seg[strspn(seg, " ")]) {
+				(first ? speech_say : speech_queue)(k->speech, lang, seg);
+				first = 0;
+			}
+			str_wipe(seg, sizeof(seg));
+		}
+		p += n;
+		if (*p == UI_LANG_MARK) {
+			const char *end = strchr(p, '\x1f');
+			size_t ln = end ? (size_t)(end - p - 1) : 0;
+			if (ln && ln < sizeof(lang))
+				str_fmt(lang, sizeof(lang), "%.*s", (int)ln, p + 1);
+			else
+				str_copy(lang, sizeof(lang), i18n_lang());
+			p = end ? end + 1 : p + strlen(p);
+		}
+	}
+}
+
 void kiosk_say_screen(struct kiosk *k, int with_help)
 {
-	char buf[600], spelled[300];
+	char buf[1200], spelled[600];
 	for (size_t i = 0; i < ARRAY_SIZE(screen_words); i++) {
 		if (strcmp(screen_words[i].id, k->screen->id))
 			continue;
 		if (screen_words[i].title)
 			say_sentence(k, _(screen_words[i].title));
 		else if (!strcmp(k->screen->id, "detail") && k->have_sel)
-			say_sentence(k, k->sel.card.title);
+			say_sentence(k, in_lang("it", k->sel.card.title, buf, sizeof(buf)));
 		if (screen_words[i].purpose)
 			say_sentence(k, _(screen_words[i].purpose));
 	}
@@ -189,7 +265,11 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 	if (!strcmp(k->screen->id, "review")) {
 		/* The summary is text, not controls: read it here. Personal
 		 * data only through headphones, or once the citizen shows it. */
-		str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		/* Through the speakers, in a public hall, not even the name. */
+		if (k->speech_private || k->show_data)
+			str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		else
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Name"), _("hidden"));
 		say_sentence(k, buf);
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Codice fiscale"),
 			k->speech_private || k->show_data ? speech_spell(k->cf_info.code, _("dash"), spelled, sizeof(spelled))
@@ -211,17 +291,32 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 		say_sentence(k, _("Use Up and Down to move, Enter to choose, Back to go back. In a text field, press Down to use the keyboard."));
 }
 
+/* Says text now (not at the end of the frame), recorded as said. */
+static void say_now(struct kiosk *k, const char *text)
+{
+	say_out(k, text);
+	str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), text);
+}
+
+static void speech_off(struct kiosk *k, const char *first)
+{
+	if (k->speech_on && k->speech) {
+		char buf[600];
+		str_fmt(buf, sizeof(buf), "%s%s%s", first ? first : "", first ? " " : "", _("Voice guide off."));
+		say_now(k, buf);
+	}
+	k->speech_on = 0;
+	k->speech_private = 0;
+	k->speech_volume = SPEECH_VOLUME_DEFAULT;
+	speech_set_volume(k->speech, k->speech_volume);
+}
+
 void kiosk_speech(struct kiosk *k, int on, int private_)
 {
 	if (on && !k->speech)
 		k->speech = speech_start(config_get(k->cfg, "speech_log"));
 	if (!on) {
-		if (k->speech_on && k->speech)
-			speech_say(k->speech, i18n_lang(), _("Voice guide off."));
-		k->speech_on = 0;
-		k->speech_private = 0;
-		k->speech_volume = SPEECH_VOLUME_DEFAULT;
-		speech_set_volume(k->speech, k->speech_volume);
+		speech_off(k, NULL);
 		return;
 	}
 	if (k->speech_on) {
@@ -262,7 +357,7 @@ static const char *role_words(const struct ui_widget *w)
  * star is said as a word; a field's value only through headphones. */
 static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *label)
 {
-	char name[220], buf[700], spelled[300];
+	char name[KIOSK_SAY_MAX / 2], buf[KIOSK_SAY_MAX], spelled[300], marked[KIOSK_SAY_MAX / 2];
 	const char *state = "", *value;
 	size_t n;
 	str_copy(name, sizeof(name), label);
@@ -275,9 +370,20 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	n = strlen(name);
 	if (n > 2 && !strcmp(name + n - 2, " *"))
 		str_fmt(name + n - 2, sizeof(name) - (n - 2), ", %s", _("required"));
+	if (w && w->lang) {
+		str_copy(marked, sizeof(marked), in_lang(w->lang, name, buf, sizeof(buf)));
+		str_copy(name, sizeof(name), marked);
+	}
 	if (!w) {
 		say_sentence(k, name);
 		return;
+	}
+	/* Personal data on review is said only through headphones (or once
+	 * the citizen chose to show it): the name and birth data too. */
+	if ((!strcmp(w->id, "review:name") || !strcmp(w->id, "review:born")) && !k->speech_private && !k->show_data) {
+		char *colon = strstr(name, ": ");
+		if (colon)
+			str_fmt(colon + 2, sizeof(name) - (size_t)(colon + 2 - name), "%s", _("hidden"));
 	}
 	if (w->role == UI_ROLE_RADIO)
 		state = w->checked ? _("selected") : _("not selected");
@@ -300,6 +406,17 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	else
 		str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
 	say_sentence(k, buf);
+	/* A field's hint is text the keyboard's Next skips: said with it. */
+	if (!strcmp(w->id, "field:phone") || !strcmp(w->id, "field:email")) {
+		const struct ui_widget *hint = ui_find(&k->ui, "contact-hint");
+		if (hint) {
+			char *star;
+			str_copy(name, sizeof(name), hint->label);
+			while ((star = strstr(name, " *")))
+				memmove(star, star + 2, strlen(star + 2) + 1);
+			say_sentence(k, name);
+		}
+	}
 }
 
 static void say_focus(struct kiosk *k, const char *label)
@@ -328,7 +445,7 @@ static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 		say_focus(k, text);
 		break;
 	case UI_ANNOUNCE_ERROR: {
-		char buf[600];
+		char buf[KIOSK_SAY_MAX];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), text);
 		say_sentence(k, buf);
 		break;
@@ -654,6 +771,16 @@ static void idle_countdown(struct kiosk *k)
 
 	if (left < 0)
 		left = 0;
+	/* Heard as a countdown: what happens, when, and the key to press;
+	 * again at 10 and 5 seconds. */
+	if (left != k->idle_said_left && (left == IDLE_COUNTDOWN_MS / 1000 || left == 10 || left == 5)) {
+		char said[300];
+		k->idle_said_left = (int)left;
+		str_fmt(said, sizeof(said), _("The session ends in %d seconds: press any key to continue."), (int)left);
+		if (left == IDLE_COUNTDOWN_MS / 1000)
+			say_sentence(k, _("Are you still there?"));
+		say_sentence(k, said);
+	}
 	kiosk_column(k, &x, &w);
 	/* A full-screen dialog: any touch on it means "still here". */
 	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
@@ -695,6 +822,45 @@ static int reachable(const struct ui *ui, const char *id)
 	return 0;
 }
 
+/* Fields whose value is personal data: spelled only through headphones. */
+static int personal_field(const char *id)
+{
+	static const char *const ids[] = { "field:given_name", "field:family_name", "field:cf", "field:phone",
+					   "field:email", "field:check_cf", "field:pin" };
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		if (!strcmp(ids[i], id))
+			return 1;
+	return 0;
+}
+
+/* The spell key: the focused field's value (personal data only through
+ * headphones), the receipt's protocol number, or the focused text. */
+static void say_spelled(struct kiosk *k)
+{
+	char spelled[1200], plain[600];
+	const struct ui_widget *w = ui_find(&k->ui, k->ui.focus);
+	const char *value = w ? kiosk_field(k, w->id, NULL, NULL) : NULL, *what = NULL;
+	if (value) {
+		if (!value[0])
+			what = NULL;
+		else if (personal_field(w->id) && !k->speech_private)
+			what = NULL, value = _("hidden");
+		else
+			what = value;
+		if (!what) {
+			say_sentence(k, value[0] ? value : _("empty"));
+			return;
+		}
+	} else if (!strcmp(k->screen->id, "receipt") && k->app.protocol[0]) {
+		what = k->app.protocol;
+	} else if (w) {
+		what = ui_strip_marks(w->text, plain, sizeof(plain));
+	}
+	if (what && what[0])
+		say_sentence(k, speech_spell(what, _("dash"), spelled, sizeof(spelled)));
+	str_wipe(spelled, sizeof(spelled));
+}
+
 /* The keys of a navigation keypad that are not focus moves: Help, the
  * volume, and Back (Escape, or BackSpace outside a text field). Returns
  * 1 when Back should press the screen's back button. */
@@ -725,6 +891,17 @@ static int keypad_keys(struct kiosk *k)
 		speech_set_volume(k->speech, k->speech_volume);
 		str_fmt(buf, sizeof(buf), _("Volume %d%%"), k->speech_volume);
 		say_sentence(k, buf);
+		in->key = 0;
+		break;
+	case UI_KEY_REPEAT:
+		/* The last thing said, again (marks and all). */
+		if (k->speech_on && k->last_said[0])
+			kiosk_say(k, k->last_said);
+		in->key = 0;
+		break;
+	case UI_KEY_SPELL:
+		if (k->speech_on)
+			say_spelled(k);
 		in->key = 0;
 		break;
 	case UI_KEY_BACKSPACE:
@@ -770,7 +947,7 @@ void kiosk_frame(struct kiosk *k)
 	    in->now_ms - k->last_input_ms >= idle_ms) {
 		k->idle_dialog = 1;
 		k->idle_deadline = in->now_ms + IDLE_COUNTDOWN_MS;
-		ui_announce(ui, UI_ANNOUNCE_ERROR, _("Are you still there?"));
+		k->idle_said_left = -1;
 	}
 	/* Home holds nothing personal, but the next citizen should find the
 	 * default language and reading settings: reset them quietly. */
@@ -810,8 +987,14 @@ void kiosk_frame(struct kiosk *k)
 		back = keypad_keys(k);
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0])
+		if (in->text[0]) {
+			char spelled[300];
 			kiosk_type(k, in->text);
+			/* Through headphones what is typed is read back, a key at
+			 * a time (not a scanner's burst): "7" from "70". */
+			if (k->speech_on && k->speech_private && strlen(in->text) <= 4)
+				kiosk_say(k, speech_spell(in->text, _("dash"), spelled, sizeof(spelled)));
+		}
 		if (in->key == UI_KEY_BACKSPACE)
 			kiosk_backspace(k);
 		/* Enter (and a scanner's CR) moves on, unless typing has
@@ -856,6 +1039,8 @@ void kiosk_frame(struct kiosk *k)
 		k->keyboard_hidden = 0;
 		k->osk_sel = -1;
 		k->show_data = 0;
+		k->count_said[0] = 0;
+		k->ineligible_said = 0;
 		if (n->enter)
 			n->enter(k);
 		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
@@ -881,8 +1066,9 @@ void kiosk_frame(struct kiosk *k)
 		str_copy(k->tapped_say, sizeof(k->tapped_say), ui->tapped);
 	if (k->say[0]) {
 		/* One utterance per frame: it cuts the previous one short. */
-		speech_say(k->speech, i18n_lang(), k->say);
+		say_out(k, k->say);
 		str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), k->say);
+		str_copy(k->last_said, sizeof(k->last_said), k->say);
 		str_wipe(k->say, sizeof(k->say));
 	}
 	if (k->sync && in->now_ms - k->health_ms >= 1000) {

@@ -35,6 +35,10 @@ struct screen {
 	void (*field_changed)(struct kiosk *k, const char *id);
 };
 
+/* What the voice guide says in one frame, at most (a privacy notice and
+ * more: speech.c splits it into sentences). */
+enum { KIOSK_SAY_MAX = 8192 };
+
 enum field_kind { FIELD_TEXT, FIELD_UPPER, FIELD_NUMBER, FIELD_PHONE, FIELD_EMAIL, FIELD_PIN };
 
 /* Everything the citizen entered: wiped (str_wipe) on idle reset. */
@@ -167,9 +171,14 @@ struct kiosk {
 	int speech_on;
 	int speech_private;		/* started by headphones: values may be read */
 	int speech_volume;
-	char say[1024];
-	char spoken[8][1024];
+	char say[KIOSK_SAY_MAX];	/* with language marks (ui.h UI_LANG_MARK) */
+	char spoken[8][KIOSK_SAY_MAX];	/* as said, marks kept */
 	int nspoken;
+	char last_said[KIOSK_SAY_MAX];	/* for the repeat key */
+	char count_said[128];		/* browse: the search and count last said */
+	int ineligible_said;		/* eligibility: the refusal was said */
+	int idle_said_left;		/* idle countdown: seconds last said */
+	int say_polite;			/* this frame's words wait for the last ones */
 	char tapped_say[48];		/* a control tapped, said next frame */
 	/* Navigation keypad in the on-screen keyboard: the key selected
 	 * (index in drawing order, -1 none) and a press of it this frame. */
@@ -202,6 +211,13 @@ void kiosk_set_lang(struct kiosk *k, const char *lang);
 void kiosk_speech(struct kiosk *k, int on, int private_);
 /* Adds a sentence to what the voice guide says at the end of this frame. */
 void kiosk_say(struct kiosk *k, const char *text);
+/* The same, as a sentence: a full stop added when text ends without a
+ * sign, and not said twice in one utterance. */
+void kiosk_say_sentence(struct kiosk *k, const char *text);
+/* A sentence that waits for what is being said instead of cutting it
+ * (a live region's "polite": the result count after the letter typed),
+ * unless something else is said in the same frame. */
+void kiosk_say_polite(struct kiosk *k, const char *text);
 /* Says what the current screen is for (Help key, voice guide started). */
 void kiosk_say_screen(struct kiosk *k, int with_help);
 /* Headphones (an audio output device) were plugged in. */

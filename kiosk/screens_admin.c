@@ -287,7 +287,9 @@ void status_frame(struct kiosk *k)
 		flow_text(k, &f, "check-result", buf, UI_FONT_BOLD, 44, C_SUCCESS);
 		if (k->check_notice[0])
 			flow_text(k, &f, "check-notice", k->check_notice, UI_FONT_SEMIBOLD, 34, C_TEXT);
+		k->ui.lang = "it";	/* the placement's title: Italian */
 		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
+		k->ui.lang = NULL;
 		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
 	}
 	screen_end(k, &f);

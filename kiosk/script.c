@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/files.h"
 #include "core/util.h"
+#include "kiosk/i18n.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
 #include "kiosk/printer.h"
@@ -36,6 +37,7 @@ struct script {
 	int nalerts;
 	unsigned alert_seq;
 	int layout_always;		/* "# layout: every step" */
+	int presses;			/* key lines so far (expect-presses) */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -431,7 +433,16 @@ static int verb_scan(struct script *s, const char *verb, char *arg)
 
 static int verb_key(struct script *s, const char *verb, char *arg)
 {
+	s->presses++;
 	return platform_key(s->p, arg) ? fail(s, "unknown key '%s'", arg) : 0;
+}
+
+/* "expect-presses N": at most N keys pressed so far (a keys-only
+ * journey's cost); the count goes to stderr either way. */
+static int verb_expect_presses(struct script *s, const char *verb, char *arg)
+{
+	fprintf(stderr, "keys pressed so far: %d\n", s->presses);
+	return s->presses <= atoi(arg) ? 0 : fail(s, "%d keys pressed, want at most %d", s->presses, atoi(arg));
 }
 
 static int verb_wait(struct script *s, const char *verb, char *arg)
@@ -670,19 +681,90 @@ static int verb_expect_announced(struct script *s, const char *verb, char *arg)
 	return fail(s, "nothing announced matches '%s'", arg);
 }
 
+/* An utterance as said (marks removed) into out, with the language of
+ * each byte in langs (8 bytes a language). */
+static void said_langs(const char *raw, char *out, char (*langs)[8], size_t size)
+{
+	char lang[8];
+	size_t n = 0;
+	str_copy(lang, sizeof(lang), i18n_lang());
+	while (*raw && n + 1 < size) {
+		if (*raw == UI_LANG_MARK) {
+			const char *end = strchr(raw, '\x1f');
+			size_t ln = end ? (size_t)(end - raw - 1) : 0;
+			if (ln && ln < sizeof(lang))
+				str_fmt(lang, sizeof(lang), "%.*s", (int)ln, raw + 1);
+			else
+				str_copy(lang, sizeof(lang), i18n_lang());
+			raw = end ? end + 1 : raw + strlen(raw);
+			continue;
+		}
+		memcpy(langs[n], lang, sizeof(lang));
+		out[n++] = *raw++;
+	}
+	out[n] = 0;
+}
+
+/* Whether one of the last utterances holds text, all of it in lang
+ * (NULL: any). */
+static int said(struct kiosk *k, const char *text, const char *lang)
+{
+	static char out[KIOSK_SAY_MAX], langs[KIOSK_SAY_MAX][8];
+	int ns = k->nspoken;
+	size_t tn = strlen(text);
+	for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++) {
+		const char *hit;
+		said_langs(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], out, langs, sizeof(out));
+		for (hit = strstr(out, text); hit; hit = strstr(hit + 1, text)) {
+			size_t at = (size_t)(hit - out), j;
+			for (j = 0; lang && j < tn; j++)
+				if (strcmp(langs[at + j], lang))
+					break;
+			if (!lang || j == tn)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* The exact text last handed to the speech engine, or a part
  * of one of the last utterances. */
 static int verb_expect_speech(struct script *s, const char *verb, char *arg)
 {
 	struct kiosk *k = s->k;
 	int ns = k->nspoken, exact = !strcmp(verb, "expect-speech");
-	const char *last = ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "";
+	static char last[KIOSK_SAY_MAX];
+	ui_strip_marks(ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "", last, sizeof(last));
 	if (exact)
 		return !strcmp(last, arg) ? 0 : fail(s, "the voice guide last said '%.400s'", last);
-	for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++)
-		if (strstr(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], arg))
-			return 0;
+	if (said(k, arg, NULL))
+		return 0;
 	return fail(s, "the voice guide said nothing with '%s' (last: '%.400s')", arg, last);
+}
+
+/* "expect-speech-lang LANG TEXT": TEXT was said, all in LANG's voice. */
+static int verb_expect_speech_lang(struct script *s, const char *verb, char *arg)
+{
+	char lang[8];
+	int n = 0;
+	if (sscanf(arg, "%7s %n", lang, &n) != 1 || !arg[n])
+		return fail(s, "usage: expect-speech-lang LANG TEXT");
+	return said(s->k, arg + n, lang) ? 0 : fail(s, "'%s' was not said in the %s voice", arg + n, lang);
+}
+
+/* "expect-spoken-whole ID": the whole text of widget ID (as drawn, at
+ * any length) is in one of the last utterances, in its language. */
+static int verb_expect_spoken_whole(struct script *s, const char *verb, char *arg)
+{
+	static char text[KIOSK_SAY_MAX];
+	const struct ui_widget *w = ui_find(&s->k->ui, arg);
+	if (!w)
+		return fail(s, "no widget %s", arg);
+	ui_strip_marks(w->text, text, sizeof(text));
+	if (said(s->k, text, w->lang ? w->lang : i18n_lang()))
+		return 0;
+	return fail(s, "%s (%zu bytes, %s) was not said whole: '%.300s'", arg, strlen(text),
+		    w->lang ? w->lang : i18n_lang(), text);
 }
 
 /* How many times the voice guide has spoken so far. */
@@ -929,6 +1011,7 @@ static const struct verb {
 	{ "osk", verb_osk },
 	{ "key", verb_key },
 	{ "wait", verb_wait },
+	{ "expect-presses", verb_expect_presses },
 	{ "wait-sync", verb_wait_sync },
 	{ "wait-status", verb_wait_status },
 	{ "printer", verb_printer },
@@ -943,6 +1026,8 @@ static const struct verb {
 	{ "expect-announced", verb_expect_announced },
 	{ "expect-speech", verb_expect_speech },
 	{ "expect-speech-part", verb_expect_speech },
+	{ "expect-speech-lang", verb_expect_speech_lang },
+	{ "expect-spoken-whole", verb_expect_spoken_whole },
 	{ "expect-utterances", verb_expect_utterances },
 	{ "headphones", verb_headphones },
 	{ "expect-forgotten", verb_expect_forgotten },

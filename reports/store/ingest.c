@@ -26,6 +26,7 @@
 #include "core/db.h"
 #include "core/eligibility.h"
 #include "core/model.h"
+#include "core/names.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/datetime.h"
@@ -178,6 +179,20 @@ static int protocol_ok(const struct application *a, const struct store_kiosk *k,
 	return 0;
 }
 
+/* Checks a name field and puts it in NFC in place: 0, or -1 with
+ * 'field: why' in err. */
+static int name_nfc(const char *field, char *name, size_t size, char *err, size_t esize)
+{
+	char nfc[NAME_MAX_LEN + NAMES_NFC_SPARE + 1], why[200];
+
+	if (names_normalize(name, nfc, sizeof(nfc), why, sizeof(why)))
+		return snprintf(err, esize, "%s: %.150s", field, why), -1;
+	if (strlen(nfc) >= size)
+		return snprintf(err, esize, "%s: too long", field), -1;
+	str_copy(name, size, nfc);
+	return 0;
+}
+
 /* Everything that can be checked without the database. */
 static int record_check(struct record *rec, const struct store_kiosk *k, char *err, size_t esize)
 {
@@ -210,7 +225,12 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 		return snprintf(err, esize, "cf: sex, birth date or birthplace do not match it"), -1;
 	if (age_on(a->birth_date, date) != a->age)
 		return snprintf(err, esize, "age: does not match the birth date"), -1;
-	/* Names and contacts by the kiosk's own rules (core/application.h). */
+	/* Names and contacts by the kiosk's own rules (core/application.h);
+	 * a name that would hide or reorder text is refused naming the
+	 * character, and names are stored in NFC (core/names.h). */
+	if (name_nfc("given_name", a->given_name, sizeof(a->given_name), err, esize) ||
+	    name_nfc("family_name", a->family_name, sizeof(a->family_name), err, esize))
+		return -1;
 	if (!application_name_ok(a->given_name))
 		return snprintf(err, esize, "given_name: empty, only spaces or punctuation, or has"
 				" control or bidirectional characters"), -1;

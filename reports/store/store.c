@@ -109,6 +109,13 @@ int store_query(struct store *s, const char *sql, const struct store_args *a,
 	return s->ops->exec(s, sql, a, res) < 0 ? -1 : 0;
 }
 
+int store_query_once(struct store *s, const char *sql, const struct store_args *a,
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+		     void *ctx)
+{
+	return s->ops->exec_once(s, sql, a, row, ctx);
+}
+
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
 	       size_t size)
 {

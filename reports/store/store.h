@@ -37,6 +37,15 @@ struct store_res;
 /* Opens a SQLite path (created and migrated, synchronous=FULL) or a
  * postgres:// URL (schema created if missing). NULL after error(). */
 struct store *store_open(const char *url);
+/* Opens a hub database that must already exist, changing no schema (the
+ * dashboard, the read-only CLI): a SQLite path with synchronous=FULL
+ * when durable, else NORMAL (NULL after error() when the file is
+ * missing); a postgres:// URL as store_open does. */
+struct store *store_open_existing(const char *url, int durable);
+/* A store over a SQLite connection its caller keeps owning: store_close
+ * leaves it open (close the store first). NULL when out of memory. */
+struct sqlite3;
+struct store *store_sqlite_borrow(struct sqlite3 *db);
 /* How far a kiosk's submission time is believed: up to offline_days
  * before the hub receives a record (a kiosk offline), up to
  * clock_ahead_s after the hub's clock. A store starts with these. */
@@ -73,6 +82,15 @@ void store_res_free(struct store_res *r);
 /* First column of the first row into buf: 0 found, 1 no row, -1 error. */
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
 	       size_t size);
+/* Runs SQL built per call (the report engine's): prepared, run and
+ * finalised, never cached, so sql may live in a buffer later reused for
+ * other text. Each row goes to row(ctx, cells, ncols) as it is read
+ * (cells as text, NULL for SQL NULL, valid during the call only; no
+ * BLOBs); a non-zero return stops the query. row may be NULL (a
+ * statement). 0, or -1 after error() or when row stopped it. */
+int store_query_once(struct store *s, const char *sql, const struct store_args *a,
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+		     void *ctx);
 /* Transactions. store_begin takes the write lock (SQLite: BEGIN
  * IMMEDIATE; PostgreSQL: BEGIN + a transaction advisory lock, so several
  * hub processes on one database serialise their writes). */
@@ -251,6 +269,9 @@ struct store_ops {
 	void (*close)(struct store *s);
 	/* NULL: store_exec_many runs them one by one with exec. */
 	int (*many)(struct store *s, struct store_call *calls, int n);
+	/* Prepared for this call only (store_query_once). */
+	int (*exec_once)(struct store *s, const char *sql, const struct store_args *a,
+			 int (*row)(void *ctx, const char *const *cells, int ncols), void *ctx);
 };
 struct store {
 	const struct store_ops *ops;

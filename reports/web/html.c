@@ -95,6 +95,58 @@ void hbuf_printf(struct hbuf *b, const char *fmt, ...)
 	}
 }
 
+void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	const char *start = s;
+
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		if (s > start)
+			put(ctx, start, (size_t)(s - start));
+		put(ctx, rep, strlen(rep));
+		start = s + 1;
+	}
+	if (s > start)
+		put(ctx, start, (size_t)(s - start));
+}
+
+struct escape_buf {
+	char *buf;
+	size_t size, len;
+	int overflow;
+};
+
+static void escape_put(void *ctx, const char *p, size_t n)
+{
+	struct escape_buf *b = ctx;
+
+	if (b->overflow || b->len + n >= b->size) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+int html_escape(char *buf, size_t size, const char *s)
+{
+	struct escape_buf b = { buf, size, 0, 0 };
+
+	if (!size)
+		return -1;
+	html_escape_to(s, escape_put, &b);
+	buf[b.overflow ? 0 : b.len] = '\0';
+	return b.overflow ? -1 : 0;
+}
+
 static void hbuf_put(void *ctx, const char *p, size_t n)
 {
 	hbuf_addn(ctx, p, n);

@@ -27,6 +27,12 @@ void hbuf_printf(struct hbuf *b, const char *fmt, ...) __attribute__((format(pri
 void hbuf_esc(struct hbuf *b, const char *s);
 /* Appends s percent-encoded for a URL (http.h's http_url_encode_to). */
 void hbuf_url(struct hbuf *b, const char *s);
+/* HTML-escapes s (& < > " ') into buf; returns -1 if it did not fit. */
+int html_escape(char *buf, size_t size, const char *s);
+/* The one HTML escaper: hands s to put(ctx, piece, len) in pieces, the
+ * characters & < > " ' replaced by their entities (html_escape and the
+ * reports' page buffers both write through it). */
+void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx);
 /* Gives the NUL-terminated contents to the caller (free()); the buffer is
  * left empty. NULL when failed. */
 char *hbuf_detach(struct hbuf *b, size_t *len);

@@ -30,7 +30,6 @@
 #include "core/comuni.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/statdb.h"
 #include "reports/store/office_queries.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
@@ -52,7 +51,6 @@ static const char office_css[] =
 
 struct office {
 	struct store *s;
-	struct statdb db;
 	struct auth_session sess;
 	const struct http_request *req;
 	struct http_response *resp;
@@ -1249,12 +1247,8 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 	o.s = s;
 	o.req = req;
 	o.resp = resp;
-	if (store_is_pg(s))
-		o.db.store = s;
-	else
-		statdb_wrap(&o.db, s->conn);
 	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
-									      : auth_session_get(&o.db, token, &o.sess);
+									      : auth_session_get(s, token, &o.sess);
 	str_wipe(token, sizeof(token));
 	if (ar == AUTH_ERROR) {
 		struct hbuf b;

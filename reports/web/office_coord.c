@@ -26,7 +26,6 @@
 #include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/statdb.h"
 #include "reports/store/call_queries.h"
 #include "reports/store/calls.h"
 #include "reports/store/fleet.h"
@@ -1474,7 +1473,6 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 	const char *p = req->path, *m = req->method;
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
 	char token[AUTH_TOKEN_LEN + 2] = "";
-	struct statdb db;
 	struct page pg;
 	enum auth_result ar;
 
@@ -1482,13 +1480,8 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 	pg.env = env;
 	pg.req = req;
 	pg.resp = resp;
-	memset(&db, 0, sizeof(db));
-	if (store_is_pg(env->read))
-		db.store = env->read;
-	else
-		statdb_wrap(&db, env->read->conn);
 	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
-									      : auth_session_get(&db, token, &pg.s);
+									      : auth_session_get(env->read, token, &pg.s);
 	str_wipe(token, sizeof(token));
 	if (ar == AUTH_ERROR) {
 		struct hbuf b;

@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "core/util.h"
 #include "core/uuid.h"
+#include "reports/web/html.h"
 #include "check.h"
 
 #include <stdio.h>

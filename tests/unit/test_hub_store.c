@@ -265,7 +265,7 @@ static void rules(struct store *s, const struct store_kiosk *k)
 
 	/* Names and phone numbers. */
 	refused(s, k, "name-only-spaces", 120, name_of_spaces, "given_name: empty, only spaces");
-	refused(s, k, "name-bidi-override", 121, name_with_rlo, "family_name: empty, only spaces or punctuation, or has control or bidirectional");
+	refused(s, k, "name-bidi-override", 121, name_with_rlo, "family_name: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control");
 	refused(s, k, "phone-not-a-number", 122, phone_of_letters, "phone: not a phone number");
 
 	/* A batch naming 300 placements (the cache held 128 and failed the
