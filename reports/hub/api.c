@@ -467,7 +467,7 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
-	char iv_at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
+	char label[80], text[1400], comune_line[120];
 	int known;
 
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
@@ -487,16 +487,28 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
 		 known ? title : "", c ? ", Comune di " : "", c ? c->name : "");
 	v.placement = line;
-	str_copy(at, 17, f.submitted_at);
-	selection_when_it(at, sent, sizeof(sent));
-	snprintf(sent_line, sizeof(sent_line), "%s%s", sent, strlen(f.submitted_at) >= 16 ? " (ora UTC)" : "");
+	if (c) {
+		snprintf(comune_line, sizeof(comune_line), "Comune di %s", c->name);
+		v.comune = comune_line;
+	}
+	/* Sent: in Italian local time (the receipt holds UTC). */
+	{
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		str_copy(at, 20, f.submitted_at);
+		if (strptime(at, "%Y-%m-%dT%H:%M:%S", &tm))
+			selection_local_it(timegm(&tm), sent, sizeof(sent));
+		else
+			str_copy(sent, sizeof(sent), f.submitted_at);
+	}
+	snprintf(sent_line, sizeof(sent_line), "%s", sent);
 	v.sent = sent_line;
 	if (v.arrived) {
 		voc = vocab_find(application_statuses, application_statuses_n, status);
 		v.status = voc ? voc->it : status;
-		if (!strcmp(status, "interview"))
-			selection_interview(s, f.uuid, iv_at, sizeof(iv_at), place, sizeof(place));
-		selection_status_text(status, iv_at, place, text, sizeof(text));
+		if (selection_citizen(s, f.uuid, label, sizeof(label), text, sizeof(text)) == 0)
+			v.status = label;
 		v.status_text = text;
 	}
 	receipt_page(&v, resp);

@@ -34,7 +34,7 @@ struct call_import {
 	int problems_total;	/* found */
 	struct call_change *changes;
 	int nchanges;
-	int counts[4];		/* by enum call_change_kind */
+	int counts[5];		/* by enum call_change_kind */
 	int call_new;		/* the call did not exist */
 	char call_what[400];	/* changes to the call's own fields */
 	char encoding[16];	/* 'UTF-8', 'Windows-1252' */

@@ -29,9 +29,11 @@ struct call_spec {
 	char deadline[11];	/* the call's last day to apply */
 	char region[48];	/* '' : the comuni's region when they share one */
 	char rules[4096];	/* eligibility JSON (core/eligibility.h); '' means '{}' */
+	char revert[512];	/* placement codes whose extension or withdrawal the file may undo */
 };
 
-enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN };
+/* KEPT: an extension or withdrawal made at the hub that the file would undo. */
+enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN, CHANGE_KEPT };
 
 /* What an import does (or would do) to one placement. */
 struct call_change {
@@ -77,7 +79,9 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
  * past the call's). */
 int call_extend(struct store *s, const char *call_code, const char *placement,
 		const char *deadline, const char *by, const char *note, char *err, size_t errsize);
-/* Withdraws a placement: it leaves the catalog, takes no application. */
+/* Withdraws a placement: it leaves the catalog, takes no application;
+ * the applicants still in its selection are told (selection.h). On
+ * success err names the selected ones and how many were told. */
 int call_placement_withdraw(struct store *s, const char *code, const char *by,
 			    const char *note, char *err, size_t errsize);
 /* Opens a withdrawn placement again (its call open, its deadline not

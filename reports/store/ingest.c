@@ -32,6 +32,7 @@
 #include "core/datetime.h"
 #include "core/wire.h"
 #include "reports/store/rollup.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -273,6 +274,7 @@ struct placement_info {
 	char deadline[11];	/* the earlier of placement's and call's */
 	char opens[11];		/* the call's opening day */
 	int open;
+	int final;		/* its ranking is final: no more applications */
 	int added;		/* applications stored in this batch */
 	char added_s[16];	/* the same as SQL text */
 	char *rules;		/* the call's eligibility rules (malloc'd); NULL: none */
@@ -454,8 +456,8 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 		return error("out of memory");
 	i = 0;
 	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status,"
-			   " c.rules, c.opens FROM placement p JOIN call c ON c.id = p.call_id"
-			   " WHERE p.code = ?1",
+			   " c.rules, c.opens, (SELECT count(*) FROM ranking_final f WHERE f.placement_code = p.code)"
+			   " FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
 			ARGS(code), &r))
 		return -1;
 	if (store_res_rows(r) == 1) {
@@ -468,6 +470,7 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 		str_copy(p->opens, sizeof(p->opens), store_res_get(r, 0, 7) ? store_res_get(r, 0, 7) : "");
 		p->open = !strcmp(store_res_get(r, 0, 4), "open") &&
 			  !strcmp(store_res_get(r, 0, 5), "open");
+		p->final = atoi(store_res_get(r, 0, 8));
 		rules = store_res_get(r, 0, 6);
 		/* '{}' (no rules) needs no check; unreadable rules are said
 		 * once here, not once per record. */
@@ -650,6 +653,10 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 			 rec->kiosk_comune, a->comune);
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
+	else if (p->final)
+		/* Sent before the deadline by a kiosk that was offline, arrived
+		 * after the ranking was made final: it cannot enter it. */
+		str_copy(why, wsize, "placement_code: ranking final, no more applications");
 	else
 		submitted_why(s, a, p, why, wsize);
 	if (!*why) {
@@ -723,6 +730,9 @@ static int record_store(struct store *s, struct record *rec, struct ingest_cache
 		return -1;
 	if (!*rec->duplicate_of)
 		rec->placement->added++;
+	/* The citizen is told it arrived (issue 18), in the same transaction. */
+	if (*rec->app.email && selection_notify_received(s, rec->app.uuid, now))
+		return -1;
 	rec->result = "stored";
 	return 0;
 }
@@ -1148,6 +1158,9 @@ static int group_store_pg(struct store *s, struct store_batch **bs, int nb,
 			if (!*rec->duplicate_of)
 				rec->placement->added++;
 			rec->result = "stored";
+			/* The citizen is told it arrived (issue 18). */
+			if (*rec->app.email && selection_notify_received(s, rec->app.uuid, now))
+				return -1;
 		} else {
 			if (!(c = call_add(again, rec, known_sql, 1)))
 				return error("out of memory");
