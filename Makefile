@@ -17,7 +17,7 @@ PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansso
 	pangocairo
 
 # A fresh machine gets its packages before anything is compiled.
-HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/include/uninorm.h && echo yes)
 ifneq ($(HAVE_DEPS),yes)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(info Installing missing build dependencies with scripts/deps)
@@ -44,7 +44,8 @@ ALL_LDFLAGS = $(LDFLAGS) -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
-CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lm
+# GNU libunistring (names' NFC, core/names.c) has no pkg-config file.
+CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lunistring -lm
 # pangocairo: the PDF documents (reports/web/pdf.c).
 REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq libcurl pangocairo)
 REPORTS_LIBS := $(call pl,libmicrohttpd libpq libcurl pangocairo)

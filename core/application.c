@@ -26,6 +26,7 @@
 #include "core/files.h"
 #include "core/identity.h"
 #include "core/model.h"
+#include "core/names.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/uuid.h"
@@ -110,7 +111,7 @@ int application_name_ok(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	int letters = 0;
 
-	if (!text_ok(s, NAME_MAX_LEN, 1))
+	if (!text_ok(s, NAME_MAX_LEN, 1) || names_normalize(s, NULL, 0, NULL, 0))
 		return 0;
 	while (*p) {
 		unsigned cp = *p;

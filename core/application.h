@@ -59,7 +59,10 @@ int application_validate(sqlite3 *db, const struct application *app, char *field
  * A name: valid UTF-8, 1 to NAME_MAX_LEN bytes, with at least one letter
  * (not only spaces or punctuation), without control characters or the
  * invisible controls that reorder text on screen (bidi embeddings,
- * overrides and isolates U+202A-U+202E, U+2066-U+2069, LRM, RLM, ALM).
+ * overrides and isolates U+202A-U+202E, U+2066-U+2069, LRM, RLM, ALM),
+ * invisible or joining characters (U+200B, U+00AD, ...) or more than 3
+ * combining marks in a row: names_normalize() (core/names.h) says which
+ * character, and gives the NFC form the hub stores.
  * A phone number: 6 to 15 digits, with spaces, '-', '.' and a leading
  * '+'. An e-mail address: local@domain.tld, printable ASCII without
  * spaces, quotes or brackets. Phone and e-mail may be '' (none). */

@@ -25,7 +25,7 @@
 static void call_usage(FILE *f)
 {
 	fprintf(f, "usage: dote call import FILE --code CODE --title TITLE --opens DATE --deadline DATE\n"
-		   "                        [--region NAME] [--rules JSON|@FILE] [--dry-run]\n"
+		   "                        [--region NAME] [--rules JSON|@FILE] [--revert CODE,...] [--dry-run]\n"
 		   "       dote call list\n"
 		   "       dote call show CALL\n"
 		   "       dote call history CALL\n"
@@ -43,7 +43,9 @@ static void call_usage(FILE *f)
 		   "is checked; a file with any problem is refused whole, one line per\n"
 		   "problem (row, column, what to fix), and nothing changes. Importing the\n"
 		   "same call again applies the differences; placements missing from the\n"
-		   "file are withdrawn. --dry-run prints what would change.\n"
+		   "file are withdrawn. An extension or a withdrawal made since is kept\n"
+		   "(listed as 'mantenuto') unless the placement is named in --revert.\n"
+		   "--dry-run prints what would change.\n"
 		   "CODE may be written 'Avviso n. 11/2025' (stored as 11/2025). Dates are\n"
 		   "DD/MM/YYYY or YYYY-MM-DD. Every change is versioned (history) and\n"
 		   "reaches the kiosks with their next catalog request (its ETag changes).\n"
@@ -109,7 +111,7 @@ static int do_import(struct store *s, const char *file, struct call_spec *spec, 
 static int amend_result(int rc, const char *what, const char *id, const char *err)
 {
 	if (rc == 0)
-		printf("%s: %s\n", what, id);
+		printf("%s: %s%s%s\n", what, id, err && *err ? " – " : "", err ? err : "");
 	else if (rc == 1)
 		fprintf(stderr, "dote call: '%s' not found\n", id);
 	else if (rc == 2)
@@ -173,6 +175,8 @@ static int cmd_call(int argc, char **argv)
 			field = spec.opens, size = sizeof(spec.opens);
 		else if (!strcmp(a, "--deadline"))
 			field = spec.deadline, size = sizeof(spec.deadline);
+		else if (!strcmp(a, "--revert"))
+			field = spec.revert, size = sizeof(spec.revert);
 		else if (!strcmp(a, "--region"))
 			field = spec.region, size = sizeof(spec.region);
 		else {

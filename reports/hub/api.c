@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,11 @@
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/model.h"
+#include "core/names.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/wire.h"
+#include "reports/hub/guard.h"
 #include "reports/hub/hub.h"
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
@@ -31,6 +34,7 @@
 #include "reports/store/selection.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
+#include "reports/web/json_bound.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
 #include "reports/web/receipt_page.h"
@@ -136,19 +140,65 @@ static int kiosk_of(struct hub *h, struct store *s, const char *auth, const stru
 }
 
 /* Parses a JSON body: the value, or NULL with a 400 already set. */
-static json_t *parse_body(const struct http_request *req, struct http_response *resp)
+/* Values a route's JSON body may hold, counted on its raw bytes before
+ * a tree is built (reports/web/json_bound.h): a batch's records with
+ * their fields and some to spare, a heartbeat's usage rows, the few
+ * fields of an enrolment or a status change. A tree's estimated cost
+ * is reserved against body_memory while it lives. */
+enum {
+	BATCH_VALUES_MAX = WIRE_BATCH_MAX * 96,
+	HEARTBEAT_VALUES_MAX = 10000,
+	SMALL_VALUES_MAX = 256,
+	ATTENDANCE_VALUES_MAX = 256,	/* {kiosk_id, events: [100 tokens]} */
+	JSON_DEPTH_MAX = 8,
+};
+
+/* The body as a JSON tree, or NULL with the answer in resp (413 past
+ * max_values or JSON_DEPTH_MAX, 503 when the tree's cost does not fit
+ * the body budget, 400 malformed). *cost is what body_release() gives
+ * back. */
+static json_t *parse_body(const struct http_request *req, size_t max_values, size_t *cost,
+			  struct http_response *resp)
 {
+	struct json_bound b;
 	json_error_t jerr;
 	json_t *o;
 	char msg[240];
 
+	*cost = 0;
+	if (json_bound_scan(req->body, req->body_len, max_values, JSON_DEPTH_MAX, &b)) {
+		snprintf(msg, sizeof(msg), "too many values (at most %zu) or nesting deeper than %d"
+			 " in this body", max_values, JSON_DEPTH_MAX);
+		reply_error(resp, 413, msg);
+		return NULL;
+	}
+	if (guard_budget_take(json_bound_cost(&b, req->body_len))) {
+		http_response_header(resp, "Retry-After", "5");
+		reply_error(resp, 503, "too many requests in progress; retry later");
+		return NULL;
+	}
+	*cost = json_bound_cost(&b, req->body_len);
 	o = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o) {
+		guard_budget_give(*cost);
+		*cost = 0;
 		snprintf(msg, sizeof(msg), "malformed JSON at line %d column %d: %s", jerr.line,
 			 jerr.column, jerr.text);
 		reply_error(resp, 400, msg);
 	}
 	return o;
+}
+
+/* Frees a tree from parse_body() and gives its cost back to the budget
+ * (a big one's pages back to the system). */
+static void body_release(json_t *o, size_t cost)
+{
+	json_decref(o);
+	if (cost) {
+		guard_budget_give(cost);
+		if (cost >= 1 << 20)
+			malloc_trim(0);
+	}
 }
 
 void hub_ingest_reply(struct hub *h, struct hub_ingest_job *job, struct http_response *resp)
@@ -191,7 +241,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 	json_t *body = NULL, *records;
 	const char *kid;
 	char kid_fast[32];
-	size_t n;
+	size_t n, cost = 0;
 	int64_t t0 = now_ms();
 
 	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
@@ -224,7 +274,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 		reply_error(resp, 500, "out of memory");
 		return;
 	}
-	body = parse_body(req, resp);
+	body = parse_body(req, BATCH_VALUES_MAX, &cost, resp);
 	if (!body)
 		return;
 	records = json_object_get(body, "records");
@@ -252,7 +302,7 @@ static void post_applications(struct hub *h, struct store *s, const struct http_
 	job->t0_ms = t0;
 	*jobp = job;
 out:
-	json_decref(body);
+	body_release(body, cost);
 }
 
 static void get_catalog(struct hub *h, struct store *s, const struct http_request *req,
@@ -286,17 +336,18 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 	struct store_kiosk k;
 	json_t *body, *out = NULL;
 	const char *kid;
+	size_t cost;
 
 	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
 		return;
-	body = parse_body(req, resp);
+	body = parse_body(req, HEARTBEAT_VALUES_MAX, &cost, resp);
 	if (!body)
 		return;
 	kid = json_string_value(json_object_get(body, "kiosk_id"));
 	if (!json_is_object(body) || (kid && strcmp(kid, k.id))) {
 		reply_error(resp, kid ? 403 : 400, kid ? "kiosk_id does not match the token"
 						       : "expected a JSON object");
-		json_decref(body);
+		body_release(body, cost);
 		return;
 	}
 	switch (store_heartbeat(hub_writer_get(h), &k, body, &out)) {
@@ -310,7 +361,7 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 		reply_error(resp, 503, "storage unavailable");
 	}
 	hub_writer_put(h);
-	json_decref(body);
+	body_release(body, cost);
 }
 
 /* A kiosk's signed attendance events (reports/store/traineeship.h):
@@ -321,17 +372,18 @@ static void post_attendance(struct hub *h, struct store *s, const struct http_re
 	struct store_kiosk k;
 	json_t *body, *out = NULL;
 	const char *kid;
+	size_t cost;
 
 	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
 		return;
-	body = parse_body(req, resp);
+	body = parse_body(req, ATTENDANCE_VALUES_MAX, &cost, resp);
 	if (!body)
 		return;
 	kid = json_string_value(json_object_get(body, "kiosk_id"));
 	if (!json_is_object(body) || (kid && strcmp(kid, k.id))) {
 		reply_error(resp, kid ? 403 : 400, kid ? "kiosk_id does not match the token"
 						       : "expected a JSON object");
-		json_decref(body);
+		body_release(body, cost);
 		return;
 	}
 	switch (traineeship_kiosk_batch(hub_writer_get(h), &k, body, &out)) {
@@ -345,7 +397,7 @@ static void post_attendance(struct hub *h, struct store *s, const struct http_re
 		reply_error(resp, 503, "storage unavailable");
 	}
 	hub_writer_put(h);
-	json_decref(body);
+	body_release(body, cost);
 }
 
 /* The trainees who may sign in at the kiosk's comune: only its own
@@ -374,14 +426,15 @@ static void post_enroll(struct hub *h, struct store *s, const struct http_reques
 			struct http_response *resp)
 {
 	struct store_kiosk k;
-	char token[80];
+	char token[80], nfc[64 + NAMES_NFC_SPARE], why[200], msg[240];
 	const char *code, *pk, *name;
 	json_t *body;
+	size_t cost;
 	int rc;
 
 	if (too_fast(h, "enroll", resp))
 		return;
-	body = parse_body(req, resp);
+	body = parse_body(req, SMALL_VALUES_MAX, &cost, resp);
 	if (!body)
 		return;
 	code = json_string_value(json_object_get(body, "code"));
@@ -389,9 +442,19 @@ static void post_enroll(struct hub *h, struct store *s, const struct http_reques
 	name = json_string_value(json_object_get(body, "name"));
 	if (!code || !pk || strlen(code) > 40 || strlen(pk) != 64 || (name && strlen(name) > 64)) {
 		reply_error(resp, 400, "expected {\"code\", \"public_key\" (64 hex digits), \"name\"}");
-		json_decref(body);
+		body_release(body, cost);
 		return;
 	}
+	/* The name shows on the coordinators' pages: refused when it would
+	 * hide or reorder text there, stored in NFC (core/names.h). */
+	if (name && names_normalize(name, nfc, sizeof(nfc), why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "name: %s", why);
+		reply_error(resp, 400, msg);
+		body_release(body, cost);
+		return;
+	}
+	if (name)
+		name = nfc;
 	rc = store_enroll(hub_writer_get(h), code, pk, name, &k, token, sizeof(token));
 	hub_writer_put(h);
 	if (rc < 0)
@@ -405,7 +468,7 @@ static void post_enroll(struct hub *h, struct store *s, const struct http_reques
 						k.comune, "token", token));
 	}
 	str_wipe(token, sizeof(token));
-	json_decref(body);
+	body_release(body, cost);
 }
 
 static void post_status(struct hub *h, struct store *s, const struct http_request *req,
@@ -414,6 +477,7 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 	const char *token = bearer(auth), *id, *status, *note, *at, *place;
 	char who[80], err[512];
 	json_t *body;
+	size_t cost;
 	int rc;
 
 	rc = token ? store_coordinator_auth(s, token, who, sizeof(who)) : 1;
@@ -424,7 +488,7 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 	}
 	if (too_fast(h, who, resp))
 		return;
-	body = parse_body(req, resp);
+	body = parse_body(req, SMALL_VALUES_MAX, &cost, resp);
 	if (!body)
 		return;
 	id = json_string_value(json_object_get(body, "id"));
@@ -435,7 +499,7 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 	if (!id || !status || strlen(id) > 64) {
 		reply_error(resp, 400, "expected {\"id\": uuid or protocol, \"status\", \"note\","
 				       " \"interview_at\", \"interview_place\"}");
-		json_decref(body);
+		body_release(body, cost);
 		return;
 	}
 	rc = selection_status_set(hub_writer_get(h), NULL, id, status, who, note ? note : "", at, place, err,
@@ -449,7 +513,7 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 		reply_error(resp, 409, err);
 	else
 		reply_json(resp, 200, json_pack("{s:s, s:s}", "id", id, "status", status));
-	json_decref(body);
+	body_release(body, cost);
 }
 
 /* ----------------------------------------------------- receipt check page */
@@ -463,7 +527,7 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
-	char iv_at[24] = "", place[SELECTION_PLACE_MAX + 1] = "", text[600];
+	char label[80], text[1400], comune_line[120];
 	int known;
 
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
@@ -483,16 +547,28 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	snprintf(line, sizeof(line), "%s%s%.200s%s%s", f.placement_code, known ? " – " : "",
 		 known ? title : "", c ? ", Comune di " : "", c ? c->name : "");
 	v.placement = line;
-	str_copy(at, 17, f.submitted_at);
-	selection_when_it(at, sent, sizeof(sent));
-	snprintf(sent_line, sizeof(sent_line), "%s%s", sent, strlen(f.submitted_at) >= 16 ? " (ora UTC)" : "");
+	if (c) {
+		snprintf(comune_line, sizeof(comune_line), "Comune di %s", c->name);
+		v.comune = comune_line;
+	}
+	/* Sent: in Italian local time (the receipt holds UTC). */
+	{
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		str_copy(at, 20, f.submitted_at);
+		if (strptime(at, "%Y-%m-%dT%H:%M:%S", &tm))
+			selection_local_it(timegm(&tm), sent, sizeof(sent));
+		else
+			str_copy(sent, sizeof(sent), f.submitted_at);
+	}
+	snprintf(sent_line, sizeof(sent_line), "%s", sent);
 	v.sent = sent_line;
 	if (v.arrived) {
 		voc = vocab_find(application_statuses, application_statuses_n, status);
 		v.status = voc ? voc->it : status;
-		if (!strcmp(status, "interview"))
-			selection_interview(s, f.uuid, iv_at, sizeof(iv_at), place, sizeof(place));
-		selection_status_text(status, iv_at, place, text, sizeof(text));
+		if (selection_citizen(s, f.uuid, label, sizeof(label), text, sizeof(text)) == 0)
+			v.status = label;
 		v.status_text = text;
 	}
 	receipt_page(&v, resp);

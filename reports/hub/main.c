@@ -16,11 +16,13 @@
  * memory; bodies are held within one budget for all connections
  * (body_memory; 503 beyond); and each connection has a deadline for its
  * headers and one for its body that trickling does not extend (MHD's own
- * timeout restarts at every byte), enforced by the reaper thread.
+ * timeout restarts at every byte), tightening as the hub fills, with a
+ * tenth of the slots kept for kiosks: guard.c (issue 21).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -36,6 +38,7 @@
 #include "core/datetime.h"
 #include "core/files.h"
 #include "core/util.h"
+#include "reports/hub/guard.h"
 #include "reports/hub/hub.h"
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
@@ -61,7 +64,7 @@ static const struct config_entry hub_config[] = {
 	{ "body_timeout", "60", "seconds to send a request's body once its headers are in" },
 	{ "body_memory", "67108864", "bytes of request bodies held at once, all connections together (503 beyond)" },
 	{ "login_per_minute", "10", "dashboard login attempts per client address per minute (429 beyond)" },
-	{ "login_total_per_minute", "60", "dashboard login attempts per minute from all addresses together" },
+	{ "login_total_per_minute", "60", "dashboard login attempts per minute from addresses that gave wrong passwords, all together (never counts an address that has not failed)" },
 	{ "offline_days", "30", "days a kiosk may hold applications while offline: older records are refused" },
 	{ "clock_ahead_seconds", "300", "seconds a kiosk's clock may run ahead of the hub's: records dated later are refused (for now)" },
 	{ "quiet", "0", "1 to log only errors" },
@@ -100,178 +103,16 @@ struct request_state {
  * a kiosk told 401 or 403 for a small batch learns why. */
 enum { DRAIN_MAX = 65536 };
 
-/* One connection, from accept to close (MHD_OPTION_NOTIFY_CONNECTION). */
-struct hub_conn {
-	MHD_socket fd;
-	int64_t deadline_ms;		/* 0: none (being handled, answered, suspended) */
-	int64_t headers_since_ms;	/* waiting for headers since then; 0: not */
-	struct hub_conn *prev, *next;
-};
-
-/* When the connections fill up (many attacking addresses, each within
- * per_address_connections), a connection gets only this long for its
- * headers: a kiosk or a browser sends them in milliseconds, a slow
- * attacker loses its slot to them. */
-enum { CROWDED_HEADER_MS = 2000 };
-
-/* The connections and request bodies of the whole server. */
-static struct guard {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	struct hub_conn *conns;
-	long n_conns, crowded;		/* connections now; from how many "crowded" */
-	int64_t header_ms, body_ms;
-	size_t body_used, body_memory;	/* bytes of bodies reserved / allowed */
-	long reaped;			/* connections closed past a deadline */
-	int stopping, started;
-	pthread_t reaper;
-} guard = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
-{
-	struct hub_conn *hc = *socket_context;
-	const union MHD_ConnectionInfo *ci;
-
-	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-		hc = ci ? calloc(1, sizeof(*hc)) : NULL;
-		if (!hc)
-			return;		/* untracked: only MHD's idle timeout */
-		hc->fd = ci->connect_fd;
-		pthread_mutex_lock(&guard.lock);
-		hc->headers_since_ms = now_ms();
-		hc->deadline_ms = hc->headers_since_ms + guard.header_ms;
-		guard.n_conns++;
-		hc->next = guard.conns;
-		if (guard.conns)
-			guard.conns->prev = hc;
-		guard.conns = hc;
-		pthread_mutex_unlock(&guard.lock);
-		*socket_context = hc;
-		return;
-	}
-	/* MHD closes the socket after this returns: off the list first, so
-	 * the reaper never shuts down a descriptor already reused. */
-	if (!hc)
-		return;
-	pthread_mutex_lock(&guard.lock);
-	if (hc->prev)
-		hc->prev->next = hc->next;
-	else
-		guard.conns = hc->next;
-	if (hc->next)
-		hc->next->prev = hc->prev;
-	guard.n_conns--;
-	pthread_mutex_unlock(&guard.lock);
-	free(hc);
-	*socket_context = NULL;
-}
-
-/* Sets the connection's deadline ms from now (0: none); headers: it is
- * waiting for a request's headers. */
-static void conn_deadline(struct MHD_Connection *c, int64_t ms, int headers)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct hub_conn *hc = ci ? ci->socket_context : NULL;
-	int64_t now = now_ms();
-
-	if (!hc)
-		return;
-	pthread_mutex_lock(&guard.lock);
-	hc->deadline_ms = ms ? now + ms : 0;
-	hc->headers_since_ms = headers ? now : 0;
-	pthread_mutex_unlock(&guard.lock);
-}
-
-/* Whether the client has sent bytes the hub has not read yet: its
- * request is waiting for one of the hub's threads (held up by a slow
- * database, say), not trickling. Deadlines are the client's: such a
- * connection gets SPARE_MS more, again and again while the bytes stay
- * unread; once its thread reads them the deadline runs as before, so a
- * slow attacker gains at most SPARE_MS from a stall. */
-enum { SPARE_MS = 1000 };
-
-static int hub_is_behind(const struct hub_conn *hc)
-{
-	int n = 0;
-
-	return ioctl(hc->fd, FIONREAD, &n) == 0 && n > 0;
-}
-
-/* Four times a second, shuts down the socket of every connection past
- * its deadline (or, when crowded, waiting for headers longer than
- * CROWDED_HEADER_MS) unless the hub is the one behind; MHD sees the end of the stream and closes it (and
- * calls on_completed for a request cut short). */
-static void *reaper_main(void *arg)
-{
-	struct hub *h = arg;
-	struct hub_conn *hc;
-	struct timespec ts;
-	int64_t now;
-	long reaped = 0;
-	int crowded;
-
-	pthread_setname_np(pthread_self(), "dote-hub-reaper");
-	pthread_mutex_lock(&guard.lock);
-	while (!guard.stopping) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 250000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&guard.wake, &guard.lock, &ts);
-		now = now_ms();
-		crowded = guard.n_conns >= guard.crowded;
-		for (hc = guard.conns; hc; hc = hc->next) {
-			if (!(hc->deadline_ms && now >= hc->deadline_ms) &&
-			    !(crowded && hc->headers_since_ms && now - hc->headers_since_ms >= CROWDED_HEADER_MS))
-				continue;
-			if (hub_is_behind(hc)) {
-				hc->deadline_ms = now + SPARE_MS;
-				if (hc->headers_since_ms)
-					hc->headers_since_ms = now;
-				continue;
-			}
-			shutdown(hc->fd, SHUT_RDWR);
-			hc->deadline_ms = hc->headers_since_ms = 0;
-			guard.reaped++;
-		}
-		if (guard.reaped - reaped >= 100 || (guard.reaped > reaped && !guard.conns)) {
-			if (!h->quiet)
-				fprintf(stderr, "closed %ld connections past their header or body deadline\n",
-					guard.reaped - reaped);
-			reaped = guard.reaped;
-		}
-	}
-	pthread_mutex_unlock(&guard.lock);
-	return NULL;
-}
-
-/* Reserves n bytes of the body budget: 0, or -1 when it would overflow. */
-static int budget_take(size_t n)
-{
-	int rc = -1;
-
-	pthread_mutex_lock(&guard.lock);
-	if (guard.body_used + n <= guard.body_memory) {
-		guard.body_used += n;
-		rc = 0;
-	}
-	pthread_mutex_unlock(&guard.lock);
-	return rc;
-}
-
 static void body_drop(struct request_state *st)
 {
 	free(st->body);
 	st->body = NULL;
 	st->len = st->cap = 0;
 	if (st->reserved) {
-		pthread_mutex_lock(&guard.lock);
-		guard.body_used -= st->reserved;
-		pthread_mutex_unlock(&guard.lock);
+		guard_budget_give(st->reserved);
+		/* A big body's pages go back to the system, not to an arena. */
+		if (st->reserved >= 1 << 20)
+			malloc_trim(0);
 		st->reserved = 0;
 	}
 }
@@ -298,7 +139,7 @@ static void body_add(struct request_state *st, const char *data, size_t n)
 		if (cap > st->limit + 1)
 			cap = st->limit + 1;
 		if (cap > st->reserved) {
-			if (budget_take(cap - st->reserved)) {
+			if (guard_budget_take(cap - st->reserved)) {
 				st->refused = 503;
 				body_drop(st);
 				return;
@@ -387,7 +228,7 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 		return drain;
 	}
 	if (ls.lengths && ls.length) {
-		if (budget_take((size_t)ls.length + 1)) {
+		if (guard_budget_take((size_t)ls.length + 1)) {
 			preflight_refuse(resp, 503, "{\"error\":\"too many requests in progress; retry later\"}");
 			return drain;
 		}
@@ -476,9 +317,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			*con_cls = st;
 		}
 		st->started = 1;
-		conn_deadline(c, guard.body_ms, 0);
+		guard_phase(c, GUARD_BODY);
 		memset(&resp, 0, sizeof(resp));
 		int pf = preflight(h, c, method, url, st, &resp);
+
+		if (st->kiosk.id[0])
+			guard_trust(c);
 
 		if (pf)
 			too_big_page(h, url, &resp);
@@ -498,13 +342,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 	}
 	if (*upload_size) {
+		guard_body_bytes(c, *upload_size);
 		body_add(st, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	/* All of the request is in: no deadline while it is handled,
 	 * stored and answered. */
-	conn_deadline(c, 0, 0);
+	guard_phase(c, GUARD_HANDLED);
 	memset(&resp, 0, sizeof(resp));
 	if (st->job) {
 		hub_ingest_reply(h, st->job, &resp);
@@ -577,7 +422,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		*con_cls = NULL;
 	}
 	/* The connection waits for its next request's headers. */
-	conn_deadline(c, guard.header_ms, 1);
+	guard_phase(c, GUARD_HEADERS);
 }
 
 static void usage(const struct config *cfg, FILE *f)
@@ -768,7 +613,7 @@ static struct MHD_Daemon *start_server(struct hub *h, const struct sockaddr_in *
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)n->conn_memory,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+			     MHD_OPTION_NOTIFY_CONNECTION, guard_on_connection, h,
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 			     MHD_OPTION_END);
 }
@@ -805,11 +650,16 @@ int main(int argc, char **argv)
 	 * configuration; 1 for any later failure. */
 	int rc = 2, sig;
 	static struct hub_mail mail;
+	struct guard_limits limits;
 	static struct hub_retention keep;
 
 	/* Before SQLite starts: no global memory statistics, so its
 	 * allocations take no process-wide mutex under load. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Request bodies and big parses in pages of their own, returned to
+	 * the system when freed: glibc would otherwise raise its threshold
+	 * after the first free and keep attack-sized arenas for good. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	config_init(&cfg, hub_config, ARRAY_SIZE(hub_config));
 	switch (parse_args(&cfg, argc, argv, &port_file, &load)) {
 	case 1:
@@ -830,10 +680,11 @@ int main(int argc, char **argv)
 	h->kiosk_silent_minutes = (int)n.silent;
 	h->outbox_growing_minutes = (int)n.growing;
 	h->slow_frame_ms = (int)n.slow_frame;
-	guard.header_ms = n.header_timeout * 1000;
-	guard.body_ms = n.body_timeout * 1000;
-	guard.body_memory = (size_t)n.body_memory;
-	guard.crowded = n.max_conn - n.max_conn / 10;	/* 90% of max_connections */
+	limits.max_connections = n.max_conn;
+	limits.header_ms = n.header_timeout * 1000;
+	limits.body_ms = n.body_timeout * 1000;
+	limits.body_memory = (size_t)n.body_memory;
+	limits.quiet = (int)n.quiet;
 	auth_set_limits((int)n.login_addr, (int)n.login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);
@@ -865,11 +716,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (hub_writer_start(h))
 		goto out;
-	if (pthread_create(&guard.reaper, NULL, reaper_main, h)) {
-		error("cannot start the connection reaper thread");
+	if (guard_start(&limits))
 		goto out;
-	}
-	guard.started = 1;
 	if (start_mail(h, &cfg, &n, &mail, &keep))
 		goto out;
 	d = start_server(h, &sa, &n);
@@ -887,13 +735,7 @@ out:
 	/* Everything queued is stored and answered before the server stops
 	 * (a suspended connection must not outlive the daemon). */
 	hub_writer_stop(h);
-	if (guard.started) {
-		pthread_mutex_lock(&guard.lock);
-		guard.stopping = 1;
-		pthread_cond_signal(&guard.wake);
-		pthread_mutex_unlock(&guard.lock);
-		pthread_join(guard.reaper, NULL);
-	}
+	guard_stop();
 	hub_mail_stop(&mail);
 	hub_retention_stop(&keep);
 	if (d)

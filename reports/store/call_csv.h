@@ -1,13 +1,45 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Internal to reports/store/call_csv.c and calls.c: the table of a call
- * read from CSV (rows of UTF-8 cells with their spreadsheet row), the
- * placement fields, and the check of one cell.
+ * The table of a call read from CSV (rows of UTF-8 cells with their
+ * spreadsheet row), the placement fields, the check of one cell, and
+ * the import report (struct call_import) the reader and calls.c fill.
+ * calls.h builds on this file; this file knows nothing of calls.c, so
+ * the two point one way.
  */
 #ifndef DOTE_REPORTS_CALL_CSV_H
 #define DOTE_REPORTS_CALL_CSV_H
 #include <stddef.h>
-#include "reports/store/calls.h"
+
+enum {
+	CALL_CSV_MAX = 4u << 20,	/* bytes of one call table */
+	CALL_ROWS_MAX = 20000,		/* placements in one call table */
+	CALL_PROBLEMS_MAX = 500,	/* problems listed (all are counted) */
+};
+
+/* One thing wrong with a file: a spreadsheet row (1 = the header, 0 =
+ * the whole file) and column (0 = none), and what to fix. */
+struct call_problem {
+	int row, col;
+	char column[40];	/* the header's name, '' when none */
+	char msg[300];
+};
+
+struct call_change;
+
+/* What an import does (or would do): the problems found (reading and
+ * checking the file), the changes to placements (calls.h). */
+struct call_import {
+	struct call_problem *problems;
+	int nproblems;		/* listed (at most CALL_PROBLEMS_MAX) */
+	int problems_total;	/* found */
+	struct call_change *changes;
+	int nchanges;
+	int counts[5];		/* by enum call_change_kind */
+	int call_new;		/* the call did not exist */
+	char call_what[400];	/* changes to the call's own fields */
+	char encoding[16];	/* 'UTF-8', 'Windows-1252' */
+	char sep;		/* ';' ',' or '\t' */
+};
 
 /* A placement's fields, in the order calls.c keeps them as text. */
 enum pf {

@@ -28,6 +28,7 @@
 #include "core/util.h"
 #include "reports/store/call_csv.h"
 #include "reports/store/calls.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -468,11 +469,25 @@ static void import_state_release(struct import_state *st)
 }
 
 /* Compares the file with the hub: changes into r, problems too. */
+/* Whether code is in list (codes separated by commas or spaces). */
+static int code_listed(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, ", ");
+		if (!strncmp(p, code, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return 1;
+		p += strcspn(p, ", ");
+	}
+	return 0;
+}
+
 static int import_compare(struct store *s, struct import_state *st, struct call_import *r)
 {
 	struct pl **sorted = calloc((size_t)st->nrows + 1, sizeof(*sorted));
 	int i, present[PF_N], *dup_of = NULL;
-	char what[400];
+	char what[400], kept[200];
 
 	if (!sorted)
 		return -1;
@@ -560,15 +575,40 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 		for (j = 0; j < PF_N; j++)
 			if (!present[j])
 				pl_set(p, j, pv(old, j));
+		/* An amendment made at the hub (an extension, a withdrawal) is not
+		 * undone by the call's table, which predates it (issue 18); the
+		 * coordinator names the lines where the file must win (revert). */
+		kept[0] = '\0';
+		if (!code_listed(st->spec.revert, pv(p, PF_CODE))) {
+			if (!strcmp(pv(old, PF_STATUS), "closed") && strcmp(pv(p, PF_STATUS), "closed")) {
+				pl_set(p, PF_STATUS, "closed");
+				snprintf(kept, sizeof(kept), "ritiro mantenuto");
+			}
+			if (strcmp(pv(old, PF_DEADLINE), pv(p, PF_DEADLINE)) > 0) {
+				size_t kl = strlen(kept);
+
+				snprintf(kept + kl, sizeof(kept) - kl, "%sproroga mantenuta: scadenza %s (nel file %s)",
+					 kl ? "; " : "", pv(old, PF_DEADLINE), pv(p, PF_DEADLINE));
+				pl_set(p, PF_DEADLINE, pv(old, PF_DEADLINE));
+			}
+		}
 		if (strcmp(pv(p, PF_DEADLINE), pv(old, PF_DEADLINE)) &&
 		    strcmp(pv(p, PF_DEADLINE), st->today) < 0)
 			csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
 				    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da oggi"
 				    " (%s) in poi", pv(p, PF_DEADLINE), st->today);
-		if (pl_diff(old, p, NULL, what, sizeof(what)))
+		if (pl_diff(old, p, NULL, what, sizeof(what))) {
+			if (*kept) {
+				size_t wl = strlen(what);
+				snprintf(what + wl, sizeof(what) - wl, "; %s", kept);
+			}
 			change_add(r, CHANGE_CHANGED, p, i, what);
-		else
+		} else if (*kept) {
+			/* Shown, so that the coordinator sees what the file would have undone. */
+			change_add(r, CHANGE_KEPT, p, i, kept);
+		} else {
 			change_add(r, CHANGE_UNCHANGED, p, i, NULL);
+		}
 	}
 	for (i = 0; i < st->nold; i++)
 		if (!st->old[i].seen && !strcmp(pv(&st->old[i], PF_STATUS), "open"))
@@ -650,7 +690,7 @@ static int import_apply(struct store *s, struct import_state *st, struct call_im
 		char id[24];
 
 		key.v[PF_CODE] = (char *)c->code;
-		if (c->kind == CHANGE_UNCHANGED)
+		if (c->kind == CHANGE_UNCHANGED || c->kind == CHANGE_KEPT)
 			continue;
 		if (c->kind == CHANGE_WITHDRAWN) {
 			p = bsearch(&key, st->old, (size_t)st->nold, sizeof(*st->old), by_code);
@@ -804,7 +844,7 @@ void call_import_release(struct call_import *r)
 
 void call_import_print(const struct call_import *r, FILE *out)
 {
-	static const char *const kinds[] = { "nuovo", "modificato", "invariato", "ritirato" };
+	static const char *const kinds[] = { "nuovo", "modificato", "invariato", "ritirato", "mantenuto" };
 	char letters[8];
 	int i;
 
@@ -991,8 +1031,16 @@ int call_placement_withdraw(struct store *s, const char *code, const char *by, c
 		snprintf(err, errsize, "il progetto %s è già ritirato o chiuso", code);
 		goto out;
 	}
-	rc = pl_status_commit(s, &p, call_id, "closed", "withdrawn", by,
-			      note && *note ? note : "ritirato", now);
+	/* The people in its selection are told, in the same transaction;
+	 * err names the selected ones for whoever withdrew it. */
+	rc = -1;
+	if (pl_set(&p, PF_STATUS, "closed") || pl_update(s, &p, now) ||
+	    pl_version(s, call_id, &p, "withdrawn", by, note && *note ? note : "ritirato", now) ||
+	    selection_placement_withdrawn(s, code, by, note && *note ? note : "progetto ritirato", now, err,
+					  errsize) < 0 ||
+	    store_commit(s))
+		goto out;
+	rc = 0;
 out:
 	if (rc)
 		store_rollback(s);

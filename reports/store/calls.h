@@ -17,14 +17,9 @@
 #define DOTE_REPORTS_CALLS_H
 #include <stddef.h>
 #include <stdio.h>
+#include "reports/store/call_csv.h"
 
 struct store;
-
-enum {
-	CALL_CSV_MAX = 4u << 20,	/* bytes of one call table */
-	CALL_ROWS_MAX = 20000,		/* placements in one call table */
-	CALL_PROBLEMS_MAX = 500,	/* problems listed (all are counted) */
-};
 
 /* The call's own fields (command line options or the upload form). */
 struct call_spec {
@@ -34,17 +29,11 @@ struct call_spec {
 	char deadline[11];	/* the call's last day to apply */
 	char region[48];	/* '' : the comuni's region when they share one */
 	char rules[4096];	/* eligibility JSON (core/eligibility.h); '' means '{}' */
+	char revert[512];	/* placement codes whose extension or withdrawal the file may undo */
 };
 
-/* One thing wrong with a file: a spreadsheet row (1 = the header, 0 =
- * the whole file) and column (0 = none), and what to fix. */
-struct call_problem {
-	int row, col;
-	char column[40];	/* the header's name, '' when none */
-	char msg[300];
-};
-
-enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN };
+/* KEPT: an extension or withdrawal made at the hub that the file would undo. */
+enum call_change_kind { CHANGE_NEW, CHANGE_CHANGED, CHANGE_UNCHANGED, CHANGE_WITHDRAWN, CHANGE_KEPT };
 
 /* What an import does (or would do) to one placement. */
 struct call_change {
@@ -53,19 +42,6 @@ struct call_change {
 	char comune[7];
 	char what[400];		/* changed fields, 'posti 2 → 3; ...' */
 	int index;		/* the file's row (internal), -1 when withdrawn */
-};
-
-struct call_import {
-	struct call_problem *problems;
-	int nproblems;		/* listed (at most CALL_PROBLEMS_MAX) */
-	int problems_total;	/* found */
-	struct call_change *changes;
-	int nchanges;
-	int counts[4];		/* by enum call_change_kind */
-	int call_new;		/* the call did not exist */
-	char call_what[400];	/* changes to the call's own fields */
-	char encoding[16];	/* 'UTF-8', 'Windows-1252' */
-	char sep;		/* ';' ',' or '\t' */
 };
 
 /* Checks spec and the table in csv[0..len) (any bytes) and, unless
@@ -103,7 +79,9 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
  * past the call's). */
 int call_extend(struct store *s, const char *call_code, const char *placement,
 		const char *deadline, const char *by, const char *note, char *err, size_t errsize);
-/* Withdraws a placement: it leaves the catalog, takes no application. */
+/* Withdraws a placement: it leaves the catalog, takes no application;
+ * the applicants still in its selection are told (selection.h). On
+ * success err names the selected ones and how many were told. */
 int call_placement_withdraw(struct store *s, const char *code, const char *by,
 			    const char *note, char *err, size_t errsize);
 /* Opens a withdrawn placement again (its call open, its deadline not

@@ -62,7 +62,8 @@ int store_catalog(struct store *s, const char *comune, json_t **catalog, char *e
 	time_date(now_wall(), today, sizeof(today));
 	if (store_query(s, "SELECT id, code, title, region, opens, deadline, rules, status FROM call"
 			   " WHERE status = 'open' AND deadline >= ?2 AND id IN (SELECT call_id FROM"
-			   " placement WHERE comune = ?1 AND status = 'open' AND deadline >= ?2)"
+			   " placement p WHERE p.comune = ?1 AND p.status = 'open' AND p.deadline >= ?2"
+			   " AND NOT EXISTS (SELECT 1 FROM ranking_final f WHERE f.placement_code = p.code))"
 			   " ORDER BY id", ARGS(comune, today), &r))
 		goto out;
 	for (i = 0; i < store_res_rows(r); i++)
@@ -73,6 +74,7 @@ int store_catalog(struct store *s, const char *comune, json_t **catalog, char *e
 			   " p.allowance_eur, p.qrsp, p.seats, p.applied, p.deadline, p.status,"
 			   " p.updated_at FROM placement p JOIN call c ON c.id = p.call_id"
 			   " WHERE p.comune = ?1 AND p.status = 'open' AND p.deadline >= ?2"
+			   " AND NOT EXISTS (SELECT 1 FROM ranking_final f WHERE f.placement_code = p.code)"
 			   " AND c.status = 'open' AND c.deadline >= ?2 ORDER BY p.code",
 			ARGS(comune, today), &r))
 		goto out;

@@ -26,11 +26,13 @@
 #include "core/db.h"
 #include "core/eligibility.h"
 #include "core/model.h"
+#include "core/names.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "core/datetime.h"
 #include "core/wire.h"
 #include "reports/store/rollup.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -177,6 +179,20 @@ static int protocol_ok(const struct application *a, const struct store_kiosk *k,
 	return 0;
 }
 
+/* Checks a name field and puts it in NFC in place: 0, or -1 with
+ * 'field: why' in err. */
+static int name_nfc(const char *field, char *name, size_t size, char *err, size_t esize)
+{
+	char nfc[NAME_MAX_LEN + NAMES_NFC_SPARE + 1], why[200];
+
+	if (names_normalize(name, nfc, sizeof(nfc), why, sizeof(why)))
+		return snprintf(err, esize, "%s: %.150s", field, why), -1;
+	if (strlen(nfc) >= size)
+		return snprintf(err, esize, "%s: too long", field), -1;
+	str_copy(name, size, nfc);
+	return 0;
+}
+
 /* Everything that can be checked without the database. */
 static int record_check(struct record *rec, const struct store_kiosk *k, char *err, size_t esize)
 {
@@ -209,7 +225,12 @@ static int record_check(struct record *rec, const struct store_kiosk *k, char *e
 		return snprintf(err, esize, "cf: sex, birth date or birthplace do not match it"), -1;
 	if (age_on(a->birth_date, date) != a->age)
 		return snprintf(err, esize, "age: does not match the birth date"), -1;
-	/* Names and contacts by the kiosk's own rules (core/application.h). */
+	/* Names and contacts by the kiosk's own rules (core/application.h);
+	 * a name that would hide or reorder text is refused naming the
+	 * character, and names are stored in NFC (core/names.h). */
+	if (name_nfc("given_name", a->given_name, sizeof(a->given_name), err, esize) ||
+	    name_nfc("family_name", a->family_name, sizeof(a->family_name), err, esize))
+		return -1;
 	if (!application_name_ok(a->given_name))
 		return snprintf(err, esize, "given_name: empty, only spaces or punctuation, or has"
 				" control or bidirectional characters"), -1;
@@ -253,6 +274,7 @@ struct placement_info {
 	char deadline[11];	/* the earlier of placement's and call's */
 	char opens[11];		/* the call's opening day */
 	int open;
+	int final;		/* its ranking is final: no more applications */
 	int added;		/* applications stored in this batch */
 	char added_s[16];	/* the same as SQL text */
 	char *rules;		/* the call's eligibility rules (malloc'd); NULL: none */
@@ -434,8 +456,8 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 		return error("out of memory");
 	i = 0;
 	if (store_query(s, "SELECT p.call_id, p.comune, p.deadline, c.deadline, p.status, c.status,"
-			   " c.rules, c.opens FROM placement p JOIN call c ON c.id = p.call_id"
-			   " WHERE p.code = ?1",
+			   " c.rules, c.opens, (SELECT count(*) FROM ranking_final f WHERE f.placement_code = p.code)"
+			   " FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
 			ARGS(code), &r))
 		return -1;
 	if (store_res_rows(r) == 1) {
@@ -448,6 +470,7 @@ static int placement_get(struct store *s, struct ingest_cache *c, const char *co
 		str_copy(p->opens, sizeof(p->opens), store_res_get(r, 0, 7) ? store_res_get(r, 0, 7) : "");
 		p->open = !strcmp(store_res_get(r, 0, 4), "open") &&
 			  !strcmp(store_res_get(r, 0, 5), "open");
+		p->final = atoi(store_res_get(r, 0, 8));
 		rules = store_res_get(r, 0, 6);
 		/* '{}' (no rules) needs no check; unreadable rules are said
 		 * once here, not once per record. */
@@ -630,6 +653,10 @@ static int record_judge(struct store *s, struct record *rec, struct ingest_cache
 			 rec->kiosk_comune, a->comune);
 	else if (!p->open || strcmp(date, p->deadline) > 0)
 		str_copy(why, wsize, "placement_code: placement closed");
+	else if (p->final)
+		/* Sent before the deadline by a kiosk that was offline, arrived
+		 * after the ranking was made final: it cannot enter it. */
+		str_copy(why, wsize, "placement_code: ranking final, no more applications");
 	else
 		submitted_why(s, a, p, why, wsize);
 	if (!*why) {
@@ -703,6 +730,9 @@ static int record_store(struct store *s, struct record *rec, struct ingest_cache
 		return -1;
 	if (!*rec->duplicate_of)
 		rec->placement->added++;
+	/* The citizen is told it arrived (issue 18), in the same transaction. */
+	if (*rec->app.email && selection_notify_received(s, rec->app.uuid, now))
+		return -1;
 	rec->result = "stored";
 	return 0;
 }
@@ -1128,6 +1158,9 @@ static int group_store_pg(struct store *s, struct store_batch **bs, int nb,
 			if (!*rec->duplicate_of)
 				rec->placement->added++;
 			rec->result = "stored";
+			/* The citizen is told it arrived (issue 18). */
+			if (*rec->app.email && selection_notify_received(s, rec->app.uuid, now))
+				return -1;
 		} else {
 			if (!(c = call_add(again, rec, known_sql, 1)))
 				return error("out of memory");

@@ -12,11 +12,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
+#include "core/selection_rules.h"
 #include "core/util.h"
 #include "reports/store/rollup.h"
 #include "reports/store/mail_outbox.h"
@@ -54,10 +56,30 @@
 	"  at TEXT NOT NULL, by TEXT NOT NULL, days INTEGER NOT NULL," \
 	"  applications INTEGER NOT NULL, placements INTEGER NOT NULL);"
 
+/* Issue 18: the stage of each application and the version its page
+ * was drawn from (optimistic concurrency), the reason and the note the
+ * citizen reads, the position fixed in the final ranking, the stages in
+ * the audit log (for an undo), and each comune's office contact. */
+#define SELECTION_STAGES_SQL(ADD) \
+	"ALTER TABLE selection ADD COLUMN " ADD "stage TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE selection ADD COLUMN " ADD "version INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE selection ADD COLUMN " ADD "updated_by TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE selection ADD COLUMN " ADD "reason TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE selection ADD COLUMN " ADD "interview_note TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE selection ADD COLUMN " ADD "position INTEGER;" \
+	"ALTER TABLE selection_audit ADD COLUMN " ADD "from_stage TEXT NOT NULL DEFAULT '';" \
+	"ALTER TABLE selection_audit ADD COLUMN " ADD "to_stage TEXT NOT NULL DEFAULT '';" \
+	"CREATE TABLE IF NOT EXISTS office_contact (" \
+	"  comune TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT ''," \
+	"  email TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT ''," \
+	"  updated_at TEXT NOT NULL, by TEXT NOT NULL);"
+
 static const struct migration selection_migrations[] = {
 	{ 1, SELECTION_TABLES("INTEGER PRIMARY KEY") },
+	{ 2, SELECTION_STAGES_SQL("") },
 };
-static const char selection_pg_schema[] = SELECTION_TABLES("BIGSERIAL PRIMARY KEY");
+static const char selection_pg_schema[] = SELECTION_TABLES("BIGSERIAL PRIMARY KEY")
+	SELECTION_STAGES_SQL("IF NOT EXISTS ");
 
 int selection_migrate(struct store *s)
 {
@@ -67,7 +89,7 @@ int selection_migrate(struct store *s)
 	if (!store_is_pg(s))
 		return db_migrate(s->conn, "selection", selection_migrations,
 				  (int)ARRAY_SIZE(selection_migrations));
-	if (store_text(s, "SELECT CASE WHEN to_regclass('retention_log') IS NULL THEN '0' ELSE '1' END",
+	if (store_text(s, "SELECT CASE WHEN to_regclass('office_contact') IS NULL THEN '0' ELSE '1' END",
 		       NULL, found, sizeof(found)) == 0 && !strcmp(found, "1"))
 		return 0;
 	/* Several hubs (and the CLI) may create the tables at once. */
@@ -86,10 +108,12 @@ static const char *status_it(const char *key)
 	return v ? v->it : key;
 }
 
-/* One application as the state machine sees it. */
+/* One application as the state machine sees it, with its placement. */
 struct app_row {
 	char uuid[40], protocol[40], status[20], comune[8], placement[40], email[256];
 	char requirements[4], interview_at[20], place[SELECTION_PLACE_MAX + 1], outcome[12], score[8];
+	char stage[16], version[24], deadline[12], seats[8], rules[2048], pstatus[16];
+	char reason[SELECTION_NOTE_MAX + 1], note[SELECTION_NOTE_MAX + 1], position[12];
 	int final;
 };
 
@@ -112,9 +136,15 @@ static int app_find(struct store *s, const char *scope, const char *id, struct a
 			   " coalesce(a.email, ''), coalesce(x.requirements, ''), coalesce(x.interview_at, ''),"
 			   " coalesce(x.interview_place, ''), coalesce(x.outcome, ''),"
 			   " coalesce(CAST(x.score AS TEXT), ''),"
-			   " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END"
+			   " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END,"
+			   " coalesce(x.stage, ''), coalesce(CAST(x.version AS TEXT), '0'), coalesce(p.deadline, ''),"
+			   " coalesce(CAST(p.seats AS TEXT), '0'), coalesce(c.rules, ''), coalesce(p.status, ''),"
+			   " coalesce(x.reason, ''), coalesce(x.interview_note, ''),"
+			   " coalesce(CAST(x.position AS TEXT), '')"
 			   " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
 			   " LEFT JOIN ranking_final f ON f.placement_code = a.placement_code"
+			   " LEFT JOIN placement p ON p.code = a.placement_code"
+			   " LEFT JOIN call c ON c.id = p.call_id"
 			   " WHERE (a.uuid = ?1 OR a.protocol = ?1) AND (?2 = '' OR a.comune = ?2)",
 			ARGS(id, scope ? scope : ""), &r))
 		return -1;
@@ -131,10 +161,40 @@ static int app_find(struct store *s, const char *scope, const char *id, struct a
 		cell(r, 9, a->outcome, sizeof(a->outcome));
 		cell(r, 10, a->score, sizeof(a->score));
 		a->final = atoi(store_res_get(r, 0, 11) ? store_res_get(r, 0, 11) : "0");
+		cell(r, 12, a->stage, sizeof(a->stage));
+		cell(r, 13, a->version, sizeof(a->version));
+		cell(r, 14, a->deadline, sizeof(a->deadline));
+		cell(r, 15, a->seats, sizeof(a->seats));
+		cell(r, 16, a->rules, sizeof(a->rules));
+		cell(r, 17, a->pstatus, sizeof(a->pstatus));
+		cell(r, 18, a->reason, sizeof(a->reason));
+		cell(r, 19, a->note, sizeof(a->note));
+		cell(r, 20, a->position, sizeof(a->position));
 		rc = 0;
 	}
 	store_res_free(r);
 	return rc;
+}
+
+/* The stage of an application: stored, or (rows of issue 11, before
+ * stages were kept) read from its status and selection record. */
+static enum selection_stage stage_derive(const struct app_row *a)
+{
+	int st = selection_stage_of(a->stage);
+
+	if (*a->stage && st >= 0)
+		return st;
+	if (!strcmp(a->status, "received"))
+		return !strcmp(a->requirements, "ok") ? SELECTION_ELIGIBLE
+		     : !strcmp(a->requirements, "ko") ? SELECTION_EXCLUDED : SELECTION_RECEIVED;
+	if (!strcmp(a->status, "interview"))
+		return !strcmp(a->outcome, "idoneo") ? (a->final ? SELECTION_RANKED : SELECTION_ASSESSED)
+		     : !strcmp(a->outcome, "non_idoneo") ? SELECTION_UNSUITABLE : SELECTION_CONVOKED;
+	if (!strcmp(a->status, "not_selected"))
+		return !strcmp(a->requirements, "ko") ? SELECTION_EXCLUDED
+		     : !strcmp(a->outcome, "idoneo") ? SELECTION_NOT_SELECTED : SELECTION_UNSUITABLE;
+	st = selection_stage_of(a->status);
+	return st >= 0 ? st : SELECTION_RECEIVED;
 }
 
 static int selection_row(struct store *s, const char *uuid, const char *now)
@@ -143,13 +203,21 @@ static int selection_row(struct store *s, const char *uuid, const char *now)
 			     " ON CONFLICT (uuid) DO NOTHING", ARGS(uuid, now)) < 0 ? -1 : 0;
 }
 
+static int audit_stage(struct store *s, const struct app_row *a, const char *now, const char *by,
+		       const char *action, const char *from, const char *to, const char *note, const char *from_stage,
+		       const char *to_stage)
+{
+	return store_exec(s, "INSERT INTO selection_audit(uuid, comune, placement_code, at, by, action,"
+			     " from_status, to_status, note, from_stage, to_stage)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			  ARGS(a->uuid, a->comune, a->placement, now, by, action, from, to, note ? note : "",
+			       from_stage, to_stage)) == 1 ? 0 : -1;
+}
+
 static int audit(struct store *s, const struct app_row *a, const char *now, const char *by,
 		 const char *action, const char *from, const char *to, const char *note)
 {
-	return store_exec(s, "INSERT INTO selection_audit(uuid, comune, placement_code, at, by, action,"
-			     " from_status, to_status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-			  ARGS(a->uuid, a->comune, a->placement, now, by, action, from, to,
-			       note ? note : "")) == 1 ? 0 : -1;
+	return audit_stage(s, a, now, by, action, from, to, note, "", "");
 }
 
 /* Who and the note: bounded, printable. 0, or 2 with err set. */
@@ -184,24 +252,6 @@ void selection_when_it(const char *at, char *buf, size_t size)
 	snprintf(buf, size, "%02d/%02d/%04d alle %.5s", d, m, y, at + 11);
 }
 
-/* "YYYY-MM-DDTHH:MM", a real date and time, today or later. */
-static int interview_at_ok(const char *at)
-{
-	char date[11], today[16];
-	int y, m, d;
-
-	if (!at || strlen(at) != 16 || at[10] != 'T' || at[13] != ':')
-		return 0;
-	memcpy(date, at, 10);
-	date[10] = '\0';
-	if (date_parse(date, &y, &m, &d))
-		return 0;
-	if (strspn(at + 11, "0123456789:") != 5 || atoi(at + 11) > 23 || atoi(at + 14) > 59)
-		return 0;
-	time_date(now_wall(), today, sizeof(today));
-	return strcmp(date, today) >= 0;
-}
-
 int selection_interview(struct store *s, const char *uuid, char *at, size_t asize, char *place,
 			size_t psize)
 {
@@ -224,38 +274,119 @@ int selection_interview(struct store *s, const char *uuid, char *at, size_t asiz
 void selection_status_text(const char *status, const char *interview_at, const char *place, char *buf,
 			   size_t size)
 {
-	char when[40];
+	struct selection_notice n = { .score = -1, .interview_at = interview_at, .interview_place = place };
+	int st = selection_stage_of(status);
 
-	if (!strcmp(status, "received"))
-		snprintf(buf, size, "La domanda è stata ricevuta ed è in attesa della valutazione del Comune.");
-	else if (!strcmp(status, "interview")) {
-		selection_when_it(interview_at, when, sizeof(when));
-		snprintf(buf, size, "È convocato/a al colloquio il %s, presso: %s.", when, place ? place : "");
-	} else if (!strcmp(status, "selected"))
-		snprintf(buf, size, "È stato/a selezionato/a per il tirocinio. Il Comune la contatterà per "
-			 "concordare l'avvio.");
-	else if (!strcmp(status, "not_selected"))
-		snprintf(buf, size, "La domanda non è stata selezionata. Grazie per aver partecipato.");
-	else if (!strcmp(status, "withdrawn"))
-		snprintf(buf, size, "La domanda è stata ritirata.");
-	else if (!strcmp(status, "started"))
-		snprintf(buf, size, "Il tirocinio è iniziato.");
-	else if (!strcmp(status, "completed"))
-		snprintf(buf, size, "Il tirocinio si è concluso.");
-	else if (!strcmp(status, "dropped_out"))
-		snprintf(buf, size, "Il tirocinio è stato interrotto prima della conclusione.");
-	else
-		snprintf(buf, size, "Stato della domanda: %s.", status_it(status));
+	if (!strcmp(status, "interview"))
+		st = SELECTION_CONVOKED;
+	selection_citizen_text(st < 0 ? SELECTION_STAGES : st, &n, buf, size);
 }
 
-/* Queues the citizen's e-mail for a new status (nothing without an
+/* ------------------------------------------------------ office contact */
+
+int selection_office_get(struct store *s, const char *comune, struct selection_office_contact *c)
+{
+	struct store_res *r;
+	int rc = 1;
+
+	memset(c, 0, sizeof(*c));
+	if (store_query(s, "SELECT name, phone, email, address FROM office_contact WHERE comune = ?1",
+			ARGS(comune ? comune : ""), &r))
+		return -1;
+	if (store_res_rows(r) == 1) {
+		str_copy(c->name, sizeof(c->name), store_res_get(r, 0, 0));
+		str_copy(c->phone, sizeof(c->phone), store_res_get(r, 0, 1));
+		str_copy(c->email, sizeof(c->email), store_res_get(r, 0, 2));
+		str_copy(c->address, sizeof(c->address), store_res_get(r, 0, 3));
+		rc = 0;
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int selection_office_set(struct store *s, const char *comune, const struct selection_office_contact *c,
+			 const char *by, char *err, size_t errsize)
+{
+	char now[32];
+	int rc;
+
+	err[0] = '\0';
+	if ((rc = check_who(by, "", err, errsize)))
+		return rc;
+	if (!comune || strlen(comune) != 6)
+		return 1;
+	if (!store_is_printable(c->name) || !store_is_printable(c->phone) || !store_is_printable(c->email) ||
+	    !store_is_printable(c->address) || (*c->email && !strchr(c->email, '@')) ||
+	    strspn(c->phone, "0123456789 +./-()") != strlen(c->phone)) {
+		snprintf(err, errsize, "Controlla i recapiti: il telefono ha soltanto cifre, spazi e + . / - ( ); "
+			 "l'e-mail contiene @; ogni campo è su una riga.");
+		return 2;
+	}
+	if (!*c->phone && !*c->email && !*c->address) {
+		snprintf(err, errsize, "Indica almeno un recapito: telefono, e-mail o indirizzo.");
+		return 2;
+	}
+	store_now_iso(now, sizeof(now));
+	return store_exec(s, "INSERT INTO office_contact(comune, name, phone, email, address, updated_at, by)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (comune) DO UPDATE SET"
+			     " name = excluded.name, phone = excluded.phone, email = excluded.email,"
+			     " address = excluded.address, updated_at = excluded.updated_at, by = excluded.by",
+			  ARGS(comune, c->name, c->phone, c->email, c->address, now, by)) == 1 ? 0 : -1;
+}
+
+/* ----------------------------------------------------- the citizen's text */
+
+/* The sentence of application a as it stands (stage st). */
+static void citizen_text(struct store *s, const struct app_row *a, enum selection_stage st, char *buf, size_t size)
+{
+	struct selection_office_contact oc;
+	struct selection_office off = { 0 };
+	struct selection_notice n = { .score = -1 };
+
+	if (selection_office_get(s, a->comune, &oc) == 0) {
+		off.name = oc.name;
+		off.phone = oc.phone;
+		off.email = oc.email;
+		off.address = oc.address;
+		n.office = &off;
+	}
+	n.reason = a->reason;
+	n.interview_at = a->interview_at;
+	n.interview_place = a->place;
+	n.interview_note = a->note;
+	n.score = *a->score ? atoi(a->score) : -1;
+	n.position = atoi(a->position);
+	n.seats = atoi(a->seats);
+	/* A withdrawn placement is 'closed' (reports/store/calls.c). */
+	n.placement_withdrawn = !strcmp(a->pstatus, "closed");
+	selection_citizen_text(st, &n, buf, size);
+}
+
+int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize)
+{
+	struct app_row a;
+	enum selection_stage st;
+	int rc = app_find(s, NULL, uuid, &a);
+
+	label[0] = text[0] = '\0';
+	if (rc)
+		return rc;
+	st = stage_derive(&a);
+	if (!strcmp(a.pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
+	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
+		st = SELECTION_WITHDRAWN;
+	str_copy(label, lsize, selection_stage_label(st));
+	citizen_text(s, &a, st, text, tsize);
+	return 0;
+}
+
+/* Queues the citizen's e-mail for a new stage (nothing without an
  * address). The message names no person: the protocol number, the
- * placement and the comune, and what happens next. */
-static int notify(struct store *s, const struct app_row *a, const char *status, const char *at,
-		  const char *place, const char *now)
+ * placement and the comune, what happened and what happens next. */
+static int notify_stage(struct store *s, const struct app_row *a, enum selection_stage st, const char *now)
 {
 	struct store_res *r = NULL;
-	char text[600], subject[160], *body = NULL;
+	char text[1200], subject[160], *body = NULL;
 	const char *title = a->placement;
 	const struct comune *c = comune_by_istat(a->comune);
 	int rc = -1;
@@ -266,7 +397,7 @@ static int notify(struct store *s, const struct app_row *a, const char *status, 
 		return -1;
 	if (store_res_rows(r) == 1 && store_res_get(r, 0, 0))
 		title = store_res_get(r, 0, 0);
-	selection_status_text(status, at, place, text, sizeof(text));
+	citizen_text(s, a, st, text, sizeof(text));
 	snprintf(subject, sizeof(subject), "DoteComune: novità sulla sua domanda %s", a->protocol);
 	if (asprintf(&body,
 		     "Gentile candidata, gentile candidato,\n\n"
@@ -277,7 +408,7 @@ static int notify(struct store *s, const struct app_row *a, const char *status, 
 		     "Questo messaggio è stato inviato automaticamente: per favore non risponda.\n"
 		     "DoteComune\n",
 		     a->protocol, a->placement, title, c ? " presso il Comune di " : "", c ? c->name : "",
-		     status_it(status), text) < 0) {
+		     selection_stage_label(st), text) < 0) {
 		body = NULL;
 		goto out;
 	}
@@ -288,20 +419,137 @@ out:
 	return rc;
 }
 
-/* The status change itself, inside the caller's transaction. */
-static int apply_status(struct store *s, const struct app_row *a, const char *status, const char *by,
-			const char *note, const char *at, const char *place, const char *now)
+int selection_notify_received(struct store *s, const char *uuid, const char *now)
 {
+	struct app_row a;
+	struct store_res *r = NULL;
+	char text[1200], subject[160], *body = NULL;
+	const struct comune *c;
+	int rc = app_find(s, NULL, uuid, &a);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if (!a.email[0] || !strchr(a.email, '@') || !store_is_printable(a.email))
+		return 0;
+	c = comune_by_istat(a.comune);
+	citizen_text(s, &a, SELECTION_RECEIVED, text, sizeof(text));
+	(void)r;
+	snprintf(subject, sizeof(subject), "DoteComune: domanda %s ricevuta", a.protocol);
+	if (asprintf(&body,
+		     "Gentile candidata, gentile candidato,\n\n"
+		     "la sua domanda n. %s per il progetto %s%s%s è stata ricevuta.\n\n%s\n\n"
+		     "Può controllare lo stato della domanda in ogni momento allo sportello DoteComune "
+		     "del Comune (\"Controlla la mia domanda\") o inquadrando il codice QR della ricevuta.\n\n"
+		     "Questo messaggio è stato inviato automaticamente: per favore non risponda.\n"
+		     "DoteComune\n",
+		     a.protocol, a.placement, c ? " presso il Comune di " : "", c ? c->name : "", text) < 0)
+		return -1;
+	rc = mail_outbox_add(s, a.uuid, a.email, subject, body, now);
+	free(body);
+	return rc;
+}
+
+/* ---------------------------------------------------------- the steps */
+
+/* The ranking context of a placement for application a: seats taken,
+ * its position, the first still waiting. */
+static int ranking_context(struct store *s, const struct app_row *a, struct selection_context *c)
+{
+	struct store_res *r;
 	int i;
 
-	if (store_exec(s, "UPDATE application SET status = ?1, status_at = ?2 WHERE uuid = ?3",
-		       ARGS(status, now, a->uuid)) != 1 ||
-	    store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
-			  " (?1, ?2, ?3, ?4, ?5)", ARGS(a->uuid, status, now, by, note ? note : "")) != 1)
+	c->seats = atoi(a->seats);
+	c->ranking_final = a->final;
+	c->position = atoi(a->position);
+	c->first_waiting = 0;
+	c->taken = 0;
+	if (store_query(s, "SELECT coalesce(x.stage, ''), a.status, coalesce(CAST(x.position AS TEXT), '')"
+			   " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
+			   " WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL"
+			   " ORDER BY CASE WHEN x.position IS NULL THEN 1 ELSE 0 END, x.position",
+			ARGS(a->placement), &r))
+		return -1;
+	for (i = 0; i < store_res_rows(r); i++) {
+		const char *st = store_res_get(r, i, 0), *status = store_res_get(r, i, 1);
+
+		if (!strcmp(status, "selected") || !strcmp(status, "started") || !strcmp(status, "completed"))
+			c->taken++;
+		if (!c->first_waiting && *store_res_get(r, i, 2) &&
+		    (!strcmp(st, "ranked") || !strcmp(st, "not_selected")))
+			c->first_waiting = atoi(store_res_get(r, i, 2));
+	}
+	store_res_free(r);
+	return 0;
+}
+
+/* The stage before the last step (from the audit log), for an undo. */
+static int previous_stage(struct store *s, const struct app_row *a, enum selection_stage now_st,
+			  enum selection_stage *prev)
+{
+	struct store_res *r;
+	int st = -1;
+
+	if (store_query(s, "SELECT from_stage FROM selection_audit WHERE uuid = ?1 AND to_stage = ?2"
+			   " AND from_stage <> '' ORDER BY id DESC LIMIT 1",
+			ARGS(a->uuid, selection_stage_key(now_st)), &r))
+		return -1;
+	if (store_res_rows(r) == 1)
+		st = selection_stage_of(store_res_get(r, 0, 0));
+	store_res_free(r);
+	*prev = st >= 0 ? (enum selection_stage)st : SELECTION_STAGES;
+	return 0;
+}
+
+/* Who changed a (the last audit row), for a conflict's message. */
+static void last_change(struct store *s, const struct app_row *a, char *buf, size_t size)
+{
+	struct store_res *r;
+	char w[40];
+
+	buf[0] = '\0';
+	if (store_query(s, "SELECT by, at, action FROM selection_audit WHERE uuid = ?1 ORDER BY id DESC LIMIT 1",
+			ARGS(a->uuid), &r))
+		return;
+	if (store_res_rows(r) == 1) {
+		time_t t = 0;
+		struct tm tm;
+		const char *at = store_res_get(r, 0, 1);
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(at, "%Y-%m-%dT%H:%M:%S", &tm))
+			t = timegm(&tm);
+		selection_local_it(t, w, sizeof(w));
+		snprintf(buf, size, "%s il %s", store_res_get(r, 0, 0), w);
+	}
+	store_res_free(r);
+}
+
+static int deadline_passed(const char *deadline)
+{
+	char why[8];
+	return selection_final_check(deadline, 0, now_wall(), why, sizeof(why));
+}
+
+/* Moves the application to stage `to` with its status, inside the caller's transaction. */
+static int apply_stage(struct store *s, struct app_row *a, enum selection_stage from, enum selection_stage to,
+		       const char *action, const char *by, const char *note, const char *now)
+{
+	const char *status = selection_stage_status(to);
+	char version[24];
+	int i;
+
+	snprintf(version, sizeof(version), "%lld", atoll(a->version) + 1);
+	if (selection_row(s, a->uuid, now) ||
+	    store_exec(s, "UPDATE selection SET stage = ?2, version = CAST(?3 AS INTEGER), updated_by = ?4,"
+			  " updated_at = ?5 WHERE uuid = ?1",
+		       ARGS(a->uuid, selection_stage_key(to), version, by, now)) != 1)
 		return -1;
 	if (strcmp(a->status, status)) {
-		/* On SQLite an application may still be queued for the rollups
-		 * (rollup_ingest): the helper knows, the portable statements do not. */
+		if (store_exec(s, "UPDATE application SET status = ?1, status_at = ?2 WHERE uuid = ?3",
+			       ARGS(status, now, a->uuid)) != 1 ||
+		    store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
+				  " (?1, ?2, ?3, ?4, ?5)", ARGS(a->uuid, status, now, by, note ? note : "")) != 1)
+			return -1;
 		if (!store_is_pg(s)) {
 			if (rollup_apply_status(s->conn, a->uuid, a->status, status))
 				return -1;
@@ -310,45 +558,49 @@ static int apply_status(struct store *s, const struct app_row *a, const char *st
 				if (store_exec(s, rollup_status_sql[i], ARGS(a->uuid, a->status, status)) < 0)
 					return -1;
 		}
-	}
-	if (!strcmp(status, "interview")) {
-		if (selection_row(s, a->uuid, now) ||
-		    store_exec(s, "UPDATE selection SET interview_at = ?2, interview_place = ?3, updated_at = ?4"
-				  " WHERE uuid = ?1", ARGS(a->uuid, at, place, now)) != 1)
-			return -1;
-	}
-	if (audit(s, a, now, by, strcmp(a->status, status) ? "status" : "interview_changed", a->status,
-		  status, note))
+	} else if (from != to && store_exec(s, "INSERT INTO status_history(uuid, status, at, by, note) VALUES"
+						 " (?1, ?2, ?3, ?4, ?5)",
+						 ARGS(a->uuid, status, now, by, note ? note : "")) != 1) {
+		/* Same status, new stage: the kiosks' feed carries the new sentence. */
 		return -1;
-	return notify(s, a, status, at, place, now);
+	}
+	if (audit_stage(s, a, now, by, action, a->status, status, note, selection_stage_key(from),
+			selection_stage_key(to)))
+		return -1;
+	str_copy(a->status, sizeof(a->status), status);
+	str_copy(a->stage, sizeof(a->stage), selection_stage_key(to));
+	return 0;
 }
 
-int selection_status_set(struct store *s, const char *scope, const char *id, const char *status,
-			 const char *by, const char *note, const char *at, const char *place, char *err,
-			 size_t errsize)
+int selection_act(struct store *s, const char *scope, const char *id, const char *action, const char *by,
+		  const struct selection_input *in, char *err, size_t errsize)
 {
+	static const struct selection_input none;
+	const struct selection_input *x = in ? in : &none;
+	struct selection_context ctx;
 	struct app_row a;
-	char now[32];
-	int rc;
+	enum selection_stage from, to;
+	const char *text = x->note ? x->note : "", *audit_action;
+	char now[32], score[8] = "";
+	int act = selection_action_of(action), rc;
 
 	err[0] = '\0';
-	if (!status || !vocab_find(application_statuses, application_statuses_n, status)) {
-		snprintf(err, errsize, "Stato sconosciuto '%.20s'.", status ? status : "");
+	if (act < 0) {
+		snprintf(err, errsize, "Operazione sconosciuta.");
 		return 2;
 	}
-	if ((rc = check_who(by, note, err, errsize)))
+	if ((rc = check_who(by, text, err, errsize)))
 		return rc;
-	if (!strcmp(status, "interview")) {
-		if (!interview_at_ok(at)) {
-			snprintf(err, errsize, "Per la convocazione al colloquio servono data e ora valide "
-				 "(AAAA-MM-GGTHH:MM), da oggi in poi.");
+	if (act == SELECTION_CONVOKE &&
+	    !selection_convocation_check(x->at, x->place, text, now_wall(), err, errsize))
+		return 2;
+	if (act == SELECTION_MARK_ASSESSED || (act == SELECTION_MARK_UNSUITABLE && x->score && *x->score)) {
+		if (!x->score || !*x->score || strlen(x->score) > 3 || strspn(x->score, "0123456789") != strlen(x->score) ||
+		    atoi(x->score) > SELECTION_SCORE_MAX) {
+			snprintf(err, errsize, "Il punteggio è un numero intero da 0 a %d.", SELECTION_SCORE_MAX);
 			return 2;
 		}
-		if (!place || !*place || strlen(place) > SELECTION_PLACE_MAX || !store_is_printable(place)) {
-			snprintf(err, errsize, "Per la convocazione al colloquio serve il luogo (da 1 a %d caratteri).",
-				 SELECTION_PLACE_MAX);
-			return 2;
-		}
+		snprintf(score, sizeof(score), "%d", atoi(x->score));
 	}
 	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
@@ -357,126 +609,103 @@ int selection_status_set(struct store *s, const char *scope, const char *id, con
 	if (rc)
 		goto out;
 	rc = 2;
-	if (!strcmp(a.status, status) && strcmp(status, "interview")) {
-		snprintf(err, errsize, "La domanda è già nello stato «%s».", status_it(status));
-		goto out;
-	}
-	if (strcmp(a.status, status) && !application_status_allowed(a.status, status)) {
-		char next[300] = "";
-		size_t i;
+	if (x->version && strcmp(x->version, a.version)) {
+		char who[120];
 
-		for (i = 0; i < application_statuses_n; i++)
-			if (application_status_allowed(a.status, application_statuses[i].key)) {
-				if (next[0])
-					strncat(next, ", ", sizeof(next) - strlen(next) - 1);
-				strncat(next, "«", sizeof(next) - strlen(next) - 1);
-				strncat(next, application_statuses[i].it, sizeof(next) - strlen(next) - 1);
-				strncat(next, "»", sizeof(next) - strlen(next) - 1);
-			}
-		snprintf(err, errsize, "Passaggio non consentito: una domanda nello stato «%s» non può "
-			 "passare a «%s». %s%s%s", status_it(a.status), status_it(status),
-			 next[0] ? "Passaggi possibili: " : "Lo stato è definitivo.", next, next[0] ? "." : "");
+		last_change(s, &a, who, sizeof(who));
+		snprintf(err, errsize, "La domanda è stata modificata nel frattempo%s%s: ora è «%s». Nulla è stato "
+			 "salvato: controlla la pagina aggiornata e, se serve, ripeti l'operazione.",
+			 *who ? " da " : "", who, selection_stage_label(stage_derive(&a)));
 		goto out;
 	}
-	if ((!strcmp(status, "interview") || !strcmp(status, "selected")) && !strcmp(a.requirements, "ko")) {
-		snprintf(err, errsize, "Passaggio non consentito: i requisiti risultano non posseduti. "
-			 "Correggere prima la verifica dei requisiti.");
-		goto out;
-	}
-	rc = apply_status(s, &a, status, by, note, at, place, now) ? -1 : 0;
-	if (!rc && store_commit(s))
+	from = stage_derive(&a);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.reason = text;
+	ctx.deadline_passed = deadline_passed(a.deadline);
+	if (ranking_context(s, &a, &ctx) || (act == SELECTION_UNDO && previous_stage(s, &a, from, &ctx.previous))) {
 		rc = -1;
-out:
-	if (rc)
-		store_rollback(s);
-	return rc;
-}
-
-int selection_requirements(struct store *s, const char *scope, const char *id, int ok, const char *by,
-			   const char *note, char *err, size_t errsize)
-{
-	struct app_row a;
-	char now[32];
-	int rc;
-
-	err[0] = '\0';
-	if ((rc = check_who(by, note, err, errsize)))
-		return rc;
-	store_now_iso(now, sizeof(now));
-	if (store_begin(s))
-		return -1;
-	rc = app_find(s, scope, id, &a);
-	if (rc)
-		goto out;
-	rc = 2;
-	if (strcmp(a.status, "received") && strcmp(a.status, "interview")) {
-		snprintf(err, errsize, "I requisiti si verificano prima della selezione: la domanda è nello "
-			 "stato «%s».", status_it(a.status));
 		goto out;
 	}
+	if (act != SELECTION_UNDO)
+		ctx.previous = SELECTION_STAGES;
+	if (!selection_step(from, act, &ctx, &to, err, errsize))
+		goto out;
 	rc = -1;
-	if (selection_row(s, a.uuid, now) ||
-	    store_exec(s, "UPDATE selection SET requirements = ?2, requirements_note = ?3, updated_at = ?4"
-			  " WHERE uuid = ?1", ARGS(a.uuid, ok ? "ok" : "ko", note ? note : "", now)) != 1 ||
-	    audit(s, &a, now, by, ok ? "requirements_ok" : "requirements_ko", a.status, a.status, note) ||
-	    store_commit(s))
+	if (selection_row(s, a.uuid, now))
 		goto out;
-	rc = 0;
-out:
-	if (rc)
-		store_rollback(s);
-	return rc;
-}
-
-int selection_score(struct store *s, const char *scope, const char *id, int suitable, const char *score,
-		    const char *by, const char *note, char *err, size_t errsize)
-{
-	struct app_row a;
-	char now[32];
-	int rc;
-
-	err[0] = '\0';
-	if ((rc = check_who(by, note, err, errsize)))
-		return rc;
-	if (!score || !*score || strlen(score) > 3 || strspn(score, "0123456789") != strlen(score) ||
-	    atoi(score) > SELECTION_SCORE_MAX) {
-		snprintf(err, errsize, "Il punteggio è un numero intero da 0 a %d.", SELECTION_SCORE_MAX);
-		return 2;
-	}
-	store_now_iso(now, sizeof(now));
-	if (store_begin(s))
-		return -1;
-	rc = app_find(s, scope, id, &a);
-	if (rc)
-		goto out;
-	rc = 2;
-	if (a.final) {
-		snprintf(err, errsize, "La graduatoria del progetto è già definitiva: il punteggio non si può "
-			 "più cambiare.");
-		goto out;
-	}
-	if (!a.interview_at[0] || (strcmp(a.status, "interview") && strcmp(a.status, "selected") &&
-				   strcmp(a.status, "not_selected"))) {
-		snprintf(err, errsize, "L'esito e il punteggio si registrano dopo la convocazione al colloquio "
-			 "(la domanda è nello stato «%s»).", status_it(a.status));
-		goto out;
-	}
-	rc = -1;
-	{
-		char n[8];
-		snprintf(n, sizeof(n), "%d", atoi(score));
-		if (store_exec(s, "UPDATE selection SET outcome = ?2, score = CAST(?3 AS INTEGER),"
-				  " outcome_note = ?4, updated_at = ?5 WHERE uuid = ?1",
-			       ARGS(a.uuid, suitable ? "idoneo" : "non_idoneo", n, note ? note : "", now)) != 1)
+	audit_action = action;
+	switch (act) {
+	case SELECTION_REQUIREMENTS_MET:
+	case SELECTION_REQUIREMENTS_NOT_MET:
+		audit_action = act == SELECTION_REQUIREMENTS_MET ? "requirements_ok" : "requirements_ko";
+		if (store_exec(s, "UPDATE selection SET requirements = ?2, requirements_note = ?3, reason = ?4"
+				  " WHERE uuid = ?1", ARGS(a.uuid, act == SELECTION_REQUIREMENTS_MET ? "ok" : "ko", text,
+							   act == SELECTION_REQUIREMENTS_MET ? "" : text)) != 1)
 			goto out;
-		{
+		str_copy(a.reason, sizeof(a.reason), act == SELECTION_REQUIREMENTS_MET ? "" : text);
+		break;
+	case SELECTION_CONVOKE:
+		audit_action = from == SELECTION_CONVOKED ? "interview_changed" : "status";
+		if (store_exec(s, "UPDATE selection SET interview_at = ?2, interview_place = ?3, interview_note = ?4"
+				  " WHERE uuid = ?1", ARGS(a.uuid, x->at, x->place, text)) != 1)
+			goto out;
+		str_copy(a.interview_at, sizeof(a.interview_at), x->at);
+		str_copy(a.place, sizeof(a.place), x->place);
+		str_copy(a.note, sizeof(a.note), text);
+		break;
+	case SELECTION_MARK_ASSESSED:
+	case SELECTION_MARK_UNSUITABLE:
+	case SELECTION_MARK_ABSENT:
+		audit_action = act == SELECTION_MARK_ABSENT ? "absent" : "score";
+		if (store_exec(s, "UPDATE selection SET outcome = ?2, score = CAST(NULLIF(?3, '') AS INTEGER),"
+				  " outcome_note = ?4, reason = ?5 WHERE uuid = ?1",
+			       ARGS(a.uuid, act == SELECTION_MARK_ASSESSED ? "idoneo" : "non_idoneo", score, text,
+				    act == SELECTION_MARK_ASSESSED ? "" : text)) != 1)
+			goto out;
+		str_copy(a.score, sizeof(a.score), score);
+		str_copy(a.reason, sizeof(a.reason), act == SELECTION_MARK_ASSESSED ? "" : text);
+		if (act != SELECTION_MARK_ABSENT) {
 			char what[SELECTION_NOTE_MAX + 64];
-			snprintf(what, sizeof(what), "%s, punteggio %s%s%s", suitable ? "idoneo" : "non idoneo", n,
-				 note && *note ? " – " : "", note ? note : "");
-			if (audit(s, &a, now, by, "score", a.status, a.status, what))
+
+			snprintf(what, sizeof(what), "%s, punteggio %s%s%s", act == SELECTION_MARK_ASSESSED ? "idoneo"
+				 : "non idoneo", *score ? score : "-", *text ? " – " : "", text);
+			text = what;
+			if (apply_stage(s, &a, from, to, audit_action, by, text, now))
 				goto out;
+			goto notify;
 		}
+		break;
+	case SELECTION_RENOUNCE:
+	case SELECTION_WITHDRAW:
+	case SELECTION_DROP_OUT:
+		if (store_exec(s, "UPDATE selection SET reason = ?2 WHERE uuid = ?1", ARGS(a.uuid, text)) != 1)
+			goto out;
+		str_copy(a.reason, sizeof(a.reason), text);
+		if (act == SELECTION_WITHDRAW || act == SELECTION_DROP_OUT)
+			audit_action = "status";
+		break;
+	case SELECTION_UNDO:
+		/* Back before an outcome or a requirements check: it is no longer recorded. */
+		if (to <= SELECTION_CONVOKED &&
+		    store_exec(s, "UPDATE selection SET outcome = NULL, score = NULL, reason = '' WHERE uuid = ?1",
+			       ARGS(a.uuid)) != 1)
+			goto out;
+		if (to == SELECTION_RECEIVED &&
+		    store_exec(s, "UPDATE selection SET requirements = NULL WHERE uuid = ?1", ARGS(a.uuid)) != 1)
+			goto out;
+		if (to == SELECTION_RANKED || to == SELECTION_SELECTED)
+			a.reason[0] = '\0';
+		break;
+	default:
+		audit_action = "status";
+		break;
 	}
+	if (apply_stage(s, &a, from, to, audit_action, by, text, now))
+		goto out;
+notify:
+	/* Requirements met is an inner step: the convocation that follows is the news. */
+	if (to != SELECTION_ELIGIBLE && notify_stage(s, &a, to, now))
+		goto out;
 	if (store_commit(s))
 		goto out;
 	rc = 0;
@@ -486,12 +715,178 @@ out:
 	return rc;
 }
 
-int selection_ranking_final(struct store *s, const char *scope, const char *placement, const char *by,
-			    char *err, size_t errsize)
+int selection_state_read(struct store *s, const char *scope, const char *id, struct selection_state *st)
 {
-	struct store_res *r = NULL;
-	char now[32];
+	struct app_row a;
+	int rc = app_find(s, scope, id, &a);
+
+	memset(st, 0, sizeof(*st));
+	if (rc)
+		return rc;
+	st->stage = stage_derive(&a);
+	str_copy(st->version, sizeof(st->version), a.version);
+	st->ctx.deadline_passed = deadline_passed(a.deadline);
+	if (ranking_context(s, &a, &st->ctx) || previous_stage(s, &a, st->stage, &st->ctx.previous))
+		return -1;
+	return 0;
+}
+
+int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
+				  const char *now, char *affected, size_t asize)
+{
+	struct store_res *r;
+	int i, n = 0, selected = 0, rc = -1;
+	size_t len;
+
+	affected[0] = '\0';
+	if (store_query(s, "SELECT a.uuid, a.protocol, a.status FROM application a WHERE a.placement_code = ?1"
+			   " AND a.duplicate_of IS NULL AND a.status IN ('received', 'interview', 'selected', 'not_selected')"
+			   " ORDER BY CASE WHEN a.status = 'selected' THEN 0 ELSE 1 END, a.protocol",
+			ARGS(placement), &r))
+		return -1;
+	for (i = 0; i < store_res_rows(r); i++) {
+		struct app_row a;
+		enum selection_stage st;
+
+		if (app_find(s, NULL, store_res_get(r, i, 0), &a) || selection_row(s, a.uuid, now) ||
+		    store_exec(s, "UPDATE selection SET reason = ?2 WHERE uuid = ?1", ARGS(a.uuid, note ? note : "")) != 1)
+			goto out;
+		str_copy(a.reason, sizeof(a.reason), note ? note : "");
+		st = stage_derive(&a);
+		if (audit(s, &a, now, by, "placement_withdrawn", a.status, a.status, note) ||
+		    notify_stage(s, &a, st == SELECTION_SELECTED ? SELECTION_SELECTED : SELECTION_WITHDRAWN, now))
+			goto out;
+		if (!strcmp(a.status, "selected")) {
+			len = strlen(affected);
+			snprintf(affected + len, asize - len, "%s%s", selected++ ? ", " : "selezionati: ", a.protocol);
+		}
+		n++;
+	}
+	len = strlen(affected);
+	if (n)
+		snprintf(affected + len, asize - len, "%s%d candidati avvisati", len ? "; " : "", n);
+	rc = n;
+out:
+	store_res_free(r);
+	return rc;
+}
+
+/* The action a coarse status names, from stage st. */
+static const char *status_action(const char *status, enum selection_stage st)
+{
+	if (!strcmp(status, "interview"))
+		return "convoke";
+	if (!strcmp(status, "selected"))
+		return "select";
+	if (!strcmp(status, "not_selected"))
+		return st == SELECTION_RANKED ? "not_select" : "not_selected";
+	if (!strcmp(status, "withdrawn"))
+		return st == SELECTION_SELECTED ? "renounce" : "withdraw";
+	if (!strcmp(status, "started"))
+		return "start";
+	if (!strcmp(status, "completed"))
+		return "complete";
+	if (!strcmp(status, "dropped_out"))
+		return "drop_out";
+	return status;
+}
+
+int selection_status_set(struct store *s, const char *scope, const char *id, const char *status,
+			 const char *by, const char *note, const char *at, const char *place, char *err,
+			 size_t errsize)
+{
+	struct selection_input in = { .note = note, .at = at, .place = place };
+	struct app_row a;
+	enum selection_stage st;
 	int rc;
+
+	err[0] = '\0';
+	if (!status || !vocab_find(application_statuses, application_statuses_n, status)) {
+		snprintf(err, errsize, "Stato sconosciuto '%.20s'.", status ? status : "");
+		return 2;
+	}
+	rc = app_find(s, scope, id, &a);
+	if (rc)
+		return rc;
+	st = stage_derive(&a);
+	if (!strcmp(a.status, status) && strcmp(status, "interview")) {
+		snprintf(err, errsize, "La domanda è già nello stato «%s».", status_it(status));
+		return 2;
+	}
+	if (!strcmp(status, "not_selected") && st != SELECTION_RANKED) {
+		snprintf(err, errsize, "Passaggio non consentito: «Non selezionato/a» si registra con la verifica dei "
+			 "requisiti (non posseduti), con l'esito del colloquio (assente o non idoneo/a) o, in "
+			 "graduatoria definitiva, per chi è idoneo/a oltre i posti.");
+		return 2;
+	}
+	return selection_act(s, scope, id, status_action(status, st), by, &in, err, errsize);
+}
+
+int selection_requirements(struct store *s, const char *scope, const char *id, int ok, const char *by,
+			   const char *note, char *err, size_t errsize)
+{
+	struct selection_input in = { .note = note };
+
+	return selection_act(s, scope, id, ok ? "requirements_met" : "requirements_not_met", by, &in, err, errsize);
+}
+
+int selection_score(struct store *s, const char *scope, const char *id, int suitable, const char *score,
+		    const char *by, const char *note, char *err, size_t errsize)
+{
+	struct selection_input in = { .note = note, .score = score };
+
+	if (suitable || !note || !*note) {
+		/* Non idoneo without a reason: the rules ask for one. */
+		if (!suitable && !(note && *note))
+			in.note = "";
+	}
+	return selection_act(s, scope, id, suitable ? "assessed" : "unsuitable", by, &in, err, errsize);
+}
+
+/* ---------------------------------------------------------- the ranking */
+
+/* The placement's tie-break, from its call's rules. */
+static enum selection_tie_break tie_break_of(const char *rules)
+{
+	struct selection_call c;
+	char err[160];
+
+	return selection_call_parse(rules, &c, err, sizeof(err)) ? SELECTION_TIE_YOUNGER : c.tie_break;
+}
+
+enum selection_tie_break selection_placement_tie_break(struct store *s, const char *placement)
+{
+	char rules[2048];
+
+	if (store_text(s, "SELECT c.rules FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
+		       ARGS(placement), rules, sizeof(rules)))
+		return SELECTION_TIE_YOUNGER;
+	return tie_break_of(rules);
+}
+
+int selection_pending(struct store *s, const char *scope, const char *placement, struct store_res **res)
+{
+	return store_query(s, "SELECT a.protocol, a.status, coalesce(x.stage, '') FROM application a"
+			      " LEFT JOIN selection x ON x.uuid = a.uuid"
+			      " WHERE a.placement_code = ?1 AND (?2 = '' OR a.comune = ?2) AND a.duplicate_of IS NULL"
+			      " AND (a.status = 'received' OR (a.status = 'interview' AND x.outcome IS NULL))"
+			      " ORDER BY a.submitted_at, a.protocol LIMIT 200",
+			   ARGS(placement, scope ? scope : ""), res) ? -1 : 0;
+}
+
+#define RANK_ORDER(TB) \
+	" ORDER BY CASE WHEN x.outcome = 'idoneo' AND x.score IS NOT NULL" \
+	" AND (x.position IS NOT NULL OR a.status <> 'withdrawn') THEN 0 ELSE 1 END," \
+	" CASE WHEN x.position IS NULL THEN 1 ELSE 0 END, x.position, coalesce(x.score, -1) DESC," \
+	TB " a.submitted_at, a.protocol"
+#define RANK_YOUNGER "CASE WHEN a.birth_date IS NULL THEN 1 ELSE 0 END, a.birth_date DESC,"
+
+static int ranking_final(struct store *s, const char *scope, const char *placement, const char *by,
+			 char *err, size_t errsize, int dry)
+{
+	struct store_res *r = NULL, *q = NULL;
+	char now[32], pos[12];
+	int rc, i, n = 0;
 
 	err[0] = '\0';
 	if ((rc = check_who(by, "", err, errsize)))
@@ -505,8 +900,9 @@ int selection_ranking_final(struct store *s, const char *scope, const char *plac
 	if (store_query(s, "SELECT p.comune, (SELECT count(*) FROM application a LEFT JOIN selection x"
 			   " ON x.uuid = a.uuid WHERE a.placement_code = p.code AND a.duplicate_of IS NULL"
 			   " AND (a.status = 'received' OR (a.status = 'interview' AND x.outcome IS NULL))),"
-			   " (SELECT count(*) FROM ranking_final f WHERE f.placement_code = p.code)"
-			   " FROM placement p WHERE p.code = ?1 AND (?2 = '' OR p.comune = ?2)",
+			   " (SELECT count(*) FROM ranking_final f WHERE f.placement_code = p.code), p.deadline,"
+			   " c.rules FROM placement p JOIN call c ON c.id = p.call_id"
+			   " WHERE p.code = ?1 AND (?2 = '' OR p.comune = ?2)",
 			ARGS(placement, scope ? scope : ""), &r))
 		goto out;
 	if (store_res_rows(r) != 1) {
@@ -518,15 +914,39 @@ int selection_ranking_final(struct store *s, const char *scope, const char *plac
 		snprintf(err, errsize, "La graduatoria del progetto %s è già definitiva.", placement);
 		goto out;
 	}
-	if (atoi(store_res_get(r, 0, 1))) {
-		int n = atoi(store_res_get(r, 0, 1));
-
-		snprintf(err, errsize, "La graduatoria non può diventare definitiva: %d %s ancora la "
-			 "valutazione (convocazione, esito del colloquio o nuovo stato).", n,
-			 n == 1 ? "domanda attende" : "domande attendono");
+	if (!selection_final_check(store_res_get(r, 0, 3), atoi(store_res_get(r, 0, 1)), now_wall(), err, errsize))
 		goto out;
+	if (dry) {
+		store_rollback(s);
+		store_res_free(r);
+		return 0;
 	}
 	rc = -1;
+	/* The positions are fixed now, by score and the call's tie-break: the
+	 * final ranking keeps its order whatever is erased later. */
+	if (store_query(s, tie_break_of(store_res_get(r, 0, 4)) == SELECTION_TIE_YOUNGER
+			? "SELECT a.uuid FROM application a JOIN selection x ON x.uuid = a.uuid"
+			  " WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL AND x.outcome = 'idoneo'"
+			  " AND x.score IS NOT NULL AND a.status = 'interview'" RANK_ORDER(RANK_YOUNGER)
+			: "SELECT a.uuid FROM application a JOIN selection x ON x.uuid = a.uuid"
+			  " WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL AND x.outcome = 'idoneo'"
+			  " AND x.score IS NOT NULL AND a.status = 'interview'" RANK_ORDER(""),
+			ARGS(placement), &q))
+		goto out;
+	for (i = 0; i < store_res_rows(q); i++) {
+		struct app_row a;
+
+		snprintf(pos, sizeof(pos), "%d", ++n);
+		if (app_find(s, NULL, store_res_get(q, i, 0), &a) ||
+		    store_exec(s, "UPDATE selection SET position = CAST(?2 AS INTEGER) WHERE uuid = ?1",
+			       ARGS(a.uuid, pos)) != 1)
+			goto out;
+		str_copy(a.position, sizeof(a.position), pos);
+		a.final = 1;
+		if (apply_stage(s, &a, stage_derive(&a), SELECTION_RANKED, "rank", by, pos, now) ||
+		    notify_stage(s, &a, SELECTION_RANKED, now))
+			goto out;
+	}
 	{
 		struct app_row a;
 		memset(&a, 0, sizeof(a));
@@ -544,7 +964,20 @@ out:
 	if (rc)
 		store_rollback(s);
 	store_res_free(r);
+	store_res_free(q);
 	return rc;
+}
+
+int selection_ranking_final(struct store *s, const char *scope, const char *placement, const char *by,
+			    char *err, size_t errsize)
+{
+	return ranking_final(s, scope, placement, by, err, errsize, 0);
+}
+
+int selection_ranking_final_check(struct store *s, const char *scope, const char *placement, char *err,
+				  size_t errsize)
+{
+	return ranking_final(s, scope, placement, "check", err, errsize, 1);
 }
 
 int selection_ranking(struct store *s, const char *scope, const char *placement, struct store_res **res)
@@ -562,16 +995,17 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
 	*res = NULL;
 	if (rc)
 		return rc;
-	/* Ties: the earlier application first (documented in the page). */
-	return store_query(s, "SELECT CASE WHEN x.outcome = 'idoneo' AND x.score IS NOT NULL"
-			      " AND a.status <> 'withdrawn' THEN 1 ELSE 0 END, a.protocol,"
-			      " coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''),"
-			      " coalesce(x.requirements, ''), a.status"
-			      " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
-			      " WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL"
-			      " ORDER BY CASE WHEN x.outcome = 'idoneo' AND x.score IS NOT NULL"
-			      " AND a.status <> 'withdrawn' THEN 0 ELSE 1 END, coalesce(x.score, -1) DESC,"
-			      " a.submitted_at, a.protocol", ARGS(placement), res) ? -1 : 0;
+	/* Final: the fixed positions; provisional: score, then the call's tie-break. */
+#define RANK_SELECT \
+	"SELECT CASE WHEN x.outcome = 'idoneo' AND x.score IS NOT NULL" \
+	" AND (x.position IS NOT NULL OR a.status <> 'withdrawn') THEN 1 ELSE 0 END, a.protocol," \
+	" coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''), coalesce(x.requirements, ''), a.status," \
+	" coalesce(x.stage, ''), coalesce(CAST(x.position AS TEXT), '')" \
+	" FROM application a LEFT JOIN selection x ON x.uuid = a.uuid" \
+	" WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL"
+	return store_query(s, selection_placement_tie_break(s, placement) == SELECTION_TIE_YOUNGER
+			      ? RANK_SELECT RANK_ORDER(RANK_YOUNGER) : RANK_SELECT RANK_ORDER(""),
+			   ARGS(placement), res) ? -1 : 0;
 }
 
 /* ----------------------------------------------------------- retention */
@@ -664,7 +1098,8 @@ static int erase_placement(struct store *s, const char *placement, const char *n
 		"DELETE FROM mail_outbox WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 		"UPDATE status_history SET note = '' WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 		"UPDATE selection_audit SET note = '' WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
-		"UPDATE selection SET requirements_note = '', outcome_note = '', erased_at = ?2"
+		"UPDATE selection SET requirements_note = '', outcome_note = '', reason = '', interview_note = '',"
+		" erased_at = ?2"
 		" WHERE uuid IN (SELECT a.uuid" DUE_OF ")",
 	};
 	size_t i;

@@ -27,8 +27,10 @@
 #define DOTE_REPORTS_SELECTION_H
 #include <stddef.h>
 #include <stdio.h>
+#include "core/selection_rules.h"
 
 struct store;
+struct store_res;
 
 enum {
 	SELECTION_NOTE_MAX = 500,	/* bytes of a note */
@@ -37,7 +39,7 @@ enum {
 	SELECTION_SCORE_MAX = 100,
 };
 
-/* Creates the tables when missing. 0 or -1. */
+/* Creates the tables when missing (and the columns of issue 18). 0 or -1. */
 int selection_migrate(struct store *s);
 
 /* Results of the operations below: 0 done, 1 no such application (or
@@ -62,10 +64,83 @@ int selection_requirements(struct store *s, const char *scope, const char *id, i
 int selection_score(struct store *s, const char *scope, const char *id, int suitable, const char *score,
 		    const char *by, const char *note, char *err, size_t errsize);
 /* Marks the ranking of a placement final (the start of the retention
- * period); refused while an application is still waiting for an
- * interview's outcome. */
+ * period): only after the placement's deadline (Italian date) and once
+ * no application waits for an outcome (selection_pending names them).
+ * The positions are fixed then, by score and the call's tie-break; each
+ * ranked application moves to 'ranked' (audited, its citizen told). */
 int selection_ranking_final(struct store *s, const char *scope, const char *placement, const char *by,
 			    char *err, size_t errsize);
+/* The same checks, nothing written (the confirmation step): 0 it may
+ * be made final now, 1, 2 (err), -1 as above. */
+int selection_ranking_final_check(struct store *s, const char *scope, const char *placement, char *err,
+				  size_t errsize);
+
+/* One step of the selection (core/selection_rules.h: the stages, what
+ * each action needs, the sentence the citizen reads). action is a key
+ * of selection_action_key(): requirements_met, requirements_not_met,
+ * convoke, absent, unsuitable, assessed, select, not_select, renounce,
+ * withdraw, start, complete, drop_out, undo. In one transaction: the
+ * rules are asked with the placement's context (deadline, final
+ * ranking, seats taken, position, first waiting), the selection record
+ * and the application's status change, the status history (kiosks),
+ * the rollups, the audit log (who, action, from/to status and stage,
+ * note) and the citizen's e-mail. version: the version the clerk's page
+ * was drawn from (NULL: no check); when another step happened since,
+ * nothing is saved and err says who changed it, when, and the stage now.
+ * Returns as above (0, 1, 2 refused with err, -1). */
+struct selection_input {
+	const char *note;		/* reason or note (the rules say when it is required) */
+	const char *at, *place;		/* convoke: local "YYYY-MM-DDTHH:MM", the place */
+	const char *score;		/* assessed (and optionally unsuitable): 0..100 */
+	const char *version;		/* the page's version, or NULL */
+};
+int selection_act(struct store *s, const char *scope, const char *id, const char *action, const char *by,
+		  const struct selection_input *in, char *err, size_t errsize);
+
+/* Where an application stands, for a page that offers only the allowed
+ * steps: its stage, its version, and the context the rules read
+ * (reason empty; previous: the stage an undo returns to). 0, 1 not in
+ * scope, -1 error. */
+struct selection_state {
+	enum selection_stage stage;
+	char version[24];
+	struct selection_context ctx;
+};
+int selection_state_read(struct store *s, const char *scope, const char *id, struct selection_state *st);
+
+/* The applications of a placement still waiting for an outcome (they
+ * keep a ranking from becoming final): rows (protocol, status, stage).
+ * 0 or -1. */
+int selection_pending(struct store *s, const char *scope, const char *placement, struct store_res **res);
+/* The tie-break of a placement's call (younger first by default). */
+enum selection_tie_break selection_placement_tie_break(struct store *s, const char *placement);
+
+/* A comune office's contact, told to its citizens (setting per comune). */
+struct selection_office_contact {
+	char name[121], phone[41], email[255], address[201];
+};
+/* 0 found, 1 none set (c empty), -1 error. */
+int selection_office_get(struct store *s, const char *comune, struct selection_office_contact *c);
+/* Saves it (at least one of phone, e-mail, address): 0, 1 no such
+ * comune, 2 refused (err), -1 error. */
+int selection_office_set(struct store *s, const char *comune, const struct selection_office_contact *c,
+			 const char *by, char *err, size_t errsize);
+
+/* What the citizen reads of an application (uuid) now: its stage in
+ * words and the sentence (reason, next step, the office's contact).
+ * 0, 1 unknown, -1 error. */
+int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize);
+/* Queues the "application received" e-mail (nothing without an
+ * address), inside the caller's transaction. 0 or -1. */
+int selection_notify_received(struct store *s, const char *uuid, const char *now);
+
+/* A placement withdrawn (reports/store/calls.c, inside its
+ * transaction, after its status is set): every application still in
+ * the selection gets the note as its reason, an audit row and an e-mail
+ * saying so (the selected: that the placement will not start). affected
+ * gets "selezionati: P1, P2; N candidati avvisati". How many, or -1. */
+int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
+				  const char *now, char *affected, size_t asize);
 
 /* The interview's date and place of an application (uuid), for the
  * receipt page: 0 found, 1 none, -1 error. */
@@ -86,6 +161,17 @@ void selection_when_it(const char *at, char *buf, size_t size);
  * with store_res_free), 1 placement not in scope, -1 error. */
 struct store_res;
 int selection_ranking(struct store *s, const char *scope, const char *placement, struct store_res **res);
+
+/* Moving down the ranking ("scorrimento"): the next suitable applicant
+ * of a placement's final ranking who is still waiting for a seat
+ * (ranked, or "idoneo non selezionato"), in the ranking's order and
+ * tie-break; the ones selected, started, renounced, withdrawn or
+ * excluded are passed over. Used when a seat frees (renunciation here,
+ * a dropout in the placement's own pages). Fills uuid and protocol (each
+ * at least 40 bytes). 0 found, 1 nobody left (or the ranking is not
+ * final, or the placement is not in scope), -1 storage error. */
+int selection_next_suitable(struct store *s, const char *scope, const char *placement, char *uuid,
+			    size_t usize, char *protocol, size_t psize);
 
 /* Retention. days < 0: the value saved in the hub (setting
  * retention_days, default 180). show prints what run would erase;

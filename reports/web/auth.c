@@ -6,7 +6,7 @@
  * SQLite and a PostgreSQL hub.
  */
 #include "reports/web/auth.h"
-#include "reports/web/rate.h"
+#include "reports/web/login_brake.h"
 #include "reports/store/accounts.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"
@@ -96,53 +96,30 @@ out:
 	return rc;
 }
 
-/* The brakes on login attempts, for the whole process: buckets per
- * client address (at most AUTH_ADDRESSES_MAX remembered; beyond, new
- * addresses wait) and one for everybody, and a count of the password
- * hashes running. They come before the hash: a refused attempt costs a
- * table lookup, not 64 MiB and ~50 ms of a core. */
+/* The brakes on login attempts, for the whole process
+ * (reports/web/login_brake.h): per address, per account, in all for
+ * addresses that gave wrong passwords, and at most AUTH_HASHES_AT_ONCE
+ * password hashes, an address that has not failed first in line. They
+ * come before the hash: a refused attempt costs a table lookup, not
+ * 64 MiB and ~50 ms of a core. */
 static struct {
 	pthread_once_t once;
 	pthread_mutex_t lock;
-	struct rate_table by_addr, total;
-	int per_addr, all, hashing;
-} brake = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, .per_addr = 10, .all = 60 };
+	struct login_brake b;
+} brake = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER };
 
 static void brake_init(void)
 {
-	rate_table_init(&brake.by_addr, AUTH_ADDRESSES_MAX);
-	rate_table_init(&brake.total, 1);
+	login_brake_init(&brake.b, 10, 60, AUTH_HASHES_AT_ONCE);
 }
 
 void auth_set_limits(int per_address_per_minute, int total_per_minute)
 {
-	/* New limits start from full buckets. */
+	/* New limits start afresh (set at start-up, and between tests). */
 	pthread_once(&brake.once, brake_init);
-	rate_table_clear(&brake.by_addr);
-	rate_table_clear(&brake.total);
 	pthread_mutex_lock(&brake.lock);
-	brake.per_addr = per_address_per_minute;
-	brake.all = total_per_minute;
-	pthread_mutex_unlock(&brake.lock);
-}
-
-/* 1 when a hash may start now (then hash_done() after it). */
-static int hash_start(void)
-{
-	int ok;
-
-	pthread_mutex_lock(&brake.lock);
-	ok = brake.hashing < AUTH_HASHES_AT_ONCE;
-	if (ok)
-		brake.hashing++;
-	pthread_mutex_unlock(&brake.lock);
-	return ok;
-}
-
-static void hash_done(void)
-{
-	pthread_mutex_lock(&brake.lock);
-	brake.hashing--;
+	login_brake_release(&brake.b);
+	login_brake_init(&brake.b, per_address_per_minute, total_per_minute, AUTH_HASHES_AT_ONCE);
 	pthread_mutex_unlock(&brake.lock);
 }
 
@@ -164,7 +141,7 @@ enum auth_result auth_login(struct store *db, const char *name, const char *pass
 	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1];
 	int64_t uid = -1, now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_ERROR;
-	int per_addr, all, ok;
+	int ok;
 
 	if (sodium_init() < 0 || size < AUTH_TOKEN_LEN + 1 || auth_migrate(db))
 		return AUTH_ERROR;
@@ -173,18 +150,13 @@ enum auth_result auth_login(struct store *db, const char *name, const char *pass
 	if (!addr)
 		addr = "";
 	pthread_once(&brake.once, brake_init);
-	pthread_mutex_lock(&brake.lock);
-	per_addr = brake.per_addr;
-	all = brake.all;
-	pthread_mutex_unlock(&brake.lock);
-	if (rate_table_take(&brake.by_addr, addr, per_addr, per_addr, now_ms()))
-		return AUTH_LIMITED;
 	if (accounts_failures(db, name, addr, now - AUTH_FAILURE_WINDOW) >= AUTH_MAX_FAILURES)
 		return AUTH_THROTTLED;
-	if (rate_table_take(&brake.total, "all", all, all, now_ms()) || !hash_start())
+	/* The brakes' clock is the wall clock (seconds), as the failures'. */
+	if (login_brake_enter(&brake.b, name, addr, now * 1000))
 		return AUTH_LIMITED;
 	if (accounts_user_find(db, name, &st)) {
-		hash_done();
+		login_brake_leave(&brake.b, name, addr, -1, now * 1000);
 		return AUTH_ERROR;
 	}
 	if (store_res_rows(st) > 0) {
@@ -202,7 +174,7 @@ enum auth_result auth_login(struct store *db, const char *name, const char *pass
 			uid = -1;	/* never true: the dummy password is random */
 	}
 	ok = uid >= 0 && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
-	hash_done();
+	login_brake_leave(&brake.b, name, addr, ok, now * 1000);
 	if (!ok) {
 		accounts_failure_add(db, name, addr, now, now - AUTH_FAILURE_WINDOW);
 		return AUTH_DENIED;

@@ -23,6 +23,7 @@
  * HTML-escaped; every input is bounded.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,7 @@ static void top(struct office *o, struct hbuf *b, const char *title)
 	hbuf_add(b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>"
 		    "<nav class=\"office noprint\" aria-label=\"Sezioni\"><a href=\"/ufficio\">Progetti e domande</a>"
 		    "<a href=\"/ufficio/registro\">Registro delle modifiche</a>"
+		    "<a href=\"/ufficio/contatti\">Recapiti dell'ufficio</a>"
 		    "<a href=\"/dashboard\">Statistiche</a></nav><main id=\"main\">");
 }
 
@@ -411,11 +413,6 @@ static void form_start(struct office *o, struct hbuf *b, const char *protocol, c
 	hbuf_add(b, "</h2>");
 }
 
-static void note_field(struct hbuf *b, const char *id)
-{
-	hbuf_printf(b, "<div><label for=\"%s\">Nota (facoltativa)</label><input type=\"text\" id=\"%s\""
-		       " name=\"nota\" maxlength=\"%d\"></div>", id, id, SELECTION_NOTE_MAX);
-}
 
 struct label {
 	const char *key, *text;
@@ -529,66 +526,185 @@ static void application_card(struct hbuf *b, const struct office_application *a)
 }
 
 /* The forms for what may happen next to the application, by its status. */
+/* A value the clerk posted (kept in the form after an error), or "". */
+static void posted(const struct office *o, const char *name, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!strcmp(o->req->method, "POST") && o->req->body && http_form_get(o->req->body, name, buf, size))
+		buf[0] = '\0';
+}
+
+static void input_value(struct hbuf *b, const char *v)
+{
+	if (*v) {
+		hbuf_add(b, " value=\"");
+		hbuf_esc(b, v);
+		hbuf_add(b, "\"");
+	}
+}
+
+/* The version hidden in every form: the step is saved only if nobody
+ * changed the application since this page was drawn. */
+static void version_field(struct hbuf *b, const struct selection_state *st)
+{
+	hbuf_add(b, "<input type=\"hidden\" name=\"versione\" value=\"");
+	hbuf_esc(b, st->version);
+	hbuf_add(b, "\">");
+}
+
+static void reason_field(const struct office *o, struct hbuf *b, const char *id, const char *name,
+			 const char *label, int required)
+{
+	char v[SELECTION_NOTE_MAX + 2];
+
+	posted(o, name, v, sizeof(v));
+	hbuf_printf(b, "<div><label for=\"%s\">", id);
+	hbuf_esc(b, label);
+	hbuf_printf(b, "</label><input type=\"text\" id=\"%s\" name=\"%s\" maxlength=\"%d\"%s", id, name,
+		    SELECTION_NOTE_MAX, required ? " required" : "");
+	input_value(b, v);
+	hbuf_add(b, "></div>");
+}
+
+static int can(const struct selection_state *st, enum selection_action a, char *why, size_t size)
+{
+	struct selection_context c = st->ctx;
+
+	c.reason = "x";	/* the reason is asked by the form itself */
+	return selection_step(st->stage, a, &c, NULL, why, size);
+}
+
 static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
 {
-	const char *st = a->status, *proto = a->protocol;
-	int i, any;
+	static const struct {
+		enum selection_action action;
+		const char *status;
+	} statuses[] = {
+		{ SELECTION_SELECT, "selected" }, { SELECTION_NOT_SELECT, "not_selected" },
+		{ SELECTION_WITHDRAW, "withdrawn" }, { SELECTION_START, "started" },
+		{ SELECTION_COMPLETE, "completed" }, { SELECTION_DROP_OUT, "dropped_out" },
+	};
+	static const enum selection_action explained[] = {
+		SELECTION_REQUIREMENTS_MET, SELECTION_CONVOKE, SELECTION_MARK_ASSESSED, SELECTION_SELECT,
+	};
+	struct selection_state st;
+	const char *proto = a->protocol;
+	char why[400], v1[64], v2[SELECTION_PLACE_MAX + 2];
+	size_t i;
+	int any, rc = selection_state_read(o->s, o->scope, a->uuid, &st);
 
-	if (!strcmp(st, "received") || !strcmp(st, "interview")) {
-		form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
-		hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>"
-			    "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\" required>"
-			    " Requisiti posseduti</label><label style=\"font-weight:400\"><input type=\"radio\""
-			    " name=\"esito\" value=\"ko\"> Requisiti non posseduti</label></fieldset>");
-		note_field(b, "nota-req");
-		hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
-		form_start(o, b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
-									: "Convoca al colloquio");
-		hbuf_add(b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
-			    " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
-			    " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
-			    "<div><label for=\"luogo\">Luogo</label>"
-			    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
-			    " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
-		note_field(b, "nota-coll");
-		hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
-			    "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
-			    "riceve un messaggio.</p></form>");
+	if (rc) {
+		hbuf_add(b, "<p class=\"err\">Lo stato della domanda non si legge: riprova tra poco.</p>");
+		return;
 	}
-	if (*a->interview_at && !atoi(a->ranking_final) &&
-	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
+	hbuf_add(b, "<p>Fase della selezione: <span class=\"status\">");
+	hbuf_esc(b, selection_stage_label(st.stage));
+	hbuf_add(b, "</span></p>");
+	if (can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why)) ||
+	    can(&st, SELECTION_REQUIREMENTS_NOT_MET, why, sizeof(why))) {
+		int met = can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why));
+
+		form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
+		version_field(b, &st);
+		hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>");
+		if (met)
+			hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\""
+				    " required> Requisiti posseduti</label>");
+		hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ko\""
+			    " required> Requisiti non posseduti</label></fieldset>");
+		reason_field(o, b, "nota-req", "nota", "Motivo (obbligatorio se non posseduti: il candidato lo legge)", 0);
+		hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
+	}
+	if (can(&st, SELECTION_CONVOKE, why, sizeof(why))) {
+		form_start(o, b, proto, "colloquio", st.stage == SELECTION_CONVOKED ? "Sposta il colloquio"
+										    : "Convoca al colloquio");
+		version_field(b, &st);
+		posted(o, "quando", v1, sizeof(v1));
+		posted(o, "luogo", v2, sizeof(v2));
+		hbuf_add(b, "<div><label for=\"quando\">Data e ora (ora italiana)</label><input type=\"datetime-local\""
+			    " id=\"quando\" name=\"quando\" required");
+		input_value(b, v1);
+		hbuf_add(b, "><span class=\"note\"> se il browser non mostra il calendario, scrivi AAAA-MM-GGTHH:MM"
+			    " (es. 2026-03-20T10:00)</span></div><div><label for=\"luogo\">Luogo</label>"
+			    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
+			    " placeholder=\"Municipio, via Roma 1, sala Giunta\"");
+		input_value(b, v2);
+		hbuf_add(b, "></div>");
+		reason_field(o, b, "nota-coll", "nota", "Indicazioni per il candidato (es. portare un documento "
+			     "d'identità)", 0);
+		hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
+			    "convocazione e le indicazioni allo sportello e nella pagina della ricevuta; se ha lasciato "
+			    "l'e-mail, riceve un messaggio.</p></form>");
+	}
+	if (can(&st, SELECTION_MARK_ASSESSED, why, sizeof(why))) {
 		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
+		version_field(b, &st);
+		posted(o, "punteggio", v1, sizeof(v1));
 		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
-			    "<option value=\"idoneo\">Idoneo/a</option><option value=\"non_idoneo\">Non idoneo/a"
-			    "</option></select></div><div><label for=\"punteggio\">Punteggio (0-100)</label>"
-			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\""
-			    " required></div>");
-		note_field(b, "nota-esito");
+			    "<option value=\"idoneo\">Presente, idoneo/a</option><option value=\"non_idoneo\">Presente,"
+			    " non idoneo/a</option><option value=\"assente\">Assente al colloquio</option></select></div>"
+			    "<div><label for=\"punteggio\">Punteggio (0-100; per chi è idoneo/a)</label>"
+			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\"");
+		input_value(b, v1);
+		hbuf_add(b, "></div>");
+		reason_field(o, b, "nota-esito", "nota", "Nota (obbligatoria se non idoneo/a: il candidato la legge)", 0);
 		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
 	}
 	any = 0;
-	for (i = 0; i < (int)application_statuses_n; i++) {
-		const char *k = application_statuses[i].key;
+	for (i = 0; i < ARRAY_SIZE(statuses); i++) {
+		const struct vocab *v = vocab_find(application_statuses, application_statuses_n, statuses[i].status);
 
-		if (!strcmp(k, "interview") || !application_status_allowed(st, k))
+		if (!can(&st, statuses[i].action, why, sizeof(why)))
 			continue;
-		if (!any)
+		if (!any) {
 			form_start(o, b, proto, "stato", "Cambia lo stato");
-		if (!any)
+			version_field(b, &st);
 			hbuf_add(b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
 				    " required><option value=\"\">— scegli —</option>");
-		hbuf_printf(b, "<option value=\"%s\">", k);
-		hbuf_esc(b, application_statuses[i].it);
+		}
+		hbuf_printf(b, "<option value=\"%s\">", statuses[i].status);
+		hbuf_esc(b, statuses[i].action == SELECTION_NOT_SELECT ? "Idoneo/a non selezionato/a" : v ? v->it : "");
 		hbuf_add(b, "</option>");
 		any = 1;
 	}
 	if (any) {
 		hbuf_add(b, "</select></div>");
-		note_field(b, "nota-stato");
+		reason_field(o, b, "nota-stato", "nota", "Nota (facoltativa)", 0);
 		hbuf_add(b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
-	} else if (strcmp(st, "received") && strcmp(st, "interview")) {
-		hbuf_add(b, "<p class=\"note\">Lo stato della domanda è definitivo.</p>");
 	}
+	if (can(&st, SELECTION_RENOUNCE, why, sizeof(why))) {
+		form_start(o, b, proto, "rinuncia", "Rinuncia del candidato");
+		version_field(b, &st);
+		reason_field(o, b, "motivo-rinuncia", "motivo", "Motivo e data della rinuncia", 1);
+		hbuf_add(b, "<button type=\"submit\">Registra la rinuncia</button><p class=\"note\">Il posto passa al "
+			    "successivo idoneo in graduatoria.</p></form>");
+	}
+	if (can(&st, SELECTION_UNDO, why, sizeof(why))) {
+		form_start(o, b, proto, "annulla", "Annulla l'ultimo passaggio");
+		version_field(b, &st);
+		hbuf_add(b, "<p class=\"note\">La domanda torna a «");
+		hbuf_esc(b, selection_stage_label(st.ctx.previous));
+		hbuf_add(b, "». Il passaggio annullato resta nel registro, con il motivo.</p>");
+		reason_field(o, b, "motivo-annulla", "motivo", "Motivo dell'annullamento", 1);
+		hbuf_add(b, "<button type=\"submit\">Annulla il passaggio</button></form>");
+	}
+	/* What is not offered, and why. */
+	any = 0;
+	for (i = 0; i < ARRAY_SIZE(explained); i++) {
+		if (can(&st, explained[i], why, sizeof(why)) || st.stage >= SELECTION_STARTED ||
+		    st.stage == SELECTION_EXCLUDED || st.stage == SELECTION_WITHDRAWN)
+			continue;
+		if (!any)
+			hbuf_add(b, "<h2>Operazioni non disponibili ora</h2><ul class=\"why\">");
+		hbuf_add(b, "<li><strong>");
+		hbuf_esc(b, selection_action_label(explained[i]));
+		hbuf_add(b, "</strong>: ");
+		hbuf_esc(b, why);
+		hbuf_add(b, "</li>");
+		any = 1;
+	}
+	if (any)
+		hbuf_add(b, "</ul>");
 }
 
 /* The application's history (its rows of the audit log). */
@@ -691,6 +807,9 @@ static void redirect_done(struct office *o, const char *base, const char *value,
 static void application_post(struct office *o)
 {
 	char id[72], action[16], note[SELECTION_NOTE_MAX + 2], err[512], v1[48], v2[SELECTION_PLACE_MAX + 2];
+	char version[24];
+	struct selection_input in = { 0 };
+	const char *act = NULL;
 	int rc;
 
 	if (!csrf_ok(o))
@@ -708,12 +827,22 @@ static void application_post(struct office *o)
 		application_page(o, id, 400, "La nota è troppo lunga (al massimo 500 caratteri).", NULL);
 		return;
 	}
+	/* A reason (motivo) is the note of the steps that need one. */
+	if (!note[0] && http_form_get(o->req->body, "motivo", note, sizeof(note)) && strstr(o->req->body, "motivo=")) {
+		application_page(o, id, 400, "Il motivo è troppo lungo (al massimo 500 caratteri).", NULL);
+		return;
+	}
+	str_trim(note);
+	in.note = note;
+	/* The page's version: the step is saved only if it is still current. */
+	if (!field(o, "versione", version, sizeof(version)))
+		in.version = version;
 	if (!strcmp(action, "requisiti")) {
 		if (field(o, "esito", v1, sizeof(v1)) || (strcmp(v1, "ok") && strcmp(v1, "ko"))) {
 			application_page(o, id, 400, "Indica se i requisiti sono posseduti.", NULL);
 			return;
 		}
-		rc = selection_requirements(o->s, o->scope, id, !strcmp(v1, "ok"), o->sess.name, note, err, sizeof(err));
+		act = !strcmp(v1, "ok") ? "requirements_met" : "requirements_not_met";
 	} else if (!strcmp(action, "colloquio")) {
 		if (field(o, "quando", v1, sizeof(v1)) || field(o, "luogo", v2, sizeof(v2))) {
 			application_page(o, id, 400, "Indica data, ora e luogo del colloquio (luogo al massimo 200 "
@@ -721,24 +850,46 @@ static void application_post(struct office *o)
 			return;
 		}
 		str_trim(v2);
-		rc = selection_status_set(o->s, o->scope, id, "interview", o->sess.name, note, v1, v2, err, sizeof(err));
+		in.at = v1;
+		in.place = v2;
+		act = "convoke";
 	} else if (!strcmp(action, "esito")) {
-		if (field(o, "giudizio", v1, sizeof(v1)) || (strcmp(v1, "idoneo") && strcmp(v1, "non_idoneo")) ||
-		    field(o, "punteggio", v2, sizeof(v2))) {
-			application_page(o, id, 400, "Indica l'esito e un punteggio da 0 a 100.", NULL);
+		if (field(o, "giudizio", v1, sizeof(v1)) ||
+		    (strcmp(v1, "idoneo") && strcmp(v1, "non_idoneo") && strcmp(v1, "assente"))) {
+			application_page(o, id, 400, "Indica l'esito del colloquio.", NULL);
 			return;
 		}
-		rc = selection_score(o->s, o->scope, id, !strcmp(v1, "idoneo"), v2, o->sess.name, note, err,
-				     sizeof(err));
+		field(o, "punteggio", v2, sizeof(v2));
+		in.score = v2;
+		act = !strcmp(v1, "idoneo") ? "assessed" : !strcmp(v1, "assente") ? "absent" : "unsuitable";
+	} else if (!strcmp(action, "assente")) {
+		act = "absent";
+	} else if (!strcmp(action, "rinuncia")) {
+		act = "renounce";
+	} else if (!strcmp(action, "annulla")) {
+		act = "undo";
 	} else if (!strcmp(action, "stato")) {
 		if (field(o, "stato", v1, sizeof(v1))) {
 			application_page(o, id, 400, "Scegli il nuovo stato.", NULL);
 			return;
 		}
-		rc = selection_status_set(o->s, o->scope, id, v1, o->sess.name, note, NULL, NULL, err, sizeof(err));
 	} else {
 		application_page(o, id, 400, "Operazione sconosciuta.", NULL);
 		return;
+	}
+	if (act) {
+		rc = selection_act(o->s, o->scope, id, act, o->sess.name, &in, err, sizeof(err));
+	} else {
+		/* A status by its name: with the version check when the page sent one. */
+		struct selection_state st;
+
+		rc = selection_state_read(o->s, o->scope, id, &st);
+		if (!rc && in.version && strcmp(in.version, st.version))
+			/* Stale: refused, saying who changed it, before the action is read. */
+			rc = selection_act(o->s, o->scope, id, "select", o->sess.name, &in, err, sizeof(err));
+		else if (!rc)
+			rc = selection_status_set(o->s, o->scope, id, v1, o->sess.name, note, NULL, NULL, err,
+						  sizeof(err));
 	}
 	if (rc == 1) {
 		not_found(o);
@@ -757,6 +908,9 @@ static const char *done_text(const char *action)
 		{ "requisiti", "Verifica dei requisiti registrata." },
 		{ "colloquio", "Convocazione al colloquio registrata." },
 		{ "esito", "Esito del colloquio registrato." }, { "stato", "Nuovo stato registrato." },
+		{ "assente", "Assenza al colloquio registrata." }, { "rinuncia", "Rinuncia registrata: il posto "
+		  "passa al successivo idoneo in graduatoria." },
+		{ "annulla", "Passaggio annullato; resta nel registro con il motivo." },
 	};
 
 	return label_of(done, ARRAY_SIZE(done), action, NULL);
@@ -776,7 +930,7 @@ static void csv_field(struct hbuf *b, const char *v)
 	hbuf_add(b, "\"");
 }
 
-static void ranking_page(struct office *o, const char *error)
+static void ranking_page(struct office *o, const char *error, int confirm)
 {
 	char code[48], fmt[8] = "", fatto[16] = "", w[40];
 	struct store_res *rank = NULL;
@@ -845,6 +999,35 @@ static void ranking_page(struct office *o, const char *error)
 	/* Back from "Rendi definitiva": say it was done, as every other form does. */
 	notice(&b, error, *p->final_at && !strcmp(fatto, "definitiva")
 		? "Graduatoria resa definitiva: punteggi ed esiti non si cambiano più." : NULL);
+	if (error && o->staff) {
+		/* The applications still waiting, each a link to its page. */
+		struct store_res *pend = NULL;
+
+		if (!selection_pending(o->s, o->scope, code, &pend) && store_res_rows(pend)) {
+			hbuf_add(&b, "<p>Domande ancora senza esito:</p><ul class=\"pending\">");
+			for (i = 0; i < store_res_rows(pend); i++) {
+				hbuf_add(&b, "<li>");
+				alink(&b, "/ufficio/domanda?id=", store_res_get(pend, i, 0), store_res_get(pend, i, 0));
+				hbuf_add(&b, " – ");
+				hbuf_esc(&b, status_it(store_res_get(pend, i, 1)));
+				hbuf_add(&b, "</li>");
+			}
+			hbuf_add(&b, "</ul>");
+		}
+		store_res_free(pend);
+	}
+	if (confirm) {
+		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\" role=\"alert\">"
+			     "<h2>Confermi la graduatoria definitiva?</h2><p>La graduatoria qui sotto diventa definitiva "
+			     "e non si può annullare: punteggi ed esiti non si cambiano più, le posizioni restano "
+			     "fissate e ogni candidato ne riceve notizia.</p><input type=\"hidden\" name=\"codice\" value=\"");
+		hbuf_esc(&b, code);
+		hbuf_printf(&b, "\"><input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\""
+			    " name=\"conferma\" value=\"1\"><button type=\"submit\">Conferma: rendi definitiva</button> ",
+			    o->sess.csrf);
+		alink(&b, "/ufficio/graduatoria?codice=", code, "Annulla");
+		hbuf_add(&b, "</form>");
+	}
 	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
 		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
 		     "</tr></thead><tbody>");
@@ -864,12 +1047,12 @@ static void ranking_page(struct office *o, const char *error)
 	}
 	if (!store_res_rows(rank))
 		hbuf_add(&b, "<tr><td colspan=\"4\">Nessuna domanda.</td></tr>");
-	hbuf_add(&b, "</tbody></table><p class=\"note\">Pubblicata con i soli numeri di protocollo, senza "
-		     "nomi. A parità di punteggio precede la domanda presentata prima. Per stamparla usa il "
-		     "comando Stampa del browser.</p><p class=\"noprint\">");
+	hbuf_add(&b, "</tbody></table><p class=\"note\">Pubblicata con i soli numeri di protocollo, senza nomi. ");
+	hbuf_esc(&b, selection_tie_break_text(selection_placement_tie_break(o->s, code)));
+	hbuf_add(&b, " Per stamparla usa il comando Stampa del browser.</p><p class=\"noprint\">");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "Scarica in CSV");
 	hbuf_add(&b, "</p>");
-	if (o->staff && !*p->final_at) {
+	if (o->staff && !*p->final_at && !confirm) {
 		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
 			     "<h2>Rendi definitiva la graduatoria</h2><input type=\"hidden\" name=\"codice\" value=\"");
 		hbuf_esc(&b, code);
@@ -886,8 +1069,8 @@ out:
 
 static void ranking_post(struct office *o)
 {
-	char code[48], err[512];
-	int rc;
+	char code[48], err[512], confirm[4];
+	int rc, confirmed;
 
 	if (!csrf_ok(o))
 		return;
@@ -900,16 +1083,98 @@ static void ranking_post(struct office *o)
 		not_found(o);
 		return;
 	}
-	rc = selection_ranking_final(o->s, o->scope, code, o->sess.name, err, sizeof(err));
+	/* First the checks and a confirmation page; the second press makes it final. */
+	confirmed = !field(o, "conferma", confirm, sizeof(confirm)) && !strcmp(confirm, "1");
+	rc = confirmed ? selection_ranking_final(o->s, o->scope, code, o->sess.name, err, sizeof(err))
+		       : selection_ranking_final_check(o->s, o->scope, code, err, sizeof(err));
 	if (rc == 1) {
 		not_found(o);
 	} else if (rc == 2) {
-		ranking_page(o, err);
+		ranking_page(o, err, 0);
+	} else if (!rc && !confirmed) {
+		ranking_page(o, NULL, 1);
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
 		redirect_done(o, "/ufficio/graduatoria?codice=", code, "definitiva");
 	}
+}
+
+/* ---- /ufficio/contatti: the office's contact, told to its citizens ---- */
+
+static void contact_page(struct office *o, int status, const char *error, const char *done)
+{
+	struct selection_office_contact c;
+	struct hbuf b;
+	static const struct {
+		const char *id, *label, *type;
+		size_t off, size;
+	} fields[] = {
+		{ "nome", "Ufficio", "text", offsetof(struct selection_office_contact, name), 120 },
+		{ "telefono", "Telefono", "tel", offsetof(struct selection_office_contact, phone), 40 },
+		{ "email", "E-mail", "email", offsetof(struct selection_office_contact, email), 254 },
+		{ "indirizzo", "Indirizzo e orari", "text", offsetof(struct selection_office_contact, address), 200 },
+	};
+
+	if (!o->staff) {
+		message_page(o, 403, "Riservato al Comune", "I recapiti si impostano dal personale del Comune.");
+		return;
+	}
+	if (selection_office_get(o->s, o->scope, &c) < 0) {
+		storage_error(o);
+		return;
+	}
+	page_start(o, &b, "Recapiti dell'ufficio – DoteComune");
+	hbuf_add(&b, "<h1>Recapiti dell'ufficio</h1><p>I candidati li leggono nella ricevuta, allo sportello e nei "
+		     "messaggi, con ogni novità sulla domanda.</p>");
+	notice(&b, error, done);
+	hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/contatti\" class=\"act\">");
+	hbuf_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", o->sess.csrf);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		char v[256];
+
+		posted(o, fields[i].id, v, sizeof(v));
+		if (!*v && !error)
+			str_copy(v, sizeof(v), (const char *)&c + fields[i].off);
+		hbuf_printf(&b, "<div><label for=\"%s\">%s</label><input type=\"%s\" id=\"%s\" name=\"%s\""
+			    " maxlength=\"%zu\"", fields[i].id, fields[i].label, fields[i].type, fields[i].id,
+			    fields[i].id, fields[i].size);
+		input_value(&b, v);
+		hbuf_add(&b, "></div>");
+	}
+	hbuf_add(&b, "<button type=\"submit\">Salva i recapiti</button></form>");
+	page_finish(o, &b, status);
+}
+
+static void contact_post(struct office *o)
+{
+	struct selection_office_contact c;
+	char err[300];
+	int rc;
+
+	if (!csrf_ok(o))
+		return;
+	if (!o->staff) {
+		message_page(o, 403, "Operazione non consentita", "I recapiti si impostano dal personale del Comune.");
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	if (field(o, "nome", c.name, sizeof(c.name)) + field(o, "telefono", c.phone, sizeof(c.phone)) +
+	    field(o, "email", c.email, sizeof(c.email)) + field(o, "indirizzo", c.address, sizeof(c.address)) < -3) {
+		contact_page(o, 400, "Compila il modulo.", NULL);
+		return;
+	}
+	str_trim(c.name);
+	str_trim(c.phone);
+	str_trim(c.email);
+	str_trim(c.address);
+	rc = selection_office_set(o->s, o->scope, &c, o->sess.name, err, sizeof(err));
+	if (rc == 2)
+		contact_page(o, 409, err, NULL);
+	else if (rc)
+		storage_error(o);
+	else
+		html_staff_redirect(o->resp, "/ufficio/contatti?fatto=1");
 }
 
 /* ---- GET /ufficio/registro ---- */
@@ -1030,9 +1295,15 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 	} else if (!strcmp(p, "/ufficio/domanda") && post) {
 		application_post(&o);
 	} else if (!strcmp(p, "/ufficio/graduatoria") && get) {
-		ranking_page(&o, NULL);
+		ranking_page(&o, NULL, 0);
 	} else if (!strcmp(p, "/ufficio/graduatoria") && post) {
 		ranking_post(&o);
+	} else if (!strcmp(p, "/ufficio/contatti") && get) {
+		char fatto[4] = "";
+		http_query_get(req->query, "fatto", fatto, sizeof(fatto));
+		contact_page(&o, 200, NULL, *fatto ? "Recapiti salvati." : NULL);
+	} else if (!strcmp(p, "/ufficio/contatti") && post) {
+		contact_post(&o);
 	} else if (!strcmp(p, "/ufficio/registro") && get) {
 		audit_page(&o);
 	} else if (office_placement_path(p)) {

@@ -292,7 +292,7 @@ static void problems_table(struct page *pg, const struct call_import *r)
 			    r->problems_total - r->nproblems);
 }
 
-static const char *const change_words[] = { "nuovo", "modificato", "invariato", "ritirato" };
+static const char *const change_words[] = { "nuovo", "modificato", "invariato", "ritirato", "mantenuto" };
 
 static void changes_table(struct page *pg, const struct call_import *r)
 {

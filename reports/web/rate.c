@@ -136,3 +136,16 @@ out:
 	pthread_mutex_unlock(&t->lock);
 	return wait;
 }
+
+void rate_table_give(struct rate_table *t, const char *key, double burst)
+{
+	char k[RATE_KEY_MAX];
+	struct rate_bucket *b;
+
+	str_copy(k, sizeof(k), key && *key ? key : "-");
+	pthread_mutex_lock(&t->lock);
+	b = t->size ? find(t->slot, t->size, k) : NULL;
+	if (b && b->key[0] && (b->tokens += 1.0) > burst)
+		b->tokens = burst;
+	pthread_mutex_unlock(&t->lock);
+}

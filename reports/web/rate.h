@@ -41,4 +41,7 @@ void rate_table_clear(struct rate_table *t);
  * gains per_minute a minute. Returns 0 when allowed, else the seconds to
  * wait (also when the table is full of buckets in use, or out of memory). */
 int rate_table_take(struct rate_table *t, const char *key, double per_minute, double burst, int64_t now_ms);
+/* Gives back one token taken from key's bucket (a request that turned
+ * out to cost nothing worth limiting), up to burst. */
+void rate_table_give(struct rate_table *t, const char *key, double burst);
 #endif

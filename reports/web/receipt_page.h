@@ -15,6 +15,7 @@ struct receipt_view {
 	enum receipt_result result;	/* RECEIPT_OK: genuine */
 	const char *protocol;		/* the fields below only when genuine */
 	const char *placement;		/* 'CODE – Title, Comune di X' */
+	const char *comune;		/* 'Comune di X' for the page's header, or NULL */
 	const char *sent;		/* the date written the Italian way */
 	int arrived;			/* the application is at the hub */
 	const char *status;		/* its status in words (when arrived) */

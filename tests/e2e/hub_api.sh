@@ -163,6 +163,8 @@ run() {
 	# Coordinators: CLI and API status changes, who/when, reaching the kiosk.
 	local proto
 	proto=DC-015146-K01-$(date -u +%Y)-000001
+	# The comune's office has checked the requirements (its page, /ufficio: office_selection.sh).
+	"$SYNCTOOL" sql "$db" "INSERT INTO selection(uuid, requirements, stage, updated_at) SELECT uuid, 'ok', 'eligible', '2026-01-01T00:00:00Z' FROM application WHERE protocol = ?1" "$proto" >/dev/null
 	check "$b-status-cli" "$("$DOTE_BIN/dote" application status "$proto" interview --by 'Maria Coordinatrice' --at 2099-01-12T10:00 --place 'Municipio, sala 2' --db "$db" 2>&1)" "$proto: interview"
 	"$DOTE_BIN/dote" application status "$proto" completed --by X --db "$db" >/dev/null 2>&1
 	check "$b-status-transition-refused" "$?" "1"
@@ -170,13 +172,14 @@ run() {
 	local ctok
 	ctok=$("$DOTE_BIN/dote" application token --name 'Ufficio Dote' --db "$db")
 	check_match "$b-status-api-needs-token" "$(post "$url" /v1/status "$tok" "{\"id\":\"$proto\",\"status\":\"selected\"}")" '^401 '
-	check_match "$b-status-api" "$(post "$url" /v1/status "$ctok" "{\"id\":\"$proto\",\"status\":\"selected\"}")" '^200 '
+	check_match "$b-status-api-no-selection-before-final" "$(post "$url" /v1/status "$ctok" "{\"id\":\"$proto\",\"status\":\"selected\"}")" '^409 .*graduatoria definitiva'
+	check_match "$b-status-api" "$(post "$url" /v1/status "$ctok" "{\"id\":\"$proto\",\"status\":\"withdrawn\"}")" '^200 '
 	check_match "$b-status-api-interview-needs-date" "$(post "$url" /v1/status "$ctok" "{\"id\":\"$proto\",\"status\":\"interview\"}")" '^409 .*data e ora'
 	check_match "$b-status-api-unknown" "$(post "$url" /v1/status "$ctok" '{"id":"nope","status":"selected"}')" '^404 '
 	# Usage counts of today (the hub refuses days before the kiosk's
 	# enrolment: tests/e2e/hub_rules.sh).
 	r=$(post "$url" /v1/heartbeat "$tok" "{\"kiosk_id\":\"K01\",\"version\":\"t\",\"queue_depth\":3,\"printer\":\"ok\",\"last_frame_ms\":16,\"status_since\":0,\"usage\":[{\"day\":\"$(date +%F)\",\"event\":\"session\",\"n\":4}]}")
-	check_match "$b-heartbeat-returns-statuses" "$r" '"status":"interview".*"status":"selected"'
+	check_match "$b-heartbeat-returns-statuses" "$r" '"status":"interview".*"status":"withdrawn"'
 	check_match "$b-heartbeat-interview-when-where" "$r" '"status":"interview"[^}]*"interview_at":"2099-01-12T10:00","interview_place":"Municipio, sala 2"'
 	check "$b-heartbeat-recorded" "$("$SYNCTOOL" sql "$db" "SELECT queue_depth, printer FROM kiosk WHERE id = 'K01'")" "3|ok"
 	check "$b-usage-recorded" "$("$SYNCTOOL" sql "$db" "SELECT n FROM usage_count WHERE kiosk_id = 'K01' AND event = 'session'")" "4"
@@ -219,7 +222,7 @@ run() {
 	check_match "$b-receipt-stored-before-revocation" "$(curl -s -w ' %{http_code}' "$url/R/$rc")" \
 		'Ricevuta autentica.*Stato della domanda: .*ritirato dal servizio.* 200$'
 	check_match "$b-receipt-never-stored-revoked" "$(curl -s -w ' %{http_code}' "$url/R/$rc2")" \
-		'NON valida.*revoked.* 404$'
+		'NON valida.*sportello ritirato dal servizio.* 404$'
 	# `dote receipt verify --db` says the same as the page.
 	check_match "$b-cli-receipt-stored-before-revocation" \
 		"$("$DOTE_BIN/dote" receipt verify "$url/R/$rc" --db "$db"; echo "rc=$?")" 'genuine receipt.*withdrawn later.*rc=0$'

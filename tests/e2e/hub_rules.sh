@@ -109,9 +109,11 @@ run() {
 	local noname="given_name: empty, only spaces or punctuation, or has control or bidirectional characters"
 	refused name-only-spaces '.records[0].given_name = "   "' "rejected | $noname"
 	refused name-only-nbsp-and-dots '.records[0].given_name = "\u00a0. \u3000"' "rejected | $noname"
+	# The character is named (core/names.h, issue 21).
 	refused name-bidi-override-u202e '.records[0].family_name = "Rossi\u202eannA"' \
-		"rejected | family_name: empty, only spaces or punctuation, or has control or bidirectional characters"
-	refused name-bidi-isolate-u2067 '.records[0].given_name = "\u2067Mario"' "rejected | $noname"
+		"rejected | family_name: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control (it reorders the text on screen) (character 6); remove it"
+	refused name-bidi-isolate-u2067 '.records[0].given_name = "\u2067Mario"' \
+		"rejected | given_name: U+2067 RIGHT-TO-LEFT ISOLATE is a bidirectional control (it reorders the text on screen) (character 1); remove it"
 	refused phone-letters '.records[0].phone = "call me maybe"' \
 		"rejected | phone: not a phone number (6 to 15 digits, with spaces, '-', '.' and a leading '+')"
 	refused phone-too-short '.records[0].phone = "12 34"' \

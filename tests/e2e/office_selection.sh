@@ -56,6 +56,7 @@ stats() { # everything the statistics say, as comune staff and in the published 
 		echo "report failed"
 }
 mails() { mail_count "$T/mail-$B"; }
+mail_with() { cat $(grep -l "$1" "$T/mail-$B"/*.txt 2>/dev/null | head -1) 2>/dev/null | tr '\n' ' '; }	# the first message saying WORDS
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
 	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
@@ -67,6 +68,7 @@ run() {
 	KDB=$T/kiosk-$b.db
 	J_A=$T/jar-a-$b J_B=$T/jar-b-$b J_C=$T/jar-c-$b
 	"$DOTE_BIN/dote-hub" --db "$DB" --load-catalog "$T/catalog.db" >/dev/null || { fail "$b-setup" "catalog"; return; }
+	sql "UPDATE placement SET seats = 1 WHERE code = 'UI-015146-001'" >/dev/null	# one seat: A selected, B idoneo non selezionato
 	port=$(free_port)
 	start_hub "$b-office" "$DB" --threads 2 --set "smtp_url=smtp://127.0.0.1:$port" \
 		--set smtp_from=dote@comune.example.it --set mail_poll_seconds=1 --set mail_retry_seconds=1 \
@@ -141,7 +143,7 @@ CONF
 	check "$b-interview-stored" "$(sql "SELECT a.status, x.interview_at, x.interview_place FROM application a JOIN selection x ON x.uuid = a.uuid WHERE a.protocol = ?1" "$pa")" \
 		"interview|2026-03-20T10:00|Municipio, sala Giunta"
 	check "$b-interview-in-the-past-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-02-20T10:00 luogo=Municipio)" "409"
-	check_match "$b-interview-in-the-past-says-why" "$(page_text)" "servono data e ora valide"
+	check_match "$b-interview-in-the-past-says-why" "$(page_text)" "sono già passate"
 	check "$b-interview-place-too-long" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=colloquio quando=2026-03-20T11:00 "luogo=$(printf 'x%.0s' $(seq 201))")" "409"
 	check_match "$b-interview-place-too-long-says-why" "$(page_text)" "serve il luogo \(da 1 a 200 caratteri\)"
 	check "$b-note-too-long" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=requisiti esito=ok "nota=$(printf 'n%.0s' $(seq 501))")" "409"
@@ -155,23 +157,25 @@ CONF
 	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" \
 		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
 	sleep 2
-	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN min(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "1|0|1"
+	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN max(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "4|0|1"
 	start_smtp_sink "$T/mail-$b" "$port" || fail "$b-smtp-sink" "does not start"
 	if wait_mails "$T/mail-$b" 1; then pass "$b-mail-after-relay-returns"; else fail "$b-mail-after-relay-returns" "$(sql "SELECT attempts, last_error FROM mail_outbox")"; fi
-	check_match "$b-mail-interview" "$(cat "$T/mail-$b/001.txt" 2>/dev/null | tr '\n' ' ')" \
+	wait_mails "$T/mail-$b" 4
+	check_match "$b-mail-received" "$(mail_with "domanda $pa ricevuta")" "^To: cittadina1@example.it .*la sua domanda n. $pa .* è stata ricevuta"
+	check_match "$b-mail-interview" "$(mail_with "novità sulla sua domanda $pa")" \
 		"^To: cittadina1@example.it .*Subject: DoteComune: novità sulla sua domanda $pa .*Convocato/a al colloquio.*il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
-	[[ "$(cat "$T/mail-$b/001.txt" 2>/dev/null)" != *Giulia* ]] && pass "$b-mail-names-nobody" || fail "$b-mail-names-nobody" "name in the message"
+	[[ "$(cat "$T/mail-$b"/*.txt 2>/dev/null)" != *Giulia* ]] && pass "$b-mail-names-nobody" || fail "$b-mail-names-nobody" "name in the message"
 
 	# A transition that is not allowed: refused in Italian, nothing changed.
 	n=$(sql "SELECT count(*) FROM selection_audit")
 	check "$b-bad-transition-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "409"
-	check_match "$b-bad-transition-italian" "$(page_text)" "Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio concluso»"
+	check_match "$b-bad-transition-italian" "$(page_text)" "Il tirocinio non è in corso \(la domanda è «Convocato/a al colloquio»\)"
 	snap application-refused
 	check "$b-bad-transition-nothing-changed" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pa")|$(sql "SELECT count(*) FROM selection_audit")" "interview|$n"
 	check "$b-cli-same-machine" "$("$DOTE_BIN/dote" application status "$pa" started --by X --db "$DB" 2>&1)" \
-		"dote application: Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio avviato». Passaggi possibili: «Selezionato/a», «Non selezionato/a», «Ritirata»."
+		"dote application: Il tirocinio si avvia per chi è stato selezionato (la domanda è «Convocato/a al colloquio»)."
 	check "$b-final-refused-while-pending" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001)" "409"
-	check_match "$b-final-refused-says-why" "$(page_text)" "3 domande attendono ancora la valutazione"
+	check_match "$b-final-refused-says-why" "$(page_text)" "soltanto dopo la scadenza del progetto \(30/06/2026\)"
 	check "$b-no-csrf-refused" "$(curl -s -b "$J_A" -o /dev/null -w '%{http_code}' --data "id=$pa&azione=stato&stato=withdrawn" "$URL/ufficio/domanda")" "403"
 
 	# Outcome and score; B too; C lacks the requirements.
@@ -184,7 +188,7 @@ CONF
 	check "$b-score-b" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=70)" "303"
 	check "$b-requirements-missing" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=requisiti esito=ko 'nota=manca la residenza in Lombardia')" "303"
 	check "$b-no-interview-without-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=colloquio quando=2026-03-20T12:00 luogo=Municipio)" "409"
-	check "$b-excluded" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=stato stato=not_selected)" "303"
+	check "$b-excluded" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pc")" "not_selected"
 
 	# Ranking: protocol numbers only.
 	check "$b-ranking-page" "$(get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001')" "200"
@@ -197,22 +201,25 @@ CONF
 2;\"$pb\";70;\"Idoneo/a\"
 ;\"$pc\";;\"Esclusa: requisiti non posseduti\""
 
-	# Select A, not B; the ranking becomes final; A starts.
+	# The deadline passes; the ranking becomes final (confirmed); A is selected, B is idoneo non selezionato; A starts.
+	sql "UPDATE placement SET deadline = '2026-03-01' WHERE code = 'UI-015146-001'" >/dev/null
+	check "$b-select-before-final-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "409"
+	check "$b-final" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001 conferma=1)" "303"
+	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
 	check "$b-select" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "303"
 	check "$b-not-selected" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=stato stato=not_selected)" "303"
 	check_match "$b-receipt-selected" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Selezionato/a .*Il Comune la contatterà"
 	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" \
 		"Stato: Selezionato/a per il tirocinio | Il Comune ti contatterà per concordare l'avvio del tirocinio."
-	check "$b-final" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001)" "303"
-	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
 	check "$b-score-frozen-after-final" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=99)" "409"
 	check "$b-start" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=started)" "303"
 	get "$J_A" "/ufficio/domanda?id=$pa&fatto=stato" >/dev/null && snap application-started
 	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
-	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Non selezionato/a .*non è stata selezionata"
+	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Idoneo/a non selezionato/a .*idoneo/a ma non selezionato/a: è alla posizione 2"
 	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
-	if wait_mails "$T/mail-$b" 5; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
-	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "3 2 "
+	# Received (2), then A: convocation, outcome, ranking, selection, start; B: the same up to the ranking, not selected.
+	if wait_mails "$T/mail-$b" 11; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
+	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "1 1 1 5 4 "
 	check_match "$b-mail-started" "$(cat "$T/mail-$b"/*.txt | tr '\n' ' ')" "Stato della domanda: Selezionato/a.*Stato della domanda: Tirocinio avviato. Il tirocinio è iniziato."
 	check "$b-mail-all-sent" "$(sql "SELECT count(*) - count(sent_at) FROM mail_outbox")" "0"
 
@@ -272,7 +279,7 @@ CONF
 	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged" || fail "$b-retention-stats-unchanged" "$(diff <(echo "$before") <(stats) | head -5)"
 	"$DOTE_BIN/dote" report --db "$DB" --rebuild --dims comune --measures applications >/dev/null 2>&1
 	[ "$(stats)" == "$before" ] && pass "$b-retention-stats-unchanged-after-rebuild" || fail "$b-retention-stats-unchanged-after-rebuild" "$(diff <(echo "$before") <(stats) | head -5)"
-	check_match "$b-receipt-after-erasure" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Ricevuta autentica.*Non selezionato/a"
+	check_match "$b-receipt-after-erasure" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Ricevuta autentica.*[Nn]on selezionato/a"
 	get "$J_A" '/ufficio/progetto?codice=UI-015146-001' >/dev/null
 	check_match "$b-placement-after-erasure" "$(page_text)" "dati personali cancellati"
 	[[ "$(sql "SELECT count(*) FROM retention_log WHERE by LIKE '%@%'")" == 0 ]] && pass "$b-retention-log-no-personal-data" || fail "$b-retention-log-no-personal-data" "address in log"
@@ -282,9 +289,9 @@ CONF
 	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
 	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
 	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
-	if wait_mails "$T/mail-$b" 6; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
+	if wait_mails "$T/mail-$b" 12; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
 	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
-	check_match "$b-final-status-says-so" "$(page_text)" "Lo stato è definitivo"
+	check_match "$b-final-status-says-so" "$(page_text)" "Il tirocinio non è in corso"
 	before=$(stats)
 	export DOTE_NOW=$((1772442000 + 40 * 86400))
 	check_match "$b-retention-after-completion" "$("$DOTE_BIN/dote" retention run --by 'Ufficio privacy' --db "$DB")" "^erased the personal data of 1 applications"

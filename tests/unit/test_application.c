@@ -209,6 +209,11 @@ static void test_contact_rules(void)
 		{ "Mario\xe2\x80\x8f", 0 },			/* U+200F RLM */
 		{ "Mar\xc2\x85io", 0 },				/* U+0085 NEL */
 		{ "Mar\x01io", 0 }, { "Mar\xffio", 0 },
+		{ "Ma\xe2\x80\x8brco", 0 },			/* U+200B ZWSP (issue 21) */
+		{ "Ros\xc2\xadsi", 0 },			/* U+00AD soft hyphen */
+		{ "Ros\xe2\x81\xaesi", 0 },			/* U+206E */
+		{ "Zalg\xcc\xb6\xcc\xb6\xcc\xb6\xcc\xb6o", 0 },	/* 4 combining marks */
+		{ "Jose\xcc\x81", 1 },			/* e + U+0301: NFC at the hub */
 	};
 	static const struct { const char *phone; int ok; } phones[] = {
 		{ "", 1 }, { "+39 333 1234567", 1 }, { "02-1234.567", 1 }, { "333123", 1 },

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "reports/store/call_csv.h"
+#include "reports/store/calls.h"
 #include "reports/web/multipart.h"
 #include "core/util.h"
 #include "check.h"

@@ -265,7 +265,7 @@ static void rules(struct store *s, const struct store_kiosk *k)
 
 	/* Names and phone numbers. */
 	refused(s, k, "name-only-spaces", 120, name_of_spaces, "given_name: empty, only spaces");
-	refused(s, k, "name-bidi-override", 121, name_with_rlo, "family_name: empty, only spaces or punctuation, or has control or bidirectional");
+	refused(s, k, "name-bidi-override", 121, name_with_rlo, "family_name: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control");
 	refused(s, k, "phone-not-a-number", 122, phone_of_letters, "phone: not a phone number");
 
 	/* A batch naming 300 placements (the cache held 128 and failed the
@@ -500,6 +500,9 @@ int main(void)
 	CHECK_INT("status-unknown-app", store_status_set(s, "nope", "selected", "me", "", err, sizeof(err)), 1);
 	store_text(s, "SELECT protocol FROM application WHERE kiosk_id = 'K01' ORDER BY seq LIMIT 1", NULL, buf, sizeof(buf));
 	CHECK_INT("status-interview-needs-date", store_status_set(s, buf, "interview", "Anna", "", err, sizeof(err)), 2);
+	CHECK_INT("status-no-interview-before-requirements", selection_status_set(s, NULL, buf, "interview", "Anna", "",
+						     "2099-01-12T10:00", "Municipio, sala 2", err, sizeof(err)), 2);
+	CHECK_INT("requirements", selection_requirements(s, NULL, buf, 1, "Anna", "", err, sizeof(err)), 0);
 	CHECK_INT("status-set", selection_status_set(s, NULL, buf, "interview", "Anna", "", "2099-01-12T10:00",
 						     "Municipio, sala 2", err, sizeof(err)), 0);
 	CHECK_INT("status-interview-again", selection_status_set(s, NULL, buf, "interview", "Anna", "", "2099-01-13T09:30",
@@ -507,7 +510,7 @@ int main(void)
 	CHECK_INT("status-other-comune-scope", selection_status_set(s, "015077", buf, "selected", "Anna", "", NULL, NULL,
 						     err, sizeof(err)), 1);
 	CHECK_INT("status-bad-transition", store_status_set(s, buf, "completed", "Anna", "", err, sizeof(err)), 2);
-	CHECK_STR("status-bad-transition-italian", err, "Passaggio non consentito: una domanda nello stato «Convocato/a al colloquio» non può passare a «Tirocinio concluso». Passaggi possibili: «Selezionato/a», «Non selezionato/a», «Ritirata».");
+	CHECK_STR("status-bad-transition-italian", err, "Il tirocinio non è in corso (la domanda è «Convocato/a al colloquio»).");
 	CHECK_INT("status-needs-who", store_status_set(s, buf, "selected", "", "", err, sizeof(err)), 2);
 	CHECK_INT("history", store_text(s, "SELECT by FROM status_history", NULL, buf, sizeof(buf)), 0);
 	CHECK_STR("history-who", buf, "Anna");

@@ -2,8 +2,9 @@
 /*
  * The selection state machine (reports/store/selection.c) on a SQLite
  * hub: every allowed step and some refused ones, the scope of a comune,
- * the ranking's order (score, then the earlier application; duplicates
- * and excluded ones out), the final ranking's rules, the words a citizen
+ * the ranking's order (score, then the call's tie-break; duplicates and
+ * excluded ones out), the final ranking's rules (after the deadline,
+ * every outcome in, positions fixed), selection in order, moving down, the words a citizen
  * reads for each status, and retention: personal columns erased, the
  * statistics' columns untouched, selected and started people kept. The
  * web pages and PostgreSQL are covered by tests/e2e/office_selection.sh.
@@ -80,6 +81,15 @@ int main(void)
 								    "2026-03-01T10:00", "Sala", err, sizeof(err)), 2);
 	CHECK_INT("interview-bad-time", selection_status_set(s, "015146", "P-1", "interview", "anna", "",
 							     "2026-03-20T25:00", "Sala", err, sizeof(err)), 2);
+	CHECK_INT("interview-needs-requirements", selection_status_set(s, "015146", "P-1", "interview", "anna", "",
+								       "2026-03-02T15:00", "Sala", err, sizeof(err)), 2);
+	/* Issue 18: requirements first, then the convocation. */
+	for (i = 1; i <= 5; i++) {
+		char p[8];
+		snprintf(p, sizeof(p), "P-%d", i);
+		if (i != 3)
+			selection_requirements(s, "015146", p, 1, "anna", "", err, sizeof(err));
+	}
 	CHECK_INT("interview-today", selection_status_set(s, "015146", "P-1", "interview", "anna", "",
 							  "2026-03-02T15:00", "Sala", err, sizeof(err)), 0);
 	CHECK_INT("other-comune-not-found", selection_status_set(s, "015209", "P-1", "selected", "bruno", "", NULL,
@@ -111,9 +121,15 @@ int main(void)
 	}
 	CHECK_INT("score-1", selection_score(s, "015146", "P-1", 1, "85", "anna", "", err, sizeof(err)), 0);
 	CHECK_INT("score-2", selection_score(s, "015146", "P-2", 1, "85", "anna", "", err, sizeof(err)), 0);
+	CHECK_INT("final-refused-before-deadline", selection_ranking_final(s, "015146", "P1", "anna", err, sizeof(err)), 2);
+	CHECK_STR("final-refused-before-deadline-says-why", err, "La graduatoria può diventare definitiva soltanto dopo "
+		  "la scadenza del progetto (30/06/2026): fino ad allora possono arrivare altre domande.");
+	store_exec(s, "UPDATE placement SET deadline = '2026-03-01' WHERE code = 'P1'", NULL);
 	CHECK_INT("final-refused-pending", selection_ranking_final(s, "015146", "P1", "anna", err, sizeof(err)), 2);
-	CHECK_STR("final-refused-says-why", err, "La graduatoria non può diventare definitiva: 2 domande attendono "
-		  "ancora la valutazione (convocazione, esito del colloquio o nuovo stato).");
+	CHECK_STR("final-refused-says-why", err, "La graduatoria non può diventare definitiva: 1 domanda attende "
+		  "ancora un esito.");
+	CHECK_INT("select-before-final-refused", selection_status_set(s, NULL, "P-1", "selected", "anna", "", NULL,
+								      NULL, err, sizeof(err)), 2);
 	CHECK_INT("score-4", selection_score(s, "015146", "P-4", 1, "90", "anna", "", err, sizeof(err)), 0);
 	CHECK_INT("ranking", selection_ranking(s, "015146", "P1", &r), 0);
 	buf[0] = 0;
@@ -127,8 +143,14 @@ int main(void)
 	store_res_free(r);
 	CHECK_INT("ranking-other-comune", selection_ranking(s, "015209", "P1", &r), 1);
 	CHECK_INT("final-other-comune", selection_ranking_final(s, "015209", "P1", "bruno", err, sizeof(err)), 1);
-	CHECK_INT("not-selected-3", selection_status_set(s, NULL, "P-3", "not_selected", "anna", "", NULL, NULL, err,
-							 sizeof(err)), 0);
+	CHECK_STR("excluded-3-not-selected", one(s, "SELECT status FROM application WHERE protocol = ?1", "P-3"),
+		  "not_selected");
+	CHECK_INT("final", selection_ranking_final(s, "015146", "P1", "anna", err, sizeof(err)), 0);
+	CHECK_STR("final-positions", one(s, "SELECT group_concat(p, ' ') FROM (SELECT a.protocol || '=' ||"
+					 " x.position AS p FROM selection x JOIN application a ON a.uuid = x.uuid"
+					 " WHERE x.position IS NOT NULL ORDER BY x.position)", NULL), "P-4=1 P-1=2 P-2=3");
+	CHECK_INT("select-out-of-order", selection_status_set(s, NULL, "P-1", "selected", "anna", "", NULL, NULL, err,
+							      sizeof(err)), 2);
 	CHECK_INT("select-4", selection_status_set(s, NULL, "P-4", "selected", "anna", "", NULL, NULL, err,
 						   sizeof(err)), 0);
 	CHECK_INT("start-4", selection_status_set(s, NULL, "P-4", "started", "anna", "", NULL, NULL, err,
@@ -139,20 +161,30 @@ int main(void)
 						     err, sizeof(err)), 0);
 	CHECK_INT("withdrawn-is-final", selection_status_set(s, NULL, "P-1", "selected", "anna", "", NULL, NULL, err,
 							     sizeof(err)), 2);
-	CHECK_STR("withdrawn-is-final-says-so", err, "Passaggio non consentito: una domanda nello stato «Ritirata» "
-		  "non può passare a «Selezionato/a». Lo stato è definitivo.");
-	CHECK_INT("final", selection_ranking_final(s, "015146", "P1", "anna", err, sizeof(err)), 0);
+	CHECK_STR("withdrawn-is-final-says-so", err, "Si seleziona soltanto chi è idoneo/a in graduatoria (la domanda "
+		  "è «Rinuncia»).");
+	{
+		char uuid[40], proto[40];
+		CHECK_INT("next-suitable", selection_next_suitable(s, "015146", "P1", uuid, sizeof(uuid), proto,
+								   sizeof(proto)), 0);
+		CHECK_STR("next-suitable-is-p2", proto, "P-2");
+		CHECK_INT("next-suitable-other-comune", selection_next_suitable(s, "015209", "P1", uuid, sizeof(uuid),
+										proto, sizeof(proto)), 1);
+	}
 	CHECK_INT("final-once", selection_ranking_final(s, "015146", "P1", "anna", err, sizeof(err)), 2);
 	CHECK_INT("score-frozen", selection_score(s, "015146", "P-2", 1, "99", "anna", "", err, sizeof(err)), 2);
 	CHECK_STR("audit-from-to", one(s, "SELECT group_concat(from_status || '>' || to_status, ' ') FROM"
 				       " (SELECT from_status, to_status FROM selection_audit WHERE uuid = ?1 AND"
 				       " action = 'status' ORDER BY id)", "u-4"),
 		  "received>interview interview>selected selected>started");
-	CHECK_STR("mail-queued", one(s, "SELECT count(*) FROM mail_outbox WHERE uuid = ?1", "u-4"), "3");
+	/* Convocation, outcome, ranking, selection, start (requirements met is
+	 * an inner step: the convocation is the news). */
+	CHECK_STR("mail-queued", one(s, "SELECT count(*) FROM mail_outbox WHERE uuid = ?1", "u-4"), "5");
 
 	/* Words for the citizen. */
 	selection_status_text("interview", "2026-03-20T10:00", "Sala Giunta", buf, sizeof(buf));
-	CHECK_STR("text-interview", buf, "È convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Sala Giunta.");
+	CHECK_STR("text-interview", buf, "È convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Sala Giunta. "
+		  "Se non può presentarsi, avvisi l'ufficio prima del colloquio.");
 	{
 		static const char *const st[] = { "received", "selected", "not_selected", "withdrawn", "started",
 						   "completed", "dropped_out" };
