@@ -13,7 +13,8 @@
 O ?= build
 BIN := $(O)/bin
 CC ?= cc
-PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng
+PKGS := sdl2 SDL2_ttf espeak-ng sqlite3 libqrencode libcurl libmicrohttpd jansson libsodium libpq libpng \
+	pangocairo
 
 # A fresh machine gets its packages before anything is compiled.
 HAVE_DEPS := $(shell pkg-config --exists $(PKGS) 2>/dev/null && test -f /usr/include/uninorm.h && echo yes)
@@ -45,8 +46,9 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 CORE_CFLAGS := $(call pc,sqlite3 jansson libsodium libqrencode libpng)
 # GNU libunistring (names' NFC, core/names.c) has no pkg-config file.
 CORE_LIBS := $(call pl,sqlite3 jansson libsodium libqrencode libpng) -lunistring -lm
-REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq libcurl)
-REPORTS_LIBS := $(call pl,libmicrohttpd libpq libcurl)
+# pangocairo: the PDF documents (reports/web/pdf.c).
+REPORTS_CFLAGS := $(call pc,libmicrohttpd libpq libcurl pangocairo)
+REPORTS_LIBS := $(call pl,libmicrohttpd libpq libcurl pangocairo)
 KIOSK_CFLAGS := $(call pc,sdl2 SDL2_ttf libcurl espeak-ng)
 KIOSK_LIBS := $(call pl,sdl2 SDL2_ttf libcurl espeak-ng)
 

@@ -525,6 +525,7 @@ char *kiosk_field(struct kiosk *k, const char *id, size_t *size, enum field_kind
 		F("field:protocol", c.check_protocol, FIELD_UPPER),
 		F("field:check_cf", c.check_cf, FIELD_UPPER),
 		F("field:pin", c.pin, FIELD_PIN),
+		F("field:att_cf", c.att_cf, FIELD_UPPER),
 #undef F
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)

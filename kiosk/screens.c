@@ -26,6 +26,7 @@ const struct screen kiosk_screens[] = {
 	{ "pin", NULL, pin_frame, NULL },
 	{ "admin", NULL, admin_frame, NULL },
 	{ "setup", NULL, setup_frame, NULL },
+	{ "attendance", attendance_enter, attendance_frame, attendance_leave },
 };
 const int kiosk_nscreens = (int)ARRAY_SIZE(kiosk_screens);
 
@@ -293,6 +294,10 @@ void home_frame(struct kiosk *k)
 	if (ui_button(ui, "check-application", _("Check my application"),
 		      (struct ui_rect){ side.x, side.y, side.w, bh2 }, UI_SECONDARY))
 		kiosk_go(k, "status");
+	side.y += bh2 + gap;
+	if (ui_button(ui, "attendance", _("Trainees: sign in or out"),
+		      (struct ui_rect){ side.x, side.y, side.w, bh2 }, UI_SECONDARY))
+		kiosk_go(k, "attendance");
 	side.y += bh2 + ui_px(ui, 40);
 
 	/* Accessibility settings for the whole session. */

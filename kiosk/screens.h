@@ -30,6 +30,10 @@ void status_field_changed(struct kiosk *k, const char *id);
 void pin_frame(struct kiosk *k);
 void admin_frame(struct kiosk *k);
 void setup_frame(struct kiosk *k);
+/* Attendance of trainees (screens_attendance.c). */
+void attendance_enter(struct kiosk *k);
+void attendance_frame(struct kiosk *k);
+void attendance_leave(struct kiosk *k);
 
 /* A vertical layout cursor inside a screen's panel. */
 struct flow {

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "core/attendance.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/db.h"
@@ -456,6 +457,28 @@ out:
 	return rc;
 }
 
+/* The trainees who may sign in at this kiosk (GET /v1/roster, this
+ * kiosk's token: the list holds codici fiscali, so it is not in the
+ * public catalog). Pulled with the catalog; a hub that does not answer
+ * leaves the roster as it was. */
+static void roster_pull(struct sync *s)
+{
+	struct reply r;
+	json_t *ans;
+	if (http(s, "/v1/roster", NULL, NULL, NULL, &r))
+		return;
+	if (r.code == 200) {
+		ans = json_loadb(r.body ? r.body : "", r.len, 0, NULL);
+		if (!ans || attendance_migrate(s->db) ||
+		    attendance_roster_set(s->db, json_object_get(ans, "trainees")))
+			warning("roster: the trainees' list could not be stored");
+		json_decref(ans);
+	}
+	if (r.body)
+		str_wipe(r.body, r.len);
+	free(r.body);
+}
+
 static int catalog_pull(struct sync *s)
 {
 	struct reply r;
@@ -488,6 +511,7 @@ static int catalog_pull(struct sync *s)
 		goto out;
 	}
 	if (!rc) {
+		roster_pull(s);
 		set_ok(s);
 		pthread_mutex_lock(&s->lock);
 		s->st.catalog_wall = (int64_t)now_wall();
@@ -676,6 +700,57 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------- attendance */
+
+/* Sends up to 100 signed attendance events (core/attendance.h) to POST
+ * /v1/attendance and records the hub's answer for each: stored, already
+ * there, or refused (with why); none is sent again. 1 when a full batch
+ * went and more may wait, 0 when none waits, -1 on failure (backoff
+ * set, the events stay unsent). */
+static int attendance_push(struct sync *s)
+{
+	enum { BATCH = 100 };
+	static char tokens[BATCH][ATTENDANCE_TOKEN_MAX];
+	int64_t ids[BATCH];
+	json_t *req = NULL, *ans = NULL, *events, *results;
+	int n, rc = -1;
+
+	if (attendance_migrate(s->db))
+		return -1;
+	n = attendance_unsent(s->db, ids, tokens, BATCH);
+	if (n <= 0)
+		return n;
+	events = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(events, json_string(tokens[i]));
+	req = json_pack("{s:s, s:o}", "kiosk_id", s->id.id, "events", events);
+	if (!req || post_json(s, "/v1/attendance", req, NULL, "sending attendance", &ans))
+		goto out;
+	results = json_object_get(ans, "results");
+	if (!json_is_array(results) || json_array_size(results) != (size_t)n) {
+		set_error(s, "sending attendance: the hub's answer is malformed");
+		backoff(s, 0);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		json_t *r = json_array_get(results, (size_t)i);
+		const char *res = json_string_value(json_object_get(r, "result"));
+		const char *why = json_string_value(json_object_get(r, "why"));
+		if (!res || (strcmp(res, "stored") && strcmp(res, "already") && strcmp(res, "refused")))
+			continue;	/* not understood: sent again next time */
+		if (attendance_mark_sent(s->db, ids[i], res, why)) {
+			set_error(s, "cannot record the hub's answer on attendance locally");
+			goto out;
+		}
+	}
+	set_ok(s);
+	rc = n == BATCH ? 1 : 0;
+out:
+	json_decref(req);
+	json_decref(ans);
+	return rc;
+}
+
 /* -------------------------------------------------------------- heartbeat */
 
 static json_t *usage_load(struct sync *s)
@@ -791,8 +866,12 @@ out:
 
 static void refresh_depth(struct sync *s)
 {
-	int64_t depth = sync_outbox_depth(s->db);
+	int64_t depth = sync_outbox_depth(s->db), att = 0;
 
+	/* Attendance events waiting count too: "wait-sync" and the
+	 * heartbeat's queue depth mean everything not yet at the hub. */
+	if (depth >= 0 && !attendance_migrate(s->db) && (att = attendance_unsent_count(s->db)) > 0)
+		depth += att;
 	pthread_mutex_lock(&s->lock);
 	if (depth >= 0)
 		s->st.outbox_depth = depth;
@@ -869,6 +948,8 @@ static void *sync_main(void *arg)
 				s->next_catalog = now_ms() + (int64_t)s->catalog_minutes * 60000;
 			if (now_ms() >= s->backoff_until)
 				more = outbox_push(s) > 0;
+			if (now_ms() >= s->backoff_until)
+				more |= attendance_push(s) > 0;
 			refresh_depth(s);
 			if (now_ms() >= s->backoff_until && now_ms() >= s->next_heartbeat &&
 			    heartbeat(s) == 0)

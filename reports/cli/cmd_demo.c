@@ -10,6 +10,8 @@
 #include "core/demo.h"
 #include "core/util.h"
 #include "reports/store/rollup.h"
+#include "reports/store/store.h"
+#include "reports/store/traineeship.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -90,6 +92,23 @@ static int cmd_demo(int argc, char **argv)
 	db_close(db);
 	if (rc)
 		return 1;
+	/* Running, completed and dropped-out placements with their
+	 * registers, absences and paid months (reports/store/traineeship.h). */
+	if (!o.catalog_only) {
+		struct store *st = store_open(path);
+		char today[11];
+		int made = 0;
+		if (o.today)
+			str_copy(today, sizeof(today), o.today);
+		else
+			time_date(now_wall(), today, sizeof(today));
+		if (!st || traineeship_demo(st, today, 40, &made)) {
+			store_close(st);
+			return 1;
+		}
+		store_close(st);
+		printf("demo: %d placements with their registers\n", made);
+	}
 	printf("demo: %lld calls, %lld placements, %lld kiosks, %lld applications, %lld usage rows "
 	       "in %.1f s -> %s\n", (long long)s.calls, (long long)s.placements, (long long)s.kiosks,
 	       (long long)s.applications, (long long)s.usage_rows, (now_ms() - t0) / 1000.0, path);

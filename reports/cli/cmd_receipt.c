@@ -13,6 +13,7 @@
 #include "core/receipt.h"
 #include "core/util.h"
 #include "reports/store/store.h"
+#include "reports/store/traineeship.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -120,6 +121,11 @@ static int verify(int argc, char **argv)
 			/* Same uuid, other protocol or kiosk: a signed token can
 			 * never do that legitimately. */
 			mismatch = !*p || !*k || strcmp(p, f.protocol) || strcmp(k, f.kiosk_id);
+		/* A document the hub signed for the application (progetto
+		 * formativo, certificate: reports/store/traineeship.h) has its
+		 * own number; the placement must still be the application's. */
+		if (r == RECEIPT_OK && !strcmp(f.kiosk_id, TRAINEESHIP_DOC_KIOSK))
+			mismatch = traineeship_doc_matches(st, &f) != 0;
 		store_close(st);
 	} else {
 		key.kiosk = kiosk;

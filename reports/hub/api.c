@@ -30,6 +30,7 @@
 #include "reports/hub/hub.h"
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
+#include "reports/store/traineeship.h"
 #include "reports/store/selection.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
@@ -148,6 +149,7 @@ enum {
 	BATCH_VALUES_MAX = WIRE_BATCH_MAX * 96,
 	HEARTBEAT_VALUES_MAX = 10000,
 	SMALL_VALUES_MAX = 256,
+	ATTENDANCE_VALUES_MAX = 256,	/* {kiosk_id, events: [100 tokens]} */
 	JSON_DEPTH_MAX = 8,
 };
 
@@ -362,6 +364,64 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 	body_release(body, cost);
 }
 
+/* A kiosk's signed attendance events (reports/store/traineeship.h):
+ * one answer per event, after the commit. */
+static void post_attendance(struct hub *h, struct store *s, const struct http_request *req,
+			    const char *auth, const struct store_kiosk *pre, struct http_response *resp)
+{
+	struct store_kiosk k;
+	json_t *body, *out = NULL;
+	const char *kid;
+	size_t cost;
+
+	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
+		return;
+	body = parse_body(req, ATTENDANCE_VALUES_MAX, &cost, resp);
+	if (!body)
+		return;
+	kid = json_string_value(json_object_get(body, "kiosk_id"));
+	if (!json_is_object(body) || (kid && strcmp(kid, k.id))) {
+		reply_error(resp, kid ? 403 : 400, kid ? "kiosk_id does not match the token"
+						       : "expected a JSON object");
+		body_release(body, cost);
+		return;
+	}
+	switch (traineeship_kiosk_batch(hub_writer_get(h), &k, body, &out)) {
+	case 0:
+		reply_json(resp, 200, out);
+		break;
+	case 1:
+		reply_json(resp, 400, out);
+		break;
+	default:
+		reply_error(resp, 503, "storage unavailable");
+	}
+	hub_writer_put(h);
+	body_release(body, cost);
+}
+
+/* The trainees who may sign in at the kiosk's comune: only its own
+ * kiosks get them (the roster holds codici fiscali). */
+static void get_roster(struct hub *h, struct store *s, const char *auth, const struct store_kiosk *pre,
+		       struct http_response *resp)
+{
+	struct store_kiosk k;
+	json_t *roster = NULL;
+
+	if (kiosk_of(h, s, auth, pre, &k, resp))
+		return;
+	if (k.revoked) {
+		reply_error(resp, 403, "this kiosk has been revoked");
+		return;
+	}
+	if (traineeship_roster(s, k.comune, &roster)) {
+		reply_error(resp, 503, "storage unavailable");
+		return;
+	}
+	http_response_header(resp, "Cache-Control", "no-store");
+	reply_json(resp, 200, json_pack("{s:s, s:o}", "comune", k.comune, "trainees", roster));
+}
+
 static void post_enroll(struct hub *h, struct store *s, const struct http_request *req,
 			struct http_response *resp)
 {
@@ -536,6 +596,16 @@ void api_catalog(const struct route_call *c)
 void api_heartbeat(const struct route_call *c)
 {
 	post_heartbeat(c->h, c->s, c->req, c->auth, c->kiosk, c->resp);
+}
+
+void api_attendance(const struct route_call *c)
+{
+	post_attendance(c->h, c->s, c->req, c->auth, c->kiosk, c->resp);
+}
+
+void api_roster(const struct route_call *c)
+{
+	get_roster(c->h, c->s, c->auth, c->kiosk, c->resp);
 }
 
 void api_enroll(const struct route_call *c)

@@ -30,6 +30,8 @@ void api_applications(const struct route_call *c);
 void api_catalog(const struct route_call *c);
 void api_heartbeat(const struct route_call *c);
 void api_enroll(const struct route_call *c);
+void api_attendance(const struct route_call *c);
+void api_roster(const struct route_call *c);
 void api_status(const struct route_call *c);
 void api_receipt(const struct route_call *c);
 void api_not_found(const struct route_call *c);

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "core/datetime.h"
 #include "reports/store/store.h"
+#include "reports/store/traineeship.h"
 #include "reports/store/store_internal.h"
 
 static void new_token(char *token, size_t size)
@@ -184,6 +185,12 @@ int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], 
 	struct store_res *r;
 	int rc = 1;
 
+	/* Documents the hub signs (progetto formativo, certificate) carry
+	 * the kiosk id "DOC": their key is the hub's (traineeship.h). */
+	if (!strcmp(kiosk_id, TRAINEESHIP_DOC_KIOSK)) {
+		*revoked = 0;
+		return traineeship_doc_key(s, pk);
+	}
 	if (store_query(s, "SELECT public_key, status FROM kiosk WHERE id = ?1", ARGS(kiosk_id), &r))
 		return -1;
 	if (store_res_rows(r) == 1 && key_from_hex(store_res_get(r, 0, 0), pk) == 0) {

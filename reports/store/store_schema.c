@@ -21,6 +21,7 @@
 #include "reports/store/rollup.h"
 #include "reports/store/sdc_keys.h"
 #include "reports/store/selection.h"
+#include "reports/store/traineeship.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -164,7 +165,7 @@ int store_migrate(struct store *s)
 			return -1;
 		if (rollup_migrate(db) || selection_migrate(s))
 			return -1;
-		return calls_migrate(s);
+		return calls_migrate(s) || traineeship_migrate(s) ? -1 : 0;
 	}
 	/* The schema's fingerprint: when it is recorded, the DDL is not run
 	 * again (CREATE ... IF NOT EXISTS still locks tables that a running
@@ -190,7 +191,7 @@ int store_migrate(struct store *s)
 			return -1;
 		if (store_text(s, "SELECT 1 FROM store_schema WHERE fingerprint = ?1", ARGS(fp),
 			       found, sizeof(found)) == 0)
-			return calls_migrate(s) || selection_migrate(s) ? -1 : 0;
+			return calls_migrate(s) || selection_migrate(s) || traineeship_migrate(s) ? -1 : 0;
 		if (store_exec_script(s, "SELECT pg_advisory_lock(4711)"))
 			return -1;
 		/* The statistics' record keys (reports/store/sdc_keys.h): the hub
@@ -205,6 +206,6 @@ int store_migrate(struct store *s)
 			       ARGS(fp)) >= 0)
 			rc = 0;
 		store_exec_script(s, "SELECT pg_advisory_unlock(4711)");
-		return rc || calls_migrate(s) || selection_migrate(s) ? -1 : 0;
+		return rc || calls_migrate(s) || selection_migrate(s) || traineeship_migrate(s) ? -1 : 0;
 	}
 }

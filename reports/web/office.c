@@ -36,6 +36,7 @@
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/web/office.h"
+#include "reports/web/office_placement.h"
 
 enum { PAGE_MAX = 4u << 20, FORM_MAX = 8192, LIST_MAX = 2000 };
 
@@ -1235,6 +1236,12 @@ static void audit_page(struct office *o)
 
 /* ---- routing ---- */
 
+/* The running placement's pages (office_placement.c) use this frame. */
+static void placement_top(void *ctx, struct hbuf *b, const char *title)
+{
+	top(ctx, b, title);
+}
+
 int office_handle(struct store *s, const struct http_request *req, struct http_response *resp)
 {
 	struct office o;
@@ -1299,6 +1306,9 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 		contact_post(&o);
 	} else if (!strcmp(p, "/ufficio/registro") && get) {
 		audit_page(&o);
+	} else if (office_placement_path(p)) {
+		struct office_request r = { s, req, resp, o.sess.name, o.sess.csrf, o.scope, o.staff, placement_top, &o };
+		return office_placement_handle(&r);
 	} else {
 		message_page(&o, 404, "Pagina non trovata", "La pagina richiesta non esiste.");
 	}

@@ -19,6 +19,7 @@ declare -A done_line=(
 	[bench_kiosk]="search per keystroke:"
 	[bench_hub]="target >= 20000 records/s:"
 	[bench_reports]="slowest dashboard view"
+	[bench_placement]="placement pages:"
 )
 for b in "$TOP"/tests/bench/bench_*.sh; do
 	name=$(basename "$b" .sh)

@@ -24,3 +24,10 @@ INSERT OR IGNORE INTO placement(code, call_id, comune, area, office, title, desc
   'Censimento del verde, supporto agli orti urbani e alle giornate del verde.', '',
   'Piazza della Resistenza 20, Sesto San Giovanni', 12, 20, 400, 'Operatore del verde', 2, 0,
   '2026-06-30', 'open');
+-- A trainee with a running placement at 015146 for the attendance screen
+-- (tests/ui/attendance.script); the kiosk creates the table itself too.
+CREATE TABLE IF NOT EXISTS attendance_roster (
+  cf TEXT PRIMARY KEY, initials TEXT NOT NULL,
+  start_date TEXT NOT NULL, end_date TEXT NOT NULL);
+INSERT OR REPLACE INTO attendance_roster(cf, initials, start_date, end_date) VALUES
+ ('RSSNNA90E52F205E', 'A. R.', '2026-02-16', '2026-05-15');

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Attendance at the kiosk: a trainee scans the health card (the kiosk
+ * reads the codice fiscale as typed text) and is signed in or out. The
+ * scan is committed to the kiosk's own database, signed with the kiosk's
+ * key (core/placement.h's attendance token) before the answer is shown,
+ * so the answer (initials, time, hours this month) never waits on the
+ * network and an event on screen is an event on disk. The sync thread
+ * sends what is unsent, once; the hub checks it again.
+ *
+ * Who may sign in here comes from the roster: the trainees of this
+ * comune with a running placement, which the hub sends with the catalog.
+ * Start reading at attendance_scan().
+ */
+#ifndef DOTE_ATTENDANCE_H
+#define DOTE_ATTENDANCE_H
+#include "core/placement.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct kiosk_identity;
+
+/* The kiosk's attendance tables (component "attendance"). 0 or -1. */
+int attendance_migrate(sqlite3 *db);
+
+/* Replaces the roster with roster, a JSON array of
+ * {"cf": "RSSMRA85T10A562S", "initials": "A. R.", "start": "YYYY-MM-DD",
+ *  "end": "YYYY-MM-DD"}; entries that are not well formed are skipped.
+ * 0 or -1. */
+int attendance_roster_set(sqlite3 *db, const json_t *roster);
+
+enum attendance_scan_result {
+	SCAN_OK = 0,		/* stored: *a says what happened */
+	SCAN_BAD_CODE,		/* not a codice fiscale */
+	SCAN_NOT_HERE,		/* no running placement at this comune today */
+	SCAN_REPEAT,		/* the same card again within a minute: nothing stored */
+	SCAN_ERROR,		/* storage or signing failed: nothing stored */
+};
+
+/* What the kiosk says back. */
+struct attendance_answer {
+	char initials[8];
+	int kind;			/* ATTENDANCE_IN or ATTENDANCE_OUT */
+	int64_t at;
+	char time[6];			/* "09:00", local */
+	int month_minutes;		/* closed pairs this local month, this kiosk's events */
+	int64_t seq;
+};
+
+/* Signs the holder of code in or out at time now with the kiosk's
+ * identity (id, comune, secret key), commits the signed event, and
+ * fills *a. The event is signed and stored in one transaction; nothing
+ * is stored unless SCAN_OK. */
+enum attendance_scan_result attendance_scan(sqlite3 *db, const struct kiosk_identity *id,
+					    const char *code, int64_t now,
+					    struct attendance_answer *a);
+
+/* Up to max unsent events, oldest first: their row ids and tokens
+ * (ATTENDANCE_TOKEN_MAX each). Returns how many, or -1. */
+int attendance_unsent(sqlite3 *db, int64_t *ids, char (*tokens)[ATTENDANCE_TOKEN_MAX], int max);
+/* Records the hub's answer for event id: result "stored", "already" or
+ * "refused" (with why). The event is never sent again. 0 or -1. */
+int attendance_mark_sent(sqlite3 *db, int64_t id, const char *result, const char *why);
+/* Unsent events (the admin screen, tests). -1 on error. */
+int64_t attendance_unsent_count(sqlite3 *db);
+#endif

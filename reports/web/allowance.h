@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * A month's allowance for the paying office, as CSV (plain, or the
+ * Excel-IT variant of the reports: ';', a BOM, decimal commas) and as a
+ * plain-text table for `dote allowance`; both from the lines of
+ * traineeship_allowance() (reports/store/traineeship.h), the figures
+ * frozen when each register was confirmed. Start at allowance_csv().
+ */
+#ifndef DOTE_REPORTS_ALLOWANCE_H
+#define DOTE_REPORTS_ALLOWANCE_H
+#include <stddef.h>
+#include <stdio.h>
+
+struct allowance_line;
+
+/* The CSV of n lines (a header first, CRLF line ends), malloc'd
+ * (free()); *len its length. Cells a spreadsheet would run as a formula
+ * are quoted as text. NULL when out of memory. */
+char *allowance_csv(const struct allowance_line *l, size_t n, int excel_it, size_t *len);
+/* The same figures as a table with a total line, for a terminal. */
+void allowance_print(FILE *out, const char *month, const struct allowance_line *l, size_t n);
+/* Minutes as hours with two decimals, "52,00" (comma) or "52.00". */
+void minutes_hours(int minutes, int comma, char *buf, size_t size);
+#endif
