@@ -4,7 +4,7 @@
 # by CI, so a bench broken by a change (bench_kiosk.sh stopped at "tap
 # field:given_name: no widget" when eligibility began to ask for the
 # residence) went unnoticed. Here each tests/bench/bench_*.sh runs with
-# BENCH_QUICK=1 (small counts, a few seconds, no PostgreSQL or
+# BENCH_QUICK=1 (small counts, a few seconds, no
 # Chromium baseline) and must exit 0 and print its summary line; the
 # figures are not judged (a shared machine's quick figures mean little).
 set -u

@@ -12,9 +12,17 @@
  *       (or MAX_RECORDS were sent; with MAX_RECORDS the batches are built
  *       before the clock starts and only batches are sent). With
  *       $LOADGEN_PLACEMENTS=N the records spread over PLACEMENT's first N
- *       placements (its last three digits 001..N). One line:
+ *       placements (its last three digits 001..N). URL may be a
+ *       comma-separated list of hubs (several hubs on one database):
+ *       each kiosk sends each request to the next hub of the list in
+ *       turn. With $LOADGEN_RESEND=N every Nth batch a kiosk got an
+ *       answer for is sent again, unchanged, to the next hub (an answer
+ *       lost on the way, the kiosk failing over): nothing of it may be
+ *       stored again. One line:
  *       'kiosks N requests N errors N records N stored N seconds S
- *        rec_per_s R batch_p50_ms P batch_p99_ms P'
+ *        rec_per_s R batch_p50_ms P batch_p99_ms P resent N restored N'
+ *       (resent: records sent again; restored: of those, stored again,
+ *       which must be 0)
  *   loadgen store DB N [GROUP]
  *       the hub's own ingest without HTTP: N records in batches of 100,
  *       GROUP (default 8) batches per transaction, in process, rollups
@@ -54,6 +62,10 @@ struct kiosk {
 	int64_t started_ms;
 	char etag[80];
 	int batch_records;
+	int idx;		/* its place in the token file */
+	long nreq;		/* requests started: picks the hub */
+	long nbatches;		/* batches answered */
+	int resend;		/* the next request sends body again */
 	char **pregen;		/* prepared batch bodies (benchmark mode) */
 	int npregen, next_pregen;
 };
@@ -115,8 +127,11 @@ static int setup(const char *db, int n, const char *file, const char *comune)
 	return 0;
 }
 
-static const char *g_url, *g_placement;
-static int g_batch, g_placements;
+static const char *g_placement;
+static char *g_urls[16];
+static int g_nurls = 1;
+static int g_batch, g_placements, g_resend;
+static long long records_resent, records_restored;
 static char g_comune[7];
 
 static char *batch_body(struct kiosk *k)
@@ -155,6 +170,28 @@ static void start(CURLM *m, struct kiosk *k)
 	char url[512], line[160];
 	json_t *o;
 
+	const char *g_url = g_urls[(k->idx + k->nreq++) % g_nurls];
+
+	if (k->resend) {
+		/* The same batch again, to the next hub: body kept. */
+		k->resend = 0;
+		k->resp_len = 0;
+		curl_slist_free_all(k->hdr);
+		k->hdr = NULL;
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", k->token);
+		k->hdr = curl_slist_append(k->hdr, line);
+		k->hdr = curl_slist_append(k->hdr, "Content-Type: application/json");
+		k->hdr = curl_slist_append(k->hdr, "Expect:");
+		curl_easy_setopt(k->h, CURLOPT_POSTFIELDS, k->body);
+		curl_easy_setopt(k->h, CURLOPT_POSTFIELDSIZE, (long)strlen(k->body));
+		snprintf(url, sizeof(url), "%s/v1/applications", g_url);
+		k->batch_records = -g_batch;
+		curl_easy_setopt(k->h, CURLOPT_URL, url);
+		curl_easy_setopt(k->h, CURLOPT_HTTPHEADER, k->hdr);
+		k->started_ms = now_ms();
+		curl_multi_add_handle(m, k->h);
+		return;
+	}
 	free(k->body);
 	k->body = NULL;
 	k->resp_len = 0;
@@ -227,13 +264,23 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 		}
 		memset(&ks[n], 0, sizeof(ks[n]));
 		str_copy(ks[n].id, sizeof(ks[n].id), id);
+		ks[n].idx = n;
 		str_copy(ks[n].token, sizeof(ks[n].token), tok);
 		if (sodium_hex2bin(ks[n].sk, sizeof(ks[n].sk), skhex, strlen(skhex), NULL, NULL, NULL))
 			return 1;
 		n++;
 	}
 	fclose(f);
-	g_url = url;
+	{
+		char *list = strdup(url), *save = NULL, *u;
+
+		g_nurls = 0;
+		for (u = strtok_r(list, ",", &save); u && g_nurls < 16; u = strtok_r(NULL, ",", &save))
+			g_urls[g_nurls++] = u;
+		if (!g_nurls)
+			return 1;
+	}
+	g_resend = getenv("LOADGEN_RESEND") ? atoi(getenv("LOADGEN_RESEND")) : 0;
 	g_batch = batch;
 	g_placement = placement;
 	g_placements = getenv("LOADGEN_PLACEMENTS") ? atoi(getenv("LOADGEN_PLACEMENTS")) : 0;
@@ -287,20 +334,29 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 				if (errors <= 5)
 					fprintf(stderr, "loadgen: %s step %d: %s http %ld %.200s\n", k->id, k->step,
 						curl_easy_strerror(msg->data.result), code, k->resp);
+			} else if (k->step == 0 && k->batch_records < 0) {
+				json_t *o = json_loads(k->resp, 0, NULL);
+
+				records_resent += -k->batch_records;
+				records_restored += json_integer_value(json_object_get(o, "stored"));
+				json_decref(o);
 			} else if (k->step == 0) {
 				json_t *o = json_loads(k->resp, 0, NULL);
 
 				records_sent += k->batch_records;
 				records_stored += json_integer_value(json_object_get(o, "stored"));
 				json_decref(o);
+				if (g_resend > 0 && ++k->nbatches % g_resend == 0)
+					k->resend = 1;
 				if (nlat == caplat) {
 					caplat = caplat ? caplat * 2 : 1024;
 					lat = realloc(lat, sizeof(double) * caplat);
 				}
 				lat[nlat++] = (double)(now_ms() - k->started_ms);
 			}
-			/* Benchmark mode (a record budget) sends batches only. */
-			k->step = max_records ? 0 : (k->step + 1) % 3;
+			/* Benchmark mode (a record budget) sends batches only;
+			 * a resend is a batch again. */
+			k->step = max_records || k->resend ? 0 : (k->step + 1) % 3;
 			if (now_ms() >= end || (max_records && records_sent >= max_records)) {
 				active--;
 				continue;
@@ -313,9 +369,9 @@ static int run(const char *url, const char *file, int seconds, int batch, const 
 	secs = (double)(now_ms() - t0) / 1000.0;
 	qsort(lat, nlat, sizeof(double), cmp_double);
 	printf("kiosks %d requests %d errors %d records %lld stored %lld seconds %.2f rec_per_s %.0f"
-	       " batch_p50_ms %.1f batch_p99_ms %.1f\n", n, requests, errors, records_sent,
-	       records_stored, secs, (double)records_stored / secs, nlat ? lat[nlat / 2] : 0.0,
-	       nlat ? lat[(size_t)((double)(nlat - 1) * 0.99)] : 0.0);
+	       " batch_p50_ms %.1f batch_p99_ms %.1f resent %lld restored %lld\n", n, requests, errors,
+	       records_sent, records_stored, secs, (double)records_stored / secs, nlat ? lat[nlat / 2] : 0.0,
+	       nlat ? lat[(size_t)((double)(nlat - 1) * 0.99)] : 0.0, records_resent, records_restored);
 	for (i = 0; i < n; i++) {
 		curl_easy_cleanup(ks[i].h);
 		curl_slist_free_all(ks[i].hdr);
