@@ -108,8 +108,9 @@ $(LIBREPORTS): $(REPORTS_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# reports/ refers to receipt checks and the person hash through weak
-# symbols, which alone never pull an object out of an archive: -u does.
+# Each binary links its own objects, then the archives of the layers below
+# it: the central side's (store, stats, web) before core's, since the
+# linker searches an archive only for what is still missing.
 $(BIN)/dote: $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIBREPORTS) $(LIBCORE) $(REPORTS_LIBS) $(CORE_LIBS)
@@ -120,8 +121,8 @@ $(BIN)/dote-kiosk: $(KIOSK_OBJ) $(LIBCORE)
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCORE) $(KIOSK_LIBS) $(CORE_LIBS)
 
-# Unit tests link every library; kiosk objects other than main are
-# available to them through the kiosk's own archive.
+# Unit tests and test tools link every library; kiosk objects other than
+# main are available to them through the kiosk's own archive.
 KIOSK_LIBOBJ := $(filter-out $(O)/obj/kiosk/main.o,$(KIOSK_OBJ))
 LIBKIOSK := $(O)/libdotekiosk.a
 $(LIBKIOSK): $(KIOSK_LIBOBJ)

@@ -21,11 +21,14 @@
 #include "core/application.h"
 #include "core/cf.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/identity.h"
 #include "core/model.h"
 #include "core/receipt.h"
 #include "core/util.h"
+#include "core/uuid.h"
 
 #include <ctype.h>
 #include <sodium.h>

@@ -6,6 +6,7 @@
  */
 #include "core/cf.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/util.h"
 
 #include <ctype.h>

@@ -9,6 +9,7 @@
 #include "core/demo.h"
 #include "core/cf.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -370,41 +371,433 @@ out:
 	return rc;
 }
 
-int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *stats)
-{
-	struct rng r = { opt->seed ? opt->seed : 1 };
-	struct host *hosts = NULL;
-	struct placement_row *pl = NULL;
+/* The network being generated: what each step leaves for the next. */
+struct world {
+	struct rng r;
+	int64_t today;			/* day number of "today" */
+	struct host *hosts;
+	size_t nhosts;
 	struct call_row calls[NCALLS];
-	struct province_list *provs = NULL;
-	const struct comune **lombardy = NULL;
-	size_t nhosts, npl = 0, cap = 0, nprovs = 0, nlomb = 0;
-	sqlite3_stmt *st = NULL;
-	char today_buf[11], a[32], b[32];
-	int ty, tm, td, rc = -1, bulk = 0, bulk_indexed = 0;
-	char *indexes = NULL;	/* the application indexes' SQL, while dropped */
-	int64_t today;
-	struct demo_stats s = { 0 };
+	struct placement_row *pl;
+	size_t npl, cap;
+	struct province_list *provs;	/* residences near a host */
+	size_t nprovs;
+	const struct comune **lombardy;	/* residences anywhere in the region */
+	size_t nlomb;
+	struct demo_stats s;
+};
 
-	memset(calls, 0, sizeof(calls));
+/* Calls: three past ones, eight months apart, and the open one. */
+static int seed_calls(sqlite3 *db, struct world *w)
+{
+	char a[32], b[32];
+	for (int i = 0; i < NCALLS; i++) {
+		struct call_row *c = &w->calls[i];
+		char code[16], title[160];
+		int y, m, d;
+		c->id = i + 1;
+		c->opens = w->today - (int64_t)(NCALLS - 1 - i) * 240 - 30;
+		c->deadline = c->opens + 75;
+		c->open = i == NCALLS - 1;
+		c->weight = c->open ? 0.12 : 0.29;
+		civil_from_days(c->opens, &y, &m, &d);
+		snprintf(code, sizeof(code), "%d/%d", 3 + i, y % 10000);
+		snprintf(title, sizeof(title), "Avviso n. %s - DoteComune: tirocini extracurricolari "
+			 "presso i Comuni", code);
+		day_str(c->opens, a, sizeof(a));
+		day_str(c->deadline, b, sizeof(b));
+		if (insert_call(db, c->id, code, title, a, b, c->open ? "open" : "closed"))
+			return -1;
+		w->s.calls++;
+	}
+	return 0;
+}
+
+/* One placement, number k of host h in call ci, drawn and inserted
+ * through st; area_seen counts the host's placements per area. */
+static int seed_placement(sqlite3 *db, sqlite3_stmt *st, struct world *w, int ci, size_t h,
+			  int k, int *area_seen)
+{
+	struct call_row *c = &w->calls[ci];
+	const struct area_text *at = &AREAS[rng_below(&w->r, ARRAY_SIZE(AREAS))];
+	static const int months[] = { 3, 6, 6, 6, 6, 9, 9, 12, 12, 12 };
+	static const int hours[] = { 20, 20, 20, 20, 20, 20, 15, 25 };
+	static const int allowance[] = { 400, 450, 500 };
+	char addr[96], req[256], deadline[11];
+	int seats = rng_below(&w->r, 10) < 6 ? 1 : rng_below(&w->r, 4) < 3 ? 2 : 3;
+	if (w->npl == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 4096;
+		w->pl = realloc(w->pl, w->cap * sizeof(*w->pl));
+	}
+	struct placement_row *p = &w->pl[w->npl++];
+	p->call = ci;
+	p->host = (int)h;
+	p->seats = seats;
+	p->selected = 0;
+	snprintf(p->code, sizeof(p->code), "DC%02d-%s-%03d", 3 + ci, w->hosts[h].c->istat, k + 1);
+	snprintf(addr, sizeof(addr), "%s %u, %s", STREETS[rng_below(&w->r, ARRAY_SIZE(STREETS))],
+		 1 + rng_below(&w->r, 40), w->hosts[h].c->name);
+	snprintf(req, sizeof(req), "Età minima 16 anni; residenza in Lombardia; "
+		 "disponibilità per %d ore settimanali, dal lunedì al venerdì.",
+		 hours[k % ARRAY_SIZE(hours)]);
+	day_str(c->deadline, deadline, sizeof(deadline));
+	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, c->id);
+	sqlite3_bind_text(st, 3, w->hosts[h].c->istat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, at->area, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, at->office, -1, SQLITE_STATIC);
+	/* The first placement of an area in a town keeps the
+	 * area's main title; later ones get the variants. */
+	int *nth = &area_seen[at - AREAS];
+	sqlite3_bind_text(st, 6, *nth == 0 ? at->title : at->more[(*nth - 1) % 2], -1,
+			  SQLITE_STATIC);
+	(*nth)++;
+	sqlite3_bind_text(st, 7, at->description, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, req, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, addr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 10, months[rng_below(&w->r, ARRAY_SIZE(months))]);
+	sqlite3_bind_int(st, 11, hours[k % ARRAY_SIZE(hours)]);
+	sqlite3_bind_int(st, 12, allowance[rng_below(&w->r, ARRAY_SIZE(allowance))]);
+	sqlite3_bind_text(st, 13, at->qrsp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 14, seats);
+	sqlite3_bind_text(st, 15, deadline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 16, c->open ? "open" : "closed", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return error("cannot insert placement: %s", sqlite3_errmsg(db));
+	sqlite3_reset(st);
+	w->s.placements++;
+	return 0;
+}
+
+/* Placements: every host offers a few in every call. */
+static int seed_placements(sqlite3 *db, struct world *w)
+{
+	int rc = -1;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO placement(code, call_id, comune, area, office, title,"
+			" description, requirements, address, months, hours_week, allowance_eur, qrsp,"
+			" seats, deadline, status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+	if (!st)
+		return -1;
+	for (int ci = 0; ci < NCALLS; ci++) {
+		struct call_row *c = &w->calls[ci];
+		c->first = w->npl;
+		for (size_t h = 0; h < w->nhosts; h++) {
+			int n = placements_for(w->hosts[h].c);
+			int area_seen[ARRAY_SIZE(AREAS)] = { 0 };
+			for (int k = 0; k < n; k++)
+				if (seed_placement(db, st, w, ci, h, k, area_seen))
+					goto out;
+		}
+		c->n = w->npl - c->first;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* One kiosk per host comune. */
+static int seed_kiosks(sqlite3 *db, struct world *w)
+{
+	char a[32];
+	int rc = -1;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO kiosk(id, comune, name, status, enrolled_at)"
+			" VALUES (?1, ?2, ?3, 'active', ?4)");
+	if (!st)
+		return -1;
+	for (size_t h = 0; h < w->nhosts; h++) {
+		char id[16], name[128];
+		snprintf(id, sizeof(id), "K%04d", w->hosts[h].kiosk % 10000);
+		snprintf(name, sizeof(name), "Municipio di %s", w->hosts[h].c->name);
+		day_str(w->calls[0].opens - 30, a, sizeof(a));
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, w->hosts[h].c->istat, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, a, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error("cannot insert kiosk: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_reset(st);
+		w->s.kiosks++;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Placement weights: bigger comuni draw more applicants per placement;
+ * each call's chance of selection fits its seats to its applications. */
+static void weigh_placements(struct world *w, int64_t applications)
+{
+	for (int ci = 0; ci < NCALLS; ci++) {
+		struct call_row *c = &w->calls[ci];
+		double acc = 0, seats = 0;
+		c->cum = malloc(c->n * sizeof(double));
+		for (size_t i = 0; i < c->n; i++) {
+			struct placement_row *p = &w->pl[c->first + i];
+			double pop = w->hosts[p->host].c->population;
+			acc += pow(pop, 0.6) / placements_for(w->hosts[p->host].c) * (0.6 + 0.4 * p->seats);
+			c->cum[i] = acc;
+			seats += p->seats;
+		}
+		double expected = (double)applications * c->weight;
+		c->p_select = expected > 0 ? fmin(0.9, 1.6 * seats / expected) : 0;
+	}
+}
+
+/* Residence: mostly the host comune, then its province, then Lombardy. */
+static const char *draw_residence(struct world *w, const struct host *h)
+{
+	uint32_t rx = rng_below(&w->r, 100);
+	const struct province_list *pv = province_find(w->provs, w->nprovs, h->c->province);
+	if (rx < 60 || !pv)
+		return h->c->istat;
+	if (rx < 90)
+		return pv->c[rng_below(&w->r, (uint32_t)pv->n)]->istat;
+	return w->lombardy[rng_below(&w->r, (uint32_t)w->nlomb)]->istat;
+}
+
+/* Outcome: the open call is being reviewed; past calls are decided.
+ * Writes the day of the last change into status_at (>= 24 bytes), or
+ * "" for an application still "received". */
+static const char *draw_outcome(struct world *w, struct call_row *c, struct placement_row *p,
+				char *status_at, size_t size)
+{
+	const char *status;
+	status_at[0] = '\0';
+	if (c->open) {
+		status = rng_below(&w->r, 100) < 75 ? "received" : "interview";
+	} else if (p->selected < p->seats && rng_unit(&w->r) < c->p_select) {
+		p->selected++;
+		uint32_t o = rng_below(&w->r, 100);
+		int decided_long_ago = w->today - c->deadline > 200;
+		status = o < 8 ? "selected" : o < 15 ? "withdrawn" :
+			 !decided_long_ago ? "started" : o < 78 ? "completed" : "dropped_out";
+	} else {
+		status = rng_below(&w->r, 100) < 90 ? "not_selected" : "withdrawn";
+	}
+	if (strcmp(status, "received")) {
+		int yy, mm, dd;
+		civil_from_days(c->open ? w->today - rng_below(&w->r, 5) : c->deadline + 10 + rng_below(&w->r, 35),
+				&yy, &mm, &dd);
+		snprintf(status_at, size, "%04u-%02u-%02uT10:00:00Z",
+			 (unsigned)yy % 10000u, (unsigned)mm % 100u, (unsigned)dd % 100u);
+	}
+	return status;
+}
+
+/* Personal data (parameters 9 to 13 and 17) only for the open call:
+ * closed calls' applications are kept pseudonymised (cf_hash) once the
+ * call is decided. The strings bound are copied (SQLITE_TRANSIENT) or
+ * static. */
+static void bind_person(sqlite3_stmt *st, const struct call_row *c, const struct host *h,
+			uint64_t person, char sex, const char *birth, const char *residence)
+{
+	if (c->open) {
+		const char *given = sex == 'F' ? GIVEN_F[person % ARRAY_SIZE(GIVEN_F)] :
+				 GIVEN_M[person % ARRAY_SIZE(GIVEN_M)];
+		const char *family = FAMILY[(person / 31) % ARRAY_SIZE(FAMILY)];
+		const struct comune *bp = comune_by_istat(residence);
+		char phone[24], email[96], cf[17];
+		cf_compute(family, given, sex, birth, bp ? bp->belfiore : h->c->belfiore, cf,
+			   sizeof(cf));
+		snprintf(phone, sizeof(phone), "3%02u %07u", 20 + (unsigned)(person % 80),
+			 (unsigned)(mix(person) % 10000000));
+		snprintf(email, sizeof(email), "%c.%s%u@example.it", given[0] | 0x20,
+			 family, (unsigned)(person % 1000));
+		for (char *q = email; *q; q++)
+			*q = (char)(*q == ' ' ? '.' : (*q >= 'A' && *q <= 'Z') ? *q | 0x20 : *q);
+		sqlite3_bind_text(st, 9, cf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, given, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, family, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, phone, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 13, email, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 17, bp ? bp->belfiore : h->c->belfiore, -1, SQLITE_STATIC);
+	} else {
+		for (int k = 9; k <= 13; k++)
+			sqlite3_bind_null(st, k);
+		sqlite3_bind_null(st, 17);
+	}
+}
+
+/* One past application, drawn and inserted through st; wcum holds the
+ * calls' cumulative weights, people the number of distinct persons. */
+static int seed_application(sqlite3 *db, sqlite3_stmt *st, struct world *w, const double *wcum,
+			    int64_t people)
+{
+	int ci = (int)pick_cum(&w->r, wcum, NCALLS);
+	struct call_row *c = &w->calls[ci];
+	struct placement_row *p = &w->pl[c->first + pick_cum(&w->r, c->cum, c->n)];
+	struct host *h = &w->hosts[p->host];
+	int64_t last_day = c->open ? w->today : c->deadline;
+	int64_t day = c->opens + rng_below(&w->r, (uint32_t)(last_day - c->opens + 1));
+	int age = draw_age(&w->r), y, m, d, hh = 8 + (int)rng_below(&w->r, 11);
+	int mi = (int)rng_below(&w->r, 60), se = (int)rng_below(&w->r, 60);
+	char sex = rng_below(&w->r, 100) < 52 ? 'F' : 'M';
+	const char *status, *residence;
+	char uuid[40], protocol[64], kid[16], hash[65], birth[11], submitted[24];
+	char status_at[24];
+	uint64_t person = rng_next(&w->r) % (uint64_t)(people + 1);
+	int64_t birth_day = day - (int64_t)age * 365 - 183 - rng_below(&w->r, 180);
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(submitted, sizeof(submitted), "%04u-%02u-%02uT%02u:%02u:%02uZ",
+		 (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u,
+		 (unsigned)hh % 100u, (unsigned)mi % 100u, (unsigned)se % 100u);
+	uint64_t ms = (uint64_t)((day * 86400 + hh * 3600 + mi * 60 + se)) * 1000;
+	uint64_t r1 = rng_next(&w->r), r2 = rng_next(&w->r);
+	snprintf(uuid, sizeof(uuid), "%08x-%04x-7%03x-%04x-%012llx",
+		 (unsigned)(ms >> 16), (unsigned)(ms & 0xffff), (unsigned)(r1 & 0xfff),
+		 (unsigned)(0x8000 | ((r1 >> 12) & 0x3fff)),
+		 (unsigned long long)(r2 & 0xffffffffffffULL));
+	snprintf(kid, sizeof(kid), "K%04d", h->kiosk % 10000);
+	snprintf(protocol, sizeof(protocol), "DC-%s-%s-%04u-%06lld", h->c->istat, kid,
+		 (unsigned)y % 10000u, (long long)(++h->seq % 1000000));
+	uint64_t ph = mix((uint64_t)c->id * 0x100000001b3ULL ^ person);
+	snprintf(hash, sizeof(hash), "%016llx%016llx%016llx%016llx",
+		 (unsigned long long)ph, (unsigned long long)mix(ph + 1),
+		 (unsigned long long)mix(ph + 2), (unsigned long long)mix(ph + 3));
+	day_str(birth_day, birth, sizeof(birth));
+	{
+		char on[11];
+		day_str(day, on, sizeof(on));
+		age = age_on(birth, on);
+	}
+	residence = draw_residence(w, h);
+	status = draw_outcome(w, c, p, status_at, sizeof(status_at));
+
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, protocol, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, kid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, h->seq);
+	sqlite3_bind_int64(st, 5, c->id);
+	sqlite3_bind_text(st, 6, p->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, h->c->istat, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hash, -1, SQLITE_TRANSIENT);
+	bind_person(st, c, h, person, sex, birth, residence);
+	sqlite3_bind_text(st, 14, sex == 'F' ? "F" : "M", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, birth, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 16, age);
+	sqlite3_bind_text(st, 18, residence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 19, draw_status(&w->r, age), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 20, draw_education(&w->r, age), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 21, rng_below(&w->r, 100) < 93 ? "it" : "en", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 22, submitted, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 23, status, -1, SQLITE_STATIC);
+	if (status_at[0])
+		sqlite3_bind_text(st, 24, status_at, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 24);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return error("cannot insert application: %s", sqlite3_errmsg(db));
+	sqlite3_reset(st);
+	w->s.applications++;
+	return 0;
+}
+
+/* The past applications, streamed through one prepared statement. */
+static int seed_applications(sqlite3 *db, struct world *w, int64_t applications)
+{
+	double wcum[NCALLS], acc = 0;
+	int rc = -1;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id,"
+			" placement_code, comune, cf_hash, cf, given_name, family_name, phone, email, sex,"
+			" birth_date, age, birthplace, residence, applicant_status, education, lang,"
+			" submitted_at, status, status_at, received_at)"
+			" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
+			"?21,?22,?23,?24,?22)");
+	if (!st)
+		return -1;
+	for (int i = 0; i < NCALLS; i++)
+		wcum[i] = acc += w->calls[i].weight;
+	for (int64_t n = 0; n < applications; n++)
+		if (seed_application(db, st, w, wcum, applications))
+			goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* What each placement shows as "applied so far", and the anonymous
+ * funnel counts derived from the submissions of each kiosk and day:
+ * sessions > placements viewed > forms started > submitted. */
+static int seed_usage(sqlite3 *db, struct world *w)
+{
+	if (db_exec(db, "UPDATE placement SET applied = (SELECT count(*) FROM application a"
+			" WHERE a.placement_code = placement.code)"))
+		return -1;
+	if (db_exec(db,
+		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		    " SELECT substr(submitted_at, 1, 10), kiosk_id, comune, 'submit', count(*)"
+		    " FROM application GROUP BY 1, 2, 3;"
+		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		    " SELECT day, kiosk_id, comune, 'form', n + (n * 7 + length(kiosk_id)) % 5 + n / 3"
+		    " FROM usage_count WHERE event = 'submit';"
+		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		    " SELECT day, kiosk_id, comune, 'view', n * 3 + (n * 5) % 7 + 1"
+		    " FROM usage_count WHERE event = 'form';"
+		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		    " SELECT day, kiosk_id, comune, 'session', n + n / 2 + (n * 3) % 4 + 1"
+		    " FROM usage_count WHERE event = 'view';"))
+		return -1;
+	w->s.usage_rows = db_int(db, "SELECT count(*) FROM usage_count", NULL, 0);
+	return 0;
+}
+
+/* Loads the comuni and picks the hosts and the residences they draw from. */
+static int world_init(sqlite3 *db, struct world *w, const struct demo_options *opt)
+{
+	char today_buf[11];
+	int ty, tm, td;
+
+	w->r.s = opt->seed ? opt->seed : 1;
 	if (opt->today)
 		str_copy(today_buf, sizeof(today_buf), opt->today);
 	else
 		time_date(now_wall(), today_buf, sizeof(today_buf));
 	if (date_parse(today_buf, &ty, &tm, &td))
 		return error("bad date '%s' (want YYYY-MM-DD)", today_buf);
-	today = days_from_civil(ty, tm, td);
+	w->today = days_from_civil(ty, tm, td);
 	if (db_int(db, "SELECT count(*) FROM call", NULL, 0) > 0)
 		return error("the database already has calls; demo data goes into a new database");
 	if (comuni_load_db(db))
 		return -1;
 
-	nhosts = pick_hosts(&r, opt->hosts > 0 ? opt->hosts : 650, &hosts);
-	provs = provinces_of(&nprovs);
-	lombardy = calloc(comuni_count(), sizeof(*lombardy));
+	w->nhosts = pick_hosts(&w->r, opt->hosts > 0 ? opt->hosts : 650, &w->hosts);
+	w->provs = provinces_of(&w->nprovs);
+	w->lombardy = calloc(comuni_count(), sizeof(*w->lombardy));
 	for (size_t i = 0; i < comuni_count(); i++)
 		if (is_lombard(comuni_at(i)))
-			lombardy[nlomb++] = comuni_at(i);
+			w->lombardy[w->nlomb++] = comuni_at(i);
+	return 0;
+}
+
+static void world_release(struct world *w)
+{
+	for (int i = 0; i < NCALLS; i++)
+		free(w->calls[i].cum);
+	for (size_t i = 0; i < w->nprovs; i++)
+		free(w->provs[i].c);
+	free(w->provs);
+	free(w->lombardy);
+	free(w->hosts);
+	free(w->pl);
+}
+
+int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *stats)
+{
+	struct world w;
+	int rc = -1, bulk = 0, bulk_indexed = 0;
+	char *indexes = NULL;	/* the application indexes' SQL, while dropped */
+
+	memset(&w, 0, sizeof(w));
+	if (world_init(db, &w, opt)) {
+		world_release(&w);
+		return -1;
+	}
 
 	/* A new database is filled in bulk: no rollback journal, a large page
 	 * cache, and the secondary indexes built once at the end (sorting is
@@ -420,305 +813,20 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	if (db_begin(db))
 		goto out;
 
-	/* Calls: three past ones, eight months apart, and the open one. */
-	for (int i = 0; i < NCALLS; i++) {
-		struct call_row *c = &calls[i];
-		char code[16], title[160];
-		int y, m, d;
-		c->id = i + 1;
-		c->opens = today - (int64_t)(NCALLS - 1 - i) * 240 - 30;
-		c->deadline = c->opens + 75;
-		c->open = i == NCALLS - 1;
-		c->weight = c->open ? 0.12 : 0.29;
-		civil_from_days(c->opens, &y, &m, &d);
-		snprintf(code, sizeof(code), "%d/%d", 3 + i, y % 10000);
-		snprintf(title, sizeof(title), "Avviso n. %s - DoteComune: tirocini extracurricolari "
-			 "presso i Comuni", code);
-		day_str(c->opens, a, sizeof(a));
-		day_str(c->deadline, b, sizeof(b));
-		if (insert_call(db, c->id, code, title, a, b, c->open ? "open" : "closed"))
-			goto out;
-		s.calls++;
-	}
-
-	/* Placements: every host offers a few in every call. */
-	st = db_prepare(db, "INSERT INTO placement(code, call_id, comune, area, office, title,"
-			" description, requirements, address, months, hours_week, allowance_eur, qrsp,"
-			" seats, deadline, status) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
-	if (!st)
+	if (seed_calls(db, &w) || seed_placements(db, &w))
 		goto out;
-	for (int ci = 0; ci < NCALLS; ci++) {
-		struct call_row *c = &calls[ci];
-		c->first = npl;
-		for (size_t h = 0; h < nhosts; h++) {
-			int n = placements_for(hosts[h].c);
-			int area_seen[ARRAY_SIZE(AREAS)] = { 0 };
-			for (int k = 0; k < n; k++) {
-				const struct area_text *at = &AREAS[rng_below(&r, ARRAY_SIZE(AREAS))];
-				static const int months[] = { 3, 6, 6, 6, 6, 9, 9, 12, 12, 12 };
-				static const int hours[] = { 20, 20, 20, 20, 20, 20, 15, 25 };
-				static const int allowance[] = { 400, 450, 500 };
-				char addr[96], req[256], deadline[11];
-				int seats = rng_below(&r, 10) < 6 ? 1 : rng_below(&r, 4) < 3 ? 2 : 3;
-				if (npl == cap) {
-					cap = cap ? cap * 2 : 4096;
-					pl = realloc(pl, cap * sizeof(*pl));
-				}
-				struct placement_row *p = &pl[npl++];
-				p->call = ci;
-				p->host = (int)h;
-				p->seats = seats;
-				p->selected = 0;
-				snprintf(p->code, sizeof(p->code), "DC%02d-%s-%03d", 3 + ci, hosts[h].c->istat, k + 1);
-				snprintf(addr, sizeof(addr), "%s %u, %s", STREETS[rng_below(&r, ARRAY_SIZE(STREETS))],
-					 1 + rng_below(&r, 40), hosts[h].c->name);
-				snprintf(req, sizeof(req), "Età minima 16 anni; residenza in Lombardia; "
-					 "disponibilità per %d ore settimanali, dal lunedì al venerdì.",
-					 hours[k % ARRAY_SIZE(hours)]);
-				day_str(c->deadline, deadline, sizeof(deadline));
-				sqlite3_bind_text(st, 1, p->code, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_int64(st, 2, c->id);
-				sqlite3_bind_text(st, 3, hosts[h].c->istat, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 4, at->area, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 5, at->office, -1, SQLITE_STATIC);
-				/* The first placement of an area in a town keeps the
-				 * area's main title; later ones get the variants. */
-				int *nth = &area_seen[at - AREAS];
-				sqlite3_bind_text(st, 6, *nth == 0 ? at->title : at->more[(*nth - 1) % 2], -1,
-						  SQLITE_STATIC);
-				(*nth)++;
-				sqlite3_bind_text(st, 7, at->description, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 8, req, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 9, addr, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_int(st, 10, months[rng_below(&r, ARRAY_SIZE(months))]);
-				sqlite3_bind_int(st, 11, hours[k % ARRAY_SIZE(hours)]);
-				sqlite3_bind_int(st, 12, allowance[rng_below(&r, ARRAY_SIZE(allowance))]);
-				sqlite3_bind_text(st, 13, at->qrsp, -1, SQLITE_STATIC);
-				sqlite3_bind_int(st, 14, seats);
-				sqlite3_bind_text(st, 15, deadline, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 16, c->open ? "open" : "closed", -1, SQLITE_STATIC);
-				if (sqlite3_step(st) != SQLITE_DONE) {
-					error("cannot insert placement: %s", sqlite3_errmsg(db));
-					goto out;
-				}
-				sqlite3_reset(st);
-				s.placements++;
-			}
-		}
-		c->n = npl - c->first;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
 	if (opt->catalog_only)
 		goto done;
-
-	/* One kiosk per host comune. */
-	st = db_prepare(db, "INSERT INTO kiosk(id, comune, name, status, enrolled_at)"
-			" VALUES (?1, ?2, ?3, 'active', ?4)");
-	if (!st)
+	if (seed_kiosks(db, &w))
 		goto out;
-	for (size_t h = 0; h < nhosts; h++) {
-		char id[16], name[128];
-		snprintf(id, sizeof(id), "K%04d", hosts[h].kiosk % 10000);
-		snprintf(name, sizeof(name), "Municipio di %s", hosts[h].c->name);
-		day_str(calls[0].opens - 30, a, sizeof(a));
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, hosts[h].c->istat, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, a, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			error("cannot insert kiosk: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-		sqlite3_reset(st);
-		s.kiosks++;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	/* Placement weights: bigger comuni draw more applicants per placement. */
-	for (int ci = 0; ci < NCALLS; ci++) {
-		struct call_row *c = &calls[ci];
-		double acc = 0, seats = 0;
-		c->cum = malloc(c->n * sizeof(double));
-		for (size_t i = 0; i < c->n; i++) {
-			struct placement_row *p = &pl[c->first + i];
-			double pop = hosts[p->host].c->population;
-			acc += pow(pop, 0.6) / placements_for(hosts[p->host].c) * (0.6 + 0.4 * p->seats);
-			c->cum[i] = acc;
-			seats += p->seats;
-		}
-		double expected = (double)opt->applications * c->weight;
-		c->p_select = expected > 0 ? fmin(0.9, 1.6 * seats / expected) : 0;
-	}
-
-	st = db_prepare(db, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id,"
-			" placement_code, comune, cf_hash, cf, given_name, family_name, phone, email, sex,"
-			" birth_date, age, birthplace, residence, applicant_status, education, lang,"
-			" submitted_at, status, status_at, received_at)"
-			" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,"
-			"?21,?22,?23,?24,?22)");
-	if (!st)
+	weigh_placements(&w, opt->applications);
+	if (seed_applications(db, &w, opt->applications))
 		goto out;
-	{
-		double wcum[NCALLS], acc = 0;
-		for (int i = 0; i < NCALLS; i++)
-			wcum[i] = acc += calls[i].weight;
-		for (int64_t n = 0; n < opt->applications; n++) {
-			int ci = (int)pick_cum(&r, wcum, NCALLS);
-			struct call_row *c = &calls[ci];
-			struct placement_row *p = &pl[c->first + pick_cum(&r, c->cum, c->n)];
-			struct host *h = &hosts[p->host];
-			int64_t last_day = c->open ? today : c->deadline;
-			int64_t day = c->opens + rng_below(&r, (uint32_t)(last_day - c->opens + 1));
-			int age = draw_age(&r), y, m, d, hh = 8 + (int)rng_below(&r, 11);
-			int mi = (int)rng_below(&r, 60), se = (int)rng_below(&r, 60);
-			char sex = rng_below(&r, 100) < 52 ? 'F' : 'M';
-			const char *status, *residence;
-			char uuid[40], protocol[64], kid[16], hash[65], birth[11], submitted[24];
-			char status_at[24], cf[17];
-			uint64_t person = rng_next(&r) % (uint64_t)(opt->applications + 1);
-			int64_t birth_day = day - (int64_t)age * 365 - 183 - rng_below(&r, 180);
-
-			civil_from_days(day, &y, &m, &d);
-			snprintf(submitted, sizeof(submitted), "%04u-%02u-%02uT%02u:%02u:%02uZ",
-				 (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u,
-				 (unsigned)hh % 100u, (unsigned)mi % 100u, (unsigned)se % 100u);
-			uint64_t ms = (uint64_t)((day * 86400 + hh * 3600 + mi * 60 + se)) * 1000;
-			uint64_t r1 = rng_next(&r), r2 = rng_next(&r);
-			snprintf(uuid, sizeof(uuid), "%08x-%04x-7%03x-%04x-%012llx",
-				 (unsigned)(ms >> 16), (unsigned)(ms & 0xffff), (unsigned)(r1 & 0xfff),
-				 (unsigned)(0x8000 | ((r1 >> 12) & 0x3fff)),
-				 (unsigned long long)(r2 & 0xffffffffffffULL));
-			snprintf(kid, sizeof(kid), "K%04d", h->kiosk % 10000);
-			snprintf(protocol, sizeof(protocol), "DC-%s-%s-%04u-%06lld", h->c->istat, kid,
-				 (unsigned)y % 10000u, (long long)(++h->seq % 1000000));
-			uint64_t ph = mix((uint64_t)c->id * 0x100000001b3ULL ^ person);
-			snprintf(hash, sizeof(hash), "%016llx%016llx%016llx%016llx",
-				 (unsigned long long)ph, (unsigned long long)mix(ph + 1),
-				 (unsigned long long)mix(ph + 2), (unsigned long long)mix(ph + 3));
-			day_str(birth_day, birth, sizeof(birth));
-			{
-				char on[11];
-				day_str(day, on, sizeof(on));
-				age = age_on(birth, on);
-			}
-
-			/* Residence: mostly the host comune, then its province, then Lombardy. */
-			uint32_t rx = rng_below(&r, 100);
-			const struct province_list *pv = province_find(provs, nprovs, h->c->province);
-			if (rx < 60 || !pv)
-				residence = h->c->istat;
-			else if (rx < 90)
-				residence = pv->c[rng_below(&r, (uint32_t)pv->n)]->istat;
-			else
-				residence = lombardy[rng_below(&r, (uint32_t)nlomb)]->istat;
-
-			/* Outcome: the open call is being reviewed; past calls are decided. */
-			status_at[0] = '\0';
-			if (c->open) {
-				status = rng_below(&r, 100) < 75 ? "received" : "interview";
-			} else if (p->selected < p->seats && rng_unit(&r) < c->p_select) {
-				p->selected++;
-				uint32_t o = rng_below(&r, 100);
-				int decided_long_ago = today - c->deadline > 200;
-				status = o < 8 ? "selected" : o < 15 ? "withdrawn" :
-					 !decided_long_ago ? "started" : o < 78 ? "completed" : "dropped_out";
-			} else {
-				status = rng_below(&r, 100) < 90 ? "not_selected" : "withdrawn";
-			}
-			if (strcmp(status, "received")) {
-				int yy, mm, dd;
-				civil_from_days(c->open ? today - rng_below(&r, 5) : c->deadline + 10 + rng_below(&r, 35),
-						&yy, &mm, &dd);
-				snprintf(status_at, sizeof(status_at), "%04u-%02u-%02uT10:00:00Z",
-					 (unsigned)yy % 10000u, (unsigned)mm % 100u, (unsigned)dd % 100u);
-			}
-
-			sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, protocol, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, kid, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(st, 4, h->seq);
-			sqlite3_bind_int64(st, 5, c->id);
-			sqlite3_bind_text(st, 6, p->code, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, h->c->istat, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 8, hash, -1, SQLITE_TRANSIENT);
-			/* Personal data only for the open call: closed calls' applications
-			 * are kept pseudonymised (cf_hash) once the call is decided. */
-			if (c->open) {
-				const char *given = sex == 'F' ? GIVEN_F[person % ARRAY_SIZE(GIVEN_F)] :
-						 GIVEN_M[person % ARRAY_SIZE(GIVEN_M)];
-				const char *family = FAMILY[(person / 31) % ARRAY_SIZE(FAMILY)];
-				const struct comune *bp = comune_by_istat(residence);
-				char phone[24], email[96];
-				cf_compute(family, given, sex, birth, bp ? bp->belfiore : h->c->belfiore, cf,
-					   sizeof(cf));
-				snprintf(phone, sizeof(phone), "3%02u %07u", 20 + (unsigned)(person % 80),
-					 (unsigned)(mix(person) % 10000000));
-				snprintf(email, sizeof(email), "%c.%s%u@example.it", given[0] | 0x20,
-					 family, (unsigned)(person % 1000));
-				for (char *q = email; *q; q++)
-					*q = (char)(*q == ' ' ? '.' : (*q >= 'A' && *q <= 'Z') ? *q | 0x20 : *q);
-				sqlite3_bind_text(st, 9, cf, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 10, given, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 11, family, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 12, phone, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 13, email, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 17, bp ? bp->belfiore : h->c->belfiore, -1, SQLITE_STATIC);
-			} else {
-				for (int k = 9; k <= 13; k++)
-					sqlite3_bind_null(st, k);
-				sqlite3_bind_null(st, 17);
-			}
-			sqlite3_bind_text(st, 14, sex == 'F' ? "F" : "M", -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 15, birth, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(st, 16, age);
-			sqlite3_bind_text(st, 18, residence, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 19, draw_status(&r, age), -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 20, draw_education(&r, age), -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 21, rng_below(&r, 100) < 93 ? "it" : "en", -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 22, submitted, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 23, status, -1, SQLITE_STATIC);
-			if (status_at[0])
-				sqlite3_bind_text(st, 24, status_at, -1, SQLITE_TRANSIENT);
-			else
-				sqlite3_bind_null(st, 24);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				error("cannot insert application: %s", sqlite3_errmsg(db));
-				goto out;
-			}
-			sqlite3_reset(st);
-			s.applications++;
-		}
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
 	if (bulk && indexes && db_exec(db, indexes))
 		goto out;
 	bulk_indexed = 1;
-	/* What each placement shows as "applied so far". */
-	if (db_exec(db, "UPDATE placement SET applied = (SELECT count(*) FROM application a"
-			" WHERE a.placement_code = placement.code)"))
+	if (seed_usage(db, &w))
 		goto out;
-	/* Anonymous funnel counts, derived from the submissions of each kiosk
-	 * and day: sessions > placements viewed > forms started > submitted. */
-	if (db_exec(db,
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT substr(submitted_at, 1, 10), kiosk_id, comune, 'submit', count(*)"
-		    " FROM application GROUP BY 1, 2, 3;"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'form', n + (n * 7 + length(kiosk_id)) % 5 + n / 3"
-		    " FROM usage_count WHERE event = 'submit';"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'view', n * 3 + (n * 5) % 7 + 1"
-		    " FROM usage_count WHERE event = 'form';"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'session', n + n / 2 + (n * 3) % 4 + 1"
-		    " FROM usage_count WHERE event = 'view';"))
-		goto out;
-	s.usage_rows = db_int(db, "SELECT count(*) FROM usage_count", NULL, 0);
 
 done:
 	if (bulk && !bulk_indexed && indexes && db_exec(db, indexes))
@@ -726,10 +834,9 @@ done:
 	if (db_commit(db))
 		goto out;
 	if (stats)
-		*stats = s;
+		*stats = w.s;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
 	if (rc)
 		db_rollback(db);
 	db_exec(db, "PRAGMA synchronous=FULL");
@@ -737,14 +844,7 @@ out:
 		db_exec(db, "PRAGMA journal_mode=WAL");
 		db_exec(db, "PRAGMA cache_size=-2000");
 	}
-	for (int i = 0; i < NCALLS; i++)
-		free(calls[i].cum);
-	for (size_t i = 0; i < nprovs; i++)
-		free(provs[i].c);
-	free(provs);
-	free(lombardy);
 	sqlite3_free(indexes);
-	free(hosts);
-	free(pl);
+	world_release(&w);
 	return rc;
 }

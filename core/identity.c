@@ -11,6 +11,7 @@
  * either the old or the new file.
  */
 #include "core/identity.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <errno.h>

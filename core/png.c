@@ -5,6 +5,7 @@
  * leaves half a receipt image.
  */
 #include "core/png.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <png.h>

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Small helpers every part of DoteComune uses: error logging (git's
- * error() idiom), bounded string copies, time, UUIDv7, HTML escaping.
- * Start reading at error().
+ * error() idiom), bounded string copies, a few character helpers, HTML
+ * escaping. The clock and calendar are in core/datetime.h, files in
+ * core/files.h, UUIDs in core/uuid.h. Start reading at error().
  */
 #ifndef DOTE_UTIL_H
 #define DOTE_UTIL_H
 #include <stddef.h>
-#include <stdint.h>
-#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -31,25 +30,6 @@ char *str_trim(char *s);
 /* Overwrites a buffer with zeros in a way the compiler keeps. */
 void str_wipe(void *buf, size_t size);
 
-/* Wall clock, seconds since the epoch. DOTE_NOW=<epoch> overrides it
- * (demo data and tests pin "today"). */
-time_t now_wall(void);
-/* Monotonic milliseconds. */
-int64_t now_ms(void);
-/* ISO-8601 UTC "2026-03-01T09:30:00Z" into buf (>= 21 bytes). */
-void time_iso(time_t t, char *buf, size_t size);
-/* "2026-03-01" (local date of t, Europe/Rome semantics via TZ) into buf (>= 11). */
-void time_date(time_t t, char *buf, size_t size);
-/* Parses "YYYY-MM-DD" into y/m/d and checks it is a real calendar date. */
-int date_parse(const char *s, int *y, int *m, int *d);
-/* Days in month m of year y (1..12). */
-int days_in_month(int y, int m);
-/* Whole years between birth date and the date "today" (both YYYY-MM-DD). */
-int age_on(const char *birth, const char *today);
-
-/* A time-ordered UUID (RFC 9562 v7) as 36 chars + NUL into buf (>= 37). */
-void uuid_v7(char *buf, size_t size);
-
 /* The unaccented lower-case ASCII letter of the Latin-1 letter (à, È,
  * ç, ñ, ...) encoded in UTF-8 at s (two bytes), or 0 when s does not
  * start with one. */
@@ -58,24 +38,4 @@ char utf8_latin1_base(const char *s);
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_value(int c);
 
-/* HTML-escapes s (& < > " ') into buf; returns -1 if it did not fit. */
-int html_escape(char *buf, size_t size, const char *s);
-/* The one HTML escaper: hands s to put(ctx, piece, len) in pieces, the
- * characters & < > " ' replaced by their entities (html_escape and the
- * reports' page buffers both write through it). */
-void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx);
-
-/* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated
- * buffer; *len gets its length. Returns NULL (with error()) on failure. */
-char *file_read(const char *path, size_t max, size_t *len);
-/* Writes data to path atomically (temp file, fsync, rename, fsync dir).
- * An existing device, pipe or socket (/dev/null, /dev/stdout) is written
- * in place instead, never replaced. */
-int file_write_atomic(const char *path, const void *data, size_t len, int mode);
-/* mkdir -p */
-int dir_make(const char *path, int mode);
-
-/* Where assets/ lives: $DOTE_ASSETS, else the installed path, else the
- * source tree the binary was built from. */
-const char *assets_dir(void);
 #endif

@@ -6,7 +6,7 @@
  * Field names are the application table's column names, plus 'receipt':
  * the application's signed receipt token (core/receipt.h). A kiosk
  * always sends it; the hub refuses a record without a genuine one that
- * matches the record (reports/store/store.c).
+ * matches the record (reports/store/ingest.c).
  */
 #ifndef DOTE_WIRE_H
 #define DOTE_WIRE_H

@@ -73,6 +73,22 @@ void catalog_list_free(struct catalog_list *list)
 	" AND (?5 = '' OR p.comune = ?5) AND (?6 = '' OR p.area = ?6) AND (?7 = 0 OR p.months = ?7)" \
 	" AND (?10 = 0 OR p.call_id <> ?10)"
 
+/* Fills c from the CARD_COLS columns, the first eleven of the row. */
+static void card_read(sqlite3_stmt *st, struct placement_card *c)
+{
+	db_col_copy(st, 0, c->code, sizeof(c->code));
+	db_col_copy(st, 1, c->title, sizeof(c->title));
+	db_col_copy(st, 2, c->office, sizeof(c->office));
+	db_col_copy(st, 3, c->area, sizeof(c->area));
+	db_col_copy(st, 4, c->comune_name, sizeof(c->comune_name));
+	c->months = sqlite3_column_int(st, 5);
+	c->hours_week = sqlite3_column_int(st, 6);
+	c->allowance_eur = sqlite3_column_int(st, 7);
+	c->seats = sqlite3_column_int(st, 8);
+	c->applied = sqlite3_column_int(st, 9);
+	db_col_copy(st, 10, c->deadline, sizeof(c->deadline));
+}
+
 /* Runs one page query and appends its rows; returns rows added or -1. */
 static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct catalog_filter *f,
 		    struct catalog_list *list, int offset, int limit)
@@ -104,17 +120,7 @@ static int run_page(sqlite3 *db, const char *sql, const char *fts, const struct 
 			list->cap = cap;
 		}
 		c = &list->cards[list->n++];
-		db_col_copy(st, 0, c->code, sizeof(c->code));
-		db_col_copy(st, 1, c->title, sizeof(c->title));
-		db_col_copy(st, 2, c->office, sizeof(c->office));
-		db_col_copy(st, 3, c->area, sizeof(c->area));
-		db_col_copy(st, 4, c->comune_name, sizeof(c->comune_name));
-		c->months = sqlite3_column_int(st, 5);
-		c->hours_week = sqlite3_column_int(st, 6);
-		c->allowance_eur = sqlite3_column_int(st, 7);
-		c->seats = sqlite3_column_int(st, 8);
-		c->applied = sqlite3_column_int(st, 9);
-		db_col_copy(st, 10, c->deadline, sizeof(c->deadline));
+		card_read(st, c);
 		added++;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -206,17 +212,7 @@ int catalog_placement(sqlite3 *db, const char *code, struct placement_detail *d)
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		db_col_copy(st, 0, d->card.code, sizeof(d->card.code));
-		db_col_copy(st, 1, d->card.title, sizeof(d->card.title));
-		db_col_copy(st, 2, d->card.office, sizeof(d->card.office));
-		db_col_copy(st, 3, d->card.area, sizeof(d->card.area));
-		db_col_copy(st, 4, d->card.comune_name, sizeof(d->card.comune_name));
-		d->card.months = sqlite3_column_int(st, 5);
-		d->card.hours_week = sqlite3_column_int(st, 6);
-		d->card.allowance_eur = sqlite3_column_int(st, 7);
-		d->card.seats = sqlite3_column_int(st, 8);
-		d->card.applied = sqlite3_column_int(st, 9);
-		db_col_copy(st, 10, d->card.deadline, sizeof(d->card.deadline));
+		card_read(st, &d->card);
 		db_col_copy(st, 11, d->description, sizeof(d->description));
 		db_col_copy(st, 12, d->requirements, sizeof(d->requirements));
 		db_col_copy(st, 13, d->address, sizeof(d->address));
@@ -378,4 +374,9 @@ int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char
 		error("usage count: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int64_t catalog_open_placements(sqlite3 *db)
+{
+	return db_int(db, "SELECT count(*) FROM placement WHERE status = 'open'", NULL, 0);
 }

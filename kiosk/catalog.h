@@ -90,6 +90,8 @@ int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol
  * none, -1 error. */
 int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
 			       size_t psize);
+/* How many placements are open (the admin screen); 0 on error. */
+int64_t catalog_open_placements(sqlite3 *db);
 /* Adds one to today's anonymous usage count for event. */
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event);

@@ -7,6 +7,7 @@
  * to a blank; English needs no catalog fallback (msgids are English).
  */
 #include "kiosk/i18n.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <stdint.h>

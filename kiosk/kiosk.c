@@ -3,16 +3,19 @@
  * The kiosk application core (see kiosk.h): the frame loop body, screen
  * switching, idle countdown and reset, editable fields and typing (from
  * a USB keyboard, a barcode scanner or the on-screen keyboard, all the
- * same path), the shared header and footer, and the hidden admin
- * gesture. Start reading at kiosk_frame().
+ * same path), the voice guide, the content column, and the dialogs the
+ * frame draws over any screen (idle countdown, language chooser). The
+ * header and footer the screens share are in chrome.c; screens are
+ * reached only through the table kiosk_screens[]. Start reading at
+ * kiosk_frame().
  */
 #include "kiosk/kiosk.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
-#include "kiosk/screens.h"
 #include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
@@ -21,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IDLE_COUNTDOWN_MS = 20000, ADMIN_TAPS = 5, ADMIN_TAP_WINDOW_MS = 4000 };
+enum { IDLE_COUNTDOWN_MS = 20000 };
+
+static void speech_off(struct kiosk *k, const char *first);
 
 static const struct screen *screen_find(const char *id)
 {
@@ -100,8 +105,10 @@ void kiosk_reset(struct kiosk *k)
 	k->show_data = 0;
 	k->osk_sel = -1;
 	str_wipe(k->spoken, sizeof(k->spoken));
-	/* The voice guide and its volume are this citizen's, not the next one's. */
-	kiosk_speech(k, 0, 0);
+	str_wipe(k->last_said, sizeof(k->last_said));
+	/* The voice guide and its volume are this citizen's, not the next
+	 * one's; it says what was wiped before it stops. */
+	speech_off(k, _("Session ended: everything you entered has been deleted."));
 	kiosk_set_lang(k, k->default_lang);
 	kiosk_go(k, "home");
 }
@@ -148,32 +155,104 @@ void kiosk_say(struct kiosk *k, const char *text)
 	size_t n = strlen(k->say);
 	if (!k->speech_on || !text || !text[0])
 		return;
+	k->say_polite = 0;
 	str_fmt(k->say + n, sizeof(k->say) - n, "%s%s", n ? " " : "", text);
+}
+
+/* The last character of text that is not a language mark; 0 if none. */
+static char last_visible(const char *text)
+{
+	char last = 0;
+	while (*text) {
+		if (*text == UI_LANG_MARK) {
+			const char *end = strchr(text, '\x1f');
+			text = end ? end + 1 : text + strlen(text);
+			continue;
+		}
+		last = *text++;
+	}
+	return last;
 }
 
 /* A sentence: text and a full stop, unless it ends in a sign already. */
 static void say_sentence(struct kiosk *k, const char *text)
 {
-	char buf[600];
-	size_t n = strlen(text);
-	if (!n)
+	char buf[KIOSK_SAY_MAX];
+	char last = last_visible(text);
+	if (!last)
 		return;
-	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", text[n - 1]) ? "" : ".");
+	str_fmt(buf, sizeof(buf), "%s%s", text, strchr(".?!:", last) ? "" : ".");
 	/* Once per utterance (an error shown and focused in one frame). */
 	if (!strstr(k->say, buf))
 		kiosk_say(k, buf);
 }
 
+/* text in lang (content: a placement written in Italian) when that is
+ * not the UI's: marked so that the engine gets it in its own voice. */
+static const char *in_lang(const char *lang, const char *text, char *buf, size_t size)
+{
+	if (!lang || !strcmp(lang, i18n_lang()) || strchr(text, UI_LANG_MARK))
+		return text;
+	str_fmt(buf, size, "\x1e%s\x1f%s" UI_LANG_END, lang, text);
+	return buf;
+}
+
+void kiosk_say_sentence(struct kiosk *k, const char *text)
+{
+	say_sentence(k, text);
+}
+
+void kiosk_say_polite(struct kiosk *k, const char *text)
+{
+	int polite = !k->say[0];
+	say_sentence(k, text);
+	k->say_polite = polite;
+}
+
+/* Hands what this frame says to the engine: each run in its language
+ * (the first interrupts what was being said, the others follow). */
+static void say_out(struct kiosk *k, const char *text)
+{
+	const char *p = text;
+	char lang[8], seg[KIOSK_SAY_MAX];
+	int first = !k->say_polite;
+	k->say_polite = 0;
+	str_copy(lang, sizeof(lang), i18n_lang());
+	while (*p) {
+		size_t n = 0;
+		while (p[n] && p[n] != UI_LANG_MARK)
+			n++;
+		if (n) {
+			str_fmt(seg, sizeof(seg), "%.*s", (int)n, p);
+			if (seg[strspn(seg, " ")]) {
+				(first ? speech_say : speech_queue)(k->speech, lang, seg);
+				first = 0;
+			}
+			str_wipe(seg, sizeof(seg));
+		}
+		p += n;
+		if (*p == UI_LANG_MARK) {
+			const char *end = strchr(p, '\x1f');
+			size_t ln = end ? (size_t)(end - p - 1) : 0;
+			if (ln && ln < sizeof(lang))
+				str_fmt(lang, sizeof(lang), "%.*s", (int)ln, p + 1);
+			else
+				str_copy(lang, sizeof(lang), i18n_lang());
+			p = end ? end + 1 : p + strlen(p);
+		}
+	}
+}
+
 void kiosk_say_screen(struct kiosk *k, int with_help)
 {
-	char buf[600], spelled[300];
+	char buf[1200], spelled[600];
 	for (size_t i = 0; i < ARRAY_SIZE(screen_words); i++) {
 		if (strcmp(screen_words[i].id, k->screen->id))
 			continue;
 		if (screen_words[i].title)
 			say_sentence(k, _(screen_words[i].title));
 		else if (!strcmp(k->screen->id, "detail") && k->have_sel)
-			say_sentence(k, k->sel.card.title);
+			say_sentence(k, in_lang("it", k->sel.card.title, buf, sizeof(buf)));
 		if (screen_words[i].purpose)
 			say_sentence(k, _(screen_words[i].purpose));
 	}
@@ -186,7 +265,11 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 	if (!strcmp(k->screen->id, "review")) {
 		/* The summary is text, not controls: read it here. Personal
 		 * data only through headphones, or once the citizen shows it. */
-		str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		/* Through the speakers, in a public hall, not even the name. */
+		if (k->speech_private || k->show_data)
+			str_fmt(buf, sizeof(buf), "%s: %s %s", _("Name"), k->c.given_name, k->c.family_name);
+		else
+			str_fmt(buf, sizeof(buf), "%s: %s", _("Name"), _("hidden"));
 		say_sentence(k, buf);
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Codice fiscale"),
 			k->speech_private || k->show_data ? speech_spell(k->cf_info.code, _("dash"), spelled, sizeof(spelled))
@@ -208,17 +291,32 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 		say_sentence(k, _("Use Up and Down to move, Enter to choose, Back to go back. In a text field, press Down to use the keyboard."));
 }
 
+/* Says text now (not at the end of the frame), recorded as said. */
+static void say_now(struct kiosk *k, const char *text)
+{
+	say_out(k, text);
+	str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), text);
+}
+
+static void speech_off(struct kiosk *k, const char *first)
+{
+	if (k->speech_on && k->speech) {
+		char buf[600];
+		str_fmt(buf, sizeof(buf), "%s%s%s", first ? first : "", first ? " " : "", _("Voice guide off."));
+		say_now(k, buf);
+	}
+	k->speech_on = 0;
+	k->speech_private = 0;
+	k->speech_volume = SPEECH_VOLUME_DEFAULT;
+	speech_set_volume(k->speech, k->speech_volume);
+}
+
 void kiosk_speech(struct kiosk *k, int on, int private_)
 {
 	if (on && !k->speech)
 		k->speech = speech_start(config_get(k->cfg, "speech_log"));
 	if (!on) {
-		if (k->speech_on && k->speech)
-			speech_say(k->speech, i18n_lang(), _("Voice guide off."));
-		k->speech_on = 0;
-		k->speech_private = 0;
-		k->speech_volume = SPEECH_VOLUME_DEFAULT;
-		speech_set_volume(k->speech, k->speech_volume);
+		speech_off(k, NULL);
 		return;
 	}
 	if (k->speech_on) {
@@ -259,7 +357,7 @@ static const char *role_words(const struct ui_widget *w)
  * star is said as a word; a field's value only through headphones. */
 static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *label)
 {
-	char name[220], buf[700], spelled[300];
+	char name[KIOSK_SAY_MAX / 2], buf[KIOSK_SAY_MAX], spelled[300], marked[KIOSK_SAY_MAX / 2];
 	const char *state = "", *value;
 	size_t n;
 	str_copy(name, sizeof(name), label);
@@ -272,9 +370,20 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	n = strlen(name);
 	if (n > 2 && !strcmp(name + n - 2, " *"))
 		str_fmt(name + n - 2, sizeof(name) - (n - 2), ", %s", _("required"));
+	if (w && w->lang) {
+		str_copy(marked, sizeof(marked), in_lang(w->lang, name, buf, sizeof(buf)));
+		str_copy(name, sizeof(name), marked);
+	}
 	if (!w) {
 		say_sentence(k, name);
 		return;
+	}
+	/* Personal data on review is said only through headphones (or once
+	 * the citizen chose to show it): the name and birth data too. */
+	if ((!strcmp(w->id, "review:name") || !strcmp(w->id, "review:born")) && !k->speech_private && !k->show_data) {
+		char *colon = strstr(name, ": ");
+		if (colon)
+			str_fmt(colon + 2, sizeof(name) - (size_t)(colon + 2 - name), "%s", _("hidden"));
 	}
 	if (w->role == UI_ROLE_RADIO)
 		state = w->checked ? _("selected") : _("not selected");
@@ -297,6 +406,17 @@ static void say_widget(struct kiosk *k, const struct ui_widget *w, const char *l
 	else
 		str_fmt(buf, sizeof(buf), "%s, %s%s%s", name, role_words(w), state[0] ? ", " : "", state);
 	say_sentence(k, buf);
+	/* A field's hint is text the keyboard's Next skips: said with it. */
+	if (!strcmp(w->id, "field:phone") || !strcmp(w->id, "field:email")) {
+		const struct ui_widget *hint = ui_find(&k->ui, "contact-hint");
+		if (hint) {
+			char *star;
+			str_copy(name, sizeof(name), hint->label);
+			while ((star = strstr(name, " *")))
+				memmove(star, star + 2, strlen(star + 2) + 1);
+			say_sentence(k, name);
+		}
+	}
 }
 
 static void say_focus(struct kiosk *k, const char *label)
@@ -325,7 +445,7 @@ static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 		say_focus(k, text);
 		break;
 	case UI_ANNOUNCE_ERROR: {
-		char buf[600];
+		char buf[KIOSK_SAY_MAX];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), text);
 		say_sentence(k, buf);
 		break;
@@ -512,7 +632,11 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 			str_wipe(err, sizeof(err));
 		}
 	} else if (!strcmp(id, "field:protocol") || !strcmp(id, "field:check_cf")) {
-		status_field_changed(k, id);
+		/* The status screen's fields: its hook, even before the switch
+		 * to it (a receipt scanned on home is typed this frame). */
+		const struct screen *s = screen_find("status");
+		if (s && s->field_changed)
+			s->field_changed(k, id);
 	} else if (!strcmp(id, "field:residence")) {
 		k->c.residence[0] = 0;
 		k->c.residence_name[0] = 0;
@@ -530,9 +654,9 @@ void kiosk_field_changed(struct kiosk *k, const char *id)
 	}
 }
 
-/* --- chrome -------------------------------------------------------------- */
+/* --- the column and the dialogs over every screen --------------------------- */
 
-void chrome_column(struct kiosk *k, int *x, int *w)
+void kiosk_column(struct kiosk *k, int *x, int *w)
 {
 	struct ui *ui = &k->ui;
 	/* The reading column widens with the text size: the same number of
@@ -551,7 +675,7 @@ static const struct { const char *code, *name; } lang_names[] = {
 	{ "ro", "Română" }, { "uk", "Українська" }, { "ar", "العربية" },
 };
 
-static const char *lang_name(const char *code)
+const char *kiosk_lang_name(const char *code)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
 		if (!strcmp(lang_names[i].code, code))
@@ -573,161 +697,8 @@ static int lang_offered(struct kiosk *k, const char *lang)
 	}
 	return 0;
 }
-
-/* The header's two controls: the voice guide and the language chooser
- * (seven languages do not fit in a row, so one button opens them). */
-static void header_controls(struct kiosk *k, const char **labels)
-{
-	labels[0] = _("Voice guide");
-	labels[1] = lang_name(i18n_lang());
-}
-
-/* The header's geometry: one row (names left, controls right) or, when
- * large text does not fit beside the buttons, the controls on a second
- * row. It grows with the citizen's text size. */
-struct header_layout {
-	int h, rows, bw, bh, nl, l1, l2;
-	int below;			/* portrait: the controls sit in a bar low down */
-};
-
-static void header_layout(struct kiosk *k, struct header_layout *hl)
-{
-	struct ui *ui = &k->ui;
-	const char *labels[2];
-	char name[160];
-	int x, w, pad = ui_px(ui, 32), gap = ui_px(ui, 14), lpx = ui_font_px(ui, 30), namew, subw;
-
-	chrome_column(k, &x, &w);
-	header_controls(k, labels);
-	hl->l1 = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40));
-	hl->l2 = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26));
-	hl->bw = ui_px(ui, 190);
-	hl->bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx) + ui_px(ui, 36);
-	hl->nl = 2;
-	for (int i = 0; i < 2; i++) {
-		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, labels[i], strlen(labels[i])) + 2 * ui_px(ui, 24);
-		if (tw > hl->bw)
-			hl->bw = tw;
-	}
-	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
-	namew = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40), name, strlen(name));
-	subw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26),
-			      _("DoteComune - training placements at the town hall"),
-			      strlen(_("DoteComune - training placements at the town hall")));
-	if (subw > namew)
-		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
-	if (2 * hl->bw + gap > w)
-		hl->bw = (w - gap) / 2;
-	/* Portrait: the voice guide and language controls move from the top
-	 * into a bar above the footer, within reach from a wheelchair (the
-	 * top third of a portrait kiosk is not). */
-	hl->below = ui->h > ui->w;
-	if (hl->below) {
-		hl->nl = 0;
-		hl->bw = (w - gap) / 2;
-	}
-	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
-	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
-	if (hl->rows == 2)
-		hl->h += hl->bh + ui_px(ui, 16);
-	else if (hl->bh + ui_px(ui, 40) > hl->h)
-		hl->h = hl->bh + ui_px(ui, 40);
-	if (hl->h < ui_px(ui, 150))
-		hl->h = ui_px(ui, 150);
-}
-
-static int header_height(struct kiosk *k)
-{
-	struct header_layout hl;
-	header_layout(k, &hl);
-	return hl.h;
-}
-
-/* The voice guide and language buttons, from (lx, ly) rightwards. */
-static void header_buttons(struct kiosk *k, const struct header_layout *hl, int lx, int ly)
-{
-	struct ui *ui = &k->ui;
-	int gap = ui_px(ui, 14);
-	char label[200];
-	const char *labels[2];
-
-	header_controls(k, labels);
-	for (int i = 0; i < 2; i++) {
-		static const char *const ids[2] = { "speech", "language" };
-		int on = i == 0 && k->speech_on;
-		int lpx = ui_font_px(ui, 30), tapped;
-		struct ui_rect b = { lx, ly, hl->bw, hl->bh };
-		struct ui_widget *wd;
-		if (on)
-			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
-		else
-			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-		/* The language button says what it is in the current language
-		 * too, for whoever does not read the one on show. */
-		if (i == 1)
-			str_fmt(label, sizeof(label), "%s: %s", _("Language"), labels[1]);
-		else
-			str_copy(label, sizeof(label), labels[0]);
-		tapped = ui_area(ui, ids[i], i == 0 ? UI_ROLE_CHECKBOX : UI_ROLE_BUTTON, label, b);
-		wd = &ui->widgets[ui->nwidgets - 1];
-		if (i == 0 && !strcmp(wd->id, "speech"))
-			wd->checked = k->speech_on;
-		if (tapped && i == 0)
-			kiosk_speech(k, !k->speech_on, 0);
-		else if (tapped)
-			k->lang_menu = 1;
-		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
-						  b.w - 8, hl->bh },
-			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
-		lx += hl->bw + gap;
-	}
-}
-
-int chrome_header(struct kiosk *k, const char *title)
-{
-	struct ui *ui = &k->ui;
-	struct header_layout hl;
-	int pad = ui_px(ui, 32), x, w, gap = ui_px(ui, 14), lx, ly, ty, tw;
-	char name[160];
-
-	(void)title;
-	header_layout(k, &hl);
-	chrome_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
-	/* Hidden operator gesture: five taps in the top-left corner. */
-	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, ui_px(ui, 150), ui_px(ui, 150) })) {
-		if (ui->in.now_ms - k->admin_first_tap > ADMIN_TAP_WINDOW_MS) {
-			k->admin_first_tap = ui->in.now_ms;
-			k->admin_taps = 0;
-		}
-		/* Without a PIN in the configuration the door stays shut. */
-		if (++k->admin_taps >= ADMIN_TAPS) {
-			k->admin_taps = 0;
-			if (config_get(k->cfg, "admin_pin")[0])
-				kiosk_go(k, "pin");
-		}
-	}
-	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
-	if (hl.rows == 1) {
-		ty = (hl.h - hl.l1 - hl.l2) / 2;
-		ly = (hl.h - hl.bh) / 2;
-		tw = lx - x - pad;
-	} else {
-		ty = ui_px(ui, 20);
-		ly = ty + hl.l1 + hl.l2 + ui_px(ui, 12);
-		tw = w;
-	}
-	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
-	ui_text_box(ui, (struct ui_rect){ x, ty, tw, hl.l1 }, name, UI_FONT_BOLD, ui_font_px(ui, 40),
-		    ui_color(ui, C_HEADER_TEXT), 0);
-	ui_text_box(ui, (struct ui_rect){ x, ty + hl.l1, tw, hl.l2 }, _("DoteComune - training placements at the town hall"),
-		    UI_FONT_REGULAR, ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
-	if (!hl.below)
-		header_buttons(k, &hl, lx, ly);
-	return hl.h;
-}
-
-void chrome_languages(struct kiosk *k)
+/* The language chooser over the screen. */
+static void language_chooser(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	int x, w, pad = ui_px(ui, 40), gap = ui_px(ui, 16), y, bh = ui_button_h(ui, 96), n = 0, cols, rows, first;
@@ -737,7 +708,7 @@ void chrome_languages(struct kiosk *k)
 	for (size_t i = 0; i < ARRAY_SIZE(lang_names); i++)
 		if (lang_offered(k, lang_names[i].code) && i18n_loaded(lang_names[i].code))
 			codes[n++] = lang_names[i].code;
-	chrome_column(k, &x, &w);
+	kiosk_column(k, &x, &w);
 	cols = ui->w > ui->h ? 2 : 1;
 	rows = (n + cols - 1) / cols;
 	/* Everything under the chooser is out of reach until it closes:
@@ -762,7 +733,7 @@ void chrome_languages(struct kiosk *k)
 			char id[16];
 			struct ui_rect r = { x + pad + (i / rows) * (cw + gap), y + (i % rows) * (bh + gap), cw, bh };
 			str_fmt(id, sizeof(id), "lang:%s", codes[i]);
-			if (ui_button(ui, id, lang_name(codes[i]), r,
+			if (ui_button(ui, id, kiosk_lang_name(codes[i]), r,
 				      !strcmp(codes[i], i18n_lang()) ? UI_CHOICE_ON : UI_CHOICE)) {
 				/* At the end of the frame: this one was drawn (and its
 				 * labels recorded) in the old language. */
@@ -789,97 +760,8 @@ void chrome_languages(struct kiosk *k)
 	ui->animating = 1;
 }
 
-int chrome_footer_height(struct kiosk *k)
-{
-	/* Room for its buttons, which grow with the text size. */
-	int h = ui_px(&k->ui, 150), need = ui_button_h(&k->ui, 100) + ui_px(&k->ui, 40);
-	if (h < need)
-		h = need;
-	return h < 64 ? 64 : h;
-}
-
-/* Whether the footer stays visible above the keyboard. */
-static int footer_shown(struct kiosk *k)
-{
-	int osk = osk_height(k);
-	return !osk || k->ui.h - osk - header_height(k) - chrome_footer_height(k) > k->ui.h * 3 / 10;
-}
-
-struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
-{
-	struct ui *ui = &k->ui;
-	struct header_layout hl;
-	int bottom = ui->h - osk_height(k);
-	if (footer_h && footer_shown(k))
-		bottom -= footer_h;
-	header_layout(k, &hl);
-	k->bar_pending = 0;
-	if (hl.below) {
-		/* The controls' bar, just above the footer; the keyboard takes
-		 * its place while it is up (Hide, or Escape, brings it back).
-		 * chrome_bar() draws it after the page, so the keypad meets it
-		 * in reading order. */
-		int bh = hl.bh + 2 * ui_px(ui, 14);
-		if (!osk_height(k)) {
-			bottom -= bh;
-			k->bar_pending = 1;
-			k->bar_y = bottom;
-		}
-	}
-	ui->reserved_bottom = ui->h - bottom;
-	return (struct ui_rect){ 0, top, ui->w, bottom - top };
-}
-
-void chrome_bar(struct kiosk *k)
-{
-	struct ui *ui = &k->ui;
-	struct header_layout hl;
-	int x, w, pad = ui_px(ui, 14);
-	if (!k->bar_pending)
-		return;
-	k->bar_pending = 0;
-	header_layout(k, &hl);
-	chrome_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bh + 2 * pad }, ui_color(ui, C_HEADER));
-	header_buttons(k, &hl, x, k->bar_y + pad);
-}
-
-int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
-		  int next_enabled)
-{
-	return chrome_footer_ids(k, "back", back_label, next_id, next_label, next_enabled);
-}
-
-int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_label, const char *next_id,
-		      const char *next_label, int next_enabled)
-{
-	struct ui *ui = &k->ui;
-	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
-	int y = ui->h - osk_height(k) - h;
-	chrome_bar(k);
-	if (!footer_shown(k))
-		return 0;
-	chrome_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
-	bh = bh < 48 ? 48 : bh;
-	if (back_label && ui_button(ui, back_id, back_label,
-				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
-		res = 1;
-	if (next_label) {
-		int nw = (w - gap) * 3 / 5;
-		if (ui_button_enabled(ui, next_id, next_label,
-				      (struct ui_rect){ x + w - nw, y + (h - bh) / 2, nw, bh }, UI_PRIMARY,
-				      next_enabled))
-			res = 2;
-	}
-	/* A Continue refused again shows the first error again. */
-	if (res == 2)
-		ui_alerts_renew(ui);
-	return res;
-}
-
-void chrome_idle(struct kiosk *k)
+/* The idle countdown: "are you still there?" over the screen. */
+static void idle_countdown(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	int x, w, pad = ui_px(ui, 40), y;
@@ -889,7 +771,17 @@ void chrome_idle(struct kiosk *k)
 
 	if (left < 0)
 		left = 0;
-	chrome_column(k, &x, &w);
+	/* Heard as a countdown: what happens, when, and the key to press;
+	 * again at 10 and 5 seconds. */
+	if (left != k->idle_said_left && (left == IDLE_COUNTDOWN_MS / 1000 || left == 10 || left == 5)) {
+		char said[300];
+		k->idle_said_left = (int)left;
+		str_fmt(said, sizeof(said), _("The session ends in %d seconds: press any key to continue."), (int)left);
+		if (left == IDLE_COUNTDOWN_MS / 1000)
+			say_sentence(k, _("Are you still there?"));
+		say_sentence(k, said);
+	}
+	kiosk_column(k, &x, &w);
 	/* A full-screen dialog: any touch on it means "still here". */
 	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
 	if (ui_area(ui, "idle", UI_ROLE_DIALOG, _("Are you still there?"), all))
@@ -930,6 +822,45 @@ static int reachable(const struct ui *ui, const char *id)
 	return 0;
 }
 
+/* Fields whose value is personal data: spelled only through headphones. */
+static int personal_field(const char *id)
+{
+	static const char *const ids[] = { "field:given_name", "field:family_name", "field:cf", "field:phone",
+					   "field:email", "field:check_cf", "field:pin" };
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		if (!strcmp(ids[i], id))
+			return 1;
+	return 0;
+}
+
+/* The spell key: the focused field's value (personal data only through
+ * headphones), the receipt's protocol number, or the focused text. */
+static void say_spelled(struct kiosk *k)
+{
+	char spelled[1200], plain[600];
+	const struct ui_widget *w = ui_find(&k->ui, k->ui.focus);
+	const char *value = w ? kiosk_field(k, w->id, NULL, NULL) : NULL, *what = NULL;
+	if (value) {
+		if (!value[0])
+			what = NULL;
+		else if (personal_field(w->id) && !k->speech_private)
+			what = NULL, value = _("hidden");
+		else
+			what = value;
+		if (!what) {
+			say_sentence(k, value[0] ? value : _("empty"));
+			return;
+		}
+	} else if (!strcmp(k->screen->id, "receipt") && k->app.protocol[0]) {
+		what = k->app.protocol;
+	} else if (w) {
+		what = ui_strip_marks(w->text, plain, sizeof(plain));
+	}
+	if (what && what[0])
+		say_sentence(k, speech_spell(what, _("dash"), spelled, sizeof(spelled)));
+	str_wipe(spelled, sizeof(spelled));
+}
+
 /* The keys of a navigation keypad that are not focus moves: Help, the
  * volume, and Back (Escape, or BackSpace outside a text field). Returns
  * 1 when Back should press the screen's back button. */
@@ -960,6 +891,17 @@ static int keypad_keys(struct kiosk *k)
 		speech_set_volume(k->speech, k->speech_volume);
 		str_fmt(buf, sizeof(buf), _("Volume %d%%"), k->speech_volume);
 		say_sentence(k, buf);
+		in->key = 0;
+		break;
+	case UI_KEY_REPEAT:
+		/* The last thing said, again (marks and all). */
+		if (k->speech_on && k->last_said[0])
+			kiosk_say(k, k->last_said);
+		in->key = 0;
+		break;
+	case UI_KEY_SPELL:
+		if (k->speech_on)
+			say_spelled(k);
 		in->key = 0;
 		break;
 	case UI_KEY_BACKSPACE:
@@ -1005,7 +947,7 @@ void kiosk_frame(struct kiosk *k)
 	    in->now_ms - k->last_input_ms >= idle_ms) {
 		k->idle_dialog = 1;
 		k->idle_deadline = in->now_ms + IDLE_COUNTDOWN_MS;
-		ui_announce(ui, UI_ANNOUNCE_ERROR, _("Are you still there?"));
+		k->idle_said_left = -1;
 	}
 	/* Home holds nothing personal, but the next citizen should find the
 	 * default language and reading settings: reset them quietly. */
@@ -1045,8 +987,14 @@ void kiosk_frame(struct kiosk *k)
 		back = keypad_keys(k);
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0])
+		if (in->text[0]) {
+			char spelled[300];
 			kiosk_type(k, in->text);
+			/* Through headphones what is typed is read back, a key at
+			 * a time (not a scanner's burst): "7" from "70". */
+			if (k->speech_on && k->speech_private && strlen(in->text) <= 4)
+				kiosk_say(k, speech_spell(in->text, _("dash"), spelled, sizeof(spelled)));
+		}
 		if (in->key == UI_KEY_BACKSPACE)
 			kiosk_backspace(k);
 		/* Enter (and a scanner's CR) moves on, unless typing has
@@ -1072,9 +1020,9 @@ void kiosk_frame(struct kiosk *k)
 		osk_frame(k);
 	k->osk_press = 0;
 	if (k->lang_menu && !k->idle_dialog)
-		chrome_languages(k);
+		language_chooser(k);
 	if (k->idle_dialog)
-		chrome_idle(k);
+		idle_countdown(k);
 	ui_frame_end(ui);
 
 	if (k->next) {
@@ -1091,6 +1039,8 @@ void kiosk_frame(struct kiosk *k)
 		k->keyboard_hidden = 0;
 		k->osk_sel = -1;
 		k->show_data = 0;
+		k->count_said[0] = 0;
+		k->ineligible_said = 0;
 		if (n->enter)
 			n->enter(k);
 		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
@@ -1116,8 +1066,9 @@ void kiosk_frame(struct kiosk *k)
 		str_copy(k->tapped_say, sizeof(k->tapped_say), ui->tapped);
 	if (k->say[0]) {
 		/* One utterance per frame: it cuts the previous one short. */
-		speech_say(k->speech, i18n_lang(), k->say);
+		say_out(k, k->say);
 		str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), k->say);
+		str_copy(k->last_said, sizeof(k->last_said), k->say);
 		str_wipe(k->say, sizeof(k->say));
 	}
 	if (k->sync && in->now_ms - k->health_ms >= 1000) {

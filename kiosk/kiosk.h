@@ -2,9 +2,10 @@
 /*
  * The kiosk application: its state (one struct kiosk), the table of
  * screens {id, enter, frame, leave}, the citizen's form data (wiped on
- * idle reset), the editable fields, and the chrome every screen shares
- * (header with the comune and the language switch, footer buttons, the
- * idle countdown). kiosk/platform.c feeds it input and draws what it
+ * idle reset), the editable fields, the voice guide, the dialogs over
+ * every screen (idle countdown, language chooser) and the on-screen
+ * keyboard (osk.c). The header and footer the screens share are in
+ * chrome.h. kiosk/platform.c feeds it input and draws what it
  * emits; it never touches SDL. Start reading at kiosk_frame().
  */
 #ifndef DOTE_KIOSK_KIOSK_H
@@ -29,7 +30,14 @@ struct screen {
 	void (*enter)(struct kiosk *k);
 	void (*frame)(struct kiosk *k);
 	void (*leave)(struct kiosk *k);
+	/* A field the screen owns changed (kiosk_field_changed() calls the
+	 * status screen's for its protocol and codice fiscale; may be NULL). */
+	void (*field_changed)(struct kiosk *k, const char *id);
 };
+
+/* What the voice guide says in one frame, at most (a privacy notice and
+ * more: speech.c splits it into sentences). */
+enum { KIOSK_SAY_MAX = 8192 };
 
 enum field_kind { FIELD_TEXT, FIELD_UPPER, FIELD_NUMBER, FIELD_PHONE, FIELD_EMAIL, FIELD_PIN };
 
@@ -163,9 +171,14 @@ struct kiosk {
 	int speech_on;
 	int speech_private;		/* started by headphones: values may be read */
 	int speech_volume;
-	char say[1024];
-	char spoken[8][1024];
+	char say[KIOSK_SAY_MAX];	/* with language marks (ui.h UI_LANG_MARK) */
+	char spoken[8][KIOSK_SAY_MAX];	/* as said, marks kept */
 	int nspoken;
+	char last_said[KIOSK_SAY_MAX];	/* for the repeat key */
+	char count_said[128];		/* browse: the search and count last said */
+	int ineligible_said;		/* eligibility: the refusal was said */
+	int idle_said_left;		/* idle countdown: seconds last said */
+	int say_polite;			/* this frame's words wait for the last ones */
 	char tapped_say[48];		/* a control tapped, said next frame */
 	/* Navigation keypad in the on-screen keyboard: the key selected
 	 * (index in drawing order, -1 none) and a press of it this frame. */
@@ -198,6 +211,13 @@ void kiosk_set_lang(struct kiosk *k, const char *lang);
 void kiosk_speech(struct kiosk *k, int on, int private_);
 /* Adds a sentence to what the voice guide says at the end of this frame. */
 void kiosk_say(struct kiosk *k, const char *text);
+/* The same, as a sentence: a full stop added when text ends without a
+ * sign, and not said twice in one utterance. */
+void kiosk_say_sentence(struct kiosk *k, const char *text);
+/* A sentence that waits for what is being said instead of cutting it
+ * (a live region's "polite": the result count after the letter typed),
+ * unless something else is said in the same frame. */
+void kiosk_say_polite(struct kiosk *k, const char *text);
 /* Says what the current screen is for (Help key, voice guide started). */
 void kiosk_say_screen(struct kiosk *k, int with_help);
 /* Headphones (an audio output device) were plugged in. */
@@ -215,25 +235,10 @@ void kiosk_backspace(struct kiosk *k);
 /* Live checks after a field changed (codice fiscale, search). */
 void kiosk_field_changed(struct kiosk *k, const char *id);
 
-/* Shared chrome, used by the screens (screens.c). */
-int chrome_header(struct kiosk *k, const char *title);
-/* The content rect between the header and the footer/keyboard (and, in
- * portrait, the bar with the voice guide and language controls). */
-struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h);
-/* Draws that bar, once, after the page (screen_end and chrome_footer
- * call it). */
-void chrome_bar(struct kiosk *k);
-/* Footer with back (may be NULL) and next (may be NULL) buttons; returns
- * 1 back, 2 next, 0 none. */
-int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
-		  int next_enabled);
-/* The same with another id than "back" for the left button (the
- * receipt's Print, which must never slide under the footer). */
-int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_label, const char *next_id,
-		      const char *next_label, int next_enabled);
-int chrome_footer_height(struct kiosk *k);
 /* Content column: x and width for the body, capped for wide screens. */
-void chrome_column(struct kiosk *k, int *x, int *w);
+void kiosk_column(struct kiosk *k, int *x, int *w);
+/* A language by its own name ("Italiano"), as a citizen looks for it. */
+const char *kiosk_lang_name(const char *code);
 /* The on-screen keyboard (osk.c): drawn when a field has focus; returns
  * the height it takes at the bottom (0 when hidden). */
 int osk_height(struct kiosk *k);
@@ -242,10 +247,6 @@ void osk_frame(struct kiosk *k);
  * keys of this frame's input when they act on the keyboard (Down from a
  * field enters it); returns 1 when it took the key. */
 int osk_keypad(struct kiosk *k);
-/* The idle countdown (chrome). */
-void chrome_idle(struct kiosk *k);
-/* The language chooser over the screen (chrome). */
-void chrome_languages(struct kiosk *k);
 /* Personal data for a shared screen: masked unless the citizen chose to
  * show it (kiosk/mask.c). kind: 'c' codice fiscale, 'p' phone, 'e' e-mail. */
 const char *kiosk_mask(struct kiosk *k, char kind, const char *value, char *buf, size_t size);

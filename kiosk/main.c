@@ -9,6 +9,7 @@
 #include "core/comuni.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/identity.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
@@ -83,62 +84,55 @@ static const char *locale_dir(struct config *cfg)
 	return "/usr/share/locale";
 }
 
-int main(int argc, char **argv)
-{
-	struct config cfg;
-	struct kiosk *k;
-	struct platform_options po = { 0 };
-	struct platform *p = NULL;
-	const char *config_path = NULL, *script = NULL, *shots = NULL, *lang = NULL, *init_db = NULL, *wav = NULL;
-	const char *say = NULL;
-	int rc = 1;
+/* What the command line asked for (the configuration keys it set go
+ * straight into the configuration). */
+struct args {
+	struct platform_options po;
+	const char *config_path, *script, *shots, *lang, *init_db, *wav, *say;
+};
 
-	if (config_init(&cfg, kiosk_config, ARRAY_SIZE(kiosk_config)))
-		return 1;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			config_path = argv[++i];
-	if (config_path ? config_load(&cfg, config_path, 0) : config_load(&cfg, "/etc/dote/kiosk.conf", 1)) {
-		config_release(&cfg);
-		return 1;
-	}
+/* Reads the arguments after the configuration file is loaded. Returns -1
+ * to go on, or the exit status (0 after --help, 2 for a mistake). */
+static int parse_args(int argc, char **argv, struct config *cfg, struct args *o)
+{
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout, &cfg);
-			config_release(&cfg);
+			usage(stdout, cfg);
 			return 0;
 		} else if (!strcmp(a, "--headless")) {
-			po.headless = 1;
+			o->po.headless = 1;
 		} else if (!strcmp(a, "--windowed")) {
-			po.windowed = 1;
+			o->po.windowed = 1;
 		} else if (!strcmp(a, "--software")) {
-			po.software = 1;
+			o->po.software = 1;
 		} else if (!strcmp(a, "--config") && v) {
 			i++;
 		} else if (!strcmp(a, "--db") && v) {
-			config_set(&cfg, "db", v);
+			config_set(cfg, "db", v);
 			i++;
 		} else if (!strcmp(a, "--script") && v) {
-			script = v;
+			o->script = v;
 			i++;
 		} else if (!strcmp(a, "--shots") && v) {
-			shots = v;
+			o->shots = v;
 			i++;
 		} else if (!strcmp(a, "--lang") && v) {
-			lang = v;
+			o->lang = v;
 			i++;
 		} else if (!strcmp(a, "--say-to-wav") && v && i + 2 < argc) {
-			wav = v;
-			say = argv[i + 2];
+			o->wav = v;
+			o->say = argv[i + 2];
 			i += 2;
 		} else if (!strcmp(a, "--init-db") && v) {
-			init_db = v;
+			o->init_db = v;
 			i++;
 		} else if (!strcmp(a, "--size") && v) {
-			if (sscanf(v, "%dx%d", &po.w, &po.h) != 2 || po.w < 320 || po.h < 240 || po.w > 8192 || po.h > 8192) {
+			struct platform_options *po = &o->po;
+			if (sscanf(v, "%dx%d", &po->w, &po->h) != 2 || po->w < 320 || po->h < 240 || po->w > 8192 ||
+			    po->h > 8192) {
 				fprintf(stderr, "error: --size wants WxH, e.g. 1080x1920\n");
-				return config_release(&cfg), 2;
+				return 2;
 			}
 			i++;
 		} else if (!strcmp(a, "--set") && v) {
@@ -146,131 +140,174 @@ int main(int argc, char **argv)
 			const char *eq = strchr(v, '=');
 			if (!eq || (size_t)(eq - v) >= sizeof(key)) {
 				fprintf(stderr, "error: --set wants key=value\n");
-				return config_release(&cfg), 2;
+				return 2;
 			}
 			memcpy(key, v, (size_t)(eq - v));
 			key[eq - v] = 0;
-			if (config_set(&cfg, key, eq + 1))
-				return config_release(&cfg), 2;
+			if (config_set(cfg, key, eq + 1))
+				return 2;
 			i++;
 		} else {
 			fprintf(stderr, "error: unknown argument '%s'\n", a);
-			usage(stderr, &cfg);
-			return config_release(&cfg), 2;
+			usage(stderr, cfg);
+			return 2;
 		}
 	}
+	return -1;
+}
 
-	/* A language the kiosk does not have is a mistake to fix now, not
-	 * a surprise for the first citizen. */
+/* A language the kiosk does not have is a mistake to fix now, not a
+ * surprise for the first citizen: --lang and every one in `languages`
+ * must be known. Returns 0, or 2 after saying which is not. */
+static int languages_known(struct config *cfg, const char *lang)
+{
+	const char *l = config_get(cfg, "languages");
 	if (lang && !i18n_known(lang)) {
 		fprintf(stderr, "error: --lang %s: no such language (the kiosk has it, en, fr, es, ro, uk, ar)\n", lang);
-		return config_release(&cfg), 2;
+		return 2;
 	}
-	{
-		const char *l = config_get(&cfg, "languages");
-		while (*l) {
-			char one[16];
-			size_t len = strcspn(l, ", ");
-			str_fmt(one, sizeof(one), "%.*s", (int)(len < 15 ? len : 15), l);
-			if (len && !i18n_known(one)) {
-				fprintf(stderr, "error: languages: '%s' is not a language of the kiosk (it, en, fr, es, ro, uk, ar)\n", one);
-				return config_release(&cfg), 2;
-			}
-			l += len;
-			l += strspn(l, ", ");
+	while (*l) {
+		char one[16];
+		size_t len = strcspn(l, ", ");
+		str_fmt(one, sizeof(one), "%.*s", (int)(len < 15 ? len : 15), l);
+		if (len && !i18n_known(one)) {
+			fprintf(stderr, "error: languages: '%s' is not a language of the kiosk (it, en, fr, es, ro, uk, ar)\n", one);
+			return 2;
+		}
+		l += len;
+		l += strspn(l, ", ");
+	}
+	return 0;
+}
+
+/* The kiosk's key: an offline kiosk that was never enrolled gets a
+ * local key so it can sign receipts from the first day. Returns 0 or -1. */
+static int identity_ready(struct kiosk *k, struct config *cfg)
+{
+	if (identity_load(config_get(cfg, "state_dir"), &k->identity)) {
+		if (dir_make(config_get(cfg, "state_dir"), 0700) ||
+		    identity_create_key(config_get(cfg, "state_dir"), &k->identity))
+			return error("cannot create the kiosk key in %s", config_get(cfg, "state_dir"));
+		warning("kiosk not enrolled: created a local key in %s", config_get(cfg, "state_dir"));
+	}
+	if (!k->identity.id[0]) {
+		str_copy(k->identity.id, sizeof(k->identity.id), "LOCAL");
+		str_copy(k->identity.comune, sizeof(k->identity.comune), config_get(cfg, "comune"));
+	}
+	k->have_identity = 1;
+	return 0;
+}
+
+/* Loads the message catalogs; an offered language without its catalog
+ * would show English: say so now. Returns 0, or 2. */
+static int catalogs_loaded(struct config *cfg, const char *lang)
+{
+	i18n_load(locale_dir(cfg), config_get(cfg, "languages"));
+	for (int i = 0; i < i18n_nlanguages; i++) {
+		const char *l = config_get(cfg, "languages"), *at = strstr(l, i18n_languages[i]);
+		if (at && (at == l || at[-1] == ',' || at[-1] == ' ') && !isalpha((unsigned char)at[2]) &&
+		    !i18n_loaded(i18n_languages[i])) {
+			error("languages: no catalog for '%s' in %s/%s/LC_MESSAGES", i18n_languages[i], locale_dir(cfg),
+			      i18n_languages[i]);
+			return 2;
 		}
 	}
-	if (wav) {
-		rc = speech_to_wav(lang ? lang : "it", say, wav) ? 1 : 0;
+	if (lang && !i18n_loaded(lang)) {
+		error("--lang %s: its catalog is not in %s/%s/LC_MESSAGES", lang, locale_dir(cfg), lang);
+		return 2;
+	}
+	return 0;
+}
+
+/* The printer thread, and the sync thread when there is a hub. */
+static void threads_start(struct kiosk *k, struct config *cfg)
+{
+	k->printer = printer_start(config_get(cfg, "printer_device"), (int)config_int(cfg, "printer_width"));
+	if (config_get(cfg, "hub_url")[0]) {
+		struct sync_config sc = {
+			.db_path = k->db_path, .state_dir = config_get(cfg, "state_dir"),
+			.hub_url = config_get(cfg, "hub_url"), .ca_file = config_get(cfg, "ca_file"),
+			.comune = config_get(cfg, "comune"),
+			.enroll_code = config_get(cfg, "enroll_code"),
+			.catalog_minutes = (int)config_int(cfg, "catalog_minutes"),
+			.heartbeat_seconds = (int)config_int(cfg, "heartbeat_seconds"),
+		};
+		k->sync = sync_start(&sc);
+	}
+}
+
+/* Says at start-up, not at the first citizen's receipt, that the
+ * receipt address cannot go into a QR code. */
+static void receipt_base_check(struct kiosk *k)
+{
+	char probe[RECEIPT_URL_MAX];
+	const char *base = kiosk_receipt_base(k);
+	if (base[0] && receipt_url(base, "TOKEN", probe, sizeof(probe)))
+		warning("receipt address '%s' is not an absolute http(s) URL: receipts will have no QR code", base);
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct kiosk *k;
+	struct args a = { 0 };
+	struct platform *p = NULL;
+	int rc = 1;
+
+	if (config_init(&cfg, kiosk_config, ARRAY_SIZE(kiosk_config)))
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			a.config_path = argv[++i];
+	if (a.config_path ? config_load(&cfg, a.config_path, 0) : config_load(&cfg, "/etc/dote/kiosk.conf", 1)) {
+		config_release(&cfg);
+		return 1;
+	}
+	if ((rc = parse_args(argc, argv, &cfg, &a)) >= 0 || (rc = languages_known(&cfg, a.lang))) {
 		config_release(&cfg);
 		return rc;
 	}
-	if (init_db) {
-		sqlite3 *db = db_open(init_db, DB_SYNC_FULL);
+	if (a.wav) {
+		rc = speech_to_wav(a.lang ? a.lang : "it", a.say, a.wav) ? 1 : 0;
+		config_release(&cfg);
+		return rc;
+	}
+	if (a.init_db) {
+		sqlite3 *db = db_open(a.init_db, DB_SYNC_FULL);
 		rc = !db || comuni_load_db(db);
 		db_close(db);
 		config_release(&cfg);
 		return rc;
 	}
-	if (script && (!po.headless || !shots)) {
+	if (a.script && (!a.po.headless || !a.shots)) {
 		fprintf(stderr, "error: --script needs --headless and --shots DIR\n");
 		return 2;
 	}
-	po.rotation = (int)config_int(&cfg, "rotation");
+	a.po.rotation = (int)config_int(&cfg, "rotation");
 
+	rc = 1;
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return 1;
 	k->cfg = &cfg;
 	str_copy(k->db_path, sizeof(k->db_path), config_get(&cfg, "db"));
 	k->db = db_open(k->db_path, DB_SYNC_FULL);
-	if (!k->db)
+	if (!k->db || identity_ready(k, &cfg))
 		goto out;
-
-	/* The kiosk's key: an offline kiosk that was never enrolled gets a
-	 * local key so it can sign receipts from the first day. */
-	if (identity_load(config_get(&cfg, "state_dir"), &k->identity)) {
-		if (dir_make(config_get(&cfg, "state_dir"), 0700) ||
-		    identity_create_key(config_get(&cfg, "state_dir"), &k->identity)) {
-			error("cannot create the kiosk key in %s", config_get(&cfg, "state_dir"));
-			goto out;
-		}
-		warning("kiosk not enrolled: created a local key in %s", config_get(&cfg, "state_dir"));
-	}
-	if (!k->identity.id[0]) {
-		str_copy(k->identity.id, sizeof(k->identity.id), "LOCAL");
-		str_copy(k->identity.comune, sizeof(k->identity.comune), config_get(&cfg, "comune"));
-	}
-	k->have_identity = 1;
-
-	i18n_load(locale_dir(&cfg), config_get(&cfg, "languages"));
-	for (int i = 0; i < i18n_nlanguages; i++) {
-		/* An offered language without its catalog would show English:
-		 * say so now. */
-		const char *l = config_get(&cfg, "languages"), *at = strstr(l, i18n_languages[i]);
-		if (at && (at == l || at[-1] == ',' || at[-1] == ' ') && !isalpha((unsigned char)at[2]) &&
-		    !i18n_loaded(i18n_languages[i])) {
-			error("languages: no catalog for '%s' in %s/%s/LC_MESSAGES", i18n_languages[i], locale_dir(&cfg),
-			      i18n_languages[i]);
-			rc = 2;
-			goto out;
-		}
-	}
-	if (lang && !i18n_loaded(lang)) {
-		error("--lang %s: its catalog is not in %s/%s/LC_MESSAGES", lang, locale_dir(&cfg), lang);
-		rc = 2;
+	if ((rc = catalogs_loaded(&cfg, a.lang)))
 		goto out;
-	}
-	if (lang)
-		str_copy(k->default_lang, sizeof(k->default_lang), lang);
-	k->printer = printer_start(config_get(&cfg, "printer_device"), (int)config_int(&cfg, "printer_width"));
-	if (config_get(&cfg, "hub_url")[0]) {
-		struct sync_config sc = {
-			.db_path = k->db_path, .state_dir = config_get(&cfg, "state_dir"),
-			.hub_url = config_get(&cfg, "hub_url"), .ca_file = config_get(&cfg, "ca_file"),
-			.comune = config_get(&cfg, "comune"),
-			.enroll_code = config_get(&cfg, "enroll_code"),
-			.catalog_minutes = (int)config_int(&cfg, "catalog_minutes"),
-			.heartbeat_seconds = (int)config_int(&cfg, "heartbeat_seconds"),
-		};
-		k->sync = sync_start(&sc);
-	}
-	p = platform_open(&po, k);
+	rc = 1;
+	if (a.lang)
+		str_copy(k->default_lang, sizeof(k->default_lang), a.lang);
+	threads_start(k, &cfg);
+	p = platform_open(&a.po, k);
 	if (!p)
 		goto out;
 	if (kiosk_init(k))
 		goto out;
-	{
-		/* Say at start-up, not at the first citizen's receipt, that the
-		 * receipt address cannot go into a QR code. */
-		char probe[RECEIPT_URL_MAX];
-		const char *base = kiosk_receipt_base(k);
-		if (base[0] && receipt_url(base, "TOKEN", probe, sizeof(probe)))
-			warning("receipt address '%s' is not an absolute http(s) URL: receipts will have no QR code",
-				base);
-	}
-	if (script) {
-		rc = script_run(p, k, script, shots);
+	receipt_base_check(k);
+	if (a.script) {
+		rc = script_run(p, k, a.script, a.shots);
 	} else {
 		rc = platform_run(p) == 2 ? 3 : 0;
 	}

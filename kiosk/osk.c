@@ -86,7 +86,10 @@ static const char *upper(const char *key, char *buf)
 static void press(struct kiosk *k, const char *key, const char *shown)
 {
 	if (!strcmp(key, "shift")) {
+		static const char *const states[] = { N_("Capitals off"), N_("Capital: next letter"), N_("Capitals locked") };
 		k->keyboard_shift = (k->keyboard_shift + 1) % 3;
+		/* Its state is heard, as it is seen on the key. */
+		kiosk_say_sentence(k, _(states[k->keyboard_shift]));
 	} else if (!strcmp(key, "backspace")) {
 		kiosk_backspace(k);
 	} else if (!strcmp(key, "space")) {

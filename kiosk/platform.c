@@ -66,11 +66,6 @@ static int64_t clock_ms(const struct platform *p)
 	return p->o.headless ? p->vclock : (int64_t)SDL_GetTicks64();
 }
 
-int64_t platform_now(const struct platform *p)
-{
-	return clock_ms(p);
-}
-
 void platform_rotate_point(int rotation, int pw, int ph, int x, int y, int *lx, int *ly)
 {
 	switch (rotation) {
@@ -390,6 +385,10 @@ static int map_key(SDL_Keycode sym)
 	case SDLK_F1: case SDLK_HELP: return UI_KEY_HELP;
 	case SDLK_VOLUMEUP: return UI_KEY_VOLUME_UP;
 	case SDLK_VOLUMEDOWN: return UI_KEY_VOLUME_DOWN;
+	/* The voice guide's repeat and spell keys (a keypad's extra keys
+	 * send these). */
+	case SDLK_F2: case SDLK_AGAIN: return UI_KEY_REPEAT;
+	case SDLK_F3: return UI_KEY_SPELL;
 	default: return 0;
 	}
 }

@@ -44,7 +44,6 @@ void platform_scan(struct platform *p, const char *text);
 void platform_headphones(struct platform *p);
 /* Advances the virtual clock by ms, running the frames due. */
 void platform_advance(struct platform *p, int64_t ms);
-int64_t platform_now(const struct platform *p);
 /* Saves what is on screen as PNG. */
 int platform_screenshot(struct platform *p, const char *path);
 /* Resizes the headless surface (layout test at many sizes). */

@@ -17,7 +17,9 @@
  * the admin screen reprints them with printer_reprint().
  */
 #include "kiosk/printer.h"
+#include "core/datetime.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/receipt.h"
 #include "core/png.h"
 #include "core/util.h"

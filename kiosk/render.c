@@ -20,6 +20,7 @@
  * direction and script, and laid out in visual order.
  */
 #include "kiosk/render.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <SDL.h>
@@ -75,7 +76,7 @@ struct render {
 	} fonts[MAX_FONTS];
 	int nfonts;
 	struct tex_entry tex[TEX_SLOTS];
-	long ntex, hits, misses, bytes;
+	long ntex, bytes;
 	struct width_entry widths[WIDTH_SLOTS];
 	uint64_t frame;
 	/* Partial redraw (software renderer only: its picture stays between
@@ -579,7 +580,6 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, uint32_t co
 		}
 		if (r->tex[i].hash == h && r->tex[i].font == key && r->tex[i].px == px &&
 		    r->tex[i].color == color && !strcmp(r->tex[i].text, text)) {
-			r->hits++;
 			r->tex[i].used = r->frame;
 			return &r->tex[i];
 		}
@@ -589,7 +589,6 @@ static struct tex_entry *tex_get(struct render *r, int font, int px, uint32_t co
 		e = &r->tex[h % TEX_SLOTS];
 		tex_clear(r, e);
 	}
-	r->misses++;
 	s = render_line(r, font, px, color, text, len);
 	if (!s)
 		return NULL;
@@ -875,11 +874,4 @@ int render_has_text(const struct render *r, const char *text)
 		if (r->widths[i].text && strstr(r->widths[i].text, text))
 			return 1;
 	return 0;
-}
-
-void render_stats(const struct render *r, long *textures, long *hits, long *misses)
-{
-	*textures = r->ntex;
-	*hits = r->hits;
-	*misses = r->misses;
 }

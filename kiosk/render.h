@@ -67,6 +67,4 @@ struct render_run {
  * Pure apart from arabic_has (may be NULL); unit-tested. */
 int render_runs(const char *text, size_t len, int base_rtl, int latin_fam,
 		int (*arabic_has)(void *ctx, uint32_t c), void *ctx, struct render_run *runs, int max);
-/* Cache statistics (for the benchmark and admin screen). */
-void render_stats(const struct render *r, long *textures, long *hits, long *misses);
 #endif

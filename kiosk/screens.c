@@ -5,6 +5,7 @@
  * a long list with momentum scrolling) and detail.
  */
 #include "kiosk/screens.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
@@ -21,7 +22,7 @@ const struct screen kiosk_screens[] = {
 	{ "privacy", privacy_enter, privacy_frame, NULL },
 	{ "review", NULL, review_frame, NULL },
 	{ "receipt", NULL, receipt_frame, receipt_leave },
-	{ "status", NULL, status_frame, NULL },
+	{ "status", NULL, status_frame, NULL, status_field_changed },
 	{ "pin", NULL, pin_frame, NULL },
 	{ "admin", NULL, admin_frame, NULL },
 	{ "setup", NULL, setup_frame, NULL },
@@ -36,7 +37,7 @@ struct flow screen_begin(struct kiosk *k, const char *title, int footer)
 	int top = chrome_header(k, title);
 	struct ui_rect body = chrome_body(k, top, footer ? chrome_footer_height(k) : 0);
 	ui_panel_begin(&k->ui, "body", body, &k->scroll);
-	chrome_column(k, &f.x, &f.w);
+	kiosk_column(k, &f.x, &f.w);
 	f.y = ui_px(&k->ui, 40);
 	k->reach_used = 0;
 	return f;
@@ -109,9 +110,11 @@ void flow_steps(struct kiosk *k, struct flow *f, int step)
 			     ui_color(ui, C_PRIMARY));
 		{
 			int y = f->y + pad, x = f->x + pad + ui_px(ui, 10), w = f->w - 2 * pad - ui_px(ui, 10);
+			ui->lang = "it";	/* the town hall's Italian */
 			y += ui_label(ui, "applying-for", title, (struct ui_rect){ x, y, w, 0 }, UI_FONT_BOLD, tpx, C_TEXT);
 			y += ui_px(ui, 8);
 			ui_label(ui, "applying-office", buf, (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR, opx, C_MUTED);
+			ui->lang = NULL;
 		}
 		f->y += h + ui_px(ui, 32);
 	}
@@ -480,9 +483,11 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	 * the odds; the town hall selects, so nothing is "full". */
 	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
 	/* The mark is in the label too: the voice guide reads it with the title. */
-	str_fmt(label, sizeof(label), "%s.%s%s %s, %s. %s. %s. %s %s", c->title, card_italian_only() ? " " : "",
-		card_italian_only() ? _("(Italian only)") : "", c->office, c->comune_name, facts, facts2,
-		_("Code"), c->code);
+	/* Title and office are the town hall's Italian: marked, the voice
+	 * guide says them in the Italian voice. */
+	str_fmt(label, sizeof(label), UI_LANG_IT "%s." UI_LANG_END "%s%s " UI_LANG_IT "%s, %s." UI_LANG_END " %s. %s. %s %s",
+		c->title, card_italian_only() ? " " : "", card_italian_only() ? _("(Italian only)") : "", c->office,
+		c->comune_name, facts, facts2, _("Code"), c->code);
 	ui_draw_card(ui, r);
 	ui_draw_rect(ui, (struct ui_rect){ r.x, r.y, ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3, r.h }, ui_color(ui, C_PRIMARY));
 	tapped = ui_area(ui, id, UI_ROLE_LISTITEM, label, r);
@@ -594,7 +599,7 @@ void browse_frame(struct kiosk *k)
 	struct flow f;
 	char count[128];
 
-	chrome_column(k, &x, &w);
+	kiosk_column(k, &x, &w);
 	/* Wide screens show the cards in two columns, over the whole width. */
 	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f))) {
 		cols = 2;
@@ -657,6 +662,17 @@ void browse_frame(struct kiosk *k)
 		else
 			str_fmt(count, sizeof(count), _("More than %d placements"), k->list.n);
 		flow_text(k, &f, "result-count", count, UI_FONT_SEMIBOLD, 30, C_MUTED);
+	}
+	{
+		/* The result of a search or a filter is said when it changes
+		 * (after the letter typed); not on arrival, where the screen
+		 * itself is announced. */
+		char key[sizeof(k->count_said)];
+		str_fmt(key, sizeof(key), "%s|%s|%d|%d|%s", k->query, k->area, k->months, k->province_wide,
+			k->list.n == 0 ? "-" : count);
+		if (k->speech_on && k->count_said[0] && strcmp(key, k->count_said))
+			kiosk_say_polite(k, k->list.n == 0 ? _("No placements match. Try other words, or remove the filters.") : count);
+		str_copy(k->count_said, sizeof(k->count_said), key);
 	}
 	/* Only the cards in view become widgets: thousands cost nothing. */
 	used = f.y;
@@ -760,13 +776,19 @@ void detail_frame(struct kiosk *k)
 		return;
 	}
 	flow_text(k, &f, "area", vocab_label(placement_areas, placement_areas_n, d->card.area), UI_FONT_SEMIBOLD, 30, C_PRIMARY);
+	/* The town hall's words are Italian: the voice guide says them in
+	 * the Italian voice whatever the UI's language (ui->lang). */
+	ui->lang = "it";
 	flow_heading(k, &f, "placement-title", d->card.title);
+	ui->lang = NULL;
 	/* The town hall writes its placements in Italian only: say so. */
 	if (strcmp(i18n_lang(), "it"))
 		flow_text(k, &f, "italian-only", _("(in Italian) This placement is described in Italian only."),
 			  UI_FONT_SEMIBOLD, 28, C_MUTED);
 	str_fmt(buf, sizeof(buf), "%s · %s", d->card.office, d->card.comune_name);
+	ui->lang = "it";
 	flow_text(k, &f, "office", buf, UI_FONT_SEMIBOLD, 34, C_TEXT);
+	ui->lang = NULL;
 	flow_gap(k, &f, 16);
 	{
 		/* The facts sit on a card: measure them, draw the card, then them. */
@@ -789,23 +811,31 @@ void detail_frame(struct kiosk *k)
 			h += fact(k, &in, ids[i], names[i], values[i], 0);
 		ui_draw_card(ui, (struct ui_rect){ f.x, f.y, f.w, h + ui_px(ui, 42) });
 		in.y = f.y + ui_px(ui, 28);
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < 7; i++) {
+			/* The address is the town hall's (Italian). */
+			ui->lang = i == 6 ? "it" : NULL;
 			fact(k, &in, ids[i], names[i], values[i], 1);
+		}
+		ui->lang = NULL;
 		f.y = in.y + ui_px(ui, 54);
 	}
 	if (d->description[0]) {
 		flow_text(k, &f, NULL, _("What you will do"), UI_FONT_BOLD, 38, C_TEXT);
+		ui->lang = "it";
 		flow_text(k, &f, "description", d->description, UI_FONT_REGULAR, 32, C_TEXT);
+		ui->lang = NULL;
 		flow_gap(k, &f, 16);
 	}
 	if (d->requirements[0]) {
 		flow_text(k, &f, NULL, _("Requirements"), UI_FONT_BOLD, 38, C_TEXT);
+		ui->lang = "it";
 		flow_text(k, &f, "requirements", d->requirements, UI_FONT_REGULAR, 32, C_TEXT);
+		ui->lang = NULL;
 		flow_gap(k, &f, 16);
 	}
 	flow_text(k, &f, NULL, _("Call"), UI_FONT_BOLD, 38, C_TEXT);
 	date_it(d->call_deadline, dl, sizeof(dl));
-	str_fmt(buf, sizeof(buf), "%s (%s %s)", d->call_title, _("deadline"), dl);
+	str_fmt(buf, sizeof(buf), UI_LANG_IT "%s" UI_LANG_END " (%s %s)", d->call_title, _("deadline"), dl);
 	flow_text(k, &f, "call", buf, UI_FONT_REGULAR, 32, C_TEXT);
 	if (d->qrsp[0]) {
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Competence profile"), d->qrsp);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The screens' functions (one file per group of screens) and the small
- * layout helpers they share. The table that names them is in screens.c.
+ * layout helpers they share. The table that names them is in screens.c;
+ * the kiosk core reaches screens only through that table.
  */
 #ifndef DOTE_KIOSK_SCREENS_H
 #define DOTE_KIOSK_SCREENS_H
+#include "kiosk/chrome.h"
 #include "kiosk/kiosk.h"
 
 void home_frame(struct kiosk *k);

@@ -6,7 +6,7 @@
  * quit). Operator text is translated like everything else.
  */
 #include "kiosk/screens.h"
-#include "core/db.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
@@ -287,7 +287,9 @@ void status_frame(struct kiosk *k)
 		flow_text(k, &f, "check-result", buf, UI_FONT_BOLD, 44, C_SUCCESS);
 		if (k->check_notice[0])
 			flow_text(k, &f, "check-notice", k->check_notice, UI_FONT_SEMIBOLD, 34, C_TEXT);
+		k->ui.lang = "it";	/* the placement's title: Italian */
 		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
+		k->ui.lang = NULL;
 		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
 	}
 	screen_end(k, &f);
@@ -369,18 +371,17 @@ void admin_frame(struct kiosk *k)
 	struct printer_status ps = { .state = PRINTER_NONE, .message = "", .key = "none" };
 	char buf[200];
 	int bh = ui_button_h(ui, 100), gap = ui_px(ui, 20), w2 = (f.w - gap) / 2;
-	long tex, hits, misses;
 
 	memset(&ss, 0, sizeof(ss));
 	if (k->sync) {
 		sync_get_status(k->sync, &ss);
 	} else {
-		ss.outbox_depth = db_int(k->db, "SELECT count(*) FROM outbox", NULL, 0);
+		int64_t depth = sync_outbox_depth(k->db);
+		ss.outbox_depth = depth < 0 ? 0 : depth;
 		str_copy(ss.last_error, sizeof(ss.last_error), "no hub_url configured (offline kiosk)");
 	}
 	if (k->printer)
 		printer_get_status(k->printer, &ps);
-	(void)tex; (void)hits; (void)misses;
 
 	flow_heading(k, &f, "admin-title", _("Kiosk status"));
 	str_fmt(buf, sizeof(buf), "%s (%s)", k->identity.id[0] ? k->identity.id : "LOCAL",
@@ -389,7 +390,7 @@ void admin_frame(struct kiosk *k)
 	line(k, &f, "admin:version", _("Version"), DOTE_VERSION);
 	age_text(ss.catalog_wall, buf, sizeof(buf));
 	line(k, &f, "admin:catalog", _("Catalog updated"), buf);
-	str_fmt(buf, sizeof(buf), "%lld", (long long)db_int(k->db, "SELECT count(*) FROM placement WHERE status = 'open'", NULL, 0));
+	str_fmt(buf, sizeof(buf), "%lld", (long long)catalog_open_placements(k->db));
 	line(k, &f, "admin:placements", _("Open placements"), buf);
 	str_fmt(buf, sizeof(buf), "%lld", (long long)ss.outbox_depth);
 	line(k, &f, "admin:outbox", _("Applications waiting to be sent"), buf);
@@ -460,7 +461,7 @@ void setup_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	int x, w, y = ui_px(ui, 120);
 	char buf[300];
-	chrome_column(k, &x, &w);
+	kiosk_column(k, &x, &w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, ui_px(ui, 24) }, ui_color(ui, C_HEADER));
 	y += ui_label(ui, "setup-title", _("This kiosk is not configured yet"), (struct ui_rect){ x, y, w, 0 },
 		      UI_FONT_BOLD, ui_font_px(ui, 56), C_TEXT) + ui_px(ui, 30);

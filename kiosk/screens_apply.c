@@ -8,6 +8,7 @@
 #include "kiosk/screens.h"
 #include "core/application.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/eligibility.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -71,6 +72,21 @@ void eligibility_frame(struct kiosk *k)
 
 	if (k->elig_checked && !k->elig.eligible) {
 		flow_heading(k, &f, "ineligible", _("You cannot apply to this placement"));
+		if (!k->ineligible_said) {
+			/* Heard as seen: the heading, each reason and what to do,
+			 * and the way back (the first reason, announced as an
+			 * error this frame, is not said twice). */
+			k->ineligible_said = 1;
+			kiosk_say_sentence(k, _("You cannot apply to this placement"));
+			for (size_t j = 0; j < k->elig.nfails; j++) {
+				char said[400];
+				str_fmt(said, sizeof(said), "%s: %s", _("Error"),
+					fail_text(&k->elig.fails[j], atoi(k->c.age_text), buf, sizeof(buf)));
+				kiosk_say_sentence(k, said);
+				kiosk_say_sentence(k, _(k->elig.fails[j].advice));
+			}
+			kiosk_say_sentence(k, _("If you think an answer was wrong, go back and change it."));
+		}
 		for (size_t j = 0; j < k->elig.nfails; j++) {
 			char id[64];
 			const struct eligibility_fail *fl = &k->elig.fails[j];
@@ -490,7 +506,8 @@ static void row(struct kiosk *k, struct flow *f, const char *id, const char *nam
 	stack = widest_word(ui, shown, UI_FONT_SEMIBOLD, px) > f->w - nw;
 	if (stack)
 		nw = 0;
-	str_fmt(label, sizeof(label), "%s: %s", name, value);
+	/* Said "E-mail: empty", not "E-mail: ." */
+	str_fmt(label, sizeof(label), "%s: %s", name, value[0] ? value : _("empty"));
 	ui_widget_add(ui, id, UI_ROLE_TEXT, label, (struct ui_rect){ f->x, f->y, f->w, px }, 0);
 	h1 = ui_label(ui, NULL, name, (struct ui_rect){ f->x, f->y, stack ? f->w : nw - ui_px(ui, 16), 0 },
 		      UI_FONT_REGULAR, px, C_MUTED);
@@ -757,14 +774,18 @@ void receipt_frame(struct kiosk *k)
 		     ui_text_height(ui, facts, UI_FONT_SEMIBOLD, opx, w);
 		ui_draw_card(ui, (struct ui_rect){ words.x, words.y, words.w, ch });
 		y = words.y + pad;
+		ui->lang = "it";	/* the placement's title: Italian */
 		y += ui_label(ui, "receipt-placement", c->title, (struct ui_rect){ x, y, w, 0 }, UI_FONT_BOLD, tpx, C_TEXT) +
 		     ui_px(ui, 8);
+		ui->lang = NULL;
 		y += ui_label(ui, NULL, buf, (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR, opx, C_MUTED) + ui_px(ui, 8);
 		ui_label(ui, NULL, facts, (struct ui_rect){ x, y, w, 0 }, UI_FONT_SEMIBOLD, opx, C_TEXT);
 		words.y += ch + ui_px(ui, 20);
 	} else {
 		str_fmt(buf, sizeof(buf), "%s · %s", k->sel.card.title, k->sel.card.comune_name);
+		ui->lang = "it";
 		flow_text(k, &words, "receipt-placement", buf, UI_FONT_REGULAR, 32, C_TEXT);
+		ui->lang = NULL;
 	}
 	if (k->doc.when[0]) {
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Sent"), k->doc.when);

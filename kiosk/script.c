@@ -3,11 +3,15 @@
  * The scripted mode (DESIGN.md "Kiosk scripted mode"): reads a script
  * line by line and drives the kiosk through the same event path as a
  * real touch screen and keyboard, on a virtual clock. The verbs are
- * listed in kiosk/README.md; start reading at script_run().
+ * listed in kiosk/README.md; each is one function in the table verbs[].
+ * Start reading at script_run().
  */
 #include "kiosk/script.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
+#include "kiosk/i18n.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
 #include "kiosk/printer.h"
@@ -33,6 +37,7 @@ struct script {
 	int nalerts;
 	unsigned alert_seq;
 	int layout_always;		/* "# layout: every step" */
+	int presses;			/* key lines so far (expect-presses) */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -388,407 +393,673 @@ int script_parse_line(char *line, char verb[SCRIPT_VERB_MAX], char **arg)
 	return 1;
 }
 
-static int run_line(struct script *s, const char *verb, char *arg)
+static int verb_tap_at(struct script *s, const char *verb, char *arg)
+{
+	int x, y;
+	if (sscanf(arg, "%d %d", &x, &y) != 2)
+		return fail(s, "tap-at needs X Y");
+	platform_touch(s->p, x, y, 1);
+	platform_advance(s->p, 60);
+	platform_touch(s->p, x, y, 0);
+	return 0;
+}
+
+static int verb_drag(struct script *s, const char *verb, char *arg)
+{
+	int x0, y0, x1, y1, ms, steps;
+	if (sscanf(arg, "%d %d %d %d %d", &x0, &y0, &x1, &y1, &ms) != 5 || ms < 16)
+		return fail(s, "drag needs X0 Y0 X1 Y1 MS (MS >= 16)");
+	steps = ms / 16;
+	platform_touch(s->p, x0, y0, 1);
+	for (int i = 1; i <= steps; i++) {
+		platform_advance(s->p, 16);
+		platform_move(s->p, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps);
+	}
+	platform_touch(s->p, x1, y1, 0);
+	return 0;
+}
+
+static int verb_type(struct script *s, const char *verb, char *arg)
+{
+	platform_text(s->p, arg);
+	return 0;
+}
+
+static int verb_scan(struct script *s, const char *verb, char *arg)
+{
+	platform_scan(s->p, arg);
+	return 0;
+}
+
+static int verb_key(struct script *s, const char *verb, char *arg)
+{
+	s->presses++;
+	return platform_key(s->p, arg) ? fail(s, "unknown key '%s'", arg) : 0;
+}
+
+/* "expect-presses N": at most N keys pressed so far (a keys-only
+ * journey's cost); the count goes to stderr either way. */
+static int verb_expect_presses(struct script *s, const char *verb, char *arg)
+{
+	fprintf(stderr, "keys pressed so far: %d\n", s->presses);
+	return s->presses <= atoi(arg) ? 0 : fail(s, "%d keys pressed, want at most %d", s->presses, atoi(arg));
+}
+
+static int verb_wait(struct script *s, const char *verb, char *arg)
+{
+	platform_advance(s->p, atoll(arg));
+	return 0;
+}
+
+/* Real time, not the virtual clock: the sync thread talks to a
+ * real hub. Waits until the outbox is empty, at most ARG seconds. */
+static int verb_wait_sync(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	struct sync_status st;
+	int64_t until = now_ms() + atoll(arg) * 1000;
+	if (!k->sync)
+		return fail(s, "wait-sync: no hub configured (hub_url)");
+	for (;;) {
+		int64_t left = sync_outbox_depth(k->db);
+		sync_kick(k->sync);
+		sync_get_status(k->sync, &st);
+		if (left == 0 && st.last_ok_wall)
+			return 0;
+		if (now_ms() > until)
+			return fail(s, "wait-sync: %lld applications still in the outbox (%s)",
+				    (long long)left, st.last_error);
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Real time: a heartbeat sent after this line, answered by the
+ * hub, so the status changes made before it are on the kiosk. */
+static int verb_wait_status(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	struct sync_status st;
+	int64_t until = now_ms() + atoll(arg) * 1000, after;
+	if (!k->sync)
+		return fail(s, "wait-status: no hub configured (hub_url)");
+	sync_get_status(k->sync, &st);
+	after = st.heartbeats_sent;
+	sync_refresh(k->sync);
+	for (;;) {
+		sync_get_status(k->sync, &st);
+		if (st.heartbeat_answered > after)
+			return 0;
+		if (now_ms() > until)
+			return fail(s, "wait-status: no heartbeat answered by the hub (%s)", st.last_error);
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* printer DEVICE: a new printer thread on DEVICE, as if another
+ * printer were plugged in ('/dev/full' takes no paper: out of
+ * paper; a path that does not exist: not connected; 'fifo': a
+ * pipe nobody reads, a printer that does not answer). */
+static int verb_printer(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char dev[1024];
+	if (!arg[0])
+		return fail(s, "printer needs a device path or 'fifo'");
+	if (!strcmp(arg, "fifo")) {
+		str_fmt(dev, sizeof(dev), "%s/printer.fifo", config_get(k->cfg, "state_dir"));
+		unlink(dev);
+		if (mkfifo(dev, 0600))
+			return fail(s, "printer: cannot create %s: %s", dev, strerror(errno));
+	} else {
+		str_copy(dev, sizeof(dev), arg);
+	}
+	printer_stop(k->printer);
+	k->printer = printer_start(dev, 384);
+	if (!k->printer)
+		return fail(s, "printer: cannot start the printer thread");
+	printer_set_timeout(k->printer, 300);
+	platform_advance(s->p, 16);
+	return 0;
+}
+
+/* wait-printer KEY SECONDS: real time (the printer thread does
+ * not follow the virtual clock) until every job queued is done
+ * and its status key is KEY. */
+static int verb_wait_printer(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char want[32] = "";
+	int secs = 5;
+	struct printer_status ps;
+	int64_t until;
+	sscanf(arg, "%31s %d", want, &secs);
+	until = now_ms() + secs * 1000LL;
+	for (;;) {
+		printer_get_status(k->printer, &ps);
+		if (ps.key && !strcmp(ps.key, want) && ps.pending == 0) {
+			platform_advance(s->p, 16);
+			return 0;
+		}
+		if (now_ms() > until)
+			return fail(s, "wait-printer: the printer is '%s', want '%s'", ps.key ? ps.key : "", want);
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The widget is wholly in view: not cut by its panel's edge (a
+ * button half under the footer looks like one over the other). */
+static int verb_expect_whole(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	const struct ui_widget *w = visible(k, arg);
+	struct ui_rect pr = { 0, 0, k->ui.w, k->ui.h };
+	if (!w)
+		return fail(s, "widget '%s' is not on screen", arg);
+	if (w->panel >= 0 && w->panel < k->ui.npanels)
+		pr = k->ui.panels[w->panel].r;
+	if (w->r.y < pr.y || w->r.y + w->r.h > pr.y + pr.h || w->r.x < 0 || w->r.x + w->r.w > k->ui.w)
+		return fail(s, "widget '%s' (y %d, h %d) is cut: its panel shows y %d to %d", arg, w->r.y,
+			    w->r.h, pr.y, pr.y + pr.h);
+	return 0;
+}
+
+/* expect-uncovered ID [PCT]: at least PCT% (default all) of the
+ * widget's height is seen: inside its panel and the screen, and
+ * above the on-screen keyboard when it is up (a field typed
+ * into, the results filtering as the citizen types). */
+static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char id[64] = "";
+	int pct = 100, y0, y1;
+	const struct ui_widget *w, *kb;
+	if (sscanf(arg, "%63s %d", id, &pct) < 1 || pct <= 0 || pct > 100)
+		return fail(s, "expect-uncovered needs ID [PCT]");
+	if (!(w = visible(k, id)))
+		return fail(s, "widget '%s' is not on screen", id);
+	y0 = w->r.y > 0 ? w->r.y : 0;
+	y1 = w->r.y + w->r.h < k->ui.h ? w->r.y + w->r.h : k->ui.h;
+	if (w->panel >= 0 && w->panel < k->ui.npanels) {
+		struct ui_rect pr = k->ui.panels[w->panel].r;
+		y0 = y0 > pr.y ? y0 : pr.y;
+		y1 = y1 < pr.y + pr.h ? y1 : pr.y + pr.h;
+	}
+	if ((kb = visible(k, "keyboard")) && y1 > kb->r.y)
+		y1 = kb->r.y;
+	if (w->r.h <= 0 || (y1 - y0) * 100 < pct * w->r.h)
+		return fail(s, "widget '%s' (y %d, h %d) is seen from y %d to %d, want %d%% of it", id, w->r.y,
+			    w->r.h, y0, y1 > y0 ? y1 : y0, pct);
+	return 0;
+}
+
+/* expect-filled PCT: no empty band across the page (between the
+ * header and the footer, no text, picture or control in it) is
+ * taller than PCT% of the screen: room left by controls moved
+ * low must be used, not left blank. */
+static int verb_expect_filled(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	struct ui *ui = &k->ui;
+	struct ui_rect pr;
+	int pct = atoi(arg), n = 0, gap = 0, y;
+	static int y0[UI_MAX_CMDS + UI_MAX_WIDGETS], y1[UI_MAX_CMDS + UI_MAX_WIDGETS];
+	if (pct <= 0 || !ui->npanels)
+		return fail(s, "expect-filled needs PCT and a screen with a page");
+	pr = ui->panels[0].r;
+	for (int i = 0; i < ui->ncmds; i++) {
+		const struct ui_cmd *c = &ui->cmds[i];
+		if (c->kind == UI_CMD_TEXT || c->kind == UI_CMD_BITMAP) {
+			y0[n] = c->r.y;
+			y1[n++] = c->r.y + (c->r.h > 0 ? c->r.h : c->px);
+		}
+	}
+	for (int i = 0; i < ui->nwidgets; i++)
+		if (ui->widgets[i].visible && ui->widgets[i].role != UI_ROLE_GESTURE &&
+		    ui->widgets[i].role != UI_ROLE_DIALOG) {
+			y0[n] = ui->widgets[i].r.y;
+			y1[n++] = ui->widgets[i].r.y + ui->widgets[i].r.h;
+		}
+	/* Walk down the page: the lowest point covered so far. */
+	for (y = pr.y;;) {
+		int next = -1, reach = y;
+		for (int i = 0; i < n; i++) {
+			if (y1[i] <= y || y0[i] >= pr.y + pr.h)
+				continue;
+			if (y0[i] <= y) {
+				if (y1[i] > reach)
+					reach = y1[i];
+			} else if (next < 0 || y0[i] < next) {
+				next = y0[i];
+			}
+		}
+		if (reach > y) {
+			y = reach;
+			continue;
+		}
+		if (next < 0)
+			next = pr.y + pr.h;
+		if (next - y > gap)
+			gap = next - y;
+		if (next >= pr.y + pr.h)
+			break;
+		y = next;
+	}
+	return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) across the page, want at most %d%%",
+						gap, gap * 100 / ui->h, pct);
+}
+
+static int verb_expect(struct script *s, const char *verb, char *arg)
+{
+	return visible(s->k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
+}
+
+static int verb_expect_not(struct script *s, const char *verb, char *arg)
+{
+	return !visible(s->k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
+}
+
+static int verb_expect_checked(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	const struct ui_widget *w = visible(k, arg);
+	int want = !strcmp(verb, "expect-checked");
+	if (!w)
+		return fail(s, "widget '%s' is not on screen", arg);
+	return !w->checked == !want ? 0 : fail(s, "widget '%s' is %s", arg, w->checked ? "checked" : "not checked");
+}
+
+static int verb_expect_announced(struct script *s, const char *verb, char *arg)
 {
 	struct kiosk *k = s->k;
 
-	if (!strcmp(verb, "tap"))
-		return tap(s, arg);
-	if (!strcmp(verb, "tap-at")) {
-		int x, y;
-		if (sscanf(arg, "%d %d", &x, &y) != 2)
-			return fail(s, "tap-at needs X Y");
-		platform_touch(s->p, x, y, 1);
-		platform_advance(s->p, 60);
-		platform_touch(s->p, x, y, 0);
-		return 0;
-	}
-	if (!strcmp(verb, "drag")) {
-		int x0, y0, x1, y1, ms, steps;
-		if (sscanf(arg, "%d %d %d %d %d", &x0, &y0, &x1, &y1, &ms) != 5 || ms < 16)
-			return fail(s, "drag needs X0 Y0 X1 Y1 MS (MS >= 16)");
-		steps = ms / 16;
-		platform_touch(s->p, x0, y0, 1);
-		for (int i = 1; i <= steps; i++) {
-			platform_advance(s->p, 16);
-			platform_move(s->p, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps);
+	for (int i = 0; i < (int)ARRAY_SIZE(k->announced); i++)
+		if (strstr(k->announced[i], arg))
+			return 0;
+	return fail(s, "nothing announced matches '%s'", arg);
+}
+
+/* An utterance as said (marks removed) into out, with the language of
+ * each byte in langs (8 bytes a language). */
+static void said_langs(const char *raw, char *out, char (*langs)[8], size_t size)
+{
+	char lang[8];
+	size_t n = 0;
+	str_copy(lang, sizeof(lang), i18n_lang());
+	while (*raw && n + 1 < size) {
+		if (*raw == UI_LANG_MARK) {
+			const char *end = strchr(raw, '\x1f');
+			size_t ln = end ? (size_t)(end - raw - 1) : 0;
+			if (ln && ln < sizeof(lang))
+				str_fmt(lang, sizeof(lang), "%.*s", (int)ln, raw + 1);
+			else
+				str_copy(lang, sizeof(lang), i18n_lang());
+			raw = end ? end + 1 : raw + strlen(raw);
+			continue;
 		}
-		platform_touch(s->p, x1, y1, 0);
-		return 0;
+		memcpy(langs[n], lang, sizeof(lang));
+		out[n++] = *raw++;
 	}
-	if (!strcmp(verb, "type")) {
-		platform_text(s->p, arg);
-		return 0;
-	}
-	if (!strcmp(verb, "scan")) {
-		platform_scan(s->p, arg);
-		return 0;
-	}
-	if (!strcmp(verb, "osk"))
-		return osk(s, arg);
-	if (!strcmp(verb, "key"))
-		return platform_key(s->p, arg) ? fail(s, "unknown key '%s'", arg) : 0;
-	if (!strcmp(verb, "wait")) {
-		platform_advance(s->p, atoll(arg));
-		return 0;
-	}
-	if (!strcmp(verb, "wait-sync")) {
-		/* Real time, not the virtual clock: the sync thread talks to a
-		 * real hub. Waits until the outbox is empty, at most ARG seconds. */
-		struct sync_status st;
-		int64_t until = now_ms() + atoll(arg) * 1000;
-		if (!k->sync)
-			return fail(s, "wait-sync: no hub configured (hub_url)");
-		for (;;) {
-			int64_t left = db_int(k->db, "SELECT count(*) FROM outbox", NULL, -1);
-			sync_kick(k->sync);
-			sync_get_status(k->sync, &st);
-			if (left == 0 && st.last_ok_wall)
-				return 0;
-			if (now_ms() > until)
-				return fail(s, "wait-sync: %lld applications still in the outbox (%s)",
-					    (long long)left, st.last_error);
-			struct timespec ts = { 0, 100 * 1000000L };
-			nanosleep(&ts, NULL);
+	out[n] = 0;
+}
+
+/* Whether one of the last utterances holds text, all of it in lang
+ * (NULL: any). */
+static int said(struct kiosk *k, const char *text, const char *lang)
+{
+	static char out[KIOSK_SAY_MAX], langs[KIOSK_SAY_MAX][8];
+	int ns = k->nspoken;
+	size_t tn = strlen(text);
+	for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++) {
+		const char *hit;
+		said_langs(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], out, langs, sizeof(out));
+		for (hit = strstr(out, text); hit; hit = strstr(hit + 1, text)) {
+			size_t at = (size_t)(hit - out), j;
+			for (j = 0; lang && j < tn; j++)
+				if (strcmp(langs[at + j], lang))
+					break;
+			if (!lang || j == tn)
+				return 1;
 		}
 	}
-	if (!strcmp(verb, "wait-status")) {
-		/* Real time: a heartbeat sent after this line, answered by the
-		 * hub, so the status changes made before it are on the kiosk. */
-		struct sync_status st;
-		int64_t until = now_ms() + atoll(arg) * 1000, after;
-		if (!k->sync)
-			return fail(s, "wait-status: no hub configured (hub_url)");
-		sync_get_status(k->sync, &st);
-		after = st.heartbeats_sent;
-		sync_refresh(k->sync);
-		for (;;) {
-			sync_get_status(k->sync, &st);
-			if (st.heartbeat_answered > after)
-				return 0;
-			if (now_ms() > until)
-				return fail(s, "wait-status: no heartbeat answered by the hub (%s)", st.last_error);
-			struct timespec ts = { 0, 50 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
-	if (!strcmp(verb, "printer")) {
-		/* printer DEVICE: a new printer thread on DEVICE, as if another
-		 * printer were plugged in ('/dev/full' takes no paper: out of
-		 * paper; a path that does not exist: not connected; 'fifo': a
-		 * pipe nobody reads, a printer that does not answer). */
-		char dev[1024];
-		if (!arg[0])
-			return fail(s, "printer needs a device path or 'fifo'");
-		if (!strcmp(arg, "fifo")) {
-			str_fmt(dev, sizeof(dev), "%s/printer.fifo", config_get(k->cfg, "state_dir"));
-			unlink(dev);
-			if (mkfifo(dev, 0600))
-				return fail(s, "printer: cannot create %s: %s", dev, strerror(errno));
-		} else {
-			str_copy(dev, sizeof(dev), arg);
-		}
-		printer_stop(k->printer);
-		k->printer = printer_start(dev, 384);
-		if (!k->printer)
-			return fail(s, "printer: cannot start the printer thread");
-		printer_set_timeout(k->printer, 300);
-		platform_advance(s->p, 16);
+	return 0;
+}
+
+/* The exact text last handed to the speech engine, or a part
+ * of one of the last utterances. */
+static int verb_expect_speech(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	int ns = k->nspoken, exact = !strcmp(verb, "expect-speech");
+	static char last[KIOSK_SAY_MAX];
+	ui_strip_marks(ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "", last, sizeof(last));
+	if (exact)
+		return !strcmp(last, arg) ? 0 : fail(s, "the voice guide last said '%.400s'", last);
+	if (said(k, arg, NULL))
 		return 0;
-	}
-	if (!strcmp(verb, "wait-printer")) {
-		/* wait-printer KEY SECONDS: real time (the printer thread does
-		 * not follow the virtual clock) until every job queued is done
-		 * and its status key is KEY. */
-		char want[32] = "";
-		int secs = 5;
-		struct printer_status ps;
-		int64_t until;
-		sscanf(arg, "%31s %d", want, &secs);
-		until = now_ms() + secs * 1000LL;
-		for (;;) {
-			printer_get_status(k->printer, &ps);
-			if (ps.key && !strcmp(ps.key, want) && ps.pending == 0) {
-				platform_advance(s->p, 16);
-				return 0;
-			}
-			if (now_ms() > until)
-				return fail(s, "wait-printer: the printer is '%s', want '%s'", ps.key ? ps.key : "", want);
-			struct timespec ts = { 0, 20 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
-	if (!strcmp(verb, "expect-whole")) {
-		/* The widget is wholly in view: not cut by its panel's edge (a
-		 * button half under the footer looks like one over the other). */
-		const struct ui_widget *w = visible(k, arg);
-		struct ui_rect pr = { 0, 0, k->ui.w, k->ui.h };
-		if (!w)
-			return fail(s, "widget '%s' is not on screen", arg);
-		if (w->panel >= 0 && w->panel < k->ui.npanels)
-			pr = k->ui.panels[w->panel].r;
-		if (w->r.y < pr.y || w->r.y + w->r.h > pr.y + pr.h || w->r.x < 0 || w->r.x + w->r.w > k->ui.w)
-			return fail(s, "widget '%s' (y %d, h %d) is cut: its panel shows y %d to %d", arg, w->r.y,
-				    w->r.h, pr.y, pr.y + pr.h);
+	return fail(s, "the voice guide said nothing with '%s' (last: '%.400s')", arg, last);
+}
+
+/* "expect-speech-lang LANG TEXT": TEXT was said, all in LANG's voice. */
+static int verb_expect_speech_lang(struct script *s, const char *verb, char *arg)
+{
+	char lang[8];
+	int n = 0;
+	if (sscanf(arg, "%7s %n", lang, &n) != 1 || !arg[n])
+		return fail(s, "usage: expect-speech-lang LANG TEXT");
+	return said(s->k, arg + n, lang) ? 0 : fail(s, "'%s' was not said in the %s voice", arg + n, lang);
+}
+
+/* "expect-spoken-whole ID": the whole text of widget ID (as drawn, at
+ * any length) is in one of the last utterances, in its language. */
+static int verb_expect_spoken_whole(struct script *s, const char *verb, char *arg)
+{
+	static char text[KIOSK_SAY_MAX];
+	const struct ui_widget *w = ui_find(&s->k->ui, arg);
+	if (!w)
+		return fail(s, "no widget %s", arg);
+	ui_strip_marks(w->text, text, sizeof(text));
+	if (said(s->k, text, w->lang ? w->lang : i18n_lang()))
 		return 0;
+	return fail(s, "%s (%zu bytes, %s) was not said whole: '%.300s'", arg, strlen(text),
+		    w->lang ? w->lang : i18n_lang(), text);
+}
+
+/* How many times the voice guide has spoken so far. */
+static int verb_expect_utterances(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	if (atoi(arg) != k->nspoken)
+		return fail(s, "the voice guide spoke %d times, want %d", k->nspoken, atoi(arg));
+	return 0;
+}
+
+static int verb_headphones(struct script *s, const char *verb, char *arg)
+{
+	platform_headphones(s->p);
+	return 0;
+}
+
+static int verb_expect_forgotten(struct script *s, const char *verb, char *arg)
+{
+	return !platform_remembers(s->p, arg) ? 0 : fail(s, "'%s' is still in memory", arg);
+}
+
+static int verb_expect_text(struct script *s, const char *verb, char *arg)
+{
+	return text_shown(s->k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
+}
+
+static int verb_expect_no_text(struct script *s, const char *verb, char *arg)
+{
+	return !text_shown(s->k, arg) ? 0 : fail(s, "text '%s' is on screen", arg);
+}
+
+static int verb_expect_screen(struct script *s, const char *verb, char *arg)
+{
+	return !strcmp(s->k->screen->id, arg) ? 0 : fail(s, "the screen is '%s'", s->k->screen->id);
+}
+
+static int verb_expect_focus(struct script *s, const char *verb, char *arg)
+{
+	return !strcmp(s->k->ui.focus, arg) ? 0 : fail(s, "focus is on '%s'", s->k->ui.focus);
+}
+
+static int verb_expect_field(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char id[64] = "";
+	const char *want, *got;
+	sscanf(arg, "%63s", id);
+	want = arg + strlen(id);
+	while (*want == ' ')
+		want++;
+	got = kiosk_field(k, id, NULL, NULL);
+	if (!got)
+		return fail(s, "no field '%s'", id);
+	return !strcmp(got, want) ? 0 : fail(s, "the field holds '%s'", got);
+}
+
+/* expect-low ID PCT: the widget's top is at least PCT% down
+ * the screen (reach from a wheelchair: the lower two thirds). */
+static int verb_expect_low(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char id[64] = "";
+	int pct = 0;
+	const struct ui_widget *w;
+	if (sscanf(arg, "%63s %d", id, &pct) != 2)
+		return fail(s, "expect-low needs ID PCT");
+	if (!(w = visible(k, id)))
+		return fail(s, "widget '%s' is not on screen", id);
+	return w->r.y * 100 >= pct * k->ui.h ? 0 :
+		fail(s, "widget '%s' is at y %d, %d%% down the screen, want %d%%", id, w->r.y, w->r.y * 100 / k->ui.h, pct);
+}
+
+/* expect-text-size ID MINPX: the largest text drawn inside the
+ * widget is at least MINPX pixels (labels that grow). */
+static int verb_expect_text_size(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char id[64] = "";
+	int min = 0, best = 0;
+	const struct ui_widget *w;
+	if (sscanf(arg, "%63s %d", id, &min) != 2)
+		return fail(s, "expect-text-size needs ID MINPX");
+	if (!(w = visible(k, id)))
+		return fail(s, "widget '%s' is not on screen", id);
+	for (int i = 0; i < k->ui.ncmds; i++) {
+		const struct ui_cmd *c = &k->ui.cmds[i];
+		if (c->kind == UI_CMD_TEXT && c->r.x >= w->r.x && c->r.x < w->r.x + w->r.w &&
+		    c->r.y + c->r.h / 2 >= w->r.y && c->r.y + c->r.h / 2 < w->r.y + w->r.h && c->px > best)
+			best = c->px;
 	}
-	if (!strcmp(verb, "expect-uncovered")) {
-		/* expect-uncovered ID [PCT]: at least PCT% (default all) of the
-		 * widget's height is seen: inside its panel and the screen, and
-		 * above the on-screen keyboard when it is up (a field typed
-		 * into, the results filtering as the citizen types). */
-		char id[64] = "";
-		int pct = 100, y0, y1;
-		const struct ui_widget *w, *kb;
-		if (sscanf(arg, "%63s %d", id, &pct) < 1 || pct <= 0 || pct > 100)
-			return fail(s, "expect-uncovered needs ID [PCT]");
-		if (!(w = visible(k, id)))
-			return fail(s, "widget '%s' is not on screen", id);
-		y0 = w->r.y > 0 ? w->r.y : 0;
-		y1 = w->r.y + w->r.h < k->ui.h ? w->r.y + w->r.h : k->ui.h;
-		if (w->panel >= 0 && w->panel < k->ui.npanels) {
-			struct ui_rect pr = k->ui.panels[w->panel].r;
-			y0 = y0 > pr.y ? y0 : pr.y;
-			y1 = y1 < pr.y + pr.h ? y1 : pr.y + pr.h;
-		}
-		if ((kb = visible(k, "keyboard")) && y1 > kb->r.y)
-			y1 = kb->r.y;
-		if (w->r.h <= 0 || (y1 - y0) * 100 < pct * w->r.h)
-			return fail(s, "widget '%s' (y %d, h %d) is seen from y %d to %d, want %d%% of it", id, w->r.y,
-				    w->r.h, y0, y1 > y0 ? y1 : y0, pct);
-		return 0;
-	}
-	if (!strcmp(verb, "expect-filled")) {
-		/* expect-filled PCT: no empty band across the page (between the
-		 * header and the footer, no text, picture or control in it) is
-		 * taller than PCT% of the screen: room left by controls moved
-		 * low must be used, not left blank. */
-		struct ui *ui = &k->ui;
-		struct ui_rect pr;
-		int pct = atoi(arg), n = 0, gap = 0, y;
-		static int y0[UI_MAX_CMDS + UI_MAX_WIDGETS], y1[UI_MAX_CMDS + UI_MAX_WIDGETS];
-		if (pct <= 0 || !ui->npanels)
-			return fail(s, "expect-filled needs PCT and a screen with a page");
-		pr = ui->panels[0].r;
-		for (int i = 0; i < ui->ncmds; i++) {
-			const struct ui_cmd *c = &ui->cmds[i];
-			if (c->kind == UI_CMD_TEXT || c->kind == UI_CMD_BITMAP) {
-				y0[n] = c->r.y;
-				y1[n++] = c->r.y + (c->r.h > 0 ? c->r.h : c->px);
-			}
-		}
-		for (int i = 0; i < ui->nwidgets; i++)
-			if (ui->widgets[i].visible && ui->widgets[i].role != UI_ROLE_GESTURE &&
-			    ui->widgets[i].role != UI_ROLE_DIALOG) {
-				y0[n] = ui->widgets[i].r.y;
-				y1[n++] = ui->widgets[i].r.y + ui->widgets[i].r.h;
-			}
-		/* Walk down the page: the lowest point covered so far. */
-		for (y = pr.y;;) {
-			int next = -1, reach = y;
-			for (int i = 0; i < n; i++) {
-				if (y1[i] <= y || y0[i] >= pr.y + pr.h)
-					continue;
-				if (y0[i] <= y) {
-					if (y1[i] > reach)
-						reach = y1[i];
-				} else if (next < 0 || y0[i] < next) {
-					next = y0[i];
-				}
-			}
-			if (reach > y) {
-				y = reach;
-				continue;
-			}
-			if (next < 0)
-				next = pr.y + pr.h;
-			if (next - y > gap)
-				gap = next - y;
-			if (next >= pr.y + pr.h)
-				break;
-			y = next;
-		}
-		return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) across the page, want at most %d%%",
-							gap, gap * 100 / ui->h, pct);
-	}
-	if (!strcmp(verb, "expect"))
-		return visible(k, arg) ? 0 : fail(s, "widget '%s' is not on screen", arg);
-	if (!strcmp(verb, "expect-not"))
-		return !visible(k, arg) ? 0 : fail(s, "widget '%s' is on screen", arg);
-	if (!strcmp(verb, "expect-checked") || !strcmp(verb, "expect-unchecked")) {
-		const struct ui_widget *w = visible(k, arg);
-		int want = !strcmp(verb, "expect-checked");
-		if (!w)
-			return fail(s, "widget '%s' is not on screen", arg);
-		return !w->checked == !want ? 0 : fail(s, "widget '%s' is %s", arg, w->checked ? "checked" : "not checked");
-	}
-	if (!strcmp(verb, "expect-announced")) {
-		for (int i = 0; i < (int)ARRAY_SIZE(k->announced); i++)
-			if (strstr(k->announced[i], arg))
-				return 0;
-		return fail(s, "nothing announced matches '%s'", arg);
-	}
-	if (!strcmp(verb, "expect-speech") || !strcmp(verb, "expect-speech-part")) {
-		/* The exact text last handed to the speech engine, or a part
-		 * of one of the last utterances. */
-		int ns = k->nspoken, exact = !strcmp(verb, "expect-speech");
-		const char *last = ns ? k->spoken[(ns - 1) % (int)ARRAY_SIZE(k->spoken)] : "";
-		if (exact)
-			return !strcmp(last, arg) ? 0 : fail(s, "the voice guide last said '%.400s'", last);
-		for (int i = 0; i < (int)ARRAY_SIZE(k->spoken) && i < ns; i++)
-			if (strstr(k->spoken[(ns - 1 - i) % (int)ARRAY_SIZE(k->spoken)], arg))
-				return 0;
-		return fail(s, "the voice guide said nothing with '%s' (last: '%.400s')", arg, last);
-	}
-	if (!strcmp(verb, "expect-utterances")) {
-		/* How many times the voice guide has spoken so far. */
-		if (atoi(arg) != k->nspoken)
-			return fail(s, "the voice guide spoke %d times, want %d", k->nspoken, atoi(arg));
-		return 0;
-	}
-	if (!strcmp(verb, "headphones")) {
-		platform_headphones(s->p);
-		return 0;
-	}
-	if (!strcmp(verb, "expect-forgotten"))
-		return !platform_remembers(s->p, arg) ? 0 : fail(s, "'%s' is still in memory", arg);
-	if (!strcmp(verb, "expect-text"))
-		return text_shown(k, arg) ? 0 : fail(s, "text '%s' is not on screen", arg);
-	if (!strcmp(verb, "expect-no-text"))
-		return !text_shown(k, arg) ? 0 : fail(s, "text '%s' is on screen", arg);
-	if (!strcmp(verb, "expect-screen"))
-		return !strcmp(k->screen->id, arg) ? 0 : fail(s, "the screen is '%s'", k->screen->id);
-	if (!strcmp(verb, "expect-focus"))
-		return !strcmp(k->ui.focus, arg) ? 0 : fail(s, "focus is on '%s'", k->ui.focus);
-	if (!strcmp(verb, "expect-field")) {
-		char id[64] = "";
-		const char *want, *got;
-		sscanf(arg, "%63s", id);
-		want = arg + strlen(id);
-		while (*want == ' ')
-			want++;
-		got = kiosk_field(k, id, NULL, NULL);
-		if (!got)
-			return fail(s, "no field '%s'", id);
-		return !strcmp(got, want) ? 0 : fail(s, "the field holds '%s'", got);
-	}
-	if (!strcmp(verb, "expect-layout"))
-		return expect_layout(s);
-	if (!strcmp(verb, "expect-contrast"))
-		return expect_contrast(s);
-	if (!strcmp(verb, "expect-low")) {
-		/* expect-low ID PCT: the widget's top is at least PCT% down
-		 * the screen (reach from a wheelchair: the lower two thirds). */
-		char id[64] = "";
-		int pct = 0;
-		const struct ui_widget *w;
-		if (sscanf(arg, "%63s %d", id, &pct) != 2)
-			return fail(s, "expect-low needs ID PCT");
-		if (!(w = visible(k, id)))
-			return fail(s, "widget '%s' is not on screen", id);
-		return w->r.y * 100 >= pct * k->ui.h ? 0 :
-			fail(s, "widget '%s' is at y %d, %d%% down the screen, want %d%%", id, w->r.y, w->r.y * 100 / k->ui.h, pct);
-	}
-	if (!strcmp(verb, "expect-text-size")) {
-		/* expect-text-size ID MINPX: the largest text drawn inside the
-		 * widget is at least MINPX pixels (labels that grow). */
-		char id[64] = "";
-		int min = 0, best = 0;
-		const struct ui_widget *w;
-		if (sscanf(arg, "%63s %d", id, &min) != 2)
-			return fail(s, "expect-text-size needs ID MINPX");
-		if (!(w = visible(k, id)))
-			return fail(s, "widget '%s' is not on screen", id);
-		for (int i = 0; i < k->ui.ncmds; i++) {
-			const struct ui_cmd *c = &k->ui.cmds[i];
-			if (c->kind == UI_CMD_TEXT && c->r.x >= w->r.x && c->r.x < w->r.x + w->r.w &&
-			    c->r.y + c->r.h / 2 >= w->r.y && c->r.y + c->r.h / 2 < w->r.y + w->r.h && c->px > best)
-				best = c->px;
-		}
-		return best >= min ? 0 : fail(s, "the text in '%s' is %d px, want at least %d", id, best, min);
-	}
-	if (!strcmp(verb, "expect-sql"))
-		return expect_sql(s, arg, 0);
-	if (!strcmp(verb, "expect-sql-shown"))
-		return expect_sql(s, arg, 1);
-	if (!strcmp(verb, "shot")) {
-		char path[1024];
-		str_fmt(path, sizeof(path), "%s/%s.png", s->shots, arg);
-		return platform_screenshot(s->p, path) ? fail(s, "cannot save %s", path) : 0;
-	}
-	if (!strcmp(verb, "dump"))
-		return dump(s, arg);
-	if (!strcmp(verb, "reveal")) {
-		str_fmt(k->ui.reveal, sizeof(k->ui.reveal), "%s", arg);
-		k->ui.animating = 1;
-		platform_advance(s->p, 100);
-		return visible(k, arg) ? 0 : fail(s, "widget '%s' cannot be scrolled into view", arg);
-	}
-	if (!strcmp(verb, "resize")) {
-		int w, h;
-		if (sscanf(arg, "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192)
-			return fail(s, "resize needs WxH");
-		return platform_resize(s->p, w, h) ? fail(s, "cannot resize to %s", arg) : 0;
-	}
-	if (!strcmp(verb, "set-config")) {
-		char key[64] = "";
-		const char *val;
-		sscanf(arg, "%63s", key);
-		val = arg + strlen(key);
-		while (*val == ' ')
-			val++;
-		if (config_set(k->cfg, key, val))
-			return fail(s, "cannot set config key '%s'", key);
-		if (!strcmp(key, "comune") && kiosk_init(k))
-			return fail(s, "comune '%s' is not valid", val);
-		platform_advance(s->p, 16);
-		return 0;
-	}
-	if (!strcmp(verb, "expect-scroll")) {
-		/* expect-scroll MIN MAX: the screen's scroll panel offset, px. */
-		int lo, hi, off;
-		if (sscanf(arg, "%d %d", &lo, &hi) != 2)
-			return fail(s, "expect-scroll needs MIN MAX");
-		if (!k->ui.npanels)
-			return fail(s, "this screen does not scroll");
-		off = (int)k->ui.panels[0].s->offset;
-		return off >= lo && off <= hi ? 0 : fail(s, "scrolled %d px, want %d..%d", off, lo, hi);
-	}
-	if (!strcmp(verb, "expect-file")) {
-		/* expect-file CONFIGKEY NAME: a non-empty file in a configured directory. */
-		char key[64] = "", path[1024];
-		const char *name;
-		struct stat st;
-		sscanf(arg, "%63s", key);
-		name = arg + strlen(key);
-		while (*name == ' ')
-			name++;
-		if (!config_get(k->cfg, key)[0] || strchr(name, '/'))
-			return fail(s, "expect-file needs a directory key and a file name");
-		str_fmt(path, sizeof(path), "%s/%s", config_get(k->cfg, key), name);
-		if (stat(path, &st) || st.st_size == 0)
-			return fail(s, "no file %s", path);
-		return 0;
-	}
-	if (!strcmp(verb, "text-scale")) {
-		/* The citizen's text size, 1 to 2.5 (the home screen offers 1,
-		 * 1.3, 1.6 and 2). */
-		float v = strtof(arg, NULL);
-		if (v < 1.0f || v > 2.5f)
-			return fail(s, "text-scale wants 1 to 2.5");
-		k->ui.text_scale = v;
-		k->ui.animating = 1;
-		platform_advance(s->p, 16);
-		return 0;
-	}
-	if (!strcmp(verb, "sql"))
-		return db_exec(k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
-	if (!strcmp(verb, "stats"))
-		return stats(s, arg);
-	if (!strcmp(verb, "stats-reset")) {
-		platform_stats_reset(s->p);
-		return 0;
-	}
+	return best >= min ? 0 : fail(s, "the text in '%s' is %d px, want at least %d", id, best, min);
+}
+
+static int verb_expect_sql(struct script *s, const char *verb, char *arg)
+{
+	return expect_sql(s, arg, 0);
+}
+
+static int verb_expect_sql_shown(struct script *s, const char *verb, char *arg)
+{
+	return expect_sql(s, arg, 1);
+}
+
+static int verb_shot(struct script *s, const char *verb, char *arg)
+{
+	char path[1024];
+	str_fmt(path, sizeof(path), "%s/%s.png", s->shots, arg);
+	return platform_screenshot(s->p, path) ? fail(s, "cannot save %s", path) : 0;
+}
+
+static int verb_reveal(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+
+	str_fmt(k->ui.reveal, sizeof(k->ui.reveal), "%s", arg);
+	k->ui.animating = 1;
+	platform_advance(s->p, 100);
+	return visible(k, arg) ? 0 : fail(s, "widget '%s' cannot be scrolled into view", arg);
+}
+
+static int verb_resize(struct script *s, const char *verb, char *arg)
+{
+	int w, h;
+	if (sscanf(arg, "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192)
+		return fail(s, "resize needs WxH");
+	return platform_resize(s->p, w, h) ? fail(s, "cannot resize to %s", arg) : 0;
+}
+
+static int verb_set_config(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char key[64] = "";
+	const char *val;
+	sscanf(arg, "%63s", key);
+	val = arg + strlen(key);
+	while (*val == ' ')
+		val++;
+	if (config_set(k->cfg, key, val))
+		return fail(s, "cannot set config key '%s'", key);
+	if (!strcmp(key, "comune") && kiosk_init(k))
+		return fail(s, "comune '%s' is not valid", val);
+	platform_advance(s->p, 16);
+	return 0;
+}
+
+/* expect-scroll MIN MAX: the screen's scroll panel offset, px. */
+static int verb_expect_scroll(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	int lo, hi, off;
+	if (sscanf(arg, "%d %d", &lo, &hi) != 2)
+		return fail(s, "expect-scroll needs MIN MAX");
+	if (!k->ui.npanels)
+		return fail(s, "this screen does not scroll");
+	off = (int)k->ui.panels[0].s->offset;
+	return off >= lo && off <= hi ? 0 : fail(s, "scrolled %d px, want %d..%d", off, lo, hi);
+}
+
+/* expect-file CONFIGKEY NAME: a non-empty file in a configured directory. */
+static int verb_expect_file(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	char key[64] = "", path[1024];
+	const char *name;
+	struct stat st;
+	sscanf(arg, "%63s", key);
+	name = arg + strlen(key);
+	while (*name == ' ')
+		name++;
+	if (!config_get(k->cfg, key)[0] || strchr(name, '/'))
+		return fail(s, "expect-file needs a directory key and a file name");
+	str_fmt(path, sizeof(path), "%s/%s", config_get(k->cfg, key), name);
+	if (stat(path, &st) || st.st_size == 0)
+		return fail(s, "no file %s", path);
+	return 0;
+}
+
+/* The citizen's text size, 1 to 2.5 (the home screen offers 1,
+ * 1.3, 1.6 and 2). */
+static int verb_text_scale(struct script *s, const char *verb, char *arg)
+{
+	struct kiosk *k = s->k;
+	float v = strtof(arg, NULL);
+	if (v < 1.0f || v > 2.5f)
+		return fail(s, "text-scale wants 1 to 2.5");
+	k->ui.text_scale = v;
+	k->ui.animating = 1;
+	platform_advance(s->p, 16);
+	return 0;
+}
+
+static int verb_sql(struct script *s, const char *verb, char *arg)
+{
+	return db_exec(s->k->db, arg) ? fail(s, "SQL failed: %s", arg) : 0;
+}
+
+static int verb_stats_reset(struct script *s, const char *verb, char *arg)
+{
+	platform_stats_reset(s->p);
+	return 0;
+}
+
+static int verb_tap(struct script *s, const char *verb, char *arg)
+{
+	return tap(s, arg);
+}
+
+static int verb_osk(struct script *s, const char *verb, char *arg)
+{
+	return osk(s, arg);
+}
+
+static int verb_expect_layout(struct script *s, const char *verb, char *arg)
+{
+	return expect_layout(s);
+}
+
+static int verb_expect_contrast(struct script *s, const char *verb, char *arg)
+{
+	return expect_contrast(s);
+}
+
+static int verb_dump(struct script *s, const char *verb, char *arg)
+{
+	return dump(s, arg);
+}
+
+static int verb_stats(struct script *s, const char *verb, char *arg)
+{
+	return stats(s, arg);
+}
+
+/* The verbs, as kiosk/README.md lists them (git's commands[]). */
+static const struct verb {
+	const char *name;
+	int (*run)(struct script *s, const char *verb, char *arg);
+} verbs[] = {
+	{ "tap", verb_tap },
+	{ "tap-at", verb_tap_at },
+	{ "drag", verb_drag },
+	{ "type", verb_type },
+	{ "scan", verb_scan },
+	{ "osk", verb_osk },
+	{ "key", verb_key },
+	{ "wait", verb_wait },
+	{ "expect-presses", verb_expect_presses },
+	{ "wait-sync", verb_wait_sync },
+	{ "wait-status", verb_wait_status },
+	{ "printer", verb_printer },
+	{ "wait-printer", verb_wait_printer },
+	{ "expect-whole", verb_expect_whole },
+	{ "expect-uncovered", verb_expect_uncovered },
+	{ "expect-filled", verb_expect_filled },
+	{ "expect", verb_expect },
+	{ "expect-not", verb_expect_not },
+	{ "expect-checked", verb_expect_checked },
+	{ "expect-unchecked", verb_expect_checked },
+	{ "expect-announced", verb_expect_announced },
+	{ "expect-speech", verb_expect_speech },
+	{ "expect-speech-part", verb_expect_speech },
+	{ "expect-speech-lang", verb_expect_speech_lang },
+	{ "expect-spoken-whole", verb_expect_spoken_whole },
+	{ "expect-utterances", verb_expect_utterances },
+	{ "headphones", verb_headphones },
+	{ "expect-forgotten", verb_expect_forgotten },
+	{ "expect-text", verb_expect_text },
+	{ "expect-no-text", verb_expect_no_text },
+	{ "expect-screen", verb_expect_screen },
+	{ "expect-focus", verb_expect_focus },
+	{ "expect-field", verb_expect_field },
+	{ "expect-layout", verb_expect_layout },
+	{ "expect-contrast", verb_expect_contrast },
+	{ "expect-low", verb_expect_low },
+	{ "expect-text-size", verb_expect_text_size },
+	{ "expect-sql", verb_expect_sql },
+	{ "expect-sql-shown", verb_expect_sql_shown },
+	{ "shot", verb_shot },
+	{ "dump", verb_dump },
+	{ "reveal", verb_reveal },
+	{ "resize", verb_resize },
+	{ "set-config", verb_set_config },
+	{ "expect-scroll", verb_expect_scroll },
+	{ "expect-file", verb_expect_file },
+	{ "text-scale", verb_text_scale },
+	{ "sql", verb_sql },
+	{ "stats", verb_stats },
+	{ "stats-reset", verb_stats_reset },
+};
+
+static int run_line(struct script *s, const char *verb, char *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(verbs[i].name, verb))
+			return verbs[i].run(s, verb, arg);
 	return fail(s, "unknown verb '%s'", verb);
 }
 

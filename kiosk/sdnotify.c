@@ -3,6 +3,7 @@
  * sd_notify over the datagram socket named by $NOTIFY_SOCKET. See sdnotify.h.
  */
 #include "kiosk/sdnotify.h"
+#include "core/datetime.h"
 #include "core/util.h"
 
 #include <stddef.h>

@@ -2,12 +2,13 @@
 /*
  * The voice guide's engine (see speech.h). One thread owns espeak-ng
  * (the library keeps global state, so nothing else calls it while the
- * thread runs): it waits for an utterance, synthesises it in
- * AUDIO_OUTPUT_SYNCHRONOUS mode and queues the samples, scaled to the
- * session's volume, on an SDL audio device. An utterance is numbered;
- * speech_say() bumps the number and clears the device's queue, and the
- * synthesis callback aborts as soon as it sees a newer number, so a new
- * focus cuts the old one within one buffer (about 60 ms).
+ * thread runs): it takes the next piece of the queue (a sentence and its
+ * language), synthesises it in AUDIO_OUTPUT_SYNCHRONOUS mode and queues
+ * the samples, scaled to the session's volume, on an SDL audio device,
+ * where they play one after the other. An utterance is numbered;
+ * speech_say() bumps the number, empties the queue and clears the
+ * device's, and the synthesis callback aborts as soon as it sees a newer
+ * number, so a new focus cuts the old one within one buffer (about 60 ms).
  * Start reading at speech_say(), then worker().
  */
 #include "kiosk/speech.h"
@@ -36,9 +37,12 @@ struct speech {
 	pthread_cond_t wake;
 	int quit;
 	unsigned gen;			/* number of the newest utterance */
-	unsigned pending_gen;		/* an utterance waits (== gen) or 0 */
-	char text[SPEECH_TEXT_MAX];
-	char lang[8];
+	/* Pieces waiting, a ring: head is the next to say. */
+	struct piece {
+		char lang[8];
+		char text[SPEECH_TEXT_MAX];
+	} q[SPEECH_QUEUE];
+	int head, count;
 	int volume;			/* percent */
 	SDL_AudioDeviceID dev;
 	FILE *log;
@@ -158,14 +162,18 @@ static void *worker(void *arg)
 			SDL_PauseAudioDevice(s->dev, 0);
 	}
 	while (!s->quit) {
-		if (!s->pending_gen) {
+		struct piece *pc;
+		if (!s->count) {
 			pthread_cond_wait(&s->wake, &s->lock);
 			continue;
 		}
-		memcpy(text, s->text, sizeof(text));
-		memcpy(lang, s->lang, sizeof(lang));
-		speaking_gen = s->pending_gen;
-		s->pending_gen = 0;
+		pc = &s->q[s->head];
+		memcpy(text, pc->text, sizeof(text));
+		memcpy(lang, pc->lang, sizeof(lang));
+		str_wipe(pc->text, sizeof(pc->text));
+		s->head = (s->head + 1) % SPEECH_QUEUE;
+		s->count--;
+		speaking_gen = s->gen;
 		pthread_mutex_unlock(&s->lock);
 		if (rate > 0 && (strcmp(lang, voice_lang) ? !set_voice(lang) : 1)) {
 			str_copy(voice_lang, sizeof(voice_lang), lang);
@@ -225,39 +233,100 @@ void speech_stop(struct speech *s)
 	free(s);
 }
 
-void speech_say(struct speech *s, const char *lang, const char *text)
+int speech_split(const char *text, size_t max, void (*piece)(void *ctx, const char *p, size_t n), void *ctx)
 {
+	int count = 0;
+	if (max < 8)
+		return 0;
+	for (;;) {
+		size_t n = 0, cut;
+		text += strspn(text, " \t\n");
+		if (!*text)
+			break;
+		/* The sentence: up to a sign followed by a space (or the end). */
+		while (text[n] && !(strchr(".?!", text[n]) && (!text[n + 1] || text[n + 1] == ' ' || text[n + 1] == '\n')))
+			n++;
+		if (text[n])
+			n++;
+		cut = n;
+		if (cut > max - 1) {
+			/* Too long for one piece: at the last space that fits, or
+			 * at a character boundary. */
+			cut = max - 1;
+			while (cut > max / 2 && text[cut] != ' ')
+				cut--;
+			if (text[cut] != ' ') {
+				cut = max - 1;
+				while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+					cut--;
+			}
+		}
+		piece(ctx, text, cut);
+		count++;
+		text += cut;
+	}
+	return count;
+}
+
+struct queue_ctx {
+	struct speech *s;
+	const char *lang;
+};
+
+/* One piece into the ring (the lock is held). */
+static void enqueue(void *arg, const char *p, size_t n)
+{
+	struct queue_ctx *c = arg;
+	struct speech *s = c->s;
+	struct piece *pc;
+	while (n && p[n - 1] == ' ')
+		n--;
+	if (!n)
+		return;
+	if (s->count >= SPEECH_QUEUE) {
+		error("speech: %d pieces waiting, the rest is dropped", SPEECH_QUEUE);
+		return;
+	}
+	pc = &s->q[(s->head + s->count) % SPEECH_QUEUE];
+	str_copy(pc->lang, sizeof(pc->lang), c->lang);
+	memcpy(pc->text, p, n);
+	pc->text[n] = 0;
+	s->count++;
+	if (s->log) {
+		fprintf(s->log, "%s\t%s\n", pc->lang, pc->text);
+		fflush(s->log);
+	}
+}
+
+static void say(struct speech *s, const char *lang, const char *text, int interrupt)
+{
+	struct queue_ctx c = { s, lang };
 	if (!s || !text[0])
 		return;
 	pthread_mutex_lock(&s->lock);
-	s->gen++;
-	s->pending_gen = s->gen;
-	/* Wiped whole: through headphones an utterance may hold what the
-	 * citizen typed, and a shorter one must not leave its tail behind. */
-	str_wipe(s->text, sizeof(s->text));
-	str_copy(s->text, sizeof(s->text), text);
-	str_copy(s->lang, sizeof(s->lang), lang);
-	if (s->dev)
-		SDL_ClearQueuedAudio(s->dev);
-	if (s->log) {
-		fprintf(s->log, "%s\t%s\n", lang, s->text);
-		fflush(s->log);
+	if (interrupt) {
+		s->gen++;
+		/* Wiped whole: through headphones an utterance may hold what
+		 * the citizen typed. */
+		for (int i = 0; i < s->count; i++)
+			str_wipe(s->q[(s->head + i) % SPEECH_QUEUE].text, SPEECH_TEXT_MAX);
+		s->count = 0;
+		if (s->dev)
+			SDL_ClearQueuedAudio(s->dev);
 	}
+	speech_split(text, SPEECH_TEXT_MAX, enqueue, &c);
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 }
 
-void speech_silence(struct speech *s)
+void speech_say(struct speech *s, const char *lang, const char *text)
 {
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->gen++;
-	s->pending_gen = 0;
-	str_wipe(s->text, sizeof(s->text));
-	if (s->dev)
-		SDL_ClearQueuedAudio(s->dev);
-	pthread_mutex_unlock(&s->lock);
+	say(s, lang, text, 1);
+}
+
+void speech_queue(struct speech *s, const char *lang, const char *text)
+{
+	say(s, lang, text, 0);
 }
 
 void speech_set_volume(struct speech *s, int percent)

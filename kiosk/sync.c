@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <time.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/identity.h"
 #include "core/util.h"
@@ -790,7 +791,7 @@ out:
 
 static void refresh_depth(struct sync *s)
 {
-	int64_t depth = db_int(s->db, "SELECT count(*) FROM outbox", NULL, -1);
+	int64_t depth = sync_outbox_depth(s->db);
 
 	pthread_mutex_lock(&s->lock);
 	if (depth >= 0)
@@ -996,4 +997,9 @@ void sync_set_health(struct sync *s, const char *printer, int last_frame_ms)
 	str_copy(s->printer, sizeof(s->printer), printer ? printer : "");
 	s->last_frame_ms = last_frame_ms;
 	pthread_mutex_unlock(&s->lock);
+}
+
+int64_t sync_outbox_depth(sqlite3 *db)
+{
+	return db_int(db, "SELECT count(*) FROM outbox", NULL, -1);
 }

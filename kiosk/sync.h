@@ -57,6 +57,9 @@ void sync_refresh(struct sync *s);
 void sync_get_status(struct sync *s, struct sync_status *out);
 /* Values the UI reports in heartbeats (printer state, frame time). */
 void sync_set_health(struct sync *s, const char *printer, int last_frame_ms);
+/* Applications in the outbox, waiting to be sent; -1 on error. Reads
+ * db directly (the admin screen of an offline kiosk has no thread). */
+int64_t sync_outbox_depth(sqlite3 *db);
 /* Replaces the catalog cache (call and placement tables) with cat, the
  * hub's GET /v1/catalog answer, in one transaction: 0, or -1 (nothing
  * changed) when cat is not of that form. Public for tests/fuzz. */

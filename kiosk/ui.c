@@ -163,6 +163,7 @@ int ui_focused(const struct ui *ui, const char *id)
 
 void ui_frame_begin(struct ui *ui)
 {
+	ui->lang = NULL;
 	struct ui_input *in = &ui->in;
 	float drag_threshold = 12.0f * ui->scale + 4;
 
@@ -394,7 +395,7 @@ void ui_frame_end(struct ui *ui)
 		const struct ui_widget *fw = ui_find(ui, ui->focus);
 		memcpy(ui->prev_focus, ui->focus, sizeof(ui->focus));
 		if (fw)
-			ui_announce(ui, UI_ANNOUNCE_FOCUS, fw->label);
+			ui_announce(ui, UI_ANNOUNCE_FOCUS, fw->text);
 	}
 	{
 		/* Announce an error the first frame it appears. */
@@ -404,7 +405,7 @@ void ui_frame_end(struct ui *ui)
 			if (ui->widgets[i].role == UI_ROLE_ALERT) {
 				ah = fnv(ah, ui->widgets[i].label, strlen(ui->widgets[i].label));
 				if (!first)
-					first = ui->widgets[i].label;
+					first = ui->widgets[i].text;
 			}
 		if (first && ah != ui->alert_hash)
 			ui_announce(ui, UI_ANNOUNCE_ERROR, first);
@@ -463,11 +464,6 @@ static int ty(const struct ui *ui)
 	if (ui->panel < 0)
 		return 0;
 	return ui->panels[ui->panel].r.y - (int)ui->panels[ui->panel].s->offset;
-}
-
-int ui_panel_y(const struct ui *ui, int y)
-{
-	return y + ty(ui);
 }
 
 /* Right-to-left languages: screens lay out left to right, the layer
@@ -677,6 +673,30 @@ int ui_text_box(struct ui *ui, struct ui_rect r, const char *text, int font, int
 	return i * lh;
 }
 
+char *ui_strip_marks(const char *text, char *buf, size_t size)
+{
+	size_t n = 0;
+	if (!size)
+		return buf;
+	while (*text && n + 1 < size) {
+		if (*text == UI_LANG_MARK) {
+			const char *end = strchr(text, '\x1f');
+			text = end ? end + 1 : text + strlen(text);
+			continue;
+		}
+		buf[n++] = *text++;
+	}
+	/* Not in the middle of a UTF-8 character. */
+	if (((unsigned char)text[0] & 0xC0) == 0x80) {
+		while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n > 0)
+			n--;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
 struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role,
 				const char *label, struct ui_rect r, int focusable)
 {
@@ -685,7 +705,15 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 		return NULL;
 	w = &ui->widgets[ui->nwidgets++];
 	str_fmt(w->id, sizeof(w->id), "%s", id);
-	str_fmt(w->label, sizeof(w->label), "%s", label ? label : "");
+	label = label ? label : "";
+	if (strchr(label, UI_LANG_MARK) || strlen(label) >= sizeof(w->label)) {
+		ui_strip_marks(label, w->label, sizeof(w->label));
+		w->text = ui_strdup(ui, label);
+	} else {
+		str_fmt(w->label, sizeof(w->label), "%s", label);
+		w->text = w->label;
+	}
+	w->lang = ui->lang;
 	w->role = role;
 	r = mirror(ui, r);
 	r.y += ty(ui);
@@ -840,11 +868,19 @@ int ui_button(struct ui *ui, const char *id, const char *label, struct ui_rect r
 int ui_label(struct ui *ui, const char *id, const char *text, struct ui_rect r, int font,
 	     int px, enum ui_color color)
 {
-	int h = ui_text_height(ui, text, font, px, r.w);
+	const char *shown = text;
+	int h;
+	/* Language marks are for the voice guide: drawn without them. */
+	if (strchr(text, UI_LANG_MARK)) {
+		size_t n = strlen(text) + 1;
+		char *b = ui_alloc(ui, n);
+		shown = b ? ui_strip_marks(text, b, n) : "";
+	}
+	h = ui_text_height(ui, shown, font, px, r.w);
 	r.h = h;
 	if (id)
 		ui_widget_add(ui, id, font == UI_FONT_BOLD ? UI_ROLE_HEADING : UI_ROLE_TEXT, text, r, 0);
-	ui_text_box(ui, r, text, font, px, ui_color(ui, color), 0);
+	ui_text_box(ui, r, shown, font, px, ui_color(ui, color), 0);
 	return h;
 }
 

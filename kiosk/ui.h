@@ -73,7 +73,23 @@ struct ui_widget {
 	int enabled, focusable, visible, checked;
 	int panel;			/* index of the scroll panel, -1 none */
 	char owner[48];			/* alert: the field it is about ('' none) */
+	/* The whole label as given, with its language marks (UI_LANG_MARK):
+	 * what the voice guide says. label above is its first bytes without
+	 * the marks (what dump and tests match). Frame arena or label. */
+	const char *text;
+	const char *lang;		/* content language (ui->lang when added), NULL: the UI's */
 };
+
+/* A run of text in another language than the UI's inside a label (an
+ * Italian placement title in a Ukrainian card's label), for the voice
+ * guide: UI_LANG_IT "title" UI_LANG_END. Never drawn (only in labels of
+ * widgets that do not draw them); a widget whose whole text is in one
+ * language gets it from ui->lang instead. */
+#define UI_LANG_MARK '\x1e'
+#define UI_LANG_IT "\x1eit\x1f"
+#define UI_LANG_END "\x1e\x1f"
+/* Copies text without its language marks into buf; returns buf. */
+char *ui_strip_marks(const char *text, char *buf, size_t size);
 
 /* Text measurement, provided by the renderer (or a test). */
 struct ui_text_ops {
@@ -104,6 +120,8 @@ enum ui_key {
 	UI_KEY_PAGEDOWN, UI_KEY_HOME, UI_KEY_END, UI_KEY_SPACE,
 	/* A navigation keypad's Help key (F1, Help) and volume keys. */
 	UI_KEY_HELP, UI_KEY_VOLUME_UP, UI_KEY_VOLUME_DOWN,
+	/* The voice guide's repeat (F2, Again) and spell (F3) keys. */
+	UI_KEY_REPEAT, UI_KEY_SPELL,
 };
 
 /* A scrolling panel's state, owned by the screen (kept across frames). */
@@ -121,6 +139,8 @@ struct ui {
 	float scale;			/* px per design unit (1080-wide design) */
 	float text_scale;		/* the citizen's text size: 1, 1.3 (up to 2.5) */
 	int rtl;			/* mirror the layout for right-to-left languages */
+	const char *lang;		/* content language of the widgets added now
+					 * (static string; NULL: the UI's) */
 	int focus_text;			/* texts, headings and alerts join the focus order
 					 * (the voice guide reads them: EZ Access style) */
 	const struct ui_theme *theme;
@@ -285,8 +305,6 @@ int ui_contrast_check(const struct ui *ui, char *why, size_t size);
 void ui_panel_begin(struct ui *ui, const char *id, struct ui_rect r, struct ui_scroll *s);
 /* content_h: how tall the content was (for clamping). */
 void ui_panel_end(struct ui *ui, int content_h);
-/* The y a widget at content offset y has on screen inside the open panel. */
-int ui_panel_y(const struct ui *ui, int y);
 
 /* Focus. */
 int ui_focused(const struct ui *ui, const char *id);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "core/files.h"
 #include "core/util.h"
 #include "reports/cli/command.h"
 #include "reports/store/calls.h"

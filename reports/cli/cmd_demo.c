@@ -5,10 +5,11 @@
  * with --catalog-only, a kiosk's catalog cache.
  */
 #include "reports/cli/command.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/demo.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 
 #include <getopt.h>
 #include <stdio.h>

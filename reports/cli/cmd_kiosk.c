@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/datetime.h"
 #include "core/util.h"
 #include "reports/cli/command.h"
-#include "reports/store/calls.h"
+#include "reports/store/fleet.h"
 #include "reports/store/store.h"
 
 static void kiosk_usage(FILE *f)

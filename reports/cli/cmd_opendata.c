@@ -9,9 +9,11 @@
  */
 #include "reports/cli/command.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <getopt.h>
@@ -67,7 +69,7 @@ static int cmd_opendata(int argc, char **argv)
 	int min = SDC_MIN_COUNT, c, rc = 1;
 	char err[512], rule[1024], file[1024], first[8] = "", last[8] = "", when[32];
 	json_t *meta = NULL, *files;
-	struct statdb db = { NULL, NULL, 0 };
+	struct store *db = NULL;
 	char *text, *end;
 	size_t len;
 	size_t suppressed = 0, perturbed = 0;
@@ -111,11 +113,11 @@ static int cmd_opendata(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!statdb_url_is_pg(path) && access(path, R_OK | W_OK)) {
+	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
 		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
 		return 1;
 	}
-	if (statdb_open(&db, path, 0) || dir_make(dir, 0755))
+	if (!(db = store_open_existing(path, 0)) || dir_make(dir, 0755))
 		goto out;
 	files = json_array();
 	for (size_t i = 0; i < ARRAY_SIZE(datasets); i++) {
@@ -128,7 +130,7 @@ static int cmd_opendata(int argc, char **argv)
 		if ((period && report_parse_period(&q, period, err, sizeof(err))) ||
 		    report_parse_dims(&q, datasets[i].dims, err, sizeof(err)) ||
 		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err)) ||
-		    report_run_db(&db, &q, &r, err, sizeof(err))) {
+		    report_run(db, &q, &r, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
 			json_decref(cols);
 			json_decref(files);
@@ -165,8 +167,8 @@ static int cmd_opendata(int argc, char **argv)
 		str_copy(first, sizeof(first), q.from);
 		str_copy(last, sizeof(last), q.to);
 	} else {
-		statdb_text1(&db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, 0, first, sizeof(first));
-		statdb_text1(&db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, 0, last, sizeof(last));
+		store_text(db, "SELECT MIN(substr(submitted_at, 1, 7)) FROM application", NULL, first, sizeof(first));
+		store_text(db, "SELECT MAX(substr(submitted_at, 1, 7)) FROM application", NULL, last, sizeof(last));
 	}
 	time_iso(now_wall(), when, sizeof(when));
 	snprintf(rule, sizeof(rule),
@@ -204,9 +206,8 @@ static int cmd_opendata(int argc, char **argv)
 	rc = 0;
 out:
 	json_decref(meta);
-	if (db.lite)
-		rollup_release(db.lite);
-	statdb_close(&db);
+	if (db)
+		store_close(db);	/* SQLite: releases its rollup statements too */
 	return rc;
 }
 

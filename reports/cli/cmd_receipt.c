@@ -9,6 +9,7 @@
  */
 #include "reports/cli/command.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "reports/store/store.h"
@@ -104,7 +105,7 @@ static int verify(int argc, char **argv)
 		 * reads it: a kiosk revoked later leaves the receipts the hub
 		 * verified and stored before genuine. */
 		struct store *st;
-		struct store_res *res = NULL;
+		char p[64], k[64];
 		if (strncmp(dbpath, "postgres://", 11) && strncmp(dbpath, "postgresql://", 13) &&
 		    access(dbpath, R_OK)) {
 			error("cannot read database '%s'", dbpath);
@@ -115,16 +116,10 @@ static int verify(int argc, char **argv)
 			return 2;
 		r = store_receipt_verify(st, payload, &f, &withdrawn);
 		if (r == RECEIPT_OK &&
-		    store_query(st, "SELECT protocol, kiosk_id, status FROM application WHERE uuid = ?1",
-				&(struct store_args){ { f.uuid }, 1, 0 }, &res) == 0 &&
-		    store_res_rows(res) == 1) {
+		    store_application_identity(st, f.uuid, p, sizeof(p), k, sizeof(k), status, sizeof(status)) == 0)
 			/* Same uuid, other protocol or kiosk: a signed token can
 			 * never do that legitimately. */
-			const char *p = store_res_get(res, 0, 0), *k = store_res_get(res, 0, 1);
-			str_copy(status, sizeof(status), store_res_get(res, 0, 2) ? store_res_get(res, 0, 2) : "");
-			mismatch = !p || !k || strcmp(p, f.protocol) || strcmp(k, f.kiosk_id);
-		}
-		store_res_free(res);
+			mismatch = !*p || !*k || strcmp(p, f.protocol) || strcmp(k, f.kiosk_id);
 		store_close(st);
 	} else {
 		key.kiosk = kiosk;

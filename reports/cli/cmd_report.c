@@ -9,9 +9,11 @@
  */
 #include "reports/cli/command.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
+#include "reports/web/report_html.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <getopt.h>
@@ -81,7 +83,7 @@ static int cmd_report(int argc, char **argv)
 	int c, excel = 0, timing = 0, rebuild = 0, rc = 1;
 	char *text = NULL, *end;
 	size_t len = 0;
-	struct statdb db = { NULL, NULL, 0 };
+	struct store *db = NULL;
 
 	report_query_init(&q);
 	optind = 1;
@@ -136,17 +138,17 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "dote report: %s\n", err);
 		return 2;
 	}
-	if (!statdb_url_is_pg(path) && access(path, R_OK | W_OK)) {
+	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
 		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
 		return 1;
 	}
-	if (statdb_open(&db, path, 0))
+	if (!(db = store_open_existing(path, 0)))
 		return 1;
-	if (rebuild && report_rollup_rebuild(&db)) {
+	if (rebuild && report_rollup_rebuild(db)) {
 		fprintf(stderr, "dote report: cannot rebuild the statistics tables\n");
 		goto out;
 	}
-	if (report_run_db(&db, &q, &r, err, sizeof(err))) {
+	if (report_run(db, &q, &r, err, sizeof(err))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		rc = 2;
 		goto out;
@@ -167,7 +169,7 @@ static int cmd_report(int argc, char **argv)
 		for (int i = 0; i < q.n_dims && off < sizeof(title); i++)
 			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
 						report_dim_label(q.dims[i]));
-		text = report_html(db.lite, &r, title, &len);
+		text = report_html(&r, title, &len);
 	}
 	if (!text) {
 		fprintf(stderr, "dote report: the output is too large\n");
@@ -184,9 +186,7 @@ static int cmd_report(int argc, char **argv)
 out:
 	free(text);
 	report_free(&r);
-	if (db.lite)
-		rollup_release(db.lite);
-	statdb_close(&db);
+	store_close(db);	/* SQLite: releases its rollup statements too */
 	return rc;
 }
 

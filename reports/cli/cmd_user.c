@@ -6,7 +6,7 @@
  */
 #include "reports/cli/command.h"
 #include "reports/web/auth.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/store.h"
 #include "core/db.h"
 #include "core/util.h"
 
@@ -36,7 +36,8 @@ static int cmd_user(int argc, char **argv)
 	};
 	const char *path = NULL, *name = NULL, *role = NULL, *comune = "";
 	char password[AUTH_PASSWORD_MAX + 4] = "", err[256];
-	struct statdb db;
+	struct store *db;
+	sqlite3 *lite = NULL;
 	int c, rc = 1;
 	size_t len;
 
@@ -75,21 +76,19 @@ static int cmd_user(int argc, char **argv)
 		str_wipe(password, sizeof(password));
 		return 2;
 	}
-	if (statdb_url_is_pg(path)) {
-		if (statdb_open(&db, path, 1)) {
-			str_wipe(password, sizeof(password));
-			return 1;
-		}
+	if (!strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13)) {
+		db = store_open_existing(path, 1);
 	} else {
-		sqlite3 *lite = db_open(path, DB_SYNC_FULL);
-		if (!lite) {
-			str_wipe(password, sizeof(password));
-			return 1;
-		}
-		statdb_wrap(&db, lite);
-		db.owned = 1;
+		/* SQLite: the file is created when missing, its schema left alone. */
+		lite = db_open(path, DB_SYNC_FULL);
+		db = lite ? store_sqlite_borrow(lite) : NULL;
 	}
-	if (auth_user_add(&db, name, role, comune, password, err, sizeof(err))) {
+	if (!db) {
+		db_close(lite);
+		str_wipe(password, sizeof(password));
+		return 1;
+	}
+	if (auth_user_add(db, name, role, comune, password, err, sizeof(err))) {
 		fprintf(stderr, "dote user: %s\n", err);
 		rc = 2;
 	} else {
@@ -97,7 +96,8 @@ static int cmd_user(int argc, char **argv)
 		rc = 0;
 	}
 	str_wipe(password, sizeof(password));
-	statdb_close(&db);
+	store_close(db);
+	db_close(lite);
 	return rc;
 }
 

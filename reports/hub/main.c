@@ -6,8 +6,9 @@
  * reports/store/store.h), and serves the HTTP API with libmicrohttpd: a thread
  * pool with internal polling, a connection limit in all and per client
  * address, per-connection memory limit and idle timeout. Routes live in
- * api.c; batches of applications are stored by api.c's writer thread
- * while their request is suspended. Start reading at main().
+ * routes.c's table, handlers in api.c; batches of applications are
+ * stored by pool.c's writer thread while their request is suspended.
+ * Start reading at main().
  *
  * Guards against slow and hostile clients (issue 13): a request's route
  * and credentials are checked from its headers alone (hub_preflight)
@@ -32,18 +33,19 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "core/config.h"
+#include "core/datetime.h"
+#include "core/files.h"
 #include "core/util.h"
 #include "reports/hub/hub.h"
+#include "reports/hub/api.h"
+#include "reports/hub/pool.h"
+#include "reports/hub/routes.h"
 #include "reports/hub/mail.h"
 #include "reports/hub/retention.h"
 #include "reports/web/auth.h"
-
-#if __has_include("reports/web/dashboard.h")
 #include "reports/web/dashboard.h"
-#define HAVE_DASHBOARD 1
-#else
-#define HAVE_DASHBOARD 0
-#endif
+#include "reports/web/html.h"
+
 
 static const struct config_entry hub_config[] = {
 	{ "listen", "127.0.0.1:8470", "address:port to listen on (port 0 picks a free one)" },
@@ -86,6 +88,9 @@ struct request_state {
 	struct http_response *early;	/* refused from the headers; sent once the body is read */
 	struct hub_ingest_job *job;	/* a batch with the writer thread */
 	struct store_kiosk kiosk;	/* authenticated from the headers (id '' if none) */
+	char *query;			/* the raw query string ('' if none), from on_uri */
+	int query_too_long;		/* over QUERY_MAX: answered 414 */
+	int started;			/* on_request has seen the headers */
 };
 
 /* A body refused from the headers is not read: the answer goes at once
@@ -369,6 +374,10 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
 		return 1;
 	}
 	drain = ls.lengths && ls.length && ls.length <= DRAIN_MAX ? 2 : 1;
+	if (st->query_too_long) {
+		preflight_refuse(resp, 414, "{\"error\":\"query string too long\"}");
+		return drain;
+	}
 	if (hub_preflight(h, method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
 			  MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), &st->limit, &st->kiosk, resp))
 		return drain;
@@ -391,89 +400,33 @@ static int preflight(struct hub *h, struct MHD_Connection *c, const char *method
  * the refusal in a browser: an Italian page, not the API's JSON. */
 static void too_big_page(const struct hub *h, const char *url, struct http_response *resp)
 {
-	char page[400];
-
-	if (resp->status != 413 || !strncmp(url, "/v1/", 4))
-		return;
-	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
-		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
-		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
-		 " avvisi</a></p></html>", h->body_max >> 20);
-	free(resp->body);
-	resp->body = strdup(page);
-	resp->body_len = resp->body ? strlen(resp->body) : 0;
-	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
+	if (resp->status == 413 && strncmp(url, "/v1/", 4))
+		html_too_big_page(resp, h->body_max >> 20);
 }
 
-struct store *hub_store_get(struct hub *h)
-{
-	struct store *s = NULL;
-	int i;
+/* The longest query string a request may carry (414 beyond): longer
+ * than any link the pages write, and never cut. */
+enum { QUERY_MAX = 8192 };
 
-	pthread_mutex_lock(&h->pool_lock);
-	for (;;) {
-		for (i = 0; i < h->pool_n; i++)
-			if (!h->pool_busy[i]) {
-				h->pool_busy[i] = 1;
-				s = h->pool[i];
-				break;
-			}
-		if (s)
-			break;
-		pthread_cond_wait(&h->pool_free, &h->pool_lock);
+/* MHD calls this with the request line's target before it parses it:
+ * the query string is kept as the client sent it and reaches the pages
+ * as http_request.query (decoded once, by http_query_get). The state
+ * returned is the request's *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request_state *st = calloc(1, sizeof(*st));
+	const char *q = uri ? strchr(uri, '?') : NULL;
+
+	if (!st)
+		return NULL;
+	q = q ? q + 1 : "";
+	st->query_too_long = strlen(q) > QUERY_MAX;
+	st->query = strdup(st->query_too_long ? "" : q);
+	if (!st->query) {
+		free(st);
+		return NULL;
 	}
-	pthread_mutex_unlock(&h->pool_lock);
-	return s;
-}
-
-void hub_store_put(struct hub *h, struct store *s)
-{
-	int i;
-
-	pthread_mutex_lock(&h->pool_lock);
-	for (i = 0; i < h->pool_n; i++)
-		if (h->pool[i] == s)
-			h->pool_busy[i] = 0;
-	pthread_cond_signal(&h->pool_free);
-	pthread_mutex_unlock(&h->pool_lock);
-}
-
-/* Rebuilds the raw query string from MHD's decoded arguments. */
-struct query_buf {
-	char buf[2048];
-	size_t len;
-};
-
-static void put_encoded(struct query_buf *q, const char *s)
-{
-	static const char hexd[] = "0123456789ABCDEF";
-
-	for (; s && *s && q->len + 4 < sizeof(q->buf); s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-			q->buf[q->len++] = (char)c;
-		} else {
-			q->buf[q->len++] = '%';
-			q->buf[q->len++] = hexd[c >> 4];
-			q->buf[q->len++] = hexd[c & 15];
-		}
-	}
-	q->buf[q->len] = '\0';
-}
-
-static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *value)
-{
-	struct query_buf *q = cls;
-
-	if (q->len && q->len + 1 < sizeof(q->buf))
-		q->buf[q->len++] = '&';
-	put_encoded(q, key);
-	if (q->len + 1 < sizeof(q->buf))
-		q->buf[q->len++] = '=';
-	put_encoded(q, value);
-	return MHD_YES;
+	return st;
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct http_response *resp)
@@ -513,14 +466,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct request_state *st = *con_cls;
 	struct http_response resp;
 	struct http_request req;
-	struct query_buf q;
 	const char *v;
 
-	if (!st) {
-		st = calloc(1, sizeof(*st));
-		if (!st)
-			return MHD_NO;
-		*con_cls = st;
+	if (!st || !st->started) {
+		if (!st) {
+			st = calloc(1, sizeof(*st));
+			if (!st)
+				return MHD_NO;
+			*con_cls = st;
+		}
+		st->started = 1;
 		conn_deadline(c, guard.body_ms, 0);
 		memset(&resp, 0, sizeof(resp));
 		int pf = preflight(h, c, method, url, st, &resp);
@@ -569,12 +524,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		too_big_page(h, url, &resp);
 		return send_response(c, &resp);
 	}
-	memset(&q, 0, sizeof(q));
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
-	req.query = q.buf;
+	req.query = st->query ? st->query : "";
 	req.body = st->body ? st->body : "";
 	req.body_len = st->len;
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -619,6 +572,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			free(st->early->body);
 		free(st->early);
 		body_drop(st);
+		free(st->query);
 		free(st);
 		*con_cls = NULL;
 	}
@@ -630,6 +584,7 @@ static void usage(const struct config *cfg, FILE *f)
 {
 	fprintf(f, "usage: dote-hub [--config FILE] [--db URL] [--listen ADDR:PORT] [--threads N]\n"
 		   "                [--port-file FILE] [--set KEY=VALUE] [--quiet]\n"
+		   "       dote-hub --routes\n"
 		   "       dote-hub --db URL --load-catalog SQLITE_DB\n\n"
 		   "The DoteComune central hub: receives applications from the kiosks,\n"
 		   "publishes each comune's catalog, checks receipts (/r/TOKEN) and serves\n"
@@ -637,7 +592,8 @@ static void usage(const struct config *cfg, FILE *f)
 		   "--db postgres://... to run several hubs on one PostgreSQL.\n\n"
 		   "  --load-catalog DB  copy calls and placements from a SQLite catalog\n"
 		   "                     (e.g. one built by `dote demo`) into the hub database\n"
-		   "  --port-file FILE   write the port actually bound (useful with port 0)\n\n"
+		   "  --port-file FILE   write the port actually bound (useful with port 0)\n"
+		   "  --routes           print the route table (Markdown) and exit\n\n"
 		   "Configuration keys (file lines 'key = value', or --set key=value):\n");
 	config_describe(cfg, f);
 }
@@ -664,6 +620,176 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 	return 0;
 }
 
+/* Every number of the configuration (config keys of similar names). */
+struct hub_numbers {
+	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
+	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
+	long silent, growing, slow_frame, keep_hours, offline_days, clock_ahead;
+};
+
+/* Reads and checks every number of cfg into n: 0, or -1 (said why). */
+static int read_numbers(struct config *cfg, struct hub_numbers *n)
+{
+	/* Every number of the configuration, with the values that make
+	 * sense: anything else stops the start (exit code 2), so that a typo
+	 * never starts a hub that answers nothing or takes any body. */
+	const struct {
+		const char *key;
+		long min, max, *value;
+	} numbers[] = {
+		{ "threads", 1, 64, &n->threads },
+		{ "max_connections", 1, 1000000, &n->max_conn },
+		{ "connection_timeout", 1, 3600, &n->conn_timeout },
+		{ "connection_memory", 8192, 16L << 20, &n->conn_memory },
+		{ "body_max", 1024, 1L << 30, &n->body_max },
+		{ "body_memory", 1024, 1L << 36, &n->body_memory },
+		{ "rate_per_minute", 0, 1000000, &n->rate },
+		{ "quiet", 0, 1, &n->quiet },
+		{ "cookie_secure", 0, 1, &n->secure },
+		{ "per_address_connections", 0, 1000000, &n->per_addr },
+		{ "header_timeout", 1, 3600, &n->header_timeout },
+		{ "body_timeout", 1, 86400, &n->body_timeout },
+		{ "login_per_minute", 1, 100000, &n->login_addr },
+		{ "login_total_per_minute", 1, 1000000, &n->login_all },
+		{ "smtp_tls", 0, 1, &n->smtp_tls },
+		{ "mail_poll_seconds", 1, 3600, &n->mail_poll },
+		{ "mail_retry_seconds", 1, 86400, &n->mail_retry },
+		{ "retention_interval_hours", 0, 8760, &n->keep_hours },
+		{ "kiosk_silent_minutes", 0, 1000000, &n->silent },
+		{ "outbox_growing_minutes", 0, 1000000, &n->growing },
+		{ "slow_frame_ms", 0, 1000000, &n->slow_frame },
+		{ "offline_days", 1, 3650, &n->offline_days },
+		{ "clock_ahead_seconds", 0, 86400, &n->clock_ahead },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(numbers); i++)
+		if (config_long(cfg, numbers[i].key, numbers[i].min, numbers[i].max, numbers[i].value))
+			return -1;
+	if (n->body_memory < n->body_max)
+		return error("configuration: body_memory (%ld) must be at least body_max (%ld)", n->body_memory,
+			     n->body_max);
+	return 0;
+}
+
+/* The command line into cfg, *port_file and *load: 0 to go on, 1 when
+ * it was answered here (--help, --version, --routes), -1 on an error. */
+static int parse_args(struct config *cfg, int argc, char **argv, const char **port_file, const char **load)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(cfg, stdout);
+			return 1;
+		} else if (!strcmp(a, "--routes")) {
+			hub_routes_print(stdout);
+			return 1;
+		} else if (!strcmp(a, "--version")) {
+			printf("dote-hub %s\n", DOTE_VERSION);
+			return 1;
+		} else if (!strcmp(a, "--quiet")) {
+			config_set(cfg, "quiet", "1");
+			continue;
+		}
+		if (!val) {
+			usage(cfg, stderr);
+			return -1;
+		}
+		if (!strcmp(a, "--config")) {
+			if (config_load(cfg, val, 0))
+				return -1;
+		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--threads")) {
+			if (config_set(cfg, a + 2, val))
+				return -1;
+		} else if (!strcmp(a, "--port-file")) {
+			*port_file = val;
+		} else if (!strcmp(a, "--load-catalog")) {
+			*load = val;
+		} else if (!strcmp(a, "--set")) {
+			char kv[512], *eq;
+
+			str_copy(kv, sizeof(kv), val);
+			eq = strchr(kv, '=');
+			if (!eq) {
+				error("--set needs KEY=VALUE");
+				return -1;
+			}
+			*eq = '\0';
+			if (config_set(cfg, kv, eq + 1))
+				return -1;
+		} else {
+			error("unknown option '%s'", a);
+			usage(cfg, stderr);
+			return -1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Starts the threads that send citizens' e-mail and erase old personal
+ * data: 0, or -1. */
+static int start_mail(struct hub *h, struct config *cfg, const struct hub_numbers *n, struct hub_mail *mail,
+		      struct hub_retention *keep)
+{
+	str_copy(mail->db_url, sizeof(mail->db_url), h->db_url);
+	str_copy(mail->url, sizeof(mail->url), config_get(cfg, "smtp_url"));
+	str_copy(mail->from, sizeof(mail->from), config_get(cfg, "smtp_from"));
+	str_copy(mail->user, sizeof(mail->user), config_get(cfg, "smtp_user"));
+	str_copy(mail->password, sizeof(mail->password), config_get(cfg, "smtp_password"));
+	mail->tls = (int)n->smtp_tls;
+	mail->poll_seconds = (int)n->mail_poll;
+	mail->retry_seconds = (int)n->mail_retry;
+	mail->quiet = h->quiet;
+	if (hub_mail_start(mail))
+		return -1;
+	str_copy(keep->db_url, sizeof(keep->db_url), h->db_url);
+	keep->interval_hours = (int)n->keep_hours;
+	keep->quiet = h->quiet;
+	if (hub_retention_start(keep))
+		return -1;
+	return 0;
+}
+
+/* The libmicrohttpd server on sa, with its limits; NULL on failure. */
+static struct MHD_Daemon *start_server(struct hub *h, const struct sockaddr_in *sa, const struct hub_numbers *n)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
+			     0, NULL, NULL, on_request, h,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(n->threads > 1 ? n->threads : 0),
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)n->max_conn,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)n->per_addr,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)n->conn_timeout,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)n->conn_memory,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
+			     MHD_OPTION_END);
+}
+
+/* Says where the hub listens (and writes the port to port_file): 0, or -1. */
+static int say_listening(const struct hub *h, struct MHD_Daemon *d, const struct sockaddr_in *sa,
+			 const char *port_file)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : ntohs(sa->sin_port);
+	char pbuf[16];
+
+	fprintf(stderr, "dote-hub %s listening on %s:%u, database %s\n", DOTE_VERSION,
+		inet_ntoa(sa->sin_addr), port,
+		strncmp(h->db_url, "postgres", 8) ? h->db_url : "PostgreSQL");
+	snprintf(pbuf, sizeof(pbuf), "%u\n", port);
+	if (port_file && file_write_atomic(port_file, pbuf, strlen(pbuf), 0644))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct hub hub;
@@ -674,43 +800,10 @@ int main(int argc, char **argv)
 	const char *port_file = NULL, *load = NULL;
 	sigset_t sigs;
 	struct rlimit rl;
-	long threads, max_conn, conn_timeout, conn_memory, body_max, body_memory, rate, quiet, secure;
-	long per_addr, header_timeout, body_timeout, login_addr, login_all, smtp_tls, mail_poll, mail_retry;
-	long silent, growing, slow_frame, keep_hours, offline_days, clock_ahead;
-	/* Every number of the configuration, with the values that make
-	 * sense: anything else stops the start (exit code 2), so that a typo
-	 * never starts a hub that answers nothing or takes any body. */
-	const struct {
-		const char *key;
-		long min, max, *value;
-	} numbers[] = {
-		{ "threads", 1, 64, &threads },
-		{ "max_connections", 1, 1000000, &max_conn },
-		{ "connection_timeout", 1, 3600, &conn_timeout },
-		{ "connection_memory", 8192, 16L << 20, &conn_memory },
-		{ "body_max", 1024, 1L << 30, &body_max },
-		{ "body_memory", 1024, 1L << 36, &body_memory },
-		{ "rate_per_minute", 0, 1000000, &rate },
-		{ "quiet", 0, 1, &quiet },
-		{ "cookie_secure", 0, 1, &secure },
-		{ "per_address_connections", 0, 1000000, &per_addr },
-		{ "header_timeout", 1, 3600, &header_timeout },
-		{ "body_timeout", 1, 86400, &body_timeout },
-		{ "login_per_minute", 1, 100000, &login_addr },
-		{ "login_total_per_minute", 1, 1000000, &login_all },
-		{ "smtp_tls", 0, 1, &smtp_tls },
-		{ "mail_poll_seconds", 1, 3600, &mail_poll },
-		{ "mail_retry_seconds", 1, 86400, &mail_retry },
-		{ "retention_interval_hours", 0, 8760, &keep_hours },
-		{ "kiosk_silent_minutes", 0, 1000000, &silent },
-		{ "outbox_growing_minutes", 0, 1000000, &growing },
-		{ "slow_frame_ms", 0, 1000000, &slow_frame },
-		{ "offline_days", 1, 3650, &offline_days },
-		{ "clock_ahead_seconds", 0, 86400, &clock_ahead },
-	};
+	struct hub_numbers n;
 	/* 2 until the configuration is known good: a bad command line or
 	 * configuration; 1 for any later failure. */
-	int i, rc = 2, sig;
+	int rc = 2, sig;
 	static struct hub_mail mail;
 	static struct hub_retention keep;
 
@@ -718,84 +811,38 @@ int main(int argc, char **argv)
 	 * allocations take no process-wide mutex under load. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	config_init(&cfg, hub_config, ARRAY_SIZE(hub_config));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(&cfg, stdout);
-			config_release(&cfg);
-			return 0;
-		} else if (!strcmp(a, "--version")) {
-			printf("dote-hub %s\n", DOTE_VERSION);
-			config_release(&cfg);
-			return 0;
-		} else if (!strcmp(a, "--quiet")) {
-			config_set(&cfg, "quiet", "1");
-			continue;
-		}
-		if (!val) {
-			usage(&cfg, stderr);
-			goto out;
-		}
-		if (!strcmp(a, "--config")) {
-			if (config_load(&cfg, val, 0))
-				goto out;
-		} else if (!strcmp(a, "--db") || !strcmp(a, "--listen") || !strcmp(a, "--threads")) {
-			if (config_set(&cfg, a + 2, val))
-				goto out;
-		} else if (!strcmp(a, "--port-file")) {
-			port_file = val;
-		} else if (!strcmp(a, "--load-catalog")) {
-			load = val;
-		} else if (!strcmp(a, "--set")) {
-			char kv[512], *eq;
-
-			str_copy(kv, sizeof(kv), val);
-			eq = strchr(kv, '=');
-			if (!eq) {
-				error("--set needs KEY=VALUE");
-				goto out;
-			}
-			*eq = '\0';
-			if (config_set(&cfg, kv, eq + 1))
-				goto out;
-		} else {
-			error("unknown option '%s'", a);
-			usage(&cfg, stderr);
-			goto out;
-		}
-		i++;
-	}
-	str_copy(h->db_url, sizeof(h->db_url), config_get(&cfg, "db"));
-	for (i = 0; i < (int)ARRAY_SIZE(numbers); i++)
-		if (config_long(&cfg, numbers[i].key, numbers[i].min, numbers[i].max, numbers[i].value))
-			goto out;
-	if (body_memory < body_max) {
-		error("configuration: body_memory (%ld) must be at least body_max (%ld)", body_memory, body_max);
+	switch (parse_args(&cfg, argc, argv, &port_file, &load)) {
+	case 1:
+		config_release(&cfg);
+		return 0;
+	case -1:
 		goto out;
 	}
+	str_copy(h->db_url, sizeof(h->db_url), config_get(&cfg, "db"));
+	if (read_numbers(&cfg, &n))
+		goto out;
 	if (parse_listen(config_get(&cfg, "listen"), &sa))
 		goto out;
 	rc = 1;
-	h->body_max = (size_t)body_max;
-	h->rate_per_minute = (int)rate;
-	h->quiet = (int)quiet;
-	h->kiosk_silent_minutes = (int)silent;
-	h->outbox_growing_minutes = (int)growing;
-	h->slow_frame_ms = (int)slow_frame;
-	guard.header_ms = header_timeout * 1000;
-	guard.body_ms = body_timeout * 1000;
-	guard.body_memory = (size_t)body_memory;
-	guard.crowded = max_conn - max_conn / 10;	/* 90% of max_connections */
-	auth_set_limits((int)login_addr, (int)login_all);
+	h->body_max = (size_t)n.body_max;
+	h->rate_per_minute = (int)n.rate;
+	h->quiet = (int)n.quiet;
+	h->kiosk_silent_minutes = (int)n.silent;
+	h->outbox_growing_minutes = (int)n.growing;
+	h->slow_frame_ms = (int)n.slow_frame;
+	guard.header_ms = n.header_timeout * 1000;
+	guard.body_ms = n.body_timeout * 1000;
+	guard.body_memory = (size_t)n.body_memory;
+	guard.crowded = n.max_conn - n.max_conn / 10;	/* 90% of max_connections */
+	auth_set_limits((int)n.login_addr, (int)n.login_all);
 	if (load) {
 		struct store *s = store_open(h->db_url);
-		int n = s ? store_catalog_copy(s, load) : -1;
+		int loaded = s ? store_catalog_copy(s, load) : -1;
 
 		store_close(s);
-		if (n < 0)
+		if (loaded < 0)
 			goto out;
-		printf("%d placements loaded\n", n);
+		printf("%d placements loaded\n", loaded);
 		rc = 0;
 		goto out;
 	}
@@ -803,34 +850,12 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	pthread_mutex_init(&h->pool_lock, NULL);
-	pthread_cond_init(&h->pool_free, NULL);
-	pthread_mutex_init(&h->write_lock, NULL);
 	rate_table_init(&h->rate, 0);
-	pthread_mutex_init(&h->ingest_lock, NULL);
-	pthread_cond_init(&h->ingest_ready, NULL);
-	pthread_mutex_init(&h->ckpt_lock, NULL);
-	pthread_cond_init(&h->ckpt_wake, NULL);
-	h->pool_n = threads;
-	h->pool = calloc((size_t)threads, sizeof(*h->pool));
-	h->pool_busy = calloc((size_t)threads, sizeof(int));
-	if (!h->pool || !h->pool_busy)
+	if (hub_pool_open(h, (int)n.threads, (int)n.offline_days, (int)n.clock_ahead))
 		goto out;
-	for (i = 0; i < threads; i++) {
-		h->pool[i] = store_open(h->db_url);
-		if (!h->pool[i])
-			goto out;
-		store_set_clock(h->pool[i], (int)offline_days, (int)clock_ahead);
-	}
-	h->writer = store_open(h->db_url);
-	if (!h->writer)
-		goto out;
-	store_set_clock(h->writer, (int)offline_days, (int)clock_ahead);
-#if HAVE_DASHBOARD
 	h->dashboard = dashboard_hub_new(h->db_url);
-	if (h->dashboard && secure)
+	if (h->dashboard && n.secure)
 		dashboard_set_secure_cookies(h->dashboard, 1);
-#endif
 	/* Signals are taken by sigwait() below, in this thread only. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -845,51 +870,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	guard.started = 1;
-	str_copy(mail.db_url, sizeof(mail.db_url), h->db_url);
-	str_copy(mail.url, sizeof(mail.url), config_get(&cfg, "smtp_url"));
-	str_copy(mail.from, sizeof(mail.from), config_get(&cfg, "smtp_from"));
-	str_copy(mail.user, sizeof(mail.user), config_get(&cfg, "smtp_user"));
-	str_copy(mail.password, sizeof(mail.password), config_get(&cfg, "smtp_password"));
-	mail.tls = (int)smtp_tls;
-	mail.poll_seconds = (int)mail_poll;
-	mail.retry_seconds = (int)mail_retry;
-	mail.quiet = h->quiet;
-	if (hub_mail_start(&mail))
+	if (start_mail(h, &cfg, &n, &mail, &keep))
 		goto out;
-	str_copy(keep.db_url, sizeof(keep.db_url), h->db_url);
-	keep.interval_hours = (int)keep_hours;
-	keep.quiet = h->quiet;
-	if (hub_retention_start(&keep))
-		goto out;
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
-			     (h->quiet ? 0 : MHD_USE_ERROR_LOG),
-			     0, NULL, NULL, on_request, h,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_addr,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conn_timeout,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)conn_memory,
-			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
-			     MHD_OPTION_END);
+	d = start_server(h, &sa, &n);
 	if (!d) {
 		error("cannot listen on %s: %s", config_get(&cfg, "listen"), strerror(errno));
 		goto out;
 	}
-	{
-		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-		unsigned port = info ? info->port : ntohs(sa.sin_port);
-		char pbuf[16];
-
-		fprintf(stderr, "dote-hub %s listening on %s:%u, database %s\n", DOTE_VERSION,
-			inet_ntoa(sa.sin_addr), port,
-			strncmp(h->db_url, "postgres", 8) ? h->db_url : "PostgreSQL");
-		snprintf(pbuf, sizeof(pbuf), "%u\n", port);
-		if (port_file && file_write_atomic(port_file, pbuf, strlen(pbuf), 0644))
-			goto out;
-	}
+	if (say_listening(h, d, &sa, port_file))
+		goto out;
 	while (!sigwait(&sigs, &sig) && sig == SIGHUP)
 		;
 	fprintf(stderr, "dote-hub stopping\n");
@@ -909,14 +898,8 @@ out:
 	hub_retention_stop(&keep);
 	if (d)
 		MHD_stop_daemon(d);
-#if HAVE_DASHBOARD
 	dashboard_free(h->dashboard);
-#endif
-	for (i = 0; h->pool && i < h->pool_n; i++)
-		store_close(h->pool[i]);
-	store_close(h->writer);
-	free(h->pool);
-	free(h->pool_busy);
+	hub_pool_close(h);
 	rate_table_release(&h->rate);
 	config_release(&cfg);
 	return rc;

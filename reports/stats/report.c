@@ -9,11 +9,17 @@
  * finally protects the counts with the cell key method (reports/stats/sdc.c):
  * every source sums the record keys of its applications next to the
  * counts, so each row knows its cell key.
+ *
+ * The database is a struct store (reports/store/store.h): SQLite or
+ * PostgreSQL, the same SQL. The SQL built per query runs through
+ * store_query_once(), never the store's statement cache (it lives in a
+ * buffer reused for other text).
  */
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -483,47 +489,111 @@ static uint64_t key_of(const char *text)
 	return text ? (uint64_t)strtoull(text, NULL, 10) : 0;
 }
 
+/* The SQLite connection under s, NULL on PostgreSQL: the rollups' upkeep,
+ * the record key function and the ingest queue are SQLite's own. */
+static sqlite3 *lite_of(struct store *s)
+{
+	return store_is_pg(s) ? NULL : s->conn;
+}
+
+static int db_error(struct store *s, char *err, size_t errsize)
+{
+	if (err)
+		snprintf(err, errsize, "database error: %s",
+			 lite_of(s) ? sqlite3_errmsg(lite_of(s)) : "see the log of the PostgreSQL query");
+	return -1;
+}
+
+/* Text parameters p[0..np-1] as store arguments. */
+static void args_of(struct store_args *a, const char *const *p, int np)
+{
+	memset(a, 0, sizeof(*a));
+	a->n = np;
+	for (int i = 0; i < np; i++)
+		a->v[i] = p[i];
+}
+
+/* First column of the first row of a fixed query as an integer, dflt
+ * when no row, SQL NULL or on error. */
+static int64_t int1(struct store *s, const char *sql, const char *const *p, int np, int64_t dflt)
+{
+	struct store_args a;
+	struct store_res *res;
+	int64_t v = dflt;
+
+	args_of(&a, p, np);
+	if (store_query(s, sql, &a, &res))
+		return dflt;
+	if (store_res_rows(res) > 0 && store_res_get(res, 0, 0))
+		v = strtoll(store_res_get(res, 0, 0), NULL, 10);
+	store_res_free(res);
+	return v;
+}
+
+static int64_t cell_int(const char *v)
+{
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Where plan_run adds a plan's rows. */
+struct plan_sink {
+	struct report *r;
+	struct row_index *ix;
+	int first, n, nkeys, create;
+	char *err;
+	size_t errsize;
+};
+
+/* One row of a plan's answer (store_query_once streams them). */
+static int plan_row(void *ctx, const char *const *cells, int ncols)
+{
+	struct plan_sink *k = ctx;
+	struct report *r = k->r;
+	int nd = r->q.n_dims;
+	char *keys[REPORT_MAX_DIMS];
+	struct report_row *row;
+
+	if (ncols < nd + k->n + k->nkeys) {
+		snprintf(k->err, k->errsize, "database error: short row");
+		return -1;
+	}
+	/* The database's own texts, whole (row_get only reads them and
+	 * copies a new row's): a copy into fixed buffers cut a long
+	 * area or placement code and merged rows that differ after
+	 * the cut. */
+	for (int d = 0; d < nd; d++)
+		keys[d] = (char *)(cells[d] ? cells[d] : "");
+	row = row_get(r, k->ix, keys, nd, k->create);
+	if (!row && !k->create)
+		return 0;
+	if (!row) {
+		snprintf(k->err, k->errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
+								    : "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < k->n; i++)
+		row->base[k->first + i] += cell_int(cells[nd + i]);
+	for (int i = 0; i < k->nkeys; i++)
+		row->ckey[i] += key_of(cells[nd + k->n + i]);
+	return 0;
+}
+
 /* Runs a plan and adds its sums into the rows at base[first..first+n),
  * and the next nkeys columns (sums of record keys) into the row's cell
- * keys ckey[0..nkeys). create 0: only rows already there are touched. */
-static int plan_run(struct statdb *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
+ * keys ckey[0..nkeys). create 0: only rows already there are touched.
+ * The rows are streamed, never copied: a large answer costs no more
+ * than its GROUP BY. */
+static int plan_run(struct store *db, struct plan *p, struct report *r, struct row_index *ix, int first, int n,
 		    int nkeys, int create, char *err, size_t errsize)
 {
-	struct statdb_rows st;
-	int nd = r->q.n_dims, rc = -1, step;
+	struct plan_sink k = { r, ix, first, n, nkeys, create, err, errsize };
+	struct store_args a;
 
-	if (statdb_query(db, p->sql, p->params, p->np, &st, err, errsize))
-		return -1;
-	while ((step = statdb_next(&st, err, errsize)) == 1) {
-		char *keys[REPORT_MAX_DIMS];
-		struct report_row *row;
-		/* The database's own texts, whole (row_get only reads them and
-		 * copies a new row's): a copy into fixed buffers cut a long
-		 * area or placement code and merged rows that differ after
-		 * the cut. */
-		for (int d = 0; d < nd; d++) {
-			const char *v = statdb_text(&st, d);
-			keys[d] = (char *)(v ? v : "");
-		}
-		row = row_get(r, ix, keys, nd, create);
-		if (!row && !create)
-			continue;
-		if (!row) {
-			snprintf(err, errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
-								      : "out of memory");
-			goto out;
-		}
-		for (int k = 0; k < n; k++)
-			row->base[first + k] += statdb_int(&st, nd + k);
-		for (int k = 0; k < nkeys; k++)
-			row->ckey[k] += key_of(statdb_text(&st, nd + n + k));
-	}
-	if (step < 0)
-		goto out;
-	rc = 0;
-out:
-	statdb_done(&st);
-	return rc;
+	args_of(&a, p->params, p->np);
+	err[0] = 0;
+	if (store_query_once(db, p->sql, &a, plan_row, &k) < 0)
+		return err[0] ? -1 : db_error(db, err, errsize);
+	return 0;
 }
 
 /* ---- labels and order ---- */
@@ -599,16 +669,16 @@ struct call_codes {
 	int loaded;
 };
 
-static const char *call_code(struct statdb *db, struct call_codes *c, const char *id)
+static const char *call_code(struct store *db, struct call_codes *c, const char *id)
 {
 	if (!c->loaded) {
-		struct statdb_rows st;
+		struct store_res *st;
 		size_t cap = 0;
 		c->loaded = 1;
-		if (statdb_query(db, "SELECT CAST(id AS TEXT), code FROM call", NULL, 0, &st, NULL, 0))
+		if (store_query(db, "SELECT CAST(id AS TEXT), code FROM call", NULL, &st))
 			return NULL;
-		while (statdb_next(&st, NULL, 0) == 1 && c->n < 100000) {
-			const char *k = statdb_text(&st, 0), *v = statdb_text(&st, 1);
+		for (int i = 0; i < store_res_rows(st) && c->n < 100000; i++) {
+			const char *k = store_res_get(st, i, 0), *v = store_res_get(st, i, 1);
 			if (!k || !v)
 				continue;
 			if (c->n == cap) {
@@ -627,7 +697,7 @@ static const char *call_code(struct statdb *db, struct call_codes *c, const char
 			str_copy(c->code[c->n], sizeof(c->code[c->n]), v);
 			c->n++;
 		}
-		statdb_done(&st);
+		store_res_free(st);
 	}
 	for (size_t i = 0; i < c->n; i++)
 		if (!strcmp(c->id[i], id))
@@ -635,7 +705,7 @@ static const char *call_code(struct statdb *db, struct call_codes *c, const char
 	return NULL;
 }
 
-static int label_rows(struct statdb *db, struct report *r)
+static int label_rows(struct store *db, struct report *r)
 {
 	struct call_codes calls = { NULL, NULL, 0, 0 };
 	const char *code;
@@ -806,7 +876,7 @@ static void protect_rows(struct report *r)
 
 /* ---- the query ---- */
 
-static int validate(struct statdb *db, const struct report_query *q, struct plan *p, char *err, size_t errsize)
+static int validate(struct store *db, const struct report_query *q, struct plan *p, char *err, size_t errsize)
 {
 	char shown[48];
 
@@ -831,7 +901,7 @@ static int validate(struct statdb *db, const struct report_query *q, struct plan
 		str_copy(p->comune_province, sizeof(p->comune_province), comune_by_istat(q->comune)->province);
 	if (q->call[0]) {
 		const char *code = q->call;
-		p->call_id = statdb_int1(db, "SELECT id FROM call WHERE code = ?1", &code, 1, -1);
+		p->call_id = int1(db, "SELECT id FROM call WHERE code = ?1", &code, 1, -1);
 		if (p->call_id < 0) {
 			safe_item(shown, sizeof(shown), q->call);
 			return snprintf(err, errsize, "unknown call '%s' (e.g. 6/2025)", shown), -1;
@@ -850,33 +920,51 @@ static int validate(struct statdb *db, const struct report_query *q, struct plan
  * hub); a partial load is caught by the dashboard's full check at start
  * or repaired with `dote report --rebuild` (a COUNT(*) of a large table
  * on every report would cost the size of the history). */
-static int rollups_ready(struct statdb *db, const struct report_query *q)
+static int rollups_ready(struct store *db, const struct report_query *q)
 {
-	if (db->lite)
-		return rollup_migrate(db->lite) ||
-		       (!q->trust_rollups && rollup_stale(db->lite) && rollup_rebuild(db->lite)) ? -1 : 0;
-	if (q->trust_rollups || statdb_int1(db, rollup_empty_sql, NULL, 0, 1) == 0)
+	sqlite3 *lite = lite_of(db);
+
+	if (lite)
+		return rollup_migrate(lite) ||
+		       (!q->trust_rollups && rollup_stale(lite) && rollup_rebuild(lite)) ? -1 : 0;
+	if (q->trust_rollups || int1(db, rollup_empty_sql, NULL, 0, 1) == 0)
 		return 0;
 	return report_rollup_rebuild(db);
 }
 
-int report_rollup_rebuild(struct statdb *db)
+int report_rollups_check(struct store *db)
 {
-	if (db->lite)
-		return rollup_rebuild(db->lite);
-	if (statdb_begin(db))
+	if (lite_of(db))
+		return rollup_migrate(lite_of(db)) || (rollup_stale(lite_of(db)) && rollup_rebuild(lite_of(db))) ? -1 : 0;
+	if (int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
+		return 0;
+	warning("the rollups miss applications: rebuilding them");
+	return report_rollup_rebuild(db);
+}
+
+int report_calls(struct store *db, struct store_res **rows)
+{
+	return store_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, rows);
+}
+
+int report_rollup_rebuild(struct store *db)
+{
+	if (lite_of(db))
+		return rollup_rebuild(lite_of(db));
+	if (store_begin(db))
 		return -1;
-	/* dote_rkey() follows the stored secret (it carries it as a literal). */
-	if (statdb_exec(db, sdc_pg_function_sql, NULL, 0) < 0) {
-		statdb_rollback(db);
+	/* dote_rkey() follows the stored secret (it carries it as a literal).
+	 * Run once, these statements stay out of the statement cache. */
+	if (store_query_once(db, sdc_pg_function_sql, NULL, NULL, NULL) < 0) {
+		store_rollback(db);
 		return error("cannot rebuild the statistics key function");
 	}
 	for (int i = 0; rollup_rebuild_sql[i]; i++)
-		if (statdb_exec(db, rollup_rebuild_sql[i], NULL, 0) < 0) {
-			statdb_rollback(db);
+		if (store_query_once(db, rollup_rebuild_sql[i], NULL, NULL, NULL) < 0) {
+			store_rollback(db);
 			return error("cannot rebuild the rollups");
 		}
-	return statdb_commit(db);
+	return store_commit(db);
 }
 
 /*
@@ -889,14 +977,14 @@ int report_rollup_rebuild(struct statdb *db)
  * would give, and the reader writes nothing (it used to fold the queue
  * itself: 150-300 ms for ~850 applications at 10 million).
  */
-static int queued_run(struct statdb *db, int queued, struct plan *p, const struct report_query *q,
+static int queued_run(struct store *db, int queued, struct plan *p, const struct report_query *q,
 		      struct report *r, struct row_index *ix, const char *sums, int first, int n, int nkeys,
 		      int create, char *err, size_t errsize)
 {
 	struct source raw = { "raw", "", sums, 2, 1, 1, 1 };
 	char from[8192];
 
-	if (!db->lite || q->force_raw || !queued)
+	if (!lite_of(db) || q->force_raw || !queued)
 		return 0;
 	if (str_fmt(from, sizeof(from), "(%s) t", rollup_queued_rows_sql) < 0 ||
 	    plan_build(p, &raw, q, "", "", from)) {
@@ -906,15 +994,9 @@ static int queued_run(struct statdb *db, int queued, struct plan *p, const struc
 	return plan_run(db, p, r, ix, first, n, nkeys, create, err, errsize);
 }
 
-int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
+int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
 {
-	struct statdb d;
-	statdb_wrap(&d, db);
-	return report_run_db(&d, q, r, err, errsize);
-}
-
-int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
-{
+	sqlite3 *lite = lite_of(db);
 	struct row_index ix = { NULL, 0 };
 	struct plan p;
 	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, attr_dim2 = -1, need_comune = 0, need_placement = 0;
@@ -939,7 +1021,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 		return -1;
 	}
 	/* The raw path and the rollups read the applications' record keys. */
-	if (db->lite && sdc_sqlite_register(db->lite)) {
+	if (lite && sdc_sqlite_register(lite)) {
 		snprintf(err, errsize, "cannot read the statistics key");
 		return -1;
 	}
@@ -985,14 +1067,14 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	/* One read transaction: the rollups and the queue the reader adds
 	 * to them are one snapshot, whatever the hub's writer folds
 	 * meanwhile. */
-	if (db->lite && sqlite3_get_autocommit(db->lite)) {
-		if (db_exec(db->lite, "BEGIN")) {
+	if (lite && sqlite3_get_autocommit(lite)) {
+		if (db_exec(lite, "BEGIN")) {
 			snprintf(err, errsize, "cannot read the statistics tables");
 			return -1;
 		}
 		own_tx = 1;
 	}
-	if (db->lite && !q->force_raw && (queued = rollup_queued(db->lite)) < 0) {
+	if (lite && !q->force_raw && (queued = rollup_queued(lite)) < 0) {
 		snprintf(err, errsize, "cannot read the statistics queue");
 		goto out;
 	}
@@ -1091,7 +1173,7 @@ int report_run_db(struct statdb *db, const struct report_query *q, struct report
 	rc = 0;
 out:
 	if (own_tx)
-		db_rollback(db->lite);	/* read only: nothing to keep */
+		db_rollback(lite);	/* read only: nothing to keep */
 	free(ix.slots);
 	r->ms = now_ms() - t0;
 	return rc;

@@ -2,10 +2,11 @@
 /*
  * The report engine behind `dote report`, the open-data export and the
  * dashboard: a query (dimensions, measures, filters) is answered from the
- * rollup tables when they cover it (reports/stats/rollup.h), else from the raw
+ * rollup tables when they cover it (reports/store/rollup.h), else from the raw
  * applications, then protected by the cell key method (reports/stats/sdc.h,
  * docs/reports.md) unless the caller shows a page marked for internal use. The same SQL runs on the hub's SQLite or PostgreSQL
- * database (reports/stats/statdb.h). Output formats live in report_format.c.
+ * database (a struct store, reports/store/store.h). Output formats live in report_format.c (HTML:
+ * reports/web/report_html.c).
  *
  * Dimensions: region province comune call placement area office month quarter
  * year applicant_status age_band sex education residence.
@@ -98,16 +99,22 @@ int report_period_is_bucket(const struct report_query *q);
 /* A query with defaults (protect on, min_count 5). */
 void report_query_init(struct report_query *q);
 
-/* Runs q against db. Returns 0, or -1 with a message in err (bad filter,
+/* Runs q against db, a SQLite or PostgreSQL hub database: the same SQL,
+ * the same figures. Returns 0, or -1 with a message in err (bad filter,
  * unsupported combination, database error). r is always safe to free. */
-int report_run(sqlite3 *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
-/* The same on a SQLite or PostgreSQL hub database (reports/stats/statdb.h):
- * the same SQL, the same figures. */
-struct statdb;
-int report_run_db(struct statdb *db, const struct report_query *q, struct report *r, char *err,
-		  size_t errsize);
+struct store;
+int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize);
+/* A database filled without rollup upkeep (dote demo, an import) gets
+ * its rollups now rather than during someone's first page view: SQLite
+ * migrates and rebuilds them when stale, PostgreSQL rebuilds them when
+ * they miss applications (a COUNT(*) of them). 0 or -1. */
+int report_rollups_check(struct store *db);
+/* The calls a report may be filtered by, newest first, at most 200:
+ * *rows (code, title), free with store_res_free. 0 or -1. */
+struct store_res;
+int report_calls(struct store *db, struct store_res **rows);
 /* Recomputes every rollup from the raw rows on either backend. 0 or -1. */
-int report_rollup_rebuild(struct statdb *db);
+int report_rollup_rebuild(struct store *db);
 void report_free(struct report *r);
 
 /* Value of measure m in row: returns 0 not applicable, 1 count (in *count),
@@ -122,15 +129,9 @@ const char *report_measure_label(int m);	/* Italian header */
 int report_measure_is_rate(int m);
 
 /* Output formats (report_format.c). Each returns a malloc'd buffer
- * (free()) and its length in *len, or NULL. */
+ * (free()) and its length in *len, or NULL. The HTML page is the web
+ * layer's (reports/web/report_html.h). */
 enum report_format { REPORT_CSV, REPORT_JSON, REPORT_HTML };
 char *report_csv(const struct report *r, int excel_it, size_t *len);
 char *report_json(const struct report *r, size_t *len);
-/* A self-contained HTML report (fonts embedded, inline SVG charts). */
-char *report_html(sqlite3 *db, const struct report *r, const char *title, size_t *len);
-/* Pieces of the HTML report the dashboard reuses: the data table (at
- * most max_rows rows, header cells with scope) and the charts. */
-struct hbuf;
-void report_html_table(struct hbuf *b, const struct report *r, const char *caption, size_t max_rows);
-void report_html_charts(struct hbuf *b, const struct report *r, const char *idp);
 #endif

@@ -12,7 +12,8 @@
  *    hub database (table sdc_secret), never published. Both backends
  *    compute the same key: SQLite through the C function dote_rkey()
  *    registered on the connection, PostgreSQL through a SQL function of
- *    the same name made from the stored secret (sdc_pg_function_sql).
+ *    the same name made from the stored secret (sdc_pg_function_sql;
+ *    the keys are storage: reports/store/sdc_keys.h).
  *  - A count's cell key is the sum of the keys of the records it counts,
  *    mod 2^32 (selected: of the selected applications). Sums add, so
  *    the rollups carry the sums next to the counts (columns ckey,
@@ -24,14 +25,13 @@
  */
 #ifndef DOTE_REPORTS_SDC_H
 #define DOTE_REPORTS_SDC_H
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "reports/store/sdc_keys.h"
 
 enum {
 	SDC_MIN_COUNT = 5,	/* the rule: counts 1-4 are never published as such */
 	SDC_MAX_DEV = 4,	/* largest change of a count from 5 up (never below 5) */
-	SDC_SECRET_HEX = 64,	/* hex digits of the hub secret */
 };
 
 enum sdc_state {
@@ -71,26 +71,4 @@ double sdc_average(int64_t total, int64_t n_true, int64_t n_pub, uint64_t ckey, 
  * fills up to max entries of vals and pm, returns how many. For docs and
  * tests. */
 int sdc_ptable_row(int64_t n, int64_t *vals, int *pm, int max);
-
-/* The record key of an application: SHA-256(secret_hex || uuid), first
- * four bytes big-endian. */
-uint32_t sdc_record_key(const char *secret_hex, const char *uuid);
-
-/* SQLite: makes sure the hub secret exists (creating table sdc_secret,
- * migration component "sdc", and a random secret the first time) and
- * registers dote_rkey(uuid) on db. Idempotent and cheap when done. 0, or
- * -1 after error(). */
-int sdc_sqlite_register(sqlite3 *db);
-
-/* PostgreSQL DDL, run by the store at startup inside its schema lock
- * (reports/store/store.c): the secret's table and, for databases made
- * before the cell keys, dropping rollups that have no key column (they
- * are rebuilt). */
-extern const char sdc_pg_schema_sql[];
-/* Inserts the secret when there is none: ?1 = sdc_new_secret(). */
-extern const char sdc_pg_secret_sql[];
-/* (Re)creates dote_rkey(text) from the stored secret. No parameters. */
-extern const char sdc_pg_function_sql[];
-/* A fresh random secret (SDC_SECRET_HEX hex digits + NUL). */
-void sdc_new_secret(char out[SDC_SECRET_HEX + 1]);
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "reports/store/call_csv.h"

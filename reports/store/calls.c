@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/eligibility.h"
 #include "core/model.h"
@@ -28,9 +29,7 @@
 #include "reports/store/call_csv.h"
 #include "reports/store/calls.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 /* ---------------------------------------------------------------- schema */
 
@@ -99,14 +98,6 @@ static void today_date(char out[11])
 	time_date(now_wall(), out, 11);
 }
 
-static int printable_line(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 int call_code_normalise(const char *in, char *out, size_t size)
 {
 	char buf[256], f[16];
@@ -129,7 +120,7 @@ int call_code_normalise(const char *in, char *out, size_t size)
 		while (*p == ' ' || *p == '.')
 			p++;
 	}
-	if (!*p || strlen(p) >= size || strlen(p) > 23 || !printable_line(p))
+	if (!*p || strlen(p) >= size || strlen(p) > 23 || !store_is_printable(p))
 		return -1;
 	str_copy(out, size, p);
 	return 0;
@@ -332,7 +323,7 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 			    " come «11/2025» o «Avviso n. 11/2025» (al massimo 23 caratteri)");
 	str_copy(sp->title, sizeof(sp->title), in->title);
 	str_trim(sp->title);
-	if (!printable_line(sp->title) || strlen(in->title) >= sizeof(sp->title))
+	if (!store_is_printable(sp->title) || strlen(in->title) >= sizeof(sp->title))
 		csv_problem(r, 0, 0, "titolo avviso", "titolo dell'avviso non valido: una riga, al massimo"
 			    " 199 caratteri");
 	if (in->opens[0] && csv_date(in->opens, sp->opens))
@@ -343,7 +334,7 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 			    " GG/MM/AAAA o AAAA-MM-GG", in->deadline);
 	str_copy(sp->region, sizeof(sp->region), in->region);
 	str_trim(sp->region);
-	if (!printable_line(sp->region))
+	if (!store_is_printable(sp->region))
 		csv_problem(r, 0, 0, "regione", "regione non valida");
 	str_copy(sp->rules, sizeof(sp->rules), in->rules);
 	str_trim(sp->rules);
@@ -625,7 +616,7 @@ static int import_apply(struct store *s, struct import_state *st, struct call_im
 	int i, rc = -1;
 	long long pid;
 
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	if (r->call_new) {
@@ -710,7 +701,7 @@ int call_import(struct store *s, const struct call_spec *spec, const char *csv, 
 	memset(&st, 0, sizeof(st));
 	memset(&t, 0, sizeof(t));
 	today_date(st.today);
-	if (!by || !*by || strlen(by) > 64 || !printable_line(by)) {
+	if (!by || !*by || strlen(by) > 64 || !store_is_printable(by)) {
 		csv_problem(r, 0, 0, NULL, "manca chi pubblica (da 1 a 64 caratteri)");
 		return 1;
 	}
@@ -875,9 +866,9 @@ static int placement_load(struct store *s, const char *code, struct pl *p, char 
 
 static int who_ok(const char *by, const char *note, char *err, size_t errsize)
 {
-	if (!by || !*by || strlen(by) > 64 || !printable_line(by))
+	if (!by || !*by || strlen(by) > 64 || !store_is_printable(by))
 		return snprintf(err, errsize, "manca chi fa la modifica (da 1 a 64 caratteri)"), -1;
-	if (note && (strlen(note) > 500 || !printable_line(note)))
+	if (note && (strlen(note) > 500 || !store_is_printable(note)))
 		return snprintf(err, errsize, "nota troppo lunga o con caratteri non validi (al massimo 500)"), -1;
 	return 0;
 }
@@ -952,7 +943,7 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
 	{
 		char now[32];
 
-		time_iso(now_wall(), now, sizeof(now));
+		store_now_iso(now, sizeof(now));
 		if (pl_update(s, &new, now) || pl_version(s, call_id, &new, "changed", by, what, now) ||
 		    store_commit(s))
 			goto out;
@@ -967,6 +958,18 @@ out:
 	return rc;
 }
 
+/* A placement withdrawn or reinstated: p's status set, the row and its
+ * version row (action, note) written and the transaction committed.
+ * 0, or -1 with the transaction still open (the caller rolls back). */
+static int pl_status_commit(struct store *s, struct pl *p, const char *call_id, const char *status,
+			    const char *action, const char *by, const char *note, const char *now)
+{
+	if (pl_set(p, PF_STATUS, status) || pl_update(s, p, now) ||
+	    pl_version(s, call_id, p, action, by, note, now) || store_commit(s))
+		return -1;
+	return 0;
+}
+
 int call_placement_withdraw(struct store *s, const char *code, const char *by, const char *note,
 			    char *err, size_t errsize)
 {
@@ -977,7 +980,7 @@ int call_placement_withdraw(struct store *s, const char *code, const char *by, c
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = placement_load(s, code, &p, call_id, sizeof(call_id), cdead, cstatus);
@@ -988,15 +991,11 @@ int call_placement_withdraw(struct store *s, const char *code, const char *by, c
 		snprintf(err, errsize, "il progetto %s è già ritirato o chiuso", code);
 		goto out;
 	}
-	rc = -1;
-	if (pl_set(&p, PF_STATUS, "closed") || pl_update(s, &p, now) ||
-	    pl_version(s, call_id, &p, "withdrawn", by, note && *note ? note : "ritirato", now) ||
-	    store_commit(s))
-		goto out;
-	pl_release(&p);
-	return 0;
+	rc = pl_status_commit(s, &p, call_id, "closed", "withdrawn", by,
+			      note && *note ? note : "ritirato", now);
 out:
-	store_rollback(s);
+	if (rc)
+		store_rollback(s);
 	pl_release(&p);
 	return rc;
 }
@@ -1011,7 +1010,7 @@ int call_placement_reinstate(struct store *s, const char *code, const char *by, 
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	today_date(today);
 	if (store_begin(s))
 		return -1;
@@ -1036,15 +1035,11 @@ int call_placement_reinstate(struct store *s, const char *code, const char *by, 
 			 " con una nuova scadenza", pv(&p, PF_DEADLINE));
 		goto out;
 	}
-	rc = -1;
-	if (pl_set(&p, PF_STATUS, "open") || pl_update(s, &p, now) ||
-	    pl_version(s, call_id, &p, "reinstated", by, note && *note ? note : "di nuovo aperto", now) ||
-	    store_commit(s))
-		goto out;
-	pl_release(&p);
-	return 0;
+	rc = pl_status_commit(s, &p, call_id, "open", "reinstated", by,
+			      note && *note ? note : "di nuovo aperto", now);
 out:
-	store_rollback(s);
+	if (rc)
+		store_rollback(s);
 	pl_release(&p);
 	return rc;
 }
@@ -1098,7 +1093,7 @@ int call_extend(struct store *s, const char *call_code, const char *placement, c
 		return 2;
 	}
 	today_date(today);
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (strcmp(deadline, today) < 0) {
 		snprintf(err, errsize, "la nuova scadenza %s è già passata", deadline);
 		return 2;
@@ -1194,7 +1189,7 @@ int call_close(struct store *s, const char *call_code, const char *by, const cha
 	err[0] = '\0';
 	if (who_ok(by, note, err, errsize))
 		return 2;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = call_load(s, call_code, id, cdead, cstatus, &sp);

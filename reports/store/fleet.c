@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Fleet health (reports/store/calls.h): every kiosk with what its last
+ * Fleet health (reports/store/fleet.h): every kiosk with what its last
  * heartbeat said (version, outbox depth, printer, frame time) and the
  * flags a coordinator acts on: silent longer than the hub's
  * kiosk_silent_minutes, printer out of paper or not answering, an outbox
@@ -12,17 +12,21 @@
  * it; one that only grows keeps its old low mark, and once that is
  * older than the threshold while the depth is above it, it stands out.
  * One upsert per heartbeat, in the heartbeat's own transaction.
+ *
+ * The heartbeat itself is stored here too (store_heartbeat, at the end:
+ * the kiosk's health, its usage counts, and the status changes sent
+ * back). Start reading at fleet_list(), then store_heartbeat().
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/datetime.h"
 #include "core/util.h"
-#include "reports/store/calls.h"
+#include "reports/store/fleet.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 int fleet_heartbeat_note(struct store *s, const char *kiosk_id, const char *depth, const char *now)
 {
@@ -160,4 +164,197 @@ int fleet_print(struct store *s, const struct fleet_thresholds *t, FILE *out)
 	}
 	free(k);
 	return 0;
+}
+
+/* ------------------------------------------------------------ heartbeat */
+
+/* The bounds of a kiosk's usage counts (anonymous counts of sessions,
+ * views, forms, submissions per day, sent again at every heartbeat:
+ * reports/hub/README.md). The kiosk sends its latest 500 rows. */
+enum { USAGE_ROWS_MAX = 1000, USAGE_N_MAX = 100000, USAGE_DAYS_BEFORE_ENROLMENT = 7 };
+
+/* Checks every usage row before anything is stored: a day that is a
+ * real date, not before the kiosk was enrolled (a week before: time
+ * zones, a kiosk clock set late; 2020-01-01 when its enrolment is not
+ * recorded) nor after the hub's tomorrow. One bad row refuses the whole
+ * heartbeat, and the kiosk sends it again with the next one, so the
+ * lower bound is generous: it is there to refuse 1999, not to judge
+ * clocks; an event name of 1 to 20 of [a-z_]; a count of 0
+ * to USAGE_N_MAX. 0, 1 with the reason in err, -1 on storage failure. */
+static int usage_check(struct store *s, const struct store_kiosk *k, const json_t *usage,
+		       char *err, size_t esize)
+{
+	char first[32], last[11];
+	struct tm tm;
+	size_t i;
+	int y, m, d;
+
+	if (!usage || json_is_null(usage))
+		return 0;
+	if (!json_is_array(usage))
+		return snprintf(err, esize, "usage: not an array"), 1;
+	if (json_array_size(usage) > USAGE_ROWS_MAX)
+		return snprintf(err, esize, "usage: more than %d rows", USAGE_ROWS_MAX), 1;
+	if (store_text(s, "SELECT coalesce(enrolled_at, '') FROM kiosk WHERE id = ?1", ARGS(k->id),
+		       first, sizeof(first)) < 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(first, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		tm.tm_hour = 12;
+		time_iso(timegm(&tm) - (time_t)USAGE_DAYS_BEFORE_ENROLMENT * 86400, first, sizeof(first));
+	} else {
+		str_copy(first, sizeof(first), "2020-01-01");
+	}
+	first[10] = '\0';
+	time_date(now_wall() + 86400, last, sizeof(last));
+	for (i = 0; i < json_array_size(usage); i++) {
+		const json_t *u = json_array_get(usage, i);
+		const char *day = json_string_value(json_object_get(u, "day"));
+		const char *event = json_string_value(json_object_get(u, "event"));
+		const json_t *nj = json_object_get(u, "n");
+
+		if (!day || strlen(day) != 10 || date_parse(day, &y, &m, &d))
+			return snprintf(err, esize, "usage[%zu].day: not a date (YYYY-MM-DD)", i), 1;
+		if (strcmp(day, first) < 0 || strcmp(day, last) > 0)
+			return snprintf(err, esize, "usage[%zu].day: %s is outside %s (a week before"
+					" the kiosk's enrolment) to %s (the hub's tomorrow)", i, day, first,
+					last), 1;
+		if (!event || !*event || strlen(event) > 20 ||
+		    strspn(event, "abcdefghijklmnopqrstuvwxyz_") != strlen(event))
+			return snprintf(err, esize, "usage[%zu].event: not 1 to 20 of a-z and _", i), 1;
+		if (!json_is_integer(nj) || json_integer_value(nj) < 0 ||
+		    json_integer_value(nj) > USAGE_N_MAX)
+			return snprintf(err, esize, "usage[%zu].n: not a count from 0 to %d a day", i,
+					USAGE_N_MAX), 1;
+	}
+	return 0;
+}
+
+/* Stores usage rows that usage_check() passed. */
+static int usage_store(struct store *s, const struct store_kiosk *k, const json_t *usage)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(usage); i++) {
+		const json_t *u = json_array_get(usage, i);
+		const char *day = json_string_value(json_object_get(u, "day"));
+		const char *event = json_string_value(json_object_get(u, "event"));
+		const json_t *nj = json_object_get(u, "n");
+		char n[24], old[24], delta[24];
+		int j;
+
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(nj));
+		if (store_text(s, "SELECT n FROM usage_count WHERE day = ?1 AND kiosk_id = ?2 AND"
+				  " event = ?3", ARGS(day, k->id, event), old, sizeof(old)) < 0)
+			return -1;
+		if (store_exec(s, "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, kiosk_id, event)"
+				  " DO UPDATE SET n = excluded.n", ARGS(day, k->id, k->comune, event, n)) < 0)
+			return -1;
+		snprintf(delta, sizeof(delta), "%lld", atoll(n) - atoll(old));
+		/* SQLite's rollups follow usage_count through triggers. */
+		if (s->pg && atoll(delta) != 0)
+			for (j = 0; rollup_usage_sql[j]; j++)
+				if (store_exec(s, rollup_usage_sql[j], ARGS(day, k->comune, event, delta)) < 0)
+					return -1;
+	}
+	return 0;
+}
+
+static int heartbeat_store(struct store *s, const struct store_kiosk *k, const json_t *body,
+			   const char *version, const char *depth, const char *printer,
+			   const char *frame, const char *since, const char *now, struct store_res **res)
+{
+	struct store_res *r = NULL;
+
+	*res = NULL;
+	if (store_begin(s))
+		return -1;
+	/* As on SQLite (store_heartbeat): what a heartbeat records is sent
+	 * again by the next one, so its commit need not wait for the disk. */
+	if (s->pg && store_exec_script(s, "SET LOCAL synchronous_commit TO off")) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_exec(s, "UPDATE kiosk SET last_seen = ?1, version = ?2, queue_depth = ?3,"
+			  " printer = ?4, last_frame_ms = ?5 WHERE id = ?6",
+		       ARGS(now, version, depth, printer, frame, k->id)) < 0 ||
+	    fleet_heartbeat_note(s, k->id, depth, now) ||
+	    usage_store(s, k, json_object_get(body, "usage")) ||
+	    store_query(s, "SELECT h.id, h.uuid, h.status, h.at, coalesce(x.interview_at, ''),"
+			   " coalesce(x.interview_place, '') FROM status_history h JOIN"
+			   " application a ON a.uuid = h.uuid LEFT JOIN selection x ON x.uuid = h.uuid"
+			   " WHERE a.kiosk_id = ?1 AND h.id > ?2"
+			   " ORDER BY h.id LIMIT 500", ARGS(k->id, since), &r) ||
+	    store_commit(s)) {
+		store_rollback(s);
+		store_res_free(r);
+		return -1;
+	}
+	*res = r;
+	return 0;
+}
+
+int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
+		    json_t **response)
+{
+	struct store_res *r = NULL;
+	char now[32], depth[24], frame[24], since[24], version[40], printer[40];
+	const char *v;
+	json_t *statuses = NULL;
+	long long cursor;
+	char why[160];
+	int i, rc;
+
+	*response = NULL;
+	rc = usage_check(s, k, json_object_get(body, "usage"), why, sizeof(why));
+	if (rc < 0)
+		return -1;
+	if (rc) {
+		*response = json_pack("{s:s}", "error", why);
+		return *response ? 1 : -1;
+	}
+	store_now_iso(now, sizeof(now));
+	v = json_string_value(json_object_get(body, "version"));
+	str_copy(version, sizeof(version), v && store_is_printable(v) ? v : "");
+	v = json_string_value(json_object_get(body, "printer"));
+	str_copy(printer, sizeof(printer), v && store_is_printable(v) ? v : "");
+	snprintf(depth, sizeof(depth), "%lld", (long long)json_integer_value(json_object_get(body, "queue_depth")));
+	snprintf(frame, sizeof(frame), "%lld", (long long)json_integer_value(json_object_get(body, "last_frame_ms")));
+	cursor = (long long)json_integer_value(json_object_get(body, "status_since"));
+	if (cursor < 0)
+		cursor = 0;
+	snprintf(since, sizeof(since), "%lld", cursor);
+	/* Health and absolute usage counts are sent again at the next
+	 * heartbeat: on SQLite this commit need not wait for the disk
+	 * (applications' commits stay synchronous=FULL). */
+	if (!s->pg && store_exec_script(s, "PRAGMA synchronous=NORMAL"))
+		return -1;
+	rc = heartbeat_store(s, k, body, version, depth, printer, frame, since, now, &r);
+	if (!s->pg && store_exec_script(s, "PRAGMA synchronous=FULL"))
+		rc = -1;
+	if (rc) {
+		store_res_free(r);
+		return -1;
+	}
+	statuses = json_array();
+	for (i = 0; i < store_res_rows(r); i++) {
+		json_t *e = json_pack("{s:s, s:s, s:s}",
+			"uuid", store_res_get(r, i, 1), "status", store_res_get(r, i, 2),
+			"status_at", store_res_get(r, i, 3));
+
+		/* A call for interview says when and where (selection.c). */
+		if (e && !strcmp(store_res_get(r, i, 2), "interview") && *store_res_get(r, i, 4)) {
+			json_object_set_new(e, "interview_at", json_string(store_res_get(r, i, 4)));
+			json_object_set_new(e, "interview_place", json_string(store_res_get(r, i, 5)));
+		}
+		json_array_append_new(statuses, e);
+		cursor = atoll(store_res_get(r, i, 0));
+	}
+	store_res_free(r);
+	*response = json_pack("{s:s, s:o, s:I}", "server_time", now, "statuses", statuses,
+			      "status_cursor", (json_int_t)cursor);
+	return *response ? 0 : -1;
 }

@@ -8,9 +8,7 @@
 #include "core/util.h"
 #include "reports/store/mail_outbox.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 int mail_outbox_add(struct store *s, const char *uuid, const char *to, const char *subject,
 		    const char *body, const char *now)

@@ -14,16 +14,15 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/mail_outbox.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
+#include "reports/store/store_internal.h"
 
 #define SELECTION_TABLES(SERIAL) \
 	"CREATE TABLE IF NOT EXISTS selection (" \
@@ -80,14 +79,6 @@ int selection_migrate(struct store *s)
 }
 
 /* ------------------------------------------------------------- helpers */
-
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
 
 static const char *status_it(const char *key)
 {
@@ -164,11 +155,11 @@ static int audit(struct store *s, const struct app_row *a, const char *now, cons
 /* Who and the note: bounded, printable. 0, or 2 with err set. */
 static int check_who(const char *by, const char *note, char *err, size_t errsize)
 {
-	if (!by || !*by || strlen(by) > SELECTION_BY_MAX || !printable(by)) {
+	if (!by || !*by || strlen(by) > SELECTION_BY_MAX || !store_is_printable(by)) {
 		snprintf(err, errsize, "Indicare chi esegue l'operazione (da 1 a %d caratteri).", SELECTION_BY_MAX);
 		return 2;
 	}
-	if (strlen(note ? note : "") > SELECTION_NOTE_MAX || !printable(note ? note : "")) {
+	if (strlen(note ? note : "") > SELECTION_NOTE_MAX || !store_is_printable(note ? note : "")) {
 		snprintf(err, errsize, "La nota può avere al massimo %d caratteri, su una riga.", SELECTION_NOTE_MAX);
 		return 2;
 	}
@@ -269,7 +260,7 @@ static int notify(struct store *s, const struct app_row *a, const char *status, 
 	const struct comune *c = comune_by_istat(a->comune);
 	int rc = -1;
 
-	if (!a->email[0] || !strchr(a->email, '@') || !printable(a->email))
+	if (!a->email[0] || !strchr(a->email, '@') || !store_is_printable(a->email))
 		return 0;
 	if (store_query(s, "SELECT title FROM placement WHERE code = ?1", ARGS(a->placement), &r))
 		return -1;
@@ -353,13 +344,13 @@ int selection_status_set(struct store *s, const char *scope, const char *id, con
 				 "(AAAA-MM-GGTHH:MM), da oggi in poi.");
 			return 2;
 		}
-		if (!place || !*place || strlen(place) > SELECTION_PLACE_MAX || !printable(place)) {
+		if (!place || !*place || strlen(place) > SELECTION_PLACE_MAX || !store_is_printable(place)) {
 			snprintf(err, errsize, "Per la convocazione al colloquio serve il luogo (da 1 a %d caratteri).",
 				 SELECTION_PLACE_MAX);
 			return 2;
 		}
 	}
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = app_find(s, scope, id, &a);
@@ -411,7 +402,7 @@ int selection_requirements(struct store *s, const char *scope, const char *id, i
 	err[0] = '\0';
 	if ((rc = check_who(by, note, err, errsize)))
 		return rc;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = app_find(s, scope, id, &a);
@@ -452,7 +443,7 @@ int selection_score(struct store *s, const char *scope, const char *id, int suit
 		snprintf(err, errsize, "Il punteggio è un numero intero da 0 a %d.", SELECTION_SCORE_MAX);
 		return 2;
 	}
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = app_find(s, scope, id, &a);
@@ -507,7 +498,7 @@ int selection_ranking_final(struct store *s, const char *scope, const char *plac
 		return rc;
 	if (!placement || !*placement || strlen(placement) > 40)
 		return 1;
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
 	rc = -1;
@@ -704,12 +695,12 @@ int selection_retention_run(struct store *s, int days, const char *by, FILE *out
 	long long apps = 0, places = 0;
 	int rc = -1, i, n;
 
-	if (!by || !*by || strlen(by) > SELECTION_BY_MAX || !printable(by))
+	if (!by || !*by || strlen(by) > SELECTION_BY_MAX || !store_is_printable(by))
 		return error("who runs the erasure (--by NAME, 1 to 64 characters) is required");
 	if (days < 0)
 		days = selection_retention_days(s);
 	cutoff(days, cut, sizeof(cut));
-	time_iso(now_wall(), now, sizeof(now));
+	store_now_iso(now, sizeof(now));
 	snprintf(days_s, sizeof(days_s), "%d", days);
 	if (store_query(s, "SELECT f.placement_code FROM ranking_final f WHERE f.final_at <= ?1 AND EXISTS"
 			   " (SELECT 1 FROM application a WHERE a.placement_code = f.placement_code" DUE_LEFT ")"
@@ -741,4 +732,11 @@ int selection_retention_run(struct store *s, int days, const char *by, FILE *out
 			napp, nplace, cut);
 	store_res_free(r);
 	return rc;
+}
+
+/* The network-wide form (reports/store/store.h): no office scope. */
+int store_status_set(struct store *s, const char *id, const char *status, const char *by,
+		     const char *note, char *err, size_t errsize)
+{
+	return selection_status_set(s, NULL, id, status, by, note, NULL, NULL, err, errsize);
 }

@@ -4,12 +4,23 @@
  * path) and PostgreSQL (a 'postgres://...' URL, libpq), so the hub, the
  * `dote` CLI and the tests behave the same on both.
  *
- * Two layers. The bottom one runs portable SQL with text parameters
- * written ?1, ?2 ... (rewritten to $1, $2 for PostgreSQL) and returns
- * rows of text; store_sqlite.c and store_pg.c implement it. The top one
- * (store.c) is the hub's domain operations written once on top of it:
- * schema, enrolment, kiosk tokens, batch ingest with re-validation,
- * catalog, heartbeat, status updates. Start reading at store_ingest().
+ * The bottom layer runs portable SQL with text parameters written ?1,
+ * ?2 ... (rewritten to $1, $2 for PostgreSQL) and returns rows of text:
+ * store.c (open/close, results, exec/query/text, transactions,
+ * pipelines) over the backends store_sqlite.c and store_pg.c. The hub's
+ * domain operations are written once on top of it, one file each:
+ *   store_schema.c   every module's tables and migrations (store_open)
+ *   enrol.c          enrolment codes, kiosk and coordinator tokens,
+ *                    the kiosks' keys for receipt checks
+ *   ingest.c         batch ingest with re-validation, group commit
+ *   catalog.c        the kiosks' catalog and its ETag; catalog copy
+ *   fleet.c          heartbeats and fleet health (fleet.h)
+ *   receipt_check.c  receipts verified against the stored kiosks' keys
+ *   selection.c      status changes (store_status_set; selection.h)
+ *   rollup.c         the statistics rollups' upkeep (rollup.h)
+ *   sdc_keys.c       the statistics' record keys (sdc_keys.h)
+ * store_internal.h holds what those files share. Start reading at
+ * store_ingest() (ingest.c).
  *
  * A struct store is one connection: use it from one thread at a time.
  */
@@ -26,6 +37,15 @@ struct store_res;
 /* Opens a SQLite path (created and migrated, synchronous=FULL) or a
  * postgres:// URL (schema created if missing). NULL after error(). */
 struct store *store_open(const char *url);
+/* Opens a hub database that must already exist, changing no schema (the
+ * dashboard, the read-only CLI): a SQLite path with synchronous=FULL
+ * when durable, else NORMAL (NULL after error() when the file is
+ * missing); a postgres:// URL as store_open does. */
+struct store *store_open_existing(const char *url, int durable);
+/* A store over a SQLite connection its caller keeps owning: store_close
+ * leaves it open (close the store first). NULL when out of memory. */
+struct sqlite3;
+struct store *store_sqlite_borrow(struct sqlite3 *db);
 /* How far a kiosk's submission time is believed: up to offline_days
  * before the hub receives a record (a kiosk offline), up to
  * clock_ahead_s after the hub's clock. A store starts with these. */
@@ -62,6 +82,15 @@ void store_res_free(struct store_res *r);
 /* First column of the first row into buf: 0 found, 1 no row, -1 error. */
 int store_text(struct store *s, const char *sql, const struct store_args *a, char *buf,
 	       size_t size);
+/* Runs SQL built per call (the report engine's): prepared, run and
+ * finalised, never cached, so sql may live in a buffer later reused for
+ * other text. Each row goes to row(ctx, cells, ncols) as it is read
+ * (cells as text, NULL for SQL NULL, valid during the call only; no
+ * BLOBs); a non-zero return stops the query. row may be NULL (a
+ * statement). 0, or -1 after error() or when row stopped it. */
+int store_query_once(struct store *s, const char *sql, const struct store_args *a,
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+		     void *ctx);
 /* Transactions. store_begin takes the write lock (SQLite: BEGIN
  * IMMEDIATE; PostgreSQL: BEGIN + a transaction advisory lock, so several
  * hub processes on one database serialise their writes). */
@@ -117,8 +146,6 @@ int store_enroll(struct store *s, const char *code, const char *pk_hex, const ch
 int store_kiosk_auth(struct store *s, const char *token, struct store_kiosk *k);
 /* Revokes a kiosk: 0, 1 when unknown, -1 on error. */
 int store_kiosk_revoke(struct store *s, const char *id);
-/* Prints the kiosk table for `dote kiosk list`. */
-int store_kiosk_list(struct store *s, FILE *out);
 /* Looks up a kiosk's public key (receipt_key_lookup for core/receipt.h);
  * ctx is the struct store *. */
 int store_receipt_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int *revoked);
@@ -216,13 +243,22 @@ int store_receipt_verify(struct store *s, const char *payload, struct receipt_fi
  * receipt page: 0 found, 1 none, -1 error. */
 int store_application_status(struct store *s, const char *uuid, char *status, size_t ssize,
 			     char *duplicate_of, size_t dsize);
+/* Protocol, kiosk and status the hub stored for the application with
+ * that uuid (each '' when NULL): 0 found, 1 none, -1 error. `dote
+ * receipt verify --db` compares them with the signed token. */
+int store_application_identity(struct store *s, const char *uuid, char *protocol, size_t psize,
+			       char *kiosk_id, size_t ksize, char *status, size_t ssize);
+/* Title and host comune (ISTAT) of the placement with that code: 0
+ * found, 1 none, -1 error. */
+int store_placement_title(struct store *s, const char *code, char *title, size_t tsize, char *comune,
+			  size_t csize);
 
 /* Copies calls and placements from a SQLite catalog database into the
  * store (insert or update by code): how a PostgreSQL hub gets its
  * catalog. Returns the number of placements copied, or -1. */
 int store_catalog_copy(struct store *s, const char *sqlite_path);
 
-/* ---- backends (store_sqlite.c, store_pg.c), for store.c only ---- */
+/* ---- backends (store_sqlite.c, store_pg.c), for reports/store/ only ---- */
 struct store_ops {
 	int (*exec)(struct store *s, const char *sql, const struct store_args *a,
 		    struct store_res **res);
@@ -233,6 +269,9 @@ struct store_ops {
 	void (*close)(struct store *s);
 	/* NULL: store_exec_many runs them one by one with exec. */
 	int (*many)(struct store *s, struct store_call *calls, int n);
+	/* Prepared for this call only (store_query_once). */
+	int (*exec_once)(struct store *s, const char *sql, const struct store_args *a,
+			 int (*row)(void *ctx, const char *const *cells, int ncols), void *ctx);
 };
 struct store {
 	const struct store_ops *ops;

@@ -7,6 +7,7 @@
  * that several hub processes on one database keep "stored once" and the
  * cross-kiosk duplicate check exact. store_exec_many() sends its
  * statements in pipeline mode: one round trip for hundreds of them.
+ * store_query_once() uses the unnamed statement, never the cache.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -144,6 +145,41 @@ static int pg_exec(struct store *s, const char *sql, const struct store_args *a,
 	return rc;
 }
 
+/* The unnamed statement: prepared for this one execution. */
+static int pg_exec_once(struct store *s, const char *sql, const struct store_args *a,
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+			void *ctx)
+{
+	char *text = rewrite(sql);
+	const char *cells[32];
+	PGresult *r;
+	int rc = -1, cols;
+
+	if (!text)
+		return error("out of memory");
+	r = PQexecParams(s->conn, text, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
+	free(text);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+		rc = 0;
+		break;
+	case PGRES_TUPLES_OK:
+		cols = PQnfields(r) < 32 ? PQnfields(r) : 32;
+		rc = 0;
+		for (int i = 0; row && i < PQntuples(r) && !rc; i++) {
+			for (int j = 0; j < cols; j++)
+				cells[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+			rc = row(ctx, cells, cols) ? -1 : 0;
+		}
+		break;
+	default:
+		error("sql failed: %s (%.60s)", PQresultErrorMessage(r), sql);
+		break;
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* Up to PIPE_CHUNK statements in one pipeline (one round trip): their
  * answers are small, so the server never blocks writing them while the
  * rest is being sent. */
@@ -254,7 +290,7 @@ static void pg_close(struct store *s)
 }
 
 static const struct store_ops pg_ops = {
-	pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close, pg_many,
+	pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close, pg_many, pg_exec_once,
 };
 
 struct store *store_pg_open(const char *url)

@@ -3,14 +3,17 @@
  * The SQLite backend of reports/store/store.h: the hub database opened with
  * db_open(path, DB_SYNC_FULL) (WAL, a commit is on disk when it
  * returns), prepared statements cached per SQL text, rows copied out as
- * text (BLOBs as hex).
+ * text (BLOBs as hex). A statement run once (store_query_once) is
+ * prepared, run and finalised without touching the cache, its rows
+ * handed over as they are stepped.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 
 enum { CACHE_MAX = 96 };
@@ -52,29 +55,12 @@ static void uncache(struct store *s, const char *sql, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
-static int hexval(int ch)
+/* Binds a to st: 0, or -1 after error(). */
+static int bind(sqlite3_stmt *st, const struct store_args *a)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
-		   struct store_res **res)
-{
-	sqlite3 *db = s->conn;
-	sqlite3_stmt *st = cached(s, sql);
 	unsigned char blob[256];
-	char *cells[32];
-	size_t lens[32];
-	int i, rc = -1, step, cols;
+	int i;
 
-	if (!st)
-		return -1;
 	for (i = 0; a && i < a->n; i++) {
 		const char *v = a->v[i];
 
@@ -84,14 +70,12 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 			size_t n = strlen(v) / 2, j;
 
 			if (n > sizeof(blob))
-				goto out;
+				return error("hex parameter too long");
 			for (j = 0; j < n; j++) {
-				int hi = hexval(v[2 * j]), lo = hexval(v[2 * j + 1]);
+				int hi = hex_value(v[2 * j]), lo = hex_value(v[2 * j + 1]);
 
-				if (hi < 0 || lo < 0) {
-					error("bad hex parameter");
-					goto out;
-				}
+				if (hi < 0 || lo < 0)
+					return error("bad hex parameter");
 				blob[j] = (unsigned char)(hi * 16 + lo);
 			}
 			sqlite3_bind_blob(st, i + 1, blob, (int)n, SQLITE_TRANSIENT);
@@ -99,6 +83,21 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 			sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 		}
 	}
+	return 0;
+}
+
+/* Binds a to st, steps it to the end and copies its rows into *res
+ * (when res is not NULL): rows changed, or -1 after error(). */
+static int run(struct store *s, sqlite3_stmt *st, const char *sql, const struct store_args *a,
+	       struct store_res **res)
+{
+	sqlite3 *db = s->conn;
+	char *cells[32];
+	size_t lens[32];
+	int i, rc = -1, step, cols;
+
+	if (bind(st, a))
+		goto out;
 	cols = sqlite3_column_count(st);
 	if (cols > 32)
 		cols = 32;
@@ -149,7 +148,49 @@ static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
 	}
 	rc = sqlite3_changes(db);
 out:
-	uncache(s, sql, st);
+	return rc;
+}
+
+static int sq_exec(struct store *s, const char *sql, const struct store_args *a,
+		   struct store_res **res)
+{
+	sqlite3_stmt *st = cached(s, sql);
+	int rc = st ? run(s, st, sql, a, res) : -1;
+
+	if (st)
+		uncache(s, sql, st);
+	return rc;
+}
+
+/* Rows go to row() as they are stepped: nothing is copied. */
+static int sq_exec_once(struct store *s, const char *sql, const struct store_args *a,
+		     int (*row)(void *ctx, const char *const *cells, int ncols),
+			void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s->conn, sql);
+	const char *cells[32];
+	int rc = -1, step, cols;
+
+	if (!st || bind(st, a))
+		goto out;
+	cols = sqlite3_column_count(st);
+	if (cols > 32)
+		cols = 32;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!row)
+			continue;
+		for (int i = 0; i < cols; i++)
+			cells[i] = (const char *)sqlite3_column_text(st, i);
+		if (row(ctx, cells, cols))
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		error("sql failed: %s (%.60s)", sqlite3_errmsg(s->conn), sql);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -185,9 +226,66 @@ static void sq_close(struct store *s)
 	db_close(s->conn);
 }
 
+/* A borrowed connection stays open: its owner closes it. */
+static void sq_close_borrowed(struct store *s)
+{
+	struct sqlite_cache *c = s->cache;
+	int i;
+
+	for (i = 0; c && i < c->n; i++)
+		sqlite3_finalize(c->st[i]);
+	free(c);
+}
+
 static const struct store_ops sqlite_ops = {
-	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, NULL,
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, NULL, sq_exec_once,
 };
+
+static const struct store_ops sqlite_borrowed_ops = {
+	sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close_borrowed, NULL, sq_exec_once,
+};
+
+/* A store over db with ops, or NULL (db is left to the caller). */
+static struct store *store_new(sqlite3 *db, const struct store_ops *ops)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->ops = ops;
+	s->conn = db;
+	s->cache = calloc(1, sizeof(struct sqlite_cache));
+	if (!s->cache) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *store_sqlite_borrow(sqlite3 *db)
+{
+	return store_new(db, &sqlite_borrowed_ops);
+}
+
+struct store *store_open_existing(const char *url, int durable)
+{
+	struct store *s;
+	sqlite3 *db;
+
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return store_open(url);
+	if (access(url, R_OK | W_OK)) {
+		error("cannot open the hub database '%s'", url);
+		return NULL;
+	}
+	db = db_open(url, durable ? DB_SYNC_FULL : DB_SYNC_NORMAL);
+	if (!db)
+		return NULL;
+	s = store_new(db, &sqlite_ops);
+	if (!s)
+		db_close(db);
+	return s;
+}
 
 struct store *store_sqlite_open(const char *path)
 {

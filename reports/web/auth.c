@@ -1,88 +1,27 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Accounts and sessions for the dashboard (see auth.h). Start reading at
- * auth_login(). Nothing here logs a password or a token. The SQL is
- * portable (reports/stats/statdb.h): the same accounts work on a SQLite and a
- * PostgreSQL hub; integers travel as text and are cast in the SQL.
+ * auth_login(). Nothing here logs a password or a token. The tables and
+ * their SQL are reports/store/accounts.c's: the same accounts work on a
+ * SQLite and a PostgreSQL hub.
  */
 #include "reports/web/auth.h"
 #include "reports/web/rate.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/accounts.h"
 #include "reports/store/store.h"
 #include "core/comuni.h"
-#include "core/db.h"
+#include "core/datetime.h"
 #include "core/util.h"
 
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const struct migration auth_migrations[] = {
-	{ 1,
-	"CREATE TABLE hub_user ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  role TEXT NOT NULL CHECK (role IN ('coordinator','comune')),"
-	"  comune TEXT NOT NULL DEFAULT '',"
-	"  pwhash TEXT NOT NULL,"
-	"  created_at TEXT NOT NULL,"
-	"  disabled INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE hub_session ("
-	"  token_hash TEXT PRIMARY KEY,"
-	"  user_id INTEGER NOT NULL REFERENCES hub_user(id) ON DELETE CASCADE,"
-	"  csrf TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  seen INTEGER NOT NULL);"
-	"CREATE TABLE hub_login_failure (name TEXT NOT NULL, at INTEGER NOT NULL);"
-	"CREATE INDEX hub_login_failure_name ON hub_login_failure(name, at);"
-	},
-	/* Failures count per account and client address: a stranger's
-	 * wrong passwords no longer lock the owner out. */
-	{ 2,
-	"ALTER TABLE hub_login_failure ADD COLUMN addr TEXT NOT NULL DEFAULT '';"
-	"DROP INDEX IF EXISTS hub_login_failure_name;"
-	"CREATE INDEX hub_login_failure_key ON hub_login_failure(name, addr, at);"
-	},
-};
-
-/* The same tables in PostgreSQL. */
-static const char auth_pg_schema[] =
-	"CREATE TABLE IF NOT EXISTS hub_user ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  role TEXT NOT NULL CHECK (role IN ('coordinator','comune')),"
-	"  comune TEXT NOT NULL DEFAULT '',"
-	"  pwhash TEXT NOT NULL,"
-	"  created_at TEXT NOT NULL,"
-	"  disabled INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS hub_session ("
-	"  token_hash TEXT PRIMARY KEY,"
-	"  user_id BIGINT NOT NULL REFERENCES hub_user(id) ON DELETE CASCADE,"
-	"  csrf TEXT NOT NULL,"
-	"  created BIGINT NOT NULL,"
-	"  seen BIGINT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS hub_login_failure (name TEXT NOT NULL, at BIGINT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS hub_login_failure_name ON hub_login_failure(name, at);"
-	"ALTER TABLE hub_login_failure ADD COLUMN IF NOT EXISTS addr TEXT NOT NULL DEFAULT '';"
-	"DROP INDEX IF EXISTS hub_login_failure_name;"
-	"CREATE INDEX IF NOT EXISTS hub_login_failure_key ON hub_login_failure(name, addr, at);";
-
-int auth_migrate(struct statdb *db)
+int auth_migrate(struct store *db)
 {
-	int rc;
-
-	if (db->lite)
-		return db_migrate(db->lite, "auth", auth_migrations, (int)ARRAY_SIZE(auth_migrations));
-	if (statdb_int1(db, "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('hub_login_failure')"
-			    " AND attname = 'addr'", NULL, 0, 0) == 1)
-		return 0;
-	/* Several hubs (and the CLI) may create the tables at once. */
-	if (store_exec_script(db->store, "SELECT pg_advisory_lock(4712)"))
-		return -1;
-	rc = store_exec_script(db->store, auth_pg_schema);
-	store_exec_script(db->store, "SELECT pg_advisory_unlock(4712)");
-	return rc;
+	return accounts_migrate(db);
 }
 
 void auth_random_token(char *buf, size_t size)
@@ -120,7 +59,7 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-int auth_user_add(struct statdb *db, const char *name, const char *role, const char *comune,
+int auth_user_add(struct store *db, const char *name, const char *role, const char *comune,
 		  const char *password, char *err, size_t errsize)
 {
 	char hash[crypto_pwhash_STRBYTES], now[32];
@@ -146,44 +85,15 @@ int auth_user_add(struct statdb *db, const char *name, const char *role, const c
 				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return snprintf(err, errsize, "out of memory while hashing the password"), -1;
 	time_iso(now_wall(), now, sizeof(now));
-	{
-		const char *p[] = { name, role, comune, hash, now };
-		if (statdb_exec(db, "INSERT INTO hub_user(name, role, comune, pwhash, created_at)"
-				    " VALUES (?1, ?2, ?3, ?4, ?5)"
-				    " ON CONFLICT(name) DO UPDATE SET role = excluded.role, comune = excluded.comune,"
-				    " pwhash = excluded.pwhash, disabled = 0", p, 5) < 0) {
-			snprintf(err, errsize, "cannot save the account");
-			goto out;
-		}
-	}
 	/* A new password ends the account's open sessions. */
-	statdb_exec(db, "DELETE FROM hub_session WHERE user_id = (SELECT id FROM hub_user WHERE name = ?1)", &name, 1);
+	if (accounts_user_put(db, name, role, comune, hash, now)) {
+		snprintf(err, errsize, "cannot save the account");
+		goto out;
+	}
 	rc = 0;
 out:
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
-}
-
-static int64_t failures(struct statdb *db, const char *name, const char *addr, int64_t now)
-{
-	char since[24];
-	const char *p[] = { name, addr, since };
-
-	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
-	return statdb_int1(db, "SELECT COUNT(*) FROM hub_login_failure WHERE name = ?1 AND addr = ?2"
-			       " AND at > CAST(?3 AS BIGINT)", p, 3, 0);
-}
-
-static void record_failure(struct statdb *db, const char *name, const char *addr, int64_t now)
-{
-	char at[24], since[24];
-	const char *p[] = { name, addr, at };
-	const char *old = since;
-
-	snprintf(at, sizeof(at), "%lld", (long long)now);
-	snprintf(since, sizeof(since), "%lld", (long long)(now - AUTH_FAILURE_WINDOW));
-	statdb_exec(db, "INSERT INTO hub_login_failure(name, addr, at) VALUES (?1, ?2, CAST(?3 AS BIGINT))", p, 3);
-	statdb_exec(db, "DELETE FROM hub_login_failure WHERE at < CAST(?1 AS BIGINT)", &old, 1);
 }
 
 /* The brakes on login attempts, for the whole process: buckets per
@@ -247,12 +157,11 @@ static void dummy_hash(void)
 		dummy_stored[0] = 0;
 }
 
-enum auth_result auth_login(struct statdb *db, const char *name, const char *password, const char *addr,
+enum auth_result auth_login(struct store *db, const char *name, const char *password, const char *addr,
 			    char *token, size_t size)
 {
-	struct statdb_rows st;
-	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1], now_s[24], uid_s[24];
-	char idle_s[24], max_s[24];
+	struct store_res *st;
+	char stored[crypto_pwhash_STRBYTES] = "", th[65], csrf[AUTH_TOKEN_LEN + 1];
 	int64_t uid = -1, now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_ERROR;
 	int per_addr, all, ok;
@@ -270,21 +179,20 @@ enum auth_result auth_login(struct statdb *db, const char *name, const char *pas
 	pthread_mutex_unlock(&brake.lock);
 	if (rate_table_take(&brake.by_addr, addr, per_addr, per_addr, now_ms()))
 		return AUTH_LIMITED;
-	if (failures(db, name, addr, now) >= AUTH_MAX_FAILURES)
+	if (accounts_failures(db, name, addr, now - AUTH_FAILURE_WINDOW) >= AUTH_MAX_FAILURES)
 		return AUTH_THROTTLED;
 	if (rate_table_take(&brake.total, "all", all, all, now_ms()) || !hash_start())
 		return AUTH_LIMITED;
-	if (statdb_query(db, "SELECT id, pwhash FROM hub_user WHERE name = ?1 AND disabled = 0", &name, 1, &st,
-			 NULL, 0)) {
+	if (accounts_user_find(db, name, &st)) {
 		hash_done();
 		return AUTH_ERROR;
 	}
-	if (statdb_next(&st, NULL, 0) == 1) {
-		const char *h = statdb_text(&st, 1);
-		uid = statdb_int(&st, 0);
+	if (store_res_rows(st) > 0) {
+		const char *h = store_res_get(st, 0, 1), *id = store_res_get(st, 0, 0);
+		uid = id ? strtoll(id, NULL, 10) : 0;
 		str_copy(stored, sizeof(stored), h ? h : "");
 	}
-	statdb_done(&st);
+	store_res_free(st);
 	/* An unknown name costs the same time as a wrong password, so the
 	 * answer time does not tell which names exist. */
 	if (uid < 0) {
@@ -296,89 +204,61 @@ enum auth_result auth_login(struct statdb *db, const char *name, const char *pas
 	ok = uid >= 0 && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
 	hash_done();
 	if (!ok) {
-		record_failure(db, name, addr, now);
+		accounts_failure_add(db, name, addr, now, now - AUTH_FAILURE_WINDOW);
 		return AUTH_DENIED;
 	}
 	auth_random_token(token, size);
 	auth_random_token(csrf, sizeof(csrf));
 	token_hash(token, th, sizeof(th));
-	snprintf(now_s, sizeof(now_s), "%lld", (long long)now);
-	snprintf(uid_s, sizeof(uid_s), "%lld", (long long)uid);
-	snprintf(idle_s, sizeof(idle_s), "%lld", (long long)(now - AUTH_IDLE_SECONDS));
-	snprintf(max_s, sizeof(max_s), "%lld", (long long)(now - AUTH_MAX_SECONDS));
-	{
-		const char *p[] = { th, uid_s, csrf, now_s };
-		if (statdb_exec(db, "INSERT INTO hub_session(token_hash, user_id, csrf, created, seen)"
-				    " VALUES (?1, CAST(?2 AS BIGINT), ?3, CAST(?4 AS BIGINT), CAST(?4 AS BIGINT))", p, 4) == 1)
-			rc = AUTH_OK;
-	}
+	if (accounts_session_add(db, th, uid, csrf, now) == 0)
+		rc = AUTH_OK;
 	/* Expired sessions are swept at each login. */
-	{
-		const char *p[] = { idle_s, max_s };
-		statdb_exec(db, "DELETE FROM hub_session WHERE seen < CAST(?1 AS BIGINT) OR created < CAST(?2 AS BIGINT)",
-			    p, 2);
-	}
+	accounts_sessions_sweep(db, now - AUTH_IDLE_SECONDS, now - AUTH_MAX_SECONDS);
 	sodium_memzero(csrf, sizeof(csrf));
 	if (rc != AUTH_OK)
 		sodium_memzero(token, size);
 	return rc;
 }
 
-enum auth_result auth_session_get(struct statdb *db, const char *token, struct auth_session *s)
+enum auth_result auth_session_get(struct store *db, const char *token, struct auth_session *s)
 {
-	struct statdb_rows st;
-	char th[65], now_s[24], idle_s[24], max_s[24];
+	struct store_res *st;
+	char th[65];
 	int64_t now = (int64_t)now_wall();
 	enum auth_result rc = AUTH_DENIED;
-	int got;
 
 	memset(s, 0, sizeof(*s));
 	if (!token || strlen(token) != AUTH_TOKEN_LEN || strspn(token, "0123456789abcdef") != AUTH_TOKEN_LEN)
 		return AUTH_DENIED;
 	token_hash(token, th, sizeof(th));
-	snprintf(now_s, sizeof(now_s), "%lld", (long long)now);
-	snprintf(idle_s, sizeof(idle_s), "%lld", (long long)(now - AUTH_IDLE_SECONDS));
-	snprintf(max_s, sizeof(max_s), "%lld", (long long)(now - AUTH_MAX_SECONDS));
-	{
-		const char *p[] = { th, idle_s, max_s };
-		if (statdb_query(db, "SELECT u.id, u.name, u.role, u.comune, s.csrf FROM hub_session s"
-				     " JOIN hub_user u ON u.id = s.user_id"
-				     " WHERE s.token_hash = ?1 AND s.seen >= CAST(?2 AS BIGINT)"
-				     " AND s.created >= CAST(?3 AS BIGINT) AND u.disabled = 0", p, 3, &st, NULL, 0))
-			return AUTH_ERROR;
-	}
-	got = statdb_next(&st, NULL, 0);
-	if (got == 1) {
+	if (accounts_session_find(db, th, now - AUTH_IDLE_SECONDS, now - AUTH_MAX_SECONDS, &st))
+		return AUTH_ERROR;
+	if (store_res_rows(st) > 0) {
 		const char *v;
-		s->user_id = statdb_int(&st, 0);
-		v = statdb_text(&st, 1);
+		v = store_res_get(st, 0, 0);
+		s->user_id = v ? strtoll(v, NULL, 10) : 0;
+		v = store_res_get(st, 0, 1);
 		str_copy(s->name, sizeof(s->name), v ? v : "");
-		v = statdb_text(&st, 2);
+		v = store_res_get(st, 0, 2);
 		str_copy(s->role, sizeof(s->role), v ? v : "");
-		v = statdb_text(&st, 3);
+		v = store_res_get(st, 0, 3);
 		str_copy(s->comune, sizeof(s->comune), v ? v : "");
-		v = statdb_text(&st, 4);
+		v = store_res_get(st, 0, 4);
 		str_copy(s->csrf, sizeof(s->csrf), v ? v : "");
 		rc = AUTH_OK;
-	} else if (got < 0) {
-		rc = AUTH_ERROR;
 	}
-	statdb_done(&st);
-	if (rc == AUTH_OK) {
-		const char *p[] = { th, now_s };
-		statdb_exec(db, "UPDATE hub_session SET seen = CAST(?2 AS BIGINT)"
-				" WHERE token_hash = ?1 AND seen < CAST(?2 AS BIGINT) - 30", p, 2);
-	}
+	store_res_free(st);
+	if (rc == AUTH_OK)
+		accounts_session_touch(db, th, now);
 	return rc;
 }
 
-int auth_logout(struct statdb *db, const char *token)
+int auth_logout(struct store *db, const char *token)
 {
 	char th[65];
-	const char *p = th;
 
 	if (!token || !*token)
 		return 0;
 	token_hash(token, th, sizeof(th));
-	return statdb_exec(db, "DELETE FROM hub_session WHERE token_hash = ?1", &p, 1) < 0 ? -1 : 0;
+	return accounts_session_end(db, th);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Dashboard accounts and sessions, in the hub's database (SQLite or
- * PostgreSQL, through reports/stats/statdb.h):
+ * PostgreSQL, through reports/store/store.h):
  * passwords hashed with argon2id (libsodium crypto_pwhash_str), session
  * tokens random (only their hash is stored), sessions that expire after
  * AUTH_IDLE_SECONDS without use and AUTH_MAX_SECONDS in any case, a CSRF
@@ -45,18 +45,18 @@ struct auth_session {
  * from everybody, right now (retry in a minute). */
 enum auth_result { AUTH_OK = 0, AUTH_DENIED = -1, AUTH_THROTTLED = -2, AUTH_ERROR = -3, AUTH_LIMITED = -4 };
 
-struct statdb;
+struct store;
 
 /* Creates the account tables (component "auth"). */
-int auth_migrate(struct statdb *db);
+int auth_migrate(struct store *db);
 /* Adds or replaces an account. role 'coordinator' or 'comune' (then
  * comune is a known ISTAT code). Returns 0, or -1 with a reason in err. */
-int auth_user_add(struct statdb *db, const char *name, const char *role, const char *comune,
+int auth_user_add(struct store *db, const char *name, const char *role, const char *comune,
 		  const char *password, char *err, size_t errsize);
 /* Checks name/password and opens a session: the token for the cookie
  * goes to token (>= AUTH_TOKEN_LEN + 1). addr is the client's address
  * ('' or NULL when unknown: counted as one address). */
-enum auth_result auth_login(struct statdb *db, const char *name, const char *password, const char *addr,
+enum auth_result auth_login(struct store *db, const char *name, const char *password, const char *addr,
 			    char *token, size_t size);
 /* The per-minute brakes of auth_login, process-wide: attempts from one
  * address, and from all addresses together (defaults 10 and 60; the hub
@@ -64,9 +64,9 @@ enum auth_result auth_login(struct statdb *db, const char *name, const char *pas
  * full again. */
 void auth_set_limits(int per_address_per_minute, int total_per_minute);
 /* Looks a cookie token up; refreshes its idle time. AUTH_OK fills s. */
-enum auth_result auth_session_get(struct statdb *db, const char *token, struct auth_session *s);
+enum auth_result auth_session_get(struct store *db, const char *token, struct auth_session *s);
 /* Ends a session (logout). */
-int auth_logout(struct statdb *db, const char *token);
+int auth_logout(struct store *db, const char *token);
 /* Constant-time comparison of two NUL-terminated tokens: 1 when equal. */
 int auth_token_equal(const char *a, const char *b);
 /* A fresh random hex token (AUTH_TOKEN_LEN chars) into buf. */

@@ -7,7 +7,8 @@
  * province, comune) and filters, and renders them as charts and tables.
  *
  * The hub's database may be SQLite or PostgreSQL: every query goes
- * through reports/stats/statdb.h, with a small pool of connections of its own.
+ * through a struct store (reports/store/store.h), with a small pool of
+ * connections of its own.
  *
  * Security: every form is protected against CSRF (a per-session token;
  * before login a double-submit token in a SameSite=Strict cookie),
@@ -25,11 +26,13 @@
 #include "reports/web/dashboard.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
+#include "reports/web/report_html.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
 #include "core/comuni.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -43,22 +46,10 @@ enum { POOL = 8, PAGE_MAX = 8u << 20, FORM_MAX = 4096 };
 struct dashboard_ctx {
 	char url[1024];
 	pthread_mutex_t lock;
-	struct statdb conn[POOL];
+	struct store *conn[POOL];
 	int open[POOL], busy[POOL];
 	int secure_cookies;		/* add Secure to every cookie */
 };
-
-/* A database filled without rollup upkeep (dote demo, an import) gets
- * its rollups now rather than during someone's first page view. */
-static int rollups_check(struct statdb *db)
-{
-	if (db->lite)
-		return rollup_migrate(db->lite) || (rollup_stale(db->lite) && rollup_rebuild(db->lite)) ? -1 : 0;
-	if (statdb_int1(db, rollup_stale_sql, NULL, 0, 1) == 0)
-		return 0;
-	warning("the rollups miss applications: rebuilding them");
-	return report_rollup_rebuild(db);
-}
 
 struct dashboard_ctx *dashboard_new(const char *db_url)
 {
@@ -74,8 +65,9 @@ struct dashboard_ctx *dashboard_new(const char *db_url)
 	d->secure_cookies = env && !strcmp(env, "1");
 	pthread_mutex_init(&d->lock, NULL);
 	comuni_count();		/* parse the comuni table before any worker thread needs it */
-	if (statdb_open(&d->conn[0], db_url, 0) || auth_migrate(&d->conn[0]) || rollups_check(&d->conn[0])) {
-		statdb_close(&d->conn[0]);
+	d->conn[0] = store_open_existing(db_url, 0);
+	if (!d->conn[0] || auth_migrate(d->conn[0]) || report_rollups_check(d->conn[0])) {
+		store_close(d->conn[0]);
 		pthread_mutex_destroy(&d->lock);
 		free(d);
 		return NULL;
@@ -97,9 +89,7 @@ void dashboard_free(struct dashboard_ctx *d)
 	for (int i = 0; i < POOL; i++) {
 		if (!d->open[i])
 			continue;
-		if (d->conn[i].lite)
-			rollup_release(d->conn[i].lite);
-		statdb_close(&d->conn[i]);
+		store_close(d->conn[i]);	/* SQLite: releases its rollup statements too */
 	}
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -110,19 +100,19 @@ void *dashboard_hub_new(const char *db_url)
 	return dashboard_new(db_url);
 }
 
-static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
+static struct store *conn_get(struct dashboard_ctx *d, int *slot)
 {
-	struct statdb *db = NULL;
+	struct store *db = NULL;
 
 	pthread_mutex_lock(&d->lock);
 	for (int i = 0; i < POOL; i++)
 		if (!d->busy[i]) {
 			if (!d->open[i])
-				d->open[i] = statdb_open(&d->conn[i], d->url, 0) == 0;
+				d->open[i] = (d->conn[i] = store_open_existing(d->url, 0)) != NULL;
 			if (d->open[i]) {
 				d->busy[i] = 1;
 				*slot = i;
-				db = &d->conn[i];
+				db = d->conn[i];
 			}
 			break;
 		}
@@ -136,8 +126,9 @@ static struct statdb *conn_get(struct dashboard_ctx *d, int *slot)
 static void conn_put(struct dashboard_ctx *d, int slot, int failed)
 {
 	pthread_mutex_lock(&d->lock);
-	if (failed && d->conn[slot].store) {
-		statdb_close(&d->conn[slot]);
+	if (failed && store_is_pg(d->conn[slot])) {
+		store_close(d->conn[slot]);
+		d->conn[slot] = NULL;
 		d->open[slot] = 0;
 	}
 	d->busy[slot] = 0;
@@ -165,22 +156,13 @@ static void simple_page(struct http_response *resp, int status, const char *titl
 
 static void url_add(struct hbuf *b, const char *name, const char *value, int *first)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	if (!value || !*value)
 		return;
 	hbuf_add(b, *first ? "?" : "&");
 	*first = 0;
 	hbuf_add(b, name);
 	hbuf_add(b, "=");
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			hbuf_addn(b, e, 3);
-		}
-	}
+	hbuf_url(b, value);
 }
 
 struct view {
@@ -241,7 +223,7 @@ static void login_page(const struct dashboard_ctx *d, struct http_response *resp
 	html_staff_headers(resp);
 }
 
-static void login_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+static void login_post(const struct dashboard_ctx *d, struct store *db, const struct http_request *req,
 		       struct http_response *resp)
 {
 	char name[AUTH_NAME_MAX + 2] = "", password[AUTH_PASSWORD_MAX + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
@@ -292,7 +274,7 @@ static void login_post(const struct dashboard_ctx *d, struct statdb *db, const s
 	str_wipe(cookie, sizeof(cookie));
 }
 
-static void logout_post(const struct dashboard_ctx *d, struct statdb *db, const struct http_request *req,
+static void logout_post(const struct dashboard_ctx *d, struct store *db, const struct http_request *req,
 			struct http_response *resp)
 {
 	char token[AUTH_TOKEN_LEN + 2] = "", csrf[AUTH_TOKEN_LEN + 2] = "";
@@ -373,7 +355,7 @@ static int view_period(struct report_query *q, const struct view *v, char *err, 
 }
 
 /* Runs one report for the view; dims and measures are fixed strings. */
-static int view_report(struct statdb *db, const struct view *v, int protect, const char *dims, const char *measures,
+static int view_report(struct store *db, const struct view *v, int protect, const char *dims, const char *measures,
 		       struct report *r, char *err, size_t errsize)
 {
 	struct report_query q;
@@ -383,7 +365,7 @@ static int view_report(struct statdb *db, const struct view *v, int protect, con
 		return -1;
 	if ((dims[0] && report_parse_dims(&q, dims, err, errsize)) || report_parse_measures(&q, measures, err, errsize))
 		return -1;
-	return report_run_db(db, &q, r, err, errsize);
+	return report_run(db, &q, r, err, errsize);
 }
 
 static void kpi(struct hbuf *b, const struct report *r, int m, const char *label)
@@ -409,15 +391,14 @@ static void kpi(struct hbuf *b, const struct report *r, int m, const char *label
 	hbuf_printf(b, "<div><span>%s</span><b data-kpi=\"%s\">%s</b></div>", label, report_measure_name(m), num);
 }
 
-static void call_options(struct statdb *db, struct hbuf *b, const char *current)
+static void call_options(struct store *db, struct hbuf *b, const char *current)
 {
-	struct statdb_rows st;
-	int ok = statdb_query(db, "SELECT code, title FROM call ORDER BY opens DESC, code LIMIT 200", NULL, 0, &st,
-			      NULL, 0) == 0;
+	struct store_res *st;
+	int ok = report_calls(db, &st) == 0;
 	hbuf_add(b, "<option value=\"\">Tutti gli avvisi</option>");
-	while (ok && statdb_next(&st, NULL, 0) == 1) {
-		const char *code = statdb_text(&st, 0);
-		const char *title = statdb_text(&st, 1);
+	for (int i = 0; ok && i < store_res_rows(st); i++) {
+		const char *code = store_res_get(st, i, 0);
+		const char *title = store_res_get(st, i, 1);
 		if (!code)
 			continue;
 		hbuf_add(b, "<option value=\"");
@@ -427,7 +408,7 @@ static void call_options(struct statdb *db, struct hbuf *b, const char *current)
 		hbuf_add(b, "</option>");
 	}
 	if (ok)
-		statdb_done(&st);
+		store_res_free(st);
 }
 
 /* Level of the view and the dimension one level down. */
@@ -442,7 +423,296 @@ static const char *child_dim(const struct view *v)
 	return "region";
 }
 
-static void view_page(struct statdb *db, const struct auth_session *s, const struct http_request *req,
+/* The page's top: title, header with the account and logout, breadcrumbs
+ * and the place's heading. */
+static void view_head(struct hbuf *b, const struct auth_session *s, const struct view *vp, const char *place,
+		      int protect, int comune_staff)
+{
+	const struct view v = *vp;
+	char title[256];
+
+	snprintf(title, sizeof(title), "%sStatistiche: %s – DoteComune", protect ? "" : "[Uso interno] ", place);
+	html_page_start(b, title, "/dashboard/font/");
+	hbuf_add(b, "<a class=\"sr\" href=\"#main\">Vai al contenuto</a>"
+		     "<header class=\"top\" style=\"display:flex;justify-content:space-between;align-items:center;"
+		     "flex-wrap:wrap\"><div><p class=\"brand\">DoteComune</p><p class=\"sub\">Cruscotto della rete – ");
+	hbuf_esc(b, s->name);
+	hbuf_add(b, comune_staff ? " (personale del Comune)" : " (coordinamento di rete)");
+	hbuf_add(b, " · <a href=\"/ufficio\">Domande e graduatorie</a>");
+	if (!comune_staff)
+		hbuf_add(b, " · <a href=\"/coordinamento/avvisi\">Avvisi, rete dei Comuni e totem</a>");
+	hbuf_add(b, "</p></div><form method=\"post\" action=\"/logout\" class=\"noprint\">");
+	hbuf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
+	hbuf_add(b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>");
+
+	/* Breadcrumbs. */
+	{
+		struct view up = v;
+		char *u;
+		hbuf_add(b, "<nav class=\"crumbs\" aria-label=\"Percorso\">");
+		up.region[0] = up.province[0] = up.comune[0] = 0;
+		if (comune_staff)
+			up.internal = 0;	/* their exact view stops at their comune */
+		u = view_url("/dashboard", &up);
+		hbuf_add(b, "<a href=\"");
+		hbuf_esc(b, u ? u : "/dashboard");
+		hbuf_add(b, "\">Italia</a>");
+		free(u);
+		if (v.region[0]) {
+			str_copy(up.region, sizeof(up.region), v.region);
+			u = view_url("/dashboard", &up);
+			hbuf_add(b, " › <a href=\"");
+			hbuf_esc(b, u ? u : "/dashboard");
+			hbuf_add(b, "\">");
+			hbuf_esc(b, v.region);
+			hbuf_add(b, "</a>");
+			free(u);
+		}
+		if (v.province[0]) {
+			str_copy(up.province, sizeof(up.province), v.province);
+			u = view_url("/dashboard", &up);
+			hbuf_add(b, " › <a href=\"");
+			hbuf_esc(b, u ? u : "/dashboard");
+			hbuf_add(b, "\">Provincia ");
+			hbuf_esc(b, v.province);
+			hbuf_add(b, "</a>");
+			free(u);
+		}
+		if (v.comune[0]) {
+			hbuf_add(b, " › <span aria-current=\"page\">");
+			hbuf_esc(b, place);
+			hbuf_add(b, "</span>");
+		}
+		hbuf_add(b, "</nav>");
+	}
+	hbuf_add(b, "<main id=\"main\"><h1>");
+	hbuf_esc(b, place);
+	hbuf_add(b, "</h1>");
+}
+
+/* The filters form (GET, no script), the CSV link and the note on
+ * protection (or the internal-use warning). */
+static void view_filters(struct hbuf *b, struct store *db, const struct view *vp, int protect, int comune_staff,
+			 int own)
+{
+	const struct view v = *vp;
+
+	/* Filters (GET, no script needed). */
+	hbuf_add(b, "<form method=\"get\" action=\"/dashboard\" class=\"filters noprint\" aria-label=\"Filtri\">");
+	if (v.region[0]) {
+		hbuf_add(b, "<input type=\"hidden\" name=\"region\" value=\"");
+		hbuf_esc(b, v.region);
+		hbuf_add(b, "\">");
+	}
+	if (v.province[0]) {
+		hbuf_add(b, "<input type=\"hidden\" name=\"province\" value=\"");
+		hbuf_esc(b, v.province);
+		hbuf_add(b, "\">");
+	}
+	if (v.comune[0]) {
+		hbuf_add(b, "<input type=\"hidden\" name=\"comune\" value=\"");
+		hbuf_esc(b, v.comune);
+		hbuf_add(b, "\">");
+	}
+	if (v.internal)
+		hbuf_add(b, "<input type=\"hidden\" name=\"interno\" value=\"1\">");
+	hbuf_add(b, "<div><label for=\"from\">Dal mese</label><input id=\"from\" name=\"from\" type=\"month\""
+		     " placeholder=\"AAAA-MM\" pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
+	hbuf_esc(b, v.from);
+	hbuf_add(b, "\"></div><div><label for=\"to\">Al mese</label><input id=\"to\" name=\"to\" type=\"month\""
+		     " placeholder=\"AAAA-MM\" pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
+	hbuf_esc(b, v.to);
+	hbuf_add(b, "\"></div><div><label for=\"call\">Avviso</label><select id=\"call\" name=\"call\">");
+	call_options(db, b, v.call);
+	hbuf_add(b, "</select></div><div><button type=\"submit\">Applica i filtri</button></div>");
+	{
+		struct view pub = v;
+		char *u;
+		pub.internal = 0;	/* the CSV leaves the hub: always protected */
+		u = view_url("/dashboard/csv", &pub);
+		hbuf_add(b, "<div><a class=\"button\" href=\"");
+		hbuf_esc(b, u ? u : "/dashboard/csv");
+		hbuf_add(b, "\" download>Scarica CSV (dati protetti)</a></div>");
+		free(u);
+	}
+	hbuf_add(b, "</form>");
+	if (protect) {
+		hbuf_add(b, "<p class=\"note\" data-protection=\"cell-key\">Dati protetti (metodo della chiave di "
+			     "cella): ogni conteggio è perturbato di poche unità, sempre allo stesso modo; i conteggi da 1 "
+			     "a 4 compaiono come 0 o 5 e i totali possono differire dalla somma delle righe. "
+			     "Periodi: un mese, un trimestre o un anno.</p>");
+		if (!comune_staff || own) {
+			struct view in = v;
+			char *u;
+			in.internal = 1;
+			u = view_url("/dashboard", &in);
+			hbuf_add(b, "<p class=\"note noprint\"><a href=\"");
+			hbuf_esc(b, u ? u : "/dashboard");
+			hbuf_add(b, "\">Vedi i dati esatti (pagina a uso interno)</a></p>");
+			free(u);
+		}
+	} else {
+		struct view pub = v;
+		char *u;
+		pub.internal = 0;
+		u = view_url("/dashboard", &pub);
+		hbuf_add(b, "<p class=\"err\" role=\"note\" data-internal=\"1\" style=\"border:3px solid #b30000;"
+			     "padding:8px\">USO INTERNO – dati esatti, non protetti. Non diffonderli e non copiarli in "
+			     "documenti pubblici: per pubblicare usa la vista protetta, il CSV o l'esportazione open data. "
+			     "<a href=\"");
+		hbuf_esc(b, u ? u : "/dashboard");
+		hbuf_add(b, "\">Torna alla vista protetta</a></p>");
+		free(u);
+	}
+}
+
+/* One level down (child: its dimension), with drill-down links in the
+ * chart and the table. */
+static void view_geo(struct hbuf *b, const struct view *vp, const struct report *gp, const char *child)
+{
+	const struct view v = *vp;
+	const struct report geo = *gp;
+	char title[256];
+
+	/* One level down, with drill-down links. */
+	{
+		struct chart_point *pts = calloc(geo.n ? geo.n : 1, sizeof(*pts));
+		char **urls = calloc(geo.n ? geo.n : 1, sizeof(*urls));
+		size_t n = geo.n < 40 ? geo.n : 40;
+		snprintf(title, sizeof(title), "Candidature per %s", report_dim_label(geo.q.dims[0]));
+		hbuf_add(b, "<h2>");
+		hbuf_esc(b, title);
+		hbuf_add(b, "</h2>");
+		for (size_t i = 0; pts && urls && i < n; i++) {
+			struct view down = v;
+			int64_t c = 0;
+			double dv = 0;
+			int kind = report_value(&geo.rows[i], RM_APPLICATIONS, &c, &dv);
+			pts[i].label = geo.rows[i].label[0];
+			pts[i].value = (double)c;
+			pts[i].suppressed = kind == RV_SUPPRESSED;
+			if (!strcmp(child, "region"))
+				str_copy(down.region, sizeof(down.region), geo.rows[i].key[0]);
+			else if (!strcmp(child, "province"))
+				str_copy(down.province, sizeof(down.province), geo.rows[i].key[0]);
+			else if (!strcmp(child, "comune"))
+				str_copy(down.comune, sizeof(down.comune), geo.rows[i].key[0]);
+			if (strcmp(child, "area") && geo.rows[i].key[0][0]) {
+				urls[i] = view_url("/dashboard", &down);
+				pts[i].href = urls[i];
+			}
+		}
+		if (pts && urls && n)
+			html_bar_chart(b, "geo", title, pts, n, "%.0f");
+		if (geo.n > n)
+			hbuf_printf(b, "<p class=\"note\">Il grafico mostra le prime %zu voci; la tabella le riporta tutte.</p>", n);
+		if (strcmp(child, "area")) {
+			/* The table's first column links down too. */
+			hbuf_add(b, "<table><caption>");
+			hbuf_esc(b, title);
+			hbuf_add(b, "</caption><thead><tr><th scope=\"col\">");
+			hbuf_esc(b, report_dim_label(geo.q.dims[0]));
+			hbuf_add(b, "</th>");
+			for (int m = 0; m < geo.q.n_measures; m++) {
+				hbuf_add(b, "<th scope=\"col\" class=\"n\">");
+				hbuf_esc(b, report_measure_label(geo.q.measures[m]));
+				hbuf_add(b, "</th>");
+			}
+			hbuf_add(b, "</tr></thead><tbody>");
+			for (size_t i = 0; i < geo.n && i < 2000; i++) {
+				struct view down = v;
+				char *u;
+				if (!strcmp(child, "region"))
+					str_copy(down.region, sizeof(down.region), geo.rows[i].key[0]);
+				else if (!strcmp(child, "province"))
+					str_copy(down.province, sizeof(down.province), geo.rows[i].key[0]);
+				else
+					str_copy(down.comune, sizeof(down.comune), geo.rows[i].key[0]);
+				u = view_url("/dashboard", &down);
+				hbuf_printf(b, "<tr data-key=\"");
+				hbuf_esc(b, geo.rows[i].key[0]);
+				hbuf_add(b, "\"><th scope=\"row\"><a href=\"");
+				hbuf_esc(b, u ? u : "/dashboard");
+				hbuf_add(b, "\">");
+				hbuf_esc(b, geo.rows[i].label[0]);
+				hbuf_add(b, "</a></th>");
+				free(u);
+				for (int m = 0; m < geo.q.n_measures; m++) {
+					int64_t c = 0;
+					double dv = 0;
+					int mm = geo.q.measures[m];
+					char num[48] = "–";
+					switch (report_value(&geo.rows[i], mm, &c, &dv)) {
+					case RV_COUNT: html_int_it(num, sizeof(num), c); break;
+					case RV_RATE:
+						if (mm == RM_FILL_RATE || mm == RM_DROPOUT_RATE) {
+							html_dec_it(num, sizeof(num), dv * 100, 1);
+							strncat(num, "%", sizeof(num) - strlen(num) - 1);
+						} else {
+							html_dec_it(num, sizeof(num), dv, 2);
+						}
+						break;
+					case RV_SUPPRESSED: str_copy(num, sizeof(num), "riservato"); break;
+					default: break;
+					}
+					hbuf_printf(b, "<td class=\"n\" data-m=\"%s\">%s</td>", report_measure_name(mm), num);
+				}
+				hbuf_add(b, "</tr>");
+			}
+			hbuf_add(b, "</tbody></table>");
+		} else {
+			report_html_table(b, &geo, title, 2000);
+		}
+		for (size_t i = 0; urls && i < n; i++)
+			free(urls[i]);
+		free(urls);
+		free(pts);
+	}
+}
+
+/* Monthly trend, the kiosks' funnel (without a call filter) and who
+ * applies. */
+static void view_sections(struct hbuf *b, const struct view *v, const struct report *months,
+			  const struct report *funnel, const struct report *prof, const char *const *prof_titles)
+{
+	hbuf_add(b, "<h2>Andamento mensile</h2>");
+	report_html_charts(b, months, "mesi");
+	report_html_table(b, months, "Candidature e selezionati per mese", 240);
+
+	hbuf_add(b, "<h2>Dal totem alla domanda</h2>");
+	if (v->call[0]) {
+		hbuf_add(b, "<p class=\"note\">I conteggi anonimi dei totem non distinguono gli avvisi: togli il filtro "
+			     "sull'avviso per vederli.</p>");
+	} else {
+		report_html_charts(b, funnel, "funnel");
+		report_html_table(b, funnel, "Passi dei cittadini al totem", 10);
+	}
+
+	hbuf_add(b, "<h2>Chi si candida</h2>");
+	for (int i = 0; i < 5; i++) {
+		char id[16];
+		struct chart_point pts[16];
+		size_t n = prof[i].n < 16 ? prof[i].n : 16;
+		for (size_t k = 0; k < n; k++) {
+			int64_t c = 0;
+			double dv = 0;
+			int kind = report_value(&prof[i].rows[k], RM_APPLICATIONS, &c, &dv);
+			pts[k].label = prof[i].rows[k].label[0];
+			pts[k].value = (double)c;
+			pts[k].suppressed = kind == RV_SUPPRESSED;
+			pts[k].href = NULL;
+		}
+		snprintf(id, sizeof(id), "p%d", i);
+		hbuf_add(b, "<h3>");
+		hbuf_esc(b, prof_titles[i]);
+		hbuf_add(b, "</h3>");
+		if (n)
+			html_bar_chart(b, id, prof_titles[i], pts, n, "%.0f");
+		report_html_table(b, &prof[i], prof_titles[i], 20);
+	}
+}
+
+static void view_page(struct store *db, const struct auth_session *s, const struct http_request *req,
 		      struct http_response *resp, int csv)
 {
 	struct view v;
@@ -450,7 +720,7 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	static const char *const prof_dims[5] = { "applicant_status", "age_band", "sex", "education", "residence" };
 	static const char *const prof_titles[5] = { "Condizione dei candidati", "Fascia d'età", "Sesso",
 						    "Titolo di studio", "Residenza rispetto al Comune ospitante" };
-	char err[512] = "", place[160] = "Italia", title[256];
+	char err[512] = "", place[160] = "Italia";
 	const char *child;
 	int protect, own, comune_staff = !strcmp(s->role, "comune");
 	struct hbuf b;
@@ -515,131 +785,9 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 			goto bad;
 
 	hbuf_init(&b, PAGE_MAX);
-	snprintf(title, sizeof(title), "%sStatistiche: %s – DoteComune", protect ? "" : "[Uso interno] ", place);
-	html_page_start(&b, title, "/dashboard/font/");
-	hbuf_add(&b, "<a class=\"sr\" href=\"#main\">Vai al contenuto</a>"
-		     "<header class=\"top\" style=\"display:flex;justify-content:space-between;align-items:center;"
-		     "flex-wrap:wrap\"><div><p class=\"brand\">DoteComune</p><p class=\"sub\">Cruscotto della rete – ");
-	hbuf_esc(&b, s->name);
-	hbuf_add(&b, comune_staff ? " (personale del Comune)" : " (coordinamento di rete)");
-	hbuf_add(&b, " · <a href=\"/ufficio\">Domande e graduatorie</a>");
-	if (!comune_staff)
-		hbuf_add(&b, " · <a href=\"/coordinamento/avvisi\">Avvisi, rete dei Comuni e totem</a>");
-	hbuf_add(&b, "</p></div><form method=\"post\" action=\"/logout\" class=\"noprint\">");
-	hbuf_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
-	hbuf_add(&b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>");
+	view_head(&b, s, &v, place, protect, comune_staff);
 
-	/* Breadcrumbs. */
-	{
-		struct view up = v;
-		char *u;
-		hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\">");
-		up.region[0] = up.province[0] = up.comune[0] = 0;
-		if (comune_staff)
-			up.internal = 0;	/* their exact view stops at their comune */
-		u = view_url("/dashboard", &up);
-		hbuf_add(&b, "<a href=\"");
-		hbuf_esc(&b, u ? u : "/dashboard");
-		hbuf_add(&b, "\">Italia</a>");
-		free(u);
-		if (v.region[0]) {
-			str_copy(up.region, sizeof(up.region), v.region);
-			u = view_url("/dashboard", &up);
-			hbuf_add(&b, " › <a href=\"");
-			hbuf_esc(&b, u ? u : "/dashboard");
-			hbuf_add(&b, "\">");
-			hbuf_esc(&b, v.region);
-			hbuf_add(&b, "</a>");
-			free(u);
-		}
-		if (v.province[0]) {
-			str_copy(up.province, sizeof(up.province), v.province);
-			u = view_url("/dashboard", &up);
-			hbuf_add(&b, " › <a href=\"");
-			hbuf_esc(&b, u ? u : "/dashboard");
-			hbuf_add(&b, "\">Provincia ");
-			hbuf_esc(&b, v.province);
-			hbuf_add(&b, "</a>");
-			free(u);
-		}
-		if (v.comune[0]) {
-			hbuf_add(&b, " › <span aria-current=\"page\">");
-			hbuf_esc(&b, place);
-			hbuf_add(&b, "</span>");
-		}
-		hbuf_add(&b, "</nav>");
-	}
-	hbuf_add(&b, "<main id=\"main\"><h1>");
-	hbuf_esc(&b, place);
-	hbuf_add(&b, "</h1>");
-
-	/* Filters (GET, no script needed). */
-	hbuf_add(&b, "<form method=\"get\" action=\"/dashboard\" class=\"filters noprint\" aria-label=\"Filtri\">");
-	if (v.region[0]) {
-		hbuf_add(&b, "<input type=\"hidden\" name=\"region\" value=\"");
-		hbuf_esc(&b, v.region);
-		hbuf_add(&b, "\">");
-	}
-	if (v.province[0]) {
-		hbuf_add(&b, "<input type=\"hidden\" name=\"province\" value=\"");
-		hbuf_esc(&b, v.province);
-		hbuf_add(&b, "\">");
-	}
-	if (v.comune[0]) {
-		hbuf_add(&b, "<input type=\"hidden\" name=\"comune\" value=\"");
-		hbuf_esc(&b, v.comune);
-		hbuf_add(&b, "\">");
-	}
-	if (v.internal)
-		hbuf_add(&b, "<input type=\"hidden\" name=\"interno\" value=\"1\">");
-	hbuf_add(&b, "<div><label for=\"from\">Dal mese</label><input id=\"from\" name=\"from\" type=\"month\""
-		     " placeholder=\"AAAA-MM\" pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
-	hbuf_esc(&b, v.from);
-	hbuf_add(&b, "\"></div><div><label for=\"to\">Al mese</label><input id=\"to\" name=\"to\" type=\"month\""
-		     " placeholder=\"AAAA-MM\" pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
-	hbuf_esc(&b, v.to);
-	hbuf_add(&b, "\"></div><div><label for=\"call\">Avviso</label><select id=\"call\" name=\"call\">");
-	call_options(db, &b, v.call);
-	hbuf_add(&b, "</select></div><div><button type=\"submit\">Applica i filtri</button></div>");
-	{
-		struct view pub = v;
-		char *u;
-		pub.internal = 0;	/* the CSV leaves the hub: always protected */
-		u = view_url("/dashboard/csv", &pub);
-		hbuf_add(&b, "<div><a class=\"button\" href=\"");
-		hbuf_esc(&b, u ? u : "/dashboard/csv");
-		hbuf_add(&b, "\" download>Scarica CSV (dati protetti)</a></div>");
-		free(u);
-	}
-	hbuf_add(&b, "</form>");
-	if (protect) {
-		hbuf_add(&b, "<p class=\"note\" data-protection=\"cell-key\">Dati protetti (metodo della chiave di "
-			     "cella): ogni conteggio è perturbato di poche unità, sempre allo stesso modo; i conteggi da 1 "
-			     "a 4 compaiono come 0 o 5 e i totali possono differire dalla somma delle righe. "
-			     "Periodi: un mese, un trimestre o un anno.</p>");
-		if (!comune_staff || own) {
-			struct view in = v;
-			char *u;
-			in.internal = 1;
-			u = view_url("/dashboard", &in);
-			hbuf_add(&b, "<p class=\"note noprint\"><a href=\"");
-			hbuf_esc(&b, u ? u : "/dashboard");
-			hbuf_add(&b, "\">Vedi i dati esatti (pagina a uso interno)</a></p>");
-			free(u);
-		}
-	} else {
-		struct view pub = v;
-		char *u;
-		pub.internal = 0;
-		u = view_url("/dashboard", &pub);
-		hbuf_add(&b, "<p class=\"err\" role=\"note\" data-internal=\"1\" style=\"border:3px solid #b30000;"
-			     "padding:8px\">USO INTERNO – dati esatti, non protetti. Non diffonderli e non copiarli in "
-			     "documenti pubblici: per pubblicare usa la vista protetta, il CSV o l'esportazione open data. "
-			     "<a href=\"");
-		hbuf_esc(&b, u ? u : "/dashboard");
-		hbuf_add(&b, "\">Torna alla vista protetta</a></p>");
-		free(u);
-	}
+	view_filters(&b, db, &v, protect, comune_staff, own);
 
 	hbuf_add(&b, "<h2>In sintesi</h2><div class=\"kpi\">");
 	kpi(&b, &kpis, RM_APPLICATIONS, "Candidature");
@@ -652,136 +800,9 @@ static void view_page(struct statdb *db, const struct auth_session *s, const str
 	kpi(&b, &kpis, RM_DAYS, "Giorni dalla scadenza alla selezione");
 	hbuf_add(&b, "</div>");
 
-	/* One level down, with drill-down links. */
-	{
-		struct chart_point *pts = calloc(geo.n ? geo.n : 1, sizeof(*pts));
-		char **urls = calloc(geo.n ? geo.n : 1, sizeof(*urls));
-		size_t n = geo.n < 40 ? geo.n : 40;
-		snprintf(title, sizeof(title), "Candidature per %s", report_dim_label(geo.q.dims[0]));
-		hbuf_add(&b, "<h2>");
-		hbuf_esc(&b, title);
-		hbuf_add(&b, "</h2>");
-		for (size_t i = 0; pts && urls && i < n; i++) {
-			struct view down = v;
-			int64_t c = 0;
-			double dv = 0;
-			int kind = report_value(&geo.rows[i], RM_APPLICATIONS, &c, &dv);
-			pts[i].label = geo.rows[i].label[0];
-			pts[i].value = (double)c;
-			pts[i].suppressed = kind == RV_SUPPRESSED;
-			if (!strcmp(child, "region"))
-				str_copy(down.region, sizeof(down.region), geo.rows[i].key[0]);
-			else if (!strcmp(child, "province"))
-				str_copy(down.province, sizeof(down.province), geo.rows[i].key[0]);
-			else if (!strcmp(child, "comune"))
-				str_copy(down.comune, sizeof(down.comune), geo.rows[i].key[0]);
-			if (strcmp(child, "area") && geo.rows[i].key[0][0]) {
-				urls[i] = view_url("/dashboard", &down);
-				pts[i].href = urls[i];
-			}
-		}
-		if (pts && urls && n)
-			html_bar_chart(&b, "geo", title, pts, n, "%.0f");
-		if (geo.n > n)
-			hbuf_printf(&b, "<p class=\"note\">Il grafico mostra le prime %zu voci; la tabella le riporta tutte.</p>", n);
-		if (strcmp(child, "area")) {
-			/* The table's first column links down too. */
-			hbuf_add(&b, "<table><caption>");
-			hbuf_esc(&b, title);
-			hbuf_add(&b, "</caption><thead><tr><th scope=\"col\">");
-			hbuf_esc(&b, report_dim_label(geo.q.dims[0]));
-			hbuf_add(&b, "</th>");
-			for (int m = 0; m < geo.q.n_measures; m++) {
-				hbuf_add(&b, "<th scope=\"col\" class=\"n\">");
-				hbuf_esc(&b, report_measure_label(geo.q.measures[m]));
-				hbuf_add(&b, "</th>");
-			}
-			hbuf_add(&b, "</tr></thead><tbody>");
-			for (size_t i = 0; i < geo.n && i < 2000; i++) {
-				struct view down = v;
-				char *u;
-				if (!strcmp(child, "region"))
-					str_copy(down.region, sizeof(down.region), geo.rows[i].key[0]);
-				else if (!strcmp(child, "province"))
-					str_copy(down.province, sizeof(down.province), geo.rows[i].key[0]);
-				else
-					str_copy(down.comune, sizeof(down.comune), geo.rows[i].key[0]);
-				u = view_url("/dashboard", &down);
-				hbuf_printf(&b, "<tr data-key=\"");
-				hbuf_esc(&b, geo.rows[i].key[0]);
-				hbuf_add(&b, "\"><th scope=\"row\"><a href=\"");
-				hbuf_esc(&b, u ? u : "/dashboard");
-				hbuf_add(&b, "\">");
-				hbuf_esc(&b, geo.rows[i].label[0]);
-				hbuf_add(&b, "</a></th>");
-				free(u);
-				for (int m = 0; m < geo.q.n_measures; m++) {
-					int64_t c = 0;
-					double dv = 0;
-					int mm = geo.q.measures[m];
-					char num[48] = "–";
-					switch (report_value(&geo.rows[i], mm, &c, &dv)) {
-					case RV_COUNT: html_int_it(num, sizeof(num), c); break;
-					case RV_RATE:
-						if (mm == RM_FILL_RATE || mm == RM_DROPOUT_RATE) {
-							html_dec_it(num, sizeof(num), dv * 100, 1);
-							strncat(num, "%", sizeof(num) - strlen(num) - 1);
-						} else {
-							html_dec_it(num, sizeof(num), dv, 2);
-						}
-						break;
-					case RV_SUPPRESSED: str_copy(num, sizeof(num), "riservato"); break;
-					default: break;
-					}
-					hbuf_printf(&b, "<td class=\"n\" data-m=\"%s\">%s</td>", report_measure_name(mm), num);
-				}
-				hbuf_add(&b, "</tr>");
-			}
-			hbuf_add(&b, "</tbody></table>");
-		} else {
-			report_html_table(&b, &geo, title, 2000);
-		}
-		for (size_t i = 0; urls && i < n; i++)
-			free(urls[i]);
-		free(urls);
-		free(pts);
-	}
+	view_geo(&b, &v, &geo, child);
 
-	hbuf_add(&b, "<h2>Andamento mensile</h2>");
-	report_html_charts(&b, &months, "mesi");
-	report_html_table(&b, &months, "Candidature e selezionati per mese", 240);
-
-	hbuf_add(&b, "<h2>Dal totem alla domanda</h2>");
-	if (v.call[0]) {
-		hbuf_add(&b, "<p class=\"note\">I conteggi anonimi dei totem non distinguono gli avvisi: togli il filtro "
-			     "sull'avviso per vederli.</p>");
-	} else {
-		report_html_charts(&b, &funnel, "funnel");
-		report_html_table(&b, &funnel, "Passi dei cittadini al totem", 10);
-	}
-
-	hbuf_add(&b, "<h2>Chi si candida</h2>");
-	for (int i = 0; i < 5; i++) {
-		char id[16];
-		struct chart_point pts[16];
-		size_t n = prof[i].n < 16 ? prof[i].n : 16;
-		for (size_t k = 0; k < n; k++) {
-			int64_t c = 0;
-			double dv = 0;
-			int kind = report_value(&prof[i].rows[k], RM_APPLICATIONS, &c, &dv);
-			pts[k].label = prof[i].rows[k].label[0];
-			pts[k].value = (double)c;
-			pts[k].suppressed = kind == RV_SUPPRESSED;
-			pts[k].href = NULL;
-		}
-		snprintf(id, sizeof(id), "p%d", i);
-		hbuf_add(&b, "<h3>");
-		hbuf_esc(&b, prof_titles[i]);
-		hbuf_add(&b, "</h3>");
-		if (n)
-			html_bar_chart(&b, id, prof_titles[i], pts, n, "%.0f");
-		report_html_table(&b, &prof[i], prof_titles[i], 20);
-	}
+	view_sections(&b, &v, &months, &funnel, prof, prof_titles);
 	hbuf_add(&b, "<p class=\"note\">Fonte: DoteComune, tabelle statistiche aggiornate a ogni candidatura. "
 		     "Candidati distinti: ogni persona è contata una volta per avviso.</p></main>");
 	html_page_end(&b);
@@ -835,7 +856,7 @@ int dashboard_handle(struct dashboard_ctx *d, const struct http_request *req, st
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
-	struct statdb *db;
+	struct store *db;
 	enum auth_result ar;
 	int slot = -1;
 
@@ -897,7 +918,7 @@ int dashboard_session_ok(struct dashboard_ctx *d, const char *cookie)
 {
 	char token[AUTH_TOKEN_LEN + 2] = "";
 	struct auth_session s;
-	struct statdb *db;
+	struct store *db;
 	enum auth_result ar;
 	int slot = -1;
 

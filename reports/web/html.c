@@ -9,6 +9,7 @@
  */
 #include "reports/web/html.h"
 #include "reports/web/http.h"
+#include "core/files.h"
 #include "core/util.h"
 
 #include <sodium.h>
@@ -94,6 +95,58 @@ void hbuf_printf(struct hbuf *b, const char *fmt, ...)
 	}
 }
 
+void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	const char *start = s;
+
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		if (s > start)
+			put(ctx, start, (size_t)(s - start));
+		put(ctx, rep, strlen(rep));
+		start = s + 1;
+	}
+	if (s > start)
+		put(ctx, start, (size_t)(s - start));
+}
+
+struct escape_buf {
+	char *buf;
+	size_t size, len;
+	int overflow;
+};
+
+static void escape_put(void *ctx, const char *p, size_t n)
+{
+	struct escape_buf *b = ctx;
+
+	if (b->overflow || b->len + n >= b->size) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+int html_escape(char *buf, size_t size, const char *s)
+{
+	struct escape_buf b = { buf, size, 0, 0 };
+
+	if (!size)
+		return -1;
+	html_escape_to(s, escape_put, &b);
+	buf[b.overflow ? 0 : b.len] = '\0';
+	return b.overflow ? -1 : 0;
+}
+
 static void hbuf_put(void *ctx, const char *p, size_t n)
 {
 	hbuf_addn(ctx, p, n);
@@ -102,6 +155,11 @@ static void hbuf_put(void *ctx, const char *p, size_t n)
 void hbuf_esc(struct hbuf *b, const char *s)
 {
 	html_escape_to(s, hbuf_put, b);
+}
+
+void hbuf_url(struct hbuf *b, const char *s)
+{
+	http_url_encode_to(s, hbuf_put, b);
 }
 
 char *hbuf_detach(struct hbuf *b, size_t *len)
@@ -453,4 +511,18 @@ void html_staff_redirect(struct http_response *resp, const char *to)
 	html_respond(resp, 303, "text/html; charset=utf-8", &b);
 	html_staff_headers(resp);
 	http_response_header(resp, "Location", to);
+}
+
+void html_too_big_page(struct http_response *resp, size_t limit_mb)
+{
+	char page[400];
+
+	snprintf(page, sizeof(page), "<!DOCTYPE html><html lang=\"it\"><meta charset=\"utf-8\">"
+		 "<title>File troppo grande</title><h1>File troppo grande</h1><p>Il file inviato supera il"
+		 " limite di %zu MB: nulla è cambiato.</p><p><a href=\"/coordinamento/avvisi\">Torna agli"
+		 " avvisi</a></p></html>", limit_mb);
+	free(resp->body);
+	resp->body = strdup(page);
+	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/html; charset=utf-8");
 }

@@ -25,6 +25,14 @@ void hbuf_add(struct hbuf *b, const char *s);
 void hbuf_printf(struct hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped. */
 void hbuf_esc(struct hbuf *b, const char *s);
+/* Appends s percent-encoded for a URL (http.h's http_url_encode_to). */
+void hbuf_url(struct hbuf *b, const char *s);
+/* HTML-escapes s (& < > " ') into buf; returns -1 if it did not fit. */
+int html_escape(char *buf, size_t size, const char *s);
+/* The one HTML escaper: hands s to put(ctx, piece, len) in pieces, the
+ * characters & < > " ' replaced by their entities (html_escape and the
+ * reports' page buffers both write through it). */
+void html_escape_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx);
 /* Gives the NUL-terminated contents to the caller (free()); the buffer is
  * left empty. NULL when failed. */
 char *hbuf_detach(struct hbuf *b, size_t *len);
@@ -72,4 +80,8 @@ void html_respond(struct http_response *resp, int status, const char *type, stru
 /* A 303 to `to` (a path of the hub's own) as a staff page: its headers,
  * Location, and a link for clients that do not follow redirects. */
 void html_staff_redirect(struct http_response *resp, const char *to);
+/* Replaces resp's body with the Italian page a person uploading a file
+ * (a call's table) reads when it exceeds limit_mb: nothing changed, and
+ * the way back to the calls. Status and headers stay resp's. */
+void html_too_big_page(struct http_response *resp, size_t limit_mb);
 #endif

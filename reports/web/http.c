@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Parsing helpers for reports/web/http.h: query strings, form bodies and
- * Cookie headers, with percent-decoding and bounded output.
+ * Cookie headers, with percent-decoding and bounded output; and the one
+ * percent-encoder every page's links go through.
  */
 #include <string.h>
 #include "core/util.h"
@@ -98,4 +99,20 @@ int http_cookie_get(const char *cookie, const char *name, char *buf, size_t size
 	}
 	buf[0] = '\0';
 	return -1;
+}
+
+void http_url_encode_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			put(ctx, (const char *)p, 1);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			put(ctx, e, 3);
+		}
+	}
 }

@@ -19,7 +19,8 @@ enum {
 struct http_request {
 	const char *method;		/* 'GET', 'POST' */
 	const char *path;		/* '/dashboard/comune/015146', no query string */
-	const char *query;		/* 'comune=015146&from=2026-01-01' or '' (raw, not decoded) */
+	const char *query;		/* 'comune=015146&from=2026-01-01' or '': as the client sent it
+				 * (not decoded: http_query_get decodes one value) */
 	const char *body;		/* request body, NUL-terminated ('' when none) */
 	size_t body_len;
 	const char *content_type;	/* Content-Type header or '' */
@@ -68,4 +69,9 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size);
 int http_cookie_get(const char *cookie, const char *name, char *buf, size_t size);
 /* Form field from an application/x-www-form-urlencoded body. */
 int http_form_get(const char *body, const char *name, char *buf, size_t size);
+/* Percent-encodes s for a URL's query value or path segment: RFC 3986
+ * unreserved characters (letters, digits, - _ . ~) pass, every other
+ * byte becomes %XX; the pieces go to put(ctx, p, n). The one encoder of
+ * the hub and its pages (html.h's hbuf_url for a page buffer). */
+void http_url_encode_to(const char *s, void (*put)(void *ctx, const char *p, size_t n), void *ctx);
 #endif

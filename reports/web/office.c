@@ -22,21 +22,19 @@
  * Every POST carries the session's CSRF token; every value shown is
  * HTML-escaped; every input is bounded.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/comuni.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/office_queries.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/web/office.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 
 enum { PAGE_MAX = 4u << 20, FORM_MAX = 8192, LIST_MAX = 2000 };
 
@@ -52,7 +50,6 @@ static const char office_css[] =
 
 struct office {
 	struct store *s;
-	struct statdb db;
 	struct auth_session sess;
 	const struct http_request *req;
 	struct http_response *resp;
@@ -100,19 +97,38 @@ static void bottom(struct hbuf *b)
 	html_page_end(b);
 }
 
+/* Starts an HTML page in b (init, head, header, nav) titled by fmt. */
+__attribute__((format(printf, 3, 4)))
+static void page_start(struct office *o, struct hbuf *b, const char *fmt, ...)
+{
+	char title[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	hbuf_init(b, PAGE_MAX);
+	top(o, b, title);
+}
+
+/* Ends the page in b and sends it with status. */
+static void page_finish(struct office *o, struct hbuf *b, int status)
+{
+	bottom(b);
+	respond(o->resp, status, "text/html; charset=utf-8", b);
+}
+
 static void message_page(struct office *o, int status, const char *title, const char *msg)
 {
 	struct hbuf b;
 
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, title);
+	page_start(o, &b, "%s", title);
 	hbuf_add(&b, "<h1>");
 	hbuf_esc(&b, title);
 	hbuf_add(&b, "</h1><p>");
 	hbuf_esc(&b, msg);
 	hbuf_add(&b, "</p><p><a href=\"/ufficio\">Torna ai progetti</a></p>");
-	bottom(&b);
-	respond(o->resp, status, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, status);
 }
 
 static void not_found(struct office *o)
@@ -159,19 +175,30 @@ static void td_nw(struct hbuf *b, const char *v)
 	hbuf_add(b, "</td>");
 }
 
-/* Appends a query parameter value, percent-encoded. */
-static void url_value(struct hbuf *b, const char *v)
+/* A row of a card (<dl class="card">): label, then the values escaped,
+ * joined by sep (v2 NULL: v1 alone). */
+static void card_item(struct hbuf *b, const char *label, const char *v1, const char *sep, const char *v2)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	hbuf_printf(b, "<dt>%s</dt><dd>", label);
+	hbuf_esc(b, v1);
+	if (v2) {
+		hbuf_add(b, sep);
+		hbuf_esc(b, v2);
+	}
+	hbuf_add(b, "</dd>");
+}
 
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			hbuf_addn(b, e, 3);
-		}
+/* The outcome of the last action: an error (alert) or what was done. */
+static void notice(struct hbuf *b, const char *error, const char *done)
+{
+	if (error) {
+		hbuf_add(b, "<p class=\"err\" role=\"alert\">");
+		hbuf_esc(b, error);
+		hbuf_add(b, "</p>");
+	} else if (done) {
+		hbuf_add(b, "<p class=\"ok\" role=\"status\">");
+		hbuf_esc(b, done);
+		hbuf_add(b, "</p>");
 	}
 }
 
@@ -179,7 +206,7 @@ static void alink(struct hbuf *b, const char *base, const char *value, const cha
 {
 	hbuf_add(b, "<a href=\"");
 	hbuf_add(b, base);
-	url_value(b, value);
+	hbuf_url(b, value);
 	hbuf_add(b, "\">");
 	hbuf_esc(b, text);
 	hbuf_add(b, "</a>");
@@ -208,32 +235,22 @@ static const char *verdict(int ranked, const char *outcome, const char *requirem
 
 static void home(struct office *o)
 {
-	struct store_res *r;
+	struct store_rows r;
 	struct hbuf b;
 	int i;
 
-	if (store_query(o->s, "SELECT p.code, p.title, p.office, p.seats, c.code, p.comune,"
-			      " (SELECT count(*) FROM application a WHERE a.placement_code = p.code"
-			      "  AND a.duplicate_of IS NULL),"
-			      " (SELECT count(*) FROM application a WHERE a.placement_code = p.code"
-			      "  AND a.duplicate_of IS NULL AND a.status IN ('received', 'interview')),"
-			      " coalesce(f.final_at, '')"
-			      " FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code"
-			      " WHERE (?1 = '' OR p.comune = ?1) ORDER BY p.comune, c.code, p.code LIMIT 2000",
-			ARGS(o->scope), &r)) {
+	if (office_placements_read(o->s, o->scope, &r)) {
 		storage_error(o);
 		return;
 	}
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, "Progetti e domande – DoteComune");
+	page_start(o, &b, "Progetti e domande – DoteComune");
 	hbuf_add(&b, "<h1>Progetti e domande</h1>");
 	hbuf_add(&b, o->staff ? "<p>I progetti del tuo Comune. Apri un progetto per vedere le domande, "
 				 "convocare i candidati ai colloqui e formare la graduatoria.</p>"
 			      : "<p>I progetti della rete. Le domande e i recapiti dei candidati sono visibili "
 				"soltanto al personale del Comune ospitante; qui trovi le graduatorie e il "
 				"<a href=\"/ufficio/registro\">registro delle modifiche</a>.</p>");
-	if (!store_res_rows(r)) {
+	if (!r.n) {
 		hbuf_add(&b, "<p>Nessun progetto.</p>");
 	} else {
 		hbuf_add(&b, "<table><caption>Progetti</caption><thead><tr><th>Progetto</th><th>Avviso</th>");
@@ -241,9 +258,10 @@ static void home(struct office *o)
 			hbuf_add(&b, "<th>Comune</th>");
 		hbuf_add(&b, "<th>Titolo</th><th class=\"n\">Posti</th><th class=\"n\">Domande</th>"
 			     "<th class=\"n\">Da valutare</th><th>Graduatoria</th></tr></thead><tbody>");
-		for (i = 0; i < store_res_rows(r); i++) {
-			const char *code = store_res_get(r, i, 0), *fin = store_res_get(r, i, 8);
-			const struct comune *c = comune_by_istat(store_res_get(r, i, 5));
+		for (i = 0; i < r.n; i++) {
+			const struct office_placement *pl = (const struct office_placement *)r.v + i;
+			const char *code = pl->code, *fin = pl->final_at;
+			const struct comune *c = comune_by_istat(pl->comune);
 			char w[40];
 
 			hbuf_add(&b, "<tr><td class=\"nw\">");
@@ -252,12 +270,12 @@ static void home(struct office *o)
 			else
 				hbuf_esc(&b, code);
 			hbuf_add(&b, "</td>");
-			td(&b, store_res_get(r, i, 4));
+			td(&b, pl->call_code);
 			if (!o->staff)
-				td(&b, c ? c->name : store_res_get(r, i, 5));
-			td(&b, store_res_get(r, i, 1));
+				td(&b, c ? c->name : pl->comune);
+			td(&b, pl->title);
 			hbuf_printf(&b, "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
-				    store_res_get(r, i, 3), store_res_get(r, i, 6), store_res_get(r, i, 7));
+				    pl->seats, pl->applications, pl->to_review);
 			alink(&b, "/ufficio/graduatoria?codice=", code, *fin ? "definitiva" : "provvisoria");
 			if (*fin) {
 				when(fin, w, sizeof(w));
@@ -268,9 +286,8 @@ static void home(struct office *o)
 		}
 		hbuf_add(&b, "</tbody></table>");
 	}
-	store_res_free(r);
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	store_rows_release(&r);
+	page_finish(o, &b, 200);
 }
 
 /* ---- GET /ufficio/progetto ---- */
@@ -293,7 +310,9 @@ static int position(const struct store_res *rank, const char *protocol)
 static void placement_page(struct office *o)
 {
 	char code[48];
-	struct store_res *p = NULL, *r = NULL, *rank = NULL;
+	struct store_rows pr = { 0 }, ar = { 0 };
+	struct store_res *rank = NULL;
+	const struct office_placement_card *p;
 	struct hbuf b;
 	int i, rc;
 
@@ -311,81 +330,58 @@ static void placement_page(struct office *o)
 		rc > 0 ? not_found(o) : storage_error(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT p.title, p.office, p.address, p.seats, c.code, c.title, p.requirements,"
-			      " coalesce(f.final_at, '') FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code"
-			      " WHERE p.code = ?1 AND p.comune = ?2", ARGS(code, o->scope), &p) ||
-	    store_res_rows(p) != 1 ||
-	    store_query(o->s, "SELECT a.protocol, coalesce(a.given_name, ''), coalesce(a.family_name, ''),"
-			      " coalesce(a.phone, ''), coalesce(a.email, ''), a.status, a.submitted_at,"
-			      " coalesce(x.requirements, ''), coalesce(x.interview_at, ''),"
-			      " coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''),"
-			      " CASE WHEN a.duplicate_of IS NULL THEN 0 ELSE 1 END,"
-			      " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END"
-			      " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
-			      " WHERE a.placement_code = ?1 AND a.comune = ?2 ORDER BY a.submitted_at, a.protocol"
-			      " LIMIT 2000", ARGS(code, o->scope), &r)) {
+	if (office_placement_card_read(o->s, o->scope, code, &pr) ||
+	    office_applicants_read(o->s, o->scope, code, &ar)) {
 		storage_error(o);
 		goto out;
 	}
-	hbuf_init(&b, PAGE_MAX);
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Domande al progetto %s – DoteComune", code);
-		top(o, &b, title);
-	}
+	p = pr.v;
+	page_start(o, &b, "Domande al progetto %s – DoteComune", code);
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
 	hbuf_esc(&b, code);
 	hbuf_add(&b, "</nav><h1>");
-	hbuf_esc(&b, store_res_get(p, 0, 0));
-	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, code);
-	hbuf_add(&b, "</dd><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 4));
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 5));
-	hbuf_add(&b, "</dd><dt>Ufficio</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 1));
-	hbuf_add(&b, ", ");
-	hbuf_esc(&b, store_res_get(p, 0, 2));
-	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 3));
-	hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
-	hbuf_esc(&b, *store_res_get(p, 0, 6) ? store_res_get(p, 0, 6) : "quelli dell'avviso");
-	hbuf_add(&b, "</dd><dt>Graduatoria</dt><dd>");
-	alink(&b, "/ufficio/graduatoria?codice=", code, *store_res_get(p, 0, 7) ? "definitiva" : "provvisoria");
+	hbuf_esc(&b, p->title);
+	hbuf_add(&b, "</h1><dl class=\"card\">");
+	card_item(&b, "Progetto", code, NULL, NULL);
+	card_item(&b, "Avviso", p->call_code, " – ", p->call_title);
+	card_item(&b, "Ufficio", p->office, ", ", p->address);
+	card_item(&b, "Posti", p->seats, NULL, NULL);
+	card_item(&b, "Requisiti", *p->requirements ? p->requirements : "quelli dell'avviso", NULL, NULL);
+	hbuf_add(&b, "<dt>Graduatoria</dt><dd>");
+	alink(&b, "/ufficio/graduatoria?codice=", code, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, " (");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "CSV");
 	hbuf_add(&b, ")</dd></dl>");
 	hbuf_printf(&b, "<table><caption>%d domande</caption><thead><tr><th>Protocollo</th><th>Candidato/a</th>"
 		    "<th>Telefono</th><th>E-mail</th><th>Stato</th><th>Requisiti</th><th>Colloquio</th>"
 		    "<th class=\"n\">Punteggio</th><th class=\"n\">Posizione</th></tr></thead><tbody>",
-		    store_res_rows(r));
-	for (i = 0; i < store_res_rows(r); i++) {
-		const char *proto = store_res_get(r, i, 0), *req = store_res_get(r, i, 7);
+		    ar.n);
+	for (i = 0; i < ar.n; i++) {
+		const struct office_applicant *a = (const struct office_applicant *)ar.v + i;
+		const char *proto = a->protocol, *req = a->requirements;
 		char name[160], w[40];
 		int pos = position(rank, proto);
 
 		hbuf_add(&b, "<tr><td class=\"nw\">");
 		alink(&b, "/ufficio/domanda?id=", proto, proto);
-		if (atoi(store_res_get(r, i, 11)))
+		if (atoi(a->duplicate))
 			hbuf_add(&b, "<br><span class=\"note\">doppia: stessa persona, stesso avviso</span>");
 		hbuf_add(&b, "</td>");
-		if (atoi(store_res_get(r, i, 12)))
+		if (atoi(a->erased))
 			snprintf(name, sizeof(name), "(dati personali cancellati)");
 		else
-			snprintf(name, sizeof(name), "%s %s", store_res_get(r, i, 1), store_res_get(r, i, 2));
+			snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
 		td(&b, name);
-		td(&b, store_res_get(r, i, 3));
-		td(&b, store_res_get(r, i, 4));
+		td(&b, a->phone);
+		td(&b, a->email);
 		hbuf_add(&b, "<td><span class=\"status\">");
-		hbuf_esc(&b, status_it(store_res_get(r, i, 5)));
+		hbuf_esc(&b, status_it(a->status));
 		hbuf_add(&b, "</span></td>");
 		hbuf_add(&b, !strcmp(req, "ok") ? "<td class=\"ok\">posseduti</td>"
 			     : !strcmp(req, "ko") ? "<td class=\"ko\">non posseduti</td>" : "<td>da verificare</td>");
-		selection_when_it(store_res_get(r, i, 8), w, sizeof(w));
+		selection_when_it(a->interview_at, w, sizeof(w));
 		td(&b, w);
-		td(&b, store_res_get(r, i, 9));
+		td(&b, a->score);
 		if (pos)
 			hbuf_printf(&b, "<td class=\"n\">%d</td>", pos);
 		else
@@ -393,11 +389,10 @@ static void placement_page(struct office *o)
 		hbuf_add(&b, "</tr>");
 	}
 	hbuf_add(&b, "</tbody></table>");
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, 200);
 out:
-	store_res_free(p);
-	store_res_free(r);
+	store_rows_release(&pr);
+	store_rows_release(&ar);
 	store_res_free(rank);
 }
 
@@ -421,29 +416,204 @@ static void note_field(struct hbuf *b, const char *id)
 		       " name=\"nota\" maxlength=\"%d\"></div>", id, id, SELECTION_NOTE_MAX);
 }
 
+struct label {
+	const char *key, *text;
+};
+
+/* The text of key in labels[0..n-1], else fallback. */
+static const char *label_of(const struct label *labels, size_t n, const char *key, const char *fallback)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, labels[i].key))
+			return labels[i].text;
+	return fallback;
+}
+
 static const char *audit_label(const char *action)
 {
-	if (!strcmp(action, "status"))
-		return "Cambio di stato";
-	if (!strcmp(action, "interview_changed"))
-		return "Nuova convocazione";
-	if (!strcmp(action, "requirements_ok"))
-		return "Requisiti posseduti";
-	if (!strcmp(action, "requirements_ko"))
-		return "Requisiti non posseduti";
-	if (!strcmp(action, "score"))
-		return "Esito del colloquio";
-	if (!strcmp(action, "ranking_final"))
-		return "Graduatoria definitiva";
-	return action;
+	static const struct label actions[] = {
+		{ "status", "Cambio di stato" }, { "interview_changed", "Nuova convocazione" },
+		{ "requirements_ok", "Requisiti posseduti" }, { "requirements_ko", "Requisiti non posseduti" },
+		{ "score", "Esito del colloquio" }, { "ranking_final", "Graduatoria definitiva" },
+	};
+
+	return label_of(actions, ARRAY_SIZE(actions), action, action);
+}
+
+/* A row of the audit log: when, who, [the comune,] [protocol and
+ * placement,] what, from which status to which, the note. */
+static void audit_row(struct hbuf *b, const struct office_audit *e, int with_place, int with_comune)
+{
+	const struct comune *c = with_comune ? comune_by_istat(e->comune) : NULL;
+	char w[40];
+
+	when(e->at, w, sizeof(w));
+	hbuf_add(b, "<tr>");
+	td_nw(b, w);
+	td(b, e->by);
+	if (with_comune)
+		td(b, c ? c->name : e->comune);
+	if (with_place) {
+		td_nw(b, e->protocol);
+		td_nw(b, e->placement_code);
+	}
+	td(b, audit_label(e->action));
+	td(b, status_it(e->from_status));
+	td(b, status_it(e->to_status));
+	td(b, e->note);
+	hbuf_add(b, "</tr>");
+}
+
+/* The application's card: status, placement, the applicant (unless
+ * erased) and the selection so far. */
+static void application_card(struct hbuf *b, const struct office_application *a)
+{
+	hbuf_add(b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
+	hbuf_esc(b, status_it(a->status));
+	hbuf_add(b, "</span></dd>");
+	card_item(b, "Progetto", a->placement_code, " – ", a->placement_title);
+	if (atoi(a->erased)) {
+		hbuf_add(b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
+	} else {
+		const struct comune *res = comune_by_istat(a->residence);
+		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, a->applicant_status);
+		const struct vocab *ed = vocab_find(education_levels, education_levels_n, a->education);
+		char name[160];
+		const char *bd = a->birth_date;
+		char it[16];
+
+		snprintf(name, sizeof(name), "%s %s", a->given_name, a->family_name);
+		card_item(b, "Candidato/a", name, NULL, NULL);
+		card_item(b, "Codice fiscale", a->cf, NULL, NULL);
+		card_item(b, "Telefono", a->phone, NULL, NULL);
+		card_item(b, "E-mail", *a->email ? a->email : "non indicata", NULL, NULL);
+		if (strlen(bd) == 10)
+			snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
+		else
+			str_copy(it, sizeof(it), bd);
+		card_item(b, "Data di nascita", it, NULL, NULL);
+		card_item(b, "Residenza", res ? res->name : a->residence, NULL, NULL);
+		card_item(b, "Condizione", as ? as->it : a->applicant_status, NULL, NULL);
+		card_item(b, "Titolo di studio", ed ? ed->it : a->education, NULL, NULL);
+	}
+	{
+		char w[40];
+		when(a->submitted_at, w, sizeof(w));
+		card_item(b, "Presentata il", w, NULL, NULL);
+		hbuf_add(b, "<dt>Requisiti</dt><dd>");
+		hbuf_add(b, !strcmp(a->requirements, "ok") ? "<span class=\"ok\">posseduti</span>"
+			    : !strcmp(a->requirements, "ko") ? "<span class=\"ko\">non posseduti</span>"
+			    : "da verificare");
+		if (*a->requirements_note) {
+			hbuf_add(b, " – ");
+			hbuf_esc(b, a->requirements_note);
+		}
+		hbuf_add(b, "</dd>");
+		if (*a->interview_at) {
+			selection_when_it(a->interview_at, w, sizeof(w));
+			card_item(b, "Colloquio", w, ", ", a->interview_place);
+		}
+		if (*a->outcome) {
+			hbuf_add(b, "<dt>Esito del colloquio</dt><dd>");
+			hbuf_add(b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
+			hbuf_add(b, ", punteggio ");
+			hbuf_esc(b, a->score);
+			hbuf_add(b, "</dd>");
+		}
+		if (*a->duplicate_of)
+			hbuf_add(b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
+				    "una domanda per lo stesso avviso.</dd>");
+	}
+	hbuf_add(b, "</dl>");
+}
+
+/* The forms for what may happen next to the application, by its status. */
+static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
+{
+	const char *st = a->status, *proto = a->protocol;
+	int i, any;
+
+	if (!strcmp(st, "received") || !strcmp(st, "interview")) {
+		form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
+		hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>"
+			    "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\" required>"
+			    " Requisiti posseduti</label><label style=\"font-weight:400\"><input type=\"radio\""
+			    " name=\"esito\" value=\"ko\"> Requisiti non posseduti</label></fieldset>");
+		note_field(b, "nota-req");
+		hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
+		form_start(o, b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
+									: "Convoca al colloquio");
+		hbuf_add(b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
+			    " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
+			    " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
+			    "<div><label for=\"luogo\">Luogo</label>"
+			    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
+			    " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
+		note_field(b, "nota-coll");
+		hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
+			    "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
+			    "riceve un messaggio.</p></form>");
+	}
+	if (*a->interview_at && !atoi(a->ranking_final) &&
+	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
+		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
+		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
+			    "<option value=\"idoneo\">Idoneo/a</option><option value=\"non_idoneo\">Non idoneo/a"
+			    "</option></select></div><div><label for=\"punteggio\">Punteggio (0-100)</label>"
+			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\""
+			    " required></div>");
+		note_field(b, "nota-esito");
+		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
+	}
+	any = 0;
+	for (i = 0; i < (int)application_statuses_n; i++) {
+		const char *k = application_statuses[i].key;
+
+		if (!strcmp(k, "interview") || !application_status_allowed(st, k))
+			continue;
+		if (!any)
+			form_start(o, b, proto, "stato", "Cambia lo stato");
+		if (!any)
+			hbuf_add(b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
+				    " required><option value=\"\">— scegli —</option>");
+		hbuf_printf(b, "<option value=\"%s\">", k);
+		hbuf_esc(b, application_statuses[i].it);
+		hbuf_add(b, "</option>");
+		any = 1;
+	}
+	if (any) {
+		hbuf_add(b, "</select></div>");
+		note_field(b, "nota-stato");
+		hbuf_add(b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
+	} else if (strcmp(st, "received") && strcmp(st, "interview")) {
+		hbuf_add(b, "<p class=\"note\">Lo stato della domanda è definitivo.</p>");
+	}
+}
+
+/* The application's history (its rows of the audit log). */
+static void application_history(struct office *o, struct hbuf *b, const struct office_application *a)
+{
+	struct store_rows h;
+
+	if (!office_application_history(o->s, a->uuid, &h)) {
+		hbuf_add(b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
+			    "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
+		if (!h.n)
+			hbuf_add(b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
+		for (int i = 0; i < h.n; i++)
+			audit_row(b, (const struct office_audit *)h.v + i, 0, 0);
+		hbuf_add(b, "</tbody></table>");
+		store_rows_release(&h);
+	}
 }
 
 static void application_page(struct office *o, const char *id, int status, const char *error, const char *done)
 {
-	struct store_res *r = NULL, *h = NULL;
+	struct store_rows r;
+	const struct office_application *a;
 	struct hbuf b;
-	const char *st, *proto;
-	int i, erased, any;
+	const char *proto;
+	int rc;
 
 	if (!o->staff) {
 		message_page(o, 403, "Riservato al Comune", "Le domande e i recapiti dei candidati sono visibili "
@@ -454,212 +624,31 @@ static void application_page(struct office *o, const char *id, int status, const
 		not_found(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT a.uuid, a.protocol, a.placement_code, coalesce(p.title, ''),"
-			      " coalesce(a.given_name, ''), coalesce(a.family_name, ''), coalesce(a.cf, ''),"
-			      " coalesce(a.phone, ''), coalesce(a.email, ''), coalesce(a.birth_date, ''),"
-			      " coalesce(a.residence, ''), a.applicant_status, a.education, a.submitted_at, a.status,"
-			      " coalesce(x.requirements, ''), coalesce(x.requirements_note, ''),"
-			      " coalesce(x.interview_at, ''), coalesce(x.interview_place, ''),"
-			      " coalesce(x.outcome, ''), coalesce(CAST(x.score AS TEXT), ''),"
-			      " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END, coalesce(a.duplicate_of, ''),"
-			      " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END"
-			      " FROM application a LEFT JOIN placement p ON p.code = a.placement_code"
-			      " LEFT JOIN selection x ON x.uuid = a.uuid"
-			      " LEFT JOIN ranking_final f ON f.placement_code = a.placement_code"
-			      " WHERE (a.protocol = ?1 OR a.uuid = ?1) AND a.comune = ?2", ARGS(id, o->scope), &r)) {
+	rc = office_application_read(o->s, o->scope, id, &r);
+	if (rc < 0) {
 		storage_error(o);
 		return;
 	}
-	if (store_res_rows(r) != 1) {
-		store_res_free(r);
+	if (rc) {
 		not_found(o);
 		return;
 	}
-	proto = store_res_get(r, 0, 1);
-	st = store_res_get(r, 0, 14);
-	erased = atoi(store_res_get(r, 0, 21));
-	hbuf_init(&b, PAGE_MAX);
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Domanda %s – DoteComune", proto);
-		top(o, &b, title);
-	}
+	a = r.v;
+	proto = a->protocol;
+	page_start(o, &b, "Domanda %s – DoteComune", proto);
 	hbuf_add(&b, "<nav class=\"crumbs\" aria-label=\"Percorso\"><a href=\"/ufficio\">Progetti</a> › ");
-	alink(&b, "/ufficio/progetto?codice=", store_res_get(r, 0, 2), store_res_get(r, 0, 2));
+	alink(&b, "/ufficio/progetto?codice=", a->placement_code, a->placement_code);
 	hbuf_add(&b, " › ");
 	hbuf_esc(&b, proto);
 	hbuf_add(&b, "</nav><h1>Domanda ");
 	hbuf_esc(&b, proto);
 	hbuf_add(&b, "</h1>");
-	if (error) {
-		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
-		hbuf_esc(&b, error);
-		hbuf_add(&b, "</p>");
-	} else if (done) {
-		hbuf_add(&b, "<p class=\"ok\" role=\"status\">");
-		hbuf_esc(&b, done);
-		hbuf_add(&b, "</p>");
-	}
-	hbuf_add(&b, "<dl class=\"card\"><dt>Stato</dt><dd><span class=\"status\">");
-	hbuf_esc(&b, status_it(st));
-	hbuf_add(&b, "</span></dd><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, store_res_get(r, 0, 2));
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(r, 0, 3));
-	hbuf_add(&b, "</dd>");
-	if (erased) {
-		hbuf_add(&b, "<dt>Candidato/a</dt><dd>dati personali cancellati (conservazione scaduta)</dd>");
-	} else {
-		const struct comune *res = comune_by_istat(store_res_get(r, 0, 10));
-		const struct vocab *as = vocab_find(applicant_statuses, applicant_statuses_n, store_res_get(r, 0, 11));
-		const struct vocab *ed = vocab_find(education_levels, education_levels_n, store_res_get(r, 0, 12));
-		char name[160];
-
-		snprintf(name, sizeof(name), "%s %s", store_res_get(r, 0, 4), store_res_get(r, 0, 5));
-		hbuf_add(&b, "<dt>Candidato/a</dt><dd>");
-		hbuf_esc(&b, name);
-		hbuf_add(&b, "</dd><dt>Codice fiscale</dt><dd>");
-		hbuf_esc(&b, store_res_get(r, 0, 6));
-		hbuf_add(&b, "</dd><dt>Telefono</dt><dd>");
-		hbuf_esc(&b, store_res_get(r, 0, 7));
-		hbuf_add(&b, "</dd><dt>E-mail</dt><dd>");
-		hbuf_esc(&b, *store_res_get(r, 0, 8) ? store_res_get(r, 0, 8) : "non indicata");
-		hbuf_add(&b, "</dd><dt>Data di nascita</dt><dd>");
-		{
-			const char *bd = store_res_get(r, 0, 9);
-			char it[16];
-
-			if (strlen(bd) == 10)
-				snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", bd + 8, bd + 5, bd);
-			else
-				str_copy(it, sizeof(it), bd);
-			hbuf_esc(&b, it);
-		}
-		hbuf_add(&b, "</dd><dt>Residenza</dt><dd>");
-		hbuf_esc(&b, res ? res->name : store_res_get(r, 0, 10));
-		hbuf_add(&b, "</dd><dt>Condizione</dt><dd>");
-		hbuf_esc(&b, as ? as->it : store_res_get(r, 0, 11));
-		hbuf_add(&b, "</dd><dt>Titolo di studio</dt><dd>");
-		hbuf_esc(&b, ed ? ed->it : store_res_get(r, 0, 12));
-		hbuf_add(&b, "</dd>");
-	}
-	{
-		char w[40];
-		when(store_res_get(r, 0, 13), w, sizeof(w));
-		hbuf_add(&b, "<dt>Presentata il</dt><dd>");
-		hbuf_esc(&b, w);
-		hbuf_add(&b, "</dd><dt>Requisiti</dt><dd>");
-		hbuf_add(&b, !strcmp(store_res_get(r, 0, 15), "ok") ? "<span class=\"ok\">posseduti</span>"
-			     : !strcmp(store_res_get(r, 0, 15), "ko") ? "<span class=\"ko\">non posseduti</span>"
-			     : "da verificare");
-		if (*store_res_get(r, 0, 16)) {
-			hbuf_add(&b, " – ");
-			hbuf_esc(&b, store_res_get(r, 0, 16));
-		}
-		hbuf_add(&b, "</dd>");
-		if (*store_res_get(r, 0, 17)) {
-			selection_when_it(store_res_get(r, 0, 17), w, sizeof(w));
-			hbuf_add(&b, "<dt>Colloquio</dt><dd>");
-			hbuf_esc(&b, w);
-			hbuf_add(&b, ", ");
-			hbuf_esc(&b, store_res_get(r, 0, 18));
-			hbuf_add(&b, "</dd>");
-		}
-		if (*store_res_get(r, 0, 19)) {
-			hbuf_add(&b, "<dt>Esito del colloquio</dt><dd>");
-			hbuf_add(&b, !strcmp(store_res_get(r, 0, 19), "idoneo") ? "idoneo/a" : "non idoneo/a");
-			hbuf_add(&b, ", punteggio ");
-			hbuf_esc(&b, store_res_get(r, 0, 20));
-			hbuf_add(&b, "</dd>");
-		}
-		if (*store_res_get(r, 0, 22))
-			hbuf_add(&b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
-				     "una domanda per lo stesso avviso.</dd>");
-	}
-	hbuf_add(&b, "</dl>");
-
-	/* The forms for what may happen next. */
-	if (!strcmp(st, "received") || !strcmp(st, "interview")) {
-		form_start(o, &b, proto, "requisiti", "Verifica dei requisiti");
-		hbuf_add(&b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>"
-			     "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\" required>"
-			     " Requisiti posseduti</label><label style=\"font-weight:400\"><input type=\"radio\""
-			     " name=\"esito\" value=\"ko\"> Requisiti non posseduti</label></fieldset>");
-		note_field(&b, "nota-req");
-		hbuf_add(&b, "<button type=\"submit\">Registra la verifica</button></form>");
-		form_start(o, &b, proto, "colloquio", !strcmp(st, "interview") ? "Sposta il colloquio"
-									 : "Convoca al colloquio");
-		hbuf_add(&b, "<div><label for=\"quando\">Data e ora</label><input type=\"datetime-local\" id=\"quando\""
-			     " name=\"quando\" required><span class=\"note\"> se il browser non mostra il calendario,"
-			     " scrivi AAAA-MM-GGTHH:MM (es. 2026-03-20T10:00)</span></div>"
-			     "<div><label for=\"luogo\">Luogo</label>"
-			     "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
-			     " placeholder=\"Municipio, via Roma 1, sala Giunta\"></div>");
-		note_field(&b, "nota-coll");
-		hbuf_add(&b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
-			     "convocazione allo sportello e nella pagina della ricevuta; se ha lasciato l'e-mail, "
-			     "riceve un messaggio.</p></form>");
-	}
-	if (*store_res_get(r, 0, 17) && !atoi(store_res_get(r, 0, 23)) &&
-	    (!strcmp(st, "interview") || !strcmp(st, "selected") || !strcmp(st, "not_selected"))) {
-		form_start(o, &b, proto, "esito", "Esito del colloquio e punteggio");
-		hbuf_add(&b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
-			     "<option value=\"idoneo\">Idoneo/a</option><option value=\"non_idoneo\">Non idoneo/a"
-			     "</option></select></div><div><label for=\"punteggio\">Punteggio (0-100)</label>"
-			     "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\""
-			     " required></div>");
-		note_field(&b, "nota-esito");
-		hbuf_add(&b, "<button type=\"submit\">Registra l'esito</button></form>");
-	}
-	any = 0;
-	for (i = 0; i < (int)application_statuses_n; i++) {
-		const char *k = application_statuses[i].key;
-
-		if (!strcmp(k, "interview") || !application_status_allowed(st, k))
-			continue;
-		if (!any)
-			form_start(o, &b, proto, "stato", "Cambia lo stato");
-		if (!any)
-			hbuf_add(&b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
-				     " required><option value=\"\">— scegli —</option>");
-		hbuf_printf(&b, "<option value=\"%s\">", k);
-		hbuf_esc(&b, application_statuses[i].it);
-		hbuf_add(&b, "</option>");
-		any = 1;
-	}
-	if (any) {
-		hbuf_add(&b, "</select></div>");
-		note_field(&b, "nota-stato");
-		hbuf_add(&b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
-	} else if (strcmp(st, "received") && strcmp(st, "interview")) {
-		hbuf_add(&b, "<p class=\"note\">Lo stato della domanda è definitivo.</p>");
-	}
-
-	/* The history. */
-	if (!store_query(o->s, "SELECT at, by, action, from_status, to_status, note FROM selection_audit"
-			       " WHERE uuid = ?1 ORDER BY id", ARGS(store_res_get(r, 0, 0)), &h)) {
-		hbuf_add(&b, "<h2>Registro delle modifiche</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
-			     "<th>Operazione</th><th>Da</th><th>A</th><th>Nota</th></tr></thead><tbody>");
-		if (!store_res_rows(h))
-			hbuf_add(&b, "<tr><td colspan=\"6\">Nessuna modifica finora.</td></tr>");
-		for (i = 0; i < store_res_rows(h); i++) {
-			char w[40];
-			when(store_res_get(h, i, 0), w, sizeof(w));
-			hbuf_add(&b, "<tr>");
-			td_nw(&b, w);
-			td(&b, store_res_get(h, i, 1));
-			td(&b, audit_label(store_res_get(h, i, 2)));
-			td(&b, status_it(store_res_get(h, i, 3)));
-			td(&b, status_it(store_res_get(h, i, 4)));
-			td(&b, store_res_get(h, i, 5));
-			hbuf_add(&b, "</tr>");
-		}
-		hbuf_add(&b, "</tbody></table>");
-		store_res_free(h);
-	}
-	store_res_free(r);
-	bottom(&b);
-	respond(o->resp, status, "text/html; charset=utf-8", &b);
+	notice(&b, error, done);
+	application_card(&b, a);
+	application_forms(o, &b, a);
+	application_history(o, &b, a);
+	store_rows_release(&r);
+	page_finish(o, &b, status);
 }
 
 /* Reads form field name into buf; -1 when missing or too long. */
@@ -679,6 +668,23 @@ static int csrf_ok(struct office *o)
 		return 0;
 	}
 	return 1;
+}
+
+/* After a change: back to base + value (percent-encoded) with
+ * &fatto=done, the page then says what was done. */
+static void redirect_done(struct office *o, const char *base, const char *value, const char *done)
+{
+	struct hbuf u;
+	char *to;
+
+	hbuf_init(&u, 256);
+	hbuf_add(&u, base);
+	hbuf_url(&u, value);
+	hbuf_add(&u, "&fatto=");
+	hbuf_add(&u, done);
+	to = hbuf_detach(&u, NULL);
+	html_staff_redirect(o->resp, to ? to : "/ufficio");
+	free(to);
 }
 
 static void application_post(struct office *o)
@@ -740,31 +746,19 @@ static void application_post(struct office *o)
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
-		struct hbuf u;
-		char *to;
-
-		hbuf_init(&u, 256);
-		hbuf_add(&u, "/ufficio/domanda?id=");
-		url_value(&u, id);
-		hbuf_add(&u, "&fatto=");
-		hbuf_add(&u, action);
-		to = hbuf_detach(&u, NULL);
-		html_staff_redirect(o->resp, to ? to : "/ufficio");
-		free(to);
+		redirect_done(o, "/ufficio/domanda?id=", id, action);
 	}
 }
 
 static const char *done_text(const char *action)
 {
-	if (!strcmp(action, "requisiti"))
-		return "Verifica dei requisiti registrata.";
-	if (!strcmp(action, "colloquio"))
-		return "Convocazione al colloquio registrata.";
-	if (!strcmp(action, "esito"))
-		return "Esito del colloquio registrato.";
-	if (!strcmp(action, "stato"))
-		return "Nuovo stato registrato.";
-	return NULL;
+	static const struct label done[] = {
+		{ "requisiti", "Verifica dei requisiti registrata." },
+		{ "colloquio", "Convocazione al colloquio registrata." },
+		{ "esito", "Esito del colloquio registrato." }, { "stato", "Nuovo stato registrato." },
+	};
+
+	return label_of(done, ARRAY_SIZE(done), action, NULL);
 }
 
 /* ---- /ufficio/graduatoria ---- */
@@ -784,7 +778,9 @@ static void csv_field(struct hbuf *b, const char *v)
 static void ranking_page(struct office *o, const char *error)
 {
 	char code[48], fmt[8] = "", fatto[16] = "", w[40];
-	struct store_res *rank = NULL, *p = NULL;
+	struct store_res *rank = NULL;
+	struct store_rows pr = { 0 };
+	const struct office_placement_card *p;
 	struct hbuf b;
 	const struct comune *c;
 	int i, rc, pos = 0, csv;
@@ -802,17 +798,15 @@ static void ranking_page(struct office *o, const char *error)
 		rc > 0 ? not_found(o) : storage_error(o);
 		return;
 	}
-	if (store_query(o->s, "SELECT p.title, p.comune, p.seats, c.code, c.title, coalesce(f.final_at, '')"
-			      " FROM placement p JOIN call c ON c.id = p.call_id"
-			      " LEFT JOIN ranking_final f ON f.placement_code = p.code WHERE p.code = ?1",
-			ARGS(code), &p) || store_res_rows(p) != 1) {
+	if (office_placement_card_read(o->s, "", code, &pr)) {
 		storage_error(o);
 		goto out;
 	}
-	hbuf_init(&b, PAGE_MAX);
+	p = pr.v;
 	if (csv) {
 		char disp[128];
 
+		hbuf_init(&b, PAGE_MAX);
 		hbuf_add(&b, "posizione;protocollo;punteggio;esito\r\n");
 		for (i = 0; i < store_res_rows(rank); i++) {
 			int ranked = !strcmp(store_res_get(rank, i, 0), "1");
@@ -833,43 +827,23 @@ static void ranking_page(struct office *o, const char *error)
 		http_response_header(o->resp, "Content-Disposition", disp);
 		goto out;
 	}
-	c = comune_by_istat(store_res_get(p, 0, 1));
-	{
-		char title[160];
-		snprintf(title, sizeof(title), "Graduatoria del progetto %s – DoteComune", code);
-		top(o, &b, title);
-	}
+	c = comune_by_istat(p->comune);
+	page_start(o, &b, "Graduatoria del progetto %s – DoteComune", code);
 	hbuf_add(&b, "<h1>Graduatoria ");
-	hbuf_add(&b, *store_res_get(p, 0, 5) ? "definitiva" : "provvisoria");
-	hbuf_add(&b, "</h1><dl class=\"card\"><dt>Avviso</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 3));
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 4));
-	hbuf_add(&b, "</dd><dt>Ente ospitante</dt><dd>Comune di ");
-	hbuf_esc(&b, c ? c->name : store_res_get(p, 0, 1));
-	hbuf_add(&b, "</dd><dt>Progetto</dt><dd>");
-	hbuf_esc(&b, code);
-	hbuf_add(&b, " – ");
-	hbuf_esc(&b, store_res_get(p, 0, 0));
-	hbuf_add(&b, "</dd><dt>Posti</dt><dd>");
-	hbuf_esc(&b, store_res_get(p, 0, 2));
-	hbuf_add(&b, "</dd>");
-	if (*store_res_get(p, 0, 5)) {
-		when(store_res_get(p, 0, 5), w, sizeof(w));
-		hbuf_add(&b, "<dt>Definitiva dal</dt><dd>");
-		hbuf_esc(&b, w);
-		hbuf_add(&b, "</dd>");
+	hbuf_add(&b, *p->final_at ? "definitiva" : "provvisoria");
+	hbuf_add(&b, "</h1><dl class=\"card\">");
+	card_item(&b, "Avviso", p->call_code, " – ", p->call_title);
+	card_item(&b, "Ente ospitante", "Comune di ", "", c ? c->name : p->comune);
+	card_item(&b, "Progetto", code, " – ", p->title);
+	card_item(&b, "Posti", p->seats, NULL, NULL);
+	if (*p->final_at) {
+		when(p->final_at, w, sizeof(w));
+		card_item(&b, "Definitiva dal", w, NULL, NULL);
 	}
 	hbuf_add(&b, "</dl>");
-	if (error) {
-		hbuf_add(&b, "<p class=\"err\" role=\"alert\">");
-		hbuf_esc(&b, error);
-		hbuf_add(&b, "</p>");
-	} else if (*store_res_get(p, 0, 5) && !strcmp(fatto, "definitiva")) {
-		/* Back from "Rendi definitiva": say it was done, as every other form does. */
-		hbuf_add(&b, "<p class=\"ok\" role=\"status\">Graduatoria resa definitiva: punteggi ed esiti"
-			     " non si cambiano più.</p>");
-	}
+	/* Back from "Rendi definitiva": say it was done, as every other form does. */
+	notice(&b, error, *p->final_at && !strcmp(fatto, "definitiva")
+		? "Graduatoria resa definitiva: punteggi ed esiti non si cambiano più." : NULL);
 	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
 		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
 		     "</tr></thead><tbody>");
@@ -894,7 +868,7 @@ static void ranking_page(struct office *o, const char *error)
 		     "comando Stampa del browser.</p><p class=\"noprint\">");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "Scarica in CSV");
 	hbuf_add(&b, "</p>");
-	if (o->staff && !*store_res_get(p, 0, 5)) {
+	if (o->staff && !*p->final_at) {
 		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
 			     "<h2>Rendi definitiva la graduatoria</h2><input type=\"hidden\" name=\"codice\" value=\"");
 		hbuf_esc(&b, code);
@@ -903,11 +877,10 @@ static void ranking_page(struct office *o, const char *error)
 			     "candidati saranno cancellati trascorso il periodo di conservazione.</p>"
 			     "<button type=\"submit\">Rendi definitiva</button></form>");
 	}
-	bottom(&b);
-	respond(o->resp, error ? 409 : 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, error ? 409 : 200);
 out:
 	store_res_free(rank);
-	store_res_free(p);
+	store_rows_release(&pr);
 }
 
 static void ranking_post(struct office *o)
@@ -934,16 +907,7 @@ static void ranking_post(struct office *o)
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
-		struct hbuf u;
-		char *to;
-
-		hbuf_init(&u, 256);
-		hbuf_add(&u, "/ufficio/graduatoria?codice=");
-		url_value(&u, code);
-		hbuf_add(&u, "&fatto=definitiva");
-		to = hbuf_detach(&u, NULL);
-		html_staff_redirect(o->resp, to ? to : "/ufficio");
-		free(to);
+		redirect_done(o, "/ufficio/graduatoria?codice=", code, "definitiva");
 	}
 }
 
@@ -951,20 +915,15 @@ static void ranking_post(struct office *o)
 
 static void audit_page(struct office *o)
 {
-	struct store_res *r;
+	struct store_rows r;
 	struct hbuf b;
 	int i;
 
-	if (store_query(o->s, "SELECT s.at, s.by, s.comune, coalesce(a.protocol, ''), s.placement_code, s.action,"
-			      " s.from_status, s.to_status, s.note FROM selection_audit s"
-			      " LEFT JOIN application a ON a.uuid = s.uuid"
-			      " WHERE (?1 = '' OR s.comune = ?1) ORDER BY s.id DESC LIMIT 1000",
-			ARGS(o->scope), &r)) {
+	if (office_audit_read(o->s, o->scope, &r)) {
 		storage_error(o);
 		return;
 	}
-	hbuf_init(&b, PAGE_MAX);
-	top(o, &b, "Registro delle modifiche – DoteComune");
+	page_start(o, &b, "Registro delle modifiche – DoteComune");
 	hbuf_add(&b, "<h1>Registro delle modifiche</h1><p>Ogni operazione sulle domande");
 	hbuf_add(&b, o->staff ? " del tuo Comune" : " della rete");
 	hbuf_add(&b, ": chi, quando, da quale stato a quale, con la nota. Le più recenti per prime (al massimo "
@@ -973,56 +932,40 @@ static void audit_page(struct office *o)
 		hbuf_add(&b, "<th>Comune</th>");
 	hbuf_add(&b, "<th>Protocollo</th><th>Progetto</th><th>Operazione</th><th>Da</th><th>A</th><th>Nota</th>"
 		     "</tr></thead><tbody>");
-	for (i = 0; i < store_res_rows(r); i++) {
-		const struct comune *c = comune_by_istat(store_res_get(r, i, 2));
-		char w[40];
-
-		when(store_res_get(r, i, 0), w, sizeof(w));
-		hbuf_add(&b, "<tr>");
-		td_nw(&b, w);
-		td(&b, store_res_get(r, i, 1));
-		if (!o->staff)
-			td(&b, c ? c->name : store_res_get(r, i, 2));
-		td_nw(&b, store_res_get(r, i, 3));
-		td_nw(&b, store_res_get(r, i, 4));
-		td(&b, audit_label(store_res_get(r, i, 5)));
-		td(&b, status_it(store_res_get(r, i, 6)));
-		td(&b, status_it(store_res_get(r, i, 7)));
-		td(&b, store_res_get(r, i, 8));
-		hbuf_add(&b, "</tr>");
+	for (i = 0; i < r.n; i++) {
+		audit_row(&b, (const struct office_audit *)r.v + i, 1, !o->staff);
 	}
-	if (!store_res_rows(r))
+	if (!r.n)
 		hbuf_add(&b, "<tr><td colspan=\"9\">Nessuna operazione registrata.</td></tr>");
 	hbuf_add(&b, "</tbody></table>");
-	store_res_free(r);
+	store_rows_release(&r);
 	/* The erasures of personal data (`dote retention run`): counts only. */
-	if (!o->staff && !store_query(o->s, "SELECT at, by, days, applications, placements FROM retention_log"
-					    " ORDER BY id DESC LIMIT 100", NULL, &r)) {
+	if (!o->staff && !office_erasures_read(o->s, &r)) {
 		hbuf_add(&b, "<h2>Cancellazioni dei dati personali</h2><table><thead><tr><th>Quando</th><th>Chi</th>"
 			     "<th class=\"n\">Giorni dopo la graduatoria definitiva</th><th class=\"n\">Domande</th>"
 			     "<th class=\"n\">Progetti</th></tr></thead><tbody>");
-		for (i = 0; i < store_res_rows(r); i++) {
+		for (i = 0; i < r.n; i++) {
+			const struct office_erasure *e = (const struct office_erasure *)r.v + i;
 			char w[40];
 
-			when(store_res_get(r, i, 0), w, sizeof(w));
+			when(e->at, w, sizeof(w));
 			hbuf_add(&b, "<tr>");
 			td_nw(&b, w);
-			td(&b, store_res_get(r, i, 1));
+			td(&b, e->by);
 			hbuf_add(&b, "<td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 2));
+			hbuf_esc(&b, e->days);
 			hbuf_add(&b, "</td><td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 3));
+			hbuf_esc(&b, e->applications);
 			hbuf_add(&b, "</td><td class=\"n\">");
-			hbuf_esc(&b, store_res_get(r, i, 4));
+			hbuf_esc(&b, e->placements);
 			hbuf_add(&b, "</td></tr>");
 		}
-		if (!store_res_rows(r))
+		if (!r.n)
 			hbuf_add(&b, "<tr><td colspan=\"5\">Nessuna cancellazione finora.</td></tr>");
 		hbuf_add(&b, "</tbody></table>");
-		store_res_free(r);
+		store_rows_release(&r);
 	}
-	bottom(&b);
-	respond(o->resp, 200, "text/html; charset=utf-8", &b);
+	page_finish(o, &b, 200);
 }
 
 /* ---- routing ---- */
@@ -1039,12 +982,8 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 	o.s = s;
 	o.req = req;
 	o.resp = resp;
-	if (store_is_pg(s))
-		o.db.store = s;
-	else
-		statdb_wrap(&o.db, s->conn);
 	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
-									      : auth_session_get(&o.db, token, &o.sess);
+									      : auth_session_get(s, token, &o.sess);
 	str_wipe(token, sizeof(token));
 	if (ar == AUTH_ERROR) {
 		struct hbuf b;

@@ -16,25 +16,25 @@
  * Every form carries the session's CSRF token; every value shown is
  * escaped (html.c); pages are no-store and allow no scripts.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include <jansson.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/call_queries.h"
 #include "reports/store/calls.h"
+#include "reports/store/fleet.h"
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/web/map.h"
 #include "reports/web/multipart.h"
 #include "reports/web/office_coord.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 
 enum { PAGE_MAX = 8u << 20, FORM_MAX = 16384, PENDING_SECONDS = 3600, NET_ROWS_MAX = 1000 };
 
@@ -83,23 +83,6 @@ static void respond(struct http_response *resp, int status, struct hbuf *b)
 {
 	html_respond(resp, status, "text/html; charset=utf-8", b);
 	html_staff_headers(resp);
-}
-
-/* Appends value to a URL, percent-encoded. */
-static void url_enc(struct hbuf *b, const char *value)
-{
-	static const char hx[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			hbuf_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hx[*p >> 4], hx[*p & 15] };
-
-			hbuf_addn(b, e, 3);
-		}
-	}
 }
 
 struct page {
@@ -229,17 +212,12 @@ static void upload_form(struct page *pg, const struct call_spec *sp)
 
 static void calls_page(struct page *pg)
 {
-	struct store_res *r = NULL;
+	struct store_rows r;
 	char num[32];
 
 	page_begin(pg, "Avvisi e progetti", "/coordinamento/avvisi");
 	done_note(pg);
-	if (store_query(pg->env->read, "SELECT c.code, c.title, c.status, c.opens, c.deadline,"
-			" (SELECT count(*) FROM placement p WHERE p.call_id = c.id AND p.status = 'open'),"
-			" (SELECT count(*) FROM placement p WHERE p.call_id = c.id),"
-			" (SELECT coalesce(sum(p.seats), 0) FROM placement p WHERE p.call_id = c.id AND p.status = 'open'),"
-			" (SELECT count(*) FROM application a WHERE a.call_id = c.id)"
-			" FROM call c ORDER BY c.opens DESC, c.code LIMIT 500", NULL, &r)) {
+	if (call_summaries_read(pg->env->read, &r)) {
 		hbuf_add(&pg->b, "<p class=\"errbox\">Gli avvisi non si possono leggere ora: riprova tra poco.</p>");
 	} else {
 		hbuf_add(&pg->b, "<table><caption>Avvisi pubblicati</caption><thead><tr><th scope=\"col\">Avviso</th>"
@@ -247,31 +225,34 @@ static void calls_page(struct page *pg)
 				 "<th scope=\"col\">Scadenza</th><th scope=\"col\" class=\"n\">Progetti aperti</th>"
 				 "<th scope=\"col\" class=\"n\">Progetti</th><th scope=\"col\" class=\"n\">Posti aperti</th>"
 				 "<th scope=\"col\" class=\"n\">Candidature</th></tr></thead><tbody>");
-		for (int i = 0; i < store_res_rows(r); i++) {
+		for (int i = 0; i < r.n; i++) {
+			const struct call_summary *c = (const struct call_summary *)r.v + i;
+			const char *counts[] = { c->open_placements, c->placements, c->open_seats, c->applications };
+
 			hbuf_add(&pg->b, "<tr><th scope=\"row\"><a href=\"/coordinamento/avviso?code=");
-			url_enc(&pg->b, store_res_get(r, i, 0));
+			hbuf_url(&pg->b, c->code);
 			hbuf_add(&pg->b, "\">");
-			hbuf_esc(&pg->b, store_res_get(r, i, 0));
+			hbuf_esc(&pg->b, c->code);
 			hbuf_add(&pg->b, "</a></th><td>");
-			hbuf_esc(&pg->b, store_res_get(r, i, 1));
+			hbuf_esc(&pg->b, c->title);
 			hbuf_add(&pg->b, "</td><td>");
-			hbuf_add(&pg->b, !strcmp(store_res_get(r, i, 2), "open") ? "aperto" : "chiuso");
+			hbuf_add(&pg->b, !strcmp(c->status, "open") ? "aperto" : "chiuso");
 			hbuf_add(&pg->b, "</td><td class=\"d\">");
-			hbuf_esc(&pg->b, store_res_get(r, i, 3));
+			hbuf_esc(&pg->b, c->opens);
 			hbuf_add(&pg->b, "</td><td class=\"d\">");
-			hbuf_esc(&pg->b, store_res_get(r, i, 4));
+			hbuf_esc(&pg->b, c->deadline);
 			hbuf_add(&pg->b, "</td>");
-			for (int c = 5; c <= 8; c++) {
-				html_int_it(num, sizeof(num), atoll(store_res_get(r, i, c)));
+			for (size_t k = 0; k < ARRAY_SIZE(counts); k++) {
+				html_int_it(num, sizeof(num), atoll(counts[k]));
 				hbuf_printf(&pg->b, "<td class=\"n\">%s</td>", num);
 			}
 			hbuf_add(&pg->b, "</tr>");
 		}
-		if (!store_res_rows(r))
+		if (!r.n)
 			hbuf_add(&pg->b, "<tr><td colspan=\"9\">Nessun avviso: pubblicane uno qui sotto.</td></tr>");
 		hbuf_add(&pg->b, "</tbody></table>");
+		store_rows_release(&r);
 	}
-	store_res_free(r);
 	upload_form(pg, NULL);
 	page_end(pg, 200);
 }
@@ -432,14 +413,7 @@ static void import_post(struct page *pg)
 	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(file->len, sodium_base64_VARIANT_ORIGINAL),
 			  (const unsigned char *)file->data, file->len, sodium_base64_VARIANT_ORIGINAL);
 	w = pg->env->writer_get(pg->env->arg);
-	/* Checked files wait an hour, five at most for one coordinator
-	 * (the four newest are kept besides this one). */
-	rc = store_exec(w, "DELETE FROM call_import_pending WHERE created_at < ?1", ARGS(old)) < 0 ||
-	     store_exec(w, "DELETE FROM call_import_pending WHERE by = ?1 AND token_hash NOT IN (SELECT token_hash"
-			   " FROM call_import_pending WHERE by = ?1 ORDER BY created_at DESC, token_hash LIMIT 4)",
-			ARGS(pg->s.name)) < 0 ||
-	     store_exec(w, "INSERT INTO call_import_pending(token_hash, by, created_at, spec, csv) VALUES"
-			   " (?1, ?2, ?3, ?4, ?5)", ARGS(hash, pg->s.name, now, spec, b64)) != 1;
+	rc = call_pending_keep(w, hash, pg->s.name, now, old, spec, b64);
 	pg->env->writer_put(pg->env->arg);
 	free(spec);
 	free(b64);
@@ -496,7 +470,8 @@ static int form_csrf(struct page *pg)
 
 static void confirm_post(struct page *pg)
 {
-	struct store_res *res = NULL;
+	struct store_rows res = { 0 };
+	const struct call_pending *kept;
 	struct call_spec sp;
 	struct call_import r;
 	char token[AUTH_TOKEN_LEN + 2] = "", hash[65], old[32];
@@ -517,14 +492,14 @@ static void confirm_post(struct page *pg)
 	store_secret_hash(token, hash);
 	time_iso(now_wall() - PENDING_SECONDS, old, sizeof(old));
 	w = pg->env->writer_get(pg->env->arg);
-	if (store_query(w, "SELECT spec, csv FROM call_import_pending WHERE token_hash = ?1 AND by = ?2"
-			   " AND created_at >= ?3", ARGS(hash, pg->s.name, old), &res))
-		goto out;
-	if (store_res_rows(res) != 1) {
-		rc = 2;
+	rc = call_pending_read(w, hash, pg->s.name, old, &res);
+	if (rc) {
+		rc = rc > 0 ? 2 : -1;
 		goto out;
 	}
-	j = json_loads(store_res_get(res, 0, 0), 0, NULL);
+	rc = -1;
+	kept = res.v;
+	j = json_loads(kept->spec, 0, NULL);
 	str_copy(sp.code, sizeof(sp.code), json_string_value(json_object_get(j, "code")));
 	str_copy(sp.title, sizeof(sp.title), json_string_value(json_object_get(j, "title")));
 	str_copy(sp.opens, sizeof(sp.opens), json_string_value(json_object_get(j, "opens")));
@@ -532,7 +507,7 @@ static void confirm_post(struct page *pg)
 	str_copy(sp.region, sizeof(sp.region), json_string_value(json_object_get(j, "region")));
 	str_copy(sp.rules, sizeof(sp.rules), json_string_value(json_object_get(j, "rules")));
 	{
-		const char *b64 = store_res_get(res, 0, 1);
+		const char *b64 = kept->csv;
 		size_t blen = strlen(b64);
 
 		csv = malloc(blen + 1);
@@ -542,10 +517,10 @@ static void confirm_post(struct page *pg)
 	}
 	rc = call_import(w, &sp, (const char *)csv, csv_len, 0, pg->s.name, &r);
 	if (rc == 0)
-		store_exec(w, "DELETE FROM call_import_pending WHERE token_hash = ?1", ARGS(hash));
+		call_pending_drop(w, hash);
 out:
 	pg->env->writer_put(pg->env->arg);
-	store_res_free(res);
+	store_rows_release(&res);
 	json_decref(j);
 	free(csv);
 	if (rc == 0) {
@@ -554,7 +529,7 @@ out:
 
 		hbuf_init(&u, 512);
 		hbuf_add(&u, "/coordinamento/avviso?code=");
-		url_enc(&u, sp.code);
+		hbuf_url(&u, sp.code);
 		hbuf_add(&u, "&fatto=pubblicato");
 		to = hbuf_detach(&u, NULL);
 		html_staff_redirect(pg->resp, to ? to : "/coordinamento/avvisi");
@@ -574,7 +549,7 @@ out:
 	call_import_release(&r);
 }
 
-static void history_table(struct page *pg, struct store_res *r, int with_code)
+static void history_table(struct page *pg, const struct store_rows *r, int with_code)
 {
 	static const struct { const char *key, *it; } actions[] = {
 		{ "created", "pubblicato" }, { "changed", "modificato" }, { "extended", "prorogato" },
@@ -586,38 +561,40 @@ static void history_table(struct page *pg, struct store_res *r, int with_code)
 	if (with_code)
 		hbuf_add(&pg->b, "<th scope=\"col\">Progetto</th>");
 	hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Versione</th><th scope=\"col\">Dettaglio</th></tr></thead><tbody>");
-	for (int i = 0; i < store_res_rows(r); i++) {
-		const char *a = store_res_get(r, i, 2);
+	for (int i = 0; i < r->n; i++) {
+		const struct catalog_change *v = (const struct catalog_change *)r->v + i;
+		const char *a = v->action;
 
 		for (size_t k = 0; k < ARRAY_SIZE(actions); k++)
 			if (!strcmp(a, actions[k].key))
 				a = actions[k].it;
 		hbuf_add(&pg->b, "<tr><td class=\"d\">");
-		instant_cell(&pg->b, store_res_get(r, i, 0));
+		instant_cell(&pg->b, v->at);
 		hbuf_add(&pg->b, "</td><td>");
-		hbuf_esc(&pg->b, store_res_get(r, i, 1));
+		hbuf_esc(&pg->b, v->by);
 		hbuf_add(&pg->b, "</td><td>");
 		hbuf_esc(&pg->b, a);
 		if (with_code) {
 			hbuf_add(&pg->b, "</td><td>");
-			hbuf_esc(&pg->b, *store_res_get(r, i, 3) ? store_res_get(r, i, 3) : "(avviso)");
+			hbuf_esc(&pg->b, *v->placement_code ? v->placement_code : "(avviso)");
 		}
 		hbuf_add(&pg->b, "</td><td class=\"n\">");
-		hbuf_esc(&pg->b, store_res_get(r, i, 4));
+		hbuf_esc(&pg->b, v->version);
 		hbuf_add(&pg->b, "</td><td class=\"w\">");
-		hbuf_esc(&pg->b, store_res_get(r, i, 5));
+		hbuf_esc(&pg->b, v->note);
 		hbuf_add(&pg->b, "</td></tr>");
 	}
-	if (!store_res_rows(r))
+	if (!r->n)
 		hbuf_printf(&pg->b, "<tr><td colspan=\"%d\">Nessuna modifica registrata.</td></tr>", with_code ? 6 : 5);
 	hbuf_add(&pg->b, "</tbody></table>");
 }
 
 static void call_page(struct page *pg, const char *err, int status)
 {
-	struct store_res *c = NULL, *p = NULL, *h = NULL;
+	struct store_rows cr, pr, h;
+	const struct call_row *c;
 	char code[40], norm[24], num[32], title[120];
-	int open;
+	int open, rc;
 
 	if ((http_query_get(pg->req->query, "code", code, sizeof(code)) &&
 	     http_form_get(pg->req->body, "code", code, sizeof(code))) ||
@@ -625,16 +602,16 @@ static void call_page(struct page *pg, const char *err, int status)
 		message_page(pg, 404, "Avviso non trovato", "Manca il codice dell'avviso.");
 		return;
 	}
-	if (store_query(pg->env->read, "SELECT id, code, title, region, opens, deadline, rules, status FROM call"
-			" WHERE code = ?1", ARGS(norm), &c) || store_res_rows(c) != 1) {
-		int missing = c != NULL;
+	rc = call_row_read(pg->env->read, norm, &cr);
+	if (rc) {
+		int missing = rc > 0;
 
-		store_res_free(c);
 		message_page(pg, missing ? 404 : 503, missing ? "Avviso non trovato" : "Servizio non disponibile",
 			     missing ? "Nessun avviso ha questo codice." : "Riprova tra poco.");
 		return;
 	}
-	open = !strcmp(store_res_get(c, 0, 7), "open");
+	c = cr.v;
+	open = !strcmp(c->status, "open");
 	snprintf(title, sizeof(title), "Avviso n. %s", norm);
 	page_begin(pg, title, "/coordinamento/avvisi");
 	done_note(pg);
@@ -644,17 +621,17 @@ static void call_page(struct page *pg, const char *err, int status)
 		hbuf_add(&pg->b, "</p>");
 	}
 	hbuf_add(&pg->b, "<p><b>");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 2));
+	hbuf_esc(&pg->b, c->title);
 	hbuf_add(&pg->b, "</b></p><p>Regione: ");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 3));
+	hbuf_esc(&pg->b, c->region);
 	hbuf_add(&pg->b, " · apertura ");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 4));
+	hbuf_esc(&pg->b, c->opens);
 	hbuf_add(&pg->b, " · scadenza <b data-deadline>");
-	hbuf_esc(&pg->b, store_res_get(c, 0, 5));
+	hbuf_esc(&pg->b, c->deadline);
 	hbuf_printf(&pg->b, "</b> · stato <b data-status>%s</b></p><p class=\"note\">Regole di ammissione: <code>",
 		    open ? "aperto" : "chiuso");
-	if (strcmp(store_res_get(c, 0, 6), "{}") && store_res_get(c, 0, 6)[0])
-		hbuf_esc(&pg->b, store_res_get(c, 0, 6));
+	if (strcmp(c->rules, "{}") && c->rules[0])
+		hbuf_esc(&pg->b, c->rules);
 	else
 		hbuf_add(&pg->b, "nessuna (ogni candidatura è ammessa)");
 	hbuf_add(&pg->b, "</code></p>");
@@ -677,73 +654,75 @@ static void call_page(struct page *pg, const char *err, int status)
 				 " l'avviso</button></form><p class=\"note\">Un avviso chiuso sparisce dai totem e non"
 				 " riceve più candidature.</p>");
 	}
-	if (!store_query(pg->env->read, "SELECT p.code, p.comune, p.area, p.office, p.months, p.hours_week,"
-			 " p.allowance_eur, p.seats, p.deadline, p.status,"
-			 " (SELECT count(*) FROM application a WHERE a.placement_code = p.code)"
-			 " FROM placement p WHERE p.call_id = ?1 ORDER BY p.code", ARGS(store_res_get(c, 0, 0)), &p)) {
+	if (!call_placement_items_read(pg->env->read, c->id, &pr)) {
 		hbuf_printf(&pg->b, "<h2>Progetti (%d)</h2><table><caption>Progetti dell'avviso</caption><thead><tr>"
 				    "<th scope=\"col\">Codice</th><th scope=\"col\">Comune</th><th scope=\"col\">Area</th>"
 				    "<th scope=\"col\">Ufficio</th><th scope=\"col\" class=\"n\">Mesi</th>"
 				    "<th scope=\"col\" class=\"n\">Ore</th><th scope=\"col\" class=\"n\">Indennità</th>"
 				    "<th scope=\"col\" class=\"n\">Posti</th><th scope=\"col\">Scadenza</th>"
 				    "<th scope=\"col\">Stato</th><th scope=\"col\" class=\"n\">Candidature</th></tr></thead><tbody>",
-			    store_res_rows(p));
-		for (int i = 0; i < store_res_rows(p) && i < 5000; i++) {
-			const struct comune *cm = comune_by_istat(store_res_get(p, i, 1));
-			const struct vocab *a = vocab_find(placement_areas, placement_areas_n, store_res_get(p, i, 2));
-			int popen = !strcmp(store_res_get(p, i, 9), "open");
+			    pr.n);
+		for (int i = 0; i < pr.n && i < 5000; i++) {
+			const struct call_placement_item *p = (const struct call_placement_item *)pr.v + i;
+			const char *figures[] = { p->months, p->hours_week, p->allowance_eur, p->seats };
+			const struct comune *cm = comune_by_istat(p->comune);
+			const struct vocab *a = vocab_find(placement_areas, placement_areas_n, p->area);
+			int popen = !strcmp(p->status, "open");
 
 			hbuf_printf(&pg->b, "<tr%s data-code=\"", popen ? "" : " class=\"off\"");
-			hbuf_esc(&pg->b, store_res_get(p, i, 0));
+			hbuf_esc(&pg->b, p->code);
 			hbuf_add(&pg->b, "\"><th scope=\"row\"><a href=\"/coordinamento/progetto?code=");
-			url_enc(&pg->b, store_res_get(p, i, 0));
+			hbuf_url(&pg->b, p->code);
 			hbuf_add(&pg->b, "\">");
-			hbuf_esc(&pg->b, store_res_get(p, i, 0));
+			hbuf_esc(&pg->b, p->code);
 			hbuf_add(&pg->b, "</a></th><td>");
-			hbuf_esc(&pg->b, cm ? cm->name : store_res_get(p, i, 1));
+			hbuf_esc(&pg->b, cm ? cm->name : p->comune);
 			hbuf_add(&pg->b, "</td><td>");
-			hbuf_esc(&pg->b, a ? a->it : store_res_get(p, i, 2));
+			hbuf_esc(&pg->b, a ? a->it : p->area);
 			hbuf_add(&pg->b, "</td><td>");
-			hbuf_esc(&pg->b, store_res_get(p, i, 3));
+			hbuf_esc(&pg->b, p->office);
 			hbuf_add(&pg->b, "</td>");
-			for (int k = 4; k <= 7; k++)
-				hbuf_printf(&pg->b, "<td class=\"n\">%s%s</td>", store_res_get(p, i, k), k == 6 ? " €" : "");
+			for (int k = 0; k < 4; k++)
+				hbuf_printf(&pg->b, "<td class=\"n\">%s%s</td>", figures[k], k == 2 ? " €" : "");
 			hbuf_add(&pg->b, "<td class=\"d\">");
-			hbuf_esc(&pg->b, store_res_get(p, i, 8));
+			hbuf_esc(&pg->b, p->deadline);
 			hbuf_printf(&pg->b, "</td><td>%s</td>", popen ? "aperto" : "ritirato o chiuso");
-			html_int_it(num, sizeof(num), atoll(store_res_get(p, i, 10)));
+			html_int_it(num, sizeof(num), atoll(p->applications));
 			hbuf_printf(&pg->b, "<td class=\"n\">%s</td></tr>", num);
 		}
 		hbuf_add(&pg->b, "</tbody></table>");
+		store_rows_release(&pr);
 	}
-	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
-			 " WHERE call_id = ?1 ORDER BY id DESC LIMIT 500", ARGS(store_res_get(c, 0, 0)), &h)) {
+	if (!catalog_changes_read(pg->env->read, c->id, NULL, &h)) {
 		hbuf_add(&pg->b, "<h2>Storico</h2>");
-		history_table(pg, h, 1);
+		history_table(pg, &h, 1);
+		store_rows_release(&h);
 	}
-	store_res_free(c);
-	store_res_free(p);
-	store_res_free(h);
+	store_rows_release(&cr);
 	page_end(pg, status);
 }
 
 /* The form of one placement's fields. */
-static void placement_form(struct page *pg, struct store_res *p)
+static void placement_form(struct page *pg, const struct call_placement_row *p)
 {
-	static const struct { const char *name, *label; int col, type; } fields[] = {
+#define FIELD(name) offsetof(struct call_placement_row, name)
+	static const struct { const char *name, *label; size_t field; int type; } fields[] = {
 		/* type 0 text, 1 textarea, 2 number, 3 date, 4 area, 5 months */
-		{ "area", "Area", 2, 4 }, { "office", "Ufficio", 3, 0 }, { "title", "Titolo", 4, 0 },
-		{ "description", "Descrizione", 5, 1 }, { "requirements", "Requisiti", 6, 1 },
-		{ "address", "Indirizzo", 7, 0 }, { "months", "Mesi", 8, 5 }, { "hours_week", "Ore settimanali", 9, 2 },
-		{ "allowance_eur", "Indennità mensile (euro)", 10, 2 }, { "qrsp", "Profilo QRSP", 11, 0 },
-		{ "seats", "Posti", 12, 2 }, { "deadline", "Scadenza", 13, 3 },
+		{ "area", "Area", FIELD(area), 4 }, { "office", "Ufficio", FIELD(office), 0 },
+		{ "title", "Titolo", FIELD(title), 0 }, { "description", "Descrizione", FIELD(description), 1 },
+		{ "requirements", "Requisiti", FIELD(requirements), 1 }, { "address", "Indirizzo", FIELD(address), 0 },
+		{ "months", "Mesi", FIELD(months), 5 }, { "hours_week", "Ore settimanali", FIELD(hours_week), 2 },
+		{ "allowance_eur", "Indennità mensile (euro)", FIELD(allowance_eur), 2 },
+		{ "qrsp", "Profilo QRSP", FIELD(qrsp), 0 }, { "seats", "Posti", FIELD(seats), 2 },
+		{ "deadline", "Scadenza", FIELD(deadline), 3 },
 	};
+#undef FIELD
 
 	hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/progetto/modifica\" class=\"stack\">");
 	csrf_field(pg);
-	hidden(&pg->b, "code", store_res_get(p, 0, 0));
+	hidden(&pg->b, "code", p->code);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		const char *v = store_res_get(p, 0, fields[i].col);
+		const char *v = *(const char *const *)(const void *)((const char *)p + fields[i].field);
 
 		hbuf_printf(&pg->b, "<label for=\"f_%s\">%s</label>", fields[i].name, fields[i].label);
 		switch (fields[i].type) {
@@ -779,7 +758,8 @@ static void placement_form(struct page *pg, struct store_res *p)
 
 static void placement_page(struct page *pg, const char *err, int status)
 {
-	struct store_res *p = NULL, *h = NULL;
+	struct store_rows pr, h;
+	const struct call_placement_row *p;
 	char code[40], title[80];
 	int open;
 
@@ -787,16 +767,13 @@ static void placement_page(struct page *pg, const char *err, int status)
 		message_page(pg, 404, "Progetto non trovato", "Manca il codice del progetto.");
 		return;
 	}
-	if (store_query(pg->env->read, "SELECT p.code, p.comune, p.area, p.office, p.title, p.description,"
-			" p.requirements, p.address, p.months, p.hours_week, p.allowance_eur, p.qrsp, p.seats,"
-			" p.deadline, p.status, c.code, c.status, p.call_id FROM placement p JOIN call c ON c.id = p.call_id"
-			" WHERE p.code = ?1", ARGS(code), &p) || store_res_rows(p) != 1) {
-		store_res_free(p);
+	if (call_placement_row_read(pg->env->read, code, &pr)) {
 		message_page(pg, 404, "Progetto non trovato", "Nessun progetto ha questo codice.");
 		return;
 	}
-	open = !strcmp(store_res_get(p, 0, 14), "open") && !strcmp(store_res_get(p, 0, 16), "open");
-	snprintf(title, sizeof(title), "Progetto %s", store_res_get(p, 0, 0));
+	p = pr.v;
+	open = !strcmp(p->status, "open") && !strcmp(p->call_status, "open");
+	snprintf(title, sizeof(title), "Progetto %s", p->code);
 	page_begin(pg, title, "/coordinamento/avvisi");
 	done_note(pg);
 	if (err) {
@@ -805,44 +782,42 @@ static void placement_page(struct page *pg, const char *err, int status)
 		hbuf_add(&pg->b, "</p>");
 	}
 	{
-		const struct comune *cm = comune_by_istat(store_res_get(p, 0, 1));
+		const struct comune *cm = comune_by_istat(p->comune);
 
 		hbuf_add(&pg->b, "<p>Comune ospitante: <b>");
-		hbuf_esc(&pg->b, cm ? cm->name : store_res_get(p, 0, 1));
+		hbuf_esc(&pg->b, cm ? cm->name : p->comune);
 		hbuf_add(&pg->b, "</b> · avviso <a href=\"/coordinamento/avviso?code=");
-		url_enc(&pg->b, store_res_get(p, 0, 15));
+		hbuf_url(&pg->b, p->call_code);
 		hbuf_add(&pg->b, "\">");
-		hbuf_esc(&pg->b, store_res_get(p, 0, 15));
+		hbuf_esc(&pg->b, p->call_code);
 		hbuf_printf(&pg->b, "</a> · stato <b data-status>%s</b></p>", open ? "aperto" : "ritirato o chiuso");
 	}
 	if (open) {
 		placement_form(pg, p);
 		hbuf_add(&pg->b, "<h2>Ritiro</h2><form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
 		csrf_field(pg);
-		hidden(&pg->b, "code", store_res_get(p, 0, 0));
+		hidden(&pg->b, "code", p->code);
 		hbuf_add(&pg->b, "<div><label for=\"wn\">Motivo del ritiro</label><input id=\"wn\" name=\"note\" maxlength=\"200\">"
 				 "</div><div><input id=\"wc\" name=\"conferma\" type=\"checkbox\" value=\"1\" required> <label"
 				 " for=\"wc\" style=\"display:inline\">Confermo il ritiro</label></div>"
 				 "<button type=\"submit\" style=\"background:#b30000\">Ritira il progetto</button></form>"
 				 "<p class=\"note\">Un progetto ritirato sparisce dai totem; le candidature già ricevute restano.</p>");
 	}
-	if (!open && !strcmp(store_res_get(p, 0, 16), "open")) {
+	if (!open && !strcmp(p->call_status, "open")) {
 		hbuf_add(&pg->b, "<h2>Ripristino</h2><form method=\"post\" action=\"/coordinamento/progetto/ripristina\""
 				 " class=\"inline\">");
 		csrf_field(pg);
-		hidden(&pg->b, "code", store_res_get(p, 0, 0));
+		hidden(&pg->b, "code", p->code);
 		hbuf_add(&pg->b, "<div><label for=\"rn\">Nota</label><input id=\"rn\" name=\"note\" maxlength=\"200\">"
 				 "</div><button type=\"submit\">Ripristina il progetto</button></form><p class=\"note\">Un"
 				 " progetto ritirato torna sui totem se la sua scadenza non è passata.</p>");
 	}
-	if (!store_query(pg->env->read, "SELECT at, by, action, placement_code, version, note FROM catalog_version"
-			 " WHERE call_id = ?1 AND placement_code = ?2 ORDER BY id DESC LIMIT 200",
-			 ARGS(store_res_get(p, 0, 17), store_res_get(p, 0, 0)), &h)) {
+	if (!catalog_changes_read(pg->env->read, p->call_id, p->code, &h)) {
 		hbuf_add(&pg->b, "<h2>Storico</h2>");
-		history_table(pg, h, 0);
+		history_table(pg, &h, 0);
+		store_rows_release(&h);
 	}
-	store_res_free(p);
-	store_res_free(h);
+	store_rows_release(&pr);
 	page_end(pg, status);
 }
 
@@ -871,7 +846,7 @@ static void amend_done(struct page *pg, int rc, const char *err, const char *bas
 	hbuf_init(&u, 512);
 	hbuf_add(&u, base);
 	hbuf_add(&u, "?code=");
-	url_enc(&u, code);
+	hbuf_url(&u, code);
 	hbuf_add(&u, "&fatto=");
 	hbuf_add(&u, done);
 	to = hbuf_detach(&u, NULL);
@@ -1001,24 +976,6 @@ static int scope_read(const char *query, const char *suffix, struct net_scope *s
 	return 0;
 }
 
-/* A placement withdrawn (its last version says so) offers no seats. */
-#define WITHDRAWN \
-	" EXISTS (SELECT 1 FROM catalog_version v WHERE v.call_id = p.call_id AND v.placement_code = p.code" \
-	" AND v.action = 'withdrawn' AND v.version = (SELECT max(w.version) FROM catalog_version w" \
-	" WHERE w.call_id = p.call_id AND w.placement_code = p.code))"
-#define SEATS_COLS "SELECT p.comune, sum(CASE WHEN" WITHDRAWN " THEN 0 ELSE p.seats END), count(*)," \
-	" max(p.deadline) FROM placement p"
-#define APPS_COLS "SELECT a.comune, count(*)," \
-	" sum(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)," \
-	" sum(CASE WHEN a.status IN ('started','completed','dropped_out') THEN 1 ELSE 0 END)," \
-	" sum(CASE WHEN a.status = 'dropped_out' THEN 1 ELSE 0 END) FROM application a"
-static const char seats_all[] = SEATS_COLS " GROUP BY p.comune";
-static const char seats_call[] = SEATS_COLS " JOIN call c ON c.id = p.call_id WHERE c.code = ?1 GROUP BY p.comune";
-static const char seats_period[] = SEATS_COLS " WHERE substr(p.deadline, 1, 7) BETWEEN ?1 AND ?2 GROUP BY p.comune";
-static const char apps_all[] = APPS_COLS " GROUP BY a.comune";
-static const char apps_call[] = APPS_COLS " JOIN call c ON c.id = a.call_id WHERE c.code = ?1 GROUP BY a.comune";
-static const char apps_period[] = APPS_COLS " WHERE substr(a.submitted_at, 1, 7) BETWEEN ?1 AND ?2 GROUP BY a.comune";
-
 static struct net_row *net_find(struct net_row **rows, int *n, int *cap, const char *istat)
 {
 	for (int i = 0; i < *n; i++)
@@ -1042,45 +999,46 @@ static struct net_row *net_find(struct net_row **rows, int *n, int *cap, const c
 /* Fills rows from one scope (second: into the comparison columns). */
 static int net_load(struct store *s, const struct net_scope *sc, int second, struct net_row **rows, int *n, int *cap)
 {
-	struct store_res *r = NULL;
-	const struct store_args *a = sc->kind == 1 ? ARGS(sc->call) : sc->kind == 2 ? ARGS(sc->from, sc->to) : NULL;
-	const char *sq = sc->kind == 1 ? seats_call : sc->kind == 2 ? seats_period : seats_all;
-	const char *aq = sc->kind == 1 ? apps_call : sc->kind == 2 ? apps_period : apps_all;
+	struct network_filter f = { sc->kind == 1 ? sc->call : NULL, sc->kind == 2 ? sc->from : NULL,
+				    sc->kind == 2 ? sc->to : NULL };
+	struct store_rows r;
 
-	if (store_query(s, sq, a, &r))
+	if (network_seats_read(s, &f, &r))
 		return -1;
-	for (int i = 0; i < store_res_rows(r); i++) {
-		struct net_row *x = net_find(rows, n, cap, store_res_get(r, i, 0));
+	for (int i = 0; i < r.n; i++) {
+		const struct network_seats *y = (const struct network_seats *)r.v + i;
+		struct net_row *x = net_find(rows, n, cap, y->comune);
 
 		if (!x)
 			break;
 		if (second) {
-			x->seats2 = atoll(store_res_get(r, i, 1));
+			x->seats2 = atoll(y->seats);
 		} else {
-			x->seats = atoll(store_res_get(r, i, 1));
-			x->placements = atoll(store_res_get(r, i, 2));
-			str_copy(x->last_deadline, sizeof(x->last_deadline), store_res_get(r, i, 3));
+			x->seats = atoll(y->seats);
+			x->placements = atoll(y->placements);
+			str_copy(x->last_deadline, sizeof(x->last_deadline), y->last_deadline);
 		}
 	}
-	store_res_free(r);
-	if (store_query(s, aq, a, &r))
+	store_rows_release(&r);
+	if (network_applications_read(s, &f, &r))
 		return -1;
-	for (int i = 0; i < store_res_rows(r); i++) {
-		struct net_row *x = net_find(rows, n, cap, store_res_get(r, i, 0));
+	for (int i = 0; i < r.n; i++) {
+		const struct network_applications *y = (const struct network_applications *)r.v + i;
+		struct net_row *x = net_find(rows, n, cap, y->comune);
 
 		if (!x)
 			break;
 		if (second) {
-			x->apps2 = atoll(store_res_get(r, i, 1));
-			x->selected2 = atoll(store_res_get(r, i, 2));
+			x->apps2 = atoll(y->applications);
+			x->selected2 = atoll(y->selected);
 		} else {
-			x->apps = atoll(store_res_get(r, i, 1));
-			x->selected = atoll(store_res_get(r, i, 2));
-			x->started = atoll(store_res_get(r, i, 3));
-			x->dropped = atoll(store_res_get(r, i, 4));
+			x->apps = atoll(y->applications);
+			x->selected = atoll(y->selected);
+			x->started = atoll(y->started);
+			x->dropped = atoll(y->dropped);
 		}
 	}
-	store_res_free(r);
+	store_rows_release(&r);
 	return 0;
 }
 
@@ -1188,7 +1146,7 @@ static void net_url(struct hbuf *b, const char *query, const char *sort, const c
 
 			hbuf_printf(b, "&amp;%s=", keep[i]);
 			hbuf_init(&e, 256);
-			url_enc(&e, v);
+			hbuf_url(&e, v);
 			t = hbuf_detach(&e, NULL);
 			hbuf_add(b, t ? t : "");
 			free(t);
@@ -1220,6 +1178,99 @@ static void net_map(struct page *pg, const struct net_row *rows, int n, const ch
 	}
 	free(base);
 	free(p);
+}
+
+/* The filters: search, the scope a and the comparison scope b. */
+static void net_filters(struct page *pg, const char *q, const struct net_scope *a, const struct net_scope *b)
+{
+	hbuf_add(&pg->b, "<form method=\"get\" action=\"/coordinamento/rete\" class=\"filters\" aria-label=\"Filtri\">"
+			 "<div><label for=\"q\">Cerca un Comune</label><input id=\"q\" name=\"q\" maxlength=\"60\""
+			 " placeholder=\"nome, provincia (MI) o codice ISTAT\" value=\"");
+	hbuf_esc(&pg->b, q);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call\">Avviso</label><input id=\"call\" name=\"call\" size=\"10\""
+			 " placeholder=\"11/2025\" value=\"");
+	hbuf_esc(&pg->b, a->call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from\">o dal mese</label><input id=\"from\" name=\"from\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a->kind == 2 ? a->from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to\">al mese</label><input id=\"to\" name=\"to\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, a->kind == 2 ? a->to : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"call2\">Confronta con l'avviso</label><input id=\"call2\" name=\"call2\""
+			 " size=\"10\" value=\"");
+	hbuf_esc(&pg->b, b->call);
+	hbuf_add(&pg->b, "\"></div><div><label for=\"from2\">o dal mese</label><input id=\"from2\" name=\"from2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b->kind == 2 ? b->from : "");
+	hbuf_add(&pg->b, "\"></div><div><label for=\"to2\">al mese</label><input id=\"to2\" name=\"to2\" type=\"month\" value=\"");
+	hbuf_esc(&pg->b, b->kind == 2 ? b->to : "");
+	hbuf_add(&pg->b, "\"></div><div><button type=\"submit\">Mostra</button></div></form>");
+}
+
+/* The table's column headings, each a link sorting by it (dir: 1
+ * ascending, -1 descending, for the current key). */
+static void net_table_head(struct page *pg, const char *query, int key, int dir, int compare)
+{
+	static const struct { int key; const char *label; } cols[] = {
+		{ NS_COMUNE, "Comune" }, { NS_APPS, "Candidature" }, { NS_SEATS, "Posti" },
+		{ NS_PER_SEAT, "Candidature per posto" }, { NS_FILL, "Copertura" }, { NS_SELECTED, "Selezionati" },
+		{ NS_STARTED, "Avviati" }, { NS_DROPPED, "Abbandoni" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+		int cur = key == cols[i].key;
+		const char *nd = cur && dir == 1 ? "desc" : cur ? "asc" : cols[i].key == NS_COMUNE ? "asc" : "desc";
+
+		hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
+			    cur ? (dir == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
+		net_url(&pg->b, query, sort_keys[cols[i].key], nd, NULL);
+		hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (dir == 1 ? " ▲" : " ▼") : "");
+	}
+	if (compare) {
+		hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
+				 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
+				 "<th scope=\"col\" class=\"n\"><a href=\"");
+		net_url(&pg->b, query, "variazione", key == NS_DELTA && dir == -1 ? "asc" : "desc", NULL);
+		hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
+	}
+	hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
+}
+
+/* One comune's row (alert: no applications or low fill). */
+static void net_table_row(struct page *pg, const struct net_row *r, int alert, int compare)
+{
+	hbuf_add(&pg->b, "<tr data-comune=\"");
+	hbuf_esc(&pg->b, r->istat);
+	hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
+	hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
+	if (r->c)
+		hbuf_printf(&pg->b, " (%s)", r->c->province);
+	hbuf_add(&pg->b, "</th>");
+	count_cell(&pg->b, r->apps, "applications");
+	count_cell(&pg->b, r->seats, "seats");
+	{
+		char v[32] = "–";
+		double x = ratio(r->apps, r->seats);
+
+		if (x >= 0)
+			html_dec_it(v, sizeof(v), x, 2);
+		hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"per_seat\">%s</td>", v);
+	}
+	rate_cell(&pg->b, ratio(r->selected, r->seats), "fill_rate");
+	count_cell(&pg->b, r->selected, "selected");
+	count_cell(&pg->b, r->started, "started");
+	count_cell(&pg->b, r->dropped, "dropped_out");
+	if (compare) {
+		count_cell(&pg->b, r->apps2, "applications2");
+		count_cell(&pg->b, r->seats2, "seats2");
+		rate_cell(&pg->b, ratio(r->selected2, r->seats2), "fill_rate2");
+		hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"delta\">%+lld</td>", r->apps - r->apps2);
+	}
+	hbuf_add(&pg->b, "<td>");
+	if (r->apps == 0 && r->seats > 0)
+		hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
+	if (r->low_fill)
+		hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
+	if (r->few_apps)
+		hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
+	hbuf_add(&pg->b, "</td></tr>");
 }
 
 static void network_page(struct page *pg)
@@ -1268,25 +1319,7 @@ static void network_page(struct page *pg)
 	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
 			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
 			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
-	hbuf_add(&pg->b, "<form method=\"get\" action=\"/coordinamento/rete\" class=\"filters\" aria-label=\"Filtri\">"
-			 "<div><label for=\"q\">Cerca un Comune</label><input id=\"q\" name=\"q\" maxlength=\"60\""
-			 " placeholder=\"nome, provincia (MI) o codice ISTAT\" value=\"");
-	hbuf_esc(&pg->b, q);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"call\">Avviso</label><input id=\"call\" name=\"call\" size=\"10\""
-			 " placeholder=\"11/2025\" value=\"");
-	hbuf_esc(&pg->b, a.call);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"from\">o dal mese</label><input id=\"from\" name=\"from\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, a.kind == 2 ? a.from : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"to\">al mese</label><input id=\"to\" name=\"to\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, a.kind == 2 ? a.to : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"call2\">Confronta con l'avviso</label><input id=\"call2\" name=\"call2\""
-			 " size=\"10\" value=\"");
-	hbuf_esc(&pg->b, b.call);
-	hbuf_add(&pg->b, "\"></div><div><label for=\"from2\">o dal mese</label><input id=\"from2\" name=\"from2\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, b.kind == 2 ? b.from : "");
-	hbuf_add(&pg->b, "\"></div><div><label for=\"to2\">al mese</label><input id=\"to2\" name=\"to2\" type=\"month\" value=\"");
-	hbuf_esc(&pg->b, b.kind == 2 ? b.to : "");
-	hbuf_add(&pg->b, "\"></div><div><button type=\"submit\">Mostra</button></div></form>");
+	net_filters(pg, q, &a, &b);
 
 	hbuf_add(&pg->b, "<div class=\"kpi\">");
 	html_int_it(num, sizeof(num), n);
@@ -1310,30 +1343,7 @@ static void network_page(struct page *pg)
 	net_map(pg, rows, n, query, sort_keys[key], args[1] == 1 ? "asc" : "desc", q);
 
 	hbuf_add(&pg->b, "<table id=\"rete\"><caption>Comuni della rete (uso interno)</caption><thead><tr>");
-	{
-		static const struct { int key; const char *label; } cols[] = {
-			{ NS_COMUNE, "Comune" }, { NS_APPS, "Candidature" }, { NS_SEATS, "Posti" },
-			{ NS_PER_SEAT, "Candidature per posto" }, { NS_FILL, "Copertura" }, { NS_SELECTED, "Selezionati" },
-			{ NS_STARTED, "Avviati" }, { NS_DROPPED, "Abbandoni" },
-		};
-		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
-			int cur = key == cols[i].key;
-			const char *nd = cur && args[1] == 1 ? "desc" : cur ? "asc" : cols[i].key == NS_COMUNE ? "asc" : "desc";
-
-			hbuf_printf(&pg->b, "<th scope=\"col\"%s%s><a href=\"", i ? " class=\"n\"" : "",
-				    cur ? (args[1] == 1 ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"") : "");
-			net_url(&pg->b, query, sort_keys[cols[i].key], nd, NULL);
-			hbuf_printf(&pg->b, "\">%s%s</a></th>", cols[i].label, cur ? (args[1] == 1 ? " ▲" : " ▼") : "");
-		}
-		if (compare) {
-			hbuf_add(&pg->b, "<th scope=\"col\" class=\"n\">Candidature (confronto)</th><th scope=\"col\" class=\"n\">"
-					 "Posti (confronto)</th><th scope=\"col\" class=\"n\">Copertura (confronto)</th>"
-					 "<th scope=\"col\" class=\"n\"><a href=\"");
-			net_url(&pg->b, query, "variazione", key == NS_DELTA && args[1] == -1 ? "asc" : "desc", NULL);
-			hbuf_add(&pg->b, "\">Variazione candidature</a></th>");
-		}
-		hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
-	}
+	net_table_head(pg, query, key, args[1], compare);
 	for (int i = 0; i < n && shown < NET_ROWS_MAX; i++) {
 		struct net_row *r = &rows[i];
 		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill;
@@ -1341,41 +1351,7 @@ static void network_page(struct page *pg)
 		if (!net_match(r, q))
 			continue;
 		shown++;
-		hbuf_add(&pg->b, "<tr data-comune=\"");
-		hbuf_esc(&pg->b, r->istat);
-		hbuf_printf(&pg->b, "\"%s><th scope=\"row\">", alert ? " class=\"alert\"" : "");
-		hbuf_esc(&pg->b, r->c ? r->c->name : r->istat);
-		if (r->c)
-			hbuf_printf(&pg->b, " (%s)", r->c->province);
-		hbuf_add(&pg->b, "</th>");
-		count_cell(&pg->b, r->apps, "applications");
-		count_cell(&pg->b, r->seats, "seats");
-		{
-			char v[32] = "–";
-			double x = ratio(r->apps, r->seats);
-
-			if (x >= 0)
-				html_dec_it(v, sizeof(v), x, 2);
-			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"per_seat\">%s</td>", v);
-		}
-		rate_cell(&pg->b, ratio(r->selected, r->seats), "fill_rate");
-		count_cell(&pg->b, r->selected, "selected");
-		count_cell(&pg->b, r->started, "started");
-		count_cell(&pg->b, r->dropped, "dropped_out");
-		if (compare) {
-			count_cell(&pg->b, r->apps2, "applications2");
-			count_cell(&pg->b, r->seats2, "seats2");
-			rate_cell(&pg->b, ratio(r->selected2, r->seats2), "fill_rate2");
-			hbuf_printf(&pg->b, "<td class=\"n\" data-m=\"delta\">%+lld</td>", r->apps - r->apps2);
-		}
-		hbuf_add(&pg->b, "<td>");
-		if (r->apps == 0 && r->seats > 0)
-			hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
-		if (r->low_fill)
-			hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
-		if (r->few_apps)
-			hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
-		hbuf_add(&pg->b, "</td></tr>");
+		net_table_row(pg, r, alert, compare);
 	}
 	if (!shown)
 		hbuf_add(&pg->b, "<tr><td colspan=\"13\">Nessun Comune corrisponde.</td></tr>");
@@ -1497,7 +1473,6 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 	const char *p = req->path, *m = req->method;
 	int get = !strcmp(m, "GET") || !strcmp(m, "HEAD"), post = !strcmp(m, "POST");
 	char token[AUTH_TOKEN_LEN + 2] = "";
-	struct statdb db;
 	struct page pg;
 	enum auth_result ar;
 
@@ -1505,13 +1480,8 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 	pg.env = env;
 	pg.req = req;
 	pg.resp = resp;
-	memset(&db, 0, sizeof(db));
-	if (store_is_pg(env->read))
-		db.store = env->read;
-	else
-		statdb_wrap(&db, env->read->conn);
 	ar = http_cookie_get(req->cookie, "dc_session", token, sizeof(token)) ? AUTH_DENIED
-									      : auth_session_get(&db, token, &pg.s);
+									      : auth_session_get(env->read, token, &pg.s);
 	str_wipe(token, sizeof(token));
 	if (ar == AUTH_ERROR) {
 		struct hbuf b;

@@ -20,11 +20,20 @@
 # Figures on a shared machine vary: baseline and HTTP run are measured
 # ROUNDS times (default 3), interleaved, each on a fresh database; the
 # medians are compared and the ranges printed, with the load average.
+# BENCH_QUICK=1: one round of a few seconds on small counts, no
+# PostgreSQL (tests/e2e/bench_short.sh: does it still run?).
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/e2e/hub_lib.bash"
 L=$DOTE_TESTS_BIN/loadgen
-ROUNDS=${ROUNDS:-3}
+Q=${BENCH_QUICK:-}
+ROUNDS=${ROUNDS:-$([ -n "$Q" ] && echo 1 || echo 3)}
+# Counts and durations (s): full, or quick.
+if [ -n "$Q" ]; then
+	RAWN=2000 HTTP_S=2 HTTPN=3000 STOREN=2000 LOADK=50 LOAD_S=2
+else
+	RAWN=50000 HTTP_S=20 HTTPN=150000 STOREN=50000 LOADK=1000 LOAD_S=15
+fi
 
 rate_of() { sed -n 's/.*rec_per_s \([0-9]*\).*/\1/p'; }
 # CPU time (user + system, clock ticks) the hub has used so far: per
@@ -37,7 +46,7 @@ range() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk 'NR == 1 { lo = $1 } { hi = 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 raw_rates= http_rates= http_p99s= http_cpus=
 for r in $(seq "$ROUNDS"); do
-	raw=$("$L" raw "$T/raw$r.db" 50000) || { echo "raw baseline failed"; exit 1; }
+	raw=$("$L" raw "$T/raw$r.db" "$RAWN") || { echo "raw baseline failed"; exit 1; }
 	raw_rates="$raw_rates $(echo "$raw" | rate_of)"
 	echo "round $r raw SQLite insert (baseline): $raw"
 
@@ -45,7 +54,8 @@ for r in $(seq "$ROUNDS"); do
 	"$L" setup "$T/hub$r.db" 8 "$T/tok8_$r" 015146
 	start_hub "hub$r" "$T/hub$r.db" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0 || { echo "hub did not start"; exit 1; }
 	cpu0=$(hub_cpu)
-	http=$("$L" run "$HUB_URL" "$T/tok8_$r" 20 100 DC06-015146-001 150000)
+	http=$("$L" run "$HUB_URL" "$T/tok8_$r" "$HTTP_S" 100 DC06-015146-001 "$HTTPN")
+	[ -n "$(echo "$http" | rate_of)" ] || { echo "hub ingest over HTTP failed: $http"; exit 1; }
 	cpu1=$(hub_cpu)
 	http_cpus="$http_cpus $(echo "$http" | awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" \
 		'{ for (i = 1; i < NF; i++) if ($i == "stored") n = $(i + 1) } END { printf "%.0f", n ? c / hz * 1e6 / n : 0 }')"
@@ -57,16 +67,18 @@ for r in $(seq "$ROUNDS"); do
 	rm -f "$T/raw$r.db"* "$T/hub$r.db"*
 done
 
-store=$("$L" store "$T/store.db" 50000)
+store=$("$L" store "$T/store.db" "$STOREN")
 
 "$SYNCTOOL" catalog "$T/hubl.db" 015146 3 >/dev/null
-"$L" setup "$T/hubl.db" 1000 "$T/tok1000" 015146
+"$L" setup "$T/hubl.db" "$LOADK" "$T/tok1000" 015146
 start_hub hubl "$T/hubl.db" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0
-load=$("$L" run "$HUB_URL" "$T/tok1000" 15 10 DC06-015146-001)
+load=$("$L" run "$HUB_URL" "$T/tok1000" "$LOAD_S" 10 DC06-015146-001)
 kill "$HUB_PID"
 
 pg=
-if start_pg; then
+if [ -n "$Q" ]; then
+	echo "SKIP PostgreSQL part: quick mode"
+elif start_pg; then
 	"$SYNCTOOL" catalog "$PG_URL" 015146 3 >/dev/null
 	"$L" setup "$PG_URL" 8 "$T/tokpg" 015146
 	if start_hub hubpg "$PG_URL" --threads 4 --quiet --set rate_per_minute=0 --set per_address_connections=0; then
@@ -86,14 +98,14 @@ http_rate=$(echo "$http_rates" | median)
 ratio=$(awk -v a="$http_rate" -v b="$raw_rate" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')
 echo "load average: before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc)"
 echo "hub ingest in process, no HTTP (diagnostic): $store"
-echo "hub under load, 1000 kiosks x batches of 10: $load"
+echo "hub under load, $LOADK kiosks x batches of 10: $load"
 echo
 printf 'hub ingest: %s records/s (median of %s, range %s); raw SQLite: %s records/s (range %s); ratio %s%%\n' \
 	"$http_rate" "$ROUNDS" "$(echo "$http_rates" | range)" "$raw_rate" "$(echo "$raw_rates" | range)" "$ratio"
 printf 'hub CPU per record over HTTP: %s us (median, range %s; the receipt signature check is ~40 us of it)\n' \
 	"$(echo "$http_cpus" | median)" "$(echo "$http_cpus" | range)"
-printf 'p99 batch latency, 8 kiosks: %s ms (median, range %s); 1000 kiosks: %s ms\n' \
-	"$(echo "$http_p99s" | median)" "$(echo "$http_p99s" | range)" \
+printf 'p99 batch latency, 8 kiosks: %s ms (median, range %s); %s kiosks: %s ms\n' \
+	"$(echo "$http_p99s" | median)" "$(echo "$http_p99s" | range)" "$LOADK" \
 	"$(echo "$load" | sed -n 's/.*batch_p99_ms \([0-9.]*\).*/\1/p')"
 if [ -n "$pg" ]; then
 	pg_rate=$(echo "$pg" | rate_of)

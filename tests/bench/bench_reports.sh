@@ -18,12 +18,16 @@
 # upkeep keeps ingest above half its speed.
 # BENCH_DB=FILE reuses a database made earlier by `dote demo` (it is
 # modified: accounts, sessions and the ingest test's applications).
+# BENCH_QUICK=1: 2,000 applications, a small ingest, no PostgreSQL
+# (tests/e2e/bench_short.sh: does it still run?).
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O=${O:-build}
 bin=${DOTE_BIN:-$top/$O/bin}
 tbin=${DOTE_TESTS_BIN:-$top/$O/tests}
-n=${BENCH_APPLICATIONS:-10000000}
+Q=${BENCH_QUICK:-}
+n=${BENCH_APPLICATIONS:-$([ -n "$Q" ] && echo 2000 || echo 10000000)}
+ingest_n=$([ -n "$Q" ] && echo 2000 || echo 50000)
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -110,7 +114,7 @@ echo "baseline plain SQL GROUP BY over raw rows: $plain ms"
 echo
 echo "-- completeness check every report makes (SQLite)"
 # Best of three, in the sqlite3 shell: the mark's query (rollup_stale in
-# reports/stats/rollup.c) against the COUNT(*) it replaced.
+# reports/store/rollup.c) against the COUNT(*) it replaced.
 best_sql() { local b=999999 t; for _ in 1 2 3; do t=$(sql_ms "$1"); [ "$t" -lt "$b" ] && b=$t; done; echo "$b"; }
 mark=$(best_sql "SELECT dirty <> 0 OR max_rowid <> COALESCE((SELECT MAX(rowid) FROM application), 0)
 	OR n <> (SELECT COALESCE(SUM(applications), 0) FROM rollup_province WHERE attr = '') FROM rollup_mark")
@@ -186,10 +190,10 @@ ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($worst > 0 ? $worst : 1) }")
 echo "speed-up of the slowest full page vs one raw GROUP BY: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
 
 echo
-echo "-- ingest into this database with and without rollup upkeep (synchronous=FULL, batches of 100, 50000 each)"
+echo "-- ingest into this database with and without rollup upkeep (synchronous=FULL, batches of 100, $ingest_n each)"
 kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; pids=()
 if [ -x "$tbin/report_bench" ]; then
-	out=$("$tbin/report_bench" ingest "$db" 50000)
+	out=$("$tbin/report_bench" ingest "$db" "$ingest_n")
 	plain=$(echo "$out" | awk '$1 == "ingest_plain_per_s" { print $2 }')
 	rolled=$(echo "$out" | awk '$1 == "ingest_rollup_per_s" { print $2 }')
 	plain_cpu=$(echo "$out" | awk '$1 == "ingest_plain_per_cpu_s" { print $2 }')
@@ -214,6 +218,7 @@ fi
 # first report finds the rollups missing and rebuilds them with the
 # portable SQL (timed); then the report and the dashboard views as above.
 echo
+[ -z "$Q" ] || { echo "-- PostgreSQL hub: not measured in quick mode"; exit 0; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ] || ! id postgres >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
 	! command -v runuser >/dev/null; then

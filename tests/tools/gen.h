@@ -16,8 +16,10 @@
 #include <time.h>
 #include "core/application.h"
 #include "core/cf.h"
+#include "core/datetime.h"
 #include "core/receipt.h"
 #include "core/util.h"
+#include "core/uuid.h"
 
 static const char *const gen_given[] = {
 	"Giulia", "Marco", "Sofia", "Luca", "Aurora", "Matteo", "Chiara", "Andrea",

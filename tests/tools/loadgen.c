@@ -33,9 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/wire.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/store/store.h"
 #include "tests/tools/gen.h"
 

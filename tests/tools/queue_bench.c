@@ -12,10 +12,12 @@
  * a hub's own file.
  * usage: queue_bench DB N
  */
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "reports/stats/report.h"
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@ static int64_t view_ms(sqlite3 *db, int v, int fold)
 {
 	struct report_query q;
 	struct report r;
+	struct store *st;
 	char err[256];
 	int64_t t0, t;
 
@@ -49,11 +52,14 @@ static int64_t view_ms(sqlite3 *db, int v, int fold)
 	t0 = now_ms();
 	if (fold && (db_exec(db, "BEGIN") || rollup_flush(db)))
 		return -1;
-	if (report_run(db, &q, &r, err, sizeof(err))) {
+	st = store_sqlite_borrow(db);
+	if (!st || report_run(st, &q, &r, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
+		store_close(st);
 		db_rollback(db);
 		return -1;
 	}
+	store_close(st);
 	t = now_ms() - t0;
 	report_free(&r);
 	if (fold)

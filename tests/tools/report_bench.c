@@ -9,9 +9,11 @@
  * usage: report_bench ingest DB N
  */
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "core/uuid.h"
+#include "reports/store/rollup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Prints the rollups' portable SQL (reports/stats/rollup.h) for psql, for
+ * Prints the rollups' portable SQL (reports/store/rollup.h) for psql, for
  * tests/e2e/report_postgres.sh: the DDL, then each statement list as
  * PREPARE ing0.. (uuid), st0.. (uuid, old, new), us0.. (day, comune,
  * event, delta) with ?N turned into PostgreSQL's $N. First the record
  * keys' table, a fixed test secret and dote_rkey() (reports/stats/sdc.h).
  */
-#include "reports/stats/rollup.h"
+#include "reports/store/rollup.h"
 #include "reports/stats/sdc.h"
 
 #include <stdio.h>

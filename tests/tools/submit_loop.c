@@ -17,6 +17,7 @@
 #include "core/cf.h"
 #include "core/db.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/identity.h"
 #include "core/receipt.h"
 #include "core/util.h"
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void make_person(struct application *a, const char *placement, long i)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/datetime.h"
 #include "core/db.h"
 #include "core/identity.h"
 #include "core/wire.h"

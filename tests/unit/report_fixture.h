@@ -12,10 +12,30 @@
 #include "core/comuni.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "reports/stats/rollup.h"
+#include "reports/stats/report.h"
+#include "reports/store/rollup.h"
+#include "reports/store/store.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+/* report_run() over the tests' SQLite connection, through a store that
+ * borrows it for the call. */
+static inline int fixture_report(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
+				 size_t errsize)
+{
+	struct store *s = store_sqlite_borrow(db);
+	int rc;
+
+	if (!s) {
+		memset(r, 0, sizeof(*r));
+		return snprintf(err, errsize, "out of memory"), -1;
+	}
+	rc = report_run(s, q, r, err, errsize);
+	store_close(s);
+	return rc;
+}
 
 static uint32_t fixture_seed = 12345;
 static uint32_t fixture_rand(uint32_t n)

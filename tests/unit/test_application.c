@@ -11,6 +11,7 @@
 #include "core/cf.h"
 #include "core/db.h"
 #include "core/demo.h"
+#include "core/files.h"
 #include "core/identity.h"
 #include "core/receipt.h"
 #include "core/util.h"
@@ -19,6 +20,7 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <time.h>
 
 static sqlite3 *db;
 static struct kiosk_identity kiosk;

@@ -5,8 +5,12 @@
  * settings, and the placement search index kept in step by triggers.
  */
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/db.h"
+#include "core/files.h"
 #include "core/util.h"
+#include "core/uuid.h"
+#include "reports/web/html.h"
 #include "check.h"
 
 #include <stdio.h>

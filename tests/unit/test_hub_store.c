@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <unistd.h>
+#include "core/datetime.h"
 #include "core/wire.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"

@@ -237,8 +237,54 @@ static void test_spell(void)
 	CHECK_STR("voices: Arabic", speech_voice("ar"), "ar");
 }
 
+struct pieces {
+	char all[4096];
+	int n, longest;
+};
+
+static void add_piece(void *ctx, const char *p, size_t n)
+{
+	struct pieces *ps = ctx;
+	size_t len = strlen(ps->all);
+	snprintf(ps->all + len, sizeof(ps->all) - len, "%s[%.*s]", len ? " " : "", (int)n, p);
+	if ((int)n > ps->longest)
+		ps->longest = (int)n;
+	ps->n++;
+}
+
+/* The voice guide says everything (issue 22): a text of any length is
+ * split into sentences, a sentence longer than a piece at a space, and
+ * nothing is lost (the pieces joined give the text back). */
+static void test_split(void)
+{
+	struct pieces ps = { "", 0, 0 };
+	char longtext[1500], joined[1600] = "";
+	int n;
+	speech_split("Uno. Due? Tre! 6.5 euro: art. quattro", 512, add_piece, &ps);
+	CHECK_STR("split: at sentence ends followed by a space", ps.all,
+		  "[Uno.] [Due?] [Tre!] [6.5 euro: art.] [quattro]");
+	memset(&ps, 0, sizeof(ps));
+	for (n = 0; n < 1400; n += 7)
+		memcpy(longtext + n, "parola ", 7);
+	longtext[n - 1] = 0;
+	n = speech_split(longtext, 512, add_piece, &ps);
+	CHECK("split: a 1400-byte sentence in pieces under 512 bytes", n == 3 && ps.longest < 512);
+	{
+		/* Joined back: every word is there. */
+		const char *p = ps.all;
+		while ((p = strchr(p, '['))) {
+			const char *e = strchr(p, ']');
+			size_t len = strlen(joined);
+			snprintf(joined + len, sizeof(joined) - len, "%s%.*s", len ? " " : "", (int)(e - p - 1), p + 1);
+			p = e;
+		}
+		CHECK_STR("split: nothing lost", joined, longtext);
+	}
+}
+
 int main(void)
 {
+	test_split();
 	test_fallback();
 	test_complete();
 	test_runs();

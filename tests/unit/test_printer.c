@@ -9,7 +9,9 @@
  * show as paper out, and with paper the receipt must come out whole.
  */
 #include "kiosk/printer.h"
+#include "core/datetime.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "tests/unit/check.h"

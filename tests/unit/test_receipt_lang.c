@@ -18,7 +18,9 @@
  * Without fonts both still come out (bitmap font, printer letters).
  * DOTE_KEEP_SHOTS=1 keeps the images.
  */
+#include "core/datetime.h"
 #include "core/escpos.h"
+#include "core/files.h"
 #include "core/receipt.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"

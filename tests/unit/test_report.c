@@ -16,7 +16,8 @@
 #include "tests/unit/report_fixture.h"
 #include "reports/stats/report.h"
 #include "reports/web/html.h"
-#include "reports/stats/statdb.h"
+#include "reports/web/report_html.h"
+#include "reports/store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -94,6 +95,17 @@ static int compare(sqlite3 *db, const struct report *r, const char *where)
 	return bad;
 }
 
+/* store_query_once's rows as text "a,NULL;b,2;" into ctx (64 bytes). */
+static int rows_seen(void *ctx, const char *const *cells, int ncols)
+{
+	char *out = ctx;
+	for (int i = 0; i < ncols; i++) {
+		strncat(out, cells[i] ? cells[i] : "NULL", 63 - strlen(out));
+		strncat(out, i + 1 < ncols ? "," : ";", 63 - strlen(out));
+	}
+	return 0;
+}
+
 static int run(sqlite3 *db, struct report *r, const char *dims, const char *measures, int protect,
 	       int raw, const char *period, const char *province, const char *call)
 {
@@ -112,7 +124,7 @@ static int run(sqlite3 *db, struct report *r, const char *dims, const char *meas
 		str_copy(q.province, sizeof(q.province), province);
 	if (call)
 		str_copy(q.call, sizeof(q.call), call);
-	if (report_run(db, &q, r, err, sizeof(err))) {
+	if (fixture_report(db, &q, r, err, sizeof(err))) {
 		printf("# report_run: %s\n", err);
 		return -1;
 	}
@@ -331,7 +343,7 @@ int main(void)
 		report_parse_dims(&q, "month", err, sizeof(err));
 		report_parse_measures(&q, "applications", err, sizeof(err));
 		str_copy(q.comune, sizeof(q.comune), mi.n ? mi.rows[0].key[0] : "015146");
-		CHECK("report one comune by month", report_run(db, &q, &one, err, sizeof(err)) == 0);
+		CHECK("report one comune by month", fixture_report(db, &q, &one, err, sizeof(err)) == 0);
 		same = 1;
 		for (size_t i = 0; i < one.n; i++)
 			for (size_t k = 0; k < mi.n; k++)
@@ -376,26 +388,26 @@ int main(void)
 	report_parse_measures(&q, "applications", err, sizeof(err));
 	report_parse_period(&q, "2024-12..2025-12", err, sizeof(err));
 	CHECK("report protected range that is not a bucket refused",
-	      report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "not one month, quarter or year"));
+	      fixture_report(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "not one month, quarter or year"));
 	report_parse_period(&q, "2025-Q2", err, sizeof(err));
 	CHECK("report quarter period 2025-Q2", !strcmp(q.from, "2025-04") && !strcmp(q.to, "2025-06") &&
-	      report_run(db, &q, &r, err, sizeof(err)) == 0);
+	      fixture_report(db, &q, &r, err, sizeof(err)) == 0);
 	report_free(&r);
 	report_parse_period(&q, "2025-04..2025-06", err, sizeof(err));
 	CHECK("report quarter as a range is a bucket", report_period_is_bucket(&q));
 	report_parse_period(&q, "2025-02..2025-04", err, sizeof(err));
 	CHECK("report shifted quarter is not a bucket", !report_period_is_bucket(&q));
 	q.protect = 0;
-	CHECK("report internal (exact) query may use any range", report_run(db, &q, &r, err, sizeof(err)) == 0);
+	CHECK("report internal (exact) query may use any range", fixture_report(db, &q, &r, err, sizeof(err)) == 0);
 	report_free(&r);
 	/* The threshold: below the rule refused; above it hides small published values. */
 	report_query_init(&q);
 	report_parse_dims(&q, "comune,month", err, sizeof(err));
 	report_parse_measures(&q, "applications", err, sizeof(err));
 	q.min_count = 3;
-	CHECK("report min_count 3 refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "below the rule"));
+	CHECK("report min_count 3 refused", fixture_report(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "below the rule"));
 	q.min_count = 8;
-	CHECK("report min_count 8 runs", report_run(db, &q, &r, err, sizeof(err)) == 0);
+	CHECK("report min_count 8 runs", fixture_report(db, &q, &r, err, sizeof(err)) == 0);
 	{
 		int small = 0, hidden = 0;
 		for (size_t i = 0; i < r.n; i++) {
@@ -434,7 +446,7 @@ int main(void)
 					 NULL, NULL) == 0);
 	{
 		size_t len;
-		char *html = report_html(db, &r, "Prova <&>", &len);
+		char *html = report_html(&r, "Prova <&>", &len);
 		int open_td = 0, close_td = 0, open_abbr = 0, close_abbr = 0;
 		for (const char *p = html; p && (p = strstr(p, "<td")); p++)
 			open_td++;
@@ -471,17 +483,17 @@ int main(void)
 	report_parse_dims(&q, "comune", err, sizeof(err));
 	report_parse_measures(&q, "applications", err, sizeof(err));
 	str_copy(q.province, sizeof(q.province), "M'");
-	CHECK("report injection in province refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	CHECK("report injection in province refused", fixture_report(db, &q, &r, err, sizeof(err)) < 0 &&
 	      strstr(err, "unknown province"));
 	report_free(&r);
 	q.province[0] = 0;
 	str_copy(q.call, sizeof(q.call), "1' OR '1'='1");
-	CHECK("report injection in call refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	CHECK("report injection in call refused", fixture_report(db, &q, &r, err, sizeof(err)) < 0 &&
 	      strstr(err, "unknown call"));
 	report_free(&r);
 	q.call[0] = 0;
 	str_copy(q.region, sizeof(q.region), "Lombardia' --");
-	CHECK("report injection in region refused", report_run(db, &q, &r, err, sizeof(err)) < 0 &&
+	CHECK("report injection in region refused", fixture_report(db, &q, &r, err, sizeof(err)) < 0 &&
 	      strstr(err, "unknown region"));
 	report_free(&r);
 	CHECK_INT("report tables intact after injection attempts",
@@ -489,44 +501,51 @@ int main(void)
 	q.region[0] = 0;
 	report_parse_dims(&q, "sex", err, sizeof(err));
 	report_parse_measures(&q, "sessions", err, sizeof(err));
-	CHECK("report funnel by sex refused", report_run(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "funnel"));
+	CHECK("report funnel by sex refused", fixture_report(db, &q, &r, err, sizeof(err)) < 0 && strstr(err, "funnel"));
 	report_free(&r);
 
-	/* The statistics' database handle over SQLite (PostgreSQL: e2e report_pg_hub). */
+	/* The statistics' database handle (a store) over SQLite (PostgreSQL: e2e report_pg_hub). */
 	{
-		struct statdb sd;
-		struct statdb_rows rows;
+		struct store *sd = store_sqlite_borrow(db);
+		struct store_res *rows = NULL;
+		struct store_args a1 = { .v = { "015146" }, .n = 1 }, a2 = { .v = { "015146", NULL }, .n = 2 };
 		struct report a = { 0 }, b = { 0 };
-		const char *p[] = { "015146", NULL };
 		char text[32];
-		statdb_wrap(&sd, db);
-		CHECK_INT("report statdb counts with a text parameter",
-			  statdb_int1(&sd, "SELECT COUNT(*) FROM application WHERE comune = ?1", p, 1, -1),
-			  db_int(db, "SELECT COUNT(*) FROM application WHERE comune = '015146'", NULL, -2));
-		CHECK_INT("report statdb NULL parameter is SQL NULL",
-			  statdb_int1(&sd, "SELECT CASE WHEN ?2 IS NULL THEN 7 ELSE 0 END", p, 2, -1), 7);
-		CHECK_INT("report statdb no row", statdb_text1(&sd, "SELECT code FROM call WHERE code = ?1",
-							       p, 1, text, sizeof(text)), 1);
-		CHECK_INT("report statdb NULL value gives the default", statdb_int1(&sd, "SELECT NULL", NULL, 0, 42), 42);
-		CHECK("report statdb bad SQL is an error with a message",
-		      statdb_query(&sd, "SELECT nothing FROM nowhere", NULL, 0, &rows, err, sizeof(err)) < 0 &&
-		      strstr(err, "database error"));
-		CHECK("report statdb rows", statdb_query(&sd, "SELECT 'a', NULL UNION ALL SELECT 'b', 2", NULL, 0, &rows,
-							 err, sizeof(err)) == 0 &&
-		      statdb_next(&rows, err, sizeof(err)) == 1 && !strcmp(statdb_text(&rows, 0), "a") &&
-		      statdb_text(&rows, 1) == NULL && statdb_next(&rows, err, sizeof(err)) == 1 &&
-		      statdb_int(&rows, 1) == 2 && statdb_next(&rows, err, sizeof(err)) == 0);
-		statdb_done(&rows);
+		CHECK("report store counts with a text parameter",
+		      store_text(sd, "SELECT COUNT(*) FROM application WHERE comune = ?1", &a1, text, sizeof(text)) == 0 &&
+		      atoll(text) == db_int(db, "SELECT COUNT(*) FROM application WHERE comune = '015146'", NULL, -2));
+		CHECK("report store NULL parameter is SQL NULL",
+		      store_text(sd, "SELECT CASE WHEN ?2 IS NULL THEN 7 ELSE 0 END", &a2, text, sizeof(text)) == 0 &&
+		      !strcmp(text, "7"));
+		CHECK_INT("report store no row", store_text(sd, "SELECT code FROM call WHERE code = ?1", &a1, text,
+							    sizeof(text)), 1);
+		CHECK("report store NULL value is NULL",
+		      store_query(sd, "SELECT NULL", NULL, &rows) == 0 && store_res_rows(rows) == 1 &&
+		      store_res_get(rows, 0, 0) == NULL);
+		store_res_free(rows);
+		rows = NULL;
+		CHECK("report store bad SQL is an error", store_query_once(sd, "SELECT nothing FROM nowhere", NULL, NULL,
+									   NULL) < 0);
+		{
+			char seen[64] = "";
+			CHECK("report store rows, once",
+			      store_query_once(sd, "SELECT 'a', NULL UNION ALL SELECT 'b', 2", NULL, rows_seen, seen) == 0 &&
+			      !strcmp(seen, "a,NULL;b,2;"));
+		}
 		report_query_init(&q);
 		report_parse_dims(&q, "province,sex", err, sizeof(err));
 		report_parse_measures(&q, "applications,selected,dropout_rate", err, sizeof(err));
-		CHECK("report_run_db on SQLite = report_run", report_run(db, &q, &a, err, sizeof(err)) == 0 &&
-		      report_run_db(&sd, &q, &b, err, sizeof(err)) == 0 && a.n == b.n && a.n > 0 &&
+		/* The second run reuses the store's cached statements. */
+		if (report_run(sd, &q, &b, err, sizeof(err)) == 0)
+			report_free(&b);
+		CHECK("report twice on one store = on a fresh one", fixture_report(db, &q, &a, err, sizeof(err)) == 0 &&
+		      report_run(sd, &q, &b, err, sizeof(err)) == 0 && a.n == b.n && a.n > 0 &&
 		      !memcmp(a.rows[a.n - 1].base, b.rows[b.n - 1].base, sizeof(a.rows[0].base)));
 		report_free(&a);
 		report_free(&b);
-		CHECK("report rebuild through statdb", report_rollup_rebuild(&sd) == 0 &&
+		CHECK("report rebuild through the store", report_rollup_rebuild(sd) == 0 &&
 		      db_int(db, "SELECT SUM(applications) FROM rollup_province WHERE attr = ''", NULL, -1) == 3000);
+		store_close(sd);
 	}
 	rollup_release(db);
 	db_close(db);

@@ -10,7 +10,7 @@
 #include "tests/unit/report_fixture.h"
 #include "reports/web/auth.h"
 #include "reports/web/dashboard.h"
-#include "reports/stats/statdb.h"
+#include "reports/store/store.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -29,96 +29,96 @@ int main(void)
 	sqlite3 *db = db_open(path, DB_SYNC_NORMAL);
 	char err[256], token[AUTH_TOKEN_LEN + 1], token2[AUTH_TOKEN_LEN + 1], hash[160] = "";
 	struct auth_session s;
-	struct statdb sd;
+	struct store *sd;
 	const long t0 = 1767225600; /* 2026-01-01 */
 
 	close(fd);
-	statdb_wrap(&sd, db);
+	sd = store_sqlite_borrow(db);
 	util_quiet(1);
 	set_now(t0);
-	CHECK("auth db", db && comuni_load_db(db) == 0 && auth_migrate(&sd) == 0);
-	CHECK("auth add coordinator", auth_user_add(&sd, "anna", "coordinator", NULL, "correct horse battery", err,
+	CHECK("auth db", db && comuni_load_db(db) == 0 && auth_migrate(sd) == 0);
+	CHECK("auth add coordinator", auth_user_add(sd, "anna", "coordinator", NULL, "correct horse battery", err,
 						    sizeof(err)) == 0);
 	db_text(db, "SELECT pwhash FROM hub_user WHERE name = 'anna'", NULL, hash, sizeof(hash));
 	CHECK("auth hash is argon2id", !strncmp(hash, "$argon2id$", 10));
 	CHECK("auth hash does not contain the password", !strstr(hash, "horse"));
-	CHECK("auth short password refused", auth_user_add(&sd, "bob", "coordinator", NULL, "short", err, sizeof(err)) < 0);
-	CHECK("auth bad role refused", auth_user_add(&sd, "bob", "admin", NULL, "long enough pw", err, sizeof(err)) < 0);
-	CHECK("auth comune role needs a comune", auth_user_add(&sd, "bob", "comune", "", "long enough pw", err,
+	CHECK("auth short password refused", auth_user_add(sd, "bob", "coordinator", NULL, "short", err, sizeof(err)) < 0);
+	CHECK("auth bad role refused", auth_user_add(sd, "bob", "admin", NULL, "long enough pw", err, sizeof(err)) < 0);
+	CHECK("auth comune role needs a comune", auth_user_add(sd, "bob", "comune", "", "long enough pw", err,
 							       sizeof(err)) < 0);
-	CHECK("auth bad name refused", auth_user_add(&sd, "a b'", "coordinator", NULL, "long enough pw", err,
+	CHECK("auth bad name refused", auth_user_add(sd, "a b'", "coordinator", NULL, "long enough pw", err,
 						     sizeof(err)) < 0);
-	CHECK("auth comune staff added", auth_user_add(&sd, "mario", "comune", "015146", "long enough pw", err,
+	CHECK("auth comune staff added", auth_user_add(sd, "mario", "comune", "015146", "long enough pw", err,
 						       sizeof(err)) == 0);
 
 	auth_set_limits(1000, 1000);	/* the brakes per minute are tested below */
-	CHECK_INT("auth wrong password denied", auth_login(&sd, "anna", "wrong horse", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth unknown user denied", auth_login(&sd, "nobody", "whatever pw", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
-	CHECK_INT("auth login", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token)), AUTH_OK);
+	CHECK_INT("auth wrong password denied", auth_login(sd, "anna", "wrong horse", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth unknown user denied", auth_login(sd, "nobody", "whatever pw", "10.0.0.1", token, sizeof(token)), AUTH_DENIED);
+	CHECK_INT("auth login", auth_login(sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token)), AUTH_OK);
 	CHECK_INT("auth token length", strlen(token), AUTH_TOKEN_LEN);
-	CHECK_INT("auth session valid", auth_session_get(&sd, token, &s), AUTH_OK);
+	CHECK_INT("auth session valid", auth_session_get(sd, token, &s), AUTH_OK);
 	CHECK_STR("auth session role", s.role, "coordinator");
 	CHECK_INT("auth csrf token length", strlen(s.csrf), AUTH_TOKEN_LEN);
 	CHECK_INT("auth token not stored in clear",
 		  db_int(db, "SELECT COUNT(*) FROM hub_session WHERE token_hash = ?1", token, -1), 0);
-	CHECK_INT("auth forged token denied", auth_session_get(&sd, "00000000000000000000000000000000"
+	CHECK_INT("auth forged token denied", auth_session_get(sd, "00000000000000000000000000000000"
 							       "00000000000000000000000000000000", &s), AUTH_DENIED);
-	CHECK_INT("auth malformed token denied", auth_session_get(&sd, "'; DROP TABLE hub_user; --", &s), AUTH_DENIED);
+	CHECK_INT("auth malformed token denied", auth_session_get(sd, "'; DROP TABLE hub_user; --", &s), AUTH_DENIED);
 
 	/* Idle expiry: used within 30 minutes stays valid, then expires. */
 	set_now(t0 + AUTH_IDLE_SECONDS - 60);
-	CHECK_INT("auth session alive before idle timeout", auth_session_get(&sd, token, &s), AUTH_OK);
+	CHECK_INT("auth session alive before idle timeout", auth_session_get(sd, token, &s), AUTH_OK);
 	set_now(t0 + 2 * AUTH_IDLE_SECONDS - 120);
-	CHECK_INT("auth use refreshes idle time", auth_session_get(&sd, token, &s), AUTH_OK);
+	CHECK_INT("auth use refreshes idle time", auth_session_get(sd, token, &s), AUTH_OK);
 	set_now(t0 + 3 * AUTH_IDLE_SECONDS);
-	CHECK_INT("auth session expires when idle", auth_session_get(&sd, token, &s), AUTH_DENIED);
+	CHECK_INT("auth session expires when idle", auth_session_get(sd, token, &s), AUTH_DENIED);
 	/* Absolute expiry even when used all the time. */
 	set_now(t0);
-	CHECK_INT("auth second login", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token2, sizeof(token2)), AUTH_OK);
+	CHECK_INT("auth second login", auth_login(sd, "anna", "correct horse battery", "10.0.0.1", token2, sizeof(token2)), AUTH_OK);
 	for (long t = t0; t < t0 + AUTH_MAX_SECONDS; t += AUTH_IDLE_SECONDS / 2) {
 		set_now(t);
-		auth_session_get(&sd, token2, &s);
+		auth_session_get(sd, token2, &s);
 	}
 	set_now(t0 + AUTH_MAX_SECONDS + 10);
-	CHECK_INT("auth session expires after 8 hours", auth_session_get(&sd, token2, &s), AUTH_DENIED);
+	CHECK_INT("auth session expires after 8 hours", auth_session_get(sd, token2, &s), AUTH_DENIED);
 
 	/* Logout and password reset end sessions. */
 	set_now(t0 + 100000);
-	auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
-	CHECK_INT("auth logout", auth_logout(&sd, token), 0);
-	CHECK_INT("auth session gone after logout", auth_session_get(&sd, token, &s), AUTH_DENIED);
-	auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
-	auth_user_add(&sd, "anna", "coordinator", NULL, "a brand new password", err, sizeof(err));
-	CHECK_INT("auth password reset ends sessions", auth_session_get(&sd, token, &s), AUTH_DENIED);
-	CHECK_INT("auth old password no longer works", auth_login(&sd, "anna", "correct horse battery", "10.0.0.1", token,
+	auth_login(sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
+	CHECK_INT("auth logout", auth_logout(sd, token), 0);
+	CHECK_INT("auth session gone after logout", auth_session_get(sd, token, &s), AUTH_DENIED);
+	auth_login(sd, "anna", "correct horse battery", "10.0.0.1", token, sizeof(token));
+	auth_user_add(sd, "anna", "coordinator", NULL, "a brand new password", err, sizeof(err));
+	CHECK_INT("auth password reset ends sessions", auth_session_get(sd, token, &s), AUTH_DENIED);
+	CHECK_INT("auth old password no longer works", auth_login(sd, "anna", "correct horse battery", "10.0.0.1", token,
 								  sizeof(token)), AUTH_DENIED);
 
 	/* Brake on repeated failures, per account and address: a stranger's
 	 * wrong passwords do not lock the owner out. */
 	set_now(t0 + 200000);
 	for (int i = 0; i < AUTH_MAX_FAILURES; i++)
-		auth_login(&sd, "mario", "wrong password", "10.6.6.6", token, sizeof(token));
-	CHECK_INT("auth throttled after failures", auth_login(&sd, "mario", "long enough pw", "10.6.6.6", token,
+		auth_login(sd, "mario", "wrong password", "10.6.6.6", token, sizeof(token));
+	CHECK_INT("auth throttled after failures", auth_login(sd, "mario", "long enough pw", "10.6.6.6", token,
 							      sizeof(token)), AUTH_THROTTLED);
-	CHECK_INT("auth owner from another address not locked out", auth_login(&sd, "mario", "long enough pw",
+	CHECK_INT("auth owner from another address not locked out", auth_login(sd, "mario", "long enough pw",
 										 "10.0.0.1", token, sizeof(token)), AUTH_OK);
 	set_now(t0 + 200000 + AUTH_FAILURE_WINDOW + 1);
-	CHECK_INT("auth throttle lifts", auth_login(&sd, "mario", "long enough pw", "10.6.6.6", token, sizeof(token)), AUTH_OK);
+	CHECK_INT("auth throttle lifts", auth_login(sd, "mario", "long enough pw", "10.6.6.6", token, sizeof(token)), AUTH_OK);
 
 	/* Attempts per address and in total, before any hash. */
 	auth_set_limits(3, 1000);
 	for (int i = 0; i < 3; i++)
-		auth_login(&sd, "nobody", "whatever pw", "10.7.7.7", token, sizeof(token));
-	CHECK_INT("auth attempts limited per address", auth_login(&sd, "anna", "a brand new password", "10.7.7.7",
+		auth_login(sd, "nobody", "whatever pw", "10.7.7.7", token, sizeof(token));
+	CHECK_INT("auth attempts limited per address", auth_login(sd, "anna", "a brand new password", "10.7.7.7",
 								   token, sizeof(token)), AUTH_LIMITED);
-	CHECK_INT("auth other address still served", auth_login(&sd, "anna", "a brand new password", "10.7.7.8",
+	CHECK_INT("auth other address still served", auth_login(sd, "anna", "a brand new password", "10.7.7.8",
 								 token, sizeof(token)), AUTH_OK);
 	auth_set_limits(1000, 1);
-	auth_login(&sd, "nobody", "whatever pw", "10.7.7.9", token, sizeof(token));
-	CHECK_INT("auth attempts limited in total", auth_login(&sd, "anna", "a brand new password", "10.7.7.9",
+	auth_login(sd, "nobody", "whatever pw", "10.7.7.9", token, sizeof(token));
+	CHECK_INT("auth attempts limited in total", auth_login(sd, "anna", "a brand new password", "10.7.7.9",
 								token, sizeof(token)), AUTH_LIMITED);
 	auth_set_limits(1000, 1000);
-	CHECK_INT("auth comune staff login", auth_login(&sd, "mario", "long enough pw", "10.0.0.2", token,
+	CHECK_INT("auth comune staff login", auth_login(sd, "mario", "long enough pw", "10.0.0.2", token,
 							sizeof(token)), AUTH_OK);
 
 	CHECK("auth token compare equal", auth_token_equal("abc", "abc"));
@@ -126,6 +126,7 @@ int main(void)
 
 	/* The handler without a server. */
 	fixture_build(db, 600, 1);
+	store_close(sd);
 	rollup_release(db);
 	db_close(db);
 	{

@@ -89,7 +89,7 @@ static char *run(sqlite3 *db, int i)
 	snprintf(q.province, sizeof(q.province), "%s", queries[i].province);
 	snprintf(q.comune, sizeof(q.comune), "%s", queries[i].comune);
 	snprintf(q.call, sizeof(q.call), "%s", queries[i].call);
-	if (report_run(db, &q, &r, err, sizeof(err))) {
+	if (fixture_report(db, &q, &r, err, sizeof(err))) {
 		printf("# query %d: %s\n", i, err);
 		return NULL;
 	}
@@ -209,7 +209,7 @@ int main(void)
 		    report_parse_measures(&q, "applications,selected,dropped_out", err, sizeof(err)) == 0)
 			for (int raw = 0; raw < 2; raw++) {
 				q.force_raw = raw;
-				if (report_run(db, &q, &r, err, sizeof(err)) == 0) {
+				if (fixture_report(db, &q, &r, err, sizeof(err)) == 0) {
 					c[raw] = report_csv(&r, 0, &len);
 					report_free(&r);
 				}

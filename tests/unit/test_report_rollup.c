@@ -142,7 +142,7 @@ static void long_field_checks(void)
 	q.protect = 0;
 	CHECK("long area report runs", report_parse_dims(&q, "area", err, sizeof(err)) == 0 &&
 	      report_parse_measures(&q, "applications", err, sizeof(err)) == 0 &&
-	      report_run(db, &q, &r, err, sizeof(err)) == 0);
+	      fixture_report(db, &q, &r, err, sizeof(err)) == 0);
 	for (size_t i = 0; i < r.n; i++) {
 		int64_t c = 0;
 		double v;

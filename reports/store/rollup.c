@@ -10,8 +10,8 @@
  * rebuild share every expression (age band, residence class, selection
  * days); it stays portable between SQLite and PostgreSQL.
  */
-#include "reports/stats/rollup.h"
-#include "reports/stats/sdc.h"
+#include "reports/store/rollup.h"
+#include "reports/store/sdc_keys.h"
 #include "core/db.h"
 #include "core/util.h"
 

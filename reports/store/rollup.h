@@ -29,8 +29,8 @@
  * (dote_rkey(uuid)), and ckey_uniq, ckey_sel, ckey_sta, ckey_com,
  * ckey_dro, the sums over the applications each count counts. Every
  * statement over the applications calls dote_rkey(): on SQLite the
- * helpers below register it (sdc_sqlite_register), on PostgreSQL the
- * store's schema creates it.
+ * helpers below register it (sdc_sqlite_register, sdc_keys.h), on
+ * PostgreSQL the store's schema creates it.
  *
  * The SQL below is portable (SQLite and PostgreSQL): upserts with
  * INSERT ... SELECT ... WHERE true ON CONFLICT ... DO UPDATE, integer

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The chrome every screen shares (see chrome.h): the header with the
+ * comune's name, the voice guide and language controls and the hidden
+ * admin gesture; in portrait, the bar that carries those controls low
+ * down; the body between header and footer; the footer with its two
+ * buttons. Screens call it; it calls only the kiosk core (kiosk.h).
+ * Start reading at chrome_header().
+ */
+#include "kiosk/chrome.h"
+#include "core/util.h"
+#include "kiosk/i18n.h"
+
+#include <string.h>
+
+enum { ADMIN_TAPS = 5, ADMIN_TAP_WINDOW_MS = 4000 };
+
+
+
+/* The header's two controls: the voice guide and the language chooser
+ * (seven languages do not fit in a row, so one button opens them). */
+static void header_controls(struct kiosk *k, const char **labels)
+{
+	labels[0] = _("Voice guide");
+	labels[1] = kiosk_lang_name(i18n_lang());
+}
+
+/* The header's geometry: one row (names left, controls right) or, when
+ * large text does not fit beside the buttons, the controls on a second
+ * row. It grows with the citizen's text size. */
+struct header_layout {
+	int h, rows, bw, bh, nl, l1, l2;
+	int below;			/* portrait: the controls sit in a bar low down */
+};
+
+static void header_layout(struct kiosk *k, struct header_layout *hl)
+{
+	struct ui *ui = &k->ui;
+	const char *labels[2];
+	char name[160];
+	int x, w, pad = ui_px(ui, 32), gap = ui_px(ui, 14), lpx = ui_font_px(ui, 30), namew, subw;
+
+	kiosk_column(k, &x, &w);
+	header_controls(k, labels);
+	hl->l1 = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40));
+	hl->l2 = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26));
+	hl->bw = ui_px(ui, 190);
+	hl->bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx) + ui_px(ui, 36);
+	hl->nl = 2;
+	for (int i = 0; i < 2; i++) {
+		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, labels[i], strlen(labels[i])) + 2 * ui_px(ui, 24);
+		if (tw > hl->bw)
+			hl->bw = tw;
+	}
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+	namew = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 40), name, strlen(name));
+	subw = ui->text.width(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 26),
+			      _("DoteComune - training placements at the town hall"),
+			      strlen(_("DoteComune - training placements at the town hall")));
+	if (subw > namew)
+		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
+	if (2 * hl->bw + gap > w)
+		hl->bw = (w - gap) / 2;
+	/* Portrait: the voice guide and language controls move from the top
+	 * into a bar above the footer, within reach from a wheelchair (the
+	 * top third of a portrait kiosk is not). */
+	hl->below = ui->h > ui->w;
+	if (hl->below) {
+		hl->nl = 0;
+		hl->bw = (w - gap) / 2;
+	}
+	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
+	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
+	if (hl->rows == 2)
+		hl->h += hl->bh + ui_px(ui, 16);
+	else if (hl->bh + ui_px(ui, 40) > hl->h)
+		hl->h = hl->bh + ui_px(ui, 40);
+	if (hl->h < ui_px(ui, 150))
+		hl->h = ui_px(ui, 150);
+}
+
+static int header_height(struct kiosk *k)
+{
+	struct header_layout hl;
+	header_layout(k, &hl);
+	return hl.h;
+}
+
+/* The voice guide and language buttons, from (lx, ly) rightwards. */
+static void header_buttons(struct kiosk *k, const struct header_layout *hl, int lx, int ly)
+{
+	struct ui *ui = &k->ui;
+	int gap = ui_px(ui, 14);
+	char label[200];
+	const char *labels[2];
+
+	header_controls(k, labels);
+	for (int i = 0; i < 2; i++) {
+		static const char *const ids[2] = { "speech", "language" };
+		int on = i == 0 && k->speech_on;
+		int lpx = ui_font_px(ui, 30), tapped;
+		struct ui_rect b = { lx, ly, hl->bw, hl->bh };
+		struct ui_widget *wd;
+		if (on)
+			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+		else
+			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+		/* The language button says what it is in the current language
+		 * too, for whoever does not read the one on show. */
+		if (i == 1)
+			str_fmt(label, sizeof(label), "%s: %s", _("Language"), labels[1]);
+		else
+			str_copy(label, sizeof(label), labels[0]);
+		tapped = ui_area(ui, ids[i], i == 0 ? UI_ROLE_CHECKBOX : UI_ROLE_BUTTON, label, b);
+		wd = &ui->widgets[ui->nwidgets - 1];
+		if (i == 0 && !strcmp(wd->id, "speech"))
+			wd->checked = k->speech_on;
+		if (tapped && i == 0)
+			kiosk_speech(k, !k->speech_on, 0);
+		else if (tapped)
+			k->lang_menu = 1;
+		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
+						  b.w - 8, hl->bh },
+			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		lx += hl->bw + gap;
+	}
+}
+
+int chrome_header(struct kiosk *k, const char *title)
+{
+	struct ui *ui = &k->ui;
+	struct header_layout hl;
+	int pad = ui_px(ui, 32), x, w, gap = ui_px(ui, 14), lx, ly, ty, tw;
+	char name[160];
+
+	(void)title;
+	header_layout(k, &hl);
+	kiosk_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
+	/* Hidden operator gesture: five taps in the top-left corner. */
+	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, ui_px(ui, 150), ui_px(ui, 150) })) {
+		if (ui->in.now_ms - k->admin_first_tap > ADMIN_TAP_WINDOW_MS) {
+			k->admin_first_tap = ui->in.now_ms;
+			k->admin_taps = 0;
+		}
+		/* Without a PIN in the configuration the door stays shut. */
+		if (++k->admin_taps >= ADMIN_TAPS) {
+			k->admin_taps = 0;
+			if (config_get(k->cfg, "admin_pin")[0])
+				kiosk_go(k, "pin");
+		}
+	}
+	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
+	if (hl.rows == 1) {
+		ty = (hl.h - hl.l1 - hl.l2) / 2;
+		ly = (hl.h - hl.bh) / 2;
+		tw = lx - x - pad;
+	} else {
+		ty = ui_px(ui, 20);
+		ly = ty + hl.l1 + hl.l2 + ui_px(ui, 12);
+		tw = w;
+	}
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+	ui_text_box(ui, (struct ui_rect){ x, ty, tw, hl.l1 }, name, UI_FONT_BOLD, ui_font_px(ui, 40),
+		    ui_color(ui, C_HEADER_TEXT), 0);
+	ui_text_box(ui, (struct ui_rect){ x, ty + hl.l1, tw, hl.l2 }, _("DoteComune - training placements at the town hall"),
+		    UI_FONT_REGULAR, ui_font_px(ui, 26), ui_color(ui, C_HEADER_TEXT), 0);
+	if (!hl.below)
+		header_buttons(k, &hl, lx, ly);
+	return hl.h;
+}
+
+int chrome_footer_height(struct kiosk *k)
+{
+	/* Room for its buttons, which grow with the text size. */
+	int h = ui_px(&k->ui, 150), need = ui_button_h(&k->ui, 100) + ui_px(&k->ui, 40);
+	if (h < need)
+		h = need;
+	return h < 64 ? 64 : h;
+}
+
+/* Whether the footer stays visible above the keyboard. */
+static int footer_shown(struct kiosk *k)
+{
+	int osk = osk_height(k);
+	return !osk || k->ui.h - osk - header_height(k) - chrome_footer_height(k) > k->ui.h * 3 / 10;
+}
+
+struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
+{
+	struct ui *ui = &k->ui;
+	struct header_layout hl;
+	int bottom = ui->h - osk_height(k);
+	if (footer_h && footer_shown(k))
+		bottom -= footer_h;
+	header_layout(k, &hl);
+	k->bar_pending = 0;
+	if (hl.below) {
+		/* The controls' bar, just above the footer; the keyboard takes
+		 * its place while it is up (Hide, or Escape, brings it back).
+		 * chrome_bar() draws it after the page, so the keypad meets it
+		 * in reading order. */
+		int bh = hl.bh + 2 * ui_px(ui, 14);
+		if (!osk_height(k)) {
+			bottom -= bh;
+			k->bar_pending = 1;
+			k->bar_y = bottom;
+		}
+	}
+	ui->reserved_bottom = ui->h - bottom;
+	return (struct ui_rect){ 0, top, ui->w, bottom - top };
+}
+
+void chrome_bar(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct header_layout hl;
+	int x, w, pad = ui_px(ui, 14);
+	if (!k->bar_pending)
+		return;
+	k->bar_pending = 0;
+	header_layout(k, &hl);
+	kiosk_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bh + 2 * pad }, ui_color(ui, C_HEADER));
+	header_buttons(k, &hl, x, k->bar_y + pad);
+}
+
+int chrome_footer(struct kiosk *k, const char *back_label, const char *next_id, const char *next_label,
+		  int next_enabled)
+{
+	return chrome_footer_ids(k, "back", back_label, next_id, next_label, next_enabled);
+}
+
+int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_label, const char *next_id,
+		      const char *next_label, int next_enabled)
+{
+	struct ui *ui = &k->ui;
+	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
+	int y = ui->h - osk_height(k) - h;
+	chrome_bar(k);
+	if (!footer_shown(k))
+		return 0;
+	kiosk_column(k, &x, &w);
+	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
+	bh = bh < 48 ? 48 : bh;
+	if (back_label && ui_button(ui, back_id, back_label,
+				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
+		res = 1;
+	if (next_label) {
+		int nw = (w - gap) * 3 / 5;
+		if (ui_button_enabled(ui, next_id, next_label,
+				      (struct ui_rect){ x + w - nw, y + (h - bh) / 2, nw, bh }, UI_PRIMARY,
+				      next_enabled))
+			res = 2;
+	}
+	/* A Continue refused again shows the first error again. */
+	if (res == 2)
+		ui_alerts_renew(ui);
+	return res;
+}
