@@ -855,20 +855,33 @@ static void protect_rows(struct report *r)
 			int b = perturbed[k].base;
 			if (!row->has[b])
 				continue;
-			/* A count of applications keyed by its own applications;
-			 * the kiosk counts by the applications of their place and
-			 * period. */
-			row->base[b] = sdc_perturb(row->base[b], row->ckey[b <= RB_DROPPED ? b : RB_APPLICATIONS],
-						   perturbed[k].salt);
+			/* Comune level: the sum of the leaves' published values
+			 * (leaf_sums). Otherwise a count of applications keyed by
+			 * its own applications; the kiosk counts by the
+			 * applications of their place and period. */
+			if (row->summed && b < REPORT_KEYS)
+				row->base[b] = row->pub[b];
+			else
+				row->base[b] = sdc_perturb(row->base[b], row->ckey[b <= RB_DROPPED ? b : RB_APPLICATIONS],
+							   perturbed[k].salt);
 			r->perturbed++;
 			if (row->base[b] > 0 && row->base[b] < min) {
 				row->state[b] = SDC_PRIMARY;
 				r->suppressed++;
 			}
 		}
-		if (row->has[RB_SEL_DAYS] && (true_sel < AVERAGE_MIN || row->base[RB_SELECTED] < AVERAGE_MIN)) {
-			row->state[RB_SEL_DAYS] = SDC_PRIMARY;
-			r->suppressed++;
+		if (row->has[RB_SEL_DAYS]) {
+			/* A perturbed total over the published count, one decimal
+			 * (sdc_average); kept as tenths over 10 for report_value. */
+			double avg = sdc_average(row->base[RB_SEL_DAYS], true_sel, row->base[RB_SELECTED],
+						 row->ckey[RB_SELECTED], SDC_S_DAYS, AVERAGE_MIN);
+			if (avg < 0 || row->state[RB_SELECTED]) {
+				row->state[RB_SEL_DAYS] = SDC_PRIMARY;
+				r->suppressed++;
+			} else {
+				row->base[RB_SEL_DAYS] = (int64_t)(avg * 10 + 0.5);
+				row->base[RB_SEL_N] = 10;
+			}
 		}
 	}
 	drop_empty_rows(r);
@@ -994,6 +1007,89 @@ static int queued_run(struct store *db, int queued, struct plan *p, const struct
 	return plan_run(db, p, r, ix, first, n, nkeys, create, err, errsize);
 }
 
+/*
+ * Comune level, protected (docs/reports.md, "Issue 20", rule 4): the
+ * counts of every row are the sums of the published values of its
+ * leaves, the comune x call x month cells, each perturbed with its own
+ * cell key. A comune's quarter, year, call or all-time value is then a
+ * function of its published months and adds nothing an attacker could
+ * average. Reads the leaves with the same source and filters as the
+ * table (plus the queue), adds the true counts, the keys and the
+ * leaves' published values into r's rows (row->pub, row->summed).
+ */
+static int leaf_sums(struct store *db, const struct source *s, char *from, const struct plan *tp,
+		     int queued, struct report *r, struct row_index *ix, char *err, size_t errsize)
+{
+	static const int leaf_dims[] = { RD_REGION, RD_COMUNE, RD_CALL, RD_MONTH };
+	struct report rl;
+	struct row_index lix = { NULL, 0 };
+	struct plan *lp = malloc(sizeof(*lp));
+	int rc = -1;
+
+	memset(&rl, 0, sizeof(rl));
+	if (!lp) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	*lp = *tp;
+	rl.q = r->q;
+	memcpy(rl.q.dims, leaf_dims, sizeof(leaf_dims));
+	rl.q.n_dims = (int)ARRAY_SIZE(leaf_dims);
+	if (plan_build(lp, s, &rl.q, "", "", from)) {
+		snprintf(err, errsize, "query too long");
+		goto out;
+	}
+	if (plan_run(db, lp, &rl, &lix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize) ||
+	    (!from && queued_run(db, queued, lp, &rl.q, &rl, &lix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1,
+				 err, errsize)))
+		goto out;
+	for (size_t i = 0; i < rl.n; i++) {
+		struct report_row *leaf = &rl.rows[i], *row;
+		const struct comune *cm = comune_by_istat(leaf->key[1]);
+		const char *month = leaf->key[3];
+		char quarter[24] = "", year[8] = "", *keys[REPORT_MAX_DIMS];
+
+		if (strlen(month) >= 7) {
+			snprintf(quarter, sizeof(quarter), "%.4s-Q%d", month, (atoi(month + 5) + 2) / 3);
+			snprintf(year, sizeof(year), "%.4s", month);
+		}
+		for (int d = 0; d < r->q.n_dims; d++) {
+			switch (r->q.dims[d]) {
+			case RD_REGION: keys[d] = leaf->key[0]; break;
+			case RD_PROVINCE: keys[d] = (char *)(cm ? cm->province : ""); break;
+			case RD_COMUNE: keys[d] = leaf->key[1]; break;
+			case RD_CALL: keys[d] = leaf->key[2]; break;
+			case RD_MONTH: keys[d] = leaf->key[3]; break;
+			case RD_QUARTER: keys[d] = quarter; break;
+			case RD_YEAR: keys[d] = year; break;
+			default: keys[d] = (char *)""; break;	/* not at comune level (report_run) */
+			}
+		}
+		row = row_get(r, ix, keys, r->q.n_dims, 1);
+		if (!row) {
+			snprintf(err, errsize, r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
+								    : "out of memory");
+			goto out;
+		}
+		for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
+			row->base[b] += leaf->base[b];
+		for (size_t k = 0; k < ARRAY_SIZE(perturbed); k++) {
+			int b = perturbed[k].base;
+			if (b < REPORT_KEYS)
+				row->pub[b] += sdc_perturb(leaf->base[b], leaf->ckey[b], perturbed[k].salt);
+		}
+		for (int b = 0; b < REPORT_KEYS; b++)
+			row->ckey[b] += leaf->ckey[b];
+		row->summed = 1;
+	}
+	rc = 0;
+out:
+	free(lix.slots);
+	report_free(&rl);
+	free(lp);
+	return rc;
+}
+
 int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
 {
 	sqlite3 *lite = lite_of(db);
@@ -1056,6 +1152,16 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 				       " or year, without a call filter");
 		return -1;
 	}
+	/* Field exclusion (docs/reports.md, "Issue 20", rule 4): an
+	 * attribute split of a comune's small cell tells how many of its
+	 * parts are not zero, and five splits tell 1 from 4. */
+	if (q->protect && nattr && (need_comune || need_placement)) {
+		snprintf(err, errsize, "applicant attributes (%s) cannot be crossed with a comune, placement, area or"
+			 " office, nor with a comune filter, in protected statistics: at comune level each split"
+			 " would narrow the same small counts (docs/reports.md, issue 20); use a province or"
+			 " region, or the comune's internal page", dims[attr_dim].name);
+		return -1;
+	}
 	if (fam[FAM_SEATS] && nattr) {
 		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
 		return -1;
@@ -1104,15 +1210,20 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 			s = &src_rollup_province;
 		}
 		r->source = s->name;
-		if (plan_build(&p, s, q, attr, attr2, from)) {
-			snprintf(err, errsize, "query too long");
-			goto out;
+		if (q->protect && need_comune && !need_placement) {
+			if (leaf_sums(db, s, from, &p, queued, r, &ix, err, errsize))
+				goto out;
+		} else {
+			if (plan_build(&p, s, q, attr, attr2, from)) {
+				snprintf(err, errsize, "query too long");
+				goto out;
+			}
+			if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
+				goto out;
+			if (!from && queued_run(db, queued, &p, q, r, &ix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1,
+						err, errsize))
+				goto out;
 		}
-		if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
-			goto out;
-		if (!from &&
-		    queued_run(db, queued, &p, q, r, &ix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
-			goto out;
 		for (size_t i = 0; i < r->n; i++)
 			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
 				r->rows[i].has[b] = 1;
