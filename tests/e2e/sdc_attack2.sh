@@ -42,6 +42,7 @@ mkdir -p "$pub/rep" "$pub/avg" "$pub/cat" "$pub/pages"
 # A fresh database: sdc_sqlite_register() draws a new secret for it.
 "$bin/dote" demo --db "$db" --applications "$n" >/dev/null || { fail "sdc attack 2: demo" "dote demo failed"; exit 1; }
 report() { "$bin/dote" report --db "$db" "$@"; }
+echo "# demo of $n applications in $((SECONDS - t0)) s"
 
 # --- every decomposition of a comune's cells that `dote report` gives ---
 # A refused table (a rule of the protection) is simply not published.
@@ -75,6 +76,7 @@ done
 report --dims placement --measures applications -o "$pub/placements.csv" ||
 	fail "sdc attack 2: placement report" "failed"
 
+echo "# reports and open data at $((SECONDS - t0)) s"
 # --- the hub: the public catalog, the dashboard, the staff pages ---
 echo 'password-coordinamento' | "$bin/dote" user add --db "$db" --name coord --role coordinator >/dev/null
 own=$(sqlite3 "$db" "SELECT comune FROM application GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1 OFFSET 20")
@@ -84,9 +86,11 @@ pids+=($!)
 for _ in $(seq 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || { fail "sdc attack 2: hub starts" "$(tail -3 "$tmp/hub.log")"; exit 1; }
 url="http://127.0.0.1:$(cat "$tmp/port")"
+# One curl for every comune's catalog (one connection, kept alive).
 for c in $(sqlite3 "$db" "SELECT DISTINCT comune FROM placement ORDER BY 1"); do
-	curl -s -o "$pub/cat/$c.json" "$url/v1/catalog?comune=$c"
-done
+	printf 'url = "%s/v1/catalog?comune=%s"\noutput = "%s/cat/%s.json"\n' "$url" "$c" "$pub" "$c"
+done >"$tmp/catalogs.curl"
+curl -s -K "$tmp/catalogs.curl"
 login() { # jar name password
 	local csrf
 	csrf=$(curl -s -c "$1" -b "$1" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
