@@ -50,9 +50,9 @@ kpi() { # jar measure: the comune's own dashboard KPI
 }
 stats() { # everything the statistics say, as comune staff and in the published report
 	echo "kpi $(for m in applications applicants seats selected fill_rate started dropout_rate; do kpi "$J_A" $m; done | tr '\n' ' ')"
-	"$DOTE_BIN/dote" report --db "$DB" --dims comune,age_band,sex,residence --measures applications,selected,started --format csv 2>&1 ||
+	"$DOTE_BIN/dote" report --db "$DB" --dims province,age_band,sex,residence --measures applications,selected,started --format csv 2>&1 ||
 		echo "report failed"
-	"$DOTE_BIN/dote" report --db "$DB" --raw --dims placement,applicant_status --measures applications,selected,started --format csv 2>&1 ||
+	"$DOTE_BIN/dote" report --db "$DB" --raw --dims call,applicant_status --measures applications,selected,started --format csv 2>&1 ||
 		echo "report failed"
 }
 mails() { mail_count "$T/mail-$B"; }
