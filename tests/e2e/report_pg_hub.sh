@@ -88,7 +88,7 @@ specs=(
 	"age_band,education|applications|"
 	"quarter|sessions,views,forms,submits|"
 	"comune,month|sessions,submits|--province MI"
-	"comune,applicant_status|applications,selected|--province MI"
+	"province,applicant_status|applications,selected|"
 	"province,residence|applications|--call 7/2025"
 	"month,year|applications,applicants|--period 2025-04..2025-06"
 	"|applications,applicants,selected,seats,fill_rate|--comune 015146"
@@ -182,8 +182,8 @@ cmp -s "$T/rebuilt.csv" "$T/l1.csv" && pass "report pg hub: emptied rollups rebu
 check "report pg hub: rebuilt rollups count every application" \
 	"$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" 1500
 sql "DELETE FROM rollup_comune WHERE attr = 'sex'"
-"$bin/dote" report --db "$pg" --rebuild --dims comune,sex --measures applications >"$T/rb.csv" 2>"$T/rb.err" &&
-	"$bin/dote" report --db "$lite" --dims comune,sex --measures applications >"$T/rbl.csv" &&
+"$bin/dote" report --db "$pg" --rebuild --dims province,sex --measures applications >"$T/rb.csv" 2>"$T/rb.err" &&
+	"$bin/dote" report --db "$lite" --dims province,sex --measures applications >"$T/rbl.csv" &&
 	cmp -s "$T/rb.csv" "$T/rbl.csv" &&
 	[ "$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" = 1500 ] &&
 	pass "report pg hub: dote report --rebuild repairs partly lost rollups" ||
