@@ -1049,6 +1049,58 @@ static struct report_row *leaf_parent(struct report *r, struct row_index *ix, ch
 	return row;
 }
 
+/* Adds a leaf (its true counts and keys in base and ckey) to the row of
+ * r it belongs to (keys: region, comune, call, month), with its
+ * published values. 0, or -1 with err set. */
+static int leaf_add(struct report *r, struct row_index *ix, char *const *keys, const struct report_row *leaf,
+		    char *err, size_t errsize)
+{
+	struct report_row *row = leaf_parent(r, ix, keys[0], keys[1], keys[2], keys[3], err, errsize);
+
+	if (!row)
+		return -1;
+	for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
+		row->base[b] += leaf->base[b];
+	for (size_t k = 0; k < ARRAY_SIZE(perturbed); k++) {
+		int b = perturbed[k].base;
+		if (b < REPORT_KEYS)
+			row->pub[b] += sdc_perturb(leaf->base[b], leaf->ckey[b], perturbed[k].salt);
+	}
+	for (int b = 0; b < REPORT_KEYS; b++)
+		row->ckey[b] += leaf->ckey[b];
+	row->summed = 1;
+	return 0;
+}
+
+struct leaf_sink {
+	struct report *r;
+	struct row_index *ix;
+	char *err;
+	size_t errsize;
+};
+
+/* One leaf as the database returns it: region, comune, call, month, the
+ * 8 sums and the REPORT_KEYS key sums (ROLLUP_SUMS or RAW_SUMS). */
+static int leaf_row(void *ctx, const char *const *cells, int ncols)
+{
+	struct leaf_sink *k = ctx;
+	struct report_row leaf;
+	char *keys[4];
+
+	if (ncols < 4 + 8 + REPORT_KEYS) {
+		snprintf(k->err, k->errsize, "database error: short row");
+		return -1;
+	}
+	memset(&leaf, 0, sizeof(leaf));
+	for (int d = 0; d < 4; d++)
+		keys[d] = (char *)(cells[d] ? cells[d] : "");
+	for (int i = 0; i < 8; i++)
+		leaf.base[RB_APPLICATIONS + i] = cell_int(cells[4 + i]);
+	for (int i = 0; i < REPORT_KEYS; i++)
+		leaf.ckey[i] = key_of(cells[12 + i]);
+	return leaf_add(k->r, k->ix, keys, &leaf, k->err, k->errsize);
+}
+
 /*
  * Comune level, protected (docs/reports.md, "Issue 20", rule 4): the
  * counts of every row are the sums of the published values of its
@@ -1081,27 +1133,29 @@ static int leaf_sums(struct store *db, const struct source *s, char *from, const
 		snprintf(err, errsize, "query too long");
 		goto out;
 	}
+	if (from || !queued) {
+		/* Nothing queued: each leaf is one row of the answer, added
+		 * as it is read (no copy of the leaves). */
+		struct leaf_sink k = { r, ix, err, errsize };
+		struct store_args a;
+
+		args_of(&a, lp->params, lp->np);
+		err[0] = 0;
+		if (store_query_once(db, lp->sql, &a, leaf_row, &k) < 0) {
+			if (!err[0])
+				db_error(db, err, errsize);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	if (plan_run(db, lp, &rl, &lix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize) ||
 	    (!from && queued_run(db, queued, lp, &rl.q, &rl, &lix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1,
 				 err, errsize)))
 		goto out;
-	for (size_t i = 0; i < rl.n; i++) {
-		struct report_row *leaf = &rl.rows[i];
-		struct report_row *row = leaf_parent(r, ix, leaf->key[0], leaf->key[1], leaf->key[2], leaf->key[3],
-						     err, errsize);
-		if (!row)
+	for (size_t i = 0; i < rl.n; i++)
+		if (leaf_add(r, ix, rl.rows[i].key, &rl.rows[i], err, errsize))
 			goto out;
-		for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
-			row->base[b] += leaf->base[b];
-		for (size_t k = 0; k < ARRAY_SIZE(perturbed); k++) {
-			int b = perturbed[k].base;
-			if (b < REPORT_KEYS)
-				row->pub[b] += sdc_perturb(leaf->base[b], leaf->ckey[b], perturbed[k].salt);
-		}
-		for (int b = 0; b < REPORT_KEYS; b++)
-			row->ckey[b] += leaf->ckey[b];
-		row->summed = 1;
-	}
 	rc = 0;
 out:
 	free(lix.slots);
