@@ -123,8 +123,8 @@ done
 	"$bin/dote" report --db "$pg" --dims comune --measures applications,fill_rate --format json >"$T/pj.json" &&
 	cmp -s "$T/lj.json" "$T/pj.json" && pass "report pg hub: JSON identical" ||
 	fail "report pg hub: JSON identical" "$(diff "$T/lj.json" "$T/pj.json" | head -3)"
-"$bin/dote" report --db "$pg" --dims placement,sex --measures applications,selected >"$T/pr.csv" 2>"$T/pr.err" &&
-	"$bin/dote" report --db "$pg" --dims placement,sex --measures applications,selected --raw >"$T/prr.csv" &&
+"$bin/dote" report --db "$pg" --dims province,sex --measures applications,selected >"$T/pr.csv" 2>"$T/pr.err" &&
+	"$bin/dote" report --db "$pg" --dims province,sex --measures applications,selected --raw >"$T/prr.csv" &&
 	"$bin/dote" report --db "$pg" --dims province,call,month --measures applications,applicants,selected >"$T/pr2.csv" &&
 	"$bin/dote" report --db "$pg" --dims province,call,month --measures applications,applicants,selected --raw >"$T/pr2r.csv" &&
 	cmp -s "$T/pr.csv" "$T/prr.csv" && cmp -s "$T/pr2.csv" "$T/pr2r.csv" &&
