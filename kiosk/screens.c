@@ -486,7 +486,11 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 		 c->hours_week, c->allowance_eur);
 	/* Seats and how many applied so far (last sync): the citizen judges
 	 * the odds; the town hall selects, so nothing is "full". */
-	str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied, dl);
+	if (c->applied < 10)	/* the hub's protected count: 0 or 5-9 say only "few" (issue 20) */
+		str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: fewer than 10 · Apply by %s"), c->seats, dl);
+	else
+		str_fmt(facts2, sizeof(facts2), _("Seats: %d · Applications: %d · Apply by %s"), c->seats, c->applied,
+			dl);
 	/* The mark is in the label too: the voice guide reads it with the title. */
 	/* Title and office are the town hall's Italian: marked, the voice
 	 * guide says them in the Italian voice. */

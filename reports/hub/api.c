@@ -31,6 +31,7 @@
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
 #include "reports/store/traineeship.h"
+#include "reports/stats/sdc.h"
 #include "reports/store/selection.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
@@ -305,6 +306,13 @@ out:
 	body_release(body, cost);
 }
 
+/* A placement's applications as the catalog shows them: the value
+ * `dote report --dims placement` publishes (docs/reports.md, issue 20). */
+static int64_t catalog_applied(int64_t n, uint64_t ckey)
+{
+	return sdc_perturb(n, ckey, SDC_S_APPLICATIONS);
+}
+
 static void get_catalog(struct hub *h, struct store *s, const struct http_request *req,
 			const char *inm, struct http_response *resp)
 {
@@ -316,7 +324,7 @@ static void get_catalog(struct hub *h, struct store *s, const struct http_reques
 		reply_error(resp, 400, "comune must be a 6-digit ISTAT code");
 		return;
 	}
-	if (store_catalog(s, comune, &cat, etag, sizeof(etag))) {
+	if (store_catalog(s, comune, catalog_applied, &cat, etag, sizeof(etag))) {
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}

@@ -74,6 +74,12 @@ struct report_row {
 	/* The cell keys (sums of record keys) of the counts RB_APPLICATIONS
 	 * .. RB_DROPPED, each over its own applications. */
 	uint64_t ckey[REPORT_KEYS];
+	/* Comune level, protected (docs/reports.md, "Issue 20", rule 4):
+	 * the sums of the published values of the row's leaves (comune x
+	 * call x month cells; for the kiosk counts comune x month), which
+	 * protect_rows publishes instead of perturbing the row's own total. */
+	int64_t pub[RB_N];
+	unsigned char summed;
 };
 
 struct report {

@@ -145,7 +145,8 @@ char *report_csv(const struct report *r, int excel_it, size_t *len)
 			switch (report_value(row, r->q.measures[m], &c, &v)) {
 			case RV_COUNT: snprintf(num, sizeof(num), "%lld", (long long)c); break;
 			case RV_RATE:
-				snprintf(num, sizeof(num), "%.4f", v);
+				/* A protected average has one decimal (sdc_average). */
+				snprintf(num, sizeof(num), r->q.protect && r->q.measures[m] == RM_DAYS ? "%.1f" : "%.4f", v);
 				if (excel_it && strchr(num, '.'))
 					*strchr(num, '.') = ',';
 				break;

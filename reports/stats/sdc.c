@@ -82,6 +82,27 @@ int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt)
 	return value_of(n, r, i);
 }
 
+double sdc_average(int64_t total, int64_t n_true, int64_t n_pub, uint64_t ckey, int salt, int64_t min_n)
+{
+	uint64_t pick;
+	int64_t unit, noisy;
+	int i;
+
+	if (n_true < min_n || n_pub < min_n || n_true <= 0 || n_pub <= 0)
+		return -1;
+	unit = (total + n_true / 2) / n_true;	/* the average, whole */
+	if (unit < 1)
+		unit = 1;
+	pick = ((uint64_t)mix((uint32_t)ckey, salt) * PT_SCALE) >> 32;
+	for (i = 0; i < big_row.k - 1 && pick >= (uint64_t)big_row.cum[i]; i++)
+		;
+	noisy = total + big_row.dev[i] * unit;
+	if (noisy < 0)
+		noisy = 0;
+	/* Rounded to one decimal: (10 * noisy / n_pub) to the nearest. */
+	return (double)((20 * noisy + n_pub) / (2 * n_pub)) / 10.0;
+}
+
 int sdc_ptable_row(int64_t n, int64_t *vals, int *pm, int max)
 {
 	const struct prow *r;

@@ -41,18 +41,30 @@ enum sdc_state {
 
 /* The measures a cell key perturbs, each with its own stream of noise.
  * Submits mirror applications (a submit is an application sent from a
- * kiosk), so they share the applications' stream: where the true counts
- * are equal the published ones are too, and the kiosk counts cannot
- * undo the application counts. */
+ * kiosk), and so do applicants (the applications that are not
+ * duplicates): they share the applications' stream, so where the true
+ * counts are equal (the same set of applications, the same cell key)
+ * the published ones are too, and neither can be averaged against the
+ * other (issue 20). SDC_S_DAYS is the stream of the total days to
+ * selection (sdc_average). */
 enum sdc_salt {
-	SDC_S_APPLICATIONS = 1, SDC_S_APPLICANTS, SDC_S_SELECTED, SDC_S_STARTED, SDC_S_COMPLETED,
-	SDC_S_DROPPED, SDC_S_SESSIONS, SDC_S_VIEWS, SDC_S_FORMS,
-	SDC_S_SUBMITS = SDC_S_APPLICATIONS,
+	SDC_S_APPLICATIONS = 1, SDC_S_SELECTED = 3, SDC_S_STARTED, SDC_S_COMPLETED,
+	SDC_S_DROPPED, SDC_S_SESSIONS, SDC_S_VIEWS, SDC_S_FORMS, SDC_S_DAYS,
+	SDC_S_SUBMITS = SDC_S_APPLICATIONS, SDC_S_APPLICANTS = SDC_S_APPLICATIONS,
 };
 
 /* The published value of true count n in a cell with key ckey (the sum
  * of its records' keys, any width: only its low 32 bits count). */
 int64_t sdc_perturb(int64_t n, uint64_t ckey, int salt);
+
+/* The published average of a total over a count (days to selection):
+ * the total gets its own noise, the p-table's change (-4..+4, from the
+ * cell key with stream salt) times the cell's whole-number average, and
+ * is divided by the published count n_pub, rounded to one decimal. So
+ * no true total or average is published and average x count tells
+ * nothing about the count (docs/reports.md, issue 20). Returns -1 when
+ * it is not shown: the true or the published count below min_n. */
+double sdc_average(int64_t total, int64_t n_true, int64_t n_pub, uint64_t ckey, int salt, int64_t min_n);
 
 /* The p-table behind sdc_perturb: for true count n, the probabilities
  * (in 1/1000, rounded down) of each published value in increasing order;

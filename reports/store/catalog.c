@@ -2,7 +2,8 @@
 /*
  * The catalog a kiosk downloads (store_catalog: a comune's open calls
  * and placements as JSON, with an ETag so an unchanged catalog costs a
- * 304), and store_catalog_copy(), which fills a PostgreSQL hub's calls
+ * 304; each placement's count of applications is the protected one,
+ * applied_protected), and store_catalog_copy(), which fills a PostgreSQL hub's calls
  * and placements from a SQLite catalog database.
  *
  * Start reading at store_catalog().
@@ -15,6 +16,7 @@
 #include "core/db.h"
 #include "core/util.h"
 #include "core/datetime.h"
+#include "reports/store/sdc_keys.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -48,8 +50,46 @@ static const char *const placement_cols[] = {
 	"applied", "deadline", "status", "updated_at",
 };
 
-int store_catalog(struct store *s, const char *comune, json_t **catalog, char *etag,
-		  size_t esize)
+/*
+ * Sets every placement's `applied` in pls (ordered by code) to the
+ * published count of its applications: protect(count, sum of record
+ * keys), the cell report --dims placement perturbs, read from the
+ * application rows of the comune (index application_comune) in the same
+ * order. 0 or -1.
+ */
+static int applied_protected(struct store *s, const char *comune, store_count_protect protect, json_t *pls)
+{
+	struct store_res *r = NULL;
+	size_t i;
+	int j = 0, n;
+
+	if (!store_is_pg(s) && sdc_sqlite_register(s->conn))
+		return -1;
+	if (store_query(s, "SELECT placement_code, COUNT(*), SUM(dote_rkey(uuid)) FROM application"
+			   " WHERE comune = ?1 GROUP BY placement_code ORDER BY placement_code",
+			ARGS(comune), &r))
+		return -1;
+	n = store_res_rows(r);
+	for (i = 0; i < json_array_size(pls); i++) {
+		json_t *p = json_array_get(pls, i);
+		const char *code = json_string_value(json_object_get(p, "code"));
+		int64_t count = 0;
+		uint64_t key = 0;
+
+		while (code && j < n && strcmp(store_res_get(r, j, 0), code) < 0)
+			j++;
+		if (code && j < n && !strcmp(store_res_get(r, j, 0), code)) {
+			count = atoll(store_res_get(r, j, 1));
+			key = strtoull(store_res_get(r, j, 2), NULL, 10);
+		}
+		json_object_set_new(p, "applied", json_integer(protect ? protect(count, key) : count));
+	}
+	store_res_free(r);
+	return 0;
+}
+
+int store_catalog(struct store *s, const char *comune, store_count_protect protect, json_t **catalog,
+		  char *etag, size_t esize)
 {
 	struct store_res *r = NULL;
 	json_t *o = json_object(), *calls = json_array(), *pls = json_array();
@@ -80,6 +120,8 @@ int store_catalog(struct store *s, const char *comune, json_t **catalog, char *e
 		goto out;
 	for (i = 0; i < store_res_rows(r); i++)
 		json_array_append_new(pls, row_json(r, i, "isisssssssiiisiisss", placement_cols));
+	if (applied_protected(s, comune, protect, pls))
+		goto out;
 	json_object_set_new(o, "comune", json_string(comune));
 	json_object_set(o, "calls", calls);
 	json_object_set(o, "placements", pls);

@@ -201,11 +201,19 @@ void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
 
+/* How a placement's count of applications is published: its true
+ * all-time count n and cell key (the sum of its applications' record
+ * keys) to the value shown (the hub: the cell key method, sdc.h). */
+typedef int64_t (*store_count_protect)(int64_t n, uint64_t ckey);
+
 /* The catalog of a comune (open calls and their open placements whose
  * deadline has not passed) as a new JSON object, with its ETag (hex,
- * >= 67 bytes with quotes). 0 or -1. */
-int store_catalog(struct store *s, const char *comune, json_t **catalog, char *etag,
-		  size_t esize);
+ * >= 67 bytes with quotes). Each placement's `applied` is protect() of
+ * its applications, the value `dote report --dims placement` publishes
+ * (docs/reports.md, "Issue 20", point 2), never the exact counter; NULL
+ * protect (tests of the store alone) gives the exact count. 0 or -1. */
+int store_catalog(struct store *s, const char *comune, store_count_protect protect, json_t **catalog,
+		  char *etag, size_t esize);
 
 /* Records a heartbeat (body: version, queue_depth, printer,
  * last_frame_ms, usage [{day, event, n}], status_since) and sets

@@ -689,7 +689,11 @@ static void view_sections(struct hbuf *b, const struct view *v, const struct rep
 	}
 
 	hbuf_add(b, "<h2>Chi si candida</h2>");
-	for (int i = 0; i < 5; i++) {
+	if (!prof)
+		hbuf_add(b, "<p class=\"note\">Per un singolo Comune le caratteristiche di chi si candida non sono "
+			     "pubblicate nei dati protetti: incrociate con pochi casi, renderebbero riconoscibili le "
+			     "persone. Guardale per la provincia, o nella pagina a uso interno del proprio Comune.</p>");
+	for (int i = 0; i < 5 && prof; i++) {
 		char id[16];
 		struct chart_point pts[16];
 		size_t n = prof[i].n < 16 ? prof[i].n : 16;
@@ -722,7 +726,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 						    "Titolo di studio", "Residenza rispetto al Comune ospitante" };
 	char err[512] = "", place[160] = "Italia";
 	const char *child;
-	int protect, own, comune_staff = !strcmp(s->role, "comune");
+	int protect, own, prof_hidden = 0, comune_staff = !strcmp(s->role, "comune");
 	struct hbuf b;
 
 	memset(prof, 0, sizeof(prof));
@@ -780,7 +784,10 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 		goto bad;
 	if (!v.call[0] && view_report(db, &v, protect, "", "sessions,views,forms,submits", &funnel, err, sizeof(err)))
 		goto bad;
-	for (int i = 0; i < 5; i++)
+	/* Applicant attributes are not crossed with a comune in protected
+	 * statistics (the engine refuses it: docs/reports.md, issue 20). */
+	prof_hidden = protect && v.comune[0];
+	for (int i = 0; i < 5 && !prof_hidden; i++)
 		if (view_report(db, &v, protect, prof_dims[i], "applications", &prof[i], err, sizeof(err)))
 			goto bad;
 
@@ -802,7 +809,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 
 	view_geo(&b, &v, &geo, child);
 
-	view_sections(&b, &v, &months, &funnel, prof, prof_titles);
+	view_sections(&b, &v, &months, &funnel, prof_hidden ? NULL : prof, prof_titles);
 	hbuf_add(&b, "<p class=\"note\">Fonte: DoteComune, tabelle statistiche aggiornate a ogni candidatura. "
 		     "Candidati distinti: ogni persona è contata una volta per avviso.</p></main>");
 	html_page_end(&b);

@@ -92,6 +92,11 @@ static void top(struct office *o, struct hbuf *b, const char *title)
 		    "<a href=\"/ufficio/registro\">Registro delle modifiche</a>"
 		    "<a href=\"/ufficio/contatti\">Recapiti dell'ufficio</a>"
 		    "<a href=\"/dashboard\">Statistiche</a></nav><main id=\"main\">");
+	/* Every /ufficio page shows exact counts or one row per person
+	 * (docs/reports.md, "Issue 20", point 3). */
+	hbuf_add(b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – dati esatti, non protetti: "
+		    "domande e persone dell'ufficio. Non pubblicarli e non copiarli in documenti che escono "
+		    "dall'ufficio: i dati pubblicabili sono quelli del cruscotto statistico e dell'open data.</p>");
 }
 
 static void bottom(struct hbuf *b)
@@ -962,7 +967,10 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		char disp[128];
 
 		hbuf_init(&b, PAGE_MAX);
-		hbuf_add(&b, "posizione;protocollo;punteggio;esito\r\n");
+		/* One row per application: the first line says the file is
+		 * internal, not a statistical release (docs/reports.md). */
+		hbuf_add(&b, "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio\r\n"
+			     "posizione;protocollo;punteggio;esito\r\n");
 		for (i = 0; i < store_res_rows(rank); i++) {
 			int ranked = !strcmp(store_res_get(rank, i, 0), "1");
 

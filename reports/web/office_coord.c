@@ -122,6 +122,11 @@ static void page_begin(struct page *pg, const char *title, const char *tab)
 	hbuf_add(&pg->b, "</nav><main id=\"main\"><h1>");
 	hbuf_esc(&pg->b, title);
 	hbuf_add(&pg->b, "</h1>");
+	/* Every /coordinamento page shows exact counts (docs/reports.md,
+	 * "Issue 20", point 3). */
+	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
+			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
+			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
 }
 
 static void page_end(struct page *pg, int status)
@@ -1316,9 +1321,6 @@ static void network_page(struct page *pg)
 		qsort_r(rows, (size_t)n, sizeof(*rows), net_cmp, args);
 
 	page_begin(pg, "Rete dei Comuni", "/coordinamento/rete");
-	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
-			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
-			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
 	net_filters(pg, q, &a, &b);
 
 	hbuf_add(&pg->b, "<div class=\"kpi\">");

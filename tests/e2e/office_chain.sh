@@ -100,9 +100,9 @@ numbers() {
 # (published, protected by the cell key method, and from the raw rows).
 stats() {
 	numbers
-	"$DOTE_BIN/dote" report --db "$DB" --dims comune,age_band,sex,residence --measures applications,selected,started \
+	"$DOTE_BIN/dote" report --db "$DB" --dims province,age_band,sex,residence --measures applications,selected,started \
 		--format csv 2>&1 || echo "report failed"
-	"$DOTE_BIN/dote" report --db "$DB" --raw --dims placement,applicant_status,education \
+	"$DOTE_BIN/dote" report --db "$DB" --raw --dims call,applicant_status,education \
 		--measures applications,applicants,seats,selected,started,completed --format csv 2>&1 || echo "report failed"
 }
 personal() { # what the hub holds about the applicants of the call

@@ -50,9 +50,9 @@ kpi() { # jar measure: the comune's own dashboard KPI
 }
 stats() { # everything the statistics say, as comune staff and in the published report
 	echo "kpi $(for m in applications applicants seats selected fill_rate started dropout_rate; do kpi "$J_A" $m; done | tr '\n' ' ')"
-	"$DOTE_BIN/dote" report --db "$DB" --dims comune,age_band,sex,residence --measures applications,selected,started --format csv 2>&1 ||
+	"$DOTE_BIN/dote" report --db "$DB" --dims province,age_band,sex,residence --measures applications,selected,started --format csv 2>&1 ||
 		echo "report failed"
-	"$DOTE_BIN/dote" report --db "$DB" --raw --dims placement,applicant_status --measures applications,selected,started --format csv 2>&1 ||
+	"$DOTE_BIN/dote" report --db "$DB" --raw --dims call,applicant_status --measures applications,selected,started --format csv 2>&1 ||
 		echo "report failed"
 }
 mails() { mail_count "$T/mail-$B"; }
@@ -196,7 +196,8 @@ CONF
 	check_match "$b-ranking-order" "$(page_text)" " 1 $pa 85 Idoneo/a 2 $pb 70 Idoneo/a – $pc Esclusa: requisiti non posseduti"
 	check_match "$b-ranking-no-names" "$(grep -c -e Giulia -e Marta -e Sara -e Bianchi -e '@example' "$T/page")" "^0$"
 	get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001&formato=csv' >/dev/null
-	check "$b-ranking-csv" "$(tr -d '\r' < "$T/page")" "posizione;protocollo;punteggio;esito
+	check "$b-ranking-csv" "$(tr -d '\r' < "$T/page")" "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio
+posizione;protocollo;punteggio;esito
 1;\"$pa\";85;\"Idoneo/a\"
 2;\"$pb\";70;\"Idoneo/a\"
 ;\"$pc\";;\"Esclusa: requisiti non posseduti\""

@@ -88,7 +88,7 @@ specs=(
 	"age_band,education|applications|"
 	"quarter|sessions,views,forms,submits|"
 	"comune,month|sessions,submits|--province MI"
-	"comune,applicant_status|applications,selected|--province MI"
+	"province,applicant_status|applications,selected|"
 	"province,residence|applications|--call 7/2025"
 	"month,year|applications,applicants|--period 2025-04..2025-06"
 	"|applications,applicants,selected,seats,fill_rate|--comune 015146"
@@ -123,8 +123,8 @@ done
 	"$bin/dote" report --db "$pg" --dims comune --measures applications,fill_rate --format json >"$T/pj.json" &&
 	cmp -s "$T/lj.json" "$T/pj.json" && pass "report pg hub: JSON identical" ||
 	fail "report pg hub: JSON identical" "$(diff "$T/lj.json" "$T/pj.json" | head -3)"
-"$bin/dote" report --db "$pg" --dims placement,sex --measures applications,selected >"$T/pr.csv" 2>"$T/pr.err" &&
-	"$bin/dote" report --db "$pg" --dims placement,sex --measures applications,selected --raw >"$T/prr.csv" &&
+"$bin/dote" report --db "$pg" --dims province,sex --measures applications,selected >"$T/pr.csv" 2>"$T/pr.err" &&
+	"$bin/dote" report --db "$pg" --dims province,sex --measures applications,selected --raw >"$T/prr.csv" &&
 	"$bin/dote" report --db "$pg" --dims province,call,month --measures applications,applicants,selected >"$T/pr2.csv" &&
 	"$bin/dote" report --db "$pg" --dims province,call,month --measures applications,applicants,selected --raw >"$T/pr2r.csv" &&
 	cmp -s "$T/pr.csv" "$T/prr.csv" && cmp -s "$T/pr2.csv" "$T/pr2r.csv" &&
@@ -182,8 +182,8 @@ cmp -s "$T/rebuilt.csv" "$T/l1.csv" && pass "report pg hub: emptied rollups rebu
 check "report pg hub: rebuilt rollups count every application" \
 	"$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" 1500
 sql "DELETE FROM rollup_comune WHERE attr = 'sex'"
-"$bin/dote" report --db "$pg" --rebuild --dims comune,sex --measures applications >"$T/rb.csv" 2>"$T/rb.err" &&
-	"$bin/dote" report --db "$lite" --dims comune,sex --measures applications >"$T/rbl.csv" &&
+"$bin/dote" report --db "$pg" --rebuild --dims province,sex --measures applications >"$T/rb.csv" 2>"$T/rb.err" &&
+	"$bin/dote" report --db "$lite" --dims province,sex --measures applications >"$T/rbl.csv" &&
 	cmp -s "$T/rb.csv" "$T/rbl.csv" &&
 	[ "$(sql "SELECT SUM(applications) FROM rollup_comune WHERE attr = 'sex'")" = 1500 ] &&
 	pass "report pg hub: dote report --rebuild repairs partly lost rollups" ||

@@ -159,6 +159,33 @@ ok('no published count from 1 to 4, anywhere', small_shown == 0, '%d' % small_sh
 by_set = {}
 for s, meas, val, name in published:
     by_set.setdefault(s, {}).setdefault(val, []).append((name, meas))
+
+# At comune level a count whose leaves (comune x call x month, the finest
+# table) sum to less than LEAF_SUM_BELOW is that sum (docs/reports.md,
+# issue 20, rule 4): the attacker knows it, checks it and gains no
+# equation from it. From LEAF_SUM_BELOW up it is a cell with its own noise.
+LEAF_SUM_BELOW = 50
+leaf_pub = {}
+if finest:
+    fdims = finest[0][1]
+    proj = {tuple(project(v, d) for d in fdims): index[v] for v in variables}
+    for r in finest[0][3]:
+        i = proj.get(tuple(r[d] for d in fdims))
+        if i is not None:
+            leaf_pub[i] = int(r['applications'])
+comune_level = {name for name, dims, opts, rows in tables
+                if ('comune' in dims or 'comune' in opts) and not any(d in ATTRS for d in dims)}
+derived, not_sum = set(), []
+for s, meas, val, name in published:
+    if name not in comune_level or len(s) < 2:
+        continue
+    lsum = sum(leaf_pub.get(i, 0) for i in s)
+    if lsum < LEAF_SUM_BELOW:
+        derived.add((s, val))
+        if meas == 'applications' and val != lsum:
+            not_sum.append((name, val, lsum))
+ok('comune-level counts below %d are the sums of their published leaves (%d checked)'
+   % (LEAF_SUM_BELOW, len(derived)), not not_sum, str(not_sum[:3]))
 clash = [(len(s), vals) for s, vals in by_set.items() if len(vals) > 1]
 multi = sum(1 for vals in by_set.values() if sum(len(x) for x in vals.values()) > 1)
 ok('every set of applications has one published value across %d repeated cells (tables, filters, buckets,'
@@ -166,7 +193,8 @@ ok('every set of applications has one published value across %d repeated cells (
 true_of = lambda s: sum(truth[variables[i]] for i in s)
 
 # The noise actually applied, as the documentation states it.
-out_of_ptable = [(true_of(s), v) for s, vals in by_set.items() for v in vals if v not in support(true_of(s))]
+out_of_ptable = [(true_of(s), v) for s, vals in by_set.items() for v in vals
+                 if v not in support(true_of(s)) and (s, v) not in derived]
 ok('every published value is in the p-table row of its true count', not out_of_ptable, str(out_of_ptable[:3]))
 small = [i for i, v in enumerate(variables) if 1 <= truth[v] <= 4]
 ok('the demo has small cells to attack (%d of %d cells are 1-4)' % (len(small), len(variables)), len(small) > 100)
@@ -195,7 +223,7 @@ xs_of_cm = {}
 for i, (c, k, m) in enumerate(variables):
     xs_of_cm.setdefault((c, m), []).append(i)
 # Equations: rows of (columns, value, sd); identities sum(y) = sum(x) are exact.
-eqs = [(sorted(s), val) for s, vals in by_set.items() for val in vals]
+eqs = [(sorted(s), val) for s, vals in by_set.items() for val in vals if (s, val) not in derived]
 eqs += [([j], p) for j, p in y_pub]
 identities = [(ys, xs_of_cm[(c, m)]) for (a, c, m), ys in ident.items()]
 

@@ -81,9 +81,17 @@ done
 for p in $(sqlite3 "$db" "SELECT DISTINCT c.province FROM application a JOIN comune c ON c.istat = a.comune ORDER BY 1"); do
 	publish comune,month applications,submits --province "$p"
 done
-# Applicant attributes: more equations over the same cells.
-publish comune,month,sex applications
-publish comune,month,education applications
+# Applicant attributes: more equations over the same cells. Crossed with
+# a comune they are refused (field exclusion, docs/reports.md issue 20).
+for a in sex education; do
+	if report --dims comune,month,$a --measures applications -o /dev/null 2>"$tmp/attr.err"; then
+		fail "sdc attack: comune x month x $a refused" "published"
+	elif grep -q "cannot be crossed with a comune" "$tmp/attr.err"; then
+		pass "sdc attack: comune x month x $a refused with a message"
+	else
+		fail "sdc attack: comune x month x $a refused" "$(head -1 "$tmp/attr.err")"
+	fi
+done
 publish province,month,age_band applications
 
 # --- the old attacks of issue 10 ---

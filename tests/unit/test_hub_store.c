@@ -515,14 +515,14 @@ int main(void)
 	CHECK_INT("history", store_text(s, "SELECT by FROM status_history", NULL, buf, sizeof(buf)), 0);
 	CHECK_STR("history-who", buf, "Anna");
 
-	CHECK_INT("catalog", store_catalog(s, "015146", &cat, etag1, sizeof(etag1)), 0);
+	CHECK_INT("catalog", store_catalog(s, "015146", NULL, &cat, etag1, sizeof(etag1)), 0);
 	CHECK_INT("catalog-placements", json_array_size(json_object_get(cat, "placements")), 1);
 	json_decref(cat);
-	store_catalog(s, "015146", &cat, etag2, sizeof(etag2));
+	store_catalog(s, "015146", NULL, &cat, etag2, sizeof(etag2));
 	json_decref(cat);
 	CHECK_STR("etag-stable", etag2, etag1);
 	store_exec(s, "UPDATE placement SET status = 'closed'", NULL);
-	store_catalog(s, "015146", &cat, etag2, sizeof(etag2));
+	store_catalog(s, "015146", NULL, &cat, etag2, sizeof(etag2));
 	CHECK("etag-changes", strcmp(etag1, etag2) != 0);
 	CHECK_INT("closed-gone", json_array_size(json_object_get(cat, "placements")), 0);
 	json_decref(cat);

@@ -56,10 +56,11 @@ static const struct {
 	{ "sex,age_band", "applications,selected", "", "", "", "", 1 },
 	{ "applicant_status,education", "applications,completed", "2025-Q3", "", "", "", 1 },
 	{ "residence,sex", "applications", "", "MI", "", "", 1 },
-	{ "education", "applications,started", "", "", "015146", "", 1 },
+	/* Attributes at comune level: internal only (issue 20's field exclusion). */
+	{ "education", "applications,started", "", "", "015146", "", 0 },
 	{ "area,month", "applications,applications_per_seat,fill_rate", "", "", "", "", 1 },
 	{ "placement", "applications,selected", "2025-03", "", "", "", 1 },
-	{ "office,sex", "applications", "", "", "", "", 1 },
+	{ "office,sex", "applications", "", "", "", "", 0 },
 	{ "call,year", "applications,selected,completed", "", "", "", "", 1 },
 	{ "province,month", "sessions,views,forms,submits", "", "", "", "", 1 },
 	{ "comune", "submits", "2025-Q1", "", "", "", 1 },

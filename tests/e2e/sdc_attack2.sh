@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# The attacks of issue 20 on the statistics' disclosure control
+# (docs/reports.md, "Threat model"), with only what the system publishes:
+# `dote report` as a coordinator, `dote opendata`, the hub's public
+# catalog (GET /v1/catalog), the dashboard's CSV and the staff pages.
+# On a fresh `dote demo` hub (a new random statistics secret every run):
+#   1. the average attack: days_to_selection x the candidate counts of a
+#      published selected count, then parent minus children;
+#   2. the catalog comparison: every placement's `applied` in the
+#      public catalog against `dote report --dims placement`;
+#   3. every output with exact counts or one row per person is marked
+#      internal (the list is below, in `internal`);
+#   4. an exact-likelihood Bayesian attacker per comune over every
+#      decomposition of a comune x month cell that the reports publish:
+#      period buckets, calls, both streams (applications, applicants),
+#      the five attribute splits of each (tests/e2e/sdc_attack2.py).
+# SDC_ATTACK2_APPLICATIONS (default 20000) sets the demo's size.
+set -u
+top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${DOTE_BIN:-$top/build/bin}
+n=${SDC_ATTACK2_APPLICATIONS:-20000}
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+if ! "$py" -c 'import numpy' 2>/dev/null; then
+	echo "SKIP sdc attack 2: python3-numpy missing"
+	exit 0
+fi
+t0=$SECONDS
+db="$tmp/hub.db"
+pub="$tmp/pub"
+mkdir -p "$pub/rep" "$pub/avg" "$pub/cat" "$pub/pages"
+# A fresh database: sdc_sqlite_register() draws a new secret for it.
+"$bin/dote" demo --db "$db" --applications "$n" >/dev/null || { fail "sdc attack 2: demo" "dote demo failed"; exit 1; }
+report() { "$bin/dote" report --db "$db" "$@"; }
+echo "# demo of $n applications in $((SECONDS - t0)) s"
+
+# --- every decomposition of a comune's cells that `dote report` gives ---
+# A refused table (a rule of the protection) is simply not published.
+: >"$pub/rep/manifest"
+: >"$pub/refused"
+i=0
+for tim in month quarter year ""; do
+	for call in "" call; do
+		for attr in "" applicant_status age_band sex education residence; do
+			dims=$(echo "comune,$tim,$call,$attr" | sed 's/,,*/,/g;s/,$//')
+			i=$((i + 1))
+			if report --dims "$dims" --measures applications,applicants -o "$pub/rep/t$i.csv" 2>"$pub/rep/t$i.err"; then
+				echo "t$i.csv|$dims" >>"$pub/rep/manifest"
+			else
+				echo "$dims: $(head -1 "$pub/rep/t$i.err")" >>"$pub/refused"
+			fi
+		done
+	done
+done
+# --- averages: selected and days to selection, JSON (full precision) ---
+: >"$pub/avg/manifest"
+for tim in month quarter year ""; do
+	for call in "" call; do
+		dims=$(echo "comune,$tim,$call" | sed 's/,,*/,/g;s/,$//')
+		i=$((i + 1))
+		report --dims "$dims" --measures selected,days_to_selection --format json -o "$pub/avg/a$i.json" 2>/dev/null &&
+			echo "a$i.json|$dims" >>"$pub/avg/manifest"
+	done
+done
+"$bin/dote" opendata --db "$db" --out "$pub/od" >/dev/null || fail "sdc attack 2: opendata" "failed"
+report --dims placement --measures applications -o "$pub/placements.csv" ||
+	fail "sdc attack 2: placement report" "failed"
+
+echo "# reports and open data at $((SECONDS - t0)) s"
+# --- the hub: the public catalog, the dashboard, the staff pages ---
+echo 'password-coordinamento' | "$bin/dote" user add --db "$db" --name coord --role coordinator >/dev/null
+own=$(sqlite3 "$db" "SELECT comune FROM application GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1 OFFSET 20")
+echo 'password-del-comune' | "$bin/dote" user add --db "$db" --name staff --role comune --comune "$own" >/dev/null
+"$bin/dote-hub" --db "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet >"$tmp/hub.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || { fail "sdc attack 2: hub starts" "$(tail -3 "$tmp/hub.log")"; exit 1; }
+url="http://127.0.0.1:$(cat "$tmp/port")"
+# One curl for every comune's catalog (one connection, kept alive).
+for c in $(sqlite3 "$db" "SELECT DISTINCT comune FROM placement ORDER BY 1"); do
+	printf 'url = "%s/v1/catalog?comune=%s"\noutput = "%s/cat/%s.json"\n' "$url" "$c" "$pub" "$c"
+done >"$tmp/catalogs.curl"
+curl -s -K "$tmp/catalogs.curl"
+login() { # jar name password
+	local csrf
+	csrf=$(curl -s -c "$1" -b "$1" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
+	curl -s -o /dev/null -c "$1" -b "$1" --data-urlencode name="$2" --data-urlencode password="$3" \
+		--data-urlencode csrf="$csrf" "$url/login"
+}
+login "$tmp/jc" coord password-coordinamento
+login "$tmp/js" staff password-del-comune
+# Every output with exact counts or one row per person (docs/reports.md,
+# "Who sees exact counts"): role|path|what it holds. The codes are the
+# ones the pages themselves link to.
+code=$(sqlite3 "$db" "SELECT placement_code FROM application WHERE comune = '$own' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
+proto=$(sqlite3 "$db" "SELECT protocol FROM application WHERE placement_code = '$code' LIMIT 1")
+callc=$(sqlite3 "$db" "SELECT c.code FROM call c JOIN placement p ON p.call_id = c.id WHERE p.code = '$code'")
+callq=$(printf '%s' "$callc" | sed 's|/|%2F|g')
+cat >"$pub/pages/internal" <<EOF
+js|/ufficio|Progetti e domande: exact applications per placement
+jc|/ufficio|Progetti e domande, coordinator: exact applications per placement
+js|/ufficio/progetto?codice=$code|one row per application, with names
+js|/ufficio/domanda?id=$proto|one application, one person
+js|/ufficio/graduatoria?codice=$code|the ranking: one row per application
+js|/ufficio/graduatoria?formato=csv&codice=$code|the ranking's CSV: one row per application
+jc|/ufficio/graduatoria?formato=csv&codice=$code|the ranking's CSV, coordinator
+js|/ufficio/registro|the change log: one row per change to an application
+jc|/coordinamento/avviso?code=$callq|Candidature: exact applications per placement of a call
+jc|/coordinamento/progetto?code=$code|exact applications of a placement
+jc|/coordinamento/rete|exact counts per comune
+js|/dashboard?comune=$own&interno=1|the comune's exact dashboard
+EOF
+k=0
+while IFS='|' read -r jar path what; do
+	k=$((k + 1))
+	curl -s -b "$tmp/$jar" -o "$pub/pages/p$k.out" -w '%{http_code} %{content_type}\n' "$url$path" >"$pub/pages/p$k.meta"
+done <"$pub/pages/internal"
+# The protected outputs, for contrast: a CSV the docs call protected.
+curl -s -b "$tmp/jc" -o "$pub/pages/dash.csv" "$url/dashboard/csv?comune=$own"
+echo "# published in $((SECONDS - t0)) s: $(wc -l <"$pub/rep/manifest") report tables," \
+	"$(wc -l <"$pub/refused") refused, $(ls "$pub/cat" | wc -l) catalogs"
+sed 's/^/# refused: /' "$pub/refused" | head -5
+
+[ -n "${SDC_KEEP:-}" ] && rm -rf "$SDC_KEEP" && cp -r "$pub" "$SDC_KEEP" && cp "$db" "$SDC_KEEP/hub.db"
+"$py" "$top/tests/e2e/sdc_attack2.py" "$db" "$pub"
+rc=$?
+echo "# total $((SECONDS - t0)) s"
+exit $rc
