@@ -219,7 +219,7 @@ posizione;protocollo;punteggio;esito
 	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Idoneo/a non selezionato/a .*idoneo/a ma non selezionato/a: è alla posizione 2"
 	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
 	# Received (2), then A: convocation, outcome, ranking, selection, start; B: the same up to the ranking, not selected.
-	if wait_mails "$T/mail-$b" 11; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
+	if wait_mails "$T/mail-$b" 12; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
 	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "1 1 1 5 4 "
 	check_match "$b-mail-started" "$(cat "$T/mail-$b"/*.txt | tr '\n' ' ')" "Stato della domanda: Selezionato/a.*Stato della domanda: Tirocinio avviato. Il tirocinio è iniziato."
 	check "$b-mail-all-sent" "$(sql "SELECT count(*) - count(sent_at) FROM mail_outbox")" "0"
@@ -290,7 +290,7 @@ posizione;protocollo;punteggio;esito
 	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
 	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
 	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
-	if wait_mails "$T/mail-$b" 12; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
+	if wait_mails "$T/mail-$b" 13; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
 	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
 	check_match "$b-final-status-says-so" "$(page_text)" "Il tirocinio non è in corso"
 	before=$(stats)
