@@ -11,6 +11,7 @@
  */
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
+#include "reports/store/replacement.h"
 #include "core/cf.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
@@ -62,10 +63,23 @@
 	"CREATE TABLE IF NOT EXISTS traineeship_audit (" \
 	"  id " SERIAL ", uuid TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL," \
 	"  action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');" \
-	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);"
+	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);" \
+	REPLACEMENT_TABLE(SERIAL)
+
+/* A seat freed by a dropout, offered down the final ranking
+ * (reports/store/replacement.c). */
+#define REPLACEMENT_TABLE(SERIAL) \
+	"CREATE TABLE IF NOT EXISTS replacement_offer (" \
+	"  id " SERIAL ", placement_code TEXT NOT NULL, comune TEXT NOT NULL," \
+	"  freed_uuid TEXT NOT NULL, uuid TEXT NOT NULL, offered_at TEXT NOT NULL," \
+	"  deadline TEXT NOT NULL," \
+	"  status TEXT NOT NULL DEFAULT 'offered' CHECK (status IN ('offered','accepted','refused'))," \
+	"  decided_at TEXT, decided_by TEXT, note TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX IF NOT EXISTS replacement_offer_uuid ON replacement_offer(uuid, status);"
 
 static const struct migration traineeship_migrations[] = {
 	{ 1, TRAINEESHIP_TABLES("INTEGER PRIMARY KEY") },
+	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -1075,7 +1089,13 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 		store_rollback(s);
 		return -1;
 	}
-	return store_commit(s) ? -1 : 0;
+	if (store_commit(s))
+		return -1;
+	/* Within the call's window the seat goes down the ranking; the
+	 * dropout stands even if the offer fails (the clerk sees no offer). */
+	if (dropped && replacement_after_end(s, uuid, by, note, sizeof(note)) < 0)
+		error("traineeship %s: the replacement offer failed", uuid);
+	return 0;
 }
 
 /* ------------------------------------------------------------- retention */

@@ -239,8 +239,9 @@ struct traineeship_ending {
 
 /* Ends a running placement: the application's status moves (the
  * selection state machine, audited), the date, reason, hours done (all
- * signed hours) and, on completion, the evaluation are recorded. The
- * seat's replacement from the ranking is the selection's (issue 18).
+ * signed hours) and, on completion, the evaluation are recorded. After
+ * a dropout within the call's replacement window the seat is offered to
+ * the next in the final ranking (reports/store/replacement.h).
  * 0, 1 unknown, 2 refused (err, in Italian), -1. */
 int traineeship_end(struct store *s, const char *uuid, const struct traineeship_ending *e, const char *by,
 		    char *err, size_t errsize);
