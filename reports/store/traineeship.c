@@ -1100,25 +1100,45 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 
 /* ------------------------------------------------------------- retention */
 
-int traineeship_retention(struct store *s, int years, const char *by)
+/* The period (years < 0: the setting, else the default) and the day
+ * before which an ended placement is erased. Returns the years. */
+static int retention_cut(struct store *s, int years, char cut[11])
 {
-	char cut[11], ys[8], key[] = "traineeship_retention_years", note[64];
-	struct store_res *r = NULL;
-	long today = cal_parse("1970-01-01");
-	int y, m, d, n, rc = -1;
-	{
-		char t[11];
-		time_date(now_wall(), t, sizeof(t));
-		today = cal_parse(t);
-	}
+	char ys[8], key[] = "traineeship_retention_years", t[11];
+	int y, m, d;
+
+	time_date(now_wall(), t, sizeof(t));
 	if (years < 0) {
 		years = TRAINEESHIP_RETENTION_YEARS;
 		if (store_text(s, "SELECT value FROM setting WHERE key = ?1", ARGS(key), ys, sizeof(ys)) == 0 &&
 		    atoi(ys) >= 1)
 			years = atoi(ys);
 	}
-	cal_ymd(today, &y, &m, &d);
-	snprintf(cut, sizeof(cut), "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	cal_ymd(cal_parse(t), &y, &m, &d);
+	snprintf(cut, 11, "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	return years;
+}
+
+int traineeship_retention_show(struct store *s, int years, FILE *out)
+{
+	char cut[11], n[16];
+
+	years = retention_cut(s, years, cut);
+	if (store_text(s, "SELECT CAST(count(*) AS TEXT) FROM traineeship WHERE status <> 'running' AND ended_on < ?1",
+		       ARGS(cut), n, sizeof(n)))
+		return -1;
+	fprintf(out, "traineeships: registers and allowance records kept %d years after the end; %s ended before %s"
+		     " would be erased\n", years, n, cut);
+	return 0;
+}
+
+int traineeship_retention(struct store *s, int years, const char *by)
+{
+	char cut[11], note[64];
+	struct store_res *r = NULL;
+	int n, rc = -1;
+
+	retention_cut(s, years, cut);
 	if (store_begin(s))
 		return -1;
 	if (store_query(s, "SELECT uuid FROM traineeship WHERE status <> 'running' AND ended_on < ?1", ARGS(cut), &r))

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;
 struct store_kiosk;
@@ -259,6 +260,9 @@ enum { TRAINEESHIP_RETENTION_YEARS = 10 };
  * 'traineeship_retention_years', default 10) with their events,
  * absences and registers; audited as by. Returns how many, or -1. */
 int traineeship_retention(struct store *s, int years, const char *by);
+/* Prints the period and how many placements a run would erase now
+ * (`dote retention show`). 0 or -1. */
+int traineeship_retention_show(struct store *s, int years, FILE *out);
 
 /* Demo data (`dote demo`): up to per_status running, completed and
  * dropped-out placements from the demo's applications in those statuses,
