@@ -1098,6 +1098,20 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 	return 0;
 }
 
+/* ------------------------------------------------------- start notice */
+
+int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res)
+{
+	return store_query(s,
+			   "SELECT t.cf, t.family_name, t.given_name, t.comune, coalesce(p.office, ''),"
+			   " t.placement_code, coalesce(p.title, ''), t.tutor_comune, t.tutor_promoter, t.start_date,"
+			   " t.end_date, CAST(t.weekly_minutes / 60 AS TEXT), CAST(t.classroom_hours AS TEXT)"
+			   " FROM traineeship t LEFT JOIN placement p ON p.code = t.placement_code"
+			   " WHERE (?1 = '' OR t.comune = ?1) AND (?2 = '' OR substr(t.start_date, 1, 7) = ?2)"
+			   " ORDER BY t.comune, t.start_date, t.family_name, t.given_name",
+			   ARGS(comune ? comune : "", month ? month : ""), res);
+}
+
 /* ------------------------------------------------------------- retention */
 
 /* The period (years < 0: the setting, else the default) and the day

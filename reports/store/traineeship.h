@@ -223,6 +223,14 @@ struct traineeship_doc {
 /* 0, 1 unknown, -1. */
 int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d);
 
+/* The data of the compulsory start notice, one row per trainee of
+ * comune ('' every one) started in month ("YYYY-MM", '' any): cf,
+ * family name, given name, comune, office, placement code, placement
+ * title, the comune's tutor, the promoter's tutor, start, end, weekly
+ * hours, classroom hours. 0 with *res (store_res_free) or -1. */
+struct store_res;
+int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res);
+
 /* ---- the end: completion or dropout ---- */
 
 enum { DROPOUT_REASONS = 5 };

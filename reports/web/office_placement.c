@@ -10,6 +10,7 @@
 #include "reports/web/http.h"
 #include "reports/web/placement_pdf.h"
 #include "reports/store/replacement.h"
+#include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "core/datetime.h"
 #include "core/placement.h"
@@ -427,7 +428,9 @@ static void register_get(const struct office_request *r, const char *error)
 		end_and_replacement(r, &b, &m->t, month);
 	hbuf_add(&b, "<p class=\"noprint\"><a id=\"progetto-pdf\" href=\"/ufficio/tirocinio/progetto.pdf?id=");
 	hbuf_url(&b, id);
-	hbuf_add(&b, "\">Progetto formativo (PDF)</a>");
+	hbuf_add(&b, "\">Progetto formativo (PDF)</a> · <a id=\"avvii-csv\" href=\"/ufficio/tirocinio/avvii.csv?mese=");
+	hbuf_printf(&b, "%.7s", m->t.start);
+	hbuf_add(&b, "\">Dati per la comunicazione obbligatoria di avvio (CSV)</a>");
 	if (strcmp(m->t.status, "completed") == 0) {
 		hbuf_add(&b, " · <a id=\"attestato-pdf\" href=\"/ufficio/tirocinio/attestato.pdf?id=");
 		hbuf_url(&b, id);
@@ -730,11 +733,41 @@ static void allowance_post(const struct office_request *r)
 	html_staff_redirect(r->resp, to);
 }
 
+/* GET /ufficio/tirocinio/avvii.csv?mese=YYYY-MM: the start notice's
+ * data for the staff's comune (coordinators: every comune). */
+static void start_notice_get(const struct office_request *r)
+{
+	struct store_res *res = NULL;
+	char month[16], disp[96], *text;
+	size_t len = 0;
+
+	query(r, "mese", month, sizeof(month));
+	if (*month && !month_ok(month))
+		month[0] = '\0';
+	if (traineeship_start_notice(r->s, r->scope, month, &res)) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	text = start_notice_csv(res, &len);
+	store_res_free(res);
+	if (!text) {
+		page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
+		return;
+	}
+	r->resp->status = 200;
+	str_copy(r->resp->content_type, sizeof(r->resp->content_type), "text/csv; charset=utf-8");
+	r->resp->body = text;
+	r->resp->body_len = len;
+	html_staff_headers(r->resp);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"avvii-tirocini%s%s.csv\"", *month ? "-" : "", month);
+	http_response_header(r->resp, "Content-Disposition", disp);
+}
+
 int office_placement_path(const char *path)
 {
 	return !strcmp(path, "/ufficio/tirocinio") || !strcmp(path, "/ufficio/tirocinio/progetto.pdf") ||
 	       !strcmp(path, "/ufficio/tirocinio/attestato.pdf") || !strcmp(path, "/ufficio/indennita") ||
-	       !strcmp(path, "/ufficio/indennita.csv");
+	       !strcmp(path, "/ufficio/indennita.csv") || !strcmp(path, "/ufficio/tirocinio/avvii.csv");
 }
 
 int office_placement_handle(const struct office_request *r)
@@ -747,6 +780,8 @@ int office_placement_handle(const struct office_request *r)
 		register_get(r, NULL);
 	else if (!strcmp(p, "/ufficio/tirocinio") && post)
 		register_post(r);
+	else if (!strcmp(p, "/ufficio/tirocinio/avvii.csv") && get)
+		start_notice_get(r);
 	else if (!strcmp(p, "/ufficio/tirocinio/progetto.pdf") && get)
 		document_get(r, 0);
 	else if (!strcmp(p, "/ufficio/tirocinio/attestato.pdf") && get)

@@ -66,6 +66,22 @@ sql "INSERT INTO ranking_final(placement_code, final_at, by) VALUES ('$P1', '202
 	--tutor anna --promoter "Mario Bianchi (AnciLab)" --by anna >/dev/null 2>&1 ||
 	{ fail replacement-setup "placement start"; finish; }
 
+# The application's page links to its placement; the start notice's CSV.
+curl -s -b "$J" -o "$T/page" "$URL/ufficio/domanda?id=$pa"
+grep -q "id=\"tirocinio-link\" href=\"/ufficio/tirocinio?id=$UA\"" "$T/page" && pass notice-application-links-placement ||
+	fail notice-application-links-placement "no link to /ufficio/tirocinio?id=$UA"
+check notice-csv-code "$(curl -s -b "$J" -o "$T/avvii.csv" -w '%{http_code}' "$URL/ufficio/tirocinio/avvii.csv?mese=2026-03")" 200
+check notice-csv-bom "$(head -c 3 "$T/avvii.csv" | od -An -tx1 | tr -d ' ')" efbbbf
+check_match notice-csv-internal-first "$(head -1 "$T/avvii.csv" | tail -c +4)" "^USO INTERNO"
+check notice-csv-header "$(sed -n 2p "$T/avvii.csv" | tr -d '\r')" \
+	"codice_fiscale;cognome;nome;comune_ospitante;ufficio;progetto;titolo;tutor_comune;tutor_soggetto_promotore;data_inizio;data_fine;ore_settimanali;ore_aula"
+want=$(sql "SELECT a.cf || ';' || a.family_name || ';' || a.given_name || ';Milano;' || p.office || ';' || p.code || ';' || p.title
+	|| ';anna;Mario Bianchi (AnciLab);02/03/2026;01/' || printf('%02d', 3 + p.months) || '/2026;' || p.hours_week || ';40'
+	FROM application a JOIN placement p ON p.code = a.placement_code WHERE a.uuid = '$UA'")
+check notice-csv-row "$(sed -n 3p "$T/avvii.csv" | tr -d '\r')" "$want"
+check notice-csv-one-row "$(wc -l < "$T/avvii.csv")" 3
+check notice-csv-other-month-empty "$(curl -s -b "$J" "$URL/ufficio/tirocinio/avvii.csv?mese=2026-04" | wc -l)" 2
+
 # The tutor records the dropout on the register page.
 curl -s -b "$J" -o "$T/page" "$URL/ufficio/tirocinio?id=$UA&mese=2026-03"
 grep -q 'id="fine-esito"' "$T/page" && pass replacement-end-form || fail replacement-end-form "no end form on the register"
