@@ -23,7 +23,7 @@ DB=$T/hub.db
 "$DOTE_BIN/dote-kiosk" --init-db "$T/catalog.db" >/dev/null 2>&1 &&
 	sqlite3 "$T/catalog.db" < "$top/tests/ui/fixture.sql" &&
 	"$DOTE_BIN/dote-hub" --db "$DB" --load-catalog "$T/catalog.db" >/dev/null || { fail replacement-setup "catalog"; finish; }
-sql() { sqlite3 "$DB" "$@"; }
+sql() { sqlite3 -bail -cmd '.timeout 10000' "$DB" "$@"; }
 sql "UPDATE placement SET seats = 1 WHERE code = '$P1'"
 start_hub repl "$DB" --threads 2 --set mail_poll_seconds=3600 --set retention_interval_hours=0 ||
 	{ fail replacement-setup "hub"; finish; }
@@ -58,10 +58,11 @@ for p in "$pa" "$pb" "$pc" "$pd"; do
 	[ "$p" = "$pa" ] && st=selected status=selected
 	sql "INSERT INTO selection(uuid, requirements, outcome, score, stage, position, updated_at)
 	     VALUES ('$(uuid "$p")', 'ok', 'idoneo', $((100 - n)), '$st', $n, '2026-03-02T10:00:00Z');
-	     UPDATE application SET status = '$status' WHERE protocol = '$p'"
+	     UPDATE application SET status = '$status' WHERE protocol = '$p'" || fail replacement-setup "ranking row $p"
 	n=$((n + 1))
 done
-sql "INSERT INTO ranking_final(placement_code, final_at, by) VALUES ('$P1', '2026-03-01T10:00:00Z', 'anna')"
+sql "INSERT INTO ranking_final(placement_code, final_at, by) VALUES ('$P1', '2026-03-01T10:00:00Z', 'anna')" ||
+	fail replacement-setup "ranking_final"
 "$DOTE_BIN/dote" placement start --db "$DB" --id "$UA" --start 2026-03-02 --classroom-hours 40 \
 	--tutor anna --promoter "Mario Bianchi (AnciLab)" --by anna >/dev/null 2>&1 ||
 	{ fail replacement-setup "placement start"; finish; }
