@@ -35,14 +35,16 @@ static int run_once(struct hub_retention *r, struct store *s)
 	 * of a freed seat whose deadline passed goes to the next. */
 	if (!rc) {
 		char today[11];
-		int n = traineeship_retention(s, -1, "dote-hub"), e;
+		int n = traineeship_retention(s, -1, "dote-hub"), e, m;
 
 		time_date(now_wall(), today, sizeof(today));
 		e = n < 0 ? -1 : replacement_expire(s, today, "dote-hub");
-		if (n < 0 || e < 0)
+		m = e < 0 ? -1 : traineeship_late_remind(s, today, "dote-hub");
+		if (n < 0 || e < 0 || m < 0)
 			rc = -1;
 		else
-			fprintf(out, "retention: traineeships: erased %d ended placements; %d seat offers expired\n", n, e);
+			fprintf(out, "retention: traineeships: erased %d ended placements; %d seat offers expired;"
+				     " %d late registers reminded\n", n, e, m);
 	}
 	fclose(out);
 	if (rc)

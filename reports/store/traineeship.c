@@ -12,6 +12,7 @@
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
 #include "reports/store/replacement.h"
+#include "reports/store/mail_outbox.h"
 #include "core/cf.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
@@ -75,11 +76,15 @@
 	"  deadline TEXT NOT NULL," \
 	"  status TEXT NOT NULL DEFAULT 'offered' CHECK (status IN ('offered','accepted','refused'))," \
 	"  decided_at TEXT, decided_by TEXT, note TEXT NOT NULL DEFAULT '');" \
-	"CREATE INDEX IF NOT EXISTS replacement_offer_uuid ON replacement_offer(uuid, status);"
+	"CREATE INDEX IF NOT EXISTS replacement_offer_uuid ON replacement_offer(uuid, status);" \
+	"CREATE TABLE IF NOT EXISTS register_reminder (" \
+	"  uuid TEXT NOT NULL, month TEXT NOT NULL, sent_to TEXT NOT NULL, at TEXT NOT NULL," \
+	"  PRIMARY KEY (uuid, month));"
 
 static const struct migration traineeship_migrations[] = {
 	{ 1, TRAINEESHIP_TABLES("INTEGER PRIMARY KEY") },
 	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
+	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -1413,4 +1418,56 @@ int traineeship_late(struct store *s, const char *month, const char *comune, con
 	*n = (size_t)rows;
 	store_res_free(r);
 	return 0;
+}
+
+int traineeship_late_remind(struct store *s, const char *today, const char *by)
+{
+	struct late_register *l = NULL;
+	char month[24], at[21], subject[MAIL_SUBJECT_MAX], body[1200], when[16];
+	size_t n = 0;
+	int y, m, sent = 0;
+
+	snprintf(month, sizeof(month), "%.7s", today);
+	if (strlen(today) < 10 || month_parse(month, &y, &m))
+		return -1;
+	snprintf(month, sizeof(month), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	if (traineeship_late(s, month, "", today, &l, &n))
+		return -1;
+	time_iso(now_wall(), at, sizeof(at));
+	for (size_t i = 0; i < n; i++) {
+		char to[256], done[8];
+		const struct comune *c = comune_by_istat(l[i].comune);
+		if (store_text(s, "SELECT 1 FROM register_reminder WHERE uuid = ?1 AND month = ?2", ARGS(l[i].uuid, month),
+			       done, sizeof(done)) == 0)
+			continue;
+		if (store_text(s, "SELECT email FROM office_contact WHERE comune = ?1", ARGS(l[i].comune), to, sizeof(to)) ||
+		    !strchr(to, '@'))
+			continue;	/* no address: the network view still flags it */
+		snprintf(when, sizeof(when), "%.2s/%.2s/%.4s", l[i].deadline + 8, l[i].deadline + 5, l[i].deadline);
+		snprintf(subject, sizeof(subject), "DoteComune: registro presenze di %s da confermare", month);
+		snprintf(body, sizeof(body),
+			 "Buongiorno,\n\nil registro presenze di %s del tirocinio %s (%s %s, tutor %s) presso il Comune di %s "
+			 "non è ancora stato confermato: il termine era il %s. Senza la conferma l'indennità del mese non "
+			 "si può pagare.\n\nIl registro si conferma in DoteComune, Ufficio, pagina del tirocinio.\n\n"
+			 "Questo messaggio è inviato automaticamente da DoteComune.\n",
+			 month, l[i].placement_code, l[i].given_name, l[i].family_name, l[i].tutor, c ? c->name : l[i].comune,
+			 when);
+		if (store_begin(s))
+			goto fail;
+		if (mail_outbox_add(s, l[i].uuid, to, subject, body, at) ||
+		    store_exec(s, "INSERT INTO register_reminder(uuid, month, sent_to, at) VALUES (?1, ?2, ?3, ?4)",
+			       ARGS(l[i].uuid, month, to, at)) != 1 ||
+		    audit(s, l[i].uuid, by, "register_reminder", month)) {
+			store_rollback(s);
+			goto fail;
+		}
+		if (store_commit(s))
+			goto fail;
+		sent++;
+	}
+	free(l);
+	return sent;
+fail:
+	free(l);
+	return -1;
 }

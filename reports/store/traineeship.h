@@ -187,6 +187,13 @@ struct late_register {
 int traineeship_late(struct store *s, const char *month, const char *comune, const char *today,
 		     struct late_register **late, size_t *n);
 
+/* Reminds the comune's office (its contact e-mail, office_contact) of
+ * each register of the month before today ("YYYY-MM-DD") still
+ * unconfirmed after its deadline: one message in the mail outbox per
+ * placement and month, never twice, audited. The hub's periodic job
+ * calls it. Returns how many were queued, or -1. */
+int traineeship_late_remind(struct store *s, const char *today, const char *by);
+
 /* Marks month paid (by, now) for every confirmed unpaid register (of
  * comune, '' every one). Returns the number marked, or -1. */
 int traineeship_mark_paid(struct store *s, const char *month, const char *comune, const char *by);

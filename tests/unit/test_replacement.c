@@ -184,6 +184,23 @@ int main(void)
 	CHECK("audited: why nothing was offered",
 	      strstr(one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'replacement_window'", "u-5"),
 		     "oltre i 20 giorni") != NULL);
+
+	/* Late registers: P-4's May is not confirmed by 10 June; the comune's
+	 * office is reminded once (issue 19). */
+	setenv("DOTE_NOW", "1781168400", 1);	/* 2026-06-11T09:00:00Z */
+	CHECK_INT("no reminder on the deadline day", traineeship_late_remind(s, "2026-06-10", "hub"), 0);
+	CHECK_INT("one reminder the day after", traineeship_late_remind(s, "2026-06-11", "hub"), 1);
+	CHECK_INT("never twice", traineeship_late_remind(s, "2026-06-12", "hub"), 0);
+	CHECK_STR("the reminder goes to the comune's office",
+		  one(s, "SELECT to_addr || ' | ' || subject FROM mail_outbox WHERE uuid = ?1 AND subject LIKE '%registro%'",
+		      "u-4"), "tirocini@comune.milano.it | DoteComune: registro presenze di 2026-05 da confermare");
+	CHECK("the reminder says which register and the deadline",
+	      strstr(one(s, "SELECT body FROM mail_outbox WHERE uuid = ?1 AND subject LIKE '%registro%'", "u-4"),
+		     "il registro presenze di 2026-05 del tirocinio P1") &&
+	      strstr(one(s, "SELECT body FROM mail_outbox WHERE uuid = ?1 AND subject LIKE '%registro%'", "u-4"),
+		     "il termine era il 10/06/2026"));
+	CHECK_STR("audited", one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'register_reminder'", "u-4"),
+		  "2026-05");
 	store_close(s);
 	unlink(path);
 	return check_done();
