@@ -108,4 +108,29 @@ curl -s -b "$J" -o "$T/page" "$URL/ufficio/tirocinio?id=$(uuid "$pc")"
 grep -q 'Avvio del tirocinio' "$T/page" && pass replacement-start-form || fail replacement-start-form "no start form for $pc"
 check replacement-audit "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM traineeship_audit WHERE uuid = '$UA' ORDER BY id)")" \
 	"start end replacement_offer replacement_refused replacement_offer replacement_accepted"
+
+# Late registers: pa's March was never confirmed. On 15 April a hub
+# started with its periodic job reminds the comune's office once, and the
+# coordinators' network view flags it.
+sql "INSERT INTO office_contact(comune, name, email, updated_at, by) VALUES ('015146', 'Ufficio Tirocini',
+	'tirocini@comune.milano.it', '2026-03-01T09:00:00Z', 'anna')"
+echo "$PW" | "$DOTE_BIN/dote" user add --db "$DB" --name carla --role coordinator >/dev/null
+kill -TERM "$HUB_PID"; wait "$HUB_PID"
+export DOTE_NOW=1776243600	# 2026-04-15T09:00:00Z
+start_hub repl2 "$DB" --threads 2 --set mail_poll_seconds=3600 || { fail late-setup "hub"; finish; }
+URL=$HUB_URL
+for i in $(seq 50); do
+	[ "$(sql "SELECT count(*) FROM register_reminder")" = 1 ] && break
+	sleep 0.1
+done
+check late-reminder-queued "$(sql "SELECT to_addr || ' | ' || subject FROM mail_outbox WHERE uuid = '$UA' AND subject LIKE '%registro%'")" \
+	"tirocini@comune.milano.it | DoteComune: registro presenze di 2026-03 da confermare"
+web_login "$URL" "$T/coord" carla "$PW" >/dev/null
+curl -s -b "$T/coord" -o "$T/rete.html" "$URL/coordinamento/rete"
+check_match late-flag-on-network-view "$(html_text "$T/rete.html")" \
+	"Registri presenze di 2026-03 non confermati entro il termine: 1 \(Milano 1\)"
+kill -TERM "$HUB_PID"; wait "$HUB_PID"
+start_hub repl3 "$DB" --threads 2 --set mail_poll_seconds=3600 || { fail late-setup "hub"; finish; }
+sleep 1
+check late-reminder-once "$(sql "SELECT count(*) FROM mail_outbox WHERE uuid = '$UA' AND subject LIKE '%registro%'")" 1
 finish
