@@ -8,6 +8,9 @@
  *   dote retention set-days N [--db HUBDB]
  * show lists what run would erase now; run erases it and logs who, when
  * and how many (never the data itself). The statistics do not change.
+ * Both also cover the running placements' accounting records (issue 19):
+ * registers, attendance and allowance of placements that ended more than
+ * traineeship_retention_years (default 10) ago.
  * Exit 0 done, 2 usage or storage error.
  */
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include "reports/cli/command.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
+#include "reports/store/traineeship.h"
 
 static void retention_usage(FILE *f)
 {
@@ -81,9 +85,17 @@ static int cmd_retention(int argc, char **argv)
 	if (!s)
 		return 2;
 	if (!strcmp(argv[1], "show"))
-		rc = selection_retention_show(s, days, stdout) ? 2 : 0;
-	else if (!strcmp(argv[1], "run"))
+		rc = selection_retention_show(s, days, stdout) || traineeship_retention_show(s, -1, stdout) ? 2 : 0;
+	else if (!strcmp(argv[1], "run")) {
 		rc = selection_retention_run(s, days, by, stdout) ? 2 : 0;
+		if (!rc) {
+			int n = traineeship_retention(s, -1, by);
+			if (n < 0)
+				rc = 2;
+			else
+				printf("traineeships: erased %d ended placements with their registers and allowance records\n", n);
+		}
+	}
 	else {
 		rc = selection_retention_set_days(s, parse_days(pos)) ? 2 : 0;
 		if (!rc)

@@ -33,6 +33,7 @@
 #include "reports/store/traineeship.h"
 #include "reports/stats/sdc.h"
 #include "reports/store/selection.h"
+#include "reports/store/replacement.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
 #include "reports/web/json_bound.h"
@@ -577,6 +578,9 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 		v.status = voc ? voc->it : status;
 		if (selection_citizen(s, f.uuid, label, sizeof(label), text, sizeof(text)) == 0)
 			v.status = label;
+		/* A seat freed by a dropout and offered to this person. */
+		if (replacement_citizen(s, f.uuid, text, sizeof(text)) == 0)
+			v.status = "Posto offerto in subentro";
 		v.status_text = text;
 	}
 	receipt_page(&v, resp);

@@ -13,7 +13,10 @@
 #include <time.h>
 #include "core/util.h"
 #include "reports/hub/retention.h"
+#include "reports/store/replacement.h"
 #include "reports/store/selection.h"
+#include "reports/store/traineeship.h"
+#include "core/datetime.h"
 #include "reports/store/store.h"
 
 /* One erasure; -1 when the store failed. Its one-line summary goes to
@@ -28,6 +31,21 @@ static int run_once(struct hub_retention *r, struct store *s)
 	if (!out)
 		return -1;
 	rc = selection_retention_run(s, -1, "dote-hub", out);
+	/* Registers and allowance records keep their own period; an offer
+	 * of a freed seat whose deadline passed goes to the next. */
+	if (!rc) {
+		char today[11];
+		int n = traineeship_retention(s, -1, "dote-hub"), e, m;
+
+		time_date(now_wall(), today, sizeof(today));
+		e = n < 0 ? -1 : replacement_expire(s, today, "dote-hub");
+		m = e < 0 ? -1 : traineeship_late_remind(s, today, "dote-hub");
+		if (n < 0 || e < 0 || m < 0)
+			rc = -1;
+		else
+			fprintf(out, "retention: traineeships: erased %d ended placements; %d seat offers expired;"
+				     " %d late registers reminded\n", n, e, m);
+	}
 	fclose(out);
 	if (rc)
 		warning("retention: the erasure of personal data failed; next try in %d hours",

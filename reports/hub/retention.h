@@ -4,7 +4,10 @@
  * data (selection_retention_run(), the same as `dote retention run`) at
  * start-up and then every retention_interval_hours, on a database
  * connection of its own, so no operator has to remember a cron job.
- * Every run is logged in retention_log as done by "dote-hub".
+ * Every run is logged in retention_log as done by "dote-hub". Each run
+ * also erases the traineeships ended more than their own period ago
+ * (traineeship_retention()) and passes on seat offers whose deadline
+ * has gone (replacement_expire()).
  */
 #ifndef DOTE_HUB_RETENTION_H
 #define DOTE_HUB_RETENTION_H

@@ -11,6 +11,8 @@
  */
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
+#include "reports/store/replacement.h"
+#include "reports/store/mail_outbox.h"
 #include "core/cf.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
@@ -62,10 +64,27 @@
 	"CREATE TABLE IF NOT EXISTS traineeship_audit (" \
 	"  id " SERIAL ", uuid TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL," \
 	"  action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');" \
-	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);"
+	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);" \
+	REPLACEMENT_TABLE(SERIAL)
+
+/* A seat freed by a dropout, offered down the final ranking
+ * (reports/store/replacement.c). */
+#define REPLACEMENT_TABLE(SERIAL) \
+	"CREATE TABLE IF NOT EXISTS replacement_offer (" \
+	"  id " SERIAL ", placement_code TEXT NOT NULL, comune TEXT NOT NULL," \
+	"  freed_uuid TEXT NOT NULL, uuid TEXT NOT NULL, offered_at TEXT NOT NULL," \
+	"  deadline TEXT NOT NULL," \
+	"  status TEXT NOT NULL DEFAULT 'offered' CHECK (status IN ('offered','accepted','refused'))," \
+	"  decided_at TEXT, decided_by TEXT, note TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX IF NOT EXISTS replacement_offer_uuid ON replacement_offer(uuid, status);" \
+	"CREATE TABLE IF NOT EXISTS register_reminder (" \
+	"  uuid TEXT NOT NULL, month TEXT NOT NULL, sent_to TEXT NOT NULL, at TEXT NOT NULL," \
+	"  PRIMARY KEY (uuid, month));"
 
 static const struct migration traineeship_migrations[] = {
 	{ 1, TRAINEESHIP_TABLES("INTEGER PRIMARY KEY") },
+	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
+	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -1075,30 +1094,70 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 		store_rollback(s);
 		return -1;
 	}
-	return store_commit(s) ? -1 : 0;
+	if (store_commit(s))
+		return -1;
+	/* Within the call's window the seat goes down the ranking; the
+	 * dropout stands even if the offer fails (the clerk sees no offer). */
+	if (dropped && replacement_after_end(s, uuid, by, note, sizeof(note)) < 0)
+		error("traineeship %s: the replacement offer failed", uuid);
+	return 0;
+}
+
+/* ------------------------------------------------------- start notice */
+
+int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res)
+{
+	return store_query(s,
+			   "SELECT t.cf, t.family_name, t.given_name, t.comune, coalesce(p.office, ''),"
+			   " t.placement_code, coalesce(p.title, ''), t.tutor_comune, t.tutor_promoter, t.start_date,"
+			   " t.end_date, CAST(t.weekly_minutes / 60 AS TEXT), CAST(t.classroom_hours AS TEXT)"
+			   " FROM traineeship t LEFT JOIN placement p ON p.code = t.placement_code"
+			   " WHERE (?1 = '' OR t.comune = ?1) AND (?2 = '' OR substr(t.start_date, 1, 7) = ?2)"
+			   " ORDER BY t.comune, t.start_date, t.family_name, t.given_name",
+			   ARGS(comune ? comune : "", month ? month : ""), res);
 }
 
 /* ------------------------------------------------------------- retention */
 
-int traineeship_retention(struct store *s, int years, const char *by)
+/* The period (years < 0: the setting, else the default) and the day
+ * before which an ended placement is erased. Returns the years. */
+static int retention_cut(struct store *s, int years, char cut[11])
 {
-	char cut[11], ys[8], key[] = "traineeship_retention_years", note[64];
-	struct store_res *r = NULL;
-	long today = cal_parse("1970-01-01");
-	int y, m, d, n, rc = -1;
-	{
-		char t[11];
-		time_date(now_wall(), t, sizeof(t));
-		today = cal_parse(t);
-	}
+	char ys[8], key[] = "traineeship_retention_years", t[11];
+	int y, m, d;
+
+	time_date(now_wall(), t, sizeof(t));
 	if (years < 0) {
 		years = TRAINEESHIP_RETENTION_YEARS;
 		if (store_text(s, "SELECT value FROM setting WHERE key = ?1", ARGS(key), ys, sizeof(ys)) == 0 &&
 		    atoi(ys) >= 1)
 			years = atoi(ys);
 	}
-	cal_ymd(today, &y, &m, &d);
-	snprintf(cut, sizeof(cut), "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	cal_ymd(cal_parse(t), &y, &m, &d);
+	snprintf(cut, 11, "%04d-%02d-%02d", y - years, m, m == 2 && d == 29 ? 28 : d);
+	return years;
+}
+
+int traineeship_retention_show(struct store *s, int years, FILE *out)
+{
+	char cut[11], n[16];
+
+	years = retention_cut(s, years, cut);
+	if (store_text(s, "SELECT CAST(count(*) AS TEXT) FROM traineeship WHERE status <> 'running' AND ended_on < ?1",
+		       ARGS(cut), n, sizeof(n)))
+		return -1;
+	fprintf(out, "traineeships: registers and allowance records kept %d years after the end; %s ended before %s"
+		     " would be erased\n", years, n, cut);
+	return 0;
+}
+
+int traineeship_retention(struct store *s, int years, const char *by)
+{
+	char cut[11], note[64];
+	struct store_res *r = NULL;
+	int n, rc = -1;
+
+	retention_cut(s, years, cut);
 	if (store_begin(s))
 		return -1;
 	if (store_query(s, "SELECT uuid FROM traineeship WHERE status <> 'running' AND ended_on < ?1", ARGS(cut), &r))
@@ -1359,4 +1418,56 @@ int traineeship_late(struct store *s, const char *month, const char *comune, con
 	*n = (size_t)rows;
 	store_res_free(r);
 	return 0;
+}
+
+int traineeship_late_remind(struct store *s, const char *today, const char *by)
+{
+	struct late_register *l = NULL;
+	char month[24], at[21], subject[MAIL_SUBJECT_MAX], body[1200], when[16];
+	size_t n = 0;
+	int y, m, sent = 0;
+
+	snprintf(month, sizeof(month), "%.7s", today);
+	if (strlen(today) < 10 || month_parse(month, &y, &m))
+		return -1;
+	snprintf(month, sizeof(month), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	if (traineeship_late(s, month, "", today, &l, &n))
+		return -1;
+	time_iso(now_wall(), at, sizeof(at));
+	for (size_t i = 0; i < n; i++) {
+		char to[256], done[8];
+		const struct comune *c = comune_by_istat(l[i].comune);
+		if (store_text(s, "SELECT 1 FROM register_reminder WHERE uuid = ?1 AND month = ?2", ARGS(l[i].uuid, month),
+			       done, sizeof(done)) == 0)
+			continue;
+		if (store_text(s, "SELECT email FROM office_contact WHERE comune = ?1", ARGS(l[i].comune), to, sizeof(to)) ||
+		    !strchr(to, '@'))
+			continue;	/* no address: the network view still flags it */
+		snprintf(when, sizeof(when), "%.2s/%.2s/%.4s", l[i].deadline + 8, l[i].deadline + 5, l[i].deadline);
+		snprintf(subject, sizeof(subject), "DoteComune: registro presenze di %s da confermare", month);
+		snprintf(body, sizeof(body),
+			 "Buongiorno,\n\nil registro presenze di %s del tirocinio %s (%s %s, tutor %s) presso il Comune di %s "
+			 "non è ancora stato confermato: il termine era il %s. Senza la conferma l'indennità del mese non "
+			 "si può pagare.\n\nIl registro si conferma in DoteComune, Ufficio, pagina del tirocinio.\n\n"
+			 "Questo messaggio è inviato automaticamente da DoteComune.\n",
+			 month, l[i].placement_code, l[i].given_name, l[i].family_name, l[i].tutor, c ? c->name : l[i].comune,
+			 when);
+		if (store_begin(s))
+			goto fail;
+		if (mail_outbox_add(s, l[i].uuid, to, subject, body, at) ||
+		    store_exec(s, "INSERT INTO register_reminder(uuid, month, sent_to, at) VALUES (?1, ?2, ?3, ?4)",
+			       ARGS(l[i].uuid, month, to, at)) != 1 ||
+		    audit(s, l[i].uuid, by, "register_reminder", month)) {
+			store_rollback(s);
+			goto fail;
+		}
+		if (store_commit(s))
+			goto fail;
+		sent++;
+	}
+	free(l);
+	return sent;
+fail:
+	free(l);
+	return -1;
 }

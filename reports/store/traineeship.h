@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;
 struct store_kiosk;
@@ -186,6 +187,13 @@ struct late_register {
 int traineeship_late(struct store *s, const char *month, const char *comune, const char *today,
 		     struct late_register **late, size_t *n);
 
+/* Reminds the comune's office (its contact e-mail, office_contact) of
+ * each register of the month before today ("YYYY-MM-DD") still
+ * unconfirmed after its deadline: one message in the mail outbox per
+ * placement and month, never twice, audited. The hub's periodic job
+ * calls it. Returns how many were queued, or -1. */
+int traineeship_late_remind(struct store *s, const char *today, const char *by);
+
 /* Marks month paid (by, now) for every confirmed unpaid register (of
  * comune, '' every one). Returns the number marked, or -1. */
 int traineeship_mark_paid(struct store *s, const char *month, const char *comune, const char *by);
@@ -222,6 +230,14 @@ struct traineeship_doc {
 /* 0, 1 unknown, -1. */
 int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d);
 
+/* The data of the compulsory start notice, one row per trainee of
+ * comune ('' every one) started in month ("YYYY-MM", '' any): cf,
+ * family name, given name, comune, office, placement code, placement
+ * title, the comune's tutor, the promoter's tutor, start, end, weekly
+ * hours, classroom hours. 0 with *res (store_res_free) or -1. */
+struct store_res;
+int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res);
+
 /* ---- the end: completion or dropout ---- */
 
 enum { DROPOUT_REASONS = 5 };
@@ -239,8 +255,9 @@ struct traineeship_ending {
 
 /* Ends a running placement: the application's status moves (the
  * selection state machine, audited), the date, reason, hours done (all
- * signed hours) and, on completion, the evaluation are recorded. The
- * seat's replacement from the ranking is the selection's (issue 18).
+ * signed hours) and, on completion, the evaluation are recorded. After
+ * a dropout within the call's replacement window the seat is offered to
+ * the next in the final ranking (reports/store/replacement.h).
  * 0, 1 unknown, 2 refused (err, in Italian), -1. */
 int traineeship_end(struct store *s, const char *uuid, const struct traineeship_ending *e, const char *by,
 		    char *err, size_t errsize);
@@ -258,6 +275,9 @@ enum { TRAINEESHIP_RETENTION_YEARS = 10 };
  * 'traineeship_retention_years', default 10) with their events,
  * absences and registers; audited as by. Returns how many, or -1. */
 int traineeship_retention(struct store *s, int years, const char *by);
+/* Prints the period and how many placements a run would erase now
+ * (`dote retention show`). 0 or -1. */
+int traineeship_retention_show(struct store *s, int years, FILE *out);
 
 /* Demo data (`dote demo`): up to per_status running, completed and
  * dropped-out placements from the demo's applications in those statuses,

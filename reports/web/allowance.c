@@ -4,7 +4,9 @@
  */
 #include "reports/web/allowance.h"
 #include "reports/web/html.h"
+#include "reports/store/store.h"
 #include "reports/store/traineeship.h"
+#include "core/comuni.h"
 #include "core/placement.h"
 #include "core/util.h"
 
@@ -110,4 +112,39 @@ void allowance_print(FILE *out, const char *month, const struct allowance_line *
 	}
 	cents_format(total, due, sizeof(due));
 	fprintf(out, "Totale dovuto: %s EUR\n", due);
+}
+
+char *start_notice_csv(const struct store_res *r, size_t *len)
+{
+	static const char *const head[] = {
+		"codice_fiscale", "cognome", "nome", "comune_ospitante", "ufficio", "progetto", "titolo",
+		"tutor_comune", "tutor_soggetto_promotore", "data_inizio", "data_fine", "ore_settimanali",
+		"ore_aula",
+	};
+	struct hbuf b;
+
+	hbuf_init(&b, CSV_MAX);
+	hbuf_add(&b, "\xEF\xBB\xBF");
+	csv_cell(&b, "USO INTERNO - dati personali per la comunicazione obbligatoria di avvio dei tirocini: "
+		     "non diffondere", ';', 1);
+	hbuf_add(&b, "\r\n");
+	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
+		csv_cell(&b, head[i], ';', i == 0);
+	hbuf_add(&b, "\r\n");
+	for (int i = 0; i < store_res_rows(r); i++) {
+		for (int k = 0; k < (int)ARRAY_SIZE(head); k++) {
+			const char *v = store_res_get(r, i, k);
+			char it[16];
+			if (k == 3) {
+				const struct comune *c = comune_by_istat(v ? v : "");
+				v = c ? c->name : v;
+			} else if ((k == 9 || k == 10) && v && strlen(v) == 10) {
+				snprintf(it, sizeof(it), "%.2s/%.2s/%.4s", v + 8, v + 5, v);
+				v = it;
+			}
+			csv_cell(&b, v ? v : "", ';', k == 0);
+		}
+		hbuf_add(&b, "\r\n");
+	}
+	return hbuf_detach(&b, len);
 }

@@ -21,4 +21,9 @@ char *allowance_csv(const struct allowance_line *l, size_t n, int excel_it, size
 void allowance_print(FILE *out, const char *month, const struct allowance_line *l, size_t n);
 /* Minutes as hours with two decimals, "52,00" (comma) or "52.00". */
 void minutes_hours(int minutes, int comma, char *buf, size_t size);
+/* The compulsory start notice's CSV (Excel-IT: BOM, ';', dates
+ * dd/mm/yyyy) from traineeship_start_notice()'s rows, its first line
+ * saying USO INTERNO. malloc'd (*len), NULL on error. */
+struct store_res;
+char *start_notice_csv(const struct store_res *r, size_t *len);
 #endif

@@ -527,6 +527,15 @@ static void application_card(struct hbuf *b, const struct office_application *a)
 			hbuf_add(b, "<dt>Attenzione</dt><dd>domanda doppia: la stessa persona ha già presentato "
 				    "una domanda per lo stesso avviso.</dd>");
 	}
+	/* Issue 19: the placement's own pages (start form, then register). */
+	if (!strcmp(a->status, "selected") || !strcmp(a->status, "started") || !strcmp(a->status, "completed") ||
+	    !strcmp(a->status, "dropped_out")) {
+		hbuf_add(b, "<dt>Tirocinio</dt><dd><a id=\"tirocinio-link\" href=\"/ufficio/tirocinio?id=");
+		hbuf_url(b, a->uuid);
+		hbuf_add(b, !strcmp(a->status, "selected") ? "\">Avvio del tirocinio</a>"
+			    : "\">Registro presenze e documenti del tirocinio</a>");
+		hbuf_add(b, "</dd>");
+	}
 	hbuf_add(b, "</dl>");
 }
 

@@ -30,6 +30,7 @@
 #include "reports/store/calls.h"
 #include "reports/store/fleet.h"
 #include "reports/store/store.h"
+#include "reports/store/traineeship.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
 #include "reports/web/map.h"
@@ -1278,6 +1279,38 @@ static void net_table_row(struct page *pg, const struct net_row *r, int alert, i
 	hbuf_add(&pg->b, "</td></tr>");
 }
 
+/* The registers of last month still unconfirmed after their deadline
+ * (issue 19), per comune, with the link to the list. Nothing when none. */
+static void net_late_registers(struct page *pg, const char *today)
+{
+	struct late_register *l = NULL;
+	char month[24];
+	size_t n = 0;
+	int y = atoi(today), m = atoi(today + 5);
+
+	snprintf(month, sizeof(month), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	if (traineeship_late(pg->env->read, month, "", today, &l, &n) || !n) {
+		free(l);
+		return;
+	}
+	hbuf_printf(&pg->b, "<p class=\"alert\" id=\"registri-ritardo\" role=\"status\">Registri presenze di %s non confermati"
+			    " entro il termine: <b>%zu</b> (", month, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		const struct comune *c = comune_by_istat(l[i].comune);
+		while (k + 1 < n && !strcmp(l[k + 1].comune, l[i].comune))
+			k++;
+		hbuf_add(&pg->b, i ? ", " : "");
+		hbuf_esc(&pg->b, c ? c->name : l[i].comune);
+		hbuf_printf(&pg->b, " %zu", k - i + 1);
+		i = k;
+	}
+	hbuf_add(&pg->b, ") – <a href=\"/ufficio/indennita?mese=");
+	hbuf_url(&pg->b, month);
+	hbuf_add(&pg->b, "\">elenco e registri</a>.</p>");
+	free(l);
+}
+
 static void network_page(struct page *pg)
 {
 	struct net_scope a, b;
@@ -1334,6 +1367,7 @@ static void network_page(struct page *pg)
 	hbuf_printf(&pg->b, "<div><span>Selezionati</span><b data-kpi=\"selected\">%s</b></div>", num);
 	html_int_it(num, sizeof(num), none);
 	hbuf_printf(&pg->b, "<div><span>Comuni senza candidature</span><b data-kpi=\"no_applications\">%s</b></div></div>", num);
+	net_late_registers(pg, today);
 	hbuf_add(&pg->b, "<p class=\"note\">Periodo: ");
 	hbuf_esc(&pg->b, a.label);
 	if (compare) {

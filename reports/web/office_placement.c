@@ -9,6 +9,8 @@
 #include "reports/web/html.h"
 #include "reports/web/http.h"
 #include "reports/web/placement_pdf.h"
+#include "reports/store/replacement.h"
+#include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "core/datetime.h"
 #include "core/placement.h"
@@ -364,6 +366,9 @@ static void start_form(const struct office_request *r, struct hbuf *b, const cha
 		    "<button type=\"submit\">Avvia il tirocinio</button></form>");
 }
 
+static void end_and_replacement(const struct office_request *r, struct hbuf *b, const struct traineeship *t,
+				const char *month);
+
 static void register_get(const struct office_request *r, const char *error)
 {
 	struct register_month *m = calloc(1, sizeof(*m));
@@ -414,13 +419,18 @@ static void register_get(const struct office_request *r, const char *error)
 	v.done = !strcmp(done, "conferma") ? "Mese confermato." : !strcmp(done, "riapri") ? "Mese riaperto."
 		 : !strcmp(done, "correggi") ? "Correzione registrata." : !strcmp(done, "assenza") ? "Assenza registrata."
 		 : !strcmp(done, "aula") ? "Ore d'aula salvate." : !strcmp(done, "avvio") ? "Tirocinio avviato."
-		 : !strcmp(done, "fine") ? "Fine del tirocinio registrata." : "";
+		 : !strcmp(done, "fine") ? "Fine del tirocinio registrata."
+		 : !strcmp(done, "subentro") ? "Risposta al subentro registrata." : "";
 	hbuf_init(&b, PAGE_MAX);
 	r->top(r->ctx, &b, "Registro presenze – DoteComune");
 	register_month_html(&b, m, &v);
+	if (r->staff)
+		end_and_replacement(r, &b, &m->t, month);
 	hbuf_add(&b, "<p class=\"noprint\"><a id=\"progetto-pdf\" href=\"/ufficio/tirocinio/progetto.pdf?id=");
 	hbuf_url(&b, id);
-	hbuf_add(&b, "\">Progetto formativo (PDF)</a>");
+	hbuf_add(&b, "\">Progetto formativo (PDF)</a> · <a id=\"avvii-csv\" href=\"/ufficio/tirocinio/avvii.csv?mese=");
+	hbuf_printf(&b, "%.7s", m->t.start);
+	hbuf_add(&b, "\">Dati per la comunicazione obbligatoria di avvio (CSV)</a>");
 	if (strcmp(m->t.status, "completed") == 0) {
 		hbuf_add(&b, " · <a id=\"attestato-pdf\" href=\"/ufficio/tirocinio/attestato.pdf?id=");
 		hbuf_url(&b, id);
@@ -431,6 +441,61 @@ static void register_get(const struct office_request *r, const char *error)
 	respond(r, error && *error ? 422 : 200, &b);
 out:
 	free(m);
+}
+
+/* The hidden fields of a form on the register page. */
+static void form_head(const struct office_request *r, struct hbuf *b, const char *id, const char *month,
+		      const char *action)
+{
+	hbuf_add(b, "<form method=\"post\" action=\"/ufficio/tirocinio\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	hbuf_esc(b, r->csrf);
+	hbuf_add(b, "\"><input type=\"hidden\" name=\"id\" value=\"");
+	hbuf_esc(b, id);
+	hbuf_add(b, "\"><input type=\"hidden\" name=\"mese\" value=\"");
+	hbuf_esc(b, month);
+	hbuf_printf(b, "\"><input type=\"hidden\" name=\"azione\" value=\"%s\">", action);
+}
+
+/* The end of a running placement (the comune's tutor), or, after a
+ * dropout, the seat's replacement: to whom it is offered, until when,
+ * and the form to record the answer. */
+static void end_and_replacement(const struct office_request *r, struct hbuf *b, const struct traineeship *t,
+				const char *month)
+{
+	static const char *const reason_it[DROPOUT_REASONS] = { "ha trovato lavoro", "motivi personali",
+								"escluso/a dal soggetto ospitante", "salute", "altro" };
+	struct replacement_offer o;
+
+	if (!strcmp(t->status, "running")) {
+		hbuf_add(b, "<section class=\"noprint\" id=\"fine\"><h2>Fine del tirocinio</h2>");
+		form_head(r, b, t->uuid, month, "fine");
+		hbuf_add(b, "<label for=\"fine-esito\">Esito</label> <select id=\"fine-esito\" name=\"esito\">"
+			    "<option value=\"dropped_out\">Interruzione o rinuncia</option>"
+			    "<option value=\"completed\">Conclusione</option></select> "
+			    "<label for=\"fine-data\">Ultimo giorno</label> <input id=\"fine-data\" name=\"data\" type=\"date\" required> "
+			    "<label for=\"fine-motivo\">Motivo dell'interruzione</label> <select id=\"fine-motivo\" name=\"motivo\">");
+		for (int i = 0; i < DROPOUT_REASONS; i++)
+			hbuf_printf(b, "<option value=\"%s\">%s</option>", dropout_reasons[i], reason_it[i]);
+		hbuf_add(b, "</select> <label for=\"fine-nota\">Nota</label> <input id=\"fine-nota\" name=\"nota\" maxlength=\"300\"> "
+			    "<label for=\"fine-competenze\">Competenze raggiunte (conclusione)</label> "
+			    "<input id=\"fine-competenze\" name=\"competenze\" maxlength=\"500\"> "
+			    "<label for=\"fine-giudizio\">Giudizio del tutor (conclusione)</label> "
+			    "<input id=\"fine-giudizio\" name=\"giudizio\" maxlength=\"500\"> "
+			    "<button type=\"submit\">Registra la fine</button></form></section>");
+		return;
+	}
+	if (strcmp(t->status, "dropped_out") || replacement_open_for(r->s, t->uuid, &o))
+		return;
+	hbuf_add(b, "<section class=\"noprint\" id=\"subentro\"><h2>Subentro</h2><p id=\"subentro-stato\">Il posto è offerto "
+		    "alla domanda ");
+	hbuf_esc(b, o.protocol);
+	hbuf_printf(b, " (successivo idoneo in graduatoria), che ha tempo per accettare fino al %.2s/%.2s/%.4s.</p>",
+		    o.deadline + 8, o.deadline + 5, o.deadline);
+	form_head(r, b, t->uuid, month, "subentro");
+	hbuf_add(b, "<label for=\"subentro-risposta\">Risposta</label> <select id=\"subentro-risposta\" name=\"risposta\">"
+		    "<option value=\"accetta\">Accetta</option><option value=\"rifiuta\">Rifiuta</option></select> "
+		    "<label for=\"subentro-nota\">Come è stata data</label> <input id=\"subentro-nota\" name=\"nota\" required maxlength=\"300\"> "
+		    "<button type=\"submit\">Registra la risposta</button></form></section>");
 }
 
 /* "2026-03-02" + "13:00" as local epoch seconds; -1 when not valid. */
@@ -507,6 +572,31 @@ static void register_post(const struct office_request *r)
 		form(r, "giorno", a, sizeof(a));
 		form(r, "tipo", b, sizeof(b));
 		rc = traineeship_absence_set(r->s, id, a, b, r->user, err, sizeof(err));
+	} else if (!strcmp(action, "fine")) {
+		struct traineeship_ending e = { a, b, c, d, NULL, NULL };
+		char comp[FIELD_MAX], judg[FIELD_MAX];
+		form(r, "esito", a, sizeof(a));
+		form(r, "data", b, sizeof(b));
+		form(r, "motivo", c, sizeof(c));
+		form(r, "nota", d, sizeof(d));
+		form(r, "competenze", comp, sizeof(comp));
+		form(r, "giudizio", judg, sizeof(judg));
+		e.competences = comp;
+		e.judgement = judg;
+		rc = traineeship_end(r->s, id, &e, r->user, err, sizeof(err));
+	} else if (!strcmp(action, "subentro")) {
+		struct replacement_offer o;
+		char info[300];
+		form(r, "risposta", a, sizeof(a));
+		form(r, "nota", b, sizeof(b));
+		rc = replacement_open_for(r->s, id, &o);
+		if (rc == 1)
+			rc = (str_copy(err, sizeof(err), "Nessun posto offerto in attesa di risposta."), 2);
+		else if (rc == 0 && !*b)
+			rc = (str_copy(err, sizeof(err), "Indicare come è stata data la risposta."), 2);
+		else if (rc == 0)
+			rc = replacement_decide(r->s, o.uuid, !strcmp(a, "accetta"), r->user, b, info, sizeof(info), err,
+						sizeof(err));
 	} else if (!strcmp(action, "aula")) {
 		form(r, "ore", a, sizeof(a));
 		rc = traineeship_classroom_set(r->s, id, month, atoi(a) * 60, r->user, err, sizeof(err));
@@ -643,11 +733,41 @@ static void allowance_post(const struct office_request *r)
 	html_staff_redirect(r->resp, to);
 }
 
+/* GET /ufficio/tirocinio/avvii.csv?mese=YYYY-MM: the start notice's
+ * data for the staff's comune (coordinators: every comune). */
+static void start_notice_get(const struct office_request *r)
+{
+	struct store_res *res = NULL;
+	char month[16], disp[96], *text;
+	size_t len = 0;
+
+	query(r, "mese", month, sizeof(month));
+	if (*month && !month_ok(month))
+		month[0] = '\0';
+	if (traineeship_start_notice(r->s, r->scope, month, &res)) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	text = start_notice_csv(res, &len);
+	store_res_free(res);
+	if (!text) {
+		page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
+		return;
+	}
+	r->resp->status = 200;
+	str_copy(r->resp->content_type, sizeof(r->resp->content_type), "text/csv; charset=utf-8");
+	r->resp->body = text;
+	r->resp->body_len = len;
+	html_staff_headers(r->resp);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"avvii-tirocini%s%s.csv\"", *month ? "-" : "", month);
+	http_response_header(r->resp, "Content-Disposition", disp);
+}
+
 int office_placement_path(const char *path)
 {
 	return !strcmp(path, "/ufficio/tirocinio") || !strcmp(path, "/ufficio/tirocinio/progetto.pdf") ||
 	       !strcmp(path, "/ufficio/tirocinio/attestato.pdf") || !strcmp(path, "/ufficio/indennita") ||
-	       !strcmp(path, "/ufficio/indennita.csv");
+	       !strcmp(path, "/ufficio/indennita.csv") || !strcmp(path, "/ufficio/tirocinio/avvii.csv");
 }
 
 int office_placement_handle(const struct office_request *r)
@@ -660,6 +780,8 @@ int office_placement_handle(const struct office_request *r)
 		register_get(r, NULL);
 	else if (!strcmp(p, "/ufficio/tirocinio") && post)
 		register_post(r);
+	else if (!strcmp(p, "/ufficio/tirocinio/avvii.csv") && get)
+		start_notice_get(r);
 	else if (!strcmp(p, "/ufficio/tirocinio/progetto.pdf") && get)
 		document_get(r, 0);
 	else if (!strcmp(p, "/ufficio/tirocinio/attestato.pdf") && get)

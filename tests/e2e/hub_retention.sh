@@ -32,6 +32,21 @@ run() {
 	add_app "$DB" u-new P-2025-000002 UI-NEW VRDMRA95C41F205X Maria maria@example.it || fail "$b-keep-setup" "application"
 	"$SYNCTOOL" sql "$DB" "INSERT INTO ranking_final (placement_code, final_at, by) VALUES ('UI-OLD', ?1, 'anna'), ('UI-NEW', ?2, 'anna')" \
 		"$old" "$recent" >/dev/null || fail "$b-keep-setup" "ranking_final"
+	# Issue 19: two placements' registers, one ended eleven years ago
+	# (past the ten of traineeship_retention_years), one two years ago.
+	for t in "t-old $(date -u -d '-11 years' +%Y-%m-%d)" "t-new $(date -u -d '-2 years' +%Y-%m-%d)"; do
+		set -- $t
+		"$SYNCTOOL" sql "$DB" "INSERT INTO traineeship (uuid, comune, placement_code, cf, start_date, end_date,
+			months, weekly_minutes, classroom_hours, tutor_comune, tutor_promoter, rule, status, ended_on,
+			started_by, started_at) VALUES (?1, '015146', 'UI-OLD', 'RSSGLI95C41F205X', ?2, ?2, 3, 1200, 40,
+			'anna', 'Mario', '{}', 'completed', ?2, 'anna', ?2)" "$1" "$2" >/dev/null &&
+		"$SYNCTOOL" sql "$DB" "INSERT INTO register_month (uuid, month, confirmed_at, due_cents, paid_at)
+			VALUES (?1, substr(?2, 1, 7), ?2, 40000, ?2)" "$1" "$2" >/dev/null || fail "$b-keep-setup" "traineeship"
+	done
+	registers() { "$SYNCTOOL" sql "$DB" "SELECT t.uuid || ':' || count(m.month) FROM traineeship t LEFT JOIN register_month m ON m.uuid = t.uuid GROUP BY t.uuid ORDER BY t.uuid" | tr '\n' ' '; }
+	check "$b-keep-registers-setup" "$(registers)" "t-new:1 t-old:1 "
+	check_match "$b-keep-registers-shown" "$("$DOTE_BIN/dote" retention show --db "$DB")" \
+		"traineeships: registers and allowance records kept 10 years after the end; 1 ended before"
 	local before="P-2025-000001|RSSGLI95C41F205X|Giulia|giulia@example.it P-2025-000002|VRDMRA95C41F205X|Maria|maria@example.it "
 	check "$b-keep-setup-data" "$(personal)" "$before"
 
@@ -58,11 +73,17 @@ run() {
 	done
 	check "$b-keep-erased-by-hub" "$(personal)" "P-2025-000001|-|-|- P-2025-000002|VRDMRA95C41F205X|Maria|maria@example.it "
 	check "$b-keep-logged-by-hub" "$(logged)" "dote-hub|30|1|1 "
+	for i in $(seq 50); do
+		[ "$(registers)" = "t-new:1 " ] && break
+		sleep 0.1
+	done
+	check "$b-keep-registers-erased-by-hub" "$(registers)" "t-new:1 "
 	check "$b-keep-stats-columns-kept" "$("$SYNCTOOL" sql "$DB" "SELECT sex, age, residence, status FROM application WHERE uuid = 'u-old'")" "F|30|015146|not_suitable"
 	check_match "$b-keep-shown-in-cli" "$("$DOTE_BIN/dote" retention show --db "$DB")" "last run .* by dote-hub: 30 days, 1 applications, 1 placements"
 	kill -TERM "$HUB_PID"; wait "$HUB_PID"
 	check "$b-keep-on-stopped" "$?" "0"
 	check_match "$b-keep-hub-log" "$(cat "$T/$b-on.log")" "retention: erased the personal data of 1 applications \(1 placements"
+	check_match "$b-keep-hub-log-registers" "$(cat "$T/$b-on.log")" "retention: traineeships: erased 1 ended placements"
 	if grep -qE 'RSSGLI|VRDMRA|Giulia|Maria|example\.it|Bianchi|3331234567' "$T/$b-on.log" "$T/$b-off.log"; then
 		fail "$b-keep-log-no-personal-data" "personal data in the hub log"
 	else
