@@ -10,6 +10,8 @@
  *                                       outcome and score, status)
  *   GET  /ufficio/graduatoria?codice=C  printable ranking; &formato=csv for CSV
  *   POST /ufficio/graduatoria           mark the ranking final
+ *   GET  /ufficio/candidati?codice=C    the applicants with contacts, CSV for
+ *                                       Excel marked USO INTERNO (staff only)
  *   GET/POST /ufficio/nuova-domanda     record an application received on
  *                                       paper or by PEC (reports/store/intake.h)
  *   GET  /ufficio/registro              audit log
@@ -360,7 +362,11 @@ static void placement_page(struct office *o)
 	alink(&b, "/ufficio/graduatoria?codice=", code, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, " (");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "CSV");
-	hbuf_add(&b, ")</dd></dl>");
+	hbuf_add(&b, ")</dd><dt>Candidati</dt><dd>");
+	alink(&b, "/ufficio/candidati?codice=", code, "Scarica l'elenco con i recapiti (CSV per Excel, uso interno)");
+	hbuf_add(&b, " · ");
+	alink(&b, "/ufficio/nuova-domanda?codice=", code, "Registra una domanda su carta o via PEC");
+	hbuf_add(&b, "</dd></dl>");
 	hbuf_printf(&b, "<table><caption>%d domande</caption><thead><tr><th>Protocollo</th><th>Candidato/a</th>"
 		    "<th>Telefono</th><th>E-mail</th><th>Stato</th><th>Requisiti</th><th>Colloquio</th>"
 		    "<th class=\"n\">Punteggio</th><th class=\"n\">Posizione</th></tr></thead><tbody>",
@@ -1108,6 +1114,89 @@ static void ranking_post(struct office *o)
 	}
 }
 
+/* ---- GET /ufficio/candidati: the applicants with their contacts, for the office ---- */
+
+/* A placement's applications as CSV for Excel in Italy: a UTF-8 BOM,
+ * ';' between cells (as `dote report --excel-it`), the "USO INTERNO"
+ * marking on the first line, every cell quoted and one a spreadsheet
+ * would run as a formula neutralised (csv_field). Only the staff of the
+ * placement's comune: coordinators 403, another comune's code 404. */
+static void applicants_export(struct office *o)
+{
+	static const char *const cols[] = { "protocollo", "canale", "presentata il", "cognome", "nome", "telefono",
+					    "e-mail", "stato", "requisiti", "colloquio", "punteggio", "nota" };
+	char code[48], disp[128], w[40];
+	struct store_rows pr = { 0 }, ar = { 0 };
+	struct hbuf b;
+	int i;
+
+	if (!o->staff) {
+		message_page(o, 403, "Riservato al Comune", "I recapiti dei candidati sono visibili soltanto al "
+			     "personale del Comune ospitante.");
+		return;
+	}
+	if (http_query_get(o->req->query, "codice", code, sizeof(code))) {
+		not_found(o);
+		return;
+	}
+	if (office_placement_card_read(o->s, o->scope, code, &pr) < 0 ||
+	    (pr.n == 1 && office_applicants_read(o->s, o->scope, code, &ar))) {
+		storage_error(o);
+		goto out;
+	}
+	if (pr.n != 1) {
+		not_found(o);
+		goto out;
+	}
+	hbuf_init(&b, PAGE_MAX);
+	hbuf_add(&b, "\xEF\xBB\xBF");
+	csv_field(&b, "USO INTERNO – dati personali dei candidati: non diffonderli, conservali solo per la selezione");
+	hbuf_add(&b, "\r\n");
+	for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+		hbuf_add(&b, k ? ";" : "");
+		csv_field(&b, cols[k]);
+	}
+	hbuf_add(&b, "\r\n");
+	for (i = 0; i < ar.n; i++) {
+		const struct office_applicant *a = (const struct office_applicant *)ar.v + i;
+		int erased = atoi(a->erased);
+		const char *req = a->requirements;
+
+		csv_field(&b, a->protocol);
+		hbuf_add(&b, ";");
+		csv_field(&b, a->channel);
+		hbuf_add(&b, ";");
+		when(a->submitted_at, w, sizeof(w));
+		csv_field(&b, w);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "(dati personali cancellati)" : a->family_name);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->given_name);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->phone);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->email);
+		hbuf_add(&b, ";");
+		csv_field(&b, status_it(a->status));
+		hbuf_add(&b, ";");
+		csv_field(&b, !strcmp(req, "ok") ? "posseduti" : !strcmp(req, "ko") ? "non posseduti" : "da verificare");
+		hbuf_add(&b, ";");
+		selection_when_it(a->interview_at, w, sizeof(w));
+		csv_field(&b, w);
+		hbuf_add(&b, ";");
+		csv_field(&b, a->score);
+		hbuf_add(&b, ";");
+		csv_field(&b, atoi(a->duplicate) ? "domanda doppia: stessa persona, stesso avviso" : "");
+		hbuf_add(&b, "\r\n");
+	}
+	respond(o->resp, 200, "text/csv; charset=utf-8", &b);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"candidati-%s-uso-interno.csv\"", code);
+	http_response_header(o->resp, "Content-Disposition", disp);
+out:
+	store_rows_release(&pr);
+	store_rows_release(&ar);
+}
+
 /* ---- /ufficio/contatti: the office's contact, told to its citizens ---- */
 
 static void contact_page(struct office *o, int status, const char *error, const char *done)
@@ -1443,6 +1532,8 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 		contact_page(&o, 200, NULL, *fatto ? "Recapiti salvati." : NULL);
 	} else if (!strcmp(p, "/ufficio/contatti") && post) {
 		contact_post(&o);
+	} else if (!strcmp(p, "/ufficio/candidati") && get) {
+		applicants_export(&o);
 	} else if (!strcmp(p, "/ufficio/nuova-domanda") && get) {
 		intake_page(&o, 200, NULL, NULL);
 	} else if (!strcmp(p, "/ufficio/nuova-domanda") && post) {

@@ -125,13 +125,29 @@ run() {
 	check "$b-intake-one-per-call-stores-nothing" "$(count)" "$n"
 
 	# By PEC: the next protocol number, the 'pec' marker the statistics split on.
-	code=$(apply "$J_A" pec "$cf2" Sara email=sara@example.it)
+	code=$(apply "$J_A" pec "$cf2" Sara email=sara@example.it telefono='+39 333 1234567')
 	check "$b-intake-pec-stored" "$code" 303
 	check "$b-intake-channels" "$(sql "SELECT channel || ':' || count(*) FROM application GROUP BY channel ORDER BY channel" | tr '\n' ' ')" \
 		"carta:1 pec:1 "
 	check "$b-intake-pec-protocol" "$(sql "SELECT protocol FROM application WHERE channel = 'pec'")" DC-015146-U015146-2026-000002
-	EXPORT_HOOK=${EXPORT_HOOK:-}
-	[ -n "$EXPORT_HOOK" ] && "$EXPORT_HOOK" "$b"
+
+	# The applicants with contacts for the office: CSV for Excel (BOM, ';'),
+	# "USO INTERNO" on its first line, formulas neutralised, staff only.
+	code=$(curl -s -b "$J_A" -D "$T/csv.h" -o "$T/cand.csv" -w '%{http_code}' "$URL/ufficio/candidati?codice=$P1")
+	check "$b-export-ok" "$code" 200
+	grep -qi '^content-type: text/csv' "$T/csv.h" && grep -qi '^content-disposition: attachment' "$T/csv.h" &&
+		pass "$b-export-is-csv-download" || fail "$b-export-is-csv-download" "$(tr -d '\r' <"$T/csv.h" | tr '\n' ' ')"
+	check "$b-export-bom" "$(head -c 3 "$T/cand.csv" | od -An -tx1 | tr -d ' \n')" efbbbf
+	check_match "$b-export-marked-internal" "$(head -1 "$T/cand.csv")" "USO INTERNO"
+	check_match "$b-export-header" "$(sed -n 2p "$T/cand.csv")" '^"protocollo";"canale";.*"cognome";"nome";"telefono";"e-mail"'
+	check "$b-export-rows" "$(grep -c 'DC-015146-U015146' "$T/cand.csv")" 2
+	check_match "$b-export-contacts" "$(cat "$T/cand.csv")" "\"DC-015146-U015146-2026-000001\";\"carta\";[^;]*;\"Rossi\";\"$nfc\";\"02 1234567\";\"mrossi@example.it\""
+	check_match "$b-export-formula-neutralised" "$(cat "$T/cand.csv")" "\"pec\";[^;]*;\"Rossi\";\"Sara\";\"'\\+39 333 1234567\";"
+	check "$b-export-not-for-coordinators" "$(get "$J_C" "/ufficio/candidati?codice=$P1")" 403
+	check "$b-export-not-for-other-comune" "$(get "$J_R" "/ufficio/candidati?codice=$P1")" 404
+	grep -q 'DC-015146' "$T/page" && fail "$b-export-other-comune-no-data" "leaked" || pass "$b-export-other-comune-no-data"
+	get "$J_A" "/ufficio/progetto?codice=$P1" >/dev/null
+	grep -q "/ufficio/candidati?codice=$P1" "$T/page" && pass "$b-export-linked" || fail "$b-export-linked" "no link"
 	kill "$HUB_PID" 2>/dev/null
 	wait "$HUB_PID" 2>/dev/null
 }
