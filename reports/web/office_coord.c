@@ -29,6 +29,7 @@
 #include "reports/store/call_queries.h"
 #include "reports/store/calls.h"
 #include "reports/store/fleet.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/web/auth.h"
 #include "reports/web/html.h"
@@ -703,7 +704,19 @@ static void call_page(struct page *pg, const char *err, int status)
 }
 
 /* The form of one placement's fields. */
-static void placement_form(struct page *pg, const struct call_placement_row *p)
+/* The people a cut of seats or a withdrawal would affect: the selected
+ * (protocols; coordinators see no names), said before anyone confirms. */
+static void affected_note(struct page *pg, int sel, const char *list, const char *what)
+{
+	if (sel <= 0)
+		return;
+	hbuf_printf(&pg->b, "<p class=\"internal\" data-affected=\"%d\">%s riguarda %d %s già selezionat%s: ", sel, what,
+		    sel, sel == 1 ? "persona" : "persone", sel == 1 ? "a" : "e");
+	hbuf_esc(&pg->b, list);
+	hbuf_add(&pg->b, ". Saranno avvisate per e-mail, e con loro l'ufficio del Comune.</p>");
+}
+
+static void placement_form(struct page *pg, const struct call_placement_row *p, int sel, const char *list)
 {
 #define FIELD(name) offsetof(struct call_placement_row, name)
 	static const struct { const char *name, *label; size_t field; int type; } fields[] = {
@@ -752,8 +765,14 @@ static void placement_form(struct page *pg, const struct call_placement_row *p)
 			hbuf_add(&pg->b, "\">");
 		}
 	}
-	hbuf_add(&pg->b, "<label for=\"f_note\">Nota sulla modifica</label><input id=\"f_note\" name=\"note\" maxlength=\"200\">"
-			 "<div class=\"full\"><button type=\"submit\">Salva le modifiche</button></div></form>");
+	hbuf_add(&pg->b, "<label for=\"f_note\">Nota sulla modifica</label><input id=\"f_note\" name=\"note\" maxlength=\"200\">");
+	if (sel > 0) {
+		hbuf_add(&pg->b, "<div class=\"full\">");
+		affected_note(pg, sel, list, "Ridurre i posti sotto i selezionati");
+		hbuf_add(&pg->b, "<input id=\"f_cut\" name=\"conferma_posti\" type=\"checkbox\" value=\"1\"> <label"
+				 " for=\"f_cut\" style=\"display:inline\">Confermo la riduzione dei posti</label></div>");
+	}
+	hbuf_add(&pg->b, "<div class=\"full\"><button type=\"submit\">Salva le modifiche</button></div></form>");
 }
 
 static void placement_page(struct page *pg, const char *err, int status)
@@ -793,8 +812,13 @@ static void placement_page(struct page *pg, const char *err, int status)
 		hbuf_printf(&pg->b, "</a> · stato <b data-status>%s</b></p>", open ? "aperto" : "ritirato o chiuso");
 	}
 	if (open) {
-		placement_form(pg, p);
-		hbuf_add(&pg->b, "<h2>Ritiro</h2><form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
+		char list[1200];
+		int sel = selection_selected_list(pg->env->read, p->code, list, sizeof(list));
+
+		placement_form(pg, p, sel, list);
+		hbuf_add(&pg->b, "<h2>Ritiro</h2>");
+		affected_note(pg, sel, list, "Il ritiro");
+		hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
 		csrf_field(pg);
 		hidden(&pg->b, "code", p->code);
 		hbuf_add(&pg->b, "<div><label for=\"wn\">Motivo del ritiro</label><input id=\"wn\" name=\"note\" maxlength=\"200\">"
@@ -904,7 +928,10 @@ static void amend_post(struct page *pg, const char *what)
 		base = "/coordinamento/progetto";
 		done = "ritirato";
 	} else {
-		rc = call_placement_edit(w, code, np, vp, n, pg->s.name, note, err, sizeof(err));
+		char cut[4] = "";
+
+		http_form_get(pg->req->body, "conferma_posti", cut, sizeof(cut));
+		rc = call_placement_edit_cut(w, code, np, vp, n, pg->s.name, note, !strcmp(cut, "1"), err, sizeof(err));
 		base = "/coordinamento/progetto";
 		done = "modificato";
 	}
@@ -920,7 +947,7 @@ struct net_row {
 	long long apps, seats, selected, started, dropped, placements;
 	char last_deadline[11];
 	long long apps2, seats2, selected2;
-	int low_fill, few_apps;
+	int low_fill, few_apps, over;
 };
 
 struct net_scope {
@@ -1016,6 +1043,7 @@ static int net_load(struct store *s, const struct net_scope *sc, int second, str
 		} else {
 			x->seats = atoll(y->seats);
 			x->placements = atoll(y->placements);
+			x->over = atoi(y->over);
 			str_copy(x->last_deadline, sizeof(x->last_deadline), y->last_deadline);
 		}
 	}
@@ -1233,7 +1261,7 @@ static void net_table_head(struct page *pg, const char *query, int key, int dir,
 	hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
 }
 
-/* One comune's row (alert: no applications or low fill). */
+/* One comune's row (alert: no applications, low fill, or more selected than seats). */
 static void net_table_row(struct page *pg, const struct net_row *r, int alert, int compare)
 {
 	hbuf_add(&pg->b, "<tr data-comune=\"");
@@ -1268,6 +1296,9 @@ static void net_table_row(struct page *pg, const struct net_row *r, int alert, i
 		hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
 	if (r->low_fill)
 		hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
+	if (r->over || r->selected > r->seats)
+		hbuf_printf(&pg->b, "<span class=\"flag\" data-flag=\"over\">copertura oltre il 100%%: %d %s con più"
+			    " selezionati che posti</span>", r->over ? r->over : 1, r->over > 1 ? "progetti" : "progetto");
 	if (r->few_apps)
 		hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
 	hbuf_add(&pg->b, "</td></tr>");
@@ -1346,7 +1377,7 @@ static void network_page(struct page *pg)
 	net_table_head(pg, query, key, args[1], compare);
 	for (int i = 0; i < n && shown < NET_ROWS_MAX; i++) {
 		struct net_row *r = &rows[i];
-		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill;
+		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill || r->over || r->selected > r->seats;
 
 		if (!net_match(r, q))
 			continue;
