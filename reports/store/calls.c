@@ -337,6 +337,11 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 	str_trim(sp->region);
 	if (!store_is_printable(sp->region))
 		csv_problem(r, 0, 0, "regione", "regione non valida");
+	/* The lines where the file wins over an amendment (--revert, the
+	 * web page's ticks): spec_check used to drop them. */
+	str_copy(sp->revert, sizeof(sp->revert), in->revert);
+	if (!store_is_printable(sp->revert))
+		csv_problem(r, 0, 0, "righe da ripristinare", "elenco dei progetti da ripristinare non valido");
 	str_copy(sp->rules, sizeof(sp->rules), in->rules);
 	str_trim(sp->rules);
 	if (sp->rules[0] && eligibility_validate(sp->rules, why, sizeof(why)))

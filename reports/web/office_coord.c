@@ -295,13 +295,21 @@ static void problems_table(struct page *pg, const struct call_import *r)
 
 static const char *const change_words[] = { "nuovo", "modificato", "invariato", "ritirato", "mantenuto" };
 
-static void changes_table(struct page *pg, const struct call_import *r)
+enum { REVERT_MAX = 200 };	/* tick boxes on a dry run's page */
+
+/* The dry run's changes; with ticks, a "mantenuto" line (an amendment
+ * made at the hub that the file would undo) gets a tick box
+ * ripristina_N = its code, so the coordinator can let the file win on
+ * that line (the CLI's --revert); *kept counts them. */
+static void changes_table(struct page *pg, const struct call_import *r, int ticks, int *kept)
 {
 	int shown = 0;
 
-	hbuf_add(&pg->b, "<table><caption>Progetti che cambiano</caption><thead><tr><th scope=\"col\">Cosa</th>"
+	*kept = 0;
+	hbuf_printf(&pg->b, "<table><caption>Progetti che cambiano</caption><thead><tr><th scope=\"col\">Cosa</th>"
 			 "<th scope=\"col\">Codice progetto</th><th scope=\"col\">Comune</th>"
-			 "<th scope=\"col\">Dettaglio</th></tr></thead><tbody>");
+			 "<th scope=\"col\">Dettaglio</th>%s</tr></thead><tbody>",
+		    ticks ? "<th scope=\"col\">Vale il file</th>" : "");
 	for (int i = 0; i < r->nchanges && shown < 3000; i++) {
 		const struct call_change *c = &r->changes[i];
 		const struct comune *cm = comune_by_istat(c->comune);
@@ -315,10 +323,21 @@ static void changes_table(struct page *pg, const struct call_import *r)
 		hbuf_esc(&pg->b, cm ? cm->name : c->comune);
 		hbuf_add(&pg->b, "</td><td class=\"w\">");
 		hbuf_esc(&pg->b, c->what);
-		hbuf_add(&pg->b, "</td></tr>");
+		hbuf_add(&pg->b, "</td>");
+		if (ticks && c->kind == CHANGE_KEPT && *kept < REVERT_MAX) {
+			hbuf_printf(&pg->b, "<td><input type=\"checkbox\" form=\"pubblica\" id=\"rv%d\" name=\"ripristina_%d\""
+				    " value=\"", *kept, *kept);
+			hbuf_esc(&pg->b, c->code);
+			hbuf_printf(&pg->b, "\"> <label for=\"rv%d\" style=\"display:inline\">applica la riga del file</label></td>",
+				    *kept);
+			(*kept)++;
+		} else if (ticks) {
+			hbuf_add(&pg->b, "<td></td>");
+		}
+		hbuf_add(&pg->b, "</tr>");
 	}
 	if (!shown)
-		hbuf_add(&pg->b, "<tr><td colspan=\"4\">Nessun progetto cambia.</td></tr>");
+		hbuf_printf(&pg->b, "<tr><td colspan=\"%d\">Nessun progetto cambia.</td></tr>", ticks ? 5 : 4);
 	hbuf_add(&pg->b, "</tbody></table>");
 }
 
@@ -443,10 +462,22 @@ static void import_post(struct page *pg)
 		hbuf_esc(&pg->b, r.call_what);
 		hbuf_add(&pg->b, "</p>");
 	}
-	changes_table(pg, &r);
-	hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/avvisi/conferma\" class=\"inline\">");
-	csrf_field(pg);
-	hidden(&pg->b, "token", token);
+	{
+		int kept;
+		char n[16];
+
+		changes_table(pg, &r, 1, &kept);
+		if (kept)
+			hbuf_add(&pg->b, "<p class=\"note\">Le righe «mantenuto» sono modifiche fatte qui dopo la "
+					 "pubblicazione (una proroga, un ritiro) che il file annullerebbe: restano, a meno "
+					 "che tu non spunti «applica la riga del file».</p>");
+		hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/avvisi/conferma\" class=\"inline\""
+				 " id=\"pubblica\">");
+		csrf_field(pg);
+		hidden(&pg->b, "token", token);
+		snprintf(n, sizeof(n), "%d", kept);
+		hidden(&pg->b, "mantenuti", n);
+	}
 	hbuf_add(&pg->b, "<button type=\"submit\">Pubblica l'avviso</button> <a href=\"/coordinamento/avvisi\">Annulla</a>"
 			 "</form><p class=\"note\">La conferma vale un'ora; il file viene controllato di nuovo prima"
 			 " di pubblicarlo.</p>");
@@ -515,6 +546,21 @@ static void confirm_post(struct page *pg)
 		if (!csv || sodium_base642bin(csv, blen + 1, b64, blen, NULL, &csv_len, NULL,
 					      sodium_base64_VARIANT_ORIGINAL))
 			goto out;
+	}
+	/* The "mantenuto" lines the coordinator ticked: the file wins there. */
+	{
+		char n[16] = "", key[32], code[64];
+		int nkept = http_form_get(pg->req->body, "mantenuti", n, sizeof(n)) ? 0 : atoi(n);
+
+		for (int i = 0; i < nkept && i < REVERT_MAX; i++) {
+			size_t len = strlen(sp.revert);
+
+			snprintf(key, sizeof(key), "ripristina_%d", i);
+			if (http_form_get(pg->req->body, key, code, sizeof(code)) || !*code ||
+			    strcspn(code, ", ") != strlen(code) || len + strlen(code) + 2 > sizeof(sp.revert))
+				continue;
+			snprintf(sp.revert + len, sizeof(sp.revert) - len, "%s%s", len ? "," : "", code);
+		}
 	}
 	rc = call_import(w, &sp, (const char *)csv, csv_len, 0, pg->s.name, &r);
 	if (rc == 0)
