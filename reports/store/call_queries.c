@@ -113,8 +113,12 @@ int call_pending_drop(struct store *s, const char *token_hash)
 	" EXISTS (SELECT 1 FROM catalog_version v WHERE v.call_id = p.call_id AND v.placement_code = p.code" \
 	" AND v.action = 'withdrawn' AND v.version = (SELECT max(w.version) FROM catalog_version w" \
 	" WHERE w.call_id = p.call_id AND w.placement_code = p.code))"
+/* over: placements with more people selected than the seats they offer
+ * now (seats cut, or withdrawn, after a selection). */
 #define SEATS_COLS "SELECT p.comune, sum(CASE WHEN" WITHDRAWN " THEN 0 ELSE p.seats END), count(*)," \
-	" max(p.deadline) FROM placement p"
+	" max(p.deadline), sum(CASE WHEN (SELECT count(*) FROM application s WHERE s.placement_code = p.code" \
+	" AND s.duplicate_of IS NULL AND s.status IN ('selected','started')) > CASE WHEN" WITHDRAWN \
+	" THEN 0 ELSE p.seats END THEN 1 ELSE 0 END) FROM placement p"
 #define APPS_COLS "SELECT a.comune, count(*)," \
 	" sum(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)," \
 	" sum(CASE WHEN a.status IN ('started','completed','dropped_out') THEN 1 ELSE 0 END)," \
@@ -132,7 +136,7 @@ int network_seats_read(struct store *s, const struct network_filter *f, struct s
 
 	return READ(s, f->call ? seats_call : f->from ? seats_period : seats_all, a, network_seats, out,
 		    F(network_seats, comune), F(network_seats, seats), F(network_seats, placements),
-		    F(network_seats, last_deadline));
+		    F(network_seats, last_deadline), F(network_seats, over));
 }
 
 int network_applications_read(struct store *s, const struct network_filter *f, struct store_rows *out)

@@ -80,9 +80,10 @@ int call_pending_drop(struct store *s, const char *token_hash);
 struct network_filter {
 	const char *call, *from, *to;
 };
-/* Seats a comune offers (withdrawn placements offer none). */
+/* Seats a comune offers (withdrawn placements offer none); over: its
+ * placements with more people selected (or started) than seats. */
 struct network_seats {
-	const char *comune, *seats, *placements, *last_deadline;
+	const char *comune, *seats, *placements, *last_deadline, *over;
 };
 /* Applications a comune received and how they went. */
 struct network_applications {

@@ -337,6 +337,11 @@ static void spec_check(struct import_state *st, const struct call_spec *in, stru
 	str_trim(sp->region);
 	if (!store_is_printable(sp->region))
 		csv_problem(r, 0, 0, "regione", "regione non valida");
+	/* The lines where the file wins over an amendment (--revert, the
+	 * web page's ticks): spec_check used to drop them. */
+	str_copy(sp->revert, sizeof(sp->revert), in->revert);
+	if (!store_is_printable(sp->revert))
+		csv_problem(r, 0, 0, "righe da ripristinare", "elenco dei progetti da ripristinare non valido");
 	str_copy(sp->rules, sizeof(sp->rules), in->rules);
 	str_trim(sp->rules);
 	if (sp->rules[0] && eligibility_validate(sp->rules, why, sizeof(why)))
@@ -917,6 +922,13 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
 			const char *const *values, int n, const char *by, const char *note,
 			char *err, size_t errsize)
 {
+	return call_placement_edit_cut(s, code, names, values, n, by, note, 1, err, errsize);
+}
+
+int call_placement_edit_cut(struct store *s, const char *code, const char *const *names,
+			    const char *const *values, int n, const char *by, const char *note, int cut_ok,
+			    char *err, size_t errsize)
+{
 	struct pl old, new;
 	char call_id[24], cdead[11], cstatus[12], today[11], out[2100], why[400], what[400];
 	int rc, i;
@@ -973,6 +985,23 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
 			goto out;
 		}
 	}
+	/* Seats below the number already selected: only when confirmed,
+	 * and the people selected and the comune are told (below). */
+	if (atoi(pv(&new, PF_SEATS)) < atoi(pv(&old, PF_SEATS))) {
+		char list[1200];
+		int sel = selection_selected_list(s, code, list, sizeof(list));
+
+		if (sel < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (sel > atoi(pv(&new, PF_SEATS)) && !cut_ok) {
+			snprintf(err, errsize, "posti: %s è meno dei %d già selezionati (%.900s). Per procedere spunta "
+				 "«Confermo la riduzione dei posti»: le persone selezionate e il Comune saranno avvisati",
+				 pv(&new, PF_SEATS), sel, list);
+			goto out;
+		}
+	}
 	if (!pl_diff(&old, &new, NULL, what, sizeof(what))) {
 		rc = 0;		/* nothing to change, nothing to record */
 		goto out;
@@ -983,8 +1012,12 @@ int call_placement_edit(struct store *s, const char *code, const char *const *na
 	{
 		char now[32];
 
+		char cut[1200];
+
 		store_now_iso(now, sizeof(now));
 		if (pl_update(s, &new, now) || pl_version(s, call_id, &new, "changed", by, what, now) ||
+		    (atoi(pv(&new, PF_SEATS)) < atoi(pv(&old, PF_SEATS)) &&
+		     selection_seats_cut(s, code, atoi(pv(&new, PF_SEATS)), by, now, cut, sizeof(cut)) < 0) ||
 		    store_commit(s))
 			goto out;
 	}

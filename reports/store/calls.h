@@ -74,6 +74,13 @@ void call_fold(const char *in, char *out, size_t size);
 int call_placement_edit(struct store *s, const char *code, const char *const *names,
 			const char *const *values, int n, const char *by, const char *note,
 			char *err, size_t errsize);
+/* The same; seats below the number already selected only with cut_ok
+ * (else 2, err naming them). call_placement_edit() is cut_ok 1 (the
+ * CLI's explicit command). Either way, when the seats end below the
+ * selected, they and the comune's office are told (selection_seats_cut). */
+int call_placement_edit_cut(struct store *s, const char *code, const char *const *names,
+			    const char *const *values, int n, const char *by, const char *note, int cut_ok,
+			    char *err, size_t errsize);
 /* Moves a call's deadline later, with every open placement whose
  * deadline was the call's; with placement set, that placement only (not
  * past the call's). */

@@ -53,7 +53,7 @@ int office_applicants_read(struct store *s, const char *scope, const char *code,
 		       " coalesce(x.requirements, ''), coalesce(x.interview_at, ''),"
 		       " coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''),"
 		       " CASE WHEN a.duplicate_of IS NULL THEN 0 ELSE 1 END,"
-		       " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END"
+		       " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END, a.channel"
 		       " FROM application a LEFT JOIN selection x ON x.uuid = a.uuid"
 		       " WHERE a.placement_code = ?1 AND a.comune = ?2 ORDER BY a.submitted_at, a.protocol"
 		       " LIMIT 2000", ARGS(code, scope), office_applicant, out,
@@ -61,7 +61,7 @@ int office_applicants_read(struct store *s, const char *scope, const char *code,
 		    F(office_applicant, phone), F(office_applicant, email), F(office_applicant, status),
 		    F(office_applicant, submitted_at), F(office_applicant, requirements),
 		    F(office_applicant, interview_at), F(office_applicant, score), F(office_applicant, outcome),
-		    F(office_applicant, duplicate), F(office_applicant, erased));
+		    F(office_applicant, duplicate), F(office_applicant, erased), F(office_applicant, channel));
 }
 
 int office_application_read(struct store *s, const char *scope, const char *id, struct store_rows *out)

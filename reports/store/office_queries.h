@@ -42,6 +42,7 @@ struct office_applicant {
 	const char *requirements, *interview_at, *score, *outcome;	/* "" until recorded */
 	const char *duplicate;		/* "1" a second application of the person to the call */
 	const char *erased;		/* "1" personal data erased (retention) */
+	const char *channel;		/* 'chiosco', 'carta', 'pec' (reports/store/intake.h) */
 };
 /* The applications to placement code of comune scope, oldest first
  * (2000 at most): rows of struct office_applicant. 0 or -1. */

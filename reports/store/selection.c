@@ -731,6 +731,9 @@ int selection_state_read(struct store *s, const char *scope, const char *id, str
 	return 0;
 }
 
+static int notify_comune(struct store *s, const char *placement, const char *subject, const char *text,
+			 const char *now);
+
 int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
 				  const char *now, char *affected, size_t asize)
 {
@@ -765,6 +768,15 @@ int selection_placement_withdrawn(struct store *s, const char *placement, const 
 	len = strlen(affected);
 	if (n)
 		snprintf(affected + len, asize - len, "%s%d candidati avvisati", len ? "; " : "", n);
+	/* The comune's office is told too, with who is affected. */
+	if (n) {
+		char text[1200], subject[160];
+
+		snprintf(text, sizeof(text), "il progetto è stato ritirato (%s); %s.", note ? note : "", affected);
+		snprintf(subject, sizeof(subject), "DoteComune: progetto %s ritirato", placement);
+		if (notify_comune(s, placement, subject, text, now))
+			goto out;
+	}
 	rc = n;
 out:
 	store_res_free(r);
@@ -1174,4 +1186,108 @@ int store_status_set(struct store *s, const char *id, const char *status, const 
 		     const char *note, char *err, size_t errsize)
 {
 	return selection_status_set(s, NULL, id, status, by, note, NULL, NULL, err, errsize);
+}
+
+/* ------------------------------------------- seats cut, the comune told */
+
+int selection_selected_list(struct store *s, const char *placement, char *list, size_t size)
+{
+	struct store_res *r;
+	int i, n;
+	size_t len;
+
+	list[0] = '\0';
+	if (store_query(s, "SELECT protocol FROM application WHERE placement_code = ?1 AND duplicate_of IS NULL"
+			   " AND status IN ('selected', 'started') ORDER BY protocol",
+			ARGS(placement), &r))
+		return -1;
+	n = store_res_rows(r);
+	for (i = 0; i < n; i++) {
+		len = strlen(list);
+		snprintf(list + len, size - len, "%s%s", i ? ", " : "", store_res_get(r, i, 0));
+	}
+	store_res_free(r);
+	return n;
+}
+
+/* Queues a message to the office of the placement's comune (its contact
+ * e-mail, /ufficio/contatti; nothing when none is set), inside the
+ * caller's transaction. 0 or -1. */
+static int notify_comune(struct store *s, const char *placement, const char *subject, const char *text,
+			 const char *now)
+{
+	struct store_res *r;
+	char ref[64], *body = NULL;
+	int rc = 0;
+
+	if (store_query(s, "SELECT o.email, p.title FROM placement p JOIN office_contact o ON o.comune = p.comune"
+			   " WHERE p.code = ?1", ARGS(placement), &r))
+		return -1;
+	if (store_res_rows(r) == 1 && strchr(store_res_get(r, 0, 0), '@') &&
+	    store_is_printable(store_res_get(r, 0, 0))) {
+		snprintf(ref, sizeof(ref), "placement:%.48s", placement);
+		if (asprintf(&body, "Gentile ufficio,\n\nprogetto %s (%s): %s\n\n"
+			     "Questo messaggio è stato inviato automaticamente da DoteComune.\n",
+			     placement, store_res_get(r, 0, 1), text) < 0)
+			rc = -1;
+		else
+			rc = mail_outbox_add(s, ref, store_res_get(r, 0, 0), subject, body, now);
+		free(body);
+	}
+	store_res_free(r);
+	return rc;
+}
+
+int selection_seats_cut(struct store *s, const char *placement, int seats, const char *by, const char *now,
+			char *affected, size_t asize)
+{
+	struct store_res *r;
+	char note[300], text[900], subject[160];
+	int i, n, rc = -1;
+	size_t len;
+
+	affected[0] = '\0';
+	if (store_query(s, "SELECT uuid, protocol FROM application WHERE placement_code = ?1 AND duplicate_of IS NULL"
+			   " AND status IN ('selected', 'started') ORDER BY protocol", ARGS(placement), &r))
+		return -1;
+	n = store_res_rows(r);
+	if (n <= seats) {
+		store_res_free(r);
+		return 0;
+	}
+	snprintf(note, sizeof(note), "posti ridotti a %d con %d già selezionati", seats, n);
+	for (i = 0; i < n; i++) {
+		struct app_row a;
+		char *body = NULL;
+
+		if (app_find(s, NULL, store_res_get(r, i, 0), &a) ||
+		    audit(s, &a, now, by, "seats_cut", a.status, a.status, note))
+			goto out;
+		len = strlen(affected);
+		snprintf(affected + len, asize - len, "%s%s", i ? ", " : "", a.protocol);
+		if (!a.email[0] || !strchr(a.email, '@') || !store_is_printable(a.email))
+			continue;
+		snprintf(subject, sizeof(subject), "DoteComune: novità sulla sua domanda %s", a.protocol);
+		if (asprintf(&body, "Gentile candidata, gentile candidato,\n\n"
+			     "i posti del progetto %s, per il quale la sua domanda n. %s risulta selezionata, sono "
+			     "stati ridotti a %d. Il Comune la contatterà per dirle se e come il tirocinio può "
+			     "proseguire; nel frattempo nulla cambia nella sua domanda.\n\n"
+			     "Questo messaggio è stato inviato automaticamente: per favore non risponda.\n"
+			     "DoteComune\n", a.placement, a.protocol, seats) < 0)
+			goto out;
+		rc = mail_outbox_add(s, a.uuid, a.email, subject, body, now);
+		free(body);
+		if (rc)
+			goto out;
+		rc = -1;
+	}
+	snprintf(text, sizeof(text), "i posti sono stati ridotti a %d, ma %d persone risultano già selezionate (%s). "
+		 "Le persone sono state avvisate: decidete con il coordinamento come procedere.", seats, n, affected);
+	snprintf(subject, sizeof(subject), "DoteComune: posti ridotti sotto i selezionati (%s)", placement);
+	if (notify_comune(s, placement, subject, text, now))
+		goto out;
+	rc = n;
+out:
+	store_res_free(r);
+	return rc;
 }

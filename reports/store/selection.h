@@ -142,6 +142,17 @@ int selection_notify_received(struct store *s, const char *uuid, const char *now
 int selection_placement_withdrawn(struct store *s, const char *placement, const char *by, const char *note,
 				  const char *now, char *affected, size_t asize);
 
+/* The protocols of a placement's selected applications (selected or
+ * started) into list ("P1, P2"): how many, or -1. */
+int selection_selected_list(struct store *s, const char *placement, char *list, size_t size);
+/* A placement's seats cut to seats (reports/store/calls.c, inside its
+ * transaction): when more are selected, each gets an audit row and an
+ * e-mail, and the comune's office (its contact e-mail) a message naming
+ * them; affected gets their protocols. How many selected, or -1. (A
+ * withdrawal tells the comune's office too: selection_placement_withdrawn.) */
+int selection_seats_cut(struct store *s, const char *placement, int seats, const char *by, const char *now,
+			char *affected, size_t asize);
+
 /* The interview's date and place of an application (uuid), for the
  * receipt page: 0 found, 1 none, -1 error. */
 int selection_interview(struct store *s, const char *uuid, char *at, size_t asize, char *place,

@@ -62,9 +62,13 @@ static const struct migration hub_migrations[] = {
  * refused (422) instead of replaying the first answer. */
 static const struct migration hub_rules_migrations[] = {
 	{ 1, "ALTER TABLE idempotency ADD COLUMN body_hash TEXT;" },
+	/* How an application arrived (issue 18): 'chiosco', or recorded by a
+	 * clerk from 'carta' or 'pec' (reports/store/intake.h). */
+	{ 2, "ALTER TABLE application ADD COLUMN channel TEXT NOT NULL DEFAULT 'chiosco';" },
 };
 static const char pg_rules_schema[] =
-	"ALTER TABLE idempotency ADD COLUMN IF NOT EXISTS body_hash TEXT;";
+	"ALTER TABLE idempotency ADD COLUMN IF NOT EXISTS body_hash TEXT;"
+	"ALTER TABLE application ADD COLUMN IF NOT EXISTS channel TEXT NOT NULL DEFAULT 'chiosco';";
 
 /* The core tables the hub uses, for PostgreSQL (core/schema.c is SQLite's). */
 static const char pg_schema[] =

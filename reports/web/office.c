@@ -10,6 +10,10 @@
  *                                       outcome and score, status)
  *   GET  /ufficio/graduatoria?codice=C  printable ranking; &formato=csv for CSV
  *   POST /ufficio/graduatoria           mark the ranking final
+ *   GET  /ufficio/candidati?codice=C    the applicants with contacts, CSV for
+ *                                       Excel marked USO INTERNO (staff only)
+ *   GET/POST /ufficio/nuova-domanda     record an application received on
+ *                                       paper or by PEC (reports/store/intake.h)
  *   GET  /ufficio/registro              audit log
  *
  * Scope: staff of a comune reach only their comune's placements and
@@ -22,14 +26,17 @@
  * Every POST carries the session's CSRF token; every value shown is
  * HTML-escaped; every input is bounded.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/comuni.h"
+#include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "reports/store/intake.h"
 #include "reports/store/office_queries.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
@@ -89,8 +96,10 @@ static void top(struct office *o, struct hbuf *b, const char *title)
 	hbuf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", o->sess.csrf);
 	hbuf_add(b, "<button type=\"submit\" style=\"background:#fff;color:#0066cc\">Esci</button></form></header>"
 		    "<nav class=\"office noprint\" aria-label=\"Sezioni\"><a href=\"/ufficio\">Progetti e domande</a>"
-		    "<a href=\"/ufficio/registro\">Registro delle modifiche</a>"
-		    "<a href=\"/ufficio/contatti\">Recapiti dell'ufficio</a>"
+		    "<a href=\"/ufficio/registro\">Registro delle modifiche</a>");
+	if (o->staff)
+		hbuf_add(b, "<a href=\"/ufficio/nuova-domanda\">Domanda su carta o PEC</a>");
+	hbuf_add(b, "<a href=\"/ufficio/contatti\">Recapiti dell'ufficio</a>"
 		    "<a href=\"/dashboard\">Statistiche</a></nav><main id=\"main\">");
 	/* Every /ufficio page shows exact counts or one row per person
 	 * (docs/reports.md, "Issue 20", point 3). */
@@ -359,7 +368,11 @@ static void placement_page(struct office *o)
 	alink(&b, "/ufficio/graduatoria?codice=", code, *p->final_at ? "definitiva" : "provvisoria");
 	hbuf_add(&b, " (");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "CSV");
-	hbuf_add(&b, ")</dd></dl>");
+	hbuf_add(&b, ")</dd><dt>Candidati</dt><dd>");
+	alink(&b, "/ufficio/candidati?codice=", code, "Scarica l'elenco con i recapiti (CSV per Excel, uso interno)");
+	hbuf_add(&b, " · ");
+	alink(&b, "/ufficio/nuova-domanda?codice=", code, "Registra una domanda su carta o via PEC");
+	hbuf_add(&b, "</dd></dl>");
 	hbuf_printf(&b, "<table><caption>%d domande</caption><thead><tr><th>Protocollo</th><th>Candidato/a</th>"
 		    "<th>Telefono</th><th>E-mail</th><th>Stato</th><th>Requisiti</th><th>Colloquio</th>"
 		    "<th class=\"n\">Punteggio</th><th class=\"n\">Posizione</th></tr></thead><tbody>",
@@ -438,6 +451,7 @@ static const char *audit_label(const char *action)
 		{ "status", "Cambio di stato" }, { "interview_changed", "Nuova convocazione" },
 		{ "requirements_ok", "Requisiti posseduti" }, { "requirements_ko", "Requisiti non posseduti" },
 		{ "score", "Esito del colloquio" }, { "ranking_final", "Graduatoria definitiva" },
+		{ "intake_paper", "Domanda ricevuta su carta" }, { "intake_pec", "Domanda ricevuta via PEC" },
 	};
 
 	return label_of(actions, ARRAY_SIZE(actions), action, action);
@@ -925,6 +939,7 @@ static const char *done_text(const char *action)
 		{ "assente", "Assenza al colloquio registrata." }, { "rinuncia", "Rinuncia registrata: il posto "
 		  "passa al successivo idoneo in graduatoria." },
 		{ "annulla", "Passaggio annullato; resta nel registro con il motivo." },
+		{ "registrata", "Domanda registrata con il numero di protocollo del Comune." },
 	};
 
 	return label_of(done, ARRAY_SIZE(done), action, NULL);
@@ -1117,6 +1132,89 @@ static void ranking_post(struct office *o)
 	}
 }
 
+/* ---- GET /ufficio/candidati: the applicants with their contacts, for the office ---- */
+
+/* A placement's applications as CSV for Excel in Italy: a UTF-8 BOM,
+ * ';' between cells (as `dote report --excel-it`), the "USO INTERNO"
+ * marking on the first line, every cell quoted and one a spreadsheet
+ * would run as a formula neutralised (csv_field). Only the staff of the
+ * placement's comune: coordinators 403, another comune's code 404. */
+static void applicants_export(struct office *o)
+{
+	static const char *const cols[] = { "protocollo", "canale", "presentata il", "cognome", "nome", "telefono",
+					    "e-mail", "stato", "requisiti", "colloquio", "punteggio", "nota" };
+	char code[48], disp[128], w[40];
+	struct store_rows pr = { 0 }, ar = { 0 };
+	struct hbuf b;
+	int i;
+
+	if (!o->staff) {
+		message_page(o, 403, "Riservato al Comune", "I recapiti dei candidati sono visibili soltanto al "
+			     "personale del Comune ospitante.");
+		return;
+	}
+	if (http_query_get(o->req->query, "codice", code, sizeof(code))) {
+		not_found(o);
+		return;
+	}
+	if (office_placement_card_read(o->s, o->scope, code, &pr) < 0 ||
+	    (pr.n == 1 && office_applicants_read(o->s, o->scope, code, &ar))) {
+		storage_error(o);
+		goto out;
+	}
+	if (pr.n != 1) {
+		not_found(o);
+		goto out;
+	}
+	hbuf_init(&b, PAGE_MAX);
+	hbuf_add(&b, "\xEF\xBB\xBF");
+	csv_field(&b, "USO INTERNO – dati personali dei candidati: non diffonderli, conservali solo per la selezione");
+	hbuf_add(&b, "\r\n");
+	for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+		hbuf_add(&b, k ? ";" : "");
+		csv_field(&b, cols[k]);
+	}
+	hbuf_add(&b, "\r\n");
+	for (i = 0; i < ar.n; i++) {
+		const struct office_applicant *a = (const struct office_applicant *)ar.v + i;
+		int erased = atoi(a->erased);
+		const char *req = a->requirements;
+
+		csv_field(&b, a->protocol);
+		hbuf_add(&b, ";");
+		csv_field(&b, a->channel);
+		hbuf_add(&b, ";");
+		when(a->submitted_at, w, sizeof(w));
+		csv_field(&b, w);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "(dati personali cancellati)" : a->family_name);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->given_name);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->phone);
+		hbuf_add(&b, ";");
+		csv_field(&b, erased ? "" : a->email);
+		hbuf_add(&b, ";");
+		csv_field(&b, status_it(a->status));
+		hbuf_add(&b, ";");
+		csv_field(&b, !strcmp(req, "ok") ? "posseduti" : !strcmp(req, "ko") ? "non posseduti" : "da verificare");
+		hbuf_add(&b, ";");
+		selection_when_it(a->interview_at, w, sizeof(w));
+		csv_field(&b, w);
+		hbuf_add(&b, ";");
+		csv_field(&b, a->score);
+		hbuf_add(&b, ";");
+		csv_field(&b, atoi(a->duplicate) ? "domanda doppia: stessa persona, stesso avviso" : "");
+		hbuf_add(&b, "\r\n");
+	}
+	respond(o->resp, 200, "text/csv; charset=utf-8", &b);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"candidati-%s-uso-interno.csv\"", code);
+	http_response_header(o->resp, "Content-Disposition", disp);
+out:
+	store_rows_release(&pr);
+	store_rows_release(&ar);
+}
+
 /* ---- /ufficio/contatti: the office's contact, told to its citizens ---- */
 
 static void contact_page(struct office *o, int status, const char *error, const char *done)
@@ -1192,6 +1290,143 @@ static void contact_post(struct office *o)
 		storage_error(o);
 	else
 		html_staff_redirect(o->resp, "/ufficio/contatti?fatto=1");
+}
+
+/* ---- /ufficio/nuova-domanda: an application received on paper or by PEC ---- */
+
+/* The form; after a refusal (error, field: the input it names) every
+ * value the clerk typed is kept. */
+static void intake_page(struct office *o, int status, const char *error, const char *bad)
+{
+	static const struct {
+		const char *id, *label, *type;
+		int size;
+	} inputs[] = {
+		{ "ricevuta_il", "Data di ricevimento", "date", 10 },
+		{ "riferimento", "Riferimento (n. di protocollo generale o messaggio PEC)", "text", 120 },
+		{ "codice_fiscale", "Codice fiscale", "text", 16 },
+		{ "nome", "Nome", "text", 64 }, { "cognome", "Cognome", "text", 64 },
+		{ "telefono", "Telefono", "tel", 20 }, { "email", "E-mail", "email", 254 },
+		{ "residenza", "Comune di residenza", "text", 60 },
+	};
+	struct store_rows r;
+	struct hbuf b;
+	char v[300], today[11];
+	int i;
+
+	if (!o->staff) {
+		message_page(o, 403, "Riservato al Comune", "Le domande su carta o via PEC si registrano dal "
+			     "personale del Comune ospitante.");
+		return;
+	}
+	if (office_placements_read(o->s, o->scope, &r)) {
+		storage_error(o);
+		return;
+	}
+	time_date(now_wall(), today, sizeof(today));
+	page_start(o, &b, "Registra una domanda su carta o via PEC – DoteComune");
+	hbuf_add(&b, "<h1>Registra una domanda su carta o via PEC</h1><p>Gli stessi controlli dello sportello: "
+		     "codice fiscale, una domanda per avviso, requisiti dell'avviso. La domanda riceve un numero di "
+		     "protocollo del Comune e resta segnata come arrivata su carta o via PEC.</p>");
+	notice(&b, error, NULL);
+	hbuf_printf(&b, "<form method=\"post\" action=\"/ufficio/nuova-domanda\" class=\"act\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", o->sess.csrf);
+	posted(o, "progetto", v, sizeof(v));
+	if (!*v)
+		http_query_get(o->req->query, "codice", v, sizeof(v));
+	hbuf_printf(&b, "<div><label for=\"progetto\">Progetto</label><select id=\"progetto\" name=\"progetto\"%s>",
+		    bad && !strcmp(bad, "progetto") ? " aria-invalid=\"true\"" : "");
+	for (i = 0; i < r.n; i++) {
+		const struct office_placement *pl = (const struct office_placement *)r.v + i;
+
+		hbuf_add(&b, "<option value=\"");
+		hbuf_esc(&b, pl->code);
+		hbuf_add(&b, !strcmp(v, pl->code) ? "\" selected>" : "\">");
+		hbuf_esc(&b, pl->code);
+		hbuf_add(&b, " – ");
+		hbuf_esc(&b, pl->title);
+		hbuf_add(&b, "</option>");
+	}
+	store_rows_release(&r);
+	hbuf_add(&b, "</select></div>");
+	posted(o, "canale", v, sizeof(v));
+	hbuf_printf(&b, "<fieldset><legend>Canale</legend><label><input type=\"radio\" name=\"canale\" value=\"carta\"%s>"
+		    " su carta</label> <label><input type=\"radio\" name=\"canale\" value=\"pec\"%s> via PEC</label>"
+		    "</fieldset>", strcmp(v, "pec") ? " checked" : "", strcmp(v, "pec") ? "" : " checked");
+	for (size_t k = 0; k < ARRAY_SIZE(inputs); k++) {
+		posted(o, inputs[k].id, v, sizeof(v));
+		if (!*v && !strcmp(inputs[k].id, "ricevuta_il") && !error)
+			str_copy(v, sizeof(v), today);
+		hbuf_printf(&b, "<div><label for=\"%s\">%s</label><input type=\"%s\" id=\"%s\" name=\"%s\""
+			    " maxlength=\"%d\"%s", inputs[k].id, inputs[k].label, inputs[k].type, inputs[k].id,
+			    inputs[k].id, inputs[k].size,
+			    bad && !strcmp(bad, inputs[k].id) ? " aria-invalid=\"true\" autofocus" : "");
+		input_value(&b, v);
+		hbuf_add(&b, "></div>");
+	}
+	posted(o, "condizione", v, sizeof(v));
+	hbuf_add(&b, "<div><label for=\"condizione\">Condizione</label><select id=\"condizione\" name=\"condizione\">");
+	for (size_t k = 0; k < applicant_statuses_n; k++)
+		hbuf_printf(&b, "<option value=\"%s\"%s>%s</option>", applicant_statuses[k].key,
+			    !strcmp(v, applicant_statuses[k].key) ? " selected" : "", applicant_statuses[k].it);
+	hbuf_add(&b, "</select></div>");
+	posted(o, "titolo", v, sizeof(v));
+	hbuf_add(&b, "<div><label for=\"titolo\">Titolo di studio</label><select id=\"titolo\" name=\"titolo\">");
+	for (size_t k = 0; k < education_levels_n; k++)
+		hbuf_printf(&b, "<option value=\"%s\"%s>%s</option>", education_levels[k].key,
+			    !strcmp(v, education_levels[k].key) ? " selected" : "", education_levels[k].it);
+	hbuf_add(&b, "</select></div><button type=\"submit\">Registra la domanda</button></form>");
+	page_finish(o, &b, status);
+}
+
+static void intake_post(struct office *o)
+{
+	char pl[48], ch[8], rec[16], ref[124], cf[24], gn[200], fn[200], ph[24], em[260], res[80], st[24], ed[24];
+	char proto[INTAKE_PROTOCOL_MAX], bad[INTAKE_FIELD_MAX], err[300];
+	struct intake_form f = { pl, ch, rec, ref, cf, gn, fn, ph, em, res, st, ed };
+	int rc;
+
+	if (!csrf_ok(o))
+		return;
+	if (!o->staff) {
+		message_page(o, 403, "Operazione non consentita", "Le domande su carta o via PEC si registrano dal "
+			     "personale del Comune ospitante.");
+		return;
+	}
+	field(o, "progetto", pl, sizeof(pl));
+	field(o, "canale", ch, sizeof(ch));
+	field(o, "ricevuta_il", rec, sizeof(rec));
+	field(o, "riferimento", ref, sizeof(ref));
+	field(o, "codice_fiscale", cf, sizeof(cf));
+	field(o, "nome", gn, sizeof(gn));
+	field(o, "cognome", fn, sizeof(fn));
+	field(o, "telefono", ph, sizeof(ph));
+	field(o, "email", em, sizeof(em));
+	field(o, "residenza", res, sizeof(res));
+	field(o, "condizione", st, sizeof(st));
+	field(o, "titolo", ed, sizeof(ed));
+	str_trim(rec);
+	str_trim(cf);
+	str_trim(ph);
+	str_trim(em);
+	str_trim(res);
+	str_trim(ref);
+	/* dd/mm/yyyy, as typed in Italy, to yyyy-mm-dd */
+	if (strlen(rec) == 10 && rec[2] == '/' && rec[5] == '/') {
+		char iso[11];
+		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", rec + 6, rec + 3, rec);
+		str_copy(rec, sizeof(rec), iso);
+	}
+	for (char *c = cf; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	rc = intake_record(o->s, o->scope, &f, o->sess.name, proto, sizeof(proto), bad, sizeof(bad), err,
+			   sizeof(err));
+	if (rc == 2)
+		intake_page(o, 422, err, bad);
+	else if (rc)
+		storage_error(o);
+	else
+		redirect_done(o, "/ufficio/domanda?id=", proto, "registrata");
 }
 
 /* ---- GET /ufficio/registro ---- */
@@ -1321,6 +1556,12 @@ int office_handle(struct store *s, const struct http_request *req, struct http_r
 		contact_page(&o, 200, NULL, *fatto ? "Recapiti salvati." : NULL);
 	} else if (!strcmp(p, "/ufficio/contatti") && post) {
 		contact_post(&o);
+	} else if (!strcmp(p, "/ufficio/candidati") && get) {
+		applicants_export(&o);
+	} else if (!strcmp(p, "/ufficio/nuova-domanda") && get) {
+		intake_page(&o, 200, NULL, NULL);
+	} else if (!strcmp(p, "/ufficio/nuova-domanda") && post) {
+		intake_post(&o);
 	} else if (!strcmp(p, "/ufficio/registro") && get) {
 		audit_page(&o);
 	} else if (office_placement_path(p)) {

@@ -29,6 +29,7 @@
 #include "reports/store/call_queries.h"
 #include "reports/store/calls.h"
 #include "reports/store/fleet.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "reports/web/auth.h"
@@ -300,13 +301,21 @@ static void problems_table(struct page *pg, const struct call_import *r)
 
 static const char *const change_words[] = { "nuovo", "modificato", "invariato", "ritirato", "mantenuto" };
 
-static void changes_table(struct page *pg, const struct call_import *r)
+enum { REVERT_MAX = 200 };	/* tick boxes on a dry run's page */
+
+/* The dry run's changes; with ticks, a "mantenuto" line (an amendment
+ * made at the hub that the file would undo) gets a tick box
+ * ripristina_N = its code, so the coordinator can let the file win on
+ * that line (the CLI's --revert); *kept counts them. */
+static void changes_table(struct page *pg, const struct call_import *r, int ticks, int *kept)
 {
 	int shown = 0;
 
-	hbuf_add(&pg->b, "<table><caption>Progetti che cambiano</caption><thead><tr><th scope=\"col\">Cosa</th>"
+	*kept = 0;
+	hbuf_printf(&pg->b, "<table><caption>Progetti che cambiano</caption><thead><tr><th scope=\"col\">Cosa</th>"
 			 "<th scope=\"col\">Codice progetto</th><th scope=\"col\">Comune</th>"
-			 "<th scope=\"col\">Dettaglio</th></tr></thead><tbody>");
+			 "<th scope=\"col\">Dettaglio</th>%s</tr></thead><tbody>",
+		    ticks ? "<th scope=\"col\">Vale il file</th>" : "");
 	for (int i = 0; i < r->nchanges && shown < 3000; i++) {
 		const struct call_change *c = &r->changes[i];
 		const struct comune *cm = comune_by_istat(c->comune);
@@ -320,10 +329,21 @@ static void changes_table(struct page *pg, const struct call_import *r)
 		hbuf_esc(&pg->b, cm ? cm->name : c->comune);
 		hbuf_add(&pg->b, "</td><td class=\"w\">");
 		hbuf_esc(&pg->b, c->what);
-		hbuf_add(&pg->b, "</td></tr>");
+		hbuf_add(&pg->b, "</td>");
+		if (ticks && c->kind == CHANGE_KEPT && *kept < REVERT_MAX) {
+			hbuf_printf(&pg->b, "<td><input type=\"checkbox\" form=\"pubblica\" id=\"rv%d\" name=\"ripristina_%d\""
+				    " value=\"", *kept, *kept);
+			hbuf_esc(&pg->b, c->code);
+			hbuf_printf(&pg->b, "\"> <label for=\"rv%d\" style=\"display:inline\">applica la riga del file</label></td>",
+				    *kept);
+			(*kept)++;
+		} else if (ticks) {
+			hbuf_add(&pg->b, "<td></td>");
+		}
+		hbuf_add(&pg->b, "</tr>");
 	}
 	if (!shown)
-		hbuf_add(&pg->b, "<tr><td colspan=\"4\">Nessun progetto cambia.</td></tr>");
+		hbuf_printf(&pg->b, "<tr><td colspan=\"%d\">Nessun progetto cambia.</td></tr>", ticks ? 5 : 4);
 	hbuf_add(&pg->b, "</tbody></table>");
 }
 
@@ -448,10 +468,22 @@ static void import_post(struct page *pg)
 		hbuf_esc(&pg->b, r.call_what);
 		hbuf_add(&pg->b, "</p>");
 	}
-	changes_table(pg, &r);
-	hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/avvisi/conferma\" class=\"inline\">");
-	csrf_field(pg);
-	hidden(&pg->b, "token", token);
+	{
+		int kept;
+		char n[16];
+
+		changes_table(pg, &r, 1, &kept);
+		if (kept)
+			hbuf_add(&pg->b, "<p class=\"note\">Le righe «mantenuto» sono modifiche fatte qui dopo la "
+					 "pubblicazione (una proroga, un ritiro) che il file annullerebbe: restano, a meno "
+					 "che tu non spunti «applica la riga del file».</p>");
+		hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/avvisi/conferma\" class=\"inline\""
+				 " id=\"pubblica\">");
+		csrf_field(pg);
+		hidden(&pg->b, "token", token);
+		snprintf(n, sizeof(n), "%d", kept);
+		hidden(&pg->b, "mantenuti", n);
+	}
 	hbuf_add(&pg->b, "<button type=\"submit\">Pubblica l'avviso</button> <a href=\"/coordinamento/avvisi\">Annulla</a>"
 			 "</form><p class=\"note\">La conferma vale un'ora; il file viene controllato di nuovo prima"
 			 " di pubblicarlo.</p>");
@@ -520,6 +552,21 @@ static void confirm_post(struct page *pg)
 		if (!csv || sodium_base642bin(csv, blen + 1, b64, blen, NULL, &csv_len, NULL,
 					      sodium_base64_VARIANT_ORIGINAL))
 			goto out;
+	}
+	/* The "mantenuto" lines the coordinator ticked: the file wins there. */
+	{
+		char n[16] = "", key[32], code[64];
+		int nkept = http_form_get(pg->req->body, "mantenuti", n, sizeof(n)) ? 0 : atoi(n);
+
+		for (int i = 0; i < nkept && i < REVERT_MAX; i++) {
+			size_t len = strlen(sp.revert);
+
+			snprintf(key, sizeof(key), "ripristina_%d", i);
+			if (http_form_get(pg->req->body, key, code, sizeof(code)) || !*code ||
+			    strcspn(code, ", ") != strlen(code) || len + strlen(code) + 2 > sizeof(sp.revert))
+				continue;
+			snprintf(sp.revert + len, sizeof(sp.revert) - len, "%s%s", len ? "," : "", code);
+		}
 	}
 	rc = call_import(w, &sp, (const char *)csv, csv_len, 0, pg->s.name, &r);
 	if (rc == 0)
@@ -709,7 +756,19 @@ static void call_page(struct page *pg, const char *err, int status)
 }
 
 /* The form of one placement's fields. */
-static void placement_form(struct page *pg, const struct call_placement_row *p)
+/* The people a cut of seats or a withdrawal would affect: the selected
+ * (protocols; coordinators see no names), said before anyone confirms. */
+static void affected_note(struct page *pg, int sel, const char *list, const char *what)
+{
+	if (sel <= 0)
+		return;
+	hbuf_printf(&pg->b, "<p class=\"internal\" data-affected=\"%d\">%s riguarda %d %s già selezionat%s: ", sel, what,
+		    sel, sel == 1 ? "persona" : "persone", sel == 1 ? "a" : "e");
+	hbuf_esc(&pg->b, list);
+	hbuf_add(&pg->b, ". Saranno avvisate per e-mail, e con loro l'ufficio del Comune.</p>");
+}
+
+static void placement_form(struct page *pg, const struct call_placement_row *p, int sel, const char *list)
 {
 #define FIELD(name) offsetof(struct call_placement_row, name)
 	static const struct { const char *name, *label; size_t field; int type; } fields[] = {
@@ -758,8 +817,14 @@ static void placement_form(struct page *pg, const struct call_placement_row *p)
 			hbuf_add(&pg->b, "\">");
 		}
 	}
-	hbuf_add(&pg->b, "<label for=\"f_note\">Nota sulla modifica</label><input id=\"f_note\" name=\"note\" maxlength=\"200\">"
-			 "<div class=\"full\"><button type=\"submit\">Salva le modifiche</button></div></form>");
+	hbuf_add(&pg->b, "<label for=\"f_note\">Nota sulla modifica</label><input id=\"f_note\" name=\"note\" maxlength=\"200\">");
+	if (sel > 0) {
+		hbuf_add(&pg->b, "<div class=\"full\">");
+		affected_note(pg, sel, list, "Ridurre i posti sotto i selezionati");
+		hbuf_add(&pg->b, "<input id=\"f_cut\" name=\"conferma_posti\" type=\"checkbox\" value=\"1\"> <label"
+				 " for=\"f_cut\" style=\"display:inline\">Confermo la riduzione dei posti</label></div>");
+	}
+	hbuf_add(&pg->b, "<div class=\"full\"><button type=\"submit\">Salva le modifiche</button></div></form>");
 }
 
 static void placement_page(struct page *pg, const char *err, int status)
@@ -799,8 +864,13 @@ static void placement_page(struct page *pg, const char *err, int status)
 		hbuf_printf(&pg->b, "</a> · stato <b data-status>%s</b></p>", open ? "aperto" : "ritirato o chiuso");
 	}
 	if (open) {
-		placement_form(pg, p);
-		hbuf_add(&pg->b, "<h2>Ritiro</h2><form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
+		char list[1200];
+		int sel = selection_selected_list(pg->env->read, p->code, list, sizeof(list));
+
+		placement_form(pg, p, sel, list);
+		hbuf_add(&pg->b, "<h2>Ritiro</h2>");
+		affected_note(pg, sel, list, "Il ritiro");
+		hbuf_add(&pg->b, "<form method=\"post\" action=\"/coordinamento/progetto/ritira\" class=\"inline\">");
 		csrf_field(pg);
 		hidden(&pg->b, "code", p->code);
 		hbuf_add(&pg->b, "<div><label for=\"wn\">Motivo del ritiro</label><input id=\"wn\" name=\"note\" maxlength=\"200\">"
@@ -910,7 +980,10 @@ static void amend_post(struct page *pg, const char *what)
 		base = "/coordinamento/progetto";
 		done = "ritirato";
 	} else {
-		rc = call_placement_edit(w, code, np, vp, n, pg->s.name, note, err, sizeof(err));
+		char cut[4] = "";
+
+		http_form_get(pg->req->body, "conferma_posti", cut, sizeof(cut));
+		rc = call_placement_edit_cut(w, code, np, vp, n, pg->s.name, note, !strcmp(cut, "1"), err, sizeof(err));
 		base = "/coordinamento/progetto";
 		done = "modificato";
 	}
@@ -926,7 +999,7 @@ struct net_row {
 	long long apps, seats, selected, started, dropped, placements;
 	char last_deadline[11];
 	long long apps2, seats2, selected2;
-	int low_fill, few_apps;
+	int low_fill, few_apps, over;
 };
 
 struct net_scope {
@@ -1022,6 +1095,7 @@ static int net_load(struct store *s, const struct net_scope *sc, int second, str
 		} else {
 			x->seats = atoll(y->seats);
 			x->placements = atoll(y->placements);
+			x->over = atoi(y->over);
 			str_copy(x->last_deadline, sizeof(x->last_deadline), y->last_deadline);
 		}
 	}
@@ -1239,7 +1313,7 @@ static void net_table_head(struct page *pg, const char *query, int key, int dir,
 	hbuf_add(&pg->b, "<th scope=\"col\">Da guardare</th></tr></thead><tbody>");
 }
 
-/* One comune's row (alert: no applications or low fill). */
+/* One comune's row (alert: no applications, low fill, or more selected than seats). */
 static void net_table_row(struct page *pg, const struct net_row *r, int alert, int compare)
 {
 	hbuf_add(&pg->b, "<tr data-comune=\"");
@@ -1274,6 +1348,9 @@ static void net_table_row(struct page *pg, const struct net_row *r, int alert, i
 		hbuf_add(&pg->b, "<span class=\"flag\">nessuna candidatura</span>");
 	if (r->low_fill)
 		hbuf_add(&pg->b, "<span class=\"flag\">copertura sotto il 50%</span>");
+	if (r->over || r->selected > r->seats)
+		hbuf_printf(&pg->b, "<span class=\"flag\" data-flag=\"over\">copertura oltre il 100%%: %d %s con più"
+			    " selezionati che posti</span>", r->over ? r->over : 1, r->over > 1 ? "progetti" : "progetto");
 	if (r->few_apps)
 		hbuf_add(&pg->b, "<span class=\"flag warn\">meno candidature che posti</span>");
 	hbuf_add(&pg->b, "</td></tr>");
@@ -1382,7 +1459,7 @@ static void network_page(struct page *pg)
 	net_table_head(pg, query, key, args[1], compare);
 	for (int i = 0; i < n && shown < NET_ROWS_MAX; i++) {
 		struct net_row *r = &rows[i];
-		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill;
+		int alert = (r->apps == 0 && r->seats > 0) || r->low_fill || r->over || r->selected > r->seats;
 
 		if (!net_match(r, q))
 			continue;
