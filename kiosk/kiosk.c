@@ -109,6 +109,7 @@ void kiosk_reset(struct kiosk *k)
 	k->osk_abc = 0;
 	k->osk_enter = 0;
 	k->help_hinted = 0;
+	k->hint_touch = 0;
 	str_wipe(k->spoken, sizeof(k->spoken));
 	str_wipe(k->last_said, sizeof(k->last_said));
 	/* The voice guide and its volume are this citizen's, not the next
@@ -1045,8 +1046,18 @@ void kiosk_frame(struct kiosk *k)
 		back = keypad_keys(k);
 	/* Whoever presses a key or touches home without the voice guide
 	 * hears, once, how to start it. */
-	if (!k->idle_dialog && !strcmp(k->screen->id, "home") && (in->key || in->pressed))
-		kiosk_help_hint(k);
+	if (!k->idle_dialog && !strcmp(k->screen->id, "home")) {
+		/* A touch is judged after its tap has run: a tap on the voice
+		 * guide's own button needs no hint. */
+		if (in->key)
+			kiosk_help_hint(k);
+		else if (k->hint_touch && !in->pressed && !in->released && !in->down) {
+			k->hint_touch = 0;
+			kiosk_help_hint(k);
+		}
+		if (in->pressed)
+			k->hint_touch = 1;
+	}
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0]) {

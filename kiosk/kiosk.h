@@ -189,6 +189,7 @@ struct kiosk {
 	int osk_nkeys;			/* keys drawn so far this frame */
 	int64_t card_scan_ms;		/* when the scanner last typed on eligibility */
 	int help_hinted;		/* the Help hint said this session */
+	int hint_touch;			/* home touched: the hint after the tap */
 	int osk_abc;			/* letters in alphabetical order (keypad) */
 	int osk_enter;			/* keypad's Next: stay in the next keyboard */
 	int lang_menu;			/* the language chooser is open */
