@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
+#include "kiosk/screens.h"
 #include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
@@ -27,6 +28,7 @@
 enum { IDLE_COUNTDOWN_MS = 20000 };
 
 static void speech_off(struct kiosk *k, const char *first);
+static void say_now(struct kiosk *k, const char *text);
 
 static const struct screen *screen_find(const char *id)
 {
@@ -104,6 +106,10 @@ void kiosk_reset(struct kiosk *k)
 	k->lang_menu = 0;
 	k->show_data = 0;
 	k->osk_sel = -1;
+	k->osk_abc = 0;
+	k->osk_enter = 0;
+	k->help_hinted = 0;
+	k->hint_touch = 0;
 	str_wipe(k->spoken, sizeof(k->spoken));
 	str_wipe(k->last_said, sizeof(k->last_said));
 	/* The voice guide and its volume are this citizen's, not the next
@@ -111,6 +117,35 @@ void kiosk_reset(struct kiosk *k)
 	speech_off(k, _("Session ended: everything you entered has been deleted."));
 	kiosk_set_lang(k, k->default_lang);
 	kiosk_go(k, "home");
+}
+
+void kiosk_application_done(struct kiosk *k)
+{
+	int64_t now = k->ui.in.now_ms;
+	citizen_wipe(k);
+	k->wipe_caches = 1;
+	k->query[0] = 0;
+	kiosk_filters_clear(k);
+	k->ui.focus[0] = 0;
+	k->show_data = 0;
+	k->osk_sel = -1;
+	str_wipe(k->spoken, sizeof(k->spoken));
+	str_wipe(k->last_said, sizeof(k->last_said));
+	/* Said before home is announced: what went, and what stays. */
+	if (k->speech_on)
+		say_now(k, _("Everything you entered has been deleted. Your reading settings stay until you tap I'm done."));
+	k->last_input_ms = now;
+	kiosk_go(k, "home");
+}
+
+void kiosk_help_hint(struct kiosk *k)
+{
+	if (k->speech_on || k->help_hinted)
+		return;
+	k->help_hinted = 1;
+	if (!k->speech)
+		k->speech = speech_start(config_get(k->cfg, "speech_log"));
+	say_now(k, _("Press Help for the voice guide."));
 }
 
 void kiosk_set_lang(struct kiosk *k, const char *lang)
@@ -875,11 +910,15 @@ static int keypad_keys(struct kiosk *k)
 	switch (in->key) {
 	case UI_KEY_HELP:
 		/* Help says what the screen is for, and starts the voice
-		 * guide for whoever needs it to hear that. */
-		if (k->speech_on)
+		 * guide for whoever needs it to hear that, in private mode:
+		 * the keypad's Help sits by the headphone socket, so what is
+		 * typed is read back and personal data spoken (issue 22). */
+		if (k->speech_on) {
+			k->speech_private = 1;
 			kiosk_say_screen(k, 1);
-		else
-			kiosk_speech(k, 1, 0);
+		} else {
+			kiosk_speech(k, 1, 1);
+		}
 		in->key = 0;
 		break;
 	case UI_KEY_VOLUME_UP:
@@ -958,6 +997,7 @@ void kiosk_frame(struct kiosk *k)
 		ui->text_scale = 1.0f;
 		ui->theme = &ui_theme_normal;
 		k->lang_menu = 0;
+		k->help_hinted = 0;
 		kiosk_speech(k, 0, 0);
 		kiosk_set_lang(k, k->default_lang);
 	}
@@ -980,12 +1020,45 @@ void kiosk_frame(struct kiosk *k)
 		ui_focus(ui, "field:protocol");
 		kiosk_go(k, "status");
 	}
+	/* On "Can you apply?" a health card held to the scanner (typing
+	 * with no field focused) is the first step of the application. */
+	if (!k->idle_dialog && !kiosk_field(k, ui->focus, NULL, NULL) && in->text[0] &&
+	    !strcmp(k->screen->id, "eligibility")) {
+		/* A scanner types a character at a time, then Enter: gather
+		 * them (a pause of half a second starts afresh). */
+		size_t n;
+		if (in->now_ms - k->card_scan_ms > 500)
+			str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
+		n = strlen(k->c.card_scan);
+		str_fmt(k->c.card_scan + n, sizeof(k->c.card_scan) - n, "%s", in->text);
+		k->card_scan_ms = in->now_ms;
+		str_wipe(in->text, sizeof(in->text));
+	}
+	if (!k->idle_dialog && in->key == UI_KEY_ENTER && k->c.card_scan[0] && !strcmp(k->screen->id, "eligibility")) {
+		eligibility_card(k, k->c.card_scan);
+		str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
+		in->key = 0;
+	}
 	/* The navigation keypad: in the on-screen keyboard, then Help,
 	 * volume and Back. */
 	if (!k->idle_dialog && !k->lang_menu && osk_keypad(k))
 		in->key = 0;
 	if (!k->idle_dialog)
 		back = keypad_keys(k);
+	/* Whoever presses a key or touches home without the voice guide
+	 * hears, once, how to start it. */
+	if (!k->idle_dialog && !strcmp(k->screen->id, "home")) {
+		/* A touch is judged after its tap has run: a tap on the voice
+		 * guide's own button needs no hint. */
+		if (in->key)
+			kiosk_help_hint(k);
+		else if (k->hint_touch && !in->pressed && !in->released && !in->down) {
+			k->hint_touch = 0;
+			kiosk_help_hint(k);
+		}
+		if (in->pressed)
+			k->hint_touch = 1;
+	}
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
 		if (in->text[0]) {

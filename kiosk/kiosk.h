@@ -49,6 +49,8 @@ struct citizen {
 	char residence_name[64];
 	char residence_query[64];
 	int other_placement;		/* -1 unanswered, 0 no, 1 yes */
+	int card;			/* the health card was scanned on eligibility */
+	char card_scan[48];		/* what the scanner has typed there so far */
 	char status[20];
 	/* form */
 	char given_name[NAME_MAX_LEN + 1];
@@ -70,7 +72,7 @@ struct citizen {
 
 /* Error messages shown next to fields (already translated msgids). */
 struct form_errors {
-	const char *age, *residence, *other, *status;
+	const char *age, *residence, *other, *status, *card;
 	const char *given_name, *family_name, *cf, *phone, *email, *education, *consent;
 	const char *submit, *check, *pin, *protocol;
 	char cf_detail[160];		/* cf: the protocol of the application there is */
@@ -186,6 +188,11 @@ struct kiosk {
 	int osk_sel;
 	int osk_press;
 	int osk_nkeys;			/* keys drawn so far this frame */
+	int64_t card_scan_ms;		/* when the scanner last typed on eligibility */
+	int help_hinted;		/* the Help hint said this session */
+	int hint_touch;			/* home touched: the hint after the tap */
+	int osk_abc;			/* letters in alphabetical order (keypad) */
+	int osk_enter;			/* keypad's Next: stay in the next keyboard */
 	int lang_menu;			/* the language chooser is open */
 	char lang_pending[8];		/* chosen there, switched at the end of the frame */
 	int show_data;			/* personal data shown unmasked */
@@ -208,6 +215,14 @@ void kiosk_filters_clear(struct kiosk *k);
 /* Language switch ('it', 'en', ... 'ar'), keeping the form; Arabic
  * mirrors the layout. */
 void kiosk_set_lang(struct kiosk *k, const char *lang);
+/* The end of an application (Done on the receipt): what the citizen
+ * entered is wiped and the kiosk goes home, but the reading settings
+ * (text size, contrast, voice guide, language) stay with the person
+ * until idle or "I'm done" (kiosk_reset). */
+void kiosk_application_done(struct kiosk *k);
+/* On home with the voice guide off: "Press Help for the voice guide",
+ * once per session, through the speakers. */
+void kiosk_help_hint(struct kiosk *k);
 /* Voice guide on or off for this session (private: through headphones). */
 void kiosk_speech(struct kiosk *k, int on, int private_);
 /* Adds a sentence to what the voice guide says at the end of this frame. */

@@ -28,6 +28,18 @@ static const char *const alpha[5][11] = {
 	{ "shift", "z", "x", "c", "v", "b", "n", "m", "ù", "ì", "backspace" },
 	{ "@", ".", "-", "'", "space", "é", "enter", "hide", NULL },
 };
+/* The same keys in alphabetical order, for whoever moves over them with
+ * a navigation keypad's arrows rather than by sight (issue 22): the
+ * next letter is one Right away, rows wrap round, and the keyboard
+ * takes this layout from the first time the keypad enters it until the
+ * session ends (osk_abc). Digits come straight from the keypad too. */
+static const char *const abc[5][11] = {
+	{ "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", NULL },
+	{ "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k" },
+	{ "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v" },
+	{ "w", "x", "y", "z", "à", "è", "é", "ì", "ò", "ù", "backspace" },
+	{ "enter", "shift", "@", ".", "-", "'", "space", "hide", NULL },
+};
 static const char *const alpha_upper[] = { "è", "È", "ò", "Ò", "à", "À", "ù", "Ù", "ì", "Ì", "é", "É" };
 
 static const char *const numpad[5][3] = {
@@ -83,7 +95,13 @@ static const char *upper(const char *key, char *buf)
 	return key;
 }
 
-static void press(struct kiosk *k, const char *key, const char *shown)
+/* A name field: its words start with a capital on their own. */
+static int is_name(const char *id)
+{
+	return !strcmp(id, "field:given_name") || !strcmp(id, "field:family_name");
+}
+
+static void press(struct kiosk *k, const char *key, const char *shown, int by_keypad)
 {
 	if (!strcmp(key, "shift")) {
 		static const char *const states[] = { N_("Capitals off"), N_("Capital: next letter"), N_("Capitals locked") };
@@ -94,16 +112,25 @@ static void press(struct kiosk *k, const char *key, const char *shown)
 		kiosk_backspace(k);
 	} else if (!strcmp(key, "space")) {
 		kiosk_type(k, " ");
+		if (is_name(k->ui.focus))
+			k->keyboard_shift = 1;
 	} else if (!strcmp(key, "enter")) {
-		/* The next field, or hide the keyboard after the last one. */
+		/* The next field, or hide the keyboard after the last one.
+		 * Pressed with the keypad, the keypad stays in the keyboard
+		 * of the next field: typing goes on there, and Back leaves
+		 * that keyboard first, then hides it, never the form. */
 		if (ui_focus_next_field(&k->ui))
 			k->keyboard_hidden = 1;
+		else if (by_keypad)
+			k->osk_enter = 1;
 	} else if (!strcmp(key, "hide")) {
 		k->keyboard_hidden = 1;
 	} else {
 		kiosk_type(k, shown);
 		if (k->keyboard_shift == 1)
 			k->keyboard_shift = 0;
+		if (is_name(k->ui.focus) && (!strcmp(shown, "'") || !strcmp(shown, "-")))
+			k->keyboard_shift = 1;
 	}
 }
 
@@ -127,6 +154,10 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	if (w && (unsigned char)shown[0] >= 0x80 && kind != FIELD_TEXT)
 		w->enabled = 0;
 	pressed = !strcmp(ui->press_id, id) && ui->in.down;
+	/* The keypad just came in (-2): it lands on the first letter, or
+	 * on a numeric pad's first key. */
+	if (k->osk_sel == -2 && (!strcmp(name, "a") || (is_numeric(kind) && !k->osk_nkeys)))
+		k->osk_sel = k->osk_nkeys;
 	selected = k->osk_sel == k->osk_nkeys++;
 	{
 		int off = w && !w->enabled;
@@ -175,7 +206,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	if (w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
 		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide"))
 			kiosk_say(k, key_label(shown));
-		press(k, name, shown);
+		press(k, name, shown, selected && k->osk_press);
 		/* The keys drawn before this one show the old state. */
 		ui->animating = 1;
 	}
@@ -203,7 +234,8 @@ static int nearest_key(const struct ui_widget **keys, int n, int from, int dx, i
 		long along = (long)(cx - fx) * dx + (long)(cy - fy) * dy;
 		long side = dx ? labs((long)(cy - fy)) : labs((long)(cx - fx));
 		long d;
-		if (i == from || along <= 0)
+		/* A key that cannot be used is not a stop. */
+		if (i == from || along <= 0 || !keys[i]->enabled)
 			continue;
 		/* Same row (or column) first: sideways distance weighs heavily. */
 		if (dx && side > keys[from]->r.h / 2)
@@ -213,6 +245,21 @@ static int nearest_key(const struct ui_widget **keys, int n, int from, int dx, i
 			best = i;
 			best_d = d;
 		}
+	}
+	return best;
+}
+
+/* Left from a row's first key goes round to its last, and Right from
+ * its last to its first: the far end of the same row, -1 none. */
+static int wrap_key(const struct ui_widget **keys, int n, int from, int dx)
+{
+	int best = -1, fy = keys[from]->r.y + keys[from]->r.h / 2;
+	for (int i = 0; i < n; i++) {
+		int cy = keys[i]->r.y + keys[i]->r.h / 2;
+		if (i == from || !keys[i]->enabled || abs(cy - fy) > keys[from]->r.h / 2)
+			continue;
+		if (best < 0 || (dx > 0 ? keys[i]->r.x < keys[best]->r.x : keys[i]->r.x > keys[best]->r.x))
+			best = i;
 	}
 	return best;
 }
@@ -246,9 +293,24 @@ int osk_keypad(struct kiosk *k)
 		k->osk_sel = -1;
 		if (key != UI_KEY_DOWN)
 			return 0;
-		/* Down from the field: into the keyboard, on its first key. */
+		/* Down from the field: into the keyboard, on its first letter
+		 * (a numeric pad: its first key), in alphabetical order from
+		 * now on. */
 		k->osk_sel = 0;
-		say_key(k, keys[0]);
+		for (int i = 0; i < n; i++)
+			if (!strcmp(keys[i]->id, "key:a") || !strcmp(keys[i]->id, "key:A")) {
+				k->osk_sel = i;
+				break;
+			}
+		if (!k->osk_abc && k->osk_sel) {
+			/* The layout changes under the keypad: land on "a". */
+			k->osk_abc = 1;
+			k->osk_sel = -2;
+			kiosk_say(k, _("Alphabetical keyboard: a, key"));
+			ui->animating = 1;
+			return 1;
+		}
+		say_key(k, keys[k->osk_sel]);
 		return 1;
 	}
 	switch (key) {
@@ -258,6 +320,8 @@ int osk_keypad(struct kiosk *k)
 	case UI_KEY_DOWN:
 		next = nearest_key(keys, n, k->osk_sel, key == UI_KEY_LEFT ? -1 : key == UI_KEY_RIGHT ? 1 : 0,
 				   key == UI_KEY_UP ? -1 : key == UI_KEY_DOWN ? 1 : 0);
+		if (next < 0 && (key == UI_KEY_LEFT || key == UI_KEY_RIGHT))
+			next = wrap_key(keys, n, k->osk_sel, key == UI_KEY_RIGHT ? 1 : -1);
 		if (next >= 0) {
 			k->osk_sel = next;
 			say_key(k, keys[next]);
@@ -302,7 +366,15 @@ void osk_frame(struct kiosk *k)
 		str_fmt(last_focus, sizeof(last_focus), "%s", ui->focus);
 		k->keyboard_hidden = 0;
 		k->keyboard_shift = 0;
-		k->osk_sel = -1;
+		/* After the keypad's Next, it stays in the keyboard. */
+		k->osk_sel = k->osk_enter ? -2 : -1;
+		k->osk_enter = 0;
+		/* A name starts with a capital letter on its own. */
+		{
+			char *v = kiosk_field(k, ui->focus, NULL, NULL);
+			if (v && !v[0] && is_name(ui->focus))
+				k->keyboard_shift = 1;
+		}
 		h = osk_height(k);
 	}
 	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
@@ -346,8 +418,8 @@ void osk_frame(struct kiosk *k)
 			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0;
 			if (r == 0)
 				x += unit / 2;
-			for (int c = 0; c < 11 && alpha[r][c]; c++) {
-				const char *name = alpha[r][c];
+			for (int c = 0; c < 11 && (k->osk_abc ? abc : alpha)[r][c]; c++) {
+				const char *name = (k->osk_abc ? abc : alpha)[r][c];
 				int span = 1;
 				if (!strcmp(name, "space"))
 					span = 3;

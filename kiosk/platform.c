@@ -43,6 +43,7 @@ struct platform {
 	float *wall;			/* wall time per drawn frame, ms */
 	int nsamples;
 	struct ui_input pending;	/* input of the frame to run */
+	char digit;			/* a digit key whose text has not come */
 	int pointer_down;
 	int audio_outputs;		/* output devices at start (their "added" events are old news) */
 };
@@ -393,6 +394,29 @@ static int map_key(SDL_Keycode sym)
 	}
 }
 
+/* The digit a key stands for ('0'..'9'), 0 for any other key. */
+static char keypad_digit(SDL_Keycode sym)
+{
+	if (sym >= SDLK_0 && sym <= SDLK_9)
+		return (char)('0' + (sym - SDLK_0));
+	if (sym >= SDLK_KP_1 && sym <= SDLK_KP_9)
+		return (char)('1' + (sym - SDLK_KP_1));
+	if (sym == SDLK_KP_0)
+		return '0';
+	return 0;
+}
+
+/* A digit key whose text did not follow becomes typed text. */
+static void flush_digit(struct platform *p)
+{
+	size_t n = strlen(p->pending.text);
+	if (p->digit && n + 1 < sizeof(p->pending.text)) {
+		p->pending.text[n] = p->digit;
+		p->pending.text[n + 1] = 0;
+	}
+	p->digit = 0;
+}
+
 /* Turns one SDL event into pending input; returns 1 when a frame should run. */
 static int handle_event(struct platform *p, const SDL_Event *ev)
 {
@@ -444,11 +468,22 @@ static int handle_event(struct platform *p, const SDL_Event *ev)
 		/* Alt+F4, Alt+Tab, Ctrl+Q and Escape mean nothing here. */
 		if (ev->key.keysym.mod & (KMOD_ALT | KMOD_CTRL | KMOD_GUI))
 			return 0;
+		/* A keypad's digit keys type their digit (issue 22: the age,
+		 * the phone and the codice fiscale's digits without the
+		 * on-screen keyboard), unless the keyboard sends the digit as
+		 * text as well (a USB keyboard: SDL queues the text right
+		 * after the key; flush_digit() types what came alone). */
+		if (keypad_digit(ev->key.keysym.sym)) {
+			flush_digit(p);
+			p->digit = keypad_digit(ev->key.keysym.sym);
+			return 1;
+		}
 		in->key = map_key(ev->key.keysym.sym);
 		in->shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
 		return in->key != 0;
 	case SDL_TEXTINPUT: {
 		size_t n = strlen(in->text);
+		p->digit = 0;
 		str_fmt(in->text + n, sizeof(in->text) - n, "%s", ev->text.text);
 		return 1;
 	}
@@ -516,6 +551,7 @@ int platform_run(struct platform *p)
 		} else {
 			run = 1;
 		}
+		flush_digit(p);
 		if (run)
 			step(p);
 		sdnotify_watchdog();
@@ -590,8 +626,10 @@ int platform_key(struct platform *p, const char *name)
 	ev.key.keysym.sym = SDL_GetKeyFromName(tok);
 	if (ev.key.keysym.sym == SDLK_UNKNOWN)
 		return error("unknown key '%s'", tok);
-	if (handle_event(p, &ev))
+	if (handle_event(p, &ev)) {
+		flush_digit(p);
 		step(p);
+	}
 	settle(p);
 	return 0;
 }

@@ -344,6 +344,20 @@ void home_frame(struct kiosk *k)
 			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
 		side.y += h;
 	}
+	/* The settings follow the person through the session (issue 22):
+	 * "I'm done" ends it, saying what it clears. */
+	if (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || k->speech_on ||
+	    strcmp(i18n_lang(), k->default_lang)) {
+		int h = ui_button_h(ui, 100);
+		side.y += ui_px(ui, 24);
+		side.y += ui_label(ui, "finished-note",
+				   _("I'm done: deletes everything you entered and puts text size, colours, voice guide and language back for the next person."),
+				   (struct ui_rect){ side.x, side.y, side.w, 0 }, UI_FONT_REGULAR, ui_font_px(ui, 28), C_TEXT) +
+			  ui_px(ui, 8);
+		if (ui_button(ui, "finished", _("I'm done"), (struct ui_rect){ side.x, side.y, side.w, h }, UI_SECONDARY))
+			kiosk_reset(k);
+		side.y += h;
+	}
 	if (side.y > f.y)
 		f.y = side.y;
 	screen_end(k, &f);

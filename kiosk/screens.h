@@ -15,6 +15,11 @@ void browse_frame(struct kiosk *k);
 void detail_enter(struct kiosk *k);
 void detail_frame(struct kiosk *k);
 void eligibility_frame(struct kiosk *k);
+/* The health card's barcode scanned on "Can you apply?" (text: what
+ * the scanner typed): a valid codice fiscale fills the form's codice
+ * fiscale and the age, and the age question is dropped; anything else
+ * is refused with a message (error:card). */
+void eligibility_card(struct kiosk *k, const char *text);
 void form_enter(struct kiosk *k);
 void form_frame(struct kiosk *k);
 void privacy_enter(struct kiosk *k);

@@ -293,8 +293,9 @@ void status_frame(struct kiosk *k)
 		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
 	}
 	screen_end(k, &f);
+	/* Back home wipes what was typed here, not the reading settings. */
 	if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
-		kiosk_reset(k);
+		kiosk_application_done(k);
 }
 
 /* --- PIN ----------------------------------------------------------------------- */

@@ -62,6 +62,40 @@ static const char *fail_text(const struct eligibility_fail *fl, int age, char *b
 	return buf;
 }
 
+void eligibility_card(struct kiosk *k, const char *text)
+{
+	char code[CF_LEN + 8];
+	size_t n = 0;
+	struct cf_info info;
+	char err[160];
+	for (const char *p = text; *p && n + 1 < sizeof(code); p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			code[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	code[n] = 0;
+	k->err.card = NULL;
+	if (n != CF_LEN || cf_check(code, k->today, &info, err, sizeof(err))) {
+		k->err.card = N_("This is not the barcode of a health card. Try again, or answer the questions below.");
+		str_wipe(code, sizeof(code));
+		return;
+	}
+	str_copy(k->c.cf, sizeof(k->c.cf), code);
+	kiosk_field_changed(k, "field:cf");
+	str_fmt(k->c.age_text, sizeof(k->c.age_text), "%d", age_on(info.birth_date, k->today));
+	k->err.age = NULL;
+	k->c.card = 1;
+	str_wipe(code, sizeof(code));
+	str_wipe(&info, sizeof(info));
+	/* The birth data is personal: heard only through headphones. */
+	if (k->speech_private) {
+		char d[16], buf[200];
+		date_it(k->cf_info.birth_date, d, sizeof(d));
+		str_fmt(buf, sizeof(buf), _("Health card read: born on %s in %s."), d, k->cf_info.birthplace_name);
+		kiosk_say_sentence(k, buf);
+	} else {
+		kiosk_say_sentence(k, _("Health card read."));
+	}
+}
+
 void eligibility_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -127,9 +161,32 @@ void eligibility_frame(struct kiosk *k)
 	flow_gap(k, &f, 10);
 	flow_reach(k, &f);
 
-	ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
-		 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
-	f.y += h + ui_px(ui, 30);
+	/* Scan first (issue 22): the health card answers the age and fills
+	 * the codice fiscale; typing stays for whoever has no card. */
+	if (k->c.card) {
+		char read[160];
+		str_fmt(read, sizeof(read), _("Health card read: you are %s."), k->c.age_text);
+		flow_text(k, &f, "card-read", read, UI_FONT_SEMIBOLD, 32, C_SUCCESS);
+		if (ui_button(ui, "card-undo", _("Type my details instead"), (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) },
+			      UI_SECONDARY)) {
+			k->c.card = 0;
+			str_wipe(k->c.cf, sizeof(k->c.cf));
+			str_wipe(k->c.age_text, sizeof(k->c.age_text));
+			kiosk_field_changed(k, "field:cf");
+		}
+		f.y += ui_button_h(ui, 100) + ui_px(ui, 30);
+	} else {
+		flow_text(k, &f, "card-hint",
+			  _("Have your health card (Tessera Sanitaria)? Hold the barcode on its back to the reader: it answers your age and fills in your codice fiscale."),
+			  UI_FONT_REGULAR, 30, C_TEXT);
+		if (k->err.card) {
+			f.y += ui_error(ui, "error:card", tr(k->err.card), (struct ui_rect){ f.x, f.y, f.w, 0 });
+			f.y += ui_px(ui, 20);
+		}
+		ui_field(ui, "field:age", _("How old are you?"), k->c.age_text, _("Years"), tr(k->err.age),
+			 (struct ui_rect){ f.x, f.y, f.w / 2, 0 }, &h);
+		f.y += h + ui_px(ui, 30);
+	}
 
 	flow_text(k, &f, NULL, _("What is your situation today?"), UI_FONT_SEMIBOLD, 28, C_TEXT);
 	status_keys(keys, labels);
@@ -649,7 +706,7 @@ void review_frame(struct kiosk *k)
 		f.y += ui_px(ui, 20);
 		if (ui_button(ui, "home", _("Back to the start"), (struct ui_rect){ f.x, f.y, f.w, ui_button_h(ui, 100) },
 			      UI_SECONDARY))
-			kiosk_reset(k);
+			kiosk_application_done(k);
 		f.y += ui_button_h(ui, 100);
 	}
 	screen_end(k, &f);
@@ -849,7 +906,9 @@ void receipt_frame(struct kiosk *k)
 		ui->animating = 1;
 		break;
 	case 2:
-		kiosk_reset(k);
+		/* The application is done, the person may not be: their
+		 * text size and voice guide stay for "check my application". */
+		kiosk_application_done(k);
 		break;
 	}
 }

@@ -38,6 +38,7 @@ struct script {
 	unsigned alert_seq;
 	int layout_always;		/* "# layout: every step" */
 	int presses;			/* key lines so far (expect-presses) */
+	int taps;			/* taps so far, the keyboard's included (expect-taps) */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -75,6 +76,7 @@ static int tap(struct script *s, const char *id)
 {
 	const struct ui_widget *w = visible(s->k, id);
 	int x, y;
+	s->taps++;
 	if (!w)
 		return fail(s, ui_find(&s->k->ui, id) ? "widget '%s' is not visible (scrolled away?)" :
 			    "no widget '%s' on this screen", id);
@@ -138,6 +140,13 @@ static int dump(struct script *s, const char *name)
 			w->r.x, w->r.y, w->r.w, w->r.h, w->enabled ? "true" : "false",
 			w->focusable ? "true" : "false", w->checked ? "true" : "false");
 		first = 0;
+	}
+	/* The keypad's focus order of this frame (texts: voice guide only). */
+	fprintf(f, "],\"order\":[");
+	for (int i = 0; i < k->ui.nfocus_order; i++) {
+		fprintf(f, "%s{\"id\":", i ? "," : "");
+		json_str(f, k->ui.focus_order[i]);
+		fprintf(f, ",\"text\":%s}", k->ui.focus_order_text[i] ? "true" : "false");
 	}
 	fprintf(f, "]}\n");
 	return fclose(f) ? fail(s, "cannot write %s", path) : 0;
@@ -443,6 +452,14 @@ static int verb_expect_presses(struct script *s, const char *verb, char *arg)
 {
 	fprintf(stderr, "keys pressed so far: %d\n", s->presses);
 	return s->presses <= atoi(arg) ? 0 : fail(s, "%d keys pressed, want at most %d", s->presses, atoi(arg));
+}
+
+/* "expect-taps N": at most N taps so far (a touch journey's cost: each
+ * tap line and each on-screen key an osk line taps); stderr either way. */
+static int verb_expect_taps(struct script *s, const char *verb, char *arg)
+{
+	fprintf(stderr, "taps so far: %d\n", s->taps);
+	return s->taps <= atoi(arg) ? 0 : fail(s, "%d taps, want at most %d", s->taps, atoi(arg));
 }
 
 static int verb_wait(struct script *s, const char *verb, char *arg)
@@ -1012,6 +1029,7 @@ static const struct verb {
 	{ "key", verb_key },
 	{ "wait", verb_wait },
 	{ "expect-presses", verb_expect_presses },
+	{ "expect-taps", verb_expect_taps },
 	{ "wait-sync", verb_wait_sync },
 	{ "wait-status", verb_wait_status },
 	{ "printer", verb_printer },

@@ -133,7 +133,10 @@ static const struct hit *hit_at(int x, int y)
 	return NULL;
 }
 
-static void focus_step(struct ui *ui, int dir)
+/* Moves the focus dir (+1/-1) steps round the focus order; with
+ * controls_only, over the texts the voice guide stops on (Left and
+ * Right jump between controls, Up and Down read everything). */
+static void focus_step(struct ui *ui, int dir, int controls_only)
 {
 	int i, cur = -1, n = ui->nfocus_order;
 	if (!n)
@@ -143,7 +146,11 @@ static void focus_step(struct ui *ui, int dir)
 			cur = i;
 	if (cur < 0)
 		cur = dir > 0 ? n - 1 : 0;
-	cur = (cur + dir + n) % n;
+	for (i = 0; i < n; i++) {
+		cur = (cur + dir + n) % n;
+		if (!controls_only || !ui->focus_order_text[cur])
+			break;
+	}
 	ui_focus(ui, ui->focus_order[cur]);
 }
 
@@ -235,12 +242,12 @@ void ui_frame_begin(struct ui *ui)
 	case UI_KEY_TAB:
 	case UI_KEY_DOWN:
 	case UI_KEY_RIGHT:
-		focus_step(ui, in->key == UI_KEY_TAB && in->shift ? -1 : 1);
+		focus_step(ui, in->key == UI_KEY_TAB && in->shift ? -1 : 1, in->key == UI_KEY_RIGHT);
 		break;
 	case UI_KEY_BACKTAB:
 	case UI_KEY_UP:
 	case UI_KEY_LEFT:
-		focus_step(ui, -1);
+		focus_step(ui, -1, in->key == UI_KEY_LEFT);
 		break;
 	case UI_KEY_ENTER:
 	case UI_KEY_SPACE:
@@ -355,8 +362,10 @@ void ui_frame_end(struct ui *ui)
 		const struct ui_widget *w = &ui->widgets[i];
 		/* A focused error is in the order too: Tab goes on from it;
 		 * with the voice guide, texts and headings as well. */
-		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)) || readable(ui, w))
+		if ((w->focusable && w->enabled) || (w->role == UI_ROLE_ALERT && ui_focused(ui, w->id)) || readable(ui, w)) {
+			ui->focus_order_text[ui->nfocus_order] = !(w->focusable && w->enabled) && w->role != UI_ROLE_ALERT;
 			memcpy(ui->focus_order[ui->nfocus_order++], w->id, sizeof(w->id));
+		}
 		if (ui->focus[0] && !strcmp(w->id, ui->focus))
 			focus_seen = 1;
 		if (!w->visible)

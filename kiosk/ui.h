@@ -180,6 +180,7 @@ struct ui {
 	char reveal_from[48];		/* ... together with this one above it */
 	int reveal_hold;		/* frames the reveal is applied again */
 	char focus_order[UI_MAX_WIDGETS][48];	/* last frame's focusable ids */
+	char focus_order_text[UI_MAX_WIDGETS];	/* a text only the voice guide stops on */
 	int nfocus_order;
 	int animating;			/* another frame is needed soon */
 	uint32_t hash;			/* of this frame's draw commands */

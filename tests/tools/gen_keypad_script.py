@@ -29,10 +29,16 @@ def nearest(keys, frm, dx, dy):
         cx=k['x']+k['w']//2; cy=k['y']+k['h']//2
         along=(cx-fx)*dx+(cy-fy)*dy
         side=abs(cy-fy) if dx else abs(cx-fx)
-        if i==frm or along<=0: continue
+        if i==frm or along<=0 or not k['enabled']: continue
         if dx and side>keys[frm]['h']//2: continue
         dd=along+side*3
         if best<0 or dd<bd: best=i; bd=dd
+    if best<0 and dx:
+        # rows wrap round (kiosk/osk.c, wrap_key)
+        for i,k in enumerate(keys):
+            cy=k['y']+k['h']//2
+            if i==frm or not k['enabled'] or abs(cy-fy)>keys[frm]['h']//2: continue
+            if best<0 or (k['x']<keys[best]['x'] if dx>0 else k['x']>keys[best]['x']): best=i
     return best
 sel=None
 def keys_now():
@@ -56,12 +62,19 @@ def goto(keys, target_id):
 def type_osk(text):
     """Enter the keyboard of the focused field and type text; sel = first key."""
     global sel
-    lines.append('key Down'); sel=0
+    lines.append('key Down')
     keys=keys_now()
+    low=[k['id'].lower() for k in keys]
+    # the keypad lands on "a" (the alphabetical keyboard), a numeric pad's first key
+    sel=low.index('key:a') if 'key:a' in low else 0
     for ch in text:
         ids=[k['id'] for k in keys]
+        if ch.isdigit(): lines.append(f'key {ch}'); continue
         if ch==' ': goto(keys,'key:space'); lines.append('key Return'); continue
-        if f'key:{ch}' in ids: goto(keys,f'key:{ch}'); lines.append('key Return'); continue
+        # a name's capital comes on its own, the codice fiscale is in capitals:
+        # a letter is its key whatever the case shown
+        low=[i.lower() for i in ids]
+        if f'key:{ch.lower()}' in low: goto(keys,ids[low.index(f'key:{ch.lower()}')]); lines.append('key Return'); continue
         # shift once for a capital letter
         goto(keys,'key:shift'); lines.append('key Return'); keys=keys_now()
         goto(keys,f'key:{ch}'); lines.append('key Return'); keys=keys_now()
@@ -84,13 +97,14 @@ lines.append('# with which the keypad reaches text as well as controls).')
 lines.append('key F1')
 lines.append('expect-speech-part Usa Su e Giù per spostarti')
 focus('start'); lines.append('key Return'); lines.append('expect-screen browse')
-focus('search'); type_osk('citta'); lines.append('expect-field search citta'); lines.append('expect-speech a'); lines.append('shot 01-keyboard-keypad')
+focus('search'); type_osk('citta'); lines.append('expect-field search citta'); lines.append('expect-speech-part a'); lines.append('shot 01-keyboard-keypad')
 lines.append('key Escape'); lines.append('expect-focus search'); lines.append('key Escape'); lines.append('expect-not keyboard')
 focus('placement:UI-015146-001'); lines.append('key Return'); lines.append('expect-screen detail')
 focus('apply'); lines.append('key Return'); lines.append('expect-screen eligibility')
 focus('field:age'); type_osk('31'); lines.append('expect-field field:age 31')
 lines.append('key Escape'); lines.append('key Escape'); lines.append('expect-not keyboard')
 focus('status:unemployed'); lines.append('key Return'); lines.append('expect-checked status:unemployed')
+focus('residence:015146'); lines.append('key Return'); lines.append('expect-checked residence:015146')
 focus('other:no'); lines.append('key Return'); lines.append('expect-checked other:no')
 focus('next'); lines.append('key Return'); lines.append('expect-screen form')
 focus('field:given_name'); type_osk('Lucia'); press('key:enter'); lines.append('expect-field field:given_name Lucia')
