@@ -339,8 +339,15 @@ static void get_catalog(struct hub *h, struct store *s, const struct http_reques
 	reply_json(resp, 200, cat);
 }
 
-static void post_heartbeat(struct hub *h, struct store *s, const struct http_request *req,
-			   const char *auth, const struct store_kiosk *pre, struct http_response *resp)
+/* What a kiosk posts as one JSON object on its own behalf (a heartbeat,
+ * a batch of attendance events): the token, the rate, the body bounded
+ * before parsing (max_values), kiosk_id matching the token, then
+ * store_fn through the writer. store_fn returns 0 (200), 1 (refused:
+ * status_refused, out says why) or -1 (503). */
+static void post_kiosk_object(struct hub *h, struct store *s, const struct http_request *req,
+			      const char *auth, const struct store_kiosk *pre, struct http_response *resp,
+			      size_t max_values, int status_refused,
+			      int (*store_fn)(struct store *, const struct store_kiosk *, const json_t *, json_t **))
 {
 	struct store_kiosk k;
 	json_t *body, *out = NULL;
@@ -349,7 +356,7 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 
 	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
 		return;
-	body = parse_body(req, HEARTBEAT_VALUES_MAX, &cost, resp);
+	body = parse_body(req, max_values, &cost, resp);
 	if (!body)
 		return;
 	kid = json_string_value(json_object_get(body, "kiosk_id"));
@@ -359,12 +366,12 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 		body_release(body, cost);
 		return;
 	}
-	switch (store_heartbeat(hub_writer_get(h), &k, body, &out)) {
+	switch (store_fn(hub_writer_get(h), &k, body, &out)) {
 	case 0:
 		reply_json(resp, 200, out);
 		break;
 	case 1:
-		reply_json(resp, 422, out);	/* out says which usage row */
+		reply_json(resp, status_refused, out);
 		break;
 	default:
 		reply_error(resp, 503, "storage unavailable");
@@ -373,40 +380,19 @@ static void post_heartbeat(struct hub *h, struct store *s, const struct http_req
 	body_release(body, cost);
 }
 
+static void post_heartbeat(struct hub *h, struct store *s, const struct http_request *req,
+			   const char *auth, const struct store_kiosk *pre, struct http_response *resp)
+{
+	/* 422: out says which usage row */
+	post_kiosk_object(h, s, req, auth, pre, resp, HEARTBEAT_VALUES_MAX, 422, store_heartbeat);
+}
+
 /* A kiosk's signed attendance events (reports/store/traineeship.h):
  * one answer per event, after the commit. */
 static void post_attendance(struct hub *h, struct store *s, const struct http_request *req,
 			    const char *auth, const struct store_kiosk *pre, struct http_response *resp)
 {
-	struct store_kiosk k;
-	json_t *body, *out = NULL;
-	const char *kid;
-	size_t cost;
-
-	if (kiosk_of(h, s, auth, pre, &k, resp) || too_fast(h, k.id, resp))
-		return;
-	body = parse_body(req, ATTENDANCE_VALUES_MAX, &cost, resp);
-	if (!body)
-		return;
-	kid = json_string_value(json_object_get(body, "kiosk_id"));
-	if (!json_is_object(body) || (kid && strcmp(kid, k.id))) {
-		reply_error(resp, kid ? 403 : 400, kid ? "kiosk_id does not match the token"
-						       : "expected a JSON object");
-		body_release(body, cost);
-		return;
-	}
-	switch (traineeship_kiosk_batch(hub_writer_get(h), &k, body, &out)) {
-	case 0:
-		reply_json(resp, 200, out);
-		break;
-	case 1:
-		reply_json(resp, 400, out);
-		break;
-	default:
-		reply_error(resp, 503, "storage unavailable");
-	}
-	hub_writer_put(h);
-	body_release(body, cost);
+	post_kiosk_object(h, s, req, auth, pre, resp, ATTENDANCE_VALUES_MAX, 400, traineeship_kiosk_batch);
 }
 
 /* The trainees who may sign in at the kiosk's comune: only its own
