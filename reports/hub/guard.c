@@ -22,6 +22,7 @@ struct guard_conn {
 	MHD_socket fd;
 	enum guard_phase phase;
 	int64_t since_ms;		/* phase started */
+	int64_t budget_ms;		/* the phase's tightest budget seen so far (0: none yet) */
 	int64_t accepted_ms;
 	size_t body_bytes;
 	int trusted;			/* an authenticated kiosk */
@@ -103,6 +104,7 @@ void guard_phase(struct MHD_Connection *c, enum guard_phase phase)
 	pthread_mutex_lock(&g.lock);
 	gc->phase = phase;
 	gc->since_ms = now_ms();
+	gc->budget_ms = 0;
 	gc->body_bytes = 0;
 	pthread_mutex_unlock(&g.lock);
 }
@@ -229,11 +231,18 @@ static void reap(int64_t now)
 	long n = g.n_conns, max = g.max_conns, over, thin;
 	int64_t hb = budget_ms(g.header_ms, n, max), bb = budget_ms(g.body_ms, n, max);
 
-	/* 1. Phase budgets, tightened by the fill. */
+	/* 1. Phase budgets, tightened by the fill. A connection keeps the
+	 * tightest budget it has seen in its phase: when the crowd that
+	 * filled the hub is cut, the rest of it (accepted a moment later)
+	 * does not get the full deadline back. */
 	for (gc = g.conns; gc; gc = gc->next) {
 		int64_t b = gc->phase == GUARD_HEADERS ? hb : gc->phase == GUARD_BODY ? bb : 0;
 
-		if (b && now - gc->since_ms >= b)
+		if (!b)
+			continue;
+		if (!gc->budget_ms || b < gc->budget_ms)
+			gc->budget_ms = b;
+		if (now - gc->since_ms >= gc->budget_ms)
 			cut(gc, now, &g.cut_deadline);
 	}
 	/* 2. Half full: bodies slower than GUARD_MIN_RATE, slowest first, a
