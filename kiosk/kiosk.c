@@ -16,7 +16,6 @@
 #include "core/util.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
-#include "kiosk/screens.h"
 #include "kiosk/speech.h"
 #include "kiosk/sync.h"
 
@@ -1020,10 +1019,10 @@ void kiosk_frame(struct kiosk *k)
 		ui_focus(ui, "field:protocol");
 		kiosk_go(k, "status");
 	}
-	/* On "Can you apply?" a health card held to the scanner (typing
-	 * with no field focused) is the first step of the application. */
-	if (!k->idle_dialog && !kiosk_field(k, ui->focus, NULL, NULL) && in->text[0] &&
-	    !strcmp(k->screen->id, "eligibility")) {
+	/* On a screen that takes a scan ("Can you apply?": a health card
+	 * held to the scanner, typing with no field focused, is the first
+	 * step of the application). */
+	if (!k->idle_dialog && !kiosk_field(k, ui->focus, NULL, NULL) && in->text[0] && k->screen->scanned) {
 		/* A scanner types a character at a time, then Enter: gather
 		 * them (a pause of half a second starts afresh). */
 		size_t n;
@@ -1034,8 +1033,8 @@ void kiosk_frame(struct kiosk *k)
 		k->card_scan_ms = in->now_ms;
 		str_wipe(in->text, sizeof(in->text));
 	}
-	if (!k->idle_dialog && in->key == UI_KEY_ENTER && k->c.card_scan[0] && !strcmp(k->screen->id, "eligibility")) {
-		eligibility_card(k, k->c.card_scan);
+	if (!k->idle_dialog && in->key == UI_KEY_ENTER && k->c.card_scan[0] && k->screen->scanned) {
+		k->screen->scanned(k, k->c.card_scan);
 		str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
 		in->key = 0;
 	}

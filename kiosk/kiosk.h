@@ -33,6 +33,9 @@ struct screen {
 	/* A field the screen owns changed (kiosk_field_changed() calls the
 	 * status screen's for its protocol and codice fiscale; may be NULL). */
 	void (*field_changed)(struct kiosk *k, const char *id);
+	/* A barcode scanned on this screen (a health card on eligibility:
+	 * kiosk.c gathers the scanner's characters up to Enter; may be NULL). */
+	void (*scanned)(struct kiosk *k, const char *text);
 };
 
 /* What the voice guide says in one frame, at most (a privacy notice and

@@ -17,7 +17,7 @@ const struct screen kiosk_screens[] = {
 	{ "home", NULL, home_frame, NULL },
 	{ "browse", browse_enter, browse_frame, NULL },
 	{ "detail", detail_enter, detail_frame, NULL },
-	{ "eligibility", NULL, eligibility_frame, NULL },
+	{ "eligibility", NULL, eligibility_frame, NULL, NULL, eligibility_card },
 	{ "form", form_enter, form_frame, NULL },
 	{ "privacy", privacy_enter, privacy_frame, NULL },
 	{ "review", NULL, review_frame, NULL },
