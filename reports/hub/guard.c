@@ -36,6 +36,8 @@ static struct {
 	long n_conns, n_strangers, max_conns, stranger_max;
 	int64_t header_ms, body_ms;
 	size_t body_used, body_memory;
+	long peak_n;			/* the fill budgets follow: the highest of the last header_ms */
+	int64_t peak_until_ms;
 	long cut_deadline, cut_slow, cut_crowd;
 	int stopping, started, quiet;
 	pthread_t reaper;
@@ -216,6 +218,11 @@ static struct guard_conn *slowest_stranger(int64_t now, int bodies_only)
 			r = -(double)(now - gc->since_ms);	/* below any body */
 		} else {
 			r = rate_of(gc, now);
+			/* A body arriving at a fair rate is no attacker: it
+			 * ends soon, and may already have its answer (a 401
+			 * decided from the headers). */
+			if (r >= GUARD_MIN_RATE)
+				continue;
 		}
 		if (!best || r < best_rate) {
 			best = gc;
@@ -228,8 +235,19 @@ static struct guard_conn *slowest_stranger(int64_t now, int bodies_only)
 static void reap(int64_t now)
 {
 	struct guard_conn *gc;
-	long n = g.n_conns, max = g.max_conns, over, thin;
-	int64_t hb = budget_ms(g.header_ms, n, max), bb = budget_ms(g.body_ms, n, max);
+	long n = g.n_conns, max = g.max_conns, over, thin, fill;
+	int64_t hb, bb;
+
+	/* Budgets follow the highest fill of the last header_ms, not the
+	 * fill of this moment: when a crowd is cut, the next wave (or the
+	 * crowd's late arrivals) still meets the tight deadlines. */
+	if (n >= g.peak_n || now >= g.peak_until_ms) {
+		g.peak_n = n;
+		g.peak_until_ms = now + g.header_ms;
+	}
+	fill = g.peak_n > n ? g.peak_n : n;
+	hb = budget_ms(g.header_ms, fill, max);
+	bb = budget_ms(g.body_ms, fill, max);
 
 	/* 1. Phase budgets, tightened by the fill. A connection keeps the
 	 * tightest budget it has seen in its phase: when the crowd that
