@@ -463,10 +463,10 @@ int attendance_sign(const struct attendance_signed *f, const unsigned char sk[64
 enum receipt_result attendance_verify(const char *token, receipt_key_lookup lookup, void *ctx,
 				      struct attendance_signed *out)
 {
-	unsigned char b[ATT_BODY_MAX + ATT_SIG + 1], pk[32];
+	unsigned char b[ATT_BODY_MAX + ATT_SIG + 1];
 	struct attendance_signed f;
 	size_t p = 0, n, len;
-	int got, revoked = 0, r;
+	int got, r;
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (sodium_init() < 0)
@@ -499,16 +499,8 @@ enum receipt_result attendance_verify(const char *token, receipt_key_lookup look
 	p += 16;
 	if (f.seq < 1 || (f.kind != ATTENDANCE_IN && f.kind != ATTENDANCE_OUT) || !cf_shape_ok(f.cf))
 		return RECEIPT_MALFORMED;
-	r = lookup(ctx, f.kiosk_id, pk, &revoked);
-	if (r < 0)
-		return RECEIPT_LOOKUP_ERROR;
-	if (r > 0)
-		return RECEIPT_UNKNOWN_KEY;
-	if (crypto_sign_verify_detached(b + p, b, (unsigned long long)p, pk))
-		return RECEIPT_BAD_SIGNATURE;
-	if (revoked)
-		return RECEIPT_REVOKED;
-	if (out)
+	r = receipt_signature_check(lookup, ctx, f.kiosk_id, b, p, b + p);
+	if (r == RECEIPT_OK && out)
 		*out = f;
-	return RECEIPT_OK;
+	return r;
 }

@@ -224,9 +224,9 @@ enum receipt_result receipt_verify(const char *payload, receipt_key_lookup looku
 				   struct receipt_fields *out)
 {
 	char token[RECEIPT_TOKEN_MAX];
-	unsigned char bin[TOKEN_BYTES_MAX + 1], pk[32];
+	unsigned char bin[TOKEN_BYTES_MAX + 1];
 	struct receipt_fields f;
-	int len, body, revoked = 0, r;
+	int len, body, r;
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (sodium_init() < 0)
@@ -239,17 +239,26 @@ enum receipt_result receipt_verify(const char *payload, receipt_key_lookup looku
 	body = parse_body(bin, (size_t)len, &f);
 	if (body < 0 || (size_t)len != (size_t)body + SIG_LEN)
 		return RECEIPT_MALFORMED;
-	r = lookup(ctx, f.kiosk_id, pk, &revoked);
+	r = receipt_signature_check(lookup, ctx, f.kiosk_id, bin, (size_t)body, bin + body);
+	if (r == RECEIPT_OK && out)
+		*out = f;
+	return r;
+}
+
+enum receipt_result receipt_signature_check(receipt_key_lookup lookup, void *ctx, const char *kiosk_id,
+					    const unsigned char *msg, size_t len, const unsigned char *sig)
+{
+	unsigned char pk[32];
+	int revoked = 0, r = lookup(ctx, kiosk_id, pk, &revoked);
+
 	if (r < 0)
 		return RECEIPT_LOOKUP_ERROR;
 	if (r > 0)
 		return RECEIPT_UNKNOWN_KEY;
-	if (crypto_sign_verify_detached(bin + body, bin, (unsigned long long)body, pk))
+	if (crypto_sign_verify_detached(sig, msg, (unsigned long long)len, pk))
 		return RECEIPT_BAD_SIGNATURE;
 	if (revoked)
 		return RECEIPT_REVOKED;
-	if (out)
-		*out = f;
 	return RECEIPT_OK;
 }
 

@@ -81,6 +81,12 @@ int receipt_sign(const struct receipt_fields *f, const unsigned char sk[64], cha
  * case, '/r/' too, trailing white space ignored). On RECEIPT_OK fills
  * *f (f may be NULL), including protocol and submitted_at. On any other
  * result *f holds nothing to trust. */
+/* The signature step every signed token shares (receipts, attendance
+ * events): the signer's key through lookup, then sig over msg[0..len).
+ * RECEIPT_OK, or the failure in the order a verifier reports it
+ * (lookup error, unknown key, bad signature, revoked key). */
+enum receipt_result receipt_signature_check(receipt_key_lookup lookup, void *ctx, const char *kiosk_id,
+					    const unsigned char *msg, size_t len, const unsigned char *sig);
 enum receipt_result receipt_verify(const char *payload, receipt_key_lookup lookup, void *ctx,
 				   struct receipt_fields *f);
 /* receipt_verify() against the kiosk table of a database (hub or kiosk):
