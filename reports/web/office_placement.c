@@ -293,6 +293,10 @@ static void respond(const struct office_request *r, int status, struct hbuf *b)
 	html_staff_headers(r->resp);
 }
 
+/* A staff CSV download: text (malloc'd, NULL when it could not be
+ * built: a 500 page) handed to the response as `filename`. */
+static void send_csv(const struct office_request *r, char *text, size_t len, const char *filename);
+
 static void page(const struct office_request *r, int status, const char *title, const char *h1,
 		 const char *msg)
 {
@@ -679,17 +683,8 @@ static void allowance_get(const struct office_request *r, int csv, const char *e
 		query(r, "formato", fmt, sizeof(fmt));
 		text = allowance_csv(l, n, !strcmp(fmt, "excel-it"), &len);
 		free(l);
-		if (!text) {
-			page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
-			return;
-		}
-		r->resp->status = 200;
-		str_copy(r->resp->content_type, sizeof(r->resp->content_type), "text/csv; charset=utf-8");
-		r->resp->body = text;
-		r->resp->body_len = len;
-		html_staff_headers(r->resp);
-		snprintf(disp, sizeof(disp), "attachment; filename=\"indennita-%s.csv\"", month);
-		http_response_header(r->resp, "Content-Disposition", disp);
+		snprintf(disp, sizeof(disp), "indennita-%s.csv", month);
+		send_csv(r, text, len, disp);
 		return;
 	}
 	hbuf_init(&b, PAGE_MAX);
@@ -750,6 +745,14 @@ static void start_notice_get(const struct office_request *r)
 	}
 	text = start_notice_csv(res, &len);
 	store_res_free(res);
+	snprintf(disp, sizeof(disp), "avvii-tirocini%s%s.csv", *month ? "-" : "", month);
+	send_csv(r, text, len, disp);
+}
+
+static void send_csv(const struct office_request *r, char *text, size_t len, const char *filename)
+{
+	char disp[160];
+
 	if (!text) {
 		page(r, 500, "Errore", "Errore interno", "Riprova tra poco.");
 		return;
@@ -759,7 +762,7 @@ static void start_notice_get(const struct office_request *r)
 	r->resp->body = text;
 	r->resp->body_len = len;
 	html_staff_headers(r->resp);
-	snprintf(disp, sizeof(disp), "attachment; filename=\"avvii-tirocini%s%s.csv\"", *month ? "-" : "", month);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
 	http_response_header(r->resp, "Content-Disposition", disp);
 }
 
