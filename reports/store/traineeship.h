@@ -172,6 +172,11 @@ struct allowance_line {
  * 0 or -1. */
 int traineeship_allowance(struct store *s, const char *month, const char *comune,
 			  struct allowance_line **lines, size_t *n);
+/* The same lines, in the same order, each handed to fn(ctx, line) as it
+ * is read (line valid during the call only; a non-zero return stops).
+ * For outputs that need no array (the paying office's CSV). 0 or -1. */
+int traineeship_allowance_each(struct store *s, const char *month, const char *comune,
+			       int (*fn)(void *ctx, const struct allowance_line *l), void *ctx);
 /* A register not confirmed by its deadline: the day of the next month
  * (default TRAINEESHIP_DEADLINE_DAY, the setting
  * 'register_deadline_day') has passed and the tutor has not confirmed. */
