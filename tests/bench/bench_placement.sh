@@ -109,6 +109,6 @@ csv_sql=$(sql_ms -csv "$db" "SELECT t.comune, t.placement_code, t.family_name, t
 	m.due_days, m.suspended_days, m.expected_minutes, m.attended_minutes, m.rate_permille, m.base_cents, m.due_cents,
 	m.why, m.explain, m.confirmed_at, m.paid_at FROM register_month m JOIN traineeship t ON t.uuid = m.uuid
 	WHERE m.month = '2026-03' AND m.confirmed_at IS NOT NULL ORDER BY t.comune, t.family_name, t.given_name")
-ratio=$(awk -v a="$csv" -v b="$csv_sql" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+ratio=$(awk -v a="$csv" -v b="$csv_sql" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "allowance CSV of $rows registers: $csv ms (plain SQL export: $csv_sql ms, ratio $ratio); target <= 200 ms: $(met "$csv <= 200")"
 echo "placement pages: register $reg ms, allowance CSV $csv ms (ratio to plain SQL $ratio)"
