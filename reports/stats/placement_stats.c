@@ -61,6 +61,12 @@ enum { SALT_EXPECTED = 0x41, SALT_ATTENDED = 0x42, SALT_CLASSROOM = 0x43, SALT_P
 /* Fewer trainees than this: no sum, average or rate of their figures
  * (the rule of days_to_selection, report.c's AVERAGE_MIN). */
 enum { SUM_MIN = 10 };
+/* Comune level: a placement count whose comune x month leaves' published
+ * values sum to less than this is published as that sum (report.c's
+ * LEAF_SUM_BELOW, docs/reports.md "Issue 20", rule 4): a small comune's
+ * quarter, year and all-time counts are then functions of its published
+ * months and add no equation about one of them. */
+enum { LEAF_SUM_BELOW = 50 };
 
 const char *pstat_dim_name(int d) { return d >= 0 && d < PSD_N ? dims[d].name : "?"; }
 const char *pstat_dim_label(int d) { return d >= 0 && d < PSD_N ? dims[d].label : "?"; }
@@ -287,6 +293,8 @@ static int has_dim(const struct pstat_query *q, int d)
 
 struct walk {
 	struct pstat_report *r;
+	struct pstat_report leaves;	/* comune x month, at comune level */
+	int comune_level;
 	long unit;			/* ordinal of the current placement (registers) */
 	uint64_t last_key;
 	char last_comune[8];
@@ -314,6 +322,40 @@ static void count_add(struct pstat_row *row, int c, uint64_t key)
 	row->ckey[c] += key;
 }
 
+/* At comune level a placement count is also added to its comune x month
+ * leaf. 0, or -1 when out of memory. */
+static int leaf_add(struct walk *w, const char *comune, const char *month, int c, uint64_t key)
+{
+	char *k[REPORT_MAX_DIMS] = { (char *)comune, (char *)month };
+	const char *l[REPORT_MAX_DIMS] = { "", "" };
+	struct pstat_row *leaf;
+	if (!w->comune_level || strlen(month) != 7)
+		return 0;
+	if (!(leaf = row_get(&w->leaves, k, l)))
+		return -1;
+	count_add(leaf, c, key);
+	return 0;
+}
+
+/* The leaves' published values into the rows they make up: every row
+ * at comune level is a union of whole comune x month leaves (its
+ * dimensions are geography and time buckets). 0 or -1. */
+static int leaves_publish(struct walk *w)
+{
+	for (size_t i = 0; i < w->leaves.n; i++) {
+		struct pstat_row *leaf = &w->leaves.rows[i], *row;
+		for (int c = PSC_STARTED; c <= PSC_DROPPED; c++) {
+			if (!leaf->count[c])
+				continue;
+			if (!(row = fact_row(w, leaf->key[0], leaf->key[1], "")))
+				return -1;
+			row->leaf_pub[c] += sdc_perturb(leaf->count[c], leaf->ckey[c], count_salt[c]);
+			row->summed = 1;
+		}
+	}
+	return 0;
+}
+
 /* A placement: started in its start month; completed or dropped out in
  * the month it ended. With end_reason, only dropouts count. */
 static int placement_fact(void *ctx, const char *const *c, int n)
@@ -326,16 +368,19 @@ static int placement_fact(void *ctx, const char *const *c, int n)
 		return -1;
 	key = strtoull(c[TSP_RKEY] ? c[TSP_RKEY] : "0", NULL, 10);
 	if (!by_reason) {
-		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_START_MONTH], "")))
+		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_START_MONTH], "")) ||
+		    leaf_add(w, c[TSP_COMUNE], c[TSP_START_MONTH], PSC_STARTED, key))
 			return w->failed = -1;
 		count_add(row, PSC_STARTED, key);
 	}
 	if (!strcmp(c[TSP_STATUS], "completed") && !by_reason) {
-		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_END_MONTH], "")))
+		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_END_MONTH], "")) ||
+		    leaf_add(w, c[TSP_COMUNE], c[TSP_END_MONTH], PSC_COMPLETED, key))
 			return w->failed = -1;
 		count_add(row, PSC_COMPLETED, key);
 	} else if (!strcmp(c[TSP_STATUS], "dropped_out")) {
-		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_END_MONTH], c[TSP_END_REASON])))
+		if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_END_MONTH], c[TSP_END_REASON])) ||
+		    leaf_add(w, c[TSP_COMUNE], c[TSP_END_MONTH], PSC_DROPPED, key))
 			return w->failed = -1;
 		count_add(row, PSC_DROPPED, key);
 	}
@@ -400,7 +445,10 @@ static void protect_row(struct pstat_report *r, struct pstat_row *row)
 	double att, exp;
 	for (int c = 0; c < PSC_N; c++) {
 		int m = count_measure[c];
-		row->count[c] = sdc_perturb(row->count[c], row->ckey[c], count_salt[c]);
+		if (row->summed && c != PSC_TRAINEES && row->leaf_pub[c] < LEAF_SUM_BELOW)
+			row->count[c] = row->leaf_pub[c];
+		else
+			row->count[c] = sdc_perturb(row->count[c], row->ckey[c], count_salt[c]);
 		r->perturbed++;
 		if (row->count[c] > 0 && row->count[c] < min) {
 			set(row, m, PSV_SUPPRESSED, 0);
@@ -512,15 +560,21 @@ int pstat_run(struct store *db, const struct pstat_query *q, struct pstat_report
 	memset(&w, 0, sizeof(w));
 	w.r = r;
 	w.unit = -1;
+	w.comune_level = has_dim(q, PSD_COMUNE) || q->base.comune[0];
+	w.leaves.q.n_dims = 2;
+	w.leaves.q.dims[0] = PSD_COMUNE;
+	w.leaves.q.dims[1] = PSD_MONTH;
 	memset(r, 0, sizeof(*r));
 	r->q = *q;
 	if (validate(q, err, errsize))
 		return -1;
 	if (traineeship_stats_placements(db, placement_fact, &w) || w.failed ||
-	    traineeship_stats_registers(db, register_fact, &w) || w.failed) {
+	    traineeship_stats_registers(db, register_fact, &w) || w.failed || leaves_publish(&w)) {
 		snprintf(err, errsize, "cannot read the placements from the hub database");
+		pstat_free(&w.leaves);
 		return -1;
 	}
+	pstat_free(&w.leaves);
 	for (size_t i = 0; i < r->n; i++)
 		protect_row(r, &r->rows[i]);
 	if (!q->n_dims && !r->n) {

@@ -63,6 +63,12 @@ struct pstat_row {
 	uint64_t ckey[PSC_N];
 	int64_t sum[PSS_N];			/* true */
 	long last_unit;				/* the last placement counted in TRAINEES */
+	/* Comune level: the sums of the published values of the row's
+	 * comune x month leaves (started, completed, dropped out), which
+	 * are published instead below 50 (docs/reports.md, "Issue 20",
+	 * rule 4). */
+	int64_t leaf_pub[PSC_N];
+	unsigned char summed;
 	/* After protection: each measure's value and kind (PSV_*). */
 	double value[PSM_N];
 	unsigned char kind[PSM_N];

@@ -53,6 +53,8 @@ rep --dims month --measures placements_dropped_out -o "$tmp/r_month.csv"
 check "placement report by month of leaving exit code" "$?" 0
 rep --dims comune --measures trainees,hours_on_the_job,attendance_rate,allowance_paid_eur -o "$tmp/r_comune.csv"
 check "placement report by comune exit code" "$?" 0
+rep --dims comune,month --measures placements_started,placements_completed,placements_dropped_out -o "$tmp/c_month.csv"
+rep --dims comune,year --measures placements_started,placements_completed,placements_dropped_out -o "$tmp/c_year.csv"
 rep --dims year --measures "$all" --format json -o "$tmp/year.json"
 check "placement report json exit code" "$?" 0
 
@@ -133,6 +135,16 @@ out('placement by comune: trainees within the p-table, none 1-4 (%d rows)' % len
     '%d bad, %d small' % (bad, small))
 out('placement by comune: no sum or rate over fewer than 10 trainees (%d hidden)' % hidden,
     shown_small == 0 and hidden > 0, '%d shown' % shown_small)
+# Comune level: a year's count is the sum of its published months below
+# 50 (docs/reports.md, "Issue 20", rule 4).
+leaf = {}
+for r in rows('c_month.csv'):
+    for k in ('placements_started', 'placements_completed', 'placements_dropped_out'):
+        leaf[(r['comune'], r['month'][:4], k)] = leaf.get((r['comune'], r['month'][:4], k), 0) + int(r[k])
+cy = rows('c_year.csv')
+bad = [(r['comune'], r['year'], k) for r in cy for k in ('placements_started', 'placements_completed', 'placements_dropped_out')
+       if int(r[k]) != leaf.get((r['comune'], r['year'], k), 0)]
+out('placement comune x year counts are the sums of their published months (%d rows)' % len(cy), cy and not bad, str(bad[:5]))
 # JSON: numbers, null for hidden values.
 try:
     j = json.load(open(os.path.join(d, 'year.json')))
