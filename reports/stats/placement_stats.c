@@ -525,8 +525,27 @@ static int row_cmp(const void *va, const void *vb, void *vq)
 	return 0;
 }
 
+/* 1 when some comune of the table has this province (field 0) or
+ * region (field 1). */
+static int geo_known(const char *v, int region)
+{
+	for (size_t i = 0; i < comuni_count(); i++) {
+		const struct comune *c = comuni_at(i);
+		if (c && !strcmp(region ? (c->region ? c->region : "") : c->province, v))
+			return 1;
+	}
+	return 0;
+}
+
 static int validate(const struct pstat_query *q, char *err, size_t errsize)
 {
+	const struct report_query *b = &q->base;
+	if (b->province[0] && !geo_known(b->province, 0))
+		return snprintf(err, errsize, "unknown province '%.8s' (use the two-letter code, e.g. MI)", b->province), -1;
+	if (b->region[0] && !geo_known(b->region, 1))
+		return snprintf(err, errsize, "unknown region '%.48s'", b->region), -1;
+	if (b->comune[0] && !comune_by_istat(b->comune))
+		return snprintf(err, errsize, "unknown comune '%.8s' (use the 6-digit ISTAT code)", b->comune), -1;
 	if (!q->n_measures) {
 		snprintf(err, errsize, "no measure");
 		return -1;

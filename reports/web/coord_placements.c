@@ -112,7 +112,7 @@ int coord_placements_html(struct hbuf *b, struct store *s, const char *query)
 		  "placements_dropped_out", err, sizeof(err)) ||
 	    table(b, s, &base, "interruzioni-mese", "Interruzioni per mese", "month", "placements_dropped_out", err,
 		  sizeof(err))) {
-		int refused = strstr(err, "period") != NULL;
+		int refused = strstr(err, "period") || strstr(err, "unknown");
 		hbuf_add(b, "<p class=\"errbox\" role=\"alert\">");
 		hbuf_esc(b, refused ? err : "Statistiche non disponibili: riprova tra poco.");
 		hbuf_add(b, "</p>");

@@ -12,6 +12,9 @@
 # Targets: each <= 200 ms. The kiosk's sign-in with the hub down is
 # timed by tests/unit/test_attendance.c (a scan, committed and signed,
 # answers in <= 100 ms; about 20 ms here).
+# Issue 19's runs (load 9-13): the CSV 100-117 ms against a plain SQL
+# export of 202-350 ms (ratio 0.29-0.58); before the CSV was streamed
+# from the statement, 249-422 ms (hub CPU per CSV 93 ms, now 51 ms).
 # BENCH_QUICK=1: 500 placements (tests/e2e/bench_short.sh).
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
