@@ -1396,6 +1396,12 @@ fail:
 		}
 		store_res_free(r);
 		r = NULL;
+		/* Classroom hours: the placement's total spread over its
+		 * months (the statistics' classroom_hours). */
+		if (store_exec(s, "UPDATE register_month SET classroom_minutes = 60 * (SELECT t.classroom_hours / t.months"
+				  " FROM traineeship t WHERE t.uuid = register_month.uuid) WHERE classroom_minutes = 0"
+				  " AND uuid IN (SELECT uuid FROM traineeship WHERE started_by = 'demo')", NULL) < 0)
+			goto out;
 		if (store_query(s, "SELECT DISTINCT month FROM register_month WHERE confirmed_at IS NOT NULL AND month < ?1",
 				ARGS(prev), &r))
 			return -1;

@@ -289,7 +289,8 @@ int traineeship_retention_show(struct store *s, int years, FILE *out);
  * with their attendance (about one working day in twelve away, as
  * illness or permitted absence), one sign-out to fix in each running
  * placement, every month before today's confirmed and all but the last
- * paid. Deterministic. *made: placements made. 0 or -1. */
+ * paid, classroom hours spread over the months. Deterministic. *made:
+ * placements made. 0 or -1. */
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made);
 
 /* The keys of enum allowance_why as stored ("full", "reduced",
