@@ -482,7 +482,9 @@ static void protect_row(struct pstat_report *r, struct pstat_row *row)
 	if (att < 0 || exp < 0)
 		set(row, PSM_ATTENDANCE, PSV_SUPPRESSED, 0);
 	else if (exp > 0)
-		set(row, PSM_ATTENDANCE, PSV_NUMBER, att / exp);
+		/* Two perturbed totals can cross: a rate is at most 1 (a
+		 * function of published values, so it tells nothing more). */
+		set(row, PSM_ATTENDANCE, PSV_NUMBER, att < exp ? att / exp : 1.0);
 }
 
 /* A row whose shown values are all 0 or not applicable goes (report.c's
