@@ -8,6 +8,7 @@
  * docs/reports.md); periods are one month, quarter or year.
  */
 #include "reports/cli/command.h"
+#include "reports/stats/placement_stats.h"
 #include "reports/stats/report.h"
 #include "reports/store/rollup.h"
 #include "reports/store/store.h"
@@ -45,6 +46,66 @@ static const struct dataset {
 	{ "totem_provincia_mese.csv", "Uso dei totem (conteggi anonimi) per provincia e mese", "province,month",
 	  "sessions,views,forms,submits" },
 };
+
+/* The placement statistics (reports/stats/placement_stats.h): hours,
+ * attendance, allowance paid, completion, dropouts by reason and month
+ * of leaving. */
+static const struct dataset placement_sets[] = {
+	{ "tirocini_provincia_anno.csv", "Tirocini: avvii, conclusioni, interruzioni, ore, presenza e indennità pagata"
+	  " per provincia e anno", "region,province,year",
+	  "placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,"
+	  "classroom_hours,attendance_rate,allowance_paid_eur" },
+	{ "tirocini_interruzioni_motivo.csv", "Tirocini interrotti per regione, anno e motivo", "region,year,end_reason",
+	  "placements_dropped_out" },
+	{ "tirocini_interruzioni_mese.csv", "Tirocini interrotti per regione e mese dell'interruzione", "region,month",
+	  "placements_dropped_out" },
+};
+
+/* Writes the placement tables into dir and lists them in files. 0 or -1. */
+static int placement_tables(struct store *db, const char *period, int min, const char *dir, json_t *files,
+			    size_t *perturbed, size_t *suppressed)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(placement_sets); i++) {
+		struct pstat_query q;
+		struct pstat_report r;
+		char err[512], file[1024], *text;
+		size_t len;
+		json_t *cols;
+		pstat_query_init(&q);
+		q.base.min_count = min;
+		if ((period && report_parse_period(&q.base, period, err, sizeof(err))) ||
+		    pstat_parse_dims(&q, placement_sets[i].dims, err, sizeof(err)) ||
+		    pstat_parse_measures(&q, placement_sets[i].measures, err, sizeof(err)) ||
+		    pstat_run(db, &q, &r, err, sizeof(err))) {
+			fprintf(stderr, "dote opendata: %s: %s\n", placement_sets[i].file, err);
+			pstat_free(&r);
+			return -1;
+		}
+		text = pstat_csv(&r, 0, &len);
+		snprintf(file, sizeof(file), "%s/%s", dir, placement_sets[i].file);
+		if (!text || file_write_atomic(file, text, len, 0644)) {
+			free(text);
+			pstat_free(&r);
+			return -1;
+		}
+		free(text);
+		*perturbed += r.perturbed;
+		*suppressed += r.suppressed;
+		cols = json_array();
+		for (int k = 0; k < q.n_dims; k++)
+			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", pstat_dim_name(q.dims[k]),
+							      "title", pstat_dim_label(q.dims[k])));
+		for (int k = 0; k < q.n_measures; k++)
+			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", pstat_measure_name(q.measures[k]),
+							      "title", pstat_measure_label(q.measures[k])));
+		json_array_append_new(files, json_pack("{s:s,s:s,s:s,s:I,s:o}", "file", placement_sets[i].file, "title",
+						       placement_sets[i].title, "format",
+						       "text/csv; charset=utf-8; header=present", "rows",
+						       (json_int_t)r.n, "columns", cols));
+		pstat_free(&r);
+	}
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -160,6 +221,10 @@ static int cmd_opendata(int argc, char **argv)
 		json_array_append_new(files, f);
 		report_free(&r);
 	}
+	if (placement_tables(db, period, min, dir, files, &perturbed, &suppressed)) {
+		json_decref(files);
+		goto out;
+	}
 	if (period) {
 		struct report_query q;
 		report_query_init(&q);
@@ -177,13 +242,16 @@ static int cmd_opendata(int argc, char **argv)
 		 "pubblicato differisce dal vero di al più %d (media 0), mai sotto 5, e da 5 a 8 può comparire come 0 "
 		 "(4%% dei casi). Uno zero è uno zero vero o un piccolo conteggio. I totali non sono "
 		 "la somma esatta delle righe. I tassi sono calcolati sui conteggi pubblicati; i giorni medi alla "
-		 "selezione solo su almeno 10 selezionati.%s", SDC_MAX_DEV,
+		 "selezione solo su almeno 10 selezionati. Tirocini: ore e indennità sono totali perturbati (conteggio "
+		 "pubblicato per media protetta), pubblicati solo con almeno 10 tirocinanti nella cella, come il tasso "
+		 "di presenza; il mese è quello di avvio, di fine o del registro.%s", SDC_MAX_DEV,
 		 min > SDC_MIN_COUNT ? " Valori pubblicati sotto la soglia indicata: '*'." : "");
 	meta = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:{s:i,s:s,s:s},s:o}",
 			 "title", "DoteComune: candidature e tirocini nei Comuni della rete",
 			 "description", "Statistiche della rete DoteComune sui tirocini presso i Comuni: candidature, "
-					"candidati distinti, posti, selezionati, tirocini avviati, conclusi e interrotti, "
-					"per territorio, periodo, avviso, area e profilo dei candidati; uso anonimo dei "
+					"candidati distinti, posti, selezionati, tirocini avviati, conclusi e interrotti "
+					"(per motivo e mese), ore di tirocinio e d'aula, tasso di presenza, indennità "
+					"pagate, per territorio, periodo, avviso, area e profilo dei candidati; uso anonimo dei "
 					"totem. Nessun dato personale.",
 			 "publisher", "Rete DoteComune",
 			 "license", "CC BY 4.0",
@@ -201,7 +269,7 @@ static int cmd_opendata(int argc, char **argv)
 	}
 	free(text);
 	printf("%zu tables and metadata.json written to %s (%zu counts perturbed, %zu values not shown)\n",
-	       ARRAY_SIZE(datasets), dir, perturbed, suppressed);
+	       ARRAY_SIZE(datasets) + ARRAY_SIZE(placement_sets), dir, perturbed, suppressed);
 	rc = 0;
 out:
 	json_decref(meta);

@@ -8,6 +8,7 @@
  * option for exact counts.
  */
 #include "reports/cli/command.h"
+#include "reports/stats/placement_stats.h"
 #include "reports/stats/report.h"
 #include "reports/store/rollup.h"
 #include "reports/store/store.h"
@@ -37,6 +38,11 @@ static void usage(FILE *f)
 		"Measures:   applications applicants seats applications_per_seat selected fill_rate\n"
 		"            started completed dropped_out dropout_rate days_to_selection\n"
 		"            sessions views forms submits\n"
+		"Placements: placements_started placements_completed placements_dropped_out\n"
+		"            completion_rate trainees hours_on_the_job classroom_hours attendance_rate\n"
+		"            allowance_paid_eur (asked alone, by region province comune month quarter\n"
+		"            year, and end_reason with placements_dropped_out; sums and rates only\n"
+		"            over 10 trainees or more)\n"
 		"Period:     one month (2025-03), quarter (2025-Q1 or 2025-01..2025-03) or year (2025)\n"
 		"--min-count N  hide published values from 1 to N-1 (N >= 5; below 5 is refused)\n"
 		"--excel-it  CSV for Italian spreadsheets: ';' separator, decimal comma, BOM\n"
@@ -54,6 +60,55 @@ static int copy_opt(char *dst, size_t size, const char *src, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+static int write_out(const char *out, const char *text, size_t len)
+{
+	if (out)
+		return file_write_atomic(out, text, len, 0644) ? -1 : 0;
+	if (fwrite(text, 1, len, stdout) != len) {
+		fprintf(stderr, "dote report: cannot write the output\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The placement measures (reports/stats/placement_stats.h): their own
+ * table, the same protection; q carries the period, filters and
+ * --min-count already parsed. Returns the exit code. */
+static int placement_report(struct store *db, const struct report_query *q, const char *dims, const char *meas,
+			    const char *format, int excel, const char *out)
+{
+	struct pstat_query pq;
+	struct pstat_report r = { 0 };
+	char err[512], *text = NULL;
+	size_t len = 0;
+	int rc = 2;
+	pstat_query_init(&pq);
+	pq.base = *q;
+	if (!strcmp(format, "html")) {
+		fprintf(stderr, "dote report: placement measures come as csv or json (the dashboard shows them at"
+			" /coordinamento/tirocini)\n");
+		return 2;
+	}
+	if (pstat_parse_dims(&pq, dims, err, sizeof(err)) || pstat_parse_measures(&pq, meas, err, sizeof(err)) ||
+	    pstat_run(db, &pq, &r, err, sizeof(err))) {
+		fprintf(stderr, "dote report: %s\n", err);
+		goto out;
+	}
+	rc = 1;
+	text = !strcmp(format, "json") ? pstat_json(&r, &len) : pstat_csv(&r, excel, &len);
+	if (!text) {
+		fprintf(stderr, "dote report: the output is too large\n");
+		goto out;
+	}
+	if (write_out(out, text, len))
+		goto out;
+	rc = 0;
+out:
+	free(text);
+	pstat_free(&r);
+	return rc;
 }
 
 static int cmd_report(int argc, char **argv)
@@ -133,14 +188,21 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "dote report: unknown format '%.20s' (csv, json or html)\n", format);
 		return 2;
 	}
-	if ((dims[0] && report_parse_dims(&q, dims, err, sizeof(err))) ||
-	    report_parse_measures(&q, meas, err, sizeof(err))) {
+	if (!pstat_wants(meas) && ((dims[0] && report_parse_dims(&q, dims, err, sizeof(err))) ||
+	    report_parse_measures(&q, meas, err, sizeof(err)))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		return 2;
 	}
 	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
 		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
 		return 1;
+	}
+	if (pstat_wants(meas)) {
+		if (!(db = store_open_existing(path, 0)))
+			return 1;
+		rc = placement_report(db, &q, dims, meas, format, excel, out);
+		store_close(db);
+		return rc;
 	}
 	if (!(db = store_open_existing(path, 0)))
 		return 1;

@@ -144,4 +144,8 @@ int report_measure_is_rate(int m);
 enum report_format { REPORT_CSV, REPORT_JSON, REPORT_HTML };
 char *report_csv(const struct report *r, int excel_it, size_t *len);
 char *report_json(const struct report *r, size_t *len);
+/* A CSV of rows x cols cells (row-major, the header first; NULL is an
+ * empty cell) written by the same csv_field() as report_csv, so other
+ * protected tables (placement_stats.h) get the same quoting. */
+char *report_csv_grid(const char *const *cells, size_t rows, int cols, int excel_it, size_t *len);
 #endif

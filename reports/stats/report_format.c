@@ -98,6 +98,25 @@ static void csv_field(struct outbuf *b, const char *s, char sep)
 	}
 }
 
+char *report_csv_grid(const char *const *cells, size_t rows, int cols, int excel_it, size_t *len)
+{
+	struct outbuf b = { NULL, 0, 0, 0 };
+	char sep = excel_it ? ';' : ',', seps[2] = { sep, 0 };
+
+	if (excel_it)
+		out_add(&b, "\xEF\xBB\xBF");
+	for (size_t i = 0; i < rows; i++) {
+		for (int k = 0; k < cols; k++) {
+			const char *v = cells[i * (size_t)cols + (size_t)k];
+			if (k)
+				out_add(&b, seps);
+			csv_field(&b, v ? v : "", sep);
+		}
+		out_add(&b, "\r\n");
+	}
+	return out_detach(&b, len);
+}
+
 char *report_csv(const struct report *r, int excel_it, size_t *len)
 {
 	struct outbuf b = { NULL, 0, 0, 0 };

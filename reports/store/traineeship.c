@@ -808,54 +808,99 @@ out:
 
 /* ------------------------------------------------------------- allowance */
 
+/* The columns of allowance_line in the order of ALLOWANCE_SQL. */
+#define ALLOWANCE_SQL \
+	"SELECT t.uuid, t.comune, t.placement_code, t.cf, t.given_name," \
+	" t.family_name, m.working_days, m.due_days, m.suspended_days," \
+	" m.expected_minutes, m.attended_minutes, m.rate_permille, m.base_cents, m.due_cents," \
+	" m.why, m.explain, m.confirmed_at, m.paid_at" \
+	" FROM register_month m JOIN traineeship t ON t.uuid = m.uuid" \
+	" WHERE m.month = ?1 AND m.confirmed_at IS NOT NULL AND (?2 = '' OR t.comune = ?2)" \
+	" ORDER BY t.comune, t.family_name, t.given_name, t.uuid"
+
+struct allowance_walk {
+	int (*fn)(void *ctx, const struct allowance_line *l);
+	void *ctx;
+	struct allowance_line l;
+};
+
+static const char *nz(const char *v)
+{
+	return v ? v : "";
+}
+
+/* One row of ALLOWANCE_SQL into w->l, then to the caller's function. */
+static int allowance_row(void *ctx, const char *const *c, int ncols)
+{
+	struct allowance_walk *w = ctx;
+	struct allowance_line *l = &w->l;
+	if (ncols < 18)
+		return -1;
+	str_copy(l->uuid, sizeof(l->uuid), nz(c[0]));
+	str_copy(l->comune, sizeof(l->comune), nz(c[1]));
+	str_copy(l->placement_code, sizeof(l->placement_code), nz(c[2]));
+	str_copy(l->cf, sizeof(l->cf), nz(c[3]));
+	str_copy(l->given_name, sizeof(l->given_name), nz(c[4]));
+	str_copy(l->family_name, sizeof(l->family_name), nz(c[5]));
+	l->working_days = atoi(nz(c[6]));
+	l->due_days = atoi(nz(c[7]));
+	l->suspended_days = atoi(nz(c[8]));
+	l->expected_minutes = atoi(nz(c[9]));
+	l->attended_minutes = atoi(nz(c[10]));
+	l->rate_permille = atoi(nz(c[11]));
+	l->base_cents = atol(nz(c[12]));
+	l->due_cents = atol(nz(c[13]));
+	str_copy(l->why, sizeof(l->why), nz(c[14]));
+	str_copy(l->explain, sizeof(l->explain), nz(c[15]));
+	str_copy(l->confirmed_at, sizeof(l->confirmed_at), nz(c[16]));
+	str_copy(l->paid_at, sizeof(l->paid_at), nz(c[17]));
+	return w->fn(w->ctx, l);
+}
+
+int traineeship_allowance_each(struct store *s, const char *month, const char *comune,
+			       int (*fn)(void *ctx, const struct allowance_line *l), void *ctx)
+{
+	struct allowance_walk w = { fn, ctx, { { 0 } } };
+	/* Streamed from the statement (store_query_once): no copy of every
+	 * cell, no array of lines (the allowance CSV of 10,000 registers,
+	 * tests/bench/bench_placement.sh). */
+	return store_query_once(s, ALLOWANCE_SQL, ARGS(month, comune ? comune : ""), allowance_row, &w);
+}
+
+struct allowance_array {
+	struct allowance_line *l;
+	size_t n, cap;
+};
+
+static int allowance_push(void *ctx, const struct allowance_line *l)
+{
+	struct allowance_array *a = ctx;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct allowance_line *p = realloc(a->l, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		a->l = p;
+		a->cap = cap;
+	}
+	a->l[a->n++] = *l;
+	return 0;
+}
+
 int traineeship_allowance(struct store *s, const char *month, const char *comune,
 			  struct allowance_line **lines, size_t *n)
 {
-	struct store_res *r = NULL;
-	struct allowance_line *l;
-	int rows;
+	struct allowance_array a = { NULL, 0, 0 };
 	*lines = NULL;
 	*n = 0;
-	if (store_query(s,
-			"SELECT t.uuid, t.comune, t.placement_code, t.cf, t.given_name,"
-			" t.family_name, m.working_days, m.due_days, m.suspended_days,"
-			" m.expected_minutes, m.attended_minutes, m.rate_permille, m.base_cents, m.due_cents,"
-			" m.why, m.explain, m.confirmed_at, m.paid_at"
-			" FROM register_month m JOIN traineeship t ON t.uuid = m.uuid"
-			" LEFT JOIN application a ON a.uuid = t.uuid"
-			" WHERE m.month = ?1 AND m.confirmed_at IS NOT NULL AND (?2 = '' OR t.comune = ?2)"
-			" ORDER BY t.comune, t.family_name, t.given_name, t.uuid",
-			ARGS(month, comune ? comune : ""), &r))
-		return -1;
-	rows = store_res_rows(r);
-	l = calloc((size_t)rows + 1, sizeof(*l));
-	if (!l) {
-		store_res_free(r);
+	if (traineeship_allowance_each(s, month, comune, allowance_push, &a)) {
+		free(a.l);
 		return -1;
 	}
-	for (int i = 0; i < rows; i++) {
-		str_copy(l[i].uuid, sizeof(l[i].uuid), cell(r, i, 0));
-		str_copy(l[i].comune, sizeof(l[i].comune), cell(r, i, 1));
-		str_copy(l[i].placement_code, sizeof(l[i].placement_code), cell(r, i, 2));
-		str_copy(l[i].cf, sizeof(l[i].cf), cell(r, i, 3));
-		str_copy(l[i].given_name, sizeof(l[i].given_name), cell(r, i, 4));
-		str_copy(l[i].family_name, sizeof(l[i].family_name), cell(r, i, 5));
-		l[i].working_days = atoi(cell(r, i, 6));
-		l[i].due_days = atoi(cell(r, i, 7));
-		l[i].suspended_days = atoi(cell(r, i, 8));
-		l[i].expected_minutes = atoi(cell(r, i, 9));
-		l[i].attended_minutes = atoi(cell(r, i, 10));
-		l[i].rate_permille = atoi(cell(r, i, 11));
-		l[i].base_cents = atol(cell(r, i, 12));
-		l[i].due_cents = atol(cell(r, i, 13));
-		str_copy(l[i].why, sizeof(l[i].why), cell(r, i, 14));
-		str_copy(l[i].explain, sizeof(l[i].explain), cell(r, i, 15));
-		str_copy(l[i].confirmed_at, sizeof(l[i].confirmed_at), cell(r, i, 16));
-		str_copy(l[i].paid_at, sizeof(l[i].paid_at), cell(r, i, 17));
-	}
-	store_res_free(r);
-	*lines = l;
-	*n = (size_t)rows;
+	if (!a.l && !(a.l = calloc(1, sizeof(*a.l))))
+		return -1;
+	*lines = a.l;
+	*n = a.n;
 	return 0;
 }
 
@@ -1351,6 +1396,12 @@ fail:
 		}
 		store_res_free(r);
 		r = NULL;
+		/* Classroom hours: the placement's total spread over its
+		 * months (the statistics' classroom_hours). */
+		if (store_exec(s, "UPDATE register_month SET classroom_minutes = 60 * (SELECT t.classroom_hours / t.months"
+				  " FROM traineeship t WHERE t.uuid = register_month.uuid) WHERE classroom_minutes = 0"
+				  " AND uuid IN (SELECT uuid FROM traineeship WHERE started_by = 'demo')", NULL) < 0)
+			goto out;
 		if (store_query(s, "SELECT DISTINCT month FROM register_month WHERE confirmed_at IS NOT NULL AND month < ?1",
 				ARGS(prev), &r))
 			return -1;

@@ -172,6 +172,11 @@ struct allowance_line {
  * 0 or -1. */
 int traineeship_allowance(struct store *s, const char *month, const char *comune,
 			  struct allowance_line **lines, size_t *n);
+/* The same lines, in the same order, each handed to fn(ctx, line) as it
+ * is read (line valid during the call only; a non-zero return stops).
+ * For outputs that need no array (the paying office's CSV). 0 or -1. */
+int traineeship_allowance_each(struct store *s, const char *month, const char *comune,
+			       int (*fn)(void *ctx, const struct allowance_line *l), void *ctx);
 /* A register not confirmed by its deadline: the day of the next month
  * (default TRAINEESHIP_DEADLINE_DAY, the setting
  * 'register_deadline_day') has passed and the tutor has not confirmed. */
@@ -284,7 +289,8 @@ int traineeship_retention_show(struct store *s, int years, FILE *out);
  * with their attendance (about one working day in twelve away, as
  * illness or permitted absence), one sign-out to fix in each running
  * placement, every month before today's confirmed and all but the last
- * paid. Deterministic. *made: placements made. 0 or -1. */
+ * paid, classroom hours spread over the months. Deterministic. *made:
+ * placements made. 0 or -1. */
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made);
 
 /* The keys of enum allowance_why as stored ("full", "reduced",

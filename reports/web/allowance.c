@@ -23,13 +23,17 @@ void minutes_hours(int minutes, int comma, char *buf, size_t size)
 
 /* One cell, quoted when it must be; a cell starting with = + - @, a tab
  * or a carriage return is written quoted behind a single quote so that
- * a spreadsheet shows it as text (as the reports' CSV does). */
+ * a spreadsheet shows it as text (as the reports' CSV does). One pass
+ * over the cell to decide (strcspn): this runs 17 times per line of the
+ * allowance CSV. */
 static void csv_cell(struct hbuf *b, const char *s, char sep, int first)
 {
+	char set[5] = { sep, '"', '\n', '\r', 0 };
 	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+	size_t plain = strcspn(s, set);
 	if (!first)
 		hbuf_addn(b, &sep, 1);
-	if (formula || strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r')) {
+	if (formula || s[plain]) {
 		hbuf_add(b, formula ? "\"'" : "\"");
 		for (; *s; s++) {
 			if (*s == '"')
@@ -38,55 +42,108 @@ static void csv_cell(struct hbuf *b, const char *s, char sep, int first)
 		}
 		hbuf_add(b, "\"");
 	} else {
-		hbuf_add(b, s);
+		hbuf_addn(b, s, plain);
 	}
 }
 
-static void euro(long cents, int comma, char *buf, size_t size)
+/* v >= 0 in decimal at p; returns the digits written (at most 20). */
+static size_t put_uint(char *p, unsigned long long v)
 {
-	cents_format(cents, buf, size);
-	if (!comma && strchr(buf, ','))
-		*strchr(buf, ',') = '.';
+	char t[24];
+	size_t n = 0, k = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		p[k++] = t[--n];
+	return k;
 }
 
-char *allowance_csv(const struct allowance_line *l, size_t n, int excel_it, size_t *len)
+/* sep, then whole.frac with frac_digits digits (frac < 10^frac_digits),
+ * signed; no printf: this runs five times per line. */
+static void csv_fixed(struct hbuf *b, char sep, long long whole, int frac, int frac_digits, char point,
+		      int negative)
+{
+	char buf[48];
+	size_t n = 0;
+	buf[n++] = sep;
+	if (negative)
+		buf[n++] = '-';
+	n += put_uint(buf + n, (unsigned long long)whole);
+	if (frac_digits) {
+		buf[n++] = point;
+		if (frac_digits == 2)
+			buf[n++] = (char)('0' + frac / 10);
+		buf[n++] = (char)('0' + frac % 10);
+	}
+	hbuf_addn(b, buf, n);
+}
+
+static void csv_int(struct hbuf *b, char sep, long long v)
+{
+	csv_fixed(b, sep, v < 0 ? -v : v, 0, 0, '.', v < 0);
+}
+
+/* Minutes as hours with two decimals, as minutes_hours() writes them. */
+static void csv_hours(struct hbuf *b, char sep, int minutes, char point)
+{
+	long long h = ((long long)(minutes < 0 ? -minutes : minutes) * 100 + 30) / 60;
+	csv_fixed(b, sep, h / 100, (int)(h % 100), 2, point, minutes < 0);
+}
+
+static void csv_cents(struct hbuf *b, char sep, long cents, char point)
+{
+	long long c = cents < 0 ? -(long long)cents : cents;
+	csv_fixed(b, sep, c / 100, (int)(c % 100), 2, point, cents < 0);
+}
+
+void allowance_csv_head(struct hbuf *b, int excel_it)
 {
 	static const char *const head[] = {
 		"comune", "placement", "cognome", "nome", "codice_fiscale", "giorni_lavorativi",
 		"giorni_dovuti", "giorni_sospesi", "ore_attese", "ore_presenza", "presenza_percento",
 		"base_eur", "dovuto_eur", "esito", "motivazione", "confermato", "pagato",
 	};
-	struct hbuf b;
 	char sep = excel_it ? ';' : ',';
-	hbuf_init(&b, CSV_MAX);
 	if (excel_it)
-		hbuf_add(&b, "\xEF\xBB\xBF");
+		hbuf_add(b, "\xEF\xBB\xBF");
 	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
-		csv_cell(&b, head[i], sep, i == 0);
-	hbuf_add(&b, "\r\n");
-	for (size_t i = 0; i < n; i++) {
-		char v[8][32];
-		snprintf(v[0], 32, "%d", l[i].working_days);
-		snprintf(v[1], 32, "%d", l[i].due_days);
-		snprintf(v[2], 32, "%d", l[i].suspended_days);
-		minutes_hours(l[i].expected_minutes, excel_it, v[3], 32);
-		minutes_hours(l[i].attended_minutes, excel_it, v[4], 32);
-		snprintf(v[5], 32, "%d%c%d", l[i].rate_permille / 10, excel_it ? ',' : '.', l[i].rate_permille % 10);
-		euro(l[i].base_cents, excel_it, v[6], 32);
-		euro(l[i].due_cents, excel_it, v[7], 32);
-		csv_cell(&b, l[i].comune, sep, 1);
-		csv_cell(&b, l[i].placement_code, sep, 0);
-		csv_cell(&b, l[i].family_name, sep, 0);
-		csv_cell(&b, l[i].given_name, sep, 0);
-		csv_cell(&b, l[i].cf, sep, 0);
-		for (int k = 0; k < 8; k++)
-			csv_cell(&b, v[k], sep, 0);
-		csv_cell(&b, l[i].why, sep, 0);
-		csv_cell(&b, l[i].explain, sep, 0);
-		csv_cell(&b, l[i].confirmed_at, sep, 0);
-		csv_cell(&b, l[i].paid_at, sep, 0);
-		hbuf_add(&b, "\r\n");
-	}
+		csv_cell(b, head[i], sep, i == 0);
+	hbuf_add(b, "\r\n");
+}
+
+void allowance_csv_line(struct hbuf *b, const struct allowance_line *l, int excel_it)
+{
+	char sep = excel_it ? ';' : ',', point = excel_it ? ',' : '.';
+	int rate = l->rate_permille < 0 ? -l->rate_permille : l->rate_permille;
+	csv_cell(b, l->comune, sep, 1);
+	csv_cell(b, l->placement_code, sep, 0);
+	csv_cell(b, l->family_name, sep, 0);
+	csv_cell(b, l->given_name, sep, 0);
+	csv_cell(b, l->cf, sep, 0);
+	csv_int(b, sep, l->working_days);
+	csv_int(b, sep, l->due_days);
+	csv_int(b, sep, l->suspended_days);
+	csv_hours(b, sep, l->expected_minutes, point);
+	csv_hours(b, sep, l->attended_minutes, point);
+	csv_fixed(b, sep, rate / 10, rate % 10, 1, point, l->rate_permille < 0);
+	csv_cents(b, sep, l->base_cents, point);
+	csv_cents(b, sep, l->due_cents, point);
+	csv_cell(b, l->why, sep, 0);
+	csv_cell(b, l->explain, sep, 0);
+	csv_cell(b, l->confirmed_at, sep, 0);
+	csv_cell(b, l->paid_at, sep, 0);
+	hbuf_add(b, "\r\n");
+}
+
+char *allowance_csv(const struct allowance_line *l, size_t n, int excel_it, size_t *len)
+{
+	struct hbuf b;
+	hbuf_init(&b, CSV_MAX);
+	allowance_csv_head(&b, excel_it);
+	for (size_t i = 0; i < n; i++)
+		allowance_csv_line(&b, &l[i], excel_it);
 	return hbuf_detach(&b, len);
 }
 

@@ -17,6 +17,12 @@ struct allowance_line;
  * (free()); *len its length. Cells a spreadsheet would run as a formula
  * are quoted as text. NULL when out of memory. */
 char *allowance_csv(const struct allowance_line *l, size_t n, int excel_it, size_t *len);
+/* The same CSV written a line at a time into b (reports/web/html.h), for
+ * lines streamed from traineeship_allowance_each(): the header (and the
+ * BOM for Excel-IT), then one line per register. */
+struct hbuf;
+void allowance_csv_head(struct hbuf *b, int excel_it);
+void allowance_csv_line(struct hbuf *b, const struct allowance_line *l, int excel_it);
 /* The same figures as a table with a total line, for a terminal. */
 void allowance_print(FILE *out, const char *month, const struct allowance_line *l, size_t n);
 /* Minutes as hours with two decimals, "52,00" (comma) or "52.00". */

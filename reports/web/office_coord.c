@@ -33,6 +33,7 @@
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "reports/web/auth.h"
+#include "reports/web/coord_placements.h"
 #include "reports/web/html.h"
 #include "reports/web/map.h"
 #include "reports/web/multipart.h"
@@ -99,6 +100,7 @@ static const struct { const char *path, *label; } tabs[] = {
 	{ "/coordinamento/avvisi", "Avvisi e progetti" },
 	{ "/coordinamento/rete", "Rete dei Comuni" },
 	{ "/coordinamento/totem", "Totem" },
+	{ "/coordinamento/tirocini", "Tirocini" },
 	{ "/dashboard", "Statistiche" },
 };
 
@@ -125,8 +127,10 @@ static void page_begin(struct page *pg, const char *title, const char *tab)
 	hbuf_esc(&pg->b, title);
 	hbuf_add(&pg->b, "</h1>");
 	/* Every /coordinamento page shows exact counts (docs/reports.md,
-	 * "Issue 20", point 3). */
-	hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
+	 * "Issue 20", point 3), except the placement statistics, protected
+	 * like the open data (coord_placements.c says so on the page). */
+	if (strcmp(tab, "/coordinamento/tirocini"))
+		hbuf_add(&pg->b, "<p class=\"internal\" role=\"note\" data-internal>USO INTERNO – conteggi esatti e non protetti, per"
 			 " il coordinamento. Non pubblicarli e non copiarli in documenti che escono dall'ufficio: i dati"
 			 " pubblicabili sono quelli dell'esportazione open data e del cruscotto statistico.</p>");
 }
@@ -1574,6 +1578,15 @@ static void fleet_page(struct page *pg)
 	page_end(pg, 200);
 }
 
+/* The placement statistics, protected (coord_placements.h). */
+static void placements_page(struct page *pg)
+{
+	int status;
+	page_begin(pg, "Statistiche dei tirocini", "/coordinamento/tirocini");
+	status = coord_placements_html(&pg->b, pg->env->read, pg->req->query);
+	page_end(pg, status);
+}
+
 /* -------------------------------------------------------------- routing */
 
 int coord_path(const char *path)
@@ -1638,6 +1651,8 @@ void coord_handle(const struct coord_env *env, const struct http_request *req, s
 		amend_post(&pg, "reinstate");
 	else if (get && !strcmp(p, "/coordinamento/rete"))
 		network_page(&pg);
+	else if (get && !strcmp(p, "/coordinamento/tirocini"))
+		placements_page(&pg);
 	else if (get && !strcmp(p, "/coordinamento/totem"))
 		fleet_page(&pg);
 	else

@@ -8,6 +8,7 @@
  *   /coordinamento/progetto  one placement: edit, extend, withdraw
  *   /coordinamento/rete      every comune of the network (uso interno)
  *   /coordinamento/totem     fleet health
+ *   /coordinamento/tirocini  placement statistics (protected, coord_placements.h)
  * Coordinators only (role 'coordinator'); comune staff get 403.
  * (Contract with the hub: coord_path and coord_handle, called from
  * reports/hub/api.c; the comuni's own pages are reports/web/office.c.)

@@ -285,7 +285,7 @@ void late_registers_html(struct hbuf *b, const char *month, const struct late_re
 
 /* ------------------------------------------------------------------ pages */
 
-enum { PAGE_MAX = 4u << 20, FIELD_MAX = 600 };
+enum { PAGE_MAX = 4u << 20, FIELD_MAX = 600, CSV_MAX = 64u << 20 };
 
 static void respond(const struct office_request *r, int status, struct hbuf *b)
 {
@@ -663,28 +663,58 @@ static void document_get(const struct office_request *r, int certificate)
 	free(d);
 }
 
+struct csv_sink {
+	struct hbuf *b;
+	int excel_it;
+};
+
+static int csv_sink_line(void *ctx, const struct allowance_line *l)
+{
+	struct csv_sink *k = ctx;
+	allowance_csv_line(k->b, l, k->excel_it);
+	return k->b->failed;
+}
+
+/* The paying office's CSV, each register written as it is read
+ * (traineeship_allowance_each): no array of lines in between. */
+static void allowance_csv_get(const struct office_request *r, const char *month)
+{
+	struct hbuf b;
+	struct csv_sink k = { &b, 0 };
+	char fmt[16], disp[96];
+	size_t len = 0;
+	char *text;
+	query(r, "formato", fmt, sizeof(fmt));
+	k.excel_it = !strcmp(fmt, "excel-it");
+	hbuf_init(&b, CSV_MAX);
+	allowance_csv_head(&b, k.excel_it);
+	if (traineeship_allowance_each(r->s, month, r->scope, csv_sink_line, &k)) {
+		int full = b.failed;
+		hbuf_release(&b);
+		page(r, full ? 500 : 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+		return;
+	}
+	text = hbuf_detach(&b, &len);
+	snprintf(disp, sizeof(disp), "indennita-%s.csv", month);
+	send_csv(r, text, len, disp);
+}
+
 static void allowance_get(const struct office_request *r, int csv, const char *error, const char *done)
 {
 	struct allowance_line *l = NULL;
 	struct placement_view v = { r->csrf, 0, !r->staff, done ? done : "", error ? error : "", "" };
-	char month[16], fmt[16];
+	char month[16];
 	size_t n = 0;
 	struct hbuf b;
 	query(r, "mese", month, sizeof(month));
 	if (!month_ok(month))
 		this_month(month);
-	if (traineeship_allowance(r->s, month, r->scope, &l, &n)) {
-		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
+	if (csv) {
+		allowance_csv_get(r, month);
 		return;
 	}
-	if (csv) {
-		size_t len = 0;
-		char *text, disp[96];
-		query(r, "formato", fmt, sizeof(fmt));
-		text = allowance_csv(l, n, !strcmp(fmt, "excel-it"), &len);
-		free(l);
-		snprintf(disp, sizeof(disp), "indennita-%s.csv", month);
-		send_csv(r, text, len, disp);
+	if (traineeship_allowance(r->s, month, r->scope, &l, &n)) {
+		page(r, 503, "Servizio non disponibile", "Servizio non disponibile", "Riprova tra poco.");
 		return;
 	}
 	hbuf_init(&b, PAGE_MAX);

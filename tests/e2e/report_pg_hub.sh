@@ -134,6 +134,42 @@ out=$("$bin/dote" report --db "$pg" --dims province --measures applications --re
 [[ $? -eq 2 && "$out" == *"unknown region"* ]] && pass "report pg hub: injection in a filter refused" ||
 	fail "report pg hub: injection refused" "$out"
 
+# --- placement statistics (issue 19): the same placements and registers
+# in both hubs, the same protected tables ---
+sqlite3 "$lite" "INSERT INTO traineeship(uuid, comune, placement_code, cf, start_date, end_date, months,
+	weekly_minutes, classroom_hours, tutor_comune, tutor_promoter, rule, status, ended_on, end_reason,
+	started_by, started_at)
+	SELECT uuid, comune, placement_code, 'X', printf('2025-%02d-01', 1 + rowid % 3), '2025-12-01', 6, 1200, 40,
+	't', 'p', '{}', CASE status WHEN 'started' THEN 'running' ELSE status END,
+	CASE WHEN status = 'started' THEN NULL ELSE printf('2025-%02d-15', 4 + rowid % 5) END,
+	CASE WHEN status = 'dropped_out' THEN (CASE rowid % 3 WHEN 0 THEN 'job' WHEN 1 THEN 'personal' ELSE 'health' END) END,
+	'test', '2025-01-01' FROM application WHERE status IN ('started', 'completed', 'dropped_out');
+	WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 3)
+	INSERT INTO register_month(uuid, month, classroom_minutes, confirmed_at, confirmed_by, working_days, due_days,
+	suspended_days, expected_minutes, attended_minutes, rate_permille, base_cents, due_cents, why, explain, paid_at)
+	SELECT t.uuid, printf('2025-%02d', 3 + m.k), 60 * m.k, '2025-07-01', 't', 22, 22, 0, 5280,
+	4000 + (t.rowid * 37) % 1280, 900, 50000, 40000 + (t.rowid * 13) % 10000, 'full', '',
+	CASE WHEN m.k < 3 THEN '2025-07-02' END FROM traineeship t, m;" ||
+	fail "report pg hub: placements in the SQLite hub" "insert failed"
+{
+	echo "BEGIN;"
+	sqlite3 "$lite" ".mode insert traineeship" "SELECT * FROM traineeship"
+	sqlite3 "$lite" ".mode insert register_month" "SELECT * FROM register_month"
+	echo "COMMIT;"
+} >"$T/placements.sql"
+runuser -u postgres -- "$pgbin/psql" -h "$T/sock" -p 5432 -d dote -v ON_ERROR_STOP=1 -qAt -f "$T/placements.sql" 	>/dev/null 2>"$T/placements.err" || fail "report pg hub: placements in the PostgreSQL hub" "$(head -2 "$T/placements.err")"
+pall=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur
+for spec in "province,quarter|$pall" "end_reason|placements_dropped_out" "comune,month|placements_started,placements_dropped_out,trainees" "|$pall"; do
+	IFS='|' read -r dims meas <<<"$spec"
+	"$bin/dote" report --db "$lite" --dims "$dims" --measures "$meas" >"$T/pl.csv" 2>&1
+	"$bin/dote" report --db "$pg" --dims "$dims" --measures "$meas" >"$T/pp.csv" 2>&1
+	if cmp -s "$T/pl.csv" "$T/pp.csv" && [ "$(wc -l <"$T/pp.csv")" -ge 2 ]; then
+		pass "report pg hub: placements '${dims:-total}' identical CSV ($(($(wc -l <"$T/pp.csv") - 1)) rows)"
+	else
+		fail "report pg hub: placements '${dims:-total}' identical CSV" "$(diff "$T/pl.csv" "$T/pp.csv" | head -4)"
+	fi
+done
+
 # --- published counts against an independent GROUP BY in PostgreSQL ---
 sql "SELECT c.province, COUNT(*), SUM(CASE WHEN a.duplicate_of IS NULL THEN 1 ELSE 0 END),
 	SUM(CASE WHEN a.status IN ('selected','started','completed','dropped_out') THEN 1 ELSE 0 END)
