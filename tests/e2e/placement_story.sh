@@ -149,8 +149,10 @@ story() {
 		for m in 2026-04 2026-05 2026-06; do
 			for d in $(attended_days "$m" "$1" "$2"); do
 				lines+=("clock ${EP9[$d]}" "type $CF" "expect-text Entrata alle 09:00")
-				# On the first day the card is scanned again 30 s later.
-				[ "$d" != 2026-04-01 ] || lines+=("clock $((EP9[$d] + 30))" "type $CF" "expect-text Già registrato un momento fa")
+				# On the first day the card is scanned again 30 s later, then a
+				# card with no placement here: told on screen, nothing kept.
+				[ "$d" != 2026-04-01 ] || lines+=("clock $((EP9[$d] + 30))" "type $CF" "expect-text Già registrato un momento fa"
+					"type BNCLCU88B03F205H" "expect-text non ha un tirocinio in corso in questo comune")
 				[ "$d" = "$FORGOT" ] || lines+=("clock $((EP9[$d] + 4 * 3600))" "type $CF" "expect-text Uscita alle 13:00")
 			done
 		done
