@@ -494,8 +494,8 @@ static int verb_wait_sync(struct script *s, const char *verb, char *arg)
 		return fail(s, "wait-sync: no hub configured (hub_url)");
 	for (;;) {
 		/* The attendance events waiting count too (sync.c's depth). */
-		int64_t left = sync_outbox_depth(k->db), att = attendance_unsent_count(k->db);
-		if (left >= 0 && att > 0)
+		int64_t left = sync_outbox_depth(k->db), att;
+		if (left >= 0 && !attendance_migrate(k->db) && (att = attendance_unsent_count(k->db)) > 0)
 			left += att;
 		sync_kick(k->sync);
 		sync_get_status(k->sync, &st);
