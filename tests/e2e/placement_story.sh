@@ -196,15 +196,18 @@ story() {
 	curl -s "$HUB_URL/r/$(sql "SELECT receipt FROM application WHERE protocol = '$pc'")" >"$K/receipt.html"
 	check_match "story-$B-offer-on-receipt" "$(html_text "$K/receipt.html")" "Posto offerto in subentro.*entro il 15/05/2026"
 
-	# 18 May: the hub's periodic job. The offer expired (a refusal): the
+	# 18 May: the periodic job. The offer expired (a refusal): the
 	# seat goes to the one after. April was not confirmed by the 10th:
 	# the office is reminded, once per placement.
 	# The mail now goes out, to an SMTP sink on loopback.
 	local mport
 	mport=$(free_port)
 	start_smtp_sink "$K/mail" "$mport" || fail "story-$B-smtp-sink" "does not start"
-	MAIL_ARGS="--set smtp_url=smtp://127.0.0.1:$mport --set smtp_from=dote@comune.example.it --set mail_poll_seconds=1" \
-		hub "2026-05-18 09:00" || return
+	MAIL_ARGS="--set smtp_url=smtp://127.0.0.1:$mport --set smtp_from=dote@comune.example.it --set mail_poll_seconds=1
+		--set retention_interval_hours=0" hub "2026-05-18 09:00" || return
+	# This hub leaves its periodic job to cron: `dote retention run`.
+	check "story-$B-cron" "$("$DOTE_BIN/dote" retention run --by cron --db "$DB" 2>&1 | grep 'seat offers')" \
+		"traineeships: 1 seat offers expired; 2 late registers reminded"
 	# Sent (after the applications' receipts): the two reminders, the offers to the 3rd and the 4th.
 	for n in $(seq 150); do
 		[ "$(grep -l -e 'registro presenze di 2026-04' -e 'posto disponibile' "$K"/mail/*.txt 2>/dev/null | wc -l)" -ge 4 ] && break
@@ -215,7 +218,7 @@ story() {
 	check_match "story-$B-reminder-delivered" "$(grep -l 'registro presenze di 2026-04' "$K"/mail/*.txt | head -1 | xargs cat | tr '\n' ' ')" \
 		"^To: tirocini@comune.milano.it .*Subject: DoteComune: registro presenze di 2026-04 da confermare.*$GIVEN $FAMILY, tutor anna.*il termine era il 10/05/2026"
 	check "story-$B-offer-expired" "$(sql "SELECT status || ' ' || decided_by FROM replacement_offer WHERE uuid = '$(uuid "$pc")'")" \
-		"refused dote-hub"
+		"refused cron"
 	check "story-$B-offer-next" "$(sql "SELECT a.protocol || ' ' || o.deadline FROM replacement_offer o JOIN application a USING (uuid)
 		WHERE o.status = 'offered'")" "$pd 2026-05-28"
 	check "story-$B-offer-next-mail" "$(sql "SELECT count(*) FROM mail_outbox WHERE uuid = '$(uuid "$pd")' AND subject LIKE '%posto disponibile%'")" 1
@@ -236,8 +239,13 @@ story() {
 	check "story-$B-april-confirm" "$(post /ufficio/tirocinio id="$UA" mese=2026-04 azione=conferma)" 200
 	check_match "story-$B-april-figures" "$(page)" "Ore attese 84h00 Ore firmate 64h00 Presenza 76,1%.*Indennità 380,95 €.*Mese confermato il 2026-05-18T.* da anna"
 
-	# The rest of May and June at the kiosk, with the hub up.
+	# The rest of May and June at the kiosk, with the hub up; its own
+	# periodic job runs at the start and reminds April no more.
+	m=$(grep -c 'late registers reminded' "$T/$B-hub.log")
 	hub "2026-07-01 09:00" || return
+	for n in $(seq 100); do [ "$(grep -c 'late registers reminded' "$T/$B-hub.log")" -gt "$m" ] && break; sleep 0.1; done
+	check "story-$B-hub-job" "$(grep -o '[0-9]* seat offers expired; [0-9]* late registers reminded' "$T/$B-hub.log" | tail -1) \
+$(sql "SELECT count(*) FROM register_reminder WHERE month = '2026-04'")" "0 seat offers expired; 0 late registers reminded 2"
 	scans 2026-05-05 2026-06-30 "expect-text Questo mese: 68 h 00 min" "wait-sync 20" &&
 		pass "story-$B-may-june-scanned" || fail "story-$B-may-june-scanned" "$(grep -a FAIL "$K/kiosk.log" | tail -1)"
 	check "story-$B-all-at-hub" "$(hub_events) $(unsent)" "99 0"
