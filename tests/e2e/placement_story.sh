@@ -11,10 +11,14 @@
 # illness week (under 80%: in proportion), May a forgotten sign-out the
 # tutor fixes, June just over 80%. The comune's tutor works through the
 # office pages with HTTP (curl): illness, fix, confirmation of each month;
-# April is confirmed late, after the hub's periodic job e-mailed the
-# office. The second trainee drops out on 5 May: the seat is offered to
-# the next in the final ranking, whose offer expires unanswered; it goes
-# to the one after, who accepts. The allowance CSV of each month equals a
+# April is confirmed late, after the periodic job (on 18 May `dote
+# retention run`, as cron runs it for a hub with retention_interval_hours
+# = 0; on 1 July the hub's own) e-mailed the office through an SMTP sink.
+# The second trainee drops out on 5 May: the seat is offered to the next
+# in the final ranking, whose offer expires unanswered; it goes to the
+# one after, who accepts. Also: a scan repeated within a minute and a
+# card with no placement here (told on screen, nothing kept), a forged
+# event sent to the API (refused, nothing stored). The allowance CSV of each month equals a
 # computation here from the calendar (weekends, Easter Monday, 1 May,
 # 2 June; 4 h a day; 80% threshold, in proportion below) and `dote
 # allowance`'s; the completion certificate's words (pdftotext) match the
