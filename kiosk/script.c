@@ -7,6 +7,7 @@
  * Start reading at script_run().
  */
 #include "kiosk/script.h"
+#include "core/attendance.h"
 #include "core/datetime.h"
 #include "core/db.h"
 #include "core/files.h"
@@ -468,6 +469,20 @@ static int verb_wait(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
+/* "clock EPOCH": the pinned wall clock (DOTE_NOW) is moved so that
+ * now_wall() plus the virtual clock, the time a scan takes, reads EPOCH
+ * seconds now (to the second while the next lines take under one virtual
+ * second): a long script walks through days without waiting them. */
+static int verb_clock(struct script *s, const char *verb, char *arg)
+{
+	char v[24];
+	/* On a whole virtual second first: what follows (a scan typed in
+	 * a few frames) then still falls in second EPOCH. */
+	platform_advance(s->p, 1000 - s->k->ui.in.now_ms % 1000);
+	snprintf(v, sizeof(v), "%lld", atoll(arg) - (long long)(s->k->ui.in.now_ms / 1000));
+	return setenv("DOTE_NOW", v, 1) ? fail(s, "clock: %s", arg) : 0;
+}
+
 /* Real time, not the virtual clock: the sync thread talks to a
  * real hub. Waits until the outbox is empty, at most ARG seconds. */
 static int verb_wait_sync(struct script *s, const char *verb, char *arg)
@@ -478,13 +493,16 @@ static int verb_wait_sync(struct script *s, const char *verb, char *arg)
 	if (!k->sync)
 		return fail(s, "wait-sync: no hub configured (hub_url)");
 	for (;;) {
-		int64_t left = sync_outbox_depth(k->db);
+		/* The attendance events waiting count too (sync.c's depth). */
+		int64_t left = sync_outbox_depth(k->db), att;
+		if (left >= 0 && !attendance_migrate(k->db) && (att = attendance_unsent_count(k->db)) > 0)
+			left += att;
 		sync_kick(k->sync);
 		sync_get_status(k->sync, &st);
 		if (left == 0 && st.last_ok_wall)
 			return 0;
 		if (now_ms() > until)
-			return fail(s, "wait-sync: %lld applications still in the outbox (%s)",
+			return fail(s, "wait-sync: %lld applications or attendance events still in the outbox (%s)",
 				    (long long)left, st.last_error);
 		struct timespec ts = { 0, 100 * 1000000L };
 		nanosleep(&ts, NULL);
@@ -1028,6 +1046,7 @@ static const struct verb {
 	{ "osk", verb_osk },
 	{ "key", verb_key },
 	{ "wait", verb_wait },
+	{ "clock", verb_clock },
 	{ "expect-presses", verb_expect_presses },
 	{ "expect-taps", verb_expect_taps },
 	{ "wait-sync", verb_wait_sync },

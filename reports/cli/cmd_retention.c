@@ -10,13 +10,19 @@
  * and how many (never the data itself). The statistics do not change.
  * Both also cover the running placements' accounting records (issue 19):
  * registers, attendance and allowance of placements that ended more than
- * traineeship_retention_years (default 10) ago.
+ * traineeship_retention_years (default 10) ago. run also does the rest of
+ * the hub's periodic job: seat offers past their deadline go to the next
+ * in the ranking, and months not confirmed by the deadline are reminded
+ * to the comune's office (once), as a cron job does for a hub started
+ * with retention_interval_hours = 0.
  * Exit 0 done, 2 usage or storage error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/datetime.h"
 #include "reports/cli/command.h"
+#include "reports/store/replacement.h"
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
@@ -30,7 +36,9 @@ static void retention_usage(FILE *f)
 		   "birth date and place, notes) N days after the ranking of their placement\n"
 		   "was marked final; applications in a placement that is about to start or\n"
 		   "running (selected, started) wait until it ends. The statistics keep\n"
-		   "their figures. N is saved in the hub (set-days; default 180); --days\n"
+		   "their figures. run also expires the seat offers past their deadline and\n"
+		   "reminds the registers not confirmed in time, like the hub's periodic job.\n"
+		   "N is saved in the hub (set-days; default 180); --days\n"
 		   "overrides it for one run. HUBDB: SQLite file or postgres:// URL\n"
 		   "(default: $DOTE_HUB_DB, else hub.db).\n");
 }
@@ -94,6 +102,19 @@ static int cmd_retention(int argc, char **argv)
 				rc = 2;
 			else
 				printf("traineeships: erased %d ended placements with their registers and allowance records\n", n);
+		}
+		if (!rc) {
+			/* The rest of the hub's periodic job (reports/hub/retention.c),
+			 * for a hub run with retention_interval_hours = 0 ("cron does it"). */
+			char today[11];
+			int e, m;
+			time_date(now_wall(), today, sizeof(today));
+			e = replacement_expire(s, today, by);
+			m = e < 0 ? -1 : traineeship_late_remind(s, today, by);
+			if (e < 0 || m < 0)
+				rc = 2;
+			else
+				printf("traineeships: %d seat offers expired; %d late registers reminded\n", e, m);
 		}
 	}
 	else {
