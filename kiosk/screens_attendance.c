@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The "Presenze" screen: a trainee scans the health card (the scanner
- * types the codice fiscale into the field) and is signed in or out at
+ * types the codice fiscale into the field) or the personal QR (its text,
+ * "DCP-..." with nothing personal in it) and is signed in or out at
  * once, also with the hub down: core/attendance.c commits the signed
  * event before the answer is drawn, and the sync thread sends it later.
  * The answer (initials, time, hours this month) stays until the next
@@ -73,11 +74,11 @@ void attendance_frame(struct kiosk *k)
 	int h;
 
 	/* A scanner types the 16 characters (and maybe Enter): record as
-	 * soon as they are all there. */
-	if (strlen(k->c.att_cf) >= 16)
+	 * soon as they are all there; a personal QR is longer. */
+	if (strlen(k->c.att_cf) >= (badge_prefixed(k->c.att_cf) ? strlen(BADGE_PREFIX) + BADGE_CHARS : 16))
 		record(k);
 	flow_heading(k, &f, "attendance-title", _("Attendance"));
-	flow_text(k, &f, "attendance-help", _("Scan the barcode of your health card, or type your codice fiscale."),
+	flow_text(k, &f, "attendance-help", _("Scan the barcode of your health card or your personal QR code, or type your codice fiscale."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_reach(k, &f);
 	ui_field(ui, "field:att_cf", _("Codice fiscale"), k->c.att_cf, NULL, NULL, (struct ui_rect){ f.x, f.y, f.w, 0 }, &h);
@@ -115,6 +116,9 @@ void attendance_frame(struct kiosk *k)
 			break;
 		case SCAN_BAD_CODE:
 			why = _("This is not a valid codice fiscale. Scan the card again.");
+			break;
+		case SCAN_BAD_BADGE:
+			why = _("This personal QR code is not valid or has been replaced. Use the health card, or ask the tutor at the town hall for a new code.");
 			break;
 		default:
 			why = _("The attendance could not be saved. Ask the staff for help.");
