@@ -40,6 +40,7 @@
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
 #include "reports/web/receipt_page.h"
+#include "reports/web/placement_pdf.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -515,6 +516,40 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 
 /* GET /r/TOKEN: looks the receipt up and hands what was found to
  * reports/web/receipt_page.c. */
+/* GET /r/TOKEN/attestato.pdf: the certificate of a completed placement
+ * for whoever holds its receipt (the trainee has the receipt's QR), as
+ * the office prints it, with the QR of a token the hub signs. */
+static void get_certificate(struct store *s, const char *token, struct http_response *resp)
+{
+	struct traineeship_doc *d = calloc(1, sizeof(*d));
+	struct receipt_fields f;
+	char base[RECEIPT_URL_MAX], doc[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
+	size_t len = 0;
+	int before;
+	if (!d || store_receipt_verify(s, token, &f, &before) != RECEIPT_OK ||
+	    traineeship_doc_data(s, f.uuid, d) || strcmp(d->t.status, "completed") || !d->ended_on[0]) {
+		set_body(resp, 404, "text/plain; charset=utf-8",
+			 strdup("Attestato non disponibile: c'è quando il tirocinio è concluso.\n"));
+		free(d);
+		return;
+	}
+	traineeship_public_url(s, base, sizeof(base));
+	if (*base && (traineeship_doc_sign(s, f.uuid, doc, sizeof(doc)) || receipt_url(base, doc, url, sizeof(url))))
+		url[0] = '\0';
+	if (certificate_pdf(d, url, &pdf, &len)) {
+		set_body(resp, 500, "text/plain; charset=utf-8", strdup("Il documento non si è potuto comporre.\n"));
+	} else {
+		free(resp->body);
+		resp->status = 200;
+		str_copy(resp->content_type, sizeof(resp->content_type), "application/pdf");
+		resp->body = pdf;
+		resp->body_len = len;
+		http_response_header(resp, "Content-Disposition", "attachment; filename=\"attestato.pdf\"");
+		http_response_header(resp, "Cache-Control", "no-store");
+	}
+	free(d);
+}
+
 static void get_receipt(struct store *s, const char *path, struct http_response *resp)
 {
 	struct receipt_fields f;
@@ -522,9 +557,20 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
-	char label[80], text[1400], comune_line[120];
+	char label[80], text[1400], comune_line[120], cert[RECEIPT_TOKEN_MAX + 32];
+	const char *slash = strchr(path, '/');
 	int known;
 
+	if (slash) {
+		char tok[RECEIPT_TOKEN_MAX];
+		if (!strcmp(slash, "/attestato.pdf") && (size_t)(slash - path) < sizeof(tok)) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)(slash - path), path);
+			get_certificate(s, tok, resp);
+		} else {
+			set_body(resp, 404, "text/plain; charset=utf-8", strdup("Pagina non trovata.\n"));
+		}
+		return;
+	}
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
 	 * behind: the ones the hub verified and stored at ingest. */
 	v.result = store_receipt_verify(s, path, &f, &v.before_revocation);
@@ -568,6 +614,14 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 		if (replacement_citizen(s, f.uuid, text, sizeof(text)) == 0)
 			v.status = "Posto offerto in subentro";
 		v.status_text = text;
+		/* A completed placement: its certificate, from this page. */
+		{
+			struct traineeship t;
+			if (traineeship_get(s, f.uuid, &t) == 0 && !strcmp(t.status, "completed")) {
+				snprintf(cert, sizeof(cert), "/r/%s/attestato.pdf", path);
+				v.certificate = cert;
+			}
+		}
 	}
 	receipt_page(&v, resp);
 }
