@@ -36,6 +36,13 @@ static const struct migration attendance_migrations[] = {
 	/* The hash of each trainee's personal QR (never the QR itself). */
 	"ALTER TABLE attendance_roster ADD COLUMN badge TEXT;"
 	"CREATE INDEX IF NOT EXISTS attendance_roster_badge ON attendance_roster(badge);" },
+	{ 3,
+	/* Completed placements whose certificate this kiosk prints. */
+	"CREATE TABLE IF NOT EXISTS attendance_certificate ("
+	"  cf TEXT PRIMARY KEY, badge TEXT, initials TEXT NOT NULL, code TEXT NOT NULL,"
+	"  title TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL,"
+	"  minutes INTEGER NOT NULL, url TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS attendance_certificate_badge ON attendance_certificate(badge);" },
 };
 
 int badge_prefixed(const char *text)
@@ -263,6 +270,83 @@ out:
 		rc = SCAN_ERROR;
 	str_wipe(&cf, sizeof(cf));
 	str_wipe(who, sizeof(who));
+	return rc;
+}
+
+int attendance_certificates_set(sqlite3 *db, const json_t *list)
+{
+	sqlite3_stmt *ins = NULL;
+	size_t i;
+	json_t *e;
+	int rc = -1;
+	if (!json_is_array(list))
+		return error("attendance: the certificates are not a list");
+	if (db_exec(db, "BEGIN IMMEDIATE"))
+		return -1;
+	if (db_exec(db, "DELETE FROM attendance_certificate"))
+		goto out;
+	ins = db_prepare(db, "INSERT OR REPLACE INTO attendance_certificate(cf, badge, initials, code, title,"
+			     " start_date, end_date, minutes, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	if (!ins)
+		goto out;
+	json_array_foreach(list, i, e) {
+		const char *v[9] = { "cf", "badge", "initials", "code", "title", "start", "end", NULL, "url" };
+		const char *t[9];
+		int ok = 1;
+		for (int j = 0; j < 9; j++) {
+			t[j] = v[j] ? json_string_value(json_object_get(e, v[j])) : NULL;
+			if (v[j] && j != 1 && !t[j])
+				ok = 0;
+		}
+		if (!ok || strlen(t[0]) != 16 || (t[1] && strlen(t[1]) != BADGE_HASH_MAX - 1) ||
+		    strlen(t[2]) > 7 || strlen(t[8]) >= RECEIPT_URL_MAX)
+			continue;
+		sqlite3_reset(ins);
+		for (int j = 0; j < 9; j++)
+			if (j == 7)
+				sqlite3_bind_int64(ins, 8, json_integer_value(json_object_get(e, "minutes")));
+			else if (t[j])
+				sqlite3_bind_text(ins, j + 1, t[j], -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(ins, j + 1);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			error("attendance: certificates: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	db_exec(db, rc ? "ROLLBACK" : "COMMIT");
+	return rc;
+}
+
+int attendance_certificate_find(sqlite3 *db, const char *code, struct attendance_certificate *c)
+{
+	char badge[BADGE_HASH_MAX];
+	sqlite3_stmt *st;
+	int qr = badge_prefixed(code), rc = 1;
+	memset(c, 0, sizeof(*c));
+	if (!code || (qr && badge_hash(code, badge, sizeof(badge))))
+		return 1;
+	st = db_prepare(db, qr ? "SELECT initials, code, title, start_date, end_date, minutes, url"
+				 " FROM attendance_certificate WHERE badge = ?1"
+			       : "SELECT initials, code, title, start_date, end_date, minutes, url"
+				 " FROM attendance_certificate WHERE cf = upper(?1)");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, qr ? badge : code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		db_col_copy(st, 0, c->initials, sizeof(c->initials));
+		db_col_copy(st, 1, c->code, sizeof(c->code));
+		db_col_copy(st, 2, c->title, sizeof(c->title));
+		db_col_copy(st, 3, c->start, sizeof(c->start));
+		db_col_copy(st, 4, c->end, sizeof(c->end));
+		c->minutes = sqlite3_column_int(st, 5);
+		db_col_copy(st, 6, c->url, sizeof(c->url));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 

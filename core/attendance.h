@@ -19,6 +19,7 @@
 #ifndef DOTE_ATTENDANCE_H
 #define DOTE_ATTENDANCE_H
 #include "core/placement.h"
+#include "core/receipt.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -35,6 +36,22 @@ int attendance_migrate(sqlite3 *db);
  * personal QR, optional); entries that are not well formed are skipped.
  * 0 or -1. */
 int attendance_roster_set(sqlite3 *db, const json_t *roster);
+
+/* A completed placement's certificate, as the kiosk prints its summary
+ * (the hub's GET /v1/roster "certificates"). */
+struct attendance_certificate {
+	char initials[8], code[40], title[160], start[11], end[11];
+	int minutes;				/* hours done, in minutes */
+	char url[RECEIPT_URL_MAX];	/* the receipt URL of the certificate's signed token */
+};
+
+/* Replaces the certificates with list, a JSON array of {"cf", "badge"
+ * (optional), "initials", "code", "title", "start", "end", "minutes",
+ * "url"}; entries not well formed are skipped. 0 or -1. */
+int attendance_certificates_set(sqlite3 *db, const json_t *list);
+/* The certificate of whoever holds code (a codice fiscale or a personal
+ * QR's text) into *c: 0 found, 1 none, -1 on error. */
+int attendance_certificate_find(sqlite3 *db, const char *code, struct attendance_certificate *c);
 
 enum attendance_scan_result {
 	SCAN_OK = 0,		/* stored: *a says what happened */

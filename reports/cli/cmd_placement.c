@@ -8,6 +8,8 @@
  *   dote placement certificate --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]
  *   dote placement qr --id UUID --out FILE.pdf [--reissue --by NAME] [--db HUBDB]
  *   dote placement month --id UUID --month YYYY-MM [--db HUBDB]
+ *   dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD
+ *                      [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]
  * The documents carry the QR of a token the hub signs (`dote receipt
  * verify` and /r/ check it). Exit 0 done, 1 refused (why on stderr),
  * 2 usage or storage error.
@@ -31,14 +33,16 @@ static void placement_usage(FILE *f)
 		   "       dote placement progetto --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]\n"
 		   "       dote placement certificate --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]\n"
 		   "       dote placement qr --id UUID --out FILE.pdf [--reissue --by NAME] [--db HUBDB]\n"
-		   "       dote placement month --id UUID --month YYYY-MM [--db HUBDB]\n\n"
+		   "       dote placement month --id UUID --month YYYY-MM [--db HUBDB]\n"
+		   "       dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD\n"
+		   "                          [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]\n\n"
 		   "start records the start of a selected applicant's placement (dates, hours,\n"
 		   "tutors; the allowance rule of the call); progetto and certificate write the\n"
 		   "progetto formativo or the final certificate as PDF with a signed QR code for\n"
 		   "HUB_URL/r/ (default $DOTE_HUB_URL, else no QR); qr writes the card with the\n"
 		   "trainee's personal QR for the kiosk's attendance (--reissue: a new one, the\n"
 		   "old one stops working at the kiosks' next roster); month prints a trainee's\n"
-		   "register. HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
+		   "register; end records the end as the register page does. HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
 		   "else hub.db).\n");
 }
 
@@ -130,6 +134,7 @@ static int cmd_placement(int argc, char **argv)
 {
 	const char *db = getenv("DOTE_HUB_DB"), *id = NULL, *start = NULL, *tutor = NULL, *promoter = NULL;
 	const char *by = NULL, *out = NULL, *url = getenv("DOTE_HUB_URL"), *mon = NULL;
+	struct traineeship_ending e = { NULL, NULL, "", "", "", "" };
 	struct store *s;
 	int hours = 0, rc = 2, reissue = 0;
 
@@ -157,6 +162,11 @@ static int cmd_placement(int argc, char **argv)
 		else if (!strcmp(argv[i], "--out")) out = v;
 		else if (!strcmp(argv[i], "--url")) url = v;
 		else if (!strcmp(argv[i], "--month")) mon = v;
+		else if (!strcmp(argv[i], "--outcome")) e.status = v;
+		else if (!strcmp(argv[i], "--date")) e.date = v;
+		else if (!strcmp(argv[i], "--reason")) e.reason = v;
+		else if (!strcmp(argv[i], "--competences")) e.competences = v;
+		else if (!strcmp(argv[i], "--judgement")) e.judgement = v;
 		else {
 			placement_usage(stderr);
 			return 2;
@@ -166,7 +176,7 @@ static int cmd_placement(int argc, char **argv)
 	if (!id || (!strcmp(argv[1], "start") && (!start || !tutor || !promoter || !by)) ||
 	    ((!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate") || !strcmp(argv[1], "qr")) && !out) ||
 	    (reissue && (strcmp(argv[1], "qr") || !by)) ||
-	    (!strcmp(argv[1], "month") && !mon)) {
+	    (!strcmp(argv[1], "month") && !mon) || (!strcmp(argv[1], "end") && (!e.status || !e.date || !by))) {
 		placement_usage(stderr);
 		return 2;
 	}
@@ -188,6 +198,14 @@ static int cmd_placement(int argc, char **argv)
 		rc = document(s, argv[1], id, out, url, reissue, by ? by : "dote");
 	} else if (!strcmp(argv[1], "month")) {
 		rc = month(s, id, mon);
+	} else if (!strcmp(argv[1], "end")) {
+		char err[300];
+		int r = traineeship_end(s, id, &e, by, err, sizeof(err));
+		if (r == 1)
+			fprintf(stderr, "dote placement: no placement started for %s\n", id);
+		else if (r == 2)
+			fprintf(stderr, "dote placement: %s\n", err);
+		rc = r == 0 ? 0 : r < 0 ? 2 : 1;
 	} else {
 		placement_usage(stderr);
 	}

@@ -31,6 +31,7 @@
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
 #include "reports/store/traineeship.h"
+#include "reports/store/trainee_badge.h"
 #include "reports/stats/sdc.h"
 #include "reports/store/selection.h"
 #include "reports/store/replacement.h"
@@ -397,12 +398,15 @@ static void post_attendance(struct hub *h, struct store *s, const struct http_re
 }
 
 /* The trainees who may sign in at the kiosk's comune: only its own
- * kiosks get them (the roster holds codici fiscali). */
+ * kiosks get them (the roster holds codici fiscali). With them, the
+ * certificates of the placements completed there in the last year, which
+ * the kiosk prints for the trainee who identifies. */
 static void get_roster(struct hub *h, struct store *s, const char *auth, const struct store_kiosk *pre,
 		       struct http_response *resp)
 {
 	struct store_kiosk k;
-	json_t *roster = NULL;
+	json_t *roster = NULL, *certs = NULL;
+	char base[RECEIPT_URL_MAX], since[11];
 
 	if (kiosk_of(h, s, auth, pre, &k, resp))
 		return;
@@ -410,12 +414,15 @@ static void get_roster(struct hub *h, struct store *s, const char *auth, const s
 		reply_error(resp, 403, "this kiosk has been revoked");
 		return;
 	}
-	if (traineeship_roster(s, k.comune, &roster)) {
+	traineeship_public_url(s, base, sizeof(base));
+	time_date(now_wall() - 365 * 86400, since, sizeof(since));
+	if (traineeship_roster(s, k.comune, &roster) || trainee_certificates(s, k.comune, since, base, &certs)) {
+		json_decref(roster);
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
 	http_response_header(resp, "Cache-Control", "no-store");
-	reply_json(resp, 200, json_pack("{s:s, s:o}", "comune", k.comune, "trainees", roster));
+	reply_json(resp, 200, json_pack("{s:s, s:o, s:o}", "comune", k.comune, "trainees", roster, "certificates", certs));
 }
 
 static void post_enroll(struct hub *h, struct store *s, const struct http_request *req,

@@ -7,10 +7,13 @@
  * (table trainee_badge, created with the traineeship tables); the
  * roster sends the kiosks only its hash. A lost QR is reissued: the new
  * one replaces it, and the old one stops working at each kiosk's next
- * roster. Start at trainee_badge_get().
+ * roster. After the end, the kiosk prints a summary of the certificate
+ * for the trainee who identifies with the card or that QR
+ * (trainee_certificates()). Start at trainee_badge_get().
  */
 #ifndef DOTE_REPORTS_TRAINEE_BADGE_H
 #define DOTE_REPORTS_TRAINEE_BADGE_H
+#include <jansson.h>
 #include <stddef.h>
 
 struct store;
@@ -23,4 +26,13 @@ struct store;
  * -1 on error. */
 int trainee_badge_get(struct store *s, const char *uuid, int reissue, const char *by, char *text, size_t size,
 		      int *issue, char *err, size_t errsize);
+
+/* The completed placements of comune that ended on or after since
+ * ("YYYY-MM-DD") whose certificate a kiosk may print, as a new JSON
+ * array into *out (json_decref): {"cf", "badge" (the personal QR's
+ * hash, when one was issued), "initials", "code", "title", "start",
+ * "end", "minutes", "url"}, url the receipt URL of the certificate's
+ * token the hub signs once per placement (kept in certificate_token)
+ * under base; none when base is ''. 0 or -1. */
+int trainee_certificates(struct store *s, const char *comune, const char *since, const char *base, json_t **out);
 #endif

@@ -71,11 +71,14 @@
 
 /* Each trainee's personal QR for the kiosk (core/attendance.h's badge):
  * the one valid now; reissuing replaces it, so the lost one stops
- * working at the kiosks' next roster. */
+ * working at the kiosks' next roster. And the signed token of each
+ * completed placement's certificate the kiosks print, signed once. */
 #define BADGE_TABLE \
 	"CREATE TABLE IF NOT EXISTS trainee_badge (" \
 	"  uuid TEXT PRIMARY KEY, badge TEXT NOT NULL UNIQUE, issue INTEGER NOT NULL," \
-	"  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL);"
+	"  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS certificate_token (" \
+	"  uuid TEXT PRIMARY KEY, token TEXT NOT NULL, made_at TEXT NOT NULL);"
 
 /* A seat freed by a dropout, offered down the final ranking
  * (reports/store/replacement.c). */

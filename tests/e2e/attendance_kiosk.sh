@@ -195,5 +195,32 @@ check attendance-qr-audited "$(sqlite3 "$HDB" "SELECT group_concat(action || ':'
 reg=$("$DOTE_BIN/dote" placement month --id "$UUID" --month 2026-03 --db "$HDB")
 check_match attendance-register "$reg" "2026-03-02 10:00 14:00   4h00"
 check_match attendance-register-qr-day "$reg" "2026-03-03 10:00 13:00   3h00"
-cp "$T"/shots-milano/*.png "$top/${O:-build}/ui-shots/" 2>/dev/null
+# 8. Completed: the kiosk prints the certificate's summary for the card
+# or the personal QR, with the QR the hub signed; the printed raster's
+# QR verifies and its page links the certificate. The replaced QR still
+# gets nothing.
+sqlite3 "$HDB" "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', '$HUB_URL')"
+"$DOTE_BIN/dote" placement end --id "$UUID" --outcome completed --date 2026-03-03 --by anna --db "$HDB" \
+	--competences "Accoglienza del pubblico allo sportello" --judgement "Puntuale e preciso"
+check attendance-completed "$?" 0
+: > "$T/printer-milano.bin"
+if DOTE_NOW=$((T0 + 2 * 86400)) play milano "wait-sync 15" "tap attendance" "type $badge2" "expect att-print-cert" \
+	"expect-text Il tuo tirocinio è concluso" "tap att-print-cert" "wait-printer ok 10" \
+	"expect-text Il riepilogo dell'attestato è in stampa" "shot certificate" \
+	"type $badge1" "expect error:att" "expect-not att-print-cert" "type $CF" "expect att-print-cert"; then
+	pass attendance-certificate-offered
+else
+	fail attendance-certificate-offered "$(grep -a FAIL "$T/shots-milano/kiosk.log" | tail -1)"
+fi
+"$DOTE_BIN/dote" receipt render-escpos "$T/printer-milano.bin" "$T/printed.png" >/dev/null
+printed=$(zbarimg -q --raw "$T/printed.png" 2>/dev/null)
+check_match attendance-certificate-printed-qr "$printed" '^HTTP://127\.0\.0\.1:[0-9]+/R/[A-Z2-7]+$'
+"$DOTE_BIN/dote" receipt verify "$printed" --db "$HDB" >/dev/null
+check attendance-certificate-printed-verifies "$?" 0
+page=$(curl -s "http${printed#HTTP}")
+check_match attendance-certificate-page "$page" 'Ricevuta autentica.*id="attestato"'
+check attendance-certificate-signed-once "$(sqlite3 "$HDB" "SELECT count(*) FROM certificate_token")" 1
+check attendance-certificate-no-cf-printed "$(grep -ac "$CF" "$T/printer-milano.bin")" 0
+check attendance-certificate-initials-printed "$(grep -ac "A. R." "$T/printer-milano.bin")" 1
+cp "$T"/shots-milano/*.png "$T/printed.png" "$top/${O:-build}/ui-shots/" 2>/dev/null
 finish
