@@ -10,8 +10,9 @@
 #   - the month's allowance CSV for every placement, through the hub,
 #     against a plain SQL export of the same rows (sqlite3 -csv).
 # Targets: each <= 200 ms. The kiosk's sign-in with the hub down is
-# timed by tests/unit/test_attendance.c (a scan, committed and signed,
-# answers in <= 100 ms; about 20 ms here).
+# timed here through tests/unit/test_attendance.c (a scan, committed and
+# signed, answers in <= 100 ms; about 20 ms here), against one plain
+# SQLite insert committed the same way (the floor of any durable scan).
 # BENCH_QUICK=1: 500 placements (tests/e2e/bench_short.sh).
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -111,3 +112,9 @@ csv_sql=$(sql_ms -csv "$db" "SELECT t.comune, t.placement_code, t.family_name, t
 	WHERE m.month = '2026-03' AND m.confirmed_at IS NOT NULL ORDER BY t.comune, t.family_name, t.given_name")
 echo "allowance CSV of $rows registers: $csv ms (plain SQL export: $csv_sql ms); target <= 200 ms: $(met "$csv <= 200")"
 echo "placement pages: register $reg ms, allowance CSV $csv ms"
+
+scan=$("${DOTE_TESTS_BIN:-$top/$O/tests}/test_attendance" 2>/dev/null | sed -n 's/^scan took at most \([0-9]*\) ms.*/\1/p')
+commit_db="$tmp/commit.db"
+sqlite3 "$commit_db" "PRAGMA journal_mode=WAL; CREATE TABLE t(x)" > /dev/null
+commit=$(sql_ms "$commit_db" "PRAGMA synchronous=FULL; INSERT INTO t VALUES (1)")
+echo "kiosk sign-in with the hub down (worst of 6 scans): ${scan:-?} ms (one plain committed SQLite insert: $commit ms); target <= 100 ms: $(met "${scan:-999} <= 100")"
