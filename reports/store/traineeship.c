@@ -1188,6 +1188,8 @@ int traineeship_retention(struct store *s, int years, const char *by)
 		if (store_exec(s, "DELETE FROM attendance_event WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM absence WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM register_month WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM trainee_badge WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM certificate_token WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM traineeship WHERE uuid = ?1", ARGS(u)) < 0)
 			goto fail;
 	}
