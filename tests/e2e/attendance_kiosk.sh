@@ -145,6 +145,7 @@ check attendance-nothing-stored "$(hub_events)" 2
 
 # 7. The personal QR: on the progetto and on the card, the same, with
 # nothing personal in it; the roster carries only its hash.
+badge1='' badge2='' printed=''
 "$DOTE_BIN/dote" placement qr --id "$UUID" --out "$T/qr1.pdf" --db "$HDB" >/dev/null
 check attendance-qr-card "$?" 0
 pdftoppm -r 150 -png "$T/qr1.pdf" "$T/qr1" && badge1=$(zbarimg -q --raw "$T"/qr1-*.png 2>/dev/null)

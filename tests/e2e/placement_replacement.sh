@@ -159,6 +159,7 @@ if command -v pdftotext >/dev/null && command -v zbarimg >/dev/null && command -
 	who=$(sql "SELECT given_name || ' ' || family_name || ' (codice fiscale ' || cf || ')' FROM application WHERE uuid = '$UC'")
 	check_match certificate-text "$(pdftotext "$T/attestato.pdf" - | tr '\n' ' ')" \
 		"Attestato di tirocinio .*Si attesta che ${who//[()]/.} .*Gestione del verde pubblico.*Ottimo impegno"
+	cq=""
 	pdftoppm -r 150 -png "$T/attestato.pdf" "$T/att" && cq=$(zbarimg -q --raw "$T"/att-*.png 2>/dev/null)
 	"$DOTE_BIN/dote" receipt verify "$cq" --db "$DB" >/dev/null
 	check certificate-qr-verifies "$?" 0
