@@ -148,6 +148,23 @@ sql "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', '$URL')"
 	--tutor anna --promoter "Mario Bianchi (AnciLab)" --by anna >/dev/null 2>&1 || fail certificate-setup "start pc"
 receipt "$pc" >/dev/null
 check certificate-no-link-while-running "$(grep -c 'id="attestato"' "$T/receipt.html")" 0
+# The office prints the personal QR card and reissues it when lost.
+curl -s -b "$J" -o "$T/page" "$URL/ufficio/tirocinio?id=$UC&mese=2026-03"
+check qr-office-links "$(grep -o 'id="qr-pdf"\|id="nuovo-qr"' "$T/page" | sort | tr '\n' ' ')" 'id="nuovo-qr" id="qr-pdf" '
+check qr-office-card "$(curl -s -b "$J" -o "$T/qr1.pdf" -w '%{http_code} %{content_type}' "$URL/ufficio/tirocinio/qr.pdf?id=$UC")" \
+	"200 application/pdf"
+q1='' q2=''
+command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null &&
+	pdftoppm -r 150 -png "$T/qr1.pdf" "$T/qr1" && q1=$(zbarimg -q --raw "$T"/qr1-*.png 2>/dev/null)
+check_match qr-office-card-code "$q1" '^DCP-[A-Z2-7]{26}$'
+check qr-office-reissue "$(post /ufficio/tirocinio id="$UC" mese=2026-03 azione=nuovo-qr)" 200
+check_match qr-office-reissue-said "$(html_text "$T/page")" "Nuovo QR personale emesso"
+curl -s -b "$J" -o "$T/qr2.pdf" "$URL/ufficio/tirocinio/qr.pdf?id=$UC"
+command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null &&
+	pdftoppm -r 150 -png "$T/qr2.pdf" "$T/qr2" && q2=$(zbarimg -q --raw "$T"/qr2-*.png 2>/dev/null)
+[[ "$q2" =~ ^DCP- && "$q2" != "$q1" ]] && pass qr-office-new-code || fail qr-office-new-code "'$q1' then '$q2'"
+check qr-office-audited "$(sql "SELECT group_concat(action || ':' || by, ' ') FROM traineeship_audit WHERE uuid = '$UC' AND action LIKE 'badge%'")" \
+	"badge_issued:anna badge_reissued:anna"
 check certificate-completed "$(post /ufficio/tirocinio id="$UC" mese=2026-03 azione=fine esito=completed data=2026-03-02 \
 	"competenze=Gestione del verde pubblico" "giudizio=Ottimo impegno")" 200
 check certificate-recorded "$(sql "SELECT status FROM traineeship WHERE uuid = '$UC'")" completed
