@@ -172,11 +172,16 @@ void attendance_frame(struct kiosk *k)
 			why = _("The attendance could not be saved. Ask the staff for help.");
 			break;
 		}
-		if (att.have_cert)
-			f.y += ui_label(ui, "att-complete",
-					_("Your placement is complete: you can print a summary of your certificate, with the code to check and download it."),
-					(struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_SEMIBOLD, ui_font_px(ui, 32), C_TEXT);
-		else
+		if (att.have_cert) {
+			why = _("Your placement is complete: you can print a summary of your certificate, with the code to check and download it.");
+			f.y += ui_label(ui, "att-complete", why, (struct ui_rect){ f.x, f.y, f.w, 0 }, UI_FONT_SEMIBOLD,
+					ui_font_px(ui, 32), C_TEXT);
+			/* Not an error, so no alert: the voice guide says it once. */
+			if (att.shown == 1) {
+				kiosk_say(k, why);
+				att.shown = 2;
+			}
+		} else
 			f.y += ui_error_for(ui, "error:att", "field:att_cf", why, (struct ui_rect){ f.x, f.y, f.w, 0 });
 	}
 	if (att.shown && att.have_cert) {
