@@ -37,11 +37,11 @@
 #include "reports/store/replacement.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
+#include "reports/web/placement_pdf.h"
 #include "reports/web/json_bound.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
 #include "reports/web/receipt_page.h"
-#include "reports/web/placement_pdf.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
 {
@@ -561,11 +561,12 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 {
 	struct receipt_fields f;
 	struct receipt_view v = { RECEIPT_LOOKUP_ERROR };
+	char cert[RECEIPT_TOKEN_MAX + 32];
+	const char *slash = strchr(path, '/');
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
-	char label[80], text[1400], comune_line[120], cert[RECEIPT_TOKEN_MAX + 32];
-	const char *slash = strchr(path, '/');
+	char label[80], text[1400], comune_line[120];
 	int known;
 
 	if (slash) {
@@ -612,6 +613,14 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	}
 	snprintf(sent_line, sizeof(sent_line), "%s", sent);
 	v.sent = sent_line;
+	/* A completed placement: its certificate, from this page. */
+	if (v.arrived) {
+		struct traineeship t;
+		if (traineeship_get(s, f.uuid, &t) == 0 && !strcmp(t.status, "completed")) {
+			snprintf(cert, sizeof(cert), "/r/%s/attestato.pdf", path);
+			v.certificate = cert;
+		}
+	}
 	if (v.arrived) {
 		voc = vocab_find(application_statuses, application_statuses_n, status);
 		v.status = voc ? voc->it : status;
@@ -621,14 +630,6 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 		if (replacement_citizen(s, f.uuid, text, sizeof(text)) == 0)
 			v.status = "Posto offerto in subentro";
 		v.status_text = text;
-		/* A completed placement: its certificate, from this page. */
-		{
-			struct traineeship t;
-			if (traineeship_get(s, f.uuid, &t) == 0 && !strcmp(t.status, "completed")) {
-				snprintf(cert, sizeof(cert), "/r/%s/attestato.pdf", path);
-				v.certificate = cert;
-			}
-		}
 	}
 	receipt_page(&v, resp);
 }

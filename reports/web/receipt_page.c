@@ -72,14 +72,14 @@ void receipt_page(const struct receipt_view *v, struct http_response *resp)
 		if (v->arrived) {
 			para(&b, "<p class=\"state\">Stato della domanda: ", v->status, "</p>");
 			para(&b, "<p class=\"next\">", v->status_text, "</p>");
+			if (v->before_revocation)
+				para(&b, "<p>", "Lo sportello che l'ha emessa è stato poi ritirato dal "
+				     "servizio; la domanda era già arrivata alla sede centrale.", "</p>");
 			if (v->certificate) {
 				hbuf_add(&b, "<p><a id=\"attestato\" href=\"");
 				hbuf_esc(&b, v->certificate);
 				hbuf_add(&b, "\">Scarica l'attestato di tirocinio e delle competenze (PDF)</a></p>");
 			}
-			if (v->before_revocation)
-				para(&b, "<p>", "Lo sportello che l'ha emessa è stato poi ritirato dal "
-				     "servizio; la domanda era già arrivata alla sede centrale.", "</p>");
 		} else {
 			para(&b, "<p class=\"next\">", "La domanda non è ancora arrivata alla sede centrale: lo sarà "
 			     "appena lo sportello si collega.", "</p>");
