@@ -586,9 +586,12 @@ static int accept_char(enum field_kind kind, const char *ch, size_t len, const c
 		return (c >= '0' && c <= '9') || c == '+' || c == ' ';
 	case FIELD_UPPER:
 		/* Codice fiscale: letters and digits. The protocol field also
-		 * takes '-' and, from a scanned receipt QR, a whole URL. */
+		 * takes '-' and, from a scanned receipt QR, a whole URL; the
+		 * attendance field a personal QR's "DCP-..." too. */
 		if (!strcmp(id, "field:protocol"))
 			return c > ' ' && c < 0x7f;
+		if (c == '-' && !strcmp(id, "field:att_cf"))
+			return 1;
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 	case FIELD_EMAIL:
 		return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"' && c != ',' && c != ';';

@@ -70,7 +70,7 @@ struct citizen {
 	int check_scanned;		/* the protocol came from a verified receipt */
 	int64_t check_scanned_ms;	/* when (the focus moves on shortly after) */
 	char pin[9];
-	char att_cf[CF_LEN + 8];	/* attendance: the card scanned (screens_attendance.c) */
+	char att_cf[40];	/* attendance: the card or personal QR scanned (screens_attendance.c) */
 };
 
 /* Error messages shown next to fields (already translated msgids). */

@@ -448,12 +448,19 @@ static int enqueue(struct printer *p, const struct printed *e)
 
 int printer_submit(struct printer *p, const struct receipt_doc *doc)
 {
+	struct receipt_words w;
+	receipt_words_current(&w);
+	return printer_submit_words(p, doc, &w);
+}
+
+int printer_submit_words(struct printer *p, const struct receipt_doc *doc, const struct receipt_words *w)
+{
 	struct printed e;
 	int slot = -1;
-	if (!p || !doc)
+	if (!p || !doc || !w)
 		return -1;
 	e.doc = *doc;
-	receipt_words_current(&e.words);
+	e.words = *w;
 	pthread_mutex_lock(&p->lock);
 	/* Remember it for reprints, replacing an older copy of the same one. */
 	for (int i = 0; i < p->hlen; i++)

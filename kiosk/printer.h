@@ -59,6 +59,11 @@ void printer_set_timeout(struct printer *p, int ms);
  * milliseconds); it never waits for the device. Returns 0, or -1 when
  * the queue is full (8 jobs), the receipt cannot be made, or p is NULL. */
 int printer_submit(struct printer *p, const struct receipt_doc *doc);
+/* As printer_submit(), with the words w instead of the current
+ * language's receipt words: another slip with the receipt's layout (the
+ * certificate's summary at the attendance screen sets its own heading,
+ * labels and QR help). */
+int printer_submit_words(struct printer *p, const struct receipt_doc *doc, const struct receipt_words *w);
 /* Queues again a receipt printed earlier in this run: by protocol, or
  * the last one when protocol is NULL or ''. Returns 0, -1 when it is not
  * among the last 32 receipts or the queue is full. */

@@ -459,7 +459,7 @@ out:
 
 /* The trainees who may sign in at this kiosk (GET /v1/roster, this
  * kiosk's token: the list holds codici fiscali, so it is not in the
- * public catalog). Pulled with the catalog; a hub that does not answer
+ * public catalog), and the certificates of completed placements. Pulled with the catalog; a hub that does not answer
  * leaves the roster as it was. */
 static void roster_pull(struct sync *s)
 {
@@ -472,6 +472,10 @@ static void roster_pull(struct sync *s)
 		if (!ans || attendance_migrate(s->db) ||
 		    attendance_roster_set(s->db, json_object_get(ans, "trainees")))
 			warning("roster: the trainees' list could not be stored");
+		/* The certificates the kiosk prints (a hub before them sends none). */
+		if (ans && json_is_array(json_object_get(ans, "certificates")) &&
+		    attendance_certificates_set(s->db, json_object_get(ans, "certificates")))
+			warning("roster: the certificates could not be stored");
 		json_decref(ans);
 	}
 	if (r.body)

@@ -6,7 +6,10 @@
  *                        --tutor NAME --promoter NAME --by NAME [--db HUBDB]
  *   dote placement progetto --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]
  *   dote placement certificate --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]
+ *   dote placement qr --id UUID --out FILE.pdf [--reissue --by NAME] [--db HUBDB]
  *   dote placement month --id UUID --month YYYY-MM [--db HUBDB]
+ *   dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD
+ *                      [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]
  * The documents carry the QR of a token the hub signs (`dote receipt
  * verify` and /r/ check it). Exit 0 done, 1 refused (why on stderr),
  * 2 usage or storage error.
@@ -14,6 +17,7 @@
 #include "reports/cli/command.h"
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
+#include "reports/store/trainee_badge.h"
 #include "reports/web/placement_pdf.h"
 #include "core/files.h"
 #include "core/receipt.h"
@@ -28,16 +32,22 @@ static void placement_usage(FILE *f)
 		   "                            --tutor NAME --promoter NAME --by NAME [--db HUBDB]\n"
 		   "       dote placement progetto --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]\n"
 		   "       dote placement certificate --id UUID --out FILE.pdf [--url HUB_URL] [--db HUBDB]\n"
-		   "       dote placement month --id UUID --month YYYY-MM [--db HUBDB]\n\n"
+		   "       dote placement qr --id UUID --out FILE.pdf [--reissue --by NAME] [--db HUBDB]\n"
+		   "       dote placement month --id UUID --month YYYY-MM [--db HUBDB]\n"
+		   "       dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD\n"
+		   "                          [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]\n\n"
 		   "start records the start of a selected applicant's placement (dates, hours,\n"
 		   "tutors; the allowance rule of the call); progetto and certificate write the\n"
 		   "progetto formativo or the final certificate as PDF with a signed QR code for\n"
-		   "HUB_URL/r/ (default $DOTE_HUB_URL, else no QR); month prints a trainee's\n"
-		   "register. HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
+		   "HUB_URL/r/ (default $DOTE_HUB_URL, else no QR); qr writes the card with the\n"
+		   "trainee's personal QR for the kiosk's attendance (--reissue: a new one, the\n"
+		   "old one stops working at the kiosks' next roster); month prints a trainee's\n"
+		   "register; end records the end as the register page does. HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
 		   "else hub.db).\n");
 }
 
-static int document(struct store *s, const char *what, const char *id, const char *out, const char *base)
+static int document(struct store *s, const char *what, const char *id, const char *out, const char *base,
+		    int reissue, const char *by)
 {
 	struct traineeship_doc *d = calloc(1, sizeof(*d));
 	char token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
@@ -56,6 +66,23 @@ static int document(struct store *s, const char *what, const char *id, const cha
 		fprintf(stderr, "dote placement: the placement has not been completed\n");
 		rc = 1;
 		goto out;
+	}
+	if (!strcmp(what, "qr") || (!strcmp(what, "progetto") && !strcmp(d->t.status, "running"))) {
+		char err[160];
+		int issue = 0;
+		r = trainee_badge_get(s, id, reissue, by, d->badge, sizeof(d->badge), &issue, err, sizeof(err));
+		if (r && !strcmp(what, "qr")) {
+			if (r == 2)
+				fprintf(stderr, "dote placement: %s\n", err);
+			rc = r < 0 ? 2 : 1;
+			goto out;
+		}
+		if (!strcmp(what, "qr")) {
+			rc = badge_card_pdf(d, &pdf, &len) || file_write_atomic(out, pdf, len, 0644) ? 2 : 0;
+			if (!rc)
+				printf("QR personale n. %d\n", issue);
+			goto out;
+		}
 	}
 	if (base && *base) {
 		if (traineeship_doc_sign(s, id, token, sizeof(token)) || receipt_url(base, token, url, sizeof(url)))
@@ -107,8 +134,9 @@ static int cmd_placement(int argc, char **argv)
 {
 	const char *db = getenv("DOTE_HUB_DB"), *id = NULL, *start = NULL, *tutor = NULL, *promoter = NULL;
 	const char *by = NULL, *out = NULL, *url = getenv("DOTE_HUB_URL"), *mon = NULL;
+	struct traineeship_ending e = { NULL, NULL, "", "", "", "" };
 	struct store *s;
-	int hours = 0, rc = 2;
+	int hours = 0, rc = 2, reissue = 0;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		placement_usage(argc < 2 ? stderr : stdout);
@@ -116,6 +144,10 @@ static int cmd_placement(int argc, char **argv)
 	}
 	for (int i = 2; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(argv[i], "--reissue")) {
+			reissue = 1;
+			continue;
+		}
 		if (!v) {
 			placement_usage(stderr);
 			return 2;
@@ -130,6 +162,11 @@ static int cmd_placement(int argc, char **argv)
 		else if (!strcmp(argv[i], "--out")) out = v;
 		else if (!strcmp(argv[i], "--url")) url = v;
 		else if (!strcmp(argv[i], "--month")) mon = v;
+		else if (!strcmp(argv[i], "--outcome")) e.status = v;
+		else if (!strcmp(argv[i], "--date")) e.date = v;
+		else if (!strcmp(argv[i], "--reason")) e.reason = v;
+		else if (!strcmp(argv[i], "--competences")) e.competences = v;
+		else if (!strcmp(argv[i], "--judgement")) e.judgement = v;
 		else {
 			placement_usage(stderr);
 			return 2;
@@ -137,8 +174,9 @@ static int cmd_placement(int argc, char **argv)
 		i++;
 	}
 	if (!id || (!strcmp(argv[1], "start") && (!start || !tutor || !promoter || !by)) ||
-	    ((!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate")) && !out) ||
-	    (!strcmp(argv[1], "month") && !mon)) {
+	    ((!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate") || !strcmp(argv[1], "qr")) && !out) ||
+	    (reissue && (strcmp(argv[1], "qr") || !by)) ||
+	    (!strcmp(argv[1], "month") && !mon) || (!strcmp(argv[1], "end") && (!e.status || !e.date || !by))) {
 		placement_usage(stderr);
 		return 2;
 	}
@@ -156,10 +194,18 @@ static int cmd_placement(int argc, char **argv)
 		else if (r == 2)
 			fprintf(stderr, "dote placement: %s\n", err);
 		rc = r == 0 ? 0 : r < 0 ? 2 : 1;
-	} else if (!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate")) {
-		rc = document(s, argv[1], id, out, url);
+	} else if (!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate") || !strcmp(argv[1], "qr")) {
+		rc = document(s, argv[1], id, out, url, reissue, by ? by : "dote");
 	} else if (!strcmp(argv[1], "month")) {
 		rc = month(s, id, mon);
+	} else if (!strcmp(argv[1], "end")) {
+		char err[300];
+		int r = traineeship_end(s, id, &e, by, err, sizeof(err));
+		if (r == 1)
+			fprintf(stderr, "dote placement: no placement started for %s\n", id);
+		else if (r == 2)
+			fprintf(stderr, "dote placement: %s\n", err);
+		rc = r == 0 ? 0 : r < 0 ? 2 : 1;
 	} else {
 		placement_usage(stderr);
 	}

@@ -31,11 +31,13 @@
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
 #include "reports/store/traineeship.h"
+#include "reports/store/trainee_badge.h"
 #include "reports/stats/sdc.h"
 #include "reports/store/selection.h"
 #include "reports/store/replacement.h"
 #include "reports/web/dashboard.h"
 #include "reports/web/html.h"
+#include "reports/web/placement_pdf.h"
 #include "reports/web/json_bound.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
@@ -396,12 +398,15 @@ static void post_attendance(struct hub *h, struct store *s, const struct http_re
 }
 
 /* The trainees who may sign in at the kiosk's comune: only its own
- * kiosks get them (the roster holds codici fiscali). */
+ * kiosks get them (the roster holds codici fiscali). With them, the
+ * certificates of the placements completed there in the last year, which
+ * the kiosk prints for the trainee who identifies. */
 static void get_roster(struct hub *h, struct store *s, const char *auth, const struct store_kiosk *pre,
 		       struct http_response *resp)
 {
 	struct store_kiosk k;
-	json_t *roster = NULL;
+	json_t *roster = NULL, *certs = NULL;
+	char base[RECEIPT_URL_MAX], since[11];
 
 	if (kiosk_of(h, s, auth, pre, &k, resp))
 		return;
@@ -409,12 +414,15 @@ static void get_roster(struct hub *h, struct store *s, const char *auth, const s
 		reply_error(resp, 403, "this kiosk has been revoked");
 		return;
 	}
-	if (traineeship_roster(s, k.comune, &roster)) {
+	traineeship_public_url(s, base, sizeof(base));
+	time_date(now_wall() - 365 * 86400, since, sizeof(since));
+	if (traineeship_roster(s, k.comune, &roster) || trainee_certificates(s, k.comune, since, base, &certs)) {
+		json_decref(roster);
 		reply_error(resp, 503, "storage unavailable");
 		return;
 	}
 	http_response_header(resp, "Cache-Control", "no-store");
-	reply_json(resp, 200, json_pack("{s:s, s:o}", "comune", k.comune, "trainees", roster));
+	reply_json(resp, 200, json_pack("{s:s, s:o, s:o}", "comune", k.comune, "trainees", roster, "certificates", certs));
 }
 
 static void post_enroll(struct hub *h, struct store *s, const struct http_request *req,
@@ -515,16 +523,62 @@ static void post_status(struct hub *h, struct store *s, const struct http_reques
 
 /* GET /r/TOKEN: looks the receipt up and hands what was found to
  * reports/web/receipt_page.c. */
+/* GET /r/TOKEN/attestato.pdf: the certificate of a completed placement
+ * for whoever holds its receipt (the trainee has the receipt's QR), as
+ * the office prints it, with the QR of a token the hub signs. */
+static void get_certificate(struct store *s, const char *token, struct http_response *resp)
+{
+	struct traineeship_doc *d = calloc(1, sizeof(*d));
+	struct receipt_fields f;
+	char base[RECEIPT_URL_MAX], doc[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
+	size_t len = 0;
+	int before;
+	if (!d || store_receipt_verify(s, token, &f, &before) != RECEIPT_OK ||
+	    traineeship_doc_data(s, f.uuid, d) || strcmp(d->t.status, "completed") || !d->ended_on[0]) {
+		set_body(resp, 404, "text/plain; charset=utf-8",
+			 strdup("Attestato non disponibile: c'è quando il tirocinio è concluso.\n"));
+		free(d);
+		return;
+	}
+	traineeship_public_url(s, base, sizeof(base));
+	if (*base && (traineeship_doc_sign(s, f.uuid, doc, sizeof(doc)) || receipt_url(base, doc, url, sizeof(url))))
+		url[0] = '\0';
+	if (certificate_pdf(d, url, &pdf, &len)) {
+		set_body(resp, 500, "text/plain; charset=utf-8", strdup("Il documento non si è potuto comporre.\n"));
+	} else {
+		free(resp->body);
+		resp->status = 200;
+		str_copy(resp->content_type, sizeof(resp->content_type), "application/pdf");
+		resp->body = pdf;
+		resp->body_len = len;
+		http_response_header(resp, "Content-Disposition", "attachment; filename=\"attestato.pdf\"");
+		http_response_header(resp, "Cache-Control", "no-store");
+	}
+	free(d);
+}
+
 static void get_receipt(struct store *s, const char *path, struct http_response *resp)
 {
 	struct receipt_fields f;
 	struct receipt_view v = { RECEIPT_LOOKUP_ERROR };
+	char cert[RECEIPT_TOKEN_MAX + 32];
+	const char *slash = strchr(path, '/');
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
 	char label[80], text[1400], comune_line[120];
 	int known;
 
+	if (slash) {
+		char tok[RECEIPT_TOKEN_MAX];
+		if (!strcmp(slash, "/attestato.pdf") && (size_t)(slash - path) < sizeof(tok)) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)(slash - path), path);
+			get_certificate(s, tok, resp);
+		} else {
+			set_body(resp, 404, "text/plain; charset=utf-8", strdup("Pagina non trovata.\n"));
+		}
+		return;
+	}
 	/* A kiosk revoked later (stolen, replaced) leaves genuine receipts
 	 * behind: the ones the hub verified and stored at ingest. */
 	v.result = store_receipt_verify(s, path, &f, &v.before_revocation);
@@ -559,6 +613,14 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	}
 	snprintf(sent_line, sizeof(sent_line), "%s", sent);
 	v.sent = sent_line;
+	/* A completed placement: its certificate, from this page. */
+	if (v.arrived) {
+		struct traineeship t;
+		if (traineeship_get(s, f.uuid, &t) == 0 && !strcmp(t.status, "completed")) {
+			snprintf(cert, sizeof(cert), "/r/%s/attestato.pdf", path);
+			v.certificate = cert;
+		}
+	}
 	if (v.arrived) {
 		voc = vocab_find(application_statuses, application_statuses_n, status);
 		v.status = voc ? voc->it : status;

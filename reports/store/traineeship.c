@@ -13,6 +13,7 @@
 #include "reports/store/store.h"
 #include "reports/store/replacement.h"
 #include "reports/store/mail_outbox.h"
+#include "core/attendance.h"
 #include "core/cf.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
@@ -65,7 +66,19 @@
 	"  id " SERIAL ", uuid TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL," \
 	"  action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');" \
 	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);" \
-	REPLACEMENT_TABLE(SERIAL)
+	REPLACEMENT_TABLE(SERIAL) \
+	BADGE_TABLE
+
+/* Each trainee's personal QR for the kiosk (core/attendance.h's badge):
+ * the one valid now; reissuing replaces it, so the lost one stops
+ * working at the kiosks' next roster. And the signed token of each
+ * completed placement's certificate the kiosks print, signed once. */
+#define BADGE_TABLE \
+	"CREATE TABLE IF NOT EXISTS trainee_badge (" \
+	"  uuid TEXT PRIMARY KEY, badge TEXT NOT NULL UNIQUE, issue INTEGER NOT NULL," \
+	"  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS certificate_token (" \
+	"  uuid TEXT PRIMARY KEY, token TEXT NOT NULL, made_at TEXT NOT NULL);"
 
 /* A seat freed by a dropout, offered down the final ranking
  * (reports/store/replacement.c). */
@@ -85,6 +98,7 @@ static const struct migration traineeship_migrations[] = {
 	{ 1, TRAINEESHIP_TABLES("INTEGER PRIMARY KEY") },
 	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
+	{ 4, BADGE_TABLE },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -452,22 +466,28 @@ int traineeship_roster(struct store *s, const char *comune, json_t **roster)
 	struct store_res *r = NULL;
 	*roster = NULL;
 	if (store_query(s,
-			"SELECT t.cf, t.given_name, t.family_name, t.start_date, t.end_date"
+			"SELECT t.cf, t.given_name, t.family_name, t.start_date, t.end_date, b.badge"
 			" FROM traineeship t LEFT JOIN application a ON a.uuid = t.uuid"
+			" LEFT JOIN trainee_badge b ON b.uuid = t.uuid"
 			" WHERE t.comune = ?1 AND t.status = 'running' ORDER BY t.cf", ARGS(comune ? comune : ""), &r))
 		return -1;
 	*roster = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
 		const char *cf = cell(r, i, 0), *g = cell(r, i, 1), *f = cell(r, i, 2);
-		char ini[8];
+		char ini[8], badge[BADGE_HASH_MAX];
+		json_t *e;
 		if (strlen(cf) != 16)
 			continue;
 		if (*g && *f)
 			snprintf(ini, sizeof(ini), "%c. %c.", g[0], f[0]);
 		else
 			snprintf(ini, sizeof(ini), "%c. %c.", cf[3], cf[0]);
-		json_array_append_new(*roster, json_pack("{s:s, s:s, s:s, s:s}", "cf", cf, "initials", ini, "start",
-							 cell(r, i, 3), "end", cell(r, i, 4)));
+		e = json_pack("{s:s, s:s, s:s, s:s}", "cf", cf, "initials", ini, "start", cell(r, i, 3), "end",
+			      cell(r, i, 4));
+		/* The kiosk gets the personal QR's hash, never the QR. */
+		if (e && !badge_hash(cell(r, i, 5), badge, sizeof(badge)))
+			json_object_set_new(e, "badge", json_string(badge));
+		json_array_append_new(*roster, e);
 	}
 	store_res_free(r);
 	return 0;
@@ -1213,6 +1233,8 @@ int traineeship_retention(struct store *s, int years, const char *by)
 		if (store_exec(s, "DELETE FROM attendance_event WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM absence WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM register_month WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM trainee_badge WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM certificate_token WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM traineeship WHERE uuid = ?1", ARGS(u)) < 0)
 			goto fail;
 	}

@@ -95,7 +95,8 @@ int traineeship_kiosk_batch(struct store *s, const struct store_kiosk *k, const 
 			    json_t **response);
 
 /* The roster a comune's kiosks need (the catalog's "trainees"): every
- * running placement there as {"cf", "initials", "start", "end"}. A new
+ * running placement there as {"cf", "initials", "start", "end"} and
+ * "badge", the hash of the personal QR when one was issued. A new
  * JSON array into *roster (json_decref), 0 or -1. */
 int traineeship_roster(struct store *s, const char *comune, json_t **roster);
 
@@ -231,6 +232,9 @@ struct traineeship_doc {
 	/* The end, once recorded. */
 	char ended_on[11], competences[600], judgement[600];
 	int minutes_done;
+	/* The personal QR for the kiosk (reports/store/trainee_badge.h),
+	 * when the caller put it there: '' prints none. */
+	char badge[32];
 };
 /* 0, 1 unknown, -1. */
 int traineeship_doc_data(struct store *s, const char *uuid, struct traineeship_doc *d);

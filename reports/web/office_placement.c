@@ -11,6 +11,7 @@
 #include "reports/web/placement_pdf.h"
 #include "reports/store/replacement.h"
 #include "reports/store/store.h"
+#include "reports/store/trainee_badge.h"
 #include "reports/store/traineeship.h"
 #include "core/datetime.h"
 #include "core/placement.h"
@@ -373,6 +374,9 @@ static void start_form(const struct office_request *r, struct hbuf *b, const cha
 static void end_and_replacement(const struct office_request *r, struct hbuf *b, const struct traineeship *t,
 				const char *month);
 
+static void form_head(const struct office_request *r, struct hbuf *b, const char *id, const char *month,
+		      const char *action);
+
 static void register_get(const struct office_request *r, const char *error)
 {
 	struct register_month *m = calloc(1, sizeof(*m));
@@ -424,7 +428,8 @@ static void register_get(const struct office_request *r, const char *error)
 		 : !strcmp(done, "correggi") ? "Correzione registrata." : !strcmp(done, "assenza") ? "Assenza registrata."
 		 : !strcmp(done, "aula") ? "Ore d'aula salvate." : !strcmp(done, "avvio") ? "Tirocinio avviato."
 		 : !strcmp(done, "fine") ? "Fine del tirocinio registrata."
-		 : !strcmp(done, "subentro") ? "Risposta al subentro registrata." : "";
+		 : !strcmp(done, "subentro") ? "Risposta al subentro registrata."
+		 : !strcmp(done, "nuovo-qr") ? "Nuovo QR personale emesso: stampalo; il precedente non vale più." : "";
 	hbuf_init(&b, PAGE_MAX);
 	r->top(r->ctx, &b, "Registro presenze – DoteComune");
 	register_month_html(&b, m, &v);
@@ -435,12 +440,24 @@ static void register_get(const struct office_request *r, const char *error)
 	hbuf_add(&b, "\">Progetto formativo (PDF)</a> · <a id=\"avvii-csv\" href=\"/ufficio/tirocinio/avvii.csv?mese=");
 	hbuf_printf(&b, "%.7s", m->t.start);
 	hbuf_add(&b, "\">Dati per la comunicazione obbligatoria di avvio (CSV)</a>");
+	if (strcmp(m->t.status, "running") == 0) {
+		hbuf_add(&b, " · <a id=\"qr-pdf\" href=\"/ufficio/tirocinio/qr.pdf?id=");
+		hbuf_url(&b, id);
+		hbuf_add(&b, "\">QR personale per le presenze (PDF)</a>");
+	}
 	if (strcmp(m->t.status, "completed") == 0) {
 		hbuf_add(&b, " · <a id=\"attestato-pdf\" href=\"/ufficio/tirocinio/attestato.pdf?id=");
 		hbuf_url(&b, id);
 		hbuf_add(&b, "\">Attestato (PDF)</a>");
 	}
-	hbuf_add(&b, "</p></main>");
+	hbuf_add(&b, "</p>");
+	if (r->staff && strcmp(m->t.status, "running") == 0) {
+		/* A lost personal QR: a new one, and the old one stops working. */
+		form_head(r, &b, id, month, "nuovo-qr");
+		hbuf_add(&b, "<button type=\"submit\" id=\"nuovo-qr\">QR personale smarrito: emetti un nuovo QR "
+			     "(il precedente non vale più)</button></form>");
+	}
+	hbuf_add(&b, "</main>");
 	html_page_end(&b);
 	respond(r, error && *error ? 422 : 200, &b);
 out:
@@ -572,6 +589,10 @@ static void register_post(const struct office_request *r)
 		else
 			rc = traineeship_event_fix(r->s, id, at, !strcmp(c, "entrata") ? ATTENDANCE_IN : ATTENDANCE_OUT,
 						   r->user, d, err, sizeof(err));
+	} else if (!strcmp(action, "nuovo-qr")) {
+		char badge[32];
+		rc = trainee_badge_get(r->s, id, 1, r->user, badge, sizeof(badge), NULL, err, sizeof(err));
+		str_wipe(badge, sizeof(badge));
 	} else if (!strcmp(action, "assenza")) {
 		form(r, "giorno", a, sizeof(a));
 		form(r, "tipo", b, sizeof(b));
@@ -631,23 +652,38 @@ static void register_post(const struct office_request *r)
 	html_staff_redirect(r->resp, to);
 }
 
-static void document_get(const struct office_request *r, int certificate)
+/* The documents: kind 0 the progetto formativo, 1 the certificate, 2
+ * the personal QR card (issued on first use). The progetto carries the
+ * personal QR too. */
+static void document_get(const struct office_request *r, int kind)
 {
+	static const char *const names[3] = { "attachment; filename=\"progetto-formativo.pdf\"",
+					      "attachment; filename=\"attestato.pdf\"",
+					      "attachment; filename=\"qr-presenze.pdf\"" };
 	struct traineeship_doc *d = calloc(1, sizeof(*d));
 	char id[72], base[RECEIPT_URL_MAX], token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
+	char err[120];
 	size_t len = 0;
+	int certificate = kind == 1;
 	query(r, "id", id, sizeof(id));
 	if (!d || scoped(r, id, &d->t) || traineeship_doc_data(r->s, id, d) ||
-	    (certificate && !d->ended_on[0])) {
+	    (certificate && !d->ended_on[0]) ||
+	    (kind == 2 && trainee_badge_get(r->s, id, 0, r->user, d->badge, sizeof(d->badge), NULL, err, sizeof(err)))) {
 		page(r, 404, "Documento non disponibile", "Documento non disponibile",
-		     certificate ? "L'attestato c'è quando il tirocinio è concluso." : "Tirocinio non trovato.");
+		     certificate ? "L'attestato c'è quando il tirocinio è concluso."
+		     : kind == 2 ? "Il QR personale c'è per i tirocini in corso." : "Tirocinio non trovato.");
 		free(d);
 		return;
 	}
+	if (kind == 0 && !strcmp(d->t.status, "running") &&
+	    trainee_badge_get(r->s, id, 0, r->user, d->badge, sizeof(d->badge), NULL, err, sizeof(err)))
+		d->badge[0] = '\0';
 	public_url(r, base, sizeof(base));
-	if (*base && (traineeship_doc_sign(r->s, id, token, sizeof(token)) || receipt_url(base, token, url, sizeof(url))))
+	if (kind != 2 && *base &&
+	    (traineeship_doc_sign(r->s, id, token, sizeof(token)) || receipt_url(base, token, url, sizeof(url))))
 		url[0] = '\0';
-	if ((certificate ? certificate_pdf(d, url, &pdf, &len) : progetto_pdf(d, url, &pdf, &len))) {
+	if (kind == 2 ? badge_card_pdf(d, &pdf, &len)
+	    : certificate ? certificate_pdf(d, url, &pdf, &len) : progetto_pdf(d, url, &pdf, &len)) {
 		page(r, 500, "Errore", "Il documento non si è potuto comporre", "Riprova tra poco.");
 	} else {
 		r->resp->status = 200;
@@ -655,8 +691,7 @@ static void document_get(const struct office_request *r, int certificate)
 		r->resp->body = pdf;
 		r->resp->body_len = len;
 		html_staff_headers(r->resp);
-		http_response_header(r->resp, "Content-Disposition",
-				     certificate ? "attachment; filename=\"attestato.pdf\"" : "attachment; filename=\"progetto-formativo.pdf\"");
+		http_response_header(r->resp, "Content-Disposition", names[kind]);
 		pdf = NULL;
 	}
 	free(pdf);
@@ -799,7 +834,8 @@ static void send_csv(const struct office_request *r, char *text, size_t len, con
 int office_placement_path(const char *path)
 {
 	return !strcmp(path, "/ufficio/tirocinio") || !strcmp(path, "/ufficio/tirocinio/progetto.pdf") ||
-	       !strcmp(path, "/ufficio/tirocinio/attestato.pdf") || !strcmp(path, "/ufficio/indennita") ||
+	       !strcmp(path, "/ufficio/tirocinio/attestato.pdf") || !strcmp(path, "/ufficio/tirocinio/qr.pdf") ||
+	       !strcmp(path, "/ufficio/indennita") ||
 	       !strcmp(path, "/ufficio/indennita.csv") || !strcmp(path, "/ufficio/tirocinio/avvii.csv");
 }
 
@@ -819,6 +855,8 @@ int office_placement_handle(const struct office_request *r)
 		document_get(r, 0);
 	else if (!strcmp(p, "/ufficio/tirocinio/attestato.pdf") && get)
 		document_get(r, 1);
+	else if (!strcmp(p, "/ufficio/tirocinio/qr.pdf") && get)
+		document_get(r, 2);
 	else if (!strcmp(p, "/ufficio/indennita") && get) {
 		query(r, "fatto", done, sizeof(done));
 		allowance_get(r, 0, NULL, !strcmp(done, "pagato") ? "Mese segnato come pagato." : "");

@@ -75,6 +75,12 @@ int progetto_pdf(const struct traineeship_doc *d, const char *url, char **pdf, s
 	pdf_field(p, "Tutor del comune", t->tutor_comune);
 	pdf_field(p, "Tutor del soggetto promotore", t->tutor_promoter);
 
+	if (d->badge[0]) {
+		pdf_heading(p, "Presenze al chiosco");
+		pdf_qr(p, d->badge, 35, "QR personale: al chiosco, in «Presenze», inquadrare questo codice al posto "
+					 "della tessera sanitaria. Se si perde, il tutor ne stampa uno nuovo e questo "
+					 "non vale più.");
+	}
 	if (url && *url) {
 		pdf_heading(p, "Verifica del documento");
 		snprintf(buf, sizeof(buf), "Inquadrare il codice o aprire %s", url);
@@ -117,5 +123,31 @@ int certificate_pdf(const struct traineeship_doc *d, const char *url, char **pdf
 		snprintf(buf, sizeof(buf), "Inquadrare il codice o aprire %s", url);
 		pdf_qr(p, url, 45, buf);
 	}
+	return pdf_finish(p, pdf, len);
+}
+
+int badge_card_pdf(const struct traineeship_doc *d, char **pdf, size_t *len)
+{
+	struct pdf_doc *p;
+	const struct traineeship *t = &d->t;
+	char buf[400], a[16], b[16];
+	if (!d->badge[0])
+		return error("badge card: no personal QR");
+	p = pdf_new("QR personale per le presenze");
+	if (!p)
+		return -1;
+	pdf_title(p, "QR personale per le presenze");
+	snprintf(buf, sizeof(buf), "%s %s", t->given_name, t->family_name);
+	pdf_field(p, "Tirocinante", buf);
+	pdf_field(p, "Comune", d->comune_name);
+	pdf_field(p, "Progetto", d->placement_title);
+	date_it(t->start, a, sizeof(a));
+	date_it(t->end, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "dal %s al %s", a, b);
+	pdf_field(p, "Periodo", buf);
+	pdf_qr(p, d->badge, 50, "Al chiosco del comune, in «Presenze», inquadrare questo codice per l'entrata e "
+				 "per l'uscita, al posto della tessera sanitaria.");
+	pdf_note(p, "Il codice non contiene dati personali. Se si perde, chiedere al tutor del comune un nuovo QR: "
+		    "da quel momento questo non vale più.");
 	return pdf_finish(p, pdf, len);
 }

@@ -75,6 +75,11 @@ void receipt_page(const struct receipt_view *v, struct http_response *resp)
 			if (v->before_revocation)
 				para(&b, "<p>", "Lo sportello che l'ha emessa è stato poi ritirato dal "
 				     "servizio; la domanda era già arrivata alla sede centrale.", "</p>");
+			if (v->certificate) {
+				hbuf_add(&b, "<p><a id=\"attestato\" href=\"");
+				hbuf_esc(&b, v->certificate);
+				hbuf_add(&b, "\">Scarica l'attestato di tirocinio e delle competenze (PDF)</a></p>");
+			}
 		} else {
 			para(&b, "<p class=\"next\">", "La domanda non è ancora arrivata alla sede centrale: lo sarà "
 			     "appena lo sportello si collega.", "</p>");

@@ -17,6 +17,7 @@ struct receipt_view {
 	const char *placement;		/* 'CODE – Title, Comune di X' */
 	const char *comune;		/* 'Comune di X' for the page's header, or NULL */
 	const char *sent;		/* the date written the Italian way */
+	const char *certificate;	/* the completed placement's certificate (a path), or NULL */
 	int arrived;			/* the application is at the hub */
 	const char *status;		/* its status in words (when arrived) */
 	const char *status_text;	/* what that status means for the citizen */

@@ -10,7 +10,9 @@
 # is answered at once on screen and kept; when the hub is back it is
 # sent, once. A card with no placement here, another comune's kiosk and
 # a forged or relabelled event: a clear message or a refusal, nothing
-# stored. The register then shows the day.
+# stored. The personal QR (on the progetto and on its own card, with no
+# codice fiscale in it) signs in like the card; reissued, the old one
+# and a forged one get a plain message. The register then shows the days.
 . "$(dirname "$0")/hub_lib.bash"
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O_DIR=$(dirname "$DOTE_BIN")
@@ -41,7 +43,8 @@ check attendance-started "$(sqlite3 "$HDB" "SELECT a.status || ' ' || t.end_date
 	"started 2026-09-01"
 url=$("$DOTE_BIN/dote" placement progetto --id "$UUID" --out "$T/progetto.pdf" --url http://hub.example.it --db "$HDB")
 check_match attendance-progetto-url "$url" '^HTTP://HUB.EXAMPLE.IT/R/[A-Z2-7]+$'
-pdftoppm -r 150 -png "$T/progetto.pdf" "$T/progetto" && qr=$(zbarimg -q --raw "$T"/progetto-*.png 2>/dev/null)
+pdftoppm -r 150 -png "$T/progetto.pdf" "$T/progetto" && codes=$(zbarimg -q --raw "$T"/progetto-*.png 2>/dev/null)
+qr=$(grep '^HTTP' <<<"$codes")
 check attendance-progetto-qr "$qr" "$url"
 "$DOTE_BIN/dote" receipt verify "$qr" --db "$HDB" >/dev/null
 check attendance-progetto-verifies "$?" 0
@@ -140,8 +143,85 @@ ans=$(curl -s -H "Authorization: Bearer $mkt" -H 'Content-Type: application/json
 check attendance-forged-refused "$(jq -r '.results[0].result' <<<"$ans")" refused
 check attendance-nothing-stored "$(hub_events)" 2
 
-# The register shows the day.
-check_match attendance-register "$("$DOTE_BIN/dote" placement month --id "$UUID" --month 2026-03 --db "$HDB")" \
-	"2026-03-02 10:00 14:00   4h00"
-cp "$T"/shots-milano/*.png "$top/${O:-build}/ui-shots/" 2>/dev/null
+# 7. The personal QR: on the progetto and on the card, the same, with
+# nothing personal in it; the roster carries only its hash.
+badge1='' badge2='' printed=''
+"$DOTE_BIN/dote" placement qr --id "$UUID" --out "$T/qr1.pdf" --db "$HDB" >/dev/null
+check attendance-qr-card "$?" 0
+pdftoppm -r 150 -png "$T/qr1.pdf" "$T/qr1" && badge1=$(zbarimg -q --raw "$T"/qr1-*.png 2>/dev/null)
+check_match attendance-qr-text "$badge1" '^DCP-[A-Z2-7]{26}$'
+check attendance-qr-on-progetto "$(grep -c "^$badge1\$" <<<"$codes")" 1
+check attendance-qr-no-cf "$(grep -c "$CF" <<<"$badge1")" 0
+check_match attendance-qr-card-text "$(pdftotext "$T/qr1.pdf" - | tr '\n' ' ')" "QR personale per le presenze.*Anna Rossi"
+hash1=$(printf %s "$badge1" | sha256sum | cut -d' ' -f1)
+DOTE_NOW=$((T0 + 86400)) play milano "wait-sync 15" >/dev/null
+check attendance-qr-roster-hash "$(sqlite3 "$T/milano.db" "SELECT badge FROM attendance_roster WHERE cf = '$CF'")" "$hash1"
+check attendance-qr-not-on-kiosk "$(sqlite3 "$T/milano.db" .dump | grep -c "$badge1")" 0
+# The next day, the QR's text (as the scanner types it) signs in.
+if DOTE_NOW=$((T0 + 86400)) play milano "tap attendance" "type $badge1" "expect-text Entrata alle" \
+	"expect-text A. R." "shot qr-in" "wait-sync 15"; then
+	pass attendance-qr-sign-in-shown
+else
+	fail attendance-qr-sign-in-shown "$(grep -a FAIL "$T/shots-milano/kiosk.log" | tail -1)"
+fi
+check attendance-qr-sign-in-at-the-hub "$(hub_events) $(unsent milano)" "3 0"
+# Lost: reissued. The old QR and a forged one are refused on screen,
+# nothing stored; the new one signs out.
+"$DOTE_BIN/dote" placement qr --id "$UUID" --reissue --by anna --out "$T/qr2.pdf" --db "$HDB" >"$T/qr2.out"
+check attendance-qr-reissued "$(cat "$T/qr2.out")" "QR personale n. 2"
+pdftoppm -r 150 -png "$T/qr2.pdf" "$T/qr2" && badge2=$(zbarimg -q --raw "$T"/qr2-*.png 2>/dev/null)
+check_match attendance-qr-new "$badge2" '^DCP-[A-Z2-7]{26}$'
+[ "$badge2" != "$badge1" ] && pass attendance-qr-new-differs || fail attendance-qr-new-differs "$badge2"
+forged="${badge2:0:10}$([ "${badge2:10:1}" = A ] && echo B || echo A)${badge2:11}"
+if DOTE_NOW=$((T0 + 86400 + 3 * 3600)) play milano "wait-sync 15" "tap attendance" "type $badge1" "expect error:att" \
+	"expect-text Questo QR personale non è valido o è stato sostituito" "shot qr-revoked" \
+	"type $forged" "expect error:att" "expect-text Questo QR personale non è valido" "shot qr-forged" \
+	"type DCP-NOTAQR" "tap att-record" "expect-text Questo QR personale non è valido"; then
+	pass attendance-qr-revoked-and-forged-refused
+else
+	fail attendance-qr-revoked-and-forged-refused "$(grep -a FAIL "$T/shots-milano/kiosk.log" | tail -1)"
+fi
+check attendance-qr-refused-nothing-stored "$(sqlite3 "$T/milano.db" "SELECT count(*) FROM attendance_outbox")" 3
+if DOTE_NOW=$((T0 + 86400 + 3 * 3600)) play milano "tap attendance" "type $badge2" "expect-text Uscita alle" \
+	"expect-text Questo mese: 7 h" "shot qr-out" "wait-sync 15"; then
+	pass attendance-qr-new-signs-out
+else
+	fail attendance-qr-new-signs-out "$(grep -a FAIL "$T/shots-milano/kiosk.log" | tail -1)"
+fi
+check attendance-qr-sign-out-at-the-hub "$(hub_events) $(unsent milano)" "4 0"
+check attendance-qr-audited "$(sqlite3 "$HDB" "SELECT group_concat(action || ':' || by, ' ') FROM traineeship_audit WHERE action LIKE 'badge%'")" \
+	"badge_issued:dote badge_reissued:anna"
+
+# The register shows the days.
+reg=$("$DOTE_BIN/dote" placement month --id "$UUID" --month 2026-03 --db "$HDB")
+check_match attendance-register "$reg" "2026-03-02 10:00 14:00   4h00"
+check_match attendance-register-qr-day "$reg" "2026-03-03 10:00 13:00   3h00"
+# 8. Completed: the kiosk prints the certificate's summary for the card
+# or the personal QR, with the QR the hub signed; the printed raster's
+# QR verifies and its page links the certificate. The replaced QR still
+# gets nothing.
+sqlite3 "$HDB" "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', '$HUB_URL')"
+"$DOTE_BIN/dote" placement end --id "$UUID" --outcome completed --date 2026-03-03 --by anna --db "$HDB" \
+	--competences "Accoglienza del pubblico allo sportello" --judgement "Puntuale e preciso"
+check attendance-completed "$?" 0
+: > "$T/printer-milano.bin"
+if DOTE_NOW=$((T0 + 2 * 86400)) play milano "wait-sync 15" "tap attendance" "type $badge2" "expect att-print-cert" \
+	"expect-text Il tuo tirocinio è concluso" "tap att-print-cert" "wait-printer ok 10" \
+	"expect-text Il riepilogo dell'attestato è in stampa" "shot certificate" \
+	"type $badge1" "expect error:att" "expect-not att-print-cert" "type $CF" "expect att-print-cert"; then
+	pass attendance-certificate-offered
+else
+	fail attendance-certificate-offered "$(grep -a FAIL "$T/shots-milano/kiosk.log" | tail -1)"
+fi
+"$DOTE_BIN/dote" receipt render-escpos "$T/printer-milano.bin" "$T/printed.png" >/dev/null
+printed=$(zbarimg -q --raw "$T/printed.png" 2>/dev/null)
+check_match attendance-certificate-printed-qr "$printed" '^HTTP://127\.0\.0\.1:[0-9]+/R/[A-Z2-7]+$'
+"$DOTE_BIN/dote" receipt verify "$printed" --db "$HDB" >/dev/null
+check attendance-certificate-printed-verifies "$?" 0
+page=$(curl -s "http${printed#HTTP}")
+check_match attendance-certificate-page "$page" 'Ricevuta autentica.*id="attestato"'
+check attendance-certificate-signed-once "$(sqlite3 "$HDB" "SELECT count(*) FROM certificate_token")" 1
+check attendance-certificate-no-cf-printed "$(grep -ac "$CF" "$T/printer-milano.bin")" 0
+check attendance-certificate-initials-printed "$(grep -ac "A. R." "$T/printer-milano.bin")" 1
+cp "$T"/shots-milano/*.png "$T/printed.png" "$top/${O:-build}/ui-shots/" 2>/dev/null
 finish

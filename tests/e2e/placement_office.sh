@@ -133,8 +133,11 @@ check placement-progetto-download "$(curl -s -o "$T/p.pdf" -w '%{http_code} %{co
 	"$HUB_URL/ufficio/tirocinio/progetto.pdf?id=$UUID")" "200 application/pdf"
 check_match placement-progetto-text "$(pdftotext "$T/p.pdf" - 2>/dev/null | tr '\n' ' ')" "Anna Rossi $CF.*Tutor del comune"
 if command -v zbarimg >/dev/null && pdftoppm -r 150 -png "$T/p.pdf" "$T/p" 2>/dev/null; then
-	qr=$(zbarimg -q --raw "$T"/p-*.png 2>/dev/null)
+	codes=$(zbarimg -q --raw "$T"/p-*.png 2>/dev/null)
+	qr=$(grep '^HTTP' <<<"$codes")
 	check_match placement-progetto-qr "$qr" "^HTTP://127.0.0.1:$PORT/R/[A-Z2-7]+$"
+	# The other code is the trainee's personal QR for the kiosk.
+	check_match placement-progetto-personal-qr "$(grep -v '^HTTP' <<<"$codes")" '^DCP-[A-Z2-7]{26}$'
 	check placement-progetto-r-page "$(curl -s -o /dev/null -w '%{http_code}' "$qr")" 200
 	"$DOTE_BIN/dote" receipt verify "$qr" --db "$HDB" >/dev/null
 	check placement-progetto-verifies "$?" 0

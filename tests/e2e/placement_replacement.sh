@@ -7,7 +7,9 @@
 # suitable applicant of the final ranking, who gets an e-mail and reads
 # it on the receipt page with the deadline (ten days); the tutor records
 # that person's refusal, the seat goes to the next, who accepts, is
-# selected and whose start form opens. Every step is in the audit. The
+# selected and whose start form opens. Every step is in the audit. When
+# that placement is completed, its receipt page links the certificate,
+# a PDF with the trainee's data and a QR that verifies. The
 # ranking itself is written as the selection leaves it (tested in
 # office_procedure); the applications come signed from an enrolled kiosk.
 . "$(dirname "$0")/hub_lib.bash"
@@ -133,4 +135,58 @@ kill -TERM "$HUB_PID"; wait "$HUB_PID"
 start_hub repl3 "$DB" --threads 2 --set mail_poll_seconds=3600 || { fail late-setup "hub"; finish; }
 sleep 1
 check late-reminder-once "$(sql "SELECT count(*) FROM mail_outbox WHERE uuid = '$UA' AND subject LIKE '%registro%'")" 1
+URL=$HUB_URL
+web_login "$URL" "$J" anna "$PW" >/dev/null
+CSRF=$(curl -s -b "$J" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+
+# pc's placement runs and is completed: the receipt page (the trainee
+# has its QR) links the certificate; the PDF says who and what, and its
+# own QR verifies.
+UC=$(uuid "$pc")
+sql "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', '$URL')"
+"$DOTE_BIN/dote" placement start --db "$DB" --id "$UC" --start 2026-03-02 --classroom-hours 40 \
+	--tutor anna --promoter "Mario Bianchi (AnciLab)" --by anna >/dev/null 2>&1 || fail certificate-setup "start pc"
+receipt "$pc" >/dev/null
+check certificate-no-link-while-running "$(grep -c 'id="attestato"' "$T/receipt.html")" 0
+# The office prints the personal QR card and reissues it when lost.
+curl -s -b "$J" -o "$T/page" "$URL/ufficio/tirocinio?id=$UC&mese=2026-03"
+check qr-office-links "$(grep -o 'id="qr-pdf"\|id="nuovo-qr"' "$T/page" | sort | tr '\n' ' ')" 'id="nuovo-qr" id="qr-pdf" '
+check qr-office-card "$(curl -s -b "$J" -o "$T/qr1.pdf" -w '%{http_code} %{content_type}' "$URL/ufficio/tirocinio/qr.pdf?id=$UC")" \
+	"200 application/pdf"
+q1='' q2=''
+command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null &&
+	pdftoppm -r 150 -png "$T/qr1.pdf" "$T/qr1" && q1=$(zbarimg -q --raw "$T"/qr1-*.png 2>/dev/null)
+check_match qr-office-card-code "$q1" '^DCP-[A-Z2-7]{26}$'
+check qr-office-reissue "$(post /ufficio/tirocinio id="$UC" mese=2026-03 azione=nuovo-qr)" 200
+check_match qr-office-reissue-said "$(html_text "$T/page")" "Nuovo QR personale emesso"
+curl -s -b "$J" -o "$T/qr2.pdf" "$URL/ufficio/tirocinio/qr.pdf?id=$UC"
+command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null &&
+	pdftoppm -r 150 -png "$T/qr2.pdf" "$T/qr2" && q2=$(zbarimg -q --raw "$T"/qr2-*.png 2>/dev/null)
+[[ "$q2" =~ ^DCP- && "$q2" != "$q1" ]] && pass qr-office-new-code || fail qr-office-new-code "'$q1' then '$q2'"
+check qr-office-audited "$(sql "SELECT group_concat(action || ':' || by, ' ') FROM traineeship_audit WHERE uuid = '$UC' AND action LIKE 'badge%'")" \
+	"badge_issued:anna badge_reissued:anna"
+check certificate-completed "$(post /ufficio/tirocinio id="$UC" mese=2026-03 azione=fine esito=completed data=2026-03-02 \
+	"competenze=Gestione del verde pubblico" "giudizio=Ottimo impegno")" 200
+check certificate-recorded "$(sql "SELECT status FROM traineeship WHERE uuid = '$UC'")" completed
+receipt "$pc" >/dev/null
+href=$(grep -o 'id="attestato" href="[^"]*"' "$T/receipt.html" | cut -d'"' -f4)
+check_match certificate-linked "$href" '^/r/[A-Z2-7]+/attestato\.pdf$'
+check certificate-download "$(curl -s -o "$T/attestato.pdf" -w '%{http_code} %{content_type}' "$URL$href")" "200 application/pdf"
+if command -v pdftotext >/dev/null && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null; then
+	who=$(sql "SELECT given_name || ' ' || family_name || ' (codice fiscale ' || cf || ')' FROM application WHERE uuid = '$UC'")
+	check_match certificate-text "$(pdftotext "$T/attestato.pdf" - | tr '\n' ' ')" \
+		"Attestato di tirocinio .*Si attesta che ${who//[()]/.} .*Gestione del verde pubblico.*Ottimo impegno"
+	cq=""
+	pdftoppm -r 150 -png "$T/attestato.pdf" "$T/att" && cq=$(zbarimg -q --raw "$T"/att-*.png 2>/dev/null)
+	"$DOTE_BIN/dote" receipt verify "$cq" --db "$DB" >/dev/null
+	check certificate-qr-verifies "$?" 0
+else
+	echo "SKIP certificate-text: pdftotext, pdftoppm or zbarimg not installed"
+fi
+tok=${href#/r/}
+tok=${tok%/attestato.pdf}
+check certificate-forged-token "$(curl -s -o /dev/null -w '%{http_code}' \
+	"$URL/r/${tok:0:20}$([ "${tok:20:1}" = A ] && echo B || echo A)${tok:21}/attestato.pdf")" 404
+check certificate-not-for-others "$(curl -s -o /dev/null -w '%{http_code}' \
+	"$URL/r/$(sql "SELECT receipt FROM application WHERE protocol = '$pd'")/attestato.pdf")" 404
 finish

@@ -13,6 +13,8 @@
  */
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
+#include "reports/store/trainee_badge.h"
+#include "core/attendance.h"
 #include "reports/web/placement_pdf.h"
 #include "core/files.h"
 #include "core/receipt.h"
@@ -278,6 +280,30 @@ int main(void)
 		CHECK_INT("another comune's roster is empty", json_array_size(roster), 0);
 		json_decref(roster);
 	}
+	/* The personal QR: issued once, reissued when lost; the roster
+	 * carries the hash of the one valid now. */
+	{
+		char b1[BADGE_TEXT_MAX], b2[BADGE_TEXT_MAX], again[BADGE_TEXT_MAX], h[BADGE_HASH_MAX];
+		int issue = 0;
+		json_t *roster = NULL;
+		CHECK_INT("personal QR issued", trainee_badge_get(s, U1, 0, "tutor.milano", b1, sizeof(b1), &issue, err,
+								  sizeof(err)), 0);
+		CHECK("its text and number", !strncmp(b1, "DCP-", 4) && strlen(b1) == 30 && issue == 1);
+		trainee_badge_get(s, U1, 0, "tutor.milano", again, sizeof(again), &issue, err, sizeof(err));
+		CHECK("asked again: the same one", !strcmp(again, b1) && issue == 1);
+		CHECK_INT("reissued", trainee_badge_get(s, U1, 1, "tutor.milano", b2, sizeof(b2), &issue, err, sizeof(err)), 0);
+		CHECK("a new one, number 2", strcmp(b2, b1) && issue == 2);
+		CHECK_INT("none for an unknown placement",
+			  trainee_badge_get(s, "nobody", 0, "tutor.milano", again, sizeof(again), NULL, err, sizeof(err)), 1);
+		traineeship_roster(s, "015146", &roster);
+		badge_hash(b2, h, sizeof(h));
+		CHECK("the roster carries the new QR's hash, not the QR",
+		      json_array_size(roster) == 1 &&
+		      !strcmp(json_string_value(json_object_get(json_array_get(roster, 0), "badge")), h));
+		json_decref(roster);
+		CHECK_STR("both audited", one(s, "SELECT count(*) FROM traineeship_audit WHERE uuid = ?1 AND action LIKE 'badge%'", U1),
+			  "2");
+	}
 	CHECK_STR("nothing stored by the refusals",
 		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "20");
 
@@ -468,6 +494,33 @@ int main(void)
 		str_trim(out);
 		CHECK_STR("certificate: the QR decodes to its URL", out, url);
 		unlink(pdfpath);
+		{
+			json_t *c1 = NULL, *c2 = NULL;
+			struct receipt_fields rf;
+			const char *u;
+			char b[BADGE_TEXT_MAX];
+			unsigned char dk[32];
+			traineeship_doc_key(s, dk);
+			CHECK_INT("the kiosks' certificates", trainee_certificates(s, "015146", "2026-01-01", "http://127.0.0.1:8470",
+										     &c1), 0);
+			trainee_certificates(s, "015146", "2026-01-01", "http://127.0.0.1:8470", &c2);
+			u = json_string_value(json_object_get(json_array_get(c1, 0), "url"));
+			CHECK("one, completed, with the hours done", json_array_size(c1) == 1 &&
+			      !strcmp(json_string_value(json_object_get(json_array_get(c1, 0), "cf")), CF) &&
+			      json_integer_value(json_object_get(json_array_get(c1, 0), "minutes")) == 23 * 240 &&
+			      json_object_get(json_array_get(c1, 0), "badge"));
+			CHECK("signed once: the same URL each time",
+			      u && !strcmp(u, json_string_value(json_object_get(json_array_get(c2, 0), "url"))));
+			CHECK_INT("its token verifies as a document",
+				  u && strstr(u, "/R/") ? (int)receipt_verify(strstr(u, "/R/") + 3, doc_lookup, dk, &rf) : -1, RECEIPT_OK);
+			json_decref(c1);
+			json_decref(c2);
+			trainee_certificates(s, "015146", "2027-03-01", "http://127.0.0.1:8470", &c1);
+			CHECK_INT("none ended since a later date", json_array_size(c1), 0);
+			json_decref(c1);
+			CHECK_INT("no new QR after the end", trainee_badge_get(s, U1, 1, "tutor.milano", b, sizeof(b), NULL, err,
+									       sizeof(err)), 2);
+		}
 	}
 	/* Retention: kept ten years after the end, then erased. Names stay
 	 * with the records even if the application's are erased first. */
@@ -486,6 +539,9 @@ int main(void)
 	CHECK_INT("retention after 10 years: both erased", traineeship_retention(s, -1, "ops"), 2);
 	CHECK_STR("their events are gone", one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "0");
 	CHECK_STR("their registers are gone", one(s, "SELECT count(*) FROM register_month WHERE uuid = ?1", U1), "0");
+	CHECK_STR("their QR and certificate token are gone",
+		  one(s, "SELECT (SELECT count(*) FROM trainee_badge WHERE uuid = ?1) + (SELECT count(*) FROM certificate_token WHERE uuid = ?1)", U1),
+		  "0");
 	store_close(s);
 	free(m);
 	unlink(path);
