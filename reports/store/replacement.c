@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The note an offer gets when its deadline passes without an answer. */
+#define EXPIRED_NOTE "Termine per accettare scaduto senza risposta."
+
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 
@@ -249,6 +252,18 @@ int replacement_decide(struct store *s, const char *uuid, int accept, const char
 	err[0] = info[0] = '\0';
 	if (rc)
 		return rc;
+	time_date(now_wall(), at, sizeof(at));
+	if (accept && strcmp(o.deadline, at) < 0) {
+		/* Past its deadline the offer is expired even if the periodic
+		 * job has not run yet: expire it now, as the job would. */
+		char when[16];
+		if (replacement_decide(s, uuid, 0, by, EXPIRED_NOTE, info, isize, err, errsize) < 0)
+			return -1;
+		date_it(o.deadline, when, sizeof(when));
+		snprintf(err, errsize, "L'offerta di subentro a %s è scaduta il %s e non si può più accettare. %s",
+			 o.protocol, when, info);
+		return 2;
+	}
 	if (!note)
 		note = "";
 	snprintf(why, sizeof(why), accept ? "Accetta il subentro nel posto liberato. %s"
@@ -288,7 +303,7 @@ int replacement_expire(struct store *s, const char *today, const char *by)
 			ARGS(today), &r))
 		return -1;
 	for (int i = 0; i < store_res_rows(r); i++) {
-		int rc = replacement_decide(s, cell(r, i, 0), 0, by, "Termine per accettare scaduto senza risposta.",
+		int rc = replacement_decide(s, cell(r, i, 0), 0, by, EXPIRED_NOTE,
 					    info, sizeof(info), err, sizeof(err));
 		if (rc < 0) {
 			n = -1;

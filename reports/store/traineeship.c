@@ -27,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+/* How many past months the late-register reminder looks back. */
+#define REMIND_MONTHS 3
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
 
@@ -1493,17 +1495,14 @@ int traineeship_late(struct store *s, const char *month, const char *comune, con
 	return 0;
 }
 
-int traineeship_late_remind(struct store *s, const char *today, const char *by)
+/* Reminds the late registers of one month (see traineeship_late_remind). */
+static int remind_month(struct store *s, const char *month, const char *today, const char *by)
 {
 	struct late_register *l = NULL;
-	char month[24], at[21], subject[MAIL_SUBJECT_MAX], body[1200], when[16];
+	char at[21], subject[MAIL_SUBJECT_MAX], body[1200], when[16];
 	size_t n = 0;
-	int y, m, sent = 0;
+	int sent = 0;
 
-	snprintf(month, sizeof(month), "%.7s", today);
-	if (strlen(today) < 10 || month_parse(month, &y, &m))
-		return -1;
-	snprintf(month, sizeof(month), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
 	if (traineeship_late(s, month, "", today, &l, &n))
 		return -1;
 	time_iso(now_wall(), at, sizeof(at));
@@ -1543,4 +1542,30 @@ int traineeship_late_remind(struct store *s, const char *today, const char *by)
 fail:
 	free(l);
 	return -1;
+}
+
+int traineeship_late_remind(struct store *s, const char *today, const char *by)
+{
+	char month[24];
+	int y, m, sent = 0;
+
+	snprintf(month, sizeof(month), "%.7s", today);
+	if (strlen(today) < 10 || month_parse(month, &y, &m))
+		return -1;
+	/* Every month still open past its deadline within REMIND_MONTHS, not
+	 * only the last: a job that did not run between the deadline and the
+	 * month's end (a hub down, a monthly cron) must not skip a month. */
+	for (int k = 1; k <= REMIND_MONTHS; k++) {
+		int mm = m - k, yy = y, r;
+		while (mm < 1) {
+			mm += 12;
+			yy--;
+		}
+		snprintf(month, sizeof(month), "%04d-%02d", yy, mm);
+		r = remind_month(s, month, today, by);
+		if (r < 0)
+			return -1;
+		sent += r;
+	}
+	return sent;
 }

@@ -194,7 +194,7 @@ int traineeship_late(struct store *s, const char *month, const char *comune, con
 		     struct late_register **late, size_t *n);
 
 /* Reminds the comune's office (its contact e-mail, office_contact) of
- * each register of the month before today ("YYYY-MM-DD") still
+ * each register of the three months before today ("YYYY-MM-DD") still
  * unconfirmed after its deadline: one message in the mail outbox per
  * placement and month, never twice, audited. The hub's periodic job
  * calls it. Returns how many were queued, or -1. */

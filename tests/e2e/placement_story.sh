@@ -244,12 +244,15 @@ story() {
 	check_match "story-$B-april-figures" "$(page)" "Ore attese 84h00 Ore firmate 64h00 Presenza 76,1%.*Indennità 380,95 €.*Mese confermato il 2026-05-18T.* da anna"
 
 	# The rest of May and June at the kiosk, with the hub up; its own
-	# periodic job runs at the start and reminds April no more.
+	# periodic job runs at the start on 1 July: April is not reminded
+	# again, May (due 10 June, no job ran since) is: the trainee's and
+	# the one who left on 5 May.
 	m=$(grep -c 'late registers reminded' "$T/$B-hub.log")
 	hub "2026-07-01 09:00" || return
 	for n in $(seq 100); do [ "$(grep -c 'late registers reminded' "$T/$B-hub.log")" -gt "$m" ] && break; sleep 0.1; done
 	check "story-$B-hub-job" "$(grep -o '[0-9]* seat offers expired; [0-9]* late registers reminded' "$T/$B-hub.log" | tail -1) \
-$(sql "SELECT count(*) FROM register_reminder WHERE month = '2026-04'")" "0 seat offers expired; 0 late registers reminded 2"
+$(sql "SELECT count(*) FROM register_reminder WHERE month = '2026-04'") \
+$(sql "SELECT count(*) FROM register_reminder WHERE month = '2026-05'")" "0 seat offers expired; 2 late registers reminded 2 2"
 	scans 2026-05-05 2026-06-30 "expect-text Questo mese: 68 h 00 min" "wait-sync 20" &&
 		pass "story-$B-may-june-scanned" || fail "story-$B-may-june-scanned" "$(grep -a FAIL "$K/kiosk.log" | tail -1)"
 	check "story-$B-all-at-hub" "$(hub_events) $(unsent)" "99 0"

@@ -158,7 +158,16 @@ int main(void)
 	/* P-3 does not answer: after the deadline the seat goes to P-4. */
 	setenv("DOTE_NOW", "1777453200", 1);	/* 2026-04-29T09:00:00Z */
 	CHECK_INT("deadline not passed on the 25th: nothing expires", replacement_expire(s, "2026-04-25", "hub"), 0);
-	CHECK_INT("expired on the 26th", replacement_expire(s, "2026-04-26", "hub"), 1);
+	/* P-3 calls on the 29th, before the periodic job has run: the offer
+	 * expired on the 25th and cannot be accepted any more. */
+	CHECK_INT("a late acceptance is refused", replacement_decide(s, "u-3", 1, "anna", "telefonata del 29/04", info,
+								     sizeof(info), err, sizeof(err)), 2);
+	CHECK("the clerk is told why and who is next", strstr(err, "scaduta il 25/04/2026") &&
+	      strstr(err, "Posto offerto a P-4"));
+	CHECK_STR("audited as an expiry", one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1"
+					      " AND action = 'replacement_refused'", "u-3"),
+		  "Rinuncia al subentro nel posto liberato. Termine per accettare scaduto senza risposta.");
+	CHECK_INT("so the job has nothing left to expire", replacement_expire(s, "2026-04-26", "hub"), 0);
 	CHECK_STR("P-3 withdrawn", one(s, "SELECT status FROM application WHERE uuid = ?1", "u-3"), "withdrawn");
 	CHECK_INT("P-4 offered", replacement_open(s, "u-4", &o), 0);
 	CHECK_STR("P-4's deadline from today", o.deadline, "2026-05-09");
@@ -188,7 +197,11 @@ int main(void)
 	/* Late registers: P-4's May is not confirmed by 10 June; the comune's
 	 * office is reminded once (issue 19). */
 	setenv("DOTE_NOW", "1781168400", 1);	/* 2026-06-11T09:00:00Z */
-	CHECK_INT("no reminder on the deadline day", traineeship_late_remind(s, "2026-06-10", "hub"), 0);
+	CHECK_INT("on May's deadline day: only the older months nobody confirmed", traineeship_late_remind(s, "2026-06-10", "hub"), 4);
+	CHECK_STR("those are the ended placements' March and April",
+		  one(s, "SELECT group_concat(uuid || ' ' || month, ', ') FROM (SELECT uuid, month FROM register_reminder"
+			 " WHERE month < ?1 ORDER BY uuid, month)", "2026-05"), "u-1 2026-03, u-1 2026-04, u-5 2026-03, u-5 2026-04");
+	CHECK_INT("no reminder for May on its deadline day", traineeship_late_remind(s, "2026-06-10", "hub"), 0);
 	CHECK_INT("one reminder the day after", traineeship_late_remind(s, "2026-06-11", "hub"), 1);
 	CHECK_INT("never twice", traineeship_late_remind(s, "2026-06-12", "hub"), 0);
 	CHECK_STR("the reminder goes to the comune's office",
@@ -201,6 +214,13 @@ int main(void)
 		     "il termine era il 10/06/2026"));
 	CHECK_STR("audited", one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'register_reminder'", "u-4"),
 		  "2026-05");
+	/* The job does not run again until 1 August (a hub down, a monthly
+	 * cron): June, due on 10 July, is still reminded; May not again. */
+	setenv("DOTE_NOW", "1785574800", 1);	/* 2026-08-01T09:00:00Z */
+	CHECK_INT("a month missed by the job is still reminded", traineeship_late_remind(s, "2026-08-01", "hub"), 1);
+	CHECK_STR("the reminders: May, then June",
+		  one(s, "SELECT group_concat(month, ' ') FROM (SELECT month FROM register_reminder WHERE uuid = ?1"
+			 " ORDER BY month)", "u-4"), "2026-05 2026-06");
 	store_close(s);
 	unlink(path);
 	return check_done();
