@@ -10,7 +10,8 @@
 # April: answered on screen, kept, sent when it is back). April has an
 # illness week (under 80%: in proportion), May a forgotten sign-out the
 # tutor fixes, June just over 80%. The comune's tutor works through the
-# office pages with HTTP (curl): illness, fix, confirmation of each month;
+# office pages with HTTP (curl: illness, fix, April and May) and confirms
+# June in headless Chromium, through the page's own form and button;
 # April is confirmed late, after the periodic job (on 18 May `dote
 # retention run`, as cron runs it for a hub with retention_interval_hours
 # = 0; on 1 July the hub's own) e-mailed the office through an SMTP sink.
@@ -27,7 +28,7 @@
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O_DIR=$(dirname "$DOTE_BIN")
 export DOTE_ASSETS="$top/assets" SDL_AUDIODRIVER=dummy TZ=Europe/Rome
-for tool in sqlite3 curl jq zbarimg pdftotext pdftoppm; do
+for tool in sqlite3 curl jq zbarimg pdftotext pdftoppm chromium node; do
 	command -v $tool >/dev/null || { echo "SKIP placement_story: $tool not installed"; exit 0; }
 done
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP placement_story: python3-aiosmtpd not installed"; exit 0; }
@@ -38,6 +39,10 @@ ILL=" 2026-04-13 2026-04-14 2026-04-15 2026-04-16 2026-04-17 "
 AWAY=" 2026-05-18 2026-05-19 2026-05-20 2026-06-22 2026-06-23 2026-06-24 2026-06-25 "
 FORGOT=2026-05-12	# signed in, never out
 ep() { date -d "$1" +%s; }
+cdp() { # SHOT VERB ARGS...: one action in the tutor's Chromium; the page it shows in $K/cdp.json
+	timeout 60 node "$top/tests/e2e/office_chain_cdp.js" "$CHROMIUM_PORT" "$HUB_URL" "$K" "$@" \
+		>"$K/cdp.json" 2>>"$K/cdp.log"
+}
 
 "$DOTE_BIN/dote-kiosk" --init-db "$T/catalog.db" >/dev/null 2>&1 &&
 	sqlite3 "$T/catalog.db" < "$top/tests/ui/fixture.sql" || { fail story-setup "catalog"; finish; }
@@ -269,8 +274,16 @@ $(sqlite3 "$K/kiosk.db" "SELECT count(*) FROM attendance_outbox WHERE kind = 1")
 		"anna: uscita $FORGOT 13:00: badge dimenticato"
 	check "story-$B-may-confirm" "$(post /ufficio/tirocinio id="$UA" mese=2026-05 azione=conferma)" 200
 	check_match "story-$B-may-figures" "$(page)" "Ore attese 80h00 Ore firmate 68h00 Presenza 85,0%.*Indennità 500,00 €"
-	check "story-$B-june-confirm" "$(post /ufficio/tirocinio id="$UA" mese=2026-06 azione=conferma)" 200
-	check_match "story-$B-june-figures" "$(page)" "Ore attese 84h00 Ore firmate 68h00 Presenza 80,9%.*Indennità 500,00 €"
+	# June in the tutor's own browser: Chromium fills and sends the
+	# register page's confirmation form with its own button.
+	if start_chromium "tutor-$B" &&
+		cdp june-login login anna "$PW" && cdp june-confirm form "/ufficio/tirocinio?id=$UA&mese=2026-06" conferma; then
+		check_match "story-$B-june-confirm" "$(jq -r '"\(.status) \(.ok)"' "$K/cdp.json")" "^200 Mese confermato\."
+		check_match "story-$B-june-figures" "$(jq -r .text "$K/cdp.json")" \
+			"Ore attese 84h00 Ore firmate 68h00 Presenza 80,9%.*Indennità 500,00 €"
+	else
+		fail "story-$B-june-confirm" "Chromium: $(tail -1 "$K/cdp.log" 2>/dev/null)"
+	fi
 	check "story-$B-completed" "$(post /ufficio/tirocinio id="$UA" mese=2026-06 azione=fine esito=completed data=2026-06-30 \
 		"competenze=accoglienza del pubblico; protocollo" "giudizio=ottimo")" 200
 
