@@ -341,6 +341,7 @@ static void speech_off(struct kiosk *k, const char *first)
 	}
 	k->speech_on = 0;
 	k->speech_private = 0;
+	k->screen_blank = 0;
 	k->speech_volume = SPEECH_VOLUME_DEFAULT;
 	speech_set_volume(k->speech, k->speech_volume);
 }
@@ -944,6 +945,19 @@ static int keypad_keys(struct kiosk *k)
 	case UI_KEY_SPELL:
 		if (k->speech_on)
 			say_spelled(k);
+		in->key = 0;
+		break;
+	case UI_KEY_BLANK:
+		/* Private audio mode: the screen can go dark on request, so
+		 * that nobody passing by reads what is typed (issue 22). */
+		if (k->speech_on && k->speech_private) {
+			k->screen_blank = !k->screen_blank;
+			say_sentence(k, k->screen_blank ? _("Screen off: nobody passing by can see what you enter. "
+							    "Press the same key to turn it on again.")
+				     : _("Screen on."));
+		} else if (k->speech_on) {
+			say_sentence(k, _("The screen can be turned off only with headphones."));
+		}
 		in->key = 0;
 		break;
 	case UI_KEY_BACKSPACE:

@@ -176,6 +176,7 @@ struct kiosk {
 	struct speech *speech;
 	int speech_on;
 	int speech_private;		/* started by headphones: values may be read */
+	int screen_blank;		/* private mode only: the screen shows nothing */
 	int speech_volume;
 	char say[KIOSK_SAY_MAX];	/* with language marks (ui.h UI_LANG_MARK) */
 	char spoken[8][KIOSK_SAY_MAX];	/* as said, marks kept */

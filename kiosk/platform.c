@@ -36,6 +36,7 @@ struct platform {
 	int lw, lh;			/* logical size */
 	int64_t vclock;			/* headless virtual ms */
 	uint32_t shown_hash;
+	int shown_blank;		/* what is on the glass is the blank screen */
 	int drawn_once;
 	int64_t start_us;
 	int64_t first_frame_us;
@@ -99,10 +100,24 @@ static void set_script(struct platform *p)
 	render_set_script(p->render, p->k->ui.rtl, !strcmp(l, "ro") || !strcmp(l, "uk") || !strcmp(l, "ar"));
 }
 
+/* Shows the blank screen of private audio mode (nothing of the frame,
+ * so that nobody passing by reads what is typed); the next real frame
+ * is drawn whole. */
+static void present_blank(struct platform *p)
+{
+	SDL_SetRenderTarget(p->sdl, NULL);
+	SDL_SetRenderDrawColor(p->sdl, 0, 0, 0, 255);
+	SDL_RenderClear(p->sdl);
+	SDL_RenderPresent(p->sdl);
+	render_invalidate(p->render);
+	p->shown_blank = 1;
+}
+
 /* Draws the frame's command list and presents it. */
 static void present(struct platform *p, int64_t t0, int64_t c0)
 {
 	struct kiosk *k = p->k;
+	p->shown_blank = 0;
 	if (p->target)
 		SDL_SetRenderTarget(p->sdl, p->target);
 	set_script(p);
@@ -173,7 +188,10 @@ static void step(struct platform *p)
 	memset(&p->pending, 0, sizeof(p->pending));
 	p->pending.x = k->ui.in.x;
 	p->pending.y = k->ui.in.y;
-	if (!p->drawn_once || k->ui.hash != p->shown_hash)
+	if (k->screen_blank && p->drawn_once) {
+		if (!p->shown_blank)
+			present_blank(p);
+	} else if (!p->drawn_once || k->ui.hash != p->shown_hash || p->shown_blank)
 		present(p, t0, c0);
 	if (k->wipe_caches) {
 		/* A session ended: forget every copy of what was typed (text
@@ -390,6 +408,8 @@ static int map_key(SDL_Keycode sym)
 	 * send these). */
 	case SDLK_F2: case SDLK_AGAIN: return UI_KEY_REPEAT;
 	case SDLK_F3: return UI_KEY_SPELL;
+	/* Screen off and on again, in private audio mode (issue 22). */
+	case SDLK_F4: return UI_KEY_BLANK;
 	default: return 0;
 	}
 }
@@ -693,6 +713,22 @@ void platform_advance(struct platform *p, int64_t ms)
 		p->vclock += dt;
 		step(p);
 	}
+}
+
+int platform_lit_percent(struct platform *p)
+{
+	SDL_Surface *s = p->surface;
+	size_t lit = 0;
+	if (!s)
+		return -1;
+	SDL_LockSurface(s);
+	for (int y = 0; y < s->h; y++) {
+		const uint32_t *row = (const uint32_t *)((const unsigned char *)s->pixels + (size_t)y * (size_t)s->pitch);
+		for (int x = 0; x < s->w; x++)
+			lit += (row[x] & 0xffffff) != 0;
+	}
+	SDL_UnlockSurface(s);
+	return (int)((lit * 100 + (size_t)s->w * (size_t)s->h - 1) / ((size_t)s->w * (size_t)s->h));
 }
 
 int platform_screenshot(struct platform *p, const char *path)

@@ -46,6 +46,9 @@ void platform_headphones(struct platform *p);
 void platform_advance(struct platform *p, int64_t ms);
 /* Saves what is on screen as PNG. */
 int platform_screenshot(struct platform *p, const char *path);
+/* Headless: the share of the screen's pixels that are not black, in
+ * percent (0 for the blank screen of private mode), or -1. */
+int platform_lit_percent(struct platform *p);
 /* Resizes the headless surface (layout test at many sizes). */
 int platform_resize(struct platform *p, int w, int h);
 

@@ -463,6 +463,16 @@ static int verb_expect_taps(struct script *s, const char *verb, char *arg)
 	return s->taps <= atoi(arg) ? 0 : fail(s, "%d taps, want at most %d", s->taps, atoi(arg));
 }
 
+/* "expect-lit MIN MAX": the share of lit (not black) pixels on the
+ * screen, in percent, is within MIN..MAX (0 0: the blank screen). */
+static int verb_expect_lit(struct script *s, const char *verb, char *arg)
+{
+	int lo = 0, hi = 100, lit = platform_lit_percent(s->p);
+	if (sscanf(arg, "%d %d", &lo, &hi) != 2)
+		return fail(s, "expect-lit needs MIN MAX");
+	return lit >= lo && lit <= hi ? 0 : fail(s, "%d%% of the screen lit, want %d..%d", lit, lo, hi);
+}
+
 static int verb_wait(struct script *s, const char *verb, char *arg)
 {
 	platform_advance(s->p, atoll(arg));
@@ -1048,6 +1058,7 @@ static const struct verb {
 	{ "wait", verb_wait },
 	{ "clock", verb_clock },
 	{ "expect-presses", verb_expect_presses },
+	{ "expect-lit", verb_expect_lit },
 	{ "expect-taps", verb_expect_taps },
 	{ "wait-sync", verb_wait_sync },
 	{ "wait-status", verb_wait_status },

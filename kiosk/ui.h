@@ -120,8 +120,9 @@ enum ui_key {
 	UI_KEY_PAGEDOWN, UI_KEY_HOME, UI_KEY_END, UI_KEY_SPACE,
 	/* A navigation keypad's Help key (F1, Help) and volume keys. */
 	UI_KEY_HELP, UI_KEY_VOLUME_UP, UI_KEY_VOLUME_DOWN,
-	/* The voice guide's repeat (F2, Again) and spell (F3) keys. */
-	UI_KEY_REPEAT, UI_KEY_SPELL,
+	/* The voice guide's repeat (F2, Again) and spell (F3) keys; the
+	 * screen off and on key (F4) of private audio mode. */
+	UI_KEY_REPEAT, UI_KEY_SPELL, UI_KEY_BLANK,
 };
 
 /* A scrolling panel's state, owned by the screen (kept across frames). */
