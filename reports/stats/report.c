@@ -369,6 +369,10 @@ struct source {
 	int attr_mode;			/* 1: WHERE t.attr = ?, attr dims from t.value; 2: raw attr columns;
 					 * 3: WHERE t.attr = ? AND t.attr2 = ?, from t.value and t.value2 */
 	int has_comune, has_placement, has_call;
+	/* 1: a leaf read (leaf_sums, funnel_leaf_sums) without a GROUP BY:
+	 * the table holds one row per leaf already, or one per event of
+	 * it, added up in C. */
+	int flat;
 };
 
 #define ROLLUP_SUMS "SUM(t.applications), SUM(t.applicants), SUM(t.selected), SUM(t.started)," \
@@ -391,6 +395,16 @@ static const struct source src_key_province = {
 	"rollup_province", "rollup_province t", KEY_SUM, 1, 0, 0, 1 };
 static const struct source src_key_comune = {
 	"rollup_comune", "rollup_comune t", KEY_SUM, 1, 1, 0, 1 };
+/* The comune-level leaves (comune x call x month, docs/reports.md,
+ * "Issue 20", rule 4) as they are stored: the totals of rollup_comune
+ * (attr and value '') are one row per leaf already, read without a
+ * GROUP BY, whose sort and aggregates cost more than the rest of a
+ * national comune-level report; leaf_sums reads only the columns the
+ * report's measures need (leaf_columns). */
+static const struct source src_leaf_comune = {
+	"rollup_comune", "rollup_comune t", "t.applications, t.applicants, t.selected, t.started, t.completed,"
+	" t.dropped_out, t.sel_days, t.sel_n, t.ckey, t.ckey_uniq, t.ckey_sel, t.ckey_sta, t.ckey_com, t.ckey_dro",
+	1, 1, 0, 1, 1 };
 static const struct source src_rollup_placement = {
 	"rollup_placement",
 	"(SELECT r.*, COALESCE(pl.office, '') AS office FROM rollup_placement r"
@@ -411,6 +425,12 @@ static const struct source src_funnel_comune = {
 	"SUM(CASE WHEN t.event = 'session' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'view' THEN t.n ELSE 0 END),"
 	" SUM(CASE WHEN t.event = 'form' THEN t.n ELSE 0 END), SUM(CASE WHEN t.event = 'submit' THEN t.n ELSE 0 END)",
 	0, 1, 0, 0 };
+/* The kiosk counts' comune x month leaves: rollup_funnel's rows, one
+ * per event, in its key order (comune, month, event), read without a
+ * GROUP BY and added up by funnel_row (a GROUP BY's aggregates cost
+ * more than the whole report otherwise). */
+static const struct source src_leaf_funnel = {
+	"rollup_funnel", "rollup_funnel t", "t.event, t.n", 0, 1, 0, 0, 1 };
 static const struct source src_funnel_raw = {
 	"usage_count",
 	"(SELECT COALESCE(c.region, '') AS region, COALESCE(c.province, '') AS province, u.comune AS comune,"
@@ -459,6 +479,8 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 	} while (0)
 	if (s->attr_mode == 1 || s->attr_mode == 3)
 		FILTER("t.attr = ?%d", attr);
+	if (s->flat && s->attr_mode == 1)	/* the totals' value is '' as their attr: the key's prefix */
+		FILTER("t.value = ?%d", attr);
 	if (s->attr_mode == 3)
 		FILTER("t.attr2 = ?%d", attr2);
 	if (q->from[0])
@@ -477,7 +499,7 @@ static int plan_build(struct plan *p, const struct source *s, const struct repor
 	if (q->call[0] && s->has_call)
 		FILTER("t.call_id = CAST(?%d AS INTEGER)", p->call_id_text);
 #undef FILTER
-	if (q->n_dims && off < sizeof(p->sql))
+	if (q->n_dims && !s->flat && off < sizeof(p->sql))
 		off += (size_t)snprintf(p->sql + off, sizeof(p->sql) - off, " GROUP BY %s", keys);
 	return off < sizeof(p->sql) ? 0 : -1;
 }
@@ -1029,18 +1051,28 @@ static int queued_run(struct store *db, int queued, struct plan *p, const struct
 static struct report_row *leaf_parent(struct report *r, struct row_index *ix, char *region, char *comune,
 				      char *call, char *month, char *err, size_t errsize)
 {
-	const struct comune *cm = comune_by_istat(comune);
-	char quarter[24] = "", year[8] = "", *keys[REPORT_MAX_DIMS];
+	const struct comune *cm;
+	char quarter[8] = "", year[8] = "", *keys[REPORT_MAX_DIMS];
 	struct report_row *row;
 
+	/* Once per leaf, thousands per report: no printf, no lookup a
+	 * dimension does not need. */
 	if (strlen(month) >= 7) {
-		snprintf(quarter, sizeof(quarter), "%.4s-Q%d", month, (atoi(month + 5) + 2) / 3);
-		snprintf(year, sizeof(year), "%.4s", month);
+		int qn = (atoi(month + 5) + 2) / 3;
+		memcpy(year, month, 4);
+		year[4] = 0;
+		memcpy(quarter, month, 4);
+		memcpy(quarter + 4, "-Q", 2);
+		quarter[6] = (char)('0' + (qn >= 0 && qn <= 9 ? qn : 0));
+		quarter[7] = 0;
 	}
 	for (int d = 0; d < r->q.n_dims; d++) {
 		switch (r->q.dims[d]) {
 		case RD_REGION: keys[d] = region; break;
-		case RD_PROVINCE: keys[d] = (char *)(cm ? cm->province : ""); break;
+		case RD_PROVINCE:
+			cm = comune_by_istat(comune);
+			keys[d] = (char *)(cm ? cm->province : "");
+			break;
 		case RD_COMUNE: keys[d] = comune; break;
 		case RD_CALL: keys[d] = call; break;
 		case RD_MONTH: keys[d] = month; break;
@@ -1108,6 +1140,50 @@ static int leaf_row(void *ctx, const char *const *cells, int ncols)
 	return leaf_add(k->r, k->ix, keys, &leaf, k->err, k->errsize);
 }
 
+/* The counts (enum report_base, RB_APPLICATIONS .. RB_SEL_N) the
+ * measures of q are computed from, as a bit mask. */
+static unsigned leaf_need(const struct report_query *q)
+{
+	unsigned need = 1u << RB_APPLICATIONS;
+
+	for (int i = 0; i < q->n_measures; i++)
+		switch (q->measures[i]) {
+		case RM_APPLICANTS: need |= 1u << RB_APPLICANTS; break;
+		case RM_SELECTED: case RM_FILL_RATE: need |= 1u << RB_SELECTED; break;
+		case RM_STARTED: need |= 1u << RB_STARTED; break;
+		case RM_COMPLETED: need |= 1u << RB_COMPLETED; break;
+		case RM_DROPPED: need |= 1u << RB_DROPPED; break;
+		case RM_DROPOUT_RATE: need |= 1u << RB_DROPPED | 1u << RB_STARTED; break;
+		case RM_DAYS: need |= 1u << RB_SELECTED | 1u << RB_SEL_DAYS | 1u << RB_SEL_N; break;
+		default: break;
+		}
+	return need;
+}
+
+/* The SELECT list of src_leaf_comune with only the counts in need (and
+ * their cell keys); the others read as NULL, that is 0, and are never
+ * shown: each column a report does not show cost two conversions per
+ * leaf (integer to text in SQLite, text to integer here). */
+static int leaf_columns(char *buf, size_t size, unsigned need)
+{
+	static const char *const cols[8] = {
+		"t.applications", "t.applicants", "t.selected", "t.started", "t.completed", "t.dropped_out",
+		"t.sel_days", "t.sel_n" };
+	static const char *const keys[REPORT_KEYS] = {
+		"t.ckey", "t.ckey_uniq", "t.ckey_sel", "t.ckey_sta", "t.ckey_com", "t.ckey_dro" };
+	size_t off = 0;
+
+	for (int i = 0; i < 8 + REPORT_KEYS; i++) {
+		int b = i < 8 ? i : i - 8;
+		int n = snprintf(buf + off, size - off, "%s%s", i ? ", " : "",
+				 !(need & 1u << b) ? "NULL" : i < 8 ? cols[b] : keys[b]);
+		if (n < 0 || (size_t)n >= size - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 /*
  * Comune level, protected (docs/reports.md, "Issue 20", rule 4): the
  * counts of every row are the sums of the published values of its
@@ -1118,13 +1194,15 @@ static int leaf_row(void *ctx, const char *const *cells, int ncols)
  * table (plus the queue), adds the true counts, the keys and the
  * leaves' published values into r's rows (row->pub, row->summed).
  */
-static int leaf_sums(struct store *db, const struct source *s, char *from, const struct plan *tp,
+static int leaf_sums(struct store *db, const struct source *s, char *from, const struct plan *tp, unsigned need,
 		     int queued, struct report *r, struct row_index *ix, char *err, size_t errsize)
 {
 	static const int leaf_dims[] = { RD_REGION, RD_COMUNE, RD_CALL, RD_MONTH };
 	struct report rl;
 	struct row_index lix = { NULL, 0 };
 	struct plan *lp = malloc(sizeof(*lp));
+	struct source flat = src_leaf_comune;
+	char cols[512];
 	int rc = -1;
 
 	memset(&rl, 0, sizeof(rl));
@@ -1136,6 +1214,14 @@ static int leaf_sums(struct store *db, const struct source *s, char *from, const
 	rl.q = r->q;
 	memcpy(rl.q.dims, leaf_dims, sizeof(leaf_dims));
 	rl.q.n_dims = (int)ARRAY_SIZE(leaf_dims);
+	if (s == &src_rollup_comune) {
+		if (leaf_columns(cols, sizeof(cols), need)) {
+			snprintf(err, errsize, "query too long");
+			goto out;
+		}
+		flat.measures = cols;
+		s = &flat;
+	}
 	if (plan_build(lp, s, &rl.q, "", "", from)) {
 		snprintf(err, errsize, "query too long");
 		goto out;
@@ -1171,6 +1257,43 @@ out:
 	return rc;
 }
 
+struct funnel_sink {
+	struct report *r;
+	struct row_index *ix;
+	struct report_row *last;	/* the previous row's leaf: its events come in a run */
+	char *err;
+	size_t errsize;
+};
+
+/* One row of src_leaf_funnel (region, comune, month, event, n) added to
+ * its comune x month leaf in k->r. */
+static int funnel_row(void *ctx, const char *const *cells, int ncols)
+{
+	static const char *const events[] = { "session", "view", "form", "submit" };
+	struct funnel_sink *k = ctx;
+	char *keys[3];
+	struct report_row *row = k->last;
+
+	if (ncols < 5) {
+		snprintf(k->err, k->errsize, "database error: short row");
+		return -1;
+	}
+	for (int d = 0; d < 3; d++)
+		keys[d] = (char *)(cells[d] ? cells[d] : "");
+	if (!row || strcmp(row->key[1], keys[1]) || strcmp(row->key[2], keys[2]) || strcmp(row->key[0], keys[0]))
+		row = row_get(k->r, k->ix, keys, 3, 1);
+	if (!row) {
+		snprintf(k->err, k->errsize, k->r->n >= REPORT_MAX_ROWS ? "the report has too many rows; add filters"
+									  : "out of memory");
+		return -1;
+	}
+	k->last = row;
+	for (int e = 0; e < 4; e++)
+		if (cells[3] && !strcmp(cells[3], events[e]))
+			row->base[RB_SESSIONS + e] += cell_int(cells[4]);
+	return 0;
+}
+
 /*
  * The kiosk counts at comune level, protected: as leaf_sums, the sums of
  * the published values of their leaves, here comune x month (the kiosk
@@ -1204,8 +1327,25 @@ static int funnel_leaf_sums(struct store *db, const struct source *s, const stru
 	memcpy(rf.q.dims, cm_dims, sizeof(cm_dims));
 	rf.q.n_dims = (int)ARRAY_SIZE(cm_dims);
 	ra.q = rf.q;
-	if (plan_build(lp, s, &rf.q, "", "", NULL) || plan_run(db, lp, &rf, &fix, RB_SESSIONS, 4, 0, 1, err, errsize))
+	if (s == &src_funnel_comune) {
+		struct funnel_sink k = { &rf, &fix, NULL, err, errsize };
+		struct store_args a;
+
+		if (plan_build(lp, &src_leaf_funnel, &rf.q, "", "", NULL)) {
+			snprintf(err, errsize, "query too long");
+			goto out;
+		}
+		args_of(&a, lp->params, lp->np);
+		err[0] = 0;
+		if (store_query_once(db, lp->sql, &a, funnel_row, &k) < 0) {
+			if (!err[0])
+				db_error(db, err, errsize);
+			goto out;
+		}
+	} else if (plan_build(lp, s, &rf.q, "", "", NULL) ||
+		   plan_run(db, lp, &rf, &fix, RB_SESSIONS, 4, 0, 1, err, errsize)) {
 		goto out;
+	}
 	/* The applications of each comune x month: true count, key and the
 	 * sum of their call leaves' published values. */
 	if (r->q.force_raw) {
@@ -1215,7 +1355,8 @@ static int funnel_leaf_sums(struct store *db, const struct source *s, const stru
 			goto out;
 		}
 	}
-	if (leaf_sums(db, from ? &key_raw : &src_rollup_comune, from, tp, queued, &ra, &aix, err, errsize))
+	if (leaf_sums(db, from ? &key_raw : &src_rollup_comune, from, tp, 1u << RB_APPLICATIONS, queued, &ra, &aix,
+		      err, errsize))
 		goto out;
 	for (size_t i = 0; i < rf.n; i++) {
 		struct report_row *leaf = &rf.rows[i], *apps, *row;
@@ -1373,7 +1514,7 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 		}
 		r->source = s->name;
 		if (q->protect && need_comune && !need_placement) {
-			if (leaf_sums(db, s, from, &p, queued, r, &ix, err, errsize))
+			if (leaf_sums(db, s, from, &p, leaf_need(q), queued, r, &ix, err, errsize))
 				goto out;
 		} else {
 			if (plan_build(&p, s, q, attr, attr2, from)) {
