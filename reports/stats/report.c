@@ -1112,8 +1112,8 @@ static int leaf_add(struct report *r, struct row_index *ix, char *const *keys, c
 }
 
 struct leaf_sink {
-	struct report *r;
-	struct row_index *ix;
+	struct report *r, *cm;
+	struct row_index *ix, *cmix;
 	char *err;
 	size_t errsize;
 };
@@ -1137,6 +1137,8 @@ static int leaf_row(void *ctx, const char *const *cells, int ncols)
 		leaf.base[RB_APPLICATIONS + i] = cell_int(cells[4 + i]);
 	for (int i = 0; i < REPORT_KEYS; i++)
 		leaf.ckey[i] = key_of(cells[12 + i]);
+	if (k->cm && leaf_add(k->cm, k->cmix, keys, &leaf, k->err, k->errsize))
+		return -1;
 	return leaf_add(k->r, k->ix, keys, &leaf, k->err, k->errsize);
 }
 
@@ -1192,10 +1194,13 @@ static int leaf_columns(char *buf, size_t size, unsigned need)
  * function of its published months and adds nothing an attacker could
  * average. Reads the leaves with the same source and filters as the
  * table (plus the queue), adds the true counts, the keys and the
- * leaves' published values into r's rows (row->pub, row->summed).
+ * leaves' published values into r's rows (row->pub, row->summed), and
+ * when cm is not NULL into cm's too (comune x month rows for the kiosk
+ * counts, funnel_leaf_sums: one read of the leaves serves both).
  */
 static int leaf_sums(struct store *db, const struct source *s, char *from, const struct plan *tp, unsigned need,
-		     int queued, struct report *r, struct row_index *ix, char *err, size_t errsize)
+		     int queued, struct report *r, struct row_index *ix, struct report *cm, struct row_index *cmix,
+		     char *err, size_t errsize)
 {
 	static const int leaf_dims[] = { RD_REGION, RD_COMUNE, RD_CALL, RD_MONTH };
 	struct report rl;
@@ -1229,7 +1234,7 @@ static int leaf_sums(struct store *db, const struct source *s, char *from, const
 	if (from || !queued) {
 		/* Nothing queued: each leaf is one row of the answer, added
 		 * as it is read (no copy of the leaves). */
-		struct leaf_sink k = { r, ix, err, errsize };
+		struct leaf_sink k = { r, cm, ix, cmix, err, errsize };
 		struct store_args a;
 
 		args_of(&a, lp->params, lp->np);
@@ -1247,7 +1252,8 @@ static int leaf_sums(struct store *db, const struct source *s, char *from, const
 				 err, errsize)))
 		goto out;
 	for (size_t i = 0; i < rl.n; i++)
-		if (leaf_add(r, ix, rl.rows[i].key, &rl.rows[i], err, errsize))
+		if (leaf_add(r, ix, rl.rows[i].key, &rl.rows[i], err, errsize) ||
+		    (cm && leaf_add(cm, cmix, rl.rows[i].key, &rl.rows[i], err, errsize)))
 			goto out;
 	rc = 0;
 out:
@@ -1306,27 +1312,23 @@ static int funnel_row(void *ctx, const char *const *cells, int ncols)
  * the rows their keys.
  */
 static int funnel_leaf_sums(struct store *db, const struct source *s, const struct plan *tp, int queued,
-			    struct report *r, struct row_index *ix, int apps_too, char *err, size_t errsize)
+			    struct report *r, struct row_index *ix, int apps_too, struct report *ra,
+			    struct row_index *aix, char *err, size_t errsize)
 {
-	static const int cm_dims[] = { RD_REGION, RD_COMUNE, RD_MONTH };
 	static const struct source key_raw = { "raw", "", RAW_SUMS, 2, 1, 1, 1 };
-	struct report rf, ra;
-	struct row_index fix = { NULL, 0 }, aix = { NULL, 0 };
+	struct report rf;
+	struct row_index fix = { NULL, 0 };
 	struct plan *lp = malloc(sizeof(*lp));
 	char *from = NULL;
 	int rc = -1;
 
 	memset(&rf, 0, sizeof(rf));
-	memset(&ra, 0, sizeof(ra));
 	if (!lp) {
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
 	*lp = *tp;
-	rf.q = r->q;
-	memcpy(rf.q.dims, cm_dims, sizeof(cm_dims));
-	rf.q.n_dims = (int)ARRAY_SIZE(cm_dims);
-	ra.q = rf.q;
+	rf.q = ra->q;
 	if (s == &src_funnel_comune) {
 		struct funnel_sink k = { &rf, &fix, NULL, err, errsize };
 		struct store_args a;
@@ -1355,14 +1357,14 @@ static int funnel_leaf_sums(struct store *db, const struct source *s, const stru
 			goto out;
 		}
 	}
-	if (leaf_sums(db, from ? &key_raw : &src_rollup_comune, from, tp, 1u << RB_APPLICATIONS, queued, &ra, &aix,
-		      err, errsize))
+	if (!apps_too && leaf_sums(db, from ? &key_raw : &src_rollup_comune, from, tp, 1u << RB_APPLICATIONS, queued,
+				   ra, aix, NULL, NULL, err, errsize))
 		goto out;
 	for (size_t i = 0; i < rf.n; i++) {
 		struct report_row *leaf = &rf.rows[i], *apps, *row;
 		uint64_t key = 0;
 
-		apps = row_get(&ra, &aix, leaf->key, ra.q.n_dims, 0);
+		apps = row_get(ra, aix, leaf->key, ra->q.n_dims, 0);
 		if (apps)
 			key = apps->ckey[RB_APPLICATIONS];
 		row = leaf_parent(r, ix, leaf->key[0], leaf->key[1], (char *)"", leaf->key[2], err, errsize);
@@ -1385,9 +1387,7 @@ static int funnel_leaf_sums(struct store *db, const struct source *s, const stru
 	rc = 0;
 out:
 	free(fix.slots);
-	free(aix.slots);
 	report_free(&rf);
-	report_free(&ra);
 	free(from);
 	free(lp);
 	return rc;
@@ -1402,10 +1402,20 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 	int need_call = 0, rc = -1, own_tx = 0, queued = 0;
 	int64_t t0 = now_ms();
 	char raw_from[8192];
+	/* The applications by comune x month for the kiosk counts at comune
+	 * level (funnel_leaf_sums), filled by the applications' leaf read
+	 * when the report has both. */
+	static const int cm_dims[] = { RD_REGION, RD_COMUNE, RD_MONTH };
+	struct report cm;
+	struct row_index cmix = { NULL, 0 };
 
 	memset(r, 0, sizeof(*r));
 	r->q = *q;
 	memset(&p, 0, sizeof(p));
+	memset(&cm, 0, sizeof(cm));
+	cm.q = *q;
+	memcpy(cm.q.dims, cm_dims, sizeof(cm_dims));
+	cm.q.n_dims = (int)ARRAY_SIZE(cm_dims);
 	err[0] = 0;
 	if (validate(db, q, &p, err, errsize))
 		return -1;
@@ -1514,7 +1524,8 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 		}
 		r->source = s->name;
 		if (q->protect && need_comune && !need_placement) {
-			if (leaf_sums(db, s, from, &p, leaf_need(q), queued, r, &ix, err, errsize))
+			if (leaf_sums(db, s, from, &p, leaf_need(q), queued, r, &ix, fam[FAM_FUNNEL] ? &cm : NULL, &cmix,
+				      err, errsize))
 				goto out;
 		} else {
 			if (plan_build(&p, s, q, attr, attr2, from)) {
@@ -1548,7 +1559,7 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 		const struct source *s = q->force_raw ? &src_funnel_raw
 					 : need_comune ? &src_funnel_comune : &src_funnel_province;
 		if (q->protect && need_comune) {
-			if (funnel_leaf_sums(db, s, &p, queued, r, &ix, fam[FAM_APPS], err, errsize))
+			if (funnel_leaf_sums(db, s, &p, queued, r, &ix, fam[FAM_APPS], &cm, &cmix, err, errsize))
 				goto out;
 		} else if (plan_build(&p, s, q, "", "", NULL) ||
 			   plan_run(db, &p, r, &ix, RB_SESSIONS, 4, 0, 1, err, errsize)) {
@@ -1594,6 +1605,8 @@ out:
 	if (own_tx)
 		db_rollback(lite);	/* read only: nothing to keep */
 	free(ix.slots);
+	free(cmix.slots);
+	report_free(&cm);
 	r->ms = now_ms() - t0;
 	return rc;
 }
