@@ -614,6 +614,28 @@ int main(void)
 		      db_int(db, "SELECT SUM(applications) FROM rollup_province WHERE attr = ''", NULL, -1) == 3000);
 		store_close(sd);
 	}
+	/* Placements, areas and offices: by year or all time when protected
+	 * (a split of a comune's month by placement narrows its small count:
+	 * issue 20), any period on the internal pages. */
+	{
+		static const struct {
+			const char *dims, *period;
+			int protect, ok;
+		} g[] = {
+			{ "placement,month", NULL, 1, 0 }, { "comune,area,quarter", NULL, 1, 0 },
+			{ "office", "2025-03", 1, 0 }, { "area", "2025-Q2", 1, 0 }, { "placement", "2025", 1, 1 },
+			{ "comune,office,year", NULL, 1, 1 }, { "area", NULL, 1, 1 }, { "placement,month", NULL, 0, 1 },
+		};
+		int right = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(g); i++) {
+			int rc = run(db, &r, g[i].dims, "applications", g[i].protect, 0, g[i].period, NULL, NULL);
+			right += (rc == 0) == g[i].ok;
+			if (rc == 0)
+				report_free(&r);
+		}
+		CHECK_INT("report placements, areas, offices by month or quarter refused when protected", right,
+			  (int)ARRAY_SIZE(g));
+	}
 	/* After the rebuild nothing is queued: the leaves come from the rollups. */
 	CHECK_INT("report nothing queued for the leaf check", (int)db_int(db, "SELECT COUNT(*) FROM rollup_pending", NULL, -1), 0);
 	check_leaf_paths(db);
