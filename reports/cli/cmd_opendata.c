@@ -133,7 +133,7 @@ static int cmd_opendata(int argc, char **argv)
 	struct store *db = NULL;
 	char *text, *end;
 	size_t len;
-	size_t suppressed = 0, perturbed = 0;
+	size_t suppressed = 0, perturbed = 0, written = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -191,7 +191,19 @@ static int cmd_opendata(int argc, char **argv)
 		if ((period && report_parse_period(&q, period, err, sizeof(err))) ||
 		    report_parse_dims(&q, datasets[i].dims, err, sizeof(err)) ||
 		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err)) ||
-		    report_run(db, &q, &r, err, sizeof(err))) {
+		    0) {
+			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
+			json_decref(cols);
+			json_decref(files);
+			goto out;
+		}
+		/* Areas are published by year or for all time (issue 20): for a
+		 * month or a quarter the area file is left out. */
+		if (!strcmp(datasets[i].dims, "area") && q.from[0] && strcmp(q.from + 4, "-01")) {
+			json_decref(cols);
+			continue;
+		}
+		if (report_run(db, &q, &r, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
 			json_decref(cols);
 			json_decref(files);
@@ -219,6 +231,7 @@ static int cmd_opendata(int argc, char **argv)
 			      "format", "text/csv; charset=utf-8; header=present", "rows", (json_int_t)r.n,
 			      "columns", cols);
 		json_array_append_new(files, f);
+		written++;
 		report_free(&r);
 	}
 	if (placement_tables(db, period, min, dir, files, &perturbed, &suppressed)) {
@@ -269,7 +282,7 @@ static int cmd_opendata(int argc, char **argv)
 	}
 	free(text);
 	printf("%zu tables and metadata.json written to %s (%zu counts perturbed, %zu values not shown)\n",
-	       ARRAY_SIZE(datasets) + ARRAY_SIZE(placement_sets), dir, perturbed, suppressed);
+	       written + ARRAY_SIZE(placement_sets), dir, perturbed, suppressed);
 	rc = 0;
 out:
 	json_decref(meta);

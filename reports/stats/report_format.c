@@ -117,6 +117,14 @@ char *report_csv_grid(const char *const *cells, size_t rows, int cols, int excel
 	return out_detach(&b, len);
 }
 
+/* A rate or average as published: a protected average with one decimal
+ * (sdc_average computes it to one), every other rate with four. The
+ * CSV and the JSON print the same digits. */
+static void rate_text(char *num, size_t size, const struct report *r, int m, double v)
+{
+	snprintf(num, size, r->q.protect && m == RM_DAYS ? "%.1f" : "%.4f", v);
+}
+
 char *report_csv(const struct report *r, int excel_it, size_t *len)
 {
 	struct outbuf b = { NULL, 0, 0, 0 };
@@ -164,8 +172,7 @@ char *report_csv(const struct report *r, int excel_it, size_t *len)
 			switch (report_value(row, r->q.measures[m], &c, &v)) {
 			case RV_COUNT: snprintf(num, sizeof(num), "%lld", (long long)c); break;
 			case RV_RATE:
-				/* A protected average has one decimal (sdc_average). */
-				snprintf(num, sizeof(num), r->q.protect && r->q.measures[m] == RM_DAYS ? "%.1f" : "%.4f", v);
+				rate_text(num, sizeof(num), r, r->q.measures[m], v);
 				if (excel_it && strchr(num, '.'))
 					*strchr(num, '.') = ',';
 				break;
@@ -229,7 +236,14 @@ char *report_json(const struct report *r, size_t *len)
 			const char *name = report_measure_name(r->q.measures[m]);
 			switch (report_value(row, r->q.measures[m], &c, &v)) {
 			case RV_COUNT: json_object_set_new(o, name, json_integer(c)); break;
-			case RV_RATE: json_object_set_new(o, name, json_real(v)); break;
+			case RV_RATE: {
+				/* The CSV's digits (rate_text), printed back shortest:
+				 * 27.3, not the 27.300000000000001 of 17 digits. */
+				char num[48];
+				rate_text(num, sizeof(num), r, r->q.measures[m], v);
+				json_object_set_new(o, name, json_real(strtod(num, NULL)));
+				break;
+			}
 			case RV_SUPPRESSED:
 				json_object_set_new(o, name, json_null());
 				json_array_append_new(sup, json_string(name));
@@ -244,7 +258,8 @@ char *report_json(const struct report *r, size_t *len)
 		json_array_append_new(rows, o);
 	}
 	json_object_set_new(root, "rows", rows);
-	out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	/* 15 significant digits print every rate_text value as written. */
+	out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	if (out && len)
 		*len = strlen(out);

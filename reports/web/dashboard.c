@@ -726,7 +726,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 						    "Titolo di studio", "Residenza rispetto al Comune ospitante" };
 	char err[512] = "", place[160] = "Italia";
 	const char *child;
-	int protect, own, prof_hidden = 0, comune_staff = !strcmp(s->role, "comune");
+	int protect, own, prof_hidden = 0, geo_hidden, comune_staff = !strcmp(s->role, "comune");
 	struct hbuf b;
 
 	memset(prof, 0, sizeof(prof));
@@ -763,7 +763,17 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 		v.internal = 0;
 	protect = !v.internal;
 	child = child_dim(&v);
-	if (view_report(db, &v, protect, child, "applications,seats,applications_per_seat,selected,fill_rate,dropout_rate",
+	/* One comune's areas by month or quarter are not published protected
+	 * (the engine refuses them: docs/reports.md, issue 20): a note. */
+	geo_hidden = protect && v.comune[0] && (v.from[0] || v.to[0]) &&
+		     !(strlen(v.from) == 7 && !strcmp(v.from + 4, "-01") && strlen(v.to) == 7 && !strcmp(v.to + 4, "-12"));
+	if (geo_hidden && csv) {
+		snprintf(err, sizeof(err), "Le aree di un singolo Comune sono pubblicate nei dati protetti per anno o per"
+			 " l'intero periodo: scegli un anno (dal 2025-01 al 2025-12) o nessun periodo.");
+		goto bad;
+	}
+	if (!geo_hidden &&
+	    view_report(db, &v, protect, child, "applications,seats,applications_per_seat,selected,fill_rate,dropout_rate",
 			&geo, err, sizeof(err)))
 		goto bad;
 	if (csv) {
@@ -807,7 +817,12 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 	kpi(&b, &kpis, RM_DAYS, "Giorni dalla scadenza alla selezione");
 	hbuf_add(&b, "</div>");
 
-	view_geo(&b, &v, &geo, child);
+	if (geo_hidden)
+		hbuf_add(&b, "<p class=\"note\">Per un singolo Comune le aree sono pubblicate nei dati protetti per anno o "
+			     "per l'intero periodo: divise per mese o trimestre, renderebbero riconoscibili i piccoli "
+			     "numeri del Comune. Scegli un anno, o guarda la pagina a uso interno del proprio Comune.</p>");
+	else
+		view_geo(&b, &v, &geo, child);
 
 	view_sections(&b, &v, &months, &funnel, prof_hidden ? NULL : prof, prof_titles);
 	hbuf_add(&b, "<p class=\"note\">Fonte: DoteComune, tabelle statistiche aggiornate a ogni candidatura. "

@@ -6,6 +6,10 @@
 #     (`dote report`, disclosure control included) against a plain SQL
 #     GROUP BY over the raw rows (sqlite3) and the engine's raw path;
 #   - the national comune x month table, both ways;
+#   - comune-level views (national comune x month, kiosk counts, comune x
+#     year with the average, all time, by call, a province's comuni, one
+#     comune), protected against the same table exact, in one process
+#     (tests/tools/leaf_bench.c);
 #   - two-attribute tables (education x residence, national and for one
 #     province and quarter) from rollup_attr2, against a plain GROUP BY;
 #   - every dashboard view (Italy, region, province, comune, CSV) through
@@ -96,6 +100,29 @@ echo "rollups (protected, dote report): $roll ms (target < 1000 ms: $(met "$roll
 echo "baseline plain SQL GROUP BY over raw rows: $plain ms"
 ratio=$(awk "BEGIN { printf \"%.1f\", $plain / ($roll > 0 ? $roll : 1) }")
 echo "speed-up: ${ratio}x (target >= 20x: $(met "$ratio >= 20"))"
+
+echo
+echo "-- comune-level views: protected (counts below 50 summed from their leaves) vs exact (one GROUP BY, no leaves)"
+# tests/tools/leaf_bench: each view best of 5 in one process, wall and
+# CPU ms; the exact table is the internal page's path, what every
+# comune-level report cost before the leaf rule (issue 20): the
+# baseline, measured in this run.
+if [ -x "$tbin/leaf_bench" ]; then
+	"$tbin/leaf_bench" "$db" 5 >"$tmp/leaf.txt" || echo "leaf_bench failed"
+	worst_leaf=0
+	worst_cpu=0
+	while read -r name _ rows _ pw _ pc _ ew _ ec; do
+		ratio=$(awk "BEGIN { printf \"%.2f\", $pc / ($ec > 0 ? $ec : 0.1) }")
+		echo "$name ($rows rows): protected $pw ms ($pc ms CPU), exact $ew ms ($ec ms CPU), CPU ratio ${ratio}x"
+		[ "$pw" -gt "$worst_leaf" ] && worst_leaf=$pw
+		worst_cpu=$(awk "BEGIN { print ($pc > $worst_cpu) ? $pc : $worst_cpu }")
+	done <"$tmp/leaf.txt"
+	# Under load the wall clock measures the other processes: both shown.
+	echo "slowest protected comune-level view: $worst_leaf ms wall (target <= 50 ms: $(met "$worst_leaf <= 50")),"\
+		"$worst_cpu ms CPU (target <= 50 ms: $(met "$worst_cpu <= 50")); load average $(cut -d' ' -f1 /proc/loadavg)"
+else
+	echo "leaf_bench not built ($tbin/leaf_bench): comune-level views not measured"
+fi
 
 echo
 echo "-- two-attribute tables (rollup_attr2)"

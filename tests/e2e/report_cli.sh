@@ -94,6 +94,33 @@ d = json.load(open('$tmp/r.json'))
 ok = d['protected'] and d['min_count'] == 5 and d['method'] == 'cell key' and len(d['rows']) > 5 and all('province_label' in r for r in d['rows'])
 sup = all(r['applications'] is None for r in d['rows'] if 'suppressed' in r)
 print('PASS report json' if ok and sup else 'FAIL report json: ' + json.dumps(d)[:200])"
+# Averages and rates in JSON as written in the CSV: one decimal for the
+# protected average, four for a rate (27.3, not 27.300000000000001).
+for f in csv json; do
+	dote report --db "$db" --dims province,year --measures selected,days_to_selection,fill_rate,dropout_rate \
+		--format $f -o "$tmp/avg.$f"
+done
+python3 - "$tmp/avg.json" "$tmp/avg.csv" <<'EOF2'
+import csv, json, re, sys
+text = open(sys.argv[1]).read()
+rows = json.loads(text)['rows']
+days = re.findall(r'"days_to_selection": ([^,\n}]+)', text)
+rates = re.findall(r'"(?:fill|dropout)_rate": ([^,\n}]+)', text)
+shown = [v for v in days if v != 'null']
+bad = [v for v in shown if not re.fullmatch(r'\d+(\.\d)?', v)] + \
+	[v for v in rates if v != 'null' and not re.fullmatch(r'\d+(\.\d{1,4})?', v)]
+# Values whose 17-digit form is long (not .0 or .5): the old output's case.
+inexact = [v for v in shown if '.' in v and not v.endswith(('.0', '.5'))]
+csvrows = list(csv.DictReader(open(sys.argv[2], newline='')))
+same = len(csvrows) == len(rows) and all(
+	(c[m] in ('', '*') and r[m] is None) or (r[m] is not None and float(c[m]) == r[m])
+	for c, r in zip(csvrows, rows) for m in ('days_to_selection', 'fill_rate', 'dropout_rate'))
+if not bad and len(inexact) >= 3 and same:
+	print('PASS report json averages and rates with the CSV\'s digits (%d averages, e.g. %s)' % (len(shown), inexact[0]))
+else:
+	print('FAIL report json averages and rates: %d badly printed %s, %d inexact, same as CSV %s'
+	      % (len(bad), bad[:3], len(inexact), same))
+EOF2
 
 # Self-contained HTML, looked at in Chromium, printed on A4.
 dote report --db "$db" --dims month --measures applications,selected,fill_rate,sessions,views,forms,submits \

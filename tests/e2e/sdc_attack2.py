@@ -328,6 +328,44 @@ for c in hosts:
         for v in (attr_values[attr] if attr else ['']):
             d.setdefault(v, 0)
 
+# The placement, area and office splits (a placement's comune is public:
+# the catalog). Each group's share of its comune's applications is
+# taken from the truth (an advantage); a group absent from a table was
+# published 0 there.
+GROUPS = ('placement', 'area', 'office')
+group_values, gshares = {}, {}
+for c, code, area, office, n in db.execute(
+        "SELECT p.comune, p.code, p.area, p.office, COALESCE(SUM(r.applications), 0) FROM placement p"
+        " LEFT JOIN rollup_placement r ON r.placement_code = p.code GROUP BY p.code"):
+    for g, v in (('placement', code), ('area', area), ('office', office)):
+        group_values.setdefault((c, g), set()).add(v)
+        gs = gshares.setdefault((c, g), {})
+        gs[v] = gs.get(v, 0) + n
+for key, gs in gshares.items():
+    z = sum(gs.values()) or 1
+    gshares[key] = {v: n / z for v, n in gs.items()}
+groups_used = 0
+for line in open(os.path.join(pub, 'rep', 'groups')):
+    f, dims = line.strip().split('|')
+    dims = dims.split(',')
+    g = next(d for d in dims if d in GROUPS)
+    tdims = [d for d in dims if d not in ('comune',) + GROUPS]
+    sets = cell_sets(tdims)
+    got = {}
+    for r in read_csv(os.path.join(pub, 'rep', f)):
+        key = tuple(r[d] for d in tdims)
+        if key not in sets or r['comune'] not in obs or r.get('applications', '') in ('', '*'):
+            continue
+        got.setdefault((r['comune'], sets[key]), {})[r[g]] = int(r['applications'])
+    groups_used += 1
+    for c in hosts:
+        for s in sets.values():
+            d = obs[c].setdefault(('applications', g, s), {})
+            d.update(got.get((c, s), {}))
+            for v in group_values.get((c, g), ()):
+                d.setdefault(v, 0)
+print('# placement, area and office splits: %d tables published' % groups_used)
+
 # A person applies once per call: on a set within one call the applicants
 # stream has the same true count. If its published values always repeat
 # the applications' (one noise for both), it says nothing new.
@@ -389,11 +427,12 @@ def poisson(lam, rn):
 _al = {}
 
 
-def attr_like_cached(attr, pubs, rest_mean, length):
-    key = (attr, tuple(sorted(pubs.items())), round(rest_mean, 2))
+def attr_like_cached(attr, pubs, rest_mean, length, c=None):
+    group = attr in GROUPS
+    key = (attr, c if group else None, tuple(sorted(pubs.items())), round(rest_mean, 2))
     v = _al.get(key)
     if v is None:
-        v = _al[key] = attr_like(pubs, shares[attr], rest_mean, length)
+        v = _al[key] = attr_like(pubs, gshares.get((c, attr), {}) if group else shares[attr], rest_mean, length)
     return v
 
 
@@ -462,7 +501,7 @@ for c in hosts:
                 pv = pt_vec(d[''], ln)
                 like = np.correlate(pv, R, 'valid')[:T]
             else:
-                like = attr_like_cached(attr, d, rest_cache[rest][1], T)
+                like = attr_like_cached(attr, d, rest_cache[rest][1], T, c)
             if like.sum() <= 0:
                 continue   # not explained by the model: the attacker drops it
             used_eq += 1

@@ -14,7 +14,8 @@
 #   4. an exact-likelihood Bayesian attacker per comune over every
 #      decomposition of a comune x month cell that the reports publish:
 #      period buckets, calls, both streams (applications, applicants),
-#      the five attribute splits of each (tests/e2e/sdc_attack2.py).
+#      the five attribute splits of each, and the placement, area and
+#      office splits of each period (tests/e2e/sdc_attack2.py).
 # SDC_ATTACK2_APPLICATIONS (default 20000) sets the demo's size.
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -60,6 +61,22 @@ for tim in month quarter year ""; do
 				echo "$dims: $(head -1 "$pub/rep/t$i.err")" >>"$pub/refused"
 			fi
 		done
+	done
+done
+# --- the placement, area and office splits of a comune's cells ---
+# (each cell with its own noise: one more decomposition of the comune's
+# month, quarter, year and total; the attacker knows which comune each
+# placement is in, as the public catalog says)
+: >"$pub/rep/groups"
+for tim in month quarter year ""; do
+	for grp in placement area office; do
+		dims=$(echo "comune,$grp,$tim" | sed 's/,,*/,/g;s/,$//')
+		i=$((i + 1))
+		if report --dims "$dims" --measures applications -o "$pub/rep/g$i.csv" 2>"$pub/rep/g$i.err"; then
+			echo "g$i.csv|$dims" >>"$pub/rep/groups"
+		else
+			echo "$dims: $(head -1 "$pub/rep/g$i.err")" >>"$pub/refused"
+		fi
 	done
 done
 # --- averages: selected and days to selection, JSON (full precision) ---

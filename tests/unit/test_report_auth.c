@@ -184,6 +184,20 @@ int main(void)
 		CHECK("auth protected view: a period that is not a bucket refused", resp.status == 400 && resp.body &&
 		      strstr(resp.body, "un mese"));
 		free(resp.body);
+		/* One comune's areas by month or quarter: a note, no area table (issue 20). */
+		req.query = "comune=015146&from=2025-03&to=2025-03";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK("auth protected comune month: a note instead of the areas", resp.status == 200 && resp.body &&
+		      strstr(resp.body, "le aree sono pubblicate nei dati protetti per anno") &&
+		      !strstr(resp.body, "Candidature per Area"));
+		free(resp.body);
+		req.query = "comune=015146&from=2025-01&to=2025-12";
+		memset(&resp, 0, sizeof(resp));
+		dashboard_handle(d, &req, &resp);
+		CHECK("auth protected comune year: the areas", resp.status == 200 && resp.body &&
+		      strstr(resp.body, "Candidature per Area") && !strstr(resp.body, "per anno o per l'intero"));
+		free(resp.body);
 		req.query = "province=TO";
 		memset(&resp, 0, sizeof(resp));
 		dashboard_handle(d, &req, &resp);

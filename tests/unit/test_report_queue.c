@@ -58,8 +58,10 @@ static const struct {
 	{ "residence,sex", "applications", "", "MI", "", "", 1 },
 	/* Attributes at comune level: internal only (issue 20's field exclusion). */
 	{ "education", "applications,started", "", "", "015146", "", 0 },
-	{ "area,month", "applications,applications_per_seat,fill_rate", "", "", "", "", 1 },
-	{ "placement", "applications,selected", "2025-03", "", "", "", 1 },
+	/* Placements, areas, offices: by year or all time when protected (issue 20). */
+	{ "area,year", "applications,applications_per_seat,fill_rate", "", "", "", "", 1 },
+	{ "placement", "applications,selected", "2025", "", "", "", 1 },
+	{ "area,month", "applications", "", "", "", "", 0 },
 	{ "office,sex", "applications", "", "", "", "", 0 },
 	{ "call,year", "applications,selected,completed", "", "", "", "", 1 },
 	{ "province,month", "sessions,views,forms,submits", "", "", "", "", 1 },
