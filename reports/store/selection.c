@@ -362,6 +362,17 @@ static void citizen_text(struct store *s, const struct app_row *a, enum selectio
 	selection_citizen_text(st, &n, buf, size);
 }
 
+/* The stage a citizen is told: a withdrawn placement ends what was still in progress. */
+static enum selection_stage citizen_stage(const struct app_row *a)
+{
+	enum selection_stage st = stage_derive(a);
+
+	if (!strcmp(a->pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
+	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
+		st = SELECTION_WITHDRAWN;
+	return st;
+}
+
 int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize)
 {
 	struct app_row a;
@@ -371,12 +382,33 @@ int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsi
 	label[0] = text[0] = '\0';
 	if (rc)
 		return rc;
-	st = stage_derive(&a);
-	if (!strcmp(a.pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
-	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
-		st = SELECTION_WITHDRAWN;
+	st = citizen_stage(&a);
 	str_copy(label, lsize, selection_stage_label(st));
 	citizen_text(s, &a, st, text, tsize);
+	return 0;
+}
+
+int selection_citizen_view(struct store *s, const char *uuid, struct selection_citizen_view *v)
+{
+	struct app_row a;
+	enum selection_stage st;
+	int rc = app_find(s, NULL, uuid, &a);
+
+	memset(v, 0, sizeof(*v));
+	v->score = -1;
+	if (rc)
+		return rc;
+	st = citizen_stage(&a);
+	str_copy(v->stage, sizeof(v->stage), selection_stage_key(st));
+	str_copy(v->label, sizeof(v->label), selection_stage_label(st));
+	citizen_text(s, &a, st, v->text, sizeof(v->text));
+	str_copy(v->reason, sizeof(v->reason), a.reason);
+	str_copy(v->note, sizeof(v->note), a.note);
+	v->position = atoi(a.position);
+	v->seats = atoi(a.seats);
+	v->score = *a.score ? atoi(a.score) : -1;
+	if (selection_office_get(s, a.comune, &v->office) < 0)
+		return -1;
 	return 0;
 }
 

@@ -130,6 +130,19 @@ int selection_office_set(struct store *s, const char *comune, const struct selec
  * words and the sentence (reason, next step, the office's contact).
  * 0, 1 unknown, -1 error. */
 int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize);
+/* The same, with its parts, for the kiosks' "check my application"
+ * (the heartbeat's status feed): the stage key, the Italian label and
+ * sentence the receipt page shows, and what a kiosk needs to say it in
+ * another language (reason, the clerk's note for the interview,
+ * position and seats in the final ranking, the office's contact). */
+struct selection_citizen_view {
+	char stage[16], label[80], text[1400];
+	char reason[SELECTION_NOTE_MAX + 1], note[SELECTION_NOTE_MAX + 1];
+	int position, seats, score;
+	struct selection_office_contact office;
+};
+/* 0, 1 unknown, -1 error. */
+int selection_citizen_view(struct store *s, const char *uuid, struct selection_citizen_view *v);
 /* Queues the "application received" e-mail (nothing without an
  * address), inside the caller's transaction. 0 or -1. */
 int selection_notify_received(struct store *s, const char *uuid, const char *now);

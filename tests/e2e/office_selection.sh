@@ -60,9 +60,16 @@ mail_with() { cat $(grep -l "$1" "$T/mail-$B"/*.txt 2>/dev/null | head -1) 2>/de
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
 	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
+receipt_says() { # token: the receipt page's stage and sentence, as kiosk_status prints the kiosk's
+	curl -s "$URL/r/$1" | $PY -c 'import sys, html, re
+s = sys.stdin.read()
+st = re.search(r"<p class=\"state\">Stato della domanda: (.*?)</p>", s)
+nx = re.search(r"<p class=\"next\">(.*?)</p>", s)
+print("Stato: %s | %s" % (html.unescape(st.group(1)), html.unescape(nx.group(1))) if st and nx else "no status")'
+}
 
 run() {
-	local b=$1 url code r pa pb pc ta tb csrf csrf_b csrf_c port before after n
+	local b=$1 url code r pa pb pc ta tb tc csrf csrf_b csrf_c port before after n
 	B=$b
 	DB=$(db_url "$b" "$b-office")
 	KDB=$T/kiosk-$b.db
@@ -108,6 +115,7 @@ CONF
 	pc=$(sql "SELECT protocol FROM application WHERE given_name = 'Sara'")
 	ta=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pa")
 	tb=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pb")
+	tc=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pc")
 	# Another comune's application (Sesto San Giovanni), from its own kiosk.
 	r=$(curl -s -X POST --data-binary "{\"code\":\"$("$DOTE_BIN/dote" kiosk enroll-code --comune 015209 --db "$DB" 2>/dev/null)\",\"public_key\":\"$("$SYNCTOOL" key K02)\"}" "$URL/v1/enroll")
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $(jq -r .token <<<"$r")" \
@@ -154,8 +162,10 @@ CONF
 	check_match "$b-receipt-interview" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" \
 		"Stato della domanda: +Convocato/a al colloquio .*convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	curl -s "$URL/r/$ta" > "$T/shot-receipt-interview-$b.html"
-	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" \
-		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
+	# The kiosk says what the receipt page says (issue 18).
+	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" "$(receipt_says "$ta")"
+	check_match "$b-kiosk-interview-words" "$(receipt_says "$ta")" \
+		"^Stato: Convocato/a al colloquio \| È convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	sleep 2
 	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN max(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "4|0|1"
 	start_smtp_sink "$T/mail-$b" "$port" || fail "$b-smtp-sink" "does not start"
@@ -189,6 +199,15 @@ CONF
 	check "$b-requirements-missing" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=requisiti esito=ko 'nota=manca la residenza in Lombardia')" "303"
 	check "$b-no-interview-without-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=colloquio quando=2026-03-20T12:00 luogo=Municipio)" "409"
 	check "$b-excluded" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pc")" "not_selected"
+	# The excluded citizen reads the reason, the review and the office's contact at the kiosk, as on the receipt page.
+	check "$b-office-contact" "$(form "$J_A" "$csrf" /ufficio/contatti 'nome=Ufficio Personale' 'telefono=02 8845 1234' \
+		'email=personale@comune.milano.it' 'indirizzo=Via Larga 12, Milano')" "303"
+	r=$(kiosk_check "$pc" "$(cf_for 3)" "check-excluded-$b")
+	check_match "$b-kiosk-excluded" "$r" "^Stato: Esclusa: requisiti non posseduti \| La domanda non è stata ammessa .*Motivo: manca la residenza in Lombardia\. .*riesame.*tel\. 02 8845 1234, e-mail personale@comune\.milano\.it\.$"
+	check "$b-kiosk-excluded-as-receipt" "$r" "$(receipt_says "$tc")"
+	# In another language: the same parts, translated; the clerk's reason and the contact as written.
+	[ "$b" = sqlite ] && check "$b-kiosk-excluded-en" "$(kiosk_check "$pc" "$(cf_for 3)" "check-excluded-en-$b" en)" \
+		"Status: Not admitted: requirements not met | Your application was not admitted because the requirements of the call are not met. Reason: manca la residenza in Lombardia. If you think there is a mistake, you can ask the town hall's office to review it. For information: Ufficio Personale, Via Larga 12, Milano, 02 8845 1234, personale@comune.milano.it."
 
 	# Ranking: protocol numbers only.
 	check "$b-ranking-page" "$(get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001')" "200"
@@ -210,14 +229,17 @@ posizione;protocollo;punteggio;esito
 	check "$b-select" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "303"
 	check "$b-not-selected" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=stato stato=not_selected)" "303"
 	check_match "$b-receipt-selected" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Selezionato/a .*Il Comune la contatterà"
-	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" \
-		"Stato: Selezionato/a per il tirocinio | Il Comune ti contatterà per concordare l'avvio del tirocinio."
+	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" "$(receipt_says "$ta")"
+	r=$(kiosk_check "$pb" "$(cf_for 2)" "check-not-selected-$b")
+	check_match "$b-kiosk-not-selected" "$r" "^Stato: Idoneo/a non selezionato/a \| È idoneo/a ma non selezionato/a: è alla posizione 2 della graduatoria definitiva, oltre i 1 posti disponibili\. .*scorre la graduatoria.*tel\. 02 8845 1234"
+	[[ "$r" != *"Grazie per aver partecipato"* ]] && pass "$b-kiosk-not-selected-not-thanks" || fail "$b-kiosk-not-selected-not-thanks" "$r"
+	check "$b-kiosk-not-selected-as-receipt" "$r" "$(receipt_says "$tb")"
 	check "$b-score-frozen-after-final" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=99)" "409"
 	check "$b-start" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=started)" "303"
 	get "$J_A" "/ufficio/domanda?id=$pa&fatto=stato" >/dev/null && snap application-started
 	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
 	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Idoneo/a non selezionato/a .*idoneo/a ma non selezionato/a: è alla posizione 2"
-	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
+	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "$(receipt_says "$ta")"
 	# Received (2), then A: convocation, outcome, ranking, selection, start; B: the same up to the ranking, not selected.
 	if wait_mails "$T/mail-$b" 12; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
 	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "1 1 1 5 4 "
@@ -289,7 +311,7 @@ posizione;protocollo;punteggio;esito
 	# A completes the placement: told everywhere, then erased at the next run.
 	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
 	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
-	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
+	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "$(receipt_says "$ta")"
 	if wait_mails "$T/mail-$b" 13; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
 	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
 	check_match "$b-final-status-says-so" "$(page_text)" "Il tirocinio non è in corso"
