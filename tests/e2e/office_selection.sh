@@ -60,13 +60,7 @@ mail_with() { cat $(grep -l "$1" "$T/mail-$B"/*.txt 2>/dev/null | head -1) 2>/de
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
 	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
-receipt_says() { # token: the receipt page's stage and sentence, as kiosk_status prints the kiosk's
-	curl -s "$URL/r/$1" | $PY -c 'import sys, html, re
-s = sys.stdin.read()
-st = re.search(r"<p class=\"state\">Stato della domanda: (.*?)</p>", s)
-nx = re.search(r"<p class=\"next\">(.*?)</p>", s)
-print("Stato: %s | %s" % (html.unescape(st.group(1)), html.unescape(nx.group(1))) if st and nx else "no status")'
-}
+receipt_says() { receipt_stage "$URL/r/$1"; }	# token: the receipt page's words, as the kiosk's
 
 run() {
 	local b=$1 url code r pa pb pc ta tb tc csrf csrf_b csrf_c port before after n
