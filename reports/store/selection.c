@@ -1052,6 +1052,42 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
 			   ARGS(placement), res) ? -1 : 0;
 }
 
+int selection_ranking_is_final(struct store *s, const char *placement)
+{
+	char one[8];
+	int rc = store_text(s, "SELECT 1 FROM ranking_final WHERE placement_code = ?1", ARGS(placement ? placement : ""),
+			    one, sizeof(one));
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+int selection_ranking_changes(struct store *s, const char *scope, const char *placement, struct store_res **res)
+{
+	char final_at[40];
+	int rc;
+
+	*res = NULL;
+	if (!placement || !*placement || strlen(placement) > 40)
+		return 1;
+	rc = store_text(s, "SELECT f.final_at FROM ranking_final f JOIN placement p ON p.code = f.placement_code"
+			   " WHERE f.placement_code = ?1 AND (?2 = '' OR p.comune = ?2)",
+			ARGS(placement, scope ? scope : ""), final_at, sizeof(final_at));
+	if (rc)
+		return rc;
+	/* After the audit rows of the ranking made final (ids, not times: a
+	 * clock may repeat a second). The placement's own course (started,
+	 * completed, dropped out) is "Selezionato/a" in the ranking
+	 * throughout: not a new version. */
+	return store_query(s, "SELECT g.at, a.protocol, g.from_status, g.to_status, g.note, g.action"
+			      " FROM selection_audit g JOIN application a ON a.uuid = g.uuid"
+			      " WHERE g.placement_code = ?1 AND g.from_status <> g.to_status AND g.id >"
+			      " (SELECT coalesce(max(id), 0) FROM selection_audit WHERE placement_code = ?1"
+			      " AND action = 'ranking_final')"
+			      " AND NOT (g.from_status IN ('selected', 'started', 'completed', 'dropped_out')"
+			      " AND g.to_status IN ('selected', 'started', 'completed', 'dropped_out'))"
+			      " ORDER BY g.id", ARGS(placement), res) ? -1 : 0;
+}
+
 /* ----------------------------------------------------------- retention */
 
 int selection_retention_days(struct store *s)

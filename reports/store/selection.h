@@ -185,6 +185,16 @@ void selection_when_it(const char *at, char *buf, size_t size);
  * with store_res_free), 1 placement not in scope, -1 error. */
 struct store_res;
 int selection_ranking(struct store *s, const char *scope, const char *placement, struct store_res **res);
+/* The versions of a final ranking (its PDF): version 1 is the ranking
+ * as made final; each later change of an outcome the ranking shows
+ * (selected, idoneo non selezionato, renunciation, withdrawal, an undo;
+ * not the start or end of the placement) makes the next version. Rows
+ * (at, protocol, from_status, to_status, note, action), oldest first,
+ * one per change (so the version is 1 + the rows). 0 with *res, 1 the
+ * placement is not in scope or its ranking is not final, -1 error. */
+/* 1 when placement's ranking is final, 0 not, -1 error. */
+int selection_ranking_is_final(struct store *s, const char *placement);
+int selection_ranking_changes(struct store *s, const char *scope, const char *placement, struct store_res **res);
 
 /* Moving down the ranking ("scorrimento"): the next suitable applicant
  * of a placement's final ranking who is still waiting for a seat

@@ -21,7 +21,7 @@ top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O_DIR=$(dirname "$DOTE_BIN")
 PY=/usr/bin/python3
 export DOTE_NOW=1772442000 DOTE_ASSETS="$top/assets" SDL_AUDIODRIVER=dummy	# 2026-03-02
-for tool in sqlite3 jq curl; do
+for tool in sqlite3 jq curl pdftotext; do
 	command -v $tool >/dev/null || { echo "SKIP office_selection: $tool not installed"; exit 0; }
 done
 $PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP office_selection: python3-aiosmtpd not installed"; exit 0; }
@@ -218,11 +218,30 @@ posizione;protocollo;punteggio;esito
 	# The deadline passes; the ranking becomes final (confirmed); A is selected, B is idoneo non selezionato; A starts.
 	sql "UPDATE placement SET deadline = '2026-03-01' WHERE code = 'UI-015146-001'" >/dev/null
 	check "$b-select-before-final-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "409"
+	# Before it is final, the ranking is not published and the receipt page does not link it.
+	check "$b-ranking-pdf-not-before-final" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/graduatoria/UI-015146-001.pdf")" "404"
+	[[ "$(curl -s "$URL/r/$ta")" != *"/graduatoria/"* ]] && pass "$b-receipt-no-ranking-link-before-final" ||
+		fail "$b-receipt-no-ranking-link-before-final" "linked"
 	check "$b-final" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001 conferma=1)" "303"
 	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
 	check "$b-select" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "303"
 	check "$b-not-selected" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=stato stato=not_selected)" "303"
 	check_match "$b-receipt-selected" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Selezionato/a .*Il Comune la contatterà"
+	# The final ranking as a PDF: public (protocol numbers, no names), linked from every receipt page of the project.
+	check "$b-receipt-links-ranking" "$(curl -s "$URL/r/$tc" | grep -o 'href="/graduatoria/[^"]*"')" 'href="/graduatoria/UI-015146-001.pdf"'
+	check "$b-ranking-pdf-public" "$(curl -s -o "$T/ranking-$b.pdf" -w '%{http_code} %{content_type}' "$URL/graduatoria/UI-015146-001.pdf")" "200 application/pdf"
+	r=$(pdftotext -layout "$T/ranking-$b.pdf" - 2>/dev/null | tr -s ' \n' ' ')
+	pdftotext -layout "$T/ranking-$b.pdf" "$T/shots-$b/ranking.txt" 2>/dev/null
+	check_match "$b-ranking-pdf-heading" "$r" "^Graduatoria definitiva Comune di Milano .*Progetto UI-015146-001 – Sportello Città dei Ragazzi Posti 1 Definitiva dal 02/03/2026 alle 10:00 Versione 3, del 02/03/2026 alle 10:00 "
+	r=$(pdftotext -layout "$T/ranking-$b.pdf" - 2>/dev/null | sed 's/  */ /g; s/^ //')	# one line per row, its first line of text
+	check_match "$b-ranking-pdf-rows" "$(grep -e "^[0-9–] DC-" <<<"$r" | tr '\n' '|')" "^1 $pa 85 Selez[^|]*\|2 $pb 70 Idoneo[^|]*\|– $pc Esclusa[^|]*\|$"
+	check_match "$b-ranking-pdf-versions" "$(grep -e "^Versione 1" -e "^DC-" <<<"$r" | tr '\n' '|')" \
+		"^Versione 1 del 02/03/2026 10:00: graduatoria resa definitiva\.\|$pa selezionato/a: versione 2 del[^|]*\|$pb idoneo/a non selezionato/a: versione[^|]*\|$"
+	r=$(cat "$T/shots-$b/ranking.txt")
+	[[ "$r" != *Giulia* && "$r" != *Marta* && "$r" != *Sara* && "$r" != *Bianchi* && "$r" != *@example* && "$r" != *"$(cf_for 1)"* ]] &&
+		pass "$b-ranking-pdf-no-names" || fail "$b-ranking-pdf-no-names" "$r"
+	check "$b-ranking-pdf-office" "$(curl -s -b "$J_A" -o "$T/ranking-office-$b.pdf" -w '%{http_code}' "$URL/ufficio/graduatoria?codice=UI-015146-001&formato=pdf")|$(pdftotext -layout "$T/ranking-office-$b.pdf" - 2>/dev/null | grep -c "$pb")" "200|2"
+	check "$b-ranking-pdf-other-comune" "$(curl -s -b "$J_B" -o /dev/null -w '%{http_code}' "$URL/ufficio/graduatoria?codice=UI-015146-001&formato=pdf")" "404"
 	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" "$(receipt_says "$ta")"
 	r=$(kiosk_check "$pb" "$(cf_for 2)" "check-not-selected-$b")
 	check_match "$b-kiosk-not-selected" "$r" "^Stato: Idoneo/a non selezionato/a \| È idoneo/a ma non selezionato/a: è alla posizione 2 della graduatoria definitiva, oltre i 1 posti disponibili\. .*scorre la graduatoria.*tel\. 02 8845 1234"
