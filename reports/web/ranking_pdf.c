@@ -92,9 +92,10 @@ static const char *change_it(const char *to)
 /* The ranking's table: position (fixed when final), protocol, score, outcome. */
 static void ranking_table(struct pdf_doc *d, const struct store_res *rank)
 {
-	/* Wide enough that a protocol number never wraps. */
-	static const int widths[] = { 17, 46, 12, 25 };
-	static const char *const head[] = { "Posizione", "Protocollo", "Punti", "Esito" };
+	/* Wide enough that a protocol number never wraps (the office
+	 * register's, DC-015146-U015146-2026-000001, is the longest). */
+	static const int widths[] = { 10, 55, 11, 24 };
+	static const char *const head[] = { "Pos.", "Protocollo", "Punti", "Esito" };
 	char pos[16];
 	int i, n = 0;
 
@@ -132,8 +133,8 @@ static void ranking_versions(struct pdf_doc *d, const char *final_at, const stru
 		size_t len;
 
 		when_short(store_res_get(chg, i, 0), w, sizeof(w));
-		snprintf(buf, sizeof(buf), "%s %s: versione %d del %s.", store_res_get(chg, i, 1),
-			 change_it(store_res_get(chg, i, 3)), i + 2, w);
+		snprintf(buf, sizeof(buf), "%s: versione %d del %s, %s.", store_res_get(chg, i, 1), i + 2, w,
+			 change_it(store_res_get(chg, i, 3)));
 		len = strlen(buf);
 		if (internal && note && *note)
 			snprintf(buf + len, sizeof(buf) - len, " Motivo: %s", note);

@@ -236,7 +236,8 @@ posizione;protocollo;punteggio;esito
 	r=$(pdftotext -layout "$T/ranking-$b.pdf" - 2>/dev/null | sed 's/  */ /g; s/^ //')	# one line per row, its first line of text
 	check_match "$b-ranking-pdf-rows" "$(grep -e "^[0-9–] DC-" <<<"$r" | tr '\n' '|')" "^1 $pa 85 Selez[^|]*\|2 $pb 70 Idoneo[^|]*\|– $pc Esclusa[^|]*\|$"
 	check_match "$b-ranking-pdf-versions" "$(grep -e "^Versione 1" -e "^DC-" <<<"$r" | tr '\n' '|')" \
-		"^Versione 1 del 02/03/2026 10:00: graduatoria resa definitiva\.\|$pa selezionato/a: versione 2 del[^|]*\|$pb idoneo/a non selezionato/a: versione[^|]*\|$"
+		"^Versione 1 del 02/03/2026 10:00: graduatoria resa definitiva\.\|$pa: versione 2 del 02/03/2026 10:00,[^|]*\|$pb: versione 3 del 02/03/2026 10:00,[^|]*\|$"
+	check_match "$b-ranking-pdf-changes" "$(tr -s ' \n' ' ' <<<"$r")" "$pa: versione 2 del 02/03/2026 10:00, selezionato/a\. $pb: versione 3 del 02/03/2026 10:00, idoneo/a non selezionato/a\. I motivi"
 	r=$(cat "$T/shots-$b/ranking.txt")
 	[[ "$r" != *Giulia* && "$r" != *Marta* && "$r" != *Sara* && "$r" != *Bianchi* && "$r" != *@example* && "$r" != *"$(cf_for 1)"* ]] &&
 		pass "$b-ranking-pdf-no-names" || fail "$b-ranking-pdf-no-names" "$r"
