@@ -1052,6 +1052,19 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
 			   ARGS(placement), res) ? -1 : 0;
 }
 
+int selection_export_audit(struct store *s, const char *comune, const char *placement, const char *by, int rows)
+{
+	struct app_row a;
+	char now[32], note[64];
+
+	memset(&a, 0, sizeof(a));
+	str_copy(a.comune, sizeof(a.comune), comune);
+	str_copy(a.placement, sizeof(a.placement), placement);
+	store_now_iso(now, sizeof(now));
+	snprintf(note, sizeof(note), "%d domande, con i recapiti", rows);
+	return audit(s, &a, now, by, "export_applicants", "", "", note);
+}
+
 int selection_ranking_is_final(struct store *s, const char *placement)
 {
 	char one[8];

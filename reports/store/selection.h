@@ -192,6 +192,10 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
  * (at, protocol, from_status, to_status, note, action), oldest first,
  * one per change (so the version is 1 + the rows). 0 with *res, 1 the
  * placement is not in scope or its ranking is not final, -1 error. */
+/* Records in the audit log that `by` downloaded the applicants of
+ * placement (comune's) with their contacts, rows of them: the export
+ * of personal data is accounted for like any step. 0 or -1. */
+int selection_export_audit(struct store *s, const char *comune, const char *placement, const char *by, int rows);
 /* 1 when placement's ranking is final, 0 not, -1 error. */
 int selection_ranking_is_final(struct store *s, const char *placement);
 int selection_ranking_changes(struct store *s, const char *scope, const char *placement, struct store_res **res);

@@ -435,6 +435,7 @@ static const char *audit_label(const char *action)
 		{ "requirements_ok", "Requisiti posseduti" }, { "requirements_ko", "Requisiti non posseduti" },
 		{ "score", "Esito del colloquio" }, { "ranking_final", "Graduatoria definitiva" },
 		{ "intake_paper", "Domanda ricevuta su carta" }, { "intake_pec", "Domanda ricevuta via PEC" },
+		{ "export_applicants", "Elenco dei candidati scaricato (CSV)" },
 	};
 
 	return label_of(actions, ARRAY_SIZE(actions), action, action);
@@ -1182,6 +1183,11 @@ static void applicants_export(struct office *o)
 	}
 	if (pr.n != 1) {
 		not_found(o);
+		goto out;
+	}
+	/* No personal data leaves without a row in the audit log saying who took it. */
+	if (selection_export_audit(o->s, ((const struct office_placement_card *)pr.v)->comune, code, o->sess.name, ar.n)) {
+		storage_error(o);
 		goto out;
 	}
 	hbuf_init(&b, PAGE_MAX);
