@@ -176,6 +176,12 @@ static const struct migration notice_migrations[] = {
 	"  interview_at TEXT NOT NULL,"		/* 'YYYY-MM-DDTHH:MM', the comune's local time */
 	"  interview_place TEXT NOT NULL);"
 	},
+	/* Issue 18: the hub's whole answer for the application (stage, the
+	 * receipt page's label and sentence, reason, ranking position, the
+	 * office's contact), as JSON; '' from a hub that sends none. */
+	{ 2,
+	"ALTER TABLE status_notice ADD COLUMN detail TEXT NOT NULL DEFAULT '';"
+	},
 };
 
 int db_migrate_core(sqlite3 *db)

@@ -355,6 +355,23 @@ int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size
 	return rc;
 }
 
+int catalog_application_detail(sqlite3 *db, const char *protocol, char *json, size_t size)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT n.detail FROM status_notice n JOIN application a ON a.uuid = n.uuid WHERE a.protocol = ?1");
+	int rc = 1;
+	if (!st)
+		return -1;
+	json[0] = 0;
+	sqlite3_bind_text(st, 1, protocol, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		db_col_copy(st, 0, json, size);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int catalog_usage(sqlite3 *db, const char *day, const char *kiosk_id, const char *comune,
 		  const char *event)
 {

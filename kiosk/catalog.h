@@ -90,6 +90,12 @@ int catalog_applied(sqlite3 *db, int64_t call_id, const char *cf, char *protocol
  * none, -1 error. */
 int catalog_application_notice(sqlite3 *db, const char *protocol, char *at, size_t asize, char *place,
 			       size_t psize);
+/* What the hub's last heartbeat said of an application besides its
+ * status (issue 18), as the JSON object sync.c stored: stage, label and
+ * text (the receipt page's Italian), reason, note, position, seats,
+ * score, office {name, phone, email, address}. 0 found (json may be ""
+ * from an older hub), 1 none, -1 error. */
+int catalog_application_detail(sqlite3 *db, const char *protocol, char *json, size_t size);
 /* How many placements are open (the admin screen); 0 on error. */
 int64_t catalog_open_placements(sqlite3 *db);
 /* Adds one to today's anonymous usage count for event. */

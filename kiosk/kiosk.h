@@ -147,7 +147,8 @@ struct kiosk {
 	/* check my application */
 	char check_status[20];
 	char check_placement[160];
-	char check_notice[400];		/* what the status means, with the interview's date and place */
+	char check_notice[1600];	/* what the status means: the hub's sentence, or the interview's date and place */
+	char check_label[128];		/* the stage in words, when the hub said it ('' : the status's) */
 	int check_done;
 
 	struct ui_scroll scroll;	/* the current screen's panel */

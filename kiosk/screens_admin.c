@@ -14,6 +14,7 @@
 #include "kiosk/sync.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +106,65 @@ static int status_take_receipt(struct kiosk *k, int final)
 	return 0;
 }
 
+/* The notice is a run of sentences, each ended by a NUL, the run by an
+ * empty one: each is drawn as its own line of text ("check-notice",
+ * "check-notice-2", ...), so a long answer wraps and reads (and dumps)
+ * whole. Where the next sentence goes. */
+static size_t notice_end(const struct kiosk *k)
+{
+	size_t len = 0;
+
+	while (len < sizeof(k->check_notice) && k->check_notice[len])
+		len += strlen(k->check_notice + len) + 1;
+	return len;
+}
+
+/* Appends a sentence to the notice (cut when the room is out). */
+static void notice_add(struct kiosk *k, const char *text)
+{
+	size_t len = notice_end(k);
+
+	if (text && *text && len + 2 < sizeof(k->check_notice)) {
+		str_copy(k->check_notice + len, sizeof(k->check_notice) - len - 1, text);
+		len += strlen(k->check_notice + len) + 1;
+		k->check_notice[len] = 0;
+	}
+}
+
+/* Appends the hub's Italian text, a sentence at a time: a sentence ends
+ * at ". " before a capital (so "tel. 02" stays whole). */
+static void notice_add_sentences(struct kiosk *k, const char *text)
+{
+	char one[800];
+	const char *p = text, *end;
+
+	while (*p) {
+		end = p;
+		while (*end && !(end[0] == '.' && end[1] == ' ' &&
+				 (isupper((unsigned char)end[2]) || (unsigned char)end[2] >= 0xC3)))
+			end++;
+		if (*end)
+			end++;
+		str_fmt(one, sizeof(one), "%.*s", (int)(end - p), p);
+		notice_add(k, one);
+		p = *end ? end + 1 : end;
+	}
+}
+
+/* The interview's date and place, as the hub's heartbeat said. */
+static void status_interview(struct kiosk *k)
+{
+	char at[32], place[201], date[16], line[300];
+
+	if (catalog_application_notice(k->db, k->c.check_protocol, at, sizeof(at), place, sizeof(place)) ||
+	    strlen(at) != 16)
+		return;
+	at[10] = 0;
+	date_it(at, date, sizeof(date));
+	str_fmt(line, sizeof(line), _("Interview on %s at %s. Place: %s"), date, at + 11, place);
+	notice_add(k, line);
+}
+
 /* Each status in the citizen's words: its name (the vocabulary's,
  * except "Selected", whose msgid also names a chosen option) and what it
  * means for them. */
@@ -121,25 +181,153 @@ static const struct {
 	{ "dropped_out", N_("Dropped out"), N_("Your placement was interrupted before the end.") },
 };
 
+/* The stages of the selection (core/selection_rules.h) as the hub
+ * names them in its status feed, in the citizen's words: the label, and
+ * what it means (stage_notice() words the ones with a position, seats
+ * or a score); then, where there is one, the
+ * reason, and what the citizen can do next. In Italian the kiosk shows
+ * the hub's own sentence, the receipt page's. */
+static const struct {
+	const char *key, *label, *meaning, *next;
+} stage_words[] = {
+	{ "received", N_("Received"), N_("Your application has been received and is waiting for the town hall's assessment."), NULL },
+	{ "eligible", N_("Admitted: requirements met"), N_("The requirements have been checked: your application is admitted. The town hall will tell you the date and place of the interview."), NULL },
+	{ "excluded", N_("Not admitted: requirements not met"), N_("Your application was not admitted because the requirements of the call are not met."), N_("If you think there is a mistake, you can ask the town hall's office to review it.") },
+	{ "convoked", N_("Called for interview"), NULL, N_("If you cannot attend, tell the office before the interview.") },
+	{ "absent", N_("Absent at the interview"), N_("You did not attend the interview: your application does not go on."), N_("If you had a good reason, contact the town hall's office at once.") },
+	{ "unsuitable", N_("Not suitable"), N_("After the interview your application was assessed as not suitable."), N_("If you think there is a mistake, you can ask the town hall's office to review it.") },
+	{ "assessed", N_("Interview assessed"), NULL, N_("The ranking will be made final after the project's deadline; your position will be shown here.") },
+	{ "ranked", N_("In the final ranking"), NULL, N_("The town hall selects in ranking order and will contact you if your turn comes.") },
+	{ "selected", N_("Selected for the placement"), N_("You have been selected for the placement."), N_("The town hall will contact you to arrange the start.") },
+	{ "not_selected", N_("Suitable, not selected"), NULL, N_("If a seat becomes free, the town hall moves down the ranking in order and may contact you.") },
+	{ "renounced", N_("Renounced"), N_("You have renounced the placement."), N_("The seat goes to the next candidate in the ranking.") },
+	{ "withdrawn", N_("Withdrawn"), N_("Your application has been withdrawn."), N_("You can apply for another open project at a DoteComune kiosk.") },
+	{ "started", N_("Placement started"), N_("Your placement has started."), NULL },
+	{ "completed", N_("Placement completed"), N_("Your placement has been completed."), NULL },
+	{ "dropped_out", N_("Dropped out"), N_("Your placement was interrupted before the end."), NULL },
+};
+
+/* The office's contact from the hub: "For information: name, address,
+ * phone, e-mail." (nothing when the comune set none). */
+static void notice_office(struct kiosk *k, json_t *office)
+{
+	static const char *const parts[] = { "name", "address", "phone", "email" };
+	char who[700] = "", line[800];
+	size_t len;
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		const char *v = json_string_value(json_object_get(office, parts[i]));
+		if (!v || !*v)
+			continue;
+		len = strlen(who);
+		str_fmt(who + len, sizeof(who) - len, "%s%s", len ? ", " : "", v);
+	}
+	if (!who[0])
+		return;
+	str_fmt(line, sizeof(line), _("For information: %s."), who);
+	notice_add(k, line);
+}
+
+/* Ends a sentence that holds the clerk's words with a full stop, as the hub does. */
+static void full_stop(char *line, size_t size)
+{
+	size_t len = strlen(line);
+
+	if (len && line[len - 1] != '.' && len + 1 < size)
+		str_copy(line + len, size - len, ".");
+}
+
+/* The sentence of stage i in the current language from the hub's parts. */
+static void stage_notice(struct kiosk *k, size_t i, json_t *d)
+{
+	const char *key = stage_words[i].key, *reason = json_string_value(json_object_get(d, "reason"));
+	const char *note = json_string_value(json_object_get(d, "note"));
+	int pos = (int)json_integer_value(json_object_get(d, "position"));
+	int seats = (int)json_integer_value(json_object_get(d, "seats"));
+	int score = (int)json_integer_value(json_object_get(d, "score"));
+	char line[800];
+
+	if (!strcmp(key, "convoked")) {
+		status_interview(k);
+		if (note && *note) {
+			str_fmt(line, sizeof(line), _("Instructions from the office: %s"), note);
+			full_stop(line, sizeof(line));
+			notice_add(k, line);
+		}
+	} else if (!strcmp(key, "assessed")) {
+		if (score >= 0) {
+			str_fmt(line, sizeof(line), _("Your interview has been assessed: suitable, with a score of %d."), score);
+			notice_add(k, line);
+		}
+	} else if (!strcmp(key, "ranked")) {
+		str_fmt(line, sizeof(line), _("You are suitable, at position %d of the final ranking (seats available: %d)."),
+			pos, seats);
+		notice_add(k, line);
+	} else if (!strcmp(key, "not_selected")) {
+		str_fmt(line, sizeof(line), _("You are suitable but not selected: you are at position %d of the final ranking, beyond the %d seats available."),
+			pos, seats);
+		notice_add(k, line);
+	} else {
+		notice_add(k, _(stage_words[i].meaning));
+	}
+	if (reason && *reason && strcmp(key, "convoked") && strcmp(key, "assessed") && strcmp(key, "ranked")) {
+		str_fmt(line, sizeof(line), _("Reason: %s"), reason);
+		full_stop(line, sizeof(line));
+		notice_add(k, line);
+	}
+	if (stage_words[i].next)
+		notice_add(k, _(stage_words[i].next));
+	notice_office(k, json_object_get(d, "office"));
+}
+
+/* What the hub's last heartbeat said of the application (issue 18):
+ * the receipt page's label and sentence in Italian, the same parts in
+ * the citizen's language otherwise. 0 when it said nothing the kiosk
+ * can show (an older hub): the status's own words stand. */
+static int status_from_hub(struct kiosk *k)
+{
+	char buf[8200];
+	const char *stage, *label, *text;
+	json_t *d;
+	size_t i;
+	int done = 0;
+
+	if (catalog_application_detail(k->db, k->c.check_protocol, buf, sizeof(buf)) || !buf[0] ||
+	    !(d = json_loads(buf, 0, NULL)))
+		return 0;
+	stage = json_string_value(json_object_get(d, "stage"));
+	label = json_string_value(json_object_get(d, "label"));
+	text = json_string_value(json_object_get(d, "text"));
+	if (!strcmp(i18n_lang(), "it") && label && *label && text && *text) {
+		str_copy(k->check_label, sizeof(k->check_label), label);
+		notice_add_sentences(k, text);
+		done = 1;
+	}
+	for (i = 0; !done && stage && i < ARRAY_SIZE(stage_words); i++)
+		if (!strcmp(stage_words[i].key, stage)) {
+			str_copy(k->check_label, sizeof(k->check_label), _(stage_words[i].label));
+			stage_notice(k, i, d);
+			done = 1;
+		}
+	json_decref(d);
+	return done;
+}
+
 static void status_meaning(struct kiosk *k)
 {
-	char at[32], place[201], date[16];
 	size_t i;
 
-	k->check_notice[0] = 0;
+	memset(k->check_notice, 0, 2);
+	k->check_label[0] = 0;
+	if (status_from_hub(k))
+		return;
 	if (!strcmp(k->check_status, "interview")) {
-		if (catalog_application_notice(k->db, k->c.check_protocol, at, sizeof(at), place, sizeof(place)) ||
-		    strlen(at) != 16)
-			return;
-		at[10] = 0;
-		date_it(at, date, sizeof(date));
-		str_fmt(k->check_notice, sizeof(k->check_notice), _("Interview on %s at %s. Place: %s"), date,
-			at + 11, place);
+		status_interview(k);
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(status_words); i++)
 		if (!strcmp(status_words[i].key, k->check_status) && status_words[i].meaning)
-			str_copy(k->check_notice, sizeof(k->check_notice), _(status_words[i].meaning));
+			notice_add(k, _(status_words[i].meaning));
 }
 
 static const char *status_label(const char *key)
@@ -164,7 +352,9 @@ static void status_check(struct kiosk *k)
 		/* The answer is text, not a control: the voice guide says it. */
 		char buf[400];
 		str_fmt(buf, sizeof(buf), "%s: %s. %s.", _("Status"),
-			vocab_label(application_statuses, application_statuses_n, k->check_status), k->check_placement);
+			k->check_label[0] ? k->check_label
+					  : vocab_label(application_statuses, application_statuses_n, k->check_status),
+			k->check_placement);
 		kiosk_say(k, buf);
 	}
 }
@@ -283,10 +473,18 @@ void status_frame(struct kiosk *k)
 		f.y += ui_error_for(ui, "error:check", "field:check_cf", tr(k->err.check), (struct ui_rect){ f.x, f.y, f.w, 0 });
 	if (k->check_done) {
 		char buf[400];
-		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"), status_label(k->check_status));
+		str_fmt(buf, sizeof(buf), "%s: %s", _("Status"),
+			k->check_label[0] ? k->check_label : status_label(k->check_status));
 		flow_text(k, &f, "check-result", buf, UI_FONT_BOLD, 44, C_SUCCESS);
-		if (k->check_notice[0])
-			flow_text(k, &f, "check-notice", k->check_notice, UI_FONT_SEMIBOLD, 34, C_TEXT);
+		for (size_t at = 0, n = 1; at < sizeof(k->check_notice) && k->check_notice[at]; n++) {
+			char id[24];
+			if (n == 1)
+				str_copy(id, sizeof(id), "check-notice");
+			else
+				str_fmt(id, sizeof(id), "check-notice-%zu", n);
+			flow_text(k, &f, id, k->check_notice + at, UI_FONT_SEMIBOLD, 34, C_TEXT);
+			at += strlen(k->check_notice + at) + 1;
+		}
 		k->ui.lang = "it";	/* the placement's title: Italian */
 		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
 		k->ui.lang = NULL;

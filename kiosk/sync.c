@@ -775,10 +775,34 @@ static json_t *usage_load(struct sync *s)
 	return arr;
 }
 
+/* Keeps what the hub says a citizen reads of application u (entry e
+ * of the status feed) for "check my application": its stage, the
+ * receipt page's label and sentence and their parts, bounded. */
+static void detail_store(sqlite3_stmt *st, const char *u, json_t *e)
+{
+	static const char *const keys[] = { "stage", "label", "text", "reason", "note", "position", "seats",
+					     "score", "office" };
+	json_t *d = json_object();
+	char *text;
+
+	for (size_t i = 0; d && i < ARRAY_SIZE(keys); i++)
+		if (json_object_get(e, keys[i]))
+			json_object_set(d, keys[i], json_object_get(e, keys[i]));
+	text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	if (text && strlen(text) <= 8192) {
+		sqlite3_bind_text(st, 1, u, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	free(text);
+	json_decref(d);
+}
+
 static int statuses_apply(struct sync *s, json_t *ans)
 {
 	json_t *arr = json_object_get(ans, "statuses");
-	sqlite3_stmt *up, *notice;
+	sqlite3_stmt *up, *notice, *detail;
 	char cursor[24];
 	size_t i;
 
@@ -790,9 +814,14 @@ static int statuses_apply(struct sync *s, json_t *ans)
 				   " SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM application WHERE uuid = ?1)"
 				   " ON CONFLICT(uuid) DO UPDATE SET interview_at = excluded.interview_at,"
 				   " interview_place = excluded.interview_place");
-	if (!up || !notice) {
+	/* And the receipt page's words for it, with their parts (issue 18). */
+	detail = db_prepare(s->db, "INSERT INTO status_notice(uuid, interview_at, interview_place, detail)"
+				   " SELECT ?1, '', '', ?2 WHERE EXISTS (SELECT 1 FROM application WHERE uuid = ?1)"
+				   " ON CONFLICT(uuid) DO UPDATE SET detail = excluded.detail");
+	if (!up || !notice || !detail) {
 		sqlite3_finalize(up);
 		sqlite3_finalize(notice);
+		sqlite3_finalize(detail);
 		db_rollback(s->db);
 		return -1;
 	}
@@ -818,9 +847,12 @@ static int statuses_apply(struct sync *s, json_t *ans)
 			sqlite3_step(notice);
 			sqlite3_reset(notice);
 		}
+		if (json_is_string(json_object_get(e, "stage")))
+			detail_store(detail, u, e);
 	}
 	sqlite3_finalize(up);
 	sqlite3_finalize(notice);
+	sqlite3_finalize(detail);
 	snprintf(cursor, sizeof(cursor), "%lld",
 		 (long long)json_integer_value(json_object_get(ans, "status_cursor")));
 	if (db_setting_set(s->db, "status_cursor", cursor) || db_commit(s->db)) {

@@ -41,6 +41,7 @@
 #include "reports/web/json_bound.h"
 #include "reports/web/office.h"
 #include "reports/web/office_coord.h"
+#include "reports/web/ranking_pdf.h"
 #include "reports/web/receipt_page.h"
 
 static void set_body(struct http_response *resp, int status, const char *type, char *body)
@@ -566,7 +567,7 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 	const struct vocab *voc;
 	const struct comune *c = NULL;
 	char title[256], istat[8], status[20], dup[40], line[400], sent_line[80], sent[40], at[24];
-	char label[80], text[1400], comune_line[120];
+	char label[80], text[1400], comune_line[120], ranking[80];
 	int known;
 
 	if (slash) {
@@ -630,6 +631,11 @@ static void get_receipt(struct store *s, const char *path, struct http_response 
 		if (replacement_citizen(s, f.uuid, text, sizeof(text)) == 0)
 			v.status = "Posto offerto in subentro";
 		v.status_text = text;
+		/* Once final, the ranking (protocol numbers only) is public. */
+		if (selection_ranking_is_final(s, f.placement_code) == 1) {
+			ranking_public_path(f.placement_code, ranking, sizeof(ranking));
+			v.ranking = ranking;
+		}
 	}
 	receipt_page(&v, resp);
 }
@@ -681,6 +687,11 @@ void api_status(const struct route_call *c)
 void api_receipt(const struct route_call *c)
 {
 	get_receipt(c->s, c->req->path + 3, c->resp);
+}
+
+void api_ranking(const struct route_call *c)
+{
+	ranking_public_pdf(c->s, c->req->path, c->resp);
 }
 
 void api_not_found(const struct route_call *c)

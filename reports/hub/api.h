@@ -34,6 +34,7 @@ void api_attendance(const struct route_call *c);
 void api_roster(const struct route_call *c);
 void api_status(const struct route_call *c);
 void api_receipt(const struct route_call *c);
+void api_ranking(const struct route_call *c);
 void api_not_found(const struct route_call *c);
 void api_dashboard(const struct route_call *c);
 void api_coordination(const struct route_call *c);

@@ -76,6 +76,8 @@ static const struct route routes[] = {
 	{ "*", "/v1/", 1, 0, WHO_NOBODY, 1, api_not_found, "api_not_found", "404" },
 	{ "GET HEAD", "/r/", 1, 0, WHO_PUBLIC, 1, api_receipt, "api_receipt", "receipt check page" },
 	{ "GET HEAD", "/R/", 1, 0, WHO_PUBLIC, 1, api_receipt, "api_receipt", "receipt check page" },
+	{ "GET HEAD", "/graduatoria/", 1, 0, WHO_PUBLIC, 1, api_ranking, "api_ranking",
+	  "`CODE.pdf`: a placement's final ranking (protocol numbers only), once final" },
 	{ "*", "/login", 0, LOGIN_BODY_MAX, WHO_LOGIN_FORM, 0, api_dashboard, "dashboard_handle",
 	  "login page and form" },
 	{ "*", "/logout", 0, LOGIN_BODY_MAX, WHO_LOGIN_FORM, 0, api_dashboard, "dashboard_handle",

@@ -50,11 +50,12 @@ static const struct {
 	[RD_SEX] = { "sex", "Sesso", NULL },
 	[RD_EDUCATION] = { "education", "Titolo di studio", NULL },
 	[RD_RESIDENCE] = { "residence", "Residenza", NULL },
+	[RD_CHANNEL] = { "channel", "Canale", NULL },
 };
 /* Raw columns of the applicant attributes, and their rollup attr names. */
 static const char *const raw_attr_col[RD_N] = {
 	[RD_APPLICANT_STATUS] = "t.v_status", [RD_AGE_BAND] = "t.v_age", [RD_SEX] = "t.v_sex",
-	[RD_EDUCATION] = "t.v_edu", [RD_RESIDENCE] = "t.v_res",
+	[RD_EDUCATION] = "t.v_edu", [RD_RESIDENCE] = "t.v_res", [RD_CHANNEL] = "t.v_chan",
 };
 static const char *const rollup_attr[RD_N] = {
 	[RD_APPLICANT_STATUS] = "applicant_status", [RD_AGE_BAND] = "age_band", [RD_SEX] = "sex",
@@ -88,7 +89,7 @@ const char *report_measure_name(int m) { return m >= 0 && m < RM_N ? measures[m]
 const char *report_measure_label(int m) { return m >= 0 && m < RM_N ? measures[m].label : "?"; }
 int report_measure_is_rate(int m) { return m >= 0 && m < RM_N && measures[m].rate; }
 
-static int is_attr(int d) { return d >= RD_APPLICANT_STATUS && d <= RD_RESIDENCE; }
+static int is_attr(int d) { return d >= RD_APPLICANT_STATUS && d <= RD_CHANNEL; }
 static int is_funnel(int m) { return m >= RM_SESSIONS && m <= RM_SUBMITS; }
 
 void report_query_init(struct report_query *q)
@@ -678,6 +679,9 @@ static const char *vocab_label(int d, const char *key)
 	case RD_RESIDENCE: v = vocab_find(residence_classes, residence_classes_n, key); break;
 	case RD_AREA: v = vocab_find(placement_areas, placement_areas_n, key); break;
 	case RD_SEX: return !strcmp(key, "F") ? "Donne" : !strcmp(key, "M") ? "Uomini" : key;
+	case RD_CHANNEL:
+		return !strcmp(key, "chiosco") ? "Sportello DoteComune" : !strcmp(key, "carta") ? "Su carta, all'ufficio"
+		     : !strcmp(key, "pec") ? "PEC" : key;
 	default: break;
 	}
 	return v ? v->it : key;
@@ -1520,15 +1524,18 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 	if (fam[FAM_APPS]) {
 		const struct source *s;
 		char *from = NULL;
-		const char *attr = nattr ? rollup_attr[attr_dim] : "", *attr2 = "";
-		if (nattr == 2 && !need_placement && !need_comune && !q->force_raw) {
+		const char *attr = nattr && rollup_attr[attr_dim] ? rollup_attr[attr_dim] : "", *attr2 = "";
+		/* The channel is not in the rollups (issue 18): read from the applications. */
+		int by_channel = attr_dim == RD_CHANNEL || attr_dim2 == RD_CHANNEL;
+		if (nattr == 2 && !need_placement && !need_comune && !q->force_raw && !by_channel) {
 			/* rollup_attr2 holds each pair once, in the order of the enum. */
 			int a = attr_dim < attr_dim2 ? attr_dim : attr_dim2, b = attr_dim < attr_dim2 ? attr_dim2 : attr_dim;
 			attr = rollup_attr[a];
 			attr2 = rollup_attr[b];
 			s = &src_rollup_attr2;
-		} else if (q->force_raw || nattr > 1 || (nattr && need_placement)) {
-			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
+		} else if (q->force_raw || nattr > 1 || (nattr && need_placement) || by_channel) {
+			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t",
+				    by_channel ? rollup_app_rows_channel_sql : rollup_app_rows_sql) < 0) {
 				snprintf(err, errsize, "query too long");
 				goto out;
 			}

@@ -9,7 +9,8 @@
  * reports/web/report_html.c).
  *
  * Dimensions: region province comune call placement area office month quarter
- * year applicant_status age_band sex education residence.
+ * year applicant_status age_band sex education residence channel (the
+ * last from the raw applications only: the rollups do not split by it).
  * Measures: applications applicants seats applications_per_seat selected
  * fill_rate started completed dropped_out dropout_rate days_to_selection
  * sessions views forms submits (the last four: the kiosks' anonymous
@@ -26,6 +27,7 @@ enum report_dim {
 	RD_REGION, RD_PROVINCE, RD_COMUNE, RD_CALL, RD_PLACEMENT, RD_AREA, RD_OFFICE,
 	RD_MONTH, RD_QUARTER, RD_YEAR,
 	RD_APPLICANT_STATUS, RD_AGE_BAND, RD_SEX, RD_EDUCATION, RD_RESIDENCE,
+	RD_CHANNEL,		/* how the application arrived: chiosco, carta, pec (issue 18) */
 	RD_N
 };
 

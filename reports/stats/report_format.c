@@ -72,7 +72,7 @@ static char *out_detach(struct outbuf *b, size_t *len)
 static int dim_has_label(int d)
 {
 	return d == RD_PROVINCE || d == RD_COMUNE || d == RD_CALL || d == RD_AREA ||
-	       (d >= RD_APPLICANT_STATUS && d <= RD_RESIDENCE);
+	       (d >= RD_APPLICANT_STATUS && d <= RD_CHANNEL);
 }
 
 /* One CSV cell, quoted when it must be. Every CSV the office hands out

@@ -24,7 +24,9 @@
 #include "core/datetime.h"
 #include "core/util.h"
 #include "reports/store/fleet.h"
+#include "reports/store/replacement.h"
 #include "reports/store/rollup.h"
+#include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "reports/store/store_internal.h"
 
@@ -297,6 +299,49 @@ static int heartbeat_store(struct store *s, const struct store_kiosk *k, const j
 	return 0;
 }
 
+/* What the receipt page says of application uuid now, added to its
+ * entry e of the kiosks' status feed (issue 18): the stage, the Italian
+ * label and sentence (reason, next step, the office's contact) and
+ * their parts, so that "check my application" says the same, in the
+ * citizen's language too. 0, or -1 on a store error. */
+static int citizen_detail(struct store *s, const char *uuid, json_t *e)
+{
+	struct selection_citizen_view v;
+	json_t *office;
+	int rc = selection_citizen_view(s, uuid, &v);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	/* A seat freed by a dropout and offered to this person. */
+	if (replacement_citizen(s, uuid, v.text, sizeof(v.text)) == 0) {
+		str_copy(v.stage, sizeof(v.stage), "offer");
+		str_copy(v.label, sizeof(v.label), "Posto offerto in subentro");
+	}
+	office = json_pack("{s:s, s:s, s:s, s:s}", "name", v.office.name, "phone", v.office.phone,
+			   "email", v.office.email, "address", v.office.address);
+	json_object_set_new(e, "stage", json_string(v.stage));
+	json_object_set_new(e, "label", json_string(v.label));
+	json_object_set_new(e, "text", json_string(v.text));
+	json_object_set_new(e, "reason", json_string(v.reason));
+	json_object_set_new(e, "note", json_string(v.note));
+	json_object_set_new(e, "position", json_integer(v.position));
+	json_object_set_new(e, "seats", json_integer(v.seats));
+	json_object_set_new(e, "score", json_integer(v.score));
+	if (office)
+		json_object_set_new(e, "office", office);
+	return 0;
+}
+
+/* Whether row i is the last of its application in r (an application's
+ * sentence is sent once per answer, with its newest status). */
+static int last_of_uuid(const struct store_res *r, int i)
+{
+	for (int j = i + 1; j < store_res_rows(r); j++)
+		if (!strcmp(store_res_get(r, j, 1), store_res_get(r, i, 1)))
+			return 0;
+	return 1;
+}
+
 int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
 		    json_t **response)
 {
@@ -349,6 +394,12 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 		if (e && !strcmp(store_res_get(r, i, 2), "interview") && *store_res_get(r, i, 4)) {
 			json_object_set_new(e, "interview_at", json_string(store_res_get(r, i, 4)));
 			json_object_set_new(e, "interview_place", json_string(store_res_get(r, i, 5)));
+		}
+		if (e && last_of_uuid(r, i) && citizen_detail(s, store_res_get(r, i, 1), e)) {
+			json_decref(e);
+			json_decref(statuses);
+			store_res_free(r);
+			return -1;
 		}
 		json_array_append_new(statuses, e);
 		cursor = atoll(store_res_get(r, i, 0));

@@ -217,6 +217,7 @@ static const char rebuild_sql[] =
 	" SELECT province, MIN(region), month, event, SUM(n) FROM rollup_funnel GROUP BY province, month, event;";
 
 const char rollup_app_rows_sql[] = "SELECT " APP_COLUMNS APP_FROM;
+const char rollup_app_rows_channel_sql[] = "SELECT " APP_COLUMNS ", a.channel AS v_chan" APP_FROM;
 /* The queued applications' rows, the same columns: what a reader adds
  * to the rollups instead of folding the queue (rollup_queued). SQLite
  * only; CROSS JOIN keeps the queue the outer loop (the planner chose a

@@ -63,6 +63,10 @@ extern const char *const rollup_usage_sql[];
  * reports use when no rollup covers a query. Added after the first
  * contract; nothing above changed. */
 extern const char rollup_app_rows_sql[];
+/* The same with the channel the application came by (v_chan: chiosco,
+ * carta, pec), for reports split by it (issue 18): a hub's database
+ * only (a database loaded without the hub may lack the column). */
+extern const char rollup_app_rows_channel_sql[];
 /* SQLite: the same columns for the queued applications only (table
  * rollup_pending), so that a reader adds them to the rollups' figures
  * in its read transaction instead of folding them (rollup_queued). */

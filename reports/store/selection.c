@@ -362,6 +362,17 @@ static void citizen_text(struct store *s, const struct app_row *a, enum selectio
 	selection_citizen_text(st, &n, buf, size);
 }
 
+/* The stage a citizen is told: a withdrawn placement ends what was still in progress. */
+static enum selection_stage citizen_stage(const struct app_row *a)
+{
+	enum selection_stage st = stage_derive(a);
+
+	if (!strcmp(a->pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
+	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
+		st = SELECTION_WITHDRAWN;
+	return st;
+}
+
 int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize)
 {
 	struct app_row a;
@@ -371,12 +382,33 @@ int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsi
 	label[0] = text[0] = '\0';
 	if (rc)
 		return rc;
-	st = stage_derive(&a);
-	if (!strcmp(a.pstatus, "closed") && st != SELECTION_SELECTED && st < SELECTION_STARTED &&
-	    st != SELECTION_EXCLUDED && st != SELECTION_RENOUNCED)
-		st = SELECTION_WITHDRAWN;
+	st = citizen_stage(&a);
 	str_copy(label, lsize, selection_stage_label(st));
 	citizen_text(s, &a, st, text, tsize);
+	return 0;
+}
+
+int selection_citizen_view(struct store *s, const char *uuid, struct selection_citizen_view *v)
+{
+	struct app_row a;
+	enum selection_stage st;
+	int rc = app_find(s, NULL, uuid, &a);
+
+	memset(v, 0, sizeof(*v));
+	v->score = -1;
+	if (rc)
+		return rc;
+	st = citizen_stage(&a);
+	str_copy(v->stage, sizeof(v->stage), selection_stage_key(st));
+	str_copy(v->label, sizeof(v->label), selection_stage_label(st));
+	citizen_text(s, &a, st, v->text, sizeof(v->text));
+	str_copy(v->reason, sizeof(v->reason), a.reason);
+	str_copy(v->note, sizeof(v->note), a.note);
+	v->position = atoi(a.position);
+	v->seats = atoi(a.seats);
+	v->score = *a.score ? atoi(a.score) : -1;
+	if (selection_office_get(s, a.comune, &v->office) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1018,6 +1050,55 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
 	return store_query(s, selection_placement_tie_break(s, placement) == SELECTION_TIE_YOUNGER
 			      ? RANK_SELECT RANK_ORDER(RANK_YOUNGER) : RANK_SELECT RANK_ORDER(""),
 			   ARGS(placement), res) ? -1 : 0;
+}
+
+int selection_export_audit(struct store *s, const char *comune, const char *placement, const char *by, int rows)
+{
+	struct app_row a;
+	char now[32], note[64];
+
+	memset(&a, 0, sizeof(a));
+	str_copy(a.comune, sizeof(a.comune), comune);
+	str_copy(a.placement, sizeof(a.placement), placement);
+	store_now_iso(now, sizeof(now));
+	snprintf(note, sizeof(note), "%d domande, con i recapiti", rows);
+	return audit(s, &a, now, by, "export_applicants", "", "", note);
+}
+
+int selection_ranking_is_final(struct store *s, const char *placement)
+{
+	char one[8];
+	int rc = store_text(s, "SELECT 1 FROM ranking_final WHERE placement_code = ?1", ARGS(placement ? placement : ""),
+			    one, sizeof(one));
+
+	return rc < 0 ? -1 : rc == 0;
+}
+
+int selection_ranking_changes(struct store *s, const char *scope, const char *placement, struct store_res **res)
+{
+	char final_at[40];
+	int rc;
+
+	*res = NULL;
+	if (!placement || !*placement || strlen(placement) > 40)
+		return 1;
+	rc = store_text(s, "SELECT f.final_at FROM ranking_final f JOIN placement p ON p.code = f.placement_code"
+			   " WHERE f.placement_code = ?1 AND (?2 = '' OR p.comune = ?2)",
+			ARGS(placement, scope ? scope : ""), final_at, sizeof(final_at));
+	if (rc)
+		return rc;
+	/* After the audit rows of the ranking made final (ids, not times: a
+	 * clock may repeat a second). The placement's own course (started,
+	 * completed, dropped out) is "Selezionato/a" in the ranking
+	 * throughout: not a new version. */
+	return store_query(s, "SELECT g.at, a.protocol, g.from_status, g.to_status, g.note, g.action"
+			      " FROM selection_audit g JOIN application a ON a.uuid = g.uuid"
+			      " WHERE g.placement_code = ?1 AND g.from_status <> g.to_status AND g.id >"
+			      " (SELECT coalesce(max(id), 0) FROM selection_audit WHERE placement_code = ?1"
+			      " AND action = 'ranking_final')"
+			      " AND NOT (g.from_status IN ('selected', 'started', 'completed', 'dropped_out')"
+			      " AND g.to_status IN ('selected', 'started', 'completed', 'dropped_out'))"
+			      " ORDER BY g.id", ARGS(placement), res) ? -1 : 0;
 }
 
 /* ----------------------------------------------------------- retention */

@@ -130,6 +130,19 @@ int selection_office_set(struct store *s, const char *comune, const struct selec
  * words and the sentence (reason, next step, the office's contact).
  * 0, 1 unknown, -1 error. */
 int selection_citizen(struct store *s, const char *uuid, char *label, size_t lsize, char *text, size_t tsize);
+/* The same, with its parts, for the kiosks' "check my application"
+ * (the heartbeat's status feed): the stage key, the Italian label and
+ * sentence the receipt page shows, and what a kiosk needs to say it in
+ * another language (reason, the clerk's note for the interview,
+ * position and seats in the final ranking, the office's contact). */
+struct selection_citizen_view {
+	char stage[16], label[80], text[1400];
+	char reason[SELECTION_NOTE_MAX + 1], note[SELECTION_NOTE_MAX + 1];
+	int position, seats, score;
+	struct selection_office_contact office;
+};
+/* 0, 1 unknown, -1 error. */
+int selection_citizen_view(struct store *s, const char *uuid, struct selection_citizen_view *v);
 /* Queues the "application received" e-mail (nothing without an
  * address), inside the caller's transaction. 0 or -1. */
 int selection_notify_received(struct store *s, const char *uuid, const char *now);
@@ -172,6 +185,20 @@ void selection_when_it(const char *at, char *buf, size_t size);
  * with store_res_free), 1 placement not in scope, -1 error. */
 struct store_res;
 int selection_ranking(struct store *s, const char *scope, const char *placement, struct store_res **res);
+/* The versions of a final ranking (its PDF): version 1 is the ranking
+ * as made final; each later change of an outcome the ranking shows
+ * (selected, idoneo non selezionato, renunciation, withdrawal, an undo;
+ * not the start or end of the placement) makes the next version. Rows
+ * (at, protocol, from_status, to_status, note, action), oldest first,
+ * one per change (so the version is 1 + the rows). 0 with *res, 1 the
+ * placement is not in scope or its ranking is not final, -1 error. */
+/* Records in the audit log that `by` downloaded the applicants of
+ * placement (comune's) with their contacts, rows of them: the export
+ * of personal data is accounted for like any step. 0 or -1. */
+int selection_export_audit(struct store *s, const char *comune, const char *placement, const char *by, int rows);
+/* 1 when placement's ranking is final, 0 not, -1 error. */
+int selection_ranking_is_final(struct store *s, const char *placement);
+int selection_ranking_changes(struct store *s, const char *scope, const char *placement, struct store_res **res);
 
 /* Moving down the ranking ("scorrimento"): the next suitable applicant
  * of a placement's final ranking who is still waiting for a seat

@@ -44,6 +44,7 @@
 #include "reports/web/html.h"
 #include "reports/web/office.h"
 #include "reports/web/office_placement.h"
+#include "reports/web/ranking_pdf.h"
 
 enum { PAGE_MAX = 4u << 20, FORM_MAX = 8192, LIST_MAX = 2000 };
 
@@ -229,24 +230,6 @@ static void alink(struct hbuf *b, const char *base, const char *value, const cha
 	hbuf_add(b, "</a>");
 }
 
-/* The published verdict of a ranking row. */
-static const char *verdict(int ranked, const char *outcome, const char *requirements, const char *status)
-{
-	if (!strcmp(status, "withdrawn"))
-		return "Ritirata";
-	if (!strcmp(requirements, "ko"))
-		return "Esclusa: requisiti non posseduti";
-	if (!strcmp(outcome, "non_idoneo"))
-		return "Non idoneo/a";
-	if (ranked && (!strcmp(status, "selected") || !strcmp(status, "started") || !strcmp(status, "completed") ||
-		       !strcmp(status, "dropped_out")))
-		return "Selezionato/a";
-	if (ranked)
-		return !strcmp(status, "not_selected") ? "Idoneo/a non selezionato/a" : "Idoneo/a";
-	if (!strcmp(status, "not_selected"))
-		return "Non selezionato/a";
-	return "In valutazione";
-}
 
 /* ---- GET /ufficio ---- */
 
@@ -452,6 +435,7 @@ static const char *audit_label(const char *action)
 		{ "requirements_ok", "Requisiti posseduti" }, { "requirements_ko", "Requisiti non posseduti" },
 		{ "score", "Esito del colloquio" }, { "ranking_final", "Graduatoria definitiva" },
 		{ "intake_paper", "Domanda ricevuta su carta" }, { "intake_pec", "Domanda ricevuta via PEC" },
+		{ "export_applicants", "Elenco dei candidati scaricato (CSV)" },
 	};
 
 	return label_of(actions, ARRAY_SIZE(actions), action, action);
@@ -959,6 +943,27 @@ static void csv_field(struct hbuf *b, const char *v)
 	hbuf_add(b, "\"");
 }
 
+/* The final ranking as PDF for the office (with the reasons of its
+ * changes); the public one is ranking_public_pdf(). */
+static void ranking_office_pdf(struct office *o, const char *code)
+{
+	char disp[96], *pdf = NULL;
+	size_t len = 0;
+	int rc = ranking_pdf(o->s, o->scope, code, 1, &pdf, &len);
+
+	if (rc) {
+		rc > 0 ? not_found(o) : storage_error(o);
+		return;
+	}
+	o->resp->status = 200;
+	str_copy(o->resp->content_type, sizeof(o->resp->content_type), "application/pdf");
+	o->resp->body = pdf;
+	o->resp->body_len = len;
+	html_staff_headers(o->resp);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"graduatoria-%s.pdf\"", code);
+	http_response_header(o->resp, "Content-Disposition", disp);
+}
+
 static void ranking_page(struct office *o, const char *error, int confirm)
 {
 	char code[48], fmt[8] = "", fatto[16] = "", w[40];
@@ -977,6 +982,10 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	http_query_get(o->req->query, "formato", fmt, sizeof(fmt));
 	http_query_get(o->req->query, "fatto", fatto, sizeof(fatto));
 	csv = !strcmp(fmt, "csv");
+	if (!strcmp(fmt, "pdf")) {
+		ranking_office_pdf(o, code);
+		return;
+	}
 	rc = selection_ranking(o->s, o->scope, code, &rank);
 	if (rc) {
 		rc > 0 ? not_found(o) : storage_error(o);
@@ -1005,7 +1014,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 			hbuf_add(&b, ";");
 			hbuf_add(&b, store_res_get(rank, i, 2));
 			hbuf_add(&b, ";");
-			csv_field(&b, verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
+			csv_field(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
 					      store_res_get(rank, i, 5)));
 			hbuf_add(&b, "\r\n");
 		}
@@ -1074,7 +1083,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		hbuf_add(&b, "<td class=\"n\">");
 		hbuf_esc(&b, store_res_get(rank, i, 2));
 		hbuf_add(&b, "</td>");
-		td(&b, verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5)));
+		td(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5)));
 		hbuf_add(&b, "</tr>");
 	}
 	if (!store_res_rows(rank))
@@ -1083,6 +1092,16 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	hbuf_esc(&b, selection_tie_break_text(selection_placement_tie_break(o->s, code)));
 	hbuf_add(&b, " Per stamparla usa il comando Stampa del browser.</p><p class=\"noprint\">");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "Scarica in CSV");
+	if (*p->final_at) {
+		char pub[80];
+
+		hbuf_add(&b, " · ");
+		alink(&b, "/ufficio/graduatoria?formato=pdf&codice=", code, "PDF per l'ufficio");
+		ranking_public_path(code, pub, sizeof(pub));
+		hbuf_add(&b, " · <a href=\"");
+		hbuf_esc(&b, pub);
+		hbuf_add(&b, "\">PDF pubblico per l'albo (senza nomi)</a>");
+	}
 	hbuf_add(&b, "</p>");
 	if (o->staff && !*p->final_at && !confirm) {
 		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
@@ -1164,6 +1183,11 @@ static void applicants_export(struct office *o)
 	}
 	if (pr.n != 1) {
 		not_found(o);
+		goto out;
+	}
+	/* No personal data leaves without a row in the audit log saying who took it. */
+	if (selection_export_audit(o->s, ((const struct office_placement_card *)pr.v)->comune, code, o->sess.name, ar.n)) {
+		storage_error(o);
 		goto out;
 	}
 	hbuf_init(&b, PAGE_MAX);

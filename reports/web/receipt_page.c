@@ -72,6 +72,11 @@ void receipt_page(const struct receipt_view *v, struct http_response *resp)
 		if (v->arrived) {
 			para(&b, "<p class=\"state\">Stato della domanda: ", v->status, "</p>");
 			para(&b, "<p class=\"next\">", v->status_text, "</p>");
+			if (v->ranking) {
+				hbuf_add(&b, "<p>La graduatoria definitiva del progetto, con i soli numeri di protocollo: <a href=\"");
+				hbuf_esc(&b, v->ranking);
+				hbuf_add(&b, "\">Graduatoria definitiva (PDF)</a>.</p>");
+			}
 			if (v->before_revocation)
 				para(&b, "<p>", "Lo sportello che l'ha emessa è stato poi ritirato dal "
 				     "servizio; la domanda era già arrivata alla sede centrale.", "</p>");

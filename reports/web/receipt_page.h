@@ -22,6 +22,7 @@ struct receipt_view {
 	const char *status;		/* its status in words (when arrived) */
 	const char *status_text;	/* what that status means for the citizen */
 	int before_revocation;		/* issued by a kiosk revoked since */
+	const char *ranking;		/* the final ranking's public PDF (ranking_pdf.h), or NULL */
 };
 
 /* Fills resp with the page: 200 for a genuine receipt, 404 for one that

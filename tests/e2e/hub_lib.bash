@@ -129,6 +129,16 @@ web_login() { # url jar name password: prints the code; the answer's headers in 
 }
 
 # html_text FILE: a page's text as a person reads it (tags dropped, blanks squeezed).
+# receipt_stage URL: the receipt page's stage and sentence, as
+# kiosk_status (kiosk_apply.bash) prints the kiosk's "check my
+# application": "Stato: LABEL | SENTENCE".
+receipt_stage() {
+	curl -s "$1" | /usr/bin/python3 -c 'import sys, html, re
+s = sys.stdin.read()
+st = re.search(r"<p class=\"state\">Stato della domanda: (.*?)</p>", s)
+nx = re.search(r"<p class=\"next\">(.*?)</p>", s)
+print("Stato: %s | %s" % (html.unescape(st.group(1)), html.unescape(nx.group(1))) if st and nx else "no status")'
+}
 html_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g' "$1" | tr -s ' \n' ' '; }
 
 # start_smtp_sink DIR PORT: the SMTP relay the hub is told about

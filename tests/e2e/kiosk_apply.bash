@@ -54,16 +54,20 @@ shot $4
 S
 }
 
-# kiosk_status KIOSKDB CONFIG SHOTS PROTOCOL CF SHOT: what the citizen
+# kiosk_status KIOSKDB CONFIG SHOTS PROTOCOL CF SHOT [LANG]: what the citizen
 # reads on "check my application" of the real kiosk (CONFIG names its
 # hub), once its own sync thread has had a heartbeat answered (the hub
 # answers a heartbeat with the status changes); prints the status line
-# and the notice, joined by ' | '. Needs jq.
+# and the notice (its sentences, check-notice, check-notice-2, ...,
+# joined by spaces), joined by ' | '; with LANG, in that language. Needs jq.
 kiosk_status() {
 	cat > "$3/$6.script" <<S
 wait-status 15
 expect-screen home
-tap check-application
+${7:+tap language
+tap lang:$7
+expect-not languages
+}tap check-application
 expect-screen status
 tap field:protocol
 type $4
@@ -76,6 +80,8 @@ dump $6
 S
 	"$DOTE_BIN/dote-kiosk" --headless --config "$2" --db "$1" --script "$3/$6.script" \
 		--shots "$3" --size 1080x1920 >>"$3/kiosk.log" 2>&1 || echo "kiosk failed: $(grep FAIL "$3/kiosk.log" | tail -1)"
-	jq -r '[.widgets[] | select(.id == "check-result" or .id == "check-notice") | .label] | join(" | ")' \
+	jq -r '[([.widgets[] | select(.id == "check-result") | .label] | join(" ")),
+		([.widgets[] | select(.id | startswith("check-notice")) | .label] | join(" "))] |
+		map(select(. != "")) | join(" | ")' \
 		"$3/$6.json" 2>/dev/null
 }

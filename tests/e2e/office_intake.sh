@@ -148,6 +148,11 @@ run() {
 	grep -q 'DC-015146' "$T/page" && fail "$b-export-other-comune-no-data" "leaked" || pass "$b-export-other-comune-no-data"
 	get "$J_A" "/ufficio/progetto?codice=$P1" >/dev/null
 	grep -q "/ufficio/candidati?codice=$P1" "$T/page" && pass "$b-export-linked" || fail "$b-export-linked" "no link"
+	# The export is audited: who took the contacts, of which project, how many; the refused ones leave nothing.
+	check "$b-export-audited" "$(sql "SELECT by, comune, placement_code, action, note FROM selection_audit WHERE action = 'export_applicants'")" \
+		"anna|015146|$P1|export_applicants|2 domande, con i recapiti"
+	get "$J_A" /ufficio/registro >/dev/null
+	check_match "$b-export-in-audit-log" "$(text)" "anna .*$P1 Elenco dei candidati scaricato \(CSV\) .*2 domande, con i recapiti"
 	kill "$HUB_PID" 2>/dev/null
 	wait "$HUB_PID" 2>/dev/null
 }

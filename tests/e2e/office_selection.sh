@@ -21,7 +21,7 @@ top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O_DIR=$(dirname "$DOTE_BIN")
 PY=/usr/bin/python3
 export DOTE_NOW=1772442000 DOTE_ASSETS="$top/assets" SDL_AUDIODRIVER=dummy	# 2026-03-02
-for tool in sqlite3 jq curl; do
+for tool in sqlite3 jq curl pdftotext; do
 	command -v $tool >/dev/null || { echo "SKIP office_selection: $tool not installed"; exit 0; }
 done
 $PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP office_selection: python3-aiosmtpd not installed"; exit 0; }
@@ -60,9 +60,10 @@ mail_with() { cat $(grep -l "$1" "$T/mail-$B"/*.txt 2>/dev/null | head -1) 2>/de
 kiosk_check() { # protocol cf shot: the kiosk's "check my application" after a heartbeat
 	kiosk_status "$KDB" "$T/kiosk-$B.conf" "$T/shots-$B" "$@"
 }
+receipt_says() { receipt_stage "$URL/r/$1"; }	# token: the receipt page's words, as the kiosk's
 
 run() {
-	local b=$1 url code r pa pb pc ta tb csrf csrf_b csrf_c port before after n
+	local b=$1 url code r pa pb pc ta tb tc csrf csrf_b csrf_c port before after n
 	B=$b
 	DB=$(db_url "$b" "$b-office")
 	KDB=$T/kiosk-$b.db
@@ -108,6 +109,7 @@ CONF
 	pc=$(sql "SELECT protocol FROM application WHERE given_name = 'Sara'")
 	ta=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pa")
 	tb=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pb")
+	tc=$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$pc")
 	# Another comune's application (Sesto San Giovanni), from its own kiosk.
 	r=$(curl -s -X POST --data-binary "{\"code\":\"$("$DOTE_BIN/dote" kiosk enroll-code --comune 015209 --db "$DB" 2>/dev/null)\",\"public_key\":\"$("$SYNCTOOL" key K02)\"}" "$URL/v1/enroll")
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $(jq -r .token <<<"$r")" \
@@ -154,8 +156,10 @@ CONF
 	check_match "$b-receipt-interview" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" \
 		"Stato della domanda: +Convocato/a al colloquio .*convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	curl -s "$URL/r/$ta" > "$T/shot-receipt-interview-$b.html"
-	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" \
-		"Stato: Convocato/a al colloquio | Colloquio il 20/03/2026 alle 10:00. Luogo: Municipio, sala Giunta"
+	# The kiosk says what the receipt page says (issue 18).
+	check "$b-kiosk-interview" "$(kiosk_check "$pa" "$(cf_for 1)" "check-interview-$b")" "$(receipt_says "$ta")"
+	check_match "$b-kiosk-interview-words" "$(receipt_says "$ta")" \
+		"^Stato: Convocato/a al colloquio \| È convocato/a al colloquio il 20/03/2026 alle 10:00, presso: Municipio, sala Giunta"
 	sleep 2
 	check "$b-relay-down-message-kept" "$(sql "SELECT count(*), count(sent_at), CASE WHEN max(attempts) > 0 THEN 1 ELSE 0 END FROM mail_outbox")" "4|0|1"
 	start_smtp_sink "$T/mail-$b" "$port" || fail "$b-smtp-sink" "does not start"
@@ -189,6 +193,15 @@ CONF
 	check "$b-requirements-missing" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=requisiti esito=ko 'nota=manca la residenza in Lombardia')" "303"
 	check "$b-no-interview-without-requirements" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pc" azione=colloquio quando=2026-03-20T12:00 luogo=Municipio)" "409"
 	check "$b-excluded" "$(sql "SELECT status FROM application WHERE protocol = ?1" "$pc")" "not_selected"
+	# The excluded citizen reads the reason, the review and the office's contact at the kiosk, as on the receipt page.
+	check "$b-office-contact" "$(form "$J_A" "$csrf" /ufficio/contatti 'nome=Ufficio Personale' 'telefono=02 8845 1234' \
+		'email=personale@comune.milano.it' 'indirizzo=Via Larga 12, Milano')" "303"
+	r=$(kiosk_check "$pc" "$(cf_for 3)" "check-excluded-$b")
+	check_match "$b-kiosk-excluded" "$r" "^Stato: Esclusa: requisiti non posseduti \| La domanda non è stata ammessa .*Motivo: manca la residenza in Lombardia\. .*riesame.*tel\. 02 8845 1234, e-mail personale@comune\.milano\.it\.$"
+	check "$b-kiosk-excluded-as-receipt" "$r" "$(receipt_says "$tc")"
+	# In another language: the same parts, translated; the clerk's reason and the contact as written.
+	[ "$b" = sqlite ] && check "$b-kiosk-excluded-en" "$(kiosk_check "$pc" "$(cf_for 3)" "check-excluded-en-$b" en)" \
+		"Status: Not admitted: requirements not met | Your application was not admitted because the requirements of the call are not met. Reason: manca la residenza in Lombardia. If you think there is a mistake, you can ask the town hall's office to review it. For information: Ufficio Personale, Via Larga 12, Milano, 02 8845 1234, personale@comune.milano.it."
 
 	# Ranking: protocol numbers only.
 	check "$b-ranking-page" "$(get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001')" "200"
@@ -205,19 +218,42 @@ posizione;protocollo;punteggio;esito
 	# The deadline passes; the ranking becomes final (confirmed); A is selected, B is idoneo non selezionato; A starts.
 	sql "UPDATE placement SET deadline = '2026-03-01' WHERE code = 'UI-015146-001'" >/dev/null
 	check "$b-select-before-final-refused" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "409"
+	# Before it is final, the ranking is not published and the receipt page does not link it.
+	check "$b-ranking-pdf-not-before-final" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/graduatoria/UI-015146-001.pdf")" "404"
+	[[ "$(curl -s "$URL/r/$ta")" != *"/graduatoria/"* ]] && pass "$b-receipt-no-ranking-link-before-final" ||
+		fail "$b-receipt-no-ranking-link-before-final" "linked"
 	check "$b-final" "$(form "$J_A" "$csrf" /ufficio/graduatoria codice=UI-015146-001 conferma=1)" "303"
 	check "$b-final-stored" "$(sql "SELECT count(*) FROM ranking_final WHERE placement_code = 'UI-015146-001'")" "1"
 	check "$b-select" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=selected)" "303"
 	check "$b-not-selected" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=stato stato=not_selected)" "303"
 	check_match "$b-receipt-selected" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Selezionato/a .*Il Comune la contatterà"
-	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" \
-		"Stato: Selezionato/a per il tirocinio | Il Comune ti contatterà per concordare l'avvio del tirocinio."
+	# The final ranking as a PDF: public (protocol numbers, no names), linked from every receipt page of the project.
+	check "$b-receipt-links-ranking" "$(curl -s "$URL/r/$tc" | grep -o 'href="/graduatoria/[^"]*"')" 'href="/graduatoria/UI-015146-001.pdf"'
+	check "$b-ranking-pdf-public" "$(curl -s -o "$T/ranking-$b.pdf" -w '%{http_code} %{content_type}' "$URL/graduatoria/UI-015146-001.pdf")" "200 application/pdf"
+	r=$(pdftotext -layout "$T/ranking-$b.pdf" - 2>/dev/null | tr -s ' \n' ' ')
+	pdftotext -layout "$T/ranking-$b.pdf" "$T/shots-$b/ranking.txt" 2>/dev/null
+	check_match "$b-ranking-pdf-heading" "$r" "^Graduatoria definitiva Comune di Milano .*Progetto UI-015146-001 – Sportello Città dei Ragazzi Posti 1 Definitiva dal 02/03/2026 alle 10:00 Versione 3, del 02/03/2026 alle 10:00 "
+	r=$(pdftotext -layout "$T/ranking-$b.pdf" - 2>/dev/null | sed 's/  */ /g; s/^ //')	# one line per row, its first line of text
+	check_match "$b-ranking-pdf-rows" "$(grep -e "^[0-9–] DC-" <<<"$r" | tr '\n' '|')" "^1 $pa 85 Selez[^|]*\|2 $pb 70 Idoneo[^|]*\|– $pc Esclusa[^|]*\|$"
+	check_match "$b-ranking-pdf-versions" "$(grep -e "^Versione 1" -e "^DC-" <<<"$r" | tr '\n' '|')" \
+		"^Versione 1 del 02/03/2026 10:00: graduatoria resa definitiva\.\|$pa: versione 2 del 02/03/2026 10:00,[^|]*\|$pb: versione 3 del 02/03/2026 10:00,[^|]*\|$"
+	check_match "$b-ranking-pdf-changes" "$(tr -s ' \n' ' ' <<<"$r")" "$pa: versione 2 del 02/03/2026 10:00, selezionato/a\. $pb: versione 3 del 02/03/2026 10:00, idoneo/a non selezionato/a\. I motivi"
+	r=$(cat "$T/shots-$b/ranking.txt")
+	[[ "$r" != *Giulia* && "$r" != *Marta* && "$r" != *Sara* && "$r" != *Bianchi* && "$r" != *@example* && "$r" != *"$(cf_for 1)"* ]] &&
+		pass "$b-ranking-pdf-no-names" || fail "$b-ranking-pdf-no-names" "$r"
+	check "$b-ranking-pdf-office" "$(curl -s -b "$J_A" -o "$T/ranking-office-$b.pdf" -w '%{http_code}' "$URL/ufficio/graduatoria?codice=UI-015146-001&formato=pdf")|$(pdftotext -layout "$T/ranking-office-$b.pdf" - 2>/dev/null | grep -c "$pb")" "200|2"
+	check "$b-ranking-pdf-other-comune" "$(curl -s -b "$J_B" -o /dev/null -w '%{http_code}' "$URL/ufficio/graduatoria?codice=UI-015146-001&formato=pdf")" "404"
+	check "$b-kiosk-selected" "$(kiosk_check "$pa" "$(cf_for 1)" "check-selected-$b")" "$(receipt_says "$ta")"
+	r=$(kiosk_check "$pb" "$(cf_for 2)" "check-not-selected-$b")
+	check_match "$b-kiosk-not-selected" "$r" "^Stato: Idoneo/a non selezionato/a \| È idoneo/a ma non selezionato/a: è alla posizione 2 della graduatoria definitiva, oltre i 1 posti disponibili\. .*scorre la graduatoria.*tel\. 02 8845 1234"
+	[[ "$r" != *"Grazie per aver partecipato"* ]] && pass "$b-kiosk-not-selected-not-thanks" || fail "$b-kiosk-not-selected-not-thanks" "$r"
+	check "$b-kiosk-not-selected-as-receipt" "$r" "$(receipt_says "$tb")"
 	check "$b-score-frozen-after-final" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pb" azione=esito giudizio=idoneo punteggio=99)" "409"
 	check "$b-start" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=started)" "303"
 	get "$J_A" "/ufficio/domanda?id=$pa&fatto=stato" >/dev/null && snap application-started
 	check_match "$b-receipt-started" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio avviato .*Il tirocinio è iniziato."
 	check_match "$b-receipt-not-selected" "$(curl -s "$URL/r/$tb" | sed 's/<[^>]*>/ /g')" "Idoneo/a non selezionato/a .*idoneo/a ma non selezionato/a: è alla posizione 2"
-	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "Stato: Tirocinio avviato | Il tuo tirocinio è iniziato."
+	check "$b-kiosk-started" "$(kiosk_check "$pa" "$(cf_for 1)" "check-started-$b")" "$(receipt_says "$ta")"
 	# Received (2), then A: convocation, outcome, ranking, selection, start; B: the same up to the ranking, not selected.
 	if wait_mails "$T/mail-$b" 12; then pass "$b-mail-every-step"; else fail "$b-mail-every-step" "$(mails) messages"; fi
 	check "$b-mail-subjects" "$(grep -h '^Subject' "$T/mail-$b"/*.txt | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" "1 1 1 5 4 "
@@ -289,7 +325,7 @@ posizione;protocollo;punteggio;esito
 	# A completes the placement: told everywhere, then erased at the next run.
 	check "$b-complete" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=completed)" "303"
 	check_match "$b-receipt-completed" "$(curl -s "$URL/r/$ta" | sed 's/<[^>]*>/ /g')" "Tirocinio concluso .*Il tirocinio si è concluso."
-	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "Stato: Tirocinio concluso | Il tuo tirocinio si è concluso."
+	check "$b-kiosk-completed" "$(kiosk_check "$pa" "$(cf_for 1)" "check-completed-$b")" "$(receipt_says "$ta")"
 	if wait_mails "$T/mail-$b" 13; then pass "$b-mail-completed"; else fail "$b-mail-completed" "$(mails) messages"; fi
 	check "$b-final-status-no-more-changes" "$(form "$J_A" "$csrf" /ufficio/domanda id="$pa" azione=stato stato=dropped_out)" "409"
 	check_match "$b-final-status-says-so" "$(page_text)" "Il tirocinio non è in corso"
