@@ -33,6 +33,23 @@ struct header_layout {
 	int below;			/* portrait: the controls sit in a bar low down */
 };
 
+/* With the keyboard up in landscape the header is one compact row: the
+ * comune's name and, in place of the footer the keyboard would push off
+ * the screen, Back and Continue (chrome_footer_ids draws them there).
+ * The voice guide and language come back with Hide, as the portrait
+ * bar does. */
+static int header_compact(struct kiosk *k)
+{
+	return k->ui.w > k->ui.h && osk_height(k) > 0;
+}
+
+/* The compact row's height: a button at least a target tall. */
+static int compact_height(struct kiosk *k)
+{
+	int bh = ui_button_h(&k->ui, 80), t = ui_target_min(&k->ui);
+	return (bh > t ? bh : t) + 2 * ui_px(&k->ui, 10);
+}
+
 static void header_layout(struct kiosk *k, struct header_layout *hl)
 {
 	struct ui *ui = &k->ui;
@@ -77,6 +94,11 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 		hl->h = hl->bh + ui_px(ui, 40);
 	if (hl->h < ui_px(ui, 150))
 		hl->h = ui_px(ui, 150);
+	if (header_compact(k)) {
+		hl->nl = 0;
+		hl->rows = 1;
+		hl->h = compact_height(k);
+	}
 }
 
 static int header_height(struct kiosk *k)
@@ -126,6 +148,23 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 	}
 }
 
+/* The compact row: the comune's name in the first two fifths (the
+ * buttons take the rest, chrome_footer_ids), on the page's surface so
+ * that Continue stands out as it does in the footer. */
+static int compact_header(struct kiosk *k, const struct header_layout *hl, int x, int w)
+{
+	struct ui *ui = &k->ui;
+	char name[160];
+	int px = ui_font_px(ui, 30), lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+
+	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
+	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+	ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD, px,
+		    ui_color(ui, C_PRIMARY_DARK), 0);
+	return hl->h;
+}
+
 int chrome_header(struct kiosk *k, const char *title)
 {
 	struct ui *ui = &k->ui;
@@ -136,6 +175,8 @@ int chrome_header(struct kiosk *k, const char *title)
 	(void)title;
 	header_layout(k, &hl);
 	kiosk_column(k, &x, &w);
+	if (header_compact(k))
+		return compact_header(k, &hl, x, w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
 	/* Hidden operator gesture: five taps in the top-left corner. */
 	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, ui_px(ui, 150), ui_px(ui, 150) })) {
@@ -183,6 +224,8 @@ int chrome_footer_height(struct kiosk *k)
 static int footer_shown(struct kiosk *k)
 {
 	int osk = osk_height(k);
+	if (header_compact(k))
+		return 0;
 	return !osk || k->ui.h - osk - header_height(k) - chrome_footer_height(k) > k->ui.h * 3 / 10;
 }
 
@@ -238,12 +281,23 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
 	int y = ui->h - osk_height(k) - h;
 	chrome_bar(k);
-	if (!footer_shown(k))
-		return 0;
 	kiosk_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
-	bh = bh < 48 ? 48 : bh;
+	if (header_compact(k)) {
+		/* In the compact header's row, right of the comune's name. */
+		int pad = ui_px(ui, 10);
+		h = compact_height(k);
+		bh = h - 2 * pad;
+		y = 0;
+		x += w * 2 / 5;
+		w -= w * 2 / 5;
+		gap = ui_px(ui, 14);
+	} else if (!footer_shown(k)) {
+		return 0;
+	} else {
+		ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
+		ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
+	}
+	bh = bh < ui_target_min(ui) ? ui_target_min(ui) : bh;
 	if (back_label && ui_button(ui, back_id, back_label,
 				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
 		res = 1;

@@ -52,6 +52,12 @@ static int is_numeric(enum field_kind kind)
 	return kind == FIELD_NUMBER || kind == FIELD_PHONE || kind == FIELD_PIN;
 }
 
+/* The gap between keys. */
+static int osk_gap(const struct ui *ui)
+{
+	return ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
+}
+
 int osk_height(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -69,6 +75,9 @@ int osk_height(struct kiosk *k)
 		row = (int)(ui->h * 34 / 500 * grow);
 	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
 		row = ui->h * 42 / 500;
+	/* Never below a target's size (keys were 27 px tall at 800x480). */
+	if (row < ui_target_min(ui) + osk_gap(ui))
+		row = ui_target_min(ui) + osk_gap(ui);
 	return row * 5 + ui_px(ui, 24);
 }
 
@@ -101,6 +110,33 @@ static int is_name(const char *id)
 	return !strcmp(id, "field:given_name") || !strcmp(id, "field:family_name");
 }
 
+/* The keyboard's Next: the focus goes to the control after the field
+ * (a field keeps the keyboard up; anything else, the situation's first
+ * answer after the age, is brought into view and the keyboard goes,
+ * instead of skipping that question for the next field). Returns 1 a
+ * field, 0 another control, -1 none. */
+static int next_control(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int seen = 0;
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		int stop = w->enabled && w->focusable &&
+			   (w->role == UI_ROLE_FIELD || w->role == UI_ROLE_BUTTON || w->role == UI_ROLE_CHECKBOX ||
+			    w->role == UI_ROLE_RADIO || w->role == UI_ROLE_LISTITEM);
+		if (seen && stop && w->panel >= 0) {
+			ui_focus(ui, w->id);
+			if (w->role == UI_ROLE_FIELD)
+				return 1;
+			str_copy(ui->reveal, sizeof(ui->reveal), w->id);
+			return 0;
+		}
+		if (!strcmp(w->id, ui->focus))
+			seen = 1;
+	}
+	return -1;
+}
+
 static void press(struct kiosk *k, const char *key, const char *shown, int by_keypad)
 {
 	if (!strcmp(key, "shift")) {
@@ -119,9 +155,10 @@ static void press(struct kiosk *k, const char *key, const char *shown, int by_ke
 		 * Pressed with the keypad, the keypad stays in the keyboard
 		 * of the next field: typing goes on there, and Back leaves
 		 * that keyboard first, then hides it, never the form. */
-		if (ui_focus_next_field(&k->ui))
+		int r = next_control(k);
+		if (r < 0)
 			k->keyboard_hidden = 1;
-		else if (by_keypad)
+		else if (r == 1 && by_keypad)
 			k->osk_enter = 1;
 	} else if (!strcmp(key, "hide")) {
 		k->keyboard_hidden = 1;
@@ -384,7 +421,7 @@ void osk_frame(struct kiosk *k)
 	/* A Latin keyboard is not mirrored for a right-to-left language. */
 	ui->rtl = 0;
 	y0 = ui->h - h;
-	gap = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
+	gap = osk_gap(ui);
 	rowh = (h - ui_px(ui, 24)) / 5;
 	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h },
 		     ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));

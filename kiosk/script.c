@@ -1107,6 +1107,9 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
+			/* What the screen showed then, to look at (failed.png). */
+			str_fmt(line, sizeof(line), "%s/failed.png", shots);
+			platform_screenshot(p, line);
 			rc = 1;
 			break;
 		}

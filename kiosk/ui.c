@@ -96,6 +96,12 @@ int ui_px(const struct ui *ui, float v)
 	return (int)lroundf(v * ui->scale);
 }
 
+int ui_target_min(const struct ui *ui)
+{
+	int small = ui->w < ui->h ? ui->w : ui->h;
+	return small <= 600 ? 47 : 44;
+}
+
 int ui_font_px(const struct ui *ui, float v)
 {
 	int px = (int)lroundf(v * ui->scale * ui->text_scale);

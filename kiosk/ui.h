@@ -208,6 +208,10 @@ void ui_init(struct ui *ui, int w, int h, const struct ui_text_ops *ops);
 void ui_resize(struct ui *ui, int w, int h);
 /* Design units to pixels: round(v * scale). */
 int ui_px(const struct ui *ui, float v);
+/* The smallest a control may be, in pixels, both ways: 44 px (WCAG
+ * 2.5.5) on 1080-class panels, 9 mm on the small ones the image runs
+ * on (a 7-inch 800x480 panel, pitch 0.193 mm: 47 px). */
+int ui_target_min(const struct ui *ui);
 /* Text size in pixels for a design size (includes the text-size setting). */
 int ui_font_px(const struct ui *ui, float v);
 uint32_t ui_color(const struct ui *ui, enum ui_color c);
