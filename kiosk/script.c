@@ -583,6 +583,27 @@ static int verb_expect_whole(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
+/* expect-targets: every control on screen that can be used (button,
+ * key, check box, choice, field, list item) is at least a target wide
+ * and tall (ui_target_min(): 44 px, 9 mm on a 7-inch panel). */
+static int verb_expect_targets(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int min = ui_target_min(ui);
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		enum ui_role r = w->role;
+		if (!w->visible || !w->enabled ||
+		    (r != UI_ROLE_BUTTON && r != UI_ROLE_KEY && r != UI_ROLE_CHECKBOX && r != UI_ROLE_RADIO &&
+		     r != UI_ROLE_FIELD && r != UI_ROLE_LISTITEM))
+			continue;
+		if (w->r.w < min || w->r.h < min)
+			return fail(s, "control '%s' is %dx%d px, a target is at least %d px", w->id, w->r.w, w->r.h,
+				    min);
+	}
+	return 0;
+}
+
 /* expect-uncovered ID [PCT]: at least PCT% (default all) of the
  * widget's height is seen: inside its panel and the screen, and
  * above the on-screen keyboard when it is up (a field typed
@@ -1035,6 +1056,7 @@ static const struct verb {
 	{ "printer", verb_printer },
 	{ "wait-printer", verb_wait_printer },
 	{ "expect-whole", verb_expect_whole },
+	{ "expect-targets", verb_expect_targets },
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
 	{ "expect", verb_expect },
