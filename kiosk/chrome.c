@@ -46,8 +46,10 @@ static int header_compact(struct kiosk *k)
 /* The compact row's height: a button at least a target tall. */
 static int compact_height(struct kiosk *k)
 {
-	int bh = ui_button_h(&k->ui, 80), t = ui_target_min(&k->ui);
-	return (bh > t ? bh : t) + 2 * ui_px(&k->ui, 10);
+	struct ui *ui = &k->ui;
+	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 12);
+	int t = ui_target_min(ui);
+	return (bh > t ? bh : t) + 2 * ui_px(ui, 4);
 }
 
 static void header_layout(struct kiosk *k, struct header_layout *hl)
@@ -284,7 +286,7 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 	kiosk_column(k, &x, &w);
 	if (header_compact(k)) {
 		/* In the compact header's row, right of the comune's name. */
-		int pad = ui_px(ui, 10);
+		int pad = ui_px(ui, 4);
 		h = compact_height(k);
 		bh = h - 2 * pad;
 		y = 0;

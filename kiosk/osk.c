@@ -75,7 +75,11 @@ int osk_height(struct kiosk *k)
 		row = (int)(ui->h * 34 / 500 * grow);
 	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
 		row = ui->h * 42 / 500;
-	/* Never below a target's size (keys were 27 px tall at 800x480). */
+	/* Never below a target's size (keys were 27 px tall at 800x480);
+	 * on a short landscape panel exactly that, leaving the most room
+	 * for the field and its error (the labels still grow to fit). */
+	if (ui->w > ui->h && ui->h <= 600)
+		row = ui_target_min(ui) + osk_gap(ui);
 	if (row < ui_target_min(ui) + osk_gap(ui))
 		row = ui_target_min(ui) + osk_gap(ui);
 	return row * 5 + ui_px(ui, 24);

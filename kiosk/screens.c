@@ -568,6 +568,8 @@ static int browse_search(struct kiosk *k, int x, int y, int w, int dock)
 {
 	struct ui *ui = &k->ui;
 	int bw = browse_filters_w(ui, dock, w), fw = w - bw - ui_px(ui, 20), sh, bh = ui_px(ui, 92);
+	if (bh < ui_target_min(ui))
+		bh = ui_target_min(ui);
 
 	ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
 		 (struct ui_rect){ x, y, fw, 0 }, &sh);
@@ -586,7 +588,7 @@ static int browse_search_h(struct ui *ui, int w)
 {
 	int fw = w - browse_filters_w(ui, 1, w) - ui_px(ui, 20);
 	return ui_text_height(ui, _("Search"), UI_FONT_SEMIBOLD, ui_font_px(ui, 28), fw) + ui_px(ui, 6) +
-	       LH(UI_FONT_REGULAR, 36) + 2 * ui_px(ui, 16);
+	       ui_field_box_h(ui);
 }
 
 static int browse_filtered(const struct kiosk *k)

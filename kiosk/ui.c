@@ -749,9 +749,14 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 		struct ui_rect pr = ui->panels[ui->panel].r;
 		int margin = ui_px(ui, 24), top = r.y, bottom = r.y + r.h;
 		const struct ui_widget *from = ui->reveal_from[0] ? ui_find(ui, ui->reveal_from) : NULL;
-		/* With the field it belongs to, when both fit. */
-		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h - 2 * margin)
+		/* With the field it belongs to, when both fit (with less
+		 * margin when that is what it takes: a short landscape panel
+		 * at 200% with the keyboard up). */
+		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h) {
 			top = from->r.y;
+			if (bottom - top > pr.h - 2 * margin)
+				margin = (pr.h - (bottom - top)) / 2;
+		}
 		if (top < pr.y + margin)
 			s->offset -= (float)(pr.y + margin - top);
 		else if (bottom > pr.y + pr.h - margin)
@@ -871,6 +876,8 @@ int ui_button_h(const struct ui *ui, float units)
 {
 	int h = ui_px(ui, units);
 	int need = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 24);
+	if (need < ui_target_min(ui))
+		need = ui_target_min(ui);
 	return need > h ? need : h;
 }
 
@@ -931,13 +938,19 @@ int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char
 	return h;
 }
 
+int ui_field_box_h(struct ui *ui)
+{
+	int h = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 36)) + 2 * ui_px(ui, 16);
+	return h < ui_target_min(ui) ? ui_target_min(ui) : h;
+}
+
 int ui_field(struct ui *ui, const char *id, const char *label, const char *value,
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h)
 {
 	int lpx = ui_font_px(ui, 28), vpx = ui_font_px(ui, 36), pad = ui_px(ui, 16);
 	int y = r.y, focused = ui_focused(ui, id), hit;
 	int lh = ui_label(ui, NULL, label, (struct ui_rect){ r.x, y, r.w, 0 }, UI_FONT_SEMIBOLD, lpx, C_TEXT);
-	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx) + 2 * pad;
+	int bh = ui_field_box_h(ui);
 	struct ui_rect box;
 	struct ui_widget *w;
 

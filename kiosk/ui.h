@@ -275,6 +275,8 @@ int ui_label(struct ui *ui, const char *id, const char *text, struct ui_rect r, 
 int ui_area(struct ui *ui, const char *id, enum ui_role role, const char *label, struct ui_rect r);
 /* A text field showing value (or placeholder); tapping focuses it.
  * Returns 1 when it was tapped. err, when non-empty, is drawn under it. */
+/* The height of a field's box (its value), at least a target. */
+int ui_field_box_h(struct ui *ui);
 int ui_field(struct ui *ui, const char *id, const char *label, const char *value,
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h);
 int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, struct ui_rect r,
