@@ -25,11 +25,23 @@ static void header_controls(struct kiosk *k, const char **labels)
 	labels[1] = kiosk_lang_name(i18n_lang());
 }
 
+/* The third control, text size and contrast (the dialog above,
+ * kiosk_reading_help): "Aa" on the button, its name for the voice guide
+ * and the language's own words. It is as wide as "Aa" needs, at least
+ * a target. */
+static int reading_w(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int w = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 34), "Aa", 2) + 2 * ui_px(ui, 24);
+	return w < ui_target_min(ui) ? ui_target_min(ui) : w;
+}
+
 /* The header's geometry: one row (names left, controls right) or, when
  * large text does not fit beside the buttons, the controls on a second
  * row. It grows with the citizen's text size. */
 struct header_layout {
 	int h, rows, bw, bh, nl, l1, l2;
+	int rw;				/* the text size and contrast button */
 	int below;			/* portrait: the controls sit in a bar low down */
 };
 
@@ -78,17 +90,18 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 			      strlen(_("DoteComune - training placements at the town hall")));
 	if (subw > namew)
 		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
-	if (2 * hl->bw + gap > w)
-		hl->bw = (w - gap) / 2;
+	hl->rw = reading_w(k);
+	if (2 * hl->bw + 2 * gap + hl->rw > w)
+		hl->bw = (w - 2 * gap - hl->rw) / 2;
 	/* Portrait: the voice guide and language controls move from the top
 	 * into a bar above the footer, within reach from a wheelchair (the
 	 * top third of a portrait kiosk is not). */
 	hl->below = ui->h > ui->w;
 	if (hl->below) {
 		hl->nl = 0;
-		hl->bw = (w - gap) / 2;
+		hl->bw = (w - 2 * gap - hl->rw) / 2;
 	}
-	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
+	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + hl->nl * gap + hl->rw > w ? 2 : 1;
 	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
 	if (hl->rows == 2)
 		hl->h += hl->bh + ui_px(ui, 16);
@@ -148,6 +161,19 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
 		lx += hl->bw + gap;
 	}
+	{
+		struct ui_rect b = { lx, ly, hl->rw, hl->bh };
+		int px = ui_font_px(ui, 34), lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+		int on = k->lang_menu == 2;
+		if (on)
+			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+		else
+			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b))
+			k->lang_menu = 2;
+		ui_draw_text(ui, b.x + (b.w - ui->text.width(ui->text.ctx, UI_FONT_BOLD, px, "Aa", 2)) / 2, b.y + (b.h - lh) / 2,
+			     UI_FONT_BOLD, px, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), "Aa");
+	}
 }
 
 /* The compact row: the comune's name in the first two fifths (the
@@ -193,7 +219,7 @@ int chrome_header(struct kiosk *k, const char *title)
 				kiosk_go(k, "pin");
 		}
 	}
-	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
+	lx = x + w - hl.nl * hl.bw - hl.nl * gap - hl.rw;
 	if (hl.rows == 1) {
 		ty = (hl.h - hl.l1 - hl.l2) / 2;
 		ly = (hl.h - hl.bh) / 2;
@@ -314,4 +340,101 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 	if (res == 2)
 		ui_alerts_renew(ui);
 	return res;
+}
+
+int kiosk_reading_controls(struct kiosk *k, int x, int y, int w)
+{
+	/* Text size in steps up to 200% (WCAG 1.4.4), shown as what they
+	 * are; every screen's layout holds at each of them. */
+	static const char *const keys[] = { "100", "130", "160", "200" };
+	static const float scales[] = { 1.0f, 1.3f, 1.6f, 2.0f };
+	struct ui *ui = &k->ui;
+	const char *labels[4] = { "100%", "130%", "160%", "200%" };
+	const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
+	int cur = 0, i, h = ui_button_h(ui, 100), y0 = y;
+	int sg = ui_px(ui, 16), pad = ui_px(ui, 24), sh = ui_button_h(ui, 96), per = 4, bw;
+	int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
+	char said[96];
+
+	for (i = 1; i < 4; i++)
+		if (ui->text_scale > (scales[i - 1] + scales[i]) / 2)
+			cur = i;
+	y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR,
+		      ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
+	/* Four equal buttons in a row, or two rows of two when the labels
+	 * would not fit (a narrow column, large text). */
+	if ((w - 3 * sg) / 4 < lw + 2 * pad)
+		per = 2;
+	bw = (w - (per - 1) * sg) / per;
+	i = -1;
+	for (int j = 0; j < 4; j++) {
+		char id[32];
+		struct ui_rect r = { x + (j % per) * (bw + sg), y + (j / per) * (sh + sg), bw, sh };
+		str_fmt(id, sizeof(id), "text-size:%s", keys[j]);
+		if (ui_button(ui, id, labels[j], r, j == cur ? UI_CHOICE_ON : UI_CHOICE))
+			i = j;
+	}
+	y += (4 / per) * (sh + sg) + ui_px(ui, 8);
+	if (i >= 0) {
+		/* The page reflows: keep the control just tapped in view. */
+		ui->text_scale = scales[i];
+		str_fmt(ui->reveal, sizeof(ui->reveal), "text-size:%s", keys[i]);
+		str_fmt(said, sizeof(said), "%s: %s", _("Text size"), labels[i]);
+		kiosk_say_sentence(k, said);
+		ui->animating = 1;
+	}
+	if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ x, y, w, h }, UI_SECONDARY)) {
+		ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
+		kiosk_say_sentence(k, ui->theme == &ui_theme_contrast ? _("High contrast") : _("Normal colours"));
+	}
+	return y + h - y0;
+}
+
+void kiosk_reading_help(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int x, w, pad = ui_px(ui, 40), y, first, ch;
+	struct ui_rect all = { 0, 0, ui->w, ui->h }, box;
+
+	kiosk_column(k, &x, &w);
+	first = ui->nwidgets;
+	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
+	if (ui_area(ui, "reading-help", UI_ROLE_DIALOG, _("Text size and contrast"), all))
+		k->lang_menu = 0;
+	ui->widgets[ui->nwidgets - 1].focusable = 0;
+	/* Measured by drawing it once off screen would cost a frame: the
+	 * box is as tall as its parts, computed as home lays them out. */
+	{
+		/* One row of four sizes, or two of two (kiosk_reading_controls). */
+		int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
+		int rows = (w - 2 * pad - 3 * ui_px(ui, 16)) / 4 < lw + 2 * ui_px(ui, 24) ? 2 : 1;
+		ch = ui_text_height(ui, _("Text size"), UI_FONT_REGULAR, ui_font_px(ui, 28), w - 2 * pad) + ui_px(ui, 8) +
+		     rows * (ui_button_h(ui, 96) + ui_px(ui, 16)) + ui_px(ui, 8) + ui_button_h(ui, 100);
+	}
+	box.h = 2 * pad + ui_text_height(ui, _("Text size and contrast"), UI_FONT_BOLD, ui_font_px(ui, 48), w - 2 * pad) +
+		ui_px(ui, 24) + ch + ui_px(ui, 24) + ui_button_h(ui, 96);
+	box.x = x;
+	box.w = w;
+	box.y = (ui->h - box.h) / 2 > 0 ? (ui->h - box.h) / 2 : 0;
+	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
+	y = box.y + pad;
+	y += ui_label(ui, "reading-title", _("Text size and contrast"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
+		      UI_FONT_BOLD, ui_font_px(ui, 48), C_TEXT) + ui_px(ui, 24);
+	y += kiosk_reading_controls(k, x + pad, y, w - 2 * pad) + ui_px(ui, 24);
+	if (ui_button(ui, "reading-close", _("Close"), (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 96) },
+		      UI_SECONDARY)) {
+		k->lang_menu = 0;
+		ui_focus(ui, "reading");
+	}
+	for (int i = 0; i < first; i++)
+		ui->widgets[i].focusable = 0;
+	/* Opened: its name is said, and the keypad starts on the size in use. */
+	if (k->lang_menu && strncmp(ui->focus, "text-size:", 10) && strcmp(ui->focus, "a11y:contrast") &&
+	    strcmp(ui->focus, "reading-close")) {
+		static const char *const ids[] = { "text-size:100", "text-size:130", "text-size:160", "text-size:200" };
+		int cur = ui->text_scale > 1.8f ? 3 : ui->text_scale > 1.45f ? 2 : ui->text_scale > 1.15f ? 1 : 0;
+		kiosk_say_sentence(k, _("Text size and contrast"));
+		ui_focus(ui, ids[cur]);
+	}
+	ui->animating = 1;
 }

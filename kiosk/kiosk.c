@@ -951,8 +951,8 @@ static int keypad_keys(struct kiosk *k)
 	case UI_KEY_ESCAPE:
 		/* Back, one step at a time; never out of the kiosk. */
 		if (k->lang_menu) {
+			ui_focus(ui, k->lang_menu == 2 ? "reading" : "language");
 			k->lang_menu = 0;
-			ui_focus(ui, "language");
 		} else if (field && osk_height(k)) {
 			k->keyboard_hidden = 1;
 			kiosk_say(k, _("Keyboard hidden."));
@@ -1092,7 +1092,9 @@ void kiosk_frame(struct kiosk *k)
 	if (!k->idle_dialog && !k->lang_menu)
 		osk_frame(k);
 	k->osk_press = 0;
-	if (k->lang_menu && !k->idle_dialog)
+	if (k->lang_menu == 2 && !k->idle_dialog)
+		kiosk_reading_help(k);
+	else if (k->lang_menu && !k->idle_dialog)
 		language_chooser(k);
 	if (k->idle_dialog)
 		idle_countdown(k);

@@ -303,47 +303,7 @@ void home_frame(struct kiosk *k)
 	/* Accessibility settings for the whole session. */
 	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
 			   UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_MUTED) + ui_px(ui, 12);
-	{
-		/* Text size in steps up to 200% (WCAG 1.4.4), shown as what
-		 * they are; every screen's layout holds at each of them. */
-		static const char *const keys[] = { "100", "130", "160", "200" };
-		static const float scales[] = { 1.0f, 1.3f, 1.6f, 2.0f };
-		const char *labels[4] = { "100%", "130%", "160%", "200%" };
-		const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
-		int cur = 0, i, h = ui_button_h(ui, 100);
-		for (i = 1; i < 4; i++)
-			if (ui->text_scale > (scales[i - 1] + scales[i]) / 2)
-				cur = i;
-		side.y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ side.x, side.y, side.w, 0 },
-				   UI_FONT_REGULAR, ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
-		/* Four equal buttons in a row, or two rows of two when the
-		 * labels would not fit (a narrow column, large text). */
-		{
-			int sg = ui_px(ui, 16), pad = ui_px(ui, 24), sh = ui_button_h(ui, 96), per = 4, bw;
-			int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
-			if ((side.w - 3 * sg) / 4 < lw + 2 * pad)
-				per = 2;
-			bw = (side.w - (per - 1) * sg) / per;
-			i = -1;
-			for (int j = 0; j < 4; j++) {
-				char id[32];
-				struct ui_rect r = { side.x + (j % per) * (bw + sg), side.y + (j / per) * (sh + sg), bw, sh };
-				str_fmt(id, sizeof(id), "text-size:%s", keys[j]);
-				if (ui_button(ui, id, labels[j], r, j == cur ? UI_CHOICE_ON : UI_CHOICE))
-					i = j;
-			}
-			side.y += (4 / per) * (sh + sg) + ui_px(ui, 8);
-		}
-		if (i >= 0) {
-			/* The page reflows: keep the control just tapped in view. */
-			ui->text_scale = scales[i];
-			str_fmt(ui->reveal, sizeof(ui->reveal), "text-size:%s", keys[i]);
-			ui->animating = 1;
-		}
-		if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ side.x, side.y, side.w, h }, UI_SECONDARY))
-			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
-		side.y += h;
-	}
+	side.y += kiosk_reading_controls(k, side.x, side.y, side.w);
 	/* The settings follow the person through the session (issue 22):
 	 * "I'm done" ends it, saying what it clears. */
 	if (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || k->speech_on ||
