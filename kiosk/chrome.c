@@ -171,6 +171,9 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
 		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b))
 			k->lang_menu = 2;
+		/* Not a stop for the keypad while the voice guide is on: a
+		 * blind journey would pay a press at every pass (224). */
+		ui->widgets[ui->nwidgets - 1].focusable = !k->speech_on;
 		ui_draw_text(ui, b.x + (b.w - ui->text.width(ui->text.ctx, UI_FONT_BOLD, px, "Aa", 2)) / 2, b.y + (b.h - lh) / 2,
 			     UI_FONT_BOLD, px, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), "Aa");
 	}
