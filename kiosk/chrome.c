@@ -42,6 +42,7 @@ static int reading_w(struct kiosk *k)
 struct header_layout {
 	int h, rows, bw, bh, nl, l1, l2;
 	int rw;				/* the text size and contrast button */
+	int bar_rows;			/* portrait bar: 1, or 2 with "Aa" below */
 	int below;			/* portrait: the controls sit in a bar low down */
 };
 
@@ -97,9 +98,27 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 	 * into a bar above the footer, within reach from a wheelchair (the
 	 * top third of a portrait kiosk is not). */
 	hl->below = ui->h > ui->w;
+	hl->bar_rows = 1;
 	if (hl->below) {
 		hl->nl = 0;
 		hl->bw = (w - 2 * gap - hl->rw) / 2;
+		/* Labels never shrink nor break inside a word ("Голосовий..."
+		 * at 200% on 480x800): when one does not fit on a line, "Aa"
+		 * goes to a row of its own, and a label still too wide wraps
+		 * at a space in a taller button. */
+		for (int i = 0; i < 2; i++)
+			if (ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, labels[i], strlen(labels[i])) + 8 >
+			    hl->bw)
+				hl->bar_rows = 2;
+		if (hl->bar_rows == 2) {
+			hl->bw = (w - gap) / 2;
+			hl->rw = w;
+		}
+		for (int i = 0; i < 2; i++) {
+			int th = ui_text_height(ui, labels[i], UI_FONT_SEMIBOLD, lpx, hl->bw - 8) + ui_px(ui, 36);
+			if (th > hl->bh)
+				hl->bh = th;
+		}
 	}
 	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + hl->nl * gap + hl->rw > w ? 2 : 1;
 	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
@@ -156,10 +175,19 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			kiosk_speech(k, !k->speech_on, 0);
 		else if (tapped)
 			k->lang_menu = 1;
-		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
-						  b.w - 8, hl->bh },
-			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		{
+			int th = ui_text_height(ui, labels[i], UI_FONT_SEMIBOLD, lpx, b.w - 8);
+			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - th) / 2, b.w - 8, th }, labels[i],
+				    UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		}
 		lx += hl->bw + gap;
+	}
+	if (hl->bar_rows == 2) {
+		/* Its own row, under the voice guide. */
+		int x, w;
+		kiosk_column(k, &x, &w);
+		lx = x;
+		ly += hl->bh + gap;
 	}
 	{
 		struct ui_rect b = { lx, ly, hl->rw, hl->bh };
@@ -174,8 +202,18 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 		/* Not a stop for the keypad while the voice guide is on: a
 		 * blind journey would pay a press at every pass (224). */
 		ui->widgets[ui->nwidgets - 1].focusable = !k->speech_on;
-		ui_draw_text(ui, b.x + (b.w - ui->text.width(ui->text.ctx, UI_FONT_BOLD, px, "Aa", 2)) / 2, b.y + (b.h - lh) / 2,
-			     UI_FONT_BOLD, px, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), "Aa");
+		if (hl->bar_rows == 2) {
+			/* A whole row: its words beside "Aa". */
+			char words[160];
+			int th;
+			str_fmt(words, sizeof(words), "Aa  %s", _("Text size and contrast"));
+			th = ui_text_height(ui, words, UI_FONT_SEMIBOLD, ui_font_px(ui, 30), b.w - 8);
+			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (b.h - th) / 2, b.w - 8, th }, words, UI_FONT_SEMIBOLD,
+				    ui_font_px(ui, 30), ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		} else {
+			ui_draw_text(ui, b.x + (b.w - ui->text.width(ui->text.ctx, UI_FONT_BOLD, px, "Aa", 2)) / 2,
+				     b.y + (b.h - lh) / 2, UI_FONT_BOLD, px, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), "Aa");
+		}
 	}
 }
 
@@ -222,7 +260,7 @@ int chrome_header(struct kiosk *k, const char *title)
 				kiosk_go(k, "pin");
 		}
 	}
-	lx = x + w - hl.nl * hl.bw - hl.nl * gap - hl.rw;
+	lx = x + w - (hl.nl ? hl.nl * hl.bw + hl.nl * gap + hl.rw : 0);
 	if (hl.rows == 1) {
 		ty = (hl.h - hl.l1 - hl.l2) / 2;
 		ly = (hl.h - hl.bh) / 2;
@@ -274,7 +312,7 @@ struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
 		 * its place while it is up (Hide, or Escape, brings it back).
 		 * chrome_bar() draws it after the page, so the keypad meets it
 		 * in reading order. */
-		int bh = hl.bh + 2 * ui_px(ui, 14);
+		int bh = hl.bar_rows * hl.bh + (hl.bar_rows - 1) * ui_px(ui, 14) + 2 * ui_px(ui, 14);
 		if (!osk_height(k)) {
 			bottom -= bh;
 			k->bar_pending = 1;
@@ -295,7 +333,8 @@ void chrome_bar(struct kiosk *k)
 	k->bar_pending = 0;
 	header_layout(k, &hl);
 	kiosk_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bh + 2 * pad }, ui_color(ui, C_HEADER));
+	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bar_rows * (hl.bh + pad) + pad },
+		     ui_color(ui, C_HEADER));
 	header_buttons(k, &hl, x, k->bar_y + pad);
 }
 

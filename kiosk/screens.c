@@ -87,18 +87,35 @@ void flow_steps(struct kiosk *k, struct flow *f, int step)
 	str_fmt(buf + strlen(buf), sizeof(buf) - strlen(buf), ": %s", _(names[step - 1]));
 	f->y += ui_label(ui, "steps", buf, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_SEMIBOLD,
 			 ui_font_px(ui, 30), C_TEXT) + ui_px(ui, 12);
-	for (int i = 0; i < 4; i++) {
-		struct ui_rect r = { f->x + i * (sw + gap), f->y, sw, bar };
-		int h;
-		ui_draw_rect(ui, r, ui_color(ui, i < step ? C_PRIMARY : C_MUTED));
-		h = ui_text_height(ui, _(names[i]), i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px, sw);
-		ui_text_box(ui, (struct ui_rect){ r.x, r.y + bar + ui_px(ui, 8), sw, h }, _(names[i]),
-			    i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px,
-			    ui_color(ui, i == step - 1 ? C_TEXT : C_MUTED), 0);
-		if (h > lh)
-			lh = h;
+	/* Four in a row, or two rows of two, or one a row: a name is never
+	 * broken inside a word ("Pouvez-vo/us" at 200%) nor made smaller. */
+	{
+		int per = 4, wide = 0;
+		for (int i = 0; i < 4; i++) {
+			int ww = widest_word(ui, _(names[i]), UI_FONT_BOLD, px);
+			if (ww > wide)
+				wide = ww;
+		}
+		while (per > 1 && wide > sw) {
+			per = per == 4 ? 2 : 1;
+			sw = (f->w - (per - 1) * gap) / per;
+		}
+		for (int row = 0; row < 4 / per; row++) {
+			lh = 0;
+			for (int c = 0; c < per; c++) {
+				int i = row * per + c, h;
+				struct ui_rect r = { f->x + c * (sw + gap), f->y, sw, bar };
+				ui_draw_rect(ui, r, ui_color(ui, i < step ? C_PRIMARY : C_MUTED));
+				h = ui_text_height(ui, _(names[i]), i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px, sw);
+				ui_text_box(ui, (struct ui_rect){ r.x, r.y + bar + ui_px(ui, 8), sw, h }, _(names[i]),
+					    i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px,
+					    ui_color(ui, i == step - 1 ? C_TEXT : C_MUTED), 0);
+				if (h > lh)
+					lh = h;
+			}
+			f->y += bar + ui_px(ui, 8) + lh + ui_px(ui, row + 1 < 4 / per ? 12 : 24);
+		}
 	}
-	f->y += bar + ui_px(ui, 8) + lh + ui_px(ui, 24);
 	if (k->have_sel) {
 		/* What the application is for, as on the card the citizen chose. */
 		int tpx = ui_font_px(ui, 36), opx = ui_font_px(ui, 28), h;
@@ -165,7 +182,9 @@ int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char
 {
 	struct ui *ui = &k->ui;
 	int gap = ui_px(ui, 16), bh = ui_button_h(ui, 96), x = f->x, res = -1;
-	int px = ui_font_px(ui, 32), pad = ui_px(ui, 32);
+	/* Measured in the button's own font (34): at 32 a one-word label
+	 * ("Безробітний(-а)") came out a few pixels too wide and broke. */
+	int px = ui_font_px(ui, 34), pad = ui_px(ui, 32);
 	for (int i = 0; i < n; i++) {
 		char id[64];
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, labels[i], strlen(labels[i])) + 2 * pad;

@@ -604,6 +604,15 @@ static int verb_expect_targets(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
+/* expect-words-whole: no text on screen had a word broken across
+ * lines this frame ("Pouvez-vo/us" in the step bar at 200%). */
+static int verb_expect_words_whole(struct script *s, const char *verb, char *arg)
+{
+	if (s->k->ui.word_cut[0])
+		return fail(s, "the word '%s' is broken across lines", s->k->ui.word_cut);
+	return 0;
+}
+
 /* expect-uncovered ID [PCT]: at least PCT% (default all) of the
  * widget's height is seen: inside its panel and the screen, and
  * above the on-screen keyboard when it is up (a field typed
@@ -1057,6 +1066,7 @@ static const struct verb {
 	{ "wait-printer", verb_wait_printer },
 	{ "expect-whole", verb_expect_whole },
 	{ "expect-targets", verb_expect_targets },
+	{ "expect-words-whole", verb_expect_words_whole },
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
 	{ "expect", verb_expect },

@@ -183,6 +183,7 @@ void ui_frame_begin(struct ui *ui)
 	ui->nwidgets = 0;
 	ui->ncmds = 0;
 	ui->arena_used = 0;
+	ui->word_cut[0] = 0;
 	ui->clip_on = 0;
 	ui->panel = -1;
 	ui->npanels = 0;
@@ -617,6 +618,8 @@ int ui_text_wrap(struct ui *ui, const char *text, int font, int px, int w,
 			while (*e && *e != ' ' && *e != '\n')
 				e++;
 			i = (int)(e - line);
+			if (!ui->word_cut[0])
+				str_fmt(ui->word_cut, sizeof(ui->word_cut), "%.*s", i, line);
 			while (i > 1 && ui->text.width(ui->text.ctx, font, px, line, (size_t)i) > w)
 				i = utf8_prev(line, i);
 			brk = line + (i > 0 ? i : 1);
@@ -1022,7 +1025,11 @@ int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, 
 	int box = ui_px(ui, 56), px = ui_font_px(ui, 30), gap = ui_px(ui, 20);
 	int th = ui_text_height(ui, label, UI_FONT_REGULAR, px, r.w - box - gap);
 	int h = th > box ? th : box;
-	struct ui_rect all = { r.x, r.y, r.w, h };
+	struct ui_rect all;
+	/* The row is the target (28 px at 800x480 was too small). */
+	if (h < ui_target_min(ui))
+		h = ui_target_min(ui);
+	all = (struct ui_rect){ r.x, r.y, r.w, h };
 	struct ui_rect b = { r.x, r.y, box, box };
 	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_CHECKBOX, label, all, 1);
 	int bt = ui_px(ui, 4) > 2 ? ui_px(ui, 4) : 2;

@@ -198,6 +198,7 @@ struct ui {
 	unsigned alert_seq;		/* errors that took the focus so far */
 	char alert_shown[48];		/* the last one */
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
+	char word_cut[48];		/* a word wrapped text had to break this frame */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
 	void *announce_ctx;
