@@ -51,9 +51,20 @@ struct header_layout {
  * the screen, Back and Continue (chrome_footer_ids draws them there).
  * The voice guide and language come back with Hide, as the portrait
  * bar does. */
+static void header_layout_full(struct kiosk *k, struct header_layout *hl);
+
+/* Compact: in landscape, or in portrait when the footer would not fit
+ * above the keyboard (a narrow screen's seven rows of keys). */
 static int header_compact(struct kiosk *k)
 {
-	return k->ui.w > k->ui.h && osk_height(k) > 0;
+	struct header_layout hl;
+	int osk = osk_height(k);
+	if (!osk)
+		return 0;
+	if (k->ui.w > k->ui.h)
+		return 1;
+	header_layout_full(k, &hl);
+	return k->ui.h - osk - hl.h - chrome_footer_height(k) <= k->ui.h * 3 / 10;
 }
 
 /* The compact row's height: a button at least a target tall. */
@@ -65,7 +76,7 @@ static int compact_height(struct kiosk *k)
 	return (bh > t ? bh : t) + 2 * ui_px(ui, 4);
 }
 
-static void header_layout(struct kiosk *k, struct header_layout *hl)
+static void header_layout_full(struct kiosk *k, struct header_layout *hl)
 {
 	struct ui *ui = &k->ui;
 	const char *labels[2];
@@ -128,6 +139,11 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 		hl->h = hl->bh + ui_px(ui, 40);
 	if (hl->h < ui_px(ui, 150))
 		hl->h = ui_px(ui, 150);
+}
+
+static void header_layout(struct kiosk *k, struct header_layout *hl)
+{
+	header_layout_full(k, hl);
 	if (header_compact(k)) {
 		hl->nl = 0;
 		hl->rows = 1;
@@ -228,9 +244,12 @@ static int compact_header(struct kiosk *k, const struct header_layout *hl, int x
 
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
 	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
-	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
-	ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD, px,
-		    ui_color(ui, C_PRIMARY_DARK), 0);
+	/* A narrow portrait screen gives the whole row to the buttons. */
+	if (ui->w > ui->h) {
+		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+		ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD,
+			    px, ui_color(ui, C_PRIMARY_DARK), 0);
+	}
 	return hl->h;
 }
 
@@ -358,8 +377,10 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 		h = compact_height(k);
 		bh = h - 2 * pad;
 		y = 0;
-		x += w * 2 / 5;
-		w -= w * 2 / 5;
+		if (ui->w > ui->h) {
+			x += w * 2 / 5;
+			w -= w * 2 / 5;
+		}
 		gap = ui_px(ui, 14);
 	} else if (!footer_shown(k)) {
 		return 0;
