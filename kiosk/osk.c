@@ -110,8 +110,12 @@ int osk_height(struct kiosk *k)
 	/* Never below a target's size (keys were 27 px tall at 800x480);
 	 * on a short landscape panel exactly that, leaving the most room
 	 * for the field and its error (the labels still grow to fit). */
-	if ((ui->w > ui->h && ui->h <= 600) || rows == 7)
+	if (ui->w > ui->h && ui->h <= 600)
 		row = ui_target_min(ui) + osk_gap(ui);
+	/* Seven rows: a little flatter than five, still tall enough for
+	 * 200% labels (40 px at 480x800, as before). */
+	if (rows == 7 && row > ui_px(ui, 120))
+		row = ui_px(ui, 120);
 	if (row < ui_target_min(ui) + osk_gap(ui))
 		row = ui_target_min(ui) + osk_gap(ui);
 	return row * rows + ui_px(ui, 24);
