@@ -453,6 +453,14 @@ void osk_frame(struct kiosk *k)
 				k->keyboard_shift = 1;
 		}
 		h = osk_height(k);
+		/* The page was laid out without the keyboard this frame: the
+		 * field comes into view above it in the next (the PIN field,
+		 * focused on arrival, stayed under the keyboard). */
+		if (h && !ui->reveal[0]) {
+			str_copy(ui->reveal, sizeof(ui->reveal), ui->focus);
+			ui->reveal_hold = 1;
+			ui->animating = 1;
+		}
 	}
 	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
 		k->osk_sel = -1;
