@@ -25,15 +25,58 @@ static void header_controls(struct kiosk *k, const char **labels)
 	labels[1] = kiosk_lang_name(i18n_lang());
 }
 
+/* The third control, text size and contrast (the dialog above,
+ * kiosk_reading_help): "Aa" on the button, its name for the voice guide
+ * and the language's own words. It is as wide as "Aa" needs, at least
+ * a target. */
+static int reading_w(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int w = ui->text.width(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 34), "Aa", 2) + 2 * ui_px(ui, 24);
+	return w < ui_target_min(ui) ? ui_target_min(ui) : w;
+}
+
 /* The header's geometry: one row (names left, controls right) or, when
  * large text does not fit beside the buttons, the controls on a second
  * row. It grows with the citizen's text size. */
 struct header_layout {
 	int h, rows, bw, bh, nl, l1, l2;
+	int rw;				/* the text size and contrast button */
+	int bar_rows;			/* portrait bar: 1, or 2 with "Aa" below */
 	int below;			/* portrait: the controls sit in a bar low down */
 };
 
-static void header_layout(struct kiosk *k, struct header_layout *hl)
+/* With the keyboard up in landscape the header is one compact row: the
+ * comune's name and, in place of the footer the keyboard would push off
+ * the screen, Back and Continue (chrome_footer_ids draws them there).
+ * The voice guide and language come back with Hide, as the portrait
+ * bar does. */
+static void header_layout_full(struct kiosk *k, struct header_layout *hl);
+
+/* Compact: in landscape, or in portrait when the footer would not fit
+ * above the keyboard (a narrow screen's seven rows of keys). */
+static int header_compact(struct kiosk *k)
+{
+	struct header_layout hl;
+	int osk = osk_height(k);
+	if (!osk)
+		return 0;
+	if (k->ui.w > k->ui.h)
+		return 1;
+	header_layout_full(k, &hl);
+	return k->ui.h - osk - hl.h - chrome_footer_height(k) <= k->ui.h * 3 / 10;
+}
+
+/* The compact row's height: a button at least a target tall. */
+static int compact_height(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 12);
+	int t = ui_target_min(ui);
+	return (bh > t ? bh : t) + 2 * ui_px(ui, 4);
+}
+
+static void header_layout_full(struct kiosk *k, struct header_layout *hl)
 {
 	struct ui *ui = &k->ui;
 	const char *labels[2];
@@ -59,17 +102,36 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 			      strlen(_("DoteComune - training placements at the town hall")));
 	if (subw > namew)
 		namew = subw * 3 / 4;	/* the subtitle may shrink a little */
-	if (2 * hl->bw + gap > w)
-		hl->bw = (w - gap) / 2;
+	hl->rw = reading_w(k);
+	if (2 * hl->bw + 2 * gap + hl->rw > w)
+		hl->bw = (w - 2 * gap - hl->rw) / 2;
 	/* Portrait: the voice guide and language controls move from the top
 	 * into a bar above the footer, within reach from a wheelchair (the
 	 * top third of a portrait kiosk is not). */
 	hl->below = ui->h > ui->w;
+	hl->bar_rows = 1;
 	if (hl->below) {
 		hl->nl = 0;
-		hl->bw = (w - gap) / 2;
+		hl->bw = (w - 2 * gap - hl->rw) / 2;
+		/* Labels never shrink nor break inside a word ("Голосовий..."
+		 * at 200% on 480x800): when one does not fit on a line, "Aa"
+		 * goes to a row of its own, and a label still too wide wraps
+		 * at a space in a taller button. */
+		for (int i = 0; i < 2; i++)
+			if (ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, lpx, labels[i], strlen(labels[i])) + 8 >
+			    hl->bw)
+				hl->bar_rows = 2;
+		if (hl->bar_rows == 2) {
+			hl->bw = (w - gap) / 2;
+			hl->rw = w;
+		}
+		for (int i = 0; i < 2; i++) {
+			int th = ui_text_height(ui, labels[i], UI_FONT_SEMIBOLD, lpx, hl->bw - 8) + ui_px(ui, 36);
+			if (th > hl->bh)
+				hl->bh = th;
+		}
 	}
-	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + (hl->nl - 1) * gap > w ? 2 : 1;
+	hl->rows = hl->nl && namew + pad + hl->nl * hl->bw + hl->nl * gap + hl->rw > w ? 2 : 1;
 	hl->h = hl->l1 + hl->l2 + ui_px(ui, 40);
 	if (hl->rows == 2)
 		hl->h += hl->bh + ui_px(ui, 16);
@@ -77,6 +139,16 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 		hl->h = hl->bh + ui_px(ui, 40);
 	if (hl->h < ui_px(ui, 150))
 		hl->h = ui_px(ui, 150);
+}
+
+static void header_layout(struct kiosk *k, struct header_layout *hl)
+{
+	header_layout_full(k, hl);
+	if (header_compact(k)) {
+		hl->nl = 0;
+		hl->rows = 1;
+		hl->h = compact_height(k);
+	}
 }
 
 static int header_height(struct kiosk *k)
@@ -119,11 +191,66 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			kiosk_speech(k, !k->speech_on, 0);
 		else if (tapped)
 			k->lang_menu = 1;
-		ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, lpx)) / 2,
-						  b.w - 8, hl->bh },
-			    labels[i], UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		{
+			int th = ui_text_height(ui, labels[i], UI_FONT_SEMIBOLD, lpx, b.w - 8);
+			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (hl->bh - th) / 2, b.w - 8, th }, labels[i],
+				    UI_FONT_SEMIBOLD, lpx, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		}
 		lx += hl->bw + gap;
 	}
+	if (hl->bar_rows == 2) {
+		/* Its own row, under the voice guide. */
+		int x, w;
+		kiosk_column(k, &x, &w);
+		lx = x;
+		ly += hl->bh + gap;
+	}
+	{
+		struct ui_rect b = { lx, ly, hl->rw, hl->bh };
+		int px = ui_font_px(ui, 34), lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+		int on = k->lang_menu == 2;
+		if (on)
+			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
+		else
+			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
+		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b))
+			k->lang_menu = 2;
+		/* Not a stop for the keypad while the voice guide is on: a
+		 * blind journey would pay a press at every pass (224). */
+		ui->widgets[ui->nwidgets - 1].focusable = !k->speech_on;
+		if (hl->bar_rows == 2) {
+			/* A whole row: its words beside "Aa". */
+			char words[160];
+			int th;
+			str_fmt(words, sizeof(words), "Aa  %s", _("Text size and contrast"));
+			th = ui_text_height(ui, words, UI_FONT_SEMIBOLD, ui_font_px(ui, 30), b.w - 8);
+			ui_text_box(ui, (struct ui_rect){ b.x + 4, b.y + (b.h - th) / 2, b.w - 8, th }, words, UI_FONT_SEMIBOLD,
+				    ui_font_px(ui, 30), ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), 1);
+		} else {
+			ui_draw_text(ui, b.x + (b.w - ui->text.width(ui->text.ctx, UI_FONT_BOLD, px, "Aa", 2)) / 2,
+				     b.y + (b.h - lh) / 2, UI_FONT_BOLD, px, ui_color(ui, on ? C_PRIMARY : C_ON_PRIMARY), "Aa");
+		}
+	}
+}
+
+/* The compact row: the comune's name in the first two fifths (the
+ * buttons take the rest, chrome_footer_ids), on the page's surface so
+ * that Continue stands out as it does in the footer. */
+static int compact_header(struct kiosk *k, const struct header_layout *hl, int x, int w)
+{
+	struct ui *ui = &k->ui;
+	char name[160];
+	int px = ui_font_px(ui, 30), lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+
+	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
+	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
+	/* A narrow portrait screen gives the whole row to the buttons. */
+	if (ui->w > ui->h) {
+		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
+		ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD,
+			    px, ui_color(ui, C_PRIMARY_DARK), 0);
+	}
+	return hl->h;
 }
 
 int chrome_header(struct kiosk *k, const char *title)
@@ -136,6 +263,8 @@ int chrome_header(struct kiosk *k, const char *title)
 	(void)title;
 	header_layout(k, &hl);
 	kiosk_column(k, &x, &w);
+	if (header_compact(k))
+		return compact_header(k, &hl, x, w);
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl.h }, ui_color(ui, C_HEADER));
 	/* Hidden operator gesture: five taps in the top-left corner. */
 	if (ui_area(ui, "admin-gesture", UI_ROLE_GESTURE, "", (struct ui_rect){ 0, 0, ui_px(ui, 150), ui_px(ui, 150) })) {
@@ -150,7 +279,7 @@ int chrome_header(struct kiosk *k, const char *title)
 				kiosk_go(k, "pin");
 		}
 	}
-	lx = x + w - hl.nl * hl.bw - (hl.nl - 1) * gap;
+	lx = x + w - (hl.nl ? hl.nl * hl.bw + hl.nl * gap + hl.rw : 0);
 	if (hl.rows == 1) {
 		ty = (hl.h - hl.l1 - hl.l2) / 2;
 		ly = (hl.h - hl.bh) / 2;
@@ -183,6 +312,8 @@ int chrome_footer_height(struct kiosk *k)
 static int footer_shown(struct kiosk *k)
 {
 	int osk = osk_height(k);
+	if (header_compact(k))
+		return 0;
 	return !osk || k->ui.h - osk - header_height(k) - chrome_footer_height(k) > k->ui.h * 3 / 10;
 }
 
@@ -200,7 +331,7 @@ struct ui_rect chrome_body(struct kiosk *k, int top, int footer_h)
 		 * its place while it is up (Hide, or Escape, brings it back).
 		 * chrome_bar() draws it after the page, so the keypad meets it
 		 * in reading order. */
-		int bh = hl.bh + 2 * ui_px(ui, 14);
+		int bh = hl.bar_rows * hl.bh + (hl.bar_rows - 1) * ui_px(ui, 14) + 2 * ui_px(ui, 14);
 		if (!osk_height(k)) {
 			bottom -= bh;
 			k->bar_pending = 1;
@@ -221,7 +352,8 @@ void chrome_bar(struct kiosk *k)
 	k->bar_pending = 0;
 	header_layout(k, &hl);
 	kiosk_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bh + 2 * pad }, ui_color(ui, C_HEADER));
+	ui_draw_rect(ui, (struct ui_rect){ 0, k->bar_y, ui->w, hl.bar_rows * (hl.bh + pad) + pad },
+		     ui_color(ui, C_HEADER));
 	header_buttons(k, &hl, x, k->bar_y + pad);
 }
 
@@ -238,12 +370,25 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 	int h = chrome_footer_height(k), x, w, bh = ui_button_h(ui, 100), gap = ui_px(ui, 28), res = 0;
 	int y = ui->h - osk_height(k) - h;
 	chrome_bar(k);
-	if (!footer_shown(k))
-		return 0;
 	kiosk_column(k, &x, &w);
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
-	ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
-	bh = bh < 48 ? 48 : bh;
+	if (header_compact(k)) {
+		/* In the compact header's row, right of the comune's name. */
+		int pad = ui_px(ui, 4);
+		h = compact_height(k);
+		bh = h - 2 * pad;
+		y = 0;
+		if (ui->w > ui->h) {
+			x += w * 2 / 5;
+			w -= w * 2 / 5;
+		}
+		gap = ui_px(ui, 14);
+	} else if (!footer_shown(k)) {
+		return 0;
+	} else {
+		ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, h }, ui_color(ui, C_SURFACE));
+		ui_draw_rect(ui, (struct ui_rect){ 0, y, ui->w, 1 }, ui_color(ui, C_BORDER));
+	}
+	bh = bh < ui_target_min(ui) ? ui_target_min(ui) : bh;
 	if (back_label && ui_button(ui, back_id, back_label,
 				    (struct ui_rect){ x, y + (h - bh) / 2, (w - gap) * 2 / 5, bh }, UI_SECONDARY))
 		res = 1;
@@ -258,4 +403,101 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 	if (res == 2)
 		ui_alerts_renew(ui);
 	return res;
+}
+
+int kiosk_reading_controls(struct kiosk *k, int x, int y, int w)
+{
+	/* Text size in steps up to 200% (WCAG 1.4.4), shown as what they
+	 * are; every screen's layout holds at each of them. */
+	static const char *const keys[] = { "100", "130", "160", "200" };
+	static const float scales[] = { 1.0f, 1.3f, 1.6f, 2.0f };
+	struct ui *ui = &k->ui;
+	const char *labels[4] = { "100%", "130%", "160%", "200%" };
+	const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
+	int cur = 0, i, h = ui_button_h(ui, 100), y0 = y;
+	int sg = ui_px(ui, 16), pad = ui_px(ui, 24), sh = ui_button_h(ui, 96), per = 4, bw;
+	int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
+	char said[96];
+
+	for (i = 1; i < 4; i++)
+		if (ui->text_scale > (scales[i - 1] + scales[i]) / 2)
+			cur = i;
+	y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ x, y, w, 0 }, UI_FONT_REGULAR,
+		      ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
+	/* Four equal buttons in a row, or two rows of two when the labels
+	 * would not fit (a narrow column, large text). */
+	if ((w - 3 * sg) / 4 < lw + 2 * pad)
+		per = 2;
+	bw = (w - (per - 1) * sg) / per;
+	i = -1;
+	for (int j = 0; j < 4; j++) {
+		char id[32];
+		struct ui_rect r = { x + (j % per) * (bw + sg), y + (j / per) * (sh + sg), bw, sh };
+		str_fmt(id, sizeof(id), "text-size:%s", keys[j]);
+		if (ui_button(ui, id, labels[j], r, j == cur ? UI_CHOICE_ON : UI_CHOICE))
+			i = j;
+	}
+	y += (4 / per) * (sh + sg) + ui_px(ui, 8);
+	if (i >= 0) {
+		/* The page reflows: keep the control just tapped in view. */
+		ui->text_scale = scales[i];
+		str_fmt(ui->reveal, sizeof(ui->reveal), "text-size:%s", keys[i]);
+		str_fmt(said, sizeof(said), "%s: %s", _("Text size"), labels[i]);
+		kiosk_say_sentence(k, said);
+		ui->animating = 1;
+	}
+	if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ x, y, w, h }, UI_SECONDARY)) {
+		ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
+		kiosk_say_sentence(k, ui->theme == &ui_theme_contrast ? _("High contrast") : _("Normal colours"));
+	}
+	return y + h - y0;
+}
+
+void kiosk_reading_help(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int x, w, pad = ui_px(ui, 40), y, first, ch;
+	struct ui_rect all = { 0, 0, ui->w, ui->h }, box;
+
+	kiosk_column(k, &x, &w);
+	first = ui->nwidgets;
+	ui_draw_rect(ui, all, ui_color(ui, C_OVERLAY));
+	if (ui_area(ui, "reading-help", UI_ROLE_DIALOG, _("Text size and contrast"), all))
+		k->lang_menu = 0;
+	ui->widgets[ui->nwidgets - 1].focusable = 0;
+	/* Measured by drawing it once off screen would cost a frame: the
+	 * box is as tall as its parts, computed as home lays them out. */
+	{
+		/* One row of four sizes, or two of two (kiosk_reading_controls). */
+		int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
+		int rows = (w - 2 * pad - 3 * ui_px(ui, 16)) / 4 < lw + 2 * ui_px(ui, 24) ? 2 : 1;
+		ch = ui_text_height(ui, _("Text size"), UI_FONT_REGULAR, ui_font_px(ui, 28), w - 2 * pad) + ui_px(ui, 8) +
+		     rows * (ui_button_h(ui, 96) + ui_px(ui, 16)) + ui_px(ui, 8) + ui_button_h(ui, 100);
+	}
+	box.h = 2 * pad + ui_text_height(ui, _("Text size and contrast"), UI_FONT_BOLD, ui_font_px(ui, 48), w - 2 * pad) +
+		ui_px(ui, 24) + ch + ui_px(ui, 24) + ui_button_h(ui, 96);
+	box.x = x;
+	box.w = w;
+	box.y = (ui->h - box.h) / 2 > 0 ? (ui->h - box.h) / 2 : 0;
+	ui_draw_rect(ui, box, ui_color(ui, C_SURFACE));
+	y = box.y + pad;
+	y += ui_label(ui, "reading-title", _("Text size and contrast"), (struct ui_rect){ x + pad, y, w - 2 * pad, 0 },
+		      UI_FONT_BOLD, ui_font_px(ui, 48), C_TEXT) + ui_px(ui, 24);
+	y += kiosk_reading_controls(k, x + pad, y, w - 2 * pad) + ui_px(ui, 24);
+	if (ui_button(ui, "reading-close", _("Close"), (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 96) },
+		      UI_SECONDARY)) {
+		k->lang_menu = 0;
+		ui_focus(ui, "reading");
+	}
+	for (int i = 0; i < first; i++)
+		ui->widgets[i].focusable = 0;
+	/* Opened: its name is said, and the keypad starts on the size in use. */
+	if (k->lang_menu && strncmp(ui->focus, "text-size:", 10) && strcmp(ui->focus, "a11y:contrast") &&
+	    strcmp(ui->focus, "reading-close")) {
+		static const char *const ids[] = { "text-size:100", "text-size:130", "text-size:160", "text-size:200" };
+		int cur = ui->text_scale > 1.8f ? 3 : ui->text_scale > 1.45f ? 2 : ui->text_scale > 1.15f ? 1 : 0;
+		kiosk_say_sentence(k, _("Text size and contrast"));
+		ui_focus(ui, ids[cur]);
+	}
+	ui->animating = 1;
 }

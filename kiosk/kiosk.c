@@ -287,7 +287,10 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 			say_sentence(k, _(screen_words[i].title));
 		else if (!strcmp(k->screen->id, "detail") && k->have_sel)
 			say_sentence(k, in_lang("it", k->sel.card.title, buf, sizeof(buf)));
-		if (screen_words[i].purpose)
+		/* The health card answered the age: three questions. */
+		if (screen_words[i].purpose && k->c.card && !strcmp(screen_words[i].id, "eligibility"))
+			say_sentence(k, _("Three quick questions. The answers are not stored."));
+		else if (screen_words[i].purpose)
 			say_sentence(k, _(screen_words[i].purpose));
 	}
 	if (!strcmp(k->screen->id, "receipt") && k->app.protocol[0]) {
@@ -968,8 +971,8 @@ static int keypad_keys(struct kiosk *k)
 	case UI_KEY_ESCAPE:
 		/* Back, one step at a time; never out of the kiosk. */
 		if (k->lang_menu) {
+			ui_focus(ui, k->lang_menu == 2 ? "reading" : "language");
 			k->lang_menu = 0;
-			ui_focus(ui, "language");
 		} else if (field && osk_height(k)) {
 			k->keyboard_hidden = 1;
 			kiosk_say(k, _("Keyboard hidden."));
@@ -982,6 +985,20 @@ static int keypad_keys(struct kiosk *k)
 		break;
 	}
 	return back;
+}
+
+/* A scanner that sends no Enter after the code: its characters come
+ * within a few ms of each other, a person's keystrokes do not. */
+enum { SCAN_QUIET_MS = 100 };
+
+/* Has the form of a codice fiscale: 16 letters and digits. */
+static int cf_shaped(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++, n++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return n == CF_LEN;
 }
 
 void kiosk_frame(struct kiosk *k)
@@ -1054,6 +1071,16 @@ void kiosk_frame(struct kiosk *k)
 		k->screen->scanned(k, k->c.card_scan);
 		str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
 		in->key = 0;
+	} else if (!k->idle_dialog && k->c.card_scan[0] && k->screen->scanned) {
+		/* A scanner set to send no Enter: the code is taken after a
+		 * quiet gap (SCAN_QUIET_MS with no keystroke) when it has the
+		 * form of a codice fiscale; until then frames keep coming. */
+		if (in->now_ms - k->card_scan_ms >= SCAN_QUIET_MS && cf_shaped(k->c.card_scan)) {
+			k->screen->scanned(k, k->c.card_scan);
+			str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
+		} else if (in->now_ms - k->card_scan_ms < 500) {
+			ui->animating = 1;
+		}
 	}
 	/* The navigation keypad: in the on-screen keyboard, then Help,
 	 * volume and Back. */
@@ -1109,7 +1136,9 @@ void kiosk_frame(struct kiosk *k)
 	if (!k->idle_dialog && !k->lang_menu)
 		osk_frame(k);
 	k->osk_press = 0;
-	if (k->lang_menu && !k->idle_dialog)
+	if (k->lang_menu == 2 && !k->idle_dialog)
+		kiosk_reading_help(k);
+	else if (k->lang_menu && !k->idle_dialog)
 		language_chooser(k);
 	if (k->idle_dialog)
 		idle_countdown(k);

@@ -198,7 +198,8 @@ struct kiosk {
 	int hint_touch;			/* home touched: the hint after the tap */
 	int osk_abc;			/* letters in alphabetical order (keypad) */
 	int osk_enter;			/* keypad's Next: stay in the next keyboard */
-	int lang_menu;			/* the language chooser is open */
+	int lang_menu;			/* a chrome dialog is open: 1 the language
+					 * chooser, 2 text size and contrast */
 	char lang_pending[8];		/* chosen there, switched at the end of the frame */
 	int show_data;			/* personal data shown unmasked */
 };
@@ -256,6 +257,13 @@ void kiosk_backspace(struct kiosk *k);
 /* Live checks after a field changed (codice fiscale, search). */
 void kiosk_field_changed(struct kiosk *k, const char *id);
 
+/* The text size buttons (100% to 200%) and high contrast at (x, y)
+ * over width w, as home shows them and the chrome's "Aa" dialog; the
+ * choice is said by the voice guide. Returns the height used (chrome.c). */
+int kiosk_reading_controls(struct kiosk *k, int x, int y, int w);
+/* The "Aa" dialog over any screen (lang_menu == 2): text size and
+ * contrast, and Close (chrome.c). */
+void kiosk_reading_help(struct kiosk *k);
 /* Content column: x and width for the body, capped for wide screens. */
 void kiosk_column(struct kiosk *k, int *x, int *w);
 /* A language by its own name ("Italiano"), as a citizen looks for it. */

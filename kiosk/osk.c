@@ -40,6 +40,28 @@ static const char *const abc[5][11] = {
 	{ "w", "x", "y", "z", "à", "è", "é", "ì", "ò", "ù", "backspace" },
 	{ "enter", "shift", "@", ".", "-", "'", "space", "hide", NULL },
 };
+/* A narrow portrait screen (480x800): eleven keys across were 37 px
+ * wide, under a target; nine across, in alphabetical order, in six
+ * rows, are 47 px (9 mm on a 7-inch panel). */
+static const char *const narrow[7][9] = {
+	{ "1", "2", "3", "4", "5", "6", "7", "8", "9" },
+	{ "0", "a", "b", "c", "d", "e", "f", "g", "h" },
+	{ "i", "j", "k", "l", "m", "n", "o", "p", "q" },
+	{ "r", "s", "t", "u", "v", "w", "x", "y", "z" },
+	{ "à", "è", "é", "ì", "ò", "ù", "'", "-", "." },
+	{ "shift", "@", "space", "backspace", NULL },
+	{ "hide", "enter", NULL },
+};
+/* Their widths in keys (the words on Shift, Delete, Space, Hide and
+ * Next keep their size). */
+static int narrow_span(const char *name)
+{
+	if (!strcmp(name, "shift") || !strcmp(name, "backspace"))
+		return 2;
+	if (!strcmp(name, "space") || !strcmp(name, "hide"))
+		return 4;
+	return !strcmp(name, "enter") ? 5 : 1;
+}
 static const char *const alpha_upper[] = { "è", "È", "ò", "Ò", "à", "À", "ù", "Ù", "ì", "Ì", "é", "É" };
 
 static const char *const numpad[5][3] = {
@@ -52,12 +74,28 @@ static int is_numeric(enum field_kind kind)
 	return kind == FIELD_NUMBER || kind == FIELD_PHONE || kind == FIELD_PIN;
 }
 
+/* The gap between keys. */
+static int osk_gap(const struct ui *ui)
+{
+	return ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
+}
+
+/* Whether the letters take the narrow layout: eleven keys across
+ * would be under a target's width. */
+static int osk_narrow(const struct ui *ui)
+{
+	return (ui->w - 2 * osk_gap(ui)) / 11 - osk_gap(ui) < ui_target_min(ui);
+}
+
 int osk_height(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
-	int row;
-	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, NULL))
+	enum field_kind kind;
+	int row, rows = 5;
+	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind))
 		return 0;
+	if (!is_numeric(kind) && osk_narrow(ui))
+		rows = 7;
 	/* Taller keys for larger text, so their labels grow with it. */
 	float grow = 1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f;
 	row = ui_px(ui, 118 * grow);
@@ -69,7 +107,18 @@ int osk_height(struct kiosk *k)
 		row = (int)(ui->h * 34 / 500 * grow);
 	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
 		row = ui->h * 42 / 500;
-	return row * 5 + ui_px(ui, 24);
+	/* Never below a target's size (keys were 27 px tall at 800x480);
+	 * on a short landscape panel exactly that, leaving the most room
+	 * for the field and its error (the labels still grow to fit). */
+	if (ui->w > ui->h && ui->h <= 600)
+		row = ui_target_min(ui) + osk_gap(ui);
+	/* Seven rows: a little flatter than five, still tall enough for
+	 * 200% labels (40 px at 480x800, as before). */
+	if (rows == 7 && row > ui_px(ui, 120))
+		row = ui_px(ui, 120);
+	if (row < ui_target_min(ui) + osk_gap(ui))
+		row = ui_target_min(ui) + osk_gap(ui);
+	return row * rows + ui_px(ui, 24);
 }
 
 static const char *key_label(const char *key)
@@ -101,6 +150,33 @@ static int is_name(const char *id)
 	return !strcmp(id, "field:given_name") || !strcmp(id, "field:family_name");
 }
 
+/* The keyboard's Next: the focus goes to the control after the field
+ * (a field keeps the keyboard up; anything else, the situation's first
+ * answer after the age, is brought into view and the keyboard goes,
+ * instead of skipping that question for the next field). Returns 1 a
+ * field, 0 another control, -1 none. */
+static int next_control(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	int seen = 0;
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		int stop = w->enabled && w->focusable &&
+			   (w->role == UI_ROLE_FIELD || w->role == UI_ROLE_BUTTON || w->role == UI_ROLE_CHECKBOX ||
+			    w->role == UI_ROLE_RADIO || w->role == UI_ROLE_LISTITEM);
+		if (seen && stop && w->panel >= 0) {
+			ui_focus(ui, w->id);
+			if (w->role == UI_ROLE_FIELD)
+				return 1;
+			str_copy(ui->reveal, sizeof(ui->reveal), w->id);
+			return 0;
+		}
+		if (!strcmp(w->id, ui->focus))
+			seen = 1;
+	}
+	return -1;
+}
+
 static void press(struct kiosk *k, const char *key, const char *shown, int by_keypad)
 {
 	if (!strcmp(key, "shift")) {
@@ -119,9 +195,10 @@ static void press(struct kiosk *k, const char *key, const char *shown, int by_ke
 		 * Pressed with the keypad, the keypad stays in the keyboard
 		 * of the next field: typing goes on there, and Back leaves
 		 * that keyboard first, then hides it, never the form. */
-		if (ui_focus_next_field(&k->ui))
+		int r = next_control(k);
+		if (r < 0)
 			k->keyboard_hidden = 1;
-		else if (by_keypad)
+		else if (r == 1 && by_keypad)
 			k->osk_enter = 1;
 	} else if (!strcmp(key, "hide")) {
 		k->keyboard_hidden = 1;
@@ -376,6 +453,14 @@ void osk_frame(struct kiosk *k)
 				k->keyboard_shift = 1;
 		}
 		h = osk_height(k);
+		/* The page was laid out without the keyboard this frame: the
+		 * field comes into view above it in the next (the PIN field,
+		 * focused on arrival, stayed under the keyboard). */
+		if (h && !ui->reveal[0]) {
+			str_copy(ui->reveal, sizeof(ui->reveal), ui->focus);
+			ui->reveal_hold = 1;
+			ui->animating = 1;
+		}
 	}
 	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
 		k->osk_sel = -1;
@@ -384,8 +469,8 @@ void osk_frame(struct kiosk *k)
 	/* A Latin keyboard is not mirrored for a right-to-left language. */
 	ui->rtl = 0;
 	y0 = ui->h - h;
-	gap = ui_px(ui, 10) > 3 ? ui_px(ui, 10) : 3;
-	rowh = (h - ui_px(ui, 24)) / 5;
+	gap = osk_gap(ui);
+	rowh = (h - ui_px(ui, 24)) / (!is_numeric(kind) && osk_narrow(ui) ? 7 : 5);
 	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h },
 		     ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
 	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
@@ -407,6 +492,21 @@ void osk_frame(struct kiosk *k)
 				if (!strcmp(numpad[r][c], "+") && kind != FIELD_PHONE)
 					continue;
 				key(k, numpad[r][c], (struct ui_rect){ x0 + c * (kw + gap), y, kw, rowh - gap }, kind);
+			}
+		}
+	} else if (osk_narrow(ui)) {
+		int unit = (ui->w - 2 * gap) / 9, x0 = (ui->w - unit * 9) / 2;
+		for (int r = 0; r < 7; r++) {
+			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0;
+			for (int c = 0; c < 9 && narrow[r][c]; c++) {
+				const char *name = narrow[r][c];
+				int span = narrow_span(name);
+				if (!strcmp(name, "shift") && kind == FIELD_UPPER) {
+					x += unit;
+					continue;
+				}
+				key(k, name, (struct ui_rect){ x + gap / 2, y, unit * span - gap, rowh - gap }, kind);
+				x += unit * span;
 			}
 		}
 	} else {

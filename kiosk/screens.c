@@ -87,18 +87,35 @@ void flow_steps(struct kiosk *k, struct flow *f, int step)
 	str_fmt(buf + strlen(buf), sizeof(buf) - strlen(buf), ": %s", _(names[step - 1]));
 	f->y += ui_label(ui, "steps", buf, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_SEMIBOLD,
 			 ui_font_px(ui, 30), C_TEXT) + ui_px(ui, 12);
-	for (int i = 0; i < 4; i++) {
-		struct ui_rect r = { f->x + i * (sw + gap), f->y, sw, bar };
-		int h;
-		ui_draw_rect(ui, r, ui_color(ui, i < step ? C_PRIMARY : C_MUTED));
-		h = ui_text_height(ui, _(names[i]), i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px, sw);
-		ui_text_box(ui, (struct ui_rect){ r.x, r.y + bar + ui_px(ui, 8), sw, h }, _(names[i]),
-			    i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px,
-			    ui_color(ui, i == step - 1 ? C_TEXT : C_MUTED), 0);
-		if (h > lh)
-			lh = h;
+	/* Four in a row, or two rows of two, or one a row: a name is never
+	 * broken inside a word ("Pouvez-vo/us" at 200%) nor made smaller. */
+	{
+		int per = 4, wide = 0;
+		for (int i = 0; i < 4; i++) {
+			int ww = widest_word(ui, _(names[i]), UI_FONT_BOLD, px);
+			if (ww > wide)
+				wide = ww;
+		}
+		while (per > 1 && wide > sw) {
+			per = per == 4 ? 2 : 1;
+			sw = (f->w - (per - 1) * gap) / per;
+		}
+		for (int row = 0; row < 4 / per; row++) {
+			lh = 0;
+			for (int c = 0; c < per; c++) {
+				int i = row * per + c, h;
+				struct ui_rect r = { f->x + c * (sw + gap), f->y, sw, bar };
+				ui_draw_rect(ui, r, ui_color(ui, i < step ? C_PRIMARY : C_MUTED));
+				h = ui_text_height(ui, _(names[i]), i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px, sw);
+				ui_text_box(ui, (struct ui_rect){ r.x, r.y + bar + ui_px(ui, 8), sw, h }, _(names[i]),
+					    i == step - 1 ? UI_FONT_BOLD : UI_FONT_REGULAR, px,
+					    ui_color(ui, i == step - 1 ? C_TEXT : C_MUTED), 0);
+				if (h > lh)
+					lh = h;
+			}
+			f->y += bar + ui_px(ui, 8) + lh + ui_px(ui, row + 1 < 4 / per ? 12 : 24);
+		}
 	}
-	f->y += bar + ui_px(ui, 8) + lh + ui_px(ui, 24);
 	if (k->have_sel) {
 		/* What the application is for, as on the card the citizen chose. */
 		int tpx = ui_font_px(ui, 36), opx = ui_font_px(ui, 28), h;
@@ -165,7 +182,9 @@ int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char
 {
 	struct ui *ui = &k->ui;
 	int gap = ui_px(ui, 16), bh = ui_button_h(ui, 96), x = f->x, res = -1;
-	int px = ui_font_px(ui, 32), pad = ui_px(ui, 32);
+	/* Measured in the button's own font (34): at 32 a one-word label
+	 * ("Безробітний(-а)") came out a few pixels too wide and broke. */
+	int px = ui_font_px(ui, 34), pad = ui_px(ui, 32);
 	for (int i = 0; i < n; i++) {
 		char id[64];
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, labels[i], strlen(labels[i])) + 2 * pad;
@@ -303,47 +322,7 @@ void home_frame(struct kiosk *k)
 	/* Accessibility settings for the whole session. */
 	side.y += ui_label(ui, "a11y-title", _("Reading help"), (struct ui_rect){ side.x, side.y, side.w, 0 },
 			   UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_MUTED) + ui_px(ui, 12);
-	{
-		/* Text size in steps up to 200% (WCAG 1.4.4), shown as what
-		 * they are; every screen's layout holds at each of them. */
-		static const char *const keys[] = { "100", "130", "160", "200" };
-		static const float scales[] = { 1.0f, 1.3f, 1.6f, 2.0f };
-		const char *labels[4] = { "100%", "130%", "160%", "200%" };
-		const char *cl = ui->theme == &ui_theme_contrast ? _("Normal colours") : _("High contrast");
-		int cur = 0, i, h = ui_button_h(ui, 100);
-		for (i = 1; i < 4; i++)
-			if (ui->text_scale > (scales[i - 1] + scales[i]) / 2)
-				cur = i;
-		side.y += ui_label(ui, "text-size-title", _("Text size"), (struct ui_rect){ side.x, side.y, side.w, 0 },
-				   UI_FONT_REGULAR, ui_font_px(ui, 28), C_TEXT) + ui_px(ui, 8);
-		/* Four equal buttons in a row, or two rows of two when the
-		 * labels would not fit (a narrow column, large text). */
-		{
-			int sg = ui_px(ui, 16), pad = ui_px(ui, 24), sh = ui_button_h(ui, 96), per = 4, bw;
-			int lw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), "200%", 4);
-			if ((side.w - 3 * sg) / 4 < lw + 2 * pad)
-				per = 2;
-			bw = (side.w - (per - 1) * sg) / per;
-			i = -1;
-			for (int j = 0; j < 4; j++) {
-				char id[32];
-				struct ui_rect r = { side.x + (j % per) * (bw + sg), side.y + (j / per) * (sh + sg), bw, sh };
-				str_fmt(id, sizeof(id), "text-size:%s", keys[j]);
-				if (ui_button(ui, id, labels[j], r, j == cur ? UI_CHOICE_ON : UI_CHOICE))
-					i = j;
-			}
-			side.y += (4 / per) * (sh + sg) + ui_px(ui, 8);
-		}
-		if (i >= 0) {
-			/* The page reflows: keep the control just tapped in view. */
-			ui->text_scale = scales[i];
-			str_fmt(ui->reveal, sizeof(ui->reveal), "text-size:%s", keys[i]);
-			ui->animating = 1;
-		}
-		if (ui_button(ui, "a11y:contrast", cl, (struct ui_rect){ side.x, side.y, side.w, h }, UI_SECONDARY))
-			ui->theme = ui->theme == &ui_theme_contrast ? &ui_theme_normal : &ui_theme_contrast;
-		side.y += h;
-	}
+	side.y += kiosk_reading_controls(k, side.x, side.y, side.w);
 	/* The settings follow the person through the session (issue 22):
 	 * "I'm done" ends it, saying what it clears. */
 	if (ui->text_scale != 1.0f || ui->theme != &ui_theme_normal || k->speech_on ||
@@ -568,6 +547,8 @@ static int browse_search(struct kiosk *k, int x, int y, int w, int dock)
 {
 	struct ui *ui = &k->ui;
 	int bw = browse_filters_w(ui, dock, w), fw = w - bw - ui_px(ui, 20), sh, bh = ui_px(ui, 92);
+	if (bh < ui_target_min(ui))
+		bh = ui_target_min(ui);
 
 	ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
 		 (struct ui_rect){ x, y, fw, 0 }, &sh);
@@ -586,7 +567,7 @@ static int browse_search_h(struct ui *ui, int w)
 {
 	int fw = w - browse_filters_w(ui, 1, w) - ui_px(ui, 20);
 	return ui_text_height(ui, _("Search"), UI_FONT_SEMIBOLD, ui_font_px(ui, 28), fw) + ui_px(ui, 6) +
-	       LH(UI_FONT_REGULAR, 36) + 2 * ui_px(ui, 16);
+	       ui_field_box_h(ui);
 }
 
 static int browse_filtered(const struct kiosk *k)

@@ -155,8 +155,11 @@ void eligibility_frame(struct kiosk *k)
 	flow_steps(k, &f, 1);
 	flow_heading(k, &f, "eligibility-title", _("Can you apply?"));
 	/* Four questions, all the citizen's to answer (the comune of this
-	 * kiosk is offered as the first answer, not filled in). */
-	flow_text(k, &f, "eligibility-intro", _("Four quick questions. The answers are not stored."),
+	 * kiosk is offered as the first answer, not filled in); three when
+	 * the health card has answered the age. */
+	flow_text(k, &f, "eligibility-intro",
+		  k->c.card ? _("Three quick questions. The answers are not stored.")
+			    : _("Four quick questions. The answers are not stored."),
 		  UI_FONT_REGULAR, 32, C_MUTED);
 	flow_gap(k, &f, 10);
 	flow_reach(k, &f);

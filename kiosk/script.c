@@ -611,6 +611,36 @@ static int verb_expect_whole(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
+/* expect-targets: every control on screen that can be used (button,
+ * key, check box, choice, field, list item) is at least a target wide
+ * and tall (ui_target_min(): 44 px, 9 mm on a 7-inch panel). */
+static int verb_expect_targets(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int min = ui_target_min(ui);
+	for (int i = 0; i < ui->nwidgets; i++) {
+		const struct ui_widget *w = &ui->widgets[i];
+		enum ui_role r = w->role;
+		if (!w->visible || !w->enabled ||
+		    (r != UI_ROLE_BUTTON && r != UI_ROLE_KEY && r != UI_ROLE_CHECKBOX && r != UI_ROLE_RADIO &&
+		     r != UI_ROLE_FIELD && r != UI_ROLE_LISTITEM))
+			continue;
+		if (w->r.w < min || w->r.h < min)
+			return fail(s, "control '%s' is %dx%d px, a target is at least %d px", w->id, w->r.w, w->r.h,
+				    min);
+	}
+	return 0;
+}
+
+/* expect-words-whole: no text on screen had a word broken across
+ * lines this frame ("Pouvez-vo/us" in the step bar at 200%). */
+static int verb_expect_words_whole(struct script *s, const char *verb, char *arg)
+{
+	if (s->k->ui.word_cut[0])
+		return fail(s, "the word '%s' is broken across lines", s->k->ui.word_cut);
+	return 0;
+}
+
 /* expect-uncovered ID [PCT]: at least PCT% (default all) of the
  * widget's height is seen: inside its panel and the screen, and
  * above the on-screen keyboard when it is up (a field typed
@@ -1065,6 +1095,8 @@ static const struct verb {
 	{ "printer", verb_printer },
 	{ "wait-printer", verb_wait_printer },
 	{ "expect-whole", verb_expect_whole },
+	{ "expect-targets", verb_expect_targets },
+	{ "expect-words-whole", verb_expect_words_whole },
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
 	{ "expect", verb_expect },
@@ -1137,6 +1169,9 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
 			printf("FAIL %s:%d: %s: %s\n", path, lineno, line, s.why);
+			/* What the screen showed then, to look at (failed.png). */
+			str_fmt(line, sizeof(line), "%s/failed.png", shots);
+			platform_screenshot(p, line);
 			rc = 1;
 			break;
 		}

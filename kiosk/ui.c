@@ -96,6 +96,12 @@ int ui_px(const struct ui *ui, float v)
 	return (int)lroundf(v * ui->scale);
 }
 
+int ui_target_min(const struct ui *ui)
+{
+	int small = ui->w < ui->h ? ui->w : ui->h;
+	return small <= 600 ? 47 : 44;
+}
+
 int ui_font_px(const struct ui *ui, float v)
 {
 	int px = (int)lroundf(v * ui->scale * ui->text_scale);
@@ -177,6 +183,7 @@ void ui_frame_begin(struct ui *ui)
 	ui->nwidgets = 0;
 	ui->ncmds = 0;
 	ui->arena_used = 0;
+	ui->word_cut[0] = 0;
 	ui->clip_on = 0;
 	ui->panel = -1;
 	ui->npanels = 0;
@@ -611,6 +618,8 @@ int ui_text_wrap(struct ui *ui, const char *text, int font, int px, int w,
 			while (*e && *e != ' ' && *e != '\n')
 				e++;
 			i = (int)(e - line);
+			if (!ui->word_cut[0])
+				str_fmt(ui->word_cut, sizeof(ui->word_cut), "%.*s", i, line);
 			while (i > 1 && ui->text.width(ui->text.ctx, font, px, line, (size_t)i) > w)
 				i = utf8_prev(line, i);
 			brk = line + (i > 0 ? i : 1);
@@ -743,9 +752,14 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 		struct ui_rect pr = ui->panels[ui->panel].r;
 		int margin = ui_px(ui, 24), top = r.y, bottom = r.y + r.h;
 		const struct ui_widget *from = ui->reveal_from[0] ? ui_find(ui, ui->reveal_from) : NULL;
-		/* With the field it belongs to, when both fit. */
-		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h - 2 * margin)
+		/* With the field it belongs to, when both fit (with less
+		 * margin when that is what it takes: a short landscape panel
+		 * at 200% with the keyboard up). */
+		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h) {
 			top = from->r.y;
+			if (bottom - top > pr.h - 2 * margin)
+				margin = (pr.h - (bottom - top)) / 2;
+		}
 		if (top < pr.y + margin)
 			s->offset -= (float)(pr.y + margin - top);
 		else if (bottom > pr.y + pr.h - margin)
@@ -865,6 +879,8 @@ int ui_button_h(const struct ui *ui, float units)
 {
 	int h = ui_px(ui, units);
 	int need = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 24);
+	if (need < ui_target_min(ui))
+		need = ui_target_min(ui);
 	return need > h ? need : h;
 }
 
@@ -925,13 +941,19 @@ int ui_error_for(struct ui *ui, const char *id, const char *owner_id, const char
 	return h;
 }
 
+int ui_field_box_h(struct ui *ui)
+{
+	int h = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, ui_font_px(ui, 36)) + 2 * ui_px(ui, 16);
+	return h < ui_target_min(ui) ? ui_target_min(ui) : h;
+}
+
 int ui_field(struct ui *ui, const char *id, const char *label, const char *value,
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h)
 {
 	int lpx = ui_font_px(ui, 28), vpx = ui_font_px(ui, 36), pad = ui_px(ui, 16);
 	int y = r.y, focused = ui_focused(ui, id), hit;
 	int lh = ui_label(ui, NULL, label, (struct ui_rect){ r.x, y, r.w, 0 }, UI_FONT_SEMIBOLD, lpx, C_TEXT);
-	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_REGULAR, vpx) + 2 * pad;
+	int bh = ui_field_box_h(ui);
 	struct ui_rect box;
 	struct ui_widget *w;
 
@@ -1003,7 +1025,11 @@ int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, 
 	int box = ui_px(ui, 56), px = ui_font_px(ui, 30), gap = ui_px(ui, 20);
 	int th = ui_text_height(ui, label, UI_FONT_REGULAR, px, r.w - box - gap);
 	int h = th > box ? th : box;
-	struct ui_rect all = { r.x, r.y, r.w, h };
+	struct ui_rect all;
+	/* The row is the target (28 px at 800x480 was too small). */
+	if (h < ui_target_min(ui))
+		h = ui_target_min(ui);
+	all = (struct ui_rect){ r.x, r.y, r.w, h };
 	struct ui_rect b = { r.x, r.y, box, box };
 	struct ui_widget *w = ui_widget_add(ui, id, UI_ROLE_CHECKBOX, label, all, 1);
 	int bt = ui_px(ui, 4) > 2 ? ui_px(ui, 4) : 2;

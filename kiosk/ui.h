@@ -199,6 +199,7 @@ struct ui {
 	unsigned alert_seq;		/* errors that took the focus so far */
 	char alert_shown[48];		/* the last one */
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
+	char word_cut[48];		/* a word wrapped text had to break this frame */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
 	void *announce_ctx;
@@ -209,6 +210,10 @@ void ui_init(struct ui *ui, int w, int h, const struct ui_text_ops *ops);
 void ui_resize(struct ui *ui, int w, int h);
 /* Design units to pixels: round(v * scale). */
 int ui_px(const struct ui *ui, float v);
+/* The smallest a control may be, in pixels, both ways: 44 px (WCAG
+ * 2.5.5) on 1080-class panels, 9 mm on the small ones the image runs
+ * on (a 7-inch 800x480 panel, pitch 0.193 mm: 47 px). */
+int ui_target_min(const struct ui *ui);
 /* Text size in pixels for a design size (includes the text-size setting). */
 int ui_font_px(const struct ui *ui, float v);
 uint32_t ui_color(const struct ui *ui, enum ui_color c);
@@ -272,6 +277,8 @@ int ui_label(struct ui *ui, const char *id, const char *text, struct ui_rect r, 
 int ui_area(struct ui *ui, const char *id, enum ui_role role, const char *label, struct ui_rect r);
 /* A text field showing value (or placeholder); tapping focuses it.
  * Returns 1 when it was tapped. err, when non-empty, is drawn under it. */
+/* The height of a field's box (its value), at least a target. */
+int ui_field_box_h(struct ui *ui);
 int ui_field(struct ui *ui, const char *id, const char *label, const char *value,
 	     const char *placeholder, const char *err, struct ui_rect r, int *used_h);
 int ui_checkbox(struct ui *ui, const char *id, const char *label, int *checked, struct ui_rect r,

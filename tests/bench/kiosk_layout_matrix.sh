@@ -11,10 +11,14 @@
 #   contrast = 140 runs; MATRIX=subset: every size, every language, both
 #   text sizes and both contrasts at least once (10 runs);
 #   MATRIX_COMBOS="1920x1080 uk 200 hc;800x480 en 200 normal": those.
-# Prints PASS/FAIL per combination and a total; exits non-zero on any
-# failure. Not yet in make test or make bench: at 200% in landscape and
-# at 800x480 the codice fiscale's error does not fit above the keyboard
-# (uk and en at 1920x1080, 1280x800, 800x480 fail; slice 6 of issue 22). Shots in $O/ui-shots/matrix-SIZE-LANG-SCALE-THEME/.
+# With the keyboard up the field and its error are wholly in view, Back
+# and Continue too, and every control is a target's size
+# (expect-targets). Prints PASS/FAIL per combination and a total; exits
+# non-zero on any failure (MATRIX=full: 140 of 140 pass, 767 s on a
+# loaded machine, issue 22). tests/e2e/kiosk_layout.sh runs the
+# combinations that failed before the compact header (issue 22) in make
+# test. Shots in $O/ui-shots/matrix-SIZE-LANG-SCALE-THEME/ (failed.png:
+# the screen when a check failed).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -62,6 +66,7 @@ expect-screen browse
 tap search
 type citta ragazzi
 shot browse-keyboard
+expect-targets
 tap key:hide
 reveal placement:UI-015146-001
 tap placement:UI-015146-001
@@ -73,6 +78,8 @@ reveal field:age
 tap field:age
 osk 31
 shot eligibility-numpad
+expect-uncovered field:age
+expect-targets
 tap key:hide
 reveal status:unemployed
 tap status:unemployed
@@ -88,6 +95,11 @@ tap field:cf
 type VRDLCU95A41F205X
 expect error:cf
 shot form-cf-error
+expect-uncovered field:cf
+expect-uncovered error:cf
+expect-uncovered back
+expect-uncovered next
+expect-targets
 SCRIPT
 	} > "$f"
 	out=$(O="$O" bash "$top/tests/ui/run-one" "$f" 2>&1 | grep -E '^FAIL' | head -1)
