@@ -69,7 +69,8 @@
 	"  action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');" \
 	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);" \
 	REPLACEMENT_TABLE(SERIAL) \
-	BADGE_TABLE
+	BADGE_TABLE \
+	FOLLOWUP_TABLE
 
 /* Each trainee's personal QR for the kiosk (core/attendance.h's badge):
  * the one valid now; reissuing replaces it, so the lost one stops
@@ -81,6 +82,14 @@
 	"  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL);" \
 	"CREATE TABLE IF NOT EXISTS certificate_token (" \
 	"  uuid TEXT PRIMARY KEY, token TEXT NOT NULL, made_at TEXT NOT NULL);"
+
+/* The trainee's employment at a follow-up after the end (one per
+ * placement, the last recorded). */
+#define FOLLOWUP_TABLE \
+	"CREATE TABLE IF NOT EXISTS traineeship_followup (" \
+	"  uuid TEXT PRIMARY KEY," \
+	"  status TEXT NOT NULL CHECK (status IN ('employed','not_employed','education','unknown'))," \
+	"  followed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
 
 /* A seat freed by a dropout, offered down the final ranking
  * (reports/store/replacement.c). */
@@ -101,6 +110,7 @@ static const struct migration traineeship_migrations[] = {
 	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 4, BADGE_TABLE },
+	{ 5, FOLLOWUP_TABLE },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -1170,6 +1180,68 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 	return 0;
 }
 
+/* ------------------------------------------------------------ follow-up */
+
+const char *const followup_statuses[FOLLOWUP_STATUSES] = { "employed", "not_employed", "education", "unknown" };
+
+int traineeship_followup_set(struct store *s, const char *uuid, const char *status, const char *date,
+			     const char *by, char *err, size_t errsize)
+{
+	struct traineeship t;
+	char ended[11] = "", today[11], at[21], note[48];
+	int rc = traineeship_get(s, uuid, &t), ok = 0;
+	err[0] = '\0';
+	if (rc)
+		return rc;
+	if (!strcmp(t.status, "running"))
+		return refuse(err, errsize, "Il tirocinio non è ancora finito: il follow-up si registra dopo la fine.");
+	for (int i = 0; i < FOLLOWUP_STATUSES; i++)
+		ok |= status && !strcmp(status, followup_statuses[i]);
+	if (!ok)
+		return refuse(err, errsize, "Condizione occupazionale non valida.");
+	if (store_text(s, "SELECT coalesce(ended_on, '') FROM traineeship WHERE uuid = ?1", ARGS(uuid), ended,
+		       sizeof(ended)) < 0)
+		return -1;
+	time_date(now_wall(), today, sizeof(today));
+	if (!date || strlen(date) != 10 || cal_parse(date) < 0)
+		return refuse(err, errsize, "Data del follow-up non valida.");
+	if (strcmp(date, ended) < 0)
+		return refuse(err, errsize, "La data del follow-up non può precedere la fine del tirocinio.");
+	if (strcmp(date, today) > 0)
+		return refuse(err, errsize, "La data del follow-up non può essere nel futuro.");
+	now_iso(at);
+	snprintf(note, sizeof(note), "%s %s", status, date);
+	if (store_begin(s))
+		return -1;
+	if (store_exec(s, "DELETE FROM traineeship_followup WHERE uuid = ?1", ARGS(uuid)) < 0 ||
+	    store_exec(s, "INSERT INTO traineeship_followup(uuid, status, followed_on, recorded_by, recorded_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)", ARGS(uuid, status, date, by, at)) != 1 ||
+	    audit(s, uuid, by, "followup", note)) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s) ? -1 : 0;
+}
+
+int traineeship_followup_get(struct store *s, const char *uuid, struct traineeship_followup *f)
+{
+	struct store_res *r = NULL;
+	int rc;
+	memset(f, 0, sizeof(*f));
+	if (store_query(s, "SELECT status, followed_on, recorded_by, recorded_at FROM traineeship_followup WHERE uuid = ?1",
+			ARGS(uuid), &r))
+		return -1;
+	rc = store_res_rows(r) ? 0 : 1;
+	if (!rc) {
+		str_copy(f->status, sizeof(f->status), cell(r, 0, 0));
+		str_copy(f->date, sizeof(f->date), cell(r, 0, 1));
+		str_copy(f->by, sizeof(f->by), cell(r, 0, 2));
+		str_copy(f->at, sizeof(f->at), cell(r, 0, 3));
+	}
+	store_res_free(r);
+	return rc;
+}
+
 /* ------------------------------------------------------- start notice */
 
 int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res)
@@ -1237,6 +1309,7 @@ int traineeship_retention(struct store *s, int years, const char *by)
 		    store_exec(s, "DELETE FROM register_month WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM trainee_badge WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM certificate_token WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM traineeship_followup WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM traineeship WHERE uuid = ?1", ARGS(u)) < 0)
 			goto fail;
 	}
