@@ -1362,6 +1362,42 @@ static int demo_events(struct store *s, const char *uuid, long from, long to, in
 	return 0;
 }
 
+/* The demo's follow-ups: three ended placements in four, six months
+ * after the end (today when that is still ahead), about 45% employed,
+ * 30% not, 15% in education, 10% not found. 0 or -1. */
+static int demo_followups(struct store *s, long tday, unsigned *rng)
+{
+	struct store_res *r = NULL;
+	char at[21], day[11];
+	int rc = -1;
+	now_iso(at);
+	if (store_query(s, "SELECT uuid, ended_on FROM traineeship WHERE started_by = 'demo' AND status <> 'running'"
+			   " AND ended_on IS NOT NULL AND uuid NOT IN (SELECT uuid FROM traineeship_followup) ORDER BY uuid",
+			NULL, &r))
+		return -1;
+	if (store_begin(s))
+		goto out;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		unsigned p = demo_rand(rng) % 100;
+		long d = cal_parse(cell(r, i, 1)) + 182;
+		const char *st = p < 45 ? "employed" : p < 75 ? "not_employed" : p < 90 ? "education" : "unknown";
+		if (i % 4 == 3 || d < 182)
+			continue;
+		cal_format(d < tday ? d : tday, day, sizeof(day));
+		if (strcmp(day, cell(r, i, 1)) < 0)
+			continue;
+		if (store_exec(s, "INSERT INTO traineeship_followup(uuid, status, followed_on, recorded_by, recorded_at)"
+				  " VALUES (?1, ?2, ?3, 'tutor del comune', ?4)", ARGS(cell(r, i, 0), st, day, at)) != 1) {
+			store_rollback(s);
+			goto out;
+		}
+	}
+	rc = store_commit(s) ? -1 : 0;
+out:
+	store_res_free(r);
+	return rc;
+}
+
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made)
 {
 	static const char *const statuses[3] = { "started", "completed", "dropped_out" };
@@ -1505,7 +1541,7 @@ fail:
 		for (int i = 0; i < store_res_rows(r); i++)
 			if (traineeship_mark_paid(s, cell(r, i, 0), "", "coordinamento") < 0)
 				goto out;
-		rc = 0;
+		rc = demo_followups(s, tday, &rng);
 out:
 		store_res_free(r);
 	}

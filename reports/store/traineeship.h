@@ -317,7 +317,9 @@ int traineeship_retention_show(struct store *s, int years, FILE *out);
  * with their attendance (about one working day in twelve away, as
  * illness or permitted absence), one sign-out to fix in each running
  * placement, every month before today's confirmed and all but the last
- * paid, classroom hours spread over the months. Deterministic. *made:
+ * paid, classroom hours spread over the months, and for three ended
+ * placements in four the employment at a follow-up six months after the
+ * end (or today, if sooner). Deterministic. *made:
  * placements made. 0 or -1. */
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made);
 
