@@ -575,6 +575,22 @@ int main(void)
 		  "0");
 	CHECK_STR("their follow-up is gone", one(s, "SELECT count(*) FROM traineeship_followup WHERE uuid = ?1", U2), "0");
 	store_close(s);
+	if (db == path) {
+		/* A hub of before the follow-ups (traineeship schema 4)
+		 * upgrades when opened. */
+		s = store_open(path);
+		store_exec(s, "DROP TABLE traineeship_followup", NULL);
+		store_exec(s, "UPDATE schema_version SET version = 4 WHERE component = 'traineeship'", NULL);
+		CHECK_STR("a hub of schema 4 has no follow-up table", one(s, "SELECT count(*) FROM traineeship_followup", NULL),
+			  "(none)");
+		store_close(s);
+		s = store_open(path);
+		CHECK_STR("opened again, it has the follow-up table (schema 5)",
+			  one(s, "SELECT count(*) FROM traineeship_followup", NULL), "0");
+		CHECK_STR("its traineeship schema is 5",
+			  one(s, "SELECT version FROM schema_version WHERE component = 'traineeship'", NULL), "5");
+		store_close(s);
+	}
 	free(m);
 	unlink(path);
 	return check_done();
