@@ -48,13 +48,13 @@ static const struct dataset {
 };
 
 /* The placement statistics (reports/stats/placement_stats.h): hours,
- * attendance, allowance paid, completion, dropouts by reason and month
- * of leaving. */
+ * attendance, allowance paid, completion, employment at the follow-up
+ * after the end, dropouts by reason and month of leaving. */
 static const struct dataset placement_sets[] = {
-	{ "tirocini_provincia_anno.csv", "Tirocini: avvii, conclusioni, interruzioni, ore, presenza e indennità pagata"
-	  " per provincia e anno", "region,province,year",
+	{ "tirocini_provincia_anno.csv", "Tirocini: avvii, conclusioni, interruzioni, ore, presenza, indennità pagata"
+	  " e occupazione al follow-up dopo la fine, per provincia e anno", "region,province,year",
 	  "placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,"
-	  "classroom_hours,attendance_rate,allowance_paid_eur" },
+	  "classroom_hours,attendance_rate,allowance_paid_eur,followed_up,employed_after" },
 	{ "tirocini_interruzioni_motivo.csv", "Tirocini interrotti per regione, anno e motivo", "region,year,end_reason",
 	  "placements_dropped_out" },
 	{ "tirocini_interruzioni_mese.csv", "Tirocini interrotti per regione e mese dell'interruzione", "region,month",

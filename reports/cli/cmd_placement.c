@@ -10,6 +10,8 @@
  *   dote placement month --id UUID --month YYYY-MM [--db HUBDB]
  *   dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD
  *                      [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]
+ *   dote placement followup --id UUID --status employed|not_employed|education|unknown
+ *                           --date YYYY-MM-DD --by NAME [--db HUBDB]
  * The documents carry the QR of a token the hub signs (`dote receipt
  * verify` and /r/ check it). Exit 0 done, 1 refused (why on stderr),
  * 2 usage or storage error.
@@ -35,14 +37,18 @@ static void placement_usage(FILE *f)
 		   "       dote placement qr --id UUID --out FILE.pdf [--reissue --by NAME] [--db HUBDB]\n"
 		   "       dote placement month --id UUID --month YYYY-MM [--db HUBDB]\n"
 		   "       dote placement end --id UUID --outcome completed|dropped_out --date YYYY-MM-DD\n"
-		   "                          [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]\n\n"
+		   "                          [--reason R] [--competences TEXT --judgement TEXT] --by NAME [--db HUBDB]\n"
+		   "       dote placement followup --id UUID --status employed|not_employed|education|unknown\n"
+		   "                               --date YYYY-MM-DD --by NAME [--db HUBDB]\n\n"
 		   "start records the start of a selected applicant's placement (dates, hours,\n"
 		   "tutors; the allowance rule of the call); progetto and certificate write the\n"
 		   "progetto formativo or the final certificate as PDF with a signed QR code for\n"
 		   "HUB_URL/r/ (default $DOTE_HUB_URL, else no QR); qr writes the card with the\n"
 		   "trainee's personal QR for the kiosk's attendance (--reissue: a new one, the\n"
 		   "old one stops working at the kiosks' next roster); month prints a trainee's\n"
-		   "register; end records the end as the register page does. HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
+		   "register; end records the end as the register page does; followup records\n"
+		   "the trainee's employment at a follow-up after the end (the date between the\n"
+		   "last day and today). HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
 		   "else hub.db).\n");
 }
 
@@ -133,7 +139,7 @@ out:
 static int cmd_placement(int argc, char **argv)
 {
 	const char *db = getenv("DOTE_HUB_DB"), *id = NULL, *start = NULL, *tutor = NULL, *promoter = NULL;
-	const char *by = NULL, *out = NULL, *url = getenv("DOTE_HUB_URL"), *mon = NULL;
+	const char *by = NULL, *out = NULL, *url = getenv("DOTE_HUB_URL"), *mon = NULL, *fstatus = NULL;
 	struct traineeship_ending e = { NULL, NULL, "", "", "", "" };
 	struct store *s;
 	int hours = 0, rc = 2, reissue = 0;
@@ -167,6 +173,7 @@ static int cmd_placement(int argc, char **argv)
 		else if (!strcmp(argv[i], "--reason")) e.reason = v;
 		else if (!strcmp(argv[i], "--competences")) e.competences = v;
 		else if (!strcmp(argv[i], "--judgement")) e.judgement = v;
+		else if (!strcmp(argv[i], "--status")) fstatus = v;
 		else {
 			placement_usage(stderr);
 			return 2;
@@ -176,7 +183,8 @@ static int cmd_placement(int argc, char **argv)
 	if (!id || (!strcmp(argv[1], "start") && (!start || !tutor || !promoter || !by)) ||
 	    ((!strcmp(argv[1], "progetto") || !strcmp(argv[1], "certificate") || !strcmp(argv[1], "qr")) && !out) ||
 	    (reissue && (strcmp(argv[1], "qr") || !by)) ||
-	    (!strcmp(argv[1], "month") && !mon) || (!strcmp(argv[1], "end") && (!e.status || !e.date || !by))) {
+	    (!strcmp(argv[1], "month") && !mon) || (!strcmp(argv[1], "end") && (!e.status || !e.date || !by)) ||
+	    (!strcmp(argv[1], "followup") && (!fstatus || !e.date || !by))) {
 		placement_usage(stderr);
 		return 2;
 	}
@@ -201,6 +209,14 @@ static int cmd_placement(int argc, char **argv)
 	} else if (!strcmp(argv[1], "end")) {
 		char err[300];
 		int r = traineeship_end(s, id, &e, by, err, sizeof(err));
+		if (r == 1)
+			fprintf(stderr, "dote placement: no placement started for %s\n", id);
+		else if (r == 2)
+			fprintf(stderr, "dote placement: %s\n", err);
+		rc = r == 0 ? 0 : r < 0 ? 2 : 1;
+	} else if (!strcmp(argv[1], "followup")) {
+		char err[300];
+		int r = traineeship_followup_set(s, id, fstatus, e.date, by, err, sizeof(err));
 		if (r == 1)
 			fprintf(stderr, "dote placement: no placement started for %s\n", id);
 		else if (r == 2)

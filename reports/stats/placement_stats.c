@@ -40,6 +40,8 @@ static const struct { const char *name, *label; } measures[PSM_N] = {
 	[PSM_CLASSROOM] = { "classroom_hours", "Ore d'aula" },
 	[PSM_ATTENDANCE] = { "attendance_rate", "Tasso di presenza" },
 	[PSM_ALLOWANCE] = { "allowance_paid_eur", "Indennità pagata (EUR)" },
+	[PSM_FOLLOWED_UP] = { "followed_up", "Tirocinanti con follow-up dopo la fine" },
+	[PSM_EMPLOYED_AFTER] = { "employed_after", "Occupati al follow-up" },
 };
 
 /* The stored reasons (reports/store/traineeship.c) and their labels. */
@@ -52,12 +54,20 @@ static const struct { const char *key, *label; } reasons[] = {
 /* Noise streams. Counts use the application counts' streams (the same
  * set of placements, the same value; sdc.h); trainees share the started
  * stream. The sums' streams are their own, above those of sdc.h (which
- * end at 10; the stream is the salt's low byte). */
+ * end at 10; the stream is the salt's low byte); so do the follow-up counts (a
+ * stream of their own each, 0x45 and 0x46). */
 static const int count_salt[PSC_N] = {
 	[PSC_STARTED] = SDC_S_STARTED, [PSC_COMPLETED] = SDC_S_COMPLETED,
 	[PSC_DROPPED] = SDC_S_DROPPED, [PSC_TRAINEES] = SDC_S_STARTED,
+	[PSC_FOLLOWED] = 0x45, [PSC_EMPLOYED] = 0x46,
 };
 enum { SALT_EXPECTED = 0x41, SALT_ATTENDED = 0x42, SALT_CLASSROOM = 0x43, SALT_PAID = 0x44 };
+/* The measures that are counts (p-table, never 1-4 published). */
+static int is_count(int m)
+{
+	return m == PSM_STARTED || m == PSM_COMPLETED || m == PSM_DROPPED || m == PSM_TRAINEES || m == PSM_FOLLOWED_UP ||
+	       m == PSM_EMPLOYED_AFTER;
+}
 /* Fewer trainees than this: no sum, average or rate of their figures
  * (the rule of days_to_selection, report.c's AVERAGE_MIN). */
 enum { SUM_MIN = 10 };
@@ -131,7 +141,7 @@ static int add_measure(struct pstat_query *q, const char *item, char *err, size_
 		}
 	snprintf(err, errsize, "'%.40s' cannot be asked together with placement measures (these: placements_started"
 		 " placements_completed placements_dropped_out completion_rate trainees hours_on_the_job"
-		 " classroom_hours attendance_rate allowance_paid_eur)", item);
+		 " classroom_hours attendance_rate allowance_paid_eur followed_up employed_after)", item);
 	return -1;
 }
 
@@ -344,8 +354,8 @@ static int leaves_publish(struct walk *w)
 {
 	for (size_t i = 0; i < w->leaves.n; i++) {
 		struct pstat_row *leaf = &w->leaves.rows[i], *row;
-		for (int c = PSC_STARTED; c <= PSC_DROPPED; c++) {
-			if (!leaf->count[c])
+		for (int c = 0; c < PSC_N; c++) {
+			if (c == PSC_TRAINEES || !leaf->count[c])
 				continue;
 			if (!(row = fact_row(w, leaf->key[0], leaf->key[1], "")))
 				return -1;
@@ -353,6 +363,25 @@ static int leaves_publish(struct walk *w)
 			row->summed = 1;
 		}
 	}
+	return 0;
+}
+
+/* An ended placement's follow-up, in the month it ended: followed up
+ * whatever the status found, employed when so. 0 or -1. */
+static int followup_fact(struct walk *w, const char *const *c, uint64_t key)
+{
+	struct pstat_row *row;
+	if (!strcmp(c[TSP_STATUS], "running") || !c[TSP_FOLLOWUP] || !*c[TSP_FOLLOWUP])
+		return 0;
+	if (!(row = fact_row(w, c[TSP_COMUNE], c[TSP_END_MONTH], "")) ||
+	    leaf_add(w, c[TSP_COMUNE], c[TSP_END_MONTH], PSC_FOLLOWED, key))
+		return w->failed = -1;
+	count_add(row, PSC_FOLLOWED, key);
+	if (strcmp(c[TSP_FOLLOWUP], "employed"))
+		return 0;
+	if (leaf_add(w, c[TSP_COMUNE], c[TSP_END_MONTH], PSC_EMPLOYED, key))
+		return w->failed = -1;
+	count_add(row, PSC_EMPLOYED, key);
 	return 0;
 }
 
@@ -384,7 +413,7 @@ static int placement_fact(void *ctx, const char *const *c, int n)
 			return w->failed = -1;
 		count_add(row, PSC_DROPPED, key);
 	}
-	return 0;
+	return by_reason ? 0 : followup_fact(w, c, key);
 }
 
 /* A confirmed register: its trainee counted once per row (the rows come
@@ -437,7 +466,7 @@ static void protect_row(struct pstat_report *r, struct pstat_row *row)
 {
 	static const int count_measure[PSC_N] = {
 		[PSC_STARTED] = PSM_STARTED, [PSC_COMPLETED] = PSM_COMPLETED, [PSC_DROPPED] = PSM_DROPPED,
-		[PSC_TRAINEES] = PSM_TRAINEES,
+		[PSC_TRAINEES] = PSM_TRAINEES, [PSC_FOLLOWED] = PSM_FOLLOWED_UP, [PSC_EMPLOYED] = PSM_EMPLOYED_AFTER,
 	};
 	int min = r->q.base.min_count > SDC_MIN_COUNT ? r->q.base.min_count : SDC_MIN_COUNT;
 	int64_t trainees = row->count[PSC_TRAINEES];
@@ -501,7 +530,7 @@ static void drop_empty(struct pstat_report *r)
 		for (int k = 0; k < r->q.n_measures && !any; k++) {
 			int m = r->q.measures[k], kind = row->kind[m];
 			any = (kind == PSV_COUNT && row->value[m] != 0) || kind == PSV_NUMBER ||
-			      (kind == PSV_SUPPRESSED && m <= PSM_TRAINEES && m != PSM_COMPLETION_RATE);
+			      (kind == PSV_SUPPRESSED && is_count(m));
 		}
 		if (!any) {
 			for (int d = 0; d < REPORT_MAX_DIMS; d++)

@@ -3,7 +3,8 @@
  * Placement statistics (issue 19): placements started, completed and
  * dropped out (by reason and month of leaving), trainees with a
  * confirmed register, hours on the job and in the classroom, the
- * attendance rate and the allowance paid, for `dote report`, `dote
+ * attendance rate, the allowance paid and the employment after the end
+ * (ended placements followed up, and found employed), for `dote report`, `dote
  * opendata` and the coordinators' /coordinamento/tirocini page. Always
  * protected by the cell key method of the other counts (sdc.h,
  * docs/reports.md, "Placement statistics"):
@@ -21,7 +22,8 @@
  *    rate is the ratio of two such totals.
  *
  * The month of a row is the month of what it counts: a placement's
- * start (started), its last day (completed, dropped out), a register's
+ * start (started), its last day (completed, dropped out, followed up,
+ * employed after), a register's
  * month (trainees, hours, attendance, allowance). Periods are one month,
  * quarter or year, or all time, as for every protected output.
  * Start at pstat_run().
@@ -36,11 +38,11 @@ enum pstat_dim { PSD_REGION, PSD_PROVINCE, PSD_COMUNE, PSD_MONTH, PSD_QUARTER, P
 
 enum pstat_measure {
 	PSM_STARTED, PSM_COMPLETED, PSM_DROPPED, PSM_COMPLETION_RATE, PSM_TRAINEES, PSM_HOURS,
-	PSM_CLASSROOM, PSM_ATTENDANCE, PSM_ALLOWANCE, PSM_N
+	PSM_CLASSROOM, PSM_ATTENDANCE, PSM_ALLOWANCE, PSM_FOLLOWED_UP, PSM_EMPLOYED_AFTER, PSM_N
 };
 
 /* The counts a row carries (protected each with its own stream). */
-enum pstat_count { PSC_STARTED, PSC_COMPLETED, PSC_DROPPED, PSC_TRAINEES, PSC_N };
+enum pstat_count { PSC_STARTED, PSC_COMPLETED, PSC_DROPPED, PSC_TRAINEES, PSC_FOLLOWED, PSC_EMPLOYED, PSC_N };
 /* The sums (published only as a perturbed total, sdc_average). */
 enum pstat_sum { PSS_EXPECTED, PSS_ATTENDED, PSS_CLASSROOM, PSS_PAID_CENTS, PSS_N };
 

@@ -69,7 +69,8 @@
 	"  action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');" \
 	"CREATE INDEX IF NOT EXISTS traineeship_audit_uuid ON traineeship_audit(uuid, id);" \
 	REPLACEMENT_TABLE(SERIAL) \
-	BADGE_TABLE
+	BADGE_TABLE \
+	FOLLOWUP_TABLE
 
 /* Each trainee's personal QR for the kiosk (core/attendance.h's badge):
  * the one valid now; reissuing replaces it, so the lost one stops
@@ -81,6 +82,14 @@
 	"  issued_at TEXT NOT NULL, issued_by TEXT NOT NULL);" \
 	"CREATE TABLE IF NOT EXISTS certificate_token (" \
 	"  uuid TEXT PRIMARY KEY, token TEXT NOT NULL, made_at TEXT NOT NULL);"
+
+/* The trainee's employment at a follow-up after the end (one per
+ * placement, the last recorded). */
+#define FOLLOWUP_TABLE \
+	"CREATE TABLE IF NOT EXISTS traineeship_followup (" \
+	"  uuid TEXT PRIMARY KEY," \
+	"  status TEXT NOT NULL CHECK (status IN ('employed','not_employed','education','unknown'))," \
+	"  followed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
 
 /* A seat freed by a dropout, offered down the final ranking
  * (reports/store/replacement.c). */
@@ -101,6 +110,7 @@ static const struct migration traineeship_migrations[] = {
 	{ 2, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 4, BADGE_TABLE },
+	{ 5, FOLLOWUP_TABLE },
 };
 static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
 
@@ -1170,6 +1180,68 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 	return 0;
 }
 
+/* ------------------------------------------------------------ follow-up */
+
+const char *const followup_statuses[FOLLOWUP_STATUSES] = { "employed", "not_employed", "education", "unknown" };
+
+int traineeship_followup_set(struct store *s, const char *uuid, const char *status, const char *date,
+			     const char *by, char *err, size_t errsize)
+{
+	struct traineeship t;
+	char ended[11] = "", today[11], at[21], note[48];
+	int rc = traineeship_get(s, uuid, &t), ok = 0;
+	err[0] = '\0';
+	if (rc)
+		return rc;
+	if (!strcmp(t.status, "running"))
+		return refuse(err, errsize, "Il tirocinio non è ancora finito: il follow-up si registra dopo la fine.");
+	for (int i = 0; i < FOLLOWUP_STATUSES; i++)
+		ok |= status && !strcmp(status, followup_statuses[i]);
+	if (!ok)
+		return refuse(err, errsize, "Condizione occupazionale non valida.");
+	if (store_text(s, "SELECT coalesce(ended_on, '') FROM traineeship WHERE uuid = ?1", ARGS(uuid), ended,
+		       sizeof(ended)) < 0)
+		return -1;
+	time_date(now_wall(), today, sizeof(today));
+	if (!date || strlen(date) != 10 || cal_parse(date) < 0)
+		return refuse(err, errsize, "Data del follow-up non valida.");
+	if (strcmp(date, ended) < 0)
+		return refuse(err, errsize, "La data del follow-up non può precedere la fine del tirocinio.");
+	if (strcmp(date, today) > 0)
+		return refuse(err, errsize, "La data del follow-up non può essere nel futuro.");
+	now_iso(at);
+	snprintf(note, sizeof(note), "%s %s", status, date);
+	if (store_begin(s))
+		return -1;
+	if (store_exec(s, "DELETE FROM traineeship_followup WHERE uuid = ?1", ARGS(uuid)) < 0 ||
+	    store_exec(s, "INSERT INTO traineeship_followup(uuid, status, followed_on, recorded_by, recorded_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)", ARGS(uuid, status, date, by, at)) != 1 ||
+	    audit(s, uuid, by, "followup", note)) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s) ? -1 : 0;
+}
+
+int traineeship_followup_get(struct store *s, const char *uuid, struct traineeship_followup *f)
+{
+	struct store_res *r = NULL;
+	int rc;
+	memset(f, 0, sizeof(*f));
+	if (store_query(s, "SELECT status, followed_on, recorded_by, recorded_at FROM traineeship_followup WHERE uuid = ?1",
+			ARGS(uuid), &r))
+		return -1;
+	rc = store_res_rows(r) ? 0 : 1;
+	if (!rc) {
+		str_copy(f->status, sizeof(f->status), cell(r, 0, 0));
+		str_copy(f->date, sizeof(f->date), cell(r, 0, 1));
+		str_copy(f->by, sizeof(f->by), cell(r, 0, 2));
+		str_copy(f->at, sizeof(f->at), cell(r, 0, 3));
+	}
+	store_res_free(r);
+	return rc;
+}
+
 /* ------------------------------------------------------- start notice */
 
 int traineeship_start_notice(struct store *s, const char *comune, const char *month, struct store_res **res)
@@ -1237,6 +1309,7 @@ int traineeship_retention(struct store *s, int years, const char *by)
 		    store_exec(s, "DELETE FROM register_month WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM trainee_badge WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM certificate_token WHERE uuid = ?1", ARGS(u)) < 0 ||
+		    store_exec(s, "DELETE FROM traineeship_followup WHERE uuid = ?1", ARGS(u)) < 0 ||
 		    store_exec(s, "DELETE FROM traineeship WHERE uuid = ?1", ARGS(u)) < 0)
 			goto fail;
 	}
@@ -1287,6 +1360,42 @@ static int demo_events(struct store *s, const char *uuid, long from, long to, in
 			return -1;
 	}
 	return 0;
+}
+
+/* The demo's follow-ups: three ended placements in four, six months
+ * after the end (today when that is still ahead), about 45% employed,
+ * 30% not, 15% in education, 10% not found. 0 or -1. */
+static int demo_followups(struct store *s, long tday, unsigned *rng)
+{
+	struct store_res *r = NULL;
+	char at[21], day[11];
+	int rc = -1;
+	now_iso(at);
+	if (store_query(s, "SELECT uuid, ended_on FROM traineeship WHERE started_by = 'demo' AND status <> 'running'"
+			   " AND ended_on IS NOT NULL AND uuid NOT IN (SELECT uuid FROM traineeship_followup) ORDER BY uuid",
+			NULL, &r))
+		return -1;
+	if (store_begin(s))
+		goto out;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		unsigned p = demo_rand(rng) % 100;
+		long d = cal_parse(cell(r, i, 1)) + 182;
+		const char *st = p < 45 ? "employed" : p < 75 ? "not_employed" : p < 90 ? "education" : "unknown";
+		if (i % 4 == 3 || d < 182)
+			continue;
+		cal_format(d < tday ? d : tday, day, sizeof(day));
+		if (strcmp(day, cell(r, i, 1)) < 0)
+			continue;
+		if (store_exec(s, "INSERT INTO traineeship_followup(uuid, status, followed_on, recorded_by, recorded_at)"
+				  " VALUES (?1, ?2, ?3, 'tutor del comune', ?4)", ARGS(cell(r, i, 0), st, day, at)) != 1) {
+			store_rollback(s);
+			goto out;
+		}
+	}
+	rc = store_commit(s) ? -1 : 0;
+out:
+	store_res_free(r);
+	return rc;
 }
 
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made)
@@ -1432,7 +1541,7 @@ fail:
 		for (int i = 0; i < store_res_rows(r); i++)
 			if (traineeship_mark_paid(s, cell(r, i, 0), "", "coordinamento") < 0)
 				goto out;
-		rc = 0;
+		rc = demo_followups(s, tday, &rng);
 out:
 		store_res_free(r);
 	}

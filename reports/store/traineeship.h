@@ -273,6 +273,30 @@ int traineeship_end(struct store *s, const char *uuid, const struct traineeship_
 /* Every signed minute of the placement (closed pairs). 0 or -1. */
 int traineeship_minutes_done(struct store *s, const char *uuid, int *minutes);
 
+/* ---- after the end: employment at a follow-up ----
+ * The comune's tutor asks an ended placement's trainee, some months
+ * after the end (usually six), what they do now. One follow-up per
+ * placement: a new one replaces it (the audit keeps each). It is the
+ * trainee's personal data: traineeship_retention() erases it with the
+ * rest of the record. The statistics count it (followed_up,
+ * employed_after, reports/stats/placement_stats.h). */
+enum { FOLLOWUP_STATUSES = 4 };
+/* employed (occupato/a), not_employed (non occupato/a), education (in
+ * formazione o studio), unknown (non rilevato). */
+extern const char *const followup_statuses[FOLLOWUP_STATUSES];
+struct traineeship_followup {
+	char status[16], date[11], by[80], at[21];
+};
+/* Records the employment status (one of followup_statuses) of ended
+ * placement uuid at the follow-up of date ("YYYY-MM-DD": not before the
+ * last day, not after today), replacing an earlier one. Audited
+ * ("followup", "STATUS DATE"). 0, 1 unknown, 2 refused (err, in
+ * Italian), -1. */
+int traineeship_followup_set(struct store *s, const char *uuid, const char *status, const char *date,
+			     const char *by, char *err, size_t errsize);
+/* 0 and *f filled, 1 none recorded, -1. */
+int traineeship_followup_get(struct store *s, const char *uuid, struct traineeship_followup *f);
+
 /* ---- retention ----
  * Registers and allowance records are accounting records: they are kept
  * for their own period, not erased with the applicants who were not
@@ -282,7 +306,7 @@ int traineeship_minutes_done(struct store *s, const char *uuid, int *minutes);
 enum { TRAINEESHIP_RETENTION_YEARS = 10 };
 /* Erases the placements that ended more than years ago (-1: the setting
  * 'traineeship_retention_years', default 10) with their events,
- * absences and registers; audited as by. Returns how many, or -1. */
+ * absences, registers and follow-up; audited as by. Returns how many, or -1. */
 int traineeship_retention(struct store *s, int years, const char *by);
 /* Prints the period and how many placements a run would erase now
  * (`dote retention show`). 0 or -1. */
@@ -293,7 +317,9 @@ int traineeship_retention_show(struct store *s, int years, FILE *out);
  * with their attendance (about one working day in twelve away, as
  * illness or permitted absence), one sign-out to fix in each running
  * placement, every month before today's confirmed and all but the last
- * paid, classroom hours spread over the months. Deterministic. *made:
+ * paid, classroom hours spread over the months, and for three ended
+ * placements in four the employment at a follow-up six months after the
+ * end (or today, if sooner). Deterministic. *made:
  * placements made. 0 or -1. */
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made);
 

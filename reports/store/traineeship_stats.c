@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The raw rows of the placement statistics (see traineeship_stats.h):
- * two streamed queries over traineeship and register_month.
+ * two streamed queries over traineeship (with its follow-up) and
+ * register_month.
  */
 #include "reports/store/traineeship_stats.h"
 #include "reports/store/sdc_keys.h"
@@ -21,9 +22,9 @@ int traineeship_stats_placements(struct store *s, int (*fn)(void *ctx, const cha
 	if (keys_ready(s))
 		return -1;
 	return store_query_once(s,
-				"SELECT dote_rkey(uuid), comune, substr(start_date, 1, 7), status,"
-				" coalesce(substr(ended_on, 1, 7), ''), coalesce(end_reason, '')"
-				" FROM traineeship ORDER BY uuid",
+				"SELECT dote_rkey(t.uuid), t.comune, substr(t.start_date, 1, 7), t.status,"
+				" coalesce(substr(t.ended_on, 1, 7), ''), coalesce(t.end_reason, ''), coalesce(f.status, '')"
+				" FROM traineeship t LEFT JOIN traineeship_followup f ON f.uuid = t.uuid ORDER BY t.uuid",
 				NULL, fn, ctx);
 }
 

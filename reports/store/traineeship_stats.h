@@ -16,11 +16,13 @@ struct store;
 
 /* The columns of a placement row, in order. */
 enum {
-	TSP_RKEY, TSP_COMUNE, TSP_START_MONTH, TSP_STATUS, TSP_END_MONTH, TSP_END_REASON, TSP_COLS
+	TSP_RKEY, TSP_COMUNE, TSP_START_MONTH, TSP_STATUS, TSP_END_MONTH, TSP_END_REASON, TSP_FOLLOWUP, TSP_COLS
 };
 /* Every placement: record key, host comune (ISTAT), start month
  * (YYYY-MM), status (running, completed, dropped_out), month it ended
- * ('' while running), dropout reason ('' unless dropped out), each to
+ * ('' while running), dropout reason ('' unless dropped out), the
+ * employment status at the follow-up after the end ('' none recorded:
+ * traineeship_followup_set()), each to
  * fn(ctx, cells, ncols) (cells valid during the call; non-zero stops).
  * 0 or -1. */
 int traineeship_stats_placements(struct store *s, int (*fn)(void *ctx, const char *const *cells, int ncols),

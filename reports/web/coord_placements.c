@@ -15,7 +15,7 @@
 
 static const char *const all_measures = "placements_started,placements_completed,placements_dropped_out,"
 					"completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,"
-					"allowance_paid_eur";
+					"allowance_paid_eur,followed_up,employed_after";
 
 /* One protected table with a caption; id names it for tests. 0, or -1
  * with the engine's message in err. */

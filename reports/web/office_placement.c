@@ -377,6 +377,49 @@ static void end_and_replacement(const struct office_request *r, struct hbuf *b, 
 static void form_head(const struct office_request *r, struct hbuf *b, const char *id, const char *month,
 		      const char *action);
 
+/* The follow-up statuses (reports/store/traineeship.h) as the office
+ * reads them. */
+static const char *const followup_it[FOLLOWUP_STATUSES] = { "occupato/a", "non occupato/a", "in formazione o studio",
+							    "non rilevato" };
+
+/* After the end: the employment found at the follow-up, if recorded,
+ * and for the comune's staff the form to record it (status and date,
+ * between the last day and today). */
+static void followup_section(const struct office_request *r, struct hbuf *b, const struct traineeship *t,
+			     const char *month)
+{
+	struct traineeship_followup f;
+	int rc;
+	if (!strcmp(t->status, "running"))
+		return;
+	rc = traineeship_followup_get(r->s, t->uuid, &f);
+	hbuf_add(b, "<section id=\"follow-up\"><h2>Condizione occupazionale dopo la fine</h2><p id=\"follow-up-stato\">");
+	if (rc == 0) {
+		const char *label = f.status;
+		for (int i = 0; i < FOLLOWUP_STATUSES; i++)
+			if (!strcmp(f.status, followup_statuses[i]))
+				label = followup_it[i];
+		hbuf_printf(b, "Al follow-up del %.2s/%.2s/%.4s: ", f.date + 8, f.date + 5, f.date);
+		hbuf_esc(b, label);
+		hbuf_add(b, " (registrato da ");
+		hbuf_esc(b, f.by);
+		hbuf_add(b, ").</p>");
+	} else {
+		hbuf_add(b, "Nessun follow-up registrato.</p>");
+	}
+	if (r->staff) {
+		form_head(r, b, t->uuid, month, "followup");
+		hbuf_add(b, "<label for=\"follow-up-esito\">Condizione al follow-up</label> "
+			    "<select id=\"follow-up-esito\" name=\"condizione\">");
+		for (int i = 0; i < FOLLOWUP_STATUSES; i++)
+			hbuf_printf(b, "<option value=\"%s\">%s</option>", followup_statuses[i], followup_it[i]);
+		hbuf_add(b, "</select> <label for=\"follow-up-data\">Data del follow-up (di solito 6 mesi dopo la fine)</label> "
+			    "<input id=\"follow-up-data\" name=\"data\" type=\"date\" required> "
+			    "<button type=\"submit\" id=\"registra-follow-up\">Registra il follow-up</button></form>");
+	}
+	hbuf_add(b, "</section>");
+}
+
 static void register_get(const struct office_request *r, const char *error)
 {
 	struct register_month *m = calloc(1, sizeof(*m));
@@ -429,12 +472,14 @@ static void register_get(const struct office_request *r, const char *error)
 		 : !strcmp(done, "aula") ? "Ore d'aula salvate." : !strcmp(done, "avvio") ? "Tirocinio avviato."
 		 : !strcmp(done, "fine") ? "Fine del tirocinio registrata."
 		 : !strcmp(done, "subentro") ? "Risposta al subentro registrata."
+		 : !strcmp(done, "followup") ? "Follow-up registrato."
 		 : !strcmp(done, "nuovo-qr") ? "Nuovo QR personale emesso: stampalo; il precedente non vale più." : "";
 	hbuf_init(&b, PAGE_MAX);
 	r->top(r->ctx, &b, "Registro presenze – DoteComune");
 	register_month_html(&b, m, &v);
 	if (r->staff)
 		end_and_replacement(r, &b, &m->t, month);
+	followup_section(r, &b, &m->t, month);
 	hbuf_add(&b, "<p class=\"noprint\"><a id=\"progetto-pdf\" href=\"/ufficio/tirocinio/progetto.pdf?id=");
 	hbuf_url(&b, id);
 	hbuf_add(&b, "\">Progetto formativo (PDF)</a> · <a id=\"avvii-csv\" href=\"/ufficio/tirocinio/avvii.csv?mese=");
@@ -609,6 +654,10 @@ static void register_post(const struct office_request *r)
 		e.competences = comp;
 		e.judgement = judg;
 		rc = traineeship_end(r->s, id, &e, r->user, err, sizeof(err));
+	} else if (!strcmp(action, "followup")) {
+		form(r, "condizione", a, sizeof(a));
+		form(r, "data", b, sizeof(b));
+		rc = traineeship_followup_set(r->s, id, a, b, r->user, err, sizeof(err));
 	} else if (!strcmp(action, "subentro")) {
 		struct replacement_offer o;
 		char info[300];

@@ -9,7 +9,9 @@
 # The coordinator sees the month's allowance with its figures (under 80%:
 # in proportion), downloads the CSV for the paying office, which equals a
 # computation made here from the calendar and `dote allowance`'s, and
-# marks the month paid. A tutor cannot mark it paid.
+# marks the month paid. A tutor cannot mark it paid. After the end, the
+# trainee's employment at a follow-up (page and `dote placement
+# followup`): dates before the end or in the future refused, audited.
 . "$(dirname "$0")/hub_lib.bash"
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHOTS=$top/${O:-build}/placement-shots
@@ -146,4 +148,26 @@ check placement-tutor-cannot-pay "$(curl -s -o /dev/null -w '%{http_code}' -b "$
 browser coord 11-paid press "Segna come pagato (1 registri)" || fail placement-paid "$(tail -1 "$T/cdp.log")"
 check placement-paid "$(seen '"\(.status) \(.ok)"')" "200 Mese segnato come pagato."
 check_match placement-paid-row "$(sqlite3 "$HDB" "SELECT paid_by || ' ' || paid_at FROM register_month WHERE month = '2026-03'")" '^carla 2026-04-02T'
+
+# 4. After the end (a dropout on 31 March): the trainee's employment at a
+# follow-up, on the page and with `dote placement followup`; a date
+# before the end or after today (2 April) refused; audited.
+check placement-end "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/staff.jar" \
+	--data "csrf=$s_csrf&id=$UUID&mese=2026-03&azione=fine&esito=dropped_out&data=2026-03-31&motivo=job" "$HUB_URL/ufficio/tirocinio")" 303
+fu() { curl -s -o "$T/fu.html" -w '%{http_code}' -b "$T/staff.jar" \
+	--data "csrf=$s_csrf&id=$UUID&mese=2026-03&azione=followup&condizione=$1&data=$2" "$HUB_URL/ufficio/tirocinio"; }
+check placement-followup-before-end "$(fu employed 2026-03-30) $(grep -o 'non può precedere la fine' "$T/fu.html")" \
+	"422 non può precedere la fine"
+check placement-followup-future "$(fu employed 2026-10-01) $(grep -o 'non può essere nel futuro' "$T/fu.html")" \
+	"422 non può essere nel futuro"
+check placement-followup-recorded "$(fu employed 2026-04-01)" 303
+check placement-followup-shown "$(curl -s -b "$T/staff.jar" "$HUB_URL$REG" | grep -o '<p id="follow-up-stato">[^<]*')" \
+	'<p id="follow-up-stato">Al follow-up del 01/04/2026: occupato/a (registrato da anna).'
+check placement-followup-audited "$(sqlite3 "$HDB" "SELECT by || ': ' || note FROM traineeship_audit WHERE action = 'followup'")" \
+	"anna: employed 2026-04-01"
+"$DOTE_BIN/dote" placement followup --id "$UUID" --status not_employed --date 2026-05-01 --by anna --db "$HDB" 2>"$T/fu.err"
+check placement-followup-cli-future "$? $(grep -c 'futuro' "$T/fu.err")" "1 1"
+"$DOTE_BIN/dote" placement followup --id "$UUID" --status not_employed --date 2026-04-02 --by anna --db "$HDB"
+check placement-followup-cli "$? $(sqlite3 "$HDB" "SELECT status || ' ' || followed_on || ' ' || recorded_by FROM traineeship_followup")" \
+	"0 not_employed 2026-04-02 anna"
 finish

@@ -8,7 +8,9 @@
 # p-table's support of the true one, none from 1 to 4; sums within the
 # perturbed total's bound, hidden below 10 trainees); refusals; the open
 # data's placement files and their columns; the coordinators' page
-# /coordinamento/tirocini showing the same protected values.
+# /coordinamento/tirocini showing the same protected values. Employment
+# after the end (followed_up, employed_after) from the demo's follow-ups,
+# nationally and by year of the end, against sqlite3 counts.
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${DOTE_BIN:-$top/build/bin}
@@ -28,7 +30,10 @@ db=$tmp/hub.db
 check "placement stats demo: 40 running, 40 completed, 40 dropped out" \
 	"$(sqlite3 "$db" "SELECT group_concat(n, ' ') FROM (SELECT status, count(*) n FROM traineeship GROUP BY 1 ORDER BY 1)")" \
 	"40 40 40"
-all=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur
+all=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur,followed_up,employed_after
+n_fu=$(sqlite3 "$db" "SELECT count(*) FROM traineeship_followup" 2>/dev/null)
+[ "${n_fu:-0}" -ge 20 ] && pass "placement stats demo: $n_fu ended placements followed up" ||
+	fail "placement stats demo: follow-ups recorded" "got '${n_fu:-none}'"
 rep() { "$bin/dote" report --db "$db" "$@"; }
 
 # The truth, from the raw tables: national counts and sums, and per
@@ -41,6 +46,10 @@ sqlite3 -csv "$db" "SELECT (SELECT count(*) FROM traineeship),
 	FROM register_month WHERE confirmed_at IS NOT NULL" >"$tmp/truth.csv"
 sqlite3 -csv "$db" "SELECT end_reason, count(*) FROM traineeship WHERE status = 'dropped_out' GROUP BY 1" >"$tmp/reason.csv"
 sqlite3 -csv "$db" "SELECT substr(ended_on, 1, 7), count(*) FROM traineeship WHERE status = 'dropped_out' GROUP BY 1" >"$tmp/month.csv"
+# Employment after the end: ended placements with a follow-up, and those
+# found employed, by the year the placement ended.
+sqlite3 -csv "$db" "SELECT substr(t.ended_on, 1, 4), count(*), sum(CASE WHEN f.status = 'employed' THEN 1 ELSE 0 END)
+	FROM traineeship t JOIN traineeship_followup f ON f.uuid = t.uuid WHERE t.status <> 'running' GROUP BY 1" >"$tmp/fu_year.csv"
 sqlite3 -csv "$db" "SELECT t.comune, count(DISTINCT m.uuid) FROM register_month m JOIN traineeship t ON t.uuid = m.uuid
 	WHERE m.confirmed_at IS NOT NULL GROUP BY 1" >"$tmp/comune.csv"
 
@@ -55,6 +64,8 @@ rep --dims comune --measures trainees,hours_on_the_job,attendance_rate,allowance
 check "placement report by comune exit code" "$?" 0
 rep --dims comune,month --measures placements_started,placements_completed,placements_dropped_out -o "$tmp/c_month.csv"
 rep --dims comune,year --measures placements_started,placements_completed,placements_dropped_out -o "$tmp/c_year.csv"
+rep --dims year --measures followed_up,employed_after -o "$tmp/r_fu_year.csv"
+check "placement report follow-ups by year exit code" "$?" 0
 rep --dims year --measures "$all" --format json -o "$tmp/year.json"
 check "placement report json exit code" "$?" 0
 
@@ -108,6 +119,22 @@ lo = (att - bound(att, trainees, tp)) / (exp + bound(exp, trainees, tp))
 hi = (att + bound(att, trainees, tp)) / (exp - bound(exp, trainees, tp))
 out('placement report attendance_rate %s within [%.3f, %.3f] (true %.3f)' % (n.get('attendance_rate'), lo, hi, att / exp),
     a is not None and lo - 0.0006 <= a <= hi + 0.0006)
+# Employment after the end, nationally and by year of the end.
+fu = list(csv.reader(open(os.path.join(d, 'fu_year.csv'))))
+fu_all, emp_all = sum(int(r[1]) for r in fu), sum(int(r[2]) for r in fu)
+for k, want in (('followed_up', fu_all), ('employed_after', emp_all)):
+    v = num(k)
+    out('placement report %s %s within the p-table of the true %d, not 1-4' % (k, n.get(k), want),
+        v is not None and int(v) in support(want) and not 1 <= v <= 4 and want > 0)
+by_year = {r['year']: r for r in rows('r_fu_year.csv')}
+bad = []
+for r in fu:
+    got = by_year.get(r[0], {})
+    for k, want in (('followed_up', int(r[1])), ('employed_after', int(r[2]))):
+        g = got.get(k, '0')
+        if g == '*' or int(g) not in support(want) or 1 <= int(g) <= 4: bad.append((r[0], k, g, want))
+out('placement follow-ups by year of the end: each in the p-table of its true count, none 1-4 (%d years)' % len(fu),
+    fu and not bad, str(bad))
 # Dropouts by reason and by month of leaving.
 for f, truth, key in (('r_reason.csv', 'reason.csv', 'end_reason'), ('r_month.csv', 'month.csv', 'month')):
     want = {r[0]: int(r[1]) for r in csv.reader(open(os.path.join(d, truth)))}
@@ -175,7 +202,8 @@ def out(name, ok, why=''):
     ok or failed.append(name)
 want = {
     'tirocini_provincia_anno.csv': 'region,province,province_label,year,placements_started,placements_completed,'
-        'placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur',
+        'placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur,'
+        'followed_up,employed_after',
     'tirocini_interruzioni_motivo.csv': 'region,year,end_reason,end_reason_label,placements_dropped_out',
     'tirocini_interruzioni_mese.csv': 'region,month,placements_dropped_out',
 }
@@ -194,7 +222,8 @@ for f in want:
     p = os.path.join(d, f)
     if not os.path.exists(p): continue
     for r in csv.DictReader(open(p, encoding='utf-8')):
-        for k in ('placements_started', 'placements_completed', 'placements_dropped_out', 'trainees'):
+        for k in ('placements_started', 'placements_completed', 'placements_dropped_out', 'trainees', 'followed_up',
+                  'employed_after'):
             if k in r and r[k] not in ('', '*') and 1 <= int(r[k]) <= 4: small += 1
 out('placement opendata: no published count from 1 to 4', small == 0, '%d' % small)
 sys.exit(1 if failed else 0)

@@ -149,17 +149,22 @@ sqlite3 "$lite" "INSERT INTO traineeship(uuid, comune, placement_code, cf, start
 	suspended_days, expected_minutes, attended_minutes, rate_permille, base_cents, due_cents, why, explain, paid_at)
 	SELECT t.uuid, printf('2025-%02d', 3 + m.k), 60 * m.k, '2025-07-01', 't', 22, 22, 0, 5280,
 	4000 + (t.rowid * 37) % 1280, 900, 50000, 40000 + (t.rowid * 13) % 10000, 'full', '',
-	CASE WHEN m.k < 3 THEN '2025-07-02' END FROM traineeship t, m;" ||
+	CASE WHEN m.k < 3 THEN '2025-07-02' END FROM traineeship t, m;
+	INSERT INTO traineeship_followup(uuid, status, followed_on, recorded_by, recorded_at)
+	SELECT uuid, CASE rowid % 4 WHEN 1 THEN 'not_employed' WHEN 3 THEN 'education' ELSE 'employed' END,
+	'2025-12-01', 't', '2025-12-01T09:00:00Z' FROM traineeship WHERE status <> 'running' AND rowid % 5 <> 0;" ||
 	fail "report pg hub: placements in the SQLite hub" "insert failed"
 {
 	echo "BEGIN;"
 	sqlite3 "$lite" ".mode insert traineeship" "SELECT * FROM traineeship"
 	sqlite3 "$lite" ".mode insert register_month" "SELECT * FROM register_month"
+	sqlite3 "$lite" ".mode insert traineeship_followup" "SELECT * FROM traineeship_followup"
 	echo "COMMIT;"
 } >"$T/placements.sql"
 runuser -u postgres -- "$pgbin/psql" -h "$T/sock" -p 5432 -d dote -v ON_ERROR_STOP=1 -qAt -f "$T/placements.sql" 	>/dev/null 2>"$T/placements.err" || fail "report pg hub: placements in the PostgreSQL hub" "$(head -2 "$T/placements.err")"
-pall=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur
-for spec in "province,quarter|$pall" "end_reason|placements_dropped_out" "comune,month|placements_started,placements_dropped_out,trainees" "|$pall"; do
+pall=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job,classroom_hours,attendance_rate,allowance_paid_eur,followed_up,employed_after
+for spec in "province,quarter|$pall" "end_reason|placements_dropped_out" "comune,month|placements_started,placements_dropped_out,trainees" "|$pall" \
+	"comune,year|followed_up,employed_after"; do
 	IFS='|' read -r dims meas <<<"$spec"
 	"$bin/dote" report --db "$lite" --dims "$dims" --measures "$meas" >"$T/pl.csv" 2>&1
 	"$bin/dote" report --db "$pg" --dims "$dims" --measures "$meas" >"$T/pp.csv" 2>&1

@@ -459,6 +459,37 @@ int main(void)
 		traineeship_roster(s, "015146", &roster);
 		CHECK_INT("the roster drops the trainee who left", json_array_size(roster), 1);
 		json_decref(roster);
+		{
+			/* Employment at a follow-up after the end (the statistics'
+			 * employed_after): only for an ended placement, dated
+			 * between its end and today (2027-01-01), audited. */
+			struct traineeship_followup fu;
+			CHECK_INT("follow-up of a running placement refused",
+				  traineeship_followup_set(s, U1, "employed", "2026-12-31", "tutor.milano", err, sizeof(err)), 2);
+			CHECK_INT("follow-up before the end refused",
+				  traineeship_followup_set(s, U2, "employed", "2026-12-19", "tutor.milano", err, sizeof(err)), 2);
+			CHECK_INT("follow-up in the future refused",
+				  traineeship_followup_set(s, U2, "employed", "2027-06-20", "tutor.milano", err, sizeof(err)), 2);
+			CHECK_INT("follow-up with no valid date refused",
+				  traineeship_followup_set(s, U2, "employed", "2026-13-01", "tutor.milano", err, sizeof(err)), 2);
+			CHECK_INT("follow-up with an unknown status refused",
+				  traineeship_followup_set(s, U2, "hired", "2026-12-31", "tutor.milano", err, sizeof(err)), 2);
+			CHECK_INT("follow-up of an unknown placement",
+				  traineeship_followup_set(s, "nope", "employed", "2026-12-31", "tutor.milano", err, sizeof(err)), 1);
+			CHECK_INT("no follow-up yet", traineeship_followup_get(s, U2, &fu), 1);
+			CHECK_INT("follow-up recorded",
+				  traineeship_followup_set(s, U2, "not_employed", "2026-12-30", "tutor.milano", err, sizeof(err)), 0);
+			CHECK_INT("follow-up corrected",
+				  traineeship_followup_set(s, U2, "employed", "2027-01-01", "tutor.milano", err, sizeof(err)), 0);
+			CHECK("the follow-up read back: the last one",
+			      traineeship_followup_get(s, U2, &fu) == 0 && !strcmp(fu.status, "employed") &&
+			      !strcmp(fu.date, "2027-01-01") && !strcmp(fu.by, "tutor.milano"));
+			CHECK_STR("each follow-up audited",
+				  one(s, "SELECT count(*) FROM traineeship_audit WHERE uuid = ?1 AND action = 'followup'", U2), "2");
+			CHECK_STR("the audit says what was recorded",
+				  one(s, "SELECT note FROM traineeship_audit WHERE uuid = ?1 AND action = 'followup' ORDER BY id DESC"
+				      " LIMIT 1", U2), "employed 2027-01-01");
+		}
 		done.judgement = "";
 		CHECK_INT("completion needs a judgement", traineeship_end(s, U1, &done, "tutor.milano", err, sizeof(err)), 2);
 		done.judgement = "Ottimo impegno e puntualità.";
@@ -542,7 +573,24 @@ int main(void)
 	CHECK_STR("their QR and certificate token are gone",
 		  one(s, "SELECT (SELECT count(*) FROM trainee_badge WHERE uuid = ?1) + (SELECT count(*) FROM certificate_token WHERE uuid = ?1)", U1),
 		  "0");
+	CHECK_STR("their follow-up is gone", one(s, "SELECT count(*) FROM traineeship_followup WHERE uuid = ?1", U2), "0");
 	store_close(s);
+	if (db == path) {
+		/* A hub of before the follow-ups (traineeship schema 4)
+		 * upgrades when opened. */
+		s = store_open(path);
+		store_exec(s, "DROP TABLE traineeship_followup", NULL);
+		store_exec(s, "UPDATE schema_version SET version = 4 WHERE component = 'traineeship'", NULL);
+		CHECK_STR("a hub of schema 4 has no follow-up table", one(s, "SELECT count(*) FROM traineeship_followup", NULL),
+			  "(none)");
+		store_close(s);
+		s = store_open(path);
+		CHECK_STR("opened again, it has the follow-up table (schema 5)",
+			  one(s, "SELECT count(*) FROM traineeship_followup", NULL), "0");
+		CHECK_STR("its traineeship schema is 5",
+			  one(s, "SELECT version FROM schema_version WHERE component = 'traineeship'", NULL), "5");
+		store_close(s);
+	}
 	free(m);
 	unlink(path);
 	return check_done();
