@@ -1295,15 +1295,24 @@ out:
 	return rc;
 }
 
-int store_ingest_group(struct store *s, struct store_batch **batches, int n)
+/* store_ingest_group, or (deferred) store_ingest_group_deferred. */
+static int ingest_group(struct store *s, struct store_batch **batches, int n, int deferred)
 {
 	static unsigned groups;
 	char now[32], old[32];
 	int i;
 
 	store_now_iso(now, sizeof(now));
-	if (store_begin(s))
+	/* Deferred: the commit below does not fsync the log (store_sync
+	 * does, before any answer); when that cannot be arranged the group
+	 * commits durably as usual. */
+	if (deferred && store_sqlite_defer_sync(s, 1) != 0)
+		deferred = 0;
+	if (store_begin(s)) {
+		if (deferred)
+			store_sqlite_defer_sync(s, 0);
 		return -1;
+	}
 	/* Idempotency keys matter for retries, which come within minutes:
 	 * a week's worth is kept. */
 	if (__atomic_fetch_add(&groups, 1, __ATOMIC_RELAXED) % 1000 == 0) {
@@ -1321,14 +1330,29 @@ int store_ingest_group(struct store *s, struct store_batch **batches, int n)
 	}
 	if (store_commit(s))
 		goto fail;
+	/* Committed: a failure here (said by error()) changes no answer. */
+	if (deferred)
+		store_sqlite_defer_sync(s, 0);
 	return 0;
 fail:
 	store_rollback(s);
+	if (deferred)
+		store_sqlite_defer_sync(s, 0);
 	for (i = 0; i < n; i++) {
 		json_decref(batches[i]->response);
 		batches[i]->response = NULL;
 	}
 	return -1;
+}
+
+int store_ingest_group(struct store *s, struct store_batch **batches, int n)
+{
+	return ingest_group(s, batches, n, 0);
+}
+
+int store_ingest_group_deferred(struct store *s, struct store_batch **batches, int n)
+{
+	return ingest_group(s, batches, n, 1);
 }
 
 int store_ingest(struct store *s, const struct store_kiosk *k, const json_t *records,
