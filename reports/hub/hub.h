@@ -15,8 +15,8 @@
 #include "reports/store/store.h"
 
 /* A checked batch waiting for the writer thread's group commit (pool.c);
- * wake(wake_arg) is called once it is committed or failed (rc), from
- * the writer thread. */
+ * wake(wake_arg) is called once it is committed and on disk, or failed
+ * (rc), from the writer or the syncer thread. */
 struct hub_ingest_job {
 	struct store_batch batch;
 	int done, rc;
@@ -46,6 +46,14 @@ struct hub {
 	int ingest_stopping;
 	pthread_t writer_thread;
 	int writer_started;
+	/* SQLite: groups committed without an fsync wait here for the
+	 * syncer thread, which syncs the log and then wakes their requests
+	 * (pool.c); after a failed sync no batch is answered as stored. */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t sync_ready;
+	struct hub_ingest_job *sync_head, *sync_tail;
+	int sync_stopping, sync_started, sync_failed;
+	pthread_t sync_thread;
 	/* SQLite: checkpoints run on their own connection and thread. */
 	struct store *ckpt_store;
 	pthread_t ckpt_thread;

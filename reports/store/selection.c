@@ -451,22 +451,20 @@ out:
 	return rc;
 }
 
-int selection_notify_received(struct store *s, const char *uuid, const char *now)
+/* The "received" e-mail of a = (uuid, protocol, comune, placement,
+ * email), an application whose status is 'received' (the text depends
+ * on nothing else but the office's contact). */
+static int notify_received(struct store *s, const struct app_row *a, const char *now)
 {
-	struct app_row a;
-	struct store_res *r = NULL;
 	char text[1200], subject[160], *body = NULL;
 	const struct comune *c;
-	int rc = app_find(s, NULL, uuid, &a);
+	int rc;
 
-	if (rc)
-		return rc < 0 ? -1 : 0;
-	if (!a.email[0] || !strchr(a.email, '@') || !store_is_printable(a.email))
+	if (!a->email[0] || !strchr(a->email, '@') || !store_is_printable(a->email))
 		return 0;
-	c = comune_by_istat(a.comune);
-	citizen_text(s, &a, SELECTION_RECEIVED, text, sizeof(text));
-	(void)r;
-	snprintf(subject, sizeof(subject), "DoteComune: domanda %s ricevuta", a.protocol);
+	c = comune_by_istat(a->comune);
+	citizen_text(s, a, SELECTION_RECEIVED, text, sizeof(text));
+	snprintf(subject, sizeof(subject), "DoteComune: domanda %s ricevuta", a->protocol);
 	if (asprintf(&body,
 		     "Gentile candidata, gentile candidato,\n\n"
 		     "la sua domanda n. %s per il progetto %s%s%s è stata ricevuta.\n\n%s\n\n"
@@ -474,11 +472,37 @@ int selection_notify_received(struct store *s, const char *uuid, const char *now
 		     "del Comune (\"Controlla la mia domanda\") o inquadrando il codice QR della ricevuta.\n\n"
 		     "Questo messaggio è stato inviato automaticamente: per favore non risponda.\n"
 		     "DoteComune\n",
-		     a.protocol, a.placement, c ? " presso il Comune di " : "", c ? c->name : "", text) < 0)
+		     a->protocol, a->placement, c ? " presso il Comune di " : "", c ? c->name : "", text) < 0)
 		return -1;
-	rc = mail_outbox_add(s, a.uuid, a.email, subject, body, now);
+	rc = mail_outbox_add(s, a->uuid, a->email, subject, body, now);
 	free(body);
 	return rc;
+}
+
+int selection_notify_received(struct store *s, const char *uuid, const char *now)
+{
+	struct app_row a;
+	int rc = app_find(s, NULL, uuid, &a);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return notify_received(s, &a, now);
+}
+
+int selection_notify_stored(struct store *s, const char *uuid, const char *protocol, const char *comune,
+			    const char *placement, const char *email, const char *now)
+{
+	struct app_row a;
+
+	/* What app_find would read back of a new application: no
+	 * selection row, nothing else the text uses. */
+	memset(&a, 0, sizeof(a));
+	str_copy(a.uuid, sizeof(a.uuid), uuid);
+	str_copy(a.protocol, sizeof(a.protocol), protocol);
+	str_copy(a.comune, sizeof(a.comune), comune);
+	str_copy(a.placement, sizeof(a.placement), placement);
+	str_copy(a.email, sizeof(a.email), email);
+	return notify_received(s, &a, now);
 }
 
 /* ---------------------------------------------------------- the steps */

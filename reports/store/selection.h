@@ -146,6 +146,10 @@ int selection_citizen_view(struct store *s, const char *uuid, struct selection_c
 /* Queues the "application received" e-mail (nothing without an
  * address), inside the caller's transaction. 0 or -1. */
 int selection_notify_received(struct store *s, const char *uuid, const char *now);
+/* The same for an application the caller has just stored, from what it
+ * stored (status 'received'): no reading back (ingest, per record). */
+int selection_notify_stored(struct store *s, const char *uuid, const char *protocol, const char *comune,
+			    const char *placement, const char *email, const char *now);
 
 /* A placement withdrawn (reports/store/calls.c, inside its
  * transaction, after its status is set): every application still in

@@ -198,6 +198,21 @@ int store_batch_prepare_wire(struct store_batch *b, const struct store_kiosk *k,
  * when b has an idempotency key (the hub does, after prepare;
  * store_batch_prepare takes the records' canonical JSON). */
 void store_batch_fingerprint(struct store_batch *b, const void *body, size_t len);
+/* store_ingest_group without waiting for the disk: on SQLite the group
+ * is committed with synchronous=NORMAL (its pages reach the log, no
+ * fsync) and NO answer of it may be given before store_sync(s) has
+ * returned 0 (reads on this connection already see it); PostgreSQL
+ * commits durably as store_ingest_group does. The hub's writer thread
+ * stores the next group while another thread syncs the log
+ * (reports/hub/pool.c): the fsync no longer stalls the only writer. */
+int store_ingest_group_deferred(struct store *s, struct store_batch **batches, int n);
+/* Makes every transaction committed on s so far durable (SQLite:
+ * fdatasync of its write-ahead log through a descriptor of its own, so
+ * another thread may call it while s is in use; PostgreSQL: nothing to
+ * do). 0, or -1 after error(): then what was committed since the last
+ * sync that returned 0 may not be on disk, and (Linux forgets failed
+ * writes) a later sync cannot tell. */
+int store_sync(struct store *s);
 int store_ingest_group(struct store *s, struct store_batch **batches, int n);
 void store_batch_release(struct store_batch *b);
 
@@ -288,6 +303,8 @@ struct store {
 	void *cache;		/* backend's prepared statements */
 	/* How far a kiosk's submission time is believed (store_set_clock). */
 	int offline_days, clock_ahead_s;
+	/* SQLite: the write-ahead log's own descriptor (store_sync), or -1. */
+	int wal_fd;
 };
 struct store *store_sqlite_open(const char *path);
 struct store *store_pg_open(const char *url);

@@ -20,6 +20,13 @@ struct store;
  * calls it once per connection. 0 or -1 after error(). */
 int store_migrate(struct store *s);
 
+/* SQLite, for store_ingest_group_deferred: on 1, commits on s stop
+ * syncing the log (synchronous=NORMAL) once s has a descriptor of its
+ * own on the log (opened the first time, its directory synced) for
+ * store_sync; on 0, synchronous=FULL again. 0, or 1 when on could not
+ * be done (commits stay durable), -1 on error. */
+int store_sqlite_defer_sync(struct store *s, int on);
+
 /* The hub's clock as an ISO instant 'YYYY-MM-DDTHH:MM:SSZ' into buf. */
 void store_now_iso(char *buf, size_t size);
 /* n bytes as 2n lower-case hex digits and a NUL into out. */

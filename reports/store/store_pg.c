@@ -301,6 +301,7 @@ struct store *store_pg_open(const char *url)
 		return NULL;
 	s->ops = &pg_ops;
 	s->pg = 1;
+	s->wal_fd = -1;
 	s->cache = calloc(1, sizeof(struct pg_cache));
 	s->conn = PQconnectdb(url);
 	if (!s->cache || !s->conn || PQstatus(s->conn) != CONNECTION_OK) {

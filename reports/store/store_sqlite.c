@@ -5,8 +5,12 @@
  * returns), prepared statements cached per SQL text, rows copied out as
  * text (BLOBs as hex). A statement run once (store_query_once) is
  * prepared, run and finalised without touching the cache, its rows
- * handed over as they are stepped.
+ * handed over as they are stepped. A writer that syncs the log from
+ * another thread (store_sync) keeps a descriptor of its own on it.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -222,6 +226,8 @@ static void sq_close(struct store *s)
 	for (i = 0; c && i < c->n; i++)
 		sqlite3_finalize(c->st[i]);
 	free(c);
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
 	rollup_release(s->conn);
 	db_close(s->conn);
 }
@@ -235,6 +241,8 @@ static void sq_close_borrowed(struct store *s)
 	for (i = 0; c && i < c->n; i++)
 		sqlite3_finalize(c->st[i]);
 	free(c);
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
 }
 
 static const struct store_ops sqlite_ops = {
@@ -254,6 +262,7 @@ static struct store *store_new(sqlite3 *db, const struct store_ops *ops)
 		return NULL;
 	s->ops = ops;
 	s->conn = db;
+	s->wal_fd = -1;
 	s->cache = calloc(1, sizeof(struct sqlite_cache));
 	if (!s->cache) {
 		free(s);
@@ -294,6 +303,7 @@ struct store *store_sqlite_open(const char *path)
 	if (!s)
 		return NULL;
 	s->ops = &sqlite_ops;
+	s->wal_fd = -1;
 	s->cache = calloc(1, sizeof(struct sqlite_cache));
 	s->conn = db_open(path, DB_SYNC_FULL);
 	/* The hub's working set (indexes of application, rollups) stays in
@@ -309,4 +319,62 @@ struct store *store_sqlite_open(const char *path)
 		return NULL;
 	}
 	return s;
+}
+
+/* Opens s->wal_fd on the connection's write-ahead log (it exists while
+ * the connection is open in WAL mode, and stays the same file: SQLite
+ * deletes it only when the last connection closes) and syncs the
+ * directory once, which SQLite would otherwise do at the log's first
+ * sync. 0, 1 when there is no log file, -1 on error. */
+static int wal_open(struct store *s)
+{
+	const char *db = sqlite3_db_filename(s->conn, "main");
+	const char *wal = db && *db ? sqlite3_filename_wal(db) : NULL;
+	char *dir;
+	int fd;
+
+	if (!wal || !*wal)
+		return 1;
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : error("cannot open %s: %s", wal, strerror(errno));
+	if (!(dir = strdup(wal))) {
+		close(fd);
+		return error("out of memory");
+	}
+	s->wal_fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (s->wal_fd < 0 || fsync(s->wal_fd)) {
+		error("cannot sync the database's directory: %s", strerror(errno));
+		if (s->wal_fd >= 0)
+			close(s->wal_fd);
+		s->wal_fd = -1;
+		close(fd);
+		return -1;
+	}
+	close(s->wal_fd);
+	s->wal_fd = fd;
+	return 0;
+}
+
+int store_sqlite_defer_sync(struct store *s, int on)
+{
+	int rc;
+
+	if (s->pg)
+		return 1;
+	if (!on)
+		return store_exec_script(s, "PRAGMA synchronous=FULL");
+	if (s->wal_fd < 0 && (rc = wal_open(s)))
+		return rc;
+	return store_exec_script(s, "PRAGMA synchronous=NORMAL");
+}
+
+int store_sync(struct store *s)
+{
+	if (s->pg || s->wal_fd < 0)
+		return 0;
+	if (fdatasync(s->wal_fd))
+		return error("cannot sync the write-ahead log: %s", strerror(errno));
+	return 0;
 }

@@ -3,8 +3,9 @@
 # Hub ingest benchmark. Over HTTP on loopback: 8 kiosks each posting
 # batches of 100 new applications back to back (150,000 records built
 # beforehand, at most 20 s) against a hub on
-# SQLite (synchronous=FULL, every record re-validated, rollups kept,
-# group commit; every receipt signature verified). Baseline, measured in
+# SQLite (every answer after an fdatasync of the log that holds its
+# commit, as with synchronous=FULL; every record re-validated, rollups
+# kept, group commit; every receipt signature verified). Baseline, measured in
 # the same run: the same records inserted straight into SQLite (same
 # columns, receipt tokens included, synchronous=FULL, transactions of
 # 100, prepared statement). Then p99 batch latency with
