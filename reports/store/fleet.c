@@ -342,6 +342,34 @@ static int last_of_uuid(const struct store_res *r, int i)
 	return 1;
 }
 
+/* Adds to the kiosks' status feed every open seat offer (issue 19's
+ * replacement) made to an application of kiosk k: an offer adds no
+ * status of its own, so the history rows above never carry it. Open
+ * offers are few (one per freed seat) and each is sent again with every
+ * answer until it is decided, which the kiosk stores idempotently; the
+ * decision itself comes as a status (selected or withdrawn). */
+static int open_offers(struct store *s, const struct store_kiosk *k, json_t *statuses)
+{
+	struct store_res *r = NULL;
+
+	if (store_query(s, "SELECT a.uuid, a.status, coalesce(a.status_at, '') FROM replacement_offer o"
+			   " JOIN application a ON a.uuid = o.uuid WHERE a.kiosk_id = ?1 AND o.status = 'offered'"
+			   " ORDER BY o.id LIMIT 100", ARGS(k->id), &r))
+		return -1;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *e = json_pack("{s:s, s:s, s:s}", "uuid", store_res_get(r, i, 0),
+				      "status", store_res_get(r, i, 1), "status_at", store_res_get(r, i, 2));
+		if (!e || citizen_detail(s, store_res_get(r, i, 0), e)) {
+			json_decref(e);
+			store_res_free(r);
+			return -1;
+		}
+		json_array_append_new(statuses, e);
+	}
+	store_res_free(r);
+	return 0;
+}
+
 int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *body,
 		    json_t **response)
 {
@@ -405,6 +433,10 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 		cursor = atoll(store_res_get(r, i, 0));
 	}
 	store_res_free(r);
+	if (open_offers(s, k, statuses)) {
+		json_decref(statuses);
+		return -1;
+	}
 	*response = json_pack("{s:s, s:o, s:I}", "server_time", now, "statuses", statuses,
 			      "status_cursor", (json_int_t)cursor);
 	return *response ? 0 : -1;

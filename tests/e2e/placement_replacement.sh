@@ -97,6 +97,15 @@ out=$(receipt "$pb")
 check_match replacement-receipt-status "$out" "Posto offerto in subentro"
 check_match replacement-receipt-deadline "$out" "tocca a lei .*entro il 12/03/2026"
 [[ "$(receipt "$pc")" != *"Posto offerto"* ]] && pass replacement-not-offered-to-next || fail replacement-not-offered-to-next "pc told too"
+# The kiosk that took the application hears of the offer too (its
+# "check my application"), though an offer adds no status: a heartbeat
+# whose cursor is past every status still carries it, for pb only.
+hb=$(curl -s -X POST -H "Authorization: Bearer $KTOKEN" --data-binary \
+	"{\"kiosk_id\":\"K01\",\"version\":\"t\",\"queue_depth\":0,\"printer\":\"ok\",\"last_frame_ms\":16,\"status_since\":$(sql "SELECT max(id) FROM status_history")}" \
+	"$URL/v1/heartbeat")
+check replacement-kiosk-told "$(jq -r '[.statuses[] | select(.stage == "offer") | .uuid] | join(" ")' <<<"$hb")" "$(uuid "$pb")"
+check_match replacement-kiosk-sentence "$(jq -r '.statuses[] | select(.stage == "offer") | .label + " | " + .text' <<<"$hb")" \
+	"^Posto offerto in subentro \| .*entro il 12/03/2026"
 
 # pb refuses (by phone): the seat goes to pc, who accepts.
 check replacement-refusal-needs-how "$(post /ufficio/tirocinio id="$UA" mese=2026-03 azione=subentro risposta=rifiuta nota=)" 422
