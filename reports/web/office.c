@@ -1015,7 +1015,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 			hbuf_add(&b, store_res_get(rank, i, 2));
 			hbuf_add(&b, ";");
 			csv_field(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
-					      store_res_get(rank, i, 5)));
+					      store_res_get(rank, i, 5), store_res_get(rank, i, 6)));
 			hbuf_add(&b, "\r\n");
 		}
 		respond(o->resp, 200, "text/csv; charset=utf-8", &b);
@@ -1083,7 +1083,8 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		hbuf_add(&b, "<td class=\"n\">");
 		hbuf_esc(&b, store_res_get(rank, i, 2));
 		hbuf_add(&b, "</td>");
-		td(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5)));
+		td(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5),
+				       store_res_get(rank, i, 6)));
 		hbuf_add(&b, "</tr>");
 	}
 	if (!store_res_rows(rank))

@@ -22,8 +22,12 @@
 #include "reports/web/pdf.h"
 #include "reports/web/ranking_pdf.h"
 
-const char *ranking_verdict(int ranked, const char *outcome, const char *requirements, const char *status)
+const char *ranking_verdict(int ranked, const char *outcome, const char *requirements, const char *status,
+			    const char *stage)
 {
+	/* Absent, not "Non idoneo/a"; a renunciation, not "Ritirata": as the citizen is told. */
+	if (stage && (!strcmp(stage, "absent") || !strcmp(stage, "renounced")))
+		return selection_stage_label(selection_stage_of(stage));
 	if (!strcmp(status, "withdrawn"))
 		return "Ritirata";
 	if (!strcmp(requirements, "ko"))
@@ -110,7 +114,7 @@ static void ranking_table(struct pdf_doc *d, const struct store_res *rank)
 		cells[1] = store_res_get(rank, i, 1);
 		cells[2] = store_res_get(rank, i, 2);
 		cells[3] = ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
-					   store_res_get(rank, i, 5));
+					   store_res_get(rank, i, 5), store_res_get(rank, i, 6));
 		pdf_row(d, cells, widths, 4, 0);
 	}
 	if (!store_res_rows(rank))

@@ -21,8 +21,10 @@ struct store;
 
 /* An application's outcome as a ranking shows it ("Idoneo/a",
  * "Selezionato/a", "Esclusa: requisiti non posseduti", ...), from the
- * row of selection_ranking(): ranked, outcome, requirements, status. */
-const char *ranking_verdict(int ranked, const char *outcome, const char *requirements, const char *status);
+ * row of selection_ranking(): ranked, outcome, requirements, status,
+ * stage (an absence and a renunciation read as the receipt page says). */
+const char *ranking_verdict(int ranked, const char *outcome, const char *requirements, const char *status,
+			    const char *stage);
 
 /* The final ranking of placement code within scope ("": any comune) as
  * PDF bytes in *pdf (malloc'd, free()) and *len. internal: for the
