@@ -712,9 +712,6 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	rc = app_find(s, scope, id, &a);
 	if (rc)
 		goto out;
-	if ((act == SELECTION_MARK_ASSESSED || act == SELECTION_MARK_UNSUITABLE) &&
-	    (rc = outcome_score(&a, act, x, score, sizeof(score), marks, sizeof(marks), err, errsize)))
-		goto out;
 	rc = 2;
 	if (x->version && strcmp(x->version, a.version)) {
 		char who[120];
@@ -736,6 +733,10 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	if (act != SELECTION_UNDO)
 		ctx.previous = SELECTION_STAGES;
 	if (!selection_step(from, act, &ctx, &to, err, errsize))
+		goto out;
+	/* The score (or the marks) once the step is allowed: 2 or 3 refuse it. */
+	if ((act == SELECTION_MARK_ASSESSED || act == SELECTION_MARK_UNSUITABLE) &&
+	    (rc = outcome_score(&a, act, x, score, sizeof(score), marks, sizeof(marks), err, errsize)))
 		goto out;
 	rc = -1;
 	if (selection_row(s, a.uuid, now))
