@@ -220,6 +220,18 @@ run() {
 	check "$b-final-asks-confirmation" "$(form "$J_A" /ufficio/graduatoria codice="$P1")|$(sql "SELECT count(*) FROM ranking_final")" "200|0"
 	check_match "$b-final-confirmation-page" "$(text)" "Conferma"
 	check "$b-final" "$(form "$J_A" /ufficio/graduatoria codice="$P1" conferma=1)|$(sql "SELECT count(*) FROM ranking_final")" "303|1"
+	# The office's PDF copy of the final ranking keeps the marks; the public one does not.
+	if command -v pdftotext >/dev/null; then
+		curl -s -b "$J_A" -o "$T/rank-office.pdf" "$URL/ufficio/graduatoria?codice=$P1&formato=pdf"
+		check_match "$b-ranking-office-pdf-marks" "$(pdftotext "$T/rank-office.pdf" - 2>/dev/null | tr -s ' \n' ' ')" \
+			"Voti per criterio $pa: colloquio 90/100 \(peso 60%\), titoli 78/100 \(peso 40%\)"
+		curl -s -o "$T/rank-public.pdf" "$URL/graduatoria/$P1.pdf"
+		out=$(pdftotext "$T/rank-public.pdf" - 2>/dev/null)
+		[[ "$out" == *"$pa"* && "$out" != *"peso 60%"* ]] && pass "$b-ranking-public-pdf-no-marks" ||
+			fail "$b-ranking-public-pdf-no-marks" "marks in the public PDF"
+	else
+		echo "SKIP $b-ranking-office-pdf-marks: pdftotext missing"
+	fi
 
 	# 7. No applications after the final ranking: the hub refuses a late
 	# arrival (submitted offline before the deadline), the catalog drops it
