@@ -520,6 +520,11 @@ static void application_card(struct hbuf *b, const struct office_application *a)
 			hbuf_add(b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
 			hbuf_add(b, ", punteggio ");
 			hbuf_esc(b, a->score);
+			if (*a->marks) {
+				hbuf_add(b, " (");
+				hbuf_esc(b, a->marks);
+				hbuf_add(b, ")");
+			}
 			hbuf_add(b, "</dd>");
 		}
 		if (*a->duplicate_of)

@@ -196,6 +196,8 @@ run() {
 		"$(( (90 * 60 + 78 * 40 + 50) / 100 ))"
 	check "$b-criteria-audit" "$(sql "SELECT a.\"by\" || '|' || a.note FROM selection_audit a WHERE a.action = 'score' AND a.uuid = (SELECT uuid FROM application WHERE protocol = ?1)" "$pa")" \
 		"anna|idoneo, punteggio 85 = colloquio 90/100 (peso 60%), titoli 78/100 (peso 40%)"
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null
+	check_match "$b-criteria-on-card" "$(text)" "Esito del colloquio idoneo/a, punteggio 85 \(colloquio 90/100 \(peso 60%\), titoli 78/100 \(peso 40%\)\)"
 
 	# 5. Absent at the interview; scores with a tie the call's rule breaks (the younger first).
 	check "$b-absent" "$(form "$J_A" /ufficio/domanda id="$pc" azione=assente versione="$(version "$J_A" "$pc")")" 303
