@@ -74,7 +74,7 @@ int office_application_read(struct store *s, const char *scope, const char *id, 
 			       " coalesce(x.interview_at, ''), coalesce(x.interview_place, ''),"
 			       " coalesce(x.outcome, ''), coalesce(CAST(x.score AS TEXT), ''),"
 			       " CASE WHEN x.erased_at IS NULL THEN 0 ELSE 1 END, coalesce(a.duplicate_of, ''),"
-			       " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END"
+			       " CASE WHEN f.placement_code IS NULL THEN 0 ELSE 1 END, coalesce(x.marks, '')"
 			       " FROM application a LEFT JOIN placement p ON p.code = a.placement_code"
 			       " LEFT JOIN selection x ON x.uuid = a.uuid"
 			       " LEFT JOIN ranking_final f ON f.placement_code = a.placement_code"
@@ -91,7 +91,7 @@ int office_application_read(struct store *s, const char *scope, const char *id, 
 			    F(office_application, interview_at), F(office_application, interview_place),
 			    F(office_application, outcome), F(office_application, score),
 			    F(office_application, erased), F(office_application, duplicate_of),
-			    F(office_application, ranking_final)), out);
+			    F(office_application, ranking_final), F(office_application, marks)), out);
 }
 
 int office_application_history(struct store *s, const char *uuid, struct store_rows *out)

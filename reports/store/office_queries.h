@@ -57,6 +57,7 @@ struct office_application {
 	const char *erased;		/* "1" personal data erased */
 	const char *duplicate_of;	/* "" when the first of the person to the call */
 	const char *ranking_final;	/* "1" when its placement's ranking is final */
+	const char *marks;		/* the marks by the call's criteria, "" without */
 };
 /* The application with protocol or uuid id of comune scope as one
  * struct office_application: 0 found, 1 none (out empty), -1 error. */

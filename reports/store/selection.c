@@ -74,12 +74,17 @@
 	"  email TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT ''," \
 	"  updated_at TEXT NOT NULL, by TEXT NOT NULL);"
 
+/* Issue 18: the marks of each criterion of the call, as the clerk gave
+ * them ("colloquio 90/100 (peso 60%), ..."); '' without criteria. */
+#define SELECTION_MARKS_SQL(ADD) "ALTER TABLE selection ADD COLUMN " ADD "marks TEXT NOT NULL DEFAULT '';"
+
 static const struct migration selection_migrations[] = {
 	{ 1, SELECTION_TABLES("INTEGER PRIMARY KEY") },
 	{ 2, SELECTION_STAGES_SQL("") },
+	{ 3, SELECTION_MARKS_SQL("") },
 };
 static const char selection_pg_schema[] = SELECTION_TABLES("BIGSERIAL PRIMARY KEY")
-	SELECTION_STAGES_SQL("IF NOT EXISTS ");
+	SELECTION_STAGES_SQL("IF NOT EXISTS ") SELECTION_MARKS_SQL("IF NOT EXISTS ");
 
 int selection_migrate(struct store *s)
 {
@@ -89,7 +94,9 @@ int selection_migrate(struct store *s)
 	if (!store_is_pg(s))
 		return db_migrate(s->conn, "selection", selection_migrations,
 				  (int)ARRAY_SIZE(selection_migrations));
-	if (store_text(s, "SELECT CASE WHEN to_regclass('office_contact') IS NULL THEN '0' ELSE '1' END",
+	if (store_text(s, "SELECT CASE WHEN EXISTS (SELECT 1 FROM information_schema.columns"
+			  " WHERE table_schema = current_schema() AND table_name = 'selection'"
+			  " AND column_name = 'marks') THEN '1' ELSE '0' END",
 		       NULL, found, sizeof(found)) == 0 && !strcmp(found, "1"))
 		return 0;
 	/* Several hubs (and the CLI) may create the tables at once. */
@@ -628,6 +635,55 @@ static int apply_stage(struct store *s, struct app_row *a, enum selection_stage 
 	return 0;
 }
 
+/* The score of an outcome (assessed, or unsuitable with a score) into
+ * score ("" for none), and with the call's criteria the marks they were
+ * computed from into marks. Without criteria: x->score, 0..100. With
+ * criteria: x->marks[i], a whole number 0..100 for each criterion, the
+ * score their weighted sum (selection_weighted_score); an unsuitable
+ * one may leave them all empty. 0, 2 (a bad score) or 3 (a bad mark,
+ * err names the criterion and its field votoN) with err. */
+static int outcome_score(const struct app_row *a, int act, const struct selection_input *x, char *score,
+			 size_t ssize, char *marks, size_t msize, char *err, size_t errsize)
+{
+	struct selection_call c;
+	int m[SELECTION_CRITERIA_MAX], sc, any = 0;
+	size_t i, len = 0;
+
+	score[0] = marks[0] = '\0';
+	if (selection_call_parse(a->rules, &c, err, errsize) || !c.ncriteria) {
+		err[0] = '\0';
+		if (act == SELECTION_MARK_UNSUITABLE && !(x->score && *x->score))
+			return 0;
+		if (!x->score || !*x->score || strlen(x->score) > 3 ||
+		    strspn(x->score, "0123456789") != strlen(x->score) || atoi(x->score) > SELECTION_SCORE_MAX) {
+			snprintf(err, errsize, "Il punteggio è un numero intero da 0 a %d.", SELECTION_SCORE_MAX);
+			return 2;
+		}
+		snprintf(score, ssize, "%d", atoi(x->score));
+		return 0;
+	}
+	for (i = 0; i < c.ncriteria && i < x->nmarks; i++)
+		any |= x->marks[i] && *x->marks[i];
+	if (act == SELECTION_MARK_UNSUITABLE && !any)
+		return 0;
+	for (i = 0; i < c.ncriteria; i++) {
+		const char *v = i < x->nmarks && x->marks[i] ? x->marks[i] : "";
+
+		if (!*v || strlen(v) > 3 || strspn(v, "0123456789") != strlen(v) || atoi(v) > 100) {
+			snprintf(err, errsize, "Il voto del criterio «%s» (campo voto%zu) %s: serve un numero intero da 0 a "
+				 "100. Nulla è stato salvato.", c.criteria[i].name, i + 1, *v ? "non è valido" : "manca");
+			return 3;
+		}
+		m[i] = atoi(v);
+		len += (size_t)snprintf(marks + len, len < msize ? msize - len : 0, "%s%s %d/100 (peso %d%%)",
+					i ? ", " : "", c.criteria[i].name, m[i], c.criteria[i].weight);
+	}
+	if (selection_weighted_score(&c, m, c.ncriteria, &sc, err, errsize))
+		return 3;
+	snprintf(score, ssize, "%d", sc);
+	return 0;
+}
+
 int selection_act(struct store *s, const char *scope, const char *id, const char *action, const char *by,
 		  const struct selection_input *in, char *err, size_t errsize)
 {
@@ -637,7 +693,7 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	struct app_row a;
 	enum selection_stage from, to;
 	const char *text = x->note ? x->note : "", *audit_action;
-	char now[32], score[8] = "";
+	char now[32], score[8] = "", marks[SELECTION_CRITERIA_MAX * (SELECTION_CRITERION_NAME_MAX + 24)] = "";
 	int act = selection_action_of(action), rc;
 
 	err[0] = '\0';
@@ -650,14 +706,6 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	if (act == SELECTION_CONVOKE &&
 	    !selection_convocation_check(x->at, x->place, text, now_wall(), err, errsize))
 		return 2;
-	if (act == SELECTION_MARK_ASSESSED || (act == SELECTION_MARK_UNSUITABLE && x->score && *x->score)) {
-		if (!x->score || !*x->score || strlen(x->score) > 3 || strspn(x->score, "0123456789") != strlen(x->score) ||
-		    atoi(x->score) > SELECTION_SCORE_MAX) {
-			snprintf(err, errsize, "Il punteggio è un numero intero da 0 a %d.", SELECTION_SCORE_MAX);
-			return 2;
-		}
-		snprintf(score, sizeof(score), "%d", atoi(x->score));
-	}
 	store_now_iso(now, sizeof(now));
 	if (store_begin(s))
 		return -1;
@@ -685,6 +733,10 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	if (act != SELECTION_UNDO)
 		ctx.previous = SELECTION_STAGES;
 	if (!selection_step(from, act, &ctx, &to, err, errsize))
+		goto out;
+	/* The score (or the marks) once the step is allowed: 2 or 3 refuse it. */
+	if ((act == SELECTION_MARK_ASSESSED || act == SELECTION_MARK_UNSUITABLE) &&
+	    (rc = outcome_score(&a, act, x, score, sizeof(score), marks, sizeof(marks), err, errsize)))
 		goto out;
 	rc = -1;
 	if (selection_row(s, a.uuid, now))
@@ -714,17 +766,19 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	case SELECTION_MARK_ABSENT:
 		audit_action = act == SELECTION_MARK_ABSENT ? "absent" : "score";
 		if (store_exec(s, "UPDATE selection SET outcome = ?2, score = CAST(NULLIF(?3, '') AS INTEGER),"
-				  " outcome_note = ?4, reason = ?5 WHERE uuid = ?1",
+				  " outcome_note = ?4, reason = ?5, marks = ?6 WHERE uuid = ?1",
 			       ARGS(a.uuid, act == SELECTION_MARK_ASSESSED ? "idoneo" : "non_idoneo", score, text,
-				    act == SELECTION_MARK_ASSESSED ? "" : text)) != 1)
+				    act == SELECTION_MARK_ASSESSED ? "" : text, marks)) != 1)
 			goto out;
 		str_copy(a.score, sizeof(a.score), score);
 		str_copy(a.reason, sizeof(a.reason), act == SELECTION_MARK_ASSESSED ? "" : text);
 		if (act != SELECTION_MARK_ABSENT) {
-			char what[SELECTION_NOTE_MAX + 64];
+			char what[SELECTION_NOTE_MAX + sizeof(marks) + 64];
 
-			snprintf(what, sizeof(what), "%s, punteggio %s%s%s", act == SELECTION_MARK_ASSESSED ? "idoneo"
-				 : "non idoneo", *score ? score : "-", *text ? " – " : "", text);
+			/* The audit row keeps the marks the score was computed from. */
+			snprintf(what, sizeof(what), "%s, punteggio %s%s%s%s%s", act == SELECTION_MARK_ASSESSED ? "idoneo"
+				 : "non idoneo", *score ? score : "-", *marks ? " = " : "", marks, *text ? " – " : "",
+				 text);
 			text = what;
 			if (apply_stage(s, &a, from, to, audit_action, by, text, now))
 				goto out;
@@ -743,7 +797,8 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	case SELECTION_UNDO:
 		/* Back before an outcome or a requirements check: it is no longer recorded. */
 		if (to <= SELECTION_CONVOKED &&
-		    store_exec(s, "UPDATE selection SET outcome = NULL, score = NULL, reason = '' WHERE uuid = ?1",
+		    store_exec(s, "UPDATE selection SET outcome = NULL, score = NULL, marks = '', reason = ''"
+				  " WHERE uuid = ?1",
 			       ARGS(a.uuid)) != 1)
 			goto out;
 		if (to == SELECTION_RECEIVED &&
@@ -769,6 +824,20 @@ out:
 	if (rc)
 		store_rollback(s);
 	return rc;
+}
+
+int selection_criteria(struct store *s, const char *scope, const char *id, struct selection_call *c)
+{
+	struct app_row a;
+	char err[160];
+	int rc = app_find(s, scope, id, &a);
+
+	memset(c, 0, sizeof(*c));
+	if (rc)
+		return rc;
+	/* Rules that do not parse were refused at import: read them as none. */
+	selection_call_parse(a.rules, c, err, sizeof(err));
+	return 0;
 }
 
 int selection_state_read(struct store *s, const char *scope, const char *id, struct selection_state *st)
@@ -887,7 +956,8 @@ int selection_status_set(struct store *s, const char *scope, const char *id, con
 			 "graduatoria definitiva, per chi è idoneo/a oltre i posti.");
 		return 2;
 	}
-	return selection_act(s, scope, id, status_action(status, st), by, &in, err, errsize);
+	rc = selection_act(s, scope, id, status_action(status, st), by, &in, err, errsize);
+	return rc == 3 ? 2 : rc;	/* a bad mark is one more refusal here */
 }
 
 int selection_requirements(struct store *s, const char *scope, const char *id, int ok, const char *by,
@@ -1068,7 +1138,7 @@ int selection_ranking(struct store *s, const char *scope, const char *placement,
 	"SELECT CASE WHEN x.outcome = 'idoneo' AND x.score IS NOT NULL" \
 	" AND (x.position IS NOT NULL OR a.status <> 'withdrawn') THEN 1 ELSE 0 END, a.protocol," \
 	" coalesce(CAST(x.score AS TEXT), ''), coalesce(x.outcome, ''), coalesce(x.requirements, ''), a.status," \
-	" coalesce(x.stage, ''), coalesce(CAST(x.position AS TEXT), '')" \
+	" coalesce(x.stage, ''), coalesce(CAST(x.position AS TEXT), ''), coalesce(x.marks, '')" \
 	" FROM application a LEFT JOIN selection x ON x.uuid = a.uuid" \
 	" WHERE a.placement_code = ?1 AND a.duplicate_of IS NULL"
 	return store_query(s, selection_placement_tie_break(s, placement) == SELECTION_TIE_YOUNGER

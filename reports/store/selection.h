@@ -87,15 +87,25 @@ int selection_ranking_final_check(struct store *s, const char *scope, const char
  * note) and the citizen's e-mail. version: the version the clerk's page
  * was drawn from (NULL: no check); when another step happened since,
  * nothing is saved and err says who changed it, when, and the stage now.
- * Returns as above (0, 1, 2 refused with err, -1). */
+ * With the call's criteria an outcome's score is the weighted sum of
+ * marks (0..100 each; see docs/selection.md), stored with the marks.
+ * Returns as above (0, 1, 2 refused with err, 3 a mark missing, not a
+ * number or out of range: err names the criterion, nothing stored, -1). */
 struct selection_input {
 	const char *note;		/* reason or note (the rules say when it is required) */
 	const char *at, *place;		/* convoke: local "YYYY-MM-DDTHH:MM", the place */
 	const char *score;		/* assessed (and optionally unsuitable): 0..100 */
+	const char *const *marks;	/* with the call's criteria: a mark 0..100 for each, in order */
+	size_t nmarks;
 	const char *version;		/* the page's version, or NULL */
 };
 int selection_act(struct store *s, const char *scope, const char *id, const char *action, const char *by,
 		  const struct selection_input *in, char *err, size_t errsize);
+
+/* The selection keys of the call of application id (uuid or protocol,
+ * within scope): its criteria and tie-break. 0, 1 not found, -1. */
+struct selection_call;
+int selection_criteria(struct store *s, const char *scope, const char *id, struct selection_call *c);
 
 /* Where an application stands, for a page that offers only the allowed
  * steps: its stage, its version, and the context the rules read
@@ -184,7 +194,8 @@ void selection_when_it(const char *at, char *buf, size_t size);
 
 /* The ranking of a placement (graduatoria) in order, protocol numbers
  * only: rows (ranked 1/0, protocol, score, outcome, requirements,
- * status); ranked rows first, by score, ties by the earlier
+ * status, stage, position, marks by criterion or "");
+ * ranked rows first, by score, ties by the earlier
  * application. Duplicate applications are left out. 0 with *res (free
  * with store_res_free), 1 placement not in scope, -1 error. */
 struct store_res;

@@ -35,6 +35,7 @@
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/model.h"
+#include "core/selection_rules.h"
 #include "core/util.h"
 #include "reports/store/intake.h"
 #include "reports/store/office_queries.h"
@@ -519,6 +520,11 @@ static void application_card(struct hbuf *b, const struct office_application *a)
 			hbuf_add(b, !strcmp(a->outcome, "idoneo") ? "idoneo/a" : "non idoneo/a");
 			hbuf_add(b, ", punteggio ");
 			hbuf_esc(b, a->score);
+			if (*a->marks) {
+				hbuf_add(b, " (");
+				hbuf_esc(b, a->marks);
+				hbuf_add(b, ")");
+			}
 			hbuf_add(b, "</dd>");
 		}
 		if (*a->duplicate_of)
@@ -586,6 +592,44 @@ static int can(const struct selection_state *st, enum selection_action a, char *
 	return selection_step(st->stage, a, &c, NULL, why, size);
 }
 
+/* The score of the outcome form: with the call's criteria one mark per
+ * criterion (votoN, 0-100, its name and weight) and the formula of the
+ * score; without, one score (punteggio, 0-100). */
+static void score_fields(struct office *o, struct hbuf *b, const char *uuid)
+{
+	struct selection_call c;
+	char v[16], name[16];
+
+	if (selection_criteria(o->s, o->scope, uuid, &c) || !c.ncriteria) {
+		posted(o, "punteggio", v, sizeof(v));
+		hbuf_add(b, "<div><label for=\"punteggio\">Punteggio (0-100; per chi è idoneo/a)</label>"
+			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\"");
+		input_value(b, v);
+		hbuf_add(b, "></div>");
+		return;
+	}
+	hbuf_add(b, "<fieldset class=\"criteria\"><legend>Voti per criterio dell'avviso (da 0 a 100; per chi è "
+		    "idoneo/a)</legend>");
+	for (size_t i = 0; i < c.ncriteria; i++) {
+		snprintf(name, sizeof(name), "voto%zu", i + 1);
+		posted(o, name, v, sizeof(v));
+		hbuf_printf(b, "<div><label for=\"%s\">", name);
+		hbuf_esc(b, c.criteria[i].name);
+		hbuf_printf(b, " (peso %d%%)</label><input type=\"number\" id=\"%s\" name=\"%s\" min=\"0\""
+			    " max=\"100\" step=\"1\"", c.criteria[i].weight, name, name);
+		input_value(b, v);
+		hbuf_add(b, "></div>");
+	}
+	hbuf_add(b, "<p class=\"note\" id=\"formula\">Punteggio = somma di voto × peso, diviso 100, arrotondato "
+		    "all'intero: ");
+	for (size_t i = 0; i < c.ncriteria; i++) {
+		hbuf_add(b, i ? " + " : "(");
+		hbuf_esc(b, c.criteria[i].name);
+		hbuf_printf(b, " × %d", c.criteria[i].weight);
+	}
+	hbuf_add(b, ") / 100.</p></fieldset>");
+}
+
 static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
 {
 	static const struct {
@@ -651,14 +695,10 @@ static void application_forms(struct office *o, struct hbuf *b, const struct off
 	if (can(&st, SELECTION_MARK_ASSESSED, why, sizeof(why))) {
 		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
 		version_field(b, &st);
-		posted(o, "punteggio", v1, sizeof(v1));
 		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
 			    "<option value=\"idoneo\">Presente, idoneo/a</option><option value=\"non_idoneo\">Presente,"
-			    " non idoneo/a</option><option value=\"assente\">Assente al colloquio</option></select></div>"
-			    "<div><label for=\"punteggio\">Punteggio (0-100; per chi è idoneo/a)</label>"
-			    "<input type=\"number\" id=\"punteggio\" name=\"punteggio\" min=\"0\" max=\"100\"");
-		input_value(b, v1);
-		hbuf_add(b, "></div>");
+			    " non idoneo/a</option><option value=\"assente\">Assente al colloquio</option></select></div>");
+		score_fields(o, b, a->uuid);
 		reason_field(o, b, "nota-esito", "nota", "Nota (obbligatoria se non idoneo/a: il candidato la legge)", 0);
 		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
 	}
@@ -819,7 +859,8 @@ static void redirect_done(struct office *o, const char *base, const char *value,
 static void application_post(struct office *o)
 {
 	char id[72], action[16], note[SELECTION_NOTE_MAX + 2], err[512], v1[48], v2[SELECTION_PLACE_MAX + 2];
-	char version[24];
+	char version[24], marks[SELECTION_CRITERIA_MAX][8];
+	const char *mark_ptr[SELECTION_CRITERIA_MAX];
 	struct selection_input in = { 0 };
 	const char *act = NULL;
 	int rc;
@@ -873,6 +914,18 @@ static void application_post(struct office *o)
 		}
 		field(o, "punteggio", v2, sizeof(v2));
 		in.score = v2;
+		/* The marks of the call's criteria (voto1..), when it has any. */
+		for (size_t k = 0; k < SELECTION_CRITERIA_MAX; k++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "voto%zu", k + 1);
+			if (field(o, name, marks[k], sizeof(marks[k])))
+				str_copy(marks[k], sizeof(marks[k]), strstr(o->req->body, name) ? "x" : "");
+			str_trim(marks[k]);
+			mark_ptr[k] = marks[k];
+		}
+		in.marks = mark_ptr;
+		in.nmarks = SELECTION_CRITERIA_MAX;
 		act = !strcmp(v1, "idoneo") ? "assessed" : !strcmp(v1, "assente") ? "absent" : "unsuitable";
 	} else if (!strcmp(action, "assente")) {
 		act = "absent";
@@ -907,6 +960,8 @@ static void application_post(struct office *o)
 		not_found(o);
 	} else if (rc == 2) {
 		application_page(o, id, 409, err, NULL);
+	} else if (rc == 3) {
+		application_page(o, id, 422, err, NULL);	/* a mark of the call's criteria */
 	} else if (rc < 0) {
 		storage_error(o);
 	} else {
@@ -1003,7 +1058,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		/* One row per application: the first line says the file is
 		 * internal, not a statistical release (docs/reports.md). */
 		hbuf_add(&b, "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio\r\n"
-			     "posizione;protocollo;punteggio;esito\r\n");
+			     "posizione;protocollo;punteggio;esito;voti per criterio\r\n");
 		for (i = 0; i < store_res_rows(rank); i++) {
 			int ranked = !strcmp(store_res_get(rank, i, 0), "1");
 
@@ -1016,6 +1071,8 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 			hbuf_add(&b, ";");
 			csv_field(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
 					      store_res_get(rank, i, 5), store_res_get(rank, i, 6)));
+			hbuf_add(&b, ";");
+			csv_field(&b, store_res_get(rank, i, 8));
 			hbuf_add(&b, "\r\n");
 		}
 		respond(o->resp, 200, "text/csv; charset=utf-8", &b);
@@ -1071,7 +1128,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	}
 	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
 		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
-		     "</tr></thead><tbody>");
+		     "<th>Voti per criterio</th></tr></thead><tbody>");
 	for (i = 0; i < store_res_rows(rank); i++) {
 		int ranked = !strcmp(store_res_get(rank, i, 0), "1");
 
@@ -1085,10 +1142,11 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		hbuf_add(&b, "</td>");
 		td(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5),
 				       store_res_get(rank, i, 6)));
+		td(&b, store_res_get(rank, i, 8));
 		hbuf_add(&b, "</tr>");
 	}
 	if (!store_res_rows(rank))
-		hbuf_add(&b, "<tr><td colspan=\"4\">Nessuna domanda.</td></tr>");
+		hbuf_add(&b, "<tr><td colspan=\"5\">Nessuna domanda.</td></tr>");
 	hbuf_add(&b, "</tbody></table><p class=\"note\">Pubblicata con i soli numeri di protocollo, senza nomi. ");
 	hbuf_esc(&b, selection_tie_break_text(selection_placement_tie_break(o->s, code)));
 	hbuf_add(&b, " Per stamparla usa il comando Stampa del browser.</p><p class=\"noprint\">");

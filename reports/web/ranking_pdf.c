@@ -2,7 +2,8 @@
 /*
  * The final ranking as a PDF (see ranking_pdf.h): the placement's card,
  * the ranking in its fixed order (protocol, score, outcome), the rule
- * that broke ties, and the versions since it was made final. The data
+ * that broke ties, the marks by the call's criteria (the office's copy
+ * only) and the versions since it was made final. The data
  * comes from reports/store/selection.h (selection_ranking,
  * selection_ranking_changes) and the office's placement card; nothing
  * personal is read. Start reading at ranking_pdf().
@@ -121,6 +122,28 @@ static void ranking_table(struct pdf_doc *d, const struct store_res *rank)
 		pdf_para(d, "Nessuna domanda.");
 }
 
+/* The office's copy: the marks by the call's criteria each score was
+ * computed from, one line per application that has them (none: nothing). */
+static void ranking_marks(struct pdf_doc *d, const struct store_res *rank)
+{
+	char buf[700];
+	int i, any = 0;
+
+	for (i = 0; i < store_res_rows(rank); i++) {
+		const char *marks = store_res_get(rank, i, 8);
+
+		if (!marks || !*marks)
+			continue;
+		if (!any)
+			pdf_heading(d, "Voti per criterio");
+		any = 1;
+		snprintf(buf, sizeof(buf), "%s: %s.", store_res_get(rank, i, 1), marks);
+		pdf_para(d, buf);
+	}
+	if (any)
+		pdf_note(d, "Punteggio = somma di voto × peso, diviso 100, arrotondato all'intero.");
+}
+
 /* The versions: 1 as made final, then one per change, each a line
  * that starts with the protocol number (so that it never wraps). */
 static void ranking_versions(struct pdf_doc *d, const char *final_at, const struct store_res *chg, int internal)
@@ -197,6 +220,8 @@ int ranking_pdf(struct store *s, const char *scope, const char *code, int intern
 	snprintf(buf, sizeof(buf), "Pubblicata con i soli numeri di protocollo, senza nomi. %s",
 		 selection_tie_break_text(selection_placement_tie_break(s, code)));
 	pdf_note(d, buf);
+	if (internal)
+		ranking_marks(d, rank);
 	ranking_versions(d, p->final_at, chg, internal);
 	pdf_note(d, "Chi ha presentato domanda trova il proprio numero di protocollo sulla ricevuta; per un "
 		    "riesame si rivolga all'ufficio del Comune.");

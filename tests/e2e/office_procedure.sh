@@ -166,15 +166,51 @@ run() {
 	check_match "$b-clerk-two-sees-who" "$(text)" "dario"
 	check "$b-clerk-one-kept" "$(sql "SELECT score FROM selection x JOIN application a ON a.uuid = x.uuid WHERE a.protocol = ?1" "$pb")" 80
 
+	# 4b. The call's criteria: without them one score field; with them one
+	# mark per criterion (name, weight), the score their weighted sum, the
+	# marks audited; a bad mark is refused (422, the field named), nothing stored.
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null
+	grep -q 'name="punteggio"' "$T/page" && ! grep -q 'name="voto1"' "$T/page" && pass "$b-no-criteria-one-score" ||
+		fail "$b-no-criteria-one-score" "$(grep -o 'name="[a-z0-9]*"' "$T/page" | sort -u | tr '\n' ' ')"
+	r=$(sql "SELECT rules FROM call WHERE id = (SELECT call_id FROM placement WHERE code = ?1)" "$P1")
+	sql "UPDATE call SET rules = ?1 WHERE id = (SELECT call_id FROM placement WHERE code = ?2)" \
+		"$(jq -c '. + {criteria: [{name: "colloquio", weight: 60}, {name: "titoli", weight: 40}]}' <<<"${r:-{\}}")" "$P1" >/dev/null
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null
+	grep -q 'name="voto1"' "$T/page" && grep -q 'name="voto2"' "$T/page" && ! grep -q 'name="punteggio"' "$T/page" &&
+		pass "$b-criteria-fields" || fail "$b-criteria-fields" "$(grep -o 'name="[a-z0-9]*"' "$T/page" | sort -u | tr '\n' ' ')"
+	out=$(text)
+	check_match "$b-criteria-labels" "$out" "colloquio \(peso 60%\) .*titoli \(peso 40%\) "
+	check_match "$b-criteria-formula-stated" "$out" "Punteggio = somma di voto × peso, diviso 100"
+	n=$(sql "SELECT count(*) FROM selection_audit")
+	check "$b-mark-missing-refused" "$(form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo voto1=90 versione="$(version "$J_A" "$pa")")" 422
+	check_match "$b-mark-missing-named" "$(text)" "«titoli» \(campo voto2\) manca"
+	check "$b-mark-out-of-range-refused" "$(form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo voto1=90 voto2=101 versione="$(version "$J_A" "$pa")")" 422
+	check_match "$b-mark-out-of-range-named" "$(text)" "«titoli» \(campo voto2\) non è valido"
+	check "$b-mark-not-a-number-refused" "$(form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo voto1=9x voto2=78 versione="$(version "$J_A" "$pa")")" 422
+	check_match "$b-mark-not-a-number-named" "$(text)" "«colloquio» \(campo voto1\) non è valido"
+	check "$b-score-alone-refused" "$(form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=99 versione="$(version "$J_A" "$pa")")" 422
+	check "$b-bad-marks-nothing-stored" "$(sql "SELECT count(*) FROM selection_audit")|$(sql "SELECT coalesce(CAST(x.score AS TEXT), 'none') FROM selection x JOIN application a ON a.uuid = x.uuid WHERE a.protocol = ?1" "$pa")|$(status_of "$pa")" "$n|none|interview"
+	check "$b-criteria-score" "$(form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo voto1=90 voto2=78 versione="$(version "$J_A" "$pa")")" 303
+	# Computed here, independently: (90×60 + 78×40) / 100 = 85.2, rounded: 85.
+	check "$b-criteria-score-weighted" "$(sql "SELECT x.score FROM selection x JOIN application a ON a.uuid = x.uuid WHERE a.protocol = ?1" "$pa")" \
+		"$(( (90 * 60 + 78 * 40 + 50) / 100 ))"
+	check "$b-criteria-audit" "$(sql "SELECT a.\"by\" || '|' || a.note FROM selection_audit a WHERE a.action = 'score' AND a.uuid = (SELECT uuid FROM application WHERE protocol = ?1)" "$pa")" \
+		"anna|idoneo, punteggio 85 = colloquio 90/100 (peso 60%), titoli 78/100 (peso 40%)"
+	get "$J_A" "/ufficio/domanda?id=$pa" >/dev/null
+	check_match "$b-criteria-on-card" "$(text)" "Esito del colloquio idoneo/a, punteggio 85 \(colloquio 90/100 \(peso 60%\), titoli 78/100 \(peso 40%\)\)"
+
 	# 5. Absent at the interview; scores with a tie the call's rule breaks (the younger first).
 	check "$b-absent" "$(form "$J_A" /ufficio/domanda id="$pc" azione=assente versione="$(version "$J_A" "$pc")")" 303
 	check_match "$b-receipt-absent" "$(receipt "$pc")" "Non si è presentato/a al colloquio"
-	form "$J_A" /ufficio/domanda id="$pa" azione=esito giudizio=idoneo punteggio=85 versione="$(version "$J_A" "$pa")" >/dev/null
-	form "$J_A" /ufficio/domanda id="$pd" azione=esito giudizio=idoneo punteggio=70 versione="$(version "$J_A" "$pd")" >/dev/null
-	form "$J_A" /ufficio/domanda id="$pe" azione=esito giudizio=idoneo punteggio=70 versione="$(version "$J_A" "$pe")" >/dev/null
+	form "$J_A" /ufficio/domanda id="$pd" azione=esito giudizio=idoneo voto1=70 voto2=70 versione="$(version "$J_A" "$pd")" >/dev/null
+	form "$J_A" /ufficio/domanda id="$pe" azione=esito giudizio=idoneo voto1=70 voto2=70 versione="$(version "$J_A" "$pe")" >/dev/null
 	get "$J_A" "/ufficio/graduatoria?codice=$P1" >/dev/null
 	check_match "$b-tie-younger-first" "$(text)" " 1 $pa 85 .* 2 $pb 80 .* 3 $pe 70 .* 4 $pd 70 "
+	check_match "$b-ranking-shows-marks" "$(text)" " 1 $pa 85 [^0-9]* colloquio 90/100 \(peso 60%\), titoli 78/100 \(peso 40%\) 2 $pb 80 "
 	check_match "$b-tie-rule-stated" "$(text)" "A parità di punteggio precede il candidato più giovane"
+	get "$J_A" "/ufficio/graduatoria?formato=csv&codice=$P1" >/dev/null
+	grep -q "^1;\"\?$pa\"\?;85;.*;\"\?colloquio 90/100 (peso 60%), titoli 78/100 (peso 40%)" "$T/page" && pass "$b-ranking-csv-marks" ||
+		fail "$b-ranking-csv-marks" "$(head -c 300 "$T/page")"
 
 	# 6. The final ranking: not before the deadline; the missing named with links; confirmed.
 	check "$b-final-before-deadline-refused" "$(form "$J_A" /ufficio/graduatoria codice="$P1" conferma=1)" 409
@@ -186,6 +222,18 @@ run() {
 	check "$b-final-asks-confirmation" "$(form "$J_A" /ufficio/graduatoria codice="$P1")|$(sql "SELECT count(*) FROM ranking_final")" "200|0"
 	check_match "$b-final-confirmation-page" "$(text)" "Conferma"
 	check "$b-final" "$(form "$J_A" /ufficio/graduatoria codice="$P1" conferma=1)|$(sql "SELECT count(*) FROM ranking_final")" "303|1"
+	# The office's PDF copy of the final ranking keeps the marks; the public one does not.
+	if command -v pdftotext >/dev/null; then
+		curl -s -b "$J_A" -o "$T/rank-office.pdf" "$URL/ufficio/graduatoria?codice=$P1&formato=pdf"
+		check_match "$b-ranking-office-pdf-marks" "$(pdftotext "$T/rank-office.pdf" - 2>/dev/null | tr -s ' \n' ' ')" \
+			"Voti per criterio $pa: colloquio 90/100 \(peso 60%\), titoli 78/100 \(peso 40%\)"
+		curl -s -o "$T/rank-public.pdf" "$URL/graduatoria/$P1.pdf"
+		out=$(pdftotext "$T/rank-public.pdf" - 2>/dev/null)
+		[[ "$out" == *"$pa"* && "$out" != *"peso 60%"* ]] && pass "$b-ranking-public-pdf-no-marks" ||
+			fail "$b-ranking-public-pdf-no-marks" "marks in the public PDF"
+	else
+		echo "SKIP $b-ranking-office-pdf-marks: pdftotext missing"
+	fi
 
 	# 7. No applications after the final ranking: the hub refuses a late
 	# arrival (submitted offline before the deadline), the catalog drops it

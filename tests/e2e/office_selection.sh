@@ -210,10 +210,10 @@ CONF
 	check_match "$b-ranking-no-names" "$(grep -c -e Giulia -e Marta -e Sara -e Bianchi -e '@example' "$T/page")" "^0$"
 	get "$J_A" '/ufficio/graduatoria?codice=UI-015146-001&formato=csv' >/dev/null
 	check "$b-ranking-csv" "$(tr -d '\r' < "$T/page")" "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio
-posizione;protocollo;punteggio;esito
-1;\"$pa\";85;\"Idoneo/a\"
-2;\"$pb\";70;\"Idoneo/a\"
-;\"$pc\";;\"Esclusa: requisiti non posseduti\""
+posizione;protocollo;punteggio;esito;voti per criterio
+1;\"$pa\";85;\"Idoneo/a\";\"\"
+2;\"$pb\";70;\"Idoneo/a\";\"\"
+;\"$pc\";;\"Esclusa: requisiti non posseduti\";\"\""
 
 	# The deadline passes; the ranking becomes final (confirmed); A is selected, B is idoneo non selezionato; A starts.
 	sql "UPDATE placement SET deadline = '2026-03-01' WHERE code = 'UI-015146-001'" >/dev/null

@@ -8,6 +8,7 @@
  * reads for each status, and retention: personal columns erased, the
  * statistics' columns untouched, selected and started people kept. The
  * web pages and PostgreSQL are covered by tests/e2e/office_selection.sh.
+ * A call with criteria: the score weighted from one mark per criterion.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,52 @@ int main(void)
 				       " retention_log WHERE applications > 0", NULL), "dpo 30 4 1");
 	CHECK_INT("retention-again-nothing", selection_retention_run(s, -1, "dpo", devnull), 0);
 	CHECK_STR("retention-log-again", one(s, "SELECT applications FROM retention_log ORDER BY id DESC LIMIT 1", NULL), "0");
+	/* The call's criteria: the score is the weighted sum of one mark per
+	 * criterion, stored with the marks and audited; a bad mark is 3,
+	 * naming the criterion, and nothing is stored. */
+	store_exec(s, "INSERT INTO call(id, code, title, region, opens, deadline, rules) VALUES"
+		      " (2, 'C2', 'Avviso', 'Lombardia', '2026-01-01', '2026-12-31', '{\"criteria\":[{\"name\":"
+		      "\"colloquio\",\"weight\":60},{\"name\":\"titoli\",\"weight\":40}]}')", NULL);
+	store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address, months,"
+		      " hours_week, allowance_eur, qrsp, seats, deadline) VALUES (3, 'P3', 2, '015146', 'library',"
+		      " 'Biblioteca', 'Prestito', 'Via 3', 6, 20, 400, 'Q', 1, '2026-06-30')", NULL);
+	add(s, 10, "015146", "P3");
+	selection_requirements(s, "015146", "P-10", 1, "anna", "", err, sizeof(err));
+	CHECK_INT("criteria-convoked", selection_status_set(s, "015146", "P-10", "interview", "anna", "",
+							    "2026-05-20T10:00", "Sala", err, sizeof(err)), 0);
+	{
+		const char *one_mark[] = { "90" }, *too_high[] = { "90", "101" }, *nan[] = { "9x", "78" };
+		const char *good[] = { "90", "78" };
+		struct selection_input in = { .note = "", .marks = one_mark, .nmarks = 1 };
+		char audits[16];
+
+		snprintf(audits, sizeof(audits), "%s", one(s, "SELECT count(*) FROM selection_audit", NULL));
+		CHECK_INT("criteria-mark-missing", selection_act(s, "015146", "P-10", "assessed", "anna", &in, err,
+								 sizeof(err)), 3);
+		CHECK("criteria-mark-missing-named", strstr(err, "«titoli» (campo voto2) manca") != NULL);
+		in.marks = too_high, in.nmarks = 2;
+		CHECK_INT("criteria-mark-too-high", selection_act(s, "015146", "P-10", "assessed", "anna", &in, err,
+								  sizeof(err)), 3);
+		in.marks = nan;
+		CHECK_INT("criteria-mark-not-a-number", selection_act(s, "015146", "P-10", "assessed", "anna", &in,
+								      err, sizeof(err)), 3);
+		CHECK("criteria-mark-not-a-number-named", strstr(err, "«colloquio» (campo voto1) non è valido") != NULL);
+		in.marks = NULL, in.nmarks = 0, in.score = "99";
+		CHECK_INT("criteria-score-alone-refused", selection_act(s, "015146", "P-10", "assessed", "anna", &in,
+									err, sizeof(err)), 3);
+		CHECK_STR("criteria-nothing-stored", one(s, "SELECT count(*) || '|' || coalesce(CAST((SELECT score FROM"
+							 " selection WHERE uuid = 'u-10') AS TEXT), 'none') FROM"
+							 " selection_audit", NULL), strcat(audits, "|none"));
+		in.marks = good, in.nmarks = 2, in.score = NULL;
+		CHECK_INT("criteria-assessed", selection_act(s, "015146", "P-10", "assessed", "anna", &in, err,
+							     sizeof(err)), 0);
+		/* (90 x 60 + 78 x 40) / 100 = 85.2: 85. */
+		CHECK_STR("criteria-score", one(s, "SELECT score || '|' || marks FROM selection WHERE uuid = 'u-10'",
+						NULL), "85|colloquio 90/100 (peso 60%), titoli 78/100 (peso 40%)");
+		CHECK_STR("criteria-audited", one(s, "SELECT by || '|' || note FROM selection_audit WHERE uuid = 'u-10'"
+						  " AND action = 'score'", NULL),
+			  "anna|idoneo, punteggio 85 = colloquio 90/100 (peso 60%), titoli 78/100 (peso 40%)");
+	}
 	store_close(s);
 	fclose(devnull);
 	unlink(path);
