@@ -26,6 +26,7 @@ tap field:residence
 type Milano
 expect residence:015146
 tap residence:015146
+reveal other:no
 tap other:no
 tap next
 expect-screen form
