@@ -153,7 +153,11 @@ lat=$($GUARD latency "$url/v1/catalog?comune=015146" 10 4)
 wait "${crowd[@]}"
 echo "# crowded: $(cat "$T"/crowd.* | tr '\n' ' '); catalog meanwhile: $lat"
 longest=$(cat "$T"/crowd.* | tr ' ' '\n' | sed -n 's/^longest_closed=//p' | sort -n | tail -1)
-le "crowded-headers-cut-before-header-timeout" "${longest%.*}" 3
+# Cut before the 5 s header_timeout: a connection opened before the crowd
+# was full keeps its 5 s until the fill rises, then gets the tight budget,
+# so on a busy machine (the crowd's own processes slow to connect) the
+# longest measured 4 s once, 2-3 s when quiet; 5 would mean no tightening.
+le "crowded-headers-cut-before-header-timeout" "${longest%.*}" 4
 check "catalog-answered-when-crowded" "$(kv failed "$lat")" 0
 
 # --- 3. Logins: per address and in total; no lockout by strangers.
