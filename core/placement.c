@@ -388,20 +388,6 @@ enum {
 	ATT_BODY_MAX = 1 + 1 + 15 + 3 + 4 + 4 + 1 + 16,
 };
 
-static void put_be(unsigned char *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t get_be(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int id_ok(const char *id)
 {
 	size_t n = strlen(id);
@@ -444,11 +430,11 @@ int attendance_sign(const struct attendance_signed *f, const unsigned char sk[64
 	b[p++] = (unsigned char)n;
 	memcpy(b + p, f->kiosk_id, n);
 	p += n;
-	put_be(b + p, strtoul(f->comune, NULL, 10), 3);
+	be_put(b + p, strtoul(f->comune, NULL, 10), 3);
 	p += 3;
-	put_be(b + p, (uint64_t)f->seq, 4);
+	be_put(b + p, (uint64_t)f->seq, 4);
 	p += 4;
-	put_be(b + p, (uint64_t)f->at, 4);
+	be_put(b + p, (uint64_t)f->at, 4);
 	p += 4;
 	b[p++] = (unsigned char)f->kind;
 	memcpy(b + p, f->cf, 16);
@@ -486,13 +472,13 @@ enum receipt_result attendance_verify(const char *token, receipt_key_lookup look
 	p += n;
 	if (strlen(f.kiosk_id) != n || !id_ok(f.kiosk_id))
 		return RECEIPT_MALFORMED;
-	snprintf(f.comune, sizeof(f.comune), "%06lu", (unsigned long)get_be(b + p, 3) % 1000000);
-	if (get_be(b + p, 3) > 999999)
+	snprintf(f.comune, sizeof(f.comune), "%06lu", (unsigned long)be_get(b + p, 3) % 1000000);
+	if (be_get(b + p, 3) > 999999)
 		return RECEIPT_MALFORMED;
 	p += 3;
-	f.seq = (int64_t)get_be(b + p, 4);
+	f.seq = (int64_t)be_get(b + p, 4);
 	p += 4;
-	f.at = (int64_t)get_be(b + p, 4);
+	f.at = (int64_t)be_get(b + p, 4);
 	p += 4;
 	f.kind = b[p++];
 	memcpy(f.cf, b + p, 16);

@@ -88,20 +88,6 @@ static void uuid_format(const unsigned char u[16], char *buf, size_t size)
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-static void put_be(unsigned char *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t get_be(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int receipt_protocol(const char *comune, const char *kiosk_id, int year, int64_t seq,
 		     char *buf, size_t size)
 {
@@ -124,13 +110,13 @@ int receipt_sign(const struct receipt_fields *f, const unsigned char sk[64], cha
 	buf[p++] = (unsigned char)n;
 	memcpy(buf + p, f->kiosk_id, n);
 	p += n;
-	put_be(buf + p, (uint64_t)strtoul(f->comune, NULL, 10), 3);
+	be_put(buf + p, (uint64_t)strtoul(f->comune, NULL, 10), 3);
 	p += 3;
-	put_be(buf + p, (uint64_t)f->year, 2);
+	be_put(buf + p, (uint64_t)f->year, 2);
 	p += 2;
-	put_be(buf + p, (uint64_t)f->seq, 4);
+	be_put(buf + p, (uint64_t)f->seq, 4);
 	p += 4;
-	put_be(buf + p, (uint64_t)f->submitted, 4);
+	be_put(buf + p, (uint64_t)f->submitted, 4);
 	p += 4;
 	if (uuid_parse(f->uuid, buf + p))
 		return error("receipt: bad uuid");
@@ -165,16 +151,16 @@ static int parse_body(const unsigned char *b, size_t len, struct receipt_fields 
 	if (strlen(f->kiosk_id) != n || !kiosk_id_ok(f->kiosk_id) ||
 	    p + 3 + 2 + 4 + 4 + 16 + 1 > len)
 		return -1;
-	unsigned long comune = (unsigned long)get_be(b + p, 3);
+	unsigned long comune = (unsigned long)be_get(b + p, 3);
 	p += 3;
 	if (comune > 999999)
 		return -1;
 	snprintf(f->comune, sizeof(f->comune), "%06lu", comune);
-	f->year = (int)get_be(b + p, 2);
+	f->year = (int)be_get(b + p, 2);
 	p += 2;
-	f->seq = (int64_t)get_be(b + p, 4);
+	f->seq = (int64_t)be_get(b + p, 4);
 	p += 4;
-	f->submitted = (int64_t)get_be(b + p, 4);
+	f->submitted = (int64_t)be_get(b + p, 4);
 	p += 4;
 	uuid_format(b + p, f->uuid, sizeof(f->uuid));
 	p += 16;

@@ -8,6 +8,7 @@
 #ifndef DOTE_UTIL_H
 #define DOTE_UTIL_H
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -37,5 +38,10 @@ char utf8_latin1_base(const char *s);
 
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_value(int c);
+
+/* The n low bytes of v at p, most significant first (signed tokens'
+ * fixed fields), and back. */
+void be_put(unsigned char *p, uint64_t v, int n);
+uint64_t be_get(const unsigned char *p, int n);
 
 #endif
