@@ -342,6 +342,13 @@ static int last_of_uuid(const struct store_res *r, int i)
 	return 1;
 }
 
+/* One entry of the kiosks' status feed: the application, its status
+ * and since when (NULL on no memory). */
+static json_t *feed_entry(const char *uuid, const char *status, const char *at)
+{
+	return json_pack("{s:s, s:s, s:s}", "uuid", uuid, "status", status, "status_at", at);
+}
+
 /* Adds to the kiosks' status feed every open seat offer (issue 19's
  * replacement) made to an application of kiosk k: an offer adds no
  * status of its own, so the history rows above never carry it. Open
@@ -357,8 +364,7 @@ static int open_offers(struct store *s, const struct store_kiosk *k, json_t *sta
 			   " ORDER BY o.id LIMIT 100", ARGS(k->id), &r))
 		return -1;
 	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *e = json_pack("{s:s, s:s, s:s}", "uuid", store_res_get(r, i, 0),
-				      "status", store_res_get(r, i, 1), "status_at", store_res_get(r, i, 2));
+		json_t *e = feed_entry(store_res_get(r, i, 0), store_res_get(r, i, 1), store_res_get(r, i, 2));
 		if (!e || citizen_detail(s, store_res_get(r, i, 0), e)) {
 			json_decref(e);
 			store_res_free(r);
@@ -414,9 +420,7 @@ int store_heartbeat(struct store *s, const struct store_kiosk *k, const json_t *
 	}
 	statuses = json_array();
 	for (i = 0; i < store_res_rows(r); i++) {
-		json_t *e = json_pack("{s:s, s:s, s:s}",
-			"uuid", store_res_get(r, i, 1), "status", store_res_get(r, i, 2),
-			"status_at", store_res_get(r, i, 3));
+		json_t *e = feed_entry(store_res_get(r, i, 1), store_res_get(r, i, 2), store_res_get(r, i, 3));
 
 		/* A call for interview says when and where (selection.c). */
 		if (e && !strcmp(store_res_get(r, i, 2), "interview") && *store_res_get(r, i, 4)) {
