@@ -96,9 +96,13 @@ r=$(printf 'POST /v1/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r
 check "content-length-same-twice-accepted" "$r" "status=200"
 
 # --- 2. Memory before authentication. Answers come from the headers alone.
-r=$($GUARD bodies "$port" "$HUB_PID" 150 4194304 /v1/applications)
-echo "# 150 unauthenticated 4 MB POSTs: $r"
-check "unauth-bodies-answered-401-from-headers" "$(kv a401 "$r")" 150
+# 50 at once, under max_connections=60: with more, whether the hub frees
+# answered slots before the client opens the 61st is a race (a loaded CI
+# machine saw 3 of 150 accepted and closed unanswered, at the limit); 50
+# bodies of 4 MB buffered would still be 200 MB against the 32 MB bound.
+r=$($GUARD bodies "$port" "$HUB_PID" 50 4194304 /v1/applications)
+echo "# 50 unauthenticated 4 MB POSTs: $r"
+check "unauth-bodies-answered-401-from-headers" "$(kv a401 "$r")" 50
 le "unauth-bodies-rss-stays-small-KiB" "$(($(kv rss_during "$r") - $(kv rss_before "$r")))" 32768
 # A small body refused is read and dropped, so the answer is not lost to
 # a reset: a kiosk learns 401/403 (here 60 kB with a revoked-like bad token).
@@ -110,7 +114,7 @@ check "unknown-route-404-from-headers" "$(kv a404 "$r")" 20
 r=$($GUARD bodies "$port" "$HUB_PID" 3 5000000 /v1/applications "$tok3")
 check "over-body-max-413-from-headers" "$(kv a413 "$r")" 3
 # body_memory 17 MB: four 4 MiB bodies at once, the next ones 503.
-r=$($GUARD bodies "$port" "$HUB_PID" 6 4194304 /v1/applications "$tok3")
+r=$(EXPECT=2 $GUARD bodies "$port" "$HUB_PID" 6 4194304 /v1/applications "$tok3")
 echo "# 6 authenticated 4 MiB bodies at once, budget 17 MB: $r"
 check "body-budget-holds-4" "$(kv anone "$r")" 4
 check "body-budget-refuses-rest-503" "$(kv a503 "$r")" 2
