@@ -1019,6 +1019,116 @@ static void ranking_office_pdf(struct office *o, const char *code)
 	http_response_header(o->resp, "Content-Disposition", disp);
 }
 
+/* The office's ranking as CSV, one row per application: the first line
+ * says the file is internal, not a statistical release (docs/reports.md). */
+static void ranking_csv(struct office *o, struct store_res *rank, const char *code)
+{
+	char disp[128];
+	struct hbuf b;
+	int i, pos = 0;
+
+	hbuf_init(&b, PAGE_MAX);
+	hbuf_add(&b, "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio\r\n"
+		     "posizione;protocollo;punteggio;esito;voti per criterio\r\n");
+	for (i = 0; i < store_res_rows(rank); i++) {
+		int ranked = !strcmp(store_res_get(rank, i, 0), "1");
+
+		if (ranked)
+			hbuf_printf(&b, "%d", ++pos);
+		hbuf_add(&b, ";");
+		csv_field(&b, store_res_get(rank, i, 1));
+		hbuf_add(&b, ";");
+		hbuf_add(&b, store_res_get(rank, i, 2));
+		hbuf_add(&b, ";");
+		csv_field(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
+				      store_res_get(rank, i, 5), store_res_get(rank, i, 6)));
+		hbuf_add(&b, ";");
+		csv_field(&b, store_res_get(rank, i, 8));
+		hbuf_add(&b, "\r\n");
+	}
+	respond(o->resp, 200, "text/csv; charset=utf-8", &b);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"graduatoria-%s.csv\"", code);
+	http_response_header(o->resp, "Content-Disposition", disp);
+}
+
+/* After a refused "Rendi definitiva": the applications still waiting,
+ * each a link to its page. */
+static void ranking_pending(struct office *o, struct hbuf *b, const char *code)
+{
+	struct store_res *pend = NULL;
+	int i;
+
+	if (!selection_pending(o->s, o->scope, code, &pend) && store_res_rows(pend)) {
+		hbuf_add(b, "<p>Domande ancora senza esito:</p><ul class=\"pending\">");
+		for (i = 0; i < store_res_rows(pend); i++) {
+			hbuf_add(b, "<li>");
+			alink(b, "/ufficio/domanda?id=", store_res_get(pend, i, 0), store_res_get(pend, i, 0));
+			hbuf_add(b, " – ");
+			hbuf_esc(b, status_it(store_res_get(pend, i, 1)));
+			hbuf_add(b, "</li>");
+		}
+		hbuf_add(b, "</ul>");
+	}
+	store_res_free(pend);
+}
+
+/* The "are you sure" form of "Rendi definitiva" (confirm) or the form
+ * itself (!confirm), for staff while the ranking is provisional. */
+static void ranking_final_form(struct office *o, struct hbuf *b, const char *code, int confirm)
+{
+	hbuf_add(b, confirm ? "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\" role=\"alert\">"
+			      "<h2>Confermi la graduatoria definitiva?</h2><p>La graduatoria qui sotto diventa definitiva "
+			      "e non si può annullare: punteggi ed esiti non si cambiano più, le posizioni restano "
+			      "fissate e ogni candidato ne riceve notizia.</p>"
+			    : "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
+			      "<h2>Rendi definitiva la graduatoria</h2>");
+	hbuf_add(b, "<input type=\"hidden\" name=\"codice\" value=\"");
+	hbuf_esc(b, code);
+	hbuf_printf(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", o->sess.csrf);
+	if (confirm) {
+		hbuf_add(b, "<input type=\"hidden\" name=\"conferma\" value=\"1\"><button type=\"submit\">Conferma: "
+			    "rendi definitiva</button> ");
+		alink(b, "/ufficio/graduatoria?codice=", code, "Annulla");
+	} else {
+		hbuf_add(b, "<p class=\"note\">Dopo, punteggi ed esiti non si cambiano più; i dati personali dei "
+			    "candidati saranno cancellati trascorso il periodo di conservazione.</p>"
+			    "<button type=\"submit\">Rendi definitiva</button>");
+	}
+	hbuf_add(b, "</form>");
+}
+
+/* The ranking's table, by protocol number, positions for the ranked. */
+static void ranking_table(struct hbuf *b, struct store_res *rank)
+{
+	int i, pos = 0;
+
+	hbuf_add(b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
+		    "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
+		    "<th>Voti per criterio</th></tr></thead><tbody>");
+	for (i = 0; i < store_res_rows(rank); i++) {
+		int ranked = !strcmp(store_res_get(rank, i, 0), "1");
+
+		if (ranked)
+			hbuf_printf(b, "<tr><td class=\"n\">%d</td>", ++pos);
+		else
+			hbuf_add(b, "<tr><td class=\"n\">–</td>");
+		td_nw(b, store_res_get(rank, i, 1));
+		hbuf_add(b, "<td class=\"n\">");
+		hbuf_esc(b, store_res_get(rank, i, 2));
+		hbuf_add(b, "</td>");
+		td(b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5),
+				      store_res_get(rank, i, 6)));
+		td(b, store_res_get(rank, i, 8));
+		hbuf_add(b, "</tr>");
+	}
+	if (!store_res_rows(rank))
+		hbuf_add(b, "<tr><td colspan=\"5\">Nessuna domanda.</td></tr>");
+	hbuf_add(b, "</tbody></table>");
+}
+
+/* The ranking's page (also ?formato=csv and, once final, ?formato=pdf):
+ * error is a refused "Rendi definitiva" (409, pending ones listed),
+ * confirm asks before making it final. */
 static void ranking_page(struct office *o, const char *error, int confirm)
 {
 	char code[48], fmt[8] = "", fatto[16] = "", w[40];
@@ -1027,7 +1137,7 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	const struct office_placement_card *p;
 	struct hbuf b;
 	const struct comune *c;
-	int i, rc, pos = 0, csv;
+	int rc;
 
 	if (http_query_get(o->req->query, "codice", code, sizeof(code)) &&
 	    (o->req->body_len == 0 || http_form_get(o->req->body, "codice", code, sizeof(code)))) {
@@ -1036,7 +1146,6 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	}
 	http_query_get(o->req->query, "formato", fmt, sizeof(fmt));
 	http_query_get(o->req->query, "fatto", fatto, sizeof(fatto));
-	csv = !strcmp(fmt, "csv");
 	if (!strcmp(fmt, "pdf")) {
 		ranking_office_pdf(o, code);
 		return;
@@ -1051,33 +1160,8 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		goto out;
 	}
 	p = pr.v;
-	if (csv) {
-		char disp[128];
-
-		hbuf_init(&b, PAGE_MAX);
-		/* One row per application: the first line says the file is
-		 * internal, not a statistical release (docs/reports.md). */
-		hbuf_add(&b, "USO INTERNO – dati esatti, non protetti: graduatoria dell'ufficio\r\n"
-			     "posizione;protocollo;punteggio;esito;voti per criterio\r\n");
-		for (i = 0; i < store_res_rows(rank); i++) {
-			int ranked = !strcmp(store_res_get(rank, i, 0), "1");
-
-			if (ranked)
-				hbuf_printf(&b, "%d", ++pos);
-			hbuf_add(&b, ";");
-			csv_field(&b, store_res_get(rank, i, 1));
-			hbuf_add(&b, ";");
-			hbuf_add(&b, store_res_get(rank, i, 2));
-			hbuf_add(&b, ";");
-			csv_field(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4),
-					      store_res_get(rank, i, 5), store_res_get(rank, i, 6)));
-			hbuf_add(&b, ";");
-			csv_field(&b, store_res_get(rank, i, 8));
-			hbuf_add(&b, "\r\n");
-		}
-		respond(o->resp, 200, "text/csv; charset=utf-8", &b);
-		snprintf(disp, sizeof(disp), "attachment; filename=\"graduatoria-%s.csv\"", code);
-		http_response_header(o->resp, "Content-Disposition", disp);
+	if (!strcmp(fmt, "csv")) {
+		ranking_csv(o, rank, code);
 		goto out;
 	}
 	c = comune_by_istat(p->comune);
@@ -1097,57 +1181,12 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 	/* Back from "Rendi definitiva": say it was done, as every other form does. */
 	notice(&b, error, *p->final_at && !strcmp(fatto, "definitiva")
 		? "Graduatoria resa definitiva: punteggi ed esiti non si cambiano più." : NULL);
-	if (error && o->staff) {
-		/* The applications still waiting, each a link to its page. */
-		struct store_res *pend = NULL;
-
-		if (!selection_pending(o->s, o->scope, code, &pend) && store_res_rows(pend)) {
-			hbuf_add(&b, "<p>Domande ancora senza esito:</p><ul class=\"pending\">");
-			for (i = 0; i < store_res_rows(pend); i++) {
-				hbuf_add(&b, "<li>");
-				alink(&b, "/ufficio/domanda?id=", store_res_get(pend, i, 0), store_res_get(pend, i, 0));
-				hbuf_add(&b, " – ");
-				hbuf_esc(&b, status_it(store_res_get(pend, i, 1)));
-				hbuf_add(&b, "</li>");
-			}
-			hbuf_add(&b, "</ul>");
-		}
-		store_res_free(pend);
-	}
-	if (confirm) {
-		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\" role=\"alert\">"
-			     "<h2>Confermi la graduatoria definitiva?</h2><p>La graduatoria qui sotto diventa definitiva "
-			     "e non si può annullare: punteggi ed esiti non si cambiano più, le posizioni restano "
-			     "fissate e ogni candidato ne riceve notizia.</p><input type=\"hidden\" name=\"codice\" value=\"");
-		hbuf_esc(&b, code);
-		hbuf_printf(&b, "\"><input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\""
-			    " name=\"conferma\" value=\"1\"><button type=\"submit\">Conferma: rendi definitiva</button> ",
-			    o->sess.csrf);
-		alink(&b, "/ufficio/graduatoria?codice=", code, "Annulla");
-		hbuf_add(&b, "</form>");
-	}
-	hbuf_add(&b, "<table><caption>Candidati per numero di protocollo</caption><thead><tr>"
-		     "<th class=\"n\">Posizione</th><th>Protocollo</th><th class=\"n\">Punteggio</th><th>Esito</th>"
-		     "<th>Voti per criterio</th></tr></thead><tbody>");
-	for (i = 0; i < store_res_rows(rank); i++) {
-		int ranked = !strcmp(store_res_get(rank, i, 0), "1");
-
-		if (ranked)
-			hbuf_printf(&b, "<tr><td class=\"n\">%d</td>", ++pos);
-		else
-			hbuf_add(&b, "<tr><td class=\"n\">–</td>");
-		td_nw(&b, store_res_get(rank, i, 1));
-		hbuf_add(&b, "<td class=\"n\">");
-		hbuf_esc(&b, store_res_get(rank, i, 2));
-		hbuf_add(&b, "</td>");
-		td(&b, ranking_verdict(ranked, store_res_get(rank, i, 3), store_res_get(rank, i, 4), store_res_get(rank, i, 5),
-				       store_res_get(rank, i, 6)));
-		td(&b, store_res_get(rank, i, 8));
-		hbuf_add(&b, "</tr>");
-	}
-	if (!store_res_rows(rank))
-		hbuf_add(&b, "<tr><td colspan=\"5\">Nessuna domanda.</td></tr>");
-	hbuf_add(&b, "</tbody></table><p class=\"note\">Pubblicata con i soli numeri di protocollo, senza nomi. ");
+	if (error && o->staff)
+		ranking_pending(o, &b, code);
+	if (confirm)
+		ranking_final_form(o, &b, code, 1);
+	ranking_table(&b, rank);
+	hbuf_add(&b, "<p class=\"note\">Pubblicata con i soli numeri di protocollo, senza nomi. ");
 	hbuf_esc(&b, selection_tie_break_text(selection_placement_tie_break(o->s, code)));
 	hbuf_add(&b, " Per stamparla usa il comando Stampa del browser.</p><p class=\"noprint\">");
 	alink(&b, "/ufficio/graduatoria?formato=csv&codice=", code, "Scarica in CSV");
@@ -1162,15 +1201,8 @@ static void ranking_page(struct office *o, const char *error, int confirm)
 		hbuf_add(&b, "\">PDF pubblico per l'albo (senza nomi)</a>");
 	}
 	hbuf_add(&b, "</p>");
-	if (o->staff && !*p->final_at && !confirm) {
-		hbuf_add(&b, "<form method=\"post\" action=\"/ufficio/graduatoria\" class=\"act noprint\">"
-			     "<h2>Rendi definitiva la graduatoria</h2><input type=\"hidden\" name=\"codice\" value=\"");
-		hbuf_esc(&b, code);
-		hbuf_printf(&b, "\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">", o->sess.csrf);
-		hbuf_add(&b, "<p class=\"note\">Dopo, punteggi ed esiti non si cambiano più; i dati personali dei "
-			     "candidati saranno cancellati trascorso il periodo di conservazione.</p>"
-			     "<button type=\"submit\">Rendi definitiva</button></form>");
-	}
+	if (o->staff && !*p->final_at && !confirm)
+		ranking_final_form(o, &b, code, 0);
 	page_finish(o, &b, error ? 409 : 200);
 out:
 	store_res_free(rank);
