@@ -17,35 +17,7 @@
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "tests/unit/check.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
-
-static void add(struct store *s, int n, const char *placement)
-{
-	char uuid[40], proto[40], seq[8], at[32], cf[20], mail[40];
-
-	snprintf(uuid, sizeof(uuid), "u-%d", n);
-	snprintf(proto, sizeof(proto), "P-%d", n);
-	snprintf(seq, sizeof(seq), "%d", n);
-	snprintf(at, sizeof(at), "2026-03-01T09:%02d:00Z", n);
-	snprintf(cf, sizeof(cf), "CF%014d", n);
-	snprintf(mail, sizeof(mail), "p%d@example.it", n);
-	store_exec(s, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
-		      " cf_hash, cf, given_name, family_name, phone, email, sex, birth_date, age, birthplace,"
-		      " residence, applicant_status, education, submitted_at, status)"
-		      " VALUES (?1, ?2, 'K01', ?3, 1, ?4, '015146', ?1, ?6, 'Anna', 'Rossi', '333', ?7,"
-		      " 'F', '1990-01-01', 36, 'F205', '015146', 'unemployed', 'master', ?5, 'received')",
-		  ARGS(uuid, proto, seq, placement, at, cf, mail));
-}
-
-static const char *one(struct store *s, const char *sql, const char *arg)
-{
-	static char buf[2048];
-	if (store_text(s, sql, arg ? ARGS(arg) : NULL, buf, sizeof(buf)))
-		snprintf(buf, sizeof(buf), "(none)");
-	return buf;
-}
+#include "tests/unit/store_fixture.h"
 
 /* A final ranking of the applications first..last of placement (scores
  * falling), the first selected and started on 2026-03-16. */
@@ -106,9 +78,9 @@ int main(void)
 		      " ('015146', 'Ufficio Tirocini', '02 123', 'tirocini@comune.milano.it', 'Via 1',"
 		      " '2026-03-01T09:00:00Z', 'anna')", NULL);
 	for (int i = 1; i <= 4; i++)
-		add(s, i, "P1");
-	add(s, 5, "P2");
-	add(s, 6, "P2");
+		fixture_application(s, i, "015146", "P1", 1);
+	fixture_application(s, 5, "015146", "P2", 1);
+	fixture_application(s, 6, "015146", "P2", 1);
 	ranking(s, "P1", 1, 4);
 	ranking(s, "P2", 5, 6);
 	CHECK_STR("P-1 started", one(s, "SELECT status FROM application WHERE uuid = ?1", "u-1"), "started");

@@ -17,36 +17,7 @@
 #include "reports/store/selection.h"
 #include "reports/store/store.h"
 #include "tests/unit/check.h"
-
-#define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
-	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
-
-/* Application n (1..) to placement P1 of comune 015146, submitted in
- * order, with a codice fiscale, names and an e-mail. */
-static void add(struct store *s, int n, const char *comune, const char *placement)
-{
-	char uuid[40], proto[40], seq[8], at[32], cf[20];
-
-	snprintf(uuid, sizeof(uuid), "u-%d", n);
-	snprintf(proto, sizeof(proto), "P-%d", n);
-	snprintf(seq, sizeof(seq), "%d", n);
-	snprintf(at, sizeof(at), "2026-03-01T09:%02d:00Z", n);
-	snprintf(cf, sizeof(cf), "CF%014d", n);
-	store_exec(s, "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune,"
-		      " cf_hash, cf, given_name, family_name, phone, email, sex, birth_date, age, birthplace,"
-		      " residence, applicant_status, education, submitted_at, status)"
-		      " VALUES (?1, ?2, 'K01', ?3, 1, ?4, ?5, ?1, ?6, 'Anna', 'Rossi', '333', 'a@example.it',"
-		      " 'F', '1990-01-01', 36, 'F205', '015146', 'unemployed', 'master', ?7, 'received')",
-		  ARGS(uuid, proto, seq, placement, comune, cf, at));
-}
-
-static const char *one(struct store *s, const char *sql, const char *arg)
-{
-	static char buf[256];
-	if (store_text(s, sql, arg ? ARGS(arg) : NULL, buf, sizeof(buf)))
-		snprintf(buf, sizeof(buf), "(none)");
-	return buf;
-}
+#include "tests/unit/store_fixture.h"
 
 int main(void)
 {
@@ -71,8 +42,8 @@ int main(void)
 		      " '2026-06-30'), (2, 'P2', 1, '015209', 'library', 'Biblioteca', 'Prestito', 'Via 2', 6,"
 		      " 20, 400, 'Q', 1, '2026-06-30')", NULL);
 	for (i = 1; i <= 5; i++)
-		add(s, i, "015146", "P1");
-	add(s, 9, "015209", "P2");
+		fixture_application(s, i, "015146", "P1", 0);
+	fixture_application(s, 9, "015209", "P2", 0);
 	store_exec(s, "UPDATE application SET duplicate_of = 'u-1' WHERE uuid = 'u-5'", NULL);
 
 	/* Transitions. */
@@ -236,7 +207,7 @@ int main(void)
 	store_exec(s, "INSERT INTO placement(id, code, call_id, comune, area, office, title, address, months,"
 		      " hours_week, allowance_eur, qrsp, seats, deadline) VALUES (3, 'P3', 2, '015146', 'library',"
 		      " 'Biblioteca', 'Prestito', 'Via 3', 6, 20, 400, 'Q', 1, '2026-06-30')", NULL);
-	add(s, 10, "015146", "P3");
+	fixture_application(s, 10, "015146", "P3", 0);
 	selection_requirements(s, "015146", "P-10", 1, "anna", "", err, sizeof(err));
 	CHECK_INT("criteria-convoked", selection_status_set(s, "015146", "P-10", "interview", "anna", "",
 							    "2026-05-20T10:00", "Sala", err, sizeof(err)), 0);
