@@ -14,13 +14,7 @@
 # log holds no personal data.
 . "$(dirname "$0")/hub_lib.bash"
 
-post() { # url path token body [extra curl args]: prints 'CODE BODY'
-	local url=$1 path=$2 tok=$3 body=$4
-	shift 4
-	curl -s -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-		${tok:+-H "Authorization: Bearer $tok"} --data-binary "$body" "$@" "$url$path"
-	echo " $(cat "$T/resp")"
-}
+post() { json_post "$@"; }	# url path token body [curl args]: prints 'CODE BODY'
 
 run() {
 	local b=$1 db url r tok tok2 code pk etag

@@ -16,13 +16,7 @@ if [ -z "${DOTE_FULL_DISK_NS:-}" ]; then
 fi
 . "$(dirname "$0")/hub_lib.bash"
 
-post() { # path token body [curl args]: prints 'CODE BODY'
-	local path=$1 tok=$2 body=$3
-	shift 3
-	curl -s -m 30 -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-		${tok:+-H "Authorization: Bearer $tok"} --data-binary "$body" "$@" "$HUB_URL$path"
-	echo " $(cat "$T/resp")"
-}
+post() { json_post "$HUB_URL" "$1" "$2" "$3" -m 30 "${@:4}"; }	# path token body [curl args]: prints 'CODE BODY'
 
 disk=$T/disk
 mkdir -p "$disk"

@@ -118,6 +118,31 @@ cf_for() {
 	echo "$base${why:-A}"
 }
 
+# json_post URL PATH TOKEN BODY|@FILE [curl args]: a kiosk's JSON POST
+# (no Authorization when TOKEN is empty); prints 'CODE BODY'.
+json_post() {
+	local url=$1 path=$2 tok=$3 body=$4
+	shift 4
+	curl -s -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+		${tok:+-H "Authorization: Bearer $tok"} --data-binary "$body" "$@" "$url$path"
+	echo " $(cat "$T/resp")"
+}
+
+# Staff pages on the hub at $URL (or $HUB_URL), with a curl cookie JAR:
+# staff_csrf JAR [PATH]: the CSRF token on the page PATH (/ufficio);
+# page_get JAR PATH: prints the code, the page in $T/page;
+# form_post JAR CSRF PATH k=v...: a form POST; prints the code, the page in $T/page.
+staff_csrf() {
+	curl -s -b "$1" "${URL:-$HUB_URL}${2:-/ufficio}" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4
+}
+page_get() { curl -s -b "$1" -o "$T/page" -w '%{http_code}' "${URL:-$HUB_URL}$2"; }
+form_post() {
+	local jar=$1 csrf=$2 path=$3 args=() kv
+	shift 3
+	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$csrf" "${args[@]}" "${URL:-$HUB_URL}$path"
+}
+
 # web_login URL JAR NAME PASSWORD: logs in through the login form (its CSRF
 # cookie and token first, as a browser gets them); prints the HTTP code.
 web_login() { # url jar name password: prints the code; the answer's headers in JAR.headers
@@ -128,7 +153,6 @@ web_login() { # url jar name password: prints the code; the answer's headers in 
 		--data-urlencode "password=$4" --data "csrf=$pre" "$1/login"
 }
 
-# html_text FILE: a page's text as a person reads it (tags dropped, blanks squeezed).
 # receipt_stage URL: the receipt page's stage and sentence, as
 # kiosk_status (kiosk_apply.bash) prints the kiosk's "check my
 # application": "Stato: LABEL | SENTENCE".
@@ -139,6 +163,7 @@ st = re.search(r"<p class=\"state\">Stato della domanda: (.*?)</p>", s)
 nx = re.search(r"<p class=\"next\">(.*?)</p>", s)
 print("Stato: %s | %s" % (html.unescape(st.group(1)), html.unescape(nx.group(1))) if st and nx else "no status")'
 }
+# html_text FILE: a page's text as a person reads it (tags dropped, blanks squeezed).
 html_text() { sed -e 's/<[^>]*>/ /g' -e 's/&#39;/'"'"'/g' -e 's/&quot;/"/g' -e 's/&amp;/\&/g' "$1" | tr -s ' \n' ' '; }
 
 # start_smtp_sink DIR PORT: the SMTP relay the hub is told about

@@ -9,11 +9,7 @@
 # Staff account names are ASCII by rule already (dote user add). SQLite.
 . "$(dirname "$0")/hub_lib.bash"
 
-post() { # path token body: prints 'CODE BODY'
-	curl -s -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-		${2:+-H "Authorization: Bearer $2"} --data-binary "$3" "$HUB_URL$1"
-	echo " $(cat "$T/resp")"
-}
+post() { json_post "$HUB_URL" "$@"; }	# path token body: prints 'CODE BODY'
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 
 db=$T/names.db

@@ -22,13 +22,7 @@
 #    `dote report`, `dote opendata` and the dashboard's CSV as text.
 . "$(dirname "$0")/hub_lib.bash"
 
-post() { # url path token body|@file [extra curl args]: prints 'CODE BODY'
-	local url=$1 path=$2 tok=$3 body=$4
-	shift 4
-	curl -s -o "$T/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-		${tok:+-H "Authorization: Bearer $tok"} --data-binary "$body" "$@" "$url$path"
-	echo " $(cat "$T/resp")"
-}
+post() { json_post "$@"; }	# url path token body|@file [curl args]: prints 'CODE BODY'
 
 # The first record's 'result | error' of an answer.
 first_result() { sed 's/^200 //' | jq -r '.results[0] | .result + " | " + (.error // "")'; }

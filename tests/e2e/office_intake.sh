@@ -22,14 +22,8 @@ PW='una password lunga'
 P1=UI-015146-001
 
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
-csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-get() { curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"; }
-post() { # jar path k=v...: a form POST with the jar's CSRF token
-	local jar=$1 path=$2 args=() kv
-	shift 2
-	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
-	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$(csrf_of "$jar")" "${args[@]}" "$URL$path"
-}
+get() { page_get "$@"; }
+post() { local j=$1 p=$2; shift 2; form_post "$j" "$(staff_csrf "$j")" "$p" "$@"; }	# jar path k=v...: the jar's CSRF token
 text() { html_text "$T/page"; }
 # cf_born YYMMDD-ish: a valid codice fiscale of a woman born in Milano,
 # year YY, March, day DD (dote cf names the right check character).

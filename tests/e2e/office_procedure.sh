@@ -38,14 +38,12 @@ PW='una password lunga'
 P1=UI-015146-001
 
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
-csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-get() { curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"; }	# jar path: the code; the page in $T/page
+get() { page_get "$@"; }	# jar path: the code; the page in $T/page
 form() { # jar path k=v...: a form POST with the jar's CSRF token
-	local jar=$1 path=$2 args=() kv csrf
+	local j=$1 p=$2 c
 	shift 2
-	[ "$jar" = "$J_A" ] && csrf=$CSRF_A || csrf=$CSRF_D
-	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
-	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$csrf" "${args[@]}" "$URL$path"
+	[ "$j" = "$J_A" ] && c=$CSRF_A || c=$CSRF_D
+	form_post "$j" "$c" "$p" "$@"
 }
 text() { html_text "$T/page"; }
 receipt() { curl -s "$URL/r/$(sql "SELECT receipt FROM application WHERE protocol = ?1" "$1")" >"$T/receipt.html"; html_text "$T/receipt.html"; }
@@ -76,7 +74,7 @@ run() {
 	done
 	web_login "$URL" "$J_A" anna "$PW" >/dev/null
 	web_login "$URL" "$J_D" dario "$PW" >/dev/null
-	CSRF_A=$(csrf_of "$J_A") CSRF_D=$(csrf_of "$J_D")
+	CSRF_A=$(staff_csrf "$J_A") CSRF_D=$(staff_csrf "$J_D")
 
 	# Six applications from an enrolled kiosk; one from the real kiosk (Giulia).
 	code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$DB" 2>/dev/null)

@@ -24,14 +24,8 @@ PW='una password lunga'
 P1=UI-015146-001
 
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
-csrf_at() { curl -s -b "$1" "$URL$2" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-get() { curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"; }
-post() { # jar page-for-csrf path k=v...
-	local jar=$1 from=$2 path=$3 args=() kv
-	shift 3
-	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
-	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$(csrf_at "$jar" "$from")" "${args[@]}" "$URL$path"
-}
+get() { page_get "$@"; }
+post() { local j=$1 f=$2 p=$3; shift 3; form_post "$j" "$(staff_csrf "$j" "$f")" "$p" "$@"; }	# jar page-for-csrf path k=v...
 text() { html_text "$T/page"; }
 cf_born() {
 	local base why

@@ -32,16 +32,8 @@ $PY -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP office_selection: python3-a
 
 # cookie jar, name, password: logs in (hub_lib.bash: web_login).
 login() { web_login "$URL" "$@"; }
-csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
-get() { # jar path: prints the code; the page in $T/page
-	curl -s -b "$1" -o "$T/page" -w '%{http_code}' "$URL$2"
-}
-form() { # jar csrf path k=v...: a form POST
-	local jar=$1 csrf=$2 path=$3 args=() kv
-	shift 3
-	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
-	curl -s -b "$jar" -o "$T/page" -w '%{http_code}' --data "csrf=$csrf" "${args[@]}" "$URL$path"
-}
+get() { page_get "$@"; }	# jar path: prints the code; the page in $T/page
+form() { form_post "$@"; }	# jar csrf path k=v...: a form POST
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
 snap() { cp "$T/page" "$T/shot-$1-$B.html"; }	# pages kept for screenshots (OFFICE_SHOTS)
 page_text() { html_text "$T/page"; }
@@ -126,9 +118,9 @@ CONF
 	# Each lands on their daily work: staff on their office, coordinators on the statistics.
 	check "$b-login-comune-lands-on-office" "$(tr -d '\r' <"$J_A.headers" | sed -n 's/^Location: //Ip')" "/ufficio"
 	check "$b-login-coordinator-lands-on-statistics" "$(tr -d '\r' <"$J_C.headers" | sed -n 's/^Location: //Ip')" "/dashboard"
-	csrf=$(csrf_of "$J_A")
-	csrf_b=$(csrf_of "$J_B")
-	csrf_c=$(csrf_of "$J_C")
+	csrf=$(staff_csrf "$J_A")
+	csrf_b=$(staff_csrf "$J_B")
+	csrf_c=$(staff_csrf "$J_C")
 	check "$b-office-needs-login" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/ufficio")" "303"
 	get "$J_A" /ufficio >/dev/null
 	check_match "$b-office-home-own-placements" "$(page_text)" 'UI-015146-001 .*UI-015146-003'

@@ -35,7 +35,6 @@ PW='una password lunga'
 P1=UI-015146-001
 
 sql() { "$SYNCTOOL" sql "$DB" "$@"; }
-csrf_of() { curl -s -b "$1" "$URL/ufficio" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | cut -d'"' -f4; }
 act() { # protocol k=v...: a clerk's form on the application's page; prints the code
 	local id=$1 args=() kv
 	shift
@@ -85,7 +84,7 @@ run() {
 	J_A=$T/jar-anna-$B J_D=$T/jar-dario-$B
 	web_login "$URL" "$J_A" anna "$PW" >/dev/null
 	web_login "$URL" "$J_D" dario "$PW" >/dev/null
-	CSRF=$(csrf_of "$J_A") CSRF_D=$(csrf_of "$J_D")
+	CSRF=$(staff_csrf "$J_A") CSRF_D=$(staff_csrf "$J_D")
 	check "$B"-story-projects "$(sql "SELECT count(*) FROM placement WHERE comune = '015146' AND call_id = (SELECT call_id FROM placement WHERE code = '$P1')")" 3
 
 	# Kiosk 1: the real kiosk, enrolled, Giulia applies to P1.
