@@ -125,12 +125,44 @@ static void certificate_follow(struct kiosk *k, struct cert_print *p)
 	}
 }
 
+/* The text of a failed print: what went wrong, and what to do. */
+static void failure_text(const char *outcome, char *buf, size_t size)
+{
+	str_fmt(buf, size, "%s %s", _(outcome),
+		_("Nothing is lost: when the staff have fixed the printer, press \"Print again\". You can also download the certificate from your receipt's page."));
+}
+
+/* The room the answer gets under the button: as tall as the longest
+ * failure, so that the answer that comes seconds after the tap (the
+ * printer's thread finds the jam) lands where the tap brought the page,
+ * already in view, and the page does not jump. */
+static int answer_room(struct ui *ui, int w)
+{
+	static const char *const failures[] = {
+		N_("The printer is not working. Ask the staff, or download the certificate from your receipt's page."),
+		N_("The printer has run out of paper, so the certificate was not printed."),
+		N_("The printer is not connected, so the certificate was not printed."),
+		N_("The printer is jammed or not answering, so the certificate was not printed."),
+	};
+	char text[600];
+	int room = 0, h;
+
+	for (size_t i = 0; i < ARRAY_SIZE(failures); i++) {
+		failure_text(failures[i], text, sizeof(text));
+		/* ui_error_for()'s box, with a little to spare. */
+		h = ui_text_height(ui, text, UI_FONT_SEMIBOLD, ui_font_px(ui, 28), w - ui_px(ui, 40)) + ui_px(ui, 28);
+		if (h > room)
+			room = h;
+	}
+	return room;
+}
+
 void certificate_offer(struct kiosk *k, struct flow *f, const char *prefix, const char *owner,
 		       const struct attendance_certificate *c, struct cert_print *p)
 {
 	static const char printing[] = "printing";	/* p->said while printing */
 	struct ui *ui = &k->ui;
-	int bh = ui_button_h(ui, 130), busy;
+	int bh = ui_button_h(ui, 130), busy, room, h;
 	char id[48], text[600];
 
 	certificate_follow(k, p);
@@ -140,27 +172,34 @@ void certificate_offer(struct kiosk *k, struct flow *f, const char *prefix, cons
 			      (struct ui_rect){ f->x, f->y, f->w, bh }, UI_PRIMARY, !busy) &&
 	    !busy) {
 		certificate_print(k, c, p);
-		certificate_follow(k, p);
 		busy = p->printer && !p->outcome;
+		/* The answer's room comes into view with the next frame. */
+		str_fmt(ui->reveal, sizeof(ui->reveal), "%s-printed", prefix);
+		ui->reveal_hold = 2;
+		ui->animating = 1;
 	}
 	f->y += bh + ui_px(ui, 16);
 	if (!p->asked)
 		return;
+	room = answer_room(ui, f->w);
 	if (p->error) {
 		/* An alert: shown in view, focused and said by the voice guide. */
-		str_fmt(text, sizeof(text), "%s %s", _(p->outcome),
-			_("Nothing is lost: when the staff have fixed the printer, press \"Print again\". You can also download the certificate from your receipt's page."));
+		failure_text(p->outcome, text, sizeof(text));
 		str_fmt(id, sizeof(id), "error:%s-print", prefix);
-		f->y += (owner ? ui_error_for(ui, id, owner, text, (struct ui_rect){ f->x, f->y, f->w, 0 })
-			       : ui_error(ui, id, text, (struct ui_rect){ f->x, f->y, f->w, 0 })) +
-			ui_px(ui, 16);
+		h = owner ? ui_error_for(ui, id, owner, text, (struct ui_rect){ f->x, f->y, f->w, 0 })
+			  : ui_error(ui, id, text, (struct ui_rect){ f->x, f->y, f->w, 0 });
+		f->y += h > room ? h : room;
 		p->said = p->outcome;
 		return;
 	}
 	str_copy(text, sizeof(text), busy ? _("The certificate summary is being printed.") : _(p->outcome));
 	str_fmt(id, sizeof(id), "%s-printed", prefix);
-	f->y += ui_label(ui, id, text, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_SEMIBOLD, ui_font_px(ui, 32),
-			 C_TEXT) + ui_px(ui, 16);
+	h = ui_label(ui, NULL, text, (struct ui_rect){ f->x, f->y, f->w, 0 }, UI_FONT_SEMIBOLD, ui_font_px(ui, 32), C_TEXT);
+	if (h > room)
+		room = h;
+	/* The widget holds the whole room: revealing it brings the room into view. */
+	ui_widget_add(ui, id, UI_ROLE_TEXT, text, (struct ui_rect){ f->x, f->y, f->w, room }, 0);
+	f->y += room;
 	/* Not an error, so no alert: the voice guide says each answer once. */
 	if (p->said != (busy ? printing : p->outcome)) {
 		p->said = busy ? printing : p->outcome;

@@ -395,9 +395,12 @@ void status_field_changed(struct kiosk *k, const char *id)
 		k->check_done = 0;
 		status_forget();
 		status_take_receipt(k, 0);
-	} else if (k->c.check_scanned && strlen(k->c.check_cf) == CF_LEN) {
+	} else {
+		/* The certificate was offered for the codice fiscale checked, not this one. */
+		status_forget();
 		/* Receipt scanned, then the health card: nothing left to ask. */
-		status_check(k);
+		if (k->c.check_scanned && strlen(k->c.check_cf) == CF_LEN)
+			status_check(k);
 	}
 }
 

@@ -7,7 +7,8 @@
 # At the kiosk, home -> "Controlla la tua domanda" -> protocol number and
 # codice fiscale -> "Stampa l'attestato": while the placement runs there
 # is no such button, nor with the right protocol number and someone
-# else's codice fiscale. With the voice guide on, the offer is said.
+# else's codice fiscale, nor once hers is edited after the check. With
+# the voice guide on, the offer is said.
 # The printer is jammed first (a pipe nobody reads): the screen says so
 # and the button stays for another try; with a working printer the slip
 # prints. The slip's ESC/POS raster decodes (zbarimg) to the hub-signed
@@ -91,9 +92,13 @@ if play synced "wait-sync 15" "wait-status 15"; then pass certificate-synced; el
 check certificate-on-the-kiosk "$(sqlite3 "$K/kiosk.db" "SELECT a.status || ' ' || (SELECT count(*) FROM attendance_certificate c
 	WHERE c.cf = '$CF') FROM application a")" "completed 1"
 
-# The protocol number with someone else's codice fiscale: nothing to print.
+# The protocol number with someone else's codice fiscale: nothing to
+# print. With hers, the button; her codice fiscale edited, it is gone.
 check_lines "$OTHER"
-if play other "${CHECK[@]}" "expect error:check" "expect-not check-print-cert" "shot other-cf"; then
+other=("${CHECK[@]}")
+check_lines "$CF"
+if play other "${other[@]}" "expect error:check" "expect-not check-print-cert" "shot other-cf" "tap back" \
+	"${CHECK[@]}" "expect check-print-cert" "tap field:check_cf" "key BackSpace" "expect-not check-print-cert"; then
 	pass certificate-not-for-protocol-alone
 else
 	fail certificate-not-for-protocol-alone "$(why)"
