@@ -24,6 +24,7 @@ for tool in sqlite3 curl zbarimg; do
 done
 . "$top/tests/e2e/kiosk_apply.bash"
 HDB=$T/hub.db K=$T/kiosk
+sq() { sqlite3 -cmd ".timeout 10000" "$@"; }	# the hub and the kiosk hold the files too
 CF=$(cf_for 1) OTHER=$(cf_for 2)
 mkdir -p "$K/state" "$K/receipts" "$K/shots"
 
@@ -31,8 +32,12 @@ mkdir -p "$K/state" "$K/receipts" "$K/shots"
 	sqlite3 "$T/catalog.db" < "$top/tests/ui/fixture.sql" &&
 	"$DOTE_BIN/dote-hub" --db "$HDB" --load-catalog "$T/catalog.db" >/dev/null ||
 	{ fail certificate-setup "catalog"; finish; }
-start_hub hub "$HDB" --threads 2 || { fail certificate-setup "hub"; finish; }
-sqlite3 "$HDB" "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', '$HUB_URL')"
+# The hub's public address (the certificate's QR leads there): its port
+# is chosen before it starts.
+PORT=$(free_port)
+sq "$HDB" "INSERT OR REPLACE INTO setting(key, value) VALUES ('public_url', 'http://127.0.0.1:$PORT')" ||
+	{ fail certificate-setup "public_url"; finish; }
+HUB_LISTEN_PORT=$PORT start_hub hub "$HDB" --threads 2 || { fail certificate-setup "hub"; finish; }
 "$SYNCTOOL" sync "$K/kiosk.db" "$K/state" "$HUB_URL" 015146 \
 	"$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$HDB" 2>/dev/null)" 15 >"$K/enrol.log" ||
 	{ fail certificate-setup "enrol: $(tail -1 "$K/enrol.log")"; finish; }
@@ -67,12 +72,12 @@ kiosk_apply_script "$CF" Giulia Bianchi applied >"$K/apply.script"
 echo "wait-sync 15" >>"$K/apply.script"
 "$DOTE_BIN/dote-kiosk" --headless --config "$K/kiosk.conf" --db "$K/kiosk.db" --script "$K/apply.script" \
 	--shots "$K/shots" --size 1080x1920 >>"$K/kiosk.log" 2>&1 || { fail certificate-applied "$(why)"; finish; }
-PROTO=$(sqlite3 "$K/kiosk.db" "SELECT protocol FROM application")
-UUID=$(sqlite3 "$HDB" "SELECT uuid FROM application WHERE protocol = '$PROTO'")
-check certificate-at-the-hub "$(sqlite3 "$HDB" "SELECT cf FROM application WHERE uuid = '$UUID'")" "$CF"
+PROTO=$(sq "$K/kiosk.db" "SELECT protocol FROM application")
+UUID=$(sq "$HDB" "SELECT uuid FROM application WHERE protocol = '$PROTO'")
+check certificate-at-the-hub "$(sq "$HDB" "SELECT cf FROM application WHERE uuid = '$UUID'")" "$CF"
 
 # Selected and started: "check my application" offers no certificate yet.
-sqlite3 "$HDB" "UPDATE application SET status = 'selected' WHERE uuid = '$UUID'"
+sq "$HDB" "UPDATE application SET status = 'selected' WHERE uuid = '$UUID'"
 "$DOTE_BIN/dote" placement start --id "$UUID" --start 2026-03-02 --classroom-hours 40 --tutor anna \
 	--promoter "Mario Bianchi (AnciLab)" --by anna --db "$HDB" >/dev/null 2>"$T/start.err"
 check certificate-started "$?" 0
@@ -89,7 +94,7 @@ fi
 	--competences "Accoglienza del pubblico allo sportello" --judgement "Puntuale e preciso" >/dev/null
 check certificate-completed "$?" 0
 if play synced "wait-sync 15" "wait-status 15"; then pass certificate-synced; else fail certificate-synced "$(why)"; fi
-check certificate-on-the-kiosk "$(sqlite3 "$K/kiosk.db" "SELECT a.status || ' ' || (SELECT count(*) FROM attendance_certificate c
+check certificate-on-the-kiosk "$(sq "$K/kiosk.db" "SELECT a.status || ' ' || (SELECT count(*) FROM attendance_certificate c
 	WHERE c.cf = '$CF') FROM application a")" "completed 1"
 
 # The protocol number with someone else's codice fiscale: nothing to
