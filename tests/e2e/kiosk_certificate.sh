@@ -11,7 +11,8 @@
 # the voice guide on, the offer is said.
 # The printer is jammed first (a pipe nobody reads): the screen says so
 # and the button stays for another try; with a working printer the slip
-# prints. The slip's ESC/POS raster decodes (zbarimg) to the hub-signed
+# prints; on an 800x480 screen in English too, button and answer in
+# view. The slip's ESC/POS raster decodes (zbarimg) to the hub-signed
 # certificate URL, which `dote receipt verify` accepts and whose page
 # holds the certificate; no codice fiscale on the paper.
 . "$(dirname "$0")/hub_lib.bash"
@@ -57,7 +58,7 @@ play() {
 	shift
 	printf '%s\n' "$@" >"$K/$name.script"
 	"$DOTE_BIN/dote-kiosk" --headless --config "$K/kiosk.conf" --db "$K/kiosk.db" --script "$K/$name.script" \
-		--shots "$K/shots" --size 1080x1920 >>"$K/kiosk.log" 2>&1
+		--shots "$K/shots" --size "${SIZE:-1080x1920}" >>"$K/kiosk.log" 2>&1
 }
 why() { grep -a FAIL "$K/kiosk.log" | tail -1; }
 # check_lines CF: CHECK gets the lines home -> check my application, with
@@ -124,6 +125,18 @@ if play print "tap speech" "${CHECK[@]}" "expect check-result" "expect-text Tiro
 else
 	fail certificate-printed-from-check "$(why)"
 fi
+# The small landscape screen, in English: the button and the answer in view.
+cp "$K/printer.bin" "$K/printer-1.bin"
+if SIZE=800x480 play small "tap language" "tap lang:en" "expect-not languages" "tap check-application" \
+	"expect-screen status" "reveal field:protocol" "tap field:protocol" "type $PROTO" "reveal field:check_cf" \
+	"tap field:check_cf" "type $CF" "reveal check" "tap check" "expect check-result" \
+	"reveal check-print-cert" "expect-whole check-print-cert" "expect-text Print the certificate" "tap check-print-cert" \
+	"wait-printer ok 10" "expect-whole check-printed" "expect-text The certificate summary has been printed" "shot small-en"; then
+	pass certificate-printed-800x480-en
+else
+	fail certificate-printed-800x480-en "$(why)"
+fi
+cp "$K/printer-1.bin" "$K/printer.bin"
 printed=
 [ -s "$K/printer.bin" ] && "$DOTE_BIN/dote" receipt render-escpos "$K/printer.bin" "$T/slip.png" >/dev/null &&
 	printed=$(zbarimg -q --raw "$T/slip.png" 2>/dev/null)
