@@ -4,7 +4,7 @@
 # 19), the way a citizen gets it: Giulia applies at the real kiosk
 # (headless), which sends the application to a real hub; she is
 # selected, her placement started and completed there (`dote placement`).
-# At the kiosk, home -> "Controlla la tua domanda" -> protocol number and
+# At the kiosk, home -> "Controlla la mia domanda" -> protocol number and
 # codice fiscale -> "Stampa l'attestato": while the placement runs there
 # is no such button, nor with the right protocol number and someone
 # else's codice fiscale, nor once hers is edited after the check. With
