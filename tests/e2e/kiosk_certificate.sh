@@ -146,6 +146,8 @@ check certificate-slip-verifies "$?" 0
 check_match certificate-slip-page "$(curl -s "http${printed#HTTP}")" 'Ricevuta autentica.*id="attestato"'
 check certificate-slip-no-cf "$(grep -ac "$CF" "$K/printer.bin")" 0
 check certificate-slip-initials "$(grep -ac "G. B." "$K/printer.bin")" 1
-shots=$top/${O:-build}/ui-shots/kiosk_certificate
+shots=${O:-build}
+case "$shots" in /*) ;; *) shots=$top/$shots ;; esac
+shots=$shots/ui-shots/kiosk_certificate
 rm -rf "$shots" && mkdir -p "$shots" && cp "$K"/shots/*.png "$T/slip.png" "$shots/" 2>/dev/null
 finish
