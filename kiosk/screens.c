@@ -22,7 +22,7 @@ const struct screen kiosk_screens[] = {
 	{ "privacy", privacy_enter, privacy_frame, NULL },
 	{ "review", NULL, review_frame, NULL },
 	{ "receipt", NULL, receipt_frame, receipt_leave },
-	{ "status", NULL, status_frame, NULL, status_field_changed },
+	{ "status", NULL, status_frame, status_leave, status_field_changed },
 	{ "pin", NULL, pin_frame, NULL },
 	{ "admin", NULL, admin_frame, NULL },
 	{ "setup", NULL, setup_frame, NULL },

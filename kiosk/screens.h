@@ -32,6 +32,8 @@ void status_frame(struct kiosk *k);
  * (screens_admin.c): a complete, genuine receipt typed into the protocol
  * field becomes its protocol number. */
 void status_field_changed(struct kiosk *k, const char *id);
+/* Leaving "check my application": forgets the certificate it found. */
+void status_leave(struct kiosk *k);
 void pin_frame(struct kiosk *k);
 void admin_frame(struct kiosk *k);
 void setup_frame(struct kiosk *k);

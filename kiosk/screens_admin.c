@@ -9,6 +9,7 @@
 #include "core/datetime.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "kiosk/certificate.h"
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
 #include "kiosk/sync.h"
@@ -338,14 +339,39 @@ static const char *status_label(const char *key)
 	return vocab_label(application_statuses, application_statuses_n, key);
 }
 
+/* A completed placement's certificate, offered to whoever has shown
+ * both the protocol number and the codice fiscale of its application
+ * (issue 19). That is at least what the Presenze screen asks before it
+ * prints the same slip (the codice fiscale alone, or the personal QR),
+ * and the protocol number alone gets nothing. */
+static struct {
+	struct attendance_certificate cert;
+	int have;
+	struct cert_print print;
+} chk;
+
+static void status_forget(void)
+{
+	str_wipe(&chk, sizeof(chk));
+}
+
+void status_leave(struct kiosk *k)
+{
+	(void)k;
+	status_forget();
+}
+
 static void status_check(struct kiosk *k)
 {
 	int rc = catalog_application_status(k->db, k->c.check_protocol, k->c.check_cf, k->check_status,
 					    sizeof(k->check_status), k->check_placement,
 					    sizeof(k->check_placement));
 	k->check_done = rc == 0;
-	if (k->check_done)
+	status_forget();
+	if (k->check_done) {
 		status_meaning(k);
+		chk.have = certificate_for_application(k->db, k->c.check_protocol, k->c.check_cf, &chk.cert) == 0;
+	}
 	k->err.check = rc ? N_("No application matches this protocol number and codice fiscale. Check both and try again.") : NULL;
 	k->ui.focus[0] = 0;
 	if (k->check_done) {
@@ -356,6 +382,8 @@ static void status_check(struct kiosk *k)
 					  : vocab_label(application_statuses, application_statuses_n, k->check_status),
 			k->check_placement);
 		kiosk_say(k, buf);
+		if (chk.have)
+			kiosk_say(k, _("Your placement is complete: you can print a summary of your certificate, with the code to check and download it."));
 	}
 }
 
@@ -365,10 +393,14 @@ void status_field_changed(struct kiosk *k, const char *id)
 		k->err.protocol = NULL;
 		k->c.check_scanned = 0;
 		k->check_done = 0;
+		status_forget();
 		status_take_receipt(k, 0);
-	} else if (k->c.check_scanned && strlen(k->c.check_cf) == CF_LEN) {
+	} else {
+		/* The certificate was offered for the codice fiscale checked, not this one. */
+		status_forget();
 		/* Receipt scanned, then the health card: nothing left to ask. */
-		status_check(k);
+		if (k->c.check_scanned && strlen(k->c.check_cf) == CF_LEN)
+			status_check(k);
 	}
 }
 
@@ -489,6 +521,15 @@ void status_frame(struct kiosk *k)
 		flow_text(k, &f, "check-placement", k->check_placement, UI_FONT_REGULAR, 32, C_TEXT);
 		k->ui.lang = NULL;
 		flow_text(k, &f, NULL, _("This is the status at the last update from the town hall."), UI_FONT_REGULAR, 28, C_MUTED);
+		if (chk.have) {
+			flow_gap(k, &f, 12);
+			flow_text(k, &f, "check-cert-offer",
+				  _("Your placement is complete: you can print a summary of your certificate, with the code to check and download it."),
+				  UI_FONT_SEMIBOLD, 34, C_TEXT);
+			certificate_offer(k, &f, "check", NULL, &chk.cert, &chk.print);
+		}
+	} else if (chk.have) {
+		status_forget();
 	}
 	screen_end(k, &f);
 	/* Back home wipes what was typed here, not the reading settings. */

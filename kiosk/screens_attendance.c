@@ -9,15 +9,15 @@
  * card; the field is emptied for the next person. A trainee whose
  * placement is completed is offered a printed summary of the
  * certificate with the QR the hub signed (the roster brings them), on
- * the receipt printer. Start at attendance_frame().
+ * the receipt printer, as "check my application" offers it
+ * (kiosk/certificate.c). Start at attendance_frame().
  */
 #include "kiosk/screens.h"
 #include "core/attendance.h"
 #include "core/datetime.h"
 #include "core/util.h"
+#include "kiosk/certificate.h"
 #include "kiosk/i18n.h"
-#include "kiosk/printer.h"
-#include "kiosk/receipt_png.h"
 #include "kiosk/sync.h"
 
 #include <stdio.h>
@@ -31,7 +31,7 @@ static struct {
 	int shown;
 	struct attendance_certificate cert;	/* a completed placement's */
 	int have_cert;
-	const char *printed;			/* msgid after "print", or NULL */
+	struct cert_print print;		/* its print (kiosk/certificate.h) */
 } att;
 
 /* The time of a scan: the wall clock; in the scripted mode, whose wall
@@ -67,51 +67,13 @@ static void record(struct kiosk *k)
 	else
 		att.result = attendance_scan(k->db, &k->identity, k->c.att_cf, scan_time(k), &att.a);
 	att.shown = 1;
-	att.printed = NULL;
+	memset(&att.print, 0, sizeof(att.print));
 	att.have_cert = (att.result == SCAN_NOT_HERE || att.result == SCAN_BAD_BADGE) &&
 			attendance_certificate_find(k->db, k->c.att_cf, &att.cert) == 0;
 	if (att.result == SCAN_OK)
 		sync_kick(k->sync);
 	str_wipe(k->c.att_cf, sizeof(k->c.att_cf));
 	ui_focus(&k->ui, "field:att_cf");
-}
-
-/* A label in the current language, with the Italian for the town
- * hall's staff when it is another (as the receipt does). */
-static void label_it(char *buf, size_t size, const char *msgid, const char *italian)
-{
-	if (!strcmp(i18n_lang(), "it"))
-		str_copy(buf, size, _(msgid));
-	else
-		str_fmt(buf, size, "%s \xC2\xB7 %s", _(msgid), italian);
-}
-
-/* Prints the certificate's summary: the receipt's layout with its own
- * words, the trainee's initials where a receipt has the protocol, and
- * the QR of the token the hub signed. */
-static void print_certificate(struct kiosk *k)
-{
-	struct receipt_doc doc;
-	struct receipt_words w;
-	char a[16], b[16];
-	memset(&doc, 0, sizeof(doc));
-	receipt_words_current(&w);
-	label_it(w.heading, sizeof(w.heading), "Certificate of placement and competences",
-		 "Attestato di tirocinio e delle competenze");
-	label_it(w.protocol, sizeof(w.protocol), "Trainee", "Tirocinante");
-	label_it(w.sent, sizeof(w.sent), "Period and hours", "Periodo e ore svolte");
-	str_copy(w.qr_help, sizeof(w.qr_help), _("Scan this code to check the certificate and download it."));
-	str_copy(doc.comune_name, sizeof(doc.comune_name), k->comune_name);
-	str_copy(doc.protocol, sizeof(doc.protocol), att.cert.initials);
-	str_copy(doc.placement_code, sizeof(doc.placement_code), att.cert.code);
-	str_copy(doc.placement_title, sizeof(doc.placement_title), att.cert.title);
-	date_it(att.cert.start, a, sizeof(a));
-	date_it(att.cert.end, b, sizeof(b));
-	str_fmt(doc.when, sizeof(doc.when), "%.10s-%.10s %d h", a, b, att.cert.minutes / 60);
-	str_copy(doc.url, sizeof(doc.url), att.cert.url);
-	att.printed = k->printer && !printer_submit_words(k->printer, &doc, &w)
-			      ? N_("The certificate summary is being printed.")
-			      : N_("The printer is not working. Ask the staff, or download the certificate from your receipt's page.");
 }
 
 void attendance_frame(struct kiosk *k)
@@ -185,15 +147,8 @@ void attendance_frame(struct kiosk *k)
 			f.y += ui_error_for(ui, "error:att", "field:att_cf", why, (struct ui_rect){ f.x, f.y, f.w, 0 });
 	}
 	if (att.shown && att.have_cert) {
-		int bh = ui_button_h(ui, 1);
 		f.y += ui_px(ui, 16);
-		if (ui_button(ui, "att-print-cert", _("Print the certificate"), (struct ui_rect){ f.x, f.y, f.w, bh },
-			      UI_PRIMARY))
-			print_certificate(k);
-		f.y += bh + ui_px(ui, 16);
-		if (att.printed)
-			f.y += ui_label(ui, "att-printed", _(att.printed), (struct ui_rect){ f.x, f.y, f.w, 0 },
-					UI_FONT_SEMIBOLD, ui_font_px(ui, 32), C_TEXT);
+		certificate_offer(k, &f, "att", "field:att_cf", &att.cert, &att.print);
 	}
 	screen_end(k, &f);
 	switch (chrome_footer(k, _("Back"), "att-record", _("Record"), strlen(k->c.att_cf) > 0)) {

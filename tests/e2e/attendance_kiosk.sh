@@ -207,7 +207,7 @@ check attendance-completed "$?" 0
 : > "$T/printer-milano.bin"
 if DOTE_NOW=$((T0 + 2 * 86400)) play milano "wait-sync 15" "tap attendance" "type $badge2" "expect att-print-cert" \
 	"expect-text Il tuo tirocinio è concluso" "tap att-print-cert" "wait-printer ok 10" \
-	"expect-text Il riepilogo dell'attestato è in stampa" "shot certificate" \
+	"expect-text Il riepilogo dell'attestato è stato stampato" "shot certificate" \
 	"type $badge1" "expect error:att" "expect-not att-print-cert" "type $CF" "expect att-print-cert"; then
 	pass attendance-certificate-offered
 else
