@@ -17,6 +17,15 @@ else
 	fail traineeship_pg-store "$(grep -m3 '^FAIL' "$T/out" | tr '\n' ' ')"
 fi
 grep -q '^# store: PostgreSQL' "$T/out" || fail traineeship_pg-backend "the test did not run on PostgreSQL"
+# What the test left in the database (a migrated old hub's key and QR
+# among it): no secret key (128 hex digits), no personal QR in clear.
+if pg_dump "$PG_URL" > "$T/dump.sql" 2>"$T/dump.err"; then
+	check traineeship_pg-no-secret-key-in-dump "$(grep -cE '[0-9a-f]{128}' "$T/dump.sql")" 0
+	check traineeship_pg-no-personal-qr-in-dump "$(grep -cE 'DCP-[A-Z2-7]{26}' "$T/dump.sql")" 0
+	check traineeship_pg-dump-has-the-qr-table "$(grep -c 'CREATE TABLE public.trainee_badge' "$T/dump.sql")" 1
+else
+	fail traineeship_pg-dump "$(head -2 "$T/dump.err")"
+fi
 n=$(grep -c '^PASS' "$T/out")
 [ "$n" -ge 80 ] && pass "traineeship_pg-checks ($n)" || fail traineeship_pg-checks "only $n checks passed"
 finish
