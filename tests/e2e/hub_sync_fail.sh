@@ -27,7 +27,9 @@ post() { # path token body: prints 'CODE BODY'
 
 db=$T/hub.db
 "$SYNCTOOL" catalog "$db" 015146 3 >/dev/null || { fail sync-fail-setup "catalog"; finish; }
-LD_PRELOAD=$SHIM FAILSYNC_TRIGGER=$T/trip FAILSYNC_LOG=$T/failed-syncs \
+# Under `make check` the hub carries ASan, whose runtime must come first.
+asan=$(ldd "$DOTE_BIN/dote-hub" 2>/dev/null | awk '/libasan/ { print $3 }')
+LD_PRELOAD="${asan:+$asan }$SHIM" FAILSYNC_TRIGGER=$T/trip FAILSYNC_LOG=$T/failed-syncs \
 	start_hub syncfail "$db" --threads 2 || { fail sync-fail-setup "hub"; finish; }
 code=$("$DOTE_BIN/dote" kiosk enroll-code --comune 015146 --db "$db" 2>/dev/null)
 r=$(post /v1/enroll "" "{\"code\":\"$code\",\"public_key\":\"$("$SYNCTOOL" key K01)\"}")
