@@ -443,6 +443,22 @@ int main(void)
 		json_decref(roster);
 		CHECK_STR("both audited", one(s, "SELECT count(*) FROM traineeship_audit WHERE uuid = ?1 AND action LIKE 'badge%'", U1),
 			  "2");
+		/* A QR issued before the hub kept only hashes (its hash now,
+		 * from the migration): it cannot be derived, so no reprint,
+		 * with the way out said; a new one can be issued. */
+		{
+			char old[BADGE_TEXT_MAX], oh[BADGE_HASH_MAX], b3[BADGE_TEXT_MAX];
+			badge_new(old, sizeof(old));
+			badge_hash(old, oh, sizeof(oh));
+			store_exec(s, "UPDATE trainee_badge SET badge = ?2, issue = 1 WHERE uuid = ?1", ARGS(U1, oh));
+			err[0] = '\0';
+			CHECK_INT("an old QR cannot be reprinted",
+				  trainee_badge_get(s, U1, 0, "tutor.milano", again, sizeof(again), &issue, err, sizeof(err)), 2);
+			CHECK("the office is told to issue a new one", strstr(err, "Nuovo QR personale") != NULL && !again[0]);
+			CHECK_INT("a new one is issued",
+				  trainee_badge_get(s, U1, 1, "tutor.milano", b3, sizeof(b3), &issue, err, sizeof(err)), 0);
+			CHECK("number 2 again, the same as derived before", issue == 2 && !strcmp(b3, b2));
+		}
 	}
 	CHECK_STR("nothing stored by the refusals",
 		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "20");
