@@ -69,6 +69,8 @@ CLI_OBJ := $(call obj,$(CLI_SRC))
 KIOSK_OBJ := $(call obj,$(KIOSK_SRC))
 TESTS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRC))
+# Shared objects tests load with LD_PRELOAD (fault injection).
+PRELOADS := $(patsubst tests/tools/preload/%.c,$(O)/tests/%.so,$(wildcard tests/tools/preload/*.c))
 
 LIBCORE := $(O)/libdotecore.a
 LIBREPORTS := $(O)/libdotereports.a
@@ -86,7 +88,7 @@ $(VERSION_USERS): $(O)/gen/version
 $(O)/gen/version: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
-all: $(PROGRAMS) $(TESTS) $(TOOLS) $(MO)
+all: $(PROGRAMS) $(TESTS) $(TOOLS) $(PRELOADS) $(MO)
 
 $(O)/obj/core/%.o: core/%.c
 	@mkdir -p $(dir $@)
@@ -138,6 +140,10 @@ $(O)/tests/%: $(O)/obj/tests/unit/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
 $(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBKIOSK) $(LIBREPORTS) $(LIBCORE) $(ALL_LIBS)
+
+$(O)/tests/%.so: tests/tools/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -fPIC -o $@ $< -ldl
 
 # libFuzzer targets (tests/fuzz/README.md): built by `make fuzz` (and by
 # tests/e2e/fuzz_short.sh) with O=build-fuzz and clang's sanitizers, so

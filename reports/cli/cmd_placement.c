@@ -49,7 +49,10 @@ static void placement_usage(FILE *f)
 		   "register; end records the end as the register page does; followup records\n"
 		   "the trainee's employment at a follow-up after the end (the date between the\n"
 		   "last day and today). HUBDB: SQLite file or postgres:// URL (default: $DOTE_HUB_DB,\n"
-		   "else hub.db).\n");
+		   "else hub.db). progetto, certificate and qr need the hub's document key file:\n"
+		   "$DOTE_HUB_KEY, else HUBDB.document-key beside a SQLite HUBDB (required with\n"
+		   "PostgreSQL: the file the hub's document_key names). The qr is derived from it,\n"
+		   "so printing it again gives the same QR; the database keeps only its hash.\n");
 }
 
 static int document(struct store *s, const char *what, const char *id, const char *out, const char *base,

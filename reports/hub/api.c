@@ -212,7 +212,10 @@ void hub_ingest_reply(struct hub *h, struct hub_ingest_job *job, struct http_res
 
 	if (job->rc || !job->done) {
 		http_response_header(resp, "Retry-After", "2");
-		reply_error(resp, 503, "storage unavailable; nothing was stored");
+		/* After a failed sync of the log the batch may be kept or
+		 * not: the kiosk sends it again either way (stored once). */
+		reply_error(resp, 503, job->rc == -2 ? "storage unavailable; not confirmed on disk, send again"
+						     : "storage unavailable; nothing was stored");
 		return;
 	}
 	out = job->batch.response;

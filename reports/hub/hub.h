@@ -16,7 +16,8 @@
 
 /* A checked batch waiting for the writer thread's group commit (pool.c);
  * wake(wake_arg) is called once it is committed and on disk, or failed
- * (rc), from the writer or the syncer thread. */
+ * (rc: -1 nothing stored, -2 committed but the log's sync failed, so
+ * perhaps not on disk), from the writer or the syncer thread. */
 struct hub_ingest_job {
 	struct store_batch batch;
 	int done, rc;

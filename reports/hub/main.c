@@ -39,6 +39,7 @@
 #include "core/files.h"
 #include "core/util.h"
 #include "reports/hub/guard.h"
+#include "reports/store/doc_key.h"
 #include "reports/hub/hub.h"
 #include "reports/hub/api.h"
 #include "reports/hub/pool.h"
@@ -53,6 +54,7 @@
 static const struct config_entry hub_config[] = {
 	{ "listen", "127.0.0.1:8470", "address:port to listen on (port 0 picks a free one)" },
 	{ "db", "hub.db", "SQLite database path, or postgres://user@host/dbname" },
+	{ "document_key", "", "file with the secret half of the key that signs documents and makes trainees' QR codes (mode 0600; empty: DB.document-key beside a SQLite database; required with PostgreSQL, the same file on every hub)" },
 	{ "threads", "4", "worker threads (each has its own database connection)" },
 	{ "max_connections", "4000", "simultaneous connections accepted" },
 	{ "connection_timeout", "30", "seconds before an idle connection is closed" },
@@ -669,6 +671,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	str_copy(h->db_url, sizeof(h->db_url), config_get(&cfg, "db"));
+	if (*config_get(&cfg, "document_key") && setenv("DOTE_HUB_KEY", config_get(&cfg, "document_key"), 1))
+		goto out;
 	if (read_numbers(&cfg, &n))
 		goto out;
 	if (parse_listen(config_get(&cfg, "listen"), &sa))
@@ -704,6 +708,11 @@ int main(int argc, char **argv)
 	rate_table_init(&h->rate, 0);
 	if (hub_pool_open(h, (int)n.threads, (int)n.offline_days, (int)n.clock_ahead))
 		goto out;
+	/* A document key left in the database by an older hub goes to its
+	 * file (reports/store/doc_key.h); a failure is retried at the next
+	 * signature. */
+	if (doc_key_move(h->writer))
+		error("the document key is still in the database (see the error above)");
 	h->dashboard = dashboard_hub_new(h->db_url);
 	if (h->dashboard && n.secure)
 		dashboard_set_secure_cookies(h->dashboard, 1);

@@ -190,7 +190,8 @@ static void *syncer_main(void *arg)
 			error("the write-ahead log could not be synced: ingest answers 503 until restart");
 			__atomic_store_n(&h->sync_failed, 1, __ATOMIC_RELEASE);
 		}
-		jobs_wake(jobs, rc);
+		/* -2: committed, but not known to be on disk (hub.h). */
+		jobs_wake(jobs, rc ? -2 : 0);
 		pthread_mutex_lock(&h->sync_lock);
 	}
 	pthread_mutex_unlock(&h->sync_lock);

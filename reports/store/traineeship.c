@@ -12,6 +12,7 @@
 #include "reports/store/traineeship.h"
 #include "reports/store/store.h"
 #include "reports/store/replacement.h"
+#include "reports/store/doc_key.h"
 #include "reports/store/mail_outbox.h"
 #include "core/attendance.h"
 #include "core/cf.h"
@@ -22,6 +23,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +75,11 @@
 	FOLLOWUP_TABLE
 
 /* Each trainee's personal QR for the kiosk (core/attendance.h's badge):
- * the one valid now; reissuing replaces it, so the lost one stops
- * working at the kiosks' next roster. And the signed token of each
- * completed placement's certificate the kiosks print, signed once. */
+ * the SHA-256 of the one valid now (badge_hash(), what the roster
+ * carries), never the QR itself (trainee_badge.c derives it again for a
+ * reprint); reissuing replaces it, so the lost one stops working at the
+ * kiosks' next roster. And the signed token of each completed
+ * placement's certificate the kiosks print, signed once. */
 #define BADGE_TABLE \
 	"CREATE TABLE IF NOT EXISTS trainee_badge (" \
 	"  uuid TEXT PRIMARY KEY, badge TEXT NOT NULL UNIQUE, issue INTEGER NOT NULL," \
@@ -111,8 +115,24 @@ static const struct migration traineeship_migrations[] = {
 	{ 3, REPLACEMENT_TABLE("INTEGER PRIMARY KEY") },
 	{ 4, BADGE_TABLE },
 	{ 5, FOLLOWUP_TABLE },
+	/* Hubs before it kept the personal QR itself: its hash now. */
+	{ 6, "UPDATE trainee_badge SET badge = dote_badge_hash(badge) WHERE badge LIKE 'DCP-%';" },
 };
-static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY");
+static const char traineeship_pg_schema[] = TRAINEESHIP_TABLES("BIGSERIAL PRIMARY KEY")
+	"UPDATE trainee_badge SET badge = encode(sha256(convert_to(upper(badge), 'UTF8')), 'hex')"
+	" WHERE badge LIKE 'DCP-%';";
+
+/* SQL dote_badge_hash(text): badge_hash() of a personal QR, for the
+ * migration above (the text itself when it is not shaped like one). */
+static void sql_badge_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *text = sqlite3_value_text(argv[0]);
+	char hex[BADGE_HASH_MAX];
+	if (text && !badge_hash((const char *)text, hex, sizeof(hex)))
+		sqlite3_result_text(ctx, hex, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
 
 const char *const absence_kinds[ABSENCE_KINDS] = { "illness", "holiday", "permitted", "suspension" };
 
@@ -122,9 +142,13 @@ int traineeship_migrate(struct store *s)
 	char fp[80], found[8];
 	int i;
 
-	if (!store_is_pg(s))
+	if (!store_is_pg(s)) {
+		if (sqlite3_create_function(s->conn, "dote_badge_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+					    sql_badge_hash, NULL, NULL) != SQLITE_OK)
+			return error("cannot add dote_badge_hash: %s", sqlite3_errmsg(s->conn));
 		return db_migrate(s->conn, "traineeship", traineeship_migrations,
 				  (int)ARRAY_SIZE(traineeship_migrations));
+	}
 	crypto_hash_sha256(h, (const unsigned char *)traineeship_pg_schema, strlen(traineeship_pg_schema));
 	memcpy(fp, "traineeship:", 12);
 	for (i = 0; i < 16; i++)
@@ -486,7 +510,7 @@ int traineeship_roster(struct store *s, const char *comune, json_t **roster)
 	*roster = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
 		const char *cf = cell(r, i, 0), *g = cell(r, i, 1), *f = cell(r, i, 2);
-		char ini[8], badge[BADGE_HASH_MAX];
+		char ini[8];
 		json_t *e;
 		if (strlen(cf) != 16)
 			continue;
@@ -496,9 +520,9 @@ int traineeship_roster(struct store *s, const char *comune, json_t **roster)
 			snprintf(ini, sizeof(ini), "%c. %c.", cf[3], cf[0]);
 		e = json_pack("{s:s, s:s, s:s, s:s}", "cf", cf, "initials", ini, "start", cell(r, i, 3), "end",
 			      cell(r, i, 4));
-		/* The kiosk gets the personal QR's hash, never the QR. */
-		if (e && !badge_hash(cell(r, i, 5), badge, sizeof(badge)))
-			json_object_set_new(e, "badge", json_string(badge));
+		/* The kiosk gets the personal QR's hash (all the hub keeps). */
+		if (e && strlen(cell(r, i, 5)) == BADGE_HASH_MAX - 1)
+			json_object_set_new(e, "badge", json_string(cell(r, i, 5)));
 		json_array_append_new(*roster, e);
 	}
 	store_res_free(r);
@@ -957,36 +981,6 @@ int traineeship_mark_paid(struct store *s, const char *month, const char *comune
 
 /* ------------------------------------------------------------- documents */
 
-/* The document key pair, made on first use. 0, or -1. */
-static int doc_keys(struct store *s, unsigned char pk[32], unsigned char sk[64])
-{
-	char hex[260];
-	size_t got = 0;
-	int rc = store_text(s, "SELECT value FROM setting WHERE key = 'document_secret_key'", NULL, hex, sizeof(hex));
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		char pkh[65], skh[129];
-		crypto_sign_keypair(pk, sk);
-		sodium_bin2hex(pkh, sizeof(pkh), pk, 32);
-		sodium_bin2hex(skh, sizeof(skh), sk, 64);
-		rc = store_exec(s, "INSERT INTO setting(key, value) VALUES ('document_secret_key', ?1),"
-				   " ('document_public_key', ?2) ON CONFLICT DO NOTHING", ARGS(skh, pkh)) < 0;
-		sodium_memzero(skh, sizeof(skh));
-		if (rc)
-			return -1;
-		/* Another process may have won the race: read back what is stored. */
-		if (store_text(s, "SELECT value FROM setting WHERE key = 'document_secret_key'", NULL, hex,
-			       sizeof(hex)))
-			return -1;
-	}
-	if (sodium_hex2bin(sk, 64, hex, strlen(hex), NULL, &got, NULL) || got != 64)
-		return error("the hub's document key is damaged");
-	sodium_memzero(hex, sizeof(hex));
-	crypto_sign_ed25519_sk_to_pk(pk, sk);
-	return 0;
-}
-
 int traineeship_doc_matches(struct store *s, const struct receipt_fields *f)
 {
 	char found[8];
@@ -1030,7 +1024,7 @@ int traineeship_doc_sign(struct store *s, const char *uuid, char *token, size_t 
 	snprintf(key, sizeof(key), "document_seq_%d", f.year);
 	if (store_begin(s))
 		return -1;
-	if (doc_keys(s, pk, sk) ||
+	if (doc_key_load(s, pk, sk) ||
 	    store_exec(s, "INSERT INTO setting(key, value) VALUES (?1, '0') ON CONFLICT DO NOTHING", ARGS(key)) < 0 ||
 	    store_text(s, "SELECT value FROM setting WHERE key = ?1", ARGS(key), seq, sizeof(seq))) {
 		store_rollback(s);

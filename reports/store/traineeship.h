@@ -210,8 +210,9 @@ int traineeship_mark_paid(struct store *s, const char *month, const char *comune
  * its placement and comune, a yearly document number. `/r/` and `dote
  * receipt verify` check it as they check a receipt, because
  * store_receipt_lookup() answers for "DOC" with the document key. The
- * key pair is made on first use and kept in the setting table (the hub
- * database already holds everything the documents say). */
+ * key pair is made on first use; its secret half is kept in a file of
+ * its own, never in the database (doc_key.h), its public half in the
+ * setting table. */
 #define TRAINEESHIP_DOC_KIOSK "DOC"
 /* Signs a document for placement uuid into token (RECEIPT_TOKEN_MAX).
  * 0, 1 unknown placement, -1 on error. */

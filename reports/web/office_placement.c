@@ -711,7 +711,7 @@ static void document_get(const struct office_request *r, int kind)
 					      "attachment; filename=\"qr-presenze.pdf\"" };
 	struct traineeship_doc *d = calloc(1, sizeof(*d));
 	char id[72], base[RECEIPT_URL_MAX], token[RECEIPT_TOKEN_MAX], url[RECEIPT_URL_MAX] = "", *pdf = NULL;
-	char err[120];
+	char err[300] = "";
 	size_t len = 0;
 	int certificate = kind == 1;
 	query(r, "id", id, sizeof(id));
@@ -720,7 +720,7 @@ static void document_get(const struct office_request *r, int kind)
 	    (kind == 2 && trainee_badge_get(r->s, id, 0, r->user, d->badge, sizeof(d->badge), NULL, err, sizeof(err)))) {
 		page(r, 404, "Documento non disponibile", "Documento non disponibile",
 		     certificate ? "L'attestato c'è quando il tirocinio è concluso."
-		     : kind == 2 ? "Il QR personale c'è per i tirocini in corso." : "Tirocinio non trovato.");
+		     : kind == 2 ? (err[0] ? err : "Il QR personale c'è per i tirocini in corso.") : "Tirocinio non trovato.");
 		free(d);
 		return;
 	}

@@ -13,6 +13,10 @@
 # stored. The personal QR (on the progetto and on its own card, with no
 # codice fiscale in it) signs in like the card; reissued, the old one
 # and a forged one get a plain message. The register then shows the days.
+# Secrets (issue 19): the hub's database holds neither the personal QR
+# (only its hash; a reprint derives the same QR again) nor the document
+# key's secret half, which an older hub's database had in its setting
+# table and which moves to its own 0600 file, its documents still valid.
 . "$(dirname "$0")/hub_lib.bash"
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O_DIR=$(dirname "$DOTE_BIN")
@@ -35,6 +39,17 @@ sqlite3 "$HDB" "INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, 
 	'Anna', 'Rossi', 'F', 'unemployed', 'master', '2026-02-01T09:00:00Z', 'selected')" ||
 	{ fail attendance-setup "application"; finish; }
 
+# The hub was made by an older version: its document key (an Ed25519
+# pair from openssl) in the setting table.
+legacy_sk='' legacy_pk=''
+if command -v openssl >/dev/null && openssl genpkey -algorithm ed25519 -out "$T/legacy.pem" 2>/dev/null; then
+	seed=$(openssl pkey -in "$T/legacy.pem" -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')
+	legacy_pk=$(openssl pkey -in "$T/legacy.pem" -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')
+	legacy_sk=$seed$legacy_pk
+	sqlite3 "$HDB" "INSERT INTO setting(key, value) VALUES ('document_secret_key', '$legacy_sk'),
+		('document_public_key', '$legacy_pk')"
+fi
+
 # The start, and the progetto formativo with its signed QR.
 "$DOTE_BIN/dote" placement start --id "$UUID" --start 2026-03-02 --classroom-hours 40 --tutor anna \
 	--promoter "Mario Bianchi (AnciLab)" --by anna --db "$HDB" 2>"$T/start.err"
@@ -50,6 +65,17 @@ check attendance-progetto-qr "$qr" "$url"
 check attendance-progetto-verifies "$?" 0
 check_match attendance-progetto-text "$(pdftotext "$T/progetto.pdf" - | tr '\n' ' ')" \
 	"Anna Rossi .*$CF.*dal 02/03/2026 al 01/09/2026 \(6 mesi\).*20 ore settimanali.*40 ore di formazione in aula.*500,00 €"
+# The document key's secret half left the database for its own file
+# (0600) at the first signature; its public half, and so every document
+# signed before, stays the same.
+if [ -n "$legacy_sk" ]; then
+	check attendance-key-not-in-db "$(sqlite3 "$HDB" .dump | grep -c "$legacy_sk")" 0
+	check attendance-key-no-secret-row "$(sqlite3 "$HDB" "SELECT count(*) FROM setting WHERE key LIKE '%secret%'")" 0
+	check attendance-key-file "$(stat -c %a "$HDB.document-key" 2>&1) $(cat "$HDB.document-key" 2>/dev/null)" "600 $legacy_sk"
+	check attendance-key-public-kept "$(sqlite3 "$HDB" "SELECT value FROM setting WHERE key = 'document_public_key'")" "$legacy_pk"
+else
+	echo "SKIP attendance-key: openssl cannot make an Ed25519 key"
+fi
 
 start_hub hub "$HDB" --threads 2 || { fail attendance-setup "hub"; finish; }
 PORT=$HUB_PORT
@@ -153,6 +179,11 @@ check_match attendance-qr-text "$badge1" '^DCP-[A-Z2-7]{26}$'
 check attendance-qr-on-progetto "$(grep -c "^$badge1\$" <<<"$codes")" 1
 check attendance-qr-no-cf "$(grep -c "$CF" <<<"$badge1")" 0
 check_match attendance-qr-card-text "$(pdftotext "$T/qr1.pdf" - | tr '\n' ' ')" "QR personale per le presenze.*Anna Rossi"
+# The hub keeps the QR's hash only: no row of its database holds the
+# QR; a reprint of the card gives the same QR again.
+check attendance-qr-not-in-hub-db "$(sqlite3 "$HDB" .dump | grep -c "$badge1")" 0
+"$DOTE_BIN/dote" placement qr --id "$UUID" --out "$T/qr1b.pdf" --db "$HDB" >/dev/null
+pdftoppm -r 150 -png "$T/qr1b.pdf" "$T/qr1b" && check attendance-qr-reprint-same "$(zbarimg -q --raw "$T"/qr1b-*.png 2>/dev/null)" "$badge1"
 hash1=$(printf %s "$badge1" | sha256sum | cut -d' ' -f1)
 DOTE_NOW=$((T0 + 86400)) play milano "wait-sync 15" >/dev/null
 check attendance-qr-roster-hash "$(sqlite3 "$T/milano.db" "SELECT badge FROM attendance_roster WHERE cf = '$CF'")" "$hash1"
@@ -172,6 +203,7 @@ check attendance-qr-reissued "$(cat "$T/qr2.out")" "QR personale n. 2"
 pdftoppm -r 150 -png "$T/qr2.pdf" "$T/qr2" && badge2=$(zbarimg -q --raw "$T"/qr2-*.png 2>/dev/null)
 check_match attendance-qr-new "$badge2" '^DCP-[A-Z2-7]{26}$'
 [ "$badge2" != "$badge1" ] && pass attendance-qr-new-differs || fail attendance-qr-new-differs "$badge2"
+check attendance-qr-new-not-in-hub-db "$(sqlite3 "$HDB" .dump | grep -c "$badge2")" 0
 forged="${badge2:0:10}$([ "${badge2:10:1}" = A ] && echo B || echo A)${badge2:11}"
 if DOTE_NOW=$((T0 + 86400 + 3 * 3600)) play milano "wait-sync 15" "tap attendance" "type $badge1" "expect error:att" \
 	"expect-text Questo QR personale non è valido o è stato sostituito" "shot qr-revoked" \

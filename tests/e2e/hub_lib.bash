@@ -87,6 +87,9 @@ start_pg() {
 		-o "-k $T/pgsock -c listen_addresses= -p 5432 -c max_connections=200" start >/dev/null || return 1
 	runuser -u postgres -- "$PG_BIN/createdb" -h "$T/pgsock" -p 5432 dote || return 1
 	PG_URL="postgresql:///dote?host=$T/pgsock&port=5432&user=postgres"
+	# A PostgreSQL hub (and dote) must be told its document key's file
+	# (reports/store/doc_key.h); SQLite databases of the test share it.
+	export DOTE_HUB_KEY=${DOTE_HUB_KEY:-$T/document.key}
 }
 
 # backends: "sqlite" and, when a cluster starts, "pg". db_url BACKEND NAME

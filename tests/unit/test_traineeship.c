@@ -14,6 +14,7 @@
 #include "reports/store/store.h"
 #include "reports/store/traineeship.h"
 #include "reports/store/trainee_badge.h"
+#include "reports/store/doc_key.h"
 #include "core/attendance.h"
 #include "reports/web/placement_pdf.h"
 #include "core/files.h"
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #define ARGS(...) (&(struct store_args){ .v = { __VA_ARGS__ }, \
 	.n = (int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)) })
@@ -86,12 +88,136 @@ static int doc_lookup(void *ctx, const char *kiosk_id, unsigned char pk[32], int
 	return 0;
 }
 
+/* Lines of the whole database's dump (sqlite3 .dump, or pg_dump) that
+ * hold text; -1 when the dump could not be made. */
+static int dump_count(const char *db, int pg, const char *text)
+{
+	char cmd[1200], out[] = "/tmp/test_traineeship_dump_XXXXXX", *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int n = 0, fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), pg ? "pg_dump '%s' > %s 2>/dev/null" : "sqlite3 -batch '%s' .dump > %s 2>/dev/null",
+		 db, out);
+	if (system(cmd) || !(f = fopen(out, "r"))) {
+		unlink(out);
+		return -1;
+	}
+	while (getline(&line, &cap, f) > 0)
+		n += strstr(line, text) != NULL;
+	free(line);
+	fclose(f);
+	unlink(out);
+	return n;
+}
+
+/* The document key's file as 128 hex digits into hex (else ""), and its
+ * mode into *mode. */
+static void key_file(const char *db, int pg, char hex[130], unsigned *mode)
+{
+	char kp[400];
+	struct stat stt;
+	FILE *f;
+	hex[0] = '\0';
+	*mode = 0;
+	if (pg)
+		snprintf(kp, sizeof(kp), "%s", getenv("DOTE_HUB_KEY"));
+	else
+		snprintf(kp, sizeof(kp), "%s.document-key", db);
+	if (!stat(kp, &stt))
+		*mode = stt.st_mode & 0777;
+	if ((f = fopen(kp, "r"))) {
+		if (!fgets(hex, 130, f))
+			hex[0] = '\0';
+		fclose(f);
+	}
+	hex[strcspn(hex, "\n")] = '\0';
+}
+
 static const char *one(struct store *s, const char *sql, const char *arg)
 {
 	static char buf[256];
 	if (store_text(s, sql, arg ? ARGS(arg) : NULL, buf, sizeof(buf)))
 		snprintf(buf, sizeof(buf), "(none)");
 	return buf;
+}
+
+/* A hub of before the key file and the hashed QRs: its document key in
+ * the setting table, a document signed with it, a personal QR kept in
+ * clear. Migrated: the QR becomes its hash, the key goes to its file
+ * and leaves the table, and the old document still verifies. */
+static void legacy_hub(struct store *s, const char *db, int pg)
+{
+	unsigned char lpk[32], lsk[64], dk[32], pk[32], sk[64];
+	char lpkh[65], lskh[129], tok[RECEIPT_TOKEN_MAX], clear[BADGE_TEXT_MAX], h[BADGE_HASH_MAX], hex[130];
+	char kp[400], other[130];
+	struct receipt_fields f = { 0 };
+	unsigned mode;
+	int r;
+	if (pg)
+		snprintf(kp, sizeof(kp), "%s", getenv("DOTE_HUB_KEY"));
+	else
+		snprintf(kp, sizeof(kp), "%s.document-key", db);
+	unlink(kp);
+	crypto_sign_keypair(lpk, lsk);
+	sodium_bin2hex(lpkh, sizeof(lpkh), lpk, 32);
+	sodium_bin2hex(lskh, sizeof(lskh), lsk, 64);
+	store_exec(s, "DELETE FROM setting WHERE key IN ('document_secret_key', 'document_public_key')", NULL);
+	store_exec(s, "INSERT INTO setting(key, value) VALUES ('document_secret_key', ?1), ('document_public_key', ?2)",
+		   ARGS(lskh, lpkh));
+	f.version = RECEIPT_VERSION;
+	str_copy(f.kiosk_id, sizeof(f.kiosk_id), "DOC");
+	str_copy(f.comune, sizeof(f.comune), "015146");
+	str_copy(f.uuid, sizeof(f.uuid), U1);
+	str_copy(f.placement_code, sizeof(f.placement_code), "P1");
+	f.year = 2026;
+	f.seq = 7;
+	f.submitted = 1794816000;
+	receipt_sign(&f, lsk, tok, sizeof(tok));
+	badge_new(clear, sizeof(clear));
+	store_exec(s, "INSERT INTO trainee_badge(uuid, badge, issue, issued_at, issued_by)"
+		      " VALUES ('legacy', ?1, 1, '2026-01-01T00:00:00Z', 'old')", ARGS(clear));
+	CHECK_INT("an old hub's database holds its QR in clear", dump_count(db, pg, clear), 1);
+	if (pg)
+		store_exec(s, "DELETE FROM store_schema WHERE fingerprint LIKE 'traineeship:%'", NULL);
+	else
+		store_exec(s, "UPDATE schema_version SET version = 5 WHERE component = 'traineeship'", NULL);
+	CHECK_INT("the old hub's database migrated", traineeship_migrate(s), 0);
+	badge_hash(clear, h, sizeof(h));
+	CHECK_STR("its personal QR is now its hash",
+		  one(s, "SELECT badge FROM trainee_badge WHERE uuid = 'legacy'", NULL), h);
+	CHECK_INT("the QR itself is in no row", dump_count(db, pg, clear), 0);
+	CHECK_INT("the old hub's document key moved", doc_key_move(s), 0);
+	key_file(db, pg, hex, &mode);
+	CHECK("the file holds the old key, mode 0600", !strcmp(hex, lskh) && mode == 0600);
+	CHECK_STR("the setting table has it no more",
+		  one(s, "SELECT count(*) FROM setting WHERE key = 'document_secret_key'", NULL), "0");
+	CHECK_INT("nor any row of the dump", dump_count(db, pg, lskh), 0);
+	CHECK("a document signed before the move still verifies",
+	      traineeship_doc_key(s, dk) == 0 && receipt_verify(tok, doc_lookup, dk, &f) == RECEIPT_OK && f.seq == 7);
+	store_begin(s);
+	r = doc_key_load(s, pk, sk);
+	store_rollback(s);
+	CHECK("the hub signs on with the same key", r == 0 && !memcmp(pk, lpk, 32));
+	CHECK_INT("moved once: nothing left to move", doc_key_move(s), 0);
+	/* Another hub's key file is refused, not used. */
+	crypto_sign_keypair(pk, sk);
+	sodium_bin2hex(other, sizeof(other), sk, 64);
+	file_write_atomic(kp, other, 128, 0600);
+	store_begin(s);
+	r = doc_key_load(s, pk, sk);
+	store_rollback(s);
+	CHECK_INT("a key file that is not this database's is refused", r, -1);
+	unlink(kp);
+	store_begin(s);
+	r = doc_key_load(s, pk, sk);
+	store_rollback(s);
+	CHECK_INT("a missing key file with a key on record is refused", r, -1);
+	CHECK("and no new key was made", access(kp, F_OK) != 0);
+	sodium_memzero(lsk, sizeof(lsk));
+	sodium_memzero(sk, sizeof(sk));
 }
 
 int main(void)
@@ -171,6 +297,16 @@ int main(void)
 		FILE *p;
 		CHECK_INT("document signed", traineeship_doc_sign(s, U1, token, sizeof(token)), 0);
 		CHECK_INT("document key stored", traineeship_doc_key(s, dpk), 0);
+		{
+			char hex[130];
+			unsigned mode;
+			key_file(db, db != path, hex, &mode);
+			CHECK("the document key's secret half is in its own file, mode 0600",
+			      strlen(hex) == 128 && mode == 0600);
+			CHECK_STR("and not in the setting table",
+				  one(s, "SELECT count(*) FROM setting WHERE key LIKE 'document_secret%'", NULL), "0");
+			CHECK_INT("nor anywhere in the database's dump", dump_count(db, db != path, hex), 0);
+		}
 		CHECK_INT("document token verifies with the hub's document key",
 			  receipt_verify(token, doc_lookup, dpk, &rf), RECEIPT_OK);
 		CHECK("document token names the placement", !strcmp(rf.uuid, U1) && !strcmp(rf.placement_code, "P1") &&
@@ -293,6 +429,10 @@ int main(void)
 		CHECK("asked again: the same one", !strcmp(again, b1) && issue == 1);
 		CHECK_INT("reissued", trainee_badge_get(s, U1, 1, "tutor.milano", b2, sizeof(b2), &issue, err, sizeof(err)), 0);
 		CHECK("a new one, number 2", strcmp(b2, b1) && issue == 2);
+		trainee_badge_get(s, U1, 0, "tutor.milano", again, sizeof(again), &issue, err, sizeof(err));
+		CHECK("reprinted: the new one again", !strcmp(again, b2) && issue == 2);
+		CHECK_INT("the first QR is in no row of the database", dump_count(db, db != path, b1), 0);
+		CHECK_INT("nor the second", dump_count(db, db != path, b2), 0);
 		CHECK_INT("none for an unknown placement",
 			  trainee_badge_get(s, "nobody", 0, "tutor.milano", again, sizeof(again), NULL, err, sizeof(err)), 1);
 		traineeship_roster(s, "015146", &roster);
@@ -303,6 +443,22 @@ int main(void)
 		json_decref(roster);
 		CHECK_STR("both audited", one(s, "SELECT count(*) FROM traineeship_audit WHERE uuid = ?1 AND action LIKE 'badge%'", U1),
 			  "2");
+		/* A QR issued before the hub kept only hashes (its hash now,
+		 * from the migration): it cannot be derived, so no reprint,
+		 * with the way out said; a new one can be issued. */
+		{
+			char old[BADGE_TEXT_MAX], oh[BADGE_HASH_MAX], b3[BADGE_TEXT_MAX];
+			badge_new(old, sizeof(old));
+			badge_hash(old, oh, sizeof(oh));
+			store_exec(s, "UPDATE trainee_badge SET badge = ?2, issue = 1 WHERE uuid = ?1", ARGS(U1, oh));
+			err[0] = '\0';
+			CHECK_INT("an old QR cannot be reprinted",
+				  trainee_badge_get(s, U1, 0, "tutor.milano", again, sizeof(again), &issue, err, sizeof(err)), 2);
+			CHECK("the office is told to issue a new one", strstr(err, "Nuovo QR personale") != NULL && !again[0]);
+			CHECK_INT("a new one is issued",
+				  trainee_badge_get(s, U1, 1, "tutor.milano", b3, sizeof(b3), &issue, err, sizeof(err)), 0);
+			CHECK("number 2 again, the same as derived before", issue == 2 && !strcmp(b3, b2));
+		}
 	}
 	CHECK_STR("nothing stored by the refusals",
 		  one(s, "SELECT count(*) FROM attendance_event WHERE uuid = ?1", U1), "20");
@@ -574,6 +730,7 @@ int main(void)
 		  one(s, "SELECT (SELECT count(*) FROM trainee_badge WHERE uuid = ?1) + (SELECT count(*) FROM certificate_token WHERE uuid = ?1)", U1),
 		  "0");
 	CHECK_STR("their follow-up is gone", one(s, "SELECT count(*) FROM traineeship_followup WHERE uuid = ?1", U2), "0");
+	legacy_hub(s, db, db != path);
 	store_close(s);
 	if (db == path) {
 		/* A hub of before the follow-ups (traineeship schema 4)
@@ -587,11 +744,13 @@ int main(void)
 		s = store_open(path);
 		CHECK_STR("opened again, it has the follow-up table (schema 5)",
 			  one(s, "SELECT count(*) FROM traineeship_followup", NULL), "0");
-		CHECK_STR("its traineeship schema is 5",
-			  one(s, "SELECT version FROM schema_version WHERE component = 'traineeship'", NULL), "5");
+		CHECK_STR("its traineeship schema is 6",
+			  one(s, "SELECT version FROM schema_version WHERE component = 'traineeship'", NULL), "6");
 		store_close(s);
 	}
 	free(m);
 	unlink(path);
+	snprintf(err, sizeof(err), "%s.document-key", path);
+	unlink(err);
 	return check_done();
 }
