@@ -119,146 +119,165 @@ static int amend_result(int rc, const char *what, const char *id, const char *er
 	return rc == 0 ? 0 : rc < 0 ? 2 : 1;
 }
 
+/* What `dote call SUB ...` was given. */
+struct call_opts {
+	const char *db, *by, *note, *placement;
+	const char *args[64];
+	int n, dry;
+	struct call_spec spec;
+};
+
+/* One option at argv[*i] (its value after it) into o; 0, or 2 after
+ * saying what is wrong. */
+static int call_option(struct call_opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	char *field = NULL;
+	size_t size = 0;
+
+	if (!v) {
+		call_usage(stderr);
+		return 2;
+	}
+	++*i;
+	if (!strcmp(a, "--db"))
+		o->db = v;
+	else if (!strcmp(a, "--by"))
+		o->by = v;
+	else if (!strcmp(a, "--note"))
+		o->note = v;
+	else if (!strcmp(a, "--placement"))
+		o->placement = v;
+	else if (!strcmp(a, "--rules"))
+		return rules_arg(v, o->spec.rules, sizeof(o->spec.rules)) ? 2 : 0;
+	else if (!strcmp(a, "--code"))
+		field = o->spec.code, size = sizeof(o->spec.code);
+	else if (!strcmp(a, "--title"))
+		field = o->spec.title, size = sizeof(o->spec.title);
+	else if (!strcmp(a, "--opens"))
+		field = o->spec.opens, size = sizeof(o->spec.opens);
+	else if (!strcmp(a, "--deadline"))
+		field = o->spec.deadline, size = sizeof(o->spec.deadline);
+	else if (!strcmp(a, "--revert"))
+		field = o->spec.revert, size = sizeof(o->spec.revert);
+	else if (!strcmp(a, "--region"))
+		field = o->spec.region, size = sizeof(o->spec.region);
+	else {
+		error("unknown option '%s'", a);
+		call_usage(stderr);
+		return 2;
+	}
+	if (field && str_copy(field, size, v) >= size) {
+		error("%s: too long (at most %zu characters)", a, size - 1);
+		return 2;
+	}
+	return 0;
+}
+
+/* argv[2..] into o, then whether SUB got the arguments it takes: 0, or 2
+ * after the usage. */
+static int call_parse(const char *sub, int argc, char **argv, struct call_opts *o)
+{
+	char word[40];
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run")) {
+			o->dry = 1;
+		} else if (argv[i][0] != '-') {
+			if (o->n >= (int)ARRAY_SIZE(o->args)) {
+				call_usage(stderr);
+				return 2;
+			}
+			o->args[o->n++] = argv[i];
+		} else if (call_option(o, argc, argv, &i)) {
+			return 2;
+		}
+	}
+	if (!o->db || !*o->db)
+		o->db = "hub.db";
+	if (!o->by || !*o->by)
+		o->by = "dote";
+	snprintf(word, sizeof(word), " %.30s ", sub);
+	if (!strstr(" import list show history edit extend withdraw reinstate close ", word) ||
+	    ((!strcmp(sub, "import") || !strcmp(sub, "show") || !strcmp(sub, "history") || !strcmp(sub, "withdraw") ||
+	      !strcmp(sub, "reinstate") || !strcmp(sub, "close") || !strcmp(sub, "extend")) && o->n != 1) ||
+	    (!strcmp(sub, "edit") && o->n < 2) || (!strcmp(sub, "list") && o->n) ||
+	    (!strcmp(sub, "extend") && !o->spec.deadline[0])) {
+		call_usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+/* `dote call edit PLACEMENT FIELD=VALUE...`. */
+static int do_edit(struct store *s, const struct call_opts *o)
+{
+	const char *names[62], *values[62];
+	char pairs[62][2100], err[400];
+	int k;
+
+	for (k = 1; k < o->n; k++) {
+		char *eq;
+
+		if (str_copy(pairs[k - 1], sizeof(pairs[0]), o->args[k]) >= sizeof(pairs[0]) ||
+		    !(eq = strchr(pairs[k - 1], '='))) {
+			error("edit takes FIELD=VALUE pairs, not '%.40s'", o->args[k]);
+			return 2;
+		}
+		*eq = '\0';
+		names[k - 1] = pairs[k - 1];
+		values[k - 1] = eq + 1;
+	}
+	return amend_result(call_placement_edit(s, o->args[0], names, values, o->n - 1, o->by, o->note, err,
+					      sizeof(err)), "edited", o->args[0], err);
+}
+
 static int cmd_call(int argc, char **argv)
 {
-	const char *db = getenv("DOTE_HUB_DB"), *by = getenv("USER"), *note = "", *sub, *placement = NULL;
-	const char *args[64];
-	struct call_spec spec;
+	struct call_opts o = { .db = getenv("DOTE_HUB_DB"), .by = getenv("USER"), .note = "" };
+	const char *sub, *id;
 	struct store *s;
 	char err[400];
-	int i, n = 0, dry = 0, rc = 2;
+	int rc;
 
-	memset(&spec, 0, sizeof(spec));
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		call_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	sub = argv[1];
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *field = NULL;
-		size_t size = 0;
-
-		if (!strcmp(a, "--dry-run")) {
-			dry = 1;
-			continue;
-		}
-		if (a[0] != '-') {
-			if (n >= (int)ARRAY_SIZE(args)) {
-				call_usage(stderr);
-				return 2;
-			}
-			args[n++] = a;
-			continue;
-		}
-		if (!v) {
-			call_usage(stderr);
-			return 2;
-		}
-		i++;
-		if (!strcmp(a, "--db"))
-			db = v;
-		else if (!strcmp(a, "--by"))
-			by = v;
-		else if (!strcmp(a, "--note"))
-			note = v;
-		else if (!strcmp(a, "--placement"))
-			placement = v;
-		else if (!strcmp(a, "--rules")) {
-			if (rules_arg(v, spec.rules, sizeof(spec.rules)))
-				return 2;
-		} else if (!strcmp(a, "--code"))
-			field = spec.code, size = sizeof(spec.code);
-		else if (!strcmp(a, "--title"))
-			field = spec.title, size = sizeof(spec.title);
-		else if (!strcmp(a, "--opens"))
-			field = spec.opens, size = sizeof(spec.opens);
-		else if (!strcmp(a, "--deadline"))
-			field = spec.deadline, size = sizeof(spec.deadline);
-		else if (!strcmp(a, "--revert"))
-			field = spec.revert, size = sizeof(spec.revert);
-		else if (!strcmp(a, "--region"))
-			field = spec.region, size = sizeof(spec.region);
-		else {
-			error("unknown option '%s'", a);
-			call_usage(stderr);
-			return 2;
-		}
-		if (field && str_copy(field, size, v) >= size) {
-			error("%s: too long (at most %zu characters)", a, size - 1);
-			return 2;
-		}
-	}
-	if (!db || !*db)
-		db = "hub.db";
-	if (!by || !*by)
-		by = "dote";
-	if ((!strcmp(sub, "import") && n != 1) ||
-	    ((!strcmp(sub, "show") || !strcmp(sub, "history") || !strcmp(sub, "withdraw") ||
-	      !strcmp(sub, "reinstate") || !strcmp(sub, "close") || !strcmp(sub, "extend")) && n != 1) ||
-	    (!strcmp(sub, "edit") && n < 2) || (!strcmp(sub, "list") && n) ||
-	    (!strcmp(sub, "extend") && !spec.deadline[0])) {
-		call_usage(stderr);
+	if (call_parse(sub, argc, argv, &o))
 		return 2;
-	}
-	{
-		char word[40];
-
-		snprintf(word, sizeof(word), " %.30s ", sub);
-		if (!strstr(" import list show history edit extend withdraw reinstate close ", word)) {
-			call_usage(stderr);
-			return 2;
-		}
-	}
-	s = store_open(db);
+	s = store_open(o.db);
 	if (!s)
 		return 2;
+	id = o.n ? o.args[0] : NULL;
 	if (!strcmp(sub, "import")) {
 		/* The spec's code as it will be stored, for the summary line. */
-		struct call_spec shown = spec;
+		struct call_spec shown = o.spec;
 
-		call_code_normalise(spec.code, shown.code, sizeof(shown.code));
-		rc = do_import(s, args[0], &shown, dry, by);
+		call_code_normalise(o.spec.code, shown.code, sizeof(shown.code));
+		rc = do_import(s, id, &shown, o.dry, o.by);
 	} else if (!strcmp(sub, "list")) {
 		rc = call_list_print(s, stdout) ? 2 : 0;
 	} else if (!strcmp(sub, "show") || !strcmp(sub, "history")) {
-		int r = !strcmp(sub, "show") ? call_show_print(s, args[0], stdout)
-					     : call_history_print(s, args[0], stdout);
+		int r = !strcmp(sub, "show") ? call_show_print(s, id, stdout) : call_history_print(s, id, stdout);
 
 		if (r == 1)
-			fprintf(stderr, "dote call: no call '%s'\n", args[0]);
+			fprintf(stderr, "dote call: no call '%s'\n", id);
 		rc = r == 0 ? 0 : r == 1 ? 1 : 2;
 	} else if (!strcmp(sub, "edit")) {
-		const char *names[62], *values[62];
-		char pairs[62][2100];
-		int k;
-
-		for (k = 1; k < n; k++) {
-			char *eq;
-
-			if (str_copy(pairs[k - 1], sizeof(pairs[0]), args[k]) >= sizeof(pairs[0]) ||
-			    !(eq = strchr(pairs[k - 1], '='))) {
-				error("edit takes FIELD=VALUE pairs, not '%.40s'", args[k]);
-				store_close(s);
-				return 2;
-			}
-			*eq = '\0';
-			names[k - 1] = pairs[k - 1];
-			values[k - 1] = eq + 1;
-		}
-		rc = amend_result(call_placement_edit(s, args[0], names, values, n - 1, by, note, err,
-						      sizeof(err)), "edited", args[0], err);
+		rc = do_edit(s, &o);
 	} else if (!strcmp(sub, "extend")) {
-		rc = amend_result(call_extend(s, args[0], placement, spec.deadline, by, note, err, sizeof(err)),
-				  "extended", placement ? placement : args[0], err);
+		rc = amend_result(call_extend(s, id, o.placement, o.spec.deadline, o.by, o.note, err, sizeof(err)),
+				  "extended", o.placement ? o.placement : id, err);
 	} else if (!strcmp(sub, "withdraw")) {
-		rc = amend_result(call_placement_withdraw(s, args[0], by, note, err, sizeof(err)), "withdrawn",
-				  args[0], err);
+		rc = amend_result(call_placement_withdraw(s, id, o.by, o.note, err, sizeof(err)), "withdrawn", id, err);
 	} else if (!strcmp(sub, "reinstate")) {
-		rc = amend_result(call_placement_reinstate(s, args[0], by, note, err, sizeof(err)), "reinstated",
-				  args[0], err);
+		rc = amend_result(call_placement_reinstate(s, id, o.by, o.note, err, sizeof(err)), "reinstated", id,
+				  err);
 	} else {
-		rc = amend_result(call_close(s, args[0], by, note, err, sizeof(err)), "closed", args[0], err);
+		rc = amend_result(call_close(s, id, o.by, o.note, err, sizeof(err)), "closed", id, err);
 	}
 	store_close(s);
 	return rc;
