@@ -684,6 +684,96 @@ static int outcome_score(const struct app_row *a, int act, const struct selectio
 	return 0;
 }
 
+/* The columns of step act (allowed, from -> to) on a's selection row, and
+ * a as they leave it; *text becomes what the audit row says (for an
+ * outcome: the score and marks, written into what) and *audit_action its
+ * action. 0 or -1. */
+static int record_step(struct store *s, struct app_row *a, int act, enum selection_stage from, enum selection_stage to,
+		       const struct selection_input *x, const char *score, const char *marks, const char **text,
+		       const char **audit_action, char *what, size_t wsize)
+{
+	const char *t = *text;
+
+	switch (act) {
+	case SELECTION_REQUIREMENTS_MET:
+	case SELECTION_REQUIREMENTS_NOT_MET:
+		*audit_action = act == SELECTION_REQUIREMENTS_MET ? "requirements_ok" : "requirements_ko";
+		if (store_exec(s, "UPDATE selection SET requirements = ?2, requirements_note = ?3, reason = ?4"
+				  " WHERE uuid = ?1", ARGS(a->uuid, act == SELECTION_REQUIREMENTS_MET ? "ok" : "ko", t,
+							   act == SELECTION_REQUIREMENTS_MET ? "" : t)) != 1)
+			return -1;
+		str_copy(a->reason, sizeof(a->reason), act == SELECTION_REQUIREMENTS_MET ? "" : t);
+		return 0;
+	case SELECTION_CONVOKE:
+		*audit_action = from == SELECTION_CONVOKED ? "interview_changed" : "status";
+		if (store_exec(s, "UPDATE selection SET interview_at = ?2, interview_place = ?3, interview_note = ?4"
+				  " WHERE uuid = ?1", ARGS(a->uuid, x->at, x->place, t)) != 1)
+			return -1;
+		str_copy(a->interview_at, sizeof(a->interview_at), x->at);
+		str_copy(a->place, sizeof(a->place), x->place);
+		str_copy(a->note, sizeof(a->note), t);
+		return 0;
+	case SELECTION_MARK_ASSESSED:
+	case SELECTION_MARK_UNSUITABLE:
+	case SELECTION_MARK_ABSENT:
+		*audit_action = act == SELECTION_MARK_ABSENT ? "absent" : "score";
+		if (store_exec(s, "UPDATE selection SET outcome = ?2, score = CAST(NULLIF(?3, '') AS INTEGER),"
+				  " outcome_note = ?4, reason = ?5, marks = ?6 WHERE uuid = ?1",
+			       ARGS(a->uuid, act == SELECTION_MARK_ASSESSED ? "idoneo" : "non_idoneo", score, t,
+				    act == SELECTION_MARK_ASSESSED ? "" : t, marks)) != 1)
+			return -1;
+		str_copy(a->score, sizeof(a->score), score);
+		str_copy(a->reason, sizeof(a->reason), act == SELECTION_MARK_ASSESSED ? "" : t);
+		if (act != SELECTION_MARK_ABSENT) {
+			/* The audit row keeps the marks the score was computed from. */
+			snprintf(what, wsize, "%s, punteggio %s%s%s%s%s", act == SELECTION_MARK_ASSESSED ? "idoneo"
+				 : "non idoneo", *score ? score : "-", *marks ? " = " : "", marks, *t ? " – " : "", t);
+			*text = what;
+		}
+		return 0;
+	case SELECTION_RENOUNCE:
+	case SELECTION_WITHDRAW:
+	case SELECTION_DROP_OUT:
+		if (store_exec(s, "UPDATE selection SET reason = ?2 WHERE uuid = ?1", ARGS(a->uuid, t)) != 1)
+			return -1;
+		str_copy(a->reason, sizeof(a->reason), t);
+		if (act == SELECTION_WITHDRAW || act == SELECTION_DROP_OUT)
+			*audit_action = "status";
+		return 0;
+	case SELECTION_UNDO:
+		/* Back before an outcome or a requirements check: it is no longer recorded. */
+		if (to <= SELECTION_CONVOKED &&
+		    store_exec(s, "UPDATE selection SET outcome = NULL, score = NULL, marks = '', reason = ''"
+				  " WHERE uuid = ?1",
+			       ARGS(a->uuid)) != 1)
+			return -1;
+		if (to == SELECTION_RECEIVED &&
+		    store_exec(s, "UPDATE selection SET requirements = NULL WHERE uuid = ?1", ARGS(a->uuid)) != 1)
+			return -1;
+		if (to == SELECTION_RANKED || to == SELECTION_SELECTED)
+			a->reason[0] = '\0';
+		return 0;
+	default:
+		*audit_action = "status";
+		return 0;
+	}
+}
+
+/* A version given with the form that is not a's: err says who changed it
+ * since and what it is now; 1. Else 0. */
+static int stale_version(struct store *s, struct app_row *a, const char *version, char *err, size_t errsize)
+{
+	char who[120];
+
+	if (!version || !strcmp(version, a->version))
+		return 0;
+	last_change(s, a, who, sizeof(who));
+	snprintf(err, errsize, "La domanda è stata modificata nel frattempo%s%s: ora è «%s». Nulla è stato "
+		 "salvato: controlla la pagina aggiornata e, se serve, ripeti l'operazione.",
+		 *who ? " da " : "", who, selection_stage_label(stage_derive(a)));
+	return 1;
+}
+
 int selection_act(struct store *s, const char *scope, const char *id, const char *action, const char *by,
 		  const struct selection_input *in, char *err, size_t errsize)
 {
@@ -694,6 +784,7 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	enum selection_stage from, to;
 	const char *text = x->note ? x->note : "", *audit_action;
 	char now[32], score[8] = "", marks[SELECTION_CRITERIA_MAX * (SELECTION_CRITERION_NAME_MAX + 24)] = "";
+	char what[SELECTION_NOTE_MAX + sizeof(marks) + 64];
 	int act = selection_action_of(action), rc;
 
 	err[0] = '\0';
@@ -713,15 +804,8 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	if (rc)
 		goto out;
 	rc = 2;
-	if (x->version && strcmp(x->version, a.version)) {
-		char who[120];
-
-		last_change(s, &a, who, sizeof(who));
-		snprintf(err, errsize, "La domanda è stata modificata nel frattempo%s%s: ora è «%s». Nulla è stato "
-			 "salvato: controlla la pagina aggiornata e, se serve, ripeti l'operazione.",
-			 *who ? " da " : "", who, selection_stage_label(stage_derive(&a)));
+	if (stale_version(s, &a, x->version, err, errsize))
 		goto out;
-	}
 	from = stage_derive(&a);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.reason = text;
@@ -739,81 +823,11 @@ int selection_act(struct store *s, const char *scope, const char *id, const char
 	    (rc = outcome_score(&a, act, x, score, sizeof(score), marks, sizeof(marks), err, errsize)))
 		goto out;
 	rc = -1;
-	if (selection_row(s, a.uuid, now))
-		goto out;
 	audit_action = action;
-	switch (act) {
-	case SELECTION_REQUIREMENTS_MET:
-	case SELECTION_REQUIREMENTS_NOT_MET:
-		audit_action = act == SELECTION_REQUIREMENTS_MET ? "requirements_ok" : "requirements_ko";
-		if (store_exec(s, "UPDATE selection SET requirements = ?2, requirements_note = ?3, reason = ?4"
-				  " WHERE uuid = ?1", ARGS(a.uuid, act == SELECTION_REQUIREMENTS_MET ? "ok" : "ko", text,
-							   act == SELECTION_REQUIREMENTS_MET ? "" : text)) != 1)
-			goto out;
-		str_copy(a.reason, sizeof(a.reason), act == SELECTION_REQUIREMENTS_MET ? "" : text);
-		break;
-	case SELECTION_CONVOKE:
-		audit_action = from == SELECTION_CONVOKED ? "interview_changed" : "status";
-		if (store_exec(s, "UPDATE selection SET interview_at = ?2, interview_place = ?3, interview_note = ?4"
-				  " WHERE uuid = ?1", ARGS(a.uuid, x->at, x->place, text)) != 1)
-			goto out;
-		str_copy(a.interview_at, sizeof(a.interview_at), x->at);
-		str_copy(a.place, sizeof(a.place), x->place);
-		str_copy(a.note, sizeof(a.note), text);
-		break;
-	case SELECTION_MARK_ASSESSED:
-	case SELECTION_MARK_UNSUITABLE:
-	case SELECTION_MARK_ABSENT:
-		audit_action = act == SELECTION_MARK_ABSENT ? "absent" : "score";
-		if (store_exec(s, "UPDATE selection SET outcome = ?2, score = CAST(NULLIF(?3, '') AS INTEGER),"
-				  " outcome_note = ?4, reason = ?5, marks = ?6 WHERE uuid = ?1",
-			       ARGS(a.uuid, act == SELECTION_MARK_ASSESSED ? "idoneo" : "non_idoneo", score, text,
-				    act == SELECTION_MARK_ASSESSED ? "" : text, marks)) != 1)
-			goto out;
-		str_copy(a.score, sizeof(a.score), score);
-		str_copy(a.reason, sizeof(a.reason), act == SELECTION_MARK_ASSESSED ? "" : text);
-		if (act != SELECTION_MARK_ABSENT) {
-			char what[SELECTION_NOTE_MAX + sizeof(marks) + 64];
-
-			/* The audit row keeps the marks the score was computed from. */
-			snprintf(what, sizeof(what), "%s, punteggio %s%s%s%s%s", act == SELECTION_MARK_ASSESSED ? "idoneo"
-				 : "non idoneo", *score ? score : "-", *marks ? " = " : "", marks, *text ? " – " : "",
-				 text);
-			text = what;
-			if (apply_stage(s, &a, from, to, audit_action, by, text, now))
-				goto out;
-			goto notify;
-		}
-		break;
-	case SELECTION_RENOUNCE:
-	case SELECTION_WITHDRAW:
-	case SELECTION_DROP_OUT:
-		if (store_exec(s, "UPDATE selection SET reason = ?2 WHERE uuid = ?1", ARGS(a.uuid, text)) != 1)
-			goto out;
-		str_copy(a.reason, sizeof(a.reason), text);
-		if (act == SELECTION_WITHDRAW || act == SELECTION_DROP_OUT)
-			audit_action = "status";
-		break;
-	case SELECTION_UNDO:
-		/* Back before an outcome or a requirements check: it is no longer recorded. */
-		if (to <= SELECTION_CONVOKED &&
-		    store_exec(s, "UPDATE selection SET outcome = NULL, score = NULL, marks = '', reason = ''"
-				  " WHERE uuid = ?1",
-			       ARGS(a.uuid)) != 1)
-			goto out;
-		if (to == SELECTION_RECEIVED &&
-		    store_exec(s, "UPDATE selection SET requirements = NULL WHERE uuid = ?1", ARGS(a.uuid)) != 1)
-			goto out;
-		if (to == SELECTION_RANKED || to == SELECTION_SELECTED)
-			a.reason[0] = '\0';
-		break;
-	default:
-		audit_action = "status";
-		break;
-	}
-	if (apply_stage(s, &a, from, to, audit_action, by, text, now))
+	if (selection_row(s, a.uuid, now) ||
+	    record_step(s, &a, act, from, to, x, score, marks, &text, &audit_action, what, sizeof(what)) ||
+	    apply_stage(s, &a, from, to, audit_action, by, text, now))
 		goto out;
-notify:
 	/* Requirements met is an inner step: the convocation that follows is the news. */
 	if (to != SELECTION_ELIGIBLE && notify_stage(s, &a, to, now))
 		goto out;
