@@ -6,7 +6,8 @@
 # half on unknown names, while the real user, who logged in from
 # 127.0.0.1 before the spray began (staff do), logs in with the right
 # password every 3 s: every one of the user's logins succeeds, in under
-# 5 s each (the wait for a password-hash slot).
+# 5 s each (the wait for a password-hash slot; on a loaded machine, 20
+# times its login with no spray).
 # The hub's default login limits. tests/tools/hubsiege.py does both.
 . "$(dirname "$0")/hub_lib.bash"
 
@@ -24,8 +25,13 @@ tries=$(kv user_tries "$r")
 if [ "${tries:-0}" -ge 6 ]; then pass "user-tried-during-spray"; else fail "user-tried-during-spray" "$tries"; fi
 check "user-logged-in-before-spray" "$(kv user_before "$r")" 303
 check "user-logs-in-every-time" "$(kv user_ok "$r")" "$tries"
-p95=$(kv user_p95_ms "$r")
-if [ "${p95:-99999}" -le 5000 ]; then pass "user-login-p95-under-5s"; else fail "user-login-p95-under-5s" "$p95 ms"; fi
+# The wait is for password-hash slots, so it scales with the machine: 5 s
+# on a quiet one (1.2-1.5 s measured), or 20 of the user's logins before
+# the spray, measured in the same run (a CI run at load 15 took 6.7 s).
+p95=$(kv user_p95_ms "$r") base=$(kv user_base_ms "$r")
+bound=$(( ${base:-0} * 20 > 5000 ? ${base:-0} * 20 : 5000 ))
+if [ "${p95:-99999}" -le "$bound" ]; then pass "user-login-p95-bounded"; else
+	fail "user-login-p95-bounded" "$p95 ms, bound $bound ms (baseline $base ms)"; fi
 # The spray was real: the attackers' wrong passwords were checked (401).
 case "$(kv attack_codes "$r")" in
 *401:*) pass "spray-passwords-checked" ;;
