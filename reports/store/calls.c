@@ -473,7 +473,6 @@ static void import_state_release(struct import_state *st)
 	free(st->old_rules);
 }
 
-/* Compares the file with the hub: changes into r, problems too. */
 /* Whether code is in list (codes separated by commas or spaces). */
 static int code_listed(const char *list, const char *code)
 {
@@ -488,28 +487,25 @@ static int code_listed(const char *list, const char *code)
 	return 0;
 }
 
-static int import_compare(struct store *s, struct import_state *st, struct call_import *r)
+/* For each row of the file, the index of the first row with the same
+ * code, or -1 for the first (and a row without a code); NULL when out of
+ * memory. Free it. */
+static int *import_duplicates(const struct import_state *st)
 {
-	struct pl **sorted = calloc((size_t)st->nrows + 1, sizeof(*sorted));
-	int i, present[PF_N], *dup_of = NULL;
-	char what[400], kept[200];
+	const struct pl **sorted = calloc((size_t)st->nrows + 1, sizeof(*sorted));
+	int *dup_of = malloc(sizeof(*dup_of) * ((size_t)st->nrows + 1)), i;
 
-	if (!sorted)
-		return -1;
-	for (i = 0; i < PF_N; i++)
-		present[i] = st->map[i] >= 0 || i == PF_STATUS || i == PF_DEADLINE ||
-			     (i == PF_TITLE && st->map[PF_OFFICE] >= 0);
-	/* A title taken from the office only changes with the office. */
-	for (i = 0; i < st->nrows; i++)
-		sorted[i] = &st->rows[i];
-	qsort(sorted, (size_t)st->nrows, sizeof(*sorted), by_code_row);
-	dup_of = malloc(sizeof(*dup_of) * ((size_t)st->nrows + 1));
-	if (!dup_of) {
+	if (!sorted || !dup_of) {
 		free(sorted);
-		return -1;
+		free(dup_of);
+		return NULL;
 	}
-	for (i = 0; i < st->nrows; i++)
+	for (i = 0; i < st->nrows; i++) {
+		sorted[i] = &st->rows[i];
 		dup_of[i] = -1;
+	}
+	/* By code, then row: the first of a run is the earliest row. */
+	qsort(sorted, (size_t)st->nrows, sizeof(*sorted), by_code_row);
 	for (i = 1; i < st->nrows; i++)
 		if (*pv(sorted[i], PF_CODE) && !strcmp(pv(sorted[i], PF_CODE), pv(sorted[i - 1], PF_CODE))) {
 			int first = i - 1;
@@ -518,14 +514,111 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 				first--;
 			dup_of[sorted[i] - st->rows] = (int)(sorted[first] - st->rows);
 		}
+	free(sorted);
+	return dup_of;
+}
+
+/* Row i of the file, p, a placement the call does not have yet: its code
+ * must be new to the hub and its deadline not past; a CHANGE_NEW line
+ * shows it as read. 0 or -1. */
+static int compare_new(struct store *s, struct import_state *st, struct call_import *r, struct pl *p, int i)
+{
+	const struct vocab *a = vocab_find(placement_areas, placement_areas_n, pv(p, PF_AREA));
+	struct store_res *res = NULL;
+	char what[400];
+
+	if (store_query(s, "SELECT c.code FROM placement p JOIN call c ON c.id = p.call_id WHERE p.code = ?1",
+			ARGS(pv(p, PF_CODE)), &res))
+		return -1;
+	if (store_res_rows(res) > 0)
+		csv_problem(r, p->row, st->map[PF_CODE] + 1, pf_label[PF_CODE], "il codice progetto"
+			    " %s appartiene già all'avviso %s: usa un codice nuovo", pv(p, PF_CODE),
+			    store_res_get(res, 0, 0));
+	store_res_free(res);
+	if (*pv(p, PF_DEADLINE) && strcmp(pv(p, PF_DEADLINE), st->today) < 0)
+		csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
+			    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da"
+			    " oggi (%s) in poi", pv(p, PF_DEADLINE), st->today);
+	/* The office and address as read from the file: where a wrong
+	 * encoding or a shifted column shows before publishing. */
+	snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s · %.120s, %.120s",
+		 a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS), pv(p, PF_MONTHS), pv(p, PF_HOURS),
+		 pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE), pv(p, PF_OFFICE), pv(p, PF_ADDRESS));
+	change_add(r, CHANGE_NEW, p, i, what);
+	return 0;
+}
+
+/* Row i of the file, p, against the hub's old: columns the file lacks
+ * (present[j] 0) keep the hub's values; an amendment made at the hub (an
+ * extension, a withdrawal) is not undone by the call's table, which
+ * predates it (issue 18), unless the coordinator names the line
+ * (revert); the line is CHANGED, KEPT or UNCHANGED. */
+static void compare_existing(struct import_state *st, struct call_import *r, struct pl *p, struct pl *old, int i,
+			     const int *present)
+{
+	char what[400], kept[200] = "";
+	int j;
+
+	old->seen = 1;
+	if (strcmp(pv(old, PF_COMUNE), pv(p, PF_COMUNE)) && *pv(p, PF_COMUNE)) {
+		const struct comune *c = comune_by_istat(pv(old, PF_COMUNE));
+
+		csv_problem(r, p->row, st->map[PF_COMUNE] + 1, pf_label[PF_COMUNE], "il progetto %s è"
+			    " del Comune di %s: un progetto non cambia Comune (ritiralo e pubblicane uno"
+			    " nuovo)", pv(p, PF_CODE), c ? c->name : pv(old, PF_COMUNE));
+		return;
+	}
+	for (j = 0; j < PF_N; j++)
+		if (!present[j])
+			pl_set(p, j, pv(old, j));
+	if (!code_listed(st->spec.revert, pv(p, PF_CODE))) {
+		if (!strcmp(pv(old, PF_STATUS), "closed") && strcmp(pv(p, PF_STATUS), "closed")) {
+			pl_set(p, PF_STATUS, "closed");
+			snprintf(kept, sizeof(kept), "ritiro mantenuto");
+		}
+		if (strcmp(pv(old, PF_DEADLINE), pv(p, PF_DEADLINE)) > 0) {
+			size_t kl = strlen(kept);
+
+			snprintf(kept + kl, sizeof(kept) - kl, "%sproroga mantenuta: scadenza %s (nel file %s)",
+				 kl ? "; " : "", pv(old, PF_DEADLINE), pv(p, PF_DEADLINE));
+			pl_set(p, PF_DEADLINE, pv(old, PF_DEADLINE));
+		}
+	}
+	if (strcmp(pv(p, PF_DEADLINE), pv(old, PF_DEADLINE)) && strcmp(pv(p, PF_DEADLINE), st->today) < 0)
+		csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
+			    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da oggi"
+			    " (%s) in poi", pv(p, PF_DEADLINE), st->today);
+	if (pl_diff(old, p, NULL, what, sizeof(what))) {
+		if (*kept) {
+			size_t wl = strlen(what);
+
+			snprintf(what + wl, sizeof(what) - wl, "; %s", kept);
+		}
+		change_add(r, CHANGE_CHANGED, p, i, what);
+	} else if (*kept) {
+		/* Shown, so that the coordinator sees what the file would have undone. */
+		change_add(r, CHANGE_KEPT, p, i, kept);
+	} else {
+		change_add(r, CHANGE_UNCHANGED, p, i, NULL);
+	}
+}
+
+/* Compares the file with the hub: changes into r, problems too. 0 or -1. */
+static int import_compare(struct store *s, struct import_state *st, struct call_import *r)
+{
+	int i, present[PF_N], *dup_of = import_duplicates(st);
+
+	if (!dup_of)
+		return -1;
+	/* A title taken from the office only changes with the office. */
+	for (i = 0; i < PF_N; i++)
+		present[i] = st->map[i] >= 0 || i == PF_STATUS || i == PF_DEADLINE ||
+			     (i == PF_TITLE && st->map[PF_OFFICE] >= 0);
 	for (i = 0; i < st->nrows; i++) {
 		struct pl *p = &st->rows[i], *old = NULL;
-		struct store_res *res = NULL;
-		int j;
 
 		if (!*pv(p, PF_CODE))
 			continue;
-		/* The same code twice in the file (sorted: by code, then row). */
 		if (dup_of[i] >= 0) {
 			csv_problem(r, p->row, st->map[PF_CODE] + 1, pf_label[PF_CODE], "codice progetto"
 				    " %s ripetuto (c'è già alla riga %d): ogni progetto ha il suo codice",
@@ -538,87 +631,16 @@ static int import_compare(struct store *s, struct import_state *st, struct call_
 			key.v[PF_CODE] = p->v[PF_CODE];
 			old = bsearch(&key, st->old, (size_t)st->nold, sizeof(*st->old), by_code);
 		}
-		if (!old) {
-			if (store_query(s, "SELECT c.code FROM placement p JOIN call c ON c.id = p.call_id"
-					   " WHERE p.code = ?1", ARGS(pv(p, PF_CODE)), &res)) {
-				free(sorted);
-				free(dup_of);
-				return -1;
-			}
-			if (store_res_rows(res) > 0)
-				csv_problem(r, p->row, st->map[PF_CODE] + 1, pf_label[PF_CODE], "il codice progetto"
-					    " %s appartiene già all'avviso %s: usa un codice nuovo", pv(p, PF_CODE),
-					    store_res_get(res, 0, 0));
-			store_res_free(res);
-			if (*pv(p, PF_DEADLINE) && strcmp(pv(p, PF_DEADLINE), st->today) < 0)
-				csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
-					    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da"
-					    " oggi (%s) in poi", pv(p, PF_DEADLINE), st->today);
-			{
-				const struct vocab *a = vocab_find(placement_areas, placement_areas_n, pv(p, PF_AREA));
-
-				/* The office and address as read from the file: where a
-				 * wrong encoding or a shifted column shows before publishing. */
-				snprintf(what, sizeof(what), "%s · %s posti · %s mesi · %s ore · %s € · scadenza %s"
-					 " · %.120s, %.120s", a ? a->it : pv(p, PF_AREA), pv(p, PF_SEATS),
-					 pv(p, PF_MONTHS), pv(p, PF_HOURS), pv(p, PF_ALLOWANCE), pv(p, PF_DEADLINE),
-					 pv(p, PF_OFFICE), pv(p, PF_ADDRESS));
-			}
-			change_add(r, CHANGE_NEW, p, i, what);
-			continue;
+		if (!old && compare_new(s, st, r, p, i)) {
+			free(dup_of);
+			return -1;
 		}
-		old->seen = 1;
-		if (strcmp(pv(old, PF_COMUNE), pv(p, PF_COMUNE)) && *pv(p, PF_COMUNE)) {
-			const struct comune *c = comune_by_istat(pv(old, PF_COMUNE));
-
-			csv_problem(r, p->row, st->map[PF_COMUNE] + 1, pf_label[PF_COMUNE], "il progetto %s è"
-				    " del Comune di %s: un progetto non cambia Comune (ritiralo e pubblicane uno"
-				    " nuovo)", pv(p, PF_CODE), c ? c->name : pv(old, PF_COMUNE));
-			continue;
-		}
-		/* Columns the file does not have keep the hub's values. */
-		for (j = 0; j < PF_N; j++)
-			if (!present[j])
-				pl_set(p, j, pv(old, j));
-		/* An amendment made at the hub (an extension, a withdrawal) is not
-		 * undone by the call's table, which predates it (issue 18); the
-		 * coordinator names the lines where the file must win (revert). */
-		kept[0] = '\0';
-		if (!code_listed(st->spec.revert, pv(p, PF_CODE))) {
-			if (!strcmp(pv(old, PF_STATUS), "closed") && strcmp(pv(p, PF_STATUS), "closed")) {
-				pl_set(p, PF_STATUS, "closed");
-				snprintf(kept, sizeof(kept), "ritiro mantenuto");
-			}
-			if (strcmp(pv(old, PF_DEADLINE), pv(p, PF_DEADLINE)) > 0) {
-				size_t kl = strlen(kept);
-
-				snprintf(kept + kl, sizeof(kept) - kl, "%sproroga mantenuta: scadenza %s (nel file %s)",
-					 kl ? "; " : "", pv(old, PF_DEADLINE), pv(p, PF_DEADLINE));
-				pl_set(p, PF_DEADLINE, pv(old, PF_DEADLINE));
-			}
-		}
-		if (strcmp(pv(p, PF_DEADLINE), pv(old, PF_DEADLINE)) &&
-		    strcmp(pv(p, PF_DEADLINE), st->today) < 0)
-			csv_problem(r, p->row, st->map[PF_DEADLINE] >= 0 ? st->map[PF_DEADLINE] + 1 : 0,
-				    pf_label[PF_DEADLINE], "scadenza %s già passata: scrivi una data da oggi"
-				    " (%s) in poi", pv(p, PF_DEADLINE), st->today);
-		if (pl_diff(old, p, NULL, what, sizeof(what))) {
-			if (*kept) {
-				size_t wl = strlen(what);
-				snprintf(what + wl, sizeof(what) - wl, "; %s", kept);
-			}
-			change_add(r, CHANGE_CHANGED, p, i, what);
-		} else if (*kept) {
-			/* Shown, so that the coordinator sees what the file would have undone. */
-			change_add(r, CHANGE_KEPT, p, i, kept);
-		} else {
-			change_add(r, CHANGE_UNCHANGED, p, i, NULL);
-		}
+		if (old)
+			compare_existing(st, r, p, old, i, present);
 	}
 	for (i = 0; i < st->nold; i++)
 		if (!st->old[i].seen && !strcmp(pv(&st->old[i], PF_STATUS), "open"))
 			change_add(r, CHANGE_WITHDRAWN, &st->old[i], -1, "non è più nel file dell'avviso");
-	free(sorted);
 	free(dup_of);
 	return 0;
 }
