@@ -632,64 +632,52 @@ int traineeship_classroom_set(struct store *s, const char *uuid, const char *mon
 
 /* -------------------------------------------------------------- register */
 
-int traineeship_month(struct store *s, const char *uuid, const char *month,
-		      struct register_month *m)
+/* The month's absences (first: its first day) into m's days and counts;
+ * its suspensions as ranges of days into susp. 0 or -1. */
+static int month_absences(struct store *s, const char *uuid, struct register_month *m, long first,
+			  struct day_range *susp, size_t *nsusp)
 {
 	struct store_res *r = NULL;
-	struct attendance_event *ev = NULL;
-	struct attendance_day days[40];
-	struct day_range susp[PLACEMENT_SUSPENSIONS_MAX];
-	size_t nsusp = 0;
-	char from[24], to[24];
-	long first, start, end;
-	int y, mo, rc, nd, attended = 0, n;
 
-	memset(m, 0, sizeof(*m));
-	if (month_parse(month, &y, &mo))
-		return -1;
-	rc = traineeship_get(s, uuid, &m->t);
-	if (rc)
-		return rc;
-	rc = -1;
-	str_copy(m->month, sizeof(m->month), month);
-	m->ndays = days_in_month(y, mo);
-	first = cal_day(y, mo, 1);
-	start = cal_parse(m->t.start);
-	end = cal_parse(m->t.end);
-	for (int i = 0; i < m->ndays; i++) {
-		cal_format(first + i, m->days[i].date, sizeof(m->days[i].date));
-		m->days[i].working = cal_is_working_day(first + i) && first + i >= start && first + i <= end;
-	}
-
-	/* Absences; suspensions also shape what the month expects. */
 	if (store_query(s, "SELECT day, kind FROM absence WHERE uuid = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
 			ARGS(uuid, m->days[0].date, m->days[m->ndays - 1].date), &r))
-		goto out;
+		return -1;
 	for (int i = 0; i < store_res_rows(r); i++) {
 		long d = cal_parse(cell(r, i, 0));
+
 		if (d < first || d >= first + m->ndays)
 			continue;
 		str_copy(m->days[d - first].absence, sizeof(m->days[0].absence), cell(r, i, 1));
 		for (int k = 0; k < ABSENCE_KINDS; k++)
 			if (!strcmp(cell(r, i, 1), absence_kinds[k]) && m->days[d - first].working)
 				m->absence_days[k]++;
-		if (!strcmp(cell(r, i, 1), "suspension") && nsusp < PLACEMENT_SUSPENSIONS_MAX) {
+		if (!strcmp(cell(r, i, 1), "suspension") && *nsusp < PLACEMENT_SUSPENSIONS_MAX) {
 			/* Consecutive days join one range. */
-			if (nsusp && susp[nsusp - 1].to == d - 1)
-				susp[nsusp - 1].to = d;
+			if (*nsusp && susp[*nsusp - 1].to == d - 1)
+				susp[*nsusp - 1].to = d;
 			else
-				susp[nsusp++] = (struct day_range){ d, d };
+				susp[(*nsusp)++] = (struct day_range){ d, d };
 		}
 	}
 	store_res_free(r);
-	r = NULL;
+	return 0;
+}
 
-	/* Events of the month's local days. */
+/* The sign-ins and outs of the month's local days into m's days;
+ * *attended the minutes they add up to. 0 or -1. */
+static int month_events(struct store *s, const char *uuid, struct register_month *m, long first, int *attended)
+{
+	struct store_res *r = NULL;
+	struct attendance_event *ev = NULL;
+	struct attendance_day days[40];
+	char from[24], to[24];
+	int n, nd, rc = -1;
+
 	snprintf(from, sizeof(from), "%lld", (long long)local_midnight(first));
 	snprintf(to, sizeof(to), "%lld", (long long)local_midnight(first + m->ndays));
 	if (store_query(s, "SELECT at, kind FROM attendance_event WHERE uuid = ?1 AND at >= ?2 AND at < ?3",
 			ARGS(uuid, from, to), &r))
-		goto out;
+		return -1;
 	n = store_res_rows(r);
 	ev = calloc((size_t)n + 1, sizeof(*ev));
 	if (!ev)
@@ -704,6 +692,7 @@ int traineeship_month(struct store *s, const char *uuid, const char *month,
 	for (int i = 0; i < nd; i++) {
 		long d = cal_parse(days[i].date);
 		struct register_day *rd;
+
 		if (d < first || d >= first + m->ndays)
 			continue;
 		rd = &m->days[d - first];
@@ -715,27 +704,29 @@ int traineeship_month(struct store *s, const char *uuid, const char *month,
 			hhmm(days[i].first_in, rd->first_in);
 		if (days[i].last_out)
 			hhmm(days[i].last_out, rd->last_out);
-		attended += rd->minutes;
+		*attended += rd->minutes;
 		m->missing_out += rd->missing_out;
 		m->orphan_out += rd->orphan_out;
 	}
+	rc = 0;
+out:
+	free(ev);
 	store_res_free(r);
-	r = NULL;
+	return rc;
+}
 
-	/* The allowance as it stands; the frozen one once confirmed. */
-	{
-		struct month_expected e;
-		if (placement_month_expected(start, end, m->t.weekly_minutes, y, mo, susp, nsusp, &e) ||
-		    allowance_compute(&m->t.rule, &e, attended, &m->allowance))
-			goto out;
-		allowance_explain(&m->t.rule, &m->allowance, m->explain, sizeof(m->explain));
-	}
+/* The month's stored row: classroom minutes, confirmation, payment, and
+ * once confirmed the allowance frozen then. 0 or -1. */
+static int month_stored(struct store *s, const char *uuid, const char *month, struct register_month *m)
+{
+	struct store_res *r = NULL;
+
 	if (store_query(s,
 			"SELECT classroom_minutes, confirmed_at, confirmed_by, paid_at, attended_minutes,"
 			" expected_minutes, rate_permille, base_cents, due_cents, explain, working_days,"
 			" due_days, suspended_days, why"
 			" FROM register_month WHERE uuid = ?1 AND month = ?2", ARGS(uuid, month), &r))
-		goto out;
+		return -1;
 	if (store_res_rows(r) == 1) {
 		m->classroom_minutes = atoi(cell(r, 0, 0));
 		str_copy(m->confirmed_at, sizeof(m->confirmed_at), cell(r, 0, 1));
@@ -743,6 +734,7 @@ int traineeship_month(struct store *s, const char *uuid, const char *month,
 		str_copy(m->paid_at, sizeof(m->paid_at), cell(r, 0, 3));
 		if (m->confirmed_at[0]) {
 			struct allowance_month *a = &m->allowance;
+
 			a->attended_minutes = atoi(cell(r, 0, 4));
 			a->exp.expected_minutes = atoi(cell(r, 0, 5));
 			a->rate_permille = atoi(cell(r, 0, 6));
@@ -754,11 +746,42 @@ int traineeship_month(struct store *s, const char *uuid, const char *month,
 			a->exp.suspended_days = atoi(cell(r, 0, 12));
 		}
 	}
-	rc = 0;
-out:
-	free(ev);
 	store_res_free(r);
-	return rc;
+	return 0;
+}
+
+int traineeship_month(struct store *s, const char *uuid, const char *month,
+		      struct register_month *m)
+{
+	struct day_range susp[PLACEMENT_SUSPENSIONS_MAX];
+	struct month_expected e;
+	size_t nsusp = 0;
+	long first, start, end;
+	int y, mo, rc, attended = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (month_parse(month, &y, &mo))
+		return -1;
+	rc = traineeship_get(s, uuid, &m->t);
+	if (rc)
+		return rc;
+	str_copy(m->month, sizeof(m->month), month);
+	m->ndays = days_in_month(y, mo);
+	first = cal_day(y, mo, 1);
+	start = cal_parse(m->t.start);
+	end = cal_parse(m->t.end);
+	for (int i = 0; i < m->ndays; i++) {
+		cal_format(first + i, m->days[i].date, sizeof(m->days[i].date));
+		m->days[i].working = cal_is_working_day(first + i) && first + i >= start && first + i <= end;
+	}
+	/* Absences (suspensions also shape what the month expects), events,
+	 * the allowance as it stands, then the frozen one once confirmed. */
+	if (month_absences(s, uuid, m, first, susp, &nsusp) || month_events(s, uuid, m, first, &attended) ||
+	    placement_month_expected(start, end, m->t.weekly_minutes, y, mo, susp, nsusp, &e) ||
+	    allowance_compute(&m->t.rule, &e, attended, &m->allowance))
+		return -1;
+	allowance_explain(&m->t.rule, &m->allowance, m->explain, sizeof(m->explain));
+	return month_stored(s, uuid, month, m) ? -1 : 0;
 }
 
 static int confirm_as_of(struct store *s, const char *uuid, const char *month, const char *by,

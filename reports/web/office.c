@@ -630,7 +630,51 @@ static void score_fields(struct office *o, struct hbuf *b, const char *uuid)
 	hbuf_add(b, ") / 100.</p></fieldset>");
 }
 
-static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
+/* "Verifica dei requisiti": met (when allowed) or not met, with the reason. */
+static void form_requirements(struct office *o, struct hbuf *b, const char *proto, const struct selection_state *st,
+			      int met)
+{
+	form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
+	version_field(b, st);
+	hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>");
+	if (met)
+		hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\""
+			    " required> Requisiti posseduti</label>");
+	hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ko\""
+		    " required> Requisiti non posseduti</label></fieldset>");
+	reason_field(o, b, "nota-req", "nota", "Motivo (obbligatorio se non posseduti: il candidato lo legge)", 0);
+	hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
+}
+
+/* "Convoca al colloquio" (or move it): when, where, what to bring; the
+ * values posted before an error are kept. */
+static void form_convoke(struct office *o, struct hbuf *b, const char *proto, const struct selection_state *st)
+{
+	char v1[64], v2[SELECTION_PLACE_MAX + 2];
+
+	form_start(o, b, proto, "colloquio", st->stage == SELECTION_CONVOKED ? "Sposta il colloquio"
+									     : "Convoca al colloquio");
+	version_field(b, st);
+	posted(o, "quando", v1, sizeof(v1));
+	posted(o, "luogo", v2, sizeof(v2));
+	hbuf_add(b, "<div><label for=\"quando\">Data e ora (ora italiana)</label><input type=\"datetime-local\""
+		    " id=\"quando\" name=\"quando\" required");
+	input_value(b, v1);
+	hbuf_add(b, "><span class=\"note\"> se il browser non mostra il calendario, scrivi AAAA-MM-GGTHH:MM"
+		    " (es. 2026-03-20T10:00)</span></div><div><label for=\"luogo\">Luogo</label>"
+		    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
+		    " placeholder=\"Municipio, via Roma 1, sala Giunta\"");
+	input_value(b, v2);
+	hbuf_add(b, "></div>");
+	reason_field(o, b, "nota-coll", "nota", "Indicazioni per il candidato (es. portare un documento "
+		     "d'identità)", 0);
+	hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
+		    "convocazione e le indicazioni allo sportello e nella pagina della ricevuta; se ha lasciato "
+		    "l'e-mail, riceve un messaggio.</p></form>");
+}
+
+/* "Cambia lo stato": a select of the statuses allowed now, if any. */
+static void form_status(struct office *o, struct hbuf *b, const char *proto, const struct selection_state *st)
 {
 	static const struct {
 		enum selection_action action;
@@ -640,77 +684,18 @@ static void application_forms(struct office *o, struct hbuf *b, const struct off
 		{ SELECTION_WITHDRAW, "withdrawn" }, { SELECTION_START, "started" },
 		{ SELECTION_COMPLETE, "completed" }, { SELECTION_DROP_OUT, "dropped_out" },
 	};
-	static const enum selection_action explained[] = {
-		SELECTION_REQUIREMENTS_MET, SELECTION_CONVOKE, SELECTION_MARK_ASSESSED, SELECTION_SELECT,
-	};
-	struct selection_state st;
-	const char *proto = a->protocol;
-	char why[400], v1[64], v2[SELECTION_PLACE_MAX + 2];
+	char why[400];
 	size_t i;
-	int any, rc = selection_state_read(o->s, o->scope, a->uuid, &st);
+	int any = 0;
 
-	if (rc) {
-		hbuf_add(b, "<p class=\"err\">Lo stato della domanda non si legge: riprova tra poco.</p>");
-		return;
-	}
-	hbuf_add(b, "<p>Fase della selezione: <span class=\"status\">");
-	hbuf_esc(b, selection_stage_label(st.stage));
-	hbuf_add(b, "</span></p>");
-	if (can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why)) ||
-	    can(&st, SELECTION_REQUIREMENTS_NOT_MET, why, sizeof(why))) {
-		int met = can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why));
-
-		form_start(o, b, proto, "requisiti", "Verifica dei requisiti");
-		version_field(b, &st);
-		hbuf_add(b, "<fieldset style=\"border:0;padding:0\"><legend class=\"sr\">Esito della verifica</legend>");
-		if (met)
-			hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ok\""
-				    " required> Requisiti posseduti</label>");
-		hbuf_add(b, "<label style=\"font-weight:400\"><input type=\"radio\" name=\"esito\" value=\"ko\""
-			    " required> Requisiti non posseduti</label></fieldset>");
-		reason_field(o, b, "nota-req", "nota", "Motivo (obbligatorio se non posseduti: il candidato lo legge)", 0);
-		hbuf_add(b, "<button type=\"submit\">Registra la verifica</button></form>");
-	}
-	if (can(&st, SELECTION_CONVOKE, why, sizeof(why))) {
-		form_start(o, b, proto, "colloquio", st.stage == SELECTION_CONVOKED ? "Sposta il colloquio"
-										    : "Convoca al colloquio");
-		version_field(b, &st);
-		posted(o, "quando", v1, sizeof(v1));
-		posted(o, "luogo", v2, sizeof(v2));
-		hbuf_add(b, "<div><label for=\"quando\">Data e ora (ora italiana)</label><input type=\"datetime-local\""
-			    " id=\"quando\" name=\"quando\" required");
-		input_value(b, v1);
-		hbuf_add(b, "><span class=\"note\"> se il browser non mostra il calendario, scrivi AAAA-MM-GGTHH:MM"
-			    " (es. 2026-03-20T10:00)</span></div><div><label for=\"luogo\">Luogo</label>"
-			    "<input type=\"text\" id=\"luogo\" name=\"luogo\" required maxlength=\"200\""
-			    " placeholder=\"Municipio, via Roma 1, sala Giunta\"");
-		input_value(b, v2);
-		hbuf_add(b, "></div>");
-		reason_field(o, b, "nota-coll", "nota", "Indicazioni per il candidato (es. portare un documento "
-			     "d'identità)", 0);
-		hbuf_add(b, "<button type=\"submit\">Convoca</button><p class=\"note\">Il candidato vede la "
-			    "convocazione e le indicazioni allo sportello e nella pagina della ricevuta; se ha lasciato "
-			    "l'e-mail, riceve un messaggio.</p></form>");
-	}
-	if (can(&st, SELECTION_MARK_ASSESSED, why, sizeof(why))) {
-		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
-		version_field(b, &st);
-		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
-			    "<option value=\"idoneo\">Presente, idoneo/a</option><option value=\"non_idoneo\">Presente,"
-			    " non idoneo/a</option><option value=\"assente\">Assente al colloquio</option></select></div>");
-		score_fields(o, b, a->uuid);
-		reason_field(o, b, "nota-esito", "nota", "Nota (obbligatoria se non idoneo/a: il candidato la legge)", 0);
-		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
-	}
-	any = 0;
 	for (i = 0; i < ARRAY_SIZE(statuses); i++) {
 		const struct vocab *v = vocab_find(application_statuses, application_statuses_n, statuses[i].status);
 
-		if (!can(&st, statuses[i].action, why, sizeof(why)))
+		if (!can(st, statuses[i].action, why, sizeof(why)))
 			continue;
 		if (!any) {
 			form_start(o, b, proto, "stato", "Cambia lo stato");
-			version_field(b, &st);
+			version_field(b, st);
 			hbuf_add(b, "<div><label for=\"stato\">Nuovo stato</label><select id=\"stato\" name=\"stato\""
 				    " required><option value=\"\">— scegli —</option>");
 		}
@@ -724,6 +709,67 @@ static void application_forms(struct office *o, struct hbuf *b, const struct off
 		reason_field(o, b, "nota-stato", "nota", "Nota (facoltativa)", 0);
 		hbuf_add(b, "<button type=\"submit\">Registra il nuovo stato</button></form>");
 	}
+}
+
+/* "Operazioni non disponibili ora": the main steps not offered, and why. */
+static void steps_unavailable(struct hbuf *b, const struct selection_state *st)
+{
+	static const enum selection_action explained[] = {
+		SELECTION_REQUIREMENTS_MET, SELECTION_CONVOKE, SELECTION_MARK_ASSESSED, SELECTION_SELECT,
+	};
+	char why[400];
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < ARRAY_SIZE(explained); i++) {
+		if (can(st, explained[i], why, sizeof(why)) || st->stage >= SELECTION_STARTED ||
+		    st->stage == SELECTION_EXCLUDED || st->stage == SELECTION_WITHDRAWN)
+			continue;
+		if (!any)
+			hbuf_add(b, "<h2>Operazioni non disponibili ora</h2><ul class=\"why\">");
+		hbuf_add(b, "<li><strong>");
+		hbuf_esc(b, selection_action_label(explained[i]));
+		hbuf_add(b, "</strong>: ");
+		hbuf_esc(b, why);
+		hbuf_add(b, "</li>");
+		any = 1;
+	}
+	if (any)
+		hbuf_add(b, "</ul>");
+}
+
+/* The forms of the steps the selection allows now, in the procedure's
+ * order, then what is not offered and why. */
+static void application_forms(struct office *o, struct hbuf *b, const struct office_application *a)
+{
+	struct selection_state st;
+	const char *proto = a->protocol;
+	char why[400];
+	int rc = selection_state_read(o->s, o->scope, a->uuid, &st);
+
+	if (rc) {
+		hbuf_add(b, "<p class=\"err\">Lo stato della domanda non si legge: riprova tra poco.</p>");
+		return;
+	}
+	hbuf_add(b, "<p>Fase della selezione: <span class=\"status\">");
+	hbuf_esc(b, selection_stage_label(st.stage));
+	hbuf_add(b, "</span></p>");
+	if (can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why)) ||
+	    can(&st, SELECTION_REQUIREMENTS_NOT_MET, why, sizeof(why)))
+		form_requirements(o, b, proto, &st, can(&st, SELECTION_REQUIREMENTS_MET, why, sizeof(why)));
+	if (can(&st, SELECTION_CONVOKE, why, sizeof(why)))
+		form_convoke(o, b, proto, &st);
+	if (can(&st, SELECTION_MARK_ASSESSED, why, sizeof(why))) {
+		form_start(o, b, proto, "esito", "Esito del colloquio e punteggio");
+		version_field(b, &st);
+		hbuf_add(b, "<div><label for=\"giudizio\">Esito</label><select id=\"giudizio\" name=\"giudizio\">"
+			    "<option value=\"idoneo\">Presente, idoneo/a</option><option value=\"non_idoneo\">Presente,"
+			    " non idoneo/a</option><option value=\"assente\">Assente al colloquio</option></select></div>");
+		score_fields(o, b, a->uuid);
+		reason_field(o, b, "nota-esito", "nota", "Nota (obbligatoria se non idoneo/a: il candidato la legge)", 0);
+		hbuf_add(b, "<button type=\"submit\">Registra l'esito</button></form>");
+	}
+	form_status(o, b, proto, &st);
 	if (can(&st, SELECTION_RENOUNCE, why, sizeof(why))) {
 		form_start(o, b, proto, "rinuncia", "Rinuncia del candidato");
 		version_field(b, &st);
@@ -740,23 +786,7 @@ static void application_forms(struct office *o, struct hbuf *b, const struct off
 		reason_field(o, b, "motivo-annulla", "motivo", "Motivo dell'annullamento", 1);
 		hbuf_add(b, "<button type=\"submit\">Annulla il passaggio</button></form>");
 	}
-	/* What is not offered, and why. */
-	any = 0;
-	for (i = 0; i < ARRAY_SIZE(explained); i++) {
-		if (can(&st, explained[i], why, sizeof(why)) || st.stage >= SELECTION_STARTED ||
-		    st.stage == SELECTION_EXCLUDED || st.stage == SELECTION_WITHDRAWN)
-			continue;
-		if (!any)
-			hbuf_add(b, "<h2>Operazioni non disponibili ora</h2><ul class=\"why\">");
-		hbuf_add(b, "<li><strong>");
-		hbuf_esc(b, selection_action_label(explained[i]));
-		hbuf_add(b, "</strong>: ");
-		hbuf_esc(b, why);
-		hbuf_add(b, "</li>");
-		any = 1;
-	}
-	if (any)
-		hbuf_add(b, "</ul>");
+	steps_unavailable(b, &st);
 }
 
 /* The application's history (its rows of the audit log). */
