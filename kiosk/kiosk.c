@@ -479,9 +479,15 @@ static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 	case UI_ANNOUNCE_SCREEN:
 		kiosk_say_screen(k, 0);
 		break;
-	case UI_ANNOUNCE_FOCUS:
+	case UI_ANNOUNCE_FOCUS: {
+		/* A focus given on arrival waits for the screen's words. */
+		int polite = k->focus_polite && !k->say[0];
+		k->focus_polite = 0;
 		say_focus(k, text);
+		if (polite)
+			k->say_polite = 1;
 		break;
+	}
 	case UI_ANNOUNCE_ERROR: {
 		char buf[KIOSK_SAY_MAX];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), text);
@@ -1104,7 +1110,9 @@ void kiosk_frame(struct kiosk *k)
 	}
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0]) {
+		if (in->text[0] && osk_multitap(k, in->text)) {
+			;
+		} else if (in->text[0]) {
 			char spelled[300];
 			kiosk_type(k, in->text);
 			/* Through headphones what is typed is read back, a key at
@@ -1116,8 +1124,12 @@ void kiosk_frame(struct kiosk *k)
 			kiosk_backspace(k);
 		/* Enter (and a scanner's CR) moves on, unless typing has
 		 * finished the job and released the focus (check my application). */
-		if (in->key == UI_KEY_ENTER)
+		if (in->key == UI_KEY_ENTER) {
 			in->key = !ui->focus[0] ? 0 : ui_focus_next_field(ui) ? UI_KEY_TAB : 0;
+			/* What the health card filled is passed by. */
+			if (!in->key && osk_card_filled(k, ui->focus))
+				ui_focus_next_field(ui);
+		}
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}

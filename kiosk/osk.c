@@ -16,6 +16,7 @@
 #include "kiosk/kiosk.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
+#include "kiosk/speech.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,11 @@ static int is_name(const char *id)
 	return !strcmp(id, "field:given_name") || !strcmp(id, "field:family_name");
 }
 
+int osk_card_filled(const struct kiosk *k, const char *id)
+{
+	return !strcmp(id, "field:cf") && k->c.card && k->cf_valid && !k->err.cf;
+}
+
 /* The keyboard's Next: the focus goes to the control after the field
  * (a field keeps the keyboard up; anything else, the situation's first
  * answer after the age, is brought into view and the keyboard goes,
@@ -164,7 +170,7 @@ static int next_control(struct kiosk *k)
 		int stop = w->enabled && w->focusable &&
 			   (w->role == UI_ROLE_FIELD || w->role == UI_ROLE_BUTTON || w->role == UI_ROLE_CHECKBOX ||
 			    w->role == UI_ROLE_RADIO || w->role == UI_ROLE_LISTITEM);
-		if (seen && stop && w->panel >= 0) {
+		if (seen && stop && w->panel >= 0 && !osk_card_filled(k, w->id)) {
 			ui_focus(ui, w->id);
 			if (w->role == UI_ROLE_FIELD)
 				return 1;
@@ -535,4 +541,102 @@ void osk_frame(struct kiosk *k)
 		}
 	}
 	ui->rtl = rtl;
+}
+
+/* --- letters from the keypad's digits (multi-tap) -------------------------- */
+
+/* A phone's letters on each digit (ITU E.161), Italian accented vowels
+ * after their letter's key's own; 0 is a space, 1 the apostrophe and
+ * the hyphen of names like D'Amico and Rossi-Bianchi. */
+static const char *const taps_of[10][6] = {
+	{ " " }, { "'", "-" },
+	{ "a", "b", "c", "à" }, { "d", "e", "f", "è", "é" }, { "g", "h", "i", "ì" },
+	{ "j", "k", "l" }, { "m", "n", "o", "ò" }, { "p", "q", "r", "s" },
+	{ "t", "u", "v", "ù" }, { "w", "x", "y", "z" },
+};
+
+/* Where the codice fiscale has a letter (surname, name, month, place's
+ * letter, check letter); elsewhere a digit. */
+static int cf_letter_at(size_t i)
+{
+	return i < 6 || i == 8 || i == 11 || i == 15;
+}
+
+/* Whether a digit from the keypad is a letter key in the focused field
+ * when it holds `len` bytes: the names and the comune of residence (no
+ * digit is ever meant there), the codice fiscale where a letter is due,
+ * and the search while the voice guide is on (whoever searches with the
+ * keypad). */
+static int multitap_field(struct kiosk *k, const char *id, size_t len)
+{
+	if (!strcmp(id, "field:given_name") || !strcmp(id, "field:family_name") || !strcmp(id, "field:residence"))
+		return 1;
+	if (!strcmp(id, "field:cf"))
+		return cf_letter_at(len);
+	return !strcmp(id, "search") && k->speech_on;
+}
+
+int osk_multitap(struct kiosk *k, const char *text)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	char *value = kiosk_field(k, ui->focus, NULL, &kind), ubuf[4], said[96], spelled[64];
+	const char *const *cycle, *letter;
+	size_t len, ll = strlen(k->tap_letter);
+	int d, n = 0, again;
+
+	if (!value || !ui->in.keypad_digit || text[0] < '0' || text[0] > '9' || text[1])
+		return 0;
+	/* The same key again while its letter is fresh (and still the
+	 * last one typed): the key's next letter replaces it. */
+	d = text[0] - '0';
+	len = strlen(value);
+	again = k->tap_key == text[0] && ui->in.now_ms - k->tap_ms < OSK_TAP_MS && !strcmp(k->tap_field, ui->focus) &&
+		ll && len >= ll && !strcmp(value + len - ll, k->tap_letter);
+	if (!multitap_field(k, ui->focus, again ? len - ll : len) || (kind != FIELD_TEXT && d < 2)) {
+		/* A digit is due (or the codice fiscale's 0 and 1): the digit. */
+		k->tap_key = 0;
+		return 0;
+	}
+	cycle = taps_of[d];
+	while (n < 6 && cycle[n])
+		n++;
+	/* Accented letters only where they can be typed (not in a codice
+	 * fiscale). */
+	if (kind != FIELD_TEXT)
+		while (n > 1 && (unsigned char)cycle[n - 1][0] >= 0x80)
+			n--;
+	if (again)
+		kiosk_backspace(k);
+	k->tap_n = again ? (k->tap_n + 1) % n : 0;
+	if (!again)
+		k->tap_upper = kind == FIELD_UPPER || k->keyboard_shift;
+	letter = k->tap_upper ? upper(cycle[k->tap_n], ubuf) : cycle[k->tap_n];
+	kiosk_type(k, letter);
+	str_copy(k->tap_letter, sizeof(k->tap_letter), letter);
+	str_copy(k->tap_field, sizeof(k->tap_field), ui->focus);
+	k->tap_key = text[0];
+	k->tap_ms = ui->in.now_ms;
+	/* A name's next word (after a space, an apostrophe, a hyphen)
+	 * starts with a capital, as on the keyboard; a capital once is
+	 * spent by its letter. */
+	if (is_name(ui->focus) && d < 2)
+		k->keyboard_shift = 1;
+	else if (k->keyboard_shift == 1)
+		k->keyboard_shift = 0;
+	/* Heard through headphones only: what is typed is personal data
+	 * (through the speakers the field says "filled in" when left). A
+	 * capital says so. */
+	if (k->speech_on && k->speech_private) {
+		if (!strcmp(letter, " "))
+			str_copy(said, sizeof(said), _("Space"));
+		else if (k->tap_upper && kind != FIELD_UPPER)
+			str_fmt(said, sizeof(said), "%s, %s", speech_spell(letter, _("dash"), spelled, sizeof(spelled)),
+				_("capital"));
+		else
+			speech_spell(letter, _("dash"), said, sizeof(said));
+		kiosk_say(k, said);
+	}
+	ui->animating = 1;
+	return 1;
 }

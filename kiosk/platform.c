@@ -433,6 +433,7 @@ static void flush_digit(struct platform *p)
 	if (p->digit && n + 1 < sizeof(p->pending.text)) {
 		p->pending.text[n] = p->digit;
 		p->pending.text[n + 1] = 0;
+		p->pending.keypad_digit = 1;
 	}
 	p->digit = 0;
 }

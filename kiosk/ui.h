@@ -111,6 +111,7 @@ struct ui_input {
 	int key;			/* enum ui_key or 0 */
 	int shift;
 	char text[64];			/* UTF-8 typed this frame */
+	int keypad_digit;		/* text is a digit key's alone (a keypad's, no keyboard text) */
 	int wheel;			/* mouse wheel steps (+ up) */
 };
 
