@@ -108,7 +108,10 @@ void kiosk_reset(struct kiosk *k)
 	k->osk_abc = 0;
 	k->osk_enter = 0;
 	k->help_hinted = 0;
+	k->keys_hinted = 0;
 	k->hint_touch = 0;
+	k->tap_key = 0;
+	str_wipe(k->tap_letter, sizeof(k->tap_letter));
 	str_wipe(k->spoken, sizeof(k->spoken));
 	str_wipe(k->last_said, sizeof(k->last_said));
 	/* The voice guide and its volume are this citizen's, not the next

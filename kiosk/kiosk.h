@@ -196,6 +196,7 @@ struct kiosk {
 	int osk_nkeys;			/* keys drawn so far this frame */
 	int64_t card_scan_ms;		/* when the scanner last typed on eligibility */
 	int help_hinted;		/* the Help hint said this session */
+	int keys_hinted;		/* through the speakers: how to hear the keys, said */
 	int hint_touch;			/* home touched: the hint after the tap */
 	int osk_abc;			/* letters in alphabetical order (keypad) */
 	int osk_enter;			/* keypad's Next: stay in the next keyboard */

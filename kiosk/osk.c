@@ -122,6 +122,14 @@ int osk_height(struct kiosk *k)
 	return row * rows + ui_px(ui, 24);
 }
 
+/* A key that types a character (a letter, a digit, a sign), not one
+ * of the named keys (Shift, Delete, Space, Next, Hide). */
+static int character_key(const char *id)
+{
+	return strncmp(id, "key:", 4) || (strcmp(id, "key:shift") && strcmp(id, "key:backspace") && strcmp(id, "key:space") &&
+					   strcmp(id, "key:enter") && strcmp(id, "key:hide"));
+}
+
 static const char *key_label(const char *key)
 {
 	if (!strcmp(key, "shift")) return _("Shift");
@@ -287,7 +295,10 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 		ui_draw_frame(ui, (struct ui_rect){ r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t }, ui_color(ui, C_FOCUS), t);
 	}
 	if (w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
-		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide"))
+		/* The key pressed is heard (its character only through
+		 * headphones, as when the selection moves). */
+		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide") &&
+		    (k->speech_private || !character_key(id)))
 			kiosk_say(k, key_label(shown));
 		press(k, name, shown, selected && k->osk_press);
 		/* The keys drawn before this one show the old state. */
@@ -347,13 +358,27 @@ static int wrap_key(const struct ui_widget **keys, int n, int from, int dx)
 	return best;
 }
 
+/* A key the keypad's selection moved to. Its character is personal
+ * data as a name is spelled with it (EN 301 549 5.1.3.9): said only
+ * through headphones (private mode); through the speakers it is just
+ * "key" (the named keys carry no data and keep their names), and the
+ * first key of a visit says how to hear the letters. */
 static void say_key(struct kiosk *k, const struct ui_widget *w)
 {
-	char buf[160];
-	if (w->enabled)
-		str_fmt(buf, sizeof(buf), "%s, %s", w->label, _("key"));
+	char buf[300];
+	const char *label = w->label;
+	if (!k->speech_private && character_key(w->id))
+		label = NULL;
+	if (label && w->enabled)
+		str_fmt(buf, sizeof(buf), "%s, %s", label, _("key"));
+	else if (label)
+		str_fmt(buf, sizeof(buf), "%s, %s, %s", label, _("key"), _("unavailable"));
 	else
-		str_fmt(buf, sizeof(buf), "%s, %s, %s", w->label, _("key"), _("unavailable"));
+		str_fmt(buf, sizeof(buf), "%s", _("key"));
+	if (!label && !k->keys_hinted) {
+		k->keys_hinted = 1;
+		str_fmt(buf + strlen(buf), sizeof(buf) - strlen(buf), ". %s", _("To hear the letters, use headphones or press Help."));
+	}
 	kiosk_say(k, buf);
 }
 
@@ -386,10 +411,14 @@ int osk_keypad(struct kiosk *k)
 				break;
 			}
 		if (!k->osk_abc && k->osk_sel) {
-			/* The layout changes under the keypad: land on "a". */
+			/* The layout changes under the keypad: land on "a"
+			 * (its name only through headphones, as any key's). */
 			k->osk_abc = 1;
 			k->osk_sel = -2;
-			kiosk_say(k, _("Alphabetical keyboard: a, key"));
+			if (k->speech_private)
+				kiosk_say(k, _("Alphabetical keyboard: a, key"));
+			else
+				say_key(k, keys[0]);
 			ui->animating = 1;
 			return 1;
 		}
@@ -609,8 +638,11 @@ int osk_multitap(struct kiosk *k, const char *text)
 	if (again)
 		kiosk_backspace(k);
 	k->tap_n = again ? (k->tap_n + 1) % n : 0;
+	/* A capital: the codice fiscale's letters, Shift, and a name's
+	 * first letter of each word. */
 	if (!again)
-		k->tap_upper = kind == FIELD_UPPER || k->keyboard_shift;
+		k->tap_upper = kind == FIELD_UPPER || k->keyboard_shift ||
+			       (is_name(ui->focus) && (!len || strchr(" '-", value[len - 1])));
 	letter = k->tap_upper ? upper(cycle[k->tap_n], ubuf) : cycle[k->tap_n];
 	kiosk_type(k, letter);
 	str_copy(k->tap_letter, sizeof(k->tap_letter), letter);
