@@ -140,6 +140,42 @@ static const char *key_label(const char *key)
 	return key;
 }
 
+/* A key label's size: it grows with the text-size setting up to 200%
+ * (the keys grow with it), within three quarters of the key's height;
+ * a word (Delete, Hide) a little smaller than a letter. */
+static int label_px(const struct ui *ui, const char *label, int key_h)
+{
+	int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
+	if (px > key_h * 3 / 4)
+		px = key_h * 3 / 4;
+	return px < 10 ? 10 : px;
+}
+
+/* The width a key of the wide keyboard takes, its gap included: Space
+ * three units, Next two, a letter one; a key with a word on it at
+ * least what its word needs at its size, unless `fixed` (a label grows
+ * with the text, it is not shrunk to one key's width: Delete and Hide
+ * were 8-10 px at 800x480). */
+static int wide_w(const struct ui *ui, const char *name, int unit, int key_h, int fixed)
+{
+	const char *label = key_label(name);
+	int w = unit * (!strcmp(name, "space") ? 3 : !strcmp(name, "enter") ? 2 : 1), need;
+	if (label == name || fixed)
+		return w;
+	need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, label, key_h), label, strlen(label)) +
+	       2 * ui_px(ui, 12) + 8 + osk_gap(ui);
+	return need > w ? need : w;
+}
+
+/* A row's width: its keys side by side. */
+static int wide_row_w(const struct ui *ui, const char *const *row, int unit, int key_h, int fixed)
+{
+	int w = 0;
+	for (int c = 0; c < 11 && row[c]; c++)
+		w += wide_w(ui, row[c], unit, key_h, fixed);
+	return w;
+}
+
 static const char *upper(const char *key, char *buf)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(alpha_upper); i += 2)
@@ -273,12 +309,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			/* Labels grow with the text-size setting up to 200% (the
 			 * keys grow with them) and shrink only to fit their key. */
 			const char *label = key_label(shown);
-			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
-			int tw, lh;
-			if (px > r.h * 3 / 4)
-				px = r.h * 3 / 4;
-			if (px < 10)
-				px = 10;
+			int px = label_px(ui, label, r.h), tw, lh;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
 			if (tw > r.w - 8 && tw > 0)
 				px = px * (r.w - 8) / tw;
@@ -545,27 +576,34 @@ void osk_frame(struct kiosk *k)
 			}
 		}
 	} else {
-		int unit = (ui->w - 2 * gap) / 11, x0;
+		const char *const (*rows)[11] = k->osk_abc ? abc : alpha;
+		int avail = ui->w - 2 * gap, unit = avail / 11, floor_unit, fits = 0;
 		if (unit > ui_px(ui, 150))
 			unit = ui_px(ui, 150);
-		x0 = (ui->w - unit * 11) / 2;
+		/* The letters give up to a quarter of their width (never below
+		 * a target) so that the words on the keys keep their size. */
+		floor_unit = unit * 3 / 4 > ui_target_min(ui) + gap ? unit * 3 / 4 : ui_target_min(ui) + gap;
+		for (;;) {
+			fits = 1;
+			for (int r = 1; r < 5; r++)
+				if (wide_row_w(ui, rows[r], unit, rowh - gap, 0) > avail)
+					fits = 0;
+			if (fits || unit <= floor_unit)
+				break;
+			unit--;
+		}
 		for (int r = 0; r < 5; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0;
-			if (r == 0)
-				x += unit / 2;
-			for (int c = 0; c < 11 && (k->osk_abc ? abc : alpha)[r][c]; c++) {
-				const char *name = (k->osk_abc ? abc : alpha)[r][c];
-				int span = 1;
-				if (!strcmp(name, "space"))
-					span = 3;
-				else if (!strcmp(name, "enter"))
-					span = 2;
+			int fixed = !fits && wide_row_w(ui, rows[r], unit, rowh - gap, 0) > avail;
+			int y = y0 + ui_px(ui, 12) + r * rowh, x = (ui->w - wide_row_w(ui, rows[r], unit, rowh - gap, fixed)) / 2;
+			for (int c = 0; c < 11 && rows[r][c]; c++) {
+				const char *name = rows[r][c];
+				int kw = wide_w(ui, name, unit, rowh - gap, fixed);
 				if (!strcmp(name, "shift") && kind == FIELD_UPPER) {
-					x += unit;
+					x += kw;
 					continue;
 				}
-				key(k, name, (struct ui_rect){ x + gap / 2, y, unit * span - gap, rowh - gap }, kind);
-				x += unit * span;
+				key(k, name, (struct ui_rect){ x + gap / 2, y, kw - gap, rowh - gap }, kind);
+				x += kw;
 			}
 		}
 	}
