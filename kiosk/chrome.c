@@ -76,6 +76,17 @@ static int compact_height(struct kiosk *k)
 	return (bh > t ? bh : t) + 2 * ui_px(ui, 4);
 }
 
+/* A narrow portrait screen's compact header: a line with the comune's
+ * name above the buttons' row (the landscape row has it beside them);
+ * 0 in landscape. */
+static int compact_title_h(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	if (ui->w > ui->h)
+		return 0;
+	return ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 26)) + ui_px(ui, 6);
+}
+
 static void header_layout_full(struct kiosk *k, struct header_layout *hl)
 {
 	struct ui *ui = &k->ui;
@@ -147,7 +158,7 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 	if (header_compact(k)) {
 		hl->nl = 0;
 		hl->rows = 1;
-		hl->h = compact_height(k);
+		hl->h = compact_title_h(k) + compact_height(k);
 	}
 }
 
@@ -244,11 +255,17 @@ static int compact_header(struct kiosk *k, const struct header_layout *hl, int x
 
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
 	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
-	/* A narrow portrait screen gives the whole row to the buttons. */
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
 	if (ui->w > ui->h) {
-		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
 		ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD,
 			    px, ui_color(ui, C_PRIMARY_DARK), 0);
+	} else {
+		/* A narrow portrait screen gives the whole row to the buttons
+		 * and the name a line of its own above them (it had none). */
+		px = ui_font_px(ui, 26);
+		lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+		ui_text_box(ui, (struct ui_rect){ x, ui_px(ui, 4), w, lh }, name, UI_FONT_BOLD, px,
+			    ui_color(ui, C_PRIMARY_DARK), 0);
 	}
 	return hl->h;
 }
@@ -376,7 +393,7 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 		int pad = ui_px(ui, 4);
 		h = compact_height(k);
 		bh = h - 2 * pad;
-		y = 0;
+		y = compact_title_h(k);
 		if (ui->w > ui->h) {
 			x += w * 2 / 5;
 			w -= w * 2 / 5;
