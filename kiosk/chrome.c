@@ -224,8 +224,10 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
 		else
 			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b))
+		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b)) {
 			k->lang_menu = 2;
+			k->reading_from[0] = 0;
+		}
 		/* Not a stop for the keypad while the voice guide is on: a
 		 * blind journey would pay a press at every pass (224). */
 		ui->widgets[ui->nwidgets - 1].focusable = !k->speech_on;
@@ -504,7 +506,7 @@ void kiosk_reading_help(struct kiosk *k)
 	if (ui_button(ui, "reading-close", _("Close"), (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 96) },
 		      UI_SECONDARY)) {
 		k->lang_menu = 0;
-		ui_focus(ui, "reading");
+		ui_focus(ui, k->reading_from[0] ? k->reading_from : "reading");
 	}
 	for (int i = 0; i < first; i++)
 		ui->widgets[i].focusable = 0;

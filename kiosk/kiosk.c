@@ -327,8 +327,10 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 			say_sentence(k, buf);
 		}
 	}
-	if (with_help)
+	if (with_help) {
 		say_sentence(k, _("Use Up and Down to move, Enter to choose, Back to go back. In a text field, press Down to use the keyboard."));
+		say_sentence(k, _("The Aa key changes the text size and contrast."));
+	}
 }
 
 /* Says text now (not at the end of the frame), recorded as said. */
@@ -972,6 +974,20 @@ static int keypad_keys(struct kiosk *k)
 		}
 		in->key = 0;
 		break;
+	case UI_KEY_READING:
+		/* The chrome's "Aa" from the keypad: it is no stop while the
+		 * voice guide is on (a press at every pass), so it has a key
+		 * of its own, said by Help. Again: closed, the focus back
+		 * where it was. */
+		if (k->lang_menu == 2) {
+			k->lang_menu = 0;
+			ui_focus(ui, k->reading_from);
+		} else if (!k->lang_menu) {
+			str_copy(k->reading_from, sizeof(k->reading_from), ui->focus);
+			k->lang_menu = 2;
+		}
+		in->key = 0;
+		break;
 	case UI_KEY_BACKSPACE:
 		if (field)
 			break;
@@ -980,7 +996,7 @@ static int keypad_keys(struct kiosk *k)
 	case UI_KEY_ESCAPE:
 		/* Back, one step at a time; never out of the kiosk. */
 		if (k->lang_menu) {
-			ui_focus(ui, k->lang_menu == 2 ? "reading" : "language");
+			ui_focus(ui, k->lang_menu == 2 ? (k->reading_from[0] ? k->reading_from : "reading") : "language");
 			k->lang_menu = 0;
 		} else if (field && osk_height(k)) {
 			k->keyboard_hidden = 1;

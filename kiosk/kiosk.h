@@ -210,6 +210,7 @@ struct kiosk {
 	char tap_letter[8];
 	int lang_menu;			/* a chrome dialog is open: 1 the language
 					 * chooser, 2 text size and contrast */
+	char reading_from[48];		/* the focus before the keypad's Aa key opened its dialog */
 	char lang_pending[8];		/* chosen there, switched at the end of the frame */
 	int show_data;			/* personal data shown unmasked */
 };
