@@ -59,8 +59,10 @@ static int header_compact(struct kiosk *k)
 {
 	struct header_layout hl;
 	int osk = osk_height(k);
+	/* A numeric pad beside the page (landscape) too: Back and Continue
+	 * in the row, the page the whole height beside the pad. */
 	if (!osk)
-		return 0;
+		return osk_side_w(k) > 0;
 	if (k->ui.w > k->ui.h)
 		return 1;
 	header_layout_full(k, &hl);

@@ -715,10 +715,13 @@ void kiosk_column(struct kiosk *k, int *x, int *w)
 	/* The reading column widens with the text size: the same number of
 	 * words per line where the screen allows. */
 	int margin = ui_px(ui, 48), maxw = ui_px(ui, 1100 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f));
-	int cw = ui->w - 2 * margin;
+	int cw = ui->w - 2 * margin, side = osk_side_w(k), room = ui->w - side;
 	if (cw > maxw)
 		cw = maxw;
-	*x = (ui->w - cw) / 2;
+	/* A numeric pad beside the page (landscape): the column left of it. */
+	if (side && cw > room - 2 * margin)
+		cw = room - 2 * margin;
+	*x = ((side ? room : ui->w) - cw) / 2;
 	*w = cw;
 }
 
@@ -998,7 +1001,7 @@ static int keypad_keys(struct kiosk *k)
 		if (k->lang_menu) {
 			ui_focus(ui, k->lang_menu == 2 ? (k->reading_from[0] ? k->reading_from : "reading") : "language");
 			k->lang_menu = 0;
-		} else if (field && osk_height(k)) {
+		} else if (field && osk_up(k)) {
 			k->keyboard_hidden = 1;
 			kiosk_say(k, _("Keyboard hidden."));
 		} else {

@@ -282,6 +282,12 @@ const char *kiosk_lang_name(const char *code);
 /* The on-screen keyboard (osk.c): drawn when a field has focus; returns
  * the height it takes at the bottom (0 when hidden). */
 int osk_height(struct kiosk *k);
+/* In landscape a numeric pad sits beside the page, bottom right: the
+ * width it takes there (the page's column moves left of it, and
+ * osk_height() is 0); 0 when the keyboard is a band or hidden. */
+int osk_side_w(struct kiosk *k);
+/* Whether a keyboard is up, as a band or beside the page. */
+int osk_up(struct kiosk *k);
 void osk_frame(struct kiosk *k);
 /* Navigation keypad in the keyboard: takes the arrow, Enter and Back
  * keys of this frame's input when they act on the keyboard (Down from a

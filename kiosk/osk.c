@@ -88,40 +88,6 @@ static int osk_narrow(const struct ui *ui)
 	return (ui->w - 2 * osk_gap(ui)) / 11 - osk_gap(ui) < ui_target_min(ui);
 }
 
-int osk_height(struct kiosk *k)
-{
-	struct ui *ui = &k->ui;
-	enum field_kind kind;
-	int row, rows = 5;
-	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind))
-		return 0;
-	if (!is_numeric(kind) && osk_narrow(ui))
-		rows = 7;
-	/* Taller keys for larger text, so their labels grow with it. */
-	float grow = 1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f;
-	row = ui_px(ui, 118 * grow);
-	/* Landscape is short: flatter keys leave the footer (Continue) and
-	 * a few lines of the page in view above the keyboard. The limit
-	 * grows with the text size too: a fixed one stopped the labels at
-	 * 130% (at 800x480 they did not grow at all). */
-	if (ui->w > ui->h && row > (int)(ui->h * 34 / 500 * grow))
-		row = (int)(ui->h * 34 / 500 * grow);
-	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
-		row = ui->h * 42 / 500;
-	/* Never below a target's size (keys were 27 px tall at 800x480);
-	 * on a short landscape panel exactly that, leaving the most room
-	 * for the field and its error (the labels still grow to fit). */
-	if (ui->w > ui->h && ui->h <= 600)
-		row = ui_target_min(ui) + osk_gap(ui);
-	/* Seven rows: a little flatter than five, still tall enough for
-	 * 200% labels (40 px at 480x800, as before). */
-	if (rows == 7 && row > ui_px(ui, 120))
-		row = ui_px(ui, 120);
-	if (row < ui_target_min(ui) + osk_gap(ui))
-		row = ui_target_min(ui) + osk_gap(ui);
-	return row * rows + ui_px(ui, 24);
-}
-
 /* A key that types a character (a letter, a digit, a sign), not one
  * of the named keys (Shift, Delete, Space, Next, Hide). */
 static int character_key(const char *id)
@@ -149,6 +115,90 @@ static int label_px(const struct ui *ui, const char *label, int key_h)
 	if (px > key_h * 3 / 4)
 		px = key_h * 3 / 4;
 	return px < 10 ? 10 : px;
+}
+
+/* The rows' height of a pad beside the page: keys a target tall (and
+ * their labels' size), up to the band's 118 px. */
+static int side_row(const struct ui *ui)
+{
+	int row = ui_px(ui, 118), min = ui_target_min(ui) + osk_gap(ui);
+	if (row > ui->h * 11 / 100)
+		row = ui->h * 11 / 100;
+	return row < min ? min : row;
+}
+
+/* A key's width on the pad beside the page: at least a target and what
+ * the words on Delete, and on Hide and Next (half the pad each), need. */
+static int side_key_w(const struct ui *ui)
+{
+	int kw = ui_px(ui, 150), pad = 2 * ui_px(ui, 12) + 8, min = ui_target_min(ui), lh = side_row(ui) - osk_gap(ui);
+	const char *del = key_label("backspace"), *half[2] = { key_label("hide"), key_label("enter") };
+	int need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, del, lh), del, strlen(del)) + pad;
+	if (kw < min)
+		kw = min;
+	if (kw < need)
+		kw = need;
+	for (int i = 0; i < 2; i++) {
+		need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, half[i], lh), half[i], strlen(half[i])) + pad;
+		if (kw < (2 * need + osk_gap(ui)) / 3 + 1)
+			kw = (2 * need + osk_gap(ui)) / 3 + 1;
+	}
+	return kw;
+}
+
+int osk_side_w(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int w;
+	if (ui->w <= ui->h || k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind) ||
+	    !is_numeric(kind))
+		return 0;
+	w = 3 * side_key_w(ui) + 4 * osk_gap(ui);
+	/* Only where the page keeps at least half the screen beside it. */
+	return ui->w - w - 2 * ui_px(ui, 48) >= ui->w / 2 && 5 * side_row(ui) + ui_px(ui, 24) <= ui->h * 3 / 4 ? w : 0;
+}
+
+int osk_up(struct kiosk *k)
+{
+	return osk_height(k) || osk_side_w(k);
+}
+
+int osk_height(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int row, rows = 5;
+	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind))
+		return 0;
+	/* Landscape: a numeric pad beside the page takes no height. */
+	if (osk_side_w(k))
+		return 0;
+	if (!is_numeric(kind) && osk_narrow(ui))
+		rows = 7;
+	/* Taller keys for larger text, so their labels grow with it. */
+	float grow = 1.0f + ((ui->text_scale < 2.0f ? ui->text_scale : 2.0f) - 1.0f) * 0.6f;
+	row = ui_px(ui, 118 * grow);
+	/* Landscape is short: flatter keys leave the footer (Continue) and
+	 * a few lines of the page in view above the keyboard. The limit
+	 * grows with the text size too: a fixed one stopped the labels at
+	 * 130% (at 800x480 they did not grow at all). */
+	if (ui->w > ui->h && row > (int)(ui->h * 34 / 500 * grow))
+		row = (int)(ui->h * 34 / 500 * grow);
+	else if (ui->w <= ui->h && row > ui->h * 42 / 500)
+		row = ui->h * 42 / 500;
+	/* Never below a target's size (keys were 27 px tall at 800x480);
+	 * on a short landscape panel exactly that, leaving the most room
+	 * for the field and its error (the labels still grow to fit). */
+	if (ui->w > ui->h && ui->h <= 600)
+		row = ui_target_min(ui) + osk_gap(ui);
+	/* Seven rows: a little flatter than five, still tall enough for
+	 * 200% labels (40 px at 480x800, as before). */
+	if (rows == 7 && row > ui_px(ui, 120))
+		row = ui_px(ui, 120);
+	if (row < ui_target_min(ui) + osk_gap(ui))
+		row = ui_target_min(ui) + osk_gap(ui);
+	return row * rows + ui_px(ui, 24);
 }
 
 /* The width a key of the wide keyboard takes, its gap included: Space
@@ -419,7 +469,7 @@ int osk_keypad(struct kiosk *k)
 	const struct ui_widget *keys[80];
 	int n, key = ui->in.key, next;
 
-	if (!osk_height(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
+	if (!osk_up(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
 		k->osk_sel = -1;
 		return 0;
 	}
@@ -496,6 +546,49 @@ int osk_keypad(struct kiosk *k)
 	}
 }
 
+/* The numeric pad's keys in rows of three from (x0, y0): 1-9, then
+ * "+" (a phone), 0 and Delete, then Hide and Next. */
+static void numpad_keys(struct kiosk *k, int x0, int y0, int kw, int rowh, enum field_kind kind)
+{
+	int gap = osk_gap(&k->ui);
+	for (int r = 0; r < 5; r++) {
+		int y = y0 + r * rowh;
+		if (r == 4) {
+			int ww = (kw * 3 + gap) / 2;
+			key(k, "hide", (struct ui_rect){ x0, y, ww, rowh - gap }, kind);
+			key(k, "enter", (struct ui_rect){ x0 + ww + gap, y, kw * 3 + gap * 2 - ww - gap, rowh - gap }, kind);
+			continue;
+		}
+		for (int c = 0; c < 3; c++) {
+			if (!strcmp(numpad[r][c], "+") && kind != FIELD_PHONE)
+				continue;
+			key(k, numpad[r][c], (struct ui_rect){ x0 + c * (kw + gap), y, kw, rowh - gap }, kind);
+		}
+	}
+}
+
+/* Landscape: the numeric pad beside the page, bottom right (issue 22:
+ * a band across the whole screen covered the next question and took
+ * the footer away); the page's column moves left of it
+ * (kiosk_column), or right of it in a right-to-left language. */
+static void side_pad(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int w = osk_side_w(k), rowh = side_row(ui), gap = osk_gap(ui), h = 5 * rowh + ui_px(ui, 24), rtl = ui->rtl;
+	/* Right to left, the page's column is mirrored to the right: the
+	 * pad goes left (its keys in the same order). */
+	int x0 = rtl ? 0 : ui->w - w, y0 = ui->h - h;
+	kiosk_field(k, ui->focus, NULL, &kind);
+	ui->rtl = 0;
+	ui_draw_rect(ui, (struct ui_rect){ x0, y0, w, h }, ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ x0, y0, w, 2 }, ui_color(ui, C_BORDER));
+	ui_draw_rect(ui, (struct ui_rect){ rtl ? x0 + w - 2 : x0, y0, 2, h }, ui_color(ui, C_BORDER));
+	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ x0, y0, w, h }, 0);
+	numpad_keys(k, x0 + 2 * gap, y0 + ui_px(ui, 12), (w - 4 * gap) / 3, rowh, kind);
+	ui->rtl = rtl;
+}
+
 void osk_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -528,6 +621,10 @@ void osk_frame(struct kiosk *k)
 			ui->animating = 1;
 		}
 	}
+	if (osk_side_w(k)) {
+		side_pad(k);
+		return;
+	}
 	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
 		k->osk_sel = -1;
 		return;
@@ -542,24 +639,10 @@ void osk_frame(struct kiosk *k)
 	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
 	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ 0, y0, ui->w, h }, 0);
 	if (is_numeric(kind)) {
-		int kw = ui_px(ui, 260), x0;
+		int kw = ui_px(ui, 260);
 		if (kw * 3 + gap * 2 > ui->w - 2 * gap)
 			kw = (ui->w - 4 * gap) / 3;
-		x0 = (ui->w - (kw * 3 + gap * 2)) / 2;
-		for (int r = 0; r < 5; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh;
-			if (r == 4) {
-				int ww = (kw * 3 + gap) / 2;
-				key(k, "hide", (struct ui_rect){ x0, y, ww, rowh - gap }, kind);
-				key(k, "enter", (struct ui_rect){ x0 + ww + gap, y, kw * 3 + gap * 2 - ww - gap, rowh - gap }, kind);
-				continue;
-			}
-			for (int c = 0; c < 3; c++) {
-				if (!strcmp(numpad[r][c], "+") && kind != FIELD_PHONE)
-					continue;
-				key(k, numpad[r][c], (struct ui_rect){ x0 + c * (kw + gap), y, kw, rowh - gap }, kind);
-			}
-		}
+		numpad_keys(k, (ui->w - (kw * 3 + gap * 2)) / 2, y0 + ui_px(ui, 12), kw, rowh, kind);
 	} else if (osk_narrow(ui)) {
 		int unit = (ui->w - 2 * gap) / 9, x0 = (ui->w - unit * 9) / 2;
 		for (int r = 0; r < 7; r++) {
