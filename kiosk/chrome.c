@@ -59,8 +59,10 @@ static int header_compact(struct kiosk *k)
 {
 	struct header_layout hl;
 	int osk = osk_height(k);
+	/* A numeric pad beside the page (landscape) too: Back and Continue
+	 * in the row, the page the whole height beside the pad. */
 	if (!osk)
-		return 0;
+		return osk_side_w(k) > 0;
 	if (k->ui.w > k->ui.h)
 		return 1;
 	header_layout_full(k, &hl);
@@ -74,6 +76,17 @@ static int compact_height(struct kiosk *k)
 	int bh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34)) + ui_px(ui, 12);
 	int t = ui_target_min(ui);
 	return (bh > t ? bh : t) + 2 * ui_px(ui, 4);
+}
+
+/* A narrow portrait screen's compact header: a line with the comune's
+ * name above the buttons' row (the landscape row has it beside them);
+ * 0 in landscape. */
+static int compact_title_h(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	if (ui->w > ui->h)
+		return 0;
+	return ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, ui_font_px(ui, 26)) + ui_px(ui, 6);
 }
 
 static void header_layout_full(struct kiosk *k, struct header_layout *hl)
@@ -147,7 +160,7 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 	if (header_compact(k)) {
 		hl->nl = 0;
 		hl->rows = 1;
-		hl->h = compact_height(k);
+		hl->h = compact_title_h(k) + compact_height(k);
 	}
 }
 
@@ -213,8 +226,10 @@ static void header_buttons(struct kiosk *k, const struct header_layout *hl, int 
 			ui_draw_rect(ui, b, ui_color(ui, C_ON_PRIMARY));
 		else
 			ui_draw_frame(ui, b, ui_color(ui, C_ON_PRIMARY), ui_px(ui, 3) > 1 ? ui_px(ui, 3) : 2);
-		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b))
+		if (ui_area(ui, "reading", UI_ROLE_BUTTON, _("Text size and contrast"), b)) {
 			k->lang_menu = 2;
+			k->reading_from[0] = 0;
+		}
 		/* Not a stop for the keypad while the voice guide is on: a
 		 * blind journey would pay a press at every pass (224). */
 		ui->widgets[ui->nwidgets - 1].focusable = !k->speech_on;
@@ -244,11 +259,17 @@ static int compact_header(struct kiosk *k, const struct header_layout *hl, int x
 
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
 	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
-	/* A narrow portrait screen gives the whole row to the buttons. */
+	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
 	if (ui->w > ui->h) {
-		str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);
 		ui_text_box(ui, (struct ui_rect){ x, (hl->h - lh) / 2, w * 2 / 5 - ui_px(ui, 14), lh }, name, UI_FONT_BOLD,
 			    px, ui_color(ui, C_PRIMARY_DARK), 0);
+	} else {
+		/* A narrow portrait screen gives the whole row to the buttons
+		 * and the name a line of its own above them (it had none). */
+		px = ui_font_px(ui, 26);
+		lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
+		ui_text_box(ui, (struct ui_rect){ x, ui_px(ui, 4), w, lh }, name, UI_FONT_BOLD, px,
+			    ui_color(ui, C_PRIMARY_DARK), 0);
 	}
 	return hl->h;
 }
@@ -376,7 +397,7 @@ int chrome_footer_ids(struct kiosk *k, const char *back_id, const char *back_lab
 		int pad = ui_px(ui, 4);
 		h = compact_height(k);
 		bh = h - 2 * pad;
-		y = 0;
+		y = compact_title_h(k);
 		if (ui->w > ui->h) {
 			x += w * 2 / 5;
 			w -= w * 2 / 5;
@@ -487,7 +508,7 @@ void kiosk_reading_help(struct kiosk *k)
 	if (ui_button(ui, "reading-close", _("Close"), (struct ui_rect){ x + pad, y, w - 2 * pad, ui_button_h(ui, 96) },
 		      UI_SECONDARY)) {
 		k->lang_menu = 0;
-		ui_focus(ui, "reading");
+		ui_focus(ui, k->reading_from[0] ? k->reading_from : "reading");
 	}
 	for (int i = 0; i < first; i++)
 		ui->widgets[i].focusable = 0;

@@ -108,7 +108,10 @@ void kiosk_reset(struct kiosk *k)
 	k->osk_abc = 0;
 	k->osk_enter = 0;
 	k->help_hinted = 0;
+	k->keys_hinted = 0;
 	k->hint_touch = 0;
+	k->tap_key = 0;
+	str_wipe(k->tap_letter, sizeof(k->tap_letter));
 	str_wipe(k->spoken, sizeof(k->spoken));
 	str_wipe(k->last_said, sizeof(k->last_said));
 	/* The voice guide and its volume are this citizen's, not the next
@@ -324,8 +327,10 @@ void kiosk_say_screen(struct kiosk *k, int with_help)
 			say_sentence(k, buf);
 		}
 	}
-	if (with_help)
+	if (with_help) {
 		say_sentence(k, _("Use Up and Down to move, Enter to choose, Back to go back. In a text field, press Down to use the keyboard."));
+		say_sentence(k, _("The Aa key changes the text size and contrast."));
+	}
 }
 
 /* Says text now (not at the end of the frame), recorded as said. */
@@ -479,9 +484,15 @@ static void kiosk_announce(void *ctx, enum ui_announce kind, const char *text)
 	case UI_ANNOUNCE_SCREEN:
 		kiosk_say_screen(k, 0);
 		break;
-	case UI_ANNOUNCE_FOCUS:
+	case UI_ANNOUNCE_FOCUS: {
+		/* A focus given on arrival waits for the screen's words. */
+		int polite = k->focus_polite && !k->say[0];
+		k->focus_polite = 0;
 		say_focus(k, text);
+		if (polite)
+			k->say_polite = 1;
 		break;
+	}
 	case UI_ANNOUNCE_ERROR: {
 		char buf[KIOSK_SAY_MAX];
 		str_fmt(buf, sizeof(buf), "%s: %s", _("Error"), text);
@@ -704,10 +715,13 @@ void kiosk_column(struct kiosk *k, int *x, int *w)
 	/* The reading column widens with the text size: the same number of
 	 * words per line where the screen allows. */
 	int margin = ui_px(ui, 48), maxw = ui_px(ui, 1100 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f));
-	int cw = ui->w - 2 * margin;
+	int cw = ui->w - 2 * margin, side = osk_side_w(k), room = ui->w - side;
 	if (cw > maxw)
 		cw = maxw;
-	*x = (ui->w - cw) / 2;
+	/* A numeric pad beside the page (landscape): the column left of it. */
+	if (side && cw > room - 2 * margin)
+		cw = room - 2 * margin;
+	*x = ((side ? room : ui->w) - cw) / 2;
 	*w = cw;
 }
 
@@ -963,6 +977,20 @@ static int keypad_keys(struct kiosk *k)
 		}
 		in->key = 0;
 		break;
+	case UI_KEY_READING:
+		/* The chrome's "Aa" from the keypad: it is no stop while the
+		 * voice guide is on (a press at every pass), so it has a key
+		 * of its own, said by Help. Again: closed, the focus back
+		 * where it was. */
+		if (k->lang_menu == 2) {
+			k->lang_menu = 0;
+			ui_focus(ui, k->reading_from);
+		} else if (!k->lang_menu) {
+			str_copy(k->reading_from, sizeof(k->reading_from), ui->focus);
+			k->lang_menu = 2;
+		}
+		in->key = 0;
+		break;
 	case UI_KEY_BACKSPACE:
 		if (field)
 			break;
@@ -971,9 +999,9 @@ static int keypad_keys(struct kiosk *k)
 	case UI_KEY_ESCAPE:
 		/* Back, one step at a time; never out of the kiosk. */
 		if (k->lang_menu) {
-			ui_focus(ui, k->lang_menu == 2 ? "reading" : "language");
+			ui_focus(ui, k->lang_menu == 2 ? (k->reading_from[0] ? k->reading_from : "reading") : "language");
 			k->lang_menu = 0;
-		} else if (field && osk_height(k)) {
+		} else if (field && osk_up(k)) {
 			k->keyboard_hidden = 1;
 			kiosk_say(k, _("Keyboard hidden."));
 		} else {
@@ -1104,7 +1132,9 @@ void kiosk_frame(struct kiosk *k)
 	}
 	/* Typing goes to the focused field, whatever sent it. */
 	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0]) {
+		if (in->text[0] && osk_multitap(k, in->text)) {
+			;
+		} else if (in->text[0]) {
 			char spelled[300];
 			kiosk_type(k, in->text);
 			/* Through headphones what is typed is read back, a key at
@@ -1116,8 +1146,12 @@ void kiosk_frame(struct kiosk *k)
 			kiosk_backspace(k);
 		/* Enter (and a scanner's CR) moves on, unless typing has
 		 * finished the job and released the focus (check my application). */
-		if (in->key == UI_KEY_ENTER)
+		if (in->key == UI_KEY_ENTER) {
 			in->key = !ui->focus[0] ? 0 : ui_focus_next_field(ui) ? UI_KEY_TAB : 0;
+			/* What the health card filled is passed by. */
+			if (!in->key && osk_card_filled(k, ui->focus))
+				ui_focus_next_field(ui);
+		}
 		if (in->key == UI_KEY_SPACE)
 			in->key = 0;
 	}

@@ -188,6 +188,7 @@ struct kiosk {
 	int idle_said_left;		/* idle countdown: seconds last said */
 	int say_polite;			/* this frame's words wait for the last ones */
 	char tapped_say[48];		/* a control tapped, said next frame */
+	int focus_polite;		/* the next focus said waits for the screen's words */
 	/* Navigation keypad in the on-screen keyboard: the key selected
 	 * (index in drawing order, -1 none) and a press of it this frame. */
 	int osk_sel;
@@ -195,11 +196,21 @@ struct kiosk {
 	int osk_nkeys;			/* keys drawn so far this frame */
 	int64_t card_scan_ms;		/* when the scanner last typed on eligibility */
 	int help_hinted;		/* the Help hint said this session */
+	int keys_hinted;		/* through the speakers: how to hear the keys, said */
 	int hint_touch;			/* home touched: the hint after the tap */
 	int osk_abc;			/* letters in alphabetical order (keypad) */
 	int osk_enter;			/* keypad's Next: stay in the next keyboard */
+	/* Letters from the keypad's digits (osk_multitap): the key last
+	 * pressed, when, in which field, the letter it gave and its place
+	 * in the key's cycle, and whether it is a capital. */
+	char tap_key;
+	int tap_n, tap_upper;
+	int64_t tap_ms;
+	char tap_field[48];
+	char tap_letter[8];
 	int lang_menu;			/* a chrome dialog is open: 1 the language
 					 * chooser, 2 text size and contrast */
+	char reading_from[48];		/* the focus before the keypad's Aa key opened its dialog */
 	char lang_pending[8];		/* chosen there, switched at the end of the frame */
 	int show_data;			/* personal data shown unmasked */
 };
@@ -271,11 +282,29 @@ const char *kiosk_lang_name(const char *code);
 /* The on-screen keyboard (osk.c): drawn when a field has focus; returns
  * the height it takes at the bottom (0 when hidden). */
 int osk_height(struct kiosk *k);
+/* In landscape a numeric pad sits beside the page, bottom right: the
+ * width it takes there (the page's column moves left of it, and
+ * osk_height() is 0); 0 when the keyboard is a band or hidden. */
+int osk_side_w(struct kiosk *k);
+/* Whether a keyboard is up, as a band or beside the page. */
+int osk_up(struct kiosk *k);
 void osk_frame(struct kiosk *k);
 /* Navigation keypad in the keyboard: takes the arrow, Enter and Back
  * keys of this frame's input when they act on the keyboard (Down from a
  * field enters it); returns 1 when it took the key. */
 int osk_keypad(struct kiosk *k);
+/* Letters from a keypad's digits, as on a phone (2 abc ... 9 wxyz, 0
+ * space, 1 apostrophe and hyphen): the same key again within
+ * OSK_TAP_MS gives its next letter in place of the last. Taken in the
+ * names, the comune of residence, the codice fiscale where a letter is
+ * due and the search with the voice guide on; returns 1 when `text`
+ * (one digit) was taken as a letter, 0 when it is to be typed as it is. */
+#define OSK_TAP_MS 1000
+/* A field the health card filled (the codice fiscale read on
+ * eligibility, valid): Enter and the keyboard's Next pass it by (the
+ * arrows still stop on it, to hear it). */
+int osk_card_filled(const struct kiosk *k, const char *id);
+int osk_multitap(struct kiosk *k, const char *text);
 /* Personal data for a shared screen: masked unless the citizen chose to
  * show it (kiosk/mask.c). kind: 'c' codice fiscale, 'p' phone, 'e' e-mail. */
 const char *kiosk_mask(struct kiosk *k, char kind, const char *value, char *buf, size_t size);

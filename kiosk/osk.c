@@ -16,6 +16,7 @@
 #include "kiosk/kiosk.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
+#include "kiosk/speech.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,12 +88,91 @@ static int osk_narrow(const struct ui *ui)
 	return (ui->w - 2 * osk_gap(ui)) / 11 - osk_gap(ui) < ui_target_min(ui);
 }
 
+/* A key that types a character (a letter, a digit, a sign), not one
+ * of the named keys (Shift, Delete, Space, Next, Hide). */
+static int character_key(const char *id)
+{
+	return strncmp(id, "key:", 4) || (strcmp(id, "key:shift") && strcmp(id, "key:backspace") && strcmp(id, "key:space") &&
+					   strcmp(id, "key:enter") && strcmp(id, "key:hide"));
+}
+
+static const char *key_label(const char *key)
+{
+	if (!strcmp(key, "shift")) return _("Shift");
+	if (!strcmp(key, "backspace")) return _("Delete");
+	if (!strcmp(key, "space")) return _("Space");
+	if (!strcmp(key, "enter")) return _("Next");
+	if (!strcmp(key, "hide")) return _("Hide");
+	return key;
+}
+
+/* A key label's size: it grows with the text-size setting up to 200%
+ * (the keys grow with it), within three quarters of the key's height;
+ * a word (Delete, Hide) a little smaller than a letter. */
+static int label_px(const struct ui *ui, const char *label, int key_h)
+{
+	int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
+	if (px > key_h * 3 / 4)
+		px = key_h * 3 / 4;
+	return px < 10 ? 10 : px;
+}
+
+/* The rows' height of a pad beside the page: keys a target tall (and
+ * their labels' size), up to the band's 118 px. */
+static int side_row(const struct ui *ui)
+{
+	int row = ui_px(ui, 118), min = ui_target_min(ui) + osk_gap(ui);
+	if (row > ui->h * 11 / 100)
+		row = ui->h * 11 / 100;
+	return row < min ? min : row;
+}
+
+/* A key's width on the pad beside the page: at least a target and what
+ * the words on Delete, and on Hide and Next (half the pad each), need. */
+static int side_key_w(const struct ui *ui)
+{
+	int kw = ui_px(ui, 150), pad = 2 * ui_px(ui, 12) + 8, min = ui_target_min(ui), lh = side_row(ui) - osk_gap(ui);
+	const char *del = key_label("backspace"), *half[2] = { key_label("hide"), key_label("enter") };
+	int need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, del, lh), del, strlen(del)) + pad;
+	if (kw < min)
+		kw = min;
+	if (kw < need)
+		kw = need;
+	for (int i = 0; i < 2; i++) {
+		need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, half[i], lh), half[i], strlen(half[i])) + pad;
+		if (kw < (2 * need + osk_gap(ui)) / 3 + 1)
+			kw = (2 * need + osk_gap(ui)) / 3 + 1;
+	}
+	return kw;
+}
+
+int osk_side_w(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int w;
+	if (ui->w <= ui->h || k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind) ||
+	    !is_numeric(kind))
+		return 0;
+	w = 3 * side_key_w(ui) + 4 * osk_gap(ui);
+	/* Only where the page keeps at least half the screen beside it. */
+	return ui->w - w - 2 * ui_px(ui, 48) >= ui->w / 2 && 5 * side_row(ui) + ui_px(ui, 24) <= ui->h * 3 / 4 ? w : 0;
+}
+
+int osk_up(struct kiosk *k)
+{
+	return osk_height(k) || osk_side_w(k);
+}
+
 int osk_height(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	enum field_kind kind;
 	int row, rows = 5;
 	if (k->keyboard_hidden || k->idle_dialog || !kiosk_field(k, ui->focus, NULL, &kind))
+		return 0;
+	/* Landscape: a numeric pad beside the page takes no height. */
+	if (osk_side_w(k))
 		return 0;
 	if (!is_numeric(kind) && osk_narrow(ui))
 		rows = 7;
@@ -121,14 +201,29 @@ int osk_height(struct kiosk *k)
 	return row * rows + ui_px(ui, 24);
 }
 
-static const char *key_label(const char *key)
+/* The width a key of the wide keyboard takes, its gap included: Space
+ * three units, Next two, a letter one; a key with a word on it at
+ * least what its word needs at its size, unless `fixed` (a label grows
+ * with the text, it is not shrunk to one key's width: Delete and Hide
+ * were 8-10 px at 800x480). */
+static int wide_w(const struct ui *ui, const char *name, int unit, int key_h, int fixed)
 {
-	if (!strcmp(key, "shift")) return _("Shift");
-	if (!strcmp(key, "backspace")) return _("Delete");
-	if (!strcmp(key, "space")) return _("Space");
-	if (!strcmp(key, "enter")) return _("Next");
-	if (!strcmp(key, "hide")) return _("Hide");
-	return key;
+	const char *label = key_label(name);
+	int w = unit * (!strcmp(name, "space") ? 3 : !strcmp(name, "enter") ? 2 : 1), need;
+	if (label == name || fixed)
+		return w;
+	need = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, label, key_h), label, strlen(label)) +
+	       2 * ui_px(ui, 12) + 8 + osk_gap(ui);
+	return need > w ? need : w;
+}
+
+/* A row's width: its keys side by side. */
+static int wide_row_w(const struct ui *ui, const char *const *row, int unit, int key_h, int fixed)
+{
+	int w = 0;
+	for (int c = 0; c < 11 && row[c]; c++)
+		w += wide_w(ui, row[c], unit, key_h, fixed);
+	return w;
 }
 
 static const char *upper(const char *key, char *buf)
@@ -150,6 +245,11 @@ static int is_name(const char *id)
 	return !strcmp(id, "field:given_name") || !strcmp(id, "field:family_name");
 }
 
+int osk_card_filled(const struct kiosk *k, const char *id)
+{
+	return !strcmp(id, "field:cf") && k->c.card && k->cf_valid && !k->err.cf;
+}
+
 /* The keyboard's Next: the focus goes to the control after the field
  * (a field keeps the keyboard up; anything else, the situation's first
  * answer after the age, is brought into view and the keyboard goes,
@@ -164,7 +264,7 @@ static int next_control(struct kiosk *k)
 		int stop = w->enabled && w->focusable &&
 			   (w->role == UI_ROLE_FIELD || w->role == UI_ROLE_BUTTON || w->role == UI_ROLE_CHECKBOX ||
 			    w->role == UI_ROLE_RADIO || w->role == UI_ROLE_LISTITEM);
-		if (seen && stop && w->panel >= 0) {
+		if (seen && stop && w->panel >= 0 && !osk_card_filled(k, w->id)) {
 			ui_focus(ui, w->id);
 			if (w->role == UI_ROLE_FIELD)
 				return 1;
@@ -259,12 +359,7 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			/* Labels grow with the text-size setting up to 200% (the
 			 * keys grow with them) and shrink only to fit their key. */
 			const char *label = key_label(shown);
-			int px = (int)((strlen(label) > 2 ? 28.0f : 40.0f) * ui->scale * (ui->text_scale > 2.0f ? 2.0f : ui->text_scale));
-			int tw, lh;
-			if (px > r.h * 3 / 4)
-				px = r.h * 3 / 4;
-			if (px < 10)
-				px = 10;
+			int px = label_px(ui, label, r.h), tw, lh;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
 			if (tw > r.w - 8 && tw > 0)
 				px = px * (r.w - 8) / tw;
@@ -281,7 +376,10 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 		ui_draw_frame(ui, (struct ui_rect){ r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t }, ui_color(ui, C_FOCUS), t);
 	}
 	if (w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
-		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide"))
+		/* The key pressed is heard (its character only through
+		 * headphones, as when the selection moves). */
+		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide") &&
+		    (k->speech_private || !character_key(id)))
 			kiosk_say(k, key_label(shown));
 		press(k, name, shown, selected && k->osk_press);
 		/* The keys drawn before this one show the old state. */
@@ -341,13 +439,27 @@ static int wrap_key(const struct ui_widget **keys, int n, int from, int dx)
 	return best;
 }
 
+/* A key the keypad's selection moved to. Its character is personal
+ * data as a name is spelled with it (EN 301 549 5.1.3.9): said only
+ * through headphones (private mode); through the speakers it is just
+ * "key" (the named keys carry no data and keep their names), and the
+ * first key of a visit says how to hear the letters. */
 static void say_key(struct kiosk *k, const struct ui_widget *w)
 {
-	char buf[160];
-	if (w->enabled)
-		str_fmt(buf, sizeof(buf), "%s, %s", w->label, _("key"));
+	char buf[300];
+	const char *label = w->label;
+	if (!k->speech_private && character_key(w->id))
+		label = NULL;
+	if (label && w->enabled)
+		str_fmt(buf, sizeof(buf), "%s, %s", label, _("key"));
+	else if (label)
+		str_fmt(buf, sizeof(buf), "%s, %s, %s", label, _("key"), _("unavailable"));
 	else
-		str_fmt(buf, sizeof(buf), "%s, %s, %s", w->label, _("key"), _("unavailable"));
+		str_fmt(buf, sizeof(buf), "%s", _("key"));
+	if (!label && !k->keys_hinted) {
+		k->keys_hinted = 1;
+		str_fmt(buf + strlen(buf), sizeof(buf) - strlen(buf), ". %s", _("To hear the letters, use headphones or press Help."));
+	}
 	kiosk_say(k, buf);
 }
 
@@ -357,7 +469,7 @@ int osk_keypad(struct kiosk *k)
 	const struct ui_widget *keys[80];
 	int n, key = ui->in.key, next;
 
-	if (!osk_height(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
+	if (!osk_up(k) || !kiosk_field(k, ui->focus, NULL, NULL)) {
 		k->osk_sel = -1;
 		return 0;
 	}
@@ -380,10 +492,14 @@ int osk_keypad(struct kiosk *k)
 				break;
 			}
 		if (!k->osk_abc && k->osk_sel) {
-			/* The layout changes under the keypad: land on "a". */
+			/* The layout changes under the keypad: land on "a"
+			 * (its name only through headphones, as any key's). */
 			k->osk_abc = 1;
 			k->osk_sel = -2;
-			kiosk_say(k, _("Alphabetical keyboard: a, key"));
+			if (k->speech_private)
+				kiosk_say(k, _("Alphabetical keyboard: a, key"));
+			else
+				say_key(k, keys[0]);
 			ui->animating = 1;
 			return 1;
 		}
@@ -430,6 +546,49 @@ int osk_keypad(struct kiosk *k)
 	}
 }
 
+/* The numeric pad's keys in rows of three from (x0, y0): 1-9, then
+ * "+" (a phone), 0 and Delete, then Hide and Next. */
+static void numpad_keys(struct kiosk *k, int x0, int y0, int kw, int rowh, enum field_kind kind)
+{
+	int gap = osk_gap(&k->ui);
+	for (int r = 0; r < 5; r++) {
+		int y = y0 + r * rowh;
+		if (r == 4) {
+			int ww = (kw * 3 + gap) / 2;
+			key(k, "hide", (struct ui_rect){ x0, y, ww, rowh - gap }, kind);
+			key(k, "enter", (struct ui_rect){ x0 + ww + gap, y, kw * 3 + gap * 2 - ww - gap, rowh - gap }, kind);
+			continue;
+		}
+		for (int c = 0; c < 3; c++) {
+			if (!strcmp(numpad[r][c], "+") && kind != FIELD_PHONE)
+				continue;
+			key(k, numpad[r][c], (struct ui_rect){ x0 + c * (kw + gap), y, kw, rowh - gap }, kind);
+		}
+	}
+}
+
+/* Landscape: the numeric pad beside the page, bottom right (issue 22:
+ * a band across the whole screen covered the next question and took
+ * the footer away); the page's column moves left of it
+ * (kiosk_column), or right of it in a right-to-left language. */
+static void side_pad(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int w = osk_side_w(k), rowh = side_row(ui), gap = osk_gap(ui), h = 5 * rowh + ui_px(ui, 24), rtl = ui->rtl;
+	/* Right to left, the page's column is mirrored to the right: the
+	 * pad goes left (its keys in the same order). */
+	int x0 = rtl ? 0 : ui->w - w, y0 = ui->h - h;
+	kiosk_field(k, ui->focus, NULL, &kind);
+	ui->rtl = 0;
+	ui_draw_rect(ui, (struct ui_rect){ x0, y0, w, h }, ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ x0, y0, w, 2 }, ui_color(ui, C_BORDER));
+	ui_draw_rect(ui, (struct ui_rect){ rtl ? x0 + w - 2 : x0, y0, 2, h }, ui_color(ui, C_BORDER));
+	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ x0, y0, w, h }, 0);
+	numpad_keys(k, x0 + 2 * gap, y0 + ui_px(ui, 12), (w - 4 * gap) / 3, rowh, kind);
+	ui->rtl = rtl;
+}
+
 void osk_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
@@ -462,6 +621,10 @@ void osk_frame(struct kiosk *k)
 			ui->animating = 1;
 		}
 	}
+	if (osk_side_w(k)) {
+		side_pad(k);
+		return;
+	}
 	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
 		k->osk_sel = -1;
 		return;
@@ -476,24 +639,10 @@ void osk_frame(struct kiosk *k)
 	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
 	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ 0, y0, ui->w, h }, 0);
 	if (is_numeric(kind)) {
-		int kw = ui_px(ui, 260), x0;
+		int kw = ui_px(ui, 260);
 		if (kw * 3 + gap * 2 > ui->w - 2 * gap)
 			kw = (ui->w - 4 * gap) / 3;
-		x0 = (ui->w - (kw * 3 + gap * 2)) / 2;
-		for (int r = 0; r < 5; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh;
-			if (r == 4) {
-				int ww = (kw * 3 + gap) / 2;
-				key(k, "hide", (struct ui_rect){ x0, y, ww, rowh - gap }, kind);
-				key(k, "enter", (struct ui_rect){ x0 + ww + gap, y, kw * 3 + gap * 2 - ww - gap, rowh - gap }, kind);
-				continue;
-			}
-			for (int c = 0; c < 3; c++) {
-				if (!strcmp(numpad[r][c], "+") && kind != FIELD_PHONE)
-					continue;
-				key(k, numpad[r][c], (struct ui_rect){ x0 + c * (kw + gap), y, kw, rowh - gap }, kind);
-			}
-		}
+		numpad_keys(k, (ui->w - (kw * 3 + gap * 2)) / 2, y0 + ui_px(ui, 12), kw, rowh, kind);
 	} else if (osk_narrow(ui)) {
 		int unit = (ui->w - 2 * gap) / 9, x0 = (ui->w - unit * 9) / 2;
 		for (int r = 0; r < 7; r++) {
@@ -510,29 +659,137 @@ void osk_frame(struct kiosk *k)
 			}
 		}
 	} else {
-		int unit = (ui->w - 2 * gap) / 11, x0;
+		const char *const (*rows)[11] = k->osk_abc ? abc : alpha;
+		int avail = ui->w - 2 * gap, unit = avail / 11, floor_unit, fits = 0;
 		if (unit > ui_px(ui, 150))
 			unit = ui_px(ui, 150);
-		x0 = (ui->w - unit * 11) / 2;
+		/* The letters give up to a quarter of their width (never below
+		 * a target) so that the words on the keys keep their size. */
+		floor_unit = unit * 3 / 4 > ui_target_min(ui) + gap ? unit * 3 / 4 : ui_target_min(ui) + gap;
+		for (;;) {
+			fits = 1;
+			for (int r = 1; r < 5; r++)
+				if (wide_row_w(ui, rows[r], unit, rowh - gap, 0) > avail)
+					fits = 0;
+			if (fits || unit <= floor_unit)
+				break;
+			unit--;
+		}
 		for (int r = 0; r < 5; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0;
-			if (r == 0)
-				x += unit / 2;
-			for (int c = 0; c < 11 && (k->osk_abc ? abc : alpha)[r][c]; c++) {
-				const char *name = (k->osk_abc ? abc : alpha)[r][c];
-				int span = 1;
-				if (!strcmp(name, "space"))
-					span = 3;
-				else if (!strcmp(name, "enter"))
-					span = 2;
+			int fixed = !fits && wide_row_w(ui, rows[r], unit, rowh - gap, 0) > avail;
+			int y = y0 + ui_px(ui, 12) + r * rowh, x = (ui->w - wide_row_w(ui, rows[r], unit, rowh - gap, fixed)) / 2;
+			for (int c = 0; c < 11 && rows[r][c]; c++) {
+				const char *name = rows[r][c];
+				int kw = wide_w(ui, name, unit, rowh - gap, fixed);
 				if (!strcmp(name, "shift") && kind == FIELD_UPPER) {
-					x += unit;
+					x += kw;
 					continue;
 				}
-				key(k, name, (struct ui_rect){ x + gap / 2, y, unit * span - gap, rowh - gap }, kind);
-				x += unit * span;
+				key(k, name, (struct ui_rect){ x + gap / 2, y, kw - gap, rowh - gap }, kind);
+				x += kw;
 			}
 		}
 	}
 	ui->rtl = rtl;
+}
+
+/* --- letters from the keypad's digits (multi-tap) -------------------------- */
+
+/* A phone's letters on each digit (ITU E.161), Italian accented vowels
+ * after their letter's key's own; 0 is a space, 1 the apostrophe and
+ * the hyphen of names like D'Amico and Rossi-Bianchi. */
+static const char *const taps_of[10][6] = {
+	{ " " }, { "'", "-" },
+	{ "a", "b", "c", "à" }, { "d", "e", "f", "è", "é" }, { "g", "h", "i", "ì" },
+	{ "j", "k", "l" }, { "m", "n", "o", "ò" }, { "p", "q", "r", "s" },
+	{ "t", "u", "v", "ù" }, { "w", "x", "y", "z" },
+};
+
+/* Where the codice fiscale has a letter (surname, name, month, place's
+ * letter, check letter); elsewhere a digit. */
+static int cf_letter_at(size_t i)
+{
+	return i < 6 || i == 8 || i == 11 || i == 15;
+}
+
+/* Whether a digit from the keypad is a letter key in the focused field
+ * when it holds `len` bytes: the names and the comune of residence (no
+ * digit is ever meant there), the codice fiscale where a letter is due,
+ * and the search while the voice guide is on (whoever searches with the
+ * keypad). */
+static int multitap_field(struct kiosk *k, const char *id, size_t len)
+{
+	if (!strcmp(id, "field:given_name") || !strcmp(id, "field:family_name") || !strcmp(id, "field:residence"))
+		return 1;
+	if (!strcmp(id, "field:cf"))
+		return cf_letter_at(len);
+	return !strcmp(id, "search") && k->speech_on;
+}
+
+int osk_multitap(struct kiosk *k, const char *text)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	char *value = kiosk_field(k, ui->focus, NULL, &kind), ubuf[4], said[96], spelled[64];
+	const char *const *cycle, *letter;
+	size_t len, ll = strlen(k->tap_letter);
+	int d, n = 0, again;
+
+	if (!value || !ui->in.keypad_digit || text[0] < '0' || text[0] > '9' || text[1])
+		return 0;
+	/* The same key again while its letter is fresh (and still the
+	 * last one typed): the key's next letter replaces it. */
+	d = text[0] - '0';
+	len = strlen(value);
+	again = k->tap_key == text[0] && ui->in.now_ms - k->tap_ms < OSK_TAP_MS && !strcmp(k->tap_field, ui->focus) &&
+		ll && len >= ll && !strcmp(value + len - ll, k->tap_letter);
+	if (!multitap_field(k, ui->focus, again ? len - ll : len) || (kind != FIELD_TEXT && d < 2)) {
+		/* A digit is due (or the codice fiscale's 0 and 1): the digit. */
+		k->tap_key = 0;
+		return 0;
+	}
+	cycle = taps_of[d];
+	while (n < 6 && cycle[n])
+		n++;
+	/* Accented letters only where they can be typed (not in a codice
+	 * fiscale). */
+	if (kind != FIELD_TEXT)
+		while (n > 1 && (unsigned char)cycle[n - 1][0] >= 0x80)
+			n--;
+	if (again)
+		kiosk_backspace(k);
+	k->tap_n = again ? (k->tap_n + 1) % n : 0;
+	/* A capital: the codice fiscale's letters, Shift, and a name's
+	 * first letter of each word. */
+	if (!again)
+		k->tap_upper = kind == FIELD_UPPER || k->keyboard_shift ||
+			       (is_name(ui->focus) && (!len || strchr(" '-", value[len - 1])));
+	letter = k->tap_upper ? upper(cycle[k->tap_n], ubuf) : cycle[k->tap_n];
+	kiosk_type(k, letter);
+	str_copy(k->tap_letter, sizeof(k->tap_letter), letter);
+	str_copy(k->tap_field, sizeof(k->tap_field), ui->focus);
+	k->tap_key = text[0];
+	k->tap_ms = ui->in.now_ms;
+	/* A name's next word (after a space, an apostrophe, a hyphen)
+	 * starts with a capital, as on the keyboard; a capital once is
+	 * spent by its letter. */
+	if (is_name(ui->focus) && d < 2)
+		k->keyboard_shift = 1;
+	else if (k->keyboard_shift == 1)
+		k->keyboard_shift = 0;
+	/* Heard through headphones only: what is typed is personal data
+	 * (through the speakers the field says "filled in" when left). A
+	 * capital says so. */
+	if (k->speech_on && k->speech_private) {
+		if (!strcmp(letter, " "))
+			str_copy(said, sizeof(said), _("Space"));
+		else if (k->tap_upper && kind != FIELD_UPPER)
+			str_fmt(said, sizeof(said), "%s, %s", speech_spell(letter, _("dash"), spelled, sizeof(spelled)),
+				_("capital"));
+		else
+			speech_spell(letter, _("dash"), said, sizeof(said));
+		kiosk_say(k, said);
+	}
+	ui->animating = 1;
+	return 1;
 }

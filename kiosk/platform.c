@@ -410,6 +410,8 @@ static int map_key(SDL_Keycode sym)
 	case SDLK_F3: return UI_KEY_SPELL;
 	/* Screen off and on again, in private audio mode (issue 22). */
 	case SDLK_F4: return UI_KEY_BLANK;
+	/* Text size and contrast (the chrome's "Aa"), with no stop on it. */
+	case SDLK_F5: return UI_KEY_READING;
 	default: return 0;
 	}
 }
@@ -433,6 +435,7 @@ static void flush_digit(struct platform *p)
 	if (p->digit && n + 1 < sizeof(p->pending.text)) {
 		p->pending.text[n] = p->digit;
 		p->pending.text[n + 1] = 0;
+		p->pending.keypad_digit = 1;
 	}
 	p->digit = 0;
 }

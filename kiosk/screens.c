@@ -188,6 +188,9 @@ int flow_choices(struct kiosk *k, struct flow *f, const char *prefix, const char
 	for (int i = 0; i < n; i++) {
 		char id[64];
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, labels[i], strlen(labels[i])) + 2 * pad;
+		/* A short answer ("Sì") is still a target wide (46 px at 800x480). */
+		if (tw < ui_target_min(ui))
+			tw = ui_target_min(ui);
 		if (tw > f->w)
 			tw = f->w;
 		if (x > f->x && x + tw > f->x + f->w) {

@@ -84,6 +84,13 @@ void eligibility_card(struct kiosk *k, const char *text)
 	k->err.age = NULL;
 	k->c.card = 1;
 	str_wipe(code, sizeof(code));
+	/* The age question is gone: the focus goes on to the first question
+	 * left (said after the card's sentence), as a receipt's scan does. */
+	if (!k->ui.focus[0] || !strcmp(k->ui.focus, "field:age")) {
+		char id[48];
+		str_fmt(id, sizeof(id), "status:%s", applicant_statuses[0].key);
+		ui_focus(&k->ui, id);
+	}
 	str_wipe(&info, sizeof(info));
 	/* The birth data is personal: heard only through headphones. */
 	if (k->speech_private) {
@@ -328,6 +335,13 @@ void eligibility_frame(struct kiosk *k)
 void form_enter(struct kiosk *k)
 {
 	kiosk_count(k, "form");
+	/* The health card has filled the codice fiscale: the form opens on
+	 * the first field it left empty, the given name, keyboard up (a tap
+	 * and a keypad press less; issue 22). */
+	if (k->c.card && k->cf_valid && !k->c.given_name[0]) {
+		ui_focus(&k->ui, "field:given_name");
+		k->focus_polite = 1;
+	}
 }
 
 static int form_check(struct kiosk *k)

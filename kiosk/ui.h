@@ -111,6 +111,7 @@ struct ui_input {
 	int key;			/* enum ui_key or 0 */
 	int shift;
 	char text[64];			/* UTF-8 typed this frame */
+	int keypad_digit;		/* text is a digit key's alone (a keypad's, no keyboard text) */
 	int wheel;			/* mouse wheel steps (+ up) */
 };
 
@@ -123,6 +124,8 @@ enum ui_key {
 	/* The voice guide's repeat (F2, Again) and spell (F3) keys; the
 	 * screen off and on key (F4) of private audio mode. */
 	UI_KEY_REPEAT, UI_KEY_SPELL, UI_KEY_BLANK,
+	/* The keypad's text size and contrast key (F5), the chrome's "Aa". */
+	UI_KEY_READING,
 };
 
 /* A scrolling panel's state, owned by the screen (kept across frames). */
