@@ -752,6 +752,11 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 		struct ui_rect pr = ui->panels[ui->panel].r;
 		int margin = ui_px(ui, 24), top = r.y, bottom = r.y + r.h;
 		const struct ui_widget *from = ui->reveal_from[0] ? ui_find(ui, ui->reveal_from) : NULL;
+		/* A field's label comes with it, when both fit: a citizen
+		 * must see what the field asks (at 800x480 the age field
+		 * stopped under the header with its question cut). */
+		if (ui->widget_above > 0 && bottom - (top - ui->widget_above) <= pr.h - 2 * margin)
+			top -= ui->widget_above;
 		/* With the field it belongs to, when both fit (with less
 		 * margin when that is what it takes: a short landscape panel
 		 * at 200% with the keyboard up). */
@@ -959,7 +964,9 @@ int ui_field(struct ui *ui, const char *id, const char *label, const char *value
 
 	y += lh + ui_px(ui, 6);
 	box = (struct ui_rect){ r.x, y, r.w, bh };
+	ui->widget_above = lh + ui_px(ui, 6);
 	w = ui_widget_add(ui, id, UI_ROLE_FIELD, label, box, 1);
+	ui->widget_above = 0;
 	if (w && err && *err)
 		w->checked = 0;
 	ui_draw_rect(ui, box, ui_color(ui, C_FIELD));

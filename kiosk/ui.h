@@ -183,6 +183,7 @@ struct ui {
 	char reveal[48];		/* scroll this widget into view */
 	char reveal_from[48];		/* ... together with this one above it */
 	int reveal_hold;		/* frames the reveal is applied again */
+	int widget_above;		/* the next widget's label above it (ui_field): revealed with it */
 	char focus_order[UI_MAX_WIDGETS][48];	/* last frame's focusable ids */
 	char focus_order_text[UI_MAX_WIDGETS];	/* a text only the voice guide stops on */
 	int nfocus_order;
