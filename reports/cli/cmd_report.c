@@ -111,7 +111,33 @@ out:
 	return rc;
 }
 
-static int cmd_report(int argc, char **argv)
+/* What `dote report` was given besides the query itself. */
+struct report_opts {
+	const char *path, *out, *dims, *meas, *format;
+	int excel, timing, rebuild;
+};
+
+/* --min-count VALUE into q: 0, or 2 after saying why not. */
+static int min_count_arg(struct report_query *q, const char *v)
+{
+	char *end;
+
+	q->min_count = (int)strtol(v, &end, 10);
+	if (*end || q->min_count < 1 || q->min_count > 1000) {
+		fprintf(stderr, "dote report: --min-count must be a number from %d to 1000\n", SDC_MIN_COUNT);
+		return 2;
+	}
+	if (q->min_count < SDC_MIN_COUNT) {
+		fprintf(stderr, "dote report: --min-count %d is below the rule: counts from 1 to %d are"
+			" never published (see docs/reports.md)\n", q->min_count, SDC_MIN_COUNT - 1);
+		return 2;
+	}
+	return 0;
+}
+
+/* The command line into q and o: -1 to go on, else the exit code (after
+ * the usage or the error). */
+static int report_args(int argc, char **argv, struct report_query *q, struct report_opts *o)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -131,82 +157,117 @@ static int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct report_query q;
-	struct report r = { 0 };
-	const char *path = NULL, *out = NULL, *dims = "", *meas = "applications", *format = "csv";
-	char err[512], title[256];
-	int c, excel = 0, timing = 0, rebuild = 0, rc = 1;
-	char *text = NULL, *end;
-	size_t len = 0;
-	struct store *db = NULL;
+	char err[512];
+	int c;
 
-	report_query_init(&q);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': path = optarg; break;
-		case 'D': dims = optarg; break;
-		case 'M': meas = optarg; break;
+		case 'd': o->path = optarg; break;
+		case 'D': o->dims = optarg; break;
+		case 'M': o->meas = optarg; break;
 		case 'p':
-			if (report_parse_period(&q, optarg, err, sizeof(err))) {
+			if (report_parse_period(q, optarg, err, sizeof(err))) {
 				fprintf(stderr, "dote report: %s\n", err);
 				return 2;
 			}
 			break;
-		case 'r': if (copy_opt(q.region, sizeof(q.region), optarg, "--region")) return 2; break;
-		case 'P': if (copy_opt(q.province, sizeof(q.province), optarg, "--province")) return 2; break;
-		case 'c': if (copy_opt(q.comune, sizeof(q.comune), optarg, "--comune")) return 2; break;
-		case 'C': if (copy_opt(q.call, sizeof(q.call), optarg, "--call")) return 2; break;
-		case 'f': format = optarg; break;
-		case 'x': excel = 1; break;
-		case 'm':
-			q.min_count = (int)strtol(optarg, &end, 10);
-			if (*end || q.min_count < 1 || q.min_count > 1000) {
-				fprintf(stderr, "dote report: --min-count must be a number from %d to 1000\n",
-					SDC_MIN_COUNT);
-				return 2;
-			}
-			if (q.min_count < SDC_MIN_COUNT) {
-				fprintf(stderr, "dote report: --min-count %d is below the rule: counts from 1 to %d are"
-					" never published (see docs/reports.md)\n", q.min_count, SDC_MIN_COUNT - 1);
-				return 2;
-			}
-			break;
-		case 'R': q.force_raw = 1; break;
-		case 'B': rebuild = 1; break;
-		case 'T': timing = 1; break;
-		case 'o': out = optarg; break;
+		case 'r': if (copy_opt(q->region, sizeof(q->region), optarg, "--region")) return 2; break;
+		case 'P': if (copy_opt(q->province, sizeof(q->province), optarg, "--province")) return 2; break;
+		case 'c': if (copy_opt(q->comune, sizeof(q->comune), optarg, "--comune")) return 2; break;
+		case 'C': if (copy_opt(q->call, sizeof(q->call), optarg, "--call")) return 2; break;
+		case 'f': o->format = optarg; break;
+		case 'x': o->excel = 1; break;
+		case 'm': if (min_count_arg(q, optarg)) return 2; break;
+		case 'R': q->force_raw = 1; break;
+		case 'B': o->rebuild = 1; break;
+		case 'T': o->timing = 1; break;
+		case 'o': o->out = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!path || optind != argc) {
+	if (!o->path || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(format, "csv") && strcmp(format, "json") && strcmp(format, "html")) {
-		fprintf(stderr, "dote report: unknown format '%.20s' (csv, json or html)\n", format);
+	if (strcmp(o->format, "csv") && strcmp(o->format, "json") && strcmp(o->format, "html")) {
+		fprintf(stderr, "dote report: unknown format '%.20s' (csv, json or html)\n", o->format);
 		return 2;
 	}
-	if (!pstat_wants(meas) && ((dims[0] && report_parse_dims(&q, dims, err, sizeof(err))) ||
-	    report_parse_measures(&q, meas, err, sizeof(err)))) {
+	if (!pstat_wants(o->meas) && ((o->dims[0] && report_parse_dims(q, o->dims, err, sizeof(err))) ||
+	    report_parse_measures(q, o->meas, err, sizeof(err)))) {
 		fprintf(stderr, "dote report: %s\n", err);
 		return 2;
 	}
-	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
-		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
+	return -1;
+}
+
+/* The report r in o's format, to o->out or stdout: 0, or 1 after saying why not. */
+static int report_write(const struct report *r, const struct report_query *q, const struct report_opts *o)
+{
+	char title[256], *text;
+	size_t len = 0;
+	int rc = 1;
+
+	if (!strcmp(o->format, "csv")) {
+		text = report_csv(r, o->excel, &len);
+	} else if (!strcmp(o->format, "json")) {
+		text = report_json(r, &len);
+	} else {
+		size_t off = 0;
+
+		off += (size_t)snprintf(title + off, sizeof(title) - off, "DoteComune: ");
+		for (int i = 0; i < q->n_measures && off < sizeof(title); i++)
+			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? ", " : "",
+						report_measure_label(q->measures[i]));
+		for (int i = 0; i < q->n_dims && off < sizeof(title); i++)
+			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
+						report_dim_label(q->dims[i]));
+		text = report_html(r, title, &len);
+	}
+	if (!text) {
+		fprintf(stderr, "dote report: the output is too large\n");
 		return 1;
 	}
-	if (pstat_wants(meas)) {
-		if (!(db = store_open_existing(path, 0)))
-			return 1;
-		rc = placement_report(db, &q, dims, meas, format, excel, out);
+	if (o->out) {
+		if (!file_write_atomic(o->out, text, len, 0644))
+			rc = 0;
+	} else if (fwrite(text, 1, len, stdout) != len) {
+		fprintf(stderr, "dote report: cannot write the output\n");
+	} else {
+		rc = 0;
+	}
+	free(text);
+	return rc;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	struct report_opts o = { .dims = "", .meas = "applications", .format = "csv" };
+	struct report_query q;
+	struct report r = { 0 };
+	char err[512];
+	int rc;
+	struct store *db = NULL;
+
+	report_query_init(&q);
+	rc = report_args(argc, argv, &q, &o);
+	if (rc >= 0)
+		return rc;
+	if (strncmp(o.path, "postgres://", 11) && strncmp(o.path, "postgresql://", 13) && access(o.path, R_OK | W_OK)) {
+		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], o.path);
+		return 1;
+	}
+	if (!(db = store_open_existing(o.path, 0)))
+		return 1;
+	if (pstat_wants(o.meas)) {
+		rc = placement_report(db, &q, o.dims, o.meas, o.format, o.excel, o.out);
 		store_close(db);
 		return rc;
 	}
-	if (!(db = store_open_existing(path, 0)))
-		return 1;
-	if (rebuild && report_rollup_rebuild(db)) {
+	rc = 1;
+	if (o.rebuild && report_rollup_rebuild(db)) {
 		fprintf(stderr, "dote report: cannot rebuild the statistics tables\n");
 		goto out;
 	}
@@ -215,38 +276,11 @@ static int cmd_report(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (timing)
+	if (o.timing)
 		fprintf(stderr, "dote report: %zu rows from %s in %lld ms\n", r.n, r.source ? r.source : "-",
 			(long long)r.ms);
-	if (!strcmp(format, "csv")) {
-		text = report_csv(&r, excel, &len);
-	} else if (!strcmp(format, "json")) {
-		text = report_json(&r, &len);
-	} else {
-		size_t off = 0;
-		off += (size_t)snprintf(title + off, sizeof(title) - off, "DoteComune: ");
-		for (int i = 0; i < q.n_measures && off < sizeof(title); i++)
-			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? ", " : "",
-						report_measure_label(q.measures[i]));
-		for (int i = 0; i < q.n_dims && off < sizeof(title); i++)
-			off += (size_t)snprintf(title + off, sizeof(title) - off, "%s%s", i ? " e " : " per ",
-						report_dim_label(q.dims[i]));
-		text = report_html(&r, title, &len);
-	}
-	if (!text) {
-		fprintf(stderr, "dote report: the output is too large\n");
-		goto out;
-	}
-	if (out) {
-		if (file_write_atomic(out, text, len, 0644))
-			goto out;
-	} else if (fwrite(text, 1, len, stdout) != len) {
-		fprintf(stderr, "dote report: cannot write the output\n");
-		goto out;
-	}
-	rc = 0;
+	rc = report_write(&r, &q, &o);
 out:
-	free(text);
 	report_free(&r);
 	store_close(db);	/* SQLite: releases its rollup statements too */
 	return rc;
