@@ -116,130 +116,74 @@ static void usage(FILE *f)
 		   "or year. --min-count N (>= 5) also hides published values from 1 to N-1 ('*').\n");
 }
 
-static int cmd_opendata(int argc, char **argv)
+/* The tables of datasets[] for period (NULL: all time), protected with
+ * min, as CSV files in dir, each described in files; the counts
+ * perturbed and values hidden added up. 0, or -1 after saying why. */
+static int report_tables(struct store *db, const char *period, int min, const char *dir, json_t *files,
+			 size_t *perturbed, size_t *suppressed)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "min-count", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	const char *path = NULL, *dir = NULL, *period = NULL;
-	int min = SDC_MIN_COUNT, c, rc = 1;
-	char err[512], rule[1024], file[1024], first[8] = "", last[8] = "", when[32];
-	json_t *meta = NULL, *files;
-	struct store *db = NULL;
-	char *text, *end;
+	char err[512], file[1024], *text;
 	size_t len;
-	size_t suppressed = 0, perturbed = 0, written = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': path = optarg; break;
-		case 'o': dir = optarg; break;
-		case 'p': period = optarg; break;
-		case 'm':
-			min = (int)strtol(optarg, &end, 10);
-			if (*end || min < 1 || min > 1000) {
-				fprintf(stderr, "dote opendata: --min-count must be a number from %d to 1000\n",
-					SDC_MIN_COUNT);
-				return 2;
-			}
-			if (min < SDC_MIN_COUNT) {
-				fprintf(stderr, "dote opendata: --min-count %d is below the rule: counts from 1 to %d are"
-					" never published (see docs/reports.md)\n", min, SDC_MIN_COUNT - 1);
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!path || !dir || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (period) {
-		struct report_query q;
-		report_query_init(&q);
-		if (report_parse_period(&q, period, err, sizeof(err))) {
-			fprintf(stderr, "dote opendata: %s\n", err);
-			return 2;
-		}
-		if (!report_period_is_bucket(&q)) {
-			fprintf(stderr, "dote opendata: period '%.20s' is not one month, quarter or year\n", period);
-			return 2;
-		}
-	}
-	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
-		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], path);
-		return 1;
-	}
-	if (!(db = store_open_existing(path, 0)) || dir_make(dir, 0755))
-		goto out;
-	files = json_array();
 	for (size_t i = 0; i < ARRAY_SIZE(datasets); i++) {
 		struct report_query q;
 		struct report r;
-		json_t *cols = json_array(), *f;
+		json_t *cols;
+
 		report_query_init(&q);
 		q.min_count = min;
 		q.protect = 1;
 		if ((period && report_parse_period(&q, period, err, sizeof(err))) ||
 		    report_parse_dims(&q, datasets[i].dims, err, sizeof(err)) ||
-		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err)) ||
-		    0) {
+		    report_parse_measures(&q, datasets[i].measures, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
-			json_decref(cols);
-			json_decref(files);
-			goto out;
+			return -1;
 		}
 		/* Areas are published by year or for all time (issue 20): for a
 		 * month or a quarter the area file is left out. */
-		if (!strcmp(datasets[i].dims, "area") && q.from[0] && strcmp(q.from + 4, "-01")) {
-			json_decref(cols);
+		if (!strcmp(datasets[i].dims, "area") && q.from[0] && strcmp(q.from + 4, "-01"))
 			continue;
-		}
 		if (report_run(db, &q, &r, err, sizeof(err))) {
 			fprintf(stderr, "dote opendata: %s: %s\n", datasets[i].file, err);
-			json_decref(cols);
-			json_decref(files);
-			goto out;
+			return -1;
 		}
 		text = report_csv(&r, 0, &len);
 		snprintf(file, sizeof(file), "%s/%s", dir, datasets[i].file);
 		if (!text || file_write_atomic(file, text, len, 0644)) {
 			free(text);
 			report_free(&r);
-			json_decref(cols);
-			json_decref(files);
-			goto out;
+			return -1;
 		}
 		free(text);
-		suppressed += r.suppressed;
-		perturbed += r.perturbed;
+		*suppressed += r.suppressed;
+		*perturbed += r.perturbed;
+		cols = json_array();
 		for (int k = 0; k < q.n_dims; k++)
 			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", report_dim_name(q.dims[k]),
 							      "title", report_dim_label(q.dims[k])));
 		for (int k = 0; k < q.n_measures; k++)
 			json_array_append_new(cols, json_pack("{s:s,s:s}", "name", report_measure_name(q.measures[k]),
 							      "title", report_measure_label(q.measures[k])));
-		f = json_pack("{s:s,s:s,s:s,s:I,s:o}", "file", datasets[i].file, "title", datasets[i].title,
-			      "format", "text/csv; charset=utf-8; header=present", "rows", (json_int_t)r.n,
-			      "columns", cols);
-		json_array_append_new(files, f);
-		written++;
+		json_array_append_new(files, json_pack("{s:s,s:s,s:s,s:I,s:o}", "file", datasets[i].file, "title",
+						       datasets[i].title, "format",
+						       "text/csv; charset=utf-8; header=present", "rows", (json_int_t)r.n,
+						       "columns", cols));
 		report_free(&r);
 	}
-	if (placement_tables(db, period, min, dir, files, &perturbed, &suppressed)) {
-		json_decref(files);
-		goto out;
-	}
+	return 0;
+}
+
+/* dir/metadata.json: what the release holds (files, taken), the months it
+ * covers and how it is protected (min). 0 or -1. */
+static int metadata_write(struct store *db, const char *period, int min, const char *dir, json_t *files)
+{
+	char err[512], rule[1024], file[1024], first[8] = "", last[8] = "", when[32], *text;
+	json_t *meta;
+	int rc;
+
 	if (period) {
 		struct report_query q;
+
 		report_query_init(&q);
 		report_parse_period(&q, period, err, sizeof(err));
 		str_copy(first, sizeof(first), q.from);
@@ -259,7 +203,7 @@ static int cmd_opendata(int argc, char **argv)
 		 "pubblicato per media protetta), pubblicati solo con almeno 10 tirocinanti nella cella, come il tasso "
 		 "di presenza; il mese è quello di avvio, di fine o del registro.%s", SDC_MAX_DEV,
 		 min > SDC_MIN_COUNT ? " Valori pubblicati sotto la soglia indicata: '*'." : "");
-	meta = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:{s:i,s:s,s:s},s:o}",
+	meta = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:s,s:{s:i,s:s,s:s},s:O}",
 			 "title", "DoteComune: candidature e tirocini nei Comuni della rete",
 			 "description", "Statistiche della rete DoteComune sui tirocini presso i Comuni: candidature, "
 					"candidati distinti, posti, selezionati, tirocini avviati, conclusi e interrotti "
@@ -276,16 +220,71 @@ static int cmd_opendata(int argc, char **argv)
 			 "files", files);
 	text = meta ? json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	snprintf(file, sizeof(file), "%s/metadata.json", dir);
-	if (!text || file_write_atomic(file, text, strlen(text), 0644)) {
-		free(text);
-		goto out;
-	}
+	rc = !text || file_write_atomic(file, text, strlen(text), 0644) ? -1 : 0;
 	free(text);
+	json_decref(meta);
+	return rc;
+}
+
+static int cmd_opendata(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "min-count", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *path = NULL, *dir = NULL, *period = NULL;
+	int min = SDC_MIN_COUNT, c, rc = 1;
+	char err[512];
+	json_t *files = NULL;
+	struct store *db = NULL;
+	size_t suppressed = 0, perturbed = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'o': dir = optarg; break;
+		case 'p': period = optarg; break;
+		case 'm': if (cli_min_count("opendata", optarg, &min)) return 2; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!path || !dir || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (period) {
+		struct report_query q;
+
+		report_query_init(&q);
+		if (report_parse_period(&q, period, err, sizeof(err))) {
+			fprintf(stderr, "dote opendata: %s\n", err);
+			return 2;
+		}
+		if (!report_period_is_bucket(&q)) {
+			fprintf(stderr, "dote opendata: period '%.20s' is not one month, quarter or year\n", period);
+			return 2;
+		}
+	}
+	if (cli_hub_readable(argv[0], path))
+		return 1;
+	if (!(db = store_open_existing(path, 0)) || dir_make(dir, 0755))
+		goto out;
+	files = json_array();
+	if (report_tables(db, period, min, dir, files, &perturbed, &suppressed) ||
+	    placement_tables(db, period, min, dir, files, &perturbed, &suppressed) ||
+	    metadata_write(db, period, min, dir, files))
+		goto out;
 	printf("%zu tables and metadata.json written to %s (%zu counts perturbed, %zu values not shown)\n",
-	       written + ARRAY_SIZE(placement_sets), dir, perturbed, suppressed);
+	       json_array_size(files), dir, perturbed, suppressed);
 	rc = 0;
 out:
-	json_decref(meta);
+	json_decref(files);
 	if (db)
 		store_close(db);	/* SQLite: releases its rollup statements too */
 	return rc;

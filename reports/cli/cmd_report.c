@@ -117,24 +117,6 @@ struct report_opts {
 	int excel, timing, rebuild;
 };
 
-/* --min-count VALUE into q: 0, or 2 after saying why not. */
-static int min_count_arg(struct report_query *q, const char *v)
-{
-	char *end;
-
-	q->min_count = (int)strtol(v, &end, 10);
-	if (*end || q->min_count < 1 || q->min_count > 1000) {
-		fprintf(stderr, "dote report: --min-count must be a number from %d to 1000\n", SDC_MIN_COUNT);
-		return 2;
-	}
-	if (q->min_count < SDC_MIN_COUNT) {
-		fprintf(stderr, "dote report: --min-count %d is below the rule: counts from 1 to %d are"
-			" never published (see docs/reports.md)\n", q->min_count, SDC_MIN_COUNT - 1);
-		return 2;
-	}
-	return 0;
-}
-
 /* The command line into q and o: -1 to go on, else the exit code (after
  * the usage or the error). */
 static int report_args(int argc, char **argv, struct report_query *q, struct report_opts *o)
@@ -178,7 +160,7 @@ static int report_args(int argc, char **argv, struct report_query *q, struct rep
 		case 'C': if (copy_opt(q->call, sizeof(q->call), optarg, "--call")) return 2; break;
 		case 'f': o->format = optarg; break;
 		case 'x': o->excel = 1; break;
-		case 'm': if (min_count_arg(q, optarg)) return 2; break;
+		case 'm': if (cli_min_count("report", optarg, &q->min_count)) return 2; break;
 		case 'R': q->force_raw = 1; break;
 		case 'B': o->rebuild = 1; break;
 		case 'T': o->timing = 1; break;
@@ -255,10 +237,8 @@ static int cmd_report(int argc, char **argv)
 	rc = report_args(argc, argv, &q, &o);
 	if (rc >= 0)
 		return rc;
-	if (strncmp(o.path, "postgres://", 11) && strncmp(o.path, "postgresql://", 13) && access(o.path, R_OK | W_OK)) {
-		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", argv[0], o.path);
+	if (cli_hub_readable(argv[0], o.path))
 		return 1;
-	}
 	if (!(db = store_open_existing(o.path, 0)))
 		return 1;
 	if (pstat_wants(o.meas)) {

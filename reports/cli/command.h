@@ -16,6 +16,14 @@ struct dote_command {
 
 void dote_command_register(struct dote_command *cmd);
 
+/* --min-count V for `dote CMD` into *min: 0, or 2 after saying why not
+ * (a number from SDC_MIN_COUNT to 1000: smaller counts are never published). */
+int cli_min_count(const char *cmd, const char *v, int *min);
+
+/* Whether `dote CMD` can open the hub database path (a PostgreSQL URL is
+ * left to the store): 0, or 1 after saying it cannot. */
+int cli_hub_readable(const char *cmd, const char *path);
+
 #define DOTE_COMMAND(id, name_, summary_, fn) \
 	static struct dote_command id##_command = { name_, summary_, fn, 0 }; \
 	__attribute__((constructor)) static void id##_register(void) { dote_command_register(&id##_command); }

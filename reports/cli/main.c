@@ -5,8 +5,12 @@
  */
 #include "reports/cli/command.h"
 
+#include "reports/stats/sdc.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct dote_command *commands;
 
@@ -26,6 +30,32 @@ static void usage(FILE *f)
 	for (struct dote_command *c = commands; c; c = c->next)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'dote COMMAND --help' for a command's options.\n");
+}
+
+int cli_min_count(const char *cmd, const char *v, int *min)
+{
+	char *end;
+
+	*min = (int)strtol(v, &end, 10);
+	if (*end || *min < 1 || *min > 1000) {
+		fprintf(stderr, "dote %s: --min-count must be a number from %d to 1000\n", cmd, SDC_MIN_COUNT);
+		return 2;
+	}
+	if (*min < SDC_MIN_COUNT) {
+		fprintf(stderr, "dote %s: --min-count %d is below the rule: counts from 1 to %d are"
+			" never published (see docs/reports.md)\n", cmd, *min, SDC_MIN_COUNT - 1);
+		return 2;
+	}
+	return 0;
+}
+
+int cli_hub_readable(const char *cmd, const char *path)
+{
+	if (strncmp(path, "postgres://", 11) && strncmp(path, "postgresql://", 13) && access(path, R_OK | W_OK)) {
+		fprintf(stderr, "dote %s: cannot open the hub database '%s'\n", cmd, path);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
