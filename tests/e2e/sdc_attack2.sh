@@ -15,7 +15,12 @@
 #      decomposition of a comune x month cell that the reports publish:
 #      period buckets, calls, both streams (applications, applicants),
 #      the five attribute splits of each, and the placement, area and
-#      office splits of each period (tests/e2e/sdc_attack2.py).
+#      office splits of each period (tests/e2e/sdc_attack2.py);
+#   5. the placement statistics (issue 19): a placement for every started,
+#      completed and dropped-out application, every placement table by
+#      geography x period bucket, the end_reason splits, filters, the open
+#      data and /coordinamento/tirocini, under the same attacks
+#      (tests/e2e/sdc_attack_placement.py).
 # SDC_ATTACK2_APPLICATIONS (default 20000) sets the demo's size.
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
