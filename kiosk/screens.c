@@ -810,7 +810,12 @@ void detail_frame(struct kiosk *k)
 		str_fmt(values[1], sizeof(values[1]), _("%d hours a week"), d->card.hours_week);
 		str_fmt(values[2], sizeof(values[2]), _("%d € a month"), d->card.allowance_eur);
 		str_fmt(values[3], sizeof(values[3]), "%d", d->card.seats);
-		str_fmt(values[4], sizeof(values[4]), _("%d so far (at the last update)"), d->card.applied);
+		/* The same band as the card: below 10 the hub's protected count
+		 * (0 or 5-9) says only "few" (issue 20). */
+		if (d->card.applied < 10)
+			str_copy(values[4], sizeof(values[4]), _("fewer than 10 so far (at the last update)"));
+		else
+			str_fmt(values[4], sizeof(values[4]), _("%d so far (at the last update)"), d->card.applied);
 		date_it(d->card.deadline, dl2, sizeof(dl2));
 		str_copy(values[5], sizeof(values[5]), dl2);
 		str_copy(values[6], sizeof(values[6]), d->address);

@@ -581,6 +581,13 @@ static int validate(const struct pstat_query *q, char *err, size_t errsize)
 		snprintf(err, errsize, "no measure");
 		return -1;
 	}
+	if (b->call[0]) {
+		/* The placements are not read by call: a filter would be
+		 * ignored and the table mislabelled. */
+		snprintf(err, errsize, "placement measures have no call filter: they count every call's placements"
+			 " (docs/reports.md)");
+		return -1;
+	}
 	if (q->base.from[0] && !report_period_is_bucket(&q->base)) {
 		snprintf(err, errsize, "period %s..%s is not one month, quarter or year (docs/reports.md)", q->base.from,
 			 q->base.to);

@@ -4,8 +4,9 @@
 #   1. checks the same set of applications always has the same published
 #      value, whichever table, filter or bucket produced it;
 #   2. builds the attacker's system: unknowns are the comune x call x
-#      month counts of every host comune (placements are public) and the
-#      comune x month x attribute counts; every published value p (a row
+#      month counts of every host comune (placements are public), the
+#      comune x month x attribute counts and the placement x year counts
+#      (the placement, area and office splits, issue 20); every published value p (a row
 #      left out is a published 0) says its cell's true count lies in the
 #      p-table's preimage of p (docs/reports.md) and is p plus noise;
 #   3. bounds a sample of small cells (true 1-4) with a linear program
@@ -219,6 +220,7 @@ for name, dims, opts, rows in attr_tables:
                 ident.setdefault((a, c, m), []).append(j)
 ny = len(y_of)
 ncols = nx + ny
+index_c = set(hosts)
 xs_of_cm = {}
 for i, (c, k, m) in enumerate(variables):
     xs_of_cm.setdefault((c, m), []).append(i)
@@ -226,6 +228,53 @@ for i, (c, k, m) in enumerate(variables):
 eqs = [(sorted(s), val) for s, vals in by_set.items() for val in vals if (s, val) not in derived]
 eqs += [([j], p) for j, p in y_pub]
 identities = [(ys, xs_of_cm[(c, m)]) for (a, c, m), ys in ident.items()]
+
+
+# Placement, area and office splits (own noise each, by year and all
+# time): unknowns z per placement x year, whose placements of one comune
+# and call add up to that comune x call's months of the year (a
+# placement is in one comune and one call: the public catalog); every
+# published group value (a row left out is a 0) bounds its z's sum.
+GROUPS = ('placement', 'area', 'office')
+pl_of = {}
+for code, c, k, area, office in db.execute("SELECT code, comune, CAST(call_id AS TEXT), area, office FROM placement"):
+    pl_of[code] = (c, k, {'placement': code, 'area': area, 'office': office})
+years = sorted({m[:4] for k, m in periods})
+z_of = {}
+for code, (c, k, g) in sorted(pl_of.items()):
+    if c in index_c:
+        for y in years:
+            z_of[(code, y)] = nx + ny + len(z_of)
+nz = len(z_of)
+ncols = nx + ny + nz
+by_ck = {}
+for (code, y), j in z_of.items():
+    c, k, g = pl_of[code]
+    by_ck.setdefault((c, k, y), []).append(j)
+for (c, k, y), zs in by_ck.items():
+    identities.append((zs, [index[(c, k, m)] for kk, m in periods if kk == k and m[:4] == y]))
+n_group_eqs = 0
+for line in open(os.path.join(pub, 'groups')):
+    f, dims = line.rstrip('\n').split('|')
+    dims = dims.split(',')
+    grp = next(d for d in dims if d in GROUPS)
+    shown = {}
+    for r in read_csv(os.path.join(pub, f)):
+        if r['applications'] not in ('', '*'):
+            shown[(r['comune'], r[grp], r.get('year', ''))] = int(r['applications'])
+    cells = {}
+    for (code, y), j in z_of.items():
+        c, k, g = pl_of[code]
+        cells.setdefault((c, g[grp], y if 'year' in dims else ''), []).append(j)
+    for key, zs in cells.items():
+        p = shown.get(key, 0)
+        eqs.append((sorted(zs), p))
+        n_group_eqs += 1
+print('# placement, area and office splits: %d unknowns (placement x year), %d published values'
+      % (nz, n_group_eqs))
+group_small = sum(1 for cs, p in eqs[-n_group_eqs:] if 1 <= p <= 4) if n_group_eqs else 0
+ok('placement, area and office splits: %d values collected, none from 1 to 4' % n_group_eqs,
+   n_group_eqs > 1000 and group_small == 0, '%d small' % group_small)
 
 
 def sd(p):

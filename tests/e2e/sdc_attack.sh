@@ -12,7 +12,8 @@
 #     now fails;
 #   - checks that repeated and differently filtered queries give every
 #     cell the same value;
-#   - hands all published tables to tests/e2e/sdc_attack.py, which bounds
+#   - hands all published tables (with the placement, area and office
+#     splits by year and all time) to tests/e2e/sdc_attack.py, which bounds
 #     every small cell (true count 1-4) with a linear program (HiGHS)
 #     and estimates it by least squares over every published equation,
 #     and compares the attacker's precision with the documented noise.
@@ -93,6 +94,24 @@ for a in sex education; do
 	fi
 done
 publish province,month,age_band applications
+# Placement, area and office splits of a comune's cells (issue 20, rule
+# 4: by year and for all time only, each cell with its own noise): more
+# equations over the same applications (tests/e2e/sdc_attack.py's z).
+: >"$pub/groups"
+for grp in placement area office; do
+	for tim in year ""; do
+		dims=comune,$grp${tim:+,$tim}
+		i=$((i + 1))
+		if report --dims "$dims" --measures applications -o "$pub/g$i.csv" 2>"$pub/g$i.err"; then
+			echo "g$i.csv|$dims" >>"$pub/groups"
+		else
+			fail "sdc attack: publish '$dims'" "$(head -1 "$pub/g$i.err")"
+		fi
+	done
+	report --dims "comune,$grp,month" --measures applications -o /dev/null 2>/dev/null &&
+		fail "sdc attack: comune x $grp x month refused" "published" ||
+		pass "sdc attack: comune x $grp x month refused"
+done
 
 # --- the old attacks of issue 10 ---
 out=$(report --dims comune --measures applications --period 2024-12..2026-12 2>&1 >/dev/null)

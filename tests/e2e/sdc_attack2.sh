@@ -15,7 +15,12 @@
 #      decomposition of a comune x month cell that the reports publish:
 #      period buckets, calls, both streams (applications, applicants),
 #      the five attribute splits of each, and the placement, area and
-#      office splits of each period (tests/e2e/sdc_attack2.py).
+#      office splits of each period (tests/e2e/sdc_attack2.py);
+#   5. the placement statistics (issue 19): a placement for every started,
+#      completed and dropped-out application, every placement table by
+#      geography x period bucket, the end_reason splits, filters, the open
+#      data and /coordinamento/tirocini, under the same attacks
+#      (tests/e2e/sdc_attack_placement.py).
 # SDC_ATTACK2_APPLICATIONS (default 20000) sets the demo's size.
 set -u
 top=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -44,6 +49,9 @@ mkdir -p "$pub/rep" "$pub/avg" "$pub/cat" "$pub/pages"
 "$bin/dote" demo --db "$db" --applications "$n" >/dev/null || { fail "sdc attack 2: demo" "dote demo failed"; exit 1; }
 report() { "$bin/dote" report --db "$db" "$@"; }
 echo "# demo of $n applications in $((SECONDS - t0)) s"
+# A placement for every started, completed and dropped-out application
+# (the demo makes 40 of each): small placement cells in many comuni.
+"$py" "$top/tests/e2e/sdc_attack_placement.py" fill "$db" || fail "sdc attack 2: placements" "fill failed"
 
 # --- every decomposition of a comune's cells that `dote report` gives ---
 # A refused table (a rule of the protection) is simply not published.
@@ -93,7 +101,61 @@ done
 report --dims placement --measures applications -o "$pub/placements.csv" ||
 	fail "sdc attack 2: placement report" "failed"
 
+# --- the placement statistics (issue 19): every geography x period
+# bucket, the end_reason splits, filters, and the open data's three files ---
+mkdir -p "$pub/pl"
+pm=placements_started,placements_completed,placements_dropped_out,completion_rate,trainees,hours_on_the_job
+pm=$pm,classroom_hours,attendance_rate,allowance_paid_eur,followed_up,employed_after
+: >"$pub/pl/manifest"
+ppub() { # name dims measures [filters...]
+	local f=$1 dims=$2 meas=$3
+	shift 3
+	if report ${dims:+--dims "$dims"} --measures "$meas" "$@" -o "$pub/pl/$f.csv" 2>"$pub/pl/$f.err"; then
+		echo "pl/$f.csv|$dims|$*|$meas" >>"$pub/pl/manifest"
+	else
+		fail "sdc attack 2: placement table '$dims' $*" "$(head -1 "$pub/pl/$f.err")"
+	fi
+}
+for geo in comune province region ""; do
+	for tim in month quarter year ""; do
+		dims=$(echo "$geo,$tim" | sed 's/^,//;s/,$//')
+		ppub "p-$geo-$tim" "$dims" "$pm"
+		[ "$geo" = comune ] || ppub "r-$geo-$tim" "$(echo "end_reason,$dims" | sed 's/,$//')" placements_dropped_out
+	done
+done
+pcom=$(sqlite3 "$db" "SELECT comune FROM traineeship GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1")
+pprov=$(sqlite3 "$db" "SELECT c.province FROM traineeship t JOIN comune c ON c.istat = t.comune GROUP BY 1 ORDER BY COUNT(*) LIMIT 1")
+for y in $(sqlite3 "$db" "SELECT DISTINCT substr(start_date, 1, 4) FROM traineeship ORDER BY 1"); do
+	ppub "f-c-$y" month "$pm" --comune "$pcom" --period "$y"
+	ppub "f-cq-$y" "" "$pm" --comune "$pcom" --period "$y-Q2"
+	ppub "f-p-$y" comune "$pm" --province "$pprov" --period "$y"
+	ppub "f-pr-$y" end_reason placements_dropped_out --province "$pprov" --period "$y"
+done
+# What the placement measures refuse (docs/reports.md, "Placement statistics").
+prefuse() { # what expected-message args...
+	local what=$1 want=$2
+	shift 2
+	if report "$@" -o /dev/null 2>"$tmp/pref.err"; then
+		fail "sdc attack 2: placements: $what refused" "published"
+	elif grep -q "$want" "$tmp/pref.err"; then
+		pass "sdc attack 2: placements: $what refused with a message"
+	else
+		fail "sdc attack 2: placements: $what refused" "$(head -1 "$tmp/pref.err")"
+	fi
+}
+prefuse "end_reason x comune" "not crossed with a comune" --dims comune,end_reason --measures placements_dropped_out
+prefuse "end_reason of one comune" "not crossed with a comune" --comune "$pcom" --dims end_reason \
+	--measures placements_dropped_out
+prefuse "a two-month range" "not one month, quarter or year" --measures placements_started --period 2025-01..2025-02
+prefuse "a call filter (placements have no call split)" "no call filter" --measures placements_started \
+	--call "$(sqlite3 "$db" "SELECT code FROM call LIMIT 1")"
+
 echo "# reports and open data at $((SECONDS - t0)) s"
+for f in "tirocini_provincia_anno.csv|region,province,year||$pm" \
+	"tirocini_interruzioni_motivo.csv|region,year,end_reason||placements_dropped_out" \
+	"tirocini_interruzioni_mese.csv|region,month||placements_dropped_out"; do
+	echo "od/$f" >>"$pub/pl/manifest"
+done
 # --- the hub: the public catalog, the dashboard, the staff pages ---
 echo 'password-coordinamento' | "$bin/dote" user add --db "$db" --name coord --role coordinator >/dev/null
 own=$(sqlite3 "$db" "SELECT comune FROM application GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1 OFFSET 20")
@@ -142,6 +204,13 @@ while IFS='|' read -r jar path what; do
 	k=$((k + 1))
 	curl -s -b "$tmp/$jar" -o "$pub/pages/p$k.out" -w '%{http_code} %{content_type}\n' "$url$path" >"$pub/pages/p$k.meta"
 done <"$pub/pages/internal"
+# The coordinators' placement page (/coordinamento/tirocini), for the
+# province with the fewest placements, by year and by quarter.
+: >"$pub/pl/pages"
+for per in 2025 2025-Q3 2026; do
+	curl -s -b "$tmp/jc" -o "$pub/pl/page-$per.html" "$url/coordinamento/tirocini?provincia=$pprov&periodo=$per"
+	echo "pl/page-$per.html|$pprov|$per" >>"$pub/pl/pages"
+done
 # The protected outputs, for contrast: a CSV the docs call protected.
 curl -s -b "$tmp/jc" -o "$pub/pages/dash.csv" "$url/dashboard/csv?comune=$own"
 echo "# published in $((SECONDS - t0)) s: $(wc -l <"$pub/rep/manifest") report tables," \
@@ -151,5 +220,7 @@ sed 's/^/# refused: /' "$pub/refused" | head -5
 [ -n "${SDC_KEEP:-}" ] && rm -rf "$SDC_KEEP" && cp -r "$pub" "$SDC_KEEP" && cp "$db" "$SDC_KEEP/hub.db"
 "$py" "$top/tests/e2e/sdc_attack2.py" "$db" "$pub"
 rc=$?
+echo "# placements at $((SECONDS - t0)) s"
+"$py" "$top/tests/e2e/sdc_attack_placement.py" attack "$db" "$pub" || rc=1
 echo "# total $((SECONDS - t0)) s"
 exit $rc
