@@ -15,7 +15,7 @@ case "$O" in /*) ;; *) O="$top/$O" ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$O"/ui-shots/redraw-full-* "$O"/ui-shots/redraw-part-*' EXIT
 rc=0
-for name in accessibility browse_scroll errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
+for name in accessibility browse_scroll browse_fling errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
 	portrait_reach size_1920x1080 languages_sizes speech masking; do
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-full-$name.script"
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-part-$name.script"
