@@ -604,6 +604,9 @@ static void settle(struct platform *p)
 {
 	/* Let animations (screen changes, reveal) finish, at 60 fps virtual time. */
 	for (int i = 0; i < 200 && (p->k->ui.animating || p->k->next); i++) {
+		/* A search under way beside the frames: the script sees its
+		 * result, as a citizen would a moment later. */
+		kiosk_background_wait(p->k, 10000);
 		p->vclock += 16;
 		step(p);
 	}

@@ -25,6 +25,7 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static const char *const noto_files[RENDER_FAM__N][UI_FONT__N] = {
 	[RENDER_FAM_ARABIC] = { "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", "NotoSansArabic-Bold.ttf" },
 };
 static const char *const noto_dirs[] = { "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto" };
+
+/* FreeType's library (one, inside SDL_ttf) is changed by opening and
+ * closing faces: the receipt PNG, set in the send worker (kiosk/send.c)
+ * with its own struct render, does that beside the UI thread. Using
+ * distinct faces at once is fine. */
+static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Text textures are kept within a byte budget: a software renderer
  * stores each as a 32-bit surface. */
@@ -141,15 +148,19 @@ static TTF_Font *font_get_fam(struct render *r, int fam, int font, int px)
 			return r->fonts[i].f;
 	if (r->nfonts == MAX_FONTS) {
 		/* Sizes change only with the screen or text-size setting. */
+		pthread_mutex_lock(&font_lock);
 		for (int i = 0; i < r->nfonts; i++)
 			TTF_CloseFont(r->fonts[i].f);
+		pthread_mutex_unlock(&font_lock);
 		r->nfonts = 0;
 	}
 	if (fam == RENDER_FAM_TITILLIUM)
 		str_fmt(path, sizeof(path), "%s/%s", r->font_dir, font_files[font]);
 	else
 		str_fmt(path, sizeof(path), "%s/%s", r->noto_dir, noto_files[fam][font]);
+	pthread_mutex_lock(&font_lock);
 	f = TTF_OpenFont(path, px);
+	pthread_mutex_unlock(&font_lock);
 	if (!f) {
 		error("cannot open font %s: %s", path, TTF_GetError());
 		if (fam != RENDER_FAM_TITILLIUM)
@@ -521,8 +532,10 @@ void render_free(struct render *r)
 			tex_clear(r, &r->tex[i]);
 	for (int i = 0; i < WIDTH_SLOTS; i++)
 		free(r->widths[i].text);
+	pthread_mutex_lock(&font_lock);
 	for (int i = 0; i < r->nfonts; i++)
 		TTF_CloseFont(r->fonts[i].f);
+	pthread_mutex_unlock(&font_lock);
 	free(r);
 }
 

@@ -164,6 +164,8 @@ bench_script() {
 	echo "reveal submit"
 	echo "tap submit"
 	echo "expect-screen receipt"
+	# The receipt's first frame is part of Send.
+	echo "wait 50"
 	echo "stats send"
 	echo "shot receipt"
 }
