@@ -417,11 +417,15 @@ static void browse_take(struct kiosk *k)
 		k->ui.animating = 1;	/* look again next frame */
 	if (!search_take(k->search, &r))
 		return;
-	if (r.gen != k->search_gen || r.rc < 0) {
+	/* A next page that failed is asked again as the list nears its end. */
+	if (r.gen != k->search_gen || (r.more && r.rc < 0)) {
+		if (r.gen == k->search_gen)
+			k->search_more_gen = 0;
 		catalog_list_free(&r.list);
 		return;
 	}
 	if (!r.more) {
+		/* A failed search shows what it found (nothing), as before. */
 		catalog_list_free(&k->list);
 		k->list = r.list;
 		k->list.base = 0;
@@ -434,6 +438,8 @@ static void browse_take(struct kiosk *k)
 		return;
 	}
 	k->search_more_gen = 0;
+	if (r.list.n > CATALOG_MAX - k->list.n)
+		r.list.n = CATALOG_MAX - k->list.n;
 	if (k->list.n + r.list.n > k->list.cap) {
 		int cap = k->list.n + r.list.n;
 		void *p = realloc(k->list.cards, (size_t)cap * sizeof(*k->list.cards));

@@ -283,10 +283,12 @@ for n in $sizes; do
 			"$n" "$((scale * 100))" "$fm" "$fp"
 		for phase in browse form send; do
 			med=$(js "$r" $phase median_ms); p99=$(js "$r" $phase p99_ms); fr=$(js "$r" $phase frames)
+			# Send is a handful of frames: its worst one counts.
+			[ "$phase" != send ] || p99=$(js "$r" $phase max_ms)
 			wh=$(js "$r" $phase frames_whole); sc=$(js "$r" $phase frames_scrolled)
 			wp99=$(js "$r" $phase wall_p99_ms)
-			printf '    %-7s %4d frames (%3d whole, %3d scrolled by copying)  CPU median %5.2f ms  p99 %5.2f ms = %4.1fx floor p99  %s  (wall p99 %.2f ms)\n' \
-				"$phase" "$fr" "$wh" "$sc" "$med" "$p99" "$(awk -v a="$p99" -v b="$fp" 'BEGIN{print (b > 0) ? a / b : 0}')" \
+			printf '    %-7s %4d frames (%3d whole, %3d scrolled by copying)  CPU median %5.2f ms  %s %5.2f ms = %4.1fx floor p99  %s  (wall p99 %.2f ms)\n' \
+				"$phase" "$fr" "$wh" "$sc" "$med" "$([ "$phase" = send ] && echo "max" || echo "p99")" "$p99" "$(awk -v a="$p99" -v b="$fp" 'BEGIN{print (b > 0) ? a / b : 0}')" \
 				"$(verdict "$p99" 2)" "$wp99"
 			worst=$(awk -v a="$worst" -v b="$p99" 'BEGIN{print (b > a) ? b : a}')
 		done
@@ -295,7 +297,7 @@ for n in $sizes; do
 			"$s_n" "$s_med" "$s_p99"
 	done
 done
-printf '  worst frame p99 of all phases: %.2f ms  target <= 2 ms: %s\n' "$worst" "$(verdict "$worst" 2)"
+printf '  worst of all phases (p99; Send: its slowest frame): %.2f ms  target <= 2 ms: %s\n' "$worst" "$(verdict "$worst" 2)"
 if [ -n "$cg_browse" ]; then
 	printf '  instructions per drawn frame (callgrind): browse %s M, form %s M\n' "$cg_browse" "$cg_form"
 fi
