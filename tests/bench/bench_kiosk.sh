@@ -305,8 +305,9 @@ printf '  start-up to first frame:  %6.1f ms                              target
 	"$first" "$(verdict "$first" 200)"
 printf '  peak RSS:                 %6.1f MB                              target < 60 MB: %s\n' \
 	"$(awk -v k="$rss" 'BEGIN{print k/1024}')" "$(verdict "$(awk -v k="$rss" 'BEGIN{print k/1024}')" 60)"
-printf '  search per keystroke:     %4d searches  median %6.3f ms  p99 %6.3f ms   target < 2 ms: %s\n' \
-	"$s_n" "$s_med" "$s_p99" "$(verdict "$s_p99" 2)"
+# In the search thread since issue 22: the frame no longer waits for it.
+printf '  search per keystroke:     %4d searches  median %6.3f ms  p99 %6.3f ms   (%s placements, search thread: off the frame)\n' \
+	"$(j browse searches)" "$(j browse search_median_ms)" "$(j browse search_p99_ms)" "$first_n"
 echo "Time to first screenshot of the browse screen and peak RSS (whole process tree):"
 printf '  dote-kiosk:               %6d ms  %8.1f MB\n' "$kiosk_ms" "$(awk -v k="$kiosk_kb" 'BEGIN{print k/1024}')"
 if [ -n "$chrome_ms" ]; then
