@@ -58,6 +58,7 @@ void catalog_list_clear(struct catalog_list *list)
 	list->complete = 0;
 	list->pass = 0;
 	list->pass_offset = 0;
+	list->base = 0;
 }
 
 void catalog_list_free(struct catalog_list *list)
@@ -161,7 +162,7 @@ int catalog_search(sqlite3 *db, const struct catalog_filter *f, struct catalog_l
 		return 0;
 	catalog_fts_query(f->query ? f->query : "", terms, sizeof(terms));
 	if (!terms[0]) {
-		n = run_page(db, f->province_wide ? sql_all : sql_here, "", f, list, list->n, CATALOG_PAGE);
+		n = run_page(db, f->province_wide ? sql_all : sql_here, "", f, list, list->base + list->n, CATALOG_PAGE);
 		if (n >= 0 && n < CATALOG_PAGE)
 			list->complete = 1;
 		return n;

@@ -30,6 +30,7 @@ struct catalog_list {
 	int n, cap;
 	int complete;			/* every match is loaded */
 	int pass, pass_offset;		/* search: title matches, then the rest */
+	int base;			/* matches before cards[0] (a page loaded apart: search.c) */
 };
 
 struct catalog_filter {

@@ -10,6 +10,8 @@
  * kiosk_frame().
  */
 #include "kiosk/kiosk.h"
+#include "kiosk/search.h"
+#include "kiosk/send.h"
 #include "core/comuni.h"
 #include "core/datetime.h"
 #include "core/db.h"
@@ -538,6 +540,12 @@ int kiosk_init(struct kiosk *k)
 	k->ui.announce = kiosk_announce;
 	k->ui.announce_ctx = k;
 	k->list_dirty = 1;
+	/* Searches run beside the frames (a file database: the worker
+	 * opens its own connection to it). */
+	if (k->db_path[0] && strcmp(k->db_path, ":memory:")) {
+		k->search = search_start(k->db_path);
+		k->send = send_start(k->db_path);
+	}
 	k->screen = screen_find("home");
 	if (k->screen->enter)
 		k->screen->enter(k);
@@ -550,7 +558,18 @@ void kiosk_release(struct kiosk *k)
 	k->speech = NULL;
 	citizen_wipe(k);
 	qr_free(&k->privacy_qr);
+	search_stop(k->search);
+	k->search = NULL;
+	send_stop(k->send);
+	k->send = NULL;
 	catalog_list_free(&k->list);
+}
+
+int kiosk_background_wait(struct kiosk *k, int ms)
+{
+	int a = k->search ? search_wait(k->search, ms) : 0;
+	int b = k->send ? send_wait(k->send, ms) : 0;
+	return a || b ? -1 : 0;
 }
 
 /* --- fields ------------------------------------------------------------ */

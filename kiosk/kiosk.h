@@ -126,6 +126,14 @@ struct kiosk {
 	int list_dirty;
 	struct ui_scroll list_scroll;
 	struct ui_scroll filter_scroll;	/* portrait: the filters above the dock */
+	struct search *search;		/* the search worker (NULL: search in the frame) */
+	struct send *send;		/* the send worker (NULL: send in the frame) */
+	int sending;			/* review: an application is being saved */
+	int64_t sending_since;		/* since when (ms) */
+	unsigned search_gen;		/* the last search posted */
+	unsigned search_more_gen;	/* a next page posted for that search */
+	int search_pending;		/* its first page has not come yet */
+	int64_t search_posted_ms, search_posted_us;
 	int64_t search_us;		/* last search time (bench, admin) */
 	float search_ms[1024];		/* recent search times (bench) */
 	int nsearch;
@@ -221,6 +229,10 @@ extern const int kiosk_nscreens;
 /* Sets up state after cfg, db and ui are ready. Returns 0 or -1. */
 int kiosk_init(struct kiosk *k);
 void kiosk_release(struct kiosk *k);
+/* Waits, at most ms milliseconds, for what runs beside the frames (a
+ * search, a Send) to finish, so the scripted mode sees its result. 0, or -1 on
+ * timeout. */
+int kiosk_background_wait(struct kiosk *k, int ms);
 /* One frame: input is in k->ui.in. */
 void kiosk_frame(struct kiosk *k);
 /* Switches screen at the end of this frame. */

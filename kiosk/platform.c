@@ -43,6 +43,8 @@ struct platform {
 	float *samples;			/* CPU time per drawn frame, ms */
 	float *wall;			/* wall time per drawn frame, ms */
 	int nsamples;
+	long whole0, scrolled0;		/* render_counts() at the last stats reset */
+	double floor_median_ms, floor_p99_ms;
 	struct ui_input pending;	/* input of the frame to run */
 	char digit;			/* a digit key whose text has not come */
 	int pointer_down;
@@ -113,6 +115,19 @@ static void present_blank(struct platform *p)
 	p->shown_blank = 1;
 }
 
+/* The pixels the software renderer draws the frame into, for moving a
+ * scrolled panel's pixels (render_set_surface()); NULL when they are not
+ * ours to touch (an accelerated renderer, a rotated display). */
+static SDL_Surface *frame_surface(struct platform *p)
+{
+	SDL_RendererInfo info;
+	if (p->o.headless)
+		return p->surface;
+	if (p->target || SDL_GetRendererInfo(p->sdl, &info) || !(info.flags & SDL_RENDERER_SOFTWARE))
+		return NULL;
+	return SDL_GetWindowSurface(p->win);
+}
+
 /* Draws the frame's command list and presents it. */
 static void present(struct platform *p, int64_t t0, int64_t c0)
 {
@@ -121,6 +136,7 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 	if (p->target)
 		SDL_SetRenderTarget(p->sdl, p->target);
 	set_script(p);
+	render_set_surface(p->render, frame_surface(p));
 	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
 	if (p->target) {
 		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
@@ -588,6 +604,9 @@ static void settle(struct platform *p)
 {
 	/* Let animations (screen changes, reveal) finish, at 60 fps virtual time. */
 	for (int i = 0; i < 200 && (p->k->ui.animating || p->k->next); i++) {
+		/* A search under way beside the frames: the script sees its
+		 * result, as a citizen would a moment later. */
+		kiosk_background_wait(p->k, 10000);
 		p->vclock += 16;
 		step(p);
 	}
@@ -769,7 +788,13 @@ static int cmp_float(const void *a, const void *b)
 
 void platform_stats(struct platform *p, struct platform_stats *st)
 {
+	long whole, partial, scrolled;
 	memset(st, 0, sizeof(*st));
+	render_counts(p->render, &whole, &partial, &scrolled);
+	st->whole = whole - p->whole0;
+	st->scrolled = scrolled - p->scrolled0;
+	st->floor_median_ms = p->floor_median_ms;
+	st->floor_p99_ms = p->floor_p99_ms;
 	st->first_frame_us = p->first_frame_us;
 	st->nframes = p->nsamples;
 	if (!p->nsamples)
@@ -785,7 +810,40 @@ void platform_stats(struct platform *p, struct platform_stats *st)
 
 void platform_stats_reset(struct platform *p)
 {
+	long partial;
 	p->nsamples = 0;
+	p->floor_median_ms = p->floor_p99_ms = 0;
+	render_counts(p->render, &p->whole0, &partial, &p->scrolled0);
+}
+
+void platform_floor(struct platform *p, int n)
+{
+	float *cpu = calloc((size_t)(n > 0 ? n : 1), sizeof(float));
+	long partial;
+	uint32_t bg = ui_color(&p->k->ui, C_BG);
+	if (!cpu || n <= 0) {
+		free(cpu);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		int64_t c0 = cpu_us();
+		/* A frame of nothing but the background, alternating with a
+		 * fill one shade off, so no layer can skip it as unchanged. */
+		SDL_SetRenderDrawColor(p->sdl, (bg >> 16) & 255, (bg >> 8) & 255, (uint8_t)((bg & 255) ^ (i & 1)), 255);
+		SDL_RenderClear(p->sdl);
+		SDL_RenderPresent(p->sdl);
+		cpu[i] = (float)(cpu_us() - c0) / 1000.0f;
+	}
+	qsort(cpu, (size_t)n, sizeof(float), cmp_float);
+	p->floor_median_ms = cpu[n / 2];
+	p->floor_p99_ms = cpu[(int)((double)(n - 1) * 0.99)];
+	free(cpu);
+	render_invalidate(p->render);
+	p->drawn_once = 0;
+	step(p);
+	/* The kiosk's redraw after it is no frame of the phase measured next. */
+	p->nsamples = 0;
+	render_counts(p->render, &p->whole0, &partial, &p->scrolled0);
 }
 
 int platform_remembers(struct platform *p, const char *text)

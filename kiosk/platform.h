@@ -57,10 +57,17 @@ struct platform_stats {
 	int nframes;			/* frames drawn and presented */
 	double median_ms, p99_ms, max_ms;	/* CPU time of the UI thread per frame */
 	double wall_median_ms, wall_p99_ms;	/* wall clock (includes preemption) */
+	long whole, scrolled;		/* of them: drawn whole; scroll panel moved by copying */
+	double floor_median_ms, floor_p99_ms;	/* platform_floor(), if run since the reset */
 };
 /* Frame times since the last reset (drawn frames only). */
 void platform_stats(struct platform *p, struct platform_stats *st);
 void platform_stats_reset(struct platform *p);
+/* The bare-SDL floor (the benchmark's baseline, measured in the same
+ * run): n frames that only clear the screen to the background colour and
+ * present it, with the same renderer, timed as kiosk frames are. Leaves
+ * the kiosk's picture to be drawn whole again. */
+void platform_floor(struct platform *p, int n);
 
 /* Whether text is still anywhere in the kiosk's state or the renderer's
  * caches (the idle-reset test: nothing typed may survive a session). */

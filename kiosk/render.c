@@ -25,6 +25,8 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,10 +44,33 @@ static const char *const noto_files[RENDER_FAM__N][UI_FONT__N] = {
 };
 static const char *const noto_dirs[] = { "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto" };
 
+/* FreeType's library (one, inside SDL_ttf) is changed by opening and
+ * closing faces: the receipt PNG, set in the send worker (kiosk/send.c)
+ * with its own struct render, does that beside the UI thread. Using
+ * distinct faces at once is fine. */
+static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Text textures are kept within a byte budget: a software renderer
  * stores each as a 32-bit surface. */
 enum { MAX_FONTS = 96, TEX_SLOTS = 4096, WIDTH_SLOTS = 8192 };
-enum { TILE = 64, RENDER_MAX_TILES = 64 * 64, MAX_DIRTY = 8 };
+enum { TILE = 64, RENDER_MAX_TILES = 64 * 64, MAX_DIRTY = 48 };
+/* Scrolling by copying: commands of the scroll panel and of what is
+ * drawn over it that one frame remembers. */
+enum { PANEL_CMDS = 1024, PANEL_OVER = 16 };
+
+/* What a drawn frame had in its (first) scroll panel: enough to tell
+ * whether the next frame is the same content moved (see scroll_plan()). */
+struct panel_seen {
+	int on;				/* the frame had a scroll panel */
+	int ok;				/* and it can be moved by copying */
+	struct ui_rect r;		/* the panel on screen */
+	int scroll;			/* its offset, px */
+	uint32_t base;			/* the colour under its content */
+	int n, nover;
+	uint32_t hash[PANEL_CMDS];	/* each command, in content coordinates */
+	struct ui_rect area[PANEL_CMDS];	/* where it draws, content coordinates */
+	struct ui_rect over[PANEL_OVER];	/* commands drawn over the panel after it, on screen */
+};
 static const long TEX_BUDGET = 12L << 20;
 
 struct tex_entry {
@@ -86,8 +111,13 @@ struct render {
 	int full;			/* next frame: draw everything */
 	int tw, th, ow, oh;		/* tile grid and output size of the last frame */
 	uint32_t tiles[2][RENDER_MAX_TILES];
+	/* The same without the scroll panel's commands (tiles it crosses
+	 * are compared on these when the panel moved by copying). */
+	uint32_t outs[2][RENDER_MAX_TILES];
+	struct panel_seen seen[2];
 	int cur;
-	long frames_full, frames_partial;
+	SDL_Surface *surface;		/* the software renderer's pixels (render_set_surface) */
+	long frames_full, frames_partial, frames_scrolled;
 };
 
 int render_font_path(const char *font_dir, int font, char *buf, size_t size)
@@ -118,15 +148,19 @@ static TTF_Font *font_get_fam(struct render *r, int fam, int font, int px)
 			return r->fonts[i].f;
 	if (r->nfonts == MAX_FONTS) {
 		/* Sizes change only with the screen or text-size setting. */
+		pthread_mutex_lock(&font_lock);
 		for (int i = 0; i < r->nfonts; i++)
 			TTF_CloseFont(r->fonts[i].f);
+		pthread_mutex_unlock(&font_lock);
 		r->nfonts = 0;
 	}
 	if (fam == RENDER_FAM_TITILLIUM)
 		str_fmt(path, sizeof(path), "%s/%s", r->font_dir, font_files[font]);
 	else
 		str_fmt(path, sizeof(path), "%s/%s", r->noto_dir, noto_files[fam][font]);
+	pthread_mutex_lock(&font_lock);
 	f = TTF_OpenFont(path, px);
+	pthread_mutex_unlock(&font_lock);
 	if (!f) {
 		error("cannot open font %s: %s", path, TTF_GetError());
 		if (fam != RENDER_FAM_TITILLIUM)
@@ -498,8 +532,10 @@ void render_free(struct render *r)
 			tex_clear(r, &r->tex[i]);
 	for (int i = 0; i < WIDTH_SLOTS; i++)
 		free(r->widths[i].text);
+	pthread_mutex_lock(&font_lock);
 	for (int i = 0; i < r->nfonts; i++)
 		TTF_CloseFont(r->fonts[i].f);
+	pthread_mutex_unlock(&font_lock);
 	free(r);
 }
 
@@ -672,16 +708,279 @@ static uint32_t mix(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
-/* Hashes this frame's commands into the tile grid; returns the dirty
- * rectangles (bands of tile rows) in d, or -1 when everything must be
- * drawn (first frame, new size, too much changed). */
-static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg, struct ui_rect *d)
+/* A command's identity for the damage checks: what it draws, where
+ * (rect), within which clip. */
+static uint32_t cmd_hash(const struct ui_cmd *c, struct ui_rect rect, struct ui_rect clip)
 {
-	int w = 0, h = 0, tw, th, nd = 0, cells = 0, full;
-	uint32_t *now, *prev, seed;
+	uint32_t ch = mix(2166136261u, &c->kind, sizeof(c->kind));
+	ch = mix(ch, &rect, sizeof(rect));
+	ch = mix(ch, &clip, sizeof(clip));
+	ch = mix(ch, &c->color, sizeof(c->color));
+	ch = mix(ch, &c->font, sizeof(c->font));
+	ch = mix(ch, &c->px, sizeof(c->px));
+	ch = mix(ch, &c->thickness, sizeof(c->thickness));
+	if (c->text)
+		ch = mix(ch, c->text, strlen(c->text));
+	if (c->bits)
+		ch = mix(ch, c->bits, (size_t)c->side * (size_t)c->side);
+	return ch;
+}
+
+static int contains(struct ui_rect outer, struct ui_rect in)
+{
+	return in.x >= outer.x && in.y >= outer.y && in.x + in.w <= outer.x + outer.w && in.y + in.h <= outer.y + outer.h;
+}
+
+/* Where a text command's texture goes (its pixels, exactly). */
+static struct ui_rect text_rect(struct render *r, const struct ui_cmd *c)
+{
+	struct tex_entry *e = tex_get(r, c->font, c->px, c->color & 0xFFFFFF, c->text);
+	if (!e)
+		return (struct ui_rect){ 0, 0, 0, 0 };
+	return (struct ui_rect){ c->r.x, c->r.y - (e->h - line_height(r, c->font, c->px)) / 2, e->w, e->h };
+}
+
+/* Records what a frame has in its first scroll panel (a UI_CMD_CLIP
+ * with side 1: see ui_panel_begin()) into ps: each command inside it in
+ * content coordinates, the commands drawn over it afterwards, and
+ * whether what lies under it is one flat colour (only then can its
+ * pixels be moved). */
+static void panel_record(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg, struct ui_rect screen, struct panel_seen *ps)
+{
+	int state = 0;	/* 0 before the panel, 1 in it, 2 after it */
+	memset(ps, 0, offsetof(struct panel_seen, hash));
+	ps->ok = 1;
+	ps->base = bg;
+	for (int i = 0; i < n; i++) {
+		const struct ui_cmd *c = &cmds[i];
+		struct ui_rect a;
+		if (c->kind == UI_CMD_CLIP) {
+			if (state == 0 && c->side == 1 && c->r.w > 0) {
+				state = 1;
+				ps->on = 1;
+				ps->r = clip_to(c->r, screen);
+				ps->scroll = c->px;
+			} else if (state == 1) {
+				state = 2;
+			} else if (state == 2 && c->r.w > 0) {
+				/* Something else clipped after it: drawn over it if it reaches it. */
+				state = 2;
+			}
+			continue;
+		}
+		if (state == 1) {
+			struct ui_rect cr = c->r;
+			if (ps->n == PANEL_CMDS) {
+				ps->ok = 0;
+				continue;
+			}
+			cr.y += ps->scroll;
+			a = cmd_area(c);
+			a.y += ps->scroll;
+			ps->area[ps->n] = a;
+			ps->hash[ps->n++] = cmd_hash(c, cr, ps->r);
+			continue;
+		}
+		if (state == 0)
+			continue;	/* under the panel: looked at below */
+		a = cmd_area(c);
+		if (ps->on && overlap(a, ps->r)) {
+			if (ps->nover == PANEL_OVER)
+				ps->ok = 0;
+			else
+				ps->over[ps->nover++] = clip_to(a, ps->r);
+		}
+	}
+	if (!ps->on)
+		return;
+	/* Second look at what is drawn before the panel, now that its place is known. */
+	for (int i = 0; i < n; i++) {
+		const struct ui_cmd *c = &cmds[i];
+		if (c->kind == UI_CMD_CLIP) {
+			if (c->side == 1)
+				break;
+			continue;
+		}
+		if (!overlap(c->kind == UI_CMD_TEXT ? text_rect(r, c) : cmd_area(c), ps->r))
+			continue;
+		if (c->kind == UI_CMD_RECT && !c->thickness && contains(c->r, ps->r))
+			ps->base = c->color;
+		else
+			ps->ok = 0;
+	}
+}
+
+/* Adds a rectangle to the damage list d (n of max), or says the list is
+ * full by returning -1. */
+static int damage_add(struct ui_rect *d, int *n, int max, struct ui_rect a)
+{
+	if (!a.w || !a.h)
+		return 0;
+	for (int i = 0; i < *n; i++)
+		if (contains(d[i], a))
+			return 0;
+	if (*n == max)
+		return -1;
+	d[(*n)++] = a;
+	return 0;
+}
+
+/* Whether the frame's scroll panel is last frame's content moved by dy
+ * px: then the pixels can be moved and only the damage drawn. Fills d
+ * with the panel's damage (the strip scrolled into view, the commands
+ * that are not in both frames, what is drawn over the panel) and
+ * returns how many, or -1 when it must be drawn another way. */
+static int scroll_plan(struct render *r, const struct panel_seen *old, const struct panel_seen *now, struct ui_rect *d,
+		       int max, int *dy)
+{
+	enum { SLOTS = 2048 };
+	static uint32_t table[SLOTS];
+	static unsigned short count[SLOTS];
+	struct ui_rect R = now->r;
+	int nd = 0;
+	long area = 0;
+
+	if (!r->surface || !old->on || !now->on || !old->ok || !now->ok || old->base != now->base ||
+	    memcmp(&old->r, &now->r, sizeof(R)) || old->scroll == now->scroll)
+		return -1;
+	*dy = now->scroll - old->scroll;
+	if (*dy >= R.h || -*dy >= R.h)
+		return -1;
+	if (*dy > 0)
+		damage_add(d, &nd, max, (struct ui_rect){ R.x, R.y + R.h - *dy, R.w, *dy });
+	else
+		damage_add(d, &nd, max, (struct ui_rect){ R.x, R.y, R.w, -*dy });
+	/* Commands in one frame and not in the other, matched by hash. */
+	memset(count, 0, sizeof(count));
+	for (int i = 0; i < old->n; i++) {
+		uint32_t s = old->hash[i] % SLOTS;
+		while (count[s] && table[s] != old->hash[i])
+			s = (s + 1) % SLOTS;
+		table[s] = old->hash[i];
+		count[s]++;
+	}
+	for (int i = 0; i < now->n; i++) {
+		uint32_t s = now->hash[i] % SLOTS;
+		while (count[s] && table[s] != now->hash[i])
+			s = (s + 1) % SLOTS;
+		if (count[s] && table[s] == now->hash[i]) {
+			count[s]--;
+			continue;
+		}
+		struct ui_rect a = now->area[i];
+		a.y -= now->scroll;
+		if (damage_add(d, &nd, max, clip_to(a, R)))
+			return -1;
+	}
+	for (int i = 0; i < old->n; i++) {
+		uint32_t s = old->hash[i] % SLOTS;
+		while (table[s] != old->hash[i])
+			s = (s + 1) % SLOTS;
+		if (!count[s])
+			continue;
+		count[s]--;
+		/* Its old pixels moved with the copy to where the content is now. */
+		struct ui_rect a = old->area[i];
+		a.y -= now->scroll;
+		if (damage_add(d, &nd, max, clip_to(a, R)))
+			return -1;
+	}
+	for (int i = 0; i < old->nover; i++) {
+		struct ui_rect a = old->over[i];
+		a.y -= *dy;
+		if (damage_add(d, &nd, max, clip_to(a, R)))
+			return -1;
+	}
+	for (int i = 0; i < now->nover; i++)
+		if (damage_add(d, &nd, max, now->over[i]))
+			return -1;
+	for (int i = 0; i < nd; i++)
+		area += (long)d[i].w * d[i].h;
+	/* Most of the panel changed: drawing it is cheaper than moving it. */
+	if (area * 2 > (long)R.w * R.h)
+		return -1;
+	return nd;
+}
+
+/* Moves the pixels of rectangle R up by dy rows (down when dy < 0),
+ * inside R: the scroll panel's content, already drawn. */
+static void scroll_pixels(struct render *r, struct ui_rect R, int dy)
+{
+	SDL_Surface *s = r->surface;
+	unsigned char *px;
+	size_t bpp, row;
+	SDL_RenderFlush(r->sdl);
+	if (SDL_LockSurface(s))
+		return;
+	px = s->pixels;
+	bpp = s->format->BytesPerPixel;
+	row = (size_t)R.w * bpp;
+	if (dy > 0)
+		for (int y = R.y; y < R.y + R.h - dy; y++)
+			memcpy(px + (size_t)y * (size_t)s->pitch + (size_t)R.x * bpp,
+			       px + (size_t)(y + dy) * (size_t)s->pitch + (size_t)R.x * bpp, row);
+	else
+		for (int y = R.y + R.h - 1; y >= R.y - dy; y--)
+			memcpy(px + (size_t)y * (size_t)s->pitch + (size_t)R.x * bpp,
+			       px + (size_t)(y + dy) * (size_t)s->pitch + (size_t)R.x * bpp, row);
+	SDL_UnlockSurface(s);
+}
+
+/* Merges the tile rows' dirty spans into bands (a band grows down while
+ * the next row's span overlaps it). Returns the count, or -1 when more
+ * than max. */
+static int tile_bands(struct render *r, const uint32_t *now, const uint32_t *prev, const uint32_t *onow,
+		      const uint32_t *oprev, struct ui_rect moved, struct ui_rect *d, int nd, int max, int *cells)
+{
+	int tw = r->tw, th = r->th;
+	for (int y = 0; y < th; y++) {
+		int x0 = -1, x1 = -1;
+		for (int x = 0; x < tw; x++) {
+			struct ui_rect t = { x * TILE, y * TILE, TILE, TILE };
+			/* Tiles the moved panel crosses: only what is outside it counts. */
+			int differs = moved.w && overlap(t, moved) ? onow[y * tw + x] != oprev[y * tw + x] :
+								     now[y * tw + x] != prev[y * tw + x];
+			if (!differs)
+				continue;
+			if (x0 < 0)
+				x0 = x;
+			x1 = x;
+			(*cells)++;
+		}
+		if (x0 < 0)
+			continue;
+		struct ui_rect band = { x0 * TILE, y * TILE, (x1 - x0 + 1) * TILE, TILE };
+		if (nd && d[nd - 1].y + d[nd - 1].h == band.y && band.x < d[nd - 1].x + d[nd - 1].w &&
+		    d[nd - 1].x < band.x + band.w) {
+			int l = d[nd - 1].x < band.x ? d[nd - 1].x : band.x;
+			int rr = d[nd - 1].x + d[nd - 1].w > band.x + band.w ? d[nd - 1].x + d[nd - 1].w : band.x + band.w;
+			d[nd - 1].x = l;
+			d[nd - 1].w = rr - l;
+			d[nd - 1].h += TILE;
+		} else if (nd < max) {
+			d[nd++] = band;
+		} else {
+			return -1;
+		}
+	}
+	return nd;
+}
+
+/* Hashes this frame's commands into the tile grid and decides how to
+ * draw it: returns the dirty rectangles in d, or -1 when everything
+ * must be drawn (first frame, new size, too much changed). When the
+ * scroll panel is last frame's content moved, *dy says by how much
+ * (its pixels are to be moved first) and *moved where; else *dy is 0. */
+static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg, struct ui_rect *d, int *dy,
+		       struct ui_rect *moved)
+{
+	int w = 0, h = 0, tw, th, nd = 0, cells = 0, full, panel = 0;
+	uint32_t *now, *prev, *onow, *oprev, seed;
 	struct ui_rect screen, clip;
 	int clip_on = 0;
 
+	*dy = 0;
+	*moved = (struct ui_rect){ 0, 0, 0, 0 };
 	if (SDL_GetRendererOutputSize(r->sdl, &w, &h) || w <= 0 || h <= 0)
 		return -1;
 	tw = (w + TILE - 1) / TILE;
@@ -698,13 +997,16 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 	r->cur ^= 1;
 	now = r->tiles[r->cur];
 	prev = r->tiles[!r->cur];
+	onow = r->outs[r->cur];
+	oprev = r->outs[!r->cur];
 	seed = mix(2166136261u, &bg, sizeof(bg));
 	seed = mix(seed, &r->rtl, sizeof(r->rtl));
 	seed = mix(seed, &r->noto, sizeof(r->noto));
 	for (int i = 0; i < tw * th; i++)
-		now[i] = seed;
+		now[i] = onow[i] = seed;
 	screen = (struct ui_rect){ 0, 0, w, h };
 	clip = screen;
+	panel_record(r, cmds, n, bg, screen, &r->seen[r->cur]);
 	for (int i = 0; i < n; i++) {
 		const struct ui_cmd *c = &cmds[i];
 		struct ui_rect a;
@@ -712,58 +1014,42 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 		if (c->kind == UI_CMD_CLIP) {
 			clip_on = c->r.w > 0;
 			clip = clip_on ? c->r : screen;
+			if (panel == 0 && c->side == 1 && clip_on)
+				panel = 1;
+			else if (panel == 1)
+				panel = 2;
 			continue;
 		}
 		a = clip_to(cmd_area(c), clip_on ? clip_to(clip, screen) : screen);
 		if (!a.w || !a.h)
 			continue;
-		ch = mix(2166136261u, &c->kind, sizeof(c->kind));
-		ch = mix(ch, &c->r, sizeof(c->r));
-		ch = mix(ch, &clip, sizeof(clip));
-		ch = mix(ch, &c->color, sizeof(c->color));
-		ch = mix(ch, &c->font, sizeof(c->font));
-		ch = mix(ch, &c->px, sizeof(c->px));
-		ch = mix(ch, &c->thickness, sizeof(c->thickness));
-		if (c->text)
-			ch = mix(ch, c->text, strlen(c->text));
-		if (c->bits)
-			ch = mix(ch, c->bits, (size_t)c->side * (size_t)c->side);
+		ch = cmd_hash(c, c->r, clip);
 		for (int y = a.y / TILE; y <= (a.y + a.h - 1) / TILE; y++)
-			for (int x = a.x / TILE; x <= (a.x + a.w - 1) / TILE; x++)
+			for (int x = a.x / TILE; x <= (a.x + a.w - 1) / TILE; x++) {
 				now[y * tw + x] = (now[y * tw + x] ^ ch) * 16777619u;
+				if (panel != 1)
+					onow[y * tw + x] = (onow[y * tw + x] ^ ch) * 16777619u;
+			}
 	}
 	if (full)
 		return -1;
-	/* Bands: each tile row's dirty span, merged with the row above when
-	 * they overlap. */
-	for (int y = 0; y < th; y++) {
-		int x0 = -1, x1 = -1;
-		for (int x = 0; x < tw; x++)
-			if (now[y * tw + x] != prev[y * tw + x]) {
-				if (x0 < 0)
-					x0 = x;
-				x1 = x;
-				cells++;
-			}
-		if (x0 < 0)
-			continue;
-		struct ui_rect band = { x0 * TILE, y * TILE, (x1 - x0 + 1) * TILE, TILE };
-		if (nd && d[nd - 1].y + d[nd - 1].h == band.y && band.x < d[nd - 1].x + d[nd - 1].w &&
-		    d[nd - 1].x < band.x + band.w) {
-			int l = d[nd - 1].x < band.x ? d[nd - 1].x : band.x;
-			int rr = d[nd - 1].x + d[nd - 1].w > band.x + band.w ? d[nd - 1].x + d[nd - 1].w : band.x + band.w;
-			d[nd - 1].x = l;
-			d[nd - 1].w = rr - l;
-			d[nd - 1].h += TILE;
-		} else if (nd < MAX_DIRTY) {
-			d[nd++] = band;
-		} else {
-			return -1;
-		}
+	nd = scroll_plan(r, &r->seen[!r->cur], &r->seen[r->cur], d, MAX_DIRTY, dy);
+	if (nd < 0) {
+		nd = 0;
+		*dy = 0;
+	} else {
+		*moved = r->seen[r->cur].r;
 	}
-	/* Most of the screen changed (a scroll): one full pass is cheaper. */
-	if (cells * 10 > tw * th * 6)
+	nd = tile_bands(r, now, prev, onow, oprev, *moved, d, nd, MAX_DIRTY, &cells);
+	if (nd < 0) {
+		*dy = 0;
 		return -1;
+	}
+	/* Most of the screen changed (a scroll it could not move): one full pass is cheaper. */
+	if (cells * 10 > tw * th * 6) {
+		*dy = 0;
+		return -1;
+	}
 	for (int i = 0; i < nd; i++)
 		d[i] = clip_to(d[i], screen);
 	return nd;
@@ -831,20 +1117,36 @@ static void draw_cmds(struct render *r, const struct ui_cmd *cmds, int n, uint32
 
 void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg)
 {
-	struct ui_rect d[MAX_DIRTY];
-	int nd;
+	struct ui_rect d[MAX_DIRTY], moved;
+	int nd, dy = 0;
 	r->frame++;
-	nd = r->sdl ? dirty_rects(r, cmds, n, bg, d) : -1;
+	nd = r->sdl ? dirty_rects(r, cmds, n, bg, d, &dy, &moved) : -1;
 	if (nd < 0) {
 		r->frames_full++;
 		draw_cmds(r, cmds, n, bg, (struct ui_rect){ 0, 0, 0, 0 });
 	} else {
 		r->frames_partial++;
+		if (dy) {
+			r->frames_scrolled++;
+			scroll_pixels(r, moved, dy);
+		}
 		for (int i = 0; i < nd; i++)
 			draw_cmds(r, cmds, n, bg, d[i]);
 	}
 	if (r->bytes > TEX_BUDGET || r->ntex > TEX_SLOTS / 2)
 		evict(r);
+}
+
+void render_set_surface(struct render *r, struct SDL_Surface *s)
+{
+	r->surface = s;
+}
+
+void render_counts(const struct render *r, long *full, long *partial, long *scrolled)
+{
+	*full = r->frames_full;
+	*partial = r->frames_partial;
+	*scrolled = r->frames_scrolled;
 }
 
 void render_invalidate(struct render *r)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct SDL_Renderer;
+struct SDL_Surface;
 struct render;
 
 /* Opens the fonts from font_dir (NULL: assets/fonts). renderer may be
@@ -31,6 +32,13 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
  * something else, such as the keyboards' warm-up). Otherwise a software
  * renderer redraws only the screen tiles whose commands changed. */
 void render_invalidate(struct render *r);
+/* The software renderer's pixels (the surface it draws into; NULL: not
+ * known): with them a scroll panel whose content only moved is moved by
+ * copying its pixels, and only what scrolled into view is drawn. */
+void render_set_surface(struct render *r, struct SDL_Surface *s);
+/* Frames drawn whole, in part, and in part after moving a scroll
+ * panel's pixels, since render_new() (the benchmark's figures). */
+void render_counts(const struct render *r, long *full, long *partial, long *scrolled);
 /* Forgets every cached text (wiping the strings): what a citizen typed
  * must not outlive the session in a cache. */
 void render_wipe(struct render *r);

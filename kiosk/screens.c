@@ -9,8 +9,10 @@
 #include "core/model.h"
 #include "core/util.h"
 #include "kiosk/i18n.h"
+#include "kiosk/search.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct screen kiosk_screens[] = {
@@ -354,6 +356,16 @@ void browse_enter(struct kiosk *k)
 	memset(&k->filter_scroll, 0, sizeof(k->filter_scroll));
 }
 
+static int64_t mono_now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Starts loading the list: the first page (more 0) or the next. With
+ * the search worker (kiosk/search.h) it is posted and taken by
+ * browse_take() in a later frame; without it, searched here. */
 static void browse_load(struct kiosk *k, int more)
 {
 	struct catalog_filter f = {
@@ -362,6 +374,20 @@ static void browse_load(struct kiosk *k, int more)
 		.months = k->months, .today = k->today, .other_than_call = k->other_than_call,
 	};
 	struct timespec a, b, ca, cb;
+	k->list_dirty = 0;
+	if (k->search) {
+		if (!more) {
+			search_post(k->search, &f, NULL, ++k->search_gen);
+			k->search_pending = 1;
+			k->search_posted_ms = k->ui.in.now_ms;
+			k->search_posted_us = mono_now_us();
+		} else if (!k->search_pending && k->search_more_gen != k->search_gen && !k->list.complete) {
+			search_post(k->search, &f, &k->list, k->search_gen);
+			k->search_more_gen = k->search_gen;
+		}
+		k->ui.animating = 1;
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
 	if (!more) {
@@ -377,7 +403,60 @@ static void browse_load(struct kiosk *k, int more)
 	if (!more)
 		k->search_ms[k->nsearch++ % (int)ARRAY_SIZE(k->search_ms)] =
 			(float)((cb.tv_sec - ca.tv_sec) * 1000000 + (cb.tv_nsec - ca.tv_nsec) / 1000) / 1000.0f;
-	k->list_dirty = 0;
+}
+
+/* Takes what the search worker found, if anything: the first page of
+ * the last search replaces the list (back at its top), a next page
+ * goes after it. Results of an older search are dropped. */
+static void browse_take(struct kiosk *k)
+{
+	struct search_result r;
+	if (!k->search)
+		return;
+	if (k->search_pending || k->search_more_gen == k->search_gen)
+		k->ui.animating = 1;	/* look again next frame */
+	if (!search_take(k->search, &r))
+		return;
+	/* A next page that failed is asked again as the list nears its end. */
+	if (r.gen != k->search_gen || (r.more && r.rc < 0)) {
+		if (r.gen == k->search_gen)
+			k->search_more_gen = 0;
+		catalog_list_free(&r.list);
+		return;
+	}
+	if (!r.more) {
+		/* A failed search shows what it found (nothing), as before. */
+		catalog_list_free(&k->list);
+		k->list = r.list;
+		k->list.base = 0;
+		k->search_pending = 0;
+		k->search_more_gen = 0;
+		k->list_scroll.offset = 0;
+		k->list_scroll.velocity = 0;
+		k->search_us = mono_now_us() - k->search_posted_us;
+		k->search_ms[k->nsearch++ % (int)ARRAY_SIZE(k->search_ms)] = r.cpu_ms;
+		return;
+	}
+	k->search_more_gen = 0;
+	if (r.list.n > CATALOG_MAX - k->list.n)
+		r.list.n = CATALOG_MAX - k->list.n;
+	if (k->list.n + r.list.n > k->list.cap) {
+		int cap = k->list.n + r.list.n;
+		void *p = realloc(k->list.cards, (size_t)cap * sizeof(*k->list.cards));
+		if (!p) {
+			catalog_list_free(&r.list);
+			return;
+		}
+		k->list.cards = p;
+		k->list.cap = cap;
+	}
+	if (r.list.n)
+		memcpy(k->list.cards + k->list.n, r.list.cards, (size_t)r.list.n * sizeof(*r.list.cards));
+	k->list.n += r.list.n;
+	k->list.pass = r.list.pass;
+	k->list.pass_offset = r.list.pass_offset;
+	k->list.complete = r.list.complete || k->list.n >= CATALOG_MAX;
+	catalog_list_free(&r.list);
 }
 
 static void browse_filters(struct kiosk *k, struct flow *f)
@@ -642,6 +721,7 @@ void browse_frame(struct kiosk *k)
 		body = chrome_body(k, y, chrome_footer_height(k));
 		ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	}
+	browse_take(k);
 	if (k->list_dirty)
 		browse_load(k, 0);
 
@@ -659,7 +739,11 @@ void browse_frame(struct kiosk *k)
 		browse_filters(k, &f);
 	if (browse_filtered(k) && !dock)
 		f.y += browse_clear(k, f.x, f.y, f.w) + ui_px(ui, 20);
-	if (k->list.n == 0) {
+	if (k->search_pending && ui->in.now_ms - k->search_posted_ms >= 300) {
+		/* A long search: say so rather than show the last one's count. */
+		flow_text(k, &f, "searching", _("Searching…"), UI_FONT_SEMIBOLD, 30, C_MUTED);
+		count[0] = 0;
+	} else if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),
 			  UI_FONT_SEMIBOLD, 34, C_TEXT);
@@ -677,9 +761,12 @@ void browse_frame(struct kiosk *k)
 		char key[sizeof(k->count_said)];
 		str_fmt(key, sizeof(key), "%s|%s|%d|%d|%s", k->query, k->area, k->months, k->province_wide,
 			k->list.n == 0 ? "-" : count);
-		if (k->speech_on && k->count_said[0] && strcmp(key, k->count_said))
-			kiosk_say_polite(k, k->list.n == 0 ? _("No placements match. Try other words, or remove the filters.") : count);
-		str_copy(k->count_said, sizeof(k->count_said), key);
+		/* Not while a search is under way: its count is not known yet. */
+		if (!k->search_pending) {
+			if (k->speech_on && k->count_said[0] && strcmp(key, k->count_said))
+				kiosk_say_polite(k, k->list.n == 0 ? _("No placements match. Try other words, or remove the filters.") : count);
+			str_copy(k->count_said, sizeof(k->count_said), key);
+		}
 	}
 	/* Only the cards in view become widgets: thousands cost nothing. */
 	used = f.y;

@@ -15,6 +15,7 @@
 #include "kiosk/i18n.h"
 #include "kiosk/printer.h"
 #include "kiosk/receipt_png.h"
+#include "kiosk/send.h"
 #include "kiosk/sync.h"
 
 #include <stdio.h>
@@ -605,27 +606,9 @@ int show_data_button(struct kiosk *k, int x, int y, int w)
 	return h;
 }
 
-static void submit(struct kiosk *k)
+/* The application from what the citizen entered. */
+static void app_fill(struct kiosk *k, struct application *a)
 {
-	struct application *a = &k->app;
-	char err[200];
-	enum submit_result r;
-
-	/* A kiosk linked to a hub takes applications only once it is
-	 * enrolled, so every protocol number and receipt names a kiosk the hub
-	 * knows and will accept. The sync thread enrols in the background
-	 * (enroll_code); pick up the identity it saved. */
-	if (config_get(k->cfg, "hub_url")[0] && !k->identity.token[0]) {
-		struct kiosk_identity fresh;
-		if (identity_load(config_get(k->cfg, "state_dir"), &fresh) == 0 && fresh.token[0]) {
-			identity_wipe(&k->identity);
-			k->identity = fresh;
-		} else {
-			identity_wipe(&fresh);
-			k->err.submit = N_("This kiosk is not activated yet, so it cannot send applications. Please ask the staff at the desk.");
-			return;
-		}
-	}
 	memset(a, 0, sizeof(*a));
 	a->call_id = k->sel.call_id;
 	str_copy(a->placement_code, sizeof(a->placement_code), k->sel.card.code);
@@ -643,23 +626,23 @@ static void submit(struct kiosk *k)
 	str_copy(a->applicant_status, sizeof(a->applicant_status), k->c.status);
 	str_copy(a->education, sizeof(a->education), k->c.education);
 	str_copy(a->lang, sizeof(a->lang), i18n_lang());
-	r = application_submit(k->db, &k->identity, a, k->token, sizeof(k->token), err, sizeof(err));
+}
+
+/* After a Send: the receipt screen for a committed application (its
+ * document loaded back from the database, doc_rc 0), else the refusal
+ * in plain words. */
+static void submit_done(struct kiosk *k, enum submit_result r, const char *err, int doc_rc)
+{
 	switch (r) {
 	case SUBMIT_OK:
-		kiosk_count(k, "submit");
 		if (k->sync)
 			sync_kick(k->sync);
-		if (receipt_doc_load(k->db, a->protocol, kiosk_receipt_base(k), &k->doc)) {
+		if (doc_rc) {
 			/* The application is committed; show what we know. */
 			memset(&k->doc, 0, sizeof(k->doc));
-			str_copy(k->doc.protocol, sizeof(k->doc.protocol), a->protocol);
-			str_copy(k->doc.placement_code, sizeof(k->doc.placement_code), a->placement_code);
+			str_copy(k->doc.protocol, sizeof(k->doc.protocol), k->app.protocol);
+			str_copy(k->doc.placement_code, sizeof(k->doc.placement_code), k->app.placement_code);
 		}
-		qr_free(&k->qr);
-		if (k->doc.url[0])
-			qr_make(k->doc.url, &k->qr);
-		if (config_get(k->cfg, "receipts_dir")[0])
-			receipt_png_write(NULL, config_get(k->cfg, "receipts_dir"), &k->doc, NULL, 0);
 		k->printed = 0;
 		kiosk_go(k, "receipt");
 		break;
@@ -678,15 +661,112 @@ static void submit(struct kiosk *k)
 		k->err.submit = N_("Your application could not be saved. Nothing was sent. Please ask the staff for help.");
 		break;
 	}
+}
+
+/* Hands the application to the send worker (kiosk/send.h): the frame
+ * does not wait for the signature, the commit or the receipt PNG.
+ * Returns 0, or -1 when the worker cannot take it (then the caller
+ * sends in the frame). */
+static int submit_post(struct kiosk *k)
+{
+	struct send_job *j = calloc(1, sizeof(*j));
+	int rc = -1;
+	if (!j)
+		return -1;
+	j->app = k->app;
+	j->identity = k->identity;
+	str_copy(j->receipt_base, sizeof(j->receipt_base), kiosk_receipt_base(k));
+	str_copy(j->receipts_dir, sizeof(j->receipts_dir), config_get(k->cfg, "receipts_dir"));
+	time_date(now_wall(), j->day, sizeof(j->day));
+	str_copy(j->comune, sizeof(j->comune), k->comune);
+	receipt_words_current(&j->words);
+	if (!send_post(k->send, j)) {
+		k->sending = 1;
+		k->sending_since = k->ui.in.now_ms;
+		k->ui.animating = 1;
+		rc = 0;
+	}
+	application_wipe(&j->app);
+	identity_wipe(&j->identity);
+	str_wipe(j, sizeof(*j));
+	free(j);
+	return rc;
+}
+
+/* Takes the send worker's result, once it has come. */
+static void submit_take(struct kiosk *k)
+{
+	struct send_result *res;
+	if (!k->sending)
+		return;
+	k->ui.animating = 1;	/* look again next frame */
+	res = calloc(1, sizeof(*res));
+	if (!res || !send_take(k->send, res)) {
+		free(res);
+		return;
+	}
+	k->sending = 0;
+	if (res->r == SUBMIT_OK) {
+		k->app = res->app;
+		str_copy(k->token, sizeof(k->token), res->token);
+		if (!res->doc_rc)
+			k->doc = res->doc;
+		qr_free(&k->qr);
+		k->qr = res->qr;
+		res->qr = (struct qr_code){ 0 };
+	}
+	submit_done(k, res->r, res->err, res->doc_rc);
+	send_result_wipe(res);
+	free(res);
+}
+
+static void submit(struct kiosk *k)
+{
+	struct application *a = &k->app;
+	char err[200];
+	enum submit_result r;
+	int doc_rc = 0;
+
+	/* A kiosk linked to a hub takes applications only once it is
+	 * enrolled, so every protocol number and receipt names a kiosk the hub
+	 * knows and will accept. The sync thread enrols in the background
+	 * (enroll_code); pick up the identity it saved. */
+	if (config_get(k->cfg, "hub_url")[0] && !k->identity.token[0]) {
+		struct kiosk_identity fresh;
+		if (identity_load(config_get(k->cfg, "state_dir"), &fresh) == 0 && fresh.token[0]) {
+			identity_wipe(&k->identity);
+			k->identity = fresh;
+		} else {
+			identity_wipe(&fresh);
+			k->err.submit = N_("This kiosk is not activated yet, so it cannot send applications. Please ask the staff at the desk.");
+			return;
+		}
+	}
+	app_fill(k, a);
+	if (k->send && !submit_post(k))
+		return;
+	r = application_submit(k->db, &k->identity, a, k->token, sizeof(k->token), err, sizeof(err));
+	if (r == SUBMIT_OK) {
+		kiosk_count(k, "submit");
+		doc_rc = receipt_doc_load(k->db, a->protocol, kiosk_receipt_base(k), &k->doc);
+		qr_free(&k->qr);
+		if (!doc_rc && k->doc.url[0])
+			qr_make(k->doc.url, &k->qr);
+		if (config_get(k->cfg, "receipts_dir")[0])
+			receipt_png_write(NULL, config_get(k->cfg, "receipts_dir"), &k->doc, NULL, 0);
+	}
+	submit_done(k, r, err, doc_rc);
 	str_wipe(err, sizeof(err));
 }
 
 void review_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
-	struct flow f = screen_begin(k, NULL, 1);
+	struct flow f;
 	char buf[300], d[16];
 
+	submit_take(k);	/* may go to the receipt, after this frame */
+	f = screen_begin(k, NULL, 1);
 	flow_steps(k, &f, 4);
 	flow_heading(k, &f, "review-title", _("Check and send"));
 	flow_text(k, &f, NULL, _("Please check your application. You can go back to change anything."),
@@ -717,6 +797,11 @@ void review_frame(struct kiosk *k)
 	/* The summary reads from the top; its controls sit low. */
 	flow_reach(k, &f);
 	f.y += show_data_button(k, f.x, f.y, f.w) + ui_px(ui, 16);
+	if (k->sending && ui->in.now_ms - k->sending_since >= 200) {
+		/* Saving takes long (a slow disk): say so. */
+		f.y += ui_label(ui, "sending", _("Saving your application…"), (struct ui_rect){ f.x, f.y, f.w, 0 },
+				UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_TEXT) + ui_px(ui, 16);
+	}
 	if (k->err.submit) {
 		f.y += ui_px(ui, 10);
 		f.y += ui_error(ui, "error:submit", tr(k->err.submit), (struct ui_rect){ f.x, f.y, f.w, 0 });
@@ -727,13 +812,17 @@ void review_frame(struct kiosk *k)
 		f.y += ui_button_h(ui, 100);
 	}
 	screen_end(k, &f);
-	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit)) {
+	/* While it is being saved, neither Send again nor Change. */
+	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit && !k->sending)) {
 	case 1:
+		if (k->sending)
+			break;
 		k->err.submit = NULL;
 		kiosk_go(k, "form");
 		break;
 	case 2:
-		submit(k);
+		if (!k->sending)
+			submit(k);
 		break;
 	}
 }

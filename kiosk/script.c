@@ -207,10 +207,11 @@ static int stats(struct script *s, const char *name)
 	fprintf(f, "{\"frames\":%d,\"median_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
 		"\"wall_median_ms\":%.3f,\"wall_p99_ms\":%.3f,"
 		"\"first_frame_ms\":%.3f,\"peak_rss_kb\":%ld,\"searches\":%d,\"search_median_ms\":%.3f,"
-		"\"search_p99_ms\":%.3f}\n",
+		"\"search_p99_ms\":%.3f,\"frames_whole\":%ld,\"frames_scrolled\":%ld,"
+		"\"floor_median_ms\":%.3f,\"floor_p99_ms\":%.3f}\n",
 		st.nframes, st.median_ms, st.p99_ms, st.max_ms, st.wall_median_ms, st.wall_p99_ms,
 		(double)st.first_frame_us / 1000.0,
-		ru.ru_maxrss, ns, smed, sp99);
+		ru.ru_maxrss, ns, smed, sp99, st.whole, st.scrolled, st.floor_median_ms, st.floor_p99_ms);
 	fclose(f);
 	platform_stats_reset(s->p);
 	return 0;
@@ -1045,6 +1046,17 @@ static int verb_stats_reset(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
+/* floor N: the bare-SDL floor (platform_floor()), reported by the next stats. */
+static int verb_floor(struct script *s, const char *verb, char *arg)
+{
+	int n = atoi(arg);
+	if (n <= 0 || n > 100000)
+		return fail(s, "floor wants a number of frames");
+	platform_stats_reset(s->p);
+	platform_floor(s->p, n);
+	return 0;
+}
+
 static int verb_tap(struct script *s, const char *verb, char *arg)
 {
 	return tap(s, arg);
@@ -1135,6 +1147,7 @@ static const struct verb {
 	{ "sql", verb_sql },
 	{ "stats", verb_stats },
 	{ "stats-reset", verb_stats_reset },
+	{ "floor", verb_floor },
 };
 
 static int run_line(struct script *s, const char *verb, char *arg)

@@ -1103,12 +1103,18 @@ void ui_panel_begin(struct ui *ui, const char *id, struct ui_rect r, struct ui_s
 	memset(c, 0, sizeof(*c));
 	c->kind = UI_CMD_CLIP;
 	c->r = r;
+	/* A scroll panel's clip says so, with the offset its content is
+	 * drawn at: the renderer moves last frame's pixels when only that
+	 * changed (kiosk/render.c, scroll_plan()). */
+	c->side = 1;
+	c->px = (int)s->offset;
 }
 
 void ui_panel_end(struct ui *ui, int content_h)
 {
 	struct ui_cmd *c;
 	struct ui_scroll *s;
+	struct ui_rect pr;
 	if (ui->panel < 0)
 		return;
 	s = ui->panels[ui->panel].s;
@@ -1121,20 +1127,20 @@ void ui_panel_end(struct ui *ui, int content_h)
 		s->offset = 0;
 		s->velocity = 0;
 	}
-	/* A scroll bar shows there is more below. */
-	if (content_h > s->view_h) {
-		struct ui_rect pr = ui->panels[ui->panel].r;
-		int bw = ui_px(ui, 8) > 3 ? ui_px(ui, 8) : 3;
-		int bh = (int)((float)pr.h * (float)pr.h / (float)content_h);
-		int by = pr.y + (int)((float)(pr.h - bh) * s->offset / (float)(content_h - s->view_h));
-		ui->panel = -1;
-		ui_draw_rect(ui, (struct ui_rect){ pr.x + pr.w - bw - 2, by, bw, bh }, ui_color(ui, C_MUTED));
-	}
+	pr = ui->panels[ui->panel].r;
 	ui->panel = -1;
 	ui->clip_on = 0;
 	c = &ui->cmds[ui->ncmds < UI_MAX_CMDS ? ui->ncmds++ : UI_MAX_CMDS - 1];
 	memset(c, 0, sizeof(*c));
 	c->kind = UI_CMD_CLIP;
+	/* A scroll bar shows there is more below: drawn over the panel
+	 * (within it), after its clip, as it does not move with the content. */
+	if (content_h > s->view_h) {
+		int bw = ui_px(ui, 8) > 3 ? ui_px(ui, 8) : 3;
+		int bh = (int)((float)pr.h * (float)pr.h / (float)content_h);
+		int by = pr.y + (int)((float)(pr.h - bh) * s->offset / (float)(content_h - s->view_h));
+		ui_draw_rect(ui, (struct ui_rect){ pr.x + pr.w - bw - 2, by, bw, bh }, ui_color(ui, C_MUTED));
+	}
 }
 
 const struct ui_widget *ui_find(const struct ui *ui, const char *id)

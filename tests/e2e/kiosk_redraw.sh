@@ -7,7 +7,8 @@
 # the voice guide's text focus) must be identical,
 # pixel for pixel, to the one drawn with DOTE_FULL_REDRAW=1 (everything
 # every frame). Receipt screenshots are left out: their QR code holds a
-# fresh UUID each run.
+# fresh UUID each run. Flinging the list must move its pixels rather
+# than draw the screen whole (issue 22).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -15,7 +16,7 @@ case "$O" in /*) ;; *) O="$top/$O" ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$O"/ui-shots/redraw-full-* "$O"/ui-shots/redraw-part-*' EXIT
 rc=0
-for name in accessibility browse_scroll errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
+for name in accessibility browse_scroll browse_fling errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
 	portrait_reach size_1920x1080 languages_sizes speech masking; do
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-full-$name.script"
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-part-$name.script"
@@ -41,4 +42,19 @@ for name in accessibility browse_scroll errors_in_view keyboard_landscape keyboa
 		echo "PASS redraw-$name: $n screenshots identical to full redraws"
 	fi
 done
+# Issue 22: a fling moves the list's pixels instead of redrawing the
+# screen (it was drawn whole each frame, filled about 2.7 times): of the
+# frames of two flings, nearly all move the list, at most 2 are whole.
+st="$O/ui-shots/redraw-part-browse_fling/fling-stats.json"
+fj() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$st" 2>/dev/null; }
+frames=$(fj frames) whole=$(fj frames_whole) scrolled=$(fj frames_scrolled)
+if [ -z "$frames" ] || [ -z "$whole" ] || [ -z "$scrolled" ]; then
+	echo "FAIL redraw-fling-copies: no frame counts in $st"
+	rc=1
+elif [ "$frames" -lt 20 ] || [ "$whole" -gt 2 ] || [ $((scrolled * 10)) -lt $((frames * 8)) ]; then
+	echo "FAIL redraw-fling-copies: $frames frames of two flings, $whole drawn whole, $scrolled moved by copying (want <= 2 whole, >= 80% moved)"
+	rc=1
+else
+	echo "PASS redraw-fling-copies: $frames frames of two flings, $whole drawn whole, $scrolled moved by copying"
+fi
 exit $rc

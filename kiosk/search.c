@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The search worker (see search.h): one thread, one SQLite connection
+ * (read only in practice: catalog_search() selects), one job queued and
+ * one result waiting at most. The UI thread never blocks on SQLite: it
+ * posts, and takes the result in a later frame. Start reading at
+ * worker().
+ */
+#include "kiosk/search.h"
+#include "core/db.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A job's own copy of the filter's strings. */
+struct job {
+	unsigned gen;
+	int more;
+	char comune[8], comune_name[96], only_comune[8], query[64], area[20], today[11];
+	int province_wide, months;
+	int64_t other_than_call;
+	struct catalog_list cursor;	/* cards NULL: n, pass, pass_offset, complete only */
+};
+
+struct search {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake, idle;
+	sqlite3 *db;
+	int stop;
+	int queued, running, ready;
+	struct job job;
+	struct search_result result;
+};
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs one job (outside the lock) into r. */
+static void run(sqlite3 *db, const struct job *j, struct search_result *r)
+{
+	struct catalog_filter f = {
+		.comune = j->comune, .comune_name = j->comune_name, .province_wide = j->province_wide,
+		.only_comune = j->only_comune, .query = j->query, .area = j->area, .months = j->months,
+		.today = j->today, .other_than_call = j->other_than_call,
+	};
+	double c0 = thread_cpu_ms();
+	memset(r, 0, sizeof(*r));
+	r->gen = j->gen;
+	r->more = j->more;
+	/* A next page: the cursor of the list shown, with no cards (new
+	 * cards land from index 0; base says where the page starts). */
+	r->list = j->cursor;
+	r->list.cards = NULL;
+	r->list.base = j->cursor.base + j->cursor.n;
+	r->list.n = r->list.cap = 0;
+	r->rc = catalog_search(db, &f, &r->list);
+	r->cpu_ms = (float)(thread_cpu_ms() - c0);
+}
+
+static void *worker(void *arg)
+{
+	struct search *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		struct job j;
+		struct search_result r;
+		while (!s->stop && !s->queued)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (s->stop)
+			break;
+		j = s->job;
+		str_wipe(s->job.query, sizeof(s->job.query));
+		s->queued = 0;
+		s->running = 1;
+		pthread_mutex_unlock(&s->lock);
+		run(s->db, &j, &r);
+		/* What was searched for is what a citizen typed. */
+		str_wipe(j.query, sizeof(j.query));
+		pthread_mutex_lock(&s->lock);
+		s->running = 0;
+		/* A newer job queued meanwhile makes this result old news. */
+		if (s->queued) {
+			catalog_list_free(&r.list);
+		} else {
+			if (s->ready)
+				catalog_list_free(&s->result.list);
+			s->result = r;
+			s->ready = 1;
+		}
+		if (!s->queued)
+			pthread_cond_broadcast(&s->idle);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+struct search *search_start(const char *db_path)
+{
+	struct search *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->db = db_open_raw(db_path, DB_SYNC_NORMAL);
+	if (!s->db) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	if (pthread_create(&s->thread, NULL, worker, s)) {
+		error("cannot start the search thread");
+		db_close(s->db);
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->wake);
+		pthread_cond_destroy(&s->idle);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void search_stop(struct search *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	if (s->ready)
+		catalog_list_free(&s->result.list);
+	db_close(s->db);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->idle);
+	str_wipe(s->job.query, sizeof(s->job.query));
+	free(s);
+}
+
+void search_post(struct search *s, const struct catalog_filter *f, const struct catalog_list *from, unsigned gen)
+{
+	struct job j;
+	memset(&j, 0, sizeof(j));
+	j.gen = gen;
+	j.more = from != NULL;
+	str_copy(j.comune, sizeof(j.comune), f->comune ? f->comune : "");
+	str_copy(j.comune_name, sizeof(j.comune_name), f->comune_name ? f->comune_name : "");
+	str_copy(j.only_comune, sizeof(j.only_comune), f->only_comune ? f->only_comune : "");
+	str_copy(j.query, sizeof(j.query), f->query ? f->query : "");
+	str_copy(j.area, sizeof(j.area), f->area ? f->area : "");
+	str_copy(j.today, sizeof(j.today), f->today ? f->today : "");
+	j.province_wide = f->province_wide;
+	j.months = f->months;
+	j.other_than_call = f->other_than_call;
+	if (from) {
+		j.cursor = *from;
+		j.cursor.cards = NULL;
+		j.cursor.cap = 0;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->job = j;
+	s->queued = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	str_wipe(j.query, sizeof(j.query));
+}
+
+int search_take(struct search *s, struct search_result *out)
+{
+	int got = 0;
+	pthread_mutex_lock(&s->lock);
+	if (s->ready) {
+		*out = s->result;
+		memset(&s->result, 0, sizeof(s->result));
+		s->ready = 0;
+		got = 1;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return got;
+}
+
+int search_busy(struct search *s)
+{
+	int busy;
+	pthread_mutex_lock(&s->lock);
+	busy = s->queued || s->running;
+	pthread_mutex_unlock(&s->lock);
+	return busy;
+}
+
+int search_wait(struct search *s, int ms)
+{
+	struct timespec until;
+	int rc = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while ((s->queued || s->running) && rc == 0)
+		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+			rc = -1;
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}

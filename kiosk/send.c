@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The send worker (see send.h): one thread, one SQLite connection with
+ * synchronous=FULL, one job at a time. It runs what the review screen's
+ * Send did in the frame (17-28 ms measured, more on a slow SD card), in
+ * the same order: application_submit() commits application and outbox
+ * in one transaction, then the receipt is loaded back from the database
+ * and its PNG written. Start reading at worker().
+ */
+#include "kiosk/send.h"
+#include "core/db.h"
+#include "core/util.h"
+#include "kiosk/catalog.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct send {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake, idle;
+	sqlite3 *db;
+	int stop;
+	int queued, running, ready;
+	struct send_job job;
+	struct send_result result;
+};
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Sends one application (outside the lock): the commit first; the
+ * receipt's document, QR code and PNG only after it. */
+static void run(sqlite3 *db, struct send_job *j, struct send_result *r)
+{
+	double t0 = mono_ms();
+	memset(r, 0, sizeof(*r));
+	r->app = j->app;
+	r->r = application_submit(db, &j->identity, &r->app, r->token, sizeof(r->token), r->err, sizeof(r->err));
+	if (r->r == SUBMIT_OK) {
+		catalog_usage(db, j->day, j->identity.id[0] ? j->identity.id : "LOCAL", j->comune, "submit");
+		r->doc_rc = receipt_doc_load(db, r->app.protocol, j->receipt_base, &r->doc);
+		if (!r->doc_rc && r->doc.url[0])
+			qr_make(r->doc.url, &r->qr);
+		if (!r->doc_rc && j->receipts_dir[0])
+			receipt_png_write_in(NULL, j->receipts_dir, &r->doc, &j->words, NULL, 0);
+	}
+	r->ms = mono_ms() - t0;
+}
+
+static void *worker(void *arg)
+{
+	struct send *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		struct send_result r;
+		while (!s->stop && !s->queued)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (!s->queued)
+			break;
+		s->queued = 0;
+		s->running = 1;
+		pthread_mutex_unlock(&s->lock);
+		run(s->db, &s->job, &r);
+		/* The worker's copies of the person's data and the key. */
+		application_wipe(&s->job.app);
+		str_wipe(&s->job.app, sizeof(s->job.app));
+		identity_wipe(&s->job.identity);
+		pthread_mutex_lock(&s->lock);
+		s->result = r;
+		str_wipe(&r, sizeof(r));
+		s->running = 0;
+		s->ready = 1;
+		pthread_cond_broadcast(&s->idle);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+struct send *send_start(const char *db_path)
+{
+	struct send *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->db = db_open_raw(db_path, DB_SYNC_FULL);
+	if (!s->db) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	if (pthread_create(&s->thread, NULL, worker, s)) {
+		error("cannot start the send thread");
+		db_close(s->db);
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->wake);
+		pthread_cond_destroy(&s->idle);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void send_stop(struct send *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	/* A job queued or under way finishes first: its commit is not cut. */
+	pthread_join(s->thread, NULL);
+	if (s->ready)
+		send_result_wipe(&s->result);
+	db_close(s->db);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+}
+
+int send_post(struct send *s, const struct send_job *job)
+{
+	int rc = -1;
+	pthread_mutex_lock(&s->lock);
+	if (!s->queued && !s->running && !s->ready) {
+		s->job = *job;
+		s->queued = 1;
+		pthread_cond_signal(&s->wake);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int send_take(struct send *s, struct send_result *out)
+{
+	int got = 0;
+	pthread_mutex_lock(&s->lock);
+	if (s->ready) {
+		*out = s->result;
+		str_wipe(&s->result, sizeof(s->result));
+		s->ready = 0;
+		got = 1;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return got;
+}
+
+int send_busy(struct send *s)
+{
+	int busy;
+	pthread_mutex_lock(&s->lock);
+	busy = s->queued || s->running || s->ready;
+	pthread_mutex_unlock(&s->lock);
+	return busy;
+}
+
+int send_wait(struct send *s, int ms)
+{
+	struct timespec until;
+	int rc = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while ((s->queued || s->running) && rc == 0)
+		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+			rc = -1;
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+void send_result_wipe(struct send_result *r)
+{
+	qr_free(&r->qr);
+	application_wipe(&r->app);
+	str_wipe(r, sizeof(*r));
+}
