@@ -48,7 +48,7 @@ static int cmd_demo(int argc, char **argv)
 	const char *path = NULL;
 	sqlite3 *db;
 	int c, rc, rollups = 1;
-	int64_t t0 = now_ms();
+	int64_t t0 = now_ms(), t_seed, t_roll;
 	char *end;
 
 	optind = 1;
@@ -85,9 +85,11 @@ static int cmd_demo(int argc, char **argv)
 	if (!db)
 		return 1;
 	rc = demo_seed(db, &o, &s);
+	t_seed = now_ms();
 	/* A hub database is ready for reports and the dashboard at once. */
 	if (!rc && rollups && !o.catalog_only)
 		rc = rollup_rebuild(db);
+	t_roll = now_ms();
 	rollup_release(db);
 	db_close(db);
 	if (rc)
@@ -109,6 +111,8 @@ static int cmd_demo(int argc, char **argv)
 		store_close(st);
 		printf("demo: %d placements with their registers\n", made);
 	}
+	printf("demo: seed %.1f s, rollups %.1f s, registers %.1f s\n", (t_seed - t0) / 1000.0,
+	       (t_roll - t_seed) / 1000.0, (now_ms() - t_roll) / 1000.0);
 	printf("demo: %lld calls, %lld placements, %lld kiosks, %lld applications, %lld usage rows "
 	       "in %.1f s -> %s\n", (long long)s.calls, (long long)s.placements, (long long)s.kiosks,
 	       (long long)s.applications, (long long)s.usage_rows, (now_ms() - t0) / 1000.0, path);
