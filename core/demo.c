@@ -770,7 +770,8 @@ out:
  * (or started, completed, dropped-out) application is not selected: the
  * seats were filled by the drawn ones, as they are when every row is
  * drawn (selections are bounded by the seats). full copies of every
- * row, then the first rest rows once more.
+ * row, then the first rest rows once more. demo_options.drawn sets
+ * the drawn rows' number (tests: a small copied network).
  */
 enum { DEMO_BASE = 1000000, DEMO_COPY_ABOVE = 2000000 };
 
@@ -857,7 +858,8 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	int rc = -1, bulk = 0, bulk_indexed = 0;
 	char *indexes = NULL;	/* the application indexes' SQL, while dropped */
 	/* Drawn one by one, then copies of them (copy_applications). */
-	int64_t base = opt->applications > DEMO_COPY_ABOVE ? DEMO_BASE : opt->applications;
+	int64_t base = opt->drawn > 0 && opt->drawn < opt->applications ? opt->drawn
+		       : opt->applications > DEMO_COPY_ABOVE ? DEMO_BASE : opt->applications;
 	int64_t full = base ? (opt->applications - base) / base : 0, rest = base ? (opt->applications - base) % base : 0;
 
 	memset(&w, 0, sizeof(w));

@@ -27,7 +27,9 @@ static void usage(FILE *f)
 		   "(default 650), one kiosk per host, and N past applications (default 20000)\n"
 		   "with realistic skew. Same seed and date, same data.\n"
 		   "  --catalog-only   comuni, calls and placements only (a kiosk's cache)\n"
-		   "  --no-rollups     leave the reports' rollup tables to be built later\n");
+		   "  --no-rollups     leave the reports' rollup tables to be built later\n"
+		   "  --drawn N        draw N applications one by one and copy the rest from them\n"
+		   "                   (default: all up to 2 million, else 1 million)\n");
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -40,6 +42,7 @@ static int cmd_demo(int argc, char **argv)
 		{ "today", required_argument, NULL, 't' },
 		{ "catalog-only", no_argument, NULL, 'c' },
 		{ "no-rollups", no_argument, NULL, 'R' },
+		{ "drawn", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -73,6 +76,13 @@ static int cmd_demo(int argc, char **argv)
 		case 't': o.today = optarg; break;
 		case 'c': o.catalog_only = 1; break;
 		case 'R': rollups = 0; break;
+		case 'D':
+			o.drawn = strtoll(optarg, &end, 10);
+			if (*end || o.drawn < 1) {
+				fprintf(stderr, "dote demo: --drawn must be a positive number\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

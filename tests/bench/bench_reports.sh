@@ -272,7 +272,7 @@ pg_stop() { runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate sto
 trap 'pg_stop; cleanup' EXIT
 runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 --no-sync >/dev/null 2>&1 &&
 	runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -w -l "$tmp/pg/server.log" \
-		-o "-k $tmp/pgsock -c listen_addresses= -p 5432 -c fsync=off -c shared_buffers=256MB" start >/dev/null &&
+		-o "-k $tmp/pgsock -c listen_addresses= -p 5432 -c fsync=off -c shared_buffers=256MB -c log_min_duration_statement=5000" start >/dev/null &&
 	runuser -u postgres -- "$pgbin/createdb" -h "$tmp/pgsock" -p 5432 dote ||
 	{ echo "PostgreSQL did not start: $(tail -3 "$tmp/pg/server.log" 2>/dev/null)"; exit 1; }
 pg="postgresql:///dote?host=$tmp/pgsock&port=5432&user=postgres"
@@ -295,6 +295,11 @@ echo "copied in $(( ($(ms) - t0) / 1000 )) s: $(psql_pg -c "SELECT COUNT(*) FROM
 t0=$(ms)
 "$bin/dote" report --db "$pg" --dims region --measures applications -o /dev/null || exit 1
 echo "rollups rebuilt in PostgreSQL from the raw rows (portable SQL; rebuild at $pgn): $(( ($(ms) - t0) / 1000 )) s"
+# Where the rebuild's time went: its statements over 5 s, from the
+# server's log (log_min_duration_statement).
+grep -o 'duration: [0-9.]* ms  statement: .\{0,110\}' "$tmp/pg/server.log" 2>/dev/null |
+	awk '{ printf "  %6.1f s  ", $2 / 1000; $1 = $2 = $3 = $4 = ""; print substr($0, 5) }'
+
 db_saved=$db
 db=$pg
 roll=$(report_ms --dims province,month,applicant_status --measures applications,selected)
