@@ -59,14 +59,6 @@ fi
 t1=$(ms)
 count=$(sqlite3 "$db" "SELECT COUNT(*) FROM application")
 echo "applications in the database: $count (dote demo took $(( (t1 - t0) / 1000 )) s${BENCH_DB:+; reused $BENCH_DB})"
-if [ -z "${BENCH_PG_ONLY:-}" ]; then
-t0=$(ms)
-"$bin/dote" report --db "$db" --dims region --measures applications -o /dev/null || exit 1
-t1=$(ms)
-echo "rollups built from the raw rows (first report after demo; SQLite rebuild at $count): $(( (t1 - t0) / 1000 )) s"
-echo "rollup rows: comune $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_comune"), province $(sqlite3 "$db" \
-	"SELECT COUNT(*) FROM rollup_province"), placement $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_placement"), attribute pairs $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_attr2")"
-
 # Best of three runs of a `dote report` (one with --raw, which takes
 # long), in ms as the engine reports it.
 report_ms() {
@@ -85,6 +77,57 @@ sql_ms() {
 	t1=$(ms)
 	echo $((t1 - t0))
 }
+
+# dashboard_views JAR: logs in to the hub at $url as the bench user and
+# prints each dashboard view's best time of 5 (after one warm-up); sets
+# worst to the slowest.
+dashboard_views() {
+	local jar=$1 csrf view best t code login t0
+	# Logging in writes a session. On a big SQLite hub the start-up
+	# retention run holds the write lock for a while (a login answered
+	# 500 "database is locked" for about a minute at 10 million): try
+	# again each second, and say how long it took.
+	t0=$(ms)
+	for _ in $(seq 300); do
+		csrf=$(curl -s -c "$jar" -b "$jar" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
+		login=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode name=bench \
+			--data-urlencode password=password-for-bench --data-urlencode csrf="$csrf" "$url/login")
+		case $login in 303 | 40[0-9]) break ;; esac
+		sleep 1
+	done
+	t0=$(( ($(ms) - t0) / 1000 ))
+	if [ "$t0" -gt 0 ]; then
+		echo "  login: HTTP $login after $t0 s (refused while the database was locked)"
+	else
+		echo "  login: HTTP $login"
+	fi
+	[ "$login" = 303 ] || echo "  login failed: the views below are not measured"
+	worst=0
+	for view in "/dashboard" "/dashboard?region=Lombardia" "/dashboard?province=MI" "/dashboard?comune=015146" \
+		"/dashboard?province=MI&from=2025-01&to=2025-03" "/dashboard?province=MI&interno=1" \
+		"/dashboard/csv?province=MI"; do
+		curl -s -o /dev/null -b "$jar" "$url$view"
+		best=999999
+		for _ in 1 2 3 4 5; do
+			t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -b "$jar" "$url$view")
+			code=${t% *}
+			t=$(awk "BEGIN { printf \"%d\", ${t#* } * 1000 }")
+			[ "$code" = 200 ] || { echo "  $view: HTTP $code"; t=999999; }
+			[ "$t" -lt "$best" ] && best=$t
+		done
+		[ "$best" -gt "$worst" ] && worst=$best
+		echo "  $view: $best ms"
+	done
+}
+
+if [ -z "${BENCH_PG_ONLY:-}" ]; then
+t0=$(ms)
+"$bin/dote" report --db "$db" --dims region --measures applications -o /dev/null || exit 1
+t1=$(ms)
+echo "rollups built from the raw rows (first report after demo; SQLite rebuild at $count): $(( (t1 - t0) / 1000 )) s"
+echo "rollup rows: comune $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_comune"), province $(sqlite3 "$db" \
+	"SELECT COUNT(*) FROM rollup_province"), placement $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_placement"), attribute pairs $(sqlite3 "$db" "SELECT COUNT(*) FROM rollup_attr2")"
+
 
 echo
 echo "-- province x month x applicant status"
@@ -161,47 +204,6 @@ echo "(both include starting the sqlite3 shell, ~5 ms)"
 echo
 echo "-- dashboard views over HTTP (best of 5, after one warm-up)"
 echo 'password-for-bench' | "$bin/dote" user add --db "$db" --name bench --role coordinator >/dev/null
-# dashboard_views JAR: logs in to the hub at $url as the bench user and
-# prints each dashboard view's best time of 5 (after one warm-up); sets
-# worst to the slowest.
-dashboard_views() {
-	local jar=$1 csrf view best t code login t0
-	# Logging in writes a session. On a big SQLite hub the start-up
-	# retention run holds the write lock for a while (a login answered
-	# 500 "database is locked" for about a minute at 10 million): try
-	# again each second, and say how long it took.
-	t0=$(ms)
-	for _ in $(seq 300); do
-		csrf=$(curl -s -c "$jar" -b "$jar" "$url/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | sed 's/.*value="//;s/"//')
-		login=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode name=bench \
-			--data-urlencode password=password-for-bench --data-urlencode csrf="$csrf" "$url/login")
-		case $login in 303 | 40[0-9]) break ;; esac
-		sleep 1
-	done
-	t0=$(( ($(ms) - t0) / 1000 ))
-	if [ "$t0" -gt 0 ]; then
-		echo "  login: HTTP $login after $t0 s (refused while the database was locked)"
-	else
-		echo "  login: HTTP $login"
-	fi
-	[ "$login" = 303 ] || echo "  login failed: the views below are not measured"
-	worst=0
-	for view in "/dashboard" "/dashboard?region=Lombardia" "/dashboard?province=MI" "/dashboard?comune=015146" \
-		"/dashboard?province=MI&from=2025-01&to=2025-03" "/dashboard?province=MI&interno=1" \
-		"/dashboard/csv?province=MI"; do
-		curl -s -o /dev/null -b "$jar" "$url$view"
-		best=999999
-		for _ in 1 2 3 4 5; do
-			t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -b "$jar" "$url$view")
-			code=${t% *}
-			t=$(awk "BEGIN { printf \"%d\", ${t#* } * 1000 }")
-			[ "$code" = 200 ] || { echo "  $view: HTTP $code"; t=999999; }
-			[ "$t" -lt "$best" ] && best=$t
-		done
-		[ "$best" -gt "$worst" ] && worst=$best
-		echo "  $view: $best ms"
-	done
-}
 
 "$bin/dote-hub" --db "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet >"$tmp/hub.log" 2>&1 &
 pids+=($!)
@@ -272,7 +274,7 @@ pg_stop() { runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate sto
 trap 'pg_stop; cleanup' EXIT
 runuser -u postgres -- "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres -E UTF8 --no-sync >/dev/null 2>&1 &&
 	runuser -u postgres -- "$pgbin/pg_ctl" -D "$tmp/pg" -w -l "$tmp/pg/server.log" \
-		-o "-k $tmp/pgsock -c listen_addresses= -p 5432 -c fsync=off -c shared_buffers=256MB -c log_min_duration_statement=5000" start >/dev/null &&
+		-o "-k $tmp/pgsock -c listen_addresses= -p 5432 -c fsync=off -c shared_buffers=256MB -c log_min_duration_statement=${BENCH_PG_LOG_MS:-5000}" start >/dev/null &&
 	runuser -u postgres -- "$pgbin/createdb" -h "$tmp/pgsock" -p 5432 dote ||
 	{ echo "PostgreSQL did not start: $(tail -3 "$tmp/pg/server.log" 2>/dev/null)"; exit 1; }
 pg="postgresql:///dote?host=$tmp/pgsock&port=5432&user=postgres"
@@ -295,10 +297,10 @@ echo "copied in $(( ($(ms) - t0) / 1000 )) s: $(psql_pg -c "SELECT COUNT(*) FROM
 t0=$(ms)
 "$bin/dote" report --db "$pg" --dims region --measures applications -o /dev/null || exit 1
 echo "rollups rebuilt in PostgreSQL from the raw rows (portable SQL; rebuild at $pgn): $(( ($(ms) - t0) / 1000 )) s"
-# Where the rebuild's time went: its statements over 5 s, from the
+# Where the rebuild's time went: its statements over 5 s (BENCH_PG_LOG_MS), from the
 # server's log (log_min_duration_statement).
-grep -o 'duration: [0-9.]* ms  statement: .\{0,110\}' "$tmp/pg/server.log" 2>/dev/null |
-	awk '{ printf "  %6.1f s  ", $2 / 1000; $1 = $2 = $3 = $4 = ""; print substr($0, 5) }'
+grep -o 'duration: [0-9.]* ms  [a-z]*[^:]*: .\{0,110\}' "$tmp/pg/server.log" 2>/dev/null |
+	awk '{ printf "  %6.1f s  ", $2 / 1000; $1 = $2 = $3 = ""; print substr($0, 4) }'
 
 db_saved=$db
 db=$pg
