@@ -238,7 +238,11 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
  * the rows. The same expressions as ingest. Written as four GROUP BYs
  * straight over the joins, each application's record key (a SHA-256)
  * and selection day were computed for every rollup, attribute and sum
- * they appear in (~140 times an application): 730 s at 1 million. */
+ * they appear in (~140 times an application): 730 s at 1 million.
+ * rollup_base's key sums are cast back to BIGINT (32-bit keys, at most
+ * 2^32 x the applications: far inside 64 bits): PostgreSQL's SUM of a
+ * BIGINT is a NUMERIC, and the GROUP BYs over the base then added
+ * NUMERICs, most of their time. */
 #define BASE_SUMS "SUM(x.n), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days)," \
 	" SUM(x.sel), SUM(x.rkey), SUM(x.k_uniq), SUM(x.k_sel), SUM(x.k_sta), SUM(x.k_com), SUM(x.k_dro)"
 #define BASE_FROM " FROM rollup_base x"
@@ -266,8 +270,9 @@ const char *const rollup_rebuild_sql[] = {
 	"CREATE TEMPORARY TABLE rollup_base ON COMMIT DROP AS SELECT x.comune, x.province, x.region, x.call_id,"
 	" x.month, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res, COUNT(*) AS n, SUM(x.uniq) AS uniq,"
 	" SUM(x.sel) AS sel, SUM(x.sta) AS sta, SUM(x.com) AS com, SUM(x.dro) AS dro, SUM(x.days) AS days,"
-	" SUM(x.rkey) AS rkey, SUM(x.uniq * x.rkey) AS k_uniq, SUM(x.sel * x.rkey) AS k_sel,"
-	" SUM(x.sta * x.rkey) AS k_sta, SUM(x.com * x.rkey) AS k_com, SUM(x.dro * x.rkey) AS k_dro"
+	" CAST(SUM(x.rkey) AS BIGINT) AS rkey, CAST(SUM(x.uniq * x.rkey) AS BIGINT) AS k_uniq,"
+	" CAST(SUM(x.sel * x.rkey) AS BIGINT) AS k_sel, CAST(SUM(x.sta * x.rkey) AS BIGINT) AS k_sta,"
+	" CAST(SUM(x.com * x.rkey) AS BIGINT) AS k_com, CAST(SUM(x.dro * x.rkey) AS BIGINT) AS k_dro"
 	" FROM rollup_rows x GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
 	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, MIN(x.province), MIN(x.region), x.call_id, x.month, " BASE_SUMS
