@@ -723,28 +723,93 @@ out:
 
 /* What each placement shows as "applied so far", and the anonymous
  * funnel counts derived from the submissions of each kiosk and day:
- * sessions > placements viewed > forms started > submitted. */
-static int seed_usage(sqlite3 *db, struct world *w)
+ * sessions > placements viewed > forms started > submitted. Counted over
+ * the generated rows (rowid <= base) with the copies of each
+ * (copy_applications: every row full more times, the first rest rows
+ * once more), which share its placement, kiosk and day: the same
+ * figures as a count of every row, without reading the copies. */
+static int seed_usage(sqlite3 *db, struct world *w, int64_t base, int64_t full, int64_t rest)
 {
-	if (db_exec(db, "UPDATE placement SET applied = (SELECT count(*) FROM application a"
-			" WHERE a.placement_code = placement.code)"))
-		return -1;
-	if (db_exec(db,
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT substr(submitted_at, 1, 10), kiosk_id, comune, 'submit', count(*)"
-		    " FROM application GROUP BY 1, 2, 3;"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'form', n + (n * 7 + length(kiosk_id)) % 5 + n / 3"
-		    " FROM usage_count WHERE event = 'submit';"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'view', n * 3 + (n * 5) % 7 + 1"
-		    " FROM usage_count WHERE event = 'form';"
-		    "INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
-		    " SELECT day, kiosk_id, comune, 'session', n + n / 2 + (n * 3) % 4 + 1"
-		    " FROM usage_count WHERE event = 'view';"))
-		return -1;
+	char weight[96], *sql = NULL;
+	int rc = -1;
+
+	snprintf(weight, sizeof(weight), "SUM(%lld + (a.rowid <= %lld))", (long long)(1 + full), (long long)rest);
+	sql = sqlite3_mprintf(
+		"UPDATE placement SET applied = (SELECT COALESCE(%s, 0) FROM application a"
+		" WHERE a.placement_code = placement.code AND a.rowid <= %lld);"
+		"INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		" SELECT substr(a.submitted_at, 1, 10), a.kiosk_id, a.comune, 'submit', %s"
+		" FROM application a WHERE a.rowid <= %lld GROUP BY 1, 2, 3;"
+		"INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		" SELECT day, kiosk_id, comune, 'form', n + (n * 7 + length(kiosk_id)) %% 5 + n / 3"
+		" FROM usage_count WHERE event = 'submit';"
+		"INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		" SELECT day, kiosk_id, comune, 'view', n * 3 + (n * 5) %% 7 + 1"
+		" FROM usage_count WHERE event = 'form';"
+		"INSERT INTO usage_count(day, kiosk_id, comune, event, n)"
+		" SELECT day, kiosk_id, comune, 'session', n + n / 2 + (n * 3) %% 4 + 1"
+		" FROM usage_count WHERE event = 'view';", weight, (long long)base, weight, (long long)base);
+	if (!sql || db_exec(db, sql))
+		goto out;
 	w->s.usage_rows = db_int(db, "SELECT count(*) FROM usage_count", NULL, 0);
-	return 0;
+	rc = 0;
+out:
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
+ * Above DEMO_BASE applications (a benchmark's 10 million), only
+ * DEMO_BASE are drawn one by one; the others are copies of them made by
+ * one INSERT ... SELECT each, a few microseconds a row instead of tens:
+ * copy j of a row keeps its call, placement, comune, kiosk, day and
+ * residence, takes the age, birth date, applicant status and education
+ * of another row (so the attribute mixes of a cell are not the drawn
+ * ones multiplied), and gets its own uuid (so its own record key),
+ * kiosk sequence number, protocol and pseudonym. A copy of a selected
+ * (or started, completed, dropped-out) application is not selected: the
+ * seats were filled by the drawn ones, as they are when every row is
+ * drawn (selections are bounded by the seats). full copies of every
+ * row, then the first rest rows once more. demo_options.drawn sets
+ * the drawn rows' number (tests: a small copied network).
+ */
+enum { DEMO_BASE = 1000000, DEMO_COPY_ABOVE = 2000000 };
+
+static int copy_applications(sqlite3 *db, struct world *w, int64_t base, int64_t full, int64_t rest)
+{
+	static const char sql[] =
+		"INSERT INTO application(uuid, protocol, kiosk_id, seq, call_id, placement_code, comune, cf_hash, cf,"
+		" given_name, family_name, phone, email, sex, birth_date, age, birthplace, residence, applicant_status,"
+		" education, lang, submitted_at, status, status_at, received_at)"
+		" SELECT substr(a.uuid, 1, 24) || printf('%03x%09x', ?1, a.rowid),"
+		" printf('DC-%s-%s-%s-%07d', a.comune, a.kiosk_id, substr(a.submitted_at, 1, 4), a.seq + ?1 * 1000000),"
+		" a.kiosk_id, a.seq + ?1 * 1000000, a.call_id, a.placement_code, a.comune,"
+		" substr(a.cf_hash, 1, 60) || printf('%04x', ?1), a.cf, a.given_name, a.family_name, a.phone, a.email,"
+		" a.sex, b.birth_date, b.age, a.birthplace, a.residence, b.applicant_status, b.education, a.lang,"
+		" a.submitted_at, CASE WHEN a.status IN ('selected', 'started', 'completed', 'dropped_out')"
+		" THEN 'not_selected' ELSE a.status END, a.status_at, a.submitted_at"
+		" FROM application a JOIN application b ON b.rowid = (a.rowid * 7 + ?1 * 104729) % ?2 + 1"
+		" WHERE a.rowid <= ?3";
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	for (int64_t j = 1; j <= full + (rest > 0); j++) {
+		sqlite3_bind_int64(st, 1, j);
+		sqlite3_bind_int64(st, 2, base);
+		sqlite3_bind_int64(st, 3, j <= full ? base : rest);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error("cannot copy the applications: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		w->s.applications += sqlite3_changes(db);
+		sqlite3_reset(st);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Loads the comuni and picks the hosts and the residences they draw from. */
@@ -792,6 +857,10 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	struct world w;
 	int rc = -1, bulk = 0, bulk_indexed = 0;
 	char *indexes = NULL;	/* the application indexes' SQL, while dropped */
+	/* Drawn one by one, then copies of them (copy_applications). */
+	int64_t base = opt->drawn > 0 && opt->drawn < opt->applications ? opt->drawn
+		       : opt->applications > DEMO_COPY_ABOVE ? DEMO_BASE : opt->applications;
+	int64_t full = base ? (opt->applications - base) / base : 0, rest = base ? (opt->applications - base) % base : 0;
 
 	memset(&w, 0, sizeof(w));
 	if (world_init(db, &w, opt)) {
@@ -804,7 +873,9 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 	 * much faster than millions of random B-tree inserts). */
 	if (!opt->catalog_only && opt->applications > 100000) {
 		db_exec(db, "PRAGMA journal_mode=OFF");
-		db_exec(db, "PRAGMA cache_size=-1000000");
+		/* The uuid and protocol indexes take the copies in random
+		 * order: at 10 million they need about 1.5 GB in the cache. */
+		db_exec(db, base < opt->applications ? "PRAGMA cache_size=-3000000" : "PRAGMA cache_size=-1000000");
 		bulk = 1;
 		if (drop_application_indexes(db, &indexes))
 			goto out;
@@ -819,13 +890,15 @@ int demo_seed(sqlite3 *db, const struct demo_options *opt, struct demo_stats *st
 		goto done;
 	if (seed_kiosks(db, &w))
 		goto out;
-	weigh_placements(&w, opt->applications);
-	if (seed_applications(db, &w, opt->applications))
+	weigh_placements(&w, base);
+	if (seed_applications(db, &w, base))
+		goto out;
+	if (full + rest > 0 && copy_applications(db, &w, base, full, rest))
 		goto out;
 	if (bulk && indexes && db_exec(db, indexes))
 		goto out;
 	bulk_indexed = 1;
-	if (seed_usage(db, &w))
+	if (seed_usage(db, &w, base, full, rest))
 		goto out;
 
 done:

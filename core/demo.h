@@ -15,6 +15,11 @@
 struct demo_options {
 	uint64_t seed;			/* PRNG seed (default 1) */
 	int64_t applications;		/* past applications to generate */
+	/* Of those, how many are drawn one by one; the others are copies
+	 * of them with their own ids and mixed attributes (demo.c,
+	 * copy_applications). 0: all of them up to 2 million, else
+	 * 1 million (a 10-million benchmark in minutes). */
+	int64_t drawn;
 	int hosts;			/* host comuni in the network (default 650) */
 	int catalog_only;		/* comuni, calls, placements only (a kiosk's cache) */
 	const char *today;		/* 'YYYY-MM-DD' (default: today) */

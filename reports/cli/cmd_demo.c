@@ -27,7 +27,9 @@ static void usage(FILE *f)
 		   "(default 650), one kiosk per host, and N past applications (default 20000)\n"
 		   "with realistic skew. Same seed and date, same data.\n"
 		   "  --catalog-only   comuni, calls and placements only (a kiosk's cache)\n"
-		   "  --no-rollups     leave the reports' rollup tables to be built later\n");
+		   "  --no-rollups     leave the reports' rollup tables to be built later\n"
+		   "  --drawn N        draw N applications one by one and copy the rest from them\n"
+		   "                   (default: all up to 2 million, else 1 million)\n");
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -40,6 +42,7 @@ static int cmd_demo(int argc, char **argv)
 		{ "today", required_argument, NULL, 't' },
 		{ "catalog-only", no_argument, NULL, 'c' },
 		{ "no-rollups", no_argument, NULL, 'R' },
+		{ "drawn", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -48,7 +51,7 @@ static int cmd_demo(int argc, char **argv)
 	const char *path = NULL;
 	sqlite3 *db;
 	int c, rc, rollups = 1;
-	int64_t t0 = now_ms();
+	int64_t t0 = now_ms(), t_seed, t_roll;
 	char *end;
 
 	optind = 1;
@@ -73,6 +76,13 @@ static int cmd_demo(int argc, char **argv)
 		case 't': o.today = optarg; break;
 		case 'c': o.catalog_only = 1; break;
 		case 'R': rollups = 0; break;
+		case 'D':
+			o.drawn = strtoll(optarg, &end, 10);
+			if (*end || o.drawn < 1) {
+				fprintf(stderr, "dote demo: --drawn must be a positive number\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -85,9 +95,11 @@ static int cmd_demo(int argc, char **argv)
 	if (!db)
 		return 1;
 	rc = demo_seed(db, &o, &s);
+	t_seed = now_ms();
 	/* A hub database is ready for reports and the dashboard at once. */
 	if (!rc && rollups && !o.catalog_only)
 		rc = rollup_rebuild(db);
+	t_roll = now_ms();
 	rollup_release(db);
 	db_close(db);
 	if (rc)
@@ -109,6 +121,8 @@ static int cmd_demo(int argc, char **argv)
 		store_close(st);
 		printf("demo: %d placements with their registers\n", made);
 	}
+	printf("demo: seed %.1f s, rollups %.1f s, registers %.1f s\n", (t_seed - t0) / 1000.0,
+	       (t_roll - t_seed) / 1000.0, (now_ms() - t_roll) / 1000.0);
 	printf("demo: %lld calls, %lld placements, %lld kiosks, %lld applications, %lld usage rows "
 	       "in %.1f s -> %s\n", (long long)s.calls, (long long)s.placements, (long long)s.kiosks,
 	       (long long)s.applications, (long long)s.usage_rows, (now_ms() - t0) / 1000.0, path);

@@ -293,8 +293,13 @@ static uint64_t hash_keys(char *const *k, int n)
 	return h;
 }
 
+struct row_slot {
+	uint64_t hash;		/* the row's hash_keys */
+	size_t row;		/* row + 1; 0: free */
+};
+
 struct row_index {
-	size_t *slots;		/* row + 1 */
+	struct row_slot *slots;	/* the hash beside the row: a probe reads no row */
 	size_t n;
 };
 
@@ -305,22 +310,27 @@ static struct report_row *row_get(struct report *r, struct row_index *ix, char *
 
 	if ((r->n + 1) * 2 > ix->n) {
 		size_t ns = ix->n ? ix->n * 2 : 1024;
-		size_t *s = calloc(ns, sizeof(*s));
+		struct row_slot *s = calloc(ns, sizeof(*s));
 		if (!s)
 			return NULL;
-		for (size_t k = 0; k < r->n; k++) {
-			size_t j = hash_keys(r->rows[k].key, nd) & (ns - 1);
-			while (s[j])
-				j = (j + 1) & (ns - 1);
-			s[j] = k + 1;
+		for (size_t k = 0; k < ix->n; k++) {
+			size_t j;
+			if (!ix->slots[k].row)
+				continue;
+			for (j = ix->slots[k].hash & (ns - 1); s[j].row; j = (j + 1) & (ns - 1))
+				;
+			s[j] = ix->slots[k];
 		}
 		free(ix->slots);
 		ix->slots = s;
 		ix->n = ns;
 	}
-	for (i = h & (ix->n - 1); ix->slots[i]; i = (i + 1) & (ix->n - 1)) {
-		struct report_row *row = &r->rows[ix->slots[i] - 1];
+	for (i = h & (ix->n - 1); ix->slots[i].row; i = (i + 1) & (ix->n - 1)) {
+		struct report_row *row;
 		int same = 1;
+		if (ix->slots[i].hash != h)
+			continue;
+		row = &r->rows[ix->slots[i].row - 1];
 		for (int d = 0; d < nd && same; d++)
 			same = !strcmp(row->key[d], keys[d]);
 		if (same)
@@ -343,7 +353,8 @@ static struct report_row *row_get(struct report *r, struct row_index *ix, char *
 		if (!row->key[d])
 			return NULL;
 	}
-	ix->slots[i] = ++r->n;
+	ix->slots[i].hash = h;
+	ix->slots[i].row = ++r->n;
 	return row;
 }
 
@@ -778,11 +789,25 @@ out:
 }
 
 
+/* Length of s if it is all digits (and not empty), else 0. */
+static size_t digits_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return s[n] ? 0 : n;
+}
+
+/* Keys in order: numbers by value (shorter first), the rest as text.
+ * The final sort calls it some 100,000 times for a national comune x
+ * month (strspn built its table of digits at each call: a quarter of
+ * such a report's instructions). */
 static int key_cmp(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	int num = la && lb && strspn(a, "0123456789") == la && strspn(b, "0123456789") == lb;
-	if (num && la != lb)
+	size_t la = digits_len(a), lb = la ? digits_len(b) : 0;
+
+	if (la && lb && la != lb)
 		return la < lb ? -1 : 1;
 	return strcmp(a, b);
 }

@@ -238,7 +238,11 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
  * the rows. The same expressions as ingest. Written as four GROUP BYs
  * straight over the joins, each application's record key (a SHA-256)
  * and selection day were computed for every rollup, attribute and sum
- * they appear in (~140 times an application): 730 s at 1 million. */
+ * they appear in (~140 times an application): 730 s at 1 million.
+ * rollup_base's key sums are cast back to BIGINT (32-bit keys, at most
+ * 2^32 x the applications: far inside 64 bits): PostgreSQL's SUM of a
+ * BIGINT is a NUMERIC, and the GROUP BYs over the base then added
+ * NUMERICs, most of their time. */
 #define BASE_SUMS "SUM(x.n), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days)," \
 	" SUM(x.sel), SUM(x.rkey), SUM(x.k_uniq), SUM(x.k_sel), SUM(x.k_sta), SUM(x.k_com), SUM(x.k_dro)"
 #define BASE_FROM " FROM rollup_base x"
@@ -266,8 +270,9 @@ const char *const rollup_rebuild_sql[] = {
 	"CREATE TEMPORARY TABLE rollup_base ON COMMIT DROP AS SELECT x.comune, x.province, x.region, x.call_id,"
 	" x.month, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res, COUNT(*) AS n, SUM(x.uniq) AS uniq,"
 	" SUM(x.sel) AS sel, SUM(x.sta) AS sta, SUM(x.com) AS com, SUM(x.dro) AS dro, SUM(x.days) AS days,"
-	" SUM(x.rkey) AS rkey, SUM(x.uniq * x.rkey) AS k_uniq, SUM(x.sel * x.rkey) AS k_sel,"
-	" SUM(x.sta * x.rkey) AS k_sta, SUM(x.com * x.rkey) AS k_com, SUM(x.dro * x.rkey) AS k_dro"
+	" CAST(SUM(x.rkey) AS BIGINT) AS rkey, CAST(SUM(x.uniq * x.rkey) AS BIGINT) AS k_uniq,"
+	" CAST(SUM(x.sel * x.rkey) AS BIGINT) AS k_sel, CAST(SUM(x.sta * x.rkey) AS BIGINT) AS k_sta,"
+	" CAST(SUM(x.com * x.rkey) AS BIGINT) AS k_com, CAST(SUM(x.dro * x.rkey) AS BIGINT) AS k_dro"
 	" FROM rollup_rows x GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
 	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, MIN(x.province), MIN(x.region), x.call_id, x.month, " BASE_SUMS
@@ -587,24 +592,39 @@ struct agg {
 
 struct agg_map {
 	struct agg **slot;
+	uint64_t *hash;		/* slot[i]'s hash: a probe reads no cell */
 	size_t n, cap;
 };
 
-/* Hash of a cell's key; -1 in table_key stands for attr and attr2. */
-static uint64_t agg_hash(int table, const char *attr, const char *attr2, const char *const f[NF], long long call_id)
+/* FNV-1a of a string: each field of a row is hashed once (agg_row), and
+ * a cell's hash combines the hashes of its key's fields. */
+static uint64_t str_hash(const char *s)
 {
-	uint64_t h = (1469598103934665603ull ^ (uint64_t)table) * 1099511628211ull;
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t hash_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* Hash of a cell's key from its fields' hashes (fh, ah: attr, attr2);
+ * -1 in table_key stands for attr and attr2. */
+static uint64_t agg_hash(int table, uint64_t ah, uint64_t ah2, const uint64_t fh[NF], long long call_id)
+{
+	uint64_t h = hash_mix(0x243f6a8885a308d3ull, (uint64_t)table);
 
 	for (int i = 0; i < table_key[table].n; i++) {
 		int k = table_key[table].f[i];
-		const char *parts[2] = { k < 0 ? attr : k == F_CALL ? "" : f[k], k < 0 ? attr2 : "" };
-		if (k == F_CALL)
-			h = (h ^ (uint64_t)call_id) * 1099511628211ull;
-		for (int j = 0; j < 2; j++) {
-			for (const char *p = parts[j]; *p; p++)
-				h = (h ^ (unsigned char)*p) * 1099511628211ull;
-			h = (h ^ 0x1f) * 1099511628211ull;
-		}
+		if (k < 0)
+			h = hash_mix(hash_mix(h, ah), ah2);
+		else
+			h = hash_mix(h, k == F_CALL ? (uint64_t)call_id : fh[k]);
 	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -626,33 +646,47 @@ static int agg_same(const struct agg *g, int table, const char *attr, const char
 	return 1;
 }
 
-/* The cell (table, attr, attr2, f), made with zero measures if new. */
-static struct agg *agg_get(struct agg_map *map, int table, const char *attr, const char *attr2,
+/* Doubles the map's slots (and makes the first). 0, or -1 out of memory. */
+static int agg_grow(struct agg_map *map)
+{
+	size_t cap = map->cap ? map->cap * 2 : 65536, i;
+	struct agg **slot = calloc(cap, sizeof(*slot));
+	uint64_t *hash = malloc(cap * sizeof(*hash));
+
+	if (!slot || !hash) {
+		free(slot);
+		free(hash);
+		return -1;
+	}
+	for (size_t k = 0; k < map->cap; k++) {
+		if (!map->slot[k])
+			continue;
+		for (i = map->hash[k] & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
+			;
+		slot[i] = map->slot[k];
+		hash[i] = map->hash[k];
+	}
+	free(map->slot);
+	free(map->hash);
+	map->slot = slot;
+	map->hash = hash;
+	map->cap = cap;
+	return 0;
+}
+
+/* The cell (table, attr, attr2, f) of hash h (agg_hash), made with zero
+ * measures if new. */
+static struct agg *agg_get(struct agg_map *map, uint64_t h, int table, const char *attr, const char *attr2,
 			   const char *const f[NF], long long call_id)
 {
-	uint64_t h = agg_hash(table, attr, attr2, f, call_id);
 	size_t i, len[NF], total = 0;
 	struct agg *g;
 	char *t;
 
-	if ((map->n + 1) * 2 > map->cap) {
-		size_t cap = map->cap ? map->cap * 2 : 65536;
-		struct agg **slot = calloc(cap, sizeof(*slot));
-		if (!slot)
-			return NULL;
-		for (size_t k = 0; k < map->cap; k++) {
-			if (!map->slot[k])
-				continue;
-			for (i = map->slot[k]->hash & (cap - 1); slot[i]; i = (i + 1) & (cap - 1))
-				;
-			slot[i] = map->slot[k];
-		}
-		free(map->slot);
-		map->slot = slot;
-		map->cap = cap;
-	}
+	if ((map->n + 1) * 2 > map->cap && agg_grow(map))
+		return NULL;
 	for (i = h & (map->cap - 1); map->slot[i]; i = (i + 1) & (map->cap - 1))
-		if (map->slot[i]->hash == h && agg_same(map->slot[i], table, attr, attr2, f, call_id))
+		if (map->hash[i] == h && agg_same(map->slot[i], table, attr, attr2, f, call_id))
 			return map->slot[i];
 	for (int k = 0; k < NF; k++)
 		total += (len[k] = strlen(f[k])) + 1;
@@ -671,6 +705,7 @@ static struct agg *agg_get(struct agg_map *map, int table, const char *attr, con
 		t += len[k] + 1;
 	}
 	map->slot[i] = g;
+	map->hash[i] = h;
 	map->n++;
 	return g;
 }
@@ -680,6 +715,7 @@ static void agg_free(struct agg_map *map)
 	for (size_t k = 0; k < map->cap; k++)
 		free(map->slot[k]);
 	free(map->slot);
+	free(map->hash);
 }
 
 /* The measures of a PUT_* row: ?8 to ?21 (MEASURES, NM of them). */
@@ -705,12 +741,18 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 {
 	static const char *const attrs[6] = { "", "applicant_status", "age_band", "sex", "education", "residence" };
 	const char *col[C_RES + 1];
+	uint64_t colh[C_RES + 1], attrh[6], empty = str_hash("");
 	long long m[NM], call_id;
 
 	/* The texts stay valid until the next step: only copied for a new
-	 * cell. The call is read as an integer only. */
-	for (int c = C_COMUNE; c <= C_RES; c++)
+	 * cell. The call is read as an integer only. Each text is hashed
+	 * once here, not once per cell it is in. */
+	for (int c = C_COMUNE; c <= C_RES; c++) {
 		col[c] = c == C_CALL ? "" : col_text(st, c);
+		colh[c] = str_hash(col[c]);
+	}
+	for (int a = 0; a < 6; a++)
+		attrh[a] = str_hash(attrs[a]);
 	call_id = sqlite3_column_int64(st, C_CALL);
 	m[0] = 1;
 	m[1] = sqlite3_column_int64(st, C_UNIQ);
@@ -731,18 +773,29 @@ static int agg_row(struct agg_map *map, sqlite3_stmt *st)
 		for (int a = 0; a < (t == 2 ? 1 : 6); a++)
 			for (int b = t == 3 ? a + 1 : 0; b < (t == 3 ? 6 : 1); b++) {
 				const char *f[NF];
+				uint64_t fh[NF];
 				struct agg *g;
 				if (t == 3 && !a)
 					break;
 				f[F_VALUE] = t == 2 ? "" : a ? col[C_STATUS + a - 1] : "";
+				fh[F_VALUE] = t == 2 || !a ? empty : colh[C_STATUS + a - 1];
 				f[F_VALUE2] = t == 3 ? col[C_STATUS + b - 1] : "";
+				fh[F_VALUE2] = t == 3 ? colh[C_STATUS + b - 1] : empty;
 				f[F_GEO] = t == 0 ? col[C_COMUNE] : t == 2 ? col[C_PLACEMENT] : "";
+				fh[F_GEO] = t == 0 ? colh[C_COMUNE] : t == 2 ? colh[C_PLACEMENT] : empty;
 				f[F_PROVINCE] = col[C_PROVINCE];
+				fh[F_PROVINCE] = colh[C_PROVINCE];
 				f[F_MONTH] = col[C_MONTH];
+				fh[F_MONTH] = colh[C_MONTH];
 				f[F_COMUNE] = col[C_COMUNE];
+				fh[F_COMUNE] = colh[C_COMUNE];
 				f[F_REGION] = col[C_REGION];
+				fh[F_REGION] = colh[C_REGION];
 				f[F_AREA] = t == 2 ? col[C_AREA] : "";
-				g = agg_get(map, t, t == 2 ? "" : attrs[a], t == 3 ? attrs[b] : "", f, call_id);
+				fh[F_AREA] = t == 2 ? colh[C_AREA] : empty;
+				const char *an = t == 2 ? "" : attrs[a], *an2 = t == 3 ? attrs[b] : "";
+				uint64_t h = agg_hash(t, t == 2 ? empty : attrh[a], t == 3 ? attrh[b] : empty, fh, call_id);
+				g = agg_get(map, h, t, an, an2, f, call_id);
 				if (!g)
 					return error("out of memory summing the rollups");
 				for (int k = 0; k < NM; k++)
@@ -825,7 +878,7 @@ out:
 static int rebuild_apps(sqlite3 *db)
 {
 	static const char *const ins[4] = { PUT_COMUNE, PUT_PROVINCE, PUT_PLACEMENT, PUT_ATTR2 };
-	struct agg_map map = { NULL, 0, 0 };
+	struct agg_map map = { NULL, NULL, 0, 0 };
 	sqlite3_stmt *st, *put[4] = { NULL, NULL, NULL, NULL };
 	int rc = -1, step;
 
@@ -868,7 +921,7 @@ static const char *const fold_sql[] = {
 static int fold_pending(sqlite3 *db)
 {
 	struct stmt_cache *c = cache_get(db, fold_sql);
-	struct agg_map map = { NULL, 0, 0 };
+	struct agg_map map = { NULL, NULL, 0, 0 };
 	int rc = -1, step;
 	long long folded = 0;
 

@@ -10,7 +10,8 @@
  * view: name, rows, protected wall and CPU ms, exact wall and CPU ms.
  * CPU time is the thread's: on a loaded machine the wall clock says
  * more about the other processes than about the report.
- * usage: leaf_bench DB [ROUNDS]
+ * usage: leaf_bench DB [ROUNDS [VIEW]]  (VIEW: only the view of that name,
+ * for a profiler)
  */
 #include "reports/stats/report.h"
 #include "reports/store/store.h"
@@ -92,8 +93,8 @@ int main(int argc, char **argv)
 	struct store *db;
 	int rounds = argc > 2 ? atoi(argv[2]) : 5, rc = 0;
 
-	if (argc < 2 || argc > 3 || rounds < 1 || rounds > 100) {
-		fprintf(stderr, "usage: leaf_bench DB [ROUNDS]\n");
+	if (argc < 2 || argc > 4 || rounds < 1 || rounds > 1000) {
+		fprintf(stderr, "usage: leaf_bench DB [ROUNDS [VIEW]]\n");
 		return 2;
 	}
 	db = store_open_existing(argv[1], 0);
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
 		int64_t pw, ew;
 		double pc, ec;
 		size_t pr, er;
+		if (argc > 3 && strcmp(argv[3], views[v].name))
+			continue;
 		if (time_view(db, v, 1, rounds, &pw, &pc, &pr) || time_view(db, v, 0, rounds, &ew, &ec, &er)) {
 			rc = 1;
 			continue;
