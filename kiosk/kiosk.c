@@ -69,6 +69,10 @@ static void citizen_wipe(struct kiosk *k)
 	str_wipe(&k->doc, sizeof(k->doc));
 	memset(&k->err, 0, sizeof(k->err));
 	qr_free(&k->qr);
+	/* A Send under way or not yet taken is this citizen's: its result
+	 * must never reach the next one's review screen. */
+	send_forget(k->send);
+	k->sending = 0;
 	k->cf_valid = 0;
 	k->c.other_placement = -1;
 	k->have_sel = 0;

@@ -25,6 +25,7 @@ struct send {
 	sqlite3 *db;
 	int stop;
 	int queued, running, ready;
+	int forget;			/* the job's session was wiped: drop its result */
 	struct send_job job;
 	struct send_result result;
 };
@@ -74,10 +75,17 @@ static void *worker(void *arg)
 		str_wipe(&s->job.app, sizeof(s->job.app));
 		identity_wipe(&s->job.identity);
 		pthread_mutex_lock(&s->lock);
-		s->result = r;
-		str_wipe(&r, sizeof(r));
+		if (s->forget) {
+			/* Committed (or refused) for a session that ended: nobody
+			 * is there to see it, the next citizen must not. */
+			send_result_wipe(&r);
+			s->forget = 0;
+		} else {
+			s->result = r;
+			str_wipe(&r, sizeof(r));
+			s->ready = 1;
+		}
 		s->running = 0;
-		s->ready = 1;
 		pthread_cond_broadcast(&s->idle);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -140,6 +148,21 @@ int send_post(struct send *s, const struct send_job *job)
 	}
 	pthread_mutex_unlock(&s->lock);
 	return rc;
+}
+
+void send_forget(struct send *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (s->ready) {
+		send_result_wipe(&s->result);
+		s->ready = 0;
+	}
+	/* A job queued or under way still commits: its result is dropped. */
+	if (s->queued || s->running)
+		s->forget = 1;
+	pthread_mutex_unlock(&s->lock);
 }
 
 int send_take(struct send *s, struct send_result *out)

@@ -50,6 +50,10 @@ void send_stop(struct send *s);
 int send_post(struct send *s, const struct send_job *job);
 /* Takes the result into *out: 1, or 0 when not ready yet. */
 int send_take(struct send *s, struct send_result *out);
+/* The session was wiped (idle timeout, "I'm done"): a result waiting is
+ * wiped, a job queued or under way still commits but its result is
+ * wiped when it comes, never handed to send_take(). */
+void send_forget(struct send *s);
 /* Whether a job is under way or its result not taken. */
 int send_busy(struct send *s);
 /* Waits until no job is under way, at most ms milliseconds (the
