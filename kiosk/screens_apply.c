@@ -693,17 +693,18 @@ static int submit_post(struct kiosk *k)
 	return rc;
 }
 
-/* Takes the send worker's result, once it has come. */
-static void submit_take(struct kiosk *k)
+/* Takes the send worker's result, once it has come: 1 when taken
+ * (this frame then switches to the receipt or shows the refusal). */
+static int submit_take(struct kiosk *k)
 {
 	struct send_result *res;
 	if (!k->sending)
-		return;
+		return 0;
 	k->ui.animating = 1;	/* look again next frame */
 	res = calloc(1, sizeof(*res));
 	if (!res || !send_take(k->send, res)) {
 		free(res);
-		return;
+		return 0;
 	}
 	k->sending = 0;
 	if (res->r == SUBMIT_OK) {
@@ -718,6 +719,7 @@ static void submit_take(struct kiosk *k)
 	submit_done(k, res->r, res->err, res->doc_rc);
 	send_result_wipe(res);
 	free(res);
+	return 1;
 }
 
 static void submit(struct kiosk *k)
@@ -764,8 +766,9 @@ void review_frame(struct kiosk *k)
 	struct ui *ui = &k->ui;
 	struct flow f;
 	char buf[300], d[16];
-
-	submit_take(k);	/* may go to the receipt, after this frame */
+	/* The result comes in this frame: it may go to the receipt (after
+	 * this frame), so a Change or Send released now is the old one's. */
+	int busy = submit_take(k);
 	f = screen_begin(k, NULL, 1);
 	flow_steps(k, &f, 4);
 	flow_heading(k, &f, "review-title", _("Check and send"));
@@ -813,15 +816,16 @@ void review_frame(struct kiosk *k)
 	}
 	screen_end(k, &f);
 	/* While it is being saved, neither Send again nor Change. */
-	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit && !k->sending)) {
+	busy = busy || k->sending;
+	switch (chrome_footer(k, _("Change"), "submit", _("Send application"), !k->err.submit && !busy)) {
 	case 1:
-		if (k->sending)
+		if (busy)
 			break;
 		k->err.submit = NULL;
 		kiosk_go(k, "form");
 		break;
 	case 2:
-		if (!k->sending)
+		if (!busy)
 			submit(k);
 		break;
 	}
