@@ -84,6 +84,19 @@ static void citizen_wipe(struct kiosk *k)
 	 * one-tap answer. */
 }
 
+/* Forgets what the citizen searched for: the results (with the search
+ * thread the next one's list showed them until its own search came), a
+ * search still under way (a new number drops its result when it comes,
+ * browse_take()) and the search text kept for the voice guide. */
+static void searches_wipe(struct kiosk *k)
+{
+	catalog_list_clear(&k->list);
+	k->search_gen++;
+	k->search_pending = 0;
+	k->search_more_gen = 0;
+	str_wipe(k->count_said, sizeof(k->count_said));
+}
+
 void kiosk_filters_clear(struct kiosk *k)
 {
 	k->area[0] = 0;
@@ -103,6 +116,7 @@ void kiosk_reset(struct kiosk *k)
 	 * renderer's text caches: the platform wipes them after this frame. */
 	k->wipe_caches = 1;
 	k->query[0] = 0;
+	searches_wipe(k);
 	kiosk_filters_clear(k);
 	k->idle_dialog = 0;
 	k->ui.focus[0] = 0;
@@ -133,6 +147,7 @@ void kiosk_application_done(struct kiosk *k)
 	citizen_wipe(k);
 	k->wipe_caches = 1;
 	k->query[0] = 0;
+	searches_wipe(k);
 	kiosk_filters_clear(k);
 	k->ui.focus[0] = 0;
 	k->show_data = 0;

@@ -739,8 +739,10 @@ void browse_frame(struct kiosk *k)
 		browse_filters(k, &f);
 	if (browse_filtered(k) && !dock)
 		f.y += browse_clear(k, f.x, f.y, f.w) + ui_px(ui, 20);
-	if (k->search_pending && ui->in.now_ms - k->search_posted_ms >= 300) {
-		/* A long search: say so rather than show the last one's count. */
+	if (k->search_pending && (ui->in.now_ms - k->search_posted_ms >= 300 || k->list.n == 0)) {
+		/* A long search, or the first (an empty list is not a search
+		 * that found nothing): say so rather than show the last one's
+		 * count. */
 		flow_text(k, &f, "searching", _("Searching…"), UI_FONT_SEMIBOLD, 30, C_MUTED);
 		count[0] = 0;
 	} else if (k->list.n == 0) {

@@ -4,13 +4,17 @@
  * sees it: a Send whose result was not taken when the session is wiped
  * (idle timeout, "I'm done", the staff's reset) leaves nothing of that
  * citizen behind, and does not block or answer the next citizen's Send.
- * A real SQLite file, the real worker thread, the real kiosk_reset().
+ * Nor do the results of what that citizen searched for, or the search
+ * text kept to tell the voice guide's count apart. A real SQLite file,
+ * the real worker thread, the real kiosk_reset().
  */
 #include "tests/unit/check.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/send.h"
+
+#include "kiosk/catalog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,13 +73,26 @@ int main(void)
 	}
 	CHECK_INT("a Send is taken by the worker", post_mario(k), 0);
 	CHECK_INT("the worker finishes it", send_wait(k->send, 20000), 0);
+	/* What the citizen searched for: one card found, the search said. */
+	k->list.cards = calloc(1, sizeof(*k->list.cards));
+	k->list.n = k->list.cap = 1;
+	str_copy(k->list.cards[0].code, sizeof(k->list.cards[0].code), "BIBLIO-01");
+	str_copy(k->count_said, sizeof(k->count_said), "centro antiviolenza|||0|1 placement");
 	/* The session ends before the review screen took the result. */
 	kiosk_reset(k);
+	CHECK_INT("after the wipe the list holds none of the previous citizen's results", k->list.n, 0);
+	{
+		int left = 0;
+		for (size_t i = 0; i < sizeof(k->count_said); i++)
+			left += k->count_said[i] != 0;
+		CHECK_INT("after the wipe nothing of the previous citizen's search text is kept", left, 0);
+	}
 	CHECK_INT("after the wipe the review screen waits for no Send", k->sending, 0);
 	CHECK_INT("after the wipe the worker holds no result of the previous citizen", send_busy(k->send), 0);
 	CHECK_INT("the next citizen's Send is taken by the worker", post_mario(k), 0);
 	CHECK_INT("the worker finishes the next citizen's Send", send_wait(k->send, 20000), 0);
 	send_stop(k->send);
+	catalog_list_free(&k->list);
 	free(k);
 	db_close(db);
 	unlink(wal);
