@@ -9,6 +9,7 @@
 #include "kiosk/search.h"
 #include "core/db.h"
 #include "core/util.h"
+#include "kiosk/worker.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -27,11 +28,7 @@ struct job {
 };
 
 struct search {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake, idle;
-	sqlite3 *db;
-	int stop;
+	struct worker w;		/* thread, connection, lock, wake, idle, stop */
 	int queued, running, ready;
 	struct job job;
 	struct search_result result;
@@ -69,23 +66,23 @@ static void run(sqlite3 *db, const struct job *j, struct search_result *r)
 static void *worker(void *arg)
 {
 	struct search *s = arg;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	for (;;) {
 		struct job j;
 		struct search_result r;
-		while (!s->stop && !s->queued)
-			pthread_cond_wait(&s->wake, &s->lock);
-		if (s->stop)
+		while (!s->w.stop && !s->queued)
+			pthread_cond_wait(&s->w.wake, &s->w.lock);
+		if (s->w.stop)
 			break;
 		j = s->job;
 		str_wipe(s->job.query, sizeof(s->job.query));
 		s->queued = 0;
 		s->running = 1;
-		pthread_mutex_unlock(&s->lock);
-		run(s->db, &j, &r);
+		pthread_mutex_unlock(&s->w.lock);
+		run(s->w.db, &j, &r);
 		/* What was searched for is what a citizen typed. */
 		str_wipe(j.query, sizeof(j.query));
-		pthread_mutex_lock(&s->lock);
+		pthread_mutex_lock(&s->w.lock);
 		s->running = 0;
 		/* A newer job queued meanwhile makes this result old news. */
 		if (s->queued) {
@@ -97,33 +94,19 @@ static void *worker(void *arg)
 			s->ready = 1;
 		}
 		if (!s->queued)
-			pthread_cond_broadcast(&s->idle);
+			pthread_cond_broadcast(&s->w.idle);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return NULL;
 }
 
 struct search *search_start(const char *db_path)
 {
 	struct search *s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->db = db_open_raw(db_path, DB_SYNC_NORMAL);
-	if (!s->db) {
+
+	if (s && worker_start(&s->w, db_path, DB_SYNC_NORMAL, worker, s, "search")) {
 		free(s);
-		return NULL;
-	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
-	pthread_cond_init(&s->idle, NULL);
-	if (pthread_create(&s->thread, NULL, worker, s)) {
-		error("cannot start the search thread");
-		db_close(s->db);
-		pthread_mutex_destroy(&s->lock);
-		pthread_cond_destroy(&s->wake);
-		pthread_cond_destroy(&s->idle);
-		free(s);
-		return NULL;
+		s = NULL;
 	}
 	return s;
 }
@@ -132,17 +115,9 @@ void search_stop(struct search *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stop = 1;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
+	worker_stop(&s->w);
 	if (s->ready)
 		catalog_list_free(&s->result.list);
-	db_close(s->db);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->wake);
-	pthread_cond_destroy(&s->idle);
 	str_wipe(s->job.query, sizeof(s->job.query));
 	free(s);
 }
@@ -167,34 +142,34 @@ void search_post(struct search *s, const struct catalog_filter *f, const struct 
 		j.cursor.cards = NULL;
 		j.cursor.cap = 0;
 	}
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	s->job = j;
 	s->queued = 1;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
+	pthread_cond_signal(&s->w.wake);
+	pthread_mutex_unlock(&s->w.lock);
 	str_wipe(j.query, sizeof(j.query));
 }
 
 int search_take(struct search *s, struct search_result *out)
 {
 	int got = 0;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (s->ready) {
 		*out = s->result;
 		memset(&s->result, 0, sizeof(s->result));
 		s->ready = 0;
 		got = 1;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return got;
 }
 
 int search_busy(struct search *s)
 {
 	int busy;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	busy = s->queued || s->running;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return busy;
 }
 
@@ -209,10 +184,10 @@ int search_wait(struct search *s, int ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	while ((s->queued || s->running) && rc == 0)
-		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&s->w.idle, &s->w.lock, &until) == ETIMEDOUT)
 			rc = -1;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "kiosk/send.h"
 #include "core/db.h"
 #include "core/util.h"
+#include "kiosk/worker.h"
 #include "kiosk/catalog.h"
 
 #include <errno.h>
@@ -19,11 +20,7 @@
 #include <time.h>
 
 struct send {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake, idle;
-	sqlite3 *db;
-	int stop;
+	struct worker w;		/* thread, connection, lock, wake, idle, stop */
 	int queued, running, ready;
 	int forget;			/* the job's session was wiped: drop its result */
 	struct send_job job;
@@ -59,22 +56,22 @@ static void run(sqlite3 *db, struct send_job *j, struct send_result *r)
 static void *worker(void *arg)
 {
 	struct send *s = arg;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	for (;;) {
 		struct send_result r;
-		while (!s->stop && !s->queued)
-			pthread_cond_wait(&s->wake, &s->lock);
+		while (!s->w.stop && !s->queued)
+			pthread_cond_wait(&s->w.wake, &s->w.lock);
 		if (!s->queued)
 			break;
 		s->queued = 0;
 		s->running = 1;
-		pthread_mutex_unlock(&s->lock);
-		run(s->db, &s->job, &r);
+		pthread_mutex_unlock(&s->w.lock);
+		run(s->w.db, &s->job, &r);
 		/* The worker's copies of the person's data and the key. */
 		application_wipe(&s->job.app);
 		str_wipe(&s->job.app, sizeof(s->job.app));
 		identity_wipe(&s->job.identity);
-		pthread_mutex_lock(&s->lock);
+		pthread_mutex_lock(&s->w.lock);
 		if (s->forget) {
 			/* Committed (or refused) for a session that ended: nobody
 			 * is there to see it, the next citizen must not. */
@@ -86,33 +83,19 @@ static void *worker(void *arg)
 			s->ready = 1;
 		}
 		s->running = 0;
-		pthread_cond_broadcast(&s->idle);
+		pthread_cond_broadcast(&s->w.idle);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return NULL;
 }
 
 struct send *send_start(const char *db_path)
 {
 	struct send *s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->db = db_open_raw(db_path, DB_SYNC_FULL);
-	if (!s->db) {
+
+	if (s && worker_start(&s->w, db_path, DB_SYNC_FULL, worker, s, "send")) {
 		free(s);
-		return NULL;
-	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
-	pthread_cond_init(&s->idle, NULL);
-	if (pthread_create(&s->thread, NULL, worker, s)) {
-		error("cannot start the send thread");
-		db_close(s->db);
-		pthread_mutex_destroy(&s->lock);
-		pthread_cond_destroy(&s->wake);
-		pthread_cond_destroy(&s->idle);
-		free(s);
-		return NULL;
+		s = NULL;
 	}
 	return s;
 }
@@ -121,32 +104,24 @@ void send_stop(struct send *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stop = 1;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
 	/* A job queued or under way finishes first: its commit is not cut. */
-	pthread_join(s->thread, NULL);
+	worker_stop(&s->w);
 	if (s->ready)
 		send_result_wipe(&s->result);
-	db_close(s->db);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->wake);
-	pthread_cond_destroy(&s->idle);
 	free(s);
 }
 
 int send_post(struct send *s, const struct send_job *job)
 {
 	int rc = -1;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (!s->queued && !s->running && !s->ready) {
 		s->job = *job;
 		s->queued = 1;
-		pthread_cond_signal(&s->wake);
+		pthread_cond_signal(&s->w.wake);
 		rc = 0;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return rc;
 }
 
@@ -154,7 +129,7 @@ void send_forget(struct send *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (s->ready) {
 		send_result_wipe(&s->result);
 		s->ready = 0;
@@ -162,29 +137,29 @@ void send_forget(struct send *s)
 	/* A job queued or under way still commits: its result is dropped. */
 	if (s->queued || s->running)
 		s->forget = 1;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 }
 
 int send_take(struct send *s, struct send_result *out)
 {
 	int got = 0;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (s->ready) {
 		*out = s->result;
 		str_wipe(&s->result, sizeof(s->result));
 		s->ready = 0;
 		got = 1;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return got;
 }
 
 int send_busy(struct send *s)
 {
 	int busy;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	busy = s->queued || s->running || s->ready;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return busy;
 }
 
@@ -199,11 +174,11 @@ int send_wait(struct send *s, int ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	while ((s->queued || s->running) && rc == 0)
-		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&s->w.idle, &s->w.lock, &until) == ETIMEDOUT)
 			rc = -1;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return rc;
 }
 
