@@ -43,23 +43,7 @@ def ok(name, cond, why=''):
 
 
 # ---- the published p-table (docs/reports.md) ----
-DEV = [(-4, .02), (-3, .04), (-2, .08), (-1, .16), (0, .40), (1, .16), (2, .08), (3, .04), (4, .02)]
-
-
-def ptab(n):
-    """{published value: probability} for true count n."""
-    if n <= 0:
-        return {0: 1.0}
-    if n <= 4:
-        return {0: .5, 5: .5}
-    out = {}
-    scale = .96 if n <= 8 else 1.0
-    if n <= 8:
-        out[0] = .04
-    for d, pr in DEV:
-        v = max(5, n + d)
-        out[v] = out.get(v, 0) + pr * scale
-    return out
+from sdc_ptable import ptab  # noqa: E402
 
 
 _pt_cache = {}
