@@ -405,8 +405,6 @@ static const struct source src_rollup_attr2 = {
 	"rollup_attr2", "rollup_attr2 t", ROLLUP_SUMS, 3, 0, 0, 1 };
 static const struct source src_key_province = {
 	"rollup_province", "rollup_province t", KEY_SUM, 1, 0, 0, 1 };
-static const struct source src_key_comune = {
-	"rollup_comune", "rollup_comune t", KEY_SUM, 1, 1, 0, 1 };
 /* The comune-level leaves (comune x call x month, docs/reports.md,
  * "Issue 20", rule 4) as they are stored: the totals of rollup_comune
  * (attr and value '') are one row per leaf already, read without a
@@ -1430,15 +1428,207 @@ out:
 	return rc;
 }
 
+/* What a query asks for: the measure families it reads and the kind of
+ * dimensions it breaks them down by (report_run's checks and paths). */
+struct shape {
+	int fam[3];
+	int nattr, attr_dim, attr_dim2;
+	int need_comune, need_placement, need_call, need_sub_year;
+};
+
+static void shape_of(const struct report_query *q, struct shape *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	sh->attr_dim = sh->attr_dim2 = -1;
+	for (int i = 0; i < q->n_measures; i++) {
+		int m = q->measures[i];
+		if (is_funnel(m))
+			sh->fam[FAM_FUNNEL] = 1;
+		else if (m == RM_SEATS)
+			sh->fam[FAM_SEATS] = 1;
+		else if (m == RM_PER_SEAT || m == RM_FILL_RATE)
+			sh->fam[FAM_SEATS] = sh->fam[FAM_APPS] = 1;
+		else
+			sh->fam[FAM_APPS] = 1;
+	}
+	for (int i = 0; i < q->n_dims; i++) {
+		int d = q->dims[i];
+		if (is_attr(d)) {
+			if (sh->nattr)
+				sh->attr_dim2 = d;
+			else
+				sh->attr_dim = d;
+			sh->nattr++;
+		}
+		sh->need_comune |= d == RD_COMUNE;
+		sh->need_placement |= d == RD_PLACEMENT || d == RD_AREA || d == RD_OFFICE;
+		sh->need_call |= d == RD_CALL;
+		sh->need_sub_year |= d == RD_MONTH || d == RD_QUARTER;
+	}
+	sh->need_comune |= q->comune[0] != 0;
+}
+
+/* The rules a query must meet before anything is read: the period and
+ * the crossings that protected statistics refuse (docs/reports.md).
+ * 0, or -1 with err set. */
+static int shape_check(const struct report_query *q, const struct shape *sh, char *err, size_t errsize)
+{
+	if (q->protect && q->min_count > 0 && q->min_count < SDC_MIN_COUNT) {
+		snprintf(err, errsize, "min_count %d is below the rule: counts from 1 to %d are never published"
+			 " (see docs/reports.md)", q->min_count, SDC_MIN_COUNT - 1);
+		return -1;
+	}
+	if (q->protect && !report_period_is_bucket(q)) {
+		snprintf(err, errsize, "period %s..%s is not one month, quarter or year: protected statistics are"
+			 " published for those periods only (e.g. 2025-03, 2025-Q1 or 2025)", q->from, q->to);
+		return -1;
+	}
+	if (sh->fam[FAM_FUNNEL] && (sh->nattr || sh->need_placement || sh->need_call || q->call[0])) {
+		snprintf(err, errsize, "funnel measures (sessions, views, forms, submits) come from anonymous kiosk"
+				       " counts: break them down only by region, province, comune, month, quarter"
+				       " or year, without a call filter");
+		return -1;
+	}
+	/* Field exclusion (docs/reports.md, "Issue 20", rule 4): an
+	 * attribute split of a comune's small cell tells how many of its
+	 * parts are not zero, and five splits tell 1 from 4. */
+	if (q->protect && sh->nattr && (sh->need_comune || sh->need_placement)) {
+		snprintf(err, errsize, "applicant attributes (%s) cannot be crossed with a comune, placement, area or"
+			 " office, nor with a comune filter, in protected statistics: at comune level each split"
+			 " would narrow the same small counts (docs/reports.md, issue 20); use a province or"
+			 " region, or the comune's internal page", dims[sh->attr_dim].name);
+		return -1;
+	}
+	/* Placements, areas and offices by month or quarter: each split of
+	 * a comune's small month into groups with their own noise tells how
+	 * many groups are not zero (docs/reports.md, issue 20: the attack
+	 * suite's Bayesian attacker went from 40% to 45% right with them).
+	 * By year or for all time they add too little. */
+	if (q->protect && sh->need_placement && (sh->need_sub_year || !period_whole_years(q))) {
+		snprintf(err, errsize, "placements, areas and offices are published by year or for all time in"
+			 " protected statistics: by month or quarter each split would narrow a comune's small"
+			 " counts (docs/reports.md, issue 20); use a year, or the internal pages");
+		return -1;
+	}
+	if (sh->fam[FAM_SEATS] && sh->nattr) {
+		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
+		return -1;
+	}
+	return 0;
+}
+
+/* The applications' measures into r: from the narrowest rollup that
+ * holds the query's dimensions, or from the applications themselves
+ * (force_raw, the channel, two attributes with a place). Protected
+ * comune reports sum noisy leaves (leaf_sums), filling cm for the kiosk
+ * counts when funnel is set. */
+static int run_apps(struct store *db, const struct report_query *q, const struct shape *sh, struct plan *p,
+		    int queued, struct report *r, struct row_index *ix, struct report *cm, struct row_index *cmix,
+		    char *err, size_t errsize)
+{
+	static const struct source raw = { "raw", "", RAW_SUMS, 2, 1, 1, 1 };
+	char raw_from[8192];
+	const struct source *s;
+	char *from = NULL;
+	const char *attr = sh->nattr && rollup_attr[sh->attr_dim] ? rollup_attr[sh->attr_dim] : "", *attr2 = "";
+	/* The channel is not in the rollups (issue 18): read from the applications. */
+	int by_channel = sh->attr_dim == RD_CHANNEL || sh->attr_dim2 == RD_CHANNEL;
+
+	if (sh->nattr == 2 && !sh->need_placement && !sh->need_comune && !q->force_raw && !by_channel) {
+		/* rollup_attr2 holds each pair once, in the order of the enum. */
+		int a = sh->attr_dim < sh->attr_dim2 ? sh->attr_dim : sh->attr_dim2;
+		int b = sh->attr_dim < sh->attr_dim2 ? sh->attr_dim2 : sh->attr_dim;
+		attr = rollup_attr[a];
+		attr2 = rollup_attr[b];
+		s = &src_rollup_attr2;
+	} else if (q->force_raw || sh->nattr > 1 || (sh->nattr && sh->need_placement) || by_channel) {
+		if (str_fmt(raw_from, sizeof(raw_from), "(%s) t",
+			    by_channel ? rollup_app_rows_channel_sql : rollup_app_rows_sql) < 0) {
+			snprintf(err, errsize, "query too long");
+			return -1;
+		}
+		s = &raw;
+		from = raw_from;
+	} else if (sh->need_placement) {
+		s = &src_rollup_placement;
+	} else if (sh->need_comune) {
+		s = &src_rollup_comune;
+	} else {
+		s = &src_rollup_province;
+	}
+	r->source = s->name;
+	if (q->protect && sh->need_comune && !sh->need_placement) {
+		if (leaf_sums(db, s, from, p, leaf_need(q), queued, r, ix, sh->fam[FAM_FUNNEL] ? cm : NULL, cmix,
+			      err, errsize))
+			return -1;
+	} else {
+		if (plan_build(p, s, q, attr, attr2, from)) {
+			snprintf(err, errsize, "query too long");
+			return -1;
+		}
+		if (plan_run(db, p, r, ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
+			return -1;
+		if (!from && queued_run(db, queued, p, q, r, ix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1,
+					err, errsize))
+			return -1;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
+			r->rows[i].has[b] = 1;
+	return 0;
+}
+
+/* The kiosks' anonymous counts (sessions, views, forms, submits) into r.
+ * Without the applications in the same report, their cells still take
+ * the applications' keys of the same place and period (all calls): a
+ * submit is one of them, and its count gets the same noise (sdc.h). */
+static int run_funnel(struct store *db, const struct report_query *q, const struct shape *sh, struct plan *p,
+		      int queued, struct report *r, struct row_index *ix, struct report *cm, struct row_index *cmix,
+		      char *err, size_t errsize)
+{
+	static const struct source key_raw = { "raw", "", "SUM(t.rkey)", 2, 1, 1, 1 };
+	char raw_from[8192];
+	const struct source *s = q->force_raw ? &src_funnel_raw
+				 : sh->need_comune ? &src_funnel_comune : &src_funnel_province;
+
+	if (q->protect && sh->need_comune) {
+		if (funnel_leaf_sums(db, s, p, queued, r, ix, sh->fam[FAM_APPS], cm, cmix, err, errsize))
+			return -1;
+	} else if (plan_build(p, s, q, "", "", NULL) || plan_run(db, p, r, ix, RB_SESSIONS, 4, 0, 1, err, errsize)) {
+		return -1;
+	}
+	if (q->protect && !sh->fam[FAM_APPS] && !sh->need_comune) {
+		const struct source *ks = &src_key_province;
+		char *kfrom = NULL;
+		if (q->force_raw) {
+			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
+				snprintf(err, errsize, "query too long");
+				return -1;
+			}
+			ks = &key_raw;
+			kfrom = raw_from;
+		}
+		if (plan_build(p, ks, q, "", "", kfrom) || plan_run(db, p, r, ix, RB_SESSIONS, 0, 1, 0, err, errsize))
+			return -1;
+		if (!kfrom && queued_run(db, queued, p, q, r, ix, "SUM(t.rkey)", RB_SESSIONS, 0, 1, 0, err, errsize))
+			return -1;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
+			r->rows[i].has[b] = 1;
+	if (!r->source)
+		r->source = s->name;
+	return 0;
+}
+
 int report_run(struct store *db, const struct report_query *q, struct report *r, char *err, size_t errsize)
 {
 	sqlite3 *lite = lite_of(db);
 	struct row_index ix = { NULL, 0 };
 	struct plan p;
-	int fam[3] = { 0, 0, 0 }, nattr = 0, attr_dim = -1, attr_dim2 = -1, need_comune = 0, need_placement = 0;
-	int need_call = 0, need_sub_year = 0, rc = -1, own_tx = 0, queued = 0;
+	struct shape sh;
+	int rc = -1, own_tx = 0, queued = 0;
 	int64_t t0 = now_ms();
-	char raw_from[8192];
 	/* The applications by comune x month for the kiosk counts at comune
 	 * level (funnel_leaf_sums), filled by the applications' leaf read
 	 * when the report has both. */
@@ -1456,76 +1646,12 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 	err[0] = 0;
 	if (validate(db, q, &p, err, errsize))
 		return -1;
-	if (q->protect && q->min_count > 0 && q->min_count < SDC_MIN_COUNT) {
-		snprintf(err, errsize, "min_count %d is below the rule: counts from 1 to %d are never published"
-			 " (see docs/reports.md)", q->min_count, SDC_MIN_COUNT - 1);
+	shape_of(q, &sh);
+	if (shape_check(q, &sh, err, errsize))
 		return -1;
-	}
-	if (q->protect && !report_period_is_bucket(q)) {
-		snprintf(err, errsize, "period %s..%s is not one month, quarter or year: protected statistics are"
-			 " published for those periods only (e.g. 2025-03, 2025-Q1 or 2025)", q->from, q->to);
-		return -1;
-	}
 	/* The raw path and the rollups read the applications' record keys. */
 	if (lite && sdc_sqlite_register(lite)) {
 		snprintf(err, errsize, "cannot read the statistics key");
-		return -1;
-	}
-	for (int i = 0; i < q->n_measures; i++) {
-		int m = q->measures[i];
-		if (is_funnel(m))
-			fam[FAM_FUNNEL] = 1;
-		else if (m == RM_SEATS)
-			fam[FAM_SEATS] = 1;
-		else if (m == RM_PER_SEAT || m == RM_FILL_RATE)
-			fam[FAM_SEATS] = fam[FAM_APPS] = 1;
-		else
-			fam[FAM_APPS] = 1;
-	}
-	for (int i = 0; i < q->n_dims; i++) {
-		int d = q->dims[i];
-		if (is_attr(d)) {
-			if (nattr)
-				attr_dim2 = d;
-			else
-				attr_dim = d;
-			nattr++;
-		}
-		need_comune |= d == RD_COMUNE;
-		need_placement |= d == RD_PLACEMENT || d == RD_AREA || d == RD_OFFICE;
-		need_call |= d == RD_CALL;
-		need_sub_year |= d == RD_MONTH || d == RD_QUARTER;
-	}
-	need_comune |= q->comune[0] != 0;
-	if (fam[FAM_FUNNEL] && (nattr || need_placement || need_call || q->call[0])) {
-		snprintf(err, errsize, "funnel measures (sessions, views, forms, submits) come from anonymous kiosk"
-				       " counts: break them down only by region, province, comune, month, quarter"
-				       " or year, without a call filter");
-		return -1;
-	}
-	/* Field exclusion (docs/reports.md, "Issue 20", rule 4): an
-	 * attribute split of a comune's small cell tells how many of its
-	 * parts are not zero, and five splits tell 1 from 4. */
-	if (q->protect && nattr && (need_comune || need_placement)) {
-		snprintf(err, errsize, "applicant attributes (%s) cannot be crossed with a comune, placement, area or"
-			 " office, nor with a comune filter, in protected statistics: at comune level each split"
-			 " would narrow the same small counts (docs/reports.md, issue 20); use a province or"
-			 " region, or the comune's internal page", dims[attr_dim].name);
-		return -1;
-	}
-	/* Placements, areas and offices by month or quarter: each split of
-	 * a comune's small month into groups with their own noise tells how
-	 * many groups are not zero (docs/reports.md, issue 20: the attack
-	 * suite's Bayesian attacker went from 40% to 45% right with them).
-	 * By year or for all time they add too little. */
-	if (q->protect && need_placement && (need_sub_year || !period_whole_years(q))) {
-		snprintf(err, errsize, "placements, areas and offices are published by year or for all time in"
-			 " protected statistics: by month or quarter each split would narrow a comune's small"
-			 " counts (docs/reports.md, issue 20); use a year, or the internal pages");
-		return -1;
-	}
-	if (fam[FAM_SEATS] && nattr) {
-		snprintf(err, errsize, "seats and rates per seat cannot be broken down by applicant attributes");
 		return -1;
 	}
 	if (!q->force_raw && rollups_ready(db, q)) {
@@ -1546,104 +1672,23 @@ int report_run(struct store *db, const struct report_query *q, struct report *r,
 		snprintf(err, errsize, "cannot read the statistics queue");
 		goto out;
 	}
-	if (fam[FAM_APPS]) {
-		const struct source *s;
-		char *from = NULL;
-		const char *attr = nattr && rollup_attr[attr_dim] ? rollup_attr[attr_dim] : "", *attr2 = "";
-		/* The channel is not in the rollups (issue 18): read from the applications. */
-		int by_channel = attr_dim == RD_CHANNEL || attr_dim2 == RD_CHANNEL;
-		if (nattr == 2 && !need_placement && !need_comune && !q->force_raw && !by_channel) {
-			/* rollup_attr2 holds each pair once, in the order of the enum. */
-			int a = attr_dim < attr_dim2 ? attr_dim : attr_dim2, b = attr_dim < attr_dim2 ? attr_dim2 : attr_dim;
-			attr = rollup_attr[a];
-			attr2 = rollup_attr[b];
-			s = &src_rollup_attr2;
-		} else if (q->force_raw || nattr > 1 || (nattr && need_placement) || by_channel) {
-			if (str_fmt(raw_from, sizeof(raw_from), "(%s) t",
-				    by_channel ? rollup_app_rows_channel_sql : rollup_app_rows_sql) < 0) {
-				snprintf(err, errsize, "query too long");
-				goto out;
-			}
-			static const struct source raw = { "raw", "", RAW_SUMS, 2, 1, 1, 1 };
-			s = &raw;
-			from = raw_from;
-		} else if (need_placement) {
-			s = &src_rollup_placement;
-		} else if (need_comune) {
-			s = &src_rollup_comune;
-		} else {
-			s = &src_rollup_province;
-		}
-		r->source = s->name;
-		if (q->protect && need_comune && !need_placement) {
-			if (leaf_sums(db, s, from, &p, leaf_need(q), queued, r, &ix, fam[FAM_FUNNEL] ? &cm : NULL, &cmix,
-				      err, errsize))
-				goto out;
-		} else {
-			if (plan_build(&p, s, q, attr, attr2, from)) {
-				snprintf(err, errsize, "query too long");
-				goto out;
-			}
-			if (plan_run(db, &p, r, &ix, RB_APPLICATIONS, 8, REPORT_KEYS, 1, err, errsize))
-				goto out;
-			if (!from && queued_run(db, queued, &p, q, r, &ix, RAW_SUMS, RB_APPLICATIONS, 8, REPORT_KEYS, 1,
-						err, errsize))
-				goto out;
-		}
-		for (size_t i = 0; i < r->n; i++)
-			for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
-				r->rows[i].has[b] = 1;
-	}
-	if (fam[FAM_SEATS]) {
+	if (sh.fam[FAM_APPS] && run_apps(db, q, &sh, &p, queued, r, &ix, &cm, &cmix, err, errsize))
+		goto out;
+	if (sh.fam[FAM_SEATS]) {
 		if (plan_build(&p, &src_seats, q, "", "", NULL) ||
 		    plan_run(db, &p, r, &ix, RB_SEATS, 1, 0, 1, err, errsize))
 			goto out;
 		for (size_t i = 0; i < r->n; i++) {
 			r->rows[i].has[RB_SEATS] = 1;
-			if (fam[FAM_APPS])
+			if (sh.fam[FAM_APPS])
 				for (int b = RB_APPLICATIONS; b <= RB_SEL_N; b++)
 					r->rows[i].has[b] = 1;
 		}
 		if (!r->source)
 			r->source = "placement";
 	}
-	if (fam[FAM_FUNNEL]) {
-		const struct source *s = q->force_raw ? &src_funnel_raw
-					 : need_comune ? &src_funnel_comune : &src_funnel_province;
-		if (q->protect && need_comune) {
-			if (funnel_leaf_sums(db, s, &p, queued, r, &ix, fam[FAM_APPS], &cm, &cmix, err, errsize))
-				goto out;
-		} else if (plan_build(&p, s, q, "", "", NULL) ||
-			   plan_run(db, &p, r, &ix, RB_SESSIONS, 4, 0, 1, err, errsize)) {
-			goto out;
-		}
-		/* The kiosk counts' cells take the key of the applications of
-		 * the same place and period (all calls): a submit is one of
-		 * them, and its count gets the same noise (sdc.h). */
-		if (q->protect && !fam[FAM_APPS] && !need_comune) {
-			static const struct source key_raw = { "raw", "", "SUM(t.rkey)", 2, 1, 1, 1 };
-			const struct source *ks = need_comune ? &src_key_comune : &src_key_province;
-			char *kfrom = NULL;
-			if (q->force_raw) {
-				if (str_fmt(raw_from, sizeof(raw_from), "(%s) t", rollup_app_rows_sql) < 0) {
-					snprintf(err, errsize, "query too long");
-					goto out;
-				}
-				ks = &key_raw;
-				kfrom = raw_from;
-			}
-			if (plan_build(&p, ks, q, "", "", kfrom) || plan_run(db, &p, r, &ix, RB_SESSIONS, 0, 1, 0, err, errsize))
-				goto out;
-			if (!kfrom && queued_run(db, queued, &p, q, r, &ix, "SUM(t.rkey)", RB_SESSIONS, 0, 1, 0,
-						 err, errsize))
-				goto out;
-		}
-		for (size_t i = 0; i < r->n; i++)
-			for (int b = RB_SESSIONS; b <= RB_SUBMITS; b++)
-				r->rows[i].has[b] = 1;
-		if (!r->source)
-			r->source = s->name;
-	}
+	if (sh.fam[FAM_FUNNEL] && run_funnel(db, q, &sh, &p, queued, r, &ix, &cm, &cmix, err, errsize))
+		goto out;
 	if (label_rows(db, r)) {
 		snprintf(err, errsize, "out of memory");
 		goto out;
