@@ -1415,13 +1415,136 @@ out:
 	return rc;
 }
 
+/* One demo trainee from row i of traineeship_demo's query (k: 0 running,
+ * 1 completed, 2 dropped out): the traineeship and its attendance up to
+ * the day before today or its end. 1 made, 0 skipped (a date the demo
+ * cannot place), -1 on error. */
+static int demo_trainee(struct store *s, struct store_res *r, int i, int k, long tday, unsigned *rng)
+{
+	static const char *const statuses[3] = { "started", "completed", "dropped_out" };
+	static const char *const given_f[] = { "Giulia", "Sara", "Martina", "Chiara", "Elena" };
+	static const char *const given_m[] = { "Luca", "Marco", "Davide", "Matteo", "Andrea" };
+	static const char *const family[] = { "Rossi", "Bianchi", "Colombo", "Ferrari", "Esposito",
+					      "Ricci", "Marino", "Greco" };
+	const char *u = cell(r, i, 0), *given = cell(r, i, 4), *fam = cell(r, i, 5), *cf = cell(r, i, 3);
+	char cfbuf[20];
+	struct allowance_rule rule;
+	/* The demo's applications keep no personal data: a trainee gets a
+	 * name and a codice fiscale of its own here. */
+	if (!*given || !*fam || strlen(cf) != 16) {
+		int female = cell(r, i, 10)[0] == 'F';
+		given = female ? given_f[demo_rand(rng) % 5] : given_m[demo_rand(rng) % 5];
+		fam = family[demo_rand(rng) % 8];
+		if (cf_compute(fam, given, female ? 'F' : 'M', cell(r, i, 11), "F205", cfbuf, sizeof(cfbuf)))
+			return 0;
+		cf = cfbuf;
+	}
+	char start[11], end[11], ended[11] = "", rule_text[200], months[16], weekly[16], hours[16];
+	long at = cal_parse(cell(r, i, 6)), s0, e0, last;
+	int mo = atoi(cell(r, i, 7)), daily = atoi(cell(r, i, 8)) * 60 / 5;
+	if (at < 0 || mo < 1)
+		return 0;
+	/* Running: started on its status date. Ended: it ended then. */
+	if (k == 0) {
+		s0 = at;
+	} else {
+		int y, m, d;
+		cal_ymd(at, &y, &m, &d);
+		m -= k == 1 ? mo : 2;
+		while (m < 1) {
+			m += 12;
+			y--;
+		}
+		s0 = cal_day(y, m, d > 28 ? 28 : d);
+		cal_format(at, ended, sizeof(ended));
+	}
+	cal_format(s0, start, sizeof(start));
+	if (placement_end_date(start, mo, 0, end, sizeof(end)))
+		return 0;
+	e0 = cal_parse(end);
+	last = k == 0 ? tday - 1 : at;
+	if (last > e0)
+		last = e0;
+	allowance_rule_default(&rule);
+	rule.amount_cents = atol(cell(r, i, 9)) * 100;
+	rule_json(&rule, rule_text, sizeof(rule_text));
+	snprintf(months, sizeof(months), "%d", mo);
+	snprintf(weekly, sizeof(weekly), "%d", daily * 5);
+	snprintf(hours, sizeof(hours), "%d", 18 + (int)(demo_rand(rng) % 55));
+	if (store_exec(s,
+		       "INSERT INTO traineeship(uuid, comune, placement_code, cf, given_name, family_name,"
+		       " start_date, end_date, months, weekly_minutes, classroom_hours, tutor_comune,"
+		       " tutor_promoter, rule, status, ended_on, end_reason, competences, judgement,"
+		       " started_by, started_at)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'tutor del comune','Tutor AnciLab',?12,?13,"
+		       " nullif(?14, ''),nullif(?15, ''),nullif(?16, ''),nullif(?17, ''),'demo',?7)",
+		       ARGS(u, cell(r, i, 1), cell(r, i, 2), cf, given, fam, start,
+			    end, months, weekly, hours, rule_text, k == 0 ? "running" : statuses[k], ended,
+			    k == 2 ? dropout_reasons[demo_rand(rng) % DROPOUT_REASONS] : "",
+			    k == 1 ? "Competenze del profilo raggiunte" : "",
+			    k == 1 ? "Impegno costante, buona autonomia." : "")) != 1 ||
+	    demo_events(s, u, s0, last, daily, rng, k == 0 ? last - 1 - (i % 3) : -1))
+		return -1;
+	return 1;
+}
+
+/* The demo trainees' registers: every month before today's confirmed
+ * by the tutor, all but the last month paid, classroom hours spread
+ * over the months; then the follow-ups. 0 or -1. */
+static int demo_registers(struct store *s, const char *today, long tday, unsigned *rng)
+{
+	struct store_res *r = NULL;
+	char cur[24], prev[24], err[300];
+	int y, m, d, rc = -1;
+	cal_ymd(tday, &y, &m, &d);
+	snprintf(cur, sizeof(cur), "%04d-%02d", y, m);
+	snprintf(prev, sizeof(prev), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	if (store_query(s, "SELECT uuid, start_date, coalesce(ended_on, end_date) FROM traineeship"
+			   " WHERE started_by = 'demo' ORDER BY uuid", NULL, &r))
+		return -1;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		char month[24];
+		long a = cal_parse(cell(r, i, 1)), b = cal_parse(cell(r, i, 2));
+		int yy, mm, dd;
+		cal_ymd(a, &yy, &mm, &dd);
+		for (;;) {
+			snprintf(month, sizeof(month), "%04d-%02d", yy, mm);
+			if (strcmp(month, cur) >= 0 || cal_day(yy, mm, 1) > b)
+				break;
+			if (confirm_as_of(s, cell(r, i, 0), month, "tutor del comune", today, err, sizeof(err)) < 0)
+				goto out;
+			if (++mm > 12) {
+				mm = 1;
+				yy++;
+			}
+		}
+	}
+	store_res_free(r);
+	r = NULL;
+	/* Classroom hours: the placement's total spread over its months
+	 * (the statistics' classroom_hours). */
+	if (store_exec(s, "UPDATE register_month SET classroom_minutes = 60 * (SELECT t.classroom_hours / t.months"
+			  " FROM traineeship t WHERE t.uuid = register_month.uuid) WHERE classroom_minutes = 0"
+			  " AND uuid IN (SELECT uuid FROM traineeship WHERE started_by = 'demo')", NULL) < 0)
+		goto out;
+	if (store_query(s, "SELECT DISTINCT month FROM register_month WHERE confirmed_at IS NOT NULL AND month < ?1",
+			ARGS(prev), &r))
+		return -1;
+	for (int i = 0; i < store_res_rows(r); i++)
+		if (traineeship_mark_paid(s, cell(r, i, 0), "", "coordinamento") < 0)
+			goto out;
+	rc = demo_followups(s, tday, rng);
+out:
+	store_res_free(r);
+	return rc;
+}
+
 int traineeship_demo(struct store *s, const char *today, int per_status, int *made)
 {
 	static const char *const statuses[3] = { "started", "completed", "dropped_out" };
-	char lim[12], err[300];
+	char lim[12];
 	long tday = cal_parse(today);
 	unsigned rng = 19;
-	int rc = -1;
 	*made = 0;
 	if (tday < 0)
 		return error("demo: bad date '%s'", today);
@@ -1441,128 +1564,19 @@ int traineeship_demo(struct store *s, const char *today, int per_status, int *ma
 			return -1;
 		}
 		for (int i = 0; i < store_res_rows(r); i++) {
-			static const char *const given_f[] = { "Giulia", "Sara", "Martina", "Chiara", "Elena" };
-			static const char *const given_m[] = { "Luca", "Marco", "Davide", "Matteo", "Andrea" };
-			static const char *const family[] = { "Rossi", "Bianchi", "Colombo", "Ferrari", "Esposito",
-							      "Ricci", "Marino", "Greco" };
-			const char *u = cell(r, i, 0), *given = cell(r, i, 4), *fam = cell(r, i, 5), *cf = cell(r, i, 3);
-			char cfbuf[20];
-			struct allowance_rule rule;
-			/* The demo's applications keep no personal data: a trainee
-			 * gets a name and a codice fiscale of its own here. */
-			if (!*given || !*fam || strlen(cf) != 16) {
-				int female = cell(r, i, 10)[0] == 'F';
-				given = female ? given_f[demo_rand(&rng) % 5] : given_m[demo_rand(&rng) % 5];
-				fam = family[demo_rand(&rng) % 8];
-				if (cf_compute(fam, given, female ? 'F' : 'M', cell(r, i, 11), "F205", cfbuf, sizeof(cfbuf)))
-					continue;
-				cf = cfbuf;
+			int made1 = demo_trainee(s, r, i, k, tday, &rng);
+			if (made1 < 0) {
+				store_res_free(r);
+				store_rollback(s);
+				return -1;
 			}
-			char start[11], end[11], ended[11] = "", rule_text[200], months[16], weekly[16], hours[16];
-			long at = cal_parse(cell(r, i, 6)), s0, e0, last;
-			int mo = atoi(cell(r, i, 7)), daily = atoi(cell(r, i, 8)) * 60 / 5;
-			if (at < 0 || mo < 1)
-				continue;
-			/* Running: started on its status date. Ended: it ended then. */
-			if (k == 0) {
-				s0 = at;
-			} else {
-				int y, m, d;
-				cal_ymd(at, &y, &m, &d);
-				m -= k == 1 ? mo : 2;
-				while (m < 1) {
-					m += 12;
-					y--;
-				}
-				s0 = cal_day(y, m, d > 28 ? 28 : d);
-				cal_format(at, ended, sizeof(ended));
-			}
-			cal_format(s0, start, sizeof(start));
-			if (placement_end_date(start, mo, 0, end, sizeof(end)))
-				continue;
-			e0 = cal_parse(end);
-			last = k == 0 ? tday - 1 : at;
-			if (last > e0)
-				last = e0;
-			allowance_rule_default(&rule);
-			rule.amount_cents = atol(cell(r, i, 9)) * 100;
-			rule_json(&rule, rule_text, sizeof(rule_text));
-			snprintf(months, sizeof(months), "%d", mo);
-			snprintf(weekly, sizeof(weekly), "%d", daily * 5);
-			snprintf(hours, sizeof(hours), "%d", 18 + (int)(demo_rand(&rng) % 55));
-			if (store_exec(s,
-				       "INSERT INTO traineeship(uuid, comune, placement_code, cf, given_name, family_name,"
-				       " start_date, end_date, months, weekly_minutes, classroom_hours, tutor_comune,"
-				       " tutor_promoter, rule, status, ended_on, end_reason, competences, judgement,"
-				       " started_by, started_at)"
-				       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'tutor del comune','Tutor AnciLab',?12,?13,"
-				       " nullif(?14, ''),nullif(?15, ''),nullif(?16, ''),nullif(?17, ''),'demo',?7)",
-				       ARGS(u, cell(r, i, 1), cell(r, i, 2), cf, given, fam, start,
-					    end, months, weekly, hours, rule_text, k == 0 ? "running" : statuses[k], ended,
-					    k == 2 ? dropout_reasons[demo_rand(&rng) % DROPOUT_REASONS] : "",
-					    k == 1 ? "Competenze del profilo raggiunte" : "",
-					    k == 1 ? "Impegno costante, buona autonomia." : "")) != 1 ||
-			    demo_events(s, u, s0, last, daily, &rng, k == 0 ? last - 1 - (i % 3) : -1))
-				goto fail;
-			(*made)++;
+			*made += made1;
 		}
 		store_res_free(r);
 		if (store_commit(s))
 			return -1;
-		continue;
-fail:
-		store_res_free(r);
-		store_rollback(s);
-		return -1;
 	}
-	/* The registers: every month before the current one confirmed by
-	 * the tutor, all but the last month paid. */
-	{
-		struct store_res *r = NULL;
-		char cur[24], prev[24];
-		int y, m, d;
-		cal_ymd(tday, &y, &m, &d);
-		snprintf(cur, sizeof(cur), "%04d-%02d", y, m);
-		snprintf(prev, sizeof(prev), "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
-		if (store_query(s, "SELECT uuid, start_date, coalesce(ended_on, end_date) FROM traineeship"
-				   " WHERE started_by = 'demo' ORDER BY uuid", NULL, &r))
-			return -1;
-		for (int i = 0; i < store_res_rows(r); i++) {
-			char month[24];
-			long a = cal_parse(cell(r, i, 1)), b = cal_parse(cell(r, i, 2));
-			int yy, mm, dd;
-			cal_ymd(a, &yy, &mm, &dd);
-			for (;;) {
-				snprintf(month, sizeof(month), "%04d-%02d", yy, mm);
-				if (strcmp(month, cur) >= 0 || cal_day(yy, mm, 1) > b)
-					break;
-				if (confirm_as_of(s, cell(r, i, 0), month, "tutor del comune", today, err, sizeof(err)) < 0)
-					goto out;
-				if (++mm > 12) {
-					mm = 1;
-					yy++;
-				}
-			}
-		}
-		store_res_free(r);
-		r = NULL;
-		/* Classroom hours: the placement's total spread over its
-		 * months (the statistics' classroom_hours). */
-		if (store_exec(s, "UPDATE register_month SET classroom_minutes = 60 * (SELECT t.classroom_hours / t.months"
-				  " FROM traineeship t WHERE t.uuid = register_month.uuid) WHERE classroom_minutes = 0"
-				  " AND uuid IN (SELECT uuid FROM traineeship WHERE started_by = 'demo')", NULL) < 0)
-			goto out;
-		if (store_query(s, "SELECT DISTINCT month FROM register_month WHERE confirmed_at IS NOT NULL AND month < ?1",
-				ARGS(prev), &r))
-			return -1;
-		for (int i = 0; i < store_res_rows(r); i++)
-			if (traineeship_mark_paid(s, cell(r, i, 0), "", "coordinamento") < 0)
-				goto out;
-		rc = demo_followups(s, tday, &rng);
-out:
-		store_res_free(r);
-	}
-	return rc;
+	return demo_registers(s, today, tday, &rng);
 }
 
 /* ------------------------------------------------------- late registers */
