@@ -716,6 +716,56 @@ static void view_sections(struct hbuf *b, const struct view *v, const struct rep
 	}
 }
 
+/* The place a view is drilled to, in words, into place; drilling below
+ * a level fills the levels above it in v. */
+static void view_place(struct view *v, char *place, size_t size)
+{
+	if (v->comune[0] && comune_by_istat(v->comune)) {
+		const struct comune *c = comune_by_istat(v->comune);
+		str_copy(v->province, sizeof(v->province), c->province);
+		str_copy(v->region, sizeof(v->region), c->region);
+		snprintf(place, size, "%s (%s)", c->name, c->province);
+	} else if (v->province[0]) {
+		for (size_t i = 0; i < comuni_count(); i++)
+			if (!strcmp(comuni_at(i)->province, v->province)) {
+				str_copy(v->region, sizeof(v->region), comuni_at(i)->region);
+				snprintf(place, size, "Provincia di %s", comuni_at(i)->province_name);
+				break;
+			}
+	} else if (v->region[0]) {
+		snprintf(place, size, "%s", v->region);
+	}
+}
+
+/* The view's table of child places as a CSV download. */
+static void view_csv(struct http_response *resp, const struct report *geo, const char *child)
+{
+	size_t len = 0;
+	char disp[128];
+	resp->body = report_csv(geo, 0, &len);
+	resp->body_len = resp->body ? len : 0;
+	resp->status = resp->body ? 200 : 500;
+	str_copy(resp->content_type, sizeof(resp->content_type), "text/csv; charset=utf-8");
+	snprintf(disp, sizeof(disp), "attachment; filename=\"dotecomune-%s.csv\"", child);
+	http_response_header(resp, "Content-Disposition", disp);
+	html_staff_headers(resp);
+}
+
+/* The headline figures ("In sintesi"). */
+static void view_kpis(struct hbuf *b, const struct report *kpis)
+{
+	hbuf_add(b, "<h2>In sintesi</h2><div class=\"kpi\">");
+	kpi(b, kpis, RM_APPLICATIONS, "Candidature");
+	kpi(b, kpis, RM_APPLICANTS, "Candidati distinti");
+	kpi(b, kpis, RM_SEATS, "Posti");
+	kpi(b, kpis, RM_SELECTED, "Selezionati");
+	kpi(b, kpis, RM_FILL_RATE, "Posti coperti");
+	kpi(b, kpis, RM_STARTED, "Tirocini avviati");
+	kpi(b, kpis, RM_DROPOUT_RATE, "Abbandoni");
+	kpi(b, kpis, RM_DAYS, "Giorni dalla scadenza alla selezione");
+	hbuf_add(b, "</div>");
+}
+
 static void view_page(struct store *db, const struct auth_session *s, const struct http_request *req,
 		      struct http_response *resp, int csv)
 {
@@ -734,22 +784,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 		simple_page(resp, 400, "Richiesta non valida", err);
 		return;
 	}
-	/* Drilling below a level fills the levels above it. */
-	if (v.comune[0] && comune_by_istat(v.comune)) {
-		const struct comune *c = comune_by_istat(v.comune);
-		str_copy(v.province, sizeof(v.province), c->province);
-		str_copy(v.region, sizeof(v.region), c->region);
-		snprintf(place, sizeof(place), "%s (%s)", c->name, c->province);
-	} else if (v.province[0]) {
-		for (size_t i = 0; i < comuni_count(); i++)
-			if (!strcmp(comuni_at(i)->province, v.province)) {
-				str_copy(v.region, sizeof(v.region), comuni_at(i)->region);
-				snprintf(place, sizeof(place), "Provincia di %s", comuni_at(i)->province_name);
-				break;
-			}
-	} else if (v.region[0]) {
-		snprintf(place, sizeof(place), "%s", v.region);
-	}
+	view_place(&v, place, sizeof(place));
 	/* Exact figures only on a page marked internal, never in the CSV;
 	 * comune staff only for their own comune. */
 	own = comune_staff && v.comune[0] && !strcmp(v.comune, s->comune);
@@ -777,15 +812,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 			&geo, err, sizeof(err)))
 		goto bad;
 	if (csv) {
-		size_t len = 0;
-		char disp[128];
-		resp->body = report_csv(&geo, 0, &len);
-		resp->body_len = resp->body ? len : 0;
-		resp->status = resp->body ? 200 : 500;
-		str_copy(resp->content_type, sizeof(resp->content_type), "text/csv; charset=utf-8");
-		snprintf(disp, sizeof(disp), "attachment; filename=\"dotecomune-%s.csv\"", child);
-		http_response_header(resp, "Content-Disposition", disp);
-		html_staff_headers(resp);
+		view_csv(resp, &geo, child);
 		goto out;
 	}
 	if (view_report(db, &v, protect, "", "applications,applicants,seats,selected,fill_rate,started,dropped_out,"
@@ -806,16 +833,7 @@ static void view_page(struct store *db, const struct auth_session *s, const stru
 
 	view_filters(&b, db, &v, protect, comune_staff, own);
 
-	hbuf_add(&b, "<h2>In sintesi</h2><div class=\"kpi\">");
-	kpi(&b, &kpis, RM_APPLICATIONS, "Candidature");
-	kpi(&b, &kpis, RM_APPLICANTS, "Candidati distinti");
-	kpi(&b, &kpis, RM_SEATS, "Posti");
-	kpi(&b, &kpis, RM_SELECTED, "Selezionati");
-	kpi(&b, &kpis, RM_FILL_RATE, "Posti coperti");
-	kpi(&b, &kpis, RM_STARTED, "Tirocini avviati");
-	kpi(&b, &kpis, RM_DROPOUT_RATE, "Abbandoni");
-	kpi(&b, &kpis, RM_DAYS, "Giorni dalla scadenza alla selezione");
-	hbuf_add(&b, "</div>");
+	view_kpis(&b, &kpis);
 
 	if (geo_hidden)
 		hbuf_add(&b, "<p class=\"note\">Per un singolo Comune le aree sono pubblicate nei dati protetti per anno o "
