@@ -229,27 +229,53 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
 	" SUM(x.rkey), SUM(x.uniq * x.rkey), SUM(x.sel * x.rkey), SUM(x.sta * x.rkey), SUM(x.com * x.rkey)," \
 	" SUM(x.dro * x.rkey)"
 
-/* The portable recomputation (PostgreSQL): the application rows are
- * computed once into a temporary table (not WAL-logged, dropped at
- * commit); those are summed once per comune, call, month and the five
- * applicant attributes (rollup_base: a few rows per hundred
- * applications, every sum additive), and the comune, province and
- * attribute-pair rollups are GROUP BYs over that; the placements' over
- * the rows. The same expressions as ingest. Written as four GROUP BYs
- * straight over the joins, each application's record key (a SHA-256)
- * and selection day were computed for every rollup, attribute and sum
- * they appear in (~140 times an application): 730 s at 1 million.
- * rollup_base's key sums are cast back to BIGINT (32-bit keys, at most
- * 2^32 x the applications: far inside 64 bits): PostgreSQL's SUM of a
- * BIGINT is a NUMERIC, and the GROUP BYs over the base then added
- * NUMERICs, most of their time. */
-#define BASE_SUMS "SUM(x.n), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days)," \
+/*
+ * The portable recomputation (PostgreSQL). The raw rows are read once:
+ * one GROUP BY with eight grouping sets (rollup_sets) sums every
+ * application into its comune x call x month cell, once for all and
+ * once by each of the five applicant attributes (the rows of
+ * rollup_comune), into its placement x month cell (split by comune,
+ * call and area, as many rows unless the data disagree), and into its
+ * province x call x month x all five attributes cell (the base of the
+ * attribute pairs); its record key (a SHA-256) and selection day are
+ * computed once per application. The four rollups are then small GROUP
+ * BYs over those sums (every sum additive, MIN of MINs the MIN): the
+ * provinces over the comuni, the pairs over the province base (ten
+ * rows each), the placements regrouped by placement and month. The key
+ * sums are cast back to BIGINT (32-bit keys, at most 2^32 x the
+ * applications: far inside 64 bits; PostgreSQL's SUM of a BIGINT is a
+ * NUMERIC, and adding NUMERICs took most of the later GROUP BYs' time).
+ * The history: four GROUP BYs straight over the joins, each key and
+ * day computed ~140 times an application: 730 s at 1 million; then the
+ * rows into a temporary table, summed by comune x call x month x all
+ * five attributes (nearly a row per application) and cross-joined with
+ * the attributes (RELIABILITY.md "At scale": 149 s at 1 million).
+ */
+#define SET_SUMS "COUNT(*) AS n, SUM(x.uniq) AS uniq, SUM(x.sel) AS sel, SUM(x.sta) AS sta, SUM(x.com) AS com," \
+	" SUM(x.dro) AS dro, SUM(x.days) AS days, CAST(SUM(x.rkey) AS BIGINT) AS rkey," \
+	" CAST(SUM(x.uniq * x.rkey) AS BIGINT) AS k_uniq, CAST(SUM(x.sel * x.rkey) AS BIGINT) AS k_sel," \
+	" CAST(SUM(x.sta * x.rkey) AS BIGINT) AS k_sta, CAST(SUM(x.com * x.rkey) AS BIGINT) AS k_com," \
+	" CAST(SUM(x.dro * x.rkey) AS BIGINT) AS k_dro"
+#define CELL "x.comune, x.province, x.region, x.call_id, x.month"
+/* Which grouping set a row of rollup_sets came from: kind 'c' a comune
+ * cell (attr and value set), 'p' a placement, 'b' the province base. */
+#define SET_KIND "CASE WHEN GROUPING(x.placement_code) = 0 THEN 'p' WHEN GROUPING(x.comune) = 1 THEN 'b' ELSE 'c' END"
+#define SET_ATTR "CASE WHEN GROUPING(x.comune) = 1 OR GROUPING(x.placement_code) = 0 THEN NULL" \
+	" WHEN GROUPING(x.v_status) = 0 THEN 'applicant_status' WHEN GROUPING(x.v_age) = 0 THEN 'age_band'" \
+	" WHEN GROUPING(x.v_sex) = 0 THEN 'sex' WHEN GROUPING(x.v_edu) = 0 THEN 'education'" \
+	" WHEN GROUPING(x.v_res) = 0 THEN 'residence' ELSE '' END"
+#define SET_VALUE "CASE WHEN GROUPING(x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res) = 31 THEN ''" \
+	" WHEN GROUPING(x.v_status) = 0 THEN x.v_status WHEN GROUPING(x.v_age) = 0 THEN x.v_age" \
+	" WHEN GROUPING(x.v_sex) = 0 THEN x.v_sex WHEN GROUPING(x.v_edu) = 0 THEN x.v_edu ELSE x.v_res END"
+#define SETS_SUMS "SUM(x.n), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days)," \
 	" SUM(x.sel), SUM(x.rkey), SUM(x.k_uniq), SUM(x.k_sel), SUM(x.k_sta), SUM(x.k_com), SUM(x.k_dro)"
-#define BASE_FROM " FROM rollup_base x"
+#define SETS_COPY "x.n, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel, x.rkey, x.k_uniq, x.k_sel, x.k_sta," \
+	" x.k_com, x.k_dro"
 const char *const rollup_rebuild_sql[] = {
-	/* The GROUP BYs over a million rows spill to disk in the default
-	 * 4 MB (for this transaction only). */
-	"SET LOCAL work_mem = '256MB'",
+	/* The GROUP BYs keep their cells in memory (for this transaction
+	 * only: hash tables of a few hundred MB at 10 million; PostgreSQL
+	 * spills to disk past them). */
+	"SET LOCAL work_mem = '512MB'",
 	"DELETE FROM rollup_comune",
 	"DELETE FROM rollup_province",
 	"DELETE FROM rollup_placement",
@@ -261,31 +287,27 @@ const char *const rollup_rebuild_sql[] = {
 	" FROM usage_count u LEFT JOIN comune c ON c.istat = u.comune GROUP BY 1, 2, 3, 4, 5",
 	"INSERT INTO rollup_funnel_province (province, region, month, event, n)"
 	" SELECT province, MIN(region), month, event, SUM(n) FROM rollup_funnel GROUP BY province, month, event",
-	"DROP TABLE IF EXISTS pg_temp.rollup_rows",
-	"DROP TABLE IF EXISTS pg_temp.rollup_base",
-	"CREATE TEMPORARY TABLE rollup_rows ON COMMIT DROP AS SELECT " APP_COLUMNS APP_FROM,
+	"DROP TABLE IF EXISTS pg_temp.rollup_sets",
+	"CREATE TEMPORARY TABLE rollup_sets ON COMMIT DROP AS SELECT " SET_KIND " AS kind, " SET_ATTR " AS attr, "
+	SET_VALUE " AS value, x.comune, x.province, x.region, x.call_id, x.month, x.placement_code, x.area,"
+	" x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res, " SET_SUMS " FROM (SELECT " APP_COLUMNS APP_FROM ") x"
+	" GROUP BY GROUPING SETS ((" CELL "), (" CELL ", x.v_status), (" CELL ", x.v_age), (" CELL ", x.v_sex),"
+	" (" CELL ", x.v_edu), (" CELL ", x.v_res), (x.placement_code, " CELL ", x.area),"
+	" (x.province, x.region, x.call_id, x.month, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res))",
+	"INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
+	" SELECT x.attr, x.value, x.comune, x.province, x.region, x.call_id, x.month, " SETS_COPY
+	" FROM rollup_sets x WHERE x.kind = 'c'",
+	"INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
+	" SELECT x.attr, x.value, x.province, MIN(x.region), x.call_id, x.month, " SETS_SUMS
+	" FROM rollup_sets x WHERE x.kind = 'c' GROUP BY 1, 2, 3, 5, 6",
 	"INSERT INTO rollup_placement (placement_code, month, comune, province, region, call_id, area, " MEASURES ")"
 	" SELECT x.placement_code, x.month, MIN(x.comune), MIN(x.province), MIN(x.region), MIN(x.call_id),"
-	" MIN(x.area), " SUMS " FROM rollup_rows x GROUP BY 1, 2",
-	"CREATE TEMPORARY TABLE rollup_base ON COMMIT DROP AS SELECT x.comune, x.province, x.region, x.call_id,"
-	" x.month, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res, COUNT(*) AS n, SUM(x.uniq) AS uniq,"
-	" SUM(x.sel) AS sel, SUM(x.sta) AS sta, SUM(x.com) AS com, SUM(x.dro) AS dro, SUM(x.days) AS days,"
-	" CAST(SUM(x.rkey) AS BIGINT) AS rkey, CAST(SUM(x.uniq * x.rkey) AS BIGINT) AS k_uniq,"
-	" CAST(SUM(x.sel * x.rkey) AS BIGINT) AS k_sel, CAST(SUM(x.sta * x.rkey) AS BIGINT) AS k_sta,"
-	" CAST(SUM(x.com * x.rkey) AS BIGINT) AS k_com, CAST(SUM(x.dro * x.rkey) AS BIGINT) AS k_dro"
-	" FROM rollup_rows x GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-	"WITH " ATTRS " INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
-	" SELECT attrs.attr, " ATTR_VALUE ", x.comune, MIN(x.province), MIN(x.region), x.call_id, x.month, " BASE_SUMS
-	BASE_FROM ", attrs GROUP BY 1, 2, 3, 6, 7",
-	"WITH " ATTRS " INSERT INTO rollup_province (attr, value, province, region, call_id, month, " MEASURES ")"
-	" SELECT attrs.attr, " ATTR_VALUE ", x.province, MIN(x.region), x.call_id, x.month, " BASE_SUMS
-	BASE_FROM ", attrs GROUP BY 1, 2, 3, 5, 6",
+	" MIN(x.area), " SETS_SUMS " FROM rollup_sets x WHERE x.kind = 'p' GROUP BY 1, 2",
 	"WITH " PAIRS " INSERT INTO rollup_attr2 (attr, value, attr2, value2, province, region, call_id, month, "
 	MEASURES ") SELECT pairs.a1, " VALUE_OF("pairs.a1") ", pairs.a2, " VALUE_OF("pairs.a2") ", x.province,"
-	" MIN(x.region), x.call_id, x.month, " BASE_SUMS BASE_FROM ", pairs"
+	" MIN(x.region), x.call_id, x.month, " SETS_SUMS " FROM rollup_sets x, pairs WHERE x.kind = 'b'"
 	" GROUP BY 1, 2, 3, 4, 5, 7, 8",
-	"DROP TABLE pg_temp.rollup_base",
-	"DROP TABLE pg_temp.rollup_rows",
+	"DROP TABLE pg_temp.rollup_sets",
 	NULL
 };
 
