@@ -256,7 +256,18 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
 	" CAST(SUM(x.uniq * x.rkey) AS BIGINT) AS k_uniq, CAST(SUM(x.sel * x.rkey) AS BIGINT) AS k_sel," \
 	" CAST(SUM(x.sta * x.rkey) AS BIGINT) AS k_sta, CAST(SUM(x.com * x.rkey) AS BIGINT) AS k_com," \
 	" CAST(SUM(x.dro * x.rkey) AS BIGINT) AS k_dro"
-#define CELL "x.comune, x.province, x.region, x.call_id, x.month"
+/* Every grouping set is summed in a hash table, in the one pass. The
+ * planner estimates every application its own cell in each set (its
+ * expressions have no statistics: 170 million at 10 million), thinks
+ * the tables will not fit and sorts the rows once per set instead (at
+ * 10 million: seven sorts of 10 million rows); told the memory was
+ * there (hash_mem_multiplier), it sized each table for those cells (7
+ * GB of empty buckets). The cells are far fewer (every comune x call x
+ * month x value). A constant of a type that can be hashed but not
+ * sorted (xid), in every set, leaves it hashing as the only plan, and
+ * the tables grow from the memory they are given, as they fill. */
+#define NOSORT "CAST('0' AS xid), "
+#define CELL NOSORT "x.comune, x.province, x.region, x.call_id, x.month"
 /* Which grouping set a row of rollup_sets came from: kind 'c' a comune
  * cell (attr and value set), 'p' a placement, 'b' the province base. */
 #define SET_KIND "CASE WHEN GROUPING(x.placement_code) = 0 THEN 'p' WHEN GROUPING(x.comune) = 1 THEN 'b' ELSE 'c' END"
@@ -267,13 +278,13 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
 #define SET_VALUE "CASE WHEN GROUPING(x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res) = 31 THEN ''" \
 	" WHEN GROUPING(x.v_status) = 0 THEN x.v_status WHEN GROUPING(x.v_age) = 0 THEN x.v_age" \
 	" WHEN GROUPING(x.v_sex) = 0 THEN x.v_sex WHEN GROUPING(x.v_edu) = 0 THEN x.v_edu ELSE x.v_res END"
+#define PCELL NOSORT "x.province, x.region, x.call_id, x.month"
 #define SETS_SUMS "SUM(x.n), SUM(x.uniq), SUM(x.sel), SUM(x.sta), SUM(x.com), SUM(x.dro), SUM(x.days)," \
 	" SUM(x.sel), SUM(x.rkey), SUM(x.k_uniq), SUM(x.k_sel), SUM(x.k_sta), SUM(x.k_com), SUM(x.k_dro)"
 #define SETS_COPY "x.n, x.uniq, x.sel, x.sta, x.com, x.dro, x.days, x.sel, x.rkey, x.k_uniq, x.k_sel, x.k_sta," \
 	" x.k_com, x.k_dro"
 const char *const rollup_rebuild_sql[] = {
-	/* The GROUP BYs keep their cells in memory (for this transaction
-	 * only: hash tables of a few hundred MB at 10 million; PostgreSQL
+	/* For this transaction only: the GROUP BYs' hash tables (PostgreSQL
 	 * spills to disk past them). */
 	"SET LOCAL work_mem = '512MB'",
 	"DELETE FROM rollup_comune",
@@ -292,8 +303,8 @@ const char *const rollup_rebuild_sql[] = {
 	SET_VALUE " AS value, x.comune, x.province, x.region, x.call_id, x.month, x.placement_code, x.area,"
 	" x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res, " SET_SUMS " FROM (SELECT " APP_COLUMNS APP_FROM ") x"
 	" GROUP BY GROUPING SETS ((" CELL "), (" CELL ", x.v_status), (" CELL ", x.v_age), (" CELL ", x.v_sex),"
-	" (" CELL ", x.v_edu), (" CELL ", x.v_res), (x.placement_code, " CELL ", x.area),"
-	" (x.province, x.region, x.call_id, x.month, x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res))",
+	" (" CELL ", x.v_edu), (" CELL ", x.v_res), (" CELL ", x.placement_code, x.area),"
+	" (" PCELL ", x.v_status, x.v_age, x.v_sex, x.v_edu, x.v_res))",
 	"INSERT INTO rollup_comune (attr, value, comune, province, region, call_id, month, " MEASURES ")"
 	" SELECT x.attr, x.value, x.comune, x.province, x.region, x.call_id, x.month, " SETS_COPY
 	" FROM rollup_sets x WHERE x.kind = 'c'",
