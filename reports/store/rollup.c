@@ -263,7 +263,7 @@ const char rollup_queued_rows_sql[] = "SELECT " APP_COLUMNS " FROM rollup_pendin
  * 10 million: seven sorts of 10 million rows); told the memory was
  * there (hash_mem_multiplier), it sized each table for those cells
  * (3.4 GB of empty buckets, 586 s against 327 s). The cells are far
- * fewer (at 10 million about 220,000 in all). A constant of a type that
+ * fewer (at 10 million 176,000 comune cells). A constant of a type that
  * can be hashed but not sorted (xid), in every set, leaves hashing as
  * the only plan, and the tables grow as they fill. */
 #define NOSORT "CAST('0' AS xid), "
