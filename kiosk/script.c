@@ -642,10 +642,29 @@ static int verb_expect_words_whole(struct script *s, const char *verb, char *arg
 	return 0;
 }
 
+/* The field's label, the field and its error (when shown) fit the
+ * panel together, the keyboard's top its bottom when it is up. */
+static int label_fits(struct kiosk *k, const struct ui_widget *w, struct ui_rect pr)
+{
+	const struct ui_widget *kb = visible(k, "keyboard");
+	int bottom = w->r.y + w->r.h, h = pr.h;
+	char owner[64];
+	for (int i = 0; i < k->ui.nwidgets; i++) {
+		const struct ui_widget *e = &k->ui.widgets[i];
+		const char *o = e->role == UI_ROLE_ALERT ? ui_alert_owner(&k->ui, e->id, owner, sizeof(owner)) : NULL;
+		if (e->visible && o && !strcmp(o, w->id) && e->r.y + e->r.h > bottom)
+			bottom = e->r.y + e->r.h;
+	}
+	if (kb && kb->r.y < pr.y + pr.h && kb->r.x < w->r.x + w->r.w && kb->r.x + kb->r.w > w->r.x)
+		h = kb->r.y - pr.y;
+	return bottom - (w->r.y - w->above) <= h;
+}
+
 /* expect-uncovered ID [PCT]: at least PCT% (default all) of the
  * widget's height is seen: inside its panel and the screen, and
  * above the on-screen keyboard when it is up (a field typed
- * into, the results filtering as the citizen types). */
+ * into, the results filtering as the citizen types). A field's label
+ * above it too, whenever the label, the field and its error fit. */
 static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 {
 	struct kiosk *k = s->k;
@@ -662,6 +681,12 @@ static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 		struct ui_rect pr = k->ui.panels[w->panel].r;
 		y0 = y0 > pr.y ? y0 : pr.y;
 		y1 = y1 < pr.y + pr.h ? y1 : pr.y + pr.h;
+		/* A field comes with its label above it, wholly in view (the
+		 * Ukrainian form at 480x800 200% showed the codice fiscale
+		 * with its label under the header). */
+		if (w->above > 0 && w->r.y - w->above < pr.y && label_fits(k, w, pr))
+			return fail(s, "the label of '%s' (y %d to %d) is cut: its panel shows y %d to %d", id,
+				    w->r.y - w->above, w->r.y, pr.y, pr.y + pr.h);
 	}
 	/* The keyboard covers what is above its top edge only where it is
 	 * (a landscape numeric pad sits beside the page). */

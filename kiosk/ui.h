@@ -78,6 +78,7 @@ struct ui_widget {
 	 * the marks (what dump and tests match). Frame arena or label. */
 	const char *text;
 	const char *lang;		/* content language (ui->lang when added), NULL: the UI's */
+	int above;			/* field: the height of its label, drawn above r */
 };
 
 /* A run of text in another language than the UI's inside a label (an
