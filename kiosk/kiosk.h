@@ -161,6 +161,7 @@ struct kiosk {
 
 	struct ui_scroll scroll;	/* the current screen's panel */
 	int bar_pending, bar_y;		/* portrait controls' bar (chrome_body) */
+	int header_bare;		/* this frame's compact header has no buttons' row */
 	int reach_gap[16];		/* per screen: room left at the bottom (flow_reach) */
 	int reach_used;			/* this frame's screen placed a flow_reach */
 	int64_t frame_ms_last;

@@ -698,20 +698,12 @@ static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
-/* expect-filled PCT: no empty band across the page (between the
- * header and the footer, no text, picture or control in it) is
- * taller than PCT% of the screen: room left by controls moved
- * low must be used, not left blank. */
-static int verb_expect_filled(struct script *s, const char *verb, char *arg)
+/* The tallest band from y0 to y1 across the screen with no text,
+ * picture or control in it. */
+static int empty_band(const struct ui *ui, int top, int bottom)
 {
-	struct kiosk *k = s->k;
-	struct ui *ui = &k->ui;
-	struct ui_rect pr;
-	int pct = atoi(arg), n = 0, gap = 0, y;
+	int n = 0, gap = 0, y;
 	static int y0[UI_MAX_CMDS + UI_MAX_WIDGETS], y1[UI_MAX_CMDS + UI_MAX_WIDGETS];
-	if (pct <= 0 || !ui->npanels)
-		return fail(s, "expect-filled needs PCT and a screen with a page");
-	pr = ui->panels[0].r;
 	for (int i = 0; i < ui->ncmds; i++) {
 		const struct ui_cmd *c = &ui->cmds[i];
 		if (c->kind == UI_CMD_TEXT || c->kind == UI_CMD_BITMAP) {
@@ -725,11 +717,11 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 			y0[n] = ui->widgets[i].r.y;
 			y1[n++] = ui->widgets[i].r.y + ui->widgets[i].r.h;
 		}
-	/* Walk down the page: the lowest point covered so far. */
-	for (y = pr.y;;) {
+	/* Walk down: the lowest point covered so far. */
+	for (y = top;;) {
 		int next = -1, reach = y;
 		for (int i = 0; i < n; i++) {
-			if (y1[i] <= y || y0[i] >= pr.y + pr.h)
+			if (y1[i] <= y || y0[i] >= bottom)
 				continue;
 			if (y0[i] <= y) {
 				if (y1[i] > reach)
@@ -743,15 +735,43 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 			continue;
 		}
 		if (next < 0)
-			next = pr.y + pr.h;
+			next = bottom;
 		if (next - y > gap)
 			gap = next - y;
-		if (next >= pr.y + pr.h)
+		if (next >= bottom)
 			break;
 		y = next;
 	}
+	return gap;
+}
+
+/* expect-filled PCT: no empty band across the page (between the
+ * header and the footer, no text, picture or control in it) is
+ * taller than PCT% of the screen: room left by controls moved
+ * low must be used, not left blank. */
+static int verb_expect_filled(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int pct = atoi(arg), gap;
+	if (pct <= 0 || !ui->npanels)
+		return fail(s, "expect-filled needs PCT and a screen with a page");
+	gap = empty_band(ui, ui->panels[0].r.y, ui->panels[0].r.y + ui->panels[0].r.h);
 	return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) across the page, want at most %d%%",
 						gap, gap * 100 / ui->h, pct);
+}
+
+/* expect-header-filled PX: above the page (the header), no empty band
+ * is taller than PX px (the compact header on browse at 480x800 kept
+ * an empty row of 50 px where other screens put Back and Continue). */
+static int verb_expect_header_filled(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int px = atoi(arg), gap;
+	if (px <= 0 || !ui->npanels)
+		return fail(s, "expect-header-filled needs PX and a screen with a page");
+	gap = empty_band(ui, 0, ui->panels[0].r.y);
+	return gap <= px ? 0 : fail(s, "an empty band of %d px in the header (above y %d), want at most %d px", gap,
+				    ui->panels[0].r.y, px);
 }
 
 static int verb_expect(struct script *s, const char *verb, char *arg)
@@ -1138,6 +1158,7 @@ static const struct verb {
 	{ "expect-words-whole", verb_expect_words_whole },
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
+	{ "expect-header-filled", verb_expect_header_filled },
 	{ "expect", verb_expect },
 	{ "expect-not", verb_expect_not },
 	{ "expect-checked", verb_expect_checked },

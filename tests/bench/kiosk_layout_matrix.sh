@@ -66,6 +66,7 @@ expect-screen browse
 tap search
 type citta ragazzi
 shot browse-keyboard
+expect-header-filled 30
 expect-targets
 tap key:hide
 reveal placement:UI-015146-001
