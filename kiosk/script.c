@@ -760,6 +760,16 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 						gap, gap * 100 / ui->h, pct);
 }
 
+/* expect-labels-grown: no key's word was set smaller than its size to
+ * fit its key this frame (labels grow with the text, never shrink:
+ * "Cancella" on the narrow keyboard at 200%). */
+static int verb_expect_labels_grown(struct script *s, const char *verb, char *arg)
+{
+	if (s->k->ui.label_shrunk[0])
+		return fail(s, "the label '%s' was shrunk to fit its key", s->k->ui.label_shrunk);
+	return 0;
+}
+
 /* expect-header-filled PX: above the page (the header), no empty band
  * is taller than PX px (the compact header on browse at 480x800 kept
  * an empty row of 50 px where other screens put Back and Continue). */
@@ -1159,6 +1169,7 @@ static const struct verb {
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
 	{ "expect-header-filled", verb_expect_header_filled },
+	{ "expect-labels-grown", verb_expect_labels_grown },
 	{ "expect", verb_expect },
 	{ "expect-not", verb_expect_not },
 	{ "expect-checked", verb_expect_checked },

@@ -184,6 +184,7 @@ void ui_frame_begin(struct ui *ui)
 	ui->ncmds = 0;
 	ui->arena_used = 0;
 	ui->word_cut[0] = 0;
+	ui->label_shrunk[0] = 0;
 	ui->clip_on = 0;
 	ui->panel = -1;
 	ui->npanels = 0;

@@ -67,6 +67,7 @@ tap search
 type citta ragazzi
 shot browse-keyboard
 expect-header-filled 30
+expect-labels-grown
 expect-targets
 tap key:hide
 reveal placement:UI-015146-001
@@ -96,6 +97,7 @@ tap field:cf
 type VRDLCU95A41F205X
 expect error:cf
 shot form-cf-error
+expect-labels-grown
 expect-uncovered field:cf
 expect-uncovered error:cf
 expect-uncovered back

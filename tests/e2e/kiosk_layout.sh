@@ -14,5 +14,5 @@
 set -u
 TOP=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O=${O:-build}
-export O MATRIX_COMBOS="1920x1080 uk 200 normal;1280x800 uk 200 normal;800x480 uk 200 normal;800x480 en 200 normal;800x480 it 100 normal;480x800 uk 200 normal"
+export O MATRIX_COMBOS="1920x1080 uk 200 normal;1280x800 uk 200 normal;800x480 uk 200 normal;800x480 en 200 normal;800x480 it 100 normal;480x800 uk 200 normal;480x800 it 200 normal"
 exec bash "$TOP/tests/bench/kiosk_layout_matrix.sh"
