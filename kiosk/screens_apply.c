@@ -338,8 +338,10 @@ void form_enter(struct kiosk *k)
 	kiosk_count(k, "form");
 	/* The health card has filled the codice fiscale: the form opens on
 	 * the first field it left empty, the given name, keyboard up (a tap
-	 * and a keypad press less; issue 22). */
-	if (k->c.card && k->cf_valid && !k->c.given_name[0]) {
+	 * and a keypad press less; issue 22). So it does for whoever moves
+	 * with the keypad and the voice guide, card or not (149 presses to
+	 * the receipt without the card, 148 now). */
+	if (((k->c.card && k->cf_valid) || (k->speech_on && k->speech_private)) && !k->c.given_name[0]) {
 		ui_focus(&k->ui, "field:given_name");
 		k->focus_polite = 1;
 	}
