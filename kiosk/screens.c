@@ -380,6 +380,7 @@ static void browse_load(struct kiosk *k, int more)
 			search_post(k->search, &f, NULL, ++k->search_gen);
 			k->search_pending = 1;
 			k->search_posted_ms = k->ui.in.now_ms;
+			k->searching_said = 0;
 			k->search_posted_us = mono_now_us();
 		} else if (!k->search_pending && k->search_more_gen != k->search_gen && !k->list.complete) {
 			search_post(k->search, &f, &k->list, k->search_gen);
@@ -749,6 +750,11 @@ void browse_frame(struct kiosk *k)
 		 * count. */
 		flow_text(k, &f, "searching", _("Searching…"), UI_FONT_SEMIBOLD, 30, C_MUTED);
 		count[0] = 0;
+		/* A long search is heard too, once (not the first, empty list's). */
+		if (k->speech_on && k->list.n > 0 && !k->searching_said) {
+			kiosk_say_polite(k, _("Searching…"));
+			k->searching_said = 1;
+		}
 	} else if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),

@@ -16,6 +16,7 @@
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
 #include "kiosk/printer.h"
+#include "kiosk/search.h"
 #include "kiosk/sync.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +42,8 @@ struct script {
 	int layout_always;		/* "# layout: every step" */
 	int presses;			/* key lines so far (expect-presses) */
 	int taps;			/* taps so far, the keyboard's included (expect-taps) */
+	FILE *lock_in;			/* lock-db: the sqlite3 process's input */
+	pid_t lock_pid;			/* ... and its id */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1142,6 +1146,109 @@ static int verb_stats(struct script *s, const char *verb, char *arg)
 	return stats(s, arg);
 }
 
+/* Whether another connection holds the database's write lock: a
+ * BEGIN IMMEDIATE of our own, not waiting, is refused. */
+static int db_write_locked(const char *path)
+{
+	sqlite3 *probe = NULL;
+	int rc, locked = 0;
+	if (sqlite3_open_v2(path, &probe, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(probe, 0);
+		rc = sqlite3_exec(probe, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		locked = rc == SQLITE_BUSY;
+		if (rc == SQLITE_OK)
+			sqlite3_exec(probe, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_close(probe);
+	return locked;
+}
+
+/* lock-db: a real sqlite3 process takes the kiosk database's write lock
+ * (BEGIN IMMEDIATE) and keeps it until unlock-db, as the dote command
+ * or a backup would; a Send waits for it. Returns when the lock is held
+ * (at most 10 s). Frames no longer wait for the workers meanwhile. */
+static int verb_lock_db(struct script *s, const char *verb, char *arg)
+{
+	int fds[2];
+	if (s->lock_in)
+		return fail(s, "lock-db: already locked");
+	if (pipe(fds))
+		return fail(s, "lock-db: pipe: %s", strerror(errno));
+	s->lock_pid = fork();
+	if (s->lock_pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("sqlite3", "sqlite3", s->k->db_path, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	if (s->lock_pid < 0 || !(s->lock_in = fdopen(fds[1], "w"))) {
+		if (s->lock_pid < 0)
+			close(fds[1]);
+		return fail(s, "lock-db: cannot start sqlite3");
+	}
+	fprintf(s->lock_in, ".timeout 10000\nBEGIN IMMEDIATE;\n");
+	fflush(s->lock_in);
+	printf("lock-db: sqlite3 pid %d\n", (int)s->lock_pid);
+	fflush(stdout);
+	for (int i = 0; i < 500; i++) {
+		struct timespec ts = { 0, 20 * 1000000L };
+		if (db_write_locked(s->k->db_path)) {
+			s->k->hold_background = 1;
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return fail(s, "lock-db: the lock was not taken in 10 s");
+}
+
+/* unlock-db: the sqlite3 process commits and quits; then the workers
+ * are waited for (at most 30 s) and half a second of frames run. */
+static int verb_unlock_db(struct script *s, const char *verb, char *arg)
+{
+	int st = 0;
+	if (!s->lock_in)
+		return fail(s, "unlock-db: not locked");
+	fprintf(s->lock_in, "COMMIT;\n.quit\n");
+	fclose(s->lock_in);
+	s->lock_in = NULL;
+	waitpid(s->lock_pid, &st, 0);
+	s->k->hold_background = 0;
+	if (kiosk_background_wait(s->k, 30000))
+		return fail(s, "unlock-db: the workers did not finish in 30 s");
+	platform_advance(s->p, 500);
+	return 0;
+}
+
+/* hold-search on|off: the search worker's next job waits (a search
+ * slower than the frame) until off. A debug hook of DEVELOPER builds
+ * (kiosk/search.h search_hold()): elsewhere the script ends there with
+ * a SKIP. */
+static int verb_hold_search(struct script *s, const char *verb, char *arg)
+{
+	int on = !strcmp(arg, "on");
+	if (!s->k->search || search_hold(s->k->search, on)) {
+		str_fmt(s->why, sizeof(s->why), "hold-search: only in DEVELOPER builds with the search thread");
+		return 2;
+	}
+	s->k->hold_background = on;
+	if (!on) {
+		if (kiosk_background_wait(s->k, 30000))
+			return fail(s, "hold-search off: the search did not finish in 30 s");
+		platform_advance(s->p, 100);
+	}
+	return 0;
+}
+
+/* serve: the script ends in the kiosk's own event loop (real time),
+ * until it is stopped (SIGTERM, SIGINT): a test stops it from outside. */
+static int verb_serve(struct script *s, const char *verb, char *arg)
+{
+	platform_run(s->p);
+	return 0;
+}
+
 /* The verbs, as kiosk/README.md lists them (git's commands[]). */
 static const struct verb {
 	const char *name;
@@ -1205,6 +1312,10 @@ static const struct verb {
 	{ "stats", verb_stats },
 	{ "stats-reset", verb_stats_reset },
 	{ "floor", verb_floor },
+	{ "lock-db", verb_lock_db },
+	{ "unlock-db", verb_unlock_db },
+	{ "hold-search", verb_hold_search },
+	{ "serve", verb_serve },
 };
 
 static int run_line(struct script *s, const char *verb, char *arg)
@@ -1219,7 +1330,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 {
 	struct script s = { .p = p, .k = k, .shots = shots };
 	char line[2048], verb[SCRIPT_VERB_MAX], *arg;
-	int lineno = 0, rc = 0, r;
+	int lineno = 0, rc = 0, r, ran;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return error("cannot open script %s: %s", path, strerror(errno));
@@ -1236,7 +1347,13 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		r = script_parse_line(line, verb, &arg);
 		if (!r)
 			continue;
-		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s) || check_overlap(&s) ||
+		ran = r > 0 ? run_line(&s, verb, arg) : fail(&s, "unknown verb");
+		if (ran == 2) {
+			/* A verb this build cannot run: the rest is skipped. */
+			printf("SKIP %s:%d: %s\n", path, lineno, s.why);
+			break;
+		}
+		if (ran || check_alerts(&s) || check_overlap(&s) ||
 		    (s.layout_always && strncmp(verb, "expect", 6) && strcmp(verb, "shot") && strcmp(verb, "dump") &&
 		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
@@ -1249,5 +1366,11 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		}
 	}
 	fclose(f);
+	if (s.lock_in) {
+		/* Not unlocked: the sqlite3 process ends without committing. */
+		fclose(s.lock_in);
+		waitpid(s.lock_pid, NULL, 0);
+		s.k->hold_background = 0;
+	}
 	return rc;
 }
