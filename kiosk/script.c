@@ -44,6 +44,7 @@ struct script {
 	int taps;			/* taps so far, the keyboard's included (expect-taps) */
 	FILE *lock_in;			/* lock-db: the sqlite3 process's input */
 	pid_t lock_pid;			/* ... and its id */
+	int served;			/* serve ran: a lock held is the test's to end */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1242,9 +1243,12 @@ static int verb_hold_search(struct script *s, const char *verb, char *arg)
 }
 
 /* serve: the script ends in the kiosk's own event loop (real time),
- * until it is stopped (SIGTERM, SIGINT): a test stops it from outside. */
+ * until it is stopped (SIGTERM, SIGINT): a test stops it from outside.
+ * A lock-db still held stays so: the test ends that sqlite3 process by
+ * the id lock-db printed. */
 static int verb_serve(struct script *s, const char *verb, char *arg)
 {
+	s->served = 1;
 	platform_run(s->p);
 	return 0;
 }
@@ -1366,7 +1370,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		}
 	}
 	fclose(f);
-	if (s.lock_in) {
+	if (s.lock_in && !s.served) {
 		/* Not unlocked: the sqlite3 process ends without committing. */
 		fclose(s.lock_in);
 		waitpid(s.lock_pid, NULL, 0);
