@@ -393,7 +393,9 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			int px = label_px(ui, label, r.h), tw, lh;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
 			if (tw > r.w - 8 && tw > 0) {
-				if (!ui->label_shrunk[0])
+				/* A named key's word (a wide letter, "w" at 200%,
+				 * may lose a few pixels to its key). */
+				if (!ui->label_shrunk[0] && label != shown)
 					str_fmt(ui->label_shrunk, sizeof(ui->label_shrunk), "%s", label);
 				px = px * (r.w - 8) / tw;
 			}

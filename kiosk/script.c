@@ -765,8 +765,8 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 						gap, gap * 100 / ui->h, pct);
 }
 
-/* expect-labels-grown: no key's word was set smaller than its size to
- * fit its key this frame (labels grow with the text, never shrink:
+/* expect-labels-grown: no named key's word (Delete, Space, Hide...) was
+ * set smaller than its size to fit its key this frame (labels grow with the text, never shrink:
  * "Cancella" on the narrow keyboard at 200%). */
 static int verb_expect_labels_grown(struct script *s, const char *verb, char *arg)
 {
@@ -775,18 +775,20 @@ static int verb_expect_labels_grown(struct script *s, const char *verb, char *ar
 	return 0;
 }
 
-/* expect-header-filled PX: above the page (the header), no empty band
- * is taller than PX px (the compact header on browse at 480x800 kept
- * an empty row of 50 px where other screens put Back and Continue). */
+/* expect-header-filled PCT: above the page (the header), no empty band
+ * is taller than PCT% of the screen's height (the compact header on
+ * browse at 480x800 kept an empty row of 56 px, 7%, where other
+ * screens put Back and Continue; the full header's margins at
+ * 1080x1920 200% are 40 px, 2%). */
 static int verb_expect_header_filled(struct script *s, const char *verb, char *arg)
 {
 	struct ui *ui = &s->k->ui;
-	int px = atoi(arg), gap;
-	if (px <= 0 || !ui->npanels)
-		return fail(s, "expect-header-filled needs PX and a screen with a page");
+	int pct = atoi(arg), gap;
+	if (pct <= 0 || !ui->npanels)
+		return fail(s, "expect-header-filled needs PCT and a screen with a page");
 	gap = empty_band(ui, 0, ui->panels[0].r.y);
-	return gap <= px ? 0 : fail(s, "an empty band of %d px in the header (above y %d), want at most %d px", gap,
-				    ui->panels[0].r.y, px);
+	return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) in the header (above y %d), want at most %d%%",
+						gap, gap * 100 / ui->h, ui->panels[0].r.y, pct);
 }
 
 static int verb_expect(struct script *s, const char *verb, char *arg)
