@@ -249,11 +249,15 @@ static void receipt_base_check(struct kiosk *k)
 
 /* SIGTERM (systemd's stop) and SIGINT: the main loop stops after its
  * frame; a Send under way then finishes its commit and its receipt
- * (main() stops the workers before anything else). */
+ * (main() stops the workers before anything else). With no loop to see
+ * it (start-up, a script: `timeout` must still end a stuck test), or
+ * once the loop has ended, the signal does what it did before. */
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	platform_request_stop();
+	if (!platform_request_stop()) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }
 
 static void stop_signals(void)

@@ -572,17 +572,19 @@ static int next_timeout(struct platform *p)
 	return (int)t;
 }
 
-static volatile sig_atomic_t stop_asked;
+static volatile sig_atomic_t stop_asked, in_loop;
 
-void platform_request_stop(void)
+int platform_request_stop(void)
 {
 	stop_asked = 1;
+	return in_loop;
 }
 
 int platform_run(struct platform *p)
 {
 	struct kiosk *k = p->k;
 	SDL_Event ev;
+	in_loop = 1;
 	step(p);
 	while (!k->quit) {
 		if (stop_asked) {
@@ -607,6 +609,7 @@ int platform_run(struct platform *p)
 			step(p);
 		sdnotify_watchdog();
 	}
+	in_loop = 0;
 	return k->quit;
 }
 

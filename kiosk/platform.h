@@ -33,8 +33,9 @@ void platform_close(struct platform *p);
  * (1 after a stop). */
 int platform_run(struct platform *p);
 /* Asks the event loop to stop after its frame (async-signal-safe: the
- * SIGTERM and SIGINT handler; seen within a second). */
-void platform_request_stop(void);
+ * SIGTERM and SIGINT handler; seen within a second). 0 when no event
+ * loop runs to see it (start-up, the scripted mode outside `serve`). */
+int platform_request_stop(void);
 
 /* Scripted driving (headless): each call runs the frames it causes. */
 void platform_touch(struct platform *p, int x, int y, int down);
