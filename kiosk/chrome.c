@@ -160,7 +160,10 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 	if (header_compact(k)) {
 		hl->nl = 0;
 		hl->rows = 1;
-		hl->h = compact_title_h(k) + compact_height(k);
+		/* A screen without Back and Continue while the keyboard is up
+		 * (browse: Hide puts it away) has no row for them. */
+		hl->h = compact_title_h(k) + (k->header_bare && compact_title_h(k) ? ui_px(&k->ui, 6)
+										   : compact_height(k));
 	}
 }
 

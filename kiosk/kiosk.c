@@ -584,10 +584,23 @@ void kiosk_release(struct kiosk *k)
 	catalog_list_free(&k->list);
 }
 
+void kiosk_workers_stop(struct kiosk *k)
+{
+	search_stop(k->search);
+	k->search = NULL;
+	send_stop(k->send);
+	k->send = NULL;
+	k->sending = 0;
+}
+
 int kiosk_background_wait(struct kiosk *k, int ms)
 {
-	int a = k->search ? search_wait(k->search, ms) : 0;
-	int b = k->send ? send_wait(k->send, ms) : 0;
+	int a;
+	int b;
+	if (k->hold_background)
+		return 0;
+	a = k->search ? search_wait(k->search, ms) : 0;
+	b = k->send ? send_wait(k->send, ms) : 0;
 	return a || b ? -1 : 0;
 }
 

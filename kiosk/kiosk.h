@@ -130,6 +130,10 @@ struct kiosk {
 	struct send *send;		/* the send worker (NULL: send in the frame) */
 	int sending;			/* review: an application is being saved */
 	int64_t sending_since;		/* since when (ms) */
+	int sending_said;		/* its "Saving…" note has been spoken */
+	int searching_said;		/* the search under way's "Searching…" has been spoken */
+	int hold_background;		/* scripted: a worker held on purpose (lock-db, hold-search):
+					 * frames do not wait for it (kiosk_background_wait) */
 	unsigned search_gen;		/* the last search posted */
 	unsigned search_more_gen;	/* a next page posted for that search */
 	int search_pending;		/* its first page has not come yet */
@@ -161,6 +165,7 @@ struct kiosk {
 
 	struct ui_scroll scroll;	/* the current screen's panel */
 	int bar_pending, bar_y;		/* portrait controls' bar (chrome_body) */
+	int header_bare;		/* this frame's compact header has no buttons' row */
 	int reach_gap[16];		/* per screen: room left at the bottom (flow_reach) */
 	int reach_used;			/* this frame's screen placed a flow_reach */
 	int64_t frame_ms_last;
@@ -229,9 +234,12 @@ extern const int kiosk_nscreens;
 /* Sets up state after cfg, db and ui are ready. Returns 0 or -1. */
 int kiosk_init(struct kiosk *k);
 void kiosk_release(struct kiosk *k);
+/* Stops the search and send workers (a Send under way finishes its
+ * commit and receipt first); the frames then search and send in place. */
+void kiosk_workers_stop(struct kiosk *k);
 /* Waits, at most ms milliseconds, for what runs beside the frames (a
  * search, a Send) to finish, so the scripted mode sees its result. 0, or -1 on
- * timeout. */
+ * timeout. At once while hold_background is set. */
 int kiosk_background_wait(struct kiosk *k, int ms);
 /* One frame: input is in k->ui.in. */
 void kiosk_frame(struct kiosk *k);

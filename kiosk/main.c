@@ -21,6 +21,7 @@
 #include "kiosk/sync.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,29 @@ static void receipt_base_check(struct kiosk *k)
 		warning("receipt address '%s' is not an absolute http(s) URL: receipts will have no QR code", base);
 }
 
+/* SIGTERM (systemd's stop) and SIGINT: the main loop stops after its
+ * frame; a Send under way then finishes its commit and its receipt
+ * (main() stops the workers before anything else). With no loop to see
+ * it (start-up, a script: `timeout` must still end a stuck test), or
+ * once the loop has ended, the signal does what it did before. */
+static void on_stop_signal(int sig)
+{
+	if (!platform_request_stop()) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+}
+
+static void stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -306,6 +330,7 @@ int main(int argc, char **argv)
 	if (kiosk_init(k))
 		goto out;
 	receipt_base_check(k);
+	stop_signals();
 	if (a.script) {
 		rc = script_run(p, k, a.script, a.shots);
 	} else {
@@ -313,7 +338,11 @@ int main(int argc, char **argv)
 	}
 out:
 	if (k) {
-		/* The voice guide plays through SDL audio: stop it first. */
+		/* The search and send workers first, before the window they
+		 * report to goes: a Send under way finishes its commit and its
+		 * receipt file. Then the voice guide, which plays through SDL
+		 * audio. */
+		kiosk_workers_stop(k);
 		speech_stop(k->speech);
 		k->speech = NULL;
 	}

@@ -54,7 +54,7 @@ static const char *const narrow[7][9] = {
 	{ "hide", "enter", NULL },
 };
 /* Their widths in keys (the words on Shift, Delete, Space, Hide and
- * Next keep their size). */
+ * Next keep their size): these, or more. */
 static int narrow_span(const char *name)
 {
 	if (!strcmp(name, "shift") || !strcmp(name, "backspace"))
@@ -115,6 +115,37 @@ static int label_px(const struct ui *ui, const char *label, int key_h)
 	if (px > key_h * 3 / 4)
 		px = key_h * 3 / 4;
 	return px < 10 ? 10 : px;
+}
+
+/* A narrow row's spans: a key with a word at least what its word needs
+ * at its size (Delete, "Cancella" or "Стерти" at 200% on 480x800, took
+ * two keys' width and a smaller word), the room taken from the row's
+ * widest key (Space, Next) down to what its own word needs. */
+static void narrow_spans(const struct ui *ui, const char *const *row, int unit, int key_h, int spans[9])
+{
+	int total = 0, flex = -1, flex_need = 1;
+	for (int c = 0; c < 9 && row[c]; c++) {
+		const char *label = key_label(row[c]);
+		int need = 1;
+		spans[c] = narrow_span(row[c]);
+		if (label != row[c]) {
+			int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, label_px(ui, label, key_h), label,
+						strlen(label));
+			while (need * unit < tw + 8 + osk_gap(ui) && need < 9)
+				need++;
+			if (spans[c] < need)
+				spans[c] = need;
+		}
+		if (flex < 0 || narrow_span(row[c]) > narrow_span(row[flex])) {
+			flex = c;
+			flex_need = need;
+		}
+		total += spans[c];
+	}
+	while (flex >= 0 && total > 9 && spans[flex] > flex_need) {
+		spans[flex]--;
+		total--;
+	}
 }
 
 /* The rows' height of a pad beside the page: keys a target tall (and
@@ -361,8 +392,13 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 			const char *label = key_label(shown);
 			int px = label_px(ui, label, r.h), tw, lh;
 			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
-			if (tw > r.w - 8 && tw > 0)
+			if (tw > r.w - 8 && tw > 0) {
+				/* A named key's word (a wide letter, "w" at 200%,
+				 * may lose a few pixels to its key). */
+				if (!ui->label_shrunk[0] && label != shown)
+					str_fmt(ui->label_shrunk, sizeof(ui->label_shrunk), "%s", label);
 				px = px * (r.w - 8) / tw;
+			}
 			if (px < 9)
 				px = 9;
 			lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
@@ -646,10 +682,11 @@ void osk_frame(struct kiosk *k)
 	} else if (osk_narrow(ui)) {
 		int unit = (ui->w - 2 * gap) / 9, x0 = (ui->w - unit * 9) / 2;
 		for (int r = 0; r < 7; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0;
+			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0, spans[9];
+			narrow_spans(ui, narrow[r], unit, rowh - gap, spans);
 			for (int c = 0; c < 9 && narrow[r][c]; c++) {
 				const char *name = narrow[r][c];
-				int span = narrow_span(name);
+				int span = spans[c];
 				if (!strcmp(name, "shift") && kind == FIELD_UPPER) {
 					x += unit;
 					continue;

@@ -16,6 +16,7 @@
 #include <SDL.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -571,12 +572,25 @@ static int next_timeout(struct platform *p)
 	return (int)t;
 }
 
+static volatile sig_atomic_t stop_asked, in_loop;
+
+int platform_request_stop(void)
+{
+	stop_asked = 1;
+	return in_loop;
+}
+
 int platform_run(struct platform *p)
 {
 	struct kiosk *k = p->k;
 	SDL_Event ev;
+	in_loop = 1;
 	step(p);
 	while (!k->quit) {
+		if (stop_asked) {
+			k->quit = 1;
+			break;
+		}
 		int run = 0;
 		if (SDL_WaitEventTimeout(&ev, next_timeout(p))) {
 			run = handle_event(p, &ev);
@@ -595,6 +609,7 @@ int platform_run(struct platform *p)
 			step(p);
 		sdnotify_watchdog();
 	}
+	in_loop = 0;
 	return k->quit;
 }
 

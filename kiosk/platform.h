@@ -29,8 +29,13 @@ struct platform_options {
  * size. Returns NULL after error(). */
 struct platform *platform_open(const struct platform_options *o, struct kiosk *k);
 void platform_close(struct platform *p);
-/* The event loop, until k->quit. Returns k->quit. */
+/* The event loop, until k->quit or a stop asked for. Returns k->quit
+ * (1 after a stop). */
 int platform_run(struct platform *p);
+/* Asks the event loop to stop after its frame (async-signal-safe: the
+ * SIGTERM and SIGINT handler; seen within a second). 0 when no event
+ * loop runs to see it (start-up, the scripted mode outside `serve`). */
+int platform_request_stop(void);
 
 /* Scripted driving (headless): each call runs the frames it causes. */
 void platform_touch(struct platform *p, int x, int y, int down);

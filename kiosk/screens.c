@@ -380,6 +380,7 @@ static void browse_load(struct kiosk *k, int more)
 			search_post(k->search, &f, NULL, ++k->search_gen);
 			k->search_pending = 1;
 			k->search_posted_ms = k->ui.in.now_ms;
+			k->searching_said = 0;
 			k->search_posted_us = mono_now_us();
 		} else if (!k->search_pending && k->search_more_gen != k->search_gen && !k->list.complete) {
 			search_post(k->search, &f, &k->list, k->search_gen);
@@ -673,7 +674,7 @@ static int browse_clear(struct kiosk *k, int x, int y, int maxw)
 void browse_frame(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
-	int top = chrome_header(k, NULL), x, w, y, card_h = card_height(ui), gap = ui_px(ui, 24);
+	int top, x, w, y, card_h = card_height(ui), gap = ui_px(ui, 24);
 	int used, first, i, cols = 1, cw, osk = osk_height(k);
 	/* Portrait: search, Filters and Clear sit in a dock low down, within
 	 * reach from a wheelchair, with the list above them; while the
@@ -685,6 +686,10 @@ void browse_frame(struct kiosk *k)
 	struct flow f;
 	char count[128];
 
+	/* With the keyboard up the dock has no Back: the compact header
+	 * keeps no empty row for it (56 px at uk 480x800 200%). */
+	k->header_bare = dock && osk;
+	top = chrome_header(k, NULL);
 	kiosk_column(k, &x, &w);
 	/* Wide screens show the cards in two columns, over the whole width. */
 	if (ui->w > ui->h && ui->w - 2 * ui_px(ui, 48) >= ui_px(ui, 1400 * (ui->text_scale > 1.0f ? ui->text_scale : 1.0f))) {
@@ -745,6 +750,11 @@ void browse_frame(struct kiosk *k)
 		 * count. */
 		flow_text(k, &f, "searching", _("Searching…"), UI_FONT_SEMIBOLD, 30, C_MUTED);
 		count[0] = 0;
+		/* A long search is heard too, once (not the first, empty list's). */
+		if (k->speech_on && k->list.n > 0 && !k->searching_said) {
+			kiosk_say_polite(k, _("Searching…"));
+			k->searching_said = 1;
+		}
 	} else if (k->list.n == 0) {
 		flow_text(k, &f, "no-results",
 			  _("No placements match. Try other words, or remove the filters."),
@@ -811,6 +821,7 @@ void browse_frame(struct kiosk *k)
 		if (browse_filtered(k) && !osk)
 			y += browse_clear(k, x, y, w) + pad;
 		browse_search(k, x, y, w, 1);
+		k->header_bare = 0;
 		if (osk)
 			return;
 	}

@@ -338,8 +338,10 @@ void form_enter(struct kiosk *k)
 	kiosk_count(k, "form");
 	/* The health card has filled the codice fiscale: the form opens on
 	 * the first field it left empty, the given name, keyboard up (a tap
-	 * and a keypad press less; issue 22). */
-	if (k->c.card && k->cf_valid && !k->c.given_name[0]) {
+	 * and a keypad press less; issue 22). So it does for whoever moves
+	 * with the keypad and the voice guide, card or not (149 presses to
+	 * the receipt without the card, 148 now). */
+	if (((k->c.card && k->cf_valid) || (k->speech_on && k->speech_private)) && !k->c.given_name[0]) {
 		ui_focus(&k->ui, "field:given_name");
 		k->focus_polite = 1;
 	}
@@ -682,6 +684,7 @@ static int submit_post(struct kiosk *k)
 	receipt_words_current(&j->words);
 	if (!send_post(k->send, j)) {
 		k->sending = 1;
+		k->sending_said = 0;
 		k->sending_since = k->ui.in.now_ms;
 		k->ui.animating = 1;
 		rc = 0;
@@ -804,6 +807,10 @@ void review_frame(struct kiosk *k)
 		/* Saving takes long (a slow disk): say so. */
 		f.y += ui_label(ui, "sending", _("Saving your application…"), (struct ui_rect){ f.x, f.y, f.w, 0 },
 				UI_FONT_SEMIBOLD, ui_font_px(ui, 30), C_TEXT) + ui_px(ui, 16);
+		/* Heard too, once a Send: the screen seems to do nothing. */
+		if (k->speech_on && !k->sending_said)
+			kiosk_say_polite(k, _("Saving your application…"));
+		k->sending_said = 1;
 	}
 	if (k->err.submit) {
 		f.y += ui_px(ui, 10);

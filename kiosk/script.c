@@ -16,6 +16,7 @@
 #include "kiosk/kiosk.h"
 #include "kiosk/platform.h"
 #include "kiosk/printer.h"
+#include "kiosk/search.h"
 #include "kiosk/sync.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +42,9 @@ struct script {
 	int layout_always;		/* "# layout: every step" */
 	int presses;			/* key lines so far (expect-presses) */
 	int taps;			/* taps so far, the keyboard's included (expect-taps) */
+	FILE *lock_in;			/* lock-db: the sqlite3 process's input */
+	pid_t lock_pid;			/* ... and its id */
+	int served;			/* serve ran: a lock held is the test's to end */
 };
 
 static int fail(struct script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -642,10 +647,29 @@ static int verb_expect_words_whole(struct script *s, const char *verb, char *arg
 	return 0;
 }
 
+/* The field's label, the field and its error (when shown) fit the
+ * panel together, the keyboard's top its bottom when it is up. */
+static int label_fits(struct kiosk *k, const struct ui_widget *w, struct ui_rect pr)
+{
+	const struct ui_widget *kb = visible(k, "keyboard");
+	int bottom = w->r.y + w->r.h, h = pr.h;
+	char owner[64];
+	for (int i = 0; i < k->ui.nwidgets; i++) {
+		const struct ui_widget *e = &k->ui.widgets[i];
+		const char *o = e->role == UI_ROLE_ALERT ? ui_alert_owner(&k->ui, e->id, owner, sizeof(owner)) : NULL;
+		if (e->visible && o && !strcmp(o, w->id) && e->r.y + e->r.h > bottom)
+			bottom = e->r.y + e->r.h;
+	}
+	if (kb && kb->r.y < pr.y + pr.h && kb->r.x < w->r.x + w->r.w && kb->r.x + kb->r.w > w->r.x)
+		h = kb->r.y - pr.y;
+	return bottom - (w->r.y - w->above) <= h;
+}
+
 /* expect-uncovered ID [PCT]: at least PCT% (default all) of the
  * widget's height is seen: inside its panel and the screen, and
  * above the on-screen keyboard when it is up (a field typed
- * into, the results filtering as the citizen types). */
+ * into, the results filtering as the citizen types). A field's label
+ * above it too, whenever the label, the field and its error fit. */
 static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 {
 	struct kiosk *k = s->k;
@@ -662,6 +686,12 @@ static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 		struct ui_rect pr = k->ui.panels[w->panel].r;
 		y0 = y0 > pr.y ? y0 : pr.y;
 		y1 = y1 < pr.y + pr.h ? y1 : pr.y + pr.h;
+		/* A field comes with its label above it, wholly in view (the
+		 * Ukrainian form at 480x800 200% showed the codice fiscale
+		 * with its label under the header). */
+		if (w->above > 0 && w->r.y - w->above < pr.y && label_fits(k, w, pr))
+			return fail(s, "the label of '%s' (y %d to %d) is cut: its panel shows y %d to %d", id,
+				    w->r.y - w->above, w->r.y, pr.y, pr.y + pr.h);
 	}
 	/* The keyboard covers what is above its top edge only where it is
 	 * (a landscape numeric pad sits beside the page). */
@@ -673,20 +703,12 @@ static int verb_expect_uncovered(struct script *s, const char *verb, char *arg)
 	return 0;
 }
 
-/* expect-filled PCT: no empty band across the page (between the
- * header and the footer, no text, picture or control in it) is
- * taller than PCT% of the screen: room left by controls moved
- * low must be used, not left blank. */
-static int verb_expect_filled(struct script *s, const char *verb, char *arg)
+/* The tallest band from y0 to y1 across the screen with no text,
+ * picture or control in it. */
+static int empty_band(const struct ui *ui, int top, int bottom)
 {
-	struct kiosk *k = s->k;
-	struct ui *ui = &k->ui;
-	struct ui_rect pr;
-	int pct = atoi(arg), n = 0, gap = 0, y;
+	int n = 0, gap = 0, y;
 	static int y0[UI_MAX_CMDS + UI_MAX_WIDGETS], y1[UI_MAX_CMDS + UI_MAX_WIDGETS];
-	if (pct <= 0 || !ui->npanels)
-		return fail(s, "expect-filled needs PCT and a screen with a page");
-	pr = ui->panels[0].r;
 	for (int i = 0; i < ui->ncmds; i++) {
 		const struct ui_cmd *c = &ui->cmds[i];
 		if (c->kind == UI_CMD_TEXT || c->kind == UI_CMD_BITMAP) {
@@ -700,11 +722,11 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 			y0[n] = ui->widgets[i].r.y;
 			y1[n++] = ui->widgets[i].r.y + ui->widgets[i].r.h;
 		}
-	/* Walk down the page: the lowest point covered so far. */
-	for (y = pr.y;;) {
+	/* Walk down: the lowest point covered so far. */
+	for (y = top;;) {
 		int next = -1, reach = y;
 		for (int i = 0; i < n; i++) {
-			if (y1[i] <= y || y0[i] >= pr.y + pr.h)
+			if (y1[i] <= y || y0[i] >= bottom)
 				continue;
 			if (y0[i] <= y) {
 				if (y1[i] > reach)
@@ -718,15 +740,55 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 			continue;
 		}
 		if (next < 0)
-			next = pr.y + pr.h;
+			next = bottom;
 		if (next - y > gap)
 			gap = next - y;
-		if (next >= pr.y + pr.h)
+		if (next >= bottom)
 			break;
 		y = next;
 	}
+	return gap;
+}
+
+/* expect-filled PCT: no empty band across the page (between the
+ * header and the footer, no text, picture or control in it) is
+ * taller than PCT% of the screen: room left by controls moved
+ * low must be used, not left blank. */
+static int verb_expect_filled(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int pct = atoi(arg), gap;
+	if (pct <= 0 || !ui->npanels)
+		return fail(s, "expect-filled needs PCT and a screen with a page");
+	gap = empty_band(ui, ui->panels[0].r.y, ui->panels[0].r.y + ui->panels[0].r.h);
 	return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) across the page, want at most %d%%",
 						gap, gap * 100 / ui->h, pct);
+}
+
+/* expect-labels-grown: no named key's word (Delete, Space, Hide...) was
+ * set smaller than its size to fit its key this frame (labels grow with the text, never shrink:
+ * "Cancella" on the narrow keyboard at 200%). */
+static int verb_expect_labels_grown(struct script *s, const char *verb, char *arg)
+{
+	if (s->k->ui.label_shrunk[0])
+		return fail(s, "the label '%s' was shrunk to fit its key", s->k->ui.label_shrunk);
+	return 0;
+}
+
+/* expect-header-filled PCT: above the page (the header), no empty band
+ * is taller than PCT% of the screen's height (the compact header on
+ * browse at 480x800 kept an empty row of 56 px, 7%, where other
+ * screens put Back and Continue; the full header's margins at
+ * 1080x1920 200% are 40 px, 2%). */
+static int verb_expect_header_filled(struct script *s, const char *verb, char *arg)
+{
+	struct ui *ui = &s->k->ui;
+	int pct = atoi(arg), gap;
+	if (pct <= 0 || !ui->npanels)
+		return fail(s, "expect-header-filled needs PCT and a screen with a page");
+	gap = empty_band(ui, 0, ui->panels[0].r.y);
+	return gap * 100 <= pct * ui->h ? 0 : fail(s, "an empty band of %d px (%d%% of the screen) in the header (above y %d), want at most %d%%",
+						gap, gap * 100 / ui->h, ui->panels[0].r.y, pct);
 }
 
 static int verb_expect(struct script *s, const char *verb, char *arg)
@@ -1087,6 +1149,112 @@ static int verb_stats(struct script *s, const char *verb, char *arg)
 	return stats(s, arg);
 }
 
+/* Whether another connection holds the database's write lock: a
+ * BEGIN IMMEDIATE of our own, not waiting, is refused. */
+static int db_write_locked(const char *path)
+{
+	sqlite3 *probe = NULL;
+	int rc, locked = 0;
+	if (sqlite3_open_v2(path, &probe, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(probe, 0);
+		rc = sqlite3_exec(probe, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		locked = rc == SQLITE_BUSY;
+		if (rc == SQLITE_OK)
+			sqlite3_exec(probe, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_close(probe);
+	return locked;
+}
+
+/* lock-db: a real sqlite3 process takes the kiosk database's write lock
+ * (BEGIN IMMEDIATE) and keeps it until unlock-db, as the dote command
+ * or a backup would; a Send waits for it. Returns when the lock is held
+ * (at most 10 s). Frames no longer wait for the workers meanwhile. */
+static int verb_lock_db(struct script *s, const char *verb, char *arg)
+{
+	int fds[2];
+	if (s->lock_in)
+		return fail(s, "lock-db: already locked");
+	if (pipe(fds))
+		return fail(s, "lock-db: pipe: %s", strerror(errno));
+	s->lock_pid = fork();
+	if (s->lock_pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("sqlite3", "sqlite3", s->k->db_path, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	if (s->lock_pid < 0 || !(s->lock_in = fdopen(fds[1], "w"))) {
+		if (s->lock_pid < 0)
+			close(fds[1]);
+		return fail(s, "lock-db: cannot start sqlite3");
+	}
+	fprintf(s->lock_in, ".timeout 10000\nBEGIN IMMEDIATE;\n");
+	fflush(s->lock_in);
+	printf("lock-db: sqlite3 pid %d\n", (int)s->lock_pid);
+	fflush(stdout);
+	for (int i = 0; i < 500; i++) {
+		struct timespec ts = { 0, 20 * 1000000L };
+		if (db_write_locked(s->k->db_path)) {
+			s->k->hold_background = 1;
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return fail(s, "lock-db: the lock was not taken in 10 s");
+}
+
+/* unlock-db: the sqlite3 process commits and quits; then the workers
+ * are waited for (at most 30 s) and half a second of frames run. */
+static int verb_unlock_db(struct script *s, const char *verb, char *arg)
+{
+	int st = 0;
+	if (!s->lock_in)
+		return fail(s, "unlock-db: not locked");
+	fprintf(s->lock_in, "COMMIT;\n.quit\n");
+	fclose(s->lock_in);
+	s->lock_in = NULL;
+	waitpid(s->lock_pid, &st, 0);
+	s->k->hold_background = 0;
+	if (kiosk_background_wait(s->k, 30000))
+		return fail(s, "unlock-db: the workers did not finish in 30 s");
+	platform_advance(s->p, 500);
+	return 0;
+}
+
+/* hold-search on|off: the search worker's next job waits (a search
+ * slower than the frame) until off. A debug hook of DEVELOPER builds
+ * (kiosk/search.h search_hold()): elsewhere the script ends there with
+ * a SKIP. */
+static int verb_hold_search(struct script *s, const char *verb, char *arg)
+{
+	int on = !strcmp(arg, "on");
+	if (!s->k->search || search_hold(s->k->search, on)) {
+		str_fmt(s->why, sizeof(s->why), "hold-search: only in DEVELOPER builds with the search thread");
+		return 2;
+	}
+	s->k->hold_background = on;
+	if (!on) {
+		if (kiosk_background_wait(s->k, 30000))
+			return fail(s, "hold-search off: the search did not finish in 30 s");
+		platform_advance(s->p, 100);
+	}
+	return 0;
+}
+
+/* serve: the script ends in the kiosk's own event loop (real time),
+ * until it is stopped (SIGTERM, SIGINT): a test stops it from outside.
+ * A lock-db still held stays so: the test ends that sqlite3 process by
+ * the id lock-db printed. */
+static int verb_serve(struct script *s, const char *verb, char *arg)
+{
+	s->served = 1;
+	platform_run(s->p);
+	return 0;
+}
+
 /* The verbs, as kiosk/README.md lists them (git's commands[]). */
 static const struct verb {
 	const char *name;
@@ -1113,6 +1281,8 @@ static const struct verb {
 	{ "expect-words-whole", verb_expect_words_whole },
 	{ "expect-uncovered", verb_expect_uncovered },
 	{ "expect-filled", verb_expect_filled },
+	{ "expect-header-filled", verb_expect_header_filled },
+	{ "expect-labels-grown", verb_expect_labels_grown },
 	{ "expect", verb_expect },
 	{ "expect-not", verb_expect_not },
 	{ "expect-checked", verb_expect_checked },
@@ -1148,6 +1318,10 @@ static const struct verb {
 	{ "stats", verb_stats },
 	{ "stats-reset", verb_stats_reset },
 	{ "floor", verb_floor },
+	{ "lock-db", verb_lock_db },
+	{ "unlock-db", verb_unlock_db },
+	{ "hold-search", verb_hold_search },
+	{ "serve", verb_serve },
 };
 
 static int run_line(struct script *s, const char *verb, char *arg)
@@ -1162,7 +1336,7 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 {
 	struct script s = { .p = p, .k = k, .shots = shots };
 	char line[2048], verb[SCRIPT_VERB_MAX], *arg;
-	int lineno = 0, rc = 0, r;
+	int lineno = 0, rc = 0, r, ran;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return error("cannot open script %s: %s", path, strerror(errno));
@@ -1179,7 +1353,13 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		r = script_parse_line(line, verb, &arg);
 		if (!r)
 			continue;
-		if (r < 0 ? fail(&s, "unknown verb") : run_line(&s, verb, arg) || check_alerts(&s) || check_overlap(&s) ||
+		ran = r > 0 ? run_line(&s, verb, arg) : fail(&s, "unknown verb");
+		if (ran == 2) {
+			/* A verb this build cannot run: the rest is skipped. */
+			printf("SKIP %s:%d: %s\n", path, lineno, s.why);
+			break;
+		}
+		if (ran || check_alerts(&s) || check_overlap(&s) ||
 		    (s.layout_always && strncmp(verb, "expect", 6) && strcmp(verb, "shot") && strcmp(verb, "dump") &&
 		     expect_layout(&s))) {
 			fprintf(stderr, "%s:%d: FAILED: %s\n  %s\n", path, lineno, line, s.why);
@@ -1192,5 +1372,11 @@ int script_run(struct platform *p, struct kiosk *k, const char *path, const char
 		}
 	}
 	fclose(f);
+	if (s.lock_in && !s.served) {
+		/* Not unlocked: the sqlite3 process ends without committing. */
+		fclose(s.lock_in);
+		waitpid(s.lock_pid, NULL, 0);
+		s.k->hold_background = 0;
+	}
 	return rc;
 }

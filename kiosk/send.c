@@ -19,6 +19,9 @@
 #include <string.h>
 #include <time.h>
 
+/* How long a Send waits for the database's write lock. */
+#define SEND_BUSY_MS 60000
+
 struct send {
 	struct worker w;		/* thread, connection, lock, wake, idle, stop */
 	int queued, running, ready;
@@ -56,6 +59,10 @@ static void run(sqlite3 *db, struct send_job *j, struct send_result *r)
 static void *worker(void *arg)
 {
 	struct send *s = arg;
+	/* A write lock held by another process (the sync thread, the dote
+	 * command, a backup) delays a Send, with "Saving…" on screen; it
+	 * does not refuse it after 5 s as the frame's connection would. */
+	sqlite3_busy_timeout(s->w.db, SEND_BUSY_MS);
 	pthread_mutex_lock(&s->w.lock);
 	for (;;) {
 		struct send_result r;

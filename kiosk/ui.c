@@ -184,6 +184,7 @@ void ui_frame_begin(struct ui *ui)
 	ui->ncmds = 0;
 	ui->arena_used = 0;
 	ui->word_cut[0] = 0;
+	ui->label_shrunk[0] = 0;
 	ui->clip_on = 0;
 	ui->panel = -1;
 	ui->npanels = 0;
@@ -740,6 +741,7 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 	w->focusable = focusable;
 	w->checked = 0;
 	w->owner[0] = 0;
+	w->above = ui->widget_above;
 	w->panel = ui->panel;
 	if (ui->panel >= 0) {
 		struct ui_rect v = intersect(r, ui->panels[ui->panel].r);
@@ -762,6 +764,10 @@ struct ui_widget *ui_widget_add(struct ui *ui, const char *id, enum ui_role role
 		 * at 200% with the keyboard up). */
 		if (from && from->panel == ui->panel && from->r.y < top && bottom - from->r.y <= pr.h) {
 			top = from->r.y;
+			/* and the field's label, when that fits too (it was
+			 * left 2 px under the header at uk 480x800 200%). */
+			if (from->above > 0 && bottom - (top - from->above) <= pr.h)
+				top -= from->above;
 			if (bottom - top > pr.h - 2 * margin)
 				margin = (pr.h - (bottom - top)) / 2;
 		}

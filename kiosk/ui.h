@@ -78,6 +78,7 @@ struct ui_widget {
 	 * the marks (what dump and tests match). Frame arena or label. */
 	const char *text;
 	const char *lang;		/* content language (ui->lang when added), NULL: the UI's */
+	int above;			/* field: the height of its label, drawn above r */
 };
 
 /* A run of text in another language than the UI's inside a label (an
@@ -204,6 +205,7 @@ struct ui {
 	char alert_shown[48];		/* the last one */
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
 	char word_cut[48];		/* a word wrapped text had to break this frame */
+	char label_shrunk[64];		/* a key's word set smaller than its size to fit, this frame */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
 	void *announce_ctx;

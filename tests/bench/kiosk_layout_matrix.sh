@@ -66,6 +66,8 @@ expect-screen browse
 tap search
 type citta ragazzi
 shot browse-keyboard
+expect-header-filled 4
+LABELS
 expect-targets
 tap key:hide
 reveal placement:UI-015146-001
@@ -95,6 +97,7 @@ tap field:cf
 type VRDLCU95A41F205X
 expect error:cf
 shot form-cf-error
+LABELS
 expect-uncovered field:cf
 expect-uncovered error:cf
 expect-uncovered back
@@ -102,6 +105,10 @@ expect-uncovered next
 expect-targets
 SCRIPT
 	} > "$f"
+	# The keys' words never shrink (expect-labels-grown) on the narrow
+	# keyboard (480x800); the wide one still shrinks them where its
+	# letters cannot give more (Shift at 1080x1920 uk 200%, issue 22).
+	if [ "$1" = 480x800 ]; then sed -i 's/^LABELS$/expect-labels-grown/' "$f"; else sed -i '/^LABELS$/d' "$f"; fi
 	out=$(O="$O" bash "$top/tests/ui/run-one" "$f" 2>&1 | grep -E '^FAIL' | head -1)
 	if [ -z "$out" ]; then
 		pass=$((pass + 1)); echo "PASS $name"

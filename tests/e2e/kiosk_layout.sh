@@ -9,10 +9,15 @@
 # 480x800; now the header is one compact row carrying Back and Continue,
 # the field and its error are wholly in view, and every control is a
 # target's size (47 px on the 7-inch panel: nine keys across in
-# portrait). One PASS/FAIL line per combination (about 7 s each); the
-# screens are in $O/ui-shots/matrix-*/.
+# portrait). At 480x800 200% (uk, it) the codice fiscale's label comes
+# into view with the field and its error (it was 2 px under the
+# header), browse's compact header keeps no empty row with the
+# keyboard up (56 px), and the keyboard's Delete ("Cancella",
+# "Стерти") takes three keys rather than a smaller word. One PASS/FAIL
+# line per combination (about 7 s each); the screens are in
+# $O/ui-shots/matrix-*/.
 set -u
 TOP=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O=${O:-build}
-export O MATRIX_COMBOS="1920x1080 uk 200 normal;1280x800 uk 200 normal;800x480 uk 200 normal;800x480 en 200 normal;800x480 it 100 normal;480x800 uk 200 normal"
+export O MATRIX_COMBOS="1920x1080 uk 200 normal;1280x800 uk 200 normal;800x480 uk 200 normal;800x480 en 200 normal;800x480 it 100 normal;480x800 uk 200 normal;480x800 it 200 normal"
 exec bash "$TOP/tests/bench/kiosk_layout_matrix.sh"
