@@ -8,8 +8,7 @@
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (build-fuzz/, tests/fuzz/)
 #   make image      the kiosk's bootable disk image (image/README.md)
 # O=DIR puts objects and binaries in DIR instead of build/.
-# DEVELOPER=1 turns warnings into errors and adds more of them, and the
-# tests' debug hooks (-DDOTE_DEVELOPER: kiosk/search.h search_hold()).
+# DEVELOPER=1 turns warnings into errors and adds more of them.
 
 O ?= build
 BIN := $(O)/bin
@@ -40,8 +39,6 @@ ALL_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missi
 	-DDOTE_SRCDIR='"$(CURDIR)"'
 ifeq ($(DEVELOPER),1)
 ALL_CFLAGS += -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wvla -Wpointer-arith
-# Debug hooks for tests (kiosk/search.h search_hold()).
-ALL_CFLAGS += -DDOTE_DEVELOPER
 endif
 ALL_LDFLAGS = $(LDFLAGS) -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

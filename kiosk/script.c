@@ -1225,14 +1225,12 @@ static int verb_unlock_db(struct script *s, const char *verb, char *arg)
 }
 
 /* hold-search on|off: the search worker's next job waits (a search
- * slower than the frame) until off. A debug hook of DEVELOPER builds
- * (kiosk/search.h search_hold()): elsewhere the script ends there with
- * a SKIP. */
+ * slower than the frame) until off (kiosk/search.h search_hold()). */
 static int verb_hold_search(struct script *s, const char *verb, char *arg)
 {
 	int on = !strcmp(arg, "on");
 	if (!s->k->search || search_hold(s->k->search, on)) {
-		str_fmt(s->why, sizeof(s->why), "hold-search: only in DEVELOPER builds with the search thread");
+		str_fmt(s->why, sizeof(s->why), "hold-search: the kiosk has no search thread");
 		return 2;
 	}
 	s->k->hold_background = on;

@@ -30,7 +30,7 @@ struct job {
 struct search {
 	struct worker w;		/* thread, connection, lock, wake, idle, stop */
 	int queued, running, ready;
-	int hold;			/* DEVELOPER builds: a job waits (search_hold) */
+	int hold;			/* a script holds the next job (search_hold) */
 	struct job job;
 	struct search_result result;
 };
@@ -116,17 +116,11 @@ struct search *search_start(const char *db_path)
 
 int search_hold(struct search *s, int on)
 {
-#ifdef DOTE_DEVELOPER
 	pthread_mutex_lock(&s->w.lock);
 	s->hold = on;
 	pthread_cond_signal(&s->w.wake);
 	pthread_mutex_unlock(&s->w.lock);
 	return 0;
-#else
-	(void)s;
-	(void)on;
-	return -1;
-#endif
 }
 
 void search_stop(struct search *s)
