@@ -309,6 +309,11 @@ int osk_side_w(struct kiosk *k);
 /* Whether a keyboard is up, as a band or beside the page. */
 int osk_up(struct kiosk *k);
 void osk_frame(struct kiosk *k);
+/* Draws the keyboard of field id (a search or form field) with Shift
+ * in state shift into this frame, leaving the keyboard's and the
+ * focus's state as they were: the platform's warm-up of the keyboards'
+ * pictures. */
+void osk_warm(struct kiosk *k, const char *id, int shift);
 /* Navigation keypad in the keyboard: takes the arrow, Enter and Back
  * keys of this frame's input when they act on the keyboard (Down from a
  * field enters it); returns 1 when it took the key. */

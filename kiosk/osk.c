@@ -342,12 +342,72 @@ static void press(struct kiosk *k, const char *key, const char *shown, int by_ke
 	}
 }
 
+/* The main keyboard is drawn as one group (ui_group_begin()): a
+ * renderer keeps its picture per state (each Shift, each field kind)
+ * and copies it, so a Shift press does not draw every key again. A key
+ * pressed or selected is drawn over the group after it, so that the
+ * group stays one of those few pictures. */
+static struct {
+	int on;			/* keys are going into the group */
+	int replay;		/* drawing the keys again: no presses */
+	int n;
+	struct {
+		struct ui_rect r;
+		char name[16], shown[8];
+		int off, pressed, selected;
+	} over[4];
+} grp;
+
+/* A key's cap and label as the citizen sees it. */
+static void key_cap(struct kiosk *k, const char *name, const char *shown, struct ui_rect r, int off, int pressed)
+{
+	struct ui *ui = &k->ui;
+	uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, off ? C_ON_DISABLED : C_KEY_TEXT);
+	/* Labels grow with the text-size setting up to 200% (the keys grow
+	 * with them) and shrink only to fit their key. */
+	const char *label = key_label(shown);
+	int px = label_px(ui, label, r.h), tw, lh;
+	if (!strcmp(name, "enter") || (!strcmp(name, "shift") && k->keyboard_shift)) {
+		fill = ui_color(ui, C_PRIMARY);
+		text = ui_color(ui, C_ON_PRIMARY);
+	}
+	if (pressed)
+		fill = ui_color(ui, C_PRESSED);
+	/* A key that cannot be used has no key cap: just its letter, in
+	 * grey, on the keyboard's background. */
+	if (!off) {
+		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
+		ui_draw_rect(ui, r, fill);
+		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
+	}
+	tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
+	if (tw > r.w - 8 && tw > 0) {
+		/* A named key's word (a wide letter, "w" at 200%, may lose a
+		 * few pixels to its key). */
+		if (!ui->label_shrunk[0] && label != shown)
+			str_fmt(ui->label_shrunk, sizeof(ui->label_shrunk), "%s", label);
+		px = px * (r.w - 8) / tw;
+	}
+	if (px < 9)
+		px = 9;
+	lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
+	ui_draw_text(ui, r.x + (r.w - ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label))) / 2,
+		     r.y + (r.h - lh) / 2, UI_FONT_SEMIBOLD, px, text, label);
+}
+
+/* The keypad's selection: the focus ring, as on any control. */
+static void key_ring(struct ui *ui, struct ui_rect r)
+{
+	int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
+	ui_draw_frame(ui, (struct ui_rect){ r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t }, ui_color(ui, C_FOCUS), t);
+}
+
 static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_kind kind)
 {
 	struct ui *ui = &k->ui;
 	char id[48], ubuf[4];
 	const char *shown = name;
-	int pressed, selected;
+	int pressed, selected, off;
 	struct ui_widget *w;
 
 	if ((kind == FIELD_UPPER || k->keyboard_shift) && strlen(name) <= 2)
@@ -367,58 +427,30 @@ static void key(struct kiosk *k, const char *name, struct ui_rect r, enum field_
 	if (k->osk_sel == -2 && (!strcmp(name, "a") || (is_numeric(kind) && !k->osk_nkeys)))
 		k->osk_sel = k->osk_nkeys;
 	selected = k->osk_sel == k->osk_nkeys++;
-	{
-		int off = w && !w->enabled;
-		uint32_t fill = ui_color(ui, C_KEY), text = ui_color(ui, off ? C_ON_DISABLED : C_KEY_TEXT);
-		if (!strcmp(name, "enter")) {
-			fill = ui_color(ui, C_PRIMARY);
-			text = ui_color(ui, C_ON_PRIMARY);
-		} else if (!strcmp(name, "shift") && k->keyboard_shift) {
-			fill = ui_color(ui, C_PRIMARY);
-			text = ui_color(ui, C_ON_PRIMARY);
-		}
-		if (pressed)
-			fill = ui_color(ui, C_PRESSED);
-		/* A key that cannot be used has no key cap: just its letter,
-		 * in grey, on the keyboard's background. */
-		if (!off) {
-			ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
-			ui_draw_rect(ui, r, fill);
-			ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
-		}
-		{
-			/* Labels grow with the text-size setting up to 200% (the
-			 * keys grow with them) and shrink only to fit their key. */
-			const char *label = key_label(shown);
-			int px = label_px(ui, label, r.h), tw, lh;
-			tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label));
-			if (tw > r.w - 8 && tw > 0) {
-				/* A named key's word (a wide letter, "w" at 200%,
-				 * may lose a few pixels to its key). */
-				if (!ui->label_shrunk[0] && label != shown)
-					str_fmt(ui->label_shrunk, sizeof(ui->label_shrunk), "%s", label);
-				px = px * (r.w - 8) / tw;
-			}
-			if (px < 9)
-				px = 9;
-			lh = ui->text.line_height(ui->text.ctx, UI_FONT_SEMIBOLD, px);
-			ui_draw_text(ui, r.x + (r.w - ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, px, label, strlen(label))) / 2,
-				     r.y + (r.h - lh) / 2, UI_FONT_SEMIBOLD, px, text, label);
-		}
+	off = w && !w->enabled;
+	if (grp.on && (pressed || selected) && grp.n < (int)ARRAY_SIZE(grp.over)) {
+		/* In the group as it is at rest; pressed or selected over it. */
+		key_cap(k, name, shown, r, off, 0);
+		grp.over[grp.n].r = r;
+		str_copy(grp.over[grp.n].name, sizeof(grp.over[grp.n].name), name);
+		str_copy(grp.over[grp.n].shown, sizeof(grp.over[grp.n].shown), shown);
+		grp.over[grp.n].off = off;
+		grp.over[grp.n].pressed = pressed;
+		grp.over[grp.n++].selected = selected;
+	} else {
+		key_cap(k, name, shown, r, off, pressed);
+		if (selected)
+			key_ring(ui, r);
 	}
-	if (selected) {
-		/* The keypad's selection: the focus ring, as on any control. */
-		int t = ui_px(ui, 5) > 2 ? ui_px(ui, 5) : 3;
-		ui_draw_frame(ui, (struct ui_rect){ r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t }, ui_color(ui, C_FOCUS), t);
-	}
-	if (w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
+	if (!grp.replay && w && w->enabled && (!strcmp(ui->tapped, id) || (selected && k->osk_press))) {
 		/* The key pressed is heard (its character only through
 		 * headphones, as when the selection moves). */
 		if (selected && k->osk_press && strcmp(name, "shift") && strcmp(name, "enter") && strcmp(name, "hide") &&
 		    (k->speech_private || !character_key(id)))
 			kiosk_say(k, key_label(shown));
 		press(k, name, shown, selected && k->osk_press);
-		/* The keys drawn before this one show the old state. */
+		/* The keys drawn before this one show the old state (drawn
+		 * again by osk_frame() when that changed their labels). */
 		ui->animating = 1;
 	}
 }
@@ -625,55 +657,13 @@ static void side_pad(struct kiosk *k)
 	ui->rtl = rtl;
 }
 
-void osk_frame(struct kiosk *k)
+/* The field whose keyboard was drawn last frame. */
+static char last_focus[48];
+
+/* The main keyboard's keys (osk_frame()). */
+static void keys(struct kiosk *k, enum field_kind kind, int y0, int gap, int rowh)
 {
 	struct ui *ui = &k->ui;
-	enum field_kind kind;
-	int h = osk_height(k), gap, rowh, y0;
-	static char last_focus[48];
-
-	int rtl = ui->rtl;
-
-	if (strcmp(last_focus, ui->focus)) {
-		str_fmt(last_focus, sizeof(last_focus), "%s", ui->focus);
-		k->keyboard_hidden = 0;
-		k->keyboard_shift = 0;
-		/* After the keypad's Next, it stays in the keyboard. */
-		k->osk_sel = k->osk_enter ? -2 : -1;
-		k->osk_enter = 0;
-		/* A name starts with a capital letter on its own. */
-		{
-			char *v = kiosk_field(k, ui->focus, NULL, NULL);
-			if (v && !v[0] && is_name(ui->focus))
-				k->keyboard_shift = 1;
-		}
-		h = osk_height(k);
-		/* The page was laid out without the keyboard this frame: the
-		 * field comes into view above it in the next (the PIN field,
-		 * focused on arrival, stayed under the keyboard). */
-		if (h && !ui->reveal[0]) {
-			str_copy(ui->reveal, sizeof(ui->reveal), ui->focus);
-			ui->reveal_hold = 1;
-			ui->animating = 1;
-		}
-	}
-	if (osk_side_w(k)) {
-		side_pad(k);
-		return;
-	}
-	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
-		k->osk_sel = -1;
-		return;
-	}
-	/* A Latin keyboard is not mirrored for a right-to-left language. */
-	ui->rtl = 0;
-	y0 = ui->h - h;
-	gap = osk_gap(ui);
-	rowh = (h - ui_px(ui, 24)) / (!is_numeric(kind) && osk_narrow(ui) ? 7 : 5);
-	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h },
-		     ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
-	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
-	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ 0, y0, ui->w, h }, 0);
 	if (is_numeric(kind)) {
 		int kw = ui_px(ui, 260);
 		if (kw * 3 + gap * 2 > ui->w - 2 * gap)
@@ -726,6 +716,85 @@ void osk_frame(struct kiosk *k)
 				x += kw;
 			}
 		}
+	}
+}
+
+void osk_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	enum field_kind kind;
+	int h = osk_height(k), gap, rowh, y0, g;
+
+	int rtl = ui->rtl;
+
+	if (strcmp(last_focus, ui->focus)) {
+		str_fmt(last_focus, sizeof(last_focus), "%s", ui->focus);
+		k->keyboard_hidden = 0;
+		k->keyboard_shift = 0;
+		/* After the keypad's Next, it stays in the keyboard. */
+		k->osk_sel = k->osk_enter ? -2 : -1;
+		k->osk_enter = 0;
+		/* A name starts with a capital letter on its own. */
+		{
+			char *v = kiosk_field(k, ui->focus, NULL, NULL);
+			if (v && !v[0] && is_name(ui->focus))
+				k->keyboard_shift = 1;
+		}
+		h = osk_height(k);
+		/* The page was laid out without the keyboard this frame: the
+		 * field comes into view above it in the next (the PIN field,
+		 * focused on arrival, stayed under the keyboard). */
+		if (h && !ui->reveal[0]) {
+			str_copy(ui->reveal, sizeof(ui->reveal), ui->focus);
+			ui->reveal_hold = 1;
+			ui->animating = 1;
+		}
+	}
+	if (osk_side_w(k)) {
+		side_pad(k);
+		return;
+	}
+	if (!h || !kiosk_field(k, ui->focus, NULL, &kind)) {
+		k->osk_sel = -1;
+		return;
+	}
+	/* A Latin keyboard is not mirrored for a right-to-left language. */
+	ui->rtl = 0;
+	y0 = ui->h - h;
+	gap = osk_gap(ui);
+	rowh = (h - ui_px(ui, 24)) / (!is_numeric(kind) && osk_narrow(ui) ? 7 : 5);
+	g = ui_group_begin(ui, (struct ui_rect){ 0, y0, ui->w, h });
+	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, h },
+		     ui_color(ui, ui->theme == &ui_theme_contrast ? C_BG : C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ 0, y0, ui->w, 2 }, ui_color(ui, C_BORDER));
+	ui_widget_add(ui, "keyboard", UI_ROLE_DIALOG, _("On-screen keyboard"), (struct ui_rect){ 0, y0, ui->w, h }, 0);
+	{
+		/* The keys, in one group; drawn again when a press changed
+		 * their labels midway (Shift, a capital typed). */
+		int ncmds = ui->ncmds, nwidgets = ui->nwidgets, nkeys = k->osk_nkeys, shift = k->keyboard_shift;
+		char focus[sizeof(ui->focus)];
+		str_copy(focus, sizeof(focus), ui->focus);
+		grp.on = g >= 0;
+		grp.n = 0;
+		keys(k, kind, y0, gap, rowh);
+		if (k->keyboard_shift != shift && !k->keyboard_hidden && !strcmp(focus, ui->focus)) {
+			ui->ncmds = ncmds;
+			ui->nwidgets = nwidgets;
+			k->osk_nkeys = nkeys;
+			grp.n = 0;
+			grp.replay = 1;
+			keys(k, kind, y0, gap, rowh);
+			grp.replay = 0;
+		}
+		if (g >= 0)
+			ui_group_end(ui);
+		grp.on = 0;
+		for (int i = 0; i < grp.n; i++) {
+			key_cap(k, grp.over[i].name, grp.over[i].shown, grp.over[i].r, grp.over[i].off, grp.over[i].pressed);
+			if (grp.over[i].selected)
+				key_ring(ui, grp.over[i].r);
+		}
+		grp.n = 0;
 	}
 	ui->rtl = rtl;
 }
@@ -829,4 +898,31 @@ int osk_multitap(struct kiosk *k, const char *text)
 	}
 	ui->animating = 1;
 	return 1;
+}
+
+void osk_warm(struct kiosk *k, const char *id, int shift)
+{
+	struct ui *ui = &k->ui;
+	char focus[sizeof(ui->focus)], last[sizeof(last_focus)], reveal[sizeof(ui->reveal)];
+	int hidden = k->keyboard_hidden, was = k->keyboard_shift, sel = k->osk_sel, enter = k->osk_enter;
+	int hold = ui->reveal_hold, animating = ui->animating, nkeys = k->osk_nkeys;
+	memcpy(focus, ui->focus, sizeof(focus));
+	memcpy(last, last_focus, sizeof(last));
+	memcpy(reveal, ui->reveal, sizeof(reveal));
+	str_copy(ui->focus, sizeof(ui->focus), id);
+	str_copy(last_focus, sizeof(last_focus), id);
+	k->keyboard_hidden = 0;
+	k->keyboard_shift = shift;
+	k->osk_sel = -1;
+	osk_frame(k);
+	memcpy(ui->focus, focus, sizeof(focus));
+	memcpy(last_focus, last, sizeof(last));
+	memcpy(ui->reveal, reveal, sizeof(reveal));
+	k->keyboard_hidden = hidden;
+	k->keyboard_shift = was;
+	k->osk_sel = sel;
+	k->osk_enter = enter;
+	k->osk_nkeys = nkeys;
+	ui->reveal_hold = hold;
+	ui->animating = animating;
 }

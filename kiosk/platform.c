@@ -50,6 +50,7 @@ struct platform {
 	char digit;			/* a digit key whose text has not come */
 	int pointer_down;
 	int audio_outputs;		/* output devices at start (their "added" events are old news) */
+	uint32_t warm_key;		/* what the keyboards were warmed up for (warm_key()) */
 };
 
 static int64_t cpu_us(void)
@@ -129,6 +130,27 @@ static SDL_Surface *frame_surface(struct platform *p)
 	return SDL_GetWindowSurface(p->win);
 }
 
+/* DOTE_FRAME_LOG=file: one line per drawn frame (CPU ms, wall ms, how
+ * it was drawn, screen, focus), for finding the slow frames of a run. */
+static void frame_log(struct platform *p, int64_t t0, int64_t c0)
+{
+	static FILE *f;
+	static int tried;
+	long whole, partial, scrolled;
+	if (!tried) {
+		const char *path = getenv("DOTE_FRAME_LOG");
+		tried = 1;
+		f = path && path[0] ? fopen(path, "w") : NULL;
+	}
+	if (!f)
+		return;
+	render_counts(p->render, &whole, &partial, &scrolled);
+	fprintf(f, "%.3f %.3f whole=%ld partial=%ld scrolled=%ld groups=%ld t=%lld %s %s\n", (double)(cpu_us() - c0) / 1000.0,
+		(double)(mono_us() - t0) / 1000.0, whole, partial, scrolled, render_groups_drawn(p->render), (long long)clock_ms(p),
+		p->k->screen ? p->k->screen->id : "-", p->k->ui.focus);
+	fflush(f);
+}
+
 /* Draws the frame's command list and presents it. */
 static void present(struct platform *p, int64_t t0, int64_t c0)
 {
@@ -151,6 +173,7 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 		p->wall[p->nsamples] = (float)(mono_us() - t0) / 1000.0f;
 		p->samples[p->nsamples++] = (float)(cpu_us() - c0) / 1000.0f;
 	}
+	frame_log(p, t0, c0);
 	if (!p->drawn_once) {
 		p->drawn_once = 1;
 		if (!p->first_frame_us) {
@@ -161,22 +184,43 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 	}
 }
 
-/* Rasterises the on-screen keyboards' labels once, right after the
- * first frame, so the first tap on a field does not stall a frame.
- * Nothing is presented; the real screen is drawn again after. */
+/* What the keyboards' pictures depend on: text size, theme, language,
+ * screen size. */
+static uint32_t warm_key(const struct platform *p)
+{
+	const struct ui *ui = &p->k->ui;
+	uint32_t h = 2166136261u;
+	const char *l = i18n_lang();
+	float ts = ui->text_scale;
+	const void *theme = ui->theme;
+	const unsigned char *b[] = { (const unsigned char *)&ts, (const unsigned char *)&theme,
+				     (const unsigned char *)&ui->w, (const unsigned char *)&ui->h };
+	size_t n[] = { sizeof(ts), sizeof(theme), sizeof(ui->w), sizeof(ui->h) };
+	for (size_t i = 0; i < ARRAY_SIZE(b); i++)
+		for (size_t j = 0; j < n[i]; j++)
+			h = (h ^ b[i][j]) * 16777619u;
+	for (; *l; l++)
+		h = (h ^ (unsigned char)*l) * 16777619u;
+	return h;
+}
+
+/* Draws the on-screen keyboards once, right after the first frame and
+ * again when the text size, theme or language changed, so the first
+ * tap on a field or on Shift does not stall a frame: their labels are
+ * rasterised and the renderer keeps each keyboard's picture (the
+ * letters, with Shift, for a codice fiscale, the numeric pad). Nothing
+ * is presented; the real screen is drawn again after. */
 static void warm_up(struct platform *p)
 {
 	struct kiosk *k = p->k;
-	static const char *const fields[] = { "search", "search", "field:cf", "field:phone" };
+	static const char *const fields[] = { "field:phone", "field:cf", "search", "search" };
 	char focus[sizeof(k->ui.focus)];
+	p->warm_key = warm_key(p);
 	memcpy(focus, k->ui.focus, sizeof(focus));
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		str_copy(k->ui.focus, sizeof(k->ui.focus), fields[i]);
-		k->keyboard_hidden = 0;
 		k->ui.in = (struct ui_input){ .now_ms = clock_ms(p) };
 		ui_frame_begin(&k->ui);
-		k->keyboard_shift = (int)i % 2;
-		osk_frame(k);
+		osk_warm(k, fields[i], i == ARRAY_SIZE(fields) - 1);
 		ui_frame_end(&k->ui);
 		if (p->target)
 			SDL_SetRenderTarget(p->sdl, p->target);
@@ -186,8 +230,6 @@ static void warm_up(struct platform *p)
 	memcpy(k->ui.prev_focus, focus, sizeof(focus));
 	/* Those frames drew over the picture: the next one draws it all. */
 	render_invalidate(p->render);
-	k->keyboard_shift = 0;
-	k->keyboard_hidden = 0;
 	p->drawn_once = 0;
 	step(p);
 }
@@ -216,6 +258,8 @@ static void step(struct platform *p)
 		k->wipe_caches = 0;
 		render_wipe(p->render);
 		str_wipe(k->ui.arena, sizeof(k->ui.arena));
+		warm_up(p);
+	} else if (p->drawn_once && p->warm_key != warm_key(p) && !k->screen_blank) {
 		warm_up(p);
 	}
 }

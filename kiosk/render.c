@@ -73,6 +73,16 @@ struct panel_seen {
 };
 static const long TEX_BUDGET = 12L << 20;
 
+/* Groups (ui_group_begin()): pictures kept whole, one per content, the
+ * least recently drawn replaced. */
+enum { GROUP_SLOTS = 4, GROUP_CMDS = 1024 };
+struct group_entry {
+	uint32_t hash;		/* of the group's commands, in its own coordinates */
+	int w, h;
+	SDL_Texture *tex;	/* NULL: free */
+	uint64_t used;
+};
+
 struct tex_entry {
 	char *text;		/* owned; NULL when the slot is free */
 	uint32_t hash;
@@ -118,7 +128,14 @@ struct render {
 	int cur;
 	SDL_Surface *surface;		/* the software renderer's pixels (render_set_surface) */
 	long frames_full, frames_partial, frames_scrolled;
+	/* Groups are kept as pictures this frame: a software renderer with
+	 * its pixels known, no rotation, not DOTE_FULL_REDRAW. */
+	int groups_on;
+	struct group_entry groups[GROUP_SLOTS];
+	long groups_drawn;		/* group pictures drawn (not copied) */
 };
+
+static void groups_clear(struct render *r);
 
 int render_font_path(const char *font_dir, int font, char *buf, size_t size)
 {
@@ -527,6 +544,7 @@ void render_free(struct render *r)
 {
 	if (!r)
 		return;
+	groups_clear(r);
 	for (int i = 0; i < TEX_SLOTS; i++)
 		if (r->tex[i].text)
 			tex_clear(r, &r->tex[i]);
@@ -754,6 +772,8 @@ static void panel_record(struct render *r, const struct ui_cmd *cmds, int n, uin
 	for (int i = 0; i < n; i++) {
 		const struct ui_cmd *c = &cmds[i];
 		struct ui_rect a;
+		if (c->kind == UI_CMD_GROUP)
+			continue;
 		if (c->kind == UI_CMD_CLIP) {
 			if (state == 0 && c->side == 1 && c->r.w > 0) {
 				state = 1;
@@ -801,6 +821,8 @@ static void panel_record(struct render *r, const struct ui_cmd *cmds, int n, uin
 				break;
 			continue;
 		}
+		if (c->kind == UI_CMD_GROUP)
+			continue;
 		if (!overlap(c->kind == UI_CMD_TEXT ? text_rect(r, c) : cmd_area(c), ps->r))
 			continue;
 		if (c->kind == UI_CMD_RECT && !c->thickness && contains(c->r, ps->r))
@@ -1011,6 +1033,8 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 		const struct ui_cmd *c = &cmds[i];
 		struct ui_rect a;
 		uint32_t ch;
+		if (c->kind == UI_CMD_GROUP)
+			continue;
 		if (c->kind == UI_CMD_CLIP) {
 			clip_on = c->r.w > 0;
 			clip = clip_on ? c->r : screen;
@@ -1055,23 +1079,129 @@ static int dirty_rects(struct render *r, const struct ui_cmd *cmds, int n, uint3
 	return nd;
 }
 
+/* The index of the marker that ends the group begun at cmds[i], or -1
+ * when the group cannot be kept as a picture: it must end, start with
+ * an opaque fill of its box, and have no clip or group inside. */
+static int group_span(const struct ui_cmd *cmds, int n, int i)
+{
+	const struct ui_cmd *g = &cmds[i], *first = i + 1 < n ? &cmds[i + 1] : NULL;
+	if (!g->r.w || !g->r.h || !first || first->kind != UI_CMD_RECT || first->thickness || !contains(first->r, g->r))
+		return -1;
+	for (int j = i + 1; j < n && j - i <= GROUP_CMDS; j++) {
+		if (cmds[j].kind == UI_CMD_GROUP)
+			return cmds[j].r.w ? -1 : j;
+		if (cmds[j].kind == UI_CMD_CLIP)
+			return -1;
+	}
+	return -1;
+}
+
+static void draw_cmds(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg, struct ui_rect area);
+
+/* The picture of the group cmds[i..end] (see group_span()): kept from an
+ * earlier frame when its commands are the same (moved or not), else
+ * drawn now into a texture of the screen's own pixel format (so every
+ * pixel is what drawing the commands on the screen gives). NULL when
+ * it cannot be made. */
+static SDL_Texture *group_get(struct render *r, const struct ui_cmd *cmds, int i, int end)
+{
+	static struct ui_cmd moved[GROUP_CMDS];
+	struct ui_rect g = cmds[i].r, none = { 0, 0, 0, 0 };
+	uint32_t h = mix(2166136261u, &g.w, sizeof(g.w));
+	struct group_entry *e = NULL;
+	int m = 0;
+
+	h = mix(h, &g.h, sizeof(g.h));
+	h = mix(h, &r->rtl, sizeof(r->rtl));
+	h = mix(h, &r->noto, sizeof(r->noto));
+	for (int j = i + 1; j < end; j++) {
+		moved[m] = cmds[j];
+		moved[m].r.x -= g.x;
+		moved[m].r.y -= g.y;
+		h = (h ^ cmd_hash(&moved[m], moved[m].r, none)) * 16777619u;
+		m++;
+	}
+	for (int k = 0; k < GROUP_SLOTS; k++)
+		if (r->groups[k].tex && r->groups[k].hash == h && r->groups[k].w == g.w && r->groups[k].h == g.h) {
+			r->groups[k].used = r->frame;
+			return r->groups[k].tex;
+		}
+	for (int k = 0; k < GROUP_SLOTS; k++)
+		if (!e || !r->groups[k].tex || (e->tex && r->groups[k].used < e->used))
+			e = &r->groups[k];
+	if (e->tex)
+		SDL_DestroyTexture(e->tex);
+	memset(e, 0, sizeof(*e));
+	e->tex = SDL_CreateTexture(r->sdl, r->surface->format->format, SDL_TEXTUREACCESS_TARGET, g.w, g.h);
+	if (!e->tex || SDL_SetRenderTarget(r->sdl, e->tex)) {
+		if (e->tex)
+			SDL_DestroyTexture(e->tex);
+		e->tex = NULL;
+		return NULL;
+	}
+	SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_NONE);
+	draw_cmds(r, moved, m, moved[0].color, (struct ui_rect){ 0, 0, 0, 0 });
+	SDL_SetRenderTarget(r->sdl, NULL);
+	e->hash = h;
+	e->w = g.w;
+	e->h = g.h;
+	e->used = r->frame;
+	r->groups_drawn++;
+	return e->tex;
+}
+
+/* Draws the group cmds[i..end] into `area` (whole screen: w 0) by
+ * copying its picture; 0 done, -1 draw its commands instead. */
+static int group_copy(struct render *r, const struct ui_cmd *cmds, int i, int end, struct ui_rect area)
+{
+	struct ui_rect g = cmds[i].r, d;
+	SDL_Texture *t;
+	int w = 0, h = 0;
+	if (SDL_GetRendererOutputSize(r->sdl, &w, &h))
+		return -1;
+	d = clip_to(g, area.w ? area : (struct ui_rect){ 0, 0, w, h });
+	if (!d.w || !d.h)
+		return 0;
+	t = group_get(r, cmds, i, end);
+	if (!t)
+		return -1;
+	/* The clip the group was drawn under (none, or the area). */
+	SDL_RenderSetClipRect(r->sdl, area.w ? &(SDL_Rect){ area.x, area.y, area.w, area.h } : NULL);
+	SDL_RenderCopy(r->sdl, t, &(SDL_Rect){ d.x - g.x, d.y - g.y, d.w, d.h }, &(SDL_Rect){ d.x, d.y, d.w, d.h });
+	return 0;
+}
+
 /* Draws the commands that reach into `area` (the whole screen when
- * area.w is 0), clipped to it. */
+ * area.w is 0), clipped to it. A group kept as a picture is copied; an
+ * area wholly under one starts at it (it covers what is drawn before). */
 static void draw_cmds(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg, struct ui_rect area)
 {
-	int whole = !area.w, skip = 0;
+	int whole = !area.w, skip = 0, from = 0;
 	struct ui_rect clip = area;
 	SDL_Rect sr = { area.x, area.y, area.w, area.h };
 
 	SDL_RenderSetClipRect(r->sdl, whole ? NULL : &sr);
+	if (r->groups_on && !whole)
+		for (int i = 0; i < n; i++)
+			if (cmds[i].kind == UI_CMD_GROUP && cmds[i].r.w && contains(cmds[i].r, area) &&
+			    group_span(cmds, n, i) > 0)
+				from = i;
 	set_color(r->sdl, bg);
-	if (whole)
+	if (from)
+		;	/* the group's opaque picture covers the area */
+	else if (whole)
 		SDL_RenderClear(r->sdl);
 	else
 		SDL_RenderFillRect(r->sdl, &sr);
-	for (int i = 0; i < n; i++) {
+	for (int i = from; i < n; i++) {
 		const struct ui_cmd *c = &cmds[i];
 		SDL_Rect rect = { c->r.x, c->r.y, c->r.w, c->r.h };
+		if (c->kind == UI_CMD_GROUP) {
+			int end = r->groups_on && c->r.w && !skip ? group_span(cmds, n, i) : -1;
+			if (end > 0 && !group_copy(r, cmds, i, end, area))
+				i = end;
+			continue;
+		}
 		if (c->kind == UI_CMD_CLIP) {
 			struct ui_rect cr = c->r.w ? (whole ? c->r : clip_to(c->r, area)) : area;
 			SDL_Rect scr = { cr.x, cr.y, cr.w, cr.h };
@@ -1120,6 +1250,7 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 	struct ui_rect d[MAX_DIRTY], moved;
 	int nd, dy = 0;
 	r->frame++;
+	r->groups_on = r->sdl && r->partial_ok && r->surface && !SDL_GetRenderTarget(r->sdl);
 	nd = r->sdl ? dirty_rects(r, cmds, n, bg, d, &dy, &moved) : -1;
 	if (nd < 0) {
 		r->frames_full++;
@@ -1154,8 +1285,22 @@ void render_invalidate(struct render *r)
 	r->full = 1;
 }
 
+static void groups_clear(struct render *r)
+{
+	for (int k = 0; k < GROUP_SLOTS; k++)
+		if (r->groups[k].tex)
+			SDL_DestroyTexture(r->groups[k].tex);
+	memset(r->groups, 0, sizeof(r->groups));
+}
+
+long render_groups_drawn(const struct render *r)
+{
+	return r->groups_drawn;
+}
+
 void render_wipe(struct render *r)
 {
+	groups_clear(r);
 	for (int i = 0; i < TEX_SLOTS; i++)
 		if (r->tex[i].text)
 			tex_clear(r, &r->tex[i]);

@@ -39,6 +39,9 @@ void render_set_surface(struct render *r, struct SDL_Surface *s);
 /* Frames drawn whole, in part, and in part after moving a scroll
  * panel's pixels, since render_new() (the benchmark's figures). */
 void render_counts(const struct render *r, long *full, long *partial, long *scrolled);
+/* Group pictures drawn (rather than copied from an earlier frame)
+ * since render_new() (see ui_group_begin()). */
+long render_groups_drawn(const struct render *r);
 /* Forgets every cached text (wiping the strings): what a citizen typed
  * must not outlive the session in a cache. */
 void render_wipe(struct render *r);

@@ -543,6 +543,20 @@ void ui_draw_text(struct ui *ui, int x, int y, int font, int px, uint32_t color,
 	}
 }
 
+int ui_group_begin(struct ui *ui, struct ui_rect r)
+{
+	struct ui_cmd *c;
+	if (ui->clip_on)
+		return -1;
+	c = cmd_add(ui, UI_CMD_GROUP, r);
+	return c ? (int)(c - ui->cmds) : -1;
+}
+
+void ui_group_end(struct ui *ui)
+{
+	cmd_add(ui, UI_CMD_GROUP, (struct ui_rect){ 0, 0, 0, 0 });
+}
+
 void ui_draw_bitmap(struct ui *ui, struct ui_rect r, const unsigned char *bits, int side)
 {
 	struct ui_cmd *c = cmd_add(ui, UI_CMD_BITMAP, r);

@@ -49,13 +49,14 @@ struct ui_theme {
 };
 extern const struct ui_theme ui_theme_normal, ui_theme_contrast;
 
-enum ui_cmd_kind { UI_CMD_RECT, UI_CMD_TEXT, UI_CMD_CLIP, UI_CMD_BITMAP };
+enum ui_cmd_kind { UI_CMD_RECT, UI_CMD_TEXT, UI_CMD_CLIP, UI_CMD_BITMAP, UI_CMD_GROUP };
 
 /* One draw command. Text and bitmap pointers live in the frame arena
  * (valid until the next ui_frame_begin). */
 struct ui_cmd {
 	enum ui_cmd_kind kind;
-	struct ui_rect r;		/* RECT/TEXT: where; CLIP: the clip (w = 0: none) */
+	struct ui_rect r;		/* RECT/TEXT: where; CLIP: the clip (w = 0: none);
+					 * GROUP: the group's box (w = 0: its end) */
 	uint32_t color;
 	int font, px;			/* TEXT */
 	int thickness;			/* RECT: 0 filled, else outline width */
@@ -241,6 +242,13 @@ void ui_draw_rect(struct ui *ui, struct ui_rect r, uint32_t color);
 void ui_draw_frame(struct ui *ui, struct ui_rect r, uint32_t color, int thickness);
 void ui_draw_text(struct ui *ui, int x, int y, int font, int px, uint32_t color, const char *text);
 void ui_draw_bitmap(struct ui *ui, struct ui_rect r, const unsigned char *bits, int side);
+/* Marks the commands up to ui_group_end() as one picture that a
+ * renderer may keep and copy whole while they stay the same (the
+ * on-screen keyboard in each of its states): they must start with an
+ * opaque fill of r and draw nothing outside r. Returns the index of the
+ * marker, -1 when the list is full. Nothing is drawn by the markers. */
+int ui_group_begin(struct ui *ui, struct ui_rect r);
+void ui_group_end(struct ui *ui);
 /* A QR code (role image) filling the square r, with its quiet zone of
  * `quiet` modules drawn white around width x width modules (1 = dark). */
 void ui_qr(struct ui *ui, const char *id, const char *label, const unsigned char *modules, int width,
