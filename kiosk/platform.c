@@ -184,28 +184,26 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 	}
 }
 
-/* What the keyboards' pictures depend on: text size, theme, language,
- * screen size. */
+/* What the keyboards' pictures depend on and a citizen changes on a
+ * screen: text size and theme. (A new language or screen size draws
+ * them anew when they come up: warming up then broke what the voice
+ * guide says about the change.) */
 static uint32_t warm_key(const struct platform *p)
 {
 	const struct ui *ui = &p->k->ui;
 	uint32_t h = 2166136261u;
-	const char *l = i18n_lang();
 	float ts = ui->text_scale;
 	const void *theme = ui->theme;
-	const unsigned char *b[] = { (const unsigned char *)&ts, (const unsigned char *)&theme,
-				     (const unsigned char *)&ui->w, (const unsigned char *)&ui->h };
-	size_t n[] = { sizeof(ts), sizeof(theme), sizeof(ui->w), sizeof(ui->h) };
+	const unsigned char *b[] = { (const unsigned char *)&ts, (const unsigned char *)&theme };
+	size_t n[] = { sizeof(ts), sizeof(theme) };
 	for (size_t i = 0; i < ARRAY_SIZE(b); i++)
 		for (size_t j = 0; j < n[i]; j++)
 			h = (h ^ b[i][j]) * 16777619u;
-	for (; *l; l++)
-		h = (h ^ (unsigned char)*l) * 16777619u;
 	return h;
 }
 
 /* Draws the on-screen keyboards once, right after the first frame and
- * again when the text size, theme or language changed, so the first
+ * again when the text size or theme changed, so the first
  * tap on a field or on Shift does not stall a frame: their labels are
  * rasterised and the renderer keeps each keyboard's picture (the
  * letters, with Shift, for a codice fiscale, the numeric pad). Nothing
@@ -213,7 +211,7 @@ static uint32_t warm_key(const struct platform *p)
 static void warm_up(struct platform *p)
 {
 	struct kiosk *k = p->k;
-	static const char *const fields[] = { "field:phone", "field:cf", "search", "search" };
+	static const char *const fields[] = { "field:phone", "field:cf", "field:email", "search", "field:given_name", "field:given_name" };
 	char focus[sizeof(k->ui.focus)];
 	p->warm_key = warm_key(p);
 	memcpy(focus, k->ui.focus, sizeof(focus));

@@ -75,7 +75,7 @@ static const long TEX_BUDGET = 12L << 20;
 
 /* Groups (ui_group_begin()): pictures kept whole, one per content, the
  * least recently drawn replaced. */
-enum { GROUP_SLOTS = 4, GROUP_CMDS = 1024 };
+enum { GROUP_SLOTS = 6, GROUP_CMDS = 1024 };
 struct group_entry {
 	uint32_t hash;		/* of the group's commands, in its own coordinates */
 	int w, h;

@@ -8,7 +8,9 @@
 # pixel for pixel, to the one drawn with DOTE_FULL_REDRAW=1 (everything
 # every frame). Receipt screenshots are left out: their QR code holds a
 # fresh UUID each run. Flinging the list must move its pixels rather
-# than draw the screen whole (issue 22).
+# than draw the screen whole (issue 22). The form with the keyboard up
+# (form_keyboard_redraw: Shift, capitals, every field kind, 100% and
+# 200% text) checks the keyboard's kept pictures (ui_group_begin()).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
@@ -17,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$O"/ui-shots/redraw-full-* "$O"/ui-shots/redraw-part-*' EXIT
 rc=0
 for name in accessibility browse_scroll browse_fling errors_in_view keyboard_landscape keyboard_text_size large_text_800x480 \
-	portrait_reach size_1920x1080 languages_sizes speech masking; do
+	portrait_reach size_1920x1080 languages_sizes speech masking form_keyboard_redraw; do
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-full-$name.script"
 	cp "$top/tests/ui/$name.script" "$tmp/redraw-part-$name.script"
 	# The two runs side by side (the program's time halves: 24 kiosk runs).
