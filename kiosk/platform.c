@@ -212,9 +212,13 @@ static void warm_up(struct platform *p)
 {
 	struct kiosk *k = p->k;
 	static const char *const fields[] = { "field:phone", "field:cf", "field:email", "search", "field:given_name", "field:given_name" };
-	char focus[sizeof(k->ui.focus)];
+	/* The frames drawn here must leave no trace in the UI's state (its
+	 * widgets, alerts already announced, focus): it is put back after. */
+	struct ui *saved = malloc(sizeof(*saved));
+	if (!saved)
+		return;
+	memcpy(saved, &k->ui, sizeof(*saved));
 	p->warm_key = warm_key(p);
-	memcpy(focus, k->ui.focus, sizeof(focus));
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		k->ui.in = (struct ui_input){ .now_ms = clock_ms(p) };
 		ui_frame_begin(&k->ui);
@@ -224,8 +228,9 @@ static void warm_up(struct platform *p)
 			SDL_SetRenderTarget(p->sdl, p->target);
 		render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
 	}
-	memcpy(k->ui.focus, focus, sizeof(focus));
-	memcpy(k->ui.prev_focus, focus, sizeof(focus));
+	memcpy(&k->ui, saved, sizeof(*saved));
+	str_wipe(saved, sizeof(*saved));
+	free(saved);
 	/* Those frames drew over the picture: the next one draws it all. */
 	render_invalidate(p->render);
 	p->drawn_once = 0;
