@@ -51,6 +51,7 @@ struct platform {
 	int pointer_down;
 	int audio_outputs;		/* output devices at start (their "added" events are old news) */
 	uint32_t warm_key;		/* what the keyboards were warmed up for (warm_key()) */
+	int64_t render_c0, render_us;	/* CPU time of the last render_frame() (frame_log()) */
 };
 
 static int64_t cpu_us(void)
@@ -145,8 +146,8 @@ static void frame_log(struct platform *p, int64_t t0, int64_t c0)
 	if (!f)
 		return;
 	render_counts(p->render, &whole, &partial, &scrolled);
-	fprintf(f, "%.3f %.3f whole=%ld partial=%ld scrolled=%ld groups=%ld t=%lld %s %s\n", (double)(cpu_us() - c0) / 1000.0,
-		(double)(mono_us() - t0) / 1000.0, whole, partial, scrolled, render_groups_drawn(p->render), (long long)clock_ms(p),
+	fprintf(f, "%.3f render=%.3f %.3f whole=%ld partial=%ld scrolled=%ld groups=%ld t=%lld %s %s\n", (double)(cpu_us() - c0) / 1000.0,
+		(double)p->render_us / 1000.0, (double)(mono_us() - t0) / 1000.0, whole, partial, scrolled, render_groups_drawn(p->render), (long long)clock_ms(p),
 		p->k->screen ? p->k->screen->id : "-", p->k->ui.focus);
 	fflush(f);
 }
@@ -160,7 +161,9 @@ static void present(struct platform *p, int64_t t0, int64_t c0)
 		SDL_SetRenderTarget(p->sdl, p->target);
 	set_script(p);
 	render_set_surface(p->render, frame_surface(p));
+	p->render_c0 = cpu_us();
 	render_frame(p->render, k->ui.cmds, k->ui.ncmds, ui_color(&k->ui, C_BG));
+	p->render_us = cpu_us() - p->render_c0;
 	if (p->target) {
 		SDL_Rect dst = { (p->pw - p->lw) / 2, (p->ph - p->lh) / 2, p->lw, p->lh };
 		SDL_SetRenderTarget(p->sdl, NULL);
