@@ -221,6 +221,7 @@ static void warm_up(struct platform *p)
 	if (!saved)
 		return;
 	memcpy(saved, &k->ui, sizeof(*saved));
+	k->ui.announce = NULL;
 	p->warm_key = warm_key(p);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		k->ui.in = (struct ui_input){ .now_ms = clock_ms(p) };
@@ -240,11 +241,45 @@ static void warm_up(struct platform *p)
 	step(p);
 }
 
+/* The receipt, just switched to at the end of the frame presented: its
+ * page is laid out once between this frame and the next (the text
+ * measured, every line rasterised: render_prepare()), so that its first
+ * frame, drawn whole with new text and the QR code, does not do that
+ * work inside the frame (issue 22: 8-12 ms). Nothing is drawn or said,
+ * and the UI's and the page's state are put back. */
+static void prepare_screen(struct platform *p)
+{
+	struct kiosk *k = p->k;
+	struct ui *saved = malloc(sizeof(*saved));
+	struct ui_scroll scroll = k->scroll;
+	int reach[ARRAY_SIZE(k->reach_gap)], reach_used = k->reach_used, bar_pending = k->bar_pending, bar_y = k->bar_y;
+	if (!saved)
+		return;
+	memcpy(saved, &k->ui, sizeof(*saved));
+	memcpy(reach, k->reach_gap, sizeof(reach));
+	k->ui.announce = NULL;
+	k->ui.in = (struct ui_input){ .now_ms = clock_ms(p) };
+	set_script(p);
+	ui_frame_begin(&k->ui);
+	k->screen->frame(k);
+	ui_frame_end(&k->ui);
+	render_prepare(p->render, k->ui.cmds, k->ui.ncmds);
+	memcpy(&k->ui, saved, sizeof(*saved));
+	str_wipe(saved, sizeof(*saved));
+	free(saved);
+	k->scroll = scroll;
+	memcpy(k->reach_gap, reach, sizeof(reach));
+	k->reach_used = reach_used;
+	k->bar_pending = bar_pending;
+	k->bar_y = bar_y;
+}
+
 /* Runs one frame with the pending input; draws if the picture changed. */
 static void step(struct platform *p)
 {
 	struct kiosk *k = p->k;
 	int64_t t0 = mono_us(), c0 = cpu_us();
+	const struct screen *before = k->screen;
 	p->pending.now_ms = clock_ms(p);
 	p->pending.down = p->pointer_down;
 	k->ui.in = p->pending;
@@ -267,6 +302,8 @@ static void step(struct platform *p)
 		warm_up(p);
 	} else if (p->drawn_once && p->warm_key != warm_key(p) && !k->screen_blank) {
 		warm_up(p);
+	} else if (k->screen != before && !strcmp(k->screen->id, "receipt") && !k->screen_blank) {
+		prepare_screen(p);
 	}
 }
 

@@ -1268,6 +1268,15 @@ void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t b
 		evict(r);
 }
 
+void render_prepare(struct render *r, const struct ui_cmd *cmds, int n)
+{
+	if (!r->sdl)
+		return;
+	for (int i = 0; i < n; i++)
+		if (cmds[i].kind == UI_CMD_TEXT && cmds[i].text && cmds[i].text[0])
+			tex_get(r, cmds[i].font, cmds[i].px, cmds[i].color & 0xFFFFFF, cmds[i].text);
+}
+
 void render_set_surface(struct render *r, struct SDL_Surface *s)
 {
 	r->surface = s;

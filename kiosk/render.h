@@ -28,6 +28,9 @@ int render_font_path(const char *font_dir, int font, char *buf, size_t size);
 struct ui_text_ops render_text_ops(struct render *r);
 /* Draws cmds, clearing to bg first. */
 void render_frame(struct render *r, const struct ui_cmd *cmds, int n, uint32_t bg);
+/* Rasterises and keeps the text of cmds without drawing anything: a
+ * frame still to come (a new screen's) finds it ready. */
+void render_prepare(struct render *r, const struct ui_cmd *cmds, int n);
 /* The next frame draws everything (the picture was drawn over by
  * something else, such as the keyboards' warm-up). Otherwise a software
  * renderer redraws only the screen tiles whose commands changed. */
