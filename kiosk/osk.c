@@ -376,7 +376,8 @@ static void key_cap(struct kiosk *k, const char *name, const char *shown, struct
 	/* A key that cannot be used has no key cap: just its letter, in
 	 * grey, on the keyboard's background. */
 	if (!off) {
-		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + 2, r.w, r.h }, ui_color(ui, C_BORDER));
+		/* Its shadow: the strip the cap moved down by 2 px leaves. */
+		ui_draw_rect(ui, (struct ui_rect){ r.x, r.y + r.h, r.w, 2 }, ui_color(ui, C_BORDER));
 		ui_draw_rect(ui, r, fill);
 		ui_draw_frame(ui, r, ui_color(ui, C_BORDER), ui->theme == &ui_theme_contrast ? 2 : 1);
 	}

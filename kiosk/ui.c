@@ -584,8 +584,11 @@ void ui_qr(struct ui *ui, const char *id, const char *label, const unsigned char
 void ui_draw_card(struct ui *ui, struct ui_rect r)
 {
 	int s = ui_px(ui, 4) > 1 ? ui_px(ui, 4) : 2;
-	struct ui_rect sh = { r.x + s / 2, r.y + s, r.w, r.h };
-	ui_draw_rect(ui, sh, ui_color(ui, C_SHADOW));
+	/* The shadow (the card moved by s/2, s) is only what the card
+	 * leaves of it: its right and bottom strips, not a second fill of
+	 * the whole card (the same pixels, half the filling). */
+	ui_draw_rect(ui, (struct ui_rect){ r.x + r.w, r.y + s, s / 2, r.h }, ui_color(ui, C_SHADOW));
+	ui_draw_rect(ui, (struct ui_rect){ r.x + s / 2, r.y + r.h, r.w, s }, ui_color(ui, C_SHADOW));
 	ui_draw_rect(ui, r, ui_color(ui, C_SURFACE));
 	ui_draw_frame(ui, r, ui_color(ui, C_BORDER), 1);
 }
