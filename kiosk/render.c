@@ -1129,8 +1129,10 @@ static SDL_Texture *group_get(struct render *r, const struct ui_cmd *cmds, int i
 	for (int k = 0; k < GROUP_SLOTS; k++)
 		if (!e || !r->groups[k].tex || (e->tex && r->groups[k].used < e->used))
 			e = &r->groups[k];
-	if (e->tex)
+	if (e->tex) {
 		SDL_DestroyTexture(e->tex);
+		r->bytes -= (long)e->w * e->h * 4;
+	}
 	memset(e, 0, sizeof(*e));
 	e->tex = SDL_CreateTexture(r->sdl, r->surface->format->format, SDL_TEXTUREACCESS_TARGET, g.w, g.h);
 	if (!e->tex || SDL_SetRenderTarget(r->sdl, e->tex)) {
@@ -1146,6 +1148,7 @@ static SDL_Texture *group_get(struct render *r, const struct ui_cmd *cmds, int i
 	e->w = g.w;
 	e->h = g.h;
 	e->used = r->frame;
+	r->bytes += (long)g.w * g.h * 4;
 	r->groups_drawn++;
 	return e->tex;
 }
@@ -1297,8 +1300,10 @@ void render_invalidate(struct render *r)
 static void groups_clear(struct render *r)
 {
 	for (int k = 0; k < GROUP_SLOTS; k++)
-		if (r->groups[k].tex)
+		if (r->groups[k].tex) {
 			SDL_DestroyTexture(r->groups[k].tex);
+			r->bytes -= (long)r->groups[k].w * r->groups[k].h * 4;
+		}
 	memset(r->groups, 0, sizeof(r->groups));
 }
 
