@@ -1088,7 +1088,10 @@ void kiosk_frame(struct kiosk *k)
 	int64_t t0 = now_ms();
 	int back = 0, switched = 0;
 
-	if (any_input(in))
+	/* A Send under way (it may wait up to 60 s for the database's
+	 * write lock) is the kiosk keeping the citizen waiting: no
+	 * countdown, no wipe of the session whose receipt is coming. */
+	if (any_input(in) || k->sending)
 		k->last_input_ms = in->now_ms;
 	/* A key answers "are you still there?" as a touch does. */
 	if (k->idle_dialog && in->key && in->now_ms < k->idle_deadline) {

@@ -9,13 +9,21 @@
 # second later, nothing stored yet; when the lock goes (the sqlite3
 # process ends), the application is stored once, its receipt PNG is
 # whole (written to a temporary file and renamed: no *.tmp.* left) and
-# the kiosk exits 0. Loops bounded (60 s each).
+# the kiosk exits 0. The stop is systemd's as the image's unit sets it:
+# SIGTERM, then SIGKILL after its TimeoutStopSec; the lock goes 18 s
+# after SIGTERM, well within the Send's 60 s wait for it (with the
+# unit's 15 s the kiosk was killed first, the application lost). Loops
+# bounded (60 s each).
 set -u
 BIN=${DOTE_BIN:?}; TOP=${DOTE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 O=${O:-build}; case "$O" in /*) ;; *) O="$TOP/$O" ;; esac
 tmp=$(mktemp -d)
-kpid=
-cleanup() { [ -n "$kpid" ] && kill -KILL "$kpid" 2>/dev/null; rm -rf "$tmp"; }
+kpid= killer=
+cleanup() {
+	[ -n "$kpid" ] && kill -KILL "$kpid" 2>/dev/null
+	[ -n "$killer" ] && kill "$killer" 2>/dev/null
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
 fail=0
 pass() { echo "PASS kiosk_stop: $1"; }
@@ -91,19 +99,28 @@ lockpid=$(sed -n 's/^lock-db: sqlite3 pid \([0-9]*\)$/\1/p' "$tmp/out")
 if [ ! -f "$tmp/shots/held.png" ] || [ -z "$lockpid" ]; then
 	flunk "the Send was not held (out: $(tr '\n' ' ' < "$tmp/out"))"; exit 1
 fi
+# systemd's stop: SIGTERM, SIGKILL after the unit's TimeoutStopSec.
+unit="$TOP/image/rootfs/usr/lib/systemd/system/dote-kiosk.service"
+tstop=$(sed -n 's/^TimeoutStopSec=\([0-9]*\)s\{0,1\}$/\1/p' "$unit")
+[ -n "$tstop" ] || { echo "FAIL kiosk_stop: no TimeoutStopSec in seconds in $unit"; exit 1; }
 kill -TERM "$kpid"
+( for _ in $(seq $((tstop * 10))); do kill -0 "$kpid" 2>/dev/null || exit 0; sleep 0.1; done
+  kill -KILL "$kpid" 2>/dev/null ) &
+killer=$!
 sleep 1
 if kill -0 "$kpid" 2>/dev/null; then pass "a second after SIGTERM the kiosk still waits for the Send under way"
 else flunk "the kiosk died at once on SIGTERM, a Send under way"; fi
 n=$(sqlite3 "$db" 'SELECT count(*) FROM application')
 [ "$n" = 0 ] && pass "nothing stored while the lock is held" || flunk "$n applications while the lock is held"
-# The other process ends: its lock goes.
+# The other process ends 18 s after SIGTERM: its lock goes.
+sleep 17
 kill -TERM "$lockpid" 2>/dev/null
 rc=
 for _ in $(seq 600); do
 	kill -0 "$kpid" 2>/dev/null || { wait "$kpid"; rc=$?; kpid=; break; }
 	sleep 0.1
 done
+[ "$rc" = 137 ] && flunk "killed (SIGKILL) by the stop's timeout, TimeoutStopSec=${tstop}s, before the Send was done"
 [ "$rc" = 0 ] && pass "the kiosk exits 0 once the Send is done" || flunk "the kiosk's exit: '${rc:-still running after 60 s}' ($(tail -3 "$tmp/err" | tr '\n' ' '))"
 n=$(sqlite3 "$db" "SELECT count(*) FROM application WHERE given_name = 'Lucia' AND family_name = 'Verdi'")
 [ "$n" = 1 ] && pass "the application is stored once" || flunk "$n applications stored, want 1"
