@@ -593,6 +593,25 @@ void kiosk_workers_stop(struct kiosk *k)
 	k->sending = 0;
 }
 
+int kiosk_stop_due(struct kiosk *k)
+{
+	int on_receipt;
+	if (!k->stopping) {
+		k->stopping = 1;
+		if (!k->sending)
+			return 1;
+		fprintf(stderr, "stop: a Send is under way: its receipt is shown, then the kiosk stops\n");
+	}
+	if (k->sending)
+		return 0;
+	on_receipt = !strcmp(k->screen->id, "receipt") || (k->next && !strcmp(k->next->id, "receipt"));
+	if (!on_receipt)
+		return 1;	/* refused, or the citizen tapped Done */
+	if (!k->stop_receipt_until)
+		k->stop_receipt_until = now_ms() + KIOSK_STOP_RECEIPT_MS;
+	return now_ms() >= k->stop_receipt_until;
+}
+
 int kiosk_background_wait(struct kiosk *k, int ms)
 {
 	int a;
@@ -1093,6 +1112,13 @@ void kiosk_frame(struct kiosk *k)
 	 * countdown, no wipe of the session whose receipt is coming. */
 	if (any_input(in) || k->sending)
 		k->last_input_ms = in->now_ms;
+	/* Stopping (kiosk_stop_due): no second Send, no new session; on
+	 * the receipt a touch may still print it or end it (Done). */
+	if (k->stopping && strcmp(k->screen->id, "receipt")) {
+		int64_t now = in->now_ms;
+		memset(in, 0, sizeof(*in));
+		in->now_ms = now;
+	}
 	/* A key answers "are you still there?" as a touch does. */
 	if (k->idle_dialog && in->key && in->now_ms < k->idle_deadline) {
 		k->idle_dialog = 0;

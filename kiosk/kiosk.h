@@ -131,6 +131,8 @@ struct kiosk {
 	int sending;			/* review: an application is being saved */
 	int64_t sending_since;		/* since when (ms) */
 	int sending_said;		/* its "Saving…" note has been spoken */
+	int stopping;			/* a stop was asked for (kiosk_stop_due) */
+	int64_t stop_receipt_until;	/* then: now_ms() the receipt stays until (0: not shown yet) */
 	int searching_said;		/* the search under way's "Searching…" has been spoken */
 	int hold_background;		/* scripted: a worker held on purpose (lock-db, hold-search):
 					 * frames do not wait for it (kiosk_background_wait) */
@@ -237,6 +239,17 @@ void kiosk_release(struct kiosk *k);
 /* Stops the search and send workers (a Send under way finishes its
  * commit and receipt first); the frames then search and send in place. */
 void kiosk_workers_stop(struct kiosk *k);
+/* How long a receipt stays on screen after a stop (SIGTERM) asked for
+ * during its Send: with the Send's 60 s wait for the write lock, well
+ * within the image unit's TimeoutStopSec=90s. */
+#define KIOSK_STOP_RECEIPT_MS 15000
+/* The event loop's question, every turn once a stop has been asked for:
+ * 1 when it may end now. With no Send under way at the first call, 1 at
+ * once. Else 0 while the Send runs and, when it stored the application,
+ * while its receipt is on screen: KIOSK_STOP_RECEIPT_MS from its first
+ * frame, or until the citizen leaves it (Done). Meanwhile input starts
+ * nothing new: kiosk_frame drops it on any screen but the receipt. */
+int kiosk_stop_due(struct kiosk *k);
 /* Waits, at most ms milliseconds, for what runs beside the frames (a
  * search, a Send) to finish, so the scripted mode sees its result. 0, or -1 on
  * timeout. At once while hold_background is set. */

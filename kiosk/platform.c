@@ -674,7 +674,7 @@ int platform_run(struct platform *p)
 	in_loop = 1;
 	step(p);
 	while (!k->quit) {
-		if (stop_asked) {
+		if (stop_asked && kiosk_stop_due(k)) {
 			k->quit = 1;
 			break;
 		}

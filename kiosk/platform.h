@@ -29,8 +29,9 @@ struct platform_options {
  * size. Returns NULL after error(). */
 struct platform *platform_open(const struct platform_options *o, struct kiosk *k);
 void platform_close(struct platform *p);
-/* The event loop, until k->quit or a stop asked for. Returns k->quit
- * (1 after a stop). */
+/* The event loop, until k->quit or a stop asked for (once
+ * kiosk_stop_due allows: a Send under way shows its receipt first).
+ * Returns k->quit (1 after a stop). */
 int platform_run(struct platform *p);
 /* Asks the event loop to stop after its frame (async-signal-safe: the
  * SIGTERM and SIGINT handler; seen within a second). 0 when no event

@@ -9,7 +9,11 @@
 # second later, nothing stored yet; when the lock goes (the sqlite3
 # process ends), the application is stored once, its receipt PNG is
 # whole (written to a temporary file and renamed: no *.tmp.* left) and
-# the kiosk exits 0. The stop is systemd's as the image's unit sets it:
+# the kiosk exits 0. It does not vanish then: the citizen sees the
+# receipt screen, its protocol number on it (the script's checks after
+# serve read the screen the event loop ended on; DOTE_ANNOUNCE says when
+# it came), for up to 15 s before the exit (issue 22, reviewer's note:
+# the screen stayed on "Salvataggio…" and went black). The stop is systemd's as the image's unit sets it:
 # SIGTERM, then SIGKILL after its TimeoutStopSec; the lock goes 18 s
 # after SIGTERM, well within the Send's 60 s wait for it (with the
 # unit's 15 s the kiosk was killed first, the application lost). Loops
@@ -30,7 +34,7 @@ pass() { echo "PASS kiosk_stop: $1"; }
 flunk() { echo "FAIL kiosk_stop: $1"; fail=1; }
 [ -x "$BIN/dote-kiosk" ] || { echo "SKIP kiosk_stop: dote-kiosk not built"; exit 0; }
 command -v sqlite3 >/dev/null || { echo "SKIP kiosk_stop: sqlite3 not installed"; exit 0; }
-export DOTE_NOW=1772442000 DOTE_ASSETS="$TOP/assets" SDL_AUDIODRIVER=dummy SDL_VIDEODRIVER=dummy
+export DOTE_ANNOUNCE=1 DOTE_NOW=1772442000 DOTE_ASSETS="$TOP/assets" SDL_AUDIODRIVER=dummy SDL_VIDEODRIVER=dummy
 
 db="$tmp/kiosk.db"
 "$BIN/dote" demo --db "$db" --catalog-only --today 2026-03-02 > "$tmp/demo.log" 2>&1 ||
@@ -87,6 +91,9 @@ wait 300
 expect-text Salvataggio della domanda in corso…
 shot held
 serve
+expect-screen receipt
+expect-sql-shown SELECT protocol FROM application
+shot stopped
 SCRIPT
 "$BIN/dote-kiosk" --headless --config "$tmp/kiosk.conf" --db "$db" --script "$tmp/stop.script" \
 	--shots "$tmp/shots" --size 1080x1920 > "$tmp/out" 2> "$tmp/err" &
@@ -115,11 +122,28 @@ n=$(sqlite3 "$db" 'SELECT count(*) FROM application')
 # The other process ends 18 s after SIGTERM: its lock goes.
 sleep 17
 kill -TERM "$lockpid" 2>/dev/null
-rc=
+t_unlock=$(date +%s)
+rc= t_receipt= t_exit=
 for _ in $(seq 600); do
-	kill -0 "$kpid" 2>/dev/null || { wait "$kpid"; rc=$?; kpid=; break; }
+	[ -z "$t_receipt" ] && grep -q '^announce screen: receipt$' "$tmp/err" && kill -0 "$kpid" 2>/dev/null &&
+		t_receipt=$(date +%s)
+	kill -0 "$kpid" 2>/dev/null || { wait "$kpid"; rc=$?; kpid=; t_exit=$(date +%s); break; }
 	sleep 0.1
 done
+# The receipt screen came while the kiosk ran, and stayed: the kiosk
+# exits within 15 s of it (plus 10 s for a loaded machine), not at once.
+[ -n "$t_receipt" ] && pass "the receipt screen comes up after the stop, the kiosk still running" ||
+	flunk "no receipt screen before the exit ($(grep '^announce screen' "$tmp/err" | tail -2 | tr '\n' ' '))"
+if [ -n "$t_receipt" ] && [ -n "$t_exit" ]; then
+	held=$((t_exit - t_receipt))
+	[ "$held" -ge 10 ] && [ "$held" -le 25 ] && pass "the receipt stays on screen ${held} s, then the kiosk exits" ||
+		flunk "the receipt stayed ${held} s (want 15, 10 to 25 under load)"
+fi
+if grep -q '^FAIL' "$tmp/out"; then
+	flunk "the screen the kiosk stopped on: $(grep '^FAIL' "$tmp/out" | head -2 | tr '\n' ' ')"
+else
+	pass "the screen the kiosk stopped on is the receipt with the stored protocol number"
+fi
 [ "$rc" = 137 ] && flunk "killed (SIGKILL) by the stop's timeout, TimeoutStopSec=${tstop}s, before the Send was done"
 [ "$rc" = 0 ] && pass "the kiosk exits 0 once the Send is done" || flunk "the kiosk's exit: '${rc:-still running after 60 s}' ($(tail -3 "$tmp/err" | tr '\n' ' '))"
 n=$(sqlite3 "$db" "SELECT count(*) FROM application WHERE given_name = 'Lucia' AND family_name = 'Verdi'")
