@@ -1099,13 +1099,15 @@ static int cf_shaped(const char *s)
 	return n == CF_LEN;
 }
 
-void kiosk_frame(struct kiosk *k)
+/* The session's clock, each frame: a touch, a key or a Send under way
+ * keeps it; the idle countdown starts, answers and wipes; home quietly
+ * goes back to the default settings; while stopping only the receipt
+ * takes input. */
+static void frame_idle(struct kiosk *k)
 {
 	struct ui *ui = &k->ui;
 	struct ui_input *in = &ui->in;
 	int64_t idle_ms = config_int(k->cfg, "idle_seconds") * 1000;
-	int64_t t0 = now_ms();
-	int back = 0, switched = 0;
 
 	/* A Send under way (it may wait up to 60 s for the database's
 	 * write lock) is the kiosk keeping the citizen waiting: no
@@ -1148,23 +1150,33 @@ void kiosk_frame(struct kiosk *k)
 		memset(in, 0, sizeof(*in));
 		in->now_ms = k->last_input_ms = now;
 	}
+}
+
+/* Typing with no field focused: on the list it searches, on "check my
+ * application" and home it fills the protocol, on a screen that takes a
+ * scan it gathers a health card's code (with or without the scanner's
+ * Enter). Not during the idle countdown. */
+static void frame_scan(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
 
 	/* On the list, typing with nothing focused searches; on "check my
 	 * application" it fills the protocol (a receipt held to the scanner). */
-	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "browse"))
+	if (!ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "browse"))
 		ui_focus(ui, "search");
-	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "status"))
+	if (!ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "status"))
 		ui_focus(ui, "field:protocol");
 	/* Home has nothing to type into: a receipt held to the scanner
 	 * there opens "check my application" with what it typed. */
-	if (!k->idle_dialog && !ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "home")) {
+	if (!ui->focus[0] && in->text[0] && !strcmp(k->screen->id, "home")) {
 		ui_focus(ui, "field:protocol");
 		kiosk_go(k, "status");
 	}
 	/* On a screen that takes a scan ("Can you apply?": a health card
 	 * held to the scanner, typing with no field focused, is the first
 	 * step of the application). */
-	if (!k->idle_dialog && !kiosk_field(k, ui->focus, NULL, NULL) && in->text[0] && k->screen->scanned) {
+	if (!kiosk_field(k, ui->focus, NULL, NULL) && in->text[0] && k->screen->scanned) {
 		/* A scanner types a character at a time, then Enter: gather
 		 * them (a pause of half a second starts afresh). */
 		size_t n;
@@ -1175,11 +1187,11 @@ void kiosk_frame(struct kiosk *k)
 		k->card_scan_ms = in->now_ms;
 		str_wipe(in->text, sizeof(in->text));
 	}
-	if (!k->idle_dialog && in->key == UI_KEY_ENTER && k->c.card_scan[0] && k->screen->scanned) {
+	if (in->key == UI_KEY_ENTER && k->c.card_scan[0] && k->screen->scanned) {
 		k->screen->scanned(k, k->c.card_scan);
 		str_wipe(k->c.card_scan, sizeof(k->c.card_scan));
 		in->key = 0;
-	} else if (!k->idle_dialog && k->c.card_scan[0] && k->screen->scanned) {
+	} else if (k->c.card_scan[0] && k->screen->scanned) {
 		/* A scanner set to send no Enter: the code is taken after a
 		 * quiet gap (SCAN_QUIET_MS with no keystroke) when it has the
 		 * form of a codice fiscale; until then frames keep coming. */
@@ -1190,6 +1202,104 @@ void kiosk_frame(struct kiosk *k)
 			ui->animating = 1;
 		}
 	}
+}
+
+/* Typing goes to the focused field, whatever sent it (the on-screen
+ * keyboard, a keyboard, the keypad's letters, a scanner): read back
+ * through headphones; Enter moves to the next field. */
+static void frame_typing(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
+
+	if (in->text[0] && osk_multitap(k, in->text)) {
+		;
+	} else if (in->text[0]) {
+		char spelled[300];
+		kiosk_type(k, in->text);
+		/* Through headphones what is typed is read back, a key at
+		 * a time (not a scanner's burst): "7" from "70". */
+		if (k->speech_on && k->speech_private && strlen(in->text) <= 4)
+			kiosk_say(k, speech_spell(in->text, _("dash"), spelled, sizeof(spelled)));
+	}
+	if (in->key == UI_KEY_BACKSPACE)
+		kiosk_backspace(k);
+	/* Enter (and a scanner's CR) moves on, unless typing has
+	 * finished the job and released the focus (check my application). */
+	if (in->key == UI_KEY_ENTER) {
+		in->key = !ui->focus[0] ? 0 : ui_focus_next_field(ui) ? UI_KEY_TAB : 0;
+		/* What the health card filled is passed by. */
+		if (!in->key && osk_card_filled(k, ui->focus))
+			ui_focus_next_field(ui);
+	}
+	if (in->key == UI_KEY_SPACE)
+		in->key = 0;
+}
+
+/* Leaves the screen for k->next: the new screen starts with nothing
+ * focused, scrolled to the top, its keyboard up, announced. */
+static void switch_screen(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
+	const struct screen *n = k->next;
+	k->next = NULL;
+	if (k->screen->leave)
+		k->screen->leave(k);
+	k->screen = n;
+	k->screen_since = in->now_ms;
+	memset(&k->scroll, 0, sizeof(k->scroll));
+	ui->focus[0] = 0;
+	ui->reveal[0] = 0;
+	k->keyboard_hidden = 0;
+	k->osk_sel = -1;
+	k->show_data = 0;
+	k->count_said[0] = 0;
+	k->ineligible_said = 0;
+	if (n->enter)
+		n->enter(k);
+	ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
+	ui->animating = 1;
+}
+
+/* What the frame says: a control tapped (in the next frame, with the
+ * state the tap gave it), then this frame's one utterance. */
+static void frame_speech(struct kiosk *k, int switched)
+{
+	struct ui *ui = &k->ui;
+
+	/* Explore by touch: a control tapped is said with the state the
+	 * tap gave it, in the next frame (keys echo themselves; a field
+	 * tapped has the focus and is said as such). */
+	if (k->speech_on && k->tapped_say[0]) {
+		const struct ui_widget *w = ui_find(ui, k->tapped_say);
+		/* What the tap caused (an error, a message) comes first. */
+		if (w && !switched && !k->say[0])
+			say_widget(k, w, w->label);
+		k->tapped_say[0] = 0;
+	}
+	if (k->speech_on && ui->tapped[0] && strcmp(ui->tapped, ui->focus) && strcmp(ui->tapped, "speech") &&
+	    strncmp(ui->tapped, "key:", 4) && !switched && !k->say[0])
+		str_copy(k->tapped_say, sizeof(k->tapped_say), ui->tapped);
+	if (k->say[0]) {
+		/* One utterance per frame: it cuts the previous one short. */
+		say_out(k, k->say);
+		str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), k->say);
+		str_copy(k->last_said, sizeof(k->last_said), k->say);
+		str_wipe(k->say, sizeof(k->say));
+	}
+}
+
+void kiosk_frame(struct kiosk *k)
+{
+	struct ui *ui = &k->ui;
+	struct ui_input *in = &ui->in;
+	int64_t t0 = now_ms();
+	int back = 0, switched = 0;
+
+	frame_idle(k);
+	if (!k->idle_dialog)
+		frame_scan(k);
 	/* The navigation keypad: in the on-screen keyboard, then Help,
 	 * volume and Back. */
 	if (!k->idle_dialog && !k->lang_menu && osk_keypad(k))
@@ -1210,32 +1320,8 @@ void kiosk_frame(struct kiosk *k)
 		if (in->pressed)
 			k->hint_touch = 1;
 	}
-	/* Typing goes to the focused field, whatever sent it. */
-	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL)) {
-		if (in->text[0] && osk_multitap(k, in->text)) {
-			;
-		} else if (in->text[0]) {
-			char spelled[300];
-			kiosk_type(k, in->text);
-			/* Through headphones what is typed is read back, a key at
-			 * a time (not a scanner's burst): "7" from "70". */
-			if (k->speech_on && k->speech_private && strlen(in->text) <= 4)
-				kiosk_say(k, speech_spell(in->text, _("dash"), spelled, sizeof(spelled)));
-		}
-		if (in->key == UI_KEY_BACKSPACE)
-			kiosk_backspace(k);
-		/* Enter (and a scanner's CR) moves on, unless typing has
-		 * finished the job and released the focus (check my application). */
-		if (in->key == UI_KEY_ENTER) {
-			in->key = !ui->focus[0] ? 0 : ui_focus_next_field(ui) ? UI_KEY_TAB : 0;
-			/* What the health card filled is passed by. */
-			if (!in->key && osk_card_filled(k, ui->focus))
-				ui_focus_next_field(ui);
-		}
-		if (in->key == UI_KEY_SPACE)
-			in->key = 0;
-	}
-
+	if (!k->idle_dialog && !k->lang_menu && kiosk_field(k, ui->focus, NULL, NULL))
+		frame_typing(k);
 	/* With the voice guide on, the keypad reaches text too. */
 	ui->focus_text = k->speech_on;
 	ui_frame_begin(ui);
@@ -1259,51 +1345,15 @@ void kiosk_frame(struct kiosk *k)
 	ui_frame_end(ui);
 
 	if (k->next) {
-		const struct screen *n = k->next;
-		k->next = NULL;
+		switch_screen(k);
 		switched = 1;
-		if (k->screen->leave)
-			k->screen->leave(k);
-		k->screen = n;
-		k->screen_since = in->now_ms;
-		memset(&k->scroll, 0, sizeof(k->scroll));
-		ui->focus[0] = 0;
-		ui->reveal[0] = 0;
-		k->keyboard_hidden = 0;
-		k->osk_sel = -1;
-		k->show_data = 0;
-		k->count_said[0] = 0;
-		k->ineligible_said = 0;
-		if (n->enter)
-			n->enter(k);
-		ui_announce(ui, UI_ANNOUNCE_SCREEN, n->id);
-		ui->animating = 1;
 	}
 	if (k->lang_pending[0]) {
 		kiosk_set_lang(k, k->lang_pending);
 		k->lang_pending[0] = 0;
 		ui_focus(ui, "language");
 	}
-	/* Explore by touch: a control tapped is said with the state the
-	 * tap gave it, in the next frame (keys echo themselves; a field
-	 * tapped has the focus and is said as such). */
-	if (k->speech_on && k->tapped_say[0]) {
-		const struct ui_widget *w = ui_find(ui, k->tapped_say);
-		/* What the tap caused (an error, a message) comes first. */
-		if (w && !switched && !k->say[0])
-			say_widget(k, w, w->label);
-		k->tapped_say[0] = 0;
-	}
-	if (k->speech_on && ui->tapped[0] && strcmp(ui->tapped, ui->focus) && strcmp(ui->tapped, "speech") &&
-	    strncmp(ui->tapped, "key:", 4) && !switched && !k->say[0])
-		str_copy(k->tapped_say, sizeof(k->tapped_say), ui->tapped);
-	if (k->say[0]) {
-		/* One utterance per frame: it cuts the previous one short. */
-		say_out(k, k->say);
-		str_copy(k->spoken[k->nspoken++ % (int)ARRAY_SIZE(k->spoken)], sizeof(k->spoken[0]), k->say);
-		str_copy(k->last_said, sizeof(k->last_said), k->say);
-		str_wipe(k->say, sizeof(k->say));
-	}
+	frame_speech(k, switched);
 	if (k->sync && in->now_ms - k->health_ms >= 1000) {
 		struct printer_status ps = { .key = "none" };
 		if (k->printer)
