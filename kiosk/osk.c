@@ -673,17 +673,22 @@ static void keys(struct kiosk *k, enum field_kind kind, int y0, int gap, int row
 	} else if (osk_narrow(ui)) {
 		int unit = (ui->w - 2 * gap) / 9, x0 = (ui->w - unit * 9) / 2;
 		for (int r = 0; r < 7; r++) {
-			int y = y0 + ui_px(ui, 12) + r * rowh, x = x0, spans[9];
-			narrow_spans(ui, narrow[r], unit, rowh - gap, spans);
-			for (int c = 0; c < 9 && narrow[r][c]; c++) {
-				const char *name = narrow[r][c];
-				int span = spans[c];
-				if (!strcmp(name, "shift") && kind == FIELD_UPPER) {
-					x += unit;
-					continue;
-				}
-				key(k, name, (struct ui_rect){ x + gap / 2, y, unit * span - gap, rowh - gap }, kind);
-				x += unit * span;
+			int y = y0 + ui_px(ui, 12) + r * rowh, spans[9], n = 0, total = 0, at = 0;
+			const char *row[10];
+			/* Without Shift (the codice fiscale is in capitals) the
+			 * row's other keys spread over the whole width, rather
+			 * than leave a key's width empty at either end. */
+			for (int c = 0; c < 9 && narrow[r][c]; c++)
+				if (strcmp(narrow[r][c], "shift") || kind != FIELD_UPPER)
+					row[n++] = narrow[r][c];
+			row[n] = NULL;
+			narrow_spans(ui, row, unit, rowh - gap, spans);
+			for (int c = 0; c < n; c++)
+				total += spans[c];
+			for (int c = 0; c < n; c++) {
+				int d = total < 9 ? total : 9, xa = x0 + unit * 9 * at / d, xb = x0 + unit * 9 * (at + spans[c]) / d;
+				key(k, row[c], (struct ui_rect){ xa + gap / 2, y, xb - xa - gap, rowh - gap }, kind);
+				at += spans[c];
 			}
 		}
 	} else {
