@@ -164,6 +164,9 @@ static void header_layout(struct kiosk *k, struct header_layout *hl)
 		 * (browse: Hide puts it away) has no row for them. */
 		hl->h = compact_title_h(k) + (k->header_bare && compact_title_h(k) ? ui_px(&k->ui, 6)
 										   : compact_height(k));
+		/* Landscape without Back and Continue: no header at all. */
+		if (k->header_bare && !compact_title_h(k))
+			hl->h = 0;
 	}
 }
 
@@ -260,6 +263,8 @@ static int compact_header(struct kiosk *k, const struct header_layout *hl, int x
 	char name[160];
 	int px = ui_font_px(ui, 30), lh = ui->text.line_height(ui->text.ctx, UI_FONT_BOLD, px);
 
+	if (!hl->h)
+		return 0;
 	ui_draw_rect(ui, (struct ui_rect){ 0, 0, ui->w, hl->h }, ui_color(ui, C_SURFACE));
 	ui_draw_rect(ui, (struct ui_rect){ 0, hl->h - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	str_fmt(name, sizeof(name), "%s %s", _("Comune di"), k->comune_name);

@@ -608,14 +608,15 @@ static int browse_card(struct kiosk *k, const struct placement_card *c, struct u
 	return tapped;
 }
 
-/* The Filters button's width: in portrait it fits its longer label (at
- * 200% text, in Arabic, the fixed width shrank it to a few pixels' type),
- * up to 2/5 of the row; landscape keeps its fixed width. */
+/* The Filters button's width: it fits its longer label (at 200% text,
+ * in Arabic, the fixed width shrank it to a few pixels' type; in
+ * landscape "Фільтри" at 800x480 too), up to 2/5 of the row. */
 static int browse_filters_w(struct ui *ui, int dock, int w)
 {
 	const char *labels[2] = { _("Filters"), _("Hide filters") };
 	int bw = ui_px(ui, 240);
-	for (int i = 0; dock && i < 2; i++) {
+	(void)dock;
+	for (int i = 0; i < 2; i++) {
 		int tw = ui->text.width(ui->text.ctx, UI_FONT_SEMIBOLD, ui_font_px(ui, 34), labels[i], strlen(labels[i])) +
 			 2 * ui_px(ui, 16) + ui_px(ui, 8);
 		if (tw > bw)
@@ -635,8 +636,9 @@ static int browse_search(struct kiosk *k, int x, int y, int w, int dock)
 
 	ui_field(ui, "search", _("Search"), k->query, _("Office, topic or town"), NULL,
 		 (struct ui_rect){ x, y, fw, 0 }, &sh);
-	/* In portrait it grows with the text like other buttons, within the row. */
-	if (dock && ui_button_h(ui, 92) > bh)
+	/* It grows with the text like other buttons, within the row (in
+	 * landscape too: "Фільтри" at 800x480 200% was set smaller). */
+	if (ui_button_h(ui, 92) > bh)
 		bh = ui_button_h(ui, 92) < sh ? ui_button_h(ui, 92) : sh;
 	if (ui_button(ui, "filters", k->show_filters ? _("Hide filters") : _("Filters"),
 		      (struct ui_rect){ x + fw + ui_px(ui, 20), y + sh - bh, bw, bh },
@@ -687,8 +689,11 @@ void browse_frame(struct kiosk *k)
 	char count[128];
 
 	/* With the keyboard up the dock has no Back: the compact header
-	 * keeps no empty row for it (56 px at uk 480x800 200%). */
-	k->header_bare = dock && osk;
+	 * keeps no empty row for it (56 px at uk 480x800 200%). In
+	 * landscape there is no header at all then (Hide brings it and
+	 * Back again): at 800x480 200% the header and the search row left
+	 * the result count half under the keyboard and no card. */
+	k->header_bare = osk > 0;
 	top = chrome_header(k, NULL);
 	kiosk_column(k, &x, &w);
 	/* Wide screens show the cards in two columns, over the whole width. */
@@ -720,9 +725,10 @@ void browse_frame(struct kiosk *k)
 		body = (struct ui_rect){ 0, top, ui->w, dock_y - sheet_h - top };
 		y = top;
 	} else {
-		/* Search bar, fixed above the list. */
-		y = top + ui_px(ui, 24);
-		y += browse_search(k, x, y, w, 0) + ui_px(ui, 16);
+		/* Search bar, fixed above the list (closer to the screen's
+		 * top and to the list while the keyboard is up). */
+		y = top + ui_px(ui, osk ? 8 : 24);
+		y += browse_search(k, x, y, w, 0) + ui_px(ui, osk ? 8 : 16);
 		body = chrome_body(k, y, chrome_footer_height(k));
 		ui_draw_rect(ui, (struct ui_rect){ 0, y - 1, ui->w, 1 }, ui_color(ui, C_BORDER));
 	}
@@ -821,10 +827,10 @@ void browse_frame(struct kiosk *k)
 		if (browse_filtered(k) && !osk)
 			y += browse_clear(k, x, y, w) + pad;
 		browse_search(k, x, y, w, 1);
-		k->header_bare = 0;
-		if (osk)
-			return;
 	}
+	k->header_bare = 0;
+	if (osk)
+		return;
 	if (chrome_footer(k, _("Back"), NULL, NULL, 0) == 1)
 		kiosk_go(k, "home");
 }

@@ -765,13 +765,20 @@ static int verb_expect_filled(struct script *s, const char *verb, char *arg)
 						gap, gap * 100 / ui->h, pct);
 }
 
-/* expect-labels-grown: no named key's word (Delete, Space, Hide...) was
- * set smaller than its size to fit its key this frame (labels grow with the text, never shrink:
- * "Cancella" on the narrow keyboard at 200%). */
+/* expect-labels-grown [buttons]: no named key's word (Delete, Space,
+ * Hide...) was set smaller than its size to fit its key this frame
+ * (labels grow with the text, never shrink: "Cancella" on the narrow
+ * keyboard at 200%); with "buttons", no button's label either
+ * ("Фільтри" at 800x480 200%; not every screen's buttons pass yet: a
+ * form choice at uk 480x800 200% is still set smaller). */
 static int verb_expect_labels_grown(struct script *s, const char *verb, char *arg)
 {
 	if (s->k->ui.label_shrunk[0])
 		return fail(s, "the label '%s' was shrunk to fit its key", s->k->ui.label_shrunk);
+	if (!strcmp(arg, "buttons") && s->k->ui.button_shrunk[0])
+		return fail(s, "the button's label '%s' was shrunk to fit the button", s->k->ui.button_shrunk);
+	if (arg[0] && strcmp(arg, "buttons"))
+		return fail(s, "expect-labels-grown takes nothing or 'buttons'");
 	return 0;
 }
 

@@ -185,6 +185,7 @@ void ui_frame_begin(struct ui *ui)
 	ui->arena_used = 0;
 	ui->word_cut[0] = 0;
 	ui->label_shrunk[0] = 0;
+	ui->button_shrunk[0] = 0;
 	ui->clip_on = 0;
 	ui->panel = -1;
 	ui->npanels = 0;
@@ -893,6 +894,10 @@ int ui_button_enabled(struct ui *ui, const char *id, const char *label, struct u
 		int fpx = ui_text_fit(ui, label, UI_FONT_SEMIBOLD, px, px * 2 / 3, tr.w, r.h - pad / 2);
 		int th = ui_text_height(ui, label, UI_FONT_SEMIBOLD, fpx, tr.w);
 		(void)lh;
+		/* A button's word set smaller than its size is a label that
+		 * shrank (expect-labels-grown: "Фільтри" at 800x480 200%). */
+		if (fpx < px && !ui->button_shrunk[0])
+			str_fmt(ui->button_shrunk, sizeof(ui->button_shrunk), "%s", label);
 		if (th > r.h)
 			th = r.h;
 		tr.y = r.y + (r.h - th) / 2;

@@ -207,6 +207,7 @@ struct ui {
 	int reserved_bottom;		/* pixels at the bottom used by the keyboard */
 	char word_cut[48];		/* a word wrapped text had to break this frame */
 	char label_shrunk[64];		/* a key's word set smaller than its size to fit, this frame */
+	char button_shrunk[64];		/* a button's label set smaller than its size to fit, this frame */
 
 	void (*announce)(void *ctx, enum ui_announce kind, const char *text);
 	void *announce_ctx;
