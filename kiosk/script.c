@@ -782,6 +782,25 @@ static int verb_expect_labels_grown(struct script *s, const char *verb, char *ar
 	return 0;
 }
 
+/* expect-row-wide FIRST LAST PX: a row of keys from FIRST to LAST
+ * spans the screen, leaving at most PX at its left and right edges
+ * (the codice fiscale's keyboard at 480x800, Shift hidden, left about
+ * a key's width empty at either end of "@ Space Delete"). */
+static int verb_expect_row_wide(struct script *s, const char *verb, char *arg)
+{
+	char a[64], b[64];
+	int px;
+	const struct ui_widget *first, *last;
+	if (sscanf(arg, "%63s %63s %d", a, b, &px) != 3)
+		return fail(s, "expect-row-wide needs FIRST LAST PX");
+	if (!(first = visible(s->k, a)) || !(last = visible(s->k, b)))
+		return fail(s, "widget '%s' or '%s' is not on screen", a, b);
+	if (first->r.x > px || s->k->ui.w - (last->r.x + last->r.w) > px)
+		return fail(s, "the row from '%s' to '%s' leaves %d px at the left and %d px at the right, want at most %d",
+			    a, b, first->r.x, s->k->ui.w - (last->r.x + last->r.w), px);
+	return 0;
+}
+
 /* expect-header-filled PCT: above the page (the header), no empty band
  * is taller than PCT% of the screen's height (the compact header on
  * browse at 480x800 kept an empty row of 56 px, 7%, where other
@@ -1288,6 +1307,7 @@ static const struct verb {
 	{ "expect-filled", verb_expect_filled },
 	{ "expect-header-filled", verb_expect_header_filled },
 	{ "expect-labels-grown", verb_expect_labels_grown },
+	{ "expect-row-wide", verb_expect_row_wide },
 	{ "expect", verb_expect },
 	{ "expect-not", verb_expect_not },
 	{ "expect-checked", verb_expect_checked },
