@@ -11,7 +11,6 @@
 #include "core/util.h"
 #include "kiosk/worker.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +27,8 @@ struct job {
 };
 
 struct search {
-	struct worker w;		/* thread, connection, lock, wake, idle, stop */
-	int queued, running, ready;
+	struct worker w;		/* thread, connection, lock, wake, idle, stop, queued, running */
+	int ready;			/* under the lock: a result waits to be taken */
 	int hold;			/* a script holds the next job (search_hold) */
 	struct job job;
 	struct search_result result;
@@ -71,14 +70,14 @@ static void *worker(void *arg)
 	for (;;) {
 		struct job j;
 		struct search_result r;
-		while (!s->w.stop && !s->queued)
+		while (!s->w.stop && !s->w.queued)
 			pthread_cond_wait(&s->w.wake, &s->w.lock);
 		if (s->w.stop)
 			break;
 		j = s->job;
 		str_wipe(s->job.query, sizeof(s->job.query));
-		s->queued = 0;
-		s->running = 1;
+		s->w.queued = 0;
+		s->w.running = 1;
 		while (s->hold && !s->w.stop)
 			pthread_cond_wait(&s->w.wake, &s->w.lock);
 		pthread_mutex_unlock(&s->w.lock);
@@ -86,9 +85,9 @@ static void *worker(void *arg)
 		/* What was searched for is what a citizen typed. */
 		str_wipe(j.query, sizeof(j.query));
 		pthread_mutex_lock(&s->w.lock);
-		s->running = 0;
+		s->w.running = 0;
 		/* A newer job queued meanwhile makes this result old news. */
-		if (s->queued) {
+		if (s->w.queued) {
 			catalog_list_free(&r.list);
 		} else {
 			if (s->ready)
@@ -96,7 +95,7 @@ static void *worker(void *arg)
 			s->result = r;
 			s->ready = 1;
 		}
-		if (!s->queued)
+		if (!s->w.queued)
 			pthread_cond_broadcast(&s->w.idle);
 	}
 	pthread_mutex_unlock(&s->w.lock);
@@ -156,7 +155,7 @@ void search_post(struct search *s, const struct catalog_filter *f, const struct 
 	}
 	pthread_mutex_lock(&s->w.lock);
 	s->job = j;
-	s->queued = 1;
+	s->w.queued = 1;
 	pthread_cond_signal(&s->w.wake);
 	pthread_mutex_unlock(&s->w.lock);
 	str_wipe(j.query, sizeof(j.query));
@@ -180,26 +179,12 @@ int search_busy(struct search *s)
 {
 	int busy;
 	pthread_mutex_lock(&s->w.lock);
-	busy = s->queued || s->running;
+	busy = s->w.queued || s->w.running;
 	pthread_mutex_unlock(&s->w.lock);
 	return busy;
 }
 
 int search_wait(struct search *s, int ms)
 {
-	struct timespec until;
-	int rc = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&s->w.lock);
-	while ((s->queued || s->running) && rc == 0)
-		if (pthread_cond_timedwait(&s->w.idle, &s->w.lock, &until) == ETIMEDOUT)
-			rc = -1;
-	pthread_mutex_unlock(&s->w.lock);
-	return rc;
+	return worker_wait(&s->w, ms);
 }

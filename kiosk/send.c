@@ -13,7 +13,6 @@
 #include "kiosk/worker.h"
 #include "kiosk/catalog.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +22,8 @@
 #define SEND_BUSY_MS 60000
 
 struct send {
-	struct worker w;		/* thread, connection, lock, wake, idle, stop */
-	int queued, running, ready;
+	struct worker w;		/* thread, connection, lock, wake, idle, stop, queued, running */
+	int ready;			/* under the lock: a result waits to be taken */
 	int forget;			/* the job's session was wiped: drop its result */
 	struct send_job job;
 	struct send_result result;
@@ -66,12 +65,12 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&s->w.lock);
 	for (;;) {
 		struct send_result r;
-		while (!s->w.stop && !s->queued)
+		while (!s->w.stop && !s->w.queued)
 			pthread_cond_wait(&s->w.wake, &s->w.lock);
-		if (!s->queued)
+		if (!s->w.queued)
 			break;
-		s->queued = 0;
-		s->running = 1;
+		s->w.queued = 0;
+		s->w.running = 1;
 		pthread_mutex_unlock(&s->w.lock);
 		run(s->w.db, &s->job, &r);
 		/* The worker's copies of the person's data and the key. */
@@ -89,7 +88,7 @@ static void *worker(void *arg)
 			str_wipe(&r, sizeof(r));
 			s->ready = 1;
 		}
-		s->running = 0;
+		s->w.running = 0;
 		pthread_cond_broadcast(&s->w.idle);
 	}
 	pthread_mutex_unlock(&s->w.lock);
@@ -122,9 +121,9 @@ int send_post(struct send *s, const struct send_job *job)
 {
 	int rc = -1;
 	pthread_mutex_lock(&s->w.lock);
-	if (!s->queued && !s->running && !s->ready) {
+	if (!s->w.queued && !s->w.running && !s->ready) {
 		s->job = *job;
-		s->queued = 1;
+		s->w.queued = 1;
 		pthread_cond_signal(&s->w.wake);
 		rc = 0;
 	}
@@ -142,7 +141,7 @@ void send_forget(struct send *s)
 		s->ready = 0;
 	}
 	/* A job queued or under way still commits: its result is dropped. */
-	if (s->queued || s->running)
+	if (s->w.queued || s->w.running)
 		s->forget = 1;
 	pthread_mutex_unlock(&s->w.lock);
 }
@@ -165,28 +164,14 @@ int send_busy(struct send *s)
 {
 	int busy;
 	pthread_mutex_lock(&s->w.lock);
-	busy = s->queued || s->running || s->ready;
+	busy = s->w.queued || s->w.running || s->ready;
 	pthread_mutex_unlock(&s->w.lock);
 	return busy;
 }
 
 int send_wait(struct send *s, int ms)
 {
-	struct timespec until;
-	int rc = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&s->w.lock);
-	while ((s->queued || s->running) && rc == 0)
-		if (pthread_cond_timedwait(&s->w.idle, &s->w.lock, &until) == ETIMEDOUT)
-			rc = -1;
-	pthread_mutex_unlock(&s->w.lock);
-	return rc;
+	return worker_wait(&s->w, ms);
 }
 
 void send_result_wipe(struct send_result *r)

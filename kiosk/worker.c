@@ -5,6 +5,9 @@
 #include "kiosk/worker.h"
 #include "core/util.h"
 
+#include <errno.h>
+#include <time.h>
+
 int worker_start(struct worker *w, const char *db_path, enum db_sync sync, void *(*fn)(void *), void *arg,
 		 const char *what)
 {
@@ -36,4 +39,23 @@ void worker_stop(struct worker *w)
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->idle);
+}
+
+int worker_wait(struct worker *w, int ms)
+{
+	struct timespec until;
+	int rc = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->lock);
+	while ((w->queued || w->running) && rc == 0)
+		if (pthread_cond_timedwait(&w->idle, &w->lock, &until) == ETIMEDOUT)
+			rc = -1;
+	pthread_mutex_unlock(&w->lock);
+	return rc;
 }

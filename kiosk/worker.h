@@ -17,6 +17,7 @@ struct worker {
 	pthread_cond_t wake, idle;
 	sqlite3 *db;
 	int stop;		/* under lock: the thread returns when it sees it */
+	int queued, running;	/* under lock: a job waits / is under way */
 };
 
 /* Opens db_path with sync for the thread, then starts fn(arg): 0, or -1
@@ -27,4 +28,8 @@ int worker_start(struct worker *w, const char *db_path, enum db_sync sync, void 
 /* Sets stop, wakes the thread and waits for it (a job under way ends
  * first), then closes its connection. */
 void worker_stop(struct worker *w);
+
+/* Waits until no job is queued or under way (idle is broadcast when
+ * one ends), at most ms milliseconds: 0, or -1 on timeout. */
+int worker_wait(struct worker *w, int ms);
 #endif
