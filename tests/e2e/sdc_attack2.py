@@ -20,7 +20,6 @@
 # their own: the attacker knows the method and skips them.
 # The true counts come from the database and are used only to score, and
 # (to the attacker's advantage) as the prior over cell counts.
-import csv
 import json
 import math
 import os
@@ -43,7 +42,7 @@ def ok(name, cond, why=''):
 
 
 # ---- the published p-table (docs/reports.md) ----
-from sdc_ptable import ptab  # noqa: E402
+from sdc_ptable import preimage, ptab, read_csv  # noqa: E402
 
 
 _pt_cache = {}
@@ -63,21 +62,6 @@ def pt_vec(p, length):
     if length <= PT_LEN:
         return v[:length]
     return np.concatenate([v, np.zeros(length - PT_LEN)])
-
-
-_pre = {}
-
-
-def preimage(p):
-    v = _pre.get(p)
-    if v is None:
-        v = _pre[p] = [n for n in range(0, p + 10) if ptab(n).get(p, 0) > 0]
-    return v
-
-
-def read_csv(path):
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        return list(csv.DictReader(f))
 
 
 # ---- the public universe: host comuni, calls and their months ----

@@ -37,7 +37,6 @@
 #        exact rests only (73%).
 # The true counts come from the database, only to score and (to the
 # attacker's advantage) as the prior and the reasons' shares.
-import csv
 import html
 import math
 import os
@@ -122,23 +121,7 @@ def ok(name, cond, why=''):
 
 
 # ---- the published p-table (docs/reports.md) ----
-from sdc_ptable import ptab  # noqa: E402
-
-
-_pre = {}
-
-
-def preimage(p):
-    """The true counts that can be published as p."""
-    v = _pre.get(p)
-    if v is None:
-        v = _pre[p] = [n for n in range(0, p + 10) if ptab(n).get(p, 0) > 0]
-    return v
-
-
-def read_csv(path):
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        return list(csv.DictReader(f))
+from sdc_ptable import preimage, ptab, read_csv  # noqa: E402
 
 
 def quarter(m):
