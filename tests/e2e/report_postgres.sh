@@ -16,6 +16,9 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ] || ! id postgres >/dev/null 2>&1 
 fi
 tmp=$(mktemp -d)
 chown postgres "$tmp"
+# The server and psql run as postgres, which may not enter the clone
+# (a checkout under a private mktemp -d): they start from here.
+cd "$tmp" || exit 1
 cleanup() {
 	su postgres -c "$pgbin/pg_ctl -D $tmp/data stop -m immediate" >/dev/null 2>&1
 	rm -rf "$tmp"
